@@ -1,0 +1,4 @@
+/**
+ * The sidecar blob arena: framed blobs in memory-mapped generations, with generational garbage collection.
+ */
+package dev.aeon.blob;

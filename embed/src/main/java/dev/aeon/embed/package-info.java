@@ -1,0 +1,4 @@
+/**
+ * In-process text embeddings.
+ */
+package dev.aeon.embed;

@@ -1,0 +1,108 @@
+package dev.aeon.index.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Chooses the kernels once per JVM and offers heap-array forms of each kernel, which wrap the arrays
+ * in segments and take the same code path as mapped pages.
+ *
+ * <p>The SIMD kernels are used when the {@code jdk.incubator.vector} module is present and its
+ * preferred vectors are at least 256 bits wide; otherwise the scalar ones, with the reason logged once.
+ * {@code -Daeon.kernels=scalar} forces the scalar kernels.
+ */
+public final class Kernels {
+
+  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+  private static final VectorKernels BEST = choose();
+
+  private Kernels() {}
+
+  /** The kernels this JVM should use. */
+  public static VectorKernels best() {
+    return BEST;
+  }
+
+  /** The SIMD kernels, or empty if the Vector API is not available in this JVM. */
+  public static java.util.Optional<VectorKernels> simd() {
+    return BEST instanceof SimdKernels ? java.util.Optional.of(BEST) : loadSimd();
+  }
+
+  public static float dot(float[] a, float[] b) {
+    checkSameLength(a.length, b.length);
+    return BEST.dotF32(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
+  }
+
+  public static float cosine(float[] a, float[] b) {
+    checkSameLength(a.length, b.length);
+    return BEST.cosineF32(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
+  }
+
+  public static float squaredL2(float[] a, float[] b) {
+    checkSameLength(a.length, b.length);
+    return BEST.squaredL2F32(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
+  }
+
+  public static int dot(byte[] a, byte[] b) {
+    checkSameLength(a.length, b.length);
+    return BEST.dotI8(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
+  }
+
+  static float cosineFromParts(float dot, float normSqA, float normSqB) {
+    if (normSqA == 0f || normSqB == 0f) {
+      return 0f;
+    }
+    return (float) (dot / Math.sqrt((double) normSqA * normSqB));
+  }
+
+  static void checkBulk(MemorySegment codes, long codesOffset, int dim, int count, int[] out) {
+    if (count > out.length) {
+      throw new IllegalArgumentException("out holds " + out.length + " scores, " + count + " asked");
+    }
+    long end = codesOffset + (long) dim * count;
+    if (codesOffset < 0 || end > codes.byteSize()) {
+      throw new IndexOutOfBoundsException("codes [" + codesOffset + ", " + end + ") outside a segment of "
+          + codes.byteSize() + " bytes");
+    }
+  }
+
+  private static void checkSameLength(int a, int b) {
+    if (a != b) {
+      throw new IllegalArgumentException("vectors differ in length: " + a + " vs " + b);
+    }
+  }
+
+  private static VectorKernels choose() {
+    if ("scalar".equals(System.getProperty("aeon.kernels"))) {
+      LOG.log(System.Logger.Level.INFO, "vector kernels: scalar (forced by -Daeon.kernels=scalar)");
+      return ScalarKernels.INSTANCE;
+    }
+    return loadSimd().orElse(ScalarKernels.INSTANCE);
+  }
+
+  /** Loads the SIMD kernels reflectively so that a JVM without the incubator module never links them. */
+  private static java.util.Optional<VectorKernels> loadSimd() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "vector kernels: scalar, because the module jdk.incubator.vector "
+          + "is not loaded (start the JVM with --add-modules jdk.incubator.vector)");
+      return java.util.Optional.empty();
+    }
+    try {
+      Class<?> simd = Class.forName("dev.aeon.index.kernel.SimdKernels");
+      if (!(boolean) invokeStatic(simd, "worthwhile")) {
+        LOG.log(System.Logger.Level.WARNING, "vector kernels: scalar, because this CPU's preferred vectors are "
+            + "narrower than 256 bits");
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of((VectorKernels) simd.getField("INSTANCE").get(null));
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "vector kernels: scalar, because the Vector API failed to load: " + e);
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static Object invokeStatic(Class<?> c, String method) throws ReflectiveOperationException {
+    var m = c.getDeclaredMethod(method);
+    m.setAccessible(true);
+    return m.invoke(null);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.aeon.index.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Plain loops: the reference the SIMD kernels are tested against, and the fallback without the Vector API. */
+public final class ScalarKernels implements VectorKernels {
+
+  static final ValueLayout.OfFloat FLOAT_LE =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  private ScalarKernels() {}
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float sum = 0f;
+    for (int i = 0; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      sum = Math.fma(a.get(FLOAT_LE, aOffset + o), b.get(FLOAT_LE, bOffset + o), sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float sum = 0f;
+    for (int i = 0; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      float d = a.get(FLOAT_LE, aOffset + o) - b.get(FLOAT_LE, bOffset + o);
+      sum = Math.fma(d, d, sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float cosineF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float dot = 0f, na = 0f, nb = 0f;
+    for (int i = 0; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      float x = a.get(FLOAT_LE, aOffset + o), y = b.get(FLOAT_LE, bOffset + o);
+      dot = Math.fma(x, y, dot);
+      na = Math.fma(x, x, na);
+      nb = Math.fma(y, y, nb);
+    }
+    return Kernels.cosineFromParts(dot, na, nb);
+  }
+
+  @Override
+  public int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    int sum = 0;
+    for (int i = 0; i < dim; i++) {
+      sum += a.get(ValueLayout.JAVA_BYTE, aOffset + i) * b.get(ValueLayout.JAVA_BYTE, bOffset + i);
+    }
+    return sum;
+  }
+
+  @Override
+  public void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
+      int dim, int count, int[] out) {
+    Kernels.checkBulk(codes, codesOffset, dim, count, out);
+    for (int v = 0; v < count; v++) {
+      out[v] = dotI8(query, queryOffset, codes, codesOffset + (long) v * dim, dim);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.aeon.index.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels: the only class that imports {@code jdk.incubator.vector}.
+ *
+ * <p>INT8 products are formed in 16-bit lanes (a byte vector widened to shorts), which is what the
+ * Vector API can express; AVX-512 VNNI's {@code vpdpbusd} (four byte products summed into an int in one
+ * instruction) is not reachable from it, which bounds the INT8 kernels at roughly twice its cost.
+ */
+public final class SimdKernels implements VectorKernels {
+
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  /** Bytes that widen into one full short vector (half the preferred width). */
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+
+  public static final SimdKernels INSTANCE = new SimdKernels();
+
+  private SimdKernels() {}
+
+  /** True if the preferred vectors are wide enough for these kernels to beat the scalar loops. */
+  static boolean worthwhile() {
+    return F.vectorBitSize() >= 256;
+  }
+
+  @Override
+  public String name() {
+    return "simd-" + F.vectorBitSize();
+  }
+
+  @Override
+  public float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int lanes = F.length(), i = 0;
+    for (int bound = dim - 4 * lanes; i <= bound; i += 4 * lanes) {
+      acc0 = loadF(a, aOffset, i).fma(loadF(b, bOffset, i), acc0);
+      acc1 = loadF(a, aOffset, i + lanes).fma(loadF(b, bOffset, i + lanes), acc1);
+      acc2 = loadF(a, aOffset, i + 2 * lanes).fma(loadF(b, bOffset, i + 2 * lanes), acc2);
+      acc3 = loadF(a, aOffset, i + 3 * lanes).fma(loadF(b, bOffset, i + 3 * lanes), acc3);
+    }
+    for (int bound = dim - lanes; i <= bound; i += lanes) {
+      acc0 = loadF(a, aOffset, i).fma(loadF(b, bOffset, i), acc0);
+    }
+    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    for (; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      sum = Math.fma(a.get(ScalarKernels.FLOAT_LE, aOffset + o), b.get(ScalarKernels.FLOAT_LE, bOffset + o), sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+    int lanes = F.length(), i = 0;
+    for (int bound = dim - 2 * lanes; i <= bound; i += 2 * lanes) {
+      FloatVector d0 = loadF(a, aOffset, i).sub(loadF(b, bOffset, i));
+      FloatVector d1 = loadF(a, aOffset, i + lanes).sub(loadF(b, bOffset, i + lanes));
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    for (int bound = dim - lanes; i <= bound; i += lanes) {
+      FloatVector d = loadF(a, aOffset, i).sub(loadF(b, bOffset, i));
+      acc0 = d.fma(d, acc0);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      float d = a.get(ScalarKernels.FLOAT_LE, aOffset + o) - b.get(ScalarKernels.FLOAT_LE, bOffset + o);
+      sum = Math.fma(d, d, sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float cosineF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    FloatVector dot = FloatVector.zero(F), na = dot, nb = dot;
+    int lanes = F.length(), i = 0;
+    for (int bound = dim - lanes; i <= bound; i += lanes) {
+      FloatVector x = loadF(a, aOffset, i), y = loadF(b, bOffset, i);
+      dot = x.fma(y, dot);
+      na = x.fma(x, na);
+      nb = y.fma(y, nb);
+    }
+    float d = dot.reduceLanes(VectorOperators.ADD);
+    float sa = na.reduceLanes(VectorOperators.ADD);
+    float sb = nb.reduceLanes(VectorOperators.ADD);
+    for (; i < dim; i++) {
+      long o = (long) i * Float.BYTES;
+      float x = a.get(ScalarKernels.FLOAT_LE, aOffset + o), y = b.get(ScalarKernels.FLOAT_LE, bOffset + o);
+      d = Math.fma(x, y, d);
+      sa = Math.fma(x, x, sa);
+      sb = Math.fma(y, y, sb);
+    }
+    return Kernels.cosineFromParts(d, sa, sb);
+  }
+
+  @Override
+  public int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    IntVector acc0 = IntVector.zero(I), acc1 = acc0;
+    int step = B.length(), i = 0;
+    for (int bound = dim - step; i <= bound; i += step) {
+      ShortVector p = widen(a, aOffset + i).mul(widen(b, bOffset + i));
+      acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
+      acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+    }
+    int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    return sum + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
+  }
+
+  /**
+   * Widens the query to shorts once, then for each code vector forms two 16-bit products per lane and
+   * adds them before widening to ints: |p| <= 2 * 127 * 127 = 32258 still fits a short. That halves the
+   * widening work compared with {@link #dotI8}.
+   */
+  @Override
+  public void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
+      int dim, int count, int[] out) {
+    Kernels.checkBulk(codes, codesOffset, dim, count, out);
+    int step = B.length();
+    int vectorized = dim - dim % step;
+    short[] q = new short[vectorized];
+    for (int i = 0; i < vectorized; i += step) {
+      widen(query, queryOffset + i).intoArray(q, i);
+    }
+    for (int v = 0; v < count; v++) {
+      long base = codesOffset + (long) v * dim;
+      IntVector acc0 = IntVector.zero(I), acc1 = acc0;
+      int i = 0;
+      for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step) {
+        ShortVector p = ShortVector.fromArray(S, q, i).mul(widen(codes, base + i))
+            .add(ShortVector.fromArray(S, q, i + step).mul(widen(codes, base + i + step)));
+        acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
+        acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+      }
+      if (i < vectorized) {
+        ShortVector p = ShortVector.fromArray(S, q, i).mul(widen(codes, base + i));
+        acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
+        acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+      }
+      int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+      if (vectorized < dim) {
+        sum += ScalarKernels.INSTANCE.dotI8(query, queryOffset + vectorized, codes, base + vectorized, dim - vectorized);
+      }
+      out[v] = sum;
+    }
+  }
+
+  private static FloatVector loadF(MemorySegment s, long offset, int index) {
+    return FloatVector.fromMemorySegment(F, s, offset + (long) index * Float.BYTES, LE);
+  }
+
+  private static ShortVector widen(MemorySegment s, long offset) {
+    return (ShortVector) ByteVector.fromMemorySegment(B, s, offset, LE)
+        .convertShape(VectorOperators.B2S, S, 0);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.aeon.index.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The arithmetic the index scores with. Offsets are in bytes; FP32 values are little-endian (native on
+ * every platform we run on); INT8 codes are one signed byte each.
+ *
+ * <p>Implementations must agree exactly on integer results and within float rounding on FP32 results.
+ */
+public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
+
+  /** Name for logs and benchmark tables, e.g. {@code "simd-512"} or {@code "scalar"}. */
+  String name();
+
+  /** Dot product of two FP32 vectors of {@code dim} components. */
+  float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
+  /** Squared Euclidean distance of two FP32 vectors. */
+  float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
+  /** Cosine similarity of two FP32 vectors; 0 if either has zero norm. */
+  float cosineF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
+  /** Exact dot product of two INT8 code vectors (any byte values). */
+  int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
+
+  /**
+   * Bulk scoring: the dot product of one query code vector against {@code count} code vectors stored
+   * contiguously (vector {@code i} at {@code codesOffset + i * dim}), written to {@code out[0..count)}.
+   *
+   * <p>Codes must lie in [-127, 127], as {@link Int8Quantizer} produces; the SIMD path relies on it to
+   * add two products in 16 bits before widening.
+   */
+  void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
+      int dim, int count, int[] out);
+}

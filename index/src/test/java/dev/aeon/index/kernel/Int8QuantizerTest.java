@@ -1,0 +1,103 @@
+package dev.aeon.index.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Error bounds of the INT8 quantization on L2-normalised vectors. */
+class Int8QuantizerTest {
+
+  private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 383, 384, 767, 768, 1023, 1536})
+  void reconstructionErrorIsAtMostHalfAStep(int dim) {
+    Random r = new Random(SEED + dim);
+    for (int trial = 0; trial < 50; trial++) {
+      float[] v = unit(r, dim);
+      byte[] codes = new byte[dim];
+      float scale = Int8Quantizer.quantize(v, codes);
+      float[] back = new float[dim];
+      Int8Quantizer.dequantize(codes, scale, back);
+      for (int i = 0; i < dim; i++) {
+        assertTrue(codes[i] >= -127, "code -128 must never be produced");
+        assertTrue(Math.abs(back[i] - v[i]) <= scale / 2 * (1 + 1e-5f),
+            "seed " + SEED + " dim " + dim + " component " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {7, 384, 768, 1536})
+  void scoreErrorAgainstFp32IsSmall(int dim) {
+    Random r = new Random(SEED ^ (dim * 7919L));
+    double worst = 0;
+    for (int trial = 0; trial < 200; trial++) {
+      float[] a = unit(r, dim), b = unit(r, dim);
+      byte[] ca = new byte[dim], cb = new byte[dim];
+      float sa = Int8Quantizer.quantize(a, ca), sb = Int8Quantizer.quantize(b, cb);
+      float approx = Int8Quantizer.score(Kernels.dot(ca, cb), sa, sb);
+      worst = Math.max(worst, Math.abs(approx - Kernels.dot(a, b)));
+      // A bound that follows from the per-component error: |a.b - a'.b'| <= |a-a'||b| + |a'||b-b'|,
+      // with |x - x'| <= sqrt(dim) * scale / 2.
+      double bound = Math.sqrt(dim) * (sa + sb) / 2 * 1.01 + 1e-6;
+      assertTrue(Math.abs(approx - Kernels.dot(a, b)) <= bound, "seed " + SEED + " dim " + dim);
+    }
+    // On random unit vectors the typical error is far smaller than the worst-case bound.
+    assertTrue(worst < 0.02, "worst score error " + worst + " at dim " + dim);
+  }
+
+  @Test
+  void zeroVectorHasZeroScaleAndCodes() {
+    byte[] codes = {5, 5, 5};
+    assertEquals(0f, Int8Quantizer.quantize(new float[3], codes));
+    assertEquals(0, Kernels.dot(codes, codes));
+  }
+
+  @Test
+  void largestComponentMapsToFullScale() {
+    byte[] codes = new byte[3];
+    Int8Quantizer.quantize(new float[] {0.5f, -1f, 0.25f}, codes);
+    assertEquals(-127, codes[1]);
+    assertEquals(64, codes[0]);
+    assertThrows(IllegalArgumentException.class, () -> Int8Quantizer.quantize(new float[3], new byte[2]));
+  }
+
+  @Test
+  void scalarAndSimdBulkAgreeOnQuantizedPages() {
+    Random r = new Random(SEED);
+    int dim = 384, count = 64;
+    byte[] page = new byte[dim * count];
+    byte[] one = new byte[dim];
+    for (int v = 0; v < count; v++) {
+      Int8Quantizer.quantize(unit(r, dim), one);
+      System.arraycopy(one, 0, page, v * dim, dim);
+    }
+    byte[] q = new byte[dim];
+    Int8Quantizer.quantize(unit(r, dim), q);
+    int[] a = new int[count], b = new int[count];
+    ScalarKernels.INSTANCE.bulkDotI8(MemorySegment.ofArray(q), 0, MemorySegment.ofArray(page), 0, dim, count, a);
+    Kernels.best().bulkDotI8(MemorySegment.ofArray(q), 0, MemorySegment.ofArray(page), 0, dim, count, b);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+  }
+
+  static float[] unit(Random r, int dim) {
+    float[] v = new float[dim];
+    double n = 0;
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) r.nextGaussian();
+      n += v[i] * v[i];
+    }
+    float inv = (float) (1 / Math.sqrt(n));
+    for (int i = 0; i < dim; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+}

@@ -15,8 +15,13 @@ import java.util.List;
  */
 public interface TextEmbedder extends AutoCloseable {
 
-  /** A stable name of the model and its settings, fit to key a cache of vectors (e.g. "all-MiniLM-L6-v2-q"). */
-  String model();
+  /**
+   * A stable name of the model and its settings, fit to key a cache of vectors (e.g. "all-MiniLM-L6-v2-q").
+   * The default, the class name, suits test doubles only.
+   */
+  default String model() {
+    return getClass().getName();
+  }
 
   /** Length of every vector this embedder returns. */
   int dimension();
@@ -44,7 +49,7 @@ public interface TextEmbedder extends AutoCloseable {
     return embedQueries(List.of(query)).getFirst();
   }
 
-  /** Releases native resources; later calls throw {@link IllegalStateException}. */
+  /** Releases native resources, if any; later calls may throw {@link IllegalStateException}. */
   @Override
-  void close();
+  default void close() {}
 }

@@ -27,7 +27,6 @@ final class Flusher implements EventHandler<AppendEvent> {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private RingBuffer<AppendEvent> ring;
   private long batchStart;
-  private boolean forceRequested;
   private long lastForceNanos = System.nanoTime();
   private volatile Throwable failure;
   /** Ring sequence of the last record whose future has been completed. */
@@ -55,7 +54,6 @@ final class Flusher implements EventHandler<AppendEvent> {
     if (failure == null) {
       try {
         writer.append(baseLsn + sequence, event.type, event.payload);
-        forceRequested |= event.force;
       } catch (Throwable t) {
         failure = t;
       }
@@ -69,7 +67,7 @@ final class Flusher implements EventHandler<AppendEvent> {
     if (failure == null) {
       try {
         writer.flush();
-        if (durability == Durability.SYNC || forceRequested
+        if (durability == Durability.SYNC
             || (durability == Durability.ASYNC && System.nanoTime() - lastForceNanos >= asyncForceIntervalNanos)) {
           force();
         }
@@ -77,7 +75,6 @@ final class Flusher implements EventHandler<AppendEvent> {
         failure = t;
       }
     }
-    forceRequested = false;
     for (long s = batchStart; s <= lastSequence; s++) {
       complete(ring.get(s), baseLsn + s);
     }
@@ -100,7 +97,7 @@ final class Flusher implements EventHandler<AppendEvent> {
       future.completeExceptionally(new IOException("WAL write failed; reopen the WAL to recover", f));
       return;
     }
-    if (listener != null && type >= 0) {
+    if (listener != null) {
       try {
         listener.accept(lsn, type, ByteBuffer.wrap(payload).asReadOnlyBuffer());
       } catch (Throwable t) {

@@ -28,7 +28,7 @@ final class SegmentWriter implements Closeable {
   private long appendedLsn;
   private volatile long writtenLsn;
   private volatile long forcedLsn;
-  private volatile long forces;
+  private volatile long forces; // written under the lock
 
   /**
    * @param channel the last segment, open for writing
@@ -88,32 +88,43 @@ final class SegmentWriter implements Closeable {
     }
   }
 
-  /** Flushes, then forces every written record to the device. */
+  /** Flushes, then forces every written record to the device. Flusher thread only. */
   void force() throws IOException {
     flush();
+    forceWritten();
+  }
+
+  /**
+   * Forces every record already handed to the operating system. Any thread: this is how
+   * {@link Wal#sync()} forces without going through the ring; the lock keeps it off a segment being rotated.
+   */
+  synchronized void forceWritten() throws IOException {
+    long target = writtenLsn;
     for (FileChannel old : unforced) {
       old.force(false);
       old.close();
     }
     unforced.clear();
     channel.force(false);
-    forcedLsn = writtenLsn;
+    if (target > forcedLsn) {
+      forcedLsn = target;
+    }
     forces++;
   }
 
   boolean hasUnforced() {
-    return appendedLsn != forcedLsn;
+    return appendedLsn > forcedLsn;
   }
 
   private void rotate(long firstLsn) throws IOException {
     flush();
     if (forceOnRotate) {
-      force();
-      channel.close();
-    } else {
-      unforced.add(channel);
+      forceWritten();
     }
-    channel = directory.activateNext(firstLsn);
+    synchronized (this) {
+      unforced.add(channel); // closed by the next force
+      channel = directory.activateNext(firstLsn);
+    }
     segmentSize = channel.size();
     filePosition = WalFormat.HEADER_SIZE;
     preallocationStarted = false;
@@ -142,7 +153,7 @@ final class SegmentWriter implements Closeable {
   }
 
   /** Closes the channels without writing anything more (after a failure). */
-  void closeQuietly() {
+  synchronized void closeQuietly() {
     unforced.add(channel);
     for (FileChannel c : unforced) {
       try {

@@ -1,4 +1,4 @@
 /**
- * In-process text embeddings.
+ * In-process text embeddings: sentence-transformer models run through ONNX runtime, nothing downloaded.
  */
 package dev.aeon.embed;

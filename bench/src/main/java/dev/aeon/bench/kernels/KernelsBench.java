@@ -1,0 +1,91 @@
+package dev.aeon.bench.kernels;
+
+import dev.aeon.bench.util.BenchReport;
+import dev.aeon.index.kernel.Kernels;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code ./aeon bench kernels [--quick] [--only REGEX]}: runs {@link KernelBenchmarks} under JMH (forked, warmed up)
+ * and writes {@code target/bench/kernels.json} with nanoseconds per scored vector.
+ */
+public final class KernelsBench {
+
+  private KernelsBench() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> argList = List.of(args);
+    boolean quick = argList.contains("--quick");
+    int only = argList.indexOf("--only"); // e.g. --only 'int8_bulk256|lucene_int8_dot' while tuning
+    String pattern = only >= 0 && only + 1 < args.length ? "(" + args[only + 1] + ")$" : "";
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(KernelBenchmarks.class.getName() + "\\." + pattern)
+        .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
+        .shouldFailOnError(true);
+    if (quick) {
+      options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+    } else {
+      options.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+          .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+    }
+    System.out.println("kernels: " + Kernels.best().name() + (quick ? " (quick run)" : ""));
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (RunResult run : new Runner(options.build()).run()) {
+      String kernel = run.getParams().getBenchmark().replaceAll(".*\\.", "");
+      int dim = Integer.parseInt(run.getParams().getParam("dim"));
+      double ns = run.getPrimaryResult().getScore();
+      double error = run.getPrimaryResult().getScoreError();
+      int perOp = switch (kernel) {
+        case "int8_bulk64" -> KernelBenchmarks.SMALL_PAGE;
+        case "int8_bulk256" -> KernelBenchmarks.LARGE_PAGE;
+        default -> 1;
+      };
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("kernel", kernel);
+      row.put("dim", dim);
+      row.put("ns_per_vector", BenchReport.round(ns / perOp, 3));
+      row.put("error_ns_per_vector", BenchReport.round(error / perOp, 3));
+      results.add(row);
+    }
+    results.sort(Comparator.comparing((Map<String, Object> r) -> (Integer) r.get("dim"))
+        .thenComparing(r -> (String) r.get("kernel")));
+    Map<String, Object> report = BenchReport.header();
+    report.put("kernels", Kernels.best().name());
+    report.put("results", results);
+    printTable(results);
+    printRatios(results);
+    BenchReport.write("kernels", report);
+  }
+
+  private static void printTable(List<Map<String, Object>> results) {
+    System.out.printf("%n%-18s %6s %14s%n", "kernel", "dim", "ns/vector");
+    for (Map<String, Object> r : results) {
+      System.out.printf("%-18s %6d %10.2f ± %.2f%n", r.get("kernel"), r.get("dim"), r.get("ns_per_vector"),
+          r.get("error_ns_per_vector"));
+    }
+  }
+
+  private static void printRatios(List<Map<String, Object>> results) {
+    for (int dim : new int[] {384, 768, 1024}) {
+      double bulk = ns(results, "int8_bulk256", dim);
+      double fp32 = ns(results, "fp32_dot", dim);
+      double lucene = ns(results, "lucene_int8_dot", dim);
+      System.out.printf("dim %4d: int8_bulk256 / fp32_dot = %.2f, int8_bulk256 / lucene_int8_dot = %.2f%n",
+          dim, bulk / fp32, bulk / lucene);
+    }
+  }
+
+  private static double ns(List<Map<String, Object>> results, String kernel, int dim) {
+    return results.stream().filter(r -> kernel.equals(r.get("kernel")) && (Integer) r.get("dim") == dim)
+        .mapToDouble(r -> (Double) r.get("ns_per_vector")).findFirst().orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,285 @@
+package dev.aeon.common.ebr;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Epoch-based reclamation (EBR): lets readers use shared resources without locks while writers replace
+ * and free them.
+ *
+ * <pre>{@code
+ * Epochs ebr = new Epochs();
+ * // reader: never blocks, never fails
+ * try (Guard g = ebr.enter()) {
+ *   MemorySegment m = current;          // read the published pointer inside the guard
+ *   ... read m ...
+ * }
+ * // writer: unpublish first, then retire
+ * MemorySegment old = current; current = bigger;
+ * ebr.retire(oldArena);                 // closed once every reader that could see it has left
+ * }</pre>
+ *
+ * <p><b>Protocol.</b> A global epoch counter starts at 1. {@link #enter()} stores the current epoch into the
+ * calling thread's padded slot (a volatile store: a full fence on every platform) and returns the thread's
+ * reusable {@link Guard}; leaving stores "idle" with release semantics. {@link #retire} tags the resource with
+ * the epoch {@code e} and advances the global epoch to {@code e + 1}. A resource tagged {@code e} is closed
+ * once every slot is idle or holds an epoch greater than {@code e}: a reader that entered at {@code e + 1} or
+ * later read the epoch after the writer unpublished the resource, so it cannot see it; a reader that was
+ * between reading the epoch and publishing its slot when the reclaimer looked publishes after the reclaimer's
+ * read, and its loads, ordered after that store, see the unpublished state. The caller must unpublish before
+ * calling {@code retire}.
+ *
+ * <p><b>Reclamation</b> happens in batches: {@link #reclaim()} closes everything that has become safe, and
+ * runs automatically when {@code retire} has accumulated {@link Config#reclaimBatch()} resources, or
+ * periodically on a background thread ({@link Config#reclaimInterval()}). Batching matters for shared
+ * {@code Arena}s: closing one makes the JVM handshake every thread, so closing a batch at once costs one
+ * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
+ * handed to {@link Config#onCloseFailure()} and never to readers.
+ *
+ * <p><b>Waiting.</b> Readers never wait. Writers never wait either: {@code retire} and {@code reclaim} leave
+ * a resource pending while a reader that could see it is still inside its guard, however long that takes.
+ * Only {@link #awaitReclaimed(Duration)} and {@link #close()} wait, each bounded by a timeout; {@code close}
+ * then closes what is left anyway (see there).
+ */
+public final class Epochs implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Epochs.class.getName());
+
+  /**
+   * Settings.
+   *
+   * @param padded one cache-line pair per reader slot (true, the default), or slots packed next to each other
+   * @param reclaimBatch {@code retire} reclaims inline once this many resources are pending (at least 1)
+   * @param reclaimInterval period of the background reclaimer, or {@code Duration.ZERO} for none
+   * @param closeTimeout how long {@link #close()} waits for readers to leave before closing what is left
+   * @param onCloseFailure receives exceptions thrown while closing a retired resource
+   */
+  public record Config(boolean padded, int reclaimBatch, Duration reclaimInterval, Duration closeTimeout,
+                       Consumer<Throwable> onCloseFailure) {
+    public Config {
+      if (reclaimBatch < 1) {
+        throw new IllegalArgumentException("reclaimBatch must be at least 1, got " + reclaimBatch);
+      }
+      Objects.requireNonNull(reclaimInterval, "reclaimInterval");
+      Objects.requireNonNull(closeTimeout, "closeTimeout");
+      Objects.requireNonNull(onCloseFailure, "onCloseFailure");
+      if (reclaimInterval.isNegative() || closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("durations must not be negative");
+      }
+    }
+
+    /** Padded slots, reclaim every 32 retirements and every 50 ms, wait at most 10 s on close. */
+    public static Config defaults() {
+      return new Config(true, 32, Duration.ofMillis(50), Duration.ofSeconds(10),
+          t -> LOG.log(Level.WARNING, "closing a retired resource failed", t));
+    }
+
+    public Config withPadded(boolean value) {
+      return new Config(value, reclaimBatch, reclaimInterval, closeTimeout, onCloseFailure);
+    }
+
+    public Config withReclaimBatch(int value) {
+      return new Config(padded, value, reclaimInterval, closeTimeout, onCloseFailure);
+    }
+
+    public Config withReclaimInterval(Duration value) {
+      return new Config(padded, reclaimBatch, value, closeTimeout, onCloseFailure);
+    }
+
+    public Config withCloseTimeout(Duration value) {
+      return new Config(padded, reclaimBatch, reclaimInterval, value, onCloseFailure);
+    }
+
+    public Config withOnCloseFailure(Consumer<Throwable> value) {
+      return new Config(padded, reclaimBatch, reclaimInterval, closeTimeout, value);
+    }
+  }
+
+  private record Retired(long epoch, AutoCloseable resource) {}
+
+  /** Longs between two reader slots when padded: 128 bytes, a cache line and its prefetch buddy. */
+  static final int PADDED_STRIDE = 16;
+
+  private final Config config;
+  private final SlotRegistry slots;
+  private final ThreadLocal<Guard> local;
+  private final ArrayDeque<Retired> pending = new ArrayDeque<>(); // guarded by itself, epochs ascending
+  private final Thread reclaimer;
+  private volatile long epoch = 1;
+  private volatile boolean closed;
+
+  public Epochs() {
+    this(Config.defaults());
+  }
+
+  public Epochs(Config config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.slots = new SlotRegistry(config.padded() ? PADDED_STRIDE : 1);
+    this.local = ThreadLocal.withInitial(slots::claim);
+    if (config.reclaimInterval().isZero()) {
+      reclaimer = null;
+    } else {
+      reclaimer = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").unstarted(this::reclaimLoop);
+      reclaimer.start();
+    }
+  }
+
+  /**
+   * Enters the current epoch. Never blocks, never fails, allocates nothing after a thread's first call;
+   * nested calls are allowed. Read published pointers only after this returns, and use what they point to
+   * only until the guard is closed.
+   */
+  public Guard enter() {
+    Guard g = local.get();
+    g.enter(epoch);
+    return g;
+  }
+
+  /** True if the calling thread is inside a guard of this instance. */
+  public boolean inGuard() {
+    return local.get().active();
+  }
+
+  /**
+   * Closes {@code resource} once no reader can still reach it. Call only after the resource is no longer
+   * reachable from anything a new reader could read. Never blocks on readers. After {@link #close()} the
+   * resource is closed at once.
+   */
+  public void retire(AutoCloseable resource) {
+    Objects.requireNonNull(resource, "resource");
+    int size;
+    synchronized (pending) {
+      if (!closed) {
+        long e = epoch;
+        epoch = e + 1;
+        pending.add(new Retired(e, resource));
+        size = pending.size();
+      } else {
+        size = -1;
+      }
+    }
+    if (size < 0) {
+      closeQuietly(resource);
+    } else if (size >= config.reclaimBatch()) {
+      reclaim();
+    }
+  }
+
+  /** Closes, as one batch, every retired resource no reader can reach any more. Returns how many it closed. */
+  public int reclaim() {
+    long min = slots.minActiveEpoch();
+    List<AutoCloseable> ready = new ArrayList<>();
+    synchronized (pending) {
+      while (!pending.isEmpty() && pending.peekFirst().epoch() < min) {
+        ready.add(pending.pollFirst().resource());
+      }
+    }
+    for (AutoCloseable r : ready) {
+      closeQuietly(r);
+    }
+    return ready.size();
+  }
+
+  /**
+   * Waits until everything retired before this call has been closed, reclaiming meanwhile. Returns false if
+   * a reader still held an older epoch when {@code timeout} ran out (the resources then stay pending).
+   */
+  public boolean awaitReclaimed(Duration timeout) {
+    long target;
+    synchronized (pending) {
+      target = epoch;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long backoff = 10_000;
+    while (true) {
+      reclaim();
+      synchronized (pending) {
+        if (pending.isEmpty() || pending.peekFirst().epoch() >= target) {
+          return true;
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      LockSupport.parkNanos(backoff);
+      backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  /** Number of retired resources not yet closed. */
+  public int pending() {
+    synchronized (pending) {
+      return pending.size();
+    }
+  }
+
+  /** The current global epoch (starts at 1, advanced by every retirement). */
+  public long epoch() {
+    return epoch;
+  }
+
+  /**
+   * Stops the background reclaimer, waits up to {@link Config#closeTimeout()} for readers to leave, then
+   * closes every resource still pending. A reader still inside a guard after that timeout is a bug of the
+   * owner (it closed the structure while reading it); it may then see an {@code IllegalStateException} from
+   * a closed {@code Arena}, which is memory-safe. Resources retired after close are closed at once.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    if (reclaimer != null) {
+      reclaimer.interrupt();
+    }
+    boolean clean = awaitReclaimed(config.closeTimeout());
+    List<Retired> rest;
+    synchronized (pending) {
+      closed = true;
+      rest = new ArrayList<>(pending);
+      pending.clear();
+    }
+    if (!clean) {
+      LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
+    }
+    rest.forEach(r -> closeQuietly(r.resource()));
+    if (reclaimer != null) {
+      try {
+        reclaimer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void reclaimLoop() {
+    long periodNanos = config.reclaimInterval().toNanos();
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      LockSupport.parkNanos(periodNanos);
+      try {
+        reclaim();
+      } catch (RuntimeException e) {
+        config.onCloseFailure().accept(e);
+      }
+    }
+  }
+
+  private void closeQuietly(AutoCloseable r) {
+    try {
+      r.close();
+    } catch (Exception e) {
+      config.onCloseFailure().accept(e);
+    }
+  }
+
+  int slotCount() {
+    return slots.size();
+  }
+}

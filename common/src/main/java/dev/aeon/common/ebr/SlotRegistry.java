@@ -1,0 +1,90 @@
+package dev.aeon.common.ebr;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hands every reader thread its own cell in a {@code long[]} and finds the oldest epoch any live reader is in.
+ *
+ * <p>Cells live in chunks of {@link #CHUNK_SLOTS} slots, {@code stride} longs apart: with a stride of 16
+ * (128 bytes) no two readers share a cache line (nor an adjacent-line prefetch pair), so a reader's store on
+ * enter does not invalidate another reader's line. Slots of threads that died are recycled.
+ */
+final class SlotRegistry {
+
+  static final int CHUNK_SLOTS = 64;
+
+  private record Slot(long[] cells, int index, WeakReference<Thread> owner) {}
+
+  private final int stride;
+  private final List<Slot> slots = new ArrayList<>();
+  private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  private long[] chunk;
+  private int usedInChunk = CHUNK_SLOTS;
+
+  SlotRegistry(int stride) {
+    if (stride < 1) {
+      throw new IllegalArgumentException("stride must be at least 1, got " + stride);
+    }
+    this.stride = stride;
+  }
+
+  /** Gives the calling thread a slot: a recycled one if a former owner died, else a new cell. */
+  synchronized Guard claim() {
+    releaseDeadOwners();
+    Slot recycled = free.poll();
+    long[] cells;
+    int index;
+    if (recycled != null) {
+      cells = recycled.cells();
+      index = recycled.index();
+    } else {
+      if (usedInChunk == CHUNK_SLOTS) {
+        chunk = new long[CHUNK_SLOTS * stride + stride]; // one stride of head padding too
+        usedInChunk = 0;
+      }
+      cells = chunk;
+      index = stride + usedInChunk++ * stride;
+    }
+    Guard.CELLS.setVolatile(cells, index, Guard.IDLE);
+    slots.add(new Slot(cells, index, new WeakReference<>(Thread.currentThread())));
+    return new Guard(cells, index);
+  }
+
+  /**
+   * The smallest epoch a live reader published, or {@code Long.MAX_VALUE} if no reader is inside a guard.
+   * A thread that died inside a guard cannot read any more and does not count.
+   */
+  synchronized long minActiveEpoch() {
+    long min = Long.MAX_VALUE;
+    for (Slot s : slots) {
+      long e = (long) Guard.CELLS.getVolatile(s.cells(), s.index());
+      if (e != Guard.IDLE && isAlive(s)) {
+        min = Math.min(min, e);
+      }
+    }
+    return min;
+  }
+
+  synchronized int size() {
+    return slots.size();
+  }
+
+  private void releaseDeadOwners() {
+    for (int i = slots.size() - 1; i >= 0; i--) {
+      Slot s = slots.get(i);
+      if (!isAlive(s)) {
+        slots.set(i, slots.getLast());
+        slots.removeLast();
+        free.add(s);
+      }
+    }
+  }
+
+  private static boolean isAlive(Slot s) {
+    Thread t = s.owner().get();
+    return t != null && t.isAlive();
+  }
+}

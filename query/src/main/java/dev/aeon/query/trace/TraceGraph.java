@@ -1,0 +1,250 @@
+package dev.aeon.query.trace;
+
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The read side of a {@link Trace} at slot level, for the query executor: events are addressed by their
+ * slot (append position), indexes are lists of slots. Every method is lock-free and safe to call while
+ * the single writer appends: a reader sees a prefix of the appended events ({@link #slotCount()}), and
+ * the set of forgotten slots is an immutable bitmap replaced on every forget (copy-on-write).
+ */
+public final class TraceGraph {
+
+  /** Dictionary id of the implicit {@link Edge#NEXT} type (interned first in every trace). */
+  public static final int NEXT_TYPE = 0;
+
+  final EventFile events;
+  final Dictionary dictionary = new Dictionary();
+  final Adjacency adjacency = new Adjacency();
+  private final ObjectColumn<SlotList> sessions = new ObjectColumn<>();
+  private final ObjectColumn<SlotList> roles = new ObjectColumn<>();
+  private final ObjectColumn<Map<String, Object>> attributes = new ObjectColumn<>();
+  private final TimeIndex time = new TimeIndex();
+  private volatile RoaringBitmap forgotten = new RoaringBitmap();
+  private volatile int slots;
+  private volatile int live;
+
+  TraceGraph(EventFile events) {
+    this.events = events;
+  }
+
+  // ---------------------------------------------------------------- writer side (package-private)
+
+  /** Indexes the event just written at {@code slot} and publishes it. */
+  void publish(int slot, int session, int role, long ts, Map<String, Object> attrs) {
+    list(sessions, session).add(slot);
+    list(roles, role).add(slot);
+    time.add(ts, slot);
+    if (!attrs.isEmpty()) {
+      attributes.set(slot, attrs);
+    }
+    live++;
+    slots = slot + 1;
+  }
+
+  private static SlotList list(ObjectColumn<SlotList> column, int id) {
+    SlotList l = column.get(id);
+    if (l == null) {
+      l = new SlotList();
+      column.set(id, l);
+    }
+    return l;
+  }
+
+  void setAttributes(int slot, Map<String, Object> attrs) {
+    attributes.set(slot, attrs.isEmpty() ? null : attrs);
+  }
+
+  /** Forgets the slots (all live) and their edges; returns the number of edges removed. */
+  int forget(int[] slotsToForget) {
+    int edges = 0;
+    RoaringBitmap next = forgotten.clone();
+    for (int s : slotsToForget) {
+      next.add(s);
+      edges += adjacency.removeAll(s);
+      attributes.set(s, null);
+    }
+    forgotten = next;
+    live -= slotsToForget.length;
+    return edges;
+  }
+
+  // ---------------------------------------------------------------- reader side
+
+  /** Number of slots published (live or forgotten); slots are {@code 0 .. slotCount()-1}. */
+  public int slotCount() {
+    return slots;
+  }
+
+  /** Number of events not forgotten. */
+  public int liveCount() {
+    return live;
+  }
+
+  public boolean isLive(int slot) {
+    return slot >= 0 && slot < slots && !forgotten.contains(slot);
+  }
+
+  /** The slot of the live event {@code id}, or -1. Binary search over the records (ids increase). */
+  public int slotOf(long id) {
+    int lo = 0;
+    int hi = slots - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long m = events.id(mid);
+      if (m < id) {
+        lo = mid + 1;
+      } else if (m > id) {
+        hi = mid - 1;
+      } else {
+        return forgotten.contains(mid) ? -1 : mid;
+      }
+    }
+    return -1;
+  }
+
+  public long id(int slot) {
+    return events.id(slot);
+  }
+
+  public long ts(int slot) {
+    return events.ts(slot);
+  }
+
+  public long blobRef(int slot) {
+    return events.blobRef(slot);
+  }
+
+  public long vectorId(int slot) {
+    return events.vectorId(slot);
+  }
+
+  public int sessionId(int slot) {
+    return events.session(slot);
+  }
+
+  public int roleId(int slot) {
+    return events.role(slot);
+  }
+
+  public String session(int slot) {
+    return dictionary.string(events.session(slot));
+  }
+
+  public String role(int slot) {
+    return dictionary.string(events.role(slot));
+  }
+
+  public Map<String, Object> attributes(int slot) {
+    Map<String, Object> a = attributes.get(slot);
+    return a == null ? Map.of() : a;
+  }
+
+  /** The id of an interned string (session, role, edge type), or -1 if no event or edge ever used it. */
+  public int stringId(String s) {
+    return dictionary.id(s);
+  }
+
+  public String string(int id) {
+    return dictionary.string(id);
+  }
+
+  /** The slots of a session in append order (forgotten ones included: check {@link #isLive}), or null. */
+  public SlotList sessionSlots(int sessionId) {
+    return sessionId < 0 ? null : sessions.get(sessionId);
+  }
+
+  /** The slots of a role (label) in append order, or null. */
+  public SlotList roleSlots(int roleId) {
+    return roleId < 0 ? null : roles.get(roleId);
+  }
+
+  /** Visits live events with {@code from <= ts <= to} in timestamp order; the visitor returns false to stop. */
+  public void timeScan(long from, long to, boolean descending, TimeVisitor visitor) {
+    RoaringBitmap f = forgotten;
+    int n = slots;
+    time.scan(from, to, descending, s -> s < n && !f.contains(s), visitor);
+  }
+
+  /** Estimated number of events with {@code from <= ts <= to}. */
+  public long timeCount(long from, long to) {
+    return time.count(from, to);
+  }
+
+  /** Number of stored edge records (removed ones included). */
+  public int edgeCount() {
+    return adjacency.count();
+  }
+
+  /**
+   * Visits the edges of {@code slot} in direction {@code dir} of type {@code typeId} ({@code < 0}: any,
+   * including the implicit NEXT) valid at {@code asOf}; false if the visitor stopped.
+   */
+  public boolean visitEdges(int slot, Direction dir, int typeId, long asOf, EdgeVisitor v) {
+    if (typeId < 0 || typeId == NEXT_TYPE) {
+      if (!visitNext(slot, dir, v)) {
+        return false;
+      }
+      if (typeId == NEXT_TYPE) {
+        return true;
+      }
+    }
+    return (!dir.out() || adjacency.visit(slot, true, typeId, asOf, v))
+        && (!dir.in() || adjacency.visit(slot, false, typeId, asOf, v));
+  }
+
+  private boolean visitNext(int slot, Direction dir, EdgeVisitor v) {
+    SlotList list = sessions.get(events.session(slot));
+    int n = list.size();
+    int pos = list.indexOf(slot, n);
+    if (pos < 0) {
+      return true;
+    }
+    RoaringBitmap f = forgotten;
+    if (dir.out()) {
+      for (int i = pos + 1; i < n; i++) {
+        int s = list.get(i);
+        if (!f.contains(s)) {
+          if (!v.visit(-1, NEXT_TYPE, slot, s, Edge.SINCE_EVER, Edge.OPEN)) {
+            return false;
+          }
+          break;
+        }
+      }
+    }
+    if (dir.in()) {
+      for (int i = pos - 1; i >= 0; i--) {
+        int s = list.get(i);
+        if (!f.contains(s)) {
+          return v.visit(-1, NEXT_TYPE, s, slot, Edge.SINCE_EVER, Edge.OPEN);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The event at a slot, materialised. */
+  public Event event(int slot) {
+    return new Event(events.id(slot), session(slot), role(slot), events.ts(slot), events.blobRef(slot),
+        events.vectorId(slot), attributes(slot));
+  }
+
+  /** The edge of index {@code e} (a stored edge) as a record. */
+  public Edge edge(int e) {
+    return new Edge(dictionary.string(adjacency.type(e)), events.id(adjacency.from(e)),
+        events.id(adjacency.to(e)), adjacency.validFrom(e), adjacency.validTo(e));
+  }
+
+  /** An approximation of the heap this graph's indexes use, in bytes. */
+  public long heapBytes() {
+    long lists = 0;
+    for (int i = 0; i < dictionary.size(); i++) {
+      SlotList s = sessions.get(i);
+      SlotList r = roles.get(i);
+      lists += (s == null ? 0 : s.heapBytes()) + (r == null ? 0 : r.heapBytes());
+    }
+    return lists + sessions.heapBytes() + roles.heapBytes() + attributes.heapBytes() + time.heapBytes()
+        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes();
+  }
+}

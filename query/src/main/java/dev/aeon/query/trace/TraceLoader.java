@@ -1,0 +1,141 @@
+package dev.aeon.query.trace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Rebuilds the in-memory indexes of a trace from its checkpointed files, checking every checksum:
+ * strings first (events and edges refer to them), then events, edges, and finally the attribute
+ * updates and forgets in their logged order.
+ */
+final class TraceLoader {
+
+  private final TraceGraph graph;
+  private final EventFile events;
+  private final AppendFile edges;
+  private final AppendFile meta;
+
+  TraceLoader(TraceGraph graph, EventFile events, AppendFile edges, AppendFile meta) {
+    this.graph = graph;
+    this.events = events;
+    this.edges = edges;
+    this.meta = meta;
+  }
+
+  /** A logged attribute map or forget, applied after events and edges. */
+  private record Change(long eventId, Map<String, Object> attributes) {}
+
+  void load(int eventCount) throws IOException {
+    List<Change> changes = readMeta();
+    loadEvents(eventCount);
+    loadEdges();
+    for (Change c : changes) {
+      int slot = graph.slotOf(c.eventId());
+      if (slot < 0) {
+        continue; // attributes logged for an event appended after this point of the log: cannot happen
+      }
+      if (c.attributes() == null) {
+        graph.forget(new int[] {slot});
+      } else {
+        graph.setAttributes(slot, c.attributes());
+      }
+    }
+  }
+
+  private List<Change> readMeta() throws IOException {
+    ByteBuffer b = meta.readAll();
+    List<Change> changes = new ArrayList<>();
+    while (b.hasRemaining()) {
+      long offset = FileHeader.LENGTH + b.position();
+      if (b.remaining() < MetaRecordDescriptor.PAYLOAD_OFFSET) {
+        throw new TraceCorruptException(meta.path(), offset, "truncated frame header");
+      }
+      int length = b.getInt();
+      int crc = b.getInt();
+      if (length < 0 || length > MetaRecordDescriptor.MAX_PAYLOAD || length + 1 > b.remaining()) {
+        throw new TraceCorruptException(meta.path(), offset, "frame length " + length + " out of range");
+      }
+      ByteBuffer frame = b.slice(b.position(), length + 1).order(ByteOrder.LITTLE_ENDIAN);
+      b.position(b.position() + length + 1);
+      CRC32C c = new CRC32C();
+      c.update(frame.duplicate());
+      if ((int) c.getValue() != crc) {
+        throw new TraceCorruptException(meta.path(), offset, "frame checksum mismatch");
+      }
+      byte kind = frame.get();
+      try {
+        switch (kind) {
+          case MetaRecordDescriptor.KIND_STRING -> {
+            int id = frame.getInt();
+            byte[] utf8 = new byte[frame.remaining()];
+            frame.get(utf8);
+            graph.dictionary.restore(id, new String(utf8, StandardCharsets.UTF_8));
+          }
+          case MetaRecordDescriptor.KIND_ATTRS -> changes.add(new Change(frame.getLong(), AttributeCodec.decode(frame)));
+          case MetaRecordDescriptor.KIND_FORGET -> changes.add(new Change(frame.getLong(), null));
+          default -> throw new TraceCorruptException(meta.path(), offset, "unknown frame kind " + kind);
+        }
+      } catch (RuntimeException e) {
+        throw new TraceCorruptException(meta.path(), offset, "malformed frame: " + e.getMessage());
+      }
+    }
+    return changes;
+  }
+
+  private void loadEvents(int count) throws IOException {
+    events.mapExisting(count);
+    long previous = Long.MIN_VALUE;
+    for (int slot = 0; slot < count; slot++) {
+      events.verify(slot);
+      long id = events.id(slot);
+      int session = events.session(slot);
+      int role = events.role(slot);
+      long recordOffset = EventRecordDescriptor.FIRST_RECORD + (long) slot * EventRecordDescriptor.LENGTH;
+      if (id <= previous && slot > 0) {
+        throw new TraceCorruptException(events.path(), recordOffset, "event id " + id + " not after " + previous);
+      }
+      if (session < 0 || session >= graph.dictionary.size() || role < 0 || role >= graph.dictionary.size()) {
+        throw new TraceCorruptException(events.path(), recordOffset, "unknown session or role id");
+      }
+      previous = id;
+      graph.publish(slot, session, role, events.ts(slot), Map.of());
+    }
+  }
+
+  private void loadEdges() throws IOException {
+    ByteBuffer b = edges.readAll();
+    if (b.remaining() % EdgeRecordDescriptor.LENGTH != 0) {
+      throw new TraceCorruptException(edges.path(), FileHeader.LENGTH + b.remaining(), "partial edge record");
+    }
+    for (int at = 0; at < b.limit(); at += EdgeRecordDescriptor.LENGTH) {
+      long offset = FileHeader.LENGTH + at;
+      CRC32C c = new CRC32C();
+      c.update(b.slice(at, EdgeRecordDescriptor.CRC_OFFSET));
+      if ((int) c.getValue() != b.getInt(at + EdgeRecordDescriptor.CRC_OFFSET)) {
+        throw new TraceCorruptException(edges.path(), offset, "edge record checksum mismatch");
+      }
+      int op = b.getInt(at + EdgeRecordDescriptor.OP_OFFSET);
+      long a = b.getLong(at + EdgeRecordDescriptor.A_OFFSET);
+      long vt = b.getLong(at + EdgeRecordDescriptor.VALID_TO_OFFSET);
+      if (op == EdgeRecordDescriptor.OP_ADD) {
+        int type = b.getInt(at + EdgeRecordDescriptor.TYPE_OFFSET);
+        int from = graph.slotOf(a);
+        int to = graph.slotOf(b.getLong(at + EdgeRecordDescriptor.B_OFFSET));
+        if (from < 0 || to < 0 || type <= 0 || type >= graph.dictionary.size()) {
+          throw new TraceCorruptException(edges.path(), offset, "edge refers to an unknown event or type");
+        }
+        graph.adjacency.add(type, from, to, b.getLong(at + EdgeRecordDescriptor.VALID_FROM_OFFSET), vt);
+      } else if (op == EdgeRecordDescriptor.OP_INVALIDATE && a >= 0 && a < graph.adjacency.count()) {
+        graph.adjacency.setValidTo((int) a, vt);
+      } else {
+        throw new TraceCorruptException(edges.path(), offset, "bad edge record op " + op);
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.aeon.query.trace;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceTest {
+
+  @TempDir Path dir;
+
+  private static Event ev(long id, String session, String role, long ts) {
+    return Event.of(id, session, role, ts, 1000 + id);
+  }
+
+  @Test
+  void historyIsNewestFirstAndSkipsForgotten() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 10; i++) {
+        assertTrue(t.append(ev(i, i % 2 == 0 ? "a" : "b", "user", i * 10)));
+      }
+      assertEquals(List.of(10L, 8L, 6L), t.history("a", 3).stream().map(Event::id).toList());
+      assertFalse(t.forget(8).isEmpty());
+      assertEquals(List.of(10L, 6L, 4L), t.history("a", 3).stream().map(Event::id).toList());
+      assertTrue(t.history("nobody", 5).isEmpty());
+      assertTrue(t.get(8).isEmpty());
+      assertEquals(1007, t.get(7).orElseThrow().blobRef());
+    }
+  }
+
+  @Test
+  void replayedAppendIsIgnored() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      assertTrue(t.append(ev(5, "s", "user", 1)));
+      assertFalse(t.append(ev(5, "s", "user", 1)));
+      assertFalse(t.append(ev(3, "s", "user", 1)));
+      assertEquals(1, t.eventCount());
+    }
+  }
+
+  @Test
+  void rangeUsesTimeOrderNotAppendOrder() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      long[] ts = {50, 10, 40, 20, 30};
+      for (int i = 0; i < 2000; i++) {
+        t.append(ev(i + 1, "s" + (i % 7), "user", ts[i % 5] + i * 100L));
+      }
+      List<Event> r = t.range(20_000, 30_000, 1000);
+      assertFalse(r.isEmpty());
+      for (int i = 1; i < r.size(); i++) {
+        assertTrue(r.get(i - 1).tsMicros() <= r.get(i).tsMicros());
+      }
+      long expected = 0;
+      for (int i = 0; i < 2000; i++) {
+        long v = ts[i % 5] + i * 100L;
+        expected += v >= 20_000 && v <= 30_000 ? 1 : 0;
+      }
+      assertEquals(expected, r.size());
+      assertEquals(5, t.range(0, Long.MAX_VALUE, 5).size());
+    }
+  }
+
+  @Test
+  void edgesNextAndValidity() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 1));
+      t.append(ev(2, "s", "assistant", 2));
+      t.append(ev(3, "s", "user", 3));
+      t.append(ev(4, "m", "memory", 4));
+      assertTrue(t.addEdge("REFERS_TO", 1, 4));
+      assertTrue(t.addEdge("SUPERSEDES", 3, 1, 100, Edge.OPEN));
+      assertFalse(t.addEdge("REFERS_TO", 1, 99));
+      assertThrows(IllegalArgumentException.class, () -> t.addEdge("NEXT", 1, 2));
+      assertEquals(List.of(2L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
+      assertEquals(List.of(1L), t.neighbours(2, Direction.IN, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
+      assertEquals(2, t.neighbours(1, Direction.OUT, null, Trace.CURRENT).size());
+      assertEquals(1, t.invalidateEdges("SUPERSEDES", 3, 1, 200));
+      assertTrue(t.neighbours(3, Direction.OUT, "SUPERSEDES", Trace.CURRENT).isEmpty());
+      assertEquals(1, t.neighbours(3, Direction.OUT, "SUPERSEDES", 150).size());
+      assertTrue(t.neighbours(3, Direction.OUT, "SUPERSEDES", 250).isEmpty());
+      assertTrue(t.neighbours(3, Direction.OUT, "SUPERSEDES", 50).isEmpty());
+      Forgotten f = t.forget(2);
+      assertEquals(0, f.edges());
+      assertEquals(List.of(3L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
+      Forgotten g = t.forget(4);
+      assertEquals(1, g.edges());
+      assertEquals(1004, g.events().getFirst().blobRef());
+      assertTrue(t.neighbours(1, Direction.OUT, "REFERS_TO", Trace.CURRENT).isEmpty());
+    }
+  }
+
+  @Test
+  void reopenRestoresTheFlushedStateOnly() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(new Event(1, "s", "user", 10, 7, 42, Map.of("mood", "calm", "n", 3, "ok", true,
+          "at", Instant.ofEpochSecond(5), "x", 1.5)));
+      t.append(ev(2, "s", "assistant", 20));
+      t.append(ev(3, "s2", "tool", 30));
+      t.addEdge("CAUSED_BY", 2, 1, 5, 50);
+      t.addEdge("CAUSED_BY", 3, 2);
+      t.invalidateEdges("CAUSED_BY", 3, 2, 40);
+      t.updateAttributes(2, Map.of("k", "v"));
+      t.forget(3);
+      t.flush(77);
+      t.append(ev(4, "s", "user", 40)); // after the flush: gone at reopen
+      t.addEdge("CAUSED_BY", 4, 1);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(77, t.checkpointLsn());
+      assertEquals(3, t.maxEventId()); // 3 was forgotten, but ids are never reused
+      assertEquals(2, t.eventCount());
+      Event e1 = t.get(1).orElseThrow();
+      assertEquals(Map.of("mood", "calm", "n", 3L, "ok", true, "at", Instant.ofEpochSecond(5), "x", 1.5), e1.attributes());
+      assertEquals(42, e1.vectorId());
+      assertEquals(Map.of("k", "v"), t.get(2).orElseThrow().attributes());
+      assertTrue(t.get(3).isEmpty());
+      assertTrue(t.get(4).isEmpty());
+      List<Neighbour> n = t.neighbours(2, Direction.OUT, "CAUSED_BY", 10);
+      assertEquals(1, n.size());
+      assertEquals(new Edge("CAUSED_BY", 2, 1, 5, 50), n.getFirst().edge());
+      assertTrue(t.append(ev(4, "s", "user", 40)));
+      assertEquals(List.of(4L, 2L, 1L), t.history("s", 10).stream().map(Event::id).toList());
+    }
+  }
+
+  @Test
+  void corruptRecordIsReportedWithFileAndOffset() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 10));
+      t.append(ev(2, "s", "user", 20));
+      t.flush(1);
+    }
+    long offset = EventRecordDescriptor.FIRST_RECORD + EventRecordDescriptor.LENGTH + EventRecordDescriptor.TS_OFFSET;
+    flipByte(dir.resolve(Trace.EVENTS_FILE), offset);
+    TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir));
+    assertTrue(e.getMessage().contains("events.trace"), e.getMessage());
+    assertEquals(EventRecordDescriptor.FIRST_RECORD + EventRecordDescriptor.LENGTH, e.offset());
+  }
+
+  @Test
+  void versionsAreCheckedBothWays() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.flush(0);
+    }
+    Path file = dir.resolve(Trace.EDGES_FILE);
+    writeHeaderVersion(file, 2);
+    assertThrows(TraceVersionException.TooNew.class, () -> Trace.open(dir));
+    writeHeaderVersion(file, 0);
+    assertThrows(TraceVersionException.TooOld.class, () -> Trace.open(dir));
+  }
+
+  private static void writeHeaderVersion(Path file, int version) throws IOException {
+    ByteBuffer h = FileHeader.write(EdgeRecordDescriptor.FORMAT, EdgeRecordDescriptor.LENGTH);
+    h.putInt(FileHeader.VERSION_OFFSET, version);
+    h.putInt(FileHeader.CRC_OFFSET, FileHeader.crc(h, 0, FileHeader.CRC_OFFSET));
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(h, 0);
+    }
+  }
+
+  static void flipByte(Path file, long offset) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, offset);
+      b.put(0, (byte) (b.get(0) ^ 0x10));
+      ch.write(b.rewind(), offset);
+    }
+  }
+}

@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One query against stored vectors: single-pair kernels (ours, scalar, Lucene's) and bulk scoring of a
- * page of 64 or 256 INT8 codes in an off-heap segment, the layout Atlas pages use. Every benchmark
+ * page of 64 or 256 INT8 codes in an off-heap segment, the layout Atlas pages use (FP32 vectors are
+ * heap arrays, INT8 codes off-heap, as in the index). Every benchmark
  * returns its result so JMH consumes it; the setup checks that our kernels agree with Lucene's.
  */
 @State(Scope.Thread)
@@ -57,9 +58,11 @@ public class KernelBenchmarks {
     Int8Quantizer.quantize(b, qb);
     fa = MemorySegment.ofArray(a);
     fb = MemorySegment.ofArray(b);
-    ca = MemorySegment.ofArray(qa);
-    cb = MemorySegment.ofArray(qb);
     arena = Arena.ofShared();
+    // Codes live off-heap as in Atlas pages; using one kind of segment per benchmark also keeps the
+    // kernels' type profiles as they are in the index.
+    ca = arena.allocate(dim, 64).copyFrom(MemorySegment.ofArray(qa));
+    cb = arena.allocate(dim, 64).copyFrom(MemorySegment.ofArray(qb));
     page = arena.allocate((long) LARGE_PAGE * dim, 64);
     byte[] codes = new byte[dim];
     for (int v = 0; v < LARGE_PAGE; v++) {

@@ -14,7 +14,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code ./aeon bench kernels [--quick]}: runs {@link KernelBenchmarks} under JMH (forked, warmed up)
+ * {@code ./aeon bench kernels [--quick] [--only REGEX]}: runs {@link KernelBenchmarks} under JMH (forked, warmed up)
  * and writes {@code target/bench/kernels.json} with nanoseconds per scored vector.
  */
 public final class KernelsBench {
@@ -22,9 +22,12 @@ public final class KernelsBench {
   private KernelsBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("--quick");
+    List<String> argList = List.of(args);
+    boolean quick = argList.contains("--quick");
+    int only = argList.indexOf("--only"); // e.g. --only 'int8_bulk256|lucene_int8_dot' while tuning
+    String pattern = only >= 0 && only + 1 < args.length ? "(" + args[only + 1] + ")$" : "";
     ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(KernelBenchmarks.class.getName() + "\\.")
+        .include(KernelBenchmarks.class.getName() + "\\." + pattern)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
         .shouldFailOnError(true);
     if (quick) {

@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>INT8 products are formed in 16-bit lanes (a byte vector widened to shorts), which is what the
  * Vector API can express; AVX-512 VNNI's {@code vpdpbusd} (four byte products summed into an int in one
- * instruction) is not reachable from it, which bounds the INT8 kernels at roughly twice its cost.
+ * instruction) is not reachable from it, which bounds the INT8 kernels: per 32 bytes of a code vector
+ * they spend a widening, a multiply and shift/add work that VNNI does in one instruction.
  */
 public final class SimdKernels implements VectorKernels {
 
@@ -108,55 +109,98 @@ public final class SimdKernels implements VectorKernels {
     return Kernels.cosineFromParts(d, sa, sb);
   }
 
+  /**
+   * Products are formed in 16-bit lanes; two adjacent 16-bit products are then widened to an int lane
+   * by shifts on the reinterpreted bits ({@code (x << 16 >> 16) + (x >> 16)}), which stays within lanes
+   * and is cheaper than the Vector API's cross-lane S2I conversions.
+   */
   @Override
   public int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    // Separate call sites for native and heap segments keep each one's type profile monomorphic: mixing
+    // both kinds at one site makes every vector load several times slower.
+    if (a.isNative() && b.isNative()) {
+      return dotI8Body(a, aOffset, b, bOffset, dim);
+    }
+    return dotI8Body(a, aOffset, b, bOffset, dim);
+  }
+
+  private static int dotI8Body(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
     IntVector acc0 = IntVector.zero(I), acc1 = acc0;
     int step = B.length(), i = 0;
     for (int bound = dim - step; i <= bound; i += step) {
-      ShortVector p = widen(a, aOffset + i).mul(widen(b, bOffset + i));
-      acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
-      acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+      IntVector x = widen(a, aOffset + i).mul(widen(b, bOffset + i)).reinterpretAsInts();
+      acc0 = acc0.add(lowHalves(x));
+      acc1 = acc1.add(x.lanewise(VectorOperators.ASHR, 16));
     }
     int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     return sum + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
   }
 
   /**
-   * Widens the query to shorts once, then for each code vector forms two 16-bit products per lane and
-   * adds them before widening to ints: |p| <= 2 * 127 * 127 = 32258 still fits a short. That halves the
-   * widening work compared with {@link #dotI8}.
+   * Widens the query to shorts once, then scores two code vectors per pass (sharing the query loads),
+   * adding two 16-bit products per lane before widening: |p| <= 2 * 127 * 127 = 32258 fits a short.
    */
   @Override
   public void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
       int dim, int count, int[] out) {
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
-    int step = B.length();
-    int vectorized = dim - dim % step;
+    int vectorized = dim - dim % B.length();
     short[] q = new short[vectorized];
-    for (int i = 0; i < vectorized; i += step) {
+    for (int i = 0; i < vectorized; i += B.length()) {
       widen(query, queryOffset + i).intoArray(q, i);
     }
-    for (int v = 0; v < count; v++) {
-      long base = codesOffset + (long) v * dim;
+    if (codes.isNative()) { // see dotI8 for why the two call sites
+      bulkBody(q, codes, codesOffset, dim, count, out);
+    } else {
+      bulkBody(q, codes, codesOffset, dim, count, out);
+    }
+    if (vectorized < dim) {
+      for (int v = 0; v < count; v++) {
+        out[v] += ScalarKernels.INSTANCE.dotI8(query, queryOffset + vectorized, codes,
+            codesOffset + (long) v * dim + vectorized, dim - vectorized);
+      }
+    }
+  }
+
+  /** Dot products of the widened query with the vectorizable prefix of each code vector. */
+  private static void bulkBody(short[] q, MemorySegment codes, long codesOffset, int dim, int count, int[] out) {
+    int step = B.length(), vectorized = q.length, v = 0;
+    for (; v + 1 < count; v += 2) {
+      long base0 = codesOffset + (long) v * dim, base1 = base0 + dim;
       IntVector acc0 = IntVector.zero(I), acc1 = acc0;
       int i = 0;
       for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step) {
-        ShortVector p = ShortVector.fromArray(S, q, i).mul(widen(codes, base + i))
-            .add(ShortVector.fromArray(S, q, i + step).mul(widen(codes, base + i + step)));
-        acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
-        acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+        ShortVector q0 = ShortVector.fromArray(S, q, i), q1 = ShortVector.fromArray(S, q, i + step);
+        acc0 = addPairs(acc0, q0.mul(widen(codes, base0 + i)).add(q1.mul(widen(codes, base0 + i + step))));
+        acc1 = addPairs(acc1, q0.mul(widen(codes, base1 + i)).add(q1.mul(widen(codes, base1 + i + step))));
       }
       if (i < vectorized) {
-        ShortVector p = ShortVector.fromArray(S, q, i).mul(widen(codes, base + i));
-        acc0 = acc0.add(p.convertShape(VectorOperators.S2I, I, 0));
-        acc1 = acc1.add(p.convertShape(VectorOperators.S2I, I, 1));
+        ShortVector q0 = ShortVector.fromArray(S, q, i);
+        acc0 = addPairs(acc0, q0.mul(widen(codes, base0 + i)));
+        acc1 = addPairs(acc1, q0.mul(widen(codes, base1 + i)));
       }
-      int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-      if (vectorized < dim) {
-        sum += ScalarKernels.INSTANCE.dotI8(query, queryOffset + vectorized, codes, base + vectorized, dim - vectorized);
-      }
-      out[v] = sum;
+      out[v] = acc0.reduceLanes(VectorOperators.ADD);
+      out[v + 1] = acc1.reduceLanes(VectorOperators.ADD);
     }
+    if (v < count) {
+      long base = codesOffset + (long) v * dim;
+      IntVector acc = IntVector.zero(I);
+      for (int i = 0; i < vectorized; i += step) {
+        acc = addPairs(acc, ShortVector.fromArray(S, q, i).mul(widen(codes, base + i)));
+      }
+      out[v] = acc.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** Adds both 16-bit halves of every int lane of {@code products} to {@code acc}. */
+  private static IntVector addPairs(IntVector acc, ShortVector products) {
+    IntVector x = products.reinterpretAsInts();
+    return acc.add(lowHalves(x)).add(x.lanewise(VectorOperators.ASHR, 16));
+  }
+
+  /** The sign-extended low 16 bits of every int lane. */
+  private static IntVector lowHalves(IntVector x) {
+    return x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
   }
 
   private static FloatVector loadF(MemorySegment s, long offset, int index) {

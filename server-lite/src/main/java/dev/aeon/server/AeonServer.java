@@ -1,0 +1,215 @@
+package dev.aeon.server;
+
+import dev.aeon.engine.Aeon;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The TCP server: accepts clients on one thread, serves each on its own virtual thread, closes clients idle
+ * past the limit, and on {@link #close()} stops in bounded time: it stops accepting, lets running commands
+ * finish, checkpoints every namespace it opened, and closes the engine.
+ */
+public final class AeonServer implements AutoCloseable {
+
+  private static final byte[] TOO_MANY = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerConfig config;
+  private final Aeon aeon;
+  private final ServerContext context;
+  private final ServerSocket listener;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong nextId = new AtomicLong();
+  private final ScheduledExecutorService reaper;
+  private final Thread acceptor;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
+
+  private AeonServer(ServerConfig config, Aeon aeon, ServerSocket listener) {
+    this.config = config;
+    this.aeon = aeon;
+    this.listener = listener;
+    this.context = new ServerContext(config, aeon);
+    context.connectedClients(connections::size);
+    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+        .name("aeon-idle-reaper").unstarted(r));
+    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
+    reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
+    this.acceptor = Thread.ofPlatform().name("aeon-accept").unstarted(this::acceptLoop);
+  }
+
+  /** Opens the data directory, binds and starts serving; logs one line with the address. */
+  public static AeonServer start(ServerConfig config) throws IOException {
+    Files.createDirectories(config.dir());
+    Aeon aeon = Aeon.open(config.dir(), config.engine());
+    ServerSocket listener = new ServerSocket();
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(config.bind(), config.port()), 1024);
+    } catch (IOException e) {
+      listener.close();
+      aeon.close();
+      throw new IOException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port()
+          + ": " + e.getMessage(), e);
+    }
+    AeonServer server = new AeonServer(config, aeon, listener);
+    server.acceptor.start();
+    ServerLog.info("started on " + server.addressText() + ", data " + config.dir().toAbsolutePath()
+        + ", durability " + config.engine().durability() + ", embedder "
+        + (config.engine().embedder() == null ? "none" : config.engine().embedder().getClass().getSimpleName())
+        + ", auth " + (config.password() == null ? "off" : "on"));
+    return server;
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  public ServerContext context() {
+    return context;
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  private String addressText() {
+    return config.bind().getHostAddress() + ":" + listener.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!stopping) {
+      Socket socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (!stopping) {
+          ServerLog.warn("accept failed: " + e.getMessage());
+        }
+        continue;
+      }
+      admit(socket);
+    }
+  }
+
+  private void admit(Socket socket) {
+    context.onAccepted();
+    if (connections.size() >= config.maxConnections() || stopping) {
+      context.onRejected();
+      try (socket; OutputStream out = socket.getOutputStream()) {
+        out.write(TOO_MANY);
+      } catch (IOException ignored) {
+        // it is being turned away anyway
+      }
+      return;
+    }
+    try {
+      socket.setTcpNoDelay(true);
+      long id = nextId.incrementAndGet();
+      Connection c = new Connection(id, socket, context, connections::remove);
+      connections.add(c);
+      Thread.ofVirtual().name("aeon-client-" + id).start(c);
+    } catch (IOException | RuntimeException e) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  private void reapIdle() {
+    long now = System.nanoTime();
+    long idle = config.idleTimeout().toNanos();
+    for (Connection c : connections) {
+      if (c.idleFor(now, idle)) {
+        c.close();
+      }
+    }
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops within about {@link ServerConfig#stopTimeout()}; logs one line. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    long deadline = System.nanoTime() + config.stopTimeout().toNanos();
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // the accept loop ends either way
+    }
+    reaper.shutdownNow();
+    for (Connection c : connections) {
+      c.stopReading();
+    }
+    waitForClients(System.nanoTime() + (deadline - System.nanoTime()) / 2);
+    for (Connection c : connections) {
+      c.close();
+    }
+    String outcome = checkpointAndClose(deadline);
+    acceptor.interrupt();
+    ServerLog.info("stopped on " + addressText() + ", data " + config.dir().toAbsolutePath()
+        + ", durability " + config.engine().durability() + ", " + outcome);
+    stopped.countDown();
+  }
+
+  private void waitForClients(long deadlineNanos) {
+    while (!connections.isEmpty() && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Checkpoints and closes the engine on another thread, so that a slow disk cannot hold the stop forever. */
+  private String checkpointAndClose(long deadlineNanos) {
+    long start = System.nanoTime();
+    String[] result = {"not finished"};
+    Thread t = Thread.ofPlatform().name("aeon-stop-checkpoint").start(() -> {
+      try {
+        int n = context.checkpointAll();
+        aeon.close();
+        result[0] = "checkpointed " + n + " namespace(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+      } catch (RuntimeException e) {
+        result[0] = "checkpoint failed (" + e + "); the write-ahead log will be replayed on the next start";
+      }
+    });
+    try {
+      if (!t.join(java.time.Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())))) {
+        return "checkpoint still running at the stop deadline; the write-ahead log will be replayed on the next start";
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return result[0]; // join() made the thread's write visible
+  }
+}

@@ -1,0 +1,84 @@
+package dev.aeon.server;
+
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.server.resp.RespLimits;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a server runs. {@link #defaults()}: 127.0.0.1:6380, data in {@code ./aeon-data}, no password, the RESP
+ * limits of {@link RespLimits#DEFAULT}, 10,000 connections, 5 minutes to send each command, 1 GiB of
+ * unfinished requests in total, 30 seconds to stop.
+ *
+ * @param bind address to listen on; anything but loopback needs a password
+ * @param port TCP port; 0 picks a free one
+ * @param dir the data directory
+ * @param password the password of AUTH, or null for none
+ * @param limits bounds on one request
+ * @param maxConnections clients connected at once; the next one gets an error and is closed
+ * @param idleTimeout how long a client may take to send a command, or to take a reply, before it is closed
+ * @param requestMemory bytes of unfinished requests all clients together may make the server hold
+ * @param stopTimeout how long a stop may wait for clients and the final checkpoint
+ * @param engine options of the engine (durability, embedder, ...)
+ */
+public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
+    int maxConnections, Duration idleTimeout, long requestMemory, Duration stopTimeout, AeonOptions engine) {
+
+  public static final int DEFAULT_PORT = 6380;
+
+  public ServerConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(stopTimeout, "stopTimeout");
+    Objects.requireNonNull(engine, "engine");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535: " + port);
+    }
+    if (maxConnections < 1 || requestMemory < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("bad server limits: connections " + maxConnections
+          + ", request memory " + requestMemory + ", idle timeout " + idleTimeout);
+    }
+    if (password != null && password.length == 0) {
+      throw new IllegalArgumentException("the password is empty");
+    }
+    if (password == null && !bind.isLoopbackAddress()) {
+      throw new IllegalArgumentException("refusing to listen on " + bind.getHostAddress()
+          + " without a password: only loopback addresses may be served without one (use --password-file)");
+    }
+  }
+
+  public static ServerConfig defaults() {
+    return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
+        RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, Duration.ofSeconds(30),
+        AeonOptions.defaults());
+  }
+
+  public ServerConfig withAddress(InetAddress bind, int port) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, engine);
+  }
+
+  public ServerConfig withDir(Path dir) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, engine);
+  }
+
+  public ServerConfig withPassword(byte[] password) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, engine);
+  }
+
+  public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, engine);
+  }
+
+  public ServerConfig withEngine(AeonOptions engine) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, engine);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.aeon.server;
+
+import dev.aeon.common.TextEmbedder;
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.Memory;
+import dev.aeon.server.command.CommandTable;
+import dev.aeon.server.resp.MemoryBudget;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/** What every connection shares: the configuration, the engine, the command table and the counters. */
+public final class ServerContext {
+
+  private final ServerConfig config;
+  private final Aeon aeon;
+  private final MemoryBudget requestBudget;
+  private final CommandTable commands;
+  private final byte[] passwordDigest;
+  private final Set<String> openedNamespaces = ConcurrentHashMap.newKeySet();
+  private final long startMillis = System.currentTimeMillis();
+  private final AtomicLong connectionsAccepted = new AtomicLong();
+  private final AtomicLong connectionsRejected = new AtomicLong();
+  private final LongAdder commandsProcessed = new LongAdder();
+  private volatile IntSupplier connectedClients = () -> 0;
+
+  ServerContext(ServerConfig config, Aeon aeon) {
+    this.config = config;
+    this.aeon = aeon;
+    this.requestBudget = new MemoryBudget(config.requestMemory());
+    this.passwordDigest = config.password() == null ? null : sha256(config.password());
+    this.commands = CommandTable.standard();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public CommandTable commands() {
+    return commands;
+  }
+
+  MemoryBudget requestBudget() {
+    return requestBudget;
+  }
+
+  /** The embedder that turns text into vectors, or null when the server runs without one. */
+  public TextEmbedder embedder() {
+    return config.engine().embedder();
+  }
+
+  /** The namespace's Memory, opened (and recovered) on first use. */
+  public Memory memory(String namespace) {
+    Memory m = aeon.namespace(namespace);
+    openedNamespaces.add(namespace);
+    return m;
+  }
+
+  /** Namespaces opened since the start, sorted. */
+  public List<String> openedNamespaces() {
+    return openedNamespaces.stream().sorted().toList();
+  }
+
+  public boolean passwordRequired() {
+    return passwordDigest != null;
+  }
+
+  /**
+   * Whether {@code candidate} is the password. Compares SHA-256 digests with {@link MessageDigest#isEqual},
+   * so the time taken reveals neither a matching prefix nor the password's length.
+   */
+  public boolean passwordMatches(byte[] candidate) {
+    return passwordDigest != null && MessageDigest.isEqual(passwordDigest, sha256(candidate));
+  }
+
+  public long uptimeMillis() {
+    return System.currentTimeMillis() - startMillis;
+  }
+
+  public long connectionsAccepted() {
+    return connectionsAccepted.get();
+  }
+
+  public long connectionsRejected() {
+    return connectionsRejected.get();
+  }
+
+  public long commandsProcessed() {
+    return commandsProcessed.sum();
+  }
+
+  public int connectedClients() {
+    return connectedClients.getAsInt();
+  }
+
+  public long requestBytesHeld() {
+    return requestBudget.used();
+  }
+
+  void onAccepted() {
+    connectionsAccepted.incrementAndGet();
+  }
+
+  void onRejected() {
+    connectionsRejected.incrementAndGet();
+  }
+
+  void onCommand() {
+    commandsProcessed.increment();
+  }
+
+  void connectedClients(IntSupplier s) {
+    connectedClients = s;
+  }
+
+  /** Checkpoints every namespace opened since the start; returns how many. */
+  int checkpointAll() {
+    List<String> names = openedNamespaces();
+    for (String ns : names) {
+      aeon.namespace(ns).checkpoint();
+    }
+    return names.size();
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}

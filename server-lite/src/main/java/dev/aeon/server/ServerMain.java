@@ -1,0 +1,142 @@
+package dev.aeon.server;
+
+import dev.aeon.engine.Durability;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
+ * [--idle-timeout SECONDS] [--max-connections N]}: runs the server until SIGTERM or SIGINT, then stops cleanly
+ * (checkpoint, close) within the stop timeout.
+ */
+public final class ServerMain {
+
+  private static final String USAGE = """
+      usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
+                        [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
+        --port P             TCP port (default 6380)
+        --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
+        --dir DIR            data directory (default ./aeon-data)
+        --password-file F    file holding the password clients must send with AUTH
+        --durability MODE    sync (default): acknowledge after fsync; async: fsync every few ms; off
+        --idle-timeout S     seconds a client may take to send a command (default 300)
+        --max-connections N  clients connected at once (default 10000)
+      """;
+
+  private ServerMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    ServerConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("aeon serve: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    AeonServer server;
+    try {
+      server = AeonServer.start(config);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("aeon serve: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "aeon-shutdown"));
+    server.awaitStop();
+  }
+
+  /** Parses the command line into a configuration; throws IllegalArgumentException with a clear message. */
+  static ServerConfig parse(String[] args) throws IOException {
+    ServerConfig c = ServerConfig.defaults();
+    InetAddress bind = c.bind();
+    int port = c.port();
+    Duration idle = c.idleTimeout();
+    int maxConnections = c.maxConnections();
+    for (int i = 0; i < args.length; i++) {
+      String opt = args[i];
+      if (opt.equals("--help") || opt.equals("-h")) {
+        System.out.print(USAGE);
+        System.exit(0);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(opt.startsWith("--") ? opt + " needs a value" : "unknown argument '" + opt + "'");
+      }
+      String v = args[++i];
+      switch (opt) {
+        case "--port" -> port = intValue(opt, v, 0, 65535);
+        case "--bind" -> bind = address(v);
+        case "--dir" -> c = c.withDir(Path.of(v));
+        case "--password-file" -> c = c.withPassword(readPassword(Path.of(v)));
+        case "--durability" -> c = c.withEngine(c.engine().withDurability(durability(v)));
+        case "--idle-timeout" -> idle = Duration.ofSeconds(intValue(opt, v, 1, Integer.MAX_VALUE));
+        case "--max-connections" -> maxConnections = intValue(opt, v, 1, 1_000_000);
+        default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
+      }
+    }
+    return c.withLimits(c.limits(), maxConnections, idle, c.requestMemory()).withAddress(bind, port);
+  }
+
+  private static int intValue(String opt, String v, int min, int max) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(opt + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+  }
+
+  private static InetAddress address(String v) {
+    try {
+      return InetAddress.getByName(v);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--bind: unknown address '" + v + "'");
+    }
+  }
+
+  private static Durability durability(String v) {
+    try {
+      return Durability.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--durability must be sync, async or off, got '" + v + "'");
+    }
+  }
+
+  /** The file's content without a trailing line end; warns when others may read it. */
+  static byte[] readPassword(Path file) throws IOException {
+    byte[] b;
+    try {
+      b = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read the password file " + file + ": " + e.getMessage(), e);
+    }
+    int n = b.length;
+    while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r')) {
+      n--;
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("the password file " + file + " is empty");
+    }
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
+        ServerLog.warn("the password file " + file + " can be read by other users (chmod 600 it)");
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to check
+    }
+    return Arrays.copyOf(b, n);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.aeon.server.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The arguments of one command (index 0 is the command name) with a cursor for option parsing, and parsers
+ * that fail with the error messages Redis uses.
+ */
+public final class Args {
+
+  private final byte[][] raw;
+  private int cursor = 1;
+
+  public Args(byte[][] raw) {
+    this.raw = raw;
+  }
+
+  public int size() {
+    return raw.length;
+  }
+
+  public byte[] bytes(int i) {
+    return raw[i];
+  }
+
+  public String string(int i) {
+    return new String(raw[i], StandardCharsets.UTF_8);
+  }
+
+  /** The command name in lower case, as looked up in the table. */
+  public String name() {
+    return lower(0);
+  }
+
+  public String lower(int i) {
+    return string(i).toLowerCase(Locale.ROOT);
+  }
+
+  // --- cursor ---
+
+  public int position() {
+    return cursor;
+  }
+
+  public void position(int i) {
+    cursor = i;
+  }
+
+  public boolean hasNext() {
+    return cursor < raw.length;
+  }
+
+  public int remaining() {
+    return raw.length - cursor;
+  }
+
+  public String nextString() {
+    require(1);
+    return string(cursor++);
+  }
+
+  public byte[] nextBytes() {
+    require(1);
+    return raw[cursor++];
+  }
+
+  /** Consumes the next argument if it equals {@code keyword} (ignoring case). */
+  public boolean accept(String keyword) {
+    if (cursor < raw.length && string(cursor).equalsIgnoreCase(keyword)) {
+      cursor++;
+      return true;
+    }
+    return false;
+  }
+
+  /** The next argument, upper-cased, without consuming it; null at the end. */
+  public String peekKeyword() {
+    return cursor < raw.length ? string(cursor).toUpperCase(Locale.ROOT) : null;
+  }
+
+  public long nextLong() {
+    return parseLong(nextString());
+  }
+
+  public int nextInt(int min, int max, String what) {
+    long v = nextLong();
+    if (v < min || v > max) {
+      throw CommandError.err(what + " must be between " + min + " and " + max + ", got " + v);
+    }
+    return (int) v;
+  }
+
+  public double nextDouble() {
+    return parseDouble(nextString());
+  }
+
+  private void require(int n) {
+    if (cursor + n > raw.length) {
+      throw CommandError.syntax();
+    }
+  }
+
+  public static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw CommandError.err("value is not an integer or out of range");
+    }
+  }
+
+  public static double parseDouble(String s) {
+    try {
+      double v = Double.parseDouble(s);
+      if (Double.isNaN(v)) {
+        throw CommandError.err("value is not a valid float");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw CommandError.err("value is not a valid float");
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.aeon.server.command;
+
+import dev.aeon.engine.Durability;
+import dev.aeon.engine.MemoryStats;
+import dev.aeon.server.ClientSession;
+import dev.aeon.server.ServerConfig;
+import dev.aeon.server.ServerContext;
+import dev.aeon.server.resp.RespWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Commands about the server: CONFIG GET, INFO, COMMAND. */
+final class ServerCommands {
+
+  private static final List<String> INFO_SECTIONS =
+      List.of("server", "clients", "memory", "persistence", "stats", "keyspace");
+
+  private ServerCommands() {}
+
+  static void register(CommandTable t) {
+    t.add("config", -2, List.of("admin"), 0, 0, 0, ServerCommands::config);
+    t.add("info", -1, List.of(), 0, 0, 0, ServerCommands::info);
+    t.add("command", -1, List.of(), 0, 0, 0, ServerCommands::command);
+  }
+
+  // --- CONFIG ---
+
+  private static void config(ClientSession c, Args a) throws IOException {
+    String sub = a.lower(1);
+    switch (sub) {
+      case "get" -> {
+        if (a.size() < 3) {
+          throw CommandError.err("wrong number of arguments for 'config|get' command");
+        }
+        Map<String, String> all = parameters(c.server());
+        Map<String, String> hits = new LinkedHashMap<>();
+        for (int i = 2; i < a.size(); i++) {
+          String pattern = a.lower(i);
+          all.forEach((k, v) -> {
+            if (Glob.matches(pattern, k)) {
+              hits.put(k, v);
+            }
+          });
+        }
+        RespWriter w = c.writer();
+        w.map(hits.size());
+        for (Map.Entry<String, String> e : hits.entrySet()) {
+          w.bulk(e.getKey()).bulk(e.getValue());
+        }
+      }
+      case "set" -> throw CommandError.err("CONFIG SET is not supported: restart the server with other options");
+      case "resetstat" -> c.writer().simple("OK");
+      default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try CONFIG HELP.");
+    }
+  }
+
+  /** The parameters CONFIG GET reports, named as in Redis where one exists. */
+  private static Map<String, String> parameters(ServerContext s) {
+    ServerConfig cfg = s.config();
+    Durability d = cfg.engine().durability();
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("save", ""); // no RDB snapshots: durability comes from the write-ahead log
+    p.put("appendonly", d == Durability.OFF ? "no" : "yes");
+    p.put("appendfsync", switch (d) {
+      case SYNC -> "always";
+      case ASYNC -> "everysec";
+      case OFF -> "no";
+    });
+    p.put("bind", cfg.bind().getHostAddress());
+    p.put("port", Integer.toString(cfg.port()));
+    p.put("dir", cfg.dir().toAbsolutePath().toString());
+    p.put("maxclients", Integer.toString(cfg.maxConnections()));
+    p.put("timeout", Long.toString(cfg.idleTimeout().toSeconds()));
+    p.put("proto-max-bulk-len", Integer.toString(cfg.limits().maxBulkBytes()));
+    p.put("client-query-buffer-limit", Long.toString(cfg.requestMemory()));
+    p.put("protected-mode", cfg.password() == null ? "yes" : "no");
+    return p;
+  }
+
+  // --- INFO ---
+
+  private static void info(ClientSession c, Args a) throws IOException {
+    List<String> wanted = new ArrayList<>();
+    for (int i = 1; i < a.size(); i++) {
+      String s = a.lower(i);
+      if (s.equals("all") || s.equals("everything") || s.equals("default")) {
+        wanted.addAll(INFO_SECTIONS);
+      } else if (INFO_SECTIONS.contains(s)) {
+        wanted.add(s);
+      }
+    }
+    if (a.size() == 1) {
+      wanted.addAll(INFO_SECTIONS);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String section : INFO_SECTIONS) {
+      if (wanted.contains(section)) {
+        if (!sb.isEmpty()) {
+          sb.append("\r\n");
+        }
+        sb.append("# ").append(Character.toUpperCase(section.charAt(0))).append(section.substring(1)).append("\r\n");
+        section(c, section, sb);
+      }
+    }
+    c.writer().bulk(sb.toString());
+  }
+
+  private static void section(ClientSession c, String section, StringBuilder sb) {
+    ServerContext s = c.server();
+    ServerConfig cfg = s.config();
+    Runtime rt = Runtime.getRuntime();
+    switch (section) {
+      case "server" -> {
+        field(sb, "redis_version", ConnectionCommands.COMPATIBLE_REDIS_VERSION);
+        field(sb, "aeon_version", "0.1.0");
+        field(sb, "redis_mode", "standalone");
+        field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch"));
+        field(sb, "java_version", Runtime.version().toString());
+        field(sb, "process_id", ProcessHandle.current().pid());
+        field(sb, "tcp_port", cfg.port());
+        field(sb, "uptime_in_seconds", s.uptimeMillis() / 1000);
+      }
+      case "clients" -> {
+        field(sb, "connected_clients", s.connectedClients());
+        field(sb, "maxclients", cfg.maxConnections());
+        field(sb, "client_idle_timeout_seconds", cfg.idleTimeout().toSeconds());
+      }
+      case "memory" -> {
+        field(sb, "used_memory", rt.totalMemory() - rt.freeMemory());
+        field(sb, "maxmemory", rt.maxMemory());
+        field(sb, "request_bytes_held", s.requestBytesHeld());
+        field(sb, "request_bytes_limit", cfg.requestMemory());
+      }
+      case "persistence" -> {
+        field(sb, "durability", cfg.engine().durability());
+        field(sb, "aof_enabled", cfg.engine().durability() == Durability.OFF ? 0 : 1);
+      }
+      case "stats" -> {
+        field(sb, "total_connections_received", s.connectionsAccepted());
+        field(sb, "rejected_connections", s.connectionsRejected());
+        field(sb, "total_commands_processed", s.commandsProcessed());
+      }
+      case "keyspace" -> {
+        for (String ns : s.openedNamespaces()) {
+          try {
+            MemoryStats st = s.memory(ns).stats();
+            field(sb, ns, "events=" + st.events() + ",vectors=" + st.vectors() + ",edges=" + st.edges()
+                + ",sessions=" + st.sessions() + ",wal_bytes=" + st.walBytes());
+          } catch (RuntimeException e) {
+            field(sb, ns, "error=" + e.getMessage());
+          }
+        }
+      }
+      default -> throw new IllegalStateException("no INFO section " + section);
+    }
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append(name).append(':').append(value).append("\r\n");
+  }
+
+  // --- COMMAND ---
+
+  private static void command(ClientSession c, Args a) throws IOException {
+    CommandTable table = c.server().commands();
+    RespWriter w = c.writer();
+    List<CommandSpec> all = table.all().stream().sorted(Comparator.comparing(CommandSpec::name)).toList();
+    if (a.size() == 1) {
+      w.array(all.size());
+      for (CommandSpec spec : all) {
+        describe(w, spec);
+      }
+      return;
+    }
+    switch (a.lower(1)) {
+      case "count" -> w.integer(all.size());
+      case "list" -> {
+        w.array(all.size());
+        for (CommandSpec spec : all) {
+          w.bulk(spec.name());
+        }
+      }
+      case "info" -> {
+        w.array(a.size() - 2);
+        for (int i = 2; i < a.size(); i++) {
+          CommandSpec spec = table.get(a.lower(i));
+          if (spec == null) {
+            w.nullArray();
+          } else {
+            describe(w, spec);
+          }
+        }
+      }
+      case "docs" -> w.map(0); // no documentation: redis-cli then falls back to plain input
+      default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try COMMAND HELP.");
+    }
+  }
+
+  /** One entry of COMMAND's reply, in Redis 7's layout of ten fields. */
+  private static void describe(RespWriter w, CommandSpec spec) throws IOException {
+    w.array(10);
+    w.bulk(spec.name());
+    w.integer(spec.arity());
+    w.set(spec.flags().size());
+    for (String f : spec.flags()) {
+      w.simple(f.toLowerCase(Locale.ROOT));
+    }
+    w.integer(spec.firstKey()).integer(spec.lastKey()).integer(spec.step());
+    w.set(0); // ACL categories
+    w.array(0); // tips
+    w.array(0); // key specifications
+    w.array(0); // subcommands
+  }
+}

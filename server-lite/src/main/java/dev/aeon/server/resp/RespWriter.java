@@ -1,0 +1,201 @@
+package dev.aeon.server.resp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes replies in RESP2 or RESP3 ({@link #protocol(int)}, switched by {@code HELLO 3}). Types RESP2 lacks
+ * are written as Redis writes them there: a map as a flat array of keys and values, a double as a bulk
+ * string, a boolean as an integer, null as a null bulk string. Buffered: call {@link #flush()} once no
+ * pipelined request is waiting.
+ */
+public final class RespWriter {
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final OutputStream out;
+  private final byte[] buf;
+  private int len;
+  private int protocol = 2;
+  private int mark;
+  private boolean drained;
+
+  public RespWriter(OutputStream out) {
+    this(out, 16 << 10);
+  }
+
+  public RespWriter(OutputStream out, int bufferSize) {
+    this.out = out;
+    this.buf = new byte[bufferSize];
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int version) {
+    if (version != 2 && version != 3) {
+      throw new IllegalArgumentException("RESP version must be 2 or 3: " + version);
+    }
+    protocol = version;
+  }
+
+  public boolean resp3() {
+    return protocol == 3;
+  }
+
+  public RespWriter simple(String s) throws IOException {
+    return line('+', oneLine(s));
+  }
+
+  /** An error reply; {@code message} starts with its prefix, e.g. "ERR unknown command 'FOO'". */
+  public RespWriter error(String message) throws IOException {
+    return line('-', oneLine(message));
+  }
+
+  public RespWriter integer(long v) throws IOException {
+    return line(':', Long.toString(v));
+  }
+
+  public RespWriter bulk(String s) throws IOException {
+    return s == null ? nullValue() : bulk(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public RespWriter bulk(byte[] b) throws IOException {
+    if (b == null) {
+      return nullValue();
+    }
+    line('$', Integer.toString(b.length));
+    write(b, 0, b.length);
+    write(CRLF, 0, 2);
+    return this;
+  }
+
+  /** Null: {@code _} in RESP3, a null bulk string in RESP2. */
+  public RespWriter nullValue() throws IOException {
+    return resp3() ? line('_', "") : line('$', "-1");
+  }
+
+  /** A null where an array was expected: {@code _} in RESP3, {@code *-1} in RESP2. */
+  public RespWriter nullArray() throws IOException {
+    return resp3() ? line('_', "") : line('*', "-1");
+  }
+
+  public RespWriter array(int n) throws IOException {
+    return line('*', Integer.toString(n));
+  }
+
+  /** A map of {@code n} pairs; the caller writes 2n values, key then value. */
+  public RespWriter map(int n) throws IOException {
+    return resp3() ? line('%', Integer.toString(n)) : line('*', Integer.toString(2 * n));
+  }
+
+  public RespWriter set(int n) throws IOException {
+    return line(resp3() ? '~' : '*', Integer.toString(n));
+  }
+
+  public RespWriter doubleValue(double v) throws IOException {
+    String s = formatDouble(v);
+    return resp3() ? line(',', s) : bulk(s);
+  }
+
+  public RespWriter bool(boolean v) throws IOException {
+    return resp3() ? line('#', v ? "t" : "f") : integer(v ? 1 : 0);
+  }
+
+  /**
+   * Marks the start of a reply, so that a command failing half-way can take back what it wrote
+   * ({@link #resetToMark()}) and send an error instead.
+   */
+  public void mark() {
+    mark = len;
+    drained = false;
+  }
+
+  /** Takes back what was written since {@link #mark()}; false if part of it already left the buffer. */
+  public boolean resetToMark() {
+    if (drained) {
+      return false;
+    }
+    len = mark;
+    return true;
+  }
+
+  /** Writes what is buffered to the stream and flushes it. */
+  public void flush() throws IOException {
+    if (len > 0) {
+      out.write(buf, 0, len);
+      len = 0;
+    }
+    out.flush();
+  }
+
+  /** Formats like Redis: integral values without a fraction, "inf", "-inf", "nan". */
+  public static String formatDouble(double v) {
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return Double.toString(v);
+  }
+
+  private RespWriter line(char type, String s) throws IOException {
+    int n = s.length();
+    if (len + n + 3 > buf.length) {
+      drain();
+    }
+    if (n + 3 > buf.length) {
+      byte[] b = (type + s).getBytes(StandardCharsets.UTF_8);
+      write(b, 0, b.length);
+      write(CRLF, 0, 2);
+      return this;
+    }
+    buf[len++] = (byte) type;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) { // rare: an error or status naming non-ASCII input
+        len--;
+        byte[] b = (type + s).getBytes(StandardCharsets.UTF_8);
+        write(b, 0, b.length);
+        write(CRLF, 0, 2);
+        return this;
+      }
+      buf[len + i] = (byte) c;
+    }
+    len += n;
+    buf[len++] = '\r';
+    buf[len++] = '\n';
+    return this;
+  }
+
+  private void write(byte[] b, int off, int n) throws IOException {
+    if (len + n > buf.length) {
+      drain();
+      if (n > buf.length) {
+        drained = true;
+        out.write(b, off, n);
+        return;
+      }
+    }
+    System.arraycopy(b, off, buf, len, n);
+    len += n;
+  }
+
+  private void drain() throws IOException {
+    drained = true;
+    if (len > 0) {
+      out.write(buf, 0, len);
+      len = 0;
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
+  }
+}

@@ -1,0 +1,109 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** A password-protected server: AUTH, HELLO AUTH, what is allowed before, and the bind rule. */
+class AuthTest {
+
+  private static final String PASSWORD = "correct horse battery staple";
+
+  @TempDir static Path dir;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir, c -> c.withPassword(PASSWORD.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void commandsNeedAuthFirst() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(new RespClient.Err("NOAUTH Authentication required."), c.call("PING"));
+      assertEquals(new RespClient.Err("NOAUTH Authentication required."), c.call("CONFIG", "GET", "save"));
+      assertEquals(new RespClient.Err("WRONGPASS invalid username-password pair or user is disabled."),
+          c.call("AUTH", "wrong"));
+      assertEquals(new RespClient.Err("WRONGPASS invalid username-password pair or user is disabled."),
+          c.call("AUTH", "alice", PASSWORD));
+      RespClient.Err hello = assertInstanceOf(RespClient.Err.class, c.call("HELLO", "3"));
+      assertTrue(hello.message().startsWith("NOAUTH HELLO must be called"), hello.message());
+      assertEquals("OK", c.call("AUTH", PASSWORD));
+      assertEquals("PONG", c.call("PING"));
+      assertEquals("OK", c.call("AUTH", "default", PASSWORD));
+      assertEquals("RESET", c.call("RESET"));
+      assertEquals(new RespClient.Err("NOAUTH Authentication required."), c.call("PING"));
+      assertEquals("OK", c.call("QUIT"));
+    }
+  }
+
+  @Test
+  void helloAuthenticatesAndSwitchesProtocol() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      Map<?, ?> m = assertInstanceOf(Map.class, c.call("HELLO", "3", "AUTH", "default", PASSWORD));
+      assertEquals(3L, m.get("proto"));
+      assertEquals("PONG", c.call("PING"));
+    }
+  }
+
+  @Test
+  void jedisWithAndWithoutThePassword() {
+    try (Jedis j = new Jedis("127.0.0.1", server.port(),
+        DefaultJedisClientConfig.builder().password(PASSWORD).protocol(RedisProtocol.RESP3).build())) {
+      assertEquals("PONG", j.ping());
+    }
+    try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+      JedisDataException e = assertThrows(JedisDataException.class, j::ping);
+      assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
+      assertThrows(JedisAccessControlException.class, () -> j.auth("nope"));
+    }
+  }
+
+  @Test
+  void nonLoopbackBindNeedsAPassword() throws Exception {
+    InetAddress any = InetAddress.getByName("0.0.0.0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.defaults().withAddress(any, 0));
+    assertTrue(e.getMessage().contains("without a password"), e.getMessage());
+    ServerConfig ok = ServerConfig.defaults().withPassword("p".getBytes(StandardCharsets.UTF_8)).withAddress(any, 0);
+    assertEquals(any, ok.bind());
+  }
+
+  @Test
+  void passwordFileIsReadWithoutItsLineEnd(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("pw");
+    Files.writeString(f, "s3cret\n");
+    ServerConfig c = ServerMain.parse(new String[] {"--password-file", f.toString(), "--bind", "0.0.0.0",
+        "--port", "7000", "--durability", "async"});
+    assertEquals("s3cret", new String(c.password(), StandardCharsets.UTF_8));
+    assertEquals(7000, c.port());
+    Files.writeString(f, "\n");
+    assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--password-file", f.toString()}));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServerMain.parse(new String[] {"--bind", "0.0.0.0"}));
+    assertTrue(e.getMessage().contains("without a password"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--port", "70000"}));
+    assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--frobnicate", "1"}));
+  }
+}

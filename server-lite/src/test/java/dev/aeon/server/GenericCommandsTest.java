@@ -1,0 +1,155 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.util.SafeEncoder;
+
+/** The connection and server commands, driven by Jedis and by raw RESP, in RESP2 and RESP3. */
+class GenericCommandsTest {
+
+  @TempDir static Path dir;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static Jedis jedis(RedisProtocol protocol) {
+    return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(protocol).build());
+  }
+
+  @Test
+  void jedisSpeaksResp2() {
+    try (Jedis j = jedis(RedisProtocol.RESP2)) {
+      assertEquals("PONG", j.ping());
+      assertEquals("hello", j.ping("hello"));
+      assertEquals("héllo wörld", j.echo("héllo wörld"));
+      assertEquals(Map.of("save", ""), j.configGet("save"));
+      assertEquals(Map.of("appendonly", "yes"), j.configGet("appendonly"));
+      assertEquals(Map.of("appendfsync", "everysec", "appendonly", "yes"), j.configGet("append*"));
+      assertEquals(Map.of(), j.configGet("no-such-parameter"));
+      assertTrue(j.info().contains("redis_version:8.0.0"), j.info());
+      assertTrue(j.info("clients").startsWith("# Clients\r\nconnected_clients:"), j.info("clients"));
+      assertTrue(j.commandCount() >= 10);
+      assertTrue(j.clientId() > 0);
+      assertEquals("OK", j.clientSetname("tester"));
+      assertEquals("tester", j.clientGetname());
+    }
+  }
+
+  @Test
+  void jedisSpeaksResp3() {
+    try (Jedis j = jedis(RedisProtocol.RESP3)) {
+      assertEquals("PONG", j.ping());
+      assertEquals("x y", j.echo("x y"));
+      assertEquals(Map.of("save", ""), j.configGet("save"));
+      assertTrue(j.info("server").contains("aeon_version:"));
+    }
+  }
+
+  @Test
+  void errorsHaveStablePrefixesAndDoNotCloseTheConnection() {
+    try (Jedis j = jedis(RedisProtocol.RESP2)) {
+      JedisDataException e = assertThrows(JedisDataException.class, () -> j.sendCommand(() -> "NOPE".getBytes(), "a"));
+      assertEquals("ERR unknown command 'NOPE', with args beginning with: 'a' ", e.getMessage());
+      e = assertThrows(JedisDataException.class, () -> j.sendCommand(Protocol.Command.ECHO));
+      assertEquals("ERR wrong number of arguments for 'echo' command", e.getMessage());
+      e = assertThrows(JedisDataException.class, () -> j.configSet("save", "1"));
+      assertTrue(e.getMessage().startsWith("ERR CONFIG SET is not supported"), e.getMessage());
+      e = assertThrows(JedisDataException.class, () -> j.auth("secret"));
+      assertTrue(e.getMessage().startsWith("ERR AUTH <password> called without any password"), e.getMessage());
+      assertEquals("PONG", j.ping());
+    }
+  }
+
+  @Test
+  void pipelinedCommandsAnswerInOrder() {
+    try (Jedis j = jedis(RedisProtocol.RESP2); Pipeline p = j.pipelined()) {
+      List<Response<Object>> replies = new ArrayList<>();
+      for (int i = 0; i < 10_000; i++) {
+        replies.add(p.sendCommand(Protocol.Command.ECHO, "m" + i));
+      }
+      p.sync();
+      for (int i = 0; i < replies.size(); i++) {
+        assertEquals("m" + i, SafeEncoder.encode((byte[]) replies.get(i).get()));
+      }
+    }
+  }
+
+  @Test
+  void helloSwitchesToResp3AndRepliesChangeType() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(List.of("save", ""), c.call("CONFIG", "GET", "save"));
+      Object hello = c.call("HELLO", "3", "SETNAME", "me");
+      Map<?, ?> m = assertInstanceOf(Map.class, hello);
+      assertEquals(3L, m.get("proto"));
+      assertEquals("aeon", m.get("server"));
+      assertEquals(Map.of("save", ""), c.call("CONFIG", "GET", "save"));
+      assertEquals("me", c.call("CLIENT", "GETNAME"));
+      assertEquals(new RespClient.Err("NOPROTO unsupported protocol version"), c.call("HELLO", "4"));
+      assertEquals(14, assertInstanceOf(List.class, c.call("HELLO", "2")).size()); // already in RESP2
+      assertEquals(List.of("save", ""), c.call("CONFIG", "GET", "save"));
+    }
+  }
+
+  @Test
+  void inlineCommandsAndMixedPipelines() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.sendRaw("PING\r\nECHO \"hello \\x41 world\\n\" \r\n" + "ECHO 'it\\'s'\n");
+      c.sendRaw(RespClient.encode("ECHO", "bulk"));
+      assertEquals("PONG", c.read());
+      assertEquals("hello A world\n", c.read());
+      assertEquals("it's", c.read());
+      assertEquals("bulk", c.read());
+      c.sendRaw("\r\n\r\n*0\r\nPING\r\n"); // empty lines and empty arrays are skipped, as by Redis
+      assertEquals("PONG", c.read());
+    }
+  }
+
+  @Test
+  void commandDescribesCommandsForRedisCli() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      List<?> info = assertInstanceOf(List.class, c.call("COMMAND", "INFO", "echo", "nosuch"));
+      List<?> echo = assertInstanceOf(List.class, info.get(0));
+      assertEquals("echo", echo.get(0));
+      assertEquals(2L, echo.get(1));
+      assertNull(info.get(1));
+      List<?> all = assertInstanceOf(List.class, c.call("COMMAND"));
+      assertEquals(c.call("COMMAND", "COUNT"), (long) all.size());
+      assertEquals(List.of(), c.call("COMMAND", "DOCS"));
+    }
+  }
+
+  @Test
+  void quitRepliesThenCloses() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("QUIT"));
+      assertTrue(c.closedByServer());
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real redis-cli (Debian redis-tools) against the server; skipped with a message when it is not installed. */
+class RedisCliTest {
+
+  @TempDir static Path dir;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(redisCli() != null, "redis-cli is not installed (Debian package redis-tools): skipping the redis-cli tests");
+    server = TestServer.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static String redisCli() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "redis-cli"))) {
+        return Path.of(d, "redis-cli").toString();
+      }
+    }
+    return null;
+  }
+
+  /** Runs redis-cli with the arguments (and the input on stdin) and returns its output. */
+  static String run(int port, String stdin, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(redisCli(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("redis-cli did not finish: " + out);
+    }
+    return out;
+  }
+
+  @Test
+  void commandsFromArguments() throws Exception {
+    assertEquals("PONG\n", run(server.port(), "", "PING"));
+    assertEquals("hello world\n", run(server.port(), "", "ECHO", "hello world"));
+    assertEquals("save\n\n", run(server.port(), "", "CONFIG", "GET", "save"));
+    assertEquals("ERR unknown command 'NOPE', with args beginning with: \n\n", run(server.port(), "", "NOPE"));
+  }
+
+  @Test
+  void commandsFromStandardInputInResp3() throws Exception {
+    // In RESP3 the reply of CONFIG GET is a map, which redis-cli prints as "key value" on one line.
+    assertEquals("PONG\nhi\nappendonly yes\n", run(server.port(), "PING\nECHO hi\nCONFIG GET appendonly\n", "-3"));
+    assertEquals("PONG\nhi\nappendonly\nyes\n", run(server.port(), "PING\nECHO hi\nCONFIG GET appendonly\n"));
+  }
+}

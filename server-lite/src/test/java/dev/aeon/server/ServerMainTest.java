@@ -1,0 +1,54 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aeon serve} in a child JVM: one log line at start and at stop, and a clean stop on SIGTERM. */
+class ServerMainTest {
+
+  private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+), data (.+), durability (\\w+)");
+
+  @Test
+  @Timeout(120)
+  void startsServesAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
+        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+        "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async"));
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = out.readLine();
+      Matcher m = STARTED.matcher(first == null ? "" : first);
+      assertTrue(m.find(), "start line: " + first + ", stderr: " + Files.readString(dir.resolve("stderr.txt")));
+      assertEquals(dir.resolve("data").toAbsolutePath().toString(), m.group(2));
+      assertEquals("ASYNC", m.group(3));
+      try (RespClient c = new RespClient(Integer.parseInt(m.group(1)))) {
+        assertEquals("PONG", c.call("PING"));
+        p.toHandle().destroy(); // SIGTERM, leaving our ends of its pipes open (Process.destroy closes them)
+        assertTrue(c.closedByServer());
+      }
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not stop within 60 s of SIGTERM");
+      String last = out.readLine();
+      assertTrue(last != null && last.contains("stopped on 127.0.0.1:" + m.group(1)) && last.contains("durability ASYNC"),
+          "stop line: " + last);
+      assertEquals(null, out.readLine(), "one line per start and stop");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}

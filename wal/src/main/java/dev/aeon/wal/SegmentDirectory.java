@@ -1,0 +1,210 @@
+package dev.aeon.wal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The segment files of one WAL directory: which exist, creating new ones, deleting old ones.
+ *
+ * <p>A new segment is first preallocated under a temporary name (zero-filled and forced, so that later
+ * forces of its data need no metadata update), in the background while the current segment fills up.
+ * Activating it writes and forces its header, then renames it to its first LSN and forces the directory:
+ * a file with a segment name therefore always has a complete header.
+ */
+final class SegmentDirectory implements Closeable {
+
+  static final String PREALLOC_NAME = "next.prealloc";
+  private static final int ZERO_CHUNK = 1 << 20;
+
+  private final Path dir;
+  private final ChannelOpener opener;
+  private final long segmentSize;
+  private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+  private ExecutorService preallocator;
+  private CompletableFuture<Path> next;
+
+  SegmentDirectory(Path dir, ChannelOpener opener, long segmentSize) {
+    this.dir = dir;
+    this.opener = opener;
+    this.segmentSize = segmentSize;
+  }
+
+  /** Segment files found in {@code dir}, by first LSN. Other files are ignored. */
+  static ConcurrentSkipListMap<Long, Path> list(Path dir) throws IOException {
+    ConcurrentSkipListMap<Long, Path> found = new ConcurrentSkipListMap<>();
+    try (var stream = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) stream::iterator) {
+        long first = WalFormat.parseSegmentName(p.getFileName().toString());
+        if (first > 0 && Files.isRegularFile(p)) {
+          found.put(first, p);
+        }
+      }
+    }
+    return found;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Live view of the segments, by first LSN. */
+  ConcurrentSkipListMap<Long, Path> segments() {
+    return segments;
+  }
+
+  void register(Map<Long, Path> existing) {
+    segments.putAll(existing);
+  }
+
+  /** Creates, fills and activates the first segment synchronously; returns a channel positioned for appends. */
+  FileChannel createFirst(long firstLsn) throws IOException {
+    Files.deleteIfExists(dir.resolve(PREALLOC_NAME));
+    next = CompletableFuture.completedFuture(preallocate());
+    return activateNext(firstLsn);
+  }
+
+  /**
+   * Turns the preallocated file into the segment starting at {@code firstLsn} and starts preallocating
+   * the one after it. Returns a writable channel on the new segment.
+   */
+  FileChannel activateNext(long firstLsn) throws IOException {
+    Path ready = awaitNext();
+    Path target = dir.resolve(WalFormat.segmentName(firstLsn));
+    FileChannel channel = opener.open(ready, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      ByteBuffer header = WalFormat.encodeHeader(firstLsn, segmentSize, System.currentTimeMillis());
+      while (header.hasRemaining()) {
+        channel.write(header, header.position());
+      }
+      channel.force(false);
+      Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    segments.put(firstLsn, target);
+    startPreallocation();
+    return channel;
+  }
+
+  /** Opens an existing segment for appending after recovery. */
+  FileChannel openForAppend(Path segment) throws IOException {
+    return opener.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  void startPreallocation() {
+    if (preallocator == null) {
+      preallocator = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aeon-wal-preallocator");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    next = CompletableFuture.supplyAsync(() -> {
+      try {
+        return preallocate();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, preallocator);
+  }
+
+  private Path awaitNext() throws IOException {
+    if (next == null) {
+      startPreallocation();
+    }
+    try {
+      return next.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the next segment");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+      throw cause instanceof IOException io ? io : new IOException("preallocating a segment failed", cause);
+    } finally {
+      next = null;
+    }
+  }
+
+  /** Writes a zero-filled, forced file of the segment size under the temporary name. */
+  private Path preallocate() throws IOException {
+    Path tmp = dir.resolve(PREALLOC_NAME);
+    try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, segmentSize));
+      long pos = 0;
+      while (pos < segmentSize) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), segmentSize - pos));
+        pos += ch.write(zeros, pos);
+      }
+      ch.force(true);
+    }
+    return tmp;
+  }
+
+  /**
+   * Deletes every segment whose records all have LSNs of at most {@code lsn}; never the last segment.
+   * Returns how many were deleted.
+   */
+  int deleteWhollyBefore(long lsn) throws IOException {
+    List<Long> doomed = new ArrayList<>();
+    Long[] firsts = segments.keySet().toArray(Long[]::new);
+    for (int i = 0; i + 1 < firsts.length && firsts[i + 1] <= lsn + 1; i++) {
+      doomed.add(firsts[i]);
+    }
+    for (Long first : doomed) {
+      Files.deleteIfExists(segments.get(first));
+      segments.remove(first);
+    }
+    if (!doomed.isEmpty()) {
+      syncDirectory();
+    }
+    return doomed.size();
+  }
+
+  /** Deletes one segment file (recovery: segments after a torn tail). */
+  void delete(long firstLsn, Path path) throws IOException {
+    Files.deleteIfExists(path);
+    segments.remove(firstLsn);
+  }
+
+  /** Forces this WAL's directory. */
+  void syncDirectory() {
+    syncDirectory(dir);
+  }
+
+  /** Forces a directory, so that created, renamed and deleted names in it are durable. */
+  static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open or force a directory; their renames are then as durable as they get.
+    }
+  }
+
+  /** Stops preallocating and removes a preallocated file that was never used. */
+  @Override
+  public void close() throws IOException {
+    if (preallocator != null) {
+      preallocator.shutdownNow(); // interrupts a zero-fill in progress
+      preallocator.close(); // waits for it to stop
+    }
+    Files.deleteIfExists(dir.resolve(PREALLOC_NAME));
+  }
+}

@@ -1,0 +1,365 @@
+package dev.aeon.wal;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A write-ahead log in one directory: records appended from any number of threads get consecutive LSNs
+ * (log sequence numbers, starting at 1) and are made durable by one flusher thread with group commit.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Order.</b> A record's LSN is fixed when {@link #append} returns, and is the order of the record
+ *       in the log, in replay, in {@link WalOptions#listener} calls and in the completion of futures:
+ *       futures complete on the flusher thread in strictly increasing LSN order.</li>
+ *   <li><b>Durability.</b> When a future completes normally, the record is as durable as the
+ *       {@link Durability} mode promises, and so is every record with a smaller LSN.</li>
+ *   <li><b>Back-pressure.</b> When the ring is full, {@link #append} waits for a free slot; records are never
+ *       dropped or reordered.</li>
+ *   <li><b>Recovery.</b> {@link #open} checks every record. Damage after the last force (a torn tail) is cut
+ *       off and reported in {@link #recovery()} and the log; damage to forced records is refused with
+ *       {@link WalCorruptException} (or stopped at, read-only). Nothing is skipped silently.</li>
+ * </ul>
+ *
+ * <p>Record types 0..127 are the caller's; negative types are reserved for the WAL's own records (checkpoints),
+ * which replay and the listener never show.
+ */
+public final class Wal implements AutoCloseable {
+
+  /** Name of the file locked while the WAL is open for writing, so that only one process writes it. */
+  public static final String LOCK_FILE = "LOCK";
+
+  private static final int WRITE_BUFFER = 1 << 20;
+
+  private final Path dir;
+  private final WalOptions options;
+  private final RecoveryReport recovery;
+  private final SegmentDirectory segments;
+  private final FileChannel lockChannel;
+  private final long baseLsn;
+  private final SegmentWriter writer;
+  private final Flusher flusher;
+  private final Disruptor<AppendEvent> disruptor;
+  private final RingBuffer<AppendEvent> ring;
+  private final AtomicInteger appending = new AtomicInteger();
+  private volatile boolean closed;
+  private volatile long checkpointLsn;
+
+  private Wal(Path dir, WalOptions options, Recovery.Result recovered, SegmentDirectory segments,
+      FileChannel lockChannel, SegmentWriter writer) {
+    this.dir = dir;
+    this.options = options;
+    this.recovery = recovered.report();
+    this.segments = segments;
+    this.lockChannel = lockChannel;
+    this.checkpointLsn = recovered.checkpointLsn();
+    this.baseLsn = recovered.lastLsn() + 1;
+    this.writer = writer;
+    if (writer == null) {
+      flusher = null;
+      disruptor = null;
+      ring = null;
+      return;
+    }
+    flusher = new Flusher(writer, options, baseLsn);
+    WaitStrategy wait = options.durability() == Durability.ASYNC
+        ? new TimeoutBlockingWaitStrategy(options.asyncForceIntervalMillis(), TimeUnit.MILLISECONDS)
+        : new BlockingWaitStrategy();
+    disruptor = new Disruptor<>(AppendEvent::new, options.ringSize(), r -> {
+      Thread t = new Thread(r, "aeon-wal-flusher " + dir.getFileName());
+      t.setDaemon(true);
+      return t;
+    }, ProducerType.MULTI, wait);
+    disruptor.handleEventsWith(flusher);
+    flusher.ring(disruptor.getRingBuffer());
+    ring = disruptor.start();
+    try {
+      flusher.awaitStarted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Opens (creating if needed, unless read-only) the WAL in {@code dir} and recovers it.
+   *
+   * @throws WalCorruptException damage to records that had been forced, or to a segment header
+   * @throws WalTooNewException a segment written by a newer format version
+   * @throws WalTooOldException a segment written by a format version this code no longer reads
+   * @throws IOException another process has the WAL open for writing, or an I/O error
+   */
+  public static Wal open(Path dir, WalOptions options) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    options.validate();
+    if (options.readOnly()) {
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir.toString(), null, "no WAL directory to open read-only");
+      }
+      Recovery.Result r = Recovery.run(dir, true, options.channelOpener());
+      SegmentDirectory segments = new SegmentDirectory(dir, options.channelOpener(), options.segmentSize());
+      segments.register(r.segments());
+      return new Wal(dir, options, r, segments, null, null);
+    }
+    Files.createDirectories(dir);
+    FileChannel lock = lock(dir);
+    try {
+      Recovery.Result r = Recovery.run(dir, false, options.channelOpener());
+      SegmentDirectory segments = new SegmentDirectory(dir, options.channelOpener(), options.segmentSize());
+      Files.deleteIfExists(dir.resolve(SegmentDirectory.PREALLOC_NAME));
+      segments.register(r.segments());
+      SegmentWriter writer = openWriter(segments, r, options);
+      return new Wal(dir, options, r, segments, lock, writer);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static FileChannel lock(Path dir) throws IOException {
+    FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException(dir + ": the WAL is already open for writing (by this or another process)");
+    }
+    return ch;
+  }
+
+  /** Forces what recovery kept (a killed process may have left it unforced) and positions the writer. */
+  private static SegmentWriter openWriter(SegmentDirectory segments, Recovery.Result r, WalOptions options)
+      throws IOException {
+    boolean forceOnRotate = options.durability() != Durability.OFF;
+    int buffer = (int) Math.min(WRITE_BUFFER, options.segmentSize());
+    if (r.segments().isEmpty()) {
+      FileChannel ch = segments.createFirst(r.lastLsn() + 1);
+      return new SegmentWriter(segments, ch, WalFormat.HEADER_SIZE, r.lastLsn(), forceOnRotate, buffer);
+    }
+    for (Path p : r.segments().headMap(r.segments().lastKey()).values()) {
+      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+        ch.force(false);
+      }
+    }
+    FileChannel tail = segments.openForAppend(r.segments().lastEntry().getValue());
+    try {
+      tail.force(false);
+      return new SegmentWriter(segments, tail, r.tailOffset(), r.lastLsn(), forceOnRotate, buffer);
+    } catch (IOException | RuntimeException e) {
+      tail.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Appends a record. Its LSN is assigned before this method returns; the future completes with it once
+   * the record is as durable as the mode promises, or exceptionally if the WAL failed to write it.
+   * Waits while the ring is full. The WAL owns {@code payload} until the future completes: do not change it.
+   *
+   * @param type the caller's record type, 0..127
+   * @throws IllegalArgumentException a negative type or a payload larger than {@link WalOptions#maxPayload()}
+   * @throws IllegalStateException the WAL is closed or read-only
+   */
+  public CompletableFuture<Long> append(byte type, byte[] payload) {
+    if (type < 0) {
+      throw new IllegalArgumentException("record type " + type + " is reserved; caller types are 0..127");
+    }
+    Objects.requireNonNull(payload, "payload");
+    if (payload.length > options.maxPayload()) {
+      throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the maximum of "
+          + options.maxPayload() + " bytes (WalOptions.maxPayload)");
+    }
+    return publish(type, payload, false);
+  }
+
+  /**
+   * Appends a record and waits until it is as durable as the mode promises.
+   *
+   * @return the record's LSN
+   * @throws IOException the WAL failed to write it (the WAL must then be reopened)
+   */
+  public long appendAndWait(byte type, byte[] payload) throws IOException {
+    return await(append(type, payload));
+  }
+
+  private CompletableFuture<Long> publish(byte type, byte[] payload, boolean force) {
+    if (ring == null) {
+      throw new IllegalStateException(dir + ": the WAL is open read-only");
+    }
+    appending.incrementAndGet();
+    try {
+      if (closed) {
+        throw new IllegalStateException(dir + ": the WAL is closed");
+      }
+      Throwable failure = flusher.failure();
+      if (failure != null) {
+        return CompletableFuture.failedFuture(new IOException("WAL write failed earlier; reopen the WAL to recover",
+            failure));
+      }
+      CompletableFuture<Long> future = new CompletableFuture<>();
+      long sequence = ring.next();
+      try {
+        ring.get(sequence).set(type, payload, future, force);
+      } finally {
+        ring.publish(sequence);
+      }
+      return future;
+    } finally {
+      appending.decrementAndGet();
+    }
+  }
+
+  private static long await(CompletableFuture<Long> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the WAL (the record may still be written)");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(c.getMessage(), c);
+    }
+  }
+
+  /**
+   * Records that everything up to {@code lsn} is durable elsewhere: writes and forces a checkpoint record
+   * (whatever the mode), then deletes every segment whose records all have LSNs up to {@code lsn}.
+   * After a restart, {@link #replay(RecordConsumer)} starts after the last checkpoint.
+   *
+   * @throws IllegalArgumentException {@code lsn} is beyond {@link #lastLsn()} or before the last checkpoint
+   */
+  public void checkpoint(long lsn) throws IOException {
+    if (lsn > lastLsn() || lsn < 0) {
+      throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
+    }
+    synchronized (this) {
+      if (lsn < checkpointLsn) {
+        throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
+            + checkpointLsn);
+      }
+      byte[] payload = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, lsn).array();
+      await(publish(WalFormat.TYPE_CHECKPOINT, payload, true));
+      checkpointLsn = lsn;
+      segments.deleteWhollyBefore(lsn);
+    }
+  }
+
+  /**
+   * Feeds {@code consumer} every caller record with an LSN greater than {@code afterLsn}, in LSN order, up
+   * to the last record written when the call began. Re-checks every record's CRC32C.
+   *
+   * @throws IllegalArgumentException records after {@code afterLsn} were deleted by a checkpoint
+   * @throws WalCorruptException a record was damaged after the WAL was opened
+   */
+  public void replay(long afterLsn, RecordConsumer consumer) throws IOException {
+    long upTo = writer == null ? recovery.lastLsn() : writer.writtenLsn();
+    Replayer.replay(segments.segments(), afterLsn, upTo, consumer);
+  }
+
+  /** Replays every record after the last checkpoint: what a restarted owner of the log must apply again. */
+  public void replay(RecordConsumer consumer) throws IOException {
+    replay(checkpointLsn, consumer);
+  }
+
+  /** The LSN most recently assigned by {@link #append} (or recovered, if none since); 0 if the log is empty. */
+  public long lastLsn() {
+    return ring == null ? recovery.lastLsn() : baseLsn + ring.getCursor();
+  }
+
+  /** The highest LSN forced to the device: it and every record before it survive a power loss. */
+  public long durableLsn() {
+    return writer == null ? recovery.lastLsn() : writer.forcedLsn();
+  }
+
+  /** The LSN named by the last checkpoint; 0 if none. */
+  public long checkpointLsn() {
+    return checkpointLsn;
+  }
+
+  /** What opening the log found, including any torn tail it cut off. */
+  public RecoveryReport recovery() {
+    return recovery;
+  }
+
+  /** How many times the flusher has forced the log since it was opened. */
+  public long forces() {
+    return writer == null ? 0 : writer.forces();
+  }
+
+  /** Segment files currently in the log, by first LSN. */
+  public Map<Long, Path> segmentFiles() {
+    return java.util.Collections.unmodifiableMap(segments.segments());
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public WalOptions options() {
+    return options;
+  }
+
+  /**
+   * Waits for every appended record to be written, forces the log (whatever the mode) and releases the
+   * directory. Appends racing with close either complete normally or are refused with
+   * {@link IllegalStateException}.
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ring == null) {
+      return;
+    }
+    while (appending.get() != 0) {
+      Thread.onSpinWait();
+    }
+    try {
+      long last = ring.getCursor(); // every claimed slot is published: no append is in flight
+      while (flusher.completedThrough() < last) {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
+      disruptor.halt();
+      flusher.awaitStopped();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while closing the WAL");
+    } finally {
+      segments.close();
+      lockChannel.close();
+    }
+    Throwable failure = flusher.failure();
+    if (failure != null) {
+      throw new IOException(dir + ": the WAL failed while open; reopen it to recover", failure);
+    }
+  }
+}

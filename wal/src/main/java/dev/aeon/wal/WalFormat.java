@@ -1,0 +1,154 @@
+package dev.aeon.wal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The on-disk layout of a WAL segment: one descriptor for the segment header and the record frame.
+ * All integers are little-endian.
+ *
+ * <pre>
+ * Segment file "&lt;first LSN, 20 digits&gt;.wal", preallocated to its full size with zeros:
+ *
+ *   0        4                  16        18        20        24          32             40          48        60      64
+ *   +--------+------------------+---------+---------+---------+-----------+--------------+-----------+---------+-------+
+ *   | magic  | format name      | version | hdr len | flags=0 | first LSN | segment size | created   | zeros   | CRC32C|
+ *   | "AEON" | "aeon-wal" + NUL | u16     | u16 =64 | u32     | u64       | u64          | epoch ms  |         | 0..60 |
+ *   +--------+------------------+---------+---------+---------+-----------+--------------+-----------+---------+-------+
+ *   then records, back to back, from offset 64; the unused rest of the file stays zero.
+ *
+ * Record frame:
+ *
+ *   0          4          8          16           24     25
+ *   +----------+----------+----------+------------+------+----------------+
+ *   | length   | CRC32C   | LSN      | forced LSN | type | payload        |
+ *   | u32      | u32      | u64      | u64        | i8   | length bytes   |
+ *   +----------+----------+----------+------------+------+----------------+
+ *   CRC32C covers bytes 0..4 and 8..(25 + length): everything but itself.
+ * </pre>
+ *
+ * <p>The forced LSN is the highest LSN that had been forced to the device when this record was written.
+ * Recovery uses it to tell a torn tail (damage after the last force, which a power loss may leave in any
+ * shape) from corruption (damage to a record that a later record proves was already forced).
+ * A frame whose length, CRC and LSN fields (its first 16 bytes) are zero marks the end of the records of
+ * a segment; LSNs start at 1, so no record has these fields all zero.
+ */
+final class WalFormat {
+
+  static final int MAGIC = 0x4E4F4541; // "AEON" read as a little-endian int
+  static final String FORMAT_NAME = "aeon-wal";
+  static final int FORMAT_NAME_LENGTH = 12;
+  /** Version written by this code; version 1 is the first, so nothing older exists yet. */
+  static final int VERSION = 1;
+  static final int OLDEST_READABLE_VERSION = 1;
+
+  static final int HEADER_MAGIC = 0;
+  static final int HEADER_FORMAT_NAME = 4;
+  static final int HEADER_VERSION = 16;
+  static final int HEADER_LENGTH_FIELD = 18;
+  static final int HEADER_FLAGS = 20;
+  static final int HEADER_FIRST_LSN = 24;
+  static final int HEADER_SEGMENT_SIZE = 32;
+  static final int HEADER_CREATED = 40;
+  static final int HEADER_CRC = 60;
+  static final int HEADER_SIZE = 64;
+
+  static final int FRAME_LENGTH = 0;
+  static final int FRAME_CRC = 4;
+  static final int FRAME_LSN = 8;
+  static final int FRAME_FORCED_LSN = 16;
+  static final int FRAME_TYPE = 24;
+  static final int FRAME_HEADER_SIZE = 25;
+
+  /** Record type of a checkpoint record; its payload is the checkpointed LSN (u64). */
+  static final byte TYPE_CHECKPOINT = -1;
+
+  static final String SEGMENT_SUFFIX = ".wal";
+
+  static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private WalFormat() {}
+
+  static String segmentName(long firstLsn) {
+    return String.format("%020d%s", firstLsn, SEGMENT_SUFFIX);
+  }
+
+  /** The first LSN encoded in a segment file name, or -1 if the name is not a segment name. */
+  static long parseSegmentName(String name) {
+    if (name.length() != 20 + SEGMENT_SUFFIX.length() || !name.endsWith(SEGMENT_SUFFIX)) {
+      return -1;
+    }
+    for (int i = 0; i < 20; i++) {
+      if (!Character.isDigit(name.charAt(i))) {
+        return -1;
+      }
+    }
+    return Long.parseLong(name, 0, 20, 10);
+  }
+
+  /** A segment header for a new segment, ready to write at offset 0. */
+  static ByteBuffer encodeHeader(long firstLsn, long segmentSize, long createdMillis) {
+    ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(HEADER_MAGIC, MAGIC);
+    b.put(HEADER_FORMAT_NAME, FORMAT_NAME.getBytes(StandardCharsets.US_ASCII));
+    b.putShort(HEADER_VERSION, (short) VERSION);
+    b.putShort(HEADER_LENGTH_FIELD, (short) HEADER_SIZE);
+    b.putInt(HEADER_FLAGS, 0);
+    b.putLong(HEADER_FIRST_LSN, firstLsn);
+    b.putLong(HEADER_SEGMENT_SIZE, segmentSize);
+    b.putLong(HEADER_CREATED, createdMillis);
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, HEADER_CRC);
+    b.putInt(HEADER_CRC, (int) crc.getValue());
+    return b;
+  }
+
+  /** The CRC32C stored in a header must equal this. */
+  static int headerCrc(MemorySegment segment) {
+    CRC32C crc = new CRC32C();
+    crc.update(segment.asSlice(0, HEADER_CRC).asByteBuffer());
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Encodes one frame at the buffer's position and advances it. The caller has checked that
+   * {@code FRAME_HEADER_SIZE + payload.length} bytes remain.
+   */
+  static void encodeFrame(ByteBuffer buf, long lsn, long forcedLsn, byte type, byte[] payload, CRC32C crc) {
+    int start = buf.position();
+    buf.putInt(start + FRAME_LENGTH, payload.length);
+    buf.putLong(start + FRAME_LSN, lsn);
+    buf.putLong(start + FRAME_FORCED_LSN, forcedLsn);
+    buf.put(start + FRAME_TYPE, type);
+    buf.put(start + FRAME_HEADER_SIZE, payload);
+    buf.putInt(start + FRAME_CRC, frameCrc(buf, start, payload.length, crc));
+    buf.position(start + FRAME_HEADER_SIZE + payload.length);
+  }
+
+  /** CRC32C of the frame starting at {@code start} in {@code buf}, skipping the CRC field. */
+  static int frameCrc(ByteBuffer buf, int start, int payloadLength, CRC32C crc) {
+    crc.reset();
+    crc.update(buf.slice(start + FRAME_LENGTH, 4));
+    crc.update(buf.slice(start + FRAME_LSN, FRAME_HEADER_SIZE - FRAME_LSN + payloadLength));
+    return (int) crc.getValue();
+  }
+
+  /** CRC32C of the frame starting at {@code offset} in a mapped segment. */
+  static int frameCrc(MemorySegment segment, long offset, int payloadLength, CRC32C crc) {
+    crc.reset();
+    crc.update(segment.asSlice(offset + FRAME_LENGTH, 4).asByteBuffer());
+    crc.update(segment.asSlice(offset + FRAME_LSN, FRAME_HEADER_SIZE - FRAME_LSN + payloadLength).asByteBuffer());
+    return (int) crc.getValue();
+  }
+
+  /** Bytes a record with this payload takes in a segment. */
+  static long frameSize(int payloadLength) {
+    return FRAME_HEADER_SIZE + (long) payloadLength;
+  }
+}

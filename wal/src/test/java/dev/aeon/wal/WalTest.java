@@ -1,0 +1,245 @@
+package dev.aeon.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WalTest {
+
+  @TempDir
+  Path dir;
+
+  static WalOptions small() {
+    return WalOptions.defaults().maxPayload(1000).segmentSize(4096);
+  }
+
+  static byte[] payload(long i) {
+    return ("record-" + i + "-" + "x".repeat((int) (i % 50))).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Every caller record in the log after {@code afterLsn}, as [lsn, type, payload]. */
+  static List<Object[]> replayAll(Wal wal, long afterLsn) throws IOException {
+    List<Object[]> out = new ArrayList<>();
+    wal.replay(afterLsn, (lsn, type, p) -> {
+      byte[] b = new byte[p.remaining()];
+      p.get(b);
+      out.add(new Object[] {lsn, type, b});
+    });
+    return out;
+  }
+
+  @Test
+  void appendsGetConsecutiveLsnsAndReplayAcrossRotationAndReopen() throws IOException {
+    try (Wal wal = Wal.open(dir, small())) {
+      assertEquals(0, wal.lastLsn());
+      for (long i = 1; i <= 300; i++) {
+        assertEquals(i, wal.appendAndWait((byte) (i % 128), payload(i)));
+      }
+      assertTrue(wal.segmentFiles().size() > 3, "small segments rotate: " + wal.segmentFiles().size());
+      assertEquals(300, wal.durableLsn());
+      checkRecords(replayAll(wal, 0), 1, 300);
+    }
+    try (Wal wal = Wal.open(dir, small())) {
+      assertTrue(wal.recovery().damage().isEmpty());
+      assertEquals(1, wal.recovery().firstLsn());
+      assertEquals(300, wal.lastLsn());
+      checkRecords(replayAll(wal, 0), 1, 300);
+      checkRecords(replayAll(wal, 250), 251, 300);
+      assertEquals(301, wal.appendAndWait((byte) (301 % 128), payload(301)));
+    }
+    try (Wal wal = Wal.open(dir, small().readOnly(true))) {
+      checkRecords(replayAll(wal, 0), 1, 301);
+      assertThrows(IllegalStateException.class, () -> wal.append((byte) 1, new byte[1]));
+    }
+  }
+
+  static void checkRecords(List<Object[]> records, long first, long last) {
+    assertEquals(last - first + 1, records.size());
+    for (int i = 0; i < records.size(); i++) {
+      long lsn = first + i;
+      assertEquals(lsn, records.get(i)[0]);
+      assertEquals((byte) (lsn % 128), records.get(i)[1]);
+      assertArrayEquals(payload(lsn), (byte[]) records.get(i)[2]);
+    }
+  }
+
+  @Test
+  void refusesOversizedPayloadsAndReservedTypesBeforeWriting() throws IOException {
+    try (Wal wal = Wal.open(dir, small())) {
+      wal.appendAndWait((byte) 0, new byte[1000]);
+      var e = assertThrows(IllegalArgumentException.class, () -> wal.append((byte) 0, new byte[1001]));
+      assertTrue(e.getMessage().contains("1001"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> wal.append((byte) -1, new byte[1]));
+      assertEquals(1, wal.lastLsn());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Wal.open(dir, WalOptions.defaults().segmentSize(4096)), "default max payload cannot fit");
+  }
+
+  @Test
+  void emptyPayloadsAndTheLargestPayloadRoundTrip() throws IOException {
+    WalOptions opts = WalOptions.defaults().maxPayload(4096 - 64 - 25).segmentSize(4096);
+    byte[] big = new byte[4096 - 64 - 25];
+    new java.util.Random(7).nextBytes(big);
+    try (Wal wal = Wal.open(dir, opts)) {
+      wal.appendAndWait((byte) 3, new byte[0]);
+      wal.appendAndWait((byte) 4, big);
+      wal.appendAndWait((byte) 5, new byte[0]);
+    }
+    try (Wal wal = Wal.open(dir, opts)) {
+      List<Object[]> r = replayAll(wal, 0);
+      assertEquals(3, r.size());
+      assertEquals(0, ((byte[]) r.get(0)[2]).length);
+      assertArrayEquals(big, (byte[]) r.get(1)[2]);
+      assertEquals(3, wal.segmentFiles().size(), "a full-size record takes a segment of its own");
+    }
+  }
+
+  @Test
+  void checkpointDeletesWhollyCoveredSegmentsAndReplayStartsAfterIt() throws IOException {
+    try (Wal wal = Wal.open(dir, small())) {
+      for (long i = 1; i <= 200; i++) {
+        wal.appendAndWait((byte) (i % 128), payload(i));
+      }
+      int before = wal.segmentFiles().size();
+      wal.checkpoint(150);
+      assertEquals(150, wal.checkpointLsn());
+      assertTrue(wal.segmentFiles().size() < before);
+      long first = wal.segmentFiles().keySet().iterator().next();
+      assertTrue(first <= 151, "segment holding LSN 151 is kept; first is " + first);
+      assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(100));
+      assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(10_000));
+      assertThrows(IllegalArgumentException.class, () -> wal.replay(0, (l, t, p) -> {}));
+      // The checkpoint record took LSN 201; caller records go on from 202.
+      assertEquals(202, wal.appendAndWait((byte) 1, payload(202)));
+    }
+    try (Wal wal = Wal.open(dir, small())) {
+      assertEquals(150, wal.checkpointLsn());
+      assertEquals(150, wal.recovery().checkpointLsn());
+      List<Object[]> r = new ArrayList<>();
+      wal.replay((lsn, type, p) -> r.add(new Object[] {lsn}));
+      assertEquals(51, r.size(), "151..200 and 202");
+      assertEquals(151L, r.get(0)[0]);
+      assertEquals(202L, r.get(50)[0]);
+    }
+  }
+
+  @Test
+  void manyThreadsGetGaplessLsnsAndTheLogHoldsWhatEachWrote() throws Exception {
+    int threads = 8;
+    int perThread = 400;
+    List<List<CompletableFuture<Long>>> futures = new ArrayList<>();
+    try (Wal wal = Wal.open(dir, small().ringSize(16))) {
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        List<CompletableFuture<Long>> mine = new ArrayList<>();
+        futures.add(mine);
+        int id = t;
+        ts.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < perThread; i++) {
+            mine.add(wal.append((byte) id, (id + ":" + i).getBytes(StandardCharsets.UTF_8)));
+          }
+        }));
+      }
+      for (Thread t : ts) {
+        t.join();
+      }
+      java.util.Map<Long, String> expected = new java.util.HashMap<>();
+      for (int t = 0; t < threads; t++) {
+        long previous = 0;
+        for (int i = 0; i < perThread; i++) {
+          long lsn = futures.get(t).get(i).get();
+          assertTrue(lsn > previous, "one thread's records keep their order");
+          previous = lsn;
+          expected.put(lsn, t + ":" + i);
+        }
+      }
+      assertEquals(threads * perThread, expected.size());
+      List<Object[]> r = replayAll(wal, 0);
+      assertEquals(threads * perThread, r.size());
+      for (int i = 0; i < r.size(); i++) {
+        assertEquals(i + 1L, r.get(i)[0]);
+        assertEquals(expected.get(i + 1L), new String((byte[]) r.get(i)[2], StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  void listenerSeesEveryRecordInLsnOrderOnTheFlusherThreadBeforeItsFutureCompletes() throws Exception {
+    List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.Map<Long, CompletableFuture<Long>> futures = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    WalOptions opts = small().listener((lsn, type, p) -> {
+      if (!Thread.currentThread().getName().startsWith("aeon-wal-flusher")) {
+        problems.add("listener ran on " + Thread.currentThread().getName());
+      }
+      CompletableFuture<Long> previous = futures.get(lsn - 1);
+      if (previous != null && !previous.isDone()) {
+        problems.add("future of " + (lsn - 1) + " not complete when the listener saw " + lsn);
+      }
+      CompletableFuture<Long> mine = futures.get(lsn);
+      if (mine != null && mine.isDone()) {
+        problems.add("future of " + lsn + " completed before its listener call");
+      }
+      seen.add(lsn);
+    });
+    try (Wal wal = Wal.open(dir, opts)) {
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        ts.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < 200; i++) {
+            CompletableFuture<Long> f = wal.append((byte) 1, new byte[8]);
+            futures.put(f.join(), f);
+          }
+        }));
+      }
+      for (Thread t : ts) {
+        t.join();
+      }
+    }
+    assertEquals(List.of(), problems);
+    assertEquals(800, seen.size());
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(i + 1L, seen.get(i));
+    }
+  }
+
+  @Test
+  void secondWriterIsRefused() throws IOException {
+    try (Wal wal = Wal.open(dir, small())) {
+      var e = assertThrows(IOException.class, () -> Wal.open(dir, small()));
+      assertTrue(e.getMessage().contains("already open"), e.getMessage());
+      try (Wal ro = Wal.open(dir, small().readOnly(true))) {
+        assertEquals(0, ro.lastLsn());
+      }
+    }
+  }
+
+  @Test
+  void closedWalRefusesAppends() throws IOException {
+    Wal wal = Wal.open(dir, small());
+    wal.appendAndWait((byte) 1, new byte[3]);
+    wal.close();
+    wal.close();
+    assertThrows(IllegalStateException.class, () -> wal.append((byte) 1, new byte[3]));
+  }
+
+  @Test
+  void readOnlyOpenOfAMissingDirectoryFails() {
+    assertThrows(java.nio.file.NoSuchFileException.class,
+        () -> Wal.open(dir.resolve("nope"), small().readOnly(true)));
+    assertTrue(Files.notExists(dir.resolve("nope")));
+  }
+}

@@ -51,6 +51,9 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   @Override
   public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
+    if (sequence == batchStart) {
+      writer.lock(); // held until the batch is complete: other threads see the writer only between batches
+    }
     if (failure == null) {
       try {
         writer.append(baseLsn + sequence, event.type, event.payload);
@@ -64,16 +67,18 @@ final class Flusher implements EventHandler<AppendEvent> {
   }
 
   private void endBatch(long lastSequence) {
-    if (failure == null) {
-      try {
+    try {
+      if (failure == null) {
         writer.flush();
         if (durability == Durability.SYNC
             || (durability == Durability.ASYNC && System.nanoTime() - lastForceNanos >= asyncForceIntervalNanos)) {
           force();
         }
-      } catch (Throwable t) {
-        failure = t;
       }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      writer.unlock();
     }
     for (long s = batchStart; s <= lastSequence; s++) {
       complete(ring.get(s), baseLsn + s);

@@ -275,7 +275,16 @@ public final class Wal implements AutoCloseable {
    *
    * @throws IllegalArgumentException {@code lsn} is beyond {@link #lastLsn()} or before the last checkpoint
    */
-  public synchronized void checkpoint(long lsn) throws IOException {
+  public void checkpoint(long lsn) throws IOException {
+    checkpoint(lsn, false);
+  }
+
+  /**
+   * Like {@link #checkpoint(long)}; with {@code startNewSegment} the log first moves on to a new segment,
+   * so that when nothing was appended after {@code lsn} every older segment is deleted and no byte of a
+   * record up to {@code lsn} remains in the log's files (erasure of forgotten data).
+   */
+  public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     requireWritable();
     if (lsn > lastLsn() || lsn < 0) {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
@@ -286,6 +295,9 @@ public final class Wal implements AutoCloseable {
     }
     if (writer.forcedLsn() < lsn) {
       sync();
+    }
+    if (startNewSegment) {
+      writer.startNewSegment();
     }
     CheckpointFile.write(dir, lsn, options.channelOpener());
     checkpointLsn = lsn;

@@ -136,6 +136,36 @@ class WalTest {
   }
 
   @Test
+  void checkpointWithANewSegmentErasesEveryCoveredRecordFromDisk() throws IOException {
+    byte[] secret = "forget-me-please".getBytes(StandardCharsets.UTF_8);
+    try (Wal wal = Wal.open(dir, small())) {
+      for (long i = 1; i <= 120; i++) {
+        wal.appendAndWait((byte) 1, i == 7 ? secret : payload(i));
+      }
+      wal.checkpoint(120, true);
+      assertEquals(1, wal.segmentFiles().size());
+      assertEquals(121L, wal.segmentFiles().keySet().iterator().next());
+      wal.checkpoint(120, true); // nothing appended since: no new segment
+      assertEquals(1, wal.segmentFiles().size());
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        byte[] bytes = Files.readAllBytes(f);
+        for (int i = 0; i + secret.length <= bytes.length; i++) {
+          assertTrue(!java.util.Arrays.equals(bytes, i, i + secret.length, secret, 0, secret.length),
+              "erased record still in " + f);
+        }
+      }
+    }
+    try (Wal wal = Wal.open(dir, small())) {
+      assertEquals(120, wal.lastLsn());
+      assertEquals(120, wal.checkpointLsn());
+      assertEquals(0, replayAll(wal, 120).size());
+      assertEquals(121, wal.appendAndWait((byte) 1, payload(121)));
+    }
+  }
+
+  @Test
   void manyThreadsGetGaplessLsnsAndTheLogHoldsWhatEachWrote() throws Exception {
     int threads = 8;
     int perThread = 400;

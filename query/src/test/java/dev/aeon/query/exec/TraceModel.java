@@ -91,17 +91,17 @@ final class TraceModel {
     return live().stream().filter(e -> e.session.equals(s)).toList();
   }
 
-  /** The live successor of an event in its session, or null. */
-  MEvent next(MEvent e) {
-    List<MEvent> s = session(e.session);
-    int i = s.indexOf(e);
-    return i + 1 < s.size() ? s.get(i + 1) : null;
-  }
-
-  MEvent previous(MEvent e) {
-    List<MEvent> s = session(e.session);
-    int i = s.indexOf(e);
-    return i > 0 ? s.get(i - 1) : null;
+  /** The live successor of each live event in its session (the implicit NEXT edges), by id. */
+  java.util.Map<Long, MEvent> successors() {
+    java.util.Map<Long, MEvent> next = new java.util.HashMap<>();
+    java.util.Map<String, MEvent> last = new java.util.HashMap<>();
+    for (MEvent e : live()) {
+      MEvent p = last.put(e.session, e);
+      if (p != null) {
+        next.put(p.id, e);
+      }
+    }
+    return next;
   }
 
   /** Live events with from <= ts <= to in (ts, id) order. */

@@ -146,6 +146,7 @@ class TraceModelTest {
     long b = a + rnd.nextInt(300);
     assertEquals(model.range(a, b).stream().limit(50).map(e -> e.id).toList(),
         trace.range(a, b, 50).stream().map(Event::id).toList(), msg);
+    Map<Long, MEvent> successors = model.successors();
     for (MEvent e : model.live()) {
       Event got = trace.get(e.id).orElseThrow();
       assertEquals(e.k, got.attributes().get("k"), msg);
@@ -156,7 +157,7 @@ class TraceModelTest {
           expected.add(x.type + ">" + x.to);
         }
       }
-      MEvent next = model.next(e);
+      MEvent next = successors.get(e.id);
       if (next != null) {
         expected.add("NEXT>" + next.id);
       }
@@ -170,6 +171,7 @@ class TraceModelTest {
 
   private void checkQueries() {
     List<MEvent> live = model.live();
+    Map<Long, MEvent> successors = model.successors();
     if (live.isEmpty()) {
       return;
     }
@@ -186,10 +188,11 @@ class TraceModelTest {
         rows(live.stream().filter(e -> e.role.equals(role) && e.ts >= a && e.ts < b).map(e -> List.<Object>of(e.id))));
 
     List<List<Object>> q2 = new ArrayList<>();
+    Map<Long, MEvent> byId = new java.util.HashMap<>();
+    live.forEach(e -> byId.put(e.id, e));
     for (MEdge x : model.edges) {
-      MEvent from = model.get(x.from);
-      MEvent to = model.get(x.to);
-      if (x.validAt(Trace.CURRENT) && x.type.equals(type) && from.session.equals(session) && to.k > k) {
+      if (x.validAt(Trace.CURRENT) && x.type.equals(type) && byId.get(x.from).session.equals(session)
+          && byId.get(x.to).k > k) {
         q2.add(List.of(x.from, x.to));
       }
     }
@@ -198,7 +201,7 @@ class TraceModelTest {
 
     List<List<Object>> q3 = new ArrayList<>();
     MEvent cur = some;
-    for (int hop = 1; hop <= 3 && (cur = model.next(cur)) != null; hop++) {
+    for (int hop = 1; hop <= 3 && (cur = successors.get(cur.id)) != null; hop++) {
       q3.add(List.of(cur.id));
     }
     compare("MATCH (e)-[:NEXT*1..3]->(f) WHERE e.id = $id RETURN f.id ORDER BY f.id", Map.of("id", some.id), q3);
@@ -243,12 +246,13 @@ class TraceModelTest {
     compare("MATCH (a)-[:" + type + "]-(b) WHERE a.id = $id RETURN b.id ORDER BY b.id", Map.of("id", some.id), sorted(q7));
 
     List<List<Object>> q8 = new ArrayList<>();
-    for (MEvent e : live) {
-      MEvent p = model.previous(e);
-      if (e.role.equals(role) && p != null) {
+    for (MEvent p : live) {
+      MEvent e = successors.get(p.id);
+      if (e != null && e.role.equals(role)) {
         q8.add(List.of(e.id, p.id));
       }
     }
+    q8 = sorted(q8);
     compare("MATCH (u:" + role + ")<-[:NEXT]-(p) RETURN u.id, p.id ORDER BY u.id", Map.of(), q8);
   }
 

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one consumer of the append ring: frames every record of a batch, writes the batch with as few
- * system calls as the buffer allows, forces it when the durability mode asks, then completes the
- * batch's futures in LSN order (group commit).
+ * system calls as the buffer allows, forces it in mode SYNC, then completes the batch's futures in LSN
+ * order (group commit). In mode ASYNC another thread forces (see {@link Wal}), so that a force never
+ * holds up writing or acknowledging.
  *
  * <p>A write or force that fails puts the log in a failed state: that batch and every later append
  * complete exceptionally; reopening recovers the log to what reached the file.
@@ -20,14 +20,12 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   private final SegmentWriter writer;
   private final Durability durability;
-  private final long asyncForceIntervalNanos;
   private final RecordConsumer listener;
   private final long baseLsn;
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private RingBuffer<AppendEvent> ring;
   private long batchStart;
-  private long lastForceNanos = System.nanoTime();
   private volatile Throwable failure;
   /** Ring sequence of the last record whose future has been completed. */
   private volatile long completedThrough = -1;
@@ -36,7 +34,6 @@ final class Flusher implements EventHandler<AppendEvent> {
   Flusher(SegmentWriter writer, WalOptions options, long baseLsn) {
     this.writer = writer;
     this.durability = options.durability();
-    this.asyncForceIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.asyncForceIntervalMillis());
     this.listener = options.listener();
     this.baseLsn = baseLsn;
   }
@@ -69,10 +66,10 @@ final class Flusher implements EventHandler<AppendEvent> {
   private void endBatch(long lastSequence) {
     try {
       if (failure == null) {
-        writer.flush();
-        if (durability == Durability.SYNC
-            || (durability == Durability.ASYNC && System.nanoTime() - lastForceNanos >= asyncForceIntervalNanos)) {
-          force();
+        if (durability == Durability.SYNC) {
+          writer.force();
+        } else {
+          writer.flush();
         }
       }
     } catch (Throwable t) {
@@ -85,11 +82,6 @@ final class Flusher implements EventHandler<AppendEvent> {
     }
     batchStart = lastSequence + 1;
     completedThrough = lastSequence;
-  }
-
-  private void force() throws IOException {
-    writer.force();
-    lastForceNanos = System.nanoTime();
   }
 
   private void complete(AppendEvent event, long lsn) {
@@ -113,15 +105,10 @@ final class Flusher implements EventHandler<AppendEvent> {
     future.complete(lsn);
   }
 
-  /** ASYNC: the ring has been idle for a force interval; force what is still unforced. */
-  @Override
-  public void onTimeout(long sequence) {
-    if (durability == Durability.ASYNC && failure == null && writer.hasUnforced()) {
-      try {
-        force();
-      } catch (Throwable t) {
-        failure = t;
-      }
+  /** Puts the log in the failed state (a force by another thread failed). */
+  void fail(Throwable t) {
+    if (failure == null) {
+      failure = t;
     }
   }
 

@@ -14,13 +14,17 @@ import java.util.zip.CRC32C;
  * Frames records into a buffer and writes them to the current segment, rotating to a new segment when
  * a record does not fit.
  *
- * <p>The flusher thread holds {@link #lock()} for the whole of each batch; other threads take it for
- * {@link #forceWritten()} and {@link #startNewSegment()}, so they only ever see the writer between
- * batches, with an empty buffer. The LSN counters are readable from any thread without it.
+ * <p>Locks, always taken in this order: the flusher thread holds {@link #lock()} for the whole of each
+ * batch, and {@link #startNewSegment()} takes it so that it sees the writer only between batches, with an
+ * empty buffer; {@code forceLock} makes forces one at a time; {@code state} guards the current channel and
+ * the retired ones. A force from another thread ({@link Wal#sync()}, the ASYNC syncer) holds only the
+ * last two, and {@code state} only while it picks the channels: it runs while the flusher goes on writing.
  */
 final class SegmentWriter implements Closeable {
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock forceLock = new ReentrantLock();
+  private final Object state = new Object();
   private final SegmentDirectory directory;
   private final boolean forceOnRotate;
   private final ByteBuffer buffer;
@@ -102,39 +106,42 @@ final class SegmentWriter implements Closeable {
     }
   }
 
-  /** Flushes, then forces every written record to the device. */
+  /** Flushes, then forces every written record to the device. Flusher thread, or under {@link #lock()}. */
   void force() throws IOException {
-    lock.lock();
-    try {
-      flush();
-      forceWritten();
-    } finally {
-      lock.unlock();
-    }
+    flush();
+    forceWritten();
   }
 
   /** Forces every record already handed to the operating system. Any thread. */
   void forceWritten() throws IOException {
-    lock.lock();
+    forceLock.lock();
     try {
-      long target = writtenLsn;
-      for (FileChannel old : retired) {
-        old.force(false);
-        old.close();
+      long target;
+      FileChannel current;
+      List<FileChannel> old;
+      synchronized (state) {
+        target = writtenLsn; // every record up to it is in the channels picked here
+        current = channel;
+        old = List.copyOf(retired);
+        retired.clear();
       }
-      retired.clear();
-      channel.force(false);
+      for (FileChannel c : old) {
+        c.force(false);
+        c.close();
+      }
+      current.force(false);
       if (target > forcedLsn) {
         forcedLsn = target;
       }
       forces++;
     } finally {
-      lock.unlock();
+      forceLock.unlock();
     }
   }
 
+  /** Whether records have been written since the last force. Any thread. */
   boolean hasUnforced() {
-    return appendedLsn > forcedLsn;
+    return writtenLsn > forcedLsn;
   }
 
   /**
@@ -158,8 +165,11 @@ final class SegmentWriter implements Closeable {
     if (forceOnRotate) {
       forceWritten();
     }
-    retired.add(channel);
-    channel = directory.activateNext(firstLsn);
+    FileChannel next = directory.activateNext(firstLsn);
+    synchronized (state) {
+      retired.add(channel);
+      channel = next;
+    }
     segmentSize = channel.size();
     filePosition = WalFormat.HEADER_SIZE;
     preallocationStarted = false;
@@ -177,33 +187,33 @@ final class SegmentWriter implements Closeable {
     return forces;
   }
 
-  /** Flushes and forces what is left, then closes the segment. */
+  /** Flushes and forces what is left, then closes the segment. Flusher thread, at shutdown. */
   @Override
   public void close() throws IOException {
-    lock.lock();
     try {
       force();
     } finally {
       closeQuietly();
-      lock.unlock();
     }
   }
 
   /** Closes the channels without writing anything more (after a failure). */
   void closeQuietly() {
-    lock.lock();
+    forceLock.lock();
     try {
-      retired.add(channel);
-      for (FileChannel c : retired) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          // nothing more can be done for a channel that failed
+      synchronized (state) {
+        retired.add(channel);
+        for (FileChannel c : retired) {
+          try {
+            c.close();
+          } catch (IOException e) {
+            // nothing more can be done for a channel that failed
+          }
         }
+        retired.clear();
       }
-      retired.clear();
     } finally {
-      lock.unlock();
+      forceLock.unlock();
     }
   }
 }

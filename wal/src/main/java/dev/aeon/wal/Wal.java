@@ -2,8 +2,6 @@ package dev.aeon.wal;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
-import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,6 +56,7 @@ public final class Wal implements AutoCloseable {
   private final Flusher flusher;
   private final Disruptor<AppendEvent> disruptor;
   private final RingBuffer<AppendEvent> ring;
+  private final Syncer syncer;
   private final AtomicInteger appending = new AtomicInteger();
   private volatile boolean closed;
   private volatile long checkpointLsn;
@@ -77,17 +75,15 @@ public final class Wal implements AutoCloseable {
       flusher = null;
       disruptor = null;
       ring = null;
+      syncer = null;
       return;
     }
     flusher = new Flusher(writer, options, baseLsn);
-    WaitStrategy wait = options.durability() == Durability.ASYNC
-        ? new TimeoutBlockingWaitStrategy(options.asyncForceIntervalMillis(), TimeUnit.MILLISECONDS)
-        : new BlockingWaitStrategy();
     disruptor = new Disruptor<>(AppendEvent::new, options.ringSize(), r -> {
       Thread t = new Thread(r, "aeon-wal-flusher " + dir.getFileName());
       t.setDaemon(true);
       return t;
-    }, ProducerType.MULTI, wait);
+    }, ProducerType.MULTI, new BlockingWaitStrategy());
     disruptor.handleEventsWith(flusher);
     flusher.ring(disruptor.getRingBuffer());
     ring = disruptor.start();
@@ -95,6 +91,12 @@ public final class Wal implements AutoCloseable {
       flusher.awaitStarted();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (options.durability() == Durability.ASYNC) {
+      syncer = new Syncer(writer, flusher, options.asyncForceIntervalMillis(), "aeon-wal-syncer " + dir.getFileName());
+      syncer.start();
+    } else {
+      syncer = null;
     }
   }
 
@@ -377,6 +379,9 @@ public final class Wal implements AutoCloseable {
       Thread.onSpinWait();
     }
     try {
+      if (syncer != null) {
+        syncer.stop();
+      }
       long last = ring.getCursor(); // every claimed slot is published: no append is in flight
       while (flusher.completedThrough() < last) {
         java.util.concurrent.locks.LockSupport.parkNanos(20_000);

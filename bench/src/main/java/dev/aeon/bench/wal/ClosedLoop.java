@@ -1,0 +1,108 @@
+package dev.aeon.bench.wal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one operation in a closed loop on several threads (each starts its next operation when the last
+ * one returned), first to warm up, then measured: every measured operation's latency is kept.
+ */
+final class ClosedLoop {
+
+  @FunctionalInterface
+  interface Op {
+    void run(int thread) throws Exception;
+  }
+
+  /**
+   * What a measured phase did: operations, their sorted latencies in nanoseconds, its length, and how
+   * much the counter given to {@link #run} advanced during it.
+   */
+  record Outcome(long ops, long[] sortedLatencies, long nanos, long counted) {
+
+    double opsPerSecond() {
+      return ops * 1e9 / nanos;
+    }
+
+    double percentileMicros(double p) {
+      if (sortedLatencies.length == 0) {
+        return Double.NaN;
+      }
+      int i = (int) Math.min(sortedLatencies.length - 1, Math.ceil(p * sortedLatencies.length) - 1);
+      return sortedLatencies[Math.max(0, i)] / 1e3;
+    }
+  }
+
+  private static final int WARMING = 0;
+  private static final int MEASURING = 1;
+  private static final int STOPPED = 2;
+
+  private volatile int phase = WARMING;
+  private volatile Throwable failure;
+
+  private ClosedLoop() {}
+
+  static Outcome run(int threads, long warmupMillis, long measureMillis, Op op, LongSupplier counter)
+      throws InterruptedException {
+    return new ClosedLoop().go(threads, warmupMillis, measureMillis, op, counter);
+  }
+
+  private Outcome go(int threads, long warmupMillis, long measureMillis, Op op, LongSupplier counter)
+      throws InterruptedException {
+    long[][] latencies = new long[threads][];
+    int[] counts = new int[threads];
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> loop(id, op, latencies, counts)));
+    }
+    Thread.sleep(warmupMillis);
+    long counterStart = counter.getAsLong();
+    long start = System.nanoTime();
+    phase = MEASURING;
+    Thread.sleep(measureMillis);
+    phase = STOPPED;
+    long nanos = System.nanoTime() - start;
+    long counted = counter.getAsLong() - counterStart;
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (failure != null) {
+      throw new IllegalStateException("benchmark operation failed", failure);
+    }
+    int total = Arrays.stream(counts).sum();
+    long[] all = new long[total];
+    int at = 0;
+    for (int t = 0; t < threads; t++) {
+      System.arraycopy(latencies[t], 0, all, at, counts[t]);
+      at += counts[t];
+    }
+    Arrays.sort(all);
+    return new Outcome(total, all, nanos, counted);
+  }
+
+  private void loop(int id, Op op, long[][] latencies, int[] counts) {
+    long[] mine = new long[1 << 16];
+    int n = 0;
+    try {
+      for (int p; (p = phase) != STOPPED; ) {
+        long t0 = System.nanoTime();
+        op.run(id);
+        long t1 = System.nanoTime();
+        if (p == MEASURING && phase == MEASURING) {
+          if (n == mine.length) {
+            mine = Arrays.copyOf(mine, n * 2);
+          }
+          mine[n++] = t1 - t0;
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+      phase = STOPPED;
+    }
+    latencies[id] = mine;
+    counts[id] = n;
+  }
+}

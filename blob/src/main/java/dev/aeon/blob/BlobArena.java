@@ -1,0 +1,457 @@
+package dev.aeon.blob;
+
+import dev.aeon.blob.format.ArenaHeader;
+import dev.aeon.blob.format.Frames;
+import dev.aeon.common.ebr.Epochs;
+import dev.aeon.common.ebr.Guard;
+import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.DurableFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * The sidecar blob arena: variable-size blobs (event text, payloads) in memory-mapped generation files
+ * {@code blobs-<n>.arena} in one directory, with generational garbage collection.
+ *
+ * <p><b>Refs are stable.</b> {@link #append} returns a ref, a positive {@code long} that names the blob for
+ * as long as it lives: garbage collection moves blobs to a new generation but never changes their refs (a
+ * table maps each ref to the blob's frame in the current generation; it is rebuilt from the frames on open).
+ * Callers therefore store refs once and never rewrite them.
+ *
+ * <p><b>Reads</b> never take a lock and never block: {@link #readBytes}/{@link #readString} copy,
+ * {@link #slice} hands out a read-only, zero-copy view that stays valid until the caller's {@link Guard} is
+ * closed, even if a collection or a growth of the file replaces the mapping meanwhile (epoch-based
+ * reclamation unmaps it later). A ref that was freed, collected or never handed out is an
+ * {@link InvalidBlobRefException}; a torn or damaged frame a {@link CorruptFileException}; never garbage bytes.
+ *
+ * <p><b>Writes</b> ({@code append}, {@code free}, {@code gc}, {@code force}) are serialised by one lock;
+ * a collection holds it while it copies, so appends wait for it, readers do not.
+ *
+ * <p><b>Durability.</b> {@link #force()} makes every append and free so far durable. After a crash the arena
+ * opens with everything up to the last {@code force} and any complete blob written after it; a torn tail is
+ * cut off. A collection is durable when it returns; a crash in the middle leaves the old generation
+ * authoritative, a crash after leaves the new one, and no live blob is lost either way.
+ *
+ * <p><b>Erasure.</b> A freed blob's bytes are zeroed in place at the {@code force} after the free, once
+ * no reader can still be reading them, and reach the disk at the next {@code force}. A collection copies only
+ * live blobs into a fresh file and deletes the old file, so after {@link #gc} no byte of a freed or dropped
+ * blob remains in any file of the arena.
+ */
+public final class BlobArena implements AutoCloseable {
+
+  /** What readers see: the current generation, its current mapping and its ref table. */
+  private record View(Generation generation, MemorySegment data, RefTable table) {}
+
+  private static final String LOCK_FILE = "blobs.lock";
+  /** Ids reserved by one header-only commit: at most this many ids are skipped after a crash. */
+  private static final long ID_RESERVATION = 1 << 16;
+
+  private final Path dir;
+  private final BlobArenaOptions options;
+  private final Epochs ebr;
+  private final boolean ownsEbr;
+  private final FileChannel lockChannel;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile View view;
+  private long nextId;
+  private long liveBlobs, liveBytes, freeBlobs, freeBytes;
+  private final LongArrayList pendingErase = new LongArrayList();
+
+  private BlobArena(Path dir, BlobArenaOptions options, Epochs ebr, boolean ownsEbr, FileChannel lockChannel,
+                    Recovery.Recovered r) {
+    this.dir = dir;
+    this.options = options;
+    this.ebr = ebr;
+    this.ownsEbr = ownsEbr;
+    this.lockChannel = lockChannel;
+    this.view = new View(r.generation(), r.generation().data(), r.table());
+    this.nextId = r.nextId();
+    this.liveBlobs = r.scan().liveBlobs();
+    this.liveBytes = r.scan().liveBytes();
+    this.freeBlobs = r.scan().freeBlobs();
+    this.freeBytes = r.scan().freeBytes();
+  }
+
+  /** Opens (or creates) the arena in {@code dir} with default options and its own epochs. */
+  public static BlobArena open(Path dir) throws IOException {
+    return open(dir, BlobArenaOptions.defaults(), null);
+  }
+
+  /**
+   * Opens (or creates) the arena in {@code dir}. Pass the {@link Epochs} shared with the rest of the engine,
+   * or null for the arena's own (closed with the arena). Only one arena may have a directory open.
+   *
+   * @throws dev.aeon.common.io.FileFormatException if the newest generation is damaged or of another version
+   * @throws IllegalStateException if another arena, in this or another process, has the directory open
+   */
+  public static BlobArena open(Path dir, BlobArenaOptions options, Epochs epochs) throws IOException {
+    Objects.requireNonNull(options, "options");
+    Files.createDirectories(dir);
+    FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    try {
+      FileLock lock = lockChannel.tryLock();
+      if (lock == null) {
+        throw new IllegalStateException("blob arena " + dir + " is open in another process");
+      }
+      Recovery.Recovered r = Recovery.recover(dir, options.initialCapacity());
+      boolean own = epochs == null;
+      return new BlobArena(dir, options, own ? new Epochs() : epochs, own, lockChannel, r);
+    } catch (OverlappingFileLockException e) {
+      lockChannel.close();
+      throw new IllegalStateException("blob arena " + dir + " is already open in this process", e);
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- reads (lock-free)
+
+  /** Enters a read epoch; slices from {@link #slice} stay valid until it is closed. */
+  public Guard enter() {
+    return ebr.enter();
+  }
+
+  /** The epochs this arena retires mappings through. */
+  public Epochs epochs() {
+    return ebr;
+  }
+
+  /**
+   * A read-only, zero-copy view of the blob, valid until the calling thread's guard closes.
+   *
+   * @throws IllegalStateException if the calling thread is not inside {@link #enter()}
+   * @throws InvalidBlobRefException if {@code ref} names no live blob
+   * @throws CorruptFileException if the blob's frame is damaged
+   */
+  public MemorySegment slice(long ref) {
+    if (!ebr.inGuard()) {
+      throw new IllegalStateException("slice() must be called inside try (Guard g = arena.enter()) { ... }");
+    }
+    return locate(ref);
+  }
+
+  /** A copy of the blob's bytes. */
+  public byte[] readBytes(long ref) {
+    try (Guard g = ebr.enter()) {
+      return locate(ref).toArray(ValueLayout.JAVA_BYTE);
+    }
+  }
+
+  /** The blob decoded as UTF-8 (as {@link #append(String)} stored it). */
+  public String readString(long ref) {
+    return new String(readBytes(ref), StandardCharsets.UTF_8);
+  }
+
+  /** The blob's length in bytes. */
+  public int length(long ref) {
+    try (Guard g = ebr.enter()) {
+      return (int) locate(ref).byteSize();
+    }
+  }
+
+  /** True if {@code ref} names a live blob. */
+  public boolean contains(long ref) {
+    return currentView().table().get(ref) != 0;
+  }
+
+  private MemorySegment locate(long ref) {
+    View v = currentView();
+    long at = v.table().get(ref);
+    if (at == 0) {
+      throw new InvalidBlobRefException(ref, "no live blob (freed, collected, or never written)");
+    }
+    MemorySegment d = v.data();
+    int state = Frames.state(d, at);
+    if (state == Frames.FREE) {
+      throw new InvalidBlobRefException(ref, "blob was freed");
+    }
+    String problem = state != Frames.LIVE ? "bad frame state" : Frames.id(d, at) != ref ? "frame is another blob"
+        : null;
+    int length = Frames.length(d, at);
+    if (problem == null && (length < 0 || at + Frames.frameLength(length) > d.byteSize())) {
+      problem = "frame length " + length + " runs past the file";
+    }
+    if (problem == null && options.verifyReads() && Frames.storedCrc(d, at) != Frames.computeCrc(d, at, length)) {
+      problem = "frame checksum mismatch";
+    }
+    if (problem != null) {
+      throw new CorruptFileException(v.generation().path(), at, problem + " (blob " + ref + ")");
+    }
+    return d.asSlice(at + Frames.HEADER_LENGTH, length).asReadOnly();
+  }
+
+  private View currentView() {
+    View v = view;
+    if (v == null) {
+      throw new IllegalStateException("blob arena " + dir + " is closed");
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------- writes (one lock)
+
+  /** Stores a copy of {@code bytes}; returns its ref. */
+  public long append(byte[] bytes) {
+    return append(MemorySegment.ofArray(bytes));
+  }
+
+  /** Stores {@code text} as UTF-8; returns its ref. */
+  public long append(String text) {
+    return append(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stores a copy of {@code payload}; returns its ref. Not durable before the next {@link #force()}.
+   *
+   * @throws IllegalArgumentException if the blob is larger than {@link BlobArenaOptions#maxBlobBytes()}
+   */
+  public long append(MemorySegment payload) {
+    if (payload.byteSize() > options.maxBlobBytes()) {
+      throw new IllegalArgumentException("blob of " + payload.byteSize() + " bytes exceeds the limit of "
+          + options.maxBlobBytes());
+    }
+    writeLock.lock();
+    try {
+      View v = currentView();
+      Generation g = v.generation();
+      long length = Frames.frameLength(payload.byteSize());
+      long at = g.end;
+      if (at + length > g.capacity()) {
+        v = new View(g, g.grow(at + length, ebr), v.table());
+        view = v;
+      }
+      if (nextId >= g.idLimit()) {
+        g.reserveIds(nextId + ID_RESERVATION);
+      }
+      long id = nextId++;
+      Frames.write(v.data(), at, id, payload);
+      v.table().put(id, at);
+      g.end = at + length;
+      liveBlobs++;
+      liveBytes += length;
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("growing " + view.generation().path(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Frees a blob: it cannot be read any more, its space is reclaimed by the next collection and its bytes
+   * are erased (see the class comment). Returns false if it was already freed or collected, so replaying a
+   * free is harmless. May start a collection when the garbage ratio passes the threshold.
+   *
+   * @throws InvalidBlobRefException if {@code ref} was never handed out
+   */
+  public boolean free(long ref) {
+    writeLock.lock();
+    try {
+      View v = currentView();
+      if (ref < 1 || ref >= nextId) {
+        throw new InvalidBlobRefException(ref, "never handed out by this arena");
+      }
+      long at = v.table().remove(ref);
+      if (at == 0) {
+        return false;
+      }
+      Frames.markFree(v.data(), at);
+      long length = Frames.frameLength(Frames.length(v.data(), at));
+      liveBlobs--;
+      liveBytes -= length;
+      freeBlobs++;
+      freeBytes += length;
+      pendingErase.addLong(at);
+      if (freeBytes >= options.gcThreshold() * (liveBytes + freeBytes)
+          && liveBytes + freeBytes >= options.autoGcMinBytes()) {
+        gc();
+      }
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Collects every freed blob. */
+  public GcResult gc() {
+    return gc(ref -> true);
+  }
+
+  /**
+   * Copies the blobs that are not freed and for which {@code isLive} is true into a new generation, publishes
+   * it, and retires the old one (deleted now, unmapped once no reader can see it). Blobs {@code isLive}
+   * rejects are dropped as if freed. Refs do not change. Readers go on during the copy; writers wait.
+   */
+  public GcResult gc(LongPredicate isLive) {
+    Objects.requireNonNull(isLive, "isLive");
+    writeLock.lock();
+    try {
+      long start = System.nanoTime();
+      View v = currentView();
+      Generation old = v.generation();
+      long before = liveBytes + freeBytes;
+      Collector.Collected c = Collector.collect(dir, old, v.table(), isLive, options.initialCapacity());
+      view = new View(c.generation(), c.generation().data(), c.table());
+      old.retire(ebr);
+      DurableFiles.fsyncDirectory(dir);
+      liveBlobs = c.kept();
+      liveBytes = c.bytes();
+      freeBlobs = 0;
+      freeBytes = 0;
+      pendingErase.clear();
+      return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before, c.bytes(),
+          System.nanoTime() - start);
+    } catch (IOException e) {
+      throw new UncheckedIOException("garbage collection in " + dir, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Runs {@link #gc()} if the garbage ratio is at or above the threshold; the result if it ran. */
+  public Optional<GcResult> gcIfNeeded() {
+    writeLock.lock();
+    try {
+      return stats().garbageRatio() >= options.gcThreshold() ? Optional.of(gc()) : Optional.empty();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Makes every append and free so far durable (msync of the mapping, then the header commit), then schedules
+   * the erasure of blobs freed since the last force.
+   */
+  public void force() {
+    writeLock.lock();
+    try {
+      Generation g = currentView().generation();
+      g.commit(g.idLimit());
+      scheduleErase(g);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Hands the blobs freed since the last commit to EBR for erasure: their payloads are zeroed once no reader
+   * can still be reading them, and only after their FREE state was forced, so a crash can never show a LIVE
+   * frame with an erased payload. A collection in between makes this moot (the new generation never had them).
+   */
+  private void scheduleErase(Generation g) {
+    if (pendingErase.isEmpty()) {
+      return;
+    }
+    long[] offsets = pendingErase.toLongArray();
+    pendingErase.clear();
+    ebr.retire(() -> {
+      writeLock.lock();
+      try {
+        g.erase(offsets);
+      } finally {
+        writeLock.unlock();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- checks and lifecycle
+
+  /** Counts of the current generation. */
+  public ArenaStats stats() {
+    writeLock.lock();
+    try {
+      View v = currentView();
+      return new ArenaStats(v.generation().number, liveBlobs, liveBytes, freeBlobs, freeBytes,
+          v.generation().capacity());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Checks the current generation: header, every frame and its checksum, and that the ref table matches the
+   * frames. Readers go on; writers wait.
+   *
+   * @throws CorruptFileException naming the file and offset of the first problem
+   */
+  public ArenaStats verify() {
+    writeLock.lock();
+    try {
+      View v = currentView();
+      Generation g = v.generation();
+      ArenaHeader.read(v.data(), v.data().byteSize(), g.path(), g.number);
+      long[] matched = {0};
+      FrameScanner.Result r = FrameScanner.scan(v.data(), g.end, g.path(), (id, at, length) -> {
+        if (v.table().get(id) != at) {
+          throw new CorruptFileException(g.path(), at, "live blob " + id + " is not where the ref table says");
+        }
+        matched[0]++;
+      });
+      if (r.end() != g.end || matched[0] != v.table().size()) {
+        throw new CorruptFileException(g.path(), r.end(), "frames and ref table disagree: " + matched[0]
+            + " live frames for " + v.table().size() + " refs, frames end at " + r.end() + " not " + g.end);
+      }
+      return new ArenaStats(g.number, r.liveBlobs(), r.liveBytes(), r.freeBlobs(), r.freeBytes(), g.capacity());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Checks one generation file on its own, read-only: header, every committed frame, and the tail up to the
+   * first invalid frame.
+   *
+   * @throws dev.aeon.common.io.FileFormatException if the file is damaged or of another version
+   */
+  public static ArenaStats verifyFile(Path file) throws IOException {
+    return Verifier.verify(file);
+  }
+
+  /** Forces everything, then unmaps once readers have left and releases the directory. */
+  @Override
+  public void close() throws IOException {
+    writeLock.lock();
+    View v;
+    try {
+      v = view;
+      if (v == null) {
+        return;
+      }
+      v.generation().commit(nextId); // nothing at or above nextId was handed out: give the reservation back
+      scheduleErase(v.generation());
+      view = null;
+    } finally {
+      writeLock.unlock();
+    }
+    Generation g = v.generation();
+    ebr.retire(() -> { // after the erasure retired above, in epoch order
+      g.data().force();
+      g.closeNow();
+    });
+    if (ownsEbr) {
+      ebr.close();
+    }
+    lockChannel.close();
+  }
+
+  /** The directory holding the generation files. */
+  public Path directory() {
+    return dir;
+  }
+}

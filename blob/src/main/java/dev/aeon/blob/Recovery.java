@@ -1,0 +1,80 @@
+package dev.aeon.blob;
+
+import dev.aeon.blob.format.ArenaHeader;
+import dev.aeon.common.io.DurableFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opens the directory of an arena after a clean close or a crash. The newest complete generation file is
+ * authoritative: a garbage collection makes its new generation complete (forced) before renaming it from
+ * its temp name. Temp files are unfinished collections and are deleted; older generations are left over
+ * from a collection that crashed before deleting them and are deleted once the newest one has been checked.
+ * A torn tail after the last commit is cut off, so no byte of it survives to be misread later.
+ */
+final class Recovery {
+
+  record Recovered(Generation generation, RefTable table, FrameScanner.Result scan, long nextId) {}
+
+  private Recovery() {}
+
+  static Recovered recover(Path dir, long initialCapacity) throws IOException {
+    List<Long> generations = new ArrayList<>();
+    boolean deleted = false;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Generation.numberOf(f, true) >= 0) {
+          Files.delete(f);
+          deleted = true;
+        } else if (Generation.numberOf(f, false) >= 0) {
+          generations.add(Generation.numberOf(f, false));
+        }
+      }
+    }
+    if (generations.isEmpty()) {
+      Generation g = Generation.create(Generation.tempFileFor(dir, 1), 1, initialCapacity, 1);
+      g.commit(1);
+      g.renameTo(Generation.fileFor(dir, 1));
+      return new Recovered(g, new RefTable(), new FrameScanner.Result(ArenaHeader.DATA_START, 0, 0, 0, 0, 0), 1);
+    }
+    long newest = generations.stream().mapToLong(Long::longValue).max().orElseThrow();
+    Recovered r = openGeneration(Generation.fileFor(dir, newest), newest);
+    for (long n : generations) {
+      if (n != newest) {
+        Files.deleteIfExists(Generation.fileFor(dir, n));
+        deleted = true;
+      }
+    }
+    if (deleted) {
+      DurableFiles.fsyncDirectory(dir);
+    }
+    return r;
+  }
+
+  private static Recovered openGeneration(Path file, long number) throws IOException {
+    Generation g = Generation.open(file, number);
+    try {
+      ArenaHeader.Commit commit = ArenaHeader.read(g.data(), g.capacity(), file, number);
+      g.setCommitted(commit);
+      RefTable table = new RefTable();
+      FrameScanner.Result scan = FrameScanner.scan(g.data(), commit.committedEnd(), file,
+          (id, at, length) -> table.put(id, at));
+      g.end = scan.end();
+      long nextId = Math.max(commit.idLimit(), scan.maxId() + 1);
+      if (g.end < g.capacity()) {
+        g.discardTail();
+      }
+      if (g.end != commit.committedEnd() || nextId != commit.idLimit()) {
+        g.commit(nextId);
+      }
+      return new Recovered(g, table, scan, nextId);
+    } catch (IOException | RuntimeException e) {
+      g.closeNow();
+      throw e;
+    }
+  }
+}

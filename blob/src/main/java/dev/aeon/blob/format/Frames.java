@@ -1,0 +1,98 @@
+package dev.aeon.blob.format;
+
+import dev.aeon.common.io.Checksums;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Layout of one blob frame. Frames follow each other from {@link ArenaHeader#DATA_START}, each starting at a
+ * multiple of 8.
+ *
+ * <pre>
+ *  0        4        8               16       20       24
+ *  +--------+--------+---------------+--------+--------+---------------------+---------+
+ *  | state  | crc32c | id (long)     | length | 0      | payload (length B)  | 0 pad   |
+ *  | int    | [8,24+length)          | int    |        |                     | to 8    |
+ *  +--------+--------+---------------+--------+--------+---------------------+---------+
+ * </pre>
+ *
+ * {@code state} is {@link #LIVE} or {@link #FREE}; 0 means no frame was written here (the end). It is the only
+ * field that changes after the frame is written, so the checksum does not cover it; its two values are far
+ * apart so a flipped bit makes it invalid rather than turning one into the other. A freed frame's payload may
+ * have been erased (zeroed), so its checksum is not checked.
+ */
+public final class Frames {
+
+  public static final int STATE_OFFSET = 0;
+  public static final int CRC_OFFSET = 4;
+  public static final int ID_OFFSET = 8;
+  public static final int LENGTH_OFFSET = 16;
+  public static final int RESERVED_OFFSET = 20;
+  public static final int HEADER_LENGTH = 24;
+  public static final int ALIGNMENT = 8;
+
+  /** "LIVE" in ASCII. */
+  public static final int LIVE = 0x4556494C;
+  /** "FREE" in ASCII. */
+  public static final int FREE = 0x45455246;
+
+  public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+  public static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle STATE = INT.varHandle();
+
+  private Frames() {}
+
+  /** Bytes a frame with {@code payloadLength} bytes occupies, padding included. */
+  public static long frameLength(long payloadLength) {
+    return (HEADER_LENGTH + payloadLength + ALIGNMENT - 1) & -ALIGNMENT;
+  }
+
+  /** Writes a live frame at {@code at}; the state is stored last (release) after the checksummed bytes. */
+  public static void write(MemorySegment data, long at, long id, MemorySegment payload) {
+    long length = payload.byteSize();
+    data.set(LONG, at + ID_OFFSET, id);
+    data.set(INT, at + LENGTH_OFFSET, (int) length);
+    data.set(INT, at + RESERVED_OFFSET, 0);
+    MemorySegment.copy(payload, 0, data, at + HEADER_LENGTH, length);
+    long end = at + frameLength(length);
+    for (long p = at + HEADER_LENGTH + length; p < end; p++) {
+      data.set(ValueLayout.JAVA_BYTE, p, (byte) 0);
+    }
+    data.set(INT, at + CRC_OFFSET, computeCrc(data, at, (int) length));
+    STATE.setRelease(data, at + STATE_OFFSET, LIVE);
+  }
+
+  /** CRC32C over id, length, reserved and payload of the frame at {@code at}. */
+  public static int computeCrc(MemorySegment data, long at, int length) {
+    CRC32C crc = new CRC32C();
+    Checksums.update(crc, data, at + ID_OFFSET, HEADER_LENGTH - ID_OFFSET + (long) length);
+    return (int) crc.getValue();
+  }
+
+  public static int state(MemorySegment data, long at) {
+    return (int) STATE.getAcquire(data, at + STATE_OFFSET);
+  }
+
+  public static void markFree(MemorySegment data, long at) {
+    STATE.setRelease(data, at + STATE_OFFSET, FREE);
+  }
+
+  public static long id(MemorySegment data, long at) {
+    return data.get(LONG, at + ID_OFFSET);
+  }
+
+  public static int length(MemorySegment data, long at) {
+    return data.get(INT, at + LENGTH_OFFSET);
+  }
+
+  public static int storedCrc(MemorySegment data, long at) {
+    return data.get(INT, at + CRC_OFFSET);
+  }
+
+  public static int reserved(MemorySegment data, long at) {
+    return data.get(INT, at + RESERVED_OFFSET);
+  }
+}

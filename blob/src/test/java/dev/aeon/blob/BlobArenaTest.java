@@ -1,0 +1,327 @@
+package dev.aeon.blob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.ebr.Guard;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlobArenaTest {
+
+  @TempDir
+  Path dir;
+
+  static byte[] randomBytes(Random r, int n) {
+    byte[] b = new byte[n];
+    r.nextBytes(b);
+    return b;
+  }
+
+  @Test
+  void blobsFromZeroBytesTo64MiBRoundTripAndSurviveReopen() throws IOException {
+    int[] sizes = {0, 1, 7, 8, 17, 600, 4095, 4096, 65_537, 1 << 20, 64 << 20};
+    Random r = new Random(1);
+    List<byte[]> blobs = new ArrayList<>();
+    List<Long> refs = new ArrayList<>();
+    try (BlobArena arena = BlobArena.open(dir)) {
+      for (int size : sizes) {
+        byte[] b = randomBytes(r, size);
+        blobs.add(b);
+        refs.add(arena.append(b));
+      }
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(blobs.get(i), arena.readBytes(refs.get(i)), "size " + sizes[i]);
+        assertEquals(sizes[i], arena.length(refs.get(i)));
+      }
+      assertEquals(sizes.length, arena.verify().liveBlobs());
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(blobs.get(i), arena.readBytes(refs.get(i)), "after reopen, size " + sizes[i]);
+      }
+      long more = arena.append("after reopen");
+      assertTrue(more > refs.getLast(), "refs are never reused");
+      assertEquals(sizes.length + 1, arena.verify().liveBlobs());
+    }
+    assertEquals(sizes.length + 1, BlobArena.verifyFile(dir.resolve("blobs-1.arena")).liveBlobs());
+  }
+
+  @Test
+  void stringsAreUtf8AndSlicesAreReadOnlyZeroCopyViews() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      String text = "Grüße, 世界! 🚀 the user asked about the weather";
+      long ref = arena.append(text);
+      assertEquals(text, arena.readString(ref));
+      assertThrows(IllegalStateException.class, () -> arena.slice(ref), "slice outside a guard is misuse");
+      try (Guard g = arena.enter()) {
+        MemorySegment s = arena.slice(ref);
+        assertTrue(s.isReadOnly());
+        assertTrue(s.isMapped(), "a slice is a view of the mapped file, not a copy");
+        assertEquals(text, new String(s.toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1));
+      }
+    }
+  }
+
+  @Test
+  void freedAndUnknownRefsAreClearErrors() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      long a = arena.append("a");
+      long b = arena.append("b");
+      assertTrue(arena.free(a));
+      assertFalse(arena.free(a), "a second free is a no-op so that replays are harmless");
+      assertFalse(arena.contains(a));
+      assertThrows(InvalidBlobRefException.class, () -> arena.readBytes(a));
+      assertThrows(InvalidBlobRefException.class, () -> arena.readBytes(b + 1000));
+      assertThrows(InvalidBlobRefException.class, () -> arena.readBytes(0));
+      assertThrows(InvalidBlobRefException.class, () -> arena.readBytes(-5));
+      assertThrows(InvalidBlobRefException.class, () -> arena.free(b + 1000));
+      assertEquals("b", arena.readString(b));
+      arena.force();
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertFalse(arena.contains(1), "a forced free survives reopen");
+      assertEquals("b", arena.readString(2));
+      assertEquals(1, arena.stats().freeBlobs());
+    }
+  }
+
+  @Test
+  void gcKeepsRefsDropsTheDeadAndDeletesTheOldGeneration() throws IOException {
+    Random r = new Random(2);
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY),
+        null)) {
+      List<Long> refs = new ArrayList<>();
+      List<byte[]> blobs = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        byte[] b = randomBytes(r, r.nextInt(1200));
+        blobs.add(b);
+        refs.add(arena.append(b));
+      }
+      for (int i = 0; i < 2000; i += 3) {
+        arena.free(refs.get(i));
+      }
+      // the caller's live set drops every blob with index % 3 == 1 as well
+      GcResult gc = arena.gc(ref -> (refs.indexOf(ref) % 3) != 1);
+      assertEquals(1, gc.fromGeneration());
+      assertEquals(2, gc.toGeneration());
+      assertEquals(666, gc.keptBlobs());
+      assertEquals(667, gc.droppedBlobs());
+      assertTrue(gc.bytesAfter() < gc.bytesBefore() / 2);
+      assertEquals(List.of("blobs-2.arena", "blobs.lock"), fileNames());
+      for (int i = 0; i < 2000; i++) {
+        if (i % 3 == 2) {
+          assertArrayEquals(blobs.get(i), arena.readBytes(refs.get(i)), "same ref after gc");
+        } else {
+          assertFalse(arena.contains(refs.get(i)));
+        }
+      }
+      assertEquals(666, arena.verify().liveBlobs());
+      assertEquals(0, arena.stats().freeBlobs());
+      long after = arena.append("after gc");
+      assertEquals("after gc", arena.readString(after));
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals(2, arena.stats().generation());
+      assertEquals(667, arena.stats().liveBlobs());
+    }
+  }
+
+  @Test
+  void autoGcStartsWhenTheGarbageRatioPassesTheThreshold() throws IOException {
+    BlobArenaOptions options = BlobArenaOptions.defaults().withAutoGcMinBytes(0).withGcThreshold(0.5);
+    try (BlobArena arena = BlobArena.open(dir, options, null)) {
+      long[] refs = new long[10];
+      for (int i = 0; i < refs.length; i++) {
+        refs[i] = arena.append(new byte[1000]);
+      }
+      for (int i = 0; i < 4; i++) {
+        arena.free(refs[i]);
+      }
+      assertEquals(1, arena.stats().generation(), "40% garbage: below the threshold");
+      arena.free(refs[4]);
+      assertEquals(2, arena.stats().generation(), "50% garbage: collected");
+      assertEquals(5, arena.stats().liveBlobs());
+      assertEquals(1000, arena.length(refs[9]));
+    }
+  }
+
+  @Test
+  void freedBytesAreErasedAfterForceAndGoneFromEveryFileAfterGc() throws IOException {
+    byte[] secret = "SECRET-MARKER-0123456789-the-user-asked-to-forget-this".getBytes();
+    byte[] kept = "KEPT-MARKER-abcdefghijklmnopqrstuvwxyz".getBytes();
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY),
+        null)) {
+      long s = arena.append(secret);
+      long k = arena.append(kept);
+      arena.force();
+      assertTrue(filesContain(secret));
+      arena.free(s);
+      arena.force(); // FREE state durable; erasure handed to EBR
+      arena.epochs().awaitReclaimed(java.time.Duration.ofSeconds(10));
+      arena.force(); // the zeroed bytes reach the file
+      assertFalse(filesContain(secret), "a freed blob's bytes must be erased after force");
+      assertTrue(filesContain(kept));
+      long s2 = arena.append(secret);
+      arena.free(s2);
+      arena.gc();
+      assertFalse(filesContain(secret), "gc must leave no byte of a freed blob in any file");
+      assertEquals(new String(kept), arena.readString(k));
+    }
+  }
+
+  @Test
+  void corruptedFramesAreDetectedOnOpenReadAndVerify() throws IOException {
+    long ref;
+    try (BlobArena arena = BlobArena.open(dir)) {
+      arena.append("first");
+      ref = arena.append("a blob whose payload will be damaged");
+    }
+    Path file = dir.resolve("blobs-1.arena");
+    byte[] bytes = Files.readAllBytes(file);
+    int at = indexOf(bytes, "damaged".getBytes());
+    bytes[at] ^= 0x01;
+    Files.write(file, bytes);
+    var e = assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> BlobArena.open(dir));
+    assertEquals(file, e.file());
+    assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> BlobArena.verifyFile(file));
+    bytes[at] ^= 0x01;
+    Files.write(file, bytes);
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals("a blob whose payload will be damaged", arena.readString(ref));
+      // damage behind the arena's back, through the shared page cache: the read must refuse it
+      try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), at);
+      }
+      var r = assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> arena.readString(ref));
+      assertTrue(r.getMessage().contains("blob " + ref), r.getMessage());
+      assertThrows(dev.aeon.common.io.CorruptFileException.class, arena::verify);
+    }
+  }
+
+  @Test
+  void headerProblemsHaveDistinctErrors() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      arena.append("x");
+    }
+    Path file = dir.resolve("blobs-1.arena");
+    byte[] good = Files.readAllBytes(file);
+    byte[] newer = good.clone();
+    newer[dev.aeon.blob.format.ArenaHeader.VERSION_OFFSET] = 9;
+    Files.write(file, newer);
+    assertThrows(dev.aeon.common.io.FormatTooNewException.class, () -> BlobArena.open(dir));
+    byte[] older = good.clone();
+    older[dev.aeon.blob.format.ArenaHeader.VERSION_OFFSET] = 0;
+    Files.write(file, older);
+    assertThrows(dev.aeon.common.io.FormatTooOldException.class, () -> BlobArena.open(dir));
+    byte[] magic = good.clone();
+    magic[0] = 'X';
+    Files.write(file, magic);
+    var e = assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> BlobArena.open(dir));
+    assertEquals(0, e.offset());
+    Files.write(file, good);
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals("x", arena.readString(1));
+    }
+  }
+
+  @Test
+  void aTornTailAfterTheLastForceIsCutOffAndTheRestSurvives() throws IOException {
+    Path copy = dir.resolve("copy");
+    Files.createDirectories(copy);
+    long a, b, c;
+    try (BlobArena arena = BlobArena.open(dir.resolve("live"))) {
+      a = arena.append("forced blob");
+      arena.force();
+      b = arena.append("complete but not forced");
+      c = arena.append("torn by the crash TTTTTTTTTTTTTTTT");
+      // what the disk might hold after a crash now: the mapped writes are in the page cache
+      byte[] image = Files.readAllBytes(dir.resolve("live").resolve("blobs-1.arena"));
+      image[indexOf(image, "TTTT".getBytes())] = 0;
+      Files.write(copy.resolve("blobs-1.arena"), image);
+    }
+    try (BlobArena arena = BlobArena.open(copy)) {
+      assertEquals("forced blob", arena.readString(a));
+      assertEquals("complete but not forced", arena.readString(b));
+      assertFalse(arena.contains(c));
+      long d = arena.append("next");
+      assertTrue(d > b);
+      assertEquals(3, arena.verify().liveBlobs());
+    }
+    assertFalse(indexOf(Files.readAllBytes(copy.resolve("blobs-1.arena")), "torn by".getBytes()) >= 0,
+        "no byte of the torn tail may survive recovery");
+  }
+
+  @Test
+  void aDirectoryCanBeOpenedOnlyOnce() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertThrows(IllegalStateException.class, () -> BlobArena.open(dir));
+    }
+    BlobArena.open(dir).close();
+  }
+
+  @Test
+  void leftoversOfAnInterruptedGcAreCleanedUpOnOpen() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      arena.append("survivor");
+    }
+    Files.write(dir.resolve("blobs-2.arena.tmp"), new byte[] {1, 2, 3}); // a collection that died mid-copy
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals("survivor", arena.readString(1));
+      assertEquals(1, arena.stats().generation());
+    }
+    assertEquals(List.of("blobs-1.arena", "blobs.lock"), fileNames());
+  }
+
+  @Test
+  void oversizedBlobsAreRefused() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withMaxBlobBytes(100), null)) {
+      assertThrows(IllegalArgumentException.class, () -> arena.append(new byte[101]));
+      assertEquals(100, arena.length(arena.append(new byte[100])));
+    }
+  }
+
+  private List<String> fileNames() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private boolean filesContain(byte[] needle) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        if (indexOf(Files.readAllBytes(p), needle) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

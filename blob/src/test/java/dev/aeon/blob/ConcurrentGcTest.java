@@ -1,0 +1,156 @@
+package dev.aeon.blob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.ebr.Guard;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Readers read random blobs (copies and zero-copy slices held across a yield) while one writer appends,
+ * frees, forces, grows the file and collects with a random live set. A reader may only see the right bytes or,
+ * for a blob the writer had started to free or drop, {@link InvalidBlobRefException}; anything else fails.
+ * At the end the arena, and the arena reopened, must match the model. Seeded: rerun with
+ * {@code -Daeon.test.seed=N}.
+ */
+class ConcurrentGcTest {
+
+  private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
+  private static final int MAX_BLOBS = 200_000;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void readersNeverFailAndAlwaysReadTheRightBytesWhileTheWriterCollects() throws Exception {
+    System.out.println("ConcurrentGcTest seed " + SEED + " (rerun with -Daeon.test.seed=" + SEED + ")");
+    Random random = new Random(SEED);
+    AtomicLongArray refs = new AtomicLongArray(MAX_BLOBS); // key -> ref
+    AtomicLongArray dead = new AtomicLongArray(MAX_BLOBS); // key -> 1 once the writer starts freeing it
+    AtomicInteger published = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong reads = new AtomicLong();
+    int gcs = 0;
+    BlobArenaOptions options = BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY)
+        .withInitialCapacity(64 << 10);
+    try (BlobArena arena = BlobArena.open(dir, options, null)) {
+      List<Thread> readers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        readers.add(Thread.ofPlatform().start(
+            () -> readLoop(arena, refs, dead, published, stop, failures, reads)));
+      }
+      long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
+      int key = 0;
+      while (System.nanoTime() < deadline && failures.isEmpty() && key < MAX_BLOBS - 100) {
+        int op = random.nextInt(100);
+        if (op < 70) {
+          long ref = arena.append(Blobs.content(key, Blobs.lengthFor(key)));
+          refs.set(key, ref);
+          published.set(++key);
+        } else if (op < 90 && key > 0) {
+          int victim = random.nextInt(key);
+          if (dead.getAndSet(victim, 1) == 0) {
+            assertTrue(arena.free(refs.get(victim)));
+          }
+        } else if (op < 95) {
+          arena.force();
+        } else if (op < 97 || key == 0) {
+          continue;
+        } else {
+          int n = key;
+          long[] drop = random.longs(n / 20 + 1, 0, n).toArray();
+          java.util.Set<Long> dropRefs = new java.util.HashSet<>();
+          for (long k : drop) {
+            if (dead.getAndSet((int) k, 1) == 0) {
+              dropRefs.add(refs.get((int) k));
+            }
+          }
+          GcResult gc = arena.gc(ref -> !dropRefs.contains(ref));
+          assertEquals(dropRefs.size(), gc.droppedBlobs());
+          gcs++;
+        }
+      }
+      stop.set(true);
+      for (Thread t : readers) {
+        t.join();
+      }
+      assertTrue(failures.isEmpty(), () -> "seed " + SEED + ": " + failures.peek());
+      assertTrue(gcs > 0 && reads.get() > 0, "the test did no collection or no read");
+      checkAgainstModel(arena, refs, dead, key);
+      arena.verify();
+      System.out.printf("ConcurrentGcTest: %d blobs, %d collections, %d reads, generation %d%n", key, gcs,
+          reads.get(), arena.stats().generation());
+      int blobs = key;
+      arena.close();
+      try (BlobArena reopened = BlobArena.open(dir)) {
+        checkAgainstModel(reopened, refs, dead, blobs);
+      }
+    }
+  }
+
+  private static void checkAgainstModel(BlobArena arena, AtomicLongArray refs, AtomicLongArray dead, int blobs) {
+    long live = 0;
+    for (int k = 0; k < blobs; k++) {
+      long ref = refs.get(k);
+      if (dead.get(k) == 0) {
+        assertArrayEquals(Blobs.content(k, Blobs.lengthFor(k)), arena.readBytes(ref), "seed " + SEED + " key " + k);
+        live++;
+      } else {
+        assertFalse(arena.contains(ref), "seed " + SEED + ": freed key " + k + " still readable");
+      }
+    }
+    assertEquals(live, arena.stats().liveBlobs());
+  }
+
+  private static void readLoop(BlobArena arena, AtomicLongArray refs, AtomicLongArray dead, AtomicInteger published,
+                               AtomicBoolean stop, ConcurrentLinkedQueue<Throwable> failures, AtomicLong reads) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long n = 0;
+    try {
+      while (!stop.get()) {
+        int count = published.get();
+        if (count == 0) {
+          Thread.onSpinWait();
+          continue;
+        }
+        int key = r.nextInt(count);
+        long ref = refs.get(key);
+        try {
+          if ((n & 1) == 0) {
+            assertEquals(key, Blobs.check(arena.readBytes(ref)));
+          } else {
+            try (Guard g = arena.enter()) {
+              MemorySegment s = arena.slice(ref);
+              Thread.yield(); // hold the slice while the writer may grow, collect and retire its mapping
+              assertEquals(key, Blobs.check(s));
+            }
+          }
+        } catch (InvalidBlobRefException e) {
+          if (dead.get(key) == 0) {
+            throw new AssertionError("live blob " + key + " reported invalid", e);
+          }
+        }
+        n++;
+      }
+    } catch (Throwable t) {
+      failures.add(t);
+    } finally {
+      reads.addAndGet(n);
+    }
+  }
+}

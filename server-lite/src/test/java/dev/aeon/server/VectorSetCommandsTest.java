@@ -45,8 +45,8 @@ class VectorSetCommandsTest {
     server.close();
   }
 
-  static Jedis jedis(RedisProtocol p) {
-    return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(p).build());
+  static Jedis jedis(RedisProtocol protocol) {
+    return TestServer.jedis(server, protocol);
   }
 
   @Test
@@ -162,7 +162,7 @@ class VectorSetCommandsTest {
     Random rnd = new Random(5);
     float[][] vs = new float[200][16];
     try (AeonServer s = TestServer.start(own)) {
-      try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      try (Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
         for (int i = 0; i < vs.length; i++) {
           for (int d = 0; d < 16; d++) {
             vs[i][d] = (float) rnd.nextGaussian();
@@ -175,7 +175,7 @@ class VectorSetCommandsTest {
         assertEquals(1, j.vcard("persist"));
       }
     }
-    try (AeonServer s = TestServer.start(own); Jedis j = new Jedis("127.0.0.1", s.port())) {
+    try (AeonServer s = TestServer.start(own); Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
       assertEquals(200, j.vcard("persist"));
       assertEquals(16, j.vdim("persist"));
       for (int i : new int[] {1, 50, 199}) {

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One vector set: the session {@code vset:<key>} of a namespace, one event per element (its text is the element
- * name, its vector is indexed by the engine, its attributes hold the stored vector and the JSON attributes).
- * The element-to-event map lives in memory and is rebuilt from the session's history when the set is first
- * used after a start. Mutations hold the set's lock; searches do not.
+ * One vector set: the session {@code vset:<key>} of the namespace that holds the selected namespace's vector sets
+ * of its dimension, with one event per element (text = element name, vector indexed by the engine, attributes =
+ * the stored vector and the JSON attributes). The element-to-event map lives in memory and is rebuilt from the
+ * session's history when the set is first used after a start. Mutations hold the set's lock; searches do not.
  */
 final class VectorSet {
 
@@ -20,43 +20,51 @@ final class VectorSet {
 
   final String namespace;
   final String key;
-  final Memory memory;
   final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
+  /** Where the elements live; null until the first element fixes the dimension. */
+  private volatile Memory memory;
   private volatile int dimension;
   private volatile Quantization quantization;
   /** Set when the set became empty and left the registry; a writer holding it must look it up again. */
   volatile boolean dropped;
 
-  private VectorSet(String namespace, String key, Memory memory) {
+  VectorSet(String namespace, String key) {
     this.namespace = namespace;
     this.key = key;
-    this.memory = memory;
   }
 
   String session() {
     return SESSION_PREFIX + key;
   }
 
+  Memory memory() {
+    return memory;
+  }
+
   /**
-   * Loads the set from the engine. If an update was cut short by a crash (new event remembered, old one not yet
-   * forgotten), the newest event of the element wins and the older one is forgotten now.
+   * Loads the elements from {@code m}, the memory found to hold this set's session. If an update was cut short by
+   * a crash (new event remembered, old one not yet forgotten), the newest event of the element wins and the
+   * older one is forgotten now.
    */
-  static VectorSet load(String namespace, String key, Memory memory) {
-    VectorSet set = new VectorSet(namespace, key, memory);
-    List<Event> events = memory.history(set.session(), Integer.MAX_VALUE); // newest first
-    for (Event e : events) {
+  void load(Memory m, List<Event> newestFirst) {
+    for (Event e : newestFirst) {
       if (!ROLE.equals(e.role())) {
         continue;
       }
-      if (set.ids.putIfAbsent(e.text(), e.id()) != null) {
-        memory.forget(e.id());
-      } else if (set.dimension == 0) {
+      if (ids.putIfAbsent(e.text(), e.id()) != null) {
+        m.forget(e.id());
+      } else if (memory == null) {
         StoredVector v = stored(e);
-        set.dimension = v.dimension();
-        set.quantization = v.quantization();
+        bind(m, v.dimension(), v.quantization());
       }
     }
-    return set;
+  }
+
+  /** Fixes where the set lives, its dimension and quantization, when its first element arrives. */
+  void bind(Memory m, int dim, Quantization q) {
+    memory = m;
+    dimension = dim;
+    quantization = q;
   }
 
   static StoredVector stored(Event e) {
@@ -79,13 +87,7 @@ final class VectorSet {
     return quantization;
   }
 
-  /** Fixes the dimension and quantization when the first element arrives. */
-  void shape(int dim, Quantization q) {
-    dimension = dim;
-    quantization = q;
-  }
-
-  /** The JSON attributes of an event of this set, or null. */
+  /** The JSON attributes of an event of a set, or null. */
   static String attributesJson(Map<String, Object> attrs) {
     Object json = attrs.get(VectorSets.JSON_ATTRIBUTE);
     return json instanceof String s && !s.isEmpty() ? s : null;

@@ -104,7 +104,7 @@ public final class VectorSetCommands {
         case "EF" -> nprobe = Math.max(1, a.nextInt(1, 1_000_000, "EF") / EF_PER_PROBE);
         case "FILTER" -> filter = FilterExpression.parse(a.nextString());
         case "FILTER-EF" -> filterEffort = a.nextInt(1, 10_000_000, "FILTER-EF");
-        case "TRUTH" -> nprobe = Integer.MAX_VALUE;
+        case "TRUTH" -> nprobe = VectorSets.EXACT;
         case "NOTHREAD" -> { } // every connection has its own thread already
         default -> throw CommandError.err("unknown VSIM option '" + opt + "'");
       }
@@ -117,8 +117,11 @@ public final class VectorSetCommands {
     writeMatches(c.writer(), matches, withScores, withAttribs);
   }
 
-  /** Redis' EF (HNSW candidates) to the Atlas index's leaves to probe: one leaf per this many candidates. */
-  static final int EF_PER_PROBE = 10;
+  /**
+   * Redis' EF (HNSW candidates to explore) to the Atlas index's leaves to probe: one leaf per this many, so that
+   * Redis' usual EF of 200 probes 25 leaves, about the index's default of 24.
+   */
+  static final int EF_PER_PROBE = 8;
 
   private static void writeMatches(RespWriter w, List<VectorSets.Match> matches, boolean scores, boolean attribs)
       throws IOException {
@@ -191,11 +194,12 @@ public final class VectorSetCommands {
       w.nullValue();
       return;
     }
-    w.map(5);
+    w.map(6);
     w.simple("quant-type").simple(info.quantization().redisName());
     w.simple("vector-dim").integer(info.dimension());
     w.simple("size").integer(info.size());
     w.simple("index").simple("atlas");
+    w.simple("namespace").bulk(info.namespace());
     w.simple("session").bulk(info.session());
   }
 

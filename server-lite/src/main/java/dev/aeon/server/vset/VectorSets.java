@@ -1,6 +1,5 @@
 package dev.aeon.server.vset;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Recall;
@@ -11,13 +10,18 @@ import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Every vector set of the server, by namespace and key, with the operations the commands need. A set exists
@@ -27,16 +31,20 @@ public final class VectorSets {
 
   /** Event attribute holding an element's JSON attributes as given (VGETATTR returns it unchanged). */
   public static final String JSON_ATTRIBUTE = "vset.attr";
+  static final String DIMENSION_SUFFIX = ".vset-d";
 
   /** One search result: the element, its similarity (1 = same direction, 0 = opposite) and its JSON attributes. */
   public record Match(String element, double score, String attributes) {}
 
-  /** What a search asks. */
+  /** {@link Query#nprobe()} asking for an exact search (VSIM TRUTH). */
+  public static final int EXACT = -1;
+
+  /** What a search asks; nprobe 0 is the index's default, {@link #EXACT} probes every leaf. */
   public record Query(float[] vector, String element, int count, double epsilon, FilterExpression filter,
       int filterEffort, int nprobe) {}
 
   /** What VINFO reports. */
-  public record Info(Quantization quantization, int dimension, int size, String session) {}
+  public record Info(Quantization quantization, int dimension, int size, String namespace, String session) {}
 
   private final ServerContext server;
   private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
@@ -46,7 +54,39 @@ public final class VectorSets {
   }
 
   private VectorSet loaded(String ns, String key) {
-    return sets.computeIfAbsent(ns + '\0' + key, k -> VectorSet.load(ns, key, server.memory(ns)));
+    return sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
+  }
+
+  /**
+   * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
+   * namespace N with d dimensions live in namespace {@code N.vset-d<d>}, one session per key. A key is found by
+   * looking into each such namespace on disk (Aeon keeps namespace N under {@code <dir>/ns/N}).
+   */
+  private VectorSet find(String ns, String key) {
+    VectorSet set = new VectorSet(ns, key);
+    String prefix = ns + DIMENSION_SUFFIX;
+    try (Stream<Path> dirs = Files.list(server.config().dir().resolve("ns"))) {
+      for (String name : dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList()) {
+        Memory m = server.memory(name);
+        List<Event> events = m.history(set.session(), Integer.MAX_VALUE);
+        if (!events.isEmpty()) {
+          set.load(m, events);
+          if (set.size() > 0) {
+            break;
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return set; // nothing stored yet
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the namespaces of " + server.config().dir(), e);
+    }
+    return set;
+  }
+
+  /** The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. */
+  static String dimensionNamespace(String ns, int dim) {
+    return ns + DIMENSION_SUFFIX + dim;
   }
 
   /** The set if it has elements, else null (and it is not kept in memory). */
@@ -77,7 +117,9 @@ public final class VectorSets {
    */
   public boolean add(String ns, String key, float[] vector, String element, Quantization quantization, String json) {
     double norm = VectorInput.norm(vector);
-    ObjectNode attrs = json == null || json.isEmpty() ? null : JsonValues.parseObject(json);
+    if (json != null && !json.isEmpty()) {
+      JsonValues.parseObject(json); // refuse bad JSON before anything is stored
+    }
     while (true) {
       VectorSet set = loaded(ns, key);
       synchronized (set) {
@@ -85,7 +127,8 @@ public final class VectorSets {
           continue;
         }
         if (set.size() == 0) {
-          set.shape(vector.length, quantization == null ? Quantization.Q8 : quantization);
+          set.bind(server.memory(dimensionNamespace(ns, vector.length)), vector.length,
+              quantization == null ? Quantization.Q8 : quantization);
         } else {
           checkDimension(set, vector.length);
           if (quantization != null && quantization != set.quantization()) {
@@ -93,12 +136,15 @@ public final class VectorSets {
                 + set.quantization().redisName() + ")");
           }
         }
-        Memory m = set.memory;
+        Memory m = set.memory();
         Long old = set.ids.get(element);
-        String keptJson = json != null ? json : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
+        String kept = json != null ? json
+            : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
         Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector)
             .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
-        attributes(keptJson, json == null ? null : attrs).forEach(r::attribute);
+        if (kept != null && !kept.isEmpty()) {
+          r.attribute(JSON_ATTRIBUTE, kept);
+        }
         long id = m.remember(r);
         set.ids.put(element, id);
         if (old != null) {
@@ -107,22 +153,6 @@ public final class VectorSets {
         return old == null;
       }
     }
-  }
-
-  /** The event attributes for JSON attributes: the JSON itself plus its scalar fields, for MEM.QUERY. */
-  private static Map<String, Object> attributes(String json, ObjectNode parsed) {
-    Map<String, Object> m = new HashMap<>();
-    if (json == null) {
-      return m;
-    }
-    ObjectNode obj = parsed != null ? parsed : JsonValues.parseObject(json);
-    JsonValues.scalars(obj).forEach((k, v) -> {
-      if (!k.startsWith("vset.")) {
-        m.put(k, v);
-      }
-    });
-    m.put(JSON_ATTRIBUTE, json);
-    return m;
   }
 
   private static void checkDimension(VectorSet set, int dim) {
@@ -142,7 +172,7 @@ public final class VectorSets {
       Long id = set.ids.remove(element);
       removed = id != null;
       if (removed) {
-        set.memory.forget(id);
+        set.memory().forget(id);
       }
     }
     dropIfEmpty(set);
@@ -156,7 +186,8 @@ public final class VectorSets {
 
   public Info info(String ns, String key) {
     VectorSet set = existing(ns, key);
-    return set == null ? null : new Info(set.quantization(), set.dimension(), set.size(), set.session());
+    return set == null ? null : new Info(set.quantization(), set.dimension(), set.size(), set.memory().name(),
+        set.session());
   }
 
   public boolean contains(String ns, String key, String element) {
@@ -168,7 +199,7 @@ public final class VectorSets {
   private Optional<Event> event(String ns, String key, String element) {
     VectorSet set = existing(ns, key);
     Long id = set == null ? null : set.ids.get(element);
-    return id == null ? Optional.empty() : set.memory.get(id);
+    return id == null ? Optional.empty() : set.memory().get(id);
   }
 
   /** VEMB: the element's stored vector, or null. */
@@ -183,7 +214,9 @@ public final class VectorSets {
 
   /** VSETATTR: replaces the JSON attributes ("" removes them); false if there is no such element. */
   public boolean setAttributes(String ns, String key, String element, String json) {
-    ObjectNode parsed = json.isEmpty() ? null : JsonValues.parseObject(json);
+    if (!json.isEmpty()) {
+      JsonValues.parseObject(json);
+    }
     VectorSet set = existing(ns, key);
     if (set == null) {
       return false;
@@ -193,9 +226,7 @@ public final class VectorSets {
       if (id == null) {
         return false;
       }
-      Map<String, Object> attrs = attributes(json.isEmpty() ? null : json, parsed);
-      attrs.putIfAbsent(JSON_ATTRIBUTE, "");
-      set.memory.setAttributes(id, attrs);
+      set.memory().setAttributes(id, Map.of(JSON_ATTRIBUTE, json)); // "" reads back as no attributes
       return true;
     }
   }
@@ -246,11 +277,14 @@ public final class VectorSets {
     VectorInput.norm(vector);
     int candidates = q.filter() == null ? q.count() : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
     Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session());
-    if (q.nprobe() > 0) {
+    if (q.nprobe() == EXACT) {
+      // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
+      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, set.memory().stats().vectors())));
+    } else if (q.nprobe() > 0) {
       recall.nprobe(q.nprobe());
     }
     List<Match> out = new ArrayList<>();
-    for (Recalled r : set.memory.recall(recall)) {
+    for (Recalled r : set.memory().recall(recall)) {
       Event e = r.event();
       Long current = set.ids.get(e.text());
       if (current == null || current != e.id()) {

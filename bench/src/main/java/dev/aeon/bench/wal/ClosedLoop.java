@@ -22,6 +22,13 @@ final class ClosedLoop {
    */
   record Outcome(long ops, long[] sortedLatencies, long nanos, long counted) {
 
+    /** The rounds together: all their operations and latencies, their summed length and counts. */
+    static Outcome merge(List<Outcome> rounds) {
+      long[] all = rounds.stream().flatMapToLong(o -> Arrays.stream(o.sortedLatencies())).sorted().toArray();
+      return new Outcome(rounds.stream().mapToLong(Outcome::ops).sum(), all,
+          rounds.stream().mapToLong(Outcome::nanos).sum(), rounds.stream().mapToLong(Outcome::counted).sum());
+    }
+
     double opsPerSecond() {
       return ops * 1e9 / nanos;
     }

@@ -13,13 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench wal [--quick] [--dir DIR]}: appends 200-byte records through the WAL in each
  * durability mode from 1, 4 and 16 threads (each thread waits for its acknowledgement before the next
  * append), and, as the baseline in the same run on the same disk, one write and one force per record
- * without batching. Writes {@code target/bench/wal.json}.
+ * without batching. Writes {@code target/bench/wal.json} with the machine's load average before and
+ * after, since the disk and cores may be shared.
  */
 public final class WalBench {
 
@@ -43,15 +45,20 @@ public final class WalBench {
     }
   }
 
+  /** A configuration under test: its operation and force counter, open for the whole run. */
+  private record Subject(String mode, int threads, ClosedLoop.Op op, LongSupplier forces, AutoCloseable resource) {}
+
   private final Path dir;
+  private final int rounds;
   private final long warmupMillis;
   private final long measureMillis;
   private final byte[] payload = new byte[RECORD_BYTES];
 
   private WalBench(Path dir, boolean quick) {
     this.dir = dir;
-    this.warmupMillis = quick ? 300 : 1000;
-    this.measureMillis = quick ? 1500 : 5000;
+    this.rounds = quick ? 3 : 5;
+    this.warmupMillis = quick ? 100 : 300;
+    this.measureMillis = quick ? 500 : 1000;
     new Random(42).nextBytes(payload);
   }
 
@@ -63,50 +70,80 @@ public final class WalBench {
     new WalBench(dir, quick).run(quick);
   }
 
+  /**
+   * Measures every configuration in each of several rounds, one after the other, so that a change in
+   * the machine's load (the disk is shared) hits every configuration alike rather than one of them.
+   */
   private void run(boolean quick) throws Exception {
-    System.out.printf("wal: %d-byte records, %d ms warm-up + %d ms measured per row, files in %s%s%n",
-        RECORD_BYTES, warmupMillis, measureMillis, dir.toAbsolutePath(), quick ? " (quick run)" : "");
-    List<Row> rows = new ArrayList<>();
-    rows.add(report(baseline()));
-    for (Durability mode : Durability.values()) {
-      for (int threads : THREADS) {
-        rows.add(report(wal(mode, threads)));
-      }
-    }
+    String load = loadAverage();
+    System.out.printf("wal: %d-byte records, %d rounds of %d ms per configuration, files in %s%s%n", RECORD_BYTES,
+        rounds, measureMillis, dir.toAbsolutePath(), quick ? " (quick run)" : "");
     deleteTree(dir);
-    Map<String, Object> report = BenchReport.header();
-    report.put("record_bytes", RECORD_BYTES);
-    report.put("measured_ms_per_row", measureMillis);
-    report.put("directory", dir.toAbsolutePath().toString());
-    report.put("results", rows.stream().map(Row::json).toList());
-    report.put("checks", checks(rows));
-    BenchReport.write("wal", report);
-  }
-
-  private Row baseline() throws Exception {
-    Path base = Files.createDirectories(dir).resolve("fsync-per-record.dat");
-    try (FsyncPerRecord log = new FsyncPerRecord(base, 64L << 20, RECORD_BYTES)) {
-      return row("fsync_per_record", 1,
-          ClosedLoop.run(1, warmupMillis, measureMillis, t -> log.append(payload), log::forces));
+    Files.createDirectories(dir);
+    List<Subject> subjects = new ArrayList<>();
+    try {
+      subjects.add(baseline());
+      for (Durability mode : Durability.values()) {
+        for (int threads : THREADS) {
+          subjects.add(wal(mode, threads));
+        }
+      }
+      List<List<ClosedLoop.Outcome>> outcomes = new ArrayList<>();
+      subjects.forEach(x -> outcomes.add(new ArrayList<>()));
+      for (int round = 1; round <= rounds; round++) {
+        System.out.printf("round %d/%d%n", round, rounds);
+        for (int i = 0; i < subjects.size(); i++) {
+          Subject x = subjects.get(i);
+          outcomes.get(i).add(ClosedLoop.run(x.threads(), warmupMillis, measureMillis, x.op(), x.forces()));
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < subjects.size(); i++) {
+        rows.add(report(row(subjects.get(i), outcomes.get(i))));
+      }
+      Map<String, Object> report = BenchReport.header();
+      report.put("record_bytes", RECORD_BYTES);
+      report.put("rounds", rounds);
+      report.put("measured_ms_per_round", measureMillis);
+      report.put("load_average_before", load);
+      report.put("load_average_after", loadAverage());
+      report.put("results", rows.stream().map(Row::json).toList());
+      report.put("checks", checks(rows));
+      BenchReport.write("wal", report);
     } finally {
-      Files.deleteIfExists(base);
+      for (Subject x : subjects) {
+        x.resource().close();
+      }
+      deleteTree(dir);
     }
   }
 
-  private Row wal(Durability mode, int threads) throws Exception {
-    Path walDir = dir.resolve("wal-" + mode.name().toLowerCase() + "-" + threads);
-    deleteTree(walDir);
-    try (Wal wal = Wal.open(walDir, WalOptions.defaults().durability(mode))) {
-      return row(mode.name().toLowerCase(), threads,
-          ClosedLoop.run(threads, warmupMillis, measureMillis, t -> wal.appendAndWait((byte) 1, payload), wal::forces));
-    } finally {
-      deleteTree(walDir);
-    }
+  private Subject baseline() throws IOException {
+    FsyncPerRecord log = new FsyncPerRecord(dir.resolve("fsync-per-record.dat"), 64L << 20, RECORD_BYTES);
+    return new Subject("fsync_per_record", 1, t -> log.append(payload), log::forces, log);
   }
 
-  private static Row row(String mode, int threads, ClosedLoop.Outcome o) {
-    return new Row(mode, threads, o.ops(), o.opsPerSecond(), o.percentileMicros(0.50), o.percentileMicros(0.99),
-        o.counted());
+  private Subject wal(Durability mode, int threads) throws IOException {
+    Wal wal = Wal.open(dir.resolve("wal-" + mode.name().toLowerCase() + "-" + threads),
+        WalOptions.defaults().durability(mode));
+    return new Subject(mode.name().toLowerCase(), threads, t -> wal.appendAndWait((byte) 1, payload), wal::forces,
+        wal);
+  }
+
+  /** ops/s is the median over the rounds; latency percentiles are over every measured operation. */
+  private static Row row(Subject x, List<ClosedLoop.Outcome> rounds) {
+    double[] rates = rounds.stream().mapToDouble(ClosedLoop.Outcome::opsPerSecond).sorted().toArray();
+    ClosedLoop.Outcome all = ClosedLoop.Outcome.merge(rounds);
+    return new Row(x.mode(), x.threads(), all.ops(), rates[rates.length / 2], all.percentileMicros(0.50),
+        all.percentileMicros(0.99), all.counted());
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static Row report(Row r) {

@@ -54,7 +54,7 @@ final class Flusher implements EventHandler<AppendEvent> {
   public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
     if (failure == null) {
       try {
-        writer.append(baseLsn + sequence, event.type, event.payload);
+        writer.append(baseLsn + sequence, event.type, event.payload, event.newSegment);
         forceRequested |= event.force;
       } catch (Throwable t) {
         failure = t;

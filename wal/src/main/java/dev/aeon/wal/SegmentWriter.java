@@ -49,10 +49,14 @@ final class SegmentWriter implements Closeable {
     this.forcedLsn = lastLsn;
   }
 
-  /** Frames one record; it reaches the file at the next {@link #flush()} (or earlier, if the buffer fills). */
-  void append(long lsn, byte type, byte[] payload) throws IOException {
+  /**
+   * Frames one record; it reaches the file at the next {@link #flush()} (or earlier, if the buffer fills).
+   * With {@code newSegment} the record starts a new segment unless the current one is still empty.
+   */
+  void append(long lsn, byte type, byte[] payload, boolean newSegment) throws IOException {
     long frame = WalFormat.frameSize(payload.length);
-    if (filePosition + buffer.position() + frame > segmentSize) {
+    boolean currentEmpty = filePosition + buffer.position() == WalFormat.HEADER_SIZE;
+    if (filePosition + buffer.position() + frame > segmentSize || (newSegment && !currentEmpty)) {
       rotate(lsn);
     }
     if (frame > buffer.remaining()) {

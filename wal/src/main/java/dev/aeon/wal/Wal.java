@@ -193,7 +193,7 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the maximum of "
           + options.maxPayload() + " bytes (WalOptions.maxPayload)");
     }
-    return publish(type, payload, false);
+    return publish(type, payload, false, false);
   }
 
   /**
@@ -206,7 +206,7 @@ public final class Wal implements AutoCloseable {
     return await(append(type, payload));
   }
 
-  private CompletableFuture<Long> publish(byte type, byte[] payload, boolean force) {
+  private CompletableFuture<Long> publish(byte type, byte[] payload, boolean force, boolean newSegment) {
     if (ring == null) {
       throw new IllegalStateException(dir + ": the WAL is open read-only");
     }
@@ -223,7 +223,7 @@ public final class Wal implements AutoCloseable {
       CompletableFuture<Long> future = new CompletableFuture<>();
       long sequence = ring.next();
       try {
-        ring.get(sequence).set(type, payload, future, force);
+        ring.get(sequence).set(type, payload, future, force, newSegment);
       } finally {
         ring.publish(sequence);
       }
@@ -256,6 +256,15 @@ public final class Wal implements AutoCloseable {
    * @throws IllegalArgumentException {@code lsn} is beyond {@link #lastLsn()} or before the last checkpoint
    */
   public void checkpoint(long lsn) throws IOException {
+    checkpoint(lsn, false);
+  }
+
+  /**
+   * Like {@link #checkpoint(long)}; with {@code startNewSegment} the checkpoint record opens a fresh
+   * segment, so that when nothing was appended after {@code lsn} every older segment is deleted and no
+   * byte of a record up to {@code lsn} remains in the log's files (the engine's erasure of forgotten text).
+   */
+  public void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     if (lsn > lastLsn() || lsn < 0) {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
     }
@@ -265,7 +274,7 @@ public final class Wal implements AutoCloseable {
             + checkpointLsn);
       }
       byte[] payload = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, lsn).array();
-      await(publish(WalFormat.TYPE_CHECKPOINT, payload, true));
+      await(publish(WalFormat.TYPE_CHECKPOINT, payload, true, startNewSegment));
       checkpointLsn = lsn;
       segments.deleteWhollyBefore(lsn);
     }

@@ -73,7 +73,7 @@ public final class LocomoBench {
     return sample.size() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static void run(Corpus corpus, Map<String, Object> report) throws Exception {
+  static void run(Corpus corpus, Map<String, Object> report) throws Exception {
     TraceRecall trace = new TraceRecall(TraceRecall.Params.DEFAULT);
     HitCounter exact = exact(corpus, null);
     HitCounter exactTrace = exact(corpus, trace);

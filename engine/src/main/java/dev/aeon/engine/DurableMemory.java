@@ -44,7 +44,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   private final Reads reads;
   private final Checkpoints checkpoints;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private long nextId;
+  private volatile long nextId;
   private volatile Throwable failure;
   private volatile boolean closed;
 
@@ -52,7 +52,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     this.name = name;
     this.options = options;
     this.stores = stores;
-    this.reads = new Reads(stores, options);
+    this.reads = new Reads(stores, options, () -> nextId);
     this.applier = new MutationApplier(stores);
     this.checkpoints = new Checkpoints(this::checkpointNow, stores.wal, options);
   }

@@ -6,6 +6,7 @@ import dev.aeon.index.atlas.SearchParams;
 import dev.aeon.index.atlas.SearchResult;
 import dev.aeon.query.trace.TraceGraph;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +22,19 @@ final class Reads {
 
   /** Key of the lookaside ring for recalls that name no session. */
   private static final String ANY_SESSION = "";
+  /** Candidates a lookaside entry keeps; also the most events remembered after it that a hit rescans. */
+  static final int SLB_CANDIDATES = 32;
 
   private final Stores stores;
   private final AeonOptions options;
   private final SemanticLookasideBuffer slb;
+  private final java.util.function.LongSupplier nextId;
 
-  Reads(Stores stores, AeonOptions options) {
+  /** {@code nextId} tells the id the next remembered event will get (the lookaside buffer's watermark). */
+  Reads(Stores stores, AeonOptions options, java.util.function.LongSupplier nextId) {
     this.stores = stores;
     this.options = options;
+    this.nextId = nextId;
     this.slb = new SemanticLookasideBuffer(options.slbEntriesPerSession(), options.slbThreshold(),
         options.slbMaxBytes());
   }
@@ -61,27 +67,39 @@ final class Reads {
   }
 
   /**
-   * A search through the lookaside buffer: a hit scores the leaves that answered the similar cached
-   * query, without descending the routing tree; if any of them has since been split away, or on a miss,
-   * the search descends as usual and its leaves are cached.
+   * A search through the lookaside buffer. A hit scores exactly the similar query's candidates and every
+   * event remembered since (an allow-list small enough for the index to scan it exactly); a miss
+   * searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar query has candidates
+   * to spare, and caches them.
    */
   private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
     if (!r.useSlb || !slb.enabled()) {
       return atlas.search(q, r.k, params, filter);
     }
     String key = r.session == null ? ANY_SESSION : r.session;
+    long watermark = nextId.getAsLong();
     SemanticLookasideBuffer.Entry hit = slb.lookup(key, q);
-    if (hit != null) {
-      SearchResult fromCache = atlas.searchFrom(q, r.k, params, filter, hit.leafIds(), false);
-      if (fromCache.missingLeaves().length == 0 && !fromCache.exactScan()) {
-        return fromCache;
+    if (hit != null && r.k <= hit.candidates().length && watermark - hit.idWatermark() <= SLB_CANDIDATES) {
+      RoaringBitmap allowed = new RoaringBitmap();
+      for (long id : hit.candidates()) {
+        allowed.add(Math.toIntExact(id));
       }
+      allowed.add(hit.idWatermark(), watermark); // everything remembered since
+      if (filter != null) {
+        allowed.and(filter);
+      }
+      return atlas.search(q, r.k, params, allowed);
     }
-    SearchResult fresh = atlas.search(q, r.k, params, filter);
-    if (!fresh.exactScan() && fresh.leafIds().length > 0) {
-      slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.leafIds(), fresh.leafVersions()));
+    SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), params, filter);
+    if (!fresh.exactScan()) {
+      slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));
     }
-    return fresh;
+    return fresh.size() <= r.k ? fresh : firstK(fresh, r.k);
+  }
+
+  private static SearchResult firstK(SearchResult r, int k) {
+    return new SearchResult(Arrays.copyOf(r.ids(), k), Arrays.copyOf(r.scores(), k), r.leafIds(),
+        r.leafVersions(), r.missingLeaves(), r.exactScan());
   }
 
   private float[] embedQuery(String text) {
@@ -170,9 +188,19 @@ final class Reads {
   MemoryStats stats(Checkpoints checkpoints) {
     TraceGraph g = stores.trace.graph();
     AtlasIndex atlas = stores.atlas();
-    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), 0,
-        0, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
-        slb.hits(), slb.misses());
+    org.agrona.collections.IntHashSet sessions = new org.agrona.collections.IntHashSet();
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot)) {
+        sessions.add(g.sessionId(slot));
+      }
+    }
+    long walBytes = 0;
+    for (Path segment : stores.wal.segmentFiles().values()) {
+      walBytes += segment.toFile().length();
+    }
+    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), sessions.size(),
+        walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
+        slb.hits(), slb.misses(), checkpoints.count(), checkpoints.maxPauseNanos() / 1_000);
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {

@@ -7,9 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per session, a ring of the last queries and the index leaves that answered them. A new query close
- * enough to a cached one (cosine at least the threshold) is a hit: its search can start from the cached
- * leaves instead of descending the routing tree.
+ * Per session, a ring of the last queries and the candidates that answered them. A new query close
+ * enough to a cached one (cosine at least the threshold) is a hit: instead of descending the index, its
+ * search scores exactly the cached candidates plus every event remembered since (ids at or above the
+ * entry's watermark). Forgotten events drop out because the index and the trace no longer hold them, so
+ * a hit never returns one; new events are always scored, so a hit misses only what the similar query
+ * ranked below its candidates.
  *
  * <p>Readers never lock: each session's ring is an immutable array replaced on every store
  * (copy-on-write of at most {@code entriesPerSession} references). Total memory is bounded: when the
@@ -17,10 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SemanticLookasideBuffer {
 
-  /** A cached query (unit length) and the leaves, best first, that its search scored. */
-  public record Entry(float[] query, int[] leafIds, long[] leafVersions) {
+  /**
+   * A cached query (unit length), the ids its search ranked best, and the first event id remembered
+   * after that search.
+   */
+  public record Entry(float[] query, long[] candidates, long idWatermark) {
     long bytes() {
-      return 64 + 4L * query.length + 4L * leafIds.length + 8L * leafVersions.length;
+      return 64 + 4L * query.length + 8L * candidates.length;
     }
   }
 

@@ -15,15 +15,20 @@ import java.util.Objects;
  * @param slbEntriesPerSession ring size of each session's lookaside buffer; 0 turns the SLB off
  * @param slbThreshold cosine similarity from which a cached query is considered a hit
  * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
+ * @param walSegmentBytes size of each preallocated write-ahead log segment
  */
 public record AeonOptions(Durability durability, TextEmbedder embedder, long checkpointLogBytes,
-    Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes) {
+    Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes,
+    long walSegmentBytes) {
 
   public AeonOptions {
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     if (checkpointLogBytes <= 0) {
       throw new IllegalArgumentException("checkpointLogBytes must be positive");
+    }
+    if (walSegmentBytes < (64 << 10)) {
+      throw new IllegalArgumentException("walSegmentBytes must be at least 64 KiB: " + walSegmentBytes);
     }
     if (slbEntriesPerSession < 0 || slbThreshold <= 0 || slbThreshold > 1 || slbMaxBytes < 0) {
       throw new IllegalArgumentException("bad SLB settings: entries " + slbEntriesPerSession
@@ -32,26 +37,35 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   public static AeonOptions defaults() {
-    return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(60), 64, 0.85f, 32L << 20);
+    return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(60), 64, 0.85f, 32L << 20,
+        64L << 20);
   }
 
   public AeonOptions withDurability(Durability d) {
     return new AeonOptions(d, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes);
+        slbThreshold,
+        slbMaxBytes, walSegmentBytes);
   }
 
   public AeonOptions withEmbedder(TextEmbedder e) {
     return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes);
+        slbThreshold,
+        slbMaxBytes, walSegmentBytes);
   }
 
   public AeonOptions withCheckpoints(long logBytes, Duration interval) {
     return new AeonOptions(durability, embedder, logBytes, interval, slbEntriesPerSession, slbThreshold,
-        slbMaxBytes);
+        slbMaxBytes, walSegmentBytes);
+  }
+
+  /** Smaller segments suit tests and small memories; the default is 64 MiB. */
+  public AeonOptions withWalSegmentBytes(long bytes) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes, bytes);
   }
 
   public AeonOptions withSlb(int entriesPerSession, float threshold, long maxBytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, entriesPerSession,
-        threshold, maxBytes);
+        threshold, maxBytes, walSegmentBytes);
   }
 }

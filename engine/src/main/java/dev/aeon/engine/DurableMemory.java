@@ -1,40 +1,376 @@
 package dev.aeon.engine;
 
+import dev.aeon.engine.log.Mutation;
+import dev.aeon.engine.log.Mutation.AddLink;
+import dev.aeon.engine.log.Mutation.ForgetEvent;
+import dev.aeon.engine.log.Mutation.ForgetSession;
+import dev.aeon.engine.log.Mutation.Invalidate;
+import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberEvent;
+import dev.aeon.engine.log.Mutation.SetAttributes;
+import dev.aeon.engine.log.MutationCodec;
+import dev.aeon.index.atlas.AtlasIndex;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** One namespace: WAL + Atlas + Trace + blob arena + SLB. Under construction: the API is fixed first. */
+/**
+ * One namespace: the write-ahead log sequences every mutation, which is then applied to the vector index,
+ * the blob arena and the trace ({@link MutationApplier}); reads go to the stores directly and never take
+ * the writer's lock.
+ *
+ * <p>Writers: a mutation is checked, then logged and applied under one lock, so the log's order is the
+ * order of application; the writer then waits outside the lock until the log has made the record as
+ * durable as the mode promises, so concurrent writers share one force (group commit). A reader may see
+ * a mutation shortly before it is acknowledged; one that is never acknowledged (a crash) is gone after
+ * recovery.
+ */
 final class DurableMemory implements Memory, AutoCloseable {
 
-  private final String name;
+  private static final System.Logger LOG = System.getLogger(DurableMemory.class.getName());
 
-  private DurableMemory(String name) {
+  private final String name;
+  private final AeonOptions options;
+  private final Stores stores;
+  private final MutationApplier applier;
+  private final Reads reads;
+  private final Checkpoints checkpoints;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile long nextId;
+  private volatile Throwable failure;
+  private volatile boolean closed;
+
+  private DurableMemory(String name, AeonOptions options, Stores stores) {
     this.name = name;
+    this.options = options;
+    this.stores = stores;
+    this.reads = new Reads(stores, options, () -> nextId);
+    this.applier = new MutationApplier(stores);
+    this.checkpoints = new Checkpoints(this::checkpointNow, stores.wal, options);
   }
 
   static DurableMemory open(String name, Path dir, AeonOptions options) {
-    throw new UnsupportedOperationException("the engine is being built (issue 5)");
+    Stores stores;
+    try {
+      stores = Stores.open(dir, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open namespace '" + name + "' in " + dir, e);
+    }
+    DurableMemory m = new DurableMemory(name, options, stores);
+    try {
+      m.recover();
+    } catch (IOException | RuntimeException e) {
+      try {
+        stores.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof IOException io ? new UncheckedIOException("cannot recover namespace '" + name + "'", io)
+          : (RuntimeException) e;
+    }
+    m.checkpoints.start();
+    return m;
   }
 
-  @Override public String name() { return name; }
-  @Override public long remember(Remember event) { throw todo(); }
-  @Override public void link(long from, String type, long to, long validFromMicros, long validToMicros) { throw todo(); }
-  @Override public void invalidate(long from, String type, long to, long atMicros) { throw todo(); }
-  @Override public List<Recalled> recall(Recall recall) { throw todo(); }
-  @Override public Optional<Event> get(long id) { throw todo(); }
-  @Override public List<Event> history(String session, int limit) { throw todo(); }
-  @Override public QueryResult query(String statement, Map<String, Object> parameters) { throw todo(); }
-  @Override public void setAttributes(long id, Map<String, Object> attributes) { throw todo(); }
-  @Override public boolean forget(long id) { throw todo(); }
-  @Override public int forgetSession(String session) { throw todo(); }
-  @Override public void checkpoint() { throw todo(); }
-  @Override public void compact() { throw todo(); }
-  @Override public MemoryStats stats() { throw todo(); }
-  @Override public void close() {}
+  /**
+   * Replays the log after its checkpoint, skipping what the trace already holds: the trace is flushed
+   * last, so its checkpoint is the oldest of the stores and every store is at least that far.
+   */
+  private void recover() throws IOException {
+    long traceLsn = stores.trace.checkpointLsn();
+    long[] maxId = {Math.max(0, stores.trace.maxEventId())}; // ids start at 1
+    int[] replayed = {0};
+    stores.wal.replay((lsn, type, payload) -> {
+      if (lsn <= traceLsn) {
+        return;
+      }
+      byte[] bytes = new byte[payload.remaining()];
+      payload.get(bytes);
+      Mutation m = MutationCodec.decode(type, bytes);
+      applier.apply(m);
+      if (m instanceof RememberEvent r) {
+        maxId[0] = Math.max(maxId[0], r.id());
+      }
+      replayed[0]++;
+    });
+    nextId = maxId[0] + 1;
+    if (replayed[0] > 0) {
+      LOG.log(System.Logger.Level.INFO, "namespace ''{0}'': replayed {1} mutations from the write-ahead log",
+          name, replayed[0]);
+    }
+  }
 
-  private static UnsupportedOperationException todo() {
-    return new UnsupportedOperationException("the engine is being built (issue 5)");
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public long remember(Remember r) {
+    String session = Inputs.name("session", r.session);
+    String role = Inputs.name("role", r.role);
+    Map<String, Object> attributes = Inputs.attributes(r.attributes);
+    float[] vector = r.vector != null ? r.vector
+        : options.embedder() != null ? options.embedder().embed(r.text) : null;
+    if (vector != null) {
+      AtlasIndex atlas = stores.atlas();
+      vector = Inputs.vector(vector, atlas == null ? 0 : atlas.dimension());
+    }
+    List<LinkTo> links = new ArrayList<>();
+    for (Remember.Link l : r.links) {
+      links.add(new LinkTo(Inputs.name("link type", l.type()), l.target()));
+    }
+    long ts = r.timestampMicros >= 0 ? r.timestampMicros : nowMicros();
+    CompletableFuture<Long> durable;
+    long id;
+    writeLock.lock();
+    try {
+      for (LinkTo l : links) {
+        requireEvent(l.target());
+      }
+      id = nextId;
+      durable = logAndApply(new RememberEvent(id, session, role, ts, r.text, vector, attributes, links));
+      nextId = id + 1;
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    return id;
+  }
+
+  @Override
+  public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
+    Inputs.name("link type", type);
+    if (validToMicros < validFromMicros) {
+      throw new IllegalArgumentException("link valid to " + validToMicros + " before valid from " + validFromMicros);
+    }
+    write(new AddLink(from, type, to, validFromMicros, validToMicros), from, to);
+  }
+
+  @Override
+  public void invalidate(long from, String type, long to, long atMicros) {
+    Inputs.name("link type", type);
+    write(new Invalidate(from, type, to, atMicros), from, to);
+  }
+
+  @Override
+  public void setAttributes(long id, Map<String, Object> attributes) {
+    write(new SetAttributes(id, Inputs.attributes(attributes)), id);
+  }
+
+  @Override
+  public boolean forget(long id) {
+    CompletableFuture<Long> durable;
+    writeLock.lock();
+    try {
+      if (stores.trace.get(id).isEmpty()) {
+        return false;
+      }
+      durable = logAndApply(new ForgetEvent(id));
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    return true;
+  }
+
+  @Override
+  public int forgetSession(String session) {
+    Inputs.name("session", session);
+    CompletableFuture<Long> durable;
+    int count;
+    writeLock.lock();
+    try {
+      count = stores.trace.history(session, Integer.MAX_VALUE).size();
+      if (count == 0) {
+        return 0;
+      }
+      durable = logAndApply(new ForgetSession(session));
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    return count;
+  }
+
+  /** Logs and applies a mutation about existing events, after checking that they exist. */
+  private void write(Mutation m, long... events) {
+    CompletableFuture<Long> durable;
+    writeLock.lock();
+    try {
+      for (long id : events) {
+        requireEvent(id);
+      }
+      durable = logAndApply(m);
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+  }
+
+  /** Under the write lock: logs the mutation (its LSN fixes its order) and applies it at once. */
+  private CompletableFuture<Long> logAndApply(Mutation m) {
+    checkWritable();
+    byte[] payload = MutationCodec.encode(m);
+    CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
+    try {
+      applier.apply(m);
+    } catch (RuntimeException | Error e) {
+      // Logged but not applied: the stores no longer match the log. Refuse further writes; reopening
+      // replays the log and either applies it or reports why it cannot.
+      failure = e;
+      throw e;
+    }
+    checkpoints.logged(payload.length);
+    return durable;
+  }
+
+  private void requireEvent(long id) {
+    if (stores.trace.get(id).isEmpty()) {
+      throw new IllegalArgumentException("no event with id " + id + " in namespace '" + name + "'");
+    }
+  }
+
+  private void checkWritable() {
+    if (closed) {
+      throw new IllegalStateException("namespace '" + name + "' is closed");
+    }
+    Throwable f = failure;
+    if (f != null) {
+      throw new IllegalStateException("namespace '" + name + "' failed earlier and must be reopened: " + f, f);
+    }
+  }
+
+  private static void await(CompletableFuture<Long> durable) {
+    try {
+      durable.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException(
+          "interrupted while waiting for the log; the mutation is applied but may not be durable"));
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw new UncheckedIOException("the write-ahead log failed to make a mutation durable",
+          c instanceof IOException io ? io : new IOException(c));
+    }
+  }
+
+  static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  // ---- reads ----
+
+  @Override
+  public List<Recalled> recall(Recall recall) {
+    return reads.recall(recall);
+  }
+
+  @Override
+  public Optional<Event> get(long id) {
+    return reads.get(id);
+  }
+
+  @Override
+  public List<Event> history(String session, int limit) {
+    return reads.history(session, limit);
+  }
+
+  @Override
+  public QueryResult query(String statement, Map<String, Object> parameters) {
+    return reads.query(statement, parameters);
+  }
+
+  @Override
+  public MemoryStats stats() {
+    return reads.stats(checkpoints);
+  }
+
+  /**
+   * Cross-checks the stores: every live event's text is readable, its vector is in the index exactly
+   * when it says it has one, and the index holds no other vectors. Empty when they agree.
+   */
+  List<String> inconsistencies() {
+    return reads.inconsistencies();
+  }
+
+  // ---- maintenance ----
+
+  @Override
+  public void checkpoint() {
+    checkWritable();
+    checkpoints.runNow();
+  }
+
+  /**
+   * Flushes the stores under the write lock (the pause writers see), then checkpoints the log. To erase,
+   * the log checkpoint is written under the lock too, at the start of a new segment, so that every older
+   * segment (and every forgotten text in it) is deleted.
+   */
+  private void checkpointNow(boolean erase) throws IOException {
+    long lsn;
+    long start = System.nanoTime();
+    writeLock.lock();
+    try {
+      lsn = stores.wal.lastLsn();
+      stores.flush(lsn);
+      if (erase) {
+        stores.wal.checkpoint(lsn, true);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    checkpoints.paused(System.nanoTime() - start);
+    if (!erase && lsn > stores.wal.checkpointLsn()) {
+      stores.wal.checkpoint(lsn);
+    }
+  }
+
+  @Override
+  public void compact() {
+    checkWritable();
+    writeLock.lock();
+    try {
+      AtlasIndex atlas = stores.atlas();
+      if (atlas != null) {
+        atlas.compact();
+      }
+      // Under the lock, so no text is stored between reading the live set and collecting.
+      stores.blobs.gc(reads.liveBlobRefs());
+    } finally {
+      writeLock.unlock();
+    }
+    checkpoints.runNow(true);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    checkpoints.stop();
+    try {
+      if (failure == null) {
+        checkpointNow(false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e);
+    } finally {
+      closed = true;
+      try {
+        stores.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("closing namespace '" + name + "' failed", e);
+      }
+    }
   }
 }

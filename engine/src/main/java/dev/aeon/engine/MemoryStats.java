@@ -1,5 +1,21 @@
 package dev.aeon.engine;
 
-/** Counters of one namespace. */
+/**
+ * Counters of one namespace.
+ *
+ * @param events live events
+ * @param vectors vectors in the index
+ * @param edges stored edges (NEXT is implicit and not counted)
+ * @param sessions sessions with at least one live event
+ * @param walBytes bytes of the log's segment files
+ * @param lastLsn the last log sequence number assigned
+ * @param checkpointLsn the log sequence number of the last checkpoint
+ * @param blobBytes bytes of live texts in the blob arena
+ * @param slbHits recalls the lookaside buffer answered from cached leaves
+ * @param slbMisses recalls that descended the index
+ * @param checkpoints checkpoints run since open
+ * @param maxCheckpointPauseMicros the longest time a checkpoint held writers back
+ */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
-    long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses) {}
+    long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long checkpoints,
+    long maxCheckpointPauseMicros) {}

@@ -8,14 +8,11 @@ final class AppendEvent {
   byte type;
   byte[] payload;
   CompletableFuture<Long> future;
-  /** Force before acknowledging, whatever the durability mode (checkpoint records). */
-  boolean force;
 
-  void set(byte type, byte[] payload, CompletableFuture<Long> future, boolean force) {
+  void set(byte type, byte[] payload, CompletableFuture<Long> future) {
     this.type = type;
     this.payload = payload;
     this.future = future;
-    this.force = force;
   }
 
   /** Drops the references so that a slot does not keep a payload alive until it is reused. */

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import dev.aeon.query.exec.QueryResult;
+import dev.aeon.query.exec.QueryRunner;
+import dev.aeon.query.lang.QueryException;
 
 /**
  * The episodic trace of one memory directory: events, typed edges between them, and their indexes.
@@ -45,9 +48,11 @@ public final class Trace implements AutoCloseable {
   private final Object writeLock = new Object();
   private volatile long maxId;
   private volatile long checkpointLsn;
+  private final QueryRunner queries;
   private boolean closed;
 
-  private Trace(Path dir, EventFile events, AppendFile edges, AppendFile meta, Checkpoint cp) {
+  private Trace(Path dir, EventFile events, AppendFile edges, AppendFile meta, Checkpoint cp, TextResolver text,
+      VectorRecall vectors) {
     this.dir = dir;
     this.events = events;
     this.edges = edges;
@@ -55,10 +60,21 @@ public final class Trace implements AutoCloseable {
     this.graph = new TraceGraph(events);
     this.maxId = cp.maxId();
     this.checkpointLsn = cp.lsn();
+    this.queries = new QueryRunner(graph, text, vectors);
   }
 
-  /** Opens (creating if needed) the trace in {@code dir} as of its last flush. */
+  /** Opens a trace whose queries can read neither texts nor vectors (for tools and tests). */
   public static Trace open(Path dir) throws IOException {
+    return open(dir, blobRef -> null, VectorRecall.NONE);
+  }
+
+  /**
+   * Opens (creating if needed) the trace in {@code dir} as of its last flush; queries resolve event
+   * texts through {@code text} and vector steps through {@code vectors}.
+   */
+  public static Trace open(Path dir, TextResolver text, VectorRecall vectors) throws IOException {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(vectors, "vectors");
     Files.createDirectories(dir);
     Checkpoint cp = Checkpoint.read(dir);
     EventFile events = EventFile.open(dir.resolve(EVENTS_FILE));
@@ -68,7 +84,7 @@ public final class Trace implements AutoCloseable {
       edges = AppendFile.open(dir.resolve(EDGES_FILE), EdgeRecordDescriptor.FORMAT, EdgeRecordDescriptor.LENGTH,
           cp.edgeBytes());
       meta = AppendFile.open(dir.resolve(META_FILE), MetaRecordDescriptor.FORMAT, 0, cp.metaBytes());
-      Trace t = new Trace(dir, events, edges, meta, cp);
+      Trace t = new Trace(dir, events, edges, meta, cp, text, vectors);
       new TraceLoader(t.graph, events, edges, meta).load(cp.eventCount());
       if (t.graph.dictionary.size() == 0) {
         t.intern(Edge.NEXT);
@@ -350,6 +366,20 @@ public final class Trace implements AutoCloseable {
       return true;
     });
     return out;
+  }
+
+  /**
+   * Runs a statement of the query language (docs/query-language.md) with its parameters (String, Long,
+   * Integer, Double, Boolean, Instant, float[], List, Map). Concurrent with the writer; any problem with
+   * the statement is a {@link QueryException}.
+   */
+  public QueryResult query(String statement, Map<String, Object> params) {
+    return queries.query(statement, params);
+  }
+
+  /** The plan a statement would run, one operator per line. */
+  public String explain(String statement, Map<String, Object> params) {
+    return queries.explain(statement, params);
   }
 
   /** Live events. */

@@ -1,0 +1,129 @@
+package dev.aeon.engine;
+
+import dev.aeon.wal.Wal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs checkpoints: on request, and in the background once the log has grown by
+ * {@link AeonOptions#checkpointLogBytes()} or {@link AeonOptions#checkpointInterval()} has passed with
+ * something logged. One checkpoint at a time; it records how long writers were paused.
+ */
+final class Checkpoints {
+
+  /** The checkpoint itself; {@code erase} also drops every older log segment (after a compaction). */
+  @FunctionalInterface
+  interface Action {
+    void run(boolean erase) throws IOException;
+  }
+
+  private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
+
+  private final Action action;
+  private final Wal wal;
+  private final AeonOptions options;
+  private final AtomicLong loggedBytes = new AtomicLong();
+  private final Object runLock = new Object();
+  private volatile long lastPauseNanos, maxPauseNanos, count;
+  private volatile long lastRunNanos = System.nanoTime();
+  private Thread thread;
+  private volatile boolean stopping;
+
+  Checkpoints(Action action, Wal wal, AeonOptions options) {
+    this.action = action;
+    this.wal = wal;
+    this.options = options;
+  }
+
+  void start() {
+    thread = Thread.ofPlatform().daemon().name("aeon-checkpoint-" + wal.directory().getParent().getFileName())
+        .start(this::loop);
+  }
+
+  /** Counts logged bytes and wakes the background thread when a checkpoint is due. */
+  void logged(int bytes) {
+    if (loggedBytes.addAndGet(bytes) >= options.checkpointLogBytes()) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
+  void paused(long nanos) {
+    lastPauseNanos = nanos;
+    maxPauseNanos = Math.max(maxPauseNanos, nanos);
+  }
+
+  long lastPauseNanos() {
+    return lastPauseNanos;
+  }
+
+  long maxPauseNanos() {
+    return maxPauseNanos;
+  }
+
+  long count() {
+    return count;
+  }
+
+  void runNow() {
+    runNow(false);
+  }
+
+  void runNow(boolean erase) {
+    synchronized (runLock) {
+      long before = loggedBytes.get();
+      try {
+        action.run(erase);
+      } catch (IOException e) {
+        throw new UncheckedIOException("checkpoint failed", e);
+      }
+      loggedBytes.addAndGet(-before);
+      lastRunNanos = System.nanoTime();
+      count++;
+    }
+  }
+
+  private void loop() {
+    long intervalNanos = options.checkpointInterval().toNanos();
+    while (!stopping) {
+      try {
+        synchronized (this) {
+          long waitMillis = Math.max(1, (intervalNanos - (System.nanoTime() - lastRunNanos)) / 1_000_000);
+          if (loggedBytes.get() < options.checkpointLogBytes()) {
+            wait(Math.min(waitMillis, 1_000));
+          }
+        }
+        if (stopping) {
+          return;
+        }
+        boolean bySize = loggedBytes.get() >= options.checkpointLogBytes();
+        boolean byTime = loggedBytes.get() > 0 && System.nanoTime() - lastRunNanos >= intervalNanos;
+        if (bySize || byTime) {
+          runNow();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "background checkpoint failed; will retry", e);
+        lastRunNanos = System.nanoTime(); // retry after an interval, not in a tight loop
+      }
+    }
+  }
+
+  void stop() {
+    stopping = true;
+    synchronized (this) {
+      notifyAll(); // never interrupt: an interrupt during FileChannel I/O closes the channel
+    }
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

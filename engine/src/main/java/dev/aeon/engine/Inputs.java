@@ -1,0 +1,70 @@
+package dev.aeon.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Checks and normalises what callers pass in, before anything is logged: nothing is half applied. */
+final class Inputs {
+
+  static final int MAX_NAME_BYTES = 1024;
+
+  private Inputs() {}
+
+  static String name(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    if (value.length() > MAX_NAME_BYTES / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_BYTES + " bytes");
+    }
+    return value;
+  }
+
+  /** Attribute values become String, Long, Double or Boolean; anything else is refused. */
+  static Map<String, Object> attributes(Map<String, Object> in) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : in.entrySet()) {
+      name("attribute name", e.getKey());
+      Object v = switch (e.getValue()) {
+        case String s -> s;
+        case Long l -> l;
+        case Integer i -> (long) i;
+        case Short s -> (long) s;
+        case Byte b -> (long) b;
+        case Double d -> d;
+        case Float f -> (double) f;
+        case Boolean b -> b;
+        case null -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' is null");
+        default -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' has an unsupported type "
+            + e.getValue().getClass().getSimpleName() + " (use String, Long, Double or Boolean)");
+      };
+      out.put(e.getKey(), v);
+    }
+    return out;
+  }
+
+  /**
+   * A copy of {@code v} if it is usable: the expected dimension (when one is fixed), finite components
+   * and a non-zero norm.
+   */
+  static float[] vector(float[] v, int expectedDim) {
+    if (v.length == 0) {
+      throw new IllegalArgumentException("vector is empty");
+    }
+    if (expectedDim > 0 && v.length != expectedDim) {
+      throw new IllegalArgumentException("vector has " + v.length + " dimensions, this memory holds "
+          + expectedDim + "-dimensional vectors");
+    }
+    double norm = 0;
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw new IllegalArgumentException("vector component " + i + " is " + v[i]);
+      }
+      norm += (double) v[i] * v[i];
+    }
+    if (norm == 0) {
+      throw new IllegalArgumentException("vector is all zeros: it has no direction to compare");
+    }
+    return v.clone();
+  }
+}

@@ -1,0 +1,4 @@
+package dev.aeon.engine;
+
+/** A typed, directed link between two events, valid in {@code [validFromMicros, validToMicros]}. */
+public record Link(String type, long from, long to, long validFromMicros, long validToMicros) {}

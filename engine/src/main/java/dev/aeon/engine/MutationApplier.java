@@ -1,0 +1,86 @@
+package dev.aeon.engine;
+
+import dev.aeon.engine.log.Mutation;
+import dev.aeon.engine.log.Mutation.AddLink;
+import dev.aeon.engine.log.Mutation.ForgetEvent;
+import dev.aeon.engine.log.Mutation.ForgetSession;
+import dev.aeon.engine.log.Mutation.Invalidate;
+import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberEvent;
+import dev.aeon.engine.log.Mutation.SetAttributes;
+import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.query.trace.Event;
+import dev.aeon.query.trace.Forgotten;
+import dev.aeon.query.trace.Trace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies logged mutations to the stores: vectors first, then texts and the trace. A mutation may be
+ * applied again after a crash (the stores' checkpoints need not agree), so every step first checks
+ * whether it is already done: replay is idempotent.
+ *
+ * <p>A new event's text is stored before the trace refers to it, and a forgotten event leaves the vector
+ * index and the trace before its text is freed, so no store ever refers to something missing.
+ */
+final class MutationApplier {
+
+  private final Stores stores;
+
+  MutationApplier(Stores stores) {
+    this.stores = stores;
+  }
+
+  void apply(Mutation m) {
+    switch (m) {
+      case RememberEvent r -> remember(r);
+      case AddLink l -> stores.trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
+      case Invalidate i -> stores.trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
+      case SetAttributes s -> stores.trace.updateAttributes(s.id(), s.attributes());
+      case ForgetEvent f -> forget(List.of(f.id()));
+      case ForgetSession f -> forget(sessionIds(f.session()));
+    }
+  }
+
+  private void remember(RememberEvent r) {
+    Trace trace = stores.trace;
+    if (r.id() <= trace.maxEventId()) {
+      return; // the trace has it (and maybe forgot it since): applied before the crash
+    }
+    if (r.vector() != null) {
+      AtlasIndex atlas = stores.atlasFor(r.vector().length);
+      if (!atlas.contains(r.id())) {
+        atlas.add(r.id(), r.vector());
+      }
+    }
+    long ref = stores.blobs.append(r.text());
+    trace.append(new Event(r.id(), r.session(), r.role(), r.tsMicros(), ref,
+        r.vector() == null ? Event.NO_VECTOR : r.id(), r.attributes()));
+    for (LinkTo link : r.links()) {
+      trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+  }
+
+  private void forget(List<Long> ids) {
+    AtlasIndex atlas = stores.atlas();
+    for (long id : ids) {
+      if (atlas != null && atlas.contains(id)) {
+        atlas.remove(id);
+      }
+    }
+    for (long id : ids) {
+      Forgotten gone = stores.trace.forget(id);
+      for (Event e : gone.events()) {
+        stores.blobs.free(e.blobRef());
+      }
+    }
+  }
+
+  private List<Long> sessionIds(String session) {
+    List<Long> ids = new ArrayList<>();
+    for (Event e : stores.trace.history(session, Integer.MAX_VALUE)) {
+      ids.add(e.id());
+    }
+    return ids;
+  }
+}

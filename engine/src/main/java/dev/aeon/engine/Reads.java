@@ -1,0 +1,226 @@
+package dev.aeon.engine;
+
+import dev.aeon.engine.slb.SemanticLookasideBuffer;
+import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.index.atlas.SearchParams;
+import dev.aeon.index.atlas.SearchResult;
+import dev.aeon.query.trace.TraceGraph;
+import java.util.ArrayList;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.agrona.collections.LongHashSet;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Everything that reads a namespace: recall (with the lookaside buffer), events, history, queries and
+ * statistics. Nothing here takes the writer's lock; the stores publish their state to readers.
+ */
+final class Reads {
+
+  /** Key of the lookaside ring for recalls that name no session. */
+  private static final String ANY_SESSION = "";
+  /** Candidates a lookaside entry keeps; also the most events remembered after it that a hit rescans. */
+  static final int SLB_CANDIDATES = 32;
+
+  private final Stores stores;
+  private final AeonOptions options;
+  private final SemanticLookasideBuffer slb;
+  private final java.util.function.LongSupplier nextId;
+
+  /** {@code nextId} tells the id the next remembered event will get (the lookaside buffer's watermark). */
+  Reads(Stores stores, AeonOptions options, java.util.function.LongSupplier nextId) {
+    this.stores = stores;
+    this.options = options;
+    this.nextId = nextId;
+    this.slb = new SemanticLookasideBuffer(options.slbEntriesPerSession(), options.slbThreshold(),
+        options.slbMaxBytes());
+  }
+
+  SemanticLookasideBuffer slb() {
+    return slb;
+  }
+
+  List<Recalled> recall(Recall r) {
+    float[] q = r.vector != null ? r.vector : embedQuery(r.text);
+    AtlasIndex atlas = stores.atlas();
+    if (atlas == null) {
+      Inputs.vector(q, 0);
+      return List.of(); // nothing with a vector was remembered yet
+    }
+    q = unit(Inputs.vector(q, atlas.dimension()));
+    RoaringBitmap filter = RecallFilter.allowList(stores.trace.graph(), r);
+    if (filter != null && filter.isEmpty()) {
+      return List.of();
+    }
+    SearchParams params = r.nprobe > 0 ? SearchParams.nprobe(r.nprobe) : SearchParams.defaults();
+    SearchResult found = search(atlas, q, r, params, filter);
+    List<Recalled> out = new ArrayList<>(found.size());
+    for (int i = 0; i < found.size(); i++) {
+      float score = found.scores()[i];
+      // An event forgotten after the index answered is skipped: forget removes it from the trace first.
+      get(found.ids()[i]).ifPresent(e -> out.add(new Recalled(e, score)));
+    }
+    return out;
+  }
+
+  /**
+   * A search through the lookaside buffer. A hit scores exactly the similar query's candidates and every
+   * event remembered since (an allow-list small enough for the index to scan it exactly); a miss
+   * searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar query has candidates
+   * to spare, and caches them.
+   */
+  private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
+    if (!r.useSlb || !slb.enabled()) {
+      return atlas.search(q, r.k, params, filter);
+    }
+    String key = r.session == null ? ANY_SESSION : r.session;
+    long watermark = nextId.getAsLong();
+    SemanticLookasideBuffer.Entry hit = slb.lookup(key, q);
+    if (hit != null && r.k <= hit.candidates().length && watermark - hit.idWatermark() <= SLB_CANDIDATES) {
+      RoaringBitmap allowed = new RoaringBitmap();
+      for (long id : hit.candidates()) {
+        allowed.add(Math.toIntExact(id));
+      }
+      allowed.add(hit.idWatermark(), watermark); // everything remembered since
+      if (filter != null) {
+        allowed.and(filter);
+      }
+      return atlas.search(q, r.k, params, allowed);
+    }
+    SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), params, filter);
+    if (!fresh.exactScan()) {
+      slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));
+    }
+    return fresh.size() <= r.k ? fresh : firstK(fresh, r.k);
+  }
+
+  private static SearchResult firstK(SearchResult r, int k) {
+    return new SearchResult(Arrays.copyOf(r.ids(), k), Arrays.copyOf(r.scores(), k), r.leafIds(),
+        r.leafVersions(), r.missingLeaves(), r.exactScan());
+  }
+
+  private float[] embedQuery(String text) {
+    if (options.embedder() == null) {
+      throw new IllegalArgumentException("recall by text needs an embedder (AeonOptions.withEmbedder)");
+    }
+    return options.embedder().embedQuery(text);
+  }
+
+  Optional<Event> get(long id) {
+    return stores.trace.get(id).flatMap(this::toEvent);
+  }
+
+  List<Event> history(String session, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    }
+    List<Event> out = new ArrayList<>();
+    for (dev.aeon.query.trace.Event e : stores.trace.history(session, limit)) {
+      toEvent(e).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** Runs a statement; events in the result come back as {@link Event}s, edges as {@link Link}s. */
+  QueryResult query(String statement, Map<String, Object> parameters) {
+    var result = stores.trace.query(statement, parameters == null ? Map.of() : parameters);
+    List<List<Object>> rows = new ArrayList<>(result.rows().size());
+    for (List<Object> row : result.rows()) {
+      rows.add(row.stream().map(this::toApi).toList());
+    }
+    return new QueryResult(result.columns(), rows);
+  }
+
+  private Object toApi(Object value) {
+    return switch (value) {
+      case dev.aeon.query.trace.Event e -> toEvent(e).orElse(null);
+      case dev.aeon.query.trace.Edge e -> new Link(e.type(), e.from(), e.to(), e.validFrom(), e.validTo());
+      case List<?> l -> l.stream().map(this::toApi).toList();
+      case null -> null;
+      default -> value;
+    };
+  }
+
+  /** Refs of every live event's text: what a blob collection keeps. Called under the write lock. */
+  java.util.function.LongPredicate liveBlobRefs() {
+    TraceGraph g = stores.trace.graph();
+    LongHashSet live = new LongHashSet();
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot)) {
+        live.add(g.blobRef(slot));
+      }
+    }
+    return live::contains;
+  }
+
+  List<String> inconsistencies() {
+    List<String> problems = new ArrayList<>();
+    TraceGraph g = stores.trace.graph();
+    AtlasIndex atlas = stores.atlas();
+    long withVector = 0;
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (!g.isLive(slot)) {
+        continue;
+      }
+      long id = g.id(slot);
+      try {
+        stores.blobs.readString(g.blobRef(slot));
+      } catch (RuntimeException e) {
+        problems.add("event " + id + ": text unreadable: " + e.getMessage());
+      }
+      boolean hasVector = g.vectorId(slot) != dev.aeon.query.trace.Event.NO_VECTOR;
+      boolean indexed = atlas != null && atlas.contains(id);
+      if (hasVector != indexed) {
+        problems.add("event " + id + (hasVector ? " has a vector missing from the index" : " is indexed but has no vector"));
+      }
+      withVector += hasVector ? 1 : 0;
+    }
+    long indexedCount = atlas == null ? 0 : atlas.size();
+    if (indexedCount != withVector) {
+      problems.add("the index holds " + indexedCount + " vectors, the trace " + withVector);
+    }
+    return problems;
+  }
+
+  MemoryStats stats(Checkpoints checkpoints) {
+    TraceGraph g = stores.trace.graph();
+    AtlasIndex atlas = stores.atlas();
+    org.agrona.collections.IntHashSet sessions = new org.agrona.collections.IntHashSet();
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot)) {
+        sessions.add(g.sessionId(slot));
+      }
+    }
+    long walBytes = 0;
+    for (Path segment : stores.wal.segmentFiles().values()) {
+      walBytes += segment.toFile().length();
+    }
+    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), sessions.size(),
+        walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
+        slb.hits(), slb.misses(), checkpoints.count(), checkpoints.maxPauseNanos() / 1_000);
+  }
+
+  private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {
+    String text = Stores.readText(stores.blobs, e.blobRef());
+    if (text == null) {
+      return Optional.empty(); // forgotten while we read it
+    }
+    return Optional.of(new Event(e.id(), e.session(), e.role(), e.tsMicros(), text, e.hasVector(), e.attributes()));
+  }
+
+  private static float[] unit(float[] v) {
+    double n = 0;
+    for (float x : v) {
+      n += (double) x * x;
+    }
+    float inv = (float) (1 / Math.sqrt(n));
+    float[] u = Arrays.copyOf(v, v.length);
+    for (int i = 0; i < u.length; i++) {
+      u[i] *= inv;
+    }
+    return u;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.aeon.engine;
+
+import dev.aeon.query.trace.SlotList;
+import dev.aeon.query.trace.TraceGraph;
+import java.util.Map;
+import java.util.Objects;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Turns a recall's filters (session, roles, time range, attributes) into the allow-list of event ids the
+ * vector index scores. It starts from the most selective index the trace has (a session, else roles,
+ * else the time index) rather than from every event.
+ */
+final class RecallFilter {
+
+  private RecallFilter() {}
+
+  /** The allowed ids, or null when the recall has no filter. */
+  static RoaringBitmap allowList(TraceGraph g, Recall r) {
+    boolean byTime = r.fromMicros != Long.MIN_VALUE || r.toMicros != Long.MAX_VALUE;
+    if (r.session == null && r.roles.isEmpty() && !byTime && r.attributes.isEmpty()) {
+      return null;
+    }
+    RoaringBitmap allowed = new RoaringBitmap();
+    if (r.session != null) {
+      addMatching(g, g.sessionSlots(g.stringId(r.session)), r, allowed);
+    } else if (!r.roles.isEmpty()) {
+      for (String role : r.roles) {
+        addMatching(g, g.roleSlots(g.stringId(role)), r, allowed);
+      }
+    } else if (byTime) {
+      g.timeScan(r.fromMicros, r.toMicros, false, (ts, slot) -> {
+        addIfMatching(g, slot, r, allowed);
+        return true;
+      });
+    } else {
+      for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+        addIfMatching(g, slot, r, allowed);
+      }
+    }
+    return allowed;
+  }
+
+  private static void addMatching(TraceGraph g, SlotList slots, Recall r, RoaringBitmap allowed) {
+    if (slots == null) {
+      return;
+    }
+    for (int i = 0, n = slots.size(); i < n; i++) {
+      addIfMatching(g, slots.get(i), r, allowed);
+    }
+  }
+
+  private static void addIfMatching(TraceGraph g, int slot, Recall r, RoaringBitmap allowed) {
+    if (!g.isLive(slot)) {
+      return;
+    }
+    long ts = g.ts(slot);
+    if (ts < r.fromMicros || ts > r.toMicros) {
+      return;
+    }
+    if (r.session != null && !r.session.equals(g.session(slot))) {
+      return;
+    }
+    if (!r.roles.isEmpty() && !r.roles.contains(g.role(slot))) {
+      return;
+    }
+    if (!r.attributes.isEmpty()) {
+      Map<String, Object> attributes = g.attributes(slot);
+      for (Map.Entry<String, Object> want : r.attributes.entrySet()) {
+        if (!sameValue(attributes.get(want.getKey()), want.getValue())) {
+          return;
+        }
+      }
+    }
+    allowed.add(Math.toIntExact(g.id(slot)));
+  }
+
+  /** Attribute equality across number types: 3 (Integer) matches 3L and 3.0. */
+  private static boolean sameValue(Object stored, Object wanted) {
+    if (stored instanceof Number a && wanted instanceof Number b) {
+      return a.doubleValue() == b.doubleValue();
+    }
+    return Objects.equals(stored, wanted);
+  }
+}

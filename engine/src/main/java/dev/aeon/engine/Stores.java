@@ -1,0 +1,153 @@
+package dev.aeon.engine;
+
+import dev.aeon.blob.BlobArena;
+import dev.aeon.blob.BlobArenaOptions;
+import dev.aeon.blob.InvalidBlobRefException;
+import dev.aeon.common.ebr.Epochs;
+import dev.aeon.index.atlas.AtlasConfig;
+import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.query.trace.Trace;
+import dev.aeon.wal.Wal;
+import dev.aeon.wal.WalOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The four stores of one namespace, each in its own subdirectory: {@code wal/}, {@code atlas/} (created
+ * with the first vector, whose length fixes the dimension), {@code trace/} and {@code blobs/}.
+ */
+final class Stores implements AutoCloseable {
+
+  final Path dir;
+  final Epochs epochs;
+  final BlobArena blobs;
+  final Trace trace;
+  final Wal wal;
+  private final AtomicReference<AtlasIndex> atlas;
+
+  private Stores(Path dir, Epochs epochs, BlobArena blobs, Trace trace, Wal wal, AtomicReference<AtlasIndex> atlas) {
+    this.dir = dir;
+    this.epochs = epochs;
+    this.blobs = blobs;
+    this.trace = trace;
+    this.wal = wal;
+    this.atlas = atlas;
+  }
+
+  static Stores open(Path dir, AeonOptions options) throws IOException {
+    Files.createDirectories(dir);
+    Epochs epochs = new Epochs();
+    BlobArena blobs = null;
+    Trace trace = null;
+    AtomicReference<AtlasIndex> atlas = new AtomicReference<>();
+    try {
+      Path atlasDir = dir.resolve("atlas");
+      if (Manifest.exists(atlasDir)) {
+        atlas.set(AtlasIndex.open(atlasDir));
+      } else if (Files.isDirectory(atlasDir)) {
+        // Created by the first vector but never flushed: no checkpoint covers it, so the log holds every
+        // vector it had and replay rebuilds it from scratch.
+        deleteTree(atlasDir);
+      }
+      BlobArena arena = blobs = BlobArena.open(dir.resolve("blobs"), BlobArenaOptions.defaults(), epochs);
+      trace = Trace.open(dir.resolve("trace"), ref -> readText(arena, ref), new IndexRecall(atlas::get));
+      Wal wal = Wal.open(dir.resolve("wal"), WalOptions.defaults()
+          .durability(switch (options.durability()) {
+            case SYNC -> dev.aeon.wal.Durability.SYNC;
+            case ASYNC -> dev.aeon.wal.Durability.ASYNC;
+            case OFF -> dev.aeon.wal.Durability.OFF;
+          })
+          .segmentSize(options.walSegmentBytes())
+          // A mutation (its text included) must fit one segment; larger ones are refused before logging.
+          .maxPayload((int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2)));
+      return new Stores(dir, epochs, blobs, trace, wal, atlas);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(atlas.get(), e);
+      closeQuietly(trace, e);
+      closeQuietly(blobs, e);
+      closeQuietly(epochs, e);
+      throw e;
+    }
+  }
+
+  /** The vector index, or null until the first vector is remembered. */
+  AtlasIndex atlas() {
+    return atlas.get();
+  }
+
+  /** The text behind a blob ref, or null if it was freed meanwhile (a concurrent forget). */
+  static String readText(BlobArena blobs, long ref) {
+    try {
+      return blobs.readString(ref);
+    } catch (InvalidBlobRefException gone) {
+      return null;
+    }
+  }
+
+  /** The vector index, created for vectors of {@code dim} components if there is none yet. Writer only. */
+  AtlasIndex atlasFor(int dim) {
+    AtlasIndex a = atlas.get();
+    if (a == null) {
+      try {
+        a = AtlasIndex.openOrCreate(dir.resolve("atlas"), AtlasConfig.of(dim));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the vector index in " + dir.resolve("atlas"), e);
+      }
+      atlas.set(a);
+    }
+    return a;
+  }
+
+  /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
+  void flush(long lsn) throws IOException {
+    AtlasIndex a = atlas.get();
+    if (a != null) {
+      a.flush();
+    }
+    blobs.force();
+    trace.flush(lsn);
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (AutoCloseable c : new AutoCloseable[] {wal, atlas.get(), trace, blobs, epochs}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof IOException io ? io : new IOException(e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static void deleteTree(Path d) throws IOException {
+    try (var files = Files.walk(d)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c, Exception cause) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+}

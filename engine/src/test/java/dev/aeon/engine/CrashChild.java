@@ -1,0 +1,52 @@
+package dev.aeon.engine;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The process {@link EngineCrashTest} kills: remembers, links and forgets under SYNC durability and,
+ * after each acknowledgement, appends a line to the ack file ({@code R id seed}, {@code L from to},
+ * {@code F id}; {@code f id} before a forget). The kernel keeps those lines when the process is killed, so the test knows exactly what
+ * was acknowledged.
+ */
+public final class CrashChild {
+
+  private CrashChild() {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    Random random = new Random(Long.parseLong(args[2]));
+    AeonOptions options = AeonOptions.defaults().withWalSegmentBytes(256 << 10)
+        .withCheckpoints(64 << 10, java.time.Duration.ofMillis(200));
+    try (PrintStream acks = new PrintStream(new FileOutputStream(args[1], true), true);
+         Aeon aeon = Aeon.open(dir, options)) {
+      Memory m = aeon.memory();
+      List<Long> live = new ArrayList<>(m.history("s", Integer.MAX_VALUE).stream().map(Event::id).toList());
+      acks.println("START");
+      while (true) {
+        int op = random.nextInt(10);
+        if (op < 7 || live.size() < 2) {
+          long seed = random.nextLong();
+          long id = m.remember(Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed))
+              .attribute("seed", seed));
+          acks.println("R " + id + " " + seed);
+          live.add(id);
+        } else if (op < 8) {
+          long from = live.get(random.nextInt(live.size())), to = live.get(random.nextInt(live.size()));
+          m.link(from, "REFERS_TO", to, Long.MIN_VALUE, Long.MAX_VALUE);
+          acks.println("L " + from + " " + to);
+        } else {
+          long id = live.remove(random.nextInt(live.size()));
+          acks.println("f " + id);
+          m.forget(id);
+          acks.println("F " + id);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine end to end on real files: remember, recall, history, links, forget, reopen, bad input. */
+class EngineTest {
+
+  @TempDir
+  Path dir;
+
+  static AeonOptions options() {
+    return AeonOptions.defaults().withWalSegmentBytes(1 << 20);
+  }
+
+  @Test
+  void remembersRecallsAndSurvivesReopen() {
+    long lisbon;
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      lisbon = m.remember(Remember.event("s1", "user", "I moved to Lisbon").vector(TestVectors.unit(1))
+          .at(1_000).attribute("topic", "home"));
+      long reply = m.remember(Remember.event("s1", "assistant", "Lisbon is lovely").vector(TestVectors.unit(2)).at(2_000));
+      m.remember(Remember.event("s2", "user", "Unrelated").vector(TestVectors.unit(3)).at(3_000));
+      List<Recalled> hits = m.recall(Recall.vector(TestVectors.unit(1), 1));
+      assertEquals(lisbon, hits.getFirst().event().id());
+      assertEquals("I moved to Lisbon", hits.getFirst().event().text());
+      assertEquals(1.0f, hits.getFirst().score(), 1e-3);
+      assertEquals(List.of(reply, lisbon), m.history("s1", 10).stream().map(Event::id).toList());
+      assertEquals(Map.of("topic", "home"), m.get(lisbon).orElseThrow().attributes());
+    }
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      assertEquals("I moved to Lisbon", m.get(lisbon).orElseThrow().text());
+      assertEquals(lisbon, m.recall(Recall.vector(TestVectors.unit(1), 1)).getFirst().event().id());
+      long next = m.remember(Remember.event("s1", "user", "again").vector(TestVectors.unit(4)));
+      assertTrue(next > lisbon + 2, "ids keep increasing across reopen");
+    }
+  }
+
+  @Test
+  void filtersBySessionRoleTimeAndAttribute() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      float[] q = TestVectors.unit(10);
+      long a = m.remember(Remember.event("s1", "user", "a").vector(q).at(100).attribute("n", 1));
+      long b = m.remember(Remember.event("s2", "user", "b").vector(q).at(200).attribute("n", 2));
+      long c = m.remember(Remember.event("s1", "assistant", "c").vector(q).at(300).attribute("n", 2));
+      assertEquals(List.of(a, c), ids(m.recall(Recall.vector(q, 10).session("s1"))));
+      assertEquals(List.of(a, b), ids(m.recall(Recall.vector(q, 10).roles("user"))));
+      assertEquals(List.of(b), ids(m.recall(Recall.vector(q, 10).between(150, 250))));
+      assertEquals(List.of(b, c), ids(m.recall(Recall.vector(q, 10).where("n", 2L))));
+      assertEquals(List.of(), ids(m.recall(Recall.vector(q, 10).session("nobody"))));
+    }
+  }
+
+  @Test
+  void forgetRemovesVectorTextAndLinks() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "keep").vector(TestVectors.unit(1)));
+      long b = m.remember(Remember.event("s", "user", "drop").vector(TestVectors.unit(2)).link("REFERS_TO", a));
+      assertTrue(m.forget(b));
+      assertFalse(m.forget(b));
+      assertTrue(m.get(b).isEmpty());
+      assertEquals(List.of(a), ids(m.recall(Recall.vector(TestVectors.unit(2), 5))));
+      assertEquals(1, m.stats().vectors());
+      assertEquals(1, m.forgetSession("s"));
+      assertTrue(m.history("s", 10).isEmpty());
+    }
+  }
+
+  @Test
+  void badInputIsRefusedAndNothingIsApplied() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "first").vector(TestVectors.unit(1)));
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x").vector(new float[7])), "wrong dimension");
+      float[] nan = TestVectors.unit(2);
+      nan[3] = Float.NaN;
+      assertThrows(IllegalArgumentException.class, () -> m.remember(Remember.event("s", "user", "x").vector(nan)));
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x").vector(new float[TestVectors.DIM])), "zero vector");
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x").link("REFERS_TO", 999)), "unknown link target");
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("", "user", "x")), "empty session");
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x").attribute("bad", new Object())));
+      assertThrows(IllegalArgumentException.class, () -> m.link(1, "REFERS_TO", 999, 0, 1));
+      assertThrows(IllegalArgumentException.class, () -> m.recall(Recall.text("no embedder", 3)));
+      assertThrows(IllegalArgumentException.class, () -> aeon.namespace("../escape"));
+      assertEquals(1, m.stats().events());
+    }
+  }
+
+  @Test
+  void queriesMixSimilarityTimeAndHops() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      long u = m.remember(Remember.event("conv-26", "user", "I moved to Lisbon last week").vector(TestVectors.unit(1)).at(1_000));
+      long a = m.remember(Remember.event("conv-26", "assistant", "How do you like Lisbon?").vector(TestVectors.unit(2)).at(2_000));
+      long f = m.remember(Remember.event("conv-26", "summary", "User lives in Lisbon").at(3_000).link("REFERS_TO", u));
+      QueryResult newest = m.query("MATCH (e:user {session: 'conv-26'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5", Map.of());
+      assertEquals(List.of(List.of("I moved to Lisbon last week")), newest.rows());
+      QueryResult around = m.query("CALL recall($q, 1) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) "
+          + "RETURN event.text, score, collect(n.text)", Map.of("q", TestVectors.unit(1)));
+      assertEquals("I moved to Lisbon last week", around.rows().getFirst().get(0));
+      assertEquals(List.of("How do you like Lisbon?", "User lives in Lisbon"), around.rows().getFirst().get(2));
+      QueryResult replies = m.query("MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a", Map.of());
+      assertEquals(a, ((Event) replies.rows().getFirst().getFirst()).id());
+      QueryResult refs = m.query("MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e)",
+          Map.of("from", 0L, "to", 10_000L));
+      assertEquals(u, ((Event) refs.rows().getFirst().getFirst()).id());
+      assertTrue(f > a);
+      String plan = m.query("EXPLAIN MATCH (e:user {session: 'conv-26'}) RETURN e", Map.of()).rows().toString();
+      assertTrue(plan.contains("conv-26"), plan);
+    }
+  }
+
+  @Test
+  void namespacesAreIsolated() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      aeon.namespace("alice").remember(Remember.event("s", "user", "alice's").vector(TestVectors.unit(1)));
+      assertEquals(0, aeon.namespace("bob").stats().events());
+      assertEquals(1, aeon.namespace("alice").stats().events());
+    }
+    assertTrue(dir.resolve("ns").resolve("alice").toFile().isDirectory());
+  }
+
+  static List<Long> ids(List<Recalled> hits) {
+    return hits.stream().map(h -> h.event().id()).sorted().toList();
+  }
+}

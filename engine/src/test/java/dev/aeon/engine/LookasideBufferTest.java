@@ -1,0 +1,68 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The semantic lookaside buffer: hits for similar queries, new events seen, forgotten ones never returned. */
+class LookasideBufferTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void similarQueriesHitAndStayCorrect() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 300; i++) {
+        m.remember(Remember.event("s", "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      float[] q = TestVectors.unit(7);
+      float[] near = nudge(q, 0.05f, 99);
+      assertTrue(TestVectors.cosine(q, near) > 0.9f);
+
+      List<Recalled> first = m.recall(Recall.vector(q, 5));
+      assertEquals(0, m.stats().slbHits());
+      List<Recalled> viaBuffer = m.recall(Recall.vector(near, 5));
+      assertEquals(1, m.stats().slbHits(), "a similar query hits");
+      assertEquals(EngineTest.ids(m.recall(Recall.vector(near, 5).slb(false))), EngineTest.ids(viaBuffer),
+          "a hit answers like a full search");
+      assertEquals(first.getFirst().event().id(), viaBuffer.getFirst().event().id());
+
+      long fresh = m.remember(Remember.event("s", "user", "new").vector(near));
+      assertEquals(fresh, m.recall(Recall.vector(near, 5)).getFirst().event().id(), "events remembered since are scored");
+      assertTrue(m.forget(fresh));
+      assertFalse(EngineTest.ids(m.recall(Recall.vector(near, 5))).contains(fresh), "forgotten events are never returned");
+      assertTrue(m.stats().slbHits() >= 3);
+
+    }
+  }
+
+  @Test
+  void disabledBufferNeverHits() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlb(0, 0.85f, 0))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 50; i++) {
+        m.remember(Remember.event("s", "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      m.recall(Recall.vector(TestVectors.unit(3), 5));
+      m.recall(Recall.vector(TestVectors.unit(3), 5));
+      assertEquals(0, m.stats().slbHits());
+    }
+  }
+
+  static float[] nudge(float[] v, float amount, long seed) {
+    Random r = new Random(seed);
+    float[] out = v.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += amount * (float) r.nextGaussian();
+    }
+    return out;
+  }
+}

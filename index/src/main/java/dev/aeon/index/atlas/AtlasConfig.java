@@ -1,0 +1,42 @@
+package dev.aeon.index.atlas;
+
+/**
+ * The fixed shape of an index, chosen at creation and stored in its manifest.
+ *
+ * @param dim vector dimension
+ * @param pageCapacity vectors per page (one bulk-kernel call scores one page)
+ * @param pagesPerLeaf pages a leaf may fill before it splits; a leaf holds up to
+ *     {@code pageCapacity * pagesPerLeaf} vectors
+ * @param fanout children an inner routing node may have before it splits
+ */
+public record AtlasConfig(int dim, int pageCapacity, int pagesPerLeaf, int fanout) {
+
+  public static final int DEFAULT_PAGE_CAPACITY = 32;
+  public static final int DEFAULT_PAGES_PER_LEAF = 8;
+  public static final int DEFAULT_FANOUT = 64;
+  public static final int MAX_DIM = 65_536;
+
+  public AtlasConfig {
+    if (dim <= 0 || dim > MAX_DIM) {
+      throw new IllegalArgumentException("dimension must be in [1, " + MAX_DIM + "]: " + dim);
+    }
+    if (pageCapacity < 1 || pageCapacity > 4096) {
+      throw new IllegalArgumentException("pageCapacity must be in [1, 4096]: " + pageCapacity);
+    }
+    if (pagesPerLeaf < 1 || (long) pagesPerLeaf * pageCapacity > 65_536) {
+      throw new IllegalArgumentException("pagesPerLeaf must be >= 1 and leaves at most 65536 vectors: " + pagesPerLeaf);
+    }
+    if (fanout < 4 || fanout > 4096) {
+      throw new IllegalArgumentException("fanout must be in [4, 4096]: " + fanout);
+    }
+  }
+
+  /** The defaults: 32 vectors per page, 8 pages per leaf, fan-out 64. */
+  public static AtlasConfig of(int dim) {
+    return new AtlasConfig(dim, DEFAULT_PAGE_CAPACITY, DEFAULT_PAGES_PER_LEAF, DEFAULT_FANOUT);
+  }
+
+  public int leafCapacity() {
+    return pageCapacity * pagesPerLeaf;
+  }
+}

@@ -1,0 +1,373 @@
+package dev.aeon.index.atlas;
+
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
+import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.PageLayout;
+import dev.aeon.index.atlas.store.VectorFile;
+import dev.aeon.index.kernel.Kernels;
+import dev.aeon.index.kernel.VectorKernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.agrona.collections.LongHashSet;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Atlas: a persistent, page-clustered INT8 vector index over cosine similarity.
+ *
+ * <p>Vectors are L2-normalised on entry. Their INT8 codes live in fixed-size pages of a memory-mapped
+ * file, clustered by a routing tree of centroids (a B+-tree-like tree whose leaves own short lists of
+ * pages); the FP32 originals live in a mapped sidecar for exact re-ranking. A search descends the tree
+ * with a beam to the {@code nprobe} best leaves, scores their pages with the bulk INT8 kernel and
+ * re-ranks the best candidates exactly.
+ *
+ * <p>Ids are unsigned 32-bit values ({@code [0, 2^32 - 1]}), so that a {@link RoaringBitmap} allow-list
+ * can filter them ({@code (int) id}).
+ *
+ * <p>Threads: any number of threads may search at any time without locking; mutations ({@code add},
+ * {@code addAll}, {@code remove}, {@code compact}, {@code flush}, {@code close}) are serialised on an
+ * internal lock. A search that starts after {@code remove(id)} returned never returns {@code id}.
+ * Call {@code close} only after searches have stopped.
+ *
+ * <p>Durability: {@link #flush} makes the files a consistent state that {@link #open} restores exactly;
+ * changes after the last flush are lost on a crash (the engine's WAL replays them).
+ */
+public final class AtlasIndex implements AutoCloseable {
+
+  private final Path dir;
+  private final AtlasConfig config;
+  private final Storage st;
+  private final Routing rt;
+  private final Searcher searcher;
+  private final TreeWriter writer;
+  private final Object writeLock = new Object();
+  private volatile boolean closed;
+  private volatile Calibration calibration;
+
+  private AtlasIndex(Path dir, AtlasConfig config, Storage st, Routing rt, VectorKernels kernels) {
+    this.dir = dir;
+    this.config = config;
+    this.st = st;
+    this.rt = rt;
+    this.searcher = new Searcher(st, rt, kernels);
+    this.writer = new TreeWriter(st, rt, searcher, kernels);
+  }
+
+  /** Creates a new, empty index in {@code dir} (created if needed; must not already hold an index). */
+  public static AtlasIndex create(Path dir, AtlasConfig config) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Files.createDirectories(dir);
+    if (Manifest.exists(dir)) {
+      throw new IllegalStateException(dir + " already holds an Atlas index; open it instead");
+    }
+    PageFile pages = PageFile.create(dir, new PageLayout(config.dim(), config.pageCapacity()));
+    VectorFile vectors;
+    try {
+      vectors = VectorFile.create(dir, config.dim());
+    } catch (IOException e) {
+      pages.close();
+      throw e;
+    }
+    Storage st = new Storage(config, pages, vectors);
+    Routing rt = new Routing(config.dim());
+    Leaf first = rt.newLeaf();
+    Node root = new Node(new Node.Children(new Object[] {first}, new float[config.dim()]));
+    first.parent = root;
+    rt.publishRoot(root);
+    AtlasIndex index = new AtlasIndex(dir, config, st, rt, Kernels.best());
+    index.flush();
+    return index;
+  }
+
+  /** Opens the index in {@code dir}, checking every file. */
+  public static AtlasIndex open(Path dir) throws IOException {
+    if (!Manifest.exists(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.resolve(Manifest.NAME).toString(), null, "no Atlas index here");
+    }
+    ManifestData m = Manifest.read(dir);
+    AtlasConfig config = new AtlasConfig(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout());
+    PageFile pages = PageFile.open(dir, new PageLayout(m.dim(), m.pageCapacity()), m.pageHighWater());
+    Storage st;
+    try {
+      st = new Storage(config, pages, VectorFile.open(dir, m.dim(), m.slotHighWater()));
+    } catch (IOException e) {
+      pages.close();
+      throw e;
+    }
+    Routing rt = new Routing(m.dim());
+    try {
+      Persistence.restore(dir, m, st, rt);
+    } catch (IOException | RuntimeException e) {
+      st.close();
+      throw e;
+    }
+    return new AtlasIndex(dir, config, st, rt, Kernels.best());
+  }
+
+  /** Opens the index in {@code dir} if there is one (its dimension must match), else creates it. */
+  public static AtlasIndex openOrCreate(Path dir, AtlasConfig config) throws IOException {
+    if (!Manifest.exists(dir)) {
+      return create(dir, config);
+    }
+    AtlasIndex index = open(dir);
+    if (index.config.dim() != config.dim()) {
+      index.close();
+      throw new IllegalArgumentException(dir + " holds an index of dimension " + index.config.dim()
+          + ", not " + config.dim());
+    }
+    return index;
+  }
+
+  public AtlasConfig config() {
+    return config;
+  }
+
+  public int dimension() {
+    return config.dim();
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Adds a vector under a new id. Throws if the id is present or the vector is unusable. */
+  public void add(long id, float[] vector) {
+    Vectors.checkId(id);
+    float[] unit = Vectors.unitCopy(vector, config.dim(), "vector of id " + id);
+    synchronized (writeLock) {
+      checkOpen();
+      if (st.ids.get(id) >= 0) {
+        throw new IllegalArgumentException("id " + id + " is already in the index (remove it first to update)");
+      }
+      writer.insert(id, unit);
+    }
+  }
+
+  /**
+   * Adds a batch; all or nothing (every id and vector is checked before anything is written). An empty
+   * index builds its tree from the batch by hierarchical k-means, which is faster and clusters better
+   * than one insert at a time.
+   */
+  public void addAll(long[] ids, float[][] vectors) {
+    if (ids.length != vectors.length) {
+      throw new IllegalArgumentException(ids.length + " ids for " + vectors.length + " vectors");
+    }
+    int dim = config.dim();
+    float[] data = new float[Math.multiplyExact(ids.length, dim)];
+    LongHashSet seen = new LongHashSet();
+    for (int i = 0; i < ids.length; i++) {
+      Vectors.checkId(ids[i]);
+      if (!seen.add(ids[i])) {
+        throw new IllegalArgumentException("id " + ids[i] + " appears twice in the batch");
+      }
+      System.arraycopy(Vectors.unitCopy(vectors[i], dim, "vector of id " + ids[i]), 0, data, i * dim, dim);
+    }
+    synchronized (writeLock) {
+      checkOpen();
+      for (long id : ids) {
+        if (st.ids.get(id) >= 0) {
+          throw new IllegalArgumentException("id " + id + " is already in the index");
+        }
+      }
+      if (st.ids.size() == 0 && st.tombstones.cardinality() == 0 && ids.length >= 2 * config.leafCapacity()) {
+        bulkBuild(ids, data);
+        return;
+      }
+      float[] v = new float[dim];
+      for (int i = 0; i < ids.length; i++) {
+        System.arraycopy(data, i * dim, v, 0, dim);
+        writer.insert(ids[i], v.clone());
+      }
+    }
+  }
+
+  private void bulkBuild(long[] ids, float[] data) {
+    for (Leaf l : rt.liveLeaves()) {
+      // The empty index's leaves (pageless) leave with the tree they belong to.
+      l.retire();
+      rt.unregister(l);
+      for (int p : l.pages()) {
+        st.retirePage(p);
+      }
+    }
+    rt.publishRoot(new BulkBuilder(st, rt, Kernels.best()).build(ids, data));
+  }
+
+  /** Removes {@code id}; throws if it is not in the index. */
+  public void remove(long id) {
+    Vectors.checkId(id);
+    synchronized (writeLock) {
+      checkOpen();
+      if (!writer.remove(id)) {
+        throw new IllegalArgumentException("id " + id + " is not in the index");
+      }
+    }
+  }
+
+  public boolean contains(long id) {
+    return id >= 0 && id <= Vectors.MAX_ID && st.ids.get(id) >= 0;
+  }
+
+  /** Live vectors. */
+  public long size() {
+    return st.ids.size();
+  }
+
+  public SearchResult search(float[] query, int k) {
+    return search(query, k, SearchParams.defaults(), null);
+  }
+
+  public SearchResult search(float[] query, int k, SearchParams params) {
+    return search(query, k, params, null);
+  }
+
+  /**
+   * The {@code k} most similar live vectors to {@code query} whose ids are in {@code filter} (null:
+   * no filter). A filter smaller than what the descent would score switches to an exact scan of it.
+   */
+  public SearchResult search(float[] query, int k, SearchParams params, RoaringBitmap filter) {
+    return searchFrom(query, k, params, filter, null, true);
+  }
+
+  /**
+   * Like {@link #search}, scoring the leaves {@code leafIds} (from an earlier result) in addition to
+   * the descent's leaves, or instead of them when {@code descend} is false. Leaves that no longer exist
+   * are listed in {@link SearchResult#missingLeaves()}.
+   */
+  public SearchResult searchFrom(float[] query, int k, SearchParams params, RoaringBitmap filter, int[] leafIds,
+      boolean descend) {
+    float[] q = Vectors.unitCopy(query, config.dim(), "query");
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive: " + k);
+    }
+    Objects.requireNonNull(params, "params");
+    checkOpen();
+    int nprobe = params.targetRecall() > 0 && params.nprobe() == 0
+        ? calibration().nprobeFor(params.targetRecall()) : params.effectiveNprobe();
+    int token = st.gate.enter();
+    try {
+      if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
+        return searcher.exactScan(q, k, filter);
+      }
+      return searcher.search(q, k, nprobe, params.effectiveBeam(nprobe), params.effectiveRerankDepth(k),
+          params.rerank(), filter, leafIds, descend);
+    } finally {
+      st.gate.exit(token);
+    }
+  }
+
+  /** Exact (brute-force) search over every live vector: the ground truth the index is measured against. */
+  public SearchResult exactSearch(float[] query, int k) {
+    float[] q = Vectors.unitCopy(query, config.dim(), "query");
+    checkOpen();
+    int token = st.gate.enter();
+    try {
+      return searcher.exhaustive(q, k);
+    } finally {
+      st.gate.exit(token);
+    }
+  }
+
+  /**
+   * The parameters that reach {@code targetRecall} (recall@10 on a sample of the index's own vectors),
+   * from a calibration that is measured on first use and again after the index grew or shrank by a
+   * quarter.
+   */
+  public SearchParams calibrate(double targetRecall) {
+    return SearchParams.nprobe(calibration().nprobeFor(targetRecall));
+  }
+
+  private Calibration calibration() {
+    Calibration c = calibration;
+    long size = size();
+    if (c == null || c.staleFor(size)) {
+      int token = st.gate.enter();
+      try {
+        c = Calibration.measure(searcher, st, size, 7);
+      } finally {
+        st.gate.exit(token);
+      }
+      calibration = c;
+    }
+    return c;
+  }
+
+  private long expectedScored(int nprobe) {
+    int leaves = Math.max(1, rt.leafCount());
+    return (long) nprobe * Math.max(1, size() / leaves);
+  }
+
+  /** Compacts every leaf that holds tombstones; returns how many were compacted. */
+  public int compact() {
+    synchronized (writeLock) {
+      checkOpen();
+      return writer.compactAll();
+    }
+  }
+
+  /**
+   * Forces pages and sidecar to disk, then atomically replaces the manifest. After it returns, a crash
+   * or {@link #open} restores exactly this state. Pages and slots retired before it become reusable.
+   */
+  public void flush() throws IOException {
+    synchronized (writeLock) {
+      checkOpen();
+      st.pages.force();
+      st.vectors.force();
+      Manifest.write(dir, Persistence.snapshot(st, rt));
+      st.reclaim();
+    }
+  }
+
+  public AtlasStats stats() {
+    int token = st.gate.enter();
+    try {
+      int[] shape = new int[3]; // inner nodes, depth, leaves
+      long[] pages = new long[1];
+      walk(rt.root(), 1, shape, pages);
+      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + (long) shape[2] * config.dim() * Float.BYTES;
+      long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
+      return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], pages[0],
+          st.layout.pageBytes, routing, sidecar);
+    } finally {
+      st.gate.exit(token);
+    }
+  }
+
+  private static void walk(Node n, int depth, int[] shape, long[] pages) {
+    shape[0]++;
+    shape[1] = Math.max(shape[1], depth);
+    for (Object kid : n.children().kids()) {
+      if (kid instanceof Leaf l) {
+        shape[2]++;
+        pages[0] += l.pages().length;
+      } else {
+        walk((Node) kid, depth + 1, shape, pages);
+      }
+    }
+  }
+
+  /** Flushes and closes the files. Searches must have stopped. */
+  @Override
+  public void close() throws IOException {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      try {
+        flush();
+      } finally {
+        closed = true;
+        st.close();
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the index in " + dir + " is closed");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.aeon.index.atlas;
+
+import dev.aeon.index.atlas.cluster.KMeans;
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.VectorKernels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds the whole tree of an empty index from one batch by hierarchical spherical k-means: a group
+ * small enough becomes a leaf (filled to {@value #FILL} of its capacity, leaving room for inserts),
+ * a larger one is split into at most {@code fanout} clusters, each built the same way.
+ */
+final class BulkBuilder {
+
+  static final double FILL = 0.75;
+  private final Storage st;
+  private final Routing rt;
+  private final int dim;
+  private final int target;
+  private final KMeans kmeans;
+  private long seed = 42;
+
+  BulkBuilder(Storage st, Routing rt, VectorKernels kernels) {
+    this.st = st;
+    this.rt = rt;
+    this.dim = st.config.dim();
+    this.target = Math.max(1, (int) (st.config.leafCapacity() * FILL));
+    this.kmeans = new KMeans(kernels, dim, 10, 32_768);
+  }
+
+  /** Writes the vectors ({@code n} unit rows of {@code data}) and returns the new root. */
+  Node build(long[] ids, float[] data) {
+    int n = ids.length;
+    int[] slots = new int[n];
+    float[] v = new float[dim];
+    for (int i = 0; i < n; i++) {
+      slots[i] = st.allocSlot();
+      System.arraycopy(data, i * dim, v, 0, dim);
+      st.vectors.write(slots[i], ids[i], v);
+    }
+    int[] rows = new int[n];
+    Arrays.setAll(rows, i -> i);
+    Object top = build(ids, slots, data, rows);
+    if (top instanceof Node node) {
+      return node;
+    }
+    Leaf leaf = (Leaf) top;
+    Node root = new Node(new Node.Children(new Object[] {leaf}, unit(leaf.mean)));
+    leaf.parent = root;
+    return root;
+  }
+
+  private Object build(long[] ids, int[] slots, float[] data, int[] rows) {
+    if (rows.length <= target) {
+      return leaf(ids, slots, data, rows);
+    }
+    int k = (int) Math.min(st.config.fanout(), (rows.length + (long) target - 1) / target);
+    KMeans.Result r = kmeans.cluster(data, rows, k, seed++);
+    List<int[]> groups = groups(r, rows);
+    if (groups.size() == 1) {
+      groups = chunks(rows, Math.max(target, (rows.length + st.config.fanout() - 1) / st.config.fanout()));
+    }
+    Object[] kids = new Object[groups.size()];
+    float[] centroids = new float[groups.size() * dim];
+    for (int g = 0; g < kids.length; g++) {
+      kids[g] = build(ids, slots, data, groups.get(g));
+      float[] c = kids[g] instanceof Leaf l ? unit(l.mean) : meanOfRows(((Node) kids[g]).children().centroids());
+      System.arraycopy(c, 0, centroids, g * dim, dim);
+    }
+    Node node = new Node(new Node.Children(kids, centroids));
+    for (Object kid : kids) {
+      if (kid instanceof Leaf l) {
+        l.parent = node;
+      } else {
+        ((Node) kid).parent = node;
+      }
+    }
+    return node;
+  }
+
+  private Leaf leaf(long[] ids, int[] slots, float[] data, int[] rows) {
+    Leaf leaf = rt.newLeaf();
+    int cap = st.layout.capacity;
+    int[] pages = new int[(rows.length + cap - 1) / cap];
+    byte[] codes = new byte[dim];
+    float[] v = new float[dim];
+    for (int j = 0; j < rows.length; j++) {
+      int r = rows[j];
+      if (j % cap == 0) {
+        pages[j / cap] = st.allocPage(leaf.id);
+      }
+      System.arraycopy(data, r * dim, v, 0, dim);
+      for (int d = 0; d < dim; d++) {
+        leaf.mean[d] += v[d] / rows.length;
+      }
+      float scale = Int8Quantizer.quantize(v, codes);
+      st.pages.append(pages[j / cap], ids[r], slots[r], scale, codes);
+      st.setSlotLeaf(slots[r], leaf.id);
+      st.ids.put(ids[r], slots[r]);
+    }
+    leaf.publishPages(pages);
+    leaf.entries = rows.length;
+    return leaf;
+  }
+
+  private static List<int[]> groups(KMeans.Result r, int[] rows) {
+    List<int[]> out = new ArrayList<>();
+    int[][] members = new int[r.k()][];
+    int[] fill = new int[r.k()];
+    for (int c = 0; c < r.k(); c++) {
+      members[c] = new int[r.sizes()[c]];
+    }
+    for (int i = 0; i < rows.length; i++) {
+      int c = r.assignment()[i];
+      members[c][fill[c]++] = rows[i];
+    }
+    for (int[] m : members) {
+      if (m.length > 0) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** Splits rows into consecutive chunks (identical vectors that k-means cannot separate). */
+  private static List<int[]> chunks(int[] rows, int size) {
+    List<int[]> out = new ArrayList<>();
+    for (int i = 0; i < rows.length; i += size) {
+      out.add(Arrays.copyOfRange(rows, i, Math.min(rows.length, i + size)));
+    }
+    return out;
+  }
+
+  private float[] meanOfRows(float[] rows) {
+    float[] sum = new float[dim];
+    for (int i = 0; i < rows.length; i++) {
+      sum[i % dim] += rows[i];
+    }
+    return unit(sum);
+  }
+
+  private float[] unit(float[] a) {
+    double norm = 0;
+    for (float x : a) {
+      norm += (double) x * x;
+    }
+    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+    float[] u = new float[dim];
+    for (int j = 0; j < dim; j++) {
+      u[j] = a[j] * inv;
+    }
+    return u;
+  }
+}

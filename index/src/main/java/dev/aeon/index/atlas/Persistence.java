@@ -1,0 +1,142 @@
+package dev.aeon.index.atlas;
+
+import dev.aeon.index.atlas.store.CorruptIndexException;
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
+import dev.aeon.index.atlas.sync.IdMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Converts between the live structures and the manifest: a snapshot for flush, and the restore (with
+ * every check) for open.
+ */
+final class Persistence {
+
+  private Persistence() {}
+
+  /** The manifest describing the current state. Writer only. */
+  static ManifestData snapshot(Storage st, Routing rt) {
+    List<ManifestData.LeafRecord> leaves = new ArrayList<>();
+    for (Leaf l : rt.liveLeaves()) {
+      int[] pages = l.pages();
+      int[] counts = new int[pages.length];
+      int[] crcs = new int[pages.length];
+      for (int i = 0; i < pages.length; i++) {
+        counts[i] = st.pages.count(pages[i]);
+        crcs[i] = st.pages.checksum(pages[i], counts[i]);
+      }
+      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.mean.clone(), pages, counts, crcs));
+    }
+    RoaringBitmap freePages = RoaringBitmap.bitmapOf(st.freePages.toIntArray());
+    freePages.add(st.retiredPages.toIntArray());
+    RoaringBitmap freeSlots = RoaringBitmap.bitmapOf(st.freeSlots.toIntArray());
+    freeSlots.add(st.retiredSlots.toIntArray());
+    AtlasConfig c = st.config;
+    return new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
+        st.slotHighWater, st.pageHighWater, leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
+  }
+
+  private static ManifestData.NodeRecord node(Node n) {
+    Node.Children c = n.children();
+    int m = c.kids().length;
+    int[] leafIds = new int[m];
+    ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[m];
+    for (int i = 0; i < m; i++) {
+      if (c.kids()[i] instanceof Leaf l) {
+        leafIds[i] = l.id;
+      } else {
+        nodes[i] = node((Node) c.kids()[i]);
+      }
+    }
+    return new ManifestData.NodeRecord(c.centroids().clone(), leafIds, nodes);
+  }
+
+  /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */
+  static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws CorruptIndexException {
+    Path manifest = dir.resolve(Manifest.NAME);
+    st.pageHighWater = m.pageHighWater();
+    st.slotHighWater = m.slotHighWater();
+    m.tombstones().forEach((int s) -> st.tombstones.set(s));
+    Int2ObjectHashMap<Leaf> byId = new Int2ObjectHashMap<>();
+    for (ManifestData.LeafRecord r : m.leaves()) {
+      if (r.mean().length != m.dim() || byId.containsKey(r.id()) || r.id() < 0 || r.id() >= m.nextLeafId()) {
+        throw new CorruptIndexException(manifest, 0, "leaf record " + r.id() + " is malformed or repeated");
+      }
+      Leaf l = new Leaf(r.id(), m.dim(), r.version());
+      System.arraycopy(r.mean(), 0, l.mean, 0, m.dim());
+      for (int i = 0; i < r.pages().length; i++) {
+        restorePage(st, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest);
+      }
+      l.publishPages(r.pages().clone());
+      byId.put(l.id, l);
+      rt.register(l);
+    }
+    rt.nextLeafId = m.nextLeafId();
+    rt.publishRoot(node(m.root(), byId, manifest, m.dim()));
+    if (!byId.isEmpty()) {
+      throw new CorruptIndexException(manifest, 0, byId.size() + " leaves are not in the routing tree");
+    }
+    m.freePages().forEach((int p) -> st.freePages.addInt(p));
+    m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
+  }
+
+  private static void restorePage(Storage st, Leaf l, int page, int count, int crc, Path manifest)
+      throws CorruptIndexException {
+    if (page < 0 || page >= st.pageHighWater || count < 0 || count > st.layout.capacity) {
+      throw new CorruptIndexException(manifest, 0, "leaf " + l.id + " names page " + page + " with " + count + " entries");
+    }
+    if (st.pages.checksum(page, count) != crc) {
+      throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "checksum mismatch in page " + page);
+    }
+    st.pages.truncate(page, count);
+    for (int i = 0; i < count; i++) {
+      int slot = st.pages.slot(page, i);
+      long id = st.pages.id(page, i);
+      if (slot < 0 || slot >= st.slotHighWater) {
+        throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot " + slot);
+      }
+      st.vectors.verify(slot, id);
+      st.setSlotLeaf(slot, l.id);
+      l.entries++;
+      if (st.tombstones.get(slot)) {
+        l.dead++;
+      } else if (st.ids.get(id) != IdMap.ABSENT) {
+        throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "id " + id + " is live twice");
+      } else {
+        st.ids.put(id, slot);
+      }
+    }
+  }
+
+  private static Node node(ManifestData.NodeRecord r, Int2ObjectHashMap<Leaf> unclaimed, Path manifest, int dim)
+      throws CorruptIndexException {
+    int m = r.leafIds().length;
+    if (m == 0 || r.centroids().length != m * dim) {
+      throw new CorruptIndexException(manifest, 0, "routing node with " + m + " children and "
+          + r.centroids().length + " centroid floats");
+    }
+    Object[] kids = new Object[m];
+    Node node = new Node(null);
+    for (int i = 0; i < m; i++) {
+      if (r.nodes()[i] != null) {
+        Node child = node(r.nodes()[i], unclaimed, manifest, dim);
+        child.parent = node;
+        kids[i] = child;
+      } else {
+        Leaf l = unclaimed.remove(r.leafIds()[i]);
+        if (l == null) {
+          throw new CorruptIndexException(manifest, 0, "routing tree names leaf " + r.leafIds()[i]
+              + " which is missing or named twice");
+        }
+        l.parent = node;
+        kids[i] = l;
+      }
+    }
+    node.publish(new Node.Children(kids, r.centroids()));
+    return node;
+  }
+}

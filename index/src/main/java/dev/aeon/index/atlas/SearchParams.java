@@ -1,0 +1,83 @@
+package dev.aeon.index.atlas;
+
+/**
+ * Per-query search parameters.
+ *
+ * @param nprobe leaves whose pages are scored (0 = the default, {@value #DEFAULT_NPROBE})
+ * @param beamWidth inner nodes kept per level of the descent (0 = automatic: {@code max(4, nprobe / 4)})
+ * @param rerankDepth INT8 candidates re-ranked exactly with the FP32 originals (0 = automatic:
+ *     {@code max(4 * k, }{@value #DEFAULT_RERANK}{@code )}); ignored when {@code rerank} is false
+ * @param rerank whether to re-rank with FP32; without it scores are the INT8 approximations
+ * @param targetRecall if positive, nprobe is chosen by the index's calibration for this recall@10
+ *     (the other fields then only override when non-zero)
+ */
+public record SearchParams(int nprobe, int beamWidth, int rerankDepth, boolean rerank, double targetRecall) {
+
+  public static final int DEFAULT_NPROBE = 24;
+  public static final int DEFAULT_RERANK = 64;
+
+  public SearchParams {
+    if (nprobe < 0 || beamWidth < 0 || rerankDepth < 0) {
+      throw new IllegalArgumentException("nprobe, beamWidth and rerankDepth must not be negative");
+    }
+    if (!(targetRecall >= 0 && targetRecall <= 1)) {
+      throw new IllegalArgumentException("targetRecall must be in [0, 1]: " + targetRecall);
+    }
+  }
+
+  private static final SearchParams DEFAULTS = new SearchParams(0, 0, 0, true, 0);
+
+  public static SearchParams defaults() {
+    return DEFAULTS;
+  }
+
+  /** Scores the {@code nprobe} best leaves, re-ranks exactly. */
+  public static SearchParams nprobe(int nprobe) {
+    return new SearchParams(nprobe, 0, 0, true, 0);
+  }
+
+  /**
+   * The Aeon paper's traversal: beam 1 (greedy descent), one leaf, INT8 scores without re-ranking.
+   */
+  public static SearchParams greedy() {
+    return new SearchParams(1, 1, 0, false, 0);
+  }
+
+  /** Lets the index pick nprobe from its calibration so that recall@10 reaches {@code recall}. */
+  public static SearchParams targetRecall(double recall) {
+    return new SearchParams(0, 0, 0, true, recall);
+  }
+
+  public SearchParams withNprobe(int n) {
+    return new SearchParams(n, beamWidth, rerankDepth, rerank, targetRecall);
+  }
+
+  public SearchParams withBeamWidth(int b) {
+    return new SearchParams(nprobe, b, rerankDepth, rerank, targetRecall);
+  }
+
+  public SearchParams withRerankDepth(int d) {
+    return new SearchParams(nprobe, beamWidth, d, rerank, targetRecall);
+  }
+
+  int effectiveNprobe() {
+    return nprobe > 0 ? nprobe : DEFAULT_NPROBE;
+  }
+
+  int effectiveBeam(int probes) {
+    return beamWidth > 0 ? beamWidth : Math.max(4, probes / 4);
+  }
+
+  int effectiveRerankDepth(int k) {
+    return Math.max(k, rerankDepth > 0 ? rerankDepth : Math.max(4 * k, DEFAULT_RERANK));
+  }
+
+  @Override
+  public String toString() {
+    if (targetRecall > 0) {
+      return "targetRecall=" + targetRecall;
+    }
+    return "nprobe=" + effectiveNprobe() + ",beam=" + effectiveBeam(effectiveNprobe())
+        + (rerank ? ",rerank=" + (rerankDepth > 0 ? rerankDepth : "auto") : ",no-rerank");
+  }
+}

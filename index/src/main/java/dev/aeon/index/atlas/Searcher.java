@@ -1,0 +1,244 @@
+package dev.aeon.index.atlas;
+
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.VectorKernels;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The read path: beam descent of the routing tree to the best leaves, bulk INT8 scoring of their pages,
+ * FP32 re-ranking of the best candidates, and the exact scan that very selective filters take. Never
+ * locks; callers hold the {@link dev.aeon.index.atlas.sync.ReaderGate} for the whole search.
+ */
+final class Searcher {
+
+  private final Storage st;
+  private final Routing rt;
+  private final VectorKernels kernels;
+  private final int dim;
+
+  Searcher(Storage st, Routing rt, VectorKernels kernels) {
+    this.st = st;
+    this.rt = rt;
+    this.kernels = kernels;
+    this.dim = st.config.dim();
+  }
+
+  /**
+   * Searches unit vector {@code q}. {@code extraLeaves} (may be null) are scored in addition to the
+   * descent's leaves, or instead of them when {@code descend} is false.
+   */
+  SearchResult search(float[] q, int k, int nprobe, int beam, int rerankDepth, boolean rerank,
+      RoaringBitmap filter, int[] extraLeaves, boolean descend) {
+    List<Leaf> leaves = new ArrayList<>();
+    IntArrayList missing = new IntArrayList();
+    if (descend) {
+      leaves.addAll(descend(MemorySegment.ofArray(q), nprobe, beam));
+    }
+    if (extraLeaves != null) {
+      for (int id : extraLeaves) {
+        Leaf l = rt.leaf(id);
+        if (l == null) {
+          missing.addInt(id);
+        } else {
+          leaves.add(l);
+        }
+      }
+    }
+    leaves = distinct(leaves);
+    byte[] qc = new byte[dim];
+    float qScale = Int8Quantizer.quantize(q, qc);
+    TopK candidates = new TopK(rerank ? Math.max(k, rerankDepth) : k);
+    int[] leafIds = new int[leaves.size()];
+    long[] versions = new long[leaves.size()];
+    int[] scratch = new int[st.layout.capacity];
+    MemorySegment qSeg = MemorySegment.ofArray(qc);
+    for (int i = 0; i < leaves.size(); i++) {
+      Leaf l = leaves.get(i);
+      leafIds[i] = l.id;
+      versions[i] = l.version();
+      scoreLeaf(l, qSeg, candidates, scratch, filter);
+    }
+    TopK best = rerank ? rerank(q, candidates, k) : candidates;
+    return finish(best, rerank ? 1f : qScale, leafIds, versions, missing.toIntArray(), false);
+  }
+
+  /** Exact search over the allowed ids only (for filters smaller than what a descent would score). */
+  SearchResult exactScan(float[] q, int k, RoaringBitmap allowed) {
+    TopK best = new TopK(k);
+    MemorySegment qs = MemorySegment.ofArray(q);
+    for (IntIterator it = allowed.getIntIterator(); it.hasNext(); ) {
+      long id = Integer.toUnsignedLong(it.next());
+      int slot = st.ids.get(id);
+      if (slot >= 0 && !st.tombstones.get(slot)) {
+        float s = kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim);
+        best.offer(s, pack(id, slot));
+      }
+    }
+    return finish(best, 1f, new int[0], new long[0], new int[0], true);
+  }
+
+  /** Exact search over every live vector reachable from the root (ground truth, calibration). */
+  SearchResult exhaustive(float[] q, int k) {
+    TopK best = new TopK(k);
+    MemorySegment qs = MemorySegment.ofArray(q);
+    for (Leaf l : allLeaves()) {
+      for (int page : l.pages()) {
+        int n = st.pages.count(page);
+        for (int i = 0; i < n; i++) {
+          int slot = st.pages.slot(page, i);
+          if (!st.tombstones.get(slot)) {
+            float s = kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim);
+            best.offer(s, pack(st.pages.id(page, i), slot));
+          }
+        }
+      }
+    }
+    return finish(best, 1f, new int[0], new long[0], new int[0], true);
+  }
+
+  /** Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves. */
+  List<Leaf> descend(MemorySegment q, int nprobe, int beam) {
+    TopK leafTop = new TopK(nprobe);
+    List<Leaf> leafRefs = new ArrayList<>();
+    List<Node> frontier = List.of(rt.root());
+    while (!frontier.isEmpty()) {
+      TopK nodeTop = new TopK(beam);
+      List<Node> nodeRefs = new ArrayList<>();
+      for (Node n : frontier) {
+        Node.Children c = n.children();
+        Object[] kids = c.kids();
+        MemorySegment cs = MemorySegment.ofArray(c.centroids());
+        for (int i = 0; i < kids.length; i++) {
+          float s = kernels.dotF32(q, 0, cs, (long) i * dim * Float.BYTES, dim);
+          if (kids[i] instanceof Leaf l) {
+            if (leafTop.accepts(s)) {
+              leafRefs.add(l);
+              leafTop.offer(s, leafRefs.size() - 1);
+            }
+          } else if (nodeTop.accepts(s)) {
+            nodeRefs.add((Node) kids[i]);
+            nodeTop.offer(s, nodeRefs.size() - 1);
+          }
+        }
+      }
+      frontier = drainNodes(nodeTop, nodeRefs);
+    }
+    float[] scores = new float[leafTop.size()];
+    long[] refs = new long[leafTop.size()];
+    int n = leafTop.drainDescending(scores, refs);
+    List<Leaf> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(leafRefs.get((int) refs[i]));
+    }
+    return out;
+  }
+
+  private void scoreLeaf(Leaf l, MemorySegment qc, TopK candidates, int[] scratch, RoaringBitmap filter) {
+    var layout = st.layout;
+    for (int page : l.pages()) {
+      int n = st.pages.count(page);
+      MemorySegment seg = st.pages.segment(page);
+      long base = st.pages.base(page);
+      kernels.bulkDotI8(qc, 0, seg, base + layout.offCodes, dim, n, scratch);
+      for (int i = 0; i < n; i++) {
+        float s = scratch[i] * st.pages.scale(page, i);
+        if (!candidates.accepts(s)) {
+          continue;
+        }
+        int slot = st.pages.slot(page, i);
+        long id = st.pages.id(page, i);
+        if (st.tombstones.get(slot) || (filter != null && !filter.contains((int) id))) {
+          continue;
+        }
+        candidates.offer(s, pack(id, slot));
+      }
+    }
+  }
+
+  private TopK rerank(float[] q, TopK candidates, int k) {
+    int n = candidates.size();
+    float[] approx = new float[n];
+    long[] payloads = new long[n];
+    candidates.drainDescending(approx, payloads);
+    TopK best = new TopK(k);
+    MemorySegment qs = MemorySegment.ofArray(q);
+    for (int i = 0; i < n; i++) {
+      int slot = (int) payloads[i];
+      best.offer(kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim), payloads[i]);
+    }
+    return best;
+  }
+
+  private SearchResult finish(TopK best, float scoreScale, int[] leafIds, long[] versions, int[] missing, boolean exact) {
+    int n = best.size();
+    float[] scores = new float[n];
+    long[] payloads = new long[n];
+    best.drainDescending(scores, payloads);
+    long[] ids = new long[n];
+    float[] out = new float[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      // A delete that returned while this search ran must not show up in its answer.
+      if (!st.tombstones.get((int) payloads[i])) {
+        ids[m] = payloads[i] >>> 32;
+        out[m++] = scores[i] * scoreScale;
+      }
+    }
+    if (m < n) {
+      ids = java.util.Arrays.copyOf(ids, m);
+      out = java.util.Arrays.copyOf(out, m);
+    }
+    return new SearchResult(ids, out, leafIds, versions, missing, exact);
+  }
+
+  /** Every leaf reachable from the root, once (a node split briefly makes some reachable twice). */
+  List<Leaf> allLeaves() {
+    List<Leaf> out = new ArrayList<>();
+    List<Node> stack = new ArrayList<>(List.of(rt.root()));
+    while (!stack.isEmpty()) {
+      for (Object kid : stack.removeLast().children().kids()) {
+        if (kid instanceof Leaf l) {
+          out.add(l);
+        } else {
+          stack.add((Node) kid);
+        }
+      }
+    }
+    return distinct(out);
+  }
+
+  private static List<Node> drainNodes(TopK top, List<Node> refs) {
+    float[] scores = new float[top.size()];
+    long[] idx = new long[top.size()];
+    int n = top.drainDescending(scores, idx);
+    List<Node> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Node node = refs.get((int) idx[i]);
+      if (!out.contains(node)) {
+        out.add(node);
+      }
+    }
+    return out;
+  }
+
+  private static List<Leaf> distinct(List<Leaf> leaves) {
+    IntHashSet seen = new IntHashSet();
+    List<Leaf> out = new ArrayList<>(leaves.size());
+    for (Leaf l : leaves) {
+      if (seen.add(l.id)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  static long pack(long id, int slot) {
+    return (id << 32) | Integer.toUnsignedLong(slot);
+  }
+}

@@ -1,0 +1,409 @@
+package dev.aeon.index.atlas;
+
+import dev.aeon.index.atlas.cluster.KMeans;
+import dev.aeon.index.atlas.sync.IdMap;
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.VectorKernels;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.agrona.collections.IntArrayList;
+
+/**
+ * The write path (one thread at a time): insert into the nearest leaf, split a full leaf with 2-means
+ * and propagate inner-node splits up like a B+-tree, tombstone deletes, compact leaves whose pages hold
+ * many tombstones.
+ *
+ * <p>Every structural change builds the new pages and nodes first and then publishes them with one
+ * volatile store, so readers see the old or the new structure, never a half-built one. An inner-node
+ * split needs two stores (the parent learns the new sibling, then the split node drops the moved
+ * children); between them some leaves are reachable twice, which readers de-duplicate.
+ */
+final class TreeWriter {
+
+  private static final int INSERT_BEAM = 4;
+  private final Storage st;
+  private final Routing rt;
+  private final Searcher searcher;
+  private final int dim;
+  private final int leafCapacity;
+  private final KMeans twoMeans;
+  private long splits;
+
+  TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
+    this.st = st;
+    this.rt = rt;
+    this.searcher = searcher;
+    this.dim = st.config.dim();
+    this.leafCapacity = st.config.leafCapacity();
+    this.twoMeans = new KMeans(kernels, dim, 8, 4096);
+  }
+
+  /** Inserts unit vector {@code v} under a new id. */
+  void insert(long id, float[] v) {
+    int slot = st.allocSlot();
+    st.vectors.write(slot, id, v);
+    byte[] codes = new byte[dim];
+    float scale = Int8Quantizer.quantize(v, codes);
+    Leaf leaf = leafFor(v);
+    while (leaf.entries >= leafCapacity) {
+      makeRoom(leaf);
+      leaf = leafFor(v);
+    }
+    append(leaf, id, slot, scale, codes);
+    leaf.addToMean(v);
+    updateRow(leaf);
+    leaf.entries++;
+    leaf.bump();
+    st.ids.put(id, slot);
+  }
+
+  /** Deletes {@code id}; false if it is not in the index. */
+  boolean remove(long id) {
+    int slot = st.ids.remove(id);
+    if (slot == IdMap.ABSENT) {
+      return false;
+    }
+    st.tombstones.set(slot);
+    Leaf leaf = rt.leaf(st.slotLeaf(slot));
+    leaf.dead++;
+    leaf.bump();
+    if (leaf.dead * 4 >= leaf.entries) {
+      compact(leaf);
+    }
+    return true;
+  }
+
+  /** Compacts every leaf holding tombstones; returns the number compacted. */
+  int compactAll() {
+    int n = 0;
+    for (Leaf l : rt.liveLeaves()) {
+      if (l.dead > 0) {
+        compact(l);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  long splits() {
+    return splits;
+  }
+
+  private Leaf leafFor(float[] v) {
+    return searcher.descend(MemorySegment.ofArray(v), 1, INSERT_BEAM).getFirst();
+  }
+
+  /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */
+  private void append(Leaf leaf, long id, int slot, float scale, byte[] codes) {
+    int[] ps = leaf.pages();
+    int last = ps.length == 0 ? -1 : ps[ps.length - 1];
+    if (last >= 0 && st.pages.count(last) < st.layout.capacity) {
+      st.pages.append(last, id, slot, scale, codes);
+    } else {
+      int p = st.allocPage(leaf.id);
+      st.pages.append(p, id, slot, scale, codes);
+      int[] grown = Arrays.copyOf(ps, ps.length + 1);
+      grown[ps.length] = p;
+      leaf.publishPages(grown);
+    }
+    st.setSlotLeaf(slot, leaf.id);
+  }
+
+  private void makeRoom(Leaf leaf) {
+    if (leaf.dead >= st.layout.capacity || leaf.dead * 8 >= leaf.entries) {
+      compact(leaf);
+    } else {
+      split(leaf);
+    }
+  }
+
+  /** Rewrites a leaf's live entries into fresh pages and retires the old pages and the dead slots. */
+  private void compact(Leaf leaf) {
+    Entries e = Entries.of(st, leaf, false);
+    int[] old = leaf.pages();
+    int[] all = new int[e.size()];
+    Arrays.setAll(all, i -> i);
+    leaf.publishPages(writePages(leaf.id, e, all));
+    leaf.entries = e.size();
+    leaf.dead = 0;
+    for (int p : old) {
+      st.retirePage(p);
+    }
+    e.deadSlots().forEachInt(st::retireSlot);
+    leaf.bump();
+    if (leaf.entries == 0) {
+      dropEmpty(leaf);
+    }
+  }
+
+  /**
+   * Writes entries {@code which} of {@code e} into freshly allocated pages of leaf {@code leafId} and
+   * returns the page list; nothing is published.
+   */
+  private int[] writePages(int leafId, Entries e, int[] which) {
+    int cap = st.layout.capacity;
+    int[] pages = new int[(which.length + cap - 1) / cap];
+    for (int j = 0; j < which.length; j++) {
+      if (j % cap == 0) {
+        pages[j / cap] = st.allocPage(leafId);
+      }
+      int i = which[j];
+      st.pages.append(pages[j / cap], e.ids()[i], e.slots()[i], e.scales()[i], e.codes(i));
+      st.setSlotLeaf(e.slots()[i], leafId);
+    }
+    return pages;
+  }
+
+  private void dropEmpty(Leaf leaf) {
+    Node p = leaf.parent;
+    Node.Children c = p.children();
+    if (c.kids().length <= 1) {
+      return; // the only leaf of its node stays, empty, so that the node keeps a child
+    }
+    int i = p.indexOf(leaf);
+    p.publish(new Node.Children(remove(c.kids(), i), removeRow(c.centroids(), i)));
+    leaf.retire();
+    rt.unregister(leaf);
+  }
+
+  /** Splits a full leaf in two with 2-means over its live vectors' FP32 originals. */
+  private void split(Leaf leaf) {
+    Entries e = Entries.of(st, leaf, true);
+    int n = e.size();
+    int[] side = new int[n];
+    if (n >= 2) {
+      int[] rows = new int[n];
+      Arrays.setAll(rows, i -> i);
+      KMeans.Result r = twoMeans.cluster(e.vectors(), rows, 2, leaf.id * 31L + leaf.version());
+      side = r.sizes()[0] == 0 || r.sizes()[1] == 0 ? halves(n) : r.assignment();
+    }
+    Leaf a = fill(rt.newLeaf(), e, side, 0);
+    Leaf b = fill(rt.newLeaf(), e, side, 1);
+    Node p = leaf.parent;
+    Node.Children c = p.children();
+    int at = p.indexOf(leaf);
+    Object[] kids = insert(c.kids(), at + 1, b);
+    kids[at] = a;
+    float[] rows = insertRow(c.centroids(), at + 1, unit(b.mean, 0));
+    System.arraycopy(unit(a.mean, 0), 0, rows, at * dim, dim);
+    a.parent = p;
+    b.parent = p;
+    p.publish(new Node.Children(kids, rows));
+    leaf.retire();
+    rt.unregister(leaf);
+    for (int page : leaf.pages()) {
+      st.retirePage(page);
+    }
+    e.deadSlots().forEachInt(st::retireSlot);
+    splits++;
+    if (kids.length > st.config.fanout()) {
+      splitNode(p);
+    }
+  }
+
+  /** Gives a new leaf the entries of {@code e} on side {@code which}, with their mean. */
+  private Leaf fill(Leaf leaf, Entries e, int[] side, int which) {
+    IntArrayList mine = new IntArrayList();
+    for (int i = 0; i < side.length; i++) {
+      if (side[i] == which) {
+        mine.addInt(i);
+        for (int j = 0; j < dim; j++) {
+          leaf.mean[j] += e.vectors()[i * dim + j];
+        }
+      }
+    }
+    for (int j = 0; j < dim && !mine.isEmpty(); j++) {
+      leaf.mean[j] /= mine.size();
+    }
+    leaf.publishPages(writePages(leaf.id, e, mine.toIntArray()));
+    leaf.entries = mine.size();
+    return leaf;
+  }
+
+  /** Splits an inner node that has more children than the fan-out; may recurse up to the root. */
+  private void splitNode(Node node) {
+    Node.Children c = node.children();
+    int m = c.kids().length;
+    int[] rows = new int[m];
+    Arrays.setAll(rows, i -> i);
+    KMeans.Result r = twoMeans.cluster(c.centroids(), rows, 2, m * 17L + splits);
+    int[] side = r.sizes()[0] == 0 || r.sizes()[1] == 0 ? halves(m) : r.assignment();
+    Node.Children[] groups = {subset(c, side, 0), subset(c, side, 1)};
+    Node sibling = new Node(groups[1]);
+    for (Object kid : groups[1].kids()) {
+      setParent(kid, sibling);
+    }
+    Node p = node.parent;
+    if (p == null) {
+      Node root = new Node(new Node.Children(new Object[] {node, sibling},
+          concat(meanRow(groups[0]), meanRow(groups[1]))));
+      node.parent = root;
+      sibling.parent = root;
+      rt.publishRoot(root);
+      node.publish(groups[0]);
+      return;
+    }
+    Node.Children pc = p.children();
+    int at = p.indexOf(node);
+    Object[] kids = insert(pc.kids(), at + 1, sibling);
+    float[] prow = insertRow(pc.centroids(), at + 1, meanRow(groups[1]));
+    System.arraycopy(meanRow(groups[0]), 0, prow, at * dim, dim);
+    sibling.parent = p;
+    p.publish(new Node.Children(kids, prow));
+    node.publish(groups[0]);
+    if (kids.length > st.config.fanout()) {
+      splitNode(p);
+    }
+  }
+
+  /** Points a leaf's centroid row in its parent at the leaf's current mean (in place; see {@link Node}). */
+  private void updateRow(Leaf leaf) {
+    Node.Children c = leaf.parent.children();
+    int i = leaf.parent.indexOf(leaf);
+    float[] u = unit(leaf.mean, 0);
+    System.arraycopy(u, 0, c.centroids(), i * dim, dim);
+  }
+
+  private Node.Children subset(Node.Children c, int[] side, int which) {
+    int count = 0;
+    for (int s : side) {
+      count += s == which ? 1 : 0;
+    }
+    Object[] kids = new Object[count];
+    float[] rows = new float[count * dim];
+    for (int i = 0, j = 0; i < side.length; i++) {
+      if (side[i] == which) {
+        kids[j] = c.kids()[i];
+        System.arraycopy(c.centroids(), i * dim, rows, j * dim, dim);
+        j++;
+      }
+    }
+    return new Node.Children(kids, rows);
+  }
+
+  private float[] meanRow(Node.Children c) {
+    float[] sum = new float[dim];
+    float[] rows = c.centroids();
+    for (int i = 0; i < rows.length; i++) {
+      sum[i % dim] += rows[i];
+    }
+    return unit(sum, 0);
+  }
+
+  private float[] unit(float[] a, int at) {
+    double norm = 0;
+    for (int j = 0; j < dim; j++) {
+      norm += (double) a[at + j] * a[at + j];
+    }
+    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+    float[] u = new float[dim];
+    for (int j = 0; j < dim; j++) {
+      u[j] = a[at + j] * inv;
+    }
+    return u;
+  }
+
+  private static void setParent(Object kid, Node parent) {
+    if (kid instanceof Leaf l) {
+      l.parent = parent;
+    } else {
+      ((Node) kid).parent = parent;
+    }
+  }
+
+  private static int[] halves(int n) {
+    int[] side = new int[n];
+    for (int i = n / 2; i < n; i++) {
+      side[i] = 1;
+    }
+    return side;
+  }
+
+  private static Object[] insert(Object[] a, int at, Object x) {
+    Object[] out = new Object[a.length + 1];
+    System.arraycopy(a, 0, out, 0, at);
+    out[at] = x;
+    System.arraycopy(a, at, out, at + 1, a.length - at);
+    return out;
+  }
+
+  private static Object[] remove(Object[] a, int at) {
+    Object[] out = new Object[a.length - 1];
+    System.arraycopy(a, 0, out, 0, at);
+    System.arraycopy(a, at + 1, out, at, a.length - at - 1);
+    return out;
+  }
+
+  private float[] insertRow(float[] rows, int at, float[] row) {
+    float[] out = new float[rows.length + dim];
+    System.arraycopy(rows, 0, out, 0, at * dim);
+    System.arraycopy(row, 0, out, at * dim, dim);
+    System.arraycopy(rows, at * dim, out, (at + 1) * dim, rows.length - at * dim);
+    return out;
+  }
+
+  private float[] removeRow(float[] rows, int at) {
+    float[] out = new float[rows.length - dim];
+    System.arraycopy(rows, 0, out, 0, at * dim);
+    System.arraycopy(rows, (at + 1) * dim, out, at * dim, rows.length - (at + 1) * dim);
+    return out;
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** The entries of one leaf, split into live (copied out) and dead (slots only). */
+  record Entries(long[] ids, int[] slots, float[] scales, byte[] allCodes, float[] vectors, IntArrayList deadSlots,
+      int dim) {
+
+    int size() {
+      return slots.length;
+    }
+
+    byte[] codes(int i) {
+      return Arrays.copyOfRange(allCodes, i * dim, (i + 1) * dim);
+    }
+
+    static Entries of(Storage st, Leaf leaf, boolean withVectors) {
+      int dim = st.config.dim();
+      IntArrayList live = new IntArrayList();
+      IntArrayList dead = new IntArrayList();
+      IntArrayList where = new IntArrayList();
+      for (int page : leaf.pages()) {
+        int n = st.pages.count(page);
+        for (int i = 0; i < n; i++) {
+          int slot = st.pages.slot(page, i);
+          if (st.tombstones.get(slot)) {
+            dead.addInt(slot);
+          } else {
+            live.addInt(slot);
+            where.addInt(page);
+            where.addInt(i);
+          }
+        }
+      }
+      int n = live.size();
+      long[] ids = new long[n];
+      float[] scales = new float[n];
+      byte[] codes = new byte[n * dim];
+      float[] vectors = withVectors ? new float[n * dim] : null;
+      byte[] one = new byte[dim];
+      float[] v = new float[dim];
+      for (int e = 0; e < n; e++) {
+        int page = where.getInt(2 * e), i = where.getInt(2 * e + 1);
+        ids[e] = st.pages.id(page, i);
+        scales[e] = st.pages.scale(page, i);
+        st.pages.codes(page, i, one);
+        System.arraycopy(one, 0, codes, e * dim, dim);
+        if (withVectors) {
+          st.vectors.read(live.getInt(e), v);
+          System.arraycopy(v, 0, vectors, e * dim, dim);
+        }
+      }
+      return new Entries(ids, live.toIntArray(), scales, codes, vectors, dead, dim);
+    }
+  }
+}

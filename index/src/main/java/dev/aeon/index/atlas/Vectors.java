@@ -1,0 +1,42 @@
+package dev.aeon.index.atlas;
+
+/** Input checks and L2 normalisation of the vectors that enter the index. */
+final class Vectors {
+
+  /** Ids are unsigned 32-bit values so that RoaringBitmap filters can name them. */
+  static final long MAX_ID = 0xFFFF_FFFFL;
+
+  private Vectors() {}
+
+  /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
+  static float[] unitCopy(float[] v, int dim, String what) {
+    if (v == null) {
+      throw new IllegalArgumentException(what + " is null");
+    }
+    if (v.length != dim) {
+      throw new IllegalArgumentException(what + " has dimension " + v.length + ", the index has " + dim);
+    }
+    double norm = 0;
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw new IllegalArgumentException(what + " has a non-finite component at " + i + ": " + v[i]);
+      }
+      norm += (double) v[i] * v[i];
+    }
+    if (norm == 0 || !Double.isFinite(norm)) {
+      throw new IllegalArgumentException(what + " has zero (or unrepresentable) length; cosine is undefined");
+    }
+    float inv = (float) (1 / Math.sqrt(norm));
+    float[] u = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      u[i] = v[i] * inv;
+    }
+    return u;
+  }
+
+  static void checkId(long id) {
+    if (id < 0 || id > MAX_ID) {
+      throw new IllegalArgumentException("id " + id + " is outside [0, 2^32 - 1]");
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.aeon.index.atlas.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * A file of fixed-size units after a {@link FileHeader}, memory-mapped in chunks so that it can grow
+ * while readers use the chunks already mapped.
+ *
+ * <pre>
+ *  0        64                       64 + u*unitBytes
+ *  +--------+------------------------+--------------------+-----
+ *  | header | unit 0 | unit 1 | ...  | unit u             | ...
+ *  +--------+------------------------+--------------------+-----
+ *           |&lt;---- chunk 0: unitsPerChunk units ----&gt;|&lt;-- chunk 1 ...
+ * </pre>
+ * Growth maps one more chunk and publishes a new chunk array (copy-on-write, volatile), so a reader
+ * that holds a unit number handed out before never sees the array change under it. Only the single
+ * writer calls {@link #ensureUnits}. All chunks live in one shared arena, closed by {@link #close}.
+ */
+final class ChunkedMapping implements AutoCloseable {
+
+  private final Path path;
+  private final FileChannel channel;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment headerSegment;
+  private final int unitBytes;
+  private final int unitsPerChunk;
+  private volatile MemorySegment[] chunks = new MemorySegment[0];
+
+  private ChunkedMapping(Path path, FileChannel channel, int unitBytes, int unitsPerChunk) throws IOException {
+    this.path = path;
+    this.channel = channel;
+    this.unitBytes = unitBytes;
+    this.unitsPerChunk = unitsPerChunk;
+    this.headerSegment = channel.map(FileChannel.MapMode.READ_WRITE, 0, FileHeader.BYTES, arena);
+  }
+
+  /** Creates (truncating) the file and writes its header. */
+  static ChunkedMapping create(Path path, FileHeader header, int unitBytes, int chunkBytes) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes));
+    header.writeTo(m.headerSegment);
+    return m;
+  }
+
+  /** Opens an existing file and maps every chunk that {@code units} units need. */
+  static ChunkedMapping open(Path path, int unitBytes, int chunkBytes, int units) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    long size = ch.size();
+    if (size < FileHeader.BYTES) {
+      ch.close();
+      throw new CorruptIndexException(path, 0, "file of " + size + " bytes is shorter than its header");
+    }
+    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes));
+    long needed = FileHeader.BYTES + (long) units * unitBytes;
+    if (size < needed) {
+      m.close();
+      throw new CorruptIndexException(path, size, "file ends before unit " + units + " (needs " + needed + " bytes)");
+    }
+    m.ensureUnits(units);
+    return m;
+  }
+
+  MemorySegment header() {
+    return headerSegment;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  int unitBytes() {
+    return unitBytes;
+  }
+
+  /** Maps chunks until units [0, count) are addressable. Writer only. */
+  void ensureUnits(int count) {
+    MemorySegment[] cs = chunks;
+    int need = (int) ((count + (long) unitsPerChunk - 1) / unitsPerChunk);
+    if (need <= cs.length) {
+      return;
+    }
+    MemorySegment[] grown = Arrays.copyOf(cs, need);
+    long chunkBytes = (long) unitsPerChunk * unitBytes;
+    try {
+      for (int c = cs.length; c < need; c++) {
+        grown[c] = channel.map(FileChannel.MapMode.READ_WRITE, FileHeader.BYTES + c * chunkBytes, chunkBytes, arena);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot grow " + path + " to " + count + " units", e);
+    }
+    chunks = grown;
+  }
+
+  /** The mapped chunk holding {@code unit}; pair it with {@link #offset}. */
+  MemorySegment segment(int unit) {
+    return chunks[unit / unitsPerChunk];
+  }
+
+  /** The byte offset of {@code unit} within {@link #segment}. */
+  long offset(int unit) {
+    return (long) (unit % unitsPerChunk) * unitBytes;
+  }
+
+  /** The position of {@code unit} in the file, for error messages. */
+  long fileOffset(int unit) {
+    return FileHeader.BYTES + (long) unit * unitBytes;
+  }
+
+  /** Writes every mapped chunk and the header to the device. */
+  void force() throws IOException {
+    for (MemorySegment c : chunks) {
+      c.force();
+    }
+    headerSegment.force();
+    channel.force(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    chunks = new MemorySegment[0];
+    arena.close();
+    channel.close();
+  }
+}

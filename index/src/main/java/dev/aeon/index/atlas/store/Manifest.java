@@ -1,0 +1,258 @@
+package dev.aeon.index.atlas.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The manifest ({@value #NAME}): the root of trust of an index directory, replaced atomically on every
+ * flush (write a temporary file, force it, rename it over the old one, force the directory).
+ *
+ * <pre>
+ *  0          64                                  64 + bodyBytes
+ *  +----------+-----------------------------------+--------+
+ *  | header   | body (little-endian, see below)   | crc32c |
+ *  +----------+-----------------------------------+--------+
+ *  header: FileHeader("atlas-manifest", version, dim, param1 = bodyBytes, param2 = 0)
+ *  body:   pageCapacity pagesPerLeaf fanout nextLeafId slotHighWater pageHighWater   (6 ints)
+ *          leafCount, then per leaf: id int, version long, mean float[dim],
+ *                                    pageCount int, then per page: page int, count int, crc int
+ *          root node: childCount int, centroids float[childCount*dim],
+ *                     per child: tag byte (0 = leaf: id int, 1 = node: nested node)
+ *          tombstones, freePages, freeSlots: each int length + portable RoaringBitmap bytes
+ * </pre>
+ * The trailing CRC32C covers the body.
+ */
+public final class Manifest {
+
+  public static final String NAME = "atlas.manifest";
+  public static final String FORMAT = "atlas-manifest";
+  public static final int VERSION = 1;
+  private static final int MAX_DEPTH = 64;
+
+  private Manifest() {}
+
+  public static boolean exists(Path dir) {
+    return Files.exists(dir.resolve(NAME));
+  }
+
+  public static void write(Path dir, ManifestData m) throws IOException {
+    Buffer body = new Buffer();
+    for (int v : new int[] {m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(), m.pageHighWater()}) {
+      body.putInt(v);
+    }
+    body.putInt(m.leaves().size());
+    for (ManifestData.LeafRecord l : m.leaves()) {
+      body.putInt(l.id());
+      body.putLong(l.version());
+      body.putFloats(l.mean());
+      body.putInt(l.pages().length);
+      for (int i = 0; i < l.pages().length; i++) {
+        body.putInt(l.pages()[i]);
+        body.putInt(l.counts()[i]);
+        body.putInt(l.checksums()[i]);
+      }
+    }
+    writeNode(body, m.root());
+    for (RoaringBitmap b : new RoaringBitmap[] {m.tombstones(), m.freePages(), m.freeSlots()}) {
+      b.runOptimize();
+      ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes());
+      b.serialize(bb);
+      body.putInt(bb.capacity());
+      body.putBytes(bb.array());
+    }
+    byte[] header = new FileHeader(FORMAT, VERSION, m.dim(), body.size(), 0).toBytes();
+    CRC32C crc = new CRC32C();
+    crc.update(body.array(), 0, body.size());
+    ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue());
+
+    Path tmp = dir.resolve(NAME + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      writeFully(ch, ByteBuffer.wrap(header));
+      writeFully(ch, ByteBuffer.wrap(body.array(), 0, body.size()));
+      writeFully(ch, trailer);
+      ch.force(true);
+    }
+    Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(dir);
+  }
+
+  public static ManifestData read(Path dir) throws IOException {
+    Path path = dir.resolve(NAME);
+    byte[] all = Files.readAllBytes(path);
+    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION, VERSION);
+    long bodyBytes = Integer.toUnsignedLong(h.param1());
+    if (FileHeader.BYTES + bodyBytes + 4 != all.length) {
+      throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
+          + " body bytes but the file has " + all.length + " bytes");
+    }
+    ByteBuffer in = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    CRC32C crc = new CRC32C();
+    crc.update(all, FileHeader.BYTES, (int) bodyBytes);
+    if (in.getInt(all.length - 4) != (int) crc.getValue()) {
+      throw new CorruptIndexException(path, all.length - 4, "body checksum mismatch");
+    }
+    in.position(FileHeader.BYTES).limit(all.length - 4);
+    try {
+      return readBody(in, h.dim());
+    } catch (RuntimeException e) {
+      throw new CorruptIndexException(path, in.position(), "malformed body: " + e);
+    }
+  }
+
+  private static ManifestData readBody(ByteBuffer in, int dim) throws IOException {
+    int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
+    int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
+    int leafCount = checkCount(in.getInt(), in.remaining());
+    List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
+    for (int i = 0; i < leafCount; i++) {
+      int id = in.getInt();
+      long version = in.getLong();
+      float[] mean = getFloats(in, dim);
+      int pages = checkCount(in.getInt(), in.remaining() / 12);
+      int[] p = new int[pages], c = new int[pages], k = new int[pages];
+      for (int j = 0; j < pages; j++) {
+        p[j] = in.getInt();
+        c[j] = in.getInt();
+        k[j] = in.getInt();
+      }
+      leaves.add(new ManifestData.LeafRecord(id, version, mean, p, c, k));
+    }
+    ManifestData.NodeRecord root = readNode(in, dim, 0);
+    RoaringBitmap[] bitmaps = new RoaringBitmap[3];
+    for (int i = 0; i < 3; i++) {
+      int len = checkCount(in.getInt(), in.remaining());
+      ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
+      bitmaps[i] = new RoaringBitmap();
+      bitmaps[i].deserialize(slice);
+      in.position(in.position() + len);
+    }
+    if (in.hasRemaining()) {
+      throw new IllegalStateException(in.remaining() + " trailing bytes");
+    }
+    return new ManifestData(dim, pageCapacity, pagesPerLeaf, fanout, nextLeafId, slotHighWater, pageHighWater,
+        leaves, root, bitmaps[0], bitmaps[1], bitmaps[2]);
+  }
+
+  private static void writeNode(Buffer out, ManifestData.NodeRecord n) {
+    out.putInt(n.leafIds().length);
+    out.putFloats(n.centroids());
+    for (int i = 0; i < n.leafIds().length; i++) {
+      if (n.nodes()[i] == null) {
+        out.putByte((byte) 0);
+        out.putInt(n.leafIds()[i]);
+      } else {
+        out.putByte((byte) 1);
+        writeNode(out, n.nodes()[i]);
+      }
+    }
+  }
+
+  private static ManifestData.NodeRecord readNode(ByteBuffer in, int dim, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalStateException("routing tree deeper than " + MAX_DEPTH);
+    }
+    int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim));
+    float[] centroids = getFloats(in, children * dim);
+    int[] leafIds = new int[children];
+    ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[children];
+    for (int i = 0; i < children; i++) {
+      byte tag = in.get();
+      switch (tag) {
+        case 0 -> leafIds[i] = in.getInt();
+        case 1 -> nodes[i] = readNode(in, dim, depth + 1);
+        default -> throw new IllegalStateException("bad child tag " + tag);
+      }
+    }
+    return new ManifestData.NodeRecord(centroids, leafIds, nodes);
+  }
+
+  private static int checkCount(int n, int max) {
+    if (n < 0 || n > max) {
+      throw new IllegalStateException("count " + n + " out of range [0, " + max + "]");
+    }
+    return n;
+  }
+
+  private static float[] getFloats(ByteBuffer in, int n) {
+    float[] f = new float[n];
+    in.asFloatBuffer().get(f);
+    in.position(in.position() + 4 * n);
+    return f;
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  /** Forces a directory so that a rename in it is durable (a no-op where directories cannot be opened). */
+  static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+        throw e;
+      }
+    }
+  }
+
+  /** A growable little-endian byte buffer. */
+  private static final class Buffer {
+    private ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+
+    private void ensure(int n) {
+      if (b.remaining() < n) {
+        ByteBuffer g = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
+        b.flip();
+        g.put(b);
+        b = g;
+      }
+    }
+
+    void putByte(byte v) {
+      ensure(1);
+      b.put(v);
+    }
+
+    void putInt(int v) {
+      ensure(4);
+      b.putInt(v);
+    }
+
+    void putLong(long v) {
+      ensure(8);
+      b.putLong(v);
+    }
+
+    void putFloats(float[] f) {
+      ensure(4 * f.length);
+      b.asFloatBuffer().put(f);
+      b.position(b.position() + 4 * f.length);
+    }
+
+    void putBytes(byte[] a) {
+      ensure(a.length);
+      b.put(a);
+    }
+
+    byte[] array() {
+      return b.array();
+    }
+
+    int size() {
+      return b.position();
+    }
+  }
+}

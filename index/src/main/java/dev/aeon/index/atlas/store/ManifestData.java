@@ -1,0 +1,25 @@
+package dev.aeon.index.atlas.store;
+
+import java.util.List;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Everything the manifest holds: the configuration, the allocation high-water marks, every leaf with its
+ * pages (and the count and checksum of each page at the flush), the routing tree, the tombstoned slots
+ * and the free pages and slots.
+ */
+public record ManifestData(
+    int dim, int pageCapacity, int pagesPerLeaf, int fanout,
+    int nextLeafId, int slotHighWater, int pageHighWater,
+    List<LeafRecord> leaves, NodeRecord root,
+    RoaringBitmap tombstones, RoaringBitmap freePages, RoaringBitmap freeSlots) {
+
+  /** One leaf: id, version, the unnormalised mean of its vectors and its pages. */
+  public record LeafRecord(int id, long version, float[] mean, int[] pages, int[] counts, int[] checksums) {}
+
+  /**
+   * One routing node: the centroid rows of its children ({@code children * dim} floats) and, per child,
+   * either a nested node ({@code nodes[i] != null}) or a leaf id ({@code leafIds[i]}).
+   */
+  public record NodeRecord(float[] centroids, int[] leafIds, NodeRecord[] nodes) {}
+}

@@ -1,0 +1,156 @@
+package dev.aeon.index.atlas.store;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The memory-mapped page file ({@value #NAME}): a {@link FileHeader} ({@code param1} = page bytes,
+ * {@code param2} = vectors per page) followed by pages laid out as {@link PageLayout} says.
+ *
+ * <p>Single writer, many readers: the writer appends entries and publishes them by a release store
+ * of the page's count; readers read the count with acquire and only look at entries below it.
+ */
+public final class PageFile implements AutoCloseable {
+
+  public static final String NAME = "atlas.pages";
+  private static final int CHUNK_BYTES = 32 << 20;
+  static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle COUNT =
+      ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+
+  private final PageLayout layout;
+  private final ChunkedMapping map;
+
+  private PageFile(PageLayout layout, ChunkedMapping map) {
+    this.layout = layout;
+    this.map = map;
+  }
+
+  public static PageFile create(Path dir, PageLayout layout) throws IOException {
+    FileHeader h = new FileHeader(PageLayout.FORMAT, PageLayout.VERSION, layout.dim, layout.pageBytes, layout.capacity);
+    return new PageFile(layout, ChunkedMapping.create(dir.resolve(NAME), h, layout.pageBytes, CHUNK_BYTES));
+  }
+
+  /** Opens the page file and checks that its header matches {@code layout}; maps {@code pages} pages. */
+  public static PageFile open(Path dir, PageLayout layout, int pages) throws IOException {
+    Path path = dir.resolve(NAME);
+    ChunkedMapping map = ChunkedMapping.open(path, layout.pageBytes, CHUNK_BYTES, pages);
+    try {
+      FileHeader h = FileHeader.read(path, map.header(), PageLayout.FORMAT, PageLayout.VERSION, PageLayout.VERSION);
+      if (h.dim() != layout.dim || h.param1() != layout.pageBytes || h.param2() != layout.capacity) {
+        throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + ", page "
+            + h.param1() + " bytes, " + h.param2() + " per page; the manifest says dim " + layout.dim + ", "
+            + layout.pageBytes + " bytes, " + layout.capacity + " per page");
+      }
+    } catch (IOException e) {
+      map.close();
+      throw e;
+    }
+    return new PageFile(layout, map);
+  }
+
+  public PageLayout layout() {
+    return layout;
+  }
+
+  public Path path() {
+    return map.path();
+  }
+
+  /** Makes pages [0, count) addressable. Writer only. */
+  public void ensurePages(int count) {
+    map.ensureUnits(count);
+  }
+
+  public MemorySegment segment(int page) {
+    return map.segment(page);
+  }
+
+  public long base(int page) {
+    return map.offset(page);
+  }
+
+  /** The number of complete entries of {@code page} (acquire). */
+  public int count(int page) {
+    return (int) COUNT.getAcquire(map.segment(page), map.offset(page) + PageLayout.OFF_COUNT);
+  }
+
+  /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
+  public void reset(int page, int leafId) {
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    s.set(INT, b + PageLayout.OFF_LEAF, leafId);
+    COUNT.setRelease(s, b + PageLayout.OFF_COUNT, 0);
+  }
+
+  /** Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. */
+  public void truncate(int page, int count) {
+    COUNT.setRelease(map.segment(page), map.offset(page) + PageLayout.OFF_COUNT, count);
+  }
+
+  /**
+   * Writes entry {@code count(page)} and publishes it; returns the new count. The caller has checked
+   * that the page is not full. Writer only.
+   */
+  public int append(int page, long id, int slot, float scale, byte[] codes) {
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    int i = (int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT);
+    s.set(INT, b + layout.idOffset(i), (int) id);
+    s.set(INT, b + layout.slotOffset(i), slot);
+    s.set(FLOAT, b + layout.scaleOffset(i), scale);
+    MemorySegment.copy(MemorySegment.ofArray(codes), 0, s, b + layout.codesOffset(i), layout.dim);
+    COUNT.setRelease(s, b + PageLayout.OFF_COUNT, i + 1);
+    return i + 1;
+  }
+
+  /** The id of entry {@code i} as an unsigned 32-bit value. */
+  public long id(int page, int i) {
+    return Integer.toUnsignedLong(map.segment(page).get(INT, map.offset(page) + layout.idOffset(i)));
+  }
+
+  public int slot(int page, int i) {
+    return map.segment(page).get(INT, map.offset(page) + layout.slotOffset(i));
+  }
+
+  public float scale(int page, int i) {
+    return map.segment(page).get(FLOAT, map.offset(page) + layout.scaleOffset(i));
+  }
+
+  /** Copies the codes of entry {@code i} into {@code out}. */
+  public void codes(int page, int i, byte[] out) {
+    MemorySegment.copy(map.segment(page), ValueLayout.JAVA_BYTE, map.offset(page) + layout.codesOffset(i),
+        out, 0, layout.dim);
+  }
+
+  /** CRC32C of the first {@code count} entries (ids, slots, scales, codes) of {@code page}. */
+  public int checksum(int page, int count) {
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    CRC32C c = new CRC32C();
+    c.update(s.asSlice(b + PageLayout.OFF_IDS, 4L * count).asByteBuffer());
+    c.update(s.asSlice(b + layout.offSlots, 4L * count).asByteBuffer());
+    c.update(s.asSlice(b + layout.offScales, 4L * count).asByteBuffer());
+    c.update(s.asSlice(b + layout.offCodes, (long) layout.dim * count).asByteBuffer());
+    return (int) c.getValue();
+  }
+
+  public long fileOffset(int page) {
+    return map.fileOffset(page);
+  }
+
+  public void force() throws IOException {
+    map.force();
+  }
+
+  @Override
+  public void close() throws IOException {
+    map.close();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.aeon.index.atlas.store;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The FP32 sidecar ({@value #NAME}): a {@link FileHeader} ({@code param1} = record bytes) followed by
+ * one record per slot as {@link VectorLayout} says. Memory-mapped: re-ranking reads the originals in
+ * place, and the operating system keeps only the touched records resident.
+ */
+public final class VectorFile implements AutoCloseable {
+
+  public static final String NAME = "atlas.vectors";
+  private static final int CHUNK_BYTES = 64 << 20;
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final VectorLayout layout;
+  private final ChunkedMapping map;
+
+  private VectorFile(VectorLayout layout, ChunkedMapping map) {
+    this.layout = layout;
+    this.map = map;
+  }
+
+  public static VectorFile create(Path dir, int dim) throws IOException {
+    VectorLayout l = new VectorLayout(dim);
+    FileHeader h = new FileHeader(VectorLayout.FORMAT, VectorLayout.VERSION, dim, l.recordBytes, 0);
+    return new VectorFile(l, ChunkedMapping.create(dir.resolve(NAME), h, l.recordBytes, CHUNK_BYTES));
+  }
+
+  public static VectorFile open(Path dir, int dim, int slots) throws IOException {
+    VectorLayout l = new VectorLayout(dim);
+    Path path = dir.resolve(NAME);
+    ChunkedMapping map = ChunkedMapping.open(path, l.recordBytes, CHUNK_BYTES, slots);
+    try {
+      FileHeader h = FileHeader.read(path, map.header(), VectorLayout.FORMAT, VectorLayout.VERSION, VectorLayout.VERSION);
+      if (h.dim() != dim || h.param1() != l.recordBytes) {
+        throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + " and "
+            + h.param1() + "-byte records; the manifest says dim " + dim);
+      }
+    } catch (IOException e) {
+      map.close();
+      throw e;
+    }
+    return new VectorFile(l, map);
+  }
+
+  public int dim() {
+    return layout.dim;
+  }
+
+  /** Writes the record of {@code slot}; the slot must not be reachable by readers yet. Writer only. */
+  public void write(int slot, long id, float[] v) {
+    map.ensureUnits(slot + 1);
+    MemorySegment s = map.segment(slot);
+    long b = map.offset(slot);
+    s.set(LONG, b + VectorLayout.OFF_ID, id);
+    MemorySegment.copy(v, 0, s, PageFile.FLOAT, b + VectorLayout.OFF_FLOATS, layout.dim);
+    s.set(PageFile.INT, b + VectorLayout.OFF_CRC, crc(s, b));
+    s.set(PageFile.INT, b + VectorLayout.OFF_FLAGS, VectorLayout.FLAG_WRITTEN);
+  }
+
+  /** The segment holding the floats of {@code slot}; pair with {@link #floatsOffset}. */
+  public MemorySegment segment(int slot) {
+    return map.segment(slot);
+  }
+
+  public long floatsOffset(int slot) {
+    return map.offset(slot) + VectorLayout.OFF_FLOATS;
+  }
+
+  public long id(int slot) {
+    return map.segment(slot).get(LONG, map.offset(slot) + VectorLayout.OFF_ID);
+  }
+
+  public void read(int slot, float[] out) {
+    MemorySegment.copy(map.segment(slot), PageFile.FLOAT, floatsOffset(slot), out, 0, layout.dim);
+  }
+
+  /** Checks the record of {@code slot}: written, checksum, and (if {@code id >= 0}) its id. */
+  public void verify(int slot, long id) throws CorruptIndexException {
+    MemorySegment s = map.segment(slot);
+    long b = map.offset(slot);
+    if (s.get(PageFile.INT, b + VectorLayout.OFF_FLAGS) != VectorLayout.FLAG_WRITTEN) {
+      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " was never written");
+    }
+    if (s.get(PageFile.INT, b + VectorLayout.OFF_CRC) != crc(s, b)) {
+      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "checksum mismatch in vector record " + slot);
+    }
+    if (id >= 0 && s.get(LONG, b + VectorLayout.OFF_ID) != id) {
+      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " holds id "
+          + s.get(LONG, b + VectorLayout.OFF_ID) + ", the page says " + id);
+    }
+  }
+
+  private int crc(MemorySegment s, long b) {
+    CRC32C c = new CRC32C();
+    c.update(s.asSlice(b + VectorLayout.OFF_ID, 8).asByteBuffer());
+    c.update(s.asSlice(b + VectorLayout.OFF_FLOATS, 4L * layout.dim).asByteBuffer());
+    return (int) c.getValue();
+  }
+
+  public void force() throws IOException {
+    map.force();
+  }
+
+  @Override
+  public void close() throws IOException {
+    map.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Atlas's files: the page file of INT8 codes, the FP32 sidecar and the manifest, each framed and checksummed. */
+package dev.aeon.index.atlas.store;

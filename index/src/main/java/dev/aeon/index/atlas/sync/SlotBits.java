@@ -1,0 +1,65 @@
+package dev.aeon.index.atlas.sync;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A growable bitset over sidecar slots with one writer and lock-free readers (release stores, acquire
+ * loads). Atlas keeps its tombstones here: a deleted vector's slot is set before {@code remove}
+ * returns, and every search checks candidates against it. Growth copies the words and publishes the
+ * copy through a volatile field.
+ */
+public final class SlotBits {
+
+  private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+  private volatile long[] words = new long[16];
+  private int cardinality;
+
+  public boolean get(int slot) {
+    long[] w = words;
+    int i = slot >>> 6;
+    return i < w.length && (((long) WORDS.getAcquire(w, i)) & (1L << slot)) != 0;
+  }
+
+  /** Sets a bit. Writer only. */
+  public void set(int slot) {
+    long[] w = words;
+    int i = slot >>> 6;
+    if (i >= w.length) {
+      w = Arrays.copyOf(w, Math.max(i + 1, w.length * 2));
+      words = w;
+    }
+    long old = w[i];
+    if ((old & (1L << slot)) == 0) {
+      cardinality++;
+      WORDS.setRelease(w, i, old | (1L << slot));
+    }
+  }
+
+  /** Clears a bit. Writer only. */
+  public void clear(int slot) {
+    long[] w = words;
+    int i = slot >>> 6;
+    if (i < w.length && (w[i] & (1L << slot)) != 0) {
+      cardinality--;
+      WORDS.setRelease(w, i, w[i] & ~(1L << slot));
+    }
+  }
+
+  public int cardinality() {
+    return cardinality;
+  }
+
+  public RoaringBitmap toBitmap() {
+    RoaringBitmap b = new RoaringBitmap();
+    long[] w = words;
+    for (int i = 0; i < w.length; i++) {
+      for (long bits = w[i]; bits != 0; bits &= bits - 1) {
+        b.add(i * 64 + Long.numberOfTrailingZeros(bits));
+      }
+    }
+    return b;
+  }
+}

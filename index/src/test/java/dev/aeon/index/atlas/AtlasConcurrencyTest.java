@@ -1,0 +1,136 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Searches run while one writer inserts, deletes, splits, compacts and flushes (which recycles pages and
+ * slots once readers have left). No search may fail, return a duplicate, return an id whose delete had
+ * returned before the search started, or return a score that is not the exact cosine of the returned
+ * id's vector (which would mean it read a page or slot being rewritten).
+ */
+class AtlasConcurrencyTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void searchesDuringWritesNeverFailAndNeverSeeDeletedIds() throws Exception {
+    long seed = Long.getLong("atlas.seed", System.nanoTime());
+    System.out.println("AtlasConcurrencyTest seed " + seed);
+    int dim = 16;
+    Map<Long, float[]> live = new ConcurrentHashMap<>();
+    Map<Long, Long> deletedAt = new ConcurrentHashMap<>();
+    AtomicLong clock = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong searches = new AtomicLong();
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 4, 3, 4))) {
+      Random wr = new Random(seed);
+      for (long id = 0; id < 300; id++) {
+        float[] v = AtlasIndexTest.randomVector(wr, dim);
+        index.add(id, v);
+        live.put(id, v);
+      }
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        long readerSeed = seed + t + 1;
+        readers.add(Thread.ofPlatform().start(() -> {
+          Random rr = new Random(readerSeed);
+          try {
+            while (!done.get()) {
+              search(index, rr, dim, live, deletedAt, clock);
+              searches.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      long nextId = 300;
+      for (int op = 0; op < 4000 && failures.isEmpty(); op++) {
+        if (wr.nextInt(10) < 6 || live.size() < 50) {
+          float[] v = AtlasIndexTest.randomVector(wr, dim);
+          live.put(nextId, v);
+          index.add(nextId++, v);
+        } else {
+          Long victim = live.keySet().stream().skip(wr.nextInt(live.size())).findFirst().orElseThrow();
+          index.remove(victim);
+          live.remove(victim);
+          deletedAt.put(victim, clock.incrementAndGet());
+        }
+        if (op % 400 == 399) {
+          index.flush();
+        }
+      }
+      done.set(true);
+      for (Thread t : readers) {
+        t.join();
+      }
+      if (!failures.isEmpty()) {
+        AssertionError e = new AssertionError("seed " + seed + ": " + failures.size() + " search(es) failed");
+        failures.forEach(e::addSuppressed);
+        throw e;
+      }
+      assertTrue(searches.get() > 0);
+      assertEquals(live.size(), index.size());
+    }
+  }
+
+  private static void search(AtlasIndex index, Random r, int dim, Map<Long, float[]> live, Map<Long, Long> deletedAt,
+      AtomicLong clock) {
+    long startedAt = clock.get();
+    float[] q = AtlasIndexTest.randomVector(r, dim);
+    SearchResult res = switch (r.nextInt(3)) {
+      case 0 -> index.search(q, 10);
+      case 1 -> index.search(q, 10, SearchParams.nprobe(6));
+      default -> {
+        RoaringBitmap allow = new RoaringBitmap();
+        allow.add(0L, 5000L);
+        yield index.search(q, 10, SearchParams.nprobe(4), allow);
+      }
+    };
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < res.size(); i++) {
+      long id = res.ids()[i];
+      if (!seen.add(id)) {
+        throw new AssertionError("duplicate id " + id);
+      }
+      Long deleted = deletedAt.get(id);
+      if (deleted != null && deleted <= startedAt) {
+        throw new AssertionError("id " + id + " returned after its delete returned");
+      }
+      float[] v = live.get(id);
+      if (v != null) {
+        double cos = cosine(q, v);
+        if (Math.abs(cos - res.scores()[i]) > 1e-4) {
+          throw new AssertionError("id " + id + " scored " + res.scores()[i] + ", its cosine is " + cos);
+        }
+      }
+    }
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.index.atlas.store.CorruptIndexException;
+import dev.aeon.index.atlas.store.FileHeader;
+import dev.aeon.index.atlas.store.FormatTooNewException;
+import dev.aeon.index.atlas.store.FormatTooOldException;
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.VectorFile;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The files check themselves: flipped bits, truncation and foreign versions are refused with the right type. */
+class AtlasFilesTest {
+
+  @TempDir
+  Path dir;
+
+  private float[][] build(int n) throws IOException {
+    Random r = new Random(11);
+    float[][] vs = new float[n][];
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      for (int i = 0; i < n; i++) {
+        vs[i] = AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM);
+        index.add(i, vs[i]);
+      }
+      index.remove(3);
+    }
+    return vs;
+  }
+
+  @Test
+  void writesAfterTheLastFlushAreDroppedOnReopen() throws IOException {
+    float[][] vs = build(100);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(99, index.size());
+      long[] before = index.search(vs[5], 5).ids();
+      index.flush();
+      // Simulate a crash: appends and a delete after the flush, then the files are copied as they are.
+      index.add(500, AtlasIndexTest.randomVector(new Random(1), AtlasIndexTest.DIM));
+      index.remove(7);
+      Path crashed = Files.createDirectory(dir.resolve("crashed"));
+      for (String f : new String[] {Manifest.NAME, PageFile.NAME, VectorFile.NAME}) {
+        Files.copy(dir.resolve(f), crashed.resolve(f));
+      }
+      try (AtlasIndex reopened = AtlasIndex.open(crashed)) {
+        assertEquals(99, reopened.size());
+        assertTrue(reopened.contains(7));
+        assertTrue(!reopened.contains(500));
+        assertArrayEquals(before, reopened.search(vs[5], 5).ids());
+      }
+    }
+  }
+
+  @Test
+  void aFlippedBitInAPageIsDetected() throws IOException {
+    build(100);
+    // Flip a bit in the first id of every page: some of them are in use.
+    int pageBytes = new dev.aeon.index.atlas.store.PageLayout(AtlasIndexTest.DIM, 4).pageBytes;
+    long size = Files.size(dir.resolve(PageFile.NAME));
+    for (long at = FileHeader.BYTES + 16; at < size; at += pageBytes) {
+      flipByte(dir.resolve(PageFile.NAME), at);
+    }
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+    assertTrue(e.getMessage().contains(PageFile.NAME), e.getMessage());
+  }
+
+  @Test
+  void aFlippedBitInTheSidecarIsDetected() throws IOException {
+    build(100);
+    flipByte(dir.resolve(VectorFile.NAME), FileHeader.BYTES + 20);
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+    assertTrue(e.getMessage().contains(VectorFile.NAME), e.getMessage());
+  }
+
+  @Test
+  void aFlippedBitInTheManifestIsDetected() throws IOException {
+    build(100);
+    flipByte(dir.resolve(Manifest.NAME), FileHeader.BYTES + 100);
+    assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+  }
+
+  @Test
+  void aTruncatedSidecarIsDetected() throws IOException {
+    build(100);
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve(VectorFile.NAME).toFile(), "rw")) {
+      f.setLength(FileHeader.BYTES + 100);
+    }
+    assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+  }
+
+  @Test
+  void versionsOutsideTheSupportedRangeHaveTheirOwnExceptions() throws IOException {
+    build(20);
+    setVersion(dir.resolve(Manifest.NAME), Manifest.VERSION + 1);
+    assertThrows(FormatTooNewException.class, () -> AtlasIndex.open(dir));
+    setVersion(dir.resolve(Manifest.NAME), 0);
+    assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
+  }
+
+  @Test
+  void aDirectoryWithoutAnIndexIsNotOpenedAndAnIndexIsNotCreatedTwice() throws IOException {
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> AtlasIndex.open(dir));
+    build(5);
+    assertThrows(IllegalStateException.class, () -> AtlasIndex.create(dir, AtlasIndexTest.SMALL));
+    assertThrows(IllegalArgumentException.class,
+        () -> AtlasIndex.openOrCreate(dir, AtlasConfig.of(AtlasIndexTest.DIM + 1)));
+    try (AtlasIndex index = AtlasIndex.openOrCreate(dir, AtlasConfig.of(AtlasIndexTest.DIM))) {
+      assertEquals(4, index.size());
+    }
+  }
+
+  private static void flipByte(Path file, long offset) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      int b = f.read();
+      f.seek(offset);
+      f.write(b ^ 0x10);
+    }
+  }
+
+  /** Rewrites the header's version and its checksum, as a differently versioned writer would have. */
+  private static void setVersion(Path file, int version) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(24, version);
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, 60);
+    b.putInt(60, (int) crc.getValue());
+    Files.write(file, all);
+  }
+}

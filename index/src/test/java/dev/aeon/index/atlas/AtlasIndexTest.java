@@ -1,0 +1,211 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+class AtlasIndexTest {
+
+  static final int DIM = 24;
+  /** Small pages and leaves so that a few hundred vectors already split leaves and inner nodes. */
+  static final AtlasConfig SMALL = new AtlasConfig(DIM, 4, 2, 4);
+
+  @TempDir
+  Path dir;
+
+  static float[] randomVector(Random r, int dim) {
+    float[] v = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
+  void findsEachVectorAsItsOwnNearestNeighbour() throws IOException {
+    Random r = new Random(1);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      float[][] vs = new float[300][];
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = randomVector(r, DIM);
+        index.add(1000 + i, vs[i]);
+      }
+      assertEquals(300, index.size());
+      AtlasStats stats = index.stats();
+      assertTrue(stats.leaves() > 10, "leaves split: " + stats);
+      assertTrue(stats.depth() >= 2, "inner nodes split: " + stats);
+      for (int i = 0; i < vs.length; i++) {
+        SearchResult res = index.search(vs[i], 1, SearchParams.nprobe(10_000));
+        assertEquals(1000 + i, res.ids()[0]);
+        assertEquals(1f, res.scores()[0], 1e-4f);
+      }
+    }
+  }
+
+  @Test
+  void rejectsBadInputAndAppliesNothing() throws IOException {
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      float[] ok = randomVector(new Random(2), DIM);
+      index.add(1, ok);
+      assertThrows(IllegalArgumentException.class, () -> index.add(2, new float[DIM + 1]));
+      float[] nan = ok.clone();
+      nan[3] = Float.NaN;
+      assertThrows(IllegalArgumentException.class, () -> index.add(2, nan));
+      float[] inf = ok.clone();
+      inf[0] = Float.POSITIVE_INFINITY;
+      assertThrows(IllegalArgumentException.class, () -> index.add(2, inf));
+      assertThrows(IllegalArgumentException.class, () -> index.add(2, new float[DIM]));
+      assertThrows(IllegalArgumentException.class, () -> index.add(1, ok));
+      assertThrows(IllegalArgumentException.class, () -> index.add(-1, ok));
+      assertThrows(IllegalArgumentException.class, () -> index.add(1L << 32, ok));
+      assertThrows(IllegalArgumentException.class, () -> index.remove(99));
+      assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 1));
+      assertThrows(IllegalArgumentException.class, () -> index.search(ok, 0));
+      // A batch with one bad vector, or a duplicate, or an existing id, writes nothing.
+      float[][] batch = {randomVector(new Random(3), DIM), nan};
+      assertThrows(IllegalArgumentException.class, () -> index.addAll(new long[] {5, 6}, batch));
+      assertThrows(IllegalArgumentException.class, () -> index.addAll(new long[] {5, 5}, new float[][] {ok, ok}));
+      assertThrows(IllegalArgumentException.class, () -> index.addAll(new long[] {5, 1}, new float[][] {ok, ok}));
+      assertEquals(1, index.size());
+      assertFalse(index.contains(5));
+      assertTrue(index.contains(1));
+    }
+  }
+
+  @Test
+  void unsignedIdsUpToTwoToTheThirtyTwoRoundTrip() throws IOException {
+    long big = 0xFFFF_FFF0L;
+    float[] v = randomVector(new Random(4), DIM);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      index.add(big, v);
+      assertEquals(big, index.search(v, 1).ids()[0]);
+      RoaringBitmap allow = RoaringBitmap.bitmapOf((int) big);
+      assertEquals(big, index.search(v, 1, SearchParams.defaults(), allow).ids()[0]);
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(big, index.search(v, 1).ids()[0]);
+    }
+  }
+
+  @Test
+  void filtersApplyWhileScoringAndSelectiveFiltersScanExactly() throws IOException {
+    Random r = new Random(5);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      float[][] vs = new float[400][];
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = randomVector(r, DIM);
+        index.add(i, vs[i]);
+      }
+      RoaringBitmap even = new RoaringBitmap();
+      for (int i = 0; i < 400; i += 2) {
+        even.add(i);
+      }
+      SearchResult res = index.search(vs[1], 10, SearchParams.nprobe(30), even);
+      assertFalse(res.exactScan());
+      assertTrue(res.size() > 0);
+      for (long id : res.ids()) {
+        assertEquals(0, id % 2, "filtered out id returned: " + id);
+      }
+      RoaringBitmap three = RoaringBitmap.bitmapOf(7, 77, 377);
+      SearchResult exact = index.search(vs[77], 10, SearchParams.defaults(), three);
+      assertTrue(exact.exactScan());
+      assertEquals(3, exact.size());
+      assertEquals(77, exact.ids()[0]);
+    }
+  }
+
+  @Test
+  void greedyModeScoresOneLeafWithoutReranking() throws IOException {
+    Random r = new Random(6);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 200; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      float[] q = randomVector(r, DIM);
+      SearchResult greedy = index.search(q, 5, SearchParams.greedy());
+      assertEquals(1, greedy.leafIds().length);
+      assertTrue(greedy.size() <= 5 && greedy.size() > 0);
+      SearchResult wide = index.search(q, 5, SearchParams.nprobe(8));
+      assertTrue(wide.leafIds().length > 1);
+    }
+  }
+
+  @Test
+  void leafVersionsChangeWhenLeavesChangeAndSearchFromUsesCachedLeaves() throws IOException {
+    Random r = new Random(7);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      float[][] vs = new float[100][];
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = randomVector(r, DIM);
+        index.add(i, vs[i]);
+      }
+      SearchResult first = index.search(vs[10], 3, SearchParams.nprobe(2));
+      assertEquals(10, first.ids()[0]);
+      // Only the cached leaves, no descent: the same answer from the same leaves.
+      SearchResult cached = index.searchFrom(vs[10], 3, SearchParams.nprobe(2), null, first.leafIds(), false);
+      assertArrayEquals(first.ids(), cached.ids());
+      assertArrayEquals(first.leafVersions(), cached.leafVersions());
+      index.remove(10);
+      SearchResult after = index.searchFrom(vs[10], 3, SearchParams.nprobe(2), null, first.leafIds(), false);
+      assertFalse(java.util.Arrays.stream(after.ids()).anyMatch(id -> id == 10));
+      boolean changed = after.missingLeaves().length > 0
+          || !java.util.Arrays.equals(first.leafVersions(), after.leafVersions());
+      assertTrue(changed, "removing a vector must change its leaf's version or retire the leaf");
+      SearchResult bogus = index.searchFrom(vs[11], 3, SearchParams.defaults(), null, new int[] {123_456}, true);
+      assertArrayEquals(new int[] {123_456}, bogus.missingLeaves());
+      assertEquals(11, bogus.ids()[0]);
+    }
+  }
+
+  @Test
+  void bulkBuildClustersABatchAndKeepsAcceptingInserts() throws IOException {
+    Random r = new Random(8);
+    int n = 2000;
+    long[] ids = new long[n];
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i * 3L;
+      vs[i] = randomVector(r, DIM);
+    }
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(DIM, 8, 4, 8))) {
+      index.addAll(ids, vs);
+      assertEquals(n, index.size());
+      assertTrue(index.stats().leaves() >= n / 32, index.stats().toString());
+      for (int i = 0; i < 50; i++) {
+        index.add(1_000_000 + i, randomVector(r, DIM));
+      }
+      for (int i = 0; i < n; i += 97) {
+        assertEquals(ids[i], index.search(vs[i], 1, SearchParams.nprobe(10_000)).ids()[0]);
+      }
+    }
+  }
+
+  @Test
+  void targetRecallPicksMoreLeavesForHigherTargets() throws IOException {
+    Random r = new Random(9);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 600; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      int low = index.calibrate(0.3).nprobe();
+      int high = index.calibrate(0.99).nprobe();
+      assertTrue(low <= high, low + " > " + high);
+      assertTrue(high > 1);
+      float[] q = randomVector(r, DIM);
+      long[] truth = index.exactSearch(q, 10).ids();
+      SearchResult res = index.search(q, 10, SearchParams.targetRecall(0.99));
+      assertEquals(10, res.size());
+      assertNotEquals(0, truth.length);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.trace.TextResolver;
+import dev.aeon.query.trace.TraceGraph;
+import dev.aeon.query.trace.VectorRecall;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates expressions against a row. Null propagates (three-valued logic, as in Cypher); values of
+ * the wrong type are a {@link QueryException} pointing at the operator.
+ */
+final class Evaluator {
+
+  final TraceGraph graph;
+  final TextResolver text;
+  final VectorRecall vectors;
+  final String source;
+  final Scope scope;
+  private final Map<String, Object> rawParams;
+  private final Map<String, Object> params = new HashMap<>();
+
+  Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
+      Map<String, Object> rawParams) {
+    this.graph = graph;
+    this.text = text;
+    this.vectors = vectors;
+    this.source = source;
+    this.scope = scope;
+    this.rawParams = rawParams == null ? Map.of() : rawParams;
+  }
+
+  QueryException error(int pos, String reason) {
+    return new QueryException(source, pos, reason);
+  }
+
+  /** Whether the predicate is true (null and false both reject the row). */
+  boolean test(Expr e, Object[] row) {
+    Object v = eval(e, row, null);
+    if (v == null || v instanceof Boolean) {
+      return Boolean.TRUE.equals(v);
+    }
+    throw error(e.pos(), "expected a boolean condition but got " + Values.typeName(v));
+  }
+
+  Object eval(Expr e, Object[] row) {
+    return eval(e, row, null);
+  }
+
+  /** {@code aggregates} holds the values of aggregate calls (RETURN only), else null. */
+  Object eval(Expr e, Object[] row, Map<Expr.Call, Object> aggregates) {
+    return switch (e) {
+      case Expr.Literal l -> l.value();
+      case Expr.Param p -> param(p);
+      case Expr.Var v -> row[scope.indexOf(v.name())];
+      case Expr.Property p -> property(eval(p.target(), row, aggregates), p.key(), p.pos());
+      case Expr.Index i -> index(eval(i.target(), row, aggregates), eval(i.index(), row, aggregates), i.pos());
+      case Expr.Binary b -> binary(b, row, aggregates);
+      case Expr.Not n -> {
+        Object v = eval(n.operand(), row, aggregates);
+        yield v == null ? null : !bool(v, n.pos(), "NOT");
+      }
+      case Expr.Negate n -> Arithmetic.negate(this, eval(n.operand(), row, aggregates), n.pos());
+      case Expr.IsNull n -> (eval(n.operand(), row, aggregates) == null) != n.negated();
+      case Expr.Between b -> {
+        Object v = eval(b.operand(), row, aggregates);
+        Boolean lo = Logic.compare(this, Expr.Op.GE, v, eval(b.low(), row, aggregates), b.pos());
+        Boolean hi = Logic.compare(this, Expr.Op.LE, v, eval(b.high(), row, aggregates), b.pos());
+        yield Logic.and(lo, hi);
+      }
+      case Expr.Call c -> call(c, row, aggregates);
+      case Expr.ListLit l -> {
+        List<Object> out = new ArrayList<>(l.items().size());
+        for (Expr x : l.items()) {
+          out.add(eval(x, row, aggregates));
+        }
+        yield out;
+      }
+      case Expr.MapLit m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.entries().forEach((k, x) -> out.put(k, eval(x, row, aggregates)));
+        yield out;
+      }
+    };
+  }
+
+  Object param(Expr.Param p) {
+    Object v = params.get(p.name());
+    if (v != null || params.containsKey(p.name())) {
+      return v;
+    }
+    if (!rawParams.containsKey(p.name())) {
+      throw error(p.pos(), "missing parameter $" + p.name());
+    }
+    Object raw = rawParams.get(p.name());
+    boolean[] ok = {true};
+    v = Values.fromExternal(raw, ok);
+    if (!ok[0]) {
+      throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + raw.getClass().getName()
+          + " (use String, Long, Double, Boolean, Instant, float[], List or Map)");
+    }
+    params.put(p.name(), v);
+    return v;
+  }
+
+  boolean bool(Object v, int pos, String op) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw error(pos, op + " needs booleans but got " + Values.typeName(v));
+  }
+
+  private Object binary(Expr.Binary b, Object[] row, Map<Expr.Call, Object> aggregates) {
+    Expr.Op op = b.op();
+    Object l = eval(b.left(), row, aggregates);
+    if (op == Expr.Op.AND || op == Expr.Op.OR || op == Expr.Op.XOR) {
+      Boolean x = l == null ? null : bool(l, b.pos(), op.symbol);
+      if (op == Expr.Op.AND && Boolean.FALSE.equals(x)) {
+        return false;
+      }
+      if (op == Expr.Op.OR && Boolean.TRUE.equals(x)) {
+        return true;
+      }
+      Object r = eval(b.right(), row, aggregates);
+      Boolean y = r == null ? null : bool(r, b.pos(), op.symbol);
+      return switch (op) {
+        case AND -> Logic.and(x, y);
+        case OR -> Logic.or(x, y);
+        default -> x == null || y == null ? null : x ^ y;
+      };
+    }
+    Object r = eval(b.right(), row, aggregates);
+    return switch (op) {
+      case EQ -> Values.equal(l, r);
+      case NEQ -> {
+        Boolean eq = Values.equal(l, r);
+        yield eq == null ? null : !eq;
+      }
+      case LT, LE, GT, GE -> Logic.compare(this, op, l, r, b.pos());
+      case IN -> Logic.in(this, l, r, b.pos());
+      case CONTAINS, STARTS_WITH, ENDS_WITH -> Logic.stringMatch(this, op, l, r, b.pos());
+      default -> Arithmetic.apply(this, op, l, r, b.pos());
+    };
+  }
+
+  Object property(Object target, String key, int pos) {
+    return switch (target) {
+      case null -> null;
+      case NodeRef n -> nodeProperty(n.slot(), key);
+      case RelRef r -> switch (key) {
+        case "type" -> graph.string(r.type());
+        case "valid_from" -> r.validFrom();
+        case "valid_to" -> r.validTo();
+        default -> null;
+      };
+      case Map<?, ?> m -> m.get(key);
+      default -> throw error(pos, "cannot read property '" + key + "' of " + Values.typeName(target));
+    };
+  }
+
+  Object nodeProperty(int slot, String key) {
+    return switch (key) {
+      case "id" -> graph.id(slot);
+      case "session" -> graph.session(slot);
+      case "role" -> graph.role(slot);
+      case "ts" -> graph.ts(slot);
+      case "text" -> text.text(graph.blobRef(slot));
+      case "vector_id" -> {
+        long v = graph.vectorId(slot);
+        yield v < 0 ? null : v;
+      }
+      default -> Values.fromAttribute(graph.attributes(slot).get(key));
+    };
+  }
+
+  private Object index(Object target, Object idx, int pos) {
+    if (target == null || idx == null) {
+      return null;
+    }
+    if (target instanceof List<?> list && idx instanceof Long i) {
+      long k = i < 0 ? list.size() + i : i;
+      return k >= 0 && k < list.size() ? list.get((int) k) : null;
+    }
+    if (target instanceof Map<?, ?> || target instanceof NodeRef || target instanceof RelRef) {
+      if (idx instanceof String key) {
+        return property(target, key, pos);
+      }
+    }
+    throw error(pos, "cannot index " + Values.typeName(target) + " with " + Values.typeName(idx));
+  }
+
+  private Object call(Expr.Call c, Object[] row, Map<Expr.Call, Object> aggregates) {
+    if (Expr.isAggregate(c.name())) {
+      if (aggregates == null || !aggregates.containsKey(c)) {
+        throw error(c.pos(), "aggregate function " + c.name() + " is only allowed in RETURN");
+      }
+      return aggregates.get(c);
+    }
+    List<Object> args = new ArrayList<>(c.args().size());
+    for (Expr a : c.args()) {
+      args.add(eval(a, row, aggregates));
+    }
+    return Functions.call(this, c, args);
+  }
+}

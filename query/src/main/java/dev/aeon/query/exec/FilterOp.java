@@ -1,0 +1,27 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+
+/** Passes the rows for which a predicate is true. */
+final class FilterOp extends Operator {
+
+  private final Evaluator ev;
+  private final Expr predicate;
+  private final String text;
+
+  FilterOp(Evaluator ev, Expr predicate, String text) {
+    this.ev = ev;
+    this.predicate = predicate;
+    this.text = text;
+  }
+
+  @Override
+  boolean push(Object[] row) {
+    return !ev.test(predicate, row) || next.push(row);
+  }
+
+  @Override
+  String describe() {
+    return "Filter " + text;
+  }
+}

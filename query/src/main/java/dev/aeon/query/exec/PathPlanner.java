@@ -1,0 +1,221 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.Statement;
+import dev.aeon.query.lang.Statement.Dir;
+import dev.aeon.query.trace.SlotList;
+import dev.aeon.query.trace.TraceGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Plans one pattern path: picks the anchor node and its index, then expands right and left of it. */
+final class PathPlanner {
+
+  private final Evaluator ev;
+  private final Checker checker;
+  private final Statement.Path path;
+  private final Set<String> bound;
+  private final List<Expr> conjuncts;
+  private final Expr asOf;
+  private final List<Integer> clauseRels;
+
+  PathPlanner(Evaluator ev, Checker checker, Statement.Path path, Set<String> bound, List<Expr> conjuncts,
+      Expr asOf, List<Integer> clauseRels) {
+    this.ev = ev;
+    this.checker = checker;
+    this.path = path;
+    this.bound = bound;
+    this.conjuncts = conjuncts;
+    this.asOf = asOf;
+    this.clauseRels = clauseRels;
+  }
+
+  /** Emits the path's operators in order; {@code sink} places WHERE conjuncts after each one. */
+  void plan(Consumer<Operator> sink) {
+    List<Statement.NodePattern> nodes = path.nodes();
+    int anchor = -1;
+    for (int i = 0; i < nodes.size() && anchor < 0; i++) {
+      anchor = bound.contains(nodes.get(i).var()) ? i : -1;
+    }
+    String indexedLabel = null;
+    if (anchor < 0) {
+      ScanOp best = null;
+      for (int i = 0; i < nodes.size(); i++) {
+        ScanOp s = access(nodes.get(i));
+        if (best == null || s.estimate() < best.estimate()) {
+          best = s;
+          anchor = i;
+        }
+      }
+      sink.accept(best);
+      indexedLabel = best.label();
+    }
+    Statement.NodePattern a = nodes.get(anchor);
+    bound.add(a.var());
+    nodeFilters(a, indexedLabel, sink);
+    for (int j = anchor; j < path.rels().size(); j++) {
+      expand(nodes.get(j), path.rels().get(j), nodes.get(j + 1), path.rels().get(j).dir(), sink);
+    }
+    for (int j = anchor - 1; j >= 0; j--) {
+      expand(nodes.get(j + 1), path.rels().get(j), nodes.get(j), Planner.reverse(path.rels().get(j).dir()), sink);
+    }
+  }
+
+  private void expand(Statement.NodePattern from, Statement.RelPattern r, Statement.NodePattern to, Dir dir,
+      Consumer<Operator> sink) {
+    int relVar = ev.scope.indexOf(r.var());
+    boolean toBound = bound.contains(to.var());
+    int[] others = clauseRels.stream().mapToInt(Integer::intValue).toArray();
+    int[] types = null;
+    if (!r.types().isEmpty()) {
+      types = r.types().stream().mapToInt(ev.graph::stringId).filter(t -> t >= 0).distinct().toArray();
+    }
+    String typeText = r.types().isEmpty() ? "" : ":" + String.join("|", r.types());
+    sink.accept(new ExpandOp(ev, ev.scope.indexOf(from.var()), relVar, ev.scope.indexOf(to.var()), toBound, types,
+        typeText, dir, r.varLength(), r.min(), r.max(), asOf, others));
+    clauseRels.add(relVar);
+    bound.add(r.var());
+    bound.add(to.var());
+    for (Map.Entry<String, Expr> p : r.props().entrySet()) {
+      filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(r.var(), r.pos()), p.getKey(), r.pos()),
+          p.getValue(), r.pos()), sink);
+    }
+    nodeFilters(to, null, sink);
+  }
+
+  /** Filters for the labels (except one its scan already guarantees) and properties of a node. */
+  private void nodeFilters(Statement.NodePattern n, String indexedLabel, Consumer<Operator> sink) {
+    for (String label : n.labels()) {
+      if (label.equals(indexedLabel)) {
+        continue;
+      }
+      filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(n.var(), n.pos()), "role", n.pos()),
+          new Expr.Literal(label, n.pos()), n.pos()), sink);
+    }
+    for (Map.Entry<String, Expr> p : n.props().entrySet()) {
+      filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(n.var(), n.pos()), p.getKey(), n.pos()),
+          p.getValue(), n.pos()), sink);
+    }
+  }
+
+  private void filter(Expr e, Consumer<Operator> sink) {
+    checker.check(e, false);
+    sink.accept(new FilterOp(ev, e, Expr.render(e)));
+  }
+
+  // ------------------------------------------------------------------------------ index choice
+
+  /** The cheapest way to find the candidates of an unbound node. */
+  private ScanOp access(Statement.NodePattern n) {
+    int var = ev.scope.indexOf(n.var());
+    TraceGraph g = ev.graph;
+    List<ScanOp> options = new ArrayList<>();
+    Expr id = n.props().get("id");
+    Expr session = n.props().get("session");
+    Expr low = null;
+    Expr high = null;
+    boolean lowInc = true;
+    boolean highInc = true;
+    for (Expr c : conjuncts) {
+      if (!ready(c, n.var())) {
+        continue;
+      }
+      if (c instanceof Expr.Between b && isProperty(b.operand(), n.var(), "ts") && low == null && high == null) {
+        low = b.low();
+        high = b.high();
+      } else if (c instanceof Expr.Binary b) {
+        Expr other = isProperty(b.left(), n.var(), null) ? b.right() : isProperty(b.right(), n.var(), null) ? b.left() : null;
+        String key = other == null ? null : ((Expr.Property) (other == b.right() ? b.left() : b.right())).key();
+        boolean flipped = other == b.left();
+        if (other == null) {
+          continue;
+        }
+        if (b.op() == Expr.Op.EQ && key.equals("id") && id == null) {
+          id = other;
+        } else if (b.op() == Expr.Op.EQ && key.equals("session") && session == null) {
+          session = other;
+        } else if (key.equals("ts")) {
+          Expr.Op op = flipped ? flip(b.op()) : b.op();
+          if ((op == Expr.Op.GE || op == Expr.Op.GT || op == Expr.Op.EQ) && low == null) {
+            low = other;
+            lowInc = op != Expr.Op.GT;
+          }
+          if ((op == Expr.Op.LE || op == Expr.Op.LT || op == Expr.Op.EQ) && high == null) {
+            high = other;
+            highInc = op != Expr.Op.LT;
+          }
+        }
+      }
+    }
+    if (id != null && constant(id)) {
+      return ScanOp.byId(ev, var, id);
+    }
+    if (session != null && constant(session)) {
+      Object s = value(session);
+      SlotList list = s instanceof String str ? g.sessionSlots(g.stringId(str)) : null;
+      options.add(ScanOp.bySession(ev, var, session, list == null ? 0 : list.size()));
+    }
+    if ((low != null && constant(low)) || (high != null && constant(high))) {
+      Expr lo = low != null && constant(low) ? low : null;
+      Expr hi = high != null && constant(high) ? high : null;
+      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, hi)));
+    }
+    for (String label : n.labels()) {
+      SlotList list = g.roleSlots(g.stringId(label));
+      options.add(ScanOp.byLabel(ev, var, label, list == null ? 0 : list.size()));
+    }
+    ScanOp best = ScanOp.all(ev, var);
+    for (ScanOp o : options) {
+      if (o.estimate() < best.estimate()) {
+        best = o;
+      }
+    }
+    return best;
+  }
+
+  private long timeEstimate(Expr lo, Expr hi) {
+    Object l = lo == null ? Long.MIN_VALUE : value(lo);
+    Object h = hi == null ? Long.MAX_VALUE : value(hi);
+    if (l instanceof Number a && h instanceof Number b) {
+      return ev.graph.timeCount(a.longValue(), b.longValue());
+    }
+    return ev.graph.slotCount();
+  }
+
+  /** A conjunct that reads only {@code var} and variables bound before. */
+  private boolean ready(Expr c, String var) {
+    for (String v : Checker.variables(c)) {
+      if (!v.equals(var) && !bound.contains(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isProperty(Expr e, String var, String key) {
+    return e instanceof Expr.Property p && p.target() instanceof Expr.Var v && v.name().equals(var)
+        && (key == null || p.key().equals(key));
+  }
+
+  /** An expression the planner can evaluate now: no variables at all (literals and parameters). */
+  private boolean constant(Expr e) {
+    return Checker.variables(e).isEmpty();
+  }
+
+  private Object value(Expr e) {
+    return ev.eval(e, new Object[ev.scope.size()]);
+  }
+
+  private static Expr.Op flip(Expr.Op op) {
+    return switch (op) {
+      case LT -> Expr.Op.GT;
+      case LE -> Expr.Op.GE;
+      case GT -> Expr.Op.LT;
+      case GE -> Expr.Op.LE;
+      default -> op;
+    };
+  }
+}

@@ -1,0 +1,194 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.Statement;
+import dev.aeon.query.lang.Statement.Dir;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a statement into a pipeline of operators. Each pattern starts from its most selective node:
+ * one already bound, an id, a session, a time range, a label, and only then a scan of every event;
+ * the estimates come from the indexes themselves, with the parameters' values. WHERE is split into
+ * conjuncts, each applied as soon as its variables are bound.
+ */
+final class Planner {
+
+  private final Statement st;
+  private final Evaluator ev;
+  private final Scope scope;
+  private final Checker checker;
+
+  /** A chain of operators under construction. */
+  private static final class Chain {
+    Operator head;
+    Operator tail;
+    final List<String> lines = new ArrayList<>();
+
+    void add(Operator op) {
+      if (head == null) {
+        head = op;
+      } else {
+        tail.next = op;
+      }
+      tail = op;
+      lines.add(op.describe());
+    }
+  }
+
+  /** The planned pipeline, its sink, the column names and the EXPLAIN text. */
+  record Plan(Operator head, ResultSink sink, List<String> columns, List<String> explain) {}
+
+  Planner(Statement st, Evaluator ev) {
+    this.st = st;
+    this.ev = ev;
+    this.scope = ev.scope;
+    this.checker = new Checker(st.source(), scope);
+  }
+
+  Plan plan() {
+    Chain main = new Chain();
+    Set<String> bound = new HashSet<>();
+    for (Statement.Clause c : st.clauses()) {
+      switch (c) {
+        case Statement.Match m when m.optional() -> {
+          Chain inner = new Chain();
+          int before = scope.size();
+          match(m, inner, bound);
+          int[] added = new int[scope.size() - before];
+          for (int i = 0; i < added.length; i++) {
+            added[i] = before + i;
+          }
+          main.add(new OptionalOp(inner.head, inner.tail, added, inner.lines));
+        }
+        case Statement.Match m -> match(m, main, bound);
+        case Statement.Call call -> call(call, main, bound);
+      }
+    }
+    ReturnPlanner rp = new ReturnPlanner(st.ret(), ev, checker);
+    ResultSink sink = rp.sink();
+    main.add(sink);
+    return new Plan(main.head, sink, rp.columns(), main.lines);
+  }
+
+  private void call(Statement.Call call, Chain chain, Set<String> bound) {
+    if (!call.procedure().equals("recall")) {
+      throw new QueryException(st.source(), call.pos(), "unknown procedure " + call.procedure()
+          + "(); available: recall(vector, k)");
+    }
+    if (call.args().size() != 2) {
+      throw new QueryException(st.source(), call.pos(), "recall() takes 2 arguments (vector, k), not "
+          + call.args().size());
+    }
+    call.args().forEach(a -> checker.check(a, false));
+    int eventVar = -1;
+    int scoreVar = -1;
+    for (Statement.Yield y : call.yields()) {
+      if (scope.indexOf(y.variable()) >= 0) {
+        throw new QueryException(st.source(), y.pos(), "variable '" + y.variable() + "' is already declared");
+      }
+      switch (y.column()) {
+        case "event" -> eventVar = scope.declare(y.variable(), Scope.Kind.NODE);
+        case "score" -> scoreVar = scope.declare(y.variable(), Scope.Kind.VALUE);
+        default -> throw new QueryException(st.source(), y.pos(), "recall() yields event and score, not "
+            + y.column());
+      }
+      bound.add(y.variable());
+    }
+    chain.add(new RecallOp(ev, call.args().get(0), call.args().get(1), eventVar, scoreVar));
+    if (call.where() != null) {
+      checker.check(call.where(), false);
+      chain.add(new FilterOp(ev, call.where(), Expr.render(call.where())));
+    }
+  }
+
+  private void match(Statement.Match m, Chain chain, Set<String> bound) {
+    declare(m);
+    List<Expr> conjuncts = new ArrayList<>();
+    if (m.where() != null) {
+      checker.check(m.where(), false);
+      split(m.where(), conjuncts);
+    }
+    if (m.asOf() != null) {
+      checker.check(m.asOf(), false);
+    }
+    boolean[] placed = new boolean[conjuncts.size()];
+    List<Integer> clauseRels = new ArrayList<>();
+    for (Statement.Path path : m.paths()) {
+      PathPlanner pp = new PathPlanner(ev, checker, path, bound, conjuncts, m.asOf(), clauseRels);
+      pp.plan(op -> {
+        chain.add(op);
+        placeReady(chain, conjuncts, placed, bound);
+      });
+    }
+    placeReady(chain, conjuncts, placed, bound);
+  }
+
+  private void placeReady(Chain chain, List<Expr> conjuncts, boolean[] placed, Set<String> bound) {
+    for (int i = 0; i < conjuncts.size(); i++) {
+      if (!placed[i] && bound.containsAll(Checker.variables(conjuncts.get(i)))) {
+        placed[i] = true;
+        chain.add(new FilterOp(ev, conjuncts.get(i), Expr.render(conjuncts.get(i))));
+      }
+    }
+  }
+
+  /** Declares the clause's new variables; checks that reused names keep their kind. */
+  private void declare(Statement.Match m) {
+    Set<String> relsInClause = new HashSet<>();
+    for (Statement.Path path : m.paths()) {
+      for (Statement.NodePattern n : path.nodes()) {
+        declareOrCheck(n.var(), Scope.Kind.NODE, n.pos());
+        n.props().values().forEach(e -> checker.check(e, false));
+      }
+      for (Statement.RelPattern r : path.rels()) {
+        Scope.Kind kind = r.varLength() ? Scope.Kind.PATH : Scope.Kind.REL;
+        int known = scope.indexOf(r.var());
+        if (known >= 0 && scope.kind(known) != kind) {
+          declareOrCheck(r.var(), kind, r.pos()); // throws: a node or value cannot become a relationship
+        }
+        if (!relsInClause.add(r.var()) || known >= 0) {
+          throw new QueryException(st.source(), r.pos(), "relationship variable '" + r.var()
+              + "' is already used");
+        }
+        if (r.varLength() && !r.props().isEmpty()) {
+          throw new QueryException(st.source(), r.pos(),
+              "property maps on variable-length relationships are not supported; use WHERE");
+        }
+        declareOrCheck(r.var(), kind, r.pos());
+        r.props().values().forEach(e -> checker.check(e, false));
+      }
+    }
+  }
+
+  private void declareOrCheck(String name, Scope.Kind kind, int pos) {
+    int i = scope.indexOf(name);
+    if (i < 0) {
+      scope.declare(name, kind);
+    } else if (scope.kind(i) != kind) {
+      throw new QueryException(st.source(), pos, "variable '" + name + "' is a " + scope.kind(i).text + ", not a "
+          + kind.text);
+    }
+  }
+
+  private static void split(Expr e, List<Expr> out) {
+    if (e instanceof Expr.Binary b && b.op() == Expr.Op.AND) {
+      split(b.left(), out);
+      split(b.right(), out);
+    } else {
+      out.add(e);
+    }
+  }
+
+  /** Reverses a direction, for expanding a pattern right to left. */
+  static Dir reverse(Dir d) {
+    return switch (d) {
+      case OUT -> Dir.IN;
+      case IN -> Dir.OUT;
+      case BOTH -> Dir.BOTH;
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Parser;
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.Statement;
+import dev.aeon.query.trace.TextResolver;
+import dev.aeon.query.trace.TraceGraph;
+import dev.aeon.query.trace.VectorRecall;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs statements of the query language against a trace: parse, check, plan, execute. Thread-safe
+ * (each call builds its own plan); reads never block the trace's writer.
+ */
+public final class QueryRunner {
+
+  private final TraceGraph graph;
+  private final TextResolver text;
+  private final VectorRecall vectors;
+
+  public QueryRunner(TraceGraph graph, TextResolver text, VectorRecall vectors) {
+    this.graph = graph;
+    this.text = text;
+    this.vectors = vectors;
+  }
+
+  /**
+   * Runs a statement with its parameters. An {@code EXPLAIN} statement returns its plan, one line per
+   * row in column {@code plan}, without running it. Throws {@link QueryException} for any error in the
+   * statement or its parameters.
+   */
+  public QueryResult query(String statement, Map<String, Object> params) {
+    Statement st = Parser.parse(statement);
+    Planner.Plan plan = plan(st, params);
+    if (st.explain()) {
+      return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
+    }
+    try {
+      plan.head().push(new Object[planScopeSize(plan)]);
+    } catch (StackOverflowError e) {
+      throw new QueryException(statement, 0, "query too deep to evaluate");
+    }
+    return plan.sink().finish(plan.columns());
+  }
+
+  /** The plan of a statement (with or without EXPLAIN), one operator per line in execution order. */
+  public String explain(String statement, Map<String, Object> params) {
+    return String.join("\n", plan(Parser.parse(statement), params).explain());
+  }
+
+  private Planner.Plan plan(Statement st, Map<String, Object> params) {
+    Scope scope = new Scope();
+    Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params);
+    return new Planner(st, ev).plan();
+  }
+
+  private static int planScopeSize(Planner.Plan plan) {
+    return plan.sink().scopeSize();
+  }
+}

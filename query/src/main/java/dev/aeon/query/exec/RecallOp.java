@@ -1,0 +1,60 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.trace.VectorRecall;
+import java.util.List;
+
+/** {@code CALL recall($q, k) YIELD event, score}: binds the k nearest events of the vector index. */
+final class RecallOp extends Operator {
+
+  static final long MAX_K = 10_000;
+
+  private final Evaluator ev;
+  private final Expr query;
+  private final Expr k;
+  private final int eventVar;
+  private final int scoreVar;
+
+  RecallOp(Evaluator ev, Expr query, Expr k, int eventVar, int scoreVar) {
+    this.ev = ev;
+    this.query = query;
+    this.k = k;
+    this.eventVar = eventVar;
+    this.scoreVar = scoreVar;
+  }
+
+  @Override
+  boolean push(Object[] row) {
+    Object q = ev.eval(query, row);
+    Object n = ev.eval(k, row);
+    if (!(q instanceof float[] vector)) {
+      throw ev.error(query.pos(), "recall() needs a vector (float[]) as first argument but got " + Values.typeName(q));
+    }
+    if (!(n instanceof Long count) || count < 1 || count > MAX_K) {
+      throw ev.error(k.pos(), "recall() needs a count between 1 and " + MAX_K + " but got " + Values.display(n));
+    }
+    List<VectorRecall.Hit> hits = ev.vectors.recall(vector, count.intValue(), null);
+    for (VectorRecall.Hit hit : hits) {
+      int slot = ev.graph.slotOf(hit.eventId());
+      if (slot < 0) {
+        continue;
+      }
+      if (eventVar >= 0) {
+        row[eventVar] = new NodeRef(slot);
+      }
+      if (scoreVar >= 0) {
+        row[scoreVar] = (double) hit.score();
+      }
+      if (!next.push(row)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  String describe() {
+    return "VectorRecall recall(" + Expr.render(query) + ", " + Expr.render(k) + ") -> "
+        + (eventVar >= 0 ? ev.scope.name(eventVar) : "-") + ", " + (scoreVar >= 0 ? ev.scope.name(scoreVar) : "-");
+  }
+}

@@ -1,0 +1,176 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end of every pipeline: RETURN's projection or grouping and aggregation, then DISTINCT, ORDER BY,
+ * SKIP and LIMIT. Without ORDER BY, DISTINCT or aggregates it stops the pipeline once it has enough rows.
+ */
+final class ResultSink extends Operator {
+
+  /** A sort key: a returned column, or an expression over the row before projection. */
+  record SortKey(int column, Expr expr, boolean descending) {}
+
+  private final Evaluator ev;
+  private final Statement.Return ret;
+  private final List<Expr.Call> aggregates;
+  private final List<SortKey> sort;
+  private final long skip;
+  private final long limit;
+  private final List<Object[]> rows = new ArrayList<>();
+  private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
+
+  private record Group(Object[] row, Map<Expr.Call, Accumulator> accumulators) {}
+
+  ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, long skip, long limit) {
+    this.ev = ev;
+    this.ret = ret;
+    this.aggregates = aggregates;
+    this.sort = sort;
+    this.skip = skip;
+    this.limit = limit;
+  }
+
+  int scopeSize() {
+    return ev.scope.size();
+  }
+
+  private boolean aggregating() {
+    return !aggregates.isEmpty();
+  }
+
+  @Override
+  boolean push(Object[] row) {
+    if (aggregating()) {
+      List<Object> key = new ArrayList<>();
+      for (Statement.Item item : ret.items()) {
+        if (!Expr.containsAggregate(item.expr())) {
+          key.add(groupKey(ev.eval(item.expr(), row)));
+        }
+      }
+      Group g = groups.computeIfAbsent(key, k -> new Group(row.clone(), newAccumulators()));
+      for (Map.Entry<Expr.Call, Accumulator> a : g.accumulators().entrySet()) {
+        a.getValue().add(ev, row);
+      }
+      return true;
+    }
+    int n = ret.items().size();
+    Object[] out = new Object[n + sort.size()];
+    for (int i = 0; i < n; i++) {
+      out[i] = ev.eval(ret.items().get(i).expr(), row);
+    }
+    for (int i = 0; i < sort.size(); i++) {
+      SortKey k = sort.get(i);
+      out[n + i] = k.column() >= 0 ? out[k.column()] : ev.eval(k.expr(), row);
+    }
+    rows.add(out);
+    return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
+        || skip + limit < 0; // skip + limit overflowed: never reached
+  }
+
+  /** Vectors compare by content when grouping. */
+  private static Object groupKey(Object v) {
+    return v instanceof float[] f ? java.nio.FloatBuffer.wrap(f) : v;
+  }
+
+  private Map<Expr.Call, Accumulator> newAccumulators() {
+    Map<Expr.Call, Accumulator> m = new IdentityHashMap<>();
+    for (Expr.Call c : aggregates) {
+      m.put(c, new Accumulator(c));
+    }
+    return m;
+  }
+
+  /** The final table. */
+  QueryResult finish(List<String> columns) {
+    int n = ret.items().size();
+    if (aggregating()) {
+      if (groups.isEmpty() && ret.items().stream().allMatch(i -> Expr.containsAggregate(i.expr()))) {
+        groups.put(List.of(), new Group(new Object[ev.scope.size()], newAccumulators()));
+      }
+      for (Group g : groups.values()) {
+        Map<Expr.Call, Object> values = new IdentityHashMap<>();
+        g.accumulators().forEach((c, a) -> values.put(c, a.result()));
+        Object[] out = new Object[n + sort.size()];
+        for (int i = 0; i < n; i++) {
+          out[i] = ev.eval(ret.items().get(i).expr(), g.row(), values);
+        }
+        for (int i = 0; i < sort.size(); i++) {
+          out[n + i] = out[sort.get(i).column()];
+        }
+        rows.add(out);
+      }
+    }
+    List<Object[]> result = rows;
+    if (ret.distinct()) {
+      Set<List<Object>> seen = new HashSet<>();
+      result = new ArrayList<>();
+      for (Object[] r : rows) {
+        List<Object> key = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          key.add(groupKey(r[i]));
+        }
+        if (seen.add(key)) {
+          result.add(r);
+        }
+      }
+    }
+    if (!sort.isEmpty()) {
+      result.sort(comparator(n));
+    }
+    int from = (int) Math.min(skip, result.size());
+    int to = limit < 0 ? result.size() : (int) Math.min(result.size(), from + limit);
+    List<List<Object>> table = new ArrayList<>(Math.max(0, to - from));
+    for (Object[] r : result.subList(from, to)) {
+      Object[] values = Arrays.copyOf(r, n);
+      for (int i = 0; i < n; i++) {
+        values[i] = Values.toResult(values[i], ev.graph);
+      }
+      table.add(java.util.Collections.unmodifiableList(Arrays.asList(values)));
+    }
+    return new QueryResult(List.copyOf(columns), java.util.Collections.unmodifiableList(table));
+  }
+
+  private Comparator<Object[]> comparator(int n) {
+    Comparator<Object[]> c = (a, b) -> 0;
+    for (int i = 0; i < sort.size(); i++) {
+      int at = n + i;
+      boolean desc = sort.get(i).descending();
+      // nulls sort last ascending and first descending, as in Cypher
+      Comparator<Object[]> k = (a, b) -> Values.orderCompare(a[at], b[at]);
+      c = c.thenComparing(desc ? k.reversed() : k);
+    }
+    return c;
+  }
+
+  @Override
+  String describe() {
+    StringBuilder sb = new StringBuilder(aggregating() ? "Aggregate " : "Project ");
+    if (ret.distinct()) {
+      sb.append("DISTINCT ");
+    }
+    sb.append(String.join(", ", ret.items().stream().map(Statement.Item::column).toList()));
+    if (!sort.isEmpty()) {
+      sb.append(" | Sort ").append(String.join(", ", sort.stream()
+          .map(k -> (k.column() >= 0 ? ret.items().get(k.column()).column() : Expr.render(k.expr()))
+              + (k.descending() ? " DESC" : "")).toList()));
+    }
+    if (skip > 0) {
+      sb.append(" | Skip ").append(skip);
+    }
+    if (limit >= 0) {
+      sb.append(" | Limit ").append(limit);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks RETURN, ORDER BY, SKIP and LIMIT and builds the {@link ResultSink}. */
+final class ReturnPlanner {
+
+  private final Statement.Return ret;
+  private final Evaluator ev;
+  private final Checker checker;
+  private final List<String> columns = new ArrayList<>();
+
+  ReturnPlanner(Statement.Return ret, Evaluator ev, Checker checker) {
+    this.ret = ret;
+    this.ev = ev;
+    this.checker = checker;
+  }
+
+  List<String> columns() {
+    return columns;
+  }
+
+  ResultSink sink() {
+    List<Expr.Call> aggregates = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Statement.Item item : ret.items()) {
+      checker.check(item.expr(), true);
+      collectAggregates(item.expr(), aggregates);
+      if (!names.add(item.column())) {
+        throw new QueryException(ev.source, item.expr().pos(), "column '" + item.column() + "' is returned twice; use AS");
+      }
+      columns.add(item.column());
+    }
+    List<ResultSink.SortKey> sort = new ArrayList<>();
+    for (Statement.Sort s : ret.order()) {
+      int column = columnOf(s.expr());
+      if (column < 0) {
+        if (!aggregates.isEmpty() || ret.distinct()) {
+          throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
+              + " must be a returned column when RETURN aggregates or uses DISTINCT");
+        }
+        checker.check(s.expr(), false);
+      }
+      sort.add(new ResultSink.SortKey(column, column < 0 ? s.expr() : null, s.descending()));
+    }
+    return new ResultSink(ev, ret, aggregates, sort, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
+        : count(ret.limit(), "LIMIT"));
+  }
+
+  /** The returned column an ORDER BY expression names (by alias or by the same expression), or -1. */
+  private int columnOf(Expr e) {
+    List<Statement.Item> items = ret.items();
+    if (e instanceof Expr.Var v) {
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i).aliased() && items.get(i).column().equals(v.name())) {
+          return i;
+        }
+      }
+    }
+    String r = Expr.render(e);
+    for (int i = 0; i < items.size(); i++) {
+      if (Expr.render(items.get(i).expr()).equals(r)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private long count(Expr e, String clause) {
+    if (e == null) {
+      return 0;
+    }
+    if (!Checker.variables(e).isEmpty()) {
+      throw new QueryException(ev.source, e.pos(), clause + " cannot use variables");
+    }
+    checker.check(e, false);
+    Object v = ev.eval(e, new Object[ev.scope.size()]);
+    if (!(v instanceof Long n) || n < 0) {
+      throw new QueryException(ev.source, e.pos(), clause + " needs a non-negative integer but got "
+          + Values.display(v));
+    }
+    return n;
+  }
+
+  private static void collectAggregates(Expr e, List<Expr.Call> out) {
+    switch (e) {
+      case Expr.Call c -> {
+        if (Expr.isAggregate(c.name())) {
+          out.add(c);
+        } else {
+          c.args().forEach(a -> collectAggregates(a, out));
+        }
+      }
+      case Expr.Property p -> collectAggregates(p.target(), out);
+      case Expr.Index i -> {
+        collectAggregates(i.target(), out);
+        collectAggregates(i.index(), out);
+      }
+      case Expr.Binary b -> {
+        collectAggregates(b.left(), out);
+        collectAggregates(b.right(), out);
+      }
+      case Expr.Not n -> collectAggregates(n.operand(), out);
+      case Expr.Negate n -> collectAggregates(n.operand(), out);
+      case Expr.IsNull n -> collectAggregates(n.operand(), out);
+      case Expr.Between b -> {
+        collectAggregates(b.operand(), out);
+        collectAggregates(b.low(), out);
+        collectAggregates(b.high(), out);
+      }
+      case Expr.ListLit l -> l.items().forEach(x -> collectAggregates(x, out));
+      case Expr.MapLit m -> m.entries().values().forEach(x -> collectAggregates(x, out));
+      case Expr.Literal l -> { }
+      case Expr.Param p -> { }
+      case Expr.Var v -> { }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.aeon.query.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The variables of a query and their row positions, with what kind of value each holds. */
+final class Scope {
+
+  enum Kind {
+    NODE("node"), REL("relationship"), PATH("variable-length relationship"), VALUE("value");
+
+    final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+  }
+
+  private final Map<String, Integer> index = new HashMap<>();
+  private final List<Kind> kinds = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+
+  /** Declares a variable; returns its row position. */
+  int declare(String name, Kind kind) {
+    index.put(name, kinds.size());
+    kinds.add(kind);
+    names.add(name);
+    return kinds.size() - 1;
+  }
+
+  /** Row position of a variable, or -1. */
+  int indexOf(String name) {
+    Integer i = index.get(name);
+    return i == null ? -1 : i;
+  }
+
+  Kind kind(int i) {
+    return kinds.get(i);
+  }
+
+  String name(int i) {
+    return names.get(i);
+  }
+
+  int size() {
+    return kinds.size();
+  }
+}

@@ -1,0 +1,216 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.trace.TraceGraph;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Value semantics of the language: conversions, three-valued equality, ordering, display. */
+final class Values {
+
+  private Values() {}
+
+  static String typeName(Object v) {
+    return switch (v) {
+      case null -> "null";
+      case Long l -> "integer";
+      case Double d -> "float";
+      case String s -> "string";
+      case Boolean b -> "boolean";
+      case float[] f -> "vector";
+      case List<?> l -> "list";
+      case Map<?, ?> m -> "map";
+      case NodeRef n -> "node";
+      case RelRef r -> "relationship";
+      default -> v.getClass().getSimpleName();
+    };
+  }
+
+  /** A parameter value in the language's domain, or null with {@code ok[0] = false} if unsupported. */
+  static Object fromExternal(Object v, boolean[] ok) {
+    return switch (v) {
+      case null -> null;
+      case String s -> s;
+      case Long l -> l;
+      case Integer i -> (long) i;
+      case Short s -> (long) s;
+      case Byte b -> (long) b;
+      case Double d -> d;
+      case Float f -> (double) f;
+      case Boolean b -> b;
+      case Instant t -> micros(t);
+      case float[] f -> f.clone();
+      case double[] d -> {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+          f[i] = (float) d[i];
+        }
+        yield f;
+      }
+      case Collection<?> c -> {
+        List<Object> out = new ArrayList<>(c.size());
+        for (Object o : c) {
+          out.add(fromExternal(o, ok));
+        }
+        yield out;
+      }
+      case Map<?, ?> m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          out.put(String.valueOf(e.getKey()), fromExternal(e.getValue(), ok));
+        }
+        yield out;
+      }
+      default -> {
+        ok[0] = false;
+        yield null;
+      }
+    };
+  }
+
+  static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+  }
+
+  /** Attribute values as the language sees them: timestamps become epoch microseconds. */
+  static Object fromAttribute(Object v) {
+    return v instanceof Instant t ? micros(t) : v;
+  }
+
+  /** Three-valued equality: null if either side is null (or a list holds a null that decides). */
+  static Boolean equal(Object a, Object b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (a instanceof Number x && b instanceof Number y) {
+      return (x instanceof Long && y instanceof Long) ? x.longValue() == y.longValue()
+          : x.doubleValue() == y.doubleValue();
+    }
+    if (a instanceof float[] x && b instanceof float[] y) {
+      return Arrays.equals(x, y);
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      boolean unknown = false;
+      for (int i = 0; i < x.size(); i++) {
+        Boolean e = equal(x.get(i), y.get(i));
+        if (e == null) {
+          unknown = true;
+        } else if (!e) {
+          return false;
+        }
+      }
+      return unknown ? null : true;
+    }
+    return a.equals(b);
+  }
+
+  /**
+   * Ordering comparison of two non-null values of comparable types (numbers, strings, booleans);
+   * null if the types cannot be compared.
+   */
+  static Integer compare(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      if (x instanceof Long && y instanceof Long) {
+        return Long.compare(x.longValue(), y.longValue());
+      }
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
+    if (a instanceof Boolean x && b instanceof Boolean y) {
+      return Boolean.compare(x, y);
+    }
+    return null;
+  }
+
+  /** A total order for ORDER BY: values of one type in their natural order, types in a fixed order, null last. */
+  static int orderCompare(Object a, Object b) {
+    int ra = rank(a);
+    int rb = rank(b);
+    if (ra != rb) {
+      return Integer.compare(ra, rb);
+    }
+    return switch (a) {
+      case null -> 0;
+      case NodeRef n -> Integer.compare(n.slot(), ((NodeRef) b).slot());
+      case RelRef r -> Long.compare(key(r), key((RelRef) b));
+      case List<?> l -> compareLists(l, (List<?>) b);
+      default -> {
+        Integer c = compare(a, b);
+        yield c == null ? 0 : c;
+      }
+    };
+  }
+
+  private static long key(RelRef r) {
+    return r.edge() >= 0 ? r.edge() : -1L - (((long) r.from() << 32) | (r.to() & 0xffffffffL));
+  }
+
+  private static int compareLists(List<?> a, List<?> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = orderCompare(a.get(i), b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static int rank(Object v) {
+    return switch (v) {
+      case null -> 9;
+      case Number n -> 0;
+      case String s -> 1;
+      case Boolean b -> 2;
+      case NodeRef n -> 3;
+      case RelRef r -> 4;
+      case List<?> l -> 5;
+      case float[] f -> 6;
+      default -> 7;
+    };
+  }
+
+  /** The value as returned to the caller: nodes become Events, relationships Edges. */
+  static Object toResult(Object v, TraceGraph g) {
+    return switch (v) {
+      case null -> null;
+      case NodeRef n -> g.event(n.slot());
+      case RelRef r -> new dev.aeon.query.trace.Edge(g.string(r.type()), g.id(r.from()), g.id(r.to()),
+          r.validFrom(), r.validTo());
+      case List<?> l -> {
+        List<Object> out = new ArrayList<>(l.size());
+        for (Object o : l) {
+          out.add(toResult(o, g));
+        }
+        yield java.util.Collections.unmodifiableList(out);
+      }
+      case Map<?, ?> m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, x) -> out.put((String) k, toResult(x, g)));
+        yield java.util.Collections.unmodifiableMap(out);
+      }
+      default -> v;
+    };
+  }
+
+  /** A short human rendering of a result value. */
+  static String display(Object v) {
+    return switch (v) {
+      case null -> "null";
+      case String s -> s;
+      case float[] f -> "vector(" + f.length + ")";
+      case dev.aeon.query.trace.Event e -> "(" + e.id() + ":" + e.role() + " " + e.session() + " @" + e.tsMicros() + ")";
+      case dev.aeon.query.trace.Edge e -> "[" + e.from() + "-" + e.type() + "->" + e.to() + "]";
+      case List<?> l -> "[" + String.join(", ", l.stream().map(Values::display).toList()) + "]";
+      default -> String.valueOf(v);
+    };
+  }
+}

@@ -1,0 +1,98 @@
+package dev.aeon.query.lang;
+
+import java.util.List;
+import java.util.Map;
+
+/** Expressions of the language; {@code pos} is the source offset errors point at. */
+public sealed interface Expr {
+
+  int pos();
+
+  /** Binary operators. */
+  enum Op {
+    OR("OR"), XOR("XOR"), AND("AND"), EQ("="), NEQ("<>"), LT("<"), LE("<="), GT(">"), GE(">="),
+    IN("IN"), CONTAINS("CONTAINS"), STARTS_WITH("STARTS WITH"), ENDS_WITH("ENDS WITH"),
+    ADD("+"), SUB("-"), MUL("*"), DIV("/"), MOD("%");
+
+    public final String symbol;
+
+    Op(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  record Literal(Object value, int pos) implements Expr {}
+
+  record Param(String name, int pos) implements Expr {}
+
+  record Var(String name, int pos) implements Expr {}
+
+  record Property(Expr target, String key, int pos) implements Expr {}
+
+  record Index(Expr target, Expr index, int pos) implements Expr {}
+
+  record Binary(Op op, Expr left, Expr right, int pos) implements Expr {}
+
+  record Not(Expr operand, int pos) implements Expr {}
+
+  record Negate(Expr operand, int pos) implements Expr {}
+
+  record IsNull(Expr operand, boolean negated, int pos) implements Expr {}
+
+  record Between(Expr operand, Expr low, Expr high, int pos) implements Expr {}
+
+  /** A function call; {@code name} is lower case; {@code star} for {@code count(*)}. */
+  record Call(String name, boolean distinct, boolean star, List<Expr> args, int pos) implements Expr {}
+
+  record ListLit(List<Expr> items, int pos) implements Expr {}
+
+  record MapLit(Map<String, Expr> entries, int pos) implements Expr {}
+
+  /** The aggregate functions. */
+  static boolean isAggregate(String name) {
+    return switch (name) {
+      case "count", "collect", "min", "max", "sum", "avg" -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether an aggregate call occurs anywhere in {@code e}. */
+  static boolean containsAggregate(Expr e) {
+    return switch (e) {
+      case Call c -> isAggregate(c.name()) || c.args().stream().anyMatch(Expr::containsAggregate);
+      case Property p -> containsAggregate(p.target());
+      case Index i -> containsAggregate(i.target()) || containsAggregate(i.index());
+      case Binary b -> containsAggregate(b.left()) || containsAggregate(b.right());
+      case Not n -> containsAggregate(n.operand());
+      case Negate n -> containsAggregate(n.operand());
+      case IsNull n -> containsAggregate(n.operand());
+      case Between b -> containsAggregate(b.operand()) || containsAggregate(b.low()) || containsAggregate(b.high());
+      case ListLit l -> l.items().stream().anyMatch(Expr::containsAggregate);
+      case MapLit m -> m.entries().values().stream().anyMatch(Expr::containsAggregate);
+      case Literal l -> false;
+      case Param p -> false;
+      case Var v -> false;
+    };
+  }
+
+  /** A canonical rendering, independent of spacing and keyword case (used to match ORDER BY to RETURN). */
+  static String render(Expr e) {
+    return switch (e) {
+      case Literal l -> l.value() instanceof String s ? "'" + s.replace("'", "\\'") + "'" : String.valueOf(l.value());
+      case Param p -> "$" + p.name();
+      case Var v -> v.name();
+      case Property p -> render(p.target()) + "." + p.key();
+      case Index i -> render(i.target()) + "[" + render(i.index()) + "]";
+      case Binary b -> "(" + render(b.left()) + " " + b.op().symbol + " " + render(b.right()) + ")";
+      case Not n -> "(NOT " + render(n.operand()) + ")";
+      case Negate n -> "(-" + render(n.operand()) + ")";
+      case IsNull n -> "(" + render(n.operand()) + (n.negated() ? " IS NOT NULL)" : " IS NULL)");
+      case Between b -> "(" + render(b.operand()) + " BETWEEN " + render(b.low()) + " AND " + render(b.high()) + ")";
+      case Call c -> c.name() + "(" + (c.distinct() ? "DISTINCT " : "") + (c.star() ? "*" : String.join(", ",
+          c.args().stream().map(Expr::render).toList())) + ")";
+      case ListLit l -> "[" + String.join(", ", l.items().stream().map(Expr::render).toList()) + "]";
+      case MapLit m -> "{" + String.join(", ", m.entries().entrySet().stream()
+          .map(x -> x.getKey() + ": " + render(x.getValue())).toList()) + "}";
+    };
+  }
+}

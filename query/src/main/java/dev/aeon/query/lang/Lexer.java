@@ -1,0 +1,235 @@
+package dev.aeon.query.lang;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a statement into tokens. Whitespace and comments ({@code // ...}, {@code /* ... *}{@code /})
+ * are skipped; strings take single or double quotes with backslash escapes; identifiers may be quoted
+ * with backticks.
+ */
+public final class Lexer {
+
+  /** Longest statement accepted, in characters: a bound that keeps a hostile input cheap to reject. */
+  public static final int MAX_LENGTH = 1 << 20;
+
+  static final String LONG_MIN_DIGITS = "9223372036854775808";
+
+  private final String src;
+  private int pos;
+
+  private Lexer(String src) {
+    this.src = src;
+  }
+
+  public static List<Token> tokenize(String src) {
+    if (src.length() > MAX_LENGTH) {
+      throw new QueryException(src.substring(0, 80), 0, "statement longer than " + MAX_LENGTH + " characters");
+    }
+    Lexer l = new Lexer(src);
+    List<Token> out = new ArrayList<>();
+    Token t;
+    do {
+      t = l.next();
+      out.add(t);
+    } while (t.type() != TokenType.EOF);
+    return out;
+  }
+
+  private QueryException error(int at, String reason) {
+    return new QueryException(src, at, reason);
+  }
+
+  private Token next() {
+    skipBlank();
+    int start = pos;
+    if (pos >= src.length()) {
+      return new Token(TokenType.EOF, "", start, start);
+    }
+    char c = src.charAt(pos);
+    if (Character.isLetter(c) || c == '_') {
+      while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+        pos++;
+      }
+      return new Token(TokenType.IDENT, src.substring(start, pos), start, pos);
+    }
+    if (c >= '0' && c <= '9') {
+      return number(start);
+    }
+    return switch (c) {
+      case '\'', '"' -> string(start, c);
+      case '`' -> quotedIdent(start);
+      case '$' -> param(start);
+      default -> symbol(start, c);
+    };
+  }
+
+  private void skipBlank() {
+    while (pos < src.length()) {
+      char c = src.charAt(pos);
+      if (Character.isWhitespace(c)) {
+        pos++;
+      } else if (src.startsWith("//", pos)) {
+        int nl = src.indexOf('\n', pos);
+        pos = nl < 0 ? src.length() : nl + 1;
+      } else if (src.startsWith("/*", pos)) {
+        int end = src.indexOf("*/", pos + 2);
+        if (end < 0) {
+          throw error(pos, "unterminated comment");
+        }
+        pos = end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private Token number(int start) {
+    while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+      pos++;
+    }
+    boolean isFloat = false;
+    // "1..3" is a range, not the float "1." followed by ".3"
+    if (pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isDigit(src.charAt(pos + 1))) {
+      isFloat = true;
+      pos++;
+      while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+      int save = pos;
+      pos++;
+      if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
+        pos++;
+      }
+      if (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        isFloat = true;
+        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+          pos++;
+        }
+      } else {
+        pos = save;
+      }
+    }
+    if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
+      throw error(pos, "unexpected '" + src.charAt(pos) + "' after number");
+    }
+    String text = src.substring(start, pos);
+    // -9223372036854775808 is the one literal whose digits alone do not fit: the parser checks its sign
+    if (!isFloat && !(text.equals(LONG_MIN_DIGITS) && start > 0 && src.charAt(start - 1) == '-')) {
+      try {
+        Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw error(start, "integer " + abbreviate(text) + " does not fit in 64 bits");
+      }
+    } else if (Double.isInfinite(Double.parseDouble(text))) {
+      throw error(start, "number " + abbreviate(text) + " is too large");
+    }
+    return new Token(isFloat ? TokenType.FLOAT : TokenType.INTEGER, text, start, pos);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 30 ? s : s.substring(0, 27) + "...";
+  }
+
+  private Token string(int start, char quote) {
+    StringBuilder sb = new StringBuilder();
+    pos++;
+    while (true) {
+      if (pos >= src.length()) {
+        throw error(start, "unterminated string");
+      }
+      char c = src.charAt(pos++);
+      if (c == quote) {
+        return new Token(TokenType.STRING, sb.toString(), start, pos);
+      }
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      if (pos >= src.length()) {
+        throw error(start, "unterminated string");
+      }
+      char e = src.charAt(pos++);
+      switch (e) {
+        case '\\', '\'', '"' -> sb.append(e);
+        case 'n' -> sb.append('\n');
+        case 't' -> sb.append('\t');
+        case 'r' -> sb.append('\r');
+        case 'u' -> {
+          if (pos + 4 > src.length()) {
+            throw error(pos - 2, "bad unicode escape");
+          }
+          try {
+            sb.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
+          } catch (NumberFormatException x) {
+            throw error(pos - 2, "bad unicode escape");
+          }
+          pos += 4;
+        }
+        default -> throw error(pos - 2, "unknown escape '\\" + e + "'");
+      }
+    }
+  }
+
+  private Token quotedIdent(int start) {
+    int end = src.indexOf('`', start + 1);
+    if (end < 0) {
+      throw error(start, "unterminated `identifier`");
+    }
+    if (end == start + 1) {
+      throw error(start, "empty `identifier`");
+    }
+    pos = end + 1;
+    return new Token(TokenType.IDENT, src.substring(start + 1, end), start, pos);
+  }
+
+  private Token param(int start) {
+    pos++;
+    int nameStart = pos;
+    while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+      pos++;
+    }
+    if (pos == nameStart) {
+      throw error(start, "expected a parameter name after '$'");
+    }
+    return new Token(TokenType.PARAM, src.substring(nameStart, pos), start, pos);
+  }
+
+  private Token symbol(int start, char c) {
+    char d = pos + 1 < src.length() ? src.charAt(pos + 1) : '\0';
+    TokenType t = switch (c) {
+      case '(' -> TokenType.LPAREN;
+      case ')' -> TokenType.RPAREN;
+      case '[' -> TokenType.LBRACKET;
+      case ']' -> TokenType.RBRACKET;
+      case '{' -> TokenType.LBRACE;
+      case '}' -> TokenType.RBRACE;
+      case ',' -> TokenType.COMMA;
+      case ':' -> TokenType.COLON;
+      case '.' -> d == '.' ? TokenType.DOTDOT : TokenType.DOT;
+      case '|' -> TokenType.PIPE;
+      case '*' -> TokenType.STAR;
+      case '+' -> TokenType.PLUS;
+      case '-' -> d == '>' ? TokenType.ARROW_RIGHT : TokenType.MINUS;
+      case '/' -> TokenType.SLASH;
+      case '%' -> TokenType.PERCENT;
+      case '=' -> TokenType.EQ;
+      case '!' -> d == '=' ? TokenType.NEQ : null;
+      case '<' -> d == '>' ? TokenType.NEQ : d == '=' ? TokenType.LE : d == '-' ? TokenType.ARROW_LEFT : TokenType.LT;
+      case '>' -> d == '=' ? TokenType.GE : TokenType.GT;
+      case ';' -> TokenType.SEMICOLON;
+      default -> null;
+    };
+    if (t == null) {
+      String shown = Character.isISOControl(c) || Character.isWhitespace(c) ? String.format("\\u%04x", (int) c)
+          : String.valueOf(c);
+      throw error(start, "unexpected character '" + shown + "'");
+    }
+    boolean two = t == TokenType.DOTDOT || t == TokenType.ARROW_RIGHT || t == TokenType.NEQ || t == TokenType.LE
+        || t == TokenType.ARROW_LEFT || t == TokenType.GE;
+    pos += two ? 2 : 1;
+    return new Token(t, src.substring(start, pos), start, pos);
+  }
+}

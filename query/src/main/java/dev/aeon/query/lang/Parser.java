@@ -1,0 +1,559 @@
+package dev.aeon.query.lang;
+
+import dev.aeon.query.lang.Expr.Op;
+import dev.aeon.query.lang.Statement.Dir;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Hand-written recursive-descent parser of the grammar in docs/query-language.md. */
+public final class Parser {
+
+  /** Deepest nesting of expressions accepted (keeps the parser's stack bounded for any input). */
+  static final int MAX_DEPTH = 200;
+  /** Largest upper bound of a variable-length relationship. */
+  public static final int MAX_HOPS = 32;
+
+  private final String src;
+  private final List<Token> tokens;
+  private int at;
+  private int depth;
+  private int anonymous;
+
+  private Parser(String src) {
+    this.src = src;
+    this.tokens = Lexer.tokenize(src);
+  }
+
+  /** Parses a statement; every problem is a {@link QueryException}. */
+  public static Statement parse(String src) {
+    if (src == null) {
+      throw new QueryException("", 0, "no statement given");
+    }
+    return new Parser(src).statement();
+  }
+
+  // ------------------------------------------------------------------------------------ clauses
+
+  private Statement statement() {
+    boolean explain = accept("EXPLAIN");
+    List<Statement.Clause> clauses = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.is("MATCH") || t.is("OPTIONAL")) {
+        clauses.add(match());
+      } else if (t.is("CALL")) {
+        clauses.add(call());
+      } else {
+        break;
+      }
+    }
+    if (clauses.isEmpty()) {
+      throw error(peek(), "expected MATCH, OPTIONAL MATCH or CALL but found " + peek().describe());
+    }
+    if (!peek().is("RETURN")) {
+      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL or RETURN but found " + peek().describe());
+    }
+    Statement.Return ret = returnClause();
+    accept(TokenType.SEMICOLON);
+    if (peek().type() != TokenType.EOF) {
+      throw error(peek(), "expected end of statement but found " + peek().describe());
+    }
+    return new Statement(explain, clauses, ret, src);
+  }
+
+  private Statement.Match match() {
+    int pos = peek().start();
+    boolean optional = accept("OPTIONAL");
+    expectKeyword("MATCH");
+    List<Statement.Path> paths = new ArrayList<>();
+    do {
+      paths.add(path());
+    } while (accept(TokenType.COMMA));
+    Expr asOf = null;
+    if (peek().is("AS") && peek(1).is("OF")) {
+      at += 2;
+      asOf = expr();
+    }
+    Expr where = accept("WHERE") ? expr() : null;
+    return new Statement.Match(optional, paths, asOf, where, pos);
+  }
+
+  private Statement.Call call() {
+    int pos = next().start();
+    String name = ident("a procedure name").toLowerCase(Locale.ROOT);
+    expect(TokenType.LPAREN);
+    List<Expr> args = new ArrayList<>();
+    if (!accept(TokenType.RPAREN)) {
+      do {
+        args.add(expr());
+      } while (accept(TokenType.COMMA));
+      expect(TokenType.RPAREN);
+    }
+    expectKeyword("YIELD");
+    List<Statement.Yield> yields = new ArrayList<>();
+    do {
+      Token t = peek();
+      String column = ident("a column to yield");
+      String var = accept("AS") ? ident("a variable name") : column;
+      yields.add(new Statement.Yield(column, var, t.start()));
+    } while (accept(TokenType.COMMA));
+    Expr where = accept("WHERE") ? expr() : null;
+    return new Statement.Call(name, args, yields, where, pos);
+  }
+
+  private Statement.Return returnClause() {
+    int pos = next().start();
+    boolean distinct = accept("DISTINCT");
+    if (peek().type() == TokenType.STAR) {
+      throw error(peek(), "RETURN * is not supported: name the expressions to return");
+    }
+    List<Statement.Item> items = new ArrayList<>();
+    do {
+      int start = peek().start();
+      Expr e = expr();
+      int end = tokens.get(at - 1).end();
+      if (accept("AS")) {
+        items.add(new Statement.Item(e, ident("an alias"), true));
+      } else {
+        items.add(new Statement.Item(e, src.substring(start, end).strip(), false));
+      }
+    } while (accept(TokenType.COMMA));
+    List<Statement.Sort> order = new ArrayList<>();
+    if (accept("ORDER")) {
+      expectKeyword("BY");
+      do {
+        Expr e = expr();
+        boolean desc = accept("DESC") || accept("DESCENDING");
+        if (!desc && !accept("ASC")) {
+          accept("ASCENDING");
+        }
+        order.add(new Statement.Sort(e, desc));
+      } while (accept(TokenType.COMMA));
+    }
+    Expr skip = accept("SKIP") ? expr() : null;
+    Expr limit = accept("LIMIT") ? expr() : null;
+    return new Statement.Return(distinct, items, order, skip, limit, pos);
+  }
+
+  // ----------------------------------------------------------------------------------- patterns
+
+  private Statement.Path path() {
+    List<Statement.NodePattern> nodes = new ArrayList<>();
+    List<Statement.RelPattern> rels = new ArrayList<>();
+    nodes.add(node());
+    while (peek().type() == TokenType.MINUS || peek().type() == TokenType.ARROW_LEFT) {
+      rels.add(rel());
+      nodes.add(node());
+    }
+    return new Statement.Path(nodes, rels);
+  }
+
+  private Statement.NodePattern node() {
+    Token open = expect(TokenType.LPAREN);
+    String var = peek().type() == TokenType.IDENT ? next().text() : null;
+    List<String> labels = new ArrayList<>();
+    while (accept(TokenType.COLON)) {
+      labels.add(ident("a label"));
+    }
+    Map<String, Expr> props = peek().type() == TokenType.LBRACE ? mapLiteral().entries() : Map.of();
+    expect(TokenType.RPAREN);
+    boolean anon = var == null;
+    return new Statement.NodePattern(anon ? " node" + anonymous++ : var, anon, labels, props, open.start());
+  }
+
+  private Statement.RelPattern rel() {
+    Token first = next();
+    boolean left = first.type() == TokenType.ARROW_LEFT;
+    String var = null;
+    List<String> types = new ArrayList<>();
+    boolean varLength = false;
+    int min = 1;
+    int max = 1;
+    Map<String, Expr> props = Map.of();
+    if (accept(TokenType.LBRACKET)) {
+      var = peek().type() == TokenType.IDENT ? next().text() : null;
+      if (accept(TokenType.COLON)) {
+        do {
+          accept(TokenType.COLON);
+          types.add(ident("a relationship type"));
+        } while (accept(TokenType.PIPE));
+      }
+      if (peek().type() == TokenType.STAR) {
+        Token star = next();
+        varLength = true;
+        int[] range = range(star);
+        min = range[0];
+        max = range[1];
+      }
+      if (peek().type() == TokenType.LBRACE) {
+        props = mapLiteral().entries();
+      }
+      expect(TokenType.RBRACKET);
+    }
+    Token last = peek();
+    boolean right;
+    if (accept(TokenType.ARROW_RIGHT)) {
+      right = true;
+    } else if (accept(TokenType.MINUS)) {
+      right = false;
+    } else {
+      throw error(last, "expected '-' or '->' to end the relationship but found " + last.describe());
+    }
+    Dir dir = left == right ? Dir.BOTH : right ? Dir.OUT : Dir.IN;
+    boolean anon = var == null;
+    return new Statement.RelPattern(anon ? " rel" + anonymous++ : var, anon, types, dir, varLength, min, max,
+        props, first.start());
+  }
+
+  private int[] range(Token star) {
+    Integer min = peek().type() == TokenType.INTEGER ? hops(next()) : null;
+    Integer max;
+    if (accept(TokenType.DOTDOT)) {
+      max = peek().type() == TokenType.INTEGER ? hops(next()) : null;
+      min = min == null ? 1 : min;
+    } else {
+      max = min;
+    }
+    if (max == null) {
+      throw error(star, "variable-length relationship needs an upper bound, e.g. *1..3 (at most "
+          + MAX_HOPS + ")");
+    }
+    if (min > max) {
+      throw error(star, "empty hop range *" + min + ".." + max);
+    }
+    return new int[] {min, max};
+  }
+
+  private int hops(Token t) {
+    if (t.text().length() > 9 || Long.parseLong(t.text()) > MAX_HOPS) {
+      throw error(t, "at most " + MAX_HOPS + " hops, not " + t.text());
+    }
+    long v = Long.parseLong(t.text());
+    return (int) v;
+  }
+
+  // -------------------------------------------------------------------------------- expressions
+
+  /** expr = xor { OR xor } */
+  public Expr expr() {
+    if (++depth > MAX_DEPTH) {
+      throw error(peek(), "expression nested more than " + MAX_DEPTH + " levels deep");
+    }
+    try {
+      Expr e = xor();
+      while (peek().is("OR")) {
+        int pos = next().start();
+        e = new Expr.Binary(Op.OR, e, xor(), pos);
+      }
+      return e;
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr xor() {
+    Expr e = and();
+    while (peek().is("XOR")) {
+      int pos = next().start();
+      e = new Expr.Binary(Op.XOR, e, and(), pos);
+    }
+    return e;
+  }
+
+  private Expr and() {
+    Expr e = not();
+    while (peek().is("AND")) {
+      int pos = next().start();
+      e = new Expr.Binary(Op.AND, e, not(), pos);
+    }
+    return e;
+  }
+
+  private Expr not() {
+    if (peek().is("NOT")) {
+      int pos = next().start();
+      return new Expr.Not(nested(this::not), pos);
+    }
+    return comparison();
+  }
+
+  private Expr comparison() {
+    Expr left = additive();
+    Token t = peek();
+    Op op = switch (t.type()) {
+      case EQ -> Op.EQ;
+      case NEQ -> Op.NEQ;
+      case LT -> Op.LT;
+      case LE -> Op.LE;
+      case GT -> Op.GT;
+      case GE -> Op.GE;
+      default -> null;
+    };
+    if (op != null) {
+      next();
+      return new Expr.Binary(op, left, additive(), t.start());
+    }
+    if (t.is("IN")) {
+      next();
+      return new Expr.Binary(Op.IN, left, additive(), t.start());
+    }
+    if (t.is("CONTAINS")) {
+      next();
+      return new Expr.Binary(Op.CONTAINS, left, additive(), t.start());
+    }
+    if (t.is("STARTS") || t.is("ENDS")) {
+      next();
+      expectKeyword("WITH");
+      return new Expr.Binary(t.is("STARTS") ? Op.STARTS_WITH : Op.ENDS_WITH, left, additive(), t.start());
+    }
+    if (t.is("IS")) {
+      next();
+      boolean negated = accept("NOT");
+      expectKeyword("NULL");
+      return new Expr.IsNull(left, negated, t.start());
+    }
+    if (t.is("BETWEEN")) {
+      next();
+      Expr low = additive();
+      expectKeyword("AND");
+      return new Expr.Between(left, low, additive(), t.start());
+    }
+    return left;
+  }
+
+  private Expr additive() {
+    Expr e = multiplicative();
+    while (peek().type() == TokenType.PLUS || peek().type() == TokenType.MINUS) {
+      Token t = next();
+      e = new Expr.Binary(t.type() == TokenType.PLUS ? Op.ADD : Op.SUB, e, multiplicative(), t.start());
+    }
+    return e;
+  }
+
+  private Expr multiplicative() {
+    Expr e = unary();
+    while (true) {
+      Token t = peek();
+      Op op = switch (t.type()) {
+        case STAR -> Op.MUL;
+        case SLASH -> Op.DIV;
+        case PERCENT -> Op.MOD;
+        default -> null;
+      };
+      if (op == null) {
+        return e;
+      }
+      next();
+      e = new Expr.Binary(op, e, unary(), t.start());
+    }
+  }
+
+  private Expr unary() {
+    Token t = peek();
+    if (t.type() == TokenType.MINUS) {
+      next();
+      Token n = peek();
+      if (n.type() == TokenType.INTEGER && n.start() == t.end() && Lexer.LONG_MIN_DIGITS.equals(n.text())) {
+        next();
+        return new Expr.Literal(Long.MIN_VALUE, t.start());
+      }
+      return new Expr.Negate(nested(this::unary), t.start());
+    }
+    if (t.type() == TokenType.PLUS) {
+      next();
+      return nested(this::unary);
+    }
+    return postfix();
+  }
+
+  private Expr postfix() {
+    Expr e = primary();
+    while (true) {
+      Token t = peek();
+      if (accept(TokenType.DOT)) {
+        e = new Expr.Property(e, ident("a property name"), t.start());
+      } else if (accept(TokenType.LBRACKET)) {
+        Expr index = expr();
+        expect(TokenType.RBRACKET);
+        e = new Expr.Index(e, index, t.start());
+      } else {
+        return e;
+      }
+    }
+  }
+
+  private Expr primary() {
+    Token t = peek();
+    switch (t.type()) {
+      case INTEGER -> {
+        next();
+        if (Lexer.LONG_MIN_DIGITS.equals(t.text())) {
+          throw error(t, "integer " + t.text() + " does not fit in 64 bits");
+        }
+        return new Expr.Literal(Long.parseLong(t.text()), t.start());
+      }
+      case FLOAT -> {
+        next();
+        return new Expr.Literal(Double.parseDouble(t.text()), t.start());
+      }
+      case STRING -> {
+        next();
+        return new Expr.Literal(t.text(), t.start());
+      }
+      case PARAM -> {
+        next();
+        return new Expr.Param(t.text(), t.start());
+      }
+      case LPAREN -> {
+        next();
+        Expr e = expr();
+        expect(TokenType.RPAREN);
+        return e;
+      }
+      case LBRACKET -> {
+        return listLiteral();
+      }
+      case LBRACE -> {
+        return mapLiteral();
+      }
+      case IDENT -> {
+        return identifierExpr();
+      }
+      default -> throw error(t, "expected an expression but found " + t.describe());
+    }
+  }
+
+  private Expr identifierExpr() {
+    Token t = next();
+    if (t.is("true") || t.is("false")) {
+      return new Expr.Literal(t.is("true"), t.start());
+    }
+    if (t.is("null")) {
+      return new Expr.Literal(null, t.start());
+    }
+    if (peek().type() != TokenType.LPAREN) {
+      return new Expr.Var(t.text(), t.start());
+    }
+    next();
+    String name = t.text().toLowerCase(Locale.ROOT);
+    if (accept(TokenType.STAR)) {
+      expect(TokenType.RPAREN);
+      if (!name.equals("count")) {
+        throw error(t, "only count accepts *");
+      }
+      return new Expr.Call(name, false, true, List.of(), t.start());
+    }
+    boolean distinct = accept("DISTINCT");
+    List<Expr> args = new ArrayList<>();
+    if (!accept(TokenType.RPAREN)) {
+      do {
+        args.add(expr());
+      } while (accept(TokenType.COMMA));
+      expect(TokenType.RPAREN);
+    }
+    return new Expr.Call(name, distinct, false, args, t.start());
+  }
+
+  private Expr listLiteral() {
+    Token open = expect(TokenType.LBRACKET);
+    List<Expr> items = new ArrayList<>();
+    if (!accept(TokenType.RBRACKET)) {
+      do {
+        items.add(expr());
+      } while (accept(TokenType.COMMA));
+      expect(TokenType.RBRACKET);
+    }
+    return new Expr.ListLit(items, open.start());
+  }
+
+  private Expr.MapLit mapLiteral() {
+    Token open = expect(TokenType.LBRACE);
+    Map<String, Expr> entries = new LinkedHashMap<>();
+    if (!accept(TokenType.RBRACE)) {
+      do {
+        Token keyToken = peek();
+        String key = ident("a property name");
+        expect(TokenType.COLON);
+        if (entries.put(key, expr()) != null) {
+          throw error(keyToken, "property '" + key + "' given twice");
+        }
+      } while (accept(TokenType.COMMA));
+      expect(TokenType.RBRACE);
+    }
+    return new Expr.MapLit(entries, open.start());
+  }
+
+  private Expr nested(java.util.function.Supplier<Expr> inner) {
+    if (++depth > MAX_DEPTH) {
+      throw error(peek(), "expression nested more than " + MAX_DEPTH + " levels deep");
+    }
+    try {
+      return inner.get();
+    } finally {
+      depth--;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private Token peek() {
+    return tokens.get(at);
+  }
+
+  private Token peek(int ahead) {
+    return tokens.get(Math.min(at + ahead, tokens.size() - 1));
+  }
+
+  private Token next() {
+    Token t = tokens.get(at);
+    if (t.type() != TokenType.EOF) {
+      at++;
+    }
+    return t;
+  }
+
+  private boolean accept(TokenType type) {
+    if (peek().type() == type) {
+      next();
+      return true;
+    }
+    return false;
+  }
+
+  private boolean accept(String keyword) {
+    if (peek().is(keyword)) {
+      next();
+      return true;
+    }
+    return false;
+  }
+
+  private Token expect(TokenType type) {
+    Token t = peek();
+    if (t.type() != type) {
+      throw error(t, "expected " + type.describe() + " but found " + t.describe());
+    }
+    return next();
+  }
+
+  private void expectKeyword(String kw) {
+    if (!accept(kw)) {
+      throw error(peek(), "expected " + kw + " but found " + peek().describe());
+    }
+  }
+
+  private String ident(String what) {
+    Token t = peek();
+    if (t.type() != TokenType.IDENT) {
+      throw error(t, "expected " + what + " but found " + t.describe());
+    }
+    return next().text();
+  }
+
+  private QueryException error(Token t, String reason) {
+    return new QueryException(src, t.start(), reason);
+  }
+}

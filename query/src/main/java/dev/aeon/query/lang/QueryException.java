@@ -1,0 +1,74 @@
+package dev.aeon.query.lang;
+
+/**
+ * The one exception a query can fail with: a syntax, semantic or type error, or an evaluation error,
+ * with the line and column (1-based) of the offending token and a caret excerpt of that line:
+ * <pre>
+ * line 1, column 15: expected ')' but found 'RETURN'
+ *   MATCH (e:user RETURN e
+ *                 ^
+ * </pre>
+ */
+public final class QueryException extends RuntimeException {
+
+  private final String reason;
+  private final int line;
+  private final int column;
+
+  public QueryException(String source, int offset, String reason) {
+    super(format(source, offset, reason), null, false, false);
+    this.reason = reason;
+    int[] lc = lineColumn(source, offset);
+    this.line = lc[0];
+    this.column = lc[1];
+  }
+
+  /** The message without position and excerpt. */
+  public String reason() {
+    return reason;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  public int column() {
+    return column;
+  }
+
+  private static int[] lineColumn(String source, int offset) {
+    int line = 1;
+    int lineStart = 0;
+    int end = Math.min(Math.max(offset, 0), source.length());
+    for (int i = 0; i < end; i++) {
+      if (source.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new int[] {line, end - lineStart + 1};
+  }
+
+  private static String format(String source, int offset, String reason) {
+    int[] lc = lineColumn(source, offset);
+    int at = Math.min(Math.max(offset, 0), source.length());
+    int start = source.lastIndexOf('\n', at - 1) + 1;
+    int end = source.indexOf('\n', at);
+    String text = source.substring(start, end < 0 ? source.length() : end);
+    int caret = at - start;
+    // keep long lines readable: show at most 60 characters either side of the caret
+    int from = Math.max(0, caret - 60);
+    int to = Math.min(text.length(), caret + 60);
+    String excerpt = (from > 0 ? "..." : "") + text.substring(from, to) + (to < text.length() ? "..." : "");
+    int pad = caret - from + (from > 0 ? 3 : 0);
+    StringBuilder sb = new StringBuilder();
+    sb.append("line ").append(lc[0]).append(", column ").append(lc[1]).append(": ").append(reason)
+        .append("\n  ");
+    for (int i = 0; i < excerpt.length(); i++) {
+      char c = excerpt.charAt(i);
+      sb.append(c == '\t' || Character.isISOControl(c) ? ' ' : c);
+    }
+    sb.append("\n  ").append(" ".repeat(pad)).append('^');
+    return sb.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.aeon.query.lang;
+
+import java.util.List;
+import java.util.Map;
+
+/** A parsed statement: reading clauses in order, then RETURN; {@code explain} for EXPLAIN. */
+public record Statement(boolean explain, List<Clause> clauses, Return ret, String source) {
+
+  /** A reading clause. */
+  public sealed interface Clause {}
+
+  /** {@code [OPTIONAL] MATCH pattern, ... [AS OF expr] [WHERE expr]}. */
+  public record Match(boolean optional, List<Path> paths, Expr asOf, Expr where, int pos) implements Clause {}
+
+  /** {@code CALL name(args) YIELD item, ... [WHERE expr]}. */
+  public record Call(String procedure, List<Expr> args, List<Yield> yields, Expr where, int pos) implements Clause {}
+
+  /** One yielded column and the variable it binds. */
+  public record Yield(String column, String variable, int pos) {}
+
+  /** A chain of nodes linked by relationships: {@code nodes.size() == rels.size() + 1}. */
+  public record Path(List<NodePattern> nodes, List<RelPattern> rels) {}
+
+  /** {@code (var:label:label {key: expr})}; {@code var} is generated for anonymous nodes. */
+  public record NodePattern(String var, boolean anonymous, List<String> labels, Map<String, Expr> props, int pos) {}
+
+  /** Relationship directions as written. */
+  public enum Dir { OUT, IN, BOTH }
+
+  /**
+   * {@code -[var:TYPE|TYPE *min..max {props}]->}; {@code varLength} false means exactly one hop.
+   * {@code types} empty means any type.
+   */
+  public record RelPattern(String var, boolean anonymous, List<String> types, Dir dir, boolean varLength,
+      int min, int max, Map<String, Expr> props, int pos) {}
+
+  /** {@code RETURN [DISTINCT] items [ORDER BY ...] [SKIP n] [LIMIT n]}. */
+  public record Return(boolean distinct, List<Item> items, List<Sort> order, Expr skip, Expr limit, int pos) {}
+
+  /** A returned expression, its column name (alias or source text) and whether it was aliased. */
+  public record Item(Expr expr, String column, boolean aliased) {}
+
+  public record Sort(Expr expr, boolean descending) {}
+}

@@ -1,0 +1,2 @@
+/** The query language's front end: lexer, recursive-descent parser, syntax tree and its errors. */
+package dev.aeon.query.lang;

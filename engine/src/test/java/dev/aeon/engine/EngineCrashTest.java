@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL at a random moment, again and again on the same directory. After every kill the memory is
  * reopened and compared with what the child acknowledged.
  */
-class EngineCrashTest {
+public class EngineCrashTest {
 
   static final int CYCLES = Integer.getInteger("aeon.crash.cycles", 30);
 
@@ -31,14 +31,18 @@ class EngineCrashTest {
 
   @Test
   void acknowledgedMutationsSurviveKill9() throws Exception {
-    long seed = Long.getLong("aeon.test.seed", System.nanoTime());
-    System.out.println("EngineCrashTest seed " + seed + ", " + CYCLES + " cycles");
+    run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), CYCLES);
+  }
+
+  /** Kills a writing child {@code cycles} times in {@code dir}; every reopen must match the acks. */
+  public static void run(Path dir, long seed, int cycles) throws Exception {
+    System.out.println("EngineCrashTest seed " + seed + ", " + cycles + " cycles");
     Random random = new Random(seed);
     Path data = dir.resolve("data");
     Path acks = dir.resolve("acks.txt");
     Map<Long, Long> remembered = new HashMap<>(); // id -> vector seed
     Set<Long> forgotten = new HashSet<>();
-    for (int cycle = 0; cycle < CYCLES; cycle++) {
+    for (int cycle = 0; cycle < cycles; cycle++) {
       Files.deleteIfExists(acks);
       Process child = startChild(data, acks, random.nextLong());
       awaitStart(child, acks);
@@ -48,7 +52,7 @@ class EngineCrashTest {
       readAcks(acks, remembered, forgotten);
       verify(data, remembered, forgotten, "seed " + seed + " cycle " + cycle);
     }
-    assertTrue(remembered.size() > CYCLES, "the children acknowledged only " + remembered.size() + " events");
+    assertTrue(remembered.size() > cycles, "the children acknowledged only " + remembered.size() + " events");
   }
 
   private static void verify(Path data, Map<Long, Long> remembered, Set<Long> forgotten, String context) {

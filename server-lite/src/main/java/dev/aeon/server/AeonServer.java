@@ -68,7 +68,7 @@ public final class AeonServer implements AutoCloseable {
     server.acceptor.start();
     ServerLog.info("started on " + server.addressText() + ", data " + config.dir().toAbsolutePath()
         + ", durability " + config.engine().durability() + ", embedder "
-        + (config.engine().embedder() == null ? "none" : config.engine().embedder().getClass().getSimpleName())
+        + (config.engine().embedder() == null ? "none" : config.engine().embedder().model())
         + ", auth " + (config.password() == null ? "off" : "on"));
     return server;
   }

@@ -5,6 +5,7 @@ import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.resp.MemoryBudget;
+import dev.aeon.server.vset.VectorSets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class ServerContext {
   private final Aeon aeon;
   private final MemoryBudget requestBudget;
   private final CommandTable commands;
+  private final VectorSets vectorSets;
   private final byte[] passwordDigest;
   private final Set<String> openedNamespaces = ConcurrentHashMap.newKeySet();
   private final long startMillis = System.currentTimeMillis();
@@ -34,6 +36,7 @@ public final class ServerContext {
     this.aeon = aeon;
     this.requestBudget = new MemoryBudget(config.requestMemory());
     this.passwordDigest = config.password() == null ? null : sha256(config.password());
+    this.vectorSets = new VectorSets(this);
     this.commands = CommandTable.standard();
   }
 
@@ -43,6 +46,10 @@ public final class ServerContext {
 
   public CommandTable commands() {
     return commands;
+  }
+
+  public VectorSets vectorSets() {
+    return vectorSets;
   }
 
   MemoryBudget requestBudget() {

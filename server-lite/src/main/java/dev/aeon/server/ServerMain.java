@@ -1,5 +1,8 @@
 package dev.aeon.server;
 
+import dev.aeon.common.TextEmbedder;
+import dev.aeon.embed.ModelSpec;
+import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.Durability;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,7 +17,7 @@ import java.util.Set;
 
 /**
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
- * [--idle-timeout SECONDS] [--max-connections N]}: runs the server until SIGTERM or SIGINT, then stops cleanly
+ * [--idle-timeout SECONDS] [--max-connections N] [--embedder MODEL|none]}: runs the server until SIGTERM or SIGINT, then stops cleanly
  * (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
@@ -22,6 +25,7 @@ public final class ServerMain {
   private static final String USAGE = """
       usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                         [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
+                        [--embedder MODEL|none]
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
         --dir DIR            data directory (default ./aeon-data)
@@ -29,6 +33,8 @@ public final class ServerMain {
         --durability MODE    sync (default): acknowledge after fsync; async: fsync every few ms; off
         --idle-timeout S     seconds a client may take to send a command (default 300)
         --max-connections N  clients connected at once (default 10000)
+        --embedder MODEL     all-MiniLM-L6-v2 (default) or bge-small-en-v1.5: lets VADD, VSIM and
+                             MEM.* take TEXT where a vector is expected; none turns it off
       """;
 
   private ServerMain() {}
@@ -36,7 +42,8 @@ public final class ServerMain {
   public static void main(String[] args) throws InterruptedException {
     ServerConfig config;
     try {
-      config = parse(args);
+      CommandLine line = parse(args);
+      config = line.config().withEngine(line.config().engine().withEmbedder(embedder(line.embedder())));
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("aeon serve: " + e.getMessage());
       System.err.print(USAGE);
@@ -51,17 +58,43 @@ public final class ServerMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "aeon-shutdown"));
+    TextEmbedder embedder = config.engine().embedder();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      if (embedder != null) {
+        embedder.close();
+      }
+    }, "aeon-shutdown"));
     server.awaitStop();
   }
 
-  /** Parses the command line into a configuration; throws IllegalArgumentException with a clear message. */
-  static ServerConfig parse(String[] args) throws IOException {
+  /** Loads the embedding model; without it the server still runs, and TEXT arguments get a clear error. */
+  private static TextEmbedder embedder(String name) {
+    if (name.equalsIgnoreCase("none")) {
+      return null;
+    }
+    try {
+      return OnnxTextEmbedder.open(ModelSpec.named(name));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      ServerLog.warn("cannot load the embedding model " + name + " (" + e.getMessage()
+          + "): serving without one, so TEXT arguments will be refused");
+      return null;
+    }
+  }
+
+  /** The parsed command line: the configuration, and the embedding model to load ("none" for none). */
+  record CommandLine(ServerConfig config, String embedder) {}
+
+  /** Parses the command line; throws IllegalArgumentException with a clear message. */
+  static CommandLine parse(String[] args) throws IOException {
     ServerConfig c = ServerConfig.defaults();
     InetAddress bind = c.bind();
     int port = c.port();
     Duration idle = c.idleTimeout();
     int maxConnections = c.maxConnections();
+    String embedder = ModelSpec.DEFAULT.name();
     for (int i = 0; i < args.length; i++) {
       String opt = args[i];
       if (opt.equals("--help") || opt.equals("-h")) {
@@ -80,10 +113,12 @@ public final class ServerMain {
         case "--durability" -> c = c.withEngine(c.engine().withDurability(durability(v)));
         case "--idle-timeout" -> idle = Duration.ofSeconds(intValue(opt, v, 1, Integer.MAX_VALUE));
         case "--max-connections" -> maxConnections = intValue(opt, v, 1, 1_000_000);
+        case "--embedder" -> embedder = v;
         default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
       }
     }
-    return c.withLimits(c.limits(), maxConnections, idle, c.requestMemory()).withAddress(bind, port);
+    return new CommandLine(c.withLimits(c.limits(), maxConnections, idle, c.requestMemory()).withAddress(bind, port),
+        embedder);
   }
 
   private static int intValue(String opt, String v, int min, int max) {

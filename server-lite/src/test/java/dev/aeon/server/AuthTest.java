@@ -95,7 +95,7 @@ class AuthTest {
     Path f = tmp.resolve("pw");
     Files.writeString(f, "s3cret\n");
     ServerConfig c = ServerMain.parse(new String[] {"--password-file", f.toString(), "--bind", "0.0.0.0",
-        "--port", "7000", "--durability", "async"});
+        "--port", "7000", "--durability", "async"}).config();
     assertEquals("s3cret", new String(c.password(), StandardCharsets.UTF_8));
     assertEquals(7000, c.port());
     Files.writeString(f, "\n");

@@ -40,7 +40,7 @@ class GenericCommandsTest {
   }
 
   static Jedis jedis(RedisProtocol protocol) {
-    return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(protocol).build());
+    return TestServer.jedis(server, protocol);
   }
 
   @Test

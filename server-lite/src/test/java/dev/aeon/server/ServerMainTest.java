@@ -29,7 +29,7 @@ class ServerMainTest {
         ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
-        "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async"));
+        "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async", "--embedder", "none"));
     Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String first = out.readLine();

@@ -5,11 +5,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 
 /** Starts a server on a free loopback port over a temporary directory, for one test class or method. */
 final class TestServer {
 
   private TestServer() {}
+
+  /** A Jedis client with a generous timeout: a first write to a namespace creates its files, and CI is slow. */
+  static Jedis jedis(AeonServer server, RedisProtocol protocol) {
+    return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(protocol)
+        .socketTimeoutMillis(60_000).build());
+  }
 
   static AeonServer start(Path dir) throws IOException {
     return start(dir, c -> c);
@@ -19,7 +28,7 @@ final class TestServer {
     ServerConfig c = ServerConfig.defaults()
         .withAddress(InetAddress.getLoopbackAddress(), 0)
         .withDir(dir);
-    c = c.withEngine(c.engine().withDurability(Durability.ASYNC));
+    c = c.withEngine(c.engine().withDurability(Durability.ASYNC).withWalSegmentBytes(1 << 20));
     return AeonServer.start(tweak.apply(c));
   }
 }

@@ -27,7 +27,6 @@ final class Flusher implements EventHandler<AppendEvent> {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private RingBuffer<AppendEvent> ring;
   private long batchStart;
-  private boolean forceRequested;
   private long lastForceNanos = System.nanoTime();
   private volatile Throwable failure;
   /** Ring sequence of the last record whose future has been completed. */
@@ -52,10 +51,12 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   @Override
   public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
+    if (sequence == batchStart) {
+      writer.lock(); // held until the batch is complete: other threads see the writer only between batches
+    }
     if (failure == null) {
       try {
-        writer.append(baseLsn + sequence, event.type, event.payload, event.newSegment);
-        forceRequested |= event.force;
+        writer.append(baseLsn + sequence, event.type, event.payload);
       } catch (Throwable t) {
         failure = t;
       }
@@ -66,18 +67,19 @@ final class Flusher implements EventHandler<AppendEvent> {
   }
 
   private void endBatch(long lastSequence) {
-    if (failure == null) {
-      try {
+    try {
+      if (failure == null) {
         writer.flush();
-        if (durability == Durability.SYNC || forceRequested
+        if (durability == Durability.SYNC
             || (durability == Durability.ASYNC && System.nanoTime() - lastForceNanos >= asyncForceIntervalNanos)) {
           force();
         }
-      } catch (Throwable t) {
-        failure = t;
       }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      writer.unlock();
     }
-    forceRequested = false;
     for (long s = batchStart; s <= lastSequence; s++) {
       complete(ring.get(s), baseLsn + s);
     }
@@ -100,7 +102,7 @@ final class Flusher implements EventHandler<AppendEvent> {
       future.completeExceptionally(new IOException("WAL write failed; reopen the WAL to recover", f));
       return;
     }
-    if (listener != null && type >= 0) {
+    if (listener != null) {
       try {
         listener.accept(lsn, type, ByteBuffer.wrap(payload).asReadOnlyBuffer());
       } catch (Throwable t) {

@@ -5,10 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -17,8 +15,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * of the log, and decides whether damage is a torn tail (cut off) or corruption (refused).
  *
  * <p>Damage at LSN {@code n} is corruption when some intact record after it carries a forced LSN of at
- * least {@code n}: that record was written after {@code n} had been forced, so {@code n} was durable and
- * has since been damaged. Otherwise the damage lies after the last force, where a crash may leave
+ * least {@code n} (that record was written after {@code n} had been forced, so {@code n} was durable and
+ * has since been damaged), or when the checkpoint covers {@code n} (a checkpoint forces the log first). Otherwise the damage lies after the last force, where a crash may leave
  * anything, and everything from it on is cut off. A damaged segment header is always corruption, since
  * headers are forced before their segment gets its name.
  */
@@ -49,10 +47,12 @@ final class Recovery {
   private final long[] firsts;
   private final FrameReader[] readers;
   private final long[] dataEnd;
-  private long checkpointLsn;
+  private final long checkpointLsn;
   private long expected;
 
-  private Recovery(ConcurrentSkipListMap<Long, Path> found, boolean readOnly, ChannelOpener opener) {
+  private Recovery(ConcurrentSkipListMap<Long, Path> found, long checkpointLsn, boolean readOnly,
+      ChannelOpener opener) {
+    this.checkpointLsn = checkpointLsn;
     this.readOnly = readOnly;
     this.opener = opener;
     this.paths = found.values().toArray(Path[]::new);
@@ -62,12 +62,17 @@ final class Recovery {
   }
 
   static Result run(Path dir, boolean readOnly, ChannelOpener opener) throws IOException {
+    long checkpointLsn = CheckpointFile.read(dir);
     ConcurrentSkipListMap<Long, Path> found = SegmentDirectory.list(dir);
     if (found.isEmpty()) {
+      if (checkpointLsn > 0) {
+        throw new WalCorruptException(dir.resolve(WalFormat.CHECKPOINT_FILE), WalFormat.CHECKPOINT_LSN,
+            checkpointLsn, "checkpoint at LSN " + checkpointLsn + " but no segment files");
+      }
       return new Result(found, 0, 0, -1, new RecoveryReport(0, 0, 0, 0, Optional.empty()));
     }
     try (Arena arena = Arena.ofConfined()) {
-      return new Recovery(found, readOnly, opener).recover(arena);
+      return new Recovery(found, checkpointLsn, readOnly, opener).recover(arena);
     }
   }
 
@@ -101,9 +106,6 @@ final class Recovery {
       while (true) {
         FrameReader.Status status = r.check(off, expected);
         if (status == FrameReader.Status.VALID) {
-          if (r.type(off) == WalFormat.TYPE_CHECKPOINT) {
-            checkpointLsn = checkpointPayload(i, off);
-          }
           off += WalFormat.frameSize(r.length(off));
           expected++;
         } else if (status == FrameReader.Status.END_OF_SEGMENT) {
@@ -125,45 +127,16 @@ final class Recovery {
   /** Null if the header of segment {@code i} is good, else what is wrong with it. */
   private String checkHeader(int i) throws IOException {
     MemorySegment m = readers[i].segment();
-    if (m.byteSize() < WalFormat.HEADER_SIZE) {
-      return "segment file is shorter (" + m.byteSize() + " bytes) than its " + WalFormat.HEADER_SIZE + "-byte header";
-    }
-    if (m.get(WalFormat.INT, WalFormat.HEADER_MAGIC) != WalFormat.MAGIC) {
-      return "not an Aeon WAL segment (bad magic)";
-    }
-    int version = Short.toUnsignedInt(m.get(WalFormat.SHORT, WalFormat.HEADER_VERSION));
-    if (version > WalFormat.VERSION) {
-      throw new WalTooNewException(paths[i], version, WalFormat.VERSION);
-    }
-    if (version < WalFormat.OLDEST_READABLE_VERSION) {
-      throw new WalTooOldException(paths[i], version, WalFormat.OLDEST_READABLE_VERSION);
-    }
-    if (m.get(WalFormat.INT, WalFormat.HEADER_CRC) != WalFormat.headerCrc(m)) {
-      return "segment header CRC32C mismatch";
-    }
-    byte[] name = m.asSlice(WalFormat.HEADER_FORMAT_NAME, WalFormat.FORMAT_NAME_LENGTH).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-    byte[] expectedName = Arrays.copyOf(WalFormat.FORMAT_NAME.getBytes(StandardCharsets.US_ASCII), WalFormat.FORMAT_NAME_LENGTH);
-    if (!Arrays.equals(name, expectedName)) {
-      return "format name is not " + WalFormat.FORMAT_NAME;
+    String problem = WalFormat.checkPreamble(m, paths[i], WalFormat.HEADER_SIZE, WalFormat.FORMAT_NAME,
+        WalFormat.VERSION, WalFormat.OLDEST_READABLE_VERSION, WalFormat.HEADER_CRC);
+    if (problem != null) {
+      return "segment " + problem;
     }
     long first = m.get(WalFormat.LONG, WalFormat.HEADER_FIRST_LSN);
     if (first != firsts[i]) {
       return "header says first LSN " + first + " but the file is named for " + firsts[i];
     }
     return null;
-  }
-
-  private long checkpointPayload(int i, long off) throws WalCorruptException {
-    FrameReader r = readers[i];
-    long lsn = r.lsn(off);
-    if (r.length(off) != Long.BYTES) {
-      throw new WalCorruptException(paths[i], off, lsn, "checkpoint record of " + r.length(off) + " bytes, not 8");
-    }
-    long value = r.payload(off).get(WalFormat.LONG, 0);
-    if (value < 0 || value >= lsn) {
-      throw new WalCorruptException(paths[i], off, lsn, "checkpoint record names LSN " + value);
-    }
-    return value;
   }
 
   /** Decides what the damage at {@code stop} is and acts on it. */
@@ -174,9 +147,11 @@ final class Recovery {
       bytesCut += readers[j].endOfNonZero(0);
     }
     Path file = paths[stop.segment];
-    if (ev.records > 0 && ev.maxForcedLsn >= stop.lsn) {
-      String problem = stop.problem + "; the later record with LSN " + ev.lsnOfMax
-          + " was written after LSN " + ev.maxForcedLsn + " had been forced";
+    boolean laterRecordProvesForced = ev.records > 0 && ev.maxForcedLsn >= stop.lsn;
+    if (laterRecordProvesForced || stop.lsn <= checkpointLsn) {
+      String problem = stop.problem + (laterRecordProvesForced
+          ? "; the later record with LSN " + ev.lsnOfMax + " was written after LSN " + ev.maxForcedLsn + " had been forced"
+          : "; the checkpoint at LSN " + checkpointLsn + " was taken after this record had been forced");
       if (!readOnly) {
         throw new WalCorruptException(file, stop.offset, stop.lsn,
             problem + " (open read-only to read up to the last good record)");
@@ -239,7 +214,7 @@ final class Recovery {
       deleted = true;
     }
     if (deleted) {
-      SegmentDirectory.syncDirectory(paths[0].getParent());
+      SegmentDirectory.syncDirectory(paths[0].getParent(), opener);
     }
   }
 
@@ -255,12 +230,20 @@ final class Recovery {
     return new Result(kept, lastLsn, checkpointLsn, tailOffset, report);
   }
 
-  /** Refuses a log whose first kept segment starts after what the last checkpoint covers. */
+  /**
+   * Refuses a log that does not reach from the checkpoint to its end: segments missing at the start, or
+   * a log ending before the checkpoint (checkpoints force the log first, so that means lost records).
+   */
   private Result checked(Result r) throws WalCorruptException {
     if (firsts[0] > checkpointLsn + 1) {
       throw new WalCorruptException(paths[0], WalFormat.HEADER_SIZE, checkpointLsn + 1,
           "the log starts at LSN " + firsts[0] + " but the last checkpoint covers only up to LSN " + checkpointLsn
               + ": segments are missing");
+    }
+    if (r.lastLsn() < checkpointLsn && !readOnly) {
+      Path last = r.segments().lastEntry().getValue();
+      throw new WalCorruptException(last, r.tailOffset(), r.lastLsn() + 1, "the log ends at LSN " + r.lastLsn()
+          + " but the checkpoint names LSN " + checkpointLsn);
     }
     return r;
   }

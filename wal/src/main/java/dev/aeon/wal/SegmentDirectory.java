@@ -85,22 +85,18 @@ final class SegmentDirectory implements Closeable {
   FileChannel activateNext(long firstLsn) throws IOException {
     Path ready = awaitNext();
     Path target = dir.resolve(WalFormat.segmentName(firstLsn));
-    FileChannel channel = opener.open(ready, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    try {
+    try (FileChannel channel = opener.open(ready, StandardOpenOption.WRITE)) {
       ByteBuffer header = WalFormat.encodeHeader(firstLsn, segmentSize, System.currentTimeMillis());
       while (header.hasRemaining()) {
         channel.write(header, header.position());
       }
       channel.force(false);
-      Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory();
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
     }
+    Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory();
     segments.put(firstLsn, target);
     startPreallocation();
-    return channel;
+    return openForAppend(target);
   }
 
   /** Opens an existing segment for appending after recovery. */
@@ -185,16 +181,20 @@ final class SegmentDirectory implements Closeable {
   }
 
   /** Forces this WAL's directory. */
-  void syncDirectory() {
-    syncDirectory(dir);
+  void syncDirectory() throws IOException {
+    syncDirectory(dir, opener);
   }
 
   /** Forces a directory, so that created, renamed and deleted names in it are durable. */
-  static void syncDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
+  static void syncDirectory(Path dir, ChannelOpener opener) throws IOException {
+    FileChannel d;
+    try {
+      d = opener.open(dir, StandardOpenOption.READ);
     } catch (IOException e) {
-      // Some platforms cannot open or force a directory; their renames are then as durable as they get.
+      return; // Some platforms cannot open a directory; their renames are then as durable as they get.
+    }
+    try (d) {
+      d.force(true);
     }
   }
 

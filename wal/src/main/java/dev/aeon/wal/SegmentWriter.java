@@ -7,20 +7,26 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
  * Frames records into a buffer and writes them to the current segment, rotating to a new segment when
- * a record does not fit. Used only by the flusher thread; the LSN counters are readable from any thread.
+ * a record does not fit.
+ *
+ * <p>The flusher thread holds {@link #lock()} for the whole of each batch; other threads take it for
+ * {@link #forceWritten()} and {@link #startNewSegment()}, so they only ever see the writer between
+ * batches, with an empty buffer. The LSN counters are readable from any thread without it.
  */
 final class SegmentWriter implements Closeable {
 
+  private final ReentrantLock lock = new ReentrantLock();
   private final SegmentDirectory directory;
   private final boolean forceOnRotate;
   private final ByteBuffer buffer;
   private final CRC32C crc = new CRC32C();
-  /** Rotated-away segments not forced yet (mode OFF); the next force covers them. */
-  private final List<FileChannel> unforced = new ArrayList<>();
+  /** Rotated-away segments, closed by the next force (which also forces them in mode OFF). */
+  private final List<FileChannel> retired = new ArrayList<>();
   private FileChannel channel;
   private long segmentSize;
   private long filePosition;
@@ -49,14 +55,18 @@ final class SegmentWriter implements Closeable {
     this.forcedLsn = lastLsn;
   }
 
-  /**
-   * Frames one record; it reaches the file at the next {@link #flush()} (or earlier, if the buffer fills).
-   * With {@code newSegment} the record starts a new segment unless the current one is still empty.
-   */
-  void append(long lsn, byte type, byte[] payload, boolean newSegment) throws IOException {
+  void lock() {
+    lock.lock();
+  }
+
+  void unlock() {
+    lock.unlock();
+  }
+
+  /** Frames one record; it reaches the file at the next {@link #flush()} (or earlier, if the buffer fills). */
+  void append(long lsn, byte type, byte[] payload) throws IOException {
     long frame = WalFormat.frameSize(payload.length);
-    boolean currentEmpty = filePosition + buffer.position() == WalFormat.HEADER_SIZE;
-    if (filePosition + buffer.position() + frame > segmentSize || (newSegment && !currentEmpty)) {
+    if (filePosition + buffer.position() + frame > segmentSize) {
       rotate(lsn);
     }
     if (frame > buffer.remaining()) {
@@ -94,29 +104,61 @@ final class SegmentWriter implements Closeable {
 
   /** Flushes, then forces every written record to the device. */
   void force() throws IOException {
-    flush();
-    for (FileChannel old : unforced) {
-      old.force(false);
-      old.close();
+    lock.lock();
+    try {
+      flush();
+      forceWritten();
+    } finally {
+      lock.unlock();
     }
-    unforced.clear();
-    channel.force(false);
-    forcedLsn = writtenLsn;
-    forces++;
+  }
+
+  /** Forces every record already handed to the operating system. Any thread. */
+  void forceWritten() throws IOException {
+    lock.lock();
+    try {
+      long target = writtenLsn;
+      for (FileChannel old : retired) {
+        old.force(false);
+        old.close();
+      }
+      retired.clear();
+      channel.force(false);
+      if (target > forcedLsn) {
+        forcedLsn = target;
+      }
+      forces++;
+    } finally {
+      lock.unlock();
+    }
   }
 
   boolean hasUnforced() {
-    return appendedLsn != forcedLsn;
+    return appendedLsn > forcedLsn;
+  }
+
+  /**
+   * Any thread: moves on to a new segment that starts at the next LSN, unless the current segment holds
+   * no record yet; a checkpoint then can delete the old one. Called between batches (under the lock).
+   */
+  void startNewSegment() throws IOException {
+    lock.lock();
+    try {
+      flush();
+      if (filePosition > WalFormat.HEADER_SIZE) {
+        rotate(appendedLsn + 1);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void rotate(long firstLsn) throws IOException {
     flush();
     if (forceOnRotate) {
-      force();
-      channel.close();
-    } else {
-      unforced.add(channel);
+      forceWritten();
     }
+    retired.add(channel);
     channel = directory.activateNext(firstLsn);
     segmentSize = channel.size();
     filePosition = WalFormat.HEADER_SIZE;
@@ -138,23 +180,30 @@ final class SegmentWriter implements Closeable {
   /** Flushes and forces what is left, then closes the segment. */
   @Override
   public void close() throws IOException {
+    lock.lock();
     try {
       force();
     } finally {
       closeQuietly();
+      lock.unlock();
     }
   }
 
   /** Closes the channels without writing anything more (after a failure). */
   void closeQuietly() {
-    unforced.add(channel);
-    for (FileChannel c : unforced) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // nothing more can be done for a channel that failed
+    lock.lock();
+    try {
+      retired.add(channel);
+      for (FileChannel c : retired) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          // nothing more can be done for a channel that failed
+        }
       }
+      retired.clear();
+    } finally {
+      lock.unlock();
     }
-    unforced.clear();
   }
 }

@@ -8,8 +8,6 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -42,8 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link WalCorruptException} (or stopped at, read-only). Nothing is skipped silently.</li>
  * </ul>
  *
- * <p>Record types 0..127 are the caller's; negative types are reserved for the WAL's own records (checkpoints),
- * which replay and the listener never show.
+ * <p>Record types 0..127 are the caller's; negative types are reserved for future records of the WAL's own.
  */
 public final class Wal implements AutoCloseable {
 
@@ -161,7 +158,7 @@ public final class Wal implements AutoCloseable {
       return new SegmentWriter(segments, ch, WalFormat.HEADER_SIZE, r.lastLsn(), forceOnRotate, buffer);
     }
     for (Path p : r.segments().headMap(r.segments().lastKey()).values()) {
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = options.channelOpener().open(p, StandardOpenOption.WRITE)) {
         ch.force(false);
       }
     }
@@ -193,7 +190,7 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the maximum of "
           + options.maxPayload() + " bytes (WalOptions.maxPayload)");
     }
-    return publish(type, payload, false, false);
+    return publish(type, payload);
   }
 
   /**
@@ -206,10 +203,8 @@ public final class Wal implements AutoCloseable {
     return await(append(type, payload));
   }
 
-  private CompletableFuture<Long> publish(byte type, byte[] payload, boolean force, boolean newSegment) {
-    if (ring == null) {
-      throw new IllegalStateException(dir + ": the WAL is open read-only");
-    }
+  private CompletableFuture<Long> publish(byte type, byte[] payload) {
+    requireWritable();
     appending.incrementAndGet();
     try {
       if (closed) {
@@ -223,7 +218,7 @@ public final class Wal implements AutoCloseable {
       CompletableFuture<Long> future = new CompletableFuture<>();
       long sequence = ring.next();
       try {
-        ring.get(sequence).set(type, payload, future, force, newSegment);
+        ring.get(sequence).set(type, payload, future);
       } finally {
         ring.publish(sequence);
       }
@@ -248,10 +243,35 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  private void requireWritable() {
+    if (ring == null) {
+      throw new IllegalStateException(dir + ": the WAL is open read-only");
+    }
+  }
+
   /**
-   * Records that everything up to {@code lsn} is durable elsewhere: writes and forces a checkpoint record
-   * (whatever the mode), then deletes every segment whose records all have LSNs up to {@code lsn}.
-   * After a restart, {@link #replay(RecordConsumer)} starts after the last checkpoint.
+   * Forces every record appended before this call, whatever the durability mode, and waits for it.
+   * For callers of ASYNC or OFF that reach a point that must survive a power loss.
+   *
+   * @throws IOException the WAL failed to write or force (it must then be reopened)
+   */
+  public void sync() throws IOException {
+    requireWritable();
+    long target = lastLsn();
+    while (writer.writtenLsn() < target) {
+      Throwable failure = flusher.failure();
+      if (failure != null) {
+        throw new IOException("WAL write failed; reopen the WAL to recover", failure);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+    }
+    writer.forceWritten();
+  }
+
+  /**
+   * Records that every record up to {@code lsn} is durable elsewhere: forces the log up to {@code lsn} if
+   * it is not yet, durably replaces the checkpoint file, then deletes every segment whose records all
+   * have LSNs up to {@code lsn}. After a restart, {@link #replay(RecordConsumer)} starts after it.
    *
    * @throws IllegalArgumentException {@code lsn} is beyond {@link #lastLsn()} or before the last checkpoint
    */
@@ -260,24 +280,28 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
-   * Like {@link #checkpoint(long)}; with {@code startNewSegment} the checkpoint record opens a fresh
-   * segment, so that when nothing was appended after {@code lsn} every older segment is deleted and no
-   * byte of a record up to {@code lsn} remains in the log's files (the engine's erasure of forgotten text).
+   * Like {@link #checkpoint(long)}; with {@code startNewSegment} the log first moves on to a new segment,
+   * so that when nothing was appended after {@code lsn} every older segment is deleted and no byte of a
+   * record up to {@code lsn} remains in the log's files (erasure of forgotten data).
    */
-  public void checkpoint(long lsn, boolean startNewSegment) throws IOException {
+  public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
+    requireWritable();
     if (lsn > lastLsn() || lsn < 0) {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
     }
-    synchronized (this) {
-      if (lsn < checkpointLsn) {
-        throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
-            + checkpointLsn);
-      }
-      byte[] payload = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, lsn).array();
-      await(publish(WalFormat.TYPE_CHECKPOINT, payload, true, startNewSegment));
-      checkpointLsn = lsn;
-      segments.deleteWhollyBefore(lsn);
+    if (lsn < checkpointLsn) {
+      throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
+          + checkpointLsn);
     }
+    if (writer.forcedLsn() < lsn) {
+      sync();
+    }
+    if (startNewSegment) {
+      writer.startNewSegment();
+    }
+    CheckpointFile.write(dir, lsn, options.channelOpener());
+    checkpointLsn = lsn;
+    segments.deleteWhollyBefore(lsn);
   }
 
   /**

@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,7 +31,18 @@ import java.util.zip.CRC32C;
  *   | u32      | u32      | u64      | u64        | i8   | length bytes   |
  *   +----------+----------+----------+------------+------+----------------+
  *   CRC32C covers bytes 0..4 and 8..(25 + length): everything but itself.
+ *
+ * Checkpoint file "CHECKPOINT", replaced atomically (written to a temporary file, forced, renamed):
+ *
+ *   0        4                  16        18        20        24               32          40       44
+ *   +--------+------------------+---------+---------+---------+----------------+-----------+--------+
+ *   | magic  | format name      | version | length  | zeros   | checkpoint LSN | written   | CRC32C |
+ *   | "AEON" | "aeon-wal-ckpt"  | u16     | u16 =44 |         | u64            | epoch ms  | 0..40  |
+ *   +--------+------------------+---------+---------+---------+----------------+-----------+--------+
  * </pre>
+ *
+ * <p>The checkpoint lives in its own file rather than in a log record so that every LSN is a caller's
+ * record: LSNs stay dense, and replay never has to hide records of the WAL's own.
  *
  * <p>The forced LSN is the highest LSN that had been forced to the device when this record was written.
  * Recovery uses it to tell a torn tail (damage after the last force, which a power loss may leave in any
@@ -64,10 +77,15 @@ final class WalFormat {
   static final int FRAME_TYPE = 24;
   static final int FRAME_HEADER_SIZE = 25;
 
-  /** Record type of a checkpoint record; its payload is the checkpointed LSN (u64). */
-  static final byte TYPE_CHECKPOINT = -1;
-
   static final String SEGMENT_SUFFIX = ".wal";
+
+  static final String CHECKPOINT_FILE = "CHECKPOINT";
+  static final String CHECKPOINT_FORMAT_NAME = "aeon-wal-ckpt";
+  static final int CHECKPOINT_VERSION = 1;
+  static final int CHECKPOINT_LSN = 24;
+  static final int CHECKPOINT_WRITTEN = 32;
+  static final int CHECKPOINT_CRC = 40;
+  static final int CHECKPOINT_SIZE = 44;
 
   static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -94,26 +112,76 @@ final class WalFormat {
 
   /** A segment header for a new segment, ready to write at offset 0. */
   static ByteBuffer encodeHeader(long firstLsn, long segmentSize, long createdMillis) {
-    ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(HEADER_MAGIC, MAGIC);
-    b.put(HEADER_FORMAT_NAME, FORMAT_NAME.getBytes(StandardCharsets.US_ASCII));
-    b.putShort(HEADER_VERSION, (short) VERSION);
-    b.putShort(HEADER_LENGTH_FIELD, (short) HEADER_SIZE);
+    ByteBuffer b = preamble(HEADER_SIZE, FORMAT_NAME, VERSION);
     b.putInt(HEADER_FLAGS, 0);
     b.putLong(HEADER_FIRST_LSN, firstLsn);
     b.putLong(HEADER_SEGMENT_SIZE, segmentSize);
     b.putLong(HEADER_CREATED, createdMillis);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, HEADER_CRC);
-    b.putInt(HEADER_CRC, (int) crc.getValue());
+    return sealed(b, HEADER_CRC);
+  }
+
+  /** The checkpoint file's content. */
+  static ByteBuffer encodeCheckpoint(long checkpointLsn, long writtenMillis) {
+    ByteBuffer b = preamble(CHECKPOINT_SIZE, CHECKPOINT_FORMAT_NAME, CHECKPOINT_VERSION);
+    b.putLong(CHECKPOINT_LSN, checkpointLsn);
+    b.putLong(CHECKPOINT_WRITTEN, writtenMillis);
+    return sealed(b, CHECKPOINT_CRC);
+  }
+
+  /** Magic, format name, version and length: the start shared by segment headers and checkpoint files. */
+  private static ByteBuffer preamble(int size, String formatName, int version) {
+    ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(HEADER_MAGIC, MAGIC);
+    b.put(HEADER_FORMAT_NAME, formatNameBytes(formatName));
+    b.putShort(HEADER_VERSION, (short) version);
+    b.putShort(HEADER_LENGTH_FIELD, (short) size);
     return b;
   }
 
-  /** The CRC32C stored in a header must equal this. */
-  static int headerCrc(MemorySegment segment) {
+  private static ByteBuffer sealed(ByteBuffer b, int crcOffset) {
     CRC32C crc = new CRC32C();
-    crc.update(segment.asSlice(0, HEADER_CRC).asByteBuffer());
-    return (int) crc.getValue();
+    crc.update(b.array(), 0, crcOffset);
+    b.putInt(crcOffset, (int) crc.getValue());
+    return b;
+  }
+
+  /** A format name as stored: ASCII, NUL-padded to {@link #FORMAT_NAME_LENGTH} bytes. */
+  static byte[] formatNameBytes(String formatName) {
+    return Arrays.copyOf(formatName.getBytes(StandardCharsets.US_ASCII), FORMAT_NAME_LENGTH);
+  }
+
+  /**
+   * Checks the preamble and CRC of a segment header or checkpoint file held in {@code m}.
+   *
+   * @return null if they are good, else what is wrong
+   * @throws WalTooNewException the version is newer than {@code version}
+   * @throws WalTooOldException the version is older than {@code oldest}
+   */
+  static String checkPreamble(MemorySegment m, Path file, int size, String formatName, int version, int oldest,
+      int crcOffset) throws WalTooNewException, WalTooOldException {
+    if (m.byteSize() < size) {
+      return "file is shorter (" + m.byteSize() + " bytes) than its " + size + "-byte header";
+    }
+    if (m.get(INT, HEADER_MAGIC) != MAGIC) {
+      return "not an Aeon file (bad magic)";
+    }
+    int found = Short.toUnsignedInt(m.get(SHORT, HEADER_VERSION));
+    if (found > version) {
+      throw new WalTooNewException(file, found, version);
+    }
+    if (found < oldest) {
+      throw new WalTooOldException(file, found, oldest);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(m.asSlice(0, crcOffset).asByteBuffer());
+    if (m.get(INT, crcOffset) != (int) crc.getValue()) {
+      return "header CRC32C mismatch";
+    }
+    byte[] name = m.asSlice(HEADER_FORMAT_NAME, FORMAT_NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE);
+    if (!Arrays.equals(name, formatNameBytes(formatName))) {
+      return "format name is not " + formatName;
+    }
+    return null;
   }
 
   /**

@@ -214,6 +214,29 @@ class RecoveryTest {
   }
 
   @Test
+  void aDamagedCheckpointFileIsCorruptionAndADamagedCheckpointedRecordToo() throws IOException {
+    try (Wal wal = Wal.open(dir, WalTest.small())) {
+      for (long i = 1; i <= 30; i++) {
+        wal.appendAndWait((byte) (i % 128), WalTest.payload(i));
+      }
+      wal.checkpoint(30);
+    }
+    // The last record is covered by the checkpoint, so damage to it is not a torn tail.
+    var at = locate(30);
+    overwrite(at.getKey(), at.getValue() + WalFormat.FRAME_HEADER_SIZE, new byte[] {(byte) 0xFF});
+    var e = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
+    overwrite(at.getKey(), at.getValue() + WalFormat.FRAME_HEADER_SIZE, WalTest.payload(30));
+    try (Wal wal = Wal.open(dir, WalTest.small())) {
+      assertEquals(30, wal.checkpointLsn());
+    }
+    Path cp = dir.resolve(WalFormat.CHECKPOINT_FILE);
+    overwrite(cp, WalFormat.CHECKPOINT_LSN, new byte[] {1});
+    var bad = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertEquals(cp, bad.file());
+  }
+
+  @Test
   void strayFilesAreIgnoredAndALeftoverPreallocationIsRemoved() throws IOException {
     write(3, Durability.SYNC);
     Files.writeString(dir.resolve("notes.txt"), "hello");

@@ -122,17 +122,46 @@ class WalTest {
       assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(100));
       assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(10_000));
       assertThrows(IllegalArgumentException.class, () -> wal.replay(0, (l, t, p) -> {}));
-      // The checkpoint record took LSN 201; caller records go on from 202.
-      assertEquals(202, wal.appendAndWait((byte) 1, payload(202)));
+      assertEquals(201, wal.appendAndWait((byte) 1, payload(201)));
     }
     try (Wal wal = Wal.open(dir, small())) {
       assertEquals(150, wal.checkpointLsn());
       assertEquals(150, wal.recovery().checkpointLsn());
       List<Object[]> r = new ArrayList<>();
       wal.replay((lsn, type, p) -> r.add(new Object[] {lsn}));
-      assertEquals(51, r.size(), "151..200 and 202");
+      assertEquals(51, r.size(), "151..201");
       assertEquals(151L, r.get(0)[0]);
-      assertEquals(202L, r.get(50)[0]);
+      assertEquals(201L, r.get(50)[0]);
+    }
+  }
+
+  @Test
+  void checkpointWithANewSegmentErasesEveryCoveredRecordFromDisk() throws IOException {
+    byte[] secret = "forget-me-please".getBytes(StandardCharsets.UTF_8);
+    try (Wal wal = Wal.open(dir, small())) {
+      for (long i = 1; i <= 120; i++) {
+        wal.appendAndWait((byte) 1, i == 7 ? secret : payload(i));
+      }
+      wal.checkpoint(120, true);
+      assertEquals(1, wal.segmentFiles().size());
+      assertEquals(121L, wal.segmentFiles().keySet().iterator().next());
+      wal.checkpoint(120, true); // nothing appended since: no new segment
+      assertEquals(1, wal.segmentFiles().size());
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        byte[] bytes = Files.readAllBytes(f);
+        for (int i = 0; i + secret.length <= bytes.length; i++) {
+          assertTrue(!java.util.Arrays.equals(bytes, i, i + secret.length, secret, 0, secret.length),
+              "erased record still in " + f);
+        }
+      }
+    }
+    try (Wal wal = Wal.open(dir, small())) {
+      assertEquals(120, wal.lastLsn());
+      assertEquals(120, wal.checkpointLsn());
+      assertEquals(0, replayAll(wal, 120).size());
+      assertEquals(121, wal.appendAndWait((byte) 1, payload(121)));
     }
   }
 
@@ -213,6 +242,32 @@ class WalTest {
     assertEquals(800, seen.size());
     for (int i = 0; i < seen.size(); i++) {
       assertEquals(i + 1L, seen.get(i));
+    }
+  }
+
+  @Test
+  void offForcesOnlyOnSyncCheckpointAndCloseAsyncForcesByItself() throws Exception {
+    try (Wal wal = Wal.open(dir, small().durability(Durability.OFF))) {
+      long forcesAtOpen = wal.forces();
+      for (int i = 0; i < 50; i++) {
+        wal.appendAndWait((byte) 1, payload(i));
+      }
+      assertEquals(forcesAtOpen, wal.forces(), "OFF never forces by itself");
+      assertTrue(wal.durableLsn() < 50);
+      wal.sync();
+      assertEquals(50, wal.durableLsn());
+      wal.append((byte) 1, payload(51));
+      wal.checkpoint(51);
+      assertEquals(51, wal.durableLsn(), "a checkpoint forces what it covers first");
+    }
+    Path asyncDir = dir.resolve("async");
+    try (Wal wal = Wal.open(asyncDir, small().durability(Durability.ASYNC).asyncForceIntervalMillis(5))) {
+      wal.appendAndWait((byte) 1, payload(1));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (wal.durableLsn() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(1, wal.durableLsn(), "the idle flusher forces ASYNC records after the interval");
     }
   }
 

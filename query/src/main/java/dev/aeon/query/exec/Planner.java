@@ -146,7 +146,11 @@ final class Planner {
       }
       for (Statement.RelPattern r : path.rels()) {
         Scope.Kind kind = r.varLength() ? Scope.Kind.PATH : Scope.Kind.REL;
-        if (!relsInClause.add(r.var()) || scope.indexOf(r.var()) >= 0) {
+        int known = scope.indexOf(r.var());
+        if (known >= 0 && scope.kind(known) != kind) {
+          declareOrCheck(r.var(), kind, r.pos()); // throws: a node or value cannot become a relationship
+        }
+        if (!relsInClause.add(r.var()) || known >= 0) {
           throw new QueryException(st.source(), r.pos(), "relationship variable '" + r.var()
               + "' is already used");
         }
@@ -165,9 +169,8 @@ final class Planner {
     if (i < 0) {
       scope.declare(name, kind);
     } else if (scope.kind(i) != kind) {
-      throw new QueryException(st.source(), pos, "variable '" + name + "' is a "
-          + scope.kind(i).name().toLowerCase(java.util.Locale.ROOT) + ", not a "
-          + kind.name().toLowerCase(java.util.Locale.ROOT));
+      throw new QueryException(st.source(), pos, "variable '" + name + "' is a " + scope.kind(i).text + ", not a "
+          + kind.text);
     }
   }
 

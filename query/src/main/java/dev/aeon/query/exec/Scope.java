@@ -8,7 +8,15 @@ import java.util.Map;
 /** The variables of a query and their row positions, with what kind of value each holds. */
 final class Scope {
 
-  enum Kind { NODE, REL, PATH, VALUE }
+  enum Kind {
+    NODE("node"), REL("relationship"), PATH("variable-length relationship"), VALUE("value");
+
+    final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+  }
 
   private final Map<String, Integer> index = new HashMap<>();
   private final List<Kind> kinds = new ArrayList<>();

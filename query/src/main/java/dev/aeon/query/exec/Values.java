@@ -181,6 +181,7 @@ final class Values {
   /** The value as returned to the caller: nodes become Events, relationships Edges. */
   static Object toResult(Object v, TraceGraph g) {
     return switch (v) {
+      case null -> null;
       case NodeRef n -> g.event(n.slot());
       case RelRef r -> new dev.aeon.query.trace.Edge(g.string(r.type()), g.id(r.from()), g.id(r.to()),
           r.validFrom(), r.validTo());

@@ -13,6 +13,8 @@ public final class Lexer {
   /** Longest statement accepted, in characters: a bound that keeps a hostile input cheap to reject. */
   public static final int MAX_LENGTH = 1 << 20;
 
+  static final String LONG_MIN_DIGITS = "9223372036854775808";
+
   private final String src;
   private int pos;
 
@@ -114,7 +116,8 @@ public final class Lexer {
       throw error(pos, "unexpected '" + src.charAt(pos) + "' after number");
     }
     String text = src.substring(start, pos);
-    if (!isFloat) {
+    // -9223372036854775808 is the one literal whose digits alone do not fit: the parser checks its sign
+    if (!isFloat && !(text.equals(LONG_MIN_DIGITS) && start > 0 && src.charAt(start - 1) == '-')) {
       try {
         Long.parseLong(text);
       } catch (NumberFormatException e) {

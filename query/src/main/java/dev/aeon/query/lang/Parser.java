@@ -228,10 +228,10 @@ public final class Parser {
   }
 
   private int hops(Token t) {
-    long v = Long.parseLong(t.text());
-    if (v > MAX_HOPS) {
-      throw error(t, "at most " + MAX_HOPS + " hops, not " + v);
+    if (t.text().length() > 9 || Long.parseLong(t.text()) > MAX_HOPS) {
+      throw error(t, "at most " + MAX_HOPS + " hops, not " + t.text());
     }
+    long v = Long.parseLong(t.text());
     return (int) v;
   }
 
@@ -356,7 +356,7 @@ public final class Parser {
     if (t.type() == TokenType.MINUS) {
       next();
       Token n = peek();
-      if (n.type() == TokenType.INTEGER && n.start() == t.end() && "9223372036854775808".equals(n.text())) {
+      if (n.type() == TokenType.INTEGER && n.start() == t.end() && Lexer.LONG_MIN_DIGITS.equals(n.text())) {
         next();
         return new Expr.Literal(Long.MIN_VALUE, t.start());
       }
@@ -390,6 +390,9 @@ public final class Parser {
     switch (t.type()) {
       case INTEGER -> {
         next();
+        if (Lexer.LONG_MIN_DIGITS.equals(t.text())) {
+          throw error(t, "integer " + t.text() + " does not fit in 64 bits");
+        }
         return new Expr.Literal(Long.parseLong(t.text()), t.start());
       }
       case FLOAT -> {

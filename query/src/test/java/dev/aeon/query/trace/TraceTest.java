@@ -146,6 +146,66 @@ class TraceTest {
   }
 
   @Test
+  void flippedBitsInEdgesMetaAndCheckpointAreCaught() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(new Event(1, "s", "user", 10, 1, -1, Map.of("a", "b")));
+      t.append(ev(2, "s", "user", 20));
+      t.addEdge("X", 1, 2);
+      t.flush(1);
+    }
+    long[][] cases = {
+        {0, FileHeader.LENGTH + EdgeRecordDescriptor.A_OFFSET},
+        {1, FileHeader.LENGTH + MetaRecordDescriptor.PAYLOAD_OFFSET + 1},
+        {2, CheckpointDescriptor.EVENT_COUNT_OFFSET},
+        {1, 3}};
+    String[] files = {Trace.EDGES_FILE, Trace.META_FILE, Checkpoint.FILE};
+    for (long[] c : cases) {
+      Path f = dir.resolve(files[(int) c[0]]);
+      flipByte(f, c[1]);
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir), f + " " + c[1]);
+      assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+      flipByte(f, c[1]);
+      Trace.open(dir).close();
+    }
+  }
+
+  @Test
+  void tornTailAfterTheCheckpointIsDiscarded() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 10));
+      t.addEdge("X", 1, 1);
+      t.flush(5);
+    }
+    // half an edge record and a half frame appended after the checkpoint, as a crash mid-write leaves
+    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.EDGES_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7}));
+    }
+    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.META_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}));
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(1, t.neighbours(1, Direction.OUT, "X", Trace.CURRENT).size());
+      assertTrue(t.addEdge("Y", 1, 1));
+      t.flush(6);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(2, t.neighbours(1, Direction.OUT, null, Trace.CURRENT).size());
+    }
+  }
+
+  @Test
+  void badInputIsRejectedClearly() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "s", "user", 1, 1, -1, Map.of("x", new Object()))));
+      assertThrows(IllegalArgumentException.class, () -> t.addEdge("X", 1, 2, 5, 5));
+      assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "s".repeat(2000), "user", 1, 1)));
+      assertEquals(0, t.eventCount());
+      assertFalse(t.updateAttributes(42, Map.of("a", 1)));
+      assertTrue(t.forget(42).isEmpty());
+    }
+  }
+
+  @Test
   void versionsAreCheckedBothWays() throws IOException {
     try (Trace t = Trace.open(dir)) {
       t.flush(0);

@@ -2,7 +2,9 @@ package dev.aeon.server.command;
 
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.ServerLog;
+import dev.aeon.server.mem.MemCommands;
 import dev.aeon.server.resp.RespWriter;
+import dev.aeon.server.vset.VectorSetCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
@@ -23,6 +25,8 @@ public final class CommandTable {
     CommandTable t = new CommandTable();
     ConnectionCommands.register(t);
     ServerCommands.register(t);
+    VectorSetCommands.register(t);
+    MemCommands.register(t);
     return t;
   }
 

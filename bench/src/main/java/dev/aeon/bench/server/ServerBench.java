@@ -1,0 +1,140 @@
+package dev.aeon.bench.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./aeon bench server [--quick]}: redis-benchmark against Aeon's server and, in the same run, a real
+ * redis-server (persistence off), both on loopback: PING with 50 clients without and with {@code -P 16}, each
+ * measured in alternating rounds and reported as the median round; then VSIM with 384 random dimensions against a
+ * 100,000-vector set on Aeon's server only, with its recall@10 against an exact scan. Writes
+ * {@code target/bench/server.json}.
+ */
+public final class ServerBench {
+
+  private static final int CLIENTS = 50;
+  private static final int DIMENSION = 384;
+
+  private ServerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    try {
+      RedisTools.ensureInstalled();
+    } catch (IllegalStateException e) {
+      System.err.println("aeon bench server: " + e.getMessage());
+      System.exit(1);
+    }
+    Path work = Path.of("target", "bench", "server-work");
+    deleteTree(work);
+    Files.createDirectories(work);
+    int rounds = quick ? 1 : 3;
+    int pingRequests = quick ? 100_000 : 500_000;
+    int vectors = quick ? 10_000 : 100_000;
+    int vsimRequests = quick ? 2_000 : 20_000;
+    System.out.printf("server benchmark%s: PING x %,d requests x %d rounds, VSIM x %,d requests on %,d vectors%n",
+        quick ? " (quick)" : "", pingRequests, rounds, vsimRequests, vectors);
+
+    List<Map<String, Object>> results = new ArrayList<>();
+    try (ServerProcess aeon = ServerProcess.aeon(work.resolve("aeon-data"), "async", work.resolve("aeon.log"));
+         ServerProcess redis = ServerProcess.redis(work.resolve("redis.log"))) {
+      for (int pipeline : new int[] {1, 16}) {
+        int requests = pipeline == 1 ? pingRequests : 4 * pingRequests; // pipelined runs go ~10x faster
+        List<RedisTools.Result> a = new ArrayList<>();
+        List<RedisTools.Result> r = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) { // alternate, so both see the same machine load
+          a.add(RedisTools.benchmark(aeon.port, CLIENTS, requests, pipeline, 0, List.of("PING")));
+          r.add(RedisTools.benchmark(redis.port, CLIENTS, requests, pipeline, 0, List.of("PING")));
+        }
+        results.add(entry("aeon", "PING", pipeline, median(a), Map.of("rounds_rps", rpsOf(a))));
+        results.add(entry("redis", "PING", pipeline, median(r), Map.of("rounds_rps", rpsOf(r))));
+      }
+      VectorWorkload w = new VectorWorkload(vectors, DIMENSION, 42);
+      System.out.printf("loading %,d vectors of %d dimensions into Aeon ...%n", vectors, DIMENSION);
+      double loadRate = w.load(aeon.port);
+      double recall = w.recall(aeon.port, quick ? 50 : 200, 10, 7);
+      RedisTools.Result vsim = RedisTools.benchmark(aeon.port, CLIENTS, vsimRequests, 1,
+          VectorWorkload.RANDOM_RANGE, w.vsimCommand(10));
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("vectors", vectors);
+      extra.put("dimension", DIMENSION);
+      extra.put("count", 10);
+      extra.put("recall_at_10", round(recall, 4));
+      extra.put("load_vectors_per_s", round(loadRate, 1));
+      extra.put("durability", "ASYNC");
+      results.add(entry("aeon", "VSIM", 1, vsim, extra));
+    }
+    print(results);
+    Path out = Path.of("target", "bench", "server.json");
+    Files.createDirectories(out.getParent());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), Map.of("results", results));
+    System.out.println("wrote " + out);
+  }
+
+  private static Map<String, Object> entry(String server, String test, int pipeline, RedisTools.Result r,
+      Map<String, Object> extra) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("server", server);
+    m.put("test", test);
+    m.put("pipeline", pipeline);
+    m.put("clients", CLIENTS);
+    m.put("rps", round(r.rps(), 1));
+    m.put("p50_ms", r.p50Ms());
+    m.put("p99_ms", r.p99Ms());
+    m.putAll(extra);
+    return m;
+  }
+
+  private static RedisTools.Result median(List<RedisTools.Result> rounds) {
+    return rounds.stream().sorted(Comparator.comparingDouble(RedisTools.Result::rps)).toList().get(rounds.size() / 2);
+  }
+
+  private static List<Double> rpsOf(List<RedisTools.Result> rounds) {
+    return rounds.stream().map(RedisTools.Result::rps).toList();
+  }
+
+  private static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
+  private static void print(List<Map<String, Object>> results) {
+    System.out.printf("%n%-6s %-5s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
+        "p50 ms", "p99 ms", "notes");
+    for (Map<String, Object> m : results) {
+      String notes = "";
+      if (m.get("test").equals("PING") && m.get("server").equals("aeon")) {
+        double redis = results.stream().filter(o -> o.get("server").equals("redis")
+            && o.get("pipeline").equals(m.get("pipeline"))).mapToDouble(o -> (Double) o.get("rps")).findFirst().orElse(0);
+        notes = String.format(Locale.ROOT, "%.2fx redis-server", (Double) m.get("rps") / redis);
+      } else if (m.get("test").equals("VSIM")) {
+        notes = String.format(Locale.ROOT, "recall@10 %.3f on %,d x %d, loaded at %,.0f vectors/s",
+            (Double) m.get("recall_at_10"), (Integer) m.get("vectors"), (Integer) m.get("dimension"),
+            (Double) m.get("load_vectors_per_s"));
+      }
+      System.out.printf(Locale.ROOT, "%-6s %-5s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
+          m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+}

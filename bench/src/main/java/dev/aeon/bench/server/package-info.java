@@ -1,0 +1,2 @@
+/** {@code ./aeon bench server}: redis-benchmark against server-lite and a real redis-server on loopback. */
+package dev.aeon.bench.server;

@@ -1,0 +1,35 @@
+package dev.aeon.fuzz.engine;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aeon.engine.EngineCrashTest;
+import dev.aeon.engine.EngineModelTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine's model and crash tests at length: {@code ./aeon fuzz} sets {@code aeon.fuzz.long=true};
+ * {@code aeon.model.ops} and {@code aeon.crash.cycles} size them (defaults 20,000 and 300).
+ */
+class EngineLongTest {
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void onlyWhenAskedFor() {
+    assumeTrue(Boolean.getBoolean("aeon.fuzz.long"), "long runs need -Daeon.fuzz.long=true (./aeon fuzz)");
+  }
+
+  @Test
+  void modelTest() {
+    EngineModelTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.model.ops", 20_000));
+  }
+
+  @Test
+  void crashTest() throws Exception {
+    EngineCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.crash.cycles", 300));
+  }
+}

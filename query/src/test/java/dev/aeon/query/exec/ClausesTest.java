@@ -1,0 +1,195 @@
+package dev.aeon.query.exec;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.trace.Edge;
+import dev.aeon.query.trace.Event;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per clause and operator of the language, on the hand-written conversation. */
+class ClausesTest {
+
+  @TempDir Path dir;
+  Conversation c;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    c = new Conversation(dir);
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    c.trace.close();
+  }
+
+  private QueryResult q(String statement) {
+    return c.trace.query(statement, Map.of());
+  }
+
+  private QueryResult q(String statement, Map<String, Object> params) {
+    return c.trace.query(statement, params);
+  }
+
+  private QueryException fails(String statement, Map<String, Object> params) {
+    return assertThrows(QueryException.class, () -> c.trace.query(statement, params));
+  }
+
+  @Test
+  void optionalMatchKeepsRowsWithoutMatches() {
+    QueryResult r = q("MATCH (e:user {session: 'conv-26'}) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) "
+        + "RETURN e.id AS id, m.text AS memory ORDER BY id, memory");
+    // user turns: 0 Lisbon, 2 Lisbon+Berlin, 4 bakery, 6 Lisbon, 8 none, 10 none
+    assertEquals(Arrays.asList("lives in Lisbon", "lives in Berlin", "lives in Lisbon", "likes bakeries",
+        "lives in Lisbon", null, null), r.column("memory"));
+  }
+
+  @Test
+  void whereOperators() {
+    assertEquals(List.of(6L), q("MATCH (e) WHERE e.text STARTS WITH 'Lisbon is' RETURN e.id").column("e.id"));
+    assertEquals(List.of("Try the pasteis de nata in Belem."), q("MATCH (e) WHERE e.text ENDS WITH 'Belem.' RETURN e.text").column("e.text"));
+    assertEquals(4L, q("MATCH (e) WHERE e.role IN ['tool', 'memory'] RETURN count(e)").rows().getFirst().getFirst());
+    assertEquals(15L, q("MATCH (e) WHERE NOT e.role = 'memory' AND e.role <> 'tool' RETURN count(*)").column("count(*)").getFirst());
+    assertEquals(2L, q("MATCH (e) WHERE e.role = 'tool' OR e.text CONTAINS 'Tokyo.' RETURN count(*)").column("count(*)").getFirst());
+    assertEquals(19L, q("MATCH (e) WHERE e.vector_id IS NOT NULL AND e.nope IS NULL RETURN count(*)").column("count(*)").getFirst());
+    assertEquals(3L, q("MATCH (e {session: 'conv-26'}) WHERE e.ts >= $a AND e.ts < $b RETURN count(*)",
+        Map.of("a", Conversation.T0 + Conversation.MINUTE, "b", Conversation.T0 + 4 * Conversation.MINUTE)).rows().getFirst().getFirst());
+    long xor = 0;
+    for (long id = 1; id < c.nextId; id++) {
+      Event e = c.trace.get(id).orElseThrow();
+      xor += ((Long) e.attributes().get("len") > 40) ^ e.role().equals("user") ? 1 : 0;
+    }
+    assertEquals(xor, q("MATCH (e) WHERE e.len > 40 XOR e.role = 'user' RETURN count(*)").rows().getFirst().getFirst());
+  }
+
+  @Test
+  void aggregatesDistinctSkipLimit() {
+    QueryResult r = q("MATCH (e) RETURN e.session AS s, count(*) AS n, min(e.ts) AS first, max(e.len) AS longest,"
+        + " sum(e.len) AS total, avg(1) AS one ORDER BY s");
+    assertEquals(List.of("conv-26", "conv-27", "memories"), r.column("s"));
+    assertEquals(List.of(12L, 4L, 3L), r.column("n"));
+    assertEquals(Conversation.T0, r.column("first").getFirst());
+    assertEquals(1.0, r.column("one").getFirst());
+    int total = 0;
+    int longest = 0;
+    for (String[] turn : Conversation.CONV_26) {
+      total += turn[1].length();
+      longest = Math.max(longest, turn[1].length());
+    }
+    assertEquals((long) total, r.column("total").getFirst());
+    assertEquals((long) longest, r.column("longest").getFirst());
+    assertEquals(List.of("assistant", "memory", "tool", "user"),
+        q("MATCH (e) RETURN DISTINCT e.role ORDER BY e.role").column("e.role"));
+    assertEquals(List.of("memory", "tool"), q("MATCH (e) RETURN DISTINCT e.role ORDER BY e.role SKIP 1 LIMIT 2").column("e.role"));
+    assertEquals(3L, q("MATCH (e) RETURN count(DISTINCT e.session)").rows().getFirst().getFirst());
+    assertEquals(List.of(List.of(0L)), q("MATCH (e:nobody) RETURN count(e)").rows());
+    assertEquals(List.of(), q("MATCH (e:nobody) RETURN e.role, count(e)").rows());
+    assertEquals(5, q("MATCH (e) RETURN e LIMIT $n", Map.of("n", 5)).size());
+    List<Object> texts = (List<Object>) q("MATCH (e:memory) RETURN collect(e.text) AS all").rows().getFirst().getFirst();
+    assertEquals(3, texts.size());
+  }
+
+  @Test
+  void severalPatternsAndUndirectedEdges() {
+    // pairs of memories that some turn refers to together
+    QueryResult r = q("MATCH (t)-[:REFERS_TO]->(a), (t)-[:REFERS_TO]->(b) WHERE a.id < b.id RETURN a.text, b.text");
+    // turns 2 and 3 of conv-26 both mention Berlin and Lisbon
+    assertEquals(List.of(List.of("lives in Berlin", "lives in Lisbon"), List.of("lives in Berlin", "lives in Lisbon")), r.rows());
+    assertEquals(2L, q("MATCH (m {id: $id})-[:NEXT]-(n) RETURN count(n)", Map.of("id", 5L)).rows().getFirst().getFirst());
+    // relationship isomorphism: the NEXT edge e1->e2 is not matched twice in one pattern
+    assertEquals(0L, q("MATCH (a)-[:NEXT]->(b)<-[:NEXT]-(c) RETURN count(*)").rows().getFirst().getFirst());
+  }
+
+  @Test
+  void variableLengthPathsBindTheirEdges() {
+    long first = 4; // the first turn of conv-26
+    QueryResult r = q("MATCH (a)-[p:NEXT*0..3]->(b) WHERE a.id = $id RETURN b.id, size(p) ORDER BY b.id", Map.of("id", first));
+    assertEquals(List.of(4L, 5L, 6L, 7L), r.column("b.id"));
+    assertEquals(List.of(0L, 1L, 2L, 3L), r.column("size(p)"));
+    QueryResult back = q("MATCH (a)<-[:NEXT*2]-(b) WHERE a.id = 7 RETURN b.id");
+    assertEquals(List.of(5L), back.column("b.id"));
+    List<?> edges = (List<?>) q("MATCH (a {id: 4})-[p:NEXT*2]->(b) RETURN p").rows().getFirst().getFirst();
+    assertEquals(new Edge("NEXT", 4, 5, Edge.SINCE_EVER, Edge.OPEN), edges.getFirst());
+  }
+
+  @Test
+  void functionsAndProperties() {
+    List<Object> row = q("MATCH (e {id: 4})-[r:REFERS_TO]->(m) RETURN id(e), type(r), labels(e), size(e.text),"
+        + " coalesce(e.missing, 'x'), toUpper(m.text), e.len, r.valid_to, startNode(r).id, e.id % 3, e.id / 2.0").rows().getFirst();
+    assertEquals(List.of(4L, "REFERS_TO", List.of("user"), 27L, "x", "LIVES IN LISBON", 27L, Long.MAX_VALUE, 4L, 1L, 2.0), row);
+    Object sim = q("MATCH (e {id: 4}) RETURN similarity(e, $q)", Map.of("q", Conversation.embed("Hi, I just moved to Lisbon!")))
+        .rows().getFirst().getFirst();
+    assertEquals(1.0, (Double) sim, 1e-6);
+    Event e = (Event) q("MATCH (e {id: 4}) RETURN e").rows().getFirst().getFirst();
+    assertEquals("conv-26", e.session());
+    assertEquals(Map.of("len", 27L), e.attributes());
+  }
+
+  @Test
+  void parametersOfEveryKind() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("roles", List.of("tool"));
+    p.put("after", Instant.ofEpochSecond(0, Conversation.T0 * 1000));
+    p.put("n", 1);
+    p.put("nothing", null);
+    assertEquals(1L, q("MATCH (e) WHERE e.role IN $roles AND e.ts > $after AND $n = 1 AND $nothing IS NULL RETURN count(*)", p)
+        .rows().getFirst().getFirst());
+  }
+
+  @Test
+  void explainShowsThePlan() {
+    QueryResult r = q("EXPLAIN MATCH (e {id: 3})-[:NEXT]->(n) RETURN n");
+    assertEquals(List.of("plan"), r.columns());
+    assertEquals("NodeByIdSeek (e) id = 3  (est. 1 of 19 events)", r.rows().get(0).getFirst());
+    assertEquals("Filter (e.id = 3)", r.rows().get(1).getFirst());
+    assertEquals("Expand (e)-[:NEXT]->(n)", r.rows().get(2).getFirst());
+    assertEquals("Project n", r.rows().get(3).getFirst());
+  }
+
+  @Test
+  void forgottenEventsVanishFromQueries() {
+    long before = (Long) q("MATCH (e)-[:REFERS_TO]->(m) RETURN count(*)").rows().getFirst().getFirst();
+    c.trace.forget(c.memLisbon);
+    long after = (Long) q("MATCH (e)-[:REFERS_TO]->(m) RETURN count(*)").rows().getFirst().getFirst();
+    assertEquals(before - 4, after);
+    assertEquals(0, q("MATCH (e {id: $id}) RETURN e", Map.of("id", c.memLisbon)).size());
+  }
+
+  @Test
+  void semanticAndTypeErrorsNamePositions() {
+    QueryException e = fails("MATCH (e) RETURN x", Map.of());
+    assertEquals("unknown variable 'x'", e.reason());
+    assertEquals(18, e.column());
+    assertEquals("missing parameter $q", fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of()).reason());
+    assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new Object())).reason()
+        .startsWith("parameter $q has unsupported type java.lang.Object"));
+    assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
+    assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
+    assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));
+    assertEquals("ORDER BY e.ts must be a returned column when RETURN aggregates or uses DISTINCT",
+        fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
+    QueryException t = fails("MATCH (e) WHERE e.ts CONTAINS 'x' RETURN e", Map.of());
+    assertEquals("CONTAINS needs strings but got integer and string", t.reason());
+    assertEquals(22, t.column());
+    assertEquals("cannot compare string with integer", fails("MATCH (e) WHERE e.text < 3 RETURN e", Map.of()).reason());
+    assertEquals("integer overflow", fails("MATCH (e) RETURN e.ts * e.ts", Map.of()).reason());
+    assertEquals("division by zero", fails("MATCH (e) RETURN e.id / 0", Map.of()).reason());
+    assertEquals("LIMIT needs a non-negative integer but got -1", fails("MATCH (e) RETURN e LIMIT -1", Map.of()).reason());
+    assertEquals("unknown procedure foo(); available: recall(vector, k)", fails("CALL foo() YIELD x RETURN x", Map.of()).reason());
+    assertTrue(fails("CALL recall('x', 3) YIELD event RETURN event", Map.of()).reason().startsWith("recall() needs a vector"));
+    assertEquals("variable 'e' is a node, not a relationship", fails("MATCH (e)-[e]->(f) RETURN e", Map.of()).reason());
+    assertEquals("column 'e' is returned twice; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
+    assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith("AS OF needs a timestamp"));
+    assertEquals("expected a boolean condition but got integer", fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
+  }
+}

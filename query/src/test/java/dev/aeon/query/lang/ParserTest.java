@@ -1,0 +1,113 @@
+package dev.aeon.query.lang;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParserTest {
+
+  private static QueryException fails(String src) {
+    return assertThrows(QueryException.class, () -> Parser.parse(src));
+  }
+
+  @Test
+  void errorNamesLineColumnAndShowsACaret() {
+    QueryException e = fails("MATCH (e:user\nRETURN e");
+    assertEquals(2, e.line());
+    assertEquals(1, e.column());
+    assertEquals("line 2, column 1: expected ')' but found 'RETURN'\n  RETURN e\n  ^", e.getMessage());
+    assertEquals("expected ')' but found 'RETURN'", e.reason());
+  }
+
+  @Test
+  void caretPointsIntoTheLine() {
+    QueryException e = fails("MATCH (e) WHERE e.ts >< 3 RETURN e");
+    assertEquals(1, e.line());
+    assertEquals(23, e.column());
+    assertTrue(e.getMessage().endsWith("\n  MATCH (e) WHERE e.ts >< 3 RETURN e\n" + " ".repeat(24) + "^"), e.getMessage());
+  }
+
+  @Test
+  void lexicalErrors() {
+    assertEquals("unterminated string", fails("MATCH (e) WHERE e.text = 'abc RETURN e").reason());
+    assertEquals("unknown escape '\\q'", fails("MATCH (e) WHERE e.text = 'a\\q' RETURN e").reason());
+    assertEquals("integer 99999999999999999999 does not fit in 64 bits", fails("MATCH (e) RETURN 99999999999999999999").reason());
+    assertEquals("unexpected character '#'", fails("MATCH (e) RETURN #").reason());
+    assertEquals("expected a parameter name after '$'", fails("MATCH (e) RETURN $").reason());
+    assertEquals("unterminated comment", fails("MATCH (e) /* RETURN e").reason());
+  }
+
+  @Test
+  void syntaxErrors() {
+    assertEquals("expected MATCH, OPTIONAL MATCH or CALL but found end of input", fails("").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL or RETURN but found end of input", fails("MATCH (e)").reason());
+    assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
+    assertEquals("at most 32 hops, not 99", fails("MATCH (a)-[:NEXT*1..99]->(b) RETURN b").reason());
+    assertEquals("empty hop range *3..2", fails("MATCH (a)-[:NEXT*3..2]->(b) RETURN b").reason());
+    assertEquals("RETURN * is not supported: name the expressions to return", fails("MATCH (a) RETURN *").reason());
+    assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
+    assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());
+    assertEquals("property 'k' given twice", fails("MATCH (a {k: 1, k: 2}) RETURN a").reason());
+    assertEquals("only count accepts *", fails("MATCH (a) RETURN max(*)").reason());
+  }
+
+  @Test
+  void deepNestingIsAnErrorNotAStackOverflow() {
+    String deep = "MATCH (a) RETURN " + "(".repeat(5000) + "1" + ")".repeat(5000);
+    assertTrue(fails(deep).reason().startsWith("expression nested more than"));
+    assertTrue(fails("MATCH (a) RETURN " + "-".repeat(5000) + "1").reason().startsWith("expression nested more than"));
+    assertEquals("integer 9223372036854775808 does not fit in 64 bits", fails("MATCH (a) RETURN 1 -9223372036854775808").reason());
+    assertTrue(fails("MATCH (a) WHERE " + "NOT ".repeat(5000) + "true RETURN a").reason().startsWith("expression nested more than"));
+  }
+
+  @Test
+  void patternsAndClauses() {
+    Statement s = Parser.parse("explain optional match (a:user:vip {session: $s})<-[r:A|:B *0..2]-(b), (c)-->(d)"
+        + " as of $t where a.ts between 1 and 2 return distinct a.id as id, count(*) order by id desc skip 1 limit 2;");
+    assertTrue(s.explain());
+    Statement.Match m = (Statement.Match) s.clauses().getFirst();
+    assertTrue(m.optional());
+    assertEquals(2, m.paths().size());
+    Statement.NodePattern a = m.paths().getFirst().nodes().getFirst();
+    assertEquals(List.of("user", "vip"), a.labels());
+    assertEquals(new Expr.Param("s", 45), a.props().get("session"));
+    Statement.RelPattern r = m.paths().getFirst().rels().getFirst();
+    assertEquals(Statement.Dir.IN, r.dir());
+    assertEquals(List.of("A", "B"), r.types());
+    assertTrue(r.varLength());
+    assertEquals(0, r.min());
+    assertEquals(2, r.max());
+    Statement.RelPattern anon = m.paths().get(1).rels().getFirst();
+    assertEquals(Statement.Dir.OUT, anon.dir());
+    assertTrue(anon.anonymous());
+    assertInstanceOf(Expr.Between.class, m.where());
+    assertInstanceOf(Expr.Param.class, m.asOf());
+    assertTrue(s.ret().distinct());
+    assertEquals("id", s.ret().items().getFirst().column());
+    assertEquals("count(*)", s.ret().items().get(1).column());
+    assertTrue(s.ret().order().getFirst().descending());
+  }
+
+  @Test
+  void precedenceOfOperators() {
+    Statement s = Parser.parse("MATCH (a) WHERE NOT a.x = 1 OR a.y < 2 AND a.z IS NOT NULL RETURN 1 + 2 * 3 - -4");
+    Expr w = ((Statement.Match) s.clauses().getFirst()).where();
+    assertEquals("((NOT (a.x = 1)) OR ((a.y < 2) AND (a.z IS NOT NULL)))", Expr.render(w));
+    assertEquals("((1 + (2 * 3)) - (-4))", Expr.render(s.ret().items().getFirst().expr()));
+    assertEquals("1 + 2 * 3 - -4", s.ret().items().getFirst().column());
+  }
+
+  @Test
+  void literalsAndEscapes() {
+    Statement s = Parser.parse("MATCH (a) RETURN 'it\\'s', \"x\\ty\", 1.5e3, -9223372036854775808, [1, 'a'], {k: null}, `weird name`");
+    List<Statement.Item> items = s.ret().items();
+    assertEquals("it's", ((Expr.Literal) items.get(0).expr()).value());
+    assertEquals("x\ty", ((Expr.Literal) items.get(1).expr()).value());
+    assertEquals(1500.0, ((Expr.Literal) items.get(2).expr()).value());
+    assertEquals(Long.MIN_VALUE, ((Expr.Literal) items.get(3).expr()).value());
+    assertInstanceOf(Expr.ListLit.class, items.get(4).expr());
+    assertInstanceOf(Expr.MapLit.class, items.get(5).expr());
+    assertEquals(new Expr.Var("weird name", 84), items.get(6).expr());
+  }
+}

@@ -1,0 +1,79 @@
+package dev.aeon.query.trace;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.aeon.query.exec.QueryResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One writer appends events, edges and forgets while readers query without locks: every reader must
+ * see well-formed events (the fields of one append, never a half-written record) and consistent indexes.
+ */
+class ConcurrentReadersTest {
+
+  @TempDir Path dir;
+
+  static Event event(long id) {
+    return new Event(id, "s" + id % 13, id % 2 == 0 ? "user" : "assistant", id * 7, id * 3, id, Map.of());
+  }
+
+  static void checkEvent(Event e) {
+    Event x = event(e.id());
+    assertEquals(x.session(), e.session());
+    assertEquals(x.role(), e.role());
+    assertEquals(x.tsMicros(), e.tsMicros());
+    assertEquals(x.blobRef(), e.blobRef());
+  }
+
+  @Test
+  void readersSeeConsistentPrefixes() throws Exception {
+    int total = 60_000;
+    try (Trace t = Trace.open(dir)) {
+      AtomicBoolean done = new AtomicBoolean();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      Future<Integer> reader = pool.submit(() -> {
+        int checks = 0;
+        while (!done.get() || checks == 0) {
+          String s = "s" + checks % 13;
+          List<Event> h = t.history(s, 50);
+          for (int i = 0; i < h.size(); i++) {
+            checkEvent(h.get(i));
+            assertTrue(i == 0 || h.get(i - 1).id() > h.get(i).id());
+          }
+          List<Event> r = t.range(checks * 70L, checks * 70L + 700, 100);
+          for (int i = 0; i < r.size(); i++) {
+            checkEvent(r.get(i));
+            assertTrue(i == 0 || r.get(i - 1).tsMicros() <= r.get(i).tsMicros());
+          }
+          QueryResult q = t.query("MATCH (e {session: $s})-[:HALF]->(m) RETURN e.id, m.id LIMIT 20", Map.of("s", s));
+          for (List<Object> row : q.rows()) {
+            assertEquals((Long) row.get(0) / 2, row.get(1));
+          }
+          checks++;
+        }
+        return checks;
+      });
+      for (long id = 1; id <= total; id++) {
+        assertTrue(t.append(event(id)));
+        if (id > 1) {
+          t.addEdge("HALF", id, id / 2);
+        }
+        if (id % 1000 == 0) {
+          t.forget(id - 500);
+        }
+      }
+      done.set(true);
+      assertTrue(reader.get() > 0);
+      pool.shutdown();
+      assertEquals(total - total / 1000, t.eventCount());
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.aeon.server.command;
+
+import dev.aeon.common.TextEmbedder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a vector from the arguments in one of the forms the vector-set commands accept: {@code FP32 blob}
+ * (little-endian floats), {@code VALUES n v1 ... vn}, or, when the server has an embedder, {@code TEXT text}.
+ */
+public final class VectorInput {
+
+  /** Most dimensions a vector may have. */
+  public static final int MAX_DIMENSION = 32_768;
+
+  private VectorInput() {}
+
+  /** Whether the next argument starts a vector (FP32, VALUES or TEXT). */
+  public static boolean atVector(Args a) {
+    String k = a.peekKeyword();
+    return "FP32".equals(k) || "VALUES".equals(k) || "TEXT".equals(k);
+  }
+
+  /** Parses the vector at the cursor; {@code query} says whether TEXT is embedded as a search query. */
+  public static float[] read(Args a, TextEmbedder embedder, boolean query) {
+    if (a.accept("FP32")) {
+      return fp32(a.nextBytes());
+    }
+    if (a.accept("VALUES")) {
+      int n = a.nextInt(1, MAX_DIMENSION, "the number of VALUES");
+      if (a.remaining() < n) {
+        throw CommandError.err("VALUES " + n + " needs " + n + " numbers, only " + a.remaining() + " given");
+      }
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = finite(a.nextDouble());
+      }
+      return v;
+    }
+    if (a.accept("TEXT")) {
+      String text = a.nextString();
+      if (embedder == null) {
+        throw CommandError.err("TEXT needs an embedder, and this server runs without one (start it without --embedder none)");
+      }
+      return query ? embedder.embedQuery(text) : embedder.embed(text);
+    }
+    throw CommandError.err("expected a vector: FP32 <blob>, VALUES <n> <v1> ... <vn> or TEXT <text>");
+  }
+
+  public static float[] fp32(byte[] blob) {
+    if (blob.length == 0 || blob.length % 4 != 0 || blob.length / 4 > MAX_DIMENSION) {
+      throw CommandError.err("FP32 blob must hold 1 to " + MAX_DIMENSION + " little-endian floats, got "
+          + blob.length + " bytes");
+    }
+    float[] v = new float[blob.length / 4];
+    ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    for (float f : v) {
+      finite(f);
+    }
+    return v;
+  }
+
+  private static float finite(double d) {
+    float f = (float) d;
+    if (!Float.isFinite(f)) {
+      throw CommandError.err("vector components must be finite floats, got " + d);
+    }
+    return f;
+  }
+
+  /** The L2 norm; a zero vector has no direction and cannot be compared by cosine. */
+  public static double norm(float[] v) {
+    double s = 0;
+    for (float f : v) {
+      s += (double) f * f;
+    }
+    double n = Math.sqrt(s);
+    if (n == 0) {
+      throw CommandError.err("the zero vector has no direction and cannot be indexed or searched");
+    }
+    return n;
+  }
+}

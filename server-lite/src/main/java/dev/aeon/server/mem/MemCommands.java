@@ -1,0 +1,247 @@
+package dev.aeon.server.mem;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aeon.engine.Event;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.MemoryStats;
+import dev.aeon.engine.QueryResult;
+import dev.aeon.engine.Recall;
+import dev.aeon.engine.Recalled;
+import dev.aeon.engine.Remember;
+import dev.aeon.server.ClientSession;
+import dev.aeon.server.command.Args;
+import dev.aeon.server.command.CommandError;
+import dev.aeon.server.command.CommandTable;
+import dev.aeon.server.command.JsonValues;
+import dev.aeon.server.command.VectorInput;
+import dev.aeon.server.resp.RespWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.LINK,
+ * MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.GET, MEM.SETATTR, MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT,
+ * MEM.COMPACT, MEM.STATS.
+ */
+public final class MemCommands {
+
+  private MemCommands() {}
+
+  public static void register(CommandTable t) {
+    List<String> write = List.of("write");
+    List<String> read = List.of("readonly");
+    t.add("mem.add", -4, write, 0, 0, 0, MemCommands::add);
+    t.add("mem.link", -4, write, 0, 0, 0, MemCommands::link);
+    t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);
+    t.add("mem.recall", -3, read, 0, 0, 0, MemCommands::recall);
+    t.add("mem.trace", -2, read, 0, 0, 0, MemCommands::trace);
+    t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
+    t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
+      c.memory().setAttributes(a.nextLong(), eventAttributes(a.nextString()));
+      c.writer().simple("OK");
+    });
+    t.add("mem.query", -2, read, 0, 0, 0, MemCommands::query);
+    t.add("mem.forget", -2, write, 0, 0, 0, MemCommands::forget);
+    t.add("mem.checkpoint", 1, write, 0, 0, 0, (c, a) -> {
+      c.memory().checkpoint();
+      c.writer().simple("OK");
+    });
+    t.add("mem.compact", 1, write, 0, 0, 0, (c, a) -> {
+      c.memory().compact();
+      c.writer().simple("OK");
+    });
+    t.add("mem.stats", 1, read, 0, 0, 0, MemCommands::stats);
+  }
+
+  /** MEM.ADD session role text [VECTOR (FP32 blob | VALUES n v...)] [AT micros] [ATTRS json] [LINK type id]... */
+  private static void add(ClientSession c, Args a) throws IOException {
+    Remember r = Remember.event(a.nextString(), a.nextString(), a.nextString());
+    while (a.hasNext()) {
+      String opt = a.nextString().toUpperCase(Locale.ROOT);
+      switch (opt) {
+        case "VECTOR" -> r.vector(VectorInput.read(a, c.server().embedder(), false));
+        case "AT" -> r.at(a.nextLong());
+        case "ATTRS" -> eventAttributes(a.nextString()).forEach(r::attribute);
+        case "LINK" -> r.link(a.nextString(), a.nextLong());
+        default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
+      }
+    }
+    c.writer().integer(c.memory().remember(r));
+  }
+
+  /** Event attributes from a JSON object of strings, numbers and booleans. */
+  private static Map<String, Object> eventAttributes(String json) {
+    ObjectNode obj = JsonValues.parseObject(json);
+    Map<String, Object> scalars = JsonValues.scalars(obj);
+    if (scalars.size() != obj.size()) {
+      throw CommandError.err("event attributes must be strings, numbers or booleans (no null, arrays or objects)");
+    }
+    return scalars;
+  }
+
+  /** MEM.LINK from type to [FROM micros] [UNTIL micros] */
+  private static void link(ClientSession c, Args a) throws IOException {
+    long from = a.nextLong();
+    String type = a.nextString();
+    long to = a.nextLong();
+    long validFrom = Long.MIN_VALUE;
+    long validTo = Long.MAX_VALUE;
+    while (a.hasNext()) {
+      if (a.accept("FROM")) {
+        validFrom = a.nextLong();
+      } else if (a.accept("UNTIL")) {
+        validTo = a.nextLong();
+      } else {
+        throw CommandError.err("unknown MEM.LINK option '" + a.nextString() + "'");
+      }
+    }
+    c.memory().link(from, type, to, validFrom, validTo);
+    c.writer().simple("OK");
+  }
+
+  /** MEM.INVALIDATE from type to [AT micros]: the links stop being valid then (default: now). */
+  private static void invalidate(ClientSession c, Args a) throws IOException {
+    long from = a.nextLong();
+    String type = a.nextString();
+    long to = a.nextLong();
+    long at = a.accept("AT") ? a.nextLong() : System.currentTimeMillis() * 1000;
+    if (a.hasNext()) {
+      throw CommandError.syntax();
+    }
+    c.memory().invalidate(from, type, to, at);
+    c.writer().simple("OK");
+  }
+
+  /**
+   * MEM.RECALL (FP32 blob | VALUES n v... | TEXT text) [COUNT k] [SESSION s] [ROLE r]... [BETWEEN from to]
+   * [WHERE name value]... [NPROBE n] [NOSLB]
+   */
+  private static void recall(ClientSession c, Args a) throws IOException {
+    float[] q = VectorInput.read(a, c.server().embedder(), true);
+    int count = 10;
+    String session = null;
+    List<String> roles = new ArrayList<>();
+    long from = Long.MIN_VALUE;
+    long to = Long.MAX_VALUE;
+    Map<String, Object> where = new LinkedHashMap<>();
+    int nprobe = 0;
+    boolean slb = true;
+    while (a.hasNext()) {
+      String opt = a.nextString().toUpperCase(Locale.ROOT);
+      switch (opt) {
+        case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
+        case "SESSION" -> session = a.nextString();
+        case "ROLE" -> roles.add(a.nextString());
+        case "BETWEEN" -> {
+          from = a.nextLong();
+          to = a.nextLong();
+        }
+        case "WHERE" -> where.put(a.nextString(), JsonValues.literal(a.nextString()));
+        case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
+        case "NOSLB" -> slb = false;
+        default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
+      }
+    }
+    Recall r = Recall.vector(q, count).between(from, to).nprobe(nprobe).slb(slb);
+    if (session != null) {
+      r.session(session);
+    }
+    if (!roles.isEmpty()) {
+      r.roles(roles.toArray(String[]::new));
+    }
+    where.forEach(r::where);
+    List<Recalled> hits = c.memory().recall(r);
+    RespWriter w = c.writer();
+    w.array(hits.size());
+    for (Recalled h : hits) {
+      Replies.event(w, h.event(), h.score());
+    }
+  }
+
+  /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
+  private static void trace(ClientSession c, Args a) throws IOException {
+    String session = a.nextString();
+    int count = a.accept("COUNT") ? a.nextInt(1, 1_000_000, "COUNT") : 100;
+    if (a.hasNext()) {
+      throw CommandError.syntax();
+    }
+    List<Event> events = c.memory().history(session, count);
+    RespWriter w = c.writer();
+    w.array(events.size());
+    for (Event e : events) {
+      Replies.event(w, e, null);
+    }
+  }
+
+  private static void get(ClientSession c, Args a) throws IOException {
+    Optional<Event> e = c.memory().get(a.nextLong());
+    if (e.isPresent()) {
+      Replies.event(c.writer(), e.get(), null);
+    } else {
+      c.writer().nullValue();
+    }
+  }
+
+  /**
+   * MEM.QUERY statement [name value]...: a parameter value is JSON when it reads as a JSON number, boolean,
+   * "string" or [array], else the text itself. Replies [columns, rows].
+   */
+  private static void query(ClientSession c, Args a) throws IOException {
+    String statement = a.nextString();
+    if (a.remaining() % 2 != 0) {
+      throw CommandError.err("MEM.QUERY parameters come in name value pairs");
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    while (a.hasNext()) {
+      String name = a.nextString();
+      params.put(name.startsWith("$") ? name.substring(1) : name, JsonValues.literal(a.nextString()));
+    }
+    QueryResult result = c.memory().query(statement, params);
+    RespWriter w = c.writer();
+    w.map(2);
+    w.bulk("columns");
+    Replies.value(w, result.columns());
+    w.bulk("rows");
+    Replies.value(w, result.rows());
+  }
+
+  /** MEM.FORGET id | MEM.FORGET SESSION name */
+  private static void forget(ClientSession c, Args a) throws IOException {
+    Memory m = c.memory();
+    if (a.accept("SESSION")) {
+      String session = a.nextString();
+      if (a.hasNext()) {
+        throw CommandError.syntax();
+      }
+      c.writer().integer(m.forgetSession(session));
+      return;
+    }
+    long id = a.nextLong();
+    if (a.hasNext()) {
+      throw CommandError.syntax();
+    }
+    c.writer().integer(m.forget(id) ? 1 : 0);
+  }
+
+  private static void stats(ClientSession c, Args a) throws IOException {
+    MemoryStats s = c.memory().stats();
+    RespWriter w = c.writer();
+    w.map(11);
+    w.bulk("namespace").bulk(c.namespace());
+    w.bulk("events").integer(s.events());
+    w.bulk("vectors").integer(s.vectors());
+    w.bulk("edges").integer(s.edges());
+    w.bulk("sessions").integer(s.sessions());
+    w.bulk("wal_bytes").integer(s.walBytes());
+    w.bulk("last_lsn").integer(s.lastLsn());
+    w.bulk("checkpoint_lsn").integer(s.checkpointLsn());
+    w.bulk("blob_bytes").integer(s.blobBytes());
+    w.bulk("slb_hits").integer(s.slbHits());
+    w.bulk("slb_misses").integer(s.slbMisses());
+  }
+}

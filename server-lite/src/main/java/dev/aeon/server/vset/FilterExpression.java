@@ -1,0 +1,383 @@
+package dev.aeon.server.vset;
+
+import dev.aeon.server.command.CommandError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The FILTER expressions of Redis vector sets, e.g. {@code .year >= 1980 and .genre in ["drama", "noir"]},
+ * evaluated against an element's JSON attributes. Selectors {@code .name} read a top-level attribute;
+ * literals are numbers, "strings" or 'strings', true, false and [arrays]. Operators, loosest first:
+ * {@code or ||}, {@code and &&}, {@code == !=}, {@code > >= < <= in}, {@code + -}, {@code * / %},
+ * {@code **}, then {@code not !} and unary minus. An element whose expression reads a missing attribute, or
+ * mixes types (a string compared with a number), does not match; an element without attributes never does.
+ */
+public final class FilterExpression {
+
+  private static final int MAX_DEPTH = 64;
+  /** The value of an expression that read a missing attribute or mixed types: it never matches. */
+  private static final Object NO_VALUE = new Object();
+
+  private sealed interface Node permits Literal, Selector, ArrayNode, Unary, Binary {}
+
+  private record Literal(Object value) implements Node {}
+
+  private record Selector(String name) implements Node {}
+
+  private record ArrayNode(List<Node> items) implements Node {}
+
+  private record Unary(String op, Node operand) implements Node {}
+
+  private record Binary(String op, Node left, Node right) implements Node {}
+
+  private final Node root;
+  private final String text;
+
+  private FilterExpression(Node root, String text) {
+    this.root = root;
+    this.text = text;
+  }
+
+  /** Parses an expression; a syntax error is a CommandError naming the position. */
+  public static FilterExpression parse(String text) {
+    Parser p = new Parser(text);
+    Node root = p.or(0);
+    p.skipSpace();
+    if (p.pos < text.length()) {
+      throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+    }
+    return new FilterExpression(root, text);
+  }
+
+  /** Whether an element with these attributes (null: none) passes the filter. */
+  public boolean matches(Map<String, Object> attributes) {
+    return attributes != null && truthy(eval(root, attributes));
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  // --- evaluation ---
+
+  private static Object eval(Node n, Map<String, Object> attrs) {
+    return switch (n) {
+      case Literal l -> l.value();
+      case Selector s -> attrs.containsKey(s.name()) ? normalize(attrs.get(s.name())) : NO_VALUE;
+      case ArrayNode a -> {
+        List<Object> values = new ArrayList<>();
+        for (Node item : a.items()) {
+          values.add(eval(item, attrs));
+        }
+        yield values;
+      }
+      case Unary u -> unary(u.op(), eval(u.operand(), attrs));
+      case Binary b -> binary(b.op(), b, attrs);
+    };
+  }
+
+  private static Object unary(String op, Object v) {
+    if (v == NO_VALUE) {
+      return NO_VALUE;
+    }
+    if (op.equals("!")) {
+      return !truthy(v);
+    }
+    return v instanceof Double d ? -d : NO_VALUE;
+  }
+
+  private static Object binary(String op, Binary b, Map<String, Object> attrs) {
+    Object l = eval(b.left(), attrs);
+    if (op.equals("and") || op.equals("or")) { // short-circuit, as a reader expects
+      boolean lt = truthy(l);
+      if (op.equals("and") ? !lt : lt) {
+        return lt;
+      }
+      return truthy(eval(b.right(), attrs));
+    }
+    Object r = eval(b.right(), attrs);
+    if (l == NO_VALUE || r == NO_VALUE) {
+      return NO_VALUE;
+    }
+    return switch (op) {
+      case "==" -> equal(l, r);
+      case "!=" -> !equal(l, r);
+      case "in" -> contains(r, l);
+      case ">", ">=", "<", "<=" -> compare(op, l, r);
+      default -> arithmetic(op, l, r);
+    };
+  }
+
+  private static Object compare(String op, Object l, Object r) {
+    int c;
+    if (l instanceof Double a && r instanceof Double b) {
+      c = Double.compare(a, b);
+    } else if (l instanceof String a && r instanceof String b) {
+      c = a.compareTo(b);
+    } else {
+      return NO_VALUE;
+    }
+    return switch (op) {
+      case ">" -> c > 0;
+      case ">=" -> c >= 0;
+      case "<" -> c < 0;
+      default -> c <= 0;
+    };
+  }
+
+  private static Object arithmetic(String op, Object l, Object r) {
+    if (!(l instanceof Double a) || !(r instanceof Double b)) {
+      return NO_VALUE;
+    }
+    return switch (op) {
+      case "+" -> a + b;
+      case "-" -> a - b;
+      case "*" -> a * b;
+      case "/" -> a / b;
+      case "%" -> a % b;
+      case "**" -> Math.pow(a, b);
+      default -> throw new IllegalStateException("operator " + op);
+    };
+  }
+
+  private static boolean contains(Object container, Object item) {
+    if (container instanceof List<?> list) {
+      for (Object o : list) {
+        if (equal(item, o)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return container instanceof String s && item instanceof String sub && s.contains(sub);
+  }
+
+  private static boolean equal(Object a, Object b) {
+    return a != NO_VALUE && b != NO_VALUE && Objects.equals(a, b);
+  }
+
+  /** Numbers are compared as doubles and booleans as 1/0, as Redis does. */
+  private static Object normalize(Object v) {
+    return switch (v) {
+      case null -> NO_VALUE;
+      case Number n -> n.doubleValue();
+      case Boolean b -> b ? 1.0 : 0.0;
+      case List<?> list -> list.stream().map(FilterExpression::normalize).toList();
+      case String s -> s;
+      default -> NO_VALUE;
+    };
+  }
+
+  private static boolean truthy(Object v) {
+    return switch (v) {
+      case Boolean b -> b;
+      case Double d -> d != 0;
+      case String s -> !s.isEmpty();
+      case List<?> l -> !l.isEmpty();
+      default -> false;
+    };
+  }
+
+  // --- parsing ---
+
+  private static final class Parser {
+
+    private static final String[][] LEVELS = {
+        {"or", "||"}, {"and", "&&"}, {"==", "!="}, {">=", "<=", ">", "<", "in"}, {"+", "-"}, {"*", "/", "%"}};
+
+    final String s;
+    int pos;
+
+    Parser(String s) {
+      this.s = s;
+    }
+
+    Node or(int depth) {
+      return level(0, depth);
+    }
+
+    private Node level(int level, int depth) {
+      if (depth > MAX_DEPTH) {
+        throw error("expression nested deeper than " + MAX_DEPTH);
+      }
+      if (level == LEVELS.length) {
+        return power(depth);
+      }
+      Node left = level(level + 1, depth + 1);
+      String op;
+      while ((op = operator(LEVELS[level])) != null) {
+        left = new Binary(canonical(op), left, level(level + 1, depth + 1));
+      }
+      return left;
+    }
+
+    private Node power(int depth) {
+      Node base = unary(depth + 1);
+      if (operator(new String[] {"**"}) != null) {
+        return new Binary("**", base, power(depth + 1)); // right-associative
+      }
+      return base;
+    }
+
+    private Node unary(int depth) {
+      if (depth > MAX_DEPTH) {
+        throw error("expression nested deeper than " + MAX_DEPTH);
+      }
+      String op = operator(new String[] {"not", "!"});
+      if (op != null) {
+        return new Unary("!", unary(depth + 1));
+      }
+      skipSpace();
+      if (peek() == '-' && !(pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
+        pos++;
+        return new Unary("-", unary(depth + 1));
+      }
+      return primary(depth + 1);
+    }
+
+    private Node primary(int depth) {
+      skipSpace();
+      char c = peek();
+      if (c == '(') {
+        pos++;
+        Node inner = level(0, depth + 1);
+        expect(')');
+        return inner;
+      }
+      if (c == '[') {
+        pos++;
+        List<Node> items = new ArrayList<>();
+        skipSpace();
+        if (peek() != ']') {
+          do {
+            items.add(level(0, depth + 1));
+            skipSpace();
+          } while (peek() == ',' && pos++ >= 0);
+        }
+        expect(']');
+        return new ArrayNode(items);
+      }
+      if (c == '.') {
+        pos++;
+        int start = pos;
+        while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) {
+          pos++;
+        }
+        if (start == pos) {
+          throw error("a selector needs a name after '.'");
+        }
+        return new Selector(s.substring(start, pos));
+      }
+      if (c == '"' || c == '\'') {
+        return new Literal(string(c));
+      }
+      if (c == '-' || Character.isDigit(c)) {
+        return new Literal(number());
+      }
+      if (word("true")) {
+        return new Literal(1.0);
+      }
+      if (word("false")) {
+        return new Literal(0.0);
+      }
+      throw error(pos < s.length() ? "unexpected '" + c + "'" : "unexpected end of expression");
+    }
+
+    private String string(char quote) {
+      StringBuilder sb = new StringBuilder();
+      pos++;
+      while (pos < s.length() && s.charAt(pos) != quote) {
+        char ch = s.charAt(pos++);
+        if (ch == '\\' && pos < s.length()) {
+          ch = s.charAt(pos++);
+        }
+        sb.append(ch);
+      }
+      expect(quote);
+      return sb.toString();
+    }
+
+    private Double number() {
+      int start = pos;
+      if (peek() == '-') {
+        pos++;
+      }
+      while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || ".eE".indexOf(s.charAt(pos)) >= 0
+          || ((s.charAt(pos) == '-' || s.charAt(pos) == '+') && "eE".indexOf(s.charAt(pos - 1)) >= 0))) {
+        pos++;
+      }
+      try {
+        return Double.parseDouble(s.substring(start, pos));
+      } catch (NumberFormatException e) {
+        pos = start;
+        throw error("bad number '" + s.substring(start, Math.min(s.length(), start + 20)) + "'");
+      }
+    }
+
+    /** Consumes one of the operators if it is next ("in", "and", ... only as whole words). */
+    private String operator(String[] ops) {
+      skipSpace();
+      for (String op : ops) {
+        if (s.startsWith(op, pos)) {
+          boolean isWord = Character.isLetter(op.charAt(0));
+          int after = pos + op.length();
+          if (isWord && after < s.length() && Character.isLetterOrDigit(s.charAt(after))) {
+            continue;
+          }
+          if (op.equals(">") || op.equals("<")) {
+            if (after < s.length() && s.charAt(after) == '=') {
+              continue;
+            }
+          }
+          if (op.equals("*") && after < s.length() && s.charAt(after) == '*') {
+            continue;
+          }
+          pos = after;
+          return op;
+        }
+      }
+      return null;
+    }
+
+    private boolean word(String w) {
+      if (s.startsWith(w, pos) && (pos + w.length() == s.length() || !Character.isLetterOrDigit(s.charAt(pos + w.length())))) {
+        pos += w.length();
+        return true;
+      }
+      return false;
+    }
+
+    private static String canonical(String op) {
+      return switch (op) {
+        case "||" -> "or";
+        case "&&" -> "and";
+        default -> op;
+      };
+    }
+
+    private void expect(char c) {
+      skipSpace();
+      if (peek() != c) {
+        throw error(pos < s.length() ? "expected '" + c + "' but found '" + s.charAt(pos) + "'" : "expected '" + c + "'");
+      }
+      pos++;
+    }
+
+    private char peek() {
+      return pos < s.length() ? s.charAt(pos) : '\0';
+    }
+
+    void skipSpace() {
+      while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    CommandError error(String what) {
+      return CommandError.err("syntax error in FILTER expression at position " + (pos + 1) + ": " + what);
+    }
+  }
+}

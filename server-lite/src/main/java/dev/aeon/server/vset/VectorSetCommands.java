@@ -1,0 +1,227 @@
+package dev.aeon.server.vset;
+
+import dev.aeon.server.ClientSession;
+import dev.aeon.server.command.Args;
+import dev.aeon.server.command.CommandError;
+import dev.aeon.server.command.CommandTable;
+import dev.aeon.server.command.VectorInput;
+import dev.aeon.server.resp.RespWriter;
+import dev.aeon.server.vset.StoredVector.Quantization;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The Redis 8 vector-set commands with their documented arguments and replies, so that existing clients work
+ * unchanged: VADD, VSIM, VREM, VCARD, VDIM, VEMB, VINFO, VSETATTR, VGETATTR, VISMEMBER, VRANDMEMBER. Vectors
+ * may also be given as {@code TEXT "..."} when the server has an embedder.
+ */
+public final class VectorSetCommands {
+
+  private static final List<String> WRITE = List.of("write", "denyoom");
+  private static final List<String> READ = List.of("readonly", "fast");
+
+  private VectorSetCommands() {}
+
+  public static void register(CommandTable t) {
+    t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
+    t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
+    t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
+        c.writer().integer(sets(c).remove(c.namespace(), a.string(1), a.string(2)) ? 1 : 0));
+    t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), a.string(1))));
+    t.add("vdim", 2, READ, 1, 1, 1, VectorSetCommands::vdim);
+    t.add("vemb", -3, READ, 1, 1, 1, VectorSetCommands::vemb);
+    t.add("vinfo", 2, READ, 1, 1, 1, VectorSetCommands::vinfo);
+    t.add("vsetattr", 4, WRITE, 1, 1, 1, (c, a) ->
+        c.writer().integer(sets(c).setAttributes(c.namespace(), a.string(1), a.string(2), a.string(3)) ? 1 : 0));
+    t.add("vgetattr", 3, READ, 1, 1, 1, (c, a) ->
+        c.writer().bulk(sets(c).attributes(c.namespace(), a.string(1), a.string(2))));
+    t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
+        c.writer().integer(sets(c).contains(c.namespace(), a.string(1), a.string(2)) ? 1 : 0));
+    t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
+  }
+
+  private static VectorSets sets(ClientSession c) {
+    return c.server().vectorSets();
+  }
+
+  /** VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [CAS] [NOQUANT|Q8|BIN] [EF n] [SETATTR json] [M n] */
+  private static void vadd(ClientSession c, Args a) throws IOException {
+    String key = a.nextString();
+    if (a.accept("REDUCE")) {
+      throw CommandError.err("REDUCE (random projection) is not supported by this server");
+    }
+    float[] vector = VectorInput.read(a, c.server().embedder(), false);
+    String element = a.nextString();
+    Quantization quant = null;
+    String json = null;
+    while (a.hasNext()) {
+      String opt = a.nextString().toUpperCase(java.util.Locale.ROOT);
+      switch (opt) {
+        case "CAS" -> { } // adds are already concurrent-safe here
+        case "NOQUANT" -> quant = Quantization.F32;
+        case "Q8" -> quant = Quantization.Q8;
+        case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
+        case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
+        case "SETATTR" -> json = a.nextString();
+        default -> throw CommandError.err("unknown VADD option '" + opt + "'");
+      }
+    }
+    c.writer().integer(sets(c).add(c.namespace(), key, vector, element, quant, json) ? 1 : 0);
+  }
+
+  /**
+   * VSIM key (ELE element | FP32 blob | VALUES n v... | TEXT text) [WITHSCORES] [WITHATTRIBS] [COUNT n]
+   * [EPSILON d] [EF n] [FILTER expr] [FILTER-EF n] [TRUTH] [NOTHREAD]
+   */
+  private static void vsim(ClientSession c, Args a) throws IOException {
+    String key = a.nextString();
+    String element = null;
+    float[] vector = null;
+    if (a.accept("ELE")) {
+      element = a.nextString();
+    } else {
+      vector = VectorInput.read(a, c.server().embedder(), true);
+    }
+    boolean withScores = false;
+    boolean withAttribs = false;
+    int count = 10;
+    double epsilon = 0;
+    FilterExpression filter = null;
+    int filterEffort = -1;
+    int nprobe = 0;
+    while (a.hasNext()) {
+      String opt = a.nextString().toUpperCase(java.util.Locale.ROOT);
+      switch (opt) {
+        case "WITHSCORES" -> withScores = true;
+        case "WITHATTRIBS" -> withAttribs = true;
+        case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
+        case "EPSILON" -> {
+          epsilon = a.nextDouble();
+          if (epsilon <= 0 || epsilon > 1) {
+            throw CommandError.err("EPSILON must be in (0, 1]");
+          }
+        }
+        case "EF" -> nprobe = Math.max(1, a.nextInt(1, 1_000_000, "EF") / EF_PER_PROBE);
+        case "FILTER" -> filter = FilterExpression.parse(a.nextString());
+        case "FILTER-EF" -> filterEffort = a.nextInt(1, 10_000_000, "FILTER-EF");
+        case "TRUTH" -> nprobe = VectorSets.EXACT;
+        case "NOTHREAD" -> { } // every connection has its own thread already
+        default -> throw CommandError.err("unknown VSIM option '" + opt + "'");
+      }
+    }
+    if (filterEffort < 0) {
+      filterEffort = count * 100; // Redis' default effort for filtered searches
+    }
+    List<VectorSets.Match> matches = sets(c).search(c.namespace(), key,
+        new VectorSets.Query(vector, element, count, epsilon, filter, filterEffort, nprobe));
+    writeMatches(c.writer(), matches, withScores, withAttribs);
+  }
+
+  /**
+   * Redis' EF (HNSW candidates to explore) to the Atlas index's leaves to probe: one leaf per this many, so that
+   * Redis' usual EF of 200 probes 25 leaves, about the index's default of 24.
+   */
+  static final int EF_PER_PROBE = 8;
+
+  private static void writeMatches(RespWriter w, List<VectorSets.Match> matches, boolean scores, boolean attribs)
+      throws IOException {
+    if (!scores && !attribs) {
+      w.array(matches.size());
+      for (VectorSets.Match m : matches) {
+        w.bulk(m.element());
+      }
+      return;
+    }
+    if (w.resp3()) {
+      w.map(matches.size());
+    } else {
+      w.array(matches.size() * (1 + (scores ? 1 : 0) + (attribs ? 1 : 0)));
+    }
+    for (VectorSets.Match m : matches) {
+      w.bulk(m.element());
+      if (scores && attribs && w.resp3()) {
+        w.array(2);
+      }
+      if (scores) {
+        w.doubleValue(m.score());
+      }
+      if (attribs) {
+        w.bulk(m.attributes());
+      }
+    }
+  }
+
+  private static void vdim(ClientSession c, Args a) throws IOException {
+    VectorSets.Info info = sets(c).info(c.namespace(), a.string(1));
+    if (info == null) {
+      throw CommandError.err("key does not exist");
+    }
+    c.writer().integer(info.dimension());
+  }
+
+  /** VEMB key element [RAW] */
+  private static void vemb(ClientSession c, Args a) throws IOException {
+    boolean raw = a.size() == 4 && a.string(3).equalsIgnoreCase("RAW");
+    if (a.size() > 3 && !raw) {
+      throw CommandError.syntax();
+    }
+    StoredVector v = sets(c).embedding(c.namespace(), a.string(1), a.string(2));
+    RespWriter w = c.writer();
+    if (v == null) {
+      w.nullArray();
+    } else if (raw) {
+      boolean q8 = v.quantization() == Quantization.Q8;
+      w.array(q8 ? 4 : 3);
+      w.simple(v.quantization().redisName());
+      w.bulk(v.rawBlob());
+      w.doubleValue(v.norm());
+      if (q8) {
+        w.doubleValue(v.range());
+      }
+    } else {
+      float[] f = v.vector();
+      w.array(f.length);
+      for (float x : f) {
+        w.doubleValue(x);
+      }
+    }
+  }
+
+  private static void vinfo(ClientSession c, Args a) throws IOException {
+    VectorSets.Info info = sets(c).info(c.namespace(), a.string(1));
+    RespWriter w = c.writer();
+    if (info == null) {
+      w.nullValue();
+      return;
+    }
+    w.map(6);
+    w.simple("quant-type").simple(info.quantization().redisName());
+    w.simple("vector-dim").integer(info.dimension());
+    w.simple("size").integer(info.size());
+    w.simple("index").simple("atlas");
+    w.simple("namespace").bulk(info.namespace());
+    w.simple("session").bulk(info.session());
+  }
+
+  /** VRANDMEMBER key [count] */
+  private static void vrandmember(ClientSession c, Args a) throws IOException {
+    if (a.size() > 3) {
+      throw CommandError.syntax();
+    }
+    RespWriter w = c.writer();
+    if (a.size() == 2) {
+      List<String> one = sets(c).randomMembers(c.namespace(), a.string(1), 1);
+      w.bulk(one.isEmpty() ? null : one.getFirst());
+      return;
+    }
+    long count = Args.parseLong(a.string(2));
+    if (Math.abs(count) > 1_000_000) {
+      throw CommandError.err("count must be at most 1000000 in absolute value");
+    }
+    List<String> members = sets(c).randomMembers(c.namespace(), a.string(1), (int) count);
+    w.array(members.size());
+    for (String m : members) {
+      w.bulk(m);
+    }
+  }
+}

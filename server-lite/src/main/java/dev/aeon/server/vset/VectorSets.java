@@ -1,0 +1,308 @@
+package dev.aeon.server.vset;
+
+import dev.aeon.engine.Event;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Recall;
+import dev.aeon.engine.Recalled;
+import dev.aeon.engine.Remember;
+import dev.aeon.server.ServerContext;
+import dev.aeon.server.command.CommandError;
+import dev.aeon.server.command.JsonValues;
+import dev.aeon.server.command.VectorInput;
+import dev.aeon.server.vset.StoredVector.Quantization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Every vector set of the server, by namespace and key, with the operations the commands need. A set exists
+ * while it has elements, as in Redis; sets are loaded from the engine on first use and empty ones are not kept.
+ */
+public final class VectorSets {
+
+  /** Event attribute holding an element's JSON attributes as given (VGETATTR returns it unchanged). */
+  public static final String JSON_ATTRIBUTE = "vset.attr";
+  static final String DIMENSION_SUFFIX = ".vset-d";
+
+  /** One search result: the element, its similarity (1 = same direction, 0 = opposite) and its JSON attributes. */
+  public record Match(String element, double score, String attributes) {}
+
+  /** {@link Query#nprobe()} asking for an exact search (VSIM TRUTH). */
+  public static final int EXACT = -1;
+
+  /** What a search asks; nprobe 0 is the index's default, {@link #EXACT} probes every leaf. */
+  public record Query(float[] vector, String element, int count, double epsilon, FilterExpression filter,
+      int filterEffort, int nprobe) {}
+
+  /** What VINFO reports. */
+  public record Info(Quantization quantization, int dimension, int size, String namespace, String session) {}
+
+  private final ServerContext server;
+  private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
+
+  public VectorSets(ServerContext server) {
+    this.server = server;
+  }
+
+  private VectorSet loaded(String ns, String key) {
+    return sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
+  }
+
+  /**
+   * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
+   * namespace N with d dimensions live in namespace {@code N.vset-d<d>}, one session per key. A key is found by
+   * looking into each such namespace on disk (Aeon keeps namespace N under {@code <dir>/ns/N}).
+   */
+  private VectorSet find(String ns, String key) {
+    VectorSet set = new VectorSet(ns, key);
+    String prefix = ns + DIMENSION_SUFFIX;
+    try (Stream<Path> dirs = Files.list(server.config().dir().resolve("ns"))) {
+      for (String name : dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList()) {
+        Memory m = server.memory(name);
+        List<Event> events = m.history(set.session(), Integer.MAX_VALUE);
+        if (!events.isEmpty()) {
+          set.load(m, events);
+          if (set.size() > 0) {
+            break;
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return set; // nothing stored yet
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the namespaces of " + server.config().dir(), e);
+    }
+    return set;
+  }
+
+  /** The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. */
+  static String dimensionNamespace(String ns, int dim) {
+    return ns + DIMENSION_SUFFIX + dim;
+  }
+
+  /** The set if it has elements, else null (and it is not kept in memory). */
+  private VectorSet existing(String ns, String key) {
+    VectorSet set = loaded(ns, key);
+    if (set.size() == 0) {
+      dropIfEmpty(set);
+      return null;
+    }
+    return set;
+  }
+
+  private void dropIfEmpty(VectorSet set) {
+    synchronized (set) {
+      if (set.size() == 0 && !set.dropped) {
+        set.dropped = true;
+        sets.remove(set.namespace + '\0' + set.key, set);
+      }
+    }
+  }
+
+  /**
+   * VADD: adds the element, or replaces its vector (keeping its attributes unless new ones are given).
+   *
+   * @param quantization asked for, or null for the set's (Q8 for a new set)
+   * @param json new JSON attributes, or null
+   * @return true if the element is new
+   */
+  public boolean add(String ns, String key, float[] vector, String element, Quantization quantization, String json) {
+    double norm = VectorInput.norm(vector);
+    if (json != null && !json.isEmpty()) {
+      JsonValues.parseObject(json); // refuse bad JSON before anything is stored
+    }
+    while (true) {
+      VectorSet set = loaded(ns, key);
+      synchronized (set) {
+        if (set.dropped) {
+          continue;
+        }
+        if (set.size() == 0) {
+          set.bind(server.memory(dimensionNamespace(ns, vector.length)), vector.length,
+              quantization == null ? Quantization.Q8 : quantization);
+        } else {
+          checkDimension(set, vector.length);
+          if (quantization != null && quantization != set.quantization()) {
+            throw CommandError.err("asked quantization mismatch with existing vector set (it uses "
+                + set.quantization().redisName() + ")");
+          }
+        }
+        Memory m = set.memory();
+        Long old = set.ids.get(element);
+        String kept = json != null ? json
+            : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
+        Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector)
+            .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
+        if (kept != null && !kept.isEmpty()) {
+          r.attribute(JSON_ATTRIBUTE, kept);
+        }
+        long id = m.remember(r);
+        set.ids.put(element, id);
+        if (old != null) {
+          m.forget(old);
+        }
+        return old == null;
+      }
+    }
+  }
+
+  private static void checkDimension(VectorSet set, int dim) {
+    if (dim != set.dimension()) {
+      throw CommandError.err("Vector dimension mismatch - got " + dim + " but set has " + set.dimension());
+    }
+  }
+
+  /** VREM: true if the element was there. */
+  public boolean remove(String ns, String key, String element) {
+    VectorSet set = existing(ns, key);
+    if (set == null) {
+      return false;
+    }
+    boolean removed;
+    synchronized (set) {
+      Long id = set.ids.remove(element);
+      removed = id != null;
+      if (removed) {
+        set.memory().forget(id);
+      }
+    }
+    dropIfEmpty(set);
+    return removed;
+  }
+
+  public int cardinality(String ns, String key) {
+    VectorSet set = existing(ns, key);
+    return set == null ? 0 : set.size();
+  }
+
+  public Info info(String ns, String key) {
+    VectorSet set = existing(ns, key);
+    return set == null ? null : new Info(set.quantization(), set.dimension(), set.size(), set.memory().name(),
+        set.session());
+  }
+
+  public boolean contains(String ns, String key, String element) {
+    VectorSet set = existing(ns, key);
+    return set != null && set.ids.containsKey(element);
+  }
+
+  /** The element's event, if the set and the element exist. */
+  private Optional<Event> event(String ns, String key, String element) {
+    VectorSet set = existing(ns, key);
+    Long id = set == null ? null : set.ids.get(element);
+    return id == null ? Optional.empty() : set.memory().get(id);
+  }
+
+  /** VEMB: the element's stored vector, or null. */
+  public StoredVector embedding(String ns, String key, String element) {
+    return event(ns, key, element).map(VectorSet::stored).orElse(null);
+  }
+
+  /** VGETATTR: the element's JSON attributes, or null. */
+  public String attributes(String ns, String key, String element) {
+    return event(ns, key, element).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
+  }
+
+  /** VSETATTR: replaces the JSON attributes ("" removes them); false if there is no such element. */
+  public boolean setAttributes(String ns, String key, String element, String json) {
+    if (!json.isEmpty()) {
+      JsonValues.parseObject(json);
+    }
+    VectorSet set = existing(ns, key);
+    if (set == null) {
+      return false;
+    }
+    synchronized (set) {
+      Long id = set.ids.get(element);
+      if (id == null) {
+        return false;
+      }
+      set.memory().setAttributes(id, Map.of(JSON_ATTRIBUTE, json)); // "" reads back as no attributes
+      return true;
+    }
+  }
+
+  /** VRANDMEMBER: count > 0 distinct elements, count < 0 |count| elements that may repeat. */
+  public List<String> randomMembers(String ns, String key, int count) {
+    VectorSet set = existing(ns, key);
+    if (set == null || count == 0) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(set.ids.keySet());
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    List<String> out = new ArrayList<>();
+    if (count < 0) {
+      for (int i = 0; i < -count; i++) {
+        out.add(all.get(rnd.nextInt(all.size())));
+      }
+      return out;
+    }
+    for (int i = 0; i < Math.min(count, all.size()); i++) { // partial Fisher-Yates
+      int j = i + rnd.nextInt(all.size() - i);
+      String t = all.get(i);
+      all.set(i, all.get(j));
+      all.set(j, t);
+      out.add(all.get(i));
+    }
+    return out;
+  }
+
+  /** VSIM: the most similar elements that pass the filter, best first. */
+  public List<Match> search(String ns, String key, Query q) {
+    VectorSet set = existing(ns, key);
+    if (set == null) {
+      if (q.element() != null) {
+        throw CommandError.err("element '" + q.element() + "' not found in the vector set");
+      }
+      return List.of();
+    }
+    float[] vector = q.vector();
+    if (q.element() != null) {
+      StoredVector v = embedding(ns, key, q.element());
+      if (v == null) {
+        throw CommandError.err("element '" + q.element() + "' not found in the vector set");
+      }
+      vector = v.vector();
+    }
+    checkDimension(set, vector.length);
+    VectorInput.norm(vector);
+    int candidates = q.filter() == null ? q.count() : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
+    Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session());
+    if (q.nprobe() == EXACT) {
+      // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
+      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, set.memory().stats().vectors())));
+    } else if (q.nprobe() > 0) {
+      recall.nprobe(q.nprobe());
+    }
+    List<Match> out = new ArrayList<>();
+    for (Recalled r : set.memory().recall(recall)) {
+      Event e = r.event();
+      Long current = set.ids.get(e.text());
+      if (current == null || current != e.id()) {
+        continue; // replaced or removed while we searched
+      }
+      double score = (1.0 + r.score()) / 2.0;
+      if (q.epsilon() > 0 && score < 1.0 - q.epsilon()) {
+        break; // results come best first
+      }
+      String json = VectorSet.attributesJson(e.attributes());
+      if (q.filter() != null && !q.filter().matches(json == null ? null : JsonValues.toMap(JsonValues.parseObject(json)))) {
+        continue;
+      }
+      out.add(new Match(e.text(), score, json));
+      if (out.size() == q.count()) {
+        break;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's own MEM.* commands, in RESP3 (maps) and RESP2 (flat arrays). */
+class MemCommandsTest {
+
+  @TempDir static Path dir;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static RespClient resp3(String namespace) throws Exception {
+    RespClient c = new RespClient(server.port());
+    c.call("HELLO", "3");
+    assertEquals("OK", c.call("SELECT", namespace));
+    return c;
+  }
+
+  @Test
+  void rememberRecallTraceLinkForget() throws Exception {
+    try (RespClient c = resp3("agent1")) {
+      long u1 = (Long) c.call("MEM.ADD", "conv-1", "user", "I moved to Lisbon last spring",
+          "VECTOR", "VALUES", "3", "1", "0", "0", "AT", "1000", "ATTRS", "{\"topic\":\"home\",\"mood\":3}");
+      long a1 = (Long) c.call("MEM.ADD", "conv-1", "assistant", "Lisbon is lovely in spring",
+          "VECTOR", "VALUES", "3", "0.9", "0.1", "0", "AT", "2000");
+      long u2 = (Long) c.call("MEM.ADD", "conv-1", "user", "My cat is called Miso",
+          "VECTOR", "VALUES", "3", "0", "1", "0", "AT", "3000", "LINK", "REFERS_TO", Long.toString(u1));
+      assertTrue(u1 < a1 && a1 < u2);
+
+      List<?> hits = assertInstanceOf(List.class, c.call("MEM.RECALL", "VALUES", "3", "1", "0", "0", "COUNT", "2"));
+      assertEquals(2, hits.size());
+      Map<?, ?> best = assertInstanceOf(Map.class, hits.getFirst());
+      assertEquals(u1, best.get("id"));
+      assertEquals("I moved to Lisbon last spring", best.get("text"));
+      assertEquals(Map.of("topic", "home", "mood", 3L), best.get("attributes"));
+      assertEquals(1.0, ((RespClient.Dbl) best.get("score")).value(), 1e-5);
+      assertEquals(true, best.get("has_vector"));
+
+      List<?> users = assertInstanceOf(List.class,
+          c.call("MEM.RECALL", "VALUES", "3", "1", "0", "0", "ROLE", "user", "BETWEEN", "2500", "9999"));
+      assertEquals(List.of(u2), users.stream().map(m -> ((Map<?, ?>) m).get("id")).toList());
+      List<?> where = assertInstanceOf(List.class,
+          c.call("MEM.RECALL", "VALUES", "3", "0", "1", "0", "WHERE", "topic", "home", "SESSION", "conv-1"));
+      assertEquals(List.of(u1), where.stream().map(m -> ((Map<?, ?>) m).get("id")).toList());
+
+      List<?> trace = assertInstanceOf(List.class, c.call("MEM.TRACE", "conv-1", "COUNT", "2"));
+      assertEquals(List.of(u2, a1), trace.stream().map(m -> ((Map<?, ?>) m).get("id")).toList());
+      assertEquals(1000L, ((Map<?, ?>) c.call("MEM.GET", Long.toString(u1))).get("timestamp"));
+
+      assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1)));
+      Map<?, ?> q = assertInstanceOf(Map.class, c.call("MEM.QUERY",
+          "MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS $word RETURN a.text", "word", "Lisbon"));
+      assertEquals(List.of("a.text"), q.get("columns"));
+      assertEquals(List.of(List.of("Lisbon is lovely in spring")), q.get("rows"));
+
+      assertEquals("OK", c.call("MEM.SETATTR", Long.toString(a1), "{\"rated\":true}"));
+      assertEquals(true, ((Map<?, ?>) ((Map<?, ?>) c.call("MEM.GET", Long.toString(a1))).get("attributes")).get("rated"));
+
+      Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
+      assertEquals("agent1", stats.get("namespace"));
+      assertEquals(3L, stats.get("events"));
+      assertEquals("OK", c.call("MEM.CHECKPOINT"));
+
+      assertEquals(1L, c.call("MEM.FORGET", Long.toString(u2)));
+      assertEquals(0L, c.call("MEM.FORGET", Long.toString(u2)));
+      assertNull(c.call("MEM.GET", Long.toString(u2)));
+      assertEquals(2L, c.call("MEM.FORGET", "SESSION", "conv-1"));
+      assertEquals(List.of(), c.call("MEM.TRACE", "conv-1"));
+    }
+  }
+
+  @Test
+  void resp2FlattensMapsAndErrorsAreClear() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "agent2"));
+      long id = (Long) c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "1");
+      List<?> event = assertInstanceOf(List.class, c.call("MEM.GET", Long.toString(id)));
+      assertEquals(List.of("id", id, "session", "s", "role", "user"), event.subList(0, 6));
+      assertEquals(1L, event.get(event.indexOf("has_vector") + 1)); // RESP2 booleans are integers
+      assertTrue(((RespClient.Err) c.call("MEM.ADD", "s", "user", "x", "ATTRS", "{\"a\":[1]}")).message()
+          .startsWith("ERR event attributes must be strings, numbers or booleans"));
+      assertTrue(((RespClient.Err) c.call("MEM.ADD", "s", "user", "x", "COLOR", "red")).message()
+          .startsWith("ERR unknown MEM.ADD option 'COLOR'"));
+      assertEquals(new RespClient.Err("ERR MEM.QUERY parameters come in name value pairs"),
+          c.call("MEM.QUERY", "MATCH (e) RETURN e", "lonely"));
+      RespClient.Err bad = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e RETURN e"));
+      assertTrue(bad.message().startsWith("ERR "), bad.message());
+      assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
+      assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
+    }
+  }
+}

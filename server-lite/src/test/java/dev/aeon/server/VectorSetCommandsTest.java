@@ -1,0 +1,217 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.params.VAddParams;
+import redis.clients.jedis.params.VSimParams;
+import redis.clients.jedis.resps.RawVector;
+import redis.clients.jedis.resps.VSimScoreAttribs;
+import redis.clients.jedis.resps.VectorInfo;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** The Redis 8 vector-set commands through Jedis' own vector-set API, in RESP2 and RESP3, and their errors. */
+class VectorSetCommandsTest {
+
+  @TempDir static Path dir;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static Jedis jedis(RedisProtocol protocol) {
+    return TestServer.jedis(server, protocol);
+  }
+
+  @Test
+  void addSearchAndReadBackInBothProtocols() {
+    for (RedisProtocol p : RedisProtocol.values()) {
+      String key = "fruits-" + p;
+      try (Jedis j = jedis(p)) {
+        assertTrue(j.vadd(key, new float[] {1, 0, 0}, "apple", new VAddParams().setAttr("{\"color\":\"red\",\"price\":3}")));
+        assertTrue(j.vadd(key, new float[] {0.9f, 0.1f, 0}, "cherry", new VAddParams().setAttr("{\"color\":\"red\",\"price\":9}")));
+        assertTrue(j.vadd(key, new float[] {0, 1, 0}, "banana", new VAddParams().setAttr("{\"color\":\"yellow\",\"price\":1}")));
+        assertTrue(j.vadd(key, new float[] {0, 0, 1}, "plum"));
+        assertFalse(j.vadd(key, new float[] {0, 0.2f, 1}, "plum")); // an update: 0, as in Redis
+        assertEquals(4, j.vcard(key));
+        assertEquals(3, j.vdim(key));
+        assertTrue(j.vismember(key, "apple"));
+        assertFalse(j.vismember(key, "kiwi"));
+
+        assertEquals(List.of("apple", "cherry", "banana"), j.vsim(key, new float[] {1, 0.05f, 0}, new VSimParams().count(3)));
+        assertEquals(List.of("banana"), j.vsimByElement(key, "banana", new VSimParams().count(1)));
+        Map<String, Double> scored = j.vsimWithScores(key, new float[] {1, 0, 0}, new VSimParams().count(2));
+        assertEquals(1.0, scored.get("apple"), 1e-5);
+        assertTrue(scored.get("cherry") < 1.0 && scored.get("cherry") > 0.9, scored.toString());
+        assertEquals(List.of("apple", "cherry"),
+            j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".color == \"red\" and .price > 2").count(5)));
+        assertEquals(List.of("banana"), j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".price < 2")));
+        Map<String, VSimScoreAttribs> withAttrs = j.vsimWithScoresAndAttribs(key, new float[] {0, 1, 0}, new VSimParams().count(1));
+        assertEquals("{\"color\":\"yellow\",\"price\":1}", withAttrs.get("banana").getAttributes());
+        assertEquals(1.0, withAttrs.get("banana").getScore(), 1e-5);
+
+        List<Double> emb = j.vemb(key, "apple");
+        assertEquals(3, emb.size());
+        assertEquals(1.0, emb.get(0), 0.01);
+        RawVector raw = j.vembRaw(key, "apple");
+        assertEquals("int8", raw.getQuantizationType());
+        assertEquals(3, raw.getRawData().length);
+        assertNull(j.vemb(key, "kiwi"));
+
+        VectorInfo info = j.vinfo(key);
+        assertEquals(3L, info.getDimensionality());
+        assertEquals(4L, info.getSize());
+        assertEquals("int8", info.getType());
+
+        assertEquals("{\"color\":\"red\",\"price\":3}", j.vgetattr(key, "apple"));
+        assertTrue(j.vsetattr(key, "apple", "{\"color\":\"green\"}"));
+        assertEquals("{\"color\":\"green\"}", j.vgetattr(key, "apple"));
+        assertFalse(j.vsetattr(key, "kiwi", "{}"));
+        assertTrue(j.vsetattr(key, "apple", ""));
+        assertNull(j.vgetattr(key, "apple"));
+        assertEquals(List.of("cherry"), j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".color == \"red\"")));
+
+        assertEquals(new HashSet<>(List.of("apple", "cherry", "banana", "plum")), new HashSet<>(j.vrandmember(key, 10)));
+        assertEquals(7, j.vrandmember(key, -7).size());
+
+        assertTrue(j.vrem(key, "apple"));
+        assertFalse(j.vrem(key, "apple"));
+        assertEquals(3, j.vcard(key));
+        for (String e : List.of("cherry", "banana", "plum")) {
+          assertTrue(j.vrem(key, e));
+        }
+        assertEquals(0, j.vcard(key)); // an emptied set no longer exists, as in Redis
+        assertNull(j.vinfo(key));
+        JedisDataException e = assertThrows(JedisDataException.class, () -> j.vdim(key));
+        assertEquals("ERR key does not exist", e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void noquantKeepsExactFloatsAndFp32BlobsWork() {
+    try (Jedis j = jedis(RedisProtocol.RESP3)) {
+      float[] v = {0.125f, -3.5f, 7.25f, 1e-3f};
+      assertTrue(j.vaddFP32("exact", fp32(v), "x", new VAddParams().noQuant()));
+      List<Double> back = j.vemb("exact", "x");
+      for (int i = 0; i < v.length; i++) {
+        assertEquals(v[i], back.get(i).floatValue());
+      }
+      assertEquals("f32", j.vembRaw("exact", "x").getQuantizationType());
+      JedisDataException e = assertThrows(JedisDataException.class,
+          () -> j.vadd("exact", new float[] {1, 2, 3, 4}, "y", new VAddParams().q8()));
+      assertTrue(e.getMessage().startsWith("ERR asked quantization mismatch"), e.getMessage());
+    }
+  }
+
+  @Test
+  void errorsAreClear() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "errs", "VALUES", "2", "1", "0", "a"));
+      assertEquals(new RespClient.Err("ERR Vector dimension mismatch - got 3 but set has 2"),
+          c.call("VADD", "errs", "VALUES", "3", "1", "0", "0", "b"));
+      assertEquals(new RespClient.Err("ERR Vector dimension mismatch - got 3 but set has 2"),
+          c.call("VSIM", "errs", "VALUES", "3", "1", "0", "0"));
+      assertEquals(new RespClient.Err("ERR the zero vector has no direction and cannot be indexed or searched"),
+          c.call("VADD", "errs", "VALUES", "2", "0", "0", "z"));
+      assertEquals(new RespClient.Err("ERR value is not a valid float"), c.call("VADD", "errs", "VALUES", "2", "1", "x", "b"));
+      assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"), c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));
+      assertTrue(((RespClient.Err) c.call("VADD", "errs", "FP32", "abc", "b")).message().startsWith("ERR FP32 blob must hold"));
+      assertTrue(((RespClient.Err) c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "SETATTR", "{bad")).message()
+          .startsWith("ERR invalid JSON"));
+      assertEquals(new RespClient.Err("ERR element 'nope' not found in the vector set"), c.call("VSIM", "errs", "ELE", "nope"));
+      assertTrue(((RespClient.Err) c.call("VSIM", "errs", "VALUES", "2", "1", "0", "FILTER", ".a >")).message()
+          .startsWith("ERR syntax error in FILTER expression at position"));
+      assertEquals(new RespClient.Err("ERR BIN quantization is not supported by this server: use Q8 or NOQUANT"),
+          c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "BIN"));
+      assertTrue(((RespClient.Err) c.call("VSIM", "errs", "TEXT", "hello")).message().startsWith("ERR TEXT needs an embedder"));
+      assertEquals(List.of(), c.call("VSIM", "nosuchkey", "VALUES", "2", "1", "0"));
+      assertEquals(1L, c.call("VCARD", "errs"));
+      assertEquals(List.of("a"), c.call("VSIM", "errs", "VALUES", "2", "1", "0.5", "COUNT", "5", "EF", "100", "TRUTH", "NOTHREAD"));
+    }
+  }
+
+  @Test
+  void setsSurviveARestartAndNamespacesAreSeparate(@TempDir Path own) throws Exception {
+    Random rnd = new Random(5);
+    float[][] vs = new float[200][16];
+    try (AeonServer s = TestServer.start(own)) {
+      try (Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
+        for (int i = 0; i < vs.length; i++) {
+          for (int d = 0; d < 16; d++) {
+            vs[i][d] = (float) rnd.nextGaussian();
+          }
+          j.vadd("persist", vs[i], "e" + i, new VAddParams().noQuant().setAttr("{\"i\":" + i + "}"));
+        }
+        j.vadd("persist", vs[7], "e0", new VAddParams().noQuant()); // replace e0's vector, keeping its attributes
+        j.select(1);
+        j.vadd("persist", new float[] {1, 2}, "other");
+        assertEquals(1, j.vcard("persist"));
+      }
+    }
+    try (AeonServer s = TestServer.start(own); Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
+      assertEquals(200, j.vcard("persist"));
+      assertEquals(16, j.vdim("persist"));
+      for (int i : new int[] {1, 50, 199}) {
+        List<Double> back = j.vemb("persist", "e" + i);
+        for (int d = 0; d < 16; d++) {
+          assertEquals(vs[i][d], back.get(d).floatValue());
+        }
+        assertEquals("{\"i\":" + i + "}", j.vgetattr("persist", "e" + i));
+        assertEquals("e" + i, j.vsim("persist", vs[i], new VSimParams().count(1)).getFirst());
+      }
+      assertEquals("{\"i\":0}", j.vgetattr("persist", "e0"));
+      assertArrayEquals(new Object[] {(double) vs[7][0]}, new Object[] {j.vemb("persist", "e0").getFirst()});
+      j.select(1);
+      assertEquals(1, j.vcard("persist"));
+      assertEquals(2, j.vdim("persist"));
+    }
+  }
+
+  static byte[] fp32(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      b.putFloat(f);
+    }
+    return b.array();
+  }
+
+  @Test
+  void resp3ScoresAreDoubles() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("VADD", "r3", "VALUES", "2", "1", "0", "a");
+      List<?> flat = assertInstanceOf(List.class, c.call("VSIM", "r3", "VALUES", "2", "1", "0", "WITHSCORES"));
+      assertEquals("a", flat.get(0));
+      assertEquals(1.0, Double.parseDouble((String) flat.get(1)), 1e-6); // RESP2: a bulk string
+      c.call("HELLO", "3");
+      Map<?, ?> m = assertInstanceOf(Map.class, c.call("VSIM", "r3", "VALUES", "2", "1", "0", "WITHSCORES"));
+      assertEquals(1.0, assertInstanceOf(RespClient.Dbl.class, m.get("a")).value(), 1e-6);
+    }
+  }
+}

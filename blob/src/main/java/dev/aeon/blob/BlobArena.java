@@ -5,9 +5,9 @@ import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
-import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
@@ -59,6 +59,7 @@ public final class BlobArena implements AutoCloseable {
   private static final String LOCK_FILE = "blobs.lock";
   /** Ids reserved by one header-only commit: at most this many ids are skipped after a crash. */
   private static final long ID_RESERVATION = 1 << 16;
+  private static final int STAGING_BYTES = 256 << 10;
 
   private final Path dir;
   private final BlobArenaOptions options;
@@ -70,6 +71,8 @@ public final class BlobArena implements AutoCloseable {
   private long nextId;
   private long liveBlobs, liveBytes, freeBlobs, freeBytes;
   private final LongArrayList pendingErase = new LongArrayList();
+  /** Frames are assembled here before they are written; used under the write lock only. */
+  private final MemorySegment staging = Arena.ofAuto().allocate(STAGING_BYTES, 4096);
 
   private BlobArena(Path dir, BlobArenaOptions options, Epochs ebr, boolean ownsEbr, FileChannel lockChannel,
                     Recovery.Recovered r) {
@@ -231,23 +234,20 @@ public final class BlobArena implements AutoCloseable {
       View v = currentView();
       Generation g = v.generation();
       long length = Frames.frameLength(payload.byteSize());
-      long at = g.end;
-      if (at + length > g.capacity()) {
-        v = new View(g, g.grow(at + length, ebr), v.table());
+      if (g.end() + length > g.capacity()) {
+        v = new View(g, g.grow(g.end() + length, ebr), v.table());
         view = v;
       }
       if (nextId >= g.idLimit()) {
         g.reserveIds(nextId + ID_RESERVATION);
       }
       long id = nextId++;
-      Frames.write(v.data(), at, id, payload);
-      v.table().put(id, at);
-      g.end = at + length;
+      v.table().put(id, g.appendFrame(id, payload, staging));
       liveBlobs++;
       liveBytes += length;
       return id;
     } catch (IOException e) {
-      throw new UncheckedIOException("growing " + view.generation().path(), e);
+      throw new UncheckedIOException("appending to " + currentView().generation().path(), e);
     } finally {
       writeLock.unlock();
     }
@@ -308,8 +308,7 @@ public final class BlobArena implements AutoCloseable {
       long before = liveBytes + freeBytes;
       Collector.Collected c = Collector.collect(dir, old, v.table(), isLive, options.initialCapacity());
       view = new View(c.generation(), c.generation().data(), c.table());
-      old.retire(ebr);
-      DurableFiles.fsyncDirectory(dir);
+      old.retire(ebr); // no directory fsync for the deletion: if it is lost, opening deletes the file again
       liveBlobs = c.kept();
       liveBytes = c.bytes();
       freeBlobs = 0;
@@ -397,15 +396,15 @@ public final class BlobArena implements AutoCloseable {
       Generation g = v.generation();
       ArenaHeader.read(v.data(), v.data().byteSize(), g.path(), g.number);
       long[] matched = {0};
-      FrameScanner.Result r = FrameScanner.scan(v.data(), g.end, g.path(), (id, at, length) -> {
+      FrameScanner.Result r = FrameScanner.scan(v.data(), g.end(), g.path(), (id, at, length) -> {
         if (v.table().get(id) != at) {
           throw new CorruptFileException(g.path(), at, "live blob " + id + " is not where the ref table says");
         }
         matched[0]++;
       });
-      if (r.end() != g.end || matched[0] != v.table().size()) {
+      if (r.end() != g.end() || matched[0] != v.table().size()) {
         throw new CorruptFileException(g.path(), r.end(), "frames and ref table disagree: " + matched[0]
-            + " live frames for " + v.table().size() + " refs, frames end at " + r.end() + " not " + g.end);
+            + " live frames for " + v.table().size() + " refs, frames end at " + r.end() + " not " + g.end());
       }
       return new ArenaStats(g.number, r.liveBlobs(), r.liveBytes(), r.freeBlobs(), r.freeBytes(), g.capacity());
     } finally {

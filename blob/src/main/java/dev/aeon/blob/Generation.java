@@ -25,6 +25,8 @@ final class Generation {
   private static final Pattern NAME = Pattern.compile("blobs-(\\d{1,18})\\.arena(\\.tmp)?");
   private static final long ONE_MIB = 1L << 20;
   private static final long MAX_GROWTH_STEP = 1L << 30;
+  private static final long ZERO_AHEAD = 4L << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) ONE_MIB).asReadOnlyBuffer();
 
   final long number;
   private Path path;
@@ -32,7 +34,9 @@ final class Generation {
   private Arena arena;
   private MemorySegment data;
   /** Offset of the next frame: every byte before it belongs to a complete frame. */
-  long end;
+  private long end;
+  /** Every byte before this was written (zeros at least): no block allocation on a store there. */
+  private long zeroedTo;
   private long commitSeq;
   private long committedEnd;
   /** No id at or above this has been handed out; durable in the last commit. */
@@ -71,7 +75,7 @@ final class Generation {
       g.map();
       ArenaHeader.writeNew(g.data, number, idLimit);
       g.setCommitted(new ArenaHeader.Commit(1, ArenaHeader.DATA_START, idLimit));
-      g.end = ArenaHeader.DATA_START;
+      g.setEnd(ArenaHeader.DATA_START);
       return g;
     } catch (IOException | RuntimeException e) {
       g.closeNow();
@@ -98,6 +102,10 @@ final class Generation {
 
   MemorySegment data() {
     return data;
+  }
+
+  long end() {
+    return end;
   }
 
   long capacity() {
@@ -129,10 +137,85 @@ final class Generation {
     return data;
   }
 
+  /**
+   * Appends a live frame at {@link #end} and returns its offset. Small frames are stored into the mapping,
+   * big ones written with positional writes through {@code staging} (page-aligned, at least one page).
+   *
+   * <p>Why: the first store into a page of a sparse mapped file costs a page fault plus a block allocation
+   * (measured here: 1.3 to 3 us per 600-byte append), a positional write costs a system call (7 to 14 us per
+   * append), a store into a page that was already written costs nothing of the sort (0.04 to 0.5 us). So the
+   * file is filled with zeros by positional writes {@link #ZERO_AHEAD} bytes ahead of the end, and small
+   * frames are stored into pages that are already allocated.
+   */
+  long appendFrame(long id, MemorySegment payload, MemorySegment staging) throws IOException {
+    long at = end;
+    long length = payload.byteSize();
+    long frameLength = Frames.frameLength(length);
+    if (frameLength < staging.byteSize()) {
+      zeroAhead(at + frameLength);
+      Frames.encodeHeader(data.asSlice(at, Frames.HEADER_LENGTH), id, payload);
+      MemorySegment.copy(payload, 0, data, at + Frames.HEADER_LENGTH, length);
+      data.asSlice(at + Frames.HEADER_LENGTH + length, frameLength - Frames.HEADER_LENGTH - length).fill((byte) 0);
+    } else {
+      zeroAhead(at);
+      Frames.encodeHeader(staging, id, payload);
+      write(staging.asSlice(0, Frames.HEADER_LENGTH), at);
+      long chunk = staging.byteSize();
+      for (long off = 0; off < length; off += chunk) {
+        long n = Math.min(chunk, length - off);
+        MemorySegment.copy(payload, off, staging, 0, n);
+        write(staging.asSlice(0, n), at + Frames.HEADER_LENGTH + off);
+      }
+      long pad = frameLength - Frames.HEADER_LENGTH - length;
+      staging.asSlice(0, pad).fill((byte) 0);
+      write(staging.asSlice(0, pad), at + frameLength - pad);
+      zeroedTo = Math.max(zeroedTo, at + frameLength);
+    }
+    end = at + frameLength;
+    return at;
+  }
+
+  /** Sets the end after frames were written by other means (recovery, collection); all bytes before it exist. */
+  void setEnd(long value) {
+    end = value;
+    zeroedTo = Math.max(zeroedTo, value);
+  }
+
+  /** Makes sure {@code [0, needed)} was written (not sparse), writing zeros up to {@link #ZERO_AHEAD} beyond. */
+  private void zeroAhead(long needed) throws IOException {
+    if (needed <= zeroedTo) {
+      return;
+    }
+    long target = Math.min(capacity(), roundUp(needed + ZERO_AHEAD, ONE_MIB));
+    while (zeroedTo < target) {
+      ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - zeroedTo));
+      zeroedTo += channel.write(zeros, zeroedTo);
+    }
+  }
+
+  /** Writes {@code src} at {@code position} through the file channel (the mapping sees it: one page cache). */
+  void write(MemorySegment src, long position) throws IOException {
+    ByteBuffer b = src.asByteBuffer();
+    while (b.hasRemaining()) {
+      position += channel.write(b, position);
+    }
+  }
+
   /** Forces every frame and state change to disk, then records {@code end} and {@code idLimit} as committed. */
   void commit(long idLimit) {
     data.force();
     writeCommit(end, idLimit);
+  }
+
+  /**
+   * Commits a generation that is not visible yet (a collection's temp file): the commit record is written
+   * first and everything is forced with one msync, since nothing can read the file before it is renamed.
+   */
+  void commitUnpublished(long idLimit) {
+    ArenaHeader.Commit c = new ArenaHeader.Commit(commitSeq + 1, end, idLimit);
+    ArenaHeader.writeCommit(data, c);
+    data.force();
+    setCommitted(c);
   }
 
   /** Durably raises the id limit without committing frames (a header-only commit). */

@@ -63,12 +63,12 @@ final class Recovery {
       RefTable table = new RefTable();
       FrameScanner.Result scan = FrameScanner.scan(g.data(), commit.committedEnd(), file,
           (id, at, length) -> table.put(id, at));
-      g.end = scan.end();
+      g.setEnd(scan.end());
       long nextId = Math.max(commit.idLimit(), scan.maxId() + 1);
-      if (g.end < g.capacity()) {
+      if (g.end() < g.capacity()) {
         g.discardTail();
       }
-      if (g.end != commit.committedEnd() || nextId != commit.idLimit()) {
+      if (g.end() != commit.committedEnd() || nextId != commit.idLimit()) {
         g.commit(nextId);
       }
       return new Recovered(g, table, scan, nextId);

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * Tokenizes text into model windows: each window is {@code [CLS] up to (window - 2) tokens [SEP]}.
@@ -42,6 +44,15 @@ final class Windows implements AutoCloseable {
     // DJL reports usage over the network on some hosts unless told not to; we never phone home.
     if (System.getProperty("OPT_OUT_TRACKING") == null) {
       System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+    // DJL logs through SLF4J; without a provider SLF4J prints a three-line warning on stderr. Choose its
+    // silent provider explicitly in that case only, so an application's own logging is never overridden.
+    if (System.getProperty("slf4j.provider") == null
+        && ServiceLoader.load(SLF4JServiceProvider.class).findFirst().isEmpty()) {
+      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+      if (System.getProperty("slf4j.internal.verbosity") == null) {
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // not even "loading the provider you named"
+      }
     }
     try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream(resource)) {
       if (in == null) {

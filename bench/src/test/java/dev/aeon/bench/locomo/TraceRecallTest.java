@@ -9,27 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class TraceRecallTest {
 
-  /** Turns in sittings of the given lengths, each sitting on its own day from 1 May 2023. */
-  record FakeDialogue(int[] sittingOf, long[] ts, List<String> texts) implements Dialogue {
-    static FakeDialogue of(List<String> texts, int... sittingLengths) {
-      int n = texts.size();
-      int[] sitting = new int[n];
-      long[] ts = new long[n];
-      int t = 0;
-      for (int s = 0; s < sittingLengths.length; s++) {
-        for (int i = 0; i < sittingLengths[s]; i++, t++) {
-          sitting[t] = s;
-          ts[t] = Instant.parse("2023-05-01T10:00:00Z").plusSeconds(86_400L * 10 * s + i).toEpochMilli() * 1000;
-        }
+  /** A dialogue of sittings of the given lengths, ten days apart from 1 May 2023, one second between turns. */
+  static Dialogue dialogue(List<String> texts, int... sittingLengths) {
+    long[] ts = new long[texts.size()];
+    int t = 0;
+    for (int s = 0; s < sittingLengths.length; s++) {
+      for (int i = 0; i < sittingLengths[s]; i++, t++) {
+        ts[t] = Instant.parse("2023-05-01T10:00:00Z").plusSeconds(86_400L * 10 * s + i).toEpochMilli() * 1000;
       }
-      return new FakeDialogue(sitting, ts, texts);
     }
-
-    @Override public int size() { return ts.length; }
-    @Override public int previous(int t) { return t > 0 && sittingOf[t - 1] == sittingOf[t] ? t - 1 : -1; }
-    @Override public int next(int t) { return t + 1 < ts.length && sittingOf[t + 1] == sittingOf[t] ? t + 1 : -1; }
-    @Override public long timestampMicros(int t) { return ts[t]; }
-    @Override public String text(int t) { return texts.get(t); }
+    return new Dialogue(ts, texts.toArray(String[]::new));
   }
 
   private static final List<String> TEXTS = List.of(
@@ -40,7 +29,7 @@ class TraceRecallTest {
 
   @Test
   void theReplyToTheBestMatchingTurnIsPulledUpAndNeighboursJoinTheCandidates() {
-    FakeDialogue d = FakeDialogue.of(TEXTS, 5, 5);
+    Dialogue d = dialogue(TEXTS, 5, 5);
     // Similarity found turn 1 (the question) and the unrelated turn 6; turn 2 (the reply) was not found.
     int[] ranking = plainNeighbours.rank("What did Melanie paint?", d,
         new int[] {1, 6, 9}, new float[] {0.8f, 0.6f, 0.1f}, 3);
@@ -54,14 +43,14 @@ class TraceRecallTest {
 
   @Test
   void neighboursDoNotCrossSittings() {
-    FakeDialogue d = FakeDialogue.of(TEXTS, 5, 5);
+    Dialogue d = dialogue(TEXTS, 5, 5);
     int[] ranking = plainNeighbours.rank("q", d, new int[] {4, 0}, new float[] {0.9f, 0.1f}, 10);
     assertArrayEquals(new int[] {4, 3, 0, 1}, ranking, "turn 5 opens the next sitting, so it is no neighbour of 4");
   }
 
   @Test
   void aDateInTheQuestionFavoursTurnsOfThatTime() {
-    FakeDialogue d = FakeDialogue.of(TEXTS, 5, 5); // sitting 2 is on 11 May 2023
+    Dialogue d = dialogue(TEXTS, 5, 5); // sitting 2 is on 11 May 2023
     TraceRecall dates = new TraceRecall(new TraceRecall.Params(100, 0f, 0f, 0.2f, 3, 0f));
     int[] candidates = {0, 7, 3};
     float[] scores = {0.6f, 0.5f, 0.1f};
@@ -72,7 +61,7 @@ class TraceRecallTest {
 
   @Test
   void whenQuestionsFavourTurnsThatSayWhen() {
-    FakeDialogue d = FakeDialogue.of(TEXTS, 5, 5);
+    Dialogue d = dialogue(TEXTS, 5, 5);
     TraceRecall temporal = new TraceRecall(new TraceRecall.Params(100, 0f, 0f, 0f, 3, 0.1f));
     int[] candidates = {5, 6};
     float[] scores = {0.55f, 0.5f};
@@ -81,7 +70,16 @@ class TraceRecallTest {
   }
 
   @Test
+  void aPauseOfMoreThanAnHourEndsASitting() {
+    long hour = Dialogue.SITTING_GAP_MICROS;
+    Dialogue d = new Dialogue(new long[] {0, hour, 2 * hour + 1}, new String[] {"a", "b", "c"});
+    assertEquals(0, d.previous(1));
+    assertEquals(-1, d.next(1));
+    assertEquals(-1, d.previous(2));
+  }
+
+  @Test
   void noCandidatesMeansNoResults() {
-    assertEquals(0, plainNeighbours.rank("q", FakeDialogue.of(TEXTS, 10), new int[0], new float[0], 5).length);
+    assertEquals(0, plainNeighbours.rank("q", dialogue(TEXTS, 10), new int[0], new float[0], 5).length);
   }
 }

@@ -50,19 +50,20 @@ public final class Frames {
     return (HEADER_LENGTH + payloadLength + ALIGNMENT - 1) & -ALIGNMENT;
   }
 
-  /** Writes a live frame at {@code at}; the state is stored last (release) after the checksummed bytes. */
-  public static void write(MemorySegment data, long at, long id, MemorySegment payload) {
-    long length = payload.byteSize();
-    data.set(LONG, at + ID_OFFSET, id);
-    data.set(INT, at + LENGTH_OFFSET, (int) length);
-    data.set(INT, at + RESERVED_OFFSET, 0);
-    MemorySegment.copy(payload, 0, data, at + HEADER_LENGTH, length);
-    long end = at + frameLength(length);
-    for (long p = at + HEADER_LENGTH + length; p < end; p++) {
-      data.set(ValueLayout.JAVA_BYTE, p, (byte) 0);
-    }
-    data.set(INT, at + CRC_OFFSET, computeCrc(data, at, (int) length));
-    STATE.setRelease(data, at + STATE_OFFSET, LIVE);
+  /**
+   * Encodes the header of a live frame for blob {@code id} with {@code payload} into {@code buffer[0, 24)},
+   * checksum included, so the frame can be written with positional writes.
+   */
+  public static void encodeHeader(MemorySegment buffer, long id, MemorySegment payload) {
+    int length = (int) payload.byteSize();
+    buffer.set(INT, STATE_OFFSET, LIVE);
+    buffer.set(LONG, ID_OFFSET, id);
+    buffer.set(INT, LENGTH_OFFSET, length);
+    buffer.set(INT, RESERVED_OFFSET, 0);
+    CRC32C crc = new CRC32C();
+    Checksums.update(crc, buffer, ID_OFFSET, HEADER_LENGTH - ID_OFFSET);
+    Checksums.update(crc, payload, 0, length);
+    buffer.set(INT, CRC_OFFSET, (int) crc.getValue());
   }
 
   /** CRC32C over id, length, reserved and payload of the frame at {@code at}. */

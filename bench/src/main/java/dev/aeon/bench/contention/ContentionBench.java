@@ -1,0 +1,281 @@
+package dev.aeon.bench.contention;
+
+import dev.aeon.bench.util.BenchReport;
+import dev.aeon.common.ebr.Epochs;
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.Durability;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Recall;
+import dev.aeon.engine.Remember;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F]}: recall
+ * (k=10) latency on a memory of 100,000 events (quick: 20,000), first with one reader alone (closed loop),
+ * then with R open-loop readers sharing a fixed total rate of F times what the lone reader sustained,
+ * without and then beside one writer that remembers and forgets under SYNC durability. Readers also time
+ * an EBR guard of an {@link Epochs} the writer retires into. Writes {@code target/bench/contention.json}.
+ *
+ * <p>Why open loop: the machine this was written for has 2 cores; 16 threads recalling flat out would
+ * measure the OS scheduler's time slices, not the engine. At a fixed rate below capacity, latency
+ * measured from each recall's due time shows what a writer and concurrent readers add.
+ */
+public final class ContentionBench {
+
+  static final int DIM = 384;
+  static final int K = 10;
+  static final int QUERIES = 1000;
+
+  private ContentionBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "contention-bench-");
+    VectorSource vectors = new VectorSource(DIM, 42);
+    float[][] queries = vectors.next(QUERIES);
+    Map<String, Object> report = BenchReport.header();
+    report.put("load_average_before", loadAverage());
+    try {
+      LongArrayList ids = load(dir, o.events, vectors);
+      try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.SYNC))) {
+        Memory memory = aeon.memory();
+        Latencies alone = alone(memory, queries, o.seconds);
+        double capacity = alone.count() / (double) o.seconds;
+        double rate = o.load * capacity;
+        print("alone (1 reader, closed loop)", alone);
+        System.out.printf(Locale.ROOT, "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
+            capacity, o.readers, rate);
+        Phase readersOnly = openLoop(memory, queries, o, rate, null);
+        print("readers only (" + o.readers + " open-loop readers)", readersOnly.latency);
+        Phase contention = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, vectors));
+        print("contention (" + o.readers + " readers + 1 SYNC writer)", contention.latency);
+        report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
+        report.put("events_at_end", memory.stats().events());
+      }
+    } finally {
+      report.put("load_average_after", loadAverage());
+      deleteTree(dir);
+    }
+    BenchReport.write("contention", report);
+  }
+
+  /** Remembers {@code n} events with durability OFF, checkpoints and closes; returns their ids. */
+  static LongArrayList load(Path dir, int n, VectorSource vectors) {
+    LongArrayList ids = new LongArrayList(n, Long.MIN_VALUE);
+    long start = System.nanoTime();
+    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.OFF))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < n; i++) {
+        ids.addLong(m.remember(Remember.event("s" + (i % 100), "user", "event " + i).vector(vectors.next())));
+        if ((i + 1) % 20_000 == 0 || i + 1 == n) {
+          System.out.printf(Locale.ROOT, "contention: loaded %d/%d events (%.0f/s)%n", i + 1, n,
+              (i + 1) / ((System.nanoTime() - start) / 1e9));
+        }
+      }
+      m.checkpoint();
+    }
+    return ids;
+  }
+
+  /**
+   * One reader, closed loop: a warm-up as long as the measurement (the SIMD kernels allocate until C2
+   * has compiled them, which takes seconds on a busy machine), then {@code seconds} measured.
+   */
+  static Latencies alone(Memory memory, float[][] queries, int seconds) {
+    System.out.println("contention: warm-up (not measured) ...");
+    runFor(memory, queries, seconds, null);
+    Latencies l = new Latencies();
+    runFor(memory, queries, seconds, l);
+    return l;
+  }
+
+  private static void runFor(Memory memory, float[][] queries, double seconds, Latencies into) {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    for (int i = 0; System.nanoTime() < end; i++) {
+      long t0 = System.nanoTime();
+      memory.recall(Recall.vector(queries[i % queries.length], K).slb(false));
+      if (into != null) {
+        into.add(System.nanoTime() - t0);
+      }
+    }
+  }
+
+  /** What one open-loop phase measured. */
+  record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
+      ChurnWriter writer, double seconds) {}
+
+  /** Makes the writer of a phase once the phase's stop condition and EBR board exist. */
+  record ChurnWriterFactory(Memory memory, LongArrayList ids, VectorSource vectors) {}
+
+  /** Readers at a total of {@code rate} recalls/s for the phase's duration, with a writer if {@code w} is given. */
+  static Phase openLoop(Memory memory, float[][] queries, Options o, double rate, ChurnWriterFactory w)
+      throws InterruptedException {
+    long interval = (long) (o.readers * 1e9 / rate);
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    long end = start + TimeUnit.SECONDS.toNanos(o.seconds);
+    AtomicLong cursor = new AtomicLong();
+    OpenLoopReader.Board board = new OpenLoopReader.Board();
+    List<OpenLoopReader> readers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    ChurnWriter writer = null;
+    try (Epochs epochs = new Epochs()) {
+      for (int r = 0; r < o.readers; r++) {
+        // Staggered so that the readers' due times interleave evenly.
+        OpenLoopReader reader = new OpenLoopReader(memory, queries, K, start + r * interval / o.readers, interval,
+            end, epochs, board, cursor);
+        readers.add(reader);
+        threads.add(Thread.ofPlatform().name("reader-" + r).start(reader));
+      }
+      if (w != null) {
+        writer = new ChurnWriter(w.memory, w.ids, w.vectors, epochs, board, () -> System.nanoTime() >= end);
+        threads.add(Thread.ofPlatform().name("writer").start(writer));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+    Latencies latency = new Latencies();
+    Latencies service = new Latencies();
+    Latencies guard = new Latencies();
+    long errors = 0;
+    long useAfterRetire = 0;
+    for (OpenLoopReader r : readers) {
+      latency.merge(r.latency);
+      service.merge(r.service);
+      guard.merge(r.guard);
+      errors += r.errors;
+      useAfterRetire += r.useAfterRetire;
+    }
+    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds);
+  }
+
+  static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
+      Phase contention, VectorSource vectors) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("alone", keys(alone));
+    m.put("contention", keys(contention.latency));
+    ChurnWriter w = contention.writer;
+    m.put("writer_ops_per_s", Math.round(w.operations() / contention.seconds));
+    m.put("ebr_p99_ns", Math.round(contention.guard.percentileNanos(0.99)));
+    m.put("p99_ratio", BenchReport.round(contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
+    m.put("readers_only", keys(readersOnly.latency));
+    m.put("contention_service_time", keys(contention.service));
+    m.put("readers_only_service_time", keys(readersOnly.service));
+    m.put("events", o.events);
+    m.put("dim", DIM);
+    m.put("k", K);
+    m.put("vectors", vectors.description());
+    m.put("readers", o.readers);
+    m.put("writers", 1);
+    m.put("writer_durability", "SYNC");
+    m.put("reader_mode", "open loop, latency from each recall's due time; lookaside buffer bypassed");
+    m.put("one_reader_capacity_per_s", Math.round(capacity));
+    m.put("load_fraction", o.load);
+    m.put("total_rate_per_s", Math.round(rate));
+    m.put("seconds_per_phase", o.seconds);
+    m.put("writer_remember", w.remembers.summaryMicros());
+    m.put("writer_forget", w.forgets.summaryMicros());
+    m.put("writer_errors", w.errors);
+    m.put("reader_errors", readersOnly.errors + contention.errors);
+    m.put("ebr_guard_ns", guardKeys(contention.guard));
+    m.put("ebr_guard_ns_readers_only", guardKeys(readersOnly.guard));
+    m.put("ebr_use_after_retire", contention.useAfterRetire + readersOnly.useAfterRetire);
+    return m;
+  }
+
+  private static Map<String, Object> keys(Latencies l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50_us", Latencies.round1(l.percentileMicros(0.50)));
+    m.put("p99_us", Latencies.round1(l.percentileMicros(0.99)));
+    m.put("p999_us", Latencies.round1(l.percentileMicros(0.999)));
+    m.put("mean_us", Latencies.round1(l.meanMicros()));
+    m.put("max_us", Latencies.round1(l.percentileMicros(1.0)));
+    m.put("count", l.count());
+    return m;
+  }
+
+  private static Map<String, Object> guardKeys(Latencies l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50", Math.round(l.percentileNanos(0.50)));
+    m.put("p99", Math.round(l.percentileNanos(0.99)));
+    m.put("p999", Math.round(l.percentileNanos(0.999)));
+    m.put("count", l.count());
+    return m;
+  }
+
+  private static void print(String what, Latencies l) {
+    System.out.printf(Locale.ROOT, "%-45s p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  (%d recalls)%n", what,
+        l.percentileMicros(0.5), l.percentileMicros(0.99), l.percentileMicros(0.999), l.count());
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  /** Command-line options. */
+  record Options(boolean quick, int events, int seconds, int readers, double load) {
+    static Options parse(String[] args) {
+      boolean quick = false;
+      Integer events = null;
+      Integer seconds = null;
+      int readers = 15;
+      double load = 0.5;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--quick" -> quick = true;
+          case "--events" -> events = Integer.parseInt(value(args, ++i));
+          case "--seconds" -> seconds = Integer.parseInt(value(args, ++i));
+          case "--readers" -> readers = Integer.parseInt(value(args, ++i));
+          case "--load" -> load = Double.parseDouble(value(args, ++i));
+          default -> usage("unknown option '" + args[i] + "'");
+        }
+      }
+      if (readers < 1 || !(load > 0 && load <= 1)) {
+        usage("need at least one reader and a load in (0, 1]");
+      }
+      return new Options(quick, events != null ? events : quick ? 20_000 : 100_000,
+          seconds != null ? seconds : quick ? 8 : 30, readers, load);
+    }
+
+    private static String value(String[] args, int i) {
+      if (i >= args.length) {
+        usage(args[i - 1] + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static void usage(String problem) {
+      System.err.println("contention: " + problem);
+      System.err.println("usage: ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F]");
+      System.exit(2);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.aeon.bench.contention;
+
+import dev.aeon.common.ebr.Epochs;
+import dev.aeon.common.ebr.Guard;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Recall;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A reader that issues recalls on a fixed schedule (open loop): the i-th recall is due at
+ * {@code start + offset + i * interval} whether or not the previous one has finished, and its latency
+ * is measured from that due time, so a stall delays and counts against every recall scheduled during
+ * it (no coordinated omission). After each recall it also times entering and leaving an EBR guard of
+ * the shared {@link Epochs}, reading the writer's published resource inside it.
+ */
+final class OpenLoopReader implements Runnable {
+
+  /** A small resource a writer publishes and retires; readers check they never see it closed. */
+  static final class Published implements AutoCloseable {
+    final long[] payload = new long[8];
+    volatile boolean closed;
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** Where the writer publishes its current resource. */
+  static final class Board {
+    volatile Published current = new Published();
+  }
+
+  final Latencies latency = new Latencies();
+  final Latencies service = new Latencies();
+  final Latencies guard = new Latencies();
+  long errors;
+  long useAfterRetire;
+  long results;
+
+  private final Memory memory;
+  private final float[][] queries;
+  private final int k;
+  private final long startNanos;
+  private final long intervalNanos;
+  private final long endNanos;
+  private final Epochs epochs;
+  private final Board board;
+  private final AtomicLong queryCursor;
+
+  /**
+   * @param epochs the shared reclamation domain, or null to skip the guard measurement
+   * @param queryCursor shared, so readers cycle through the queries together rather than each repeating them
+   */
+  OpenLoopReader(Memory memory, float[][] queries, int k, long startNanos, long intervalNanos, long endNanos,
+      Epochs epochs, Board board, AtomicLong queryCursor) {
+    this.memory = memory;
+    this.queries = queries;
+    this.k = k;
+    this.startNanos = startNanos;
+    this.intervalNanos = intervalNanos;
+    this.endNanos = endNanos;
+    this.epochs = epochs;
+    this.board = board;
+    this.queryCursor = queryCursor;
+  }
+
+  @Override
+  public void run() {
+    for (long due = startNanos; due < endNanos; due += intervalNanos) {
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      float[] q = queries[(int) (queryCursor.getAndIncrement() % queries.length)];
+      long began = System.nanoTime();
+      try {
+        results += memory.recall(Recall.vector(q, k).slb(false)).size();
+      } catch (RuntimeException e) {
+        errors++;
+      }
+      long done = System.nanoTime();
+      latency.add(done - due);
+      service.add(done - began);
+      if (epochs != null) {
+        timeGuard();
+      }
+    }
+  }
+
+  private void timeGuard() {
+    long t0 = System.nanoTime();
+    try (Guard g = epochs.enter()) {
+      Published p = board.current;
+      if (p.closed) {
+        useAfterRetire++;
+      }
+      results += p.payload.length;
+    }
+    guard.add(System.nanoTime() - t0);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.aeon.bench.slb;
+
+import dev.aeon.bench.contention.Latencies;
+import dev.aeon.bench.slb.LookasideModel.Outcome;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What one replay at one threshold measured: latencies, recall and the lookaside buffer's outcomes. */
+final class ReplayResult {
+
+  final float threshold;
+  final Latencies slb = new Latencies();
+  final Latencies noSlb = new Latencies();
+  final Map<Outcome, Latencies> slbByOutcome = new EnumMap<>(Outcome.class);
+  double recallSlb;
+  double recallNoSlb;
+  /** Recall of the same queries without the buffer, summed over the queries that hit it. */
+  double recallSlbOnHits;
+  double recallNoSlbOnHits;
+  long engineHits;
+  long engineMisses;
+  int conversations;
+
+  ReplayResult(float threshold) {
+    this.threshold = threshold;
+    for (Outcome o : Outcome.values()) {
+      slbByOutcome.put(o, new Latencies());
+    }
+  }
+
+  /** Records one query, answered once through the buffer and once without it. */
+  void add(Outcome outcome, long slbNanos, double slbRecall, long noSlbNanos, double noSlbRecall) {
+    slb.add(slbNanos);
+    noSlb.add(noSlbNanos);
+    slbByOutcome.get(outcome).add(slbNanos);
+    recallSlb += slbRecall;
+    recallNoSlb += noSlbRecall;
+    if (outcome == Outcome.HIT) {
+      recallSlbOnHits += slbRecall;
+      recallNoSlbOnHits += noSlbRecall;
+    }
+  }
+
+  int queries() {
+    return slb.count();
+  }
+
+  int count(Outcome o) {
+    return slbByOutcome.get(o).count();
+  }
+
+  double hitRate() {
+    return (double) count(Outcome.HIT) / queries();
+  }
+
+  /** Misses of the buffer: no similar query, or one it could not use; both search the whole index. */
+  Latencies missLatencies() {
+    Latencies l = new Latencies();
+    l.merge(slbByOutcome.get(Outcome.MISS));
+    l.merge(slbByOutcome.get(Outcome.REJECTED));
+    return l;
+  }
+
+  double meanRatio() {
+    return slb.meanNanos() / noSlb.meanNanos();
+  }
+
+  /** True when the model's outcomes add up to the engine's counters (see {@link LookasideModel}). */
+  boolean agreesWithEngine() {
+    return engineHits == count(Outcome.HIT) + count(Outcome.REJECTED) && engineMisses == count(Outcome.MISS);
+  }
+
+  /** The keys for this threshold, then the detail. */
+  Map<String, Object> summary() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    int hits = count(Outcome.HIT);
+    m.put("threshold", threshold);
+    m.put("hit_rate", round(hitRate()));
+    m.put("recall_at_10_slb", round(recallSlb / queries()));
+    m.put("recall_at_10_no_slb", round(recallNoSlb / queries()));
+    m.put("mean_us_slb", Latencies.round1(slb.meanMicros()));
+    m.put("mean_us_no_slb", Latencies.round1(noSlb.meanMicros()));
+    m.put("p99_us_hit", Latencies.round1(slbByOutcome.get(Outcome.HIT).percentileMicros(0.99)));
+    m.put("p99_us_miss", Latencies.round1(missLatencies().percentileMicros(0.99)));
+    m.put("mean_latency_ratio", round(meanRatio()));
+    m.put("queries", queries());
+    m.put("hits", hits);
+    m.put("similar_but_rejected", count(Outcome.REJECTED));
+    m.put("engine_counted_hits", engineHits);
+    m.put("engine_counted_misses", engineMisses);
+    m.put("recall_at_10_on_hits_slb", hits == 0 ? null : round(recallSlbOnHits / hits));
+    m.put("recall_at_10_on_hits_no_slb", hits == 0 ? null : round(recallNoSlbOnHits / hits));
+    m.put("latency_slb", slb.summaryMicros());
+    m.put("latency_no_slb", noSlb.summaryMicros());
+    m.put("latency_hit", slbByOutcome.get(Outcome.HIT).summaryMicros());
+    m.put("latency_miss", missLatencies().summaryMicros());
+    return m;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
+  }
+}

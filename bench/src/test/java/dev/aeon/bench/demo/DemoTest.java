@@ -1,0 +1,22 @@
+package dev.aeon.bench.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the whole demo (model, engine, child JVM killed with SIGKILL) and checks what it claims. */
+class DemoTest {
+
+  @Test
+  void theDemoRunsEndToEndAndEveryClaimHolds(@TempDir Path dir) throws Exception {
+    Demo.Summary s = new Demo().run(dir);
+    assertEquals(s.questions(), s.answeredInTop5(), "every demo question finds an answering turn in the top 5");
+    assertTrue(s.forgottenGone(), "the forgotten turn is gone from get and recall");
+    assertEquals(25, s.crash().acknowledged());
+    assertEquals(s.crash().acknowledged(), s.crash().recovered(), String.join("; ", s.crash().problems()));
+    assertEquals(DemoConversation.load().turns().size() - 1, s.turnsKept());
+  }
+}

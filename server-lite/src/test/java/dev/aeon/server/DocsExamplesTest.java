@@ -1,0 +1,110 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.params.VAddParams;
+import redis.clients.jedis.params.VSimParams;
+import redis.clients.jedis.util.SafeEncoder;
+
+/** The examples of docs/server.md, run as written: the redis-cli session and the Jedis snippet. */
+class DocsExamplesTest {
+
+  private static final Pattern PROMPT = Pattern.compile("^127\\.0\\.0\\.1:6380(\\[[^]]*])?> (.*)$");
+  /** redis-cli prints how long a slow command took; that varies from run to run. */
+  private static final Pattern LATENCY = Pattern.compile("^\\(\\d+(\\.\\d+)?s\\)$");
+
+  static String docs() throws IOException {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("docs/server.md"))) {
+      dir = dir.getParent();
+    }
+    assertTrue(dir != null, "docs/server.md not found above " + Path.of("").toAbsolutePath());
+    return Files.readString(dir.resolve("docs/server.md"));
+  }
+
+  /** The fenced block that follows the heading. */
+  static List<String> block(String markdown, String heading) {
+    int h = markdown.indexOf(heading);
+    assertTrue(h >= 0, "no heading " + heading);
+    int start = markdown.indexOf("```", h);
+    int bodyStart = markdown.indexOf('\n', start) + 1;
+    int end = markdown.indexOf("\n```", bodyStart);
+    return List.of(markdown.substring(bodyStart, end).split("\n"));
+  }
+
+  @Test
+  void redisCliSessionOfTheDocsRunsAsShown(@TempDir Path dir) throws Exception {
+    assumeTrue(RedisCliTest.redisCli() != null,
+        "redis-cli is not installed (Debian package redis-tools): skipping the documented redis-cli session");
+    List<String> commands = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (String line : block(docs(), "## A redis-cli session")) {
+      Matcher m = PROMPT.matcher(line);
+      if (m.matches()) {
+        commands.add(m.group(2));
+      } else if (!line.startsWith("$ redis-cli")) {
+        expected.add(line);
+      }
+    }
+    assertTrue(commands.size() > 10);
+    try (AeonServer server = TestServer.start(dir)) {
+      // --no-raw: the formatting of an interactive session, without a terminal
+      String out = RedisCliTest.run(server.port(), String.join("\n", commands) + "\n", "--no-raw");
+      List<String> actual = out.lines().filter(l -> !LATENCY.matcher(l).matches()).toList();
+      assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+  }
+
+  @Test
+  void jedisSnippetOfTheDocsRunsAsShown(@TempDir Path dir) throws Exception {
+    List<String> nearest;
+    List<String> red;
+    Long id;
+    try (AeonServer server = TestServer.start(dir)) {
+      int port = server.port();
+      // docs:jedis:begin
+      ProtocolCommand MEM_ADD = () -> SafeEncoder.encode("MEM.ADD");
+      try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+        jedis.vadd("docs:fruits", new float[] {1, 0, 0}, "apple", new VAddParams().setAttr("{\"color\":\"red\"}"));
+        jedis.vadd("docs:fruits", new float[] {0, 1, 0}, "banana");
+        nearest = jedis.vsim("docs:fruits", new float[] {0.9f, 0.2f, 0}, new VSimParams().count(1)); // [apple]
+        red = jedis.vsim("docs:fruits", new float[] {0, 1, 0}, new VSimParams().filter(".color == \"red\"")); // [apple]
+        id = (Long) jedis.sendCommand(MEM_ADD, "conv-1", "user", "I moved to Lisbon", "VECTOR", "VALUES", "3", "1", "0", "0");
+      }
+      // docs:jedis:end
+    }
+    assertEquals(List.of("apple"), nearest);
+    assertEquals(List.of("apple"), red);
+    assertEquals(1L, id);
+    assertTrue(snippetInDocs(), "docs/server.md must show the snippet between the docs:jedis markers of this test");
+  }
+
+  /** Whether the docs hold this test's snippet line for line (ignoring indentation; the docs add the port). */
+  private static boolean snippetInDocs() throws IOException {
+    String source = Files.readString(sourceFile());
+    String snippet = source.substring(source.indexOf("// docs:jedis:begin\n") + 20, source.indexOf("// docs:jedis:end"));
+    String docs = block(docs(), "## From Java with Jedis").stream().map(String::strip)
+        .filter(l -> !l.startsWith("int port")).collect(Collectors.joining("\n"));
+    String mine = snippet.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
+    return docs.equals(mine);
+  }
+
+  private static Path sourceFile() throws IOException {
+    Path p = Path.of("src/test/java/dev/aeon/server/DocsExamplesTest.java");
+    return Files.exists(p) ? p : Path.of("server-lite").resolve(p);
+  }
+}

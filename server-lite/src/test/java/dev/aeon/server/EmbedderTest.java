@@ -1,0 +1,56 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.aeon.embed.OnnxTextEmbedder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plain text where a vector is expected, with the real all-MiniLM-L6-v2 model in the server. */
+class EmbedderTest {
+
+  @TempDir static Path dir;
+  static OnnxTextEmbedder embedder;
+  static AeonServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    embedder = OnnxTextEmbedder.open();
+    server = TestServer.start(dir, c -> c.withEngine(c.engine().withEmbedder(embedder)));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    embedder.close();
+  }
+
+  @Test
+  void vectorSetsTakeText() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "notes", "TEXT", "I adopted a kitten named Miso", "pet"));
+      assertEquals(1L, c.call("VADD", "notes", "TEXT", "The stock market fell three percent today", "finance"));
+      assertEquals(1L, c.call("VADD", "notes", "TEXT", "We hiked up the mountain at dawn", "hike"));
+      assertEquals(384L, c.call("VDIM", "notes"));
+      assertEquals(List.of("pet"), c.call("VSIM", "notes", "TEXT", "what is the name of my cat?", "COUNT", "1"));
+      assertEquals(List.of("finance"), c.call("VSIM", "notes", "TEXT", "shares and investments", "COUNT", "1"));
+    }
+  }
+
+  @Test
+  void memAddEmbedsTheTextAndRecallTakesText() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      c.call("SELECT", "embedded");
+      c.call("MEM.ADD", "s1", "user", "My sister lives in Porto and works as a nurse");
+      c.call("MEM.ADD", "s1", "user", "I am learning to play the cello");
+      List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", "which instrument do I play?", "COUNT", "1");
+      assertEquals("I am learning to play the cello", ((Map<?, ?>) hits.getFirst()).get("text"));
+    }
+  }
+}

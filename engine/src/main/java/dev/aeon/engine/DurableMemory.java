@@ -322,6 +322,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     writeLock.lock();
     try {
       lsn = stores.wal.lastLsn();
+      freeForgottenTexts();
       stores.flush(lsn);
       if (erase) {
         stores.wal.checkpoint(lsn, true);
@@ -335,11 +336,24 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
+  /** Under the write lock: frees the texts of forgotten events once the log holding their forgets is forced. */
+  private void freeForgottenTexts() throws IOException {
+    if (applier.hasForgottenTexts()) {
+      stores.wal.sync();
+      applier.freeForgottenTexts();
+    }
+  }
+
   @Override
   public void compact() {
     checkWritable();
     writeLock.lock();
     try {
+      try {
+        freeForgottenTexts();
+      } catch (IOException e) {
+        throw new UncheckedIOException("compaction of namespace '" + name + "': the log failed", e);
+      }
       AtlasIndex atlas = stores.atlas();
       if (atlas != null) {
         atlas.compact();

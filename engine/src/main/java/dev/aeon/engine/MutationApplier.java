@@ -14,21 +14,44 @@ import dev.aeon.query.trace.Forgotten;
 import dev.aeon.query.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.collections.LongArrayList;
 
 /**
  * Applies logged mutations to the stores: vectors first, then texts and the trace. A mutation may be
  * applied again after a crash (the stores' checkpoints need not agree), so every step first checks
  * whether it is already done: replay is idempotent.
  *
- * <p>A new event's text is stored before the trace refers to it, and a forgotten event leaves the vector
- * index and the trace before its text is freed, so no store ever refers to something missing.
+ * <p>A new event's text is stored before the trace refers to it, so no store ever refers to something
+ * missing. A forgotten event leaves the vector index and the trace at once, but its text is only freed by
+ * {@link #freeForgottenTexts()} at the next checkpoint, once the log holding the forget is forced: the
+ * arena's free marks live in its mapped file and survive a process crash, while the index and the trace
+ * roll back to their last checkpoint. Freeing earlier could leave an event whose forget was never logged
+ * pointing at a freed text.
  */
 final class MutationApplier {
 
   private final Stores stores;
+  /** Blob refs of forgotten events, freed at the next checkpoint. Writer only. */
+  private final LongArrayList forgottenTexts = new LongArrayList();
 
   MutationApplier(Stores stores) {
     this.stores = stores;
+  }
+
+  /** True when forgotten texts wait to be freed (the caller must force the log first). */
+  boolean hasForgottenTexts() {
+    return !forgottenTexts.isEmpty();
+  }
+
+  /**
+   * Frees the texts of events forgotten since the last call. Only after the log records of those forgets
+   * are durable; a free replayed after a crash is harmless (the arena reports it as already freed).
+   */
+  void freeForgottenTexts() {
+    for (int i = 0; i < forgottenTexts.size(); i++) {
+      stores.blobs.free(forgottenTexts.getLong(i));
+    }
+    forgottenTexts.clear();
   }
 
   void apply(Mutation m) {
@@ -71,7 +94,7 @@ final class MutationApplier {
     for (long id : ids) {
       Forgotten gone = stores.trace.forget(id);
       for (Event e : gone.events()) {
-        stores.blobs.free(e.blobRef());
+        forgottenTexts.addLong(e.blobRef());
       }
     }
   }

@@ -51,6 +51,10 @@ class EmbedderTest {
       c.call("MEM.ADD", "s1", "user", "I am learning to play the cello");
       List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", "which instrument do I play?", "COUNT", "1");
       assertEquals("I am learning to play the cello", ((Map<?, ?>) hits.getFirst()).get("text"));
+      c.call("MEM.ADD", "s2", "user", "I play the drums in a punk band");
+      List<?> inSession = (List<?>) c.call("MEM.RECALL", "s2", "which instrument do I play?", "5");
+      assertEquals(1, inSession.size(), "the short form recalls within its session only");
+      assertEquals("I play the drums in a punk band", ((Map<?, ?>) inSession.getFirst()).get("text"));
     }
   }
 }

@@ -38,13 +38,17 @@ public final class VectorInput {
       return v;
     }
     if (a.accept("TEXT")) {
-      String text = a.nextString();
-      if (embedder == null) {
-        throw CommandError.err("TEXT needs an embedder, and this server runs without one (start it without --embedder none)");
-      }
-      return query ? embedder.embedQuery(text) : embedder.embed(text);
+      return embedText(a.nextString(), embedder, query);
     }
     throw CommandError.err("expected a vector: FP32 <blob>, VALUES <n> <v1> ... <vn> or TEXT <text>");
+  }
+
+  /** Embeds plain text with the server's model; {@code query} says whether it is a search query. */
+  public static float[] embedText(String text, TextEmbedder embedder, boolean query) {
+    if (embedder == null) {
+      throw CommandError.err("TEXT needs an embedder, and this server runs without one (start it without --embedder none)");
+    }
+    return query ? embedder.embedQuery(text) : embedder.embed(text);
   }
 
   public static float[] fp32(byte[] blob) {

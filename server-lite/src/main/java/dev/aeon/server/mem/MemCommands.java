@@ -119,12 +119,22 @@ public final class MemCommands {
 
   /**
    * MEM.RECALL (FP32 blob | VALUES n v... | TEXT text) [COUNT k] [SESSION s] [ROLE r]... [BETWEEN from to]
-   * [WHERE name value]... [NPROBE n] [NOSLB]
+   * [WHERE name value]... [NPROBE n] [NOSLB], or the short form for plain text within one session:
+   * MEM.RECALL session text [k] [options...].
    */
   private static void recall(ClientSession c, Args a) throws IOException {
-    float[] q = VectorInput.read(a, c.server().embedder(), true);
     int count = 10;
     String session = null;
+    float[] q;
+    if (VectorInput.atVector(a) || a.remaining() < 2) {
+      q = VectorInput.read(a, c.server().embedder(), true);
+    } else {
+      session = a.nextString();
+      q = VectorInput.embedText(a.nextString(), c.server().embedder(), true);
+      if (a.hasNext() && a.peekKeyword().matches("[0-9]+")) {
+        count = a.nextInt(1, 100_000, "the count");
+      }
+    }
     List<String> roles = new ArrayList<>();
     long from = Long.MIN_VALUE;
     long to = Long.MAX_VALUE;

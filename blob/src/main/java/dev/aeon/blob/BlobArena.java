@@ -235,8 +235,10 @@ public final class BlobArena implements AutoCloseable {
       Generation g = v.generation();
       long length = Frames.frameLength(payload.byteSize());
       if (g.end() + length > g.capacity()) {
-        v = new View(g, g.grow(g.end() + length, ebr), v.table());
+        Arena oldMapping = g.grow(g.end() + length);
+        v = new View(g, g.data(), v.table());
         view = v;
+        ebr.retire(oldMapping);
       }
       if (nextId >= g.idLimit()) {
         g.reserveIds(nextId + ID_RESERVATION);

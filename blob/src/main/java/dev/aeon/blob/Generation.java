@@ -124,17 +124,17 @@ final class Generation {
   }
 
   /**
-   * Makes room for {@code needed} bytes: extends the file, maps it whole and returns the new mapping. The
-   * old mapping is handed to {@code ebr}; the caller publishes the new one before readers may use it.
+   * Makes room for {@code needed} bytes: extends the file and maps it whole (see {@link #data()}). Returns
+   * the old mapping's arena, which the caller retires through EBR only after publishing the new mapping:
+   * a reader that enters between a retirement and the publication would still find the old one.
    */
-  MemorySegment grow(long needed, Epochs ebr) throws IOException {
+  Arena grow(long needed) throws IOException {
     long cap = capacity();
     long target = Math.max(needed, cap + Math.min(cap, MAX_GROWTH_STEP));
     extendFile(roundUp(target, ONE_MIB));
     Arena old = arena;
     map();
-    ebr.retire(old);
-    return data;
+    return old;
   }
 
   /**

@@ -111,6 +111,9 @@ public final class Epochs implements AutoCloseable {
   private final SlotRegistry slots;
   private final ThreadLocal<Guard> local;
   private final ArrayDeque<Retired> pending = new ArrayDeque<>(); // guarded by itself, epochs ascending
+  private int closing; // taken off pending by a reclaim and not closed yet; guarded by pending
+  /** Runs in {@link #reclaim()} between the scan of the slots and the choice of what to close (tests only). */
+  volatile Runnable afterScanForTests;
   private final Thread reclaimer;
   private volatile long epoch = 1;
   private volatile boolean closed;
@@ -174,15 +177,31 @@ public final class Epochs implements AutoCloseable {
 
   /** Closes, as one batch, every retired resource no reader can reach any more. Returns how many it closed. */
   public int reclaim() {
-    long min = slots.minActiveEpoch();
+    // Read the epoch before scanning the slots: a resource retired after this read carries a tag at or
+    // above it and must wait for the next scan, since a reader may have entered (unseen by this scan) and
+    // picked it up before it was unpublished. Everything tagged below it was unpublished before the scan
+    // began, so a reader the scan missed entered too late to reach it.
+    long epochBeforeScan = epoch;
+    long min = Math.min(epochBeforeScan, slots.minActiveEpoch());
+    Runnable hook = afterScanForTests;
+    if (hook != null) {
+      hook.run();
+    }
     List<AutoCloseable> ready = new ArrayList<>();
     synchronized (pending) {
       while (!pending.isEmpty() && pending.peekFirst().epoch() < min) {
         ready.add(pending.pollFirst().resource());
       }
+      closing += ready.size();
     }
-    for (AutoCloseable r : ready) {
-      closeQuietly(r);
+    try {
+      for (AutoCloseable r : ready) {
+        closeQuietly(r);
+      }
+    } finally {
+      synchronized (pending) {
+        closing -= ready.size();
+      }
     }
     return ready.size();
   }
@@ -201,7 +220,8 @@ public final class Epochs implements AutoCloseable {
     while (true) {
       reclaim();
       synchronized (pending) {
-        if (pending.isEmpty() || pending.peekFirst().epoch() >= target) {
+        boolean olderPending = !pending.isEmpty() && pending.peekFirst().epoch() < target;
+        if (!olderPending && closing == 0) { // another thread's reclaim may still be closing older ones
           return true;
         }
       }

@@ -14,12 +14,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Many readers read a published segment of a shared arena while a writer keeps replacing it and retiring the
  * old arena. Any {@code IllegalStateException} (a closed arena) or wrong byte in a reader fails the test; at
- * the end every retired arena must be closed.
+ * the end every retired arena must be closed. With a dedicated reclaimer, a second thread reclaims in a
+ * tight loop, racing the writer's retirements and the readers' entries (reclamation no longer happens on the
+ * writer's thread between retirements).
  */
 class EpochsStressTest {
 
@@ -31,10 +33,12 @@ class EpochsStressTest {
   private volatile Published current;
 
   @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void readersNeverTouchAClosedSegmentAndRetiredArenasGetClosed(boolean padded) throws Exception {
+  @CsvSource({"true, false", "false, false", "true, true"})
+  void readersNeverTouchAClosedSegmentAndRetiredArenasGetClosed(boolean padded, boolean dedicatedReclaimer)
+      throws Exception {
     Duration runFor = Duration.ofMillis(Long.getLong("aeon.test.ebrStressMillis", 1500));
-    Epochs ebr = new Epochs(Epochs.Config.defaults().withPadded(padded).withReclaimBatch(8));
+    Epochs ebr = new Epochs(Epochs.Config.defaults().withPadded(padded)
+        .withReclaimBatch(dedicatedReclaimer ? Integer.MAX_VALUE : 8));
     current = publish(1);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -42,6 +46,13 @@ class EpochsStressTest {
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < READERS; i++) {
       readers.add(Thread.ofPlatform().name("reader-" + i).start(() -> readLoop(ebr, stop, failures, reads)));
+    }
+    if (dedicatedReclaimer) {
+      readers.add(Thread.ofPlatform().name("reclaimer").start(() -> {
+        while (!stop.get()) {
+          ebr.reclaim();
+        }
+      }));
     }
     List<Arena> retired = new ArrayList<>();
     long deadline = System.nanoTime() + runFor.toNanos();
@@ -67,7 +78,8 @@ class EpochsStressTest {
       assertFalse(a.scope().isAlive(), "a retired arena was never closed");
     }
     assertTrue(current.arena().scope().isAlive(), "the published arena must stay open");
-    System.out.printf("EBR stress (padded=%s): %d retirements, %d reads%n", padded, retired.size(), reads.get());
+    System.out.printf("EBR stress (padded=%s, dedicated reclaimer=%s): %d retirements, %d reads%n", padded,
+        dedicatedReclaimer, retired.size(), reads.get());
     ebr.close();
     current.arena().close();
   }

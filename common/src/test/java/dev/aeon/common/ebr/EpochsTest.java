@@ -63,6 +63,28 @@ class EpochsTest {
     }
   }
 
+  /**
+   * The race of a reclaim against a retirement: a reader enters after the reclaim scanned its slot, picks up
+   * the published resource, which is then unpublished and retired before the reclaim picks what to close.
+   */
+  @Test
+  void aResourceRetiredDuringAReclaimScanIsNotClosedUnderAReaderTheScanMissed() {
+    try (Epochs ebr = manual()) {
+      AtomicInteger closed = new AtomicInteger();
+      Guard[] reader = new Guard[1];
+      ebr.afterScanForTests = () -> {
+        ebr.afterScanForTests = null;
+        reader[0] = ebr.enter();            // sees the published resource
+        ebr.retire(closed::incrementAndGet); // the writer unpublishes and retires it
+      };
+      ebr.reclaim();
+      assertEquals(0, closed.get(), "closed while a reader could still use it");
+      reader[0].close();
+      ebr.reclaim();
+      assertEquals(1, closed.get());
+    }
+  }
+
   @Test
   void nestedGuardsLeaveTheEpochOnlyAtTheOutermostClose() {
     try (Epochs ebr = manual()) {

@@ -70,10 +70,12 @@ final class Reads {
    * A search through the lookaside buffer. A hit scores exactly the similar query's candidates and every
    * event remembered since (an allow-list small enough for the index to scan it exactly); a miss
    * searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar query has candidates
-   * to spare, and caches them.
+   * to spare, and caches them. Entries are kept per session, so only recalls filtered by nothing but their
+   * session use the buffer: candidates found under one filter say nothing about another. A hit that finds
+   * fewer than {@code k} events (most candidates forgotten since) searches the index after all.
    */
   private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
-    if (!r.useSlb || !slb.enabled()) {
+    if (!r.useSlb || !slb.enabled() || !r.filtersOnlyBySession()) {
       return atlas.search(q, r.k, params, filter);
     }
     String key = r.session == null ? ANY_SESSION : r.session;
@@ -88,8 +90,13 @@ final class Reads {
       if (filter != null) {
         allowed.and(filter);
       }
-      return atlas.search(q, r.k, params, allowed);
+      SearchResult fromCache = atlas.search(q, r.k, params, allowed);
+      if (fromCache.size() >= r.k) {
+        slb.counted(true);
+        return fromCache;
+      }
     }
+    slb.counted(false);
     SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), params, filter);
     if (!fresh.exactScan()) {
       slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));

@@ -74,4 +74,10 @@ public final class Recall {
     this.useSlb = useSlb;
     return this;
   }
+
+  /** True when no filter but the session (and no search parameter) is set: what the lookaside buffer serves. */
+  boolean filtersOnlyBySession() {
+    return roles.isEmpty() && fromMicros == Long.MIN_VALUE && toMicros == Long.MAX_VALUE && attributes.isEmpty()
+        && nprobe == 0;
+  }
 }

@@ -44,6 +44,24 @@ class LookasideBufferTest {
     }
   }
 
+  /** Candidates cached for one filter say nothing about another: a filtered recall must not reuse them. */
+  @Test
+  void aRecallWithOtherFiltersAnswersLikeAFullSearch() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 300; i++) {
+        m.remember(Remember.event("s", i % 10 == 0 ? "assistant" : "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      float[] q = TestVectors.unit(7);
+      m.recall(Recall.vector(q, 10)); // caches candidates that are mostly user turns
+      List<Recalled> assistant = m.recall(Recall.vector(nudge(q, 0.05f, 5), 10).roles("assistant"));
+      assertEquals(10, assistant.size(), "the 30 assistant turns hold 10 answers");
+      assertEquals(EngineTest.ids(m.recall(Recall.vector(nudge(q, 0.05f, 5), 10).roles("assistant").slb(false))),
+          EngineTest.ids(assistant));
+      assertEquals(0, m.stats().slbHits(), "a filtered recall bypasses the buffer");
+    }
+  }
+
   @Test
   void disabledBufferNeverHits() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlb(0, 0.85f, 0))) {

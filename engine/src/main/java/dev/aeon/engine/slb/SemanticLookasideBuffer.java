@@ -79,8 +79,12 @@ public final class SemanticLookasideBuffer {
         }
       }
     }
-    (best == null ? misses : hits).incrementAndGet();
     return best;
+  }
+
+  /** Counts a lookup: a hit only if its entry actually answered the query. */
+  public void counted(boolean hit) {
+    (hit ? hits : misses).incrementAndGet();
   }
 
   /** Remembers what answered a query of this session. */

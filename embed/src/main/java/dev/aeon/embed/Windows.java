@@ -18,7 +18,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * <p>A text that fits gives one window, exactly what the model's own tokenizer gives it. A longer
  * text is split into consecutive windows that together hold every token, so no part of it is dropped;
  * {@link OnnxTextEmbedder} averages their vectors. The tokenizer's own truncation and padding (the
- * shipped tokenizer.json files truncate and pad to 128) are switched off: we pad per batch instead.
+ * shipped tokenizer.json files truncate and pad to 128) are switched off: each window runs unpadded, on its
+ * own (see {@link OnnxTextEmbedder} for why).
  */
 final class Windows implements AutoCloseable {
 

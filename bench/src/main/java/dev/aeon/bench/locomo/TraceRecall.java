@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *   <li><b>Temporal questions.</b> "When ..." and "How long ..." questions favour turns that carry a time
  *       expression (yesterday, last week, a weekday, a month, a year) by {@code temporalBoost}.
  * </ul>
- * Turns outside the candidates score as the weakest candidate. The weights were chosen on the
- * development half of LoCoMo (docs/embeddings-and-locomo.md shows the sweep).
+ * Turns outside the candidates score as the weakest candidate. The weights were chosen on the half of
+ * LoCoMo that ships with the project, which is also the default evaluation set, so its figure is an
+ * upper estimate for unseen conversations (the README says so next to it).
  */
 final class TraceRecall {
 

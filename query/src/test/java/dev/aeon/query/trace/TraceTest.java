@@ -37,6 +37,23 @@ class TraceTest {
   }
 
   @Test
+  void lookupByIdWorksForUnevenlySpreadIds() throws IOException {
+    // slotOf interpolates between ids: extreme and clustered ids must still be found, absent ones not
+    long[] ids = {Long.MIN_VALUE + 1, -5, 0, 1, 2, 3, 1_000, 1_001, 1L << 40, (1L << 40) + 7, Long.MAX_VALUE - 1};
+    try (Trace t = Trace.open(dir)) {
+      for (long id : ids) {
+        assertTrue(t.append(ev(id, "s", "user", 1)));
+      }
+      for (long id : ids) {
+        assertEquals(id, t.get(id).orElseThrow().id());
+      }
+      for (long absent : new long[] {Long.MIN_VALUE, -4, 4, 999, 1_002, (1L << 40) + 1, Long.MAX_VALUE}) {
+        assertTrue(t.get(absent).isEmpty(), "id " + absent);
+      }
+    }
+  }
+
+  @Test
   void replayedAppendIsIgnored() throws IOException {
     try (Trace t = Trace.open(dir)) {
       assertTrue(t.append(ev(5, "s", "user", 1)));

@@ -99,7 +99,11 @@ final class Evaluator {
     }
     Object raw = rawParams.get(p.name());
     boolean[] ok = {true};
-    v = Values.fromExternal(raw, ok);
+    try {
+      v = Values.fromExternal(raw, ok);
+    } catch (ArithmeticException e) {
+      throw error(p.pos(), "parameter $" + p.name() + " holds a timestamp outside the range of epoch microseconds");
+    }
     if (!ok[0]) {
       throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + raw.getClass().getName()
           + " (use String, Long, Double, Boolean, Instant, float[], List or Map)");

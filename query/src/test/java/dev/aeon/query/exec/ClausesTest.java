@@ -191,5 +191,10 @@ class ClausesTest {
     assertEquals("column 'e' is returned twice; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
     assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith("AS OF needs a timestamp"));
     assertEquals("expected a boolean condition but got integer", fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
+    // an Instant beyond the range of epoch microseconds used to escape as an ArithmeticException
+    assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
+        fails("MATCH (e) WHERE e.ts < $t RETURN e", Map.of("t", Instant.MAX)).reason());
+    assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
+        fails("MATCH (e) WHERE e.ts IN $t RETURN e", Map.of("t", List.of(Instant.MIN))).reason());
   }
 }

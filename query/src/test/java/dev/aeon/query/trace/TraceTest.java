@@ -54,6 +54,17 @@ class TraceTest {
   }
 
   @Test
+  void timestampAttributesMustFitInEpochMicros() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      Event far = new Event(1, "s", "user", 1, 1, Event.NO_VECTOR, Map.of("at", Instant.MAX));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.append(far));
+      assertTrue(e.getMessage().startsWith("attribute 'at' is a timestamp"), e.getMessage());
+      assertTrue(t.append(Event.of(1, "s", "user", 1, 1)));
+      assertThrows(IllegalArgumentException.class, () -> t.updateAttributes(1, Map.of("at", Instant.MIN)));
+    }
+  }
+
+  @Test
   void replayedAppendIsIgnored() throws IOException {
     try (Trace t = Trace.open(dir)) {
       assertTrue(t.append(ev(5, "s", "user", 1)));

@@ -89,6 +89,11 @@ final class Evaluator {
     };
   }
 
+  /** Whether the caller passed parameter {@code name} (possibly as null). */
+  boolean hasParam(String name) {
+    return rawParams.containsKey(name);
+  }
+
   Object param(Expr.Param p) {
     Object v = params.get(p.name());
     if (v != null || params.containsKey(p.name())) {

@@ -50,11 +50,12 @@ final class PathPlanner {
           anchor = i;
         }
       }
+      // bound before the scan is emitted, so WHERE conditions on the anchor filter right after it
+      bound.add(nodes.get(anchor).var());
       sink.accept(best);
       indexedLabel = best.label();
     }
     Statement.NodePattern a = nodes.get(anchor);
-    bound.add(a.var());
     nodeFilters(a, indexedLabel, sink);
     for (int j = anchor; j < path.rels().size(); j++) {
       expand(nodes.get(j), path.rels().get(j), nodes.get(j + 1), path.rels().get(j).dir(), sink);
@@ -74,11 +75,12 @@ final class PathPlanner {
       types = r.types().stream().mapToInt(ev.graph::stringId).filter(t -> t >= 0).distinct().toArray();
     }
     String typeText = r.types().isEmpty() ? "" : ":" + String.join("|", r.types());
-    sink.accept(new ExpandOp(ev, ev.scope.indexOf(from.var()), relVar, ev.scope.indexOf(to.var()), toBound, types,
-        typeText, dir, r.varLength(), r.min(), r.max(), asOf, others));
+    ExpandOp op = new ExpandOp(ev, ev.scope.indexOf(from.var()), relVar, ev.scope.indexOf(to.var()), toBound, types,
+        typeText, dir, r.varLength(), r.min(), r.max(), asOf, others);
     clauseRels.add(relVar);
     bound.add(r.var());
     bound.add(to.var());
+    sink.accept(op);
     for (Map.Entry<String, Expr> p : r.props().entrySet()) {
       filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(r.var(), r.pos()), p.getKey(), r.pos()),
           p.getValue(), r.pos()), sink);

@@ -171,6 +171,9 @@ class ClausesTest {
     assertEquals("unknown variable 'x'", e.reason());
     assertEquals(18, e.column());
     assertEquals("missing parameter $q", fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of()).reason());
+    // reported while planning, even when no row would ever evaluate it
+    assertEquals("missing parameter $q", fails("MATCH (e {id: 999}) WHERE e.x = $q RETURN e", Map.of()).reason());
+    assertEquals("missing parameter $n", fails("MATCH (e {id: 999}) RETURN e LIMIT $n", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new Object())).reason()
         .startsWith("parameter $q has unsupported type java.lang.Object"));
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());

@@ -163,7 +163,7 @@ final class PathPlanner {
     if ((low != null && constant(low)) || (high != null && constant(high))) {
       Expr lo = low != null && constant(low) ? low : null;
       Expr hi = high != null && constant(high) ? high : null;
-      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, hi)));
+      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, lowInc, hi, highInc)));
     }
     for (String label : n.labels()) {
       SlotList list = g.roleSlots(g.stringId(label));
@@ -178,9 +178,14 @@ final class PathPlanner {
     return best;
   }
 
-  private long timeEstimate(Expr lo, Expr hi) {
+  private long timeEstimate(Expr lo, boolean lowInc, Expr hi, boolean highInc) {
     Object l = lo == null ? Long.MIN_VALUE : value(lo);
     Object h = hi == null ? Long.MAX_VALUE : value(hi);
+    if (l instanceof Long a && h instanceof Long b) {
+      long from = lowInc || a == Long.MAX_VALUE ? a : a + 1;
+      long to = highInc || b == Long.MIN_VALUE ? b : b - 1;
+      return from > to ? 0 : ev.graph.timeCount(from, to);
+    }
     if (l instanceof Number a && h instanceof Number b) {
       return ev.graph.timeCount(a.longValue(), b.longValue());
     }

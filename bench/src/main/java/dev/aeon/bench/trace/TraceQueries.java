@@ -51,19 +51,34 @@ final class TraceQueries {
     return hop2Runs == 0 ? 0 : (double) reached / hop2Runs;
   }
 
-  /** Runs {@code op} {@code warmup} times untimed, then {@code samples} times timed, one at a time. */
-  Latencies measure(int warmup, int samples, LongSupplier op) {
+  /** Wall-clock latencies of a phase, how often the thread was preempted in it, and CPU time per operation. */
+  record Phase(Latencies wall, long samples, long preemptions, Latencies cpu) {}
+
+  /**
+   * Runs {@code op} {@code warmup} times untimed, then {@code samples} times timed back to back, then
+   * {@code samples / 4} times measuring the thread's CPU time instead (kept apart, so the CPU clock's
+   * own cost does not inflate the wall-clock figures).
+   */
+  Phase measure(int warmup, int samples, LongSupplier op) {
     for (int i = 0; i < warmup; i++) {
       checksum += op.getAsLong();
     }
-    Latencies l = new Latencies();
+    Latencies wall = new Latencies();
+    long preemptedBefore = CpuShare.preemptions();
     for (int i = 0; i < samples; i++) {
       long t0 = System.nanoTime();
       long r = op.getAsLong();
-      l.add(System.nanoTime() - t0);
+      wall.add(System.nanoTime() - t0);
       checksum += r;
     }
-    return l;
+    long preempted = preemptedBefore < 0 ? -1 : CpuShare.preemptions() - preemptedBefore;
+    Latencies cpu = new Latencies();
+    for (int i = 0; i < samples / 4; i++) {
+      long c0 = CpuShare.cpuNanos();
+      checksum += op.getAsLong();
+      cpu.add(CpuShare.cpuNanos() - c0);
+    }
+    return new Phase(wall, samples, preempted, cpu);
   }
 
   // ----------------------------------------------------------------------------------- store API

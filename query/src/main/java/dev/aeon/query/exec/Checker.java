@@ -4,16 +4,20 @@ import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Predicate;
 
-/** Semantic checks of expressions before anything runs: known variables, known functions, aggregates. */
+/** Semantic checks of expressions before anything runs: known variables, parameters and functions, aggregates. */
 final class Checker {
 
   private final String source;
   private final Scope scope;
+  private final Predicate<String> hasParam;
 
-  Checker(String source, Scope scope) {
+  /** {@code hasParam} tells which parameters were given: a missing one is an error before anything runs. */
+  Checker(String source, Scope scope, Predicate<String> hasParam) {
     this.source = source;
     this.scope = scope;
+    this.hasParam = hasParam;
   }
 
   /** Throws a {@link QueryException} for an unknown variable or function or a misplaced aggregate. */
@@ -53,7 +57,11 @@ final class Checker {
       case Expr.ListLit l -> l.items().forEach(x -> check(x, aggregatesAllowed));
       case Expr.MapLit m -> m.entries().values().forEach(x -> check(x, aggregatesAllowed));
       case Expr.Literal l -> { }
-      case Expr.Param p -> { }
+      case Expr.Param p -> {
+        if (!hasParam.test(p.name())) {
+          throw new QueryException(source, p.pos(), "missing parameter $" + p.name());
+        }
+      }
     }
   }
 

@@ -89,6 +89,11 @@ final class Evaluator {
     };
   }
 
+  /** Whether the caller passed parameter {@code name} (possibly as null). */
+  boolean hasParam(String name) {
+    return rawParams.containsKey(name);
+  }
+
   Object param(Expr.Param p) {
     Object v = params.get(p.name());
     if (v != null || params.containsKey(p.name())) {
@@ -99,7 +104,11 @@ final class Evaluator {
     }
     Object raw = rawParams.get(p.name());
     boolean[] ok = {true};
-    v = Values.fromExternal(raw, ok);
+    try {
+      v = Values.fromExternal(raw, ok);
+    } catch (ArithmeticException e) {
+      throw error(p.pos(), "parameter $" + p.name() + " holds a timestamp outside the range of epoch microseconds");
+    }
     if (!ok[0]) {
       throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + raw.getClass().getName()
           + " (use String, Long, Double, Boolean, Instant, float[], List or Map)");

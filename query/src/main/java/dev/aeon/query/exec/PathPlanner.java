@@ -50,11 +50,12 @@ final class PathPlanner {
           anchor = i;
         }
       }
+      // bound before the scan is emitted, so WHERE conditions on the anchor filter right after it
+      bound.add(nodes.get(anchor).var());
       sink.accept(best);
       indexedLabel = best.label();
     }
     Statement.NodePattern a = nodes.get(anchor);
-    bound.add(a.var());
     nodeFilters(a, indexedLabel, sink);
     for (int j = anchor; j < path.rels().size(); j++) {
       expand(nodes.get(j), path.rels().get(j), nodes.get(j + 1), path.rels().get(j).dir(), sink);
@@ -74,11 +75,12 @@ final class PathPlanner {
       types = r.types().stream().mapToInt(ev.graph::stringId).filter(t -> t >= 0).distinct().toArray();
     }
     String typeText = r.types().isEmpty() ? "" : ":" + String.join("|", r.types());
-    sink.accept(new ExpandOp(ev, ev.scope.indexOf(from.var()), relVar, ev.scope.indexOf(to.var()), toBound, types,
-        typeText, dir, r.varLength(), r.min(), r.max(), asOf, others));
+    ExpandOp op = new ExpandOp(ev, ev.scope.indexOf(from.var()), relVar, ev.scope.indexOf(to.var()), toBound, types,
+        typeText, dir, r.varLength(), r.min(), r.max(), asOf, others);
     clauseRels.add(relVar);
     bound.add(r.var());
     bound.add(to.var());
+    sink.accept(op);
     for (Map.Entry<String, Expr> p : r.props().entrySet()) {
       filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(r.var(), r.pos()), p.getKey(), r.pos()),
           p.getValue(), r.pos()), sink);
@@ -161,7 +163,7 @@ final class PathPlanner {
     if ((low != null && constant(low)) || (high != null && constant(high))) {
       Expr lo = low != null && constant(low) ? low : null;
       Expr hi = high != null && constant(high) ? high : null;
-      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, hi)));
+      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, lowInc, hi, highInc)));
     }
     for (String label : n.labels()) {
       SlotList list = g.roleSlots(g.stringId(label));
@@ -176,9 +178,14 @@ final class PathPlanner {
     return best;
   }
 
-  private long timeEstimate(Expr lo, Expr hi) {
+  private long timeEstimate(Expr lo, boolean lowInc, Expr hi, boolean highInc) {
     Object l = lo == null ? Long.MIN_VALUE : value(lo);
     Object h = hi == null ? Long.MAX_VALUE : value(hi);
+    if (l instanceof Long a && h instanceof Long b) {
+      long from = lowInc || a == Long.MAX_VALUE ? a : a + 1;
+      long to = highInc || b == Long.MIN_VALUE ? b : b - 1;
+      return from > to ? 0 : ev.graph.timeCount(from, to);
+    }
     if (l instanceof Number a && h instanceof Number b) {
       return ev.graph.timeCount(a.longValue(), b.longValue());
     }

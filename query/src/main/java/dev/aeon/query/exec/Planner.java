@@ -46,7 +46,7 @@ final class Planner {
     this.st = st;
     this.ev = ev;
     this.scope = ev.scope;
-    this.checker = new Checker(st.source(), scope);
+    this.checker = new Checker(st.source(), scope, ev::hasParam);
   }
 
   Plan plan() {

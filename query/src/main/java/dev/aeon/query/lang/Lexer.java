@@ -85,15 +85,15 @@ public final class Lexer {
   }
 
   private Token number(int start) {
-    while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+    while (digitAt(pos)) {
       pos++;
     }
     boolean isFloat = false;
     // "1..3" is a range, not the float "1." followed by ".3"
-    if (pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isDigit(src.charAt(pos + 1))) {
+    if (pos < src.length() && src.charAt(pos) == '.' && digitAt(pos + 1)) {
       isFloat = true;
       pos++;
-      while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+      while (digitAt(pos)) {
         pos++;
       }
     }
@@ -103,9 +103,9 @@ public final class Lexer {
       if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
         pos++;
       }
-      if (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+      if (digitAt(pos)) {
         isFloat = true;
-        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        while (digitAt(pos)) {
           pos++;
         }
       } else {
@@ -127,6 +127,14 @@ public final class Lexer {
       throw error(start, "number " + abbreviate(text) + " is too large");
     }
     return new Token(isFloat ? TokenType.FLOAT : TokenType.INTEGER, text, start, pos);
+  }
+
+  /**
+   * An ASCII digit at {@code i}. Not {@link Character#isDigit}: numbers are parsed by Long and Double,
+   * which reject the other Unicode digits.
+   */
+  private boolean digitAt(int i) {
+    return i < src.length() && src.charAt(i) >= '0' && src.charAt(i) <= '9';
   }
 
   private static String abbreviate(String s) {

@@ -36,10 +36,21 @@ final class AttributeCodec {
       case Double d -> d;
       case Float f -> (double) f;
       case Boolean b -> b;
-      case Instant t -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      case Instant t -> timestamp(key, t);
       default -> throw new IllegalArgumentException("attribute '" + key + "' has a value of type "
           + value.getClass().getName() + "; use String, Long, Double, Boolean or Instant");
     };
+  }
+
+  /** Instants are stored as epoch microseconds in a long: about 292,000 years either side of 1970. */
+  private static Instant timestamp(String key, Instant t) {
+    try {
+      Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("attribute '" + key + "' is a timestamp " + t
+          + " outside the range of epoch microseconds");
+    }
+    return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
   static byte[] encode(Map<String, Object> attributes) {

@@ -34,11 +34,6 @@ public final class SlotList {
     return slots[index];
   }
 
-  /** Position of {@code slot} among the first {@code n} slots, or {@code -(insertion point) - 1}. */
-  public int indexOf(int slot, int n) {
-    return Arrays.binarySearch(slots, 0, n, slot);
-  }
-
   long heapBytes() {
     return 32 + 4L * slots.length;
   }

@@ -20,6 +20,8 @@ public final class TraceGraph {
   private final ObjectColumn<SlotList> sessions = new ObjectColumn<>();
   private final ObjectColumn<SlotList> roles = new ObjectColumn<>();
   private final ObjectColumn<Map<String, Object>> attributes = new ObjectColumn<>();
+  /** Each slot's position in its session's list: NEXT edges are found without searching the list. */
+  private final IntColumn sessionPos = new IntColumn(0);
   private final TimeIndex time = new TimeIndex();
   private volatile RoaringBitmap forgotten = new RoaringBitmap();
   private volatile int slots;
@@ -33,7 +35,9 @@ public final class TraceGraph {
 
   /** Indexes the event just written at {@code slot} and publishes it. */
   void publish(int slot, int session, int role, long ts, Map<String, Object> attrs) {
-    list(sessions, session).add(slot);
+    SlotList sessionList = list(sessions, session);
+    sessionPos.setRelease(slot, sessionList.size());
+    sessionList.add(slot);
     list(roles, role).add(slot);
     time.add(ts, slot);
     if (!attrs.isEmpty()) {
@@ -86,12 +90,25 @@ public final class TraceGraph {
     return slot >= 0 && slot < slots && !forgotten.contains(slot);
   }
 
-  /** The slot of the live event {@code id}, or -1. Binary search over the records (ids increase). */
+  /**
+   * The slot of the live event {@code id}, or -1. Ids increase with slots, and engines hand them out
+   * nearly densely, so a few interpolation probes land next to the slot; a binary search finishes, and
+   * bounds the cost when ids are spread unevenly. Every probe is a read of the mapped records.
+   */
   public int slotOf(long id) {
     int lo = 0;
     int hi = slots - 1;
-    while (lo <= hi) {
+    for (int probes = 0; lo <= hi; probes++) {
       int mid = (lo + hi) >>> 1;
+      if (probes < 3) {
+        long loId = events.id(lo);
+        long hiId = events.id(hi);
+        if (id < loId || id > hiId) {
+          return -1;
+        }
+        double fraction = hiId == loId ? 0 : ((double) id - (double) loId) / ((double) hiId - (double) loId);
+        mid = Math.clamp(lo + (long) (fraction * (hi - lo)), lo, hi);
+      }
       long m = events.id(mid);
       if (m < id) {
         lo = mid + 1;
@@ -197,10 +214,7 @@ public final class TraceGraph {
   private boolean visitNext(int slot, Direction dir, EdgeVisitor v) {
     SlotList list = sessions.get(events.session(slot));
     int n = list.size();
-    int pos = list.indexOf(slot, n);
-    if (pos < 0) {
-      return true;
-    }
+    int pos = sessionPos.getAcquire(slot);
     RoaringBitmap f = forgotten;
     if (dir.out()) {
       for (int i = pos + 1; i < n; i++) {
@@ -245,6 +259,6 @@ public final class TraceGraph {
       lists += (s == null ? 0 : s.heapBytes()) + (r == null ? 0 : r.heapBytes());
     }
     return lists + sessions.heapBytes() + roles.heapBytes() + attributes.heapBytes() + time.heapBytes()
-        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes();
+        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes() + sessionPos.heapBytes();
   }
 }

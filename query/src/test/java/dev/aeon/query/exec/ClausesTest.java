@@ -171,6 +171,9 @@ class ClausesTest {
     assertEquals("unknown variable 'x'", e.reason());
     assertEquals(18, e.column());
     assertEquals("missing parameter $q", fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of()).reason());
+    // reported while planning, even when no row would ever evaluate it
+    assertEquals("missing parameter $q", fails("MATCH (e {id: 999}) WHERE e.x = $q RETURN e", Map.of()).reason());
+    assertEquals("missing parameter $n", fails("MATCH (e {id: 999}) RETURN e LIMIT $n", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new Object())).reason()
         .startsWith("parameter $q has unsupported type java.lang.Object"));
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
@@ -191,5 +194,10 @@ class ClausesTest {
     assertEquals("column 'e' is returned twice; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
     assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith("AS OF needs a timestamp"));
     assertEquals("expected a boolean condition but got integer", fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
+    // an Instant beyond the range of epoch microseconds used to escape as an ArithmeticException
+    assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
+        fails("MATCH (e) WHERE e.ts < $t RETURN e", Map.of("t", Instant.MAX)).reason());
+    assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
+        fails("MATCH (e) WHERE e.ts IN $t RETURN e", Map.of("t", List.of(Instant.MIN))).reason());
   }
 }

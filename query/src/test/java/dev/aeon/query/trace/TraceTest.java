@@ -37,6 +37,34 @@ class TraceTest {
   }
 
   @Test
+  void lookupByIdWorksForUnevenlySpreadIds() throws IOException {
+    // slotOf interpolates between ids: extreme and clustered ids must still be found, absent ones not
+    long[] ids = {Long.MIN_VALUE + 1, -5, 0, 1, 2, 3, 1_000, 1_001, 1L << 40, (1L << 40) + 7, Long.MAX_VALUE - 1};
+    try (Trace t = Trace.open(dir)) {
+      for (long id : ids) {
+        assertTrue(t.append(ev(id, "s", "user", 1)));
+      }
+      for (long id : ids) {
+        assertEquals(id, t.get(id).orElseThrow().id());
+      }
+      for (long absent : new long[] {Long.MIN_VALUE, -4, 4, 999, 1_002, (1L << 40) + 1, Long.MAX_VALUE}) {
+        assertTrue(t.get(absent).isEmpty(), "id " + absent);
+      }
+    }
+  }
+
+  @Test
+  void timestampAttributesMustFitInEpochMicros() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      Event far = new Event(1, "s", "user", 1, 1, Event.NO_VECTOR, Map.of("at", Instant.MAX));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.append(far));
+      assertTrue(e.getMessage().startsWith("attribute 'at' is a timestamp"), e.getMessage());
+      assertTrue(t.append(Event.of(1, "s", "user", 1, 1)));
+      assertThrows(IllegalArgumentException.class, () -> t.updateAttributes(1, Map.of("at", Instant.MIN)));
+    }
+  }
+
+  @Test
   void replayedAppendIsIgnored() throws IOException {
     try (Trace t = Trace.open(dir)) {
       assertTrue(t.append(ev(5, "s", "user", 1)));

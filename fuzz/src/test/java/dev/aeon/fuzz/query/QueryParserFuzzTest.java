@@ -1,0 +1,196 @@
+package dev.aeon.fuzz.query;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.aeon.query.lang.Parser;
+import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.Statement;
+import dev.aeon.query.trace.Edge;
+import dev.aeon.query.trace.Event;
+import dev.aeon.query.trace.Trace;
+import dev.aeon.query.trace.VectorRecall;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query language on arbitrary text: parsing either yields a statement or throws {@link QueryException}
+ * with a position inside the text, never any other exception; statements that parse are also run
+ * against a small trace (two conversations, a few typed edges, texts and vectors), where again only
+ * {@link QueryException} may escape. Regression mode runs in the normal build; {@code JAZZER_FUZZ=1} fuzzes.
+ */
+class QueryParserFuzzTest {
+
+  /** Statements with more pattern nodes than this are parsed but not run: their cross products are huge. */
+  private static final int MAX_NODES_TO_RUN = 4;
+  private static final Trace TRACE = smallTrace();
+  private static final Map<String, Object> PARAMS = Map.of("q", new float[] {1, 0, 0}, "k", 3L, "from", 0L,
+      "to", 100L, "t", 50L, "s", "conv-1", "ids", List.of(1L, 2L), "m", Map.of("a", 1L), "x", 2.5, "b", true);
+
+  @FuzzTest(maxDuration = "5m")
+  @DictionaryEntries({"MATCH", "OPTIONAL", "CALL", "recall(", "YIELD", "RETURN", "WHERE", "AS OF", "ORDER BY",
+      "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
+      "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "(e:user {session: $s})", "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
+      "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
+  void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
+    int template = data.consumeInt(0, TEMPLATES.length);
+    String text = data.consumeRemainingAsString();
+    // raw text exercises the lexer and parser; a fuzzed expression inside a valid statement reaches the
+    // planner and executor far more often than raw text would
+    check(template == TEMPLATES.length ? text : TEMPLATES[template].replace("#", text));
+  }
+
+  /** Statements with a hole ({@code #}) for fuzzed text, one per place an expression can go. */
+  private static final String[] TEMPLATES = {
+      "MATCH (e)-[r]->(n) WHERE # RETURN e.id, n.id",
+      "MATCH (e {session: 'conv-1'}) RETURN #",
+      "MATCH (e)-[r*1..3]-(n) RETURN count(*), #",
+      "MATCH (e) RETURN e.id ORDER BY # DESC LIMIT 3",
+      "CALL recall($q, 3) YIELD event, score MATCH (event)-[#]->(n) RETURN n",
+      "MATCH (e) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) WHERE # RETURN e, m",
+      "MATCH (f)-[r:SUPERSEDES]->(g) AS OF # RETURN f, g",
+      "MATCH #",
+  };
+
+  /** Hand-made inputs at the edges; they also run as plain tests without a corpus. */
+  @Test
+  void edgeCases() {
+    for (String s : List.of("", " ", "MATCH", "MATCH (", "MATCH (e) RETURN e", "EXPLAIN MATCH (e) RETURN e",
+        "MATCH (e:user {session: 'conv-1'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5",
+        "CALL recall($q, 5) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) RETURN event.text, score, collect(n.text)",
+        "MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e) ORDER BY count(e) DESC",
+        "MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a.text",
+        "MATCH (f)-[r:SUPERSEDES]->(g) AS OF $t RETURN f, g", "MATCH (e) RETURN -9223372036854775808",
+        "MATCH (e) RETURN 9223372036854775808", "MATCH (e) RETURN - 9223372036854775808", "MATCH (e) RETURN 1e999",
+        "MATCH (e)-[*0..32]-(n) RETURN count(*)", "MATCH (e)-[*33]-(n) RETURN e", "MATCH (e) RETURN e.x[9999999999]",
+        "MATCH (e) RETURN [1,2][-1], 'ab'[0]", "MATCH (e) WHERE e.ts % 0 = 1 RETURN e",
+        "MATCH (e) RETURN e SKIP -1 LIMIT 9223372036854775807", "MATCH (e) RETURN 'unterminated",
+        "MATCH (e) /* unterminated", "MATCH (e) RETURN $", "MATCH (e) RETURN \u0000", "MATCH (e) RETURN `",
+        "(".repeat(10_000), "MATCH (e) RETURN " + "-".repeat(10_000) + "1", "MATCH (e) RETURN " + "NOT ".repeat(5_000) + "true",
+        "MATCH (e) RETURN " + "[".repeat(300) + "]".repeat(300), "MATCH (e) RETURN '\\u12'",
+        "CALL recall($q, -1) YIELD event RETURN event", "CALL recall($missing, 1) YIELD event RETURN event",
+        "MATCH (e {id: $ids}) RETURN e", "MATCH (e) WHERE e.ts IN $m RETURN e", "MATCH (e) AS OF $s RETURN e")) {
+      check(s);
+    }
+  }
+
+  private static void check(String statement) {
+    Statement parsed;
+    try {
+      parsed = Parser.parse(statement);
+    } catch (QueryException e) {
+      checkPosition(statement, e);
+      return;
+    }
+    assertNotNull(parsed);
+    if (nodes(parsed) > MAX_NODES_TO_RUN) {
+      return;
+    }
+    try {
+      assertNotNull(TRACE.query(statement, PARAMS));
+    } catch (QueryException e) {
+      checkPosition(statement, e);
+    }
+  }
+
+  private static void checkPosition(String statement, QueryException e) {
+    assertTrue(e.line() >= 1 && e.column() >= 1, e.getMessage());
+    assertTrue(e.getMessage().startsWith("line " + e.line() + ", column " + e.column() + ": "), e.getMessage());
+    assertTrue(e.line() <= statement.lines().count() + 1, e.getMessage());
+  }
+
+  private static int nodes(Statement s) {
+    int n = 0;
+    for (Statement.Clause c : s.clauses()) {
+      if (c instanceof Statement.Match m) {
+        for (Statement.Path p : m.paths()) {
+          n += p.nodes().size();
+        }
+      } else {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------- the trace
+
+  /** Two short conversations with texts and 3-d vectors, REFERS_TO and SUPERSEDES edges. */
+  private static Trace smallTrace() {
+    try {
+      Path dir = Files.createTempDirectory("query-fuzz");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Map<Long, String> texts = new HashMap<>();
+      Map<Long, float[]> vectors = new HashMap<>();
+      Trace t = Trace.open(dir, texts::get, new MapRecall(vectors));
+      String[] roles = {"user", "assistant", "tool", "observation", "assistant", "user"};
+      for (long id = 1; id <= 12; id++) {
+        String session = id <= 6 ? "conv-1" : "conv-2";
+        texts.put(id, "turn " + id + (id % 3 == 0 ? " about Lisbon" : " about Berlin"));
+        vectors.put(id, new float[] {id % 2, id % 3, 1});
+        t.append(new Event(id, session, roles[(int) (id - 1) % roles.length], id * 10, id, id,
+            id % 4 == 0 ? Map.of("k", id, "tag", "x") : Map.of()));
+      }
+      t.addEdge("REFERS_TO", 2, 1);
+      t.addEdge("REFERS_TO", 8, 3);
+      t.addEdge("CAUSED_BY", 9, 8);
+      t.addEdge("SUPERSEDES", 10, 4, 40, Edge.OPEN);
+      t.invalidateEdges("SUPERSEDES", 10, 4, 70);
+      return t;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a temp directory left behind is harmless
+    }
+  }
+
+  /** Exact recall over a map, in event-id space. */
+  private record MapRecall(Map<Long, float[]> vectors) implements VectorRecall {
+    @Override
+    public List<Hit> recall(float[] query, int k, LongPredicate filter) {
+      List<Hit> hits = new ArrayList<>();
+      vectors.forEach((id, v) -> {
+        float s = similarity(id, query);
+        if (!Float.isNaN(s) && (filter == null || filter.test(id))) {
+          hits.add(new Hit(id, s));
+        }
+      });
+      hits.sort(Comparator.comparingDouble(h -> -h.score()));
+      return hits.subList(0, Math.min(k, hits.size()));
+    }
+
+    @Override
+    public float similarity(long eventId, float[] query) {
+      float[] v = vectors.get(eventId);
+      if (v == null || v.length != query.length) {
+        return Float.NaN;
+      }
+      float dot = 0;
+      for (int i = 0; i < v.length; i++) {
+        dot += v[i] * query[i];
+      }
+      return dot;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Fuzzing of the query language: parser and executor on arbitrary text. */
+package dev.aeon.fuzz.query;

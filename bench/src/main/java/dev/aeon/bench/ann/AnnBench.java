@@ -67,19 +67,22 @@ public final class AnnBench {
     deleteTree(dir);
     Files.createDirectories(dir);
     try (AnnEngine e = create(name, dir)) {
-      System.out.printf(Locale.ROOT, "building %s over %,d vectors (one thread) ...%n", name, d.base().length);
+      System.out.printf(Locale.ROOT, "building %s over %,d vectors ...%n", name, d.base().length);
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       e.build(d.base());
       double buildS = (System.nanoTime() - t0) / 1e9;
+      double buildCpuS = (processCpuNanos() - cpu0) / 1e9;
       double bpv = e.bytesPerVector();
-      System.out.printf(Locale.ROOT, "  built in %.1f s; %.1f bytes/vector in RAM (%s)%n", buildS, bpv, e.memoryNote());
+      System.out.printf(Locale.ROOT, "  built in %.1f s (%.1f s of CPU); %.1f bytes/vector in RAM (%s)%n", buildS,
+          buildCpuS, bpv, e.memoryNote());
       List<QueryLoop.Measured> points = new ArrayList<>();
       for (AnnEngine.Setting s : e.sweep(quick)) {
         QueryLoop.Measured m = QueryLoop.run(s, d.queries(), truth, K);
         System.out.println(QueryLoop.row(name, m));
         points.add(m);
       }
-      return new EngineResult(name, buildS, bpv, e.memoryNote(), points);
+      return new EngineResult(name, buildS, buildCpuS, bpv, e.memoryNote(), points);
     } finally {
       deleteTree(dir);
     }
@@ -98,12 +101,13 @@ public final class AnnBench {
       Map<String, Object> verdict) {
     System.out.printf(Locale.ROOT, "%nANN %s: n=%,d, dim=%d, %,d queries, k=%d, one search thread%n", d.name(),
         d.base().length, d.dim(), d.queries().length, K);
-    System.out.printf(Locale.ROOT, "  %-18s %8s %14s%n", "engine", "build_s", "bytes/vector");
+    System.out.printf(Locale.ROOT, "  %-18s %8s %12s %14s%n", "engine", "build_s", "build_cpu_s", "bytes/vector");
     for (EngineResult r : results) {
-      System.out.printf(Locale.ROOT, "  %-18s %8.1f %14.1f%n", r.engine(), r.buildSeconds(), r.bytesPerVector());
+      System.out.printf(Locale.ROOT, "  %-18s %8.1f %12.1f %14.1f%n", r.engine(), r.buildSeconds(), r.buildCpuSeconds(),
+          r.bytesPerVector());
     }
-    System.out.printf(Locale.ROOT, "  %-18s %-34s %8s %10s %9s %9s%n", "engine", "params", "recall", "QPS",
-        "p50_us", "p99_us");
+    System.out.printf(Locale.ROOT, "  %-18s %-34s %8s %10s %10s %9s %9s%n", "engine", "params", "recall", "QPS",
+        "QPS(cpu)", "p50_us", "p99_us");
     for (EngineResult r : results) {
       for (QueryLoop.Measured m : r.points()) {
         System.out.println(QueryLoop.row(r.engine(), m));
@@ -130,6 +134,7 @@ public final class AnnBench {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("engine", e.engine());
       m.put("build_s", BenchReport.round(e.buildSeconds(), 2));
+      m.put("build_cpu_s", BenchReport.round(e.buildCpuSeconds(), 2));
       m.put("bytes_per_vector", BenchReport.round(e.bytesPerVector(), 1));
       m.put("memory_counts", e.memoryNote());
       List<Map<String, Object>> points = new ArrayList<>();
@@ -138,6 +143,7 @@ public final class AnnBench {
         pm.put("params", p.params());
         pm.put("recall_at_10", BenchReport.round(p.recall(), 4));
         pm.put("qps", BenchReport.round(p.qps(), 0));
+        pm.put("qps_cpu", BenchReport.round(p.cpuQps(), 0));
         pm.put("p50_us", BenchReport.round(p.p50Us(), 1));
         pm.put("p99_us", BenchReport.round(p.p99Us(), 1));
         points.add(pm);
@@ -151,6 +157,12 @@ public final class AnnBench {
     }
     r.put("verdict", verdict);
     return r;
+  }
+
+  /** CPU time of the whole process (every thread, JIT and GC included): a build's cost on a shared machine. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static void deleteTree(Path dir) throws IOException {

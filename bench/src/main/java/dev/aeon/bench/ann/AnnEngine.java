@@ -9,7 +9,7 @@ interface AnnEngine extends AutoCloseable {
   /** The engine's name in the report. */
   String name();
 
-  /** Indexes every base vector (row i gets id i), on one thread; the caller times it. */
+  /** Indexes every base vector (row i gets id i); the caller times it. */
   void build(float[][] base) throws IOException;
 
   /** Bytes per vector that a search keeps in RAM, as {@link #memoryNote()} defines them. */

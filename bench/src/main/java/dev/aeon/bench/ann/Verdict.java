@@ -24,28 +24,18 @@ final class Verdict {
     EngineResult lucene = find(results, "lucene-hnsw-int8");
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("target_recall_at_10", TARGET_RECALL);
-    double aeonQps = aeon == null ? Double.NaN : Recall.qpsAtRecall(aeon.curve(), TARGET_RECALL);
-    String bestName = null;
-    double bestQps = Double.NaN;
-    for (EngineResult r : results) {
-      if (r != aeon) {
-        double q = Recall.qpsAtRecall(r.curve(), TARGET_RECALL);
-        if (!Double.isNaN(q) && (Double.isNaN(bestQps) || q > bestQps)) {
-          bestQps = q;
-          bestName = r.engine();
-        }
-      }
-    }
-    v.put("aeon_qps_at_target", round(aeonQps));
-    v.put("best_baseline", bestName);
-    v.put("best_baseline_qps_at_target", round(bestQps));
-    double qpsRatio = aeonQps / bestQps;
-    v.put("qps_ratio", round(qpsRatio));
-    v.put("qps_ratio_required", QPS_RATIO);
-    v.put("qps_met", qpsRatio >= QPS_RATIO);
+    v.put("qps_basis", "search thread CPU time (wall-clock figures under qps_wall)");
+    v.putAll(qps(results, aeon, true));
+    v.put("qps_met", Boolean.TRUE.equals(v.get("qps_ok")));
+    v.remove("qps_ok");
+    Map<String, Object> wall = qps(results, aeon, false);
+    wall.remove("qps_ok");
+    v.put("qps_wall", wall);
     double buildRatio = aeon == null || lucene == null ? Double.NaN : aeon.buildSeconds() / lucene.buildSeconds();
+    double buildCpuRatio = aeon == null || lucene == null ? Double.NaN : aeon.buildCpuSeconds() / lucene.buildCpuSeconds();
     v.put("build_ratio_aeon_over_lucene", round(buildRatio));
-    v.put("build_met", buildRatio <= 1.0);
+    v.put("build_cpu_ratio_aeon_over_lucene", round(buildCpuRatio));
+    v.put("build_met", buildRatio <= 1.0 && buildCpuRatio <= 1.0);
     double bytesRatio = aeon == null ? Double.NaN : aeon.bytesPerVector() / dim;
     v.put("aeon_bytes_per_vector_over_dim", round(bytesRatio));
     v.put("bytes_ratio_allowed", BYTES_PER_DIM);
@@ -53,12 +43,38 @@ final class Verdict {
     return v;
   }
 
+  /** Atlas's QPS at the target recall against the best baseline's, both read off their curves. */
+  private static Map<String, Object> qps(List<EngineResult> results, EngineResult aeon, boolean cpu) {
+    double aeonQps = aeon == null ? Double.NaN : Recall.qpsAtRecall(aeon.curve(cpu), TARGET_RECALL);
+    String bestName = null;
+    double bestQps = Double.NaN;
+    for (EngineResult r : results) {
+      if (r != aeon) {
+        double q = Recall.qpsAtRecall(r.curve(cpu), TARGET_RECALL);
+        if (!Double.isNaN(q) && (Double.isNaN(bestQps) || q > bestQps)) {
+          bestQps = q;
+          bestName = r.engine();
+        }
+      }
+    }
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("aeon_qps_at_target", round(aeonQps));
+    v.put("best_baseline", bestName);
+    v.put("best_baseline_qps_at_target", round(bestQps));
+    double ratio = aeonQps / bestQps;
+    v.put("qps_ratio", round(ratio));
+    v.put("qps_ratio_required", QPS_RATIO);
+    v.put("qps_ok", ratio >= QPS_RATIO);
+    return v;
+  }
+
   static String describe(Map<String, Object> v) {
     return String.format(Locale.ROOT,
-        "verdict at recall@10 %.2f: aeon %s QPS vs best baseline (%s) %s QPS -> ratio %s (need >= %.1f: %s)%n"
-            + "  build time aeon/lucene %s (need <= 1: %s); aeon bytes/vector / dim %s (need <= %.1f: %s)",
+        "verdict at recall@10 %.2f: aeon %s QPS (cpu time) vs best baseline (%s) %s -> ratio %s (need >= %.1f: %s);"
+            + " by wall time: ratio %s%n"
+            + "  build time aeon/lucene %s wall, %s cpu (need <= 1: %s); aeon bytes/vector / dim %s (need <= %.1f: %s)",
         TARGET_RECALL, v.get("aeon_qps_at_target"), v.get("best_baseline"), v.get("best_baseline_qps_at_target"),
-        v.get("qps_ratio"), QPS_RATIO, met(v, "qps_met"), v.get("build_ratio_aeon_over_lucene"), met(v, "build_met"),
+        v.get("qps_ratio"), QPS_RATIO, met(v, "qps_met"), ((Map<?, ?>) v.get("qps_wall")).get("qps_ratio"), v.get("build_ratio_aeon_over_lucene"), v.get("build_cpu_ratio_aeon_over_lucene"), met(v, "build_met"),
         v.get("aeon_bytes_per_vector_over_dim"), BYTES_PER_DIM, met(v, "bytes_met"));
   }
 

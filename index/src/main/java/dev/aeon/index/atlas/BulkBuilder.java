@@ -9,8 +9,14 @@ import java.util.List;
 
 /**
  * Builds the whole tree of an empty index from one batch by hierarchical spherical k-means: a group
- * small enough becomes a leaf (filled to {@value #FILL} of its capacity, leaving room for inserts),
- * a larger one is split into at most {@code fanout} clusters, each built the same way.
+ * small enough becomes a leaf (filled to about {@value #FILL} of its capacity, leaving room for
+ * inserts); a group that fits under one node as leaves is split by k-means, again and again, until each
+ * part fits a leaf, and all those leaves become children of one node; a larger group is split into at
+ * most {@code fanout} clusters, each built the same way.
+ *
+ * <p>Why the middle case: splitting every oversized cluster into a new inner node (k-means sizes are
+ * uneven, so many get 2 or 3 children) made trees of depth 5 with nodes of 3 or 4 children on 100,000
+ * vectors, and a beam descent through such narrow nodes misses many of the leaves it should score.
  */
 final class BulkBuilder {
 
@@ -56,16 +62,27 @@ final class BulkBuilder {
     if (rows.length <= target) {
       return leaf(ids, slots, data, rows);
     }
+    if (rows.length <= (long) st.config.fanout() * target) {
+      List<int[]> parts = leafGroups(data, rows);
+      if (parts.size() <= st.config.fanout()) {
+        return node(ids, slots, data, parts, true);
+      }
+    }
     int k = (int) Math.min(st.config.fanout(), (rows.length + (long) target - 1) / target);
     KMeans.Result r = kmeans.cluster(data, rows, k, seed++);
     List<int[]> groups = groups(r, rows);
     if (groups.size() == 1) {
       groups = chunks(rows, Math.max(target, (rows.length + st.config.fanout() - 1) / st.config.fanout()));
     }
+    return node(ids, slots, data, groups, false);
+  }
+
+  /** A node whose children are built from {@code groups}: each a leaf if {@code leaves}, else as it needs. */
+  private Node node(long[] ids, int[] slots, float[] data, List<int[]> groups, boolean leaves) {
     Object[] kids = new Object[groups.size()];
     float[] centroids = new float[groups.size() * dim];
     for (int g = 0; g < kids.length; g++) {
-      kids[g] = build(ids, slots, data, groups.get(g));
+      kids[g] = leaves ? leaf(ids, slots, data, groups.get(g)) : build(ids, slots, data, groups.get(g));
       float[] c = kids[g] instanceof Leaf l ? unit(l.mean) : meanOfRows(((Node) kids[g]).children().centroids());
       System.arraycopy(c, 0, centroids, g * dim, dim);
     }
@@ -78,6 +95,31 @@ final class BulkBuilder {
       }
     }
     return node;
+  }
+
+  /**
+   * Splits {@code rows} by k-means until every part fits a leaf (at most its capacity, aiming at the
+   * fill target); a part that k-means cannot split (identical vectors) is cut into chunks.
+   */
+  private List<int[]> leafGroups(float[] data, int[] rows) {
+    List<int[]> out = new ArrayList<>();
+    java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>();
+    todo.push(rows);
+    int capacity = st.config.leafCapacity();
+    while (!todo.isEmpty()) {
+      int[] r = todo.pop();
+      if (r != rows && r.length <= capacity) { // rows itself is larger than a leaf's target: always split it
+        out.add(r);
+        continue;
+      }
+      int k = Math.max(2, (r.length + target - 1) / target);
+      List<int[]> parts = groups(kmeans.cluster(data, r, Math.min(k, r.length), seed++), r);
+      if (parts.size() == 1) {
+        parts = chunks(r, target);
+      }
+      parts.forEach(todo::push);
+    }
+    return out;
   }
 
   private Leaf leaf(long[] ids, int[] slots, float[] data, int[] rows) {

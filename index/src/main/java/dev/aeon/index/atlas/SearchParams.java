@@ -4,7 +4,7 @@ package dev.aeon.index.atlas;
  * Per-query search parameters.
  *
  * @param nprobe leaves whose pages are scored (0 = the default, {@value #DEFAULT_NPROBE})
- * @param beamWidth inner nodes kept per level of the descent (0 = automatic: {@code max(4, nprobe / 4)})
+ * @param beamWidth inner nodes kept per level of the descent (0 = automatic: {@code max(4, nprobe / 2)}: inner nodes are cheap to score next to the leaves they lead to, and a narrow beam misses good leaves under second-best nodes)
  * @param rerankDepth INT8 candidates re-ranked exactly with the FP32 originals (0 = automatic:
  *     {@code max(4 * k, }{@value #DEFAULT_RERANK}{@code )}); ignored when {@code rerank} is false
  * @param rerank whether to re-rank with FP32; without it scores are the INT8 approximations
@@ -65,7 +65,7 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, boolean r
   }
 
   int effectiveBeam(int probes) {
-    return beamWidth > 0 ? beamWidth : Math.max(4, probes / 4);
+    return beamWidth > 0 ? beamWidth : Math.max(4, probes / 2);
   }
 
   int effectiveRerankDepth(int k) {

@@ -17,6 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API can express; AVX-512 VNNI's {@code vpdpbusd} (four byte products summed into an int in one
  * instruction) is not reachable from it, which bounds the INT8 kernels: per 32 bytes of a code vector
  * they spend a widening, a multiply and shift/add work that VNNI does in one instruction.
+ *
+ * <p>Loads: a vector load from a {@link MemorySegment} is compiled to one instruction only while C2
+ * sees one kind of segment there; the type profile lives in the JDK's shared load code, so once a JVM
+ * has loaded vectors from both heap and native segments (k-means and the routing tree use heap arrays,
+ * the page and sidecar files are mapped) every load falls back to a slow generic path, several tens of
+ * times slower. So heap segments backed by a matching array are read with {@code fromArray} and only
+ * native segments with {@code fromMemorySegment}; the choice is made once per call and is loop-invariant.
  */
 public final class SimdKernels implements VectorKernels {
 
@@ -44,43 +51,47 @@ public final class SimdKernels implements VectorKernels {
 
   @Override
   public float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float[] ha = floats(a, aOffset), hb = floats(b, bOffset);
+    aOffset = floatBase(a, ha, aOffset, dim);
+    bOffset = floatBase(b, hb, bOffset, dim);
     FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
     int lanes = F.length(), i = 0;
     for (int bound = dim - 4 * lanes; i <= bound; i += 4 * lanes) {
-      acc0 = loadF(a, aOffset, i).fma(loadF(b, bOffset, i), acc0);
-      acc1 = loadF(a, aOffset, i + lanes).fma(loadF(b, bOffset, i + lanes), acc1);
-      acc2 = loadF(a, aOffset, i + 2 * lanes).fma(loadF(b, bOffset, i + 2 * lanes), acc2);
-      acc3 = loadF(a, aOffset, i + 3 * lanes).fma(loadF(b, bOffset, i + 3 * lanes), acc3);
+      acc0 = loadF(a, ha, aOffset, i).fma(loadF(b, hb, bOffset, i), acc0);
+      acc1 = loadF(a, ha, aOffset, i + lanes).fma(loadF(b, hb, bOffset, i + lanes), acc1);
+      acc2 = loadF(a, ha, aOffset, i + 2 * lanes).fma(loadF(b, hb, bOffset, i + 2 * lanes), acc2);
+      acc3 = loadF(a, ha, aOffset, i + 3 * lanes).fma(loadF(b, hb, bOffset, i + 3 * lanes), acc3);
     }
     for (int bound = dim - lanes; i <= bound; i += lanes) {
-      acc0 = loadF(a, aOffset, i).fma(loadF(b, bOffset, i), acc0);
+      acc0 = loadF(a, ha, aOffset, i).fma(loadF(b, hb, bOffset, i), acc0);
     }
     float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     for (; i < dim; i++) {
-      long o = (long) i * Float.BYTES;
-      sum = Math.fma(a.get(ScalarKernels.FLOAT_LE, aOffset + o), b.get(ScalarKernels.FLOAT_LE, bOffset + o), sum);
+      sum = Math.fma(getF(a, ha, aOffset, i), getF(b, hb, bOffset, i), sum);
     }
     return sum;
   }
 
   @Override
   public float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float[] ha = floats(a, aOffset), hb = floats(b, bOffset);
+    aOffset = floatBase(a, ha, aOffset, dim);
+    bOffset = floatBase(b, hb, bOffset, dim);
     FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
     int lanes = F.length(), i = 0;
     for (int bound = dim - 2 * lanes; i <= bound; i += 2 * lanes) {
-      FloatVector d0 = loadF(a, aOffset, i).sub(loadF(b, bOffset, i));
-      FloatVector d1 = loadF(a, aOffset, i + lanes).sub(loadF(b, bOffset, i + lanes));
+      FloatVector d0 = loadF(a, ha, aOffset, i).sub(loadF(b, hb, bOffset, i));
+      FloatVector d1 = loadF(a, ha, aOffset, i + lanes).sub(loadF(b, hb, bOffset, i + lanes));
       acc0 = d0.fma(d0, acc0);
       acc1 = d1.fma(d1, acc1);
     }
     for (int bound = dim - lanes; i <= bound; i += lanes) {
-      FloatVector d = loadF(a, aOffset, i).sub(loadF(b, bOffset, i));
+      FloatVector d = loadF(a, ha, aOffset, i).sub(loadF(b, hb, bOffset, i));
       acc0 = d.fma(d, acc0);
     }
     float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     for (; i < dim; i++) {
-      long o = (long) i * Float.BYTES;
-      float d = a.get(ScalarKernels.FLOAT_LE, aOffset + o) - b.get(ScalarKernels.FLOAT_LE, bOffset + o);
+      float d = getF(a, ha, aOffset, i) - getF(b, hb, bOffset, i);
       sum = Math.fma(d, d, sum);
     }
     return sum;
@@ -88,10 +99,13 @@ public final class SimdKernels implements VectorKernels {
 
   @Override
   public float cosineF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    float[] ha = floats(a, aOffset), hb = floats(b, bOffset);
+    aOffset = floatBase(a, ha, aOffset, dim);
+    bOffset = floatBase(b, hb, bOffset, dim);
     FloatVector dot = FloatVector.zero(F), na = dot, nb = dot;
     int lanes = F.length(), i = 0;
     for (int bound = dim - lanes; i <= bound; i += lanes) {
-      FloatVector x = loadF(a, aOffset, i), y = loadF(b, bOffset, i);
+      FloatVector x = loadF(a, ha, aOffset, i), y = loadF(b, hb, bOffset, i);
       dot = x.fma(y, dot);
       na = x.fma(x, na);
       nb = y.fma(y, nb);
@@ -100,8 +114,7 @@ public final class SimdKernels implements VectorKernels {
     float sa = na.reduceLanes(VectorOperators.ADD);
     float sb = nb.reduceLanes(VectorOperators.ADD);
     for (; i < dim; i++) {
-      long o = (long) i * Float.BYTES;
-      float x = a.get(ScalarKernels.FLOAT_LE, aOffset + o), y = b.get(ScalarKernels.FLOAT_LE, bOffset + o);
+      float x = getF(a, ha, aOffset, i), y = getF(b, hb, bOffset, i);
       d = Math.fma(x, y, d);
       sa = Math.fma(x, x, sa);
       sb = Math.fma(y, y, sb);
@@ -116,19 +129,12 @@ public final class SimdKernels implements VectorKernels {
    */
   @Override
   public int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
-    // Separate call sites for native and heap segments keep each one's type profile monomorphic: mixing
-    // both kinds at one site makes every vector load several times slower.
-    if (a.isNative() && b.isNative()) {
-      return dotI8Body(a, aOffset, b, bOffset, dim);
-    }
-    return dotI8Body(a, aOffset, b, bOffset, dim);
-  }
-
-  private static int dotI8Body(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
+    byte[] ha = bytes(a), hb = bytes(b);
+    long ab = byteBase(a, ha, aOffset, dim), bb = byteBase(b, hb, bOffset, dim);
     IntVector acc0 = IntVector.zero(I), acc1 = acc0;
     int step = B.length(), i = 0;
     for (int bound = dim - step; i <= bound; i += step) {
-      IntVector x = widen(a, aOffset + i).mul(widen(b, bOffset + i)).reinterpretAsInts();
+      IntVector x = widen(a, ha, ab + i).mul(widen(b, hb, bb + i)).reinterpretAsInts();
       acc0 = acc0.add(lowHalves(x));
       acc1 = acc1.add(x.lanewise(VectorOperators.ASHR, 16));
     }
@@ -146,14 +152,13 @@ public final class SimdKernels implements VectorKernels {
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
     int vectorized = dim - dim % B.length();
     short[] q = new short[vectorized];
+    byte[] hq = bytes(query);
+    long qb = byteBase(query, hq, queryOffset, dim);
     for (int i = 0; i < vectorized; i += B.length()) {
-      widen(query, queryOffset + i).intoArray(q, i);
+      widen(query, hq, qb + i).intoArray(q, i);
     }
-    if (codes.isNative()) { // see dotI8 for why the two call sites
-      bulkBody(q, codes, codesOffset, dim, count, out);
-    } else {
-      bulkBody(q, codes, codesOffset, dim, count, out);
-    }
+    byte[] hc = bytes(codes);
+    bulkBody(q, codes, hc, byteBase(codes, hc, codesOffset, (long) dim * count), dim, count, out);
     if (vectorized < dim) {
       for (int v = 0; v < count; v++) {
         out[v] += ScalarKernels.INSTANCE.dotI8(query, queryOffset + vectorized, codes,
@@ -163,7 +168,8 @@ public final class SimdKernels implements VectorKernels {
   }
 
   /** Dot products of the widened query with the vectorizable prefix of each code vector. */
-  private static void bulkBody(short[] q, MemorySegment codes, long codesOffset, int dim, int count, int[] out) {
+  private static void bulkBody(short[] q, MemorySegment codes, byte[] heap, long codesOffset, int dim, int count,
+      int[] out) {
     int step = B.length(), vectorized = q.length, v = 0;
     for (; v + 1 < count; v += 2) {
       long base0 = codesOffset + (long) v * dim, base1 = base0 + dim;
@@ -171,13 +177,13 @@ public final class SimdKernels implements VectorKernels {
       int i = 0;
       for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step) {
         ShortVector q0 = ShortVector.fromArray(S, q, i), q1 = ShortVector.fromArray(S, q, i + step);
-        acc0 = addPairs(acc0, q0.mul(widen(codes, base0 + i)).add(q1.mul(widen(codes, base0 + i + step))));
-        acc1 = addPairs(acc1, q0.mul(widen(codes, base1 + i)).add(q1.mul(widen(codes, base1 + i + step))));
+        acc0 = addPairs(acc0, q0.mul(widen(codes, heap, base0 + i)).add(q1.mul(widen(codes, heap, base0 + i + step))));
+        acc1 = addPairs(acc1, q0.mul(widen(codes, heap, base1 + i)).add(q1.mul(widen(codes, heap, base1 + i + step))));
       }
       if (i < vectorized) {
         ShortVector q0 = ShortVector.fromArray(S, q, i);
-        acc0 = addPairs(acc0, q0.mul(widen(codes, base0 + i)));
-        acc1 = addPairs(acc1, q0.mul(widen(codes, base1 + i)));
+        acc0 = addPairs(acc0, q0.mul(widen(codes, heap, base0 + i)));
+        acc1 = addPairs(acc1, q0.mul(widen(codes, heap, base1 + i)));
       }
       out[v] = acc0.reduceLanes(VectorOperators.ADD);
       out[v + 1] = acc1.reduceLanes(VectorOperators.ADD);
@@ -186,7 +192,7 @@ public final class SimdKernels implements VectorKernels {
       long base = codesOffset + (long) v * dim;
       IntVector acc = IntVector.zero(I);
       for (int i = 0; i < vectorized; i += step) {
-        acc = addPairs(acc, ShortVector.fromArray(S, q, i).mul(widen(codes, base + i)));
+        acc = addPairs(acc, ShortVector.fromArray(S, q, i).mul(widen(codes, heap, base + i)));
       }
       out[v] = acc.reduceLanes(VectorOperators.ADD);
     }
@@ -203,12 +209,52 @@ public final class SimdKernels implements VectorKernels {
     return x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
   }
 
-  private static FloatVector loadF(MemorySegment s, long offset, int index) {
-    return FloatVector.fromMemorySegment(F, s, offset + (long) index * Float.BYTES, LE);
+  /**
+   * Lane {@code index} on of a vector: from {@code heap} (then {@code base} is an array index) when it is
+   * not null, else from native segment {@code s} (then {@code base} is a byte offset).
+   */
+  private static FloatVector loadF(MemorySegment s, float[] heap, long base, int index) {
+    return heap != null ? FloatVector.fromArray(F, heap, (int) base + index)
+        : FloatVector.fromMemorySegment(F, s, base + (long) index * Float.BYTES, LE);
   }
 
-  private static ShortVector widen(MemorySegment s, long offset) {
-    return (ShortVector) ByteVector.fromMemorySegment(B, s, offset, LE)
-        .convertShape(VectorOperators.B2S, S, 0);
+  private static float getF(MemorySegment s, float[] heap, long base, int index) {
+    return heap != null ? heap[(int) base + index] : s.get(ScalarKernels.FLOAT_LE, base + (long) index * Float.BYTES);
+  }
+
+  /** The float array behind a heap segment, if {@code offset} is float-aligned in it; else null. */
+  private static float[] floats(MemorySegment s, long offset) {
+    if (!s.isNative() && s.heapBase().orElse(null) instanceof float[] f && ((s.address() + offset) & 3) == 0
+        && ScalarKernels.FLOAT_LE.order() == ByteOrder.nativeOrder()) {
+      return f;
+    }
+    return null;
+  }
+
+  /**
+   * For a heap array, the array index of byte {@code offset} of the segment; else the offset itself.
+   * Checks that {@code dim} floats from {@code offset} lie inside the segment (array loads would only
+   * check the array, which may be larger than a slice).
+   */
+  private static long floatBase(MemorySegment s, float[] heap, long offset, int dim) {
+    java.util.Objects.checkFromIndexSize(offset, (long) dim * Float.BYTES, s.byteSize());
+    return heap != null ? (s.address() + offset) / Float.BYTES : offset;
+  }
+
+  /** The byte array behind a heap segment, else null. */
+  private static byte[] bytes(MemorySegment s) {
+    return !s.isNative() && s.heapBase().orElse(null) instanceof byte[] b ? b : null;
+  }
+
+  /** For a heap array, the array index of byte {@code offset} of the segment (bounds checked); else the offset. */
+  private static long byteBase(MemorySegment s, byte[] heap, long offset, long length) {
+    java.util.Objects.checkFromIndexSize(offset, length, s.byteSize());
+    return heap != null ? s.address() + offset : offset;
+  }
+
+  /** Bytes from {@code heap} at array index {@code base} if it is not null, else from native {@code s}, as shorts. */
+  private static ShortVector widen(MemorySegment s, byte[] heap, long base) {
+    ByteVector v = heap != null ? ByteVector.fromArray(B, heap, (int) base) : ByteVector.fromMemorySegment(B, s, base, LE);
+    return (ShortVector) v.convertShape(VectorOperators.B2S, S, 0);
   }
 }

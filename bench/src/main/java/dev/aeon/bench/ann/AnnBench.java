@@ -1,0 +1,219 @@
+package dev.aeon.bench.ann;
+
+import dev.aeon.bench.util.BenchReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector]}: builds Atlas,
+ * Lucene's int8 HNSW and JVector over the same base vectors in one JVM, sweeps each one's search knob on
+ * one thread at k = 10, prints a recall-QPS table and the verdict against the issue's targets, and
+ * writes {@code target/bench/ann-NAME.json} and {@code target/bench/ann-NAME.svg}.
+ */
+public final class AnnBench {
+
+  static final int K = 10;
+  static final int GREEDY_N = 100_000;
+  private static final int QUICK_BASE = 20_000;
+  private static final int QUICK_QUERIES = 500;
+  private static final List<String> ENGINES = List.of("aeon", "lucene-hnsw-int8", "jvector");
+
+  private AnnBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    System.out.println("ann: data set " + o.dataset + (o.quick ? " (quick: at most " + QUICK_BASE + " base vectors, "
+        + QUICK_QUERIES + " queries, fewer sweep points)" : ""));
+    Dataset d;
+    try {
+      d = Datasets.load(o.dataset, o.quick, QUICK_BASE, QUICK_QUERIES);
+    } catch (DataUnavailableException e) {
+      System.err.println("aeon bench ann: data set " + o.dataset + " is not available: " + e.getMessage());
+      System.exit(3);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "  %,d base vectors, %,d queries, %d dims (%s)%n", d.base().length,
+        d.queries().length, d.dim(), d.source());
+    Path cache = Datasets.cacheRoot().resolve("ann");
+    int[][] truth = GroundTruth.load(d, K, cache);
+    Path work = Path.of("target", "ann-work", d.name());
+    List<EngineResult> results = new ArrayList<>();
+    for (String engine : o.engines) {
+      results.add(runEngine(engine, d, truth, work, o.quick));
+    }
+    Map<String, Object> greedy = o.engines.contains("aeon") ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick) : null;
+    Map<String, Object> verdict = Verdict.compute(results, d.dim());
+    printTable(d, results, greedy, verdict);
+    Map<String, Object> report = report(d, o.quick, results, greedy, verdict);
+    Path json = BenchReport.write("ann-" + d.name(), report);
+    Path svg = json.resolveSibling("ann-" + d.name() + ".svg");
+    Files.writeString(svg, SvgPlot.render("ANN " + d.name() + ": n=" + d.base().length + ", dim=" + d.dim()
+        + ", k=10, 1 thread", results));
+    System.out.println("wrote " + svg);
+    deleteTree(work);
+  }
+
+  private static EngineResult runEngine(String name, Dataset d, int[][] truth, Path work, boolean quick)
+      throws IOException {
+    Path dir = work.resolve(name);
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    try (AnnEngine e = create(name, dir)) {
+      System.out.printf(Locale.ROOT, "building %s over %,d vectors ...%n", name, d.base().length);
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      e.build(d.base());
+      double buildS = (System.nanoTime() - t0) / 1e9;
+      double buildCpuS = (processCpuNanos() - cpu0) / 1e9;
+      double bpv = e.bytesPerVector();
+      System.out.printf(Locale.ROOT, "  built in %.1f s (%.1f s of CPU); %.1f bytes/vector in RAM (%s)%n", buildS,
+          buildCpuS, bpv, e.memoryNote());
+      List<QueryLoop.Measured> points = new ArrayList<>();
+      for (AnnEngine.Setting s : e.sweep(quick)) {
+        QueryLoop.Measured m = QueryLoop.run(s, d.queries(), truth, K);
+        System.out.println(QueryLoop.row(name, m));
+        points.add(m);
+      }
+      return new EngineResult(name, buildS, buildCpuS, bpv, e.memoryNote(), points);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  static AnnEngine create(String name, Path dir) {
+    return switch (name) {
+      case "aeon" -> new AtlasEngine(dir);
+      case "lucene-hnsw-int8" -> new LuceneHnswEngine(dir);
+      case "jvector" -> new JVectorEngine();
+      default -> throw new IllegalArgumentException("unknown engine '" + name + "'; known: " + ENGINES);
+    };
+  }
+
+  private static void printTable(Dataset d, List<EngineResult> results, Map<String, Object> greedy,
+      Map<String, Object> verdict) {
+    System.out.printf(Locale.ROOT, "%nANN %s: n=%,d, dim=%d, %,d queries, k=%d, one search thread%n", d.name(),
+        d.base().length, d.dim(), d.queries().length, K);
+    System.out.printf(Locale.ROOT, "  %-18s %8s %12s %14s%n", "engine", "build_s", "build_cpu_s", "bytes/vector");
+    for (EngineResult r : results) {
+      System.out.printf(Locale.ROOT, "  %-18s %8.1f %12.1f %14.1f%n", r.engine(), r.buildSeconds(), r.buildCpuSeconds(),
+          r.bytesPerVector());
+    }
+    System.out.printf(Locale.ROOT, "  %-18s %-34s %8s %10s %10s %9s %9s%n", "engine", "params", "recall", "QPS",
+        "QPS(cpu)", "p50_us", "p99_us");
+    for (EngineResult r : results) {
+      for (QueryLoop.Measured m : r.points()) {
+        System.out.println(QueryLoop.row(r.engine(), m));
+      }
+    }
+    if (greedy != null) {
+      System.out.println("  greedy (beam 1, one leaf, no re-rank): " + greedy);
+    }
+    System.out.println(Verdict.describe(verdict));
+  }
+
+  private static Map<String, Object> report(Dataset d, boolean quick, List<EngineResult> results,
+      Map<String, Object> greedy, Map<String, Object> verdict) {
+    Map<String, Object> r = BenchReport.header();
+    r.put("dataset", d.name());
+    r.put("source", d.source());
+    r.put("quick", quick);
+    r.put("n", d.base().length);
+    r.put("dim", d.dim());
+    r.put("queries", d.queries().length);
+    r.put("k", K);
+    List<Map<String, Object>> engines = new ArrayList<>();
+    for (EngineResult e : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("engine", e.engine());
+      m.put("build_s", BenchReport.round(e.buildSeconds(), 2));
+      m.put("build_cpu_s", BenchReport.round(e.buildCpuSeconds(), 2));
+      m.put("bytes_per_vector", BenchReport.round(e.bytesPerVector(), 1));
+      m.put("memory_counts", e.memoryNote());
+      List<Map<String, Object>> points = new ArrayList<>();
+      for (QueryLoop.Measured p : e.points()) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("params", p.params());
+        pm.put("recall_at_10", BenchReport.round(p.recall(), 4));
+        pm.put("qps", BenchReport.round(p.qps(), 0));
+        pm.put("qps_cpu", BenchReport.round(p.cpuQps(), 0));
+        pm.put("p50_us", BenchReport.round(p.p50Us(), 1));
+        pm.put("p99_us", BenchReport.round(p.p99Us(), 1));
+        points.add(pm);
+      }
+      m.put("points", points);
+      engines.add(m);
+    }
+    r.put("engines", engines);
+    if (greedy != null) {
+      r.put("greedy", greedy);
+    }
+    r.put("verdict", verdict);
+    return r;
+  }
+
+  /** CPU time of the whole process (every thread, JIT and GC included): a build's cost on a shared machine. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** The command line. */
+  record Options(String dataset, boolean quick, List<String> engines) {
+
+    static Options parse(String[] args) {
+      String dataset = null;
+      boolean quick = false;
+      List<String> engines = ENGINES;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--quick" -> quick = true;
+          case "--dataset" -> dataset = value(args, ++i, "--dataset");
+          case "--engines" -> engines = List.of(value(args, ++i, "--engines").split(","));
+          default -> usage("unknown argument '" + args[i] + "'");
+        }
+      }
+      if (dataset == null || !Datasets.NAMES.contains(dataset)) {
+        usage(dataset == null ? "--dataset is required" : "unknown data set '" + dataset + "'");
+      }
+      for (String e : engines) {
+        if (!ENGINES.contains(e)) {
+          usage("unknown engine '" + e + "'");
+        }
+      }
+      return new Options(dataset, quick, engines);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+      if (i >= args.length) {
+        usage(flag + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static void usage(String problem) {
+      System.err.println("aeon bench ann: " + problem);
+      System.err.println("usage: ./aeon bench ann --dataset " + String.join("|", Datasets.NAMES)
+          + " [--quick] [--engines " + String.join(",", ENGINES) + "]");
+      System.exit(2);
+    }
+  }
+}

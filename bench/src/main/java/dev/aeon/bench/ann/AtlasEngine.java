@@ -1,0 +1,81 @@
+package dev.aeon.bench.ann;
+
+import dev.aeon.index.atlas.AtlasConfig;
+import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.index.atlas.AtlasStats;
+import dev.aeon.index.atlas.SearchParams;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Aeon's Atlas, bulk-built from the whole base in one {@code addAll}, searched over nprobe and re-rank depth. */
+final class AtlasEngine implements AnnEngine {
+
+  private final Path dir;
+  private AtlasIndex index;
+
+  AtlasEngine(Path dir) {
+    this.dir = dir;
+  }
+
+  @Override
+  public String name() {
+    return "aeon";
+  }
+
+  @Override
+  public void build(float[][] base) throws IOException {
+    index = AtlasIndex.create(dir, AtlasConfig.of(base[0].length));
+    long[] ids = new long[base.length];
+    java.util.Arrays.setAll(ids, i -> i);
+    index.addAll(ids, base);
+    index.flush();
+  }
+
+  AtlasIndex index() {
+    return index;
+  }
+
+  @Override
+  public double bytesPerVector() {
+    return index.stats().bytesPerVector();
+  }
+
+  @Override
+  public String memoryNote() {
+    AtlasStats s = index.stats();
+    return "INT8 pages in use (codes, ids, slots, scales) + routing centroids; " + s.leaves() + " leaves, "
+        + s.pagesInUse() + " pages of " + s.pageBytes() + " B; the FP32 sidecar (" + s.sidecarBytes() / (1 << 20)
+        + " MiB) stays on disk, mapped, read only to re-rank";
+  }
+
+  @Override
+  public List<Setting> sweep(boolean quick) {
+    int[] probes = quick ? new int[] {4, 8, 16, 32, 48, 64} : new int[] {4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128};
+    List<Setting> out = new ArrayList<>();
+    for (int p : probes) {
+      out.add(setting(SearchParams.nprobe(p)));
+    }
+    return out;
+  }
+
+  Setting setting(SearchParams params) {
+    return new Setting(params.toString(), (q, k) -> toInts(index.search(q, k, params).ids()));
+  }
+
+  static int[] toInts(long[] ids) {
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = (int) ids[i];
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (index != null) {
+      index.close();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.aeon.bench.ann;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one engine measured: build time, memory and one point per sweep setting. */
+record EngineResult(String engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector, String memoryNote,
+    List<QueryLoop.Measured> points) {
+
+  /** Recall against QPS, by wall time or (if {@code cpu}) by the search thread's CPU time. */
+  List<Recall.Point> curve(boolean cpu) {
+    List<Recall.Point> out = new ArrayList<>();
+    for (QueryLoop.Measured m : points) {
+      out.add(new Recall.Point(m.recall(), cpu ? m.cpuQps() : m.qps()));
+    }
+    return out;
+  }
+}

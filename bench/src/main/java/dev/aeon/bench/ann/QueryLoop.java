@@ -1,0 +1,69 @@
+package dev.aeon.bench.ann;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Measures one search setting on one thread: a warm-up (so the JIT has compiled the path, Vector API
+ * code included, before the timed pass), then every query once, timed one by one.
+ *
+ * <p>QPS is reported twice: from wall time, and from the search thread's CPU time. On a machine shared
+ * with other work the first also counts the time other processes held the core, which differs from
+ * engine to engine by when they ran; the second does not, so the verdict compares engines by it.
+ */
+final class QueryLoop {
+
+  private static final int WARMUP_QUERIES = 1000;
+  private static final long WARMUP_MIN_NANOS = 1_000_000_000L;
+  private static final long WARMUP_MAX_NANOS = 5_000_000_000L;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private QueryLoop() {}
+
+  /** One measured point of a sweep. */
+  record Measured(String params, double recall, double qps, double cpuQps, double p50Us, double p99Us, double meanUs) {}
+
+  static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
+    long sink = 0;
+    long warmStart = System.nanoTime();
+    for (int i = 0; ; i++) {
+      long spent = System.nanoTime() - warmStart;
+      if (spent > WARMUP_MAX_NANOS || (i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS)) {
+        break;
+      }
+      sink += s.query().search(queries[i % queries.length], k).length;
+    }
+    int[][] found = new int[queries.length][];
+    long[] nanos = new long[queries.length];
+    long cpuStart = THREADS.getCurrentThreadCpuTime();
+    long start = System.nanoTime();
+    for (int i = 0; i < queries.length; i++) {
+      long t0 = System.nanoTime();
+      found[i] = s.query().search(queries[i], k);
+      nanos[i] = System.nanoTime() - t0;
+    }
+    long total = System.nanoTime() - start;
+    long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+    if (sink < 0) {
+      System.out.println(sink); // keeps the warm-up's results alive
+    }
+    Arrays.sort(nanos);
+    double mean = total / 1e3 / queries.length;
+    return new Measured(s.params(), Recall.atK(found, truth, k), queries.length / (total / 1e9),
+        queries.length / (cpu / 1e9),
+        percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3, mean);
+  }
+
+  static long percentile(long[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  static String row(String engine, Measured m) {
+    return String.format(Locale.ROOT, "  %-18s %-34s %8.4f %10.0f %10.0f %9.1f %9.1f", engine, m.params(), m.recall(),
+        m.qps(), m.cpuQps(), m.p50Us(), m.p99Us());
+  }
+}

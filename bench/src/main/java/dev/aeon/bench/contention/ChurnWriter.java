@@ -8,9 +8,10 @@ import java.util.function.BooleanSupplier;
 import org.agrona.collections.LongArrayList;
 
 /**
- * The writer of the contention phase: as fast as it can (closed loop), remembers a new event and
- * forgets a random live one, so the memory keeps its size; after each pair it publishes a fresh small
- * resource and retires the old one to the shared {@link Epochs}, as a structure swap would.
+ * The writer of the contention phase: remembers a new event and forgets a random live one, so the
+ * memory keeps its size, either at a fixed rate of pairs per second or, with rate 0, as fast as it can
+ * (closed loop); after each pair it publishes a fresh small resource and retires the old one to the
+ * shared {@link Epochs}, as a structure swap would.
  */
 final class ChurnWriter implements Runnable {
 
@@ -27,8 +28,11 @@ final class ChurnWriter implements Runnable {
   private final SplittableRandom random = new SplittableRandom(7);
 
   /** {@code live}: ids of the events in memory (the writer owns it from now on). */
+  private final double pairsPerSecond;
+
   ChurnWriter(Memory memory, LongArrayList live, VectorSource vectors, Epochs epochs, OpenLoopReader.Board board,
-      BooleanSupplier stop) {
+      BooleanSupplier stop, double pairsPerSecond) {
+    this.pairsPerSecond = pairsPerSecond;
     this.memory = memory;
     this.live = live;
     this.vectors = vectors;
@@ -44,7 +48,16 @@ final class ChurnWriter implements Runnable {
   @Override
   public void run() {
     long n = 0;
+    long interval = pairsPerSecond > 0 ? (long) (1e9 / pairsPerSecond) : 0;
+    long due = System.nanoTime();
     while (!stop.getAsBoolean()) {
+      if (interval > 0) {
+        due += interval;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+      }
       try {
         long t0 = System.nanoTime();
         long id = memory.remember(Remember.event("churn", "user", "churn event " + n++).vector(vectors.next()));

@@ -27,13 +27,16 @@ class DocsExamplesTest {
   /** redis-cli prints how long a slow command took; that varies from run to run. */
   private static final Pattern LATENCY = Pattern.compile("^\\(\\d+(\\.\\d+)?s\\)$");
 
-  static String docs() throws IOException {
+  /** The files that show the examples: the server's docs and the README. */
+  private static final List<String> FILES = List.of("docs/server.md", "README.md");
+
+  static String markdown(String file) throws IOException {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.exists(dir.resolve("docs/server.md"))) {
+    while (dir != null && !Files.exists(dir.resolve(file))) {
       dir = dir.getParent();
     }
-    assertTrue(dir != null, "docs/server.md not found above " + Path.of("").toAbsolutePath());
-    return Files.readString(dir.resolve("docs/server.md"));
+    assertTrue(dir != null, file + " not found above " + Path.of("").toAbsolutePath());
+    return Files.readString(dir.resolve(file));
   }
 
   /** The fenced block that follows the heading. */
@@ -47,12 +50,18 @@ class DocsExamplesTest {
   }
 
   @Test
-  void redisCliSessionOfTheDocsRunsAsShown(@TempDir Path dir) throws Exception {
+  void redisCliSessionsOfTheDocsRunAsShown(@TempDir Path dir) throws Exception {
     assumeTrue(RedisCliTest.redisCli() != null,
-        "redis-cli is not installed (Debian package redis-tools): skipping the documented redis-cli session");
+        "redis-cli is not installed (Debian package redis-tools): skipping the documented redis-cli sessions");
+    for (String file : FILES) {
+      redisCliSessionRunsAsShown(file, dir.resolve(file.replace('/', '-')));
+    }
+  }
+
+  private static void redisCliSessionRunsAsShown(String file, Path dir) throws Exception {
     List<String> commands = new ArrayList<>();
     List<String> expected = new ArrayList<>();
-    for (String line : block(docs(), "## A redis-cli session")) {
+    for (String line : block(markdown(file), "## A redis-cli session")) {
       Matcher m = PROMPT.matcher(line);
       if (m.matches()) {
         commands.add(m.group(2));
@@ -60,12 +69,12 @@ class DocsExamplesTest {
         expected.add(line);
       }
     }
-    assertTrue(commands.size() > 10);
+    assertTrue(commands.size() > 5, file + " shows a redis-cli session");
     try (AeonServer server = TestServer.start(dir)) {
       // --no-raw: the formatting of an interactive session, without a terminal
       String out = RedisCliTest.run(server.port(), String.join("\n", commands) + "\n", "--no-raw");
       List<String> actual = out.lines().filter(l -> !LATENCY.matcher(l).matches()).toList();
-      assertEquals(String.join("\n", expected), String.join("\n", actual));
+      assertEquals(String.join("\n", expected), String.join("\n", actual), "the redis-cli session of " + file);
     }
   }
 
@@ -90,14 +99,16 @@ class DocsExamplesTest {
     assertEquals(List.of("apple"), nearest);
     assertEquals(List.of("apple"), red);
     assertEquals(1L, id);
-    assertTrue(snippetInDocs(), "docs/server.md must show the snippet between the docs:jedis markers of this test");
+    for (String file : FILES) {
+      assertTrue(snippetIn(file), file + " must show the snippet between the docs:jedis markers of this test");
+    }
   }
 
-  /** Whether the docs hold this test's snippet line for line (ignoring indentation; the docs add the port). */
-  private static boolean snippetInDocs() throws IOException {
+  /** Whether a file holds this test's snippet line for line (ignoring indentation; the file adds the port). */
+  private static boolean snippetIn(String file) throws IOException {
     String source = Files.readString(sourceFile());
     String snippet = source.substring(source.indexOf("// docs:jedis:begin\n") + 20, source.indexOf("// docs:jedis:end"));
-    String docs = block(docs(), "## From Java with Jedis").stream().map(String::strip)
+    String docs = block(markdown(file), "## From Java with Jedis").stream().map(String::strip)
         .filter(l -> !l.startsWith("int port")).collect(Collectors.joining("\n"));
     String mine = snippet.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
     return docs.equals(mine);

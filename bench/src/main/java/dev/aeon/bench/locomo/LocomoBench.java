@@ -50,14 +50,20 @@ public final class LocomoBench {
     Map<String, Object> report = BenchReport.header();
     try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open(spec)) {
       Corpus corpus = Corpus.embed(conversations, embedder, new VectorCache(VectorCache.defaultDir()));
-      System.out.printf("locomo: %d conversations, %d turns, %d questions, model %s%s%n", conversations.size(),
-          corpus.turnCount(), corpus.questionCount(), spec.name(), options.quick ? " (quick run)" : "");
+      System.out.printf("locomo: %d conversations, %d turns, %d questions (%d left out: their evidence names no"
+          + " turn), model %s%s%n", conversations.size(), corpus.turnCount(), corpus.questionCount(),
+          conversations.stream().mapToInt(Conversation::questionsWithoutEvidence).sum(), spec.name(),
+          options.quick ? " (quick run)" : "");
       report.put("model", spec.name());
       report.put("data", options.data.getFileName().toString());
       report.put("quick", options.quick);
       report.put("conversations", conversations.size());
       report.put("turns", corpus.turnCount());
       report.put("questions", corpus.questionCount());
+      // Questions whose evidence names no turn of the data cannot be scored: said, not silently dropped.
+      report.put("questions_without_evidence",
+          conversations.stream().mapToInt(Conversation::questionsWithoutEvidence).sum());
+      report.put("unresolved_evidence_ids", conversations.stream().mapToInt(Conversation::unresolvedEvidence).sum());
       report.put("embed_per_s", BenchReport.round(embedRate(embedder, corpus), 1));
       run(corpus, report);
     }

@@ -91,7 +91,7 @@ final class Reads {
         allowed.and(filter);
       }
       SearchResult fromCache = atlas.search(q, r.k, params, allowed);
-      if (fromCache.size() >= r.k) {
+      if (fromCache.size() >= Math.min(r.k, atlas.size())) {
         slb.counted(true);
         return fromCache;
       }

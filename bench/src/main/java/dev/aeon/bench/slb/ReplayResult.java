@@ -68,7 +68,7 @@ final class ReplayResult {
 
   /** True when the model's outcomes add up to the engine's counters (see {@link LookasideModel}). */
   boolean agreesWithEngine() {
-    return engineHits == count(Outcome.HIT) + count(Outcome.REJECTED) && engineMisses == count(Outcome.MISS);
+    return engineHits == count(Outcome.HIT) && engineMisses == count(Outcome.MISS) + count(Outcome.REJECTED);
   }
 
   /** The keys for this threshold, then the detail. */

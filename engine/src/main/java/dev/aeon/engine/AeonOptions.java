@@ -6,7 +6,11 @@ import java.util.Objects;
 
 /**
  * How a memory is opened. {@link #defaults()} is right for most users: SYNC durability, a background
- * checkpoint every 64 MiB of log or 60 seconds, a 64-entry semantic lookaside buffer per session.
+ * checkpoint every 64 MiB of log or 5 seconds, a 64-entry semantic lookaside buffer per session.
+ *
+ * <p>Why 5 seconds: a checkpoint flushes what changed since the last one, and a large flush (after 60 s of
+ * writes) stalled concurrent readers for hundreds of milliseconds on 2 cores, while checkpoints every few
+ * seconds stay small (measured with {@code ./aeon bench contention}; see the README).
  *
  * @param durability when mutations are acknowledged
  * @param embedder turns text into vectors when a mutation or recall gives text but no vector; may be null
@@ -37,7 +41,7 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   public static AeonOptions defaults() {
-    return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(60), 64, 0.85f, 32L << 20,
+    return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(5), 64, 0.85f, 32L << 20,
         64L << 20);
   }
 

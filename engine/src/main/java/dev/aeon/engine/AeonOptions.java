@@ -8,9 +8,9 @@ import java.util.Objects;
  * How a memory is opened. {@link #defaults()} is right for most users: SYNC durability, a background
  * checkpoint every 64 MiB of log or 5 seconds, a 64-entry semantic lookaside buffer per session.
  *
- * <p>Why 5 seconds: a checkpoint flushes what changed since the last one, and a large flush (after 60 s of
- * writes) stalled concurrent readers for hundreds of milliseconds on 2 cores, while checkpoints every few
- * seconds stay small (measured with {@code ./aeon bench contention}; see the README).
+ * <p>Why 5 seconds: a checkpoint flushes what changed since the last one, so frequent checkpoints stay small
+ * and keep replay at open short. With 60 s, {@code ./aeon bench contention} showed reader tails of up to
+ * hundreds of milliseconds in some runs; with 4 to 5 s it has not (see the README for how firm that is).
  *
  * @param durability when mutations are acknowledged
  * @param embedder turns text into vectors when a mutation or recall gives text but no vector; may be null

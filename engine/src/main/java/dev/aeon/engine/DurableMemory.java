@@ -337,9 +337,13 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /** Under the write lock: frees the texts of forgotten events once the log holding their forgets is forced. */
-  private void freeForgottenTexts() throws IOException {
+  private void freeForgottenTexts() {
     if (applier.hasForgottenTexts()) {
-      stores.wal.sync();
+      try {
+        stores.wal.sync();
+      } catch (IOException e) {
+        throw new UncheckedIOException("namespace '" + name + "': the log failed to force forgotten events", e);
+      }
       applier.freeForgottenTexts();
     }
   }
@@ -349,11 +353,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkWritable();
     writeLock.lock();
     try {
-      try {
-        freeForgottenTexts();
-      } catch (IOException e) {
-        throw new UncheckedIOException("compaction of namespace '" + name + "': the log failed", e);
-      }
+      freeForgottenTexts();
       AtlasIndex atlas = stores.atlas();
       if (atlas != null) {
         atlas.compact();

@@ -11,8 +11,8 @@ package dev.aeon.engine;
  * @param lastLsn the last log sequence number assigned
  * @param checkpointLsn the log sequence number of the last checkpoint
  * @param blobBytes bytes of live texts in the blob arena
- * @param slbHits recalls the lookaside buffer answered from cached leaves
- * @param slbMisses recalls that descended the index
+ * @param slbHits recalls the lookaside buffer answered by rescanning a similar query's cached candidates
+ * @param slbMisses recalls through the buffer that searched the index
  * @param checkpoints checkpoints run since open
  * @param maxCheckpointPauseMicros the longest time a checkpoint held writers back
  */

@@ -21,6 +21,12 @@ interface AnnEngine extends AutoCloseable {
   /** The search settings to measure, from cheapest to most accurate. */
   List<Setting> sweep(boolean quick);
 
+  /** The search beams the graph indexes are swept over (efSearch, re-rank depth), so both get the same points. */
+  static int[] beamSweep(boolean quick) {
+    return quick ? new int[] {10, 20, 40, 80, 160, 320}
+        : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512};
+  }
+
   /** A search setting: its parameters as the report shows them, and the search that uses them. */
   record Setting(String params, Query query) {}
 

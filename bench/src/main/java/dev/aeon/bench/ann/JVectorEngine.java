@@ -74,9 +74,8 @@ final class JVectorEngine implements AnnEngine {
 
   @Override
   public List<Setting> sweep(boolean quick) {
-    int[] overquery = quick ? new int[] {10, 20, 40, 80, 160, 320} : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512};
     List<Setting> out = new ArrayList<>();
-    for (int r : overquery) {
+    for (int r : AnnEngine.beamSweep(quick)) {
       out.add(new Setting("rerankK=" + r + ",pq", (q, k) -> search(q, k, r)));
     }
     return out;

@@ -104,9 +104,8 @@ final class LuceneHnswEngine implements AnnEngine {
 
   @Override
   public List<Setting> sweep(boolean quick) {
-    int[] efs = quick ? new int[] {10, 20, 40, 80, 160, 320} : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512};
     List<Setting> out = new ArrayList<>();
-    for (int ef : efs) {
+    for (int ef : AnnEngine.beamSweep(quick)) {
       out.add(new Setting("efSearch=" + ef + ",rerank", (q, k) -> search(q, k, ef)));
     }
     return out;

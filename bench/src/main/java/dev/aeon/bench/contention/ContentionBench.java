@@ -6,6 +6,7 @@ import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
+import dev.aeon.engine.MemoryStats;
 import dev.aeon.engine.Recall;
 import dev.aeon.engine.Remember;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import org.agrona.collections.LongArrayList;
  * loop), then with R open-loop readers sharing a fixed total rate of F times what the lone reader
  * sustained, without a writer, beside one writer that remembers and forgets W pairs per second (default
  * 200) under SYNC durability, and beside the same writer flat out. Readers also time an EBR guard of an
- * {@link Epochs} the writer retires into. Writes {@code target/bench/contention.json}.
+ * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
+ * checkpoint interval. Writes {@code target/bench/contention.json}.
  *
  * <p>Why a paced writer for the headline: on 2 cores a writer flat out takes a core of its own, so the
  * readers' fixed rate no longer fits in what is left and their queues grow without bound; that phase
@@ -56,7 +58,10 @@ public final class ContentionBench {
     report.put("load_average_before", loadAverage());
     try {
       LongArrayList ids = load(dir, o.events, vectors);
-      try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.SYNC))) {
+      AeonOptions defaults = AeonOptions.defaults();
+      AeonOptions options = defaults.withDurability(Durability.SYNC).withCheckpoints(defaults.checkpointLogBytes(),
+          o.checkpointSeconds > 0 ? java.time.Duration.ofSeconds(o.checkpointSeconds) : defaults.checkpointInterval());
+      try (Aeon aeon = Aeon.open(dir, options)) {
         Memory memory = aeon.memory();
         Latencies alone = alone(memory, queries, o.seconds);
         double capacity = alone.count() / (double) o.seconds;
@@ -77,7 +82,13 @@ public final class ContentionBench {
         report.put("saturated_writer_ops_per_s", Math.round(saturated.writer.operations() / saturated.seconds));
         report.put("saturated_p99_ratio",
             BenchReport.round(saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
-        report.put("events_at_end", memory.stats().events());
+        MemoryStats stats = memory.stats();
+        report.put("events_at_end", stats.events());
+        report.put("checkpoint_interval_s", options.checkpointInterval().toSeconds());
+        report.put("checkpoints", stats.checkpoints());
+        report.put("max_checkpoint_pause_us", stats.maxCheckpointPauseMicros());
+        System.out.printf(Locale.ROOT, "%d background checkpoints every %d s; the longest held writers back %.1f ms%n",
+            stats.checkpoints(), options.checkpointInterval().toSeconds(), stats.maxCheckpointPauseMicros() / 1000.0);
       }
     } finally {
       report.put("load_average_after", loadAverage());
@@ -256,7 +267,8 @@ public final class ContentionBench {
   }
 
   /** Command-line options. */
-  record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate) {
+  record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate,
+      int checkpointSeconds) {
     static Options parse(String[] args) {
       boolean quick = false;
       Integer events = null;
@@ -264,6 +276,7 @@ public final class ContentionBench {
       int readers = 15;
       double load = 0.5;
       double writeRate = 200;
+      int checkpointSeconds = 0; // 0: the engine's default
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick" -> quick = true;
@@ -272,6 +285,7 @@ public final class ContentionBench {
           case "--readers" -> readers = Integer.parseInt(value(args, ++i));
           case "--load" -> load = Double.parseDouble(value(args, ++i));
           case "--write-rate" -> writeRate = Double.parseDouble(value(args, ++i));
+          case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(value(args, ++i));
           default -> usage("unknown option '" + args[i] + "'");
         }
       }
@@ -279,7 +293,7 @@ public final class ContentionBench {
         usage("need at least one reader, a load in (0, 1] and a positive write rate");
       }
       return new Options(quick, events != null ? events : quick ? 20_000 : 100_000,
-          seconds != null ? seconds : quick ? 8 : 30, readers, load, writeRate);
+          seconds != null ? seconds : quick ? 8 : 30, readers, load, writeRate, checkpointSeconds);
     }
 
     private static String value(String[] args, int i) {
@@ -292,7 +306,7 @@ public final class ContentionBench {
     private static void usage(String problem) {
       System.err.println("contention: " + problem);
       System.err.println("usage: ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F]"
-          + " [--write-rate PAIRS_PER_S]");
+          + " [--write-rate PAIRS_PER_S] [--checkpoint-seconds S]");
       System.exit(2);
     }
   }

@@ -5,33 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One test per clause and operator of the language, on the hand-written conversation. */
-class ClausesTest {
+class ClausesTest extends OnConversation {
 
-  @TempDir Path dir;
-  Conversation c;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    c = new Conversation(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    c.trace.close();
-  }
 
   private QueryResult q(String statement) {
     return c.trace.query(statement, Map.of());

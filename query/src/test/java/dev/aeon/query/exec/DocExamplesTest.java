@@ -11,10 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs every example of docs/query-language.md against the {@link Conversation} trace the document
@@ -25,26 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the example trace, {@code -Daeon.docs.update=true} writes the actual results into the document's
  * blocks (then read the diff: it is what the document now claims).
  */
-class DocExamplesTest {
+class DocExamplesTest extends OnConversation {
 
   private static final Path DOC = Path.of("../docs/query-language.md");
   private static final boolean UPDATE = Boolean.getBoolean("aeon.docs.update");
 
-  @TempDir Path dir;
-  Conversation c;
 
   /** A fenced block of the document: its language tag, its text and the line it starts on. */
   record Block(String lang, String text, int line) {}
-
-  @BeforeEach
-  void setUp() throws IOException {
-    c = new Conversation(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    c.trace.close();
-  }
 
   /** The parameters the document's examples use, as it lists them. */
   static Map<String, Object> params() {

@@ -4,33 +4,16 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.VectorRecall;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The five statements of the issue, on the hand-written conversation, with their plans. */
-class ExampleQueriesTest {
+class ExampleQueriesTest extends OnConversation {
 
-  @TempDir Path dir;
-  Conversation c;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    c = new Conversation(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    c.trace.close();
-  }
 
   @Test
   void newestUserTurnsOfASession() {

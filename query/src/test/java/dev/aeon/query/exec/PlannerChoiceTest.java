@@ -2,34 +2,17 @@ package dev.aeon.query.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The planner starts each pattern from its most selective index, by the indexes' own counts, and
  * EXPLAIN names that start. Counts in the {@link Conversation} trace: 19 events; sessions conv-26 12,
  * conv-27 4, memories 3; labels user 7, assistant 8, memory 3, tool 1.
  */
-class PlannerChoiceTest {
+class PlannerChoiceTest extends OnConversation {
 
-  @TempDir Path dir;
-  Conversation c;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    c = new Conversation(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    c.trace.close();
-  }
 
   private List<String> plan(String statement, Map<String, Object> params) {
     return c.trace.explain(statement, params).lines().toList();

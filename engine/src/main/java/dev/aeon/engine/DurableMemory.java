@@ -312,11 +312,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Flushes the stores under the write lock (the pause writers see), then checkpoints the log. To erase,
-   * the log checkpoint is written under the lock too, at the start of a new segment, so that every older
-   * segment (and every forgotten text in it) is deleted.
+   * Forces the index ahead without the lock, flushes the stores under the write lock (the pause writers
+   * see), then checkpoints the log. To erase, the log checkpoint is written under the lock too, at the
+   * start of a new segment, so that every older segment (and every forgotten text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
+    stores.forceAhead();
     long lsn;
     long start = System.nanoTime();
     writeLock.lock();

@@ -102,6 +102,18 @@ final class Stores implements AutoCloseable {
     return a;
   }
 
+  /**
+   * Before a checkpoint, outside the write lock: writes most of the index's dirty pages while writers go
+   * on, so the flush under the lock forces only what changed since. The index is the one store whose
+   * force covers all of its mapped pages; the trace and the blob arena force only what they appended.
+   */
+  void forceAhead() throws IOException {
+    AtlasIndex a = atlas.get();
+    if (a != null) {
+      a.forceAhead();
+    }
+  }
+
   /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
   void flush(long lsn) throws IOException {
     AtlasIndex a = atlas.get();

@@ -11,6 +11,7 @@ import dev.aeon.index.atlas.store.FormatTooNewException;
 import dev.aeon.index.atlas.store.FormatTooOldException;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -42,6 +43,51 @@ class AtlasFilesTest {
     return vs;
   }
 
+  /** A flush checksums only pages written since the last one; the cached sums must follow every write. */
+  @Test
+  void pageChecksumsFollowEveryWrite() throws IOException {
+    PageLayout layout = new PageLayout(8, 4);
+    byte[] codes = {1, 2, 3, 4, 5, 6, 7, 8};
+    try (PageFile pages = PageFile.create(dir, layout)) {
+      pages.ensurePages(2);
+      pages.reset(0, 1);
+      pages.append(0, 10, 0, 0.5f, codes);
+      int one = pages.checksum(0, 1);
+      pages.append(0, 11, 1, 0.5f, codes);
+      int two = pages.checksum(0, 2);
+      assertEquals(one, pages.checksum(0, 1), "a prefix's sum does not change with later entries");
+      assertTrue(one != two);
+      pages.truncate(0, 1);
+      codes[0] = 9;
+      pages.append(0, 11, 1, 0.5f, codes);
+      int rewritten = pages.checksum(0, 2);
+      assertTrue(rewritten != two, "an entry written again after a truncation is summed again");
+      pages.reset(0, 2);
+      assertEquals(new CRC32C().getValue(), Integer.toUnsignedLong(pages.checksum(0, 0)));
+      pages.append(0, 10, 0, 0.5f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      assertEquals(one, pages.checksum(0, 1), "the same entry after a reset sums as before");
+      pages.force();
+    }
+  }
+
+  /** Many flushes with writes between them into the same pages: every manifest checksum verifies on open. */
+  @Test
+  void repeatedFlushesReopenWithValidChecksums() throws IOException {
+    Random r = new Random(5);
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      for (int round = 0; round < 20; round++) {
+        for (int i = 0; i < 15; i++) {
+          index.add(round * 100L + i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
+        }
+        index.remove(round * 100L + 3);
+        index.flush();
+      }
+    }
+    try (AtlasIndex reopened = AtlasIndex.open(dir)) {
+      assertEquals(20 * 14, reopened.size());
+    }
+  }
+
   @Test
   void writesAfterTheLastFlushAreDroppedOnReopen() throws IOException {
     float[][] vs = build(100);
@@ -69,7 +115,7 @@ class AtlasFilesTest {
   void aFlippedBitInAPageIsDetected() throws IOException {
     build(100);
     // Flip a bit in the first id of every page: some of them are in use.
-    int pageBytes = new dev.aeon.index.atlas.store.PageLayout(AtlasIndexTest.DIM, 4).pageBytes;
+    int pageBytes = new PageLayout(AtlasIndexTest.DIM, 4).pageBytes;
     long size = Files.size(dir.resolve(PageFile.NAME));
     for (long at = FileHeader.BYTES + 16; at < size; at += pageBytes) {
       flipByte(dir.resolve(PageFile.NAME), at);

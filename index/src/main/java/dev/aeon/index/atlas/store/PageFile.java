@@ -26,6 +26,11 @@ public final class PageFile implements AutoCloseable {
 
   private final PageLayout layout;
   private final ChunkedMapping map;
+  /**
+   * The last checksum computed of each page and the count it covered ({@code -1}: none, or the page
+   * changed since), so that a flush checksums only the pages written since the last one. Writer only.
+   */
+  private int[] checkedCount = new int[0], checkedCrc = new int[0];
 
   private PageFile(PageLayout layout, ChunkedMapping map) {
     this.layout = layout;
@@ -52,7 +57,9 @@ public final class PageFile implements AutoCloseable {
       map.close();
       throw e;
     }
-    return new PageFile(layout, map);
+    PageFile file = new PageFile(layout, map);
+    file.ensurePages(pages);
+    return file;
   }
 
   public PageLayout layout() {
@@ -66,6 +73,12 @@ public final class PageFile implements AutoCloseable {
   /** Makes pages [0, count) addressable. Writer only. */
   public void ensurePages(int count) {
     map.ensureUnits(count);
+    if (count > checkedCount.length) {
+      int old = checkedCount.length, grown = Math.max(count, old * 2);
+      checkedCount = java.util.Arrays.copyOf(checkedCount, grown);
+      checkedCrc = java.util.Arrays.copyOf(checkedCrc, grown);
+      java.util.Arrays.fill(checkedCount, old, grown, -1);
+    }
   }
 
   public MemorySegment segment(int page) {
@@ -83,6 +96,7 @@ public final class PageFile implements AutoCloseable {
 
   /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
   public void reset(int page, int leafId) {
+    changed(page);
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     s.set(INT, b + PageLayout.OFF_LEAF, leafId);
@@ -91,6 +105,7 @@ public final class PageFile implements AutoCloseable {
 
   /** Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. */
   public void truncate(int page, int count) {
+    changed(page);
     COUNT.setRelease(map.segment(page), map.offset(page) + PageLayout.OFF_COUNT, count);
   }
 
@@ -99,6 +114,7 @@ public final class PageFile implements AutoCloseable {
    * that the page is not full. Writer only.
    */
   public int append(int page, long id, int slot, float scale, byte[] codes) {
+    changed(page);
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     int i = (int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT);
@@ -129,8 +145,14 @@ public final class PageFile implements AutoCloseable {
         out, 0, layout.dim);
   }
 
-  /** CRC32C of the first {@code count} entries (ids, slots, scales, codes) of {@code page}. */
+  /**
+   * CRC32C of the first {@code count} entries (ids, slots, scales, codes) of {@code page}; computed
+   * again only if the page was written since the last call for it. Writer only.
+   */
   public int checksum(int page, int count) {
+    if (page < checkedCount.length && checkedCount[page] == count) {
+      return checkedCrc[page];
+    }
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     CRC32C c = new CRC32C();
@@ -138,7 +160,18 @@ public final class PageFile implements AutoCloseable {
     c.update(s.asSlice(b + layout.offSlots, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offScales, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offCodes, (long) layout.dim * count).asByteBuffer());
-    return (int) c.getValue();
+    int crc = (int) c.getValue();
+    if (page < checkedCount.length) {
+      checkedCount[page] = count;
+      checkedCrc[page] = crc;
+    }
+    return crc;
+  }
+
+  private void changed(int page) {
+    if (page < checkedCount.length) {
+      checkedCount[page] = -1;
+    }
   }
 
   public long fileOffset(int page) {

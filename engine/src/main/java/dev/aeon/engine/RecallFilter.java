@@ -21,6 +21,9 @@ final class RecallFilter {
     if (r.session == null && r.roles.isEmpty() && !byTime && r.attributes.isEmpty()) {
       return null;
     }
+    if (r.session != null && r.roles.isEmpty() && !byTime && r.attributes.isEmpty()) {
+      return g.liveSessionIds(g.stringId(r.session));
+    }
     RoaringBitmap allowed = new RoaringBitmap();
     if (r.session != null) {
       addMatching(g, g.sessionSlots(g.stringId(r.session)), r, allowed);

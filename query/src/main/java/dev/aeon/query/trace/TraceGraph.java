@@ -1,6 +1,7 @@
 package dev.aeon.query.trace;
 
 import java.util.Map;
+import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -24,6 +25,14 @@ public final class TraceGraph {
   private final IntColumn sessionPos = new IntColumn(0);
   private final TimeIndex time = new TimeIndex();
   private volatile RoaringBitmap forgotten = new RoaringBitmap();
+
+  /** A large session's live ids, valid while the session has {@code size} slots and nothing else is forgotten. */
+  private record SessionIds(int size, RoaringBitmap forgotten, RoaringBitmap ids) {}
+
+  private static final int CACHED_SESSION_MIN = 1024;
+  private static final int CACHED_SESSIONS_MAX = 16;
+  private final java.util.concurrent.ConcurrentHashMap<Integer, SessionIds> sessionIds =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile int slots;
   private volatile int live;
 
@@ -170,6 +179,54 @@ public final class TraceGraph {
   /** The slots of a session in append order (forgotten ones included: check {@link #isLive}), or null. */
   public SlotList sessionSlots(int sessionId) {
     return sessionId < 0 ? null : sessions.get(sessionId);
+  }
+
+  /**
+   * The ids of the live events of a session, for an allow-list; callers must not modify it. A large
+   * session's ids are kept until the session grows or anything is forgotten, since recalls filtered by
+   * one large session (a vector set, a long-running agent) would otherwise read all of its records
+   * each time.
+   */
+  public RoaringBitmap liveSessionIds(int sessionId) {
+    SlotList list = sessionSlots(sessionId);
+    if (list == null) {
+      return new RoaringBitmap();
+    }
+    int n = list.size();
+    RoaringBitmap dead = forgotten;
+    if (n < CACHED_SESSION_MIN) {
+      return liveIds(list, n, dead);
+    }
+    SessionIds cached = sessionIds.get(sessionId);
+    if (cached != null && cached.size() == n && cached.forgotten() == dead) {
+      return cached.ids();
+    }
+    RoaringBitmap ids = liveIds(list, n, dead);
+    if (sessionIds.size() >= CACHED_SESSIONS_MAX) {
+      sessionIds.clear();
+    }
+    sessionIds.put(sessionId, new SessionIds(n, dead, ids));
+    return ids;
+  }
+
+  /**
+   * One pass over the first {@code n} slots of {@code list} beside an iterator over the forgotten slots
+   * (both ascending), rather than a lookup in the forgotten set per slot.
+   */
+  private RoaringBitmap liveIds(SlotList list, int n, RoaringBitmap dead) {
+    int[] buffer = new int[n];
+    int m = 0;
+    PeekableIntIterator it = dead.getIntIterator();
+    for (int i = 0; i < n; i++) {
+      int slot = list.get(i);
+      it.advanceIfNeeded(slot);
+      if (!it.hasNext() || it.peekNext() != slot) {
+        buffer[m++] = Math.toIntExact(events.id(slot));
+      }
+    }
+    RoaringBitmap ids = new RoaringBitmap();
+    ids.addN(buffer, 0, m); // ascending, as ids grow with slots
+    return ids;
   }
 
   /** The slots of a role (label) in append order, or null. */

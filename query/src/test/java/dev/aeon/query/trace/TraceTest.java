@@ -37,6 +37,44 @@ class TraceTest {
   }
 
   @Test
+  void liveSessionIdsSkipForgottenEventsAndOtherSessions() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 200_000; i += 3) { // spans several bitmap containers
+        assertTrue(t.append(ev(i, i % 2 == 0 ? "a" : "b", "user", i)));
+      }
+      java.util.TreeSet<Integer> expected = new java.util.TreeSet<>();
+      for (int i = 1; i <= 200_000; i += 3) {
+        if (i % 2 == 0) {
+          expected.add(i);
+        }
+      }
+      for (int id : new int[] {4, 7, 100_000, 199_996, 131_074}) {
+        if (!t.forget(id).isEmpty()) {
+          expected.remove(id);
+        }
+      }
+      TraceGraph g = t.graph();
+      assertEquals(List.copyOf(expected), boxed(g.liveSessionIds(g.stringId("a")).toArray()));
+      assertEquals(List.copyOf(expected), boxed(g.liveSessionIds(g.stringId("a")).toArray()), "kept ids");
+      assertTrue(g.liveSessionIds(g.stringId("nobody")).isEmpty());
+      // The kept ids follow the session's growth and every forget.
+      assertTrue(t.append(ev(200_002, "a", "user", 200_002)));
+      expected.add(200_002);
+      assertEquals(List.copyOf(expected), boxed(g.liveSessionIds(g.stringId("a")).toArray()));
+      assertFalse(t.forget(10).isEmpty());
+      expected.remove(10);
+      assertEquals(List.copyOf(expected), boxed(g.liveSessionIds(g.stringId("a")).toArray()));
+      assertTrue(t.append(ev(200_003, "b", "user", 200_003)));
+      assertFalse(t.forget(200_003).isEmpty()); // another session's forget
+      assertEquals(List.copyOf(expected), boxed(g.liveSessionIds(g.stringId("a")).toArray()));
+    }
+  }
+
+  private static List<Integer> boxed(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toList();
+  }
+
+  @Test
   void lookupByIdWorksForUnevenlySpreadIds() throws IOException {
     // slotOf interpolates between ids: extreme and clustered ids must still be found, absent ones not
     long[] ids = {Long.MIN_VALUE + 1, -5, 0, 1, 2, 3, 1_000, 1_001, 1L << 40, (1L << 40) + 7, Long.MAX_VALUE - 1};

@@ -276,7 +276,8 @@ public final class VectorSets {
     checkDimension(set, vector.length);
     VectorInput.norm(vector);
     int candidates = q.filter() == null ? q.count() : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
-    Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session());
+    // The lookaside buffer exploits the locality of a conversation's queries; a vector set's are not one.
+    Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session()).slb(false);
     if (q.nprobe() == EXACT) {
       // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
       recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, set.memory().stats().vectors())));

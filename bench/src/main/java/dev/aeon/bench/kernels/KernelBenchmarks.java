@@ -77,7 +77,8 @@ public class KernelBenchmarks {
     if (simd.dotI8(ca, 0, cb, 0, dim) != VectorUtil.dotProduct(qa, qb)) {
       throw new AssertionError("INT8 dot differs from Lucene's");
     }
-    if (Math.abs(simd.dotF32(fa, 0, fb, 0, dim) - VectorUtil.dotProduct(a, b)) > 1e-4f) {
+    if (Math.abs(simd.dotF32(fa, 0, fb, 0, dim) - VectorUtil.dotProduct(a, b)) > 1e-4f
+        || Math.abs(simd.dotF32(a, 0, b, 0, dim) - VectorUtil.dotProduct(a, b)) > 1e-4f) {
       throw new AssertionError("FP32 dot differs from Lucene's");
     }
     int[] expected = new int[LARGE_PAGE];
@@ -95,7 +96,7 @@ public class KernelBenchmarks {
 
   @Benchmark
   public float fp32_dot() {
-    return simd.dotF32(fa, 0, fb, 0, dim);
+    return simd.dotF32(a, 0, b, 0, dim);
   }
 
   @Benchmark
@@ -117,7 +118,7 @@ public class KernelBenchmarks {
 
   @Benchmark
   public float fp32_dot_scalar() {
-    return scalar.dotF32(fa, 0, fb, 0, dim);
+    return scalar.dotF32(a, 0, b, 0, dim);
   }
 
   @Benchmark

@@ -3,8 +3,9 @@ package dev.aeon.index.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Chooses the kernels once per JVM and offers heap-array forms of each kernel, which wrap the arrays
- * in segments and take the same code path as mapped pages.
+ * Chooses the kernels once per JVM and offers heap-array forms of each kernel: the FP32 dot product has
+ * an array form of its own (it is called the most on heap vectors); the others wrap the arrays in
+ * segments and take the same code path as mapped pages.
  *
  * <p>The SIMD kernels are used when the {@code jdk.incubator.vector} module is present and its
  * preferred vectors are at least 256 bits wide; otherwise the scalar ones, with the reason logged once.
@@ -29,7 +30,7 @@ public final class Kernels {
 
   public static float dot(float[] a, float[] b) {
     checkSameLength(a.length, b.length);
-    return BEST.dotF32(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
+    return BEST.dotF32(a, 0, b, 0, a.length);
   }
 
   public static float cosine(float[] a, float[] b) {

@@ -30,6 +30,17 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public float dotF32(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+    java.util.Objects.checkFromIndexSize(aOffset, dim, a.length);
+    java.util.Objects.checkFromIndexSize(bOffset, dim, b.length);
+    float sum = 0f;
+    for (int i = 0; i < dim; i++) {
+      sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
   public float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
     float sum = 0f;
     for (int i = 0; i < dim; i++) {

@@ -72,6 +72,39 @@ public final class SimdKernels implements VectorKernels {
     return sum;
   }
 
+  /**
+   * The same loop as the segment form with array loads only, and no segment to unwrap: the unwrapping
+   * ({@link #floats}, {@link #floatBase}) cost about 20 ns per call, a third of a 768-dim product, in
+   * {@code ./aeon bench kernels}.
+   */
+  @Override
+  public float dotF32(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+    java.util.Objects.checkFromIndexSize(aOffset, dim, a.length);
+    java.util.Objects.checkFromIndexSize(bOffset, dim, b.length);
+    return dotF32Arrays(a, aOffset, b, bOffset, dim);
+  }
+
+  private static float dotF32Arrays(float[] a, int aBase, float[] b, int bBase, int dim) {
+    FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int lanes = F.length(), i = 0;
+    for (int bound = dim - 4 * lanes; i <= bound; i += 4 * lanes) {
+      acc0 = FloatVector.fromArray(F, a, aBase + i).fma(FloatVector.fromArray(F, b, bBase + i), acc0);
+      acc1 = FloatVector.fromArray(F, a, aBase + i + lanes).fma(FloatVector.fromArray(F, b, bBase + i + lanes), acc1);
+      acc2 = FloatVector.fromArray(F, a, aBase + i + 2 * lanes)
+          .fma(FloatVector.fromArray(F, b, bBase + i + 2 * lanes), acc2);
+      acc3 = FloatVector.fromArray(F, a, aBase + i + 3 * lanes)
+          .fma(FloatVector.fromArray(F, b, bBase + i + 3 * lanes), acc3);
+    }
+    for (int bound = dim - lanes; i <= bound; i += lanes) {
+      acc0 = FloatVector.fromArray(F, a, aBase + i).fma(FloatVector.fromArray(F, b, bBase + i), acc0);
+    }
+    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    for (; i < dim; i++) {
+      sum = Math.fma(a[aBase + i], b[bBase + i], sum);
+    }
+    return sum;
+  }
+
   @Override
   public float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
     float[] ha = floats(a, aOffset), hb = floats(b, bOffset);

@@ -16,6 +16,13 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
   /** Dot product of two FP32 vectors of {@code dim} components. */
   float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
 
+  /**
+   * {@link #dotF32(MemorySegment, long, MemorySegment, long, int)} of two heap arrays ({@code dim}
+   * components from element offsets): for vectors that live on the heap (routing centroids, k-means,
+   * the lookaside buffer's queries), without wrapping them in segments.
+   */
+  float dotF32(float[] a, int aOffset, float[] b, int bOffset, int dim);
+
   /** Squared Euclidean distance of two FP32 vectors. */
   float squaredL2F32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
 

@@ -42,6 +42,14 @@ class KernelsTest {
       assertEquals(SCALAR.squaredL2F32(sa, 0, sb, 0, dim), SIMD.squaredL2F32(sa, 0, sb, 0, dim), tolerance, "l2");
       assertEquals(SCALAR.cosineF32(sa, 0, sb, 0, dim), SIMD.cosineF32(sa, 0, sb, 0, dim), 1e-5, "cosine");
       assertEquals(exactDot(a, b), SIMD.dotF32(sa, 0, sb, 0, dim), tolerance, "dot vs double");
+      assertEquals(SCALAR.dotF32(a, 0, b, 0, dim), SIMD.dotF32(a, 0, b, 0, dim), tolerance, "dot of arrays");
+      assertEquals(exactDot(a, b), SIMD.dotF32(a, 0, b, 0, dim), tolerance, "dot of arrays vs double");
+      if (dim > 2) { // from an offset, as the routing tree's packed centroids are read
+        float[] shifted = new float[dim + 3];
+        System.arraycopy(b, 1, shifted, 3, dim - 1);
+        assertEquals(SCALAR.dotF32(a, 1, shifted, 3, dim - 1), SIMD.dotF32(a, 1, shifted, 3, dim - 1), tolerance,
+            "dot of arrays at offsets");
+      }
     }
   }
 

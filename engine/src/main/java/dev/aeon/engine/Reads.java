@@ -55,7 +55,8 @@ final class Reads {
     if (filter != null && filter.isEmpty()) {
       return List.of();
     }
-    SearchParams params = r.nprobe > 0 ? SearchParams.nprobe(r.nprobe) : SearchParams.defaults();
+    SearchParams params = r.nprobe > 0 ? SearchParams.nprobe(r.nprobe)
+        : r.targetRecall > 0 ? SearchParams.targetRecall(r.targetRecall) : SearchParams.defaults();
     SearchResult found = search(atlas, q, r, params, filter);
     List<Recalled> out = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {

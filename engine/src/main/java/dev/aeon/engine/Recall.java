@@ -20,6 +20,7 @@ public final class Recall {
   long toMicros = Long.MAX_VALUE;
   final Map<String, Object> attributes = new LinkedHashMap<>();
   int nprobe;        // 0: the index's default
+  double targetRecall; // 0: none
   boolean useSlb = true;
 
   private Recall(float[] vector, String text, int k) {
@@ -69,6 +70,19 @@ public final class Recall {
     return this;
   }
 
+  /**
+   * Let the index choose how many leaves to scan for this recall@10 (in (0, 1]), from a calibration it
+   * measures on a sample of its own vectors on first use (and again after it grew or shrank by a
+   * quarter). An explicit {@link #nprobe} wins.
+   */
+  public Recall targetRecall(double recall) {
+    if (!(recall > 0 && recall <= 1)) {
+      throw new IllegalArgumentException("target recall must be in (0, 1], got " + recall);
+    }
+    this.targetRecall = recall;
+    return this;
+  }
+
   /** Whether the semantic lookaside buffer may be used (default true). */
   public Recall slb(boolean useSlb) {
     this.useSlb = useSlb;
@@ -78,6 +92,6 @@ public final class Recall {
   /** True when no filter but the session (and no search parameter) is set: what the lookaside buffer serves. */
   boolean filtersOnlyBySession() {
     return roles.isEmpty() && fromMicros == Long.MIN_VALUE && toMicros == Long.MAX_VALUE && attributes.isEmpty()
-        && nprobe == 0;
+        && nprobe == 0 && targetRecall == 0;
   }
 }

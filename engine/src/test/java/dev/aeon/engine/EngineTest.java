@@ -127,6 +127,51 @@ class EngineTest {
     }
   }
 
+  /** A target recall makes the index probe as many leaves as its calibration says that takes. */
+  @Test
+  void targetRecallReachesItOnUnclusteredVectors() {
+    int n = 3000;
+    float[][] stored = new float[n][];
+    try (Aeon aeon = Aeon.open(dir, options().withDurability(Durability.OFF))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < n; i++) {
+        stored[i] = TestVectors.unit(10_000 + i);
+        m.remember(Remember.event("s", "user", "v" + i).vector(stored[i]));
+      }
+      double calibrated = 0, low = 0;
+      int queries = 30;
+      for (int q = 0; q < queries; q++) {
+        float[] query = TestVectors.unit(-1 - q);
+        java.util.Set<String> exact = exactTop10(stored, query);
+        calibrated += overlap(m.recall(Recall.vector(query, 10).slb(false).targetRecall(0.95)), exact);
+        low += overlap(m.recall(Recall.vector(query, 10).slb(false).targetRecall(0.3)), exact);
+      }
+      assertTrue(calibrated / queries >= 0.9, "recall@10 at target 0.95: " + calibrated / queries);
+      assertTrue(calibrated > low, "a higher target probes more leaves: " + calibrated + " vs " + low);
+      for (double bad : new double[] {0, -0.5, 1.5, Double.NaN}) {
+        assertThrows(IllegalArgumentException.class, () -> Recall.vector(stored[0], 1).targetRecall(bad));
+      }
+    }
+  }
+
+  private static java.util.Set<String> exactTop10(float[][] stored, float[] query) {
+    Integer[] order = new Integer[stored.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Float.compare(TestVectors.cosine(stored[b], query),
+        TestVectors.cosine(stored[a], query)));
+    java.util.Set<String> top = new java.util.HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      top.add("v" + order[i]);
+    }
+    return top;
+  }
+
+  private static double overlap(List<Recalled> got, java.util.Set<String> exact) {
+    return got.stream().filter(r -> exact.contains(r.event().text())).count() / 10.0;
+  }
+
   @Test
   void namespacesAreIsolated() {
     try (Aeon aeon = Aeon.open(dir, options())) {

@@ -36,6 +36,12 @@ public final class VectorSets {
   /** One search result: the element, its similarity (1 = same direction, 0 = opposite) and its JSON attributes. */
   public record Match(String element, double score, String attributes) {}
 
+  /**
+   * The recall@10 a VSIM without EF asks the index for (it calibrates how many leaves that takes on the
+   * set's own vectors), so that the default answer is good on any data, clustered or not.
+   */
+  static final double DEFAULT_RECALL = 0.95;
+
   /** {@link Query#nprobe()} asking for an exact search (VSIM TRUTH). */
   public static final int EXACT = -1;
 
@@ -283,6 +289,8 @@ public final class VectorSets {
       recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, set.memory().stats().vectors())));
     } else if (q.nprobe() > 0) {
       recall.nprobe(q.nprobe());
+    } else {
+      recall.targetRecall(DEFAULT_RECALL);
     }
     List<Match> out = new ArrayList<>();
     for (Recalled r : set.memory().recall(recall)) {

@@ -13,7 +13,7 @@ package dev.aeon.index.atlas;
  */
 public record SearchParams(int nprobe, int beamWidth, int rerankDepth, boolean rerank, double targetRecall) {
 
-  public static final int DEFAULT_NPROBE = 24;
+  public static final int DEFAULT_NPROBE = 48;
   public static final int DEFAULT_RERANK = 64;
 
   public SearchParams {

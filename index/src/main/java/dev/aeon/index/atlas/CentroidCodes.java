@@ -1,7 +1,6 @@
 package dev.aeon.index.atlas;
 
 import dev.aeon.index.kernel.Int8Quantizer;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -11,21 +10,24 @@ import java.lang.foreign.MemorySegment;
  * rows per query, so on data sets larger than the cache the FP32 descent cost as much memory traffic as
  * the leaves' codes. The FP32 rows stay in {@link Node.Children} for the writer and the manifest.
  *
- * <p>The codes live in native memory (like the pages) so that the kernel only ever loads codes from
- * native segments; rows are padded to an even count because the kernel scores vectors in pairs (see
- * {@link PageScratch}). A row rewritten in place while a reader scores it may be read half old, half
- * new, which only nudges routing (see {@link Node}).
+ * <p>The codes live in a heap array, as the query's do: the kernel reads heap arrays with array loads
+ * and native segments with segment loads, and its notes say that a segment-load site that sees more
+ * than one kind of segment compiles to a slow generic path; so the mapped pages stay the only native
+ * segments it is given (an arena's segment is another class; a difference was not measurable on the
+ * shared machine, so this is a precaution). Rows are padded to an even count because the kernel scores
+ * vectors in pairs (see {@link PageScratch}). A row rewritten in place while a reader scores it may
+ * be read half old, half new, which only nudges routing (see {@link Node}).
  */
 final class CentroidCodes {
 
-  private final MemorySegment codes;
+  private final byte[] codes;
   private final float[] scales;
   private final int dim;
 
   private CentroidCodes(int rows, int dim) {
     this.dim = dim;
     int padded = rows + (rows & 1);
-    this.codes = Arena.ofAuto().allocate((long) padded * dim, 64);
+    this.codes = new byte[padded * dim];
     this.scales = new float[padded];
   }
 
@@ -44,12 +46,12 @@ final class CentroidCodes {
   void set(int i, float[] unit) {
     byte[] b = new byte[dim];
     float scale = Int8Quantizer.quantize(unit, b);
-    MemorySegment.copy(MemorySegment.ofArray(b), 0, codes, (long) i * dim, dim);
+    System.arraycopy(b, 0, codes, i * dim, dim);
     scales[i] = scale;
   }
 
   MemorySegment segment() {
-    return codes;
+    return MemorySegment.ofArray(codes);
   }
 
   /** Rows the kernel scores: the node's rows, padded to an even count. */
@@ -63,6 +65,6 @@ final class CentroidCodes {
 
   /** Bytes held: codes and scales. */
   long bytes() {
-    return codes.byteSize() + (long) scales.length * Float.BYTES;
+    return codes.length + (long) scales.length * Float.BYTES;
   }
 }

@@ -6,7 +6,7 @@ package dev.aeon.index.atlas;
  * <p>The kernel is always asked for an even number of vectors (one more than the page holds, when that
  * is odd and the page has room): it scores vectors in pairs and handles an odd last one in a separate
  * tail loop that, once the JIT has compiled both, runs far slower than the paired loop (measured on
- * AVX-512: pages of 31 cost about three times pages of 32). The extra entry lies inside the page, may be
+ * AVX-512 on a shared machine: a page of 31 cost two to four times a page of 32). The extra entry lies inside the page, may be
  * stale or half-written, and its score is never read.
  */
 final class PageScratch {

@@ -337,26 +337,29 @@ public final class AtlasIndex implements AutoCloseable {
     int token = st.gate.enter();
     try {
       int[] shape = new int[3]; // inner nodes, depth, leaves
-      long[] pages = new long[1];
-      walk(rt.root(), 1, shape, pages);
-      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + (long) shape[2] * config.dim() * Float.BYTES;
+      long[] sums = new long[2]; // pages, centroid code bytes
+      walk(rt.root(), 1, shape, sums);
+      // FP32 centroid rows of every child, FP32 leaf means (writer), INT8 centroid codes (descent).
+      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + (long) shape[2] * config.dim() * Float.BYTES
+          + sums[1];
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
-      return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], pages[0],
+      return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], sums[0],
           st.layout.pageBytes, routing, sidecar);
     } finally {
       st.gate.exit(token);
     }
   }
 
-  private static void walk(Node n, int depth, int[] shape, long[] pages) {
+  private static void walk(Node n, int depth, int[] shape, long[] sums) {
     shape[0]++;
     shape[1] = Math.max(shape[1], depth);
+    sums[1] += n.children().codes().bytes();
     for (Object kid : n.children().kids()) {
       if (kid instanceof Leaf l) {
         shape[2]++;
-        pages[0] += l.pages().length;
+        sums[0] += l.pages().length;
       } else {
-        walk((Node) kid, depth + 1, shape, pages);
+        walk((Node) kid, depth + 1, shape, sums);
       }
     }
   }

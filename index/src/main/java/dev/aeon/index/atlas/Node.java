@@ -8,8 +8,41 @@ package dev.aeon.index.atlas;
  */
 final class Node {
 
-  /** Children ({@link Leaf} or {@link Node}) and their unit centroids, {@code kids.length * dim} floats. */
-  record Children(Object[] kids, float[] centroids) {}
+  /**
+   * Children ({@link Leaf} or {@link Node}), their unit centroids ({@code kids.length * dim} floats,
+   * for the writer and the manifest) and the INT8 codes of those centroids (for the descent).
+   */
+  static final class Children {
+
+    private final Object[] kids;
+    private final float[] centroids;
+    private final CentroidCodes codes;
+
+    Children(Object[] kids, float[] centroids) {
+      this.kids = kids;
+      this.centroids = centroids;
+      int dim = kids.length == 0 ? 0 : centroids.length / kids.length;
+      this.codes = CentroidCodes.of(centroids, kids.length, Math.max(1, dim));
+    }
+
+    Object[] kids() {
+      return kids;
+    }
+
+    float[] centroids() {
+      return centroids;
+    }
+
+    CentroidCodes codes() {
+      return codes;
+    }
+
+    /** Rewrites centroid row {@code i} (FP32 and code) in place. Writer only. */
+    void setRow(int i, float[] unit) {
+      System.arraycopy(unit, 0, centroids, i * unit.length, unit.length);
+      codes.set(i, unit);
+    }
+  }
 
   private volatile Children children;
   Node parent; // writer-only

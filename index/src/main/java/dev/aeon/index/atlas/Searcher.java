@@ -37,8 +37,11 @@ final class Searcher {
       RoaringBitmap filter, int[] extraLeaves, boolean descend) {
     List<Leaf> leaves = new ArrayList<>();
     IntArrayList missing = new IntArrayList();
+    byte[] qc = new byte[dim];
+    float qScale = Int8Quantizer.quantize(q, qc);
+    MemorySegment qSeg = MemorySegment.ofArray(qc);
     if (descend) {
-      leaves.addAll(descend(MemorySegment.ofArray(q), nprobe, beam));
+      leaves.addAll(descend(qSeg, nprobe, beam));
     }
     if (extraLeaves != null) {
       for (int id : extraLeaves) {
@@ -51,13 +54,10 @@ final class Searcher {
       }
     }
     leaves = distinct(leaves);
-    byte[] qc = new byte[dim];
-    float qScale = Int8Quantizer.quantize(q, qc);
     TopK candidates = new TopK(rerank ? Math.max(k, rerankDepth) : k);
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
-    int[] scratch = new int[st.layout.capacity];
-    MemorySegment qSeg = MemorySegment.ofArray(qc);
+    PageScratch scratch = new PageScratch(st.layout.capacity);
     for (int i = 0; i < leaves.size(); i++) {
       Leaf l = leaves.get(i);
       leafIds[i] = l.id;
@@ -102,20 +102,28 @@ final class Searcher {
     return finish(best, 1f, new int[0], new long[0], new int[0], true);
   }
 
-  /** Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves. */
-  List<Leaf> descend(MemorySegment q, int nprobe, int beam) {
+  /**
+   * Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves.
+   * {@code qc} is the query's INT8 code; each node's centroid codes are scored in one kernel call.
+   */
+  List<Leaf> descend(MemorySegment qc, int nprobe, int beam) {
     TopK leafTop = new TopK(nprobe);
     List<Leaf> leafRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
+    int[] dots = new int[st.config.fanout() + 2];
     while (!frontier.isEmpty()) {
       TopK nodeTop = new TopK(beam);
       List<Node> nodeRefs = new ArrayList<>();
       for (Node n : frontier) {
         Node.Children c = n.children();
         Object[] kids = c.kids();
-        MemorySegment cs = MemorySegment.ofArray(c.centroids());
+        CentroidCodes codes = c.codes();
+        if (dots.length < codes.kernelRows()) {
+          dots = new int[codes.kernelRows()];
+        }
+        kernels.bulkDotI8(qc, 0, codes.segment(), 0, dim, codes.kernelRows(), dots);
         for (int i = 0; i < kids.length; i++) {
-          float s = kernels.dotF32(q, 0, cs, (long) i * dim * Float.BYTES, dim);
+          float s = dots[i] * codes.scale(i);
           if (kids[i] instanceof Leaf l) {
             if (leafTop.accepts(s)) {
               leafRefs.add(l);
@@ -139,16 +147,26 @@ final class Searcher {
     return out;
   }
 
-  private void scoreLeaf(Leaf l, MemorySegment qc, TopK candidates, int[] scratch, RoaringBitmap filter) {
-    var layout = st.layout;
+  /**
+   * Scores every entry of the leaf's pages and offers those that beat the current candidates. Most
+   * entries cost one multiply and one compare against a floor held in a local; ids, slots, tombstones
+   * and the filter are read only for entries that would enter the candidates.
+   */
+  private void scoreLeaf(Leaf l, MemorySegment qc, TopK candidates, PageScratch scratch, RoaringBitmap filter) {
+    int[] dots = scratch.dots;
+    float[] scales = scratch.scales;
     for (int page : l.pages()) {
       int n = st.pages.count(page);
-      MemorySegment seg = st.pages.segment(page);
-      long base = st.pages.base(page);
-      kernels.bulkDotI8(qc, 0, seg, base + layout.offCodes, dim, n, scratch);
+      if (n == 0) {
+        continue;
+      }
+      long codes = st.pages.base(page) + st.layout.offCodes;
+      kernels.bulkDotI8(qc, 0, st.pages.segment(page), codes, dim, scratch.kernelCount(n), dots);
+      st.pages.scales(page, n, scales);
+      float floor = candidates.floor();
       for (int i = 0; i < n; i++) {
-        float s = scratch[i] * st.pages.scale(page, i);
-        if (!candidates.accepts(s)) {
+        float s = dots[i] * scales[i];
+        if (s <= floor) {
           continue;
         }
         int slot = st.pages.slot(page, i);
@@ -157,6 +175,7 @@ final class Searcher {
           continue;
         }
         candidates.offer(s, pack(id, slot));
+        floor = candidates.floor();
       }
     }
   }

@@ -31,6 +31,14 @@ final class TopK {
     return scores[0];
   }
 
+  /**
+   * The score a new pair must exceed to be kept: the lowest kept score when full, else negative
+   * infinity. Equivalent to {@link #accepts}, but cheap to hold in a local across a scoring loop.
+   */
+  float floor() {
+    return size < scores.length ? Float.NEGATIVE_INFINITY : scores[0];
+  }
+
   /** True if a pair with this score would be kept. */
   boolean accepts(float score) {
     return size < scores.length || score > scores[0];

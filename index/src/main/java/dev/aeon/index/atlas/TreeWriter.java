@@ -90,7 +90,9 @@ final class TreeWriter {
   }
 
   private Leaf leafFor(float[] v) {
-    return searcher.descend(MemorySegment.ofArray(v), 1, INSERT_BEAM).getFirst();
+    byte[] codes = new byte[dim];
+    Int8Quantizer.quantize(v, codes);
+    return searcher.descend(MemorySegment.ofArray(codes), 1, INSERT_BEAM).getFirst();
   }
 
   /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */
@@ -260,8 +262,7 @@ final class TreeWriter {
   private void updateRow(Leaf leaf) {
     Node.Children c = leaf.parent.children();
     int i = leaf.parent.indexOf(leaf);
-    float[] u = unit(leaf.mean, 0);
-    System.arraycopy(u, 0, c.centroids(), i * dim, dim);
+    c.setRow(i, unit(leaf.mean, 0));
   }
 
   private Node.Children subset(Node.Children c, int[] side, int which) {

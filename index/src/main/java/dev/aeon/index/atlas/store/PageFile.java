@@ -139,6 +139,14 @@ public final class PageFile implements AutoCloseable {
     return map.segment(page).get(FLOAT, map.offset(page) + layout.scaleOffset(i));
   }
 
+  /**
+   * Copies the scales of entries [0, count) into {@code out}: one bounds and liveness check for the
+   * page instead of one per entry, which the scoring loop would otherwise pay per vector.
+   */
+  public void scales(int page, int count, float[] out) {
+    MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offScales, out, 0, count);
+  }
+
   /** Copies the codes of entry {@code i} into {@code out}. */
   public void codes(int page, int i, byte[] out) {
     MemorySegment.copy(map.segment(page), ValueLayout.JAVA_BYTE, map.offset(page) + layout.codesOffset(i),

@@ -1,0 +1,98 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The small pieces the search path relies on: even kernel counts, the candidate floor, centroid codes. */
+class ScoringPartsTest {
+
+  @Test
+  void kernelCountIsEvenWithinThePage() {
+    PageScratch even = new PageScratch(16);
+    assertEquals(0, even.kernelCount(0));
+    assertEquals(2, even.kernelCount(1));
+    assertEquals(16, even.kernelCount(15));
+    assertEquals(16, even.kernelCount(16));
+    PageScratch odd = new PageScratch(5);
+    assertEquals(4, odd.kernelCount(3));
+    assertEquals(5, odd.kernelCount(5)); // no room for a sixth entry: the kernel's tail loop scores it
+  }
+
+  @Test
+  void floorAgreesWithAccepts() {
+    Random r = new Random(7);
+    TopK top = new TopK(5);
+    for (int i = 0; i < 200; i++) {
+      float s = (float) r.nextGaussian();
+      assertEquals(top.accepts(s), s > top.floor(), "score " + s + " after " + i + " offers");
+      top.offer(s, i);
+    }
+  }
+
+  @Test
+  void centroidCodesRankRowsAsTheirFloatsDo() {
+    int dim = 40, rows = 7;
+    Random r = new Random(3);
+    float[] centroids = new float[rows * dim];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(unit(AtlasIndexTest.randomVector(r, dim)), 0, centroids, i * dim, dim);
+    }
+    Node.Children c = new Node.Children(new Object[rows], centroids);
+    assertEquals(rows + 1, c.codes().kernelRows());
+    for (int q = 0; q < 50; q++) {
+      float[] query = unit(AtlasIndexTest.randomVector(r, dim));
+      assertEquals(bestByFloats(centroids, rows, query), bestByCodes(c.codes(), rows, query), "query " + q);
+    }
+    float[] moved = unit(AtlasIndexTest.randomVector(r, dim));
+    c.setRow(2, moved);
+    assertEquals(2, bestByCodes(c.codes(), rows, moved));
+    assertTrue(c.centroids()[2 * dim] == moved[0]);
+  }
+
+  private static int bestByCodes(CentroidCodes codes, int rows, float[] query) {
+    byte[] qc = new byte[query.length];
+    Int8Quantizer.quantize(query, qc);
+    int[] dots = new int[codes.kernelRows()];
+    Kernels.best().bulkDotI8(MemorySegment.ofArray(qc), 0, codes.segment(), 0, query.length, codes.kernelRows(), dots);
+    int best = 0;
+    for (int i = 1; i < rows; i++) {
+      if (dots[i] * codes.scale(i) > dots[best] * codes.scale(best)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static int bestByFloats(float[] centroids, int rows, float[] query) {
+    int dim = query.length, best = 0;
+    float bestScore = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < rows; i++) {
+      float s = 0;
+      for (int j = 0; j < dim; j++) {
+        s += centroids[i * dim + j] * query[j];
+      }
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static float[] unit(float[] v) {
+    double n = 0;
+    for (float x : v) {
+      n += x * x;
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+}

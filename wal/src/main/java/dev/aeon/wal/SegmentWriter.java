@@ -125,6 +125,9 @@ final class SegmentWriter implements Closeable {
         old = List.copyOf(retired);
         retired.clear();
       }
+      if (old.isEmpty() && target <= forcedLsn) {
+        return; // forced already (in mode SYNC every acknowledged record is): a force would only wait on the disk
+      }
       for (FileChannel c : old) {
         c.force(false);
         c.close();

@@ -40,6 +40,26 @@ class WalTest {
     return out;
   }
 
+  /** sync() forces what is not forced yet, and nothing when everything is (as in mode SYNC after an ack). */
+  @Test
+  void syncForcesOnlyWhatIsNotForcedYet() throws Exception {
+    try (Wal wal = Wal.open(dir.resolve("sync"), small())) {
+      wal.appendAndWait((byte) 1, payload(1));
+      long forces = wal.forces();
+      wal.sync();
+      assertEquals(forces, wal.forces(), "a SYNC append was forced already");
+    }
+    try (Wal wal = Wal.open(dir.resolve("off"), small().durability(Durability.OFF))) {
+      wal.appendAndWait((byte) 1, payload(1));
+      long forces = wal.forces();
+      wal.sync();
+      assertEquals(forces + 1, wal.forces(), "an OFF append is forced by sync()");
+      assertEquals(wal.lastLsn(), wal.durableLsn());
+      wal.sync();
+      assertEquals(forces + 1, wal.forces(), "nothing new to force");
+    }
+  }
+
   @Test
   void appendsGetConsecutiveLsnsAndReplayAcrossRotationAndReopen() throws IOException {
     try (Wal wal = Wal.open(dir, small())) {

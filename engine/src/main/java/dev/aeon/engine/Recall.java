@@ -19,8 +19,8 @@ public final class Recall {
   long fromMicros = Long.MIN_VALUE;
   long toMicros = Long.MAX_VALUE;
   final Map<String, Object> attributes = new LinkedHashMap<>();
-  int nprobe;        // 0: the index's default
-  double targetRecall; // 0: none
+  int nprobe;          // 0: the index's default
+  double targetRecall; // 0: none (the index's default nprobe)
   boolean useSlb = true;
 
   private Recall(float[] vector, String text, int k) {

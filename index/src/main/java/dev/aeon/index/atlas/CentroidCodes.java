@@ -14,9 +14,8 @@ import java.lang.foreign.MemorySegment;
  * and native segments with segment loads, and its notes say that a segment-load site that sees more
  * than one kind of segment compiles to a slow generic path; so the mapped pages stay the only native
  * segments it is given (an arena's segment is another class; a difference was not measurable on the
- * shared machine, so this is a precaution). Rows are padded to an even count because the kernel scores
- * vectors in pairs (see {@link PageScratch}). A row rewritten in place while a reader scores it may
- * be read half old, half new, which only nudges routing (see {@link Node}).
+ * shared machine, so this is a precaution). A row rewritten in place while a reader scores it may be
+ * read half old, half new, which only nudges routing (see {@link Node}).
  */
 final class CentroidCodes {
 
@@ -26,9 +25,8 @@ final class CentroidCodes {
 
   private CentroidCodes(int rows, int dim) {
     this.dim = dim;
-    int padded = rows + (rows & 1);
-    this.codes = new byte[padded * dim];
-    this.scales = new float[padded];
+    this.codes = new byte[rows * dim];
+    this.scales = new float[rows];
   }
 
   /** Codes for the {@code rows} unit rows of {@code centroids}. */
@@ -54,8 +52,7 @@ final class CentroidCodes {
     return MemorySegment.ofArray(codes);
   }
 
-  /** Rows the kernel scores: the node's rows, padded to an even count. */
-  int kernelRows() {
+  int rows() {
     return scales.length;
   }
 

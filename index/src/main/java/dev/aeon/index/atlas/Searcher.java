@@ -110,7 +110,7 @@ final class Searcher {
     TopK leafTop = new TopK(nprobe);
     List<Leaf> leafRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
-    int[] dots = new int[st.config.fanout() + 2];
+    int[] dots = new int[st.config.fanout() + 1];
     while (!frontier.isEmpty()) {
       TopK nodeTop = new TopK(beam);
       List<Node> nodeRefs = new ArrayList<>();
@@ -118,10 +118,10 @@ final class Searcher {
         Node.Children c = n.children();
         Object[] kids = c.kids();
         CentroidCodes codes = c.codes();
-        if (dots.length < codes.kernelRows()) {
-          dots = new int[codes.kernelRows()];
+        if (dots.length < codes.rows()) {
+          dots = new int[codes.rows()];
         }
-        kernels.bulkDotI8(qc, 0, codes.segment(), 0, dim, codes.kernelRows(), dots);
+        kernels.bulkDotI8(qc, 0, codes.segment(), 0, dim, codes.rows(), dots);
         for (int i = 0; i < kids.length; i++) {
           float s = dots[i] * codes.scale(i);
           if (kids[i] instanceof Leaf l) {
@@ -161,7 +161,7 @@ final class Searcher {
         continue;
       }
       long codes = st.pages.base(page) + st.layout.offCodes;
-      kernels.bulkDotI8(qc, 0, st.pages.segment(page), codes, dim, scratch.kernelCount(n), dots);
+      kernels.bulkDotI8(qc, 0, st.pages.segment(page), codes, dim, n, dots);
       st.pages.scales(page, n, scales);
       float floor = candidates.floor();
       for (int i = 0; i < n; i++) {

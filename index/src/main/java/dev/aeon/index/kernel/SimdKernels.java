@@ -200,12 +200,17 @@ public final class SimdKernels implements VectorKernels {
     }
   }
 
-  /** Dot products of the widened query with the vectorizable prefix of each code vector. */
+  /**
+   * Dot products of the widened query with the vectorizable prefix of each code vector, two vectors per
+   * pass. An odd last vector is paired with itself rather than given a loop of its own: a separate tail
+   * loop runs rarely, and once compiled it measured two to four times slower per page than this one.
+   */
   private static void bulkBody(short[] q, MemorySegment codes, byte[] heap, long codesOffset, int dim, int count,
       int[] out) {
-    int step = B.length(), vectorized = q.length, v = 0;
-    for (; v + 1 < count; v += 2) {
-      long base0 = codesOffset + (long) v * dim, base1 = base0 + dim;
+    int step = B.length(), vectorized = q.length;
+    for (int v = 0; v < count; v += 2) {
+      boolean pair = v + 1 < count;
+      long base0 = codesOffset + (long) v * dim, base1 = pair ? base0 + dim : base0;
       IntVector acc0 = IntVector.zero(I), acc1 = acc0;
       int i = 0;
       for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step) {
@@ -219,15 +224,9 @@ public final class SimdKernels implements VectorKernels {
         acc1 = addPairs(acc1, q0.mul(widen(codes, heap, base1 + i)));
       }
       out[v] = acc0.reduceLanes(VectorOperators.ADD);
-      out[v + 1] = acc1.reduceLanes(VectorOperators.ADD);
-    }
-    if (v < count) {
-      long base = codesOffset + (long) v * dim;
-      IntVector acc = IntVector.zero(I);
-      for (int i = 0; i < vectorized; i += step) {
-        acc = addPairs(acc, ShortVector.fromArray(S, q, i).mul(widen(codes, heap, base + i)));
+      if (pair) {
+        out[v + 1] = acc1.reduceLanes(VectorOperators.ADD);
       }
-      out[v] = acc.reduceLanes(VectorOperators.ADD);
     }
   }
 

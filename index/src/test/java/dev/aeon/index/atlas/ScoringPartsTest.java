@@ -9,20 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The small pieces the search path relies on: even kernel counts, the candidate floor, centroid codes. */
+/** The small pieces the search path relies on: the candidate floor and centroid codes. */
 class ScoringPartsTest {
-
-  @Test
-  void kernelCountIsEvenWithinThePage() {
-    PageScratch even = new PageScratch(16);
-    assertEquals(0, even.kernelCount(0));
-    assertEquals(2, even.kernelCount(1));
-    assertEquals(16, even.kernelCount(15));
-    assertEquals(16, even.kernelCount(16));
-    PageScratch odd = new PageScratch(5);
-    assertEquals(4, odd.kernelCount(3));
-    assertEquals(5, odd.kernelCount(5)); // no room for a sixth entry: the kernel's tail loop scores it
-  }
 
   @Test
   void floorAgreesWithAccepts() {
@@ -44,7 +32,7 @@ class ScoringPartsTest {
       System.arraycopy(unit(AtlasIndexTest.randomVector(r, dim)), 0, centroids, i * dim, dim);
     }
     Node.Children c = new Node.Children(new Object[rows], centroids);
-    assertEquals(rows + 1, c.codes().kernelRows());
+    assertEquals(rows, c.codes().rows());
     for (int q = 0; q < 50; q++) {
       float[] query = unit(AtlasIndexTest.randomVector(r, dim));
       assertEquals(bestByFloats(centroids, rows, query), bestByCodes(c.codes(), rows, query), "query " + q);
@@ -58,8 +46,8 @@ class ScoringPartsTest {
   private static int bestByCodes(CentroidCodes codes, int rows, float[] query) {
     byte[] qc = new byte[query.length];
     Int8Quantizer.quantize(query, qc);
-    int[] dots = new int[codes.kernelRows()];
-    Kernels.best().bulkDotI8(MemorySegment.ofArray(qc), 0, codes.segment(), 0, query.length, codes.kernelRows(), dots);
+    int[] dots = new int[codes.rows()];
+    Kernels.best().bulkDotI8(MemorySegment.ofArray(qc), 0, codes.segment(), 0, query.length, codes.rows(), dots);
     int best = 0;
     for (int i = 1; i < rows; i++) {
       if (dots[i] * codes.scale(i) > dots[best] * codes.scale(best)) {

@@ -1,6 +1,7 @@
 package dev.aeon.query.trace;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -31,8 +32,7 @@ public final class TraceGraph {
 
   private static final int CACHED_SESSION_MIN = 1024;
   private static final int CACHED_SESSIONS_MAX = 16;
-  private final java.util.concurrent.ConcurrentHashMap<Integer, SessionIds> sessionIds =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, SessionIds> sessionIds = new ConcurrentHashMap<>();
   private volatile int slots;
   private volatile int live;
 

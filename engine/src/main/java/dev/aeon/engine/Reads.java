@@ -100,8 +100,7 @@ final class Reads {
     slb.counted(false);
     // The extra candidates come from the exact re-ranking a search of k does anyway (its depth is
     // unchanged), so a miss costs about what a search without the buffer costs.
-    SearchParams sameDepth = params.rerankDepth() > 0 ? params
-        : params.withRerankDepth(Math.max(4 * r.k, SearchParams.DEFAULT_RERANK));
+    SearchParams sameDepth = params.withRerankDepth(params.effectiveRerankDepth(r.k));
     SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), sameDepth, filter);
     if (!fresh.exactScan()) {
       slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));

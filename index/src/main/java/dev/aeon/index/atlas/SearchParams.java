@@ -70,7 +70,8 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, boolean r
     return beamWidth > 0 ? beamWidth : Math.max(4, probes / 2);
   }
 
-  int effectiveRerankDepth(int k) {
+  /** How many INT8 candidates a search for {@code k} results re-ranks with these parameters. */
+  public int effectiveRerankDepth(int k) {
     return Math.max(k, rerankDepth > 0 ? rerankDepth : Math.max(3 * k, DEFAULT_RERANK));
   }
 

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -75,9 +76,9 @@ public final class PageFile implements AutoCloseable {
     map.ensureUnits(count);
     if (count > checkedCount.length) {
       int old = checkedCount.length, grown = Math.max(count, old * 2);
-      checkedCount = java.util.Arrays.copyOf(checkedCount, grown);
-      checkedCrc = java.util.Arrays.copyOf(checkedCrc, grown);
-      java.util.Arrays.fill(checkedCount, old, grown, -1);
+      checkedCount = Arrays.copyOf(checkedCount, grown);
+      checkedCrc = Arrays.copyOf(checkedCrc, grown);
+      Arrays.fill(checkedCount, old, grown, -1);
     }
   }
 

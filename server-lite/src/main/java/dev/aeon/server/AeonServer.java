@@ -172,6 +172,7 @@ public final class AeonServer implements AutoCloseable {
     for (Connection c : connections) {
       c.close();
     }
+    context.shutdownCompute();
     String outcome = checkpointAndClose(deadline);
     acceptor.interrupt();
     ServerLog.info("stopped on " + addressText() + ", data " + config.dir().toAbsolutePath()

@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -22,6 +24,7 @@ public final class ServerContext {
   private final Aeon aeon;
   private final MemoryBudget requestBudget;
   private final CommandTable commands;
+  private final ExecutorService compute;
   private final VectorSets vectorSets;
   private final byte[] passwordDigest;
   private final Set<String> openedNamespaces = ConcurrentHashMap.newKeySet();
@@ -37,7 +40,9 @@ public final class ServerContext {
     this.requestBudget = new MemoryBudget(config.requestMemory());
     this.passwordDigest = config.password() == null ? null : sha256(config.password());
     this.vectorSets = new VectorSets(this);
-    this.commands = CommandTable.standard();
+    this.compute = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+        Thread.ofPlatform().daemon().name("aeon-compute-", 0).factory());
+    this.commands = CommandTable.standard(compute);
   }
 
   public ServerConfig config() {
@@ -50,6 +55,11 @@ public final class ServerContext {
 
   public VectorSets vectorSets() {
     return vectorSets;
+  }
+
+  /** Stops the threads that run engine commands; call once no connection is left. */
+  void shutdownCompute() {
+    compute.shutdown();
   }
 
   MemoryBudget requestBudget() {

@@ -37,9 +37,18 @@ public final class ServerMain {
                              MEM.* take TEXT where a vector is expected; none turns it off
       """;
 
+  /** The JDK's property for the number of carrier threads that run virtual threads. */
+  private static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+
   private ServerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    // Connections' virtual threads mostly wait on the network; on one carrier they are handed between
+    // fewer threads than with one per core, and engine commands run on a pool of their own anyway (see
+    // CommandTable). The JDK reads this once, when the first virtual thread starts, so it is set first.
+    if (System.getProperty(CARRIERS) == null) {
+      System.setProperty(CARRIERS, "1");
+    }
     ServerConfig config;
     try {
       CommandLine line = parse(args);

@@ -214,4 +214,26 @@ class VectorSetCommandsTest {
       assertEquals(1.0, assertInstanceOf(RespClient.Dbl.class, m.get("a")).value(), 1e-6);
     }
   }
+
+  /**
+   * VSIM runs on the compute pool, where a reply may not be sent part by part: one many times longer than
+   * the connection's buffer arrives whole and in order, and the connection goes on serving.
+   */
+  @Test
+  void aReplyLongerThanTheBufferComesWholeFromTheComputePool() {
+    try (Jedis j = jedis(RedisProtocol.RESP2)) {
+      int n = 400;
+      String pad = "-".repeat(120);
+      for (int i = 0; i < n; i++) {
+        j.vadd("long-reply", new float[] {1, i / (float) n}, "element-" + i + pad);
+      }
+      List<String> names = j.vsim("long-reply", new float[] {1, 0}, new VSimParams().count(n));
+      assertEquals(n, names.size());
+      assertEquals(n, new HashSet<>(names).size());
+      assertEquals("element-0" + pad, names.get(0));
+      assertEquals("element-" + (n - 1) + pad, names.get(n - 1));
+      assertTrue(names.stream().mapToInt(String::length).sum() > 3 * (16 << 10));
+      assertEquals("PONG", j.ping());
+    }
+  }
 }

@@ -23,4 +23,9 @@ public record CommandSpec(String name, int arity, List<String> flags, int firstK
   public boolean allowedWithoutAuth() {
     return flags.contains("no-auth");
   }
+
+  /** Constant-time work that runs on the connection's own thread ("fast" in Redis' flags). */
+  public boolean fast() {
+    return flags.contains("fast");
+  }
 }

@@ -11,6 +11,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -19,10 +22,19 @@ import java.util.Map;
 public final class CommandTable {
 
   private final Map<String, CommandSpec> byName = new HashMap<>();
+  private final Executor compute;
 
-  /** The table with every command of the server. */
-  public static CommandTable standard() {
-    CommandTable t = new CommandTable();
+  private CommandTable(Executor compute) {
+    this.compute = compute;
+  }
+
+  /**
+   * The table with every command of the server. Commands not flagged "fast" run on {@code compute} while
+   * the connection's virtual thread waits: the engine's work (searches, inserts, embeddings) then uses
+   * every core even when virtual threads share fewer carriers, and a fast command never queues behind it.
+   */
+  public static CommandTable standard(Executor compute) {
+    CommandTable t = new CommandTable(compute);
     ConnectionCommands.register(t);
     ServerCommands.register(t);
     VectorSetCommands.register(t);
@@ -64,12 +76,39 @@ public final class CommandTable {
     }
     w.mark();
     try {
-      spec.handler().run(client, args);
+      run(spec, client, args);
     } catch (RuntimeException e) {
       if (!w.resetToMark()) {
         throw new IOException("the reply of '" + spec.name() + "' failed after part of it was sent", e);
       }
       w.error(errorText(spec, e));
+    }
+  }
+
+  private void run(CommandSpec spec, ClientSession client, Args args) throws IOException {
+    if (spec.fast()) {
+      spec.handler().run(client, args);
+      return;
+    }
+    RespWriter w = client.writer();
+    w.deferSending(true);
+    try {
+      CompletableFuture.runAsync(() -> {
+        try {
+          spec.handler().run(client, args);
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+      }, compute).join();
+    } catch (CompletionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException re -> throw re;
+        case Error err -> throw err;
+        default -> throw e;
+      }
+    } finally {
+      w.deferSending(false);
     }
   }
 

@@ -3,20 +3,27 @@ package dev.aeon.server.resp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Encodes replies in RESP2 or RESP3 ({@link #protocol(int)}, switched by {@code HELLO 3}). Types RESP2 lacks
  * are written as Redis writes them there: a map as a flat array of keys and values, a double as a bulk
  * string, a boolean as an integer, null as a null bulk string. Buffered: call {@link #flush()} once no
  * pipelined request is waiting.
+ *
+ * <p>A full buffer is sent to the client at once, from the thread that writes, except while a command runs
+ * off its connection's thread ({@link #deferSending}): then the buffer grows, so that a slow client blocks
+ * only its own connection's thread, never a shared one. The buffer shrinks back at the next flush.
  */
 public final class RespWriter {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final OutputStream out;
-  private final byte[] buf;
+  private final int bufferSize;
+  private byte[] buf;
   private int len;
+  private boolean deferred;
   private int protocol = 2;
   private int mark;
   private boolean drained;
@@ -27,6 +34,7 @@ public final class RespWriter {
 
   public RespWriter(OutputStream out, int bufferSize) {
     this.out = out;
+    this.bufferSize = bufferSize;
     this.buf = new byte[bufferSize];
   }
 
@@ -122,6 +130,14 @@ public final class RespWriter {
     return true;
   }
 
+  /**
+   * While {@code defer} is true, nothing is sent to the client: the buffer grows as the reply needs. Set by
+   * the thread that hands a command to another one, before the hand-off and after it has returned.
+   */
+  public void deferSending(boolean defer) {
+    deferred = defer;
+  }
+
   /** Writes what is buffered to the stream and flushes it. */
   public void flush() throws IOException {
     if (len > 0) {
@@ -129,6 +145,9 @@ public final class RespWriter {
       len = 0;
     }
     out.flush();
+    if (buf.length > bufferSize) {
+      buf = new byte[bufferSize];
+    }
   }
 
   /** Formats like Redis: integral values without a fraction, "inf", "-inf", "nan". */
@@ -148,7 +167,7 @@ public final class RespWriter {
   private RespWriter line(char type, String s) throws IOException {
     int n = s.length();
     if (len + n + 3 > buf.length) {
-      drain();
+      makeRoom(n + 3);
     }
     if (n + 3 > buf.length) {
       byte[] b = (type + s).getBytes(StandardCharsets.UTF_8);
@@ -176,7 +195,7 @@ public final class RespWriter {
 
   private void write(byte[] b, int off, int n) throws IOException {
     if (len + n > buf.length) {
-      drain();
+      makeRoom(n);
       if (n > buf.length) {
         drained = true;
         out.write(b, off, n);
@@ -185,6 +204,15 @@ public final class RespWriter {
     }
     System.arraycopy(b, off, buf, len, n);
     len += n;
+  }
+
+  /** Grows the buffer to hold {@code n} more bytes while sending is deferred; otherwise sends what it holds. */
+  private void makeRoom(int n) throws IOException {
+    if (deferred) {
+      buf = Arrays.copyOf(buf, Math.max(2 * buf.length, len + n));
+    } else {
+      drain();
+    }
   }
 
   private void drain() throws IOException {

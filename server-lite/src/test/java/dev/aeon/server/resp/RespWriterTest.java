@@ -1,0 +1,53 @@
+package dev.aeon.server.resp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The writer's buffering: a full buffer is sent at once, unless sending is deferred. */
+class RespWriterTest {
+
+  private static final int BUFFER = 64;
+
+  @Test
+  void aFullBufferIsSentAtOnce() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RespWriter w = new RespWriter(out, BUFFER);
+    for (int i = 0; i < 20; i++) {
+      w.simple("OK");
+    }
+    assertTrue(out.size() > 0, "a reply longer than the buffer leaves before the flush");
+    w.flush();
+    assertEquals("+OK\r\n".repeat(20), out.toString(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void deferredRepliesGrowTheBufferAndLeaveOnlyAtTheFlush() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RespWriter w = new RespWriter(out, BUFFER);
+    String big = "x".repeat(5 * BUFFER);
+    w.deferSending(true);
+    w.mark();
+    w.array(3);
+    w.bulk(big);
+    w.simple("y".repeat(3 * BUFFER));
+    w.integer(7);
+    assertEquals(0, out.size(), "nothing is sent while sending is deferred");
+    assertTrue(w.resetToMark(), "a deferred reply can still be taken back");
+    w.array(2);
+    w.bulk(big);
+    w.integer(7);
+    w.deferSending(false);
+    w.flush();
+    assertEquals("*2\r\n$" + big.length() + "\r\n" + big + "\r\n:7\r\n", out.toString(StandardCharsets.US_ASCII));
+
+    out.reset();
+    for (int i = 0; i < 20; i++) {
+      w.simple("OK");
+    }
+    assertTrue(out.size() > 0, "after the flush the buffer is back to its size and sends when full");
+  }
+}

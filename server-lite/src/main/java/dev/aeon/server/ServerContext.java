@@ -12,13 +12,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /** What every connection shares: the configuration, the engine, the command table and the counters. */
 public final class ServerContext {
+
+  /**
+   * Platform threads that run the commands not flagged "fast". More than the cores: a SYNC write waits for
+   * its fsync on one, and group commit needs many writes waiting at once. Bounded, so that a burst from
+   * thousands of connections queues instead of starting thousands of threads.
+   */
+  private static final int COMMAND_THREADS = 64;
 
   private final ServerConfig config;
   private final Aeon aeon;
@@ -40,8 +49,10 @@ public final class ServerContext {
     this.requestBudget = new MemoryBudget(config.requestMemory());
     this.passwordDigest = config.password() == null ? null : sha256(config.password());
     this.vectorSets = new VectorSets(this);
-    this.compute = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
-        Thread.ofPlatform().daemon().name("aeon-compute-", 0).factory());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(COMMAND_THREADS, COMMAND_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("aeon-command-", 0).factory());
+    pool.allowCoreThreadTimeOut(true);
+    this.compute = pool;
     this.commands = CommandTable.standard(compute);
   }
 
@@ -57,7 +68,7 @@ public final class ServerContext {
     return vectorSets;
   }
 
-  /** Stops the threads that run engine commands; call once no connection is left. */
+  /** Stops the threads that run commands off their connections' threads; call once no connection is left. */
   void shutdownCompute() {
     compute.shutdown();
   }

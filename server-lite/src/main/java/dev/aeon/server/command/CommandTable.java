@@ -30,8 +30,9 @@ public final class CommandTable {
 
   /**
    * The table with every command of the server. Commands not flagged "fast" run on {@code compute} while
-   * the connection's virtual thread waits: the engine's work (searches, inserts, embeddings) then uses
-   * every core even when virtual threads share fewer carriers, and a fast command never queues behind it.
+   * the connection's virtual thread waits: the engine's work (searches, inserts, embeddings, fsync waits)
+   * then uses every core even when virtual threads share fewer carriers, and a fast command never queues
+   * behind it.
    */
   public static CommandTable standard(Executor compute) {
     CommandTable t = new CommandTable(compute);

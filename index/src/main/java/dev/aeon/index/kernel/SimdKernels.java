@@ -155,24 +155,19 @@ public final class SimdKernels implements VectorKernels {
     return Kernels.cosineFromParts(d, sa, sb);
   }
 
-  /**
-   * Products are formed in 16-bit lanes; two adjacent 16-bit products are then widened to an int lane
-   * by shifts on the reinterpreted bits ({@code (x << 16 >> 16) + (x >> 16)}), which stays within lanes
-   * and is cheaper than the Vector API's cross-lane S2I conversions.
-   */
+  /** Products are formed in 16-bit lanes and added into int lanes as {@link #bulkBody} explains. */
   @Override
   public int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
     byte[] ha = bytes(a), hb = bytes(b);
     long ab = byteBase(a, ha, aOffset, dim), bb = byteBase(b, hb, bOffset, dim);
-    IntVector acc0 = IntVector.zero(I), acc1 = acc0;
-    int step = B.length(), i = 0;
-    for (int bound = dim - step; i <= bound; i += step) {
-      IntVector x = widen(a, ha, ab + i).mul(widen(b, hb, bb + i)).reinterpretAsInts();
-      acc0 = acc0.add(lowHalves(x));
-      acc1 = acc1.add(x.lanewise(VectorOperators.ASHR, 16));
+    IntVector sum = IntVector.zero(I), high = sum;
+    int step = B.length(), i = 0, vectors = 0;
+    for (int bound = dim - step; i <= bound; i += step, vectors++) {
+      IntVector x = biased(widen(a, ha, ab + i).mul(widen(b, hb, bb + i)));
+      sum = sum.add(x);
+      high = high.add(x.lanewise(VectorOperators.LSHR, 16));
     }
-    int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    return sum + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
+    return total(sum, high, vectors) + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
   }
 
   /**
@@ -204,6 +199,13 @@ public final class SimdKernels implements VectorKernels {
    * Dot products of the widened query with the vectorizable prefix of each code vector, two vectors per
    * pass. An odd last vector is paired with itself rather than given a loop of its own: a separate tail
    * loop runs rarely, and once compiled it measured two to four times slower per page than this one.
+   *
+   * <p>Two 16-bit products are added in a 16-bit lane (|p| <= 2 * 127 * 127 = 32258), and the sums are
+   * added into int lanes without widening each: XOR 0x8000 makes every 16-bit sum an unsigned
+   * {@code p + 32768}, so each int lane reads {@code high * 65536 + low} with both halves unsigned. Adding
+   * whole lanes ({@code sum}) and their high halves ({@code high}) gives {@code sum - (high << 16)} =
+   * the sum of the low halves (mod 2^32, like any int dot product); see {@link #total}. That is one shift
+   * per lane where sign-extending both halves takes three, and the shift port is the one the multiplies use.
    */
   private static void bulkBody(short[] q, MemorySegment codes, byte[] heap, long codesOffset, int dim, int count,
       int[] out) {
@@ -211,34 +213,47 @@ public final class SimdKernels implements VectorKernels {
     for (int v = 0; v < count; v += 2) {
       boolean pair = v + 1 < count;
       long base0 = codesOffset + (long) v * dim, base1 = pair ? base0 + dim : base0;
-      IntVector acc0 = IntVector.zero(I), acc1 = acc0;
-      int i = 0;
-      for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step) {
+      IntVector sum0 = IntVector.zero(I), high0 = sum0, sum1 = sum0, high1 = sum0;
+      int i = 0, vectors = 0;
+      for (int bound = vectorized - 2 * step; i <= bound; i += 2 * step, vectors++) {
         ShortVector q0 = ShortVector.fromArray(S, q, i), q1 = ShortVector.fromArray(S, q, i + step);
-        acc0 = addPairs(acc0, q0.mul(widen(codes, heap, base0 + i)).add(q1.mul(widen(codes, heap, base0 + i + step))));
-        acc1 = addPairs(acc1, q0.mul(widen(codes, heap, base1 + i)).add(q1.mul(widen(codes, heap, base1 + i + step))));
+        IntVector x0 = biased(q0.mul(widen(codes, heap, base0 + i)).add(q1.mul(widen(codes, heap, base0 + i + step))));
+        IntVector x1 = biased(q0.mul(widen(codes, heap, base1 + i)).add(q1.mul(widen(codes, heap, base1 + i + step))));
+        sum0 = sum0.add(x0);
+        high0 = high0.add(x0.lanewise(VectorOperators.LSHR, 16));
+        sum1 = sum1.add(x1);
+        high1 = high1.add(x1.lanewise(VectorOperators.LSHR, 16));
       }
       if (i < vectorized) {
         ShortVector q0 = ShortVector.fromArray(S, q, i);
-        acc0 = addPairs(acc0, q0.mul(widen(codes, heap, base0 + i)));
-        acc1 = addPairs(acc1, q0.mul(widen(codes, heap, base1 + i)));
+        IntVector x0 = biased(q0.mul(widen(codes, heap, base0 + i)));
+        IntVector x1 = biased(q0.mul(widen(codes, heap, base1 + i)));
+        sum0 = sum0.add(x0);
+        high0 = high0.add(x0.lanewise(VectorOperators.LSHR, 16));
+        sum1 = sum1.add(x1);
+        high1 = high1.add(x1.lanewise(VectorOperators.LSHR, 16));
+        vectors++;
       }
-      out[v] = acc0.reduceLanes(VectorOperators.ADD);
+      out[v] = total(sum0, high0, vectors);
       if (pair) {
-        out[v + 1] = acc1.reduceLanes(VectorOperators.ADD);
+        out[v + 1] = total(sum1, high1, vectors);
       }
     }
   }
 
-  /** Adds both 16-bit halves of every int lane of {@code products} to {@code acc}. */
-  private static IntVector addPairs(IntVector acc, ShortVector products) {
-    IntVector x = products.reinterpretAsInts();
-    return acc.add(lowHalves(x)).add(x.lanewise(VectorOperators.ASHR, 16));
+  /** 16-bit sums as unsigned {@code p + 32768}, two per int lane. */
+  private static IntVector biased(ShortVector products) {
+    return products.lanewise(VectorOperators.XOR, (short) 0x8000).reinterpretAsInts();
   }
 
-  /** The sign-extended low 16 bits of every int lane. */
-  private static IntVector lowHalves(IntVector x) {
-    return x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
+  /**
+   * The dot product from the lanes' wrapped sums and their summed high halves, over {@code vectors} biased
+   * vectors: low halves {@code sum - (high << 16)}, plus the high halves, less the 32768 bias of both
+   * halves of every lane of every vector.
+   */
+  private static int total(IntVector sum, IntVector high, int vectors) {
+    IntVector low = sum.sub(high.lanewise(VectorOperators.LSHL, 16));
+    return low.add(high).reduceLanes(VectorOperators.ADD) - vectors * I.length() * 2 * 32768;
   }
 
   /**

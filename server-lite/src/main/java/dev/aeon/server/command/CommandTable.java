@@ -111,6 +111,7 @@ public final class CommandTable {
     } finally {
       w.deferSending(false);
     }
+    w.sendIfOverfull();
   }
 
   private static String errorText(CommandSpec spec, RuntimeException e) {

@@ -138,6 +138,18 @@ public final class RespWriter {
     deferred = defer;
   }
 
+  /**
+   * Sends what is buffered if a deferred reply grew the buffer past its size, and shrinks it back: called
+   * once sending is no longer deferred, so that a client which pipelines many large replies and reads none
+   * holds one reply in server memory, never all of them.
+   */
+  public void sendIfOverfull() throws IOException {
+    if (len > bufferSize) {
+      drain();
+      buf = new byte[bufferSize];
+    }
+  }
+
   /** Writes what is buffered to the stream and flushes it. */
   public void flush() throws IOException {
     if (len > 0) {

@@ -50,4 +50,20 @@ class RespWriterTest {
     }
     assertTrue(out.size() > 0, "after the flush the buffer is back to its size and sends when full");
   }
+
+  @Test
+  void aGrownBufferIsSentOnceSendingIsNoLongerDeferred() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RespWriter w = new RespWriter(out, BUFFER);
+    w.deferSending(true);
+    w.bulk("z".repeat(4 * BUFFER));
+    w.deferSending(false);
+    assertEquals(0, out.size());
+    w.sendIfOverfull();
+    assertTrue(out.size() > 4 * BUFFER, "a reply larger than the buffer does not wait for the next flush");
+    int sent = out.size();
+    w.simple("OK");
+    w.sendIfOverfull();
+    assertEquals(sent, out.size(), "a reply that fits the buffer waits for the flush");
+  }
 }

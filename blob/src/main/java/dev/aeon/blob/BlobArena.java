@@ -38,8 +38,10 @@ import org.agrona.collections.LongArrayList;
  * reclamation unmaps it later). A ref that was freed, collected or never handed out is an
  * {@link InvalidBlobRefException}; a torn or damaged frame a {@link CorruptFileException}; never garbage bytes.
  *
- * <p><b>Writes</b> ({@code append}, {@code free}, {@code gc}, {@code force}) are serialised by one lock;
- * a collection holds it while it copies, so appends wait for it, readers do not.
+ * <p><b>Writes</b> ({@code append}, {@code free}, {@code force}) are serialised by one lock. A collection
+ * copies without it and takes it only to list what to copy and, at the end, to catch up with what was
+ * appended and freed during the copy; {@code free} starts one on a thread of its own when the garbage ratio
+ * passes the threshold.
  *
  * <p><b>Durability.</b> {@link #force()} makes every append and free so far durable. After a crash the arena
  * opens with everything up to the last {@code force} and any complete blob written after it; a torn tail is
@@ -56,6 +58,7 @@ public final class BlobArena implements AutoCloseable {
   /** What readers see: the current generation, its current mapping and its ref table. */
   private record View(Generation generation, MemorySegment data, RefTable table) {}
 
+  private static final System.Logger LOG = System.getLogger(BlobArena.class.getName());
   private static final String LOCK_FILE = "blobs.lock";
   /** Ids reserved by one header-only commit: at most this many ids are skipped after a crash. */
   private static final long ID_RESERVATION = 1 << 16;
@@ -67,6 +70,13 @@ public final class BlobArena implements AutoCloseable {
   private final boolean ownsEbr;
   private final FileChannel lockChannel;
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** Held by a collection from start to end: one at a time. Taken before the write lock, never inside it. */
+  private final ReentrantLock gcLock = new ReentrantLock();
+  /** Refs freed while a collection copies (null when none does); under the write lock. */
+  private LongArrayList freedWhileCollecting;
+  /** The collection {@code free} started on a thread of its own, if it has not ended. */
+  private volatile Thread backgroundGc;
+  private volatile boolean closing;
   private volatile View view;
   private long nextId;
   private long liveBlobs, liveBytes, freeBlobs, freeBytes;
@@ -258,7 +268,8 @@ public final class BlobArena implements AutoCloseable {
   /**
    * Frees a blob: it cannot be read any more, its space is reclaimed by the next collection and its bytes
    * are erased (see the class comment). Returns false if it was already freed or collected, so replaying a
-   * free is harmless. May start a collection when the garbage ratio passes the threshold.
+   * free is harmless. Starts a collection on a thread of its own when the garbage ratio passes the threshold
+   * ({@link #awaitBackgroundGc()} waits for it).
    *
    * @throws InvalidBlobRefException if {@code ref} was never handed out
    */
@@ -280,9 +291,12 @@ public final class BlobArena implements AutoCloseable {
       freeBlobs++;
       freeBytes += length;
       pendingErase.addLong(at);
+      if (freedWhileCollecting != null) {
+        freedWhileCollecting.addLong(ref);
+      }
       if (freeBytes >= options.gcThreshold() * (liveBytes + freeBytes)
           && liveBytes + freeBytes >= options.autoGcMinBytes()) {
-        gc();
+        startBackgroundGc();
       }
       return true;
     } finally {
@@ -298,41 +312,96 @@ public final class BlobArena implements AutoCloseable {
   /**
    * Copies the blobs that are not freed and for which {@code isLive} is true into a new generation, publishes
    * it, and retires the old one (deleted now, unmapped once no reader can see it). Blobs {@code isLive}
-   * rejects are dropped as if freed. Refs do not change. Readers go on during the copy; writers wait.
+   * rejects are dropped as if freed; it is asked about the blobs that exist when the collection starts, and
+   * blobs appended while it runs are kept. Refs do not change. Readers go on throughout; writers wait only
+   * while the collection lists what to copy and while it catches up with what changed during the copy.
+   * One collection runs at a time: this waits for one that {@link #free} started.
    */
   public GcResult gc(LongPredicate isLive) {
     Objects.requireNonNull(isLive, "isLive");
+    if (writeLock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("gc() while holding the arena's write lock");
+    }
+    gcLock.lock();
+    try (Guard guard = ebr.enter()) { // keeps the snapshot's mapping of the old generation mapped
+      return collect(isLive);
+    } finally {
+      gcLock.unlock();
+    }
+  }
+
+  private GcResult collect(LongPredicate isLive) {
+    long start = System.nanoTime();
+    Collector.Snapshot snapshot;
+    long before;
     writeLock.lock();
     try {
-      long start = System.nanoTime();
       View v = currentView();
-      Generation old = v.generation();
-      long before = liveBytes + freeBytes;
-      Collector.Collected c = Collector.collect(dir, old, v.table(), isLive, options.initialCapacity());
-      view = new View(c.generation(), c.generation().data(), c.table());
-      old.retire(ebr); // no directory fsync for the deletion: if it is lost, opening deletes the file again
-      liveBlobs = c.kept();
-      liveBytes = c.bytes();
-      freeBlobs = 0;
-      freeBytes = 0;
-      pendingErase.clear();
-      return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before, c.bytes(),
-          System.nanoTime() - start);
+      snapshot = Collector.snapshot(v.generation(), v.table(), isLive, nextId);
+      before = liveBytes + freeBytes;
+      freedWhileCollecting = new LongArrayList();
+    } finally {
+      writeLock.unlock();
+    }
+    try {
+      Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity());
+      writeLock.lock();
+      try {
+        View v = currentView();
+        Generation old = v.generation();
+        Collector.Collected c = copy.finish(snapshot, freedWhileCollecting, v.data(), v.table(), nextId);
+        view = new View(c.generation(), c.generation().data(), c.table());
+        old.retire(ebr); // no directory fsync for the deletion: if it is lost, opening deletes the file again
+        liveBlobs = c.kept();
+        liveBytes = c.bytes();
+        freeBlobs = 0;
+        freeBytes = 0;
+        pendingErase.clear();
+        return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before, c.bytes(),
+            System.nanoTime() - start);
+      } finally {
+        writeLock.unlock();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("garbage collection in " + dir, e);
     } finally {
+      writeLock.lock();
+      freedWhileCollecting = null;
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Under the write lock: starts a collection on a thread of its own unless one runs, so that the caller of
+   * {@code free} (the engine frees texts during a checkpoint) never waits for a copy of the arena.
+   */
+  private void startBackgroundGc() {
+    if (backgroundGc != null || closing) {
+      return;
+    }
+    backgroundGc = Thread.ofPlatform().daemon().name("aeon-blob-gc " + dir.getFileName()).start(() -> {
+      try {
+        gc();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
+            + " generation stays in use: " + e);
+      } finally {
+        backgroundGc = null;
+      }
+    });
+  }
+
+  /** Waits until a collection that {@link #free} started has ended; returns at once if none runs. */
+  public void awaitBackgroundGc() throws InterruptedException {
+    Thread t = backgroundGc;
+    if (t != null) {
+      t.join();
     }
   }
 
   /** Runs {@link #gc()} if the garbage ratio is at or above the threshold; the result if it ran. */
   public Optional<GcResult> gcIfNeeded() {
-    writeLock.lock();
-    try {
-      return stats().garbageRatio() >= options.gcThreshold() ? Optional.of(gc()) : Optional.empty();
-    } finally {
-      writeLock.unlock();
-    }
+    return stats().garbageRatio() >= options.gcThreshold() ? Optional.of(gc()) : Optional.empty();
   }
 
   /**
@@ -427,6 +496,13 @@ public final class BlobArena implements AutoCloseable {
   /** Forces everything, then unmaps once readers have left and releases the directory. */
   @Override
   public void close() throws IOException {
+    closing = true;
+    try {
+      awaitBackgroundGc();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a garbage collection in " + dir);
+    }
     writeLock.lock();
     View v;
     try {

@@ -12,91 +12,173 @@ import java.util.function.LongPredicate;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Copies the live blobs of a generation into a new one. Frames are copied verbatim (a frame carries its id,
- * so refs stay valid), each checked against its checksum on the way so
- * a damaged blob is reported instead of copied. The new generation is written under a temp name, forced, and
- * renamed into place: that rename is the moment it becomes authoritative.
+ * Copies the live blobs of a generation into a new one, in three steps so that writers wait only for the
+ * first and the last: {@link #snapshot} lists the frames to copy (under the arena's write lock), {@link #copy}
+ * copies them into a new file under a temp name (without the lock; the arena goes on appending and freeing
+ * in the old one), and {@link Copy#finish} (under the lock again) drops what was freed meanwhile, copies what
+ * was appended meanwhile, forces the file and renames it into place: that rename is the moment it becomes
+ * authoritative. Frames are copied verbatim (a frame carries its id, so refs stay valid), each checked
+ * against its checksum on the way so a damaged blob is reported instead of copied.
  */
 final class Collector {
 
   /** The new generation, already renamed into place, and its table. */
   record Collected(Generation generation, RefTable table, long kept, long dropped, long bytes) {}
 
+  /**
+   * The frames to copy: ids (ascending) and offsets in {@code data}, the old generation's mapping when the
+   * snapshot was taken, their bytes, and the first id the arena had not handed out yet.
+   */
+  record Snapshot(Generation old, MemorySegment data, LongArrayList ids, LongArrayList offsets, long bytes,
+                  long dropped, long nextId) {}
+
+  /** Bytes gathered before one positional write into the new file. */
+  private static final int STAGING_BYTES = 1 << 20;
+
   private Collector() {}
 
-  static Collected collect(Path dir, Generation old, RefTable table, LongPredicate live,
-                           long initialCapacity) throws IOException {
-    MemorySegment src = old.data();
+  /** Under the write lock: the blobs of {@code table} that {@code live} keeps. */
+  static Snapshot snapshot(Generation old, RefTable table, LongPredicate live, long nextId) {
+    MemorySegment data = old.data();
     LongArrayList ids = new LongArrayList();
     LongArrayList offsets = new LongArrayList();
     long[] bytes = {0};
-    long total = table.size();
     table.forEachId(id -> {
       if (live.test(id)) {
         long at = table.get(id);
         ids.addLong(id);
         offsets.addLong(at);
-        bytes[0] += Frames.frameLength(Frames.length(src, at));
+        bytes[0] += Frames.frameLength(Frames.length(data, at));
       }
     });
-    long number = old.number + 1;
-    Path temp = Generation.tempFileFor(dir, number);
-    Generation next = Generation.create(temp, number, Math.max(initialCapacity, ArenaHeader.DATA_START + bytes[0]),
-        old.idLimit());
+    return new Snapshot(old, data, ids, offsets, bytes[0], table.size() - ids.size(), nextId);
+  }
+
+  /**
+   * Without the lock, inside an epoch guard that keeps {@code s.data()} mapped: copies the snapshot's frames
+   * into a new generation under a temp name.
+   */
+  static Copy copy(Path dir, Snapshot s, long initialCapacity) throws IOException {
+    long number = s.old().number + 1;
+    Generation next = Generation.create(Generation.tempFileFor(dir, number), number,
+        Math.max(initialCapacity, ArenaHeader.DATA_START + s.bytes()), s.old().idLimit());
+    Copy c = new Copy(s.old(), next);
     try {
-      RefTable newTable = copy(old, next, ids, offsets);
-      next.commitUnpublished(old.idLimit());
-      next.renameTo(Generation.fileFor(dir, number));
-      return new Collected(next, newTable, ids.size(), total - ids.size(), bytes[0]);
+      c.append(s.data(), s.ids(), s.offsets());
+      return c;
     } catch (IOException | RuntimeException e) {
-      next.closeNow();
-      Files.deleteIfExists(next.path());
+      c.abandon();
       throw e;
     }
   }
 
-  /** Bytes gathered before one positional write into the new file. */
-  private static final int STAGING_BYTES = 1 << 20;
+  /** A new generation being filled, not visible to anyone yet. */
+  static final class Copy {
+    private final Generation old;
+    private final Generation next;
+    private final RefTable table = new RefTable();
+    private long end = ArenaHeader.DATA_START;
+    private long bytes;
+    private long lastId;
 
-  /**
-   * Copies the frames through a staging buffer with positional writes rather than stores into a fresh
-   * mapping: a store to a fresh page of a sparse mapped file costs a page fault and a block allocation,
-   * one write of 1 MiB costs one system call.
-   */
-  private static RefTable copy(Generation old, Generation next, LongArrayList ids, LongArrayList offsets)
-      throws IOException {
-    MemorySegment src = old.data();
-    RefTable newTable = new RefTable();
-    long out = ArenaHeader.DATA_START;
-    long lastId = 0;
-    try (Arena staging = Arena.ofConfined()) {
-      MemorySegment buffer = staging.allocate(STAGING_BYTES, 4096);
-      long buffered = 0;
-      for (int i = 0; i < ids.size(); i++) {
-        long id = ids.getLong(i);
-        long at = offsets.getLong(i);
-        String problem = FrameScanner.problem(src, at, src.byteSize(), lastId);
-        if (problem != null || Frames.id(src, at) != id) {
-          throw new CorruptFileException(old.path(), at, problem != null ? problem : "frame is not blob " + id);
-        }
-        long length = Frames.frameLength(Frames.length(src, at));
-        if (buffered + length > STAGING_BYTES) {
-          next.write(buffer.asSlice(0, buffered), out - buffered);
-          buffered = 0;
-        }
-        if (length > STAGING_BYTES) {
-          next.write(src.asSlice(at, length), out);
-        } else {
-          MemorySegment.copy(src, at, buffer, buffered, length);
-          buffered += length;
-        }
-        newTable.put(id, out);
-        out += length;
-        lastId = id;
-      }
-      next.write(buffer.asSlice(0, buffered), out - buffered);
+    private Copy(Generation old, Generation next) {
+      this.old = old;
+      this.next = next;
     }
-    next.setEnd(out);
-    return newTable;
+
+    /**
+     * Under the write lock: drops the blobs freed since the snapshot ({@code freed}; their copies are marked
+     * free and zeroed), copies those appended since ({@code current} refs from {@code s.nextId()} up to
+     * {@code nextId}, read from the old generation's current {@code data}), then forces the new generation
+     * and renames it into place.
+     */
+    Collected finish(Snapshot s, LongArrayList freed, MemorySegment data, RefTable current, long nextId)
+        throws IOException {
+      try {
+        long dropped = s.dropped();
+        long[] erase = new long[freed.size()];
+        int erased = 0;
+        for (int i = 0; i < freed.size(); i++) {
+          long at = table.remove(freed.getLong(i));
+          if (at != 0) {
+            Frames.markFree(next.data(), at);
+            erase[erased++] = at;
+            bytes -= Frames.frameLength(Frames.length(next.data(), at));
+            dropped++;
+          }
+        }
+        next.erase(java.util.Arrays.copyOf(erase, erased));
+        LongArrayList ids = new LongArrayList();
+        LongArrayList offsets = new LongArrayList();
+        for (long id = s.nextId(); id < nextId; id++) {
+          long at = current.get(id);
+          if (at != 0) {
+            ids.addLong(id);
+            offsets.addLong(at);
+          }
+        }
+        append(data, ids, offsets);
+        next.commitUnpublished(old.idLimit());
+        next.renameTo(Generation.fileFor(old.path().getParent(), next.number));
+        return new Collected(next, table, table.size(), dropped, bytes);
+      } catch (IOException | RuntimeException e) {
+        abandon();
+        throw e;
+      }
+    }
+
+    /** Closes and deletes the unfinished generation; the old one stays authoritative. */
+    void abandon() {
+      try {
+        next.closeNow();
+        Files.deleteIfExists(next.path());
+      } catch (IOException e) {
+        // opening the arena deletes a leftover temp file
+      }
+    }
+
+    /**
+     * Appends the frames at {@code offsets} of {@code src} through a staging buffer with positional writes
+     * rather than stores into a fresh mapping: a store to a fresh page of a sparse mapped file costs a page
+     * fault and a block allocation, one write of 1 MiB costs one system call.
+     */
+    private void append(MemorySegment src, LongArrayList ids, LongArrayList offsets) throws IOException {
+      long needed = end;
+      for (int i = 0; i < offsets.size(); i++) {
+        needed += Frames.frameLength(Frames.length(src, offsets.getLong(i)));
+      }
+      if (needed > next.capacity()) {
+        next.grow(needed).close(); // nobody else has seen the new generation's mapping
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment buffer = arena.allocate(STAGING_BYTES, 4096);
+        long buffered = 0;
+        for (int i = 0; i < ids.size(); i++) {
+          long id = ids.getLong(i);
+          long at = offsets.getLong(i);
+          String problem = FrameScanner.problem(src, at, src.byteSize(), lastId);
+          if (problem != null || Frames.id(src, at) != id) {
+            throw new CorruptFileException(old.path(), at, problem != null ? problem : "frame is not blob " + id);
+          }
+          long length = Frames.frameLength(Frames.length(src, at));
+          if (buffered + length > STAGING_BYTES) {
+            next.write(buffer.asSlice(0, buffered), end - buffered);
+            buffered = 0;
+          }
+          if (length > STAGING_BYTES) {
+            next.write(src.asSlice(at, length), end);
+          } else {
+            MemorySegment.copy(src, at, buffer, buffered, length);
+            buffered += length;
+          }
+          table.put(id, end);
+          end += length;
+          bytes += length;
+          lastId = id;
+        }
+        next.write(buffer.asSlice(0, buffered), end - buffered);
+      }
+      next.setEnd(end);
+    }
   }
 }

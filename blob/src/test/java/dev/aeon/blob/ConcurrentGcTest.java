@@ -103,6 +103,111 @@ class ConcurrentGcTest {
     }
   }
 
+  /**
+   * Collections run back to back on a thread of their own while the writer appends, frees and forces: what
+   * the writer did during a collection's copy must come out right (appended blobs kept, freed ones gone),
+   * readers must never fail, and once the last frees are forced and collected, no freed blob's bytes may
+   * remain in any file.
+   */
+  @Test
+  void collectionsOnAnotherThreadMissNothingTheWriterDoesMeanwhile() throws Exception {
+    System.out.println("ConcurrentGcTest seed " + SEED + " (rerun with -Daeon.test.seed=" + SEED + ")");
+    Random random = new Random(SEED + 1);
+    AtomicLongArray refs = new AtomicLongArray(MAX_BLOBS);
+    AtomicLongArray dead = new AtomicLongArray(MAX_BLOBS);
+    AtomicInteger published = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong reads = new AtomicLong();
+    AtomicInteger gcs = new AtomicInteger();
+    BlobArenaOptions options = BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY)
+        .withInitialCapacity(64 << 10);
+    int key = 0;
+    try (BlobArena arena = BlobArena.open(dir, options, null)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        threads.add(Thread.ofPlatform().start(() -> readLoop(arena, refs, dead, published, stop, failures, reads)));
+      }
+      threads.add(Thread.ofPlatform().start(() -> {
+        while (!stop.get()) {
+          try {
+            arena.gc();
+            gcs.incrementAndGet();
+          } catch (Throwable t) {
+            failures.add(t);
+            return;
+          }
+        }
+      }));
+      long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
+      while ((System.nanoTime() < deadline || gcs.get() < 3) && failures.isEmpty() && key < MAX_BLOBS - 100) {
+        int op = random.nextInt(100);
+        if (op < 70 || key == 0) {
+          refs.set(key, arena.append(Blobs.content(key, Blobs.lengthFor(key))));
+          published.set(++key);
+        } else if (op < 95) {
+          int victim = random.nextInt(key);
+          if (dead.getAndSet(victim, 1) == 0) {
+            assertTrue(arena.free(refs.get(victim)));
+          }
+        } else {
+          arena.force();
+        }
+      }
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertTrue(failures.isEmpty(), () -> "seed " + SEED + ": " + failures.peek());
+      assertTrue(gcs.get() >= 3 && reads.get() > 0, "the test did too few collections or no read");
+      checkAgainstModel(arena, refs, dead, key);
+      arena.verify();
+      arena.force();
+      arena.gc();
+      assertNoFreedBytesInAnyFile(dir, dead, key);
+      System.out.printf("ConcurrentGcTest (collector thread): %d blobs, %d collections, %d reads%n", key,
+          gcs.get(), reads.get());
+    }
+    try (BlobArena reopened = BlobArena.open(dir)) {
+      checkAgainstModel(reopened, refs, dead, key);
+    }
+  }
+
+  /** Looks for up to 50 freed blobs of at least 64 bytes (shorter ones could match by chance) in every file. */
+  private static void assertNoFreedBytesInAnyFile(Path dir, AtomicLongArray dead, int blobs) throws Exception {
+    List<byte[]> files = new ArrayList<>();
+    try (var paths = java.nio.file.Files.list(dir)) {
+      for (Path p : paths.toList()) {
+        files.add(java.nio.file.Files.readAllBytes(p));
+      }
+    }
+    int checked = 0;
+    for (int k = 0; k < blobs && checked < 50; k++) {
+      if (dead.get(k) == 1 && Blobs.lengthFor(k) >= 64) {
+        byte[] content = Blobs.content(k, Blobs.lengthFor(k));
+        for (byte[] f : files) {
+          assertFalse(java.util.Arrays.equals(f, 0, Math.min(f.length, content.length), content, 0, content.length)
+              || indexOf(f, content) >= 0, "seed " + SEED + ": bytes of freed key " + k + " remain in a file");
+        }
+        checked++;
+      }
+    }
+    assertTrue(checked > 0, "no freed blob to look for");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   private static void checkAgainstModel(BlobArena arena, AtomicLongArray refs, AtomicLongArray dead, int blobs) {
     long live = 0;
     for (int k = 0; k < blobs; k++) {

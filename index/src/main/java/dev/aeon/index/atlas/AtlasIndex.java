@@ -339,9 +339,8 @@ public final class AtlasIndex implements AutoCloseable {
       int[] shape = new int[3]; // inner nodes, depth, leaves
       long[] sums = new long[2]; // pages, centroid code bytes
       walk(rt.root(), 1, shape, sums);
-      // FP32 centroid rows of every child, FP32 leaf means (writer), INT8 centroid codes (descent).
-      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + (long) shape[2] * config.dim() * Float.BYTES
-          + sums[1];
+      // FP32 centroid rows of every child, INT8 centroid codes (descent), a float per leaf (its mean's length).
+      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
       return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], sums[0],
           st.layout.pageBytes, routing, sidecar);

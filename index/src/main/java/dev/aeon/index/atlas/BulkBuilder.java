@@ -6,6 +6,7 @@ import dev.aeon.index.kernel.VectorKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.agrona.collections.Int2ObjectHashMap;
 
 /**
  * Builds the whole tree of an empty index from one batch by hierarchical spherical k-means: a group
@@ -27,6 +28,8 @@ final class BulkBuilder {
   private final int target;
   private final KMeans kmeans;
   private long seed = 42;
+  /** Each new leaf's row for its parent (the direction of its mean), until the parent is built. */
+  private final Int2ObjectHashMap<float[]> leafRows = new Int2ObjectHashMap<>();
 
   BulkBuilder(Storage st, Routing rt, VectorKernels kernels) {
     this.st = st;
@@ -53,7 +56,7 @@ final class BulkBuilder {
       return node;
     }
     Leaf leaf = (Leaf) top;
-    Node root = new Node(new Node.Children(new Object[] {leaf}, unit(leaf.mean)));
+    Node root = new Node(new Node.Children(new Object[] {leaf}, leafRows.remove(leaf.id)));
     leaf.parent = root;
     return root;
   }
@@ -83,7 +86,7 @@ final class BulkBuilder {
     float[] centroids = new float[groups.size() * dim];
     for (int g = 0; g < kids.length; g++) {
       kids[g] = leaves ? leaf(ids, slots, data, groups.get(g)) : build(ids, slots, data, groups.get(g));
-      float[] c = kids[g] instanceof Leaf l ? unit(l.mean) : meanOfRows(((Node) kids[g]).children().centroids());
+      float[] c = kids[g] instanceof Leaf l ? leafRows.remove(l.id) : meanOfRows(((Node) kids[g]).children().centroids());
       System.arraycopy(c, 0, centroids, g * dim, dim);
     }
     Node node = new Node(new Node.Children(kids, centroids));
@@ -128,6 +131,7 @@ final class BulkBuilder {
     int[] pages = new int[(rows.length + cap - 1) / cap];
     byte[] codes = new byte[dim];
     float[] v = new float[dim];
+    float[] mean = new float[dim];
     for (int j = 0; j < rows.length; j++) {
       int r = rows[j];
       if (j % cap == 0) {
@@ -135,7 +139,7 @@ final class BulkBuilder {
       }
       System.arraycopy(data, r * dim, v, 0, dim);
       for (int d = 0; d < dim; d++) {
-        leaf.mean[d] += v[d] / rows.length;
+        mean[d] += v[d] / rows.length;
       }
       float scale = Int8Quantizer.quantize(v, codes);
       st.pages.append(pages[j / cap], ids[r], slots[r], scale, codes);
@@ -144,6 +148,7 @@ final class BulkBuilder {
     }
     leaf.publishPages(pages);
     leaf.entries = rows.length;
+    leafRows.put(leaf.id, leaf.setMean(mean));
     return leaf;
   }
 

@@ -29,7 +29,7 @@ final class Persistence {
         counts[i] = st.pages.count(pages[i]);
         crcs[i] = st.pages.checksum(pages[i], counts[i]);
       }
-      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.mean.clone(), pages, counts, crcs));
+      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.meanNorm, pages, counts, crcs));
     }
     RoaringBitmap freePages = RoaringBitmap.bitmapOf(st.freePages.toIntArray());
     freePages.add(st.retiredPages.toIntArray());
@@ -63,11 +63,12 @@ final class Persistence {
     m.tombstones().forEach((int s) -> st.tombstones.set(s));
     Int2ObjectHashMap<Leaf> byId = new Int2ObjectHashMap<>();
     for (ManifestData.LeafRecord r : m.leaves()) {
-      if (r.mean().length != m.dim() || byId.containsKey(r.id()) || r.id() < 0 || r.id() >= m.nextLeafId()) {
+      if (!(r.meanNorm() >= 0) || Float.isInfinite(r.meanNorm()) || byId.containsKey(r.id()) || r.id() < 0
+          || r.id() >= m.nextLeafId()) {
         throw new CorruptIndexException(manifest, 0, "leaf record " + r.id() + " is malformed or repeated");
       }
-      Leaf l = new Leaf(r.id(), m.dim(), r.version());
-      System.arraycopy(r.mean(), 0, l.mean, 0, m.dim());
+      Leaf l = new Leaf(r.id(), r.version());
+      l.meanNorm = r.meanNorm();
       for (int i = 0; i < r.pages().length; i++) {
         restorePage(st, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest);
       }

@@ -38,7 +38,7 @@ final class Routing {
   }
 
   Leaf newLeaf() {
-    return register(new Leaf(nextLeafId++, dim, 0));
+    return register(new Leaf(nextLeafId++, 0));
   }
 
   /** Registers a leaf restored from a manifest, or just created. Writer only. */

@@ -50,8 +50,7 @@ final class TreeWriter {
       leaf = leafFor(v);
     }
     append(leaf, id, slot, scale, codes);
-    leaf.addToMean(v);
-    updateRow(leaf);
+    foldIntoMean(leaf, v);
     leaf.entries++;
     leaf.bump();
     st.ids.put(id, slot);
@@ -179,15 +178,17 @@ final class TreeWriter {
       KMeans.Result r = twoMeans.cluster(e.vectors(), rows, 2, leaf.id * 31L + leaf.version());
       side = r.sizes()[0] == 0 || r.sizes()[1] == 0 ? halves(n) : r.assignment();
     }
-    Leaf a = fill(rt.newLeaf(), e, side, 0);
-    Leaf b = fill(rt.newLeaf(), e, side, 1);
+    Leaf a = rt.newLeaf();
+    Leaf b = rt.newLeaf();
+    float[] rowA = fill(a, e, side, 0);
+    float[] rowB = fill(b, e, side, 1);
     Node p = leaf.parent;
     Node.Children c = p.children();
     int at = p.indexOf(leaf);
     Object[] kids = insert(c.kids(), at + 1, b);
     kids[at] = a;
-    float[] rows = insertRow(c.centroids(), at + 1, unit(b.mean, 0));
-    System.arraycopy(unit(a.mean, 0), 0, rows, at * dim, dim);
+    float[] rows = insertRow(c.centroids(), at + 1, rowB);
+    System.arraycopy(rowA, 0, rows, at * dim, dim);
     a.parent = p;
     b.parent = p;
     p.publish(new Node.Children(kids, rows));
@@ -203,23 +204,27 @@ final class TreeWriter {
     }
   }
 
-  /** Gives a new leaf the entries of {@code e} on side {@code which}, with their mean. */
-  private Leaf fill(Leaf leaf, Entries e, int[] side, int which) {
+  /**
+   * Gives a new leaf the entries of {@code e} on side {@code which} and their mean; returns the mean's
+   * direction, the leaf's row in its parent.
+   */
+  private float[] fill(Leaf leaf, Entries e, int[] side, int which) {
     IntArrayList mine = new IntArrayList();
+    float[] mean = new float[dim];
     for (int i = 0; i < side.length; i++) {
       if (side[i] == which) {
         mine.addInt(i);
         for (int j = 0; j < dim; j++) {
-          leaf.mean[j] += e.vectors()[i * dim + j];
+          mean[j] += e.vectors()[i * dim + j];
         }
       }
     }
     for (int j = 0; j < dim && !mine.isEmpty(); j++) {
-      leaf.mean[j] /= mine.size();
+      mean[j] /= mine.size();
     }
     leaf.publishPages(writePages(leaf.id, e, mine.toIntArray()));
     leaf.entries = mine.size();
-    return leaf;
+    return leaf.setMean(mean);
   }
 
   /** Splits an inner node that has more children than the fan-out; may recurse up to the root. */
@@ -258,11 +263,17 @@ final class TreeWriter {
     }
   }
 
-  /** Points a leaf's centroid row in its parent at the leaf's current mean (in place; see {@link Node}). */
-  private void updateRow(Leaf leaf) {
-    Node.Children c = leaf.parent.children();
-    int i = leaf.parent.indexOf(leaf);
-    c.setRow(i, unit(leaf.mean, 0));
+  /**
+   * Folds one more vector into the running mean of a leaf's entries and points the leaf's row in its
+   * parent at the new mean (in place; see {@link Node}).
+   */
+  private void foldIntoMean(Leaf leaf, float[] v) {
+    float[] mean = leaf.mean();
+    float w = 1f / (leaf.entries + 1);
+    for (int j = 0; j < dim; j++) {
+      mean[j] += (v[j] - mean[j]) * w;
+    }
+    leaf.parent.children().setRow(leaf.parent.indexOf(leaf), leaf.setMean(mean));
   }
 
   private Node.Children subset(Node.Children c, int[] side, int which) {

@@ -169,6 +169,96 @@ class AtlasFilesTest {
     }
   }
 
+  /**
+   * A manifest of version 1 stored each leaf's whole mean where version 2 stores its length: rewritten in
+   * the old layout, it opens to the same search results, and inserts (which rebuild a leaf's mean from its
+   * row and that length) go on working.
+   */
+  @Test
+  void aVersion1ManifestWithWholeMeansIsStillRead() throws IOException {
+    Random r = new Random(11);
+    float[][] queries = new float[10][];
+    for (int i = 0; i < queries.length; i++) {
+      queries[i] = AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM);
+    }
+    long[][] before = new long[queries.length][];
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      for (int i = 0; i < 300; i++) {
+        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
+      }
+      index.flush();
+      for (int i = 0; i < queries.length; i++) {
+        before[i] = index.search(queries[i], 5).ids();
+      }
+    }
+    rewriteAsVersion1(dir);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      for (int i = 0; i < queries.length; i++) {
+        assertArrayEquals(before[i], index.search(queries[i], 5).ids());
+      }
+      for (int i = 300; i < 600; i++) {
+        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
+      }
+      index.flush();
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(600, index.size());
+      float[] v = AtlasIndexTest.randomVector(new Random(12), AtlasIndexTest.DIM);
+      index.add(1000, v);
+      assertEquals(1000, index.search(v, 1).ids()[0]);
+    }
+  }
+
+  /** Writes the manifest in {@code dir} again in version 1's layout: each leaf's mean = its row x length. */
+  private static void rewriteAsVersion1(Path dir) throws IOException {
+    Path file = dir.resolve(Manifest.NAME);
+    int dim = AtlasIndexTest.DIM;
+    java.util.Map<Integer, float[]> rows = new java.util.HashMap<>();
+    collectRows(Manifest.read(dir).root(), dim, rows);
+    byte[] all = Files.readAllBytes(file);
+    ByteBuffer in = ByteBuffer.wrap(all, FileHeader.BYTES, all.length - FileHeader.BYTES - 4).slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(all.length + rows.size() * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 6; i++) {
+      out.putInt(in.getInt());
+    }
+    int leaves = in.getInt();
+    out.putInt(leaves);
+    for (int l = 0; l < leaves; l++) {
+      int id = in.getInt();
+      out.putInt(id).putLong(in.getLong());
+      float norm = in.getFloat();
+      for (float x : rows.get(id)) {
+        out.putFloat(x * norm);
+      }
+      int pages = in.getInt();
+      out.putInt(pages);
+      for (int p = 0; p < 3 * pages; p++) {
+        out.putInt(in.getInt());
+      }
+    }
+    out.put(in); // the routing tree and the bitmaps are laid out as before
+    int bodyBytes = out.position();
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, bodyBytes);
+    ByteBuffer file1 = ByteBuffer.allocate(FileHeader.BYTES + bodyBytes + 4).order(ByteOrder.LITTLE_ENDIAN);
+    file1.put(new FileHeader(Manifest.FORMAT, 1, dim, bodyBytes, 0).toBytes());
+    file1.put(out.array(), 0, bodyBytes);
+    file1.putInt((int) crc.getValue());
+    Files.write(file, file1.array());
+  }
+
+  private static void collectRows(dev.aeon.index.atlas.store.ManifestData.NodeRecord n, int dim,
+      java.util.Map<Integer, float[]> rows) {
+    for (int i = 0; i < n.leafIds().length; i++) {
+      if (n.nodes()[i] == null) {
+        rows.put(n.leafIds()[i], java.util.Arrays.copyOfRange(n.centroids(), i * dim, (i + 1) * dim));
+      } else {
+        collectRows(n.nodes()[i], dim, rows);
+      }
+    }
+  }
+
   private static void flipByte(Path file, long offset) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(offset);

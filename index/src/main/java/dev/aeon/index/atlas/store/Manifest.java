@@ -24,19 +24,23 @@ import org.roaringbitmap.RoaringBitmap;
  *  +----------+-----------------------------------+--------+
  *  header: FileHeader("atlas-manifest", version, dim, param1 = bodyBytes, param2 = 0)
  *  body:   pageCapacity pagesPerLeaf fanout nextLeafId slotHighWater pageHighWater   (6 ints)
- *          leafCount, then per leaf: id int, version long, mean float[dim],
+ *          leafCount, then per leaf: id int, version long, meanNorm float,
  *                                    pageCount int, then per page: page int, count int, crc int
  *          root node: childCount int, centroids float[childCount*dim],
  *                     per child: tag byte (0 = leaf: id int, 1 = node: nested node)
  *          tombstones, freePages, freeSlots: each int length + portable RoaringBitmap bytes
  * </pre>
- * The trailing CRC32C covers the body.
+ * The trailing CRC32C covers the body. Version 1 stored each leaf's whole mean ({@code float[dim]}) where
+ * version 2 stores its length (its direction is the leaf's row in the parent's centroids); version 1 files
+ * are still read.
  */
 public final class Manifest {
 
   public static final String NAME = "atlas.manifest";
   public static final String FORMAT = "atlas-manifest";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The version that stored each leaf's mean whole. */
+  private static final int VERSION_WITH_MEANS = 1;
   private static final int MAX_DEPTH = 64;
 
   private Manifest() {}
@@ -54,7 +58,7 @@ public final class Manifest {
     for (ManifestData.LeafRecord l : m.leaves()) {
       body.putInt(l.id());
       body.putLong(l.version());
-      body.putFloats(l.mean());
+      body.putFloat(l.meanNorm());
       body.putInt(l.pages().length);
       for (int i = 0; i < l.pages().length; i++) {
         body.putInt(l.pages()[i]);
@@ -90,7 +94,8 @@ public final class Manifest {
   public static ManifestData read(Path dir) throws IOException {
     Path path = dir.resolve(NAME);
     byte[] all = Files.readAllBytes(path);
-    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION, VERSION);
+    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION_WITH_MEANS,
+        VERSION);
     long bodyBytes = Integer.toUnsignedLong(h.param1());
     if (FileHeader.BYTES + bodyBytes + 4 != all.length) {
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
@@ -104,21 +109,21 @@ public final class Manifest {
     }
     in.position(FileHeader.BYTES).limit(all.length - 4);
     try {
-      return readBody(in, h.dim());
+      return readBody(in, h.dim(), h.version());
     } catch (RuntimeException e) {
       throw new CorruptIndexException(path, in.position(), "malformed body: " + e);
     }
   }
 
-  private static ManifestData readBody(ByteBuffer in, int dim) throws IOException {
+  private static ManifestData readBody(ByteBuffer in, int dim, int version) throws IOException {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
     int leafCount = checkCount(in.getInt(), in.remaining());
     List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
     for (int i = 0; i < leafCount; i++) {
       int id = in.getInt();
-      long version = in.getLong();
-      float[] mean = getFloats(in, dim);
+      long leafVersion = in.getLong();
+      float meanNorm = version == VERSION_WITH_MEANS ? norm(getFloats(in, dim)) : in.getFloat();
       int pages = checkCount(in.getInt(), in.remaining() / 12);
       int[] p = new int[pages], c = new int[pages], k = new int[pages];
       for (int j = 0; j < pages; j++) {
@@ -126,7 +131,7 @@ public final class Manifest {
         c[j] = in.getInt();
         k[j] = in.getInt();
       }
-      leaves.add(new ManifestData.LeafRecord(id, version, mean, p, c, k));
+      leaves.add(new ManifestData.LeafRecord(id, leafVersion, meanNorm, p, c, k));
     }
     ManifestData.NodeRecord root = readNode(in, dim, 0);
     RoaringBitmap[] bitmaps = new RoaringBitmap[3];
@@ -184,6 +189,14 @@ public final class Manifest {
     return n;
   }
 
+  private static float norm(float[] v) {
+    double squares = 0;
+    for (float x : v) {
+      squares += (double) x * x;
+    }
+    return (float) Math.sqrt(squares);
+  }
+
   private static float[] getFloats(ByteBuffer in, int n) {
     float[] f = new float[n];
     in.asFloatBuffer().get(f);
@@ -234,6 +247,11 @@ public final class Manifest {
     void putLong(long v) {
       ensure(8);
       b.putLong(v);
+    }
+
+    void putFloat(float v) {
+      ensure(4);
+      b.putFloat(v);
     }
 
     void putFloats(float[] f) {

@@ -14,8 +14,11 @@ public record ManifestData(
     List<LeafRecord> leaves, NodeRecord root,
     RoaringBitmap tombstones, RoaringBitmap freePages, RoaringBitmap freeSlots) {
 
-  /** One leaf: id, version, the unnormalised mean of its vectors and its pages. */
-  public record LeafRecord(int id, long version, float[] mean, int[] pages, int[] counts, int[] checksums) {}
+  /**
+   * One leaf: id, version, the length of the mean of its vectors (its direction is the leaf's row in its
+   * parent's centroids) and its pages.
+   */
+  public record LeafRecord(int id, long version, float meanNorm, int[] pages, int[] counts, int[] checksums) {}
 
   /**
    * One routing node: the centroid rows of its children ({@code children * dim} floats) and, per child,

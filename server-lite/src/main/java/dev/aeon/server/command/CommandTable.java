@@ -106,7 +106,7 @@ public final class CommandTable {
         case IOException io -> throw io;
         case RuntimeException re -> throw re;
         case Error err -> throw err;
-        default -> throw e;
+        case null, default -> throw e;
       }
     } finally {
       w.deferSending(false);

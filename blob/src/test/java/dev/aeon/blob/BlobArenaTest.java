@@ -304,6 +304,11 @@ class BlobArenaTest {
   }
 
   private boolean filesContain(byte[] needle) throws IOException {
+    return filesContain(dir, needle);
+  }
+
+  /** Whether any file in {@code dir} holds {@code needle}. */
+  static boolean filesContain(Path dir, byte[] needle) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         if (indexOf(Files.readAllBytes(p), needle) >= 0) {

@@ -86,7 +86,7 @@ final class BulkBuilder {
     float[] centroids = new float[groups.size() * dim];
     for (int g = 0; g < kids.length; g++) {
       kids[g] = leaves ? leaf(ids, slots, data, groups.get(g)) : build(ids, slots, data, groups.get(g));
-      float[] c = kids[g] instanceof Leaf l ? leafRows.remove(l.id) : meanOfRows(((Node) kids[g]).children().centroids());
+      float[] c = kids[g] instanceof Leaf l ? leafRows.remove(l.id) : Vectors.directionOfSum(((Node) kids[g]).children().centroids(), dim);
       System.arraycopy(c, 0, centroids, g * dim, dim);
     }
     Node node = new Node(new Node.Children(kids, centroids));
@@ -178,26 +178,5 @@ final class BulkBuilder {
       out.add(Arrays.copyOfRange(rows, i, Math.min(rows.length, i + size)));
     }
     return out;
-  }
-
-  private float[] meanOfRows(float[] rows) {
-    float[] sum = new float[dim];
-    for (int i = 0; i < rows.length; i++) {
-      sum[i % dim] += rows[i];
-    }
-    return unit(sum);
-  }
-
-  private float[] unit(float[] a) {
-    double norm = 0;
-    for (float x : a) {
-      norm += (double) x * x;
-    }
-    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-    float[] u = new float[dim];
-    for (int j = 0; j < dim; j++) {
-      u[j] = a[j] * inv;
-    }
-    return u;
   }
 }

@@ -78,17 +78,7 @@ final class Leaf {
    * caller stores as the leaf's row in the parent (a zero mean gives a zero row).
    */
   float[] setMean(float[] mean) {
-    double squares = 0;
-    for (float x : mean) {
-      squares += (double) x * x;
-    }
-    double norm = Math.sqrt(squares);
-    meanNorm = (float) norm;
-    float inverse = norm > 0 ? (float) (1 / norm) : 0f;
-    float[] row = new float[mean.length];
-    for (int j = 0; j < mean.length; j++) {
-      row[j] = mean[j] * inverse;
-    }
-    return row;
+    meanNorm = (float) Vectors.length(mean);
+    return Vectors.direction(mean);
   }
 }

@@ -44,10 +44,10 @@ final class TreeWriter {
     st.vectors.write(slot, id, v);
     byte[] codes = new byte[dim];
     float scale = Int8Quantizer.quantize(v, codes);
-    Leaf leaf = leafFor(v);
+    Leaf leaf = leafFor(codes);
     while (leaf.entries >= leafCapacity) {
       makeRoom(leaf);
-      leaf = leafFor(v);
+      leaf = leafFor(codes);
     }
     append(leaf, id, slot, scale, codes);
     foldIntoMean(leaf, v);
@@ -88,9 +88,8 @@ final class TreeWriter {
     return splits;
   }
 
-  private Leaf leafFor(float[] v) {
-    byte[] codes = new byte[dim];
-    Int8Quantizer.quantize(v, codes);
+  /** The leaf a vector with these INT8 codes goes to. */
+  private Leaf leafFor(byte[] codes) {
     return searcher.descend(MemorySegment.ofArray(codes), 1, INSERT_BEAM).getFirst();
   }
 
@@ -243,7 +242,8 @@ final class TreeWriter {
     Node p = node.parent;
     if (p == null) {
       Node root = new Node(new Node.Children(new Object[] {node, sibling},
-          concat(meanRow(groups[0]), meanRow(groups[1]))));
+          concat(Vectors.directionOfSum(groups[0].centroids(), dim),
+              Vectors.directionOfSum(groups[1].centroids(), dim))));
       node.parent = root;
       sibling.parent = root;
       rt.publishRoot(root);
@@ -253,8 +253,8 @@ final class TreeWriter {
     Node.Children pc = p.children();
     int at = p.indexOf(node);
     Object[] kids = insert(pc.kids(), at + 1, sibling);
-    float[] prow = insertRow(pc.centroids(), at + 1, meanRow(groups[1]));
-    System.arraycopy(meanRow(groups[0]), 0, prow, at * dim, dim);
+    float[] prow = insertRow(pc.centroids(), at + 1, Vectors.directionOfSum(groups[1].centroids(), dim));
+    System.arraycopy(Vectors.directionOfSum(groups[0].centroids(), dim), 0, prow, at * dim, dim);
     sibling.parent = p;
     p.publish(new Node.Children(kids, prow));
     node.publish(groups[0]);
@@ -291,28 +291,6 @@ final class TreeWriter {
       }
     }
     return new Node.Children(kids, rows);
-  }
-
-  private float[] meanRow(Node.Children c) {
-    float[] sum = new float[dim];
-    float[] rows = c.centroids();
-    for (int i = 0; i < rows.length; i++) {
-      sum[i % dim] += rows[i];
-    }
-    return unit(sum, 0);
-  }
-
-  private float[] unit(float[] a, int at) {
-    double norm = 0;
-    for (int j = 0; j < dim; j++) {
-      norm += (double) a[at + j] * a[at + j];
-    }
-    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-    float[] u = new float[dim];
-    for (int j = 0; j < dim; j++) {
-      u[j] = a[at + j] * inv;
-    }
-    return u;
   }
 
   private static void setParent(Object kid, Node parent) {

@@ -1,6 +1,6 @@
 package dev.aeon.index.atlas;
 
-/** Input checks and L2 normalisation of the vectors that enter the index. */
+/** Input checks and L2 normalisation of the vectors that enter the index, and of centroid rows. */
 final class Vectors {
 
   /** Ids are unsigned 32-bit values so that RoaringBitmap filters can name them. */
@@ -32,6 +32,35 @@ final class Vectors {
       u[i] = v[i] * inv;
     }
     return u;
+  }
+
+  /** The direction of {@code v}: a unit-length copy, or zeros for a zero vector. */
+  static float[] direction(float[] v) {
+    double norm = length(v);
+    float inv = norm > 0 ? (float) (1 / norm) : 0f;
+    float[] u = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      u[i] = v[i] * inv;
+    }
+    return u;
+  }
+
+  /** The L2 length of {@code v}. */
+  static double length(float[] v) {
+    double squares = 0;
+    for (float x : v) {
+      squares += (double) x * x;
+    }
+    return Math.sqrt(squares);
+  }
+
+  /** The direction of the sum of the {@code dim}-float rows of {@code rows}: a parent's centroid row. */
+  static float[] directionOfSum(float[] rows, int dim) {
+    float[] sum = new float[dim];
+    for (int i = 0; i < rows.length; i++) {
+      sum[i % dim] += rows[i];
+    }
+    return direction(sum);
   }
 
   static void checkId(long id) {

@@ -57,6 +57,13 @@ public final class Wal implements AutoCloseable {
   private final Disruptor<AppendEvent> disruptor;
   private final RingBuffer<AppendEvent> ring;
   private final Syncer syncer;
+  /**
+   * How long a waiting writer yields before it parks. Parking costs a wake-up on the flusher thread for
+   * every record of a batch (the flusher then spends more on wake-ups than on the force), while a
+   * yielding writer sees its acknowledgement at once and leaves the cores to others meanwhile. 200 µs covers
+   * a force of a fast SSD and the batch before it; on a slower disk a writer parks after that.
+   */
+  private static final long ACK_SPIN_NANOS = 200_000;
   private final AtomicInteger appending = new AtomicInteger();
   private volatile boolean closed;
   private volatile long checkpointLsn;
@@ -231,6 +238,10 @@ public final class Wal implements AutoCloseable {
   }
 
   private static long await(CompletableFuture<Long> future) throws IOException {
+    long parkAfter = System.nanoTime() + ACK_SPIN_NANOS;
+    while (!future.isDone() && System.nanoTime() < parkAfter) {
+      Thread.yield();
+    }
     try {
       return future.get();
     } catch (InterruptedException e) {

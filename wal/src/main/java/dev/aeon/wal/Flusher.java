@@ -13,9 +13,10 @@ import java.util.concurrent.CountDownLatch;
  * order (group commit). In mode ASYNC another thread forces (see {@link Wal}), so that a force never
  * holds up writing or acknowledging.
  *
- * <p>Before it forces, a SYNC batch smaller than the last one waits briefly ({@link #GATHER_NANOS}) for the
- * writers the last batch released: with a fast disk they come back within microseconds of their
- * acknowledgement, and without the wait every force would carry only the first few of them. Records it
+ * <p>Before it forces, a SYNC batch waits briefly ({@link #GATHER_NANOS}) for the writers the last batch
+ * released, as many as it completed plus those that were already waiting: with a fast disk they come back
+ * within microseconds of their acknowledgement, and without the wait every force would carry only the
+ * first few of them. Records it
  * gathers this way are taken from the ring directly; the ring delivers them again later and they are
  * skipped. Their slots stay safe meanwhile, because the ring reuses a slot only once this handler has
  * passed it.

@@ -1,7 +1,8 @@
 package dev.aeon.wal;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,6 +66,7 @@ public final class Wal implements AutoCloseable {
    * a force of a fast SSD and the batch before it; on a slower disk a writer parks after that.
    */
   private static final long ACK_SPIN_NANOS = 200_000;
+  private static final long FLUSHER_YIELD_MICROS = 100;
   private final AtomicInteger appending = new AtomicInteger();
   private volatile boolean closed;
   private volatile long checkpointLsn;
@@ -90,7 +93,7 @@ public final class Wal implements AutoCloseable {
       Thread t = new Thread(r, "aeon-wal-flusher " + dir.getFileName());
       t.setDaemon(true);
       return t;
-    }, ProducerType.MULTI, new BlockingWaitStrategy());
+    }, ProducerType.MULTI, flusherWaitStrategy());
     disruptor.handleEventsWith(flusher);
     flusher.ring(disruptor.getRingBuffer());
     ring = disruptor.start();
@@ -235,6 +238,15 @@ public final class Wal implements AutoCloseable {
     } finally {
       appending.decrementAndGet();
     }
+  }
+
+  /**
+   * The flusher yields for a while before it blocks on an empty ring, like a waiting writer: the writers it
+   * has just acknowledged come back within microseconds, and a blocked flusher would make each of them
+   * pay for waking it. An idle log blocks after {@link #FLUSHER_YIELD_MICROS}.
+   */
+  private static WaitStrategy flusherWaitStrategy() {
+    return PhasedBackoffWaitStrategy.withLiteLock(1, FLUSHER_YIELD_MICROS, TimeUnit.MICROSECONDS);
   }
 
   private static long await(CompletableFuture<Long> future) throws IOException {

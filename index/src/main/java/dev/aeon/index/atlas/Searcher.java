@@ -1,6 +1,7 @@
 package dev.aeon.index.atlas;
 
 import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ final class Searcher {
     IntArrayList missing = new IntArrayList();
     byte[] qc = new byte[dim];
     float qScale = Int8Quantizer.quantize(q, qc);
-    MemorySegment qSeg = MemorySegment.ofArray(qc);
+    Int8Query query = prepare(qc);
     if (descend) {
-      leaves.addAll(descend(qSeg, nprobe, beam));
+      leaves.addAll(descend(query, nprobe, beam));
     }
     if (extraLeaves != null) {
       for (int id : extraLeaves) {
@@ -62,7 +63,7 @@ final class Searcher {
       Leaf l = leaves.get(i);
       leafIds[i] = l.id;
       versions[i] = l.version();
-      scoreLeaf(l, qSeg, candidates, scratch, filter);
+      scoreLeaf(l, query, candidates, scratch, filter);
     }
     TopK best = rerank ? rerank(q, candidates, k) : candidates;
     return finish(best, rerank ? 1f : qScale, leafIds, versions, missing.toIntArray(), false);
@@ -102,11 +103,16 @@ final class Searcher {
     return finish(best, 1f, new int[0], new long[0], new int[0], true);
   }
 
+  /** The query's INT8 codes, ready for this searcher's bulk kernels. */
+  Int8Query prepare(byte[] codes) {
+    return kernels.prepareI8(MemorySegment.ofArray(codes), 0, codes.length);
+  }
+
   /**
    * Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves.
-   * {@code qc} is the query's INT8 code; each node's centroid codes are scored in one kernel call.
+   * Each node's centroid codes are scored against the query's INT8 codes in one kernel call.
    */
-  List<Leaf> descend(MemorySegment qc, int nprobe, int beam) {
+  List<Leaf> descend(Int8Query query, int nprobe, int beam) {
     TopK leafTop = new TopK(nprobe);
     List<Leaf> leafRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
@@ -121,7 +127,7 @@ final class Searcher {
         if (dots.length < codes.rows()) {
           dots = new int[codes.rows()];
         }
-        kernels.bulkDotI8(qc, 0, codes.segment(), 0, dim, codes.rows(), dots);
+        kernels.bulkDotI8(query, codes.segment(), 0, codes.rows(), dots);
         for (int i = 0; i < kids.length; i++) {
           float s = dots[i] * codes.scale(i);
           if (kids[i] instanceof Leaf l) {
@@ -152,7 +158,7 @@ final class Searcher {
    * entries cost one multiply and one compare against a floor held in a local; ids, slots, tombstones
    * and the filter are read only for entries that would enter the candidates.
    */
-  private void scoreLeaf(Leaf l, MemorySegment qc, TopK candidates, PageScratch scratch, RoaringBitmap filter) {
+  private void scoreLeaf(Leaf l, Int8Query query, TopK candidates, PageScratch scratch, RoaringBitmap filter) {
     int[] dots = scratch.dots;
     float[] scales = scratch.scales;
     for (int page : l.pages()) {
@@ -161,7 +167,7 @@ final class Searcher {
         continue;
       }
       long codes = st.pages.base(page) + st.layout.offCodes;
-      kernels.bulkDotI8(qc, 0, st.pages.segment(page), codes, dim, n, dots);
+      kernels.bulkDotI8(query, st.pages.segment(page), codes, n, dots);
       st.pages.scales(page, n, scales);
       float floor = candidates.floor();
       for (int i = 0; i < n; i++) {

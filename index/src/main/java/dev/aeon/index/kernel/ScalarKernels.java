@@ -74,11 +74,22 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
-      int dim, int count, int[] out) {
+  public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
+    byte[] codes = query.asSlice(queryOffset, dim).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    short[] widened = new short[dim];
+    for (int i = 0; i < dim; i++) {
+      widened[i] = codes[i];
+    }
+    return new Int8Query(codes, widened);
+  }
+
+  @Override
+  public void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
+    int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
+    MemorySegment q = query.codeSegment();
     for (int v = 0; v < count; v++) {
-      out[v] = dotI8(query, queryOffset, codes, codesOffset + (long) v * dim, dim);
+      out[v] = dotI8(q, 0, codes, codesOffset + (long) v * dim, dim);
     }
   }
 }

@@ -170,27 +170,35 @@ public final class SimdKernels implements VectorKernels {
     return total(sum, high, vectors) + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
   }
 
-  /**
-   * Widens the query to shorts once, then scores two code vectors per pass (sharing the query loads),
-   * adding two 16-bit products per lane before widening: |p| <= 2 * 127 * 127 = 32258 fits a short.
-   */
+  /** Widens the codes to shorts (the vectorizable prefix with vectors, the rest one by one). */
   @Override
-  public void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
-      int dim, int count, int[] out) {
+  public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
+    byte[] codes = query.asSlice(queryOffset, dim).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    short[] widened = new short[dim];
+    int i = 0;
+    for (int bound = dim - B.length(); i <= bound; i += B.length()) {
+      widen(null, codes, i).intoArray(widened, i);
+    }
+    for (; i < dim; i++) {
+      widened[i] = codes[i];
+    }
+    return new Int8Query(codes, widened);
+  }
+
+  /** Scores two code vectors per pass, sharing the loads of the widened query (see {@link #bulkBody}). */
+  @Override
+  public void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
+    int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
     int vectorized = dim - dim % B.length();
-    short[] q = new short[vectorized];
-    byte[] hq = bytes(query);
-    long qb = byteBase(query, hq, queryOffset, dim);
-    for (int i = 0; i < vectorized; i += B.length()) {
-      widen(query, hq, qb + i).intoArray(q, i);
-    }
     byte[] hc = bytes(codes);
-    bulkBody(q, codes, hc, byteBase(codes, hc, codesOffset, (long) dim * count), dim, count, out);
+    bulkBody(query.widened, vectorized, codes, hc, byteBase(codes, hc, codesOffset, (long) dim * count), dim, count,
+        out);
     if (vectorized < dim) {
+      MemorySegment q = query.codeSegment();
       for (int v = 0; v < count; v++) {
-        out[v] += ScalarKernels.INSTANCE.dotI8(query, queryOffset + vectorized, codes,
-            codesOffset + (long) v * dim + vectorized, dim - vectorized);
+        out[v] += ScalarKernels.INSTANCE.dotI8(q, vectorized, codes, codesOffset + (long) v * dim + vectorized,
+            dim - vectorized);
       }
     }
   }
@@ -207,9 +215,9 @@ public final class SimdKernels implements VectorKernels {
    * the sum of the low halves (mod 2^32, like any int dot product); see {@link #total}. That is one shift
    * per lane where sign-extending both halves takes three, and the shift port is the one the multiplies use.
    */
-  private static void bulkBody(short[] q, MemorySegment codes, byte[] heap, long codesOffset, int dim, int count,
-      int[] out) {
-    int step = B.length(), vectorized = q.length;
+  private static void bulkBody(short[] q, int vectorized, MemorySegment codes, byte[] heap, long codesOffset, int dim,
+      int count, int[] out) {
+    int step = B.length();
     for (int v = 0; v < count; v += 2) {
       boolean pair = v + 1 < count;
       long base0 = codesOffset + (long) v * dim, base1 = pair ? base0 + dim : base0;

@@ -33,12 +33,24 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
   int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
 
   /**
-   * Bulk scoring: the dot product of one query code vector against {@code count} code vectors stored
-   * contiguously (vector {@code i} at {@code codesOffset + i * dim}), written to {@code out[0..count)}.
+   * Makes {@code dim} query codes from {@code queryOffset} ready for
+   * {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])}.
+   */
+  Int8Query prepareI8(MemorySegment query, long queryOffset, int dim);
+
+  /**
+   * Bulk scoring: the dot product of one query code vector against {@code count} code vectors of
+   * {@code query.dim()} codes stored contiguously (vector {@code i} at {@code codesOffset + i * dim}),
+   * written to {@code out[0..count)}.
    *
    * <p>Codes must lie in [-127, 127], as {@link Int8Quantizer} produces; the SIMD path relies on it to
    * add two products in 16 bits before widening.
    */
-  void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
-      int dim, int count, int[] out);
+  void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out);
+
+  /** {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])} of a query used once. */
+  default void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
+      int dim, int count, int[] out) {
+    bulkDotI8(prepareI8(query, queryOffset, dim), codes, codesOffset, count, out);
+  }
 }

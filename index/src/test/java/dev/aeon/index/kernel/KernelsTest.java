@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,6 +93,40 @@ class KernelsTest {
       assertArrayEquals(expected, actual);
       for (int v = 0; v < count; v++) {
         assertEquals(SCALAR.dotI8(query, 0, page, pageOffset + (long) v * dim, dim), actual[v]);
+      }
+    }
+  }
+
+  /**
+   * A query prepared once scores page after page like the one-shot form; a query prepared by either
+   * kernels works with the other; preparing copies the codes, so the caller may reuse its array.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 31, 384, 767, 768})
+  void aPreparedQueryScoresLikeTheOneShotFormWithEitherKernels(int dim) {
+    Random r = new Random(SEED * 17 + dim);
+    int count = 9;
+    byte[] q = new byte[dim], page = new byte[dim * count];
+    for (int i = 0; i < dim; i++) {
+      q[i] = (byte) (r.nextInt(255) - 127);
+    }
+    MemorySegment codes = MemorySegment.ofArray(page);
+    Int8Query bySimd = SIMD.prepareI8(MemorySegment.ofArray(q), 0, dim);
+    Int8Query byScalar = SCALAR.prepareI8(MemorySegment.ofArray(q), 0, dim);
+    byte[] original = q.clone();
+    java.util.Arrays.fill(q, (byte) 0);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < page.length; i++) {
+        page[i] = (byte) (r.nextInt(255) - 127);
+      }
+      int[] expected = new int[count];
+      SCALAR.bulkDotI8(MemorySegment.ofArray(original), 0, codes, 0, dim, count, expected);
+      for (Int8Query prepared : List.of(bySimd, byScalar)) {
+        for (VectorKernels k : List.of(SIMD, SCALAR)) {
+          int[] out = new int[count];
+          k.bulkDotI8(prepared, codes, 0, count, out);
+          assertArrayEquals(expected, out, k.name());
+        }
       }
     }
   }

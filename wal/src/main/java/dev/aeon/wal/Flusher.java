@@ -16,10 +16,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Before it forces, a SYNC batch waits briefly ({@link #GATHER_NANOS}) for the writers the last batch
  * released, as many as it completed plus those that were already waiting: with a fast disk they come back
  * within microseconds of their acknowledgement, and without the wait every force would carry only the
- * first few of them. Records it
- * gathers this way are taken from the ring directly; the ring delivers them again later and they are
- * skipped. Their slots stay safe meanwhile, because the ring reuses a slot only once this handler has
- * passed it.
+ * first few of them. Records gathered this way are taken from the ring directly; the ring delivers them
+ * again later and they are skipped. Their slots stay safe meanwhile, because the ring reuses a slot only
+ * once this handler has passed it.
  *
  * <p>A write or force that fails puts the log in a failed state: that batch and every later append
  * complete exceptionally; reopening recovers the log to what reached the file.

@@ -1,6 +1,7 @@
 package dev.aeon.index.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A query's INT8 codes made ready for bulk scoring: prepared once per search and used for every page and
@@ -18,6 +19,11 @@ public final class Int8Query {
   Int8Query(byte[] codes, short[] widened) {
     this.codes = codes;
     this.widened = widened;
+  }
+
+  /** A copy of {@code dim} codes from {@code offset}, for the kernels' {@code prepareI8}. */
+  static byte[] copy(MemorySegment query, long offset, int dim) {
+    return query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
   }
 
   /** The number of components. */

@@ -75,7 +75,7 @@ public final class ScalarKernels implements VectorKernels {
 
   @Override
   public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
-    byte[] codes = query.asSlice(queryOffset, dim).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    byte[] codes = Int8Query.copy(query, queryOffset, dim);
     short[] widened = new short[dim];
     for (int i = 0; i < dim; i++) {
       widened[i] = codes[i];

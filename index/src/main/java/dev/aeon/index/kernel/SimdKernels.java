@@ -182,7 +182,7 @@ public final class SimdKernels implements VectorKernels {
   /** Widens the codes to shorts (the vectorizable prefix with vectors, the rest one by one). */
   @Override
   public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
-    byte[] codes = query.asSlice(queryOffset, dim).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    byte[] codes = Int8Query.copy(query, queryOffset, dim);
     short[] widened = new short[dim];
     int i = 0;
     for (int bound = dim - B.length(); i <= bound; i += B.length()) {
@@ -201,11 +201,10 @@ public final class SimdKernels implements VectorKernels {
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
     int vectorized = dim - dim % B.length();
     byte[] hc = bytes(codes);
-    bulkBody(query.widened, vectorized, codes, hc, byteBase(codes, hc, codesOffset, (long) dim * count), dim, count,
-        out);
+    long base = byteBase(codes, hc, codesOffset, (long) dim * count);
+    bulkBody(query.widened, vectorized, codes, hc, base, dim, count, out);
     int halves = dim - (dim - vectorized) % HB.length();
     if (halves > vectorized) {
-      long base = byteBase(codes, hc, codesOffset, (long) dim * count);
       for (int v = 0; v < count; v++) {
         out[v] += halfDot(query.widened, vectorized, halves, codes, hc, base + (long) v * dim);
       }

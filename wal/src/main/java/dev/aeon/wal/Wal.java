@@ -47,6 +47,15 @@ public final class Wal implements AutoCloseable {
   public static final String LOCK_FILE = "LOCK";
 
   private static final int WRITE_BUFFER = 1 << 20;
+  /**
+   * How long a waiting writer yields before it parks. Parking costs a wake-up on the flusher thread for
+   * every record of a batch (the flusher then spends more on wake-ups than on the force), while a
+   * yielding writer sees its acknowledgement at once and leaves the cores to others meanwhile. 200 µs covers
+   * a force of a fast SSD and the batch before it; on a slower disk a writer parks after that.
+   */
+  private static final long ACK_SPIN_NANOS = 200_000;
+  /** How long the flusher yields on an empty ring before it blocks (see {@link #flusherWaitStrategy}). */
+  private static final long FLUSHER_YIELD_MICROS = 100;
 
   private final Path dir;
   private final WalOptions options;
@@ -59,14 +68,6 @@ public final class Wal implements AutoCloseable {
   private final Disruptor<AppendEvent> disruptor;
   private final RingBuffer<AppendEvent> ring;
   private final Syncer syncer;
-  /**
-   * How long a waiting writer yields before it parks. Parking costs a wake-up on the flusher thread for
-   * every record of a batch (the flusher then spends more on wake-ups than on the force), while a
-   * yielding writer sees its acknowledgement at once and leaves the cores to others meanwhile. 200 µs covers
-   * a force of a fast SSD and the batch before it; on a slower disk a writer parks after that.
-   */
-  private static final long ACK_SPIN_NANOS = 200_000;
-  private static final long FLUSHER_YIELD_MICROS = 100;
   private final AtomicInteger appending = new AtomicInteger();
   private volatile boolean closed;
   private volatile long checkpointLsn;

@@ -72,7 +72,7 @@ public class KernelBenchmarks {
       MemorySegment.copy(MemorySegment.ofArray(codes), 0, page, (long) v * dim, dim);
     }
     scores = new int[LARGE_PAGE];
-    query = simd.prepareI8(ca, 0, dim); // once per search in the index, as here once per trial
+    query = Int8Query.of(ca, 0, dim); // once per search in the index, as here once per trial
     verify();
   }
 
@@ -86,7 +86,7 @@ public class KernelBenchmarks {
     }
     int[] expected = new int[LARGE_PAGE];
     scalar.bulkDotI8(cb, 0, page, 0, dim, LARGE_PAGE, expected);
-    simd.bulkDotI8(simd.prepareI8(cb, 0, dim), page, 0, LARGE_PAGE, scores);
+    simd.bulkDotI8(Int8Query.of(cb, 0, dim), page, 0, LARGE_PAGE, scores);
     if (!java.util.Arrays.equals(expected, scores)) {
       throw new AssertionError("bulk INT8 scores differ from the scalar reference");
     }

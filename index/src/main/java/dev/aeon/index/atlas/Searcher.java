@@ -40,7 +40,7 @@ final class Searcher {
     IntArrayList missing = new IntArrayList();
     byte[] qc = new byte[dim];
     float qScale = Int8Quantizer.quantize(q, qc);
-    Int8Query query = prepare(qc);
+    Int8Query query = Int8Query.of(qc);
     if (descend) {
       leaves.addAll(descend(query, nprobe, beam));
     }
@@ -101,11 +101,6 @@ final class Searcher {
       }
     }
     return finish(best, 1f, new int[0], new long[0], new int[0], true);
-  }
-
-  /** The query's INT8 codes, ready for this searcher's bulk kernels. */
-  Int8Query prepare(byte[] codes) {
-    return kernels.prepareI8(MemorySegment.ofArray(codes), 0, codes.length);
   }
 
   /**

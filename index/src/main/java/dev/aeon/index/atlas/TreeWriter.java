@@ -3,6 +3,7 @@ package dev.aeon.index.atlas;
 import dev.aeon.index.atlas.cluster.KMeans;
 import dev.aeon.index.atlas.sync.IdMap;
 import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.VectorKernels;
 import java.util.Arrays;
 import org.agrona.collections.IntArrayList;
@@ -89,7 +90,7 @@ final class TreeWriter {
 
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
-    return searcher.descend(searcher.prepare(codes), 1, INSERT_BEAM).getFirst();
+    return searcher.descend(Int8Query.of(codes), 1, INSERT_BEAM).getFirst();
   }
 
   /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */

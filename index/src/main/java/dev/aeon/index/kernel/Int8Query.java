@@ -8,22 +8,32 @@ import java.lang.foreign.ValueLayout;
  * routing node it scores. The codes are widened to 16 bits here, once, rather than for every page: that
  * widening, and the array it needed, had been most of what a search allocated.
  *
- * <p>Made by {@link VectorKernels#prepareI8}. Immutable: it holds copies, so the caller may reuse the
- * codes it was prepared from. Any {@link VectorKernels} accept a query prepared by any other.
+ * <p>Immutable: it holds copies, so the caller may reuse the codes it was prepared from. Every
+ * {@link VectorKernels} accepts it.
  */
 public final class Int8Query {
 
   final byte[] codes;
   final short[] widened;
 
-  Int8Query(byte[] codes, short[] widened) {
+  private Int8Query(byte[] codes, short[] widened) {
     this.codes = codes;
     this.widened = widened;
   }
 
-  /** A copy of {@code dim} codes from {@code offset}, for the kernels' {@code prepareI8}. */
-  static byte[] copy(MemorySegment query, long offset, int dim) {
-    return query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
+  /** Prepares {@code dim} codes from {@code offset} of {@code query} (one signed byte each, in [-127, 127]). */
+  public static Int8Query of(MemorySegment query, long offset, int dim) {
+    byte[] codes = query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
+    short[] widened = new short[dim];
+    for (int i = 0; i < dim; i++) {
+      widened[i] = codes[i];
+    }
+    return new Int8Query(codes, widened);
+  }
+
+  /** Prepares the codes of a whole array. */
+  public static Int8Query of(byte[] codes) {
+    return of(MemorySegment.ofArray(codes), 0, codes.length);
   }
 
   /** The number of components. */

@@ -74,16 +74,6 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
-    byte[] codes = Int8Query.copy(query, queryOffset, dim);
-    short[] widened = new short[dim];
-    for (int i = 0; i < dim; i++) {
-      widened[i] = codes[i];
-    }
-    return new Int8Query(codes, widened);
-  }
-
-  @Override
   public void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
     int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);

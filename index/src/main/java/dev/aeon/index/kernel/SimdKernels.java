@@ -179,21 +179,6 @@ public final class SimdKernels implements VectorKernels {
     return total(sum, high, vectors) + ScalarKernels.INSTANCE.dotI8(a, aOffset + i, b, bOffset + i, dim - i);
   }
 
-  /** Widens the codes to shorts (the vectorizable prefix with vectors, the rest one by one). */
-  @Override
-  public Int8Query prepareI8(MemorySegment query, long queryOffset, int dim) {
-    byte[] codes = Int8Query.copy(query, queryOffset, dim);
-    short[] widened = new short[dim];
-    int i = 0;
-    for (int bound = dim - B.length(); i <= bound; i += B.length()) {
-      widen(null, codes, i).intoArray(widened, i);
-    }
-    for (; i < dim; i++) {
-      widened[i] = codes[i];
-    }
-    return new Int8Query(codes, widened);
-  }
-
   /** Scores two code vectors per pass, sharing the loads of the widened query (see {@link #bulkBody}). */
   @Override
   public void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {

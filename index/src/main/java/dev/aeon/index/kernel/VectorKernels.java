@@ -33,13 +33,8 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
   int dotI8(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim);
 
   /**
-   * Makes {@code dim} query codes from {@code queryOffset} ready for
-   * {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])}.
-   */
-  Int8Query prepareI8(MemorySegment query, long queryOffset, int dim);
-
-  /**
-   * Bulk scoring: the dot product of one query code vector against {@code count} code vectors of
+   * Bulk scoring: the dot product of one query code vector ({@link Int8Query#of}, prepared once per search)
+   * against {@code count} code vectors of
    * {@code query.dim()} codes stored contiguously (vector {@code i} at {@code codesOffset + i * dim}),
    * written to {@code out[0..count)}.
    *
@@ -51,6 +46,6 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
   /** {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])} of a query used once. */
   default void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
       int dim, int count, int[] out) {
-    bulkDotI8(prepareI8(query, queryOffset, dim), codes, codesOffset, count, out);
+    bulkDotI8(Int8Query.of(query, queryOffset, dim), codes, codesOffset, count, out);
   }
 }

@@ -45,7 +45,7 @@ final class AtlasEngine implements AnnEngine {
   @Override
   public String memoryNote() {
     AtlasStats s = index.stats();
-    return "INT8 pages in use (codes, ids, slots, scales) + routing centroids; " + s.leaves() + " leaves, "
+    return "pages in use (INT8 codes, sketches, ids, slots, scales) + routing centroids; " + s.leaves() + " leaves, "
         + s.pagesInUse() + " pages of " + s.pageBytes() + " B; the FP32 sidecar (" + s.sidecarBytes() / (1 << 20)
         + " MiB) stays on disk, mapped, read only to re-rank";
   }
@@ -56,6 +56,9 @@ final class AtlasEngine implements AnnEngine {
     List<Setting> out = new ArrayList<>();
     for (int p : probes) {
       out.add(setting(SearchParams.nprobe(p)));
+      out.add(setting(SearchParams.nprobe(p).withSketchDepth(128)));
+      out.add(setting(SearchParams.nprobe(p).withSketchDepth(96).withRerankDepth(20)));
+      out.add(setting(SearchParams.nprobe(p).withSketchDepth(SearchParams.NO_SKETCH)));
     }
     return out;
   }

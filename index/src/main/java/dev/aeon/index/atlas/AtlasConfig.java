@@ -14,11 +14,12 @@ public record AtlasConfig(int dim, int pageCapacity, int pagesPerLeaf, int fanou
   /*
    * Leaves of up to 128 vectors: on 384-dim sentence embeddings, finer leaves reach the same recall
    * while scoring fewer vectors (recall@10 0.95 at about 5,200 scored of 117,000, against 7,600 with
-   * leaves of 256). Pages of 16 keep the half-empty last page of each leaf small enough to stay within
-   * the memory budget; smaller pages cost more per-page work than the vectors they save.
+   * leaves of 256). Pages of 8: the half-empty last page of each leaf is what keeps the pages within the
+   * memory budget (a leaf of 72 vectors wastes about 4 slots of 8-vector pages, 8 of 16-vector ones), and 8
+   * is one vector of sketches for the sketch kernel.
    */
-  public static final int DEFAULT_PAGE_CAPACITY = 16;
-  public static final int DEFAULT_PAGES_PER_LEAF = 8;
+  public static final int DEFAULT_PAGE_CAPACITY = 8;
+  public static final int DEFAULT_PAGES_PER_LEAF = 16;
   public static final int DEFAULT_FANOUT = 64;
   public static final int MAX_DIM = 65_536;
 
@@ -37,7 +38,7 @@ public record AtlasConfig(int dim, int pageCapacity, int pagesPerLeaf, int fanou
     }
   }
 
-  /** The defaults: 16 vectors per page, 8 pages per leaf, fan-out 64. */
+  /** The defaults: 8 vectors per page, 16 pages per leaf, fan-out 64. */
   public static AtlasConfig of(int dim) {
     return new AtlasConfig(dim, DEFAULT_PAGE_CAPACITY, DEFAULT_PAGES_PER_LEAF, DEFAULT_FANOUT);
   }

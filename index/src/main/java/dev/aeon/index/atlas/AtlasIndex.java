@@ -192,7 +192,22 @@ public final class AtlasIndex implements AutoCloseable {
         st.retirePage(p);
       }
     }
+    st.sketchCenter = mean(data, config.dim());
     rt.publishRoot(new BulkBuilder(st, rt, Kernels.best()).build(ids, data));
+  }
+
+  /** The mean of the rows of {@code data}: no entry is live, so the sketches may take a new center. */
+  private static float[] mean(float[] data, int dim) {
+    double[] sum = new double[dim];
+    for (int i = 0; i < data.length; i++) {
+      sum[i % dim] += data[i];
+    }
+    float[] mean = new float[dim];
+    int rows = data.length / dim;
+    for (int d = 0; d < dim; d++) {
+      mean[d] = (float) (sum[d] / rows);
+    }
+    return mean;
   }
 
   /** Removes {@code id}; throws if it is not in the index. */
@@ -251,8 +266,7 @@ public final class AtlasIndex implements AutoCloseable {
       if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
         return searcher.exactScan(q, k, filter);
       }
-      return searcher.search(q, k, nprobe, params.effectiveBeam(nprobe), params.effectiveRerankDepth(k),
-          params.rerank(), filter, leafIds, descend);
+      return searcher.search(q, k, nprobe, params.effectiveBeam(nprobe), params, filter, leafIds, descend);
     } finally {
       st.gate.exit(token);
     }
@@ -339,8 +353,8 @@ public final class AtlasIndex implements AutoCloseable {
       int[] shape = new int[3]; // inner nodes, depth, leaves
       long[] sums = new long[2]; // pages, centroid code bytes
       walk(rt.root(), 1, shape, sums);
-      // FP32 centroid rows of every child, INT8 centroid codes (descent), a float per leaf (its mean's length).
-      long routing = (long) (shape[0] + shape[2]) * config.dim() * Float.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
+      // 16-bit centroid rows of every child, INT8 centroid codes (descent), a float per leaf (its mean's length).
+      long routing = (long) (shape[0] + shape[2]) * config.dim() * Short.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
       return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], sums[0],
           st.layout.pageBytes, routing, sidecar);

@@ -10,7 +10,7 @@ package dev.aeon.index.atlas;
  * @param depth levels of inner nodes from the root to the deepest leaf's parent
  * @param pagesInUse pages linked into leaves
  * @param pageBytes bytes per page
- * @param routingBytes heap bytes of the routing tree (FP32 centroid rows, INT8 centroid codes, a float per leaf)
+ * @param routingBytes heap bytes of the routing tree (16-bit centroid rows, INT8 centroid codes, a float per leaf)
  * @param sidecarBytes bytes of the FP32 sidecar file (mapped; not counted as resident)
  */
 public record AtlasStats(long vectors, long tombstones, int leaves, int innerNodes, int depth, long pagesInUse,

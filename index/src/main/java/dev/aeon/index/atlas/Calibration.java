@@ -64,14 +64,15 @@ record Calibration(long vectors, int[] nprobes, double[] recalls) {
     for (int i = 0; i < queries.size(); i++) {
       truth.add(without(searcher.exhaustive(queries.get(i), K + 1).ids(), selves.get(i)));
     }
+    SearchParams defaults = SearchParams.defaults();
     List<Integer> tried = new ArrayList<>();
     List<Double> recalls = new ArrayList<>();
     for (int nprobe = 1; ; nprobe *= 2) {
       int probes = Math.min(nprobe, leaves.size());
       double sum = 0;
       for (int i = 0; i < queries.size(); i++) {
-        long[] got = without(searcher.search(queries.get(i), K + 1, probes, Math.max(4, probes / 4),
-            SearchParams.DEFAULT_RERANK, true, null, null, true).ids(), selves.get(i));
+        long[] got = without(searcher.search(queries.get(i), K + 1, probes, Math.max(4, probes / 4), defaults, null,
+            null, true).ids(), selves.get(i));
         sum += overlap(got, truth.get(i));
       }
       tried.add(probes);

@@ -63,12 +63,9 @@ final class Leaf {
 
   /** The running mean of the leaf's entries: its row in the parent times {@link #meanNorm}. */
   float[] mean() {
-    float[] rows = parent.children().centroids();
-    int dim = rows.length / parent.children().kids().length;
-    int at = parent.indexOf(this) * dim;
-    float[] mean = new float[dim];
-    for (int j = 0; j < dim; j++) {
-      mean[j] = rows[at + j] * meanNorm;
+    float[] mean = parent.children().row(parent.indexOf(this));
+    for (int j = 0; j < mean.length; j++) {
+      mean[j] *= meanNorm;
     }
     return mean;
   }

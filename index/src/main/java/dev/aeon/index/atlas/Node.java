@@ -9,28 +9,50 @@ package dev.aeon.index.atlas;
 final class Node {
 
   /**
-   * Children ({@link Leaf} or {@link Node}), their unit centroids ({@code kids.length * dim} floats,
-   * for the writer and the manifest) and the INT8 codes of those centroids (for the descent).
+   * Children ({@link Leaf} or {@link Node}), their unit centroids ({@code kids.length * dim} values, for
+   * the writer and the manifest) and the INT8 codes of those centroids (for the descent). The centroids
+   * are kept as 16-bit floats: only the writer reads them (to fold a vector into a leaf's mean, to split),
+   * where their 11-bit precision is far finer than routing needs, and at 32 bits they had been most of
+   * the routing tree's memory.
    */
   static final class Children {
 
     private final Object[] kids;
-    private final float[] centroids;
+    private final short[] centroids;
+    private final int dim;
     private final CentroidCodes codes;
 
     Children(Object[] kids, float[] centroids) {
       this.kids = kids;
-      this.centroids = centroids;
-      int dim = kids.length == 0 ? 0 : centroids.length / kids.length;
-      this.codes = CentroidCodes.of(centroids, kids.length, Math.max(1, dim));
+      this.dim = Math.max(1, kids.length == 0 ? 0 : centroids.length / kids.length);
+      this.centroids = new short[centroids.length];
+      for (int i = 0; i < centroids.length; i++) {
+        this.centroids[i] = Float.floatToFloat16(centroids[i]);
+      }
+      // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
+      this.codes = CentroidCodes.of(centroids(), kids.length, dim);
     }
 
     Object[] kids() {
       return kids;
     }
 
+    /** All centroid rows, widened to 32 bits (a copy). */
     float[] centroids() {
-      return centroids;
+      float[] out = new float[centroids.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Float.float16ToFloat(centroids[i]);
+      }
+      return out;
+    }
+
+    /** Centroid row {@code i}, widened to 32 bits (a copy). */
+    float[] row(int i) {
+      float[] out = new float[dim];
+      for (int j = 0; j < dim; j++) {
+        out[j] = Float.float16ToFloat(centroids[i * dim + j]);
+      }
+      return out;
     }
 
     CentroidCodes codes() {
@@ -39,8 +61,10 @@ final class Node {
 
     /** Rewrites centroid row {@code i} (FP32 and code) in place. Writer only. */
     void setRow(int i, float[] unit) {
-      System.arraycopy(unit, 0, centroids, i * unit.length, unit.length);
-      codes.set(i, unit);
+      for (int j = 0; j < dim; j++) {
+        centroids[i * dim + j] = Float.floatToFloat16(unit[j]);
+      }
+      codes.set(i, row(i));
     }
   }
 

@@ -37,7 +37,7 @@ final class Persistence {
     freeSlots.add(st.retiredSlots.toIntArray());
     AtlasConfig c = st.config;
     return new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
-        st.slotHighWater, st.pageHighWater, leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
+        st.slotHighWater, st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
   }
 
   private static ManifestData.NodeRecord node(Node n) {
@@ -60,6 +60,12 @@ final class Persistence {
     Path manifest = dir.resolve(Manifest.NAME);
     st.pageHighWater = m.pageHighWater();
     st.slotHighWater = m.slotHighWater();
+    for (float x : m.sketchCenter()) {
+      if (!Float.isFinite(x)) {
+        throw new CorruptIndexException(manifest, 0, "the sketch center has a component " + x);
+      }
+    }
+    st.sketchCenter = m.sketchCenter();
     m.tombstones().forEach((int s) -> st.tombstones.set(s));
     Int2ObjectHashMap<Leaf> byId = new Int2ObjectHashMap<>();
     for (ManifestData.LeafRecord r : m.leaves()) {

@@ -2,6 +2,7 @@ package dev.aeon.index.atlas;
 
 import dev.aeon.index.kernel.Int8Quantizer;
 import dev.aeon.index.kernel.Int8Query;
+import dev.aeon.index.kernel.SketchQuery;
 import dev.aeon.index.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -12,11 +13,16 @@ import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The read path: beam descent of the routing tree to the best leaves, bulk INT8 scoring of their pages,
- * FP32 re-ranking of the best candidates, and the exact scan that very selective filters take. Never
- * locks; callers hold the {@link dev.aeon.index.atlas.sync.ReaderGate} for the whole search.
+ * The read path: beam descent of the routing tree to the best leaves, a pass over their pages' one-bit
+ * sketches that keeps the most promising entries, INT8 scoring of those (or of every entry, with the sketch
+ * pass off), FP32 re-ranking of the best candidates, and the exact scan that very selective filters take.
+ * Never locks; callers hold the {@link dev.aeon.index.atlas.sync.ReaderGate} for the whole search.
  */
 final class Searcher {
+
+  /** An entry's place in a payload: page number above, index in the page below (capacity is at most 4096). */
+  private static final int ENTRY_BITS = 16;
+  private static final long ENTRY_MASK = (1L << ENTRY_BITS) - 1;
 
   private final Storage st;
   private final Routing rt;
@@ -32,10 +38,11 @@ final class Searcher {
 
   /**
    * Searches unit vector {@code q}. {@code extraLeaves} (may be null) are scored in addition to the
-   * descent's leaves, or instead of them when {@code descend} is false.
+   * descent's leaves, or instead of them when {@code descend} is false. Of {@code params}, the sketch and
+   * re-rank settings apply.
    */
-  SearchResult search(float[] q, int k, int nprobe, int beam, int rerankDepth, boolean rerank,
-      RoaringBitmap filter, int[] extraLeaves, boolean descend) {
+  SearchResult search(float[] q, int k, int nprobe, int beam, SearchParams params, RoaringBitmap filter,
+      int[] extraLeaves, boolean descend) {
     List<Leaf> leaves = new ArrayList<>();
     IntArrayList missing = new IntArrayList();
     byte[] qc = new byte[dim];
@@ -55,15 +62,38 @@ final class Searcher {
       }
     }
     leaves = distinct(leaves);
-    TopK candidates = new TopK(rerank ? Math.max(k, rerankDepth) : k);
+    boolean rerank = params.rerank();
+    TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
+    long entries = 0;
+    int touched = 0;
+    for (Leaf l : leaves) {
+      for (int page : l.pages()) {
+        int n = st.pages.count(page);
+        entries += n;
+        touched = Prefetch.lines(st.pages.segment(page), st.pages.base(page) + st.layout.offFactors,
+            st.layout.offSketches - st.layout.offFactors + 8L * (st.layout.sketchWords - 1) * st.layout.capacity + 8L * n,
+            touched);
+      }
+    }
+    Prefetch.done(touched);
+    int sketchDepth = params.effectiveSketchDepth(k, entries);
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
     PageScratch scratch = new PageScratch(st.layout.capacity);
+    SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
+    TopK sketched = sketchDepth > 0 ? new TopK(sketchDepth) : null;
     for (int i = 0; i < leaves.size(); i++) {
       Leaf l = leaves.get(i);
       leafIds[i] = l.id;
       versions[i] = l.version();
-      scoreLeaf(l, query, candidates, scratch, filter);
+      if (sketched != null) {
+        sketchLeaf(l, sketchQuery, sketched, scratch, filter);
+      } else {
+        scoreLeaf(l, query, candidates, scratch, filter);
+      }
+    }
+    if (sketched != null) {
+      scoreSketched(sketched, query, candidates, scratch);
     }
     TopK best = rerank ? rerank(q, candidates, k) : candidates;
     return finish(best, rerank ? 1f : qScale, leafIds, versions, missing.toIntArray(), false);
@@ -181,6 +211,63 @@ final class Searcher {
     }
   }
 
+  /**
+   * Estimates every entry of the leaf's pages from its sketch and offers those that beat the sketch
+   * candidates' floor, as {@link #scoreLeaf} does with INT8 scores; the payload is the entry's place.
+   */
+  private void sketchLeaf(Leaf l, SketchQuery query, TopK sketched, PageScratch scratch, RoaringBitmap filter) {
+    float[] estimates = scratch.estimates;
+    float[] factors = scratch.factors;
+    for (int page : l.pages()) {
+      int n = st.pages.count(page);
+      if (n == 0) {
+        continue;
+      }
+      st.pages.factors(page, n, factors);
+      kernels.sketchScores(query, st.pages.segment(page), st.pages.base(page) + st.layout.offSketches,
+          st.layout.capacity, n, factors, estimates);
+      float floor = sketched.floor();
+      for (int i = 0; i < n; i++) {
+        if (estimates[i] <= floor) {
+          continue;
+        }
+        if (st.tombstones.get(st.pages.slot(page, i))
+            || (filter != null && !filter.contains((int) st.pages.id(page, i)))) {
+          continue;
+        }
+        sketched.offer(estimates[i], entry(page, i));
+        floor = sketched.floor();
+      }
+    }
+  }
+
+  /** Scores the sketch pass's entries with their INT8 codes and offers them to {@code candidates}. */
+  private void scoreSketched(TopK sketched, Int8Query query, TopK candidates, PageScratch scratch) {
+    int n = sketched.size();
+    float[] estimates = new float[n];
+    long[] entries = new long[n];
+    sketched.drainDescending(estimates, entries);
+    int[] dot = scratch.dots;
+    int touched = 0;
+    for (int e = 0; e < n; e++) {
+      int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
+      MemorySegment s = st.pages.segment(page);
+      long b = st.pages.base(page);
+      touched = Prefetch.lines(s, b + st.layout.codesOffset(i), dim, touched);
+      touched = Prefetch.lines(s, b + st.layout.scaleOffset(i), 1, touched);
+    }
+    Prefetch.done(touched);
+    for (int e = 0; e < n; e++) {
+      int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
+      kernels.bulkDotI8(query, st.pages.segment(page), st.pages.base(page) + st.layout.codesOffset(i), 1, dot);
+      candidates.offer(dot[0] * st.pages.scale(page, i), pack(st.pages.id(page, i), st.pages.slot(page, i)));
+    }
+  }
+
+  private static long entry(int page, int i) {
+    return (long) page << ENTRY_BITS | i;
+  }
+
   private TopK rerank(float[] q, TopK candidates, int k) {
     int n = candidates.size();
     float[] approx = new float[n];
@@ -188,6 +275,12 @@ final class Searcher {
     candidates.drainDescending(approx, payloads);
     TopK best = new TopK(k);
     MemorySegment qs = MemorySegment.ofArray(q);
+    int touched = 0;
+    for (int i = 0; i < n; i++) {
+      int slot = (int) payloads[i];
+      touched = Prefetch.lines(st.vectors.segment(slot), st.vectors.floatsOffset(slot), (long) dim * Float.BYTES, touched);
+    }
+    Prefetch.done(touched);
     for (int i = 0; i < n; i++) {
       int slot = (int) payloads[i];
       best.offer(kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim), payloads[i]);

@@ -1,11 +1,14 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.index.atlas.store.EncodedVector;
 import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
 import dev.aeon.index.atlas.sync.IdMap;
 import dev.aeon.index.atlas.sync.ReaderGate;
 import dev.aeon.index.atlas.sync.SlotBits;
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.SignSketch;
 import java.io.IOException;
 import java.util.Arrays;
 import org.agrona.collections.IntArrayList;
@@ -28,6 +31,12 @@ final class Storage implements AutoCloseable {
   final IdMap ids = new IdMap();
   final SlotBits tombstones = new SlotBits();
   final ReaderGate gate = new ReaderGate();
+  /**
+   * The center every sketch is taken around. It changes only when no entry is live (a bulk build sets it
+   * to its batch's mean); a search that read the old one while a bulk build filled the empty index only
+   * ranks that build's first entries less well.
+   */
+  volatile float[] sketchCenter;
 
   // Writer-only allocation state.
   int pageHighWater;
@@ -43,7 +52,17 @@ final class Storage implements AutoCloseable {
     this.layout = pages.layout();
     this.pages = pages;
     this.vectors = vectors;
+    this.sketchCenter = new float[config.dim()];
     Arrays.fill(slotLeaf, -1);
+  }
+
+  /** The codes and sketch of unit vector {@code v}. */
+  EncodedVector encode(float[] v) {
+    byte[] codes = new byte[v.length];
+    float scale = Int8Quantizer.quantize(v, codes);
+    long[] sketch = new long[layout.sketchWords];
+    float factor = SignSketch.sketch(v, sketchCenter, sketch);
+    return new EncodedVector(scale, codes, factor, sketch);
   }
 
   int allocPage(int leafId) {

@@ -1,8 +1,9 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.index.atlas.store.EncodedVector;
+
 import dev.aeon.index.atlas.cluster.KMeans;
 import dev.aeon.index.atlas.sync.IdMap;
-import dev.aeon.index.kernel.Int8Quantizer;
 import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.VectorKernels;
 import java.util.Arrays;
@@ -42,14 +43,13 @@ final class TreeWriter {
   void insert(long id, float[] v) {
     int slot = st.allocSlot();
     st.vectors.write(slot, id, v);
-    byte[] codes = new byte[dim];
-    float scale = Int8Quantizer.quantize(v, codes);
-    Leaf leaf = leafFor(codes);
+    EncodedVector encoded = st.encode(v);
+    Leaf leaf = leafFor(encoded.codes());
     while (leaf.entries >= leafCapacity) {
       makeRoom(leaf);
-      leaf = leafFor(codes);
+      leaf = leafFor(encoded.codes());
     }
-    append(leaf, id, slot, scale, codes);
+    append(leaf, id, slot, encoded);
     foldIntoMean(leaf, v);
     leaf.entries++;
     leaf.bump();
@@ -94,14 +94,14 @@ final class TreeWriter {
   }
 
   /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */
-  private void append(Leaf leaf, long id, int slot, float scale, byte[] codes) {
+  private void append(Leaf leaf, long id, int slot, EncodedVector encoded) {
     int[] ps = leaf.pages();
     int last = ps.length == 0 ? -1 : ps[ps.length - 1];
     if (last >= 0 && st.pages.count(last) < st.layout.capacity) {
-      st.pages.append(last, id, slot, scale, codes);
+      st.pages.append(last, id, slot, encoded);
     } else {
       int p = st.allocPage(leaf.id);
-      st.pages.append(p, id, slot, scale, codes);
+      st.pages.append(p, id, slot, encoded);
       int[] grown = Arrays.copyOf(ps, ps.length + 1);
       grown[ps.length] = p;
       leaf.publishPages(grown);
@@ -148,7 +148,7 @@ final class TreeWriter {
         pages[j / cap] = st.allocPage(leafId);
       }
       int i = which[j];
-      st.pages.append(pages[j / cap], e.ids()[i], e.slots()[i], e.scales()[i], e.codes(i));
+      st.pages.append(pages[j / cap], e.ids()[i], e.slots()[i], e.encoded()[i]);
       st.setSlotLeaf(e.slots()[i], leafId);
     }
     return pages;
@@ -346,15 +346,10 @@ final class TreeWriter {
   }
 
   /** The entries of one leaf, split into live (copied out) and dead (slots only). */
-  record Entries(long[] ids, int[] slots, float[] scales, byte[] allCodes, float[] vectors, IntArrayList deadSlots,
-      int dim) {
+  record Entries(long[] ids, int[] slots, EncodedVector[] encoded, float[] vectors, IntArrayList deadSlots) {
 
     int size() {
       return slots.length;
-    }
-
-    byte[] codes(int i) {
-      return Arrays.copyOfRange(allCodes, i * dim, (i + 1) * dim);
     }
 
     static Entries of(Storage st, Leaf leaf, boolean withVectors) {
@@ -377,23 +372,19 @@ final class TreeWriter {
       }
       int n = live.size();
       long[] ids = new long[n];
-      float[] scales = new float[n];
-      byte[] codes = new byte[n * dim];
+      EncodedVector[] encoded = new EncodedVector[n];
       float[] vectors = withVectors ? new float[n * dim] : null;
-      byte[] one = new byte[dim];
       float[] v = new float[dim];
       for (int e = 0; e < n; e++) {
         int page = where.getInt(2 * e), i = where.getInt(2 * e + 1);
         ids[e] = st.pages.id(page, i);
-        scales[e] = st.pages.scale(page, i);
-        st.pages.codes(page, i, one);
-        System.arraycopy(one, 0, codes, e * dim, dim);
+        encoded[e] = st.pages.encoded(page, i);
         if (withVectors) {
           st.vectors.read(live.getInt(e), v);
           System.arraycopy(v, 0, vectors, e * dim, dim);
         }
       }
-      return new Entries(ids, live.toIntArray(), scales, codes, vectors, dead, dim);
+      return new Entries(ids, live.toIntArray(), encoded, vectors, dead);
     }
   }
 }

@@ -66,6 +66,19 @@ public final class Kernels {
     }
   }
 
+  static void checkSketches(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
+      float[] factors, float[] out) {
+    if (count > stride || count > factors.length || count > out.length) {
+      throw new IllegalArgumentException(count + " sketches asked with a stride of " + stride + ", "
+          + factors.length + " factors and room for " + out.length + " scores");
+    }
+    long end = offset + 8L * ((long) (query.words() - 1) * stride + count);
+    if (offset < 0 || end > sketches.byteSize()) {
+      throw new IndexOutOfBoundsException("sketches [" + offset + ", " + end + ") outside a segment of "
+          + sketches.byteSize() + " bytes");
+    }
+  }
+
   private static void checkSameLength(int a, int b) {
     if (a != b) {
       throw new IllegalArgumentException("vectors differ in length: " + a + " vs " + b);

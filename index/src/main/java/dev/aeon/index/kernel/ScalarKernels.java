@@ -10,6 +10,8 @@ public final class ScalarKernels implements VectorKernels {
   static final ValueLayout.OfFloat FLOAT_LE =
       ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+  static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
   public static final ScalarKernels INSTANCE = new ScalarKernels();
 
   private ScalarKernels() {}
@@ -80,6 +82,29 @@ public final class ScalarKernels implements VectorKernels {
     MemorySegment q = query.codeSegment();
     for (int v = 0; v < count; v++) {
       out[v] = dotI8(q, 0, codes, codesOffset + (long) v * dim, dim);
+    }
+  }
+
+  @Override
+  public void sketchScores(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
+      float[] factors, float[] out) {
+    Kernels.checkSketches(query, sketches, offset, stride, count, factors, out);
+    sketchScoresFrom(query, sketches, offset, stride, 0, count, factors, out);
+  }
+
+  /** Scores sketches [from, count): the whole job here, the remainder of the SIMD kernel's blocks. */
+  void sketchScoresFrom(SketchQuery query, MemorySegment sketches, long offset, int stride, int from, int count,
+      float[] factors, float[] out) {
+    int words = query.words();
+    for (int v = from; v < count; v++) {
+      long ones = 0, weighted = 0;
+      for (int w = 0; w < words; w++) {
+        long b = sketches.get(LONG_LE, offset + 8L * ((long) w * stride + v));
+        ones += Long.bitCount(b);
+        weighted += Long.bitCount(b & query.plane(w, 0)) + 2 * Long.bitCount(b & query.plane(w, 1))
+            + 4 * Long.bitCount(b & query.plane(w, 2)) + 8 * Long.bitCount(b & query.plane(w, 3));
+      }
+      out[v] = query.estimate(ones, weighted, factors[v]);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -31,6 +32,10 @@ public final class SimdKernels implements VectorKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+  /** Floats as many as {@link #L} has lanes: the sketch kernel's estimates, one per long lane. */
+  private static final VectorSpecies<Float> LF =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2));
   /** Bytes that widen into one full short vector (half the preferred width). */
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
@@ -325,5 +330,40 @@ public final class SimdKernels implements VectorKernels {
   private static ShortVector widen(MemorySegment s, byte[] heap, long base) {
     ByteVector v = heap != null ? ByteVector.fromArray(B, heap, (int) base) : ByteVector.fromMemorySegment(B, s, base, LE);
     return (ShortVector) v.convertShape(VectorOperators.B2S, S, 0);
+  }
+
+  /**
+   * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
+   * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
+   * ({@code vpopcntq} where the CPU has it). Heap segments and the last {@code count % lanes} sketches
+   * go to the scalar loop (mapped pages are the hot path; see the class comment on mixing segment kinds).
+   */
+  @Override
+  public void sketchScores(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
+      float[] factors, float[] out) {
+    Kernels.checkSketches(query, sketches, offset, stride, count, factors, out);
+    int lanes = L.length(), words = query.words(), v = 0;
+    if (sketches.isNative()) {
+      FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
+      FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
+      for (; v + lanes <= count; v += lanes) {
+        LongVector ones = LongVector.zero(L), p0 = ones, p1 = ones, p2 = ones, p3 = ones;
+        for (int w = 0; w < words; w++) {
+          LongVector b = LongVector.fromMemorySegment(L, sketches, offset + 8L * ((long) w * stride + v), LE);
+          ones = ones.add(b.lanewise(VectorOperators.BIT_COUNT));
+          p0 = p0.add(b.and(query.plane(w, 0)).lanewise(VectorOperators.BIT_COUNT));
+          p1 = p1.add(b.and(query.plane(w, 1)).lanewise(VectorOperators.BIT_COUNT));
+          p2 = p2.add(b.and(query.plane(w, 2)).lanewise(VectorOperators.BIT_COUNT));
+          p3 = p3.add(b.and(query.plane(w, 3)).lanewise(VectorOperators.BIT_COUNT));
+        }
+        LongVector weighted = p0.add(p1.lanewise(VectorOperators.LSHL, 1)).add(p2.lanewise(VectorOperators.LSHL, 2))
+            .add(p3.lanewise(VectorOperators.LSHL, 3));
+        // estimate = centerDot + factor * (2 * (low * ones + step * weighted) - sum), lane by lane
+        FloatVector overSet = ((FloatVector) ones.convertShape(VectorOperators.L2F, LF, 0)).mul(low)
+            .add(((FloatVector) weighted.convertShape(VectorOperators.L2F, LF, 0)).mul(step));
+        overSet.add(overSet).sub(sum).mul(FloatVector.fromArray(LF, factors, v)).add(base).intoArray(out, v);
+      }
+    }
+    ScalarKernels.INSTANCE.sketchScoresFrom(query, sketches, offset, stride, v, count, factors, out);
   }
 }

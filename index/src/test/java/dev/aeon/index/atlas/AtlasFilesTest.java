@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.index.atlas.store.CorruptIndexException;
+import dev.aeon.index.atlas.store.EncodedVector;
 import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.FormatTooNewException;
 import dev.aeon.index.atlas.store.FormatTooOldException;
@@ -48,23 +49,24 @@ class AtlasFilesTest {
   void pageChecksumsFollowEveryWrite() throws IOException {
     PageLayout layout = new PageLayout(8, 4);
     byte[] codes = {1, 2, 3, 4, 5, 6, 7, 8};
+    long[] sketch = {0b1011L};
     try (PageFile pages = PageFile.create(dir, layout)) {
       pages.ensurePages(2);
       pages.reset(0, 1);
-      pages.append(0, 10, 0, 0.5f, codes);
+      pages.append(0, 10, 0, new EncodedVector(0.5f, codes, 0.25f, sketch));
       int one = pages.checksum(0, 1);
-      pages.append(0, 11, 1, 0.5f, codes);
+      pages.append(0, 11, 1, new EncodedVector(0.5f, codes.clone(), 0.25f, sketch));
       int two = pages.checksum(0, 2);
       assertEquals(one, pages.checksum(0, 1), "a prefix's sum does not change with later entries");
       assertTrue(one != two);
       pages.truncate(0, 1);
       codes[0] = 9;
-      pages.append(0, 11, 1, 0.5f, codes);
+      pages.append(0, 11, 1, new EncodedVector(0.5f, codes.clone(), 0.25f, sketch));
       int rewritten = pages.checksum(0, 2);
       assertTrue(rewritten != two, "an entry written again after a truncation is summed again");
       pages.reset(0, 2);
       assertEquals(new CRC32C().getValue(), Integer.toUnsignedLong(pages.checksum(0, 0)));
-      pages.append(0, 10, 0, 0.5f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      pages.append(0, 10, 0, new EncodedVector(0.5f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0.25f, sketch));
       assertEquals(one, pages.checksum(0, 1), "the same entry after a reset sums as before");
       pages.force();
     }
@@ -157,6 +159,17 @@ class AtlasFilesTest {
     assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
   }
 
+  /** Indexes written before pages held sketches (manifest 2, page file 1) are refused, not misread. */
+  @Test
+  void indexesWithoutSketchesAreRefusedAsTooOld() throws IOException {
+    build(20);
+    setVersion(dir.resolve(PageFile.NAME), PageLayout.VERSION - 1);
+    assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
+    setVersion(dir.resolve(PageFile.NAME), PageLayout.VERSION);
+    setVersion(dir.resolve(Manifest.NAME), Manifest.VERSION - 1);
+    assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
+  }
+
   @Test
   void aDirectoryWithoutAnIndexIsNotOpenedAndAnIndexIsNotCreatedTwice() throws IOException {
     assertThrows(java.nio.file.NoSuchFileException.class, () -> AtlasIndex.open(dir));
@@ -166,96 +179,6 @@ class AtlasFilesTest {
         () -> AtlasIndex.openOrCreate(dir, AtlasConfig.of(AtlasIndexTest.DIM + 1)));
     try (AtlasIndex index = AtlasIndex.openOrCreate(dir, AtlasConfig.of(AtlasIndexTest.DIM))) {
       assertEquals(4, index.size());
-    }
-  }
-
-  /**
-   * A manifest of version 1 stored each leaf's whole mean where version 2 stores its length: rewritten in
-   * the old layout, it opens to the same search results, and inserts (which rebuild a leaf's mean from its
-   * row and that length) go on working.
-   */
-  @Test
-  void aVersion1ManifestWithWholeMeansIsStillRead() throws IOException {
-    Random r = new Random(11);
-    float[][] queries = new float[10][];
-    for (int i = 0; i < queries.length; i++) {
-      queries[i] = AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM);
-    }
-    long[][] before = new long[queries.length][];
-    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
-      for (int i = 0; i < 300; i++) {
-        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
-      }
-      index.flush();
-      for (int i = 0; i < queries.length; i++) {
-        before[i] = index.search(queries[i], 5).ids();
-      }
-    }
-    rewriteAsVersion1(dir);
-    try (AtlasIndex index = AtlasIndex.open(dir)) {
-      for (int i = 0; i < queries.length; i++) {
-        assertArrayEquals(before[i], index.search(queries[i], 5).ids());
-      }
-      for (int i = 300; i < 600; i++) {
-        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
-      }
-      index.flush();
-    }
-    try (AtlasIndex index = AtlasIndex.open(dir)) {
-      assertEquals(600, index.size());
-      float[] v = AtlasIndexTest.randomVector(new Random(12), AtlasIndexTest.DIM);
-      index.add(1000, v);
-      assertEquals(1000, index.search(v, 1).ids()[0]);
-    }
-  }
-
-  /** Writes the manifest in {@code dir} again in version 1's layout: each leaf's mean = its row x length. */
-  private static void rewriteAsVersion1(Path dir) throws IOException {
-    Path file = dir.resolve(Manifest.NAME);
-    int dim = AtlasIndexTest.DIM;
-    java.util.Map<Integer, float[]> rows = new java.util.HashMap<>();
-    collectRows(Manifest.read(dir).root(), dim, rows);
-    byte[] all = Files.readAllBytes(file);
-    ByteBuffer in = ByteBuffer.wrap(all, FileHeader.BYTES, all.length - FileHeader.BYTES - 4).slice()
-        .order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer out = ByteBuffer.allocate(all.length + rows.size() * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < 6; i++) {
-      out.putInt(in.getInt());
-    }
-    int leaves = in.getInt();
-    out.putInt(leaves);
-    for (int l = 0; l < leaves; l++) {
-      int id = in.getInt();
-      out.putInt(id).putLong(in.getLong());
-      float norm = in.getFloat();
-      for (float x : rows.get(id)) {
-        out.putFloat(x * norm);
-      }
-      int pages = in.getInt();
-      out.putInt(pages);
-      for (int p = 0; p < 3 * pages; p++) {
-        out.putInt(in.getInt());
-      }
-    }
-    out.put(in); // the routing tree and the bitmaps are laid out as before
-    int bodyBytes = out.position();
-    CRC32C crc = new CRC32C();
-    crc.update(out.array(), 0, bodyBytes);
-    ByteBuffer file1 = ByteBuffer.allocate(FileHeader.BYTES + bodyBytes + 4).order(ByteOrder.LITTLE_ENDIAN);
-    file1.put(new FileHeader(Manifest.FORMAT, 1, dim, bodyBytes, 0).toBytes());
-    file1.put(out.array(), 0, bodyBytes);
-    file1.putInt((int) crc.getValue());
-    Files.write(file, file1.array());
-  }
-
-  private static void collectRows(dev.aeon.index.atlas.store.ManifestData.NodeRecord n, int dim,
-      java.util.Map<Integer, float[]> rows) {
-    for (int i = 0; i < n.leafIds().length; i++) {
-      if (n.nodes()[i] == null) {
-        rows.put(n.leafIds()[i], java.util.Arrays.copyOfRange(n.centroids(), i * dim, (i + 1) * dim));
-      } else {
-        collectRows(n.nodes()[i], dim, rows);
-      }
     }
   }
 

@@ -190,6 +190,61 @@ class AtlasIndexTest {
     }
   }
 
+  /**
+   * A sketch pass that keeps every entry hands the INT8 stage what scoring every entry would, whatever was
+   * deleted or filtered; the sketch center a bulk build chose (the batch's mean, here far from zero) is
+   * the one used after a reopen.
+   */
+  @Test
+  void aSketchPassKeepingEveryEntryAgreesWithScoringEveryEntry() throws IOException {
+    Random r = new Random(10);
+    float[] offset = randomVector(r, DIM);
+    int n = 1500;
+    long[] ids = new long[n];
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      vs[i] = randomVector(r, DIM);
+      for (int d = 0; d < DIM; d++) {
+        vs[i][d] += 2 * offset[d];
+      }
+    }
+    float[][] queries = new float[30][];
+    for (int i = 0; i < queries.length; i++) {
+      queries[i] = vs[r.nextInt(n)].clone();
+      queries[i][0] += 0.3f;
+    }
+    RoaringBitmap even = new RoaringBitmap();
+    for (int i = 0; i < 2_000; i += 2) {
+      even.add(i);
+    }
+    SearchParams everything = SearchParams.nprobe(100_000).withSketchDepth(100_000);
+    SearchParams noSketch = SearchParams.nprobe(100_000).withSketchDepth(SearchParams.NO_SKETCH);
+    long[][] before = new long[queries.length][];
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(DIM, 8, 4, 8))) {
+      index.addAll(ids, vs);
+      for (int i = 0; i < 100; i++) {
+        index.add(n + i, randomVector(r, DIM));
+        index.remove(i * 7L);
+      }
+      index.flush();
+      for (int i = 0; i < queries.length; i++) {
+        SearchResult all = index.search(queries[i], 10, everything);
+        before[i] = all.ids();
+        assertArrayEquals(index.search(queries[i], 10, noSketch).ids(), before[i], "query " + i);
+        // Scoring the same leaves without a descent: a filter never switches to the exact scan there.
+        int[] leaves = all.leafIds();
+        assertArrayEquals(index.searchFrom(queries[i], 10, noSketch, even, leaves, false).ids(),
+            index.searchFrom(queries[i], 10, everything, even, leaves, false).ids(), "filtered query " + i);
+      }
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      for (int i = 0; i < queries.length; i++) {
+        assertArrayEquals(before[i], index.search(queries[i], 10, everything).ids(), "after reopen, query " + i);
+      }
+    }
+  }
+
   @Test
   void targetRecallPicksMoreLeavesForHigherTargets() throws IOException {
     Random r = new Random(9);

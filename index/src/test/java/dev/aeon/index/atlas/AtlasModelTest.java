@@ -102,7 +102,7 @@ class AtlasModelTest {
       scored.add(Map.entry(e.getKey(), dot / (qn * norm(e.getValue()))));
     }
     scored.sort(Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder()));
-    SearchResult got = index.search(q, k, new SearchParams(100_000, 100_000, 100_000, true, 0));
+    SearchResult got = index.search(q, k, new SearchParams(100_000, 100_000, 100_000, 0, true, 0));
     SearchResult exact = index.exactSearch(q, k);
     int expected = Math.min(k, model.size());
     assertEquals(expected, got.size(), "seed " + seed + " step " + step);

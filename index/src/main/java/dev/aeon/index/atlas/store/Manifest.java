@@ -24,23 +24,21 @@ import org.roaringbitmap.RoaringBitmap;
  *  +----------+-----------------------------------+--------+
  *  header: FileHeader("atlas-manifest", version, dim, param1 = bodyBytes, param2 = 0)
  *  body:   pageCapacity pagesPerLeaf fanout nextLeafId slotHighWater pageHighWater   (6 ints)
+ *          sketchCenter float[dim]
  *          leafCount, then per leaf: id int, version long, meanNorm float,
  *                                    pageCount int, then per page: page int, count int, crc int
  *          root node: childCount int, centroids float[childCount*dim],
  *                     per child: tag byte (0 = leaf: id int, 1 = node: nested node)
  *          tombstones, freePages, freeSlots: each int length + portable RoaringBitmap bytes
  * </pre>
- * The trailing CRC32C covers the body. Version 1 stored each leaf's whole mean ({@code float[dim]}) where
- * version 2 stores its length (its direction is the leaf's row in the parent's centroids); version 1 files
- * are still read.
+ * The trailing CRC32C covers the body. Version 3 added the sketch center, with the page file's sketches
+ * (page format 2); older indexes have no sketches and are refused (rebuild them from their vectors).
  */
 public final class Manifest {
 
   public static final String NAME = "atlas.manifest";
   public static final String FORMAT = "atlas-manifest";
-  public static final int VERSION = 2;
-  /** The version that stored each leaf's mean whole. */
-  private static final int VERSION_WITH_MEANS = 1;
+  public static final int VERSION = 3;
   private static final int MAX_DEPTH = 64;
 
   private Manifest() {}
@@ -54,6 +52,7 @@ public final class Manifest {
     for (int v : new int[] {m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(), m.pageHighWater()}) {
       body.putInt(v);
     }
+    body.putFloats(m.sketchCenter());
     body.putInt(m.leaves().size());
     for (ManifestData.LeafRecord l : m.leaves()) {
       body.putInt(l.id());
@@ -94,8 +93,7 @@ public final class Manifest {
   public static ManifestData read(Path dir) throws IOException {
     Path path = dir.resolve(NAME);
     byte[] all = Files.readAllBytes(path);
-    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION_WITH_MEANS,
-        VERSION);
+    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION, VERSION);
     long bodyBytes = Integer.toUnsignedLong(h.param1());
     if (FileHeader.BYTES + bodyBytes + 4 != all.length) {
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
@@ -109,21 +107,22 @@ public final class Manifest {
     }
     in.position(FileHeader.BYTES).limit(all.length - 4);
     try {
-      return readBody(in, h.dim(), h.version());
+      return readBody(in, h.dim());
     } catch (RuntimeException e) {
       throw new CorruptIndexException(path, in.position(), "malformed body: " + e);
     }
   }
 
-  private static ManifestData readBody(ByteBuffer in, int dim, int version) throws IOException {
+  private static ManifestData readBody(ByteBuffer in, int dim) throws IOException {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
+    float[] sketchCenter = getFloats(in, dim);
     int leafCount = checkCount(in.getInt(), in.remaining());
     List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
     for (int i = 0; i < leafCount; i++) {
       int id = in.getInt();
       long leafVersion = in.getLong();
-      float meanNorm = version == VERSION_WITH_MEANS ? norm(getFloats(in, dim)) : in.getFloat();
+      float meanNorm = in.getFloat();
       int pages = checkCount(in.getInt(), in.remaining() / 12);
       int[] p = new int[pages], c = new int[pages], k = new int[pages];
       for (int j = 0; j < pages; j++) {
@@ -146,7 +145,7 @@ public final class Manifest {
       throw new IllegalStateException(in.remaining() + " trailing bytes");
     }
     return new ManifestData(dim, pageCapacity, pagesPerLeaf, fanout, nextLeafId, slotHighWater, pageHighWater,
-        leaves, root, bitmaps[0], bitmaps[1], bitmaps[2]);
+        sketchCenter, leaves, root, bitmaps[0], bitmaps[1], bitmaps[2]);
   }
 
   private static void writeNode(Buffer out, ManifestData.NodeRecord n) {
@@ -187,14 +186,6 @@ public final class Manifest {
       throw new IllegalStateException("count " + n + " out of range [0, " + max + "]");
     }
     return n;
-  }
-
-  private static float norm(float[] v) {
-    double squares = 0;
-    for (float x : v) {
-      squares += (double) x * x;
-    }
-    return (float) Math.sqrt(squares);
   }
 
   private static float[] getFloats(ByteBuffer in, int n) {

@@ -4,13 +4,14 @@ import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Everything the manifest holds: the configuration, the allocation high-water marks, every leaf with its
+ * Everything the manifest holds: the configuration, the allocation high-water marks, the center the
+ * sketches are taken around, every leaf with its
  * pages (and the count and checksum of each page at the flush), the routing tree, the tombstoned slots
  * and the free pages and slots.
  */
 public record ManifestData(
     int dim, int pageCapacity, int pagesPerLeaf, int fanout,
-    int nextLeafId, int slotHighWater, int pageHighWater,
+    int nextLeafId, int slotHighWater, int pageHighWater, float[] sketchCenter,
     List<LeafRecord> leaves, NodeRecord root,
     RoaringBitmap tombstones, RoaringBitmap freePages, RoaringBitmap freeSlots) {
 

@@ -22,6 +22,7 @@ public final class PageFile implements AutoCloseable {
   private static final int CHUNK_BYTES = 32 << 20;
   static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle COUNT =
       ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
@@ -114,15 +115,19 @@ public final class PageFile implements AutoCloseable {
    * Writes entry {@code count(page)} and publishes it; returns the new count. The caller has checked
    * that the page is not full. Writer only.
    */
-  public int append(int page, long id, int slot, float scale, byte[] codes) {
+  public int append(int page, long id, int slot, EncodedVector e) {
     changed(page);
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     int i = (int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT);
     s.set(INT, b + layout.idOffset(i), (int) id);
     s.set(INT, b + layout.slotOffset(i), slot);
-    s.set(FLOAT, b + layout.scaleOffset(i), scale);
-    MemorySegment.copy(MemorySegment.ofArray(codes), 0, s, b + layout.codesOffset(i), layout.dim);
+    s.set(FLOAT, b + layout.scaleOffset(i), e.scale());
+    s.set(FLOAT, b + layout.factorOffset(i), e.sketchFactor());
+    for (int w = 0; w < layout.sketchWords; w++) {
+      s.set(WORD, b + layout.sketchWordOffset(w, i), e.sketch()[w]);
+    }
+    MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, s, b + layout.codesOffset(i), layout.dim);
     COUNT.setRelease(s, b + PageLayout.OFF_COUNT, i + 1);
     return i + 1;
   }
@@ -140,6 +145,20 @@ public final class PageFile implements AutoCloseable {
     return map.segment(page).get(FLOAT, map.offset(page) + layout.scaleOffset(i));
   }
 
+  /** Everything entry {@code i} stores of its vector, copied out (to move it to another page). */
+  public EncodedVector encoded(int page, int i) {
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    byte[] codes = new byte[layout.dim];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, b + layout.codesOffset(i), codes, 0, layout.dim);
+    long[] sketch = new long[layout.sketchWords];
+    for (int w = 0; w < layout.sketchWords; w++) {
+      sketch[w] = s.get(WORD, b + layout.sketchWordOffset(w, i));
+    }
+    return new EncodedVector(s.get(FLOAT, b + layout.scaleOffset(i)), codes, s.get(FLOAT, b + layout.factorOffset(i)),
+        sketch);
+  }
+
   /**
    * Copies the scales of entries [0, count) into {@code out}: one bounds and liveness check for the
    * page instead of one per entry, which the scoring loop would otherwise pay per vector.
@@ -148,14 +167,13 @@ public final class PageFile implements AutoCloseable {
     MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offScales, out, 0, count);
   }
 
-  /** Copies the codes of entry {@code i} into {@code out}. */
-  public void codes(int page, int i, byte[] out) {
-    MemorySegment.copy(map.segment(page), ValueLayout.JAVA_BYTE, map.offset(page) + layout.codesOffset(i),
-        out, 0, layout.dim);
+  /** Copies the sketch factors of entries [0, count) into {@code out}, as {@link #scales} does the scales. */
+  public void factors(int page, int count, float[] out) {
+    MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offFactors, out, 0, count);
   }
 
   /**
-   * CRC32C of the first {@code count} entries (ids, slots, scales, codes) of {@code page}; computed
+   * CRC32C of the first {@code count} entries (ids, slots, scales, factors, sketches, codes) of {@code page}; computed
    * again only if the page was written since the last call for it. Writer only.
    */
   public int checksum(int page, int count) {
@@ -168,6 +186,10 @@ public final class PageFile implements AutoCloseable {
     c.update(s.asSlice(b + PageLayout.OFF_IDS, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offSlots, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offScales, 4L * count).asByteBuffer());
+    c.update(s.asSlice(b + layout.offFactors, 4L * count).asByteBuffer());
+    for (int w = 0; w < layout.sketchWords; w++) {
+      c.update(s.asSlice(b + layout.sketchWordOffset(w, 0), 8L * count).asByteBuffer());
+    }
     c.update(s.asSlice(b + layout.offCodes, (long) layout.dim * count).asByteBuffer());
     int crc = (int) c.getValue();
     if (page < checkedCount.length) {

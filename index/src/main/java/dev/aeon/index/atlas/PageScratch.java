@@ -1,20 +1,18 @@
 package dev.aeon.index.atlas;
 
 /**
- * One query's buffers for scoring a page: the kernel's integer dot products and the page's scales, or
- * the sketch estimates and the page's sketch factors.
+ * One query's buffers: the kernel's integer dot products and a page's scales, and the sketch estimates of
+ * a run of a leaf's pages.
  */
 final class PageScratch {
 
   final int[] dots;
   final float[] scales;
   final float[] estimates;
-  final float[] factors;
 
-  PageScratch(int capacity) {
-    this.dots = new int[capacity];
-    this.scales = new float[capacity];
-    this.estimates = new float[capacity];
-    this.factors = new float[capacity];
+  PageScratch(AtlasConfig config) {
+    this.dots = new int[config.pageCapacity()];
+    this.scales = new float[config.pageCapacity()];
+    this.estimates = new float[config.leafCapacity()];
   }
 }

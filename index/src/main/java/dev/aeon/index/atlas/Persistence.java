@@ -3,6 +3,7 @@ package dev.aeon.index.atlas;
 import dev.aeon.index.atlas.store.CorruptIndexException;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.ManifestData;
+import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.sync.IdMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,7 +98,8 @@ final class Persistence {
       throw new CorruptIndexException(manifest, 0, "leaf " + l.id + " names page " + page + " with " + count + " entries");
     }
     if (st.pages.checksum(page, count) != crc) {
-      throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "checksum mismatch in page " + page);
+      throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "checksum mismatch in page " + page
+          + " (its entries in " + PageFile.NAME + " or its sketches in " + PageFile.SKETCH_NAME + ")");
     }
     st.pages.truncate(page, count);
     for (int i = 0; i < count; i++) {

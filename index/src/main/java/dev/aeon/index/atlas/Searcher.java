@@ -70,16 +70,15 @@ final class Searcher {
       for (int page : l.pages()) {
         int n = st.pages.count(page);
         entries += n;
-        touched = Prefetch.lines(st.pages.segment(page), st.pages.base(page) + st.layout.offFactors,
-            st.layout.offSketches - st.layout.offFactors + 8L * (st.layout.sketchWords - 1) * st.layout.capacity + 8L * n,
-            touched);
+        touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
+            st.layout.sketches.blockBytes(), touched);
       }
     }
     Prefetch.done(touched);
     int sketchDepth = params.effectiveSketchDepth(k, entries);
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
-    PageScratch scratch = new PageScratch(st.layout.capacity);
+    PageScratch scratch = new PageScratch(st.config);
     SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
     TopK sketched = sketchDepth > 0 ? new TopK(sketchDepth) : null;
     for (int i = 0; i < leaves.size(); i++) {
@@ -213,29 +212,38 @@ final class Searcher {
 
   /**
    * Estimates every entry of the leaf's pages from its sketch and offers those that beat the sketch
-   * candidates' floor, as {@link #scoreLeaf} does with INT8 scores; the payload is the entry's place.
+   * candidates' floor, as {@link #scoreLeaf} does with INT8 scores; the payload is the entry's place. A
+   * run of consecutive pages (a bulk-built leaf is one) has adjacent sketch blocks and is scored in one
+   * kernel call.
    */
   private void sketchLeaf(Leaf l, SketchQuery query, TopK sketched, PageScratch scratch, RoaringBitmap filter) {
+    int[] pages = l.pages();
     float[] estimates = scratch.estimates;
-    float[] factors = scratch.factors;
-    for (int page : l.pages()) {
-      int n = st.pages.count(page);
-      if (n == 0) {
+    int cap = st.layout.capacity;
+    for (int start = 0, end; start < pages.length; start = end + 1) {
+      end = start;
+      int n = st.pages.count(pages[start]), total = n;
+      while (n == cap && end + 1 < pages.length && pages[end + 1] == pages[end] + 1
+          && total + cap <= estimates.length && st.pages.sketchesAdjacent(pages[end])) {
+        n = st.pages.count(pages[++end]);
+        total += n;
+      }
+      if (total == 0) {
         continue;
       }
-      st.pages.factors(page, n, factors);
-      kernels.sketchScores(query, st.pages.segment(page), st.pages.base(page) + st.layout.offSketches,
-          st.layout.capacity, n, factors, estimates);
+      kernels.sketchScores(query, st.pages.sketchSegment(pages[start]), st.pages.sketchBase(pages[start]),
+          st.layout.sketches, total, estimates);
       float floor = sketched.floor();
-      for (int i = 0; i < n; i++) {
-        if (estimates[i] <= floor) {
+      for (int e = 0; e < total; e++) {
+        if (estimates[e] <= floor) {
           continue;
         }
+        int page = pages[start + e / cap], i = e % cap;
         if (st.tombstones.get(st.pages.slot(page, i))
             || (filter != null && !filter.contains((int) st.pages.id(page, i)))) {
           continue;
         }
-        sketched.offer(estimates[i], entry(page, i));
+        sketched.offer(estimates[e], entry(page, i));
         floor = sketched.floor();
       }
     }

@@ -60,7 +60,7 @@ final class Storage implements AutoCloseable {
   EncodedVector encode(float[] v) {
     byte[] codes = new byte[v.length];
     float scale = Int8Quantizer.quantize(v, codes);
-    long[] sketch = new long[layout.sketchWords];
+    long[] sketch = new long[layout.sketches.words()];
     float factor = SignSketch.sketch(v, sketchCenter, sketch);
     return new EncodedVector(scale, codes, factor, sketch);
   }

@@ -66,13 +66,16 @@ public final class Kernels {
     }
   }
 
-  static void checkSketches(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
-      float[] factors, float[] out) {
-    if (count > stride || count > factors.length || count > out.length) {
-      throw new IllegalArgumentException(count + " sketches asked with a stride of " + stride + ", "
-          + factors.length + " factors and room for " + out.length + " scores");
+  static void checkSketches(SketchQuery query, MemorySegment sketches, long offset, SketchBlocks layout, int count,
+      float[] out) {
+    if (layout.words() != query.words() || count < 0 || count > out.length) {
+      throw new IllegalArgumentException(count + " sketches of " + layout.words() + " words asked for a query of "
+          + query.words() + " words, room for " + out.length + " scores");
     }
-    long end = offset + 8L * ((long) (query.words() - 1) * stride + count);
+    int blocks = (count + layout.stride() - 1) / layout.stride();
+    int last = count - (blocks - 1) * layout.stride();
+    long end = count == 0 ? offset
+        : offset + (long) (blocks - 1) * layout.blockBytes() + layout.wordOffset(layout.words() - 1, last);
     if (offset < 0 || end > sketches.byteSize()) {
       throw new IndexOutOfBoundsException("sketches [" + offset + ", " + end + ") outside a segment of "
           + sketches.byteSize() + " bytes");

@@ -86,25 +86,29 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public void sketchScores(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
-      float[] factors, float[] out) {
-    Kernels.checkSketches(query, sketches, offset, stride, count, factors, out);
-    sketchScoresFrom(query, sketches, offset, stride, 0, count, factors, out);
+  public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
+      float[] out) {
+    Kernels.checkSketches(query, blocks, offset, layout, count, out);
+    for (int first = 0; first < count; first += layout.stride(), offset += layout.blockBytes()) {
+      sketchBlock(query, blocks, offset, layout, 0, Math.min(layout.stride(), count - first), out, first);
+    }
   }
 
-  /** Scores sketches [from, count): the whole job here, the remainder of the SIMD kernel's blocks. */
-  void sketchScoresFrom(SketchQuery query, MemorySegment sketches, long offset, int stride, int from, int count,
-      float[] factors, float[] out) {
-    int words = query.words();
-    for (int v = from; v < count; v++) {
+  /**
+   * Scores sketches [from, to) of the block at {@code block} into {@code out[at + from ..]}: the whole job
+   * here, the remainder of each block for the SIMD kernel.
+   */
+  void sketchBlock(SketchQuery query, MemorySegment blocks, long block, SketchBlocks layout, int from, int to,
+      float[] out, int at) {
+    for (int v = from; v < to; v++) {
       long ones = 0, weighted = 0;
-      for (int w = 0; w < words; w++) {
-        long b = sketches.get(LONG_LE, offset + 8L * ((long) w * stride + v));
+      for (int w = 0; w < layout.words(); w++) {
+        long b = blocks.get(LONG_LE, block + layout.wordOffset(w, v));
         ones += Long.bitCount(b);
         weighted += Long.bitCount(b & query.plane(w, 0)) + 2 * Long.bitCount(b & query.plane(w, 1))
             + 4 * Long.bitCount(b & query.plane(w, 2)) + 8 * Long.bitCount(b & query.plane(w, 3));
       }
-      out[v] = query.estimate(ones, weighted, factors[v]);
+      out[at + v] = query.estimate(ones, weighted, blocks.get(FLOAT_LE, block + layout.factorOffset(v)));
     }
   }
 }

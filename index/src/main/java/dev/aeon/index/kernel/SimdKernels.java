@@ -335,21 +335,25 @@ public final class SimdKernels implements VectorKernels {
   /**
    * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
    * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
-   * ({@code vpopcntq} where the CPU has it). Heap segments and the last {@code count % lanes} sketches
-   * go to the scalar loop (mapped pages are the hot path; see the class comment on mixing segment kinds).
+   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. Heap segments and
+   * each block's last {@code stride % lanes} sketches go to the scalar loop (mapped files are the hot
+   * path; see the class comment on mixing segment kinds).
    */
   @Override
-  public void sketchScores(SketchQuery query, MemorySegment sketches, long offset, int stride, int count,
-      float[] factors, float[] out) {
-    Kernels.checkSketches(query, sketches, offset, stride, count, factors, out);
-    int lanes = L.length(), words = query.words(), v = 0;
-    if (sketches.isNative()) {
-      FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
-      FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
-      for (; v + lanes <= count; v += lanes) {
+  public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
+      float[] out) {
+    Kernels.checkSketches(query, blocks, offset, layout, count, out);
+    int lanes = L.length(), words = layout.words(), stride = layout.stride(), factorBytes = layout.factorBytes();
+    boolean vectors = blocks.isNative();
+    FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
+    FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
+    for (int first = 0; first < count; first += stride, offset += layout.blockBytes()) {
+      int n = Math.min(stride, count - first), v = 0;
+      for (; vectors && v + lanes <= n; v += lanes) {
         LongVector ones = LongVector.zero(L), p0 = ones, p1 = ones, p2 = ones, p3 = ones;
-        for (int w = 0; w < words; w++) {
-          LongVector b = LongVector.fromMemorySegment(L, sketches, offset + 8L * ((long) w * stride + v), LE);
+        long at = offset + factorBytes + 8L * v;
+        for (int w = 0; w < words; w++, at += 8L * stride) {
+          LongVector b = LongVector.fromMemorySegment(L, blocks, at, LE);
           ones = ones.add(b.lanewise(VectorOperators.BIT_COUNT));
           p0 = p0.add(b.and(query.plane(w, 0)).lanewise(VectorOperators.BIT_COUNT));
           p1 = p1.add(b.and(query.plane(w, 1)).lanewise(VectorOperators.BIT_COUNT));
@@ -361,9 +365,10 @@ public final class SimdKernels implements VectorKernels {
         // estimate = centerDot + factor * (2 * (low * ones + step * weighted) - sum), lane by lane
         FloatVector overSet = ((FloatVector) ones.convertShape(VectorOperators.L2F, LF, 0)).mul(low)
             .add(((FloatVector) weighted.convertShape(VectorOperators.L2F, LF, 0)).mul(step));
-        overSet.add(overSet).sub(sum).mul(FloatVector.fromArray(LF, factors, v)).add(base).intoArray(out, v);
+        FloatVector factors = FloatVector.fromMemorySegment(LF, blocks, offset + layout.factorOffset(v), LE);
+        overSet.add(overSet).sub(sum).mul(factors).add(base).intoArray(out, first + v);
       }
+      ScalarKernels.INSTANCE.sketchBlock(query, blocks, offset, layout, v, n, out, first);
     }
-    ScalarKernels.INSTANCE.sketchScoresFrom(query, sketches, offset, stride, v, count, factors, out);
   }
 }

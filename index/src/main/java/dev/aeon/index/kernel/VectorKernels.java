@@ -44,13 +44,12 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
   void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out);
 
   /**
-   * Sketch scoring: estimates of {@code <q, v>} ({@link SignSketch}) for {@code count} sketches stored
-   * word-major, the way a page keeps them: word {@code w} of sketch {@code i} is the little-endian long at
-   * {@code offset + 8 * (w * stride + i)}; sketch {@code i}'s factor is {@code factors[i]}. Writes
+   * Sketch scoring: estimates of {@code <q, v>} ({@link SignSketch}) for {@code count} sketches stored in
+   * consecutive blocks of {@code stride} sketches ({@link SketchBlocks}: the factors, then the words
+   * word-major), the first block at {@code offset}; every block but the last is full. Writes
    * {@code out[0..count)}.
    */
-  void sketchScores(SketchQuery query, MemorySegment sketches, long offset, int stride, int count, float[] factors,
-      float[] out);
+  void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count, float[] out);
 
   /** {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])} of a query used once. */
   default void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,

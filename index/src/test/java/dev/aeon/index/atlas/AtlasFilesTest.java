@@ -14,6 +14,7 @@ import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
+import dev.aeon.index.kernel.SketchBlocks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -101,7 +102,7 @@ class AtlasFilesTest {
       index.add(500, AtlasIndexTest.randomVector(new Random(1), AtlasIndexTest.DIM));
       index.remove(7);
       Path crashed = Files.createDirectory(dir.resolve("crashed"));
-      for (String f : new String[] {Manifest.NAME, PageFile.NAME, VectorFile.NAME}) {
+      for (String f : new String[] {Manifest.NAME, PageFile.NAME, PageFile.SKETCH_NAME, VectorFile.NAME}) {
         Files.copy(dir.resolve(f), crashed.resolve(f));
       }
       try (AtlasIndex reopened = AtlasIndex.open(crashed)) {
@@ -124,6 +125,19 @@ class AtlasFilesTest {
     }
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
     assertTrue(e.getMessage().contains(PageFile.NAME), e.getMessage());
+  }
+
+  @Test
+  void aFlippedBitInASketchIsDetected() throws IOException {
+    build(100);
+    // Flip a bit in the first word of every block of the sketch file: some of them are in use.
+    SketchBlocks blocks = new PageLayout(AtlasIndexTest.DIM, 4).sketches;
+    Path file = dir.resolve(PageFile.SKETCH_NAME);
+    for (long at = FileHeader.BYTES + blocks.factorBytes(); at < Files.size(file); at += blocks.blockBytes()) {
+      flipByte(file, at);
+    }
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+    assertTrue(e.getMessage().contains(PageFile.SKETCH_NAME), e.getMessage());
   }
 
   @Test

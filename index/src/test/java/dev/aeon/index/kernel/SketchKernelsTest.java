@@ -19,6 +19,7 @@ class SketchKernelsTest {
 
   private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
   private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat FACTOR = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   static {
     System.out.println("SketchKernelsTest seed " + SEED + " (rerun with -Daeon.test.seed=" + SEED + ")");
@@ -92,7 +93,10 @@ class SketchKernelsTest {
     assertTrue(better <= 10, better + " random vectors estimated at least as high as the near one");
   }
 
-  /** Native (the SIMD path) and heap segments, counts that are and are not multiples of the lanes. */
+  /**
+   * Native (the SIMD path) and heap segments; blocks that are and are not multiples of the lanes, full and
+   * partial last blocks.
+   */
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 63, 64, 65, 383, 384, 784, 1023})
   void simdMatchesScalarExactly(int dim) {
@@ -100,47 +104,56 @@ class SketchKernelsTest {
     Random r = new Random(SEED * 7 + dim);
     float[] q = unit(r, dim), center = new float[dim];
     SketchQuery query = SketchQuery.of(q, center);
-    for (int count : new int[] {1, 5, 8, 16, 17, 40}) {
-      long[][] sketches = new long[count][SignSketch.words(dim)];
-      float[] factors = new float[count];
-      for (int i = 0; i < count; i++) {
-        factors[i] = SignSketch.sketch(unit(r, dim), center, sketches[i]);
+    for (int stride : new int[] {5, 8, 16}) {
+      for (int count : new int[] {1, 5, 8, 16, 17, 40}) {
+        long[][] sketches = new long[count][SignSketch.words(dim)];
+        float[] factors = new float[count];
+        for (int i = 0; i < count; i++) {
+          factors[i] = SignSketch.sketch(unit(r, dim), center, sketches[i]);
+        }
+        assertArrayEquals(score(ScalarKernels.INSTANCE, query, sketches, factors, stride),
+            score(simd, query, sketches, factors, stride), "stride " + stride + ", count " + count);
       }
-      assertArrayEquals(score(ScalarKernels.INSTANCE, query, sketches, factors, count + 3),
-          score(simd, query, sketches, factors, count + 3), "count " + count);
     }
   }
 
   @Test
   void sketchesOutsideTheSegmentAreRejected() {
     SketchQuery query = SketchQuery.of(new float[128], new float[128]);
-    MemorySegment s = MemorySegment.ofArray(new long[2 * 8]);
-    float[] f = new float[8], out = new float[8];
+    SketchBlocks layout = new SketchBlocks(8, 2);
+    MemorySegment s = MemorySegment.ofArray(new byte[layout.blockBytes()]);
+    float[] out = new float[16];
     for (VectorKernels k : new VectorKernels[] {ScalarKernels.INSTANCE, Kernels.best()}) {
-      assertThrows(IndexOutOfBoundsException.class, () -> k.sketchScores(query, s, 8, 8, 8, f, out));
-      assertThrows(IllegalArgumentException.class, () -> k.sketchScores(query, s, 0, 4, 8, f, out));
+      k.sketchScores(query, s, 0, layout, 8, out);
+      assertThrows(IndexOutOfBoundsException.class, () -> k.sketchScores(query, s, 8, layout, 8, out));
+      assertThrows(IndexOutOfBoundsException.class, () -> k.sketchScores(query, s, 0, layout, 9, out));
+      assertThrows(IllegalArgumentException.class, () -> k.sketchScores(query, s, 0, new SketchBlocks(8, 3), 8, out));
+      assertThrows(IllegalArgumentException.class, () -> k.sketchScores(query, s, 0, layout, 8, new float[4]));
     }
   }
 
   /**
-   * Lays the sketches out word-major with {@code stride} entries per word, in native memory, and scores
-   * them with {@code kernels}.
+   * Lays the sketches out in blocks of {@code stride} ({@link SketchBlocks}), in native memory, and scores
+   * them with {@code kernels}; checks that a heap copy scores the same.
    */
   private static float[] score(VectorKernels kernels, SketchQuery query, long[][] sketches, float[] factors,
       int stride) {
-    int count = sketches.length, words = query.words();
+    int count = sketches.length;
+    SketchBlocks layout = new SketchBlocks(stride, query.words());
+    int blocks = (count + stride - 1) / stride;
     float[] out = new float[count];
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment s = arena.allocate(8L * words * stride + 8);
-      for (int w = 0; w < words; w++) {
-        for (int i = 0; i < count; i++) {
-          s.set(WORD, 8 + 8L * ((long) w * stride + i), sketches[i][w]);
+      MemorySegment s = arena.allocate(8 + (long) blocks * layout.blockBytes());
+      for (int i = 0; i < count; i++) {
+        long block = 8 + (long) (i / stride) * layout.blockBytes();
+        s.set(FACTOR, block + layout.factorOffset(i % stride), factors[i]);
+        for (int w = 0; w < query.words(); w++) {
+          s.set(WORD, block + layout.wordOffset(w, i % stride), sketches[i][w]);
         }
       }
-      kernels.sketchScores(query, s, 8, stride, count, factors, out);
+      kernels.sketchScores(query, s, 8, layout, count, out);
       float[] heapOut = new float[count];
-      kernels.sketchScores(query, MemorySegment.ofArray(s.toArray(ValueLayout.JAVA_LONG)), 8, stride, count,
-          factors, heapOut);
+      kernels.sketchScores(query, MemorySegment.ofArray(s.toArray(ValueLayout.JAVA_LONG)), 8, layout, count, heapOut);
       assertArrayEquals(out, heapOut, "heap and native segments");
     }
     return out;

@@ -11,7 +11,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The memory-mapped page file ({@value #NAME}): a {@link FileHeader} ({@code param1} = page bytes,
- * {@code param2} = vectors per page) followed by pages laid out as {@link PageLayout} says.
+ * {@code param2} = vectors per page) followed by pages laid out as {@link PageLayout} says; and beside it
+ * the sketch file ({@value #SKETCH_NAME}): a {@link FileHeader} ({@code param1} = block bytes, {@code
+ * param2} = sketches per block) followed by one block of sketches per page, block {@code p} holding the
+ * sketches of page {@code p}'s entries ({@link dev.aeon.index.kernel.SketchBlocks}).
  *
  * <p>Single writer, many readers: the writer appends entries and publishes them by a release store
  * of the page's count; readers read the count with acquire and only look at entries below it.
@@ -19,6 +22,9 @@ import java.util.zip.CRC32C;
 public final class PageFile implements AutoCloseable {
 
   public static final String NAME = "atlas.pages";
+  public static final String SKETCH_NAME = "atlas.sketches";
+  public static final String SKETCH_FORMAT = "atlas-sketches";
+  public static final int SKETCH_VERSION = 1;
   private static final int CHUNK_BYTES = 32 << 20;
   static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -28,40 +34,65 @@ public final class PageFile implements AutoCloseable {
 
   private final PageLayout layout;
   private final ChunkedMapping map;
+  private final ChunkedMapping sketchMap;
   /**
    * The last checksum computed of each page and the count it covered ({@code -1}: none, or the page
    * changed since), so that a flush checksums only the pages written since the last one. Writer only.
    */
   private int[] checkedCount = new int[0], checkedCrc = new int[0];
 
-  private PageFile(PageLayout layout, ChunkedMapping map) {
+  private PageFile(PageLayout layout, ChunkedMapping map, ChunkedMapping sketchMap) {
     this.layout = layout;
     this.map = map;
+    this.sketchMap = sketchMap;
   }
 
   public static PageFile create(Path dir, PageLayout layout) throws IOException {
     FileHeader h = new FileHeader(PageLayout.FORMAT, PageLayout.VERSION, layout.dim, layout.pageBytes, layout.capacity);
-    return new PageFile(layout, ChunkedMapping.create(dir.resolve(NAME), h, layout.pageBytes, CHUNK_BYTES));
+    ChunkedMapping pages = ChunkedMapping.create(dir.resolve(NAME), h, layout.pageBytes, CHUNK_BYTES);
+    try {
+      return new PageFile(layout, pages, ChunkedMapping.create(dir.resolve(SKETCH_NAME), sketchHeader(layout),
+          layout.sketches.blockBytes(), CHUNK_BYTES));
+    } catch (IOException e) {
+      pages.close();
+      throw e;
+    }
+  }
+
+  private static FileHeader sketchHeader(PageLayout layout) {
+    return new FileHeader(SKETCH_FORMAT, SKETCH_VERSION, layout.dim, layout.sketches.blockBytes(), layout.capacity);
   }
 
   /** Opens the page file and checks that its header matches {@code layout}; maps {@code pages} pages. */
   public static PageFile open(Path dir, PageLayout layout, int pages) throws IOException {
     Path path = dir.resolve(NAME);
     ChunkedMapping map = ChunkedMapping.open(path, layout.pageBytes, CHUNK_BYTES, pages);
+    ChunkedMapping sketchMap = null;
     try {
-      FileHeader h = FileHeader.read(path, map.header(), PageLayout.FORMAT, PageLayout.VERSION, PageLayout.VERSION);
-      if (h.dim() != layout.dim || h.param1() != layout.pageBytes || h.param2() != layout.capacity) {
-        throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + ", page "
-            + h.param1() + " bytes, " + h.param2() + " per page; the manifest says dim " + layout.dim + ", "
-            + layout.pageBytes + " bytes, " + layout.capacity + " per page");
-      }
+      checkHeader(path, map, PageLayout.FORMAT, PageLayout.VERSION, layout, layout.pageBytes);
+      Path sketches = dir.resolve(SKETCH_NAME);
+      sketchMap = ChunkedMapping.open(sketches, layout.sketches.blockBytes(), CHUNK_BYTES, pages);
+      checkHeader(sketches, sketchMap, SKETCH_FORMAT, SKETCH_VERSION, layout, layout.sketches.blockBytes());
     } catch (IOException e) {
       map.close();
+      if (sketchMap != null) {
+        sketchMap.close();
+      }
       throw e;
     }
-    PageFile file = new PageFile(layout, map);
+    PageFile file = new PageFile(layout, map, sketchMap);
     file.ensurePages(pages);
     return file;
+  }
+
+  private static void checkHeader(Path path, ChunkedMapping m, String format, int version, PageLayout layout,
+      int unitBytes) throws IOException {
+    FileHeader h = FileHeader.read(path, m.header(), format, version, version);
+    if (h.dim() != layout.dim || h.param1() != unitBytes || h.param2() != layout.capacity) {
+      throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + ", units of "
+          + h.param1() + " bytes, " + h.param2() + " entries each; the manifest says dim " + layout.dim + ", "
+          + unitBytes + " bytes, " + layout.capacity + " entries");
+    }
   }
 
   public PageLayout layout() {
@@ -75,6 +106,7 @@ public final class PageFile implements AutoCloseable {
   /** Makes pages [0, count) addressable. Writer only. */
   public void ensurePages(int count) {
     map.ensureUnits(count);
+    sketchMap.ensureUnits(count);
     if (count > checkedCount.length) {
       int old = checkedCount.length, grown = Math.max(count, old * 2);
       checkedCount = Arrays.copyOf(checkedCount, grown);
@@ -89,6 +121,24 @@ public final class PageFile implements AutoCloseable {
 
   public long base(int page) {
     return map.offset(page);
+  }
+
+  /** The mapped chunk of the sketch file holding page {@code page}'s sketch block. */
+  public MemorySegment sketchSegment(int page) {
+    return sketchMap.segment(page);
+  }
+
+  /** The offset of page {@code page}'s sketch block in {@link #sketchSegment}. */
+  public long sketchBase(int page) {
+    return sketchMap.offset(page);
+  }
+
+  /**
+   * Whether pages {@code page} and {@code page + 1} have adjacent sketch blocks in one mapped chunk, so
+   * that one kernel call can score both.
+   */
+  public boolean sketchesAdjacent(int page) {
+    return sketchMap.segment(page) == sketchMap.segment(page + 1);
   }
 
   /** The number of complete entries of {@code page} (acquire). */
@@ -123,9 +173,11 @@ public final class PageFile implements AutoCloseable {
     s.set(INT, b + layout.idOffset(i), (int) id);
     s.set(INT, b + layout.slotOffset(i), slot);
     s.set(FLOAT, b + layout.scaleOffset(i), e.scale());
-    s.set(FLOAT, b + layout.factorOffset(i), e.sketchFactor());
-    for (int w = 0; w < layout.sketchWords; w++) {
-      s.set(WORD, b + layout.sketchWordOffset(w, i), e.sketch()[w]);
+    MemorySegment k = sketchMap.segment(page);
+    long kb = sketchMap.offset(page);
+    k.set(FLOAT, kb + layout.sketches.factorOffset(i), e.sketchFactor());
+    for (int w = 0; w < layout.sketches.words(); w++) {
+      k.set(WORD, kb + layout.sketches.wordOffset(w, i), e.sketch()[w]);
     }
     MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, s, b + layout.codesOffset(i), layout.dim);
     COUNT.setRelease(s, b + PageLayout.OFF_COUNT, i + 1);
@@ -151,12 +203,14 @@ public final class PageFile implements AutoCloseable {
     long b = map.offset(page);
     byte[] codes = new byte[layout.dim];
     MemorySegment.copy(s, ValueLayout.JAVA_BYTE, b + layout.codesOffset(i), codes, 0, layout.dim);
-    long[] sketch = new long[layout.sketchWords];
-    for (int w = 0; w < layout.sketchWords; w++) {
-      sketch[w] = s.get(WORD, b + layout.sketchWordOffset(w, i));
+    MemorySegment k = sketchMap.segment(page);
+    long kb = sketchMap.offset(page);
+    long[] sketch = new long[layout.sketches.words()];
+    for (int w = 0; w < sketch.length; w++) {
+      sketch[w] = k.get(WORD, kb + layout.sketches.wordOffset(w, i));
     }
-    return new EncodedVector(s.get(FLOAT, b + layout.scaleOffset(i)), codes, s.get(FLOAT, b + layout.factorOffset(i)),
-        sketch);
+    return new EncodedVector(s.get(FLOAT, b + layout.scaleOffset(i)), codes,
+        k.get(FLOAT, kb + layout.sketches.factorOffset(i)), sketch);
   }
 
   /**
@@ -167,13 +221,10 @@ public final class PageFile implements AutoCloseable {
     MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offScales, out, 0, count);
   }
 
-  /** Copies the sketch factors of entries [0, count) into {@code out}, as {@link #scales} does the scales. */
-  public void factors(int page, int count, float[] out) {
-    MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offFactors, out, 0, count);
-  }
 
   /**
-   * CRC32C of the first {@code count} entries (ids, slots, scales, factors, sketches, codes) of {@code page}; computed
+   * CRC32C of the first {@code count} entries of {@code page} (ids, slots, scales, codes, and from the
+   * sketch file factors and sketches); computed
    * again only if the page was written since the last call for it. Writer only.
    */
   public int checksum(int page, int count) {
@@ -186,11 +237,13 @@ public final class PageFile implements AutoCloseable {
     c.update(s.asSlice(b + PageLayout.OFF_IDS, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offSlots, 4L * count).asByteBuffer());
     c.update(s.asSlice(b + layout.offScales, 4L * count).asByteBuffer());
-    c.update(s.asSlice(b + layout.offFactors, 4L * count).asByteBuffer());
-    for (int w = 0; w < layout.sketchWords; w++) {
-      c.update(s.asSlice(b + layout.sketchWordOffset(w, 0), 8L * count).asByteBuffer());
-    }
     c.update(s.asSlice(b + layout.offCodes, (long) layout.dim * count).asByteBuffer());
+    MemorySegment k = sketchMap.segment(page);
+    long kb = sketchMap.offset(page);
+    c.update(k.asSlice(kb + layout.sketches.factorOffset(0), 4L * count).asByteBuffer());
+    for (int w = 0; w < layout.sketches.words(); w++) {
+      c.update(k.asSlice(kb + layout.sketches.wordOffset(w, 0), 8L * count).asByteBuffer());
+    }
     int crc = (int) c.getValue();
     if (page < checkedCount.length) {
       checkedCount[page] = count;
@@ -211,10 +264,13 @@ public final class PageFile implements AutoCloseable {
 
   public void force() throws IOException {
     map.force();
+    sketchMap.force();
   }
 
   @Override
   public void close() throws IOException {
-    map.close();
+    try (map; sketchMap) {
+      // both closed, the first failure reported
+    }
   }
 }

@@ -1,22 +1,21 @@
 package dev.aeon.index.atlas.store;
 
-import dev.aeon.index.kernel.SignSketch;
+import dev.aeon.index.kernel.SketchBlocks;
 
 /**
- * Layout of one page of the page file: the one-bit sketches and the INT8 codes of up to {@code capacity}
- * vectors of one leaf, each kind stored contiguously so that a search reads a page's sketches in one
- * sweep and the codes of only the entries its sketches single out.
+ * Layout of one page of the page file: the INT8 codes of up to {@code capacity} vectors of one leaf,
+ * stored contiguously, with their ids, sidecar slots and scales. The one-bit sketches of the same entries
+ * live in the sketch file, in the block with the page's number ({@link #sketches}), so that the sketch
+ * pass of a search reads only sketches, and a leaf's consecutive pages' sketches are adjacent.
  *
  * <pre>
- *  0       4        8          16        16+4c      16+8c       16+12c       16+16c              16+16c+8wc
- *  +-------+--------+----------+---------+----------+-----------+------------+-------------------+----------------+-- pad to 64
- *  | count | leafId | reserved | ids[c]  | slots[c] | scales[c] | factors[c] | sketches[w][c]    | codes[c][dim]  |
- *  | int   | int    | 8 bytes  | u32     | int      | float     | float      | u64 (LE) each     | int8 each      |
- *  +-------+--------+----------+---------+----------+-----------+------------+-------------------+----------------+--
+ *  0       4        8          16             16+4c          16+8c           16+12c
+ *  +-------+--------+----------+--------------+--------------+---------------+------------------+--- pad to 64
+ *  | count | leafId | reserved | ids[c]       | slots[c]     | scales[c]     | codes[c][dim]    |
+ *  | int   | int    | 8 bytes  | u32 each     | int each     | float each    | int8 each        |
+ *  +-------+--------+----------+--------------+--------------+---------------+------------------+---
  * </pre>
- * c = capacity, w = 64-bit words per sketch ({@code ceil(dim / 64)}); scales belong to the codes, factors
- * to the sketches. The sketches are stored word-major (word 0 of every entry, then word 1, ...) so that
- * one vector load reads the same word of consecutive entries. Version 1 had no factors and sketches. Entries [0, count) are complete: the writer fills entry {@code count} and then stores
+ * c = capacity. Entries [0, count) are complete: the writer fills entry {@code count} and then stores
  * {@code count + 1} with release semantics, readers load it with acquire semantics. A slot is the
  * entry's record number in the FP32 sidecar ({@link VectorLayout}). Page checksums live in the manifest
  * (they cover exactly the entries the manifest counts), so appends after a flush never invalidate the
@@ -25,7 +24,7 @@ import dev.aeon.index.kernel.SignSketch;
 public final class PageLayout {
 
   public static final String FORMAT = "atlas-pages";
-  public static final int VERSION = 2;
+  public static final int VERSION = 1;
   public static final int OFF_COUNT = 0;
   public static final int OFF_LEAF = 4;
   public static final int OFF_IDS = 16;
@@ -34,10 +33,9 @@ public final class PageLayout {
   public final int capacity;
   public final int offSlots;
   public final int offScales;
-  public final int offFactors;
-  public final int offSketches;
-  public final int sketchWords;
   public final int offCodes;
+  /** The layout of the page's block in the sketch file: one sketch per entry, {@code capacity} a block. */
+  public final SketchBlocks sketches;
   public final int pageBytes;
 
   public PageLayout(int dim, int capacity) {
@@ -48,17 +46,14 @@ public final class PageLayout {
     this.capacity = capacity;
     this.offSlots = OFF_IDS + 4 * capacity;
     this.offScales = offSlots + 4 * capacity;
-    this.offFactors = offScales + 4 * capacity;
-    this.offSketches = offFactors + 4 * capacity;
-    this.sketchWords = SignSketch.words(dim);
-    long codes = offSketches + 8L * sketchWords * capacity;
-    long bytes = codes + (long) capacity * dim;
+    this.offCodes = offScales + 4 * capacity;
+    long bytes = offCodes + (long) capacity * dim;
     long padded = (bytes + 63) & ~63L;
     if (padded > Integer.MAX_VALUE / 2) {
       throw new IllegalArgumentException("page of " + padded + " bytes is too large");
     }
     this.pageBytes = (int) padded;
-    this.offCodes = (int) codes;
+    this.sketches = SketchBlocks.of(capacity, dim);
   }
 
   public long idOffset(int i) {
@@ -71,15 +66,6 @@ public final class PageLayout {
 
   public long scaleOffset(int i) {
     return offScales + 4L * i;
-  }
-
-  public long factorOffset(int i) {
-    return offFactors + 4L * i;
-  }
-
-  /** Offset of word {@code w} of entry {@code i}'s sketch. */
-  public long sketchWordOffset(int w, int i) {
-    return offSketches + 8L * ((long) w * capacity + i);
   }
 
   public long codesOffset(int i) {

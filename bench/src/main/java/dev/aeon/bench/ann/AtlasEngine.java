@@ -56,8 +56,8 @@ final class AtlasEngine implements AnnEngine {
     List<Setting> out = new ArrayList<>();
     for (int p : probes) {
       out.add(setting(SearchParams.nprobe(p)));
-      out.add(setting(SearchParams.nprobe(p).withSketchDepth(128)));
-      out.add(setting(SearchParams.nprobe(p).withSketchDepth(96).withRerankDepth(20)));
+      out.add(setting(SearchParams.nprobe(p).withSketchDepth(64).withRerankDepth(64)));
+      out.add(setting(SearchParams.nprobe(p).withSketchDepth(96).withRerankDepth(96)));
       out.add(setting(SearchParams.nprobe(p).withSketchDepth(SearchParams.NO_SKETCH)));
     }
     return out;

@@ -13,7 +13,8 @@ package dev.aeon.index.atlas;
  *     in {@value #SKETCH_FRACTION} of the entries it estimates, at least {@code 4 *} the INT8 candidates; how many a data set
  *     needs varies: on 384-dim sentence embeddings keeping 100 of 4,600 lost 0.1% of recall@10, on
  *     Fashion-MNIST keeping 128 of 5,000 lost 12%, 512 of 5,000 under 2%); {@value #NO_SKETCH} scores
- *     every entry of the leaves with INT8
+ *     every entry of the leaves with INT8. A sketch depth no larger than the re-rank depth skips INT8:
+ *     the FP32 re-rank takes the sketch candidates directly
  * @param rerank whether to re-rank with FP32; without it scores are the INT8 approximations
  * @param targetRecall if positive, nprobe is chosen by the index's calibration for this recall@10
  *     (the other fields then only override when non-zero)

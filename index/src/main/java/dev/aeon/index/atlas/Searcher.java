@@ -92,7 +92,9 @@ final class Searcher {
       }
     }
     if (sketched != null) {
-      scoreSketched(sketched, query, candidates, scratch);
+      // Candidates the FP32 re-rank can take all of need no INT8 scores first.
+      boolean int8 = !rerank || sketchDepth > params.effectiveRerankDepth(k);
+      scoreSketched(sketched, int8 ? query : null, candidates, scratch);
     }
     TopK best = rerank ? rerank(q, candidates, k) : candidates;
     return finish(best, rerank ? 1f : qScale, leafIds, versions, missing.toIntArray(), false);
@@ -249,7 +251,10 @@ final class Searcher {
     }
   }
 
-  /** Scores the sketch pass's entries with their INT8 codes and offers them to {@code candidates}. */
+  /**
+   * Scores the sketch pass's entries with their INT8 codes and offers them to {@code candidates}; without
+   * a query, offers them with their estimates (for a re-rank that takes them all).
+   */
   private void scoreSketched(TopK sketched, Int8Query query, TopK candidates, PageScratch scratch) {
     int n = sketched.size();
     float[] estimates = new float[n];
@@ -261,14 +266,21 @@ final class Searcher {
       int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
       MemorySegment s = st.pages.segment(page);
       long b = st.pages.base(page);
-      touched = Prefetch.lines(s, b + st.layout.codesOffset(i), dim, touched);
-      touched = Prefetch.lines(s, b + st.layout.scaleOffset(i), 1, touched);
+      touched = Prefetch.lines(s, b + st.layout.idOffset(i), 1, touched);
+      if (query != null) {
+        touched = Prefetch.lines(s, b + st.layout.codesOffset(i), dim, touched);
+        touched = Prefetch.lines(s, b + st.layout.scaleOffset(i), 1, touched);
+      }
     }
     Prefetch.done(touched);
     for (int e = 0; e < n; e++) {
       int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
-      kernels.bulkDotI8(query, st.pages.segment(page), st.pages.base(page) + st.layout.codesOffset(i), 1, dot);
-      candidates.offer(dot[0] * st.pages.scale(page, i), pack(st.pages.id(page, i), st.pages.slot(page, i)));
+      float score = estimates[e];
+      if (query != null) {
+        kernels.bulkDotI8(query, st.pages.segment(page), st.pages.base(page) + st.layout.codesOffset(i), 1, dot);
+        score = dot[0] * st.pages.scale(page, i);
+      }
+      candidates.offer(score, pack(st.pages.id(page, i), st.pages.slot(page, i)));
     }
   }
 

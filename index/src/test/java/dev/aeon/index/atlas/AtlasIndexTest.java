@@ -232,6 +232,9 @@ class AtlasIndexTest {
         SearchResult all = index.search(queries[i], 10, everything);
         before[i] = all.ids();
         assertArrayEquals(index.search(queries[i], 10, noSketch).ids(), before[i], "query " + i);
+        // A re-rank as deep as the sketch pass takes its candidates without INT8 scores: here, all of them.
+        assertArrayEquals(index.exactSearch(queries[i], 10).ids(),
+            index.search(queries[i], 10, everything.withRerankDepth(100_000)).ids(), "query " + i + ", no INT8");
         // Scoring the same leaves without a descent: a filter never switches to the exact scan there.
         int[] leaves = all.leafIds();
         assertArrayEquals(index.searchFrom(queries[i], 10, noSketch, even, leaves, false).ids(),

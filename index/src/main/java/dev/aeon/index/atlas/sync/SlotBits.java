@@ -15,7 +15,8 @@ public final class SlotBits {
 
   private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
   private volatile long[] words = new long[16];
-  private int cardinality;
+  /** Written by the writer only; volatile so that readers may ask {@link #isEmpty} without the bits. */
+  private volatile int cardinality;
 
   public boolean get(int slot) {
     long[] w = words;
@@ -50,6 +51,11 @@ public final class SlotBits {
 
   public int cardinality() {
     return cardinality;
+  }
+
+  /** True if no bit is set (as of the last set or clear this thread can see). */
+  public boolean isEmpty() {
+    return cardinality == 0;
   }
 
   public RoaringBitmap toBitmap() {

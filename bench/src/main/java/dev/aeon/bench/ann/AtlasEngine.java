@@ -47,7 +47,8 @@ final class AtlasEngine implements AnnEngine {
     AtlasStats s = index.stats();
     return "pages in use (INT8 codes, sketches, ids, slots, scales) + routing centroids; " + s.leaves() + " leaves, "
         + s.pagesInUse() + " pages of " + s.pageBytes() + " B; the FP32 sidecar (" + s.sidecarBytes() / (1 << 20)
-        + " MiB) stays on disk, mapped, read only to re-rank";
+        + " MiB) stays on disk, mapped, read only to re-rank; automatic searches "
+        + (index.sketchesUsed() ? "use" : "skip (the sketches fail the index's own check)") + " the sketch pass";
   }
 
   @Override

@@ -45,6 +45,7 @@ public final class AtlasIndex implements AutoCloseable {
   private final Object writeLock = new Object();
   private volatile boolean closed;
   private volatile Calibration calibration;
+  private volatile SketchCheck sketchCheck;
 
   private AtlasIndex(Path dir, AtlasConfig config, Storage st, Routing rt, VectorKernels kernels) {
     this.dir = dir;
@@ -266,6 +267,9 @@ public final class AtlasIndex implements AutoCloseable {
       if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
         return searcher.exactScan(q, k, filter);
       }
+      if (params.sketchDepth() == 0 && !sketchCheck().useful()) {
+        params = params.withSketchDepth(SearchParams.NO_SKETCH);
+      }
       return searcher.search(q, k, nprobe, params.effectiveBeam(nprobe), params, filter, leafIds, descend);
     } finally {
       st.gate.exit(token);
@@ -306,6 +310,28 @@ public final class AtlasIndex implements AutoCloseable {
       calibration = c;
     }
     return c;
+  }
+
+  /** Measured on first use and again after the index grew or shrank by a quarter (caller holds the gate). */
+  private SketchCheck sketchCheck() {
+    SketchCheck c = sketchCheck;
+    long size = size();
+    if (c == null || c.staleFor(size)) {
+      c = SketchCheck.measure(searcher, st, size, 11);
+      sketchCheck = c;
+    }
+    return c;
+  }
+
+  /** Whether automatic searches use the sketch pass on this index ({@link SketchCheck}). */
+  public boolean sketchesUsed() {
+    checkOpen();
+    int token = st.gate.enter();
+    try {
+      return sketchCheck().useful();
+    } finally {
+      st.gate.exit(token);
+    }
   }
 
   private long expectedScored(int nprobe) {

@@ -64,14 +64,16 @@ final class Searcher {
     leaves = distinct(leaves);
     boolean rerank = params.rerank();
     TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
+    boolean sketches = params.sketchDepth() != SearchParams.NO_SKETCH;
     long entries = 0;
     int touched = 0;
     for (Leaf l : leaves) {
       for (int page : l.pages()) {
-        int n = st.pages.count(page);
-        entries += n;
-        touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
-            st.layout.sketches.blockBytes(), touched);
+        entries += st.pages.count(page);
+        if (sketches) {
+          touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
+              st.layout.sketches.blockBytes(), touched);
+        }
       }
     }
     Prefetch.done(touched);

@@ -7,9 +7,9 @@ package dev.aeon.index.kernel;
  *
  * <p>The estimate of {@code <q, v>} from a sketch, with {@code r = v - center} and {@code s = sign(r)}, is
  * {@code <q, center> + f * <q, s>} where {@code f = |r|^2 / sum |r_i|}: the projection of {@code r} onto
- * its own sign vector, rescaled to {@code r}'s length (the one-bit estimator of RaBitQ, without its random
- * rotation: on sentence embeddings it changed nothing measurable). Bits beyond {@code dim} in the last
- * word are zero.
+ * its own sign vector, rescaled to {@code r}'s length: the one-bit estimator of RaBitQ, without its random
+ * rotation (which would cost a dim x dim product per vector and per query). The query side uses the
+ * exact {@code <q, center>}. Bits beyond {@code dim} in the last word are zero.
  */
 public final class SignSketch {
 

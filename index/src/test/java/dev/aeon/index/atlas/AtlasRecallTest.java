@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -53,15 +54,23 @@ class AtlasRecallTest {
     try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(FashionMnistSample.DIM))) {
       index.addAll(ids, base);
       double recall = recall(index);
-      System.out.println("bulk: recall@10 " + recall + ", " + index.stats());
+      System.out.println("bulk: recall@10 " + recall + ", sketches used: " + index.sketchesUsed() + ", " + index.stats());
       assertTrue(recall >= 0.9, "recall@10 " + recall);
+      // Pixel vectors are never negative: their sketches lose too many answers for the automatic setting.
+      assertFalse(index.sketchesUsed());
+      SearchParams forced = SearchParams.defaults().withSketchDepth(64).withRerankDepth(64);
+      assertTrue(recall(index, forced) < recall, "sketches forced on: " + recall(index, forced));
     }
   }
 
   private static double recall(AtlasIndex index) {
+    return recall(index, SearchParams.defaults());
+  }
+
+  private static double recall(AtlasIndex index, SearchParams params) {
     int hits = 0;
     for (int q = 0; q < QUERIES; q++) {
-      long[] got = index.search(queries[q], K).ids();
+      long[] got = index.search(queries[q], K, params).ids();
       for (long t : truth[q]) {
         for (long g : got) {
           if (g == t) {

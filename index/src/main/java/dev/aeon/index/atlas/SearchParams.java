@@ -8,14 +8,14 @@ package dev.aeon.index.atlas;
  * @param rerankDepth INT8 candidates re-ranked exactly with the FP32 originals (0 = automatic:
  *     {@code max(3 * k, }{@value #DEFAULT_RERANK}{@code )}: each re-ranked candidate is a random read
  *     of the FP32 sidecar, and on 384-dim sentence embeddings the INT8 order is good enough that
- *     depths 20, 32 and 64 give the same recall@10); ignored when {@code rerank} is false
- * @param sketchDepth candidates the one-bit sketch pass keeps for INT8 scoring (0 = automatic: one
- *     in {@value #SKETCH_FRACTION} of the entries it estimates, at least 4 times the INT8 candidates).
- *     How many a data set needs varies: sentence embeddings need few, Fashion-MNIST's pixel vectors
- *     (never negative, so one sign bit each says little) many more; the automatic depth keeps {@code
- *     AtlasRecallTest}'s Fashion-MNIST sample above 0.9. A depth no larger than the re-rank depth skips
- *     INT8: the FP32 re-rank takes the sketch candidates directly. {@value #NO_SKETCH} scores every entry
- *     of the leaves with INT8
+ *     depths 20, 32 and 64 give the same recall@10; with the automatic sketch pass, its depth); ignored
+ *     when {@code rerank} is false
+ * @param sketchDepth candidates the one-bit sketch pass keeps (0 = automatic: {@code max(}{@value
+ *     #DEFAULT_SKETCH}{@code , 8 * k)}, all of them re-ranked with FP32 unless {@code rerankDepth} says
+ *     otherwise, and only on an index whose own check finds the sketches good enough, see {@code
+ *     AtlasIndex#sketchesUsed}; otherwise every entry is scored with INT8). A depth larger than the
+ *     re-rank depth scores the sketch candidates with INT8 first; one no larger skips INT8.
+ *     {@value #NO_SKETCH} scores every entry of the leaves with INT8
  * @param rerank whether to re-rank with FP32; without it scores are the INT8 approximations
  * @param targetRecall if positive, nprobe is chosen by the index's calibration for this recall@10
  *     (the other fields then only override when non-zero)
@@ -25,8 +25,7 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
 
   public static final int DEFAULT_NPROBE = 48;
   public static final int DEFAULT_RERANK = 32;
-  /** The automatic sketch depth keeps one in this many of the entries the sketch pass estimates. */
-  public static final int SKETCH_FRACTION = 8;
+  public static final int DEFAULT_SKETCH = 96;
   public static final int NO_SKETCH = -1;
 
   public SearchParams {
@@ -92,20 +91,16 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
 
   /** How many INT8 candidates a search for {@code k} results re-ranks with these parameters. */
   public int effectiveRerankDepth(int k) {
-    return Math.max(k, rerankDepth > 0 ? rerankDepth : Math.max(3 * k, DEFAULT_RERANK));
+    int automatic = sketchDepth == 0 ? effectiveSketchDepth(k) : Math.max(3 * k, DEFAULT_RERANK);
+    return Math.max(k, rerankDepth > 0 ? rerankDepth : automatic);
   }
 
-  /**
-   * How many candidates the sketch pass keeps for a search for {@code k} results over {@code entries}
-   * entries; 0 when it is off.
-   */
-  public int effectiveSketchDepth(int k, long entries) {
+  /** How many candidates the sketch pass keeps for a search for {@code k} results; 0 when it is off. */
+  public int effectiveSketchDepth(int k) {
     if (sketchDepth == NO_SKETCH) {
       return 0;
     }
-    int int8 = rerank ? effectiveRerankDepth(k) : k;
-    long depth = sketchDepth > 0 ? sketchDepth : Math.max(4L * int8, entries / SKETCH_FRACTION);
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(int8, depth));
+    return Math.max(k, sketchDepth > 0 ? sketchDepth : Math.max(DEFAULT_SKETCH, 8 * k));
   }
 
   @Override

@@ -64,20 +64,15 @@ final class Searcher {
     leaves = distinct(leaves);
     boolean rerank = params.rerank();
     TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
-    boolean sketches = params.sketchDepth() != SearchParams.NO_SKETCH;
-    long entries = 0;
+    int sketchDepth = params.effectiveSketchDepth(k);
     int touched = 0;
-    for (Leaf l : leaves) {
+    for (Leaf l : sketchDepth > 0 ? leaves : List.<Leaf>of()) {
       for (int page : l.pages()) {
-        entries += st.pages.count(page);
-        if (sketches) {
-          touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
-              st.layout.sketches.blockBytes(), touched);
-        }
+        touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
+            st.layout.sketches.blockBytes(), touched);
       }
     }
     Prefetch.done(touched);
-    int sketchDepth = params.effectiveSketchDepth(k, entries);
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
     PageScratch scratch = new PageScratch(st.config);

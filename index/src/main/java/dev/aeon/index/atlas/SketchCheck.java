@@ -1,34 +1,34 @@
 package dev.aeon.index.atlas;
 
 /**
- * Whether the one-bit sketches of this index's vectors are good enough for the automatic sketch depth:
+ * Whether the one-bit sketches of this index's vectors are good enough for the automatic settings:
  * measured on a sample of the index's own vectors as queries, comparing the answers of a default search
- * with and without the sketch pass. Sentence embeddings pass easily; vectors whose components are never
- * negative (image pixels: one sign bit each says little) can lose a fifth of their recall, and then the
- * automatic setting scores every entry with INT8 instead.
+ * with and without the sketch pass. Sentence embeddings pass; vectors whose components are never negative
+ * (image pixels: one sign bit each says little) lose half their answers, and then automatic searches
+ * score every entry with INT8 instead. Small indexes (below {@value #MIN_VECTORS} vectors) never use the
+ * sketches automatically: a search there scores most of the index anyway.
  *
  * @param vectors live vectors when measured (measured again after the index grew or shrank by a quarter)
  * @param agreement mean share of the top 10 without the sketch pass that the search with it found
  */
 record SketchCheck(long vectors, double agreement) {
 
-  /** Below this many vectors the automatic depth keeps most of what a default search scores: no check. */
-  static final long MIN_VECTORS = 4_096;
+  static final long MIN_VECTORS = 1_024;
   static final int QUERIES = 50;
   /** The sketch pass may lose at most this share of the answers it would otherwise give. */
-  static final double MIN_AGREEMENT = 0.99;
+  static final double MIN_AGREEMENT = 0.98;
 
   boolean useful() {
-    return agreement >= MIN_AGREEMENT;
+    return vectors >= MIN_VECTORS && agreement >= MIN_AGREEMENT;
   }
 
   boolean staleFor(long size) {
-    return size >= MIN_VECTORS && (size > vectors * 5 / 4 || size < vectors * 3 / 4);
+    return size > vectors * 5 / 4 || size < vectors * 3 / 4;
   }
 
   static SketchCheck measure(Searcher searcher, Storage st, long size, long seed) {
     if (size < MIN_VECTORS) {
-      return new SketchCheck(size, 1);
+      return new SketchCheck(size, 0);
     }
     SelfQueries sample = SelfQueries.sample(searcher, st, QUERIES, seed);
     SearchParams with = SearchParams.defaults(), without = with.withSketchDepth(SearchParams.NO_SKETCH);

@@ -267,10 +267,8 @@ public final class AtlasIndex implements AutoCloseable {
       if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
         return searcher.exactScan(q, k, filter);
       }
-      if (params.sketchDepth() == 0 && !sketchCheck().useful()) {
-        params = params.withSketchDepth(SearchParams.NO_SKETCH);
-      }
-      return searcher.search(q, k, nprobe, params.effectiveBeam(nprobe), params, filter, leafIds, descend);
+      SearchParams p = resolved(params);
+      return searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
     } finally {
       st.gate.exit(token);
     }
@@ -303,13 +301,19 @@ public final class AtlasIndex implements AutoCloseable {
     if (c == null || c.staleFor(size)) {
       int token = st.gate.enter();
       try {
-        c = Calibration.measure(searcher, st, size, 7);
+        c = Calibration.measure(searcher, st, size, 7, resolved(SearchParams.defaults()));
       } finally {
         st.gate.exit(token);
       }
       calibration = c;
     }
     return c;
+  }
+
+  /** {@code params} with an automatic sketch depth turned off where this index's sketches fail their check. */
+  private SearchParams resolved(SearchParams params) {
+    return params.sketchDepth() == 0 && !sketchCheck().useful() ? params.withSketchDepth(SearchParams.NO_SKETCH)
+        : params;
   }
 
   /** Measured on first use and again after the index grew or shrank by a quarter (caller holds the gate). */

@@ -31,22 +31,24 @@ record Calibration(long vectors, int[] nprobes, double[] recalls) {
     return size > vectors * 5 / 4 || size < vectors * 3 / 4;
   }
 
-  /** Samples queries from the leaves and measures recall at doubling nprobe up to every leaf. */
-  static Calibration measure(Searcher searcher, Storage st, long size, long seed) {
+  /**
+   * Samples queries from the leaves and measures recall at doubling nprobe up to every leaf, searching as
+   * {@code params} says (the automatic settings as this index resolves them).
+   */
+  static Calibration measure(Searcher searcher, Storage st, long size, long seed, SearchParams params) {
     int leaves = searcher.allLeaves().size();
     SelfQueries sample = SelfQueries.sample(searcher, st, QUERIES, seed);
     List<long[]> truth = new ArrayList<>();
     for (int i = 0; i < sample.size(); i++) {
       truth.add(sample.withoutSelf(i, searcher.exhaustive(sample.queries().get(i), K + 1).ids()));
     }
-    SearchParams defaults = SearchParams.defaults();
     List<Integer> tried = new ArrayList<>();
     List<Double> recalls = new ArrayList<>();
     for (int nprobe = 1; ; nprobe *= 2) {
       int probes = Math.min(nprobe, leaves);
       double sum = 0;
       for (int i = 0; i < sample.size(); i++) {
-        long[] got = searcher.search(sample.queries().get(i), K + 1, probes, Math.max(4, probes / 4), defaults, null,
+        long[] got = searcher.search(sample.queries().get(i), K + 1, probes, Math.max(4, probes / 4), params, null,
             null, true).ids();
         sum += SelfQueries.overlap(sample.withoutSelf(i, got), truth.get(i));
       }

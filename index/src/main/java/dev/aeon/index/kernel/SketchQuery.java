@@ -43,7 +43,7 @@ public final class SketchQuery {
     long[] planes = new long[4 * words];
     int levels = 0;
     for (int i = 0; i < q.length; i++) {
-      int u = Math.round((q[i] - min) * inverse);
+      int u = Math.min(LEVELS, Math.round((q[i] - min) * inverse)); // rounding must not make a fifth bit
       levels += u;
       long bit = 1L << i;
       int at = 4 * (i >>> 6);

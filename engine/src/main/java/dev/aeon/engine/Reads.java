@@ -98,9 +98,9 @@ final class Reads {
       }
     }
     slb.counted(false);
-    // The extra candidates come from the exact re-ranking a search of k does anyway (its depth is
+    // The extra candidates come from the exact re-ranking a search of k does anyway (its depths are
     // unchanged), so a miss costs about what a search without the buffer costs.
-    SearchParams sameDepth = params.withRerankDepth(params.effectiveRerankDepth(r.k));
+    SearchParams sameDepth = atlas.resolve(params).withDepthsFor(r.k);
     SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), sameDepth, filter);
     if (!fresh.exactScan()) {
       slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));

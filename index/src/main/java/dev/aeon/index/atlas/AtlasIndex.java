@@ -329,10 +329,15 @@ public final class AtlasIndex implements AutoCloseable {
 
   /** Whether automatic searches use the sketch pass on this index ({@link SketchCheck}). */
   public boolean sketchesUsed() {
+    return resolve(SearchParams.defaults()).sketchDepth() == 0;
+  }
+
+  /** {@code params} as this index applies them: an automatic sketch depth off where its sketches fail. */
+  public SearchParams resolve(SearchParams params) {
     checkOpen();
     int token = st.gate.enter();
     try {
-      return sketchCheck().useful();
+      return resolved(params);
     } finally {
       st.gate.exit(token);
     }

@@ -103,6 +103,16 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
     return Math.max(k, sketchDepth > 0 ? sketchDepth : Math.max(DEFAULT_SKETCH, 8 * k));
   }
 
+  /**
+   * These parameters with the depths a search for {@code k} results would use, fixed: for a search that
+   * asks for more results at the cost of {@code k}. Apply it to parameters an index has resolved
+   * ({@code AtlasIndex#resolve}), whose automatic sketch depth is already on or off.
+   */
+  public SearchParams withDepthsFor(int k) {
+    int sketch = effectiveSketchDepth(k);
+    return withRerankDepth(effectiveRerankDepth(k)).withSketchDepth(sketch > 0 ? sketch : NO_SKETCH);
+  }
+
   @Override
   public String toString() {
     if (targetRecall > 0) {

@@ -248,6 +248,27 @@ class AtlasIndexTest {
     }
   }
 
+  /**
+   * A small index resolves the automatic sketch depth to off; fixing the depths of a search for 10 keeps
+   * them for a search that asks for more (the engine's lookaside buffer does that on a miss).
+   */
+  @Test
+  void resolvedParametersFixTheDepthsOfASearchForK() throws IOException {
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      index.add(1, randomVector(new Random(1), DIM));
+      SearchParams resolved = index.resolve(SearchParams.defaults());
+      assertEquals(SearchParams.NO_SKETCH, resolved.sketchDepth());
+      assertFalse(index.sketchesUsed());
+      SearchParams fixed = resolved.withDepthsFor(10);
+      assertEquals(resolved.effectiveRerankDepth(10), fixed.effectiveRerankDepth(32));
+      assertEquals(SearchParams.NO_SKETCH, fixed.sketchDepth());
+    }
+    // Where the check passes the automatic depth stays on: a search for 32 then keeps that of 10.
+    SearchParams fixed = SearchParams.defaults().withDepthsFor(10);
+    assertEquals(SearchParams.defaults().effectiveSketchDepth(10), fixed.effectiveSketchDepth(32));
+    assertEquals(SearchParams.defaults().effectiveRerankDepth(10), fixed.effectiveRerankDepth(32));
+  }
+
   @Test
   void targetRecallPicksMoreLeavesForHigherTargets() throws IOException {
     Random r = new Random(9);

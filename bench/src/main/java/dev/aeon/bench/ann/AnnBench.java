@@ -22,6 +22,8 @@ public final class AnnBench {
 
   static final int K = 10;
   static final int GREEDY_N = 100_000;
+  /** Rounds of every engine's sweep in a full run (the median round of each point is reported). */
+  static final int ROUNDS = 3;
   private static final int QUICK_BASE = 20_000;
   private static final int QUICK_QUERIES = 500;
   private static final List<String> ENGINES = List.of("aeon", "lucene-hnsw-int8", "jvector");
@@ -45,10 +47,7 @@ public final class AnnBench {
     Path cache = Datasets.cacheRoot().resolve("ann");
     int[][] truth = GroundTruth.load(d, K, cache);
     Path work = Path.of("target", "ann-work", d.name());
-    List<EngineResult> results = new ArrayList<>();
-    for (String engine : o.engines) {
-      results.add(runEngine(engine, d, truth, work, o.quick));
-    }
+    List<EngineResult> results = measure(o, d, truth, work);
     Map<String, Object> greedy = o.engines.contains("aeon") ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick) : null;
     Map<String, Object> verdict = Verdict.compute(results, d.dim());
     printTable(d, results, greedy, verdict);
@@ -61,12 +60,36 @@ public final class AnnBench {
     deleteTree(work);
   }
 
-  private static EngineResult runEngine(String name, Dataset d, int[][] truth, Path work, boolean quick)
-      throws IOException {
-    Path dir = work.resolve(name);
+  /** Builds every engine, then measures their sweeps in {@link #ROUNDS} rounds (see {@link Contender}). */
+  private static List<EngineResult> measure(Options o, Dataset d, int[][] truth, Path work) throws IOException {
+    List<Contender> built = new ArrayList<>();
+    try {
+      for (String name : o.engines) {
+        built.add(build(name, d, work.resolve(name), o.quick));
+      }
+      int rounds = o.quick ? 1 : ROUNDS;
+      for (int r = 0; r < rounds; r++) {
+        System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);
+        for (Contender c : r % 2 == 0 ? built : built.reversed()) {
+          c.measureRound(r, d.queries(), truth, K);
+        }
+      }
+      return built.stream().map(Contender::result).toList();
+    } finally {
+      for (Contender c : built) {
+        c.close();
+      }
+      for (String name : o.engines) {
+        deleteTree(work.resolve(name));
+      }
+    }
+  }
+
+  private static Contender build(String name, Dataset d, Path dir, boolean quick) throws IOException {
     deleteTree(dir);
     Files.createDirectories(dir);
-    try (AnnEngine e = create(name, dir)) {
+    AnnEngine e = create(name, dir);
+    try {
       System.out.printf(Locale.ROOT, "building %s over %,d vectors ...%n", name, d.base().length);
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
@@ -76,15 +99,10 @@ public final class AnnBench {
       double bpv = e.bytesPerVector();
       System.out.printf(Locale.ROOT, "  built in %.1f s (%.1f s of CPU); %.1f bytes/vector in RAM (%s)%n", buildS,
           buildCpuS, bpv, e.memoryNote());
-      List<QueryLoop.Measured> points = new ArrayList<>();
-      for (AnnEngine.Setting s : e.sweep(quick)) {
-        QueryLoop.Measured m = QueryLoop.run(s, d.queries(), truth, K);
-        System.out.println(QueryLoop.row(name, m));
-        points.add(m);
-      }
-      return new EngineResult(name, buildS, buildCpuS, bpv, e.memoryNote(), points);
-    } finally {
-      deleteTree(dir);
+      return new Contender(e, buildS, buildCpuS, bpv, quick);
+    } catch (IOException | RuntimeException ex) {
+      e.close();
+      throw ex;
     }
   }
 
@@ -144,6 +162,8 @@ public final class AnnBench {
         pm.put("recall_at_10", BenchReport.round(p.recall(), 4));
         pm.put("qps", BenchReport.round(p.qps(), 0));
         pm.put("qps_cpu", BenchReport.round(p.cpuQps(), 0));
+        pm.put("qps_cpu_rounds", java.util.Arrays.stream(e.cpuQpsRounds().get(e.points().indexOf(p)))
+            .map(q -> BenchReport.round(q, 0)).boxed().toList());
         pm.put("p50_us", BenchReport.round(p.p50Us(), 1));
         pm.put("p99_us", BenchReport.round(p.p99Us(), 1));
         points.add(pm);

@@ -3,9 +3,12 @@ package dev.aeon.bench.ann;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one engine measured: build time, memory and one point per sweep setting. */
+/**
+ * What one engine measured: build time, memory and one point per sweep setting (its median round), with
+ * every round's CPU-time QPS of each point ({@code cpuQpsRounds}, in the points' order).
+ */
 record EngineResult(String engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector, String memoryNote,
-    List<QueryLoop.Measured> points) {
+    List<QueryLoop.Measured> points, List<double[]> cpuQpsRounds) {
 
   /** Recall against QPS, by wall time or (if {@code cpu}) by the search thread's CPU time. */
   List<Recall.Point> curve(boolean cpu) {

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Measures one search setting on one thread: a warm-up (so the JIT has compiled the path, Vector API
- * code included, before the timed pass), then every query once, timed one by one.
+ * code included, before the timed pass), then every query once, timed one by one. {@link Contender}
+ * measures each setting in several rounds.
  *
  * <p>QPS is reported twice: from wall time, and from the search thread's CPU time. On a machine shared
  * with other work the first also counts the time other processes held the core, which differs from
@@ -17,6 +18,7 @@ import java.util.Locale;
 final class QueryLoop {
 
   private static final int WARMUP_QUERIES = 1000;
+  private static final int REWARM_QUERIES = 200;
   private static final long WARMUP_MIN_NANOS = 1_000_000_000L;
   private static final long WARMUP_MAX_NANOS = 5_000_000_000L;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -26,12 +28,19 @@ final class QueryLoop {
   /** One measured point of a sweep. */
   record Measured(String params, double recall, double qps, double cpuQps, double p50Us, double p99Us, double meanUs) {}
 
-  static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
+  /**
+   * Measures setting {@code s}. A {@code fullWarmup} lasts at least {@value #WARMUP_QUERIES} queries and a
+   * second, for code the JIT has not compiled yet; else {@value #REWARM_QUERIES} queries bring the index's
+   * memory back into the caches after other settings ran.
+   */
+  static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k, boolean fullWarmup)
+      throws IOException {
     long sink = 0;
     long warmStart = System.nanoTime();
     for (int i = 0; ; i++) {
       long spent = System.nanoTime() - warmStart;
-      if (spent > WARMUP_MAX_NANOS || (i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS)) {
+      if (spent > WARMUP_MAX_NANOS || (fullWarmup ? i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS
+          : i >= REWARM_QUERIES)) {
         break;
       }
       sink += s.query().search(queries[i % queries.length], k).length;

@@ -1,7 +1,6 @@
 package dev.aeon.index.atlas.cluster;
 
 import dev.aeon.index.kernel.VectorKernels;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -36,18 +35,17 @@ public final class KMeans {
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] train = sample(rows, Math.max(k, Math.min(n, maxTrainingPoints)), rnd);
-    MemorySegment d = MemorySegment.ofArray(data);
-    float[] c = seed(d, train, k, rnd);
+    float[] c = seed(data, train, k, rnd);
     int[] assign = new int[train.length];
     for (int it = 0; it < iterations; it++) {
-      boolean changed = assign(d, train, c, k, assign) || it == 0;
+      boolean changed = assign(data, train, c, k, assign) || it == 0;
       update(data, train, assign, c, k, rnd);
       if (!changed) {
         break;
       }
     }
     int[] all = new int[n];
-    assign(d, rows, c, k, all);
+    assign(data, rows, c, k, all);
     int[] sizes = new int[k];
     for (int a : all) {
       sizes[a]++;
@@ -55,13 +53,12 @@ public final class KMeans {
     return new Result(c, k, all, sizes);
   }
 
-  /** The index of the row of {@code centroids} (k rows) most similar to {@code data} row {@code row}. */
-  public int nearest(MemorySegment data, long offset, float[] centroids, int k) {
-    MemorySegment cs = MemorySegment.ofArray(centroids);
+  /** The index of the row of {@code centroids} (k rows) most similar to row {@code row} of {@code data}. */
+  private int nearest(float[] data, int row, float[] centroids, int k) {
     int best = 0;
     float bestScore = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < k; j++) {
-      float s = kernels.dotF32(data, offset, cs, (long) j * dim * Float.BYTES, dim);
+      float s = kernels.dotF32(data, row * dim, centroids, j * dim, dim);
       if (s > bestScore) {
         bestScore = s;
         best = j;
@@ -70,10 +67,10 @@ public final class KMeans {
     return best;
   }
 
-  private boolean assign(MemorySegment d, int[] rows, float[] c, int k, int[] out) {
+  private boolean assign(float[] data, int[] rows, float[] c, int k, int[] out) {
     boolean changed = false;
     for (int i = 0; i < rows.length; i++) {
-      int a = nearest(d, (long) rows[i] * dim * Float.BYTES, c, k);
+      int a = nearest(data, rows[i], c, k);
       changed |= a != out[i];
       out[i] = a;
     }
@@ -99,17 +96,15 @@ public final class KMeans {
     }
   }
 
-  private float[] seed(MemorySegment d, int[] rows, int k, SplittableRandom rnd) {
+  private float[] seed(float[] data, int[] rows, int k, SplittableRandom rnd) {
     float[] c = new float[k * dim];
-    float[] data = (float[]) d.heapBase().orElseThrow();
     System.arraycopy(data, rows[rnd.nextInt(rows.length)] * dim, c, 0, dim);
     float[] dist = new float[rows.length];
     Arrays.fill(dist, Float.MAX_VALUE);
-    MemorySegment cs = MemorySegment.ofArray(c);
     for (int j = 1; j < k; j++) {
       double total = 0;
       for (int i = 0; i < rows.length; i++) {
-        float s = kernels.dotF32(d, (long) rows[i] * dim * Float.BYTES, cs, (long) (j - 1) * dim * Float.BYTES, dim);
+        float s = kernels.dotF32(data, rows[i] * dim, c, (j - 1) * dim, dim);
         dist[i] = Math.min(dist[i], Math.max(0f, 1f - s));
         total += dist[i];
       }

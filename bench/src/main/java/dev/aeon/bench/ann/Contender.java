@@ -53,7 +53,8 @@ final class Contender implements AutoCloseable {
     List<QueryLoop.Measured> points = new ArrayList<>();
     List<double[]> spread = new ArrayList<>();
     for (List<QueryLoop.Measured> r : rounds) {
-      List<QueryLoop.Measured> sorted = r.stream().sorted(Comparator.comparingDouble(QueryLoop.Measured::cpuQps)).toList();
+      List<QueryLoop.Measured> sorted =
+          r.stream().sorted(Comparator.comparingDouble(QueryLoop.Measured::cpuQps)).toList();
       points.add(sorted.get(sorted.size() / 2));
       spread.add(r.stream().mapToDouble(QueryLoop.Measured::cpuQps).toArray());
     }

@@ -65,6 +65,7 @@ class RecallTest {
     for (double[] p : points) {
       pts.add(new QueryLoop.Measured("p", p[0], p[1], p[1], 1, 2, 1));
     }
-    return new EngineResult(name, buildS, buildS, bytes, "", pts, pts.stream().map(p -> new double[] {p.cpuQps()}).toList());
+    List<double[]> rounds = pts.stream().map(p -> new double[] {p.cpuQps()}).toList();
+    return new EngineResult(name, buildS, buildS, bytes, "", pts, rounds);
   }
 }

@@ -365,13 +365,15 @@ public final class SimdKernels implements VectorKernels {
     FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
     FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
     int unit = heap != null ? Long.BYTES : 1; // bytes per step of at0
-    for (int first = 0; first < count; first += stride, offset += layout.blockBytes(), at0 += layout.blockBytes() / unit) {
+    for (int first = 0; first < count; first += stride, offset += layout.blockBytes(),
+        at0 += layout.blockBytes() / unit) {
       int n = Math.min(stride, count - first), v = 0;
       for (; vectors && v + lanes <= n; v += lanes) {
         LongVector ones = LongVector.zero(L), p0 = ones, p1 = ones, p2 = ones, p3 = ones;
         long at = at0 + (factorBytes + 8L * v) / unit;
         for (int w = 0; w < words; w++, at += 8L * stride / unit) {
-          LongVector b = heap != null ? LongVector.fromArray(L, heap, (int) at) : LongVector.fromMemorySegment(L, blocks, at, LE);
+          LongVector b = heap != null ? LongVector.fromArray(L, heap, (int) at)
+              : LongVector.fromMemorySegment(L, blocks, at, LE);
           ones = ones.add(b.lanewise(VectorOperators.BIT_COUNT));
           p0 = p0.add(b.and(query.plane(w, 0)).lanewise(VectorOperators.BIT_COUNT));
           p1 = p1.add(b.and(query.plane(w, 1)).lanewise(VectorOperators.BIT_COUNT));

@@ -16,6 +16,8 @@ public final class KMeans {
   private final int dim;
   private final int iterations;
   private final int maxTrainingPoints;
+  /** Off only in tests, which compare the bounded iterations with plain ones. */
+  boolean pruning = true;
 
   public KMeans(VectorKernels kernels, int dim, int iterations, int maxTrainingPoints) {
     this.kernels = kernels;
@@ -34,23 +36,138 @@ public final class KMeans {
       throw new IllegalArgumentException("k = " + k + " for " + n + " points");
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    int[] train = sample(rows, Math.max(k, Math.min(n, maxTrainingPoints)), rnd);
+    int m = Math.max(k, Math.min(n, maxTrainingPoints));
+    int[] order = sample(n, m, rnd); // positions in rows: the training points first
+    int[] train = new int[m];
+    for (int i = 0; i < m; i++) {
+      train[i] = rows[order[i]];
+    }
     float[] c = seed(data, train, k, rnd);
-    int[] assign = new int[train.length];
+    Bounds bounds = new Bounds(m, k);
+    int[] assign = new int[m];
     for (int it = 0; it < iterations; it++) {
-      boolean changed = assign(data, train, c, k, assign) || it == 0;
+      boolean changed = bounds.assign(data, train, c, k, assign, it == 0 || !pruning) || it == 0;
+      float[] before = c.clone();
       update(data, train, assign, c, k, rnd);
+      bounds.moved(before, c, k, assign);
       if (!changed) {
         break;
       }
     }
+    // The training points' bounds hold for the final centroids, so most keep their assignment unscanned.
+    bounds.assign(data, train, c, k, assign, !pruning);
     int[] all = new int[n];
-    assign(data, rows, c, k, all);
+    for (int i = 0; i < n; i++) {
+      all[order[i]] = i < m ? assign[i] : nearest(data, rows[order[i]], c, k);
+    }
     int[] sizes = new int[k];
     for (int a : all) {
       sizes[a]++;
     }
     return new Result(c, k, all, sizes);
+  }
+
+  /**
+   * Hamerly's bounds for Lloyd's iterations (Hamerly, "Making k-means even faster", 2010): for each training
+   * point an upper bound on its distance to its centroid and a lower bound on its distance to any other,
+   * moved by how far the centroids moved. A point whose upper bound is below both its lower bound and half
+   * the gap from its centroid to the nearest other cannot have changed cluster and is not scanned. The
+   * result is Lloyd's: a scanned point takes the centroid of the highest dot product, as an unbounded scan
+   * does. Distances are Euclidean between unit vectors, {@code sqrt(2 - 2 dot)}; {@link #SLACK} absorbs
+   * their rounding.
+   */
+  private final class Bounds {
+    private static final float SLACK = 1e-4f;
+    private final float[] upper;
+    private final float[] lower;
+    private final float[] halfGap;
+
+    Bounds(int points, int k) {
+      upper = new float[points];
+      lower = new float[points];
+      halfGap = new float[k];
+    }
+
+    /**
+     * Assigns each of {@code rows} its nearest row of {@code c} ({@code scanAll}: ignoring the bounds, as
+     * the first pass must); returns whether any assignment changed.
+     */
+    boolean assign(float[] data, int[] rows, float[] c, int k, int[] out, boolean scanAll) {
+      if (!scanAll) {
+        halfGaps(c, k);
+      }
+      boolean changed = false;
+      for (int i = 0; i < rows.length; i++) {
+        if (!scanAll) {
+          float bound = Math.max(halfGap[out[i]], lower[i]) - SLACK;
+          if (upper[i] <= bound) {
+            continue;
+          }
+          upper[i] = distance(kernels.dotF32(data, rows[i] * dim, c, out[i] * dim, dim));
+          if (upper[i] <= bound) {
+            continue;
+          }
+        }
+        int best = 0;
+        float bestDot = Float.NEGATIVE_INFINITY, secondDot = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+          float s = kernels.dotF32(data, rows[i] * dim, c, j * dim, dim);
+          if (s > bestDot) {
+            secondDot = bestDot;
+            bestDot = s;
+            best = j;
+          } else if (s > secondDot) {
+            secondDot = s;
+          }
+        }
+        changed |= best != out[i];
+        out[i] = best;
+        upper[i] = distance(bestDot);
+        lower[i] = k == 1 ? Float.POSITIVE_INFINITY : distance(secondDot);
+      }
+      return changed;
+    }
+
+    /** Moves the bounds by how far each centroid moved from {@code before} to {@code after}. */
+    void moved(float[] before, float[] after, int k, int[] assign) {
+      float[] moved = new float[k];
+      float most = 0, second = 0;
+      int mostIndex = -1;
+      for (int j = 0; j < k; j++) {
+        double sq = 0;
+        for (int d = j * dim, end = d + dim; d < end; d++) {
+          double x = after[d] - before[d];
+          sq += x * x;
+        }
+        moved[j] = (float) Math.sqrt(sq);
+        if (moved[j] > most) {
+          second = most;
+          most = moved[j];
+          mostIndex = j;
+        } else if (moved[j] > second) {
+          second = moved[j];
+        }
+      }
+      for (int i = 0; i < assign.length; i++) {
+        upper[i] += moved[assign[i]];
+        lower[i] -= assign[i] == mostIndex ? second : most;
+      }
+    }
+
+    private void halfGaps(float[] c, int k) {
+      java.util.Arrays.fill(halfGap, Float.POSITIVE_INFINITY);
+      for (int a = 0; a < k; a++) {
+        for (int b = a + 1; b < k; b++) {
+          float half = distance(kernels.dotF32(c, a * dim, c, b * dim, dim)) / 2;
+          halfGap[a] = Math.min(halfGap[a], half);
+          halfGap[b] = Math.min(halfGap[b], half);
+        }
+      }
+    }
+
+    private static float distance(float dot) {
+      return (float) Math.sqrt(Math.max(0f, 2f - 2f * dot));
+    }
   }
 
   /** The index of the row of {@code centroids} (k rows) most similar to row {@code row} of {@code data}. */
@@ -65,16 +182,6 @@ public final class KMeans {
       }
     }
     return best;
-  }
-
-  private boolean assign(float[] data, int[] rows, float[] c, int k, int[] out) {
-    boolean changed = false;
-    for (int i = 0; i < rows.length; i++) {
-      int a = nearest(data, rows[i], c, k);
-      changed |= a != out[i];
-      out[i] = a;
-    }
-    return changed;
   }
 
   private void update(float[] data, int[] rows, int[] assign, float[] c, int k, SplittableRandom rnd) {
@@ -136,17 +243,16 @@ public final class KMeans {
     }
   }
 
-  private static int[] sample(int[] rows, int m, SplittableRandom rnd) {
-    if (m >= rows.length) {
-      return rows.clone();
+  /** Positions {@code [0, n)}, shuffled so that the first {@code m} are a uniform sample (in order if m >= n). */
+  private static int[] sample(int n, int m, SplittableRandom rnd) {
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    for (int i = 0; i < m && m < n; i++) {
+      int j = i + rnd.nextInt(n - i);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
-    int[] copy = rows.clone();
-    for (int i = 0; i < m; i++) {
-      int j = i + rnd.nextInt(copy.length - i);
-      int t = copy[i];
-      copy[i] = copy[j];
-      copy[j] = t;
-    }
-    return Arrays.copyOf(copy, m);
+    return order;
   }
 }

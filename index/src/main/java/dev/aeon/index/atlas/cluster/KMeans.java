@@ -16,7 +16,9 @@ public final class KMeans {
   private final int dim;
   private final int iterations;
   private final int maxTrainingPoints;
-  /** Off only in tests, which compare the bounded iterations with plain ones. */
+  /** Absorbs the rounding of {@link #distance} where a bound decides to skip a point. */
+  private static final float SLACK = 1e-4f;
+  /** Whether seeding and iterations skip what the triangle inequality rules out; off only in tests. */
   boolean pruning = true;
 
   public KMeans(VectorKernels kernels, int dim, int iterations, int maxTrainingPoints) {
@@ -70,14 +72,12 @@ public final class KMeans {
   /**
    * Hamerly's bounds for Lloyd's iterations (Hamerly, "Making k-means even faster", 2010): for each training
    * point an upper bound on its distance to its centroid and a lower bound on its distance to any other,
-   * moved by how far the centroids moved. A point whose upper bound is below both its lower bound and half
-   * the gap from its centroid to the nearest other cannot have changed cluster and is not scanned. The
+   * moved by how far the centroids moved. A point whose upper bound is below its lower bound, or below half
+   * the gap from its centroid to the nearest other, cannot have changed cluster and is not scanned. The
    * result is Lloyd's: a scanned point takes the centroid of the highest dot product, as an unbounded scan
-   * does. Distances are Euclidean between unit vectors, {@code sqrt(2 - 2 dot)}; {@link #SLACK} absorbs
-   * their rounding.
+   * does. Distances are Euclidean between unit vectors ({@link #distance}).
    */
   private final class Bounds {
-    private static final float SLACK = 1e-4f;
     private final float[] upper;
     private final float[] lower;
     private final float[] halfGap;
@@ -165,9 +165,6 @@ public final class KMeans {
       }
     }
 
-    private static float distance(float dot) {
-      return (float) Math.sqrt(Math.max(0f, 2f - 2f * dot));
-    }
   }
 
   /** The index of the row of {@code centroids} (k rows) most similar to row {@code row} of {@code data}. */
@@ -208,11 +205,24 @@ public final class KMeans {
     System.arraycopy(data, rows[rnd.nextInt(rows.length)] * dim, c, 0, dim);
     float[] dist = new float[rows.length];
     Arrays.fill(dist, Float.MAX_VALUE);
+    int[] nearest = new int[rows.length]; // each point's nearest seed so far
+    float[] gap = new float[k]; // from the newest seed to each earlier one
     for (int j = 1; j < k; j++) {
+      int newest = j - 1;
+      for (int a = 0; a < newest; a++) {
+        gap[a] = distance(kernels.dotF32(c, newest * dim, c, a * dim, dim));
+      }
       double total = 0;
       for (int i = 0; i < rows.length; i++) {
-        float s = kernels.dotF32(data, rows[i] * dim, c, (j - 1) * dim, dim);
-        dist[i] = Math.min(dist[i], Math.max(0f, 1f - s));
+        // A seed twice as far from the point's nearest seed as the point is cannot be nearer (triangle
+        // inequality): skipping it leaves dist as the minimum would, and late seeds skip most points.
+        if (!pruning || newest == 0 || gap[nearest[i]] < 2 * (float) Math.sqrt(2 * dist[i]) + SLACK) {
+          float d = Math.max(0f, 1f - kernels.dotF32(data, rows[i] * dim, c, newest * dim, dim));
+          if (d < dist[i]) {
+            dist[i] = d;
+            nearest[i] = newest;
+          }
+        }
         total += dist[i];
       }
       int pick = rnd.nextInt(rows.length);
@@ -241,6 +251,11 @@ public final class KMeans {
     for (int j = 0; j < dim; j++) {
       dst[at + j] = src[at + j] * inv;
     }
+  }
+
+  /** The Euclidean distance of two unit vectors from their dot product. */
+  private static float distance(float dot) {
+    return (float) Math.sqrt(Math.max(0f, 2f - 2f * dot));
   }
 
   /** Positions {@code [0, n)}, shuffled so that the first {@code m} are a uniform sample (in order if m >= n). */

@@ -37,11 +37,12 @@ class KMeansTest {
   }
 
   /**
-   * Hamerly's bounds only skip points that cannot change cluster, so the bounded iterations reach Lloyd's
-   * result exactly: the same assignments and centroids, with all points trained on and with a sample.
+   * The seeding and Hamerly's bounds only skip points that the triangle inequality rules out, so they
+   * reach plain k-means++ and Lloyd's result exactly: the same assignments and centroids, with all points
+   * trained on and with a sample.
    */
   @Test
-  void boundedIterationsReachLloydsResult() {
+  void pruningReachesThePlainResult() {
     float[] data = data(3_000, 1);
     int[] rows = new int[2_500];
     Arrays.setAll(rows, i -> i + 500);

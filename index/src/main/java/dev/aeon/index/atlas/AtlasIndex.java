@@ -74,7 +74,7 @@ public final class AtlasIndex implements AutoCloseable {
     Storage st = new Storage(config, pages, vectors);
     Routing rt = new Routing(config.dim());
     Leaf first = rt.newLeaf();
-    Node root = new Node(new Node.Children(new Object[] {first}, new float[config.dim()], st.sketchCenter));
+    Node root = new Node(new Node.Children(new Object[] {first}, new float[config.dim()]));
     first.parent = root;
     rt.publishRoot(root);
     AtlasIndex index = new AtlasIndex(dir, config, st, rt, Kernels.best());

@@ -58,7 +58,7 @@ final class BulkBuilder {
       return node;
     }
     Leaf leaf = (Leaf) top;
-    Node root = new Node(new Node.Children(new Object[] {leaf}, leafRows.remove(leaf.id), st.sketchCenter));
+    Node root = new Node(new Node.Children(new Object[] {leaf}, leafRows.remove(leaf.id)));
     leaf.parent = root;
     return root;
   }
@@ -116,7 +116,7 @@ final class BulkBuilder {
     for (int g = 0; g < kids.size(); g++) {
       System.arraycopy(row(kids.get(g)), 0, centroids, g * dim, dim);
     }
-    Node node = new Node(new Node.Children(kids.toArray(), centroids, st.sketchCenter));
+    Node node = new Node(new Node.Children(kids.toArray(), centroids));
     for (Object kid : kids) {
       if (kid instanceof Leaf l) {
         l.parent = node;

@@ -10,10 +10,10 @@ final class Node {
 
   /**
    * Children ({@link Leaf} or {@link Node}), their unit centroids ({@code kids.length * dim} values, for
-   * the writer and the manifest) and the INT8 codes and sketches of those centroids (for the descent).
-   * The centroids are kept as 16-bit floats: only the writer reads them (to fold a vector into a leaf's
-   * mean, to split), where their 11-bit precision is far finer than routing needs, and at 32 bits they
-   * had been most of the routing tree's memory.
+   * the writer and the manifest) and the INT8 codes of those centroids (for the descent). The centroids
+   * are kept as 16-bit floats: only the writer reads them (to fold a vector into a leaf's mean, to split),
+   * where their 11-bit precision is far finer than routing needs, and at 32 bits they had been most of
+   * the routing tree's memory.
    */
   static final class Children {
 
@@ -22,8 +22,7 @@ final class Node {
     private final int dim;
     private final CentroidCodes codes;
 
-    /** {@code center}: the index's sketch center, which the rows' sketches are taken around. */
-    Children(Object[] kids, float[] centroids, float[] center) {
+    Children(Object[] kids, float[] centroids) {
       this.kids = kids;
       this.dim = Math.max(1, kids.length == 0 ? 0 : centroids.length / kids.length);
       this.centroids = new short[centroids.length];
@@ -31,7 +30,7 @@ final class Node {
         this.centroids[i] = Float.floatToFloat16(centroids[i]);
       }
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
-      this.codes = CentroidCodes.of(centroids(), kids.length, dim, center);
+      this.codes = CentroidCodes.of(centroids(), kids.length, dim);
     }
 
     Object[] kids() {

@@ -84,7 +84,7 @@ final class Persistence {
       rt.register(l);
     }
     rt.nextLeafId = m.nextLeafId();
-    rt.publishRoot(node(m.root(), byId, manifest, st.sketchCenter));
+    rt.publishRoot(node(m.root(), byId, manifest, m.dim()));
     if (!byId.isEmpty()) {
       throw new CorruptIndexException(manifest, 0, byId.size() + " leaves are not in the routing tree");
     }
@@ -121,9 +121,8 @@ final class Persistence {
     }
   }
 
-  private static Node node(ManifestData.NodeRecord r, Int2ObjectHashMap<Leaf> unclaimed, Path manifest,
-      float[] center) throws CorruptIndexException {
-    int dim = center.length;
+  private static Node node(ManifestData.NodeRecord r, Int2ObjectHashMap<Leaf> unclaimed, Path manifest, int dim)
+      throws CorruptIndexException {
     int m = r.leafIds().length;
     if (m == 0 || r.centroids().length != m * dim) {
       throw new CorruptIndexException(manifest, 0, "routing node with " + m + " children and "
@@ -133,7 +132,7 @@ final class Persistence {
     Node node = new Node(null);
     for (int i = 0; i < m; i++) {
       if (r.nodes()[i] != null) {
-        Node child = node(r.nodes()[i], unclaimed, manifest, center);
+        Node child = node(r.nodes()[i], unclaimed, manifest, dim);
         child.parent = node;
         kids[i] = child;
       } else {
@@ -146,7 +145,7 @@ final class Persistence {
         kids[i] = l;
       }
     }
-    node.publish(new Node.Children(kids, r.centroids(), center));
+    node.publish(new Node.Children(kids, r.centroids()));
     return node;
   }
 }

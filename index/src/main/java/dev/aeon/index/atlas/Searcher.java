@@ -13,11 +13,10 @@ import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The read path: beam descent of the routing tree to the best leaves ({@link Descent}), a pass over their
- * pages' one-bit sketches that keeps the most promising entries, INT8 scoring of those (or of every entry,
- * with the sketch pass off), FP32 re-ranking of the best candidates, and the exact scan that very
- * selective filters take. Never locks; callers hold the {@link dev.aeon.index.atlas.sync.ReaderGate} for
- * the whole search.
+ * The read path: beam descent of the routing tree to the best leaves, a pass over their pages' one-bit
+ * sketches that keeps the most promising entries, INT8 scoring of those (or of every entry, with the sketch
+ * pass off), FP32 re-ranking of the best candidates, and the exact scan that very selective filters take.
+ * Never locks; callers hold the {@link dev.aeon.index.atlas.sync.ReaderGate} for the whole search.
  */
 final class Searcher {
 
@@ -28,14 +27,12 @@ final class Searcher {
   private final Storage st;
   private final Routing rt;
   private final VectorKernels kernels;
-  private final Descent descent;
   private final int dim;
 
   Searcher(Storage st, Routing rt, VectorKernels kernels) {
     this.st = st;
     this.rt = rt;
     this.kernels = kernels;
-    this.descent = new Descent(rt, kernels, st.config);
     this.dim = st.config.dim();
   }
 
@@ -51,10 +48,8 @@ final class Searcher {
     byte[] qc = new byte[dim];
     float qScale = Int8Quantizer.quantize(q, qc);
     Int8Query query = Int8Query.of(qc);
-    int sketchDepth = params.effectiveSketchDepth(k);
-    SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
     if (descend) {
-      leaves.addAll(descend(query, sketchQuery, nprobe, beam));
+      leaves.addAll(descend(query, nprobe, beam));
     }
     if (extraLeaves != null) {
       for (int id : extraLeaves) {
@@ -69,6 +64,7 @@ final class Searcher {
     leaves = distinct(leaves);
     boolean rerank = params.rerank();
     TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
+    int sketchDepth = params.effectiveSketchDepth(k);
     int touched = 0;
     for (Leaf l : sketchDepth > 0 ? leaves : List.<Leaf>of()) {
       for (int page : l.pages()) {
@@ -80,6 +76,7 @@ final class Searcher {
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
     PageScratch scratch = new PageScratch(st.config);
+    SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
     TopK sketched = sketchDepth > 0 ? new TopK(sketchDepth) : null;
     for (int i = 0; i < leaves.size(); i++) {
       Leaf l = leaves.get(i);
@@ -134,9 +131,49 @@ final class Searcher {
     return finish(best, 1f, new int[0], new long[0], new int[0], true);
   }
 
-  /** The best leaves for {@code query} (see {@link Descent}); {@code sketch} may be null. */
-  List<Leaf> descend(Int8Query query, SketchQuery sketch, int nprobe, int beam) {
-    return descent.leaves(query, sketch, nprobe, beam);
+  /**
+   * Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves.
+   * Each node's centroid codes are scored against the query's INT8 codes in one kernel call.
+   */
+  List<Leaf> descend(Int8Query query, int nprobe, int beam) {
+    TopK leafTop = new TopK(nprobe);
+    List<Leaf> leafRefs = new ArrayList<>();
+    List<Node> frontier = List.of(rt.root());
+    int[] dots = new int[st.config.fanout() + 1];
+    while (!frontier.isEmpty()) {
+      TopK nodeTop = new TopK(beam);
+      List<Node> nodeRefs = new ArrayList<>();
+      for (Node n : frontier) {
+        Node.Children c = n.children();
+        Object[] kids = c.kids();
+        CentroidCodes codes = c.codes();
+        if (dots.length < codes.rows()) {
+          dots = new int[codes.rows()];
+        }
+        kernels.bulkDotI8(query, codes.segment(), 0, codes.rows(), dots);
+        for (int i = 0; i < kids.length; i++) {
+          float s = dots[i] * codes.scale(i);
+          if (kids[i] instanceof Leaf l) {
+            if (leafTop.accepts(s)) {
+              leafRefs.add(l);
+              leafTop.offer(s, leafRefs.size() - 1);
+            }
+          } else if (nodeTop.accepts(s)) {
+            nodeRefs.add((Node) kids[i]);
+            nodeTop.offer(s, nodeRefs.size() - 1);
+          }
+        }
+      }
+      frontier = drainNodes(nodeTop, nodeRefs);
+    }
+    float[] scores = new float[leafTop.size()];
+    long[] refs = new long[leafTop.size()];
+    int n = leafTop.drainDescending(scores, refs);
+    List<Leaf> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(leafRefs.get((int) refs[i]));
+    }
+    return out;
   }
 
   /**
@@ -308,6 +345,20 @@ final class Searcher {
       }
     }
     return distinct(out);
+  }
+
+  private static List<Node> drainNodes(TopK top, List<Node> refs) {
+    float[] scores = new float[top.size()];
+    long[] idx = new long[top.size()];
+    int n = top.drainDescending(scores, idx);
+    List<Node> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Node node = refs.get((int) idx[i]);
+      if (!out.contains(node)) {
+        out.add(node);
+      }
+    }
+    return out;
   }
 
   private static List<Leaf> distinct(List<Leaf> leaves) {

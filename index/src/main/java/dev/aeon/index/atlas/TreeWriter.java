@@ -90,7 +90,7 @@ final class TreeWriter {
 
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
-    return searcher.descend(Int8Query.of(codes), null, 1, INSERT_BEAM).getFirst();
+    return searcher.descend(Int8Query.of(codes), 1, INSERT_BEAM).getFirst();
   }
 
   /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */
@@ -161,7 +161,7 @@ final class TreeWriter {
       return; // the only leaf of its node stays, empty, so that the node keeps a child
     }
     int i = p.indexOf(leaf);
-    p.publish(new Node.Children(remove(c.kids(), i), removeRow(c.centroids(), i), st.sketchCenter));
+    p.publish(new Node.Children(remove(c.kids(), i), removeRow(c.centroids(), i)));
     leaf.retire();
     rt.unregister(leaf);
   }
@@ -190,7 +190,7 @@ final class TreeWriter {
     System.arraycopy(rowA, 0, rows, at * dim, dim);
     a.parent = p;
     b.parent = p;
-    p.publish(new Node.Children(kids, rows, st.sketchCenter));
+    p.publish(new Node.Children(kids, rows));
     leaf.retire();
     rt.unregister(leaf);
     for (int page : leaf.pages()) {
@@ -243,7 +243,7 @@ final class TreeWriter {
     if (p == null) {
       Node root = new Node(new Node.Children(new Object[] {node, sibling},
           concat(Vectors.directionOfSum(groups[0].centroids(), dim),
-              Vectors.directionOfSum(groups[1].centroids(), dim)), st.sketchCenter));
+              Vectors.directionOfSum(groups[1].centroids(), dim))));
       node.parent = root;
       sibling.parent = root;
       rt.publishRoot(root);
@@ -256,7 +256,7 @@ final class TreeWriter {
     float[] prow = insertRow(pc.centroids(), at + 1, Vectors.directionOfSum(groups[1].centroids(), dim));
     System.arraycopy(Vectors.directionOfSum(groups[0].centroids(), dim), 0, prow, at * dim, dim);
     sibling.parent = p;
-    p.publish(new Node.Children(kids, prow, st.sketchCenter));
+    p.publish(new Node.Children(kids, prow));
     node.publish(groups[0]);
     if (kids.length > st.config.fanout()) {
       splitNode(p);
@@ -290,7 +290,7 @@ final class TreeWriter {
         j++;
       }
     }
-    return new Node.Children(kids, rows, st.sketchCenter);
+    return new Node.Children(kids, rows);
   }
 
   private static void setParent(Object kid, Node parent) {

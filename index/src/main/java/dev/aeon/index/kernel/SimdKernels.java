@@ -36,8 +36,6 @@ public final class SimdKernels implements VectorKernels {
   /** Floats as many as {@link #L} has lanes: the sketch kernel's estimates, one per long lane. */
   private static final VectorSpecies<Float> LF =
       VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2));
-  /** Longs of {@link #LF}'s size: its floats read from a {@code long[]}, two per long. */
-  private static final VectorSpecies<Long> HL = VectorSpecies.of(long.class, LF.vectorShape());
   /** Bytes that widen into one full short vector (half the preferred width). */
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
@@ -317,18 +315,6 @@ public final class SimdKernels implements VectorKernels {
     return heap != null ? (s.address() + offset) / Float.BYTES : offset;
   }
 
-  /**
-   * The long array behind a heap segment, if {@code offset} is long-aligned in it and the platform is
-   * little-endian (as the sketch layout is); else null.
-   */
-  private static long[] longs(MemorySegment s, long offset) {
-    if (!s.isNative() && s.heapBase().orElse(null) instanceof long[] l && ((s.address() + offset) & 7) == 0
-        && ByteOrder.nativeOrder() == LE) {
-      return l;
-    }
-    return null;
-  }
-
   /** The byte array behind a heap segment, else null. */
   private static byte[] bytes(MemorySegment s) {
     return !s.isNative() && s.heapBase().orElse(null) instanceof byte[] b ? b : null;
@@ -349,31 +335,25 @@ public final class SimdKernels implements VectorKernels {
   /**
    * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
    * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
-   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. A heap segment
-   * backed by a {@code long[]} (the routing nodes' sketches) is read with array loads, a native one with
-   * segment loads (see the class comment on mixing segment kinds); other heap segments and each block's
-   * last {@code stride % lanes} sketches go to the scalar loop.
+   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. Heap segments and
+   * each block's last {@code stride % lanes} sketches go to the scalar loop (mapped files are the hot
+   * path; see the class comment on mixing segment kinds).
    */
   @Override
   public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
       float[] out) {
     Kernels.checkSketches(query, blocks, offset, layout, count, out);
     int lanes = L.length(), words = layout.words(), stride = layout.stride(), factorBytes = layout.factorBytes();
-    long[] heap = longs(blocks, offset);
-    boolean vectors = blocks.isNative() || heap != null;
-    long at0 = heap != null ? (blocks.address() + offset) / Long.BYTES : offset; // array index or byte offset
+    boolean vectors = blocks.isNative();
     FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
     FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
-    int unit = heap != null ? Long.BYTES : 1; // bytes per step of at0
-    for (int first = 0; first < count; first += stride, offset += layout.blockBytes(),
-        at0 += layout.blockBytes() / unit) {
+    for (int first = 0; first < count; first += stride, offset += layout.blockBytes()) {
       int n = Math.min(stride, count - first), v = 0;
       for (; vectors && v + lanes <= n; v += lanes) {
         LongVector ones = LongVector.zero(L), p0 = ones, p1 = ones, p2 = ones, p3 = ones;
-        long at = at0 + (factorBytes + 8L * v) / unit;
-        for (int w = 0; w < words; w++, at += 8L * stride / unit) {
-          LongVector b = heap != null ? LongVector.fromArray(L, heap, (int) at)
-              : LongVector.fromMemorySegment(L, blocks, at, LE);
+        long at = offset + factorBytes + 8L * v;
+        for (int w = 0; w < words; w++, at += 8L * stride) {
+          LongVector b = LongVector.fromMemorySegment(L, blocks, at, LE);
           ones = ones.add(b.lanewise(VectorOperators.BIT_COUNT));
           p0 = p0.add(b.and(query.plane(w, 0)).lanewise(VectorOperators.BIT_COUNT));
           p1 = p1.add(b.and(query.plane(w, 1)).lanewise(VectorOperators.BIT_COUNT));
@@ -385,9 +365,7 @@ public final class SimdKernels implements VectorKernels {
         // estimate = centerDot + factor * (2 * (low * ones + step * weighted) - sum), lane by lane
         FloatVector overSet = ((FloatVector) ones.convertShape(VectorOperators.L2F, LF, 0)).mul(low)
             .add(((FloatVector) weighted.convertShape(VectorOperators.L2F, LF, 0)).mul(step));
-        FloatVector factors = heap != null
-            ? LongVector.fromArray(HL, heap, (int) (at0 + layout.factorOffset(v) / unit)).reinterpretAsFloats()
-            : FloatVector.fromMemorySegment(LF, blocks, offset + layout.factorOffset(v), LE);
+        FloatVector factors = FloatVector.fromMemorySegment(LF, blocks, offset + layout.factorOffset(v), LE);
         overSet.add(overSet).sub(sum).mul(factors).add(base).intoArray(out, first + v);
       }
       ScalarKernels.INSTANCE.sketchBlock(query, blocks, offset, layout, v, n, out, first);

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector]}: builds Atlas,
  * Lucene's int8 HNSW and JVector over the same base vectors in one JVM, sweeps each one's search knob on
- * one thread at k = 10, prints a recall-QPS table and the verdict against the issue's targets, and
- * writes {@code target/bench/ann-NAME.json} and {@code target/bench/ann-NAME.svg}.
+ * one thread at k = 10 (in {@link #ROUNDS} rounds, see {@link Contender}), prints a recall-QPS table and
+ * the verdict against the issue's targets, and writes {@code target/bench/ann-NAME.json} and
+ * {@code target/bench/ann-NAME.svg}.
  */
 public final class AnnBench {
 
@@ -156,13 +157,14 @@ public final class AnnBench {
       m.put("bytes_per_vector", BenchReport.round(e.bytesPerVector(), 1));
       m.put("memory_counts", e.memoryNote());
       List<Map<String, Object>> points = new ArrayList<>();
-      for (QueryLoop.Measured p : e.points()) {
+      for (int i = 0; i < e.points().size(); i++) {
+        QueryLoop.Measured p = e.points().get(i);
         Map<String, Object> pm = new LinkedHashMap<>();
         pm.put("params", p.params());
         pm.put("recall_at_10", BenchReport.round(p.recall(), 4));
         pm.put("qps", BenchReport.round(p.qps(), 0));
         pm.put("qps_cpu", BenchReport.round(p.cpuQps(), 0));
-        pm.put("qps_cpu_rounds", java.util.Arrays.stream(e.cpuQpsRounds().get(e.points().indexOf(p)))
+        pm.put("qps_cpu_rounds", java.util.Arrays.stream(e.cpuQpsRounds().get(i))
             .map(q -> BenchReport.round(q, 0)).boxed().toList());
         pm.put("p50_us", BenchReport.round(p.p50Us(), 1));
         pm.put("p99_us", BenchReport.round(p.p99Us(), 1));

@@ -22,6 +22,11 @@ public final class KMeans {
   boolean pruning = true;
 
   public KMeans(VectorKernels kernels, int dim, int iterations, int maxTrainingPoints) {
+    if (dim <= 0 || iterations <= 0 || maxTrainingPoints <= 0) {
+      // An iteration sets the bounds that the final pass trusts.
+      throw new IllegalArgumentException("dim, iterations and training points must be positive: " + dim + ", "
+          + iterations + ", " + maxTrainingPoints);
+    }
     this.kernels = kernels;
     this.dim = dim;
     this.iterations = iterations;

@@ -2,6 +2,7 @@ package dev.aeon.index.atlas.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.aeon.index.kernel.Kernels;
 import java.util.Arrays;
@@ -77,5 +78,13 @@ class KMeansTest {
       assertEquals(best, r.assignment()[i], "row " + i);
     }
     assertEquals(rows.length, Arrays.stream(r.sizes()).sum());
+  }
+
+  @Test
+  void badShapesAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new KMeans(Kernels.best(), DIM, 0, 100));
+    assertThrows(IllegalArgumentException.class, () -> new KMeans(Kernels.best(), 0, 10, 100));
+    KMeans k = new KMeans(Kernels.best(), DIM, 10, 100);
+    assertThrows(IllegalArgumentException.class, () -> k.cluster(data(10, 1), new int[] {0, 1}, 3, 1));
   }
 }

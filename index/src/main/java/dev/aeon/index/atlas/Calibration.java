@@ -28,7 +28,7 @@ record Calibration(long vectors, int[] nprobes, double[] recalls) {
   }
 
   boolean staleFor(long size) {
-    return size > vectors * 5 / 4 || size < vectors * 3 / 4;
+    return SelfQueries.stale(vectors, size);
   }
 
   /**

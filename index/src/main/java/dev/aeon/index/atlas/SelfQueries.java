@@ -43,6 +43,11 @@ record SelfQueries(List<float[]> queries, List<Long> selves) {
     return new SelfQueries(queries, selves);
   }
 
+  /** Whether a measurement taken at {@code measured} vectors is stale at {@code size}: a quarter more or less. */
+  static boolean stale(long measured, long size) {
+    return size > measured * 5 / 4 || size < measured * 3 / 4;
+  }
+
   int size() {
     return queries.size();
   }

@@ -23,7 +23,7 @@ record SketchCheck(long vectors, double agreement) {
   }
 
   boolean staleFor(long size) {
-    return size > vectors * 5 / 4 || size < vectors * 3 / 4;
+    return SelfQueries.stale(vectors, size);
   }
 
   static SketchCheck measure(Searcher searcher, Storage st, long size, long seed) {

@@ -221,11 +221,10 @@ public final class PageFile implements AutoCloseable {
     MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offScales, out, 0, count);
   }
 
-
   /**
    * CRC32C of the first {@code count} entries of {@code page} (ids, slots, scales, codes, and from the
-   * sketch file factors and sketches); computed
-   * again only if the page was written since the last call for it. Writer only.
+   * sketch file factors and sketches); computed again only if the page was written since the last call
+   * for it. Writer only.
    */
   public int checksum(int page, int count) {
     if (page < checkedCount.length && checkedCount[page] == count) {

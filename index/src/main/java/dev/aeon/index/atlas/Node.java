@@ -21,9 +21,11 @@ final class Node {
     private final short[] centroids;
     private final int dim;
     private final CentroidCodes codes;
+    private final boolean leavesOnly;
 
     Children(Object[] kids, float[] centroids) {
       this.kids = kids;
+      this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
       this.dim = Math.max(1, kids.length == 0 ? 0 : centroids.length / kids.length);
       this.centroids = new short[centroids.length];
       for (int i = 0; i < centroids.length; i++) {
@@ -53,6 +55,11 @@ final class Node {
         out[j] = Float.float16ToFloat(centroids[i * dim + j]);
       }
       return out;
+    }
+
+    /** True if every child is a leaf (the level the descent scores most rows of). */
+    boolean leavesOnly() {
+      return leavesOnly;
     }
 
     CentroidCodes codes() {

@@ -151,6 +151,20 @@ final class Searcher {
           dots = new int[codes.rows()];
         }
         kernels.bulkDotI8(query, codes.segment(), 0, codes.rows(), dots);
+        if (c.leavesOnly()) {
+          // The wide level: most rows beat no floor, and only those that do are looked at (their Leaf
+          // objects are scattered in the heap, a cache miss each).
+          float floor = leafTop.floor();
+          for (int i = 0; i < kids.length; i++) {
+            float s = dots[i] * codes.scale(i);
+            if (s > floor) {
+              leafRefs.add((Leaf) kids[i]);
+              leafTop.offer(s, leafRefs.size() - 1);
+              floor = leafTop.floor();
+            }
+          }
+          continue;
+        }
         for (int i = 0; i < kids.length; i++) {
           float s = dots[i] * codes.scale(i);
           if (kids[i] instanceof Leaf l) {

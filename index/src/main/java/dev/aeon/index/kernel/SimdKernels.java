@@ -335,9 +335,10 @@ public final class SimdKernels implements VectorKernels {
   /**
    * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
    * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
-   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. Heap segments and
-   * each block's last {@code stride % lanes} sketches go to the scalar loop (mapped files are the hot
-   * path; see the class comment on mixing segment kinds).
+   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. A block's partial
+   * last group (a leaf's last page is seldom full) is scored whole and stored under a mask where the stride
+   * allows it; otherwise, and for heap segments, the remaining sketches go to the scalar loop (mapped files
+   * are the hot path; see the class comment on mixing segment kinds).
    */
   @Override
   public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
@@ -345,11 +346,15 @@ public final class SimdKernels implements VectorKernels {
     Kernels.checkSketches(query, blocks, offset, layout, count, out);
     int lanes = L.length(), words = layout.words(), stride = layout.stride(), factorBytes = layout.factorBytes();
     boolean vectors = blocks.isNative();
+    // A group of lanes never crosses a word row when the stride is a multiple of the lanes, so a block's
+    // last, partial group can be scored whole and stored under a mask, if the whole block is in the segment.
+    boolean wholeGroups = stride % lanes == 0;
     FloatVector low = FloatVector.broadcast(LF, query.low()), step = FloatVector.broadcast(LF, query.step());
     FloatVector base = FloatVector.broadcast(LF, query.centerDot()), sum = FloatVector.broadcast(LF, query.sum());
     for (int first = 0; first < count; first += stride, offset += layout.blockBytes()) {
       int n = Math.min(stride, count - first), v = 0;
-      for (; vectors && v + lanes <= n; v += lanes) {
+      boolean whole = wholeGroups && offset + layout.blockBytes() <= blocks.byteSize();
+      for (; vectors && (v + lanes <= n || whole && v < n); v += lanes) {
         LongVector ones = LongVector.zero(L), p0 = ones, p1 = ones, p2 = ones, p3 = ones;
         long at = offset + factorBytes + 8L * v;
         for (int w = 0; w < words; w++, at += 8L * stride) {
@@ -366,7 +371,12 @@ public final class SimdKernels implements VectorKernels {
         FloatVector overSet = ((FloatVector) ones.convertShape(VectorOperators.L2F, LF, 0)).mul(low)
             .add(((FloatVector) weighted.convertShape(VectorOperators.L2F, LF, 0)).mul(step));
         FloatVector factors = FloatVector.fromMemorySegment(LF, blocks, offset + layout.factorOffset(v), LE);
-        overSet.add(overSet).sub(sum).mul(factors).add(base).intoArray(out, first + v);
+        FloatVector estimates = overSet.add(overSet).sub(sum).mul(factors).add(base);
+        if (v + lanes <= n) {
+          estimates.intoArray(out, first + v);
+        } else {
+          estimates.intoArray(out, first + v, LF.indexInRange(v, n));
+        }
       }
       ScalarKernels.INSTANCE.sketchBlock(query, blocks, offset, layout, v, n, out, first);
     }

@@ -134,7 +134,8 @@ class SketchKernelsTest {
 
   /**
    * Lays the sketches out in blocks of {@code stride} ({@link SketchBlocks}), in native memory, and scores
-   * them with {@code kernels}; checks that a heap copy scores the same.
+   * them with {@code kernels}; checks that a heap copy and a segment cut right after the last sketch score
+   * the same.
    */
   private static float[] score(VectorKernels kernels, SketchQuery query, long[][] sketches, float[] factors,
       int stride) {
@@ -155,6 +156,12 @@ class SketchKernelsTest {
       float[] heapOut = new float[count];
       kernels.sketchScores(query, MemorySegment.ofArray(s.toArray(ValueLayout.JAVA_LONG)), 8, layout, count, heapOut);
       assertArrayEquals(out, heapOut, "heap and native segments");
+      // A segment that ends at the last sketch's last word (the partial last group cannot be read whole).
+      int last = count - (blocks - 1) * stride;
+      long end = 8 + (long) (blocks - 1) * layout.blockBytes() + layout.wordOffset(query.words() - 1, last);
+      float[] trimmedOut = new float[count];
+      kernels.sketchScores(query, s.asSlice(0, end), 8, layout, count, trimmedOut);
+      assertArrayEquals(out, trimmedOut, "a segment that ends with the last sketch");
     }
     return out;
   }

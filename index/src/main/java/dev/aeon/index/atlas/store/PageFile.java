@@ -3,6 +3,7 @@ package dev.aeon.index.atlas.store;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -17,7 +18,9 @@ import java.util.zip.CRC32C;
  * sketches of page {@code p}'s entries ({@link dev.aeon.index.kernel.SketchBlocks}).
  *
  * <p>Single writer, many readers: the writer appends entries and publishes them by a release store
- * of the page's count; readers read the count with acquire and only look at entries below it.
+ * of the page's count; readers read the count with acquire and only look at entries below it. The counts
+ * are mirrored in memory, where readers read them: a search looks up the counts of hundreds of pages, and
+ * in the file each sits on its own page's first cache line, a miss each.
  */
 public final class PageFile implements AutoCloseable {
 
@@ -31,10 +34,13 @@ public final class PageFile implements AutoCloseable {
   static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle COUNT =
       ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
 
   private final PageLayout layout;
   private final ChunkedMapping map;
   private final ChunkedMapping sketchMap;
+  /** Each page's count as its header has it; grown copy-on-write, like the mapped chunks. */
+  private volatile int[] counts = new int[0];
   /**
    * The last checksum computed of each page and the count it covered ({@code -1}: none, or the page
    * changed since), so that a flush checksums only the pages written since the last one. Writer only.
@@ -107,6 +113,14 @@ public final class PageFile implements AutoCloseable {
   public void ensurePages(int count) {
     map.ensureUnits(count);
     sketchMap.ensureUnits(count);
+    int[] cs = counts;
+    if (count > cs.length) {
+      int[] grown = Arrays.copyOf(cs, Math.max(count, cs.length * 2));
+      for (int p = cs.length; p < count; p++) {
+        grown[p] = (int) COUNT.getAcquire(map.segment(p), map.offset(p) + PageLayout.OFF_COUNT);
+      }
+      counts = grown;
+    }
     if (count > checkedCount.length) {
       int old = checkedCount.length, grown = Math.max(count, old * 2);
       checkedCount = Arrays.copyOf(checkedCount, grown);
@@ -143,7 +157,13 @@ public final class PageFile implements AutoCloseable {
 
   /** The number of complete entries of {@code page} (acquire). */
   public int count(int page) {
-    return (int) COUNT.getAcquire(map.segment(page), map.offset(page) + PageLayout.OFF_COUNT);
+    return (int) COUNTS.getAcquire(counts, page);
+  }
+
+  /** Publishes a page's count: in its header, then in the mirror readers read. */
+  private void publishCount(MemorySegment s, long base, int page, int count) {
+    COUNT.setRelease(s, base + PageLayout.OFF_COUNT, count);
+    COUNTS.setRelease(counts, page, count);
   }
 
   /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
@@ -152,13 +172,13 @@ public final class PageFile implements AutoCloseable {
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     s.set(INT, b + PageLayout.OFF_LEAF, leafId);
-    COUNT.setRelease(s, b + PageLayout.OFF_COUNT, 0);
+    publishCount(s, b, page, 0);
   }
 
   /** Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. */
   public void truncate(int page, int count) {
     changed(page);
-    COUNT.setRelease(map.segment(page), map.offset(page) + PageLayout.OFF_COUNT, count);
+    publishCount(map.segment(page), map.offset(page), page, count);
   }
 
   /**
@@ -180,7 +200,7 @@ public final class PageFile implements AutoCloseable {
       k.set(WORD, kb + layout.sketches.wordOffset(w, i), e.sketch()[w]);
     }
     MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, s, b + layout.codesOffset(i), layout.dim);
-    COUNT.setRelease(s, b + PageLayout.OFF_COUNT, i + 1);
+    publishCount(s, b, page, i + 1);
     return i + 1;
   }
 

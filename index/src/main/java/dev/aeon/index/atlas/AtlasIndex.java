@@ -392,7 +392,7 @@ public final class AtlasIndex implements AutoCloseable {
       long routing = (long) (shape[0] + shape[2]) * config.dim() * Short.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
       return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], sums[0],
-          st.layout.pageBytes + st.layout.sketches.blockBytes(), routing, sidecar);
+          st.layout.pageBytes + st.layout.sketches.blockBytes() + Integer.BYTES, routing, sidecar);
     } finally {
       st.gate.exit(token);
     }

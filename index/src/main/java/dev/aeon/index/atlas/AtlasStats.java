@@ -9,7 +9,8 @@ package dev.aeon.index.atlas;
  * @param innerNodes inner routing nodes
  * @param depth levels of inner nodes from the root to the deepest leaf's parent
  * @param pagesInUse pages linked into leaves
- * @param pageBytes bytes per page: its block of the page file plus its block of the sketch file
+ * @param pageBytes bytes per page: its block of the page file, its block of the sketch file and its count's
+ *     in-memory mirror
  * @param routingBytes heap bytes of the routing tree (16-bit centroid rows, INT8 centroid codes, a float per leaf)
  * @param sidecarBytes bytes of the FP32 sidecar file (mapped; not counted as resident)
  */

@@ -39,8 +39,10 @@ public final class PageFile implements AutoCloseable {
   private final PageLayout layout;
   private final ChunkedMapping map;
   private final ChunkedMapping sketchMap;
-  /** Each page's count as its header has it; grown copy-on-write, like the mapped chunks. */
+  /** Each mapped page's count as its header has it; grown copy-on-write, like the mapped chunks. */
   private volatile int[] counts = new int[0];
+  /** Pages [0, mirrored) have their header's count in {@link #counts}. Writer only. */
+  private int mirrored;
   /**
    * The last checksum computed of each page and the count it covered ({@code -1}: none, or the page
    * changed since), so that a flush checksums only the pages written since the last one. Writer only.
@@ -113,13 +115,16 @@ public final class PageFile implements AutoCloseable {
   public void ensurePages(int count) {
     map.ensureUnits(count);
     sketchMap.ensureUnits(count);
-    int[] cs = counts;
-    if (count > cs.length) {
-      int[] grown = Arrays.copyOf(cs, Math.max(count, cs.length * 2));
-      for (int p = cs.length; p < count; p++) {
-        grown[p] = (int) COUNT.getAcquire(map.segment(p), map.offset(p) + PageLayout.OFF_COUNT);
+    if (count > mirrored) {
+      int[] cs = counts;
+      if (count > cs.length) {
+        cs = Arrays.copyOf(cs, Math.max(count, cs.length * 2));
       }
-      counts = grown;
+      for (int p = mirrored; p < count; p++) {
+        cs[p] = (int) COUNT.getAcquire(map.segment(p), map.offset(p) + PageLayout.OFF_COUNT);
+      }
+      counts = cs;
+      mirrored = count;
     }
     if (count > checkedCount.length) {
       int old = checkedCount.length, grown = Math.max(count, old * 2);

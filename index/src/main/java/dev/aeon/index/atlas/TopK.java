@@ -1,98 +1,160 @@
 package dev.aeon.index.atlas;
 
 /**
- * A bounded min-heap of (score, payload) pairs that keeps the {@code capacity} highest scores. Payloads
- * are longs so that callers can pack two ints (an id and a slot) without boxing.
+ * Keeps the {@code k} highest-scoring of the (score, payload) pairs offered to it. Payloads are longs so
+ * that callers can pack two ints (an id and a slot) without boxing.
+ *
+ * <p>Why not a heap: a search offers a few hundred pairs to each of its lists, and a bounded heap pays
+ * a sift of log k levels, each a hard-to-predict branch, for every one. Here an offer that beats the
+ * floor is appended to a buffer of 2k; when the buffer fills, a selection keeps the best k and raises the
+ * floor to the k-th best. That costs about two comparisons per offer. The floor lags behind a heap's
+ * (it moves only when the buffer fills), so a few more pairs pass it, each an append.
  */
 final class TopK {
 
+  /** Below this many pairs a sort is an insertion sort. */
+  private static final int SMALL = 16;
+
+  private final int k;
   private final float[] scores;
   private final long[] payloads;
   private int size;
+  private float floor = Float.NEGATIVE_INFINITY;
 
-  TopK(int capacity) {
-    if (capacity <= 0) {
-      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+  TopK(int k) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("capacity must be positive: " + k);
     }
-    scores = new float[capacity];
-    payloads = new long[capacity];
+    this.k = k;
+    scores = new float[2 * k];
+    payloads = new long[2 * k];
   }
 
+  /** How many pairs {@link #drainDescending} will return: the pairs offered, at most k. */
   int size() {
-    return size;
-  }
-
-  boolean full() {
-    return size == scores.length;
-  }
-
-  /** The lowest kept score; only meaningful when {@link #full}. */
-  float min() {
-    return scores[0];
+    return Math.min(size, k);
   }
 
   /**
-   * The score a new pair must exceed to be kept: the lowest kept score when full, else negative
-   * infinity. Equivalent to {@link #accepts}, but cheap to hold in a local across a scoring loop.
+   * A score a pair must exceed to be kept: pairs at or below it cannot be among the best k. Negative
+   * infinity until 2k pairs have been offered; cheap to hold in a local across a scoring loop (re-read it
+   * after each offer).
    */
   float floor() {
-    return size < scores.length ? Float.NEGATIVE_INFINITY : scores[0];
+    return floor;
   }
 
-  /** True if a pair with this score would be kept. */
+  /** True if a pair with this score would be kept for now (it beats the {@link #floor}). */
   boolean accepts(float score) {
-    return size < scores.length || score > scores[0];
+    return score > floor;
   }
 
   void offer(float score, long payload) {
-    if (size < scores.length) {
-      int i = size++;
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (scores[parent] <= score) {
-          break;
-        }
-        scores[i] = scores[parent];
-        payloads[i] = payloads[parent];
-        i = parent;
-      }
-      scores[i] = score;
-      payloads[i] = payload;
-    } else if (score > scores[0]) {
-      siftDown(score, payload);
+    if (score <= floor) {
+      return;
+    }
+    scores[size] = score;
+    payloads[size] = payload;
+    if (++size == scores.length) {
+      keepBest();
     }
   }
 
-  private void siftDown(float score, long payload) {
-    int i = 0;
-    while (true) {
-      int l = 2 * i + 1;
-      if (l >= size) {
-        break;
-      }
-      int c = l + 1 < size && scores[l + 1] < scores[l] ? l + 1 : l;
-      if (scores[c] >= score) {
-        break;
-      }
-      scores[i] = scores[c];
-      payloads[i] = payloads[c];
-      i = c;
-    }
-    scores[i] = score;
-    payloads[i] = payload;
-  }
-
-  /** Empties the heap into the arrays, highest score first; returns the count. */
+  /** Empties this into the arrays, highest score first; returns the count. */
   int drainDescending(float[] outScores, long[] outPayloads) {
+    if (size > k) {
+      keepBest();
+    }
     int n = size;
-    for (int k = n - 1; k >= 0; k--) {
-      outScores[k] = scores[0];
-      outPayloads[k] = payloads[0];
-      size--;
-      if (size > 0) {
-        siftDown(scores[size], payloads[size]);
+    sortDescending(0, n - 1);
+    System.arraycopy(scores, 0, outScores, 0, n);
+    System.arraycopy(payloads, 0, outPayloads, 0, n);
+    size = 0;
+    floor = Float.NEGATIVE_INFINITY;
+    return n;
+  }
+
+  /** Moves the best k pairs to the front, drops the rest, and raises the floor to the k-th best score. */
+  private void keepBest() {
+    int lo = 0, hi = size - 1, target = k - 1;
+    while (hi > lo) {
+      int p = partition(lo, hi);
+      if (p == target) {
+        break;
+      } else if (p < target) {
+        lo = p + 1;
+      } else {
+        hi = p - 1;
       }
     }
-    return n;
+    size = k;
+    float min = scores[0];
+    for (int i = 1; i < k; i++) {
+      min = Math.min(min, scores[i]);
+    }
+    floor = min;
+  }
+
+  /**
+   * Partitions {@code [lo, hi]} around the median of its first, middle and last scores, higher scores
+   * first; returns the pivot's final index.
+   */
+  private int partition(int lo, int hi) {
+    int mid = (lo + hi) >>> 1;
+    if (scores[mid] > scores[lo]) {
+      swap(mid, lo);
+    }
+    if (scores[hi] > scores[lo]) {
+      swap(hi, lo);
+    }
+    if (scores[hi] > scores[mid]) {
+      swap(hi, mid);
+    }
+    // Now scores[lo] >= scores[mid] >= scores[hi]: the median is at mid. Park it at hi.
+    swap(mid, hi);
+    float pivot = scores[hi];
+    int store = lo;
+    for (int i = lo; i < hi; i++) {
+      if (scores[i] > pivot) {
+        swap(i, store++);
+      }
+    }
+    swap(store, hi);
+    return store;
+  }
+
+  private void sortDescending(int lo, int hi) {
+    while (hi - lo >= SMALL) {
+      int p = partition(lo, hi);
+      // Recurse into the smaller side, loop over the larger: the stack stays O(log n) deep.
+      if (p - lo < hi - p) {
+        sortDescending(lo, p - 1);
+        lo = p + 1;
+      } else {
+        sortDescending(p + 1, hi);
+        hi = p - 1;
+      }
+    }
+    for (int i = lo + 1; i <= hi; i++) {
+      float s = scores[i];
+      long pl = payloads[i];
+      int j = i - 1;
+      while (j >= lo && scores[j] < s) {
+        scores[j + 1] = scores[j];
+        payloads[j + 1] = payloads[j];
+        j--;
+      }
+      scores[j + 1] = s;
+      payloads[j + 1] = pl;
+    }
+  }
+
+  private void swap(int i, int j) {
+    float s = scores[i];
+    scores[i] = scores[j];
+    scores[j] = s;
+    long p = payloads[i];
+    payloads[i] = payloads[j];
+    payloads[j] = p;
   }
 }

@@ -24,6 +24,36 @@ class ScoringPartsTest {
   }
 
   @Test
+  void keepsTheBestKOfWhatIsOfferedBestFirst() {
+    long seed = new Random().nextLong();
+    Random r = new Random(seed);
+    for (int round = 0; round < 300; round++) {
+      int k = 1 + r.nextInt(40), n = r.nextInt(500);
+      TopK top = new TopK(k);
+      float[] offered = new float[n];
+      for (int i = 0; i < n; i++) {
+        // Few distinct values, so that ties are common.
+        offered[i] = r.nextBoolean() ? r.nextInt(20) : (float) r.nextGaussian();
+        top.offer(offered[i], i);
+      }
+      float[] expected = offered.clone();
+      java.util.Arrays.sort(expected);
+      int m = Math.min(k, n);
+      assertEquals(m, top.size(), "seed " + seed);
+      float[] scores = new float[m];
+      long[] payloads = new long[m];
+      assertEquals(m, top.drainDescending(scores, payloads), "seed " + seed);
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      for (int i = 0; i < m; i++) {
+        assertEquals(expected[n - 1 - i], scores[i], "seed " + seed + ", rank " + i);
+        assertEquals(offered[(int) payloads[i]], scores[i], "seed " + seed + ": payload kept with its score");
+        assertTrue(seen.add(payloads[i]), "seed " + seed + ": payload returned twice");
+      }
+      assertEquals(0, top.size(), "seed " + seed + ": drained");
+    }
+  }
+
+  @Test
   void centroidCodesRankRowsAsTheirFloatsDo() {
     int dim = 40, rows = 7;
     Random r = new Random(3);

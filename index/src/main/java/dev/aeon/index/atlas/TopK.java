@@ -88,11 +88,7 @@ final class TopK {
       }
     }
     size = k;
-    float min = scores[0];
-    for (int i = 1; i < k; i++) {
-      min = Math.min(min, scores[i]);
-    }
-    floor = min;
+    floor = scores[k - 1]; // the selection left the k-th best there, the better ones before it
   }
 
   /**

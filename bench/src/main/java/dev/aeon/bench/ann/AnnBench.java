@@ -24,7 +24,7 @@ public final class AnnBench {
   static final int K = 10;
   static final int GREEDY_N = 100_000;
   /** Rounds of every engine's sweep in a full run (the median round of each point is reported). */
-  static final int ROUNDS = 3;
+  static final int ROUNDS = 5;
   private static final int QUICK_BASE = 20_000;
   private static final int QUICK_QUERIES = 500;
   private static final List<String> ENGINES = List.of("aeon", "lucene-hnsw-int8", "jvector");

@@ -1,7 +1,13 @@
 package dev.aeon.index.atlas;
 
 import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.SignSketch;
+import dev.aeon.index.kernel.SketchBlocks;
+import dev.aeon.index.kernel.SketchQuery;
+import dev.aeon.index.kernel.VectorKernels;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * INT8 codes of a routing node's centroid rows, which the descent scores with the bulk kernel.
@@ -10,28 +16,56 @@ import java.lang.foreign.MemorySegment;
  * rows per query, so on data sets larger than the cache the FP32 descent cost as much memory traffic as
  * the leaves' codes. The FP32 rows stay in {@link Node.Children} for the writer and the manifest.
  *
- * <p>The codes live in a heap array, as the query's do: the kernel reads heap arrays with array loads
- * and native segments with segment loads, and its notes say that a segment-load site that sees more
- * than one kind of segment compiles to a slow generic path; so the mapped pages stay the only native
- * segments it is given (an arena's segment is another class; a difference was not measurable on the
- * shared machine, so this is a precaution). A row rewritten in place while a reader scores it may be
- * read half old, half new, which only nudges routing (see {@link Node}).
+ * <p>The codes live in a heap array, as the query's do: the INT8 kernel reads heap arrays with array
+ * loads and native segments with segment loads, and a segment-load site that sees more than one kind of
+ * segment may compile to a slower generic path; so the mapped pages stay the only native segments the
+ * INT8 kernel is given.
+ *
+ * <p>Each row also has a one-bit sketch, taken around the mean of the rows (fixed when the codes are
+ * made), in one native block of the sketch kernel's layout: a wide level of the descent is estimated from
+ * the sketches (an eighth of the codes' bytes, and about a quarter of their kernel time per row) and only
+ * the best estimates are scored with codes (see {@link Searcher#descend}). Centering on the node's own
+ * mean leaves the sketches the rows' differences from it, which one bit per dimension estimates better
+ * than the rows themselves. The block must be native (the sketch kernel's vector path reads native
+ * segments only; a first version kept it in a heap array, so that kernel ran a second path, and searches
+ * measured slower in separate JVMs); it is freed with this object.
+ *
+ * <p>A row rewritten in place while a reader scores it may be read half old, half new, codes and sketch
+ * alike, which only nudges routing (see {@link Node}).
  */
 final class CentroidCodes {
+
+  private static final ValueLayout.OfFloat LE_FLOAT =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LE_LONG =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Sketches per kernel vector: a block's stride is a multiple, so the kernel scores its last group whole. */
+  private static final int SKETCH_GROUP = 8;
 
   private final byte[] codes;
   private final float[] scales;
   private final int dim;
+  private final float[] center;
+  private final SketchBlocks sketchLayout;
+  private final MemorySegment sketches;
 
-  private CentroidCodes(int rows, int dim) {
+  private CentroidCodes(int rows, int dim, float[] center) {
     this.dim = dim;
     this.codes = new byte[rows * dim];
     this.scales = new float[rows];
+    this.center = center;
+    this.sketchLayout = SketchBlocks.of(Math.max(SKETCH_GROUP, (rows + SKETCH_GROUP - 1) / SKETCH_GROUP * SKETCH_GROUP), dim);
+    this.sketches = Arena.ofAuto().allocate(sketchLayout.blockBytes(), Long.BYTES);
   }
 
-  /** Codes for the {@code rows} unit rows of {@code centroids}. */
+  /** Codes and sketches for the {@code rows} unit rows of {@code centroids}. */
   static CentroidCodes of(float[] centroids, int rows, int dim) {
-    CentroidCodes c = new CentroidCodes(rows, dim);
+    float[] mean = new float[dim];
+    for (int i = 0; i < rows * dim; i++) {
+      mean[i % dim] += centroids[i] / rows;
+    }
+    CentroidCodes c = new CentroidCodes(rows, dim, mean);
     float[] row = new float[dim];
     for (int i = 0; i < rows; i++) {
       System.arraycopy(centroids, i * dim, row, 0, dim);
@@ -40,12 +74,33 @@ final class CentroidCodes {
     return c;
   }
 
-  /** Re-encodes row {@code i} from a unit vector. */
+  /** Re-encodes row {@code i} from a unit vector: its codes and its sketch (around the fixed center). */
   void set(int i, float[] unit) {
     byte[] b = new byte[dim];
     float scale = Int8Quantizer.quantize(unit, b);
     System.arraycopy(b, 0, codes, i * dim, dim);
     scales[i] = scale;
+    long[] words = new long[sketchLayout.words()];
+    float factor = SignSketch.sketch(unit, center, words);
+    sketches.set(LE_FLOAT, sketchLayout.factorOffset(i), factor);
+    for (int w = 0; w < words.length; w++) {
+      sketches.set(LE_LONG, sketchLayout.wordOffset(w, i), words[w]);
+    }
+  }
+
+  /**
+   * Estimates every row's dot product with unit query {@code q} from the sketches into {@code out}
+   * (room for {@link #sketchStride} values). {@code sketch} is {@code q} prepared for sketches around any
+   * center: the estimate's term for this center is computed here.
+   */
+  void estimate(VectorKernels kernels, float[] q, SketchQuery sketch, float[] out) {
+    SketchQuery around = sketch.withCenterDot(kernels.dotF32(q, 0, center, 0, dim));
+    kernels.sketchScores(around, sketches, 0, sketchLayout, rows(), out);
+  }
+
+  /** Sketches in the block (the rows, rounded up to whole kernel vectors). */
+  int sketchStride() {
+    return sketchLayout.stride();
   }
 
   MemorySegment segment() {
@@ -60,8 +115,8 @@ final class CentroidCodes {
     return scales[i];
   }
 
-  /** Bytes held: codes and scales. */
+  /** Bytes held: codes, scales, sketches and their center. */
   long bytes() {
-    return codes.length + (long) scales.length * Float.BYTES;
+    return codes.length + (long) (scales.length + center.length) * Float.BYTES + sketches.byteSize();
   }
 }

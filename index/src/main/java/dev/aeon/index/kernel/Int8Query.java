@@ -41,7 +41,8 @@ public final class Int8Query {
     return codes.length;
   }
 
-  MemorySegment codeSegment() {
+  /** The codes, for the kernels that score one pair ({@link VectorKernels#dotI8}). */
+  public MemorySegment codeSegment() {
     return MemorySegment.ofArray(codes);
   }
 }

@@ -56,6 +56,14 @@ public final class SketchQuery {
     return new SketchQuery(words, planes, min, step, (float) sum, (float) centerDot);
   }
 
+  /**
+   * The same query for sketches taken around another center, given {@code <q, center>}: only that term
+   * of an estimate depends on the center (the planes do not), so this costs no pass over the query.
+   */
+  public SketchQuery withCenterDot(float centerDot) {
+    return new SketchQuery(words, planes, low, step, sum, centerDot);
+  }
+
   /** 64-bit words per sketch. */
   public int words() {
     return words;

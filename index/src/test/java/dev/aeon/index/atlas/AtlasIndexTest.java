@@ -191,6 +191,66 @@ class AtlasIndexTest {
   }
 
   /**
+   * With the sketch pass on, a level of leaves wider than 2 x nprobe is first estimated from its
+   * centroids' sketches, and only the best estimates are scored with codes. Here 250-odd leaves under a
+   * few nodes and nprobe 8; every entry of the chosen leaves is re-ranked, so recall depends on the
+   * leaves chosen only. At 128 dims the sketches choose about as well as the codes; below
+   * {@value Searcher#MIN_SKETCH_ROUTING_DIM} dims they are not used (the descents agree leaf for leaf).
+   * Clustered data offset from zero, as real embeddings are.
+   */
+  @Test
+  void aDescentBySketchesChoosesLeavesAsWellAsTheCodes() throws IOException {
+    for (int dim : new int[] {24, 128}) {
+      Random r = new Random(12);
+      float[] offset = randomVector(r, dim);
+      float[][] centers = new float[200][];
+      for (int c = 0; c < centers.length; c++) {
+        centers[c] = randomVector(r, dim);
+        for (int d = 0; d < dim; d++) {
+          centers[c][d] += 2 * offset[d];
+        }
+      }
+      int n = 6_000;
+      long[] ids = new long[n];
+      float[][] vs = new float[n][];
+      for (int i = 0; i < n; i++) {
+        ids[i] = i;
+        vs[i] = randomVector(r, dim);
+        for (int d = 0; d < dim; d++) {
+          vs[i][d] = centers[i % centers.length][d] + 0.3f * vs[i][d];
+        }
+      }
+      SearchParams sketched = SearchParams.nprobe(8).withSketchDepth(100_000);
+      SearchParams codes = SearchParams.nprobe(8).withSketchDepth(SearchParams.NO_SKETCH).withRerankDepth(100_000);
+      try (AtlasIndex index = AtlasIndex.create(dir.resolve("dim" + dim), new AtlasConfig(dim, 8, 4, 64))) {
+        index.addAll(ids, vs);
+        assertTrue(index.stats().leaves() > 200, "leaves: " + index.stats().leaves());
+        int bySketches = 0, byCodes = 0;
+        for (int q = 0; q < 200; q++) {
+          float[] query = randomVector(r, dim);
+          float[] near = vs[r.nextInt(n)];
+          for (int d = 0; d < dim; d++) {
+            query[d] = near[d] + 0.2f * query[d];
+          }
+          java.util.Set<Long> truth = new java.util.HashSet<>();
+          for (long id : index.exactSearch(query, 10).ids()) {
+            truth.add(id);
+          }
+          SearchResult s = index.search(query, 10, sketched), c = index.search(query, 10, codes);
+          if (dim < Searcher.MIN_SKETCH_ROUTING_DIM) {
+            assertArrayEquals(c.leafIds(), s.leafIds(), "dim " + dim + ", query " + q);
+          }
+          bySketches += (int) java.util.Arrays.stream(s.ids()).filter(truth::contains).count();
+          byCodes += (int) java.util.Arrays.stream(c.ids()).filter(truth::contains).count();
+        }
+        assertTrue(byCodes >= 0.95 * 2_000, "dim " + dim + ": recall by codes " + byCodes / 2_000.0);
+        assertTrue(bySketches >= byCodes - 20, "dim " + dim + ": recall by sketches " + bySketches / 2_000.0
+            + ", by codes " + byCodes / 2_000.0);
+      }
+    }
+  }
+
+  /**
    * A sketch pass that keeps every entry hands the INT8 stage what scoring every entry would, whatever was
    * deleted or filtered; the sketch center a bulk build chose (the batch's mean, here far from zero) is
    * the one used after a reopen.

@@ -25,6 +25,10 @@ public final class AnnBench {
   static final int GREEDY_N = 100_000;
   /** Rounds of every engine's sweep in a full run (the median round of each point is reported). */
   static final int ROUNDS = 5;
+  /** Passes over the queries per round in a full run. */
+  static final int PASSES = 2;
+  /** Queries per chunk: every point of every engine times one chunk before any times the next. */
+  static final int CHUNK = 250;
   private static final int QUICK_BASE = 20_000;
   private static final int QUICK_QUERIES = 500;
   private static final List<String> ENGINES = List.of("aeon", "lucene-hnsw-int8", "jvector");
@@ -68,11 +72,28 @@ public final class AnnBench {
       for (String name : o.engines) {
         built.add(build(name, d, work.resolve(name), o.quick));
       }
-      int rounds = o.quick ? 1 : ROUNDS;
+      float[][] queries = d.queries();
+      System.out.println("warming up every setting ...");
+      for (Contender c : built) {
+        c.warmUp(queries, K);
+      }
+      int rounds = o.quick ? 1 : ROUNDS, passes = o.quick ? 1 : PASSES;
       for (int r = 0; r < rounds; r++) {
         System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);
-        for (Contender c : r % 2 == 0 ? built : built.reversed()) {
-          c.measureRound(r, d.queries(), truth, K);
+        for (Contender c : built) {
+          c.startRound(queries.length);
+        }
+        int chunk = 0;
+        for (int pass = 0; pass < passes; pass++) {
+          for (int from = 0; from < queries.length; from += CHUNK, chunk++) {
+            int to = Math.min(queries.length, from + CHUNK);
+            for (Contender c : chunk % 2 == 0 ? built : built.reversed()) {
+              c.measureChunk(queries, from, to, K);
+            }
+          }
+        }
+        for (Contender c : built) {
+          c.endRound(r, truth, K);
         }
       }
       return built.stream().map(Contender::result).toList();

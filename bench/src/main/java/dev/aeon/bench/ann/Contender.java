@@ -9,11 +9,13 @@ import java.util.Locale;
 /**
  * One built engine in the run: its build figures, its sweep, and every round's measurement of each point.
  *
- * <p>Why rounds: the machines these figures come from are shared, and a slow spell that falls on one
- * engine's sweep would skew the ratio between engines (a run at 0826ff4 measured Atlas's no-sketch
- * points a third slower than the code they run had measured before). Every engine's sweep is measured
- * in each round, rounds alternate the engines' order, and each point reports its median round by the
- * search thread's CPU time.
+ * <p>Why rounds, and why chunks: the machines these figures come from are shared, and their slow spells
+ * last from seconds to minutes; one that fell on one engine's sweep skewed the ratio between engines
+ * (runs up to 39d42b4 measured each point in one stretch, and whole rounds of Atlas's sweep came out a
+ * third slower than the rounds before and after them, while JVector's did not). So {@link AnnBench}
+ * splits the queries into chunks and measures chunk by chunk, every point of every engine in turn
+ * ({@link #measureChunk}), so that each point's time is spread over the whole round and every engine
+ * meets the same spells. Each point reports its median round by the search thread's CPU time.
  */
 final class Contender implements AutoCloseable {
 
@@ -23,6 +25,7 @@ final class Contender implements AutoCloseable {
   private final double bytesPerVector;
   private final List<AnnEngine.Setting> sweep;
   private final List<List<QueryLoop.Measured>> rounds = new ArrayList<>(); // per point, one per round
+  private final List<QueryLoop.Tally> tallies = new ArrayList<>(); // per point, the round being measured
 
   Contender(AnnEngine engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector, boolean quick) {
     this.engine = engine;
@@ -39,10 +42,32 @@ final class Contender implements AutoCloseable {
     return engine.name();
   }
 
-  /** Measures every point of the sweep once more, printing each row as it is measured. */
-  void measureRound(int round, float[][] queries, int[][] truth, int k) throws IOException {
-    for (int i = 0; i < sweep.size(); i++) {
-      QueryLoop.Measured m = QueryLoop.run(sweep.get(i), queries, truth, k, round == 0);
+  /** Runs every point of the sweep untimed until the JIT has compiled its path. */
+  void warmUp(float[][] queries, int k) throws IOException {
+    for (AnnEngine.Setting s : sweep) {
+      QueryLoop.warmUp(s, queries, k);
+    }
+  }
+
+  /** Starts a round: every point's timed queries are added up afresh. */
+  void startRound(int queries) {
+    tallies.clear();
+    for (AnnEngine.Setting s : sweep) {
+      tallies.add(new QueryLoop.Tally(s, queries));
+    }
+  }
+
+  /** Times queries {@code [from, to)} on every point of the sweep. */
+  void measureChunk(float[][] queries, int from, int to, int k) throws IOException {
+    for (QueryLoop.Tally t : tallies) {
+      t.measure(queries, from, to, k);
+    }
+  }
+
+  /** Ends round {@code round}: records and prints every point's measurement. */
+  void endRound(int round, int[][] truth, int k) {
+    for (int i = 0; i < tallies.size(); i++) {
+      QueryLoop.Measured m = tallies.get(i).result(truth, k);
       rounds.get(i).add(m);
       System.out.println(QueryLoop.row(engine.name(), m) + String.format(Locale.ROOT, "   (round %d)", round + 1));
     }

@@ -26,7 +26,7 @@ final class Greedy {
     try (AtlasEngine atlas = new AtlasEngine(dir)) {
       System.out.printf(Locale.ROOT, "greedy mode: building Atlas over %,d vectors ...%n", d.base().length);
       atlas.build(d.base());
-      QueryLoop.Measured m = QueryLoop.run(atlas.setting(SearchParams.greedy()), d.queries(), truth, AnnBench.K, true);
+      QueryLoop.Measured m = QueryLoop.run(atlas.setting(SearchParams.greedy()), d.queries(), truth, AnnBench.K);
       System.out.println(QueryLoop.row("aeon-greedy", m));
       Map<String, Object> g = new LinkedHashMap<>();
       g.put("n", d.base().length);

@@ -7,13 +7,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Measures one search setting on one thread: a warm-up (so the JIT has compiled the path, Vector API
- * code included, before the timed passes), then passes over every query, timed one by one, until the
- * passes have lasted {@value #MEASURE_MIN_NANOS} ns. {@link Contender} measures each setting in several
- * rounds.
- *
- * <p>Why several passes: one pass over 1,000 queries at 5,000 QPS lasts 0.2 s, and on a shared machine
- * a neighbour's burst of that length moved single points by a third; a longer window averages over it.
+ * Times one search setting on one thread: a warm-up (so the JIT has compiled the path, Vector API code
+ * included, before anything is timed), then queries timed one by one, in chunks that a {@link Tally}
+ * adds up. {@link AnnBench} interleaves the chunks of every engine's settings (see {@link Contender}).
  *
  * <p>QPS is reported twice: from wall time, and from the search thread's CPU time. On a machine shared
  * with other work the first also counts the time other processes held the core, which differs from
@@ -22,10 +18,10 @@ import java.util.Locale;
 final class QueryLoop {
 
   private static final int WARMUP_QUERIES = 1000;
-  private static final int REWARM_QUERIES = 200;
   private static final long WARMUP_MIN_NANOS = 1_000_000_000L;
   private static final long WARMUP_MAX_NANOS = 5_000_000_000L;
-  private static final long MEASURE_MIN_NANOS = 600_000_000L;
+  /** Queries run untimed before each chunk, to bring the setting's memory back into the caches. */
+  private static final int REWARM_QUERIES = 25;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private QueryLoop() {}
@@ -33,35 +29,64 @@ final class QueryLoop {
   /** One measured point of a sweep. */
   record Measured(String params, double recall, double qps, double cpuQps, double p50Us, double p99Us, double meanUs) {}
 
-  /**
-   * Measures setting {@code s}. A {@code fullWarmup} lasts at least {@value #WARMUP_QUERIES} queries and a
-   * second, for code the JIT has not compiled yet; else {@value #REWARM_QUERIES} queries bring the index's
-   * memory back into the caches after other settings ran.
-   */
-  static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k, boolean fullWarmup)
-      throws IOException {
+  /** Runs {@code s} untimed for at least {@value #WARMUP_QUERIES} queries and a second (at most five). */
+  static void warmUp(AnnEngine.Setting s, float[][] queries, int k) throws IOException {
     long sink = 0;
-    long warmStart = System.nanoTime();
+    long start = System.nanoTime();
     for (int i = 0; ; i++) {
-      long spent = System.nanoTime() - warmStart;
-      if (spent > WARMUP_MAX_NANOS || (fullWarmup ? i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS
-          : i >= REWARM_QUERIES)) {
+      long spent = System.nanoTime() - start;
+      if (spent > WARMUP_MAX_NANOS || i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS) {
         break;
       }
       sink += s.query().search(queries[i % queries.length], k).length;
     }
-    int[][] found = new int[queries.length][];
-    long[] nanos = new long[queries.length];
-    int searches = 0;
-    long cpuStart = THREADS.getCurrentThreadCpuTime();
-    long start = System.nanoTime();
-    do {
-      for (int i = 0; i < queries.length; i++, searches++) {
+    if (sink < 0) {
+      System.out.println(sink); // keeps the results alive
+    }
+  }
+
+  /** Measures {@code s} alone: a warm-up, then every query once. */
+  static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
+    warmUp(s, queries, k);
+    Tally t = new Tally(s, queries.length);
+    t.measure(queries, 0, queries.length, k);
+    return t.result(truth, k);
+  }
+
+  /**
+   * One setting's timed queries, added up over chunks: the first result of each query (for recall), every
+   * query's latency, and the search thread's CPU and wall time over the timed queries only.
+   */
+  static final class Tally {
+    private final AnnEngine.Setting setting;
+    private final int[][] found;
+    private long[] nanos = new long[1024];
+    private int searches;
+    private long cpuNanos;
+    private long wallNanos;
+    private long sink;
+
+    Tally(AnnEngine.Setting setting, int queries) {
+      this.setting = setting;
+      this.found = new int[queries][];
+    }
+
+    /**
+     * Runs {@value #REWARM_QUERIES} untimed queries (those before {@code from}, not the ones about to be
+     * timed), then times queries {@code [from, to)}.
+     */
+    void measure(float[][] queries, int from, int to, int k) throws IOException {
+      for (int i = 1; i <= REWARM_QUERIES; i++) {
+        sink += setting.query().search(queries[Math.floorMod(from - i, queries.length)], k).length;
+      }
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
+      long start = System.nanoTime();
+      for (int i = from; i < to; i++, searches++) {
         if (searches == nanos.length) {
           nanos = Arrays.copyOf(nanos, 2 * nanos.length);
         }
         long t0 = System.nanoTime();
-        int[] ids = s.query().search(queries[i], k);
+        int[] ids = setting.query().search(queries[i], k);
         nanos[searches] = System.nanoTime() - t0;
         if (found[i] == null) {
           found[i] = ids;
@@ -69,22 +94,26 @@ final class QueryLoop {
           sink += ids.length;
         }
       }
-    } while (System.nanoTime() - start < MEASURE_MIN_NANOS);
-    long total = System.nanoTime() - start;
-    long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
-    if (sink < 0) {
-      System.out.println(sink); // keeps the warm-up's and later passes' results alive
+      wallNanos += System.nanoTime() - start;
+      cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuStart;
     }
-    Arrays.sort(nanos, 0, searches);
-    double mean = total / 1e3 / searches;
-    return new Measured(s.params(), Recall.atK(found, truth, k), searches / (total / 1e9), searches / (cpu / 1e9),
-        percentile(nanos, searches, 0.50) / 1e3, percentile(nanos, searches, 0.99) / 1e3, mean);
+
+    /** The point measured: recall of the first answers, QPS and latencies over every timed query. */
+    Measured result(int[][] truth, int k) {
+      if (sink < 0) {
+        System.out.println(sink); // keeps the untimed and repeated results alive
+      }
+      long[] sorted = Arrays.copyOf(nanos, searches);
+      Arrays.sort(sorted);
+      return new Measured(setting.params(), Recall.atK(found, truth, k), searches / (wallNanos / 1e9),
+          searches / (cpuNanos / 1e9), percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3,
+          wallNanos / 1e3 / searches);
+    }
   }
 
-  /** The {@code p} percentile of the first {@code n} values of {@code sorted}. */
-  static long percentile(long[] sorted, int n, double p) {
-    int i = (int) Math.ceil(p * n) - 1;
-    return sorted[Math.max(0, Math.min(n - 1, i))];
+  static long percentile(long[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   static String row(String engine, Measured m) {

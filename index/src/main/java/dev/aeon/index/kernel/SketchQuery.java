@@ -42,15 +42,22 @@ public final class SketchQuery {
     int words = SignSketch.words(q.length);
     long[] planes = new long[4 * words];
     int levels = 0;
-    for (int i = 0; i < q.length; i++) {
-      int u = Math.min(LEVELS, Math.round((q[i] - min) * inverse)); // rounding must not make a fifth bit
-      levels += u;
-      long bit = 1L << i;
-      int at = 4 * (i >>> 6);
-      planes[at] |= -(u & 1) & bit;
-      planes[at + 1] |= -(u >>> 1 & 1) & bit;
-      planes[at + 2] |= -(u >>> 2 & 1) & bit;
-      planes[at + 3] |= -(u >>> 3 & 1) & bit;
+    for (int w = 0; w < words; w++) {
+      // A word's planes are built in registers, and rounded by a truncating cast (the values are not
+      // negative): Math.round and read-modify-writes of the array had made this most of a search's setup.
+      long p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      for (int b = 0, i = 64 * w; b < 64 && i < q.length; b++, i++) {
+        int u = Math.min(LEVELS, (int) ((q[i] - min) * inverse + 0.5f)); // rounding must not make a fifth bit
+        levels += u;
+        p0 |= (long) (u & 1) << b;
+        p1 |= (long) (u >>> 1 & 1) << b;
+        p2 |= (long) (u >>> 2 & 1) << b;
+        p3 |= (long) (u >>> 3) << b;
+      }
+      planes[4 * w] = p0;
+      planes[4 * w + 1] = p1;
+      planes[4 * w + 2] = p2;
+      planes[4 * w + 3] = p3;
     }
     double sum = (double) min * q.length + (double) step * levels;
     return new SketchQuery(words, planes, min, step, (float) sum, (float) centerDot);

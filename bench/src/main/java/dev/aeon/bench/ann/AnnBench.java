@@ -25,8 +25,8 @@ public final class AnnBench {
   static final int GREEDY_N = 100_000;
   /** Rounds of every engine's sweep in a full run (the median round of each point is reported). */
   static final int ROUNDS = 5;
-  /** Passes over the queries per round in a full run. */
-  static final int PASSES = 2;
+  /** Queries each point times per round in a full run (the queries are taken in turn, round after round). */
+  static final int ROUND_QUERIES = 2_000;
   /** Queries per chunk: every point of every engine times one chunk before any times the next. */
   static final int CHUNK = 250;
   private static final int QUICK_BASE = 20_000;
@@ -73,27 +73,27 @@ public final class AnnBench {
         built.add(build(name, d, work.resolve(name), o.quick));
       }
       float[][] queries = d.queries();
-      System.out.println("warming up every setting ...");
+      System.out.println("warming up every setting (and taking its recall) ...");
       for (Contender c : built) {
-        c.warmUp(queries, K);
+        c.warmUp(queries, truth, K);
       }
-      int rounds = o.quick ? 1 : ROUNDS, passes = o.quick ? 1 : PASSES;
+      int rounds = o.quick ? 1 : ROUNDS, timed = o.quick ? queries.length : ROUND_QUERIES;
+      int next = 0; // the next query to time, carried from round to round
       for (int r = 0; r < rounds; r++) {
         System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);
         for (Contender c : built) {
-          c.startRound(queries.length);
+          c.startRound();
         }
-        int chunk = 0;
-        for (int pass = 0; pass < passes; pass++) {
-          for (int from = 0; from < queries.length; from += CHUNK, chunk++) {
-            int to = Math.min(queries.length, from + CHUNK);
-            for (Contender c : chunk % 2 == 0 ? built : built.reversed()) {
-              c.measureChunk(queries, from, to, K);
-            }
+        for (int left = timed, chunk = 0; left > 0; chunk++) {
+          int from = next, to = Math.min(queries.length, from + Math.min(CHUNK, left));
+          for (Contender c : chunk % 2 == 0 ? built : built.reversed()) {
+            c.measureChunk(queries, from, to, K);
           }
+          left -= to - from;
+          next = to == queries.length ? 0 : to;
         }
         for (Contender c : built) {
-          c.endRound(r, truth, K);
+          c.endRound(r);
         }
       }
       return built.stream().map(Contender::result).toList();

@@ -25,6 +25,7 @@ final class Contender implements AutoCloseable {
   private final double bytesPerVector;
   private final List<AnnEngine.Setting> sweep;
   private final List<List<QueryLoop.Measured>> rounds = new ArrayList<>(); // per point, one per round
+  private final List<Double> recalls = new ArrayList<>(); // per point, from the warm-up
   private final List<QueryLoop.Tally> tallies = new ArrayList<>(); // per point, the round being measured
 
   Contender(AnnEngine engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector, boolean quick) {
@@ -42,18 +43,18 @@ final class Contender implements AutoCloseable {
     return engine.name();
   }
 
-  /** Runs every point of the sweep untimed until the JIT has compiled its path. */
-  void warmUp(float[][] queries, int k) throws IOException {
+  /** Runs every point of the sweep untimed until the JIT has compiled its path, and takes its recall. */
+  void warmUp(float[][] queries, int[][] truth, int k) throws IOException {
     for (AnnEngine.Setting s : sweep) {
-      QueryLoop.warmUp(s, queries, k);
+      recalls.add(QueryLoop.warmUp(s, queries, truth, k));
     }
   }
 
   /** Starts a round: every point's timed queries are added up afresh. */
-  void startRound(int queries) {
+  void startRound() {
     tallies.clear();
-    for (AnnEngine.Setting s : sweep) {
-      tallies.add(new QueryLoop.Tally(s, queries));
+    for (int i = 0; i < sweep.size(); i++) {
+      tallies.add(new QueryLoop.Tally(sweep.get(i), recalls.get(i)));
     }
   }
 
@@ -65,9 +66,9 @@ final class Contender implements AutoCloseable {
   }
 
   /** Ends round {@code round}: records and prints every point's measurement. */
-  void endRound(int round, int[][] truth, int k) {
+  void endRound(int round) {
     for (int i = 0; i < tallies.size(); i++) {
-      QueryLoop.Measured m = tallies.get(i).result(truth, k);
+      QueryLoop.Measured m = tallies.get(i).result();
       rounds.get(i).add(m);
       System.out.println(QueryLoop.row(engine.name(), m) + String.format(Locale.ROOT, "   (round %d)", round + 1));
     }

@@ -29,46 +29,55 @@ final class QueryLoop {
   /** One measured point of a sweep. */
   record Measured(String params, double recall, double qps, double cpuQps, double p50Us, double p99Us, double meanUs) {}
 
-  /** Runs {@code s} untimed for at least {@value #WARMUP_QUERIES} queries and a second (at most five). */
-  static void warmUp(AnnEngine.Setting s, float[][] queries, int k) throws IOException {
+  /**
+   * Runs {@code s} untimed over every query once, and on for at least {@value #WARMUP_QUERIES} queries and
+   * a second in all (at most five after the first pass); returns the recall of the first pass.
+   */
+  static double warmUp(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
+    int[][] found = new int[queries.length][];
     long sink = 0;
     long start = System.nanoTime();
     for (int i = 0; ; i++) {
       long spent = System.nanoTime() - start;
-      if (spent > WARMUP_MAX_NANOS || i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS) {
+      if (i >= queries.length && (spent > WARMUP_MAX_NANOS || i >= WARMUP_QUERIES && spent > WARMUP_MIN_NANOS)) {
         break;
       }
-      sink += s.query().search(queries[i % queries.length], k).length;
+      int[] ids = s.query().search(queries[i % queries.length], k);
+      if (i < queries.length) {
+        found[i] = ids;
+      } else {
+        sink += ids.length;
+      }
     }
     if (sink < 0) {
       System.out.println(sink); // keeps the results alive
     }
+    return Recall.atK(found, truth, k);
   }
 
   /** Measures {@code s} alone: a warm-up, then every query once. */
   static Measured run(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
-    warmUp(s, queries, k);
-    Tally t = new Tally(s, queries.length);
+    Tally t = new Tally(s, warmUp(s, queries, truth, k));
     t.measure(queries, 0, queries.length, k);
-    return t.result(truth, k);
+    return t.result();
   }
 
   /**
-   * One setting's timed queries, added up over chunks: the first result of each query (for recall), every
-   * query's latency, and the search thread's CPU and wall time over the timed queries only.
+   * One setting's timed queries, added up over chunks: every query's latency, and the search thread's CPU
+   * and wall time over the timed queries only. Searches are deterministic, so the recall is the warm-up's.
    */
   static final class Tally {
     private final AnnEngine.Setting setting;
-    private final int[][] found;
+    private final double recall;
     private long[] nanos = new long[1024];
     private int searches;
     private long cpuNanos;
     private long wallNanos;
     private long sink;
 
-    Tally(AnnEngine.Setting setting, int queries) {
+    Tally(AnnEngine.Setting setting, double recall) {
       this.setting = setting;
-      this.found = new int[queries][];
+      this.recall = recall;
     }
 
     /**
@@ -86,28 +95,22 @@ final class QueryLoop {
           nanos = Arrays.copyOf(nanos, 2 * nanos.length);
         }
         long t0 = System.nanoTime();
-        int[] ids = setting.query().search(queries[i], k);
+        sink += setting.query().search(queries[i], k).length;
         nanos[searches] = System.nanoTime() - t0;
-        if (found[i] == null) {
-          found[i] = ids;
-        } else {
-          sink += ids.length;
-        }
       }
       wallNanos += System.nanoTime() - start;
       cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuStart;
     }
 
-    /** The point measured: recall of the first answers, QPS and latencies over every timed query. */
-    Measured result(int[][] truth, int k) {
+    /** The point measured: QPS and latencies over every timed query. */
+    Measured result() {
       if (sink < 0) {
-        System.out.println(sink); // keeps the untimed and repeated results alive
+        System.out.println(sink); // keeps the results alive
       }
       long[] sorted = Arrays.copyOf(nanos, searches);
       Arrays.sort(sorted);
-      return new Measured(setting.params(), Recall.atK(found, truth, k), searches / (wallNanos / 1e9),
-          searches / (cpuNanos / 1e9), percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3,
-          wallNanos / 1e3 / searches);
+      return new Measured(setting.params(), recall, searches / (wallNanos / 1e9), searches / (cpuNanos / 1e9),
+          percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3, wallNanos / 1e3 / searches);
     }
   }
 

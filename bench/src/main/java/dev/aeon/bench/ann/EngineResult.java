@@ -18,4 +18,18 @@ record EngineResult(String engine, double buildSeconds, double buildCpuSeconds, 
     }
     return out;
   }
+
+  /** Recall against round {@code round}'s CPU-time QPS. */
+  List<Recall.Point> roundCurve(int round) {
+    List<Recall.Point> out = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      out.add(new Recall.Point(points.get(i).recall(), cpuQpsRounds.get(i)[round]));
+    }
+    return out;
+  }
+
+  /** Rounds every point was measured in. */
+  int rounds() {
+    return cpuQpsRounds.isEmpty() ? 0 : cpuQpsRounds.getFirst().length;
+  }
 }

@@ -60,12 +60,32 @@ class RecallTest {
     assertEquals(Boolean.TRUE, v.get("bytes_met"));
   }
 
+  /** Round by round, each engine's curve is read with that round's QPS; the best baseline may change. */
+  @Test
+  void theRatioIsAlsoReadRoundByRound() {
+    double[][] aeonPts = {{0.90, 3000}, {0.97, 1800}}, lucenePts = {{0.94, 1200}, {0.96, 800}};
+    EngineResult aeon = result("aeon", 10, 400, aeonPts, new double[] {1, 0.5, 1.2});
+    EngineResult lucene = result("lucene-hnsw-int8", 20, 500, lucenePts, new double[] {1, 0.5, 1});
+    EngineResult jvector = result("jvector", 30, 300, new double[][] {{0.99, 900}}, new double[] {1, 1, 1});
+    Map<String, Object> v = Verdict.compute(List.of(aeon, lucene, jvector), 384);
+    double atTarget = 3000 - 1200 * 5 / 7.0; // Atlas at 0.95; Lucene reads 1,000 there, JVector 900
+    assertEquals(List.of(Verdict.round(atTarget / 1000), Verdict.round(atTarget * 0.5 / 900),
+        Verdict.round(atTarget * 1.2 / 1000)), v.get("qps_ratio_per_round"));
+    assertEquals(Verdict.round(atTarget / 1000), v.get("qps_ratio_median_of_rounds"));
+  }
+
   private static EngineResult result(String name, double buildS, double bytes, double[][] points) {
+    return result(name, buildS, bytes, points, new double[] {1});
+  }
+
+  /** An engine whose every point measured {@code scales[r]} times its QPS in round {@code r}. */
+  private static EngineResult result(String name, double buildS, double bytes, double[][] points, double[] scales) {
     List<QueryLoop.Measured> pts = new java.util.ArrayList<>();
     for (double[] p : points) {
       pts.add(new QueryLoop.Measured("p", p[0], p[1], p[1], 1, 2, 1));
     }
-    List<double[]> rounds = pts.stream().map(p -> new double[] {p.cpuQps()}).toList();
+    List<double[]> rounds = pts.stream()
+        .map(p -> java.util.Arrays.stream(scales).map(x -> x * p.cpuQps()).toArray()).toList();
     return new EngineResult(name, buildS, buildS, bytes, "", pts, rounds);
   }
 }

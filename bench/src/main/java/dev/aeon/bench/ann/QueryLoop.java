@@ -30,8 +30,8 @@ final class QueryLoop {
   record Measured(String params, double recall, double qps, double cpuQps, double p50Us, double p99Us, double meanUs) {}
 
   /**
-   * Runs {@code s} untimed over every query once, and on for at least {@value #WARMUP_QUERIES} queries and
-   * a second in all (at most five after the first pass); returns the recall of the first pass.
+   * Runs {@code s} untimed over every query once, and on until it has run at least {@value #WARMUP_QUERIES}
+   * queries and for a second (or, the pass done, for five seconds); returns the recall of the first pass.
    */
   static double warmUp(AnnEngine.Setting s, float[][] queries, int[][] truth, int k) throws IOException {
     int[][] found = new int[queries.length][];

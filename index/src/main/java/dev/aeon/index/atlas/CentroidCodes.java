@@ -55,7 +55,8 @@ final class CentroidCodes {
     this.codes = new byte[rows * dim];
     this.scales = new float[rows];
     this.center = center;
-    this.sketchLayout = SketchBlocks.of(Math.max(SKETCH_GROUP, (rows + SKETCH_GROUP - 1) / SKETCH_GROUP * SKETCH_GROUP), dim);
+    int stride = Math.max(SKETCH_GROUP, (rows + SKETCH_GROUP - 1) / SKETCH_GROUP * SKETCH_GROUP);
+    this.sketchLayout = SketchBlocks.of(stride, dim);
     this.sketches = Arena.ofAuto().allocate(sketchLayout.blockBytes(), Long.BYTES);
   }
 

@@ -152,7 +152,7 @@ final class Searcher {
    */
   List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam) {
     TopK leafTop = new TopK(nprobe);
-    float[] estimates = sketch == null ? null : new float[st.config.fanout() + 8];
+    float[] estimates = new float[0]; // grown to the widest node estimated
     List<Leaf> leafRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
     int[] dots = new int[st.config.fanout() + 1];

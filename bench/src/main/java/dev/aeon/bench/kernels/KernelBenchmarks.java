@@ -40,6 +40,8 @@ public class KernelBenchmarks {
   public int dim;
 
   private final VectorKernels simd = Kernels.best();
+  /** The Vector API's bulk kernel, measured beside the VNNI machine code that {@link Kernels#best()} may use. */
+  private final VectorKernels vectorApi = Kernels.simd().orElseThrow();
   private final VectorKernels scalar = ScalarKernels.INSTANCE;
   private float[] a, b;
   private byte[] qa, qb;
@@ -90,6 +92,10 @@ public class KernelBenchmarks {
     if (!java.util.Arrays.equals(expected, scores)) {
       throw new AssertionError("bulk INT8 scores differ from the scalar reference");
     }
+    vectorApi.bulkDotI8(Int8Query.of(cb, 0, dim), page, 0, LARGE_PAGE, scores);
+    if (!java.util.Arrays.equals(expected, scores)) {
+      throw new AssertionError("Vector API bulk INT8 scores differ from the scalar reference");
+    }
   }
 
   @TearDown(Level.Trial)
@@ -116,6 +122,12 @@ public class KernelBenchmarks {
   @Benchmark
   public int[] int8_bulk256() {
     simd.bulkDotI8(query, page, 0, LARGE_PAGE, scores);
+    return scores;
+  }
+
+  @Benchmark
+  public int[] int8_bulk256_vector_api() {
+    vectorApi.bulkDotI8(query, page, 0, LARGE_PAGE, scores);
     return scores;
   }
 

@@ -46,7 +46,7 @@ public final class KernelsBench {
       double error = run.getPrimaryResult().getScoreError();
       int perOp = switch (kernel) {
         case "int8_bulk64" -> KernelBenchmarks.SMALL_PAGE;
-        case "int8_bulk256" -> KernelBenchmarks.LARGE_PAGE;
+        case "int8_bulk256", "int8_bulk256_vector_api" -> KernelBenchmarks.LARGE_PAGE;
         default -> 1;
       };
       Map<String, Object> row = new LinkedHashMap<>();
@@ -67,9 +67,9 @@ public final class KernelsBench {
   }
 
   private static void printTable(List<Map<String, Object>> results) {
-    System.out.printf("%n%-18s %6s %14s%n", "kernel", "dim", "ns/vector");
+    System.out.printf("%n%-24s %6s %14s%n", "kernel", "dim", "ns/vector");
     for (Map<String, Object> r : results) {
-      System.out.printf("%-18s %6d %10.2f ± %.2f%n", r.get("kernel"), r.get("dim"), r.get("ns_per_vector"),
+      System.out.printf("%-24s %6d %10.2f ± %.2f%n", r.get("kernel"), r.get("dim"), r.get("ns_per_vector"),
           r.get("error_ns_per_vector"));
     }
   }

@@ -15,20 +15,25 @@ public final class Int8Query {
 
   final byte[] codes;
   final short[] widened;
+  /** The sum of the codes, which the VNNI kernel needs to undo the bias it gives the stored codes. */
+  final int codeSum;
 
-  private Int8Query(byte[] codes, short[] widened) {
+  private Int8Query(byte[] codes, short[] widened, int codeSum) {
     this.codes = codes;
     this.widened = widened;
+    this.codeSum = codeSum;
   }
 
   /** Prepares {@code dim} codes from {@code offset} of {@code query} (one signed byte each, in [-127, 127]). */
   public static Int8Query of(MemorySegment query, long offset, int dim) {
     byte[] codes = query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
     short[] widened = new short[dim];
+    int sum = 0;
     for (int i = 0; i < dim; i++) {
       widened[i] = codes[i];
+      sum += codes[i];
     }
-    return new Int8Query(codes, widened);
+    return new Int8Query(codes, widened, sum);
   }
 
   /** Prepares the codes of a whole array. */

@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The SIMD kernels are used when the {@code jdk.incubator.vector} module is present and its
  * preferred vectors are at least 256 bits wide; otherwise the scalar ones, with the reason logged once.
- * {@code -Daeon.kernels=scalar} forces the scalar kernels.
+ * On top of them, bulk INT8 scoring runs AVX-512 VNNI machine code ({@link VnniBulkDot}) where the CPU
+ * has it. {@code -Daeon.kernels=scalar} forces the scalar kernels, {@code -Daeon.kernels=vector-api} the
+ * SIMD kernels without machine code.
  */
 public final class Kernels {
 
@@ -26,6 +28,14 @@ public final class Kernels {
   /** The SIMD kernels, or empty if the Vector API is not available in this JVM. */
   public static java.util.Optional<VectorKernels> simd() {
     return BEST instanceof SimdKernels ? java.util.Optional.of(BEST) : loadSimd();
+  }
+
+  /** The SIMD kernels with bulk INT8 scoring in AVX-512 VNNI machine code, or empty where that cannot run. */
+  public static java.util.Optional<VectorKernels> vnni() {
+    if (BEST instanceof VnniKernels) {
+      return java.util.Optional.of(BEST);
+    }
+    return simd().filter(s -> VnniBulkDot.unavailableReason().isEmpty()).map(VnniKernels::new);
   }
 
   public static float dot(float[] a, float[] b) {
@@ -89,11 +99,29 @@ public final class Kernels {
   }
 
   private static VectorKernels choose() {
-    if ("scalar".equals(System.getProperty("aeon.kernels"))) {
+    String forced = System.getProperty("aeon.kernels", "");
+    if (forced.equals("scalar")) {
       LOG.log(System.Logger.Level.INFO, "vector kernels: scalar (forced by -Daeon.kernels=scalar)");
       return ScalarKernels.INSTANCE;
     }
-    return loadSimd().orElse(ScalarKernels.INSTANCE);
+    VectorKernels simd = loadSimd().orElse(null);
+    if (simd == null) {
+      return ScalarKernels.INSTANCE;
+    }
+    if (forced.equals("vector-api")) {
+      LOG.log(System.Logger.Level.INFO, "vector kernels: " + simd.name() + ", without VNNI machine code "
+          + "(forced by -Daeon.kernels=vector-api)");
+      return simd;
+    }
+    var vnniMissing = VnniBulkDot.unavailableReason();
+    if (vnniMissing.isPresent()) {
+      LOG.log(System.Logger.Level.DEBUG, "vector kernels: " + simd.name() + ", bulk INT8 scoring with the Vector "
+          + "API because " + vnniMissing.get());
+      return simd;
+    }
+    VectorKernels vnni = new VnniKernels(simd);
+    LOG.log(System.Logger.Level.DEBUG, "vector kernels: " + vnni.name());
+    return vnni;
   }
 
   /** Loads the SIMD kernels reflectively so that a JVM without the incubator module never links them. */

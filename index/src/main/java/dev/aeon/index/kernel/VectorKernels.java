@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Implementations must agree exactly on integer results and within float rounding on FP32 results.
  */
-public sealed interface VectorKernels permits ScalarKernels, SimdKernels {
+public sealed interface VectorKernels permits ScalarKernels, SimdKernels, VnniKernels {
 
   /** Name for logs and benchmark tables, e.g. {@code "simd-512"} or {@code "scalar"}. */
   String name();

@@ -1,0 +1,144 @@
+package dev.aeon.index.kernel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Bulk INT8 scoring with AVX-512 VNNI's {@code vpdpbusd}, which multiplies 64 byte pairs and adds them
+ * four by four into 32-bit lanes in one instruction. The Vector API cannot emit it (its INT8 products
+ * take nine instructions per 64 bytes, {@link SimdKernels}), so the code is assembled from
+ * {@code index/src/main/asm/bulk_dot_i8_vnni.s} into {@link VnniCode}, copied into a page that libc's
+ * {@code mmap} and {@code mprotect} make executable (written first, then read-and-execute, never both),
+ * and called through a critical downcall: no thread-state transition, and heap arrays are passed in
+ * place. A call scores at most a page of vectors (a few microseconds), short enough to hold off a
+ * safepoint.
+ *
+ * <p>Available on Linux x86-64 when {@code /proc/cpuinfo} lists AVX-512 F, BW and VNNI and BMI2, and when
+ * the mapped code passes a self-check against the scalar kernel; otherwise {@link #unavailableReason()}
+ * says why and callers keep the Vector API kernel. The Java side checks every bound before the call.
+ */
+final class VnniBulkDot {
+
+  private static final Set<String> CPU_FLAGS = Set.of("avx512f", "avx512bw", "avx512_vnni", "bmi2");
+  private static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+  private static final int MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
+
+  private static final String UNAVAILABLE;
+  private static final MethodHandle BULK;
+
+  static {
+    String reason;
+    MethodHandle bulk = null;
+    try {
+      reason = unsupportedPlatform();
+      if (reason == null) {
+        bulk = Linker.nativeLinker().downcallHandle(mapExecutable(code()),
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+            Linker.Option.critical(true));
+        reason = selfCheck(bulk);
+      }
+    } catch (Throwable e) { // an unusual libc or a restricted JVM: keep the Vector API kernel
+      reason = "the code could not be mapped and linked: " + e;
+    }
+    UNAVAILABLE = reason;
+    BULK = reason == null ? bulk : null;
+  }
+
+  private VnniBulkDot() {}
+
+  /** Why this kernel cannot run here, or empty if it can. */
+  static Optional<String> unavailableReason() {
+    return Optional.ofNullable(UNAVAILABLE);
+  }
+
+  /**
+   * {@link VectorKernels#bulkDotI8(Int8Query, MemorySegment, long, int, int[])}; exact for any byte values
+   * as long as each dot product fits in an int. Only call when {@link #unavailableReason()} is empty.
+   */
+  static void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
+    int dim = query.dim();
+    Kernels.checkBulk(codes, codesOffset, dim, count, out);
+    if (count == 0) {
+      return;
+    }
+    try {
+      BULK.invokeExact(MemorySegment.ofArray(query.codes), codes.asSlice(codesOffset), (long) dim, (long) count,
+          MemorySegment.ofArray(out), 128L * query.codeSum);
+    } catch (Throwable e) {
+      throw new IllegalStateException("VNNI bulk kernel failed", e);
+    }
+  }
+
+  private static byte[] code() {
+    return HexFormat.ofDelimiter(" ").parseHex(String.join(" ", VnniCode.BULK_DOT_I8));
+  }
+
+  private static String unsupportedPlatform() throws IOException {
+    String arch = System.getProperty("os.arch");
+    if (!System.getProperty("os.name").startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      return "it is x86-64 Linux code and this is " + System.getProperty("os.name") + " on " + arch;
+    }
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+    Set<String> present = Set.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"));
+    for (String flag : CPU_FLAGS) {
+      if (!present.contains(flag)) {
+        return "this CPU lacks " + flag;
+      }
+    }
+    return null;
+  }
+
+  /** Copies the code into fresh pages, then turns them from writable to executable. */
+  private static MemorySegment mapExecutable(byte[] code) throws Throwable {
+    Linker linker = Linker.nativeLinker();
+    var libc = linker.defaultLookup();
+    MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
+        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    MethodHandle mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    long size = code.length;
+    MemorySegment pages = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+    if (pages.address() == -1L) {
+      throw new IllegalStateException("mmap of " + size + " bytes failed");
+    }
+    pages = pages.reinterpret(size);
+    pages.copyFrom(MemorySegment.ofArray(code));
+    if ((int) mprotect.invokeExact(pages, size, PROT_READ | PROT_EXEC) != 0) {
+      throw new IllegalStateException("mprotect to read-and-execute failed");
+    }
+    return pages;
+  }
+
+  /** Scores a small page of odd length against the scalar kernel: the code must be exact before it is used. */
+  private static String selfCheck(MethodHandle bulk) throws Throwable {
+    int dim = 71, count = 6;
+    byte[] query = new byte[dim], codes = new byte[dim * count];
+    var random = new java.util.Random(dim);
+    random.nextBytes(query);
+    random.nextBytes(codes);
+    long querySum = 0;
+    for (byte b : query) {
+      querySum += b;
+    }
+    int[] actual = new int[count], expected = new int[count];
+    bulk.invokeExact(MemorySegment.ofArray(query), MemorySegment.ofArray(codes), (long) dim, (long) count,
+        MemorySegment.ofArray(actual), 128L * querySum);
+    ScalarKernels.INSTANCE.bulkDotI8(MemorySegment.ofArray(query), 0, MemorySegment.ofArray(codes), 0, dim, count,
+        expected);
+    return java.util.Arrays.equals(actual, expected) ? null : "its self-check disagreed with the scalar kernel";
+  }
+}

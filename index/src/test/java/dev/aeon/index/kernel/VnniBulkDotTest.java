@@ -1,0 +1,163 @@
+package dev.aeon.index.kernel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The VNNI machine code against the scalar kernel: every length the four-vector loop, the one-vector loop
+ * and the masked tail can meet, codes at odd offsets, on the heap and off it, every byte value, and codes
+ * that end where readable memory ends.
+ */
+class VnniBulkDotTest {
+
+  private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
+  private static final int[] COUNTS = {0, 1, 2, 3, 4, 5, 7, 8, 9, 67};
+
+  static {
+    System.out.println("VnniBulkDotTest seed " + SEED + " (rerun with -Daeon.test.seed=" + SEED + ")");
+  }
+
+  /** Fails, rather than skips, when a CPU that has VNNI does not get the kernel. */
+  @Test
+  void availableExactlyWhereTheCpuHasVnni() throws IOException {
+    boolean x86Linux = System.getProperty("os.name").startsWith("Linux")
+        && System.getProperty("os.arch").equals("amd64");
+    boolean vnni = x86Linux && Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512_vnni");
+    assertEquals(vnni, VnniBulkDot.unavailableReason().isEmpty(), "unavailable because: "
+        + VnniBulkDot.unavailableReason().orElse("(available)"));
+    if (vnni) {
+      assertEquals(VnniKernels.class, Kernels.best().getClass());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 63, 64, 65, 127, 383, 384, 767, 768, 784, 1023, 1536})
+  void matchesScalarOnEveryLengthAndCount(int dim) {
+    assumeVnni();
+    Random r = new Random(SEED + dim);
+    try (Arena arena = Arena.ofConfined()) {
+      for (int count : COUNTS) {
+        byte[] q = randomBytes(r, dim);
+        long offset = r.nextInt(64); // codes need not be aligned
+        byte[] heapPage = randomBytes(r, (int) offset + count * dim);
+        MemorySegment nativePage = arena.allocate(heapPage.length).copyFrom(MemorySegment.ofArray(heapPage));
+        for (MemorySegment page : new MemorySegment[] {nativePage, MemorySegment.ofArray(heapPage)}) {
+          assertArrayEquals(scalar(q, page, offset, dim, count), vnni(q, page, offset, dim, count),
+              "dim " + dim + ", count " + count + ", offset " + offset + ", " + (page.isNative() ? "off" : "on")
+                  + " heap");
+        }
+      }
+    }
+  }
+
+  @Test
+  void extremeCodesDoNotOverflow() {
+    assumeVnni();
+    int dim = 1536, count = 5;
+    for (byte value : new byte[] {-128, -127, 127}) {
+      byte[] q = new byte[dim], page = new byte[dim * count];
+      java.util.Arrays.fill(q, value);
+      java.util.Arrays.fill(page, value);
+      int[] scores = vnni(q, MemorySegment.ofArray(page), 0, dim, count);
+      for (int score : scores) {
+        assertEquals(dim * value * value, score, "all " + value);
+      }
+      java.util.Arrays.fill(q, (byte) -value == -128 ? 127 : (byte) -value);
+      assertArrayEquals(scalar(q, MemorySegment.ofArray(page), 0, dim, count),
+          vnni(q, MemorySegment.ofArray(page), 0, dim, count), "opposite signs of " + value);
+    }
+  }
+
+  /** The masked tail reads no byte past the last vector: here that byte would be an unreadable page. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 37, 64, 100, 784})
+  void readsNothingPastTheLastVector(int dim) throws Throwable {
+    assumeVnni();
+    Random r = new Random(SEED * 7 + dim);
+    long pageSize = 4096;
+    MemorySegment pages = guardedPages(2 * pageSize);
+    try {
+      for (int count : new int[] {1, 3, 4, 5}) {
+        long offset = pageSize - (long) count * dim; // the codes end where the unreadable page starts
+        MemorySegment.copy(MemorySegment.ofArray(randomBytes(r, count * dim)), 0, pages, offset, (long) count * dim);
+        byte[] q = randomBytes(r, dim);
+        assertArrayEquals(scalar(q, pages, offset, dim, count), vnni(q, pages, offset, dim, count));
+      }
+    } finally {
+      munmap(pages);
+    }
+  }
+
+  @Test
+  void checksBoundsBeforeTheCall() {
+    assumeVnni();
+    byte[] q = new byte[64];
+    MemorySegment page = MemorySegment.ofArray(new byte[64 * 4]);
+    assertThrows(IndexOutOfBoundsException.class, () -> vnni(q, page, 1, 64, 4));
+    assertThrows(IllegalArgumentException.class,
+        () -> VnniBulkDot.bulkDotI8(Int8Query.of(q), page, 0, 4, new int[3]));
+  }
+
+  private static int[] vnni(byte[] q, MemorySegment page, long offset, int dim, int count) {
+    int[] out = new int[count];
+    VnniBulkDot.bulkDotI8(Int8Query.of(q), page, offset, count, out);
+    return out;
+  }
+
+  private static int[] scalar(byte[] q, MemorySegment page, long offset, int dim, int count) {
+    int[] out = new int[count];
+    ScalarKernels.INSTANCE.bulkDotI8(MemorySegment.ofArray(q), 0, page, offset, dim, count, out);
+    return out;
+  }
+
+  private static byte[] randomBytes(Random r, int n) {
+    byte[] b = new byte[n];
+    r.nextBytes(b); // every value, -128 included
+    return b;
+  }
+
+  private static void assumeVnni() {
+    assumeTrue(VnniBulkDot.unavailableReason().isEmpty(), () -> "no VNNI kernel here: "
+        + VnniBulkDot.unavailableReason().get());
+  }
+
+  /** Maps {@code size} bytes whose last 4096 are unreadable. */
+  private static MemorySegment guardedPages(long size) throws Throwable {
+    Linker linker = Linker.nativeLinker();
+    MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    MemorySegment pages = ((MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, 3, 0x22, -1, 0L))
+        .reinterpret(size);
+    assertEquals(0, (int) mprotect.invokeExact(pages.asSlice(size - 4096), 4096L, 0), "guard page");
+    pages.asSlice(0, size - 4096).fill((byte) 0);
+    return pages;
+  }
+
+  private static void munmap(MemorySegment pages) throws Throwable {
+    Linker linker = Linker.nativeLinker();
+    MethodHandle munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    assertEquals(0, (int) munmap.invokeExact(pages, pages.byteSize()));
+  }
+}

@@ -79,8 +79,9 @@ public final class KernelsBench {
       double bulk = ns(results, "int8_bulk256", dim);
       double fp32 = ns(results, "fp32_dot", dim);
       double lucene = ns(results, "lucene_int8_dot", dim);
-      System.out.printf("dim %4d: int8_bulk256 / fp32_dot = %.2f, int8_bulk256 / lucene_int8_dot = %.2f%n",
-          dim, bulk / fp32, bulk / lucene);
+      double vectorApi = ns(results, "int8_bulk256_vector_api", dim);
+      System.out.printf("dim %4d: int8_bulk256 / fp32_dot = %.2f, int8_bulk256 / lucene_int8_dot = %.2f"
+          + " (Vector API kernel: %.2f, %.2f)%n", dim, bulk / fp32, bulk / lucene, vectorApi / fp32, vectorApi / lucene);
     }
   }
 

@@ -30,14 +30,6 @@ public final class Kernels {
     return BEST instanceof SimdKernels ? java.util.Optional.of(BEST) : loadSimd();
   }
 
-  /** The SIMD kernels with bulk INT8 scoring in AVX-512 VNNI machine code, or empty where that cannot run. */
-  public static java.util.Optional<VectorKernels> vnni() {
-    if (BEST instanceof VnniKernels) {
-      return java.util.Optional.of(BEST);
-    }
-    return simd().filter(s -> VnniBulkDot.unavailableReason().isEmpty()).map(VnniKernels::new);
-  }
-
   public static float dot(float[] a, float[] b) {
     checkSameLength(a.length, b.length);
     return BEST.dotF32(a, 0, b, 0, a.length);
@@ -100,6 +92,10 @@ public final class Kernels {
 
   private static VectorKernels choose() {
     String forced = System.getProperty("aeon.kernels", "");
+    if (!forced.isEmpty() && !forced.equals("scalar") && !forced.equals("vector-api")) {
+      LOG.log(System.Logger.Level.WARNING, "-Daeon.kernels=" + forced + " ignored: the choices are scalar and "
+          + "vector-api");
+    }
     if (forced.equals("scalar")) {
       LOG.log(System.Logger.Level.INFO, "vector kernels: scalar (forced by -Daeon.kernels=scalar)");
       return ScalarKernels.INSTANCE;

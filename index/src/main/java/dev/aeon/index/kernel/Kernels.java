@@ -58,7 +58,7 @@ public final class Kernels {
   }
 
   static void checkBulk(MemorySegment codes, long codesOffset, int dim, int count, int[] out) {
-    if (count > out.length) {
+    if (count < 0 || count > out.length) {
       throw new IllegalArgumentException("out holds " + out.length + " scores, " + count + " asked");
     }
     long end = codesOffset + (long) dim * count;

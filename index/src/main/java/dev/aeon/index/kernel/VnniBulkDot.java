@@ -22,8 +22,8 @@ import java.util.Set;
  * {@code index/src/main/asm/bulk_dot_i8_vnni.s} into {@link VnniCode}, copied into a page that libc's
  * {@code mmap} and {@code mprotect} make executable (written first, then read-and-execute, never both),
  * and called through a critical downcall: no thread-state transition, and heap arrays are passed in
- * place. A call scores at most a page of vectors (a few microseconds), short enough to hold off a
- * safepoint.
+ * place. A thread in such a call holds off safepoints (and so the GC), so one call scores at most
+ * {@link #VECTORS_PER_CALL} vectors, a few microseconds of work; longer runs are split.
  *
  * <p>Available on Linux x86-64 when {@code /proc/cpuinfo} lists AVX-512 F, BW and VNNI and BMI2, and when
  * the mapped code passes a self-check against the scalar kernel; otherwise {@link #unavailableReason()}
@@ -34,6 +34,7 @@ final class VnniBulkDot {
   private static final Set<String> CPU_FLAGS = Set.of("avx512f", "avx512bw", "avx512_vnni", "bmi2");
   private static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
   private static final int MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
+  static final int VECTORS_PER_CALL = 1024;
 
   private static final String UNAVAILABLE;
   private static final MethodHandle BULK;
@@ -70,14 +71,15 @@ final class VnniBulkDot {
   static void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
     int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
-    if (count == 0) {
-      return;
-    }
-    try {
-      BULK.invokeExact(MemorySegment.ofArray(query.codes), codes.asSlice(codesOffset), (long) dim, (long) count,
-          MemorySegment.ofArray(out), 128L * query.codeSum);
-    } catch (Throwable e) {
-      throw new IllegalStateException("VNNI bulk kernel failed", e);
+    MemorySegment q = MemorySegment.ofArray(query.codes), scores = MemorySegment.ofArray(out);
+    for (int from = 0; from < count; from += VECTORS_PER_CALL) {
+      int n = Math.min(VECTORS_PER_CALL, count - from);
+      try {
+        BULK.invokeExact(q, codes.asSlice(codesOffset + (long) from * dim), (long) dim, (long) n,
+            scores.asSlice((long) from * Integer.BYTES), 128L * query.codeSum);
+      } catch (Throwable e) {
+        throw new IllegalStateException("VNNI bulk kernel failed", e);
+      }
     }
   }
 

@@ -115,6 +115,19 @@ class VnniBulkDotTest {
     assertThrows(IndexOutOfBoundsException.class, () -> vnni(q, page, 1, 64, 4));
     assertThrows(IllegalArgumentException.class,
         () -> VnniBulkDot.bulkDotI8(Int8Query.of(q), page, 0, 4, new int[3]));
+    assertThrows(IllegalArgumentException.class,
+        () -> VnniBulkDot.bulkDotI8(Int8Query.of(q), page, 0, -1, new int[4]));
+  }
+
+  /** More vectors than one call scores are split into calls, each writing its own part of the scores. */
+  @Test
+  void longRunsAreSplitIntoCalls() {
+    assumeVnni();
+    Random r = new Random(SEED * 5);
+    int dim = 7, count = 2 * VnniBulkDot.VECTORS_PER_CALL + 3;
+    byte[] q = randomBytes(r, dim);
+    MemorySegment page = MemorySegment.ofArray(randomBytes(r, 1 + count * dim));
+    assertArrayEquals(scalar(q, page, 1, dim, count), vnni(q, page, 1, dim, count));
   }
 
   private static int[] vnni(byte[] q, MemorySegment page, long offset, int dim, int count) {

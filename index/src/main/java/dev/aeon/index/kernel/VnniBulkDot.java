@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -94,7 +95,7 @@ final class VnniBulkDot {
     }
     Path cpuinfo = Path.of("/proc/cpuinfo");
     String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-    Set<String> present = Set.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"));
+    List<String> present = List.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"));
     for (String flag : CPU_FLAGS) {
       if (!present.contains(flag)) {
         return "this CPU lacks " + flag;

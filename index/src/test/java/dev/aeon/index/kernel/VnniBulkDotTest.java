@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -128,6 +129,25 @@ class VnniBulkDotTest {
     byte[] q = randomBytes(r, dim);
     MemorySegment page = MemorySegment.ofArray(randomBytes(r, 1 + count * dim));
     assertArrayEquals(scalar(q, page, 1, dim, count), vnni(q, page, 1, dim, count));
+  }
+
+  /** The committed hex table is what the committed assembly assembles to (checked where binutils exist). */
+  @Test
+  void theHexTableIsTheAssembly(@TempDir Path dir) throws Exception {
+    assumeTrue(onPath("as") && onPath("objdump"), "GNU as and objdump are not installed");
+    Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    Path regenerated = dir.resolve("VnniCode.java");
+    Process assemble = new ProcessBuilder("bash", module.resolve("src/main/asm/assemble").toString(),
+        regenerated.toString()).redirectErrorStream(true).start();
+    String log = new String(assemble.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, assemble.waitFor(), log);
+    assertEquals(Files.readString(module.resolve("src/main/java/dev/aeon/index/kernel/VnniCode.java")),
+        Files.readString(regenerated), "run index/src/main/asm/assemble after changing the assembly");
+  }
+
+  private static boolean onPath(String tool) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
   }
 
   private static int[] vnni(byte[] q, MemorySegment page, long offset, int dim, int count) {

@@ -30,6 +30,9 @@ import java.util.Set;
  * the mapped code passes a self-check against the scalar kernel; otherwise {@link #unavailableReason()}
  * says why and callers keep the Vector API kernel. The Java side checks every bound before the call.
  */
+// Mapping and calling native code is this class's job: the JVM runs with --enable-native-access, and
+// where native access is denied the kernel stays unavailable.
+@SuppressWarnings("restricted")
 final class VnniBulkDot {
 
   private static final Set<String> CPU_FLAGS = Set.of("avx512f", "avx512bw", "avx512_vnni", "bmi2");

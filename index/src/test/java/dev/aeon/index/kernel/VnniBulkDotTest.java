@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the masked tail can meet, codes at odd offsets, on the heap and off it, every byte value, and codes
  * that end where readable memory ends.
  */
+@SuppressWarnings("restricted") // maps a guard page with libc's mmap
 class VnniBulkDotTest {
 
   private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());

@@ -15,6 +15,14 @@
 # System V AMD64 calling convention; only caller-saved registers are used.
 
         .intel_syntax noprefix
+
+# Adds the products of the tail's codes at \codes with the query's tail (in zmm4) to \sum, through \tmp.
+.macro  add_tail sum, tmp, codes
+        vmovdqu8 \tmp{k1}{z}, \codes
+        vpxord  \tmp, \tmp, zmm11
+        vpdpbusd \sum, \tmp, zmm4
+.endm
+
         .text
         .globl  bulk_dot_i8
 bulk_dot_i8:
@@ -60,18 +68,10 @@ four_tail:
         test    edx, 63
         jz      four_sums
         vmovdqu8 zmm4{k1}{z}, [rdi]         # masked-off query bytes are zero: their products vanish
-        vmovdqu8 zmm5{k1}{z}, [rsi]
-        vpxord  zmm5, zmm5, zmm11
-        vpdpbusd zmm0, zmm5, zmm4
-        vmovdqu8 zmm6{k1}{z}, [rsi + rdx]
-        vpxord  zmm6, zmm6, zmm11
-        vpdpbusd zmm1, zmm6, zmm4
-        vmovdqu8 zmm7{k1}{z}, [r10]
-        vpxord  zmm7, zmm7, zmm11
-        vpdpbusd zmm2, zmm7, zmm4
-        vmovdqu8 zmm8{k1}{z}, [r10 + rdx]
-        vpxord  zmm8, zmm8, zmm11
-        vpdpbusd zmm3, zmm8, zmm4
+        add_tail zmm0, zmm5, [rsi]
+        add_tail zmm1, zmm6, [rsi + rdx]
+        add_tail zmm2, zmm7, [r10]
+        add_tail zmm3, zmm8, [r10 + rdx]
 four_sums:
         # Sum the 16 lanes of zmm0..zmm3 into one lane each: interleave and add pairs of vectors, then
         # quadword pairs, which leaves [s0 s1 s2 s3] partial sums in each 128-bit lane; add the four lanes.
@@ -116,9 +116,7 @@ one_tail:
         test    edx, 63
         jz      one_sum
         vmovdqu8 zmm4{k1}{z}, [rdi]
-        vmovdqu8 zmm5{k1}{z}, [rsi]
-        vpxord  zmm5, zmm5, zmm11
-        vpdpbusd zmm0, zmm5, zmm4
+        add_tail zmm0, zmm5, [rsi]
 one_sum:
         vextracti64x4 ymm1, zmm0, 1
         vpaddd  ymm0, ymm0, ymm1

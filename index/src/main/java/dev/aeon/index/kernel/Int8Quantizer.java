@@ -34,7 +34,7 @@ public final class Int8Quantizer {
     float inverse = MAX_CODE / maxAbs;
     for (int i = 0; i < v.length; i++) {
       // Half away from zero by a truncating cast: the JIT vectorizes this loop, not one of Math.round
-      // (which rounds halves up and took three times as long, a third of a search's setup).
+      // (which rounds halves up, and whose loop had been a large part of a search's setup).
       float x = v[i] * inverse;
       int c = (int) (x + Math.copySign(0.5f, x));
       codes[i] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, c));

@@ -36,7 +36,7 @@ import java.util.Set;
 final class VnniBulkDot {
 
   private static final Set<String> CPU_FLAGS = Set.of("avx512f", "avx512bw", "avx512_vnni", "bmi2");
-  private static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+  static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
   private static final int MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20;
   static final int VECTORS_PER_CALL = 1024;
 
@@ -109,24 +109,36 @@ final class VnniBulkDot {
 
   /** Copies the code into fresh pages, then turns them from writable to executable. */
   private static MemorySegment mapExecutable(byte[] code) throws Throwable {
-    Linker linker = Linker.nativeLinker();
-    var libc = linker.defaultLookup();
-    MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
+    MemorySegment pages = mapAnonymous(code.length);
+    pages.copyFrom(MemorySegment.ofArray(code));
+    protect(pages, PROT_READ | PROT_EXEC);
+    return pages;
+  }
+
+  /** Maps {@code size} fresh bytes (zeroed), readable and writable, with libc's {@code mmap}. */
+  static MemorySegment mapAnonymous(long size) throws Throwable {
+    MethodHandle mmap = libc("mmap",
         FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    MethodHandle mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    long size = code.length;
     MemorySegment pages = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
     if (pages.address() == -1L) {
       throw new IllegalStateException("mmap of " + size + " bytes failed");
     }
-    pages = pages.reinterpret(size);
-    pages.copyFrom(MemorySegment.ofArray(code));
-    if ((int) mprotect.invokeExact(pages, size, PROT_READ | PROT_EXEC) != 0) {
-      throw new IllegalStateException("mprotect to read-and-execute failed");
+    return pages.reinterpret(size);
+  }
+
+  /** Sets the protection ({@code PROT_*} bits) of page-aligned {@code pages} with libc's {@code mprotect}. */
+  static void protect(MemorySegment pages, int prot) throws Throwable {
+    MethodHandle mprotect = libc("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    if ((int) mprotect.invokeExact(pages, pages.byteSize(), prot) != 0) {
+      throw new IllegalStateException("mprotect to " + prot + " failed");
     }
-    return pages;
+  }
+
+  /** A downcall handle for the C library's function {@code name}. */
+  static MethodHandle libc(String name, FunctionDescriptor descriptor) {
+    Linker linker = Linker.nativeLinker();
+    return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
   }
 
   /** Scores a small page of odd length against the scalar kernel: the code must be exact before it is used. */

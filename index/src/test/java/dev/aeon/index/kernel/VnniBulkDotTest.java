@@ -11,9 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the masked tail can meet, codes at odd offsets, on the heap and off it, every byte value, and codes
  * that end where readable memory ends.
  */
-@SuppressWarnings("restricted") // maps a guard page with libc's mmap
 class VnniBulkDotTest {
 
   private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
@@ -83,7 +80,7 @@ class VnniBulkDotTest {
       for (int score : scores) {
         assertEquals(dim * value * value, score, "all " + value);
       }
-      java.util.Arrays.fill(q, (byte) -value == -128 ? 127 : (byte) -value);
+      java.util.Arrays.fill(q, (byte) Math.min(127, -value));
       assertArrayEquals(scalar(q, MemorySegment.ofArray(page), 0, dim, count),
           vnni(q, MemorySegment.ofArray(page), 0, dim, count), "opposite signs of " + value);
     }
@@ -176,22 +173,13 @@ class VnniBulkDotTest {
 
   /** Maps {@code size} bytes whose last 4096 are unreadable. */
   private static MemorySegment guardedPages(long size) throws Throwable {
-    Linker linker = Linker.nativeLinker();
-    MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    MemorySegment pages = ((MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, 3, 0x22, -1, 0L))
-        .reinterpret(size);
-    assertEquals(0, (int) mprotect.invokeExact(pages.asSlice(size - 4096), 4096L, 0), "guard page");
-    pages.asSlice(0, size - 4096).fill((byte) 0);
+    MemorySegment pages = VnniBulkDot.mapAnonymous(size);
+    VnniBulkDot.protect(pages.asSlice(size - 4096), VnniBulkDot.PROT_NONE);
     return pages;
   }
 
   private static void munmap(MemorySegment pages) throws Throwable {
-    Linker linker = Linker.nativeLinker();
-    MethodHandle munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    MethodHandle munmap = VnniBulkDot.libc("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     assertEquals(0, (int) munmap.invokeExact(pages, pages.byteSize()));
   }
 }

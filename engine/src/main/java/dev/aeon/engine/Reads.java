@@ -81,7 +81,8 @@ final class Reads {
     }
     String key = r.session == null ? ANY_SESSION : r.session;
     long watermark = nextId.getAsLong();
-    SemanticLookasideBuffer.Entry hit = slb.lookup(key, q);
+    SemanticLookasideBuffer.Probe probe = SemanticLookasideBuffer.probe(q);
+    SemanticLookasideBuffer.Entry hit = slb.lookup(key, probe);
     if (hit != null && r.k <= hit.candidates().length && watermark - hit.idWatermark() <= SLB_CANDIDATES) {
       RoaringBitmap allowed = new RoaringBitmap();
       for (long id : hit.candidates()) {
@@ -103,7 +104,7 @@ final class Reads {
     SearchParams sameDepth = atlas.resolve(params).withDepthsFor(r.k);
     SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), sameDepth, filter);
     if (!fresh.exactScan()) {
-      slb.store(key, new SemanticLookasideBuffer.Entry(q, fresh.ids(), watermark));
+      slb.store(key, probe, fresh.ids(), watermark);
     }
     return fresh.size() <= r.k ? fresh : firstK(fresh, r.k);
   }

@@ -2,8 +2,10 @@ package dev.aeon.bench.slb;
 
 import dev.aeon.bench.contention.Latencies;
 import dev.aeon.bench.slb.LookasideModel.Outcome;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What one replay at one threshold measured: latencies, recall and the lookaside buffer's outcomes. */
@@ -21,6 +23,8 @@ final class ReplayResult {
   long engineHits;
   long engineMisses;
   int conversations;
+  /** Mean latency with the buffer over mean latency without it, of each replay merged into this one. */
+  final List<Double> replayRatios = new ArrayList<>();
 
   ReplayResult(float threshold) {
     this.threshold = threshold;
@@ -40,6 +44,34 @@ final class ReplayResult {
       recallSlbOnHits += slbRecall;
       recallNoSlbOnHits += noSlbRecall;
     }
+  }
+
+  /**
+   * Adds the queries of another replay at the same threshold: its latencies pooled with these, its ratio
+   * kept on its own. One replay's mean can move by a tenth when the machine stalls a single query for
+   * milliseconds, so a figure is pooled over several replays and their ratios are shown side by side.
+   */
+  void merge(ReplayResult other) {
+    slb.merge(other.slb);
+    noSlb.merge(other.noSlb);
+    for (Outcome o : Outcome.values()) {
+      slbByOutcome.get(o).merge(other.slbByOutcome.get(o));
+    }
+    recallSlb += other.recallSlb;
+    recallNoSlb += other.recallNoSlb;
+    recallSlbOnHits += other.recallSlbOnHits;
+    recallNoSlbOnHits += other.recallNoSlbOnHits;
+    engineHits += other.engineHits;
+    engineMisses += other.engineMisses;
+    conversations += other.conversations;
+    replayRatios.add(other.meanRatio());
+  }
+
+  /** The median of {@link #replayRatios}. */
+  double medianReplayRatio() {
+    List<Double> sorted = replayRatios.stream().sorted().toList();
+    int n = sorted.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   int queries() {
@@ -84,6 +116,10 @@ final class ReplayResult {
     m.put("p99_us_hit", Latencies.round1(slbByOutcome.get(Outcome.HIT).percentileMicros(0.99)));
     m.put("p99_us_miss", Latencies.round1(missLatencies().percentileMicros(0.99)));
     m.put("mean_latency_ratio", round(meanRatio()));
+    m.put("p50_latency_ratio", round(slb.percentileMicros(0.5) / noSlb.percentileMicros(0.5)));
+    m.put("replays", replayRatios.size());
+    m.put("mean_latency_ratio_per_replay", replayRatios.stream().map(ReplayResult::round).toList());
+    m.put("median_replay_ratio", round(medianReplayRatio()));
     m.put("queries", queries());
     m.put("hits", hits);
     m.put("similar_but_rejected", count(Outcome.REJECTED));

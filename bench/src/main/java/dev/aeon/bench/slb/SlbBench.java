@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..]}: the semantic
- * lookaside buffer on LoCoMo conversations replayed turn by turn (see {@link Replay}). Writes
+ * {@code ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..] [--replays N]}: the
+ * semantic lookaside buffer on LoCoMo conversations replayed turn by turn (see {@link Replay}), each
+ * threshold replayed N times (default 5, quick 2) with the latencies pooled. Writes
  * {@code target/bench/slb.json} with hit rate, recall@10 and latency with and without the buffer at the
  * default threshold, and the same for each threshold of the sweep (full run only, unless given).
  */
@@ -27,6 +28,8 @@ public final class SlbBench {
   static final Path DATA = Path.of("shared", "data", "locomo", "locomo-dev.json");
   static final float[] FULL_SWEEP = {0.95f, 0.9f, 0.85f, 0.8f, 0.75f, 0.7f, 0.65f, 0.6f};
   static final int QUICK_CONVERSATIONS = 2;
+  static final int REPLAYS = 5;
+  static final int QUICK_REPLAYS = 2;
 
   private SlbBench() {}
 
@@ -55,10 +58,10 @@ public final class SlbBench {
       replay.run(work.resolve("warmup"), options.threshold);
     }
     List<ReplayResult> results = new ArrayList<>();
-    ReplayResult main = replay.run(work.resolve("main"), options.threshold);
+    ReplayResult main = replays(replay, work, options.threshold, options.replays);
     print(main);
     for (float t : options.sweep) {
-      ReplayResult r = t == options.threshold ? main : replay.run(work.resolve("t" + t), t);
+      ReplayResult r = t == options.threshold ? main : replays(replay, work, t, options.replays);
       if (r != main) {
         print(r);
       }
@@ -72,6 +75,7 @@ public final class SlbBench {
     report.put("k", Replay.K);
     report.put("slb_entries_per_session", AeonOptions.defaults().slbEntriesPerSession());
     report.put("slb_candidates", Replay.SLB_CANDIDATES);
+    report.put("replays_per_threshold", options.replays);
     report.put("model", ModelSpec.DEFAULT.name());
     report.put("data", options.data.getFileName().toString());
     report.put("load_average_before", loadBefore);
@@ -80,6 +84,15 @@ public final class SlbBench {
         && main.agreesWithEngine());
     report.put("sweep", results.stream().map(ReplayResult::summary).toList());
     BenchReport.write("slb", report);
+  }
+
+  /** {@code n} replays at {@code threshold}, pooled. */
+  private static ReplayResult replays(Replay replay, Path work, float threshold, int n) throws IOException {
+    ReplayResult pooled = new ReplayResult(threshold);
+    for (int i = 0; i < n; i++) {
+      pooled.merge(replay.run(work.resolve("t" + threshold + "-" + i), threshold));
+    }
+    return pooled;
   }
 
   /** Unit vectors of every turn of every conversation, through the shared vector cache. */
@@ -121,10 +134,11 @@ public final class SlbBench {
   private static void print(ReplayResult r) {
     System.out.printf(Locale.ROOT,
         "threshold %.2f: hit rate %.3f (%d hits, %d similar but unusable, of %d), recall@10 %.4f with / %.4f without,"
-            + " mean %.1f / %.1f us (x%.2f), p99 hit %.1f us, p99 miss %.1f us%n",
+            + " mean %.1f / %.1f us (x%.2f; per replay %s), p99 hit %.1f us, p99 miss %.1f us%n",
         r.threshold, r.hitRate(), r.count(LookasideModel.Outcome.HIT), r.count(LookasideModel.Outcome.REJECTED),
         r.queries(), r.recallSlb / r.queries(), r.recallNoSlb / r.queries(), r.slb.meanMicros(),
-        r.noSlb.meanMicros(), r.meanRatio(), r.slbByOutcome.get(LookasideModel.Outcome.HIT).percentileMicros(0.99),
+        r.noSlb.meanMicros(), r.meanRatio(),
+        r.replayRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), r.slbByOutcome.get(LookasideModel.Outcome.HIT).percentileMicros(0.99),
         r.missLatencies().percentileMicros(0.99));
     if (!r.agreesWithEngine()) {
       System.out.printf("  warning: the engine counted %d hits and %d misses, the model %d lookups with a similar query%n",
@@ -141,9 +155,10 @@ public final class SlbBench {
   }
 
   /** Command-line options. */
-  record Options(boolean quick, Path data, float threshold, float[] sweep) {
+  record Options(boolean quick, Path data, float threshold, float[] sweep, int replays) {
     static Options parse(String[] args) {
       boolean quick = false;
+      Integer replays = null;
       Path data = null;
       float threshold = AeonOptions.defaults().slbThreshold();
       float[] sweep = null;
@@ -153,13 +168,19 @@ public final class SlbBench {
           case "--data" -> data = Path.of(value(args, ++i));
           case "--threshold" -> threshold = Float.parseFloat(value(args, ++i));
           case "--sweep" -> sweep = floats(value(args, ++i));
+          case "--replays" -> replays = Integer.parseInt(value(args, ++i));
           default -> usage("unknown option '" + args[i] + "'");
         }
       }
       if (sweep == null) {
         sweep = quick ? new float[] {threshold} : FULL_SWEEP;
       }
-      return new Options(quick, data != null ? data : defaultData(), threshold, sweep);
+      if (replays == null) {
+        replays = quick ? QUICK_REPLAYS : REPLAYS;
+      } else if (replays <= 0) {
+        usage("--replays must be positive: " + replays);
+      }
+      return new Options(quick, data != null ? data : defaultData(), threshold, sweep, replays);
     }
 
     /** {@code ../shared/data/locomo/locomo-dev.json} from the repository root, or under a further parent. */
@@ -190,7 +211,8 @@ public final class SlbBench {
 
     private static void usage(String problem) {
       System.err.println("slb: " + problem);
-      System.err.println("usage: ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..]");
+      System.err.println("usage: ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..]"
+          + " [--replays N]");
       System.exit(2);
     }
   }

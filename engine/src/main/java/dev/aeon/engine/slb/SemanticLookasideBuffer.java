@@ -1,10 +1,14 @@
 package dev.aeon.engine.slb;
 
+import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.Kernels;
-import java.util.Arrays;
+import dev.aeon.index.kernel.VectorKernels;
+import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Per session, a ring of the last queries and the candidates that answered them. A new query close
@@ -14,11 +18,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * a hit never returns one; new events are always scored, so a hit misses only what the similar query
  * ranked below its candidates.
  *
- * <p>Readers never lock: each session's ring is an immutable array replaced on every store
- * (copy-on-write of at most {@code entriesPerSession} references). Total memory is bounded: when the
+ * <p>Most lookups find nothing similar, so a lookup must cost little next to the search it may save: the
+ * ring keeps its queries' INT8 codes side by side and scores them all in one bulk kernel call. Only slots
+ * whose estimate could reach the threshold within the quantization's error bound are compared exactly,
+ * so a lookup finds the same entry a comparison with every cached query in FP32 would.
+ *
+ * <p>Readers never lock. A store overwrites the oldest slot in place (stores of a session are serialized);
+ * a lookup that reads a slot while it is being overwritten may misjudge its estimate and miss that entry,
+ * but it never returns an entry its exact comparison did not accept. Total memory is bounded: when the
  * estimate passes {@code maxBytes}, the least recently used sessions are dropped.
  */
 public final class SemanticLookasideBuffer {
+
+  /** Covers float rounding in the estimate and its error bound (both are a few ulps of values below dim). */
+  private static final float ROUNDING_SLACK = 1e-3f;
+  private static final VectorKernels KERNELS = Kernels.best();
 
   /**
    * A cached query (unit length), the ids its search ranked best, and the first event id remembered
@@ -30,17 +44,60 @@ public final class SemanticLookasideBuffer {
     }
   }
 
+  /**
+   * A query made ready for lookups (unit length, quantized once): a lookup screens the ring with its
+   * codes, and the store that follows a miss keeps them.
+   */
+  public static final class Probe {
+    final float[] query;
+    final byte[] codes;
+    final float scale;
+    final int magnitude;
+
+    private Probe(float[] unitQuery) {
+      query = unitQuery;
+      codes = new byte[unitQuery.length];
+      scale = Int8Quantizer.quantize(unitQuery, codes);
+      magnitude = magnitude(codes);
+    }
+  }
+
+  /** One session's ring of {@code capacity} slots; slot {@code s} holds codes {@code [s*dim, (s+1)*dim)}. */
   private static final class Ring {
-    final Entry[] entries;
-    final int next;
-    final long bytes;
+    final int dim;
+    final byte[] codes;
+    final float[] scales;
+    /** Per slot, the sum of the codes' absolute values: the error bound of an estimate needs it. */
+    final int[] codeMagnitudes;
+    final AtomicReferenceArray<Entry> entries;
+    /** Slots in use: they are filled in order, so these are the first ones. */
+    volatile int filled;
+    /** The slot the next store overwrites; guarded by the map's lock for this session, as is bytes. */
+    int next;
+    long bytes;
     volatile long lastUsed;
 
-    Ring(Entry[] entries, int next, long bytes, long lastUsed) {
-      this.entries = entries;
-      this.next = next;
-      this.bytes = bytes;
-      this.lastUsed = lastUsed;
+    Ring(int capacity, int dim) {
+      this.dim = dim;
+      codes = new byte[capacity * dim];
+      scales = new float[capacity];
+      codeMagnitudes = new int[capacity];
+      entries = new AtomicReferenceArray<>(capacity);
+      bytes = 64 + (long) capacity * (dim + 24);
+    }
+
+    /** Overwrites the oldest slot with {@code entry}, whose query is {@code probe}'s; returns the change in bytes. */
+    long put(Probe probe, Entry entry) {
+      int slot = next;
+      scales[slot] = probe.scale;
+      codeMagnitudes[slot] = probe.magnitude;
+      System.arraycopy(probe.codes, 0, codes, slot * dim, dim);
+      Entry replaced = entries.getAndSet(slot, entry);
+      filled = Math.max(filled, slot + 1);
+      next = (slot + 1) % scales.length;
+      long delta = entry.bytes() - (replaced == null ? 0 : replaced.bytes());
+      bytes += delta;
+      return delta;
     }
   }
 
@@ -62,20 +119,37 @@ public final class SemanticLookasideBuffer {
     return entriesPerSession > 0;
   }
 
-  /** The cached entry most similar to {@code unitQuery} if it passes the threshold, else null. */
-  public Entry lookup(String session, float[] unitQuery) {
+  /** Prepares a unit-length query for {@link #lookup} and {@link #store}. */
+  public static Probe probe(float[] unitQuery) {
+    return new Probe(unitQuery);
+  }
+
+  /** The cached entry most similar to the probe's query if it passes the threshold, else null. */
+  public Entry lookup(String session, Probe probe) {
     Ring ring = rings.get(session);
+    if (ring == null || ring.dim != probe.query.length) {
+      return null;
+    }
+    ring.lastUsed = clock.incrementAndGet();
+    int n = ring.filled;
+    int[] dots = new int[n];
+    KERNELS.bulkDotI8(Int8Query.of(probe.codes), MemorySegment.ofArray(ring.codes), 0, n, dots);
     Entry best = null;
     float bestScore = threshold;
-    if (ring != null) {
-      ring.lastUsed = clock.incrementAndGet();
-      for (Entry e : ring.entries) {
-        if (e != null && e.query.length == unitQuery.length) {
-          float s = Kernels.dot(e.query, unitQuery);
-          if (s >= bestScore) {
-            bestScore = s;
-            best = e;
-          }
+    for (int slot = 0; slot < n; slot++) {
+      float scales = ring.scales[slot] * probe.scale;
+      // Each code is off by at most half its scale, so |estimate - exact| <= scales / 2 *
+      // (sum |codes| + sum |query codes| + dim / 2).
+      float error = scales / 2 * (ring.codeMagnitudes[slot] + probe.magnitude + ring.dim / 2f) + ROUNDING_SLACK;
+      if (dots[slot] * scales + error < bestScore) {
+        continue;
+      }
+      Entry e = ring.entries.get(slot);
+      if (e != null) {
+        float exact = Kernels.dot(e.query, probe.query);
+        if (exact >= bestScore) {
+          bestScore = exact;
+          best = e;
         }
       }
     }
@@ -87,19 +161,23 @@ public final class SemanticLookasideBuffer {
     (hit ? hits : misses).incrementAndGet();
   }
 
-  /** Remembers what answered a query of this session. */
-  public void store(String session, Entry entry) {
-    rings.compute(session, (s, old) -> {
-      Entry[] entries = old == null ? new Entry[entriesPerSession] : Arrays.copyOf(old.entries, entriesPerSession);
-      int slot = old == null ? 0 : old.next;
-      long size = old == null ? 0 : old.bytes;
-      if (entries[slot] != null) {
-        size -= entries[slot].bytes();
+  /**
+   * Remembers what answered a query of this session: the ids its search ranked best, and the first event
+   * id remembered after that search.
+   */
+  public void store(String session, Probe probe, long[] candidates, long idWatermark) {
+    Entry entry = new Entry(probe.query, candidates, idWatermark);
+    rings.compute(session, (s, ring) -> {
+      if (ring == null || ring.dim != entry.query.length) {
+        if (ring != null) {
+          bytes.addAndGet(-ring.bytes);
+        }
+        ring = new Ring(entriesPerSession, entry.query.length);
+        bytes.addAndGet(ring.bytes);
       }
-      entries[slot] = entry;
-      size += entry.bytes();
-      bytes.addAndGet(size - (old == null ? 0 : old.bytes));
-      return new Ring(entries, (slot + 1) % entriesPerSession, size, clock.incrementAndGet());
+      bytes.addAndGet(ring.put(probe, entry));
+      ring.lastUsed = clock.incrementAndGet();
+      return ring;
     });
     if (bytes.get() > maxBytes) {
       evictLeastRecentlyUsed();
@@ -116,19 +194,19 @@ public final class SemanticLookasideBuffer {
           oldest = e.getKey();
         }
       }
-      Ring removed = oldest == null ? null : rings.remove(oldest);
-      if (removed != null) {
-        bytes.addAndGet(-removed.bytes);
+      if (oldest != null) {
+        clear(oldest);
       }
     }
   }
 
   /** Forgets every cached query (e.g. when a session is forgotten). */
   public void clear(String session) {
-    Ring removed = rings.remove(session);
-    if (removed != null) {
-      bytes.addAndGet(-removed.bytes);
-    }
+    // Under the map's lock for the session, so that a concurrent store's bytes are counted before these go.
+    rings.computeIfPresent(session, (s, ring) -> {
+      bytes.addAndGet(-ring.bytes);
+      return null;
+    });
   }
 
   public long hits() {
@@ -145,5 +223,13 @@ public final class SemanticLookasideBuffer {
 
   public int sessions() {
     return rings.size();
+  }
+
+  private static int magnitude(byte[] codes) {
+    int sum = 0;
+    for (byte c : codes) {
+      sum += Math.abs(c);
+    }
+    return sum;
   }
 }

@@ -16,12 +16,16 @@ public final class Int8Quantizer {
 
   /**
    * Writes the codes of {@code v} into {@code codes} (same length) and returns the scale; a zero
-   * vector gets all-zero codes and scale 0.
+   * vector gets all-zero codes and scale 0. Runs this JVM's kernels ({@link VectorKernels#quantizeI8}),
+   * which give exactly what {@link #quantizeScalar} gives.
    */
   public static float quantize(float[] v, byte[] codes) {
-    if (codes.length != v.length) {
-      throw new IllegalArgumentException("codes hold " + codes.length + " values, vector has " + v.length);
-    }
+    return Kernels.best().quantizeI8(v, codes);
+  }
+
+  /** The rule itself, one component at a time. */
+  public static float quantizeScalar(float[] v, byte[] codes) {
+    checkLengths(v, codes);
     float maxAbs = 0f;
     for (float x : v) {
       maxAbs = Math.max(maxAbs, Math.abs(x));
@@ -30,16 +34,23 @@ public final class Int8Quantizer {
       java.util.Arrays.fill(codes, (byte) 0);
       return 0f;
     }
-    float scale = maxAbs / MAX_CODE;
     float inverse = MAX_CODE / maxAbs;
     for (int i = 0; i < v.length; i++) {
-      // Half away from zero by a truncating cast: the JIT vectorizes this loop, not one of Math.round
-      // (which rounds halves up, and whose loop had been a large part of a search's setup).
-      float x = v[i] * inverse;
-      int c = (int) (x + Math.copySign(0.5f, x));
-      codes[i] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, c));
+      codes[i] = code(v[i] * inverse);
     }
-    return scale;
+    return maxAbs / MAX_CODE;
+  }
+
+  /** Rounds half away from zero (a truncating cast of x +- 0.5) and clamps to [-127, 127]. */
+  static byte code(float x) {
+    int c = (int) (x + Math.copySign(0.5f, x));
+    return (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, c));
+  }
+
+  static void checkLengths(float[] v, byte[] codes) {
+    if (codes.length != v.length) {
+      throw new IllegalArgumentException("codes hold " + codes.length + " values, vector has " + v.length);
+    }
   }
 
   /** Reconstructs an approximation of the original vector. */

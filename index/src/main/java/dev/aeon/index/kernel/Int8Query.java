@@ -5,8 +5,10 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A query's INT8 codes made ready for bulk scoring: prepared once per search and used for every page and
- * routing node it scores. The codes are widened to 16 bits here, once, rather than for every page: that
- * widening, and the array it needed, had been most of what a search allocated.
+ * routing node it scores. The Vector API kernel reads the codes widened to 16 bits, widened here once
+ * rather than for every page (that widening, and the array it needed, had been most of what a search
+ * allocated); the VNNI kernel reads the codes and their sum instead, so the widened copy is made only when
+ * a kernel first asks for it.
  *
  * <p>Immutable: it holds copies, so the caller may reuse the codes it was prepared from. Every
  * {@link VectorKernels} accepts it.
@@ -14,26 +16,37 @@ import java.lang.foreign.ValueLayout;
 public final class Int8Query {
 
   final byte[] codes;
-  final short[] widened;
   /** The sum of the codes, which the VNNI kernel needs to undo the bias it gives the stored codes. */
   final int codeSum;
+  /** Made on first use; a race makes two equal copies, and a volatile write publishes either whole. */
+  private volatile short[] widened;
 
-  private Int8Query(byte[] codes, short[] widened, int codeSum) {
+  private Int8Query(byte[] codes, int codeSum) {
     this.codes = codes;
-    this.widened = widened;
     this.codeSum = codeSum;
   }
 
   /** Prepares {@code dim} codes from {@code offset} of {@code query} (one signed byte each, in [-127, 127]). */
   public static Int8Query of(MemorySegment query, long offset, int dim) {
     byte[] codes = query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
-    short[] widened = new short[dim];
     int sum = 0;
-    for (int i = 0; i < dim; i++) {
-      widened[i] = codes[i];
-      sum += codes[i];
+    for (byte c : codes) {
+      sum += c;
     }
-    return new Int8Query(codes, widened, sum);
+    return new Int8Query(codes, sum);
+  }
+
+  /** The codes widened to 16 bits, for the Vector API's bulk kernel. */
+  short[] widened() {
+    short[] w = widened;
+    if (w == null) {
+      w = new short[codes.length];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = codes[i];
+      }
+      widened = w;
+    }
+    return w;
   }
 
   /** Prepares the codes of a whole array. */

@@ -86,6 +86,11 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public float quantizeI8(float[] v, byte[] codes) {
+    return Int8Quantizer.quantizeScalar(v, codes);
+  }
+
+  @Override
   public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
       float[] out) {
     Kernels.checkSketches(query, blocks, offset, layout, count, out);

@@ -51,6 +51,13 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels, VnniKe
    */
   void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count, float[] out);
 
+  /**
+   * {@link Int8Quantizer}'s rule: writes the INT8 codes of {@code v} into {@code codes} (same length) and
+   * returns the scale. Every implementation gives exactly the codes and scale of
+   * {@link Int8Quantizer#quantizeScalar}.
+   */
+  float quantizeI8(float[] v, byte[] codes);
+
   /** {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])} of a query used once. */
   default void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
       int dim, int count, int[] out) {

@@ -50,6 +50,11 @@ public final class VnniKernels implements VectorKernels {
   }
 
   @Override
+  public float quantizeI8(float[] v, byte[] codes) {
+    return simd.quantizeI8(v, codes);
+  }
+
+  @Override
   public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
       float[] out) {
     simd.sketchScores(query, blocks, offset, layout, count, out);

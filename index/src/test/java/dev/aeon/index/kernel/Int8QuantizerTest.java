@@ -91,6 +91,38 @@ class Int8QuantizerTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
   }
 
+  /**
+   * Every kernel quantizes exactly as the scalar rule: values that land on a half step (both signs),
+   * signed zeros, values that scale to just above 127, tiny and huge magnitudes, every length class.
+   */
+  @Test
+  void everyKernelQuantizesExactlyAsTheScalarRule() {
+    Random r = new Random(SEED);
+    java.util.List<VectorKernels> kernels = new java.util.ArrayList<>(java.util.List.of(Kernels.best()));
+    Kernels.simd().ifPresent(kernels::add);
+    for (int dim = 1; dim <= 300; dim += dim < 40 ? 1 : 37) {
+      for (int round = 0; round < 40; round++) {
+        float[] v = new float[dim];
+        float magnitude = (float) Math.pow(10, r.nextInt(60) - 30);
+        for (int i = 0; i < dim; i++) {
+          v[i] = switch (r.nextInt(6)) {
+            case 0 -> (r.nextInt(255) - 127 + 0.5f) * magnitude / 127; // about a half step
+            case 1 -> r.nextBoolean() ? 0f : -0f;
+            case 2 -> (r.nextBoolean() ? 1 : -1) * magnitude;
+            default -> (float) r.nextGaussian() * magnitude;
+          };
+        }
+        byte[] expected = new byte[dim];
+        float expectedScale = Int8Quantizer.quantizeScalar(v, expected);
+        for (VectorKernels k : kernels) {
+          byte[] codes = new byte[dim];
+          assertEquals(expectedScale, k.quantizeI8(v, codes), k.name() + ", dim " + dim + ", seed " + SEED);
+          org.junit.jupiter.api.Assertions.assertArrayEquals(expected, codes, k.name() + ", dim " + dim + ", seed " + SEED);
+        }
+      }
+    }
+  }
+
   static float[] unit(Random r, int dim) {
     float[] v = new float[dim];
     double n = 0;

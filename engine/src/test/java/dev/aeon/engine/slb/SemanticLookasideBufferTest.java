@@ -1,0 +1,196 @@
+package dev.aeon.engine.slb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.engine.slb.SemanticLookasideBuffer.Entry;
+import dev.aeon.index.kernel.Kernels;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The lookaside ring on its own: its INT8 screening finds what comparing every cached query exactly finds. */
+class SemanticLookasideBufferTest {
+
+  private static final int RING = 64;
+
+  @Test
+  void lookupFindsTheEntryAnExactComparisonWithEveryCachedQueryFinds() {
+    for (int dim : new int[] {16, 64, 384, 1000}) {
+      long seed = 42 + dim;
+      Random random = new Random(seed);
+      float threshold = 0.85f;
+      SemanticLookasideBuffer slb = new SemanticLookasideBuffer(RING, threshold, 1L << 30);
+      Deque<Entry> model = new ArrayDeque<>();
+      int hits = 0;
+      for (int i = 0; i < 3_000; i++) {
+        // Most queries are at a chosen cosine from a cached one: half of them within 0.005 of the
+        // threshold, where the INT8 estimate alone would often decide wrongly.
+        float cosine = random.nextBoolean() ? threshold + (random.nextFloat() - 0.5f) * 0.01f
+            : 0.7f + 0.3f * random.nextFloat();
+        float[] q = model.isEmpty() || random.nextInt(4) == 0 ? unit(random, dim)
+            : atCosine(random, List.copyOf(model).get(random.nextInt(model.size())).query(), cosine);
+        Entry expected = exactBest(model, q, threshold);
+        Entry found = slb.lookup("s", SemanticLookasideBuffer.probe(q));
+        // The buffer makes its own entries; the candidates array passed to the store identifies one.
+        assertSame(expected == null ? null : expected.candidates(), found == null ? null : found.candidates(),
+            "seed " + seed + ", dim " + dim + ", query " + i);
+        hits += found == null ? 0 : 1;
+        if (found == null) {
+          Entry e = new Entry(q, new long[] {i}, i);
+          slb.store("s", SemanticLookasideBuffer.probe(q), e.candidates(), i);
+          model.addLast(e);
+          if (model.size() > RING) {
+            model.removeFirst();
+          }
+        }
+      }
+      assertTrue(hits > 300 && hits < 2_700, "both outcomes are exercised: " + hits + " hits (dim " + dim + ")");
+    }
+  }
+
+  @Test
+  void totalMemoryIsBoundedByEvictingTheLeastRecentlyUsedSession() {
+    Random random = new Random(7);
+    SemanticLookasideBuffer probe = new SemanticLookasideBuffer(4, 0.9f, Long.MAX_VALUE);
+    probe.store("a", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    long oneSession = probe.bytes();
+
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(4, 0.9f, 3 * oneSession);
+    float[] qa = unit(random, 32);
+    slb.store("a", SemanticLookasideBuffer.probe(qa), new long[8], 0);
+    slb.store("b", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    slb.store("c", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    assertEquals(3, slb.sessions());
+    assertEquals(3 * oneSession, slb.bytes());
+    assertTrue(slb.lookup("a", SemanticLookasideBuffer.probe(qa)) != null, "a is now the most recently used");
+    slb.store("d", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    assertEquals(3, slb.sessions());
+    assertNull(slb.lookup("b", SemanticLookasideBuffer.probe(unit(random, 32))), "b was the least recently used");
+    assertTrue(slb.lookup("a", SemanticLookasideBuffer.probe(qa)) != null);
+    assertTrue(slb.bytes() <= 3 * oneSession);
+
+    for (String s : new String[] {"a", "c", "d"}) {
+      slb.clear(s);
+    }
+    assertEquals(0, slb.sessions());
+    assertEquals(0, slb.bytes());
+  }
+
+  @Test
+  void aReplacedEntryIsNoLongerFoundAndItsBytesAreReturned() {
+    Random random = new Random(9);
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(2, 0.99f, Long.MAX_VALUE);
+    float[] first = unit(random, 16);
+    slb.store("s", SemanticLookasideBuffer.probe(first), new long[100], 0);
+    long withBig = slb.bytes();
+    slb.store("s", SemanticLookasideBuffer.probe(unit(random, 16)), new long[1], 1);
+    slb.store("s", SemanticLookasideBuffer.probe(unit(random, 16)), new long[1], 2); // overwrites the first slot
+    assertNull(slb.lookup("s", SemanticLookasideBuffer.probe(first)));
+    assertEquals(withBig - 99 * 8 + 8 + 64 + 4 * 16, slb.bytes());
+  }
+
+  /** Readers racing a writer that overwrites slots in place only ever get entries that truly pass. */
+  @Test
+  void concurrentLookupsOnlyReturnEntriesAboveTheThreshold() throws Exception {
+    int dim = 384;
+    float threshold = 0.85f;
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(8, threshold, Long.MAX_VALUE);
+    Random seedQueries = new Random(11);
+    float[] center = unit(seedQueries, dim);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      long seed = 100 + t;
+      readers.add(Thread.ofPlatform().start(() -> {
+        Random random = new Random(seed);
+        try {
+          while (!stop.get()) {
+            float[] q = near(random, center, 0.5f);
+            Entry e = slb.lookup("s", SemanticLookasideBuffer.probe(q));
+            if (e != null && Kernels.dot(e.query(), q) < threshold) {
+              throw new AssertionError("an entry below the threshold was returned");
+            }
+          }
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      }));
+    }
+    Random random = new Random(12);
+    for (int i = 0; i < 20_000; i++) {
+      slb.store("s", SemanticLookasideBuffer.probe(near(random, center, 0.6f)), new long[4], i);
+    }
+    stop.set(true);
+    for (Thread r : readers) {
+      r.join();
+    }
+    assertNull(failure.get());
+  }
+
+  private static Entry exactBest(Deque<Entry> entries, float[] q, float threshold) {
+    Entry best = null;
+    float bestScore = threshold;
+    for (Entry e : entries) {
+      float s = Kernels.dot(e.query(), q);
+      if (s >= bestScore) {
+        bestScore = s;
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  private static float[] unit(Random random, int dim) {
+    float[] v = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return normalize(v);
+  }
+
+  /** A unit vector whose cosine with unit vector {@code base} is {@code cosine}. */
+  private static float[] atCosine(Random random, float[] base, float cosine) {
+    float[] u = unit(random, base.length);
+    float along = Kernels.dot(u, base);
+    for (int i = 0; i < u.length; i++) {
+      u[i] -= along * base[i];
+    }
+    normalize(u);
+    float across = (float) Math.sqrt(1 - cosine * cosine);
+    float[] v = new float[base.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = cosine * base[i] + across * u[i];
+    }
+    return normalize(v);
+  }
+
+  /** {@code base} plus noise of about {@code distance} in norm, normalized. */
+  private static float[] near(Random random, float[] base, float distance) {
+    float[] noise = unit(random, base.length);
+    float[] v = new float[base.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = base[i] + distance * noise[i];
+    }
+    return normalize(v);
+  }
+
+  private static float[] normalize(float[] v) {
+    double n = 0;
+    for (float x : v) {
+      n += (double) x * x;
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+}

@@ -68,7 +68,7 @@ final class Reads {
   }
 
   /**
-   * A search through the lookaside buffer. A hit scores exactly the similar query's candidates and every
+   * A search, through the lookaside buffer when the recall may use it. A hit scores exactly the similar query's candidates and every
    * event remembered since (an allow-list small enough for the index to scan it exactly); a miss
    * searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar query has candidates
    * to spare, and caches them. Entries are kept per session, so only recalls filtered by nothing but their
@@ -76,37 +76,44 @@ final class Reads {
    * fewer than {@code k} events (most candidates forgotten since) searches the index after all.
    */
   private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
-    if (!r.useSlb || !slb.enabled() || !r.filtersOnlyBySession()) {
-      return atlas.search(q, r.k, params, filter);
-    }
+    boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession();
     String key = r.session == null ? ANY_SESSION : r.session;
     long watermark = nextId.getAsLong();
-    SemanticLookasideBuffer.Probe probe = SemanticLookasideBuffer.probe(q);
-    SemanticLookasideBuffer.Entry hit = slb.lookup(key, probe);
-    if (hit != null && r.k <= hit.candidates().length && watermark - hit.idWatermark() <= SLB_CANDIDATES) {
-      RoaringBitmap allowed = new RoaringBitmap();
-      for (long id : hit.candidates()) {
-        allowed.add(Math.toIntExact(id));
-      }
-      allowed.add(hit.idWatermark(), watermark); // everything remembered since
-      if (filter != null) {
-        allowed.and(filter);
-      }
-      SearchResult fromCache = atlas.search(q, r.k, params, allowed);
-      if (fromCache.size() >= Math.min(r.k, atlas.size())) {
-        slb.counted(true);
+    SemanticLookasideBuffer.Probe probe = null;
+    if (viaSlb) {
+      probe = SemanticLookasideBuffer.probe(q);
+      SearchResult fromCache = fromCache(atlas, q, r, params, filter, slb.lookup(key, probe), watermark);
+      slb.counted(fromCache != null);
+      if (fromCache != null) {
         return fromCache;
       }
     }
-    slb.counted(false);
-    // The extra candidates come from the exact re-ranking a search of k does anyway (its depths are
-    // unchanged), so a miss costs about what a search without the buffer costs.
-    SearchParams sameDepth = atlas.resolve(params).withDepthsFor(r.k);
-    SearchResult fresh = atlas.search(q, Math.max(r.k, SLB_CANDIDATES), sameDepth, filter);
-    if (!fresh.exactScan()) {
+    // With the buffer, the extra candidates come from the exact re-ranking a search of k does anyway (its
+    // depths are unchanged), so a miss searches about as much as a search without the buffer.
+    int fetch = viaSlb ? Math.max(r.k, SLB_CANDIDATES) : r.k;
+    SearchResult fresh = atlas.search(q, fetch, viaSlb ? atlas.resolve(params).withDepthsFor(r.k) : params, filter);
+    if (viaSlb && !fresh.exactScan()) {
       slb.store(key, probe, fresh.ids(), watermark);
     }
     return fresh.size() <= r.k ? fresh : firstK(fresh, r.k);
+  }
+
+  /** A hit's answer: the cached candidates and the events remembered since, scored exactly; else null. */
+  private static SearchResult fromCache(AtlasIndex atlas, float[] q, Recall r, SearchParams params,
+      RoaringBitmap filter, SemanticLookasideBuffer.Entry hit, long watermark) {
+    if (hit == null || r.k > hit.candidates().length || watermark - hit.idWatermark() > SLB_CANDIDATES) {
+      return null;
+    }
+    RoaringBitmap allowed = new RoaringBitmap();
+    for (long id : hit.candidates()) {
+      allowed.add(Math.toIntExact(id));
+    }
+    allowed.add(hit.idWatermark(), watermark); // everything remembered since
+    if (filter != null) {
+      allowed.and(filter);
+    }
+    SearchResult found = atlas.search(q, r.k, params, allowed);
+    return found.size() >= Math.min(r.k, atlas.size()) ? found : null;
   }
 
   private static SearchResult firstK(SearchResult r, int k) {

@@ -44,7 +44,7 @@ public class KernelBenchmarks {
   private final VectorKernels vectorApi = Kernels.simd().orElseThrow();
   private final VectorKernels scalar = ScalarKernels.INSTANCE;
   private float[] a, b;
-  private byte[] qa, qb;
+  private byte[] qa, qb, quantized;
   private MemorySegment fa, fb, ca, cb;
   private Arena arena;
   private MemorySegment page;
@@ -58,6 +58,7 @@ public class KernelBenchmarks {
     b = unit(r, dim);
     qa = new byte[dim];
     qb = new byte[dim];
+    quantized = new byte[dim];
     Int8Quantizer.quantize(a, qa);
     Int8Quantizer.quantize(b, qb);
     fa = MemorySegment.ofArray(a);
@@ -129,6 +130,17 @@ public class KernelBenchmarks {
   public int[] int8_bulk256_vector_api() {
     vectorApi.bulkDotI8(query, page, 0, LARGE_PAGE, scores);
     return scores;
+  }
+
+  /** Quantizing one vector (each search does it for its query, each insert for its vector). */
+  @Benchmark
+  public float quantize() {
+    return simd.quantizeI8(a, quantized);
+  }
+
+  @Benchmark
+  public float quantize_scalar() {
+    return Int8Quantizer.quantizeScalar(a, quantized);
   }
 
   @Benchmark

@@ -30,7 +30,7 @@ public final class KernelsBench {
         .include(KernelBenchmarks.class.getName() + "\\." + pattern)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
         .shouldFailOnError(true);
-    if (quick) { // 27 benchmarks in under 3 minutes
+    if (quick) { // 33 benchmarks in about 3 minutes
       options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1));
     } else {
@@ -81,7 +81,8 @@ public final class KernelsBench {
       double lucene = ns(results, "lucene_int8_dot", dim);
       double vectorApi = ns(results, "int8_bulk256_vector_api", dim);
       System.out.printf("dim %4d: int8_bulk256 / fp32_dot = %.2f, int8_bulk256 / lucene_int8_dot = %.2f"
-          + " (Vector API kernel: %.2f, %.2f)%n", dim, bulk / fp32, bulk / lucene, vectorApi / fp32, vectorApi / lucene);
+          + " (Vector API kernel: %.2f, %.2f); quantize / quantize_scalar = %.2f%n", dim, bulk / fp32, bulk / lucene,
+          vectorApi / fp32, vectorApi / lucene, ns(results, "quantize", dim) / ns(results, "quantize_scalar", dim));
     }
   }
 

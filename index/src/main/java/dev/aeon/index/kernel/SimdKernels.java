@@ -348,8 +348,8 @@ public final class SimdKernels implements VectorKernels {
   /**
    * The scalar rule lane by lane: the largest magnitude by vector maxima, then each code as
    * {@code (int) (x + copySign(0.5, x))} clamped to [-127, 127] (a float-to-int conversion truncates as the
-   * cast does). The JIT does not vectorize the scalar loop (its float-to-byte narrowing), which had cost
-   * about a microsecond per 384-dim query.
+   * cast does). The JIT does not vectorize the scalar loop (its float-to-byte narrowing); {@code ./aeon bench
+   * kernels} times both ({@code quantize}, {@code quantize_scalar}).
    */
   @Override
   public float quantizeI8(float[] v, byte[] codes) {

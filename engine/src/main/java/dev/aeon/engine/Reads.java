@@ -68,12 +68,13 @@ final class Reads {
   }
 
   /**
-   * A search, through the lookaside buffer when the recall may use it. A hit scores exactly the similar query's candidates and every
-   * event remembered since (an allow-list small enough for the index to scan it exactly); a miss
-   * searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar query has candidates
-   * to spare, and caches them. Entries are kept per session, so only recalls filtered by nothing but their
-   * session use the buffer: candidates found under one filter say nothing about another. A hit that finds
-   * fewer than {@code k} events (most candidates forgotten since) searches the index after all.
+   * A search, through the lookaside buffer when the recall may use it. A hit scores exactly the similar
+   * query's candidates and every event remembered since (an allow-list small enough for the index to scan
+   * it exactly); a miss searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar
+   * query has candidates to spare, and caches them. Entries are kept per session, so only recalls
+   * filtered by nothing but their session use the buffer: candidates found under one filter say nothing
+   * about another. A hit that finds fewer than {@code k} events (most candidates forgotten since) searches
+   * the index after all.
    */
   private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
     boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession();

@@ -138,7 +138,8 @@ public final class SlbBench {
         r.threshold, r.hitRate(), r.count(LookasideModel.Outcome.HIT), r.count(LookasideModel.Outcome.REJECTED),
         r.queries(), r.recallSlb / r.queries(), r.recallNoSlb / r.queries(), r.slb.meanMicros(),
         r.noSlb.meanMicros(), r.meanRatio(),
-        r.replayRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), r.slbByOutcome.get(LookasideModel.Outcome.HIT).percentileMicros(0.99),
+        r.replayRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+        r.slbByOutcome.get(LookasideModel.Outcome.HIT).percentileMicros(0.99),
         r.missLatencies().percentileMicros(0.99));
     if (!r.agreesWithEngine()) {
       System.out.printf("  warning: the engine counted %d hits and %d misses, the model %d lookups with a similar query%n",

@@ -1,2 +1,2 @@
-/** The semantic lookaside buffer: per-session memory of recent queries and the index leaves that answered them. */
+/** The semantic lookaside buffer: per-session memory of recent queries and the candidates that answered them. */
 package dev.aeon.engine.slb;

@@ -1,5 +1,6 @@
 package dev.aeon.index.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +89,7 @@ class Int8QuantizerTest {
     int[] a = new int[count], b = new int[count];
     ScalarKernels.INSTANCE.bulkDotI8(MemorySegment.ofArray(q), 0, MemorySegment.ofArray(page), 0, dim, count, a);
     Kernels.best().bulkDotI8(MemorySegment.ofArray(q), 0, MemorySegment.ofArray(page), 0, dim, count, b);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+    assertArrayEquals(a, b);
   }
 
   /**
@@ -117,7 +118,7 @@ class Int8QuantizerTest {
         for (VectorKernels k : kernels) {
           byte[] codes = new byte[dim];
           assertEquals(expectedScale, k.quantizeI8(v, codes), k.name() + ", dim " + dim + ", seed " + SEED);
-          org.junit.jupiter.api.Assertions.assertArrayEquals(expected, codes, k.name() + ", dim " + dim + ", seed " + SEED);
+          assertArrayEquals(expected, codes, k.name() + ", dim " + dim + ", seed " + SEED);
         }
       }
     }

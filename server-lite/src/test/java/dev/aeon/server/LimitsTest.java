@@ -44,6 +44,8 @@ class LimitsTest {
       assertTrue(rejected(server, "*2\r\n$4\r\nECHO\r\n$2000\r\n").startsWith("ERR Protocol error: invalid bulk length 2000"));
       assertTrue(rejected(server, "*17\r\n").startsWith("ERR Protocol error: invalid multibulk length 17"));
       assertTrue(rejected(server, "x".repeat(200) + "\r\n").startsWith("ERR Protocol error: too big inline request"));
+      assertEquals("ERR Protocol error: inline request of 17 arguments (the limit is 16)",
+          rejected(server, "ECHO" + " a".repeat(16) + "\r\n"));
       assertEquals("ERR Protocol error: expected '+', got '+'".replace("'+', got", "'$', got"),
           rejected(server, "*2\r\n+foo\r\n"));
       assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*x\r\n"));

@@ -162,9 +162,15 @@ public final class RespDecoder {
     }
   }
 
+  /** An inline command is held to the same argument limit as a multibulk one ({@code *n}). */
   private byte[][] readInline() throws IOException, ProtocolException {
     int len = readLineInto(limits.maxInlineBytes(), "too big inline request", false);
-    return InlineSplitter.split(line, len);
+    byte[][] args = InlineSplitter.split(line, len);
+    if (args.length > limits.maxArrayLength()) {
+      throw new ProtocolException("ERR Protocol error: inline request of " + args.length
+          + " arguments (the limit is " + limits.maxArrayLength() + ")");
+    }
+    return args;
   }
 
   /** Reads a header line (without its CRLF) as text. */

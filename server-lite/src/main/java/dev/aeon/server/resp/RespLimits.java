@@ -5,7 +5,7 @@ package dev.aeon.server.resp;
  * and no frame can be larger than these.
  *
  * @param maxBulkBytes largest bulk string ({@code $n}); Redis' proto-max-bulk-len, 64 MiB by default
- * @param maxArrayLength most arguments in one command ({@code *n})
+ * @param maxArrayLength most arguments in one command ({@code *n}, or the words of an inline command)
  * @param maxInlineBytes longest inline command line (a request not starting with {@code *})
  */
 public record RespLimits(int maxBulkBytes, int maxArrayLength, int maxInlineBytes) {

@@ -194,6 +194,8 @@ final class DurableMemory implements Memory, AutoCloseable {
         return 0;
       }
       durable = logAndApply(new ForgetSession(session));
+      // The session's cached queries go with it (its recalls' vectors, and candidates now forgotten).
+      reads.slb().clear(session);
     } finally {
       writeLock.unlock();
     }

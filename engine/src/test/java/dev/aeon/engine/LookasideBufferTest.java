@@ -44,6 +44,32 @@ class LookasideBufferTest {
     }
   }
 
+  /** Forgetting a session drops its cached queries: a similar query of a new session of that name misses. */
+  @Test
+  void forgettingASessionDropsItsCachedQueries() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(Durability.OFF))) {
+      Memory m = aeon.memory();
+      // Enough events that a recall limited to the session descends the index rather than scanning the
+      // session's events, and so caches its candidates.
+      int events = 8_000;
+      for (int i = 0; i < events; i++) {
+        m.remember(Remember.event("s", "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      float[] q = TestVectors.unit(7);
+      m.recall(Recall.vector(q, 5).session("s"));
+      long hits = m.stats().slbHits();
+      m.recall(Recall.vector(nudge(q, 0.05f, 3), 5).session("s"));
+      assertEquals(hits + 1, m.stats().slbHits(), "the session's recalls are cached");
+      assertEquals(events, m.forgetSession("s"));
+      for (int i = 0; i < 10; i++) { // within the rescan window: a cached entry would be usable
+        m.remember(Remember.event("s", "user", "again" + i).vector(TestVectors.unit(100 + i)));
+      }
+      hits = m.stats().slbHits();
+      assertEquals(5, m.recall(Recall.vector(nudge(q, 0.05f, 4), 5).session("s")).size());
+      assertEquals(hits, m.stats().slbHits(), "the forgotten session's cached query was used");
+    }
+  }
+
   /** Candidates cached for one filter say nothing about another: a filtered recall must not reuse them. */
   @Test
   void aRecallWithOtherFiltersAnswersLikeAFullSearch() {

@@ -338,14 +338,6 @@ public final class SimdKernels implements VectorKernels {
   }
 
   /**
-   * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
-   * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
-   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. A block's partial
-   * last group (a leaf's last page is seldom full) is scored whole and stored under a mask where the stride
-   * allows it; otherwise, and for heap segments, the remaining sketches go to the scalar loop (mapped files
-   * are the hot path; see the class comment on mixing segment kinds).
-   */
-  /**
    * The scalar rule lane by lane: the largest magnitude by vector maxima, then each code as
    * {@code (int) (x + copySign(0.5, x))} clamped to [-127, 127] (a float-to-int conversion truncates as the
    * cast does). The JIT does not vectorize the scalar loop (its float-to-byte narrowing); {@code ./aeon bench
@@ -384,6 +376,14 @@ public final class SimdKernels implements VectorKernels {
     return maxAbs / Int8Quantizer.MAX_CODE;
   }
 
+  /**
+   * Eight sketches at a time (with 512-bit vectors): word {@code w} of eight consecutive sketches is one
+   * load in the word-major layout, ANDed with the query's four broadcast bit planes and counted lane by lane
+   * ({@code vpopcntq} where the CPU has it); the estimates are finished in float lanes. A block's partial
+   * last group (a leaf's last page is seldom full) is scored whole and stored under a mask where the stride
+   * allows it; otherwise, and for heap segments, the remaining sketches go to the scalar loop (mapped files
+   * are the hot path; see the class comment on mixing segment kinds).
+   */
   @Override
   public void sketchScores(SketchQuery query, MemorySegment blocks, long offset, SketchBlocks layout, int count,
       float[] out) {

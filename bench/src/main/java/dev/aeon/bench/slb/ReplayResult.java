@@ -67,13 +67,6 @@ final class ReplayResult {
     replayRatios.add(other.meanRatio());
   }
 
-  /** The median of {@link #replayRatios}. */
-  double medianReplayRatio() {
-    List<Double> sorted = replayRatios.stream().sorted().toList();
-    int n = sorted.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
   int queries() {
     return slb.count();
   }
@@ -119,7 +112,6 @@ final class ReplayResult {
     m.put("p50_latency_ratio", round(slb.percentileMicros(0.5) / noSlb.percentileMicros(0.5)));
     m.put("replays", replayRatios.size());
     m.put("mean_latency_ratio_per_replay", replayRatios.stream().map(ReplayResult::round).toList());
-    m.put("median_replay_ratio", round(medianReplayRatio()));
     m.put("queries", queries());
     m.put("hits", hits);
     m.put("similar_but_rejected", count(Outcome.REJECTED));

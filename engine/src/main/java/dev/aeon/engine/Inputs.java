@@ -48,6 +48,12 @@ final class Inputs {
    * and a non-zero norm.
    */
   static float[] vector(float[] v, int expectedDim) {
+    checkVector(v, expectedDim);
+    return v.clone();
+  }
+
+  /** Throws if {@code v} is not usable (see {@link #vector}). */
+  static void checkVector(float[] v, int expectedDim) {
     if (v.length == 0) {
       throw new IllegalArgumentException("vector is empty");
     }
@@ -65,6 +71,5 @@ final class Inputs {
     if (norm == 0) {
       throw new IllegalArgumentException("vector is all zeros: it has no direction to compare");
     }
-    return v.clone();
   }
 }

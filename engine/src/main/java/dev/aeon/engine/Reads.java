@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.engine.slb.SemanticLookasideBuffer;
 import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.index.atlas.PreparedQuery;
 import dev.aeon.index.atlas.SearchParams;
 import dev.aeon.index.atlas.SearchResult;
 import dev.aeon.query.trace.TraceGraph;
@@ -47,17 +48,18 @@ final class Reads {
     float[] q = r.vector != null ? r.vector : embedQuery(r.text);
     AtlasIndex atlas = stores.atlas();
     if (atlas == null) {
-      Inputs.vector(q, 0);
+      Inputs.checkVector(q, 0);
       return List.of(); // nothing with a vector was remembered yet
     }
-    q = unit(Inputs.vector(q, atlas.dimension()));
+    Inputs.checkVector(q, atlas.dimension());
+    PreparedQuery query = atlas.prepare(q);
     RoaringBitmap filter = RecallFilter.allowList(stores.trace.graph(), r);
     if (filter != null && filter.isEmpty()) {
       return List.of();
     }
     SearchParams params = r.nprobe > 0 ? SearchParams.nprobe(r.nprobe)
         : r.targetRecall > 0 ? SearchParams.targetRecall(r.targetRecall) : SearchParams.defaults();
-    SearchResult found = search(atlas, q, r, params, filter);
+    SearchResult found = search(atlas, query, r, params, filter);
     List<Recalled> out = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {
       float score = found.scores()[i];
@@ -76,7 +78,8 @@ final class Reads {
    * about another. A hit that finds fewer than {@code k} events (most candidates forgotten since) searches
    * the index after all.
    */
-  private SearchResult search(AtlasIndex atlas, float[] q, Recall r, SearchParams params, RoaringBitmap filter) {
+  private SearchResult search(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,
+      RoaringBitmap filter) {
     boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession();
     String key = r.session == null ? ANY_SESSION : r.session;
     long watermark = nextId.getAsLong();
@@ -100,7 +103,7 @@ final class Reads {
   }
 
   /** A hit's answer: the cached candidates and the events remembered since, scored exactly; else null. */
-  private static SearchResult fromCache(AtlasIndex atlas, float[] q, Recall r, SearchParams params,
+  private static SearchResult fromCache(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,
       RoaringBitmap filter, SemanticLookasideBuffer.Entry hit, long watermark) {
     if (hit == null || r.k > hit.candidates().length || watermark - hit.idWatermark() > SLB_CANDIDATES) {
       return null;
@@ -229,18 +232,5 @@ final class Reads {
       return Optional.empty(); // forgotten while we read it
     }
     return Optional.of(new Event(e.id(), e.session(), e.role(), e.tsMicros(), text, e.hasVector(), e.attributes()));
-  }
-
-  private static float[] unit(float[] v) {
-    double n = 0;
-    for (float x : v) {
-      n += (double) x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(n));
-    float[] u = Arrays.copyOf(v, v.length);
-    for (int i = 0; i < u.length; i++) {
-      u[i] *= inv;
-    }
-    return u;
   }
 }

@@ -1,10 +1,11 @@
 package dev.aeon.engine.slb;
 
-import dev.aeon.index.kernel.Int8Quantizer;
+import dev.aeon.index.atlas.PreparedQuery;
 import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.Kernels;
 import dev.aeon.index.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,19 +46,22 @@ public final class SemanticLookasideBuffer {
   }
 
   /**
-   * A query made ready for lookups (unit length, quantized once): a lookup screens the ring with its
-   * codes, and the store that follows a miss keeps them.
+   * A query made ready for lookups: the prepared query its search uses too (unit length, quantized once)
+   * and the sum of its codes' absolute values. A lookup screens the ring with the codes, and the store
+   * that follows a miss keeps them.
    */
   public static final class Probe {
     final float[] query;
+    final Int8Query int8;
     final byte[] codes;
     final float scale;
     final int magnitude;
 
-    private Probe(float[] unitQuery) {
-      query = unitQuery;
-      codes = new byte[unitQuery.length];
-      scale = Int8Quantizer.quantize(unitQuery, codes);
+    private Probe(PreparedQuery prepared) {
+      query = prepared.unitVector();
+      int8 = prepared.int8();
+      codes = prepared.codes().toArray(ValueLayout.JAVA_BYTE);
+      scale = prepared.scale();
       magnitude = magnitude(codes);
     }
   }
@@ -119,9 +123,9 @@ public final class SemanticLookasideBuffer {
     return entriesPerSession > 0;
   }
 
-  /** Prepares a unit-length query for {@link #lookup} and {@link #store}. */
-  public static Probe probe(float[] unitQuery) {
-    return new Probe(unitQuery);
+  /** Prepares a query for {@link #lookup} and {@link #store}, from the work its search shares. */
+  public static Probe probe(PreparedQuery query) {
+    return new Probe(query);
   }
 
   /** The cached entry most similar to the probe's query if it passes the threshold, else null. */
@@ -133,7 +137,7 @@ public final class SemanticLookasideBuffer {
     ring.lastUsed = clock.incrementAndGet();
     int n = ring.filled;
     int[] dots = new int[n];
-    KERNELS.bulkDotI8(Int8Query.of(probe.codes), MemorySegment.ofArray(ring.codes), 0, n, dots);
+    KERNELS.bulkDotI8(probe.int8, MemorySegment.ofArray(ring.codes), 0, n, dots);
     Entry best = null;
     float bestScore = threshold;
     for (int slot = 0; slot < n; slot++) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.slb.SemanticLookasideBuffer.Entry;
+import dev.aeon.engine.slb.SemanticLookasideBuffer.Probe;
+import dev.aeon.index.atlas.PreparedQuery;
 import dev.aeon.index.kernel.Kernels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,17 +37,18 @@ class SemanticLookasideBufferTest {
         // threshold, where the INT8 estimate alone would often decide wrongly.
         float cosine = random.nextBoolean() ? threshold + (random.nextFloat() - 0.5f) * 0.01f
             : 0.7f + 0.3f * random.nextFloat();
-        float[] q = model.isEmpty() || random.nextInt(4) == 0 ? unit(random, dim)
+        float[] drawn = model.isEmpty() || random.nextInt(4) == 0 ? unit(random, dim)
             : atCosine(random, List.copyOf(model).get(random.nextInt(model.size())).query(), cosine);
+        float[] q = PreparedQuery.of(drawn).unitVector(); // the vector the buffer compares, to the last bit
         Entry expected = exactBest(model, q, threshold);
-        Entry found = slb.lookup("s", SemanticLookasideBuffer.probe(q));
+        Entry found = slb.lookup("s", probe(q));
         // The buffer makes its own entries; the candidates array passed to the store identifies one.
         assertSame(expected == null ? null : expected.candidates(), found == null ? null : found.candidates(),
             "seed " + seed + ", dim " + dim + ", query " + i);
         hits += found == null ? 0 : 1;
         if (found == null) {
           Entry e = new Entry(q, new long[] {i}, i);
-          slb.store("s", SemanticLookasideBuffer.probe(q), e.candidates(), i);
+          slb.store("s", probe(q), e.candidates(), i);
           model.addLast(e);
           if (model.size() > RING) {
             model.removeFirst();
@@ -59,22 +62,22 @@ class SemanticLookasideBufferTest {
   @Test
   void totalMemoryIsBoundedByEvictingTheLeastRecentlyUsedSession() {
     Random random = new Random(7);
-    SemanticLookasideBuffer probe = new SemanticLookasideBuffer(4, 0.9f, Long.MAX_VALUE);
-    probe.store("a", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
-    long oneSession = probe.bytes();
+    SemanticLookasideBuffer measure = new SemanticLookasideBuffer(4, 0.9f, Long.MAX_VALUE);
+    measure.store("a", probe(unit(random, 32)), new long[8], 0);
+    long oneSession = measure.bytes();
 
     SemanticLookasideBuffer slb = new SemanticLookasideBuffer(4, 0.9f, 3 * oneSession);
     float[] qa = unit(random, 32);
-    slb.store("a", SemanticLookasideBuffer.probe(qa), new long[8], 0);
-    slb.store("b", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
-    slb.store("c", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    slb.store("a", probe(qa), new long[8], 0);
+    slb.store("b", probe(unit(random, 32)), new long[8], 0);
+    slb.store("c", probe(unit(random, 32)), new long[8], 0);
     assertEquals(3, slb.sessions());
     assertEquals(3 * oneSession, slb.bytes());
-    assertTrue(slb.lookup("a", SemanticLookasideBuffer.probe(qa)) != null, "a is now the most recently used");
-    slb.store("d", SemanticLookasideBuffer.probe(unit(random, 32)), new long[8], 0);
+    assertTrue(slb.lookup("a", probe(qa)) != null, "a is now the most recently used");
+    slb.store("d", probe(unit(random, 32)), new long[8], 0);
     assertEquals(3, slb.sessions());
-    assertNull(slb.lookup("b", SemanticLookasideBuffer.probe(unit(random, 32))), "b was the least recently used");
-    assertTrue(slb.lookup("a", SemanticLookasideBuffer.probe(qa)) != null);
+    assertNull(slb.lookup("b", probe(unit(random, 32))), "b was the least recently used");
+    assertTrue(slb.lookup("a", probe(qa)) != null);
     assertTrue(slb.bytes() <= 3 * oneSession);
 
     for (String s : new String[] {"a", "c", "d"}) {
@@ -89,11 +92,11 @@ class SemanticLookasideBufferTest {
     Random random = new Random(9);
     SemanticLookasideBuffer slb = new SemanticLookasideBuffer(2, 0.99f, Long.MAX_VALUE);
     float[] first = unit(random, 16);
-    slb.store("s", SemanticLookasideBuffer.probe(first), new long[100], 0);
+    slb.store("s", probe(first), new long[100], 0);
     long withBig = slb.bytes();
-    slb.store("s", SemanticLookasideBuffer.probe(unit(random, 16)), new long[1], 1);
-    slb.store("s", SemanticLookasideBuffer.probe(unit(random, 16)), new long[1], 2); // overwrites the first slot
-    assertNull(slb.lookup("s", SemanticLookasideBuffer.probe(first)));
+    slb.store("s", probe(unit(random, 16)), new long[1], 1);
+    slb.store("s", probe(unit(random, 16)), new long[1], 2); // overwrites the first slot
+    assertNull(slb.lookup("s", probe(first)));
     assertEquals(withBig - 99 * 8 + 8 + 64 + 4 * 16, slb.bytes());
   }
 
@@ -115,7 +118,7 @@ class SemanticLookasideBufferTest {
         try {
           while (!stop.get()) {
             float[] q = near(random, center, 0.5f);
-            Entry e = slb.lookup("s", SemanticLookasideBuffer.probe(q));
+            Entry e = slb.lookup("s", probe(q));
             if (e != null && Kernels.dot(e.query(), q) < threshold) {
               throw new AssertionError("an entry below the threshold was returned");
             }
@@ -127,7 +130,7 @@ class SemanticLookasideBufferTest {
     }
     Random random = new Random(12);
     for (int i = 0; i < 20_000; i++) {
-      slb.store("s", SemanticLookasideBuffer.probe(near(random, center, 0.6f)), new long[4], i);
+      slb.store("s", probe(near(random, center, 0.6f)), new long[4], i);
     }
     stop.set(true);
     for (Thread r : readers) {
@@ -192,5 +195,9 @@ class SemanticLookasideBufferTest {
       v[i] /= (float) Math.sqrt(n);
     }
     return v;
+  }
+
+  private static Probe probe(float[] query) {
+    return SemanticLookasideBuffer.probe(PreparedQuery.of(query));
   }
 }

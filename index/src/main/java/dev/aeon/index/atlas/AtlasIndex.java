@@ -244,7 +244,20 @@ public final class AtlasIndex implements AutoCloseable {
    * no filter). A filter smaller than what the descent would score switches to an exact scan of it.
    */
   public SearchResult search(float[] query, int k, SearchParams params, RoaringBitmap filter) {
+    return searchFrom(prepare(query), k, params, filter, null, true);
+  }
+
+  /** Like {@link #search(float[], int, SearchParams, RoaringBitmap)}, for a query prepared already. */
+  public SearchResult search(PreparedQuery query, int k, SearchParams params, RoaringBitmap filter) {
     return searchFrom(query, k, params, filter, null, true);
+  }
+
+  /**
+   * Checks {@code query} (this index's dimension, finite components, not all zeros) and prepares it for
+   * any number of searches: normalised and quantized once.
+   */
+  public PreparedQuery prepare(float[] query) {
+    return new PreparedQuery(Vectors.unitCopy(query, config.dim(), "query"));
   }
 
   /**
@@ -254,7 +267,14 @@ public final class AtlasIndex implements AutoCloseable {
    */
   public SearchResult searchFrom(float[] query, int k, SearchParams params, RoaringBitmap filter, int[] leafIds,
       boolean descend) {
-    float[] q = Vectors.unitCopy(query, config.dim(), "query");
+    return searchFrom(prepare(query), k, params, filter, leafIds, descend);
+  }
+
+  private SearchResult searchFrom(PreparedQuery q, int k, SearchParams params, RoaringBitmap filter, int[] leafIds,
+      boolean descend) {
+    if (q.dimension() != config.dim()) {
+      throw new IllegalArgumentException("query has dimension " + q.dimension() + ", the index has " + config.dim());
+    }
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive: " + k);
     }

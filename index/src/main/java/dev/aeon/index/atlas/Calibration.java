@@ -39,8 +39,10 @@ record Calibration(long vectors, int[] nprobes, double[] recalls) {
     int leaves = searcher.allLeaves().size();
     SelfQueries sample = SelfQueries.sample(searcher, st, QUERIES, seed);
     List<long[]> truth = new ArrayList<>();
+    List<PreparedQuery> queries = new ArrayList<>();
     for (int i = 0; i < sample.size(); i++) {
       truth.add(sample.withoutSelf(i, searcher.exhaustive(sample.queries().get(i), K + 1).ids()));
+      queries.add(new PreparedQuery(sample.queries().get(i))); // stored vectors are unit length already
     }
     List<Integer> tried = new ArrayList<>();
     List<Double> recalls = new ArrayList<>();
@@ -48,7 +50,7 @@ record Calibration(long vectors, int[] nprobes, double[] recalls) {
       int probes = Math.min(nprobe, leaves);
       double sum = 0;
       for (int i = 0; i < sample.size(); i++) {
-        long[] got = searcher.search(sample.queries().get(i), K + 1, probes, Math.max(4, probes / 4), params, null,
+        long[] got = searcher.search(queries.get(i), K + 1, probes, Math.max(4, probes / 4), params, null,
             null, true).ids();
         sum += SelfQueries.overlap(sample.withoutSelf(i, got), truth.get(i));
       }

@@ -1,6 +1,5 @@
 package dev.aeon.index.atlas;
 
-import dev.aeon.index.kernel.Int8Quantizer;
 import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.SketchQuery;
 import dev.aeon.index.kernel.VectorKernels;
@@ -45,17 +44,16 @@ final class Searcher {
   }
 
   /**
-   * Searches unit vector {@code q}. {@code extraLeaves} (may be null) are scored in addition to the
+   * Searches the prepared query. {@code extraLeaves} (may be null) are scored in addition to the
    * descent's leaves, or instead of them when {@code descend} is false. Of {@code params}, the sketch and
    * re-rank settings apply.
    */
-  SearchResult search(float[] q, int k, int nprobe, int beam, SearchParams params, RoaringBitmap filter,
-      int[] extraLeaves, boolean descend) {
+  SearchResult search(PreparedQuery prepared, int k, int nprobe, int beam, SearchParams params,
+      RoaringBitmap filter, int[] extraLeaves, boolean descend) {
     List<Leaf> leaves = new ArrayList<>();
     IntArrayList missing = new IntArrayList();
-    byte[] qc = new byte[dim];
-    float qScale = Int8Quantizer.quantize(q, qc);
-    Int8Query query = Int8Query.of(qc);
+    float[] q = prepared.unitVector();
+    Int8Query query = prepared.int8();
     int sketchDepth = params.effectiveSketchDepth(k);
     SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
     if (descend) {
@@ -102,13 +100,13 @@ final class Searcher {
       scoreSketched(sketched, int8 ? query : null, candidates, scratch);
     }
     TopK best = rerank ? rerank(q, candidates, k) : candidates;
-    return finish(best, rerank ? 1f : qScale, leafIds, versions, missing.toIntArray(), false);
+    return finish(best, rerank ? 1f : prepared.scale(), leafIds, versions, missing.toIntArray(), false);
   }
 
   /** Exact search over the allowed ids only (for filters smaller than what a descent would score). */
-  SearchResult exactScan(float[] q, int k, RoaringBitmap allowed) {
+  SearchResult exactScan(PreparedQuery q, int k, RoaringBitmap allowed) {
     TopK best = new TopK(k);
-    MemorySegment qs = MemorySegment.ofArray(q);
+    MemorySegment qs = MemorySegment.ofArray(q.unitVector());
     for (IntIterator it = allowed.getIntIterator(); it.hasNext(); ) {
       long id = Integer.toUnsignedLong(it.next());
       int slot = st.ids.get(id);

@@ -35,7 +35,7 @@ record SketchCheck(long vectors, double agreement) {
     int nprobe = with.effectiveNprobe(), beam = with.effectiveBeam(nprobe), k = SelfQueries.K + 1;
     double sum = 0;
     for (int i = 0; i < sample.size(); i++) {
-      float[] q = sample.queries().get(i);
+      PreparedQuery q = new PreparedQuery(sample.queries().get(i)); // stored vectors are unit length already
       long[] got = sample.withoutSelf(i, searcher.search(q, k, nprobe, beam, with, null, null, true).ids());
       long[] reference = sample.withoutSelf(i, searcher.search(q, k, nprobe, beam, without, null, null, true).ids());
       sum += SelfQueries.overlap(got, reference);

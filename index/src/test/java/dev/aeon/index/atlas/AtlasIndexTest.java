@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.index.kernel.Int8Quantizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -71,6 +72,12 @@ class AtlasIndexTest {
       assertThrows(IllegalArgumentException.class, () -> index.remove(99));
       assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 1));
       assertThrows(IllegalArgumentException.class, () -> index.search(ok, 0));
+      assertThrows(IllegalArgumentException.class, () -> index.prepare(new float[DIM + 1]));
+      assertThrows(IllegalArgumentException.class, () -> index.prepare(nan));
+      assertThrows(IllegalArgumentException.class, () -> PreparedQuery.of(new float[DIM]));
+      assertThrows(IllegalArgumentException.class, () -> PreparedQuery.of(null));
+      assertThrows(IllegalArgumentException.class,
+          () -> index.search(PreparedQuery.of(new float[] {1, 2, 3}), 1, SearchParams.defaults(), null));
       // A batch with one bad vector, or a duplicate, or an existing id, writes nothing.
       float[][] batch = {randomVector(new Random(3), DIM), nan};
       assertThrows(IllegalArgumentException.class, () -> index.addAll(new long[] {5, 6}, batch));
@@ -79,6 +86,43 @@ class AtlasIndexTest {
       assertEquals(1, index.size());
       assertFalse(index.contains(5));
       assertTrue(index.contains(1));
+    }
+  }
+
+  @Test
+  void aPreparedQuerySearchesLikeTheVectorItWasPreparedFrom() throws IOException {
+    Random r = new Random(12);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 400; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      RoaringBitmap few = RoaringBitmap.bitmapOf(3, 30, 300);
+      RoaringBitmap odd = new RoaringBitmap();
+      for (int i = 1; i < 400; i += 2) {
+        odd.add(i);
+      }
+      for (int i = 0; i < 20; i++) {
+        float[] v = randomVector(r, DIM);
+        for (int j = 0; j < DIM; j++) {
+          v[j] *= 7.5f; // not unit length: preparing normalises it, as a search of the vector does
+        }
+        PreparedQuery prepared = index.prepare(v);
+        for (RoaringBitmap filter : new RoaringBitmap[] {null, few, odd}) {
+          SearchResult direct = index.search(v, 10, SearchParams.defaults(), filter);
+          SearchResult viaPrepared = index.search(prepared, 10, SearchParams.defaults(), filter);
+          assertArrayEquals(direct.ids(), viaPrepared.ids(), "query " + i + ", filter " + filter);
+          assertArrayEquals(direct.scores(), viaPrepared.scores(), 0f, "query " + i);
+        }
+        double norm = 0;
+        for (float x : prepared.unitVector()) {
+          norm += (double) x * x;
+        }
+        assertEquals(1.0, norm, 1e-5);
+        byte[] expected = new byte[DIM];
+        assertEquals(Int8Quantizer.quantizeScalar(prepared.unitVector(), expected), prepared.scale());
+        assertArrayEquals(expected, prepared.codes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        assertTrue(prepared.codes().isReadOnly(), "the codes are shared with every search of the query");
+      }
     }
   }
 

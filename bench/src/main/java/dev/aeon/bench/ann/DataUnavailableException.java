@@ -1,7 +1,7 @@
 package dev.aeon.bench.ann;
 
 /** A data set cannot be had here (no registry, no tool, unexpected package contents); the message says why. */
-final class DataUnavailableException extends Exception {
+public final class DataUnavailableException extends Exception {
 
   DataUnavailableException(String message) {
     super(message);

@@ -19,7 +19,7 @@ import java.util.zip.GZIPInputStream;
  * {@code $AEON_CACHE}) on first use. Quick runs take a deterministic subset, so they stay quick even
  * on a machine that has not embedded the full WordNet yet.
  */
-final class Datasets {
+public final class Datasets {
 
   static final List<String> NAMES = List.of("fashion-mnist", "wordnet-minilm");
   static final int WORDNET_QUERIES = 1000;
@@ -71,19 +71,11 @@ final class Datasets {
    */
   private static Dataset wordnetMiniLm(boolean quick, int quickBase, int quickQueries)
       throws DataUnavailableException, IOException {
-    Path root = DebianPackage.extracted("wordnet-base", cacheRoot().resolve("wordnet-base-deb"),
-        WORDNET_DIR + "data.noun");
-    List<String> glosses = new ArrayList<>();
-    for (String f : WORDNET_FILES) {
-      try (BufferedReader in = Files.newBufferedReader(root.resolve(WORDNET_DIR + f), StandardCharsets.UTF_8)) {
-        WordNetGlosses.readAll(in, glosses);
-      }
-    }
-    List<String> shuffled = shuffle(glosses, 42);
+    List<String> shuffled = wordnetGlosses();
     int queries = quick ? Math.min(quickQueries, WORDNET_QUERIES) : WORDNET_QUERIES;
     int total = quick ? Math.min(shuffled.size(), queries + quickBase) : shuffled.size();
     List<String> texts = shuffled.subList(0, total);
-    System.out.println("  " + glosses.size() + " WordNet glosses; embedding " + texts.size()
+    System.out.println("  " + shuffled.size() + " WordNet glosses; embedding " + texts.size()
         + " (cached after the first run)");
     List<float[]> vectors;
     try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open()) {
@@ -93,6 +85,22 @@ final class Datasets {
     return new Dataset("wordnet-minilm", "all-MiniLM-L6-v2 (int8 ONNX) over WordNet 3.0 glosses (Debian wordnet-base), "
         + queries + " held out as queries", Dataset.normalise(Arrays.copyOfRange(all, queries, all.length)),
         Dataset.normalise(Arrays.copyOfRange(all, 0, queries)));
+  }
+
+  /**
+   * Every gloss of WordNet 3.0 (Debian {@code wordnet-base}, fetched on first use), in a fixed shuffled
+   * order: any prefix is a sample of every part of speech.
+   */
+  public static List<String> wordnetGlosses() throws DataUnavailableException, IOException {
+    Path root = DebianPackage.extracted("wordnet-base", cacheRoot().resolve("wordnet-base-deb"),
+        WORDNET_DIR + "data.noun");
+    List<String> glosses = new ArrayList<>();
+    for (String f : WORDNET_FILES) {
+      try (BufferedReader in = Files.newBufferedReader(root.resolve(WORDNET_DIR + f), StandardCharsets.UTF_8)) {
+        WordNetGlosses.readAll(in, glosses);
+      }
+    }
+    return shuffle(glosses, 42);
   }
 
   private static List<String> shuffle(List<String> in, long seed) {

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * Replays conversations turn by turn into fresh namespaces (one per conversation, durability OFF) and,
  * before remembering each turn, uses it as a recall query against the memory so far: once through the
  * lookaside buffer and once bypassing it, in alternating order, both in the same state. Recall@k of each
- * is measured against brute-force cosine over the turns remembered so far.
+ * is measured against brute-force cosine over the events remembered so far: the turns before it, and the
+ * {@link Background} events remembered into the namespace first (none by default).
  */
 final class Replay {
 
@@ -39,11 +41,21 @@ final class Replay {
 
   private final List<Conversation> conversations;
   private final List<List<float[]>> vectors;
+  private final Background background;
+  /** Per conversation and turn, the background's best {@link #K} scores for the turn as a query. */
+  private final List<float[][]> backgroundBest = new ArrayList<>();
 
-  /** {@code vectors}: per conversation, the unit vector of each turn. */
-  Replay(List<Conversation> conversations, List<List<float[]>> vectors) {
+  /**
+   * {@code vectors}: per conversation, the unit vector of each turn; {@code background}: remembered into
+   * each namespace before its conversation.
+   */
+  Replay(List<Conversation> conversations, List<List<float[]>> vectors, Background background) {
     this.conversations = conversations;
     this.vectors = vectors;
+    this.background = background;
+    for (List<float[]> turns : vectors) {
+      backgroundBest.add(background.bestScores(turns, K));
+    }
   }
 
   /** Replays every conversation with the buffer at {@code threshold} in a new memory under {@code dir}. */
@@ -58,7 +70,8 @@ final class Replay {
       for (int c = 0; c < conversations.size(); c++) {
         Conversation conversation = conversations.get(c);
         Memory m = aeon.namespace(conversation.id().replaceAll("[^A-Za-z0-9_.-]", "_"));
-        replay(m, conversation.turns(), vectors.get(c),
+        Map<Long, float[]> vectorOfId = remember(m, background);
+        replay(m, conversation.turns(), vectors.get(c), backgroundBest.get(c), vectorOfId,
             new LookasideModel(options.slbEntriesPerSession(), threshold, SLB_CANDIDATES), result);
         MemoryStats stats = m.stats();
         result.engineHits += stats.slbHits();
@@ -71,27 +84,48 @@ final class Replay {
     return result;
   }
 
-  private static void replay(Memory m, List<Turn> turns, List<float[]> vectors, LookasideModel model,
-      ReplayResult out) {
-    Map<Long, Integer> turnOfId = new HashMap<>();
+  /**
+   * Remembers the background events; returns the vector of each by id. One untimed recall follows: the
+   * first search of an index that grew by a quarter checks its sketches (milliseconds of searches), and
+   * that must not land in the first measured query.
+   */
+  private static Map<Long, float[]> remember(Memory m, Background background) {
+    Map<Long, float[]> vectorOfId = new HashMap<>();
+    for (int i = 0; i < background.size(); i++) {
+      float[] v = background.vectors()[i];
+      vectorOfId.put(m.remember(Remember.event("background", "document", background.texts().get(i)).vector(v)), v);
+    }
+    if (background.size() > 0) {
+      m.recall(Recall.vector(background.vectors()[0], K).slb(false));
+    }
+    return vectorOfId;
+  }
+
+  /**
+   * Replays the turns; {@code vectorOfId} starts with the background's events and gets each turn's.
+   * {@code backgroundBest}: per turn, the background's best scores for it.
+   */
+  private static void replay(Memory m, List<Turn> turns, List<float[]> vectors, float[][] backgroundBest,
+      Map<Long, float[]> vectorOfId, LookasideModel model, ReplayResult out) {
+    int before = vectorOfId.size();
     for (int i = 0; i < turns.size(); i++) {
       float[] q = vectors.get(i);
       if (i > 0) {
-        float[] exact = exactScores(q, vectors, i);
-        float kth = kthBest(exact, Math.min(K, i));
+        int k = Math.min(K, before + i);
+        float kth = kthBest(exactScores(q, vectors, i), backgroundBest[i], k);
         boolean slbFirst = i % 2 == 0;
         Timed first = Timed.recall(m, q, slbFirst);
         Timed second = Timed.recall(m, q, !slbFirst);
         Timed withSlb = slbFirst ? first : second;
         Timed without = slbFirst ? second : first;
-        Outcome outcome = model.recall(q, K, i);
-        out.add(outcome, withSlb.nanos, recall(withSlb.hits, turnOfId, exact, kth, Math.min(K, i)),
-            without.nanos, recall(without.hits, turnOfId, exact, kth, Math.min(K, i)));
+        Outcome outcome = model.recall(q, K, before + i);
+        out.add(outcome, withSlb.nanos, recall(q, withSlb.hits, vectorOfId, kth, k),
+            without.nanos, recall(q, without.hits, vectorOfId, kth, k));
       }
       Turn t = turns.get(i);
       long id = m.remember(Remember.event("session-" + t.session(), t.speaker(), t.text()).vector(q)
           .at(t.timestampMicros()));
-      turnOfId.put(id, i);
+      vectorOfId.put(id, q);
     }
   }
 
@@ -114,18 +148,20 @@ final class Replay {
     return s;
   }
 
-  private static float kthBest(float[] scores, int k) {
-    float[] sorted = scores.clone();
+  /** The k-th best of the two lists of scores together. */
+  private static float kthBest(float[] scores, float[] moreScores, int k) {
+    float[] sorted = java.util.Arrays.copyOf(scores, scores.length + moreScores.length);
+    System.arraycopy(moreScores, 0, sorted, scores.length, moreScores.length);
     java.util.Arrays.sort(sorted);
     return sorted[sorted.length - k];
   }
 
   /** Share of the exact top {@code k} found: results scoring (exactly) at least the k-th best count. */
-  private static double recall(List<Recalled> hits, Map<Long, Integer> turnOfId, float[] exact, float kth, int k) {
+  private static double recall(float[] q, List<Recalled> hits, Map<Long, float[]> vectorOfId, float kth, int k) {
     int found = 0;
     for (Recalled r : hits) {
-      Integer turn = turnOfId.get(r.event().id());
-      if (turn != null && exact[turn] >= kth - TIE) {
+      float[] v = vectorOfId.get(r.event().id());
+      if (v != null && Kernels.dot(q, v) >= kth - TIE) {
         found++;
       }
     }

@@ -1,5 +1,6 @@
 package dev.aeon.bench.slb;
 
+import dev.aeon.bench.ann.DataUnavailableException;
 import dev.aeon.bench.locomo.LocomoData;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Turn;
@@ -17,9 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..] [--replays N]}: the
- * semantic lookaside buffer on LoCoMo conversations replayed turn by turn (see {@link Replay}), each
- * threshold replayed N times (default 5, quick 2) with the latencies pooled. Writes
+ * {@code ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..] [--replays N]
+ * [--background N]}: the semantic lookaside buffer on LoCoMo conversations replayed turn by turn (see
+ * {@link Replay}), each threshold replayed N times (default 5, quick 2) with the latencies pooled; with
+ * {@code --background N}, each conversation's memory first holds N WordNet glosses ({@link Background}). Writes
  * {@code target/bench/slb.json} with hit rate, recall@10 and latency with and without the buffer at the
  * default threshold, and the same for each threshold of the sweep (full run only, unless given).
  */
@@ -45,10 +47,15 @@ public final class SlbBench {
     List<Conversation> all = LocomoData.load(options.data);
     List<List<float[]>> vectors = embed(all);
     int n = options.quick ? Math.min(QUICK_CONVERSATIONS, all.size()) : all.size();
-    Replay replay = new Replay(all.subList(0, n), vectors.subList(0, n));
+    Background background = background(options.background);
+    Replay replay = new Replay(all.subList(0, n), vectors.subList(0, n), background);
     int turns = all.subList(0, n).stream().mapToInt(c -> c.turns().size()).sum();
     System.out.printf("slb: %d conversations, %d turns, k=%d, %d-entry ring, %d candidates per entry%n",
         n, turns, Replay.K, AeonOptions.defaults().slbEntriesPerSession(), Replay.SLB_CANDIDATES);
+    if (background.size() > 0) {
+      System.out.printf("slb: each conversation's memory first holds %,d WordNet glosses (not timed)%n",
+          background.size());
+    }
     Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "slb-bench-");
     String loadBefore = loadAverage();
     // Hits are a few percent of the queries, so one replay runs the hit path too rarely for the JIT to
@@ -76,6 +83,7 @@ public final class SlbBench {
     report.put("slb_entries_per_session", AeonOptions.defaults().slbEntriesPerSession());
     report.put("slb_candidates", Replay.SLB_CANDIDATES);
     report.put("replays_per_threshold", options.replays);
+    report.put("background_events", background.size());
     report.put("model", ModelSpec.DEFAULT.name());
     report.put("data", options.data.getFileName().toString());
     report.put("load_average_before", loadBefore);
@@ -84,6 +92,19 @@ public final class SlbBench {
         && main.agreesWithEngine());
     report.put("sweep", results.stream().map(ReplayResult::summary).toList());
     BenchReport.write("slb", report);
+  }
+
+  private static Background background(int n) throws IOException {
+    if (n == 0) {
+      return Background.none();
+    }
+    try {
+      return Background.wordnet(n);
+    } catch (DataUnavailableException e) {
+      System.err.println("slb: the WordNet glosses for --background are not available: " + e.getMessage());
+      System.exit(3);
+      return null;
+    }
   }
 
   /** {@code n} replays at {@code threshold}, pooled. */
@@ -156,10 +177,11 @@ public final class SlbBench {
   }
 
   /** Command-line options. */
-  record Options(boolean quick, Path data, float threshold, float[] sweep, int replays) {
+  record Options(boolean quick, Path data, float threshold, float[] sweep, int replays, int background) {
     static Options parse(String[] args) {
       boolean quick = false;
       Integer replays = null;
+      int background = 0;
       Path data = null;
       float threshold = AeonOptions.defaults().slbThreshold();
       float[] sweep = null;
@@ -170,6 +192,7 @@ public final class SlbBench {
           case "--threshold" -> threshold = Float.parseFloat(value(args, ++i));
           case "--sweep" -> sweep = floats(value(args, ++i));
           case "--replays" -> replays = Integer.parseInt(value(args, ++i));
+          case "--background" -> background = Integer.parseInt(value(args, ++i));
           default -> usage("unknown option '" + args[i] + "'");
         }
       }
@@ -181,7 +204,10 @@ public final class SlbBench {
       } else if (replays <= 0) {
         usage("--replays must be positive: " + replays);
       }
-      return new Options(quick, data != null ? data : defaultData(), threshold, sweep, replays);
+      if (background < 0) {
+        usage("--background must not be negative: " + background);
+      }
+      return new Options(quick, data != null ? data : defaultData(), threshold, sweep, replays, background);
     }
 
     /** {@code ../shared/data/locomo/locomo-dev.json} from the repository root, or under a further parent. */
@@ -213,7 +239,7 @@ public final class SlbBench {
     private static void usage(String problem) {
       System.err.println("slb: " + problem);
       System.err.println("usage: ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..]"
-          + " [--replays N]");
+          + " [--replays N] [--background N]");
       System.exit(2);
     }
   }

@@ -19,21 +19,32 @@ class ReplayTest {
   @TempDir
   Path dir;
 
+  private static final int TURNS = 300;
+
   @Test
   void replayMeasuresBothPathsAndTheModelMatchesTheEngineCounters() throws Exception {
-    int n = 300;
-    SplittableRandom random = new SplittableRandom(3);
-    List<Turn> turns = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
-    float[] v = walkStep(new float[384], random, 1f);
-    for (int i = 0; i < n; i++) {
-      v = walkStep(v, random, i % 40 == 0 ? 1f : 0.03f); // a new topic every 40 turns
-      vectors.add(v);
-      turns.add(new Turn(i, "D1:" + i, 1 + i / 40, "1:00 pm on 1 May, 2023", 1_000_000L * i, i % 2 == 0 ? "A" : "B",
-          "turn " + i));
+    List<float[]> vectors = walk(new SplittableRandom(3));
+    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), Background.none()).run(dir.resolve("m"), 0.85f);
+    check(r, TURNS);
+  }
+
+  @Test
+  void aBackgroundCompetesForTheTopResultsAndCountsInTheExactAnswer() throws Exception {
+    SplittableRandom random = new SplittableRandom(4);
+    List<float[]> vectors = walk(random);
+    // Near copies of the turns: for most queries, half of the exact top 10 are background events.
+    List<String> texts = new ArrayList<>();
+    float[][] near = new float[TURNS][];
+    for (int i = 0; i < TURNS; i++) {
+      texts.add("background " + i);
+      near[i] = walkStep(vectors.get(i), random, 0.01f);
     }
-    Conversation c = new Conversation("conv-test", "A", "B", turns, List.of(), 0, 0);
-    ReplayResult r = new Replay(List.of(c), List.of(vectors)).run(dir.resolve("m"), 0.85f);
+    Background background = new Background(texts, near);
+    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), background).run(dir.resolve("m"), 0.85f);
+    check(r, TURNS);
+  }
+
+  private static void check(ReplayResult r, int n) {
     assertEquals(n - 1, r.queries());
     assertEquals(n - 1, r.noSlb.count());
     assertTrue(r.agreesWithEngine(), "engine counted " + r.engineHits + " hits, " + r.engineMisses + " misses");
@@ -42,6 +53,26 @@ class ReplayTest {
     assertTrue(r.recallNoSlb / r.queries() > 0.95, "recall without: " + r.recallNoSlb / r.queries());
     assertTrue(r.recallSlb / r.queries() > 0.9, "recall with: " + r.recallSlb / r.queries());
     assertTrue(r.slb.meanNanos() > 0 && r.noSlb.meanNanos() > 0);
+  }
+
+  /** Turn vectors that drift slowly, with a new topic every 40 turns. */
+  private static List<float[]> walk(SplittableRandom random) {
+    List<float[]> vectors = new ArrayList<>();
+    float[] v = walkStep(new float[384], random, 1f);
+    for (int i = 0; i < TURNS; i++) {
+      v = walkStep(v, random, i % 40 == 0 ? 1f : 0.03f);
+      vectors.add(v);
+    }
+    return vectors;
+  }
+
+  private static Conversation conversation() {
+    List<Turn> turns = new ArrayList<>();
+    for (int i = 0; i < TURNS; i++) {
+      turns.add(new Turn(i, "D1:" + i, 1 + i / 40, "1:00 pm on 1 May, 2023", 1_000_000L * i, i % 2 == 0 ? "A" : "B",
+          "turn " + i));
+    }
+    return new Conversation("conv-test", "A", "B", turns, List.of(), 0, 0);
   }
 
   /** {@code v} plus Gaussian noise of the given size, normalised. */

@@ -58,20 +58,27 @@ final class Replay {
     }
   }
 
-  /** Replays every conversation with the buffer at {@code threshold} in a new memory under {@code dir}. */
-  ReplayResult run(Path dir, float threshold) throws IOException {
+  /**
+   * Replays every conversation with the buffer at {@code threshold} in a new memory under {@code dir}.
+   * Which of a turn's two recalls goes first alternates from turn to turn, and flips with the parity of
+   * {@code replayIndex}: a recall that stalls (the first search after an index grew by a quarter re-checks
+   * its sketches with searches of its own, milliseconds) does so at the same turn in every replay, so over
+   * an even number of replays it falls on each side equally often.
+   */
+  ReplayResult run(Path dir, float threshold, int replayIndex) throws IOException {
     AeonOptions defaults = AeonOptions.defaults();
     // No background checkpoint during a replay: it would land in one side's latencies at random.
     AeonOptions options = defaults.withDurability(Durability.OFF)
         .withCheckpoints(1L << 40, Duration.ofDays(1))
-        .withSlb(defaults.slbEntriesPerSession(), threshold, defaults.slbMaxBytes());
+        .withSlb(defaults.slbEntriesPerSession(), threshold, defaults.slbMaxBytes())
+        .withSlbMinVectors(0); // the buffer serves every recall, whatever the memory's size: it is what is measured
     ReplayResult result = new ReplayResult(threshold);
     try (Aeon aeon = Aeon.open(dir, options)) {
       for (int c = 0; c < conversations.size(); c++) {
         Conversation conversation = conversations.get(c);
         Memory m = aeon.namespace(conversation.id().replaceAll("[^A-Za-z0-9_.-]", "_"));
         Map<Long, float[]> vectorOfId = remember(m, background);
-        replay(m, conversation.turns(), vectors.get(c), backgroundBest.get(c), vectorOfId,
+        replay(m, conversation.turns(), vectors.get(c), backgroundBest.get(c), vectorOfId, replayIndex % 2,
             new LookasideModel(options.slbEntriesPerSession(), threshold, SLB_CANDIDATES), result);
         MemoryStats stats = m.stats();
         result.engineHits += stats.slbHits();
@@ -106,14 +113,14 @@ final class Replay {
    * {@code backgroundBest}: per turn, the background's best scores for it.
    */
   private static void replay(Memory m, List<Turn> turns, List<float[]> vectors, float[][] backgroundBest,
-      Map<Long, float[]> vectorOfId, LookasideModel model, ReplayResult out) {
+      Map<Long, float[]> vectorOfId, int parity, LookasideModel model, ReplayResult out) {
     int before = vectorOfId.size();
     for (int i = 0; i < turns.size(); i++) {
       float[] q = vectors.get(i);
       if (i > 0) {
         int k = Math.min(K, before + i);
         float kth = kthBest(exactScores(q, vectors, i), backgroundBest[i], k);
-        boolean slbFirst = i % 2 == 0;
+        boolean slbFirst = (i + parity) % 2 == 0;
         Timed first = Timed.recall(m, q, slbFirst);
         Timed second = Timed.recall(m, q, !slbFirst);
         Timed withSlb = slbFirst ? first : second;

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * {@code ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..] [--replays N]
  * [--background N]}: the semantic lookaside buffer on LoCoMo conversations replayed turn by turn (see
- * {@link Replay}), each threshold replayed N times (default 5, quick 2) with the latencies pooled; with
+ * {@link Replay}), each threshold replayed N times (default 6, quick 2) with the latencies pooled; with
  * {@code --background N}, each conversation's memory first holds N WordNet glosses ({@link Background}). Writes
  * {@code target/bench/slb.json} with hit rate, recall@10 and latency with and without the buffer at the
  * default threshold, and the same for each threshold of the sweep (full run only, unless given).
@@ -30,7 +30,8 @@ public final class SlbBench {
   static final Path DATA = Path.of("shared", "data", "locomo", "locomo-dev.json");
   static final float[] FULL_SWEEP = {0.95f, 0.9f, 0.85f, 0.8f, 0.75f, 0.7f, 0.65f, 0.6f};
   static final int QUICK_CONVERSATIONS = 2;
-  static final int REPLAYS = 5;
+  /** Even, so that each turn's recalls run in both orders equally often (see {@link Replay#run}). */
+  static final int REPLAYS = 6;
   static final int QUICK_REPLAYS = 2;
 
   private SlbBench() {}
@@ -62,7 +63,7 @@ public final class SlbBench {
     // have compiled it by the measured one; a long-running engine would have.
     for (int w = 1; w <= WARMUP_REPLAYS; w++) {
       System.out.printf("slb: warm-up replay %d/%d (not measured) ...%n", w, WARMUP_REPLAYS);
-      replay.run(work.resolve("warmup"), options.threshold);
+      replay.run(work.resolve("warmup"), options.threshold, w);
     }
     List<ReplayResult> results = new ArrayList<>();
     ReplayResult main = replays(replay, work, options.threshold, options.replays);
@@ -111,7 +112,7 @@ public final class SlbBench {
   private static ReplayResult replays(Replay replay, Path work, float threshold, int n) throws IOException {
     ReplayResult pooled = new ReplayResult(threshold);
     for (int i = 0; i < n; i++) {
-      pooled.merge(replay.run(work.resolve("t" + threshold + "-" + i), threshold));
+      pooled.merge(replay.run(work.resolve("t" + threshold + "-" + i), threshold, i));
     }
     return pooled;
   }

@@ -24,7 +24,7 @@ class ReplayTest {
   @Test
   void replayMeasuresBothPathsAndTheModelMatchesTheEngineCounters() throws Exception {
     List<float[]> vectors = walk(new SplittableRandom(3));
-    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), Background.none()).run(dir.resolve("m"), 0.85f);
+    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), Background.none()).run(dir.resolve("m"), 0.85f, 0);
     check(r, TURNS);
   }
 
@@ -40,7 +40,7 @@ class ReplayTest {
       near[i] = walkStep(vectors.get(i), random, 0.01f);
     }
     Background background = new Background(texts, near);
-    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), background).run(dir.resolve("m"), 0.85f);
+    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), background).run(dir.resolve("m"), 0.85f, 0);
     check(r, TURNS);
   }
 

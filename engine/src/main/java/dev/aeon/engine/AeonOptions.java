@@ -19,11 +19,17 @@ import java.util.Objects;
  * @param slbEntriesPerSession ring size of each session's lookaside buffer; 0 turns the SLB off
  * @param slbThreshold cosine similarity from which a cached query is considered a hit
  * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
+ * @param slbMinVectors the lookaside buffer serves recalls only in namespaces holding at least this many
+ *     vectors: in smaller ones a search costs about what a hit does, so the buffer could only add its
+ *     own cost (the README's SLB section has the measurements)
  * @param walSegmentBytes size of each preallocated write-ahead log segment
  */
 public record AeonOptions(Durability durability, TextEmbedder embedder, long checkpointLogBytes,
     Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes,
-    long walSegmentBytes) {
+    int slbMinVectors, long walSegmentBytes) {
+
+  /** See {@link #slbMinVectors}. */
+  public static final int DEFAULT_SLB_MIN_VECTORS = 5_000;
 
   public AeonOptions {
     Objects.requireNonNull(durability, "durability");
@@ -34,42 +40,46 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
     if (walSegmentBytes < (64 << 10)) {
       throw new IllegalArgumentException("walSegmentBytes must be at least 64 KiB: " + walSegmentBytes);
     }
-    if (slbEntriesPerSession < 0 || slbThreshold <= 0 || slbThreshold > 1 || slbMaxBytes < 0) {
+    if (slbEntriesPerSession < 0 || slbThreshold <= 0 || slbThreshold > 1 || slbMaxBytes < 0 || slbMinVectors < 0) {
       throw new IllegalArgumentException("bad SLB settings: entries " + slbEntriesPerSession
-          + ", threshold " + slbThreshold + ", max bytes " + slbMaxBytes);
+          + ", threshold " + slbThreshold + ", max bytes " + slbMaxBytes + ", min vectors " + slbMinVectors);
     }
   }
 
   public static AeonOptions defaults() {
     return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(5), 64, 0.85f, 32L << 20,
-        64L << 20);
+        DEFAULT_SLB_MIN_VECTORS, 64L << 20);
   }
 
   public AeonOptions withDurability(Durability d) {
     return new AeonOptions(d, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold,
-        slbMaxBytes, walSegmentBytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes);
   }
 
   public AeonOptions withEmbedder(TextEmbedder e) {
     return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold,
-        slbMaxBytes, walSegmentBytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes);
   }
 
   public AeonOptions withCheckpoints(long logBytes, Duration interval) {
     return new AeonOptions(durability, embedder, logBytes, interval, slbEntriesPerSession, slbThreshold,
-        slbMaxBytes, walSegmentBytes);
+        slbMaxBytes, slbMinVectors, walSegmentBytes);
   }
 
   /** Smaller segments suit tests and small memories; the default is 64 MiB. */
   public AeonOptions withWalSegmentBytes(long bytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, bytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, bytes);
   }
 
   public AeonOptions withSlb(int entriesPerSession, float threshold, long maxBytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, entriesPerSession,
-        threshold, maxBytes, walSegmentBytes);
+        threshold, maxBytes, slbMinVectors, walSegmentBytes);
+  }
+
+  /** The lookaside buffer serves namespaces from this many vectors on; 0 uses it in every namespace. */
+  public AeonOptions withSlbMinVectors(int minVectors) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes, minVectors, walSegmentBytes);
   }
 }

@@ -17,8 +17,9 @@ class EngineTest {
   @TempDir
   Path dir;
 
+  /** Small log segments, and the lookaside buffer in memories of every size, so that tests exercise it. */
   static AeonOptions options() {
-    return AeonOptions.defaults().withWalSegmentBytes(1 << 20);
+    return AeonOptions.defaults().withWalSegmentBytes(1 << 20).withSlbMinVectors(0);
   }
 
   @Test

@@ -88,6 +88,26 @@ class LookasideBufferTest {
     }
   }
 
+  /** A memory smaller than slbMinVectors bypasses the buffer: no lookup, nothing cached. */
+  @Test
+  void aSmallMemoryBypassesTheBufferUntilItHoldsEnoughVectors() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlbMinVectors(400))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 399; i++) {
+        m.remember(Remember.event("s", "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      float[] q = TestVectors.unit(7);
+      m.recall(Recall.vector(q, 5));
+      m.recall(Recall.vector(nudge(q, 0.05f, 6), 5));
+      assertEquals(0, m.stats().slbHits() + m.stats().slbMisses(), "no lookup below 400 vectors");
+      m.remember(Remember.event("s", "user", "t399").vector(TestVectors.unit(399)));
+      m.recall(Recall.vector(q, 5));
+      m.recall(Recall.vector(nudge(q, 0.05f, 6), 5));
+      assertEquals(1, m.stats().slbMisses(), "from 400 vectors on, a recall looks up the buffer");
+      assertEquals(1, m.stats().slbHits(), "and a similar one hits");
+    }
+  }
+
   @Test
   void disabledBufferNeverHits() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlb(0, 0.85f, 0))) {

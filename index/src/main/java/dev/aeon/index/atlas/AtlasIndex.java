@@ -44,8 +44,7 @@ public final class AtlasIndex implements AutoCloseable {
   private final TreeWriter writer;
   private final Object writeLock = new Object();
   private volatile boolean closed;
-  private volatile Calibration calibration;
-  private volatile SketchCheck sketchCheck;
+  private final SelfChecks checks;
 
   private AtlasIndex(Path dir, AtlasConfig config, Storage st, Routing rt, VectorKernels kernels) {
     this.dir = dir;
@@ -54,6 +53,7 @@ public final class AtlasIndex implements AutoCloseable {
     this.rt = rt;
     this.searcher = new Searcher(st, rt, kernels);
     this.writer = new TreeWriter(st, rt, searcher, kernels);
+    this.checks = new SelfChecks(searcher, st, this::size);
   }
 
   /** Creates a new, empty index in {@code dir} (created if needed; must not already hold an index). */
@@ -281,13 +281,13 @@ public final class AtlasIndex implements AutoCloseable {
     Objects.requireNonNull(params, "params");
     checkOpen();
     int nprobe = params.targetRecall() > 0 && params.nprobe() == 0
-        ? calibration().nprobeFor(params.targetRecall()) : params.effectiveNprobe();
+        ? checks.calibration().nprobeFor(params.targetRecall()) : params.effectiveNprobe();
     int token = st.gate.enter();
     try {
       if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
         return searcher.exactScan(q, k, filter);
       }
-      SearchParams p = resolved(params);
+      SearchParams p = checks.resolve(params);
       return searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
     } finally {
       st.gate.exit(token);
@@ -308,59 +308,40 @@ public final class AtlasIndex implements AutoCloseable {
 
   /**
    * The parameters that reach {@code targetRecall} (recall@10 on a sample of the index's own vectors),
-   * from a calibration that is measured on first use and again after the index grew or shrank by a
-   * quarter.
+   * from a calibration measured on first use; once the index grew or shrank by a quarter, it is measured
+   * again in the background while the previous one keeps answering.
    */
   public SearchParams calibrate(double targetRecall) {
-    return SearchParams.nprobe(calibration().nprobeFor(targetRecall));
+    return SearchParams.nprobe(checks.calibration().nprobeFor(targetRecall));
   }
 
-  private Calibration calibration() {
-    Calibration c = calibration;
-    long size = size();
-    if (c == null || c.staleFor(size)) {
-      int token = st.gate.enter();
-      try {
-        c = Calibration.measure(searcher, st, size, 7, resolved(SearchParams.defaults()));
-      } finally {
-        st.gate.exit(token);
-      }
-      calibration = c;
-    }
-    return c;
-  }
-
-  /** {@code params} with an automatic sketch depth turned off where this index's sketches fail their check. */
-  private SearchParams resolved(SearchParams params) {
-    return params.sketchDepth() == 0 && !sketchCheck().useful() ? params.withSketchDepth(SearchParams.NO_SKETCH)
-        : params;
-  }
-
-  /** Measured on first use and again after the index grew or shrank by a quarter (caller holds the gate). */
-  private SketchCheck sketchCheck() {
-    SketchCheck c = sketchCheck;
-    long size = size();
-    if (c == null || c.staleFor(size)) {
-      c = SketchCheck.measure(searcher, st, size, 11);
-      sketchCheck = c;
-    }
-    return c;
-  }
-
-  /** Whether automatic searches use the sketch pass on this index ({@link SketchCheck}). */
+  /**
+   * Whether automatic searches use the sketch pass on this index ({@link SketchCheck}), measured for the
+   * index as it is now.
+   */
   public boolean sketchesUsed() {
+    checkOpen();
+    checks.refreshNow();
     return resolve(SearchParams.defaults()).sketchDepth() == 0;
   }
 
-  /** {@code params} as this index applies them: an automatic sketch depth off where its sketches fail. */
+  /**
+   * {@code params} as this index applies them: an automatic sketch depth off where its sketches fail
+   * their check (the check searches use, which may lag a growing index by a background measurement).
+   */
   public SearchParams resolve(SearchParams params) {
     checkOpen();
     int token = st.gate.enter();
     try {
-      return resolved(params);
+      return checks.resolve(params);
     } finally {
       st.gate.exit(token);
     }
+  }
+
+  /** The index's measurements of itself (for tests in this package). */
+  SelfChecks checks() {
+    return checks;
   }
 
   private long expectedScored(int nprobe) {
@@ -443,6 +424,7 @@ public final class AtlasIndex implements AutoCloseable {
         flush();
       } finally {
         closed = true;
+        checks.close();
         st.close();
       }
     }

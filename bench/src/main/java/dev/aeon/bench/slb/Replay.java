@@ -61,9 +61,9 @@ final class Replay {
   /**
    * Replays every conversation with the buffer at {@code threshold} in a new memory under {@code dir}.
    * Which of a turn's two recalls goes first alternates from turn to turn, and flips with the parity of
-   * {@code replayIndex}: a recall that stalls (the first search after an index grew by a quarter re-checks
-   * its sketches with searches of its own, milliseconds) does so at the same turn in every replay, so over
-   * an even number of replays it falls on each side equally often.
+   * {@code replayIndex}: a stall tied to a turn (such as the re-measurement of the index's checks, which
+   * used to run inside the first search after the index grew by a quarter) comes at the same turn in every
+   * replay, so over an even number of replays it falls on each side equally often.
    */
   ReplayResult run(Path dir, float threshold, int replayIndex) throws IOException {
     AeonOptions defaults = AeonOptions.defaults();
@@ -93,8 +93,8 @@ final class Replay {
 
   /**
    * Remembers the background events; returns the vector of each by id. One untimed recall follows: the
-   * first search of an index that grew by a quarter checks its sketches (milliseconds of searches), and
-   * that must not land in the first measured query.
+   * first search of an index measures its checks (milliseconds of searches), which must not land in the
+   * first measured query.
    */
   private static Map<Long, float[]> remember(Memory m, Background background) {
     Map<Long, float[]> vectorOfId = new HashMap<>();

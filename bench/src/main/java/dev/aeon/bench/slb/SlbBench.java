@@ -105,6 +105,10 @@ public final class SlbBench {
       System.err.println("slb: the WordNet glosses for --background are not available: " + e.getMessage());
       System.exit(3);
       return null;
+    } catch (IllegalArgumentException e) {
+      System.err.println("slb: " + e.getMessage());
+      System.exit(2);
+      return null;
     }
   }
 

@@ -38,7 +38,7 @@ final class SelfChecks {
   }
 
   /** The current sketch check (caller holds the gate). */
-  SketchCheck sketchCheck() {
+  private SketchCheck sketchCheck() {
     SketchCheck c = sketchCheck;
     long n = size.getAsLong();
     if (c == null || c.staleFor(n) && tooFarOff(c.vectors(), n)) {

@@ -24,7 +24,8 @@ class ReplayTest {
   @Test
   void replayMeasuresBothPathsAndTheModelMatchesTheEngineCounters() throws Exception {
     List<float[]> vectors = walk(new SplittableRandom(3));
-    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), Background.none()).run(dir.resolve("m"), 0.85f, 0);
+    Replay replay = new Replay(List.of(conversation()), List.of(vectors), Background.none());
+    ReplayResult r = replay.run(dir.resolve("m"), 0.85f, 0);
     check(r, TURNS);
   }
 
@@ -32,7 +33,7 @@ class ReplayTest {
   void aBackgroundCompetesForTheTopResultsAndCountsInTheExactAnswer() throws Exception {
     SplittableRandom random = new SplittableRandom(4);
     List<float[]> vectors = walk(random);
-    // Near copies of the turns: for most queries, half of the exact top 10 are background events.
+    // Near copies of the turns (the query's own among them): much of each exact top 10 is background.
     List<String> texts = new ArrayList<>();
     float[][] near = new float[TURNS][];
     for (int i = 0; i < TURNS; i++) {
@@ -40,7 +41,7 @@ class ReplayTest {
       near[i] = walkStep(vectors.get(i), random, 0.01f);
     }
     Background background = new Background(texts, near);
-    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), background).run(dir.resolve("m"), 0.85f, 0);
+    ReplayResult r = new Replay(List.of(conversation()), List.of(vectors), background).run(dir.resolve("m"), 0.85f, 1);
     check(r, TURNS);
   }
 

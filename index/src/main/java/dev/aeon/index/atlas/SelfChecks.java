@@ -71,7 +71,10 @@ final class SelfChecks {
     return now < SketchCheck.MIN_VECTORS || now >= 2 * measuredAt || 2 * now <= measuredAt;
   }
 
-  /** {@code params} with an automatic sketch depth turned off where the sketches fail their check (caller holds the gate). */
+  /**
+   * {@code params} with an automatic sketch depth turned off where the sketches fail their check (caller
+   * holds the gate).
+   */
   SearchParams resolve(SearchParams params) {
     return params.sketchDepth() == 0 && !sketchCheck().useful() ? params.withSketchDepth(SearchParams.NO_SKETCH)
         : params;

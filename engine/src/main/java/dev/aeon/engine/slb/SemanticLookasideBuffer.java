@@ -1,7 +1,6 @@
 package dev.aeon.engine.slb;
 
 import dev.aeon.index.atlas.PreparedQuery;
-import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.Kernels;
 import dev.aeon.index.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
@@ -51,18 +50,12 @@ public final class SemanticLookasideBuffer {
    * that follows a miss keeps them.
    */
   public static final class Probe {
-    final float[] query;
-    final Int8Query int8;
-    final byte[] codes;
-    final float scale;
+    final PreparedQuery prepared;
     final int magnitude;
 
     private Probe(PreparedQuery prepared) {
-      query = prepared.unitVector();
-      int8 = prepared.int8();
-      codes = prepared.codes().toArray(ValueLayout.JAVA_BYTE);
-      scale = prepared.scale();
-      magnitude = magnitude(codes);
+      this.prepared = prepared;
+      magnitude = magnitude(prepared.codes());
     }
   }
 
@@ -93,9 +86,9 @@ public final class SemanticLookasideBuffer {
     /** Overwrites the oldest slot with {@code entry}, whose query is {@code probe}'s; returns the change in bytes. */
     long put(Probe probe, Entry entry) {
       int slot = next;
-      scales[slot] = probe.scale;
+      scales[slot] = probe.prepared.scale();
       codeMagnitudes[slot] = probe.magnitude;
-      System.arraycopy(probe.codes, 0, codes, slot * dim, dim);
+      MemorySegment.copy(probe.prepared.codes(), 0, MemorySegment.ofArray(codes), (long) slot * dim, dim);
       Entry replaced = entries.getAndSet(slot, entry);
       filled = Math.max(filled, slot + 1);
       next = (slot + 1) % scales.length;
@@ -131,17 +124,17 @@ public final class SemanticLookasideBuffer {
   /** The cached entry most similar to the probe's query if it passes the threshold, else null. */
   public Entry lookup(String session, Probe probe) {
     Ring ring = rings.get(session);
-    if (ring == null || ring.dim != probe.query.length) {
+    if (ring == null || ring.dim != probe.prepared.dimension()) {
       return null;
     }
     ring.lastUsed = clock.incrementAndGet();
     int n = ring.filled;
     int[] dots = new int[n];
-    KERNELS.bulkDotI8(probe.int8, MemorySegment.ofArray(ring.codes), 0, n, dots);
+    KERNELS.bulkDotI8(probe.prepared.int8(), MemorySegment.ofArray(ring.codes), 0, n, dots);
     Entry best = null;
     float bestScore = threshold;
     for (int slot = 0; slot < n; slot++) {
-      float scales = ring.scales[slot] * probe.scale;
+      float scales = ring.scales[slot] * probe.prepared.scale();
       // Each code is off by at most half its scale, so |estimate - exact| <= scales / 2 *
       // (sum |codes| + sum |query codes| + dim / 2).
       float error = scales / 2 * (ring.codeMagnitudes[slot] + probe.magnitude + ring.dim / 2f) + ROUNDING_SLACK;
@@ -150,7 +143,7 @@ public final class SemanticLookasideBuffer {
       }
       Entry e = ring.entries.get(slot);
       if (e != null) {
-        float exact = Kernels.dot(e.query, probe.query);
+        float exact = Kernels.dot(e.query, probe.prepared.unitVector());
         if (exact >= bestScore) {
           bestScore = exact;
           best = e;
@@ -170,7 +163,7 @@ public final class SemanticLookasideBuffer {
    * id remembered after that search.
    */
   public void store(String session, Probe probe, long[] candidates, long idWatermark) {
-    Entry entry = new Entry(probe.query, candidates, idWatermark);
+    Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark);
     rings.compute(session, (s, ring) -> {
       if (ring == null || ring.dim != entry.query.length) {
         if (ring != null) {
@@ -229,10 +222,10 @@ public final class SemanticLookasideBuffer {
     return rings.size();
   }
 
-  private static int magnitude(byte[] codes) {
+  private static int magnitude(MemorySegment codes) {
     int sum = 0;
-    for (byte c : codes) {
-      sum += Math.abs(c);
+    for (long i = 0, n = codes.byteSize(); i < n; i++) {
+      sum += Math.abs(codes.get(ValueLayout.JAVA_BYTE, i));
     }
     return sum;
   }

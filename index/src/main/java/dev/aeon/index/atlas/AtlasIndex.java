@@ -284,6 +284,7 @@ public final class AtlasIndex implements AutoCloseable {
         ? checks.calibration().nprobeFor(params.targetRecall()) : params.effectiveNprobe();
     int token = st.gate.enter();
     try {
+      checkOpen(); // again inside the gate: close unmaps the pages only after the readers in it have left
       if (filter != null && descend && filter.getLongCardinality() <= expectedScored(nprobe)) {
         return searcher.exactScan(q, k, filter);
       }
@@ -297,9 +298,9 @@ public final class AtlasIndex implements AutoCloseable {
   /** Exact (brute-force) search over every live vector: the ground truth the index is measured against. */
   public SearchResult exactSearch(float[] query, int k) {
     float[] q = Vectors.unitCopy(query, config.dim(), "query");
-    checkOpen();
     int token = st.gate.enter();
     try {
+      checkOpen();
       return searcher.exhaustive(q, k);
     } finally {
       st.gate.exit(token);
@@ -424,6 +425,7 @@ public final class AtlasIndex implements AutoCloseable {
         flush();
       } finally {
         closed = true;
+        st.gate.synchronize(); // searches that passed checkOpen() still read the pages (the VNNI kernel unguarded)
         checks.close();
         st.close();
       }

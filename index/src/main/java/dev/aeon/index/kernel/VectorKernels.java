@@ -39,7 +39,8 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels, VnniKe
    * written to {@code out[0..count)}.
    *
    * <p>Codes must lie in [-127, 127], as {@link Int8Quantizer} produces; the SIMD path relies on it to
-   * add two products in 16 bits before widening.
+   * add two products in 16 bits before widening. The caller keeps {@code codes} mapped until the call
+   * returns: the VNNI kernel does not hold a shared arena open meanwhile ({@code VnniBulkDot}).
    */
   void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out);
 

@@ -75,16 +75,37 @@ final class VnniBulkDot {
   static void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
     int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
+    MemorySegment block = unacquired(codes, codesOffset, (long) dim * count);
     MemorySegment q = MemorySegment.ofArray(query.codes), scores = MemorySegment.ofArray(out);
     for (int from = 0; from < count; from += VECTORS_PER_CALL) {
       int n = Math.min(VECTORS_PER_CALL, count - from);
       try {
-        BULK.invokeExact(q, codes.asSlice(codesOffset + (long) from * dim), (long) dim, (long) n,
+        BULK.invokeExact(q, block.asSlice((long) from * dim), (long) dim, (long) n,
             scores.asSlice((long) from * Integer.BYTES), 128L * query.codeSum);
       } catch (Throwable e) {
         throw new IllegalStateException("VNNI bulk kernel failed", e);
       }
     }
+  }
+
+  /**
+   * {@code bytes} of {@code codes} from {@code offset}, as a segment whose use in a downcall acquires
+   * nothing. A downcall acquires a shared arena's session for its duration, a compare-and-set on one
+   * counter that every reader of the index's pages shares: on every call, readers on different cores took
+   * that cache line from each other, and the first time two of them collided the JIT threw this method's
+   * compiled code away (the failed compare-and-set had never been profiled), so for a few hundred
+   * milliseconds every search ran it unoptimised. The caller keeps {@code codes} mapped for the call
+   * (Atlas readers are inside the index's reader gate, and closing the index waits for them); it is checked
+   * to be alive here, as an access through it would be.
+   */
+  private static MemorySegment unacquired(MemorySegment codes, long offset, long bytes) {
+    if (!codes.isNative()) {
+      return codes.asSlice(offset, bytes); // a heap segment: no session to acquire
+    }
+    if (!codes.scope().isAlive()) {
+      throw new IllegalStateException("the codes' arena is closed");
+    }
+    return MemorySegment.ofAddress(codes.address() + offset).reinterpret(bytes);
   }
 
   private static byte[] code() {

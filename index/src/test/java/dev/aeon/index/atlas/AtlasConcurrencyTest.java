@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,63 @@ class AtlasConcurrencyTest {
       }
       assertTrue(searches.get() > 0);
       assertEquals(live.size(), index.size());
+    }
+  }
+
+  /**
+   * Closing the index while searches run: each search answers or reports the index closed, and none reads
+   * a page after the pages are unmapped (with the VNNI kernel, which holds no arena open during its call,
+   * that would crash the JVM rather than throw).
+   */
+  @Test
+  void closingWhileSearchesRunEndsEachOneCleanly() throws Exception {
+    int dim = 64;
+    for (int round = 0; round < 5; round++) {
+      AtlasIndex index = AtlasIndex.create(dir.resolve("round-" + round), new AtlasConfig(dim, 4, 3, 4));
+      Random r = new Random(round);
+      for (long id = 0; id < 2000; id++) {
+        index.add(id, AtlasIndexTest.randomVector(r, dim));
+      }
+      int readers = 3;
+      CountDownLatch searching = new CountDownLatch(readers);
+      AtomicLong answered = new AtomicLong();
+      AtomicLong refused = new AtomicLong();
+      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < readers; t++) {
+        Random rr = new Random(round * 31L + t);
+        threads.add(Thread.ofPlatform().start(() -> {
+          try {
+            while (true) {
+              index.search(AtlasIndexTest.randomVector(rr, dim), 10, SearchParams.nprobe(8));
+              answered.incrementAndGet();
+              searching.countDown();
+            }
+          } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().endsWith("is closed")) {
+              refused.incrementAndGet();
+            } else {
+              failures.add(e);
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          } finally {
+            searching.countDown();
+          }
+        }));
+      }
+      searching.await();
+      index.close();
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (!failures.isEmpty()) {
+        AssertionError e = new AssertionError("round " + round + ": " + failures.size() + " search(es) failed");
+        failures.forEach(e::addSuppressed);
+        throw e;
+      }
+      assertTrue(answered.get() >= readers, "round " + round + ": searches answered before the close");
+      assertEquals(readers, refused.get(), "round " + round + ": every reader is told the index is closed");
     }
   }
 

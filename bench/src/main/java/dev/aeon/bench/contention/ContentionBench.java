@@ -31,7 +31,8 @@ import org.agrona.collections.LongArrayList;
  * sustained, without a writer, beside one writer that remembers and forgets W pairs per second (default
  * 200) under SYNC durability, and beside the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
- * checkpoint interval. Writes {@code target/bench/contention.json}.
+ * checkpoint interval. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
+ * spread over the phase from a few noisy seconds. Writes {@code target/bench/contention.json}.
  *
  * <p>Why a paced writer for the headline: on 2 cores a writer flat out takes a core of its own, so the
  * readers' fixed rate no longer fits in what is left and their queues grow without bound; that phase
@@ -71,10 +72,12 @@ public final class ContentionBench {
             capacity, o.readers, rate);
         Phase readersOnly = openLoop(memory, queries, o, rate, null);
         print("readers only (" + o.readers + " open-loop readers)", readersOnly.latency);
+        printWindows(readersOnly);
         Phase contention = openLoop(memory, queries, o, rate,
             new ChurnWriterFactory(memory, ids, vectors, o.writeRate));
         print("contention (" + o.readers + " readers + 1 SYNC writer at " + o.writeRate + " pairs/s)",
             contention.latency);
+        printWindows(contention);
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, vectors, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
@@ -140,7 +143,13 @@ public final class ContentionBench {
 
   /** What one open-loop phase measured. */
   record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
-      ChurnWriter writer, double seconds) {}
+      ChurnWriter writer, double seconds, Latencies[] latencyByWindow) {
+
+    /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
+    List<Double> p99ByWindow() {
+      return Stream.of(latencyByWindow).map(l -> Latencies.round1(l.percentileMicros(0.99))).toList();
+    }
+  }
 
   /** Makes the writer of a phase once the phase's stop condition and EBR board exist. */
   record ChurnWriterFactory(Memory memory, LongArrayList ids, VectorSource vectors, double pairsPerSecond) {}
@@ -176,16 +185,21 @@ public final class ContentionBench {
     Latencies latency = new Latencies();
     Latencies service = new Latencies();
     Latencies guard = new Latencies();
+    Latencies[] byWindow = Stream.generate(Latencies::new).limit(readers.getFirst().latencyByWindow.length)
+        .toArray(Latencies[]::new);
     long errors = 0;
     long useAfterRetire = 0;
     for (OpenLoopReader r : readers) {
       latency.merge(r.latency);
       service.merge(r.service);
       guard.merge(r.guard);
+      for (int i = 0; i < byWindow.length; i++) {
+        byWindow[i].merge(r.latencyByWindow[i]);
+      }
       errors += r.errors;
       useAfterRetire += r.useAfterRetire;
     }
-    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds);
+    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow);
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
@@ -198,6 +212,8 @@ public final class ContentionBench {
     m.put("ebr_p99_ns", Math.round(contention.guard.percentileNanos(0.99)));
     m.put("p99_ratio", BenchReport.round(contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
     m.put("readers_only", keys(readersOnly.latency));
+    m.put("readers_only_p99_us_by_" + OpenLoopReader.WINDOW_SECONDS + "s", readersOnly.p99ByWindow());
+    m.put("contention_p99_us_by_" + OpenLoopReader.WINDOW_SECONDS + "s", contention.p99ByWindow());
     m.put("contention_service_time", keys(contention.service));
     m.put("readers_only_service_time", keys(readersOnly.service));
     m.put("events", o.events);
@@ -246,6 +262,12 @@ public final class ContentionBench {
   private static void print(String what, Latencies l) {
     System.out.printf(Locale.ROOT, "%-45s p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  (%d recalls)%n", what,
         l.percentileMicros(0.5), l.percentileMicros(0.99), l.percentileMicros(0.999), l.count());
+  }
+
+  /** Shows whether a phase's tail is spread over it or comes from a few noisy seconds. */
+  private static void printWindows(Phase phase) {
+    System.out.printf(Locale.ROOT, "%45s p99 by %d s window (us): %s%n", "", OpenLoopReader.WINDOW_SECONDS,
+        phase.p99ByWindow().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
   }
 
   static String loadAverage() {

@@ -32,7 +32,12 @@ final class OpenLoopReader implements Runnable {
     volatile Published current = new Published();
   }
 
+  /** Seconds of the phase that each entry of {@link #latencyByWindow} covers. */
+  static final int WINDOW_SECONDS = 5;
+
   final Latencies latency = new Latencies();
+  /** The same latencies split by when each recall was due, so that a noisy stretch shows as one window. */
+  final Latencies[] latencyByWindow;
   final Latencies service = new Latencies();
   final Latencies guard = new Latencies();
   long errors;
@@ -64,7 +69,14 @@ final class OpenLoopReader implements Runnable {
     this.epochs = epochs;
     this.board = board;
     this.queryCursor = queryCursor;
+    int windows = (int) Math.max(1, (endNanos - startNanos + WINDOW_NANOS - 1) / WINDOW_NANOS);
+    this.latencyByWindow = new Latencies[windows];
+    for (int w = 0; w < windows; w++) {
+      latencyByWindow[w] = new Latencies();
+    }
   }
+
+  private static final long WINDOW_NANOS = WINDOW_SECONDS * 1_000_000_000L;
 
   @Override
   public void run() {
@@ -82,6 +94,7 @@ final class OpenLoopReader implements Runnable {
       }
       long done = System.nanoTime();
       latency.add(done - due);
+      latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - startNanos) / WINDOW_NANOS)].add(done - due);
       service.add(done - began);
       if (epochs != null) {
         timeGuard();

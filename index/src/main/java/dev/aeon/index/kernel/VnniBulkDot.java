@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -86,6 +87,7 @@ final class VnniBulkDot {
         throw new IllegalStateException("VNNI bulk kernel failed", e);
       }
     }
+    Reference.reachabilityFence(codes); // the view does not keep an automatic arena's memory alive
   }
 
   /**
@@ -93,8 +95,8 @@ final class VnniBulkDot {
    * nothing. A downcall acquires a shared arena's session for its duration, a compare-and-set on one
    * counter that every reader of the index's pages shares: on every call, readers on different cores took
    * that cache line from each other, and the first time two of them collided the JIT threw this method's
-   * compiled code away (the failed compare-and-set had never been profiled), so for a few hundred
-   * milliseconds every search ran it unoptimised. The caller keeps {@code codes} mapped for the call
+   * compiled code away (the failed compare-and-set had never been profiled), so until it was compiled
+   * again every search ran it unoptimised. The caller keeps {@code codes} mapped for the call
    * (Atlas readers are inside the index's reader gate, and closing the index waits for them); it is checked
    * to be alive here, as an access through it would be.
    */

@@ -5,6 +5,7 @@ import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.os.BackgroundPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -380,6 +381,7 @@ public final class BlobArena implements AutoCloseable {
       return;
     }
     backgroundGc = Thread.ofPlatform().daemon().name("aeon-blob-gc " + dir.getFileName()).start(() -> {
+      BackgroundPriority.lowerCurrentThread();
       try {
         gc();
       } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.os.BackgroundPriority;
 import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,7 @@ final class Checkpoints {
 
   private void loop() {
     long intervalNanos = options.checkpointInterval().toNanos();
+    BackgroundPriority.lowerCurrentThread();
     while (!stopping) {
       try {
         synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import dev.aeon.common.os.BackgroundPriority;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,7 +108,10 @@ final class SegmentDirectory implements Closeable {
   void startPreallocation() {
     if (preallocator == null) {
       preallocator = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "aeon-wal-preallocator");
+        Thread t = new Thread(() -> {
+          BackgroundPriority.lowerCurrentThread();
+          r.run();
+        }, "aeon-wal-preallocator");
         t.setDaemon(true);
         return t;
       });

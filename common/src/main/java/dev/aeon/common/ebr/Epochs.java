@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.os.BackgroundPriority;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -281,6 +282,7 @@ public final class Epochs implements AutoCloseable {
 
   private void reclaimLoop() {
     long periodNanos = config.reclaimInterval().toNanos();
+    BackgroundPriority.lowerCurrentThread();
     while (!closed && !Thread.currentThread().isInterrupted()) {
       LockSupport.parkNanos(periodNanos);
       try {

@@ -1,0 +1,83 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aeon.common.os.BackgroundPriority;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine's background threads (here the checkpoint thread and the log's segment preallocator) run at
+ * {@link BackgroundPriority#NICE}, while the threads that call the engine keep theirs.
+ */
+class BackgroundThreadsTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void checkpointsAndPreallocationRunAtTheBackgroundPriority() throws Exception {
+    assumeTrue(BackgroundPriority.unavailableReason().isEmpty(), () -> BackgroundPriority.unavailableReason().get());
+    int callerNice = niceOf(Path.of("/proc/thread-self"));
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      // Past half of a 1 MiB log segment, so that the next segment is preallocated.
+      String text = "x".repeat(2_000);
+      for (int i = 0; i < 400; i++) {
+        m.remember(Remember.event("s", "user", text + i).vector(TestVectors.unit(i)));
+      }
+      // Each thread lowers itself as it starts, so give it a moment.
+      for (String name : List.of("aeon-checkpoint", "aeon-wal-preall")) {
+        List<Integer> nices = awaitThreads(name);
+        assertFalse(nices.isEmpty(), "no thread named " + name + "*");
+        for (int nice : nices) {
+          assertEquals(BackgroundPriority.NICE, nice, name);
+        }
+      }
+      assertEquals(callerNice, niceOf(Path.of("/proc/thread-self")), "the caller keeps its priority");
+    }
+  }
+
+  /** Nice values of this process's threads whose name starts with {@code prefix}, once all are lowered. */
+  private static List<Integer> awaitThreads(String prefix) throws Exception {
+    List<Integer> nices = List.of();
+    for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
+      nices = threadNices(prefix);
+      if (!nices.isEmpty() && nices.stream().allMatch(n -> n == BackgroundPriority.NICE)) {
+        break;
+      }
+    }
+    return nices;
+  }
+
+  private static List<Integer> threadNices(String prefix) throws IOException {
+    List<Integer> out = new ArrayList<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
+            out.add(niceOf(task));
+          }
+        } catch (NoSuchFileException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Field 19 of a task's {@code stat}: its nice value. */
+  private static int niceOf(Path task) throws IOException {
+    String stat = Files.readString(task.resolve("stat"));
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+  }
+}

@@ -76,13 +76,14 @@ final class Reads {
    * query has candidates to spare, and caches them. Entries are kept per session, so only recalls
    * filtered by nothing but their session use the buffer: candidates found under one filter say nothing
    * about another. A hit that finds fewer than {@code k} events (most candidates forgotten since) searches
-   * the index after all. Namespaces smaller than {@link AeonOptions#slbMinVectors} bypass the buffer: there
-   * a search costs about what a hit does.
+   * the index after all. Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small
+   * namespace, or a small session of a large one) bypass the buffer: there a search costs about what a hit
+   * does.
    */
   private SearchResult search(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,
       RoaringBitmap filter) {
-    boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession()
-        && atlas.size() >= options.slbMinVectors();
+    long candidates = filter == null ? atlas.size() : filter.getLongCardinality();
+    boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession() && candidates >= options.slbMinVectors();
     String key = r.session == null ? ANY_SESSION : r.session;
     long watermark = nextId.getAsLong();
     SemanticLookasideBuffer.Probe probe = null;

@@ -109,6 +109,24 @@ class LookasideBufferTest {
   }
 
   @Test
+  void aRecallOfASmallSessionBypassesTheBufferInALargeMemory() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlbMinVectors(400))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 500; i++) {
+        m.remember(Remember.event(i < 100 ? "small" : "large", "user", "t" + i).vector(TestVectors.unit(i)));
+      }
+      float[] q = TestVectors.unit(7);
+      m.recall(Recall.vector(q, 5).session("small"));
+      m.recall(Recall.vector(nudge(q, 0.05f, 6), 5).session("small"));
+      assertEquals(0, m.stats().slbHits() + m.stats().slbMisses(), "100 vectors: no lookup");
+      m.recall(Recall.vector(q, 5).session("large"));
+      m.recall(Recall.vector(nudge(q, 0.05f, 6), 5).session("large"));
+      // (a session this small is scanned exactly, which the buffer does not cache: both recalls miss)
+      assertEquals(2, m.stats().slbHits() + m.stats().slbMisses(), "400 vectors: each recall looks up the buffer");
+    }
+  }
+
+  @Test
   void disabledBufferNeverHits() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options().withSlb(0, 0.85f, 0))) {
       Memory m = aeon.memory();

@@ -34,6 +34,7 @@ final class OpenLoopReader implements Runnable {
 
   /** Seconds of the phase that each entry of {@link #latencyByWindow} covers. */
   static final int WINDOW_SECONDS = 5;
+  private static final long WINDOW_NANOS = WINDOW_SECONDS * 1_000_000_000L;
 
   final Latencies latency = new Latencies();
   /** The same latencies split by when each recall was due, so that a noisy stretch shows as one window. */
@@ -75,8 +76,6 @@ final class OpenLoopReader implements Runnable {
       latencyByWindow[w] = new Latencies();
     }
   }
-
-  private static final long WINDOW_NANOS = WINDOW_SECONDS * 1_000_000_000L;
 
   @Override
   public void run() {

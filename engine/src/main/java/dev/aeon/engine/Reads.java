@@ -82,8 +82,8 @@ final class Reads {
    */
   private SearchResult search(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,
       RoaringBitmap filter) {
-    long candidates = filter == null ? atlas.size() : filter.getLongCardinality();
-    boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession() && candidates >= options.slbMinVectors();
+    boolean viaSlb = r.useSlb && slb.enabled() && r.filtersOnlyBySession()
+        && (filter == null ? atlas.size() : filter.getLongCardinality()) >= options.slbMinVectors();
     String key = r.session == null ? ANY_SESSION : r.session;
     long watermark = nextId.getAsLong();
     SemanticLookasideBuffer.Probe probe = null;

@@ -79,14 +79,7 @@ class AtlasConcurrencyTest {
         }
       }
       done.set(true);
-      for (Thread t : readers) {
-        t.join();
-      }
-      if (!failures.isEmpty()) {
-        AssertionError e = new AssertionError("seed " + seed + ": " + failures.size() + " search(es) failed");
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
+      joinAndReport(readers, failures, "seed " + seed);
       assertTrue(searches.get() > 0);
       assertEquals(live.size(), index.size());
     }
@@ -136,16 +129,22 @@ class AtlasConcurrencyTest {
       }
       searching.await();
       index.close();
-      for (Thread t : threads) {
-        t.join();
-      }
-      if (!failures.isEmpty()) {
-        AssertionError e = new AssertionError("round " + round + ": " + failures.size() + " search(es) failed");
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
+      joinAndReport(threads, failures, "round " + round);
       assertTrue(answered.get() >= readers, "round " + round + ": searches answered before the close");
       assertEquals(readers, refused.get(), "round " + round + ": every reader is told the index is closed");
+    }
+  }
+
+  /** Waits for the readers, then fails with every search failure they collected. */
+  private static void joinAndReport(List<Thread> readers, ConcurrentLinkedQueue<Throwable> failures, String context)
+      throws InterruptedException {
+    for (Thread t : readers) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      AssertionError e = new AssertionError(context + ": " + failures.size() + " search(es) failed");
+      failures.forEach(e::addSuppressed);
+      throw e;
     }
   }
 

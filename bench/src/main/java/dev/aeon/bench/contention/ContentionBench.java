@@ -32,7 +32,8 @@ import org.agrona.collections.LongArrayList;
  * 200) under SYNC durability, and beside the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
  * checkpoint interval. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
- * spread over the phase from a few noisy seconds. Writes {@code target/bench/contention.json}.
+ * spread over the phase from a few noisy seconds, and each phase what every group of threads took of the
+ * cores and waited for one ({@link ThreadTimes}). Writes {@code target/bench/contention.json}.
  *
  * <p>Why a paced writer for the headline: on 2 cores a writer flat out takes a core of its own, so the
  * readers' fixed rate no longer fits in what is left and their queues grow without bound; that phase
@@ -47,6 +48,8 @@ public final class ContentionBench {
   static final int DIM = 384;
   static final int K = 10;
   static final int QUERIES = 1000;
+  /** Thread groups below this share of a core are left off the console (they are all in the JSON). */
+  static final double MIN_CPU_MS_PER_S_SHOWN = 5;
 
   private ContentionBench() {}
 
@@ -64,10 +67,12 @@ public final class ContentionBench {
           o.checkpointSeconds > 0 ? java.time.Duration.ofSeconds(o.checkpointSeconds) : defaults.checkpointInterval());
       try (Aeon aeon = Aeon.open(dir, options)) {
         Memory memory = aeon.memory();
-        Latencies alone = alone(memory, queries, o.seconds);
+        Alone lone = alone(memory, queries, o.seconds);
+        Latencies alone = lone.latency();
         double capacity = alone.count() / (double) o.seconds;
         double rate = o.load * capacity;
         print("alone (1 reader, closed loop)", alone);
+        System.out.print(ThreadTimes.describe(lone.threadTimes(), MIN_CPU_MS_PER_S_SHOWN));
         System.out.printf(Locale.ROOT, "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
             capacity, o.readers, rate);
         Phase readersOnly = openLoop(memory, queries, o, rate, null);
@@ -80,8 +85,15 @@ public final class ContentionBench {
         printWindows(contention);
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, vectors, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
+        System.out.print(ThreadTimes.describe(saturated.threadTimes, MIN_CPU_MS_PER_S_SHOWN));
         report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
         report.put("saturated", keys(saturated.latency));
+        Map<String, Object> threads = new LinkedHashMap<>();
+        threads.put("alone", lone.threadTimes());
+        threads.put("readers_only", readersOnly.threadTimes);
+        threads.put("contention", contention.threadTimes);
+        threads.put("saturated", saturated.threadTimes);
+        report.put("threads_by_phase", threads);
         report.put("saturated_writer_ops_per_s", Math.round(saturated.writer.operations() / saturated.seconds));
         report.put("saturated_p99_ratio",
             BenchReport.round(saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
@@ -122,13 +134,17 @@ public final class ContentionBench {
    * One reader, closed loop: a warm-up as long as the measurement (the SIMD kernels allocate until C2
    * has compiled them, which takes seconds on a busy machine), then {@code seconds} measured.
    */
-  static Latencies alone(Memory memory, float[][] queries, int seconds) {
+  static Alone alone(Memory memory, float[][] queries, int seconds) {
     System.out.println("contention: warm-up (not measured) ...");
     runFor(memory, queries, seconds, null);
     Latencies l = new Latencies();
+    ThreadTimes before = ThreadTimes.take();
     runFor(memory, queries, seconds, l);
-    return l;
+    return new Alone(l, ThreadTimes.take().since(before));
   }
+
+  /** What the lone reader's phase measured. */
+  record Alone(Latencies latency, Map<String, Map<String, Object>> threadTimes) {}
 
   private static void runFor(Memory memory, float[][] queries, double seconds, Latencies into) {
     long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -143,7 +159,8 @@ public final class ContentionBench {
 
   /** What one open-loop phase measured. */
   record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
-      ChurnWriter writer, double seconds, Latencies[] latencyByWindow) {
+      ChurnWriter writer, double seconds, Latencies[] latencyByWindow,
+      Map<String, Map<String, Object>> threadTimes) {
 
     /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
     List<Double> p99ByWindow() {
@@ -165,6 +182,8 @@ public final class ContentionBench {
     List<OpenLoopReader> readers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     ChurnWriter writer = null;
+    ThreadTimes before = ThreadTimes.take();
+    Map<String, Map<String, Object>> threadTimes;
     try (Epochs epochs = new Epochs()) {
       for (int r = 0; r < o.readers; r++) {
         // Staggered so that the readers' due times interleave evenly.
@@ -178,6 +197,12 @@ public final class ContentionBench {
             w.pairsPerSecond);
         threads.add(Thread.ofPlatform().name("writer").start(writer));
       }
+      // Taken while every reader is still running: a thread's counters vanish with it.
+      long sampleAt = end - TimeUnit.MILLISECONDS.toNanos(50);
+      for (long wait; (wait = sampleAt - System.nanoTime()) > 0; ) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      threadTimes = ThreadTimes.take().since(before);
       for (Thread t : threads) {
         t.join();
       }
@@ -199,7 +224,7 @@ public final class ContentionBench {
       errors += r.errors;
       useAfterRetire += r.useAfterRetire;
     }
-    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow);
+    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow, threadTimes);
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
@@ -268,6 +293,7 @@ public final class ContentionBench {
   private static void printWindows(Phase phase) {
     System.out.printf(Locale.ROOT, "%45s p99 by %d s window (us): %s%n", "", OpenLoopReader.WINDOW_SECONDS,
         phase.p99ByWindow().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+    System.out.print(ThreadTimes.describe(phase.threadTimes, MIN_CPU_MS_PER_S_SHOWN));
   }
 
   static String loadAverage() {

@@ -1,0 +1,117 @@
+package dev.aeon.bench.contention;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What every thread of this process did over a phase, from Linux's per-thread scheduler counters
+ * ({@code /proc/self/task/TID/schedstat}: nanoseconds on a core, nanoseconds runnable but waiting for one,
+ * time slices): who took the cores from the readers, and how long the readers queued for one. Covers the
+ * JVM's own threads too (C2, G1), which {@code ThreadMXBean} does not list. Threads are grouped by their
+ * name without its closing number ("reader-7" and "reader-12" are "reader-"), as the kernel keeps it (15 bytes).
+ *
+ * <p>Elsewhere than on Linux, or where the counters are missing, {@link #take()} returns an empty snapshot
+ * and the bench reports no groups.
+ */
+final class ThreadTimes {
+
+  /** One thread's counters. */
+  record Counters(String group, long runNanos, long waitNanos, long slices) {}
+
+  private final long takenNanos;
+  private final Map<Long, Counters> byTid;
+
+  private ThreadTimes(long takenNanos, Map<Long, Counters> byTid) {
+    this.takenNanos = takenNanos;
+    this.byTid = byTid;
+  }
+
+  /** The counters of every live thread of this process now. */
+  static ThreadTimes take() {
+    Map<Long, Counters> byTid = new TreeMap<>();
+    long now = System.nanoTime();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        Counters c = read(task);
+        if (c != null) {
+          byTid.put(Long.parseLong(task.getFileName().toString()), c);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new ThreadTimes(now, Map.of());
+    }
+    return new ThreadTimes(now, byTid);
+  }
+
+  private static Counters read(Path task) throws IOException {
+    try {
+      String name = Files.readString(task.resolve("comm")).strip();
+      String[] f = Files.readString(task.resolve("schedstat")).strip().split(" ");
+      return new Counters(group(name), Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+    } catch (NoSuchFileException gone) {
+      return null; // the thread ended while the directory was listed
+    }
+  }
+
+  /** "reader-12" and "reader-3" → "reader-"; "G1 Conc#0" → "G1 Conc#"; "C2 CompilerThre" stays. */
+  static String group(String threadName) {
+    return threadName.replaceFirst("[0-9]+$", "").strip();
+  }
+
+  /**
+   * Per group, from {@code before} to this snapshot: milliseconds on a core and milliseconds waiting for
+   * one, each per second of the interval, and the number of threads. A thread absent from {@code before}
+   * started during the interval and counts from zero; one absent now ended and is not counted.
+   */
+  Map<String, Map<String, Object>> since(ThreadTimes before) {
+    double seconds = (takenNanos - before.takenNanos) / 1e9;
+    Map<String, long[]> sums = new TreeMap<>();
+    byTid.forEach((tid, now) -> {
+      Counters then = before.byTid.get(tid);
+      boolean same = then != null && then.group.equals(now.group);
+      long[] s = sums.computeIfAbsent(now.group, g -> new long[4]);
+      s[0] += now.runNanos - (same ? then.runNanos : 0);
+      s[1] += now.waitNanos - (same ? then.waitNanos : 0);
+      s[2] += now.slices - (same ? then.slices : 0);
+      s[3]++;
+    });
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    sums.entrySet().stream()
+        .filter(e -> e.getValue()[0] > 0)
+        .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        .forEach(e -> {
+          long[] s = e.getValue();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("cpu_ms_per_s", round1(s[0] / 1e6 / seconds));
+          m.put("runqueue_wait_ms_per_s", round1(s[1] / 1e6 / seconds));
+          m.put("mean_wait_per_slice_us", s[2] == 0 ? 0.0 : round1(s[1] / 1e3 / s[2]));
+          m.put("threads", s[3]);
+          out.put(e.getKey(), m);
+        });
+    return out;
+  }
+
+  /** The groups that used at least {@code minCpuMsPerS}, one per line, for the console. */
+  static String describe(Map<String, Map<String, Object>> groups, double minCpuMsPerS) {
+    StringBuilder sb = new StringBuilder();
+    groups.forEach((group, m) -> {
+      if ((double) m.get("cpu_ms_per_s") >= minCpuMsPerS) {
+        sb.append(String.format(Locale.ROOT, "%47s%-16s cpu %6.1f ms/s  waiting for a core %6.1f ms/s"
+                + " (%.0f us per slice)%n", "", group, m.get("cpu_ms_per_s"), m.get("runqueue_wait_ms_per_s"),
+            m.get("mean_wait_per_slice_us")));
+      }
+    });
+    return sb.toString();
+  }
+
+  private static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}

@@ -72,7 +72,7 @@ public final class ContentionBench {
         double capacity = alone.count() / (double) o.seconds;
         double rate = o.load * capacity;
         print("alone (1 reader, closed loop)", alone);
-        System.out.print(ThreadTimes.describe(lone.threadTimes(), MIN_CPU_MS_PER_S_SHOWN));
+        System.out.print(lone.usage().describe(MIN_CPU_MS_PER_S_SHOWN));
         System.out.printf(Locale.ROOT, "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
             capacity, o.readers, rate);
         Phase readersOnly = openLoop(memory, queries, o, rate, null);
@@ -85,15 +85,15 @@ public final class ContentionBench {
         printWindows(contention);
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, vectors, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
-        System.out.print(ThreadTimes.describe(saturated.threadTimes, MIN_CPU_MS_PER_S_SHOWN));
+        System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
         report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
         report.put("saturated", keys(saturated.latency));
-        Map<String, Object> threads = new LinkedHashMap<>();
-        threads.put("alone", lone.threadTimes());
-        threads.put("readers_only", readersOnly.threadTimes);
-        threads.put("contention", contention.threadTimes);
-        threads.put("saturated", saturated.threadTimes);
-        report.put("threads_by_phase", threads);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("alone", lone.usage().json());
+        cpu.put("readers_only", readersOnly.usage.json());
+        cpu.put("contention", contention.usage.json());
+        cpu.put("saturated", saturated.usage.json());
+        report.put("cpu_by_phase", cpu);
         report.put("saturated_writer_ops_per_s", Math.round(saturated.writer.operations() / saturated.seconds));
         report.put("saturated_p99_ratio",
             BenchReport.round(saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
@@ -144,7 +144,7 @@ public final class ContentionBench {
   }
 
   /** What the lone reader's phase measured. */
-  record Alone(Latencies latency, Map<String, Map<String, Object>> threadTimes) {}
+  record Alone(Latencies latency, ThreadTimes.Usage usage) {}
 
   private static void runFor(Memory memory, float[][] queries, double seconds, Latencies into) {
     long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -160,7 +160,7 @@ public final class ContentionBench {
   /** What one open-loop phase measured. */
   record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
       ChurnWriter writer, double seconds, Latencies[] latencyByWindow,
-      Map<String, Map<String, Object>> threadTimes) {
+      ThreadTimes.Usage usage) {
 
     /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
     List<Double> p99ByWindow() {
@@ -183,7 +183,7 @@ public final class ContentionBench {
     List<Thread> threads = new ArrayList<>();
     ChurnWriter writer = null;
     ThreadTimes before = ThreadTimes.take();
-    Map<String, Map<String, Object>> threadTimes;
+    ThreadTimes.Usage usage;
     try (Epochs epochs = new Epochs()) {
       for (int r = 0; r < o.readers; r++) {
         // Staggered so that the readers' due times interleave evenly.
@@ -202,7 +202,7 @@ public final class ContentionBench {
       for (long wait; (wait = sampleAt - System.nanoTime()) > 0; ) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
-      threadTimes = ThreadTimes.take().since(before);
+      usage = ThreadTimes.take().since(before);
       for (Thread t : threads) {
         t.join();
       }
@@ -224,7 +224,7 @@ public final class ContentionBench {
       errors += r.errors;
       useAfterRetire += r.useAfterRetire;
     }
-    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow, threadTimes);
+    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow, usage);
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
@@ -293,7 +293,7 @@ public final class ContentionBench {
   private static void printWindows(Phase phase) {
     System.out.printf(Locale.ROOT, "%45s p99 by %d s window (us): %s%n", "", OpenLoopReader.WINDOW_SECONDS,
         phase.p99ByWindow().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
-    System.out.print(ThreadTimes.describe(phase.threadTimes, MIN_CPU_MS_PER_S_SHOWN));
+    System.out.print(phase.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
   }
 
   static String loadAverage() {

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  * time slices): who took the cores from the readers, and how long the readers queued for one. Covers the
  * JVM's own threads too (C2, G1), which {@code ThreadMXBean} does not list. Threads are grouped by their
  * name without its closing number ("reader-7" and "reader-12" are "reader-"), as the kernel keeps it (15 bytes).
+ * Beside them, the whole machine's idle and steal time ({@code /proc/stat}): time the hypervisor gave to
+ * other guests slows every phase alike and tells a noisy run.
  *
  * <p>Elsewhere than on Linux, or where the counters are missing, {@link #take()} returns an empty snapshot
  * and the bench reports no groups.
@@ -25,12 +27,21 @@ final class ThreadTimes {
   /** One thread's counters. */
   record Counters(String group, long runNanos, long waitNanos, long slices) {}
 
+  /** Milliseconds per second of the machine's cores: idle, and stolen by the hypervisor. */
+  record Machine(double idleMsPerS, double stealMsPerS) {}
+
+  /** Clock ticks per second of {@code /proc/stat}'s counters (USER_HZ, 100 on every Linux ABI in use). */
+  private static final double TICKS_PER_S = 100;
+
   private final long takenNanos;
   private final Map<Long, Counters> byTid;
+  /** {@code /proc/stat}'s idle and steal ticks summed over the cores, or null where unreadable. */
+  private final long[] idleAndSteal;
 
-  private ThreadTimes(long takenNanos, Map<Long, Counters> byTid) {
+  private ThreadTimes(long takenNanos, Map<Long, Counters> byTid, long[] idleAndSteal) {
     this.takenNanos = takenNanos;
     this.byTid = byTid;
+    this.idleAndSteal = idleAndSteal;
   }
 
   /** The counters of every live thread of this process now. */
@@ -45,9 +56,19 @@ final class ThreadTimes {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return new ThreadTimes(now, Map.of());
+      return new ThreadTimes(now, Map.of(), null);
     }
-    return new ThreadTimes(now, byTid);
+    return new ThreadTimes(now, byTid, idleAndSteal());
+  }
+
+  /** From the first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...". */
+  private static long[] idleAndSteal() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+      return new long[] {Long.parseLong(f[4]), Long.parseLong(f[8])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static Counters read(Path task) throws IOException {
@@ -66,11 +87,11 @@ final class ThreadTimes {
   }
 
   /**
-   * Per group, from {@code before} to this snapshot: milliseconds on a core and milliseconds waiting for
-   * one, each per second of the interval, and the number of threads. A thread absent from {@code before}
-   * started during the interval and counts from zero; one absent now ended and is not counted.
+   * What happened from {@code before} to this snapshot. Per group: milliseconds on a core and milliseconds
+   * waiting for one, each per second of the interval, and the number of threads. A thread absent from
+   * {@code before} started during the interval and counts from zero; one absent now ended and is not counted.
    */
-  Map<String, Map<String, Object>> since(ThreadTimes before) {
+  Usage since(ThreadTimes before) {
     double seconds = (takenNanos - before.takenNanos) / 1e9;
     Map<String, long[]> sums = new TreeMap<>();
     byTid.forEach((tid, now) -> {
@@ -82,7 +103,7 @@ final class ThreadTimes {
       s[2] += now.slices - (same ? then.slices : 0);
       s[3]++;
     });
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
     sums.entrySet().stream()
         .filter(e -> e.getValue()[0] > 0)
         .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
@@ -93,22 +114,41 @@ final class ThreadTimes {
           m.put("runqueue_wait_ms_per_s", round1(s[1] / 1e6 / seconds));
           m.put("mean_wait_per_slice_us", s[2] == 0 ? 0.0 : round1(s[1] / 1e3 / s[2]));
           m.put("threads", s[3]);
-          out.put(e.getKey(), m);
+          groups.put(e.getKey(), m);
         });
-    return out;
+    boolean machineKnown = idleAndSteal != null && before.idleAndSteal != null;
+    return new Usage(groups,
+        machineKnown ? round1((idleAndSteal[0] - before.idleAndSteal[0]) * 1000 / TICKS_PER_S / seconds) : -1,
+        machineKnown ? round1((idleAndSteal[1] - before.idleAndSteal[1]) * 1000 / TICKS_PER_S / seconds) : -1);
   }
 
-  /** The groups that used at least {@code minCpuMsPerS}, one per line, for the console. */
-  static String describe(Map<String, Map<String, Object>> groups, double minCpuMsPerS) {
-    StringBuilder sb = new StringBuilder();
-    groups.forEach((group, m) -> {
-      if ((double) m.get("cpu_ms_per_s") >= minCpuMsPerS) {
-        sb.append(String.format(Locale.ROOT, "%47s%-16s cpu %6.1f ms/s  waiting for a core %6.1f ms/s"
-                + " (%.0f us per slice)%n", "", group, m.get("cpu_ms_per_s"), m.get("runqueue_wait_ms_per_s"),
-            m.get("mean_wait_per_slice_us")));
-      }
-    });
-    return sb.toString();
+  /**
+   * What a phase's threads and the machine did, per second of the phase; the machine's idle and stolen
+   * milliseconds are summed over its cores, -1 where unknown.
+   */
+  record Usage(Map<String, Map<String, Object>> groups, double idleMsPerS, double stealMsPerS) {
+
+    Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("machine_idle_ms_per_s", idleMsPerS);
+      m.put("machine_steal_ms_per_s", stealMsPerS);
+      m.put("threads", groups);
+      return m;
+    }
+
+    /** The machine, then the groups that used at least {@code minCpuMsPerS}, one per line, for the console. */
+    String describe(double minCpuMsPerS) {
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+          "%47smachine: idle %.0f ms/s, stolen by the hypervisor %.0f ms/s%n", "", idleMsPerS, stealMsPerS));
+      groups.forEach((group, m) -> {
+        if ((double) m.get("cpu_ms_per_s") >= minCpuMsPerS) {
+          sb.append(String.format(Locale.ROOT, "%47s%-16s cpu %6.1f ms/s  waiting for a core %6.1f ms/s"
+                  + " (%.0f us per slice)%n", "", group, m.get("cpu_ms_per_s"), m.get("runqueue_wait_ms_per_s"),
+              m.get("mean_wait_per_slice_us")));
+        }
+      });
+      return sb.toString();
+    }
   }
 
   private static double round1(double v) {

@@ -26,8 +26,8 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F] [--write-rate W]}:
- * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), first with one reader alone (closed
- * loop), then with R open-loop readers sharing a fixed total rate of F times what the lone reader
+ * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), after a warm-up that runs the same
+ * mix unmeasured ({@link #warmUp}), first with one reader alone (closed loop), then with R open-loop readers sharing a fixed total rate of F times what the lone reader
  * sustained, without a writer, beside one writer that remembers and forgets W pairs per second (default
  * 200) under SYNC durability, and beside the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
@@ -67,6 +67,7 @@ public final class ContentionBench {
           o.checkpointSeconds > 0 ? java.time.Duration.ofSeconds(o.checkpointSeconds) : defaults.checkpointInterval());
       try (Aeon aeon = Aeon.open(dir, options)) {
         Memory memory = aeon.memory();
+        warmUp(memory, queries, o, new ChurnWriterFactory(memory, ids, vectors, 0));
         Alone lone = alone(memory, queries, o.seconds);
         Latencies alone = lone.latency();
         double capacity = alone.count() / (double) o.seconds;
@@ -131,12 +132,24 @@ public final class ContentionBench {
   }
 
   /**
-   * One reader, closed loop: a warm-up as long as the measurement (the SIMD kernels allocate until C2
-   * has compiled them, which takes seconds on a busy machine), then {@code seconds} measured.
+   * Runs what the measured phases will run, unmeasured, so that they measure compiled code: one reader
+   * closed loop (the SIMD kernels allocate until C2 has compiled them, which takes seconds on a busy
+   * machine), then the open-loop readers beside the writer flat out. Without the second part the first
+   * measured phase with a writer also measured the JIT compiling the writer's path and recompiling the
+   * readers' code that the first forgotten event, the first reader colliding with the writer on a shared
+   * counter and the like had invalidated (seen with {@code -Xlog:deoptimization=debug}); a long-running
+   * process pays that once, not in its steady state.
    */
+  static void warmUp(Memory memory, float[][] queries, Options o, ChurnWriterFactory writer)
+      throws InterruptedException {
+    System.out.println("contention: warm-up (not measured): one reader ...");
+    long recalls = runFor(memory, queries, o.seconds, null);
+    System.out.println("contention: warm-up (not measured): readers beside the writer flat out ...");
+    openLoop(memory, queries, o, o.load * recalls / o.seconds, writer);
+  }
+
+  /** One reader, closed loop, {@code seconds} measured. */
   static Alone alone(Memory memory, float[][] queries, int seconds) {
-    System.out.println("contention: warm-up (not measured) ...");
-    runFor(memory, queries, seconds, null);
     Latencies l = new Latencies();
     ThreadTimes before = ThreadTimes.take();
     runFor(memory, queries, seconds, l);
@@ -146,15 +159,18 @@ public final class ContentionBench {
   /** What the lone reader's phase measured. */
   record Alone(Latencies latency, ThreadTimes.Usage usage) {}
 
-  private static void runFor(Memory memory, float[][] queries, double seconds, Latencies into) {
+  /** Recalls in a closed loop for {@code seconds}; returns how many. */
+  private static long runFor(Memory memory, float[][] queries, double seconds, Latencies into) {
     long end = System.nanoTime() + (long) (seconds * 1e9);
-    for (int i = 0; System.nanoTime() < end; i++) {
+    int i = 0;
+    for (; System.nanoTime() < end; i++) {
       long t0 = System.nanoTime();
       memory.recall(Recall.vector(queries[i % queries.length], K).slb(false));
       if (into != null) {
         into.add(System.nanoTime() - t0);
       }
     }
+    return i;
   }
 
   /** What one open-loop phase measured. */

@@ -19,6 +19,8 @@ final class Checkpoints {
     void run(boolean erase) throws IOException;
   }
 
+  /** The longest the background thread sleeps between looks at the log and the clock. */
+  private static final long MAX_WAIT_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
 
   private final Action action;
@@ -92,9 +94,8 @@ final class Checkpoints {
     while (!stopping) {
       try {
         synchronized (this) {
-          long waitMillis = Math.max(1, (intervalNanos - (System.nanoTime() - lastRunNanos)) / 1_000_000);
           if (loggedBytes.get() < options.checkpointLogBytes()) {
-            wait(Math.min(waitMillis, 1_000));
+            wait(waitMillis(intervalNanos));
           }
         }
         if (stopping) {
@@ -112,6 +113,16 @@ final class Checkpoints {
         lastRunNanos = System.nanoTime(); // retry after an interval, not in a tight loop
       }
     }
+  }
+
+  /**
+   * Until the interval is over, or at most a second. Once it is over with nothing logged, a second: the
+   * first write is then checkpointed within about a second, and an idle engine wakes once a second rather
+   * than every millisecond (each wake-up takes a core from a reader for a moment).
+   */
+  private long waitMillis(long intervalNanos) {
+    long remainingNanos = intervalNanos - (System.nanoTime() - lastRunNanos);
+    return remainingNanos <= 0 ? MAX_WAIT_MILLIS : Math.clamp(remainingNanos / 1_000_000, 1, MAX_WAIT_MILLIS);
   }
 
   void stop() {

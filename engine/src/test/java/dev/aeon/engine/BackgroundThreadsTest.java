@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.os.BackgroundPriority;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine's background threads (here the checkpoint thread and the log's segment preallocator) run at
- * {@link BackgroundPriority#NICE}, while the threads that call the engine keep theirs.
+ * {@link BackgroundPriority#NICE}, while the threads that call the engine keep theirs, and leave the cores
+ * alone when there is nothing to do.
  */
 class BackgroundThreadsTest {
 
@@ -47,6 +50,32 @@ class BackgroundThreadsTest {
     }
   }
 
+  /**
+   * Once a checkpoint interval has passed with nothing logged, the checkpoint thread looks again about once
+   * a second (it used to poll every millisecond: a thousand wake-ups a second that each took a core from a
+   * reader). Counted by the kernel: the thread's time slices, the third figure of its {@code schedstat}.
+   */
+  @Test
+  void anIdleCheckpointThreadRarelyWakes() throws Exception {
+    assumeTrue(Files.isReadable(Path.of("/proc/thread-self/schedstat")), "needs Linux's per-thread schedstat");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(1 << 30, Duration.ofMillis(20)))) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "one event").vector(TestVectors.unit(1)));
+      for (long deadline = System.nanoTime() + 10_000_000_000L; m.stats().checkpoints() == 0; Thread.sleep(5)) {
+        assertTrue(System.nanoTime() < deadline, "no background checkpoint within 10 s");
+      }
+      Path thread = threadsNamed("aeon-checkpoint").getFirst();
+      long before = timeSlices(thread);
+      Thread.sleep(1_000);
+      long slices = timeSlices(thread) - before;
+      assertTrue(slices <= 5, "the idle checkpoint thread ran " + slices + " time slices in a second");
+    }
+  }
+
+  private static long timeSlices(Path task) throws IOException {
+    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[2]);
+  }
+
   /** Nice values of this process's threads whose name starts with {@code prefix}, once all are lowered. */
   private static List<Integer> awaitThreads(String prefix) throws Exception {
     List<Integer> nices = List.of();
@@ -61,11 +90,24 @@ class BackgroundThreadsTest {
 
   private static List<Integer> threadNices(String prefix) throws IOException {
     List<Integer> out = new ArrayList<>();
+    for (Path task : threadsNamed(prefix)) {
+      try {
+        out.add(niceOf(task));
+      } catch (NoSuchFileException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return out;
+  }
+
+  /** This process's threads ({@code /proc/self/task/TID}) whose name starts with {@code prefix}. */
+  private static List<Path> threadsNamed(String prefix) throws IOException {
+    List<Path> out = new ArrayList<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path task : tasks.toList()) {
         try {
           if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
-            out.add(niceOf(task));
+            out.add(task);
           }
         } catch (NoSuchFileException e) {
           // the thread ended meanwhile

@@ -27,9 +27,10 @@ import org.agrona.collections.LongArrayList;
 /**
  * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F] [--write-rate W]}:
  * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), after a warm-up that runs the same
- * mix unmeasured ({@link #warmUp}), first with one reader alone (closed loop), then with R open-loop readers sharing a fixed total rate of F times what the lone reader
- * sustained, without a writer, beside one writer that remembers and forgets W pairs per second (default
- * 200) under SYNC durability, and beside the same writer flat out. Readers also time an EBR guard of an
+ * mix unmeasured ({@link #warmUp}): first with one reader alone (closed loop), then with R open-loop
+ * readers sharing a fixed total rate of F times what the lone reader sustained, without a writer, beside
+ * one writer that remembers and forgets W pairs per second (default 200) under SYNC durability, and beside
+ * the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
  * checkpoint interval. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
  * spread over the phase from a few noisy seconds, and each phase what every group of threads took of the
@@ -175,8 +176,7 @@ public final class ContentionBench {
 
   /** What one open-loop phase measured. */
   record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
-      ChurnWriter writer, double seconds, Latencies[] latencyByWindow,
-      ThreadTimes.Usage usage) {
+      ChurnWriter writer, double seconds, Latencies[] latencyByWindow, ThreadTimes.Usage usage) {
 
     /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
     List<Double> p99ByWindow() {

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
  * ({@code /proc/self/task/TID/schedstat}: nanoseconds on a core, nanoseconds runnable but waiting for one,
  * time slices): who took the cores from the readers, and how long the readers queued for one. Covers the
  * JVM's own threads too (C2, G1), which {@code ThreadMXBean} does not list. Threads are grouped by their
- * name without its closing number ("reader-7" and "reader-12" are "reader-"), as the kernel keeps it (15 bytes).
- * Beside them, the whole machine's idle and steal time ({@code /proc/stat}): time the hypervisor gave to
- * other guests slows every phase alike and tells a noisy run.
+ * name as the kernel keeps it (15 bytes) without its closing number ("reader-7" and "reader-12" are
+ * "reader-"). Beside them, the whole machine's idle and steal time ({@code /proc/stat}): time the
+ * hypervisor gave to other guests slows every phase alike and tells a noisy run.
  *
  * <p>Elsewhere than on Linux, or where the counters are missing, {@link #take()} returns an empty snapshot
  * and the bench reports no groups.
@@ -26,9 +26,6 @@ final class ThreadTimes {
 
   /** One thread's counters. */
   record Counters(String group, long runNanos, long waitNanos, long slices) {}
-
-  /** Milliseconds per second of the machine's cores: idle, and stolen by the hypervisor. */
-  record Machine(double idleMsPerS, double stealMsPerS) {}
 
   /** Clock ticks per second of {@code /proc/stat}'s counters (USER_HZ, 100 on every Linux ABI in use). */
   private static final double TICKS_PER_S = 100;

@@ -28,7 +28,8 @@ final class Checkpoints {
   private final AeonOptions options;
   private final AtomicLong loggedBytes = new AtomicLong();
   private final Object runLock = new Object();
-  private volatile long lastPauseNanos, maxPauseNanos, count;
+  private volatile CheckpointPause longestPause = CheckpointPause.NONE;
+  private volatile long count;
   private volatile long lastRunNanos = System.nanoTime();
   private Thread thread;
   private volatile boolean stopping;
@@ -53,17 +54,15 @@ final class Checkpoints {
     }
   }
 
-  void paused(long nanos) {
-    lastPauseNanos = nanos;
-    maxPauseNanos = Math.max(maxPauseNanos, nanos);
+  /** Records one checkpoint's pause; called by the checkpoint itself, so one at a time. */
+  void paused(CheckpointPause pause) {
+    if (pause.totalMicros() > longestPause.totalMicros()) {
+      longestPause = pause;
+    }
   }
 
-  long lastPauseNanos() {
-    return lastPauseNanos;
-  }
-
-  long maxPauseNanos() {
-    return maxPauseNanos;
+  CheckpointPause longestPause() {
+    return longestPause;
   }
 
   long count() {

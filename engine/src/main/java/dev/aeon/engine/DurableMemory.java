@@ -322,18 +322,27 @@ final class DurableMemory implements Memory, AutoCloseable {
     stores.forceAhead();
     long lsn;
     long start = System.nanoTime();
+    long locked;
+    long freed;
+    long flushed;
+    long released;
+    Stores.FlushTimes stepTimes;
     writeLock.lock();
     try {
+      locked = System.nanoTime();
       lsn = stores.wal.lastLsn();
       freeForgottenTexts();
-      stores.flush(lsn);
+      freed = System.nanoTime();
+      stepTimes = stores.flush(lsn);
+      flushed = System.nanoTime();
       if (erase) {
         stores.wal.checkpoint(lsn, true);
       }
+      released = System.nanoTime(); // not after the unlock: the woken writer may take the core first
     } finally {
       writeLock.unlock();
     }
-    checkpoints.paused(System.nanoTime() - start);
+    checkpoints.paused(CheckpointPause.of(start, locked, freed, stepTimes, flushed, released));
     if (!erase && lsn > stores.wal.checkpointLsn()) {
       stores.wal.checkpoint(lsn);
     }

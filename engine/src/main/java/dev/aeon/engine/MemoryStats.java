@@ -14,8 +14,14 @@ package dev.aeon.engine;
  * @param slbHits recalls the lookaside buffer answered by rescanning a similar query's cached candidates
  * @param slbMisses recalls through the buffer that searched the index
  * @param checkpoints checkpoints run since open
- * @param maxCheckpointPauseMicros the longest time a checkpoint held writers back
+ * @param longestCheckpointPause the longest time a checkpoint since open held writers back, step by step
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long checkpoints,
-    long maxCheckpointPauseMicros) {}
+    CheckpointPause longestCheckpointPause) {
+
+  /** The longest time a checkpoint since open held writers back. */
+  public long maxCheckpointPauseMicros() {
+    return longestCheckpointPause.totalMicros();
+  }
+}

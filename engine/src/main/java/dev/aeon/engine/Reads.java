@@ -226,7 +226,7 @@ final class Reads {
     }
     return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), sessions.size(),
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
-        slb.hits(), slb.misses(), checkpoints.count(), checkpoints.maxPauseNanos() / 1_000);
+        slb.hits(), slb.misses(), checkpoints.count(), checkpoints.longestPause());
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {

@@ -114,14 +114,18 @@ final class Stores implements AutoCloseable {
     }
   }
 
+  /** How long {@link #flush} took per store; {@code index} is null when the namespace has no index yet. */
+  record FlushTimes(dev.aeon.index.atlas.FlushTimes index, long blobsNanos, long traceNanos) {}
+
   /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
-  void flush(long lsn) throws IOException {
+  FlushTimes flush(long lsn) throws IOException {
     AtlasIndex a = atlas.get();
-    if (a != null) {
-      a.flush();
-    }
+    dev.aeon.index.atlas.FlushTimes index = a != null ? a.flush() : null;
+    long start = System.nanoTime();
     blobs.force();
+    long forced = System.nanoTime();
     trace.flush(lsn);
+    return new FlushTimes(index, forced - start, System.nanoTime() - forced);
   }
 
   @Override

@@ -79,6 +79,28 @@ class EngineTest {
     }
   }
 
+  /** The stats name the longest checkpoint pause and what it spent on each step. */
+  @Test
+  void theLongestCheckpointPauseIsReportedStepByStep() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      assertEquals(CheckpointPause.NONE, m.stats().longestCheckpointPause());
+      for (int i = 0; i < 50; i++) {
+        m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+      }
+      m.checkpoint();
+      CheckpointPause p = m.stats().longestCheckpointPause();
+      assertTrue(p.indexManifestMicros() > 0 && p.traceMicros() > 0, p::toString);
+      long steps = p.lockWaitMicros() + p.freeTextsMicros() + p.indexForceMicros() + p.indexSnapshotMicros()
+          + p.indexManifestMicros() + p.blobsMicros() + p.traceMicros() + p.logMicros();
+      assertTrue(steps <= p.totalMicros(), p::toString);
+      assertEquals(p.totalMicros(), m.stats().maxCheckpointPauseMicros());
+      m.compact(); // a compaction's checkpoint also writes the log's checkpoint under the lock
+      CheckpointPause longest = m.stats().longestCheckpointPause();
+      assertTrue(longest.totalMicros() >= p.totalMicros(), "the longest pause is kept");
+    }
+  }
+
   @Test
   void badInputIsRefusedAndNothingIsApplied() {
     try (Aeon aeon = Aeon.open(dir, options())) {

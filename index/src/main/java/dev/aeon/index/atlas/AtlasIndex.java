@@ -373,14 +373,21 @@ public final class AtlasIndex implements AutoCloseable {
   /**
    * Forces pages and sidecar to disk, then atomically replaces the manifest. After it returns, a crash
    * or {@link #open} restores exactly this state. Pages and slots retired before it become reusable.
+   *
+   * @return how long each step took
    */
-  public void flush() throws IOException {
+  public FlushTimes flush() throws IOException {
     synchronized (writeLock) {
       checkOpen();
+      long start = System.nanoTime();
       st.pages.force();
       st.vectors.force();
-      Manifest.write(dir, Persistence.snapshot(st, rt));
+      long forced = System.nanoTime();
+      ManifestData snapshot = Persistence.snapshot(st, rt);
+      long taken = System.nanoTime();
+      Manifest.write(dir, snapshot);
       st.reclaim();
+      return new FlushTimes(forced - start, taken - forced, System.nanoTime() - taken);
     }
   }
 

@@ -326,7 +326,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     long freed;
     long flushed;
     long released;
-    Stores.FlushTimes stepTimes;
+    Stores.Flushed stepTimes;
     writeLock.lock();
     try {
       locked = System.nanoTime();

@@ -6,6 +6,7 @@ import dev.aeon.blob.InvalidBlobRefException;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.index.atlas.FlushTimes;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.query.trace.Trace;
 import dev.aeon.wal.Wal;
@@ -115,17 +116,17 @@ final class Stores implements AutoCloseable {
   }
 
   /** How long {@link #flush} took per store; {@code index} is null when the namespace has no index yet. */
-  record FlushTimes(dev.aeon.index.atlas.FlushTimes index, long blobsNanos, long traceNanos) {}
+  record Flushed(FlushTimes index, long blobsNanos, long traceNanos) {}
 
   /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
-  FlushTimes flush(long lsn) throws IOException {
+  Flushed flush(long lsn) throws IOException {
     AtlasIndex a = atlas.get();
-    dev.aeon.index.atlas.FlushTimes index = a != null ? a.flush() : null;
+    FlushTimes index = a != null ? a.flush() : null;
     long start = System.nanoTime();
     blobs.force();
     long forced = System.nanoTime();
     trace.flush(lsn);
-    return new FlushTimes(index, forced - start, System.nanoTime() - forced);
+    return new Flushed(index, forced - start, System.nanoTime() - forced);
   }
 
   @Override

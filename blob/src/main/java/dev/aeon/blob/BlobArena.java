@@ -410,6 +410,18 @@ public final class BlobArena implements AutoCloseable {
    * Makes every append and free so far durable (msync of the mapping, then the header commit), then schedules
    * the erasure of blobs freed since the last force.
    */
+  /**
+   * Writes the current generation's dirty pages to the device without the arena's lock, while appends go
+   * on, so that a {@link #force()} soon after has little left to write while its caller holds writers back
+   * (the engine's checkpoint). Promises nothing by itself: only {@code force()} commits. The guard keeps the
+   * mapping open if the arena grows or collects meanwhile.
+   */
+  public void forceAhead() {
+    try (Guard g = ebr.enter()) {
+      currentView().data().force();
+    }
+  }
+
   public void force() {
     writeLock.lock();
     try {

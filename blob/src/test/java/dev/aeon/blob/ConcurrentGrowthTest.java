@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Readers read while a writer appends into an arena that starts tiny, so the file grows and is remapped
  * again and again (in each of several fresh arenas); every old mapping is retired through EBR, which
  * reclaims after each retirement and on a background thread. A reader must never see a closed mapping (an {@code IllegalStateException}) or
- * wrong bytes.
+ * wrong bytes, and {@link BlobArena#forceAhead()}, called meanwhile as a checkpoint would, must never fail.
  */
 class ConcurrentGrowthTest {
 
@@ -32,7 +32,7 @@ class ConcurrentGrowthTest {
   Path dir;
 
   @Test
-  void readersNeverFailWhileTheArenaGrows() throws Exception {
+  void readersAndForcesAheadNeverFailWhileTheArenaGrows() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       growWhileReading(dir.resolve("round-" + round));
     }
@@ -45,6 +45,7 @@ class ConcurrentGrowthTest {
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicLong reads = new AtomicLong();
+    AtomicLong forces = new AtomicLong();
     try (BlobArena arena = BlobArena.open(arenaDir, BlobArenaOptions.defaults().withInitialCapacity(64 << 10), ebr)) {
       List<Thread> readers = new ArrayList<>();
       for (int r = 0; r < READERS; r++) {
@@ -65,6 +66,16 @@ class ConcurrentGrowthTest {
           }
         }));
       }
+      readers.add(Thread.ofPlatform().start(() -> {
+        try {
+          while (!stop.get()) {
+            arena.forceAhead();
+            forces.incrementAndGet();
+          }
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      }));
       for (int i = 0; i < BLOBS && failures.isEmpty(); i++) {
         refs.set(i, arena.append(payload(i)));
         written.set(i + 1);
@@ -76,8 +87,9 @@ class ConcurrentGrowthTest {
     } finally {
       ebr.close();
     }
-    assertTrue(failures.isEmpty(), () -> "a reader failed: " + failures.peek());
+    assertTrue(failures.isEmpty(), () -> "a reader or the forcing thread failed: " + failures.peek());
     assertTrue(reads.get() > 0, "the readers read nothing");
+    assertTrue(forces.get() > 0, "nothing was forced ahead");
   }
 
   /** Blob {@code i}: 200 to 2,200 bytes that depend on {@code i}, so the arena grows many times. */

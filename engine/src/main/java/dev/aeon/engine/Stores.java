@@ -104,15 +104,16 @@ final class Stores implements AutoCloseable {
   }
 
   /**
-   * Before a checkpoint, outside the write lock: writes most of the index's dirty pages while writers go
-   * on, so the flush under the lock forces only what changed since. The index is the one store whose
-   * force covers all of its mapped pages; the trace and the blob arena force only what they appended.
+   * Before a checkpoint, outside the write lock: writes most of the index's and the blob arena's dirty
+   * pages while writers go on, so the flush under the lock forces only what changed since (both force
+   * whole mappings; the trace forces only what it appended).
    */
   void forceAhead() throws IOException {
     AtlasIndex a = atlas.get();
     if (a != null) {
       a.forceAhead();
     }
+    blobs.forceAhead();
   }
 
   /** How long {@link #flush} took per store; {@code index} is null when the namespace has no index yet. */

@@ -18,11 +18,11 @@ public record CheckpointPause(long totalMicros, long lockWaitMicros, long freeTe
 
   /**
    * From one checkpoint's clock readings (started, took the lock, freed the texts, flushed the stores,
-   * about to release the lock) and the stores' own times; a namespace without an index yet spent none on it.
+   * about to release the lock) and the stores' own times.
    */
   static CheckpointPause of(long startNanos, long lockedNanos, long freedNanos, Stores.Flushed stores,
       long flushedNanos, long endNanos) {
-    FlushTimes index = stores.index() != null ? stores.index() : new FlushTimes(0, 0, 0);
+    FlushTimes index = stores.index();
     return new CheckpointPause(micros(endNanos - startNanos), micros(lockedNanos - startNanos),
         micros(freedNanos - lockedNanos), micros(index.forceNanos()), micros(index.snapshotNanos()),
         micros(index.manifestNanos()), micros(stores.blobsNanos()), micros(stores.traceNanos()),

@@ -116,13 +116,13 @@ final class Stores implements AutoCloseable {
     blobs.forceAhead();
   }
 
-  /** How long {@link #flush} took per store; {@code index} is null when the namespace has no index yet. */
+  /** How long {@link #flush} took per store ({@link FlushTimes#NONE} for a namespace without an index yet). */
   record Flushed(FlushTimes index, long blobsNanos, long traceNanos) {}
 
   /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
   Flushed flush(long lsn) throws IOException {
     AtlasIndex a = atlas.get();
-    FlushTimes index = a != null ? a.flush() : null;
+    FlushTimes index = a != null ? a.flush() : FlushTimes.NONE;
     long start = System.nanoTime();
     blobs.force();
     long forced = System.nanoTime();

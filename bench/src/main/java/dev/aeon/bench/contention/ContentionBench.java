@@ -12,6 +12,7 @@ import dev.aeon.engine.Recall;
 import dev.aeon.engine.Remember;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ public final class ContentionBench {
         double rate = o.load * capacity;
         print("alone (1 reader, closed loop)", alone);
         System.out.print(lone.usage().describe(MIN_CPU_MS_PER_S_SHOWN));
+        System.out.printf(Locale.ROOT, "%47sa recall allocates %,d bytes on the heap%n", "", lone.bytesPerRecall());
         System.out.printf(Locale.ROOT, "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
             capacity, o.readers, rate);
         Phase readersOnly = openLoop(memory, queries, o, rate, null);
@@ -90,6 +92,7 @@ public final class ContentionBench {
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
         report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
+        report.put("alone_allocated_bytes_per_recall", lone.bytesPerRecall());
         report.put("saturated", keys(saturated.latency));
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("alone", lone.usage().json());
@@ -157,12 +160,19 @@ public final class ContentionBench {
   static Alone alone(Memory memory, float[][] queries, int seconds) {
     Latencies l = new Latencies();
     ThreadTimes before = ThreadTimes.take();
-    runFor(memory, queries, seconds, l);
-    return new Alone(l, ThreadTimes.take().since(before));
+    long allocatedBefore = allocatedBytes();
+    long recalls = runFor(memory, queries, seconds, l);
+    long allocated = allocatedBytes() - allocatedBefore;
+    return new Alone(l, ThreadTimes.take().since(before), allocated / Math.max(1, recalls));
   }
 
-  /** What the lone reader's phase measured. */
-  record Alone(Latencies latency, ThreadTimes.Usage usage) {}
+  /** What the lone reader's phase measured; {@code bytesPerRecall} is what each recall allocated on average. */
+  record Alone(Latencies latency, ThreadTimes.Usage usage, long bytesPerRecall) {}
+
+  /** Bytes the calling thread has allocated on the heap so far (HotSpot counts them per thread). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+  }
 
   /** Recalls in a closed loop for {@code seconds}; returns how many. */
   private static long runFor(Memory memory, float[][] queries, double seconds, Latencies into) {

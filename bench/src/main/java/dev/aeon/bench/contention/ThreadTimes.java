@@ -1,6 +1,8 @@
 package dev.aeon.bench.contention;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,7 +19,8 @@ import java.util.stream.Stream;
  * JVM's own threads too (C2, G1), which {@code ThreadMXBean} does not list. Threads are grouped by their
  * name as the kernel keeps it (15 bytes) without its closing number ("reader-7" and "reader-12" are
  * "reader-"). Beside them, the whole machine's idle and steal time ({@code /proc/stat}): time the
- * hypervisor gave to other guests slows every phase alike and tells a noisy run.
+ * hypervisor gave to other guests slows every phase alike and tells a noisy run. And the garbage
+ * collector's pauses, which stop every reader at once (G1's beans count only its stop-the-world phases).
  *
  * <p>Elsewhere than on Linux, or where the counters are missing, {@link #take()} returns an empty snapshot
  * and the bench reports no groups.
@@ -34,11 +37,23 @@ final class ThreadTimes {
   private final Map<Long, Counters> byTid;
   /** {@code /proc/stat}'s idle and steal ticks summed over the cores, or null where unreadable. */
   private final long[] idleAndSteal;
+  /** Collections and their milliseconds summed over the JVM's collectors. */
+  private final long[] gcPauses;
 
   private ThreadTimes(long takenNanos, Map<Long, Counters> byTid, long[] idleAndSteal) {
     this.takenNanos = takenNanos;
     this.byTid = byTid;
     this.idleAndSteal = idleAndSteal;
+    this.gcPauses = gcPauses();
+  }
+
+  private static long[] gcPauses() {
+    long[] sum = new long[2];
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum[0] += Math.max(0, gc.getCollectionCount());
+      sum[1] += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
   }
 
   /** The counters of every live thread of this process now. */
@@ -116,19 +131,23 @@ final class ThreadTimes {
     boolean machineKnown = idleAndSteal != null && before.idleAndSteal != null;
     return new Usage(groups,
         machineKnown ? round1((idleAndSteal[0] - before.idleAndSteal[0]) * 1000 / TICKS_PER_S / seconds) : -1,
-        machineKnown ? round1((idleAndSteal[1] - before.idleAndSteal[1]) * 1000 / TICKS_PER_S / seconds) : -1);
+        machineKnown ? round1((idleAndSteal[1] - before.idleAndSteal[1]) * 1000 / TICKS_PER_S / seconds) : -1,
+        gcPauses[0] - before.gcPauses[0], gcPauses[1] - before.gcPauses[1]);
   }
 
   /**
    * What a phase's threads and the machine did, per second of the phase; the machine's idle and stolen
-   * milliseconds are summed over its cores, -1 where unknown.
+   * milliseconds are summed over its cores, -1 where unknown. The GC's pauses are totals over the phase.
    */
-  record Usage(Map<String, Map<String, Object>> groups, double idleMsPerS, double stealMsPerS) {
+  record Usage(Map<String, Map<String, Object>> groups, double idleMsPerS, double stealMsPerS, long gcPauses,
+      long gcPauseMillis) {
 
     Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("machine_idle_ms_per_s", idleMsPerS);
       m.put("machine_steal_ms_per_s", stealMsPerS);
+      m.put("gc_pauses", gcPauses);
+      m.put("gc_pause_ms", gcPauseMillis);
       m.put("threads", groups);
       return m;
     }
@@ -136,7 +155,8 @@ final class ThreadTimes {
     /** The machine, then the groups that used at least {@code minCpuMsPerS}, one per line, for the console. */
     String describe(double minCpuMsPerS) {
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-          "%47smachine: idle %.0f ms/s, stolen by the hypervisor %.0f ms/s%n", "", idleMsPerS, stealMsPerS));
+          "%47smachine: idle %.0f ms/s, stolen by the hypervisor %.0f ms/s; GC: %d pauses, %d ms in all%n", "",
+          idleMsPerS, stealMsPerS, gcPauses, gcPauseMillis));
       groups.forEach((group, m) -> {
         if ((double) m.get("cpu_ms_per_s") >= minCpuMsPerS) {
           sb.append(String.format(Locale.ROOT, "%47s%-16s cpu %6.1f ms/s  waiting for a core %6.1f ms/s"

@@ -10,20 +10,42 @@ import java.lang.foreign.ValueLayout;
  * allocated); the VNNI kernel reads the codes and their sum instead, so the widened copy is made only when
  * a kernel first asks for it.
  *
- * <p>Immutable: it holds copies, so the caller may reuse the codes it was prepared from. Every
- * {@link VectorKernels} accepts it.
+ * <p>It also keeps the segments the VNNI kernel passes to its native code: one over the codes, and one over
+ * the array the last call wrote its scores into (a search reuses one array for every page). Made per call,
+ * those segments were most of what a search allocated: a search makes a few hundred kernel calls, and
+ * the JIT cannot remove a segment that a downcall takes.
+ *
+ * <p>Immutable but for those caches: it holds copies, so the caller may reuse the codes it was prepared
+ * from. Every {@link VectorKernels} accepts it, and threads may share it.
  */
 public final class Int8Query {
 
   final byte[] codes;
+  /** {@link #codes} as a segment. */
+  final MemorySegment codeSegment;
   /** The sum of the codes, which the VNNI kernel needs to undo the bias it gives the stored codes. */
   final int codeSum;
   /** Made on first use; a race makes two equal copies, and a volatile write publishes either whole. */
   private volatile short[] widened;
+  /** The segment over the last score array seen; a race makes two, either of them right. */
+  private volatile ScoreArray lastScores;
+
+  private record ScoreArray(int[] array, MemorySegment segment) {}
 
   private Int8Query(byte[] codes, int codeSum) {
     this.codes = codes;
+    this.codeSegment = MemorySegment.ofArray(codes);
     this.codeSum = codeSum;
+  }
+
+  /** A segment over {@code scores}, the same one as last time when the array is. */
+  MemorySegment scoreSegment(int[] scores) {
+    ScoreArray last = lastScores;
+    if (last == null || last.array != scores) {
+      last = new ScoreArray(scores, MemorySegment.ofArray(scores));
+      lastScores = last;
+    }
+    return last.segment;
   }
 
   /** Prepares {@code dim} codes from {@code offset} of {@code query} (one signed byte each, in [-127, 127]). */
@@ -61,6 +83,6 @@ public final class Int8Query {
 
   /** The codes, for the kernels that score one pair ({@link VectorKernels#dotI8}). */
   public MemorySegment codeSegment() {
-    return MemorySegment.ofArray(codes);
+    return codeSegment;
   }
 }

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -12,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -42,24 +44,33 @@ final class VnniBulkDot {
   static final int VECTORS_PER_CALL = 1024;
 
   private static final String UNAVAILABLE;
+  /** The kernel with the codes as a segment (on the heap); {@link #BULK_AT_ADDRESS} takes their address. */
   private static final MethodHandle BULK;
+  private static final MethodHandle BULK_AT_ADDRESS;
 
   static {
     String reason;
-    MethodHandle bulk = null;
+    MethodHandle bulk = null, bulkAtAddress = null;
     try {
       reason = unsupportedPlatform();
       if (reason == null) {
-        bulk = Linker.nativeLinker().downcallHandle(mapExecutable(code()),
+        MemorySegment code = mapExecutable(code());
+        Linker linker = Linker.nativeLinker();
+        bulk = linker.downcallHandle(code,
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
             Linker.Option.critical(true));
-        reason = selfCheck(bulk);
+        // The same function: on x86-64 a pointer argument travels in the same register as a long.
+        bulkAtAddress = linker.downcallHandle(code,
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+            Linker.Option.critical(true));
+        reason = selfCheck(bulk, bulkAtAddress);
       }
     } catch (Throwable e) { // an unusual libc or a restricted JVM: keep the Vector API kernel
       reason = "the code could not be mapped and linked: " + e;
     }
     UNAVAILABLE = reason;
     BULK = reason == null ? bulk : null;
+    BULK_AT_ADDRESS = reason == null ? bulkAtAddress : null;
   }
 
   private VnniBulkDot() {}
@@ -72,42 +83,41 @@ final class VnniBulkDot {
   /**
    * {@link VectorKernels#bulkDotI8(Int8Query, MemorySegment, long, int, int[])}; exact for any byte values
    * as long as each dot product fits in an int. Only call when {@link #unavailableReason()} is empty.
+   *
+   * <p>Mapped codes are passed by address, not as a segment. A downcall acquires a segment's session for
+   * its duration, a compare-and-set on one counter that every reader of the index's pages shares: on
+   * every call, readers on different cores took that cache line from each other, and the first time two of
+   * them collided the JIT threw this method's compiled code away (the failed compare-and-set had never been
+   * profiled), so until it was compiled again every search ran it unoptimised. An address also needs no
+   * new segment per call. The caller keeps {@code codes} mapped for the call (Atlas readers are inside the
+   * index's reader gate, and closing the index waits for them); it is checked to be alive here, as an
+   * access through it would be.
    */
   static void bulkDotI8(Int8Query query, MemorySegment codes, long codesOffset, int count, int[] out) {
     int dim = query.dim();
     Kernels.checkBulk(codes, codesOffset, dim, count, out);
-    MemorySegment block = unacquired(codes, codesOffset, (long) dim * count);
-    MemorySegment q = MemorySegment.ofArray(query.codes), scores = MemorySegment.ofArray(out);
+    MemorySegment scores = query.scoreSegment(out);
+    long bias = 128L * query.codeSum;
+    boolean mapped = codes.isNative();
+    if (mapped && !codes.scope().isAlive()) {
+      throw new IllegalStateException("the codes' arena is closed");
+    }
     for (int from = 0; from < count; from += VECTORS_PER_CALL) {
       int n = Math.min(VECTORS_PER_CALL, count - from);
+      long at = codesOffset + (long) from * dim;
+      MemorySegment into = from == 0 ? scores : scores.asSlice((long) from * Integer.BYTES);
       try {
-        BULK.invokeExact(q, block.asSlice((long) from * dim), (long) dim, (long) n,
-            scores.asSlice((long) from * Integer.BYTES), 128L * query.codeSum);
+        if (mapped) {
+          BULK_AT_ADDRESS.invokeExact(query.codeSegment, codes.address() + at, (long) dim, (long) n, into, bias);
+        } else {
+          MemorySegment block = at == 0 ? codes : codes.asSlice(at);
+          BULK.invokeExact(query.codeSegment, block, (long) dim, (long) n, into, bias);
+        }
       } catch (Throwable e) {
         throw new IllegalStateException("VNNI bulk kernel failed", e);
       }
     }
-    Reference.reachabilityFence(codes); // the view does not keep an automatic arena's memory alive
-  }
-
-  /**
-   * {@code bytes} of {@code codes} from {@code offset}, as a segment whose use in a downcall acquires
-   * nothing. A downcall acquires a shared arena's session for its duration, a compare-and-set on one
-   * counter that every reader of the index's pages shares: on every call, readers on different cores took
-   * that cache line from each other, and the first time two of them collided the JIT threw this method's
-   * compiled code away (the failed compare-and-set had never been profiled), so until it was compiled
-   * again every search ran it unoptimised. The caller keeps {@code codes} mapped for the call
-   * (Atlas readers are inside the index's reader gate, and closing the index waits for them); it is checked
-   * to be alive here, as an access through it would be.
-   */
-  private static MemorySegment unacquired(MemorySegment codes, long offset, long bytes) {
-    if (!codes.isNative()) {
-      return codes.asSlice(offset, bytes); // a heap segment: no session to acquire
-    }
-    if (!codes.scope().isAlive()) {
-      throw new IllegalStateException("the codes' arena is closed");
-    }
-    return MemorySegment.ofAddress(codes.address() + offset).reinterpret(bytes);
+    Reference.reachabilityFence(codes); // an address does not keep an automatic arena's memory alive
   }
 
   private static byte[] code() {
@@ -164,8 +174,11 @@ final class VnniBulkDot {
     return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
   }
 
-  /** Scores a small page of odd length against the scalar kernel: the code must be exact before it is used. */
-  private static String selfCheck(MethodHandle bulk) throws Throwable {
+  /**
+   * Scores a small page of odd length against the scalar kernel, through both handles (codes on the heap,
+   * codes at a native address): the code must be exact before it is used.
+   */
+  private static String selfCheck(MethodHandle bulk, MethodHandle bulkAtAddress) throws Throwable {
     int dim = 71, count = 6;
     byte[] query = new byte[dim], codes = new byte[dim * count];
     var random = new java.util.Random(dim);
@@ -175,11 +188,17 @@ final class VnniBulkDot {
     for (byte b : query) {
       querySum += b;
     }
-    int[] actual = new int[count], expected = new int[count];
+    int[] onHeap = new int[count], atAddress = new int[count], expected = new int[count];
     bulk.invokeExact(MemorySegment.ofArray(query), MemorySegment.ofArray(codes), (long) dim, (long) count,
-        MemorySegment.ofArray(actual), 128L * querySum);
+        MemorySegment.ofArray(onHeap), 128L * querySum);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment nativeCodes = arena.allocate(codes.length).copyFrom(MemorySegment.ofArray(codes));
+      bulkAtAddress.invokeExact(MemorySegment.ofArray(query), nativeCodes.address(), (long) dim, (long) count,
+          MemorySegment.ofArray(atAddress), 128L * querySum);
+    }
     ScalarKernels.INSTANCE.bulkDotI8(MemorySegment.ofArray(query), 0, MemorySegment.ofArray(codes), 0, dim, count,
         expected);
-    return java.util.Arrays.equals(actual, expected) ? null : "its self-check disagreed with the scalar kernel";
+    return Arrays.equals(onHeap, expected) && Arrays.equals(atAddress, expected) ? null
+        : "its self-check disagreed with the scalar kernel";
   }
 }

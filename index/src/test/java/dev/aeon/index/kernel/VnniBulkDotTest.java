@@ -125,8 +125,48 @@ class VnniBulkDotTest {
     Random r = new Random(SEED * 5);
     int dim = 7, count = 2 * VnniBulkDot.VECTORS_PER_CALL + 3;
     byte[] q = randomBytes(r, dim);
-    MemorySegment page = MemorySegment.ofArray(randomBytes(r, 1 + count * dim));
-    assertArrayEquals(scalar(q, page, 1, dim, count), vnni(q, page, 1, dim, count));
+    byte[] heapPage = randomBytes(r, 1 + count * dim);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment nativePage = arena.allocate(heapPage.length).copyFrom(MemorySegment.ofArray(heapPage));
+      for (MemorySegment page : new MemorySegment[] {nativePage, MemorySegment.ofArray(heapPage)}) {
+        assertArrayEquals(scalar(q, page, 1, dim, count), vnni(q, page, 1, dim, count));
+      }
+    }
+  }
+
+  /** A query keeps a segment over the last score array: each call must still write the array it is given. */
+  @Test
+  void aQueryScoresIntoWhicheverArrayEachCallGives() {
+    assumeVnni();
+    Random r = new Random(SEED * 11);
+    int dim = 48, count = 5;
+    Int8Query query = Int8Query.of(randomBytes(r, dim));
+    try (Arena arena = Arena.ofConfined()) {
+      int[] first = new int[count], second = new int[count + 2];
+      for (int round = 0; round < 3; round++) {
+        for (int[] out : new int[][] {first, second, first}) {
+          byte[] codes = randomBytes(r, count * dim);
+          MemorySegment page = arena.allocate(codes.length).copyFrom(MemorySegment.ofArray(codes));
+          int[] expected = new int[out.length];
+          java.util.Arrays.fill(expected, -1); // past count, nothing is written
+          ScalarKernels.INSTANCE.bulkDotI8(query, page, 0, count, expected);
+          java.util.Arrays.fill(out, -1);
+          VnniBulkDot.bulkDotI8(query, page, 0, count, out);
+          assertArrayEquals(expected, out, "round " + round + ", array of " + out.length);
+        }
+      }
+    }
+  }
+
+  /** Codes whose arena is closed are refused, as a read through their segment would be, not read. */
+  @Test
+  void codesOfAClosedArenaAreRefused() {
+    assumeVnni();
+    Arena arena = Arena.ofShared();
+    MemorySegment page = arena.allocate(64 * 2);
+    arena.close();
+    assertThrows(IllegalStateException.class,
+        () -> VnniBulkDot.bulkDotI8(Int8Query.of(new byte[64]), page, 0, 2, new int[2]));
   }
 
   /** The committed hex table is what the committed assembly assembles to (checked where binutils exist). */

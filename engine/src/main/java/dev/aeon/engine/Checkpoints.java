@@ -4,12 +4,24 @@ import dev.aeon.common.os.BackgroundPriority;
 import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs checkpoints: on request, and in the background once the log has grown by
  * {@link AeonOptions#checkpointLogBytes()} or {@link AeonOptions#checkpointInterval()} has passed with
  * something logged. One checkpoint at a time; it records how long writers were paused.
+ *
+ * <p>Two threads: the background thread runs at {@link BackgroundPriority#NICE}, so that forcing pages
+ * ahead leaves the cores to readers, and hands the pause, the part that holds writers back, to a thread
+ * that keeps the priority of the thread that opened the namespace ({@link #duringPause}). At nice 10 the
+ * pause itself was stretched by a machine busy with readers: the scheduler runs such a thread only when
+ * the readers leave it a core, each time it wakes from a write or a force, while writers wait on its lock.
+ * A thread cannot raise its own priority back without privilege.
  */
 final class Checkpoints {
 
@@ -17,6 +29,12 @@ final class Checkpoints {
   @FunctionalInterface
   interface Action {
     void run(boolean erase) throws IOException;
+  }
+
+  /** The part of a checkpoint that holds writers back. */
+  @FunctionalInterface
+  interface Pause<T> {
+    T run() throws IOException;
   }
 
   /** The longest the background thread sleeps between looks at the log and the clock. */
@@ -32,6 +50,8 @@ final class Checkpoints {
   private volatile long count;
   private volatile long lastRunNanos = System.nanoTime();
   private Thread thread;
+  /** One thread, started with {@link #thread} by the opener, so that it keeps the opener's priority. */
+  private ThreadPoolExecutor pauses;
   private volatile boolean stopping;
 
   Checkpoints(Action action, Wal wal, AeonOptions options) {
@@ -41,8 +61,49 @@ final class Checkpoints {
   }
 
   void start() {
-    thread = Thread.ofPlatform().daemon().name("aeon-checkpoint-" + wal.directory().getParent().getFileName())
-        .start(this::loop);
+    String namespace = wal.directory().getParent().getFileName().toString();
+    pauses = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> Thread.ofPlatform().daemon().name("aeon-pause-" + namespace).unstarted(r));
+    pauses.prestartCoreThread(); // here, not on the first submit: a thread inherits its creator's nice value
+    thread = Thread.ofPlatform().daemon().name("aeon-checkpoint-" + namespace).start(this::loop);
+  }
+
+  /**
+   * Runs a checkpoint's pause: on the pause thread when called from the background thread, which then
+   * waits for it; on the caller's thread otherwise (a checkpoint a caller asked for, or the last one at
+   * close, runs at the caller's priority).
+   */
+  <T> T duringPause(Pause<T> pause) throws IOException {
+    if (Thread.currentThread() != thread) {
+      return pause.run();
+    }
+    Future<T> result = pauses.submit(pause::run);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the pause holds the writers' lock: wait for it whatever happens
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("checkpoint pause failed", cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Counts logged bytes and wakes the background thread when a checkpoint is due. */
@@ -136,6 +197,9 @@ final class Checkpoints {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (pauses != null) {
+      pauses.shutdown(); // a pause it still runs finishes; the background thread waits for it
     }
   }
 }

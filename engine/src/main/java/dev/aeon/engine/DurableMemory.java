@@ -315,17 +315,26 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * Forces the index ahead without the lock, flushes the stores under the write lock (the pause writers
-   * see), then checkpoints the log. To erase, the log checkpoint is written under the lock too, at the
-   * start of a new segment, so that every older segment (and every forgotten text in it) is deleted.
+   * see, on the pause thread when in the background: {@link Checkpoints#duringPause}), then checkpoints the
+   * log. To erase, the log checkpoint is written under the lock too, at the start of a new segment, so that
+   * every older segment (and every forgotten text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
     stores.forceAhead();
-    long lsn;
+    long lsn = checkpoints.duringPause(() -> pause(erase));
+    if (!erase && lsn > stores.wal.checkpointLsn()) {
+      stores.wal.checkpoint(lsn);
+    }
+  }
+
+  /** A checkpoint's part under the write lock; returns the LSN the stores are flushed to. */
+  private long pause(boolean erase) throws IOException {
     long start = System.nanoTime();
     long locked;
     long freed;
     long flushed;
     long released;
+    long lsn;
     Stores.Flushed stepTimes;
     writeLock.lock();
     try {
@@ -343,9 +352,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       writeLock.unlock();
     }
     checkpoints.paused(CheckpointPause.of(start, locked, freed, stepTimes, flushed, released));
-    if (!erase && lsn > stores.wal.checkpointLsn()) {
-      stores.wal.checkpoint(lsn);
-    }
+    return lsn;
   }
 
   /** Under the write lock: frees the texts of forgotten events once the log holding their forgets is forced. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The engine's background threads (here the checkpoint thread and the log's segment preallocator) run at
  * {@link BackgroundPriority#NICE}, while the threads that call the engine keep theirs, and leave the cores
- * alone when there is nothing to do.
+ * alone when there is nothing to do; a checkpoint's pause, which holds writers back, runs at the priority of
+ * the thread that opened the namespace.
  */
 class BackgroundThreadsTest {
 
@@ -70,6 +71,28 @@ class BackgroundThreadsTest {
       long slices = timeSlices(thread) - before;
       assertTrue(slices <= 5, "the idle checkpoint thread ran " + slices + " time slices in a second");
     }
+  }
+
+  @Test
+  void aBackgroundCheckpointPausesOnAThreadWithTheOpenersPriority() throws Exception {
+    assumeTrue(BackgroundPriority.unavailableReason().isEmpty(), () -> BackgroundPriority.unavailableReason().get());
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(1 << 30, Duration.ofMillis(500)))) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "one event").vector(TestVectors.unit(1)));
+      Path pauseThread = threadsNamed("aeon-pause").getFirst();
+      assertEquals(niceOf(Path.of("/proc/thread-self")), niceOf(pauseThread), "the pause thread's nice value");
+      long before = runNanos(pauseThread);
+      for (long deadline = System.nanoTime() + 10_000_000_000L; m.stats().checkpoints() == 0; Thread.sleep(5)) {
+        assertTrue(System.nanoTime() < deadline, "no background checkpoint within 10 s");
+      }
+      assertTrue(runNanos(pauseThread) > before, "the pause thread did not run the background checkpoint's pause");
+      assertTrue(m.stats().longestCheckpointPause().totalMicros() > 0, "no pause recorded");
+    }
+  }
+
+  /** Nanoseconds the thread has run on a core, the first figure of its {@code schedstat}. */
+  private static long runNanos(Path task) throws IOException {
+    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[0]);
   }
 
   private static long timeSlices(Path task) throws IOException {

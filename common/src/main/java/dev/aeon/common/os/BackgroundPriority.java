@@ -14,8 +14,9 @@ import java.util.Optional;
  * woken one gets the core, so a checkpoint forcing pages or a preallocator writing zeros held a core for
  * milliseconds while readers that had just become due waited behind it, and behind each other after that.
  * At a lower priority the scheduler prefers a woken reader to them; the background work still runs on what
- * the readers leave. A checkpoint's pause, which holds writers back, runs at the lower priority too, so a
- * machine kept busy by readers stretches it. On Linux a thread's nice value is its own (unlike POSIX, where it
+ * the readers leave. A checkpoint's pause, which holds writers back, does not run at the lower priority:
+ * a machine kept busy by readers stretched it (the engine's checkpoints hand it to a thread of normal
+ * priority). On Linux a thread's nice value is its own (unlike POSIX, where it
  * belongs to the process), set with {@code setpriority(PRIO_PROCESS, tid, nice)}; lowering it needs no
  * privilege. Elsewhere, or where the call is refused, threads keep their priority and
  * {@link #unavailableReason()} says why.

@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class KernelBenchmarks {
 
   /** Vectors per page in the bulk benchmarks; ns per vector = score / page size. */
+  public static final int INDEX_PAGE = 8; // an Atlas page (AtlasConfig.DEFAULT_PAGE_CAPACITY): one call each
   public static final int SMALL_PAGE = 64;
   public static final int LARGE_PAGE = 256;
 
@@ -112,6 +113,12 @@ public class KernelBenchmarks {
   @Benchmark
   public int int8_dot() {
     return simd.dotI8(ca, 0, cb, 0, dim);
+  }
+
+  @Benchmark
+  public int[] int8_bulk8() {
+    simd.bulkDotI8(query, page, 0, INDEX_PAGE, scores);
+    return scores;
   }
 
   @Benchmark

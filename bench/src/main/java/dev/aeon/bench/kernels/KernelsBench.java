@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -29,8 +31,9 @@ public final class KernelsBench {
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(KernelBenchmarks.class.getName() + "\\." + pattern)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
+        .addProfiler(GCProfiler.class) // heap bytes per operation: a kernel call should allocate none
         .shouldFailOnError(true);
-    if (quick) { // 33 benchmarks in about 3 minutes
+    if (quick) { // 39 benchmarks in about 3 minutes
       options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1));
     } else {
@@ -45,6 +48,7 @@ public final class KernelsBench {
       double ns = run.getPrimaryResult().getScore();
       double error = run.getPrimaryResult().getScoreError();
       int perOp = switch (kernel) {
+        case "int8_bulk8" -> KernelBenchmarks.INDEX_PAGE;
         case "int8_bulk64" -> KernelBenchmarks.SMALL_PAGE;
         case "int8_bulk256", "int8_bulk256_vector_api" -> KernelBenchmarks.LARGE_PAGE;
         default -> 1;
@@ -54,6 +58,7 @@ public final class KernelsBench {
       row.put("dim", dim);
       row.put("ns_per_vector", BenchReport.round(ns / perOp, 3));
       row.put("error_ns_per_vector", BenchReport.round(error / perOp, 3));
+      row.put("bytes_per_op", BenchReport.round(allocatedPerOp(run), 1));
       results.add(row);
     }
     results.sort(Comparator.comparing((Map<String, Object> r) -> (Integer) r.get("dim"))
@@ -66,11 +71,17 @@ public final class KernelsBench {
     BenchReport.write("kernels", report);
   }
 
+  /** The GC profiler's heap bytes allocated per benchmark operation (NaN without it). */
+  private static double allocatedPerOp(RunResult run) {
+    Result<?> r = run.getSecondaryResults().get("gc.alloc.rate.norm");
+    return r == null ? Double.NaN : r.getScore();
+  }
+
   private static void printTable(List<Map<String, Object>> results) {
-    System.out.printf("%n%-24s %6s %14s%n", "kernel", "dim", "ns/vector");
+    System.out.printf("%n%-24s %6s %14s %16s%n", "kernel", "dim", "ns/vector", "heap bytes/op");
     for (Map<String, Object> r : results) {
-      System.out.printf("%-24s %6d %10.2f ± %.2f%n", r.get("kernel"), r.get("dim"), r.get("ns_per_vector"),
-          r.get("error_ns_per_vector"));
+      System.out.printf("%-24s %6d %10.2f ± %.2f %12.1f%n", r.get("kernel"), r.get("dim"), r.get("ns_per_vector"),
+          r.get("error_ns_per_vector"), r.get("bytes_per_op"));
     }
   }
 

@@ -314,12 +314,21 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Forces the index ahead without the lock, flushes the stores under the write lock (the pause writers
-   * see, on the pause thread when in the background: {@link Checkpoints#duringPause}), then checkpoints the
-   * log. To erase, the log checkpoint is written under the lock too, at the start of a new segment, so that
-   * every older segment (and every forgotten text in it) is deleted.
+   * Frees the texts forgotten so far and forces the index and the arena ahead without the lock, flushes
+   * the stores under the write lock (the pause writers see, on the pause thread when in the background:
+   * {@link Checkpoints#duringPause}), then checkpoints the log. To erase, the log checkpoint is written
+   * under the lock too, at the start of a new segment, so that every older segment (and every forgotten
+   * text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
+    long[] forgotten;
+    writeLock.lock();
+    try {
+      forgotten = applier.takeForgottenTexts();
+    } finally {
+      writeLock.unlock();
+    }
+    freeTexts(forgotten);
     stores.forceAhead();
     long lsn = checkpoints.duringPause(() -> pause(erase));
     if (!erase && lsn > stores.wal.checkpointLsn()) {
@@ -340,7 +349,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     try {
       locked = System.nanoTime();
       lsn = stores.wal.lastLsn();
-      freeForgottenTexts();
+      freeTexts(applier.takeForgottenTexts()); // those forgotten since the checkpoint began
       freed = System.nanoTime();
       stepTimes = stores.flush(lsn);
       flushed = System.nanoTime();
@@ -355,15 +364,23 @@ final class DurableMemory implements Memory, AutoCloseable {
     return lsn;
   }
 
-  /** Under the write lock: frees the texts of forgotten events once the log holding their forgets is forced. */
-  private void freeForgottenTexts() {
-    if (applier.hasForgottenTexts()) {
-      try {
-        stores.wal.sync();
-      } catch (IOException e) {
-        throw new UncheckedIOException("namespace '" + name + "': the log failed to force forgotten events", e);
-      }
-      applier.freeForgottenTexts();
+  /**
+   * Frees the texts of forgotten events once the log holding their forgets is forced. A checkpoint frees
+   * most of them before it takes the write lock, while writers go on (the arena has its own lock), so that
+   * its force ahead also writes the frees out; under the lock it frees those forgotten since, so that the
+   * text of no forget up to the checkpoint's LSN stays (recovery replays only the forgets after it).
+   */
+  private void freeTexts(long[] blobRefs) {
+    if (blobRefs.length == 0) {
+      return;
+    }
+    try {
+      stores.wal.sync();
+    } catch (IOException e) {
+      throw new UncheckedIOException("namespace '" + name + "': the log failed to force forgotten events", e);
+    }
+    for (long ref : blobRefs) {
+      stores.blobs.free(ref);
     }
   }
 
@@ -372,7 +389,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkWritable();
     writeLock.lock();
     try {
-      freeForgottenTexts();
+      freeTexts(applier.takeForgottenTexts());
       AtlasIndex atlas = stores.atlas();
       if (atlas != null) {
         atlas.compact();

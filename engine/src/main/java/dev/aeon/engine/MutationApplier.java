@@ -22,8 +22,8 @@ import org.agrona.collections.LongArrayList;
  * whether it is already done: replay is idempotent.
  *
  * <p>A new event's text is stored before the trace refers to it, so no store ever refers to something
- * missing. A forgotten event leaves the vector index and the trace at once, but its text is only freed by
- * {@link #freeForgottenTexts()} at the next checkpoint, once the log holding the forget is forced: the
+ * missing. A forgotten event leaves the vector index and the trace at once, but its text is only freed at
+ * the next checkpoint ({@link #takeForgottenTexts()}), once the log holding the forget is forced: the
  * arena's free marks live in its mapped file and survive a process crash, while the index and the trace
  * roll back to their last checkpoint. Freeing earlier could leave an event whose forget was never logged
  * pointing at a freed text.
@@ -38,20 +38,15 @@ final class MutationApplier {
     this.stores = stores;
   }
 
-  /** True when forgotten texts wait to be freed (the caller must force the log first). */
-  boolean hasForgottenTexts() {
-    return !forgottenTexts.isEmpty();
-  }
-
   /**
-   * Frees the texts of events forgotten since the last call. Only after the log records of those forgets
-   * are durable; a free replayed after a crash is harmless (the arena reports it as already freed).
+   * Hands over the blob refs of the events forgotten since the last call, for the caller to free once the
+   * log records of those forgets are durable (a free replayed after a crash is harmless: the arena reports
+   * it as already freed). Under the write lock, like every other call.
    */
-  void freeForgottenTexts() {
-    for (int i = 0; i < forgottenTexts.size(); i++) {
-      stores.blobs.free(forgottenTexts.getLong(i));
-    }
+  long[] takeForgottenTexts() {
+    long[] refs = forgottenTexts.toLongArray();
     forgottenTexts.clear();
+    return refs;
   }
 
   void apply(Mutation m) {

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * <p>It also keeps the segments the VNNI kernel passes to its native code: one over the codes, and one over
  * the array the last call wrote its scores into (a search reuses one array for every page). Made per call,
  * those segments were most of what a search allocated: a search makes a few hundred kernel calls, and
- * the JIT cannot remove a segment that a downcall takes.
+ * inside a search the JIT's escape analysis did not remove the segments a downcall takes.
  *
  * <p>Immutable but for those caches: it holds copies, so the caller may reuse the codes it was prepared
  * from. Every {@link VectorKernels} accepts it, and threads may share it.

@@ -407,10 +407,6 @@ public final class BlobArena implements AutoCloseable {
   }
 
   /**
-   * Makes every append and free so far durable (msync of the mapping, then the header commit), then schedules
-   * the erasure of blobs freed since the last force.
-   */
-  /**
    * Writes the current generation's dirty pages to the device without the arena's lock, while appends go
    * on, so that a {@link #force()} soon after has little left to write while its caller holds writers back
    * (the engine's checkpoint). Promises nothing by itself: only {@code force()} commits. The guard keeps the
@@ -422,6 +418,10 @@ public final class BlobArena implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes every append and free so far durable (msync of the mapping, then the header commit), then schedules
+   * the erasure of blobs freed since the last force.
+   */
   public void force() {
     writeLock.lock();
     try {

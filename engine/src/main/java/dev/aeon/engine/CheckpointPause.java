@@ -4,7 +4,8 @@ import dev.aeon.index.atlas.FlushTimes;
 
 /**
  * How long a checkpoint held writers back, in microseconds, and where the time went: waiting for the
- * write in progress to finish, freeing forgotten texts, making each store durable (the index: forcing its
+ * write in progress to finish, freeing the texts forgotten since the checkpoint began (it frees the
+ * others before it takes the lock), making each store durable (the index: forcing its
  * files, taking its snapshot, writing its manifest; the blob arena's force; the trace's flush), then, when
  * a compaction erases older log segments, the log's checkpoint. The steps account for the total but for
  * the bookkeeping between them.

@@ -92,11 +92,16 @@ class BackgroundThreadsTest {
 
   /** Nanoseconds the thread has run on a core, the first figure of its {@code schedstat}. */
   private static long runNanos(Path task) throws IOException {
-    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[0]);
+    return schedstat(task, 0);
   }
 
+  /** Time slices the thread has run, the third figure of its {@code schedstat}. */
   private static long timeSlices(Path task) throws IOException {
-    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[2]);
+    return schedstat(task, 2);
+  }
+
+  private static long schedstat(Path task, int field) throws IOException {
+    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[field]);
   }
 
   /** Nice values of this process's threads whose name starts with {@code prefix}, once all are lowered. */

@@ -314,11 +314,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Frees the texts forgotten so far and forces the index and the arena ahead without the lock, flushes
-   * the stores under the write lock (the pause writers see, on the pause thread when in the background:
-   * {@link Checkpoints#duringPause}), then checkpoints the log. To erase, the log checkpoint is written
-   * under the lock too, at the start of a new segment, so that every older segment (and every forgotten
-   * text in it) is deleted.
+   * Frees the texts forgotten so far and forces the index and the arena ahead without the lock, forces
+   * the stores and notes their state under the write lock (the pause writers see, on the pause thread
+   * when in the background: {@link Checkpoints#duringPause}), writes the index's manifest and the trace's
+   * checkpoint naming that state while writers go on, then checkpoints the log. To erase, all of it is
+   * written under the lock, the log checkpoint at the start of a new segment, so that every older segment
+   * (and every forgotten text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
     long[] forgotten;
@@ -330,38 +331,40 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     freeTexts(forgotten);
     stores.forceAhead();
-    long lsn = checkpoints.duringPause(() -> pause(erase));
+    Stores.Staged staged = checkpoints.duringPause(() -> pause(erase));
+    staged.commit();
+    long lsn = staged.trace().lsn();
     if (!erase && lsn > stores.wal.checkpointLsn()) {
       stores.wal.checkpoint(lsn);
     }
   }
 
-  /** A checkpoint's part under the write lock; returns the LSN the stores are flushed to. */
-  private long pause(boolean erase) throws IOException {
+  /** A checkpoint's part under the write lock; returns the stores' state at the LSN it names. */
+  private Stores.Staged pause(boolean erase) throws IOException {
     long start = System.nanoTime();
     long locked;
     long freed;
-    long flushed;
+    long staged;
     long released;
-    long lsn;
-    Stores.Flushed stepTimes;
+    Stores.Staged state;
     writeLock.lock();
     try {
       locked = System.nanoTime();
-      lsn = stores.wal.lastLsn();
+      long lsn = stores.wal.lastLsn();
       freeTexts(applier.takeForgottenTexts()); // those forgotten since the checkpoint began
       freed = System.nanoTime();
-      stepTimes = stores.flush(lsn);
-      flushed = System.nanoTime();
+      state = stores.stage(lsn);
+      staged = System.nanoTime();
       if (erase) {
+        state.commit(); // the log may forget everything before lsn only once the stores are durable at it
         stores.wal.checkpoint(lsn, true);
       }
       released = System.nanoTime(); // not after the unlock: the woken writer may take the core first
     } finally {
       writeLock.unlock();
     }
-    checkpoints.paused(CheckpointPause.of(start, locked, freed, stepTimes, flushed, released));
-    return lsn;
+    checkpoints.paused(CheckpointPause.of(start, locked, freed, state, staged, released));
+    return state;
   }
 
   /**

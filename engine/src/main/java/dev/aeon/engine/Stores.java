@@ -6,8 +6,9 @@ import dev.aeon.blob.InvalidBlobRefException;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
-import dev.aeon.index.atlas.FlushTimes;
+import dev.aeon.index.atlas.StagedFlush;
 import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.query.trace.StagedCheckpoint;
 import dev.aeon.query.trace.Trace;
 import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
@@ -116,18 +117,34 @@ final class Stores implements AutoCloseable {
     blobs.forceAhead();
   }
 
-  /** How long {@link #flush} took per store ({@link FlushTimes#NONE} for a namespace without an index yet). */
-  record Flushed(FlushTimes index, long blobsNanos, long traceNanos) {}
+  /**
+   * The stores' state at a checkpoint's LSN, forced under the write lock ({@link #stage}); {@link #commit}
+   * writes the index's manifest and then the trace's checkpoint while writers go on. The order matters: the
+   * trace's checkpoint names where replay starts, so no store may be behind it.
+   */
+  record Staged(StagedFlush index, long blobsNanos, StagedCheckpoint trace, long traceNanos) {
 
-  /** Makes every store durable on its own: the state a checkpoint at {@code lsn} names. Writer only. */
-  Flushed flush(long lsn) throws IOException {
+    /** Makes the staged state the one a reopen starts from; does nothing the second time. */
+    void commit() throws IOException {
+      if (index != null) {
+        index.commit();
+      }
+      trace.commit();
+    }
+  }
+
+  /**
+   * Forces every store and notes the state a checkpoint at {@code lsn} names (null index while there is
+   * none yet). Writer only.
+   */
+  Staged stage(long lsn) throws IOException {
     AtlasIndex a = atlas.get();
-    FlushTimes index = a != null ? a.flush() : FlushTimes.NONE;
+    StagedFlush index = a != null ? a.stageFlush() : null;
     long start = System.nanoTime();
     blobs.force();
     long forced = System.nanoTime();
-    trace.flush(lsn);
-    return new Flushed(index, forced - start, System.nanoTime() - forced);
+    StagedCheckpoint staged = trace.stageCheckpoint(lsn);
+    return new Staged(index, forced - start, staged, System.nanoTime() - forced);
   }
 
   @Override

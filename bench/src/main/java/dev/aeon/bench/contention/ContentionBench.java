@@ -312,7 +312,6 @@ public final class ContentionBench {
     m.put("free_texts", p.freeTextsMicros());
     m.put("index_force", p.indexForceMicros());
     m.put("index_snapshot", p.indexSnapshotMicros());
-    m.put("index_manifest", p.indexManifestMicros());
     m.put("blobs", p.blobsMicros());
     m.put("trace", p.traceMicros());
     m.put("log", p.logMicros());

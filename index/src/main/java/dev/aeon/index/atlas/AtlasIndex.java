@@ -43,6 +43,10 @@ public final class AtlasIndex implements AutoCloseable {
   private final Searcher searcher;
   private final TreeWriter writer;
   private final Object writeLock = new Object();
+  /** Orders manifest writes, which run outside {@link #writeLock} ({@link StagedFlush#commit()}). */
+  private final Object manifestLock = new Object();
+  private long stages; // writer lock
+  private long manifestSequence = -1; // manifest lock: the stage the manifest on disk names
   private volatile boolean closed;
   private final SelfChecks checks;
 
@@ -378,17 +382,49 @@ public final class AtlasIndex implements AutoCloseable {
    */
   public FlushTimes flush() throws IOException {
     synchronized (writeLock) {
+      return stageFlush().commit();
+    }
+  }
+
+  /**
+   * The first half of a {@link #flush()}: forces pages and sidecar and takes the snapshot of the current
+   * state, under the index's lock; the returned flush's {@link StagedFlush#commit()} writes the manifest
+   * without it. Stages may overlap; their commits never replace a newer manifest with an older one.
+   */
+  public StagedFlush stageFlush() throws IOException {
+    synchronized (writeLock) {
       checkOpen();
       long start = System.nanoTime();
       st.pages.force();
       st.vectors.force();
       long forced = System.nanoTime();
       ManifestData snapshot = Persistence.snapshot(st, rt);
-      long taken = System.nanoTime();
-      Manifest.write(dir, snapshot);
-      st.reclaim();
-      return new FlushTimes(forced - start, taken - forced, System.nanoTime() - taken);
+      return new StagedFlush(this, snapshot, stages++, st.retiredMark(), st.hasRetired(), forced - start,
+          System.nanoTime() - forced);
     }
+  }
+
+  /**
+   * Writes a staged flush's manifest unless a later stage's is already written, then frees what was retired
+   * before its snapshot once the readers that may still see it have left; returns the manifest's time.
+   */
+  long commit(StagedFlush staged) throws IOException {
+    long start = System.nanoTime();
+    synchronized (manifestLock) {
+      if (staged.sequence <= manifestSequence) {
+        return 0;
+      }
+      Manifest.write(dir, staged.snapshot);
+      manifestSequence = staged.sequence;
+    }
+    long written = System.nanoTime();
+    if (staged.reclaims) {
+      st.gate.synchronize(); // outside the writer's lock: a search may take a while to leave
+      synchronized (writeLock) {
+        st.reclaim(staged.retired);
+      }
+    }
+    return written - start;
   }
 
   public AtlasStats stats() {

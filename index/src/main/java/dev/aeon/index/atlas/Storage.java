@@ -18,9 +18,10 @@ import org.agrona.collections.IntArrayList;
  * from ids to slots and to skip deleted slots.
  *
  * <p>A page or slot that the writer unlinks is <em>retired</em>, not freed: the last manifest may still
- * reference it and readers may still be scoring it. {@link #reclaim} (called by flush, after the new
- * manifest is durable) waits for those readers through the {@link ReaderGate} and only then makes them
- * reusable.
+ * reference it and readers may still be scoring it. A flush notes how far the retired lists reach when it
+ * takes its snapshot ({@link #retiredMark}); once the manifest naming that snapshot is durable and the
+ * readers that may still see them have left the {@link ReaderGate}, {@link #reclaim} makes the pages and
+ * slots retired before the mark reusable. Those retired after it stay: the new manifest still names them.
  */
 final class Storage implements AutoCloseable {
 
@@ -45,6 +46,9 @@ final class Storage implements AutoCloseable {
   final IntArrayList freeSlots = new IntArrayList();
   final IntArrayList retiredPages = new IntArrayList();
   final IntArrayList retiredSlots = new IntArrayList();
+  /** How many retired pages and slots have been freed over the index's life: the lists' offsets in a mark. */
+  private long pagesReclaimed;
+  private long slotsReclaimed;
   private int[] slotLeaf = new int[1024];
 
   Storage(AtlasConfig config, PageFile pages, VectorFile vectors) {
@@ -88,17 +92,39 @@ final class Storage implements AutoCloseable {
     retiredSlots.addInt(slot);
   }
 
-  /** Waits for readers that may still see retired pages and slots, then frees them. */
-  void reclaim() {
-    if (retiredPages.isEmpty() && retiredSlots.isEmpty()) {
-      return;
-    }
-    gate.synchronize();
-    freePages.addAll(retiredPages);
-    freeSlots.addAll(retiredSlots);
-    retiredPages.clear();
-    retiredSlots.clear();
+  boolean hasRetired() {
+    return !retiredPages.isEmpty() || !retiredSlots.isEmpty();
   }
+
+  /** Where the retired lists end now, counted over the index's life. */
+  RetiredMark retiredMark() {
+    return new RetiredMark(pagesReclaimed + retiredPages.size(), slotsReclaimed + retiredSlots.size());
+  }
+
+  /**
+   * Frees the pages and slots retired before {@code mark} that are not free yet. The caller holds the
+   * writer's lock and has waited for the readers that may still see them.
+   */
+  void reclaim(RetiredMark mark) {
+    pagesReclaimed += freeFirst(retiredPages, mark.pages() - pagesReclaimed, freePages);
+    slotsReclaimed += freeFirst(retiredSlots, mark.slots() - slotsReclaimed, freeSlots);
+  }
+
+  private static int freeFirst(IntArrayList retired, long upTo, IntArrayList free) {
+    int n = (int) Math.min(Math.max(upTo, 0), retired.size());
+    if (n == 0) {
+      return 0;
+    }
+    int[] all = retired.toIntArray();
+    retired.clear();
+    for (int i = 0; i < all.length; i++) {
+      (i < n ? free : retired).addInt(all[i]);
+    }
+    return n;
+  }
+
+  /** A position in the retired lists, counted from the index's start (see {@link #retiredMark}). */
+  record RetiredMark(long pages, long slots) {}
 
   void setSlotLeaf(int slot, int leafId) {
     if (slot >= slotLeaf.length) {

@@ -48,6 +48,10 @@ public final class Trace implements AutoCloseable {
   private final Object writeLock = new Object();
   private volatile long maxId;
   private volatile long checkpointLsn;
+  /** Orders checkpoint writes, which run outside {@link #writeLock} ({@link StagedCheckpoint#commit()}). */
+  private final Object checkpointLock = new Object();
+  private long stages; // write lock
+  private long checkpointSequence = -1; // checkpoint lock: the stage the checkpoint on disk names
   private final QueryRunner queries;
   private boolean closed;
 
@@ -290,16 +294,43 @@ public final class Trace implements AutoCloseable {
    */
   public void flush(long lsn) {
     synchronized (writeLock) {
+      stageCheckpoint(lsn).commit();
+    }
+  }
+
+  /**
+   * The first half of a {@link #flush}: forces every file under the trace's lock and returns the
+   * checkpoint of the current state at {@code lsn}, which {@link StagedCheckpoint#commit()} writes without
+   * that lock.
+   */
+  public StagedCheckpoint stageCheckpoint(long lsn) {
+    synchronized (writeLock) {
       checkOpen();
       try {
         events.force();
         long edgeBytes = edges.force();
         long metaBytes = meta.force();
-        new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes).write(dir);
-        checkpointLsn = lsn;
+        return new StagedCheckpoint(this, new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes),
+            stages++);
       } catch (IOException x) {
         throw new UncheckedIOException("cannot flush the trace in " + dir, x);
       }
+    }
+  }
+
+  /** Writes a staged checkpoint unless a later stage's is already written. */
+  void commit(StagedCheckpoint staged) {
+    synchronized (checkpointLock) {
+      if (staged.sequence <= checkpointSequence) {
+        return;
+      }
+      try {
+        staged.checkpoint.write(dir);
+      } catch (IOException x) {
+        throw new UncheckedIOException("cannot write the trace's checkpoint in " + dir, x);
+      }
+      checkpointSequence = staged.sequence;
+      checkpointLsn = staged.checkpoint.lsn();
     }
   }
 

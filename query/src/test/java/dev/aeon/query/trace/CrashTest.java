@@ -17,17 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a child JVM with SIGKILL while it appends and flushes, then reopens the trace: it must be
- * exactly the state of one flush at or after the last one the child reported.
+ * exactly the state of one flush at or after the last one the child reported. The child flushes in two
+ * halves, as the engine's checkpoint does: it stages a checkpoint, goes on appending, and commits it later.
  */
 class CrashTest {
 
   static final int FLUSH_EVERY = 250;
+  /** How many events the child appends between staging a checkpoint and committing it. */
+  static final int COMMIT_AFTER = 50;
 
   @TempDir Path dir;
 
-  /** The child: appends deterministic events and edges forever, flushing and reporting every 250 events. */
+  /**
+   * The child: appends deterministic events and edges forever, staging a checkpoint every 250 events and
+   * committing and reporting it 50 events later.
+   */
   public static void main(String[] args) throws IOException {
     try (Trace t = Trace.open(Path.of(args[0]))) {
+      StagedCheckpoint staged = null;
       for (long id = 1; ; id++) {
         t.append(expected(id));
         if (id > 1) {
@@ -37,8 +44,10 @@ class CrashTest {
           t.updateAttributes(id - 1, Map.of("touched", true));
         }
         if (id % FLUSH_EVERY == 0) {
-          t.flush(id);
-          System.out.println("flushed " + id);
+          staged = t.stageCheckpoint(id);
+        } else if (id % FLUSH_EVERY == COMMIT_AFTER && staged != null) {
+          staged.commit();
+          System.out.println("flushed " + staged.lsn());
           System.out.flush();
         }
       }

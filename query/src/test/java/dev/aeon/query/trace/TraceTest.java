@@ -163,6 +163,44 @@ class TraceTest {
     }
   }
 
+  /** A staged checkpoint names the state at its stage, whatever is appended before its commit. */
+  @Test
+  void aStagedCheckpointRestoresTheStateAtItsStage() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 10));
+      t.append(ev(2, "s", "assistant", 20));
+      StagedCheckpoint staged = t.stageCheckpoint(10);
+      t.append(ev(3, "s", "user", 30)); // between stage and commit: not in this checkpoint
+      t.addEdge("REPLIES_TO", 3, 2);
+      t.forget(1);
+      assertEquals(-1, t.checkpointLsn(), "nothing is in force before the commit");
+      staged.commit();
+      assertEquals(10, t.checkpointLsn());
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(10, t.checkpointLsn());
+      assertEquals(List.of(2L, 1L), t.history("s", 10).stream().map(Event::id).toList());
+      assertTrue(t.neighbours(2, Direction.IN, "REPLIES_TO", Trace.CURRENT).isEmpty());
+    }
+  }
+
+  @Test
+  void anOlderStagedCheckpointNeverReplacesANewerOne() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 10));
+      StagedCheckpoint older = t.stageCheckpoint(10);
+      t.append(ev(2, "s", "user", 20));
+      StagedCheckpoint newer = t.stageCheckpoint(20);
+      newer.commit();
+      older.commit();
+      assertEquals(20, t.checkpointLsn());
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(20, t.checkpointLsn());
+      assertEquals(2, t.eventCount());
+    }
+  }
+
   @Test
   void reopenRestoresTheFlushedStateOnly() throws IOException {
     try (Trace t = Trace.open(dir)) {

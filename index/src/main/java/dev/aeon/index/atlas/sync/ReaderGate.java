@@ -3,9 +3,9 @@ package dev.aeon.index.atlas.sync;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Epoch-style reclamation for one writer and any number of readers: readers {@link #enter} and
- * {@link #exit} around every access to shared pages; the writer, after unlinking pages or slots so
- * that no new reader can reach them, calls {@link #synchronize}, which returns once every reader that
+ * Epoch-style reclamation for any number of readers: readers {@link #enter} and {@link #exit} around
+ * every access to shared pages; once pages or slots are unlinked so that no new reader can reach them,
+ * a call to {@link #synchronize} (by the writer, or by a flush's commit) returns when every reader that
  * might still hold them has left. Only then may they be reused.
  *
  * <p>Two epochs alternate. A reader reads the global epoch, counts itself in that epoch's counter and
@@ -39,8 +39,11 @@ public final class ReaderGate {
     counters.getAndDecrement(token);
   }
 
-  /** Waits until every reader that entered before this call has exited. Writer only, never inside a read. */
-  public void synchronize() {
+  /**
+   * Waits until every reader that entered before this call has exited. Never inside a read. Calls are
+   * serialised: a second flip while the first waits would leave the readers of the first epoch unwaited for.
+   */
+  public synchronized void synchronize() {
     long e = epoch;
     epoch = e + 1;
     int parity = (int) (e & 1);

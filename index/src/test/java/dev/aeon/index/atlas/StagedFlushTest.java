@@ -1,0 +1,106 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.VectorFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flush staged under the lock and committed later: the manifest names the staged state, whatever the
+ * writer did in between, and nothing that state holds is reused before a later commit. A "crash" copies the
+ * files as they are while the index is still open.
+ */
+class StagedFlushTest {
+
+  @TempDir
+  Path dir;
+
+  private final Random random = new Random(23);
+
+  private float[] vector() {
+    return AtlasIndexTest.randomVector(random, AtlasIndexTest.DIM);
+  }
+
+  @Test
+  void theManifestNamesTheStagedStateWhateverTheWriterDidBeforeTheCommit() throws IOException {
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      float[][] vs = new float[200][];
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = vector();
+        index.add(i, vs[i]);
+      }
+      for (int i = 0; i < 100; i += 2) {
+        index.remove(i);
+      }
+      long[] before = index.search(vs[51], 10).ids();
+      StagedFlush staged = index.stageFlush();
+      // Between stage and commit the writer retires pages (removing a quarter of a leaf compacts it into
+      // fresh pages) and takes new ones.
+      for (int i = 100; i < 200; i++) {
+        index.remove(i);
+      }
+      for (int i = 1000; i < 1300; i++) {
+        index.add(i, vector());
+      }
+      FlushTimes times = staged.commit();
+      assertTrue(times.manifestNanos() > 0);
+      // After the commit: were the pages retired after the stage freed by it, these would overwrite them.
+      for (int i = 2000; i < 2300; i++) {
+        index.add(i, vector());
+      }
+      try (AtlasIndex crashed = AtlasIndex.open(copyFiles("crashed"))) {
+        assertEquals(150, crashed.size());
+        for (int i = 0; i < 200; i++) {
+          assertEquals(i >= 100 || i % 2 == 1, crashed.contains(i), "id " + i);
+        }
+        assertFalse(crashed.contains(1000));
+        assertArrayEquals(before, crashed.search(vs[51], 10).ids());
+      }
+      index.flush(); // what was retired after the stage is freed by the next commit, and reused safely
+      for (int i = 3000; i < 3300; i++) {
+        index.add(i, vector());
+      }
+      index.flush();
+      long size = index.size();
+      try (AtlasIndex reopened = AtlasIndex.open(copyFiles("flushed"))) {
+        assertEquals(size, reopened.size());
+      }
+    }
+  }
+
+  @Test
+  void anOlderStageNeverReplacesANewerManifest() throws IOException {
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      index.add(1, vector());
+      StagedFlush older = index.stageFlush();
+      index.add(2, vector());
+      StagedFlush newer = index.stageFlush();
+      newer.commit();
+      assertEquals(0, older.commit().manifestNanos(), "nothing written");
+      assertEquals(newer.commit(), newer.commit(), "a second commit does nothing");
+      index.add(3, vector());
+      try (AtlasIndex crashed = AtlasIndex.open(copyFiles("crashed"))) {
+        assertEquals(2, crashed.size());
+        assertTrue(crashed.contains(2));
+      }
+    }
+  }
+
+  private Path copyFiles(String name) throws IOException {
+    Path copy = Files.createDirectory(dir.resolve(name));
+    for (String f : new String[] {Manifest.NAME, PageFile.NAME, PageFile.SKETCH_NAME, VectorFile.NAME}) {
+      Files.copy(dir.resolve(f), copy.resolve(f));
+    }
+    return copy;
+  }
+}

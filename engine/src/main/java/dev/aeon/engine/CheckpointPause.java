@@ -5,16 +5,17 @@ import dev.aeon.index.atlas.StagedFlush;
 /**
  * How long a checkpoint held writers back, in microseconds, and where the time went: waiting for the
  * write in progress to finish, freeing the texts forgotten since the checkpoint began (it frees the
- * others before it takes the lock), forcing each store (the index: forcing its files and taking its
- * snapshot; the blob arena; the trace's files), then, when a compaction erases older log segments, writing
- * the stores' manifests and the log's checkpoint. Otherwise the manifests are written after the pause,
- * while writers go on. The steps account for the total but for the bookkeeping between them.
+ * others before it takes the lock), noting each store's state (the index's snapshot; the blob arena's
+ * force; the trace writing out its buffered appends), then, when a compaction erases older log segments,
+ * forcing the index and the trace, writing their manifests and the log's checkpoint. Otherwise those
+ * follow the pause, while writers go on. The steps account for the total but for the bookkeeping between
+ * them.
  */
 public record CheckpointPause(long totalMicros, long lockWaitMicros, long freeTextsMicros,
-    long indexForceMicros, long indexSnapshotMicros, long blobsMicros, long traceMicros, long logMicros) {
+    long indexSnapshotMicros, long blobsMicros, long traceMicros, long logMicros) {
 
   /** Before any checkpoint. */
-  public static final CheckpointPause NONE = new CheckpointPause(0, 0, 0, 0, 0, 0, 0, 0);
+  public static final CheckpointPause NONE = new CheckpointPause(0, 0, 0, 0, 0, 0, 0);
 
   /**
    * From one checkpoint's clock readings (started, took the lock, freed the texts, flushed the stores,
@@ -24,9 +25,8 @@ public record CheckpointPause(long totalMicros, long lockWaitMicros, long freeTe
       long stagedNanos, long endNanos) {
     StagedFlush index = stores.index();
     return new CheckpointPause(micros(endNanos - startNanos), micros(lockedNanos - startNanos),
-        micros(freedNanos - lockedNanos), index != null ? micros(index.forceNanos()) : 0,
-        index != null ? micros(index.snapshotNanos()) : 0, micros(stores.blobsNanos()), micros(stores.traceNanos()),
-        micros(endNanos - stagedNanos));
+        micros(freedNanos - lockedNanos), index != null ? micros(index.snapshotNanos()) : 0,
+        micros(stores.blobsNanos()), micros(stores.traceNanos()), micros(endNanos - stagedNanos));
   }
 
   private static long micros(long nanos) {

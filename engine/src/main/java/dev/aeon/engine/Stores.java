@@ -118,8 +118,8 @@ final class Stores implements AutoCloseable {
   }
 
   /**
-   * The stores' state at a checkpoint's LSN, forced under the write lock ({@link #stage}); {@link #commit}
-   * writes the index's manifest and then the trace's checkpoint while writers go on. The order matters: the
+   * The stores' state at a checkpoint's LSN, noted under the write lock ({@link #stage}); {@link #commit}
+   * forces the index and writes its manifest, then the trace, while writers go on. The order matters: the
    * trace's checkpoint names where replay starts, so no store may be behind it.
    */
   record Staged(StagedFlush index, long blobsNanos, StagedCheckpoint trace, long traceNanos) {
@@ -134,8 +134,9 @@ final class Stores implements AutoCloseable {
   }
 
   /**
-   * Forces every store and notes the state a checkpoint at {@code lsn} names (null index while there is
-   * none yet). Writer only.
+   * Notes the state a checkpoint at {@code lsn} names: the index's snapshot (null while there is no index
+   * yet), the blob arena forced (its texts must be durable before the trace names their events), the
+   * trace's appends written out. Writer only.
    */
   Staged stage(long lsn) throws IOException {
     AtlasIndex a = atlas.get();

@@ -310,7 +310,6 @@ public final class ContentionBench {
     m.put("total", p.totalMicros());
     m.put("lock_wait", p.lockWaitMicros());
     m.put("free_texts", p.freeTextsMicros());
-    m.put("index_force", p.indexForceMicros());
     m.put("index_snapshot", p.indexSnapshotMicros());
     m.put("blobs", p.blobsMicros());
     m.put("trace", p.traceMicros());

@@ -377,6 +377,7 @@ public final class AtlasIndex implements AutoCloseable {
   /**
    * Forces pages and sidecar to disk, then atomically replaces the manifest. After it returns, a crash
    * or {@link #open} restores exactly this state. Pages and slots retired before it become reusable.
+   * Holds the index's lock throughout; {@link #stageFlush()} holds it only for the snapshot.
    *
    * @return how long each step took
    */
@@ -387,33 +388,34 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   /**
-   * The first half of a {@link #flush()}: forces pages and sidecar and takes the snapshot of the current
-   * state, under the index's lock; the returned flush's {@link StagedFlush#commit()} writes the manifest
-   * without it. Stages may overlap; their commits never replace a newer manifest with an older one.
+   * The first half of a {@link #flush()}: takes the snapshot of the current state under the index's lock;
+   * the returned flush's {@link StagedFlush#commit()} forces the files and writes the manifest without
+   * it. Stages may overlap; their commits never replace a newer manifest with an older one.
    */
-  public StagedFlush stageFlush() throws IOException {
+  public StagedFlush stageFlush() {
     synchronized (writeLock) {
       checkOpen();
       long start = System.nanoTime();
-      st.pages.force();
-      st.vectors.force();
-      long forced = System.nanoTime();
       ManifestData snapshot = Persistence.snapshot(st, rt);
-      return new StagedFlush(this, snapshot, stages++, st.retiredMark(), st.hasRetired(), forced - start,
-          System.nanoTime() - forced);
+      return new StagedFlush(this, snapshot, stages++, st.retiredMark(), st.hasRetired(), System.nanoTime() - start);
     }
   }
 
   /**
-   * Writes a staged flush's manifest unless a later stage's is already written, then frees what was retired
-   * before its snapshot once the readers that may still see it have left; returns the manifest's time.
+   * Unless a later stage's manifest is already written: forces pages and sidecar (everything the snapshot
+   * names was written before it, and none of it changes after) and writes the staged manifest; then frees
+   * what was retired before the snapshot once the readers that may still see it have left.
    */
-  long commit(StagedFlush staged) throws IOException {
+  FlushTimes commit(StagedFlush staged) throws IOException {
     long start = System.nanoTime();
+    long forced;
     synchronized (manifestLock) {
       if (staged.sequence <= manifestSequence) {
-        return 0;
+        return new FlushTimes(0, staged.snapshotNanos(), 0);
       }
+      st.pages.force();
+      st.vectors.force();
+      forced = System.nanoTime();
       Manifest.write(dir, staged.snapshot);
       manifestSequence = staged.sequence;
     }
@@ -424,7 +426,7 @@ public final class AtlasIndex implements AutoCloseable {
         st.reclaim(staged.retired);
       }
     }
-    return written - start;
+    return new FlushTimes(forced - start, staged.snapshotNanos(), written - forced);
   }
 
   public AtlasStats stats() {

@@ -3,7 +3,7 @@ package dev.aeon.index.atlas;
 /**
  * Where one {@link AtlasIndex#flush()} spent its time, in nanoseconds: forcing the page and vector files,
  * taking the snapshot of the tree, leaves and free lists, and writing and forcing the manifest that names
- * it. Callers that hold other writers back meanwhile (the engine's checkpoint) report it.
+ * it. Of a {@link StagedFlush}, only the snapshot is taken under the index's lock.
  */
 public record FlushTimes(long forceNanos, long snapshotNanos, long manifestNanos) {
 

@@ -5,11 +5,12 @@ import java.io.IOException;
 
 /**
  * A flush in two halves, so that a caller who holds its own writers back during a flush (the engine's
- * checkpoint) holds them only for the first: {@link AtlasIndex#stageFlush()} forces the files and takes the
- * snapshot under the index's lock; {@link #commit()} then writes and forces the manifest naming that
- * snapshot while mutations go on, and frees the pages and slots retired before it.
+ * checkpoint) holds them only for the first: {@link AtlasIndex#stageFlush()} takes the snapshot under the
+ * index's lock; {@link #commit()} then forces the files and writes the manifest naming that snapshot
+ * while mutations go on, and frees the pages and slots retired before it.
  *
- * <p>Writing the manifest late is safe because what it names does not change after the snapshot: new
+ * <p>Forcing and writing the manifest late is safe because what it names does not change after the
+ * snapshot (a later force writes it as it was at the snapshot, with whatever came after it): new
  * entries go after a page's counted ones (a reopen truncates to the count), removals are tombstones in the
  * snapshot's own copy, rewrites take fresh pages, and whatever is retired after the snapshot stays allocated
  * until a later flush commits. Until {@code commit} returns, the previous manifest stays in force.
@@ -22,24 +23,17 @@ public final class StagedFlush {
   final long sequence;
   final Storage.RetiredMark retired;
   final boolean reclaims;
-  private final long forceNanos;
   private final long snapshotNanos;
   private volatile FlushTimes committed;
 
   StagedFlush(AtlasIndex index, ManifestData snapshot, long sequence, Storage.RetiredMark retired, boolean reclaims,
-      long forceNanos, long snapshotNanos) {
+      long snapshotNanos) {
     this.index = index;
     this.snapshot = snapshot;
     this.sequence = sequence;
     this.retired = retired;
     this.reclaims = reclaims;
-    this.forceNanos = forceNanos;
     this.snapshotNanos = snapshotNanos;
-  }
-
-  /** How long forcing the files took, under the index's lock. */
-  public long forceNanos() {
-    return forceNanos;
   }
 
   /** How long taking the snapshot took, under the index's lock. */
@@ -52,13 +46,12 @@ public final class StagedFlush {
    * the state of a later flush). Does nothing when called again, or when a later stage has already
    * committed.
    *
-   * @return how long each step took (the manifest's only on the call that wrote it)
+   * @return how long each step took (force and manifest zero unless this call wrote them)
    */
   public FlushTimes commit() throws IOException {
     FlushTimes times = committed;
     if (times == null) {
-      long manifestNanos = index.commit(this);
-      times = committed = new FlushTimes(forceNanos, snapshotNanos, manifestNanos);
+      times = committed = index.commit(this);
     }
     return times;
   }

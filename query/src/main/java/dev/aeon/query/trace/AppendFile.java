@@ -95,11 +95,15 @@ final class AppendFile implements AutoCloseable {
     return b.flip();
   }
 
-  /** Writes the buffer and forces the file; returns the durable length. */
-  long force() throws IOException {
+  /** Writes the buffer out to the operating system (writer only); returns the length written. */
+  long writeBuffered() throws IOException {
     drain();
-    channel.force(false);
     return written;
+  }
+
+  /** Forces what was written out to disk; any thread may call it while the writer appends. */
+  void forceWritten() throws IOException {
+    channel.force(false);
   }
 
   private void drain() throws IOException {

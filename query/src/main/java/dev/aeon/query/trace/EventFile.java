@@ -30,8 +30,6 @@ final class EventFile implements AutoCloseable {
   private final FileChannel channel;
   private final Arena arena = Arena.ofShared();
   private volatile MemorySegment[] chunks = new MemorySegment[0];
-  private int dirtyFrom = Integer.MAX_VALUE;
-  private int dirtyTo = -1;
 
   private EventFile(Path path, FileChannel channel) {
     this.path = path;
@@ -78,8 +76,6 @@ final class EventFile implements AutoCloseable {
     s.set(INT, o + ROLE_OFFSET, role);
     s.set(INT, o + RESERVED_OFFSET, 0);
     s.set(INT, o + CRC_OFFSET, crc(s, o));
-    dirtyFrom = Math.min(dirtyFrom, slot);
-    dirtyTo = Math.max(dirtyTo, slot);
   }
 
   long id(int slot) {
@@ -128,17 +124,18 @@ final class EventFile implements AutoCloseable {
     }
   }
 
-  /** Forces the records written since the last force to disk. */
-  void force() {
-    if (dirtyTo < 0) {
+  /**
+   * Forces records {@code from} (inclusive) to {@code to} (exclusive) to disk, with the rest of their
+   * chunks. Records are written once, at the end, so any thread may call it while the writer appends.
+   */
+  void force(int from, int to) {
+    if (from >= to) {
       return;
     }
     MemorySegment[] c = chunks;
-    for (int chunk = dirtyFrom / CHUNK_RECORDS; chunk <= dirtyTo / CHUNK_RECORDS; chunk++) {
+    for (int chunk = from / CHUNK_RECORDS; chunk <= (to - 1) / CHUNK_RECORDS; chunk++) {
       c[chunk].force();
     }
-    dirtyFrom = Integer.MAX_VALUE;
-    dirtyTo = -1;
   }
 
   long diskBytes(int count) {
@@ -176,9 +173,8 @@ final class EventFile implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      force();
+      arena.close(); // no force: a reopen reads only the records a checkpoint forced and names
     } finally {
-      arena.close();
       channel.close();
     }
   }

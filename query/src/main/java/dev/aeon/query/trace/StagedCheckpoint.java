@@ -2,11 +2,11 @@ package dev.aeon.query.trace;
 
 /**
  * A trace flush in two halves, so that a caller who holds its writers back during a flush (the engine's
- * checkpoint) holds them only for the first: {@link Trace#stageCheckpoint} forces every file under the
- * trace's lock and notes the lengths and counts that make up the state; {@link #commit()} then writes the
- * checkpoint naming them while appends go on. Safe because the trace's files only grow: what a
- * checkpoint names stays as it was, and a reopen reads no further than it says. Until {@code commit}
- * returns, the previous checkpoint stays in force.
+ * checkpoint) holds them only for the first: {@link Trace#stageCheckpoint} writes the buffered appends out
+ * under the trace's lock and notes the lengths and counts that make up the state; {@link #commit()} then
+ * forces the files and writes the checkpoint naming them while appends go on. Safe because the trace's
+ * files only grow: what a checkpoint names stays as it was, and a reopen reads no further than it says.
+ * Until {@code commit} returns, the previous checkpoint stays in force.
  */
 public final class StagedCheckpoint {
 

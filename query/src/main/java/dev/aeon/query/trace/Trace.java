@@ -52,6 +52,7 @@ public final class Trace implements AutoCloseable {
   private final Object checkpointLock = new Object();
   private long stages; // write lock
   private long checkpointSequence = -1; // checkpoint lock: the stage the checkpoint on disk names
+  private Checkpoint committed; // checkpoint lock: the checkpoint on disk
   private final QueryRunner queries;
   private boolean closed;
 
@@ -64,6 +65,7 @@ public final class Trace implements AutoCloseable {
     this.graph = new TraceGraph(events);
     this.maxId = cp.maxId();
     this.checkpointLsn = cp.lsn();
+    this.committed = cp;
     this.queries = new QueryRunner(graph, text, vectors);
   }
 
@@ -299,17 +301,16 @@ public final class Trace implements AutoCloseable {
   }
 
   /**
-   * The first half of a {@link #flush}: forces every file under the trace's lock and returns the
-   * checkpoint of the current state at {@code lsn}, which {@link StagedCheckpoint#commit()} writes without
-   * that lock.
+   * The first half of a {@link #flush}: under the trace's lock, writes the buffered appends out to the
+   * operating system and returns the checkpoint of the current state at {@code lsn}, which
+   * {@link StagedCheckpoint#commit()} forces and writes without that lock.
    */
   public StagedCheckpoint stageCheckpoint(long lsn) {
     synchronized (writeLock) {
       checkOpen();
       try {
-        events.force();
-        long edgeBytes = edges.force();
-        long metaBytes = meta.force();
+        long edgeBytes = edges.writeBuffered();
+        long metaBytes = meta.writeBuffered();
         return new StagedCheckpoint(this, new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes),
             stages++);
       } catch (IOException x) {
@@ -318,19 +319,27 @@ public final class Trace implements AutoCloseable {
     }
   }
 
-  /** Writes a staged checkpoint unless a later stage's is already written. */
+  /**
+   * Unless a later stage's checkpoint is already written: forces what the staged checkpoint names (the
+   * files only grow, so a force now writes it as it was at the stage) and writes it.
+   */
   void commit(StagedCheckpoint staged) {
     synchronized (checkpointLock) {
       if (staged.sequence <= checkpointSequence) {
         return;
       }
+      Checkpoint cp = staged.checkpoint;
       try {
-        staged.checkpoint.write(dir);
+        events.force(committed.eventCount(), cp.eventCount());
+        edges.forceWritten();
+        meta.forceWritten();
+        cp.write(dir);
       } catch (IOException x) {
         throw new UncheckedIOException("cannot write the trace's checkpoint in " + dir, x);
       }
+      committed = cp;
       checkpointSequence = staged.sequence;
-      checkpointLsn = staged.checkpoint.lsn();
+      checkpointLsn = cp.lsn();
     }
   }
 

@@ -47,6 +47,7 @@ public final class AtlasIndex implements AutoCloseable {
   private final Object manifestLock = new Object();
   private long stages; // writer lock
   private long manifestSequence = -1; // manifest lock: the stage the manifest on disk names
+  private final ChecksumCache checksums = new ChecksumCache(); // manifest lock
   private volatile boolean closed;
   private final SelfChecks checks;
 
@@ -396,15 +397,16 @@ public final class AtlasIndex implements AutoCloseable {
     synchronized (writeLock) {
       checkOpen();
       long start = System.nanoTime();
-      ManifestData snapshot = Persistence.snapshot(st, rt);
+      Persistence.Snapshot snapshot = Persistence.snapshot(st, rt);
       return new StagedFlush(this, snapshot, stages++, st.retiredMark(), st.hasRetired(), System.nanoTime() - start);
     }
   }
 
   /**
    * Unless a later stage's manifest is already written: forces pages and sidecar (everything the snapshot
-   * names was written before it, and none of it changes after) and writes the staged manifest; then frees
-   * what was retired before the snapshot once the readers that may still see it have left.
+   * names was written before it, and none of it changes after), checksums the pages written since the last
+   * flush and writes the staged manifest; then frees what was retired before the snapshot once the readers
+   * that may still see it have left.
    */
   FlushTimes commit(StagedFlush staged) throws IOException {
     long start = System.nanoTime();
@@ -416,7 +418,8 @@ public final class AtlasIndex implements AutoCloseable {
       st.pages.force();
       st.vectors.force();
       forced = System.nanoTime();
-      Manifest.write(dir, staged.snapshot);
+      Persistence.checksum(staged.snapshot, st.pages, checksums);
+      Manifest.write(dir, staged.snapshot.manifest());
       manifestSequence = staged.sequence;
     }
     long written = System.nanoTime();

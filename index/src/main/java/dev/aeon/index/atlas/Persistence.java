@@ -12,33 +12,56 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Converts between the live structures and the manifest: a snapshot for flush, and the restore (with
- * every check) for open.
+ * Converts between the live structures and the manifest: a snapshot and its checksums for flush, and the
+ * restore (with every check) for open.
  */
 final class Persistence {
 
   private Persistence() {}
 
-  /** The manifest describing the current state. Writer only. */
-  static ManifestData snapshot(Storage st, Routing rt) {
+  /**
+   * The manifest describing the current state, but for its pages' checksums, which {@link #checksum}
+   * fills in later, and each page's generation, which the checksums depend on.
+   */
+  record Snapshot(ManifestData manifest, int[][] generations) {}
+
+  /** The current state; its checksums are still to be computed. Writer only. */
+  static Snapshot snapshot(Storage st, Routing rt) {
     List<ManifestData.LeafRecord> leaves = new ArrayList<>();
+    List<int[]> generations = new ArrayList<>();
     for (Leaf l : rt.liveLeaves()) {
       int[] pages = l.pages();
       int[] counts = new int[pages.length];
-      int[] crcs = new int[pages.length];
+      int[] gens = new int[pages.length];
       for (int i = 0; i < pages.length; i++) {
         counts[i] = st.pages.count(pages[i]);
-        crcs[i] = st.pages.checksum(pages[i], counts[i]);
+        gens[i] = st.pages.generation(pages[i]);
       }
-      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.meanNorm, pages, counts, crcs));
+      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.meanNorm, pages, counts, new int[pages.length]));
+      generations.add(gens);
     }
     RoaringBitmap freePages = RoaringBitmap.bitmapOf(st.freePages.toIntArray());
     freePages.add(st.retiredPages.toIntArray());
     RoaringBitmap freeSlots = RoaringBitmap.bitmapOf(st.freeSlots.toIntArray());
     freeSlots.add(st.retiredSlots.toIntArray());
     AtlasConfig c = st.config;
-    return new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
+    ManifestData m = new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
         st.slotHighWater, st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
+    return new Snapshot(m, generations.toArray(int[][]::new));
+  }
+
+  /**
+   * Fills in the snapshot's page checksums. Needs no lock: the entries a snapshot counts are not written
+   * again until their page is freed, which happens only after a later snapshot's manifest is durable.
+   */
+  static void checksum(Snapshot s, PageFile pages, ChecksumCache cache) {
+    List<ManifestData.LeafRecord> leaves = s.manifest().leaves();
+    for (int l = 0; l < leaves.size(); l++) {
+      ManifestData.LeafRecord r = leaves.get(l);
+      for (int i = 0; i < r.pages().length; i++) {
+        r.checksums()[i] = cache.checksum(pages, r.pages()[i], s.generations()[l][i], r.counts()[i]);
+      }
+    }
   }
 
   private static ManifestData.NodeRecord node(Node n) {
@@ -53,7 +76,7 @@ final class Persistence {
         nodes[i] = node((Node) c.kids()[i]);
       }
     }
-    return new ManifestData.NodeRecord(c.centroids().clone(), leafIds, nodes);
+    return new ManifestData.NodeRecord(c.centroids(), leafIds, nodes); // centroids() copies
   }
 
   /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */

@@ -1,13 +1,13 @@
 package dev.aeon.index.atlas;
 
-import dev.aeon.index.atlas.store.ManifestData;
 import java.io.IOException;
 
 /**
  * A flush in two halves, so that a caller who holds its own writers back during a flush (the engine's
  * checkpoint) holds them only for the first: {@link AtlasIndex#stageFlush()} takes the snapshot under the
- * index's lock; {@link #commit()} then forces the files and writes the manifest naming that snapshot
- * while mutations go on, and frees the pages and slots retired before it.
+ * index's lock; {@link #commit()} then checksums the pages written since the last flush, forces the files
+ * and writes the manifest naming that snapshot while mutations go on, and frees the pages and slots
+ * retired before it.
  *
  * <p>Forcing and writing the manifest late is safe because what it names does not change after the
  * snapshot (a later force writes it as it was at the snapshot, with whatever came after it): new
@@ -18,7 +18,7 @@ import java.io.IOException;
 public final class StagedFlush {
 
   private final AtlasIndex index;
-  final ManifestData snapshot;
+  final Persistence.Snapshot snapshot;
   /** Counts the index's stages, so that an older stage never replaces a newer manifest. */
   final long sequence;
   final Storage.RetiredMark retired;
@@ -26,7 +26,7 @@ public final class StagedFlush {
   private final long snapshotNanos;
   private volatile FlushTimes committed;
 
-  StagedFlush(AtlasIndex index, ManifestData snapshot, long sequence, Storage.RetiredMark retired, boolean reclaims,
+  StagedFlush(AtlasIndex index, Persistence.Snapshot snapshot, long sequence, Storage.RetiredMark retired, boolean reclaims,
       long snapshotNanos) {
     this.index = index;
     this.snapshot = snapshot;
@@ -46,7 +46,8 @@ public final class StagedFlush {
    * the state of a later flush). Does nothing when called again, or when a later stage has already
    * committed.
    *
-   * @return how long each step took (force and manifest zero unless this call wrote them)
+   * @return how long each step took (force and manifest, with the checksums, zero unless this call wrote
+   *     them)
    */
   public FlushTimes commit() throws IOException {
     FlushTimes times = committed;

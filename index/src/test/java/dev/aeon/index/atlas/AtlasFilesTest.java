@@ -45,22 +45,25 @@ class AtlasFilesTest {
     return vs;
   }
 
-  /** A flush checksums only pages written since the last one; the cached sums must follow every write. */
+  /** A page's checksum covers its first entries only; emptying or cutting back a page raises its generation. */
   @Test
-  void pageChecksumsFollowEveryWrite() throws IOException {
+  void pageChecksumsCoverTheCountedEntries() throws IOException {
     PageLayout layout = new PageLayout(8, 4);
     byte[] codes = {1, 2, 3, 4, 5, 6, 7, 8};
     long[] sketch = {0b1011L};
     try (PageFile pages = PageFile.create(dir, layout)) {
       pages.ensurePages(2);
       pages.reset(0, 1);
+      int generation = pages.generation(0);
       pages.append(0, 10, 0, new EncodedVector(0.5f, codes, 0.25f, sketch));
       int one = pages.checksum(0, 1);
       pages.append(0, 11, 1, new EncodedVector(0.5f, codes.clone(), 0.25f, sketch));
+      assertEquals(generation, pages.generation(0), "appends keep the generation");
       int two = pages.checksum(0, 2);
       assertEquals(one, pages.checksum(0, 1), "a prefix's sum does not change with later entries");
       assertTrue(one != two);
       pages.truncate(0, 1);
+      assertTrue(pages.generation(0) != generation, "cutting back raises the generation");
       codes[0] = 9;
       pages.append(0, 11, 1, new EncodedVector(0.5f, codes.clone(), 0.25f, sketch));
       int rewritten = pages.checksum(0, 2);
@@ -70,6 +73,28 @@ class AtlasFilesTest {
       pages.append(0, 10, 0, new EncodedVector(0.5f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0.25f, sketch));
       assertEquals(one, pages.checksum(0, 1), "the same entry after a reset sums as before");
       pages.force();
+    }
+  }
+
+  /** A flush reuses a cached checksum only for the same page, generation and count. */
+  @Test
+  void cachedChecksumsFollowEveryReuseOfAPage() throws IOException {
+    PageLayout layout = new PageLayout(8, 4);
+    long[] sketch = {0b1011L};
+    ChecksumCache cache = new ChecksumCache();
+    try (PageFile pages = PageFile.create(dir, layout)) {
+      pages.ensurePages(1);
+      pages.reset(0, 1);
+      pages.append(0, 10, 0, new EncodedVector(0.5f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0.25f, sketch));
+      int first = cache.checksum(pages, 0, pages.generation(0), 1);
+      pages.append(0, 11, 1, new EncodedVector(0.5f, new byte[] {8, 7, 6, 5, 4, 3, 2, 1}, 0.25f, sketch));
+      assertEquals(first, cache.checksum(pages, 0, pages.generation(0), 1), "appends after the counted entries");
+      assertEquals(pages.checksum(0, 2), cache.checksum(pages, 0, pages.generation(0), 2));
+      pages.reset(0, 1); // freed and reused: one entry again, but another one
+      pages.append(0, 12, 2, new EncodedVector(0.5f, new byte[] {9, 9, 9, 9, 9, 9, 9, 9}, 0.25f, sketch));
+      int reused = cache.checksum(pages, 0, pages.generation(0), 1);
+      assertEquals(pages.checksum(0, 1), reused);
+      assertTrue(reused != first, "the sum of the page's earlier life is not reused");
     }
   }
 

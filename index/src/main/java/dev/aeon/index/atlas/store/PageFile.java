@@ -44,10 +44,10 @@ public final class PageFile implements AutoCloseable {
   /** Pages [0, mirrored) have their header's count in {@link #counts}. Writer only. */
   private int mirrored;
   /**
-   * The last checksum computed of each page and the count it covered ({@code -1}: none, or the page
-   * changed since), so that a flush checksums only the pages written since the last one. Writer only.
+   * Each page's generation: raised whenever its entries may stop matching an earlier checksum of the same
+   * count (emptied for reuse, cut back at open). Appends only raise a page's count. Writer only.
    */
-  private int[] checkedCount = new int[0], checkedCrc = new int[0];
+  private int[] generations = new int[0];
 
   private PageFile(PageLayout layout, ChunkedMapping map, ChunkedMapping sketchMap) {
     this.layout = layout;
@@ -126,11 +126,8 @@ public final class PageFile implements AutoCloseable {
       counts = cs;
       mirrored = count;
     }
-    if (count > checkedCount.length) {
-      int old = checkedCount.length, grown = Math.max(count, old * 2);
-      checkedCount = Arrays.copyOf(checkedCount, grown);
-      checkedCrc = Arrays.copyOf(checkedCrc, grown);
-      Arrays.fill(checkedCount, old, grown, -1);
+    if (count > generations.length) {
+      generations = Arrays.copyOf(generations, Math.max(count, generations.length * 2));
     }
   }
 
@@ -173,7 +170,7 @@ public final class PageFile implements AutoCloseable {
 
   /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
   public void reset(int page, int leafId) {
-    changed(page);
+    generations[page]++;
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     s.set(INT, b + PageLayout.OFF_LEAF, leafId);
@@ -182,7 +179,7 @@ public final class PageFile implements AutoCloseable {
 
   /** Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. */
   public void truncate(int page, int count) {
-    changed(page);
+    generations[page]++;
     publishCount(map.segment(page), map.offset(page), page, count);
   }
 
@@ -191,7 +188,6 @@ public final class PageFile implements AutoCloseable {
    * that the page is not full. Writer only.
    */
   public int append(int page, long id, int slot, EncodedVector e) {
-    changed(page);
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     int i = (int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT);
@@ -246,15 +242,16 @@ public final class PageFile implements AutoCloseable {
     MemorySegment.copy(map.segment(page), FLOAT, map.offset(page) + layout.offScales, out, 0, count);
   }
 
+  /** The page's generation (see {@link #generations}). Writer only. */
+  public int generation(int page) {
+    return generations[page];
+  }
+
   /**
    * CRC32C of the first {@code count} entries of {@code page} (ids, slots, scales, codes, and from the
-   * sketch file factors and sketches); computed again only if the page was written since the last call
-   * for it. Writer only.
+   * sketch file factors and sketches). Any thread may compute it while the writer appends after them.
    */
   public int checksum(int page, int count) {
-    if (page < checkedCount.length && checkedCount[page] == count) {
-      return checkedCrc[page];
-    }
     MemorySegment s = map.segment(page);
     long b = map.offset(page);
     CRC32C c = new CRC32C();
@@ -268,18 +265,7 @@ public final class PageFile implements AutoCloseable {
     for (int w = 0; w < layout.sketches.words(); w++) {
       c.update(k.asSlice(kb + layout.sketches.wordOffset(w, 0), 8L * count).asByteBuffer());
     }
-    int crc = (int) c.getValue();
-    if (page < checkedCount.length) {
-      checkedCount[page] = count;
-      checkedCrc[page] = crc;
-    }
-    return crc;
-  }
-
-  private void changed(int page) {
-    if (page < checkedCount.length) {
-      checkedCount[page] = -1;
-    }
+    return (int) c.getValue();
   }
 
   public long fileOffset(int page) {

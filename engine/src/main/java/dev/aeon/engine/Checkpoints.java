@@ -47,6 +47,8 @@ final class Checkpoints {
   private final AtomicLong loggedBytes = new AtomicLong();
   private final Object runLock = new Object();
   private volatile CheckpointPause longestPause = CheckpointPause.NONE;
+  private volatile long pausedMicros; // written by one checkpoint at a time
+  private volatile long pauseCount;
   private volatile long count;
   private volatile long lastRunNanos = System.nanoTime();
   private Thread thread;
@@ -120,6 +122,14 @@ final class Checkpoints {
     if (pause.totalMicros() > longestPause.totalMicros()) {
       longestPause = pause;
     }
+    pausedMicros += pause.totalMicros();
+    pauseCount++;
+  }
+
+  /** The mean of the pauses recorded so far (0 before the first). */
+  long meanPauseMicros() {
+    long n = pauseCount;
+    return n == 0 ? 0 : pausedMicros / n;
   }
 
   CheckpointPause longestPause() {

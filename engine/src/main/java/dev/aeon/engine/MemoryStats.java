@@ -15,10 +15,11 @@ package dev.aeon.engine;
  * @param slbMisses recalls through the buffer that searched the index
  * @param checkpoints checkpoints run since open
  * @param longestCheckpointPause the longest time a checkpoint since open held writers back, step by step
+ * @param meanCheckpointPauseMicros the mean time the checkpoints since open held writers back
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long checkpoints,
-    CheckpointPause longestCheckpointPause) {
+    CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

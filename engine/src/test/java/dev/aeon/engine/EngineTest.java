@@ -98,6 +98,8 @@ class EngineTest {
       m.compact(); // a compaction's checkpoint also writes the log's checkpoint under the lock
       CheckpointPause longest = m.stats().longestCheckpointPause();
       assertTrue(longest.totalMicros() >= p.totalMicros(), "the longest pause is kept");
+      long mean = m.stats().meanCheckpointPauseMicros();
+      assertTrue(mean > 0 && mean <= longest.totalMicros(), () -> "mean " + mean + ", longest " + longest);
     }
   }
 

@@ -108,10 +108,12 @@ public final class ContentionBench {
         report.put("checkpoint_interval_s", options.checkpointInterval().toSeconds());
         report.put("checkpoints", stats.checkpoints());
         report.put("max_checkpoint_pause_us", stats.maxCheckpointPauseMicros());
+        report.put("mean_checkpoint_pause_us", stats.meanCheckpointPauseMicros());
         Map<String, Object> pause = pauseSteps(stats.longestCheckpointPause());
         report.put("longest_checkpoint_pause_us", pause);
-        System.out.printf(Locale.ROOT, "%d background checkpoints every %d s (warm-up included); the longest held"
-            + " writers back %.1f ms (us by step: %s)%n", stats.checkpoints(), options.checkpointInterval().toSeconds(),
+        System.out.printf(Locale.ROOT, "%d background checkpoints every %d s (warm-up included) held writers back"
+            + " %.1f ms on average; the longest %.1f ms (us by step: %s)%n", stats.checkpoints(),
+            options.checkpointInterval().toSeconds(), stats.meanCheckpointPauseMicros() / 1000.0,
             stats.maxCheckpointPauseMicros() / 1000.0, pause);
       }
     } finally {

@@ -18,7 +18,7 @@ public record CheckpointPause(long totalMicros, long lockWaitMicros, long freeTe
   public static final CheckpointPause NONE = new CheckpointPause(0, 0, 0, 0, 0, 0, 0);
 
   /**
-   * From one checkpoint's clock readings (started, took the lock, freed the texts, flushed the stores,
+   * From one checkpoint's clock readings (started, took the lock, freed the texts, staged the stores,
    * about to release the lock) and the stores' own times.
    */
   static CheckpointPause of(long startNanos, long lockedNanos, long freedNanos, Stores.Staged stores,

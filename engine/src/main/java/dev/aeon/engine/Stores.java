@@ -105,19 +105,6 @@ final class Stores implements AutoCloseable {
   }
 
   /**
-   * Before a checkpoint, outside the write lock: writes most of the index's and the blob arena's dirty
-   * pages while writers go on, so the flush under the lock forces only what changed since (both force
-   * whole mappings; the trace forces only what it appended).
-   */
-  void forceAhead() throws IOException {
-    AtlasIndex a = atlas.get();
-    if (a != null) {
-      a.forceAhead();
-    }
-    blobs.forceAhead();
-  }
-
-  /**
    * The stores' state at a checkpoint's LSN, noted under the write lock ({@link #stage}); {@link #commit}
    * forces the index and writes its manifest, then the trace, while writers go on. The order matters: the
    * trace's checkpoint names where replay starts, so no store may be behind it.

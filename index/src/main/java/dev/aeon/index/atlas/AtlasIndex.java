@@ -364,18 +364,6 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   /**
-   * Writes the files' dirty pages to the device without taking the writer's lock, so that a {@link #flush()}
-   * soon after has little left to force while it holds that lock. Promises nothing by itself: pages may
-   * change during and after it; only {@code flush()} makes a consistent state durable. Not concurrent
-   * with {@link #close()}.
-   */
-  public void forceAhead() throws IOException {
-    checkOpen();
-    st.pages.force();
-    st.vectors.force();
-  }
-
-  /**
    * Forces pages and sidecar to disk, then atomically replaces the manifest. After it returns, a crash
    * or {@link #open} restores exactly this state. Pages and slots retired before it become reusable.
    * Holds the index's lock throughout; {@link #stageFlush()} holds it only for the snapshot.

@@ -13,7 +13,8 @@ import java.io.IOException;
  * snapshot (a later force writes it as it was at the snapshot, with whatever came after it): new
  * entries go after a page's counted ones (a reopen truncates to the count), removals are tombstones in the
  * snapshot's own copy, rewrites take fresh pages, and whatever is retired after the snapshot stays allocated
- * until a later flush commits. Until {@code commit} returns, the previous manifest stays in force.
+ * until a later flush commits. Until {@code commit} returns, the previous manifest stays in force. Commit
+ * before closing the index.
  */
 public final class StagedFlush {
 

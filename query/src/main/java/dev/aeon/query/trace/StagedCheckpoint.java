@@ -6,7 +6,7 @@ package dev.aeon.query.trace;
  * under the trace's lock and notes the lengths and counts that make up the state; {@link #commit()} then
  * forces the files and writes the checkpoint naming them while appends go on. Safe because the trace's
  * files only grow: what a checkpoint names stays as it was, and a reopen reads no further than it says.
- * Until {@code commit} returns, the previous checkpoint stays in force.
+ * Until {@code commit} returns, the previous checkpoint stays in force. Commit before closing the trace.
  */
 public final class StagedCheckpoint {
 

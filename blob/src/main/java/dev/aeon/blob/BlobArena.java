@@ -407,43 +407,60 @@ public final class BlobArena implements AutoCloseable {
   }
 
   /**
-   * Writes the current generation's dirty pages to the device without the arena's lock, while appends go
-   * on, so that a {@link #force()} soon after has little left to write while its caller holds writers back
-   * (the engine's checkpoint). Promises nothing by itself: only {@code force()} commits. The guard keeps the
-   * mapping open if the arena grows or collects meanwhile.
-   */
-  public void forceAhead() {
-    try (Guard g = ebr.enter()) {
-      currentView().data().force();
-    }
-  }
-
-  /**
-   * Makes every append and free so far durable (msync of the mapping, then the header commit), then schedules
-   * the erasure of blobs freed since the last force.
+   * Makes every append and free so far durable, then schedules the erasure of the blobs whose FREE state it
+   * wrote. The arena's lock is held only to note where the frames end and, after the frames are forced
+   * (msync) without it while appends go on, to write the commit record naming that end; the guard keeps
+   * the noted mapping open if the arena grows or collects meanwhile. If a collection replaced the
+   * generation meanwhile, the new one is committed whole under the lock.
    */
   public void force() {
+    View noted;
+    long end;
+    long[] freed;
+    Guard guard;
+    writeLock.lock();
+    try {
+      noted = currentView();
+      end = noted.generation().end();
+      freed = takePendingErase();
+      guard = ebr.enter(); // before the unlock: the noted mapping cannot be retired yet
+    } finally {
+      writeLock.unlock();
+    }
+    try (guard) {
+      noted.data().force();
+    }
     writeLock.lock();
     try {
       Generation g = currentView().generation();
-      g.commit(g.idLimit());
-      scheduleErase(g);
+      if (g == noted.generation()) {
+        g.commitForced(end, g.idLimit());
+        scheduleErase(g, freed);
+      } else { // a collection never copied the freed frames; what came after it is in the new generation
+        g.commit(g.idLimit());
+        scheduleErase(g, takePendingErase());
+      }
     } finally {
       writeLock.unlock();
     }
   }
 
-  /**
-   * Hands the blobs freed since the last commit to EBR for erasure: their payloads are zeroed once no reader
-   * can still be reading them, and only after their FREE state was forced, so a crash can never show a LIVE
-   * frame with an erased payload. A collection in between makes this moot (the new generation never had them).
-   */
-  private void scheduleErase(Generation g) {
-    if (pendingErase.isEmpty()) {
-      return;
-    }
+  /** The offsets of the frames freed since the last force (under the lock). */
+  private long[] takePendingErase() {
     long[] offsets = pendingErase.toLongArray();
     pendingErase.clear();
+    return offsets;
+  }
+
+  /**
+   * Hands blobs freed before a commit to EBR for erasure: their payloads are zeroed once no reader can still
+   * be reading them, and only after their FREE state was forced, so a crash can never show a LIVE frame
+   * with an erased payload. A collection in between makes this moot (the new generation never had them).
+   */
+  private void scheduleErase(Generation g, long[] offsets) {
+    if (offsets.length == 0) {
+      return;
+    }
     ebr.retire(() -> {
       writeLock.lock();
       try {
@@ -525,7 +542,7 @@ public final class BlobArena implements AutoCloseable {
         return;
       }
       v.generation().commit(nextId); // nothing at or above nextId was handed out: give the reservation back
-      scheduleErase(v.generation());
+      scheduleErase(v.generation(), takePendingErase());
       view = null;
     } finally {
       writeLock.unlock();

@@ -208,6 +208,14 @@ final class Generation {
   }
 
   /**
+   * Records {@code end} as committed, with {@code idLimit}, once the caller has forced every frame before
+   * it (a header-only commit). A lower end than the one committed already leaves that one.
+   */
+  void commitForced(long end, long idLimit) {
+    writeCommit(Math.max(end, committedEnd), idLimit);
+  }
+
+  /**
    * Commits a generation that is not visible yet (a collection's temp file): the commit record is written
    * first and everything is forced with one msync, since nothing can read the file before it is renamed.
    */

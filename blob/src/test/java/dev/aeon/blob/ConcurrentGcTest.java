@@ -104,8 +104,9 @@ class ConcurrentGcTest {
   }
 
   /**
-   * Collections run back to back on a thread of their own while the writer appends, frees and forces: what
-   * the writer did during a collection's copy must come out right (appended blobs kept, freed ones gone),
+   * Collections run back to back on a thread of their own, and forces on another (as a checkpoint forces
+   * beside the writer), while the writer appends, frees and forces: what the writer did during a
+   * collection's copy or a force's msync must come out right (appended blobs kept, freed ones gone),
    * readers must never fail, and once the last frees are forced and collected, no freed blob's bytes may
    * remain in any file.
    */
@@ -120,6 +121,7 @@ class ConcurrentGcTest {
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicLong reads = new AtomicLong();
     AtomicInteger gcs = new AtomicInteger();
+    AtomicInteger forces = new AtomicInteger();
     BlobArenaOptions options = BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY)
         .withInitialCapacity(64 << 10);
     int key = 0;
@@ -139,8 +141,20 @@ class ConcurrentGcTest {
           }
         }
       }));
+      threads.add(Thread.ofPlatform().start(() -> {
+        while (!stop.get()) {
+          try {
+            arena.force();
+            forces.incrementAndGet();
+          } catch (Throwable t) {
+            failures.add(t);
+            return;
+          }
+        }
+      }));
       long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
-      while ((System.nanoTime() < deadline || gcs.get() < 3) && failures.isEmpty() && key < MAX_BLOBS - 100) {
+      while ((System.nanoTime() < deadline || gcs.get() < 3 || forces.get() < 3) && failures.isEmpty()
+          && key < MAX_BLOBS - 100) {
         int op = random.nextInt(100);
         if (op < 70 || key == 0) {
           refs.set(key, arena.append(Blobs.content(key, Blobs.lengthFor(key))));
@@ -159,14 +173,15 @@ class ConcurrentGcTest {
         t.join();
       }
       assertTrue(failures.isEmpty(), () -> "seed " + SEED + ": " + failures.peek());
-      assertTrue(gcs.get() >= 3 && reads.get() > 0, "the test did too few collections or no read");
+      assertTrue(gcs.get() >= 3 && forces.get() >= 3 && reads.get() > 0,
+          "the test did too few collections or forces, or no read");
       checkAgainstModel(arena, refs, dead, key);
       arena.verify();
       arena.force();
       arena.gc();
       assertNoFreedBytesInAnyFile(dir, dead, key);
-      System.out.printf("ConcurrentGcTest (collector thread): %d blobs, %d collections, %d reads%n", key,
-          gcs.get(), reads.get());
+      System.out.printf("ConcurrentGcTest (collector and forcing threads): %d blobs, %d collections, %d forces,"
+          + " %d reads%n", key, gcs.get(), forces.get(), reads.get());
     }
     try (BlobArena reopened = BlobArena.open(dir)) {
       checkAgainstModel(reopened, refs, dead, key);

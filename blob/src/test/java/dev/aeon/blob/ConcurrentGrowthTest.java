@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Readers read while a writer appends into an arena that starts tiny, so the file grows and is remapped
  * again and again (in each of several fresh arenas); every old mapping is retired through EBR, which
  * reclaims after each retirement and on a background thread. A reader must never see a closed mapping (an {@code IllegalStateException}) or
- * wrong bytes, and {@link BlobArena#forceAhead()}, called meanwhile as a checkpoint would, must never fail.
+ * wrong bytes, and {@link BlobArena#force()}, called meanwhile on another thread as a checkpoint does, must
+ * never fail (it forces a mapping that growth may retire meanwhile).
  */
 class ConcurrentGrowthTest {
 
@@ -69,7 +70,7 @@ class ConcurrentGrowthTest {
       readers.add(Thread.ofPlatform().start(() -> {
         try {
           while (!stop.get()) {
-            arena.forceAhead();
+            arena.force();
             forces.incrementAndGet();
           }
         } catch (Throwable t) {

@@ -314,12 +314,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Frees the texts forgotten so far and forces the blob arena ahead without the lock, notes the stores'
-   * state under the write lock (the pause writers see, on the pause thread when in the background:
-   * {@link Checkpoints#duringPause}), forces the index and the trace and writes their manifests naming
-   * that state while writers go on, then checkpoints the log. To erase, all of it is done under the lock,
-   * the log checkpoint at the start of a new segment, so that every older segment (and every forgotten
-   * text in it) is deleted.
+   * Frees the texts forgotten so far without the lock, notes the stores' state under the write lock (the
+   * pause writers see, on the pause thread when in the background: {@link Checkpoints#duringPause}),
+   * makes that state durable while writers go on (the blob arena, the index, the trace), then checkpoints
+   * the log. To erase, all of it is done under the lock, the log checkpoint at the start of a new segment,
+   * so that every older segment (and every forgotten text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
     long[] forgotten;
@@ -330,7 +329,6 @@ final class DurableMemory implements Memory, AutoCloseable {
       writeLock.unlock();
     }
     freeTexts(forgotten);
-    stores.blobs.forceAhead(); // most of its dirty pages, so that its force in the pause has little left
     Stores.Staged staged = checkpoints.duringPause(() -> pause(erase));
     staged.commit();
     long lsn = staged.trace().lsn();

@@ -106,13 +106,14 @@ final class Stores implements AutoCloseable {
 
   /**
    * The stores' state at a checkpoint's LSN, noted under the write lock ({@link #stage}); {@link #commit}
-   * forces the index and writes its manifest, then the trace, while writers go on. The order matters: the
-   * trace's checkpoint names where replay starts, so no store may be behind it.
+   * makes it durable while writers go on: the blob arena's texts, then the index, then the trace. The order
+   * matters: the trace's checkpoint names where replay starts, so no store may be behind it.
    */
-  record Staged(StagedFlush index, long blobsNanos, StagedCheckpoint trace, long traceNanos) {
+  record Staged(BlobArena blobs, StagedFlush index, StagedCheckpoint trace, long traceNanos) {
 
-    /** Makes the staged state the one a reopen starts from; does nothing the second time. */
+    /** Makes the staged state the one a reopen starts from; does nothing more the second time. */
     void commit() throws IOException {
+      blobs.force(); // also whatever was stored since the stage: more than the trace will name
       if (index != null) {
         index.commit();
       }
@@ -122,17 +123,14 @@ final class Stores implements AutoCloseable {
 
   /**
    * Notes the state a checkpoint at {@code lsn} names: the index's snapshot (null while there is no index
-   * yet), the blob arena forced (its texts must be durable before the trace names their events), the
-   * trace's appends written out. Writer only.
+   * yet) and the trace's appends written out. Writer only.
    */
-  Staged stage(long lsn) throws IOException {
+  Staged stage(long lsn) {
     AtlasIndex a = atlas.get();
     StagedFlush index = a != null ? a.stageFlush() : null;
     long start = System.nanoTime();
-    blobs.force();
-    long forced = System.nanoTime();
     StagedCheckpoint staged = trace.stageCheckpoint(lsn);
-    return new Staged(index, forced - start, staged, System.nanoTime() - forced);
+    return new Staged(blobs, index, staged, System.nanoTime() - start);
   }
 
   @Override

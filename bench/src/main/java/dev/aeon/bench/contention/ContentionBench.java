@@ -313,7 +313,6 @@ public final class ContentionBench {
     m.put("lock_wait", p.lockWaitMicros());
     m.put("free_texts", p.freeTextsMicros());
     m.put("index_snapshot", p.indexSnapshotMicros());
-    m.put("blobs", p.blobsMicros());
     m.put("trace", p.traceMicros());
     m.put("log", p.logMicros());
     return m;

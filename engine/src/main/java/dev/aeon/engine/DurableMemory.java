@@ -330,10 +330,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     freeTexts(forgotten);
     Stores.Staged staged = checkpoints.duringPause(() -> pause(erase));
+    if (erase) {
+      return; // the pause did all of it
+    }
     staged.commit();
-    long lsn = staged.trace().lsn();
-    if (!erase && lsn > stores.wal.checkpointLsn()) {
-      stores.wal.checkpoint(lsn);
+    if (staged.trace().lsn() > stores.wal.checkpointLsn()) {
+      stores.wal.checkpoint(staged.trace().lsn());
     }
   }
 

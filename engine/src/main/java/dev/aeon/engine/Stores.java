@@ -111,7 +111,7 @@ final class Stores implements AutoCloseable {
    */
   record Staged(BlobArena blobs, StagedFlush index, StagedCheckpoint trace, long traceNanos) {
 
-    /** Makes the staged state the one a reopen starts from; does nothing more the second time. */
+    /** Makes the staged state the one a reopen starts from. */
     void commit() throws IOException {
       blobs.force(); // also whatever was stored since the stage: more than the trace will name
       if (index != null) {

@@ -427,21 +427,29 @@ public final class BlobArena implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
-    try (guard) {
-      noted.data().force();
-    }
-    writeLock.lock();
+    boolean scheduled = false;
     try {
-      Generation g = currentView().generation();
-      if (g == noted.generation()) {
-        g.commitForced(end, g.idLimit());
-        scheduleErase(g, freed);
-      } else { // a collection never copied the freed frames; what came after it is in the new generation
-        g.commit(g.idLimit());
-        scheduleErase(g, takePendingErase());
+      try (guard) {
+        noted.data().force();
+      }
+      writeLock.lock();
+      try {
+        Generation g = currentView().generation();
+        if (g == noted.generation()) {
+          g.commitForced(end, g.idLimit());
+          scheduleErase(g, freed);
+        } else { // a collection never copied the freed frames; what came after it is in the new generation
+          g.commit(g.idLimit());
+          scheduleErase(g, takePendingErase());
+        }
+        scheduled = true;
+      } finally {
+        writeLock.unlock();
       }
     } finally {
-      writeLock.unlock();
+      if (!scheduled) {
+        returnPendingErase(noted.generation(), freed);
+      }
     }
   }
 
@@ -450,6 +458,23 @@ public final class BlobArena implements AutoCloseable {
     long[] offsets = pendingErase.toLongArray();
     pendingErase.clear();
     return offsets;
+  }
+
+  /**
+   * After a force that failed: its frees wait for the next one, unless a collection replaced their
+   * generation meanwhile (its offsets mean nothing in the new one, which never had those frames).
+   */
+  private void returnPendingErase(Generation g, long[] offsets) {
+    writeLock.lock();
+    try {
+      if (view != null && view.generation() == g) {
+        for (long at : offsets) {
+          pendingErase.addLong(at);
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /**

@@ -413,10 +413,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkpoints.stop();
     try {
       if (failure == null) {
-        checkpointNow(false);
+        checkpoints.runNow(); // under the checkpoints' lock: after a background one still forcing the stores
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
       closed = true;
       try {

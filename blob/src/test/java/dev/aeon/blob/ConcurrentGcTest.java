@@ -130,28 +130,8 @@ class ConcurrentGcTest {
       for (int i = 0; i < 2; i++) {
         threads.add(Thread.ofPlatform().start(() -> readLoop(arena, refs, dead, published, stop, failures, reads)));
       }
-      threads.add(Thread.ofPlatform().start(() -> {
-        while (!stop.get()) {
-          try {
-            arena.gc();
-            gcs.incrementAndGet();
-          } catch (Throwable t) {
-            failures.add(t);
-            return;
-          }
-        }
-      }));
-      threads.add(Thread.ofPlatform().start(() -> {
-        while (!stop.get()) {
-          try {
-            arena.force();
-            forces.incrementAndGet();
-          } catch (Throwable t) {
-            failures.add(t);
-            return;
-          }
-        }
-      }));
+      threads.add(repeatUntilStopped(arena::gc, gcs, stop, failures));
+      threads.add(repeatUntilStopped(arena::force, forces, stop, failures));
       long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
       while ((System.nanoTime() < deadline || gcs.get() < 3 || forces.get() < 3) && failures.isEmpty()
           && key < MAX_BLOBS - 100) {
@@ -186,6 +166,21 @@ class ConcurrentGcTest {
     try (BlobArena reopened = BlobArena.open(dir)) {
       checkAgainstModel(reopened, refs, dead, key);
     }
+  }
+
+  /** A thread that runs {@code action} and counts it until {@code stop}; its first failure ends it. */
+  private static Thread repeatUntilStopped(Runnable action, AtomicInteger count, AtomicBoolean stop,
+      ConcurrentLinkedQueue<Throwable> failures) {
+    return Thread.ofPlatform().start(() -> {
+      try {
+        while (!stop.get()) {
+          action.run();
+          count.incrementAndGet();
+        }
+      } catch (Throwable t) {
+        failures.add(t);
+      }
+    });
   }
 
   /** Looks for up to 50 freed blobs of at least 64 bytes (shorter ones could match by chance) in every file. */

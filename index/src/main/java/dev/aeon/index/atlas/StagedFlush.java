@@ -25,7 +25,6 @@ public final class StagedFlush {
   final Storage.RetiredMark retired;
   final boolean reclaims;
   private final long snapshotNanos;
-  private volatile FlushTimes committed;
 
   StagedFlush(AtlasIndex index, Persistence.Snapshot snapshot, long sequence, Storage.RetiredMark retired, boolean reclaims,
       long snapshotNanos) {
@@ -51,10 +50,6 @@ public final class StagedFlush {
    *     them)
    */
   public FlushTimes commit() throws IOException {
-    FlushTimes times = committed;
-    if (times == null) {
-      times = committed = index.commit(this);
-    }
-    return times;
+    return index.commit(this);
   }
 }

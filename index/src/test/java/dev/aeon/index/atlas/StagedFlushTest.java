@@ -87,7 +87,7 @@ class StagedFlushTest {
       StagedFlush newer = index.stageFlush();
       newer.commit();
       assertEquals(0, older.commit().manifestNanos(), "nothing written");
-      assertEquals(newer.commit(), newer.commit(), "a second commit does nothing");
+      assertEquals(0, newer.commit().manifestNanos(), "a second commit writes nothing");
       index.add(3, vector());
       try (AtlasIndex crashed = AtlasIndex.open(copyFiles("crashed"))) {
         assertEquals(2, crashed.size());

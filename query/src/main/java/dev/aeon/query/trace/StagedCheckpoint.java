@@ -14,7 +14,6 @@ public final class StagedCheckpoint {
   final Checkpoint checkpoint;
   /** Counts the trace's stages, so that an older stage never replaces a newer checkpoint. */
   final long sequence;
-  private volatile boolean committed;
 
   StagedCheckpoint(Trace trace, Checkpoint checkpoint, long sequence) {
     this.trace = trace;
@@ -34,9 +33,6 @@ public final class StagedCheckpoint {
    * @throws java.io.UncheckedIOException if the checkpoint cannot be written
    */
   public void commit() {
-    if (!committed) {
-      trace.commit(this);
-      committed = true;
-    }
+    trace.commit(this);
   }
 }

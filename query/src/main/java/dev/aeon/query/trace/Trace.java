@@ -47,12 +47,11 @@ public final class Trace implements AutoCloseable {
   private final TraceGraph graph;
   private final Object writeLock = new Object();
   private volatile long maxId;
-  private volatile long checkpointLsn;
   /** Orders checkpoint writes, which run outside {@link #writeLock} ({@link StagedCheckpoint#commit()}). */
   private final Object checkpointLock = new Object();
   private long stages; // write lock
   private long checkpointSequence = -1; // checkpoint lock: the stage the checkpoint on disk names
-  private Checkpoint committed; // checkpoint lock: the checkpoint on disk
+  private volatile Checkpoint committed; // written under the checkpoint lock: the checkpoint on disk
   private final QueryRunner queries;
   private boolean closed;
 
@@ -64,7 +63,6 @@ public final class Trace implements AutoCloseable {
     this.meta = meta;
     this.graph = new TraceGraph(events);
     this.maxId = cp.maxId();
-    this.checkpointLsn = cp.lsn();
     this.committed = cp;
     this.queries = new QueryRunner(graph, text, vectors);
   }
@@ -339,13 +337,12 @@ public final class Trace implements AutoCloseable {
       }
       committed = cp;
       checkpointSequence = staged.sequence;
-      checkpointLsn = cp.lsn();
     }
   }
 
   /** The log position of the last flush (-1 before the first): replay mutations after it. */
   public long checkpointLsn() {
-    return checkpointLsn;
+    return committed.lsn();
   }
 
   /** The largest event id appended ({@link Long#MIN_VALUE} if none). */

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AtlasModelTest {
 
+  /** Exhaustive searches with INT8 scoring of every entry, and through a sketch pass that keeps them all. */
+  private static final int[] EXHAUSTIVE_SKETCH_DEPTHS = {SearchParams.NO_SKETCH, 100_000};
+
   @TempDir
   Path dir;
 
@@ -102,15 +105,21 @@ class AtlasModelTest {
       scored.add(Map.entry(e.getKey(), dot / (qn * norm(e.getValue()))));
     }
     scored.sort(Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder()));
-    SearchResult got = index.search(q, k, new SearchParams(100_000, 100_000, 100_000, 0, true, 0));
-    SearchResult exact = index.exactSearch(q, k);
     int expected = Math.min(k, model.size());
-    assertEquals(expected, got.size(), "seed " + seed + " step " + step);
+    String where = " seed " + seed + " step " + step;
+    for (int sketchDepth : EXHAUSTIVE_SKETCH_DEPTHS) {
+      // The automatic sketch depth (0) keeps a fixed number of candidates once the index is large enough:
+      // not exhaustive, so only an explicit depth (or none) belongs here.
+      SearchResult got = index.search(q, k, new SearchParams(100_000, 100_000, 100_000, sketchDepth, true, 0));
+      assertEquals(expected, got.size(), "sketch depth " + sketchDepth + where);
+      for (int i = 0; i < expected; i++) {
+        assertEquals(scored.get(i).getValue(), got.scores()[i], 1e-4, "sketch depth " + sketchDepth + " rank " + i + where);
+        assertEquals(true, model.containsKey(got.ids()[i]), "deleted id returned," + where);
+      }
+    }
+    SearchResult exact = index.exactSearch(q, k);
     for (int i = 0; i < expected; i++) {
-      double want = scored.get(i).getValue();
-      assertEquals(want, got.scores()[i], 1e-4, "rank " + i + " seed " + seed + " step " + step);
-      assertEquals(want, exact.scores()[i], 1e-4, "exact rank " + i + " seed " + seed + " step " + step);
-      assertEquals(true, model.containsKey(got.ids()[i]), "deleted id returned, seed " + seed);
+      assertEquals(scored.get(i).getValue(), exact.scores()[i], 1e-4, "exact rank " + i + where);
     }
   }
 

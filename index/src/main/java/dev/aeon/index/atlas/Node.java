@@ -24,15 +24,25 @@ final class Node {
     private final boolean leavesOnly;
 
     Children(Object[] kids, float[] centroids) {
+      this(kids, toHalf(centroids));
+    }
+
+    /** Children with their centroid rows given as 16-bit floats ({@link #halfCentroids}), taken as they are. */
+    Children(Object[] kids, short[] halfCentroids) {
       this.kids = kids;
       this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
-      this.dim = Math.max(1, kids.length == 0 ? 0 : centroids.length / kids.length);
-      this.centroids = new short[centroids.length];
-      for (int i = 0; i < centroids.length; i++) {
-        this.centroids[i] = Float.floatToFloat16(centroids[i]);
-      }
+      this.dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
+      this.centroids = halfCentroids;
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
       this.codes = CentroidCodes.of(centroids(), kids.length, dim);
+    }
+
+    private static short[] toHalf(float[] rows) {
+      short[] half = new short[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        half[i] = Float.floatToFloat16(rows[i]);
+      }
+      return half;
     }
 
     Object[] kids() {
@@ -46,6 +56,14 @@ final class Node {
         out[i] = Float.float16ToFloat(centroids[i]);
       }
       return out;
+    }
+
+    /**
+     * All centroid rows as 16-bit floats (a copy: {@link #setRow} writes them in place). The manifest's
+     * snapshot takes these, under the writer's lock, and widens them only when it is written.
+     */
+    short[] halfCentroids() {
+      return centroids.clone();
     }
 
     /** Centroid row {@code i}, widened to 32 bits (a copy). */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -40,14 +41,24 @@ final class Persistence {
       leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.meanNorm, pages, counts, new int[pages.length]));
       generations.add(gens);
     }
-    RoaringBitmap freePages = RoaringBitmap.bitmapOf(st.freePages.toIntArray());
-    freePages.add(st.retiredPages.toIntArray());
-    RoaringBitmap freeSlots = RoaringBitmap.bitmapOf(st.freeSlots.toIntArray());
-    freeSlots.add(st.retiredSlots.toIntArray());
+    RoaringBitmap freePages = union(st.freePages, st.retiredPages);
+    RoaringBitmap freeSlots = union(st.freeSlots, st.retiredSlots);
     AtlasConfig c = st.config;
     ManifestData m = new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
         st.slotHighWater, st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
     return new Snapshot(m, generations.toArray(int[][]::new));
+  }
+
+  /** The numbers of both lists, which are in no order (sorted first, they build the bitmap without a search each). */
+  private static RoaringBitmap union(IntArrayList a, IntArrayList b) {
+    int[] all = new int[a.size() + b.size()];
+    for (int i = 0; i < a.size(); i++) {
+      all[i] = a.getInt(i);
+    }
+    for (int i = 0; i < b.size(); i++) {
+      all[a.size() + i] = b.getInt(i);
+    }
+    return RoaringBitmap.bitmapOfUnordered(all);
   }
 
   /**
@@ -76,7 +87,7 @@ final class Persistence {
         nodes[i] = node((Node) c.kids()[i]);
       }
     }
-    return new ManifestData.NodeRecord(c.centroids(), leafIds, nodes); // centroids() copies
+    return new ManifestData.NodeRecord(c.halfCentroids(), leafIds, nodes);
   }
 
   /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */
@@ -149,7 +160,7 @@ final class Persistence {
     int m = r.leafIds().length;
     if (m == 0 || r.centroids().length != m * dim) {
       throw new CorruptIndexException(manifest, 0, "routing node with " + m + " children and "
-          + r.centroids().length + " centroid floats");
+          + r.centroids().length + " centroid values");
     }
     Object[] kids = new Object[m];
     Node node = new Node(null);

@@ -96,6 +96,24 @@ class StagedFlushTest {
     }
   }
 
+  @Test
+  void theSnapshotKeepsTheRoutingRowsOfItsStage() throws IOException {
+    // Leaves of 128 entries: all of these stay in the root's first leaf, whose row moves with each add.
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(AtlasIndexTest.DIM))) {
+      for (int i = 0; i < 40; i++) {
+        index.add(i, vector());
+      }
+      StagedFlush staged = index.stageFlush();
+      short[] atStage = staged.snapshot.manifest().root().centroids().clone();
+      for (int i = 40; i < 60; i++) {
+        index.add(i, vector()); // each moves its leaf's row towards it, in place
+      }
+      short[] later = index.stageFlush().snapshot.manifest().root().centroids();
+      assertFalse(java.util.Arrays.equals(atStage, later), "the adds moved the rows");
+      assertArrayEquals(atStage, staged.snapshot.manifest().root().centroids());
+    }
+  }
+
   private Path copyFiles(String name) throws IOException {
     Path copy = Files.createDirectory(dir.resolve(name));
     for (String f : new String[] {Manifest.NAME, PageFile.NAME, PageFile.SKETCH_NAME, VectorFile.NAME}) {

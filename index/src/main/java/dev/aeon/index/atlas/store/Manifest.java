@@ -150,7 +150,7 @@ public final class Manifest {
 
   private static void writeNode(Buffer out, ManifestData.NodeRecord n) {
     out.putInt(n.leafIds().length);
-    out.putFloats(n.centroids());
+    out.putHalfFloatsWidened(n.centroids());
     for (int i = 0; i < n.leafIds().length; i++) {
       if (n.nodes()[i] == null) {
         out.putByte((byte) 0);
@@ -167,7 +167,7 @@ public final class Manifest {
       throw new IllegalStateException("routing tree deeper than " + MAX_DEPTH);
     }
     int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim));
-    float[] centroids = getFloats(in, children * dim);
+    short[] centroids = getFloatsAsHalf(in, children * dim);
     int[] leafIds = new int[children];
     ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[children];
     for (int i = 0; i < children; i++) {
@@ -186,6 +186,14 @@ public final class Manifest {
       throw new IllegalStateException("count " + n + " out of range [0, " + max + "]");
     }
     return n;
+  }
+
+  private static short[] getFloatsAsHalf(ByteBuffer in, int n) {
+    short[] h = new short[n];
+    for (int i = 0; i < n; i++) {
+      h[i] = Float.floatToFloat16(in.getFloat());
+    }
+    return h;
   }
 
   private static float[] getFloats(ByteBuffer in, int n) {
@@ -249,6 +257,13 @@ public final class Manifest {
       ensure(4 * f.length);
       b.asFloatBuffer().put(f);
       b.position(b.position() + 4 * f.length);
+    }
+
+    void putHalfFloatsWidened(short[] h) {
+      ensure(4 * h.length);
+      for (short x : h) {
+        b.putFloat(Float.float16ToFloat(x));
+      }
     }
 
     void putBytes(byte[] a) {

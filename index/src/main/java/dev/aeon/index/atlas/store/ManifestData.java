@@ -22,8 +22,10 @@ public record ManifestData(
   public record LeafRecord(int id, long version, float meanNorm, int[] pages, int[] counts, int[] checksums) {}
 
   /**
-   * One routing node: the centroid rows of its children ({@code children * dim} floats) and, per child,
-   * either a nested node ({@code nodes[i] != null}) or a leaf id ({@code leafIds[i]}).
+   * One routing node: the centroid rows of its children ({@code children * dim} values as 16-bit floats,
+   * {@link Float#floatToFloat16}, the precision the routing tree keeps them at; the file holds them
+   * widened to 32 bits) and, per child, either a nested node ({@code nodes[i] != null}) or a leaf id
+   * ({@code leafIds[i]}).
    */
-  public record NodeRecord(float[] centroids, int[] leafIds, NodeRecord[] nodes) {}
+  public record NodeRecord(short[] centroids, int[] leafIds, NodeRecord[] nodes) {}
 }

@@ -4,28 +4,27 @@ import dev.aeon.index.atlas.StagedFlush;
 
 /**
  * How long a checkpoint held writers back, in microseconds, and where the time went: waiting for the
- * write in progress to finish, freeing the texts forgotten since the checkpoint began (it frees the
- * others before it takes the lock), noting the stores' state (the index's snapshot; the trace writing out
- * its buffered appends), then, when a compaction erases older log segments, forcing the stores, writing
- * their manifests and the log's checkpoint. Otherwise those follow the pause, while writers go on. The
- * steps account for the total but for the bookkeeping between them.
+ * write in progress to finish, noting the stores' state (the index's snapshot; the trace writing out its
+ * buffered appends), then, when a compaction erases older log segments, freeing the forgotten texts,
+ * forcing the stores, writing their manifests and the log's checkpoint. Otherwise those follow the pause,
+ * while writers go on. The steps account for the total but for the bookkeeping between them.
  */
-public record CheckpointPause(long totalMicros, long lockWaitMicros, long freeTextsMicros,
-    long indexSnapshotMicros, long traceMicros, long logMicros) {
+public record CheckpointPause(long totalMicros, long lockWaitMicros, long indexSnapshotMicros, long traceMicros,
+    long logMicros) {
 
   /** Before any checkpoint. */
-  public static final CheckpointPause NONE = new CheckpointPause(0, 0, 0, 0, 0, 0);
+  public static final CheckpointPause NONE = new CheckpointPause(0, 0, 0, 0, 0);
 
   /**
-   * From one checkpoint's clock readings (started, took the lock, freed the texts, staged the stores,
-   * about to release the lock) and the stores' own times.
+   * From one checkpoint's clock readings (started, took the lock, staged the stores, about to release the
+   * lock) and the stores' own times.
    */
-  static CheckpointPause of(long startNanos, long lockedNanos, long freedNanos, Stores.Staged stores,
-      long stagedNanos, long endNanos) {
+  static CheckpointPause of(long startNanos, long lockedNanos, Stores.Staged stores, long stagedNanos,
+      long endNanos) {
     StagedFlush index = stores.index();
     return new CheckpointPause(micros(endNanos - startNanos), micros(lockedNanos - startNanos),
-        micros(freedNanos - lockedNanos), index != null ? micros(index.snapshotNanos()) : 0,
-        micros(stores.traceNanos()), micros(endNanos - stagedNanos));
+        index != null ? micros(index.snapshotNanos()) : 0, micros(stores.traceNanos()),
+        micros(endNanos - stagedNanos));
   }
 
   private static long micros(long nanos) {

@@ -314,64 +314,60 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Frees the texts forgotten so far without the lock, notes the stores' state under the write lock (the
-   * pause writers see, on the pause thread when in the background: {@link Checkpoints#duringPause}),
-   * makes that state durable while writers go on (the blob arena, the index, the trace), then checkpoints
-   * the log. To erase, all of it is done under the lock, the log checkpoint at the start of a new segment,
-   * so that every older segment (and every forgotten text in it) is deleted.
+   * Under the write lock (the pause writers see, on the pause thread when in the background:
+   * {@link Checkpoints#duringPause}) notes the stores' state and the texts forgotten up to the log
+   * position it names; then, while writers go on, frees those texts and makes that state durable (the blob
+   * arena first, with the frees, then the index and the trace), then checkpoints the log. The texts must be
+   * freed by the time the trace's checkpoint is durable: recovery replays only the forgets after it. To
+   * erase, all of it is done under the lock, the log checkpoint at the start of a new segment, so that every
+   * older segment (and every forgotten text in it) is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
-    long[] forgotten;
-    writeLock.lock();
-    try {
-      forgotten = applier.takeForgottenTexts();
-    } finally {
-      writeLock.unlock();
-    }
-    freeTexts(forgotten);
-    Stores.Staged staged = checkpoints.duringPause(() -> pause(erase));
+    Paused paused = checkpoints.duringPause(() -> pause(erase));
     if (erase) {
       return; // the pause did all of it
     }
+    freeTexts(paused.forgottenTexts());
+    Stores.Staged staged = paused.stores();
     staged.commit();
     if (staged.trace().lsn() > stores.wal.checkpointLsn()) {
       stores.wal.checkpoint(staged.trace().lsn());
     }
   }
 
-  /** A checkpoint's part under the write lock; returns the stores' state at the LSN it names. */
-  private Stores.Staged pause(boolean erase) throws IOException {
+  /** What a checkpoint noted under the write lock: the stores' state and the texts forgotten up to it. */
+  private record Paused(Stores.Staged stores, long[] forgottenTexts) {}
+
+  /** A checkpoint's part under the write lock. */
+  private Paused pause(boolean erase) throws IOException {
     long start = System.nanoTime();
     long locked;
-    long freed;
     long staged;
     long released;
-    Stores.Staged state;
+    Paused paused;
     writeLock.lock();
     try {
       locked = System.nanoTime();
       long lsn = stores.wal.lastLsn();
-      freeTexts(applier.takeForgottenTexts()); // those forgotten since the checkpoint began
-      freed = System.nanoTime();
-      state = stores.stage(lsn);
+      paused = new Paused(stores.stage(lsn), applier.takeForgottenTexts());
       staged = System.nanoTime();
       if (erase) {
-        state.commit(); // the log may forget everything before lsn only once the stores are durable at it
+        freeTexts(paused.forgottenTexts());
+        // The log may forget everything before lsn only once the stores are durable at it.
+        paused.stores().commit();
         stores.wal.checkpoint(lsn, true);
       }
       released = System.nanoTime(); // not after the unlock: the woken writer may take the core first
     } finally {
       writeLock.unlock();
     }
-    checkpoints.paused(CheckpointPause.of(start, locked, freed, state, staged, released));
-    return state;
+    checkpoints.paused(CheckpointPause.of(start, locked, paused.stores(), staged, released));
+    return paused;
   }
 
   /**
-   * Frees the texts of forgotten events once the log holding their forgets is forced. A checkpoint frees
-   * most of them before it takes the write lock, while writers go on (the arena has its own lock), so that
-   * its force ahead also writes the frees out; under the lock it frees those forgotten since, so that the
-   * text of no forget up to the checkpoint's LSN stays (recovery replays only the forgets after it).
+   * Frees the texts of forgotten events once the log holding their forgets is forced (a crash must not
+   * leave an event whose text is gone). The arena has its own lock: writers go on meanwhile.
    */
   private void freeTexts(long[] blobRefs) {
     if (blobRefs.length == 0) {

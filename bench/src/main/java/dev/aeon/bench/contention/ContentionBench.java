@@ -311,7 +311,6 @@ public final class ContentionBench {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("total", p.totalMicros());
     m.put("lock_wait", p.lockWaitMicros());
-    m.put("free_texts", p.freeTextsMicros());
     m.put("index_snapshot", p.indexSnapshotMicros());
     m.put("trace", p.traceMicros());
     m.put("log", p.logMicros());

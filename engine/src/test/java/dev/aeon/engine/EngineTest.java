@@ -51,7 +51,8 @@ class EngineTest {
   @Test
   void aCheckpointFreesTheTextsOfTheEventsForgottenBeforeIt() {
     long textsBefore;
-    try (Aeon aeon = Aeon.open(dir, options())) {
+    AeonOptions noBackgroundCheckpoint = options().withCheckpoints(64L << 20, java.time.Duration.ofHours(1));
+    try (Aeon aeon = Aeon.open(dir, noBackgroundCheckpoint)) {
       Memory m = aeon.memory();
       m.remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
       textsBefore = m.stats().blobBytes();

@@ -90,7 +90,7 @@ class ConcurrentGrowthTest {
     }
     assertTrue(failures.isEmpty(), () -> "a reader or the forcing thread failed: " + failures.peek());
     assertTrue(reads.get() > 0, "the readers read nothing");
-    assertTrue(forces.get() > 0, "nothing was forced ahead");
+    assertTrue(forces.get() > 0, "nothing was forced");
   }
 
   /** Blob {@code i}: 200 to 2,200 bytes that depend on {@code i}, so the arena grows many times. */

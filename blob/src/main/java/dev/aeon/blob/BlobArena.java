@@ -573,9 +573,16 @@ public final class BlobArena implements AutoCloseable {
       writeLock.unlock();
     }
     Generation g = v.generation();
-    ebr.retire(() -> { // after the erasure retired above, in epoch order
-      g.data().force();
-      g.closeNow();
+    // Retired after the erasure above, but another thread's reclamation may still be running that one (each
+    // thread that reclaims closes its own batch): the lock the erasure holds makes the unmapping wait for it.
+    ebr.retire(() -> {
+      writeLock.lock();
+      try {
+        g.data().force();
+        g.closeNow();
+      } finally {
+        writeLock.unlock();
+      }
     });
     if (ownsEbr) {
       ebr.close();

@@ -154,7 +154,9 @@ public final class Epochs implements AutoCloseable {
   /**
    * Closes {@code resource} once no reader can still reach it. Call only after the resource is no longer
    * reachable from anything a new reader could read. Never blocks on readers. After {@link #close()} the
-   * resource is closed at once.
+   * resource is closed at once. Resources are never closed before one retired earlier is taken to be
+   * closed, but two threads that reclaim may close theirs at the same time: a resource whose closing must
+   * follow another's has to wait for it itself (a lock both hold, for example).
    */
   public void retire(AutoCloseable resource) {
     Objects.requireNonNull(resource, "resource");

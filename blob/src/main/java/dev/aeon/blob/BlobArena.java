@@ -107,7 +107,10 @@ public final class BlobArena implements AutoCloseable {
 
   /**
    * Opens (or creates) the arena in {@code dir}. Pass the {@link Epochs} shared with the rest of the engine,
-   * or null for the arena's own (closed with the arena). Only one arena may have a directory open.
+   * or null for the arena's own (closed with the arena). Only one arena may have a directory open, and only
+   * one open arena may use a given {@code Epochs}: an arena retires under its lock (and so may reclaim
+   * there, inline), and what it retires takes its lock when closed, so two arenas sharing epochs could each
+   * wait for the other's lock.
    *
    * @throws dev.aeon.common.io.FileFormatException if the newest generation is damaged or of another version
    * @throws IllegalStateException if another arena, in this or another process, has the directory open

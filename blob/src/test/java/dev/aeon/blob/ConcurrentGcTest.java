@@ -120,8 +120,8 @@ class ConcurrentGcTest {
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicLong reads = new AtomicLong();
-    AtomicInteger gcs = new AtomicInteger();
-    AtomicInteger forces = new AtomicInteger();
+    AtomicLong gcs = new AtomicLong();
+    AtomicLong forces = new AtomicLong();
     BlobArenaOptions options = BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY)
         .withInitialCapacity(64 << 10);
     int key = 0;
@@ -130,8 +130,8 @@ class ConcurrentGcTest {
       for (int i = 0; i < 2; i++) {
         threads.add(Thread.ofPlatform().start(() -> readLoop(arena, refs, dead, published, stop, failures, reads)));
       }
-      threads.add(repeatUntilStopped(arena::gc, gcs, stop, failures));
-      threads.add(repeatUntilStopped(arena::force, forces, stop, failures));
+      threads.add(Repeat.untilStopped(arena::gc, gcs, stop, failures));
+      threads.add(Repeat.untilStopped(arena::force, forces, stop, failures));
       long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
       while ((System.nanoTime() < deadline || gcs.get() < 3 || forces.get() < 3) && failures.isEmpty()
           && key < MAX_BLOBS - 100) {
@@ -166,21 +166,6 @@ class ConcurrentGcTest {
     try (BlobArena reopened = BlobArena.open(dir)) {
       checkAgainstModel(reopened, refs, dead, key);
     }
-  }
-
-  /** A thread that runs {@code action} and counts it until {@code stop}; its first failure ends it. */
-  private static Thread repeatUntilStopped(Runnable action, AtomicInteger count, AtomicBoolean stop,
-      ConcurrentLinkedQueue<Throwable> failures) {
-    return Thread.ofPlatform().start(() -> {
-      try {
-        while (!stop.get()) {
-          action.run();
-          count.incrementAndGet();
-        }
-      } catch (Throwable t) {
-        failures.add(t);
-      }
-    });
   }
 
   /** Looks for up to 50 freed blobs of at least 64 bytes (shorter ones could match by chance) in every file. */

@@ -67,16 +67,7 @@ class ConcurrentGrowthTest {
           }
         }));
       }
-      readers.add(Thread.ofPlatform().start(() -> {
-        try {
-          while (!stop.get()) {
-            arena.force();
-            forces.incrementAndGet();
-          }
-        } catch (Throwable t) {
-          failures.add(t);
-        }
-      }));
+      readers.add(Repeat.untilStopped(arena::force, forces, stop, failures));
       for (int i = 0; i < BLOBS && failures.isEmpty(); i++) {
         refs.set(i, arena.append(payload(i)));
         written.set(i + 1);

@@ -1,6 +1,7 @@
 package dev.aeon.bench.ann;
 
 import dev.aeon.bench.util.BenchReport;
+import dev.aeon.common.UserCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class AnnBench {
     }
     System.out.printf(Locale.ROOT, "  %,d base vectors, %,d queries, %d dims (%s)%n", d.base().length,
         d.queries().length, d.dim(), d.source());
-    Path cache = Datasets.cacheRoot().resolve("ann");
+    Path cache = UserCache.root().resolve("ann");
     int[][] truth = GroundTruth.load(d, K, cache);
     Path work = Path.of("target", "ann-work", d.name());
     List<EngineResult> results = measure(o, d, truth, work);

@@ -1,6 +1,7 @@
 package dev.aeon.bench.ann;
 
 import dev.aeon.bench.locomo.VectorCache;
+import dev.aeon.common.UserCache;
 import dev.aeon.embed.OnnxTextEmbedder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,11 +30,6 @@ public final class Datasets {
 
   private Datasets() {}
 
-  static Path cacheRoot() {
-    String env = System.getenv("AEON_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "aeon");
-  }
-
   /** Loads data set {@code name}; a quick run gets at most {@code quickBase} base and {@code quickQueries} queries. */
   static Dataset load(String name, boolean quick, int quickBase, int quickQueries)
       throws DataUnavailableException, IOException {
@@ -47,7 +43,7 @@ public final class Datasets {
   /** Fashion-MNIST: 60,000 training images as the base, the 10,000 test images as queries. */
   private static Dataset fashionMnist(boolean quick, int quickBase, int quickQueries)
       throws DataUnavailableException, IOException {
-    Path root = DebianPackage.extracted("dataset-fashion-mnist", cacheRoot().resolve("fashion-mnist-deb"),
+    Path root = DebianPackage.extracted("dataset-fashion-mnist", UserCache.root().resolve("fashion-mnist-deb"),
         FASHION_DIR + "t10k-images-idx3-ubyte.gz");
     float[][] base = readIdx(root.resolve(FASHION_DIR + "train-images-idx3-ubyte.gz"));
     float[][] queries = readIdx(root.resolve(FASHION_DIR + "t10k-images-idx3-ubyte.gz"));
@@ -79,7 +75,7 @@ public final class Datasets {
         + " (cached after the first run)");
     List<float[]> vectors;
     try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open()) {
-      vectors = new VectorCache(cacheRoot().resolve("vectors")).vectors(embedder, VectorCache.Purpose.PASSAGE, texts);
+      vectors = new VectorCache(UserCache.root().resolve("vectors")).vectors(embedder, VectorCache.Purpose.PASSAGE, texts);
     }
     float[][] all = vectors.toArray(new float[0][]);
     return new Dataset("wordnet-minilm", "all-MiniLM-L6-v2 (int8 ONNX) over WordNet 3.0 glosses (Debian wordnet-base), "
@@ -92,7 +88,7 @@ public final class Datasets {
    * order: any prefix is a sample of every part of speech.
    */
   public static List<String> wordnetGlosses() throws DataUnavailableException, IOException {
-    Path root = DebianPackage.extracted("wordnet-base", cacheRoot().resolve("wordnet-base-deb"),
+    Path root = DebianPackage.extracted("wordnet-base", UserCache.root().resolve("wordnet-base-deb"),
         WORDNET_DIR + "data.noun");
     List<String> glosses = new ArrayList<>();
     for (String f : WORDNET_FILES) {

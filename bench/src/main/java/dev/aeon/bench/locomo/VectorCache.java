@@ -3,6 +3,7 @@ package dev.aeon.bench.locomo;
 import static dev.aeon.bench.locomo.VectorFileLayout.*;
 
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.common.UserCache;
 import dev.aeon.common.io.Checksums;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.DurableFiles;
@@ -49,9 +50,7 @@ public final class VectorCache {
 
   /** {@code $AEON_CACHE/vectors} if set, else {@code ~/.cache/aeon/vectors}. */
   public static Path defaultDir() {
-    String env = System.getenv("AEON_CACHE");
-    Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "aeon");
-    return base.resolve("vectors");
+    return UserCache.root().resolve("vectors");
   }
 
   /** The vectors of the texts, from the cache or computed (with progress output) and then cached. */

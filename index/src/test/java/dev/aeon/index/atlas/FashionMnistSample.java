@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.common.UserCache;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Real vectors for the recall test: Fashion-MNIST images (784 pixels as floats) from Debian's
  * {@code dataset-fashion-mnist}, fetched once with {@code apt-get download} + {@code dpkg -x} into
- * {@code ~/.cache/aeon/fashion-mnist} (or {@code $AEON_DATA/fashion-mnist}). The test is skipped, with
- * the reason, when the package cannot be had.
+ * {@code fashion-mnist} in the user's cache ({@link UserCache}: {@code ~/.cache/aeon} or
+ * {@code $AEON_CACHE}). The test is skipped, with the reason, when the package cannot be had.
  */
 final class FashionMnistSample {
 
@@ -43,9 +44,7 @@ final class FashionMnistSample {
   }
 
   private static Path dataDir() throws IOException, InterruptedException {
-    String base = System.getenv("AEON_DATA");
-    Path root = (base != null ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache", "aeon"))
-        .resolve("fashion-mnist");
+    Path root = UserCache.root().resolve("fashion-mnist");
     Path data = root.resolve("usr/share/datasets/fashion-mnist");
     if (Files.exists(data.resolve("t10k-images-idx3-ubyte.gz"))) {
       return data;

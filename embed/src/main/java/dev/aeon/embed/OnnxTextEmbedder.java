@@ -81,6 +81,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
   public static OnnxTextEmbedder open(ModelSpec spec) {
     byte[] graph = readResource(spec.onnxResource());
     Windows windows = new Windows(spec.tokenizerResource(), spec.windowTokens());
+    NativeLibraries.useCachedCopy();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

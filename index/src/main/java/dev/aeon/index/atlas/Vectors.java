@@ -23,24 +23,26 @@ final class Vectors {
       }
       norm += (double) v[i] * v[i];
     }
-    if (norm == 0 || !Double.isFinite(norm)) {
-      throw new IllegalArgumentException(what + " has zero (or unrepresentable) length; cosine is undefined");
+    if (norm == 0) {
+      throw new IllegalArgumentException(what + " has zero length; cosine is undefined");
     }
-    float inv = (float) (1 / Math.sqrt(norm));
-    float[] u = new float[dim];
-    for (int i = 0; i < dim; i++) {
-      u[i] = v[i] * inv;
-    }
-    return u;
+    return scaled(v, 1 / Math.sqrt(norm));
   }
 
   /** The direction of {@code v}: a unit-length copy, or zeros for a zero vector. */
   static float[] direction(float[] v) {
     double norm = length(v);
-    float inv = norm > 0 ? (float) (1 / norm) : 0f;
+    return scaled(v, norm > 0 ? 1 / norm : 0);
+  }
+
+  /**
+   * {@code v} times {@code factor}, multiplied in double: the inverse length of a vector whose squared
+   * length is below float's range (1e-40, say) overflows a float, and would make its direction infinite.
+   */
+  private static float[] scaled(float[] v, double factor) {
     float[] u = new float[v.length];
     for (int i = 0; i < v.length; i++) {
-      u[i] = v[i] * inv;
+      u[i] = (float) (v[i] * factor);
     }
     return u;
   }

@@ -53,6 +53,38 @@ class AtlasIndexTest {
     }
   }
 
+  /**
+   * A vector is a direction whatever its length: one whose squared length is below float's range (a
+   * component of 1e-40) made an infinite unit vector, wrong answers and a manifest that could not be read.
+   */
+  @Test
+  void vectorsOfTinyAndHugeLengthAreStoredByTheirDirection() throws IOException {
+    float[] tiny = new float[DIM];
+    tiny[0] = 1e-40f;
+    tiny[1] = -1e-40f;
+    float[] huge = new float[DIM];
+    huge[2] = 3e38f;
+    float[] other = randomVector(new Random(4), DIM);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      index.add(1, tiny);
+      index.add(2, huge);
+      index.add(3, other);
+      SearchResult res = index.search(tiny, 1, SearchParams.nprobe(10_000));
+      assertEquals(1, res.ids()[0]);
+      assertEquals(1f, res.scores()[0], 1e-4f);
+      index.flush();
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      float[] direction = new float[DIM];
+      direction[0] = 1;
+      direction[1] = -1;
+      SearchResult res = index.search(direction, 3, SearchParams.nprobe(10_000));
+      assertEquals(1, res.ids()[0]);
+      assertEquals(1f, res.scores()[0], 1e-4f);
+      assertEquals(2, index.search(huge, 1, SearchParams.nprobe(10_000)).ids()[0]);
+    }
+  }
+
   @Test
   void rejectsBadInputAndAppliesNothing() throws IOException {
     try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {

@@ -252,9 +252,9 @@ public final class KMeans {
     for (int j = 0; j < dim; j++) {
       norm += (double) src[at + j] * src[at + j];
     }
-    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+    double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0; // in double: see Vectors.scaled
     for (int j = 0; j < dim; j++) {
-      dst[at + j] = src[at + j] * inv;
+      dst[at + j] = (float) (src[at + j] * inv);
     }
   }
 

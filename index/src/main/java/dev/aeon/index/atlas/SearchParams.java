@@ -91,7 +91,7 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
 
   /** How many INT8 candidates a search for {@code k} results re-ranks with these parameters. */
   public int effectiveRerankDepth(int k) {
-    int automatic = sketchDepth == 0 ? effectiveSketchDepth(k) : Math.max(3 * k, DEFAULT_RERANK);
+    int automatic = sketchDepth == 0 ? effectiveSketchDepth(k) : Math.max(times(3, k), DEFAULT_RERANK);
     return Math.max(k, rerankDepth > 0 ? rerankDepth : automatic);
   }
 
@@ -100,7 +100,12 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
     if (sketchDepth == NO_SKETCH) {
       return 0;
     }
-    return Math.max(k, sketchDepth > 0 ? sketchDepth : Math.max(DEFAULT_SKETCH, 8 * k));
+    return Math.max(k, sketchDepth > 0 ? sketchDepth : Math.max(DEFAULT_SKETCH, times(8, k)));
+  }
+
+  /** {@code factor * k}, or Integer.MAX_VALUE where that overflows (a k of a billion asks for everything). */
+  private static int times(int factor, int k) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) factor * k);
   }
 
   /**

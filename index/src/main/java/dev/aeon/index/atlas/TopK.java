@@ -14,10 +14,15 @@ final class TopK {
 
   /** Below this many pairs a sort is an insertion sort. */
   private static final int SMALL = 16;
+  /**
+   * The buffer starts at 2k pairs up to this many, and grows as pairs come: a search for a k larger
+   * than anything it will find (a million, all of them) allocates for what it finds, not for k.
+   */
+  private static final int MAX_INITIAL = 1 << 16;
 
   private final int k;
-  private final float[] scores;
-  private final long[] payloads;
+  private float[] scores;
+  private long[] payloads;
   private int size;
   private float floor = Float.NEGATIVE_INFINITY;
 
@@ -26,8 +31,9 @@ final class TopK {
       throw new IllegalArgumentException("capacity must be positive: " + k);
     }
     this.k = k;
-    scores = new float[2 * k];
-    payloads = new long[2 * k];
+    int initial = (int) Math.min(2L * k, MAX_INITIAL);
+    scores = new float[initial];
+    payloads = new long[initial];
   }
 
   /** How many pairs {@link #drainDescending} will return: the pairs offered, at most k. */
@@ -56,8 +62,22 @@ final class TopK {
     scores[size] = score;
     payloads[size] = payload;
     if (++size == scores.length) {
-      keepBest();
+      if (size >= 2L * k) {
+        keepBest();
+      } else {
+        grow();
+      }
     }
+  }
+
+  /** Doubles the buffer, up to 2k pairs. */
+  private void grow() {
+    int capacity = (int) Math.min(2L * k, Math.min(2L * scores.length, Integer.MAX_VALUE - 8));
+    if (capacity == scores.length) {
+      throw new IllegalStateException("more than " + capacity + " candidates for one search");
+    }
+    scores = java.util.Arrays.copyOf(scores, capacity);
+    payloads = java.util.Arrays.copyOf(payloads, capacity);
   }
 
   /** Empties this into the arrays, highest score first; returns the count. */

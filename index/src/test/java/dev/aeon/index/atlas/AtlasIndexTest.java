@@ -85,6 +85,22 @@ class AtlasIndexTest {
     }
   }
 
+  /** A k beyond the index's size, even Integer.MAX_VALUE, returns everything (it overflowed before). */
+  @Test
+  void aHugeKReturnsEveryVector() throws IOException {
+    Random r = new Random(5);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 200; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      float[] q = randomVector(r, DIM);
+      assertEquals(200, index.search(q, Integer.MAX_VALUE).size());
+      assertEquals(200, index.search(q, Integer.MAX_VALUE, SearchParams.nprobe(Integer.MAX_VALUE)
+          .withSketchDepth(Integer.MAX_VALUE).withRerankDepth(Integer.MAX_VALUE)).size());
+      assertEquals(200, index.exactSearch(q, Integer.MAX_VALUE).size());
+    }
+  }
+
   @Test
   void rejectsBadInputAndAppliesNothing() throws IOException {
     try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {

@@ -121,18 +121,20 @@ final class DurableMemory implements Memory, AutoCloseable {
     float[] vector = r.vector != null ? r.vector
         : options.embedder() != null ? options.embedder().embed(r.text) : null;
     if (vector != null) {
-      AtlasIndex atlas = stores.atlas();
-      vector = Inputs.vector(vector, atlas == null ? 0 : atlas.dimension());
+      vector = Inputs.vector(vector, dimension());
     }
     List<LinkTo> links = new ArrayList<>();
     for (Remember.Link l : r.links) {
-      links.add(new LinkTo(Inputs.name("link type", l.type()), l.target()));
+      links.add(new LinkTo(Inputs.linkType(l.type()), l.target()));
     }
-    long ts = r.timestampMicros >= 0 ? r.timestampMicros : nowMicros();
+    long ts = r.timestampMicros != null ? r.timestampMicros : nowMicros();
     CompletableFuture<Long> durable;
     long id;
     writeLock.lock();
     try {
+      if (vector != null) {
+        Inputs.checkDimension(vector, dimension()); // again: the first vector may have been logged meanwhile
+      }
       for (LinkTo l : links) {
         requireEvent(l.target());
       }
@@ -148,22 +150,21 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
-    Inputs.name("link type", type);
-    if (validToMicros < validFromMicros) {
-      throw new IllegalArgumentException("link valid to " + validToMicros + " before valid from " + validFromMicros);
-    }
-    write(new AddLink(from, type, to, validFromMicros, validToMicros), from, to);
+    Inputs.link(type, validFromMicros, validToMicros);
+    write(new AddLink(from, type, to, validFromMicros, validToMicros), () -> {}, from, to);
   }
 
   @Override
   public void invalidate(long from, String type, long to, long atMicros) {
-    Inputs.name("link type", type);
-    write(new Invalidate(from, type, to, atMicros), from, to);
+    Inputs.linkType(type);
+    write(new Invalidate(from, type, to, atMicros), () -> {}, from, to);
   }
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
-    write(new SetAttributes(id, Inputs.attributes(attributes)), id);
+    Map<String, Object> changes = Inputs.attributes(attributes);
+    // The merged attributes must be storable too, checked against the event's as they are when logged.
+    write(new SetAttributes(id, changes), () -> stores.trace.checkAttributeUpdate(id, changes), id);
   }
 
   @Override
@@ -203,14 +204,18 @@ final class DurableMemory implements Memory, AutoCloseable {
     return count;
   }
 
-  /** Logs and applies a mutation about existing events, after checking that they exist. */
-  private void write(Mutation m, long... events) {
+  /**
+   * Logs and applies a mutation about existing events, after checking under the write lock that they
+   * exist and that {@code check} passes (a check that depends on the stores' state).
+   */
+  private void write(Mutation m, Runnable check, long... events) {
     CompletableFuture<Long> durable;
     writeLock.lock();
     try {
       for (long id : events) {
         requireEvent(id);
       }
+      check.run();
       durable = logAndApply(m);
     } finally {
       writeLock.unlock();
@@ -233,6 +238,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkpoints.logged(payload.length);
     return durable;
+  }
+
+  /** The dimension of the namespace's vectors, or 0 before the first. */
+  private int dimension() {
+    AtlasIndex atlas = stores.atlas();
+    return atlas == null ? 0 : atlas.dimension();
   }
 
   private void requireEvent(long id) {

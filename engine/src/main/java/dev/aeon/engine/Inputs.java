@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.query.trace.Trace;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,7 +21,23 @@ final class Inputs {
     return value;
   }
 
-  /** Attribute values become String, Long, Double or Boolean; anything else is refused. */
+  /** A link type the trace can store: a name, and not the implicit {@code NEXT}. */
+  static String linkType(String type) {
+    name("link type", type);
+    Trace.checkEdgeType(type);
+    return type;
+  }
+
+  /** A link the trace can store: its type, and a validity that ends after it starts. */
+  static void link(String type, long validFromMicros, long validToMicros) {
+    linkType(type);
+    Trace.checkEdge(type, validFromMicros, validToMicros);
+  }
+
+  /**
+   * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
+   * attributes than the trace stores for one event (256, at most 32 KiB encoded).
+   */
   static Map<String, Object> attributes(Map<String, Object> in) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : in.entrySet()) {
@@ -40,6 +57,7 @@ final class Inputs {
       };
       out.put(e.getKey(), v);
     }
+    Trace.checkAttributes(out);
     return out;
   }
 
@@ -57,10 +75,7 @@ final class Inputs {
     if (v.length == 0) {
       throw new IllegalArgumentException("vector is empty");
     }
-    if (expectedDim > 0 && v.length != expectedDim) {
-      throw new IllegalArgumentException("vector has " + v.length + " dimensions, this memory holds "
-          + expectedDim + "-dimensional vectors");
-    }
+    checkDimension(v, expectedDim);
     double norm = 0;
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
@@ -70,6 +85,14 @@ final class Inputs {
     }
     if (norm == 0) {
       throw new IllegalArgumentException("vector is all zeros: it has no direction to compare");
+    }
+  }
+
+  /** Throws unless {@code v} has {@code expectedDim} dimensions (any, if that is 0). */
+  static void checkDimension(float[] v, int expectedDim) {
+    if (expectedDim > 0 && v.length != expectedDim) {
+      throw new IllegalArgumentException("vector has " + v.length + " dimensions, this memory holds "
+          + expectedDim + "-dimensional vectors");
     }
   }
 }

@@ -17,7 +17,13 @@ public interface Memory {
   /** Remembers an event and returns its id once it is durable per the durability mode. */
   long remember(Remember event);
 
-  /** Adds a typed, directed link, valid from {@code validFromMicros} (or forever with Long.MIN_VALUE). */
+  /**
+   * Adds a typed, directed link, valid in {@code [validFromMicros, validToMicros)}: from its start
+   * (Long.MIN_VALUE: since ever) up to, not including, its end (Long.MAX_VALUE: open). The start must be
+   * before the end, and the type not {@code NEXT} (a session's order, implicit). A query without
+   * {@code AS OF} sees only links whose end is open (never invalidated); {@code AS OF t} sees those
+   * valid at {@code t}.
+   */
   void link(long from, String type, long to, long validFromMicros, long validToMicros);
 
   /** Ends the validity of the links of {@code type} from {@code from} to {@code to} at {@code atMicros}. */
@@ -29,7 +35,10 @@ public interface Memory {
   /** The event with this id, if it exists and was not forgotten. */
   Optional<Event> get(long id);
 
-  /** The newest {@code limit} events of a session, newest first. */
+  /**
+   * The last {@code limit} events remembered in a session, the most recently remembered first (the
+   * order of remembering, whatever timestamps they were given).
+   */
   List<Event> history(String session, int limit);
 
   /** Runs a statement of the query language (see docs/query-language.md). */

@@ -19,7 +19,8 @@ public final class Remember {
   final String role;
   final String text;
   float[] vector;
-  long timestampMicros = -1;
+  /** Null until {@link #at} is called: the time of the call to remember. */
+  Long timestampMicros;
   final Map<String, Object> attributes = new LinkedHashMap<>();
   final List<Link> links = new ArrayList<>();
 
@@ -39,7 +40,7 @@ public final class Remember {
     return this;
   }
 
-  /** Epoch microseconds; default: the time of the call. */
+  /** When the event happened, in microseconds since the epoch (before 1970 too); default: the time of the call. */
   public Remember at(long timestampMicros) {
     this.timestampMicros = timestampMicros;
     return this;

@@ -81,7 +81,12 @@ final class Functions {
     if (!(query instanceof float[] q)) {
       throw wrong(ev, c, query, "a vector as second argument");
     }
-    float s = ev.vectors.similarity(ev.graph.id(n.slot()), q);
+    float s;
+    try {
+      s = ev.vectors.similarity(ev.graph.id(n.slot()), q);
+    } catch (IllegalArgumentException e) { // a vector the index cannot compare: wrong dimension, zero, NaN
+      throw ev.error(c.pos(), c.name() + "() cannot compare with this vector: " + e.getMessage());
+    }
     return Float.isNaN(s) ? null : (double) s;
   }
 

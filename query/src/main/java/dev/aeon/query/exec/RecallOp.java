@@ -33,7 +33,12 @@ final class RecallOp extends Operator {
     if (!(n instanceof Long count) || count < 1 || count > MAX_K) {
       throw ev.error(k.pos(), "recall() needs a count between 1 and " + MAX_K + " but got " + Values.display(n));
     }
-    List<VectorRecall.Hit> hits = ev.vectors.recall(vector, count.intValue(), null);
+    List<VectorRecall.Hit> hits;
+    try {
+      hits = ev.vectors.recall(vector, count.intValue(), null);
+    } catch (IllegalArgumentException e) { // a vector the index cannot search: wrong dimension, zero, NaN
+      throw ev.error(query.pos(), "recall() cannot search with this vector: " + e.getMessage());
+    }
     for (VectorRecall.Hit hit : hits) {
       int slot = ev.graph.slotOf(hit.eventId());
       if (slot < 0) {

@@ -155,15 +155,54 @@ public final class Trace implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------- checks a caller may make first
+  // A caller that logs its writes before applying them (the engine) makes these checks before logging,
+  // so that a write this trace would refuse never reaches the log.
+
+  /** Throws IllegalArgumentException unless {@code type} may be stored: not empty, not the implicit NEXT. */
+  public static void checkEdgeType(String type) {
+    Objects.requireNonNull(type, "type");
+    if (type.isEmpty() || type.equals(Edge.NEXT)) {
+      throw new IllegalArgumentException("edge type '" + type + "' cannot be stored (NEXT is implicit)");
+    }
+  }
+
+  /** Throws IllegalArgumentException unless {@link #addEdge} would take this type and validity. */
+  public static void checkEdge(String type, long validFrom, long validTo) {
+    checkEdgeType(type);
+    if (validFrom >= validTo) {
+      throw new IllegalArgumentException("validFrom " + validFrom + " is not before validTo " + validTo);
+    }
+  }
+
+  /**
+   * Throws IllegalArgumentException unless {@link #append} would take these attributes: supported
+   * value types, at most 256 of them, at most 32 KiB encoded.
+   */
+  public static void checkAttributes(Map<String, Object> attributes) {
+    AttributeCodec.encode(normalise(attributes, Map.of()));
+  }
+
+  /**
+   * Throws IllegalArgumentException unless {@link #updateAttributes} would take these changes to event
+   * {@code id}: the event's attributes merged with them must be storable. Nothing to check for an event
+   * that does not exist (the update would return false).
+   */
+  public void checkAttributeUpdate(long id, Map<String, Object> changes) {
+    synchronized (writeLock) {
+      int slot = graph.slotOf(id);
+      if (slot >= 0) {
+        AttributeCodec.encode(normalise(changes, graph.attributes(slot)));
+      }
+    }
+  }
+
   /**
    * Adds a stored edge {@code from -[type]-> to} valid in {@code [validFrom, validTo)}. Returns false if
    * either event does not exist (or was forgotten). NEXT edges are implicit and cannot be added.
    */
   public boolean addEdge(String type, long from, long to, long validFrom, long validTo) {
-    checkType(type);
-    if (validFrom >= validTo) {
-      throw new IllegalArgumentException("validFrom " + validFrom + " is not before validTo " + validTo);
-    }
+    checkEdge(type, validFrom, validTo);
     synchronized (writeLock) {
       checkOpen();
       int f = graph.slotOf(from);
@@ -192,7 +231,7 @@ public final class Trace implements AutoCloseable {
    * (the fact is superseded, not deleted: {@code AS OF} an earlier time still sees it). Returns how many.
    */
   public int invalidateEdges(String type, long from, long to, long atMicros) {
-    checkType(type);
+    checkEdgeType(type);
     synchronized (writeLock) {
       checkOpen();
       int f = graph.slotOf(from);
@@ -450,12 +489,6 @@ public final class Trace implements AutoCloseable {
     }
   }
 
-  private static void checkType(String type) {
-    Objects.requireNonNull(type, "type");
-    if (type.isEmpty() || type.equals(Edge.NEXT)) {
-      throw new IllegalArgumentException("edge type '" + type + "' cannot be stored (NEXT is implicit)");
-    }
-  }
 
   private static Map<String, Object> normalise(Map<String, Object> changes, Map<String, Object> base) {
     if (changes.isEmpty()) {

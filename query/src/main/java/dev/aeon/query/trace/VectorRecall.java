@@ -12,10 +12,19 @@ public interface VectorRecall {
   /** A recalled event and its similarity (cosine, higher is closer). */
   record Hit(long eventId, float score) {}
 
-  /** The {@code k} events most similar to {@code query} that pass {@code filter} (null: all), best first. */
+  /**
+   * The {@code k} events most similar to {@code query} that pass {@code filter} (null: all), best first.
+   *
+   * @throws IllegalArgumentException if {@code query} cannot be searched with (the query language reports
+   *     it as a {@code QueryException} at the call)
+   */
   List<Hit> recall(float[] query, int k, LongPredicate filter);
 
-  /** Similarity of the event's vector to {@code query}, or NaN if the event has no vector. */
+  /**
+   * Similarity of the event's vector to {@code query}, or NaN if the event has no vector.
+   *
+   * @throws IllegalArgumentException if {@code query} cannot be compared with
+   */
   float similarity(long eventId, float[] query);
 
   /** A recall that knows no vectors: every query finds nothing. */

@@ -1,0 +1,159 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.query.lang.QueryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Input that one of the stores would refuse is refused before it is logged. A mutation that is logged
+ * and then refused by a store fails the namespace, and replaying it fails every reopen: the memory
+ * would be lost for good. So each case here must leave the namespace writable and reopenable.
+ */
+class BadInputTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void whatTheTraceWouldRefuseIsRefusedBeforeItIsLogged() {
+    Map<String, Consumer<Memory>> cases = new LinkedHashMap<>();
+    cases.put("a link that ends where it starts", m -> m.link(1, "R", 2, 10, 10));
+    cases.put("a stored NEXT link", m -> m.link(1, "NEXT", 2, Long.MIN_VALUE, Long.MAX_VALUE));
+    cases.put("a NEXT link from a new event", m -> m.remember(Remember.event("s", "user", "x").link("NEXT", 1)));
+    cases.put("invalidating NEXT", m -> m.invalidate(1, "NEXT", 2, 5));
+    cases.put("an attribute of 40,000 characters",
+        m -> m.remember(Remember.event("s", "user", "x").attribute("big", "x".repeat(40_000))));
+    cases.put("300 attributes", m -> {
+      Remember r = Remember.event("s", "user", "x");
+      for (int i = 0; i < 300; i++) {
+        r.attribute("k" + i, i);
+      }
+      m.remember(r);
+    });
+    cases.put("setting 300 attributes", m -> {
+      Map<String, Object> many = new HashMap<>();
+      for (int i = 0; i < 300; i++) {
+        many.put("k" + i, i);
+      }
+      m.setAttributes(1, many);
+    });
+    cases.put("attributes that grow past 32 KiB one update at a time", m -> {
+      for (int i = 0; i < 20; i++) {
+        m.setAttributes(2, Map.of("k" + i, "y".repeat(2_000)));
+      }
+    });
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertEquals(1, m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1))));
+      assertEquals(2, m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2))));
+      for (Map.Entry<String, Consumer<Memory>> c : cases.entrySet()) {
+        assertThrows(IllegalArgumentException.class, () -> c.getValue().accept(m), c.getKey());
+        m.setAttributes(1, Map.of("after", c.getKey())); // still writable
+      }
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertEquals(2, m.stats().events());
+      assertEquals("attributes that grow past 32 KiB one update at a time", m.get(1).orElseThrow().attributes().get("after"));
+      assertTrue(m.get(2).orElseThrow().attributes().size() < 20, "the update that did not fit was not applied");
+      m.remember(Remember.event("s", "user", "c").vector(TestVectors.unit(3)));
+    }
+  }
+
+  /**
+   * The first vector fixes a namespace's dimension. Two first vectors of different dimensions, remembered
+   * at once, both passed the check made before the write lock, and the second one logged was refused by
+   * the index: the namespace failed and could not be reopened.
+   */
+  @Test
+  void twoFirstVectorsOfDifferentDimensionsAtOnceLeaveOneAndARefusal() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        Path namespaceDir = dir.resolve("round-" + round);
+        CyclicBarrier start = new CyclicBarrier(2);
+        try (Aeon aeon = Aeon.open(namespaceDir, EngineTest.options())) {
+          Memory m = aeon.memory();
+          int[] dims = {8, 16};
+          List<Future<Long>> writes = new ArrayList<>();
+          for (int dim : dims) {
+            writes.add(pool.submit(() -> {
+              start.await();
+              return m.remember(Remember.event("s", "user", "d" + dim).vector(axis(dim, 0)));
+            }));
+          }
+          int refused = 0;
+          int kept = 0;
+          for (int i = 0; i < dims.length; i++) {
+            try {
+              writes.get(i).get(30, TimeUnit.SECONDS);
+              kept = dims[i];
+            } catch (ExecutionException e) {
+              assertTrue(e.getCause() instanceof IllegalArgumentException, e.getCause().toString());
+              refused++;
+            }
+          }
+          assertEquals(1, refused, "round " + round);
+          m.remember(Remember.event("s", "user", "after").vector(axis(kept, 1)));
+        }
+        try (Aeon aeon = Aeon.open(namespaceDir, EngineTest.options())) {
+          assertEquals(2, aeon.memory().stats().events(), "round " + round);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The unit vector along axis {@code i} of {@code dim} dimensions. */
+  private static float[] axis(int dim, int i) {
+    float[] v = new float[dim];
+    v[i] = 1;
+    return v;
+  }
+
+  @Test
+  void aTimestampBefore1970IsKeptAsGiven() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      long id = m.remember(Remember.event("s", "user", "the moon landing").at(-14_182_940_000_000L));
+      assertEquals(-14_182_940_000_000L, m.get(id).orElseThrow().timestampMicros());
+      long now = m.remember(Remember.event("s", "user", "today"));
+      assertTrue(m.get(now).orElseThrow().timestampMicros() > 0);
+    }
+  }
+
+  /** docs/query-language.md: no exception but QueryException escapes from a statement. */
+  @Test
+  void aVectorTheIndexCannotUseIsAQueryError() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+      for (float[] bad : new float[][] {new float[7], new float[TestVectors.DIM]}) {
+        QueryException recall = assertThrows(QueryException.class,
+            () -> m.query("CALL recall($q, 3) YIELD event RETURN event.id", Map.of("q", bad)));
+        assertTrue(recall.getMessage().contains("recall()"), recall.getMessage());
+        QueryException similarity = assertThrows(QueryException.class,
+            () -> m.query("MATCH (e) RETURN similarity(e, $q)", Map.of("q", bad)));
+        assertTrue(similarity.getMessage().contains("similarity()"), similarity.getMessage());
+      }
+    }
+  }
+}

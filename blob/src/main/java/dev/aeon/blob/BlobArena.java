@@ -501,6 +501,19 @@ public final class BlobArena implements AutoCloseable {
 
   // ---------------------------------------------------------------- checks and lifecycle
 
+  /**
+   * The ref the next append will get: every ref this arena has handed out is below it (refs start at 1).
+   * A store that keeps refs can check at open that this arena is not older than its own records.
+   */
+  public long nextRef() {
+    writeLock.lock();
+    try {
+      return nextId;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Counts of the current generation. */
   public ArenaStats stats() {
     writeLock.lock();

@@ -102,6 +102,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       replayed[0]++;
     });
     nextId = maxId[0] + 1;
+    OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
     if (replayed[0] > 0) {
       LOG.log(System.Logger.Level.INFO, "namespace ''{0}'': replayed {1} mutations from the write-ahead log",
           name, replayed[0]);

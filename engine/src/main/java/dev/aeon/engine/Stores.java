@@ -40,24 +40,21 @@ final class Stores implements AutoCloseable {
     this.atlas = atlas;
   }
 
+  /**
+   * Opens the four stores, checking that they belong together ({@link OpenChecks}) before any of them
+   * changes a file: the log first, the trace's checkpoint against it, then the arena and the trace, and
+   * the index last, since a missing manifest is only fine if the trace names no vector.
+   */
   static Stores open(Path dir, AeonOptions options) throws IOException {
     Files.createDirectories(dir);
     Epochs epochs = new Epochs();
+    Wal wal = null;
     BlobArena blobs = null;
     Trace trace = null;
     AtomicReference<AtlasIndex> atlas = new AtomicReference<>();
     try {
-      Path atlasDir = dir.resolve("atlas");
-      if (Manifest.exists(atlasDir)) {
-        atlas.set(AtlasIndex.open(atlasDir));
-      } else if (Files.isDirectory(atlasDir)) {
-        // Created by the first vector but never flushed: no checkpoint covers it, so the log holds every
-        // vector it had and replay rebuilds it from scratch.
-        deleteTree(atlasDir);
-      }
-      BlobArena arena = blobs = BlobArena.open(dir.resolve("blobs"), BlobArenaOptions.defaults(), epochs);
-      trace = Trace.open(dir.resolve("trace"), ref -> readText(arena, ref), new IndexRecall(atlas::get));
-      Wal wal = Wal.open(dir.resolve("wal"), WalOptions.defaults()
+      Path walDir = dir.resolve("wal");
+      wal = Wal.open(walDir, WalOptions.defaults()
           .durability(switch (options.durability()) {
             case SYNC -> dev.aeon.wal.Durability.SYNC;
             case ASYNC -> dev.aeon.wal.Durability.ASYNC;
@@ -66,11 +63,28 @@ final class Stores implements AutoCloseable {
           .segmentSize(options.walSegmentBytes())
           // A mutation (its text included) must fit one segment; larger ones are refused before logging.
           .maxPayload((int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2)));
+      Path traceDir = dir.resolve("trace");
+      OpenChecks.logCoversTrace(wal, Trace.checkpointLsn(traceDir), walDir, traceDir);
+      BlobArena arena = blobs = BlobArena.open(dir.resolve("blobs"), BlobArenaOptions.defaults(), epochs);
+      trace = Trace.open(traceDir, ref -> readText(arena, ref), new IndexRecall(atlas::get));
+      OpenChecks.arenaHoldsTraceTexts(arena, trace.graph(), dir.resolve("blobs"));
+      Path atlasDir = dir.resolve("atlas");
+      if (Manifest.exists(atlasDir)) {
+        atlas.set(AtlasIndex.open(atlasDir));
+      } else {
+        OpenChecks.noVectorsWithoutIndex(trace.graph(), atlasDir);
+        if (Files.isDirectory(atlasDir)) {
+          // Created by the first vector but never flushed: no checkpoint covers it, so the log holds every
+          // vector it had and replay rebuilds it from scratch.
+          deleteTree(atlasDir);
+        }
+      }
       return new Stores(dir, epochs, blobs, trace, wal, atlas);
     } catch (IOException | RuntimeException e) {
       closeQuietly(atlas.get(), e);
       closeQuietly(trace, e);
       closeQuietly(blobs, e);
+      closeQuietly(wal, e);
       closeQuietly(epochs, e);
       throw e;
     }

@@ -35,6 +35,11 @@ final class AppendFile implements AutoCloseable {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     try {
+      if (ch.size() == 0 && length > FileHeader.LENGTH) {
+        // Not a new file: the checkpoint names records in it. Lost or emptied, it cannot be recreated.
+        throw new TraceCorruptException(path, 0, "file is empty or missing, but the checkpoint names "
+            + length + " bytes of it");
+      }
       if (length < 0 || ch.size() == 0) {
         ch.truncate(0);
         ch.write(FileHeader.write(format, param), 0);

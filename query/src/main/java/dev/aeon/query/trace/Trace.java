@@ -73,6 +73,14 @@ public final class Trace implements AutoCloseable {
   }
 
   /**
+   * The log position named by the checkpoint in {@code dir}, read without opening the trace (which cuts
+   * its files back to that checkpoint); -1 if there is none, as {@link #checkpointLsn()}.
+   */
+  public static long checkpointLsn(Path dir) throws IOException {
+    return Files.isDirectory(dir) ? Checkpoint.read(dir).lsn() : Checkpoint.EMPTY.lsn();
+  }
+
+  /**
    * Opens (creating if needed) the trace in {@code dir} as of its last flush; queries resolve event
    * texts through {@code text} and vector steps through {@code vectors}.
    */

@@ -1,0 +1,76 @@
+package dev.aeon.engine;
+
+import dev.aeon.blob.BlobArena;
+import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.query.trace.Event;
+import dev.aeon.query.trace.TraceGraph;
+import dev.aeon.wal.Wal;
+import java.nio.file.Path;
+
+/**
+ * Checks at open that a namespace's stores belong together. Each store checks its own files (headers,
+ * checksums, lengths), but a file or folder that is missing, emptied or replaced by an older copy looks to
+ * its store like a new or an older, valid one; only the other stores can tell. A checkpoint makes the blob
+ * arena, then the index, then the trace durable, then the log, so at any moment: the log holds every record
+ * after the trace's checkpoint, the arena has handed out every text the trace names, and the index has a
+ * manifest once the trace names a vector. Each check names the store that falls short.
+ */
+final class OpenChecks {
+
+  private OpenChecks() {}
+
+  /**
+   * Before the trace opens (opening cuts its files back to its checkpoint): the log must reach the trace's
+   * checkpoint, and must not have been checkpointed past it (it would have deleted what replay needs).
+   */
+  static void logCoversTrace(Wal wal, long traceCheckpointLsn, Path walDir, Path traceDir) {
+    long traceLsn = Math.max(0, traceCheckpointLsn); // -1: no checkpoint yet
+    if (wal.checkpointLsn() > traceLsn) {
+      throw new CorruptFileException(traceDir, 0, "the trace's checkpoint names log position " + traceLsn
+          + " but the log was checkpointed at " + wal.checkpointLsn() + " and no longer holds what came between:"
+          + " the trace's checkpoint is missing or older than the rest of the namespace");
+    }
+    if (traceLsn > 0 && wal.lastLsn() < traceLsn) {
+      throw new CorruptFileException(walDir, 0, "the log ends at position " + wal.lastLsn()
+          + " but the trace's checkpoint names " + traceLsn + ": log segments are missing");
+    }
+  }
+
+  /** After the trace opens: the arena must have handed out the text of every event the trace holds. */
+  static void arenaHoldsTraceTexts(BlobArena arena, TraceGraph g, Path blobsDir) {
+    long limit = arena.nextRef();
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot) && g.blobRef(slot) >= limit) {
+        throw new CorruptFileException(blobsDir, 0, "event " + g.id(slot) + " names text " + g.blobRef(slot)
+            + " but the blob arena has handed out only refs below " + limit
+            + ": the arena is missing or older than the trace");
+      }
+    }
+  }
+
+  /** Without an index: the trace's events must have no vectors (else the index was flushed, and is lost). */
+  static void noVectorsWithoutIndex(TraceGraph g, Path atlasDir) {
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot) && g.vectorId(slot) != Event.NO_VECTOR) {
+        throw new CorruptFileException(atlasDir, 0, "the vector index is missing (no manifest), but event "
+            + g.id(slot) + " of the trace's checkpoint has a vector");
+      }
+    }
+  }
+
+  /** After replay: the index holds as many vectors as the trace's events have. */
+  static void indexMatchesTrace(AtlasIndex atlas, TraceGraph g, Path atlasDir) {
+    long withVector = 0;
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot) && g.vectorId(slot) != Event.NO_VECTOR) {
+        withVector++;
+      }
+    }
+    long indexed = atlas == null ? 0 : atlas.size();
+    if (indexed != withVector) {
+      throw new CorruptFileException(atlasDir, 0, "the vector index holds " + indexed + " vectors but the"
+          + " trace's events have " + withVector + ": the index's files are from another state of the namespace");
+    }
+  }
+}

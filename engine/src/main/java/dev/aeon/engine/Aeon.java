@@ -65,7 +65,7 @@ public final class Aeon implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this Aeon is closed");
     }
-    if (!NAMESPACE_NAME.matcher(name).matches()) {
+    if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
     }

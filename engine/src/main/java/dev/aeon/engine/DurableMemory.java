@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -133,6 +134,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     long id;
     writeLock.lock();
     try {
+      checkWritable();
       if (vector != null) {
         Inputs.checkDimension(vector, dimension()); // again: the first vector may have been logged meanwhile
       }
@@ -173,6 +175,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     CompletableFuture<Long> durable;
     writeLock.lock();
     try {
+      checkWritable();
       if (stores.trace.get(id).isEmpty()) {
         return false;
       }
@@ -191,6 +194,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     int count;
     writeLock.lock();
     try {
+      checkWritable();
       count = stores.trace.history(session, Integer.MAX_VALUE).size();
       if (count == 0) {
         return 0;
@@ -213,6 +217,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     CompletableFuture<Long> durable;
     writeLock.lock();
     try {
+      checkWritable();
       for (long id : events) {
         requireEvent(id);
       }
@@ -228,6 +233,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   private CompletableFuture<Long> logAndApply(Mutation m) {
     checkWritable();
     byte[] payload = MutationCodec.encode(m);
+    if (payload.length > maxMutationBytes()) {
+      throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
+          + " vector and attributes), more than the " + maxMutationBytes() + " one log record holds (half a"
+          + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
+    }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
     try {
       applier.apply(m);
@@ -239,6 +249,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkpoints.logged(payload.length);
     return durable;
+  }
+
+  private int maxMutationBytes() {
+    return Stores.maxMutationBytes(options);
   }
 
   /** The dimension of the namespace's vectors, or 0 before the first. */
@@ -253,10 +267,15 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  private void checkWritable() {
+  /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */
+  private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("namespace '" + name + "' is closed");
     }
+  }
+
+  private void checkWritable() {
+    checkOpen();
     Throwable f = failure;
     if (f != null) {
       throw new IllegalStateException("namespace '" + name + "' failed earlier and must be reopened: " + f, f);
@@ -286,26 +305,32 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public List<Recalled> recall(Recall recall) {
+    checkOpen();
     return reads.recall(recall);
   }
 
   @Override
   public Optional<Event> get(long id) {
+    checkOpen();
     return reads.get(id);
   }
 
   @Override
   public List<Event> history(String session, int limit) {
+    Objects.requireNonNull(session, "session");
+    checkOpen();
     return reads.history(session, limit);
   }
 
   @Override
   public QueryResult query(String statement, Map<String, Object> parameters) {
+    checkOpen();
     return reads.query(statement, parameters);
   }
 
   @Override
   public MemoryStats stats() {
+    checkOpen();
     return reads.stats(checkpoints);
   }
 

@@ -41,31 +41,47 @@ public final class Recall {
     return new Recall(null, Objects.requireNonNull(query, "query"), k);
   }
 
+  /** Only events of this session (null: any). */
   public Recall session(String session) {
     this.session = session;
     return this;
   }
 
+  /** Only events with one of these roles (none given: any). */
   public Recall roles(String... roles) {
-    this.roles = Set.of(roles);
+    this.roles = Set.copyOf(java.util.Arrays.asList(roles)); // a role named twice is still one role
     return this;
   }
 
   /** Only events with from <= ts <= to (epoch microseconds). */
   public Recall between(long fromMicros, long toMicros) {
+    if (fromMicros > toMicros) {
+      throw new IllegalArgumentException("between(" + fromMicros + ", " + toMicros + "): from is after to");
+    }
     this.fromMicros = fromMicros;
     this.toMicros = toMicros;
     return this;
   }
 
-  /** Only events whose attribute equals the value. */
+  /**
+   * Only events whose attribute equals the value: a String, a Boolean or a number (numbers of any type
+   * compare by value: 3 matches 3L and 3.0). A null value matches the events that lack the attribute.
+   */
   public Recall where(String attribute, Object value) {
+    Objects.requireNonNull(attribute, "attribute");
+    if (value != null && !(value instanceof String || value instanceof Boolean || value instanceof Number)) {
+      throw new IllegalArgumentException("where('" + attribute + "'): a " + value.getClass().getSimpleName()
+          + " never equals a stored attribute (use String, Boolean or a number)");
+    }
     attributes.put(attribute, value);
     return this;
   }
 
   /** Leaves of the index to scan; 0 means the default. */
   public Recall nprobe(int nprobe) {
+    if (nprobe < 0) {
+      throw new IllegalArgumentException("nprobe must not be negative, got " + nprobe);
+    }
     this.nprobe = nprobe;
     return this;
   }

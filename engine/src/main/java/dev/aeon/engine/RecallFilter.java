@@ -78,11 +78,28 @@ final class RecallFilter {
     allowed.add(Math.toIntExact(g.id(slot)));
   }
 
-  /** Attribute equality across number types: 3 (Integer) matches 3L and 3.0. */
+  /**
+   * Attribute equality across number types: 3 (Integer) matches 3L and 3.0. Exact: whole numbers compare
+   * as longs, and a whole number equals a double only if the double is exactly it (as doubles, 2^53 + 1
+   * would equal 2^53).
+   */
   private static boolean sameValue(Object stored, Object wanted) {
     if (stored instanceof Number a && wanted instanceof Number b) {
+      boolean wholeA = isWhole(a);
+      if (wholeA && isWhole(b)) {
+        return a.longValue() == b.longValue();
+      }
+      if (wholeA || isWhole(b)) {
+        long whole = (wholeA ? a : b).longValue();
+        double d = (wholeA ? b : a).doubleValue();
+        return d == (double) whole && d < 0x1p63 && (long) d == whole;
+      }
       return a.doubleValue() == b.doubleValue();
     }
     return Objects.equals(stored, wanted);
+  }
+
+  private static boolean isWhole(Number n) {
+    return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
   }
 }

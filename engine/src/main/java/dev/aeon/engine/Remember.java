@@ -9,6 +9,7 @@ import java.util.Objects;
 /**
  * What to remember: built fluently, e.g.
  * {@code Remember.event("s1", "user", "I moved to Lisbon").vector(v).attribute("topic", "home")}.
+ * {@link Memory#remember} checks it (the README lists the limits) before anything is logged.
  */
 public final class Remember {
 

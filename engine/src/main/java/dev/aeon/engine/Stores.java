@@ -62,7 +62,7 @@ final class Stores implements AutoCloseable {
           })
           .segmentSize(options.walSegmentBytes())
           // A mutation (its text included) must fit one segment; larger ones are refused before logging.
-          .maxPayload((int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2)));
+          .maxPayload(maxMutationBytes(options)));
       Path traceDir = dir.resolve("trace");
       OpenChecks.logCoversTrace(wal, Trace.checkpointLsn(traceDir), walDir, traceDir);
       BlobArena arena = blobs = BlobArena.open(dir.resolve("blobs"), BlobArenaOptions.defaults(), epochs);
@@ -88,6 +88,11 @@ final class Stores implements AutoCloseable {
       closeQuietly(epochs, e);
       throw e;
     }
+  }
+
+  /** The largest mutation the log takes: half a segment (a record must fit one), at most 16 MiB. */
+  static int maxMutationBytes(AeonOptions options) {
+    return (int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2);
   }
 
   /** The vector index, or null until the first vector is remembered. */

@@ -156,4 +156,54 @@ class BadInputTest {
       }
     }
   }
+  @Test
+  void recallFiltersRefuseWhatCanNeverMatchAndCompareNumbersExactly() {
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", new Object()));
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).between(2_000, 0));
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).nprobe(-5));
+    long big = 1L << 53;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      long id = m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)).attribute("n", big)
+          .attribute("three", 3));
+      java.util.function.Function<Recall, List<Long>> ids = r -> m.recall(r).stream().map(h -> h.event().id()).toList();
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("n", big)));
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("n", (double) big)));
+      assertEquals(List.of(), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("n", big + 1)),
+          "2^53 + 1 is not 2^53, though they are one double");
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.0)));
+      assertEquals(List.of(), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.5)));
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).roles("user", "user")));
+    }
+  }
+
+  @Test
+  void aClosedNamespaceSaysSoForEveryCall() {
+    Memory m;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      m = aeon.memory();
+      m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+    }
+    List<Runnable> calls = List.of(
+        () -> m.recall(Recall.vector(TestVectors.unit(1), 1)), () -> m.get(1), () -> m.history("s", 1),
+        () -> m.query("MATCH (e) RETURN e", Map.of()), m::stats, () -> m.forget(1), () -> m.forgetSession("s"),
+        () -> m.link(1, "R", 1, 0, 1), () -> m.setAttributes(1, Map.of("a", 1)),
+        () -> m.remember(Remember.event("s", "user", "b")));
+    for (Runnable call : calls) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
+      assertEquals("namespace 'default' is closed", e.getMessage());
+    }
+  }
+
+  @Test
+  void anEventTooLargeForTheLogSaysWhichOptionSetsTheLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) { // 1 MiB segments: 512 KiB per event
+      Memory m = aeon.memory();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x".repeat(600_000))));
+      assertTrue(e.getMessage().contains("AeonOptions.withWalSegmentBytes"), e.getMessage());
+      m.remember(Remember.event("s", "user", "x".repeat(400_000)));
+      assertEquals(1, m.stats().events());
+    }
+  }
 }

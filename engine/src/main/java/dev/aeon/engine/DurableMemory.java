@@ -353,18 +353,20 @@ final class DurableMemory implements Memory, AutoCloseable {
   /**
    * Under the write lock (the pause writers see, on the pause thread when in the background:
    * {@link Checkpoints#duringPause}) notes the stores' state and the texts forgotten up to the log
-   * position it names; then, while writers go on, frees those texts and makes that state durable (the blob
-   * arena first, with the frees, then the index and the trace), then checkpoints the log. The texts must be
-   * freed by the time the trace's checkpoint is durable: recovery replays only the forgets after it. To
-   * erase, all of it is done under the lock, the log checkpoint at the start of a new segment, so that every
-   * older segment (and every forgotten text in it) is deleted.
+   * position it names; then, while writers go on, forces the log up to that position, frees those texts
+   * and makes that state durable (the blob arena first, with the frees, then the index and the trace),
+   * then checkpoints the log. The texts must be freed by the time the trace's checkpoint is durable:
+   * recovery replays only the forgets after it. To erase, all of it is done under the lock, the log
+   * checkpoint at the start of a new segment, so that every older segment (and every forgotten text in it)
+   * is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
     Paused paused = checkpoints.duringPause(() -> pause(erase));
     if (erase) {
       return; // the pause did all of it
     }
-    freeTexts(paused.forgottenTexts());
+    syncLog();
+    freeForcedTexts(paused.forgottenTexts());
     Stores.Staged staged = paused.stores();
     staged.commit();
     if (staged.trace().lsn() > stores.wal.checkpointLsn()) {
@@ -389,7 +391,8 @@ final class DurableMemory implements Memory, AutoCloseable {
       paused = new Paused(stores.stage(lsn), applier.takeForgottenTexts());
       staged = System.nanoTime();
       if (erase) {
-        freeTexts(paused.forgottenTexts());
+        syncLog();
+        freeForcedTexts(paused.forgottenTexts());
         // The log may forget everything before lsn only once the stores are durable at it.
         paused.stores().commit();
         stores.wal.checkpoint(lsn, true);
@@ -403,18 +406,21 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Frees the texts of forgotten events once the log holding their forgets is forced (a crash must not
-   * leave an event whose text is gone). The arena has its own lock: writers go on meanwhile.
+   * Forces every record logged so far. A checkpoint does so before any store's checkpoint is durable: the
+   * stores' checkpoint names an LSN, and a log that a crash left behind it would give later records LSNs
+   * that replay skips ({@link OpenChecks#logCoversTrace} refuses such a namespace). It also makes the
+   * forgets durable before their texts are freed (a crash must not leave an event whose text is gone).
    */
-  private void freeTexts(long[] blobRefs) {
-    if (blobRefs.length == 0) {
-      return;
-    }
+  private void syncLog() {
     try {
       stores.wal.sync();
     } catch (IOException e) {
-      throw new UncheckedIOException("namespace '" + name + "': the log failed to force forgotten events", e);
+      throw new UncheckedIOException("namespace '" + name + "': the log failed to force its records", e);
     }
+  }
+
+  /** Frees the texts of forgotten events whose forgets the log has forced ({@link #syncLog}). */
+  private void freeForcedTexts(long[] blobRefs) {
     for (long ref : blobRefs) {
       stores.blobs.free(ref);
     }
@@ -425,7 +431,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkWritable();
     writeLock.lock();
     try {
-      freeTexts(applier.takeForgottenTexts());
+      syncLog();
+      freeForcedTexts(applier.takeForgottenTexts());
       AtlasIndex atlas = stores.atlas();
       if (atlas != null) {
         atlas.compact();

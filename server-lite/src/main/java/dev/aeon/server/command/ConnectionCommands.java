@@ -3,6 +3,7 @@ package dev.aeon.server.command;
 import dev.aeon.engine.Aeon;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.resp.RespWriter;
+import dev.aeon.server.vset.DimensionNamespaces;
 import java.io.IOException;
 import java.util.List;
 
@@ -117,6 +118,7 @@ final class ConnectionCommands {
   private static void select(ClientSession c, Args a) throws IOException {
     String arg = a.string(1);
     String ns = arg.equals("0") ? Aeon.DEFAULT_NAMESPACE : arg;
+    DimensionNamespaces.checkUserName(ns); // the vector sets' storage is reached only through the V* commands
     c.server().memory(ns); // opens it, or fails with the engine's message for a bad name
     c.namespace(ns);
     c.writer().simple("OK");

@@ -31,7 +31,6 @@ public final class VectorSets {
 
   /** Event attribute holding an element's JSON attributes as given (VGETATTR returns it unchanged). */
   public static final String JSON_ATTRIBUTE = "vset.attr";
-  static final String DIMENSION_SUFFIX = ".vset-d";
 
   /** One search result: the element, its similarity (1 = same direction, 0 = opposite) and its JSON attributes. */
   public record Match(String element, double score, String attributes) {}
@@ -65,14 +64,15 @@ public final class VectorSets {
 
   /**
    * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
-   * namespace N with d dimensions live in namespace {@code N.vset-d<d>}, one session per key. A key is found by
-   * looking into each such namespace on disk (Aeon keeps namespace N under {@code <dir>/ns/N}).
+   * namespace N with d dimensions live in namespace {@code N.vset-d<d>} ({@link DimensionNamespaces}), one session
+   * per key. A key is found by looking into each such namespace on disk (Aeon keeps namespace N under
+   * {@code <dir>/ns/N}).
    */
   private VectorSet find(String ns, String key) {
     VectorSet set = new VectorSet(ns, key);
-    String prefix = ns + DIMENSION_SUFFIX;
     try (Stream<Path> dirs = Files.list(server.config().dir().resolve("ns"))) {
-      for (String name : dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList()) {
+      for (String name : dirs.map(p -> p.getFileName().toString())
+          .filter(n -> DimensionNamespaces.belongsTo(n, ns)).sorted().toList()) {
         Memory m = server.memory(name);
         List<Event> events = m.history(set.session(), Integer.MAX_VALUE);
         if (!events.isEmpty()) {
@@ -88,11 +88,6 @@ public final class VectorSets {
       throw new UncheckedIOException("cannot list the namespaces of " + server.config().dir(), e);
     }
     return set;
-  }
-
-  /** The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. */
-  static String dimensionNamespace(String ns, int dim) {
-    return ns + DIMENSION_SUFFIX + dim;
   }
 
   /** The set if it has elements, else null (and it is not kept in memory). */
@@ -133,7 +128,7 @@ public final class VectorSets {
           continue;
         }
         if (set.size() == 0) {
-          set.bind(server.memory(dimensionNamespace(ns, vector.length)), vector.length,
+          set.bind(server.memory(DimensionNamespaces.of(ns, vector.length)), vector.length,
               quantization == null ? Quantization.Q8 : quantization);
         } else {
           checkDimension(set, vector.length);

@@ -1,0 +1,47 @@
+package dev.aeon.server.vset;
+
+import dev.aeon.server.command.CommandError;
+import java.util.Locale;
+
+/**
+ * The naming of the namespaces that store vector sets: those of user namespace N with d dimensions live in
+ * namespace {@code N.vset-d<d>}. No user namespace may contain the marker {@code .vset-d}, so a storage
+ * namespace is never a user's, and a storage name belongs to exactly one user namespace (the text before the
+ * marker). Kept rather than renamed so that sets stored before this rule still open.
+ */
+public final class DimensionNamespaces {
+
+  static final String MARKER = ".vset-d";
+
+  private DimensionNamespaces() {}
+
+  /** The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. */
+  static String of(String ns, int dim) {
+    return ns + MARKER + dim;
+  }
+
+  /** Whether {@code name} (a namespace directory) stores vector sets of user namespace {@code ns}. */
+  static boolean belongsTo(String name, String ns) {
+    String prefix = ns + MARKER;
+    if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+      return false;
+    }
+    for (int i = prefix.length(); i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Refuses a user namespace name that contains the marker. Ignoring case, because on a case-insensitive file
+   * system {@code X.VSET-D3} is the directory of {@code x.vset-d3}.
+   */
+  public static void checkUserName(String ns) {
+    if (ns.toLowerCase(Locale.ROOT).contains(MARKER)) {
+      throw CommandError.err("namespace names containing '" + MARKER + "' are reserved for the storage of vector "
+          + "sets");
+    }
+  }
+}

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,5 +62,35 @@ class VectorSetStorageTest {
       assertEquals(1L, c.call("VCARD", "secret"));
     }
     assertEquals(1, server.context().vectorSets().cardinality("yy.vset-d3", "secret"));
+  }
+
+  @Test
+  void aBrokenStorageNamespaceFailsOnlyTheKeysThatMayBeInIt(@TempDir Path own) throws Exception {
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      assertEquals(1L, c.call("VADD", "flat", "VALUES", "2", "1", "0", "a"));
+      assertEquals(1L, c.call("VADD", "deep", "VALUES", "3", "1", "0", "0", "b"));
+    }
+    // default.vset-d2 is looked into before default.vset-d3
+    Path trace = own.resolve("ns").resolve("default.vset-d2").resolve("trace");
+    List<Path> files;
+    try (Stream<Path> all = Files.walk(trace)) {
+      files = all.filter(Files::isRegularFile).toList();
+    }
+    assertTrue(!files.isEmpty(), "the stop checkpoints the trace");
+    byte[] garbage = new byte[4096];
+    Arrays.fill(garbage, (byte) 0x5a);
+    for (Path f : files) {
+      Files.write(f, garbage);
+    }
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      assertEquals(1L, c.call("VCARD", "deep"));
+      assertEquals(List.of("b"), c.call("VSIM", "deep", "VALUES", "3", "1", "0", "0"));
+      assertEquals(1L, c.call("VADD", "deep", "VALUES", "3", "0", "1", "0", "c"));
+      assertEquals(2L, c.call("VCARD", "deep"));
+      String broken = "ERR vector set 'flat' may be in namespace 'default.vset-d2', which cannot be opened";
+      assertErr(broken, c.call("VCARD", "flat"));
+      assertErr(broken, c.call("VADD", "flat", "VALUES", "3", "0", "1", "0", "x")); // not a second "flat"
+      assertErr("ERR vector set 'nokey' may be in namespace 'default.vset-d2'", c.call("VCARD", "nokey"));
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.aeon.engine.Recall;
 import dev.aeon.engine.Recalled;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.ServerContext;
+import dev.aeon.server.ServerLog;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
@@ -67,25 +68,46 @@ public final class VectorSets {
    * namespace N with d dimensions live in namespace {@code N.vset-d<d>} ({@link DimensionNamespaces}), one session
    * per key. A key is found by looking into each such namespace on disk (Aeon keeps namespace N under
    * {@code <dir>/ns/N}).
+   *
+   * <p>One such namespace that cannot be opened must not hide the sets of the others: the search goes on past
+   * it, and only if the key is found nowhere else does it fail, naming the namespace that may hold the key
+   * (answering "no such key" could be false, and a VADD would then make a second set of that name).
    */
   private VectorSet find(String ns, String key) {
     VectorSet set = new VectorSet(ns, key);
+    List<String> names;
     try (Stream<Path> dirs = Files.list(server.config().dir().resolve("ns"))) {
-      for (String name : dirs.map(p -> p.getFileName().toString())
-          .filter(n -> DimensionNamespaces.belongsTo(n, ns)).sorted().toList()) {
-        Memory m = server.memory(name);
-        List<Event> events = m.history(set.session(), Integer.MAX_VALUE);
-        if (!events.isEmpty()) {
-          set.load(m, events);
-          if (set.size() > 0) {
-            break;
-          }
-        }
-      }
+      names = dirs.map(p -> p.getFileName().toString()).filter(n -> DimensionNamespaces.belongsTo(n, ns))
+          .sorted().toList();
     } catch (NoSuchFileException e) {
       return set; // nothing stored yet
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the namespaces of " + server.config().dir(), e);
+    }
+    RuntimeException broken = null;
+    for (String name : names) {
+      List<Event> events;
+      Memory m;
+      try {
+        m = server.memory(name);
+        events = m.history(set.session(), Integer.MAX_VALUE);
+      } catch (RuntimeException e) {
+        if (broken == null) {
+          ServerLog.warn("vector-set namespace '" + name + "' cannot be opened: " + e);
+          broken = CommandError.err("vector set '" + key + "' may be in namespace '" + name
+              + "', which cannot be opened: " + e.getMessage());
+        }
+        continue;
+      }
+      if (!events.isEmpty()) {
+        set.load(m, events);
+        if (set.size() > 0) {
+          return set;
+        }
+      }
+    }
+    if (broken != null) {
+      throw broken;
     }
     return set;
   }

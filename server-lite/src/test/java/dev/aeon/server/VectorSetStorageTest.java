@@ -93,4 +93,16 @@ class VectorSetStorageTest {
       assertErr("ERR vector set 'nokey' may be in namespace 'default.vset-d2'", c.call("VCARD", "nokey"));
     }
   }
+
+  @Test
+  void aRemovalTheEngineRefusesLeavesTheElement(@TempDir Path own) throws Exception {
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      assertEquals(1L, c.call("VADD", "kept", "VALUES", "2", "1", "0", "a"));
+      // closed behind the server's back: every write to the set's namespace now fails
+      ((AutoCloseable) s.context().memory("default.vset-d2")).close();
+      assertErr("ERR ", c.call("VREM", "kept", "a"));
+      assertEquals(1L, c.call("VISMEMBER", "kept", "a"));
+      assertEquals(1L, c.call("VCARD", "kept"));
+    }
+  }
 }

@@ -192,10 +192,12 @@ public final class VectorSets {
     }
     boolean removed;
     synchronized (set) {
-      Long id = set.ids.remove(element);
+      Long id = set.ids.get(element);
       removed = id != null;
       if (removed) {
+        // durable first: if the engine refuses, the element stays, in the map as on disk
         set.memory().forget(id);
+        set.ids.remove(element, id);
       }
     }
     dropIfEmpty(set);

@@ -59,6 +59,19 @@ class AuthTest {
   }
 
   @Test
+  void aFailedAuthKeepsTheClientAuthenticated() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("AUTH", PASSWORD));
+      assertEquals(new RespClient.Err("WRONGPASS invalid username-password pair or user is disabled."),
+          c.call("AUTH", "wrong"));
+      assertEquals("PONG", c.call("PING"));
+      RespClient.Err e = assertInstanceOf(RespClient.Err.class, c.call("HELLO", "3", "AUTH", "default", "wrong"));
+      assertTrue(e.message().startsWith("WRONGPASS"), e.message());
+      assertEquals("PONG", c.call("PING"));
+    }
+  }
+
+  @Test
   void helloAuthenticatesAndSwitchesProtocol() throws Exception {
     try (RespClient c = new RespClient(server.port())) {
       Map<?, ?> m = assertInstanceOf(Map.class, c.call("HELLO", "3", "AUTH", "default", PASSWORD));

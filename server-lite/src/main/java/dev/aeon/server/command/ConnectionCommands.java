@@ -108,10 +108,10 @@ final class ConnectionCommands {
       return;
     }
     boolean ok = c.server().passwordMatches(password) & "default".equals(user);
-    c.authenticated(ok);
     if (!ok) {
-      throw new CommandError(WRONGPASS);
+      throw new CommandError(WRONGPASS); // as in Redis, a client already authenticated stays so
     }
+    c.authenticated(true);
   }
 
   /** SELECT index|name: a number picks namespace "default" (0) or the namespace named by the digits. */

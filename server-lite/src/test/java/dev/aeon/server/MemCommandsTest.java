@@ -104,7 +104,10 @@ class MemCommandsTest {
       assertEquals(new RespClient.Err("ERR MEM.QUERY parameters come in name value pairs"),
           c.call("MEM.QUERY", "MATCH (e) RETURN e", "lonely"));
       RespClient.Err bad = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e RETURN e"));
-      assertTrue(bad.message().startsWith("ERR "), bad.message());
+      // the user's mistake, told plainly: not an internal error with the exception's class name
+      assertTrue(bad.message().matches("ERR line 1, column 10: [^\\n]*'RETURN'.*"), bad.message());
+      RespClient.Err unknown = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e) RETURN nope"));
+      assertTrue(unknown.message().startsWith("ERR line 1, column "), unknown.message());
       assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
       assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
     }

@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.query.lang.QueryException;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.ServerLog;
 import dev.aeon.server.mem.MemCommands;
@@ -114,9 +115,12 @@ public final class CommandTable {
     w.sendIfOverfull();
   }
 
+  /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */
   private static String errorText(CommandSpec spec, RuntimeException e) {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
+      // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)
+      case QueryException qe -> "ERR line " + qe.line() + ", column " + qe.column() + ": " + qe.reason();
       case IllegalArgumentException iae -> "ERR " + iae.getMessage();
       case IllegalStateException ise -> "ERR " + ise.getMessage();
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();

@@ -158,6 +158,32 @@ class VectorSetCommandsTest {
   }
 
   @Test
+  void namesThatAreNotUtf8AreRefusedNotMerged() throws Exception {
+    byte[] ff = {(byte) 0xff};
+    byte[] fe = {(byte) 0xfe};
+    String badElement = "ERR the element name is not valid UTF-8";
+    String badKey = "ERR the key is not valid UTF-8";
+    try (RespClient c = new RespClient(server.port())) {
+      assertTrue(err(c.call("VADD", "bin", "VALUES", "2", "1", "0", ff)).startsWith(badElement));
+      assertTrue(err(c.call("VADD", "bin", "VALUES", "2", "0", "1", fe)).startsWith(badElement));
+      assertTrue(err(c.call("VADD", fe, "VALUES", "2", "0", "1", "e")).startsWith(badKey));
+      assertEquals(1L, c.call("VADD", "bin", "VALUES", "2", "1", "1", "é✓")); // valid UTF-8 is fine
+      assertEquals(1L, c.call("VCARD", "bin"));
+      assertEquals(List.of("é✓"), c.call("VSIM", "bin", "VALUES", "2", "1", "1"));
+      assertTrue(err(c.call("VSIM", "bin", "ELE", ff)).startsWith(badElement));
+      assertTrue(err(c.call("VISMEMBER", "bin", ff)).startsWith(badElement));
+      assertTrue(err(c.call("VREM", "bin", ff)).startsWith(badElement));
+      assertTrue(err(c.call("VCARD", ff)).startsWith(badKey));
+      assertTrue(err(c.call("MEM.ADD", ff, "user", "x", "VECTOR", "VALUES", "2", "1", "0"))
+          .startsWith("ERR the session is not valid UTF-8"));
+    }
+  }
+
+  static String err(Object reply) {
+    return assertInstanceOf(RespClient.Err.class, reply).message();
+  }
+
+  @Test
   void setsSurviveARestartAndNamespacesAreSeparate(@TempDir Path own) throws Exception {
     Random rnd = new Random(5);
     float[][] vs = new float[200][16];

@@ -1,5 +1,8 @@
 package dev.aeon.server.command;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -26,6 +29,20 @@ public final class Args {
 
   public String string(int i) {
     return new String(raw[i], StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Argument {@code i} as text, refused unless it is valid UTF-8. For names the engine stores as text (keys,
+   * elements, sessions): decoding with replacement would make distinct byte strings, such as {@code \xff} and
+   * {@code \xfe}, the same name.
+   */
+  public String text(int i, String what) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw[i])).toString();
+    } catch (CharacterCodingException e) {
+      throw CommandError.err(what + " is not valid UTF-8 (names are text here, not arbitrary bytes)");
+    }
   }
 
   /** The command name in lower case, as looked up in the table. */
@@ -58,6 +75,12 @@ public final class Args {
   public String nextString() {
     require(1);
     return string(cursor++);
+  }
+
+  /** The next argument as text, refused unless it is valid UTF-8 ({@link #text}). */
+  public String nextText(String what) {
+    require(1);
+    return text(cursor++, what);
   }
 
   public byte[] nextBytes() {

@@ -60,7 +60,7 @@ public final class MemCommands {
 
   /** MEM.ADD session role text [VECTOR (FP32 blob | VALUES n v...)] [AT micros] [ATTRS json] [LINK type id]... */
   private static void add(ClientSession c, Args a) throws IOException {
-    Remember r = Remember.event(a.nextString(), a.nextString(), a.nextString());
+    Remember r = Remember.event(a.nextText("the session"), a.nextText("the role"), a.nextText("the text"));
     while (a.hasNext()) {
       String opt = a.nextString().toUpperCase(Locale.ROOT);
       switch (opt) {
@@ -129,7 +129,7 @@ public final class MemCommands {
     if (VectorInput.atVector(a) || a.remaining() < 2) {
       q = VectorInput.read(a, c.server().embedder(), true);
     } else {
-      session = a.nextString();
+      session = a.nextText("the session");
       q = VectorInput.embedText(a.nextString(), c.server().embedder(), true);
       if (a.hasNext() && a.peekKeyword().matches("[0-9]+")) {
         count = a.nextInt(1, 100_000, "the count");
@@ -145,7 +145,7 @@ public final class MemCommands {
       String opt = a.nextString().toUpperCase(Locale.ROOT);
       switch (opt) {
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
-        case "SESSION" -> session = a.nextString();
+        case "SESSION" -> session = a.nextText("the session");
         case "ROLE" -> roles.add(a.nextString());
         case "BETWEEN" -> {
           from = a.nextLong();
@@ -175,7 +175,7 @@ public final class MemCommands {
 
   /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
   private static void trace(ClientSession c, Args a) throws IOException {
-    String session = a.nextString();
+    String session = a.nextText("the session");
     int count = a.accept("COUNT") ? a.nextInt(1, 1_000_000, "COUNT") : 100;
     if (a.hasNext()) {
       throw CommandError.syntax();
@@ -224,7 +224,7 @@ public final class MemCommands {
   private static void forget(ClientSession c, Args a) throws IOException {
     Memory m = c.memory();
     if (a.accept("SESSION")) {
-      String session = a.nextString();
+      String session = a.nextText("the session");
       if (a.hasNext()) {
         throw CommandError.syntax();
       }

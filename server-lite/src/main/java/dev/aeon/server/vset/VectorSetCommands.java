@@ -26,17 +26,17 @@ public final class VectorSetCommands {
     t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).remove(c.namespace(), a.string(1), a.string(2)) ? 1 : 0));
-    t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), a.string(1))));
+        c.writer().integer(sets(c).remove(c.namespace(), key(a), element(a)) ? 1 : 0));
+    t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), key(a))));
     t.add("vdim", 2, READ, 1, 1, 1, VectorSetCommands::vdim);
     t.add("vemb", -3, READ, 1, 1, 1, VectorSetCommands::vemb);
     t.add("vinfo", 2, READ, 1, 1, 1, VectorSetCommands::vinfo);
     t.add("vsetattr", 4, WRITE, 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).setAttributes(c.namespace(), a.string(1), a.string(2), a.string(3)) ? 1 : 0));
+        c.writer().integer(sets(c).setAttributes(c.namespace(), key(a), element(a), a.string(3)) ? 1 : 0));
     t.add("vgetattr", 3, READ, 1, 1, 1, (c, a) ->
-        c.writer().bulk(sets(c).attributes(c.namespace(), a.string(1), a.string(2))));
+        c.writer().bulk(sets(c).attributes(c.namespace(), key(a), element(a))));
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).contains(c.namespace(), a.string(1), a.string(2)) ? 1 : 0));
+        c.writer().integer(sets(c).contains(c.namespace(), key(a), element(a)) ? 1 : 0));
     t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
   }
 
@@ -44,14 +44,24 @@ public final class VectorSetCommands {
     return c.server().vectorSets();
   }
 
+  /** The key, argument 1 (keys and element names must be valid UTF-8: see {@link Args#text}). */
+  private static String key(Args a) {
+    return a.text(1, "the key");
+  }
+
+  /** The element name, argument 2. */
+  private static String element(Args a) {
+    return a.text(2, "the element name");
+  }
+
   /** VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [CAS] [NOQUANT|Q8|BIN] [EF n] [SETATTR json] [M n] */
   private static void vadd(ClientSession c, Args a) throws IOException {
-    String key = a.nextString();
+    String key = a.nextText("the key");
     if (a.accept("REDUCE")) {
       throw CommandError.err("REDUCE (random projection) is not supported by this server");
     }
     float[] vector = VectorInput.read(a, c.server().embedder(), false);
-    String element = a.nextString();
+    String element = a.nextText("the element name");
     Quantization quant = null;
     String json = null;
     while (a.hasNext()) {
@@ -74,11 +84,11 @@ public final class VectorSetCommands {
    * [EPSILON d] [EF n] [FILTER expr] [FILTER-EF n] [TRUTH] [NOTHREAD]
    */
   private static void vsim(ClientSession c, Args a) throws IOException {
-    String key = a.nextString();
+    String key = a.nextText("the key");
     String element = null;
     float[] vector = null;
     if (a.accept("ELE")) {
-      element = a.nextString();
+      element = a.nextText("the element name");
     } else {
       vector = VectorInput.read(a, c.server().embedder(), true);
     }
@@ -152,7 +162,7 @@ public final class VectorSetCommands {
   }
 
   private static void vdim(ClientSession c, Args a) throws IOException {
-    VectorSets.Info info = sets(c).info(c.namespace(), a.string(1));
+    VectorSets.Info info = sets(c).info(c.namespace(), key(a));
     if (info == null) {
       throw CommandError.err("key does not exist");
     }
@@ -165,7 +175,7 @@ public final class VectorSetCommands {
     if (a.size() > 3 && !raw) {
       throw CommandError.syntax();
     }
-    StoredVector v = sets(c).embedding(c.namespace(), a.string(1), a.string(2));
+    StoredVector v = sets(c).embedding(c.namespace(), key(a), element(a));
     RespWriter w = c.writer();
     if (v == null) {
       w.nullArray();
@@ -188,7 +198,7 @@ public final class VectorSetCommands {
   }
 
   private static void vinfo(ClientSession c, Args a) throws IOException {
-    VectorSets.Info info = sets(c).info(c.namespace(), a.string(1));
+    VectorSets.Info info = sets(c).info(c.namespace(), key(a));
     RespWriter w = c.writer();
     if (info == null) {
       w.nullValue();
@@ -210,7 +220,7 @@ public final class VectorSetCommands {
     }
     RespWriter w = c.writer();
     if (a.size() == 2) {
-      List<String> one = sets(c).randomMembers(c.namespace(), a.string(1), 1);
+      List<String> one = sets(c).randomMembers(c.namespace(), key(a), 1);
       w.bulk(one.isEmpty() ? null : one.getFirst());
       return;
     }
@@ -218,7 +228,7 @@ public final class VectorSetCommands {
     if (Math.abs(count) > 1_000_000) {
       throw CommandError.err("count must be at most 1000000 in absolute value");
     }
-    List<String> members = sets(c).randomMembers(c.namespace(), a.string(1), (int) count);
+    List<String> members = sets(c).randomMembers(c.namespace(), key(a), (int) count);
     w.array(members.size());
     for (String m : members) {
       w.bulk(m);

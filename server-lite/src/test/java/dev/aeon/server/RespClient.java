@@ -111,6 +111,15 @@ final class RespClient implements AutoCloseable {
     };
   }
 
+  /** Reads one line of a reply as sent, type byte included, without its CRLF (e.g. "$-1" or "*-1"). */
+  String rawLine() throws IOException {
+    int type = in.read();
+    if (type < 0) {
+      throw new EOFException("server closed the connection");
+    }
+    return (char) type + line();
+  }
+
   /** True if the server has closed the connection (reads end of stream within the socket timeout). */
   boolean closedByServer() {
     try {

@@ -241,6 +241,36 @@ class VectorSetCommandsTest {
     }
   }
 
+  /** The reply types of Redis' vset.c: booleans, a null bulk string, an empty array for a missing key. */
+  @Test
+  void replyTypesAreRedis() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("VADD", "types", "VALUES", "2", "1", "0", "a");
+      c.send("VEMB", "nokey", "x"); // ReplyWithNull: $-1 in RESP2, not *-1
+      assertEquals("$-1", c.rawLine());
+      c.send("VEMB", "types", "x");
+      assertEquals("$-1", c.rawLine());
+      c.send("VINFO", "nokey"); // ReplyWithNullArray
+      assertEquals("*-1", c.rawLine());
+      assertEquals(List.of(), c.call("VSIM", "nokey", "ELE", "x"));
+      assertEquals(0L, c.call("VISMEMBER", "types", "x")); // RESP2 booleans are integers
+
+      c.call("HELLO", "3");
+      assertEquals(true, c.call("VADD", "types", "VALUES", "2", "0", "1", "b"));
+      assertEquals(false, c.call("VADD", "types", "VALUES", "2", "0", "1", "b"));
+      assertEquals(true, c.call("VISMEMBER", "types", "b"));
+      assertEquals(false, c.call("VISMEMBER", "types", "x"));
+      assertEquals(false, c.call("VISMEMBER", "nokey", "x"));
+      assertEquals(true, c.call("VSETATTR", "types", "b", "{\"n\":1}"));
+      assertEquals(false, c.call("VSETATTR", "types", "x", "{\"n\":1}"));
+      assertEquals(true, c.call("VREM", "types", "b"));
+      assertEquals(false, c.call("VREM", "types", "b"));
+      assertEquals(false, c.call("VREM", "nokey", "b"));
+      assertEquals(List.of(), c.call("VSIM", "nokey", "ELE", "x"));
+      assertTrue(err(c.call("VSIM", "types", "ELE", "x")).startsWith("ERR element 'x' not found"));
+    }
+  }
+
   /**
    * VSIM runs on the compute pool, where a reply may not be sent part by part: one many times longer than
    * the connection's buffer arrives whole and in order, and the connection goes on serving.

@@ -19,6 +19,8 @@ public final class VectorSetCommands {
 
   private static final List<String> WRITE = List.of("write", "denyoom");
   private static final List<String> READ = List.of("readonly", "fast");
+  // Reply types follow Redis' vset.c: VADD, VREM, VISMEMBER and VSETATTR reply booleans (#t/#f in RESP3, 1/0 in
+  // RESP2), VEMB of a missing key or element a null bulk string, VINFO of a missing key a null array.
 
   private VectorSetCommands() {}
 
@@ -26,17 +28,17 @@ public final class VectorSetCommands {
     t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).remove(c.namespace(), key(a), element(a)) ? 1 : 0));
+        c.writer().bool(sets(c).remove(c.namespace(), key(a), element(a))));
     t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), key(a))));
     t.add("vdim", 2, READ, 1, 1, 1, VectorSetCommands::vdim);
     t.add("vemb", -3, READ, 1, 1, 1, VectorSetCommands::vemb);
     t.add("vinfo", 2, READ, 1, 1, 1, VectorSetCommands::vinfo);
     t.add("vsetattr", 4, WRITE, 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).setAttributes(c.namespace(), key(a), element(a), a.string(3)) ? 1 : 0));
+        c.writer().bool(sets(c).setAttributes(c.namespace(), key(a), element(a), a.string(3))));
     t.add("vgetattr", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bulk(sets(c).attributes(c.namespace(), key(a), element(a))));
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
-        c.writer().integer(sets(c).contains(c.namespace(), key(a), element(a)) ? 1 : 0));
+        c.writer().bool(sets(c).contains(c.namespace(), key(a), element(a))));
     t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
   }
 
@@ -76,7 +78,7 @@ public final class VectorSetCommands {
         default -> throw CommandError.err("unknown VADD option '" + opt + "'");
       }
     }
-    c.writer().integer(sets(c).add(c.namespace(), key, vector, element, quant, json) ? 1 : 0);
+    c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
   }
 
   /**
@@ -178,7 +180,7 @@ public final class VectorSetCommands {
     StoredVector v = sets(c).embedding(c.namespace(), key(a), element(a));
     RespWriter w = c.writer();
     if (v == null) {
-      w.nullArray();
+      w.nullValue(); // a null bulk string in RESP2, as Redis' ReplyWithNull
     } else if (raw) {
       boolean q8 = v.quantization() == Quantization.Q8;
       w.array(q8 ? 4 : 3);
@@ -201,7 +203,7 @@ public final class VectorSetCommands {
     VectorSets.Info info = sets(c).info(c.namespace(), key(a));
     RespWriter w = c.writer();
     if (info == null) {
-      w.nullValue();
+      w.nullArray(); // *-1 in RESP2, as Redis' ReplyWithNullArray
       return;
     }
     w.map(6);

@@ -285,10 +285,7 @@ public final class VectorSets {
   public List<Match> search(String ns, String key, Query q) {
     VectorSet set = existing(ns, key);
     if (set == null) {
-      if (q.element() != null) {
-        throw CommandError.err("element '" + q.element() + "' not found in the vector set");
-      }
-      return List.of();
+      return List.of(); // as in Redis, a missing key answers an empty array before the element is looked up
     }
     float[] vector = q.vector();
     if (q.element() != null) {

@@ -57,7 +57,9 @@ final class Inputs {
       };
       out.put(e.getKey(), v);
     }
-    Trace.checkAttributes(out);
+    if (!out.isEmpty()) {
+      Trace.checkAttributes(out);
+    }
     return out;
   }
 

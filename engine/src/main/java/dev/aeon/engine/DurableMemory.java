@@ -70,7 +70,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       m.recover();
     } catch (IOException | RuntimeException e) {
       try {
-        stores.close();
+        stores.closeAfterFailure(); // files as they were: the refused state is kept for salvage
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -451,16 +451,22 @@ final class DurableMemory implements Memory, AutoCloseable {
       return;
     }
     checkpoints.stop();
+    boolean checkpointed = false;
     try {
       if (failure == null) {
         checkpoints.runNow(); // under the checkpoints' lock: after a background one still forcing the stores
+        checkpointed = true;
       }
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
       closed = true;
       try {
-        stores.close();
+        if (checkpointed) {
+          stores.close();
+        } else {
+          stores.closeAfterFailure(); // the log may not hold what the index does: leave its last checkpoint
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("closing namespace '" + name + "' failed", e);
       }

@@ -81,7 +81,8 @@ final class Stores implements AutoCloseable {
       }
       return new Stores(dir, epochs, blobs, trace, wal, atlas);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(atlas.get(), e);
+      AtlasIndex a = atlas.get();
+      closeQuietly(a == null ? null : a::closeWithoutFlush, e);
       closeQuietly(trace, e);
       closeQuietly(blobs, e);
       closeQuietly(wal, e);
@@ -154,8 +155,22 @@ final class Stores implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    close(atlas.get());
+  }
+
+  /**
+   * Closes the stores without flushing the index: after a failure, when the log may not hold everything the
+   * index does (a flush would write an index ahead of the log, which opening refuses). The next open
+   * starts from the index's last checkpoint and replays the log.
+   */
+  void closeAfterFailure() throws IOException {
+    AtlasIndex a = atlas.get();
+    close(a == null ? null : a::closeWithoutFlush);
+  }
+
+  private void close(AutoCloseable index) throws IOException {
     IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {wal, atlas.get(), trace, blobs, epochs}) {
+    for (AutoCloseable c : new AutoCloseable[] {wal, index, trace, blobs, epochs}) {
       try {
         if (c != null) {
           c.close();

@@ -453,12 +453,27 @@ public final class AtlasIndex implements AutoCloseable {
   /** Flushes and closes the files. Searches must have stopped. */
   @Override
   public void close() throws IOException {
+    close(true);
+  }
+
+  /**
+   * Closes the files without a flush, leaving the index as its last flush wrote it, as a crash would: for
+   * an owner that can no longer vouch for what the index holds since (its log failed, or refused to open),
+   * and will rebuild it from its log instead.
+   */
+  public void closeWithoutFlush() throws IOException {
+    close(false);
+  }
+
+  private void close(boolean flush) throws IOException {
     synchronized (writeLock) {
       if (closed) {
         return;
       }
       try {
-        flush();
+        if (flush) {
+          flush();
+        }
       } finally {
         closed = true;
         st.gate.synchronize(); // searches that passed checkOpen() still read the pages (the VNNI kernel unguarded)

@@ -164,8 +164,9 @@ final class Searcher {
         level[f] = frontier.get(f).children();
         leafRows += level[f].leavesOnly() ? level[f].kids().length : 0;
       }
-      boolean estimate = sketch != null && dim >= MIN_SKETCH_ROUTING_DIM && leafRows > ROUTING_POOL * nprobe;
-      TopK pool = estimate ? new TopK(ROUTING_POOL * nprobe) : null;
+      long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
+      boolean estimate = sketch != null && dim >= MIN_SKETCH_ROUTING_DIM && leafRows > poolSize;
+      TopK pool = estimate ? new TopK((int) poolSize) : null;
       for (int f = 0; f < level.length; f++) {
         Node.Children c = level[f];
         Object[] kids = c.kids();

@@ -101,6 +101,21 @@ class AtlasIndexTest {
     }
   }
 
+  /** An nprobe of Integer.MAX_VALUE scans every leaf, with routing by sketches too (it overflowed there). */
+  @Test
+  void aHugeNprobeScansEveryLeaf() throws IOException {
+    int dim = Searcher.MIN_SKETCH_ROUTING_DIM;
+    Random r = new Random(6);
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 4, 2, 4))) {
+      for (int i = 0; i < 300; i++) {
+        index.add(i, randomVector(r, dim));
+      }
+      float[] q = randomVector(r, dim);
+      SearchParams all = SearchParams.nprobe(Integer.MAX_VALUE).withSketchDepth(100_000);
+      assertEquals(index.exactSearch(q, 10).ids()[0], index.search(q, 10, all).ids()[0]);
+    }
+  }
+
   @Test
   void rejectsBadInputAndAppliesNothing() throws IOException {
     try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {

@@ -67,7 +67,7 @@ public final class MemCommands {
         case "VECTOR" -> r.vector(VectorInput.read(a, c.server().embedder(), false));
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> eventAttributes(a.nextString()).forEach(r::attribute);
-        case "LINK" -> r.link(a.nextString(), a.nextLong());
+        case "LINK" -> r.link(a.nextText("the link type"), a.nextLong());
         default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
       }
     }
@@ -87,7 +87,7 @@ public final class MemCommands {
   /** MEM.LINK from type to [FROM micros] [UNTIL micros] */
   private static void link(ClientSession c, Args a) throws IOException {
     long from = a.nextLong();
-    String type = a.nextString();
+    String type = a.nextText("the link type");
     long to = a.nextLong();
     long validFrom = Long.MIN_VALUE;
     long validTo = Long.MAX_VALUE;
@@ -107,7 +107,7 @@ public final class MemCommands {
   /** MEM.INVALIDATE from type to [AT micros]: the links stop being valid then (default: now). */
   private static void invalidate(ClientSession c, Args a) throws IOException {
     long from = a.nextLong();
-    String type = a.nextString();
+    String type = a.nextText("the link type");
     long to = a.nextLong();
     long at = a.accept("AT") ? a.nextLong() : System.currentTimeMillis() * 1000;
     if (a.hasNext()) {
@@ -146,12 +146,12 @@ public final class MemCommands {
       switch (opt) {
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
         case "SESSION" -> session = a.nextText("the session");
-        case "ROLE" -> roles.add(a.nextString());
+        case "ROLE" -> roles.add(a.nextText("the role"));
         case "BETWEEN" -> {
           from = a.nextLong();
           to = a.nextLong();
         }
-        case "WHERE" -> where.put(a.nextString(), JsonValues.literal(a.nextString()));
+        case "WHERE" -> where.put(a.nextText("the attribute name"), JsonValues.literal(a.nextString()));
         case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
         case "NOSLB" -> slb = false;
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");

@@ -30,7 +30,7 @@ final class Inputs {
 
   /** A link the trace can store: its type, and a validity that ends after it starts. */
   static void link(String type, long validFromMicros, long validToMicros) {
-    linkType(type);
+    name("link type", type);
     Trace.checkEdge(type, validFromMicros, validToMicros);
   }
 

@@ -11,10 +11,11 @@ import java.nio.file.Path;
 /**
  * Checks at open that a namespace's stores belong together. Each store checks its own files (headers,
  * checksums, lengths), but a file or folder that is missing, emptied or replaced by an older copy looks to
- * its store like a new or an older, valid one; only the other stores can tell. A checkpoint makes the blob
- * arena, then the index, then the trace durable, then the log, so at any moment: the log holds every record
- * after the trace's checkpoint, the arena has handed out every text the trace names, and the index has a
- * manifest once the trace names a vector. Each check names the store that falls short.
+ * its store like a new or an older, valid one; only the other stores can tell. A checkpoint forces the log
+ * up to its LSN, then makes the blob arena, the index and the trace durable, then checkpoints the log, so
+ * at any moment: the log reaches the trace's checkpoint and holds every record after it, the arena has
+ * handed out every text the trace names, and the index has a manifest once the trace names a vector. Each
+ * check names the store that falls short.
  */
 final class OpenChecks {
 

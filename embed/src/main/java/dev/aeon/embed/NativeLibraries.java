@@ -7,12 +7,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 
@@ -24,8 +29,9 @@ import java.util.zip.CRC32;
  * process and deletes it only when the JVM exits normally, and then leaves the folder itself behind; a
  * process that is killed leaves all 28 MB. The copy here is keyed by the jar entries' checksums, so a new
  * ONNX Runtime version gets a folder of its own; a file is unpacked under a temporary name and renamed,
- * so no process ever loads a partly written one, and a copy whose checksum no longer matches is unpacked
- * again.
+ * so no process ever loads a partly written one; a copy whose checksum no longer matches (read whole at
+ * each start: a damaged native library would crash the JVM) is unpacked again. The folder must be this
+ * user's alone.
  *
  * <p>If the user set {@value #PROPERTY} already, or the libraries are not in a jar, or the cache cannot
  * be written, nothing is changed and ONNX Runtime unpacks as it always did.
@@ -37,6 +43,7 @@ final class NativeLibraries {
 
   private static final System.Logger LOG = System.getLogger(NativeLibraries.class.getName());
   private static final String[] LIBRARIES = {"onnxruntime", "onnxruntime4j_jni"};
+  private static final long STALE_PARTIAL_MILLIS = 10 * 60_000;
 
   private NativeLibraries() {}
 
@@ -81,7 +88,18 @@ final class NativeLibraries {
       key = key * 31 + entry.getCrc();
     }
     Path dir = cache.resolve(platform + "-" + Long.toHexString(key));
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(cache);
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createDirectory(dir);
+      } catch (java.nio.file.FileAlreadyExistsException another) {
+        // another process made it meanwhile: checked below like any existing folder
+      }
+    }
+    requirePrivate(dir);
+    deleteStalePartials(dir);
     for (Library library : libraries) {
       Path target = dir.resolve(library.file());
       if (!Files.exists(target) || crc(target) != library.crc()) {
@@ -89,6 +107,45 @@ final class NativeLibraries {
       }
     }
     return dir;
+  }
+
+  /**
+   * Native code loaded from a folder that another user can write to would be theirs to choose (a checksum
+   * proves nothing against someone who can write the file): the folder must be this user's and writable by
+   * no one else. Where the file system has no POSIX owners and permissions, there is nothing to check.
+   */
+  private static void requirePrivate(Path dir) throws IOException {
+    if (!Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      return;
+    }
+    UserPrincipal me;
+    Path probe = Files.createTempFile(dir, "owner", ".probe"); // who this process is, as the file system says
+    try {
+      me = Files.getOwner(probe);
+    } finally {
+      Files.delete(probe);
+    }
+    UserPrincipal owner = Files.getOwner(dir);
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
+    if (!owner.equals(me)
+        || permissions.contains(PosixFilePermission.GROUP_WRITE)
+        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(dir + " belongs to " + owner.getName() + " with permissions "
+          + PosixFilePermissions.toString(permissions) + "; native libraries are loaded only from a folder"
+          + " that this user owns and no one else can write to");
+    }
+  }
+
+  /** Partial copies of a process that died while unpacking (one still unpacking is younger than this). */
+  private static void deleteStalePartials(Path dir) throws IOException {
+    long before = System.currentTimeMillis() - STALE_PARTIAL_MILLIS;
+    try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, "*.partial")) {
+      for (Path p : partials) {
+        if (Files.getLastModifiedTime(p).toMillis() < before) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   private static void unpack(Library library, Path target) throws IOException {

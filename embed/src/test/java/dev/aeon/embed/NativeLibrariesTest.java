@@ -1,7 +1,9 @@
 package dev.aeon.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -51,6 +53,25 @@ class NativeLibrariesTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(2, files.count(), "no partial file is left behind");
     }
+  }
+
+  @Test
+  void aFolderOthersCanWriteToIsRefused() throws IOException {
+    Path dir = NativeLibraries.unpack(tmp.resolve("cache"));
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    IOException e = assertThrows(IOException.class, () -> NativeLibraries.unpack(tmp.resolve("cache")));
+    assertTrue(e.getMessage().contains("no one else can write"), e.getMessage());
+  }
+
+  @Test
+  void aPartialCopyLeftByADeadProcessIsDeleted() throws IOException {
+    Path dir = NativeLibraries.unpack(tmp.resolve("cache"));
+    Path stale = Files.write(dir.resolve("libonnxruntime.so123.partial"), new byte[1000]);
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path fresh = Files.write(dir.resolve("libonnxruntime.so456.partial"), new byte[1000]);
+    NativeLibraries.unpack(tmp.resolve("cache"));
+    assertFalse(Files.exists(stale), "an hour-old partial copy is a dead process's");
+    assertTrue(Files.exists(fresh), "a fresh one may be another process's, still unpacking");
   }
 
   /** A process that embeds with the model and is then killed leaves no library in its temporary folder. */

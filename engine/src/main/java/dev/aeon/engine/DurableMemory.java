@@ -104,6 +104,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     });
     nextId = maxId[0] + 1;
     OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
+    OpenChecks.arenaHoldsEveryText(stores.blobs, stores.trace.graph(), stores.dir.resolve("blobs"));
     if (replayed[0] > 0) {
       LOG.log(System.Logger.Level.INFO, "namespace ''{0}'': replayed {1} mutations from the write-ahead log",
           name, replayed[0]);

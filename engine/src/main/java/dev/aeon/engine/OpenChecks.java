@@ -50,6 +50,21 @@ final class OpenChecks {
     }
   }
 
+  /**
+   * After replay: the arena holds the text of every event. The check above cannot see an older arena whose
+   * last commit had reserved ids beyond the refs it handed out; before replay it could not be made, since
+   * an arena forced with the frees of a checkpoint whose trace checkpoint a crash then lost has freed texts
+   * of events that replay is yet to forget.
+   */
+  static void arenaHoldsEveryText(BlobArena arena, TraceGraph g, Path blobsDir) {
+    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
+      if (g.isLive(slot) && !arena.contains(g.blobRef(slot))) {
+        throw new CorruptFileException(blobsDir, 0, "the text of event " + g.id(slot) + " (ref "
+            + g.blobRef(slot) + ") is not in the blob arena: the arena is older than the trace");
+      }
+    }
+  }
+
   /** Without an index: the trace's events must have no vectors (else the index was flushed, and is lost). */
   static void noVectorsWithoutIndex(TraceGraph g, Path atlasDir) {
     for (int slot = 0, n = g.slotCount(); slot < n; slot++) {

@@ -115,6 +115,26 @@ class DamagedStoresTest {
     refusedNaming("blobs");
   }
 
+  /** Copied while open, the arena's last commit reserved ids beyond the refs it had handed out. */
+  @Test
+  void anOlderBlobArenaCopiedWhileOpenIsRefused() throws IOException {
+    Path saved = dir.resolve("saved-blobs");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 1; i <= 10; i++) {
+        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
+      }
+      m.checkpoint();
+      copyTree(namespace().resolve("blobs"), saved);
+      for (int i = 11; i <= 20; i++) {
+        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
+      }
+    }
+    deleteTree(namespace().resolve("blobs"));
+    copyTree(saved, namespace().resolve("blobs"));
+    refusedNaming("blobs");
+  }
+
   @Test
   void aLostIndexManifestIsRefusedAndTheIndexKept() throws IOException {
     writeFirstTen();

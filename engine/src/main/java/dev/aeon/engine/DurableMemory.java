@@ -120,6 +120,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   public long remember(Remember r) {
     String session = Inputs.name("session", r.session);
     String role = Inputs.name("role", r.role);
+    Inputs.text("text", r.text);
     Map<String, Object> attributes = Inputs.attributes(r.attributes);
     float[] vector = r.vector != null ? r.vector
         : options.embedder() != null ? options.embedder().embed(r.text) : null;

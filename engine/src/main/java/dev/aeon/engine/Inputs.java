@@ -15,6 +15,7 @@ final class Inputs {
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");
     }
+    text(what, value);
     if (value.length() > MAX_NAME_BYTES / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_BYTES + " bytes");
     }
@@ -35,6 +36,24 @@ final class Inputs {
   }
 
   /**
+   * {@code value} if it is well-formed UTF-16. The stores write text as UTF-8, where an unpaired surrogate
+   * becomes '?': "s\uD800" would be stored as "s?", the name of another session.
+   */
+  static String text(String what, String value) {
+    for (int i = 0, n = value.length(); i < n; i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
+            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+            + ": it is not text, and would be stored as '?'");
+      }
+    }
+    return value;
+  }
+
+  /**
    * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
    * attributes than the trace stores for one event (256, at most 32 KiB encoded).
    */
@@ -43,7 +62,7 @@ final class Inputs {
     for (Map.Entry<String, Object> e : in.entrySet()) {
       name("attribute name", e.getKey());
       Object v = switch (e.getValue()) {
-        case String s -> s;
+        case String s -> text("attribute '" + e.getKey() + "'", s);
         case Long l -> l;
         case Integer i -> (long) i;
         case Short s -> (long) s;

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Input that one of the stores would refuse is refused before it is logged. A mutation that is logged
- * and then refused by a store fails the namespace, and replaying it fails every reopen: the memory
- * would be lost for good. So each case here must leave the namespace writable and reopenable.
+ * Input that one of the stores would refuse, or silently alter, is refused before it is logged. A mutation
+ * that is logged and then refused by a store fails the namespace, and replaying it fails every reopen: the
+ * memory would be lost for good. So each case here must leave the namespace writable and reopenable.
  */
 class BadInputTest {
 
@@ -54,6 +54,13 @@ class BadInputTest {
       }
       m.setAttributes(1, many);
     });
+    cases.put("a session with an unpaired surrogate (stored as 's?', another session's name)",
+        m -> m.remember(Remember.event("s\uD800", "user", "x")));
+    cases.put("a role with an unpaired surrogate", m -> m.remember(Remember.event("s", "\uDC00user", "x")));
+    cases.put("a text with an unpaired surrogate", m -> m.remember(Remember.event("s", "user", "a\uD800b")));
+    cases.put("an attribute name with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k\uDBFF", 1)));
+    cases.put("an attribute value with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k", "\uD800")));
+    cases.put("a link type with an unpaired surrogate", m -> m.link(1, "R\uD800", 2, 0, 1));
     cases.put("attributes that grow past 32 KiB one update at a time", m -> {
       for (int i = 0; i < 20; i++) {
         m.setAttributes(2, Map.of("k" + i, "y".repeat(2_000)));
@@ -71,6 +78,8 @@ class BadInputTest {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
       assertEquals(2, m.stats().events());
+      long emoji = m.remember(Remember.event("s\uD83D\uDE00", "user", "a pair is text: \uD83D\uDE00"));
+      assertEquals("a pair is text: \uD83D\uDE00", m.get(emoji).orElseThrow().text());
       assertEquals("attributes that grow past 32 KiB one update at a time", m.get(1).orElseThrow().attributes().get("after"));
       assertTrue(m.get(2).orElseThrow().attributes().size() < 20, "the update that did not fit was not applied");
       m.remember(Remember.event("s", "user", "c").vector(TestVectors.unit(3)));

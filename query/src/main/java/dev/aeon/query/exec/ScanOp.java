@@ -116,9 +116,9 @@ final class ScanOp extends Operator {
   }
 
   private boolean time(Object[] row) {
-    long from = bound(low, lowInclusive, true, row);
-    long to = bound(high, highInclusive, false, row);
-    if (from == Long.MAX_VALUE || to == Long.MIN_VALUE || from > to) {
+    Long from = bound(low, lowInclusive, true, row);
+    Long to = bound(high, highInclusive, false, row);
+    if (from == null || to == null || from > to) {
       return true;
     }
     stopped = false;
@@ -132,29 +132,39 @@ final class ScanOp extends Operator {
   }
 
   /**
-   * The inclusive integer bound of a ts comparison; an absent bound is open. A null bound matches
-   * nothing (MAX for a lower bound, MIN for an upper one); a non-number is a type error.
+   * The inclusive integer bound of a ts comparison; an absent bound is open. Null when no timestamp can
+   * pass it: a null or NaN bound, or one beyond the range of longs (a timestamp may be Long.MIN_VALUE or
+   * Long.MAX_VALUE, so those cannot stand for "nothing"); a non-number is a type error.
    */
-  private long bound(Expr e, boolean inclusive, boolean lower, Object[] row) {
+  private Long bound(Expr e, boolean inclusive, boolean lower, Object[] row) {
     if (e == null) {
       return lower ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
     Object v = ev.eval(e, row);
     if (v == null) {
-      return lower ? Long.MAX_VALUE : Long.MIN_VALUE;
+      return null;
     }
     if (v instanceof Long l) {
       if (inclusive) {
         return l;
       }
-      return lower ? (l == Long.MAX_VALUE ? Long.MAX_VALUE : l + 1) : (l == Long.MIN_VALUE ? Long.MIN_VALUE : l - 1);
+      if (lower) {
+        return l == Long.MAX_VALUE ? null : l + 1;
+      }
+      return l == Long.MIN_VALUE ? null : l - 1;
     }
-    if (v instanceof Double d && !d.isNaN()) {
+    if (v instanceof Double d) {
+      if (d.isNaN()) {
+        return null;
+      }
       double r = lower ? (inclusive ? Math.ceil(d) : Math.floor(d) + 1) : (inclusive ? Math.floor(d) : Math.ceil(d) - 1);
-      return r >= 9.2e18 ? Long.MAX_VALUE : r <= -9.2e18 ? Long.MIN_VALUE : (long) r;
-    }
-    if (v instanceof Double) {
-      return lower ? Long.MAX_VALUE : Long.MIN_VALUE;
+      if (r >= 0x1p63) { // above every long
+        return lower ? null : Long.MAX_VALUE;
+      }
+      if (r < -0x1p63) { // below every long
+        return lower ? Long.MIN_VALUE : null;
+      }
+      return (long) r;
     }
     throw ev.error(e.pos(), "cannot compare integer with " + Values.typeName(v));
   }

@@ -36,6 +36,29 @@ class TraceTest {
     }
   }
 
+  /** Long.MIN_VALUE and Long.MAX_VALUE are timestamps like any other (the scan used them for "nothing"). */
+  @Test
+  void timeComparisonsFindEventsAtTheExtremeTimestamps() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", Long.MIN_VALUE));
+      t.append(ev(2, "s", "user", 0));
+      t.append(ev(3, "s", "user", Long.MAX_VALUE));
+      Map<String, Object> p = Map.of("min", Long.MIN_VALUE, "max", Long.MAX_VALUE, "huge", 1e30, "tiny", -1e30);
+      java.util.function.Function<String, List<Object>> ids =
+          where -> t.query("MATCH (e) WHERE " + where + " RETURN e.id ORDER BY e.id", p).column("e.id");
+      assertEquals(List.of(3L), ids.apply("e.ts = $max"));
+      assertEquals(List.of(3L), ids.apply("e.ts >= $max"));
+      assertEquals(List.of(1L), ids.apply("e.ts <= $min"));
+      assertEquals(List.of(1L), ids.apply("e.ts BETWEEN $min AND $min"));
+      assertEquals(List.of(), ids.apply("e.ts > $max"));
+      assertEquals(List.of(), ids.apply("e.ts < $min"));
+      assertEquals(List.of(1L, 2L, 3L), ids.apply("e.ts < $huge"));
+      assertEquals(List.of(), ids.apply("e.ts > $huge"));
+      assertEquals(List.of(1L, 2L, 3L), ids.apply("e.ts > $tiny"));
+      assertEquals(List.of(2L), ids.apply("e.ts > $min AND e.ts < $max"));
+    }
+  }
+
   @Test
   void liveSessionIdsSkipForgottenEventsAndOtherSessions() throws IOException {
     try (Trace t = Trace.open(dir)) {

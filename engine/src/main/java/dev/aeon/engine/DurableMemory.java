@@ -123,7 +123,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     Inputs.text("text", r.text);
     Map<String, Object> attributes = Inputs.attributes(r.attributes);
     float[] vector = r.vector != null ? r.vector
-        : options.embedder() != null ? options.embedder().embed(r.text) : null;
+        : options.embedder() != null ? Inputs.embedded(options.embedder().embed(r.text)) : null;
     if (vector != null) {
       vector = Inputs.vector(vector, dimension());
     }
@@ -167,7 +167,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
-    Map<String, Object> changes = Inputs.attributes(attributes);
+    Map<String, Object> changes = Inputs.attributes(Objects.requireNonNull(attributes, "attributes"));
     // The merged attributes must be storable too, checked against the event's as they are when logged.
     write(new SetAttributes(id, changes), () -> stores.trace.checkAttributeUpdate(id, changes), id);
   }

@@ -26,6 +26,7 @@ final class IndexRecall implements VectorRecall {
   public List<Hit> recall(float[] query, int k, LongPredicate filter) {
     AtlasIndex index = atlas.get();
     if (index == null || k <= 0) {
+      Inputs.checkVector(query, 0); // refused with no vectors yet as with some
       return List.of();
     }
     int fetch = filter == null ? k : k * OVERFETCH;

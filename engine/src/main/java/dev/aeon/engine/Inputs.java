@@ -109,6 +109,14 @@ final class Inputs {
     }
   }
 
+  /** What the embedder returned, if it returned something (its contents are checked as any vector's). */
+  static float[] embedded(float[] vector) {
+    if (vector == null) {
+      throw new IllegalStateException("the embedder returned no vector");
+    }
+    return vector;
+  }
+
   /** Throws unless {@code v} has {@code expectedDim} dimensions (any, if that is 0). */
   static void checkDimension(float[] v, int expectedDim) {
     if (expectedDim > 0 && v.length != expectedDim) {

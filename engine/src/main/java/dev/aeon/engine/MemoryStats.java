@@ -5,7 +5,8 @@ package dev.aeon.engine;
  *
  * @param events live events
  * @param vectors vectors in the index
- * @param edges stored edges (NEXT is implicit and not counted)
+ * @param edges edges ever added and still stored: invalidated ones and those of forgotten events included
+ *     (they stay in the trace's files); NEXT is implicit and not counted
  * @param sessions sessions with at least one live event
  * @param walBytes bytes of the log's segment files
  * @param lastLsn the last log sequence number assigned

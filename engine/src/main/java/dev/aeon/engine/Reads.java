@@ -132,7 +132,7 @@ final class Reads {
     if (options.embedder() == null) {
       throw new IllegalArgumentException("recall by text needs an embedder (AeonOptions.withEmbedder)");
     }
-    return options.embedder().embedQuery(text);
+    return Inputs.embedded(options.embedder().embedQuery(text));
   }
 
   Optional<Event> get(long id) {

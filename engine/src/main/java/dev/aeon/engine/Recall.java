@@ -49,6 +49,9 @@ public final class Recall {
 
   /** Only events with one of these roles (none given: any). */
   public Recall roles(String... roles) {
+    for (String role : roles) {
+      Objects.requireNonNull(role, "role");
+    }
     this.roles = Set.copyOf(java.util.Arrays.asList(roles)); // a role named twice is still one role
     return this;
   }
@@ -69,6 +72,9 @@ public final class Recall {
    */
   public Recall where(String attribute, Object value) {
     Objects.requireNonNull(attribute, "attribute");
+    if (value instanceof Double d && d.isNaN() || value instanceof Float f && f.isNaN()) {
+      throw new IllegalArgumentException("where('" + attribute + "'): NaN equals nothing, not even NaN");
+    }
     if (value != null && !(value instanceof String || value instanceof Boolean || value instanceof Number)) {
       throw new IllegalArgumentException("where('" + attribute + "'): a " + value.getClass().getSimpleName()
           + " never equals a stored attribute (use String, Boolean or a number)");

@@ -170,6 +170,8 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", new Object()));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).between(2_000, 0));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).nprobe(-5));
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", Double.NaN));
+    assertThrows(NullPointerException.class, () -> Recall.vector(TestVectors.unit(1), 3).roles("user", null));
     long big = 1L << 53;
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
@@ -183,6 +185,41 @@ class BadInputTest {
       assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.0)));
       assertEquals(List.of(), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.5)));
       assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).roles("user", "user")));
+      assertEquals(1f, m.recall(Recall.vector(TestVectors.unit(1), 1)).getFirst().score(), "a cosine is at most 1");
+    }
+  }
+
+  @Test
+  void aZeroVectorInAStatementIsRefusedBeforeAnyVectorExists() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "no vector"));
+      assertThrows(QueryException.class, () -> m.query("CALL recall($q, 3) YIELD event RETURN event.id",
+          Map.of("q", new float[TestVectors.DIM])));
+    }
+  }
+
+  @Test
+  void anEmbedderThatReturnsNothingIsAnError() {
+    dev.aeon.common.TextEmbedder nothing = new dev.aeon.common.TextEmbedder() {
+      @Override
+      public int dimension() {
+        return TestVectors.DIM;
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        return java.util.Collections.nCopies(texts.size(), null);
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(nothing))) {
+      Memory m = aeon.memory();
+      assertThrows(IllegalStateException.class, () -> m.remember(Remember.event("s", "user", "text")));
+      assertThrows(IllegalStateException.class, () -> m.recall(Recall.text("text", 1)));
+      assertEquals(0, m.stats().events());
     }
   }
 

@@ -399,7 +399,8 @@ final class Searcher {
       // A delete that returned while this search ran must not show up in its answer.
       if (!st.tombstones.get((int) payloads[i])) {
         ids[m] = payloads[i] >>> 32;
-        out[m++] = scores[i] * scoreScale;
+        // A cosine: rounding (FP32 sums, INT8 scales) can take it a hair past 1, as 1.0000001 for itself.
+        out[m++] = Math.max(-1f, Math.min(1f, scores[i] * scoreScale));
       }
     }
     if (m < n) {

@@ -55,7 +55,7 @@ final class Inputs {
 
   /**
    * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
-   * attributes than the trace stores for one event (256, at most 32 KiB encoded).
+   * attributes than the trace stores for one event (256, at most 32,760 bytes encoded).
    */
   static Map<String, Object> attributes(Map<String, Object> in) {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -22,6 +22,8 @@ final class AttributeCodec {
   private static final byte BOOLEAN = 4;
   private static final byte TIMESTAMP = 5;
   static final int MAX_ENTRIES = 256;
+  /** The most an encoded map may take: its record also holds the event's id, and a reader refuses more. */
+  static final int MAX_BYTES = MetaRecordDescriptor.MAX_PAYLOAD - Long.BYTES;
 
   private AttributeCodec() {}
 
@@ -53,38 +55,55 @@ final class AttributeCodec {
     return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
+  /**
+   * Encodes the map into an array of exactly its size: the keys and strings are turned into bytes once,
+   * summed and checked against the record's limit, then written. The engine encodes each event's
+   * attributes twice (its check before logging, then the trace's write), so neither allocates a buffer of
+   * the limit's size.
+   */
   static byte[] encode(Map<String, Object> attributes) {
     if (attributes.size() > MAX_ENTRIES) {
       throw new IllegalArgumentException(attributes.size() + " attributes, at most " + MAX_ENTRIES);
     }
-    ByteBuffer b = ByteBuffer.allocate(MetaRecordDescriptor.MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
-    try {
-      b.putShort((short) attributes.size());
-      for (Map.Entry<String, Object> e : attributes.entrySet()) {
-        byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-        if (key.length > Short.MAX_VALUE) {
-          throw new IllegalArgumentException("attribute key longer than " + Short.MAX_VALUE + " bytes");
-        }
-        b.putShort((short) key.length).put(key);
-        switch (e.getValue()) {
-          case String s -> {
-            byte[] v = s.getBytes(StandardCharsets.UTF_8);
-            b.put(STRING).putInt(v.length).put(v);
-          }
-          case Long l -> b.put(LONG).putLong(l);
-          case Double d -> b.put(DOUBLE).putDouble(d);
-          case Boolean x -> b.put(BOOLEAN).put((byte) (x ? 1 : 0));
-          case Instant t -> b.put(TIMESTAMP).putLong(t.getEpochSecond() * 1_000_000L + t.getNano() / 1000);
-          default -> throw new IllegalArgumentException("unsupported attribute value " + e.getValue());
-        }
+    byte[][] keys = new byte[attributes.size()][];
+    byte[][] strings = new byte[attributes.size()][];
+    long size = Short.BYTES;
+    int i = 0;
+    for (Map.Entry<String, Object> e : attributes.entrySet()) {
+      keys[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+      if (keys[i].length > Short.MAX_VALUE) {
+        throw new IllegalArgumentException("attribute key longer than " + Short.MAX_VALUE + " bytes");
       }
-    } catch (java.nio.BufferOverflowException e) {
-      throw new IllegalArgumentException("attributes take more than " + MetaRecordDescriptor.MAX_PAYLOAD
+      size += Short.BYTES + keys[i].length + 1 + switch (e.getValue()) {
+        case String s -> Integer.BYTES + (strings[i] = s.getBytes(StandardCharsets.UTF_8)).length;
+        case Long l -> Long.BYTES;
+        case Double d -> Double.BYTES;
+        case Boolean x -> 1;
+        case Instant t -> Long.BYTES;
+        default -> throw new IllegalArgumentException("unsupported attribute value " + e.getValue());
+      };
+      i++;
+    }
+    if (size > MAX_BYTES) {
+      throw new IllegalArgumentException("attributes take more than " + MAX_BYTES
           + " bytes encoded; store large values as text");
     }
-    byte[] out = new byte[b.position()];
-    b.flip().get(out);
-    return out;
+    ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) attributes.size());
+    i = 0;
+    for (Object value : attributes.values()) {
+      b.putShort((short) keys[i].length).put(keys[i]);
+      switch (value) {
+        case String s -> b.put(STRING).putInt(strings[i].length).put(strings[i]);
+        case Long l -> b.put(LONG).putLong(l);
+        case Double d -> b.put(DOUBLE).putDouble(d);
+        case Boolean x -> b.put(BOOLEAN).put((byte) (x ? 1 : 0));
+        case Instant t -> b.put(TIMESTAMP).putLong(t.getEpochSecond() * 1_000_000L + t.getNano() / 1000);
+        default -> throw new AssertionError(value); // refused above
+      }
+      i++;
+    }
+    return b.array();
   }
 
   /** Decodes a map; throws IllegalStateException on malformed bytes (the caller reports file and offset). */

@@ -185,7 +185,7 @@ public final class Trace implements AutoCloseable {
 
   /**
    * Throws IllegalArgumentException unless {@link #append} would take these attributes: supported
-   * value types, at most 256 of them, at most 32 KiB encoded.
+   * value types, at most 256 of them, at most 32,760 bytes encoded.
    */
   public static void checkAttributes(Map<String, Object> attributes) {
     AttributeCodec.encode(normalise(attributes, Map.of()));
@@ -532,6 +532,9 @@ public final class Trace implements AutoCloseable {
 
   private void appendMeta(byte kind, ByteBuffer payload) throws IOException {
     int n = payload.remaining();
+    if (n > MetaRecordDescriptor.MAX_PAYLOAD) { // a record that TraceLoader would refuse: the file lost
+      throw new IllegalStateException("meta record of " + n + " bytes, at most " + MetaRecordDescriptor.MAX_PAYLOAD);
+    }
     ByteBuffer b = meta.reserve(MetaRecordDescriptor.PAYLOAD_OFFSET + n);
     CRC32C crc = new CRC32C();
     crc.update(kind);

@@ -36,6 +36,29 @@ class TraceTest {
     }
   }
 
+  /**
+   * Attributes up to the record's limit, encoded, are stored and read back; one byte more is refused. (An
+   * encoded map of the record's whole payload, 32,768 bytes, was accepted, and with the event's id beside
+   * it made a record the reader refused: the trace could not be opened again.)
+   */
+  @Test
+  void attributesFillTheirRecordExactly() throws IOException {
+    // count (2) + key length (2) + "k" (1) + tag (1) + string length (4) + the string
+    String fits = "x".repeat(AttributeCodec.MAX_BYTES - 10);
+    Map<String, Object> all = Map.of("s", "text", "l", 7L, "d", 0.5, "b", true, "t", Instant.ofEpochSecond(3));
+    try (Trace t = Trace.open(dir)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> t.append(new Event(1, "s", "user", 1, 1, Event.NO_VECTOR, Map.of("k", fits + "x"))));
+      assertTrue(t.append(new Event(1, "s", "user", 1, 1, Event.NO_VECTOR, Map.of("k", fits))));
+      assertTrue(t.append(new Event(2, "s", "user", 2, 2, Event.NO_VECTOR, all)));
+      t.flush(1);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(fits, t.get(1).orElseThrow().attributes().get("k"));
+      assertEquals(all, t.get(2).orElseThrow().attributes());
+    }
+  }
+
   /** Long.MIN_VALUE and Long.MAX_VALUE are timestamps like any other (the scan used them for "nothing"). */
   @Test
   void timeComparisonsFindEventsAtTheExtremeTimestamps() throws IOException {

@@ -235,9 +235,10 @@ final class DurableMemory implements Memory, AutoCloseable {
   private CompletableFuture<Long> logAndApply(Mutation m) {
     checkWritable();
     byte[] payload = MutationCodec.encode(m);
-    if (payload.length > maxMutationBytes()) {
+    int maxBytes = Stores.maxMutationBytes(options);
+    if (payload.length > maxBytes) {
       throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
-          + " vector and attributes), more than the " + maxMutationBytes() + " one log record holds (half a"
+          + " vector and attributes), more than the " + maxBytes + " one log record holds (half a"
           + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
     }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
@@ -251,10 +252,6 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkpoints.logged(payload.length);
     return durable;
-  }
-
-  private int maxMutationBytes() {
-    return Stores.maxMutationBytes(options);
   }
 
   /** The dimension of the namespace's vectors, or 0 before the first. */

@@ -32,9 +32,7 @@ class DamagedStoresTest {
   private void writeFirstTen() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
-      for (int i = 1; i <= 10; i++) {
-        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
-      }
+      remember(m, 1, 10);
       m.link(2, "REFERS_TO", 1, Long.MIN_VALUE, Long.MAX_VALUE);
     }
   }
@@ -42,11 +40,28 @@ class DamagedStoresTest {
   /** Ten more events, checkpointed by the close. */
   private void writeTenMore() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      Memory m = aeon.memory();
-      for (int i = 11; i <= 20; i++) {
-        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
-      }
+      remember(aeon.memory(), 11, 20);
     }
+  }
+
+  /** Events {@code first..last}, each with its text and vector. */
+  private static void remember(Memory m, int first, int last) {
+    for (int i = first; i <= last; i++) {
+      m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
+    }
+  }
+
+  /** Saves {@code store}'s folder, writes ten more events, then puts the saved, older copy back. */
+  private void replaceByAnOlderCopy(String store) throws IOException {
+    Path saved = dir.resolve("saved-" + store);
+    copyTree(namespace().resolve(store), saved);
+    writeTenMore();
+    putBack(saved, store);
+  }
+
+  private void putBack(Path saved, String store) throws IOException {
+    deleteTree(namespace().resolve(store));
+    copyTree(saved, namespace().resolve(store));
   }
 
   /** Opening fails, and some message in the exception's chain names {@code store}. */
@@ -107,11 +122,7 @@ class DamagedStoresTest {
   @Test
   void anOlderBlobArenaIsRefused() throws IOException {
     writeFirstTen();
-    Path saved = dir.resolve("saved-blobs");
-    copyTree(namespace().resolve("blobs"), saved);
-    writeTenMore();
-    deleteTree(namespace().resolve("blobs"));
-    copyTree(saved, namespace().resolve("blobs"));
+    replaceByAnOlderCopy("blobs");
     refusedNaming("blobs");
   }
 
@@ -121,17 +132,12 @@ class DamagedStoresTest {
     Path saved = dir.resolve("saved-blobs");
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
-      for (int i = 1; i <= 10; i++) {
-        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
-      }
+      remember(m, 1, 10);
       m.checkpoint();
       copyTree(namespace().resolve("blobs"), saved);
-      for (int i = 11; i <= 20; i++) {
-        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
-      }
+      remember(m, 11, 20);
     }
-    deleteTree(namespace().resolve("blobs"));
-    copyTree(saved, namespace().resolve("blobs"));
+    putBack(saved, "blobs");
     refusedNaming("blobs");
   }
 
@@ -149,11 +155,7 @@ class DamagedStoresTest {
   @Test
   void anOlderIndexIsRefused() throws IOException {
     writeFirstTen();
-    Path saved = dir.resolve("saved-atlas");
-    copyTree(namespace().resolve("atlas"), saved);
-    writeTenMore();
-    deleteTree(namespace().resolve("atlas"));
-    copyTree(saved, namespace().resolve("atlas"));
+    replaceByAnOlderCopy("atlas");
     refusedNaming("atlas");
     refusedNaming("atlas"); // a refused open leaves nothing that makes the next one accept it
   }

@@ -63,7 +63,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     try {
       stores = Stores.open(dir, options);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open namespace '" + name + "' in " + dir, e);
+      throw OpenFailures.of(name, dir, e);
     }
     DurableMemory m = new DurableMemory(name, options, stores);
     try {
@@ -74,8 +74,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw e instanceof IOException io ? new UncheckedIOException("cannot recover namespace '" + name + "'", io)
-          : (RuntimeException) e;
+      throw e instanceof IOException io ? OpenFailures.of(name, dir, io) : (RuntimeException) e;
     }
     m.checkpoints.start();
     return m;

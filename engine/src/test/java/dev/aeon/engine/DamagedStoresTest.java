@@ -4,14 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.FileFormatException;
+import dev.aeon.common.io.FormatTooNewException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A store's file or folder that is missing, emptied or replaced by an older copy looks to that store like
@@ -64,18 +72,64 @@ class DamagedStoresTest {
     copyTree(saved, namespace().resolve(store));
   }
 
-  /** Opening fails, and some message in the exception's chain names {@code store}. */
-  private void refusedNaming(String store) {
-    RuntimeException e = assertThrows(RuntimeException.class, () -> {
+  /** Opening fails with the one exception the engine reports damage with, naming a file of {@code store}. */
+  private CorruptFileException refusedNaming(String store) {
+    CorruptFileException e = refused(CorruptFileException.class);
+    assertTrue(e.file().startsWith(namespace().resolve(store)), e.getMessage());
+    return e;
+  }
+
+  private <T extends FileFormatException> T refused(Class<T> type) {
+    return assertThrows(type, () -> {
       try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
         aeon.memory();
       }
     });
-    StringBuilder messages = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      messages.append(t.getMessage()).append(" / ");
+  }
+
+  /**
+   * Each store reports a damaged file with an exception of its own package; the engine reports them all as
+   * one, with the store's as the cause (it passed on the checked ones wrapped in UncheckedIOException).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"wal/00000000000000000001.wal", "wal/CHECKPOINT", "trace/events.trace",
+      "trace/meta.trace", "trace/edges.trace", "trace/checkpoint.trace", "atlas/atlas.manifest",
+      "atlas/atlas.pages", "atlas/atlas.vectors", "atlas/atlas.sketches", "blobs/blobs-1.arena"})
+  void aDamagedHeaderIsReportedAsACorruptFileNamingIt(String file) throws IOException {
+    writeFirstTen();
+    Path damaged = namespace().resolve(file);
+    flipByte(damaged, 0); // every file of ours starts with its magic number
+    CorruptFileException e = refusedNaming(file);
+    assertEquals(damaged, e.file());
+    assertEquals(0, e.offset());
+  }
+
+  /** A file the stores do not create at open but expect (the index's data files, the trace's events). */
+  @ParameterizedTest
+  @ValueSource(strings = {"atlas/atlas.pages", "atlas/atlas.vectors", "atlas/atlas.sketches", "trace/events.trace"})
+  void aMissingDataFileIsReportedAsACorruptFileNamingIt(String file) throws IOException {
+    writeFirstTen();
+    Files.delete(namespace().resolve(file));
+    refusedNaming(file);
+  }
+
+  @Test
+  void aLogOfANewerFormatIsReportedAsFormatTooNew() throws IOException {
+    writeFirstTen();
+    Path segment = namespace().resolve("wal").resolve("00000000000000000001.wal");
+    flipByte(segment, 17); // the high byte of the 16-bit version at offset 16
+    FormatTooNewException e = refused(FormatTooNewException.class);
+    assertEquals(segment, e.file());
+    assertTrue(e.getCause() instanceof dev.aeon.wal.WalTooNewException, String.valueOf(e.getCause()));
+  }
+
+  private static void flipByte(Path file, long offset) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, offset);
+      b.put(0, (byte) ~b.get(0));
+      ch.write(b.rewind(), offset);
     }
-    assertTrue(messages.toString().contains(namespace().resolve(store).toString()), messages.toString());
   }
 
   @Test

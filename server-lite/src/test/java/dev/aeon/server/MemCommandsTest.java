@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,24 @@ class MemCommandsTest {
       assertTrue(unknown.message().startsWith("ERR line 1, column "), unknown.message());
       assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
       assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
+    }
+  }
+
+  /** A damaged namespace is the server's problem, not the client's: said plainly, with the file. */
+  @Test
+  void aNamespaceWithADamagedFileIsReportedWithTheFile(@TempDir Path own) throws Exception {
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      assertEquals("OK", c.call("SELECT", "hurt"));
+      c.call("MEM.ADD", "conv-1", "user", "a text");
+    }
+    Path events = own.resolve("ns").resolve("hurt").resolve("trace").resolve("events.trace");
+    byte[] bytes = Files.readAllBytes(events);
+    bytes[0] ^= (byte) 0xff; // its magic number
+    Files.write(events, bytes);
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      RespClient.Err e = assertInstanceOf(RespClient.Err.class, c.call("SELECT", "hurt"));
+      assertEquals("ERR namespace cannot be opened: " + events + " at offset 0: bad magic, not an Aeon file",
+          e.message());
     }
   }
 }

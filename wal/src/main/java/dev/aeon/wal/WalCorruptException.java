@@ -15,12 +15,14 @@ public final class WalCorruptException extends IOException {
   private final transient Path file;
   private final long offset;
   private final long lsn;
+  private final String problem;
 
   public WalCorruptException(Path file, long offset, long lsn, String problem) {
     super(file + " at offset " + offset + " (LSN " + lsn + "): " + problem);
     this.file = file;
     this.offset = offset;
     this.lsn = lsn;
+    this.problem = problem;
   }
 
   /** The segment file holding the damage. */
@@ -36,5 +38,10 @@ public final class WalCorruptException extends IOException {
   /** The LSN that was expected at {@link #offset()}. */
   public long lsn() {
     return lsn;
+  }
+
+  /** What is wrong, without the file and offset. */
+  public String problem() {
+    return problem;
   }
 }

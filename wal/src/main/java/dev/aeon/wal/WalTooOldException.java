@@ -10,16 +10,32 @@ public final class WalTooOldException extends IOException {
 
   private final transient Path file;
   private final int version;
+  private final int supported;
 
   public WalTooOldException(Path file, int version, int supported) {
-    super(file + ": WAL format version " + version + " is older than the oldest version " + supported + " that this code reads");
+    super(file + ": " + problem(version, supported));
     this.file = file;
     this.version = version;
+    this.supported = supported;
   }
 
   /** The segment file whose header names the version. */
   public Path file() {
     return file;
+  }
+
+  /** What is wrong, without the file. */
+  public String problem() {
+    return problem(version, supported);
+  }
+
+  /** Byte offset of the version in {@link #file()}. */
+  public long offset() {
+    return WalFormat.HEADER_VERSION;
+  }
+
+  private static String problem(int version, int supported) {
+    return "WAL format version " + version + " is older than the oldest version " + supported + " that this code reads";
   }
 
   /** The format version found in the file. */

@@ -9,4 +9,9 @@ public final class FormatTooNewException extends FileFormatException {
     super(file, offset, format + " version " + version + " is too new (newest readable: " + newestSupported + ")",
         null);
   }
+
+  /** For another store's version exception, {@code cause}, whose {@code problem} says what was found. */
+  public FormatTooNewException(Path file, long offset, String problem, Throwable cause) {
+    super(file, offset, problem, cause);
+  }
 }

@@ -9,4 +9,9 @@ public final class FormatTooOldException extends FileFormatException {
     super(file, offset, format + " version " + version + " is too old (oldest readable: " + oldestSupported + ")",
         null);
   }
+
+  /** For another store's version exception, {@code cause}, whose {@code problem} says what was found. */
+  public FormatTooOldException(Path file, long offset, String problem, Throwable cause) {
+    super(file, offset, problem, cause);
+  }
 }

@@ -7,11 +7,29 @@ import java.nio.file.Path;
 public abstract sealed class TraceVersionException extends IOException
     permits TraceVersionException.TooOld, TraceVersionException.TooNew {
 
+  private final transient Path file;
   private final int found;
+  private final String problem;
 
   TraceVersionException(Path file, int found, String what) {
     super(file + ": format version " + found + " " + what);
+    this.file = file;
     this.found = found;
+    this.problem = "trace format version " + found + " " + what;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Byte offset of the version in {@link #file()}. */
+  public long offset() {
+    return FileHeader.VERSION_OFFSET;
+  }
+
+  /** What is wrong, without the file. */
+  public String problem() {
+    return problem;
   }
 
   public int foundVersion() {

@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.common.io.FileFormatException;
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.ServerLog;
@@ -125,6 +126,10 @@ public final class CommandTable {
       case IllegalStateException ise -> "ERR " + ise.getMessage();
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();
       case UncheckedIOException io -> "ERR I/O error: " + io.getMessage();
+      case FileFormatException damaged -> {
+        ServerLog.warn("command '" + spec.name() + "': a namespace cannot be opened: " + damaged.getMessage());
+        yield "ERR namespace cannot be opened: " + damaged.getMessage();
+      }
       default -> {
         ServerLog.warn("command '" + spec.name() + "' failed: " + e);
         yield "ERR internal error in '" + spec.name() + "': " + e;

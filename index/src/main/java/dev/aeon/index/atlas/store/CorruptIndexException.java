@@ -7,7 +7,27 @@ import java.nio.file.Path;
 public class CorruptIndexException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  public CorruptIndexException(Path file, long offset, String what) {
-    super(file + " at offset " + offset + ": " + what);
+  private final transient Path file;
+  private final long offset;
+  private final String problem;
+
+  public CorruptIndexException(Path file, long offset, String problem) {
+    super(file + " at offset " + offset + ": " + problem);
+    this.file = file;
+    this.offset = offset;
+    this.problem = problem;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  /** What is wrong, without the file and offset. */
+  public String problem() {
+    return problem;
   }
 }

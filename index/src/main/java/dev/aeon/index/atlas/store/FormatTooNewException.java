@@ -7,7 +7,30 @@ import java.nio.file.Path;
 public class FormatTooNewException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  private final transient Path file;
+  private final String problem;
+
   public FormatTooNewException(Path file, int found, int newestSupported) {
-    super(file + ": format version " + found + " is newer than the newest supported " + newestSupported);
+    this(file, "format version " + found + " is newer than the newest supported " + newestSupported);
+  }
+
+  private FormatTooNewException(Path file, String problem) {
+    super(file + ": " + problem);
+    this.file = file;
+    this.problem = problem;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Byte offset of the version in {@link #file()}. */
+  public long offset() {
+    return FileHeader.OFF_VERSION;
+  }
+
+  /** What is wrong, without the file. */
+  public String problem() {
+    return problem;
   }
 }

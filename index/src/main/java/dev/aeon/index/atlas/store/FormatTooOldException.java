@@ -7,7 +7,30 @@ import java.nio.file.Path;
 public class FormatTooOldException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  private final transient Path file;
+  private final String problem;
+
   public FormatTooOldException(Path file, int found, int oldestSupported) {
-    super(file + ": format version " + found + " is older than the oldest supported " + oldestSupported);
+    this(file, "format version " + found + " is older than the oldest supported " + oldestSupported);
+  }
+
+  private FormatTooOldException(Path file, String problem) {
+    super(file + ": " + problem);
+    this.file = file;
+    this.problem = problem;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Byte offset of the version in {@link #file()}. */
+  public long offset() {
+    return FileHeader.OFF_VERSION;
+  }
+
+  /** What is wrong, without the file. */
+  public String problem() {
+    return problem;
   }
 }

@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
 import dev.aeon.server.command.CommandTable;
@@ -9,6 +10,7 @@ import dev.aeon.server.vset.VectorSets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +39,7 @@ public final class ServerContext {
   private final VectorSets vectorSets;
   private final byte[] passwordDigest;
   private final Set<String> openedNamespaces = ConcurrentHashMap.newKeySet();
+  private final Map<String, FileFormatException> unopenable = new ConcurrentHashMap<>();
   private final long startMillis = System.currentTimeMillis();
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsRejected = new AtomicLong();
@@ -82,9 +85,27 @@ public final class ServerContext {
     return config.engine().embedder();
   }
 
-  /** The namespace's Memory, opened (and recovered) on first use. */
+  /**
+   * The namespace's Memory, opened (and recovered) on first use. A namespace whose files cannot be used
+   * (damaged, or of another format version) is reported once at WARNING and not read again until the server
+   * restarts: the files will not mend themselves, and every command naming it would otherwise read them all
+   * again to fail the same way. Other failures (an I/O error, too many open files) are tried again.
+   */
   public Memory memory(String namespace) {
-    Memory m = aeon.namespace(namespace);
+    FileFormatException known = unopenable.get(namespace);
+    if (known != null) {
+      throw known;
+    }
+    Memory m;
+    try {
+      m = aeon.namespace(namespace);
+    } catch (FileFormatException e) {
+      if (unopenable.putIfAbsent(namespace, e) == null) {
+        ServerLog.warn("namespace '" + namespace + "' cannot be opened, and will not be tried again until the"
+            + " server restarts: " + e.getMessage());
+      }
+      throw e;
+    }
     openedNamespaces.add(namespace);
     return m;
   }

@@ -126,10 +126,7 @@ public final class CommandTable {
       case IllegalStateException ise -> "ERR " + ise.getMessage();
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();
       case UncheckedIOException io -> "ERR I/O error: " + io.getMessage();
-      case FileFormatException damaged -> {
-        ServerLog.warn("command '" + spec.name() + "': a namespace cannot be opened: " + damaged.getMessage());
-        yield "ERR namespace cannot be opened: " + damaged.getMessage();
-      }
+      case FileFormatException damaged -> "ERR namespace cannot be opened: " + damaged.getMessage(); // logged once
       default -> {
         ServerLog.warn("command '" + spec.name() + "' failed: " + e);
         yield "ERR internal error in '" + spec.name() + "': " + e;

@@ -1,5 +1,6 @@
 package dev.aeon.server.vset;
 
+import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Recall;
@@ -93,7 +94,9 @@ public final class VectorSets {
         events = m.history(set.session(), Integer.MAX_VALUE);
       } catch (RuntimeException e) {
         if (broken == null) {
-          ServerLog.warn("vector-set namespace '" + name + "' cannot be opened: " + e);
+          if (!(e instanceof FileFormatException)) { // which the server logged when it first met it
+            ServerLog.warn("vector-set namespace '" + name + "' cannot be opened: " + e);
+          }
           broken = CommandError.err("vector set '" + key + "' may be in namespace '" + name
               + "', which cannot be opened: " + e.getMessage());
         }

@@ -166,7 +166,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
-    Map<String, Object> changes = Inputs.attributes(Objects.requireNonNull(attributes, "attributes"));
+    Map<String, Object> changes = Inputs.attributeChanges(Objects.requireNonNull(attributes, "attributes"));
     // The merged attributes must be storable too, checked against the event's as they are when logged.
     write(new SetAttributes(id, changes), () -> stores.trace.checkAttributeUpdate(id, changes), id);
   }

@@ -58,6 +58,15 @@ final class Inputs {
    * attributes than the trace stores for one event (256, at most 32,760 bytes encoded).
    */
   static Map<String, Object> attributes(Map<String, Object> in) {
+    return attributes(in, false);
+  }
+
+  /** Changes to an event's attributes: as {@link #attributes}, where a null value removes the attribute. */
+  static Map<String, Object> attributeChanges(Map<String, Object> in) {
+    return attributes(in, true);
+  }
+
+  private static Map<String, Object> attributes(Map<String, Object> in, boolean nullRemoves) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : in.entrySet()) {
       name("attribute name", e.getKey());
@@ -70,7 +79,12 @@ final class Inputs {
         case Double d -> d;
         case Float f -> (double) f;
         case Boolean b -> b;
-        case null -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' is null");
+        case null -> {
+          if (!nullRemoves) {
+            throw new IllegalArgumentException("attribute '" + e.getKey() + "' is null");
+          }
+          yield null;
+        }
         default -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' has an unsupported type "
             + e.getValue().getClass().getSimpleName() + " (use String, Long, Double or Boolean)");
       };

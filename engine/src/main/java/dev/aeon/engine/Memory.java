@@ -44,7 +44,10 @@ public interface Memory {
   /** Runs a statement of the query language (see docs/query-language.md). */
   QueryResult query(String statement, Map<String, Object> parameters);
 
-  /** Sets or replaces attributes of an event. */
+  /**
+   * Changes attributes of an event: each entry sets or replaces one, and an entry with a null value removes
+   * it (use a map that holds nulls, such as a {@code HashMap}); attributes not named stay as they are.
+   */
   void setAttributes(long id, Map<String, Object> attributes);
 
   /** Forgets an event: its vector, graph node, links and text. Returns false if it did not exist. */

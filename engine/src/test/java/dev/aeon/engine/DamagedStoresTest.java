@@ -226,7 +226,8 @@ class DamagedStoresTest {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Copies {@code from} to {@code to}; while a namespace is open, the copy is what a crash would leave. */
+  static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.toList()) {
         Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.REPLACE_EXISTING);

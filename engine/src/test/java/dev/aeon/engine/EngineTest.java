@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,33 @@ class EngineTest {
       assertEquals(lisbon, m.recall(Recall.vector(TestVectors.unit(1), 1)).getFirst().event().id());
       long next = m.remember(Remember.event("s1", "user", "again").vector(TestVectors.unit(4)));
       assertTrue(next > lisbon + 2, "ids keep increasing across reopen");
+    }
+  }
+
+  /**
+   * A null value removes an attribute. The change is logged like any other, so it survives a crash (the copy
+   * taken while open, where only the log holds it, is replayed) and a checkpoint (the close).
+   */
+  @Test
+  void attributesAreChangedAndRemovedDurably() throws IOException {
+    Path live = dir.resolve("live");
+    Path crashed = dir.resolve("crashed");
+    long id;
+    try (Aeon aeon = Aeon.open(live, options().withCheckpoints(64L << 20, java.time.Duration.ofHours(1)))) {
+      Memory m = aeon.memory();
+      id = m.remember(Remember.event("s", "user", "t").attribute("a", 1).attribute("b", "x"));
+      m.checkpoint();
+      Map<String, Object> changes = new HashMap<>();
+      changes.put("b", null);
+      changes.put("c", true);
+      m.setAttributes(id, changes);
+      assertEquals(Map.of("a", 1L, "c", true), m.get(id).orElseThrow().attributes());
+      DamagedStoresTest.copyTree(live, crashed);
+    }
+    for (Path d : List.of(crashed, live)) {
+      try (Aeon aeon = Aeon.open(d, options())) {
+        assertEquals(Map.of("a", 1L, "c", true), aeon.memory().get(id).orElseThrow().attributes(), d.toString());
+      }
     }
   }
 

@@ -76,6 +76,8 @@ class MemCommandsTest {
 
       assertEquals("OK", c.call("MEM.SETATTR", Long.toString(a1), "{\"rated\":true}"));
       assertEquals(true, ((Map<?, ?>) ((Map<?, ?>) c.call("MEM.GET", Long.toString(a1))).get("attributes")).get("rated"));
+      assertEquals("OK", c.call("MEM.SETATTR", Long.toString(u1), "{\"topic\":null,\"mood\":4}")); // null removes
+      assertEquals(Map.of("mood", 4L), ((Map<?, ?>) c.call("MEM.GET", Long.toString(u1))).get("attributes"));
 
       Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
       assertEquals("agent1", stats.get("namespace"));

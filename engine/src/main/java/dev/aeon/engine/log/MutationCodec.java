@@ -44,7 +44,8 @@ public final class MutationCodec {
   public static final byte FORGET = 5;
   public static final byte FORGET_SESSION = 6;
 
-  private static final byte STRING = 1, LONG = 2, DOUBLE = 3, BOOLEAN = 4;
+  /** Attribute value tags; REMOVED (no value) only in the changes of a SET_ATTRIBUTES. */
+  private static final byte STRING = 1, LONG = 2, DOUBLE = 3, BOOLEAN = 4, REMOVED = 5;
 
   private MutationCodec() {}
 
@@ -121,7 +122,7 @@ public final class MutationCodec {
         case REMEMBER -> readRemember(in);
         case LINK -> new AddLink(in.readLong(), readString(in), in.readLong(), in.readLong(), in.readLong());
         case INVALIDATE -> new Invalidate(in.readLong(), readString(in), in.readLong(), in.readLong());
-        case SET_ATTRIBUTES -> new SetAttributes(in.readLong(), readAttributes(in));
+        case SET_ATTRIBUTES -> new SetAttributes(in.readLong(), readAttributes(in, true));
         case FORGET -> new ForgetEvent(in.readLong());
         case FORGET_SESSION -> new ForgetSession(readString(in));
         default -> throw new IllegalArgumentException("unknown mutation type " + type);
@@ -152,7 +153,7 @@ public final class MutationCodec {
         vector[i] = in.readFloat();
       }
     }
-    Map<String, Object> attributes = readAttributes(in);
+    Map<String, Object> attributes = readAttributes(in, false);
     int links = in.readInt();
     checkCount(links, in, 12);
     List<LinkTo> list = new ArrayList<>(links);
@@ -183,13 +184,14 @@ public final class MutationCodec {
           out.writeByte(BOOLEAN);
           out.writeBoolean(b);
         }
+        case null -> out.writeByte(REMOVED);
         default -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' has an unsupported type "
             + e.getValue().getClass().getSimpleName() + " (use String, Long, Double or Boolean)");
       }
     }
   }
 
-  private static Map<String, Object> readAttributes(DataInputStream in) throws IOException {
+  private static Map<String, Object> readAttributes(DataInputStream in, boolean removals) throws IOException {
     int n = in.readInt();
     checkCount(n, in, 6);
     Map<String, Object> attributes = new LinkedHashMap<>();
@@ -201,6 +203,12 @@ public final class MutationCodec {
         case LONG -> in.readLong();
         case DOUBLE -> in.readDouble();
         case BOOLEAN -> in.readBoolean();
+        case REMOVED -> {
+          if (!removals) {
+            throw new IllegalArgumentException("a remembered event's attribute '" + name + "' has no value");
+          }
+          yield null;
+        }
         default -> throw new IllegalArgumentException("unknown attribute tag " + tag);
       };
       attributes.put(name, value);

@@ -17,6 +17,7 @@ import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class MemCommands {
     t.add("mem.trace", -2, read, 0, 0, 0, MemCommands::trace);
     t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
     t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
-      c.memory().setAttributes(a.nextLong(), eventAttributes(a.nextString()));
+      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextString()));
       c.writer().simple("OK");
     });
     t.add("mem.query", -2, read, 0, 0, 0, MemCommands::query);
@@ -82,6 +83,22 @@ public final class MemCommands {
       throw CommandError.err("event attributes must be strings, numbers or booleans (no null, arrays or objects)");
     }
     return scalars;
+  }
+
+  /** MEM.SETATTR's changes: as event attributes, where null removes one (as in a JSON merge patch). */
+  private static Map<String, Object> attributeChanges(String json) {
+    ObjectNode obj = JsonValues.parseObject(json);
+    Map<String, Object> changes = new HashMap<>(JsonValues.scalars(obj));
+    obj.properties().forEach(e -> {
+      if (e.getValue().isNull()) {
+        changes.put(e.getKey(), null);
+      }
+    });
+    if (changes.size() != obj.size()) {
+      throw CommandError.err("attribute changes must be strings, numbers, booleans or null to remove one"
+          + " (no arrays or objects)");
+    }
+    return changes;
   }
 
   /** MEM.LINK from type to [FROM micros] [UNTIL micros] */

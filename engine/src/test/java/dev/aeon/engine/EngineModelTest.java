@@ -6,22 +6,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random remember/link/forget/recall/history/checkpoint/compact/reopen sequences against a plain
- * in-memory model. Prints its seed; {@code -Daeon.test.seed=S -Daeon.model.ops=N} reruns or lengthens it
- * (the {@code fuzz} module runs a long version).
+ * Random remember / link / invalidate / set attributes / forget / recall / get / history / query /
+ * checkpoint / compact / reopen sequences against a plain in-memory model. Prints its seed;
+ * {@code -Daeon.test.seed=S -Daeon.model.ops=N} reruns or lengthens it (the {@code fuzz} module runs a long
+ * version).
  */
 public class EngineModelTest {
 
+  private static final List<String> LINK_TYPES = List.of("REFERS_TO", "CAUSED_BY");
+
   /** What the model knows of one event. */
-  record Known(long id, String session, String role, long ts, String text, long vectorSeed, Map<String, Object> attributes) {}
+  record Known(long id, String session, String role, long ts, String text, long vectorSeed,
+      Map<String, Object> attributes) {}
+
+  /** A link as the model knows it, valid in {@code [validFrom, validTo)}. */
+  static final class KnownLink {
+    final long from;
+    final String type;
+    final long to;
+    final long validFrom;
+    long validTo;
+
+    KnownLink(long from, String type, long to, long validFrom, long validTo) {
+      this.from = from;
+      this.type = type;
+      this.to = to;
+      this.validFrom = validFrom;
+      this.validTo = validTo;
+    }
+
+    boolean current() {
+      return validTo == Long.MAX_VALUE;
+    }
+
+    boolean validAt(long t) {
+      return validFrom <= t && t < validTo;
+    }
+  }
 
   @TempDir
   Path dir;
@@ -36,53 +68,98 @@ public class EngineModelTest {
     System.out.println("EngineModelTest seed " + seed + ", " + ops + " ops");
     Random random = new Random(seed);
     Map<Long, Known> model = new LinkedHashMap<>();
+    List<KnownLink> links = new ArrayList<>();
+    Set<Long> forgotten = new HashSet<>();
     AeonOptions options = EngineTest.options().withDurability(Durability.OFF);
     Aeon aeon = Aeon.open(dir, options);
     try {
       for (int op = 0; op < ops; op++) {
         Memory m = aeon.memory();
         String context = "seed " + seed + " op " + op;
+        long now = 1_000_000L * op;
         int choice = random.nextInt(100);
-        if (choice < 45 || model.isEmpty()) {
-          String session = "s" + random.nextInt(4);
+        if (choice < 35 || model.isEmpty()) {
+          String session = session(random);
+          String role = random.nextBoolean() ? "user" : "assistant";
           long vectorSeed = random.nextLong();
-          long ts = 1_000_000L * op;
-          Map<String, Object> attributes = random.nextBoolean() ? Map.of("n", (long) random.nextInt(3)) : Map.of();
-          Remember r = Remember.event(session, random.nextBoolean() ? "user" : "assistant", "text " + vectorSeed)
-              .vector(TestVectors.unit(vectorSeed)).at(ts);
+          Map<String, Object> attributes = new HashMap<>();
+          if (random.nextBoolean()) {
+            attributes.put("n", (long) random.nextInt(3));
+          }
+          if (random.nextInt(4) == 0) {
+            attributes.put("tag", "t" + random.nextInt(2));
+          }
+          Remember r = Remember.event(session, role, "text " + vectorSeed).vector(TestVectors.unit(vectorSeed)).at(now);
           attributes.forEach(r::attribute);
           long id = m.remember(r);
-          model.put(id, new Known(id, session, null, ts, "text " + vectorSeed, vectorSeed, attributes));
-        } else if (choice < 55) {
+          model.put(id, new Known(id, session, role, now, "text " + vectorSeed, vectorSeed, attributes));
+        } else if (choice < 43) {
           Known victim = pick(model, random);
           assertTrue(m.forget(victim.id()), context);
-          model.remove(victim.id());
-        } else if (choice < 57) {
-          String session = "s" + random.nextInt(4);
-          long expected = model.values().stream().filter(k -> k.session().equals(session)).count();
-          assertEquals(expected, m.forgetSession(session), context);
-          model.values().removeIf(k -> k.session().equals(session));
-        } else if (choice < 65) {
+          forget(victim.id(), model, links, forgotten);
+        } else if (choice < 45) {
+          String session = session(random);
+          List<Long> ids = model.values().stream().filter(k -> k.session().equals(session)).map(Known::id).toList();
+          assertEquals(ids.size(), m.forgetSession(session), context);
+          ids.forEach(id -> forget(id, model, links, forgotten));
+        } else if (choice < 53) {
           Known a = pick(model, random), b = pick(model, random);
-          m.link(a.id(), "REFERS_TO", b.id(), Long.MIN_VALUE, Long.MAX_VALUE);
-        } else if (choice < 80) {
-          Known target = pick(model, random);
-          List<Recalled> hits = m.recall(Recall.vector(TestVectors.unit(target.vectorSeed()), 3));
-          assertEquals(target.id(), hits.getFirst().event().id(), context + ": nearest of its own vector");
-          for (Recalled h : hits) {
-            Known k = model.get(h.event().id());
-            assertTrue(k != null, context + ": recall returned unknown or forgotten " + h.event().id());
-            assertEquals(k.text(), h.event().text(), context);
-            assertEquals(k.attributes(), h.event().attributes(), context);
+          String type = LINK_TYPES.get(random.nextInt(LINK_TYPES.size()));
+          long validFrom = random.nextBoolean() ? Long.MIN_VALUE : now - random.nextInt(5) * 1_000_000L;
+          long validTo = random.nextInt(4) > 0 ? Long.MAX_VALUE : validFrom == Long.MIN_VALUE ? now : now + 1;
+          m.link(a.id(), type, b.id(), validFrom, validTo);
+          links.add(new KnownLink(a.id(), type, b.id(), validFrom, validTo));
+        } else if (choice < 57) {
+          if (!links.isEmpty()) {
+            KnownLink l = links.get(random.nextInt(links.size()));
+            long at = now - random.nextInt(3) * 1_000_000L;
+            m.invalidate(l.from, l.type, l.to, at);
+            for (KnownLink same : links) { // every current link of that type between the two
+              if (same.current() && same.from == l.from && same.to == l.to && same.type.equals(l.type)) {
+                same.validTo = at;
+              }
+            }
           }
-        } else if (choice < 92) {
-          String session = "s" + random.nextInt(4);
+        } else if (choice < 64) {
+          Known target = pick(model, random);
+          Map<String, Object> changes = new HashMap<>();
+          changes.put("n", random.nextInt(3) == 0 ? null : (Object) (long) random.nextInt(3));
+          if (random.nextBoolean()) {
+            changes.put("tag", random.nextBoolean() ? null : "t" + random.nextInt(2));
+          }
+          m.setAttributes(target.id(), changes);
+          Map<String, Object> merged = new HashMap<>(target.attributes());
+          changes.forEach((k, v) -> {
+            if (v == null) {
+              merged.remove(k);
+            } else {
+              merged.put(k, v);
+            }
+          });
+          model.put(target.id(), new Known(target.id(), target.session(), target.role(), target.ts(), target.text(),
+              target.vectorSeed(), merged));
+        } else if (choice < 76) {
+          checkRecall(m, model, random, context);
+        } else if (choice < 81) {
+          if (!forgotten.isEmpty() && random.nextInt(4) == 0) {
+            long gone = forgotten.iterator().next();
+            assertTrue(m.get(gone).isEmpty(), context + ": forgotten " + gone + " is still there");
+          } else {
+            Known k = pick(model, random);
+            Event e = m.get(k.id()).orElseThrow(() -> new AssertionError(context + ": lost " + k.id()));
+            assertEquals(List.of(k.session(), k.role(), k.ts(), k.text(), true, k.attributes()),
+                List.of(e.session(), e.role(), e.timestampMicros(), e.text(), e.hasVector(), e.attributes()), context);
+          }
+        } else if (choice < 88) {
+          String session = session(random);
           List<Long> expected = model.values().stream().filter(k -> k.session().equals(session))
               .sorted(Comparator.comparingLong(Known::ts).reversed()).limit(5).map(Known::id).toList();
           assertEquals(expected, m.history(session, 5).stream().map(Event::id).toList(), context + ": history");
         } else if (choice < 95) {
-          m.checkpoint();
+          checkQuery(m, model, links, random, now, context);
         } else if (choice < 97) {
+          m.checkpoint();
+        } else if (choice < 98) {
           m.compact();
         } else {
           aeon.close();
@@ -95,6 +172,81 @@ public class EngineModelTest {
     } finally {
       aeon.close();
     }
+  }
+
+  private static String session(Random random) {
+    return "s" + random.nextInt(4);
+  }
+
+  /** Forgetting an event takes its links, both ways, with it. */
+  private static void forget(long id, Map<Long, Known> model, List<KnownLink> links, Set<Long> forgotten) {
+    model.remove(id);
+    links.removeIf(l -> l.from == id || l.to == id);
+    forgotten.add(id);
+  }
+
+  /**
+   * A recall of an event's own vector finds it first, unless a filter excludes it; every hit passes the
+   * filter and is an event of the model, as the model knows it.
+   */
+  private static void checkRecall(Memory m, Map<Long, Known> model, Random random, String context) {
+    Known target = pick(model, random);
+    Recall recall = Recall.vector(TestVectors.unit(target.vectorSeed()), 3);
+    String session = random.nextBoolean() ? null : session(random);
+    String role = random.nextBoolean() ? null : "user";
+    if (session != null) {
+      recall.session(session);
+    }
+    if (role != null) {
+      recall.roles(role);
+    }
+    List<Recalled> hits = m.recall(recall);
+    boolean targetPasses = (session == null || target.session().equals(session))
+        && (role == null || target.role().equals(role));
+    if (targetPasses) {
+      assertEquals(target.id(), hits.getFirst().event().id(), context + ": nearest of its own vector");
+    }
+    for (Recalled h : hits) {
+      Known k = model.get(h.event().id());
+      assertTrue(k != null, context + ": recall returned unknown or forgotten " + h.event().id());
+      assertTrue(session == null || k.session().equals(session), context + ": session filter");
+      assertTrue(role == null || k.role().equals(role), context + ": role filter");
+      assertEquals(k.text(), h.event().text(), context);
+      assertEquals(k.attributes(), h.event().attributes(), context);
+    }
+  }
+
+  /** The query language over the same state: links now and as of a time, and attribute filters. */
+  private static void checkQuery(Memory m, Map<Long, Known> model, List<KnownLink> links, Random random, long now,
+      String context) {
+    Known a = pick(model, random);
+    String type = LINK_TYPES.get(random.nextInt(LINK_TYPES.size()));
+    List<Long> expected;
+    QueryResult result;
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        expected = links.stream().filter(l -> l.from == a.id() && l.type.equals(type) && l.current())
+            .map(l -> l.to).sorted().toList();
+        result = m.query("MATCH (a {id: $id})-[:" + type + "]->(b) RETURN b.id ORDER BY b.id", Map.of("id", a.id()));
+      }
+      case 1 -> {
+        long t = now - random.nextInt(6) * 1_000_000L;
+        expected = links.stream().filter(l -> l.to == a.id() && l.type.equals(type) && l.validAt(t))
+            .map(l -> l.from).sorted().toList();
+        result = m.query("MATCH (b)-[:" + type + "]->(a {id: $id}) AS OF $t RETURN b.id ORDER BY b.id",
+            Map.of("id", a.id(), "t", t));
+      }
+      default -> {
+        String session = session(random);
+        long n = random.nextInt(3);
+        expected = model.values().stream()
+            .filter(k -> k.session().equals(session) && Long.valueOf(n).equals(k.attributes().get("n")))
+            .map(Known::id).sorted().toList();
+        result = m.query("MATCH (e {session: $s}) WHERE e.n = $n RETURN e.id ORDER BY e.id",
+            Map.of("s", session, "n", n));
+      }
+    }
+    assertEquals(expected, result.rows().stream().map(row -> (Long) row.getFirst()).toList(), context + ": query");
   }
 
   private static Known pick(Map<Long, Known> model, Random random) {

@@ -160,7 +160,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public void invalidate(long from, String type, long to, long atMicros) {
-    Inputs.linkType(type);
+    Inputs.invalidation(type, atMicros);
     write(new Invalidate(from, type, to, atMicros), () -> {}, from, to);
   }
 

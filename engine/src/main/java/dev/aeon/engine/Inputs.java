@@ -29,6 +29,12 @@ final class Inputs {
     return type;
   }
 
+  /** An invalidation the trace can store: a link type, and an end that is not "open". */
+  static void invalidation(String type, long atMicros) {
+    name("link type", type);
+    Trace.checkInvalidation(type, atMicros);
+  }
+
   /** A link the trace can store: its type, and a validity that ends after it starts. */
   static void link(String type, long validFromMicros, long validToMicros) {
     name("link type", type);

@@ -26,7 +26,10 @@ public interface Memory {
    */
   void link(long from, String type, long to, long validFromMicros, long validToMicros);
 
-  /** Ends the validity of the links of {@code type} from {@code from} to {@code to} at {@code atMicros}. */
+  /**
+   * Ends the validity of the current links of {@code type} from {@code from} to {@code to} at
+   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open").
+   */
   void invalidate(long from, String type, long to, long atMicros);
 
   /** The events most similar to the query that pass its filters, best first. */

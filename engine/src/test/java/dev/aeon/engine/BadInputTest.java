@@ -38,6 +38,7 @@ class BadInputTest {
     cases.put("a stored NEXT link", m -> m.link(1, "NEXT", 2, Long.MIN_VALUE, Long.MAX_VALUE));
     cases.put("a NEXT link from a new event", m -> m.remember(Remember.event("s", "user", "x").link("NEXT", 1)));
     cases.put("invalidating NEXT", m -> m.invalidate(1, "NEXT", 2, 5));
+    cases.put("invalidating at Long.MAX_VALUE (the link stays open)", m -> m.invalidate(1, "R", 2, Long.MAX_VALUE));
     cases.put("an attribute of 40,000 characters",
         m -> m.remember(Remember.event("s", "user", "x").attribute("big", "x".repeat(40_000))));
     cases.put("300 attributes", m -> {

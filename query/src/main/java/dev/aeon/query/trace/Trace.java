@@ -184,6 +184,17 @@ public final class Trace implements AutoCloseable {
   }
 
   /**
+   * Throws IllegalArgumentException unless {@link #invalidateEdges} can end links of {@code type} at
+   * {@code atMicros}: an end of Long.MAX_VALUE means "open", so the links would stay current.
+   */
+  public static void checkInvalidation(String type, long atMicros) {
+    checkEdgeType(type);
+    if (atMicros == Edge.OPEN) {
+      throw new IllegalArgumentException("cannot invalidate at Long.MAX_VALUE: a link valid until then is open");
+    }
+  }
+
+  /**
    * Throws IllegalArgumentException unless {@link #append} would take these attributes: supported
    * value types, at most 256 of them, at most 32,760 bytes encoded.
    */
@@ -239,7 +250,7 @@ public final class Trace implements AutoCloseable {
    * (the fact is superseded, not deleted: {@code AS OF} an earlier time still sees it). Returns how many.
    */
   public int invalidateEdges(String type, long from, long to, long atMicros) {
-    checkEdgeType(type);
+    checkInvalidation(type, atMicros);
     synchronized (writeLock) {
       checkOpen();
       int f = graph.slotOf(from);

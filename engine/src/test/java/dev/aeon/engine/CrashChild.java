@@ -5,14 +5,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * The process {@link EngineCrashTest} kills: remembers, links and forgets under SYNC durability and,
- * after each acknowledgement, appends a line to the ack file ({@code R id seed}, {@code L from to},
- * {@code F id}; {@code f id} before a forget). The kernel keeps those lines when the process is killed, so the test knows exactly what
- * was acknowledged.
+ * The process {@link EngineCrashTest} kills: remembers, links, marks (sets or removes the attribute
+ * {@code mark}) and forgets under SYNC durability and, after each acknowledgement, appends a line to the
+ * ack file ({@code R id seed}, {@code L from to}, {@code M id mark}, {@code F id}; {@code m id mark} before
+ * a mark and {@code f id} before a forget, whose effect may be there or not when the kill comes first; a
+ * mark of {@code -} removes it). The kernel keeps those lines when the process is killed, so the test knows
+ * exactly what was acknowledged.
  */
 public final class CrashChild {
 
@@ -29,7 +33,7 @@ public final class CrashChild {
       List<Long> live = new ArrayList<>(m.history("s", Integer.MAX_VALUE).stream().map(Event::id).toList());
       acks.println("START");
       while (true) {
-        int op = random.nextInt(10);
+        int op = random.nextInt(12);
         if (op < 7 || live.size() < 2) {
           long seed = random.nextLong();
           long id = m.remember(Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed))
@@ -40,6 +44,15 @@ public final class CrashChild {
           long from = live.get(random.nextInt(live.size())), to = live.get(random.nextInt(live.size()));
           m.link(from, "REFERS_TO", to, Long.MIN_VALUE, Long.MAX_VALUE);
           acks.println("L " + from + " " + to);
+        } else if (op < 10) {
+          long id = live.get(random.nextInt(live.size()));
+          Long mark = random.nextInt(3) == 0 ? null : random.nextLong();
+          String shown = mark == null ? "-" : mark.toString();
+          acks.println("m " + id + " " + shown);
+          Map<String, Object> change = new HashMap<>();
+          change.put("mark", mark);
+          m.setAttributes(id, change);
+          acks.println("M " + id + " " + shown);
         } else {
           long id = live.remove(random.nextInt(live.size()));
           acks.println("f " + id);

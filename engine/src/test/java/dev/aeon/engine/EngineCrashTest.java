@@ -43,8 +43,7 @@ public class EngineCrashTest {
     Random random = new Random(seed);
     Path data = dir.resolve("data");
     Path acks = dir.resolve("acks.txt");
-    Map<Long, Long> remembered = new HashMap<>(); // id -> vector seed
-    Set<Long> forgotten = new HashSet<>();
+    Acked acked = new Acked();
     for (int cycle = 0; cycle < cycles; cycle++) {
       Files.deleteIfExists(acks);
       Process child = startChild(data, acks, random.nextLong());
@@ -52,25 +51,73 @@ public class EngineCrashTest {
       Thread.sleep(50 + random.nextInt(400));
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
-      readAcks(acks, remembered, forgotten);
-      verify(data, remembered, forgotten, "seed " + seed + " cycle " + cycle);
+      acked.read(acks);
+      verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
-    assertTrue(remembered.size() > cycles, "the children acknowledged only " + remembered.size() + " events");
+    assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size() + " events");
   }
 
-  private static void verify(Path data, Map<Long, Long> remembered, Set<Long> forgotten, String context) {
+  /** What the children acknowledged, and what they were doing when killed. */
+  static final class Acked {
+    final Map<Long, Long> remembered = new HashMap<>(); // id -> vector seed
+    final Set<Long> forgotten = new HashSet<>();
+    /** Per event, the marks it may carry: the last acknowledged, and one set but not acknowledged. */
+    final Map<Long, Set<String>> marks = new HashMap<>();
+    final Map<Long, List<Long>> links = new HashMap<>(); // from -> targets, one per acknowledged link
+
+    /**
+     * Reads complete lines only (the kill may tear the last one). A forget the child announced ({@code f})
+     * but did not acknowledge ({@code F}) may or may not have happened: the event is dropped from the model.
+     * A mark announced ({@code m}) but not acknowledged ({@code M}) may be there or not.
+     */
+    void read(Path acks) throws IOException {
+      String[] lines = Files.readString(acks).split("\n", -1);
+      for (int i = 0; i < lines.length - 1; i++) { // the last element follows the last newline
+        String[] f = lines[i].split(" ");
+        switch (f[0]) {
+          case "R" -> remembered.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
+          case "L" -> links.computeIfAbsent(Long.parseLong(f[1]), k -> new ArrayList<>()).add(Long.parseLong(f[2]));
+          case "M" -> marks.put(Long.parseLong(f[1]), new HashSet<>(Set.of(f[2])));
+          case "m" -> {
+            if (!acknowledgedNext(lines, i, "M " + f[1] + " " + f[2])) {
+              marks.computeIfAbsent(Long.parseLong(f[1]), k -> new HashSet<>(Set.of("-"))).add(f[2]);
+            }
+          }
+          case "F" -> forgotten.add(Long.parseLong(f[1]));
+          case "f" -> {
+            if (!acknowledgedNext(lines, i, "F " + f[1])) {
+              remembered.remove(Long.parseLong(f[1]));
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+
+    /** The child acknowledges on the line right after announcing; the last element is a torn line or "". */
+    private static boolean acknowledgedNext(String[] lines, int i, String ack) {
+      return i + 1 < lines.length - 1 && lines[i + 1].equals(ack);
+    }
+  }
+
+  private static void verify(Path data, Acked acked, String context) {
     try (Aeon aeon = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(256 << 10))) {
       DurableMemory m = (DurableMemory) aeon.memory();
-      for (Map.Entry<Long, Long> e : remembered.entrySet()) {
+      for (Map.Entry<Long, Long> e : acked.remembered.entrySet()) {
         long id = e.getKey();
         var event = m.get(id);
-        if (forgotten.contains(id)) {
+        if (acked.forgotten.contains(id)) {
           assertTrue(event.isEmpty(), context + ": forgotten event " + id + " is back");
           continue;
         }
         assertTrue(event.isPresent(), context + ": acknowledged event " + id + " is lost");
         assertEquals("text-" + e.getValue(), event.get().text(), context);
         assertEquals(e.getValue(), event.get().attributes().get("seed"), context);
+        Object mark = event.get().attributes().get("mark");
+        Set<String> allowed = acked.marks.getOrDefault(id, Set.of("-"));
+        assertTrue(allowed.contains(mark == null ? "-" : mark.toString()),
+            context + ": event " + id + " is marked " + mark + ", acknowledged " + allowed);
+        checkLinks(m, id, acked, context);
         float[] vector = TestVectors.unit(e.getValue());
         List<Recalled> hit = m.recall(Recall.vector(vector, 1).slb(false));
         if (hit.getFirst().event().id() != id) {
@@ -111,24 +158,16 @@ public class EngineCrashTest {
   }
 
   /**
-   * Reads complete lines only (the kill may tear the last one). A forget the child announced ({@code f})
-   * but did not acknowledge ({@code F}) may or may not have happened: the event is dropped from the model.
+   * Every acknowledged link out of {@code id} to an event that is still there is found by a query, and no
+   * link leads to a forgotten event (a link logged but not acknowledged may be there too).
    */
-  private static void readAcks(Path acks, Map<Long, Long> remembered, Set<Long> forgotten) throws IOException {
-    String content = Files.readString(acks);
-    String[] lines = content.split("\n", -1);
-    for (int i = 0; i < lines.length - 1; i++) { // the last element follows the last newline
-      String[] f = lines[i].split(" ");
-      switch (f[0]) {
-        case "R" -> remembered.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
-        case "F" -> forgotten.add(Long.parseLong(f[1]));
-        case "f" -> {
-          if (!content.contains("\nF " + f[1] + "\n")) {
-            remembered.remove(Long.parseLong(f[1]));
-          }
-        }
-        default -> { }
-      }
-    }
+  private static void checkLinks(Memory m, long id, Acked acked, String context) {
+    List<Long> found = m.query("MATCH (a {id: $id})-[:REFERS_TO]->(b) RETURN b.id", Map.of("id", id)).rows()
+        .stream().map(row -> (Long) row.getFirst()).toList();
+    List<Long> missing = new ArrayList<>(acked.links.getOrDefault(id, List.of()));
+    missing.removeIf(to -> acked.forgotten.contains(to) || !acked.remembered.containsKey(to));
+    found.forEach(missing::remove); // one acknowledged link per link found
+    assertEquals(List.of(), missing, context + ": acknowledged links out of " + id + " are lost");
+    assertTrue(found.stream().noneMatch(acked.forgotten::contains), context + ": a link of " + id + " to a forgotten event");
   }
 }

@@ -24,8 +24,12 @@ final class Recovery {
 
   private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
-  /** Where recovery stopped, if before the clean end of the log. */
-  private record Stop(int segment, long offset, long lsn, String problem) {}
+  /** Where recovery stopped, if before the clean end of the log; {@code cutShort} if the file ended there. */
+  private record Stop(int segment, long offset, long lsn, String problem, boolean cutShort) {
+    Stop(int segment, long offset, long lsn, String problem) {
+      this(segment, offset, lsn, problem, false);
+    }
+  }
 
   /** Intact-looking frames found after a stop, and the highest forced LSN any of them names. */
   private record Evidence(int records, long maxForcedLsn, long lsnOfMax) {}
@@ -97,6 +101,7 @@ final class Recovery {
       if (headerProblem != null) {
         throw new WalCorruptException(paths[i], 0, expected, headerProblem);
       }
+      String cutShort = cutShort(i);
       if (i > 0 && firsts[i] != expected) {
         return new Stop(i - 1, dataEnd[i - 1], expected,
             "the log ends here but the next segment " + paths[i].getFileName() + " starts at LSN " + firsts[i]);
@@ -108,6 +113,8 @@ final class Recovery {
         if (status == FrameReader.Status.VALID) {
           off += WalFormat.frameSize(r.length(off));
           expected++;
+        } else if (cutShort != null) {
+          return new Stop(i, off, expected, cutShort, true);
         } else if (status == FrameReader.Status.END_OF_SEGMENT) {
           break;
         } else if (status == FrameReader.Status.ZEROS) {
@@ -139,6 +146,19 @@ final class Recovery {
     return null;
   }
 
+  /**
+   * Null if segment {@code i} is as long as its header says, else what is wrong. A segment is preallocated
+   * in full and forced before it is named, and never shrunk: one shorter than that was cut short after it
+   * was written, and whatever records were in the part cut off are gone. Its end would otherwise read as
+   * the clean end of the log or a torn tail, and acknowledged records would vanish without a word.
+   */
+  private String cutShort(int i) {
+    long size = readers[i].segment().byteSize();
+    long preallocated = readers[i].segment().get(WalFormat.LONG, WalFormat.HEADER_SEGMENT_SIZE);
+    return size >= preallocated ? null : "the segment is " + size + " bytes but was preallocated with "
+        + preallocated + ": it was cut short, and any records in the rest are lost";
+  }
+
   /** Decides what the damage at {@code stop} is and acts on it. */
   private Result atDamage(Stop stop) throws IOException {
     Evidence ev = evidenceAfter(stop);
@@ -148,8 +168,8 @@ final class Recovery {
     }
     Path file = paths[stop.segment];
     boolean laterRecordProvesForced = ev.records > 0 && ev.maxForcedLsn >= stop.lsn;
-    if (laterRecordProvesForced || stop.lsn <= checkpointLsn) {
-      String problem = stop.problem + (laterRecordProvesForced
+    if (stop.cutShort || laterRecordProvesForced || stop.lsn <= checkpointLsn) {
+      String problem = stop.problem + (stop.cutShort ? "" : laterRecordProvesForced
           ? "; the later record with LSN " + ev.lsnOfMax + " was written after LSN " + ev.maxForcedLsn + " had been forced"
           : "; the checkpoint at LSN " + checkpointLsn + " was taken after this record had been forced");
       if (!readOnly) {

@@ -200,6 +200,30 @@ class RecoveryTest {
     }
   }
 
+  /** The records in the part cut off would otherwise vanish as if never written (the last segment's tail). */
+  @Test
+  void aSegmentCutShortIsCorruption() throws IOException {
+    write(40, Durability.SYNC);
+    var at = locate(30);
+    Path last = at.getKey();
+    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+      ch.truncate(at.getValue()); // LSN 30 on are gone
+    }
+    var e = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertEquals(last, e.file());
+    assertEquals(at.getValue(), e.offset());
+    assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+    assertEquals(30, e.lsn());
+    try (Wal wal = Wal.open(dir, WalTest.small().readOnly(true))) {
+      RecoveryReport.Damage d = wal.recovery().damage().orElseThrow();
+      assertEquals(RecoveryReport.Kind.CORRUPTION, d.kind());
+      assertEquals(29, wal.lastLsn());
+      WalTest.checkRecords(WalTest.replayAll(wal, 0), 1, 29);
+    }
+    assertEquals(at.getValue(), Files.size(last), "read-only open changed nothing");
+    assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()), "still refused");
+  }
+
   @Test
   void aMissingSegmentIsCorruption() throws IOException {
     write(400, Durability.SYNC);

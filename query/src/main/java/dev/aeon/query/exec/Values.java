@@ -81,14 +81,13 @@ final class Values {
     return v instanceof Instant t ? micros(t) : v;
   }
 
-  /** Three-valued equality: null if either side is null (or a list holds a null that decides). */
+  /** Three-valued equality: null if either side is null (or a list or map holds a null that decides). */
   static Boolean equal(Object a, Object b) {
     if (a == null || b == null) {
       return null;
     }
     if (a instanceof Number x && b instanceof Number y) {
-      return (x instanceof Long && y instanceof Long) ? x.longValue() == y.longValue()
-          : x.doubleValue() == y.doubleValue();
+      return !isNaN(x) && !isNaN(y) && compareNumbers(x, y) == 0;
     }
     if (a instanceof float[] x && b instanceof float[] y) {
       return Arrays.equals(x, y);
@@ -108,6 +107,22 @@ final class Values {
       }
       return unknown ? null : true;
     }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      // by key, as lists are by position: {k: 1} = {k: 1.0}, and {k: null} = {k: null} is null
+      if (!x.keySet().equals(y.keySet())) {
+        return false;
+      }
+      boolean unknown = false;
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        Boolean eq = equal(e.getValue(), y.get(e.getKey()));
+        if (eq == null) {
+          unknown = true;
+        } else if (!eq) {
+          return false;
+        }
+      }
+      return unknown ? null : true;
+    }
     return a.equals(b);
   }
 
@@ -117,10 +132,7 @@ final class Values {
    */
   static Integer compare(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
-      if (x instanceof Long && y instanceof Long) {
-        return Long.compare(x.longValue(), y.longValue());
-      }
-      return Double.compare(x.doubleValue(), y.doubleValue());
+      return compareNumbers(x, y);
     }
     if (a instanceof String x && b instanceof String y) {
       return x.compareTo(y);
@@ -129,6 +141,46 @@ final class Values {
       return Boolean.compare(x, y);
     }
     return null;
+  }
+
+  /**
+   * Numbers by their exact value: a long is not rounded to a double (9007199254740993 is more than
+   * 9007199254740992.0), as the time and id indexes compare them, and -0.0 equals 0.0. NaN is above
+   * every number, so that this stays a total order for sorting.
+   */
+  private static int compareNumbers(Number x, Number y) {
+    if (x instanceof Long a && y instanceof Long b) {
+      return Long.compare(a, b);
+    }
+    if (x instanceof Long a) {
+      return -compareToDouble(y.doubleValue(), a);
+    }
+    if (y instanceof Long b) {
+      return compareToDouble(x.doubleValue(), b);
+    }
+    double a = x.doubleValue();
+    double b = y.doubleValue();
+    return a == b ? 0 : Double.compare(a, b);
+  }
+
+  /** Compares a double with a long exactly. */
+  private static int compareToDouble(double d, long l) {
+    if (Double.isNaN(d) || d >= 0x1p63) {
+      return 1;
+    }
+    if (d < -0x1p63) {
+      return -1;
+    }
+    long whole = (long) d; // exact: |d| < 2^63, truncated toward zero
+    if (whole != l) {
+      return Long.compare(whole, l);
+    }
+    double fraction = d - whole; // exact: what truncation dropped, of the sign of d
+    return fraction > 0 ? 1 : fraction < 0 ? -1 : 0;
+  }
+
+  private static boolean isNaN(Number n) {
+    return n instanceof Double d && d.isNaN();
   }
 
   /** A total order for ORDER BY: values of one type in their natural order, types in a fixed order, null last. */

@@ -129,7 +129,7 @@ final class ResultSink extends Operator {
       result.sort(comparator(n));
     }
     int from = (int) Math.min(skip, result.size());
-    int to = limit < 0 ? result.size() : (int) Math.min(result.size(), from + limit);
+    int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit); // from + limit may overflow
     List<List<Object>> table = new ArrayList<>(Math.max(0, to - from));
     for (Object[] r : result.subList(from, to)) {
       Object[] values = Arrays.copyOf(r, n);

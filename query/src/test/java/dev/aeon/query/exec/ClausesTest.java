@@ -166,6 +166,15 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void skipAndLimitNearTheLargestInteger() {
+    // SKIP + LIMIT overflowed when the result was cut: an IllegalArgumentException escaped
+    assertEquals(18, q("MATCH (e) RETURN e.id SKIP 1 LIMIT 9223372036854775807").size());
+    assertEquals(List.of(3L), q("MATCH (e) RETURN e.id ORDER BY e.id SKIP 2 LIMIT 9223372036854775807").column("e.id")
+        .subList(0, 1));
+    assertEquals(0, q("MATCH (e) RETURN count(*) SKIP 1 LIMIT 9223372036854775807").size());
+  }
+
+  @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());
     assertEquals("unknown variable 'x'", e.reason());

@@ -21,6 +21,8 @@ final class PathPlanner {
   private final List<Expr> conjuncts;
   private final Expr asOf;
   private final List<Integer> clauseRels;
+  /** Property conditions that read a node this path binds only later (when it starts from another node). */
+  private final List<Expr> pending = new ArrayList<>();
 
   PathPlanner(Evaluator ev, Checker checker, Statement.Path path, Set<String> bound, List<Expr> conjuncts,
       Expr asOf, List<Integer> clauseRels) {
@@ -41,7 +43,8 @@ final class PathPlanner {
       anchor = bound.contains(nodes.get(i).var()) ? i : -1;
     }
     String indexedLabel = null;
-    if (anchor < 0) {
+    boolean alreadyBound = anchor >= 0;
+    if (!alreadyBound) {
       ScanOp best = null;
       for (int i = 0; i < nodes.size(); i++) {
         ScanOp s = access(nodes.get(i));
@@ -56,6 +59,10 @@ final class PathPlanner {
       indexedLabel = best.label();
     }
     Statement.NodePattern a = nodes.get(anchor);
+    if (alreadyBound && path.rels().isEmpty()) {
+      // a lone node already bound matches only if it is a node: OPTIONAL MATCH may have bound it to null
+      filter(new Expr.IsNull(new Expr.Var(a.var(), a.pos()), true, a.pos()), sink);
+    }
     nodeFilters(a, indexedLabel, sink);
     for (int j = anchor; j < path.rels().size(); j++) {
       expand(nodes.get(j), path.rels().get(j), nodes.get(j + 1), path.rels().get(j).dir(), sink);
@@ -81,6 +88,9 @@ final class PathPlanner {
     bound.add(r.var());
     bound.add(to.var());
     sink.accept(op);
+    List<Expr> ready = pending.stream().filter(e -> bound.containsAll(Checker.variables(e))).toList();
+    pending.removeAll(ready);
+    ready.forEach(e -> filter(e, sink));
     for (Map.Entry<String, Expr> p : r.props().entrySet()) {
       filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(r.var(), r.pos()), p.getKey(), r.pos()),
           p.getValue(), r.pos()), sink);
@@ -105,6 +115,10 @@ final class PathPlanner {
 
   private void filter(Expr e, Consumer<Operator> sink) {
     checker.check(e, false);
+    if (!bound.containsAll(Checker.variables(e))) {
+      pending.add(e);
+      return;
+    }
     sink.accept(new FilterOp(ev, e, Expr.render(e)));
   }
 

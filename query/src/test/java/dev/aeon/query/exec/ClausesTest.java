@@ -175,6 +175,19 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void aNodeBoundToNullByOptionalMatchMatchesNothing() {
+    assertEquals(List.of(), q("MATCH (e {id: 1}) OPTIONAL MATCH (e)-[:NOPE]->(m) MATCH (m) RETURN e.id, m").rows());
+    // a clause naming only a bound node planned no operator at all, and OPTIONAL MATCH failed on it
+    assertEquals(19L, q("MATCH (e) OPTIONAL MATCH (e) RETURN count(*)").rows().getFirst().getFirst());
+  }
+
+  @Test
+  void aPropertyMapMayReadANodeThePlanBindsLater() {
+    // the plan starts from the one tool turn, so b is bound after a: a's map used to read b as null
+    assertEquals(List.of(List.of(18L, 17L)), q("MATCH (b)-[:NEXT]->(a:tool {session: b.session}) RETURN a.id, b.id").rows());
+  }
+
+  @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());
     assertEquals("unknown variable 'x'", e.reason());

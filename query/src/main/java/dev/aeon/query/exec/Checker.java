@@ -2,7 +2,9 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -68,13 +70,22 @@ final class Checker {
   /** The variable names an expression reads. */
   static Set<String> variables(Expr e) {
     Set<String> out = new HashSet<>();
+    for (Expr.Var v : references(e)) {
+      out.add(v.name());
+    }
+    return out;
+  }
+
+  /** The variables an expression reads, each occurrence with its position, in source order. */
+  static List<Expr.Var> references(Expr e) {
+    List<Expr.Var> out = new ArrayList<>();
     collect(e, out);
     return out;
   }
 
-  private static void collect(Expr e, Set<String> out) {
+  private static void collect(Expr e, List<Expr.Var> out) {
     switch (e) {
-      case Expr.Var v -> out.add(v.name());
+      case Expr.Var v -> out.add(v);
       case Expr.Call c -> c.args().forEach(a -> collect(a, out));
       case Expr.Property p -> collect(p.target(), out);
       case Expr.Index i -> {

@@ -90,6 +90,10 @@ final class Planner {
       if (scope.indexOf(y.variable()) >= 0) {
         throw new QueryException(st.source(), y.pos(), "variable '" + y.variable() + "' is already declared");
       }
+      // RecallOp binds one variable per column: a second one would silently stay null
+      if ((y.column().equals("event") && eventVar >= 0) || (y.column().equals("score") && scoreVar >= 0)) {
+        throw new QueryException(st.source(), y.pos(), "column '" + y.column() + "' is yielded twice");
+      }
       switch (y.column()) {
         case "event" -> eventVar = scope.declare(y.variable(), Scope.Kind.NODE);
         case "score" -> scoreVar = scope.declare(y.variable(), Scope.Kind.VALUE);
@@ -114,6 +118,13 @@ final class Planner {
     }
     if (m.asOf() != null) {
       checker.check(m.asOf(), false);
+      // each expansion evaluates AS OF, possibly before the clause has bound a variable of its own
+      for (Expr.Var v : Checker.references(m.asOf())) {
+        if (!bound.contains(v.name())) {
+          throw new QueryException(st.source(), v.pos(), "AS OF cannot use variable '" + v.name()
+              + "' of its own MATCH");
+        }
+      }
     }
     boolean[] placed = new boolean[conjuncts.size()];
     List<Integer> clauseRels = new ArrayList<>();

@@ -188,6 +188,25 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void asOfReadsOnlyVariablesBoundBeforeItsMatch() {
+    QueryException e = fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF g.ts RETURN f", Map.of());
+    assertEquals("AS OF cannot use variable 'g' of its own MATCH", e.reason());
+    assertEquals(37, e.column());
+    // the superseding fact as of the first turn of conv-26 (T0)
+    assertEquals(List.of(c.memLisbon), q("MATCH (t {id: 4}) MATCH (f)-[:SUPERSEDES]->(g) AS OF t.ts RETURN f.id")
+        .column("f.id"));
+  }
+
+  @Test
+  void aColumnIsYieldedOnce() {
+    // the first variable of a column yielded twice stayed null
+    QueryException e = fails("CALL recall($q, 3) YIELD event AS a, event AS b RETURN a, b",
+        Map.of("q", Conversation.embed("Lisbon")));
+    assertEquals("column 'event' is yielded twice", e.reason());
+    assertEquals(38, e.column());
+  }
+
+  @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());
     assertEquals("unknown variable 'x'", e.reason());

@@ -32,21 +32,32 @@ public final class QueryRunner {
    */
   public QueryResult query(String statement, Map<String, Object> params) {
     Statement st = Parser.parse(statement);
-    Planner.Plan plan = plan(st, params);
-    if (st.explain()) {
-      return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
-    }
+    // The parser bounds nesting, not the length of a chain (a + b + ... or a.b.c...): such a tree is as
+    // deep as it is long, and checking, planning and evaluating it all recurse
     try {
+      Planner.Plan plan = plan(st, params);
+      if (st.explain()) {
+        return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
+      }
       plan.head().push(new Object[planScopeSize(plan)]);
+      return plan.sink().finish(plan.columns());
     } catch (StackOverflowError e) {
-      throw new QueryException(statement, 0, "query too deep to evaluate");
+      throw tooDeep(statement);
     }
-    return plan.sink().finish(plan.columns());
   }
 
   /** The plan of a statement (with or without EXPLAIN), one operator per line in execution order. */
   public String explain(String statement, Map<String, Object> params) {
-    return String.join("\n", plan(Parser.parse(statement), params).explain());
+    Statement st = Parser.parse(statement);
+    try {
+      return String.join("\n", plan(st, params).explain());
+    } catch (StackOverflowError e) {
+      throw tooDeep(statement);
+    }
+  }
+
+  private static QueryException tooDeep(String statement) {
+    return new QueryException(statement, 0, "query too deep to evaluate");
   }
 
   private Planner.Plan plan(Statement st, Map<String, Object> params) {

@@ -207,6 +207,25 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void longChainsAreAQueryExceptionNotAStackOverflow() {
+    // the parser bounds nesting; a chain this long is as deep a tree, which checking and evaluating recurse into
+    for (String s : List.of("MATCH (e) RETURN e" + ".a".repeat(200_000), "MATCH (e) RETURN " + "1 + ".repeat(200_000) + "1",
+        "MATCH (e) WHERE " + "true AND ".repeat(100_000) + "true RETURN e", "MATCH (e) RETURN count(*)" + " + 1".repeat(200_000))) {
+      for (boolean explain : new boolean[] {false, true}) {
+        try {
+          if (explain) {
+            c.trace.explain(s, Map.of());
+          } else {
+            c.trace.query(s, Map.of());
+          }
+        } catch (QueryException x) {
+          assertEquals("query too deep to evaluate", x.reason());
+        }
+      }
+    }
+  }
+
+  @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());
     assertEquals("unknown variable 'x'", e.reason());

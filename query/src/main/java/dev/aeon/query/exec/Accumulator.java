@@ -57,7 +57,10 @@ final class Accumulator {
         longSum = Math.addExact(longSum, l);
         return;
       } catch (ArithmeticException e) {
-        throw ev.error(call.pos(), "integer overflow in " + call.name() + "()");
+        if (!call.name().equals("avg")) {
+          throw ev.error(call.pos(), "integer overflow in " + call.name() + "()");
+        }
+        // an average is a float whatever its inputs: go on in floating point rather than fail
       }
     }
     if (!(v instanceof Number n)) {

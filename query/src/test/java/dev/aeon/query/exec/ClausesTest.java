@@ -226,6 +226,13 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void anAverageOfLargeIntegersIsAFloat() {
+    // the running sum of avg() overflowed into an error, though the average itself is in range
+    assertEquals(9.223372036854776E18, q("MATCH (e) RETURN avg(9223372036854775807)").rows().getFirst().getFirst());
+    assertEquals("integer overflow in sum()", fails("MATCH (e) RETURN sum(9223372036854775807)", Map.of()).reason());
+  }
+
+  @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());
     assertEquals("unknown variable 'x'", e.reason());

@@ -47,10 +47,8 @@ public final class Lexer {
       return new Token(TokenType.EOF, "", start, start);
     }
     char c = src.charAt(pos);
-    if (Character.isLetter(c) || c == '_') {
-      while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
-        pos++;
-      }
+    if (Character.isLetter(src.codePointAt(pos)) || c == '_') {
+      skipNamePart();
       return new Token(TokenType.IDENT, src.substring(start, pos), start, pos);
     }
     if (c >= '0' && c <= '9') {
@@ -112,8 +110,8 @@ public final class Lexer {
         pos = save;
       }
     }
-    if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
-      throw error(pos, "unexpected '" + src.charAt(pos) + "' after number");
+    if (pos < src.length() && (Character.isLetter(src.codePointAt(pos)) || src.charAt(pos) == '_')) {
+      throw error(pos, "unexpected '" + Character.toString(src.codePointAt(pos)) + "' after number");
     }
     String text = src.substring(start, pos);
     // -9223372036854775808 is the one literal whose digits alone do not fit: the parser checks its sign
@@ -135,6 +133,10 @@ public final class Lexer {
    */
   private boolean digitAt(int i) {
     return i < src.length() && src.charAt(i) >= '0' && src.charAt(i) <= '9';
+  }
+
+  private static boolean isHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static String abbreviate(String s) {
@@ -166,14 +168,11 @@ public final class Lexer {
         case 't' -> sb.append('\t');
         case 'r' -> sb.append('\r');
         case 'u' -> {
-          if (pos + 4 > src.length()) {
+          // exactly four hex digits: Integer.parseInt alone would also accept a leading + or -
+          if (pos + 4 > src.length() || !src.substring(pos, pos + 4).chars().allMatch(Lexer::isHexDigit)) {
             throw error(pos - 2, "bad unicode escape");
           }
-          try {
-            sb.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException x) {
-            throw error(pos - 2, "bad unicode escape");
-          }
+          sb.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
           pos += 4;
         }
         default -> throw error(pos - 2, "unknown escape '\\" + e + "'");
@@ -196,13 +195,25 @@ public final class Lexer {
   private Token param(int start) {
     pos++;
     int nameStart = pos;
-    while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
-      pos++;
-    }
+    skipNamePart();
     if (pos == nameStart) {
       throw error(start, "expected a parameter name after '$'");
     }
     return new Token(TokenType.PARAM, src.substring(nameStart, pos), start, pos);
+  }
+
+  /**
+   * Skips letters, digits and underscores. By code point, not char: a letter outside the Basic
+   * Multilingual Plane (CJK Extension B, mathematical letters) is two chars, neither of them a letter.
+   */
+  private void skipNamePart() {
+    while (pos < src.length()) {
+      int cp = src.codePointAt(pos);
+      if (!Character.isLetterOrDigit(cp) && cp != '_') {
+        return;
+      }
+      pos += Character.charCount(cp);
+    }
   }
 
   private Token symbol(int start, char c) {
@@ -231,8 +242,10 @@ public final class Lexer {
       default -> null;
     };
     if (t == null) {
-      String shown = Character.isISOControl(c) || Character.isWhitespace(c) ? String.format("\\u%04x", (int) c)
-          : String.valueOf(c);
+      int cp = src.codePointAt(start);
+      boolean invisible = Character.isISOControl(c) || Character.isWhitespace(c)
+          || (Character.isSurrogate(c) && Character.charCount(cp) == 1); // a lone half of a pair
+      String shown = invisible ? String.format("\\u%04x", (int) c) : Character.toString(cp);
       throw error(start, "unexpected character '" + shown + "'");
     }
     boolean two = t == TokenType.DOTDOT || t == TokenType.ARROW_RIGHT || t == TokenType.NEQ || t == TokenType.LE

@@ -36,6 +36,20 @@ class ParserTest {
     assertEquals("unexpected character '#'", fails("MATCH (e) RETURN #").reason());
     assertEquals("expected a parameter name after '$'", fails("MATCH (e) RETURN $").reason());
     assertEquals("unterminated comment", fails("MATCH (e) /* RETURN e").reason());
+    // four hex digits, no sign: Integer.parseInt took "+041" for 'A' and "-001" for U+FFFF
+    assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u+041'").reason());
+    assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u-001'").reason());
+    assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u12'").reason());
+  }
+
+  @Test
+  void lettersBeyondTheBasicPlaneMakeNames() {
+    String x = "\uD835\uDCB3"; // MATHEMATICAL SCRIPT CAPITAL X: one letter, two chars, neither a letter alone
+    Statement s = Parser.parse("MATCH (" + x + "1) RETURN " + x + "1.id, $" + x);
+    assertEquals(x + "1", ((Statement.Match) s.clauses().getFirst()).paths().getFirst().nodes().getFirst().var());
+    assertEquals(new Expr.Param(x, s.source().indexOf('$')), s.ret().items().get(1).expr());
+    assertEquals("unexpected character '\uD83D\uDE00'", fails("MATCH (e) RETURN \uD83D\uDE00").reason());
+    assertEquals("unexpected '" + x + "' after number", fails("MATCH (e) RETURN 1" + x).reason());
   }
 
   @Test

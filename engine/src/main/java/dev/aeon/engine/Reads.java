@@ -9,6 +9,8 @@ import dev.aeon.query.trace.TraceGraph;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,6 +167,11 @@ final class Reads {
       case dev.aeon.query.trace.Event e -> toEvent(e).orElse(null);
       case dev.aeon.query.trace.Edge e -> new Link(e.type(), e.from(), e.to(), e.validFrom(), e.validTo());
       case List<?> l -> l.stream().map(this::toApi).toList();
+      case Map<?, ?> m -> { // a map literal may hold nodes and relationships too: {event: e}
+        Map<Object, Object> out = new LinkedHashMap<>();
+        m.forEach((k, x) -> out.put(k, toApi(x)));
+        yield Collections.unmodifiableMap(out);
+      }
       case null -> null;
       default -> value;
     };

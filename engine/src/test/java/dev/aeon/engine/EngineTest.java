@@ -202,6 +202,21 @@ class EngineTest {
     }
   }
 
+  @Test
+  void queryResultsHoldApiValuesInsideMaps() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      long u = m.remember(Remember.event("s", "user", "hello").at(1_000));
+      long a = m.remember(Remember.event("s", "assistant", "hi").at(2_000).link("REFERS_TO", u));
+      QueryResult r = m.query("MATCH (x)-[r:REFERS_TO]->(y) RETURN {from: x, link: r, to: [y]} AS m", Map.of());
+      // nodes and relationships in a map came back as the trace's own records, not Event and Link
+      Map<?, ?> row = (Map<?, ?>) r.rows().getFirst().getFirst();
+      assertEquals(a, ((Event) row.get("from")).id());
+      assertEquals(new Link("REFERS_TO", a, u, Long.MIN_VALUE, Long.MAX_VALUE), row.get("link"));
+      assertEquals("hello", ((Event) ((List<?>) row.get("to")).getFirst()).text());
+    }
+  }
+
   /** A target recall makes the index probe as many leaves as its calibration says that takes. */
   @Test
   void targetRecallReachesItOnUnclusteredVectors() {

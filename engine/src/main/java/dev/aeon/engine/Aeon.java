@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +29,11 @@ public final class Aeon implements AutoCloseable {
   private final Path dir;
   private final AeonOptions options;
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
+  /**
+   * Opening a namespace (read side, so that namespaces open in parallel) excludes {@link #close()} (write
+   * side): a namespace whose opening close did not wait for would be left open, holding its log's lock.
+   */
+  private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   private Aeon(Path dir, AeonOptions options) {
@@ -69,15 +75,36 @@ public final class Aeon implements AutoCloseable {
       throw new IllegalArgumentException("bad namespace name '" + name
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
     }
-    return namespaces.computeIfAbsent(name, n -> DurableMemory.open(n, dir.resolve("ns").resolve(n), options));
+    DurableMemory open = namespaces.get(name);
+    if (open != null) {
+      return open; // if close() is closing it, its own calls say so
+    }
+    opening.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("this Aeon is closed");
+      }
+      return namespaces.computeIfAbsent(name, n -> DurableMemory.open(n, dir.resolve("ns").resolve(n), options));
+    } finally {
+      opening.readLock().unlock();
+    }
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    opening.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeNamespaces();
+    } finally {
+      opening.writeLock().unlock();
     }
-    closed = true;
+  }
+
+  private void closeNamespaces() {
     RuntimeException first = null;
     for (DurableMemory m : namespaces.values()) {
       try {

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -270,6 +276,50 @@ class EngineTest {
       assertEquals(1, aeon.namespace("alice").stats().events());
     }
     assertTrue(dir.resolve("ns").resolve("alice").toFile().isDirectory());
+  }
+
+  /**
+   * A namespace opened while the Aeon closes is closed with it or refused, never left open: it would keep
+   * its log's lock (no later Aeon of this process could open it) and its threads, and miss its last
+   * checkpoint.
+   */
+  @Test
+  void aNamespaceOpenedWhileTheAeonClosesIsNotLeftOpen() throws Exception {
+    int threads = 4;
+    int perThread = 5;
+    for (int round = 0; round < 5; round++) {
+      Path roundDir = dir.resolve("round-" + round);
+      Aeon aeon = Aeon.open(roundDir, options());
+      ExecutorService openers = Executors.newFixedThreadPool(threads);
+      CountDownLatch started = new CountDownLatch(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(openers.submit(() -> {
+          started.countDown();
+          try {
+            for (int n = 0; n < perThread; n++) {
+              aeon.namespace("n" + thread + "-" + n);
+            }
+          } catch (IllegalStateException closed) {
+            assertTrue(closed.getMessage().contains("closed"), closed::toString);
+          }
+          return null;
+        }));
+      }
+      started.await();
+      aeon.close();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      openers.shutdown();
+      try (Aeon again = Aeon.open(roundDir, options());
+           java.util.stream.Stream<Path> opened = java.nio.file.Files.list(roundDir.resolve("ns"))) {
+        for (Path ns : opened.toList()) {
+          assertEquals(0, again.namespace(ns.getFileName().toString()).stats().events(), "round " + round);
+        }
+      }
+    }
   }
 
   static List<Long> ids(List<Recalled> hits) {

@@ -44,8 +44,11 @@ final class Checkpoints {
   private final Action action;
   private final Wal wal;
   private final AeonOptions options;
+  private final String namespace;
   private final AtomicLong loggedBytes = new AtomicLong();
   private final Object runLock = new Object();
+  /** Set under {@link #runLock} by {@link #runLast}: a checkpoint after it would write into closed stores. */
+  private boolean ended;
   private volatile CheckpointPause longestPause = CheckpointPause.NONE;
   private volatile long pausedMicros; // written by one checkpoint at a time
   private volatile long pauseCount;
@@ -60,10 +63,10 @@ final class Checkpoints {
     this.action = action;
     this.wal = wal;
     this.options = options;
+    this.namespace = wal.directory().getParent().getFileName().toString();
   }
 
   void start() {
-    String namespace = wal.directory().getParent().getFileName().toString();
     pauses = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         r -> Thread.ofPlatform().daemon().name("aeon-pause-" + namespace).unstarted(r));
     pauses.prestartCoreThread(); // here, not on the first submit: a thread inherits its creator's nice value
@@ -146,16 +149,40 @@ final class Checkpoints {
 
   void runNow(boolean erase) {
     synchronized (runLock) {
-      long before = loggedBytes.get();
-      try {
-        action.run(erase);
-      } catch (IOException e) {
-        throw new UncheckedIOException("checkpoint failed", e);
+      if (ended) {
+        throw new IllegalStateException("namespace '" + namespace + "' is closed");
       }
-      loggedBytes.addAndGet(-before);
-      lastRunNanos = System.nanoTime();
-      count++;
+      run(erase);
     }
+  }
+
+  /**
+   * At close, after {@link #stop}: runs the last checkpoint (unless {@code checkpoint} is false), then
+   * refuses every later one, such as a caller's that was waiting for this one to finish.
+   */
+  void runLast(boolean checkpoint) {
+    synchronized (runLock) {
+      try {
+        if (checkpoint && !ended) {
+          run(false);
+        }
+      } finally {
+        ended = true;
+      }
+    }
+  }
+
+  /** Under {@link #runLock}. */
+  private void run(boolean erase) {
+    long before = loggedBytes.get();
+    try {
+      action.run(erase);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint failed", e);
+    }
+    loggedBytes.addAndGet(-before);
+    lastRunNanos = System.nanoTime();
+    count++;
   }
 
   private void loop() {

@@ -354,11 +354,15 @@ final class DurableMemory implements Memory, AutoCloseable {
    * position it names; then, while writers go on, forces the log up to that position, frees those texts
    * and makes that state durable (the blob arena first, with the frees, then the index and the trace),
    * then checkpoints the log. The texts must be freed by the time the trace's checkpoint is durable:
-   * recovery replays only the forgets after it. To erase, all of it is done under the lock, the log
+   * recovery replays only the forgets after it. To erase ({@link #compact}, which first compacts the
+   * stores in a hold of the lock of its own), all of it is done under the lock, the log
    * checkpoint at the start of a new segment, so that every older segment (and every forgotten text in it)
    * is deleted.
    */
   private void checkpointNow(boolean erase) throws IOException {
+    if (erase) {
+      compactStores();
+    }
     Paused paused = checkpoints.duringPause(() -> pause(erase));
     if (erase) {
       return; // the pause did all of it
@@ -427,6 +431,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   @Override
   public void compact() {
     checkWritable();
+    checkpoints.runNow(true);
+  }
+
+  /** A compaction's part before its checkpoint, under the checkpoints' lock: refused after close like them. */
+  private void compactStores() {
     writeLock.lock();
     try {
       syncLog();
@@ -440,7 +449,6 @@ final class DurableMemory implements Memory, AutoCloseable {
     } finally {
       writeLock.unlock();
     }
-    checkpoints.runNow(true);
   }
 
   @Override
@@ -451,10 +459,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkpoints.stop();
     boolean checkpointed = false;
     try {
-      if (failure == null) {
-        checkpoints.runNow(); // under the checkpoints' lock: after a background one still forcing the stores
-        checkpointed = true;
-      }
+      // Under the checkpoints' lock: after a background one still forcing the stores, and before a
+      // caller's waiting for it, which is then refused.
+      boolean healthy = failure == null;
+      checkpoints.runLast(healthy);
+      checkpointed = healthy;
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {

@@ -322,6 +322,44 @@ class EngineTest {
     }
   }
 
+  /**
+   * A checkpoint or compaction racing close is refused with the namespace's "closed", never run on its
+   * closed stores (where it failed on missing files, and could have written into files that a later
+   * owner of the namespace had opened).
+   */
+  @Test
+  void aCheckpointRacingCloseIsRefused() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      Path roundDir = dir.resolve("round-" + round);
+      Aeon aeon = Aeon.open(roundDir, options());
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "first").vector(TestVectors.unit(1)));
+      CountDownLatch started = new CountDownLatch(1);
+      ExecutorService maintenance = Executors.newSingleThreadExecutor();
+      Future<?> done = maintenance.submit(() -> {
+        started.countDown();
+        try {
+          for (int i = 0; ; i++) {
+            m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+            m.checkpoint();
+            m.compact();
+          }
+        } catch (IllegalStateException closed) {
+          assertTrue(closed.getMessage().contains("closed"), closed::toString);
+        }
+        return null;
+      });
+      started.await();
+      Thread.sleep(round);
+      aeon.close();
+      done.get(30, TimeUnit.SECONDS);
+      maintenance.shutdown();
+      try (Aeon again = Aeon.open(roundDir, options())) {
+        assertEquals(List.of(), ((DurableMemory) again.memory()).inconsistencies());
+      }
+    }
+  }
+
   static List<Long> ids(List<Recalled> hits) {
     return hits.stream().map(h -> h.event().id()).sorted().toList();
   }

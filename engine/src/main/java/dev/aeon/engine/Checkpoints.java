@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * that keeps the priority of the thread that opened the namespace ({@link #duringPause}). At nice 10 the
  * pause itself was stretched by a machine busy with readers: the scheduler runs such a thread only when
  * the readers leave it a core, each time it wakes from a write or a force, while writers wait on its lock.
- * A thread cannot raise its own priority back without privilege.
+ * A thread cannot raise its own priority back without privilege. A checkpoint a caller asks for (and the
+ * last one, at close) runs wholly on the pause thread while the caller waits ({@link #onPauseThread}), so
+ * that no interrupt of the caller reaches the stores' files.
  */
 final class Checkpoints {
 
@@ -75,21 +77,30 @@ final class Checkpoints {
 
   /**
    * Runs a checkpoint's pause: on the pause thread when called from the background thread, which then
-   * waits for it; on the caller's thread otherwise (a checkpoint a caller asked for, or the last one at
-   * close, runs at the caller's priority).
+   * waits for it; on the calling thread otherwise, which is then the pause thread already ({@link #run}).
    */
   <T> T duringPause(Pause<T> pause) throws IOException {
     if (Thread.currentThread() != thread) {
       return pause.run();
     }
-    Future<T> result = pauses.submit(pause::run);
+    return onPauseThread(pause);
+  }
+
+  /**
+   * Runs {@code work} on the pause thread and waits for it whatever happens: a pause holds the writers'
+   * lock, and a caller's thread must not do a checkpoint's I/O itself, since an interrupt during a file
+   * channel's I/O closes the channel (ClosedByInterruptException) and leaves its store unable to write
+   * until the namespace is reopened. The caller's interrupt is kept for it.
+   */
+  private <T> T onPauseThread(Pause<T> work) throws IOException {
+    Future<T> result = pauses.submit(work::run);
     boolean interrupted = false;
     try {
       while (true) {
         try {
           return result.get();
         } catch (InterruptedException e) {
-          interrupted = true; // the pause holds the writers' lock: wait for it whatever happens
+          interrupted = true;
         }
       }
     } catch (ExecutionException e) {
@@ -168,15 +179,25 @@ final class Checkpoints {
         }
       } finally {
         ended = true;
+        if (pauses != null) {
+          pauses.shutdown(); // under the lock: no checkpoint is using the pause thread
+        }
       }
     }
   }
 
-  /** Under {@link #runLock}. */
+  /** Under {@link #runLock}: the background thread runs the checkpoint itself, any other on the pause thread. */
   private void run(boolean erase) {
     long before = loggedBytes.get();
     try {
-      action.run(erase);
+      if (Thread.currentThread() == thread) {
+        action.run(erase);
+      } else {
+        onPauseThread(() -> {
+          action.run(erase);
+          return null;
+        });
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("checkpoint failed", e);
     }
@@ -234,9 +255,6 @@ final class Checkpoints {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    if (pauses != null) {
-      pauses.shutdown(); // a pause it still runs finishes; the background thread waits for it
     }
   }
 }

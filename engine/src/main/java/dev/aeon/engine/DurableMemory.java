@@ -241,6 +241,9 @@ final class DurableMemory implements Memory, AutoCloseable {
           + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
     }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
+    // Applying may write through the stores' file channels, which an interrupt would close for good
+    // (ClosedByInterruptException); the caller's interrupt is kept for it, and seen by await.
+    boolean interrupted = Thread.interrupted();
     try {
       applier.apply(m);
     } catch (RuntimeException | Error e) {
@@ -248,6 +251,10 @@ final class DurableMemory implements Memory, AutoCloseable {
       // replays the log and either applies it or reports why it cannot.
       failure = e;
       throw e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     checkpoints.logged(payload.length);
     return durable;
@@ -434,7 +441,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     checkpoints.runNow(true);
   }
 
-  /** A compaction's part before its checkpoint, under the checkpoints' lock: refused after close like them. */
+  /**
+   * A compaction's part before its checkpoint, under the checkpoints' lock (refused after close like them)
+   * and on their pause thread (out of reach of the caller's interrupts, see {@link Checkpoints}).
+   */
   private void compactStores() {
     writeLock.lock();
     try {
@@ -468,6 +478,9 @@ final class DurableMemory implements Memory, AutoCloseable {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
       closed = true;
+      // Closing flushes the index and writes out the trace's appends through file channels, which an
+      // interrupt would close half way; the caller's interrupt is kept for it.
+      boolean interrupted = Thread.interrupted();
       try {
         if (checkpointed) {
           stores.close();
@@ -476,6 +489,10 @@ final class DurableMemory implements Memory, AutoCloseable {
         }
       } catch (IOException e) {
         throw new UncheckedIOException("closing namespace '" + name + "' failed", e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

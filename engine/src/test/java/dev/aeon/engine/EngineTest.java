@@ -323,6 +323,46 @@ class EngineTest {
   }
 
   /**
+   * A caller's interrupt never reaches the stores' files: an interrupt during a file channel's I/O closes
+   * the channel, which failed the namespace (a write) or its checkpoints (every later one, and the one at
+   * close) until it was reopened. The caller keeps its interrupt.
+   */
+  @Test
+  void anInterruptedCallerLeavesTheNamespaceUsable() {
+    long first;
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      Thread.currentThread().interrupt();
+      try {
+        first = m.remember(Remember.event("s", "user", "first").vector(TestVectors.unit(1))); // creates the index
+      } catch (java.io.UncheckedIOException e) {
+        assertTrue(e.getCause() instanceof java.io.InterruptedIOException, e::toString); // applied, not awaited
+        first = 1;
+      }
+      assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+      m.remember(Remember.event("s", "user", "second").vector(TestVectors.unit(2)));
+      Thread.currentThread().interrupt();
+      m.checkpoint();
+      assertTrue(Thread.interrupted());
+      assertTrue(m.forget(first));
+      Thread.currentThread().interrupt();
+      m.compact();
+      assertTrue(Thread.interrupted());
+      m.remember(Remember.event("s", "user", "third").vector(TestVectors.unit(3)));
+      Thread.currentThread().interrupt();
+      aeon.close();
+      assertTrue(Thread.interrupted());
+    } finally {
+      Thread.interrupted();
+    }
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      assertEquals(List.of("third", "second"), m.history("s", 10).stream().map(Event::text).toList());
+      assertEquals(List.of(), ((DurableMemory) m).inconsistencies());
+    }
+  }
+
+  /**
    * A checkpoint or compaction racing close is refused with the namespace's "closed", never run on its
    * closed stores (where it failed on missing files, and could have written into files that a later
    * owner of the namespace had opened).

@@ -31,16 +31,27 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   /** See {@link #slbMinVectors}. */
   public static final int DEFAULT_SLB_MIN_VECTORS = 5_000;
 
+  /**
+   * The largest log segment. The log writes each new segment out in zeros, so a size given by mistake
+   * filled the disk before anything failed; and since a mutation may take half a segment, up to 16 MiB,
+   * larger segments would only mean fewer files.
+   */
+  public static final long MAX_WAL_SEGMENT_BYTES = 1L << 30;
+
   public AeonOptions {
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     if (checkpointLogBytes <= 0) {
       throw new IllegalArgumentException("checkpointLogBytes must be positive");
     }
-    if (walSegmentBytes < (64 << 10)) {
-      throw new IllegalArgumentException("walSegmentBytes must be at least 64 KiB: " + walSegmentBytes);
+    if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+      throw new IllegalArgumentException("checkpointInterval must be positive: " + checkpointInterval);
     }
-    if (slbEntriesPerSession < 0 || slbThreshold <= 0 || slbThreshold > 1 || slbMaxBytes < 0 || slbMinVectors < 0) {
+    if (walSegmentBytes < (64 << 10) || walSegmentBytes > MAX_WAL_SEGMENT_BYTES) {
+      throw new IllegalArgumentException("walSegmentBytes must be from 64 KiB to 1 GiB: " + walSegmentBytes);
+    }
+    // Written so that NaN fails too.
+    if (slbEntriesPerSession < 0 || !(slbThreshold > 0 && slbThreshold <= 1) || slbMaxBytes < 0 || slbMinVectors < 0) {
       throw new IllegalArgumentException("bad SLB settings: entries " + slbEntriesPerSession
           + ", threshold " + slbThreshold + ", max bytes " + slbMaxBytes + ", min vectors " + slbMinVectors);
     }

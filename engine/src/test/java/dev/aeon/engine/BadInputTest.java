@@ -242,6 +242,25 @@ class BadInputTest {
     }
   }
 
+  /**
+   * Options out of range are refused when they are made, before any file is written: a log segment of
+   * Long.MAX_VALUE bytes was accepted, and the first namespace opened wrote zeros until the disk was full.
+   */
+  @Test
+  void optionsOutOfRangeAreRefused() {
+    AeonOptions d = AeonOptions.defaults();
+    java.time.Duration second = java.time.Duration.ofSeconds(1);
+    long largest = 1L << 30; // AeonOptions.MAX_WAL_SEGMENT_BYTES
+    List<Runnable> bad = List.of(() -> d.withWalSegmentBytes(Long.MAX_VALUE), () -> d.withWalSegmentBytes(largest + 1),
+        () -> d.withWalSegmentBytes(0), () -> d.withCheckpoints(1 << 20, second.negated()),
+        () -> d.withCheckpoints(1 << 20, java.time.Duration.ZERO), () -> d.withCheckpoints(0, second),
+        () -> d.withSlb(64, Float.NaN, 1 << 20), () -> d.withSlb(64, 1.5f, 1 << 20), () -> d.withSlb(-1, 0.85f, 1 << 20));
+    for (Runnable options : bad) {
+      assertThrows(IllegalArgumentException.class, options::run);
+    }
+    assertEquals(largest, d.withWalSegmentBytes(largest).walSegmentBytes());
+  }
+
   @Test
   void anEventTooLargeForTheLogSaysWhichOptionSetsTheLimit() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) { // 1 MiB segments: 512 KiB per event

@@ -59,6 +59,19 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   static DurableMemory open(String name, Path dir, AeonOptions options) {
+    // Opening reads and writes through file channels, which an interrupt would close for good
+    // (ClosedByInterruptException); the caller's interrupt is kept for it.
+    boolean interrupted = Thread.interrupted();
+    try {
+      return openAndRecover(name, dir, options);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static DurableMemory openAndRecover(String name, Path dir, AeonOptions options) {
     Stores stores;
     try {
       stores = Stores.open(dir, options);
@@ -467,6 +480,14 @@ final class DurableMemory implements Memory, AutoCloseable {
       return;
     }
     checkpoints.stop();
+    // Under the write lock, so that no write is between logging and applying while the stores close, and
+    // none is logged after the last checkpoint: a write either went in before it or is refused as closed.
+    writeLock.lock();
+    try {
+      closed = true;
+    } finally {
+      writeLock.unlock();
+    }
     boolean checkpointed = false;
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a
@@ -477,7 +498,6 @@ final class DurableMemory implements Memory, AutoCloseable {
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
-      closed = true;
       // Closing flushes the index and writes out the trace's appends through file channels, which an
       // interrupt would close half way; the caller's interrupt is kept for it.
       boolean interrupted = Thread.interrupted();

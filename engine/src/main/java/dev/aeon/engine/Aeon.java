@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class Aeon implements AutoCloseable {
 
+  private static final System.Logger LOG = System.getLogger(Aeon.class.getName());
+
   public static final String DEFAULT_NAMESPACE = "default";
   private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -66,7 +68,11 @@ public final class Aeon implements AutoCloseable {
     return namespace(DEFAULT_NAMESPACE);
   }
 
-  /** The namespace of this name, opened (and recovered) on first use. */
+  /**
+   * The namespace of this name, opened (and recovered) on first use. A namespace that failed (its log
+   * could not write, or a store refused a logged mutation; its writes then say so) is closed and opened
+   * again by the next call, which recovers what its log made durable.
+   */
   public Memory namespace(String name) {
     if (closed) {
       throw new IllegalStateException("this Aeon is closed");
@@ -76,7 +82,7 @@ public final class Aeon implements AutoCloseable {
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
     }
     DurableMemory open = namespaces.get(name);
-    if (open != null) {
+    if (open != null && !open.failed()) {
       return open; // if close() is closing it, its own calls say so
     }
     opening.readLock().lock();
@@ -84,9 +90,30 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed");
       }
-      return namespaces.computeIfAbsent(name, n -> DurableMemory.open(n, dir.resolve("ns").resolve(n), options));
+      return namespaces.compute(name, (n, current) -> {
+        if (current != null && !current.failed()) {
+          return current;
+        }
+        if (current != null) {
+          closeFailed(current);
+        }
+        return DurableMemory.open(n, dir.resolve("ns").resolve(n), options);
+      });
     } finally {
       opening.readLock().unlock();
+    }
+  }
+
+  /**
+   * Closes a namespace that failed (its log, or a store refusing a logged mutation), so that it can be
+   * opened again from its files. Its stores are closed without a checkpoint; what closing them reports
+   * (the failure again, as a rule) was reported to the writes that met it, so it is only logged here.
+   */
+  private static void closeFailed(DurableMemory failed) {
+    try {
+      failed.close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it to reopen it: " + e);
     }
   }
 

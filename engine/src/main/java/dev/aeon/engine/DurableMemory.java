@@ -254,6 +254,9 @@ final class DurableMemory implements Memory, AutoCloseable {
           + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
     }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
+    if (durable.isCompletedExceptionally()) {
+      return durable; // the log refused it: not applied, so readers never see it (await reports why)
+    }
     // Applying may write through the stores' file channels, which an interrupt would close for good
     // (ClosedByInterruptException); the caller's interrupt is kept for it, and seen by await.
     boolean interrupted = Thread.interrupted();
@@ -294,10 +297,19 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   private void checkWritable() {
     checkOpen();
-    Throwable f = failure;
+    Throwable f = failure != null ? failure : stores.wal.failure();
     if (f != null) {
-      throw new IllegalStateException("namespace '" + name + "' failed earlier and must be reopened: " + f, f);
+      throw new IllegalStateException("namespace '" + name + "' failed earlier and must be reopened (Aeon.namespace"
+          + " reopens it): " + f, f);
     }
+  }
+
+  /**
+   * Whether a write failed in a way only reopening repairs: a store refused a logged mutation, or the log
+   * failed to write. Reopening recovers what the log made durable.
+   */
+  boolean failed() {
+    return failure != null || stores.wal.failure() != null;
   }
 
   private static void await(CompletableFuture<Long> durable) {
@@ -492,7 +504,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a
       // caller's waiting for it, which is then refused.
-      boolean healthy = failure == null;
+      boolean healthy = !failed();
       checkpoints.runLast(healthy);
       checkpointed = healthy;
     } catch (UncheckedIOException e) {

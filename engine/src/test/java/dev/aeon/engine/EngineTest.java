@@ -451,6 +451,41 @@ class EngineTest {
     }
   }
 
+  /**
+   * A namespace whose log failed is opened again by the next {@code namespace(name)}, with every write the
+   * log acknowledged. The log fails here for real: its folder is moved away while open, so that the next
+   * segment cannot be made, and moved back.
+   */
+  @Test
+  void aNamespaceWhoseLogFailedIsReopenedByTheNextCall() throws IOException {
+    String big = "x".repeat(100_000); // ten of them fill a log segment of 1 MiB
+    Path wal = dir.resolve("ns").resolve("default").resolve("wal");
+    Path away = dir.resolve("wal-away");
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      List<Long> acknowledged = new ArrayList<>();
+      java.nio.file.Files.move(wal, away);
+      RuntimeException failed = assertThrows(RuntimeException.class, () -> {
+        for (int i = 0; i < 100; i++) {
+          acknowledged.add(m.remember(Remember.event("s", "user", i + big)));
+        }
+      });
+      assertThrows(IllegalStateException.class, () -> m.remember(Remember.event("s", "user", "refused")),
+          "after " + failed);
+      java.nio.file.Files.move(away, wal);
+      Memory reopened = aeon.memory();
+      assertTrue(reopened != m, "the failed namespace was handed out again");
+      assertEquals(acknowledged.size(), reopened.stats().events());
+      for (long id : acknowledged) {
+        assertTrue(reopened.get(id).isPresent(), "acknowledged " + id + " is lost");
+      }
+      reopened.remember(Remember.event("s", "user", "after"));
+    }
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      assertEquals("after", aeon.memory().history("s", 1).getFirst().text());
+    }
+  }
+
   static List<Long> ids(List<Recalled> hits) {
     return hits.stream().map(h -> h.event().id()).sorted().toList();
   }

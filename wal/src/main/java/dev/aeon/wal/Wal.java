@@ -347,6 +347,14 @@ public final class Wal implements AutoCloseable {
     replay(checkpointLsn, consumer);
   }
 
+  /**
+   * Why writing failed, or null while the log is healthy. A failed log refuses every later record until it
+   * is closed and opened again, which recovers what it had made durable.
+   */
+  public Throwable failure() {
+    return flusher.failure();
+  }
+
   /** The LSN most recently assigned by {@link #append} (or recovered, if none since); 0 if the log is empty. */
   public long lastLsn() {
     return ring == null ? recovery.lastLsn() : baseLsn + ring.getCursor();

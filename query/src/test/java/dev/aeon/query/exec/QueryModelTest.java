@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Generated statements over a random trace (extreme and equal timestamps, attributes of every type,
  * edges with validity intervals, invalidated and forgotten ones) against a brute-force evaluation of the
- * documented semantics. Rerun a failure with -Dquery.seed=SEED; -Dquery.statements=N runs more than 400.
+ * documented semantics. Rerun a failure with -Daeon.test.seed=SEED; -Daeon.query.statements=N runs more than 400.
  */
 class QueryModelTest {
 
@@ -41,7 +41,7 @@ class QueryModelTest {
       9_007_199_254_740_993L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
 
   @TempDir Path dir;
-  final long seed = Long.getLong("query.seed", System.nanoTime());
+  final long seed = Long.getLong("aeon.test.seed", System.nanoTime());
   final Random rnd = new Random(seed);
   final List<Ev> events = new ArrayList<>();
   final List<Ed> edges = new ArrayList<>();
@@ -89,12 +89,12 @@ class QueryModelTest {
 
   @Test
   void generatedStatementsMatchABruteForceEvaluation() throws IOException {
-    System.out.println("QueryModelTest seed " + seed + " (rerun with -Dquery.seed=" + seed + ")");
+    System.out.println("QueryModelTest seed " + seed + " (rerun with -Daeon.test.seed=" + seed + ")");
     trace = Trace.open(dir, texts::get, vectors);
     try {
       build();
       index();
-      for (int i = 0; i < Integer.getInteger("query.statements", 400); i++) {
+      for (int i = 0; i < Integer.getInteger("aeon.query.statements", 400); i++) {
         int kind = rnd.nextInt(8);
         switch (kind) {
           case 0 -> nodeQuery();

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The entry point: a directory of durable agent memory, with one {@link Memory} per namespace, each
@@ -61,6 +63,26 @@ public final class Aeon implements AutoCloseable {
 
   public AeonOptions options() {
     return options;
+  }
+
+  /** The names of the namespaces in this memory's directory, opened or not, sorted. */
+  public List<String> namespaceNames() {
+    try (Stream<Path> dirs = Files.list(dir.resolve("ns"))) {
+      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+          .filter(n -> NAMESPACE_NAME.matcher(n).matches()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the namespaces in " + dir, e);
+    }
+  }
+
+  /**
+   * Cross-checks the stores of a namespace, opening it (and so recovering it) if it is not open: every
+   * live event's text is readable, its vector is in the index exactly when it says it has one, and the
+   * index holds no other vector. Returns what disagrees, empty when all agree. Writers wait while it runs.
+   * (Each store checks its own files when it opens; this checks them against each other.)
+   */
+  public List<String> check(String name) {
+    return ((DurableMemory) namespace(name)).inconsistencies();
   }
 
   /** The default namespace. */

@@ -366,10 +366,15 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * Cross-checks the stores: every live event's text is readable, its vector is in the index exactly
-   * when it says it has one, and the index holds no other vectors. Empty when they agree.
+   * when it says it has one, and the index holds no other vectors. Empty when they agree. Writers wait.
    */
   List<String> inconsistencies() {
-    return reads.inconsistencies();
+    writeLock.lock(); // a write between its stores would show as a disagreement
+    try {
+      return reads.inconsistencies();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   // ---- maintenance ----

@@ -1,0 +1,84 @@
+package dev.aeon.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Remember;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckTest {
+
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int check(String... args) {
+    return Check.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private void writeTwoNamespaces() {
+    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withWalSegmentBytes(1 << 20))) {
+      Memory a = aeon.namespace("agent-a");
+      long first = a.remember(Remember.event("s", "user", "hello").vector(new float[] {1, 0, 0}));
+      a.remember(Remember.event("s", "assistant", "hi").vector(new float[] {0, 1, 0}).link("REPLIES_TO", first));
+      aeon.namespace("agent-b").remember(Remember.event("t", "user", "no vector"));
+    }
+  }
+
+  @Test
+  void consistentNamespacesAreListedAndExitZero() {
+    writeTwoNamespaces();
+    assertEquals(0, check(dir.toString()), output());
+    assertEquals("""
+        agent-a: ok (events 2, vectors 2, links 1, sessions 1)
+        agent-b: ok (events 1, vectors 0, links 0, sessions 1)
+        2 namespaces consistent
+        """, output());
+  }
+
+  @Test
+  void aNamespaceThatCannotBeOpenedIsReportedWithItsFileAndTheOthersStillChecked() throws IOException {
+    writeTwoNamespaces();
+    Path events = dir.resolve("ns").resolve("agent-a").resolve("trace").resolve("events.trace");
+    byte[] bytes = Files.readAllBytes(events);
+    bytes[0] ^= (byte) 0xff;
+    Files.write(events, bytes);
+    assertEquals(1, check(dir.toString()), output());
+    assertTrue(output().startsWith("agent-a: cannot be opened: " + events + " at offset 0: bad magic"), output());
+    assertTrue(output().contains("agent-b: ok (events 1,"), output());
+    assertTrue(output().endsWith("1 of 2 namespaces not consistent\n"), output());
+  }
+
+  @Test
+  void aNamedNamespaceThatDoesNotExistIsNotCreated() {
+    writeTwoNamespaces();
+    assertEquals(1, check(dir.toString(), "agent-a", "nobody"));
+    assertTrue(output().contains("nobody: no such namespace"), output());
+    assertTrue(Files.notExists(dir.resolve("ns").resolve("nobody")));
+  }
+
+  @Test
+  void aFolderThatIsNotAMemoryIsABadCommandLine() {
+    assertEquals(2, check(dir.resolve("elsewhere").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));
+    assertTrue(Files.notExists(dir.resolve("elsewhere")), "nothing was created");
+    assertEquals(2, check());
+  }
+}

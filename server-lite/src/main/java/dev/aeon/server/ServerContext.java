@@ -110,6 +110,11 @@ public final class ServerContext {
     return m;
   }
 
+  /** The namespaces on disk, opened or not, sorted. */
+  public List<String> namespacesOnDisk() {
+    return aeon.namespaceNames();
+  }
+
   /** Namespaces opened since the start, sorted. */
   public List<String> openedNamespaces() {
     return openedNamespaces.stream().sorted().toList();

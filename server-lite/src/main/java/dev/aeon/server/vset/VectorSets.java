@@ -12,18 +12,12 @@ import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Every vector set of the server, by namespace and key, with the operations the commands need. A set exists
@@ -67,8 +61,7 @@ public final class VectorSets {
   /**
    * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
    * namespace N with d dimensions live in namespace {@code N.vset-d<d>} ({@link DimensionNamespaces}), one session
-   * per key. A key is found by looking into each such namespace on disk (Aeon keeps namespace N under
-   * {@code <dir>/ns/N}).
+   * per key. A key is found by looking into each such namespace on disk ({@link ServerContext#namespacesOnDisk}).
    *
    * <p>One such namespace that cannot be opened must not hide the sets of the others: the search goes on past
    * it, and only if the key is found nowhere else does it fail, naming the namespace that may hold the key
@@ -76,15 +69,7 @@ public final class VectorSets {
    */
   private VectorSet find(String ns, String key) {
     VectorSet set = new VectorSet(ns, key);
-    List<String> names;
-    try (Stream<Path> dirs = Files.list(server.config().dir().resolve("ns"))) {
-      names = dirs.map(p -> p.getFileName().toString()).filter(n -> DimensionNamespaces.belongsTo(n, ns))
-          .sorted().toList();
-    } catch (NoSuchFileException e) {
-      return set; // nothing stored yet
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the namespaces of " + server.config().dir(), e);
-    }
+    List<String> names = server.namespacesOnDisk().stream().filter(n -> DimensionNamespaces.belongsTo(n, ns)).toList();
     RuntimeException broken = null;
     for (String name : names) {
       List<Event> events;

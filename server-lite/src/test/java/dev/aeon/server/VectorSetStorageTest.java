@@ -94,6 +94,30 @@ class VectorSetStorageTest {
     }
   }
 
+  /**
+   * The engine reopens a namespace whose log failed; a vector set kept in memory must then use the reopened
+   * namespace, not the failed one. The log fails for real: its folder is moved away while the server runs, so
+   * that its next segment (1 MiB here) cannot be made, and moved back.
+   */
+  @Test
+  void aSetWhoseStorageFailedWorksAgainOnceItIsReopened(@TempDir Path own) throws Exception {
+    try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {
+      assertEquals(1L, c.call("VADD", "big", "VALUES", "2", "1", "0", "first"));
+      Path wal = own.resolve("ns").resolve("default.vset-d2").resolve("wal");
+      Path away = own.resolve("wal-away");
+      Files.move(wal, away);
+      String json = "{\"pad\":\"" + "x".repeat(30_000) + "\"}";
+      Object reply = null;
+      for (int i = 0; i < 100 && !(reply instanceof RespClient.Err); i++) {
+        reply = c.call("VADD", "big", "VALUES", "2", "1", "0", "e" + i, "SETATTR", json);
+      }
+      assertErr("ERR", reply);
+      Files.move(away, wal);
+      assertEquals(1L, c.call("VADD", "big", "VALUES", "2", "0", "1", "after"));
+      assertEquals(List.of("after"), c.call("VSIM", "big", "VALUES", "2", "0", "1", "COUNT", "1"));
+    }
+  }
+
   @Test
   void aRemovalTheEngineRefusesLeavesTheElement(@TempDir Path own) throws Exception {
     try (AeonServer s = TestServer.start(own); RespClient c = new RespClient(s.port())) {

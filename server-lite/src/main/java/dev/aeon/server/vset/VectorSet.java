@@ -21,8 +21,11 @@ final class VectorSet {
   final String namespace;
   final String key;
   final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
-  /** Where the elements live; null until the first element fixes the dimension. */
-  private volatile Memory memory;
+  /**
+   * The namespace the elements live in; null until the first element fixes the dimension. Its name, not its
+   * Memory: a namespace that failed is reopened by the engine as a new Memory ({@link VectorSets#memoryOf}).
+   */
+  private volatile String storage;
   private volatile int dimension;
   private volatile Quantization quantization;
   /** Set when the set became empty and left the registry; a writer holding it must look it up again. */
@@ -37,32 +40,32 @@ final class VectorSet {
     return SESSION_PREFIX + key;
   }
 
-  Memory memory() {
-    return memory;
+  String storage() {
+    return storage;
   }
 
   /**
-   * Loads the elements from {@code m}, the memory found to hold this set's session. If an update was cut short by
-   * a crash (new event remembered, old one not yet forgotten), the newest event of the element wins and the
-   * older one is forgotten now.
+   * Loads the elements from {@code m}, the namespace {@code name} found to hold this set's session. If an update
+   * was cut short by a crash (new event remembered, old one not yet forgotten), the newest event of the element
+   * wins and the older one is forgotten now.
    */
-  void load(Memory m, List<Event> newestFirst) {
+  void load(String name, Memory m, List<Event> newestFirst) {
     for (Event e : newestFirst) {
       if (!ROLE.equals(e.role())) {
         continue;
       }
       if (ids.putIfAbsent(e.text(), e.id()) != null) {
         m.forget(e.id());
-      } else if (memory == null) {
+      } else if (storage == null) {
         StoredVector v = stored(e);
-        bind(m, v.dimension(), v.quantization());
+        bind(name, v.dimension(), v.quantization());
       }
     }
   }
 
   /** Fixes where the set lives, its dimension and quantization, when its first element arrives. */
-  void bind(Memory m, int dim, Quantization q) {
-    memory = m;
+  void bind(String namespace, int dim, Quantization q) {
+    storage = namespace;
     dimension = dim;
     quantization = q;
   }

@@ -88,7 +88,7 @@ public final class VectorSets {
         continue;
       }
       if (!events.isEmpty()) {
-        set.load(m, events);
+        set.load(name, m, events);
         if (set.size() > 0) {
           return set;
         }
@@ -98,6 +98,11 @@ public final class VectorSets {
       throw broken;
     }
     return set;
+  }
+
+  /** The namespace that holds the set's elements, looked up on each use (see {@link VectorSet#storage}). */
+  private Memory memoryOf(VectorSet set) {
+    return server.memory(set.storage());
   }
 
   /** The set if it has elements, else null (and it is not kept in memory). */
@@ -138,7 +143,7 @@ public final class VectorSets {
           continue;
         }
         if (set.size() == 0) {
-          set.bind(server.memory(DimensionNamespaces.of(ns, vector.length)), vector.length,
+          set.bind(DimensionNamespaces.of(ns, vector.length), vector.length,
               quantization == null ? Quantization.Q8 : quantization);
         } else {
           checkDimension(set, vector.length);
@@ -147,7 +152,7 @@ public final class VectorSets {
                 + set.quantization().redisName() + ")");
           }
         }
-        Memory m = set.memory();
+        Memory m = memoryOf(set);
         Long old = set.ids.get(element);
         String kept = json != null ? json
             : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
@@ -184,7 +189,7 @@ public final class VectorSets {
       removed = id != null;
       if (removed) {
         // durable first: if the engine refuses, the element stays, in the map as on disk
-        set.memory().forget(id);
+        memoryOf(set).forget(id);
         set.ids.remove(element, id);
       }
     }
@@ -199,7 +204,7 @@ public final class VectorSets {
 
   public Info info(String ns, String key) {
     VectorSet set = existing(ns, key);
-    return set == null ? null : new Info(set.quantization(), set.dimension(), set.size(), set.memory().name(),
+    return set == null ? null : new Info(set.quantization(), set.dimension(), set.size(), set.storage(),
         set.session());
   }
 
@@ -212,7 +217,7 @@ public final class VectorSets {
   private Optional<Event> event(String ns, String key, String element) {
     VectorSet set = existing(ns, key);
     Long id = set == null ? null : set.ids.get(element);
-    return id == null ? Optional.empty() : set.memory().get(id);
+    return id == null ? Optional.empty() : memoryOf(set).get(id);
   }
 
   /** VEMB: the element's stored vector, or null. */
@@ -239,7 +244,7 @@ public final class VectorSets {
       if (id == null) {
         return false;
       }
-      set.memory().setAttributes(id, Map.of(JSON_ATTRIBUTE, json)); // "" reads back as no attributes
+      memoryOf(set).setAttributes(id, Map.of(JSON_ATTRIBUTE, json)); // "" reads back as no attributes
       return true;
     }
   }
@@ -290,14 +295,14 @@ public final class VectorSets {
     Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session()).slb(false);
     if (q.nprobe() == EXACT) {
       // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
-      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, set.memory().stats().vectors())));
+      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, memoryOf(set).stats().vectors())));
     } else if (q.nprobe() > 0) {
       recall.nprobe(q.nprobe());
     } else {
       recall.targetRecall(DEFAULT_RECALL);
     }
     List<Match> out = new ArrayList<>();
-    for (Recalled r : set.memory().recall(recall)) {
+    for (Recalled r : memoryOf(set).recall(recall)) {
       Event e = r.event();
       Long current = set.ids.get(e.text());
       if (current == null || current != e.id()) {

@@ -18,8 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongPredicate;
 import org.agrona.collections.LongArrayList;
@@ -82,6 +85,8 @@ public final class BlobArena implements AutoCloseable {
   private long nextId;
   private long liveBlobs, liveBytes, freeBlobs, freeBytes;
   private final LongArrayList pendingErase = new LongArrayList();
+  /** Erasures handed to EBR that have not run yet; under the write lock. Close's unmapping runs them first. */
+  private final Set<Erasure> scheduledErasures = new HashSet<>();
   /** Frames are assembled here before they are written; used under the write lock only. */
   private final MemorySegment staging = Arena.ofAuto().allocate(STAGING_BYTES, 4096);
 
@@ -489,14 +494,41 @@ public final class BlobArena implements AutoCloseable {
     if (offsets.length == 0) {
       return;
     }
-    ebr.retire(() -> {
+    Erasure e = new Erasure(g, offsets);
+    scheduledErasures.add(e);
+    ebr.retire(e);
+  }
+
+  /**
+   * One batch of frees to zero. EBR runs it on whichever thread reclaims, and so may run it after the
+   * unmapping that {@code close} retired later (two threads close their batches side by side); that
+   * unmapping therefore runs every erasure still outstanding itself, and the late one finds nothing to do.
+   */
+  private final class Erasure implements AutoCloseable {
+    private final Generation generation;
+    private final long[] offsets;
+
+    Erasure(Generation generation, long[] offsets) {
+      this.generation = generation;
+      this.offsets = offsets;
+    }
+
+    @Override
+    public void close() {
       writeLock.lock();
       try {
-        g.erase(offsets);
+        run();
       } finally {
         writeLock.unlock();
       }
-    });
+    }
+
+    /** Under the write lock: erases once, whichever of EBR and the unmapping comes first. */
+    void run() {
+      if (scheduledErasures.remove(this)) {
+        generation.erase(offsets);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- checks and lifecycle
@@ -589,11 +621,15 @@ public final class BlobArena implements AutoCloseable {
       writeLock.unlock();
     }
     Generation g = v.generation();
-    // Retired after the erasure above, but another thread's reclamation may still be running that one (each
-    // thread that reclaims closes its own batch): the lock the erasure holds makes the unmapping wait for it.
+    // Retired after every erasure, so no reader can see their frames once this runs, but another thread's
+    // reclamation may be running one of them or not have started it yet (each thread that reclaims closes its
+    // own batch): the lock makes the unmapping wait for one in progress, and it runs those not started.
     ebr.retire(() -> {
       writeLock.lock();
       try {
+        for (Erasure e : List.copyOf(scheduledErasures)) {
+          e.run();
+        }
         g.data().force();
         g.closeNow();
       } finally {

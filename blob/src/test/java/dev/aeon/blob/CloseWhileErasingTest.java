@@ -1,8 +1,10 @@
 package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.aeon.common.ebr.Epochs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * An arena closed while another thread's reclamation still erases the blobs its last force freed (several
  * owners share one {@link Epochs}, and any thread that retires something may reclaim): the erasure and the
  * unmapping retired by {@code close} run on different threads, and the unmapping must wait for the
- * erasure, never pull the mapping from under it.
+ * erasure, never pull the mapping from under it. Nor may it overtake an erasure that the other thread has
+ * taken but not started (the erasure then found the mapping closed and zeroed nothing): once the epochs
+ * have reclaimed, no freed text may be left in the file.
  */
 class CloseWhileErasingTest {
 
@@ -47,6 +51,9 @@ class CloseWhileErasingTest {
             arena.free(ref);
           }
           arena.close(); // retires the erasure of the frees, then the unmapping
+          shared.awaitReclaimed(Duration.ofSeconds(10));
+          assertFalse(BlobArenaTest.filesContain(arenaDir, "a text to forget".getBytes(StandardCharsets.UTF_8)),
+              "round " + round + ": a freed text is still in the file after close");
         }
       } finally {
         stop.set(true);

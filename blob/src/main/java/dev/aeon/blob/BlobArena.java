@@ -363,8 +363,8 @@ public final class BlobArena implements AutoCloseable {
         old.retire(ebr); // no directory fsync for the deletion: if it is lost, opening deletes the file again
         liveBlobs = c.kept();
         liveBytes = c.bytes();
-        freeBlobs = 0;
-        freeBytes = 0;
+        freeBlobs = c.freeBlobs(); // freed during the copy: FREE frames in the new file
+        freeBytes = c.freeBytes();
         pendingErase.clear();
         return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before, c.bytes(),
             System.nanoTime() - start);

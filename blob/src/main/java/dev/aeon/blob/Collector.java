@@ -22,8 +22,12 @@ import org.agrona.collections.LongArrayList;
  */
 final class Collector {
 
-  /** The new generation, already renamed into place, and its table. */
-  record Collected(Generation generation, RefTable table, long kept, long dropped, long bytes) {}
+  /**
+   * The new generation, already renamed into place, and its table; {@code freeBlobs}/{@code freeBytes} are
+   * the frames it holds as FREE (blobs freed during the copy), which take space until the next collection.
+   */
+  record Collected(Generation generation, RefTable table, long kept, long dropped, long bytes, long freeBlobs,
+                   long freeBytes) {}
 
   /**
    * The frames to copy: ids (ascending) and offsets in {@code data}, the old generation's mapping when the
@@ -98,12 +102,15 @@ final class Collector {
         long dropped = s.dropped();
         long[] erase = new long[freed.size()];
         int erased = 0;
+        long freeBytes = 0;
         for (int i = 0; i < freed.size(); i++) {
           long at = table.remove(freed.getLong(i));
           if (at != 0) {
             Frames.markFree(next.data(), at);
             erase[erased++] = at;
-            bytes -= Frames.frameLength(Frames.length(next.data(), at));
+            long length = Frames.frameLength(Frames.length(next.data(), at));
+            bytes -= length;
+            freeBytes += length;
             dropped++;
           }
         }
@@ -120,7 +127,7 @@ final class Collector {
         append(data, ids, offsets);
         next.commitUnpublished(old.idLimit());
         next.renameTo(Generation.fileFor(old.path().getParent(), next.number));
-        return new Collected(next, table, table.size(), dropped, bytes);
+        return new Collected(next, table, table.size(), dropped, bytes, erased, freeBytes);
       } catch (IOException | RuntimeException e) {
         abandon();
         throw e;

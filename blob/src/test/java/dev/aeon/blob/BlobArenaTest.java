@@ -141,6 +141,40 @@ class BlobArenaTest {
   }
 
   @Test
+  void blobsFreedDuringACollectionCountAsFreeInTheNewGeneration() throws Exception {
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY),
+        null)) {
+      long[] refs = new long[20_000];
+      for (int i = 0; i < refs.length; i++) {
+        refs[i] = arena.append(new byte[500]);
+      }
+      // the frees wait for the lock the listing holds, then run while the collection copies 10 MB
+      java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
+      Thread freer = Thread.ofPlatform().start(() -> {
+        try {
+          listed.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        for (int i = 0; i < 100; i++) {
+          arena.free(refs[i]);
+        }
+      });
+      GcResult gc = arena.gc(ref -> {
+        if (ref == refs[refs.length - 1]) {
+          listed.countDown();
+        }
+        return true;
+      });
+      freer.join();
+      assertEquals(100, gc.droppedBlobs(), "the frees ran during the copy");
+      ArenaStats stats = arena.stats();
+      assertEquals(100, stats.freeBlobs(), "their FREE frames take space in the new file: " + stats);
+      assertEquals(arena.verify(), stats, "the counts must be those of the frames");
+    }
+  }
+
+  @Test
   void autoGcStartsWhenTheGarbageRatioPassesTheThreshold() throws Exception {
     BlobArenaOptions options = BlobArenaOptions.defaults().withAutoGcMinBytes(0).withGcThreshold(0.5);
     try (BlobArena arena = BlobArena.open(dir, options, null)) {

@@ -78,6 +78,8 @@ public final class BlobArena implements AutoCloseable {
   private final ReentrantLock gcLock = new ReentrantLock();
   /** Refs freed while a collection copies (null when none does); under the write lock. */
   private LongArrayList freedWhileCollecting;
+  /** A collection is asking its {@code isLive} which blobs to keep, under the write lock. */
+  private boolean listing;
   /** The collection {@code free} started on a thread of its own, if it has not ended. */
   private volatile Thread backgroundGc;
   private volatile boolean closing;
@@ -250,6 +252,7 @@ public final class BlobArena implements AutoCloseable {
     }
     writeLock.lock();
     try {
+      refuseWhileListing("append");
       View v = currentView();
       Generation g = v.generation();
       long length = Frames.frameLength(payload.byteSize());
@@ -285,6 +288,7 @@ public final class BlobArena implements AutoCloseable {
   public boolean free(long ref) {
     writeLock.lock();
     try {
+      refuseWhileListing("free");
       View v = currentView();
       if (ref < 1 || ref >= nextId) {
         throw new InvalidBlobRefException(ref, "never handed out by this arena");
@@ -324,7 +328,9 @@ public final class BlobArena implements AutoCloseable {
    * rejects are dropped as if freed; it is asked about the blobs that exist when the collection starts, and
    * blobs appended while it runs are kept. Refs do not change. Readers go on throughout; writers wait only
    * while the collection lists what to copy and while it catches up with what changed during the copy.
-   * One collection runs at a time: this waits for one that {@link #free} started.
+   * One collection runs at a time: this waits for one that {@link #free} started. {@code isLive} runs under
+   * the arena's write lock: it may read the arena, but an {@code append} or {@code free} from it is an
+   * {@link IllegalStateException}.
    */
   public GcResult gc(LongPredicate isLive) {
     Objects.requireNonNull(isLive, "isLive");
@@ -346,7 +352,12 @@ public final class BlobArena implements AutoCloseable {
     writeLock.lock();
     try {
       View v = currentView();
-      snapshot = Collector.snapshot(v.generation(), v.table(), isLive, nextId);
+      listing = true;
+      try {
+        snapshot = Collector.snapshot(v.generation(), v.table(), isLive, nextId);
+      } finally {
+        listing = false;
+      }
       before = liveBytes + freeBytes;
       freedWhileCollecting = new LongArrayList();
     } finally {
@@ -377,6 +388,16 @@ public final class BlobArena implements AutoCloseable {
       writeLock.lock();
       freedWhileCollecting = null;
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Under the write lock. The listing walks the ref table and has noted {@code nextId}: a blob freed there
+   * would be copied as live and never erased, one appended there copied twice.
+   */
+  private void refuseWhileListing(String operation) {
+    if (listing) {
+      throw new IllegalStateException(operation + "() from the isLive of a garbage collection in " + dir);
     }
   }
 

@@ -175,6 +175,30 @@ class BlobArenaTest {
   }
 
   @Test
+  void theLiveSetOfACollectionMayNotFreeOrAppend() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY),
+        null)) {
+      long a = arena.append("a text freed while the collection lists what to keep");
+      long b = arena.append("b");
+      // a is listed first; a free of it while b is asked about would copy it as live, and never erase it
+      assertThrows(IllegalStateException.class, () -> arena.gc(ref -> {
+        if (ref == b) {
+          arena.free(a);
+        }
+        return true;
+      }));
+      assertThrows(IllegalStateException.class, () -> arena.gc(ref -> arena.append("c") > 0));
+      assertEquals("a text freed while the collection lists what to keep", arena.readString(a));
+      assertTrue(arena.free(a), "the refused free freed nothing");
+      GcResult gc = arena.gc();
+      assertEquals(1, gc.keptBlobs());
+      assertFalse(arena.contains(a));
+      assertEquals(arena.verify(), arena.stats());
+      assertFalse(filesContain("a text freed".getBytes()), "a freed blob's bytes survived the collection");
+    }
+  }
+
+  @Test
   void autoGcStartsWhenTheGarbageRatioPassesTheThreshold() throws Exception {
     BlobArenaOptions options = BlobArenaOptions.defaults().withAutoGcMinBytes(0).withGcThreshold(0.5);
     try (BlobArena arena = BlobArena.open(dir, options, null)) {

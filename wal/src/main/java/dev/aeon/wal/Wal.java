@@ -312,6 +312,9 @@ public final class Wal implements AutoCloseable {
    */
   public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     requireWritable();
+    if (closed) { // its directory's lock is released: another owner may be writing there
+      throw new IllegalStateException(dir + ": the WAL is closed");
+    }
     if (lsn > lastLsn() || lsn < 0) {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
     }

@@ -311,12 +311,16 @@ class WalTest {
   }
 
   @Test
-  void closedWalRefusesAppends() throws IOException {
+  void closedWalRefusesAppendsAndCheckpoints() throws IOException {
     Wal wal = Wal.open(dir, small());
     wal.appendAndWait((byte) 1, new byte[3]);
     wal.close();
     wal.close();
     assertThrows(IllegalStateException.class, () -> wal.append((byte) 1, new byte[3]));
+    assertThrows(IllegalStateException.class, () -> wal.checkpoint(1));
+    try (Wal again = Wal.open(dir, small())) {
+      assertEquals(0, again.checkpointLsn(), "the refused checkpoint wrote nothing");
+    }
   }
 
   @Test

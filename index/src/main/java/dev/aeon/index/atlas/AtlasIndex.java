@@ -350,9 +350,14 @@ public final class AtlasIndex implements AutoCloseable {
     return checks;
   }
 
+  /**
+   * About how many entries a descent to {@code nprobe} leaves scores: no more leaves than there are (an
+   * nprobe of Integer.MAX_VALUE, "every leaf", would otherwise send a filter of billions of ids to the
+   * exact scan, which visits every id of the filter).
+   */
   private long expectedScored(int nprobe) {
     int leaves = Math.max(1, rt.leafCount());
-    return (long) nprobe * Math.max(1, size() / leaves);
+    return (long) Math.min(nprobe, leaves) * Math.max(1, size() / leaves);
   }
 
   /** Compacts every leaf that holds tombstones; returns how many were compacted. */

@@ -231,6 +231,28 @@ class AtlasIndexTest {
     }
   }
 
+  /**
+   * An nprobe of Integer.MAX_VALUE scores every leaf, at most every entry: a filter much larger than the
+   * index is searched by that descent. It used to be taken for a selective filter and scanned id by id, so
+   * a filter of every id ([0, 2^32)) kept a search busy for a minute.
+   */
+  @Test
+  void aFilterLargerThanTheIndexIsNotScannedIdByIdWhateverTheNprobe() throws IOException {
+    Random r = new Random(8);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 300; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      float[] q = randomVector(r, DIM);
+      RoaringBitmap wide = new RoaringBitmap();
+      wide.add(0L, 10_000_000L);
+      SearchParams everyLeaf = SearchParams.nprobe(Integer.MAX_VALUE).withSketchDepth(SearchParams.NO_SKETCH);
+      SearchResult res = index.search(q, 10, everyLeaf, wide);
+      assertFalse(res.exactScan());
+      assertArrayEquals(index.exactSearch(q, 10).ids(), res.ids());
+    }
+  }
+
   @Test
   void greedyModeScoresOneLeafWithoutReranking() throws IOException {
     Random r = new Random(6);

@@ -318,6 +318,7 @@ public final class AtlasIndex implements AutoCloseable {
    * again in the background while the previous one keeps answering.
    */
   public SearchParams calibrate(double targetRecall) {
+    checkOpen(); // a first calibration searches the pages, which close unmapped
     return SearchParams.nprobe(checks.calibration().nprobeFor(targetRecall));
   }
 

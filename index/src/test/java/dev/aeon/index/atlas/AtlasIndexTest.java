@@ -152,6 +152,27 @@ class AtlasIndexTest {
     }
   }
 
+  /** A closed index says so; calibrate used to search the unmapped pages and fail with an index error. */
+  @Test
+  void everyOperationOfAClosedIndexReportsItClosed() throws IOException {
+    Random r = new Random(9);
+    AtlasIndex index = AtlasIndex.create(dir, SMALL);
+    for (int i = 0; i < 300; i++) {
+      index.add(i, randomVector(r, DIM));
+    }
+    index.close();
+    float[] q = randomVector(r, DIM);
+    assertThrows(IllegalStateException.class, () -> index.search(q, 5));
+    assertThrows(IllegalStateException.class, () -> index.search(q, 5, SearchParams.targetRecall(0.9)));
+    assertThrows(IllegalStateException.class, () -> index.exactSearch(q, 5));
+    assertThrows(IllegalStateException.class, () -> index.calibrate(0.9));
+    assertThrows(IllegalStateException.class, () -> index.sketchesUsed());
+    assertThrows(IllegalStateException.class, () -> index.add(1000, q));
+    assertThrows(IllegalStateException.class, () -> index.remove(1));
+    assertThrows(IllegalStateException.class, index::compact);
+    assertThrows(IllegalStateException.class, index::flush);
+  }
+
   @Test
   void aPreparedQuerySearchesLikeTheVectorItWasPreparedFrom() throws IOException {
     Random r = new Random(12);

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Readers never lock. A store overwrites the oldest slot in place (stores of a session are serialized);
  * a lookup that reads a slot while it is being overwritten may misjudge its estimate and miss that entry,
  * but it never returns an entry its exact comparison did not accept. Total memory is bounded: when the
- * estimate passes {@code maxBytes}, the least recently used sessions are dropped.
+ * estimate passes {@code maxBytes}, the least recently used sessions are dropped; a ring that alone would
+ * pass it is never made (nothing is cached).
  */
 public final class SemanticLookasideBuffer {
 
@@ -80,7 +81,12 @@ public final class SemanticLookasideBuffer {
       scales = new float[capacity];
       codeMagnitudes = new int[capacity];
       entries = new AtomicReferenceArray<>(capacity);
-      bytes = 64 + (long) capacity * (dim + 24);
+      bytes = emptyBytes(capacity, dim);
+    }
+
+    /** What a ring holds before its first entry: its codes, scales, magnitudes and entry references. */
+    static long emptyBytes(int capacity, int dim) {
+      return 64 + (long) capacity * (dim + 24);
     }
 
     /** Overwrites the oldest slot with {@code entry}, whose query is {@code probe}'s; returns the change in bytes. */
@@ -163,6 +169,11 @@ public final class SemanticLookasideBuffer {
    * id remembered after that search.
    */
   public void store(String session, Probe probe, long[] candidates, long idWatermark) {
+    if (Ring.emptyBytes(entriesPerSession, probe.prepared.dimension()) > maxBytes) {
+      // A ring larger than the whole budget would be evicted as soon as it was made, after evicting every
+      // other session; and one of more than 2^31 codes cannot even be allocated.
+      return;
+    }
     Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark);
     rings.compute(session, (s, ring) -> {
       if (ring == null || ring.dim != entry.query.length) {

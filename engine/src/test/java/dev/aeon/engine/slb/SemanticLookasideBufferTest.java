@@ -87,6 +87,28 @@ class SemanticLookasideBufferTest {
     assertEquals(0, slb.bytes());
   }
 
+  /**
+   * A ring that cannot fit the memory budget is never made: one of 100 million entries used to fail every
+   * store with a NegativeArraySizeException (its codes overflowed an int), and a smaller oversized one was
+   * allocated, evicted every other session, and was evicted itself, at every store.
+   */
+  @Test
+  void aSessionRingLargerThanTheBudgetIsNeverMade() {
+    Random random = new Random(8);
+    SemanticLookasideBuffer huge = new SemanticLookasideBuffer(100_000_000, 0.9f, 32L << 20);
+    float[] q = unit(random, 384);
+    huge.store("a", probe(q), new long[8], 0);
+    assertNull(huge.lookup("a", probe(q)));
+    assertEquals(0, huge.bytes());
+
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(64, 0.9f, 64 * 400);
+    slb.store("small", probe(unit(random, 8)), new long[8], 0);
+    long kept = slb.bytes();
+    slb.store("large", probe(unit(random, 384)), new long[8], 0); // 64 rows of 384 codes: over the budget
+    assertEquals(1, slb.sessions(), "the other session stays");
+    assertEquals(kept, slb.bytes());
+  }
+
   @Test
   void aReplacedEntryIsNoLongerFoundAndItsBytesAreReturned() {
     Random random = new Random(9);

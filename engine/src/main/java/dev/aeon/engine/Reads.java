@@ -65,7 +65,8 @@ final class Reads {
     List<Recalled> out = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {
       float score = found.scores()[i];
-      // An event forgotten after the index answered is skipped: forget removes it from the trace first.
+      // An event forgotten after the index answered is skipped: the trace no longer holds it (forget takes
+      // it out of the index, then out of the trace).
       get(found.ids()[i]).ifPresent(e -> out.add(new Recalled(e, score)));
     }
     return out;

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param slbThreshold cosine similarity from which a cached query is considered a hit
  * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
- *     namespace's, or the session's when the recall names one): among fewer a search costs about what a hit
+ *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
  *     does, so the buffer could only add its own cost (the README's SLB section has the measurements)
  * @param walSegmentBytes size of each preallocated write-ahead log segment
  */

@@ -80,7 +80,7 @@ final class Reads {
    * filtered by nothing but their session use the buffer: candidates found under one filter say nothing
    * about another. A hit that finds fewer than {@code k} events (most candidates forgotten since) searches
    * the index after all. Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small
-   * namespace, or a small session of a large one) bypass the buffer: there a search costs about what a hit
+   * namespace), or events (a small session of a large one: its events are the filter), bypass the buffer: there a search costs about what a hit
    * does.
    */
   private SearchResult search(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,

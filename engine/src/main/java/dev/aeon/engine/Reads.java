@@ -122,7 +122,9 @@ final class Reads {
     if (filter != null) {
       allowed.and(filter);
     }
-    SearchResult found = atlas.search(q, r.k, params, allowed);
+    // Every leaf may be probed: the index then scores the few allowed ids one by one, exactly, even where
+    // forgets left leaves of one vector each (and a search of a few leaves would miss some of them).
+    SearchResult found = atlas.search(q, r.k, params.withNprobe(Integer.MAX_VALUE), allowed);
     return found.size() >= Math.min(r.k, atlas.size()) ? found : null;
   }
 

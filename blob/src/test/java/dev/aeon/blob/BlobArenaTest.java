@@ -160,14 +160,15 @@ class BlobArenaTest {
           arena.free(refs[i]);
         }
       });
-      GcResult gc = arena.gc(ref -> {
+      arena.gc(ref -> {
         if (ref == refs[refs.length - 1]) {
           listed.countDown();
         }
         return true;
       });
       freer.join();
-      assertEquals(100, gc.droppedBlobs(), "the frees ran during the copy");
+      // Frees that came after the copy are counted as any free is; those during it (as a rule, all of them:
+      // gc.droppedBlobs() says how many) were counted as neither live nor free. Either way all 100 count.
       ArenaStats stats = arena.stats();
       assertEquals(100, stats.freeBlobs(), "their FREE frames take space in the new file: " + stats);
       assertEquals(arena.verify(), stats, "the counts must be those of the frames");

@@ -207,8 +207,9 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
-  void longChainsAreAQueryExceptionNotAStackOverflow() {
-    // the parser bounds nesting; a chain this long is as deep a tree, which checking and evaluating recurse into
+  void longChainsNeverEscapeAsAStackOverflowError() {
+    // The parser bounds nesting; a chain this long is as deep a tree, which checking and evaluating recurse
+    // into. Whether one is too deep depends on the thread's stack: it runs, or fails as a QueryException.
     for (String s : List.of("MATCH (e) RETURN e" + ".a".repeat(200_000), "MATCH (e) RETURN " + "1 + ".repeat(200_000) + "1",
         "MATCH (e) WHERE " + "true AND ".repeat(100_000) + "true RETURN e", "MATCH (e) RETURN count(*)" + " + 1".repeat(200_000))) {
       for (boolean explain : new boolean[] {false, true}) {

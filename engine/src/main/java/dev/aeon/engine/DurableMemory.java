@@ -60,7 +60,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   static DurableMemory open(String name, Path dir, AeonOptions options) {
     // Opening reads and writes through file channels, which an interrupt would close for good
-    // (ClosedByInterruptException); the caller's interrupt is kept for it.
+    // (ClosedByInterruptException): an interrupt set before the call is set aside, and restored after.
     boolean interrupted = Thread.interrupted();
     try {
       return openAndRecover(name, dir, options);
@@ -258,7 +258,10 @@ final class DurableMemory implements Memory, AutoCloseable {
       return durable; // the log refused it: not applied, so readers never see it (await reports why)
     }
     // Applying may write through the stores' file channels, which an interrupt would close for good
-    // (ClosedByInterruptException); the caller's interrupt is kept for it, and seen by await.
+    // (ClosedByInterruptException): an interrupt set before the call is set aside here, and restored for
+    // await to see. One that arrives during the apply itself can still close a channel; the write then
+    // fails the namespace, which the next Aeon.namespace reopens. Only checkpoints run where no caller's
+    // interrupt reaches (the pause thread).
     boolean interrupted = Thread.interrupted();
     try {
       applier.apply(m);
@@ -516,7 +519,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
       // Closing flushes the index and writes out the trace's appends through file channels, which an
-      // interrupt would close half way; the caller's interrupt is kept for it.
+      // interrupt would close half way: an interrupt set before this point is set aside, and restored after.
       boolean interrupted = Thread.interrupted();
       try {
         if (checkpointed) {

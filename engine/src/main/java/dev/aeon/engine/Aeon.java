@@ -38,6 +38,15 @@ public final class Aeon implements AutoCloseable {
    * side): a namespace whose opening close did not wait for would be left open, holding its log's lock.
    */
   private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
+  /**
+   * The last failed open of a namespace, thrown again to the calls of the next second instead of reading
+   * its files again: a namespace that cannot be recovered (or whose failure recurs at once) would otherwise
+   * cost every call a whole recovery, and a server calls namespace() for every command.
+   */
+  private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
+  private static final long RETRY_OPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+  private record FailedOpen(RuntimeException error, long atNanos) {}
   private volatile boolean closed;
 
   private Aeon(Path dir, AeonOptions options) {
@@ -93,7 +102,8 @@ public final class Aeon implements AutoCloseable {
   /**
    * The namespace of this name, opened (and recovered) on first use. A namespace that failed (its log
    * could not write, or a store refused a logged mutation; its writes then say so) is closed and opened
-   * again by the next call, which recovers what its log made durable.
+   * again by the next call, which recovers what its log made durable. An open that fails throws, and the
+   * calls of the next second throw the same exception without trying again.
    */
   public Memory namespace(String name) {
     if (closed) {
@@ -116,10 +126,21 @@ public final class Aeon implements AutoCloseable {
         if (current != null && !current.failed()) {
           return current;
         }
+        FailedOpen last = failedOpens.get(n);
+        if (last != null && System.nanoTime() - last.atNanos() < RETRY_OPEN_AFTER_NANOS) {
+          throw last.error();
+        }
         if (current != null) {
           closeFailed(current);
         }
-        return DurableMemory.open(n, dir.resolve("ns").resolve(n), options);
+        try {
+          DurableMemory opened = DurableMemory.open(n, dir.resolve("ns").resolve(n), options);
+          failedOpens.remove(n);
+          return opened;
+        } catch (RuntimeException e) {
+          failedOpens.put(n, new FailedOpen(e, System.nanoTime()));
+          throw e;
+        }
       });
     } finally {
       opening.readLock().unlock();

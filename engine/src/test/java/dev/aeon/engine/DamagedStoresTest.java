@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,6 +213,28 @@ class DamagedStoresTest {
     replaceByAnOlderCopy("atlas");
     refusedNaming("atlas");
     refusedNaming("atlas"); // a refused open leaves nothing that makes the next one accept it
+  }
+
+  /**
+   * A namespace that cannot be opened is not read again for a second (a server asks for it at every
+   * command), then is: mended meanwhile, it opens.
+   */
+  @Test
+  void aFailedOpenIsThrownAgainForASecondThenTriedAgain() throws Exception {
+    writeFirstTen();
+    Path events = namespace().resolve("trace").resolve("events.trace");
+    flipByte(events, 0);
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      long start = System.nanoTime();
+      CorruptFileException first = assertThrows(CorruptFileException.class, aeon::memory);
+      flipByte(events, 0); // mended
+      RuntimeException again = assertThrows(RuntimeException.class, aeon::memory);
+      if (System.nanoTime() - start < 900_000_000L) { // unless this machine stalled for most of that second
+        assertSame(first, again, "the files were read again at once");
+      }
+      Thread.sleep(1_100);
+      assertEquals(10, aeon.memory().stats().events());
+    }
   }
 
   /** The checks must not refuse what a crash leaves; and an intact namespace opens with all it had. */

@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * least {@code n} (that record was written after {@code n} had been forced, so {@code n} was durable and
  * has since been damaged), or when the checkpoint covers {@code n} (a checkpoint forces the log first). Otherwise the damage lies after the last force, where a crash may leave
  * anything, and everything from it on is cut off. A damaged segment header is always corruption, since
- * headers are forced before their segment gets its name.
+ * headers are forced before their segment gets its name; so is a segment shorter than its header says
+ * (segments are preallocated in full before they are named), unless the next segment goes on from its last
+ * record.
  */
 final class Recovery {
 
@@ -114,6 +116,9 @@ final class Recovery {
           off += WalFormat.frameSize(r.length(off));
           expected++;
         } else if (cutShort != null) {
+          if (i + 1 < paths.length && firsts[i + 1] == expected) {
+            break; // the next segment goes on from here: no record was in the part cut off
+          }
           return new Stop(i, off, expected, cutShort, true);
         } else if (status == FrameReader.Status.END_OF_SEGMENT) {
           break;

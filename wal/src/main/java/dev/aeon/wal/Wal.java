@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Back-pressure.</b> When the ring is full, {@link #append} waits for a free slot; records are never
  *       dropped or reordered.</li>
  *   <li><b>Recovery.</b> {@link #open} checks every record. Damage after the last force (a torn tail) is cut
- *       off and reported in {@link #recovery()} and the log; damage to forced records is refused with
+ *       off and reported in {@link #recovery()} and the log; damage to forced records, and a segment
+ *       shorter than it was preallocated where records may have been, are refused with
  *       {@link WalCorruptException} (or stopped at, read-only). Nothing is skipped silently.</li>
  * </ul>
  *

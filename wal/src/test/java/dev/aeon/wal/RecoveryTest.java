@@ -224,6 +224,23 @@ class RecoveryTest {
     assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()), "still refused");
   }
 
+  /** A segment cut after its last record, where the next segment goes on, lost nothing. */
+  @Test
+  void aSegmentCutAfterItsLastRecordWhereTheNextGoesOnIsRead() throws IOException {
+    write(400, Durability.SYNC);
+    List<Long> firsts = List.copyOf(SegmentDirectory.list(dir).keySet());
+    assertTrue(firsts.size() >= 2, firsts::toString);
+    long last = firsts.get(1) - 1; // the first segment's last record
+    var at = locate(last);
+    try (FileChannel ch = FileChannel.open(at.getKey(), StandardOpenOption.WRITE)) {
+      ch.truncate(at.getValue() + WalFormat.frameSize(WalTest.payload(last).length));
+    }
+    try (Wal wal = Wal.open(dir, WalTest.small())) {
+      assertTrue(wal.recovery().damage().isEmpty());
+      WalTest.checkRecords(WalTest.replayAll(wal, 0), 1, 400);
+    }
+  }
+
   @Test
   void aMissingSegmentIsCorruption() throws IOException {
     write(400, Durability.SYNC);

@@ -9,6 +9,7 @@ import dev.aeon.engine.log.Mutation.LinkTo;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
+import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.index.atlas.AtlasIndex;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -107,7 +108,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       byte[] bytes = new byte[payload.remaining()];
       payload.get(bytes);
-      Mutation m = MutationCodec.decode(type, bytes);
+      Mutation m = decodeLogged(lsn, type, bytes);
       applier.apply(m);
       if (m instanceof RememberEvent r) {
         maxId[0] = Math.max(maxId[0], r.id());
@@ -277,6 +278,23 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkpoints.logged(payload.length);
     return durable;
+  }
+
+  /**
+   * A logged mutation. One whose checksum matched but which does not decode was written by a newer release
+   * (a record type or attribute tag this one does not know) or is a bug: either way the namespace's files
+   * cannot be used by this code as they are, reported like any damaged file (naming its segment; the offset
+   * is the segment's start, the LSN says which record).
+   */
+  private Mutation decodeLogged(long lsn, byte type, byte[] bytes) {
+    try {
+      return MutationCodec.decode(type, bytes);
+    } catch (IllegalArgumentException e) {
+      Path segment = stores.wal.segmentFiles().entrySet().stream().filter(s -> s.getKey() <= lsn)
+          .reduce((a, b) -> b).map(Map.Entry::getValue).orElse(stores.wal.directory());
+      throw new CorruptFileException(segment, 0, "the log record with LSN " + lsn + " cannot be decoded ("
+          + e.getMessage() + "): written by a newer release of Aeon?", e);
+    }
   }
 
   /** The dimension of the namespace's vectors, or 0 before the first. */

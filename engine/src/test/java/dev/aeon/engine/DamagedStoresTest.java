@@ -237,6 +237,17 @@ class DamagedStoresTest {
     }
   }
 
+  /** A record whose checksum matches but that this release cannot decode, as a newer release might write. */
+  @Test
+  void aLogRecordThisReleaseCannotDecodeIsReportedAsADamagedFile() throws IOException {
+    writeFirstTen();
+    try (dev.aeon.wal.Wal wal = dev.aeon.wal.Wal.open(namespace().resolve("wal"), dev.aeon.wal.WalOptions.defaults())) {
+      wal.appendAndWait((byte) 99, new byte[] {1, 2, 3}); // no mutation type 99
+    }
+    CorruptFileException e = refusedNaming("wal");
+    assertTrue(e.getMessage().contains("cannot be decoded"), e.getMessage());
+  }
+
   /** The checks must not refuse what a crash leaves; and an intact namespace opens with all it had. */
   @Test
   void anIntactNamespaceOpensWithEverything() {

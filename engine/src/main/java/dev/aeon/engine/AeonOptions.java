@@ -77,7 +77,7 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
         slbMaxBytes, slbMinVectors, walSegmentBytes);
   }
 
-  /** Smaller segments suit tests and small memories; the default is 64 MiB. */
+  /** Log segments of {@code bytes}, from 64 KiB to 1 GiB; smaller ones suit tests and small memories. 64 MiB by default. */
   public AeonOptions withWalSegmentBytes(long bytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
         slbThreshold, slbMaxBytes, slbMinVectors, bytes);

@@ -14,7 +14,8 @@ import java.util.List;
  * named), which recovers it and checks each store's files, then cross-checks the stores
  * ({@link Aeon#check}). Prints one line per namespace as it goes, and what is wrong; exits 0 when every
  * namespace is consistent, 1 when one is not or cannot be opened, 2 for a bad command line. Opening
- * changes a namespace as any open does: it replays its log and checkpoints at the end.
+ * changes a namespace as any open does: it replays its log and checkpoints at the end. A namespace that
+ * another process holds (a running server) cannot be opened: its log is locked.
  */
 public final class Check {
 

@@ -154,7 +154,7 @@ public final class Aeon implements AutoCloseable {
    */
   private static void closeFailed(DurableMemory failed) {
     try {
-      failed.close();
+      failed.closeToReopen();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it to reopen it: " + e);
     }

@@ -49,6 +49,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile long nextId;
   private volatile Throwable failure;
   private volatile boolean closed;
+  private volatile boolean closedToReopen;
 
   private DurableMemory(String name, AeonOptions options, Stores stores) {
     this.name = name;
@@ -312,8 +313,15 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("namespace '" + name + "' is closed");
+      throw new IllegalStateException("namespace '" + name + "' is closed" + (closedToReopen
+          ? " after it failed; Aeon.namespace(\"" + name + "\") opens it again" : ""));
     }
+  }
+
+  /** Closes a failed namespace that {@link Aeon#namespace} opens again; its holders are told so. */
+  void closeToReopen() {
+    closedToReopen = true;
+    close();
   }
 
   private void checkWritable() {
@@ -412,8 +420,8 @@ final class DurableMemory implements Memory, AutoCloseable {
    * position it names; then, while writers go on, forces the log up to that position, frees those texts
    * and makes that state durable (the blob arena first, with the frees, then the index and the trace),
    * then checkpoints the log. The texts must be freed by the time the trace's checkpoint is durable:
-   * recovery replays only the forgets after it. To erase ({@link #compact}, which first compacts the
-   * stores in a hold of the lock of its own), all of it is done under the lock, the log
+   * recovery replays only the forgets after it. To erase ({@link #compact}, which first runs
+   * {@link #compactStores} under the write lock, then this), all of it is done under the lock, the log
    * checkpoint at the start of a new segment, so that every older segment (and every forgotten text in it)
    * is deleted.
    */

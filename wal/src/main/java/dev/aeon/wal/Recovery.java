@@ -27,11 +27,7 @@ final class Recovery {
   private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
   /** Where recovery stopped, if before the clean end of the log; {@code cutShort} if the file ended there. */
-  private record Stop(int segment, long offset, long lsn, String problem, boolean cutShort) {
-    Stop(int segment, long offset, long lsn, String problem) {
-      this(segment, offset, lsn, problem, false);
-    }
-  }
+  private record Stop(int segment, long offset, long lsn, String problem, boolean cutShort) {}
 
   /** Intact-looking frames found after a stop, and the highest forced LSN any of them names. */
   private record Evidence(int records, long maxForcedLsn, long lsnOfMax) {}
@@ -106,7 +102,7 @@ final class Recovery {
       String cutShort = cutShort(i);
       if (i > 0 && firsts[i] != expected) {
         return new Stop(i - 1, dataEnd[i - 1], expected,
-            "the log ends here but the next segment " + paths[i].getFileName() + " starts at LSN " + firsts[i]);
+            "the log ends here but the next segment " + paths[i].getFileName() + " starts at LSN " + firsts[i], false);
       }
       FrameReader r = readers[i];
       long off = WalFormat.HEADER_SIZE;
@@ -126,9 +122,9 @@ final class Recovery {
           if (r.endOfNonZero(off) == off) {
             break;
           }
-          return new Stop(i, off, expected, "zero bytes followed by non-zero data");
+          return new Stop(i, off, expected, "zero bytes followed by non-zero data", false);
         } else {
-          return new Stop(i, off, expected, status.problem);
+          return new Stop(i, off, expected, status.problem, false);
         }
       }
       dataEnd[i] = off;

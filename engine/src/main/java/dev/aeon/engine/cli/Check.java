@@ -49,8 +49,8 @@ public final class Check {
           bad++;
         }
       }
-    } catch (RuntimeException e) { // closing checkpoints every namespace opened
-      out.println("closing failed: " + e.getMessage());
+    } catch (RuntimeException e) { // listing the namespaces, or closing them (a last checkpoint each)
+      out.println("failed: " + e.getMessage());
       return 1;
     }
     String namespaces = checked == 1 ? " namespace" : " namespaces";

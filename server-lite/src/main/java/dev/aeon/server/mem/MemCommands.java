@@ -17,7 +17,6 @@ import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +87,7 @@ public final class MemCommands {
   /** MEM.SETATTR's changes: as event attributes, where null removes one (as in a JSON merge patch). */
   private static Map<String, Object> attributeChanges(String json) {
     ObjectNode obj = JsonValues.parseObject(json);
-    Map<String, Object> changes = new HashMap<>(JsonValues.scalars(obj));
+    Map<String, Object> changes = new LinkedHashMap<>(JsonValues.scalars(obj));
     obj.properties().forEach(e -> {
       if (e.getValue().isNull()) {
         changes.put(e.getKey(), null);

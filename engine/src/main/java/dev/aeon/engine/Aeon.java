@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 public final class Aeon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Aeon.class.getName());
+  private static final long RETRY_OPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   public static final String DEFAULT_NAMESPACE = "default";
   private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -44,10 +45,9 @@ public final class Aeon implements AutoCloseable {
    * cost every call a whole recovery, and a server calls namespace() for every command.
    */
   private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
-  private static final long RETRY_OPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private volatile boolean closed;
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
-  private volatile boolean closed;
 
   private Aeon(Path dir, AeonOptions options) {
     this.dir = dir;

@@ -13,6 +13,14 @@ public final class Parser {
 
   /** Deepest nesting of expressions accepted (keeps the parser's stack bounded for any input). */
   static final int MAX_DEPTH = 200;
+  /**
+   * Most binary operators, property accesses and index accesses in one statement. Nesting is bounded
+   * above, but a chain ({@code a + b + ...}, {@code e.a.b...}, {@code x AND y AND ...}) builds a tree as deep
+   * as it is long, which checking, planning and evaluating recurse into: this bounds every tree's depth,
+   * so that a statement never runs out of a thread's stack (which would be caught, but could leave a read
+   * of the blob arena inside its epoch guard).
+   */
+  public static final int MAX_CHAINED = 500;
   /** Largest upper bound of a variable-length relationship. */
   public static final int MAX_HOPS = 32;
 
@@ -20,6 +28,7 @@ public final class Parser {
   private final List<Token> tokens;
   private int at;
   private int depth;
+  private int chained;
   private int anonymous;
 
   private Parser(String src) {
@@ -246,7 +255,7 @@ public final class Parser {
       Expr e = xor();
       while (peek().is("OR")) {
         int pos = next().start();
-        e = new Expr.Binary(Op.OR, e, xor(), pos);
+        e = chain(new Expr.Binary(Op.OR, e, xor(), pos));
       }
       return e;
     } finally {
@@ -254,11 +263,20 @@ public final class Parser {
     }
   }
 
+  /** A node that lengthens a chain, counted against {@link #MAX_CHAINED}. */
+  private Expr chain(Expr node) {
+    if (++chained > MAX_CHAINED) {
+      throw new QueryException(src, node.pos(), "more than " + MAX_CHAINED
+          + " operators, property or index accesses in one statement");
+    }
+    return node;
+  }
+
   private Expr xor() {
     Expr e = and();
     while (peek().is("XOR")) {
       int pos = next().start();
-      e = new Expr.Binary(Op.XOR, e, and(), pos);
+      e = chain(new Expr.Binary(Op.XOR, e, and(), pos));
     }
     return e;
   }
@@ -267,7 +285,7 @@ public final class Parser {
     Expr e = not();
     while (peek().is("AND")) {
       int pos = next().start();
-      e = new Expr.Binary(Op.AND, e, not(), pos);
+      e = chain(new Expr.Binary(Op.AND, e, not(), pos));
     }
     return e;
   }
@@ -328,7 +346,7 @@ public final class Parser {
     Expr e = multiplicative();
     while (peek().type() == TokenType.PLUS || peek().type() == TokenType.MINUS) {
       Token t = next();
-      e = new Expr.Binary(t.type() == TokenType.PLUS ? Op.ADD : Op.SUB, e, multiplicative(), t.start());
+      e = chain(new Expr.Binary(t.type() == TokenType.PLUS ? Op.ADD : Op.SUB, e, multiplicative(), t.start()));
     }
     return e;
   }
@@ -347,7 +365,7 @@ public final class Parser {
         return e;
       }
       next();
-      e = new Expr.Binary(op, e, unary(), t.start());
+      e = chain(new Expr.Binary(op, e, unary(), t.start()));
     }
   }
 
@@ -374,11 +392,11 @@ public final class Parser {
     while (true) {
       Token t = peek();
       if (accept(TokenType.DOT)) {
-        e = new Expr.Property(e, ident("a property name"), t.start());
+        e = chain(new Expr.Property(e, ident("a property name"), t.start()));
       } else if (accept(TokenType.LBRACKET)) {
         Expr index = expr();
         expect(TokenType.RBRACKET);
-        e = new Expr.Index(e, index, t.start());
+        e = chain(new Expr.Index(e, index, t.start()));
       } else {
         return e;
       }

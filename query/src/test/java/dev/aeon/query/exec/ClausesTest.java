@@ -207,23 +207,44 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
-  void longChainsNeverEscapeAsAStackOverflowError() {
-    // The parser bounds nesting; a chain this long is as deep a tree, which checking and evaluating recurse
-    // into. Whether one is too deep depends on the thread's stack: it runs, or fails as a QueryException.
+  void longChainsAreRefusedBeforeTheyRun() {
+    // a chain this long would be as deep a tree, which checking and evaluating recurse into
     for (String s : List.of("MATCH (e) RETURN e" + ".a".repeat(200_000), "MATCH (e) RETURN " + "1 + ".repeat(200_000) + "1",
         "MATCH (e) WHERE " + "true AND ".repeat(100_000) + "true RETURN e", "MATCH (e) RETURN count(*)" + " + 1".repeat(200_000))) {
-      for (boolean explain : new boolean[] {false, true}) {
-        try {
-          if (explain) {
-            c.trace.explain(s, Map.of());
-          } else {
-            c.trace.query(s, Map.of());
-          }
-        } catch (QueryException x) {
-          assertEquals("query too deep to evaluate", x.reason());
-        }
-      }
+      assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_CHAINED
+          + " operators, property or index accesses in one statement", fails(s, Map.of()).reason());
+      assertThrows(QueryException.class, () -> c.trace.explain(s, Map.of()));
     }
+  }
+
+  @Test
+  void chainsAreBoundedSoThatTheLongestAcceptedRunOnHalfADefaultStack() throws Exception {
+    int n = dev.aeon.query.lang.Parser.MAX_CHAINED;
+    Map<String, Long> longest = Map.of( // e.id is one link, each repeat one more
+        "MATCH (e) WHERE e.id = 4 RETURN 0" + " + 1".repeat(n - 1), n - 1L,
+        "MATCH (e) WHERE e.id = 4" + " AND true".repeat(n - 1) + " RETURN 1", 1L,
+        "MATCH (e) WHERE e.id = 4 RETURN size(''" + " + e.text".repeat((n - 1) / 2) + ")", 0L);
+    Throwable[] failure = new Throwable[1];
+    Thread small = new Thread(null, () -> {
+      try {
+        for (Map.Entry<String, Long> s : longest.entrySet()) {
+          List<List<Object>> rows = c.trace.query(s.getKey(), Map.of()).rows();
+          if (s.getValue() > 0) {
+            assertEquals(List.of(List.<Object>of(s.getValue())), rows);
+          }
+          c.trace.explain(s.getKey(), Map.of());
+        }
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "half-stack", 512 << 10);
+    small.start();
+    small.join();
+    if (failure[0] != null) {
+      throw new AssertionError("the longest chains accepted do not run on half a default stack", failure[0]);
+    }
+    QueryException e = fails("MATCH (e) RETURN 0" + " + 1".repeat(n + 1), Map.of());
+    assertEquals("more than " + n + " operators, property or index accesses in one statement", e.reason());
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.aeon.wal.WalTooNewException;
 import dev.aeon.wal.WalTooOldException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -24,6 +25,21 @@ import java.nio.file.Path;
 final class OpenFailures {
 
   private OpenFailures() {}
+
+  /**
+   * A file a store opens without creating it was written by that store: gone from a folder that is still
+   * there means damaged. Not so a temporary file (another thread's, or a previous run's, being replaced) or
+   * a folder removed while the namespace opened: those are plain I/O failures, tried again at the next open.
+   */
+  private static boolean lostFromItsFolder(NoSuchFileException e) {
+    if (e.getFile() == null) {
+      return false;
+    }
+    Path file = Path.of(e.getFile());
+    String name = String.valueOf(file.getFileName());
+    return !name.endsWith(".tmp") && !name.endsWith(".prealloc") && file.getParent() != null
+        && Files.isDirectory(file.getParent());
+  }
 
   static RuntimeException of(String namespace, Path dir, IOException e) {
     return switch (e) {
@@ -39,8 +55,7 @@ final class OpenFailures {
           new FormatTooNewException(i.file(), i.offset(), i.problem(), i);
       case dev.aeon.index.atlas.store.FormatTooOldException i ->
           new FormatTooOldException(i.file(), i.offset(), i.problem(), i);
-      // every file a store opens without creating it was written by that store: gone means damaged
-      case NoSuchFileException n when n.getFile() != null ->
+      case NoSuchFileException n when lostFromItsFolder(n) ->
           new CorruptFileException(Path.of(n.getFile()), 0, "missing, though the namespace's other files need it", n);
       default -> new UncheckedIOException("cannot open namespace '" + namespace + "' in " + dir, e);
     };

@@ -12,11 +12,13 @@ public abstract sealed class FileFormatException extends RuntimeException
 
   private final transient Path file;
   private final long offset;
+  private final String problem;
 
   protected FileFormatException(Path file, long offset, String problem, Throwable cause) {
     super(file + " at offset " + offset + ": " + problem, cause);
     this.file = file;
     this.offset = offset;
+    this.problem = problem;
   }
 
   /** The file in question. */
@@ -27,5 +29,10 @@ public abstract sealed class FileFormatException extends RuntimeException
   /** Byte offset in the file where the problem was found. */
   public long offset() {
     return offset;
+  }
+
+  /** What is wrong, without the file and offset. */
+  public String problem() {
+    return problem;
   }
 }

@@ -1,10 +1,7 @@
 package dev.aeon.server;
 
 import dev.aeon.common.TextEmbedder;
-import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.FileFormatException;
-import dev.aeon.common.io.FormatTooNewException;
-import dev.aeon.common.io.FormatTooOldException;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
 import dev.aeon.server.command.CommandTable;
@@ -97,7 +94,7 @@ public final class ServerContext {
   public Memory memory(String namespace) {
     FileFormatException known = unopenable.get(namespace);
     if (known != null) {
-      throw again(known);
+      throw known.again(); // a new instance: one is not thrown to many threads
     }
     Memory m;
     try {
@@ -116,15 +113,6 @@ public final class ServerContext {
   /** The namespaces on disk, opened or not, sorted. */
   public List<String> namespacesOnDisk() {
     return aeon.namespaceNames();
-  }
-
-  /** A new exception that says what {@code known} said (one instance is not thrown to many threads). */
-  private static FileFormatException again(FileFormatException known) {
-    return switch (known) {
-      case CorruptFileException c -> new CorruptFileException(c.file(), c.offset(), c.problem(), c);
-      case FormatTooOldException o -> new FormatTooOldException(o.file(), o.offset(), o.problem(), o);
-      case FormatTooNewException n -> new FormatTooNewException(n.file(), n.offset(), n.problem(), n);
-    };
   }
 
   /** Namespaces opened since the start, sorted. */

@@ -1,6 +1,7 @@
 package dev.aeon.wal;
 
-import java.io.IOException;
+import dev.aeon.common.io.FileFormatException;
+import dev.aeon.common.io.StoreFileException;
 import java.nio.file.Path;
 
 /**
@@ -8,40 +9,19 @@ import java.nio.file.Path;
  * segment header or the segment sequence is broken. The log cannot be opened for writing; it can be
  * opened read-only up to the last good record with {@link WalOptions#readOnly(boolean)}.
  */
-public final class WalCorruptException extends IOException {
+public final class WalCorruptException extends StoreFileException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
-  private final long offset;
   private final long lsn;
-  private final String problem;
 
   public WalCorruptException(Path file, long offset, long lsn, String problem) {
-    super(file + " at offset " + offset + " (LSN " + lsn + "): " + problem);
-    this.file = file;
-    this.offset = offset;
+    super(FileFormatException.Kind.DAMAGED, file, offset, "LSN " + lsn + ": " + problem);
     this.lsn = lsn;
-    this.problem = problem;
-  }
-
-  /** The segment file holding the damage. */
-  public Path file() {
-    return file;
-  }
-
-  /** Byte offset of the damaged frame or header in {@link #file()}. */
-  public long offset() {
-    return offset;
   }
 
   /** The LSN that was expected at {@link #offset()}. */
   public long lsn() {
     return lsn;
-  }
-
-  /** What is wrong, without the file and offset. */
-  public String problem() {
-    return problem;
   }
 }

@@ -1,41 +1,20 @@
 package dev.aeon.wal;
 
-import java.io.IOException;
+import dev.aeon.common.io.FileFormatException;
+import dev.aeon.common.io.StoreFileException;
 import java.nio.file.Path;
 
 /** A segment written by an older format version than this code reads. Open it with an older release and migrate it. */
-public final class WalTooOldException extends IOException {
+public final class WalTooOldException extends StoreFileException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
   private final int version;
-  private final int supported;
 
   public WalTooOldException(Path file, int version, int supported) {
-    super(file + ": " + problem(version, supported));
-    this.file = file;
+    super(FileFormatException.Kind.TOO_OLD, file, WalFormat.HEADER_VERSION,
+        "WAL format version " + version + " is older than the oldest version " + supported + " that this code reads");
     this.version = version;
-    this.supported = supported;
-  }
-
-  /** The segment file whose header names the version. */
-  public Path file() {
-    return file;
-  }
-
-  /** What is wrong, without the file. */
-  public String problem() {
-    return problem(version, supported);
-  }
-
-  /** Byte offset of the version in {@link #file()}. */
-  public long offset() {
-    return WalFormat.HEADER_VERSION;
-  }
-
-  private static String problem(int version, int supported) {
-    return "WAL format version " + version + " is older than the oldest version " + supported + " that this code reads";
   }
 
   /** The format version found in the file. */

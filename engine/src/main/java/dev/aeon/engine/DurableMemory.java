@@ -158,6 +158,10 @@ final class DurableMemory implements Memory, AutoCloseable {
         requireEvent(l.target());
       }
       id = nextId;
+      if (id > MAX_ID) {
+        throw new IllegalStateException("namespace '" + name + "' has used every event id (up to " + MAX_ID
+            + "; ids are not reused)");
+      }
       durable = logAndApply(new RememberEvent(id, session, role, ts, r.text, vector, attributes, links));
       nextId = id + 1;
     } finally {

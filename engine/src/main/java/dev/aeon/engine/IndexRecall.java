@@ -47,7 +47,7 @@ final class IndexRecall implements VectorRecall {
     if (index == null || !index.contains(eventId)) {
       return Float.NaN;
     }
-    SearchResult r = index.search(query, 1, SearchParams.defaults(), RoaringBitmap.bitmapOf(Math.toIntExact(eventId)));
+    SearchResult r = index.search(query, 1, SearchParams.defaults(), RoaringBitmap.bitmapOf((int) eventId));
     return r.size() == 0 ? Float.NaN : r.scores()[0];
   }
 }

@@ -11,10 +11,20 @@ import java.util.Optional;
  */
 public interface Memory {
 
+  /**
+   * The largest event id. Ids start at 1 and are never reused, so a namespace holds at most this many
+   * events over its life; the vector index and its allow-lists name ids as unsigned 32-bit values.
+   */
+  long MAX_ID = 0xFFFF_FFFFL;
+
   /** The namespace's name. */
   String name();
 
-  /** Remembers an event and returns its id once it is durable per the durability mode. */
+  /**
+   * Remembers an event and returns its id once it is durable per the durability mode.
+   *
+   * @throws IllegalStateException if the namespace has used every id up to {@link #MAX_ID}
+   */
   long remember(Remember event);
 
   /**

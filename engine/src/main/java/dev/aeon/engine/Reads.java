@@ -116,7 +116,7 @@ final class Reads {
     }
     RoaringBitmap allowed = new RoaringBitmap();
     for (long id : hit.candidates()) {
-      allowed.add(Math.toIntExact(id));
+      allowed.add((int) id); // ids are unsigned 32-bit (Memory.MAX_ID)
     }
     allowed.add(hit.idWatermark(), watermark); // everything remembered since
     if (filter != null) {

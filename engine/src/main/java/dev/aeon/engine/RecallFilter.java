@@ -75,7 +75,7 @@ final class RecallFilter {
         }
       }
     }
-    allowed.add(Math.toIntExact(g.id(slot)));
+    allowed.add((int) g.id(slot)); // ids are unsigned 32-bit (Memory.MAX_ID)
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.aeon.engine.log;
 
+import dev.aeon.engine.Memory;
 import dev.aeon.engine.log.Mutation.AddLink;
 import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
@@ -140,6 +141,9 @@ public final class MutationCodec {
 
   private static RememberEvent readRemember(DataInputStream in) throws IOException {
     long id = in.readLong();
+    if (id < 1 || id > Memory.MAX_ID) {
+      throw new IllegalArgumentException("event id " + id + " is out of range [1, " + Memory.MAX_ID + "]");
+    }
     String session = readString(in);
     String role = readString(in);
     long ts = in.readLong();

@@ -221,7 +221,7 @@ public final class TraceGraph {
       int slot = list.get(i);
       it.advanceIfNeeded(slot);
       if (!it.hasNext() || it.peekNext() != slot) {
-        buffer[m++] = Math.toIntExact(events.id(slot));
+        buffer[m++] = (int) events.id(slot); // unsigned 32-bit, as the index's allow-lists name ids
       }
     }
     RoaringBitmap ids = new RoaringBitmap();

@@ -29,7 +29,7 @@ final class Accumulator {
       return;
     }
     Object v = ev.eval(call.args().getFirst(), row);
-    if (v == null || (seen != null && !seen.add(v instanceof float[] f ? java.nio.FloatBuffer.wrap(f) : v))) {
+    if (v == null || (seen != null && !seen.add(Values.groupingKey(v)))) {
       return;
     }
     count++;

@@ -55,7 +55,7 @@ final class ResultSink extends Operator {
       List<Object> key = new ArrayList<>();
       for (Statement.Item item : ret.items()) {
         if (!Expr.containsAggregate(item.expr())) {
-          key.add(groupKey(ev.eval(item.expr(), row)));
+          key.add(Values.groupingKey(ev.eval(item.expr(), row)));
         }
       }
       Group g = groups.computeIfAbsent(key, k -> new Group(row.clone(), newAccumulators()));
@@ -76,11 +76,6 @@ final class ResultSink extends Operator {
     rows.add(out);
     return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
         || skip + limit < 0; // skip + limit overflowed: never reached
-  }
-
-  /** Vectors compare by content when grouping. */
-  private static Object groupKey(Object v) {
-    return v instanceof float[] f ? java.nio.FloatBuffer.wrap(f) : v;
   }
 
   private Map<Expr.Call, Accumulator> newAccumulators() {
@@ -118,7 +113,7 @@ final class ResultSink extends Operator {
       for (Object[] r : rows) {
         List<Object> key = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          key.add(groupKey(r[i]));
+          key.add(Values.groupingKey(r[i]));
         }
         if (seen.add(key)) {
           result.add(r);

@@ -127,6 +127,25 @@ final class Values {
   }
 
   /**
+   * A key that is equal for values DISTINCT, grouping and {@code count(DISTINCT)} must treat as one: those
+   * {@code =} calls equal ({@code 1} and {@code 1.0}, {@code 0.0} and {@code -0.0}, also inside lists and
+   * maps; vectors by content), and nulls and NaNs, which {@code =} cannot call equal, as in Cypher.
+   */
+  static Object groupingKey(Object v) {
+    return switch (v) {
+      case Double d when d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63 -> d.longValue(); // exactly d
+      case float[] f -> java.nio.FloatBuffer.wrap(f);
+      case List<?> l -> l.stream().map(Values::groupingKey).toList();
+      case Map<?, ?> m -> {
+        Map<Object, Object> out = new java.util.HashMap<>();
+        m.forEach((k, x) -> out.put(k, groupingKey(x)));
+        yield out;
+      }
+      case null, default -> v;
+    };
+  }
+
+  /**
    * Ordering comparison of two non-null values of comparable types (numbers, strings, booleans);
    * null if the types cannot be compared.
    */

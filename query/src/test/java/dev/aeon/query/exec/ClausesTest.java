@@ -55,6 +55,21 @@ class ClausesTest extends OnConversation {
     assertEquals(xor, q("MATCH (e) WHERE e.len > 40 XOR e.role = 'user' RETURN count(*)").rows().getFirst().getFirst());
   }
 
+  /** DISTINCT, grouping and count(DISTINCT) treat equal values as one, as {@code =} does: 1 = 1.0. */
+  @Test
+  void equalNumbersOfEitherTypeAreOneValueForDistinctAndGrouping() {
+    assertEquals(1, q("MATCH (e) RETURN DISTINCT [1, 1.0][e.id % 2] AS x").size());
+    assertEquals(1, q("MATCH (e) RETURN DISTINCT [0.0, -0.0][e.id % 2] AS x").size());
+    assertEquals(1, q("MATCH (e) RETURN DISTINCT [[1, 'a'], [1.0, 'a']][e.id % 2] AS x").size());
+    assertEquals(1, q("MATCH (e) RETURN DISTINCT [{k: 2}, {k: 2.0}][e.id % 2] AS x").size());
+    assertEquals(List.of(List.of(19L)), q("MATCH (e) RETURN [1, 1.0][e.id % 2] AS x, count(*) AS n").rows().stream()
+        .map(r -> List.of(r.get(1))).toList());
+    assertEquals(1L, q("MATCH (e) RETURN count(DISTINCT [1, 1.0][e.id % 2])").rows().getFirst().getFirst());
+    // exact, as = is: 2^53 + 1 is not the float 2^53, and a float beyond the integers is itself
+    assertEquals(2, q("MATCH (e) RETURN DISTINCT [9007199254740993, 9007199254740992.0][e.id % 2] AS x").size());
+    assertEquals(2, q("MATCH (e) RETURN DISTINCT [9223372036854775807, 9223372036854775808.0][e.id % 2] AS x").size());
+  }
+
   @Test
   void aggregatesDistinctSkipLimit() {
     QueryResult r = q("MATCH (e) RETURN e.session AS s, count(*) AS n, min(e.ts) AS first, max(e.len) AS longest,"

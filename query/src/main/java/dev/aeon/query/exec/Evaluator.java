@@ -108,6 +108,8 @@ final class Evaluator {
       v = Values.fromExternal(raw, ok);
     } catch (ArithmeticException e) {
       throw error(p.pos(), "parameter $" + p.name() + " holds a timestamp outside the range of epoch microseconds");
+    } catch (IllegalArgumentException e) {
+      throw error(p.pos(), "parameter $" + p.name() + " holds " + e.getMessage());
     }
     if (!ok[0]) {
       throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + raw.getClass().getName()

@@ -32,8 +32,8 @@ public final class QueryRunner {
    */
   public QueryResult query(String statement, Map<String, Object> params) {
     Statement st = Parser.parse(statement);
-    // The parser bounds nesting, not the length of a chain (a + b + ... or a.b.c...): such a tree is as
-    // deep as it is long, and checking, planning and evaluating it all recurse
+    // The parser bounds nesting and chains (a + b + ... or a.b.c...), and parameters are bounded when
+    // read; the catch is a backstop for a thread with a small stack, not the bound itself
     try {
       Planner.Plan plan = plan(st, params);
       if (st.explain()) {

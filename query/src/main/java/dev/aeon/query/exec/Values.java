@@ -30,8 +30,22 @@ final class Values {
     };
   }
 
-  /** A parameter value in the language's domain, or null with {@code ok[0] = false} if unsupported. */
+  /** How deep lists and maps in a parameter may nest: comparing and printing values recurse that deep. */
+  static final int MAX_PARAMETER_DEPTH = 100;
+
+  /**
+   * A parameter value in the language's domain, or null with {@code ok[0] = false} if unsupported.
+   *
+   * @throws IllegalArgumentException if lists and maps nest deeper than {@link #MAX_PARAMETER_DEPTH}
+   */
   static Object fromExternal(Object v, boolean[] ok) {
+    return fromExternal(v, ok, 0);
+  }
+
+  private static Object fromExternal(Object v, boolean[] ok, int depth) {
+    if (depth > MAX_PARAMETER_DEPTH) {
+      throw new IllegalArgumentException("lists and maps nested more than " + MAX_PARAMETER_DEPTH + " levels deep");
+    }
     return switch (v) {
       case null -> null;
       case String s -> s;
@@ -54,14 +68,14 @@ final class Values {
       case Collection<?> c -> {
         List<Object> out = new ArrayList<>(c.size());
         for (Object o : c) {
-          out.add(fromExternal(o, ok));
+          out.add(fromExternal(o, ok, depth + 1));
         }
         yield out;
       }
       case Map<?, ?> m -> {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-          out.put(String.valueOf(e.getKey()), fromExternal(e.getValue(), ok));
+          out.put(String.valueOf(e.getKey()), fromExternal(e.getValue(), ok, depth + 1));
         }
         yield out;
       }

@@ -280,6 +280,13 @@ class ClausesTest extends OnConversation {
     assertEquals("missing parameter $n", fails("MATCH (e {id: 999}) RETURN e LIMIT $n", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new Object())).reason()
         .startsWith("parameter $q has unsupported type java.lang.Object"));
+    Object deep = List.of();
+    for (int i = 0; i < 100; i++) { // the innermost list 100 levels below the parameter: the limit
+      deep = List.of(deep);
+    }
+    assertEquals(1, q("MATCH (e {id: 1}) RETURN $p = $p", Map.of("p", deep)).size());
+    assertEquals("parameter $p holds lists and maps nested more than 100 levels deep",
+        fails("MATCH (e) RETURN $p = $p", Map.of("p", Map.of("k", deep))).reason());
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));

@@ -22,6 +22,11 @@ final class Checker {
     this.hasParam = hasParam;
   }
 
+  /** These checks against another scope's variables. */
+  Checker withScope(Scope other) {
+    return new Checker(source, other, hasParam);
+  }
+
   /** Throws a {@link QueryException} for an unknown variable or function or a misplaced aggregate. */
   void check(Expr e, boolean aggregatesAllowed) {
     switch (e) {

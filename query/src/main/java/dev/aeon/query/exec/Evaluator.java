@@ -23,16 +23,27 @@ final class Evaluator {
   final String source;
   final Scope scope;
   private final Map<String, Object> rawParams;
-  private final Map<String, Object> params = new HashMap<>();
+  private final Map<String, Object> params;
 
   Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
       Map<String, Object> rawParams) {
+    this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>());
+  }
+
+  private Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
+      Map<String, Object> rawParams, Map<String, Object> params) {
     this.graph = graph;
     this.text = text;
     this.vectors = vectors;
     this.source = source;
     this.scope = scope;
-    this.rawParams = rawParams == null ? Map.of() : rawParams;
+    this.rawParams = rawParams;
+    this.params = params;
+  }
+
+  /** This evaluator over another scope's rows (sharing the parameters read so far). */
+  Evaluator withScope(Scope other) {
+    return new Evaluator(graph, text, vectors, source, other, rawParams, params);
   }
 
   QueryException error(int pos, String reason) {

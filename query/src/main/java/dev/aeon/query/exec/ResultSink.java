@@ -18,13 +18,31 @@ import java.util.Set;
  */
 final class ResultSink extends Operator {
 
-  /** A sort key: a returned column, or an expression over the row before projection. */
+  /** A sort key: a returned column, or an expression evaluated by {@link Sorting}. */
   record SortKey(int column, Expr expr, boolean descending) {}
+
+  /**
+   * How sort expressions are evaluated: over the row before projection extended with the returned
+   * columns that have an alias, each at its slot in the evaluator's scope ({@code -1}: no alias).
+   */
+  record Sorting(Evaluator evaluator, int[] aliasSlots) {
+
+    Object eval(Expr e, Object[] row, Object[] out) {
+      Object[] extended = Arrays.copyOf(row, evaluator.scope.size());
+      for (int i = 0; i < aliasSlots.length; i++) {
+        if (aliasSlots[i] >= 0) {
+          extended[aliasSlots[i]] = out[i];
+        }
+      }
+      return evaluator.eval(e, extended);
+    }
+  }
 
   private final Evaluator ev;
   private final Statement.Return ret;
   private final List<Expr.Call> aggregates;
   private final List<SortKey> sort;
+  private final Sorting sorting; // null if every sort key is a returned column
   private final long skip;
   private final long limit;
   private final List<Object[]> rows = new ArrayList<>();
@@ -32,11 +50,13 @@ final class ResultSink extends Operator {
 
   private record Group(Object[] row, Map<Expr.Call, Accumulator> accumulators) {}
 
-  ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, long skip, long limit) {
+  ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, Sorting sorting,
+      long skip, long limit) {
     this.ev = ev;
     this.ret = ret;
     this.aggregates = aggregates;
     this.sort = sort;
+    this.sorting = sorting;
     this.skip = skip;
     this.limit = limit;
   }
@@ -71,7 +91,7 @@ final class ResultSink extends Operator {
     }
     for (int i = 0; i < sort.size(); i++) {
       SortKey k = sort.get(i);
-      out[n + i] = k.column() >= 0 ? out[k.column()] : ev.eval(k.expr(), row);
+      out[n + i] = k.column() >= 0 ? out[k.column()] : sorting.eval(k.expr(), row, out);
     }
     rows.add(out);
     return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
@@ -101,7 +121,8 @@ final class ResultSink extends Operator {
           out[i] = ev.eval(ret.items().get(i).expr(), g.row(), values);
         }
         for (int i = 0; i < sort.size(); i++) {
-          out[n + i] = out[sort.get(i).column()];
+          SortKey k = sort.get(i);
+          out[n + i] = k.column() >= 0 ? out[k.column()] : sorting.eval(k.expr(), g.row(), out);
         }
         rows.add(out);
       }

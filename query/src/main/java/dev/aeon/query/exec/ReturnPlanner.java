@@ -38,19 +38,42 @@ final class ReturnPlanner {
       columns.add(item.column());
     }
     List<ResultSink.SortKey> sort = new ArrayList<>();
+    ResultSink.Sorting sorting = null;
     for (Statement.Sort s : ret.order()) {
       int column = columnOf(s.expr());
       if (column < 0) {
-        if (!aggregates.isEmpty() || ret.distinct()) {
+        sorting = sorting != null ? sorting : sorting();
+        if ((!aggregates.isEmpty() || ret.distinct()) && !overColumnsOnly(s.expr())) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
-              + " must be a returned column when RETURN aggregates or uses DISTINCT");
+              + " may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT");
         }
-        checker.check(s.expr(), false);
+        checker.withScope(sorting.evaluator().scope).check(s.expr(), false);
       }
       sort.add(new ResultSink.SortKey(column, column < 0 ? s.expr() : null, s.descending()));
     }
-    return new ResultSink(ev, ret, aggregates, sort, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
+    return new ResultSink(ev, ret, aggregates, sort, sorting, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
         : count(ret.limit(), "LIMIT"));
+  }
+
+  /**
+   * Where ORDER BY expressions are evaluated: the variables before RETURN, and its aliases (which hide
+   * variables of the same name, as in Cypher), so that {@code RETURN e.ts AS t ORDER BY t % 60} works.
+   */
+  private ResultSink.Sorting sorting() {
+    Scope scope = ev.scope.copy();
+    List<Statement.Item> items = ret.items();
+    int[] aliasSlots = new int[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      aliasSlots[i] = items.get(i).aliased() ? scope.declare(items.get(i).column(), Scope.Kind.VALUE) : -1;
+    }
+    return new ResultSink.Sorting(ev.withScope(scope), aliasSlots);
+  }
+
+  /** Whether {@code e} reads only aliases and aggregates nothing itself: a function of the returned row. */
+  private boolean overColumnsOnly(Expr e) {
+    Set<String> aliases = new HashSet<>();
+    ret.items().stream().filter(Statement.Item::aliased).forEach(i -> aliases.add(i.column()));
+    return !Expr.containsAggregate(e) && aliases.containsAll(Checker.variables(e));
   }
 
   /** The returned column an ORDER BY expression names (by alias or by the same expression), or -1. */

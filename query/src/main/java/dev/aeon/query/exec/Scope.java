@@ -22,7 +22,16 @@ final class Scope {
   private final List<Kind> kinds = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
 
-  /** Declares a variable; returns its row position. */
+  /** A copy, to declare more variables in without changing this scope. */
+  Scope copy() {
+    Scope c = new Scope();
+    c.index.putAll(index);
+    c.kinds.addAll(kinds);
+    c.names.addAll(names);
+    return c;
+  }
+
+  /** Declares a variable (hiding one of the same name); returns its row position. */
   int declare(String name, Kind kind) {
     index.put(name, kinds.size());
     kinds.add(kind);

@@ -55,6 +55,22 @@ class ClausesTest extends OnConversation {
     assertEquals(xor, q("MATCH (e) WHERE e.len > 40 XOR e.role = 'user' RETURN count(*)").rows().getFirst().getFirst());
   }
 
+  /** ORDER BY expressions may use RETURN's aliases, as in Cypher; an alias hides a variable of its name. */
+  @Test
+  void orderByExpressionsUseAliases() {
+    List<Object> idsDown = q("MATCH (e {session: 'conv-26'}) RETURN e.id ORDER BY e.id DESC").column("e.id");
+    assertEquals(idsDown.subList(0, 3), q("MATCH (e {session: 'conv-26'}) RETURN e.id AS i ORDER BY -i LIMIT 3").column("i"));
+    assertEquals(idsDown.subList(0, 3).stream().map(i -> -(Long) i).toList(),
+        q("MATCH (e {session: 'conv-26'}) RETURN -e.id AS e ORDER BY e * 1 LIMIT 3").column("e"));
+    List<Object> evenDown = idsDown.stream().filter(i -> (Long) i % 2 == 0).limit(2).toList();
+    assertEquals(evenDown, q("MATCH (e {session: 'conv-26'}) RETURN e.id % 2 AS parity, e.id AS i"
+        + " ORDER BY parity, e.id * -1 LIMIT 2").column("i"));
+    assertEquals(List.of("conv-26", "conv-27", "memories"),
+        q("MATCH (e) RETURN e.session AS s, count(*) AS n ORDER BY n * -1").column("s"));
+    assertEquals(List.of("assistant", "memory", "tool", "user"),
+        q("MATCH (e) RETURN DISTINCT e.role AS r ORDER BY size(r) DESC, r").column("r"));
+  }
+
   /** DISTINCT, grouping and count(DISTINCT) treat equal values as one, as {@code =} does: 1 = 1.0. */
   @Test
   void equalNumbersOfEitherTypeAreOneValueForDistinctAndGrouping() {
@@ -290,8 +306,11 @@ class ClausesTest extends OnConversation {
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));
-    assertEquals("ORDER BY e.ts must be a returned column when RETURN aggregates or uses DISTINCT",
+    assertEquals("ORDER BY e.ts may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
+    assertEquals("ORDER BY (count(*) + 1) may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT",
+        fails("MATCH (e) RETURN e.role AS r, count(*) AS n ORDER BY count(*) + 1", Map.of()).reason());
+    assertEquals("unknown variable 'x'", fails("MATCH (e) RETURN e.id AS i ORDER BY i + x", Map.of()).reason());
     QueryException t = fails("MATCH (e) WHERE e.ts CONTAINS 'x' RETURN e", Map.of());
     assertEquals("CONTAINS needs strings but got integer and string", t.reason());
     assertEquals(22, t.column());

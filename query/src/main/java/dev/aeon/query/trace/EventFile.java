@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,10 +31,13 @@ final class EventFile implements AutoCloseable {
   private final FileChannel channel;
   private final Arena arena = Arena.ofShared();
   private volatile MemorySegment[] chunks = new MemorySegment[0];
+  /** Written ahead of the records stored into the mapping (see {@link WrittenExtent}). */
+  private WrittenExtent written;
 
   private EventFile(Path path, FileChannel channel) {
     this.path = path;
     this.channel = channel;
+    this.written = new WrittenExtent(channel, FIRST_RECORD);
   }
 
   /** Opens or creates the file; checks the header of an existing one. */
@@ -66,6 +70,7 @@ final class EventFile implements AutoCloseable {
 
   /** Writes the record of {@code slot} (writer only; not visible to readers until the caller publishes). */
   void write(int slot, long id, long ts, long blobRef, long vectorId, int session, int role) throws IOException {
+    written.ensure(FIRST_RECORD + (slot + 1L) * LENGTH);
     MemorySegment s = chunkForWrite(slot);
     long o = offsetInChunk(slot);
     s.set(LONG, o + ID_OFFSET, id);
@@ -122,6 +127,7 @@ final class EventFile implements AutoCloseable {
     if (count > 0) {
       chunkForWrite(count - 1);
     }
+    written = new WrittenExtent(channel, needed);
   }
 
   /**

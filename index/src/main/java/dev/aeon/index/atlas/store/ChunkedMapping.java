@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas.store;
 
+import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -22,7 +23,9 @@ import java.util.Arrays;
  * </pre>
  * Growth maps one more chunk and publishes a new chunk array (copy-on-write, volatile), so a reader
  * that holds a unit number handed out before never sees the array change under it. Only the single
- * writer calls {@link #ensureUnits}. All chunks live in one shared arena, closed by {@link #close}.
+ * writer calls {@link #ensureUnits}, which also writes the file's blocks ahead of the stores into them
+ * ({@link WrittenExtent}: a full device is then an IOException, not an InternalError in mid-update). All
+ * chunks live in one shared arena, closed by {@link #close}.
  */
 final class ChunkedMapping implements AutoCloseable {
 
@@ -38,10 +41,13 @@ final class ChunkedMapping implements AutoCloseable {
   private final int unitsPerChunk;
   private final int chunkShift;
   private volatile MemorySegment[] chunks = new MemorySegment[0];
+  private final WrittenExtent written;
 
-  private ChunkedMapping(Path path, FileChannel channel, int unitBytes, int unitsPerChunk) throws IOException {
+  private ChunkedMapping(Path path, FileChannel channel, int unitBytes, int unitsPerChunk, long writtenEnd)
+      throws IOException {
     this.path = path;
     this.channel = channel;
+    this.written = new WrittenExtent(channel, writtenEnd);
     this.unitBytes = unitBytes;
     this.unitsPerChunk = Integer.highestOneBit(unitsPerChunk);
     this.chunkShift = Integer.numberOfTrailingZeros(this.unitsPerChunk);
@@ -52,7 +58,8 @@ final class ChunkedMapping implements AutoCloseable {
   static ChunkedMapping create(Path path, FileHeader header, int unitBytes, int chunkBytes) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
-    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes));
+    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), 0);
+    m.written.ensure(FileHeader.BYTES);
     header.writeTo(m.headerSegment);
     return m;
   }
@@ -65,8 +72,8 @@ final class ChunkedMapping implements AutoCloseable {
       ch.close();
       throw new CorruptIndexException(path, 0, "file of " + size + " bytes is shorter than its header");
     }
-    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes));
     long needed = FileHeader.BYTES + (long) units * unitBytes;
+    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), needed);
     if (size < needed) {
       m.close();
       throw new CorruptIndexException(path, size, "file ends before unit " + units + " (needs " + needed + " bytes)");
@@ -87,23 +94,24 @@ final class ChunkedMapping implements AutoCloseable {
     return unitBytes;
   }
 
-  /** Maps chunks until units [0, count) are addressable. Writer only. */
+  /** Maps chunks until units [0, count) are addressable, their blocks written. Writer only. */
   void ensureUnits(int count) {
-    MemorySegment[] cs = chunks;
-    int need = (int) ((count + (long) unitsPerChunk - 1) / unitsPerChunk);
-    if (need <= cs.length) {
-      return;
-    }
-    MemorySegment[] grown = Arrays.copyOf(cs, need);
-    long chunkBytes = (long) unitsPerChunk * unitBytes;
     try {
+      written.ensure(FileHeader.BYTES + (long) count * unitBytes);
+      MemorySegment[] cs = chunks;
+      int need = (int) ((count + (long) unitsPerChunk - 1) / unitsPerChunk);
+      if (need <= cs.length) {
+        return;
+      }
+      MemorySegment[] grown = Arrays.copyOf(cs, need);
+      long chunkBytes = (long) unitsPerChunk * unitBytes;
       for (int c = cs.length; c < need; c++) {
         grown[c] = channel.map(FileChannel.MapMode.READ_WRITE, FileHeader.BYTES + c * chunkBytes, chunkBytes, arena);
       }
+      chunks = grown;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot grow " + path + " to " + count + " units", e);
     }
-    chunks = grown;
   }
 
   /** The mapped chunk holding {@code unit}; pair it with {@link #offset}. */

@@ -1,0 +1,53 @@
+package dev.aeon.common.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The leading part of a memory-mapped file whose blocks were written, grown by writing zeros through the
+ * file channel ahead of the stores into the mapping.
+ *
+ * <p>Why: mapping a file beyond its end makes it sparse, and the first store into a page of a hole makes
+ * the file system allocate a block at the page fault. On a full device that allocation fails as a
+ * {@code SIGBUS}, which the JVM reports as an {@link InternalError} ("a fault occurred in an unsafe memory
+ * access operation") in whichever thread stored, in the middle of its update, without a word about the
+ * device. Writing zeros first turns a full device into an {@link IOException} ("No space left on
+ * device") before anything is stored, and spares each first store its page fault's block allocation.
+ *
+ * <p>Not thread-safe: one writer grows it, as one writer appends to the file.
+ */
+public final class WrittenExtent {
+
+  private static final int STEP = 1 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(STEP).asReadOnlyBuffer();
+
+  private final FileChannel channel;
+  private long end;
+
+  /** {@code writtenEnd}: every byte before it is known to be written (the data in use, a header). */
+  public WrittenExtent(FileChannel channel, long writtenEnd) {
+    this.channel = channel;
+    this.end = writtenEnd;
+  }
+
+  /**
+   * Makes sure every byte before {@code needed} is written, writing zeros from the current end up to
+   * {@code needed} rounded up to the next MiB. The bytes it writes must hold nothing in use: callers pass
+   * the end of what they are about to store, and store nowhere past it without calling this again.
+   */
+  public void ensure(long needed) throws IOException {
+    if (needed <= end) {
+      return;
+    }
+    long target = (needed + STEP - 1) / STEP * STEP;
+    while (end < target) {
+      end += channel.write(ZEROS.duplicate().limit((int) Math.min(STEP, target - end)), end);
+    }
+  }
+
+  /** Every byte before this was written. */
+  public long end() {
+    return end;
+  }
+}

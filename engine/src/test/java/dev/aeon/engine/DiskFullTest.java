@@ -1,0 +1,127 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.query.trace.Event;
+import dev.aeon.query.trace.Trace;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full device, for real ({@link SmallDevice}: skipped where a tmpfs cannot be mounted). A write that
+ * finds no room must fail with an exception naming the I/O error: a store into a hole of a mapped file
+ * used to end in an {@code InternalError} from a {@code SIGBUS}, in the middle of the store's update. Once
+ * there is room again, every acknowledged write must be there.
+ */
+class DiskFullTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aFullDeviceFailsAWriteWithAnIoErrorAndLosesNothingAcknowledged() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 24)) {
+      Path data = device.root().resolve("db");
+      long acknowledged = 0;
+      Throwable failure = null;
+      try (Aeon aeon = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(1 << 20))) {
+        Memory m = aeon.memory();
+        while (failure == null) {
+          try {
+            m.remember(event(acknowledged + 1));
+            acknowledged++;
+          } catch (RuntimeException | Error e) {
+            failure = e;
+          }
+        }
+      } catch (RuntimeException e) {
+        // closing on a full device may fail to checkpoint; the log holds every acknowledged write
+      }
+      assertIoFailure(failure);
+      assertTrue(acknowledged > 1_000, "only " + acknowledged + " events fit");
+
+      device.resize(96);
+      try (Aeon aeon = Aeon.open(data, AeonOptions.defaults())) {
+        Memory m = aeon.memory();
+        for (long id = 1; id <= acknowledged; id++) {
+          assertEquals("event " + id, m.get(id).orElseThrow().text());
+        }
+        assertEquals(List.of(), aeon.check(Aeon.DEFAULT_NAMESPACE));
+        assertTrue(m.remember(event(acknowledged + 2)) > acknowledged, "writes go on once there is room");
+      }
+    }
+  }
+
+  /** Creating a namespace writes every store's first file: with no room, that is an I/O error too. */
+  @Test
+  void creatingANamespaceOnAFullDeviceFailsWithAnIoError() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8)) {
+      device.fill();
+      Throwable failure = null;
+      try (Aeon aeon = Aeon.open(device.root().resolve("db"), AeonOptions.defaults())) {
+        aeon.memory().remember(event(1));
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      assertIoFailure(failure);
+    }
+  }
+
+  /** The trace's event records are stored into a mapping too: its appends must fail the same way. */
+  @Test
+  void theTraceFailsAnAppendWithAnIoErrorOnAFullDevice() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8); Trace trace = Trace.open(device.root().resolve("trace"))) {
+      long id = 1;
+      for (; id <= 100; id++) { // every session and role named before the device fills
+        trace.append(traceEvent(id));
+      }
+      device.fill();
+      Throwable failure = null;
+      while (failure == null && id < 1_000_000) {
+        try {
+          trace.append(traceEvent(id++));
+        } catch (RuntimeException | Error e) {
+          failure = e;
+        }
+      }
+      assertIoFailure(failure);
+    }
+  }
+
+  private static void assertIoFailure(Throwable failure) {
+    assertNotNull(failure, "no write failed");
+    assertFalse(failure instanceof Error, () -> "a full device must not end in an Error: " + failure);
+    assertNotNull(ioCause(failure), () -> "the failure must name the I/O error: " + failure);
+  }
+
+  /** With vectors of a real model's size, so that the index's files are the first to outgrow the device. */
+  private static Remember event(long n) {
+    Random r = new Random(n);
+    float[] v = new float[384];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return Remember.event("s" + n % 5, "user", "event " + n).vector(v);
+  }
+
+  private static Event traceEvent(long id) {
+    return new Event(id, "s" + id % 5, "user", id, id, -1, Map.of());
+  }
+
+  private static IOException ioCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException io) {
+        return io;
+      }
+    }
+    return null;
+  }
+}

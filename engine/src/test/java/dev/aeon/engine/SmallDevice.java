@@ -1,0 +1,75 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small tmpfs mounted on a folder, to fill a device for real. Mounting needs Linux and the right to
+ * mount (root has it): a test using it is skipped elsewhere.
+ */
+final class SmallDevice implements AutoCloseable {
+
+  private final Path root;
+
+  private SmallDevice(Path root) {
+    this.root = root;
+  }
+
+  /** Mounts a tmpfs of {@code megabytes} on {@code folder} (created), or skips the calling test. */
+  static SmallDevice mount(Path folder, int megabytes) throws IOException, InterruptedException {
+    Files.createDirectories(folder);
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", folder.toString()),
+        "needs the right to mount a small tmpfs");
+    return new SmallDevice(folder);
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** Gives the device {@code megabytes} in all, keeping what it holds. */
+  void resize(int megabytes) throws IOException, InterruptedException {
+    if (!run("mount", "-o", "remount,size=" + megabytes + "m", root.toString())) {
+      throw new IOException("cannot remount " + root);
+    }
+  }
+
+  /** Fills what is left of the device with a file of zeros, down to the last page. */
+  void fill() throws IOException {
+    try (FileChannel ch = FileChannel.open(root.resolve("ballast"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      for (int size = 1 << 20; size >= 4096; size /= 16) {
+        ByteBuffer zeros = ByteBuffer.allocate(size);
+        try {
+          while (true) {
+            ch.write(zeros.clear());
+          }
+        } catch (IOException full) {
+          // next, smaller writes
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    run("umount", "-l", root.toString());
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no such command
+    }
+  }
+}

@@ -73,6 +73,9 @@ final class Generation {
     try {
       g.extendFile(roundUp(Math.max(capacity, ArenaHeader.DATA_START), ONE_MIB));
       g.map();
+      // The header's page is written before it is stored into: a store into a hole that the device cannot
+      // back is a SIGBUS (an InternalError), where a full device must be an IOException
+      g.zeroAhead(ArenaHeader.DATA_START);
       ArenaHeader.writeNew(g.data, number, idLimit);
       g.setCommitted(new ArenaHeader.Commit(1, ArenaHeader.DATA_START, idLimit));
       g.setEnd(ArenaHeader.DATA_START);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.blob.BlobArena;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Trace;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,22 @@ class DiskFullTest {
       try (Aeon aeon = Aeon.open(device.root().resolve("db"), AeonOptions.defaults())) {
         aeon.memory().remember(event(1));
       } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      assertIoFailure(failure);
+    }
+  }
+
+  /** A new blob arena stores its header into its mapping: with no room, opening it is an I/O error. */
+  @Test
+  void creatingABlobArenaOnAFullDeviceFailsWithAnIoError() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8)) {
+      Path blobs = Files.createDirectory(device.root().resolve("blobs"));
+      device.fillLeaving(1); // the page its file's last byte takes: the header's page is a hole
+      Throwable failure = null;
+      try (BlobArena arena = BlobArena.open(blobs)) {
+        arena.append("text");
+      } catch (IOException | RuntimeException | Error e) {
         failure = e;
       }
       assertIoFailure(failure);

@@ -41,6 +41,14 @@ final class SmallDevice implements AutoCloseable {
     }
   }
 
+  /** Fills the device but for {@code pages} pages of 4 KiB. */
+  void fillLeaving(int pages) throws IOException {
+    Path spare = root.resolve("spare");
+    Files.write(spare, new byte[pages * 4096]);
+    fill();
+    Files.delete(spare);
+  }
+
   /** Fills what is left of the device with a file of zeros, down to the last page. */
   void fill() throws IOException {
     try (FileChannel ch = FileChannel.open(root.resolve("ballast"), StandardOpenOption.CREATE,

@@ -97,7 +97,10 @@ final class WalFormat {
     return String.format("%020d%s", firstLsn, SEGMENT_SUFFIX);
   }
 
-  /** The first LSN encoded in a segment file name, or -1 if the name is not a segment name. */
+  /**
+   * The first LSN encoded in a segment file name, or -1 if the name is not a segment name. Twenty digits
+   * can spell more than a long holds: such a name is no segment this code wrote, so it is a stray file.
+   */
   static long parseSegmentName(String name) {
     if (name.length() != 20 + SEGMENT_SUFFIX.length() || !name.endsWith(SEGMENT_SUFFIX)) {
       return -1;
@@ -107,7 +110,11 @@ final class WalFormat {
         return -1;
       }
     }
-    return Long.parseLong(name, 0, 20, 10);
+    try {
+      return Long.parseLong(name, 0, 20, 10);
+    } catch (NumberFormatException beyondLong) {
+      return -1;
+    }
   }
 
   /** A segment header for a new segment, ready to write at offset 0. */

@@ -288,4 +288,18 @@ class RecoveryTest {
     }
     assertTrue(Files.exists(dir.resolve("notes.txt")));
   }
+
+  /** Twenty digits that spell more than a long are a stray file too; opening failed on them. */
+  @Test
+  void aSegmentLikeNameBeyondTheRangeOfLsnsIsAStrayFile() throws IOException {
+    write(3, Durability.SYNC);
+    Path stray = dir.resolve("99999999999999999999" + WalFormat.SEGMENT_SUFFIX);
+    Files.write(stray, new byte[100]);
+    assertEquals(-1, WalFormat.parseSegmentName(stray.getFileName().toString()));
+    try (Wal wal = Wal.open(dir, WalTest.small())) {
+      assertEquals(3, wal.lastLsn());
+      assertTrue(wal.recovery().damage().isEmpty());
+    }
+    assertTrue(Files.exists(stray));
+  }
 }

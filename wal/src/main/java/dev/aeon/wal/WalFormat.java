@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
@@ -93,8 +94,9 @@ final class WalFormat {
 
   private WalFormat() {}
 
+  /** ASCII digits whatever the default locale: %d would otherwise write, say, Arabic-Indic ones. */
   static String segmentName(long firstLsn) {
-    return String.format("%020d%s", firstLsn, SEGMENT_SUFFIX);
+    return String.format(Locale.ROOT, "%020d%s", firstLsn, SEGMENT_SUFFIX);
   }
 
   /**

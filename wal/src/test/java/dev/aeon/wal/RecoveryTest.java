@@ -289,6 +289,28 @@ class RecoveryTest {
     assertTrue(Files.exists(dir.resolve("notes.txt")));
   }
 
+  /**
+   * Segment names are ASCII digits in any default locale (in Arabic they were Arabic-Indic digits, names
+   * that a file system with another encoding cannot hold).
+   */
+  @Test
+  void segmentNamesAreAsciiWhateverTheDefaultLocale() throws IOException {
+    java.util.Locale before = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+      write(400, Durability.SYNC);
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+    var segments = SegmentDirectory.list(dir);
+    assertTrue(segments.size() > 1, segments::toString);
+    segments.forEach((first, path) -> assertEquals(String.format(java.util.Locale.ROOT, "%020d.wal", first),
+        path.getFileName().toString()));
+    try (Wal wal = Wal.open(dir, WalTest.small())) {
+      WalTest.checkRecords(WalTest.replayAll(wal, 0), 1, 400);
+    }
+  }
+
   /** Twenty digits that spell more than a long are a stray file too; opening failed on them. */
   @Test
   void aSegmentLikeNameBeyondTheRangeOfLsnsIsAStrayFile() throws IOException {

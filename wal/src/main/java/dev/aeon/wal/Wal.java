@@ -352,11 +352,12 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
-   * Why writing failed, or null while the log is healthy. A failed log refuses every later record until it
-   * is closed and opened again, which recovers what it had made durable.
+   * Why writing failed, or null while the log is healthy (always, read-only: it writes nothing). A failed
+   * log refuses every later record until it is closed and opened again, which recovers what it had made
+   * durable.
    */
   public Throwable failure() {
-    return flusher.failure();
+    return flusher == null ? null : flusher.failure();
   }
 
   /** The LSN most recently assigned by {@link #append} (or recovered, if none since); 0 if the log is empty. */

@@ -306,6 +306,7 @@ class WalTest {
       assertTrue(e.getMessage().contains("already open"), e.getMessage());
       try (Wal ro = Wal.open(dir, small().readOnly(true))) {
         assertEquals(0, ro.lastLsn());
+        assertEquals(null, ro.failure(), "a read-only log has no writer to fail (this threw NullPointerException)");
       }
     }
   }

@@ -105,7 +105,15 @@ final class SegmentDirectory implements Closeable {
     return opener.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
+  /**
+   * Starts preallocating the next segment, unless that is under way or done: {@link #activateNext} starts it,
+   * and the writer asks again once the segment is half full (needed after a reopen, when none was started).
+   * A second zero-fill of the same file would double the log's writes. One that failed is tried again.
+   */
   void startPreallocation() {
+    if (next != null && !next.isCompletedExceptionally()) {
+      return;
+    }
     if (preallocator == null) {
       preallocator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(() -> {

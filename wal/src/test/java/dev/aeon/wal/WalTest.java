@@ -299,6 +299,29 @@ class WalTest {
     }
   }
 
+  /** Each segment is zero-filled once: it was filled again when the one before it was half full. */
+  @Test
+  void eachSegmentIsPreallocatedOnce() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger fills = new java.util.concurrent.atomic.AtomicInteger();
+    ChannelOpener counting = (path, options) -> {
+      if (path.getFileName().toString().equals(SegmentDirectory.PREALLOC_NAME)
+          && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+        fills.incrementAndGet();
+      }
+      return java.nio.channels.FileChannel.open(path, options);
+    };
+    int segments;
+    try (Wal wal = Wal.open(dir, small().channelOpener(counting))) {
+      for (long i = 1; i <= 400; i++) {
+        wal.appendAndWait((byte) 1, payload(i));
+      }
+      segments = wal.segmentFiles().size();
+    }
+    assertTrue(segments > 3, "segments: " + segments);
+    // every segment, plus the next one prepared before close
+    assertTrue(fills.get() <= segments + 1, fills.get() + " preallocations for " + segments + " segments");
+  }
+
   @Test
   void secondWriterIsRefused() throws IOException {
     try (Wal wal = Wal.open(dir, small())) {

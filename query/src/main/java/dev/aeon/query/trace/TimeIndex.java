@@ -52,6 +52,9 @@ final class TimeIndex {
    * (ties by slot), or decreasing if {@code descending}.
    */
   void scan(long from, long to, boolean descending, IntPredicate live, TimeVisitor visitor) {
+    if (from > to) {
+      return; // an empty range: the bounds below would cross, and the walk run past them
+    }
     State s = state;
     int runs = s.runTs.length;
     long[][] ts = Arrays.copyOf(s.runTs, runs + 1);
@@ -98,6 +101,9 @@ final class TimeIndex {
 
   /** Number of entries (live or not) with {@code from <= ts <= to}: a planner estimate. */
   long count(long from, long to) {
+    if (from > to) {
+      return 0;
+    }
     State s = state;
     long n = 0;
     for (long[] run : s.runTs) {

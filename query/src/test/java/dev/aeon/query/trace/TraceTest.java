@@ -59,6 +59,27 @@ class TraceTest {
     }
   }
 
+  /**
+   * A range whose start is after its end holds nothing. Once the time index had sorted runs (512 events),
+   * the scan returned events after the start, or before the end descending, and then ran off its arrays.
+   */
+  @Test
+  void aRangeThatEndsBeforeItStartsIsEmpty() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 2000; i++) {
+        t.append(ev(i, "s", "user", i * 10L));
+      }
+      assertEquals(List.of(), t.range(15_000, 5_000, 10));
+      List<Long> seen = new java.util.ArrayList<>();
+      for (boolean descending : new boolean[] {false, true}) {
+        t.graph().timeScan(15_000, 5_000, descending, (ts, slot) -> seen.add(ts));
+      }
+      assertEquals(List.of(), seen);
+      assertEquals(0, t.graph().timeCount(15_000, 5_000));
+      assertEquals(List.of(500L, 501L), t.range(5_000, 5_010, 10).stream().map(Event::id).toList());
+    }
+  }
+
   /** Long.MIN_VALUE and Long.MAX_VALUE are timestamps like any other (the scan used them for "nothing"). */
   @Test
   void timeComparisonsFindEventsAtTheExtremeTimestamps() throws IOException {

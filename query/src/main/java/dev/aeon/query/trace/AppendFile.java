@@ -1,6 +1,8 @@
 package dev.aeon.query.trace;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -85,19 +87,13 @@ final class AppendFile implements AutoCloseable {
     return buffer;
   }
 
-  /** Reads the whole durable content after the header (for the rebuild at open). */
-  ByteBuffer readAll() throws IOException {
-    long size = written - FileHeader.LENGTH;
-    if (size > Integer.MAX_VALUE) {
-      return channel.map(FileChannel.MapMode.READ_ONLY, FileHeader.LENGTH, size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-    ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-    while (b.hasRemaining()) {
-      if (channel.read(b, FileHeader.LENGTH + b.position()) < 0) {
-        throw new TraceCorruptException(path, FileHeader.LENGTH + b.position(), "unexpected end of file");
-      }
-    }
-    return b.flip();
+  /**
+   * Maps the whole durable content after the header (for the rebuild at open), valid until {@code arena}
+   * closes. A mapped segment, not a buffer: a buffer holds at most 2 GiB, and a copy on the heap would
+   * take as much heap as the file has bytes.
+   */
+  MemorySegment map(Arena arena) throws IOException {
+    return channel.map(FileChannel.MapMode.READ_ONLY, FileHeader.LENGTH, written - FileHeader.LENGTH, arena);
   }
 
   /** Writes the buffer out to the operating system (writer only); returns the length written. */

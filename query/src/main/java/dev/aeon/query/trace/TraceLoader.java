@@ -1,6 +1,9 @@
 package dev.aeon.query.trace;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,9 @@ import java.util.zip.CRC32C;
  * updates and forgets in their logged order.
  */
 final class TraceLoader {
+
+  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final TraceGraph graph;
   private final EventFile events;
@@ -32,9 +38,12 @@ final class TraceLoader {
   private record Change(long eventId, Map<String, Object> attributes) {}
 
   void load(int eventCount) throws IOException {
-    List<Change> changes = readMeta();
-    loadEvents(eventCount);
-    loadEdges();
+    List<Change> changes;
+    try (Arena arena = Arena.ofConfined()) {
+      changes = readMeta(meta.map(arena));
+      loadEvents(eventCount);
+      loadEdges(edges.map(arena));
+    }
     for (Change c : changes) {
       int slot = graph.slotOf(c.eventId());
       if (slot < 0) {
@@ -48,21 +57,23 @@ final class TraceLoader {
     }
   }
 
-  private List<Change> readMeta() throws IOException {
-    ByteBuffer b = meta.readAll();
+  private List<Change> readMeta(MemorySegment m) throws IOException {
     List<Change> changes = new ArrayList<>();
-    while (b.hasRemaining()) {
-      long offset = FileHeader.LENGTH + b.position();
-      if (b.remaining() < MetaRecordDescriptor.PAYLOAD_OFFSET) {
+    long size = m.byteSize();
+    for (long at = 0; at < size; ) {
+      long offset = FileHeader.LENGTH + at;
+      if (size - at < MetaRecordDescriptor.PAYLOAD_OFFSET) {
         throw new TraceCorruptException(meta.path(), offset, "truncated frame header");
       }
-      int length = b.getInt();
-      int crc = b.getInt();
-      if (length < 0 || length > MetaRecordDescriptor.MAX_PAYLOAD || length + 1 > b.remaining()) {
+      int length = m.get(INT, at + MetaRecordDescriptor.LENGTH_OFFSET);
+      int crc = m.get(INT, at + MetaRecordDescriptor.CRC_OFFSET);
+      if (length < 0 || length > MetaRecordDescriptor.MAX_PAYLOAD
+          || length + 1 > size - at - MetaRecordDescriptor.KIND_OFFSET) {
         throw new TraceCorruptException(meta.path(), offset, "frame length " + length + " out of range");
       }
-      ByteBuffer frame = b.slice(b.position(), length + 1).order(ByteOrder.LITTLE_ENDIAN);
-      b.position(b.position() + length + 1);
+      ByteBuffer frame = m.asSlice(at + MetaRecordDescriptor.KIND_OFFSET, length + 1).asByteBuffer()
+          .order(ByteOrder.LITTLE_ENDIAN);
+      at += MetaRecordDescriptor.PAYLOAD_OFFSET + length;
       CRC32C c = new CRC32C();
       c.update(frame.duplicate());
       if ((int) c.getValue() != crc) {
@@ -108,29 +119,29 @@ final class TraceLoader {
     }
   }
 
-  private void loadEdges() throws IOException {
-    ByteBuffer b = edges.readAll();
-    if (b.remaining() % EdgeRecordDescriptor.LENGTH != 0) {
-      throw new TraceCorruptException(edges.path(), FileHeader.LENGTH + b.remaining(), "partial edge record");
+  private void loadEdges(MemorySegment b) throws IOException {
+    long size = b.byteSize();
+    if (size % EdgeRecordDescriptor.LENGTH != 0) {
+      throw new TraceCorruptException(edges.path(), FileHeader.LENGTH + size, "partial edge record");
     }
-    for (int at = 0; at < b.limit(); at += EdgeRecordDescriptor.LENGTH) {
+    for (long at = 0; at < size; at += EdgeRecordDescriptor.LENGTH) {
       long offset = FileHeader.LENGTH + at;
       CRC32C c = new CRC32C();
-      c.update(b.slice(at, EdgeRecordDescriptor.CRC_OFFSET));
-      if ((int) c.getValue() != b.getInt(at + EdgeRecordDescriptor.CRC_OFFSET)) {
+      c.update(b.asSlice(at, EdgeRecordDescriptor.CRC_OFFSET).asByteBuffer());
+      if ((int) c.getValue() != b.get(INT, at + EdgeRecordDescriptor.CRC_OFFSET)) {
         throw new TraceCorruptException(edges.path(), offset, "edge record checksum mismatch");
       }
-      int op = b.getInt(at + EdgeRecordDescriptor.OP_OFFSET);
-      long a = b.getLong(at + EdgeRecordDescriptor.A_OFFSET);
-      long vt = b.getLong(at + EdgeRecordDescriptor.VALID_TO_OFFSET);
+      int op = b.get(INT, at + EdgeRecordDescriptor.OP_OFFSET);
+      long a = b.get(LONG, at + EdgeRecordDescriptor.A_OFFSET);
+      long vt = b.get(LONG, at + EdgeRecordDescriptor.VALID_TO_OFFSET);
       if (op == EdgeRecordDescriptor.OP_ADD) {
-        int type = b.getInt(at + EdgeRecordDescriptor.TYPE_OFFSET);
+        int type = b.get(INT, at + EdgeRecordDescriptor.TYPE_OFFSET);
         int from = graph.slotOf(a);
-        int to = graph.slotOf(b.getLong(at + EdgeRecordDescriptor.B_OFFSET));
+        int to = graph.slotOf(b.get(LONG, at + EdgeRecordDescriptor.B_OFFSET));
         if (from < 0 || to < 0 || type <= 0 || type >= graph.dictionary.size()) {
           throw new TraceCorruptException(edges.path(), offset, "edge refers to an unknown event or type");
         }
-        graph.adjacency.add(type, from, to, b.getLong(at + EdgeRecordDescriptor.VALID_FROM_OFFSET), vt);
+        graph.adjacency.add(type, from, to, b.get(LONG, at + EdgeRecordDescriptor.VALID_FROM_OFFSET), vt);
       } else if (op == EdgeRecordDescriptor.OP_INVALIDATE && a >= 0 && a < graph.adjacency.count()) {
         graph.adjacency.setValidTo((int) a, vt);
       } else {

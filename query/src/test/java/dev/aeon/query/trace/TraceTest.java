@@ -340,6 +340,46 @@ class TraceTest {
     }
   }
 
+  /**
+   * Edges and meta files past 2 GiB are read like smaller ones (they were refused with an
+   * IllegalArgumentException from the JDK, whose buffers end at 2 GiB, so the trace could not be opened
+   * again). Sparse files stand in for them: the reader passes the real records and stops at the first of
+   * the zeros beyond, naming its offset.
+   */
+  @Test
+  void filesBeyondTwoGibibytesAreRead() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(new Event(1, "s", "user", 10, 1, -1, Map.of("a", "b")));
+      t.append(ev(2, "s", "user", 20));
+      t.addEdge("X", 1, 2);
+      t.addEdge("X", 2, 1);
+      t.flush(1);
+    }
+    Checkpoint cp = Checkpoint.read(dir);
+    long records = (1L << 31) / EdgeRecordDescriptor.LENGTH + 1;
+    long bigEdges = FileHeader.LENGTH + records * EdgeRecordDescriptor.LENGTH;
+    long bigMeta = (1L << 31) + 100;
+    Object[][] cases = {
+        {Trace.EDGES_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), bigEdges, cp.metaBytes()), cp.edgeBytes()},
+        {Trace.META_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), cp.edgeBytes(), bigMeta), cp.metaBytes()}};
+    for (Object[] c : cases) {
+      Path f = dir.resolve((String) c[0]);
+      Checkpoint big = (Checkpoint) c[1];
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+        raf.setLength(Math.max(big.edgeBytes(), big.metaBytes())); // sparse: no disk blocks
+      }
+      big.write(dir);
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir), f.toString());
+      assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+      assertEquals((long) c[2], e.offset(), e.getMessage());
+      cp.write(dir);
+      try (Trace t = Trace.open(dir)) { // cuts the file back to the checkpoint
+        assertEquals(2, t.neighbours(1, Direction.BOTH, "X", Trace.CURRENT).size());
+        assertEquals(Map.of("a", "b"), t.get(1).orElseThrow().attributes());
+      }
+    }
+  }
+
   @Test
   void tornTailAfterTheCheckpointIsDiscarded() throws IOException {
     try (Trace t = Trace.open(dir)) {

@@ -278,21 +278,45 @@ public final class Wal implements AutoCloseable {
 
   /**
    * Forces every record appended before this call, whatever the durability mode, and waits for it.
-   * For callers of ASYNC or OFF that reach a point that must survive a power loss.
+   * For callers of ASYNC or OFF that reach a point that must survive a power loss. The caller's interrupt
+   * is set aside meanwhile (see {@link #withInterruptSetAside}).
    *
    * @throws IOException the WAL failed to write or force (it must then be reopened)
    */
   public void sync() throws IOException {
     requireWritable();
-    long target = lastLsn();
-    while (writer.writtenLsn() < target) {
-      Throwable failure = flusher.failure();
-      if (failure != null) {
-        throw new IOException("WAL write failed; reopen the WAL to recover", failure);
+    withInterruptSetAside(() -> {
+      long target = lastLsn();
+      while (writer.writtenLsn() < target) {
+        Throwable failure = flusher.failure();
+        if (failure != null) {
+          throw new IOException("WAL write failed; reopen the WAL to recover", failure);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000);
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+      writer.forceWritten();
+    });
+  }
+
+  private interface LogIo {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs I/O on the log's shared channels from a caller's thread with its interrupt status cleared, and
+   * restores it after. A file channel closes for every thread when a thread interrupted during its I/O
+   * uses it (ClosedByInterruptException): one caller's interrupt would fail the whole log, and every
+   * writer's records after it. An interrupt that arrives during the I/O itself can still do so.
+   */
+  private static void withInterruptSetAside(LogIo io) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      io.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    writer.forceWritten();
   }
 
   /**
@@ -309,7 +333,8 @@ public final class Wal implements AutoCloseable {
   /**
    * Like {@link #checkpoint(long)}; with {@code startNewSegment} the log first moves on to a new segment,
    * so that when nothing was appended after {@code lsn} every older segment is deleted and no byte of a
-   * record up to {@code lsn} remains in the log's files (erasure of forgotten data).
+   * record up to {@code lsn} remains in the log's files (erasure of forgotten data). Like {@link #sync()}, it
+   * sets the caller's interrupt aside while it writes.
    */
   public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     requireWritable();
@@ -323,15 +348,17 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
           + checkpointLsn);
     }
-    if (writer.forcedLsn() < lsn) {
-      sync();
-    }
-    if (startNewSegment) {
-      writer.startNewSegment();
-    }
-    CheckpointFile.write(dir, lsn, options.channelOpener());
-    checkpointLsn = lsn;
-    segments.deleteWhollyBefore(lsn);
+    withInterruptSetAside(() -> {
+      if (writer.forcedLsn() < lsn) {
+        sync();
+      }
+      if (startNewSegment) {
+        writer.startNewSegment();
+      }
+      CheckpointFile.write(dir, lsn, options.channelOpener());
+      checkpointLsn = lsn;
+      segments.deleteWhollyBefore(lsn);
+    });
   }
 
   /**

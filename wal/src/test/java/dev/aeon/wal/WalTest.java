@@ -322,6 +322,34 @@ class WalTest {
     assertTrue(fills.get() <= segments + 1, fills.get() + " preallocations for " + segments + " segments");
   }
 
+  /**
+   * A caller whose thread is interrupted can sync and checkpoint without failing the log for everyone: its
+   * force closed the segment's channel (ClosedByInterruptException), and every later record was refused.
+   */
+  @Test
+  void anInterruptedCallerDoesNotFailTheLog() throws IOException {
+    try (Wal wal = Wal.open(dir, small().durability(Durability.OFF))) {
+      for (long i = 1; i <= 100; i++) {
+        wal.append((byte) 1, payload(i));
+        if (i % 20 == 0) {
+          Thread.currentThread().interrupt();
+          if (i % 40 == 0) {
+            wal.sync();
+          } else {
+            wal.checkpoint(i, true);
+          }
+          assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        }
+      }
+      assertEquals(null, wal.failure());
+      assertEquals(101, wal.appendAndWait((byte) 1, payload(101)));
+    }
+    try (Wal wal = Wal.open(dir, small())) {
+      assertEquals(101, wal.lastLsn());
+      assertEquals(100, wal.checkpointLsn());
+    }
+  }
+
   @Test
   void secondWriterIsRefused() throws IOException {
     try (Wal wal = Wal.open(dir, small())) {

@@ -86,11 +86,9 @@ final class MutationApplier {
         atlas.remove(id);
       }
     }
-    for (long id : ids) {
-      Forgotten gone = stores.trace.forget(id);
-      for (Event e : gone.events()) {
-        forgottenTexts.addLong(e.blobRef());
-      }
+    Forgotten gone = stores.trace.forgetAll(ids.stream().mapToLong(Long::longValue).toArray());
+    for (Event e : gone.events()) {
+      forgottenTexts.addLong(e.blobRef());
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.zip.CRC32C;
 import dev.aeon.query.exec.QueryResult;
 import dev.aeon.query.exec.QueryRunner;
 import dev.aeon.query.lang.QueryException;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The episodic trace of one memory directory: events, typed edges between them, and their indexes.
@@ -284,6 +285,24 @@ public final class Trace implements AutoCloseable {
       checkOpen();
       int slot = graph.slotOf(id);
       return slot < 0 ? Forgotten.NOTHING : forgetSlots(new int[] {slot});
+    }
+  }
+
+  /**
+   * Forgets the events of these ids that exist, and their edges, as one change: the set of forgotten
+   * events that readers see is copied once, not once per event.
+   */
+  public Forgotten forgetAll(long[] ids) {
+    synchronized (writeLock) {
+      checkOpen();
+      RoaringBitmap slots = new RoaringBitmap();
+      for (long id : ids) {
+        int slot = graph.slotOf(id);
+        if (slot >= 0) {
+          slots.add(slot);
+        }
+      }
+      return slots.isEmpty() ? Forgotten.NOTHING : forgetSlots(slots.toArray());
     }
   }
 

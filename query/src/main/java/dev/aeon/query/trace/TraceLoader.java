@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Rebuilds the in-memory indexes of a trace from its checkpointed files, checking every checksum:
@@ -44,16 +45,22 @@ final class TraceLoader {
       loadEvents(eventCount);
       loadEdges(edges.map(arena));
     }
+    // Forgets are applied together at the end: each forget copies the set of forgotten slots, so one at a
+    // time would cost a copy per forget ever made, at every open. Attributes cannot change after a forget.
+    RoaringBitmap forgets = new RoaringBitmap();
     for (Change c : changes) {
       int slot = graph.slotOf(c.eventId());
       if (slot < 0) {
         continue; // attributes logged for an event appended after this point of the log: cannot happen
       }
       if (c.attributes() == null) {
-        graph.forget(new int[] {slot});
+        forgets.add(slot);
       } else {
         graph.setAttributes(slot, c.attributes());
       }
+    }
+    if (!forgets.isEmpty()) {
+      graph.forget(forgets.toArray());
     }
   }
 

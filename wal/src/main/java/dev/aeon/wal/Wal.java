@@ -134,14 +134,22 @@ public final class Wal implements AutoCloseable {
     }
     Files.createDirectories(dir);
     FileChannel lock = lock(dir);
+    SegmentDirectory segments = null;
     try {
       Recovery.Result r = Recovery.run(dir, false, options.channelOpener());
-      SegmentDirectory segments = new SegmentDirectory(dir, options.channelOpener(), options.segmentSize());
+      segments = new SegmentDirectory(dir, options.channelOpener(), options.segmentSize());
       Files.deleteIfExists(dir.resolve(SegmentDirectory.PREALLOC_NAME));
       segments.register(r.segments());
       SegmentWriter writer = openWriter(segments, r, options);
       return new Wal(dir, options, r, segments, lock, writer);
     } catch (IOException | RuntimeException e) {
+      if (segments != null) {
+        try {
+          segments.close(); // stops a preallocation the new first segment started
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       lock.close();
       throw e;
     }

@@ -2,6 +2,7 @@ package dev.aeon.wal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -297,6 +298,32 @@ class WalTest {
       }
       assertEquals(1, wal.durableLsn(), "the idle flusher forces ASYNC records after the interval");
     }
+  }
+
+  /**
+   * An open that fails once the first segment exists stops the preallocation it started: its thread went on
+   * zero-filling the next segment's file in the folder the failed open gave back.
+   */
+  @Test
+  void aFailedOpenStopsItsPreallocation() throws Exception {
+    ChannelOpener failsToAppend = (path, options) -> {
+      if (path.getFileName().toString().endsWith(".wal")
+          && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.READ)) {
+        throw new IOException("injected: cannot open the segment for appending");
+      }
+      return java.nio.channels.FileChannel.open(path, options);
+    };
+    java.util.Set<Thread> before = preallocators();
+    assertThrows(IOException.class, () -> Wal.open(dir, small().segmentSize(64 << 20).channelOpener(failsToAppend)));
+    assertFalse(java.nio.file.Files.exists(dir.resolve(SegmentDirectory.PREALLOC_NAME)), "a preallocated file is left");
+    java.util.Set<Thread> started = preallocators();
+    started.removeAll(before);
+    assertEquals(java.util.Set.of(), started, "the preallocation thread still runs");
+  }
+
+  private static java.util.Set<Thread> preallocators() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("aeon-wal-preallocator"))
+        .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
   }
 
   /** Each segment is zero-filled once: it was filled again when the one before it was half full. */

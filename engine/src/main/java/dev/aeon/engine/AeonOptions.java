@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
  *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
  *     does, so the buffer could only add its own cost (the README's SLB section has the measurements)
- * @param walSegmentBytes size of each preallocated write-ahead log segment
+ * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 1 MiB and grow
+ *     with the write rate up to this size (so a namespace that holds little takes little disk)
  */
 public record AeonOptions(Durability durability, TextEmbedder embedder, long checkpointLogBytes,
     Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes,
@@ -77,7 +78,10 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
         slbMaxBytes, slbMinVectors, walSegmentBytes);
   }
 
-  /** Log segments of {@code bytes}, from 64 KiB to 1 GiB; smaller ones suit tests and small memories. 64 MiB by default. */
+  /**
+   * Log segments of at most {@code bytes}, from 64 KiB to 1 GiB (64 MiB by default): they start at 1 MiB and
+   * grow with the write rate up to it. One event takes at most half of it in the log.
+   */
   public AeonOptions withWalSegmentBytes(long bytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
         slbThreshold, slbMaxBytes, slbMinVectors, bytes);

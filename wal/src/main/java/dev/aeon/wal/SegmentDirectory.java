@@ -26,23 +26,41 @@ import java.util.concurrent.Executors;
  * forces of its data need no metadata update), in the background while the current segment fills up.
  * Activating it writes and forces its header, then renames it to its first LSN and forces the directory:
  * a file with a segment name therefore always has a complete header.
+ *
+ * <p>Segments start small and grow with the write rate: a log's first segment is {@link #SMALLEST} (or
+ * the largest size, if that is smaller), and each next one twice the size of the one before while a
+ * segment fills within {@link #GROW_WITHIN_NANOS}, up to the largest size the options name. A preallocated
+ * segment takes its whole size on disk at once, so a log that holds little (a namespace of a small agent,
+ * one of thousands) takes a few MiB rather than two of the largest segments. A busy log is at the largest
+ * size after a few seconds. A record larger than the next segment gets one of its size.
  */
 final class SegmentDirectory implements Closeable {
 
   static final String PREALLOC_NAME = "next.prealloc";
+  static final long SMALLEST = 1 << 20;
+  /** A segment that filled this fast is followed by one twice its size. */
+  static final long GROW_WITHIN_NANOS = 2_000_000_000L;
   private static final int ZERO_CHUNK = 1 << 20;
 
   private final Path dir;
   private final ChannelOpener opener;
-  private final long segmentSize;
+  private final long smallest;
+  private final long largest;
   private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
   private ExecutorService preallocator;
   private CompletableFuture<Path> next;
+  /** The size of the next segment to preallocate. */
+  private long plannedSize;
+  /** When the current segment was activated; -1 before the first activation. */
+  private long activatedNanos = -1;
 
-  SegmentDirectory(Path dir, ChannelOpener opener, long segmentSize) {
+  /** {@code largestSegment}: the size segments grow to (the options' segment size). */
+  SegmentDirectory(Path dir, ChannelOpener opener, long largestSegment) {
     this.dir = dir;
     this.opener = opener;
-    this.segmentSize = segmentSize;
+    this.largest = largestSegment;
+    this.smallest = Math.min(SMALLEST, largestSegment);
+    this.plannedSize = smallest;
   }
 
   /** Segment files found in {@code dir}, by first LSN. Other files are ignored. */
@@ -68,26 +86,36 @@ final class SegmentDirectory implements Closeable {
     return segments;
   }
 
-  void register(Map<Long, Path> existing) {
+  /** Adds the segments recovery found; the next new segment is as large as the last of them. */
+  void register(Map<Long, Path> existing) throws IOException {
     segments.putAll(existing);
+    if (!existing.isEmpty()) {
+      plannedSize = Math.clamp(Files.size(segments.lastEntry().getValue()), smallest, largest);
+    }
   }
 
   /** Creates, fills and activates the first segment synchronously; returns a channel positioned for appends. */
   FileChannel createFirst(long firstLsn) throws IOException {
     Files.deleteIfExists(dir.resolve(PREALLOC_NAME));
-    next = CompletableFuture.completedFuture(preallocate());
-    return activateNext(firstLsn);
+    next = CompletableFuture.completedFuture(preallocate(plannedSize));
+    return activateNext(firstLsn, WalFormat.HEADER_SIZE);
   }
 
   /**
-   * Turns the preallocated file into the segment starting at {@code firstLsn} and starts preallocating
-   * the one after it. Returns a writable channel on the new segment.
+   * Turns the preallocated file into the segment starting at {@code firstLsn} (first making a larger one
+   * if it has fewer than {@code needed} bytes) and starts preallocating the one after it. Returns a
+   * writable channel on the new segment.
    */
-  FileChannel activateNext(long firstLsn) throws IOException {
+  FileChannel activateNext(long firstLsn, long needed) throws IOException {
     Path ready = awaitNext();
+    long size = Files.size(ready);
+    if (size < needed) {
+      size = sizeFor(needed);
+      ready = preallocate(size);
+    }
     Path target = dir.resolve(WalFormat.segmentName(firstLsn));
     try (FileChannel channel = opener.open(ready, StandardOpenOption.WRITE)) {
-      ByteBuffer header = WalFormat.encodeHeader(firstLsn, segmentSize, System.currentTimeMillis());
+      ByteBuffer header = WalFormat.encodeHeader(firstLsn, size, System.currentTimeMillis());
       while (header.hasRemaining()) {
         channel.write(header, header.position());
       }
@@ -96,8 +124,21 @@ final class SegmentDirectory implements Closeable {
     Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     segments.put(firstLsn, target);
+    long now = System.nanoTime();
+    boolean filledFast = activatedNanos >= 0 && now - activatedNanos < GROW_WITHIN_NANOS;
+    plannedSize = filledFast ? Math.min(largest, 2 * size) : Math.max(plannedSize, size);
+    activatedNanos = now;
     startPreallocation();
     return openForAppend(target);
+  }
+
+  /** The smallest size, doubled until it holds {@code needed} bytes; at most the largest size. */
+  private long sizeFor(long needed) {
+    long size = smallest;
+    while (size < needed && size < largest) {
+      size *= 2;
+    }
+    return Math.min(size, largest);
   }
 
   /** Opens an existing segment for appending after recovery. */
@@ -124,9 +165,10 @@ final class SegmentDirectory implements Closeable {
         return t;
       });
     }
+    long size = plannedSize;
     next = CompletableFuture.supplyAsync(() -> {
       try {
-        return preallocate();
+        return preallocate(size);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -150,15 +192,15 @@ final class SegmentDirectory implements Closeable {
     }
   }
 
-  /** Writes a zero-filled, forced file of the segment size under the temporary name. */
-  private Path preallocate() throws IOException {
+  /** Writes a zero-filled, forced file of {@code size} bytes under the temporary name. */
+  private Path preallocate(long size) throws IOException {
     Path tmp = dir.resolve(PREALLOC_NAME);
     try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
-      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, segmentSize));
+      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, size));
       long pos = 0;
-      while (pos < segmentSize) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), segmentSize - pos));
+      while (pos < size) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
         pos += ch.write(zeros, pos);
       }
       ch.force(true);

@@ -71,7 +71,7 @@ final class SegmentWriter implements Closeable {
   void append(long lsn, byte type, byte[] payload) throws IOException {
     long frame = WalFormat.frameSize(payload.length);
     if (filePosition + buffer.position() + frame > segmentSize) {
-      rotate(lsn);
+      rotate(lsn, WalFormat.HEADER_SIZE + frame);
     }
     if (frame > buffer.remaining()) {
       flush();
@@ -156,19 +156,20 @@ final class SegmentWriter implements Closeable {
     try {
       flush();
       if (filePosition > WalFormat.HEADER_SIZE) {
-        rotate(appendedLsn + 1);
+        rotate(appendedLsn + 1, WalFormat.HEADER_SIZE);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void rotate(long firstLsn) throws IOException {
+  /** Moves on to a new segment starting at {@code firstLsn}, of at least {@code needed} bytes. */
+  private void rotate(long firstLsn, long needed) throws IOException {
     flush();
     if (forceOnRotate) {
       forceWritten();
     }
-    FileChannel next = directory.activateNext(firstLsn);
+    FileChannel next = directory.activateNext(firstLsn, needed);
     synchronized (state) {
       retired.add(channel);
       channel = next;

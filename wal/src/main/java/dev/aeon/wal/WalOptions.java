@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public final class WalOptions {
 
-  /** Default segment size: 64 MiB. */
+  /** Default largest segment size: 64 MiB. */
   public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
   /** Default largest payload: 16 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD = 16 << 20;
@@ -57,8 +57,10 @@ public final class WalOptions {
   }
 
   /**
-   * Size of each segment file, preallocated when the segment is created. Must hold the segment header
-   * and one record of {@link #maxPayload()} bytes (checked on open). Existing segments keep the size they were made with.
+   * The largest segment size. Segments are preallocated at 1 MiB (or this, if smaller) and grow to twice
+   * the size of the one before while they fill within two seconds, up to this; a record that does not fit
+   * the next segment gets one large enough. Must hold the segment header and one record of
+   * {@link #maxPayload()} bytes (checked on open). Existing segments keep the size they were made with.
    */
   public WalOptions segmentSize(long bytes) {
     WalOptions o = copy();

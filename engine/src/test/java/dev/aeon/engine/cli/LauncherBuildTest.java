@@ -1,0 +1,83 @@
+package dev.aeon.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When {@code ./aeon} rebuilds a module before running one of its commands: only when a source changed
+ * since the last build. Runs a copy of the launcher over a skeleton project, with a stand-in {@code mvn}
+ * that only notes each call (as the real build does when the module's classpath is unchanged, it leaves
+ * the module's {@code classpath.txt} as it was).
+ */
+class LauncherBuildTest {
+
+  private static final Instant BUILT = Instant.parse("2026-01-01T12:00:00Z");
+
+  @TempDir
+  Path project;
+
+  private Path builds;
+
+  @BeforeEach
+  void skeleton() throws IOException {
+    Path launcher = Path.of("..", "aeon");
+    Path javac = Path.of(System.getProperty("java.home"), "bin", "javac");
+    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(javac) && Files.isExecutable(Path.of("/bin/bash")),
+        "needs the launcher, bash and a JDK");
+    Files.copy(launcher, project.resolve("aeon"), StandardCopyOption.COPY_ATTRIBUTES);
+    builds = project.resolve("builds.txt");
+    Path bin = Files.createDirectories(project.resolve("bin"));
+    Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + builds + "'\n");
+    Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwx------"));
+    write("pom.xml", BUILT.minusSeconds(60));
+    write("engine/src/main/java/Source.java", BUILT.minusSeconds(60));
+    write("engine/target/classpath.txt", BUILT);
+  }
+
+  private void write(String file, Instant modified) throws IOException {
+    Path p = project.resolve(file);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, "");
+    Files.setLastModifiedTime(p, FileTime.from(modified));
+  }
+
+  /** Runs {@code ./aeon check} (whose main class is not in the skeleton) and returns the builds it started. */
+  private List<String> runCheck() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", project.resolve("aeon").toString(), "check")
+        .directory(project.toFile()).redirectErrorStream(true).redirectOutput(project.resolve("out.txt").toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("PATH", project.resolve("bin") + ":" + System.getenv("PATH"));
+    Process p = pb.start();
+    assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    List<String> started = Files.exists(builds) ? Files.readAllLines(builds) : List.of();
+    Files.deleteIfExists(builds);
+    return started;
+  }
+
+  @Test
+  void filesGeneratedUnderTargetAreNotSources() throws Exception {
+    // A full build writes JMH's generated sources in bench/target after engine/target/classpath.txt.
+    write("bench/target/generated-sources/annotations/Generated.java", BUILT.plusSeconds(5));
+    assertEquals(List.of(), runCheck());
+  }
+
+  @Test
+  void aChangedSourceIsBuiltOnceNotAtEveryRun() throws Exception {
+    write("engine/src/main/java/Source.java", BUILT.plusSeconds(5));
+    assertEquals(1, runCheck().size());
+    assertEquals(List.of(), runCheck(), "built again, though nothing changed since the last build");
+  }
+}

@@ -17,10 +17,10 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * {@code ./aeon bench wal [--quick] [--dir DIR]}: appends 200-byte records through the WAL in each
- * durability mode from 1, 4 and 16 threads (each thread waits for its acknowledgement before the next
- * append), and, as the baseline in the same run on the same disk, one write and one force per record
- * without batching. Writes {@code target/bench/wal.json} with the machine's load average before and
+ * {@code ./aeon bench wal [--quick] [--dir DIR]} (DIR: where to write, in a new folder of its own): appends
+ * 200-byte records through the WAL in each durability mode from 1, 4 and 16 threads (each thread waits for
+ * its acknowledgement before the next append), and, as the baseline in the same run on the same disk, one
+ * write and one force per record without batching. Writes {@code target/bench/wal.json} with the machine's load average before and
  * after, since the disk and cores may be shared.
  */
 public final class WalBench {
@@ -65,9 +65,20 @@ public final class WalBench {
   public static void main(String[] args) throws Exception {
     List<String> a = List.of(args);
     boolean quick = a.contains("--quick");
-    int d = a.indexOf("--dir");
-    Path dir = d >= 0 && d + 1 < args.length ? Path.of(args[d + 1]) : Path.of("target", "bench", "wal-data");
-    new WalBench(dir, quick).run(quick);
+    new WalBench(workDir(a), quick).run(quick);
+  }
+
+  /**
+   * The folder a run writes its logs in, deleted before and after the run. The default one belongs to the
+   * bench (so what a killed run left there goes too). {@code --dir} says where, on which disk, not which
+   * folder to take over: the run gets a new folder inside it, and nothing already there is touched.
+   */
+  static Path workDir(List<String> args) throws IOException {
+    int d = args.indexOf("--dir");
+    if (d < 0 || d + 1 >= args.size()) {
+      return Path.of("target", "bench", "wal-data");
+    }
+    return Files.createTempDirectory(Files.createDirectories(Path.of(args.get(d + 1))), "wal-bench-");
   }
 
   /**
@@ -179,7 +190,7 @@ public final class WalBench {
     return rows.stream().filter(r -> r.mode().equals(mode) && r.threads() == threads).findFirst().orElseThrow();
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (Files.exists(p)) {
       try (Stream<Path> s = Files.walk(p)) {
         for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,6 @@
 package dev.aeon.bench.blob;
 
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class BlobBench {
   private BlobBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("--quick");
+    boolean quick = BenchArgs.parseOrExit("blob", args, List.of("--quick"), Map.of()).has("--quick");
     Path work = Path.of("target", "bench", "blob-work");
     ArenaFigures arena = new ArenaFigures(work);
     Map<String, Object> report = BenchReport.header();

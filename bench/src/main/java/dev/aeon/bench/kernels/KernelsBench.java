@@ -1,5 +1,6 @@
 package dev.aeon.bench.kernels;
 
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.index.kernel.Kernels;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ public final class KernelsBench {
   private KernelsBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> argList = List.of(args);
-    boolean quick = argList.contains("--quick");
-    int only = argList.indexOf("--only"); // e.g. --only 'int8_bulk256|lucene_int8_dot' while tuning
-    String pattern = only >= 0 && only + 1 < args.length ? "(" + args[only + 1] + ")$" : "";
+    BenchArgs a = BenchArgs.parseOrExit("kernels", args, List.of("--quick"), Map.of("--only", "REGEX"));
+    boolean quick = a.has("--quick");
+    String only = a.value("--only"); // e.g. --only 'int8_bulk256|lucene_int8_dot' while tuning
+    String pattern = only != null ? "(" + only + ")$" : "";
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(KernelBenchmarks.class.getName() + "\\." + pattern)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")

@@ -2,6 +2,7 @@ package dev.aeon.bench.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.aeon.bench.util.BenchArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class ServerBench {
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("--quick");
+    boolean quick = BenchArgs.parseOrExit("server", args, List.of("--quick"), Map.of()).has("--quick");
     try {
       RedisTools.ensureInstalled();
     } catch (IllegalStateException e) {

@@ -1,6 +1,7 @@
 package dev.aeon.bench.trace;
 
 import dev.aeon.bench.contention.Latencies;
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.blob.BlobArena;
 import dev.aeon.query.trace.Trace;
@@ -31,7 +32,7 @@ public final class TraceBench {
   private TraceBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("--quick");
+    boolean quick = BenchArgs.parseOrExit("trace", args, List.of("--quick"), Map.of()).has("--quick");
     int events = quick ? 100_000 : 1_000_000;
     int samples = quick ? 20_000 : 100_000;
     Path work = Path.of("target", "bench", "trace-work");

@@ -1,5 +1,6 @@
 package dev.aeon.bench.wal;
 
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.wal.Durability;
 import dev.aeon.wal.Wal;
@@ -63,9 +64,9 @@ public final class WalBench {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> a = List.of(args);
-    boolean quick = a.contains("--quick");
-    new WalBench(workDir(a), quick).run(quick);
+    BenchArgs a = BenchArgs.parseOrExit("wal", args, List.of("--quick"), Map.of("--dir", "DIR"));
+    boolean quick = a.has("--quick");
+    new WalBench(workDir(a.value("--dir")), quick).run(quick);
   }
 
   /**
@@ -73,12 +74,11 @@ public final class WalBench {
    * bench (so what a killed run left there goes too). {@code --dir} says where, on which disk, not which
    * folder to take over: the run gets a new folder inside it, and nothing already there is touched.
    */
-  static Path workDir(List<String> args) throws IOException {
-    int d = args.indexOf("--dir");
-    if (d < 0 || d + 1 >= args.size()) {
+  static Path workDir(String given) throws IOException {
+    if (given == null) {
       return Path.of("target", "bench", "wal-data");
     }
-    return Files.createTempDirectory(Files.createDirectories(Path.of(args.get(d + 1))), "wal-bench-");
+    return Files.createTempDirectory(Files.createDirectories(Path.of(given)), "wal-bench-");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.StoreFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,7 +40,18 @@ final class OpenFailures {
       case StoreFileException f -> f.unchecked(); // a store's own: damaged, or another format version
       case NoSuchFileException n when lostFromItsFolder(n) ->
           new CorruptFileException(Path.of(n.getFile()), 0, "missing, though the namespace's other files need it", n);
-      default -> new UncheckedIOException("cannot open namespace '" + namespace + "' in " + dir, e);
+      default -> new UncheckedIOException("cannot open namespace '" + namespace + "' in " + dir + ": " + reason(e), e);
     };
+  }
+
+  /**
+   * The cause in words, for callers that show only the message (./aeon check, a server's error reply):
+   * why matters most when the log is locked by another process. A file system exception's message is often
+   * only the file's name, so its kind is named too.
+   */
+  private static String reason(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() == null
+        ? e.getClass().getSimpleName() + " " + e.getMessage()
+        : e.getMessage();
   }
 }

@@ -67,6 +67,17 @@ class CheckTest {
   }
 
   @Test
+  void aNamespaceAnotherOpenHoldsIsReportedWithWhy() {
+    writeTwoNamespaces();
+    try (Aeon server = Aeon.open(dir, AeonOptions.defaults())) {
+      server.namespace("agent-a"); // holds its log's lock, as a running server does
+      assertEquals(1, check(dir.toString()), output());
+    }
+    assertTrue(output().startsWith("agent-a: cannot be opened: cannot open namespace 'agent-a' in "), output());
+    assertTrue(output().contains("the WAL is already open for writing"), output());
+  }
+
+  @Test
   void aNamedNamespaceThatDoesNotExistIsNotCreated() {
     writeTwoNamespaces();
     assertEquals(1, check(dir.toString(), "agent-a", "nobody"));

@@ -52,7 +52,14 @@ public final class Demo {
     // The engine reports recovery through java.util.logging: one indented line, in the demo's voice.
     System.setProperty("java.util.logging.SimpleFormatter.format", "  engine: %5$s%6$s%n");
     boolean temporary = args.length == 0;
-    Path dir = temporary ? Files.createTempDirectory("aeon-demo-") : freshDirectory(Path.of(args[0]));
+    Path dir;
+    try {
+      dir = temporary ? Files.createTempDirectory("aeon-demo-") : freshDirectory(Path.of(args[0]));
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("aeon demo: " + (e instanceof IOException ? "cannot create the folder: " + e : e.getMessage()));
+      System.exit(2);
+      return;
+    }
     long start = System.nanoTime();
     Summary summary;
     try {
@@ -228,12 +235,15 @@ public final class Demo {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  private static Path freshDirectory(Path dir) throws IOException {
+  /** The folder given, created if need be; IllegalArgumentException if it is a file or holds anything. */
+  static Path freshDirectory(Path dir) throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " is not a folder; give a new or empty folder");
+    }
     if (Files.exists(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
-          System.err.println("aeon demo: " + dir + " is not empty; give a new or empty folder");
-          System.exit(2);
+          throw new IllegalArgumentException(dir + " is not empty; give a new or empty folder");
         }
       }
     }

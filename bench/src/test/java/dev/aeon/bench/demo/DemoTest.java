@@ -1,8 +1,10 @@
 package dev.aeon.bench.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,5 +20,15 @@ class DemoTest {
     assertEquals(25, s.crash().acknowledged());
     assertEquals(s.crash().acknowledged(), s.crash().recovered(), String.join("; ", s.crash().problems()));
     assertEquals(DemoConversation.load().turns().size() - 1, s.turnsKept());
+  }
+
+  @Test
+  void aFileOrAFolderInUseIsRefusedWithAMessage(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
+    var notAFolder = assertThrows(IllegalArgumentException.class, () -> Demo.freshDirectory(file));
+    assertTrue(notAFolder.getMessage().contains("is not a folder"), notAFolder.getMessage());
+    var notEmpty = assertThrows(IllegalArgumentException.class, () -> Demo.freshDirectory(dir));
+    assertTrue(notEmpty.getMessage().contains("is not empty"), notEmpty.getMessage());
+    assertEquals(dir.resolve("new"), Demo.freshDirectory(dir.resolve("new")));
   }
 }

@@ -52,7 +52,15 @@ public final class AeonServer implements AutoCloseable {
 
   /** Opens the data directory, binds and starts serving; logs one line with the address. */
   public static AeonServer start(ServerConfig config) throws IOException {
-    Files.createDirectories(config.dir());
+    // A file system exception's message is only the path ("aeon serve: aeon-data"), so say what it means.
+    if (Files.exists(config.dir()) && !Files.isDirectory(config.dir())) {
+      throw new IOException("the data directory " + config.dir() + " is not a directory");
+    }
+    try {
+      Files.createDirectories(config.dir());
+    } catch (IOException e) {
+      throw new IOException("cannot create the data directory " + config.dir() + ": " + e, e);
+    }
     Aeon aeon = Aeon.open(config.dir(), config.engine());
     ServerSocket listener = new ServerSocket();
     try {

@@ -1,13 +1,16 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code aeon serve} in a child JVM: one log line at start and at stop, and a clean stop on SIGTERM. */
+/** {@code aeon serve} in a child JVM: one log line at start and at stop, and a clean stop on SIGTERM; and a data directory it cannot use. */
 class ServerMainTest {
 
   private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+), data (.+), durability (\\w+)");
@@ -50,5 +53,13 @@ class ServerMainTest {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  @Test
+  void aDataDirectoryThatIsAFileIsReportedAsSuch(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("aeon-data"), "");
+    ServerConfig config = ServerConfig.defaults().withDir(file).withAddress(InetAddress.getLoopbackAddress(), 0);
+    IOException e = assertThrows(IOException.class, () -> AeonServer.start(config));
+    assertEquals("the data directory " + file + " is not a directory", e.getMessage());
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -165,8 +166,10 @@ public final class ServerMain {
     byte[] b;
     try {
       b = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) { // whose message is only the file's name
+      throw new IOException("the password file " + file + " does not exist", e);
     } catch (IOException e) {
-      throw new IOException("cannot read the password file " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot read the password file " + file + ": " + e, e);
     }
     int n = b.length;
     while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r')) {

@@ -62,4 +62,11 @@ class ServerMainTest {
     IOException e = assertThrows(IOException.class, () -> AeonServer.start(config));
     assertEquals("the data directory " + file + " is not a directory", e.getMessage());
   }
+
+  @Test
+  void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
+    Path file = dir.resolve("password");
+    IOException e = assertThrows(IOException.class, () -> ServerMain.readPassword(file));
+    assertEquals("the password file " + file + " does not exist", e.getMessage());
+  }
 }

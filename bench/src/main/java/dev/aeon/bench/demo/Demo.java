@@ -12,6 +12,7 @@ import dev.aeon.engine.Recall;
 import dev.aeon.engine.Recalled;
 import dev.aeon.engine.Remember;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,15 +61,12 @@ public final class Demo {
       System.exit(2);
       return;
     }
-    long start = System.nanoTime();
-    Summary summary;
-    try {
-      summary = new Demo().run(dir);
-    } finally {
-      if (temporary) {
-        deleteRecursively(dir);
-      }
+    if (temporary) {
+      // At exit, however the demo ends, Ctrl-C included: the log alone preallocates 64 MiB.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAtExit(dir), "aeon-demo-cleanup"));
     }
+    long start = System.nanoTime();
+    Summary summary = new Demo().run(dir);
     System.out.printf(Locale.ROOT, "%ndemo finished in %.1f s%s%n", seconds(start),
         temporary ? "" : "; the memory stays in " + dir);
     if (!summary.crash().problems().isEmpty() || !summary.forgottenGone()) {
@@ -250,7 +248,25 @@ public final class Demo {
     return Files.createDirectories(dir);
   }
 
+  /** Deletes the folder, trying again while a file is still being created in it (an interrupted demo). */
+  private static void deleteAtExit(Path dir) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteRecursively(dir);
+        return;
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt == 3) {
+          System.err.println("aeon demo: cannot delete " + dir + ": " + e);
+          return;
+        }
+      }
+    }
+  }
+
   private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.notExists(dir)) {
+      return;
+    }
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +34,24 @@ class DemoTest {
     var notEmpty = assertThrows(IllegalArgumentException.class, () -> Demo.freshDirectory(dir));
     assertTrue(notEmpty.getMessage().contains("is not empty"), notEmpty.getMessage());
     assertEquals(dir.resolve("new"), Demo.freshDirectory(dir.resolve("new")));
+  }
+
+  @Test
+  void anInterruptedDemoDeletesItsTemporaryFolder(@TempDir Path tmp) throws Exception {
+    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Demo.class.getName())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = out.readLine();
+      assertTrue(first != null && first.startsWith("Aeon demo: memory in "), "first line: " + first);
+      Path dir = Path.of(first.substring("Aeon demo: memory in ".length()));
+      assertTrue(Files.isDirectory(dir));
+      p.destroy(); // SIGTERM, which stops a JVM as Ctrl-C does: shutdown hooks run, finally blocks do not
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertTrue(Files.notExists(dir), "left behind: " + dir);
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }

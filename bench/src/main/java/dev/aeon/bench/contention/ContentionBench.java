@@ -368,15 +368,19 @@ public final class ContentionBench {
       double writeRate = 200;
       int checkpointSeconds = 0; // 0: the engine's default
       for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--quick" -> quick = true;
-          case "--events" -> events = Integer.parseInt(value(args, ++i));
-          case "--seconds" -> seconds = Integer.parseInt(value(args, ++i));
-          case "--readers" -> readers = Integer.parseInt(value(args, ++i));
-          case "--load" -> load = Double.parseDouble(value(args, ++i));
-          case "--write-rate" -> writeRate = Double.parseDouble(value(args, ++i));
-          case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(value(args, ++i));
-          default -> usage("unknown option '" + args[i] + "'");
+        try {
+          switch (args[i]) {
+            case "--quick" -> quick = true;
+            case "--events" -> events = Integer.parseInt(value(args, ++i));
+            case "--seconds" -> seconds = Integer.parseInt(value(args, ++i));
+            case "--readers" -> readers = Integer.parseInt(value(args, ++i));
+            case "--load" -> load = Double.parseDouble(value(args, ++i));
+            case "--write-rate" -> writeRate = Double.parseDouble(value(args, ++i));
+            case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(value(args, ++i));
+            default -> usage("unknown option '" + args[i] + "'");
+          }
+        } catch (NumberFormatException e) { // the value was read: args[i] is it
+          usage(args[i - 1] + " needs a number, got '" + args[i] + "'");
         }
       }
       if (readers < 1 || !(load > 0 && load <= 1) || !(writeRate > 0)) {

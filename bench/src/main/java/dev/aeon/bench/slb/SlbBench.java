@@ -191,14 +191,18 @@ public final class SlbBench {
       float threshold = AeonOptions.defaults().slbThreshold();
       float[] sweep = null;
       for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--quick" -> quick = true;
-          case "--data" -> data = Path.of(value(args, ++i));
-          case "--threshold" -> threshold = Float.parseFloat(value(args, ++i));
-          case "--sweep" -> sweep = floats(value(args, ++i));
-          case "--replays" -> replays = Integer.parseInt(value(args, ++i));
-          case "--background" -> background = Integer.parseInt(value(args, ++i));
-          default -> usage("unknown option '" + args[i] + "'");
+        try {
+          switch (args[i]) {
+            case "--quick" -> quick = true;
+            case "--data" -> data = Path.of(value(args, ++i));
+            case "--threshold" -> threshold = Float.parseFloat(value(args, ++i));
+            case "--sweep" -> sweep = floats(value(args, ++i));
+            case "--replays" -> replays = Integer.parseInt(value(args, ++i));
+            case "--background" -> background = Integer.parseInt(value(args, ++i));
+            default -> usage("unknown option '" + args[i] + "'");
+          }
+        } catch (NumberFormatException e) { // the value was read: args[i] is it
+          usage(args[i - 1] + " needs a number, got '" + args[i] + "'");
         }
       }
       if (sweep == null) {

@@ -76,13 +76,23 @@ public final class OnnxTextEmbedder implements TextEmbedder {
   /**
    * Loads the model's graph and tokenizer from the classpath (about half a second for MiniLM).
    *
-   * @throws IllegalStateException if the model's jar is not on the classpath or the graph is unusable
+   * @throws IllegalStateException if the model's jar is not on the classpath, the graph is unusable, or ONNX
+   *     runtime's native library cannot be loaded on this machine
    */
   public static OnnxTextEmbedder open(ModelSpec spec) {
     byte[] graph = readResource(spec.onnxResource());
     Windows windows = new Windows(spec.tokenizerResource(), spec.windowTokens());
     NativeLibraries.useCachedCopy();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env;
+    try {
+      env = OrtEnvironment.getEnvironment();
+    } catch (LinkageError e) {
+      // Its native library did not load (a platform without a build of it, a library folder without it).
+      // The class loader reports that as an Error, which callers that can go on without a model (the
+      // server) would not catch; this is the exception documented for a model that cannot be used.
+      windows.close();
+      throw new IllegalStateException("ONNX runtime cannot be loaded here: " + rootCause(e), e);
+    }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env.createSession(graph, options);
@@ -91,6 +101,14 @@ public final class OnnxTextEmbedder implements TextEmbedder {
       windows.close();
       throw new IllegalStateException("ONNX runtime cannot load " + spec.onnxResource(), e);
     }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.toString();
   }
 
   private static byte[] readResource(String resource) {

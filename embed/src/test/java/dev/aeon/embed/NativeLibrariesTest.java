@@ -99,6 +99,37 @@ class NativeLibrariesTest {
     }
   }
 
+  /**
+   * Where ONNX Runtime's native library does not load (a platform it has no build for), opening fails with
+   * the IllegalStateException that callers catch to go on without a model, not with a linkage error.
+   */
+  @Test
+  void aRuntimeThatCannotLoadIsAnIllegalStateException() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("no-native-libraries"));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+        "-D" + NativeLibraries.PROPERTY + "=" + empty, "-cp", System.getProperty("java.class.path"),
+        OpenChild.class.getName()).redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(output.contains(OpenChild.REFUSED + "ONNX runtime cannot be loaded"), output);
+    assertTrue(output.contains("not found at " + empty), output);
+    assertEquals(0, child.exitValue(), output);
+  }
+
+  /** Opens the default model and says how it was refused. */
+  static final class OpenChild {
+    static final String REFUSED = "refused: ";
+
+    public static void main(String[] args) {
+      try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open()) {
+        System.out.println("opened " + embedder);
+      } catch (IllegalStateException e) {
+        System.out.println(REFUSED + e.getMessage());
+      }
+    }
+  }
+
   private Process startChild(Path temporary) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",

@@ -135,6 +135,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     String session = Inputs.name("session", r.session);
     String role = Inputs.name("role", r.role);
     Inputs.text("text", r.text);
+    // Before the embedder sees it, which takes about a minute a megabyte; logAndApply checks the whole event.
+    Inputs.textFitsALogRecord(r.text, Stores.maxMutationBytes(options));
     Map<String, Object> attributes = Inputs.attributes(r.attributes);
     float[] vector = r.vector != null ? r.vector
         : options.embedder() != null ? Inputs.embedded(options.embedder().embed(r.text)) : null;

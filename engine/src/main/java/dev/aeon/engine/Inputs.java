@@ -59,6 +59,17 @@ final class Inputs {
     return value;
   }
 
+  /** Refuses a text that alone takes more than the {@code maxBytes} of one log record, in UTF-8. */
+  static void textFitsALogRecord(String text, int maxBytes) {
+    if (text.length() > maxBytes / 3) { // at most 3 bytes of UTF-8 per char
+      int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > maxBytes) {
+        throw new IllegalArgumentException("the text takes " + bytes + " bytes, more than the " + maxBytes
+            + " one log record holds (half a log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
+      }
+    }
+  }
+
   /**
    * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
    * attributes than the trace stores for one event (256, at most 32,760 bytes encoded).

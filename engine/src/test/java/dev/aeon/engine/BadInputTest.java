@@ -272,4 +272,35 @@ class BadInputTest {
       assertEquals(1, m.stats().events());
     }
   }
+
+  /**
+   * A text more than one log record holds is refused before it is embedded: embedding takes about a minute
+   * per megabyte of text, which a server's client could otherwise make it spend on an event it then refuses.
+   */
+  @Test
+  void aTextTooLargeForTheLogIsRefusedBeforeItIsEmbedded() {
+    List<String> embedded = new ArrayList<>();
+    dev.aeon.common.TextEmbedder counting = new dev.aeon.common.TextEmbedder() {
+      @Override
+      public int dimension() {
+        return TestVectors.DIM;
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        embedded.addAll(texts);
+        return texts.stream().map(t -> TestVectors.unit(1)).toList();
+      }
+    };
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(counting))) { // 512 KiB per event
+      Memory m = aeon.memory();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "\u00e9".repeat(300_000)))); // 600,000 bytes of UTF-8
+      assertTrue(e.getMessage().contains("AeonOptions.withWalSegmentBytes"), e.getMessage());
+      assertEquals(0, embedded.size(), "embedded before it was refused");
+      m.remember(Remember.event("s", "user", "x".repeat(400_000)));
+      assertEquals(1, embedded.size());
+      assertEquals(1, m.stats().events());
+    }
+  }
 }

@@ -38,8 +38,11 @@ final class SegmentDirectory implements Closeable {
 
   static final String PREALLOC_NAME = "next.prealloc";
   static final long SMALLEST = 1 << 20;
-  /** A segment that filled this fast is followed by one twice its size. */
-  static final long GROW_WITHIN_NANOS = 2_000_000_000L;
+  /**
+   * A segment that filled this fast is followed by one twice its size. Each new segment costs forces (its
+   * zero-fill, its header, the directory): a steady writer settles at a segment per ten seconds or more.
+   */
+  static final long GROW_WITHIN_NANOS = 10_000_000_000L;
   private static final int ZERO_CHUNK = 1 << 20;
 
   private final Path dir;

@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class Check {
 
+  private static final String USAGE = "usage: ./aeon check DIR [NAMESPACE...]";
+
   private Check() {}
 
   public static void main(String[] args) {
@@ -26,8 +28,12 @@ public final class Check {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.println(USAGE); // asked for: not an error
+      return 0;
+    }
     if (args.length == 0 || args[0].startsWith("-")) {
-      err.println("usage: ./aeon check DIR [NAMESPACE...]");
+      err.println(USAGE);
       return 2;
     }
     Path dir = Path.of(args[0]);

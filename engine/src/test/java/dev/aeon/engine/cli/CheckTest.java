@@ -92,4 +92,10 @@ class CheckTest {
     assertTrue(Files.notExists(dir.resolve("elsewhere")), "nothing was created");
     assertEquals(2, check());
   }
+
+  @Test
+  void helpIsAnAnswerNotAnError() {
+    assertEquals(0, check("--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: ./aeon check DIR"));
+  }
 }

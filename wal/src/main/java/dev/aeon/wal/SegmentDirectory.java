@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  *
  * <p>Segments start small and grow with the write rate: a log's first segment is {@link #SMALLEST} (or
  * the largest size, if that is smaller), and each next one twice the size of the one before while a
- * segment fills within {@link #GROW_WITHIN_NANOS}, up to the largest size the options name. A preallocated
+ * segment fills within {@link #GROW_WITHIN_NANOS}, up to the largest size the options name (a segment a
+ * checkpoint leaves early to erase forgotten records does not count: a burst of forgets is no write rate). A preallocated
  * segment takes its whole size on disk at once, so a log that holds little (a namespace of a small agent,
  * one of thousands) takes a few MiB rather than two of the largest segments. A busy log is at the largest
  * size after a few seconds. A record larger than the next segment gets one of its size.
@@ -101,15 +102,16 @@ final class SegmentDirectory implements Closeable {
   FileChannel createFirst(long firstLsn) throws IOException {
     Files.deleteIfExists(dir.resolve(PREALLOC_NAME));
     next = CompletableFuture.completedFuture(preallocate(plannedSize));
-    return activateNext(firstLsn, WalFormat.HEADER_SIZE);
+    return activateNext(firstLsn, WalFormat.HEADER_SIZE, false);
   }
 
   /**
    * Turns the preallocated file into the segment starting at {@code firstLsn} (first making a larger one
    * if it has fewer than {@code needed} bytes) and starts preallocating the one after it. Returns a
-   * writable channel on the new segment.
+   * writable channel on the new segment. {@code filled}: the segment before it is full (a record did not
+   * fit), not left early by a checkpoint; only a segment that filled fast makes the next ones grow.
    */
-  FileChannel activateNext(long firstLsn, long needed) throws IOException {
+  FileChannel activateNext(long firstLsn, long needed, boolean filled) throws IOException {
     Path ready = awaitNext();
     long size = Files.size(ready);
     if (size < needed) {
@@ -128,7 +130,7 @@ final class SegmentDirectory implements Closeable {
     syncDirectory();
     segments.put(firstLsn, target);
     long now = System.nanoTime();
-    boolean filledFast = activatedNanos >= 0 && now - activatedNanos < GROW_WITHIN_NANOS;
+    boolean filledFast = filled && activatedNanos >= 0 && now - activatedNanos < GROW_WITHIN_NANOS;
     plannedSize = filledFast ? Math.min(largest, 2 * size) : Math.max(plannedSize, size);
     activatedNanos = now;
     startPreallocation();

@@ -71,7 +71,7 @@ final class SegmentWriter implements Closeable {
   void append(long lsn, byte type, byte[] payload) throws IOException {
     long frame = WalFormat.frameSize(payload.length);
     if (filePosition + buffer.position() + frame > segmentSize) {
-      rotate(lsn, WalFormat.HEADER_SIZE + frame);
+      rotate(lsn, WalFormat.HEADER_SIZE + frame, true);
     }
     if (frame > buffer.remaining()) {
       flush();
@@ -156,20 +156,23 @@ final class SegmentWriter implements Closeable {
     try {
       flush();
       if (filePosition > WalFormat.HEADER_SIZE) {
-        rotate(appendedLsn + 1, WalFormat.HEADER_SIZE);
+        rotate(appendedLsn + 1, WalFormat.HEADER_SIZE, false);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  /** Moves on to a new segment starting at {@code firstLsn}, of at least {@code needed} bytes. */
-  private void rotate(long firstLsn, long needed) throws IOException {
+  /**
+   * Moves on to a new segment starting at {@code firstLsn}, of at least {@code needed} bytes; {@code full}
+   * if the current one has no room for the next record (see {@link SegmentDirectory#activateNext}).
+   */
+  private void rotate(long firstLsn, long needed, boolean full) throws IOException {
     flush();
     if (forceOnRotate) {
       forceWritten();
     }
-    FileChannel next = directory.activateNext(firstLsn, needed);
+    FileChannel next = directory.activateNext(firstLsn, needed, full);
     synchronized (state) {
       retired.add(channel);
       channel = next;

@@ -328,6 +328,29 @@ class WalTest {
     assertEquals(largest, (long) sizes.getLast(), "sizes " + sizes);
   }
 
+  /**
+   * Segments grow only when records fill them fast: a checkpoint that starts a new segment (to erase what
+   * was forgotten) leaves a segment of a few records, and a burst of them grew a log that holds almost
+   * nothing to segments of the largest size.
+   */
+  @Test
+  void segmentsStartedByCheckpointsDoNotGrow() throws IOException {
+    try (Wal wal = Wal.open(dir, WalOptions.defaults().segmentSize(64L << 20))) {
+      for (long i = 1; i <= 8; i++) {
+        long lsn = wal.appendAndWait((byte) 1, payload(i));
+        wal.checkpoint(lsn, true);
+      }
+      wal.appendAndWait((byte) 1, payload(9));
+      for (Path p : wal.segmentFiles().values()) {
+        assertEquals(SegmentDirectory.SMALLEST, java.nio.file.Files.size(p), p.toString());
+      }
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      long total = files.mapToLong(p -> p.toFile().length()).sum();
+      assertTrue(total <= 2 * SegmentDirectory.SMALLEST + 4096, "the log takes " + total + " bytes");
+    }
+  }
+
   /** A record larger than the next (small) segment gets a segment it fits in, and reads back whole. */
   @Test
   void aRecordLargerThanTheNextSegmentGetsOneOfItsSize() throws IOException {

@@ -31,7 +31,7 @@ public final class WalOptions {
 
   private WalOptions() {}
 
-  /** SYNC durability, 64 MiB segments, 16 MiB largest payload, a 4096-slot ring, writable. */
+  /** SYNC durability, segments of up to 64 MiB, 16 MiB largest payload, a 4096-slot ring, writable. */
   public static WalOptions defaults() {
     return new WalOptions();
   }

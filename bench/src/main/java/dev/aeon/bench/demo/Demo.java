@@ -62,7 +62,7 @@ public final class Demo {
       return;
     }
     if (temporary) {
-      // At exit, however the demo ends, Ctrl-C included: the log alone preallocates 64 MiB.
+      // At exit, however the demo ends, Ctrl-C included: the log alone preallocates two segments.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAtExit(dir), "aeon-demo-cleanup"));
     }
     long start = System.nanoTime();

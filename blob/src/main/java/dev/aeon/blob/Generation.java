@@ -4,6 +4,7 @@ import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.io.DurableFiles;
+import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,6 @@ final class Generation {
   private static final long ONE_MIB = 1L << 20;
   private static final long MAX_GROWTH_STEP = 1L << 30;
   private static final long ZERO_AHEAD = 4L << 20;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) ONE_MIB).asReadOnlyBuffer();
 
   final long number;
   private Path path;
@@ -35,8 +35,8 @@ final class Generation {
   private MemorySegment data;
   /** Offset of the next frame: every byte before it belongs to a complete frame. */
   private long end;
-  /** Every byte before this was written (zeros at least): no block allocation on a store there. */
-  private long zeroedTo;
+  /** Written (zeros at least) ahead of the stores into the mapping: no block allocation at a store there. */
+  private final WrittenExtent written;
   private long commitSeq;
   private long committedEnd;
   /** No id at or above this has been handed out; durable in the last commit. */
@@ -48,6 +48,7 @@ final class Generation {
     this.number = number;
     this.path = path;
     this.channel = channel;
+    this.written = new WrittenExtent(channel, 0);
   }
 
   static Path fileFor(Path dir, long number) {
@@ -172,7 +173,7 @@ final class Generation {
       long pad = frameLength - Frames.HEADER_LENGTH - length;
       staging.asSlice(0, pad).fill((byte) 0);
       write(staging.asSlice(0, pad), at + frameLength - pad);
-      zeroedTo = Math.max(zeroedTo, at + frameLength);
+      written.advanceTo(at + frameLength);
     }
     end = at + frameLength;
     return at;
@@ -181,19 +182,12 @@ final class Generation {
   /** Sets the end after frames were written by other means (recovery, collection); all bytes before it exist. */
   void setEnd(long value) {
     end = value;
-    zeroedTo = Math.max(zeroedTo, value);
+    written.advanceTo(value);
   }
 
   /** Makes sure {@code [0, needed)} was written (not sparse), writing zeros up to {@link #ZERO_AHEAD} beyond. */
   private void zeroAhead(long needed) throws IOException {
-    if (needed <= zeroedTo) {
-      return;
-    }
-    long target = Math.min(capacity(), roundUp(needed + ZERO_AHEAD, ONE_MIB));
-    while (zeroedTo < target) {
-      ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - zeroedTo));
-      zeroedTo += channel.write(zeros, zeroedTo);
-    }
+    written.ensure(needed, ZERO_AHEAD, capacity());
   }
 
   /** Writes {@code src} at {@code position} through the file channel (the mapping sees it: one page cache). */

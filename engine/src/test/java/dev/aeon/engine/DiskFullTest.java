@@ -62,7 +62,10 @@ class DiskFullTest {
     }
   }
 
-  /** Creating a namespace writes every store's first file: with no room, that is an I/O error too. */
+  /**
+   * Creating a namespace on a full device is an I/O error too. (The log's first segment is the first to
+   * find no room, so this does not reach the mapped stores; the blob arena's case below does.)
+   */
   @Test
   void creatingANamespaceOnAFullDeviceFailsWithAnIoError() throws Exception {
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8)) {

@@ -30,10 +30,11 @@ import java.util.concurrent.Executors;
  * <p>Segments start small and grow with the write rate: a log's first segment is {@link #SMALLEST} (or
  * the largest size, if that is smaller), and each next one twice the size of the one before while a
  * segment fills within {@link #GROW_WITHIN_NANOS}, up to the largest size the options name (a segment a
- * checkpoint leaves early to erase forgotten records does not count: a burst of forgets is no write rate). A preallocated
- * segment takes its whole size on disk at once, so a log that holds little (a namespace of a small agent,
- * one of thousands) takes a few MiB rather than two of the largest segments. A busy log is at the largest
- * size after a few seconds. A record larger than the next segment gets one of its size.
+ * checkpoint leaves early to erase forgotten records does not count: a burst of forgets is no write
+ * rate). A preallocated segment takes its whole size on disk at once, so a log that holds little (a
+ * namespace of a small agent, one of thousands) takes a few MiB rather than two of the largest segments.
+ * A busy log is at the largest size after a few seconds. A record larger than the next segment gets one
+ * of its size.
  */
 final class SegmentDirectory implements Closeable {
 
@@ -126,6 +127,8 @@ final class SegmentDirectory implements Closeable {
       }
       channel.force(false);
     }
+    // A record too large for a segment that holds none yet (just made, or just started by a checkpoint)
+    // gets a larger one with the same first LSN: the rename replaces the empty one (as rename(2) does).
     Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     segments.put(firstLsn, target);

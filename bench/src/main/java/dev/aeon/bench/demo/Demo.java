@@ -255,10 +255,16 @@ public final class Demo {
         deleteRecursively(dir);
         return;
       } catch (IOException | UncheckedIOException e) {
-        if (attempt == 3) {
+        if (attempt == 10) {
           System.err.println("aeon demo: cannot delete " + dir + ": " + e);
           return;
         }
+      }
+      try {
+        Thread.sleep(50); // the engine's background threads (log preallocation) may still be making a file
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -37,17 +37,25 @@ public final class WrittenExtent {
    * the end of what they are about to store, and store nowhere past it without calling this again.
    */
   public void ensure(long needed) throws IOException {
+    ensure(needed, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #ensure(long)}, writing zeros further: up to {@code needed + ahead} rounded up to the next
+   * MiB, but not past {@code limit} (the file's mapped size), so that fewer, larger writes do the job.
+   */
+  public void ensure(long needed, long ahead, long limit) throws IOException {
     if (needed <= end) {
       return;
     }
-    long target = (needed + STEP - 1) / STEP * STEP;
+    long target = Math.min(limit, (needed + ahead + STEP - 1) / STEP * STEP);
     while (end < target) {
       end += channel.write(ZEROS.duplicate().limit((int) Math.min(STEP, target - end)), end);
     }
   }
 
-  /** Every byte before this was written. */
-  public long end() {
-    return end;
+  /** Notes that every byte before {@code written} was written by other means (frames, a copy). */
+  public void advanceTo(long written) {
+    end = Math.max(end, written);
   }
 }

@@ -91,12 +91,13 @@ final class SegmentDirectory implements Closeable {
     return segments;
   }
 
-  /** Adds the segments recovery found; the next new segment is as large as the last of them. */
-  void register(Map<Long, Path> existing) throws IOException {
+  /**
+   * Adds the segments recovery found. The next new segment is of the smallest size again: the write rate
+   * before the reopen is not known, and a log reopened after it went quiet should not keep the largest
+   * segments it once needed; a busy one grows back within a few segments.
+   */
+  void register(Map<Long, Path> existing) {
     segments.putAll(existing);
-    if (!existing.isEmpty()) {
-      plannedSize = Math.clamp(Files.size(segments.lastEntry().getValue()), smallest, largest);
-    }
   }
 
   /** Creates, fills and activates the first segment synchronously; returns a channel positioned for appends. */

@@ -351,6 +351,30 @@ class WalTest {
     }
   }
 
+  /** A reopened log does not know how fast it was written: its next segment is of the smallest size again. */
+  @Test
+  void aReopenedLogStartsItsNextSegmentSmall() throws IOException {
+    WalOptions options = WalOptions.defaults().segmentSize(8L << 20).maxPayload(1 << 20).durability(Durability.OFF);
+    byte[] record = new byte[60_000];
+    try (Wal wal = Wal.open(dir, options)) {
+      for (int i = 0; i < 200; i++) { // 12 MB: segments of 1, 1, 2, 4 and more MiB
+        wal.append((byte) 1, record);
+      }
+    }
+    long sizeBefore;
+    try (Wal wal = Wal.open(dir, options)) {
+      sizeBefore = wal.segmentFiles().size();
+      long grown = java.nio.file.Files.size(wal.segmentFiles().values().stream().reduce((a, b) -> b).orElseThrow());
+      assertTrue(grown > SegmentDirectory.SMALLEST, "the last segment grew: " + grown);
+      for (int i = 0; wal.segmentFiles().size() == sizeBefore; i++) { // until the log moves on to a new segment
+        assertTrue(i < 200, "no new segment was started");
+        wal.appendAndWait((byte) 1, record);
+      }
+      Path newest = wal.segmentFiles().values().stream().reduce((a, b) -> b).orElseThrow();
+      assertEquals(SegmentDirectory.SMALLEST, java.nio.file.Files.size(newest));
+    }
+  }
+
   /** A record larger than the next (small) segment gets a segment it fits in, and reads back whole. */
   @Test
   void aRecordLargerThanTheNextSegmentGetsOneOfItsSize() throws IOException {

@@ -148,6 +148,44 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
+   * Closes one namespace, checkpointing it, and gives back what an open namespace holds (its log's and
+   * checkpoints' threads, buffers, file mappings and locks): a server with a namespace per agent can close
+   * those of agents that went quiet. The next {@link #namespace} call opens it again from its files.
+   * Handles obtained before refuse every call and say so; a call racing this one may meet the closing
+   * namespace's own error. Returns false if it was not open.
+   *
+   * @throws java.io.UncheckedIOException if its last checkpoint fails (it is closed all the same; opening
+   *     it again recovers from its log)
+   */
+  public boolean closeNamespace(String name) {
+    opening.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("this Aeon is closed");
+      }
+      boolean[] wasOpen = {false};
+      RuntimeException[] failure = {null};
+      // Under the map's lock for this name, so that namespace(name) waits for the close instead of opening
+      // the files while this instance still holds their locks.
+      namespaces.computeIfPresent(name, (n, open) -> {
+        wasOpen[0] = true;
+        try {
+          open.closeToReopen();
+        } catch (RuntimeException e) {
+          failure[0] = e;
+        }
+        return null;
+      });
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+      return wasOpen[0];
+    } finally {
+      opening.readLock().unlock();
+    }
+  }
+
+  /**
    * Closes a namespace that failed (its log, or a store refusing a logged mutation), so that it can be
    * opened again from its files. Its stores are closed without a checkpoint; what closing them reports
    * (the failure again, as a rule) was reported to the writes that met it, so it is only logged here.

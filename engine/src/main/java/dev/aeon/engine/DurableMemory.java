@@ -320,11 +320,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("namespace '" + name + "' is closed" + (closedToReopen
-          ? " after it failed; Aeon.namespace(\"" + name + "\") opens it again" : ""));
+          ? (failed() ? " after it failed" : "") + "; Aeon.namespace(\"" + name + "\") opens it again" : ""));
     }
   }
 
   /** Closes a failed namespace that {@link Aeon#namespace} opens again; its holders are told so. */
+  /** Closes it for {@link Aeon} to open again: its stale handles then say how to get the new one. */
   void closeToReopen() {
     closedToReopen = true;
     close();

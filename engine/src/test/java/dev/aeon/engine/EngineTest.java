@@ -492,4 +492,38 @@ class EngineTest {
   static List<Long> ids(List<Recalled> hits) {
     return hits.stream().map(h -> h.event().id()).sorted().toList();
   }
+
+  /** A namespace closed on its own gives back its threads; its old handles say how to get a new one. */
+  @Test
+  void aNamespaceClosedOnItsOwnIsOpenedAgainByTheNextCall() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory quiet = aeon.namespace("quiet");
+      long id = quiet.remember(Remember.event("s", "user", "before").vector(TestVectors.unit(1)));
+      Memory other = aeon.namespace("other");
+      other.remember(Remember.event("s", "user", "unaffected"));
+      assertTrue(namespaceThreads("quiet") > 0);
+
+      assertTrue(aeon.closeNamespace("quiet"));
+      assertFalse(aeon.closeNamespace("quiet"), "closed twice");
+      assertFalse(aeon.closeNamespace("never-opened"));
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().endsWith("-quiet")) {
+          t.join(10_000);
+        }
+      }
+      assertEquals(0, namespaceThreads("quiet"), "its threads still run");
+      IllegalStateException stale = assertThrows(IllegalStateException.class, () -> quiet.get(id));
+      assertEquals("namespace 'quiet' is closed; Aeon.namespace(\"quiet\") opens it again", stale.getMessage());
+      assertEquals("unaffected", other.history("s", 1).getFirst().text());
+
+      Memory again = aeon.namespace("quiet");
+      assertEquals("before", again.get(id).orElseThrow().text());
+      again.remember(Remember.event("s", "user", "after"));
+      assertEquals(2, again.stats().events());
+    }
+  }
+
+  private static long namespaceThreads(String namespace) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith("-" + namespace)).count();
+  }
 }

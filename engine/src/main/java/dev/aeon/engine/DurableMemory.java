@@ -258,7 +258,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     int maxBytes = Stores.maxMutationBytes(options);
     if (payload.length > maxBytes) {
       throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
-          + " vector and attributes), more than the " + maxBytes + " one log record holds (half a"
+          + " vector and attributes), more than the " + maxBytes + " one log record holds (half the largest"
           + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
     }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);

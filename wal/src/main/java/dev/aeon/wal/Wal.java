@@ -373,10 +373,14 @@ public final class Wal implements AutoCloseable {
    * Feeds {@code consumer} every caller record with an LSN greater than {@code afterLsn}, in LSN order, up
    * to the last record written when the call began. Re-checks every record's CRC32C.
    *
-   * @throws IllegalArgumentException records after {@code afterLsn} were deleted by a checkpoint
+   * @throws IllegalArgumentException {@code afterLsn} is negative (LSNs start at 1; 0 means from the
+   *     start), or records after it were deleted by a checkpoint
    * @throws WalCorruptException a record was damaged after the WAL was opened
    */
   public void replay(long afterLsn, RecordConsumer consumer) throws IOException {
+    if (afterLsn < 0) {
+      throw new IllegalArgumentException("afterLsn must be 0 or more (0: from the first record), not " + afterLsn);
+    }
     long upTo = writer == null ? recovery.lastLsn() : writer.writtenLsn();
     Replayer.replay(segments.segments(), afterLsn, upTo, consumer);
   }

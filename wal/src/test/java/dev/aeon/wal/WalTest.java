@@ -143,6 +143,9 @@ class WalTest {
       assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(100));
       assertThrows(IllegalArgumentException.class, () -> wal.checkpoint(10_000));
       assertThrows(IllegalArgumentException.class, () -> wal.replay(0, (l, t, p) -> {}));
+      IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+          () -> wal.replay(-5, (l, t, p) -> {}));
+      assertTrue(negative.getMessage().startsWith("afterLsn must be 0 or more"), negative.getMessage());
       assertEquals(201, wal.appendAndWait((byte) 1, payload(201)));
     }
     try (Wal wal = Wal.open(dir, small())) {

@@ -51,6 +51,7 @@ public final class Trace implements AutoCloseable {
   /** Orders checkpoint writes, which run outside {@link #writeLock} ({@link StagedCheckpoint#commit()}). */
   private final Object checkpointLock = new Object();
   private long stages; // write lock
+  private long stagedLsn = -1; // write lock: the LSN of the last staged checkpoint
   private long checkpointSequence = -1; // checkpoint lock: the stage the checkpoint on disk names
   private volatile Checkpoint committed; // written under the checkpoint lock: the checkpoint on disk
   private final QueryRunner queries;
@@ -383,6 +384,13 @@ public final class Trace implements AutoCloseable {
   public StagedCheckpoint stageCheckpoint(long lsn) {
     synchronized (writeLock) {
       checkOpen();
+      if (lsn < Math.max(stagedLsn, committed.lsn())) {
+        // The state already holds the mutations up to the later LSN: named as of an earlier one, replay
+        // would apply those again, and not all of them are idempotent (an edge would be added twice)
+        throw new IllegalArgumentException("checkpoint at LSN " + lsn + " after one at LSN "
+            + Math.max(stagedLsn, committed.lsn()) + ": LSNs of checkpoints never go back");
+      }
+      stagedLsn = lsn;
       try {
         long edgeBytes = edges.writeBuffered();
         long metaBytes = meta.writeBuffered();

@@ -281,6 +281,8 @@ class TraceTest {
       t.updateAttributes(2, Map.of("k", "v"));
       t.forget(3);
       t.flush(77);
+      assertThrows(IllegalArgumentException.class, () -> t.flush(76)); // the state is past 76 already
+      t.flush(77); // again at the same LSN: nothing changed since
       t.append(ev(4, "s", "user", 40)); // after the flush: gone at reopen
       t.addEdge("CAUSED_BY", 4, 1);
     }

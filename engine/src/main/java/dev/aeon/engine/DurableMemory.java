@@ -258,8 +258,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     int maxBytes = Stores.maxMutationBytes(options);
     if (payload.length > maxBytes) {
       throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
-          + " vector and attributes), more than the " + maxBytes + " one log record holds (half the largest"
-          + " log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
+          + " vector and attributes), more than the " + maxBytes + " one log record holds ("
+          + Stores.MAX_MUTATION_BYTES_IS + ")");
     }
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
     if (durable.isCompletedExceptionally()) {
@@ -324,7 +324,6 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  /** Closes a failed namespace that {@link Aeon#namespace} opens again; its holders are told so. */
   /** Closes it for {@link Aeon} to open again: its stale handles then say how to get the new one. */
   void closeToReopen() {
     closedToReopen = true;

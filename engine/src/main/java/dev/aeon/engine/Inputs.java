@@ -65,7 +65,7 @@ final class Inputs {
       int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
       if (bytes > maxBytes) {
         throw new IllegalArgumentException("the text takes " + bytes + " bytes, more than the " + maxBytes
-            + " one log record holds (half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)");
+            + " one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ")");
       }
     }
   }

@@ -91,7 +91,11 @@ final class Stores implements AutoCloseable {
     }
   }
 
-  /** The largest mutation the log takes: half a segment (a record must fit one), at most 16 MiB. */
+  /** What {@link #maxMutationBytes} is, for the messages that refuse a larger mutation. */
+  static final String MAX_MUTATION_BYTES_IS =
+      "half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB";
+
+  /** The largest mutation the log takes: half the largest segment (a record must fit one), at most 16 MiB. */
   static int maxMutationBytes(AeonOptions options) {
     return (int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2);
   }

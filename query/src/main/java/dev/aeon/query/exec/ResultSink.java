@@ -18,8 +18,11 @@ import java.util.Set;
  */
 final class ResultSink extends Operator {
 
-  /** A sort key: a returned column, or an expression evaluated by {@link Sorting}. */
-  record SortKey(int column, Expr expr, boolean descending) {}
+  /**
+   * A sort key: a returned column, or an expression; one that reads RETURN's aliases is evaluated by
+   * {@link Sorting}, any other over the row before projection.
+   */
+  record SortKey(int column, Expr expr, boolean usesAliases, boolean descending) {}
 
   /**
    * How sort expressions are evaluated: over the row before projection extended with the returned
@@ -42,7 +45,7 @@ final class ResultSink extends Operator {
   private final Statement.Return ret;
   private final List<Expr.Call> aggregates;
   private final List<SortKey> sort;
-  private final Sorting sorting; // null if every sort key is a returned column
+  private final Sorting sorting; // null if no sort key reads an alias
   private final long skip;
   private final long limit;
   private final List<Object[]> rows = new ArrayList<>();
@@ -91,11 +94,19 @@ final class ResultSink extends Operator {
     }
     for (int i = 0; i < sort.size(); i++) {
       SortKey k = sort.get(i);
-      out[n + i] = k.column() >= 0 ? out[k.column()] : sorting.eval(k.expr(), row, out);
+      out[n + i] = sortValue(k, row, out);
     }
     rows.add(out);
     return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
         || skip + limit < 0; // skip + limit overflowed: never reached
+  }
+
+  /** A sort key's value for a row ({@code row} before projection, {@code out} its returned columns). */
+  private Object sortValue(SortKey k, Object[] row, Object[] out) {
+    if (k.column() >= 0) {
+      return out[k.column()];
+    }
+    return k.usesAliases() ? sorting.eval(k.expr(), row, out) : ev.eval(k.expr(), row);
   }
 
   private Map<Expr.Call, Accumulator> newAccumulators() {
@@ -121,8 +132,7 @@ final class ResultSink extends Operator {
           out[i] = ev.eval(ret.items().get(i).expr(), g.row(), values);
         }
         for (int i = 0; i < sort.size(); i++) {
-          SortKey k = sort.get(i);
-          out[n + i] = k.column() >= 0 ? out[k.column()] : sorting.eval(k.expr(), g.row(), out);
+          out[n + i] = sortValue(sort.get(i), g.row(), out);
         }
         rows.add(out);
       }

@@ -39,17 +39,27 @@ final class ReturnPlanner {
     }
     List<ResultSink.SortKey> sort = new ArrayList<>();
     ResultSink.Sorting sorting = null;
+    Set<String> aliases = new HashSet<>();
+    ret.items().stream().filter(Statement.Item::aliased).forEach(i -> aliases.add(i.column()));
     for (Statement.Sort s : ret.order()) {
       int column = columnOf(s.expr());
+      boolean usesAliases = false;
       if (column < 0) {
-        sorting = sorting != null ? sorting : sorting();
-        if ((!aggregates.isEmpty() || ret.distinct()) && !overColumnsOnly(s.expr())) {
+        Set<String> reads = Checker.variables(s.expr());
+        boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && aliases.containsAll(reads);
+        if ((!aggregates.isEmpty() || ret.distinct()) && !overReturnedRow) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
               + " may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT");
         }
-        checker.withScope(sorting.evaluator().scope).check(s.expr(), false);
+        usesAliases = reads.stream().anyMatch(aliases::contains);
+        if (usesAliases) {
+          sorting = sorting != null ? sorting : sorting();
+          checker.withScope(sorting.evaluator().scope).check(s.expr(), false);
+        } else {
+          checker.check(s.expr(), false);
+        }
       }
-      sort.add(new ResultSink.SortKey(column, column < 0 ? s.expr() : null, s.descending()));
+      sort.add(new ResultSink.SortKey(column, column < 0 ? s.expr() : null, usesAliases, s.descending()));
     }
     return new ResultSink(ev, ret, aggregates, sort, sorting, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
         : count(ret.limit(), "LIMIT"));
@@ -67,13 +77,6 @@ final class ReturnPlanner {
       aliasSlots[i] = items.get(i).aliased() ? scope.declare(items.get(i).column(), Scope.Kind.VALUE) : -1;
     }
     return new ResultSink.Sorting(ev.withScope(scope), aliasSlots);
-  }
-
-  /** Whether {@code e} reads only aliases and aggregates nothing itself: a function of the returned row. */
-  private boolean overColumnsOnly(Expr e) {
-    Set<String> aliases = new HashSet<>();
-    ret.items().stream().filter(Statement.Item::aliased).forEach(i -> aliases.add(i.column()));
-    return !Expr.containsAggregate(e) && aliases.containsAll(Checker.variables(e));
   }
 
   /** The returned column an ORDER BY expression names (by alias or by the same expression), or -1. */

@@ -384,11 +384,12 @@ public final class Trace implements AutoCloseable {
   public StagedCheckpoint stageCheckpoint(long lsn) {
     synchronized (writeLock) {
       checkOpen();
-      if (lsn < Math.max(stagedLsn, committed.lsn())) {
+      long last = Math.max(stagedLsn, committed.lsn()); // committed: the one opened, before any stage
+      if (lsn < last) {
         // The state already holds the mutations up to the later LSN: named as of an earlier one, replay
         // would apply those again, and not all of them are idempotent (an edge would be added twice)
-        throw new IllegalArgumentException("checkpoint at LSN " + lsn + " after one at LSN "
-            + Math.max(stagedLsn, committed.lsn()) + ": LSNs of checkpoints never go back");
+        throw new IllegalArgumentException("checkpoint at LSN " + lsn + " after one at LSN " + last
+            + ": LSNs of checkpoints never go back");
       }
       stagedLsn = lsn;
       try {

@@ -87,6 +87,14 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
         slbThreshold, slbMaxBytes, slbMinVectors, bytes);
   }
 
+  /**
+   * The largest event a namespace takes, encoded (text, vector, attributes and links): one log record, half
+   * the largest segment and at most 16 MiB. A text larger than this is refused before it is embedded.
+   */
+  public int maxEventBytes() {
+    return (int) Math.min(dev.aeon.wal.WalOptions.DEFAULT_MAX_PAYLOAD, walSegmentBytes / 2);
+  }
+
   public AeonOptions withSlb(int entriesPerSession, float threshold, long maxBytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, entriesPerSession,
         threshold, maxBytes, slbMinVectors, walSegmentBytes);

@@ -136,8 +136,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     String role = Inputs.name("role", r.role);
     Inputs.text("text", r.text);
     // Before the embedder sees it, which takes about a minute a megabyte; logAndApply checks the whole event.
-    Inputs.textFitsALogRecord(r.text, Stores.maxMutationBytes(options));
+    Inputs.textFitsALogRecord(r.text, options.maxEventBytes());
     Map<String, Object> attributes = Inputs.attributes(r.attributes);
+    String model = r.vector != null ? r.model : embedderModel();
+    stores.model.check(model, name, "the event's vector"); // before the embedder spends its time
     float[] vector = r.vector != null ? r.vector
         : options.embedder() != null ? Inputs.embedded(options.embedder().embed(r.text)) : null;
     if (vector != null) {
@@ -163,6 +165,9 @@ final class DurableMemory implements Memory, AutoCloseable {
       if (id > MAX_ID) {
         throw new IllegalStateException("namespace '" + name + "' has used every event id (up to " + MAX_ID
             + "; ids are not reused)");
+      }
+      if (vector != null && model != null) {
+        stores.model.adopt(model, name, "the event's vector"); // the first one records it, before it is logged
       }
       durable = logAndApply(new RememberEvent(id, session, role, ts, r.text, vector, attributes, links));
       nextId = id + 1;
@@ -255,7 +260,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   private CompletableFuture<Long> logAndApply(Mutation m) {
     checkWritable();
     byte[] payload = MutationCodec.encode(m);
-    int maxBytes = Stores.maxMutationBytes(options);
+    int maxBytes = options.maxEventBytes();
     if (payload.length > maxBytes) {
       throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
           + " vector and attributes), more than the " + maxBytes + " one log record holds ("
@@ -371,7 +376,13 @@ final class DurableMemory implements Memory, AutoCloseable {
   @Override
   public List<Recalled> recall(Recall recall) {
     checkOpen();
+    stores.model.check(recall.vector != null ? recall.model : embedderModel(), name, "the query");
     return reads.recall(recall);
+  }
+
+  /** The model of the vectors the engine embeds itself, or null without an embedder. */
+  private String embedderModel() {
+    return options.embedder() == null ? null : options.embedder().model();
   }
 
   @Override

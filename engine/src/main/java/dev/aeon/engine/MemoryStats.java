@@ -17,10 +17,12 @@ package dev.aeon.engine;
  * @param checkpoints checkpoints run since open
  * @param longestCheckpointPause the longest time a checkpoint since open held writers back, step by step
  * @param meanCheckpointPauseMicros the mean time the checkpoints since open held writers back
+ * @param embeddingModel the embedding model of the namespace's vectors, or null while none is recorded
+ *     (vectors given without their model record none; see {@link Remember#vector(float[], String)})
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long checkpoints,
-    CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros) {
+    CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

@@ -237,7 +237,7 @@ final class Reads {
     return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), sessions.size(),
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
         slb.hits(), slb.misses(), checkpoints.count(), checkpoints.longestPause(),
-        checkpoints.meanPauseMicros());
+        checkpoints.meanPauseMicros(), stores.model.name());
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {

@@ -12,6 +12,8 @@ import java.util.Set;
 public final class Recall {
 
   final float[] vector;
+  /** The model that made {@link #vector}, or null when the caller does not say. */
+  final String model;
   final String text;
   final int k;
   String session;
@@ -23,22 +25,35 @@ public final class Recall {
   double targetRecall; // 0: none (the index's default nprobe)
   boolean useSlb = true;
 
-  private Recall(float[] vector, String text, int k) {
+  private Recall(float[] vector, String model, String text, int k) {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, got " + k);
     }
     this.vector = vector;
+    this.model = model;
     this.text = text;
     this.k = k;
   }
 
+  /** A query vector taken on the caller's word to be comparable with the namespace's vectors. */
   public static Recall vector(float[] query, int k) {
-    return new Recall(Objects.requireNonNull(query, "query"), null, k);
+    return new Recall(Objects.requireNonNull(query, "query"), null, null, k);
   }
 
-  /** Needs an embedder in the options. */
+  /**
+   * A query vector and the embedding model that made it (null when not known): refused by a namespace that
+   * recorded another ({@link Remember#vector(float[], String)}).
+   */
+  public static Recall vector(float[] query, String model, int k) {
+    if (model != null) {
+      EmbeddingModel.checkName(model);
+    }
+    return new Recall(Objects.requireNonNull(query, "query"), model, null, k);
+  }
+
+  /** Needs an embedder in the options; the query is of its model. */
   public static Recall text(String query, int k) {
-    return new Recall(null, Objects.requireNonNull(query, "query"), k);
+    return new Recall(null, null, Objects.requireNonNull(query, "query"), k);
   }
 
   /** Only events of this session (null: any). */

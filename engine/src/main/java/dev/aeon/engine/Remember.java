@@ -20,6 +20,8 @@ public final class Remember {
   final String role;
   final String text;
   float[] vector;
+  /** The model that made {@link #vector}, or null when the caller does not say. */
+  String model;
   /** Null until {@link #at} is called: the time of the call to remember. */
   Long timestampMicros;
   final Map<String, Object> attributes = new LinkedHashMap<>();
@@ -35,9 +37,26 @@ public final class Remember {
     return new Remember(session, role, text);
   }
 
-  /** The event's embedding; without one the engine embeds the text if it has an embedder. */
+  /**
+   * The event's embedding; without one the engine embeds the text if it has an embedder. A vector given
+   * without its model is taken on the caller's word to be comparable with the namespace's others.
+   */
   public Remember vector(float[] vector) {
     this.vector = vector;
+    this.model = null;
+    return this;
+  }
+
+  /**
+   * The event's embedding and the embedding model that made it ({@link dev.aeon.common.TextEmbedder#model()};
+   * null when not known): the namespace records the first model it meets and refuses vectors of another.
+   */
+  public Remember vector(float[] vector, String model) {
+    if (model != null) {
+      EmbeddingModel.checkName(model);
+    }
+    this.vector = Objects.requireNonNull(vector, "vector");
+    this.model = model;
     return this;
   }
 

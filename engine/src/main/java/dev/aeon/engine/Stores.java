@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The four stores of one namespace, each in its own subdirectory: {@code wal/}, {@code atlas/} (created
- * with the first vector, whose length fixes the dimension), {@code trace/} and {@code blobs/}.
+ * with the first vector, whose length fixes the dimension), {@code trace/} and {@code blobs/}; and the
+ * record of the embedding model of its vectors ({@link EmbeddingModel}).
  */
 final class Stores implements AutoCloseable {
 
@@ -29,10 +30,13 @@ final class Stores implements AutoCloseable {
   final BlobArena blobs;
   final Trace trace;
   final Wal wal;
+  final EmbeddingModel model;
   private final AtomicReference<AtlasIndex> atlas;
 
-  private Stores(Path dir, Epochs epochs, BlobArena blobs, Trace trace, Wal wal, AtomicReference<AtlasIndex> atlas) {
+  private Stores(Path dir, Epochs epochs, BlobArena blobs, Trace trace, Wal wal, EmbeddingModel model,
+      AtomicReference<AtlasIndex> atlas) {
     this.dir = dir;
+    this.model = model;
     this.epochs = epochs;
     this.blobs = blobs;
     this.trace = trace;
@@ -62,7 +66,7 @@ final class Stores implements AutoCloseable {
           })
           .segmentSize(options.walSegmentBytes())
           // A mutation (its text included) must fit one segment; larger ones are refused before logging.
-          .maxPayload(maxMutationBytes(options)));
+          .maxPayload(options.maxEventBytes()));
       Path traceDir = dir.resolve("trace");
       OpenChecks.logCoversTrace(wal, Trace.checkpointLsn(traceDir), walDir, traceDir);
       BlobArena arena = blobs = BlobArena.open(dir.resolve("blobs"), BlobArenaOptions.defaults(), epochs);
@@ -79,7 +83,7 @@ final class Stores implements AutoCloseable {
           deleteTree(atlasDir);
         }
       }
-      return new Stores(dir, epochs, blobs, trace, wal, atlas);
+      return new Stores(dir, epochs, blobs, trace, wal, EmbeddingModel.open(dir), atlas);
     } catch (IOException | RuntimeException e) {
       AtlasIndex a = atlas.get();
       closeQuietly(a == null ? null : a::closeWithoutFlush, e);
@@ -91,14 +95,9 @@ final class Stores implements AutoCloseable {
     }
   }
 
-  /** What {@link #maxMutationBytes} is, for the messages that refuse a larger mutation. */
+  /** What {@link AeonOptions#maxEventBytes} is, for the messages that refuse a larger mutation. */
   static final String MAX_MUTATION_BYTES_IS =
       "half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB";
-
-  /** The largest mutation the log takes: half the largest segment (a record must fit one), at most 16 MiB. */
-  static int maxMutationBytes(AeonOptions options) {
-    return (int) Math.min(WalOptions.DEFAULT_MAX_PAYLOAD, options.walSegmentBytes() / 2);
-  }
 
   /** The vector index, or null until the first vector is remembered. */
   AtlasIndex atlas() {

@@ -16,9 +16,12 @@ import java.util.Random;
  * ack file ({@code R id seed}, {@code L from to}, {@code M id mark}, {@code F id}; {@code m id mark} before
  * a mark and {@code f id} before a forget, whose effect may be there or not when the kill comes first; a
  * mark of {@code -} removes it). The kernel keeps those lines when the process is killed, so the test knows
- * exactly what was acknowledged.
+ * exactly what was acknowledged. Vectors are given with their model ({@link #MODEL}), which the namespace
+ * records with the first.
  */
 public final class CrashChild {
+
+  static final String MODEL = "crash-child-unit-vectors";
 
   private CrashChild() {}
 
@@ -36,7 +39,7 @@ public final class CrashChild {
         int op = random.nextInt(12);
         if (op < 7 || live.size() < 2) {
           long seed = random.nextLong();
-          long id = m.remember(Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed))
+          long id = m.remember(Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed), MODEL)
               .attribute("seed", seed));
           acks.println("R " + id + " " + seed);
           live.add(id);

@@ -103,6 +103,9 @@ public class EngineCrashTest {
   private static void verify(Path data, Acked acked, String context) {
     try (Aeon aeon = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(256 << 10))) {
       DurableMemory m = (DurableMemory) aeon.memory();
+      if (!acked.remembered.isEmpty()) {
+        assertEquals(CrashChild.MODEL, m.stats().embeddingModel(), context + ": the vectors' model is lost");
+      }
       for (Map.Entry<Long, Long> e : acked.remembered.entrySet()) {
         long id = e.getKey();
         var event = m.get(id);

@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.embed.OnnxTextEmbedder;
 import java.nio.file.Path;
@@ -39,6 +40,18 @@ class EmbedderTest {
       assertEquals(384L, c.call("VDIM", "notes"));
       assertEquals(List.of("pet"), c.call("VSIM", "notes", "TEXT", "what is the name of my cat?", "COUNT", "1"));
       assertEquals(List.of("finance"), c.call("VSIM", "notes", "TEXT", "shares and investments", "COUNT", "1"));
+    }
+  }
+
+  @Test
+  void textLargerThanAnEventIsRefusedBeforeItIsEmbedded() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      String large = "la ".repeat(200_000); // 600,000 bytes; events of this server hold at most 512 KiB
+      for (Object[] command : List.of(new Object[] {"VSIM", "notes", "TEXT", large},
+          new Object[] {"MEM.RECALL", "s1", large}, new Object[] {"MEM.ADD", "s1", "user", "x", "VECTOR", "TEXT", large})) {
+        String message = ((RespClient.Err) c.call(command)).message();
+        assertTrue(message.startsWith("ERR TEXT takes 600000 bytes; the server embeds at most 524288"), message);
+      }
     }
   }
 

@@ -71,8 +71,9 @@ public final class Check {
       List<String> problems = aeon.check(name);
       if (problems.isEmpty()) {
         MemoryStats s = aeon.namespace(name).stats();
-        out.println("ok (events " + s.events() + ", vectors " + s.vectors() + ", links " + s.edges() + ", sessions "
-            + s.sessions() + ")");
+        out.println("ok (events " + s.events() + ", vectors " + s.vectors()
+            + (s.embeddingModel() == null ? "" : " of " + s.embeddingModel()) + ", links " + s.edges()
+            + ", sessions " + s.sessions() + ")");
         return true;
       }
       out.println(problems.size() + " problems:");

@@ -36,7 +36,7 @@ class CheckTest {
   private void writeTwoNamespaces() {
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withWalSegmentBytes(1 << 20))) {
       Memory a = aeon.namespace("agent-a");
-      long first = a.remember(Remember.event("s", "user", "hello").vector(new float[] {1, 0, 0}));
+      long first = a.remember(Remember.event("s", "user", "hello").vector(new float[] {1, 0, 0}, "axes-3"));
       a.remember(Remember.event("s", "assistant", "hi").vector(new float[] {0, 1, 0}).link("REPLIES_TO", first));
       aeon.namespace("agent-b").remember(Remember.event("t", "user", "no vector"));
     }
@@ -47,7 +47,7 @@ class CheckTest {
     writeTwoNamespaces();
     assertEquals(0, check(dir.toString()), output());
     assertEquals("""
-        agent-a: ok (events 2, vectors 2, links 1, sessions 1)
+        agent-a: ok (events 2, vectors 2 of axes-3, links 1, sessions 1)
         agent-b: ok (events 1, vectors 0, links 0, sessions 1)
         2 namespaces consistent
         """, output());

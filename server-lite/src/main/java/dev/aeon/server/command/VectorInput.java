@@ -1,8 +1,10 @@
 package dev.aeon.server.command;
 
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.server.ServerContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a vector from the arguments in one of the forms the vector-set commands accept: {@code FP32 blob}
@@ -21,10 +23,17 @@ public final class VectorInput {
     return "FP32".equals(k) || "VALUES".equals(k) || "TEXT".equals(k);
   }
 
+  /**
+   * A vector from the arguments and the embedding model that made it: the server's for TEXT, null for numbers
+   * (FP32, VALUES), which the engine takes on the client's word (it refuses a vector of another model than
+   * its namespace's, {@link dev.aeon.engine.Remember#vector(float[], String)}).
+   */
+  public record Given(float[] values, String model) {}
+
   /** Parses the vector at the cursor; {@code query} says whether TEXT is embedded as a search query. */
-  public static float[] read(Args a, TextEmbedder embedder, boolean query) {
+  public static Given read(Args a, ServerContext server, boolean query) {
     if (a.accept("FP32")) {
-      return fp32(a.nextBytes());
+      return new Given(fp32(a.nextBytes()), null);
     }
     if (a.accept("VALUES")) {
       int n = a.nextInt(1, MAX_DIMENSION, "the number of VALUES");
@@ -35,20 +44,33 @@ public final class VectorInput {
       for (int i = 0; i < n; i++) {
         v[i] = finite(a.nextDouble());
       }
-      return v;
+      return new Given(v, null);
     }
     if (a.accept("TEXT")) {
-      return embedText(a.nextString(), embedder, query);
+      return embedText(a.nextString(), server, query);
     }
     throw CommandError.err("expected a vector: FP32 <blob>, VALUES <n> <v1> ... <vn> or TEXT <text>");
   }
 
-  /** Embeds plain text with the server's model; {@code query} says whether it is a search query. */
-  public static float[] embedText(String text, TextEmbedder embedder, boolean query) {
+  /**
+   * Embeds plain text with the server's model; {@code query} says whether it is a search query. A text larger
+   * than the largest event the engine stores is refused before it is embedded (a megabyte takes the model
+   * about a minute of CPU).
+   */
+  public static Given embedText(String text, ServerContext server, boolean query) {
+    TextEmbedder embedder = server.embedder();
     if (embedder == null) {
       throw CommandError.err("TEXT needs an embedder, and this server runs without one (start it without --embedder none)");
     }
-    return query ? embedder.embedQuery(text) : embedder.embed(text);
+    int max = server.config().engine().maxEventBytes();
+    if (text.length() > max / 3) { // at most 3 bytes of UTF-8 per char
+      int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > max) {
+        throw CommandError.err("TEXT takes " + bytes + " bytes; the server embeds at most " + max
+            + " (the largest event it stores)");
+      }
+    }
+    return new Given(query ? embedder.embedQuery(text) : embedder.embed(text), embedder.model());
   }
 
   public static float[] fp32(byte[] blob) {

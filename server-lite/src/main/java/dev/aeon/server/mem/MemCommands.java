@@ -64,7 +64,10 @@ public final class MemCommands {
     while (a.hasNext()) {
       String opt = a.nextString().toUpperCase(Locale.ROOT);
       switch (opt) {
-        case "VECTOR" -> r.vector(VectorInput.read(a, c.server().embedder(), false));
+        case "VECTOR" -> {
+          VectorInput.Given v = VectorInput.read(a, c.server(), false);
+          r.vector(v.values(), v.model());
+        }
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> eventAttributes(a.nextString()).forEach(r::attribute);
         case "LINK" -> r.link(a.nextText("the link type"), a.nextLong());
@@ -141,12 +144,12 @@ public final class MemCommands {
   private static void recall(ClientSession c, Args a) throws IOException {
     int count = 10;
     String session = null;
-    float[] q;
+    VectorInput.Given q;
     if (VectorInput.atVector(a) || a.remaining() < 2) {
-      q = VectorInput.read(a, c.server().embedder(), true);
+      q = VectorInput.read(a, c.server(), true);
     } else {
       session = a.nextText("the session");
-      q = VectorInput.embedText(a.nextString(), c.server().embedder(), true);
+      q = VectorInput.embedText(a.nextString(), c.server(), true);
       if (a.hasNext() && a.peekKeyword().matches("[0-9]+")) {
         count = a.nextInt(1, 100_000, "the count");
       }
@@ -173,7 +176,7 @@ public final class MemCommands {
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
       }
     }
-    Recall r = Recall.vector(q, count).between(from, to).nprobe(nprobe).slb(slb);
+    Recall r = Recall.vector(q.values(), q.model(), count).between(from, to).nprobe(nprobe).slb(slb);
     if (session != null) {
       r.session(session);
     }
@@ -257,7 +260,7 @@ public final class MemCommands {
   private static void stats(ClientSession c, Args a) throws IOException {
     MemoryStats s = c.memory().stats();
     RespWriter w = c.writer();
-    w.map(11);
+    w.map(12);
     w.bulk("namespace").bulk(c.namespace());
     w.bulk("events").integer(s.events());
     w.bulk("vectors").integer(s.vectors());
@@ -269,5 +272,11 @@ public final class MemCommands {
     w.bulk("blob_bytes").integer(s.blobBytes());
     w.bulk("slb_hits").integer(s.slbHits());
     w.bulk("slb_misses").integer(s.slbMisses());
+    w.bulk("embedding_model");
+    if (s.embeddingModel() == null) {
+      w.nullValue();
+    } else {
+      w.bulk(s.embeddingModel());
+    }
   }
 }

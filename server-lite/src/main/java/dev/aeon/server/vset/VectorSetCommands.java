@@ -62,7 +62,7 @@ public final class VectorSetCommands {
     if (a.accept("REDUCE")) {
       throw CommandError.err("REDUCE (random projection) is not supported by this server");
     }
-    float[] vector = VectorInput.read(a, c.server().embedder(), false);
+    VectorInput.Given vector = VectorInput.read(a, c.server(), false);
     String element = a.nextText("the element name");
     Quantization quant = null;
     String json = null;
@@ -88,11 +88,11 @@ public final class VectorSetCommands {
   private static void vsim(ClientSession c, Args a) throws IOException {
     String key = a.nextText("the key");
     String element = null;
-    float[] vector = null;
+    VectorInput.Given vector = null;
     if (a.accept("ELE")) {
       element = a.nextText("the element name");
     } else {
-      vector = VectorInput.read(a, c.server().embedder(), true);
+      vector = VectorInput.read(a, c.server(), true);
     }
     boolean withScores = false;
     boolean withAttribs = false;

@@ -41,7 +41,7 @@ public final class VectorSets {
   public static final int EXACT = -1;
 
   /** What a search asks; nprobe 0 is the index's default, {@link #EXACT} probes every leaf. */
-  public record Query(float[] vector, String element, int count, double epsilon, FilterExpression filter,
+  public record Query(VectorInput.Given vector, String element, int count, double epsilon, FilterExpression filter,
       int filterEffort, int nprobe) {}
 
   /** What VINFO reports. */
@@ -127,11 +127,14 @@ public final class VectorSets {
   /**
    * VADD: adds the element, or replaces its vector (keeping its attributes unless new ones are given).
    *
+   * @param given the vector, and its embedding model if known (the set's namespace refuses one of another)
    * @param quantization asked for, or null for the set's (Q8 for a new set)
    * @param json new JSON attributes, or null
    * @return true if the element is new
    */
-  public boolean add(String ns, String key, float[] vector, String element, Quantization quantization, String json) {
+  public boolean add(String ns, String key, VectorInput.Given given, String element, Quantization quantization,
+      String json) {
+    float[] vector = given.values();
     double norm = VectorInput.norm(vector);
     if (json != null && !json.isEmpty()) {
       JsonValues.parseObject(json); // refuse bad JSON before anything is stored
@@ -156,7 +159,7 @@ public final class VectorSets {
         Long old = set.ids.get(element);
         String kept = json != null ? json
             : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
-        Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector)
+        Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())
             .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
         if (kept != null && !kept.isEmpty()) {
           r.attribute(JSON_ATTRIBUTE, kept);
@@ -280,7 +283,8 @@ public final class VectorSets {
     if (set == null) {
       return List.of(); // as in Redis, a missing key answers an empty array before the element is looked up
     }
-    float[] vector = q.vector();
+    float[] vector = q.element() == null ? q.vector().values() : null;
+    String model = q.element() == null ? q.vector().model() : null; // an element's is the set's own
     if (q.element() != null) {
       StoredVector v = embedding(ns, key, q.element());
       if (v == null) {
@@ -292,7 +296,7 @@ public final class VectorSets {
     VectorInput.norm(vector);
     int candidates = q.filter() == null ? q.count() : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
     // The lookaside buffer exploits the locality of a conversation's queries; a vector set's are not one.
-    Recall recall = Recall.vector(vector, Math.max(1, candidates)).session(set.session()).slb(false);
+    Recall recall = Recall.vector(vector, model, Math.max(1, candidates)).session(set.session()).slb(false);
     if (q.nprobe() == EXACT) {
       // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
       recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, memoryOf(set).stats().vectors())));

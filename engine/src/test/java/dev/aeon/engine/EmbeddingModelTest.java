@@ -1,0 +1,170 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.TextEmbedder;
+import dev.aeon.common.io.CorruptFileException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A namespace records the embedding model of its vectors and refuses vectors and queries of another. */
+class EmbeddingModelTest {
+
+  @TempDir
+  Path dir;
+
+  /** Deterministic vectors of {@link TestVectors#DIM} dimensions under a model name; counts what it embeds. */
+  static final class NamedEmbedder implements TextEmbedder {
+    final String model;
+    final List<String> embedded = new ArrayList<>();
+
+    NamedEmbedder(String model) {
+      this.model = model;
+    }
+
+    @Override
+    public String model() {
+      return model;
+    }
+
+    @Override
+    public int dimension() {
+      return TestVectors.DIM;
+    }
+
+    @Override
+    public synchronized List<float[]> embedAll(List<String> texts) {
+      embedded.addAll(texts);
+      return texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList();
+    }
+  }
+
+  @Test
+  void theFirstVectorOfAKnownModelRecordsItAndAnotherModelIsRefused() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertNull(m.stats().embeddingModel());
+      m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      assertEquals("model-a", m.stats().embeddingModel());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2), "model-b")));
+      assertTrue(e.getMessage().contains("'model-b'") && e.getMessage().contains("'model-a'"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> m.recall(Recall.vector(TestVectors.unit(1), "model-b", 1)));
+      assertEquals(1, m.stats().events(), "a refused event was stored");
+      assertEquals(1, m.recall(Recall.vector(TestVectors.unit(1), "model-a", 1)).size());
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertEquals("model-a", m.stats().embeddingModel(), "the record did not survive a reopen");
+      assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2), "model-b")));
+      // A vector or query without its model is taken on the caller's word.
+      m.remember(Remember.event("s", "user", "c").vector(TestVectors.unit(3)));
+      m.remember(Remember.event("s", "user", "d").vector(TestVectors.unit(4), null));
+      assertEquals(3, m.recall(Recall.vector(TestVectors.unit(3), 3)).size());
+      assertEquals(3, m.recall(Recall.vector(TestVectors.unit(3), null, 3)).size());
+    }
+  }
+
+  @Test
+  void theEngineEmbedderRecordsItsModelAndAnotherIsRefusedBeforeItEmbeds() {
+    NamedEmbedder minilm = new NamedEmbedder("minilm");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(minilm))) {
+      aeon.memory().remember(Remember.event("s", "user", "I moved to Lisbon"));
+      assertEquals("minilm", aeon.memory().stats().embeddingModel());
+    }
+    NamedEmbedder bge = new NamedEmbedder("bge");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(bge))) {
+      Memory m = aeon.memory();
+      assertThrows(IllegalArgumentException.class, () -> m.remember(Remember.event("s", "user", "I like tea")));
+      assertThrows(IllegalArgumentException.class, () -> m.recall(Recall.text("where do I live?", 1)));
+      assertEquals(List.of(), bge.embedded, "embedded before it was refused");
+      // Events with a vector of their own do not use the embedder; without a vector none is needed either.
+      m.remember(Remember.event("s", "user", "given").vector(TestVectors.unit(9), "minilm"));
+      assertEquals(2, m.stats().events());
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(new NamedEmbedder("minilm")))) {
+      assertEquals("I moved to Lisbon",
+          aeon.memory().recall(Recall.text("I moved to Lisbon", 1)).getFirst().event().text());
+    }
+  }
+
+  @Test
+  void aNamespaceFilledWithoutModelsRecordsTheFirstOneItMeets() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+      m.recall(Recall.vector(TestVectors.unit(1), "model-a", 1)); // a read records nothing
+      assertNull(m.stats().embeddingModel());
+      m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2), "model-a"));
+      assertEquals("model-a", m.stats().embeddingModel());
+    }
+  }
+
+  @Test
+  void namespacesRecordTheirModelsApart() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      aeon.namespace("b").remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2), "model-b"));
+      assertEquals("model-a", aeon.namespace("a").stats().embeddingModel());
+      assertEquals("model-b", aeon.namespace("b").stats().embeddingModel());
+    }
+  }
+
+  @Test
+  void aModelNameMustBePrintable() {
+    float[] v = TestVectors.unit(1);
+    assertThrows(IllegalArgumentException.class, () -> Remember.event("s", "user", "a").vector(v, ""));
+    assertThrows(IllegalArgumentException.class, () -> Remember.event("s", "user", "a").vector(v, "two\nlines"));
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(v, "x".repeat(201), 1));
+    NamedEmbedder badlyNamed = new NamedEmbedder("tab\there");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(badlyNamed))) {
+      assertThrows(IllegalArgumentException.class, () -> aeon.memory().remember(Remember.event("s", "user", "a")));
+      assertEquals(0, aeon.memory().stats().events());
+    }
+  }
+
+  @Test
+  void aDamagedRecordIsReportedWhenTheNamespaceOpens() throws IOException {
+    Path file;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
+    }
+    String good = Files.readString(file);
+    assertTrue(good.contains("model-a"), good);
+    Files.writeString(file, good.replace("model-a", "model-b")); // a flipped bit in the name
+    assertOpenReportsDamage();
+    Files.write(file, new byte[] {(byte) 0xff, 0, 1});
+    assertOpenReportsDamage();
+    Files.writeString(file, good, StandardCharsets.UTF_8);
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      assertEquals("model-a", aeon.memory().stats().embeddingModel());
+    }
+  }
+
+  private void assertOpenReportsDamage() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);
+      assertTrue(causes(e, CorruptFileException.class), e.toString());
+    }
+  }
+
+  private static boolean causes(Throwable t, Class<? extends Throwable> type) {
+    for (; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

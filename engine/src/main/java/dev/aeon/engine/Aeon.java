@@ -45,6 +45,8 @@ public final class Aeon implements AutoCloseable {
    * cost every call a whole recovery, and a server calls namespace() for every command.
    */
   private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
+  /** Leases and last use of every namespace used since open (an entry is small, and never removed). */
+  private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
@@ -106,12 +108,72 @@ public final class Aeon implements AutoCloseable {
    * calls of the next second throw the same exception without trying again.
    */
   public Memory namespace(String name) {
-    if (closed) {
-      throw new IllegalStateException("this Aeon is closed");
+    usageOf(name).touch();
+    return open(name);
+  }
+
+  /**
+   * The namespace held open until the lease is closed: {@link #closeIdleNamespaces} leaves it open meanwhile
+   * (a lease taken while it closes the namespace waits for the close, then opens it again). For a server that
+   * closes the namespaces of quiet agents: each command leases the namespaces it uses.
+   */
+  public NamespaceLease lease(String name) {
+    NamespaceUsage u = usageOf(name);
+    u.acquire();
+    try {
+      return new NamespaceLease(open(name), u);
+    } catch (RuntimeException e) {
+      u.release();
+      throw e;
     }
+  }
+
+  /**
+   * Closes the namespaces that no lease holds and that nobody used (leased, or named to {@link #namespace})
+   * for at least {@code idle}, as {@link #closeNamespace} does; returns their names. A namespace whose last
+   * checkpoint fails is closed all the same and logged (opening it again recovers from its log). Handles
+   * taken with {@link #namespace} refuse calls once their namespace is closed, so a program that keeps them
+   * should lease instead.
+   */
+  public List<String> closeIdleNamespaces(java.time.Duration idle) {
+    long idleNanos = idle.toNanos();
+    List<String> closedNow = new java.util.ArrayList<>();
+    for (String name : namespaces.keySet()) {
+      NamespaceUsage u = usageOf(name);
+      if (!u.startClosingIfIdle(idleNanos)) {
+        continue;
+      }
+      try {
+        if (closeNamespace(name)) {
+          closedNow.add(name);
+        }
+      } catch (java.io.UncheckedIOException e) {
+        closedNow.add(name);
+        LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' closed as idle, but its last checkpoint"
+            + " failed (its log will be replayed when it opens again): " + e);
+      } finally {
+        u.closed();
+      }
+    }
+    return closedNow;
+  }
+
+  /** The names of the namespaces open now, sorted. */
+  public List<String> openNamespaceNames() {
+    return namespaces.keySet().stream().sorted().toList();
+  }
+
+  private NamespaceUsage usageOf(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
+    }
+    return usage.computeIfAbsent(name, n -> new NamespaceUsage());
+  }
+
+  private Memory open(String name) {
+    if (closed) {
+      throw new IllegalStateException("this Aeon is closed");
     }
     DurableMemory open = namespaces.get(name);
     if (open != null && !open.failed()) {

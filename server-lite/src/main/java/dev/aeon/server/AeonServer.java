@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,8 @@ public final class AeonServer implements AutoCloseable {
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextId = new AtomicLong();
   private final ScheduledExecutorService reaper;
+  /** Closes the namespaces no command used for a while; null when they stay open until the stop. */
+  private final ScheduledExecutorService namespaceCloser;
   private final Thread acceptor;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
@@ -47,6 +50,7 @@ public final class AeonServer implements AutoCloseable {
         .name("aeon-idle-reaper").unstarted(r));
     long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
     reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
+    this.namespaceCloser = config.namespaceIdle().isZero() ? null : startNamespaceCloser(config.namespaceIdle());
     this.acceptor = Thread.ofPlatform().name("aeon-accept").unstarted(this::acceptLoop);
   }
 
@@ -142,6 +146,28 @@ public final class AeonServer implements AutoCloseable {
     }
   }
 
+  /** A thread of its own: a close checkpoints, which must not hold back closing idle connections. */
+  private ScheduledExecutorService startNamespaceCloser(java.time.Duration idle) {
+    ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+        .name("aeon-namespace-closer").unstarted(r));
+    long period = Math.clamp(idle.toMillis() / 4, 10, 60_000);
+    closer.scheduleWithFixedDelay(this::closeIdleNamespaces, period, period, TimeUnit.MILLISECONDS);
+    return closer;
+  }
+
+  private void closeIdleNamespaces() {
+    try {
+      List<String> closed = context.closeIdleNamespaces();
+      if (!closed.isEmpty()) {
+        ServerLog.info("closed " + closed.size() + " namespace(s) unused for " + config.namespaceIdle().toSeconds()
+            + " s: " + String.join(", ", closed.size() <= 10 ? closed : closed.subList(0, 10))
+            + (closed.size() > 10 ? ", ..." : ""));
+      }
+    } catch (RuntimeException e) { // a scheduled task that throws is never run again
+      ServerLog.warn("closing idle namespaces failed: " + e);
+    }
+  }
+
   private void reapIdle() {
     long now = System.nanoTime();
     long idle = config.idleTimeout().toNanos();
@@ -173,6 +199,9 @@ public final class AeonServer implements AutoCloseable {
       // the accept loop ends either way
     }
     reaper.shutdownNow();
+    if (namespaceCloser != null) {
+      namespaceCloser.shutdown(); // not now: a close under way finishes, and the engine's close waits for it
+    }
     for (Connection c : connections) {
       c.stopReading();
     }

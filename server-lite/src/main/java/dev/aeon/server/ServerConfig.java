@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * How a server runs. {@link #defaults()}: 127.0.0.1:6380, data in {@code ./aeon-data}, no password, the RESP
  * limits of {@link RespLimits#DEFAULT}, 10,000 connections, 5 minutes to send each command, 1 GiB of
- * unfinished requests in total, 30 seconds to stop.
+ * unfinished requests in total, 30 seconds to stop, namespaces closed after 10 minutes unused.
  *
  * @param bind address to listen on; anything but loopback needs a password
  * @param port TCP port; 0 picks a free one
@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param idleTimeout how long a client may take to send a command, or to take a reply, before it is closed
  * @param requestMemory bytes of unfinished requests all clients together may make the server hold
  * @param stopTimeout how long a stop may wait for clients and the final checkpoint
+ * @param namespaceIdle how long a namespace no command used stays open (its threads, log buffer and
+ *     mappings held); zero keeps every namespace open until the server stops
  * @param engine options of the engine (durability, embedder, ...)
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
-    int maxConnections, Duration idleTimeout, long requestMemory, Duration stopTimeout, AeonOptions engine) {
+    int maxConnections, Duration idleTimeout, long requestMemory, Duration stopTimeout, Duration namespaceIdle,
+    AeonOptions engine) {
 
   public static final int DEFAULT_PORT = 6380;
 
@@ -34,6 +37,10 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(stopTimeout, "stopTimeout");
+    Objects.requireNonNull(namespaceIdle, "namespaceIdle");
+    if (namespaceIdle.isNegative()) {
+      throw new IllegalArgumentException("namespaceIdle must not be negative: " + namespaceIdle);
+    }
     Objects.requireNonNull(engine, "engine");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535: " + port);
@@ -53,32 +60,37 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
 
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
-        RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, Duration.ofSeconds(30),
+        RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, Duration.ofSeconds(30), Duration.ofMinutes(10),
         AeonOptions.defaults());
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, engine);
+        stopTimeout, namespaceIdle, engine);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, engine);
+        stopTimeout, namespaceIdle, engine);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, engine);
+        stopTimeout, namespaceIdle, engine);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, engine);
+        stopTimeout, namespaceIdle, engine);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, engine);
+        stopTimeout, namespaceIdle, engine);
+  }
+
+  public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, namespaceIdle, engine);
   }
 }

@@ -4,14 +4,18 @@ import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
+import dev.aeon.engine.NamespaceLease;
+import dev.aeon.server.command.Args;
+import dev.aeon.server.command.Command;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.resp.MemoryBudget;
 import dev.aeon.server.vset.VectorSets;
 import java.security.MessageDigest;
+import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,7 +42,12 @@ public final class ServerContext {
   private final ExecutorService compute;
   private final VectorSets vectorSets;
   private final byte[] passwordDigest;
-  private final Set<String> openedNamespaces = ConcurrentHashMap.newKeySet();
+  /**
+   * The namespaces the running command has leased, released when it ends ({@link #runCommand}): the
+   * namespace closer ({@link #closeIdleNamespaces}) never closes one under a command.
+   */
+  private static final ScopedValue<List<NamespaceLease>> COMMAND_LEASES = ScopedValue.newInstance();
+
   private final Map<String, FileFormatException> unopenable = new ConcurrentHashMap<>();
   private final long startMillis = System.currentTimeMillis();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -96,9 +105,19 @@ public final class ServerContext {
     if (known != null) {
       throw known.again(); // a new instance: one is not thrown to many threads
     }
-    Memory m;
     try {
-      m = aeon.namespace(namespace);
+      if (!COMMAND_LEASES.isBound()) {
+        return aeon.namespace(namespace);
+      }
+      List<NamespaceLease> leases = COMMAND_LEASES.get();
+      for (NamespaceLease l : leases) {
+        if (l.memory().name().equals(namespace)) {
+          return l.memory();
+        }
+      }
+      NamespaceLease lease = aeon.lease(namespace);
+      leases.add(lease);
+      return lease.memory();
     } catch (FileFormatException e) {
       if (unopenable.putIfAbsent(namespace, e) == null) {
         ServerLog.warn("namespace '" + namespace + "' cannot be opened, and will not be tried again until the"
@@ -106,8 +125,24 @@ public final class ServerContext {
       }
       throw e;
     }
-    openedNamespaces.add(namespace);
-    return m;
+  }
+
+  /** Runs one command's handler; the namespaces it uses stay open until it returns. */
+  public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
+    List<NamespaceLease> leases = new ArrayList<>(1);
+    try {
+      ScopedValue.where(COMMAND_LEASES, leases).call(() -> {
+        handler.run(client, args);
+        return null;
+      });
+    } finally {
+      leases.forEach(NamespaceLease::close);
+    }
+  }
+
+  /** Closes the namespaces no command used for {@link ServerConfig#namespaceIdle}; returns their names. */
+  List<String> closeIdleNamespaces() {
+    return aeon.closeIdleNamespaces(config.namespaceIdle());
   }
 
   /** The namespaces on disk, opened or not, sorted. */
@@ -115,9 +150,9 @@ public final class ServerContext {
     return aeon.namespaceNames();
   }
 
-  /** Namespaces opened since the start, sorted. */
-  public List<String> openedNamespaces() {
-    return openedNamespaces.stream().sorted().toList();
+  /** The namespaces open now, sorted (those no command used for a while are closed, and opened on next use). */
+  public List<String> openNamespaces() {
+    return aeon.openNamespaceNames();
   }
 
   public boolean passwordRequired() {
@@ -172,9 +207,9 @@ public final class ServerContext {
     connectedClients = s;
   }
 
-  /** Checkpoints every namespace opened since the start; returns how many. */
+  /** Checkpoints every open namespace; returns how many. */
   int checkpointAll() {
-    List<String> names = openedNamespaces();
+    List<String> names = openNamespaces();
     for (String ns : names) {
       aeon.namespace(ns).checkpoint();
     }

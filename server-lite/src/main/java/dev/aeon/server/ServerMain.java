@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
- * [--idle-timeout SECONDS] [--max-connections N] [--embedder MODEL|none]}: runs the server until SIGTERM or SIGINT, then stops cleanly
+ * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]}: runs the server until SIGTERM or SIGINT, then stops cleanly
  * (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
@@ -26,7 +26,7 @@ public final class ServerMain {
   private static final String USAGE = """
       usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                         [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
-                        [--embedder MODEL|none]
+                        [--namespace-idle SECONDS] [--embedder MODEL|none]
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
         --dir DIR            data directory (default ./aeon-data)
@@ -34,6 +34,7 @@ public final class ServerMain {
         --durability MODE    sync (default): acknowledge after fsync; async: fsync every few ms; off
         --idle-timeout S     seconds a client may take to send a command (default 300)
         --max-connections N  clients connected at once (default 10000)
+        --namespace-idle S   seconds a namespace no command used stays open (default 600; 0: until stop)
         --embedder MODEL     all-MiniLM-L6-v2 (default) or bge-small-en-v1.5: lets VADD, VSIM and
                              MEM.* take TEXT where a vector is expected; none turns it off
       """;
@@ -125,6 +126,7 @@ public final class ServerMain {
         case "--durability" -> c = c.withEngine(c.engine().withDurability(durability(v)));
         case "--idle-timeout" -> idle = Duration.ofSeconds(intValue(opt, v, 1, Integer.MAX_VALUE));
         case "--max-connections" -> maxConnections = intValue(opt, v, 1, 1_000_000);
+        case "--namespace-idle" -> c = c.withNamespaceIdle(Duration.ofSeconds(intValue(opt, v, 0, Integer.MAX_VALUE)));
         case "--embedder" -> embedder = v;
         default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
       }

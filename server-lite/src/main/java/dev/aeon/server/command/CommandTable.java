@@ -90,7 +90,7 @@ public final class CommandTable {
 
   private void run(CommandSpec spec, ClientSession client, Args args) throws IOException {
     if (spec.fast()) {
-      spec.handler().run(client, args);
+      client.server().runCommand(spec.handler(), client, args);
       return;
     }
     RespWriter w = client.writer();
@@ -98,7 +98,7 @@ public final class CommandTable {
     try {
       CompletableFuture.runAsync(() -> {
         try {
-          spec.handler().run(client, args);
+          client.server().runCommand(spec.handler(), client, args);
         } catch (IOException e) {
           throw new CompletionException(e);
         }

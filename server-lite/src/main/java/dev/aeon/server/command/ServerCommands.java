@@ -147,7 +147,7 @@ final class ServerCommands {
         field(sb, "total_commands_processed", s.commandsProcessed());
       }
       case "keyspace" -> {
-        for (String ns : s.openedNamespaces()) {
+        for (String ns : s.openNamespaces()) {
           try {
             MemoryStats st = s.memory(ns).stats();
             field(sb, ns, "events=" + st.events() + ",vectors=" + st.vectors() + ",edges=" + st.edges()

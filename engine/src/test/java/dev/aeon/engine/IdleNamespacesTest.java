@@ -1,0 +1,123 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Namespaces that nobody holds or used for a while are closed; a leased one never is, even mid-close. */
+class IdleNamespacesTest {
+
+  @TempDir
+  Path dir;
+
+  private static AeonOptions options() {
+    return EngineTest.options().withDurability(Durability.ASYNC);
+  }
+
+  @Test
+  void onlyNamespacesNeitherLeasedNorRecentlyUsedAreClosed() throws InterruptedException {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      long id = aeon.namespace("quiet").remember(Remember.event("s", "user", "before"));
+      aeon.namespace("busy").remember(Remember.event("s", "user", "busy"));
+      try (NamespaceLease held = aeon.lease("held")) {
+        held.memory().remember(Remember.event("s", "user", "held"));
+        assertEquals(List.of(), aeon.closeIdleNamespaces(Duration.ofHours(1)), "closed before its idle time");
+        assertEquals(List.of("busy", "held", "quiet"), aeon.openNamespaceNames());
+
+        Thread.sleep(2_000);
+        aeon.namespace("busy"); // named just now: used
+        assertEquals(List.of("quiet"), aeon.closeIdleNamespaces(Duration.ofMillis(1_500)));
+        assertEquals(List.of("busy", "held"), aeon.openNamespaceNames());
+
+        assertEquals(List.of("busy"), aeon.closeIdleNamespaces(Duration.ZERO));
+        assertEquals(List.of("held"), aeon.openNamespaceNames(), "a leased namespace was closed");
+        held.memory().remember(Remember.event("s", "user", "still open"));
+      }
+      assertEquals(List.of("held"), aeon.closeIdleNamespaces(Duration.ZERO));
+      assertEquals(List.of(), aeon.openNamespaceNames());
+      try (NamespaceLease again = aeon.lease("quiet")) { // opened again from its files
+        assertEquals("before", again.memory().get(id).orElseThrow().text());
+      }
+      try (NamespaceLease again = aeon.lease("held")) {
+        assertEquals(2, again.memory().stats().events());
+      }
+    }
+  }
+
+  /**
+   * Writers that lease their namespace for each call, while another thread closes every namespace it can as
+   * fast as it can: no call fails, and every acknowledged event is there at the end.
+   */
+  @Test
+  void leasedCallsNeverMeetANamespaceClosedUnderThem() throws Exception {
+    int writers = 4;
+    int eventsEach = 150;
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger closes = new AtomicInteger();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Future<?> closer = pool.submit(() -> {
+        while (!done.get()) {
+          closes.addAndGet(aeon.closeIdleNamespaces(Duration.ZERO).size());
+          Thread.onSpinWait();
+        }
+      });
+      List<Future<?>> work = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String ns = "agent-" + (w % 2); // two writers per namespace
+        int writer = w;
+        work.add(pool.submit(() -> {
+          for (int i = 0; i < eventsEach; i++) {
+            String text = "w" + writer + "-" + i;
+            try (NamespaceLease lease = aeon.lease(ns)) {
+              lease.memory().remember(Remember.event("s" + writer, "user", text).vector(TestVectors.unit(i)));
+              acknowledged.add(ns + "/" + text);
+            }
+            try (NamespaceLease lease = aeon.lease(ns)) {
+              assertEquals(text, lease.memory().history("s" + writer, 1).getFirst().text());
+              assertFalse(lease.memory().recall(Recall.vector(TestVectors.unit(i), 1)).isEmpty());
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : work) {
+        f.get(); // a failed call fails the test here, with its exception
+      }
+      done.set(true);
+      closer.get();
+      assertTrue(closes.get() > 0, "the closer never closed a namespace");
+      for (int n = 0; n < 2; n++) {
+        try (NamespaceLease lease = aeon.lease("agent-" + n)) {
+          assertEquals(2L * eventsEach, lease.memory().stats().events());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(writers * eventsEach, acknowledged.size());
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      for (String s : acknowledged) {
+        String[] parts = s.split("/");
+        String writer = parts[1].substring(1, parts[1].indexOf('-'));
+        assertTrue(aeon.namespace(parts[0]).history("s" + writer, Integer.MAX_VALUE).stream()
+            .anyMatch(e -> e.text().equals(parts[1])), s + " is lost");
+      }
+    }
+  }
+}

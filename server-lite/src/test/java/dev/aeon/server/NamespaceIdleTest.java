@@ -1,0 +1,79 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server closes namespaces that no command used for a while, and opens them again on the next one. */
+class NamespaceIdleTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anUnusedNamespaceIsClosedAndOpensAgainOnItsNextCommand() throws Exception {
+    try (AeonServer server = TestServer.start(dir, c -> c.withNamespaceIdle(Duration.ofMillis(200)));
+         RespClient c = new RespClient(server.port())) {
+      c.call("SELECT", "agent-1");
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "before", "VECTOR", "VALUES", "2", "1", "0"));
+      assertTrue(server.context().openNamespaces().contains("agent-1"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (server.context().openNamespaces().contains("agent-1")) {
+        assertTrue(System.nanoTime() < deadline, "never closed");
+        Thread.sleep(20);
+      }
+      assertFalse(((String) c.call("INFO", "keyspace")).contains("agent-1"), "INFO opened it again");
+      assertEquals(2L, c.call("MEM.ADD", "s", "user", "after", "VECTOR", "VALUES", "2", "0", "1"));
+      assertEquals(2, assertInstanceOf(List.class, c.call("MEM.TRACE", "s")).size());
+    }
+  }
+
+  @Test
+  void noCommandMeetsANamespaceClosedUnderIt() throws Exception {
+    int clients = 4;
+    int rounds = 100;
+    // Closed as soon as no command holds them: the closer runs every 10 ms, between almost every two commands.
+    try (AeonServer server = TestServer.start(dir, c -> c.withNamespaceIdle(Duration.ofNanos(1)))) {
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<?>> work = new ArrayList<>();
+        for (int n = 0; n < clients; n++) {
+          String ns = "agent-" + (n % 2);
+          String session = "s" + n;
+          work.add(pool.submit(() -> {
+            try (RespClient c = new RespClient(server.port())) {
+              assertEquals("OK", c.call("SELECT", ns));
+              for (int i = 0; i < rounds; i++) {
+                Object id = c.call("MEM.ADD", session, "user", "turn " + i, "VECTOR", "VALUES", "2", "1", "" + i);
+                assertInstanceOf(Long.class, id, String.valueOf(id));
+                Object hits = c.call("MEM.RECALL", "VALUES", "2", "1", "" + i, "COUNT", "1", "SESSION", session);
+                assertEquals(1, assertInstanceOf(List.class, hits, String.valueOf(hits)).size());
+                Object added = c.call("VADD", "set-" + session, "VALUES", "2", "1", "" + i, "e" + i);
+                assertInstanceOf(Long.class, added, String.valueOf(added));
+              }
+              assertEquals(rounds, assertInstanceOf(List.class, c.call("MEM.TRACE", session, "COUNT", "1000")).size());
+              assertEquals((long) rounds, c.call("VCARD", "set-" + session));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : work) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+}

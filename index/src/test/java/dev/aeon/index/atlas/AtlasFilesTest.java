@@ -45,6 +45,28 @@ class AtlasFilesTest {
     return vs;
   }
 
+  /**
+   * Opening an index reads its files, and closing it unchanged writes none of them but the manifest: opening
+   * once stored every page's count again, which dirtied every page of the page file for the kernel to write
+   * back at each open.
+   */
+  @Test
+  void openingAndClosingAnUnchangedIndexWritesNoPage() throws IOException {
+    build(300);
+    Path pages = dir.resolve(PageFile.NAME);
+    Path sketches = dir.resolve(PageFile.SKETCH_NAME);
+    Path vectors = dir.resolve(VectorFile.NAME);
+    var before = new Object[] {Files.getLastModifiedTime(pages), Files.getLastModifiedTime(sketches),
+        Files.getLastModifiedTime(vectors)};
+    byte[] pageBytes = Files.readAllBytes(pages);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(299, index.size());
+    }
+    assertArrayEquals(pageBytes, Files.readAllBytes(pages));
+    assertArrayEquals(before, new Object[] {Files.getLastModifiedTime(pages), Files.getLastModifiedTime(sketches),
+        Files.getLastModifiedTime(vectors)}, "an unchanged index's files were written");
+  }
+
   /** A page's checksum covers its first entries only; emptying or cutting back a page raises its generation. */
   @Test
   void pageChecksumsCoverTheCountedEntries() throws IOException {

@@ -177,10 +177,20 @@ public final class PageFile implements AutoCloseable {
     publishCount(s, b, page, 0);
   }
 
-  /** Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. */
+  /**
+   * Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. A page
+   * that already holds that count is only read: storing it again would dirty every page of the file at each
+   * open, for the kernel to write back.
+   */
   public void truncate(int page, int count) {
     generations[page]++;
-    publishCount(map.segment(page), map.offset(page), page, count);
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    if ((int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT) == count) {
+      COUNTS.setRelease(counts, page, count);
+    } else {
+      publishCount(s, b, page, count);
+    }
   }
 
   /**

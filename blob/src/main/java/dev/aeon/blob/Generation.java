@@ -229,6 +229,9 @@ final class Generation {
   }
 
   private void writeCommit(long committedEnd, long idLimit) {
+    if (committedEnd == this.committedEnd && idLimit == this.idLimit) {
+      return; // the last commit says this already, and is durable: an arena opened only to read writes nothing
+    }
     ArenaHeader.Commit c = new ArenaHeader.Commit(commitSeq + 1, committedEnd, idLimit);
     ArenaHeader.writeCommit(data, c);
     data.asSlice(0, ArenaHeader.DATA_START).force();

@@ -85,7 +85,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       m.recover();
     } catch (IOException | RuntimeException e) {
       try {
-        stores.closeAfterFailure(); // files as they were: the refused state is kept for salvage
+        stores.closeWithoutFlush(); // files as they were: the refused state is kept for salvage
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -462,6 +462,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** What a checkpoint noted under the write lock: the stores' state and the texts forgotten up to it. */
   private record Paused(Stores.Staged stores, long[] forgottenTexts) {}
 
+  /** Whether every store and the log are checkpointed at the last logged record. */
+  private boolean checkpointIsCurrent() {
+    long last = stores.wal.lastLsn();
+    return stores.trace.checkpointLsn() == last && stores.wal.checkpointLsn() == last;
+  }
+
   /** A checkpoint's part under the write lock. */
   private Paused pause(boolean erase) throws IOException {
     long start = System.nanoTime();
@@ -554,10 +560,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     boolean checkpointed = false;
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a
-      // caller's waiting for it, which is then refused.
-      boolean healthy = !failed();
-      checkpoints.runLast(healthy);
-      checkpointed = healthy;
+      // caller's waiting for it, which is then refused. A namespace that logged nothing since its last
+      // checkpoint has nothing to write, and its index is not flushed again (a server closes idle
+      // namespaces, many of them only read since they opened).
+      boolean flush = !failed() && !checkpointIsCurrent();
+      checkpoints.runLast(flush);
+      checkpointed = flush;
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
@@ -568,7 +576,8 @@ final class DurableMemory implements Memory, AutoCloseable {
         if (checkpointed) {
           stores.close();
         } else {
-          stores.closeAfterFailure(); // the log may not hold what the index does: leave its last checkpoint
+          // After a failure the log may not hold what the index does: leave its last checkpoint.
+          stores.closeWithoutFlush();
         }
       } catch (IOException e) {
         throw new UncheckedIOException("closing namespace '" + name + "' failed", e);

@@ -163,10 +163,10 @@ final class Stores implements AutoCloseable {
 
   /**
    * Closes the stores without flushing the index: after a failure, when the log may not hold everything the
-   * index does (a flush would write an index ahead of the log, which opening refuses). The next open
-   * starts from the index's last checkpoint and replays the log.
+   * index does (a flush would write an index ahead of the log, which opening refuses; the next open starts
+   * from the index's last checkpoint and replays the log), or when the last checkpoint holds everything.
    */
-  void closeAfterFailure() throws IOException {
+  void closeWithoutFlush() throws IOException {
     AtlasIndex a = atlas.get();
     close(a == null ? null : a::closeWithoutFlush);
   }

@@ -523,6 +523,48 @@ class EngineTest {
     }
   }
 
+  /**
+   * A namespace opened only to be read writes none of its files, at open or at close: the server opens and
+   * closes idle namespaces, and each close used to flush the whole index manifest, commit the blob arena and
+   * checkpoint the trace again (and each open dirtied every index page).
+   */
+  @Test
+  void aNamespaceOpenedOnlyToReadWritesNoFile() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      long first = m.remember(Remember.event("s", "user", "first").vector(TestVectors.unit(1)));
+      for (int i = 2; i < 200; i++) {
+        m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)).link("AFTER", first));
+      }
+      m.forget(first + 1);
+    }
+    Map<Path, String> before = fileStates();
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      assertEquals(198, m.stats().events());
+      assertEquals(5, m.recall(Recall.vector(TestVectors.unit(7), 5).slb(false)).size());
+      assertEquals(1, m.query("MATCH (e)-[:AFTER]->(f) RETURN count(DISTINCT f)", Map.of()).rows().size());
+    }
+    assertEquals(before, fileStates(), "files written by a namespace that was only read");
+  }
+
+  /**
+   * Every file under the memory's directory, with its size, a hash of its bytes and its time; but the blob
+   * arena's time, since each open cuts the arena's file back to its last frame and extends it again (the
+   * bytes of a text torn by a crash must not stay in the file), which changes no byte.
+   */
+  private Map<Path, String> fileStates() throws IOException {
+    Map<Path, String> states = new java.util.TreeMap<>();
+    try (var files = java.nio.file.Files.walk(dir)) {
+      for (Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        boolean arena = p.getFileName().toString().endsWith(".arena");
+        states.put(dir.relativize(p), java.nio.file.Files.size(p) + " " + java.util.Arrays.hashCode(
+            java.nio.file.Files.readAllBytes(p)) + (arena ? "" : " " + java.nio.file.Files.getLastModifiedTime(p)));
+      }
+    }
+    return states;
+  }
+
   private static long namespaceThreads(String namespace) {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith("-" + namespace)).count();
   }

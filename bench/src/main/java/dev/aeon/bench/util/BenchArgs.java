@@ -70,4 +70,23 @@ public final class BenchArgs {
   public String value(String option) {
     return values.get(option);
   }
+
+  /** The option's value as a positive whole number, or {@code otherwise} when it was not given; else exits 2. */
+  public int positiveInt(String option, int otherwise) {
+    String v = values.get(option);
+    if (v == null) {
+      return otherwise;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    System.err.println("aeon bench: " + option + " needs a positive whole number, got '" + v + "'");
+    System.exit(2);
+    return otherwise; // not reached
+  }
 }

@@ -166,10 +166,12 @@ final class DurableMemory implements Memory, AutoCloseable {
         throw new IllegalStateException("namespace '" + name + "' has used every event id (up to " + MAX_ID
             + "; ids are not reused)");
       }
+      RememberEvent event = new RememberEvent(id, session, role, ts, r.text, vector, attributes, links);
+      byte[] payload = encoded(event); // an event refused as too large records no model
       if (vector != null && model != null) {
         stores.model.adopt(model, name, "the event's vector"); // the first one records it, before it is logged
       }
-      durable = logAndApply(new RememberEvent(id, session, role, ts, r.text, vector, attributes, links));
+      durable = logAndApply(event, payload);
       nextId = id + 1;
     } finally {
       writeLock.unlock();
@@ -259,6 +261,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** Under the write lock: logs the mutation (its LSN fixes its order) and applies it at once. */
   private CompletableFuture<Long> logAndApply(Mutation m) {
     checkWritable();
+    return logAndApply(m, encoded(m));
+  }
+
+  /** The mutation as the log holds it; throws if it is larger than one log record. */
+  private byte[] encoded(Mutation m) {
     byte[] payload = MutationCodec.encode(m);
     int maxBytes = options.maxEventBytes();
     if (payload.length > maxBytes) {
@@ -266,6 +273,11 @@ final class DurableMemory implements Memory, AutoCloseable {
           + " vector and attributes), more than the " + maxBytes + " one log record holds ("
           + Stores.MAX_MUTATION_BYTES_IS + ")");
     }
+    return payload;
+  }
+
+  /** Under the write lock, after {@link #checkWritable}: logs {@code payload}, {@code m} encoded, and applies m. */
+  private CompletableFuture<Long> logAndApply(Mutation m, byte[] payload) {
     CompletableFuture<Long> durable = stores.wal.append(MutationCodec.type(m), payload);
     if (durable.isCompletedExceptionally()) {
       return durable; // the log refused it: not applied, so readers never see it (await reports why)

@@ -111,6 +111,21 @@ class EmbeddingModelTest {
   }
 
   @Test
+  void anEventRefusedAsTooLargeRecordsNoModel() {
+    // Segments of 64 KiB: an event of more than 32 KiB is refused, though its text and its attributes fit.
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withWalSegmentBytes(64 << 10))) {
+      Memory m = aeon.memory();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.remember(
+          Remember.event("s", "user", "a".repeat(20_000)).vector(TestVectors.unit(1), "model-a")
+              .attribute("note", "x".repeat(20_000))));
+      assertTrue(e.getMessage().contains("bytes in the log"), e.getMessage());
+      assertNull(m.stats().embeddingModel(), "a refused event recorded its model");
+      m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2), "model-b"));
+      assertEquals("model-b", m.stats().embeddingModel());
+    }
+  }
+
+  @Test
   void namespacesRecordTheirModelsApart() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       aeon.namespace("a").remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));

@@ -133,12 +133,15 @@ public final class Aeon implements AutoCloseable {
    * for at least {@code idle}, as {@link #closeNamespace} does; returns their names. A namespace whose last
    * checkpoint fails is closed all the same and logged (opening it again recovers from its log). Handles
    * taken with {@link #namespace} refuse calls once their namespace is closed, so a program that keeps them
-   * should lease instead.
+   * should lease instead. Once this Aeon is closed (its close closes them all) it returns what it closed.
    */
   public List<String> closeIdleNamespaces(java.time.Duration idle) {
     long idleNanos = idle.toNanos();
     List<String> closedNow = new java.util.ArrayList<>();
     for (String name : namespaces.keySet()) {
+      if (closed) {
+        break; // close() closes the others
+      }
       NamespaceUsage u = usageOf(name);
       if (!u.startClosingIfIdle(idleNanos)) {
         continue;
@@ -151,6 +154,11 @@ public final class Aeon implements AutoCloseable {
         closedNow.add(name);
         LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' closed as idle, but its last checkpoint"
             + " failed (its log will be replayed when it opens again): " + e);
+      } catch (IllegalStateException e) {
+        if (!closed) {
+          throw e;
+        }
+        break; // this Aeon closed meanwhile, and with it the namespace
       } finally {
         u.closed();
       }

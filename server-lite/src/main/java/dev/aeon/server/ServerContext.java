@@ -207,15 +207,6 @@ public final class ServerContext {
     connectedClients = s;
   }
 
-  /** Checkpoints every open namespace; returns how many. */
-  int checkpointAll() {
-    List<String> names = openNamespaces();
-    for (String ns : names) {
-      aeon.namespace(ns).checkpoint();
-    }
-    return names.size();
-  }
-
   private static byte[] sha256(byte[] b) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(b);

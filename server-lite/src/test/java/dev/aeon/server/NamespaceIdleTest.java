@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,30 @@ class NamespaceIdleTest {
       assertFalse(((String) c.call("INFO", "keyspace")).contains("agent-1"), "INFO opened it again");
       assertEquals(2L, c.call("MEM.ADD", "s", "user", "after", "VECTOR", "VALUES", "2", "0", "1"));
       assertEquals(2, assertInstanceOf(List.class, c.call("MEM.TRACE", "s")).size());
+    }
+  }
+
+  /**
+   * A stop while the closer closes namespaces: the stop's checkpoint must neither meet a namespace the closer
+   * is closing nor skip closing the engine (whose namespaces would then stay open, their logs locked).
+   */
+  @Test
+  void aStopWhileIdleNamespacesCloseClosesTheEngine() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      Path data = dir.resolve("round-" + round);
+      try (AeonServer server = TestServer.start(data, c -> c.withNamespaceIdle(Duration.ofNanos(1)));
+           RespClient c = new RespClient(server.port())) {
+        for (int n = 0; n < 40; n++) {
+          assertEquals("OK", c.call("SELECT", "agent-" + n));
+          assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0"));
+        }
+        server.close();
+      }
+      try (Aeon aeon = Aeon.open(data, AeonOptions.defaults())) {
+        for (int n = 0; n < 40; n++) {
+          assertEquals(1, aeon.namespace("agent-" + n).stats().events(), "round " + round + ", agent-" + n);
+        }
+      }
     }
   }
 

@@ -171,6 +171,15 @@ public final class Aeon implements AutoCloseable {
     return namespaces.keySet().stream().sorted().toList();
   }
 
+  /**
+   * The namespace if it is open now, without opening it or counting as a use: for reports (a server's INFO)
+   * that must not keep idle namespaces open, or open closed ones. Its handle refuses calls once the namespace
+   * is closed.
+   */
+  public java.util.Optional<Memory> ifOpen(String name) {
+    return java.util.Optional.ofNullable(namespaces.get(name));
+  }
+
   private NamespaceUsage usageOf(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name

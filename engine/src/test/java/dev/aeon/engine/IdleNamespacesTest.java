@@ -58,6 +58,20 @@ class IdleNamespacesTest {
     }
   }
 
+  @Test
+  void ifOpenNeitherOpensNorCountsAsAUse() throws InterruptedException {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      assertTrue(aeon.ifOpen("a").isEmpty());
+      assertEquals(List.of(), aeon.openNamespaceNames(), "ifOpen opened it");
+      aeon.namespace("a").remember(Remember.event("s", "user", "a"));
+      assertEquals(1, aeon.ifOpen("a").orElseThrow().stats().events());
+      Thread.sleep(300);
+      aeon.ifOpen("a").orElseThrow().stats();
+      assertEquals(List.of("a"), aeon.closeIdleNamespaces(Duration.ofMillis(250)), "ifOpen counted as a use");
+      assertTrue(aeon.ifOpen("a").isEmpty());
+    }
+  }
+
   /**
    * Writers that lease their namespace for each call, while another thread closes every namespace it can as
    * fast as it can: no call fails, and every acknowledged event is there at the end.

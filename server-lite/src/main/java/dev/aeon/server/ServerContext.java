@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -153,6 +154,11 @@ public final class ServerContext {
   /** The namespaces open now, sorted (those no command used for a while are closed, and opened on next use). */
   public List<String> openNamespaces() {
     return aeon.openNamespaceNames();
+  }
+
+  /** The namespace if it is open now, without opening it or counting as a use (which would keep it open). */
+  public Optional<Memory> ifOpen(String namespace) {
+    return aeon.ifOpen(namespace);
   }
 
   public boolean passwordRequired() {

@@ -41,6 +41,23 @@ class NamespaceIdleTest {
     }
   }
 
+  /** INFO keyspace reports the open namespaces without using them: a monitor polling it keeps none open. */
+  @Test
+  void infoKeyspaceDoesNotKeepANamespaceOpen() throws Exception {
+    try (AeonServer server = TestServer.start(dir, c -> c.withNamespaceIdle(Duration.ofMillis(300)));
+         RespClient c = new RespClient(server.port())) {
+      c.call("SELECT", "agent-1");
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0"));
+      assertTrue(((String) c.call("INFO", "keyspace")).contains("agent-1:events=1"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.context().openNamespaces().contains("agent-1")) {
+        assertTrue(System.nanoTime() < deadline, "INFO keyspace kept the namespace open");
+        c.call("INFO", "keyspace");
+        Thread.sleep(50);
+      }
+    }
+  }
+
   /**
    * A stop while the closer closes namespaces: the stop's checkpoint must neither meet a namespace the closer
    * is closing nor skip closing the engine (whose namespaces would then stay open, their logs locked).

@@ -1,6 +1,7 @@
 package dev.aeon.server.command;
 
 import dev.aeon.engine.Durability;
+import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.ServerConfig;
@@ -148,8 +149,14 @@ final class ServerCommands {
       }
       case "keyspace" -> {
         for (String ns : s.openNamespaces()) {
+          // Not s.memory(ns): that would count as a use, and a monitor polling INFO would keep every
+          // namespace open (or open again one closed since the list was taken).
+          Memory m = s.ifOpen(ns).orElse(null);
+          if (m == null) {
+            continue;
+          }
           try {
-            MemoryStats st = s.memory(ns).stats();
+            MemoryStats st = m.stats();
             field(sb, ns, "events=" + st.events() + ",vectors=" + st.vectors() + ",edges=" + st.edges()
                 + ",sessions=" + st.sessions() + ",wal_bytes=" + st.walBytes());
           } catch (RuntimeException e) {

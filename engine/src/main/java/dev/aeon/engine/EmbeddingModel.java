@@ -35,6 +35,9 @@ final class EmbeddingModel {
   private static final String FORMAT = "aeon embedding-model 1";
   /** Longer names are refused: a model's name, settings included, is a few dozen characters. */
   static final int MAX_NAME_CHARS = 200;
+  /** How to mend a damaged record, which guards the vectors but holds none of them. */
+  private static final String MENDED_BY = "; it only guards against vectors of another model: delete it, and the"
+      + " next vector of a known model records its model again";
 
   private final Path file;
   private volatile String name;
@@ -120,16 +123,17 @@ final class EmbeddingModel {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw new CorruptFileException(file, 0, "not UTF-8 text", e);
+      throw new CorruptFileException(file, 0, "not UTF-8 text" + MENDED_BY, e);
     }
     String[] lines = text.split("\n", -1);
     if (lines.length != 4 || !lines[0].equals(FORMAT) || !lines[3].isEmpty()) {
       throw new CorruptFileException(file, 0, "not an embedding-model record (expected the lines '" + FORMAT
-          + "', the model and its checksum)");
+          + "', the model and its checksum)" + MENDED_BY);
     }
     String model = lines[1];
     if (!lines[2].equals("crc32c " + crc(model))) {
-      throw new CorruptFileException(file, FORMAT.length() + 1, "the model's name does not match its checksum");
+      throw new CorruptFileException(file, FORMAT.length() + 1, "the model's name does not match its checksum"
+          + MENDED_BY);
     }
     return model;
   }

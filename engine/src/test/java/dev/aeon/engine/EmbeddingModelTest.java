@@ -171,6 +171,7 @@ class EmbeddingModelTest {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);
       assertTrue(causes(e, CorruptFileException.class), e.toString());
+      assertTrue(e.getMessage().contains("delete it"), "no way out: " + e.getMessage());
     }
   }
 

@@ -17,10 +17,17 @@ public interface TextEmbedder extends AutoCloseable {
 
   /**
    * A stable name of the model and its settings, fit to key a cache of vectors (e.g. "all-MiniLM-L6-v2-q").
-   * The default, the class name, suits test doubles only.
+   * The default, the class name, suits test doubles only; the engine takes it as naming no model, and a
+   * namespace records the model of its vectors (and refuses those of another) only when it is named.
    */
   default String model() {
     return getClass().getName();
+  }
+
+  /** The model {@code embedder} names, or null when it names none ({@link #model()} left to its default). */
+  static String namedModel(TextEmbedder embedder) {
+    String model = embedder.model();
+    return model == null || model.equals(embedder.getClass().getName()) ? null : model;
   }
 
   /** Length of every vector this embedder returns. */

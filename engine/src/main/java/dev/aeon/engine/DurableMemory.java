@@ -392,9 +392,13 @@ final class DurableMemory implements Memory, AutoCloseable {
     return reads.recall(recall);
   }
 
-  /** The model of the vectors the engine embeds itself, or null without an embedder. */
+  /**
+   * The model of the vectors the engine embeds itself, or null without an embedder or when it names none:
+   * the default {@link dev.aeon.common.TextEmbedder#model()}, its class name, names no model, and recorded
+   * it would refuse the same model's vectors once the class is renamed.
+   */
   private String embedderModel() {
-    return options.embedder() == null ? null : options.embedder().model();
+    return options.embedder() == null ? null : dev.aeon.common.TextEmbedder.namedModel(options.embedder());
   }
 
   @Override

@@ -98,6 +98,34 @@ class EmbeddingModelTest {
     }
   }
 
+  /** An embedder that names no model: {@link TextEmbedder#model()} is the class name. */
+  static class UnnamedEmbedder implements TextEmbedder {
+    @Override
+    public int dimension() {
+      return TestVectors.DIM;
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+      return texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList();
+    }
+  }
+
+  /** Renamed, as a refactoring would: the same model. */
+  static final class RenamedEmbedder extends UnnamedEmbedder {}
+
+  @Test
+  void anEmbedderThatNamesNoModelRecordsNone() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(new UnnamedEmbedder()))) {
+      aeon.memory().remember(Remember.event("s", "user", "I moved to Lisbon"));
+      assertNull(aeon.memory().stats().embeddingModel(), "a class name was taken for a model");
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(new RenamedEmbedder()))) {
+      aeon.memory().remember(Remember.event("s", "user", "I like tea"));
+      assertEquals(1, aeon.memory().recall(Recall.text("I like tea", 1)).size());
+    }
+  }
+
   @Test
   void aNamespaceFilledWithoutModelsRecordsTheFirstOneItMeets() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {

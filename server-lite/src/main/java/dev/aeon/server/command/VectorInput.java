@@ -70,7 +70,7 @@ public final class VectorInput {
             + " (the largest event it stores)");
       }
     }
-    return new Given(query ? embedder.embedQuery(text) : embedder.embed(text), embedder.model());
+    return new Given(query ? embedder.embedQuery(text) : embedder.embed(text), TextEmbedder.namedModel(embedder));
   }
 
   public static float[] fp32(byte[] blob) {

@@ -13,8 +13,8 @@ import org.roaringbitmap.RoaringBitmap;
 /** The query language's vector steps ({@code CALL recall}, {@code similarity}) over the vector index. */
 final class IndexRecall implements VectorRecall {
 
-  /** How many more candidates to fetch when a predicate may reject some. */
-  private static final int OVERFETCH = 4;
+  /** Searches a recall may take to find k events its predicate accepts. */
+  private static final int MAX_SEARCHES = 4;
 
   private final Supplier<AtlasIndex> atlas;
 
@@ -29,15 +29,26 @@ final class IndexRecall implements VectorRecall {
       Inputs.checkVector(query, 0); // refused with no vectors yet as with some
       return List.of();
     }
-    int fetch = filter == null ? k : k * OVERFETCH;
-    SearchResult r = index.search(query, fetch, SearchParams.defaults());
+    // A search that could not find k accepted events asks again for k plus the ids it rejected: few, when the
+    // predicate only hides the events a writer is between storing in the index and in the trace.
     List<Hit> hits = new ArrayList<>(k);
-    for (int i = 0; i < r.size() && hits.size() < k; i++) {
-      if (filter == null || filter.test(r.ids()[i])) {
-        hits.add(new Hit(r.ids()[i], r.scores()[i]));
+    int fetch = k;
+    for (int searches = 1; ; searches++) {
+      SearchResult r = index.search(query, fetch, SearchParams.defaults());
+      hits.clear();
+      int rejected = 0;
+      for (int i = 0; i < r.size() && hits.size() < k; i++) {
+        if (filter == null || filter.test(r.ids()[i])) {
+          hits.add(new Hit(r.ids()[i], r.scores()[i]));
+        } else {
+          rejected++;
+        }
       }
+      if (hits.size() == k || rejected == 0 || searches == MAX_SEARCHES) {
+        return hits;
+      }
+      fetch = k + rejected;
     }
-    return hits;
   }
 
   /** Scores one event exactly: an allow-list of one id makes the index scan just that vector. */

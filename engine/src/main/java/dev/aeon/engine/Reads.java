@@ -62,11 +62,23 @@ final class Reads {
     SearchParams params = r.nprobe > 0 ? SearchParams.nprobe(r.nprobe)
         : r.targetRecall > 0 ? SearchParams.targetRecall(r.targetRecall) : SearchParams.defaults();
     SearchResult found = search(atlas, query, r, params, filter);
+    List<Recalled> out = visible(found);
+    // A writer puts a new event into the index before the trace, and takes a forgotten one out of the index
+    // first too: an id the trace does not hold at this moment is skipped, and the index is asked again for
+    // as many more (a few times at most: each search may meet the next write), so that k events come back
+    // whenever k are there.
+    for (int tries = 0; out.size() < r.k && out.size() < found.size() && tries < 4; tries++) {
+      found = atlas.search(query, r.k + found.size() - out.size(), params, filter);
+      out = visible(found);
+    }
+    return out.size() > r.k ? new ArrayList<>(out.subList(0, r.k)) : out;
+  }
+
+  /** The events of the result that the trace holds, with their scores, best first. */
+  private List<Recalled> visible(SearchResult found) {
     List<Recalled> out = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {
       float score = found.scores()[i];
-      // An event forgotten after the index answered is skipped: the trace no longer holds it (forget takes
-      // it out of the index, then out of the trace).
       get(found.ids()[i]).ifPresent(e -> out.add(new Recalled(e, score)));
     }
     return out;

@@ -35,7 +35,9 @@ final class RecallOp extends Operator {
     }
     List<VectorRecall.Hit> hits;
     try {
-      hits = ev.vectors.recall(vector, count.intValue(), null);
+      // Only events this query's view of the trace holds: the index may hold one a writer is storing, or
+      // still hold one it is forgetting, and k of the others are wanted.
+      hits = ev.vectors.recall(vector, count.intValue(), id -> ev.graph.slotOf(id) >= 0);
     } catch (IllegalArgumentException e) { // a vector the index cannot search: wrong dimension, zero, NaN
       throw ev.error(query.pos(), "recall() cannot search with this vector: " + e.getMessage());
     }

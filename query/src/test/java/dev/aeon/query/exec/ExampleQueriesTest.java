@@ -65,6 +65,23 @@ class ExampleQueriesTest extends OnConversation {
     assertTrue(c.trace.explain(stmt, Map.of("q", q)).startsWith("VectorRecall recall($q, 5) -> event, score"));
   }
 
+  /**
+   * The index may hold an event the query's view of the trace does not (a writer stores it in the index
+   * first, and takes a forgotten one out of the index first): recall then still yields k events of the trace.
+   */
+  @Test
+  void recallYieldsKEventsWhenTheIndexHoldsOneTheTraceDoesNot() {
+    float[] q = Conversation.embed("moving to Lisbon");
+    long notInTrace = 1_000_000;
+    c.vectors.put(notInTrace, q.clone()); // the best match of all
+    try {
+      QueryResult r = c.trace.query("CALL recall($q, 3) YIELD event RETURN count(event)", Map.of("q", q));
+      assertEquals(List.of(List.of(3L)), r.rows());
+    } finally {
+      c.vectors.vectors.remove(notInTrace);
+    }
+  }
+
   @Test
   void memoriesReferredToInATimeWindow() {
     String q = "MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e) ORDER BY count(e) DESC";

@@ -159,8 +159,10 @@ public final class AeonServer implements AutoCloseable {
     try {
       List<String> closed = context.closeIdleNamespaces();
       if (!closed.isEmpty()) {
-        ServerLog.info("closed " + closed.size() + " namespace(s) unused for " + config.namespaceIdle().toSeconds()
-            + " s: " + String.join(", ", closed.size() <= 10 ? closed : closed.subList(0, 10))
+        java.time.Duration idle = config.namespaceIdle();
+        ServerLog.info("closed " + closed.size() + " namespace(s) unused for "
+            + (idle.toSeconds() > 0 ? idle.toSeconds() + " s" : idle.toMillis() + " ms") + ": "
+            + String.join(", ", closed.size() <= 10 ? closed : closed.subList(0, 10))
             + (closed.size() > 10 ? ", ..." : ""));
       }
     } catch (RuntimeException e) { // a scheduled task that throws is never run again

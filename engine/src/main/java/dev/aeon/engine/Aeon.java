@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
@@ -135,9 +138,9 @@ public final class Aeon implements AutoCloseable {
    * taken with {@link #namespace} refuse calls once their namespace is closed, so a program that keeps them
    * should lease instead. Once this Aeon is closed (its close closes them all) it returns what it closed.
    */
-  public List<String> closeIdleNamespaces(java.time.Duration idle) {
+  public List<String> closeIdleNamespaces(Duration idle) {
     long idleNanos = idle.toNanos();
-    List<String> closedNow = new java.util.ArrayList<>();
+    List<String> closedNow = new ArrayList<>();
     for (String name : namespaces.keySet()) {
       if (closed) {
         break; // close() closes the others
@@ -150,7 +153,7 @@ public final class Aeon implements AutoCloseable {
         if (closeNamespace(name)) {
           closedNow.add(name);
         }
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         closedNow.add(name);
         LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' closed as idle, but its last checkpoint"
             + " failed (its log will be replayed when it opens again): " + e);
@@ -176,8 +179,8 @@ public final class Aeon implements AutoCloseable {
    * that must not keep idle namespaces open, or open closed ones. Its handle refuses calls once the namespace
    * is closed.
    */
-  public java.util.Optional<Memory> ifOpen(String name) {
-    return java.util.Optional.ofNullable(namespaces.get(name));
+  public Optional<Memory> ifOpen(String name) {
+    return Optional.ofNullable(namespaces.get(name));
   }
 
   private NamespaceUsage usageOf(String name) {

@@ -10,8 +10,8 @@ import dev.aeon.server.command.Command;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.resp.MemoryBudget;
 import dev.aeon.server.vset.VectorSets;
-import java.security.MessageDigest;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +36,12 @@ public final class ServerContext {
    */
   private static final int COMMAND_THREADS = 64;
 
+  /**
+   * The namespaces the running command has leased, released when it ends ({@link #runCommand}): the
+   * namespace closer ({@link #closeIdleNamespaces}) never closes one under a command.
+   */
+  private static final ScopedValue<List<NamespaceLease>> COMMAND_LEASES = ScopedValue.newInstance();
+
   private final ServerConfig config;
   private final Aeon aeon;
   private final MemoryBudget requestBudget;
@@ -43,12 +49,6 @@ public final class ServerContext {
   private final ExecutorService compute;
   private final VectorSets vectorSets;
   private final byte[] passwordDigest;
-  /**
-   * The namespaces the running command has leased, released when it ends ({@link #runCommand}): the
-   * namespace closer ({@link #closeIdleNamespaces}) never closes one under a command.
-   */
-  private static final ScopedValue<List<NamespaceLease>> COMMAND_LEASES = ScopedValue.newInstance();
-
   private final Map<String, FileFormatException> unopenable = new ConcurrentHashMap<>();
   private final long startMillis = System.currentTimeMillis();
   private final AtomicLong connectionsAccepted = new AtomicLong();

@@ -1,9 +1,11 @@
 package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random remember / link / invalidate / set attributes / forget / recall / get / history / query /
- * checkpoint / compact / reopen sequences against a plain in-memory model. Prints its seed;
+ * checkpoint / compact / idle close / reopen sequences against a plain in-memory model, with vectors and
+ * queries of two embedding models or of none (the namespace records the first model and refuses the other).
+ * Prints its seed;
  * {@code -Daeon.test.seed=S -Daeon.model.ops=N} reruns or lengthens it (the {@code fuzz} module runs a long
  * version).
  */
@@ -70,6 +74,7 @@ public class EngineModelTest {
     Map<Long, Known> model = new LinkedHashMap<>();
     List<KnownLink> links = new ArrayList<>();
     Set<Long> forgotten = new HashSet<>();
+    String[] recordedModel = {null}; // the embedding model the namespace recorded with its first labelled vector
     AeonOptions options = EngineTest.options().withDurability(Durability.OFF);
     Aeon aeon = Aeon.open(dir, options);
     try {
@@ -89,9 +94,16 @@ public class EngineModelTest {
           if (random.nextInt(4) == 0) {
             attributes.put("tag", "t" + random.nextInt(2));
           }
-          Remember r = Remember.event(session, role, "text " + vectorSeed).vector(TestVectors.unit(vectorSeed)).at(now);
+          String label = model(random);
+          Remember r = Remember.event(session, role, "text " + vectorSeed).vector(TestVectors.unit(vectorSeed), label)
+              .at(now);
           attributes.forEach(r::attribute);
+          if (label != null && recordedModel[0] != null && !label.equals(recordedModel[0])) {
+            assertThrows(IllegalArgumentException.class, () -> m.remember(r), context + ": a vector of another model");
+            continue;
+          }
           long id = m.remember(r);
+          recordedModel[0] = recordedModel[0] == null ? label : recordedModel[0];
           model.put(id, new Known(id, session, role, now, "text " + vectorSeed, vectorSeed, attributes));
         } else if (choice < 43) {
           Known victim = pick(model, random);
@@ -139,7 +151,7 @@ public class EngineModelTest {
           model.put(target.id(), new Known(target.id(), target.session(), target.role(), target.ts(), target.text(),
               target.vectorSeed(), merged));
         } else if (choice < 76) {
-          checkRecall(m, model, random, context);
+          checkRecall(m, model, recordedModel[0], random, context);
         } else if (choice < 81) {
           if (!forgotten.isEmpty() && random.nextInt(4) == 0) {
             long gone = forgotten.iterator().next();
@@ -161,13 +173,17 @@ public class EngineModelTest {
           m.checkpoint();
         } else if (choice < 98) {
           m.compact();
+        } else if (choice < 99) {
+          assertEquals(List.of(m.name()), aeon.closeIdleNamespaces(Duration.ZERO), context); // the next op reopens it
         } else {
           aeon.close();
           aeon = Aeon.open(dir, options);
+          assertEquals(recordedModel[0], aeon.memory().stats().embeddingModel(), context + ": the recorded model");
         }
       }
       Memory m = aeon.memory();
       assertEquals(model.size(), m.stats().events(), "seed " + seed + ": event count");
+      assertEquals(recordedModel[0], m.stats().embeddingModel(), "seed " + seed + ": the recorded model");
       assertEquals(List.of(), ((DurableMemory) m).inconsistencies(), "seed " + seed);
     } finally {
       aeon.close();
@@ -176,6 +192,12 @@ public class EngineModelTest {
 
   private static String session(Random random) {
     return "s" + random.nextInt(4);
+  }
+
+  /** The embedding model a vector is given with: mostly none (taken on the caller's word), or one of two. */
+  private static String model(Random random) {
+    int r = random.nextInt(10);
+    return r < 6 ? null : r < 9 ? "model-a" : "model-b";
   }
 
   /** Forgetting an event takes its links, both ways, with it. */
@@ -189,9 +211,16 @@ public class EngineModelTest {
    * A recall of an event's own vector finds it first, unless a filter excludes it; every hit passes the
    * filter and is an event of the model, as the model knows it.
    */
-  private static void checkRecall(Memory m, Map<Long, Known> model, Random random, String context) {
+  private static void checkRecall(Memory m, Map<Long, Known> model, String recordedModel, Random random,
+      String context) {
     Known target = pick(model, random);
-    Recall recall = Recall.vector(TestVectors.unit(target.vectorSeed()), 3);
+    String label = model(random);
+    if (label != null && recordedModel != null && !label.equals(recordedModel)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> m.recall(Recall.vector(TestVectors.unit(target.vectorSeed()), label, 3)), context + ": another model");
+      return;
+    }
+    Recall recall = Recall.vector(TestVectors.unit(target.vectorSeed()), label, 3);
     String session = random.nextBoolean() ? null : session(random);
     String role = random.nextBoolean() ? null : "user";
     if (session != null) {

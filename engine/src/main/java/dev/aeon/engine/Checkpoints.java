@@ -122,9 +122,13 @@ final class Checkpoints {
     }
   }
 
-  /** Counts logged bytes and wakes the background thread when a checkpoint is due. */
+  /**
+   * Counts logged bytes and wakes the background thread when a checkpoint is due, or when these are the first
+   * bytes since the last checkpoint (it sleeps while there is nothing to checkpoint).
+   */
   void logged(int bytes) {
-    if (loggedBytes.addAndGet(bytes) >= options.checkpointLogBytes()) {
+    long total = loggedBytes.addAndGet(bytes);
+    if (total >= options.checkpointLogBytes() || total == bytes) {
       synchronized (this) {
         notifyAll();
       }
@@ -212,7 +216,9 @@ final class Checkpoints {
     while (!stopping) {
       try {
         synchronized (this) {
-          if (loggedBytes.get() < options.checkpointLogBytes()) {
+          if (loggedBytes.get() == 0 && !stopping) {
+            wait(); // nothing to checkpoint: until the first write since the last checkpoint (logged wakes it)
+          } else if (loggedBytes.get() < options.checkpointLogBytes()) {
             wait(waitMillis(intervalNanos));
           }
         }
@@ -234,9 +240,10 @@ final class Checkpoints {
   }
 
   /**
-   * Until the interval is over, or at most a second. Once it is over with nothing logged, a second: the
-   * first write is then checkpointed within about a second, and an idle engine wakes once a second rather
-   * than every millisecond (each wake-up takes a core from a reader for a moment).
+   * Until the interval is over, or at most a second; once it is over, a second: the first write after a quiet
+   * spell is checkpointed about a second later, and the thread does not wake every millisecond (each wake-up
+   * takes a core from a reader for a moment). With nothing logged it does not wake at all: a process with many
+   * idle namespaces would else wake a thread per namespace every second.
    */
   private long waitMillis(long intervalNanos) {
     long remainingNanos = intervalNanos - (System.nanoTime() - lastRunNanos);

@@ -74,6 +74,32 @@ class BackgroundThreadsTest {
     }
   }
 
+  /**
+   * With nothing to do, the checkpoint thread and the reclaimer of retired memory wait without a timeout: a
+   * process with many idle namespaces woke each one's reclaimer every 50 ms and checkpoint thread every second
+   * (200 idle namespaces took a fifth of a core).
+   */
+  @Test
+  void anIdleNamespacesThreadsWaitWithoutTimeout() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(1 << 30, Duration.ofMillis(20)))) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "one event").vector(TestVectors.unit(1)));
+      for (long deadline = System.nanoTime() + 10_000_000_000L; m.stats().checkpoints() == 0; Thread.sleep(5)) {
+        assertTrue(System.nanoTime() < deadline, "no background checkpoint within 10 s");
+      }
+      List<String> notWaiting = List.of();
+      for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
+        notWaiting = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("aeon-checkpoint-" + m.name()) || t.getName().equals("aeon-ebr-reclaimer"))
+            .filter(t -> t.getState() != Thread.State.WAITING).map(t -> t.getName() + " " + t.getState()).toList();
+        if (notWaiting.isEmpty()) {
+          break;
+        }
+      }
+      assertEquals(List.of(), notWaiting, "idle threads that wake on a timer");
+    }
+  }
+
   @Test
   void aBackgroundCheckpointPausesOnAThreadWithTheOpenersPriority() throws Exception {
     assumeTrue(BackgroundPriority.unavailableReason().isEmpty(), () -> BackgroundPriority.unavailableReason().get());

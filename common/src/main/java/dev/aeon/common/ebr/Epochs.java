@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Reclamation</b> happens in batches: {@link #reclaim()} closes everything that has become safe, and
  * runs automatically when {@code retire} has accumulated {@link Config#reclaimBatch()} resources, or
- * periodically on a background thread ({@link Config#reclaimInterval()}). Batching matters for shared
+ * periodically on a background thread while anything is pending ({@link Config#reclaimInterval()}). Batching matters for shared
  * {@code Arena}s: closing one makes the JVM handshake every thread, so closing a batch at once costs one
  * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
  * handed to {@link Config#onCloseFailure()} and never to readers.
@@ -175,6 +175,8 @@ public final class Epochs implements AutoCloseable {
       closeQuietly(resource);
     } else if (size >= config.reclaimBatch()) {
       reclaim();
+    } else if (size == 1 && reclaimer != null) {
+      LockSupport.unpark(reclaimer); // it sleeps while nothing is pending
     }
   }
 
@@ -282,10 +284,17 @@ public final class Epochs implements AutoCloseable {
     }
   }
 
+  /**
+   * Reclaims every interval while something is pending, and sleeps until a retirement otherwise: a process
+   * with many idle namespaces would else wake one thread per namespace every interval.
+   */
   private void reclaimLoop() {
     long periodNanos = config.reclaimInterval().toNanos();
     BackgroundPriority.lowerCurrentThread();
     while (!closed && !Thread.currentThread().isInterrupted()) {
+      if (pending() == 0) {
+        LockSupport.park(this); // a retire() that makes one pending unparks it (a permit given first is kept)
+      }
       LockSupport.parkNanos(periodNanos);
       try {
         reclaim();

@@ -22,11 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code ./aeon bench open [--quick] [--events N] [--rounds R]}: how long opening a namespace of 100,000 events
- * (quick: 20,000) takes, with its files in the page cache, after a clean close and after a crash that left a
- * tenth of them to replay from the log; and, as the baseline measured in the same run, how long reading every
- * file of the namespace once takes. A server opens a namespace at its first command after an idle close, so
- * this is that command's extra latency. Writes {@code target/bench/open.json}.
+ * {@code ./aeon bench open [--quick] [--events N] [--rounds R] [--idle N]}: how long opening a namespace of
+ * 100,000 events (quick: 20,000) takes, with its files in the page cache, after a clean close and after a crash
+ * that left a tenth of them to replay from the log; and, as the baseline measured in the same run, how long
+ * reading every file of the namespace once takes. A server opens a namespace at its first command after an
+ * idle close, so this is that command's extra latency. Then what 200 open namespaces (quick: 50) cost the
+ * process while nobody uses them ({@link IdleCost}). Writes {@code target/bench/open.json}.
  */
 public final class OpenBench {
 
@@ -34,20 +35,33 @@ public final class OpenBench {
 
   public static void main(String[] args) throws Exception {
     BenchArgs a = BenchArgs.parseOrExit("open", args, List.of("--quick"),
-        Map.of("--events", "N", "--rounds", "R"));
+        Map.of("--events", "N", "--rounds", "R", "--idle", "N"));
     boolean quick = a.has("--quick");
     int events = a.positiveInt("--events", quick ? 20_000 : 100_000);
     int rounds = a.positiveInt("--rounds", quick ? 3 : 7);
+    int idle = a.positiveInt("--idle", quick ? 50 : 200);
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "open-bench-");
     try {
-      run(dir, events, rounds);
+      Map<String, Object> report = BenchReport.header();
+      run(dir.resolve("memory"), events, rounds, report);
+      System.out.printf("idle: the process's CPU with no namespace open, then with %d open and unused%n", idle);
+      IdleCost.Result r = IdleCost.measure(dir.resolve("idle"), idle, quick ? 3_000 : 10_000);
+      Map<String, Object> cost = new LinkedHashMap<>();
+      cost.put("namespaces", r.count());
+      cost.put("cpu_ms_per_s_none_open", BenchReport.round(r.noneMsPerS(), 1));
+      cost.put("cpu_ms_per_s_all_open", BenchReport.round(r.openMsPerS(), 1));
+      cost.put("threads_none_open", r.threadsNone());
+      cost.put("threads_all_open", r.threadsOpen());
+      report.put("idle", cost);
+      System.out.printf("idle: %.1f ms of CPU per second with none open, %.1f with %d open (%d threads, %d before)%n",
+          r.noneMsPerS(), r.openMsPerS(), r.count(), r.threadsOpen(), r.threadsNone());
+      BenchReport.write("open", report);
     } finally {
       deleteTree(dir);
     }
   }
 
-  private static void run(Path dir, int events, int rounds) throws Exception {
-    Map<String, Object> report = BenchReport.header();
+  private static void run(Path dir, int events, int rounds, Map<String, Object> report) throws Exception {
     report.put("events", events);
     report.put("vectors", Events.DIM + " dimensions, random unit vectors");
     build(dir, events);
@@ -93,7 +107,6 @@ public final class OpenBench {
     }
     System.out.printf("clean open p50 %.1f ms, read every file p50 %.1f ms: %.2fx; close p50 %.1f ms%n",
         median(open), median(readAll), median(open) / median(readAll), median(close));
-    BenchReport.write("open", report);
   }
 
   private static void build(Path dir, int events) {

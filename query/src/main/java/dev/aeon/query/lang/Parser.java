@@ -23,12 +23,20 @@ public final class Parser {
   public static final int MAX_CHAINED = 500;
   /** Largest upper bound of a variable-length relationship. */
   public static final int MAX_HOPS = 32;
+  /**
+   * Most clauses, pattern elements (nodes, relationships, labels, property conditions), returned columns
+   * and sort keys in one statement. Each pattern element and clause becomes a step of the pipeline, which
+   * passes a row on by a call, and a sort key one link of the comparator: this bounds both depths (and
+   * the width of the rows held), so that no statement runs out of stack or memory through its length.
+   */
+  public static final int MAX_PARTS = 300;
 
   private final String src;
   private final List<Token> tokens;
   private int at;
   private int depth;
   private int chained;
+  private int parts;
   private int anonymous;
 
   private Parser(String src) {
@@ -52,8 +60,10 @@ public final class Parser {
     while (true) {
       Token t = peek();
       if (t.is("MATCH") || t.is("OPTIONAL")) {
+        part(t.start());
         clauses.add(match());
       } else if (t.is("CALL")) {
+        part(t.start());
         clauses.add(call());
       } else {
         break;
@@ -122,6 +132,7 @@ public final class Parser {
     List<Statement.Item> items = new ArrayList<>();
     do {
       int start = peek().start();
+      part(start);
       Expr e = expr();
       int end = tokens.get(at - 1).end();
       if (accept("AS")) {
@@ -134,6 +145,7 @@ public final class Parser {
     if (accept("ORDER")) {
       expectKeyword("BY");
       do {
+        part(peek().start());
         Expr e = expr();
         boolean desc = accept("DESC") || accept("DESCENDING");
         if (!desc && !accept("ASC")) {
@@ -162,12 +174,14 @@ public final class Parser {
 
   private Statement.NodePattern node() {
     Token open = expect(TokenType.LPAREN);
+    part(open.start());
     String var = peek().type() == TokenType.IDENT ? next().text() : null;
     List<String> labels = new ArrayList<>();
     while (accept(TokenType.COLON)) {
+      part(peek().start());
       labels.add(ident("a label"));
     }
-    Map<String, Expr> props = peek().type() == TokenType.LBRACE ? mapLiteral().entries() : Map.of();
+    Map<String, Expr> props = peek().type() == TokenType.LBRACE ? patternProperties() : Map.of();
     expect(TokenType.RPAREN);
     boolean anon = var == null;
     return new Statement.NodePattern(anon ? " node" + anonymous++ : var, anon, labels, props, open.start());
@@ -175,6 +189,7 @@ public final class Parser {
 
   private Statement.RelPattern rel() {
     Token first = next();
+    part(first.start());
     boolean left = first.type() == TokenType.ARROW_LEFT;
     String var = null;
     List<String> types = new ArrayList<>();
@@ -198,7 +213,7 @@ public final class Parser {
         max = range[1];
       }
       if (peek().type() == TokenType.LBRACE) {
-        props = mapLiteral().entries();
+        props = patternProperties();
       }
       expect(TokenType.RBRACKET);
     }
@@ -215,6 +230,24 @@ public final class Parser {
     boolean anon = var == null;
     return new Statement.RelPattern(anon ? " rel" + anonymous++ : var, anon, types, dir, varLength, min, max,
         props, first.start());
+  }
+
+  /** The property map of a node or relationship pattern: each entry is a condition, counted as a part. */
+  private Map<String, Expr> patternProperties() {
+    Token open = peek();
+    Map<String, Expr> props = mapLiteral().entries();
+    for (int i = 0; i < props.size(); i++) {
+      part(open.start());
+    }
+    return props;
+  }
+
+  /** Counts one part of the statement against {@link #MAX_PARTS}. */
+  private void part(int pos) {
+    if (++parts > MAX_PARTS) {
+      throw new QueryException(src, pos, "more than " + MAX_PARTS
+          + " clauses, pattern elements, returned columns and sort keys in one statement");
+    }
   }
 
   private int[] range(Token star) {

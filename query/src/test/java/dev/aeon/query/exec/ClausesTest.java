@@ -279,6 +279,56 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void longPatternsAndClauseListsAreRefusedBeforeTheyRun() {
+    // every pattern element and clause became a step of the pipeline: a long pattern ran out of stack
+    // (caught only as a backstop), and one of 50,000 relationships ran out of memory while it was planned
+    int n = 50_000;
+    String props = String.join(", ", java.util.stream.IntStream.range(0, n / 2).mapToObj(i -> "k" + i + ": 1").toList());
+    for (String s : List.of("MATCH (a {id: 16})" + "-->()".repeat(n) + " RETURN count(*)",
+        "MATCH " + "(a), ".repeat(n) + "(a) RETURN count(*)",
+        "MATCH (a {id: 16}) " + "OPTIONAL MATCH (a) ".repeat(n) + "RETURN count(*)",
+        "MATCH (a" + ":user".repeat(n) + ") RETURN count(*)",
+        "MATCH (a {" + props + "}) RETURN count(*)",
+        "MATCH (a)-[r {" + props + "}]->(b) RETURN count(*)",
+        "MATCH (a {id: 16}) RETURN a.id ORDER BY " + "1, ".repeat(n) + "1",
+        "MATCH (a {id: 16}) RETURN " + "a.id AS x, ".repeat(n) + "1")) {
+      assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_PARTS
+          + " clauses, pattern elements, returned columns and sort keys in one statement", fails(s, Map.of()).reason());
+      assertThrows(QueryException.class, () -> c.trace.explain(s, Map.of()));
+    }
+  }
+
+  @Test
+  void theLongestPatternAcceptedRunsOnHalfADefaultStack() throws Exception {
+    // one clause, the anchor, its id, RETURN's column: the rest are relationships and their nodes, one
+    // row deep, beside the longest WHERE
+    int hops = (dev.aeon.query.lang.Parser.MAX_PARTS - 4) / 2;
+    long first = c.add("chain", "user", 0, "start");
+    for (int i = 1; i <= hops; i++) {
+      c.add("chain", i % 2 == 0 ? "user" : "assistant", i, "turn " + i);
+    }
+    String longest = "MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops) + " WHERE true"
+        + " AND true".repeat(dev.aeon.query.lang.Parser.MAX_CHAINED - 1) + " RETURN count(*)";
+    Throwable[] failure = new Throwable[1];
+    Thread small = new Thread(null, () -> {
+      try {
+        assertEquals(List.of(List.<Object>of(1L)), c.trace.query(longest, Map.of()).rows());
+        c.trace.explain(longest, Map.of());
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "half-stack", 512 << 10);
+    small.start();
+    small.join();
+    if (failure[0] != null) {
+      throw new AssertionError("the longest pattern accepted does not run on half a default stack", failure[0]);
+    }
+    assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_PARTS
+        + " clauses, pattern elements, returned columns and sort keys in one statement",
+        fails("MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops + 1) + " RETURN count(*)", Map.of()).reason());
+  }
+
+  @Test
   void anAverageOfLargeIntegersIsAFloat() {
     // the running sum of avg() overflowed into an error, though the average itself is in range
     assertEquals(9.223372036854776E18, q("MATCH (e) RETURN avg(9223372036854775807)").rows().getFirst().getFirst());

@@ -23,18 +23,23 @@ final class Accumulator {
     this.seen = call.distinct() ? new HashSet<>() : null;
   }
 
-  void add(Evaluator ev, Object[] row) {
+  /** Adds a row's value; returns how many values this accumulator holds more (collected or remembered). */
+  int add(Evaluator ev, Object[] row) {
     if (call.star()) {
       count++;
-      return;
+      return 0;
     }
     Object v = ev.eval(call.args().getFirst(), row);
     if (v == null || (seen != null && !seen.add(Values.groupingKey(v)))) {
-      return;
+      return 0;
     }
     count++;
+    int held = seen != null ? 1 : 0;
     switch (call.name()) {
-      case "collect" -> collected.add(v);
+      case "collect" -> {
+        collected.add(v);
+        held++;
+      }
       case "min", "max" -> {
         if (best == null) {
           best = v;
@@ -49,6 +54,7 @@ final class Accumulator {
       case "sum", "avg" -> sum(ev, v);
       default -> { } // count
     }
+    return held;
   }
 
   private void sum(Evaluator ev, Object v) {

@@ -19,6 +19,14 @@ import java.util.Set;
 final class ResultSink extends Operator {
 
   /**
+   * Most values a result may hold while it is built: a returned or sort value of a row, a group, a value
+   * collected or remembered by {@code DISTINCT}. A statement may match far more rows than memory holds (a
+   * cartesian product of a few patterns), and the engine runs in a server: past this bound it fails
+   * instead of running the process out of memory. ORDER BY with LIMIT keeps only the rows it may return.
+   */
+  static final long MAX_HELD = 10_000_000;
+
+  /**
    * A sort key: a returned column, or an expression; one that reads RETURN's aliases is evaluated by
    * {@link Sorting}, any other over the row before projection.
    */
@@ -49,6 +57,7 @@ final class ResultSink extends Operator {
   private final long skip;
   private final long limit;
   private final List<Object[]> rows = new ArrayList<>();
+  private long held;
   private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
 
   private record Group(Object[] row, Map<Expr.Call, Accumulator> accumulators) {}
@@ -81,9 +90,14 @@ final class ResultSink extends Operator {
           key.add(Values.groupingKey(ev.eval(item.expr(), row)));
         }
       }
-      Group g = groups.computeIfAbsent(key, k -> new Group(row.clone(), newAccumulators()));
+      Group g = groups.get(key);
+      if (g == null) {
+        hold(key.size() + row.length);
+        g = new Group(row.clone(), newAccumulators());
+        groups.put(key, g);
+      }
       for (Map.Entry<Expr.Call, Accumulator> a : g.accumulators().entrySet()) {
-        a.getValue().add(ev, row);
+        hold(a.getValue().add(ev, row));
       }
       return true;
     }
@@ -96,9 +110,27 @@ final class ResultSink extends Operator {
       SortKey k = sort.get(i);
       out[n + i] = sortValue(k, row, out);
     }
+    hold(out.length);
     rows.add(out);
+    long keep = skip + limit;
+    if (!sort.isEmpty() && !ret.distinct() && limit >= 0 && keep >= 0 && keep <= MAX_HELD
+        && rows.size() > 2 * keep + 1024) {
+      // only the first skip + limit rows in sort order can be returned: a stable sort keeps ties in
+      // the order they came, so sorting now and later gives the order of one sort at the end
+      rows.sort(comparator(n));
+      rows.subList((int) keep, rows.size()).clear();
+      held = (long) rows.size() * out.length;
+    }
     return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
         || skip + limit < 0; // skip + limit overflowed: never reached
+  }
+
+  private void hold(long values) {
+    held += values;
+    if (held > MAX_HELD) {
+      throw ev.error(ret.pos(), "result too large: more than " + MAX_HELD + " values held (returned and sort"
+          + " values of the rows, groups, collected and distinct values); add LIMIT, aggregate or narrow the pattern");
+    }
   }
 
   /** A sort key's value for a row ({@code row} before projection, {@code out} its returned columns). */

@@ -329,6 +329,23 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void aResultHoldsBoundedValuesAndOrderByWithLimitOnlyItsRows() {
+    // a cartesian product of two patterns of 3,219 events has 10,361,961 rows: it ran out of memory
+    for (int i = 0; i < 3200; i++) {
+      c.add("big", "user", i, "x");
+    }
+    long last = c.nextId - 1;
+    String pairs = "MATCH (a), (b) ";
+    String tooLarge = "result too large: more than " + ResultSink.MAX_HELD + " values held (returned and sort values"
+        + " of the rows, groups, collected and distinct values); add LIMIT, aggregate or narrow the pattern";
+    assertEquals(tooLarge, fails(pairs + "RETURN a.id, b.id", Map.of()).reason());
+    assertEquals(tooLarge, fails(pairs + "RETURN collect(b.id)", Map.of()).reason());
+    // ORDER BY with LIMIT holds only the rows it may return, in the order one sort of them all gives
+    assertEquals(List.of(2 * last - 1, 2 * last - 1, 2 * last - 2),
+        q(pairs + "RETURN a.id + b.id AS s ORDER BY s DESC SKIP 1 LIMIT 3").column("s"));
+  }
+
+  @Test
   void anAverageOfLargeIntegersIsAFloat() {
     // the running sum of avg() overflowed into an error, though the average itself is in range
     assertEquals(9.223372036854776E18, q("MATCH (e) RETURN avg(9223372036854775807)").rows().getFirst().getFirst());

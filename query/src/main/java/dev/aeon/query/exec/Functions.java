@@ -55,7 +55,7 @@ final class Functions {
       case "labels" -> a instanceof NodeRef n ? List.of(ev.graph.role(n.slot())) : throwing(wrong(ev, c, a, "a node"));
       case "size" -> switch (a) {
         case List<?> l -> (long) l.size();
-        case String s -> (long) s.length();
+        case String s -> (long) s.codePointCount(0, s.length()); // characters, not UTF-16 units
         default -> throw wrong(ev, c, a, "a list or string");
       };
       case "tolower", "lower" -> a instanceof String s ? s.toLowerCase(Locale.ROOT) : throwing(wrong(ev, c, a, "a string"));

@@ -346,6 +346,13 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void sizeOfAStringCountsCharactersNotUtf16Units() {
+    // a character beyond the Basic Multilingual Plane is two chars in Java: size() said 2
+    assertEquals(List.of(List.<Object>of(1L, 3L, 2L)),
+        q("MATCH (e {id: 4}) RETURN size('\uD83D\uDE00'), size('a😀b'), size('ab')").rows());
+  }
+
+  @Test
   void anAverageOfLargeIntegersIsAFloat() {
     // the running sum of avg() overflowed into an error, though the average itself is in range
     assertEquals(9.223372036854776E18, q("MATCH (e) RETURN avg(9223372036854775807)").rows().getFirst().getFirst());

@@ -37,6 +37,11 @@ final class ReturnPlanner {
       }
       columns.add(item.column());
     }
+    if (!aggregates.isEmpty()) {
+      Set<String> keys = new HashSet<>();
+      ret.items().stream().filter(i -> !Expr.containsAggregate(i.expr())).forEach(i -> keys.add(Expr.render(i.expr())));
+      ret.items().stream().filter(i -> Expr.containsAggregate(i.expr())).forEach(i -> checkGrouped(i.expr(), keys));
+    }
     List<ResultSink.SortKey> sort = new ArrayList<>();
     ResultSink.Sorting sorting = null;
     Set<String> aliases = new HashSet<>();
@@ -112,6 +117,43 @@ final class ReturnPlanner {
           + Values.display(v));
     }
     return n;
+  }
+
+  /**
+   * In a column that aggregates, what lies outside the aggregates is evaluated once per group: it may read
+   * variables only through a grouping key ({@code RETURN e.role, e.role + count(*)}), as in Cypher; any
+   * other read ({@code RETURN e.role, e.len + count(*)}) would take the value of an arbitrary row of the group.
+   */
+  private void checkGrouped(Expr e, Set<String> keys) {
+    if (keys.contains(Expr.render(e)) || (e instanceof Expr.Call c && Expr.isAggregate(c.name()))) {
+      return;
+    }
+    switch (e) {
+      case Expr.Var v -> throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
+          + "' is read outside an aggregate but is not a returned grouping key; return it as a column of its own");
+      case Expr.Call c -> c.args().forEach(a -> checkGrouped(a, keys));
+      case Expr.Property p -> checkGrouped(p.target(), keys);
+      case Expr.Index i -> {
+        checkGrouped(i.target(), keys);
+        checkGrouped(i.index(), keys);
+      }
+      case Expr.Binary b -> {
+        checkGrouped(b.left(), keys);
+        checkGrouped(b.right(), keys);
+      }
+      case Expr.Not n -> checkGrouped(n.operand(), keys);
+      case Expr.Negate n -> checkGrouped(n.operand(), keys);
+      case Expr.IsNull n -> checkGrouped(n.operand(), keys);
+      case Expr.Between b -> {
+        checkGrouped(b.operand(), keys);
+        checkGrouped(b.low(), keys);
+        checkGrouped(b.high(), keys);
+      }
+      case Expr.ListLit l -> l.items().forEach(x -> checkGrouped(x, keys));
+      case Expr.MapLit m -> m.entries().values().forEach(x -> checkGrouped(x, keys));
+      case Expr.Literal l -> { }
+      case Expr.Param p -> { }
+    }
   }
 
   private static void collectAggregates(Expr e, List<Expr.Call> out) {

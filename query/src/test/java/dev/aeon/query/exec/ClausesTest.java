@@ -353,6 +353,21 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void aColumnThatAggregatesReadsVariablesOnlyThroughGroupingKeys() {
+    // e.len is not a grouping key: its value was that of the first row of each group
+    QueryException e = fails("MATCH (e {session: 'conv-27'}) RETURN e.role, e.len + count(*)", Map.of());
+    assertEquals("variable 'e' is read outside an aggregate but is not a returned grouping key; return it as a"
+        + " column of its own", e.reason());
+    assertEquals(47, e.column());
+    assertEquals("variable 'e' is read outside an aggregate but is not a returned grouping key; return it as a"
+        + " column of its own", fails("MATCH (e) RETURN size(collect(e.id)) + e.len", Map.of()).reason());
+    assertEquals(List.of("user1", "assistant2", "tool1"),
+        q("MATCH (e {session: 'conv-27'}) RETURN e.role, e.role + count(*) AS x").column("x"));
+    assertEquals(List.of(1L, 2L, 1L), q("MATCH (e {session: 'conv-27'}) RETURN e.role, size(collect(e.id)), "
+        + "count(*) * $one + size([e.role]) - 1 AS n", Map.of("one", 1L)).column("n"));
+  }
+
+  @Test
   void anAverageOfLargeIntegersIsAFloat() {
     // the running sum of avg() overflowed into an error, though the average itself is in range
     assertEquals(9.223372036854776E18, q("MATCH (e) RETURN avg(9223372036854775807)").rows().getFirst().getFirst());

@@ -76,6 +76,15 @@ final class Storage implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Maps and writes the blocks of {@code n} pages beyond the high-water mark, so that the next {@code n}
+   * {@link #allocPage} calls cannot fail: for a change that must not stop half way, such as a split, whose
+   * new leaves are registered before their pages are written.
+   */
+  void reservePages(int n) {
+    pages.ensurePages(pageHighWater + n);
+  }
+
   int allocSlot() {
     int s = freeSlots.isEmpty() ? slotHighWater++ : freeSlots.removeAt(freeSlots.size() - 1);
     tombstones.clear(s);

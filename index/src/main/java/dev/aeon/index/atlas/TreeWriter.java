@@ -120,6 +120,7 @@ final class TreeWriter {
   /** Rewrites a leaf's live entries into fresh pages and retires the old pages and the dead slots. */
   private void compact(Leaf leaf) {
     Entries e = Entries.of(st, leaf, false);
+    st.reservePages(pagesFor(e.size())); // before anything is allocated: a full device fails it here
     int[] old = leaf.pages();
     int[] all = new int[e.size()];
     Arrays.setAll(all, i -> i);
@@ -136,13 +137,18 @@ final class TreeWriter {
     }
   }
 
+  /** Pages for {@code n} entries. */
+  private int pagesFor(int n) {
+    return (n + st.layout.capacity - 1) / st.layout.capacity;
+  }
+
   /**
    * Writes entries {@code which} of {@code e} into freshly allocated pages of leaf {@code leafId} and
    * returns the page list; nothing is published.
    */
   private int[] writePages(int leafId, Entries e, int[] which) {
     int cap = st.layout.capacity;
-    int[] pages = new int[(which.length + cap - 1) / cap];
+    int[] pages = new int[pagesFor(which.length)];
     for (int j = 0; j < which.length; j++) {
       if (j % cap == 0) {
         pages[j / cap] = st.allocPage(leafId);
@@ -177,6 +183,10 @@ final class TreeWriter {
       KMeans.Result r = twoMeans.cluster(e.vectors(), rows, 2, leaf.id * 31L + leaf.version());
       side = r.sizes()[0] == 0 || r.sizes()[1] == 0 ? halves(n) : r.assignment();
     }
+    // The new leaves are registered (and so in the next snapshot) from here on: a page file that cannot
+    // grow must fail the split before it, not between the two leaves' pages, which would leave them
+    // outside the tree and their entries live twice, and the next manifest unopenable.
+    st.reservePages(pagesFor(n) + 1);
     Leaf a = rt.newLeaf();
     Leaf b = rt.newLeaf();
     float[] rowA = fill(a, e, side, 0);

@@ -1,0 +1,91 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A write that fails because the files cannot grow (a full device; here the process's file size limit,
+ * which makes the growth an IOException as a full device does) leaves the index as it was: it goes on
+ * working, and a flush after it writes a manifest that opens.
+ */
+@SuppressWarnings("restricted") // setrlimit through the native linker, as the kernels' own downcalls
+class FailedWriteTest {
+
+  private static final int RLIMIT_FSIZE = 1; // Linux
+
+  @TempDir
+  Path dir;
+
+  /**
+   * Vectors of the largest dimension and one per page: the ninth insert splits the full first leaf, and
+   * the pages of the two new leaves are the first to need the page file's second MiB.
+   */
+  @Test
+  void aSplitThatCannotGrowThePageFileLeavesTheIndexAsItWas() throws Throwable {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    int dim = AtlasConfig.MAX_DIM;
+    Random r = new Random(31);
+    float[][] vs = new float[10][];
+    for (int i = 0; i < vs.length; i++) {
+      vs[i] = AtlasIndexTest.randomVector(r, dim);
+    }
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 1, 8, 4))) {
+      for (int i = 0; i < 8; i++) {
+        index.add(i, vs[i]);
+      }
+      assertEquals(1, index.stats().leaves());
+      withFileSizeLimit(1, () -> assertThrows(UncheckedIOException.class, () -> index.add(8, vs[8])));
+      assertFalse(index.contains(8));
+      assertEquals(8, index.size());
+      index.compact();
+      index.flush();
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(8, index.size());
+      index.add(8, vs[8]);
+      index.add(9, vs[9]);
+      for (int i = 0; i < vs.length; i++) {
+        assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
+
+  /** Runs {@code body} while files of this process cannot grow past {@code bytes}. */
+  private static void withFileSizeLimit(long bytes, ThrowingRunnable body) throws Throwable {
+    Linker linker = Linker.nativeLinker();
+    FunctionDescriptor d = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
+    MethodHandle get = linker.downcallHandle(linker.defaultLookup().find("getrlimit").orElseThrow(), d);
+    MethodHandle set = linker.downcallHandle(linker.defaultLookup().find("setrlimit").orElseThrow(), d);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment old = arena.allocate(16, 8), limited = arena.allocate(16, 8);
+      assertEquals(0, (int) get.invokeExact(RLIMIT_FSIZE, old));
+      limited.set(ValueLayout.JAVA_LONG, 0, bytes); // soft limit
+      limited.set(ValueLayout.JAVA_LONG, 8, old.get(ValueLayout.JAVA_LONG, 8)); // hard limit unchanged
+      assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, limited));
+      try {
+        body.run();
+      } finally {
+        assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, old));
+      }
+    }
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Throwable;
+  }
+}

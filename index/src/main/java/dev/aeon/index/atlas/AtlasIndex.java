@@ -83,7 +83,12 @@ public final class AtlasIndex implements AutoCloseable {
     first.parent = root;
     rt.publishRoot(root);
     AtlasIndex index = new AtlasIndex(dir, config, st, rt, Kernels.best());
-    index.flush();
+    try {
+      index.flush();
+    } catch (IOException | RuntimeException e) {
+      st.close();
+      throw e;
+    }
     return index;
   }
 

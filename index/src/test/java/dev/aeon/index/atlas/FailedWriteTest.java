@@ -65,6 +65,21 @@ class FailedWriteTest {
     }
   }
 
+  /** An index that cannot be created reports it and leaves no file open. */
+  @Test
+  void aCreateThatCannotWriteItsFilesClosesThem() throws Throwable {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    long before = openFiles();
+    withFileSizeLimit(1, () -> assertThrows(IOException.class, () -> AtlasIndex.create(dir, AtlasConfig.of(8))));
+    assertEquals(before, openFiles(), "file descriptors after a failed create");
+  }
+
+  private static long openFiles() throws IOException {
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   /** Runs {@code body} while files of this process cannot grow past {@code bytes}. */
   private static void withFileSizeLimit(long bytes, ThrowingRunnable body) throws Throwable {
     Linker linker = Linker.nativeLinker();

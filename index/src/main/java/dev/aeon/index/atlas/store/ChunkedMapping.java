@@ -58,10 +58,26 @@ final class ChunkedMapping implements AutoCloseable {
   static ChunkedMapping create(Path path, FileHeader header, int unitBytes, int chunkBytes) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
-    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), 0);
-    m.written.ensure(FileHeader.BYTES);
-    header.writeTo(m.headerSegment);
+    ChunkedMapping m = mapHeader(path, ch, unitBytes, chunkBytes, 0);
+    try {
+      m.written.ensure(FileHeader.BYTES);
+      header.writeTo(m.headerSegment);
+    } catch (IOException | RuntimeException e) {
+      m.close(); // a full device: the file stays, its channel and mapping do not
+      throw e;
+    }
     return m;
+  }
+
+  /** A mapping of the channel's header; closes the channel if it cannot be mapped. */
+  private static ChunkedMapping mapHeader(Path path, FileChannel ch, int unitBytes, int chunkBytes, long writtenEnd)
+      throws IOException {
+    try {
+      return new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), writtenEnd);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
   }
 
   /** Opens an existing file and maps every chunk that {@code units} units need. */
@@ -73,12 +89,16 @@ final class ChunkedMapping implements AutoCloseable {
       throw new CorruptIndexException(path, 0, "file of " + size + " bytes is shorter than its header");
     }
     long needed = FileHeader.BYTES + (long) units * unitBytes;
-    ChunkedMapping m = new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), needed);
-    if (size < needed) {
+    ChunkedMapping m = mapHeader(path, ch, unitBytes, chunkBytes, needed);
+    try {
+      if (size < needed) {
+        throw new CorruptIndexException(path, size, "file ends before unit " + units + " (needs " + needed + " bytes)");
+      }
+      m.ensureUnits(units);
+    } catch (IOException | RuntimeException e) {
       m.close();
-      throw new CorruptIndexException(path, size, "file ends before unit " + units + " (needs " + needed + " bytes)");
+      throw e;
     }
-    m.ensureUnits(units);
     return m;
   }
 

@@ -89,7 +89,12 @@ public final class PageFile implements AutoCloseable {
       throw e;
     }
     PageFile file = new PageFile(layout, map, sketchMap);
-    file.ensurePages(pages);
+    try {
+      file.ensurePages(pages);
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
     return file;
   }
 

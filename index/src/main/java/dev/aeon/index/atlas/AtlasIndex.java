@@ -285,9 +285,7 @@ public final class AtlasIndex implements AutoCloseable {
     if (q.dimension() != config.dim()) {
       throw new IllegalArgumentException("query has dimension " + q.dimension() + ", the index has " + config.dim());
     }
-    if (k <= 0) {
-      throw new IllegalArgumentException("k must be positive: " + k);
-    }
+    checkK(k);
     Objects.requireNonNull(params, "params");
     checkOpen();
     int nprobe = params.targetRecall() > 0 && params.nprobe() == 0
@@ -308,6 +306,7 @@ public final class AtlasIndex implements AutoCloseable {
   /** Exact (brute-force) search over every live vector: the ground truth the index is measured against. */
   public SearchResult exactSearch(float[] query, int k) {
     float[] q = Vectors.unitCopy(query, config.dim(), "query");
+    checkK(k);
     int token = st.gate.enter();
     try {
       checkOpen();
@@ -323,6 +322,9 @@ public final class AtlasIndex implements AutoCloseable {
    * again in the background while the previous one keeps answering.
    */
   public SearchParams calibrate(double targetRecall) {
+    if (!(targetRecall > 0 && targetRecall <= 1)) {
+      throw new IllegalArgumentException("targetRecall must be in (0, 1]: " + targetRecall);
+    }
     checkOpen(); // a first calibration searches the pages, which close unmapped
     return SearchParams.nprobe(checks.calibration().nprobeFor(targetRecall));
   }
@@ -491,6 +493,12 @@ public final class AtlasIndex implements AutoCloseable {
         checks.close();
         st.close();
       }
+    }
+  }
+
+  private static void checkK(int k) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive: " + k);
     }
   }
 

@@ -135,6 +135,13 @@ class AtlasIndexTest {
       assertThrows(IllegalArgumentException.class, () -> index.remove(99));
       assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 1));
       assertThrows(IllegalArgumentException.class, () -> index.search(ok, 0));
+      // The exact search says what is wrong with k (not "capacity must be positive"), and a calibration
+      // takes only a recall it could reach.
+      assertEquals("k must be positive: 0",
+          assertThrows(IllegalArgumentException.class, () -> index.exactSearch(ok, 0)).getMessage());
+      for (double recall : new double[] {Double.NaN, 0, -0.5, 1.5}) {
+        assertThrows(IllegalArgumentException.class, () -> index.calibrate(recall), "recall " + recall);
+      }
       assertThrows(IllegalArgumentException.class, () -> index.prepare(new float[DIM + 1]));
       assertThrows(IllegalArgumentException.class, () -> index.prepare(nan));
       assertThrows(IllegalArgumentException.class, () -> PreparedQuery.of(new float[DIM]));

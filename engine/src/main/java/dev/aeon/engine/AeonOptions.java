@@ -24,10 +24,13 @@ import java.util.Objects;
  *     does, so the buffer could only add its own cost (the README's SLB section has the measurements)
  * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 1 MiB and grow
  *     with the write rate up to this size (so a namespace that holds little takes little disk)
+ * @param queryTimeLimit how long a statement of the query language may run before it is stopped with a
+ *     {@code QueryException} (zero: no limit); 30 seconds by default, so that one statement (a variable-length
+ *     pattern over a dense graph) cannot hold a thread, a server's worker, for good
  */
 public record AeonOptions(Durability durability, TextEmbedder embedder, long checkpointLogBytes,
     Duration checkpointInterval, int slbEntriesPerSession, float slbThreshold, long slbMaxBytes,
-    int slbMinVectors, long walSegmentBytes) {
+    int slbMinVectors, long walSegmentBytes, Duration queryTimeLimit) {
 
   /** See {@link #slbMinVectors}. */
   public static final int DEFAULT_SLB_MIN_VECTORS = 5_000;
@@ -42,6 +45,10 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   public AeonOptions {
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    Objects.requireNonNull(queryTimeLimit, "queryTimeLimit");
+    if (queryTimeLimit.isNegative()) {
+      throw new IllegalArgumentException("queryTimeLimit must not be negative: " + queryTimeLimit);
+    }
     if (checkpointLogBytes <= 0) {
       throw new IllegalArgumentException("checkpointLogBytes must be positive");
     }
@@ -60,22 +67,22 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
 
   public static AeonOptions defaults() {
     return new AeonOptions(Durability.SYNC, null, 64L << 20, Duration.ofSeconds(5), 64, 0.85f, 32L << 20,
-        DEFAULT_SLB_MIN_VECTORS, 64L << 20);
+        DEFAULT_SLB_MIN_VECTORS, 64L << 20, Duration.ofSeconds(30));
   }
 
   public AeonOptions withDurability(Durability d) {
     return new AeonOptions(d, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
   public AeonOptions withEmbedder(TextEmbedder e) {
     return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
   public AeonOptions withCheckpoints(long logBytes, Duration interval) {
     return new AeonOptions(durability, embedder, logBytes, interval, slbEntriesPerSession, slbThreshold,
-        slbMaxBytes, slbMinVectors, walSegmentBytes);
+        slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
   /**
@@ -84,7 +91,7 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
    */
   public AeonOptions withWalSegmentBytes(long bytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, slbMinVectors, bytes);
+        slbThreshold, slbMaxBytes, slbMinVectors, bytes, queryTimeLimit);
   }
 
   /**
@@ -97,12 +104,18 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
 
   public AeonOptions withSlb(int entriesPerSession, float threshold, long maxBytes) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, entriesPerSession,
-        threshold, maxBytes, slbMinVectors, walSegmentBytes);
+        threshold, maxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
   /** The lookaside buffer serves namespaces from this many vectors on; 0 uses it in every namespace. */
   public AeonOptions withSlbMinVectors(int minVectors) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, minVectors, walSegmentBytes);
+        slbThreshold, slbMaxBytes, minVectors, walSegmentBytes, queryTimeLimit);
+  }
+
+  /** Statements of the query language stop after {@code limit} (zero: no limit); 30 seconds by default. */
+  public AeonOptions withQueryTimeLimit(Duration limit) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, limit);
   }
 }

@@ -169,7 +169,7 @@ final class Reads {
 
   /** Runs a statement; events in the result come back as {@link Event}s, edges as {@link Link}s. */
   QueryResult query(String statement, Map<String, Object> parameters) {
-    var result = stores.trace.query(statement, parameters == null ? Map.of() : parameters);
+    var result = stores.trace.query(statement, parameters == null ? Map.of() : parameters, options.queryTimeLimit());
     List<List<Object>> rows = new ArrayList<>(result.rows().size());
     for (List<Object> row : result.rows()) {
       rows.add(row.stream().map(this::toApi).toList());

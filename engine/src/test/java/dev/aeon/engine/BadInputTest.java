@@ -303,4 +303,34 @@ class BadInputTest {
       assertEquals(1, m.stats().events());
     }
   }
+
+  /**
+   * A statement that would run for hours (every path of up to 12 hops through 24 events that all refer to
+   * each other) is stopped at the namespace's query time limit with a QueryException, and the namespace goes
+   * on answering; a statement within the limit is unaffected.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aStatementIsStoppedAtTheQueryTimeLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(300)))) {
+      Memory m = aeon.memory();
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        ids.add(m.remember(Remember.event("s", "user", "event " + i)));
+      }
+      for (long a : ids) {
+        for (long b : ids) {
+          if (a != b) {
+            m.link(a, "REFERS_TO", b, Long.MIN_VALUE, Long.MAX_VALUE);
+          }
+        }
+      }
+      long start = System.nanoTime();
+      QueryException e = assertThrows(QueryException.class,
+          () -> m.query("MATCH (a)-[:REFERS_TO*1..12]->(b) RETURN count(*)", Map.of()));
+      assertTrue(e.getMessage().contains("time limit of 300 ms"), e.getMessage());
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "stopped long after its limit");
+      assertEquals(List.of(List.of(552L)), m.query("MATCH (a)-[:REFERS_TO]->(b) RETURN count(*)", Map.of()).rows());
+    }
+  }
 }

@@ -24,14 +24,15 @@ final class Evaluator {
   final Scope scope;
   private final Map<String, Object> rawParams;
   private final Map<String, Object> params;
+  private final Deadline deadline;
 
   Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
-      Map<String, Object> rawParams) {
-    this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>());
+      Map<String, Object> rawParams, Deadline deadline) {
+    this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>(), deadline);
   }
 
   private Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
-      Map<String, Object> rawParams, Map<String, Object> params) {
+      Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline) {
     this.graph = graph;
     this.text = text;
     this.vectors = vectors;
@@ -39,11 +40,20 @@ final class Evaluator {
     this.scope = scope;
     this.rawParams = rawParams;
     this.params = params;
+    this.deadline = deadline;
   }
 
-  /** This evaluator over another scope's rows (sharing the parameters read so far). */
+  /** This evaluator over another scope's rows (sharing the parameters read so far, and the deadline). */
   Evaluator withScope(Scope other) {
-    return new Evaluator(graph, text, vectors, source, other, rawParams, params);
+    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline);
+  }
+
+  /** Counts one step of the statement's work (a node scanned, an edge looked at); throws past its time limit. */
+  void step() {
+    if (deadline.passed()) {
+      throw new QueryException(source, 0, "the statement ran past its time limit of " + deadline.limit().toMillis()
+          + " ms (AeonOptions.withQueryTimeLimit): bound its variable-length patterns, or start from fewer nodes");
+    }
   }
 
   QueryException error(int pos, String reason) {

@@ -82,13 +82,17 @@ final class ExpandOp extends Operator {
   /** Visits the allowed relationships of {@code slot} (not used elsewhere in this MATCH). */
   private boolean hops(int slot, long at, RelSink sink) {
     int typeId = types != null && types.length == 1 ? types[0] : -1;
-    if (dir != Dir.IN && !ev.graph.visitEdges(slot, Direction.OUT, typeId, at, (e, t, f, x, vf, vt) ->
-        !allowed(t) || sink.accept(new RelRef(e, t, f, x, vf, vt)))) {
+    if (dir != Dir.IN && !ev.graph.visitEdges(slot, Direction.OUT, typeId, at, (e, t, f, x, vf, vt) -> {
+      ev.step();
+      return !allowed(t) || sink.accept(new RelRef(e, t, f, x, vf, vt));
+    })) {
       return false;
     }
     // an undirected pattern meets a self-loop in both passes: take it once
-    return dir == Dir.OUT || ev.graph.visitEdges(slot, Direction.IN, typeId, at, (e, t, f, x, vf, vt) ->
-        !allowed(t) || (dir == Dir.BOTH && f == x) || sink.accept(new RelRef(e, t, f, x, vf, vt)));
+    return dir == Dir.OUT || ev.graph.visitEdges(slot, Direction.IN, typeId, at, (e, t, f, x, vf, vt) -> {
+      ev.step();
+      return !allowed(t) || (dir == Dir.BOTH && f == x) || sink.accept(new RelRef(e, t, f, x, vf, vt));
+    });
   }
 
   private boolean allowed(int type) {

@@ -6,6 +6,7 @@ import dev.aeon.query.lang.Statement;
 import dev.aeon.query.trace.TextResolver;
 import dev.aeon.query.trace.TraceGraph;
 import dev.aeon.query.trace.VectorRecall;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -31,11 +32,19 @@ public final class QueryRunner {
    * statement or its parameters.
    */
   public QueryResult query(String statement, Map<String, Object> params) {
+    return query(statement, params, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #query(String, Map)}, stopping the statement with a {@link QueryException} once it has run for
+   * {@code timeLimit} (zero: no limit).
+   */
+  public QueryResult query(String statement, Map<String, Object> params, Duration timeLimit) {
     Statement st = Parser.parse(statement);
     // The parser bounds nesting and chains (a + b + ... or a.b.c...), and parameters are bounded when
     // read; the catch is a backstop for a thread with a small stack, not the bound itself
     try {
-      Planner.Plan plan = plan(st, params);
+      Planner.Plan plan = plan(st, params, new Deadline(timeLimit));
       if (st.explain()) {
         return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
       }
@@ -50,7 +59,7 @@ public final class QueryRunner {
   public String explain(String statement, Map<String, Object> params) {
     Statement st = Parser.parse(statement);
     try {
-      return String.join("\n", plan(st, params).explain());
+      return String.join("\n", plan(st, params, new Deadline(Duration.ZERO)).explain());
     } catch (StackOverflowError e) {
       throw tooDeep(statement);
     }
@@ -60,9 +69,9 @@ public final class QueryRunner {
     return new QueryException(statement, 0, "query too deep to evaluate");
   }
 
-  private Planner.Plan plan(Statement st, Map<String, Object> params) {
+  private Planner.Plan plan(Statement st, Map<String, Object> params, Deadline deadline) {
     Scope scope = new Scope();
-    Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params);
+    Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params, deadline);
     return new Planner(st, ev).plan();
   }
 

@@ -97,6 +97,7 @@ final class ScanOp extends Operator {
   }
 
   private boolean emit(Object[] row, int slot) {
+    ev.step();
     row[var] = new NodeRef(slot);
     return next.push(row);
   }

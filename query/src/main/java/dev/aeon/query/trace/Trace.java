@@ -500,6 +500,11 @@ public final class Trace implements AutoCloseable {
     return queries.query(statement, params);
   }
 
+  /** As {@link #query(String, Map)}, stopped with a {@code QueryException} after {@code timeLimit} (zero: none). */
+  public QueryResult query(String statement, Map<String, Object> params, java.time.Duration timeLimit) {
+    return queries.query(statement, params, timeLimit);
+  }
+
   /** The plan a statement would run, one operator per line. */
   public String explain(String statement, Map<String, Object> params) {
     return queries.explain(statement, params);

@@ -1,0 +1,33 @@
+package dev.aeon.query.exec;
+
+import java.time.Duration;
+
+/**
+ * When a statement must stop, so that one statement cannot hold its thread for good: a variable-length
+ * pattern over a dense graph or a product of two scans can take hours while holding almost no memory. The
+ * operators count their steps (each node a scan produces, each edge an expansion looks at) and the clock is
+ * read every 1,024 steps. One per statement, used by one thread.
+ */
+final class Deadline {
+
+  private static final int STEPS_PER_LOOK = 1_024;
+
+  private final Duration limit;
+  private final long atNanos;
+  private int steps;
+
+  /** {@code limit} from now; zero for none. */
+  Deadline(Duration limit) {
+    this.limit = limit;
+    this.atNanos = System.nanoTime() + (limit.isZero() ? 0 : limit.toNanos());
+  }
+
+  /** Counts a step; true once the limit has passed. */
+  boolean passed() {
+    return ++steps % STEPS_PER_LOOK == 0 && !limit.isZero() && System.nanoTime() - atNanos > 0;
+  }
+
+  Duration limit() {
+    return limit;
+  }
+}

@@ -273,9 +273,13 @@ public final class TraceGraph {
     int n = list.size();
     int pos = sessionPos.getAcquire(slot);
     RoaringBitmap f = forgotten;
+    int published = slots; // the writer lists a slot in its session before it publishes the slot
     if (dir.out()) {
       for (int i = pos + 1; i < n; i++) {
         int s = list.get(i);
+        if (s >= published) {
+          break; // and every later one: a session lists its slots in order
+        }
         if (!f.contains(s)) {
           if (!v.visit(-1, NEXT_TYPE, slot, s, Edge.SINCE_EVER, Edge.OPEN)) {
             return false;

@@ -173,10 +173,15 @@ public final class Epochs implements AutoCloseable {
     }
     if (size < 0) {
       closeQuietly(resource);
-    } else if (size >= config.reclaimBatch()) {
+      return;
+    }
+    if (size >= config.reclaimBatch()) {
       reclaim();
-    } else if (size == 1 && reclaimer != null) {
-      LockSupport.unpark(reclaimer); // it sleeps while nothing is pending
+    }
+    if (size == 1 && reclaimer != null) {
+      // It sleeps while nothing is pending; also after an inline reclaim (a batch of one), which leaves the
+      // resource pending while a reader may still see it.
+      LockSupport.unpark(reclaimer);
     }
   }
 

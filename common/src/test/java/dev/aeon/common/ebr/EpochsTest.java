@@ -149,4 +149,23 @@ class EpochsTest {
       assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS));
     }
   }
+
+  /**
+   * With a batch of one, a retirement reclaims inline; one a reader holds back stays pending, and the
+   * background reclaimer, asleep while nothing was pending, must still be woken to close it once the reader
+   * has left (it was not: the wake-up came only on the path below the batch size).
+   */
+  @Test
+  void aRetirementHeldBackByAReaderIsReclaimedInTheBackgroundWithABatchOfOne() throws Exception {
+    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimBatch(1)
+        .withReclaimInterval(Duration.ofMillis(5)))) {
+      Thread.sleep(50); // the reclaimer has found nothing pending and sleeps
+      CountDownLatch closed = new CountDownLatch(1);
+      try (Guard g = ebr.enter()) {
+        ebr.retire(closed::countDown); // the inline reclaim cannot close it: this reader may see it
+      }
+      assertEquals(1, ebr.pending());
+      assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "never reclaimed");
+    }
+  }
 }

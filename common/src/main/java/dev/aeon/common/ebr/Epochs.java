@@ -276,6 +276,11 @@ public final class Epochs implements AutoCloseable {
       rest = new ArrayList<>(pending);
       pending.clear();
     }
+    if (reclaimer != null) {
+      // The interrupt may have been taken by a resource the reclaimer was closing, which then found nothing
+      // pending and sleeps without a timeout: it sees closed once woken.
+      LockSupport.unpark(reclaimer);
+    }
     if (!clean) {
       LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
     }

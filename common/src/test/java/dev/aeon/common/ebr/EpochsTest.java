@@ -168,4 +168,38 @@ class EpochsTest {
       assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "never reclaimed");
     }
   }
+
+  /**
+   * Close ends the reclaimer even when a resource it was closing swallowed the interrupt close sends: the
+   * reclaimer then found nothing pending and slept without a timeout while close waited for another thread's
+   * reclaim, and close then waited for the reclaimer for good.
+   */
+  @Test
+  void closeEndsAReclaimerWhoseResourceSwallowedTheInterrupt() throws Exception {
+    Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(1)));
+    CountDownLatch reclaimerClosing = new CountDownLatch(1);
+    ebr.retire(() -> {
+      reclaimerClosing.countDown();
+      try {
+        Thread.sleep(10_000); // a close that waits, and takes an interrupt as its end
+      } catch (InterruptedException swallowed) {
+        // the interrupt status is cleared
+      }
+    });
+    assertTrue(reclaimerClosing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    CountDownLatch otherClosing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ebr.retire(() -> {
+      otherClosing.countDown();
+      release.await();
+    });
+    Thread other = Thread.ofPlatform().start(ebr::reclaim); // closes the second one, while close waits for it
+    assertTrue(otherClosing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    Thread closer = Thread.ofPlatform().start(ebr::close);
+    Thread.sleep(300); // the reclaimer, interrupted out of its resource, finds nothing pending
+    release.countDown();
+    other.join(10_000);
+    closer.join(10_000);
+    assertFalse(closer.isAlive(), "close waits for a reclaimer that sleeps for good");
+  }
 }

@@ -333,4 +333,28 @@ class BadInputTest {
       assertEquals(List.of(List.of(552L)), m.query("MATCH (a)-[:REFERS_TO]->(b) RETURN count(*)", Map.of()).rows());
     }
   }
+
+  /**
+   * Recalls one after another (each a search per row of the one before) are stopped at the time limit too:
+   * they bind rows without any scan or expansion, which alone counted towards the limit, so a chain of three
+   * recalls ran every one of its searches and rows whatever the limit.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void chainedRecallsAreStoppedAtTheQueryTimeLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(100)))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 150; i++) {
+        m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+      }
+      Map<String, Object> q = Map.of("q", TestVectors.unit(7));
+      long start = System.nanoTime();
+      QueryException e = assertThrows(QueryException.class, () -> m.query("CALL recall($q, 150) YIELD event AS a"
+          + " CALL recall($q, 150) YIELD event AS b CALL recall($q, 150) YIELD event AS c RETURN count(*)", q));
+      assertTrue(e.getMessage().contains("time limit of 100 ms"), e.getMessage());
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, "stopped long after its limit");
+      assertEquals(List.of(List.of(25L)),
+          m.query("CALL recall($q, 5) YIELD event AS a CALL recall($q, 5) YIELD event AS b RETURN count(*)", q).rows());
+    }
+  }
 }

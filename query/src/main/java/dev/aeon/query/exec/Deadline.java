@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * When a statement must stop, so that one statement cannot hold its thread for good: a variable-length
  * pattern over a dense graph or a product of two scans can take hours while holding almost no memory. The
- * operators count their steps (each node a scan produces, each edge an expansion looks at) and the clock is
- * read every 1,024 steps. One per statement, used by one thread.
+ * operators count their steps (each node a scan or a recall produces, each edge an expansion looks at) and the
+ * clock is read every 1,024 steps, and after each search of the vector index. One per statement, used by one thread.
  */
 final class Deadline {
 
@@ -25,6 +25,11 @@ final class Deadline {
   /** Counts a step; true once the limit has passed. */
   boolean passed() {
     return ++steps % STEPS_PER_LOOK == 0 && !limit.isZero() && System.nanoTime() - atNanos > 0;
+  }
+
+  /** Reads the clock now: for work that costs far more than a read of the clock (a search of the vector index). */
+  boolean passedNow() {
+    return !limit.isZero() && System.nanoTime() - atNanos > 0;
   }
 
   Duration limit() {

@@ -51,9 +51,20 @@ final class Evaluator {
   /** Counts one step of the statement's work (a node scanned, an edge looked at); throws past its time limit. */
   void step() {
     if (deadline.passed()) {
-      throw new QueryException(source, 0, "the statement ran past its time limit of " + deadline.limit().toMillis()
-          + " ms (AeonOptions.withQueryTimeLimit): bound its variable-length patterns, or start from fewer nodes");
+      throw pastTimeLimit();
     }
+  }
+
+  /** After work that costs far more than a step (a search of the vector index): throws past the time limit. */
+  void stepped() {
+    if (deadline.passedNow()) {
+      throw pastTimeLimit();
+    }
+  }
+
+  private QueryException pastTimeLimit() {
+    return new QueryException(source, 0, "the statement ran past its time limit of " + deadline.limit().toMillis()
+        + " ms (AeonOptions.withQueryTimeLimit): bound its variable-length patterns, or start from fewer nodes");
   }
 
   QueryException error(int pos, String reason) {

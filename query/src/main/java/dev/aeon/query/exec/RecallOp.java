@@ -41,11 +41,15 @@ final class RecallOp extends Operator {
     } catch (IllegalArgumentException e) { // a vector the index cannot search: wrong dimension, zero, NaN
       throw ev.error(query.pos(), "recall() cannot search with this vector: " + e.getMessage());
     }
+    // A recall binds rows as a scan does, and its search costs more than many steps: recalls one after
+    // another (a search per row of the one before) would else run whatever the time limit.
+    ev.stepped();
     for (VectorRecall.Hit hit : hits) {
       int slot = ev.graph.slotOf(hit.eventId());
       if (slot < 0) {
         continue;
       }
+      ev.step();
       if (eventVar >= 0) {
         row[eventVar] = new NodeRef(slot);
       }

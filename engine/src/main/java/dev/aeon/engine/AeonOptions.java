@@ -113,7 +113,10 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
         slbThreshold, slbMaxBytes, minVectors, walSegmentBytes, queryTimeLimit);
   }
 
-  /** Statements of the query language stop after {@code limit} (zero: no limit); 30 seconds by default. */
+  /**
+   * Statements of the query language stop after {@code limit} (zero, or a century or more: no limit); 30 seconds
+   * by default.
+   */
   public AeonOptions withQueryTimeLimit(Duration limit) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
         slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, limit);

@@ -357,4 +357,21 @@ class BadInputTest {
           m.query("CALL recall($q, 5) YIELD event AS a CALL recall($q, 5) YIELD event AS b RETURN count(*)", q).rows());
     }
   }
+
+  /**
+   * A time limit too long to count in nanoseconds (a way to say "no limit" as a duration) lets statements
+   * run: each statement failed with an ArithmeticException from converting it.
+   */
+  @Test
+  void aTimeLimitBeyondNanosecondsIsNoLimit() {
+    java.time.Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(forever))) {
+      Memory m = aeon.memory();
+      m.remember(Remember.event("s", "user", "one"));
+      assertEquals(List.of(List.of(1L)), m.query("MATCH (e) RETURN count(e)", Map.of()).rows());
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofDays(365L * 300)))) {
+      assertEquals(List.of(List.of(1L)), aeon.memory().query("MATCH (e) RETURN count(e)", Map.of()).rows());
+    }
+  }
 }

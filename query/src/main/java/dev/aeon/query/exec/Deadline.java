@@ -12,24 +12,32 @@ final class Deadline {
 
   private static final int STEPS_PER_LOOK = 1_024;
 
+  /**
+   * Limits from this one on are none: they do not fit the clock's nanoseconds (a duration that means "never",
+   * such as {@code ChronoUnit.FOREVER}'s, failed every statement with an ArithmeticException).
+   */
+  private static final Duration NO_LIMIT_FROM = Duration.ofDays(100 * 365);
+
   private final Duration limit;
+  private final boolean none;
   private final long atNanos;
   private int steps;
 
-  /** {@code limit} from now; zero for none. */
+  /** {@code limit} from now; zero (or a century and more) for none. */
   Deadline(Duration limit) {
     this.limit = limit;
-    this.atNanos = System.nanoTime() + (limit.isZero() ? 0 : limit.toNanos());
+    this.none = limit.isZero() || limit.compareTo(NO_LIMIT_FROM) >= 0;
+    this.atNanos = System.nanoTime() + (none ? 0 : limit.toNanos());
   }
 
   /** Counts a step; true once the limit has passed. */
   boolean passed() {
-    return ++steps % STEPS_PER_LOOK == 0 && !limit.isZero() && System.nanoTime() - atNanos > 0;
+    return ++steps % STEPS_PER_LOOK == 0 && !none && System.nanoTime() - atNanos > 0;
   }
 
   /** Reads the clock now: for work that costs far more than a read of the clock (a search of the vector index). */
   boolean passedNow() {
-    return !limit.isZero() && System.nanoTime() - atNanos > 0;
+    return !none && System.nanoTime() - atNanos > 0;
   }
 
   Duration limit() {

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * The child process of the recovery measurement: {@code CrashedWriter DIR FIRST COUNT} remembers COUNT more
- * events under SYNC with background checkpoints off, prints "done" and waits to be killed, so that opening
+ * events with background checkpoints off, prints "done" and waits to be killed, so that opening
  * the namespace again replays all of them from the log. Writes are ASYNC (the log is forced every 10 ms)
  * and "done" comes a second after the last: the parent counts what the reopened namespace holds.
  */

@@ -240,10 +240,10 @@ final class Checkpoints {
   }
 
   /**
-   * Until the interval is over, or at most a second; once it is over, a second: the first write after a quiet
-   * spell is checkpointed about a second later, and the thread does not wake every millisecond (each wake-up
-   * takes a core from a reader for a moment). With nothing logged it does not wake at all: a process with many
-   * idle namespaces would else wake a thread per namespace every second.
+   * Until the interval is over, or at most a second, so that the thread does not wake every millisecond (each
+   * wake-up takes a core from a reader for a moment). With nothing logged it waits without a timeout (a process
+   * with many idle namespaces would else wake a thread per namespace every second): the first write after a
+   * quiet spell wakes it, and is checkpointed at once if the interval has passed since the last checkpoint.
    */
   private long waitMillis(long intervalNanos) {
     long remainingNanos = intervalNanos - (System.nanoTime() - lastRunNanos);

@@ -99,7 +99,6 @@ public final class OpenBench {
       Map<String, Object> recovery = new LinkedHashMap<>();
       recovery.put("replayed_events", replayed);
       recovery.put("open_ms", BenchReport.round(ms, 1));
-      recovery.put("replayed_events_per_s", Math.round(replayed / (ms / 1e3)));
       recovery.put("open_over_clean_open", BenchReport.round(ms / median(open), 2));
       report.put("recovery", recovery);
       System.out.printf("recovery: open %.1f ms, %,d events replayed (%.2fx the clean open)%n", ms, replayed,

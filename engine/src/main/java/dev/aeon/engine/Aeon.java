@@ -234,7 +234,8 @@ public final class Aeon implements AutoCloseable {
    * checkpoints' threads, buffers, file mappings and locks): a server with a namespace per agent can close
    * those of agents that went quiet. The next {@link #namespace} call opens it again from its files.
    * Handles obtained before refuse every call and say so; a call racing this one may meet the closing
-   * namespace's own error. Returns false if it was not open.
+   * namespace's own error. It closes a namespace even while leases hold it ({@link #closeIdleNamespaces}
+   * leaves those open). Returns false if it was not open.
    *
    * @throws java.io.UncheckedIOException if its last checkpoint fails (it is closed all the same; opening
    *     it again recovers from its log)

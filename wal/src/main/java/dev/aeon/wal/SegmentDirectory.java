@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The segment files of one WAL directory: which exist, creating new ones, deleting old ones.
@@ -53,6 +55,8 @@ final class SegmentDirectory implements Closeable {
   private final long largest;
   private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
   private ExecutorService preallocator;
+  /** How long the preallocation thread outlives its last segment. */
+  static final long PREALLOCATOR_KEEP_ALIVE_SECONDS = 30;
   private CompletableFuture<Path> next;
   /** The size of the next segment to preallocate. */
   private long plannedSize;
@@ -165,14 +169,19 @@ final class SegmentDirectory implements Closeable {
       return;
     }
     if (preallocator == null) {
-      preallocator = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(() -> {
-          BackgroundPriority.lowerCurrentThread();
-          r.run();
-        }, "aeon-wal-preallocator");
-        t.setDaemon(true);
-        return t;
-      });
+      // Its thread ends after a quiet spell (a quiet log prepares no segment), and a new one starts with the
+      // next segment: an idle namespace holds no preallocation thread.
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, PREALLOCATOR_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(() -> {
+              BackgroundPriority.lowerCurrentThread();
+              r.run();
+            }, "aeon-wal-preallocator");
+            t.setDaemon(true);
+            return t;
+          });
+      pool.allowCoreThreadTimeOut(true);
+      preallocator = pool;
     }
     long size = plannedSize;
     next = CompletableFuture.supplyAsync(() -> {

@@ -494,6 +494,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     writeLock.lock();
     try {
       locked = System.nanoTime();
+      if (failed()) {
+        // A mutation was logged and not applied (or not all of it): a checkpoint at the log's end would make
+        // durable stores that do not match the log, and replay would skip that record. Reopening repairs it.
+        throw new IllegalStateException("namespace '" + name + "' failed earlier and is not checkpointed until"
+            + " it is reopened (Aeon.namespace reopens it)");
+      }
       long lsn = stores.wal.lastLsn();
       paused = new Paused(stores.stage(lsn), applier.takeForgottenTexts());
       staged = System.nanoTime();

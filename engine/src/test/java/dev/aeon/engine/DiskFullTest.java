@@ -63,6 +63,48 @@ class DiskFullTest {
   }
 
   /**
+   * Texts large enough for the blob arena to be the store that finds no room: the vector is in the index by
+   * then, so the namespace fails half applied. Its background checkpoints must stop: one that ran once the
+   * device had room again made that half durable at the log's end (the index with the vector, the trace
+   * without the event), and the namespace no longer opened ("the vector index holds N vectors but the trace's
+   * events have N - 1").
+   */
+  @Test
+  void aNamespaceThatFailedHalfAppliedIsNotCheckpointedAfterwards() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 24)) {
+      Path data = device.root().resolve("db");
+      long acknowledged = 0;
+      Throwable failure = null;
+      AeonOptions options = AeonOptions.defaults().withWalSegmentBytes(1 << 20)
+          .withCheckpoints(1L << 30, java.time.Duration.ofMillis(100));
+      try (Aeon aeon = Aeon.open(data, options)) {
+        Memory m = aeon.memory();
+        String text = "t".repeat(60_000);
+        while (failure == null) {
+          try {
+            m.remember(Remember.event("s", "user", text + (acknowledged + 1)).vector(new float[] {1, 0.5f, 0.25f}));
+            acknowledged++;
+          } catch (RuntimeException | Error e) {
+            failure = e;
+          }
+        }
+        assertIoFailure(failure);
+        device.resize(96);
+        Thread.sleep(1_000); // ten background checkpoint intervals, with room on the device again
+      } catch (RuntimeException e) {
+        // closing a failed namespace may report its failure again
+      }
+      try (Aeon aeon = Aeon.open(data, options)) {
+        Memory m = aeon.memory();
+        for (long id = 1; id <= acknowledged; id++) {
+          assertTrue(m.get(id).orElseThrow().text().endsWith("t" + id), "event " + id);
+        }
+        assertEquals(List.of(), aeon.check(Aeon.DEFAULT_NAMESPACE));
+      }
+    }
+  }
+
+  /**
    * Creating a namespace on a full device is an I/O error too. (The log's first segment is the first to
    * find no room, so this does not reach the mapped stores; the blob arena's case below does.)
    */

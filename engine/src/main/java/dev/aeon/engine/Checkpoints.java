@@ -60,6 +60,8 @@ final class Checkpoints {
   /** One thread, started with {@link #thread} by the opener, so that it keeps the opener's priority. */
   private ThreadPoolExecutor pauses;
   private volatile boolean stopping;
+  /** The last background checkpoint's failure, or null after one that succeeded. Background thread only. */
+  private String lastFailure;
 
   Checkpoints(Action action, Wal wal, AeonOptions options) {
     this.action = action;
@@ -229,11 +231,17 @@ final class Checkpoints {
         boolean byTime = loggedBytes.get() > 0 && System.nanoTime() - lastRunNanos >= intervalNanos;
         if (bySize || byTime) {
           runNow();
+          lastFailure = null;
         }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "background checkpoint failed; will retry", e);
+        // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and would
+        // otherwise log the same error every interval.
+        boolean again = e.toString().equals(lastFailure);
+        lastFailure = e.toString();
+        LOG.log(again ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR,
+            "background checkpoint failed; will retry", e);
         lastRunNanos = System.nanoTime(); // retry after an interval, not in a tight loop
       }
     }

@@ -255,25 +255,15 @@ class ClausesTest extends OnConversation {
         "MATCH (e) WHERE e.id = 4 RETURN 0" + " + 1".repeat(n - 1), n - 1L,
         "MATCH (e) WHERE e.id = 4" + " AND true".repeat(n - 1) + " RETURN 1", 1L,
         "MATCH (e) WHERE e.id = 4 RETURN size(''" + " + e.text".repeat((n - 1) / 2) + ")", 0L);
-    Throwable[] failure = new Throwable[1];
-    Thread small = new Thread(null, () -> {
-      try {
-        for (Map.Entry<String, Long> s : longest.entrySet()) {
-          List<List<Object>> rows = c.trace.query(s.getKey(), Map.of()).rows();
-          if (s.getValue() > 0) {
-            assertEquals(List.of(List.<Object>of(s.getValue())), rows);
-          }
-          c.trace.explain(s.getKey(), Map.of());
+    onHalfADefaultStack("the longest chains accepted", () -> {
+      for (Map.Entry<String, Long> s : longest.entrySet()) {
+        List<List<Object>> rows = c.trace.query(s.getKey(), Map.of()).rows();
+        if (s.getValue() > 0) {
+          assertEquals(List.of(List.<Object>of(s.getValue())), rows);
         }
-      } catch (Throwable t) {
-        failure[0] = t;
+        c.trace.explain(s.getKey(), Map.of());
       }
-    }, "half-stack", 512 << 10);
-    small.start();
-    small.join();
-    if (failure[0] != null) {
-      throw new AssertionError("the longest chains accepted do not run on half a default stack", failure[0]);
-    }
+    });
     QueryException e = fails("MATCH (e) RETURN 0" + " + 1".repeat(n + 1), Map.of());
     assertEquals("more than " + n + " operators, property or index accesses in one statement", e.reason());
   }
@@ -309,20 +299,10 @@ class ClausesTest extends OnConversation {
     }
     String longest = "MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops) + " WHERE true"
         + " AND true".repeat(dev.aeon.query.lang.Parser.MAX_CHAINED - 1) + " RETURN count(*)";
-    Throwable[] failure = new Throwable[1];
-    Thread small = new Thread(null, () -> {
-      try {
-        assertEquals(List.of(List.<Object>of(1L)), c.trace.query(longest, Map.of()).rows());
-        c.trace.explain(longest, Map.of());
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, "half-stack", 512 << 10);
-    small.start();
-    small.join();
-    if (failure[0] != null) {
-      throw new AssertionError("the longest pattern accepted does not run on half a default stack", failure[0]);
-    }
+    onHalfADefaultStack("the longest pattern accepted", () -> {
+      assertEquals(List.of(List.<Object>of(1L)), c.trace.query(longest, Map.of()).rows());
+      c.trace.explain(longest, Map.of());
+    });
     assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_PARTS
         + " clauses, pattern elements, returned columns and sort keys in one statement",
         fails("MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops + 1) + " RETURN count(*)", Map.of()).reason());
@@ -418,5 +398,22 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) WHERE e.ts < $t RETURN e", Map.of("t", Instant.MAX)).reason());
     assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
         fails("MATCH (e) WHERE e.ts IN $t RETURN e", Map.of("t", List.of(Instant.MIN))).reason());
+  }
+
+  /** Runs {@code work} on a thread with half the default stack (512 KiB), failing with what it threw. */
+  private static void onHalfADefaultStack(String what, Runnable work) throws InterruptedException {
+    Throwable[] failure = new Throwable[1];
+    Thread small = new Thread(null, () -> {
+      try {
+        work.run();
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "half-stack", 512 << 10);
+    small.start();
+    small.join();
+    if (failure[0] != null) {
+      throw new AssertionError(what + " did not run on half a default stack", failure[0]);
+    }
   }
 }

@@ -32,22 +32,15 @@ class DiskFullTest {
   void aFullDeviceFailsAWriteWithAnIoErrorAndLosesNothingAcknowledged() throws Exception {
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 24)) {
       Path data = device.root().resolve("db");
-      long acknowledged = 0;
-      Throwable failure = null;
-      try (Aeon aeon = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(1 << 20))) {
-        Memory m = aeon.memory();
-        while (failure == null) {
-          try {
-            m.remember(event(acknowledged + 1));
-            acknowledged++;
-          } catch (RuntimeException | Error e) {
-            failure = e;
-          }
-        }
-      } catch (RuntimeException e) {
-        // closing on a full device may fail to checkpoint; the log holds every acknowledged write
+      Aeon filled = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(1 << 20));
+      UntilFull full;
+      try {
+        full = UntilFull.write(filled.memory(), DiskFullTest::event);
+      } finally {
+        closeOnAFullDevice(filled);
       }
-      assertIoFailure(failure);
+      long acknowledged = full.acknowledged();
+      assertIoFailure(full.failure());
       assertTrue(acknowledged > 1_000, "only " + acknowledged + " events fit");
 
       device.resize(96);
@@ -73,27 +66,21 @@ class DiskFullTest {
   void aNamespaceThatFailedHalfAppliedIsNotCheckpointedAfterwards() throws Exception {
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 24)) {
       Path data = device.root().resolve("db");
-      long acknowledged = 0;
-      Throwable failure = null;
       AeonOptions options = AeonOptions.defaults().withWalSegmentBytes(1 << 20)
           .withCheckpoints(1L << 30, java.time.Duration.ofMillis(100));
-      try (Aeon aeon = Aeon.open(data, options)) {
-        Memory m = aeon.memory();
-        String text = "t".repeat(60_000);
-        while (failure == null) {
-          try {
-            m.remember(Remember.event("s", "user", text + (acknowledged + 1)).vector(new float[] {1, 0.5f, 0.25f}));
-            acknowledged++;
-          } catch (RuntimeException | Error e) {
-            failure = e;
-          }
-        }
-        assertIoFailure(failure);
+      String text = "t".repeat(60_000);
+      Aeon filled = Aeon.open(data, options);
+      UntilFull full;
+      try {
+        full = UntilFull.write(filled.memory(),
+            n -> Remember.event("s", "user", text + n).vector(new float[] {1, 0.5f, 0.25f}));
+        assertIoFailure(full.failure());
         device.resize(96);
         Thread.sleep(1_000); // ten background checkpoint intervals, with room on the device again
-      } catch (RuntimeException e) {
-        // closing a failed namespace may report its failure again
+      } finally {
+        closeOnAFullDevice(filled);
       }
+      long acknowledged = full.acknowledged();
       try (Aeon aeon = Aeon.open(data, options)) {
         Memory m = aeon.memory();
         for (long id = 1; id <= acknowledged; id++) {
@@ -156,6 +143,32 @@ class DiskFullTest {
         }
       }
       assertIoFailure(failure);
+    }
+  }
+
+  /** How many events a namespace acknowledged before a write failed, and that failure. */
+  private record UntilFull(long acknowledged, Throwable failure) {
+
+    /** Remembers event 1, 2, ... until one fails. */
+    static UntilFull write(Memory m, java.util.function.LongFunction<Remember> event) {
+      long acknowledged = 0;
+      while (true) {
+        try {
+          m.remember(event.apply(acknowledged + 1));
+          acknowledged++;
+        } catch (RuntimeException | Error e) {
+          return new UntilFull(acknowledged, e);
+        }
+      }
+    }
+  }
+
+  /** Closing after a write failed may fail too (a last checkpoint with no room): the log holds every acknowledged write. */
+  private static void closeOnAFullDevice(Aeon aeon) {
+    try {
+      aeon.close();
+    } catch (RuntimeException e) {
+      // what reopening recovers from
     }
   }
 

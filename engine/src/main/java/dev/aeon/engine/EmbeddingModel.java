@@ -5,14 +5,12 @@ import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
@@ -96,17 +94,8 @@ final class EmbeddingModel {
     if (name != null) {
       return;
     }
-    Path tmp = file.resolveSibling(FILE + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer b = ByteBuffer.wrap(format(model));
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
-      }
-      DurableFiles.atomicRename(tmp, file);
+      DurableFiles.replace(file, ByteBuffer.wrap(format(model)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the embedding model of namespace '" + namespace + "' in " + file, e);
     }

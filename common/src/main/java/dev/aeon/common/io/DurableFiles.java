@@ -1,6 +1,7 @@
 package dev.aeon.common.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,22 @@ import java.nio.file.StandardOpenOption;
 public final class DurableFiles {
 
   private DurableFiles() {}
+
+  /**
+   * Replaces {@code file} with {@code content} so that a crash leaves the old file or the new one, whole: writes
+   * {@code <file>.tmp}, forces it, renames it over {@code file} and fsyncs the directory.
+   */
+  public static void replace(Path file, ByteBuffer content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (content.hasRemaining()) {
+        ch.write(content);
+      }
+      ch.force(true);
+    }
+    atomicRename(tmp, file);
+  }
 
   /** Renames {@code from} to {@code to} atomically (replacing {@code to}) and fsyncs the directory. */
   public static void atomicRename(Path from, Path to) throws IOException {

@@ -1,13 +1,11 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 import static dev.aeon.query.trace.CheckpointDescriptor.*;
 
@@ -47,19 +45,6 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
         .putLong(EDGE_BYTES_OFFSET, edgeBytes).putLong(META_BYTES_OFFSET, metaBytes);
     b.putInt(CRC_OFFSET, FileHeader.crc(b, LSN_OFFSET, CRC_OFFSET));
     b.position(0).limit(LENGTH);
-    Path tmp = dir.resolve(FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some file systems cannot open a directory for sync; the rename is still atomic there
-    }
+    DurableFiles.replace(dir.resolve(FILE), b);
   }
 }

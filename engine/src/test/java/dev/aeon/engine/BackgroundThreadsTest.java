@@ -77,7 +77,7 @@ class BackgroundThreadsTest {
   /**
    * With nothing to do, the checkpoint thread and the reclaimer of retired memory wait without a timeout: a
    * process with many idle namespaces woke each one's reclaimer every 50 ms and checkpoint thread every second
-   * (200 idle namespaces took a fifth of a core).
+   * (`./aeon bench open`: 133 ms of CPU per second with 200 open, against 3 with none).
    */
   @Test
   void anIdleNamespacesThreadsWaitWithoutTimeout() throws Exception {

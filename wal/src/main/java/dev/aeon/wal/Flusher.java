@@ -39,6 +39,8 @@ final class Flusher implements EventHandler<AppendEvent> {
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private RingBuffer<AppendEvent> ring;
+  /** Mode ASYNC's forcing thread, woken after each batch; null in the other modes. */
+  private Syncer syncer;
   private long batchStart;
   /** Ring sequence of the last record written, including those gathered ahead of the ring's delivery. */
   private long writtenThrough = -1;
@@ -58,6 +60,10 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   void ring(RingBuffer<AppendEvent> value) {
     this.ring = value;
+  }
+
+  void syncer(Syncer value) {
+    this.syncer = value;
   }
 
   Throwable failure() {
@@ -119,6 +125,9 @@ final class Flusher implements EventHandler<AppendEvent> {
           writer.force();
         } else {
           writer.flush();
+          if (syncer != null) {
+            syncer.written();
+          }
         }
       }
     } catch (Throwable t) {

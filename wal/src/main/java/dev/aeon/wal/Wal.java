@@ -98,17 +98,18 @@ public final class Wal implements AutoCloseable {
     }, ProducerType.MULTI, flusherWaitStrategy());
     disruptor.handleEventsWith(flusher);
     flusher.ring(disruptor.getRingBuffer());
+    syncer = options.durability() == Durability.ASYNC
+        ? new Syncer(writer, flusher, options.asyncForceIntervalMillis(), "aeon-wal-syncer " + dir.getFileName())
+        : null;
+    flusher.syncer(syncer); // before the flusher's thread starts, which publishes it to that thread
     ring = disruptor.start();
     try {
       flusher.awaitStarted();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (options.durability() == Durability.ASYNC) {
-      syncer = new Syncer(writer, flusher, options.asyncForceIntervalMillis(), "aeon-wal-syncer " + dir.getFileName());
+    if (syncer != null) {
       syncer.start();
-    } else {
-      syncer = null;
     }
   }
 

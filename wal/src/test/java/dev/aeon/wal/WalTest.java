@@ -304,6 +304,33 @@ class WalTest {
   }
 
   /**
+   * In mode ASYNC a log with nothing left to force costs no wake-ups: its forcing thread waits without a
+   * timeout (it used to wake every interval, 100 times a second per open namespace), and the next write wakes
+   * it, so that the write is still forced within the interval. Several rounds, since each write races the
+   * thread's way into its wait.
+   */
+  @Test
+  void asyncForcingThreadSleepsWhileEverythingIsForcedAndWakesForTheNextWrite() throws Exception {
+    try (Wal wal = Wal.open(dir, small().durability(Durability.ASYNC).asyncForceIntervalMillis(5))) {
+      for (int round = 1; round <= 20; round++) {
+        wal.appendAndWait((byte) 1, payload(round));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (wal.durableLsn() < round && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        assertEquals(round, wal.durableLsn(), "a write after a quiet spell was not forced");
+        Thread syncer = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("aeon-wal-syncer " + dir.getFileName())).findFirst().orElseThrow();
+        Thread.State state = syncer.getState();
+        for (; state != Thread.State.WAITING && System.nanoTime() < deadline; state = syncer.getState()) {
+          Thread.sleep(1);
+        }
+        assertEquals(Thread.State.WAITING, state, "the forcing thread of a quiet log waits on a timer");
+      }
+    }
+  }
+
+  /**
    * A log that holds little takes little disk: its first segment (and the next, preallocated) is 1 MiB,
    * not the largest size; segments that fill fast are followed by ones twice as large, up to the largest.
    */

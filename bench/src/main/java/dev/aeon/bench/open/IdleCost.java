@@ -3,6 +3,7 @@ package dev.aeon.bench.open;
 import com.sun.management.OperatingSystemMXBean;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.Durability;
 import dev.aeon.engine.MemoryStats;
 import dev.aeon.engine.Remember;
 import java.lang.management.ManagementFactory;
@@ -11,8 +12,8 @@ import java.nio.file.Path;
 /**
  * What open namespaces cost while nobody uses them: the process's CPU time per second over a quiet spell with
  * {@code count} small namespaces open, against the same spell with none open, measured first in the same
- * process (the JVM's own threads: compiler, GC). A server keeps a namespace open for {@code --namespace-idle}
- * after its last command.
+ * process (the JVM's own threads: compiler, GC), in one durability mode (ASYNC has a thread of its own that
+ * forces the log). A server keeps a namespace open for {@code --namespace-idle} after its last command.
  */
 final class IdleCost {
 
@@ -21,12 +22,12 @@ final class IdleCost {
 
   private IdleCost() {}
 
-  static Result measure(Path dir, int count, long quietMillis) throws InterruptedException {
+  static Result measure(Path dir, int count, long quietMillis, Durability durability) throws InterruptedException {
     System.gc();
     Thread.sleep(1_000);
     int threadsNone = ManagementFactory.getThreadMXBean().getThreadCount();
     double none = cpuMsPerSecond(quietMillis);
-    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
+    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(durability))) {
       for (int i = 0; i < count; i++) {
         aeon.namespace("idle-" + i).remember(Remember.event("s", "user", "hello").vector(new float[] {1, 0, 0}));
       }

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * that left a tenth of them to replay from the log; and, as the baseline measured in the same run, how long
  * reading every file of the namespace once takes. A server opens a namespace at its first command after an
  * idle close, so this is that command's extra latency. Then what 200 open namespaces (quick: 50) cost the
- * process while nobody uses them ({@link IdleCost}). Writes {@code target/bench/open.json}.
+ * process while nobody uses them ({@link IdleCost}), in modes SYNC and ASYNC. Writes {@code target/bench/open.json}.
  */
 public final class OpenBench {
 
@@ -44,17 +44,23 @@ public final class OpenBench {
     try {
       Map<String, Object> report = BenchReport.header();
       run(dir.resolve("memory"), events, rounds, report);
-      System.out.printf("idle: the process's CPU with no namespace open, then with %d open and unused%n", idle);
-      IdleCost.Result r = IdleCost.measure(dir.resolve("idle"), idle, quick ? 3_000 : 10_000);
-      Map<String, Object> cost = new LinkedHashMap<>();
-      cost.put("namespaces", r.count());
-      cost.put("cpu_ms_per_s_none_open", BenchReport.round(r.noneMsPerS(), 1));
-      cost.put("cpu_ms_per_s_all_open", BenchReport.round(r.openMsPerS(), 1));
-      cost.put("threads_none_open", r.threadsNone());
-      cost.put("threads_all_open", r.threadsOpen());
-      report.put("idle", cost);
-      System.out.printf("idle: %.1f ms of CPU per second with none open, %.1f with %d open (%d threads, %d before)%n",
-          r.noneMsPerS(), r.openMsPerS(), r.count(), r.threadsOpen(), r.threadsNone());
+      Map<String, Object> idleCost = new LinkedHashMap<>();
+      for (Durability durability : List.of(Durability.SYNC, Durability.ASYNC)) {
+        String mode = durability.name().toLowerCase(java.util.Locale.ROOT);
+        System.out.printf("idle (%s): the process's CPU with no namespace open, then with %d open and unused%n",
+            mode, idle);
+        IdleCost.Result r = IdleCost.measure(dir.resolve("idle-" + mode), idle, quick ? 3_000 : 10_000, durability);
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("namespaces", r.count());
+        cost.put("cpu_ms_per_s_none_open", BenchReport.round(r.noneMsPerS(), 1));
+        cost.put("cpu_ms_per_s_all_open", BenchReport.round(r.openMsPerS(), 1));
+        cost.put("threads_none_open", r.threadsNone());
+        cost.put("threads_all_open", r.threadsOpen());
+        idleCost.put(mode, cost);
+        System.out.printf("idle (%s): %.1f ms of CPU per second with none open, %.1f with %d open (%d threads, %d"
+            + " before)%n", mode, r.noneMsPerS(), r.openMsPerS(), r.count(), r.threadsOpen(), r.threadsNone());
+      }
+      report.put("idle", idleCost);
       BenchReport.write("open", report);
     } finally {
       deleteTree(dir);

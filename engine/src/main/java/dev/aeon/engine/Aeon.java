@@ -50,6 +50,8 @@ public final class Aeon implements AutoCloseable {
   private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
   /** Leases and last use of every namespace used since open (an entry is small, and never removed). */
   private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
+  /** The threads every namespace's background work runs on; closed after the namespaces. */
+  private final BackgroundThreads threads = new BackgroundThreads();
   private volatile boolean closed;
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
@@ -216,7 +218,7 @@ public final class Aeon implements AutoCloseable {
           closeFailed(current);
         }
         try {
-          DurableMemory opened = DurableMemory.open(n, dir.resolve("ns").resolve(n), options);
+          DurableMemory opened = DurableMemory.open(n, dir.resolve("ns").resolve(n), options, threads);
           failedOpens.remove(n);
           return opened;
         } catch (RuntimeException e) {
@@ -289,7 +291,11 @@ public final class Aeon implements AutoCloseable {
         return;
       }
       closed = true;
-      closeNamespaces();
+      try {
+        closeNamespaces();
+      } finally {
+        threads.close();
+      }
     } finally {
       opening.writeLock().unlock();
     }

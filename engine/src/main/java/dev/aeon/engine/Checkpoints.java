@@ -6,24 +6,30 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs checkpoints: on request, and in the background once the log has grown by
+ * Runs one namespace's checkpoints: on request, and in the background once the log has grown by
  * {@link AeonOptions#checkpointLogBytes()} or {@link AeonOptions#checkpointInterval()} has passed with
  * something logged. One checkpoint at a time; it records how long writers were paused.
  *
- * <p>Two threads: the background thread runs at {@link BackgroundPriority#NICE}, so that forcing pages
- * ahead leaves the cores to readers, and hands the pause, the part that holds writers back, to a thread
- * that keeps the priority of the thread that opened the namespace ({@link #duringPause}). At nice 10 the
+ * <p>On threads shared by the namespaces of an {@link Aeon} ({@link BackgroundThreads}). A background
+ * checkpoint runs on a checkpoint thread at {@link BackgroundPriority#NICE}, so that forcing pages ahead
+ * leaves the cores to readers, and hands the pause, the part that holds writers back, to a pause thread,
+ * which keeps the priority of the thread that opened the {@code Aeon} ({@link #duringPause}). At nice 10 the
  * pause itself was stretched by a machine busy with readers: the scheduler runs such a thread only when
  * the readers leave it a core, each time it wakes from a write or a force, while writers wait on its lock.
  * A thread cannot raise its own priority back without privilege. A checkpoint a caller asks for (and the
- * last one, at close) runs wholly on the pause thread while the caller waits ({@link #onPauseThread}), so
+ * last one, at close) runs wholly on a pause thread while the caller waits ({@link #onPauseThread}), so
  * that no interrupt of the caller reaches the stores' files.
+ *
+ * <p>Nothing runs while nothing is logged: the first bytes logged after a checkpoint schedule a look for when
+ * the interval will have passed, and the bytes that reach the size limit one for now ({@link #logged}); a
+ * checkpoint that leaves bytes logged meanwhile schedules the next look itself. At most one look is
+ * scheduled at a time ({@link #nextCheck}).
  */
 final class Checkpoints {
 
@@ -39,14 +45,14 @@ final class Checkpoints {
     T run() throws IOException;
   }
 
-  /** The longest the background thread sleeps between looks at the log and the clock. */
-  private static final long MAX_WAIT_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
 
   private final Action action;
   private final Wal wal;
   private final AeonOptions options;
   private final String namespace;
+  private final BackgroundThreads threads;
+  private final long intervalNanos;
   private final AtomicLong loggedBytes = new AtomicLong();
   private final Object runLock = new Object();
   /** Set under {@link #runLock} by {@link #runLast}: a checkpoint after it would write into closed stores. */
@@ -56,33 +62,29 @@ final class Checkpoints {
   private volatile long pauseCount;
   private volatile long count;
   private volatile long lastRunNanos = System.nanoTime();
-  private Thread thread;
-  /** One thread, started with {@link #thread} by the opener, so that it keeps the opener's priority. */
-  private ThreadPoolExecutor pauses;
+  /** The checkpoint thread running this namespace's background checkpoint now, or null. */
+  private volatile Thread background;
+  /** The one look at the log and the clock scheduled on a checkpoint thread, or null; guarded by this. */
+  private ScheduledFuture<?> nextCheck;
   private volatile boolean stopping;
-  /** The last background checkpoint's failure, or null after one that succeeded. Background thread only. */
+  /** The last background checkpoint's failure, or null after one that succeeded. Under {@link #runLock}. */
   private String lastFailure;
 
-  Checkpoints(Action action, Wal wal, AeonOptions options) {
+  Checkpoints(Action action, Wal wal, AeonOptions options, BackgroundThreads threads) {
     this.action = action;
     this.wal = wal;
     this.options = options;
+    this.threads = threads;
+    this.intervalNanos = options.checkpointInterval().toNanos();
     this.namespace = wal.directory().getParent().getFileName().toString();
   }
 
-  void start() {
-    pauses = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        r -> Thread.ofPlatform().daemon().name("aeon-pause-" + namespace).unstarted(r));
-    pauses.prestartCoreThread(); // here, not on the first submit: a thread inherits its creator's nice value
-    thread = Thread.ofPlatform().daemon().name("aeon-checkpoint-" + namespace).start(this::loop);
-  }
-
   /**
-   * Runs a checkpoint's pause: on the pause thread when called from the background thread, which then
-   * waits for it; on the calling thread otherwise, which is then the pause thread already ({@link #run}).
+   * Runs a checkpoint's pause: on a pause thread when called from a background checkpoint, which then
+   * waits for it; on the calling thread otherwise, which is then a pause thread already ({@link #run}).
    */
   <T> T duringPause(Pause<T> pause) throws IOException {
-    if (Thread.currentThread() != thread) {
+    if (Thread.currentThread() != background) {
       return pause.run();
     }
     return onPauseThread(pause);
@@ -95,7 +97,7 @@ final class Checkpoints {
    * until the namespace is reopened. The caller's interrupt is kept for it.
    */
   private <T> T onPauseThread(Pause<T> work) throws IOException {
-    Future<T> result = pauses.submit(work::run);
+    Future<T> result = threads.pauses.submit(work::run);
     boolean interrupted = false;
     try {
       while (true) {
@@ -125,15 +127,16 @@ final class Checkpoints {
   }
 
   /**
-   * Counts logged bytes and wakes the background thread when a checkpoint is due, or when these are the first
-   * bytes since the last checkpoint (it sleeps while there is nothing to checkpoint).
+   * Counts logged bytes: the first since the last checkpoint schedule a look for when the interval will have
+   * passed since it, and the bytes that reach {@link AeonOptions#checkpointLogBytes()} one for now.
    */
   void logged(int bytes) {
     long total = loggedBytes.addAndGet(bytes);
-    if (total >= options.checkpointLogBytes() || total == bytes) {
-      synchronized (this) {
-        notifyAll();
-      }
+    long limit = options.checkpointLogBytes();
+    if (total >= limit && total - bytes < limit) {
+      scheduleCheck(0);
+    } else if (total == bytes) {
+      scheduleCheck(untilIntervalPassed());
     }
   }
 
@@ -185,18 +188,19 @@ final class Checkpoints {
         }
       } finally {
         ended = true;
-        if (pauses != null) {
-          pauses.shutdown(); // under the lock: no checkpoint is using the pause thread
-        }
       }
     }
   }
 
-  /** Under {@link #runLock}: the background thread runs the checkpoint itself, any other on the pause thread. */
+  /**
+   * Under {@link #runLock}: a background checkpoint runs on its checkpoint thread, any other on a pause
+   * thread. Then schedules the next look if bytes were logged meanwhile (the next write would not: only
+   * the first bytes after a checkpoint do).
+   */
   private void run(boolean erase) {
     long before = loggedBytes.get();
     try {
-      if (Thread.currentThread() == thread) {
+      if (Thread.currentThread() == background) {
         action.run(erase);
       } else {
         onPauseThread(() -> {
@@ -207,34 +211,61 @@ final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("checkpoint failed", e);
     }
-    loggedBytes.addAndGet(-before);
+    long left = loggedBytes.addAndGet(-before);
     lastRunNanos = System.nanoTime();
     count++;
+    if (left > 0) {
+      scheduleCheck(left >= options.checkpointLogBytes() ? 0 : intervalNanos);
+    }
   }
 
-  private void loop() {
-    long intervalNanos = options.checkpointInterval().toNanos();
-    BackgroundPriority.lowerCurrentThread();
-    while (!stopping) {
-      try {
-        synchronized (this) {
-          if (loggedBytes.get() == 0 && !stopping) {
-            wait(); // nothing to checkpoint: until the first write since the last checkpoint (logged wakes it)
-          } else if (loggedBytes.get() < options.checkpointLogBytes()) {
-            wait(waitMillis(intervalNanos));
-          }
-        }
-        if (stopping) {
-          return;
-        }
-        boolean bySize = loggedBytes.get() >= options.checkpointLogBytes();
-        boolean byTime = loggedBytes.get() > 0 && System.nanoTime() - lastRunNanos >= intervalNanos;
-        if (bySize || byTime) {
-          runNow();
-          lastFailure = null;
-        }
-      } catch (InterruptedException e) {
+  /** Nanoseconds until the interval has passed since the last checkpoint, 0 if it has. */
+  private long untilIntervalPassed() {
+    return Math.max(0, intervalNanos - (System.nanoTime() - lastRunNanos));
+  }
+
+  /** Schedules a look {@code delayNanos} from now, unless one is scheduled by then already. */
+  private synchronized void scheduleCheck(long delayNanos) {
+    if (stopping) {
+      return;
+    }
+    if (nextCheck != null) {
+      if (nextCheck.getDelay(TimeUnit.NANOSECONDS) <= delayNanos) {
         return;
+      }
+      nextCheck.cancel(false);
+    }
+    try {
+      nextCheck = threads.checkpoints.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      nextCheck = null; // the Aeon is closing: its close checkpoints this namespace
+    }
+  }
+
+  /**
+   * A look at the log and the clock, on a checkpoint thread: a checkpoint if one is due, else a look
+   * scheduled for when the interval will have passed. A failed checkpoint is retried after an interval.
+   */
+  private void check() {
+    synchronized (this) {
+      nextCheck = null; // first: bytes logged from now on schedule a look of their own
+    }
+    long logged = loggedBytes.get();
+    if (stopping || logged == 0) {
+      return; // the next write schedules a look
+    }
+    if (logged < options.checkpointLogBytes() && untilIntervalPassed() > 0) {
+      scheduleCheck(untilIntervalPassed()); // a caller's checkpoint ran since this look was scheduled
+      return;
+    }
+    synchronized (runLock) {
+      if (stopping || ended) {
+        return;
+      }
+      background = Thread.currentThread();
+      try {
+        run(false);
+        lastFailure = null;
       } catch (RuntimeException e) {
         // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and would
         // otherwise log the same error every interval.
@@ -242,34 +273,28 @@ final class Checkpoints {
         lastFailure = e.toString();
         LOG.log(again ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR,
             "background checkpoint failed; will retry", e);
-        lastRunNanos = System.nanoTime(); // retry after an interval, not in a tight loop
+        lastRunNanos = System.nanoTime();
+        scheduleCheck(intervalNanos); // retry after an interval, not in a tight loop
+      } finally {
+        background = null;
       }
     }
   }
 
   /**
-   * Until the interval is over, or at most a second, so that the thread does not wake every millisecond (each
-   * wake-up takes a core from a reader for a moment). With nothing logged it waits without a timeout (a process
-   * with many idle namespaces would else wake a thread per namespace every second): the first write after a
-   * quiet spell wakes it, and is checkpointed at once if the interval has passed since the last checkpoint.
+   * Stops the background checkpoints: cancels the next look and waits for one under way (never an
+   * interrupt: an interrupt during FileChannel I/O closes the channel). None starts afterwards.
    */
-  private long waitMillis(long intervalNanos) {
-    long remainingNanos = intervalNanos - (System.nanoTime() - lastRunNanos);
-    return remainingNanos <= 0 ? MAX_WAIT_MILLIS : Math.clamp(remainingNanos / 1_000_000, 1, MAX_WAIT_MILLIS);
-  }
-
   void stop() {
     stopping = true;
     synchronized (this) {
-      notifyAll(); // never interrupt: an interrupt during FileChannel I/O closes the channel
-    }
-    Thread t = thread;
-    if (t != null) {
-      try {
-        t.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (nextCheck != null) {
+        nextCheck.cancel(false);
+        nextCheck = null;
       }
+    }
+    synchronized (runLock) {
+      // a background checkpoint holds this lock while it runs, and one that takes it later sees stopping
     }
   }
 }

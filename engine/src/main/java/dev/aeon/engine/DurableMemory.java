@@ -51,21 +51,22 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile boolean closed;
   private volatile boolean closedToReopen;
 
-  private DurableMemory(String name, AeonOptions options, Stores stores) {
+  private DurableMemory(String name, AeonOptions options, Stores stores, BackgroundThreads threads) {
     this.name = name;
     this.options = options;
     this.stores = stores;
     this.reads = new Reads(stores, options, () -> nextId);
     this.applier = new MutationApplier(stores);
-    this.checkpoints = new Checkpoints(this::checkpointNow, stores.wal, options);
+    this.checkpoints = new Checkpoints(this::checkpointNow, stores.wal, options, threads);
   }
 
-  static DurableMemory open(String name, Path dir, AeonOptions options) {
+  /** Opens and recovers the namespace; its background work runs on {@code threads}, which it does not own. */
+  static DurableMemory open(String name, Path dir, AeonOptions options, BackgroundThreads threads) {
     // Opening reads and writes through file channels, which an interrupt would close for good
     // (ClosedByInterruptException): an interrupt set before the call is set aside, and restored after.
     boolean interrupted = Thread.interrupted();
     try {
-      return openAndRecover(name, dir, options);
+      return openAndRecover(name, dir, options, threads);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -73,14 +74,15 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  private static DurableMemory openAndRecover(String name, Path dir, AeonOptions options) {
+  private static DurableMemory openAndRecover(String name, Path dir, AeonOptions options,
+      BackgroundThreads threads) {
     Stores stores;
     try {
-      stores = Stores.open(dir, options);
+      stores = Stores.open(dir, options, threads.reclaimer);
     } catch (IOException e) {
       throw OpenFailures.of(name, dir, e);
     }
-    DurableMemory m = new DurableMemory(name, options, stores);
+    DurableMemory m = new DurableMemory(name, options, stores, threads);
     try {
       m.recover();
     } catch (IOException | RuntimeException e) {
@@ -91,7 +93,6 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       throw e instanceof IOException io ? OpenFailures.of(name, dir, io) : (RuntimeException) e;
     }
-    m.checkpoints.start();
     return m;
   }
 

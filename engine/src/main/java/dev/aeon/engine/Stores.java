@@ -4,6 +4,7 @@ import dev.aeon.blob.BlobArena;
 import dev.aeon.blob.BlobArenaOptions;
 import dev.aeon.blob.InvalidBlobRefException;
 import dev.aeon.common.ebr.Epochs;
+import dev.aeon.common.ebr.Reclaimer;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.index.atlas.StagedFlush;
@@ -49,9 +50,9 @@ final class Stores implements AutoCloseable {
    * changes a file: the log first, the trace's checkpoint against it, then the arena and the trace, and
    * the index last, since a missing manifest is only fine if the trace names no vector.
    */
-  static Stores open(Path dir, AeonOptions options) throws IOException {
+  static Stores open(Path dir, AeonOptions options, Reclaimer reclaimer) throws IOException {
     Files.createDirectories(dir);
-    Epochs epochs = new Epochs();
+    Epochs epochs = new Epochs(Epochs.Config.defaults(), reclaimer);
     Wal wal = null;
     BlobArena blobs = null;
     Trace trace = null;

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +78,7 @@ class BackgroundThreadsTest {
   }
 
   /**
-   * With nothing to do, the checkpoint thread and the reclaimer of retired memory wait without a timeout: a
+   * With nothing to do, the checkpoint threads and the reclaimer of retired memory wait without a timeout: a
    * process with many idle namespaces woke each one's reclaimer every 50 ms and checkpoint thread every second
    * (`./aeon bench open`: 133 ms of CPU per second with 200 open, against 3 with none).
    */
@@ -90,7 +93,7 @@ class BackgroundThreadsTest {
       List<String> notWaiting = List.of();
       for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
         notWaiting = Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().equals("aeon-checkpoint-" + m.name()) || t.getName().equals("aeon-ebr-reclaimer"))
+            .filter(t -> t.getName().startsWith("aeon-checkpoint-") || t.getName().equals("aeon-ebr-reclaimer"))
             .filter(t -> t.getState() != Thread.State.WAITING).map(t -> t.getName() + " " + t.getState()).toList();
         if (notWaiting.isEmpty()) {
           break;
@@ -100,19 +103,61 @@ class BackgroundThreadsTest {
     }
   }
 
+  /**
+   * The namespaces of one {@code Aeon} share its checkpoint, pause and reclamation threads (each namespace
+   * held one of each), and each is still checkpointed in the background; closing the {@code Aeon} ends them.
+   */
+  @Test
+  void namespacesShareTheBackgroundThreadsAndCloseEndsThem() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    List<Thread> started;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(1 << 30, Duration.ofMillis(20)))) {
+      List<Memory> namespaces = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Memory m = aeon.namespace("agent-" + i);
+        m.remember(Remember.event("s", "user", "event of agent " + i).vector(TestVectors.unit(i)));
+        namespaces.add(m);
+      }
+      for (Memory m : namespaces) {
+        for (long deadline = System.nanoTime() + 10_000_000_000L; m.stats().checkpoints() == 0; Thread.sleep(5)) {
+          assertTrue(System.nanoTime() < deadline, "namespace " + m.name() + " not checkpointed within 10 s");
+        }
+      }
+      started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).toList();
+      Map<String, Long> shared = started.stream().map(Thread::getName)
+          .filter(n -> n.startsWith("aeon-checkpoint-") || n.startsWith("aeon-pause-") || n.equals("aeon-ebr-reclaimer"))
+          .collect(Collectors.groupingBy(n -> n.replaceAll("-[0-9]+$", ""), Collectors.counting()));
+      assertEquals(Map.of("aeon-checkpoint", (long) BackgroundThreads.CHECKPOINT_THREADS,
+          "aeon-pause", (long) BackgroundThreads.PAUSE_THREADS, "aeon-ebr-reclaimer", 1L), shared);
+    }
+    for (Thread t : started) {
+      t.join(10_000); // a pool's thread may still be on its way out as its pool reports termination
+    }
+    assertEquals(List.of(), started.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
+        "threads left running after close");
+  }
+
   @Test
   void aBackgroundCheckpointPausesOnAThreadWithTheOpenersPriority() throws Exception {
     assumeTrue(BackgroundPriority.unavailableReason().isEmpty(), () -> BackgroundPriority.unavailableReason().get());
     try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(1 << 30, Duration.ofMillis(500)))) {
       Memory m = aeon.memory();
       m.remember(Remember.event("s", "user", "one event").vector(TestVectors.unit(1)));
-      Path pauseThread = threadsNamed("aeon-pause").getFirst();
-      assertEquals(niceOf(Path.of("/proc/thread-self")), niceOf(pauseThread), "the pause thread's nice value");
-      long before = runNanos(pauseThread);
+      List<Path> pauseThreads = threadsNamed("aeon-pause");
+      assertEquals(BackgroundThreads.PAUSE_THREADS, pauseThreads.size(), "pause threads");
+      long before = 0;
+      for (Path pauseThread : pauseThreads) {
+        assertEquals(niceOf(Path.of("/proc/thread-self")), niceOf(pauseThread), "the pause thread's nice value");
+        before += runNanos(pauseThread);
+      }
       for (long deadline = System.nanoTime() + 10_000_000_000L; m.stats().checkpoints() == 0; Thread.sleep(5)) {
         assertTrue(System.nanoTime() < deadline, "no background checkpoint within 10 s");
       }
-      assertTrue(runNanos(pauseThread) > before, "the pause thread did not run the background checkpoint's pause");
+      long after = 0;
+      for (Path pauseThread : pauseThreads) {
+        after += runNanos(pauseThread);
+      }
+      assertTrue(after > before, "no pause thread ran the background checkpoint's pause");
       assertTrue(m.stats().longestCheckpointPause().totalMicros() > 0, "no pause recorded");
     }
   }

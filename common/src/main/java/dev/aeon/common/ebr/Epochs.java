@@ -1,6 +1,5 @@
 package dev.aeon.common.ebr;
 
-import dev.aeon.common.os.BackgroundPriority;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -39,7 +38,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Reclamation</b> happens in batches: {@link #reclaim()} closes everything that has become safe, and
  * runs automatically when {@code retire} has accumulated {@link Config#reclaimBatch()} resources, or
- * periodically on a background thread while anything is pending ({@link Config#reclaimInterval()}). Batching matters for shared
+ * periodically on a background thread while anything is pending ({@link Config#reclaimInterval()}; or a
+ * {@link Reclaimer} that several domains share, which then sets the period). Batching matters for shared
  * {@code Arena}s: closing one makes the JVM handshake every thread, so closing a batch at once costs one
  * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
  * handed to {@link Config#onCloseFailure()} and never to readers.
@@ -115,7 +115,10 @@ public final class Epochs implements AutoCloseable {
   private int closing; // taken off pending by a reclaim and not closed yet; guarded by pending
   /** Runs in {@link #reclaim()} between the scan of the slots and the choice of what to close (tests only). */
   volatile Runnable afterScanForTests;
-  private final Thread reclaimer;
+  /** The background reclaimer, or null for none. */
+  private final Reclaimer reclaimer;
+  /** Whether {@link #reclaimer} is this domain's own, closed with it, or shared with others. */
+  private final boolean ownsReclaimer;
   private volatile long epoch = 1;
   private volatile boolean closed;
 
@@ -123,16 +126,25 @@ public final class Epochs implements AutoCloseable {
     this(Config.defaults());
   }
 
+  /** A domain with a reclaimer thread of its own, unless {@link Config#reclaimInterval()} is zero. */
   public Epochs(Config config) {
+    this(config, config.reclaimInterval().isZero() ? null : new Reclaimer(config.reclaimInterval()), true);
+  }
+
+  /**
+   * A domain whose background reclamation is done by {@code shared} (with its period, not the config's
+   * interval); close the domain before the reclaimer.
+   */
+  public Epochs(Config config, Reclaimer shared) {
+    this(config, Objects.requireNonNull(shared, "shared"), false);
+  }
+
+  private Epochs(Config config, Reclaimer reclaimer, boolean ownsReclaimer) {
     this.config = Objects.requireNonNull(config, "config");
     this.slots = new SlotRegistry(config.padded() ? PADDED_STRIDE : 1);
     this.local = ThreadLocal.withInitial(slots::claim);
-    if (config.reclaimInterval().isZero()) {
-      reclaimer = null;
-    } else {
-      reclaimer = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").unstarted(this::reclaimLoop);
-      reclaimer.start();
-    }
+    this.reclaimer = reclaimer;
+    this.ownsReclaimer = ownsReclaimer;
   }
 
   /**
@@ -181,7 +193,7 @@ public final class Epochs implements AutoCloseable {
     if (size == 1 && reclaimer != null) {
       // It sleeps while nothing is pending; also after an inline reclaim (a batch of one), which leaves the
       // resource pending while a reader may still see it.
-      LockSupport.unpark(reclaimer);
+      reclaimer.schedule(this);
     }
   }
 
@@ -266,8 +278,10 @@ public final class Epochs implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (reclaimer != null) {
-      reclaimer.interrupt();
+    if (reclaimer != null && ownsReclaimer) {
+      reclaimer.close(); // the rest is reclaimed here
+    } else if (reclaimer != null) {
+      reclaimer.forget(this);
     }
     boolean clean = awaitReclaimed(config.closeTimeout());
     List<Retired> rest;
@@ -276,42 +290,23 @@ public final class Epochs implements AutoCloseable {
       rest = new ArrayList<>(pending);
       pending.clear();
     }
-    if (reclaimer != null) {
-      // The interrupt may have been taken by a resource the reclaimer was closing, which then found nothing
-      // pending and sleeps without a timeout: it sees closed once woken.
-      LockSupport.unpark(reclaimer);
-    }
     if (!clean) {
       LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
     }
     rest.forEach(r -> closeQuietly(r.resource()));
-    if (reclaimer != null) {
-      try {
-        reclaimer.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  }
+
+  /** A reclaim by the background reclaimer, which hands what goes wrong to {@link Config#onCloseFailure()}. */
+  void reclaimInBackground() {
+    try {
+      reclaim();
+    } catch (RuntimeException e) {
+      config.onCloseFailure().accept(e);
     }
   }
 
-  /**
-   * Reclaims every interval while something is pending, and sleeps until a retirement otherwise: a process
-   * with many idle namespaces would else wake one thread per namespace every interval.
-   */
-  private void reclaimLoop() {
-    long periodNanos = config.reclaimInterval().toNanos();
-    BackgroundPriority.lowerCurrentThread();
-    while (!closed && !Thread.currentThread().isInterrupted()) {
-      if (pending() == 0) {
-        LockSupport.park(this); // a retire() that makes one pending unparks it (a permit given first is kept)
-      }
-      LockSupport.parkNanos(periodNanos);
-      try {
-        reclaim();
-      } catch (RuntimeException e) {
-        config.onCloseFailure().accept(e);
-      }
-    }
+  boolean isClosed() {
+    return closed;
   }
 
   private void closeQuietly(AutoCloseable r) {

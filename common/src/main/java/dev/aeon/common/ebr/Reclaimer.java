@@ -1,0 +1,94 @@
+package dev.aeon.common.ebr;
+
+import dev.aeon.common.os.BackgroundPriority;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The background thread that reclaims for one or more {@link Epochs} domains: every {@code period} it
+ * reclaims in each domain that has something pending, and while none has, it waits without a timeout (a
+ * retirement that makes a domain's first resource pending wakes it). One per domain by default; a process
+ * with many domains (the engine has one per open namespace) shares one, so that a thousand quiet namespaces
+ * do not hold a thousand threads. It runs at {@link BackgroundPriority#NICE}.
+ *
+ * <pre>{@code
+ * try (Reclaimer shared = new Reclaimer(Duration.ofMillis(50))) {
+ *   Epochs a = new Epochs(Epochs.Config.defaults(), shared);
+ *   Epochs b = new Epochs(Epochs.Config.defaults(), shared);
+ *   ...                                  // close a and b before shared
+ * }
+ * }</pre>
+ */
+public final class Reclaimer implements AutoCloseable {
+
+  private final long periodNanos;
+  /** Domains with something pending (or that had, at their last look). */
+  private final Set<Epochs> due = ConcurrentHashMap.newKeySet();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  /** Starts the thread; {@code period} is how long a retired resource waits at least before a look. */
+  public Reclaimer(Duration period) {
+    Objects.requireNonNull(period, "period");
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("the period must be positive, got " + period);
+    }
+    this.periodNanos = period.toNanos();
+    this.thread = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").start(this::loop);
+  }
+
+  /** Called by a domain whose first resource became pending: it is looked at after the next period. */
+  void schedule(Epochs domain) {
+    due.add(domain);
+    LockSupport.unpark(thread);
+  }
+
+  /** Called by a domain that closes. A look at it already under way finds nothing pending. */
+  void forget(Epochs domain) {
+    due.remove(domain);
+  }
+
+  private void loop() {
+    BackgroundPriority.lowerCurrentThread();
+    while (!closed) {
+      if (due.isEmpty()) {
+        LockSupport.park(this); // schedule() unparks it; a permit given before the park is kept
+        continue;
+      }
+      LockSupport.parkNanos(periodNanos);
+      for (Epochs domain : due) {
+        // Off the set before the look: a retirement that makes a first resource pending after it adds it back.
+        due.remove(domain);
+        domain.reclaimInBackground();
+        if (domain.pending() > 0 && !domain.isClosed()) {
+          due.add(domain); // a reader held some back: look again after the next period
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops the thread and waits for it: interrupted, a resource it is closing may end its close early. The
+   * domains it served should be closed before; one still open reclaims only when it retires a batch, and at
+   * its close.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt(); // also wakes it from a park; it sees closed even if a resource swallows the interrupt
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

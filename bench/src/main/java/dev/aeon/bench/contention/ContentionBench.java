@@ -1,6 +1,7 @@
 package dev.aeon.bench.contention;
 
 import dev.aeon.bench.util.BenchReport;
+import dev.aeon.bench.util.TimerSlack;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
@@ -282,6 +283,7 @@ public final class ContentionBench {
     m.put("writer_durability", "SYNC");
     m.put("writer_pairs_per_s_target", o.writeRate);
     m.put("reader_mode", "open loop, latency from each recall's due time; lookaside buffer bypassed");
+    m.put("reader_timer_slack", TimerSlack.supported() ? "1 ns" : "the kernel's default (up to 50 us late)");
     m.put("one_reader_capacity_per_s", Math.round(capacity));
     m.put("load_fraction", o.load);
     m.put("total_rate_per_s", Math.round(rate));

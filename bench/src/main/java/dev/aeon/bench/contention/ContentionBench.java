@@ -28,14 +28,16 @@ import java.util.stream.Stream;
 import org.agrona.collections.LongArrayList;
 
 /**
- * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F] [--write-rate W]}:
+ * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F] [--write-rate W]
+ * [--checkpoint-seconds S] [--default-timer-slack]}:
  * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), after a warm-up that runs the same
  * mix unmeasured ({@link #warmUp}): first with one reader alone (closed loop), then with R open-loop
  * readers sharing a fixed total rate of F times what the lone reader sustained, without a writer, beside
  * one writer that remembers and forgets W pairs per second (default 200) under SYNC durability, and beside
  * the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
- * checkpoint interval. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
+ * checkpoint interval. The open-loop readers park with a timer slack of 1 ns ({@link TimerSlack});
+ * {@code --default-timer-slack} leaves the kernel's. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
  * spread over the phase from a few noisy seconds, and each phase what every group of threads took of the
  * cores and waited for one ({@link ThreadTimes}). Writes {@code target/bench/contention.json}.
  *
@@ -192,7 +194,8 @@ public final class ContentionBench {
   }
 
   /** What one open-loop phase measured. */
-  record Phase(Latencies latency, Latencies service, Latencies guard, long errors, long useAfterRetire,
+  record Phase(Latencies latency, Latencies service, Latencies startDelay, Latencies guard, long errors,
+      long useAfterRetire,
       ChurnWriter writer, double seconds, Latencies[] latencyByWindow, ThreadTimes.Usage usage) {
 
     /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
@@ -221,7 +224,7 @@ public final class ContentionBench {
       for (int r = 0; r < o.readers; r++) {
         // Staggered so that the readers' due times interleave evenly.
         OpenLoopReader reader = new OpenLoopReader(memory, queries, K, start + r * interval / o.readers, interval,
-            end, epochs, board, cursor);
+            end, epochs, board, cursor, o.exactWakeUps);
         readers.add(reader);
         threads.add(Thread.ofPlatform().name("reader-" + r).start(reader));
       }
@@ -242,6 +245,7 @@ public final class ContentionBench {
     }
     Latencies latency = new Latencies();
     Latencies service = new Latencies();
+    Latencies startDelay = new Latencies();
     Latencies guard = new Latencies();
     Latencies[] byWindow = Stream.generate(Latencies::new).limit(readers.getFirst().latencyByWindow.length)
         .toArray(Latencies[]::new);
@@ -250,6 +254,7 @@ public final class ContentionBench {
     for (OpenLoopReader r : readers) {
       latency.merge(r.latency);
       service.merge(r.service);
+      startDelay.merge(r.startDelay);
       guard.merge(r.guard);
       for (int i = 0; i < byWindow.length; i++) {
         byWindow[i].merge(r.latencyByWindow[i]);
@@ -257,7 +262,8 @@ public final class ContentionBench {
       errors += r.errors;
       useAfterRetire += r.useAfterRetire;
     }
-    return new Phase(latency, service, guard, errors, useAfterRetire, writer, o.seconds, byWindow, usage);
+    return new Phase(latency, service, startDelay, guard, errors, useAfterRetire, writer, o.seconds, byWindow,
+        usage);
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
@@ -274,6 +280,8 @@ public final class ContentionBench {
     m.put("contention_p99_us_by_" + OpenLoopReader.WINDOW_SECONDS + "s", contention.p99ByWindow());
     m.put("contention_service_time", keys(contention.service));
     m.put("readers_only_service_time", keys(readersOnly.service));
+    m.put("contention_start_delay", keys(contention.startDelay));
+    m.put("readers_only_start_delay", keys(readersOnly.startDelay));
     m.put("events", o.events);
     m.put("dim", DIM);
     m.put("k", K);
@@ -283,7 +291,7 @@ public final class ContentionBench {
     m.put("writer_durability", "SYNC");
     m.put("writer_pairs_per_s_target", o.writeRate);
     m.put("reader_mode", "open loop, latency from each recall's due time; lookaside buffer bypassed");
-    m.put("reader_timer_slack", TimerSlack.supported() ? "1 ns" : "the kernel's default (up to 50 us late)");
+    m.put("reader_timer_slack", o.exactWakeUps && TimerSlack.supported() ? "1 ns" : "the kernel's default (50 us)");
     m.put("one_reader_capacity_per_s", Math.round(capacity));
     m.put("load_fraction", o.load);
     m.put("total_rate_per_s", Math.round(rate));
@@ -337,6 +345,9 @@ public final class ContentionBench {
   private static void printWindows(Phase phase) {
     System.out.printf(Locale.ROOT, "%45s p99 by %d s window (us): %s%n", "", OpenLoopReader.WINDOW_SECONDS,
         phase.p99ByWindow().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+    System.out.printf(Locale.ROOT, "%45s started after their due time: p50 %.1f us, p99 %.1f us; ran p50 %.1f us,"
+        + " p99 %.1f us%n", "", phase.startDelay.percentileMicros(0.5), phase.startDelay.percentileMicros(0.99),
+        phase.service.percentileMicros(0.5), phase.service.percentileMicros(0.99));
     System.out.print(phase.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
   }
 
@@ -360,7 +371,7 @@ public final class ContentionBench {
 
   /** Command-line options. */
   record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate,
-      int checkpointSeconds) {
+      int checkpointSeconds, boolean exactWakeUps) {
     static Options parse(String[] args) {
       boolean quick = false;
       Integer events = null;
@@ -369,6 +380,7 @@ public final class ContentionBench {
       double load = 0.5;
       double writeRate = 200;
       int checkpointSeconds = 0; // 0: the engine's default
+      boolean exactWakeUps = true;
       for (int i = 0; i < args.length; i++) {
         try {
           switch (args[i]) {
@@ -379,6 +391,7 @@ public final class ContentionBench {
             case "--load" -> load = Double.parseDouble(value(args, ++i));
             case "--write-rate" -> writeRate = Double.parseDouble(value(args, ++i));
             case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(value(args, ++i));
+            case "--default-timer-slack" -> exactWakeUps = false;
             default -> usage("unknown option '" + args[i] + "'");
           }
         } catch (NumberFormatException e) { // the value was read: args[i] is it
@@ -389,7 +402,7 @@ public final class ContentionBench {
         usage("need at least one reader, a load in (0, 1] and a positive write rate");
       }
       return new Options(quick, events != null ? events : quick ? 20_000 : 100_000,
-          seconds != null ? seconds : quick ? 8 : 30, readers, load, writeRate, checkpointSeconds);
+          seconds != null ? seconds : quick ? 8 : 30, readers, load, writeRate, checkpointSeconds, exactWakeUps);
     }
 
     private static String value(String[] args, int i) {
@@ -402,7 +415,7 @@ public final class ContentionBench {
     private static void usage(String problem) {
       System.err.println("contention: " + problem);
       System.err.println("usage: ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F]"
-          + " [--write-rate PAIRS_PER_S] [--checkpoint-seconds S]");
+          + " [--write-rate PAIRS_PER_S] [--checkpoint-seconds S] [--default-timer-slack]");
       System.exit(2);
     }
   }

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * A reader that issues recalls on a fixed schedule (open loop): the i-th recall is due at
  * {@code start + offset + i * interval} whether or not the previous one has finished, and its latency
  * is measured from that due time, so a stall delays and counts against every recall scheduled during
- * it (no coordinated omission). It parks until a recall is due with a timer slack of 1 ns, so that the kernel
- * does not add up to 50 µs of its own to each wake-up. After each recall it also times entering and leaving an EBR guard of
+ * it (no coordinated omission). It parks until a recall is due with a timer slack of 1 ns (unless told
+ * otherwise), so that the kernel does not add up to 50 µs of its own to each wake-up. After each recall it also times entering and leaving an EBR guard of
  * the shared {@link Epochs}, reading the writer's published resource inside it.
  */
 final class OpenLoopReader implements Runnable {
@@ -42,6 +42,8 @@ final class OpenLoopReader implements Runnable {
   /** The same latencies split by when each recall was due, so that a noisy stretch shows as one window. */
   final Latencies[] latencyByWindow;
   final Latencies service = new Latencies();
+  /** From each recall's due time to its start: the reader's own late wake-up, or its previous recall running over. */
+  final Latencies startDelay = new Latencies();
   final Latencies guard = new Latencies();
   long errors;
   long useAfterRetire;
@@ -56,13 +58,15 @@ final class OpenLoopReader implements Runnable {
   private final Epochs epochs;
   private final Board board;
   private final AtomicLong queryCursor;
+  private final boolean exactWakeUps;
 
   /**
    * @param epochs the shared reclamation domain, or null to skip the guard measurement
    * @param queryCursor shared, so readers cycle through the queries together rather than each repeating them
+   * @param exactWakeUps whether to park with a timer slack of 1 ns rather than the kernel's default
    */
   OpenLoopReader(Memory memory, float[][] queries, int k, long startNanos, long intervalNanos, long endNanos,
-      Epochs epochs, Board board, AtomicLong queryCursor) {
+      Epochs epochs, Board board, AtomicLong queryCursor, boolean exactWakeUps) {
     this.memory = memory;
     this.queries = queries;
     this.k = k;
@@ -72,6 +76,7 @@ final class OpenLoopReader implements Runnable {
     this.epochs = epochs;
     this.board = board;
     this.queryCursor = queryCursor;
+    this.exactWakeUps = exactWakeUps;
     int windows = (int) Math.max(1, (endNanos - startNanos + WINDOW_NANOS - 1) / WINDOW_NANOS);
     this.latencyByWindow = new Latencies[windows];
     for (int w = 0; w < windows; w++) {
@@ -81,11 +86,12 @@ final class OpenLoopReader implements Runnable {
 
   @Override
   public void run() {
-    TimerSlack.minimizeForCurrentThread(); // its own late wake-ups are not the engine's latency
+    if (exactWakeUps) {
+      TimerSlack.minimizeForCurrentThread(); // its own late wake-ups are not the engine's latency
+    }
     for (long due = startNanos; due < endNanos; due += intervalNanos) {
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
+      for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+        LockSupport.parkNanos(wait); // again if it returned early
       }
       float[] q = queries[(int) (queryCursor.getAndIncrement() % queries.length)];
       long began = System.nanoTime();
@@ -95,6 +101,7 @@ final class OpenLoopReader implements Runnable {
         errors++;
       }
       long done = System.nanoTime();
+      startDelay.add(began - due);
       latency.add(done - due);
       latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - startNanos) / WINDOW_NANOS)].add(done - due);
       service.add(done - began);

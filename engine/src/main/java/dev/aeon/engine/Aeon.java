@@ -48,7 +48,7 @@ public final class Aeon implements AutoCloseable {
    * cost every call a whole recovery, and a server calls namespace() for every command.
    */
   private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
-  /** Leases and last use of every namespace used since open (an entry is small, and never removed). */
+  /** Leases and last use of the namespaces in use: an entry goes when its namespace is closed as idle. */
   private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
@@ -124,7 +124,9 @@ public final class Aeon implements AutoCloseable {
    */
   public NamespaceLease lease(String name) {
     NamespaceUsage u = usageOf(name);
-    u.acquire();
+    while (!u.acquire()) {
+      u = usageOf(name); // retired by an idle close that just ended: its successor
+    }
     try {
       return new NamespaceLease(open(name), u);
     } catch (RuntimeException e) {
@@ -166,9 +168,17 @@ public final class Aeon implements AutoCloseable {
         break; // this Aeon closed meanwhile, and with it the namespace
       } finally {
         u.closed();
+        if (u.retireIfUnused()) {
+          usage.remove(name, u);
+        }
       }
     }
     return closedNow;
+  }
+
+  /** How many namespaces' usage records this Aeon keeps (tests). */
+  int usageRecords() {
+    return usage.size();
   }
 
   /** The names of the namespaces open now, sorted. */

@@ -4,15 +4,24 @@ package dev.aeon.engine;
  * Who holds one namespace open, and since when nobody has: what {@link Aeon#closeIdleNamespaces} decides by.
  * A lease taken while an idle close of the namespace runs waits for it, then opens the namespace again, so
  * that no leased call meets a namespace closed under it.
+ *
+ * <p>Once its namespace is closed as idle and nobody holds it, the record is dropped from {@link Aeon}'s map
+ * ({@link #retireIfUnused}): a server that served a million agents over its life would otherwise keep a
+ * million of them. A caller that fetched the record just before it was dropped finds it retired when it
+ * acquires, and fetches the new one.
  */
 final class NamespaceUsage {
 
   private int leases;
   private boolean closing;
+  private boolean retired;
   private long lastUsedNanos = System.nanoTime();
 
-  /** A lease: waits while the namespace is being closed as idle. */
-  synchronized void acquire() {
+  /**
+   * A lease: waits while the namespace is being closed as idle. Returns false, taking nothing, if this record
+   * was retired: the caller fetches the current one.
+   */
+  synchronized boolean acquire() {
     boolean interrupted = false;
     while (closing) {
       try {
@@ -24,8 +33,12 @@ final class NamespaceUsage {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    if (retired) {
+      return false;
+    }
     leases++;
     lastUsedNanos = System.nanoTime();
+    return true;
   }
 
   synchronized void release() {
@@ -50,5 +63,14 @@ final class NamespaceUsage {
   synchronized void closed() {
     closing = false;
     notifyAll();
+  }
+
+  /** After an idle close: retires this record unless someone took a lease meanwhile; true if it did. */
+  synchronized boolean retireIfUnused() {
+    if (leases > 0 || closing) {
+      return false;
+    }
+    retired = true;
+    return true;
   }
 }

@@ -28,6 +28,29 @@ class IdleNamespacesTest {
     return EngineTest.options().withDurability(Durability.ASYNC);
   }
 
+  /**
+   * An idle close drops the namespace's usage record (leases, last use), so that a long-lived server does not
+   * keep one for every agent it ever served; leasing it again works as before.
+   */
+  @Test
+  void idleClosesDropTheUsageRecords() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      for (int i = 0; i < 50; i++) {
+        try (NamespaceLease lease = aeon.lease("agent-" + i)) {
+          lease.memory().remember(Remember.event("s", "user", "event of agent " + i));
+        }
+      }
+      assertEquals(50, aeon.usageRecords());
+      assertEquals(50, aeon.closeIdleNamespaces(Duration.ZERO).size());
+      assertEquals(0, aeon.usageRecords(), "records of closed namespaces kept");
+      try (NamespaceLease lease = aeon.lease("agent-7")) {
+        assertEquals("event of agent 7", lease.memory().history("s", 1).getFirst().text());
+        assertEquals(List.of(), aeon.closeIdleNamespaces(Duration.ZERO), "closed while leased");
+      }
+      assertEquals(1, aeon.usageRecords());
+    }
+  }
+
   @Test
   void onlyNamespacesNeitherLeasedNorRecentlyUsedAreClosed() throws InterruptedException {
     try (Aeon aeon = Aeon.open(dir, options())) {

@@ -4,7 +4,9 @@ import dev.aeon.index.atlas.store.CorruptIndexException;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.ManifestData;
 import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.VectorFile;
 import dev.aeon.index.atlas.sync.IdMap;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +93,7 @@ final class Persistence {
   }
 
   /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */
-  static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws CorruptIndexException {
+  static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws IOException {
     Path manifest = dir.resolve(Manifest.NAME);
     st.pageHighWater = m.pageHighWater();
     st.slotHighWater = m.slotHighWater();
@@ -103,15 +105,19 @@ final class Persistence {
     st.sketchCenter = m.sketchCenter();
     m.tombstones().forEach((int s) -> st.tombstones.set(s));
     Int2ObjectHashMap<Leaf> byId = new Int2ObjectHashMap<>();
+    VectorFile.RecordChecks records = null;
     for (ManifestData.LeafRecord r : m.leaves()) {
       if (!(r.meanNorm() >= 0) || Float.isInfinite(r.meanNorm()) || byId.containsKey(r.id()) || r.id() < 0
           || r.id() >= m.nextLeafId()) {
         throw new CorruptIndexException(manifest, 0, "leaf record " + r.id() + " is malformed or repeated");
       }
       Leaf l = new Leaf(r.id(), r.version());
+      if (records == null) {
+        records = st.vectors.readChecks(st.slotHighWater); // once, in file order, if any page names a record
+      }
       l.meanNorm = r.meanNorm();
       for (int i = 0; i < r.pages().length; i++) {
-        restorePage(st, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest);
+        restorePage(st, records, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest);
       }
       l.publishPages(r.pages().clone());
       byId.put(l.id, l);
@@ -126,7 +132,8 @@ final class Persistence {
     m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
   }
 
-  private static void restorePage(Storage st, Leaf l, int page, int count, int crc, Path manifest)
+  private static void restorePage(Storage st, VectorFile.RecordChecks records, Leaf l, int page, int count, int crc,
+      Path manifest)
       throws CorruptIndexException {
     if (page < 0 || page >= st.pageHighWater || count < 0 || count > st.layout.capacity) {
       throw new CorruptIndexException(manifest, 0, "leaf " + l.id + " names page " + page + " with " + count + " entries");
@@ -142,7 +149,7 @@ final class Persistence {
       if (slot < 0 || slot >= st.slotHighWater) {
         throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot " + slot);
       }
-      st.vectors.verify(slot, id);
+      records.verify(slot, id);
       st.setSlotLeaf(slot, l.id);
       l.entries++;
       if (st.tombstones.get(slot)) {

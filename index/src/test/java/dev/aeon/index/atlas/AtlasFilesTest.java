@@ -14,6 +14,7 @@ import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
+import dev.aeon.index.atlas.store.VectorLayout;
 import dev.aeon.index.kernel.SketchBlocks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -193,6 +194,23 @@ class AtlasFilesTest {
     flipByte(dir.resolve(VectorFile.NAME), FileHeader.BYTES + 20);
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
     assertTrue(e.getMessage().contains(VectorFile.NAME), e.getMessage());
+    assertTrue(e.getMessage().contains("checksum mismatch in vector record 0"), e.getMessage());
+  }
+
+  /**
+   * Opening reads the sidecar's records through a file channel rather than the mapping; a record a page names
+   * whose flags say it was never written (a crash between claiming its slot and writing it) is still refused.
+   */
+  @Test
+  void aRecordThatWasNeverWrittenIsDetected() throws IOException {
+    build(100);
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve(VectorFile.NAME).toFile(), "rw")) {
+      long record = FileHeader.BYTES + 37L * new VectorLayout(AtlasIndexTest.DIM).recordBytes;
+      f.seek(record + VectorLayout.OFF_FLAGS);
+      f.writeInt(0);
+    }
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+    assertTrue(e.getMessage().contains("vector record 37 was never written"), e.getMessage());
   }
 
   @Test

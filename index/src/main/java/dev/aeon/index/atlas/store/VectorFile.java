@@ -2,6 +2,9 @@ package dev.aeon.index.atlas.store;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -16,6 +19,8 @@ public final class VectorFile implements AutoCloseable {
 
   public static final String NAME = "atlas.vectors";
   private static final int CHUNK_BYTES = 64 << 20;
+  /** How much of the file {@link #readChecks} reads at a time. */
+  private static final int READ_BYTES = 1 << 20;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final VectorLayout layout;
@@ -81,19 +86,77 @@ public final class VectorFile implements AutoCloseable {
     MemorySegment.copy(map.segment(slot), PageFile.FLOAT, floatsOffset(slot), out, 0, layout.dim);
   }
 
-  /** Checks the record of {@code slot}: written, checksum, and (if {@code id >= 0}) its id. */
-  public void verify(int slot, long id) throws CorruptIndexException {
-    MemorySegment s = map.segment(slot);
-    long b = map.offset(slot);
-    if (s.get(PageFile.INT, b + VectorLayout.OFF_FLAGS) != VectorLayout.FLAG_WRITTEN) {
-      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " was never written");
+  /**
+   * Reads the records of slots {@code [0, slots)} in file order through a file channel and notes, for each,
+   * whether it was written, whether its checksum holds, and its id; {@link RecordChecks#verify} then checks
+   * the records a page names. Opening checks every live record: touching each through the mapping made
+   * the kernel map the whole file into the process's page tables one fault at a time, most of an open's
+   * time (160 MB at 100,000 vectors of 384 dimensions), while re-ranking touches only a few records.
+   */
+  public RecordChecks readChecks(int slots) throws IOException {
+    RecordChecks checks = new RecordChecks(slots);
+    int recordBytes = layout.recordBytes;
+    ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(1, READ_BYTES / recordBytes) * recordBytes)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel ch = FileChannel.open(map.path(), StandardOpenOption.READ)) {
+      int slot = 0;
+      while (slot < slots) {
+        int n = Math.min(slots - slot, buffer.capacity() / recordBytes);
+        buffer.clear().limit(n * recordBytes);
+        long position = map.fileOffset(slot);
+        while (buffer.hasRemaining()) {
+          int read = ch.read(buffer, position + buffer.position());
+          if (read < 0) {
+            throw new CorruptIndexException(map.path(), position + buffer.position(), "the file ends inside vector record "
+                + (slot + buffer.position() / recordBytes) + " of " + slots);
+          }
+        }
+        for (int i = 0; i < n; i++, slot++) {
+          int b = i * recordBytes;
+          long id = buffer.getLong(b + VectorLayout.OFF_ID);
+          CRC32C c = new CRC32C();
+          c.update(buffer.slice(b + VectorLayout.OFF_ID, 8));
+          c.update(buffer.slice(b + VectorLayout.OFF_FLOATS, 4 * layout.dim));
+          checks.note(slot, id, buffer.getInt(b + VectorLayout.OFF_FLAGS) == VectorLayout.FLAG_WRITTEN,
+              buffer.getInt(b + VectorLayout.OFF_CRC) == (int) c.getValue());
+        }
+      }
     }
-    if (s.get(PageFile.INT, b + VectorLayout.OFF_CRC) != crc(s, b)) {
-      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "checksum mismatch in vector record " + slot);
+    return checks;
+  }
+
+  /** What {@link #readChecks} found in each record. */
+  public final class RecordChecks {
+
+    private static final byte SOUND = 0;
+    private static final byte NEVER_WRITTEN = 1;
+    private static final byte BAD_CHECKSUM = 2;
+
+    private final long[] ids;
+    private final byte[] states;
+
+    private RecordChecks(int slots) {
+      ids = new long[slots];
+      states = new byte[slots];
     }
-    if (id >= 0 && s.get(LONG, b + VectorLayout.OFF_ID) != id) {
-      throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " holds id "
-          + s.get(LONG, b + VectorLayout.OFF_ID) + ", the page says " + id);
+
+    private void note(int slot, long id, boolean written, boolean checksumHolds) {
+      ids[slot] = id;
+      states[slot] = !written ? NEVER_WRITTEN : checksumHolds ? SOUND : BAD_CHECKSUM;
+    }
+
+    /** Checks the record of {@code slot}, one of those read: written, checksum, and (if {@code id >= 0}) its id. */
+    public void verify(int slot, long id) throws CorruptIndexException {
+      if (states[slot] == NEVER_WRITTEN) {
+        throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " was never written");
+      }
+      if (states[slot] == BAD_CHECKSUM) {
+        throw new CorruptIndexException(map.path(), map.fileOffset(slot), "checksum mismatch in vector record " + slot);
+      }
+      if (id >= 0 && ids[slot] != id) {
+        throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " holds id "
+            + ids[slot] + ", the page says " + id);
+      }
     }
   }
 

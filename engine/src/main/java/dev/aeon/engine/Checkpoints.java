@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one namespace's checkpoints: on request, and in the background once the log has grown by
@@ -54,7 +55,13 @@ final class Checkpoints {
   private final BackgroundThreads threads;
   private final long intervalNanos;
   private final AtomicLong loggedBytes = new AtomicLong();
-  private final Object runLock = new Object();
+  /** Held while a checkpoint runs, and by {@link #runLast} and {@link #stop}; released by {@link #releaseRun}. */
+  private final ReentrantLock runLock = new ReentrantLock();
+  /**
+   * Set by a look that found {@link #runLock} held: its holder schedules a look when it lets go
+   * ({@link #releaseRun}), instead of the look waiting for it on a checkpoint thread.
+   */
+  private volatile boolean lookMissed;
   /** Set under {@link #runLock} by {@link #runLast}: a checkpoint after it would write into closed stores. */
   private boolean ended;
   private volatile CheckpointPause longestPause = CheckpointPause.NONE;
@@ -168,11 +175,14 @@ final class Checkpoints {
   }
 
   void runNow(boolean erase) {
-    synchronized (runLock) {
+    runLock.lock();
+    try {
       if (ended) {
         throw new IllegalStateException("namespace '" + namespace + "' is closed");
       }
       run(erase);
+    } finally {
+      releaseRun();
     }
   }
 
@@ -181,14 +191,27 @@ final class Checkpoints {
    * refuses every later one, such as a caller's that was waiting for this one to finish.
    */
   void runLast(boolean checkpoint) {
-    synchronized (runLock) {
-      try {
-        if (checkpoint && !ended) {
-          run(false);
-        }
-      } finally {
-        ended = true;
+    runLock.lock();
+    try {
+      if (checkpoint && !ended) {
+        run(false);
       }
+    } finally {
+      ended = true;
+      releaseRun();
+    }
+  }
+
+  /**
+   * Releases {@link #runLock}, then schedules a look if one found it held meanwhile. A Dekker handshake with
+   * {@link #check}: it sets {@link #lookMissed} and then tries the lock again, this releases the lock and then
+   * reads the flag, so either that look takes the lock or this one schedules another.
+   */
+  private void releaseRun() {
+    runLock.unlock();
+    if (lookMissed) {
+      lookMissed = false;
+      scheduleCheck(0);
     }
   }
 
@@ -250,16 +273,24 @@ final class Checkpoints {
     synchronized (this) {
       nextCheck = null; // first: bytes logged from now on schedule a look of their own
     }
-    long logged = loggedBytes.get();
-    if (stopping || logged == 0) {
-      return; // the next write schedules a look
-    }
-    if (logged < options.checkpointLogBytes() && untilIntervalPassed() > 0) {
-      scheduleCheck(untilIntervalPassed()); // a caller's checkpoint ran since this look was scheduled
+    if (stopping) {
       return;
     }
-    synchronized (runLock) {
-      if (stopping || ended) {
+    if (!runLock.tryLock()) {
+      // A checkpoint of this namespace is under way (a caller's, or a background one on the other checkpoint
+      // thread): waiting for it here would hold a thread every other namespace needs. Its end looks again.
+      lookMissed = true;
+      if (!runLock.tryLock()) {
+        return;
+      }
+    }
+    try {
+      long logged = loggedBytes.get();
+      if (stopping || ended || logged == 0) {
+        return; // the next write schedules a look
+      }
+      if (logged < options.checkpointLogBytes() && untilIntervalPassed() > 0) {
+        scheduleCheck(untilIntervalPassed()); // a caller's checkpoint ran since this look was scheduled
         return;
       }
       background = Thread.currentThread();
@@ -278,6 +309,8 @@ final class Checkpoints {
       } finally {
         background = null;
       }
+    } finally {
+      releaseRun();
     }
   }
 
@@ -293,8 +326,8 @@ final class Checkpoints {
         nextCheck = null;
       }
     }
-    synchronized (runLock) {
-      // a background checkpoint holds this lock while it runs, and one that takes it later sees stopping
-    }
+    // A background checkpoint holds this lock while it runs, and one that takes it later sees stopping.
+    runLock.lock();
+    releaseRun();
   }
 }

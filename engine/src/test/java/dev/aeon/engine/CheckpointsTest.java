@@ -1,0 +1,135 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.wal.Wal;
+import dev.aeon.wal.WalOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduling of background checkpoints on the checkpoint threads that the namespaces of an {@code Aeon}
+ * share, with stand-in checkpoints that tests hold or fail at will.
+ */
+class CheckpointsTest {
+
+  private static final long LIMIT = 1_000;
+
+  @TempDir
+  Path dir;
+
+  private BackgroundThreads threads;
+  private final List<Wal> wals = new ArrayList<>();
+  private final List<Checkpoints> checkpoints = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    threads = new BackgroundThreads();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Checkpoints c : checkpoints) {
+      c.stop();
+    }
+    threads.close();
+    for (Wal w : wals) {
+      w.close();
+    }
+  }
+
+  private Checkpoints checkpoints(String namespace, Duration interval, Checkpoints.Action action) throws Exception {
+    Wal wal = Wal.open(dir.resolve(namespace).resolve("wal"), WalOptions.defaults());
+    wals.add(wal);
+    Checkpoints c = new Checkpoints(action, wal, EngineTest.options().withCheckpoints(LIMIT, interval), threads);
+    checkpoints.add(c);
+    return c;
+  }
+
+  /**
+   * While one namespace's background checkpoint is held up (a slow disk), its writers reaching the size limit
+   * do not take the other checkpoint thread too: the other namespaces are still checkpointed. The second look
+   * at the busy namespace used to wait on the thread for the first checkpoint to end.
+   */
+  @Test
+  void aNamespaceWhoseCheckpointIsHeldUpDoesNotTakeBothCheckpointThreads() throws Exception {
+    CountDownLatch slowRunning = new CountDownLatch(1);
+    CountDownLatch releaseSlow = new CountDownLatch(1);
+    Checkpoints slow = checkpoints("slow", Duration.ofMillis(20), erase -> {
+      slowRunning.countDown();
+      try {
+        releaseSlow.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    CountDownLatch otherRan = new CountDownLatch(1);
+    Checkpoints other = checkpoints("other", Duration.ofHours(1), erase -> otherRan.countDown());
+    try {
+      slow.logged(10); // below the limit: checkpointed once the interval has passed, then held up
+      assertTrue(slowRunning.await(10, TimeUnit.SECONDS), "no background checkpoint of the slow namespace");
+      slow.logged((int) LIMIT); // reaches the limit meanwhile: a look now, at a namespace that is busy
+      other.logged((int) LIMIT); // reaches its limit: due now
+      assertTrue(otherRan.await(10, TimeUnit.SECONDS),
+          "another namespace was not checkpointed while one namespace's checkpoint was held up");
+    } finally {
+      releaseSlow.countDown();
+    }
+  }
+
+  /**
+   * A look that finds a caller's checkpoint of its namespace under way leaves it (rather than wait for it on a
+   * checkpoint thread), and that checkpoint's end looks again: when it fails, the bytes logged are still
+   * checkpointed in the background.
+   */
+  @Test
+  void aLookThatFindsACheckpointUnderWayIsTakenUpWhenItEnds() throws Exception {
+    CountDownLatch callerRunning = new CountDownLatch(1);
+    CountDownLatch releaseCaller = new CountDownLatch(1);
+    CountDownLatch backgroundRan = new CountDownLatch(1);
+    Checkpoints c = checkpoints("ns", Duration.ofHours(1), erase -> {
+      if (Thread.currentThread().getName().startsWith("aeon-checkpoint-")) {
+        backgroundRan.countDown();
+        return;
+      }
+      callerRunning.countDown();
+      try {
+        releaseCaller.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new java.io.IOException("the caller's checkpoint fails");
+    });
+    Thread caller = Thread.ofPlatform().start(() -> {
+      try {
+        c.runNow();
+      } catch (RuntimeException expected) {
+        // the caller's checkpoint fails, as planned
+      }
+    });
+    try {
+      assertTrue(callerRunning.await(10, TimeUnit.SECONDS), "the caller's checkpoint did not start");
+      long looks = threads.checkpoints.getCompletedTaskCount();
+      c.logged((int) LIMIT); // due now, while the caller's checkpoint holds the namespace
+      for (long deadline = System.nanoTime() + 10_000_000_000L;
+          threads.checkpoints.getCompletedTaskCount() == looks; Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, "the look waits for the caller's checkpoint to end");
+      }
+      assertEquals(1, backgroundRan.getCount(), "a background checkpoint ran beside the caller's");
+    } finally {
+      releaseCaller.countDown();
+      caller.join(10_000);
+    }
+    assertTrue(backgroundRan.await(10, TimeUnit.SECONDS),
+        "the bytes logged were not checkpointed after the caller's checkpoint failed");
+  }
+}

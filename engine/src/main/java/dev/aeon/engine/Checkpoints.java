@@ -297,7 +297,9 @@ final class Checkpoints {
       try {
         run(false);
         lastFailure = null;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too: thrown out of this task, the executor would keep it in a future nobody reads, and no
+        // later write would schedule a look (only the first bytes after a checkpoint do).
         // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and would
         // otherwise log the same error every interval.
         boolean again = e.toString().equals(lastFailure);

@@ -132,4 +132,24 @@ class CheckpointsTest {
     assertTrue(backgroundRan.await(10, TimeUnit.SECONDS),
         "the bytes logged were not checkpointed after the caller's checkpoint failed");
   }
+
+  /**
+   * A background checkpoint that throws an Error (an assertion, a stack overflow in a store) is logged and
+   * retried after an interval, like one that throws an exception. The executor kept the Error in a future
+   * nobody reads, and the namespace was never checkpointed in the background again: its later writes
+   * schedule no look, since only the first bytes after a checkpoint do.
+   */
+  @Test
+  void aBackgroundCheckpointThatThrowsAnErrorIsRetried() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch retried = new CountDownLatch(1);
+    Checkpoints c = checkpoints("ns", Duration.ofMillis(20), erase -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new AssertionError("a bug in a store");
+      }
+      retried.countDown();
+    });
+    c.logged((int) LIMIT);
+    assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after an Error (" + runs.get() + " run)");
+  }
 }

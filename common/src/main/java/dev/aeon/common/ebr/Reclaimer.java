@@ -24,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Reclaimer implements AutoCloseable {
 
+  private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
+
   private final long periodNanos;
   /** Domains with something pending (or that had, at their last look). */
   private final Set<Epochs> due = ConcurrentHashMap.newKeySet();
@@ -62,7 +64,13 @@ public final class Reclaimer implements AutoCloseable {
       for (Epochs domain : due) {
         // Off the set before the look: a retirement that makes a first resource pending after it adds it back.
         due.remove(domain);
-        domain.reclaimInBackground();
+        try {
+          domain.reclaimInBackground();
+        } catch (Throwable t) {
+          // An Error from a resource's close, or the domain's onCloseFailure throwing: the thread is shared,
+          // and must go on reclaiming for the other domains.
+          LOG.log(System.Logger.Level.ERROR, "reclaiming retired resources failed", t);
+        }
         if (domain.pending() > 0 && !domain.isClosed()) {
           due.add(domain); // a reader held some back: look again after the next period
         }

@@ -2,6 +2,7 @@ package dev.aeon.common.ebr;
 
 import dev.aeon.common.os.BackgroundPriority;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +61,15 @@ public final class Reclaimer implements AutoCloseable {
         LockSupport.park(this); // schedule() unparks it; a permit given before the park is kept
         continue;
       }
-      LockSupport.parkNanos(periodNanos);
-      for (Epochs domain : due) {
+      // The domains due now are looked at after a whole period: a schedule() meanwhile unparks the thread,
+      // and must neither cut the wait short (passes as frequent as retirements, each closing a small batch)
+      // nor have its own domain looked at before a period has passed (it waits for the next pass).
+      List<Epochs> pass = List.copyOf(due);
+      long deadline = System.nanoTime() + periodNanos;
+      for (long left = periodNanos; left > 0 && !closed; left = deadline - System.nanoTime()) {
+        LockSupport.parkNanos(this, left);
+      }
+      for (Epochs domain : pass) {
         // Off the set before the look: a retirement that makes a first resource pending after it adds it back.
         due.remove(domain);
         try {

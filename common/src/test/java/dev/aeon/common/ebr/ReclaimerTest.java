@@ -1,5 +1,7 @@
 package dev.aeon.common.ebr;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -32,6 +34,36 @@ class ReclaimerTest {
       } finally {
         faulty.close();
         healthy.close();
+      }
+    }
+  }
+
+  /**
+   * A retired resource waits at least a period before the reclaimer looks at it, also when other domains
+   * schedule theirs meanwhile: each schedule woke the thread from its wait for the period, so that with many
+   * busy domains it reclaimed as often as they retired, and batches of one cost a handshake each.
+   */
+  @Test
+  void anotherDomainsRetirementDoesNotCutThePeriodShort() throws Exception {
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    try (Reclaimer shared = new Reclaimer(Duration.ofHours(1))) {
+      Thread thread = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> !before.contains(t) && t.getName().equals("aeon-ebr-reclaimer")).findFirst().orElseThrow();
+      Epochs a = new Epochs(Epochs.Config.defaults(), shared);
+      Epochs b = new Epochs(Epochs.Config.defaults(), shared);
+      try {
+        CountDownLatch closed = new CountDownLatch(2);
+        a.retire(closed::countDown);
+        for (long deadline = System.nanoTime() + 10_000_000_000L; thread.getState() != Thread.State.TIMED_WAITING;
+            Thread.sleep(1)) {
+          assertTrue(System.nanoTime() < deadline, "the reclaimer does not wait for the period");
+        }
+        b.retire(closed::countDown);
+        assertFalse(closed.await(500, TimeUnit.MILLISECONDS), "reclaimed long before the period of an hour");
+        assertEquals(2, a.pending() + b.pending());
+      } finally {
+        a.close();
+        b.close();
       }
     }
   }

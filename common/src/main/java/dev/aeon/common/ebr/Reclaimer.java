@@ -57,6 +57,7 @@ public final class Reclaimer implements AutoCloseable {
   private void loop() {
     BackgroundPriority.lowerCurrentThread();
     while (!closed) {
+      Thread.interrupted(); // only close() means to stop this thread, and it sets closed first: any other is stray
       if (due.isEmpty()) {
         LockSupport.park(this); // schedule() unparks it; a permit given before the park is kept
         continue;
@@ -67,6 +68,7 @@ public final class Reclaimer implements AutoCloseable {
       List<Epochs> pass = List.copyOf(due);
       long deadline = System.nanoTime() + periodNanos;
       for (long left = periodNanos; left > 0 && !closed; left = deadline - System.nanoTime()) {
+        Thread.interrupted(); // a stray interrupt would make every park return at once
         LockSupport.parkNanos(this, left);
       }
       for (Epochs domain : pass) {

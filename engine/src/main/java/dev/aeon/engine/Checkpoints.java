@@ -5,6 +5,7 @@ import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -24,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * pause itself was stretched by a machine busy with readers: the scheduler runs such a thread only when
  * the readers leave it a core, each time it wakes from a write or a force, while writers wait on its lock.
  * A thread cannot raise its own priority back without privilege. A checkpoint a caller asks for (and the
- * last one, at close) runs wholly on a pause thread while the caller waits ({@link #onPauseThread}), so
- * that no interrupt of the caller reaches the stores' files.
+ * last one, at close) runs wholly on another thread while the caller waits ({@link #onThreadOf}), so that no
+ * interrupt of the caller reaches the stores' files.
  *
  * <p>Nothing runs while nothing is logged: the first bytes logged after a checkpoint schedule a look for when
  * the interval will have passed, and the bytes that reach the size limit one for now ({@link #logged}); a
@@ -88,23 +89,24 @@ final class Checkpoints {
 
   /**
    * Runs a checkpoint's pause: on a pause thread when called from a background checkpoint, which then
-   * waits for it; on the calling thread otherwise, which is then a pause thread already ({@link #run}).
+   * waits for it; on the calling thread otherwise, which then runs a caller's checkpoint out of the caller's
+   * reach already ({@link #run}).
    */
   <T> T duringPause(Pause<T> pause) throws IOException {
     if (Thread.currentThread() != background) {
       return pause.run();
     }
-    return onPauseThread(pause);
+    return onThreadOf(threads.pauses, pause);
   }
 
   /**
-   * Runs {@code work} on the pause thread and waits for it whatever happens: a pause holds the writers'
-   * lock, and a caller's thread must not do a checkpoint's I/O itself, since an interrupt during a file
-   * channel's I/O closes the channel (ClosedByInterruptException) and leaves its store unable to write
+   * Runs {@code work} on a thread of {@code pool} and waits for it whatever happens: a pause holds the
+   * writers' lock, and a caller's thread must not do a checkpoint's I/O itself, since an interrupt during a
+   * file channel's I/O closes the channel (ClosedByInterruptException) and leaves its store unable to write
    * until the namespace is reopened. The caller's interrupt is kept for it.
    */
-  private <T> T onPauseThread(Pause<T> work) throws IOException {
-    Future<T> result = threads.pauses.submit(work::run);
+  private static <T> T onThreadOf(ExecutorService pool, Pause<T> work) throws IOException {
+    Future<T> result = pool.submit(work::run);
     boolean interrupted = false;
     try {
       while (true) {
@@ -216,8 +218,8 @@ final class Checkpoints {
   }
 
   /**
-   * Under {@link #runLock}: a background checkpoint runs on its checkpoint thread, any other on a pause
-   * thread. Then schedules the next look if bytes were logged meanwhile (the next write would not: only
+   * Under {@link #runLock}: a background checkpoint runs on its checkpoint thread, any other on a thread
+   * for callers' checkpoints. Then schedules the next look if bytes were logged meanwhile (the next write would not: only
    * the first bytes after a checkpoint do).
    */
   private void run(boolean erase) {
@@ -226,7 +228,7 @@ final class Checkpoints {
       if (Thread.currentThread() == background) {
         action.run(erase);
       } else {
-        onPauseThread(() -> {
+        onThreadOf(threads.callers, () -> {
           action.run(erase);
           return null;
         });

@@ -287,7 +287,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     // (ClosedByInterruptException): an interrupt set before the call is set aside here, and restored for
     // await to see. One that arrives during the apply itself can still close a channel; the write then
     // fails the namespace, which the next Aeon.namespace reopens. Only checkpoints run where no caller's
-    // interrupt reaches (the pause thread).
+    // interrupt reaches (see Checkpoints).
     boolean interrupted = Thread.interrupted();
     try {
       applier.apply(m);
@@ -548,7 +548,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * A compaction's part before its checkpoint, under the checkpoints' lock (refused after close like them)
-   * and on their pause thread (out of reach of the caller's interrupts, see {@link Checkpoints}).
+   * and on another thread than the caller's (out of reach of its interrupts, see {@link Checkpoints}).
    */
   private void compactStores() {
     writeLock.lock();

@@ -152,4 +152,44 @@ class CheckpointsTest {
     c.logged((int) LIMIT);
     assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after an Error (" + runs.get() + " run)");
   }
+
+  /**
+   * Callers' checkpoints (compactions, the last ones at close) that take long do not hold back another
+   * namespace's background pause: they ran whole on the pause threads, and two of them left none for the
+   * pauses of every other namespace.
+   */
+  @Test
+  void longCallersCheckpointsLeaveThePauseThreadsToBackgroundPauses() throws Exception {
+    int callers = BackgroundThreads.PAUSE_THREADS;
+    CountDownLatch callersRunning = new CountDownLatch(callers);
+    CountDownLatch releaseCallers = new CountDownLatch(1);
+    List<Thread> callerThreads = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      Checkpoints busy = checkpoints("compacting-" + i, Duration.ofHours(1), erase -> {
+        callersRunning.countDown();
+        try {
+          releaseCallers.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      callerThreads.add(Thread.ofPlatform().start(() -> busy.runNow(true)));
+    }
+    CountDownLatch paused = new CountDownLatch(1);
+    Checkpoints[] other = new Checkpoints[1];
+    other[0] = checkpoints("other", Duration.ofHours(1), erase -> other[0].duringPause(() -> {
+      paused.countDown();
+      return null;
+    }));
+    try {
+      assertTrue(callersRunning.await(10, TimeUnit.SECONDS), "the callers' checkpoints did not start");
+      other[0].logged((int) LIMIT);
+      assertTrue(paused.await(10, TimeUnit.SECONDS), "a background pause waited behind callers' checkpoints");
+    } finally {
+      releaseCallers.countDown();
+      for (Thread t : callerThreads) {
+        t.join(10_000);
+      }
+    }
+  }
 }

@@ -9,8 +9,9 @@ import java.lang.invoke.MethodHandle;
  * Asks Linux to wake the calling thread from its timed waits on time: {@code prctl(PR_SET_TIMERSLACK, 1)}.
  * By default the kernel may defer a thread's timer by up to 50 µs to batch wake-ups, and a benchmark's
  * open-loop load generator, which parks until each request is due and measures latency from then, counted
- * that lateness as the engine's (on this project's 2-vCPU machine a 500 µs park overshot by 95 µs at the
- * median with the default slack, 41 µs with 1 ns). Only the load generator's threads use it.
+ * that lateness as the engine's ({@code ./aeon bench contention --quick}, with and without
+ * {@code --default-timer-slack}: recalls started 50 µs after their due time at the median, against 100 µs).
+ * Only the load generator's threads use it.
  */
 // Calling libc is this class's job; the benchmarks run with --enable-native-access.
 @SuppressWarnings("restricted")

@@ -219,8 +219,8 @@ final class Checkpoints {
 
   /**
    * Under {@link #runLock}: a background checkpoint runs on its checkpoint thread, any other on a thread
-   * for callers' checkpoints. Then schedules the next look if bytes were logged meanwhile (the next write would not: only
-   * the first bytes after a checkpoint do).
+   * for callers' checkpoints. Then schedules the next look if bytes were logged meanwhile (the next write
+   * would not: only the first bytes after a checkpoint do).
    */
   private void run(boolean erase) {
     long before = loggedBytes.get();

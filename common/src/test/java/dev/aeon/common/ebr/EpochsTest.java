@@ -202,40 +202,4 @@ class EpochsTest {
     closer.join(10_000);
     assertFalse(closer.isAlive(), "close waits for a reclaimer that sleeps for good");
   }
-
-  /**
-   * Domains that share a {@link Reclaimer} are each reclaimed by it, also after another one closed, and its
-   * one thread waits without a timeout while nothing is pending in any of them.
-   */
-  @Test
-  void aSharedReclaimerServesEveryDomainAndSleepsWhileNothingIsPending() throws Exception {
-    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-    try (Reclaimer shared = new Reclaimer(Duration.ofMillis(5))) {
-      Thread thread = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> !before.contains(t) && t.getName().equals("aeon-ebr-reclaimer")).findFirst().orElseThrow();
-      Epochs a = new Epochs(Epochs.Config.defaults(), shared);
-      Epochs b = new Epochs(Epochs.Config.defaults(), shared);
-      CountDownLatch closed = new CountDownLatch(2);
-      a.retire(closed::countDown);
-      b.retire(closed::countDown);
-      assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "not reclaimed in the background");
-      a.close();
-      CountDownLatch held = new CountDownLatch(1);
-      try (Guard g = b.enter()) {
-        b.retire(held::countDown);
-        Thread.sleep(20); // looked at while the reader holds it back
-        assertEquals(1, held.getCount(), "closed under a reader");
-      }
-      assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS), "not reclaimed after the reader left");
-      Thread.State state = thread.getState();
-      for (long deadline = System.nanoTime() + 10_000_000_000L; state != Thread.State.WAITING
-          && System.nanoTime() < deadline; state = thread.getState()) {
-        Thread.sleep(1);
-      }
-      assertEquals(Thread.State.WAITING, state, "the reclaimer of quiet domains wakes on a timer");
-      b.close();
-    }
-    assertFalse(Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> !before.contains(t) && t.getName().equals("aeon-ebr-reclaimer")), "close leaves the thread");
-  }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,10 +47,9 @@ class ReclaimerTest {
    */
   @Test
   void anotherDomainsRetirementDoesNotCutThePeriodShort() throws Exception {
-    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (Reclaimer shared = new Reclaimer(Duration.ofHours(1))) {
-      Thread thread = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> !before.contains(t) && t.getName().equals("aeon-ebr-reclaimer")).findFirst().orElseThrow();
+      Thread thread = reclaimerStartedSince(before).orElseThrow();
       Epochs a = new Epochs(Epochs.Config.defaults(), shared);
       Epochs b = new Epochs(Epochs.Config.defaults(), shared);
       try {
@@ -66,5 +67,45 @@ class ReclaimerTest {
         b.close();
       }
     }
+  }
+
+  /**
+   * Domains that share a {@link Reclaimer} are each reclaimed by it, also after another one closed, and its
+   * one thread waits without a timeout while nothing is pending in any of them.
+   */
+  @Test
+  void aSharedReclaimerServesEveryDomainAndSleepsWhileNothingIsPending() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    try (Reclaimer shared = new Reclaimer(Duration.ofMillis(5))) {
+      Thread thread = reclaimerStartedSince(before).orElseThrow();
+      Epochs a = new Epochs(Epochs.Config.defaults(), shared);
+      Epochs b = new Epochs(Epochs.Config.defaults(), shared);
+      CountDownLatch closed = new CountDownLatch(2);
+      a.retire(closed::countDown);
+      b.retire(closed::countDown);
+      assertTrue(closed.await(10, TimeUnit.SECONDS), "not reclaimed in the background");
+      a.close();
+      CountDownLatch held = new CountDownLatch(1);
+      try (Guard g = b.enter()) {
+        b.retire(held::countDown);
+        Thread.sleep(20); // looked at while the reader holds it back
+        assertEquals(1, held.getCount(), "closed under a reader");
+      }
+      assertTrue(held.await(10, TimeUnit.SECONDS), "not reclaimed after the reader left");
+      Thread.State state = thread.getState();
+      for (long deadline = System.nanoTime() + 10_000_000_000L; state != Thread.State.WAITING
+          && System.nanoTime() < deadline; state = thread.getState()) {
+        Thread.sleep(1);
+      }
+      assertEquals(Thread.State.WAITING, state, "the reclaimer of quiet domains wakes on a timer");
+      b.close();
+    }
+    assertTrue(reclaimerStartedSince(before).isEmpty(), "close leaves the thread");
+  }
+
+  /** The reclaimer thread started since {@code before} was taken, if it runs. */
+  private static Optional<Thread> reclaimerStartedSince(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t) && t.getName().equals("aeon-ebr-reclaimer")).findFirst();
   }
 }

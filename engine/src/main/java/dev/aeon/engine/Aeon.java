@@ -125,7 +125,9 @@ public final class Aeon implements AutoCloseable {
   public NamespaceLease lease(String name) {
     NamespaceUsage u = usageOf(name);
     while (!u.acquire()) {
-      u = usageOf(name); // retired by an idle close that just ended: its successor
+      // Retired by an idle close that just ended: its successor (dropping it here, not waiting for that close to).
+      usage.remove(name, u);
+      u = usageOf(name);
     }
     try {
       return new NamespaceLease(open(name), u);
@@ -149,7 +151,7 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         break; // close() closes the others
       }
-      NamespaceUsage u = usageOf(name);
+      NamespaceUsage u = currentUsage(name);
       if (!u.startClosingIfIdle(idleNanos)) {
         continue;
       }
@@ -201,6 +203,19 @@ public final class Aeon implements AutoCloseable {
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
     }
     return usage.computeIfAbsent(name, n -> new NamespaceUsage());
+  }
+
+  /**
+   * The usage record of {@code name}, past any that an idle close retired and has not yet dropped: a lease is
+   * taken on its successor, so deciding by the retired one could close the namespace under that lease.
+   */
+  private NamespaceUsage currentUsage(String name) {
+    NamespaceUsage u = usageOf(name);
+    while (u.retired()) {
+      usage.remove(name, u);
+      u = usageOf(name);
+    }
+    return u;
   }
 
   private Memory open(String name) {

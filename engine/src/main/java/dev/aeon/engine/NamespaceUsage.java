@@ -51,9 +51,12 @@ final class NamespaceUsage {
     lastUsedNanos = System.nanoTime();
   }
 
-  /** Starts an idle close if nobody holds the namespace and nobody used it for {@code idleNanos}. */
+  /**
+   * Starts an idle close if nobody holds the namespace and nobody used it for {@code idleNanos}. Never on a
+   * retired record: leases are taken on its successor, which such a close would not see.
+   */
   synchronized boolean startClosingIfIdle(long idleNanos) {
-    if (leases > 0 || closing || System.nanoTime() - lastUsedNanos < idleNanos) {
+    if (retired || leases > 0 || closing || System.nanoTime() - lastUsedNanos < idleNanos) {
       return false;
     }
     closing = true;
@@ -63,6 +66,10 @@ final class NamespaceUsage {
   synchronized void closed() {
     closing = false;
     notifyAll();
+  }
+
+  synchronized boolean retired() {
+    return retired;
   }
 
   /** After an idle close: retires this record unless someone took a lease meanwhile; true if it did. */

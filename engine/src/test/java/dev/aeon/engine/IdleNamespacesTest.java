@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -48,6 +53,67 @@ class IdleNamespacesTest {
         assertEquals(List.of(), aeon.closeIdleNamespaces(Duration.ZERO), "closed while leased");
       }
       assertEquals(1, aeon.usageRecords());
+    }
+  }
+
+  /**
+   * Two idle closes of one namespace: the first has closed it and retired its usage record, and has not yet
+   * dropped the record from the map when the second fetches it; the namespace is opened again, and leased on
+   * the record that replaces the retired one. The second close must not close the namespace on the retired
+   * record, under the lease.
+   */
+  @Test
+  void anIdleCloseThatMeetsARetiredRecordLeavesALeasedNamespaceOpen() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      try (NamespaceLease lease = aeon.lease("a")) {
+        lease.memory().remember(Remember.event("s", "user", "before"));
+      }
+      ConcurrentHashMap<String, NamespaceUsage> usage = usageMap(aeon);
+      NamespaceUsage retired = usage.get("a");
+      // The first idle close, up to the point where it has retired the record but not yet removed it.
+      assertTrue(retired.startClosingIfIdle(0));
+      assertTrue(aeon.closeNamespace("a"));
+      retired.closed();
+      assertTrue(retired.retireIfUnused());
+      aeon.namespace("a"); // opened again meanwhile
+
+      List<List<String>> closedBySecond = new ArrayList<>();
+      Thread second = new Thread(() -> closedBySecond.add(aeon.closeIdleNamespaces(Duration.ZERO)));
+      NamespaceLease lease;
+      synchronized (retired) {
+        second.start();
+        awaitBlockedOn(second, retired); // it fetched the retired record, and is about to look at it
+        usage.remove("a", retired); // the first idle close ends
+        lease = aeon.lease("a"); // on the record that replaces it
+      }
+      second.join();
+      try (lease) {
+        assertEquals(List.of(List.of()), closedBySecond, "closed under a lease");
+        assertEquals(List.of("a"), aeon.openNamespaceNames());
+        lease.memory().remember(Remember.event("s", "user", "after"));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ConcurrentHashMap<String, NamespaceUsage> usageMap(Aeon aeon) throws ReflectiveOperationException {
+    Field f = Aeon.class.getDeclaredField("usage");
+    f.setAccessible(true);
+    return (ConcurrentHashMap<String, NamespaceUsage>) f.get(aeon);
+  }
+
+  /** Waits until {@code t} is blocked entering the monitor of {@code lock}, which the caller holds. */
+  private static void awaitBlockedOn(Thread t, Object lock) throws InterruptedException {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      ThreadInfo info = mx.getThreadInfo(t.threadId());
+      if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+          && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(lock)) {
+        return;
+      }
+      assertTrue(t.isAlive() && System.nanoTime() < deadline, "never blocked on the record");
+      Thread.sleep(1);
     }
   }
 

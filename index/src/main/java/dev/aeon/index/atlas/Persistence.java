@@ -95,6 +95,10 @@ final class Persistence {
   /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */
   static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws IOException {
     Path manifest = dir.resolve(Manifest.NAME);
+    if (m.pageHighWater() < 0 || m.slotHighWater() < 0) {
+      throw new CorruptIndexException(manifest, 0, "negative high-water marks: " + m.pageHighWater() + " pages, "
+          + m.slotHighWater() + " slots");
+    }
     st.pageHighWater = m.pageHighWater();
     st.slotHighWater = m.slotHighWater();
     for (float x : m.sketchCenter()) {

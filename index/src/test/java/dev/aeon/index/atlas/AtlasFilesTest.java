@@ -11,6 +11,7 @@ import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.FormatTooNewException;
 import dev.aeon.index.atlas.store.FormatTooOldException;
 import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
 import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -195,6 +197,22 @@ class AtlasFilesTest {
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
     assertTrue(e.getMessage().contains(VectorFile.NAME), e.getMessage());
     assertTrue(e.getMessage().contains("checksum mismatch in vector record 0"), e.getMessage());
+  }
+
+  /** A manifest whose checksum holds but whose high-water marks are negative (a writer's bug) is refused. */
+  @Test
+  void negativeHighWaterMarksAreRefused() throws IOException {
+    build(100);
+    ManifestData m = Manifest.read(dir);
+    for (ManifestData bad : List.of(
+        new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), -1,
+            m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots()),
+        new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(),
+            -1, m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots()))) {
+      Manifest.write(dir, bad);
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
+      assertTrue(e.getMessage().contains("high-water"), e.getMessage());
+    }
   }
 
   /**

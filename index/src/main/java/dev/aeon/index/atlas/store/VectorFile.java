@@ -1,6 +1,7 @@
 package dev.aeon.index.atlas.store;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -96,9 +97,11 @@ public final class VectorFile implements AutoCloseable {
   public RecordChecks readChecks(int slots) throws IOException {
     RecordChecks checks = new RecordChecks(slots);
     int recordBytes = layout.recordBytes;
-    ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(1, READ_BYTES / recordBytes) * recordBytes)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel ch = FileChannel.open(map.path(), StandardOpenOption.READ)) {
+    // From an arena of its own, freed here: a direct buffer would wait for a collection, and a server opens
+    // a namespace at the first command after each idle close.
+    try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(map.path(), StandardOpenOption.READ)) {
+      ByteBuffer buffer = arena.allocate((long) Math.max(1, READ_BYTES / recordBytes) * recordBytes).asByteBuffer()
+          .order(ByteOrder.LITTLE_ENDIAN);
       int slot = 0;
       while (slot < slots) {
         int n = Math.min(slots - slot, buffer.capacity() / recordBytes);

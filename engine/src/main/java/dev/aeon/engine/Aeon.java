@@ -123,11 +123,9 @@ public final class Aeon implements AutoCloseable {
    * closes the namespaces of quiet agents: each command leases the namespaces it uses.
    */
   public NamespaceLease lease(String name) {
-    NamespaceUsage u = usageOf(name);
+    NamespaceUsage u = currentUsage(name);
     while (!u.acquire()) {
-      // Retired by an idle close that just ended: its successor (dropping it here, not waiting for that close to).
-      usage.remove(name, u);
-      u = usageOf(name);
+      u = currentUsage(name); // retired by an idle close that just ended: its successor
     }
     try {
       return new NamespaceLease(open(name), u);

@@ -114,7 +114,12 @@ public final class Aeon implements AutoCloseable {
    */
   public Memory namespace(String name) {
     usageOf(name).touch();
-    return open(name);
+    try {
+      return open(name);
+    } catch (RuntimeException e) {
+      dropUsageIfUnused(name);
+      throw e;
+    }
   }
 
   /**
@@ -131,6 +136,7 @@ public final class Aeon implements AutoCloseable {
       return new NamespaceLease(open(name), u);
     } catch (RuntimeException e) {
       u.release();
+      dropUsageIfUnused(name);
       throw e;
     }
   }
@@ -204,6 +210,14 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
+   * Drops the usage record of a namespace that is not open (closed, or its open failed) unless a lease holds
+   * it or an idle close is under way: records of namespaces nobody uses would otherwise pile up.
+   */
+  private void dropUsageIfUnused(String name) {
+    usage.computeIfPresent(name, (n, u) -> u.retireIfUnused() ? null : u);
+  }
+
+  /**
    * The usage record of {@code name}, past any that an idle close retired and has not yet dropped: a lease is
    * taken on its successor, so deciding by the retired one could close the namespace under that lease.
    */
@@ -255,8 +269,8 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
-   * Closes one namespace, checkpointing it, and gives back what an open namespace holds (its log's and
-   * checkpoints' threads, buffers, file mappings and locks): a server with a namespace per agent can close
+   * Closes one namespace, checkpointing it, and gives back what an open namespace holds (its log's threads,
+   * buffers, file mappings and locks, its usage record unless a lease holds it): a server with a namespace per agent can close
    * those of agents that went quiet. The next {@link #namespace} call opens it again from its files.
    * Handles obtained before refuse every call and say so; a call racing this one may meet the closing
    * namespace's own error. It closes a namespace even while leases hold it ({@link #closeIdleNamespaces}
@@ -284,6 +298,7 @@ public final class Aeon implements AutoCloseable {
         }
         return null;
       });
+      dropUsageIfUnused(name);
       if (failure[0] != null) {
         throw failure[0];
       }

@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -114,6 +115,29 @@ class IdleNamespacesTest {
       }
       assertTrue(t.isAlive() && System.nanoTime() < deadline, "never blocked on the record");
       Thread.sleep(1);
+    }
+  }
+
+  /**
+   * Closing a namespace, or failing to open one, drops its usage record too (unless a lease holds it): only
+   * idle closes did, and a program that closes namespaces itself, or clients naming namespaces that cannot be
+   * opened, left one behind each time.
+   */
+  @Test
+  void closingANamespaceOrFailingToOpenOneDropsItsUsageRecord() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      aeon.lease("closed").close();
+      aeon.namespace("open").remember(Remember.event("s", "user", "stays open"));
+      try (NamespaceLease held = aeon.lease("held")) {
+        assertEquals(3, aeon.usageRecords());
+        assertTrue(aeon.closeNamespace("closed"));
+        assertTrue(aeon.closeNamespace("held"));
+        assertEquals(2, aeon.usageRecords(), "the closed namespace's record is kept, or the leased one's dropped");
+      }
+      java.nio.file.Files.writeString(dir.resolve("ns").resolve("broken"), "a file where its directory belongs");
+      assertThrows(RuntimeException.class, () -> aeon.lease("broken"));
+      assertThrows(RuntimeException.class, () -> aeon.namespace("broken"));
+      assertEquals(2, aeon.usageRecords(), "a namespace that failed to open keeps a record");
     }
   }
 

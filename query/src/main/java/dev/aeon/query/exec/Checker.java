@@ -29,6 +29,7 @@ final class Checker {
 
   /** Throws a {@link QueryException} for an unknown variable or function or a misplaced aggregate. */
   void check(Expr e, boolean aggregatesAllowed) {
+    boolean argsMayAggregate = aggregatesAllowed;
     switch (e) {
       case Expr.Var v -> {
         if (scope.indexOf(v.name()) < 0) {
@@ -42,33 +43,17 @@ final class Checker {
           throw new QueryException(source, c.pos(), "aggregate function " + c.name()
               + "() is only allowed in RETURN (and not inside another aggregate)");
         }
-        c.args().forEach(a -> check(a, aggregatesAllowed && !aggregate));
+        argsMayAggregate = aggregatesAllowed && !aggregate;
       }
-      case Expr.Property p -> check(p.target(), aggregatesAllowed);
-      case Expr.Index i -> {
-        check(i.target(), aggregatesAllowed);
-        check(i.index(), aggregatesAllowed);
-      }
-      case Expr.Binary b -> {
-        check(b.left(), aggregatesAllowed);
-        check(b.right(), aggregatesAllowed);
-      }
-      case Expr.Not n -> check(n.operand(), aggregatesAllowed);
-      case Expr.Negate n -> check(n.operand(), aggregatesAllowed);
-      case Expr.IsNull n -> check(n.operand(), aggregatesAllowed);
-      case Expr.Between b -> {
-        check(b.operand(), aggregatesAllowed);
-        check(b.low(), aggregatesAllowed);
-        check(b.high(), aggregatesAllowed);
-      }
-      case Expr.ListLit l -> l.items().forEach(x -> check(x, aggregatesAllowed));
-      case Expr.MapLit m -> m.entries().values().forEach(x -> check(x, aggregatesAllowed));
-      case Expr.Literal l -> { }
       case Expr.Param p -> {
         if (!hasParam.test(p.name())) {
           throw new QueryException(source, p.pos(), "missing parameter $" + p.name());
         }
       }
+      default -> { }
+    }
+    for (Expr child : Expr.children(e)) {
+      check(child, argsMayAggregate);
     }
   }
 
@@ -89,30 +74,9 @@ final class Checker {
   }
 
   private static void collect(Expr e, List<Expr.Var> out) {
-    switch (e) {
-      case Expr.Var v -> out.add(v);
-      case Expr.Call c -> c.args().forEach(a -> collect(a, out));
-      case Expr.Property p -> collect(p.target(), out);
-      case Expr.Index i -> {
-        collect(i.target(), out);
-        collect(i.index(), out);
-      }
-      case Expr.Binary b -> {
-        collect(b.left(), out);
-        collect(b.right(), out);
-      }
-      case Expr.Not n -> collect(n.operand(), out);
-      case Expr.Negate n -> collect(n.operand(), out);
-      case Expr.IsNull n -> collect(n.operand(), out);
-      case Expr.Between b -> {
-        collect(b.operand(), out);
-        collect(b.low(), out);
-        collect(b.high(), out);
-      }
-      case Expr.ListLit l -> l.items().forEach(x -> collect(x, out));
-      case Expr.MapLit m -> m.entries().values().forEach(x -> collect(x, out));
-      case Expr.Literal l -> { }
-      case Expr.Param p -> { }
+    if (e instanceof Expr.Var v) {
+      out.add(v);
     }
+    Expr.children(e).forEach(c -> collect(c, out));
   }
 }

@@ -128,65 +128,18 @@ final class ReturnPlanner {
     if (keys.contains(Expr.render(e)) || (e instanceof Expr.Call c && Expr.isAggregate(c.name()))) {
       return;
     }
-    switch (e) {
-      case Expr.Var v -> throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
+    if (e instanceof Expr.Var v) {
+      throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
           + "' is read outside an aggregate but is not a returned grouping key; return it as a column of its own");
-      case Expr.Call c -> c.args().forEach(a -> checkGrouped(a, keys));
-      case Expr.Property p -> checkGrouped(p.target(), keys);
-      case Expr.Index i -> {
-        checkGrouped(i.target(), keys);
-        checkGrouped(i.index(), keys);
-      }
-      case Expr.Binary b -> {
-        checkGrouped(b.left(), keys);
-        checkGrouped(b.right(), keys);
-      }
-      case Expr.Not n -> checkGrouped(n.operand(), keys);
-      case Expr.Negate n -> checkGrouped(n.operand(), keys);
-      case Expr.IsNull n -> checkGrouped(n.operand(), keys);
-      case Expr.Between b -> {
-        checkGrouped(b.operand(), keys);
-        checkGrouped(b.low(), keys);
-        checkGrouped(b.high(), keys);
-      }
-      case Expr.ListLit l -> l.items().forEach(x -> checkGrouped(x, keys));
-      case Expr.MapLit m -> m.entries().values().forEach(x -> checkGrouped(x, keys));
-      case Expr.Literal l -> { }
-      case Expr.Param p -> { }
     }
+    Expr.children(e).forEach(c -> checkGrouped(c, keys));
   }
 
   private static void collectAggregates(Expr e, List<Expr.Call> out) {
-    switch (e) {
-      case Expr.Call c -> {
-        if (Expr.isAggregate(c.name())) {
-          out.add(c);
-        } else {
-          c.args().forEach(a -> collectAggregates(a, out));
-        }
-      }
-      case Expr.Property p -> collectAggregates(p.target(), out);
-      case Expr.Index i -> {
-        collectAggregates(i.target(), out);
-        collectAggregates(i.index(), out);
-      }
-      case Expr.Binary b -> {
-        collectAggregates(b.left(), out);
-        collectAggregates(b.right(), out);
-      }
-      case Expr.Not n -> collectAggregates(n.operand(), out);
-      case Expr.Negate n -> collectAggregates(n.operand(), out);
-      case Expr.IsNull n -> collectAggregates(n.operand(), out);
-      case Expr.Between b -> {
-        collectAggregates(b.operand(), out);
-        collectAggregates(b.low(), out);
-        collectAggregates(b.high(), out);
-      }
-      case Expr.ListLit l -> l.items().forEach(x -> collectAggregates(x, out));
-      case Expr.MapLit m -> m.entries().values().forEach(x -> collectAggregates(x, out));
-      case Expr.Literal l -> { }
-      case Expr.Param p -> { }
-      case Expr.Var v -> { }
+    if (e instanceof Expr.Call c && Expr.isAggregate(c.name())) {
+      out.add(c);
+    } else {
+      Expr.children(e).forEach(c -> collectAggregates(c, out));
     }
   }
 }

@@ -56,23 +56,28 @@ public sealed interface Expr {
     };
   }
 
+  /** The direct sub-expressions of {@code e}, in source order: what every walk over an expression descends into. */
+  static List<Expr> children(Expr e) {
+    return switch (e) {
+      case Call c -> c.args();
+      case Property p -> List.of(p.target());
+      case Index i -> List.of(i.target(), i.index());
+      case Binary b -> List.of(b.left(), b.right());
+      case Not n -> List.of(n.operand());
+      case Negate n -> List.of(n.operand());
+      case IsNull n -> List.of(n.operand());
+      case Between b -> List.of(b.operand(), b.low(), b.high());
+      case ListLit l -> l.items();
+      case MapLit m -> List.copyOf(m.entries().values());
+      case Literal l -> List.of();
+      case Param p -> List.of();
+      case Var v -> List.of();
+    };
+  }
+
   /** Whether an aggregate call occurs anywhere in {@code e}. */
   static boolean containsAggregate(Expr e) {
-    return switch (e) {
-      case Call c -> isAggregate(c.name()) || c.args().stream().anyMatch(Expr::containsAggregate);
-      case Property p -> containsAggregate(p.target());
-      case Index i -> containsAggregate(i.target()) || containsAggregate(i.index());
-      case Binary b -> containsAggregate(b.left()) || containsAggregate(b.right());
-      case Not n -> containsAggregate(n.operand());
-      case Negate n -> containsAggregate(n.operand());
-      case IsNull n -> containsAggregate(n.operand());
-      case Between b -> containsAggregate(b.operand()) || containsAggregate(b.low()) || containsAggregate(b.high());
-      case ListLit l -> l.items().stream().anyMatch(Expr::containsAggregate);
-      case MapLit m -> m.entries().values().stream().anyMatch(Expr::containsAggregate);
-      case Literal l -> false;
-      case Param p -> false;
-      case Var v -> false;
-    };
+    return e instanceof Call c && isAggregate(c.name()) || children(e).stream().anyMatch(Expr::containsAggregate);
   }
 
   /** A canonical rendering, independent of spacing and keyword case (used to match ORDER BY to RETURN). */

@@ -66,7 +66,7 @@ public final class VectorFile implements AutoCloseable {
     long b = map.offset(slot);
     s.set(LONG, b + VectorLayout.OFF_ID, id);
     MemorySegment.copy(v, 0, s, PageFile.FLOAT, b + VectorLayout.OFF_FLOATS, layout.dim);
-    s.set(PageFile.INT, b + VectorLayout.OFF_CRC, crc(s, b));
+    s.set(PageFile.INT, b + VectorLayout.OFF_CRC, crc(s.asSlice(b, layout.recordBytes).asByteBuffer()));
     s.set(PageFile.INT, b + VectorLayout.OFF_FLAGS, VectorLayout.FLAG_WRITTEN);
   }
 
@@ -117,11 +117,8 @@ public final class VectorFile implements AutoCloseable {
         for (int i = 0; i < n; i++, slot++) {
           int b = i * recordBytes;
           long id = buffer.getLong(b + VectorLayout.OFF_ID);
-          CRC32C c = new CRC32C();
-          c.update(buffer.slice(b + VectorLayout.OFF_ID, 8));
-          c.update(buffer.slice(b + VectorLayout.OFF_FLOATS, 4 * layout.dim));
           checks.note(slot, id, buffer.getInt(b + VectorLayout.OFF_FLAGS) == VectorLayout.FLAG_WRITTEN,
-              buffer.getInt(b + VectorLayout.OFF_CRC) == (int) c.getValue());
+              buffer.getInt(b + VectorLayout.OFF_CRC) == crc(buffer.slice(b, recordBytes)));
         }
       }
     }
@@ -163,12 +160,14 @@ public final class VectorFile implements AutoCloseable {
     }
   }
 
-  private int crc(MemorySegment s, long b) {
+  /** The checksum of one record (its id and floats), given as a buffer that starts at the record. */
+  private int crc(ByteBuffer record) {
     CRC32C c = new CRC32C();
-    c.update(s.asSlice(b + VectorLayout.OFF_ID, 8).asByteBuffer());
-    c.update(s.asSlice(b + VectorLayout.OFF_FLOATS, 4L * layout.dim).asByteBuffer());
+    c.update(record.slice(VectorLayout.OFF_ID, 8));
+    c.update(record.slice(VectorLayout.OFF_FLOATS, 4 * layout.dim));
     return (int) c.getValue();
   }
+
 
   public void force() throws IOException {
     map.force();

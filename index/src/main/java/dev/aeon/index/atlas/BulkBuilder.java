@@ -163,18 +163,21 @@ final class BulkBuilder {
     int[] pages = new int[(rows.length + cap - 1) / cap];
     float[] v = new float[dim];
     float[] mean = new float[dim];
+    PageBatch batch = new PageBatch(cap);
     for (int j = 0; j < rows.length; j++) {
       int r = rows[j];
-      if (j % cap == 0) {
-        pages[j / cap] = st.allocPage(leaf.id);
-      }
       System.arraycopy(data, r * dim, v, 0, dim);
       for (int d = 0; d < dim; d++) {
         mean[d] += v[d] / rows.length;
       }
-      st.pages.append(pages[j / cap], ids[r], slots[r], st.encode(v));
-      st.setSlotLeaf(slots[r], leaf.id);
-      st.ids.put(ids[r], slots[r]);
+      batch.add(ids[r], slots[r], st.encode(v));
+      if (batch.n == cap || j == rows.length - 1) {
+        pages[j / cap] = batch.writeTo(st, leaf.id);
+        for (int k = 0; k < batch.n; k++) {
+          st.ids.put(batch.ids[k], batch.slots[k]);
+        }
+        batch.clear();
+      }
     }
     leaf.publishPages(pages);
     leaf.entries = rows.length;

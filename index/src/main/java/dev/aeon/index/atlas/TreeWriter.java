@@ -149,13 +149,14 @@ final class TreeWriter {
   private int[] writePages(int leafId, Entries e, int[] which) {
     int cap = st.layout.capacity;
     int[] pages = new int[pagesFor(which.length)];
+    PageBatch batch = new PageBatch(cap);
     for (int j = 0; j < which.length; j++) {
-      if (j % cap == 0) {
-        pages[j / cap] = st.allocPage(leafId);
-      }
       int i = which[j];
-      st.pages.append(pages[j / cap], e.ids()[i], e.slots()[i], e.encoded()[i]);
-      st.setSlotLeaf(e.slots()[i], leafId);
+      batch.add(e.ids()[i], e.slots()[i], e.encoded()[i]);
+      if (batch.n == cap || j == which.length - 1) {
+        pages[j / cap] = batch.writeTo(st, leafId);
+        batch.clear();
+      }
     }
     return pages;
   }

@@ -1,6 +1,7 @@
 package dev.aeon.index.atlas.store;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -17,10 +18,11 @@ import java.util.zip.CRC32C;
  * param2} = sketches per block) followed by one block of sketches per page, block {@code p} holding the
  * sketches of page {@code p}'s entries ({@link dev.aeon.index.kernel.SketchBlocks}).
  *
- * <p>Single writer, many readers: the writer appends entries and publishes them by a release store
- * of the page's count; readers read the count with acquire and only look at entries below it. The counts
- * are mirrored in memory, where readers read them: a search looks up the counts of hundreds of pages, and
- * in the file each sits on its own page's first cache line, a miss each.
+ * <p>Single writer, many readers: the writer writes an entry through the file channel (the mappings are
+ * read-only, see {@link ChunkedMapping}) and then publishes it by a release store of the page's count in
+ * memory; readers read that count with acquire and only look at entries below it. Readers read the counts
+ * there, not in the file: a search looks up the counts of hundreds of pages, and in the file each sits on
+ * its own page's first cache line, a miss each.
  */
 public final class PageFile implements AutoCloseable {
 
@@ -32,8 +34,6 @@ public final class PageFile implements AutoCloseable {
   static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle COUNT =
-      ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
 
   private final PageLayout layout;
@@ -48,11 +48,21 @@ public final class PageFile implements AutoCloseable {
    * count (emptied for reuse, cut back at open). Appends only raise a page's count. Writer only.
    */
   private int[] generations = new int[0];
+  /** The writer's image of a page's head (count, leaf, ids, slots, scales), written to the file in one call. */
+  private final MemorySegment head;
+  /** The writer's image of the codes of entries appended together. */
+  private final MemorySegment codes;
+  /** The writer's image of a page's sketch block. */
+  private final MemorySegment sketchBlock;
 
   private PageFile(PageLayout layout, ChunkedMapping map, ChunkedMapping sketchMap) {
     this.layout = layout;
     this.map = map;
     this.sketchMap = sketchMap;
+    Arena auto = Arena.ofAuto(); // a few KB for as long as the file is open
+    this.head = auto.allocate(layout.offCodes);
+    this.codes = auto.allocate((long) layout.capacity * layout.dim);
+    this.sketchBlock = auto.allocate(layout.sketches.blockBytes());
   }
 
   public static PageFile create(Path dir, PageLayout layout) throws IOException {
@@ -126,7 +136,7 @@ public final class PageFile implements AutoCloseable {
         cs = Arrays.copyOf(cs, Math.max(count, cs.length * 2));
       }
       for (int p = mirrored; p < count; p++) {
-        cs[p] = (int) COUNT.getAcquire(map.segment(p), map.offset(p) + PageLayout.OFF_COUNT);
+        cs[p] = map.segment(p).get(INT, map.offset(p) + PageLayout.OFF_COUNT);
       }
       counts = cs;
       mirrored = count;
@@ -167,35 +177,29 @@ public final class PageFile implements AutoCloseable {
     return (int) COUNTS.getAcquire(counts, page);
   }
 
-  /** Publishes a page's count: in its header, then in the mirror readers read. */
-  private void publishCount(MemorySegment s, long base, int page, int count) {
-    COUNT.setRelease(s, base + PageLayout.OFF_COUNT, count);
-    COUNTS.setRelease(counts, page, count);
-  }
-
   /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
   public void reset(int page, int leafId) {
     generations[page]++;
-    MemorySegment s = map.segment(page);
-    long b = map.offset(page);
-    s.set(INT, b + PageLayout.OFF_LEAF, leafId);
-    publishCount(s, b, page, 0);
+    MemorySegment h = head.asSlice(0, 8);
+    h.set(INT, PageLayout.OFF_COUNT, 0);
+    h.set(INT, PageLayout.OFF_LEAF, leafId);
+    map.write(page, 0, h.asByteBuffer());
+    COUNTS.setRelease(counts, page, 0);
   }
 
   /**
    * Sets the count of a page back to what the manifest recorded, dropping later appends. Writer only. A page
-   * that already holds that count is only read: storing it again would dirty every page of the file at each
+   * that already holds that count is only read: writing it again would dirty every page of the file at each
    * open, for the kernel to write back.
    */
   public void truncate(int page, int count) {
     generations[page]++;
-    MemorySegment s = map.segment(page);
-    long b = map.offset(page);
-    if ((int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT) == count) {
-      COUNTS.setRelease(counts, page, count);
-    } else {
-      publishCount(s, b, page, count);
+    if (map.segment(page).get(INT, map.offset(page) + PageLayout.OFF_COUNT) != count) {
+      MemorySegment h = head.asSlice(0, 4);
+      h.set(INT, 0, count);
+      map.write(page, PageLayout.OFF_COUNT, h.asByteBuffer());
     }
+    COUNTS.setRelease(counts, page, count);
   }
 
   /**
@@ -203,21 +207,55 @@ public final class PageFile implements AutoCloseable {
    * that the page is not full. Writer only.
    */
   public int append(int page, long id, int slot, EncodedVector e) {
-    MemorySegment s = map.segment(page);
-    long b = map.offset(page);
-    int i = (int) COUNT.getAcquire(s, b + PageLayout.OFF_COUNT);
-    s.set(INT, b + layout.idOffset(i), (int) id);
-    s.set(INT, b + layout.slotOffset(i), slot);
-    s.set(FLOAT, b + layout.scaleOffset(i), e.scale());
-    MemorySegment k = sketchMap.segment(page);
-    long kb = sketchMap.offset(page);
-    k.set(FLOAT, kb + layout.sketches.factorOffset(i), e.sketchFactor());
-    for (int w = 0; w < layout.sketches.words(); w++) {
-      k.set(WORD, kb + layout.sketches.wordOffset(w, i), e.sketch()[w]);
+    int first = counts[page];
+    loadImages(page);
+    stage(0, first, id, slot, e);
+    return writeAndPublish(page, first, 1);
+  }
+
+  /**
+   * Appends entries {@code [0, n)} of the arrays to the page with three writes (rather than three each) and
+   * publishes them together; returns the new count. The caller has checked that they fit. Writer only.
+   */
+  public int appendAll(int page, long[] ids, int[] slots, EncodedVector[] encoded, int n) {
+    int first = counts[page];
+    loadImages(page);
+    for (int k = 0; k < n; k++) {
+      stage(k, first + k, ids[k], slots[k], encoded[k]);
     }
-    MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, s, b + layout.codesOffset(i), layout.dim);
-    publishCount(s, b, page, i + 1);
-    return i + 1;
+    return writeAndPublish(page, first, n);
+  }
+
+  /**
+   * Copies the page's head and sketch block as the file has them into the writer's images: they are
+   * written whole, one call each instead of one per field (an entry's fields are spread over them), with
+   * the other entries' bytes unchanged.
+   */
+  private void loadImages(int page) {
+    MemorySegment.copy(map.segment(page), map.offset(page), head, 0, head.byteSize());
+    MemorySegment.copy(sketchMap.segment(page), sketchMap.offset(page), sketchBlock, 0, sketchBlock.byteSize());
+  }
+
+  /** Puts entry {@code i} into the images, its codes {@code k}-th in {@link #codes}. */
+  private void stage(int k, int i, long id, int slot, EncodedVector e) {
+    MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, codes, (long) k * layout.dim, layout.dim);
+    sketchBlock.set(FLOAT, layout.sketches.factorOffset(i), e.sketchFactor());
+    for (int w = 0; w < layout.sketches.words(); w++) {
+      sketchBlock.set(WORD, layout.sketches.wordOffset(w, i), e.sketch()[w]);
+    }
+    head.set(INT, layout.idOffset(i), (int) id);
+    head.set(INT, layout.slotOffset(i), slot);
+    head.set(FLOAT, layout.scaleOffset(i), e.scale());
+  }
+
+  /** Writes the staged entries {@code [first, first + n)} and then publishes them. */
+  private int writeAndPublish(int page, int first, int n) {
+    map.write(page, layout.codesOffset(first), codes.asSlice(0, (long) n * layout.dim).asByteBuffer());
+    sketchMap.write(page, 0, sketchBlock.asByteBuffer());
+    head.set(INT, PageLayout.OFF_COUNT, first + n);
+    map.write(page, 0, head.asByteBuffer());
+    COUNTS.setRelease(counts, page, first + n);
+    return first + n;
   }
 
   /** The id of entry {@code i} as an unsigned 32-bit value. */

@@ -27,9 +27,13 @@ public final class VectorFile implements AutoCloseable {
   private final VectorLayout layout;
   private final ChunkedMapping map;
 
+  /** The writer's image of a record, written to the file in one call (its padding stays zero). */
+  private final MemorySegment record;
+
   private VectorFile(VectorLayout layout, ChunkedMapping map) {
     this.layout = layout;
     this.map = map;
+    this.record = Arena.ofAuto().allocate(layout.recordBytes);
   }
 
   public static VectorFile create(Path dir, int dim) throws IOException {
@@ -59,15 +63,17 @@ public final class VectorFile implements AutoCloseable {
     return layout.dim;
   }
 
-  /** Writes the record of {@code slot}; the slot must not be reachable by readers yet. Writer only. */
+  /**
+   * Writes the record of {@code slot} (through the file channel, see {@link ChunkedMapping}); the slot must
+   * not be reachable by readers yet. Writer only.
+   */
   public void write(int slot, long id, float[] v) {
     map.ensureUnits(slot + 1);
-    MemorySegment s = map.segment(slot);
-    long b = map.offset(slot);
-    s.set(LONG, b + VectorLayout.OFF_ID, id);
-    MemorySegment.copy(v, 0, s, PageFile.FLOAT, b + VectorLayout.OFF_FLOATS, layout.dim);
-    s.set(PageFile.INT, b + VectorLayout.OFF_CRC, crc(s.asSlice(b, layout.recordBytes).asByteBuffer()));
-    s.set(PageFile.INT, b + VectorLayout.OFF_FLAGS, VectorLayout.FLAG_WRITTEN);
+    record.set(LONG, VectorLayout.OFF_ID, id);
+    MemorySegment.copy(v, 0, record, PageFile.FLOAT, VectorLayout.OFF_FLOATS, layout.dim);
+    record.set(PageFile.INT, VectorLayout.OFF_CRC, crc(record.asByteBuffer()));
+    record.set(PageFile.INT, VectorLayout.OFF_FLAGS, VectorLayout.FLAG_WRITTEN);
+    map.write(slot, 0, record.asByteBuffer());
   }
 
   /** The segment holding the floats of {@code slot}; pair with {@link #floatsOffset}. */

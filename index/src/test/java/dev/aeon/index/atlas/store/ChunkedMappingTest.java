@@ -3,6 +3,7 @@ package dev.aeon.index.atlas.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -28,9 +29,13 @@ class ChunkedMappingTest {
     try (ChunkedMapping m = ChunkedMapping.create(file, new FileHeader("test-units", 1, 4, UNIT, 0), UNIT, 1000)) {
       m.ensureUnits(units);
       for (int u = 0; u < units; u++) {
-        m.segment(u).set(INT, m.offset(u), u);
-        m.segment(u).set(INT, m.offset(u) + UNIT - 4, -u);
+        m.write(u, 0, intBytes(u));
+        m.write(u, UNIT - 4, intBytes(-u));
+        assertEquals(u, m.segment(u).get(INT, m.offset(u)), "a write is seen through the mapping at once");
+        assertEquals(-u, m.segment(u).get(INT, m.offset(u) + UNIT - 4));
       }
+      assertThrows(IllegalArgumentException.class, () -> m.segment(0).set(INT, m.offset(0), 1),
+          "the mappings are read-only: the writer writes through the channel");
       assertSame(m.segment(0), m.segment(7));
       assertNotSame(m.segment(7), m.segment(8));
       assertEquals(0, m.offset(8));
@@ -51,5 +56,9 @@ class ChunkedMappingTest {
         assertEquals(FileHeader.BYTES + (long) u * UNIT, m.fileOffset(u));
       }
     }
+  }
+
+  private static ByteBuffer intBytes(int v) {
+    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, v);
   }
 }

@@ -293,11 +293,16 @@ public final class BlobArena implements AutoCloseable {
       if (ref < 1 || ref >= nextId) {
         throw new InvalidBlobRefException(ref, "never handed out by this arena");
       }
-      long at = v.table().remove(ref);
+      long at = v.table().get(ref);
       if (at == 0) {
         return false;
       }
-      Frames.markFree(v.data(), at);
+      try {
+        v.generation().markFree(at);
+      } catch (IOException e) {
+        throw new UncheckedIOException("freeing blob " + ref + " in " + v.generation().path(), e);
+      }
+      v.table().remove(ref);
       long length = Frames.frameLength(Frames.length(v.data(), at));
       liveBlobs--;
       liveBytes -= length;

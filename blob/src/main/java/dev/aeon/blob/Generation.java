@@ -6,6 +6,7 @@ import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -27,6 +28,10 @@ final class Generation {
   private static final long ONE_MIB = 1L << 20;
   private static final long MAX_GROWTH_STEP = 1L << 30;
   private static final long ZERO_AHEAD = 4L << 20;
+  /** What {@link #erase} writes over a freed payload, a piece at a time. */
+  private static final MemorySegment ZEROS = Arena.global().allocate(64 << 10).asReadOnly();
+  /** A frame's state FREE as {@link #markFree} writes it. */
+  private static final MemorySegment FREE_STATE = freeState();
 
   final long number;
   private Path path;
@@ -283,14 +288,35 @@ final class Generation {
     });
   }
 
-  /** Zeroes the payloads of the frames at {@code offsets} that are still FREE, unless collected meanwhile. */
+  /**
+   * Marks the frame at {@code at} FREE, through the file channel: a store into the mapping would make the
+   * next force write-protect that page again and flush it from every core running one of the process's
+   * threads, an interrupt to each per page, and frees land on pages all over the file (the index's files
+   * explain it, {@code ChunkedMapping}).
+   */
+  void markFree(long at) throws IOException {
+    write(FREE_STATE, at + Frames.STATE_OFFSET);
+  }
+
+  /**
+   * Zeroes the payloads of the frames at {@code offsets} that are still FREE, unless collected meanwhile,
+   * through the file channel as {@link #markFree} does.
+   */
   void erase(long[] offsets) {
     if (collected || !arena.scope().isAlive()) {
       return;
     }
     for (long at : offsets) {
       if (Frames.state(data, at) == Frames.FREE) {
-        data.asSlice(at + Frames.HEADER_LENGTH, Frames.length(data, at)).fill((byte) 0);
+        long from = at + Frames.HEADER_LENGTH;
+        long to = from + Frames.length(data, at);
+        try {
+          for (long p = from; p < to; p += ZEROS.byteSize()) {
+            write(ZEROS.asSlice(0, Math.min(ZEROS.byteSize(), to - p)), p);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot erase the freed blob at byte " + at + " of " + path, e);
+        }
       }
     }
   }
@@ -322,6 +348,12 @@ final class Generation {
     if (channel.size() < size) {
       channel.write(ByteBuffer.allocate(1), size - 1); // sparse: the gap reads as zeros
     }
+  }
+
+  private static MemorySegment freeState() {
+    MemorySegment s = Arena.global().allocate(Frames.INT);
+    s.set(Frames.INT, 0, Frames.FREE);
+    return s.asReadOnly();
   }
 
   static long roundUp(long value, long unit) {

@@ -30,12 +30,10 @@ import java.util.Arrays;
  * <p>The mappings are read-only: the writer writes through the file channel ({@link #write}), into the same
  * page cache the mappings show, so readers see each write once it returns. Why not store through a
  * writable mapping: forcing a page the process had stored into makes the kernel write-protect it again
- * in the page tables, and flushing that from every core running one of the process's threads takes an
- * interrupt to each of them, one per page. A checkpoint forcing a few thousand pages stored into since the
- * last one then kept a core for milliseconds at a time (more in a virtual machine, where each such
- * interrupt leaves the guest), while readers due to run waited for it: background checkpoints raised the
- * contention bench's p99 from about 2x to 3.5x its readers' p99 alone. Pages only read through a mapping
- * are written back without any of that.
+ * and flush it from the TLB of every core running one of the process's threads, an interrupt to each of
+ * them per page (each leaving the guest in a virtual machine). Background checkpoints forcing the pages
+ * stored into since the last one delayed the readers due to run meanwhile enough to double the contention
+ * bench's paced p99 (README). Pages only read through a mapping are written back without any of that.
  */
 final class ChunkedMapping implements AutoCloseable {
 

@@ -217,9 +217,7 @@ public final class Epochs implements AutoCloseable {
       closing += ready.size();
     }
     try {
-      for (AutoCloseable r : ready) {
-        closeQuietly(r);
-      }
+      closeAll(ready);
     } finally {
       synchronized (pending) {
         closing -= ready.size();
@@ -293,7 +291,7 @@ public final class Epochs implements AutoCloseable {
     if (!clean) {
       LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
     }
-    rest.forEach(r -> closeQuietly(r.resource()));
+    closeAll(rest.stream().map(Retired::resource).toList());
   }
 
   /** A reclaim by the background reclaimer, which hands what goes wrong to {@link Config#onCloseFailure()}. */
@@ -310,10 +308,32 @@ public final class Epochs implements AutoCloseable {
   }
 
   private void closeQuietly(AutoCloseable r) {
-    try {
-      r.close();
-    } catch (Exception e) {
-      config.onCloseFailure().accept(e);
+    closeAll(List.of(r));
+  }
+
+  /**
+   * Closes every one of {@code resources}, handing what a close throws to {@link Config#onCloseFailure()}:
+   * one that fails, even with an {@link Error}, must not leave the others of its batch unclosed, since they
+   * are no longer pending (mappings never unmapped, files never deleted). A {@link VirtualMachineError} is
+   * rethrown once the others are closed.
+   */
+  private void closeAll(List<AutoCloseable> resources) {
+    VirtualMachineError fatal = null;
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (VirtualMachineError e) {
+        if (fatal == null) {
+          fatal = e;
+        } else {
+          fatal.addSuppressed(e);
+        }
+      } catch (Throwable t) {
+        config.onCloseFailure().accept(t);
+      }
+    }
+    if (fatal != null) {
+      throw fatal;
     }
   }
 

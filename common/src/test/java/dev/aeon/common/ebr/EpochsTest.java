@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,30 @@ class EpochsTest {
   private static Epochs manual() {
     return new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
         .withCloseTimeout(Duration.ofMillis(200)));
+  }
+
+  /**
+   * A resource whose close throws an Error (here an AssertionError; an InternalError from unmapping is the
+   * real case) is reported, and the rest of its batch is still closed: they had left the pending list, so
+   * nothing would have closed them later.
+   */
+  @Test
+  void anErrorClosingOneRetiredResourceLeavesNoneOfItsBatchUnclosed() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    AtomicInteger closed = new AtomicInteger();
+    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
+        .withOnCloseFailure(reported::add))) {
+      ebr.retire(closed::incrementAndGet);
+      ebr.retire(() -> {
+        throw new AssertionError("close failed");
+      });
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(3, ebr.reclaim());
+      assertEquals(2, closed.get(), "the resources after the failing one were closed too");
+      assertEquals(1, reported.size());
+      assertEquals("close failed", reported.get(0).getMessage());
+      assertEquals(0, ebr.pending());
+    }
   }
 
   @Test

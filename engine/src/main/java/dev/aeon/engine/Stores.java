@@ -173,22 +173,36 @@ final class Stores implements AutoCloseable {
   }
 
   private void close(AutoCloseable index) throws IOException {
-    IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {wal, index, trace, blobs, epochs}) {
+    closeInOrder(wal, index, trace, blobs, epochs);
+  }
+
+  /**
+   * Closes each of {@code resources} (nulls skipped) in order, whatever the ones before threw, even an
+   * {@link Error}: one store's failure must not leave the others' files open and mapped. Throws what the
+   * first failure threw (an exception other than IOException or RuntimeException wrapped in an
+   * IOException), the later ones suppressed in it.
+   */
+  static void closeInOrder(AutoCloseable... resources) throws IOException {
+    Throwable first = null;
+    for (AutoCloseable c : resources) {
       try {
         if (c != null) {
           c.close();
         }
-      } catch (Exception e) {
+      } catch (Throwable t) {
         if (first == null) {
-          first = e instanceof IOException io ? io : new IOException(e);
+          first = t;
         } else {
-          first.addSuppressed(e);
+          first.addSuppressed(t);
         }
       }
     }
-    if (first != null) {
-      throw first;
+    switch (first) {
+      case null -> { }
+      case IOException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      default -> throw new IOException(first);
     }
   }
 

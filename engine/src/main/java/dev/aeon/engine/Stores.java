@@ -178,9 +178,9 @@ final class Stores implements AutoCloseable {
 
   /**
    * Closes each of {@code resources} (nulls skipped) in order, whatever the ones before threw, even an
-   * {@link Error}: one store's failure must not leave the others' files open and mapped. Throws what the
-   * first failure threw (an exception other than IOException or RuntimeException wrapped in an
-   * IOException), the later ones suppressed in it.
+   * {@link Error}: one store's failure must not leave the others' files open and mapped. Throws the first
+   * failure, the later ones suppressed in it: an IOException or an Error as it is, any other exception
+   * wrapped in an IOException (which the namespace's close reports with the namespace's name).
    */
   static void closeInOrder(AutoCloseable... resources) throws IOException {
     Throwable first = null;
@@ -200,7 +200,6 @@ final class Stores implements AutoCloseable {
     switch (first) {
       case null -> { }
       case IOException e -> throw e;
-      case RuntimeException e -> throw e;
       case Error e -> throw e;
       default -> throw new IOException(first);
     }

@@ -31,10 +31,12 @@ class StoresCloseTest {
     assertEquals(List.of(later), List.of(thrown.getSuppressed()));
   }
 
+  /** As before the Error fix: the namespace's close reports an IOException with the namespace's name. */
   @Test
   void anExceptionOtherThanAnIOExceptionIsWrappedInOne() {
-    Exception checked = new Exception("checked");
-    IOException thrown = assertThrows(IOException.class, () -> Stores.closeInOrder(() -> { throw checked; }));
-    assertSame(checked, thrown.getCause());
+    for (Exception e : new Exception[] {new Exception("checked"), new IllegalStateException("unchecked")}) {
+      IOException thrown = assertThrows(IOException.class, () -> Stores.closeInOrder(() -> { throw e; }));
+      assertSame(e, thrown.getCause());
+    }
   }
 }

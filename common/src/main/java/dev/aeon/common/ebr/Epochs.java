@@ -184,7 +184,7 @@ public final class Epochs implements AutoCloseable {
       }
     }
     if (size < 0) {
-      closeQuietly(resource);
+      closeAll(List.of(resource));
       return;
     }
     if (size >= config.reclaimBatch()) {
@@ -305,10 +305,6 @@ public final class Epochs implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
-  }
-
-  private void closeQuietly(AutoCloseable r) {
-    closeAll(List.of(r));
   }
 
   /**

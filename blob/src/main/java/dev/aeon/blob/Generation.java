@@ -4,12 +4,13 @@ import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.io.DurableFiles;
+import dev.aeon.common.io.PositionalWriter;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +33,13 @@ final class Generation {
   private static final MemorySegment ZEROS = Arena.global().allocate(64 << 10).asReadOnly();
   /** A frame's state FREE as {@link #markFree} writes it. */
   private static final MemorySegment FREE_STATE = freeState();
+  private static final MemorySegment ONE_ZERO = ZEROS.asSlice(0, 1);
 
   final long number;
   private Path path;
   private final FileChannel channel;
+  /** Writes out of reach of the writing thread's interrupts, see {@link PositionalWriter}. */
+  private final PositionalWriter writer;
   private Arena arena;
   private MemorySegment data;
   /** Offset of the next frame: every byte before it belongs to a complete frame. */
@@ -49,11 +53,23 @@ final class Generation {
   /** Set once a newer generation replaced this one; its file is gone and its mapping on the way out. */
   private boolean collected;
 
-  private Generation(long number, Path path, FileChannel channel) {
+  private Generation(long number, Path path, FileChannel channel, PositionalWriter writer) {
     this.number = number;
     this.path = path;
     this.channel = channel;
-    this.written = new WrittenExtent(channel, 0);
+    this.writer = writer;
+    this.written = new WrittenExtent(writer, 0);
+  }
+
+  /** A generation of the file that {@code ch} has open; closes the channel if no writer of it can be opened. */
+  private static Generation of(long number, Path file, FileChannel ch) throws IOException {
+    try {
+      return new Generation(number, file, ch, PositionalWriter.open(file, ch));
+    } catch (IOException | RuntimeException e) {
+      try (ch) {
+        throw e;
+      }
+    }
   }
 
   static Path fileFor(Path dir, long number) {
@@ -75,7 +91,7 @@ final class Generation {
     Files.deleteIfExists(file);
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    Generation g = new Generation(number, file, ch);
+    Generation g = of(number, file, ch);
     try {
       g.extendFile(roundUp(Math.max(capacity, ArenaHeader.DATA_START), ONE_MIB));
       g.map();
@@ -95,7 +111,7 @@ final class Generation {
   /** Opens and maps an existing generation file; the header is not checked yet. */
   static Generation open(Path file, long number) throws IOException {
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    Generation g = new Generation(number, file, ch);
+    Generation g = of(number, file, ch);
     try {
       g.map();
       return g;
@@ -195,12 +211,12 @@ final class Generation {
     written.ensure(needed, ZERO_AHEAD, capacity());
   }
 
-  /** Writes {@code src} at {@code position} through the file channel (the mapping sees it: one page cache). */
+  /**
+   * Writes {@code src} at {@code position}, out of reach of the thread's interrupts (the mapping sees it:
+   * one page cache).
+   */
   void write(MemorySegment src, long position) throws IOException {
-    ByteBuffer b = src.asByteBuffer();
-    while (b.hasRemaining()) {
-      position += channel.write(b, position);
-    }
+    writer.write(src, position);
   }
 
   /** Forces every frame and state change to disk, then records {@code end} and {@code idLimit} as committed. */
@@ -279,7 +295,7 @@ final class Generation {
     }
     boolean deleteLater = !deleted;
     ebr.retire(() -> {
-      try (FileChannel ch = channel) {
+      try (FileChannel ch = channel; PositionalWriter w = writer) {
         a.close();
       }
       if (deleteLater) {
@@ -289,7 +305,7 @@ final class Generation {
   }
 
   /**
-   * Marks the frame at {@code at} FREE, through the file channel: a store into the mapping would make the
+   * Marks the frame at {@code at} FREE, with a positional write ({@link #write}): a store into the mapping would make the
    * next force write-protect that page again and flush it from every core running one of the process's
    * threads, an interrupt to each per page, and frees land on pages all over the file (the index's files
    * explain it, {@code ChunkedMapping}).
@@ -300,7 +316,7 @@ final class Generation {
 
   /**
    * Zeroes the payloads of the frames at {@code offsets} that are still FREE, unless collected meanwhile,
-   * through the file channel as {@link #markFree} does.
+   * with positional writes as {@link #markFree} does.
    */
   void erase(long[] offsets) {
     if (collected || !arena.scope().isAlive()) {
@@ -328,15 +344,17 @@ final class Generation {
         arena.close();
       }
     } finally {
-      channel.close();
+      try (channel) {
+        writer.close();
+      }
     }
   }
 
+  /** Maps the whole file; on a thread of its own (a grown generation is mapped on a writer's thread). */
   private void map() throws IOException {
-    long size = channel.size();
     Arena a = Arena.ofShared();
     try {
-      data = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, a);
+      data = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), a));
       arena = a;
     } catch (IOException | RuntimeException e) {
       a.close();
@@ -345,8 +363,8 @@ final class Generation {
   }
 
   private void extendFile(long size) throws IOException {
-    if (channel.size() < size) {
-      channel.write(ByteBuffer.allocate(1), size - 1); // sparse: the gap reads as zeros
+    if (Uninterruptibly.call(channel::size) < size) {
+      write(ONE_ZERO, size - 1); // sparse: the gap reads as zeros
     }
   }
 

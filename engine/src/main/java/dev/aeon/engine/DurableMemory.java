@@ -10,6 +10,7 @@ import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasIndex;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -62,15 +63,13 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /** Opens and recovers the namespace; its background work runs on {@code threads}, which it does not own. */
   static DurableMemory open(String name, Path dir, AeonOptions options, BackgroundThreads threads) {
-    // Opening reads and writes through file channels, which an interrupt would close for good
-    // (ClosedByInterruptException): an interrupt set before the call is set aside, and restored after.
-    boolean interrupted = Thread.interrupted();
+    // Opening reads and writes through file channels, which an interrupt would close half way
+    // (ClosedByInterruptException), and a failed open is thrown again to every caller for a second: it
+    // runs on a thread of its own, out of reach of the caller's interrupts.
     try {
-      return openAndRecover(name, dir, options, threads);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      return Uninterruptibly.call(() -> openAndRecover(name, dir, options, threads));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open namespace '" + name + "'", e); // openAndRecover throws none
     }
   }
 
@@ -283,11 +282,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     if (durable.isCompletedExceptionally()) {
       return durable; // the log refused it: not applied, so readers never see it (await reports why)
     }
-    // Applying may write through the stores' file channels, which an interrupt would close for good
-    // (ClosedByInterruptException): an interrupt set before the call is set aside here, and restored for
-    // await to see. One that arrives during the apply itself can still close a channel; the write then
-    // fails the namespace, which the next Aeon.namespace reopens. Only checkpoints run where no caller's
-    // interrupt reaches (see Checkpoints).
+    // The stores write with positional writes and map grown files on threads of their own, out of reach
+    // of the caller's interrupts (PositionalWriter, Uninterruptibly). Where those writes go through file
+    // channels instead (not Linux), an interrupt would close a channel for good (ClosedByInterruptException):
+    // one set before the call is set aside here, and restored for await to see; one that arrives during the
+    // apply itself fails the namespace, which the next Aeon.namespace reopens.
     boolean interrupted = Thread.interrupted();
     try {
       applier.apply(m);
@@ -592,22 +591,13 @@ final class DurableMemory implements Memory, AutoCloseable {
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
     } finally {
-      // Closing flushes the index and writes out the trace's appends through file channels, which an
-      // interrupt would close half way: an interrupt set before this point is set aside, and restored after.
-      boolean interrupted = Thread.interrupted();
+      // Closing flushes the index and forces the stores through file channels, which an interrupt would
+      // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
+      // does: the index is left at its last checkpoint.
       try {
-        if (checkpointed) {
-          stores.close();
-        } else {
-          // After a failure the log may not hold what the index does: leave its last checkpoint.
-          stores.closeWithoutFlush();
-        }
+        Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
       } catch (IOException e) {
         throw new UncheckedIOException("closing namespace '" + name + "' failed", e);
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
     }
   }

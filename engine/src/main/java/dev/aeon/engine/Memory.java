@@ -8,6 +8,11 @@ import java.util.Optional;
  * One namespace of agent memory (a tenant or an agent). Thread-safe: any number of readers and writers;
  * mutations are ordered by the write-ahead log and applied to the vector index, the trace and the blob
  * arena in that order. Reads never wait for a writer.
+ *
+ * <p>Interrupts: a caller's interrupt never reaches the stores' files (on Linux; see the README's Durability
+ * section). A mutation whose wait for durability an interrupt cuts short throws an
+ * {@link java.io.UncheckedIOException} caused by an {@link java.io.InterruptedIOException}: it is logged and
+ * applied, and durable once a later acknowledged write or checkpoint is. The caller's interrupt stays set.
  */
 public interface Memory {
 

@@ -5,6 +5,7 @@ import dev.aeon.blob.BlobArenaOptions;
 import dev.aeon.blob.InvalidBlobRefException;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Reclaimer;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.index.atlas.StagedFlush;
@@ -114,12 +115,16 @@ final class Stores implements AutoCloseable {
     }
   }
 
-  /** The vector index, created for vectors of {@code dim} components if there is none yet. Writer only. */
+  /**
+   * The vector index, created for vectors of {@code dim} components if there is none yet. Writer only: on a
+   * writer's thread, so the index is created on a thread of its own, out of reach of the writer's
+   * interrupts (which would close its files' channels half way, see {@link Uninterruptibly}).
+   */
   AtlasIndex atlasFor(int dim) {
     AtlasIndex a = atlas.get();
     if (a == null) {
       try {
-        a = AtlasIndex.openOrCreate(dir.resolve("atlas"), AtlasConfig.of(dim));
+        a = Uninterruptibly.call(() -> AtlasIndex.openOrCreate(dir.resolve("atlas"), AtlasConfig.of(dim)));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the vector index in " + dir.resolve("atlas"), e);
       }

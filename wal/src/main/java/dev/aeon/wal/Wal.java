@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -287,45 +288,28 @@ public final class Wal implements AutoCloseable {
 
   /**
    * Forces every record appended before this call, whatever the durability mode, and waits for it.
-   * For callers of ASYNC or OFF that reach a point that must survive a power loss. The caller's interrupt
-   * is set aside meanwhile (see {@link #withInterruptSetAside}).
+   * For callers of ASYNC or OFF that reach a point that must survive a power loss. The forcing runs on a
+   * thread of its own ({@link Uninterruptibly}): a file channel closes for every thread when a thread
+   * interrupted during its I/O uses it (ClosedByInterruptException), and one caller's interrupt would fail
+   * the whole log, and every writer's records after it. The caller's interrupt stays set.
    *
    * @throws IOException the WAL failed to write or force (it must then be reopened)
    */
   public void sync() throws IOException {
     requireWritable();
-    withInterruptSetAside(() -> {
-      long target = lastLsn();
-      while (writer.writtenLsn() < target) {
-        Throwable failure = flusher.failure();
-        if (failure != null) {
-          throw new IOException("WAL write failed; reopen the WAL to recover", failure);
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000);
-      }
-      writer.forceWritten();
-    });
+    Uninterruptibly.run(this::forceAppended);
   }
 
-  private interface LogIo {
-    void run() throws IOException;
-  }
-
-  /**
-   * Runs I/O on the log's shared channels from a caller's thread with its interrupt status cleared, and
-   * restores it after. A file channel closes for every thread when a thread interrupted during its I/O
-   * uses it (ClosedByInterruptException): one caller's interrupt would fail the whole log, and every
-   * writer's records after it. An interrupt that arrives during the I/O itself can still do so.
-   */
-  private static void withInterruptSetAside(LogIo io) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      io.run();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+  private void forceAppended() throws IOException {
+    long target = lastLsn();
+    while (writer.writtenLsn() < target) {
+      Throwable failure = flusher.failure();
+      if (failure != null) {
+        throw new IOException("WAL write failed; reopen the WAL to recover", failure);
       }
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000);
     }
+    writer.forceWritten();
   }
 
   /**
@@ -343,7 +327,7 @@ public final class Wal implements AutoCloseable {
    * Like {@link #checkpoint(long)}; with {@code startNewSegment} the log first moves on to a new segment,
    * so that when nothing was appended after {@code lsn} every older segment is deleted and no byte of a
    * record up to {@code lsn} remains in the log's files (erasure of forgotten data). Like {@link #sync()}, it
-   * sets the caller's interrupt aside while it writes.
+   * writes on a thread of its own, out of reach of the caller's interrupt.
    */
   public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     requireWritable();
@@ -357,9 +341,9 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
           + checkpointLsn);
     }
-    withInterruptSetAside(() -> {
+    Uninterruptibly.run(() -> {
       if (writer.forcedLsn() < lsn) {
-        sync();
+        forceAppended();
       }
       if (startNewSegment) {
         writer.startNewSegment();

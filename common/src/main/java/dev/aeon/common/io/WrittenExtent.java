@@ -1,12 +1,12 @@
 package dev.aeon.common.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
- * The leading part of a memory-mapped file whose blocks were written, grown by writing zeros through the
- * file channel ahead of the stores into the mapping.
+ * The leading part of a memory-mapped file whose blocks were written, grown by writing zeros through a
+ * {@link PositionalWriter} ahead of the stores into the mapping.
  *
  * <p>Why: mapping a file beyond its end makes it sparse, and the first store into a page of a hole makes
  * the file system allocate a block at the page fault. On a full device that allocation fails as a
@@ -20,14 +20,14 @@ import java.nio.channels.FileChannel;
 public final class WrittenExtent {
 
   private static final int STEP = 1 << 20;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(STEP).asReadOnlyBuffer();
+  private static final MemorySegment ZEROS = Arena.global().allocate(STEP).asReadOnly();
 
-  private final FileChannel channel;
+  private final PositionalWriter writer;
   private long end;
 
   /** {@code writtenEnd}: every byte before it is known to be written (the data in use, a header). */
-  public WrittenExtent(FileChannel channel, long writtenEnd) {
-    this.channel = channel;
+  public WrittenExtent(PositionalWriter writer, long writtenEnd) {
+    this.writer = writer;
     this.end = writtenEnd;
   }
 
@@ -50,7 +50,9 @@ public final class WrittenExtent {
     }
     long target = Math.min(limit, (needed + ahead + STEP - 1) / STEP * STEP);
     while (end < target) {
-      end += channel.write(ZEROS.duplicate().limit((int) Math.min(STEP, target - end)), end);
+      long n = Math.min(STEP, target - end);
+      writer.write(ZEROS.asSlice(0, n), end);
+      end += n;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.PositionalWriter;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,7 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An append-only file behind a {@link FileHeader}, written through a buffer. Its durable length is the
+ * An append-only file behind a {@link FileHeader}, written through a buffer and a {@link PositionalWriter}
+ * (out of reach of the writing thread's interrupts). Its durable length is the
  * one the last checkpoint recorded: opening truncates whatever was appended after it, because the
  * engine replays those mutations from its write-ahead log.
  */
@@ -20,12 +22,14 @@ final class AppendFile implements AutoCloseable {
 
   private final Path path;
   private final FileChannel channel;
+  private final PositionalWriter writer;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
   private long written;
 
-  private AppendFile(Path path, FileChannel channel, long length) {
+  private AppendFile(Path path, FileChannel channel, PositionalWriter writer, long length) {
     this.path = path;
     this.channel = channel;
+    this.writer = writer;
     this.written = length;
   }
 
@@ -60,7 +64,7 @@ final class AppendFile implements AutoCloseable {
         }
         ch.truncate(length);
       }
-      return new AppendFile(path, ch, length);
+      return new AppendFile(path, ch, PositionalWriter.open(path, ch), length);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -109,9 +113,8 @@ final class AppendFile implements AutoCloseable {
 
   private void drain() throws IOException {
     buffer.flip();
-    while (buffer.hasRemaining()) {
-      written += channel.write(buffer, written);
-    }
+    writer.write(MemorySegment.ofBuffer(buffer), written);
+    written += buffer.remaining();
     buffer.clear();
   }
 
@@ -121,10 +124,8 @@ final class AppendFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
+    try (channel; writer) {
       drain();
-    } finally {
-      channel.close();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.PositionalWriter;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -29,15 +31,18 @@ final class EventFile implements AutoCloseable {
 
   private final Path path;
   private final FileChannel channel;
+  /** Writes out of reach of the writing thread's interrupts, see {@link PositionalWriter}. */
+  private final PositionalWriter writer;
   private final Arena arena = Arena.ofShared();
   private volatile MemorySegment[] chunks = new MemorySegment[0];
   /** Written ahead of the records stored into the mapping (see {@link WrittenExtent}). */
   private WrittenExtent written;
 
-  private EventFile(Path path, FileChannel channel) {
+  private EventFile(Path path, FileChannel channel, PositionalWriter writer) {
     this.path = path;
     this.channel = channel;
-    this.written = new WrittenExtent(channel, FIRST_RECORD);
+    this.writer = writer;
+    this.written = new WrittenExtent(writer, FIRST_RECORD);
   }
 
   /** Opens or creates the file; checks the header of an existing one. */
@@ -57,7 +62,7 @@ final class EventFile implements AutoCloseable {
               + ", expected " + LENGTH);
         }
       }
-      return new EventFile(path, ch);
+      return new EventFile(path, ch, PositionalWriter.open(path, ch));
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -127,7 +132,7 @@ final class EventFile implements AutoCloseable {
     if (count > 0) {
       chunkForWrite(count - 1);
     }
-    written = new WrittenExtent(channel, needed);
+    written = new WrittenExtent(writer, needed);
   }
 
   /**
@@ -163,8 +168,9 @@ final class EventFile implements AutoCloseable {
       return c[chunk];
     }
     MemorySegment[] grown = Arrays.copyOf(c, chunk + 1);
-    for (int i = c.length; i <= chunk; i++) {
-      grown[i] = channel.map(FileChannel.MapMode.READ_WRITE, FIRST_RECORD + i * CHUNK_BYTES, CHUNK_BYTES, arena);
+    for (int i = c.length; i <= chunk; i++) { // on a thread of its own: this is a writer's thread
+      long position = FIRST_RECORD + i * CHUNK_BYTES;
+      grown[i] = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_WRITE, position, CHUNK_BYTES, arena));
     }
     chunks = grown;
     return grown[chunk];
@@ -181,7 +187,9 @@ final class EventFile implements AutoCloseable {
     try {
       arena.close(); // no force: a reopen reads only the records a checkpoint forced and names
     } finally {
-      channel.close();
+      try (channel) {
+        writer.close();
+      }
     }
   }
 }

@@ -1,11 +1,12 @@
 package dev.aeon.index.atlas.store;
 
+import dev.aeon.common.io.PositionalWriter;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.io.WrittenExtent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,8 +28,8 @@ import java.util.Arrays;
  * writer calls {@link #ensureUnits}, which also writes the file's blocks ahead of the writes into them
  * ({@link WrittenExtent}). All chunks live in one shared arena, closed by {@link #close}.
  *
- * <p>The mappings are read-only: the writer writes through the file channel ({@link #write}), into the same
- * page cache the mappings show, so readers see each write once it returns. Why not store through a
+ * <p>The mappings are read-only: the writer writes through a {@link PositionalWriter} ({@link #write}), out of
+ * reach of its thread's interrupts, into the same page cache the mappings show, so readers see each write once it returns. Why not store through a
  * writable mapping: forcing a page the process had stored into makes the kernel write-protect it again
  * and flush it from the TLB of every core running one of the process's threads, an interrupt to each of
  * them per page (each leaving the guest in a virtual machine). Background checkpoints forcing the pages
@@ -39,6 +40,7 @@ final class ChunkedMapping implements AutoCloseable {
 
   private final Path path;
   private final FileChannel channel;
+  private final PositionalWriter writer;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment headerSegment;
   private final int unitBytes;
@@ -51,11 +53,12 @@ final class ChunkedMapping implements AutoCloseable {
   private volatile MemorySegment[] chunks = new MemorySegment[0];
   private final WrittenExtent written;
 
-  private ChunkedMapping(Path path, FileChannel channel, int unitBytes, int unitsPerChunk, long writtenEnd)
-      throws IOException {
+  private ChunkedMapping(Path path, FileChannel channel, PositionalWriter writer, int unitBytes, int unitsPerChunk,
+      long writtenEnd) throws IOException {
     this.path = path;
     this.channel = channel;
-    this.written = new WrittenExtent(channel, writtenEnd);
+    this.writer = writer;
+    this.written = new WrittenExtent(writer, writtenEnd);
     this.unitBytes = unitBytes;
     this.unitsPerChunk = Integer.highestOneBit(unitsPerChunk);
     this.chunkShift = Integer.numberOfTrailingZeros(this.unitsPerChunk);
@@ -69,7 +72,7 @@ final class ChunkedMapping implements AutoCloseable {
     ChunkedMapping m = mapHeader(path, ch, unitBytes, chunkBytes, 0);
     try {
       m.written.ensure(FileHeader.BYTES);
-      m.writeAt(0, ByteBuffer.wrap(header.toBytes()));
+      m.writer.write(MemorySegment.ofArray(header.toBytes()), 0);
     } catch (IOException | RuntimeException e) {
       m.close(); // a full device: the file stays, its channel and mapping do not
       throw e;
@@ -77,14 +80,23 @@ final class ChunkedMapping implements AutoCloseable {
     return m;
   }
 
-  /** A mapping of the channel's header; closes the channel if it cannot be mapped. */
+  /** A mapping of the channel's header and a writer of the file; closes the channel if either fails. */
   private static ChunkedMapping mapHeader(Path path, FileChannel ch, int unitBytes, int chunkBytes, long writtenEnd)
       throws IOException {
+    PositionalWriter writer;
     try {
-      return new ChunkedMapping(path, ch, unitBytes, Math.max(1, chunkBytes / unitBytes), writtenEnd);
+      writer = PositionalWriter.open(path, ch);
     } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+      try (ch) {
+        throw e;
+      }
+    }
+    try {
+      return new ChunkedMapping(path, ch, writer, unitBytes, Math.max(1, chunkBytes / unitBytes), writtenEnd);
+    } catch (IOException | RuntimeException e) {
+      try (ch; writer) {
+        throw e;
+      }
     }
   }
 
@@ -134,7 +146,8 @@ final class ChunkedMapping implements AutoCloseable {
       MemorySegment[] grown = Arrays.copyOf(cs, need);
       long chunkBytes = (long) unitsPerChunk * unitBytes;
       for (int c = cs.length; c < need; c++) {
-        grown[c] = channel.map(FileChannel.MapMode.READ_ONLY, FileHeader.BYTES + c * chunkBytes, chunkBytes, arena);
+        long position = FileHeader.BYTES + c * chunkBytes;
+        grown[c] = Uninterruptibly.call(() -> channel.map(FileChannel.MapMode.READ_ONLY, position, chunkBytes, arena));
       }
       chunks = grown;
     } catch (IOException e) {
@@ -158,21 +171,15 @@ final class ChunkedMapping implements AutoCloseable {
   }
 
   /**
-   * Writes {@code src} (its remaining bytes) at byte {@code offset} of unit {@code unit}, which
+   * Writes {@code src} at byte {@code offset} of unit {@code unit}, which
    * {@link #ensureUnits} made addressable. Writer only.
    */
-  void write(int unit, long offset, ByteBuffer src) {
+  void write(int unit, long offset, MemorySegment src) {
     long position = fileOffset(unit) + offset;
     try {
-      writeAt(position, src);
+      writer.write(src, position);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " at byte " + position, e);
-    }
-  }
-
-  private void writeAt(long position, ByteBuffer src) throws IOException {
-    for (long p = position; src.hasRemaining(); ) {
-      p += channel.write(src, p);
     }
   }
 
@@ -185,6 +192,8 @@ final class ChunkedMapping implements AutoCloseable {
   public void close() throws IOException {
     chunks = new MemorySegment[0];
     arena.close();
-    channel.close();
+    try (channel) {
+      writer.close();
+    }
   }
 }

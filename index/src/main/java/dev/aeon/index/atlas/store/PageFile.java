@@ -183,7 +183,7 @@ public final class PageFile implements AutoCloseable {
     MemorySegment h = head.asSlice(0, 8);
     h.set(INT, PageLayout.OFF_COUNT, 0);
     h.set(INT, PageLayout.OFF_LEAF, leafId);
-    map.write(page, 0, h.asByteBuffer());
+    map.write(page, 0, h);
     COUNTS.setRelease(counts, page, 0);
   }
 
@@ -197,7 +197,7 @@ public final class PageFile implements AutoCloseable {
     if (map.segment(page).get(INT, map.offset(page) + PageLayout.OFF_COUNT) != count) {
       MemorySegment h = head.asSlice(0, 4);
       h.set(INT, 0, count);
-      map.write(page, PageLayout.OFF_COUNT, h.asByteBuffer());
+      map.write(page, PageLayout.OFF_COUNT, h);
     }
     COUNTS.setRelease(counts, page, count);
   }
@@ -250,10 +250,10 @@ public final class PageFile implements AutoCloseable {
 
   /** Writes the staged entries {@code [first, first + n)} and then publishes them. */
   private int writeAndPublish(int page, int first, int n) {
-    map.write(page, layout.codesOffset(first), codes.asSlice(0, (long) n * layout.dim).asByteBuffer());
-    sketchMap.write(page, 0, sketchBlock.asByteBuffer());
+    map.write(page, layout.codesOffset(first), codes.asSlice(0, (long) n * layout.dim));
+    sketchMap.write(page, 0, sketchBlock);
     head.set(INT, PageLayout.OFF_COUNT, first + n);
-    map.write(page, 0, head.asByteBuffer());
+    map.write(page, 0, head);
     COUNTS.setRelease(counts, page, first + n);
     return first + n;
   }

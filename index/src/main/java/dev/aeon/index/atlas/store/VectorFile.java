@@ -64,7 +64,7 @@ public final class VectorFile implements AutoCloseable {
   }
 
   /**
-   * Writes the record of {@code slot} (through the file channel, see {@link ChunkedMapping}); the slot must
+   * Writes the record of {@code slot} (not through the mapping, see {@link ChunkedMapping}); the slot must
    * not be reachable by readers yet. Writer only.
    */
   public void write(int slot, long id, float[] v) {
@@ -73,7 +73,7 @@ public final class VectorFile implements AutoCloseable {
     MemorySegment.copy(v, 0, record, PageFile.FLOAT, VectorLayout.OFF_FLOATS, layout.dim);
     record.set(PageFile.INT, VectorLayout.OFF_CRC, crc(record.asByteBuffer()));
     record.set(PageFile.INT, VectorLayout.OFF_FLAGS, VectorLayout.FLAG_WRITTEN);
-    map.write(slot, 0, record.asByteBuffer());
+    map.write(slot, 0, record);
   }
 
   /** The segment holding the floats of {@code slot}; pair with {@link #floatsOffset}. */

@@ -35,7 +35,7 @@ class ChunkedMappingTest {
         assertEquals(-u, m.segment(u).get(INT, m.offset(u) + UNIT - 4));
       }
       assertThrows(IllegalArgumentException.class, () -> m.segment(0).set(INT, m.offset(0), 1),
-          "the mappings are read-only: the writer writes through the channel");
+          "the mappings are read-only: the writer writes with positional writes");
       assertSame(m.segment(0), m.segment(7));
       assertNotSame(m.segment(7), m.segment(8));
       assertEquals(0, m.offset(8));
@@ -58,7 +58,9 @@ class ChunkedMappingTest {
     }
   }
 
-  private static ByteBuffer intBytes(int v) {
-    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, v);
+  private static MemorySegment intBytes(int v) {
+    MemorySegment s = MemorySegment.ofArray(new byte[4]);
+    s.set(INT, 0, v);
+    return s;
   }
 }

@@ -1,0 +1,75 @@
+package dev.aeon.common.io;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Runs a file channel operation that a caller's thread needs now and then (mapping a grown file, creating
+ * a file) on a short-lived thread of its own, while the caller waits: an interrupt of the caller then
+ * reaches neither the operation nor the channel, which would otherwise close for every thread
+ * ({@code ClosedByInterruptException}). The caller's interrupt stays set for it to see after.
+ *
+ * <p>For rare operations only: starting a thread costs tens of microseconds. Frequent writes go through a
+ * {@link PositionalWriter}. The operation must not need a lock that the caller holds, and runs in no
+ * epoch of the caller's.
+ */
+public final class Uninterruptibly {
+
+  /** An operation that may fail with an {@link IOException}. */
+  @FunctionalInterface
+  public interface IoCall<T> {
+    T call() throws IOException;
+  }
+
+  /** An operation without a result that may fail with an {@link IOException}. */
+  @FunctionalInterface
+  public interface IoRun {
+    void run() throws IOException;
+  }
+
+  private Uninterruptibly() {}
+
+  /** Runs {@code io} on a thread of its own, or throws what it threw. */
+  public static void run(IoRun io) throws IOException {
+    call(() -> {
+      io.run();
+      return null;
+    });
+  }
+
+  /** Runs {@code io} on a thread of its own and returns its result, or throws what it threw. */
+  public static <T> T call(IoCall<T> io) throws IOException {
+    FutureTask<T> task = new FutureTask<>(io::call);
+    Thread.ofPlatform().daemon().name("aeon-uninterruptible-io").start(task);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // kept for the caller; the operation runs on
+        } catch (ExecutionException e) {
+          throw rethrown(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static IOException rethrown(Throwable cause) {
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    throw new IllegalStateException(cause); // IoCall throws nothing else
+  }
+}

@@ -1,0 +1,115 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interrupts that arrive while a writer's mutation is being applied: a file channel that a thread uses
+ * while it is interrupted closes for every thread (ClosedByInterruptException), which failed the namespace
+ * until it was reopened. The stores now write out of reach of interrupts; a write whose wait for the log
+ * was interrupted is applied (the caller is told it may not be durable yet), and nothing fails.
+ */
+class InterruptedWritersTest {
+
+  private static final int WRITES = 1_500;
+  private static final int HISTORY = 10_000;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void interruptsDuringWritesNeitherFailTheNamespaceNorLoseAWrite() throws Exception {
+    Set<String> expected = new HashSet<>(); // remembered and not forgotten
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      DurableMemory m = (DurableMemory) aeon.memory();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<Throwable> failures = new ArrayList<>();
+      Thread writer = Thread.ofPlatform().name("interrupted-writer").start(() -> {
+        try {
+          for (int i = 0; i < WRITES; i++) {
+            String text = "event " + i + " " + "x".repeat(i % 700); // some texts long enough for big blob frames
+            remember(m, text);
+            expected.add(text);
+            if (i % 10 == 9) {
+              expected.remove(forgetOldest(m));
+            }
+          }
+        } catch (Throwable t) {
+          failures.add(t);
+        } finally {
+          writing.set(false);
+        }
+      });
+      int interrupts = 0;
+      while (writing.get()) { // an interrupt every few microseconds: many land inside the stores' writes
+        writer.interrupt();
+        interrupts++;
+        LockSupport.parkNanos(2_000);
+      }
+      writer.join();
+      if (!failures.isEmpty()) {
+        throw new AssertionError("the writer failed", failures.getFirst());
+      }
+      assertTrue(interrupts > WRITES, "interrupts sent: " + interrupts);
+      assertFalse(m.failed(), "the namespace still takes writes");
+      remember(m, "after the interrupts");
+      expected.add("after the interrupts");
+      assertEquals(expected, texts(m), "every event remembered and not forgotten is there, and only those");
+      assertEquals(List.of(), m.inconsistencies());
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      DurableMemory m = (DurableMemory) aeon.memory();
+      assertEquals(expected, texts(m), "and after a reopen");
+      assertEquals(List.of(), m.inconsistencies());
+    }
+  }
+
+  /** Remembers {@code text}; a wait for the log cut short by an interrupt still leaves the event applied. */
+  private static void remember(Memory m, String text) {
+    try {
+      m.remember(Remember.event("s", "user", text).vector(TestVectors.unit(text.hashCode())));
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof InterruptedIOException)) {
+        throw e;
+      }
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  /** Forgets the oldest event and returns its text; a wait for the log cut short leaves it forgotten. */
+  private static String forgetOldest(Memory m) {
+    Event oldest = m.history("s", HISTORY).getLast();
+    try {
+      assertTrue(m.forget(oldest.id()));
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof InterruptedIOException)) {
+        throw e;
+      }
+    } finally {
+      Thread.interrupted();
+    }
+    return oldest.text();
+  }
+
+  private static Set<String> texts(Memory m) {
+    Set<String> texts = new HashSet<>();
+    for (Event e : m.history("s", HISTORY)) {
+      texts.add(e.text());
+    }
+    return texts;
+  }
+}

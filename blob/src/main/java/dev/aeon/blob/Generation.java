@@ -305,9 +305,9 @@ final class Generation {
   }
 
   /**
-   * Marks the frame at {@code at} FREE, with a positional write ({@link #write}): a store into the mapping would make the
-   * next force write-protect that page again and flush it from every core running one of the process's
-   * threads, an interrupt to each per page, and frees land on pages all over the file (the index's files
+   * Marks the frame at {@code at} FREE, with a positional write ({@link #write}): a store into the mapping
+   * would make the next force write-protect that page again and flush it from every core running one of the
+   * process's threads, an interrupt to each per page, and frees land on pages all over the file (the index's files
    * explain it, {@code ChunkedMapping}).
    */
   void markFree(long at) throws IOException {

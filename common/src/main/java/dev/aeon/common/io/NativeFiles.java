@@ -103,10 +103,17 @@ final class NativeFiles {
     }
   }
 
-  /** Writes all of {@code src}, a native segment, at byte {@code position}: short writes are continued. */
-  static void writeFully(int fd, MemorySegment src, long position) throws IOException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment state = a.allocate(CALL_STATE);
+  /** Room for what a call leaves in {@code errno}, for {@link #writeFully}. */
+  static MemorySegment callState(Arena arena) {
+    return arena.allocate(CALL_STATE);
+  }
+
+  /**
+   * Writes all of {@code src}, a native segment, at byte {@code position}: short writes are continued.
+   * {@code state}: from {@link #callState}, used by one thread at a time.
+   */
+  static void writeFully(int fd, MemorySegment src, long position, MemorySegment state) throws IOException {
+    try {
       for (long done = 0, size = src.byteSize(); done < size; ) {
         long n = (long) PWRITE.invokeExact(state, fd, src.asSlice(done), size - done, position + done);
         if (n > 0) {

@@ -25,11 +25,14 @@ public final class PositionalWriter implements Closeable {
 
   private final FileChannel channel;
   private final int fd; // -1: writes go through the channel
+  /** Where a write's errno lands: allocated once, as the writer has one thread at a time. */
+  private final MemorySegment callState;
   private boolean closed;
 
   private PositionalWriter(FileChannel channel, int fd) {
     this.channel = channel;
     this.fd = fd;
+    this.callState = fd < 0 ? null : NativeFiles.callState(Arena.ofAuto());
   }
 
   /**
@@ -37,7 +40,13 @@ public final class PositionalWriter implements Closeable {
    * stays the caller's to close, after this writer.
    */
   public static PositionalWriter open(Path path, FileChannel channel) throws IOException {
-    return new PositionalWriter(channel, NativeFiles.available() ? NativeFiles.openForWriting(path) : -1);
+    return NativeFiles.available() ? new PositionalWriter(channel, NativeFiles.openForWriting(path))
+        : throughChannel(channel);
+  }
+
+  /** A writer through {@code channel}, as where native calls are unavailable. */
+  static PositionalWriter throughChannel(FileChannel channel) {
+    return new PositionalWriter(channel, -1);
   }
 
   /** Writes all of {@code src} at byte {@code position} of the file; a failure's message is the system's. */
@@ -51,10 +60,10 @@ public final class PositionalWriter implements Closeable {
         p += channel.write(b, p);
       }
     } else if (src.isNative()) {
-      NativeFiles.writeFully(fd, src, position);
+      NativeFiles.writeFully(fd, src, position, callState);
     } else {
       try (Arena a = Arena.ofConfined()) { // a heap segment cannot be handed to a native call that may block
-        NativeFiles.writeFully(fd, a.allocate(src.byteSize()).copyFrom(src), position);
+        NativeFiles.writeFully(fd, a.allocate(src.byteSize()).copyFrom(src), position, callState);
       }
     }
   }

@@ -36,10 +36,20 @@ class PositionalWriterTest {
 
   @Test
   void writesHeapAndNativeSegmentsAtTheirPositions() throws IOException {
+    writesHeapAndNativeSegmentsAtTheirPositions(false);
+  }
+
+  @Test
+  void writesHeapAndNativeSegmentsAtTheirPositionsThroughTheChannel() throws IOException {
+    writesHeapAndNativeSegmentsAtTheirPositions(true);
+  }
+
+  private void writesHeapAndNativeSegmentsAtTheirPositions(boolean throughChannel) throws IOException {
     Path file = dir.resolve("f");
     byte[] big = new byte[300_000]; // more than one pwrite may take at once on some systems
     Arrays.fill(big, (byte) 7);
-    try (FileChannel ch = open(file); PositionalWriter w = PositionalWriter.open(file, ch);
+    try (FileChannel ch = open(file);
+         PositionalWriter w = throughChannel ? PositionalWriter.throughChannel(ch) : PositionalWriter.open(file, ch);
          Arena arena = Arena.ofConfined()) {
       w.write(MemorySegment.ofArray("heap".getBytes(StandardCharsets.US_ASCII)), 10);
       w.write(arena.allocateFrom("native"), 20); // with its terminating zero
@@ -76,7 +86,8 @@ class PositionalWriterTest {
   void aFullDeviceIsAnIoErrorWithTheSystemsMessage() throws IOException {
     Path full = Path.of("/dev/full");
     assumeTrue(NativeFiles.available() && Files.isWritable(full));
-    try (FileChannel ch = FileChannel.open(full, StandardOpenOption.WRITE); PositionalWriter w = PositionalWriter.open(full, ch)) {
+    try (FileChannel ch = FileChannel.open(full, StandardOpenOption.WRITE);
+         PositionalWriter w = PositionalWriter.open(full, ch)) {
       IOException e = assertThrows(IOException.class, () -> w.write(MemorySegment.ofArray(new byte[10]), 0));
       assertEquals("No space left on device", e.getMessage());
     }

@@ -29,12 +29,12 @@ import java.util.Arrays;
  * ({@link WrittenExtent}). All chunks live in one shared arena, closed by {@link #close}.
  *
  * <p>The mappings are read-only: the writer writes through a {@link PositionalWriter} ({@link #write}), out of
- * reach of its thread's interrupts, into the same page cache the mappings show, so readers see each write once it returns. Why not store through a
- * writable mapping: forcing a page the process had stored into makes the kernel write-protect it again
- * and flush it from the TLB of every core running one of the process's threads, an interrupt to each of
- * them per page (each leaving the guest in a virtual machine). Background checkpoints forcing the pages
- * stored into since the last one delayed the readers due to run meanwhile enough to double the contention
- * bench's paced p99 (README). Pages only read through a mapping are written back without any of that.
+ * reach of its thread's interrupts, into the same page cache the mappings show, so readers see each write once
+ * it returns. Why not store through a writable mapping: forcing a page the process had stored into makes the
+ * kernel write-protect it again and flush it from the TLB of every core running one of the process's threads, an
+ * interrupt to each of them per page (each leaving the guest in a virtual machine). Background checkpoints
+ * forcing the pages stored into since the last one delayed the readers due to run meanwhile enough to double the
+ * contention bench's paced p99 (README). Pages only read through a mapping are written back without any of that.
  */
 final class ChunkedMapping implements AutoCloseable {
 

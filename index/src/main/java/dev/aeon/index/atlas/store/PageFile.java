@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  * param2} = sketches per block) followed by one block of sketches per page, block {@code p} holding the
  * sketches of page {@code p}'s entries ({@link dev.aeon.index.kernel.SketchBlocks}).
  *
- * <p>Single writer, many readers: the writer writes an entry through the file channel (the mappings are
+ * <p>Single writer, many readers: the writer writes an entry with positional writes (the mappings are
  * read-only, see {@link ChunkedMapping}) and then publishes it by a release store of the page's count in
  * memory; readers read that count with acquire and only look at entries below it. Readers read the counts
  * there, not in the file: a search looks up the counts of hundreds of pages, and in the file each sits on

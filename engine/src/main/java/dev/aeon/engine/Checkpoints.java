@@ -1,12 +1,11 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,33 +105,7 @@ final class Checkpoints {
    * until the namespace is reopened. The caller's interrupt is kept for it.
    */
   private static <T> T onThreadOf(ExecutorService pool, Pause<T> work) throws IOException {
-    Future<T> result = pool.submit(work::run);
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return result.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException("checkpoint pause failed", cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return Uninterruptibly.call(pool, work::run);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.aeon.common.io;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -10,9 +11,9 @@ import java.util.concurrent.FutureTask;
  * reaches neither the operation nor the channel, which would otherwise close for every thread
  * ({@code ClosedByInterruptException}). The caller's interrupt stays set for it to see after.
  *
- * <p>For rare operations only: starting a thread costs tens of microseconds. Frequent writes go through a
- * {@link PositionalWriter}. The operation must not need a lock that the caller holds, and runs in no
- * epoch of the caller's.
+ * <p>For rare operations only: each call starts a thread (or hands the operation to a pool's threads, as
+ * the engine's checkpoints do). Frequent writes go through a {@link PositionalWriter}. The
+ * operation must not need a lock that the caller holds, and runs in no epoch of the caller's.
  */
 public final class Uninterruptibly {
 
@@ -28,6 +29,9 @@ public final class Uninterruptibly {
     void run() throws IOException;
   }
 
+  private static final Executor NEW_THREAD =
+      work -> Thread.ofPlatform().daemon().name("aeon-uninterruptible-io").start(work);
+
   private Uninterruptibly() {}
 
   /** Runs {@code io} on a thread of its own, or throws what it threw. */
@@ -40,8 +44,16 @@ public final class Uninterruptibly {
 
   /** Runs {@code io} on a thread of its own and returns its result, or throws what it threw. */
   public static <T> T call(IoCall<T> io) throws IOException {
+    return call(NEW_THREAD, io);
+  }
+
+  /**
+   * Runs {@code io} on a thread of {@code executor} (never the caller's) and returns its result, or throws
+   * what it threw; the caller waits whatever happens.
+   */
+  public static <T> T call(Executor executor, IoCall<T> io) throws IOException {
     FutureTask<T> task = new FutureTask<>(io::call);
-    Thread.ofPlatform().daemon().name("aeon-uninterruptible-io").start(task);
+    executor.execute(task);
     boolean interrupted = false;
     try {
       while (true) {

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,42 @@ class ChunkedMappingTest {
         MemorySegment s = m.segment(u);
         assertEquals(u, s.get(INT, m.offset(u)));
         assertEquals(FileHeader.BYTES + (long) u * UNIT, m.fileOffset(u));
+      }
+    }
+  }
+
+  /**
+   * An interrupt of the writer while it writes or maps a grown chunk must not close the file's channel
+   * (ClosedByInterruptException), which left the index unable to write until it was reopened: writes go
+   * through a descriptor of their own and mapping runs on another thread.
+   */
+  @Test
+  void aWriterInterruptedAllTheTimeGrowsAndWritesTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("units");
+    int units = 2_000; // a chunk of 8 units each: 250 mappings
+    try (ChunkedMapping m = ChunkedMapping.create(file, new FileHeader("test-units", 1, 4, UNIT, 0), UNIT, 1000)) {
+      Throwable[] failure = new Throwable[1];
+      Thread writer = Thread.ofPlatform().start(() -> {
+        try {
+          for (int u = 0; u < units; u++) {
+            m.ensureUnits(u + 1);
+            m.write(u, 0, intBytes(u));
+            Thread.interrupted();
+          }
+        } catch (Throwable t) {
+          failure[0] = t;
+        }
+      });
+      while (writer.isAlive()) {
+        writer.interrupt();
+        LockSupport.parkNanos(2_000);
+      }
+      writer.join();
+      if (failure[0] != null) {
+        throw new AssertionError("the interrupted writer failed", failure[0]);
+      }
+      for (int u = 0; u < units; u++) {
+        assertEquals(u, m.segment(u).get(INT, m.offset(u)), "unit " + u);
       }
     }
   }

@@ -1,0 +1,75 @@
+package dev.aeon.blob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer interrupted all the time appends texts small and big into an arena that starts tiny (so it
+ * grows and is mapped again and again) and frees some. An interrupt during a file channel's I/O closes the
+ * channel for every thread (ClosedByInterruptException); the arena writes through a descriptor of its own
+ * and maps on another thread, so nothing fails and everything reads back, before and after a reopen.
+ */
+class InterruptedWriterTest {
+
+  private static final int BLOBS = 400;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anInterruptedWriterAppendsGrowsAndFreesWithoutAFailure() throws Exception {
+    List<byte[]> payloads = new ArrayList<>();
+    List<Long> refs = new ArrayList<>();
+    Random random = new Random(7);
+    for (int i = 0; i < BLOBS; i++) {
+      // every tenth bigger than the arena's staging buffer: written with positional writes, not stored
+      byte[] p = new byte[i % 10 == 0 ? 300_000 + random.nextInt(100_000) : 1 + random.nextInt(2_000)];
+      random.nextBytes(p);
+      payloads.add(p);
+    }
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withInitialCapacity(64 << 10), null)) {
+      Throwable[] failure = new Throwable[1];
+      Thread writer = Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < BLOBS; i++) {
+            refs.add(arena.append(payloads.get(i)));
+            if (i % 3 == 2) {
+              arena.free(refs.get(i - 1)); // marks the frame FREE with a positional write
+            }
+            Thread.interrupted();
+          }
+        } catch (Throwable t) {
+          failure[0] = t;
+        }
+      });
+      while (writer.isAlive()) {
+        writer.interrupt();
+        LockSupport.parkNanos(2_000);
+      }
+      writer.join();
+      if (failure[0] != null) {
+        throw new AssertionError("the interrupted writer failed", failure[0]);
+      }
+      arena.force();
+      assertEquals(BLOBS - BLOBS / 3, arena.verify().liveBlobs());
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      for (int i = 0; i < BLOBS; i++) {
+        if (i % 3 == 1) {
+          assertFalse(arena.contains(refs.get(i)), "blob " + i + " was freed");
+        } else {
+          assertArrayEquals(payloads.get(i), arena.readBytes(refs.get(i)), "blob " + i);
+        }
+      }
+    }
+  }
+}

@@ -31,6 +31,8 @@ public final class Uninterruptibly {
 
   private static final Executor NEW_THREAD =
       work -> Thread.ofPlatform().daemon().name("aeon-uninterruptible-io").start(work);
+  /** Bound while an operation runs on a thread that this class handed it to, which no caller can interrupt. */
+  private static final ScopedValue<Boolean> OUT_OF_REACH = ScopedValue.newInstance();
 
   private Uninterruptibly() {}
 
@@ -42,9 +44,14 @@ public final class Uninterruptibly {
     });
   }
 
-  /** Runs {@code io} on a thread of its own and returns its result, or throws what it threw. */
+  /**
+   * Runs {@code io} on a thread of its own and returns its result, or throws what it threw. Called from an
+   * operation that already runs out of reach (a namespace's open mapping its files), it runs {@code io}
+   * right there: a thread handed an operation waited about a millisecond for a core while the process was
+   * busy, ten times per open.
+   */
   public static <T> T call(IoCall<T> io) throws IOException {
-    return call(NEW_THREAD, io);
+    return OUT_OF_REACH.isBound() ? io.call() : call(NEW_THREAD, io);
   }
 
   /**
@@ -52,7 +59,7 @@ public final class Uninterruptibly {
    * what it threw; the caller waits whatever happens.
    */
   public static <T> T call(Executor executor, IoCall<T> io) throws IOException {
-    FutureTask<T> task = new FutureTask<>(io::call);
+    FutureTask<T> task = new FutureTask<>(() -> ScopedValue.where(OUT_OF_REACH, true).call(io::call));
     executor.execute(task);
     boolean interrupted = false;
     try {

@@ -12,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +68,30 @@ class UninterruptiblyTest {
     } finally {
       Thread.interrupted();
       interrupter.join();
+    }
+  }
+
+  @Test
+  void anOperationAlreadyOutOfReachRunsWhatItHandsOnItself() throws Exception {
+    Thread caller = Thread.currentThread();
+    Thread[] outer = new Thread[1];
+    Thread inner = Uninterruptibly.call(() -> {
+      outer[0] = Thread.currentThread();
+      return Uninterruptibly.call(Thread::currentThread);
+    });
+    assertNotSame(caller, outer[0]);
+    assertSame(outer[0], inner, "no second thread for an operation that no caller can interrupt");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Thread[] pooled = new Thread[2];
+      Uninterruptibly.call(pool, () -> {
+        pooled[0] = Thread.currentThread();
+        pooled[1] = Uninterruptibly.call(Thread::currentThread);
+        return null;
+      });
+      assertSame(pooled[0], pooled[1], "nor for one on a pool's thread");
+    } finally {
+      pool.shutdown();
     }
   }
 

@@ -93,7 +93,7 @@ final class Generation {
         StandardOpenOption.WRITE);
     Generation g = of(number, file, ch);
     try {
-      g.extendFile(roundUp(Math.max(capacity, ArenaHeader.DATA_START), ONE_MIB));
+      g.extendFile(0, roundUp(Math.max(capacity, ArenaHeader.DATA_START), ONE_MIB)); // created empty
       g.map();
       // The header's page is written before it is stored into: a store into a hole that the device cannot
       // back is a SIGBUS (an InternalError), where a full device must be an IOException
@@ -156,7 +156,7 @@ final class Generation {
   Arena grow(long needed) throws IOException {
     long cap = capacity();
     long target = Math.max(needed, cap + Math.min(cap, MAX_GROWTH_STEP));
-    extendFile(roundUp(target, ONE_MIB));
+    extendFile(cap, roundUp(target, ONE_MIB)); // the mapping covers the whole file
     Arena old = arena;
     map();
     return old;
@@ -267,7 +267,7 @@ final class Generation {
     long cap = capacity();
     arena.close();
     channel.truncate(end);
-    extendFile(cap);
+    extendFile(end, cap);
     map();
   }
 
@@ -362,8 +362,9 @@ final class Generation {
     }
   }
 
-  private void extendFile(long size) throws IOException {
-    if (Uninterruptibly.call(channel::size) < size) {
+  /** Extends the file from {@code from} bytes (its size) to {@code size}. */
+  private void extendFile(long from, long size) throws IOException {
+    if (from < size) {
       write(ONE_ZERO, size - 1); // sparse: the gap reads as zeros
     }
   }

@@ -49,7 +49,7 @@ class InterruptedWritersTest {
         }
       });
       int interrupts = 0;
-      while (writer.isAlive()) { // an interrupt every few microseconds: many land inside the stores' writes
+      while (writer.isAlive()) { // interrupts as fast as parks of 2 us allow: many land inside the stores' writes
         writer.interrupt();
         interrupts++;
         LockSupport.parkNanos(2_000);

@@ -269,7 +269,7 @@ class DamagedStoresTest {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       all.sorted(Comparator.reverseOrder()).forEach(DamagedStoresTest::delete);
     }

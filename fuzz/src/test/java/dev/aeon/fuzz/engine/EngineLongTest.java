@@ -2,6 +2,7 @@ package dev.aeon.fuzz.engine;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.engine.BitFlipTest;
 import dev.aeon.engine.EngineCrashTest;
 import dev.aeon.engine.EngineModelTest;
 import java.nio.file.Path;
@@ -10,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine's model and crash tests at length: {@code ./aeon fuzz} sets {@code aeon.fuzz.long=true};
- * {@code aeon.model.ops} and {@code aeon.crash.cycles} size them (defaults 20,000 and 300).
+ * The engine's model, crash and bit-flip tests at length: {@code ./aeon fuzz} sets
+ * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles} and
+ * {@code aeon.bitflip.flips} size them (defaults 20,000, 300 and 200 flips per file).
  */
 class EngineLongTest {
 
@@ -31,5 +33,10 @@ class EngineLongTest {
   @Test
   void crashTest() throws Exception {
     EngineCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.crash.cycles", 300));
+  }
+
+  @Test
+  void bitFlipTest() throws Exception {
+    BitFlipTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.bitflip.flips", 200));
   }
 }

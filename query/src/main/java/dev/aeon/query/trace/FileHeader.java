@@ -54,14 +54,16 @@ final class FileHeader {
     if (b.getInt(MAGIC_OFFSET) != MAGIC) {
       throw new TraceCorruptException(file, MAGIC_OFFSET, "bad magic, not an Aeon file");
     }
+    // The checksum first: a damaged name would be reported as another format (and a flipped bit in its
+    // padding printed as the expected name).
+    if (b.getInt(CRC_OFFSET) != crc(b, 0, CRC_OFFSET)) {
+      throw new TraceCorruptException(file, CRC_OFFSET, "header checksum mismatch");
+    }
     byte[] name = new byte[NAME_LENGTH];
     b.get(NAME_OFFSET, name);
     String found = new String(name, StandardCharsets.US_ASCII).replace("\0", "");
     if (!found.equals(format)) {
       throw new TraceCorruptException(file, NAME_OFFSET, "format '" + found + "', expected '" + format + "'");
-    }
-    if (b.getInt(CRC_OFFSET) != crc(b, 0, CRC_OFFSET)) {
-      throw new TraceCorruptException(file, CRC_OFFSET, "header checksum mismatch");
     }
     int version = b.getInt(VERSION_OFFSET);
     if (version < VERSION) {

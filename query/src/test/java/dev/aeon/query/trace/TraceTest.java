@@ -343,6 +343,27 @@ class TraceTest {
   }
 
   /**
+   * A flipped bit in a header's format name, in a letter or in the padding after it, is damage, not another
+   * format (the padding's was reported as "format 'trace.events', expected 'trace.events'").
+   */
+  @Test
+  void aDamagedFormatNameIsReportedAsAChecksumMismatch() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(ev(1, "s", "user", 10));
+      t.flush(1);
+    }
+    Path events = dir.resolve(Trace.EVENTS_FILE);
+    for (long offset : new long[] {FileHeader.NAME_OFFSET, FileHeader.NAME_OFFSET + FileHeader.NAME_LENGTH - 1}) {
+      flipByte(events, offset);
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir));
+      assertEquals(FileHeader.CRC_OFFSET, e.offset(), e.getMessage());
+      assertTrue(e.getMessage().endsWith("header checksum mismatch"), e.getMessage());
+      flipByte(events, offset);
+    }
+    Trace.open(dir).close();
+  }
+
+  /**
    * Edges and meta files past 2 GiB are read like smaller ones (they were refused with an
    * IllegalArgumentException from the JDK, whose buffers end at 2 GiB, so the trace could not be opened
    * again). Sparse files stand in for them: the reader passes the real records and stops at the first of

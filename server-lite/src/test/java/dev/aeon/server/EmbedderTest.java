@@ -70,4 +70,14 @@ class EmbedderTest {
       assertEquals("I play the drums in a punk band", ((Map<?, ?>) inSession.getFirst()).get("text"));
     }
   }
+
+  @Test
+  void theShortFormSaysWhatIsWrongWithItsCount() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      for (String count : List.of("-1", "0", "100001")) {
+        String message = ((RespClient.Err) c.call("MEM.RECALL", "s1", "which instrument?", count)).message();
+        assertEquals("ERR the count must be between 1 and 100000, got " + count, message);
+      }
+    }
+  }
 }

@@ -144,13 +144,14 @@ public final class MemCommands {
   private static void recall(ClientSession c, Args a) throws IOException {
     int count = 10;
     String session = null;
-    VectorInput.Given q;
+    VectorInput.Given q = null;
+    String shortFormText = null;
     if (VectorInput.atVector(a) || a.remaining() < 2) {
       q = VectorInput.read(a, c.server(), true);
     } else {
       session = a.nextText("the session");
-      q = VectorInput.embedText(a.nextString(), c.server(), true);
-      if (a.hasNext() && a.peekKeyword().matches("[0-9]+")) {
+      shortFormText = a.nextString();
+      if (a.hasNext() && a.peekKeyword().matches("-?[0-9]+")) {
         count = a.nextInt(1, 100_000, "the count");
       }
     }
@@ -175,6 +176,9 @@ public final class MemCommands {
         case "NOSLB" -> slb = false;
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
       }
+    }
+    if (q == null) { // the short form's text is embedded once every argument is known to be good
+      q = VectorInput.embedText(shortFormText, c.server(), true);
     }
     Recall r = Recall.vector(q.values(), q.model(), count).between(from, to).nprobe(nprobe).slb(slb);
     if (session != null) {

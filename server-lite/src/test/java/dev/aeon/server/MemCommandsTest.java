@@ -116,6 +116,44 @@ class MemCommandsTest {
     }
   }
 
+  /** JSON a client sends is taken whole and exactly, or refused: never cut short, merged or rounded. */
+  @Test
+  void jsonIsTakenWholeAndExactlyOrRefused() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "json"));
+      Map<String, String> refused = Map.of(
+          "{\"a\":1} {\"b\":2}", "ERR invalid JSON: Trailing token",
+          "{\"a\":1,\"a\":2}", "ERR invalid JSON: Duplicate field 'a'",
+          "{\"a\":12345678901234567890}", "ERR the integer 12345678901234567890 does not fit in 64 bits",
+          "{\"a\":1e999}", "ERR a number is beyond the range of a double (it would be Infinity)");
+      for (Map.Entry<String, String> json : refused.entrySet()) {
+        for (Object[] command : List.<Object[]>of(
+            new Object[] {"MEM.ADD", "s", "user", "x", "VECTOR", "VALUES", "2", "1", "0", "ATTRS", json.getKey()},
+            new Object[] {"MEM.SETATTR", "1", json.getKey()})) {
+          String message = assertInstanceOf(RespClient.Err.class, c.call(command)).message();
+          assertTrue(message.startsWith(json.getValue()), json.getKey() + ": " + message);
+        }
+      }
+      assertNull(c.call("MEM.GET", "1"), "nothing was stored");
+      long id = (Long) c.call("MEM.ADD", "s", "user", "x", "VECTOR", "VALUES", "2", "1", "0",
+          "ATTRS", "{\"n\":42,\"big\":9223372036854775807}");
+      // a WHERE value with words after its number is the text, not the number
+      assertEquals(List.of(), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", "42 apples"));
+      assertEquals(1, ((List<?>) c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", "42")).size());
+      assertEquals(1, ((List<?>) c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "big",
+          "9223372036854775807")).size());
+      assertTrue(assertInstanceOf(RespClient.Err.class, c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n",
+          "1e999")).message().startsWith("ERR a number is beyond the range of a double (it would be Infinity)"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "1", "0", "e"));
+      assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VSETATTR", "set", "e", "{\"x\":1,\"x\":2}"))
+          .message().startsWith("ERR invalid JSON: Duplicate field 'x'"));
+      assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "2", "0", "1", "f",
+          "SETATTR", "{\"x\":1} 2")).message().startsWith("ERR invalid JSON: Trailing token"));
+      assertEquals(new RespClient.Err("ERR MEM.QUERY parameter $x is given twice"),
+          c.call("MEM.QUERY", "MATCH (e) WHERE e.id = $x RETURN e.id", "x", Long.toString(id), "$x", "0"));
+    }
+  }
+
   /**
    * A damaged namespace is the server's problem, not the client's: said plainly, with the file. Its files are
    * not read again until a restart (mended meanwhile, they still are not).

@@ -1,8 +1,11 @@
 package dev.aeon.server.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,15 +18,33 @@ import java.util.Map;
  */
 public final class JsonValues {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * For what a client sends: a name given twice or anything after the value is an error, not a silent
+   * choice of one of the two names or a value cut short.
+   */
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  /** For attributes already stored, which earlier versions accepted without those two checks. */
+  private static final ObjectMapper LENIENT = new ObjectMapper();
 
   private JsonValues() {}
 
-  /** Parses a JSON object; fails with a clear error for anything else. */
+  /** Parses a JSON object a client sent; fails with a clear error for anything else. */
   public static ObjectNode parseObject(String json) {
+    return parseObject(STRICT, json);
+  }
+
+  /** Parses stored JSON attributes. */
+  public static ObjectNode parseStoredObject(String json) {
+    return parseObject(LENIENT, json);
+  }
+
+  private static ObjectNode parseObject(ObjectMapper mapper, String json) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(json);
+      node = mapper.readTree(json);
     } catch (JsonProcessingException e) {
       throw CommandError.err("invalid JSON: " + e.getOriginalMessage());
     }
@@ -40,15 +61,33 @@ public final class JsonValues {
     return m;
   }
 
-  /** Only the fields holding a string, number or boolean: what an event attribute may hold. */
+  /**
+   * Only the fields holding a string, number or boolean: what an event attribute may hold. A number must
+   * keep its value as a Long or a finite Double ({@link #exactScalar}).
+   */
   public static Map<String, Object> scalars(ObjectNode obj) {
     Map<String, Object> m = new LinkedHashMap<>();
     obj.properties().forEach(e -> {
       if (e.getValue().isValueNode() && !e.getValue().isNull()) {
-        m.put(e.getKey(), toJava(e.getValue()));
+        m.put(e.getKey(), exactScalar(e.getValue()));
       }
     });
     return m;
+  }
+
+  /**
+   * A value node as Java, refusing the two numbers the engine could only store as something else: an integer
+   * beyond 64 bits (it would become an approximate Double) and one beyond a Double's range (infinity).
+   */
+  private static Object exactScalar(JsonNode n) {
+    if (n.isIntegralNumber() && !n.canConvertToLong()) {
+      throw CommandError.err("the integer " + clip(n.asText()) + " does not fit in 64 bits (give it as a string)");
+    }
+    Object value = toJava(n);
+    if (value instanceof Double d && !Double.isFinite(d)) {
+      throw CommandError.err("a number is beyond the range of a double (it would be " + d + ")");
+    }
+    return value;
   }
 
   /**
@@ -61,13 +100,14 @@ public final class JsonValues {
     }
     char c = text.charAt(0);
     if (c == '"' || c == '[' || c == '-' || (c >= '0' && c <= '9') || text.equals("true") || text.equals("false")) {
+      JsonNode n;
       try {
-        JsonNode n = MAPPER.readTree(text);
-        if (n != null && !n.isObject() && !n.isNull()) {
-          return toJava(n);
-        }
+        n = STRICT.readTree(text);
       } catch (JsonProcessingException e) {
-        // not JSON: the plain text
+        return text; // not JSON: the plain text
+      }
+      if (n != null && !n.isObject() && !n.isNull()) {
+        return n.isValueNode() ? exactScalar(n) : toJava(n);
       }
     }
     return text;
@@ -99,7 +139,7 @@ public final class JsonValues {
 
   public static String toJson(Object value) {
     try {
-      return MAPPER.writeValueAsString(value);
+      return LENIENT.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON of " + value, e);
     }

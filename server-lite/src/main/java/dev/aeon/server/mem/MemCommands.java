@@ -231,8 +231,11 @@ public final class MemCommands {
     }
     Map<String, Object> params = new LinkedHashMap<>();
     while (a.hasNext()) {
-      String name = a.nextString();
-      params.put(name.startsWith("$") ? name.substring(1) : name, JsonValues.literal(a.nextString()));
+      String given = a.nextString();
+      String name = given.startsWith("$") ? given.substring(1) : given;
+      if (params.put(name, JsonValues.literal(a.nextString())) != null) {
+        throw CommandError.err("MEM.QUERY parameter $" + name + " is given twice");
+      }
     }
     QueryResult result = c.memory().query(statement, params);
     RespWriter w = c.writer();

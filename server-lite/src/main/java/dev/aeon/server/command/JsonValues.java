@@ -91,7 +91,7 @@ public final class JsonValues {
   }
 
   /**
-   * A command-line value: JSON if it parses as a JSON number, boolean, quoted string or array, otherwise the
+   * A command-line value: JSON if it parses whole as a JSON number, boolean, quoted string or array, otherwise the
    * text itself. So {@code 42} is a Long, {@code 4.5} a Double, {@code "42"} the string 42, {@code Lisbon} a string.
    */
   public static Object literal(String text) {

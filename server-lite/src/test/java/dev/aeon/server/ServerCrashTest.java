@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * remembered and forgotten. After every restart each model must match what the server holds, except for
  * the one command a client had sent when the server died, which may have happened or not.
  */
-class ServerCrashTest {
+public class ServerCrashTest {
 
   static final int CYCLES = Integer.getInteger("aeon.server.crash.cycles", 8);
   private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+)");
@@ -39,11 +39,15 @@ class ServerCrashTest {
   @Test
   @Timeout(900)
   void acknowledgedWritesSurviveKill9(@TempDir Path dir) throws Exception {
-    long seed = Long.getLong("aeon.test.seed", System.nanoTime());
-    System.out.println("ServerCrashTest seed " + seed + ", " + CYCLES + " cycles");
+    run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), CYCLES);
+  }
+
+  /** Kills the server {@code cycles} times in {@code dir}; after every restart it must match the clients' models. */
+  public static void run(Path dir, long seed, int cycles) throws Exception {
+    System.out.println("ServerCrashTest seed " + seed + ", " + cycles + " cycles");
     Random random = new Random(seed);
     List<ClientModel> clients = List.of(new ClientModel("w0", random.nextLong()), new ClientModel("w1", random.nextLong()));
-    for (int cycle = 0; cycle <= CYCLES; cycle++) {
+    for (int cycle = 0; cycle <= cycles; cycle++) {
       String context = "seed " + seed + " cycle " + cycle;
       Process server = start(dir, context);
       try {
@@ -51,7 +55,7 @@ class ServerCrashTest {
         for (ClientModel client : clients) {
           client.verify(port, context);
         }
-        if (cycle == CYCLES) {
+        if (cycle == cycles) {
           break;
         }
         List<Thread> writers = new ArrayList<>();
@@ -70,7 +74,7 @@ class ServerCrashTest {
       }
     }
     for (ClientModel client : clients) {
-      assertTrue(client.acknowledged > CYCLES, client.namespace + " had only " + client.acknowledged + " writes acknowledged");
+      assertTrue(client.acknowledged > cycles, client.namespace + " had only " + client.acknowledged + " writes acknowledged");
       System.out.println("ServerCrashTest " + client.namespace + ": " + client.acknowledged + " writes acknowledged, "
           + client.elements.size() + " elements and " + client.events.size() + " events at the end");
     }

@@ -49,7 +49,7 @@ public class ServerCrashTest {
     List<ClientModel> clients = List.of(new ClientModel("w0", random.nextLong()), new ClientModel("w1", random.nextLong()));
     for (int cycle = 0; cycle <= cycles; cycle++) {
       String context = "seed " + seed + " cycle " + cycle;
-      Process server = start(dir, context);
+      Process server = start(dir);
       try {
         int port = port(server, dir, context);
         for (ClientModel client : clients) {
@@ -80,7 +80,7 @@ public class ServerCrashTest {
     }
   }
 
-  private static Process start(Path dir, String context) throws IOException {
+  private static Process start(Path dir) throws IOException {
     List<String> cmd = List.of(
         ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
@@ -115,7 +115,6 @@ public class ServerCrashTest {
     /** The element a command in flight changes and what it would hold afterwards (null: removed). */
     private String pendingElement;
     private Element pendingAfter;
-    private boolean pendingElementCommand;
     /** An event being remembered (its text) or forgotten (its id) when the server died. */
     private String pendingRemember;
     private long pendingForget;
@@ -194,13 +193,11 @@ public class ServerCrashTest {
     }
 
     private void expectElement(String element, Element after) {
-      pendingElementCommand = true;
       pendingElement = element;
       pendingAfter = after;
     }
 
     private void clearPending() {
-      pendingElementCommand = false;
       pendingElement = null;
       pendingAfter = null;
       pendingRemember = null;
@@ -214,7 +211,7 @@ public class ServerCrashTest {
         throw new AssertionError(where + ": a reply before the kill was wrong", failure);
       }
       try (RespClient c = connect(port)) {
-        if (pendingElementCommand) {
+        if (pendingElement != null) {
           Element found = read(c, pendingElement);
           Element before = elements.get(pendingElement);
           assertTrue(Objects.equals(found, before) || Objects.equals(found, pendingAfter),

@@ -116,6 +116,23 @@ class MemCommandsTest {
     }
   }
 
+  /** A query over the wire: a JSON array is a vector for recall(), a relationship comes back as a map. */
+  @Test
+  void queriesTakeVectorsAsJsonArraysAndReturnRelationshipsAsMaps() throws Exception {
+    try (RespClient c = resp3("query")) {
+      long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0");
+      long second = (Long) c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1");
+      Map<?, ?> recalled = assertInstanceOf(Map.class, c.call("MEM.QUERY",
+          "CALL recall($q, 1) YIELD event MATCH (event)-[r:NEXT]->(n) RETURN event.id, r, n.text", "q", "[1, 0.1]"));
+      Map<String, Object> next = Map.of("type", "NEXT", "from", first, "to", second,
+          "valid_from", Long.MIN_VALUE, "valid_to", Long.MAX_VALUE);
+      assertEquals(List.of(List.of(first, next, "two")), recalled.get("rows"));
+      String wrongDimension = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY",
+          "CALL recall($q, 1) YIELD event RETURN event.id", "q", "[1, 0, 0]")).message();
+      assertTrue(wrongDimension.startsWith("ERR line 1, column 13: recall() cannot search with this vector"), wrongDimension);
+    }
+  }
+
   /** JSON a client sends is taken whole and exactly, or refused: never cut short, merged or rounded. */
   @Test
   void jsonIsTakenWholeAndExactlyOrRefused() throws Exception {

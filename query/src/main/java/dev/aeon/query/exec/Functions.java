@@ -78,8 +78,9 @@ final class Functions {
     if (query == null) {
       return null;
     }
-    if (!(query instanceof float[] q)) {
-      throw wrong(ev, c, query, "a vector as second argument");
+    float[] q = Values.asVector(query);
+    if (q == null) {
+      throw wrong(ev, c, query, "a vector (float[] or a list of numbers) as second argument");
     }
     float s;
     try {

@@ -27,8 +27,10 @@ final class RecallOp extends Operator {
   boolean push(Object[] row) {
     Object q = ev.eval(query, row);
     Object n = ev.eval(k, row);
-    if (!(q instanceof float[] vector)) {
-      throw ev.error(query.pos(), "recall() needs a vector (float[]) as first argument but got " + Values.typeName(q));
+    float[] vector = Values.asVector(q);
+    if (vector == null) {
+      throw ev.error(query.pos(), "recall() needs a vector (float[] or a list of numbers) as first argument but got "
+          + Values.typeName(q));
     }
     if (!(n instanceof Long count) || count < 1 || count > MAX_K) {
       throw ev.error(k.pos(), "recall() needs a count between 1 and " + MAX_K + " but got " + Values.display(n));

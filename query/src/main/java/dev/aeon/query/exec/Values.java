@@ -30,6 +30,27 @@ final class Values {
     };
   }
 
+  /**
+   * A value where a vector is needed: a vector, or a non-empty list of numbers (how a vector arrives from a
+   * client that has no vector type, such as a JSON array over the server, or a list literal); else null.
+   */
+  static float[] asVector(Object v) {
+    if (v instanceof float[] f) {
+      return f;
+    }
+    if (!(v instanceof List<?> list) || list.isEmpty()) {
+      return null;
+    }
+    float[] f = new float[list.size()];
+    for (int i = 0; i < f.length; i++) {
+      if (!(list.get(i) instanceof Number n)) {
+        return null;
+      }
+      f[i] = n.floatValue();
+    }
+    return f;
+  }
+
   /** How deep lists and maps in a parameter may nest: comparing and printing values recurse that deep. */
   static final int MAX_PARAMETER_DEPTH = 100;
 

@@ -7,6 +7,7 @@ import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,22 @@ class ClausesTest extends OnConversation {
     Event e = (Event) q("MATCH (e {id: 4}) RETURN e").rows().getFirst().getFirst();
     assertEquals("conv-26", e.session());
     assertEquals(Map.of("len", 27L), e.attributes());
+  }
+
+  /** Clients without a vector type (a JSON array over the server, a list literal) pass a list of numbers. */
+  @Test
+  void aListOfNumbersIsAVector() {
+    List<Double> lisbon = new ArrayList<>();
+    for (float x : Conversation.embed("Hi, I just moved to Lisbon!")) {
+      lisbon.add((double) x);
+    }
+    assertEquals(1.0, (Double) q("MATCH (e {id: 4}) RETURN similarity(e, $q)", Map.of("q", lisbon))
+        .rows().getFirst().getFirst(), 1e-6);
+    assertEquals(List.of(4L), q("CALL recall($q, 1) YIELD event RETURN event.id", Map.of("q", lisbon)).column("event.id"));
+    assertEquals("recall() needs a vector (float[] or a list of numbers) as first argument but got list",
+        fails("CALL recall([1, 'a'], 3) YIELD event RETURN event", Map.of()).reason());
+    assertEquals("recall() needs a vector (float[] or a list of numbers) as first argument but got list",
+        fails("CALL recall([], 3) YIELD event RETURN event", Map.of()).reason());
   }
 
   @Test

@@ -1,12 +1,13 @@
 package dev.aeon.server.mem;
 
 import dev.aeon.engine.Event;
+import dev.aeon.engine.Link;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** How engine values go on the wire: events as maps, query values by their Java type. */
+/** How engine values go on the wire: events and relationships as maps, query values by their Java type. */
 final class Replies {
 
   /** Attributes kept for the vector-set commands, not shown with events (binary and redundant). */
@@ -48,6 +49,21 @@ final class Replies {
       case Float f -> w.doubleValue(f);
       case Boolean b -> w.bool(b);
       case Event e -> event(w, e, null);
+      case Link link -> {
+        // as the query language reads a relationship: open ends are Long.MIN_VALUE and Long.MAX_VALUE
+        w.map(5);
+        w.bulk("type").bulk(link.type());
+        w.bulk("from").integer(link.from());
+        w.bulk("to").integer(link.to());
+        w.bulk("valid_from").integer(link.validFromMicros());
+        w.bulk("valid_to").integer(link.validToMicros());
+      }
+      case float[] vector -> {
+        w.array(vector.length);
+        for (float x : vector) {
+          w.doubleValue(x);
+        }
+      }
       case List<?> list -> {
         w.array(list.size());
         for (Object o : list) {

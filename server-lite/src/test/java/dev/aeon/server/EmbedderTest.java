@@ -71,6 +71,26 @@ class EmbedderTest {
     }
   }
 
+  /** The query language's recall over the wire, with the question as text: MEM.QUERY ... EMBED q text. */
+  @Test
+  void aQueryEmbedsTheTextItIsGiven() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      c.call("SELECT", "query-text");
+      c.call("MEM.ADD", "s1", "user", "My sister lives in Porto and works as a nurse");
+      c.call("MEM.ADD", "s1", "assistant", "Porto is lovely in the spring");
+      c.call("MEM.ADD", "s1", "user", "I am learning to play the cello");
+      String statement = "CALL recall($q, 1) YIELD event MATCH (event)-[:NEXT]->(n) RETURN event.text, n.text";
+      Map<?, ?> result = (Map<?, ?>) c.call("MEM.QUERY", statement, "EMBED", "q", "where does my sister live?");
+      assertEquals(List.of(List.of("My sister lives in Porto and works as a nurse", "Porto is lovely in the spring")),
+          result.get("rows"));
+      assertEquals(new RespClient.Err("ERR MEM.QUERY EMBED needs a parameter name and a text"),
+          c.call("MEM.QUERY", statement, "EMBED", "q"));
+      assertEquals(new RespClient.Err("ERR MEM.QUERY parameter $q is given twice"),
+          c.call("MEM.QUERY", statement, "EMBED", "q", "sister", "$q", "[1, 0]"));
+    }
+  }
+
   @Test
   void theShortFormSaysWhatIsWrongWithItsCount() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

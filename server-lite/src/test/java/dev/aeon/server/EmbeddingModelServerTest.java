@@ -47,7 +47,8 @@ class EmbeddingModelServerTest {
           c.call("MEM.RECALL", "TEXT", "which instrument do I play?"),
           c.call("MEM.RECALL", "s1", "which instrument do I play?"),
           c.call("VADD", "notes", "TEXT", "We hiked up the mountain at dawn", "hike"),
-          c.call("VSIM", "notes", "TEXT", "what is the name of my cat?")}) {
+          c.call("VSIM", "notes", "TEXT", "what is the name of my cat?"),
+          c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event.text", "EMBED", "q", "which instrument?")}) {
         String message = assertInstanceOf(RespClient.Err.class, reply).message();
         assertTrue(message.contains("'" + bge + "'") && message.contains("'" + minilm + "'"), message);
       }

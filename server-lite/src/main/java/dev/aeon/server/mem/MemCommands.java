@@ -221,21 +221,42 @@ public final class MemCommands {
   }
 
   /**
-   * MEM.QUERY statement [name value]...: a parameter value is JSON when it reads as a JSON number, boolean,
-   * "string" or [array], else the text itself. Replies [columns, rows].
+   * MEM.QUERY statement [name value | EMBED name text]...: a parameter value is JSON when it reads as a JSON
+   * number, boolean, "string" or [array], else the text itself; EMBED gives the parameter the server model's
+   * vector of the text, as a search query (a parameter named EMBED itself is given as $EMBED). Replies
+   * [columns, rows].
    */
   private static void query(ClientSession c, Args a) throws IOException {
     String statement = a.nextString();
-    if (a.remaining() % 2 != 0) {
-      throw CommandError.err("MEM.QUERY parameters come in name value pairs");
-    }
     Map<String, Object> params = new LinkedHashMap<>();
+    Map<String, String> texts = new LinkedHashMap<>();
     while (a.hasNext()) {
+      boolean embed = a.accept("EMBED");
+      if (a.remaining() < 2) {
+        throw CommandError.err(embed ? "MEM.QUERY EMBED needs a parameter name and a text"
+            : "MEM.QUERY parameters come in name value pairs");
+      }
       String given = a.nextString();
       String name = given.startsWith("$") ? given.substring(1) : given;
-      if (params.put(name, JsonValues.literal(a.nextString())) != null) {
+      if (params.containsKey(name)) {
         throw CommandError.err("MEM.QUERY parameter $" + name + " is given twice");
       }
+      if (embed) {
+        texts.put(name, a.nextString());
+        params.put(name, null); // its vector comes below
+      } else {
+        params.put(name, JsonValues.literal(a.nextString()));
+      }
+    }
+    // embedded once every argument is known to be good, each text with the namespace's model or refused
+    for (Map.Entry<String, String> text : texts.entrySet()) {
+      VectorInput.Given q = VectorInput.embedText(text.getValue(), c.server(), true);
+      String recorded = c.memory().stats().embeddingModel();
+      if (recorded != null && q.model() != null && !recorded.equals(q.model())) {
+        throw CommandError.err("EMBED " + text.getKey() + ": the server embeds with '" + q.model()
+            + "', but namespace '" + c.namespace() + "' holds vectors of '" + recorded + "'");
+      }
+      params.put(text.getKey(), q.values());
     }
     QueryResult result = c.memory().query(statement, params);
     RespWriter w = c.writer();

@@ -130,6 +130,9 @@ class MemCommandsTest {
       String wrongDimension = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY",
           "CALL recall($q, 1) YIELD event RETURN event.id", "q", "[1, 0, 0]")).message();
       assertTrue(wrongDimension.startsWith("ERR line 1, column 13: recall() cannot search with this vector"), wrongDimension);
+      assertEquals(new RespClient.Err("ERR EMBED needs an embedder, and this server runs without one"
+          + " (start it without --embedder none)"), c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event.id",
+          "EMBED", "q", "one"));
     }
   }
 

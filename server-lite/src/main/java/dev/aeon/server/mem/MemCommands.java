@@ -1,6 +1,7 @@
 package dev.aeon.server.mem;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aeon.common.TextEmbedder;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
@@ -248,15 +249,8 @@ public final class MemCommands {
         params.put(name, JsonValues.literal(a.nextString()));
       }
     }
-    // embedded once every argument is known to be good, each text with the namespace's model or refused
-    for (Map.Entry<String, String> text : texts.entrySet()) {
-      VectorInput.Given q = VectorInput.embedText(text.getValue(), c.server(), true);
-      String recorded = c.memory().stats().embeddingModel();
-      if (recorded != null && q.model() != null && !recorded.equals(q.model())) {
-        throw CommandError.err("EMBED " + text.getKey() + ": the server embeds with '" + q.model()
-            + "', but namespace '" + c.namespace() + "' holds vectors of '" + recorded + "'");
-      }
-      params.put(text.getKey(), q.values());
+    if (!texts.isEmpty()) {
+      embedParameters(c, texts, params);
     }
     QueryResult result = c.memory().query(statement, params);
     RespWriter w = c.writer();
@@ -265,6 +259,26 @@ public final class MemCommands {
     Replies.value(w, result.columns());
     w.bulk("rows");
     Replies.value(w, result.rows());
+  }
+
+  /**
+   * MEM.QUERY's EMBED parameters, embedded once every argument is known to be good, with the model of the
+   * namespace's vectors or refused before any text is embedded.
+   */
+  private static void embedParameters(ClientSession c, Map<String, String> texts, Map<String, Object> params) {
+    TextEmbedder embedder = c.server().embedder();
+    if (embedder == null) {
+      throw CommandError.err("EMBED needs an embedder, and this server runs without one (start it without --embedder none)");
+    }
+    String model = TextEmbedder.namedModel(embedder);
+    String recorded = c.memory().stats().embeddingModel();
+    if (recorded != null && model != null && !recorded.equals(model)) {
+      throw CommandError.err("EMBED: the server embeds with '" + model + "', but namespace '" + c.namespace()
+          + "' holds vectors of '" + recorded + "'");
+    }
+    for (Map.Entry<String, String> text : texts.entrySet()) {
+      params.put(text.getKey(), VectorInput.embedText(text.getValue(), c.server(), true).values());
+    }
   }
 
   /** MEM.FORGET id | MEM.FORGET SESSION name */

@@ -101,6 +101,30 @@ public final class Aeon implements AutoCloseable {
     return ((DurableMemory) namespace(name)).inconsistencies();
   }
 
+  /**
+   * Backs up a namespace, open or not, into another memory directory: {@code targetDir/ns/<name>}, which must
+   * not exist, so that {@code Aeon.open(targetDir, ...).namespace(name)} opens the copy (and several
+   * namespaces can be backed up into one directory). The copy holds every write acknowledged before this
+   * call; it is taken as a crash at one moment between two writes would leave the files, and opening it
+   * recovers it as after a crash. Writers of the namespace wait while its bytes are copied (the result says
+   * how long), readers do not; no checkpoint runs meanwhile. The copy is complete and durable when this
+   * returns: it is forced and then renamed into place, so a crash part way leaves no {@code ns/<name>} (an
+   * unfinished {@code ns/<name>.partial} is replaced by the next backup to the same directory).
+   *
+   * @throws java.io.UncheckedIOException if the target exists or the copy fails (nothing is left behind then)
+   */
+  public BackupResult backup(String name, Path targetDir) {
+    Objects.requireNonNull(targetDir, "targetDir");
+    Path target = targetDir.resolve("ns").resolve(name);
+    try (NamespaceLease lease = lease(name)) {
+      Path source = dir.resolve("ns").resolve(name).toAbsolutePath().normalize();
+      if (target.toAbsolutePath().normalize().startsWith(source)) {
+        throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
+      }
+      return ((DurableMemory) lease.memory()).backup(target);
+    }
+  }
+
   /** The default namespace. */
   public Memory memory() {
     return namespace(DEFAULT_NAMESPACE);

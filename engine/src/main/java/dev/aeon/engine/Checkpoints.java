@@ -162,6 +162,22 @@ final class Checkpoints {
   }
 
   /**
+   * Runs {@code work} while no checkpoint runs (none starts until it returns), refused once the namespace
+   * is closed: for work that needs the stores' files to change only by writes it can hold back.
+   */
+  <T> T excludingCheckpoints(Pause<T> work) throws IOException {
+    runLock.lock();
+    try {
+      if (ended) {
+        throw new IllegalStateException("namespace '" + namespace + "' is closed");
+      }
+      return work.run();
+    } finally {
+      releaseRun();
+    }
+  }
+
+  /**
    * At close, after {@link #stop}: runs the last checkpoint (unless {@code checkpoint} is false), then
    * refuses every later one, such as a caller's that was waiting for this one to finish.
    */

@@ -12,6 +12,7 @@ import dev.aeon.engine.log.MutationCodec;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -536,6 +537,62 @@ final class DurableMemory implements Memory, AutoCloseable {
   private void freeForcedTexts(long[] blobRefs) {
     for (long ref : blobRefs) {
       stores.blobs.free(ref);
+    }
+  }
+
+  /**
+   * Copies this namespace's files into {@code target}, a directory that must not exist, as a crash between
+   * two writes would leave them: every write acknowledged before the call is in the copy, and opening it
+   * recovers it as after a crash (the crash tests' ground). No checkpoint or blob collection runs meanwhile;
+   * writers wait while the bytes are copied (from the page cache), readers do not. The copy is forced and
+   * renamed into place after writers go on ({@link NamespaceCopy}).
+   */
+  BackupResult backup(Path target) {
+    checkWritable();
+    long start = System.nanoTime();
+    try {
+      return checkpoints.excludingCheckpoints(() -> {
+        NamespaceCopy copy = NamespaceCopy.to(target);
+        long paused;
+        long lsn;
+        try {
+          awaitBlobCollection(); // one a checkpoint's frees started: it rewrites the arena's files
+          long locked;
+          writeLock.lock();
+          try {
+            locked = System.nanoTime();
+            checkWritable(); // a failed namespace's stores may not match its log; reopening repairs them
+            syncLog(); // the flusher writes nothing more: no record is logged until the lock is released
+            lsn = stores.wal.lastLsn();
+            awaitBlobCollection();
+            copy.copyFiles(stores.dir, p -> p.getFileName().toString().equals(Wal.PREALLOCATED_FILE));
+          } finally {
+            writeLock.unlock();
+          }
+          paused = System.nanoTime() - locked;
+          copy.finish();
+        } catch (IOException | RuntimeException e) {
+          try {
+            copy.abandon();
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
+        return new BackupResult(target, lsn, copy.files(), copy.bytes(), paused / 1000,
+            (System.nanoTime() - start) / 1000);
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("backup of namespace '" + name + "' to " + target + " failed", e);
+    }
+  }
+
+  private void awaitBlobCollection() throws InterruptedIOException {
+    try {
+      stores.blobs.awaitBackgroundGc();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the blob arena's collection to end");
     }
   }
 

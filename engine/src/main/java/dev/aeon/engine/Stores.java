@@ -210,7 +210,7 @@ final class Stores implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path d) throws IOException {
+  static void deleteTree(Path d) throws IOException {
     try (var files = Files.walk(d)) {
       for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(p);

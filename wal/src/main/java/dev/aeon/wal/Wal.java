@@ -47,6 +47,11 @@ public final class Wal implements AutoCloseable {
 
   /** Name of the file locked while the WAL is open for writing, so that only one process writes it. */
   public static final String LOCK_FILE = "LOCK";
+  /**
+   * Name of the next segment while it is preallocated (in the background): not part of the log, and deleted
+   * when the WAL opens.
+   */
+  public static final String PREALLOCATED_FILE = SegmentDirectory.PREALLOC_NAME;
 
   private static final int WRITE_BUFFER = 1 << 20;
   /**

@@ -1,0 +1,251 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Aeon#backup}: a copy of an open namespace that opens as the namespace was, also while a writer and
+ * background checkpoints run, and that never leaves a half-written target.
+ */
+class BackupTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aBackupOpensAsTheNamespaceWasWhenItWasTaken() throws IOException {
+    Path live = dir.resolve("live");
+    Path backups = dir.resolve("backups");
+    int events = 300;
+    long[] ids = new long[events + 40];
+    float[][] vectors = new float[ids.length][];
+    List<String> expected;
+    BackupResult result;
+    try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < events; i++) {
+        remember(m, ids, vectors, i);
+        if (i == events / 2) {
+          m.checkpoint(); // the copy holds a checkpoint and a log after it
+        }
+      }
+      expected = readAll(aeon, ids, vectors, events);
+      long lastLsn = m.stats().lastLsn();
+      result = aeon.backup("default", backups);
+      assertEquals(lastLsn, result.lastLsn());
+      // Written after the backup: none of it may be in the copy.
+      m.forget(ids[1]);
+      m.setAttributes(ids[2], Map.of("n", -1L));
+      m.link(ids[3], "REFERS_TO", ids[4], Long.MIN_VALUE, Long.MAX_VALUE);
+      for (int i = events; i < ids.length; i++) {
+        remember(m, ids, vectors, i);
+      }
+    }
+    assertEquals(backups.resolve("ns/default"), result.directory());
+    assertTrue(result.files() >= 8 && result.bytes() > 0, result.toString());
+    assertFalse(Files.exists(backups.resolve("ns/default.partial")));
+    try (Aeon copy = Aeon.open(backups, EngineTest.options())) {
+      assertEquals(expected, readAll(copy, ids, vectors, events));
+      for (int i = events; i < ids.length; i++) {
+        assertTrue(copy.memory().get(ids[i]).isEmpty(), "event " + i + " was remembered after the backup");
+      }
+      assertEquals(List.of(), copy.check("default"));
+    }
+  }
+
+  @Test
+  void backupsTakenWhileAWriterWritesEachHoldAPrefixOfItsWrites() throws Exception {
+    long seed = Long.getLong("aeon.test.seed", System.nanoTime());
+    System.out.println("BackupTest seed " + seed);
+    Random random = new Random(seed);
+    Path live = dir.resolve("live");
+    // Small segments and frequent checkpoints: backups meet checkpoints and new log segments. ASYNC: a write
+    // is acknowledged before its record is written out, which the backup must do before it copies the log.
+    AeonOptions options = EngineTest.options().withCheckpoints(32 << 10, Duration.ofMillis(20))
+        .withDurability(Durability.ASYNC);
+    List<Op> acked = new CopyOnWriteArrayList<>();
+    List<Taken> taken = new ArrayList<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (Aeon aeon = Aeon.open(live, options)) {
+      Memory m = aeon.memory();
+      Thread writer = Thread.ofPlatform().start(() -> write(m, new Random(random.nextLong()), acked, stop));
+      try {
+        for (int b = 0; b < 6; b++) {
+          Thread.sleep(20 + random.nextInt(80));
+          int before = acked.size();
+          Path target = dir.resolve("backup-" + b);
+          taken.add(new Taken(target, before, aeon.backup("default", target)));
+          System.out.println("BackupTest " + taken.getLast());
+        }
+      } finally {
+        stop.set(true);
+        writer.join();
+      }
+    }
+    assertTrue(acked.size() > 100, "the writer acknowledged only " + acked.size() + " writes");
+    try (Aeon aeon = Aeon.open(live, options)) {
+      assertEquals(acked.size(), aeon.memory().stats().lastLsn(), "a write that is not one log record");
+    }
+    for (Taken t : taken) {
+      try (Aeon copy = Aeon.open(t.dir(), options)) {
+        Memory m = copy.memory();
+        // Each write is one log record, the first LSN 1: the copy holds exactly the writes up to its last LSN.
+        int prefix = Math.toIntExact(t.result().lastLsn());
+        assertTrue(prefix >= t.ackedBefore(), t + ": writes acknowledged before the backup are missing");
+        assertEquals(prefix, m.stats().lastLsn(), t.toString());
+        Map<Long, String> state = state(m, acked);
+        assertEquals(model(acked.subList(0, prefix)), state, t + " (seed " + seed + ")");
+        for (Op op : acked.subList(0, prefix)) {
+          if (op.remember() && state.containsKey(op.id())) {
+            float[] v = TestVectors.unit(op.vectorSeed());
+            assertEquals(op.id(), m.recall(Recall.vector(v, 1).slb(false)).getFirst().event().id(), t.toString());
+          }
+        }
+        assertEquals(List.of(), copy.check("default"), t.toString());
+      }
+    }
+  }
+
+  @Test
+  void aBackupRefusesAnExistingTargetAndReplacesOnlyItsOwnUnfinishedCopy() throws IOException {
+    Path live = dir.resolve("live");
+    try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
+      long id = aeon.memory().remember(Remember.event("s", "user", "hello").vector(TestVectors.unit(1)));
+
+      Path taken = dir.resolve("taken");
+      Files.createDirectories(taken.resolve("ns/default"));
+      Files.writeString(taken.resolve("ns/default/mine.txt"), "keep me");
+      UncheckedIOException exists = assertThrows(UncheckedIOException.class, () -> aeon.backup("default", taken));
+      assertInstanceOf(FileAlreadyExistsException.class, exists.getCause());
+      assertEquals("keep me", Files.readString(taken.resolve("ns/default/mine.txt")));
+
+      Path foreign = dir.resolve("foreign");
+      Files.createDirectories(foreign.resolve("ns/default.partial"));
+      Files.writeString(foreign.resolve("ns/default.partial/mine.txt"), "keep me");
+      UncheckedIOException notOurs = assertThrows(UncheckedIOException.class, () -> aeon.backup("default", foreign));
+      assertTrue(notOurs.getCause().getMessage().contains("not an unfinished backup"), notOurs.toString());
+      assertEquals("keep me", Files.readString(foreign.resolve("ns/default.partial/mine.txt")));
+
+      Path crashed = dir.resolve("crashed"); // as a crash during a copy leaves it
+      Files.createDirectories(crashed.resolve("ns/default.partial/wal"));
+      Files.createFile(crashed.resolve("ns/default.partial/" + NamespaceCopy.UNFINISHED));
+      Files.writeString(crashed.resolve("ns/default.partial/wal/half"), "half a copy");
+      aeon.backup("default", crashed);
+      assertFalse(Files.exists(crashed.resolve("ns/default.partial")));
+      assertFalse(Files.exists(crashed.resolve("ns/default/wal/half")));
+      assertFalse(Files.exists(crashed.resolve("ns/default/" + NamespaceCopy.UNFINISHED)));
+      try (Aeon copy = Aeon.open(crashed, EngineTest.options())) {
+        assertEquals("hello", copy.memory().get(id).orElseThrow().text());
+      }
+
+      assertThrows(IllegalArgumentException.class, () -> aeon.backup("default", live.resolve("ns/default/inside")));
+      assertThrows(IllegalArgumentException.class, () -> aeon.backup("../default", dir.resolve("other")));
+    }
+  }
+
+  /** Event {@code i}: text, vector, attribute, a link to the one before every 7th, a forget every 17th. */
+  private static void remember(Memory m, long[] ids, float[][] vectors, int i) {
+    vectors[i] = TestVectors.unit(i);
+    ids[i] = m.remember(Remember.event("s" + i % 5, i % 2 == 0 ? "user" : "assistant", "event " + i + " "
+        + "x".repeat(i % 200)).vector(vectors[i]).attribute("n", (long) i));
+    if (i % 7 == 6) {
+      m.link(ids[i], "REFERS_TO", ids[i - 1], Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+    if (i % 17 == 16) {
+      m.forget(ids[i - 3]);
+    }
+  }
+
+  /** A backup, and how many writes the writer had acknowledged when it began. */
+  private record Taken(Path dir, int ackedBefore, BackupResult result) {}
+
+  /** One acknowledged write: a remember (with its vector's seed), a mark set or removed (null), or a forget. */
+  private record Op(long id, boolean remember, boolean forget, String mark, long vectorSeed) {}
+
+  /** Remembers, marks and forgets until stopped; each write is appended to {@code acked} once acknowledged. */
+  private static void write(Memory m, Random random, List<Op> acked, AtomicBoolean stop) {
+    List<Long> live = new ArrayList<>();
+    while (!stop.get()) {
+      int op = random.nextInt(10);
+      if (op < 6 || live.size() < 3) {
+        long vectorSeed = random.nextLong();
+        long id = m.remember(Remember.event("s", "user", "text " + vectorSeed).vector(TestVectors.unit(vectorSeed)));
+        live.add(id);
+        acked.add(new Op(id, true, false, null, vectorSeed));
+      } else if (op < 8) {
+        long id = live.get(random.nextInt(live.size()));
+        String mark = random.nextBoolean() ? null : Long.toString(random.nextLong());
+        Map<String, Object> change = new HashMap<>();
+        change.put("mark", mark);
+        m.setAttributes(id, change);
+        acked.add(new Op(id, false, false, mark, 0));
+      } else {
+        long id = live.remove(random.nextInt(live.size()));
+        assertTrue(m.forget(id));
+        acked.add(new Op(id, false, true, null, 0));
+      }
+    }
+  }
+
+  /** Each live event of the writer's, with its mark ("" for none), after {@code ops}. */
+  private static Map<Long, String> model(List<Op> ops) {
+    Map<Long, String> state = new TreeMap<>();
+    for (Op op : ops) {
+      if (op.remember()) {
+        state.put(op.id(), "");
+      } else if (op.forget()) {
+        state.remove(op.id());
+      } else {
+        state.put(op.id(), op.mark() == null ? "" : op.mark());
+      }
+    }
+    return state;
+  }
+
+  /** The same read from a memory: each event the writer ever remembered that is there, with its mark. */
+  private static Map<Long, String> state(Memory m, List<Op> acked) {
+    Map<Long, String> state = new TreeMap<>();
+    long last = acked.stream().mapToLong(Op::id).max().orElse(0) + 1; // the one in flight at the end too
+    for (long id = 1; id <= last; id++) {
+      m.get(id).ifPresent(e -> state.put(e.id(), String.valueOf(e.attributes().getOrDefault("mark", ""))));
+    }
+    return state;
+  }
+
+  /** Each of the first {@code n} events, each session's history, each vector's nearest five, the links. */
+  private static List<String> readAll(Aeon aeon, long[] ids, float[][] vectors, int n) {
+    Memory m = aeon.memory();
+    List<String> read = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      read.add("get " + ids[i] + ": " + m.get(ids[i]));
+      // Scores to four places: the last bit of a score may differ from one open to the next.
+      read.add("recall: " + m.recall(Recall.vector(vectors[i], 5).slb(false)).stream()
+          .map(r -> r.event().id() + String.format(" %.4f", r.score())).toList());
+    }
+    for (int s = 0; s < 5; s++) {
+      read.add("history s" + s + ": " + m.history("s" + s, Integer.MAX_VALUE));
+    }
+    read.add("links: " + m.query("MATCH (e)-[:REFERS_TO]->(f) RETURN e.id, f.id ORDER BY e.id", Map.of()).rows());
+    return read;
+  }
+}

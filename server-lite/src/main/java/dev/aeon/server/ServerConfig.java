@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * How a server runs. {@link #defaults()}: 127.0.0.1:6380, data in {@code ./aeon-data}, no password, the RESP
  * limits of {@link RespLimits#DEFAULT}, 10,000 connections, 5 minutes to send each command, 1 GiB of
- * unfinished requests in total, 30 seconds to stop, namespaces closed after 10 minutes unused.
+ * unfinished requests in total, 30 seconds to stop, namespaces closed after 10 minutes unused, no backups.
  *
  * @param bind address to listen on; anything but loopback needs a password
  * @param port TCP port; 0 picks a free one
@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param namespaceIdle how long a namespace no command used stays open (its threads, log buffer and
  *     mappings held); zero keeps every namespace open until the server stops
  * @param engine options of the engine (durability, embedder, ...)
+ * @param backupDir where MEM.BACKUP writes its copies, or null when backups are off
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
     int maxConnections, Duration idleTimeout, long requestMemory, Duration stopTimeout, Duration namespaceIdle,
-    AeonOptions engine) {
+    AeonOptions engine, Path backupDir) {
 
   public static final int DEFAULT_PORT = 6380;
 
@@ -61,36 +62,41 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
         RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, Duration.ofSeconds(30), Duration.ofMinutes(10),
-        AeonOptions.defaults());
+        AeonOptions.defaults(), null);
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine);
+        stopTimeout, namespaceIdle, engine, backupDir);
+  }
+
+  public ServerConfig withBackupDir(Path backupDir) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        stopTimeout, namespaceIdle, engine, backupDir);
   }
 }

@@ -3,14 +3,17 @@ package dev.aeon.server;
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Aeon;
+import dev.aeon.engine.BackupResult;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.NamespaceLease;
 import dev.aeon.server.command.Args;
 import dev.aeon.server.command.Command;
+import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.resp.MemoryBudget;
 import dev.aeon.server.vset.VectorSets;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
 
 /** What every connection shares: the configuration, the engine, the command table and the counters. */
 public final class ServerContext {
@@ -35,6 +39,8 @@ public final class ServerContext {
    * thousands of connections queues instead of starting thousands of threads.
    */
   private static final int COMMAND_THREADS = 64;
+  /** A backup's name: one directory under the backup directory, never a path. */
+  private static final Pattern BACKUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
   /**
    * The namespaces the running command has leased, released when it ends ({@link #runCommand}): the
@@ -126,6 +132,30 @@ public final class ServerContext {
       }
       throw e;
     }
+  }
+
+  /**
+   * Backs up user namespace {@code namespace} and the namespaces holding its vector sets into
+   * {@code <backup dir>/<name>} ({@link Aeon#backup}: each copy consistent on its own, the namespaces one
+   * after the other), which {@code ./aeon serve --dir} or {@code Aeon.open} then opens.
+   */
+  public List<BackupResult> backup(String namespace, String name) {
+    Path root = config.backupDir();
+    if (root == null) {
+      throw CommandError.err("backups are off: start the server with --backup-dir DIR");
+    }
+    if (!BACKUP_NAME.matcher(name).matches()) {
+      throw CommandError.err("bad backup name '" + name + "': use 1-64 letters, digits, '_', '.', '-', starting"
+          + " with a letter or digit");
+    }
+    List<String> names = new ArrayList<>();
+    names.add(namespace);
+    names.addAll(vectorSets.storageNamespaces(namespace));
+    List<BackupResult> results = new ArrayList<>();
+    for (String n : names) {
+      results.add(aeon.backup(n, root.resolve(name)));
+    }
+    return results;
   }
 
   /** Runs one command's handler; the namespaces it uses stay open until it returns. */

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
- * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]}: runs the server until SIGTERM or SIGINT, then stops cleanly
+ * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]
+ * [--backup-dir DIR]}: runs the server until SIGTERM or SIGINT, then stops cleanly
  * (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
@@ -26,7 +27,7 @@ public final class ServerMain {
   private static final String USAGE = """
       usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                         [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
-                        [--namespace-idle SECONDS] [--embedder MODEL|none]
+                        [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
         --dir DIR            data directory (default ./aeon-data)
@@ -37,6 +38,8 @@ public final class ServerMain {
         --namespace-idle S   seconds a namespace no command used stays open (default 600; 0: until stop)
         --embedder MODEL     all-MiniLM-L6-v2 (default) or bge-small-en-v1.5: lets VADD, VSIM and
                              MEM.* take TEXT where a vector is expected; none turns it off
+        --backup-dir DIR     where MEM.BACKUP name copies the selected namespace (DIR/name; default:
+                             backups are off)
       """;
 
   /** The JDK's property for the number of carrier threads that run virtual threads. */
@@ -128,6 +131,7 @@ public final class ServerMain {
         case "--max-connections" -> maxConnections = intValue(opt, v, 1, 1_000_000);
         case "--namespace-idle" -> c = c.withNamespaceIdle(Duration.ofSeconds(intValue(opt, v, 0, Integer.MAX_VALUE)));
         case "--embedder" -> embedder = v;
+        case "--backup-dir" -> c = c.withBackupDir(Path.of(v));
         default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
       }
     }

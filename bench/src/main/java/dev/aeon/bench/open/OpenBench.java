@@ -70,7 +70,7 @@ public final class OpenBench {
   private static void run(Path dir, int events, int rounds, Map<String, Object> report) throws Exception {
     report.put("events", events);
     report.put("vectors", Events.DIM + " dimensions, random unit vectors");
-    build(dir, events);
+    Events.rememberInto(dir, events);
     Path ns = dir.resolve("ns").resolve(Aeon.DEFAULT_NAMESPACE);
     report.put("namespace_bytes", bytesOf(ns));
     openAndClose(dir); // untimed: the JIT and the page cache see the code and the files once
@@ -112,20 +112,6 @@ public final class OpenBench {
     }
     System.out.printf("clean open p50 %.1f ms, read every file p50 %.1f ms: %.2fx; close p50 %.1f ms%n",
         median(open), median(readAll), median(open) / median(readAll), median(close));
-  }
-
-  private static void build(Path dir, int events) {
-    long start = System.nanoTime();
-    Events source = new Events(1);
-    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.ASYNC))) {
-      Memory m = aeon.memory();
-      for (int i = 0; i < events; i++) {
-        m.remember(source.next(i));
-        if ((i + 1) % Math.max(1, events / 10) == 0) {
-          System.out.printf("built %,d of %,d events (%.0f s)%n", i + 1, events, (System.nanoTime() - start) / 1e9);
-        }
-      }
-    }
   }
 
   /** Opens the memory and its namespace, then closes it: the two times in milliseconds. */

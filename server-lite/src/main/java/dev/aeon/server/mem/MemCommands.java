@@ -2,6 +2,7 @@ package dev.aeon.server.mem;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.engine.BackupResult;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
@@ -27,7 +28,7 @@ import java.util.Optional;
 /**
  * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.LINK,
  * MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.GET, MEM.SETATTR, MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT,
- * MEM.COMPACT, MEM.STATS.
+ * MEM.COMPACT, MEM.BACKUP, MEM.STATS.
  */
 public final class MemCommands {
 
@@ -56,6 +57,7 @@ public final class MemCommands {
       c.memory().compact();
       c.writer().simple("OK");
     });
+    t.add("mem.backup", 2, write, 0, 0, 0, MemCommands::backup);
     t.add("mem.stats", 1, read, 0, 0, 0, MemCommands::stats);
   }
 
@@ -297,6 +299,23 @@ public final class MemCommands {
       throw CommandError.syntax();
     }
     c.writer().integer(m.forget(id) ? 1 : 0);
+  }
+
+  /** MEM.BACKUP name: one map per namespace copied (the selected one, then those of its vector sets). */
+  private static void backup(ClientSession c, Args a) throws IOException {
+    List<BackupResult> results = c.server().backup(c.namespace(), a.nextString());
+    RespWriter w = c.writer();
+    w.array(results.size());
+    for (BackupResult r : results) {
+      w.map(7);
+      w.bulk("namespace").bulk(r.directory().getFileName().toString());
+      w.bulk("directory").bulk(r.directory().toString());
+      w.bulk("last_lsn").integer(r.lastLsn());
+      w.bulk("files").integer(r.files());
+      w.bulk("bytes").integer(r.bytes());
+      w.bulk("writers_paused_us").integer(r.writersPausedMicros());
+      w.bulk("total_us").integer(r.totalMicros());
+    }
   }
 
   private static void stats(ClientSession c, Args a) throws IOException {

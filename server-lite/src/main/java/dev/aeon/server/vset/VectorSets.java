@@ -58,6 +58,11 @@ public final class VectorSets {
     return sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
   }
 
+  /** The namespaces on disk that hold vector sets of user namespace {@code ns}. */
+  public List<String> storageNamespaces(String ns) {
+    return server.namespacesOnDisk().stream().filter(n -> DimensionNamespaces.belongsTo(n, ns)).toList();
+  }
+
   /**
    * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
    * namespace N with d dimensions live in namespace {@code N.vset-d<d>} ({@link DimensionNamespaces}), one session
@@ -69,7 +74,7 @@ public final class VectorSets {
    */
   private VectorSet find(String ns, String key) {
     VectorSet set = new VectorSet(ns, key);
-    List<String> names = server.namespacesOnDisk().stream().filter(n -> DimensionNamespaces.belongsTo(n, ns)).toList();
+    List<String> names = storageNamespaces(ns);
     RuntimeException broken = null;
     for (String name : names) {
       List<Event> events;

@@ -1,0 +1,77 @@
+package dev.aeon.engine.cli;
+
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.BackupResult;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code ./aeon backup DIR TARGET [NAMESPACE...]}: copies each namespace of a memory directory (every one, or
+ * those named) into the memory directory {@code TARGET} with {@link Aeon#backup}, which {@code Aeon.open}
+ * (or {@code ./aeon serve --dir TARGET}) then opens as it was. Prints one line per namespace as it goes;
+ * exits 0 when every namespace was copied, 1 when one was not, 2 for a bad command line. A namespace that
+ * another process holds (a running server) cannot be opened here: back it up through that process
+ * ({@code MEM.BACKUP} of the server).
+ */
+public final class Backup {
+
+  private static final String USAGE = "usage: ./aeon backup DIR TARGET [NAMESPACE...]";
+
+  private Backup() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.println(USAGE);
+      return 0;
+    }
+    if (args.length < 2 || args[0].startsWith("-") || args[1].startsWith("-")) {
+      err.println(USAGE);
+      return 2;
+    }
+    Path dir = Path.of(args[0]);
+    Path target = Path.of(args[1]);
+    if (!Files.isDirectory(dir.resolve("ns"))) {
+      err.println("aeon backup: " + dir + " is not a memory directory (it has no ns folder)");
+      return 2;
+    }
+    int failed = 0;
+    int total = 0;
+    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
+      List<String> onDisk = aeon.namespaceNames();
+      List<String> names = args.length > 2 ? Arrays.asList(args).subList(2, args.length) : onDisk;
+      for (String name : names) {
+        total++;
+        out.print(name + ": ");
+        out.flush();
+        if (!onDisk.contains(name)) {
+          out.println("no such namespace in " + dir);
+          failed++;
+          continue;
+        }
+        try {
+          BackupResult r = aeon.backup(name, target);
+          out.printf("copied to %s (%d files, %.1f MiB, up to log record %d) in %d ms%n", r.directory(),
+              r.files(), r.bytes() / 1048576.0, r.lastLsn(), r.totalMicros() / 1000);
+        } catch (RuntimeException e) {
+          out.println("failed: " + e.getMessage());
+          failed++;
+        }
+      }
+    } catch (RuntimeException e) { // listing the namespaces, or closing them (a last checkpoint each)
+      out.println("failed: " + e.getMessage());
+      return 1;
+    }
+    String namespaces = total == 1 ? " namespace" : " namespaces";
+    out.println(failed == 0 ? total + namespaces + " backed up to " + target
+        : failed + " of " + total + namespaces + " not backed up");
+    return failed == 0 ? 0 : 1;
+  }
+}

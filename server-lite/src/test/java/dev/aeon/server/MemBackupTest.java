@@ -1,0 +1,77 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MEM.BACKUP: a running server's namespace, vector sets included, copied into a directory a server then opens. */
+class MemBackupTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aBackupOfARunningServerOpensAsItWas() throws Exception {
+    Path backups = dir.resolve("backups");
+    long first;
+    try (AeonServer server = TestServer.start(dir.resolve("data"), c -> c.withBackupDir(backups));
+         RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      assertEquals("OK", c.call("SELECT", "agent"));
+      first = (Long) c.call("MEM.ADD", "s", "user", "I moved to Lisbon", "VECTOR", "VALUES", "3", "1", "0", "0");
+      c.call("MEM.ADD", "s", "assistant", "Lovely", "VECTOR", "VALUES", "3", "0", "1", "0", "LINK", "REPLIES_TO",
+          Long.toString(first));
+      assertEquals(true, c.call("VADD", "cities", "VALUES", "2", "1", "0", "lisbon", "SETATTR", "{\"pop\":545000}"));
+
+      List<?> copied = assertInstanceOf(List.class, c.call("MEM.BACKUP", "nightly"));
+      assertEquals(2, copied.size(), copied.toString()); // the namespace, and the one of its 2-d vector sets
+      Map<?, ?> main = assertInstanceOf(Map.class, copied.get(0));
+      assertEquals("agent", main.get("namespace"));
+      assertEquals(backups.resolve("nightly/ns/agent").toString(), main.get("directory"));
+      assertEquals(2L, main.get("last_lsn"));
+      assertTrue((Long) main.get("files") > 5 && (Long) main.get("bytes") > 0, main.toString());
+      assertEquals("agent.vset-d2", ((Map<?, ?>) copied.get(1)).get("namespace"));
+
+      // After the backup: not in it.
+      c.call("MEM.FORGET", Long.toString(first));
+      c.call("VREM", "cities", "lisbon");
+
+      String again = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "nightly")).message();
+      assertTrue(again.startsWith("ERR I/O error: backup of namespace 'agent' failed: ")
+          && again.endsWith("the backup's target exists already"), again);
+      String escape = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "../escape")).message();
+      assertTrue(escape.startsWith("ERR bad backup name '../escape'"), escape);
+      assertEquals(new RespClient.Err("ERR wrong number of arguments for 'mem.backup' command"), c.call("MEM.BACKUP"));
+    }
+
+    try (AeonServer restored = TestServer.start(backups.resolve("nightly"));
+         RespClient c = new RespClient(restored.port())) {
+      c.call("HELLO", "3");
+      assertEquals("OK", c.call("SELECT", "agent"));
+      Map<?, ?> event = assertInstanceOf(Map.class, c.call("MEM.GET", Long.toString(first)));
+      assertEquals("I moved to Lisbon", event.get("text"));
+      Map<?, ?> linked = assertInstanceOf(Map.class, c.call("MEM.QUERY", "MATCH (a)-[:REPLIES_TO]->(b) RETURN b.id"));
+      assertEquals(List.of(List.of(first)), linked.get("rows"));
+      assertEquals("{\"pop\":545000}", c.call("VGETATTR", "cities", "lisbon"));
+      assertEquals(1L, c.call("VCARD", "cities"));
+      Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
+      assertEquals(2L, stats.get("events"));
+    }
+  }
+
+  @Test
+  void aServerWithoutABackupDirectorySaysHowToTurnBackupsOn() throws Exception {
+    try (AeonServer server = TestServer.start(dir);
+         RespClient c = new RespClient(server.port())) {
+      assertEquals(new RespClient.Err("ERR backups are off: start the server with --backup-dir DIR"),
+          c.call("MEM.BACKUP", "nightly"));
+      assertNull(c.call("VEMB", "none", "x"));
+    }
+  }
+}

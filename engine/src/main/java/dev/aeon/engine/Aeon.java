@@ -106,8 +106,9 @@ public final class Aeon implements AutoCloseable {
    * not exist, so that {@code Aeon.open(targetDir, ...).namespace(name)} opens the copy (and several
    * namespaces can be backed up into one directory). The copy holds every write acknowledged before this
    * call; it is taken as a crash at one moment between two writes would leave the files, and opening it
-   * recovers it as after a crash. Writers of the namespace wait while its bytes are copied (the result says
-   * how long), readers do not; no checkpoint runs meanwhile. The copy is complete and durable when this
+   * recovers it as after a crash. The files are copied while writers go on; then writers of the namespace wait
+   * while the copy is compared with them and what changed is copied again (the result says how long), readers
+   * do not; no checkpoint runs meanwhile. The copy is complete and durable when this
    * returns: it is forced and then renamed into place, so a crash part way leaves no {@code ns/<name>} (an
    * unfinished {@code ns/<name>.partial} is replaced by the next backup to the same directory).
    *

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * One namespace: the write-ahead log sequences every mutation, which is then applied to the vector index,
@@ -543,13 +544,15 @@ final class DurableMemory implements Memory, AutoCloseable {
   /**
    * Copies this namespace's files into {@code target}, a directory that must not exist, as a crash between
    * two writes would leave them: every write acknowledged before the call is in the copy, and opening it
-   * recovers it as after a crash (the crash tests' ground). No checkpoint or blob collection runs meanwhile;
-   * writers wait while the bytes are copied (from the page cache), readers do not. The copy is forced and
-   * renamed into place after writers go on ({@link NamespaceCopy}).
+   * recovers it as after a crash (the crash tests' ground). No checkpoint or blob collection runs meanwhile.
+   * The files are copied while writers go on, then writers wait while the copy is compared with the files
+   * and what changed is copied again ({@link NamespaceCopy#catchUp}); readers never wait. The copy is forced
+   * and renamed into place after writers go on.
    */
   BackupResult backup(Path target) {
     checkWritable();
     long start = System.nanoTime();
+    Predicate<Path> skip = p -> p.getFileName().toString().equals(Wal.PREALLOCATED_FILE);
     try {
       return checkpoints.excludingCheckpoints(() -> {
         NamespaceCopy copy = NamespaceCopy.to(target);
@@ -557,6 +560,7 @@ final class DurableMemory implements Memory, AutoCloseable {
         long lsn;
         try {
           awaitBlobCollection(); // one a checkpoint's frees started: it rewrites the arena's files
+          copy.copyFiles(stores.dir, skip);
           long locked;
           writeLock.lock();
           try {
@@ -565,7 +569,7 @@ final class DurableMemory implements Memory, AutoCloseable {
             syncLog(); // the flusher writes nothing more: no record is logged until the lock is released
             lsn = stores.wal.lastLsn();
             awaitBlobCollection();
-            copy.copyFiles(stores.dir, p -> p.getFileName().toString().equals(Wal.PREALLOCATED_FILE));
+            copy.catchUp(stores.dir, skip);
           } finally {
             writeLock.unlock();
           }

@@ -4,13 +4,16 @@ import dev.aeon.common.io.DataExtents;
 import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -27,7 +30,11 @@ final class NamespaceCopy {
 
   private final Path target;
   private final Path partial;
-  private final List<Path> copied = new ArrayList<>();
+  /** The unit of comparison and rewriting in {@link #catchUp}. */
+  private static final int CHUNK = 1 << 20;
+
+  /** The files of the copy, as the catch-up left them. */
+  private List<Path> copied = List.of();
   private long bytes;
 
   private NamespaceCopy(Path target, Path partial) {
@@ -57,16 +64,12 @@ final class NamespaceCopy {
   }
 
   /**
-   * Copies every regular file under {@code source} that {@code skip} does not name, keeping the layout and
-   * the holes ({@link DataExtents}). The bytes go from the page cache to the page cache: what a crash at this
-   * moment would leave, provided nothing writes the files meanwhile.
+   * The first pass, while writers may still write: copies every regular file under {@code source} that
+   * {@code skip} does not name, keeping the layout and the holes ({@link DataExtents}). What changes meanwhile
+   * {@link #catchUp} copies again. A file that goes away meanwhile is left to it too.
    */
   void copyFiles(Path source, Predicate<Path> skip) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(source)) {
-      files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !skip.test(p)).toList();
-    }
-    for (Path from : files) {
+    for (Path from : files(source, skip)) {
       Path to = partial.resolve(source.relativize(from).toString());
       Files.createDirectories(to.getParent());
       try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
@@ -77,15 +80,96 @@ final class NamespaceCopy {
           for (long at = e.start(); at < e.end(); ) {
             long n = in.transferTo(at, e.end() - at, out.getChannel());
             if (n <= 0) {
-              throw new IOException(from + " ended at byte " + at + " while being copied (" + size + " expected)");
+              break; // the file shrank meanwhile: the catch-up settles it
             }
             at += n;
           }
-          bytes += e.end() - e.start();
         }
         out.setLength(size);
+      } catch (NoSuchFileException gone) {
+        // deleted since it was listed: the catch-up removes its copy
       }
-      copied.add(to);
+    }
+  }
+
+  /**
+   * The second pass, while nothing writes the files (the caller holds writers back): makes every file of the
+   * copy equal to its source byte for byte, writing only the chunks that differ. Comparing what is in the page
+   * cache is several times faster than writing it anew, once the device's write-back limits how fast pages
+   * may be dirtied (300 MiB copied again took 0.5 s where comparing it took 0.05 s), so writers wait less.
+   * Copies files that appeared since the first pass and removes the copies of those that went away.
+   */
+  void catchUp(Path source, Predicate<Path> skip) throws IOException {
+    List<Path> current = new ArrayList<>();
+    ByteBuffer a = ByteBuffer.allocateDirect(CHUNK);
+    ByteBuffer b = ByteBuffer.allocateDirect(CHUNK);
+    for (Path from : files(source, skip)) {
+      Path to = partial.resolve(source.relativize(from).toString());
+      current.add(to);
+      Files.createDirectories(to.getParent());
+      try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+          RandomAccessFile out = new RandomAccessFile(to.toFile(), "rw")) {
+        long size = in.size();
+        out.setLength(size);
+        List<DataExtents.Extent> extents = DataExtents.of(from, size);
+        extents.forEach(e -> bytes += e.end() - e.start());
+        // Where either file holds data: a range the source has as a hole must read as zeros in the copy too.
+        for (DataExtents.Extent e : union(extents, DataExtents.of(to, size))) {
+          for (long at = e.start(); at < e.end(); at += CHUNK) {
+            int n = (int) Math.min(CHUNK, e.end() - at);
+            readFully(in, a.clear().limit(n), at);
+            readFully(out.getChannel(), b.clear().limit(n), at);
+            if (!a.flip().equals(b.flip())) {
+              while (a.hasRemaining()) {
+                out.getChannel().write(a, at + a.position());
+              }
+            }
+          }
+        }
+      }
+    }
+    try (Stream<Path> all = Files.walk(partial)) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        if (!current.contains(p) && !p.getFileName().toString().equals(UNFINISHED)) {
+          Files.delete(p);
+        }
+      }
+    }
+    copied = current;
+  }
+
+  private static List<Path> files(Path source, Predicate<Path> skip) throws IOException {
+    try (Stream<Path> walk = Files.walk(source)) {
+      return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !skip.test(p)).toList();
+    }
+  }
+
+  /** The ranges covered by either list (each sorted and without overlaps), merged and sorted. */
+  static List<DataExtents.Extent> union(List<DataExtents.Extent> x, List<DataExtents.Extent> y) {
+    List<DataExtents.Extent> all = new ArrayList<>(x);
+    all.addAll(y);
+    all.sort(Comparator.comparingLong(DataExtents.Extent::start));
+    List<DataExtents.Extent> merged = new ArrayList<>();
+    for (DataExtents.Extent e : all) {
+      DataExtents.Extent last = merged.isEmpty() ? null : merged.getLast();
+      if (last != null && e.start() <= last.end()) {
+        merged.set(merged.size() - 1, new DataExtents.Extent(last.start(), Math.max(last.end(), e.end())));
+      } else {
+        merged.add(e);
+      }
+    }
+    return merged;
+  }
+
+  /** Reads {@code buffer}'s remaining bytes at {@code at}; zeros past the end of the file. */
+  private static void readFully(FileChannel ch, ByteBuffer buffer, long at) throws IOException {
+    while (buffer.hasRemaining()) {
+      int n = ch.read(buffer, at + buffer.position());
+      if (n < 0) {
+        while (buffer.hasRemaining()) {
+          buffer.put((byte) 0);
+        }
+      }
     }
   }
 

@@ -146,7 +146,7 @@ public class EngineCrashTest {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  private static void awaitStart(Process child, Path acks) throws Exception {
+  static void awaitStart(Process child, Path acks) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (Files.exists(acks) && Files.readString(acks).contains("START")) {

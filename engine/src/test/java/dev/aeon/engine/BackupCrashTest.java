@@ -1,0 +1,98 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backups cut short by a crash: a child JVM ({@link BackupChild}) takes backups while it writes and is killed
+ * with SIGKILL at a random moment. Every backup it reported is there and opens with what it reported; a backup
+ * the kill cut short is either whole (renamed before the kill) or absent, its unfinished copy replaced by the
+ * next backup to the same place; and the memory itself opens consistent.
+ */
+class BackupCrashTest {
+
+  static final int CYCLES = Integer.getInteger("aeon.backup.crash.cycles", 5);
+
+  @TempDir Path dir;
+
+  @Test
+  void aBackupCutShortByAKillLeavesNoHalfCopy() throws Exception {
+    long seed = Long.getLong("aeon.test.seed", System.nanoTime());
+    System.out.println("BackupCrashTest seed " + seed + ", " + CYCLES + " cycles");
+    Random random = new Random(seed);
+    Path data = dir.resolve("data");
+    Path backups = dir.resolve("backups");
+    Path acks = dir.resolve("acks.txt");
+    Map<Integer, Long> reported = new HashMap<>();
+    int next = 0;
+    int cutShort = 0;
+    for (int cycle = 0; cycle < CYCLES; cycle++) {
+      String context = "seed " + seed + " cycle " + cycle;
+      Files.deleteIfExists(acks);
+      Process child = start(data, backups, acks, next, random.nextLong());
+      EngineCrashTest.awaitStart(child, acks);
+      Thread.sleep(100 + random.nextInt(400));
+      child.destroyForcibly();
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      for (String line : Files.readAllLines(acks)) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[0].equals("B")) {
+          reported.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+        }
+      }
+      int n = next;
+      for (; Files.exists(backups.resolve("b" + n)); n++) { // this child's backups, the one cut short included
+        Path ns = backups.resolve("b" + n).resolve("ns");
+        boolean whole = Files.isDirectory(ns.resolve("default"));
+        if (reported.containsKey(n)) {
+          assertTrue(whole, context + ": reported backup b" + n + " is missing");
+        }
+        if (whole) { // reported, or renamed into place just before the kill
+          try (Aeon copy = Aeon.open(backups.resolve("b" + n), EngineTest.options())) {
+            if (reported.containsKey(n)) {
+              assertEquals(reported.get(n), copy.memory().stats().lastLsn(), context + ": b" + n);
+            }
+            assertEquals(List.of(), copy.check("default"), context + ": b" + n);
+          }
+        }
+        if (Files.exists(ns.resolve("default.partial"))) {
+          cutShort++;
+          assertFalse(whole, context + ": b" + n + " is both renamed and unfinished");
+          try (Aeon aeon = Aeon.open(data, EngineTest.options())) {
+            aeon.backup("default", backups.resolve("b" + n)); // replaces the unfinished copy
+          }
+          assertFalse(Files.exists(ns.resolve("default.partial")), context);
+        }
+      }
+      next = n;
+      try (Aeon aeon = Aeon.open(data, EngineTest.options())) {
+        assertEquals(List.of(), aeon.check("default"), context + ": the memory itself");
+      }
+    }
+    System.out.println("BackupCrashTest: " + reported.size() + " backups reported, " + cutShort
+        + " cut short by a kill and replaced");
+    assertTrue(reported.size() >= CYCLES, "the children reported only " + reported.size() + " backups");
+  }
+
+  private static Process start(Path data, Path backups, Path acks, int first, long seed) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+        "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(),
+        data.toString(), backups.toString(), acks.toString(), Integer.toString(first), Long.toString(seed)));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+}

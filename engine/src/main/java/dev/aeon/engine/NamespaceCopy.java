@@ -19,27 +19,28 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A namespace's files copied into a new directory, all or nothing: into {@code <target>.partial} (marked
- * as unfinished by a file in it), forced, then renamed to {@code target}. A crash part way leaves no
- * {@code target}, and the next copy to the same target replaces the unfinished one.
+ * A namespace's files copied into a new directory, all or nothing: into {@code <target>.partial}, forced, then
+ * renamed to {@code target}. The file {@code <target>.partial.unfinished}, made before the directory and
+ * removed after the rename, marks the partial directory as a copy's: a crash part way leaves no
+ * {@code target}, and the next copy to the same target replaces the unfinished one, while a directory of that
+ * name without the mark is someone else's and is never deleted.
  */
 final class NamespaceCopy {
 
-  /** In the partial directory while it is being filled: what marks it as ours to delete. */
-  static final String UNFINISHED = "BACKUP-UNFINISHED";
-
-  private final Path target;
-  private final Path partial;
   /** The unit of comparison and rewriting in {@link #catchUp}. */
   private static final int CHUNK = 1 << 20;
 
+  private final Path target;
+  private final Path partial;
+  private final Path unfinished;
   /** The files of the copy, as the catch-up left them. */
   private List<Path> copied = List.of();
   private long bytes;
 
-  private NamespaceCopy(Path target, Path partial) {
+  private NamespaceCopy(Path target) {
     this.target = target;
-    this.partial = partial;
+    this.partial = target.resolveSibling(target.getFileName() + ".partial");
+    this.unfinished = target.resolveSibling(target.getFileName() + ".partial.unfinished");
   }
 
   /**
@@ -47,20 +48,24 @@ final class NamespaceCopy {
    * anything else at {@code <target>.partial} is left alone and refused.
    */
   static NamespaceCopy to(Path target) throws IOException {
-    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    NamespaceCopy copy = new NamespaceCopy(target);
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(target.toString(), null, "the backup's target exists already");
     }
-    if (Files.exists(partial, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isRegularFile(partial.resolve(UNFINISHED), LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(partial.toString(), null,
-            "exists and is not an unfinished backup (it has no " + UNFINISHED + " file)");
+    if (Files.exists(copy.partial, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(copy.unfinished, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(copy.partial.toString(), null,
+            "exists and is not an unfinished backup (there is no " + copy.unfinished.getFileName() + ")");
       }
-      Stores.deleteTree(partial);
+      Stores.deleteTree(copy.partial);
     }
-    Files.createDirectories(partial);
-    Files.createFile(partial.resolve(UNFINISHED));
-    return new NamespaceCopy(target, partial);
+    Files.createDirectories(target.getParent());
+    if (!Files.exists(copy.unfinished)) {
+      Files.createFile(copy.unfinished);
+      DurableFiles.fsyncDirectory(target.getParent()); // the mark is on disk before the directory it vouches for
+    }
+    Files.createDirectory(copy.partial);
+    return copy;
   }
 
   /**
@@ -112,14 +117,17 @@ final class NamespaceCopy {
         long size = in.size();
         out.setLength(size);
         List<DataExtents.Extent> extents = DataExtents.of(from, size);
+        List<DataExtents.Extent> copiedExtents = DataExtents.of(to, size);
         extents.forEach(e -> bytes += e.end() - e.start());
         // Where either file holds data: a range the source has as a hole must read as zeros in the copy too.
-        for (DataExtents.Extent e : union(extents, DataExtents.of(to, size))) {
+        for (DataExtents.Extent e : union(extents, copiedExtents)) {
           for (long at = e.start(); at < e.end(); at += CHUNK) {
             int n = (int) Math.min(CHUNK, e.end() - at);
             readFully(in, a.clear().limit(n), at);
             readFully(out.getChannel(), b.clear().limit(n), at);
-            if (!a.flip().equals(b.flip())) {
+            // Zeros the source wrote are written too, not left a hole: the stores trust the blocks they wrote
+            // to exist (WrittenExtent), so that a full device fails a write rather than a store into a mapping.
+            if (!a.flip().equals(b.flip()) || overlaps(extents, at, at + n) && !covers(copiedExtents, at, at + n)) {
               while (a.hasRemaining()) {
                 out.getChannel().write(a, at + a.position());
               }
@@ -130,7 +138,7 @@ final class NamespaceCopy {
     }
     try (Stream<Path> all = Files.walk(partial)) {
       for (Path p : all.filter(Files::isRegularFile).toList()) {
-        if (!current.contains(p) && !p.getFileName().toString().equals(UNFINISHED)) {
+        if (!current.contains(p)) { // a few dozen files
           Files.delete(p);
         }
       }
@@ -161,6 +169,14 @@ final class NamespaceCopy {
     return merged;
   }
 
+  private static boolean overlaps(List<DataExtents.Extent> extents, long from, long to) {
+    return extents.stream().anyMatch(e -> e.start() < to && from < e.end());
+  }
+
+  private static boolean covers(List<DataExtents.Extent> extents, long from, long to) {
+    return extents.stream().anyMatch(e -> e.start() <= from && to <= e.end());
+  }
+
   /** Reads {@code buffer}'s remaining bytes at {@code at}; zeros past the end of the file. */
   private static void readFully(FileChannel ch, ByteBuffer buffer, long at) throws IOException {
     while (buffer.hasRemaining()) {
@@ -173,27 +189,32 @@ final class NamespaceCopy {
     }
   }
 
-  /** Forces the copied files and their directories, then renames the copy to its target (made durable too). */
+  /**
+   * Forces the copied files and their directories, renames the copy to its target, then removes the mark of an
+   * unfinished copy (each step made durable).
+   */
   void finish() throws IOException {
     for (Path p : copied) {
       try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
     }
-    Files.delete(partial.resolve(UNFINISHED));
     try (Stream<Path> dirs = Files.walk(partial)) {
       for (Path d : dirs.filter(Files::isDirectory).toList()) {
         DurableFiles.fsyncDirectory(d);
       }
     }
     DurableFiles.atomicRename(partial, target);
+    Files.delete(unfinished);
+    DurableFiles.fsyncDirectory(target.getParent());
   }
 
-  /** Removes what a failed copy wrote. */
+  /** Removes what a failed copy wrote, and its mark. */
   void abandon() throws IOException {
     if (Files.exists(partial)) {
       Stores.deleteTree(partial);
     }
+    Files.deleteIfExists(unfinished);
   }
 
   int files() {

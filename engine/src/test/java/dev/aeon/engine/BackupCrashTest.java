@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the kill cut short is either whole (renamed before the kill) or absent, its unfinished copy replaced by the
  * next backup to the same place; and the memory itself opens consistent.
  */
-class BackupCrashTest {
+public class BackupCrashTest {
 
   static final int CYCLES = Integer.getInteger("aeon.backup.crash.cycles", 5);
 
@@ -30,8 +30,12 @@ class BackupCrashTest {
 
   @Test
   void aBackupCutShortByAKillLeavesNoHalfCopy() throws Exception {
-    long seed = Long.getLong("aeon.test.seed", System.nanoTime());
-    System.out.println("BackupCrashTest seed " + seed + ", " + CYCLES + " cycles");
+    run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), CYCLES);
+  }
+
+  /** Kills a child that writes and backs up {@code cycles} times in {@code dir}; checks the backups each time. */
+  public static void run(Path dir, long seed, int cycles) throws Exception {
+    System.out.println("BackupCrashTest seed " + seed + ", " + cycles + " cycles");
     Random random = new Random(seed);
     Path data = dir.resolve("data");
     Path backups = dir.resolve("backups");
@@ -39,7 +43,7 @@ class BackupCrashTest {
     Map<Integer, Long> reported = new HashMap<>();
     int next = 0;
     int cutShort = 0;
-    for (int cycle = 0; cycle < CYCLES; cycle++) {
+    for (int cycle = 0; cycle < cycles; cycle++) {
       String context = "seed " + seed + " cycle " + cycle;
       Files.deleteIfExists(acks);
       Process child = start(data, backups, acks, next, random.nextLong());
@@ -84,7 +88,7 @@ class BackupCrashTest {
     }
     System.out.println("BackupCrashTest: " + reported.size() + " backups reported, " + cutShort
         + " cut short by a kill and replaced");
-    assertTrue(reported.size() >= CYCLES, "the children reported only " + reported.size() + " backups");
+    assertTrue(reported.size() >= cycles, "the children reported only " + reported.size() + " backups");
   }
 
   private static Process start(Path data, Path backups, Path acks, int first, long seed) throws IOException {

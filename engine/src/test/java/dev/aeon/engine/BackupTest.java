@@ -144,16 +144,17 @@ class BackupTest {
       Files.writeString(foreign.resolve("ns/default.partial/mine.txt"), "keep me");
       UncheckedIOException notOurs = assertThrows(UncheckedIOException.class, () -> aeon.backup("default", foreign));
       assertTrue(notOurs.getCause().getMessage().contains("not an unfinished backup"), notOurs.toString());
+      assertFalse(Files.exists(foreign.resolve("ns/default.partial.unfinished")));
       assertEquals("keep me", Files.readString(foreign.resolve("ns/default.partial/mine.txt")));
 
       Path crashed = dir.resolve("crashed"); // as a crash during a copy leaves it
       Files.createDirectories(crashed.resolve("ns/default.partial/wal"));
-      Files.createFile(crashed.resolve("ns/default.partial/" + NamespaceCopy.UNFINISHED));
+      Files.createFile(crashed.resolve("ns/default.partial.unfinished"));
       Files.writeString(crashed.resolve("ns/default.partial/wal/half"), "half a copy");
       aeon.backup("default", crashed);
       assertFalse(Files.exists(crashed.resolve("ns/default.partial")));
+      assertFalse(Files.exists(crashed.resolve("ns/default.partial.unfinished")));
       assertFalse(Files.exists(crashed.resolve("ns/default/wal/half")));
-      assertFalse(Files.exists(crashed.resolve("ns/default/" + NamespaceCopy.UNFINISHED)));
       try (Aeon copy = Aeon.open(crashed, EngineTest.options())) {
         assertEquals("hello", copy.memory().get(id).orElseThrow().text());
       }

@@ -48,17 +48,20 @@ class NamespaceCopyTest {
       f.write(new byte[] {1, 2});
     }
     write(source.resolve("c/new"), new byte[] {8});
+    write(source.resolve("c/zeros"), new byte[2 << 20]); // written zeros: blocks a store may count on
 
     copy.catchUp(source, p -> p.getFileName().toString().equals("skipped"));
     copy.finish();
     Path copied = target;
-    for (String f : List.of("a/changed", "a/grown", "b/recreated", "c/new")) {
+    for (String f : List.of("a/changed", "a/grown", "b/recreated", "c/new", "c/zeros")) {
       assertArrayEquals(Files.readAllBytes(source.resolve(f)), Files.readAllBytes(copied.resolve(f)), f);
     }
     assertFalse(Files.exists(copied.resolve("b/gone")));
     assertFalse(Files.exists(copied.resolve("skipped")));
-    assertFalse(Files.exists(copied.resolve(NamespaceCopy.UNFINISHED)));
-    assertEquals(4, copy.files());
+    assertFalse(Files.exists(dir.resolve("copy.partial")));
+    assertFalse(Files.exists(dir.resolve("copy.partial.unfinished")));
+    assertEquals(5, copy.files());
+    assertEquals(DataExtents.of(source.resolve("c/zeros"), 2 << 20), DataExtents.of(copied.resolve("c/zeros"), 2 << 20));
   }
 
   @Test

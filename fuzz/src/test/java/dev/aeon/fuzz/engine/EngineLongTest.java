@@ -2,6 +2,7 @@ package dev.aeon.fuzz.engine;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.engine.BackupCrashTest;
 import dev.aeon.engine.BitFlipTest;
 import dev.aeon.engine.EngineCrashTest;
 import dev.aeon.engine.EngineModelTest;
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine's model, crash and bit-flip tests at length: {@code ./aeon fuzz} sets
- * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles} and
- * {@code aeon.bitflip.flips} size them (defaults 20,000, 300 and 200 flips per file).
+ * The engine's model, crash, bit-flip and backup crash tests at length: {@code ./aeon fuzz} sets
+ * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles}, {@code aeon.bitflip.flips}
+ * and {@code aeon.backup.crash.cycles} size them (defaults 20,000, 300, 200 flips per file and 50).
  */
 class EngineLongTest {
 
@@ -38,5 +39,11 @@ class EngineLongTest {
   @Test
   void bitFlipTest() throws Exception {
     BitFlipTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.bitflip.flips", 200));
+  }
+
+  @Test
+  void backupCrashTest() throws Exception {
+    BackupCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.backup.crash.cycles", 50));
   }
 }

@@ -2,6 +2,7 @@ package dev.aeon.bench.backup;
 
 import dev.aeon.bench.open.Events;
 import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ public final class BackupBench {
       Path memory = dir.resolve("memory");
       Events.rememberInto(memory, events);
       Path ns = memory.resolve("ns").resolve(Aeon.DEFAULT_NAMESPACE);
-      report.put("namespace_bytes", sizeOf(ns));
+      report.put("namespace_bytes", BenchFiles.sizeOf(ns));
 
       double[] copyAll = new double[rounds];
       for (int r = 0; r < rounds; r++) {
@@ -69,13 +69,13 @@ public final class BackupBench {
       System.out.printf("backups: writers paused p50 %.1f ms (max %.1f), %.1f ms in all p50; copying every file"
           + " whole p50 %.1f ms (%.3fx); %.1f of %.1f MiB copied%n", median(paused), max(paused), median(total),
           median(copyAll), median(paused) / median(copyAll), run.results().getLast().bytes() / 1048576.0,
-          sizeOf(ns) / 1048576.0);
+          BenchFiles.sizeOf(ns) / 1048576.0);
       System.out.printf("writes: p50 %.2f / max %.1f ms while a backup ran (%d), p50 %.2f / max %.1f ms otherwise"
           + " (%d)%n", median(run.during()), max(run.during()), run.during().length, median(run.between()),
           max(run.between()), run.between().length);
       BenchReport.write("backup", report);
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -157,7 +157,7 @@ public final class BackupBench {
       }
     }
     double ms = (System.nanoTime() - start) / 1e6;
-    deleteTree(to);
+    BenchFiles.deleteTree(to);
     return ms;
   }
 
@@ -185,23 +185,5 @@ public final class BackupBench {
 
   private static double max(double[] values) {
     return Arrays.stream(values).max().orElse(0);
-  }
-
-  private static long sizeOf(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      long total = 0;
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        total += Files.size(f);
-      }
-      return total;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.aeon.bench.open;
 
 import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
@@ -63,7 +64,7 @@ public final class OpenBench {
       report.put("idle", idleCost);
       BenchReport.write("open", report);
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -72,7 +73,7 @@ public final class OpenBench {
     report.put("vectors", Events.DIM + " dimensions, random unit vectors");
     Events.rememberInto(dir, events);
     Path ns = dir.resolve("ns").resolve(Aeon.DEFAULT_NAMESPACE);
-    report.put("namespace_bytes", bytesOf(ns));
+    report.put("namespace_bytes", BenchFiles.sizeOf(ns));
     openAndClose(dir); // untimed: the JIT and the page cache see the code and the files once
 
     double[] readAll = new double[rounds];
@@ -173,23 +174,5 @@ public final class OpenBench {
     double[] s = values.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static long bytesOf(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      long total = 0;
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        total += Files.size(f);
-      }
-      return total;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

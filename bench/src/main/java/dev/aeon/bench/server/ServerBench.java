@@ -3,16 +3,14 @@ package dev.aeon.bench.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aeon.bench.util.BenchArgs;
-import java.io.IOException;
+import dev.aeon.bench.util.BenchFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench server [--quick]}: redis-benchmark against Aeon's server and, in the same run, a real
@@ -37,7 +35,7 @@ public final class ServerBench {
       System.exit(1);
     }
     Path work = Path.of("target", "bench", "server-work");
-    deleteTree(work);
+    BenchFiles.deleteTree(work);
     Files.createDirectories(work);
     int rounds = quick ? 1 : 3;
     int pingRequests = quick ? 100_000 : 500_000;
@@ -125,17 +123,6 @@ public final class ServerBench {
       }
       System.out.printf(Locale.ROOT, "%-6s %-5s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
           m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
     }
   }
 }

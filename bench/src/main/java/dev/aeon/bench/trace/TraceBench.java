@@ -2,19 +2,16 @@ package dev.aeon.bench.trace;
 
 import dev.aeon.bench.contention.Latencies;
 import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.blob.BlobArena;
 import dev.aeon.query.trace.Trace;
 import dev.aeon.query.trace.VectorRecall;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench trace [--quick]}: builds a trace of 1,000,000 events in 1,000 sessions with
@@ -36,7 +33,7 @@ public final class TraceBench {
     int events = quick ? 100_000 : 1_000_000;
     int samples = quick ? 20_000 : 100_000;
     Path work = Path.of("target", "bench", "trace-work");
-    deleteTree(work);
+    BenchFiles.deleteTree(work);
     Map<String, Object> report = BenchReport.header();
     report.put("quick", quick);
     report.put("load_average_at_start", loadAverage());
@@ -61,7 +58,7 @@ public final class TraceBench {
       report.put("load_events_per_s_with_edges_and_blobs", Math.round(events / (load.wallNanos() / 1e9)));
 
       measureReads(new TraceQueries(trace, workload, events, SEED + 1), samples, report);
-      long traceDisk = sizeOf(work.resolve("trace"));
+      long traceDisk = BenchFiles.sizeOf(work.resolve("trace"));
       report.put("disk_bytes_per_event", BenchReport.round((double) traceDisk / events, 1));
       report.put("disk_bytes_per_event_logical", BenchReport.round((double) trace.diskBytes() / events, 1));
       report.put("heap_estimate_bytes_per_event", BenchReport.round((double) trace.graph().heapBytes() / events, 1));
@@ -70,10 +67,10 @@ public final class TraceBench {
       long heapWithoutTrace = usedHeapAfterGc();
       report.put("heap_bytes_per_event", BenchReport.round((double) (heapLoaded - heapWithoutTrace) / events, 1));
       report.put("blob_heap_bytes_per_event", BenchReport.round((double) (heapWithoutTrace - heapBefore) / events, 1));
-      report.put("blob_disk_bytes_per_event", BenchReport.round((double) sizeOf(work.resolve("blobs")) / events, 1));
+      report.put("blob_disk_bytes_per_event", BenchReport.round((double) BenchFiles.sizeOf(work.resolve("blobs")) / events, 1));
       reopen(work.resolve("trace"), blobs, events, heapWithoutTrace, report);
     }
-    deleteTree(work);
+    BenchFiles.deleteTree(work);
     report.put("load_average_at_end", loadAverage());
     print(report);
     BenchReport.write("trace", report);
@@ -139,29 +136,6 @@ public final class TraceBench {
       used = now;
     }
     return used;
-  }
-
-  static long sizeOf(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).sum();
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static double loadAverage() {

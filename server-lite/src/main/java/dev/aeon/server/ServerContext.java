@@ -60,6 +60,8 @@ public final class ServerContext {
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsRejected = new AtomicLong();
   private final LongAdder commandsProcessed = new LongAdder();
+  private final LongAdder backupsTaken = new LongAdder();
+  private volatile BackupOutcome lastBackup;
   private volatile IntSupplier connectedClients = () -> 0;
 
   ServerContext(ServerConfig config, Aeon aeon) {
@@ -152,10 +154,29 @@ public final class ServerContext {
     names.add(namespace);
     names.addAll(vectorSets.storageNamespaces(namespace));
     List<BackupResult> results = new ArrayList<>();
-    for (String n : names) {
-      results.add(aeon.backup(n, root.resolve(name)));
+    try {
+      for (String n : names) {
+        results.add(aeon.backup(n, root.resolve(name)));
+      }
+    } catch (RuntimeException e) {
+      lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
+      throw e;
     }
+    lastBackup = new BackupOutcome(System.currentTimeMillis(), true);
+    backupsTaken.increment();
     return results;
+  }
+
+  /** The last MEM.BACKUP's end (epoch milliseconds) and whether it succeeded; null before the first. */
+  public record BackupOutcome(long atMillis, boolean ok) {}
+
+  public BackupOutcome lastBackup() {
+    return lastBackup;
+  }
+
+  /** MEM.BACKUP commands that succeeded since the server started. */
+  public long backupsTaken() {
+    return backupsTaken.sum();
   }
 
   /** Runs one command's handler; the namespaces it uses stay open until it returns. */

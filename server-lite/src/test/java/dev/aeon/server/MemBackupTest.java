@@ -48,6 +48,11 @@ class MemBackupTest {
       String escape = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "../escape")).message();
       assertTrue(escape.startsWith("ERR bad backup name '../escape'"), escape);
       assertEquals(new RespClient.Err("ERR wrong number of arguments for 'mem.backup' command"), c.call("MEM.BACKUP"));
+      String persistence = c.call("INFO", "persistence").toString();
+      assertTrue(persistence.contains("backup_dir:" + backups + "\r\n"), persistence);
+      assertTrue(persistence.contains("backups_taken:1\r\n"), persistence);
+      assertTrue(persistence.contains("last_backup_status:err\r\n"), persistence); // the name used twice
+      assertTrue(persistence.matches("(?s).*last_backup_time:[1-9][0-9]{9}\r\n.*"), persistence);
     }
 
     try (AeonServer restored = TestServer.start(backups.resolve("nightly"));

@@ -141,6 +141,11 @@ final class ServerCommands {
       case "persistence" -> {
         field(sb, "durability", cfg.engine().durability());
         field(sb, "aof_enabled", cfg.engine().durability() == Durability.OFF ? 0 : 1);
+        field(sb, "backup_dir", cfg.backupDir() == null ? "" : cfg.backupDir());
+        field(sb, "backups_taken", s.backupsTaken());
+        ServerContext.BackupOutcome last = s.lastBackup();
+        field(sb, "last_backup_time", last == null ? 0 : last.atMillis() / 1000);
+        field(sb, "last_backup_status", last == null ? "none" : last.ok() ? "ok" : "err");
       }
       case "stats" -> {
         field(sb, "total_connections_received", s.connectionsAccepted());

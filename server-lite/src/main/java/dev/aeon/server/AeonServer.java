@@ -60,6 +60,9 @@ public final class AeonServer implements AutoCloseable {
     if (Files.exists(config.dir()) && !Files.isDirectory(config.dir())) {
       throw new IOException("the data directory " + config.dir() + " is not a directory");
     }
+    if (config.backupDir() != null && Files.exists(config.backupDir()) && !Files.isDirectory(config.backupDir())) {
+      throw new IOException("the backup directory " + config.backupDir() + " is not a directory");
+    }
     try {
       Files.createDirectories(config.dir());
     } catch (IOException e) {

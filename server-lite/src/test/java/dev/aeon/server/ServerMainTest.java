@@ -64,6 +64,15 @@ class ServerMainTest {
   }
 
   @Test
+  void aBackupDirectoryThatIsAFileIsReportedAtStart(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("backups"), "");
+    ServerConfig config = ServerConfig.defaults().withDir(dir.resolve("data")).withBackupDir(file)
+        .withAddress(InetAddress.getLoopbackAddress(), 0);
+    IOException e = assertThrows(IOException.class, () -> AeonServer.start(config));
+    assertEquals("the backup directory " + file + " is not a directory", e.getMessage());
+  }
+
+  @Test
   void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
     Path file = dir.resolve("password");
     IOException e = assertThrows(IOException.class, () -> ServerMain.readPassword(file));

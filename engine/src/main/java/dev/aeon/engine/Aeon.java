@@ -112,10 +112,15 @@ public final class Aeon implements AutoCloseable {
    * returns: it is forced and then renamed into place, so a crash part way leaves no {@code ns/<name>} (an
    * unfinished {@code ns/<name>.partial} is replaced by the next backup to the same directory).
    *
+   * @throws IllegalArgumentException if there is no such namespace (a backup does not create one)
    * @throws java.io.UncheckedIOException if the target exists or the copy fails (nothing is left behind then)
    */
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
+    checkName(name);
+    if (!namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name))) {
+      throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
+    }
     Path target = targetDir.resolve("ns").resolve(name);
     try (NamespaceLease lease = lease(name)) {
       Path source = dir.resolve("ns").resolve(name).toAbsolutePath().normalize();
@@ -227,11 +232,15 @@ public final class Aeon implements AutoCloseable {
   }
 
   private NamespaceUsage usageOf(String name) {
+    checkName(name);
+    return usage.computeIfAbsent(name, n -> new NamespaceUsage());
+  }
+
+  private static void checkName(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
     }
-    return usage.computeIfAbsent(name, n -> new NamespaceUsage());
   }
 
   /**

@@ -161,6 +161,10 @@ class BackupTest {
 
       assertThrows(IllegalArgumentException.class, () -> aeon.backup("default", live.resolve("ns/default/inside")));
       assertThrows(IllegalArgumentException.class, () -> aeon.backup("../default", dir.resolve("other")));
+      IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+          () -> aeon.backup("typo", dir.resolve("other")));
+      assertEquals("there is no namespace 'typo' in " + live, none.getMessage());
+      assertFalse(Files.exists(live.resolve("ns/typo")), "a backup made the namespace it was asked for");
     }
   }
 

@@ -76,6 +76,7 @@ class MemBackupTest {
          RespClient c = new RespClient(server.port())) {
       assertEquals(new RespClient.Err("ERR backups are off: start the server with --backup-dir DIR"),
           c.call("MEM.BACKUP", "nightly"));
+
       assertNull(c.call("VEMB", "none", "x"));
     }
   }

@@ -1,9 +1,13 @@
 package dev.aeon.engine;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,10 +121,7 @@ public final class Aeon implements AutoCloseable {
    */
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
-    checkName(name);
-    if (!namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name))) {
-      throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
-    }
+    requireExisting(name);
     Path target = targetDir.resolve("ns").resolve(name);
     try (NamespaceLease lease = lease(name)) {
       Path source = dir.resolve("ns").resolve(name).toAbsolutePath().normalize();
@@ -128,6 +129,67 @@ public final class Aeon implements AutoCloseable {
         throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
       }
       return ((DurableMemory) lease.memory()).backup(target);
+    }
+  }
+
+  /**
+   * Writes a namespace to {@code file}, which must not exist, as JSON lines (README, "Export and import"): its
+   * live events in the order they were remembered, with their texts, attributes and vectors, and the links
+   * between them with their validity. The format does not depend on the files' formats, so an export moves a
+   * namespace to another release or machine ({@link #importNamespace}). Writers of the namespace wait while
+   * it is written; readers do not. A file left half written by a failure is deleted.
+   *
+   * @throws IllegalArgumentException if there is no such namespace
+   * @throws java.io.UncheckedIOException if the file exists or cannot be written
+   */
+  public ExportCounts exportNamespace(String name, Path file) {
+    requireExisting(name);
+    try (NamespaceLease lease = lease(name)) {
+      OutputStream created;
+      try {
+        created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("export of namespace '" + name + "' failed: " + e.getMessage(), e);
+      }
+      try {
+        ExportCounts counts;
+        try (OutputStream out = new BufferedOutputStream(created, 1 << 16)) {
+          counts = ((DurableMemory) lease.memory()).export(out);
+        }
+        try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          written.force(true);
+        }
+        return counts;
+      } catch (IOException | RuntimeException e) {
+        try {
+          Files.deleteIfExists(file); // created above: half an export must not pass for a whole one
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e instanceof IOException io
+            ? new UncheckedIOException("export of namespace '" + name + "' failed: " + io.getMessage(), io)
+            : (RuntimeException) e;
+      }
+    }
+  }
+
+  /**
+   * Reads an export ({@link #exportNamespace}) into a namespace that holds no event (opening or creating it):
+   * its events get new ids, in the same order, and keep their sessions, roles, timestamps, texts, attributes
+   * and vectors (an event exported without one gets none, even where this Aeon has an embedder), and the links
+   * between them are added with their validity. Every line is checked before anything is written, so a damaged
+   * or cut file is refused whole; a failure of the engine part way (a full disk, a vector of another
+   * embedding model than the namespace's) says how many events went in. Each event is as durable as the
+   * options' durability makes a write.
+   *
+   * @throws IllegalStateException if the namespace holds events
+   * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
+   */
+  public ExportCounts importNamespace(String name, Path file) {
+    try (NamespaceLease lease = lease(name)) {
+      return NamespaceImport.read(lease.memory(), file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("import into namespace '" + name + "' failed: " + e.getMessage(), e);
     }
   }
 
@@ -234,6 +296,14 @@ public final class Aeon implements AutoCloseable {
   private NamespaceUsage usageOf(String name) {
     checkName(name);
     return usage.computeIfAbsent(name, n -> new NamespaceUsage());
+  }
+
+  /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
+  private void requireExisting(String name) {
+    checkName(name);
+    if (!namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name))) {
+      throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
+    }
   }
 
   private static void checkName(String name) {

@@ -15,6 +15,7 @@ import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,10 +141,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     // Before the embedder sees it, which takes about a minute a megabyte; logAndApply checks the whole event.
     Inputs.textFitsALogRecord(r.text, options.maxEventBytes());
     Map<String, Object> attributes = Inputs.attributes(r.attributes);
-    String model = r.vector != null ? r.model : embedderModel();
+    boolean embed = r.vector == null && r.embed && options.embedder() != null;
+    String model = r.vector != null ? r.model : embed ? embedderModel() : null;
     stores.model.check(model, name, "the event's vector"); // before the embedder spends its time
-    float[] vector = r.vector != null ? r.vector
-        : options.embedder() != null ? Inputs.embedded(options.embedder().embed(r.text)) : null;
+    float[] vector = r.vector != null ? r.vector : embed ? Inputs.embedded(options.embedder().embed(r.text)) : null;
     if (vector != null) {
       vector = Inputs.vector(vector, dimension());
     }
@@ -588,6 +589,18 @@ final class DurableMemory implements Memory, AutoCloseable {
       });
     } catch (IOException e) {
       throw new UncheckedIOException("backup of namespace '" + name + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes this namespace to {@code out} as an export ({@link NamespaceExport}); writers wait meanwhile. */
+  ExportCounts export(OutputStream out) throws IOException {
+    checkOpen();
+    writeLock.lock();
+    try {
+      checkOpen();
+      return NamespaceExport.write(name, stores.model.name(), reads, stores.atlas(), stores.trace.graph(), nextId, out);
+    } finally {
+      writeLock.unlock();
     }
   }
 

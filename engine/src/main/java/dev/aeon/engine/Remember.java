@@ -22,6 +22,8 @@ public final class Remember {
   float[] vector;
   /** The model that made {@link #vector}, or null when the caller does not say. */
   String model;
+  /** False after {@link #withoutVector}: the engine does not embed the text either. */
+  boolean embed = true;
   /** Null until {@link #at} is called: the time of the call to remember. */
   Long timestampMicros;
   final Map<String, Object> attributes = new LinkedHashMap<>();
@@ -44,6 +46,18 @@ public final class Remember {
   public Remember vector(float[] vector) {
     this.vector = vector;
     this.model = null;
+    this.embed = true;
+    return this;
+  }
+
+  /**
+   * The event gets no vector, even where the engine has an embedder: recall never finds it, while history
+   * and queries do (a tool's output, say, or an event imported without one).
+   */
+  public Remember withoutVector() {
+    this.vector = null;
+    this.model = null;
+    this.embed = false;
     return this;
   }
 
@@ -57,6 +71,7 @@ public final class Remember {
     }
     this.vector = Objects.requireNonNull(vector, "vector");
     this.model = model;
+    this.embed = true;
     return this;
   }
 

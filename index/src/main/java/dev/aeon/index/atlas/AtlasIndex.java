@@ -236,6 +236,29 @@ public final class AtlasIndex implements AutoCloseable {
     return id >= 0 && id <= Vectors.MAX_ID && st.ids.get(id) >= 0;
   }
 
+  /**
+   * The vector stored under {@code id}, as the index holds it: scaled to unit length (what every search
+   * compares); null if {@code id} is not in the index.
+   */
+  public float[] vector(long id) {
+    if (id < 0 || id > Vectors.MAX_ID) {
+      return null;
+    }
+    int token = st.gate.enter();
+    try {
+      checkOpen();
+      int slot = st.ids.get(id);
+      if (slot < 0 || st.tombstones.get(slot)) {
+        return null;
+      }
+      float[] v = new float[config.dim()];
+      st.vectors.read(slot, v);
+      return v;
+    } finally {
+      st.gate.exit(token);
+    }
+  }
+
   /** Live vectors. */
   public long size() {
     return st.ids.size();

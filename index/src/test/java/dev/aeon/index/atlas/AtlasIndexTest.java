@@ -3,6 +3,7 @@ package dev.aeon.index.atlas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,6 +157,40 @@ class AtlasIndexTest {
       assertEquals(1, index.size());
       assertFalse(index.contains(5));
       assertTrue(index.contains(1));
+    }
+  }
+
+  /** A vector read back by id is the one added, at unit length, after a reopen too; a removed one is gone. */
+  @Test
+  void aVectorIsReadBackByItsId() throws IOException {
+    Random r = new Random(4);
+    float[][] added = new float[300][];
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < added.length; i++) {
+        added[i] = randomVector(r, DIM);
+        index.add(i + 1, added[i]);
+      }
+      index.remove(7);
+      index.flush();
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      for (int i = 0; i < added.length; i++) {
+        float[] v = index.vector(i + 1);
+        if (i + 1 == 7) {
+          assertNull(v);
+          continue;
+        }
+        double norm = 0;
+        for (float x : added[i]) {
+          norm += (double) x * x;
+        }
+        for (int d = 0; d < DIM; d++) {
+          assertEquals(added[i][d] / Math.sqrt(norm), v[d], 1e-6, "id " + (i + 1) + " component " + d);
+        }
+      }
+      assertNull(index.vector(0));
+      assertNull(index.vector(1000));
+      assertNull(index.vector(-1));
     }
   }
 

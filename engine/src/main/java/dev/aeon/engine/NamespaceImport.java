@@ -1,0 +1,197 @@
+package dev.aeon.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
+
+/**
+ * An export ({@link NamespaceExport}) read into an empty namespace through {@link Memory}'s own operations:
+ * the events in their order (with new ids, their timestamps, attributes, and vectors or none), then the
+ * links between them with their validity. The file is read twice: first every line is checked (its JSON,
+ * its fields and their types, every link naming events of the file), so that a damaged or truncated file
+ * is refused before anything is written; then it is applied.
+ */
+final class NamespaceImport {
+
+  private static final Set<String> HEADER = Set.of("format", "version", "namespace", "embedding_model", "dimension");
+  private static final Set<String> EVENT = Set.of("id", "session", "role", "at", "text", "attributes", "vector");
+  private static final Set<String> LINK = Set.of("link", "from", "to", "valid_from", "valid_to");
+
+  private NamespaceImport() {}
+
+  /** Reads {@code file} into {@code memory}, which must hold no event. */
+  static ExportCounts read(Memory memory, Path file) throws IOException {
+    long held = memory.stats().events();
+    if (held > 0) {
+      throw new IllegalStateException("namespace '" + memory.name() + "' holds " + held
+          + " events: an import goes into an empty namespace");
+    }
+    String model = check(file);
+    Long2LongHashMap newIds = new Long2LongHashMap(-1);
+    long links = 0;
+    int line = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      in.readLine(); // the header, checked
+      line = 1;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        ObjectNode o = parse(text, line, file);
+        try {
+          if (o.has("link")) {
+            memory.link(newIds.get(o.get("from").longValue()), o.get("link").textValue(),
+                newIds.get(o.get("to").longValue()), o.get("valid_from").longValue(), o.get("valid_to").longValue());
+            links++;
+          } else {
+            newIds.put(o.get("id").longValue(), memory.remember(event(o, model)));
+          }
+        } catch (RuntimeException e) {
+          throw new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + newIds.size()
+              + " events and " + links + " links were imported before it)", e);
+        }
+      }
+    }
+    return new ExportCounts(newIds.size(), links);
+  }
+
+  /** The first pass: every line well-formed, every link between events of the file. Returns the model. */
+  private static String check(Path file) throws IOException {
+    LongHashSet ids = new LongHashSet();
+    String model;
+    int line = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      if (first == null) {
+        throw new IOException(file + " is empty: an export starts with a header line");
+      }
+      line = 1;
+      ObjectNode header = parse(first, line, file);
+      fields(header, HEADER, HEADER, "the header", line, file);
+      if (!NamespaceExport.FORMAT.equals(header.get("format").textValue())) {
+        throw new IOException(file + " is not an Aeon export (its format is " + header.get("format") + ")");
+      }
+      int version = header.get("version").asInt(-1);
+      if (version < 1 || version > NamespaceExport.VERSION) {
+        throw new IOException(file + " is an export of version " + header.get("version") + "; this Aeon reads"
+            + " version " + NamespaceExport.VERSION);
+      }
+      model = header.get("embedding_model").isNull() ? null : header.get("embedding_model").textValue();
+      long dimension = header.get("dimension").longValue();
+      boolean inLinks = false;
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        ObjectNode o = parse(text, line, file);
+        if (o.has("link")) {
+          inLinks = true;
+          fields(o, LINK, LINK, "a link", line, file);
+          for (String end : new String[] {"from", "to"}) {
+            if (!ids.contains(o.get(end).longValue())) {
+              throw new IOException(file + ", line " + line + ": the link's '" + end + "' names event "
+                  + o.get(end) + ", which is not in the file before it");
+            }
+          }
+        } else {
+          if (inLinks) {
+            throw new IOException(file + ", line " + line + ": an event after the links");
+          }
+          fields(o, EVENT, Set.of("id", "session", "role", "at", "text", "attributes"), "an event", line, file);
+          if (!ids.add(o.get("id").longValue())) {
+            throw new IOException(file + ", line " + line + ": event " + o.get("id") + " is in the file twice");
+          }
+          event(o, model); // its attributes and vector
+          if (o.has("vector") && o.get("vector").size() != dimension) {
+            throw new IOException(file + ", line " + line + ": a vector of " + o.get("vector").size()
+                + " dimensions in an export of " + dimension);
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ", line " + line + ": " + e.getMessage(), e);
+    }
+    return model;
+  }
+
+  /** The event a line describes; throws IllegalArgumentException for a value of the wrong type. */
+  private static Remember event(ObjectNode o, String model) {
+    Remember r = Remember.event(o.get("session").textValue(), o.get("role").textValue(), o.get("text").textValue())
+        .at(o.get("at").longValue());
+    if (!o.get("attributes").isObject()) {
+      throw new IllegalArgumentException("'attributes' is not an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = o.get("attributes").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> a = it.next();
+      JsonNode v = a.getValue();
+      Object value = v.isTextual() ? v.textValue()
+          : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.longValue()
+          : v.isFloatingPointNumber() ? (Object) v.doubleValue()
+          : v.isBoolean() ? (Object) v.booleanValue() : null;
+      if (value == null) {
+        throw new IllegalArgumentException("attribute '" + a.getKey() + "' is " + v + ", not a string, number or"
+            + " boolean");
+      }
+      r.attribute(a.getKey(), value);
+    }
+    JsonNode vector = o.get("vector");
+    if (vector == null) {
+      return r.withoutVector();
+    }
+    if (!vector.isArray() || vector.isEmpty()) {
+      throw new IllegalArgumentException("'vector' is not a non-empty array of numbers");
+    }
+    float[] v = new float[vector.size()];
+    for (int i = 0; i < v.length; i++) {
+      if (!vector.get(i).isNumber()) {
+        throw new IllegalArgumentException("'vector' component " + i + " is " + vector.get(i) + ", not a number");
+      }
+      v[i] = vector.get(i).floatValue();
+      if (!Float.isFinite(v[i])) {
+        throw new IllegalArgumentException("'vector' component " + i + " is " + v[i]);
+      }
+    }
+    return r.vector(v, model);
+  }
+
+  /** Checks that {@code o} has only {@code allowed} fields, every one of {@code required}, of their types. */
+  private static void fields(ObjectNode o, Set<String> allowed, Set<String> required, String what, int line,
+      Path file) throws IOException {
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw new IOException(file + ", line " + line + ": " + what + " with an unknown field '" + f + "'");
+      }
+    }
+    for (String f : required) {
+      JsonNode v = o.get(f);
+      boolean ok = switch (f) {
+        case "format", "namespace", "session", "role", "text", "link" -> v != null && v.isTextual();
+        case "embedding_model" -> v != null && (v.isTextual() || v.isNull());
+        case "attributes" -> v != null && v.isObject();
+        default -> v != null && v.isIntegralNumber() && v.canConvertToLong(); // ids, times, version, dimension
+      };
+      if (!ok) {
+        throw new IOException(file + ", line " + line + ": " + what + (v == null ? " without '" + f + "'"
+            : " whose '" + f + "' is " + v));
+      }
+    }
+  }
+
+  private static ObjectNode parse(String text, int line, Path file) throws IOException {
+    try {
+      if (NamespaceExport.JSON.readTree(text) instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (JsonProcessingException e) {
+      throw new IOException(file + ", line " + line + ": not JSON: " + e.getOriginalMessage(), e);
+    }
+    throw new IOException(file + ", line " + line + ": not a JSON object");
+  }
+}

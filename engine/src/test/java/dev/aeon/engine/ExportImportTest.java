@@ -1,0 +1,153 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.embed.OnnxTextEmbedder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Aeon#exportNamespace} and {@link Aeon#importNamespace}: a namespace written out and read into another
+ * memory reads the same (ids aside), and a damaged export is refused before anything is written.
+ */
+class ExportImportTest {
+
+  static final String MODEL = "export-test-unit-vectors";
+
+  @TempDir Path dir;
+
+  @Test
+  void anImportedNamespaceReadsAsTheExportedOne() throws IOException {
+    Path file = dir.resolve("agent.jsonl");
+    List<String> expected;
+    Map<Long, float[]> vectors = new LinkedHashMap<>();
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      Memory m = aeon.namespace("agent");
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        Remember r = Remember.event("s" + i % 3, i % 2 == 0 ? "user" : "assistant",
+            "turn " + i + (i % 10 == 0 ? " \"quoted\"\nsecond line, ünïcödé 🙂" : ""))
+            .at(i == 0 ? Long.MIN_VALUE : 1_700_000_000_000_000L + i * 1_000L)
+            .attribute("n", (long) i).attribute("half", i / 2.0).attribute("even", i % 2 == 0)
+            .attribute("name", "x" + i);
+        if (i % 7 == 3) {
+          r.withoutVector();
+        } else {
+          vectors.put((long) i, TestVectors.unit(i));
+          r.vector(TestVectors.unit(i), MODEL);
+        }
+        ids.add(m.remember(r));
+      }
+      Map<String, Object> odd = new HashMap<>();
+      odd.put("nan", Double.NaN);
+      odd.put("inf", Double.NEGATIVE_INFINITY);
+      odd.put("zero", -0.0);
+      odd.put("max", Long.MAX_VALUE);
+      odd.put("n", null); // removed
+      m.setAttributes(ids.get(5), odd);
+      m.link(ids.get(2), "REFERS_TO", ids.get(1), Long.MIN_VALUE, Long.MAX_VALUE);
+      m.link(ids.get(4), "MENTIONS", ids.get(0), 10, 20);
+      m.link(ids.get(6), "REFERS_TO", ids.get(9), 5, Long.MAX_VALUE);
+      m.invalidate(ids.get(6), "REFERS_TO", ids.get(9), 50);
+      m.link(ids.get(8), "REFERS_TO", ids.get(11), Long.MIN_VALUE, Long.MAX_VALUE);
+      m.forget(ids.get(11)); // its event and its link are not exported
+      vectors.remove(11L);
+      expected = readAll(m);
+      assertEquals(new ExportCounts(59, 3), aeon.exportNamespace("agent", file));
+      UncheckedIOException exists = assertThrows(UncheckedIOException.class, () -> aeon.exportNamespace("agent", file));
+      assertInstanceOf(FileAlreadyExistsException.class, exists.getCause());
+      assertThrows(IllegalArgumentException.class, () -> aeon.exportNamespace("nothing", dir.resolve("x.jsonl")));
+    }
+    // Into another memory whose engine embeds text: events exported without a vector stay without one.
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options().withEmbedder(OnnxTextEmbedder.open()))) {
+      assertEquals(new ExportCounts(59, 3), aeon.importNamespace("copy", file));
+      Memory m = aeon.namespace("copy");
+      assertEquals(expected, readAll(m));
+      assertEquals(MODEL, m.stats().embeddingModel());
+      assertEquals(vectors.size(), m.stats().vectors());
+      for (Map.Entry<Long, float[]> v : vectors.entrySet()) {
+        Recalled best = m.recall(Recall.vector(v.getValue(), 1).slb(false)).getFirst();
+        assertTrue(best.event().text().startsWith("turn " + v.getKey()), best.event().text());
+        assertEquals(1.0, best.score(), 1e-5);
+      }
+      IllegalStateException full = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("copy", file));
+      assertTrue(full.getMessage().contains("holds 59 events"), full.getMessage());
+    }
+  }
+
+  @Test
+  void aDamagedExportIsRefusedBeforeAnythingIsWritten() throws IOException {
+    Path file = dir.resolve("agent.jsonl");
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "hello").vector(TestVectors.unit(1)));
+      long b = m.remember(Remember.event("s", "user", "world").vector(TestVectors.unit(2)));
+      m.link(b, "REFERS_TO", a, Long.MIN_VALUE, Long.MAX_VALUE);
+      aeon.exportNamespace("default", file);
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(4, lines.size()); // header, two events, a link
+    Map<String, List<String>> damaged = new LinkedHashMap<>();
+    damaged.put("line 3: not JSON", List.of(lines.get(0), lines.get(1), lines.get(2).substring(0, 30)));
+    damaged.put("not an Aeon export", List.of(lines.get(0).replace("aeon-export", "other"), lines.get(1)));
+    damaged.put("export of version 2", List.of(lines.get(0).replace("\"version\":1", "\"version\":2"), lines.get(1)));
+    damaged.put("which is not in the file before it", List.of(lines.get(0), lines.get(1), lines.get(3)));
+    damaged.put("unknown field 'colour'", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"colour\":1,\"id\"")));
+    damaged.put("is in the file twice", List.of(lines.get(0), lines.get(1), lines.get(1)));
+    damaged.put("an event after the links", List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3), lines.get(2)));
+    damaged.put("a vector of 2 dimensions", List.of(lines.get(0),
+        lines.get(1).replaceAll("\"vector\":\\[[^\\]]*\\]", "\"vector\":[1.0,2.0]")));
+    damaged.put("Duplicate field", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"text\":\"x\",\"id\"")));
+    damaged.put("is empty", List.of());
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      for (Map.Entry<String, List<String>> d : damaged.entrySet()) {
+        Path bad = Files.write(dir.resolve("bad.jsonl"), d.getValue());
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", bad),
+            d.getKey());
+        assertTrue(e.getMessage().contains(d.getKey()), d.getKey() + ": " + e.getMessage());
+        assertEquals(0, aeon.namespace("copy").stats().events(), d.getKey() + ": written before it was refused");
+      }
+      assertEquals(new ExportCounts(2, 1), aeon.importNamespace("copy", file));
+    }
+  }
+
+  /** Attributes with their types: a NaN read back as the text "NaN" prints as the same word. */
+  private static String typed(Map<String, Object> attributes) {
+    StringBuilder sb = new StringBuilder();
+    new java.util.TreeMap<>(attributes).forEach((k, v) -> sb.append(k).append('=').append(v).append(':')
+        .append(v.getClass().getSimpleName()).append(' '));
+    return sb.toString();
+  }
+
+  /** Every session's history (ids left out: an import gives new ones) and every link, valid or not. */
+  private static List<String> readAll(Memory m) {
+    List<String> read = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      for (Event e : m.history("s" + s, Integer.MAX_VALUE)) {
+        read.add(e.session() + " " + e.role() + " " + e.timestampMicros() + " " + e.hasVector() + " " + e.text()
+            + " " + typed(e.attributes()));
+      }
+    }
+    for (long asOf : new long[] {15, 40, 60}) {
+      read.add("as of " + asOf + ": " + m.query("MATCH (a)-[r]->(b) AS OF " + asOf + " WHERE r.type <> 'NEXT'"
+          + " RETURN a.text, r.type, b.text, r.valid_from, r.valid_to ORDER BY a.text", Map.of()).rows());
+    }
+    read.add("current: " + m.query("MATCH (a)-[r:REFERS_TO]->(b) RETURN a.text, b.text ORDER BY a.text", Map.of())
+        .rows());
+    return read;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.aeon.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.Event;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Remember;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransferCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    out.reset();
+    return Transfer.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aNamespaceIsExportedAndImportedIntoAnotherDirectory() {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      Memory a = aeon.namespace("agent-a");
+      long first = a.remember(Remember.event("s", "user", "hello").vector(new float[] {1, 0, 0}, "axes-3"));
+      a.remember(Remember.event("s", "assistant", "hi").vector(new float[] {0, 1, 0}, "axes-3")
+          .link("REPLIES_TO", first));
+    }
+    Path file = dir.resolve("agent-a.jsonl");
+    assertEquals(0, run("export", memory.toString(), "agent-a", file.toString()), output());
+    assertTrue(output().matches("exported agent-a: 2 events and 1 links to .*agent-a.jsonl in \\d+ ms\n"), output());
+    Path other = dir.resolve("other");
+    assertEquals(0, run("import", other.toString(), "restored", file.toString()), output());
+    assertTrue(output().matches("imported restored: 2 events and 1 links from .*agent-a.jsonl in \\d+ ms\n"), output());
+    try (Aeon aeon = Aeon.open(other, AeonOptions.defaults())) {
+      Memory m = aeon.namespace("restored");
+      assertEquals(List.of("hi", "hello"), m.history("s", 10).stream().map(Event::text).toList());
+      assertEquals(List.of(List.of("hi", "hello")),
+          m.query("MATCH (a)-[:REPLIES_TO]->(b) RETURN a.text, b.text", Map.of()).rows());
+      assertEquals("axes-3", m.stats().embeddingModel());
+    }
+    assertEquals(1, run("import", other.toString(), "restored", file.toString()), output());
+    assertTrue(output().startsWith("import failed: namespace 'restored' holds 2 events"), output());
+    assertEquals(1, run("export", memory.toString(), "agent-a", file.toString()), output());
+    assertTrue(output().startsWith("export failed: export of namespace 'agent-a' failed: "), output());
+  }
+
+  @Test
+  void aBadCommandLineExitsTwo() {
+    assertEquals(2, run("export", dir.toString(), "ns"));
+    assertEquals(2, run("export", dir.resolve("none").toString(), "ns", dir.resolve("f").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));
+    assertEquals(0, run("import", "--help"));
+  }
+}

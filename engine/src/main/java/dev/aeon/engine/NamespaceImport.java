@@ -18,8 +18,9 @@ import org.agrona.collections.LongHashSet;
  * An export ({@link NamespaceExport}) read into an empty namespace through {@link Memory}'s own operations:
  * the events in their order (with new ids, their timestamps, attributes, and vectors or none), then the
  * links between them with their validity. The file is read twice: first every line is checked (its JSON,
- * its fields and their types, every link naming events of the file), so that a damaged or truncated file
- * is refused before anything is written; then it is applied.
+ * its fields and their types, every link naming events of the file, and what the engine checks of an event
+ * or link before it logs it), so that a damaged or truncated file is refused before anything is written;
+ * then it is applied.
  */
 final class NamespaceImport {
 
@@ -93,6 +94,7 @@ final class NamespaceImport {
         if (o.has("link")) {
           inLinks = true;
           fields(o, LINK, LINK, "a link", line, file);
+          Inputs.link(o.get("link").textValue(), o.get("valid_from").longValue(), o.get("valid_to").longValue());
           for (String end : new String[] {"from", "to"}) {
             if (!ids.contains(o.get(end).longValue())) {
               throw new IOException(file + ", line " + line + ": the link's '" + end + "' names event "
@@ -107,7 +109,15 @@ final class NamespaceImport {
           if (!ids.add(o.get("id").longValue())) {
             throw new IOException(file + ", line " + line + ": event " + o.get("id") + " is in the file twice");
           }
-          event(o, model); // its attributes and vector
+          Remember r = event(o, model);
+          // What the engine would refuse in the second pass, refused now.
+          Inputs.name("session", r.session);
+          Inputs.name("role", r.role);
+          Inputs.text("text", r.text);
+          Inputs.attributes(r.attributes);
+          if (r.vector != null) {
+            Inputs.checkVector(r.vector, 0);
+          }
           if (o.has("vector") && o.get("vector").size() != dimension) {
             throw new IOException(file + ", line " + line + ": a vector of " + o.get("vector").size()
                 + " dimensions in an export of " + dimension);

@@ -113,6 +113,9 @@ class ExportImportTest {
         lines.get(1).replaceAll("\"vector\":\\[[^\\]]*\\]", "\"vector\":[1.0,2.0]")));
     damaged.put("Duplicate field", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"text\":\"x\",\"id\"")));
     damaged.put("is empty", List.of());
+    damaged.put("session holds an unpaired surrogate", List.of(lines.get(0), lines.get(1).replace("\"s\"", "\"\\ud800\"")));
+    damaged.put("is not before validTo", List.of(lines.get(0), lines.get(1), lines.get(2),
+        lines.get(3).replace("\"valid_to\":9223372036854775807", "\"valid_to\":-9223372036854775808")));
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       for (Map.Entry<String, List<String>> d : damaged.entrySet()) {
         Path bad = Files.write(dir.resolve("bad.jsonl"), d.getValue());

@@ -3,10 +3,7 @@ package dev.aeon.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -40,12 +37,10 @@ final class NamespaceImport {
     String model = check(file);
     Long2LongHashMap newIds = new Long2LongHashMap(-1);
     long links = 0;
-    int line = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      in.readLine(); // the header, checked
-      line = 1;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
+    try (Utf8Lines in = new Utf8Lines(file)) {
+      in.next(); // the header, checked
+      for (String text = in.next(); text != null; text = in.next()) {
+        int line = in.number();
         ObjectNode o = parse(text, line, file);
         try {
           if (o.has("link")) {
@@ -68,13 +63,12 @@ final class NamespaceImport {
   private static String check(Path file) throws IOException {
     LongHashSet ids = new LongHashSet();
     String model;
-    int line = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String first = in.readLine();
+    int line = 1;
+    try (Utf8Lines in = new Utf8Lines(file)) {
+      String first = in.next();
       if (first == null) {
         throw new IOException(file + " is empty: an export starts with a header line");
       }
-      line = 1;
       ObjectNode header = parse(first, line, file);
       fields(header, HEADER, HEADER, "the header", line, file);
       if (!NamespaceExport.FORMAT.equals(header.get("format").textValue())) {
@@ -88,8 +82,8 @@ final class NamespaceImport {
       model = header.get("embedding_model").isNull() ? null : header.get("embedding_model").textValue();
       long dimension = header.get("dimension").longValue();
       boolean inLinks = false;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
+      for (String text = in.next(); text != null; text = in.next()) {
+        line = in.number();
         ObjectNode o = parse(text, line, file);
         if (o.has("link")) {
           inLinks = true;

@@ -117,6 +117,10 @@ class ExportImportTest {
     damaged.put("is not before validTo", List.of(lines.get(0), lines.get(1), lines.get(2),
         lines.get(3).replace("\"valid_to\":9223372036854775807", "\"valid_to\":-9223372036854775808")));
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      Path latin1 = Files.write(dir.resolve("latin1.jsonl"), (lines.get(0) + "\n" + lines.get(1).replace("hello", "h\u00e9llo")
+          + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      UncheckedIOException notUtf8 = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", latin1));
+      assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8"), notUtf8.getMessage());
       for (Map.Entry<String, List<String>> d : damaged.entrySet()) {
         Path bad = Files.write(dir.resolve("bad.jsonl"), d.getValue());
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", bad),

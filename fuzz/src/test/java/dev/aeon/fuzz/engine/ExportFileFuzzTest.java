@@ -91,6 +91,7 @@ class ExportFileFuzzTest {
     String name = "n" + namespace;
     try {
       ExportCounts counts = AEON.importNamespace(name, file);
+      AEON.closeNamespace(name); // its files and threads: thousands of imports go in during a run
       namespace++;
       return counts;
     } catch (UncheckedIOException e) {

@@ -1,0 +1,90 @@
+package dev.aeon.engine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The lines of a UTF-8 file, each decoded on its own, so that bytes that are not UTF-8 are reported at
+ * their line (a BufferedReader decodes ahead, and reports them at whichever line it was reading).
+ * Lines end at {@code \n}; a {@code \r} before it is dropped.
+ */
+final class Utf8Lines implements Closeable {
+
+  private final Path file;
+  private final InputStream in;
+  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final byte[] chunk = new byte[1 << 16];
+  private int chunkPos;
+  private int chunkEnd;
+  private byte[] line = new byte[1 << 12];
+  private int number;
+
+  Utf8Lines(Path file) throws IOException {
+    this.file = file;
+    this.in = Files.newInputStream(file);
+  }
+
+  /** The number of the last line returned, from 1. */
+  int number() {
+    return number;
+  }
+
+  /** The next line, or null at the end of the file. */
+  String next() throws IOException {
+    int length = 0;
+    boolean any = false;
+    while (true) {
+      if (chunkPos == chunkEnd) {
+        chunkEnd = in.read(chunk);
+        chunkPos = 0;
+        if (chunkEnd < 0) {
+          chunkEnd = 0;
+          break;
+        }
+      }
+      any = true;
+      int end = chunkPos;
+      while (end < chunkEnd && chunk[end] != '\n') {
+        end++;
+      }
+      int n = end - chunkPos;
+      if (length + n > line.length) {
+        line = Arrays.copyOf(line, Math.max(line.length * 2, length + n));
+      }
+      System.arraycopy(chunk, chunkPos, line, length, n);
+      length += n;
+      chunkPos = end;
+      if (end < chunkEnd) {
+        chunkPos++; // past the \n
+        break;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    number++;
+    if (length > 0 && line[length - 1] == '\r') {
+      length--;
+    }
+    try {
+      return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IOException(file + ", line " + number + ": not valid UTF-8", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

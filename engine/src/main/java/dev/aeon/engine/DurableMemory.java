@@ -560,7 +560,9 @@ final class DurableMemory implements Memory, AutoCloseable {
         long paused;
         long lsn;
         try {
-          awaitBlobCollection(); // one a checkpoint's frees started: it rewrites the arena's files
+          // One a checkpoint's frees started rewrites the arena's files. None starts after it: only checkpoints
+          // free texts, and none runs until the backup ends.
+          awaitBlobCollection();
           copy.copyFiles(stores.dir, skip);
           long locked;
           writeLock.lock();
@@ -569,7 +571,6 @@ final class DurableMemory implements Memory, AutoCloseable {
             checkWritable(); // a failed namespace's stores may not match its log; reopening repairs them
             syncLog(); // the flusher writes nothing more: no record is logged until the lock is released
             lsn = stores.wal.lastLsn();
-            awaitBlobCollection();
             copy.catchUp(stores.dir, skip);
           } finally {
             writeLock.unlock();

@@ -101,7 +101,8 @@ final class NamespaceCopy {
    * The second pass, while nothing writes the files (the caller holds writers back): makes every file of the
    * copy equal to its source byte for byte, writing only the chunks that differ. Comparing what is in the page
    * cache is several times faster than writing it anew, once the device's write-back limits how fast pages
-   * may be dirtied (300 MiB copied again took 0.5 s where comparing it took 0.05 s), so writers wait less.
+   * may be dirtied, so writers wait less (./aeon bench backup, 100,000 events: 373-569 ms while 300 MiB were
+   * copied anew, 53-103 ms while they were compared).
    * Copies files that appeared since the first pass and removes the copies of those that went away.
    */
   void catchUp(Path source, Predicate<Path> skip) throws IOException {

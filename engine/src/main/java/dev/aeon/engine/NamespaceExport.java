@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
+import org.agrona.collections.LongHashSet;
 
 /**
  * A namespace written as JSON lines, one value per line: a header, then every live event in the order it was
@@ -40,7 +41,7 @@ final class NamespaceExport {
    */
   static ExportCounts write(String namespace, String model, Reads reads, AtlasIndex atlas, TraceGraph graph,
       long idLimit, OutputStream out) throws IOException {
-    long events = 0;
+    LongHashSet live = new LongHashSet(); // the events written: a link's ends are checked against them
     long links = 0;
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.setRootValueSeparator(null);
@@ -58,11 +59,11 @@ final class NamespaceExport {
           continue;
         }
         writeEvent(g, found.get(), found.get().hasVector() ? atlas.vector(id) : null);
-        events++;
+        live.add(id);
       }
       for (int e = 0, n = graph.edgeCount(); e < n; e++) {
         Edge edge = graph.edge(e);
-        if (reads.get(edge.from()).isEmpty() || reads.get(edge.to()).isEmpty()) {
+        if (!live.contains(edge.from()) || !live.contains(edge.to())) {
           continue; // a link of a forgotten event went with it
         }
         g.writeStartObject();
@@ -76,7 +77,7 @@ final class NamespaceExport {
         links++;
       }
     }
-    return new ExportCounts(events, links);
+    return new ExportCounts(live.size(), links);
   }
 
   private static void writeEvent(JsonGenerator g, Event e, float[] vector) throws IOException {

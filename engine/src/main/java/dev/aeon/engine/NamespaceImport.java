@@ -22,6 +22,7 @@ import org.agrona.collections.LongHashSet;
 final class NamespaceImport {
 
   private static final Set<String> HEADER = Set.of("format", "version", "namespace", "embedding_model", "dimension");
+  private static final Set<String> EVENT_REQUIRED = Set.of("id", "session", "role", "at", "text", "attributes");
   private static final Set<String> EVENT = Set.of("id", "session", "role", "at", "text", "attributes", "vector");
   private static final Set<String> LINK = Set.of("link", "from", "to", "valid_from", "valid_to");
 
@@ -99,7 +100,7 @@ final class NamespaceImport {
           if (inLinks) {
             throw new IOException(file + ", line " + line + ": an event after the links");
           }
-          fields(o, EVENT, Set.of("id", "session", "role", "at", "text", "attributes"), "an event", line, file);
+          fields(o, EVENT, EVENT_REQUIRED, "an event", line, file);
           if (!ids.add(o.get("id").longValue())) {
             throw new IOException(file + ", line " + line + ": event " + o.get("id") + " is in the file twice");
           }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +91,7 @@ public class BackupCrashTest {
   }
 
   private static Process start(Path data, Path backups, Path acks, int first, long seed) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(),
-        data.toString(), backups.toString(), acks.toString(), Integer.toString(first), Long.toString(seed)));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return EngineCrashTest.startJvm(BackupChild.class, data.toString(), backups.toString(), acks.toString(),
+        Integer.toString(first), Long.toString(seed));
   }
 }

@@ -137,11 +137,16 @@ public class EngineCrashTest {
   }
 
   private static Process startChild(Path data, Path acks, long seed) throws IOException {
+    return startJvm(CrashChild.class, data.toString(), acks.toString(), Long.toString(seed));
+  }
+
+  /** A child JVM running {@code main} with the test's classpath and the flags the stores need; output dropped. */
+  static Process startJvm(Class<?> main, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
         "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-        data.toString(), acks.toString(), Long.toString(seed)));
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }

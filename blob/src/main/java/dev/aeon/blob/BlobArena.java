@@ -5,19 +5,16 @@ import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.os.BackgroundPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +69,7 @@ public final class BlobArena implements AutoCloseable {
   private final BlobArenaOptions options;
   private final Epochs ebr;
   private final boolean ownsEbr;
-  private final FileChannel lockChannel;
+  private final ExclusiveFileLock lock;
   private final ReentrantLock writeLock = new ReentrantLock();
   /** Held by a collection from start to end: one at a time. Taken before the write lock, never inside it. */
   private final ReentrantLock gcLock = new ReentrantLock();
@@ -92,13 +89,13 @@ public final class BlobArena implements AutoCloseable {
   /** Frames are assembled here before they are written; used under the write lock only. */
   private final MemorySegment staging = Arena.ofAuto().allocate(STAGING_BYTES, 4096);
 
-  private BlobArena(Path dir, BlobArenaOptions options, Epochs ebr, boolean ownsEbr, FileChannel lockChannel,
+  private BlobArena(Path dir, BlobArenaOptions options, Epochs ebr, boolean ownsEbr, ExclusiveFileLock lock,
                     Recovery.Recovered r) {
     this.dir = dir;
     this.options = options;
     this.ebr = ebr;
     this.ownsEbr = ownsEbr;
-    this.lockChannel = lockChannel;
+    this.lock = lock;
     this.view = new View(r.generation(), r.generation().data(), r.table());
     this.nextId = r.nextId();
     this.liveBlobs = r.scan().liveBlobs();
@@ -125,21 +122,16 @@ public final class BlobArena implements AutoCloseable {
   public static BlobArena open(Path dir, BlobArenaOptions options, Epochs epochs) throws IOException {
     Objects.requireNonNull(options, "options");
     Files.createDirectories(dir);
-    FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
+    if (lock == null) {
+      throw new IllegalStateException("blob arena " + dir + " is already open (in this or another process)");
+    }
     try {
-      FileLock lock = lockChannel.tryLock();
-      if (lock == null) {
-        throw new IllegalStateException("blob arena " + dir + " is open in another process");
-      }
       Recovery.Recovered r = Recovery.recover(dir, options.initialCapacity());
       boolean own = epochs == null;
-      return new BlobArena(dir, options, own ? new Epochs() : epochs, own, lockChannel, r);
-    } catch (OverlappingFileLockException e) {
-      lockChannel.close();
-      throw new IllegalStateException("blob arena " + dir + " is already open in this process", e);
+      return new BlobArena(dir, options, own ? new Epochs() : epochs, own, lock, r);
     } catch (IOException | RuntimeException e) {
-      lockChannel.close();
+      lock.close();
       throw e;
     }
   }
@@ -665,7 +657,7 @@ public final class BlobArena implements AutoCloseable {
     if (ownsEbr) {
       ebr.close();
     }
-    lockChannel.close();
+    lock.close();
   }
 
   /** The directory holding the generation files. */

@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.io.ExclusiveFileLock;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,8 +41,16 @@ public final class Aeon implements AutoCloseable {
   public static final String DEFAULT_NAMESPACE = "default";
   private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
+  /** Held while open: one Aeon at a time has a directory, in this process or any other. */
+  static final String LOCK_FILE = "LOCK";
+  /** Scratch space of exports ({@link #exportNamespace}); what a crash left there is deleted at open. */
+  private static final String SCRATCH_DIR = "tmp";
+
   private final Path dir;
   private final AeonOptions options;
+  private final ExclusiveFileLock lock;
+  /** Names the scratch directories of this Aeon's exports. */
+  private final AtomicLong scratchNames = new AtomicLong();
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
   /**
    * Opening a namespace (read side, so that namespaces open in parallel) excludes {@link #close()} (write
@@ -60,21 +71,35 @@ public final class Aeon implements AutoCloseable {
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
 
-  private Aeon(Path dir, AeonOptions options) {
+  private Aeon(Path dir, AeonOptions options, ExclusiveFileLock lock) {
     this.dir = dir;
     this.options = options;
+    this.lock = lock;
   }
 
-  /** Opens (creating if needed) the memory in {@code dir}. */
+  /**
+   * Opens (creating if needed) the memory in {@code dir}, which it holds until closed: a second open of the
+   * directory, by this process or another, is refused until then (two writers of one log would corrupt it).
+   *
+   * @throws IllegalStateException if the directory is open already
+   * @throws java.io.UncheckedIOException if the directory cannot be created or locked
+   */
   public static Aeon open(Path dir, AeonOptions options) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
+    ExclusiveFileLock lock;
     try {
       Files.createDirectories(dir.resolve("ns"));
+      lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the memory directory " + dir, e);
+      throw new UncheckedIOException("cannot open the memory directory " + dir + ": " + e.getMessage(), e);
     }
-    return new Aeon(dir, options);
+    if (lock == null) {
+      throw new IllegalStateException("the memory directory " + dir
+          + " is already open, in this process or another (a server, or a command such as ./aeon check)");
+    }
+    deleteScratch(dir.resolve(SCRATCH_DIR)); // what a crash left of an export: nobody else can be using it
+    return new Aeon(dir, options, lock);
   }
 
   public Path directory() {
@@ -136,40 +161,71 @@ public final class Aeon implements AutoCloseable {
    * Writes a namespace to {@code file}, which must not exist, as JSON lines (README, "Export and import"): its
    * live events in the order they were remembered, with their texts, attributes and vectors, and the links
    * between them with their validity. The format does not depend on the files' formats, so an export moves a
-   * namespace to another release or machine ({@link #importNamespace}). Writers of the namespace wait while
-   * it is written; readers do not. A file left half written by a failure is deleted.
+   * namespace to another release or machine ({@link #importNamespace}).
+   *
+   * <p>The export is read from a snapshot: a {@link #backup} into this memory's directory (under {@code tmp/},
+   * deleted afterwards, or at the next open if a crash intervenes), which needs as much free space as the
+   * namespace's files. Writers of the namespace wait only while the backup catches up, and the export holds
+   * what was acknowledged before the call. A file left half written by a failure is deleted.
    *
    * @throws IllegalArgumentException if there is no such namespace
-   * @throws java.io.UncheckedIOException if the file exists or cannot be written
+   * @throws java.io.UncheckedIOException if the file exists, or the snapshot or the file cannot be written
    */
   public ExportCounts exportNamespace(String name, Path file) {
+    return exportNamespace(name, file, UnaryOperator.identity());
+  }
+
+  /** {@link #exportNamespace(String, Path)}, writing through {@code wrap}'s stream (tests hold an export there). */
+  ExportCounts exportNamespace(String name, Path file, UnaryOperator<OutputStream> wrap) {
     requireExisting(name);
-    try (NamespaceLease lease = lease(name)) {
-      OutputStream created;
-      try {
-        created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (IOException e) {
-        throw new UncheckedIOException("export of namespace '" + name + "' failed: " + e.getMessage(), e);
+    OutputStream created;
+    try {
+      created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("export of namespace '" + name + "' failed: " + e.getMessage(), e);
+    }
+    Path snapshot = dir.resolve(SCRATCH_DIR).resolve("export-" + scratchNames.incrementAndGet());
+    try {
+      ExportCounts counts;
+      try (OutputStream out = wrap.apply(new BufferedOutputStream(created, 1 << 16))) {
+        counts = exportSnapshot(name, snapshot, out);
       }
-      try {
-        ExportCounts counts;
-        try (OutputStream out = new BufferedOutputStream(created, 1 << 16)) {
-          counts = ((DurableMemory) lease.memory()).export(out);
-        }
-        try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          written.force(true);
-        }
-        return counts;
-      } catch (IOException | RuntimeException e) {
-        try {
-          Files.deleteIfExists(file); // created above: half an export must not pass for a whole one
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e instanceof IOException io
-            ? new UncheckedIOException("export of namespace '" + name + "' failed: " + io.getMessage(), io)
-            : (RuntimeException) e;
+      try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        written.force(true);
       }
+      return counts;
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(file); // created above: half an export must not pass for a whole one
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof IOException io
+          ? new UncheckedIOException("export of namespace '" + name + "' failed: " + io.getMessage(), io)
+          : (RuntimeException) e;
+    } finally {
+      deleteScratch(snapshot);
+    }
+  }
+
+  /** Backs the namespace up into {@code snapshot}, then exports the copy, which no one writes. */
+  private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out) throws IOException {
+    backup(name, snapshot);
+    DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads);
+    try {
+      return copy.export(out);
+    } finally {
+      copy.closeAndDiscard();
+    }
+  }
+
+  private static void deleteScratch(Path scratch) {
+    try {
+      if (Files.exists(scratch)) {
+        Stores.deleteTree(scratch);
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete " + scratch + " (the next open deletes it): " + e);
     }
   }
 
@@ -436,10 +492,22 @@ public final class Aeon implements AutoCloseable {
       try {
         closeNamespaces();
       } finally {
-        threads.close();
+        try {
+          threads.close();
+        } finally {
+          releaseLock();
+        }
       }
     } finally {
       opening.writeLock().unlock();
+    }
+  }
+
+  private void releaseLock() {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot release the lock of " + dir, e);
     }
   }
 

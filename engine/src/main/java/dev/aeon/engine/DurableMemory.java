@@ -54,6 +54,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean closed;
   private volatile boolean closedToReopen;
+  /** Close skips its checkpoint: this namespace is a copy deleted once read ({@link #closeAndDiscard}). */
+  private volatile boolean discardOnClose;
 
   private DurableMemory(String name, AeonOptions options, Stores stores, BackgroundThreads threads) {
     this.name = name;
@@ -350,6 +352,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     close();
   }
 
+  /** Closes a namespace whose files are deleted next (an export's snapshot): nothing is checkpointed. */
+  void closeAndDiscard() {
+    discardOnClose = true;
+    close();
+  }
+
   private void checkWritable() {
     checkOpen();
     Throwable f = failure != null ? failure : stores.wal.failure();
@@ -593,7 +601,10 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  /** Writes this namespace to {@code out} as an export ({@link NamespaceExport}); writers wait meanwhile. */
+  /**
+   * Writes this namespace to {@code out} as an export ({@link NamespaceExport}); writers wait meanwhile (an
+   * export reads a snapshot of the namespace, which has none).
+   */
   ExportCounts export(OutputStream out) throws IOException {
     checkOpen();
     writeLock.lock();
@@ -660,7 +671,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       // caller's waiting for it, which is then refused. A namespace that logged nothing since its last
       // checkpoint has nothing to write, and its index is not flushed again (a server closes idle
       // namespaces, many of them only read since they opened).
-      boolean flush = !failed() && !checkpointIsCurrent();
+      boolean flush = !discardOnClose && !failed() && !checkpointIsCurrent();
       checkpoints.runLast(flush);
       checkpointed = flush;
     } catch (UncheckedIOException e) {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.embed.OnnxTextEmbedder;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,6 +19,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +136,66 @@ class ExportImportTest {
         assertEquals(0, aeon.namespace("copy").stats().events(), d.getKey() + ": written before it was refused");
       }
       assertEquals(new ExportCounts(2, 1), aeon.importNamespace("copy", file));
+    }
+  }
+
+  @Test
+  void writersGoOnWhileAnExportIsWrittenAndTheExportHoldsWhatCameBeforeIt() throws Exception {
+    Path file = dir.resolve("agent.jsonl");
+    CountDownLatch exporting = new CountDownLatch(1);
+    CountDownLatch written = new CountDownLatch(1);
+    try (ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor(); // the common pool has one thread on 2 cores
+         Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 20; i++) {
+        m.remember(Remember.event("s0", "user", "before " + i).vector(TestVectors.unit(i)));
+      }
+      // The export stops at its first write until the writer below has written: under the namespace's write
+      // lock (as exports were before they read a snapshot), that write would wait for the export forever.
+      CompletableFuture<ExportCounts> export = CompletableFuture.supplyAsync(() -> aeon.exportNamespace("default",
+          file, out -> new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              exporting.countDown();
+              await(written);
+              out.write(b, off, len);
+            }
+          }), runs);
+      assertTrue(exporting.await(60, TimeUnit.SECONDS), "the export did not start writing");
+      long during = CompletableFuture.supplyAsync(() -> m.remember(Remember.event("s0", "user", "during")
+          .vector(TestVectors.unit(99))), runs).get(60, TimeUnit.SECONDS);
+      m.forget(m.history("s0", Integer.MAX_VALUE).getLast().id()); // the oldest: "before 0"
+      written.countDown();
+      assertEquals(new ExportCounts(20, 0), export.get(60, TimeUnit.SECONDS));
+      assertEquals(List.of(), scratch(aeon.directory()), "the export's snapshot was not deleted");
+      assertEquals("during", m.history("s0", 1).getFirst().text());
+      assertEquals(during, m.history("s0", 1).getFirst().id());
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      aeon.importNamespace("copy", file);
+      List<String> texts = aeon.namespace("copy").history("s0", Integer.MAX_VALUE).stream().map(Event::text).toList();
+      assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "before " + (19 - i)).toList(), texts);
+    }
+  }
+
+  private static List<Path> scratch(Path memory) throws IOException {
+    Path tmp = memory.resolve("tmp");
+    if (!Files.exists(tmp)) {
+      return List.of();
+    }
+    try (var listed = Files.list(tmp)) {
+      return listed.toList();
+    }
+  }
+
+  private static void await(CountDownLatch latch) throws IOException {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IOException("the writer did not write within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException();
     }
   }
 

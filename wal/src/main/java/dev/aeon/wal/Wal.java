@@ -5,12 +5,11 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public final class Wal implements AutoCloseable {
   private final WalOptions options;
   private final RecoveryReport recovery;
   private final SegmentDirectory segments;
-  private final FileChannel lockChannel;
+  private final ExclusiveFileLock lock;
   private final long baseLsn;
   private final SegmentWriter writer;
   private final Flusher flusher;
@@ -80,12 +79,12 @@ public final class Wal implements AutoCloseable {
   private volatile long checkpointLsn;
 
   private Wal(Path dir, WalOptions options, Recovery.Result recovered, SegmentDirectory segments,
-      FileChannel lockChannel, SegmentWriter writer) {
+      ExclusiveFileLock lock, SegmentWriter writer) {
     this.dir = dir;
     this.options = options;
     this.recovery = recovered.report();
     this.segments = segments;
-    this.lockChannel = lockChannel;
+    this.lock = lock;
     this.checkpointLsn = recovered.checkpointLsn();
     this.baseLsn = recovered.lastLsn() + 1;
     this.writer = writer;
@@ -140,7 +139,7 @@ public final class Wal implements AutoCloseable {
       return new Wal(dir, options, r, segments, null, null);
     }
     Files.createDirectories(dir);
-    FileChannel lock = lock(dir);
+    ExclusiveFileLock lock = lock(dir);
     SegmentDirectory segments = null;
     try {
       Recovery.Result r = Recovery.run(dir, false, options.channelOpener());
@@ -162,19 +161,12 @@ public final class Wal implements AutoCloseable {
     }
   }
 
-  private static FileChannel lock(Path dir) throws IOException {
-    FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
+  private static ExclusiveFileLock lock(Path dir) throws IOException {
+    ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     if (lock == null) {
-      ch.close();
       throw new IOException(dir + ": the WAL is already open for writing (by this or another process)");
     }
-    return ch;
+    return lock;
   }
 
   /** Forces what recovery kept (a killed process may have left it unforced) and positions the writer. */
@@ -459,7 +451,7 @@ public final class Wal implements AutoCloseable {
       throw new InterruptedIOException("interrupted while closing the WAL");
     } finally {
       segments.close();
-      lockChannel.close();
+      lock.close();
     }
     Throwable failure = flusher.failure();
     if (failure != null) {

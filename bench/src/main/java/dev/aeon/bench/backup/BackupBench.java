@@ -1,5 +1,9 @@
 package dev.aeon.bench.backup;
 
+import static dev.aeon.bench.util.Latencies.max;
+import static dev.aeon.bench.util.Latencies.median;
+import static dev.aeon.bench.util.Latencies.summary;
+
 import dev.aeon.bench.open.Events;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
@@ -12,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,31 +162,5 @@ public final class BackupBench {
     double ms = (System.nanoTime() - start) / 1e6;
     BenchFiles.deleteTree(to);
     return ms;
-  }
-
-  private static Map<String, Object> summary(double[] ms) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("count", ms.length);
-    s.put("p50", BenchReport.round(median(ms), 2));
-    s.put("p99", BenchReport.round(percentile(ms, 0.99), 2));
-    s.put("max", BenchReport.round(max(ms), 2));
-    return s;
-  }
-
-  private static double median(double[] values) {
-    return percentile(values, 0.5);
-  }
-
-  private static double percentile(double[] values, double p) {
-    if (values.length == 0) {
-      return 0;
-    }
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) Math.ceil(p * s.length) - 1)];
-  }
-
-  private static double max(double[] values) {
-    return Arrays.stream(values).max().orElse(0);
   }
 }

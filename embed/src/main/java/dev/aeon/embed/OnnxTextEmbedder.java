@@ -83,6 +83,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     byte[] graph = readResource(spec.onnxResource());
     Windows windows = new Windows(spec.tokenizerResource(), spec.windowTokens());
     NativeLibraries.useCachedCopy();
+    OrtTelemetry.disableUnlessChosen();
     OrtEnvironment env;
     try {
       env = OrtEnvironment.getEnvironment();

@@ -1,17 +1,16 @@
 package dev.aeon.bench.ann;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.common.UserCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector]}: builds Atlas,
@@ -63,7 +62,7 @@ public final class AnnBench {
     Files.writeString(svg, SvgPlot.render("ANN " + d.name() + ": n=" + d.base().length + ", dim=" + d.dim()
         + ", k=10, 1 thread", results));
     System.out.println("wrote " + svg);
-    deleteTree(work);
+    BenchFiles.deleteTree(work);
   }
 
   /** Builds every engine, then measures their sweeps in {@link #ROUNDS} rounds (see {@link Contender}). */
@@ -103,13 +102,13 @@ public final class AnnBench {
         c.close();
       }
       for (String name : o.engines) {
-        deleteTree(work.resolve(name));
+        BenchFiles.deleteTree(work.resolve(name));
       }
     }
   }
 
   private static Contender build(String name, Dataset d, Path dir, boolean quick) throws IOException {
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     AnnEngine e = create(name, dir);
     try {
@@ -209,16 +208,6 @@ public final class AnnBench {
         .getProcessCpuTime();
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   /** The command line. */
   record Options(String dataset, boolean quick, List<String> engines) {

@@ -1,5 +1,6 @@
 package dev.aeon.bench.ann;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.index.atlas.SearchParams;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class Greedy {
   static Map<String, Object> measure(Dataset full, Path cache, Path dir, boolean quick) throws IOException {
     Dataset d = full.withBase(AnnBench.GREEDY_N);
     int[][] truth = GroundTruth.load(d, AnnBench.K, cache);
-    AnnBench.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     try (AtlasEngine atlas = new AtlasEngine(dir)) {
       System.out.printf(Locale.ROOT, "greedy mode: building Atlas over %,d vectors ...%n", d.base().length);
@@ -39,7 +40,7 @@ final class Greedy {
       g.put("paper_us", 3.09);
       return g;
     } finally {
-      AnnBench.deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.bench.blob;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.blob.BlobArena;
 import dev.aeon.blob.BlobArenaOptions;
 import dev.aeon.blob.GcResult;
@@ -19,7 +20,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /** Append throughput, read latency and GC figures of the blob arena, each with its baseline in the same run. */
 final class ArenaFigures {
@@ -181,7 +181,7 @@ final class ArenaFigures {
           readsDuring += r.readsDuring;
         }
       }
-      ArenaFigures.deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("blobs", blobs);
@@ -273,21 +273,11 @@ final class ArenaFigures {
 
   private Path fresh(String name) throws IOException {
     Path dir = work.resolve(name);
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     return dir;
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 
   private static double median(List<Long> values) {
     List<Long> sorted = values.stream().sorted().toList();

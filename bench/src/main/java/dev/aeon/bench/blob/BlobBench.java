@@ -1,5 +1,6 @@
 package dev.aeon.bench.blob;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class BlobBench {
 
     System.out.println("blob: JMH, padded vs packed EBR slots");
     report.put("ebr_padding_jmh", paddingJmh(quick));
-    ArenaFigures.deleteTree(work);
+    BenchFiles.deleteTree(work);
 
     report.put("load_average_at_end", loadAverage());
     print(report);

@@ -1,5 +1,6 @@
 package dev.aeon.bench.contention;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.bench.util.TimerSlack;
 import dev.aeon.common.ebr.Epochs;
@@ -12,12 +13,10 @@ import dev.aeon.engine.MemoryStats;
 import dev.aeon.engine.Recall;
 import dev.aeon.engine.Remember;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +120,7 @@ public final class ContentionBench {
       }
     } finally {
       report.put("load_average_after", loadAverage());
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
     BenchReport.write("contention", report);
   }
@@ -359,15 +358,6 @@ public final class ContentionBench {
     }
   }
 
-  static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 
   /** Command-line options. */
   record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate,

@@ -1,5 +1,6 @@
 package dev.aeon.bench.demo;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.demo.DemoConversation.Question;
 import dev.aeon.bench.demo.DemoConversation.Turn;
 import dev.aeon.embed.OnnxTextEmbedder;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -252,7 +252,7 @@ public final class Demo {
   private static void deleteAtExit(Path dir) {
     for (int attempt = 1; ; attempt++) {
       try {
-        deleteRecursively(dir);
+        BenchFiles.deleteTree(dir);
         return;
       } catch (IOException | UncheckedIOException e) {
         if (attempt == 10) {
@@ -269,14 +269,4 @@ public final class Demo {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.notExists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.bench.locomo;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Question;
 import dev.aeon.bench.util.BenchReport;
@@ -10,12 +11,10 @@ import dev.aeon.engine.AeonOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench locomo [--quick] [--data FILE] [--model NAME]}: the LoCoMo retrieval benchmark.
@@ -111,7 +110,7 @@ public final class LocomoBench {
       printTable(report, List.of("exact", "engine", "engine_trace", "exact_trace"),
           Map.of("exact", exact, "engine", engineHits, "engine_trace", traceHits, "exact_trace", exactTrace));
     } finally {
-      deleteRecursively(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -199,13 +198,6 @@ public final class LocomoBench {
         report.get("trace_recall_p50_us"), report.get("trace_recall_p99_us"), report.get("embed_per_s"));
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   /** Command-line options. */
   record Options(boolean quick, Path data, String model) {

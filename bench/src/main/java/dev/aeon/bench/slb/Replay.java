@@ -1,5 +1,6 @@
 package dev.aeon.bench.slb;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Turn;
 import dev.aeon.bench.slb.LookasideModel.Outcome;
@@ -13,16 +14,13 @@ import dev.aeon.engine.Recalled;
 import dev.aeon.engine.Remember;
 import dev.aeon.index.kernel.Kernels;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Replays conversations turn by turn into fresh namespaces (one per conversation, durability OFF) and,
@@ -86,7 +84,7 @@ final class Replay {
         result.conversations++;
       }
     } finally {
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
     return result;
   }
@@ -175,16 +173,4 @@ final class Replay {
     return Math.min(1.0, (double) found / k);
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.bench.wal;
 
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.wal.Durability;
@@ -9,13 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * {@code ./aeon bench wal [--quick] [--dir DIR]} (DIR: where to write, in a new folder of its own): appends
@@ -89,7 +88,7 @@ public final class WalBench {
     String load = loadAverage();
     System.out.printf("wal: %d-byte records, %d rounds of %d ms per configuration, files in %s%s%n", RECORD_BYTES,
         rounds, measureMillis, dir.toAbsolutePath(), quick ? " (quick run)" : "");
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     List<Subject> subjects = new ArrayList<>();
     try {
@@ -127,7 +126,7 @@ public final class WalBench {
       for (Subject x : subjects) {
         x.resource().close();
       }
-      deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -190,13 +189,4 @@ public final class WalBench {
     return rows.stream().filter(r -> r.mode().equals(mode) && r.threads() == threads).findFirst().orElseThrow();
   }
 
-  static void deleteTree(Path p) throws IOException {
-    if (Files.exists(p)) {
-      try (Stream<Path> s = Files.walk(p)) {
-        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(f);
-        }
-      }
-    }
-  }
 }

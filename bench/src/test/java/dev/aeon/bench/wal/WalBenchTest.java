@@ -14,7 +14,7 @@ class WalBenchTest {
   void aFolderGivenWithDirKeepsWhatItHeld(@TempDir Path disk) throws Exception {
     Path mine = Files.writeString(disk.resolve("mine.txt"), "not the bench's");
     Path work = WalBench.workDir(disk.toString());
-    WalBench.deleteTree(work); // what a run does before it starts and when it is done
+    dev.aeon.bench.util.BenchFiles.deleteTree(work); // what a run does before it starts and when it is done
     assertTrue(Files.exists(mine), "the bench deleted a file of the folder it was given");
     assertEquals(disk, work.getParent());
   }

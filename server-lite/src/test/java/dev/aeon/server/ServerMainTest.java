@@ -73,6 +73,20 @@ class ServerMainTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDirectoryIsRefused(@TempDir Path dir) throws Exception {
+    ServerConfig config = ServerConfig.defaults().withDir(dir.resolve("data"))
+        .withAddress(InetAddress.getLoopbackAddress(), 0);
+    try (AeonServer first = AeonServer.start(config)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> AeonServer.start(config));
+      assertTrue(e.getMessage().startsWith("the memory directory " + dir.resolve("data") + " is already open"),
+          e.getMessage());
+      try (RespClient c = new RespClient(first.port())) {
+        assertEquals("PONG", c.call("PING"), "the first server serves on");
+      }
+    }
+  }
+
+  @Test
   void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
     Path file = dir.resolve("password");
     IOException e = assertThrows(IOException.class, () -> ServerMain.readPassword(file));

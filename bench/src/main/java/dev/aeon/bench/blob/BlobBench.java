@@ -1,7 +1,7 @@
 package dev.aeon.bench.blob;
 
-import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.aeon.bench.demo;
 
-import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.demo.DemoConversation.Question;
 import dev.aeon.bench.demo.DemoConversation.Turn;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;

@@ -1,8 +1,8 @@
 package dev.aeon.bench.locomo;
 
-import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Question;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.embed.ModelSpec;
 import dev.aeon.embed.OnnxTextEmbedder;

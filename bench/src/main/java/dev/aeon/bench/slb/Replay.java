@@ -1,9 +1,9 @@
 package dev.aeon.bench.slb;
 
-import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Turn;
 import dev.aeon.bench.slb.LookasideModel.Outcome;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.Durability;

@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -234,18 +235,35 @@ public final class Aeon implements AutoCloseable {
    * its events get new ids, in the same order, and keep their sessions, roles, timestamps, texts, attributes
    * and vectors (an event exported without one gets none, even where this Aeon has an embedder), and the links
    * between them are added with their validity. Every line is checked before anything is written, so a damaged
-   * or cut file is refused whole; a failure of the engine part way (a full disk, a vector of another
-   * embedding model than the namespace's) says how many events went in. Each event is as durable as the
-   * options' durability makes a write.
+   * or cut file is refused whole. A failed import into a namespace that did not exist before it leaves no
+   * namespace ({@link #dropNamespace}); a failure of the engine part way into an existing one (a full disk, a
+   * vector of another embedding model than the namespace's) says how many events went in. Each event is as
+   * durable as the options' durability makes a write.
    *
    * @throws IllegalStateException if the namespace holds events
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
-    try (NamespaceLease lease = lease(name)) {
-      return NamespaceImport.read(lease.memory(), file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("import into namespace '" + name + "' failed: " + e.getMessage(), e);
+    checkName(name);
+    boolean creates = !namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name));
+    try {
+      try (NamespaceLease lease = lease(name)) {
+        return NamespaceImport.read(lease.memory(), file);
+      }
+    } catch (IOException | RuntimeException e) {
+      String dropped = "";
+      if (creates) {
+        try {
+          dropNamespace(name);
+          dropped = "; the namespace, which it created, was dropped";
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + io.getMessage() + dropped, io);
+      }
+      throw (RuntimeException) e;
     }
   }
 
@@ -465,6 +483,63 @@ public final class Aeon implements AutoCloseable {
       return wasOpen[0];
     } finally {
       opening.readLock().unlock();
+    }
+  }
+
+  /**
+   * Deletes a namespace and every file of it (its events, vectors, texts, links and log): for a tenant or an
+   * agent whose memory must go. It is closed first, without a checkpoint, even while leases hold it; handles
+   * taken before refuse every call, and the next {@link #namespace} call creates it again, empty. The
+   * directory is renamed out of {@code ns/} (durably) before its files are deleted, so a crash part way leaves
+   * no half namespace; what it leaves under {@code tmp/} is deleted at the next open. Returns false if there
+   * was no such namespace.
+   *
+   * @throws java.io.UncheckedIOException if the directory cannot be moved out of {@code ns/} (the namespace is
+   *     then closed but kept)
+   */
+  public boolean dropNamespace(String name) {
+    checkName(name);
+    Path dropped = dir.resolve(SCRATCH_DIR).resolve("drop-" + scratchNames.incrementAndGet());
+    boolean[] existed = {false};
+    opening.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("this Aeon is closed");
+      }
+      // Under the map's lock for this name: an open of it waits, then creates it afresh.
+      namespaces.compute(name, (n, open) -> {
+        if (open != null) {
+          closeDropped(open);
+        }
+        Path files = dir.resolve("ns").resolve(n);
+        if (Files.isDirectory(files)) {
+          existed[0] = true;
+          try {
+            Files.createDirectories(dropped.getParent());
+            DurableFiles.atomicRename(files, dropped);
+            DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot drop namespace '" + n + "': " + e.getMessage(), e);
+          }
+        }
+        return null;
+      });
+      failedOpens.remove(name);
+      dropUsageIfUnused(name);
+    } finally {
+      opening.readLock().unlock();
+    }
+    deleteScratch(dropped);
+    return existed[0];
+  }
+
+  /** Closes a namespace about to be deleted; what closing reports (a failure) no longer matters, and is logged. */
+  private static void closeDropped(DurableMemory open) {
+    try {
+      open.closeAndDiscard();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "namespace '" + open.name() + "' reported on close before it was"
+          + " dropped: " + e);
     }
   }
 

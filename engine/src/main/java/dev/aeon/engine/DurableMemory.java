@@ -54,7 +54,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean closed;
   private volatile boolean closedToReopen;
-  /** Close skips its checkpoint: this namespace is a copy deleted once read ({@link #closeAndDiscard}). */
+  /** Close skips its checkpoint: this namespace's files are deleted next ({@link #closeAndDiscard}). */
   private volatile boolean discardOnClose;
 
   private DurableMemory(String name, AeonOptions options, Stores stores, BackgroundThreads threads) {
@@ -341,8 +341,9 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("namespace '" + name + "' is closed" + (closedToReopen
-          ? (failed() ? " after it failed" : "") + "; Aeon.namespace(\"" + name + "\") opens it again" : ""));
+      throw new IllegalStateException("namespace '" + name + "' is closed" + (discardOnClose ? " and dropped"
+          : closedToReopen ? (failed() ? " after it failed" : "") + "; Aeon.namespace(\"" + name + "\") opens it again"
+          : ""));
     }
   }
 
@@ -352,7 +353,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     close();
   }
 
-  /** Closes a namespace whose files are deleted next (an export's snapshot): nothing is checkpointed. */
+  /** Closes a namespace whose files are deleted next (dropped, or an export's snapshot): nothing is checkpointed. */
   void closeAndDiscard() {
     discardOnClose = true;
     close();

@@ -91,6 +91,32 @@ class DiskFullTest {
     }
   }
 
+  /** An import that fills the device part way into a namespace it created leaves no namespace, and no file. */
+  @Test
+  void anImportThatFillsTheDeviceLeavesNothingOfItsNamespace() throws Exception {
+    Path export = dir.resolve("big.jsonl");
+    String text = "t".repeat(60_000);
+    try (Aeon source = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      for (int n = 0; n < 400; n++) { // 24 MB of texts for a 16 MB device
+        source.memory().remember(Remember.event("s", "user", text + n).vector(TestVectors.unit(n)));
+      }
+      source.exportNamespace(Aeon.DEFAULT_NAMESPACE, export);
+    }
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 16);
+         Aeon aeon = Aeon.open(device.root().resolve("db"), EngineTest.options())) {
+      java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.io.UncheckedIOException.class, () -> aeon.importNamespace("copy", export));
+      assertTrue(e.getMessage().contains("were imported before it)")
+          && e.getMessage().endsWith("; the namespace, which it created, was dropped"), e.getMessage());
+      assertEquals(List.of(), aeon.namespaceNames());
+      try (var left = Files.walk(device.root().resolve("db"))) {
+        assertEquals(List.of(), left.filter(Files::isRegularFile)
+            .filter(f -> !f.getFileName().toString().equals(Aeon.LOCK_FILE)).toList());
+      }
+      assertEquals(0, aeon.namespace("copy").stats().events(), "the name is free, and the device has room again");
+    }
+  }
+
   /**
    * Creating a namespace on a full device is an I/O error too. (The log's first segment is the first to
    * find no room, so this does not reach the mapped stores; the blob arena's case below does.)

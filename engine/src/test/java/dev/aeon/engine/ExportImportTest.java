@@ -127,7 +127,9 @@ class ExportImportTest {
       Path latin1 = Files.write(dir.resolve("latin1.jsonl"), (lines.get(0) + "\n" + lines.get(1).replace("hello", "h\u00e9llo")
           + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       UncheckedIOException notUtf8 = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", latin1));
-      assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8"), notUtf8.getMessage());
+      assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8; the namespace, which it created,"
+          + " was dropped"), notUtf8.getMessage());
+      assertEquals(List.of(), aeon.namespaceNames(), "a refused import leaves no namespace it created");
       for (Map.Entry<String, List<String>> d : damaged.entrySet()) {
         Path bad = Files.write(dir.resolve("bad.jsonl"), d.getValue());
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", bad),

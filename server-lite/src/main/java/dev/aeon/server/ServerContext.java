@@ -27,6 +27,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,7 @@ public final class ServerContext {
   private final VectorSets vectorSets;
   private final byte[] passwordDigest;
   private final Map<String, FileFormatException> unopenable = new ConcurrentHashMap<>();
+  private final NamespaceLocks namespaceLocks = new NamespaceLocks();
   private final long startMillis = System.currentTimeMillis();
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsRejected = new AtomicLong();
@@ -179,8 +182,13 @@ public final class ServerContext {
     return backupsTaken.sum();
   }
 
-  /** Runs one command's handler; the namespaces it uses stay open until it returns. */
+  /**
+   * Runs one command's handler, under the read lock of the connection's namespace ({@link NamespaceLocks});
+   * the namespaces it uses stay open until it returns.
+   */
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
+    Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
+    namespaceLock.lock();
     List<NamespaceLease> leases = new ArrayList<>(1);
     try {
       ScopedValue.where(COMMAND_LEASES, leases).call(() -> {
@@ -189,6 +197,32 @@ public final class ServerContext {
       });
     } finally {
       leases.forEach(NamespaceLease::close);
+      namespaceLock.unlock();
+    }
+  }
+
+  /**
+   * FLUSHDB: drops user namespace {@code namespace} and the namespaces of its vector sets ({@link Aeon#dropNamespace}),
+   * once the commands running on it have ended; commands on it wait meanwhile. Called by a command, which
+   * holds the namespace's read lock: it gives that up for the write lock (a read lock cannot be upgraded), and
+   * takes it again before it returns.
+   */
+  public void flush(String namespace) {
+    ReentrantReadWriteLock lock = namespaceLocks.of(namespace);
+    lock.readLock().unlock();
+    lock.writeLock().lock();
+    try {
+      List<String> names = new ArrayList<>();
+      names.add(namespace);
+      names.addAll(vectorSets.storageNamespaces(namespace));
+      for (String n : names) {
+        aeon.dropNamespace(n);
+        unopenable.remove(n);
+      }
+      vectorSets.forget(namespace);
+    } finally {
+      lock.readLock().lock();
+      lock.writeLock().unlock();
     }
   }
 

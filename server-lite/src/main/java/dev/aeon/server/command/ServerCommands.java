@@ -27,6 +27,25 @@ final class ServerCommands {
     t.add("config", -2, List.of("admin"), 0, 0, 0, ServerCommands::config);
     t.add("info", -1, List.of(), 0, 0, 0, ServerCommands::info);
     t.add("command", -1, List.of(), 0, 0, 0, ServerCommands::command);
+    t.add("flushdb", -1, List.of("write"), 0, 0, 0, ServerCommands::flushdb);
+  }
+
+  // --- FLUSHDB ---
+
+  /**
+   * FLUSHDB [ASYNC|SYNC]: drops the selected namespace and the namespaces of its vector sets, every file of
+   * them; both modes return once they are gone.
+   */
+  private static void flushdb(ClientSession c, Args a) throws IOException {
+    // ASYNC and SYNC alike: the files are gone before the reply (Redis' ASYNC frees memory in the background).
+    if (!a.accept("ASYNC")) {
+      a.accept("SYNC");
+    }
+    if (a.hasNext()) {
+      throw CommandError.syntax();
+    }
+    c.server().flush(c.namespace());
+    c.writer().simple("OK");
   }
 
   // --- CONFIG ---

@@ -120,6 +120,21 @@ public final class VectorSets {
     return set;
   }
 
+  /**
+   * Forgets every set of user namespace {@code ns}, whose namespaces FLUSHDB dropped: a set is read from the
+   * engine again on its next use. (No command on {@code ns} runs meanwhile: see the server's NamespaceLocks.)
+   */
+  public void forget(String ns) {
+    for (VectorSet set : sets.values()) {
+      if (set.namespace.equals(ns)) {
+        synchronized (set) {
+          set.dropped = true;
+          sets.remove(set.namespace + '\0' + set.key, set);
+        }
+      }
+    }
+  }
+
   private void dropIfEmpty(VectorSet set) {
     synchronized (set) {
       if (set.size() == 0 && !set.dropped) {

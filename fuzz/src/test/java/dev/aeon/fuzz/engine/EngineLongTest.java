@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.engine.BackupCrashTest;
 import dev.aeon.engine.BitFlipTest;
+import dev.aeon.engine.DropCrashTest;
 import dev.aeon.engine.EngineCrashTest;
 import dev.aeon.engine.EngineModelTest;
 import java.nio.file.Path;
@@ -12,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine's model, crash, bit-flip and backup crash tests at length: {@code ./aeon fuzz} sets
- * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles}, {@code aeon.bitflip.flips}
- * and {@code aeon.backup.crash.cycles} size them (defaults 20,000, 300, 200 flips per file and 50).
+ * The engine's model, crash, bit-flip, backup crash and drop crash tests at length: {@code ./aeon fuzz} sets
+ * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles}, {@code aeon.bitflip.flips},
+ * {@code aeon.backup.crash.cycles} and {@code aeon.drop.crash.cycles} size them (defaults 20,000, 300, 200
+ * flips per file, 50 and 50).
  */
 class EngineLongTest {
 
@@ -45,5 +47,11 @@ class EngineLongTest {
   void backupCrashTest() throws Exception {
     BackupCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
         Integer.getInteger("aeon.backup.crash.cycles", 50));
+  }
+
+  @Test
+  void dropCrashTest() throws Exception {
+    DropCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.drop.crash.cycles", 50));
   }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random remember / link / invalidate / set attributes / forget / recall / get / history / query /
- * checkpoint / compact / idle close / reopen sequences against a plain in-memory model, with vectors and
+ * checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
  * queries of two embedding models or of none (the namespace records the first model and refuses the other).
  * Prints its seed;
  * {@code -Daeon.test.seed=S -Daeon.model.ops=N} reruns or lengthens it (the {@code fuzz} module runs a long
@@ -175,6 +175,12 @@ public class EngineModelTest {
           m.compact();
         } else if (choice < 99) {
           assertEquals(List.of(m.name()), aeon.closeIdleNamespaces(Duration.ZERO), context); // the next op reopens it
+        } else if (random.nextInt(3) == 0) {
+          assertTrue(aeon.dropNamespace(m.name()), context);
+          model.clear(); // its name gives a new, empty namespace, whose ids start again
+          links.clear();
+          forgotten.clear();
+          recordedModel[0] = null;
         } else {
           aeon.close();
           aeon = Aeon.open(dir, options);

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -35,10 +33,10 @@ class DropNamespaceTest {
       dropped.checkpoint();
       Memory kept = aeon.namespace("tenant-b");
       kept.remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
-      assertFalse(filesContaining(secret).isEmpty(), "the texts are on disk before the drop");
+      assertFalse(ForgetLeavesNoTraceTest.filesContaining(dir, secret).isEmpty(), "the texts are on disk before the drop");
 
       assertTrue(aeon.dropNamespace("tenant-a"));
-      assertEquals(List.of(), filesContaining(secret), "files still holding the dropped namespace's texts");
+      assertEquals(List.of(), ForgetLeavesNoTraceTest.filesContaining(dir, secret), "files still holding the dropped namespace's texts");
       assertFalse(Files.exists(dir.resolve("ns").resolve("tenant-a")));
       assertEquals(List.of("tenant-b"), aeon.namespaceNames());
       IllegalStateException stale = assertThrows(IllegalStateException.class, dropped::stats);
@@ -84,18 +82,5 @@ class DropNamespaceTest {
       assertTrue(writer.get(60, TimeUnit.SECONDS) >= 20);
       assertEquals(0, aeon.namespace("busy").stats().events(), "no write of the dropped namespace reached its successor");
     }
-  }
-
-  private List<Path> filesContaining(String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        if (ForgetLeavesNoTraceTest.indexOf(Files.readAllBytes(f), needle) >= 0) {
-          found.add(dir.relativize(f));
-        }
-      }
-    }
-    return found;
   }
 }

@@ -42,6 +42,11 @@ class ForgetLeavesNoTraceTest {
   }
 
   private List<Path> filesContaining(String text) throws IOException {
+    return filesContaining(dir, text);
+  }
+
+  /** The files under {@code dir} (relative to it) that hold {@code text} in UTF-8. */
+  static List<Path> filesContaining(Path dir, String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
     List<Path> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {

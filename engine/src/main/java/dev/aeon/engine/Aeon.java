@@ -146,6 +146,11 @@ public final class Aeon implements AutoCloseable {
    * @throws java.io.UncheckedIOException if the target exists or the copy fails (nothing is left behind then)
    */
   public BackupResult backup(String name, Path targetDir) {
+    return backup(name, targetDir, true);
+  }
+
+  /** {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. */
+  private BackupResult backup(String name, Path targetDir, boolean durable) {
     Objects.requireNonNull(targetDir, "targetDir");
     requireExisting(name);
     Path target = targetDir.resolve("ns").resolve(name);
@@ -154,7 +159,7 @@ public final class Aeon implements AutoCloseable {
       if (target.toAbsolutePath().normalize().startsWith(source)) {
         throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
       }
-      return ((DurableMemory) lease.memory()).backup(target);
+      return ((DurableMemory) lease.memory()).backup(target, durable);
     }
   }
 
@@ -211,7 +216,7 @@ public final class Aeon implements AutoCloseable {
 
   /** Backs the namespace up into {@code snapshot}, then exports the copy, which no one writes. */
   private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out) throws IOException {
-    backup(name, snapshot);
+    backup(name, snapshot, false); // a crash deletes it at the next open: forcing it would only cost
     DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads);
     try {
       return copy.export(out);
@@ -245,7 +250,7 @@ public final class Aeon implements AutoCloseable {
    */
   public ExportCounts importNamespace(String name, Path file) {
     checkName(name);
-    boolean creates = !namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name));
+    boolean creates = !exists(name);
     try {
       try (NamespaceLease lease = lease(name)) {
         return NamespaceImport.read(lease.memory(), file);
@@ -375,9 +380,14 @@ public final class Aeon implements AutoCloseable {
   /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
   private void requireExisting(String name) {
     checkName(name);
-    if (!namespaces.containsKey(name) && !Files.isDirectory(dir.resolve("ns").resolve(name))) {
+    if (!exists(name)) {
       throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
     }
+  }
+
+  /** Whether namespace {@code name} is open here or on disk. */
+  private boolean exists(String name) {
+    return namespaces.containsKey(name) || Files.isDirectory(dir.resolve("ns").resolve(name));
   }
 
   private static void checkName(String name) {

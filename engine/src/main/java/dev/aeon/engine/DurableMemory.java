@@ -557,9 +557,9 @@ final class DurableMemory implements Memory, AutoCloseable {
    * recovers it as after a crash (the crash tests' ground). No checkpoint or blob collection runs meanwhile.
    * The files are copied while writers go on, then writers wait while the copy is compared with the files
    * and what changed is copied again ({@link NamespaceCopy#catchUp}); readers never wait. The copy is forced
-   * and renamed into place after writers go on.
+   * (if {@code durable}) and renamed into place after writers go on.
    */
-  BackupResult backup(Path target) {
+  BackupResult backup(Path target, boolean durable) {
     checkWritable();
     long start = System.nanoTime();
     Predicate<Path> skip = p -> p.getFileName().toString().equals(Wal.PREALLOCATED_FILE);
@@ -585,7 +585,7 @@ final class DurableMemory implements Memory, AutoCloseable {
             writeLock.unlock();
           }
           paused = System.nanoTime() - locked;
-          copy.finish();
+          copy.finish(durable);
         } catch (IOException | RuntimeException e) {
           try {
             copy.abandon();
@@ -607,7 +607,6 @@ final class DurableMemory implements Memory, AutoCloseable {
    * export reads a snapshot of the namespace, which has none).
    */
   ExportCounts export(OutputStream out) throws IOException {
-    checkOpen();
     writeLock.lock();
     try {
       checkOpen();

@@ -191,18 +191,20 @@ final class NamespaceCopy {
   }
 
   /**
-   * Forces the copied files and their directories, renames the copy to its target, then removes the mark of an
-   * unfinished copy (each step made durable).
+   * Forces the copied files and their directories if {@code durable}, renames the copy to its target, then
+   * removes the mark of an unfinished copy (each step made durable).
    */
-  void finish() throws IOException {
-    for (Path p : copied) {
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-        ch.force(true);
+  void finish(boolean durable) throws IOException {
+    if (durable) {
+      for (Path p : copied) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
       }
-    }
-    try (Stream<Path> dirs = Files.walk(partial)) {
-      for (Path d : dirs.filter(Files::isDirectory).toList()) {
-        DurableFiles.fsyncDirectory(d);
+      try (Stream<Path> dirs = Files.walk(partial)) {
+        for (Path d : dirs.filter(Files::isDirectory).toList()) {
+          DurableFiles.fsyncDirectory(d);
+        }
       }
     }
     DurableFiles.atomicRename(partial, target);

@@ -51,7 +51,7 @@ class NamespaceCopyTest {
     write(source.resolve("c/zeros"), new byte[2 << 20]); // written zeros: blocks a store may count on
 
     copy.catchUp(source, p -> p.getFileName().toString().equals("skipped"));
-    copy.finish();
+    copy.finish(true);
     Path copied = target;
     for (String f : List.of("a/changed", "a/grown", "b/recreated", "c/new", "c/zeros")) {
       assertArrayEquals(Files.readAllBytes(source.resolve(f)), Files.readAllBytes(copied.resolve(f)), f);

@@ -46,6 +46,8 @@ public final class Aeon implements AutoCloseable {
   static final String LOCK_FILE = "LOCK";
   /** Scratch space of exports ({@link #exportNamespace}); what a crash left there is deleted at open. */
   private static final String SCRATCH_DIR = "tmp";
+  /** Under the scratch space: the empty namespace that answers the reads of absent ones ({@link #reader}). */
+  private static final String EMPTY_NAMESPACE = "empty-namespace";
 
   private final Path dir;
   private final AeonOptions options;
@@ -68,6 +70,8 @@ public final class Aeon implements AutoCloseable {
   private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
+  /** Answers the reads of namespaces that do not exist ({@link #reader}); opened on first need, under lock. */
+  private DurableMemory emptyNamespace;
   private volatile boolean closed;
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
@@ -249,7 +253,6 @@ public final class Aeon implements AutoCloseable {
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
-    checkName(name);
     boolean creates = !exists(name);
     try {
       try (NamespaceLease lease = lease(name)) {
@@ -290,6 +293,36 @@ public final class Aeon implements AutoCloseable {
     } catch (RuntimeException e) {
       dropUsageIfUnused(name);
       throw e;
+    }
+  }
+
+  /**
+   * A namespace to read without creating it. If it exists, the namespace itself, as {@link #namespace} gives it;
+   * if not, a stand-in that answers as a new, empty namespace would: recall, history and queries find nothing
+   * (after checking their arguments as the namespace would), {@code get} finds no event, the statistics count
+   * zero, forgetting forgets nothing, writes that name an event fail for want of it, and {@code remember} is
+   * refused. Nothing is created on disk: for a server, whose clients may read a namespace before they write it,
+   * or mistype its name. A stand-in goes on answering as empty once the namespace is created: take a reader
+   * for each use.
+   */
+  public Memory reader(String name) {
+    return exists(name) ? namespace(name) : new AbsentNamespace(name, this::emptyNamespace);
+  }
+
+  /** The empty namespace under the scratch directory that answers the stand-ins' reads, opened on first need. */
+  private synchronized Memory emptyNamespace() {
+    opening.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("this Aeon is closed");
+      }
+      if (emptyNamespace == null) {
+        emptyNamespace = DurableMemory.open("absent", dir.resolve(SCRATCH_DIR).resolve(EMPTY_NAMESPACE), options,
+            threads);
+      }
+      return emptyNamespace;
+    } finally {
+      opening.readLock().unlock();
     }
   }
 
@@ -379,18 +412,24 @@ public final class Aeon implements AutoCloseable {
 
   /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
   private void requireExisting(String name) {
-    checkName(name);
     if (!exists(name)) {
       throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
     }
   }
 
-  /** Whether namespace {@code name} is open here or on disk. */
-  private boolean exists(String name) {
+  /**
+   * Whether namespace {@code name} exists: open here, or on disk. A namespace is created by {@link #namespace}
+   * (or a lease) and deleted by {@link #dropNamespace}.
+   *
+   * @throws IllegalArgumentException if the name is not a namespace name
+   */
+  public boolean exists(String name) {
+    checkName(name);
     return namespaces.containsKey(name) || Files.isDirectory(dir.resolve("ns").resolve(name));
   }
 
-  private static void checkName(String name) {
+  /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
+  public static void checkName(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name
           + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
@@ -597,10 +636,18 @@ public final class Aeon implements AutoCloseable {
   }
 
   private void closeNamespaces() {
+    List<Runnable> closes = new ArrayList<>();
+    namespaces.values().forEach(m -> closes.add(m::close));
+    if (emptyNamespace != null) {
+      closes.add(() -> {
+        emptyNamespace.closeAndDiscard();
+        deleteScratch(dir.resolve(SCRATCH_DIR).resolve(EMPTY_NAMESPACE));
+      });
+    }
     RuntimeException first = null;
-    for (DurableMemory m : namespaces.values()) {
+    for (Runnable close : closes) {
       try {
-        m.close();
+        close.run();
       } catch (RuntimeException e) {
         if (first == null) {
           first = e;

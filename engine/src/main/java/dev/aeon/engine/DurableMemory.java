@@ -334,8 +334,13 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   private void requireEvent(long id) {
     if (stores.trace.get(id).isEmpty()) {
-      throw new IllegalArgumentException("no event with id " + id + " in namespace '" + name + "'");
+      throw noEvent(id, name);
     }
+  }
+
+  /** What a write naming an event that namespace {@code namespace} does not hold throws. */
+  static IllegalArgumentException noEvent(long id, String namespace) {
+    return new IllegalArgumentException("no event with id " + id + " in namespace '" + namespace + "'");
   }
 
   /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */

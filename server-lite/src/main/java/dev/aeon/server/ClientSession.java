@@ -59,8 +59,16 @@ public final class ClientSession {
     namespace = ns;
   }
 
-  /** The Memory of the selected namespace, opened on first use. */
+  /**
+   * The selected namespace, for a command that adds no event: one that does not exist is read as empty, and not
+   * created ({@link ServerContext#existingMemory}).
+   */
   public Memory memory() {
+    return server.existingMemory(namespace);
+  }
+
+  /** The selected namespace, created if it does not exist: for the commands that add events. */
+  public Memory memoryToAddTo() {
     return server.memory(namespace);
   }
 

@@ -140,6 +140,15 @@ public final class ServerContext {
   }
 
   /**
+   * The namespace for a command that adds no event: the namespace if it exists ({@link #memory}), else a
+   * stand-in that answers as an empty one and creates nothing ({@link Aeon#reader}): reading a namespace, or a
+   * mistyped name, must not leave a namespace on disk.
+   */
+  public Memory existingMemory(String namespace) {
+    return aeon.exists(namespace) ? memory(namespace) : aeon.reader(namespace);
+  }
+
+  /**
    * Backs up user namespace {@code namespace} and the namespaces holding its vector sets into
    * {@code <backup dir>/<name>} ({@link Aeon#backup}: each copy consistent on its own, the namespaces one
    * after the other), which {@code ./aeon serve --dir} or {@code Aeon.open} then opens.
@@ -154,8 +163,13 @@ public final class ServerContext {
           + " with a letter or digit");
     }
     List<String> names = new ArrayList<>();
-    names.add(namespace);
+    if (aeon.exists(namespace)) { // it may hold vector sets only
+      names.add(namespace);
+    }
     names.addAll(vectorSets.storageNamespaces(namespace));
+    if (names.isEmpty()) {
+      throw CommandError.err("namespace '" + namespace + "' holds nothing to back up: nothing was added to it");
+    }
     List<BackupResult> results = new ArrayList<>();
     try {
       for (String n : names) {

@@ -119,7 +119,7 @@ final class ConnectionCommands {
     String arg = a.string(1);
     String ns = arg.equals("0") ? Aeon.DEFAULT_NAMESPACE : arg;
     DimensionNamespaces.checkUserName(ns); // the vector sets' storage is reached only through the V* commands
-    c.server().memory(ns); // opens it, or fails with the engine's message for a bad name
+    c.server().existingMemory(ns); // opens it if it exists (a damaged one is reported now); does not create it
     c.namespace(ns);
     c.writer().simple("OK");
   }

@@ -1,0 +1,96 @@
+package dev.aeon.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A namespace that does not exist, read without creating it ({@link Aeon#reader}): it answers as an empty
+ * namespace would. Its reads go to an empty namespace that no one writes ({@code empty}), so that they check
+ * their arguments and answer exactly as a new namespace does, queries included; the writes that need an
+ * existing event fail as they would there, those that find nothing to do do nothing, and {@link #remember}
+ * is refused, since only {@link Aeon#namespace} creates a namespace.
+ */
+final class AbsentNamespace implements Memory {
+
+  private final String name;
+  private final Supplier<Memory> empty;
+
+  AbsentNamespace(String name, Supplier<Memory> empty) {
+    this.name = name;
+    this.empty = empty;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public long remember(Remember event) {
+    throw new IllegalStateException("namespace '" + name + "' does not exist, and a reader does not create it:"
+        + " Aeon.namespace(\"" + name + "\") does");
+  }
+
+  @Override
+  public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
+    Inputs.link(type, validFromMicros, validToMicros);
+    throw DurableMemory.noEvent(from, name);
+  }
+
+  @Override
+  public void invalidate(long from, String type, long to, long atMicros) {
+    Inputs.invalidation(type, atMicros);
+    throw DurableMemory.noEvent(from, name);
+  }
+
+  @Override
+  public void setAttributes(long id, Map<String, Object> attributes) {
+    Inputs.attributeChanges(Objects.requireNonNull(attributes, "attributes"));
+    throw DurableMemory.noEvent(id, name);
+  }
+
+  @Override
+  public boolean forget(long id) {
+    return false;
+  }
+
+  @Override
+  public int forgetSession(String session) {
+    Inputs.name("session", session);
+    return 0;
+  }
+
+  @Override
+  public void checkpoint() {} // nothing to write
+
+  @Override
+  public void compact() {}
+
+  @Override
+  public List<Recalled> recall(Recall recall) {
+    return empty.get().recall(recall);
+  }
+
+  @Override
+  public Optional<Event> get(long id) {
+    return empty.get().get(id);
+  }
+
+  @Override
+  public List<Event> history(String session, int limit) {
+    return empty.get().history(session, limit);
+  }
+
+  @Override
+  public QueryResult query(String statement, Map<String, Object> parameters) {
+    return empty.get().query(statement, parameters);
+  }
+
+  @Override
+  public MemoryStats stats() {
+    return new MemoryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CheckpointPause.NONE, 0, null);
+  }
+}

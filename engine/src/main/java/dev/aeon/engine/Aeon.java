@@ -130,8 +130,11 @@ public final class Aeon implements AutoCloseable {
    * live event's text is readable, its vector is in the index exactly when it says it has one, and the
    * index holds no other vector. Returns what disagrees, empty when all agree. Writers wait while it runs.
    * (Each store checks its own files when it opens; this checks them against each other.)
+   *
+   * @throws IllegalArgumentException if there is no such namespace (a check does not create one)
    */
   public List<String> check(String name) {
+    requireExisting(name);
     return ((DurableMemory) namespace(name)).inconsistencies();
   }
 

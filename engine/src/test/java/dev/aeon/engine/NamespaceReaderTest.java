@@ -67,7 +67,8 @@ class NamespaceReaderTest {
           () -> absent.remember(Remember.event("s", "user", "hello")));
       assertTrue(refused.getMessage().contains("Aeon.namespace(\"never-written\")"), refused.getMessage());
 
-      assertFalse(aeon.exists("never-written"), "reading created it");
+      assertThrows(IllegalArgumentException.class, () -> aeon.check("never-written"));
+      assertFalse(aeon.exists("never-written"), "reading or checking created it");
       assertFalse(Files.exists(dir.resolve("ns").resolve("never-written")));
       assertEquals(List.of("made-empty"), aeon.namespaceNames());
       assertThrows(IllegalArgumentException.class, () -> aeon.reader("no/paths"));

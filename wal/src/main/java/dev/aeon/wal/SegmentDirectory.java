@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The segment files of one WAL directory: which exist, creating new ones, deleting old ones.
  *
  * <p>A new segment is first preallocated under a temporary name (zero-filled and forced, so that later
- * forces of its data need no metadata update), in the background while the current segment fills up.
+ * forces of its data need no metadata update), in the background while the current segment fills up: from
+ * its start when the segment before it filled, else once it is half full, so that a log that writes little
+ * holds no preallocated segment it may never need.
  * Activating it writes and forces its header, then renames it to its first LSN and forces the directory:
  * a file with a segment name therefore always has a complete header.
  *
@@ -34,14 +36,14 @@ import java.util.concurrent.TimeUnit;
  * segment fills within {@link #GROW_WITHIN_NANOS}, up to the largest size the options name (a segment a
  * checkpoint leaves early to erase forgotten records does not count: a burst of forgets is no write
  * rate). A preallocated segment takes its whole size on disk at once, so a log that holds little (a
- * namespace of a small agent, one of thousands) takes a few MiB rather than two of the largest segments.
+ * namespace of a small agent, one of thousands) takes {@link #SMALLEST} rather than two of the largest segments.
  * A busy log is at the largest size after a few seconds. A record larger than the next segment gets one
  * of its size.
  */
 final class SegmentDirectory implements Closeable {
 
   static final String PREALLOC_NAME = "next.prealloc";
-  static final long SMALLEST = 1 << 20;
+  static final long SMALLEST = 256 << 10;
   /**
    * A segment that filled this fast is followed by one twice its size. Each new segment costs forces (its
    * zero-fill, its header, the directory): a steady writer settles at a segment per ten seconds or more.
@@ -141,7 +143,9 @@ final class SegmentDirectory implements Closeable {
     boolean filledFast = filled && activatedNanos >= 0 && now - activatedNanos < GROW_WITHIN_NANOS;
     plannedSize = filledFast ? Math.min(largest, 2 * size) : Math.max(plannedSize, size);
     activatedNanos = now;
-    startPreallocation();
+    if (filled) {
+      startPreallocation(); // a log that fills segments needs the next one soon; others ask at half full
+    }
     return openForAppend(target);
   }
 
@@ -160,8 +164,9 @@ final class SegmentDirectory implements Closeable {
   }
 
   /**
-   * Starts preallocating the next segment, unless that is under way or done: {@link #activateNext} starts it,
-   * and the writer asks again once the segment is half full (needed after a reopen, when none was started).
+   * Starts preallocating the next segment, unless that is under way or done: {@link #activateNext} starts it
+   * after a segment that filled, and the writer asks once the segment is half full (after a reopen, a
+   * checkpoint's early segment or the first one, none was started).
    * A second zero-fill of the same file would double the log's writes. One that failed is tried again.
    */
   void startPreallocation() {

@@ -22,12 +22,17 @@ import java.util.zip.CRC32C;
  */
 final class SegmentWriter implements Closeable {
 
+  /** A log that writes little (one of thousands of small namespaces) keeps a small buffer. */
+  static final int FIRST_BUFFER = 64 << 10;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final ReentrantLock forceLock = new ReentrantLock();
   private final Object state = new Object();
   private final SegmentDirectory directory;
   private final boolean forceOnRotate;
-  private final ByteBuffer buffer;
+  /** Grows from {@link #FIRST_BUFFER} bytes while batches overflow it, up to {@code maxBuffer}. */
+  private ByteBuffer buffer;
+  private final int maxBuffer;
   private final CRC32C crc = new CRC32C();
   /** Rotated-away segments, closed by the next force (which also forces them in mode OFF). */
   private final List<FileChannel> retired = new ArrayList<>();
@@ -45,12 +50,14 @@ final class SegmentWriter implements Closeable {
    * @param position where its next record goes
    * @param lastLsn the LSN of the last record already in the log (all of it forced)
    * @param forceOnRotate whether a segment is forced when the writer moves on to the next one
+   * @param maxBuffer the most bytes the write buffer grows to
    */
   SegmentWriter(SegmentDirectory directory, FileChannel channel, long position, long lastLsn, boolean forceOnRotate,
-      int bufferSize) throws IOException {
+      int maxBuffer) throws IOException {
     this.directory = directory;
     this.forceOnRotate = forceOnRotate;
-    this.buffer = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+    this.maxBuffer = maxBuffer;
+    this.buffer = ByteBuffer.allocateDirect(Math.min(FIRST_BUFFER, maxBuffer)).order(ByteOrder.LITTLE_ENDIAN);
     this.channel = channel;
     this.segmentSize = channel.size();
     this.filePosition = position;
@@ -75,6 +82,9 @@ final class SegmentWriter implements Closeable {
     }
     if (frame > buffer.remaining()) {
       flush();
+      if (buffer.capacity() < maxBuffer) { // batches outgrow it: fewer, larger writes
+        buffer = ByteBuffer.allocateDirect(Math.min(maxBuffer, 2 * buffer.capacity())).order(ByteOrder.LITTLE_ENDIAN);
+      }
     }
     if (frame > buffer.capacity()) {
       ByteBuffer big = ByteBuffer.allocate((int) frame).order(ByteOrder.LITTLE_ENDIAN);

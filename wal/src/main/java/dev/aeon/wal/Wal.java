@@ -52,6 +52,7 @@ public final class Wal implements AutoCloseable {
    */
   public static final String PREALLOCATED_FILE = SegmentDirectory.PREALLOC_NAME;
 
+  /** The most the write buffer grows to ({@link SegmentWriter#FIRST_BUFFER} at first). */
   private static final int WRITE_BUFFER = 1 << 20;
   /**
    * How long a waiting writer yields before it parks. Parking costs a wake-up on the flusher thread for

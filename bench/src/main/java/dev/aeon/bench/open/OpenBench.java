@@ -57,9 +57,15 @@ public final class OpenBench {
         cost.put("cpu_ms_per_s_all_open", BenchReport.round(r.openMsPerS(), 1));
         cost.put("threads_none_open", r.threadsNone());
         cost.put("threads_all_open", r.threadsOpen());
+        cost.put("heap_bytes_per_namespace", (r.heapOpen() - r.heapNone()) / r.count());
+        cost.put("direct_bytes_per_namespace", (r.directOpen() - r.directNone()) / r.count());
+        cost.put("disk_bytes_per_namespace", r.diskBytes() / r.count());
         idleCost.put(mode, cost);
         System.out.printf("idle (%s): %.1f ms of CPU per second with none open, %.1f with %d open (%d threads, %d"
             + " before)%n", mode, r.noneMsPerS(), r.openMsPerS(), r.count(), r.threadsOpen(), r.threadsNone());
+        System.out.printf("idle (%s): per namespace of one event, %,d bytes of heap, %,d of direct buffers and %,d"
+            + " of data on disk%n", mode, (r.heapOpen() - r.heapNone()) / r.count(),
+            (r.directOpen() - r.directNone()) / r.count(), r.diskBytes() / r.count());
       }
       report.put("idle", idleCost);
       BenchReport.write("open", report);

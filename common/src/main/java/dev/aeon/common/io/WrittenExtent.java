@@ -15,11 +15,16 @@ import java.lang.foreign.MemorySegment;
  * device. Writing zeros first turns a full device into an {@link IOException} ("No space left on
  * device") before anything is stored, and spares each first store its page fault's block allocation.
  *
+ * <p>It grows by steps that start at {@value #SMALLEST_STEP} bytes and double with the written part, up to
+ * {@value #STEP}: a small namespace (one of thousands a server may hold) keeps files of tens of KiB, while a
+ * large file is written a MiB at a time.
+ *
  * <p>Not thread-safe: one writer grows it, as one writer appends to the file.
  */
 public final class WrittenExtent {
 
   private static final int STEP = 1 << 20;
+  private static final int SMALLEST_STEP = 64 << 10;
   private static final MemorySegment ZEROS = Arena.global().allocate(STEP).asReadOnly();
 
   private final PositionalWriter writer;
@@ -33,8 +38,9 @@ public final class WrittenExtent {
 
   /**
    * Makes sure every byte before {@code needed} is written, writing zeros from the current end up to
-   * {@code needed} rounded up to the next MiB. The bytes it writes must hold nothing in use: callers pass
-   * the end of what they are about to store, and store nowhere past it without calling this again.
+   * {@code needed} rounded up to the next step (the written part's size, from 64 KiB to 1 MiB). The bytes it
+   * writes must hold nothing in use: callers pass the end of what they are about to store, and store nowhere
+   * past it without calling this again.
    */
   public void ensure(long needed) throws IOException {
     ensure(needed, 0, Long.MAX_VALUE);
@@ -42,13 +48,16 @@ public final class WrittenExtent {
 
   /**
    * As {@link #ensure(long)}, writing zeros further: up to {@code needed + ahead} rounded up to the next
-   * MiB, but not past {@code limit} (the file's mapped size), so that fewer, larger writes do the job.
+   * step, but not past {@code limit} (the file's mapped size), so that fewer, larger writes do the job. While
+   * the written part is smaller than {@code ahead}, it goes only that far ahead: a small file stays small.
    */
   public void ensure(long needed, long ahead, long limit) throws IOException {
     if (needed <= end) {
       return;
     }
-    long target = Math.min(limit, (needed + ahead + STEP - 1) / STEP * STEP);
+    long step = Long.highestOneBit(Math.clamp(end, SMALLEST_STEP, STEP)); // the written part doubles up to STEP
+    long reach = needed + Math.min(ahead, Math.max(end, SMALLEST_STEP));
+    long target = Math.min(limit, (reach + step - 1) / step * step);
     while (end < target) {
       long n = Math.min(STEP, target - end);
       writer.write(ZEROS.asSlice(0, n), end);

@@ -86,8 +86,18 @@ public final class BlobArena implements AutoCloseable {
   private final LongArrayList pendingErase = new LongArrayList();
   /** Erasures handed to EBR that have not run yet; under the write lock. Close's unmapping runs them first. */
   private final Set<Erasure> scheduledErasures = new HashSet<>();
-  /** Frames are assembled here before they are written; used under the write lock only. */
-  private final MemorySegment staging = Arena.ofAuto().allocate(STAGING_BYTES, 4096);
+  /**
+   * Frames of {@link #STAGING_BYTES} or more are assembled here before they are written; allocated for the
+   * first of them (most arenas, of dialogue-sized texts, never need it), used under the write lock only.
+   */
+  private MemorySegment staging;
+
+  private MemorySegment staging() {
+    if (staging == null) {
+      staging = Arena.ofAuto().allocate(STAGING_BYTES, 4096);
+    }
+    return staging;
+  }
 
   private BlobArena(Path dir, BlobArenaOptions options, Epochs ebr, boolean ownsEbr, ExclusiveFileLock lock,
                     Recovery.Recovered r) {
@@ -258,7 +268,7 @@ public final class BlobArena implements AutoCloseable {
         g.reserveIds(nextId + ID_RESERVATION);
       }
       long id = nextId++;
-      v.table().put(id, g.appendFrame(id, payload, staging));
+      v.table().put(id, g.appendFrame(id, payload, length < STAGING_BYTES ? null : staging()));
       liveBlobs++;
       liveBytes += length;
       return id;

@@ -274,6 +274,15 @@ class BlobArenaTest {
     }
   }
 
+  /** The header with its static part's checksum made to match, as a release that wrote it would have. */
+  private static byte[] withHeaderChecksum(byte[] file) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(file, 0, dev.aeon.blob.format.ArenaHeader.STATIC_CRC_OFFSET);
+    java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(dev.aeon.blob.format.ArenaHeader.STATIC_CRC_OFFSET, (int) crc.getValue());
+    return file;
+  }
+
   @Test
   void headerProblemsHaveDistinctErrors() throws IOException {
     try (BlobArena arena = BlobArena.open(dir)) {
@@ -283,12 +292,18 @@ class BlobArenaTest {
     byte[] good = Files.readAllBytes(file);
     byte[] newer = good.clone();
     newer[dev.aeon.blob.format.ArenaHeader.VERSION_OFFSET] = 9;
-    Files.write(file, newer);
+    Files.write(file, withHeaderChecksum(newer));
     assertThrows(dev.aeon.common.io.FormatTooNewException.class, () -> BlobArena.open(dir));
     byte[] older = good.clone();
     older[dev.aeon.blob.format.ArenaHeader.VERSION_OFFSET] = 0;
-    Files.write(file, older);
+    Files.write(file, withHeaderChecksum(older));
     assertThrows(dev.aeon.common.io.FormatTooOldException.class, () -> BlobArena.open(dir));
+    // The same versions with the checksum left as it was: the version field may be what is damaged
+    Files.write(file, newer);
+    var damaged = assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> BlobArena.open(dir));
+    assertTrue(damaged.getMessage().contains("checksum mismatch, and its version field reads 9"), damaged.getMessage());
+    Files.write(file, older);
+    assertThrows(dev.aeon.common.io.CorruptFileException.class, () -> BlobArena.open(dir));
     byte[] magic = good.clone();
     magic[0] = 'X';
     Files.write(file, magic);

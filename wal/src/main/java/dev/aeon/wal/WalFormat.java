@@ -160,7 +160,9 @@ final class WalFormat {
   }
 
   /**
-   * Checks the preamble and CRC of a segment header or checkpoint file held in {@code m}.
+   * Checks the preamble and CRC of a segment header or checkpoint file held in {@code m}. A version this code
+   * does not read is reported as such only if the CRC holds: otherwise the version field may be what is
+   * damaged, and "written by a newer release" would send its user to the wrong remedy.
    *
    * @return null if they are good, else what is wrong
    * @throws WalTooNewException the version is newer than {@code version}
@@ -175,15 +177,17 @@ final class WalFormat {
       return "not an Aeon file (bad magic)";
     }
     int found = Short.toUnsignedInt(m.get(SHORT, HEADER_VERSION));
-    if (found > version) {
-      throw new WalTooNewException(file, found, version);
-    }
-    if (found < oldest) {
-      throw new WalTooOldException(file, found, oldest);
-    }
     CRC32C crc = new CRC32C();
     crc.update(m.asSlice(0, crcOffset).asByteBuffer());
-    if (m.get(INT, crcOffset) != (int) crc.getValue()) {
+    boolean crcHolds = m.get(INT, crcOffset) == (int) crc.getValue();
+    if (found > version || found < oldest) {
+      if (!crcHolds) {
+        return "header CRC32C mismatch, and its version field reads " + found + ", which this release does not"
+            + " read (" + oldest + " to " + version + "): damage, or a header of another release's layout";
+      }
+      throw found > version ? new WalTooNewException(file, found, version) : new WalTooOldException(file, found, oldest);
+    }
+    if (!crcHolds) {
       return "header CRC32C mismatch";
     }
     byte[] name = m.asSlice(HEADER_FORMAT_NAME, FORMAT_NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE);

@@ -190,6 +190,11 @@ class RecoveryTest {
     assertThrows(WalTooNewException.class, () -> Wal.open(dir, WalTest.small().readOnly(true)));
     rewriteHeader(seg, 0, true);
     assertEquals(0, assertThrows(WalTooOldException.class, () -> Wal.open(dir, WalTest.small())).version());
+    // A version this release does not read, with the CRC not matching: the version field may be what is damaged
+    rewriteHeader(seg, WalFormat.VERSION + 1, false);
+    var damagedVersion = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertTrue(damagedVersion.getMessage().contains("header CRC32C mismatch, and its version field reads 2"),
+        damagedVersion.getMessage());
     rewriteHeader(seg, WalFormat.VERSION, false);
     var corrupt = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
     assertEquals(0, corrupt.offset());

@@ -104,13 +104,21 @@ public final class ArenaHeader {
       }
     }
     int version = file.get(INT, VERSION_OFFSET);
+    boolean checksumHolds = file.get(INT, STATIC_CRC_OFFSET) == Checksums.crc32c(file, 0, STATIC_CRC_OFFSET);
+    // A version this code does not read is reported as such only if the checksum holds: otherwise the version
+    // field may be what is damaged, and "written by a newer release" would send its user to the wrong remedy.
+    if (!checksumHolds && (version < OLDEST_READABLE_VERSION || version > VERSION)) {
+      throw new CorruptFileException(path, STATIC_CRC_OFFSET, "header checksum mismatch, and its version field"
+          + " reads " + version + ", which this release does not read (" + OLDEST_READABLE_VERSION + " to " + VERSION
+          + "): damage, or a header of another release's layout");
+    }
     if (version < OLDEST_READABLE_VERSION) {
       throw new FormatTooOldException(path, VERSION_OFFSET, FORMAT, version, OLDEST_READABLE_VERSION);
     }
     if (version > VERSION) {
       throw new FormatTooNewException(path, VERSION_OFFSET, FORMAT, version, VERSION);
     }
-    if (file.get(INT, STATIC_CRC_OFFSET) != Checksums.crc32c(file, 0, STATIC_CRC_OFFSET)) {
+    if (!checksumHolds) {
       throw new CorruptFileException(path, STATIC_CRC_OFFSET, "header checksum mismatch");
     }
     long generation = file.get(LONG, GENERATION_OFFSET);

@@ -34,6 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * uniformly up to its last non-zero byte (the preallocated zeros after it are covered by the stores' own
  * tests of torn tails). The short run flips {@value #FLIPS_PER_FILE} bits per file; {@code ./aeon fuzz}
  * runs more ({@code dev.aeon.fuzz.engine.EngineLongTest}).
+ *
+ * <p>One exception: in the crashed image, a flip in the log's last record may also read as the image without
+ * that record. Damage to the last record looks like a write the crash tore (a record followed by nothing),
+ * and the log cuts it off as it must cut a torn one; it cannot tell the two apart (nor can PostgreSQL's or
+ * RocksDB's logs in their default recovery). A flip in any earlier record is followed by records, and is
+ * reported.
  */
 public class BitFlipTest {
 
@@ -63,8 +69,12 @@ public class BitFlipTest {
     for (boolean crashed : new boolean[] {false, true}) {
       String name = crashed ? "crashed" : "closed";
       Path image = dir.resolve(name);
-      Written written = write(dir.resolve("written-" + name), image, crashed, random.nextLong());
+      Path beforeLast = dir.resolve(name + "-before-last");
+      Written written = write(dir.resolve("written-" + name), image, beforeLast, crashed, random.nextLong());
       List<String> expected = readAll(copy(image, dir.resolve("pristine")), written);
+      TornTail tornTail = crashed
+          ? new TornTail(usedBytes(beforeLast.resolve("ns/default").resolve(FILES.getFirst())), readAll(beforeLast, written))
+          : null;
       Map<String, Integer> reported = new TreeMap<>();
       for (String file : FILES) {
         Path path = image.resolve("ns/default").resolve(file);
@@ -75,7 +85,9 @@ public class BitFlipTest {
           int bit = random.nextInt(8);
           String where = name + " image, " + file + " byte " + offset + " bit " + bit
               + " (seed " + seed + ")";
-          if (reportedAfterFlip(copy(image, dir.resolve("trial")), file, offset, bit, written, expected, where)) {
+          List<String> orTorn = tornTail != null && file.equals(FILES.getFirst()) && offset >= tornTail.lastRecordFrom()
+              ? tornTail.read() : null;
+          if (reportedAfterFlip(copy(image, dir.resolve("trial")), file, offset, bit, written, expected, orTorn, where)) {
             reported.merge(file, 1, Integer::sum);
           }
         }
@@ -90,12 +102,16 @@ public class BitFlipTest {
   /** What was written: each event's id and vector, in order. */
   private record Written(long[] ids, float[][] vectors) {}
 
+  /** Where the crashed log's last record starts, and what the image reads without it. */
+  private record TornTail(long lastRecordFrom, List<String> read) {}
+
   /**
    * {@value #EVENTS} events with texts, vectors and attributes in {@value #SESSIONS} sessions, links, and
    * forgets, then a checkpoint, then {@value #EVENTS_AFTER_CHECKPOINT} events, links and forgets more; the
-   * image is {@code live} after a close, or copied while it was open (crashed).
+   * image is {@code live} after a close, or copied while it was open (crashed; {@code beforeLast} is then
+   * copied too, before the last write).
    */
-  private static Written write(Path live, Path image, boolean crashed, long seed) throws IOException {
+  private static Written write(Path live, Path image, Path beforeLast, boolean crashed, long seed) throws IOException {
     Random random = new Random(seed);
     int total = EVENTS + EVENTS_AFTER_CHECKPOINT;
     long[] ids = new long[total];
@@ -119,6 +135,9 @@ public class BitFlipTest {
         }
       }
       m.forget(ids[EVENTS + 1]);
+      if (crashed) {
+        copy(live, beforeLast);
+      }
       m.forget(ids[20]);
       if (crashed) {
         copy(live, image);
@@ -132,10 +151,11 @@ public class BitFlipTest {
 
   /**
    * Flips the bit in {@code trial}'s copy of {@code file}, then opens it and reads it all: true if the damage
-   * was reported, false if everything read is as expected; fails the test otherwise.
+   * was reported, false if everything read is as expected (or as {@code orTorn}, if not null); fails the test
+   * otherwise.
    */
   private static boolean reportedAfterFlip(Path trial, String file, long offset, int bit, Written written,
-      List<String> expected, String where) throws IOException {
+      List<String> expected, List<String> orTorn, String where) throws IOException {
     flip(trial.resolve("ns/default").resolve(file), offset, bit);
     List<String> read;
     try {
@@ -147,6 +167,9 @@ public class BitFlipTest {
     }
     if (read.getLast().startsWith("check: [") && !read.getLast().equals("check: []")) {
       return true;
+    }
+    if (read.equals(orTorn)) {
+      return false; // cut off as a torn last record (see the class comment)
     }
     for (int i = 0; i < expected.size(); i++) {
       if (!expected.get(i).equals(read.get(i))) {

@@ -274,8 +274,9 @@ class BlobArenaTest {
     }
   }
 
-  /** The header with its static part's checksum made to match, as a release that wrote it would have. */
-  private static byte[] withHeaderChecksum(byte[] file) {
+  /** A copy of the file with its header's static checksum made to match, as a release that wrote it would have. */
+  private static byte[] withHeaderChecksum(byte[] original) {
+    byte[] file = original.clone();
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(file, 0, dev.aeon.blob.format.ArenaHeader.STATIC_CRC_OFFSET);
     java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN)

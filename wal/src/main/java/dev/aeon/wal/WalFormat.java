@@ -185,7 +185,10 @@ final class WalFormat {
         return "header CRC32C mismatch, and its version field reads " + found + ", which this release does not"
             + " read (" + oldest + " to " + version + "): damage, or a header of another release's layout";
       }
-      throw found > version ? new WalTooNewException(file, found, version) : new WalTooOldException(file, found, oldest);
+      if (found > version) {
+        throw new WalTooNewException(file, found, version);
+      }
+      throw new WalTooOldException(file, found, oldest);
     }
     if (!crcHolds) {
       return "header CRC32C mismatch";

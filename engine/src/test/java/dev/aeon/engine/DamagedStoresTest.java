@@ -118,10 +118,24 @@ class DamagedStoresTest {
   void aLogOfANewerFormatIsReportedAsFormatTooNew() throws IOException {
     writeFirstTen();
     Path segment = namespace().resolve("wal").resolve("00000000000000000001.wal");
-    flipByte(segment, 17); // the high byte of the 16-bit version at offset 16
+    flipByte(segment, 17); // the high byte of the 16-bit version at offset 16, the header's CRC left as it was
+    CorruptFileException damaged = refused(CorruptFileException.class);
+    assertTrue(damaged.getMessage().contains("its version field reads 65281"), damaged.getMessage());
+    resealLogHeader(segment); // as a release writing version 65281 would have written it
     FormatTooNewException e = refused(FormatTooNewException.class);
     assertEquals(segment, e.file());
     assertTrue(e.getCause() instanceof dev.aeon.wal.WalTooNewException, String.valueOf(e.getCause()));
+  }
+
+  /** Makes a log segment header's CRC32C (at offset 60, over the 60 bytes before it) match its bytes. */
+  private static void resealLogHeader(Path segment) throws IOException {
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(60);
+      ch.read(header, 0);
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(header.array());
+      ch.write(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue()), 60);
+    }
   }
 
   private static void flipByte(Path file, long offset) throws IOException {

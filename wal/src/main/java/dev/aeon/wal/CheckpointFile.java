@@ -31,6 +31,11 @@ final class CheckpointFile {
         // Written whole and forced before it was renamed into place: damage here is never a torn write.
         throw new WalCorruptException(file, 0, -1, "checkpoint " + problem);
       }
+      if (m.byteSize() != WalFormat.CHECKPOINT_SIZE) {
+        // Written whole at its size and renamed into place: more bytes are not ours to ignore.
+        throw new WalCorruptException(file, WalFormat.CHECKPOINT_SIZE, -1, "checkpoint file is " + m.byteSize()
+            + " bytes, not " + WalFormat.CHECKPOINT_SIZE);
+      }
       long lsn = m.get(WalFormat.LONG, WalFormat.CHECKPOINT_LSN);
       if (lsn < 0) {
         throw new WalCorruptException(file, WalFormat.CHECKPOINT_LSN, lsn, "negative checkpoint LSN");

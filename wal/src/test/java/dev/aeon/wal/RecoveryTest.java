@@ -277,6 +277,11 @@ class RecoveryTest {
       assertEquals(30, wal.checkpointLsn());
     }
     Path cp = dir.resolve(WalFormat.CHECKPOINT_FILE);
+    byte[] intact = Files.readAllBytes(cp);
+    Files.write(cp, new byte[] {7}, java.nio.file.StandardOpenOption.APPEND);
+    var longer = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertTrue(longer.getMessage().contains("checkpoint file is 45 bytes, not 44"), longer.getMessage());
+    Files.write(cp, intact);
     overwrite(cp, WalFormat.CHECKPOINT_LSN, new byte[] {1});
     var bad = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
     assertEquals(cp, bad.file());

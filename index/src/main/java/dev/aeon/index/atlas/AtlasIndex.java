@@ -1,5 +1,7 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.index.atlas.store.CorruptIndexException;
+import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.ManifestData;
 import dev.aeon.index.atlas.store.PageFile;
@@ -98,7 +100,15 @@ public final class AtlasIndex implements AutoCloseable {
       throw new java.nio.file.NoSuchFileException(dir.resolve(Manifest.NAME).toString(), null, "no Atlas index here");
     }
     ManifestData m = Manifest.read(dir);
-    AtlasConfig config = new AtlasConfig(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout());
+    AtlasConfig config;
+    try {
+      config = new AtlasConfig(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout());
+    } catch (IllegalArgumentException e) {
+      // The manifest's checksums hold, so it was written (or made) with this configuration: the file is bad,
+      // not an argument of the caller.
+      throw new CorruptIndexException(dir.resolve(Manifest.NAME), FileHeader.BYTES, "configuration out of range: "
+          + e.getMessage());
+    }
     PageFile pages = PageFile.open(dir, new PageLayout(m.dim(), m.pageCapacity()), m.pageHighWater());
     Storage st;
     try {

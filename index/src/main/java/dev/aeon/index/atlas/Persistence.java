@@ -99,6 +99,10 @@ final class Persistence {
       throw new CorruptIndexException(manifest, 0, "negative high-water marks: " + m.pageHighWater() + " pages, "
           + m.slotHighWater() + " slots");
     }
+    if (m.nextLeafId() > Routing.MAX_LEAF_ID) { // no writer gets there, and no leaf could be made
+      throw new CorruptIndexException(manifest, 0, "next leaf id " + m.nextLeafId() + " is past the largest, "
+          + Routing.MAX_LEAF_ID);
+    }
     st.pageHighWater = m.pageHighWater();
     st.slotHighWater = m.slotHighWater();
     for (float x : m.sketchCenter()) {
@@ -107,7 +111,12 @@ final class Persistence {
       }
     }
     st.sketchCenter = m.sketchCenter();
+    checkBelow(manifest, m.tombstones(), m.slotHighWater(), "tombstoned slot", "slot");
     m.tombstones().forEach((int s) -> st.tombstones.set(s));
+    // The pages and slots the leaves use, which the free lists must not name: a page or slot handed out
+    // again while in use would have its entries overwritten by the next write.
+    RoaringBitmap usedPages = new RoaringBitmap();
+    RoaringBitmap usedSlots = new RoaringBitmap();
     Int2ObjectHashMap<Leaf> byId = new Int2ObjectHashMap<>();
     VectorFile.RecordChecks records = null;
     for (ManifestData.LeafRecord r : m.leaves()) {
@@ -121,7 +130,7 @@ final class Persistence {
       }
       l.meanNorm = r.meanNorm();
       for (int i = 0; i < r.pages().length; i++) {
-        restorePage(st, records, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest);
+        restorePage(st, records, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest, usedPages, usedSlots);
       }
       l.publishPages(r.pages().clone());
       byId.put(l.id, l);
@@ -132,15 +141,39 @@ final class Persistence {
     if (!byId.isEmpty()) {
       throw new CorruptIndexException(manifest, 0, byId.size() + " leaves are not in the routing tree");
     }
+    checkBelow(manifest, m.freePages(), m.pageHighWater(), "free page", "page");
+    checkBelow(manifest, m.freeSlots(), m.slotHighWater(), "free slot", "slot");
+    checkNotUsed(manifest, m.freePages(), usedPages, "page");
+    checkNotUsed(manifest, m.freeSlots(), usedSlots, "slot");
     m.freePages().forEach((int p) -> st.freePages.addInt(p));
     m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
   }
 
+  /** Checks that the (unsigned) numbers in {@code set} are below the high-water mark of what they number. */
+  private static void checkBelow(Path manifest, RoaringBitmap set, int highWater, String what, String unit)
+      throws CorruptIndexException {
+    if (!set.isEmpty() && Integer.toUnsignedLong(set.last()) >= highWater) {
+      throw new CorruptIndexException(manifest, 0, what + " " + Integer.toUnsignedString(set.last()) + " is past the "
+          + highWater + " " + unit + "s allocated");
+    }
+  }
+
+  private static void checkNotUsed(Path manifest, RoaringBitmap free, RoaringBitmap used, String unit)
+      throws CorruptIndexException {
+    if (RoaringBitmap.intersects(free, used)) {
+      int both = RoaringBitmap.and(free, used).first();
+      throw new CorruptIndexException(manifest, 0, unit + " " + both + " is both free and in use by a leaf");
+    }
+  }
+
   private static void restorePage(Storage st, VectorFile.RecordChecks records, Leaf l, int page, int count, int crc,
-      Path manifest)
+      Path manifest, RoaringBitmap usedPages, RoaringBitmap usedSlots)
       throws CorruptIndexException {
     if (page < 0 || page >= st.pageHighWater || count < 0 || count > st.layout.capacity) {
       throw new CorruptIndexException(manifest, 0, "leaf " + l.id + " names page " + page + " with " + count + " entries");
+    }
+    if (!usedPages.checkedAdd(page)) { // two leaves (or one twice) appending to one page would mix their entries
+      throw new CorruptIndexException(manifest, 0, "page " + page + " is named twice (again by leaf " + l.id + ")");
     }
     if (st.pages.checksum(page, count) != crc) {
       throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "checksum mismatch in page " + page
@@ -152,6 +185,10 @@ final class Persistence {
       long id = st.pages.id(page, i);
       if (slot < 0 || slot >= st.slotHighWater) {
         throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot " + slot);
+      }
+      if (!usedSlots.checkedAdd(slot)) { // each entry has a record of its own
+        throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot "
+            + slot + ", which another entry has");
       }
       records.verify(slot, id);
       st.setSlotLeaf(slot, l.id);
@@ -172,6 +209,14 @@ final class Persistence {
     if (m == 0 || r.centroids().length != m * dim) {
       throw new CorruptIndexException(manifest, 0, "routing node with " + m + " children and "
           + r.centroids().length + " centroid values");
+    }
+    for (short h : r.centroids()) {
+      // A child whose centroid is not finite scores NaN or infinity against every query: searches stop
+      // finding what is under it, and an insert finds no leaf at all.
+      if (!Float.isFinite(Float.float16ToFloat(h))) {
+        throw new CorruptIndexException(manifest, 0, "routing node with a centroid value of "
+            + Float.float16ToFloat(h));
+      }
     }
     Object[] kids = new Object[m];
     Node node = new Node(null);

@@ -33,8 +33,33 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
     if (count < 0 || count > Integer.MAX_VALUE) {
       throw new TraceCorruptException(file, EVENT_COUNT_OFFSET, "event count " + count + " out of range");
     }
+    // Every checkpoint written names at least the header of each append file. A shorter length would cut the
+    // header off at open, and a negative one (which only the unwritten empty checkpoint has) discards the file.
+    checkAppendFileLength(file, EDGE_BYTES_OFFSET, b.getLong(EDGE_BYTES_OFFSET), "edge");
+    checkAppendFileLength(file, META_BYTES_OFFSET, b.getLong(META_BYTES_OFFSET), "meta");
     return new Checkpoint(b.getLong(LSN_OFFSET), b.getLong(MAX_ID_OFFSET), (int) count,
         b.getLong(EDGE_BYTES_OFFSET), b.getLong(META_BYTES_OFFSET));
+  }
+
+  private static void checkAppendFileLength(Path file, int offset, long length, String which)
+      throws TraceCorruptException {
+    if (length < FileHeader.LENGTH) {
+      throw new TraceCorruptException(file, offset, which + " file length " + length + " is shorter than its "
+          + FileHeader.LENGTH + "-byte header");
+    }
+  }
+
+  /**
+   * Checks the largest event id against the id of the last event record it counts ({@code lastId}, or
+   * {@link Long#MIN_VALUE} if it counts none): appends set both, so they are equal. A smaller one would let
+   * an append of an id below the last one through, and the file would not open again; a larger one would
+   * make appends (and the engine's replay) skip the events between as already applied.
+   */
+  void checkMaxId(Path dir, long lastId) throws TraceCorruptException {
+    if (maxId != lastId) {
+      throw new TraceCorruptException(dir.resolve(FILE), MAX_ID_OFFSET, "largest event id " + maxId
+          + ", but the last of the " + eventCount + " event records it counts has id " + lastId);
+    }
   }
 
   /** Writes this checkpoint atomically: a crash leaves either the old or the new one. */

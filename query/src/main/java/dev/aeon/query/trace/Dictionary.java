@@ -37,6 +37,12 @@ final class Dictionary {
     if (id != size) {
       throw new IllegalStateException("dictionary id " + id + " out of order, expected " + size);
     }
+    // Strings are logged once, when first interned. A second id would take over the lookups by the string,
+    // and the events under the first id would drop out of them (a session's history).
+    Integer earlier = ids.get(s);
+    if (earlier != null) {
+      throw new IllegalStateException("string '" + s + "' is logged again as id " + id + ", it is id " + earlier);
+    }
     add(s);
   }
 

@@ -100,6 +100,7 @@ public final class Trace implements AutoCloseable {
       meta = AppendFile.open(dir.resolve(META_FILE), MetaRecordDescriptor.FORMAT, 0, cp.metaBytes());
       Trace t = new Trace(dir, events, edges, meta, cp, text, vectors);
       new TraceLoader(t.graph, events, edges, meta).load(cp.eventCount());
+      cp.checkMaxId(dir, cp.eventCount() == 0 ? Long.MIN_VALUE : events.id(cp.eventCount() - 1));
       if (t.graph.dictionary.size() == 0) {
         t.intern(Edge.NEXT);
       }

@@ -99,6 +99,11 @@ public final class Manifest {
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
           + " body bytes but the file has " + all.length + " bytes");
     }
+    // The body holds the sketch center's dim floats: a larger dim is corrupt, and must not size an array.
+    if (h.dim() < 1 || h.dim() > bodyBytes / Float.BYTES) {
+      throw new CorruptIndexException(path, FileHeader.OFF_DIM, "dimension " + h.dim() + " is not positive or does not fit the "
+          + bodyBytes + "-byte body");
+    }
     ByteBuffer in = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
     CRC32C crc = new CRC32C();
     crc.update(all, FileHeader.BYTES, (int) bodyBytes);
@@ -108,8 +113,10 @@ public final class Manifest {
     in.position(FileHeader.BYTES).limit(all.length - 4);
     try {
       return readBody(in, h.dim());
-    } catch (RuntimeException e) {
-      throw new CorruptIndexException(path, in.position(), "malformed body: " + e);
+    } catch (RuntimeException | IOException e) { // IOException: a bitmap's deserialization, from memory, says malformed
+      // Our own checks' messages say what is wrong; others (a buffer underflow) are named by their type.
+      throw new CorruptIndexException(path, in.position(), "malformed body: "
+          + (e instanceof IllegalStateException ? e.getMessage() : e.toString()));
     }
   }
 
@@ -117,13 +124,13 @@ public final class Manifest {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
     float[] sketchCenter = getFloats(in, dim);
-    int leafCount = checkCount(in.getInt(), in.remaining());
+    int leafCount = checkCount(in.getInt(), in.remaining(), "leaf count");
     List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
     for (int i = 0; i < leafCount; i++) {
       int id = in.getInt();
       long leafVersion = in.getLong();
       float meanNorm = in.getFloat();
-      int pages = checkCount(in.getInt(), in.remaining() / 12);
+      int pages = checkCount(in.getInt(), in.remaining() / 12, "page count of leaf " + id);
       int[] p = new int[pages], c = new int[pages], k = new int[pages];
       for (int j = 0; j < pages; j++) {
         p[j] = in.getInt();
@@ -135,10 +142,16 @@ public final class Manifest {
     ManifestData.NodeRecord root = readNode(in, dim, 0);
     RoaringBitmap[] bitmaps = new RoaringBitmap[3];
     for (int i = 0; i < 3; i++) {
-      int len = checkCount(in.getInt(), in.remaining());
+      int len = checkCount(in.getInt(), in.remaining(), "bitmap length");
       ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
       bitmaps[i] = new RoaringBitmap();
       bitmaps[i].deserialize(slice);
+      // Deserializing takes containers as they are: an unsorted one would answer contains() and intersects()
+      // wrongly, and a free list naming a slot in use would pass the checks at open.
+      if (!bitmaps[i].validate()) {
+        throw new IllegalStateException("the " + new String[] {"tombstones", "free pages", "free slots"}[i]
+            + " bitmap is malformed");
+      }
       in.position(in.position() + len);
     }
     if (in.hasRemaining()) {
@@ -166,7 +179,7 @@ public final class Manifest {
     if (depth > MAX_DEPTH) {
       throw new IllegalStateException("routing tree deeper than " + MAX_DEPTH);
     }
-    int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim));
+    int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim), "child count");
     short[] centroids = getFloatsAsHalf(in, children * dim);
     int[] leafIds = new int[children];
     ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[children];
@@ -181,9 +194,10 @@ public final class Manifest {
     return new ManifestData.NodeRecord(centroids, leafIds, nodes);
   }
 
-  private static int checkCount(int n, int max) {
+  /** {@code n}, if it is in [0, max] (what the bytes left could hold), else the reason it is not. */
+  private static int checkCount(int n, int max, String what) {
     if (n < 0 || n > max) {
-      throw new IllegalStateException("count " + n + " out of range [0, " + max + "]");
+      throw new IllegalStateException(what + " " + n + (n < 0 ? " is negative" : " is more than the bytes left hold, " + max));
     }
     return n;
   }
@@ -197,6 +211,7 @@ public final class Manifest {
   }
 
   private static float[] getFloats(ByteBuffer in, int n) {
+    checkCount(n, in.remaining() / Float.BYTES, "float count"); // before allocating
     float[] f = new float[n];
     in.asFloatBuffer().get(f);
     in.position(in.position() + 4 * n);

@@ -1,0 +1,230 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.index.atlas.store.CorruptIndexException;
+import dev.aeon.index.atlas.store.FileHeader;
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Manifests whose checksums hold but whose fields are impossible (a writer's bug, a crafted file): opening
+ * refuses them as corrupt, naming the manifest, instead of failing with another exception or later.
+ */
+class ManifestStructureTest {
+
+  private static final int BODY = FileHeader.BYTES;
+
+  @TempDir
+  Path dir;
+
+  /** Was an IllegalArgumentException of the configuration's constructor, as if the caller had passed it. */
+  @Test
+  void aConfigurationOutOfRangeIsCorrupt() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Manifest.NAME));
+    int[][] cases = {{0, 0}, {0, 5000}, {4, 0}, {4, -1}, {8, 3}, {8, Integer.MAX_VALUE}}; // body offset, value
+    for (int[] c : cases) {
+      Files.write(dir.resolve(Manifest.NAME), valid);
+      rewrite(b -> b.putInt(BODY + c[0], c[1]));
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+      assertNamesTheManifest(e, "configuration out of range");
+    }
+  }
+
+  /** Was an OutOfMemoryError: the dimension sized the sketch center's array before the body was read. */
+  @Test
+  void aDimensionLargerThanTheBodyIsRefusedBeforeAllocating() throws IOException {
+    build();
+    rewrite(b -> b.putInt(28, Integer.MAX_VALUE));
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "dimension 2147483647");
+    assertEquals(28, e.offset());
+  }
+
+  /** Was an ArrayIndexOutOfBoundsException at the first split after opening: leaf ids index an array. */
+  @Test
+  void aNextLeafIdPastTheLargestIsCorrupt() throws IOException {
+    build();
+    rewrite(b -> b.putInt(BODY + 12, Integer.MAX_VALUE));
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "next leaf id 2147483647");
+  }
+
+  /**
+   * Free lists and tombstones were taken as they were: a free slot or page still in use was handed out again
+   * by the next write, which overwrote its entries (the index then failed to open, or answered other vectors).
+   */
+  @Test
+  void freeListsNamingWhatIsInUseOrPastTheHighWaterMarkAreCorrupt() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Manifest.NAME));
+    ManifestData m = Manifest.read(dir);
+    int usedSlot = 0; // id 0's
+    int usedPage = m.leaves().getFirst().pages()[0];
+    Map<String, ManifestData> cases = Map.of(
+        "slot 0 is both free and in use", with(m, m.tombstones(), m.freePages(), RoaringBitmap.bitmapOf(usedSlot)),
+        "page " + usedPage + " is both free and in use",
+        with(m, m.tombstones(), RoaringBitmap.bitmapOf(usedPage), m.freeSlots()),
+        "free slot " + (m.slotHighWater() + 5) + " is past",
+        with(m, m.tombstones(), m.freePages(), RoaringBitmap.bitmapOf(m.slotHighWater() + 5)),
+        "free page 4294967295 is past", // -1: bitmaps hold unsigned ints
+        with(m, m.tombstones(), RoaringBitmap.bitmapOf(-1), m.freeSlots()),
+        "tombstoned slot " + (m.slotHighWater() + 1_000_000) + " is past",
+        with(m, RoaringBitmap.bitmapOf(m.slotHighWater() + 1_000_000), m.freePages(), m.freeSlots()));
+    for (Map.Entry<String, ManifestData> c : cases.entrySet()) {
+      Files.write(dir.resolve(Manifest.NAME), valid);
+      Manifest.write(dir, c.getValue());
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close(), c.getKey());
+      assertNamesTheManifest(e, c.getKey());
+    }
+  }
+
+  /** A leaf naming one of its pages twice was taken: both would have taken the same appends. */
+  @Test
+  void aPageNamedTwiceIsCorrupt() throws IOException {
+    build();
+    ManifestData m = Manifest.read(dir);
+    List<ManifestData.LeafRecord> leaves = new ArrayList<>(m.leaves());
+    ManifestData.LeafRecord l = leaves.getFirst();
+    leaves.set(0, new ManifestData.LeafRecord(l.id(), l.version(), l.meanNorm(), twice(l.pages()), twice(l.counts()),
+        twice(l.checksums())));
+    Manifest.write(dir, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
+        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), leaves, m.root(), m.tombstones(), m.freePages(),
+        m.freeSlots()));
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "page " + l.pages()[0] + " is named twice");
+  }
+
+  /**
+   * A bitmap whose container is out of order (its checksum recomputed) was taken as it was: its lookups then
+   * miss values it holds, so that a free slot in use passed the check against the slots in use.
+   */
+  @Test
+  void anUnsortedBitmapIsCorrupt() throws IOException {
+    build();
+    ManifestData m = Manifest.read(dir);
+    // Free slots {0, 39} in one array container, whose two values are then swapped.
+    Manifest.write(dir, with(m, m.tombstones(), m.freePages(), RoaringBitmap.bitmapOf(0, 39)));
+    rewrite(b -> {
+      int last = b.capacity() - 4; // the two 16-bit values end the body
+      short a = b.getShort(last - 4);
+      b.putShort(last - 4, b.getShort(last - 2));
+      b.putShort(last - 2, a);
+    });
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "free slots bitmap is malformed");
+  }
+
+  /** Was the IOException (not the index's) that RoaringBitmap's deserialization throws for a wrong cookie. */
+  @Test
+  void aBitmapWithAnUnknownCookieIsCorrupt() throws IOException {
+    build();
+    ManifestData m = Manifest.read(dir);
+    Manifest.write(dir, with(m, m.tombstones(), m.freePages(), new RoaringBitmap()));
+    rewrite(b -> b.putInt(b.capacity() - 4 - 8, 5)); // the empty free slots' 8 bytes end the body: cookie, size
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "malformed body");
+  }
+
+  /**
+   * Centroids that are not finite (a value past the 16-bit floats' range is infinite in them) were taken:
+   * searches under such a node found nothing, and an add threw a NoSuchElementException, finding no leaf.
+   */
+  @Test
+  void aCentroidThatIsNotFiniteIsCorrupt() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Manifest.NAME));
+    for (float bad : new float[] {Float.NaN, Float.NEGATIVE_INFINITY, 1e30f}) {
+      Files.write(dir.resolve(Manifest.NAME), valid);
+      ManifestData m = Manifest.read(dir);
+      m.root().centroids()[1] = Float.floatToFloat16(bad);
+      Manifest.write(dir, m);
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+      assertNamesTheManifest(e, "routing node with a centroid value of " + Float.float16ToFloat(Float.floatToFloat16(bad)));
+    }
+  }
+
+  private static int[] twice(int[] a) {
+    int[] t = Arrays.copyOf(a, a.length + 1);
+    t[a.length] = a[0];
+    return t;
+  }
+
+  private static ManifestData with(ManifestData m, RoaringBitmap tombstones, RoaringBitmap freePages,
+      RoaringBitmap freeSlots) {
+    return new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
+        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), tombstones, freePages, freeSlots);
+  }
+
+  /**
+   * Leaf ids near the largest (which a damaged manifest may name, and a long-lived index reach) cost no
+   * table of their size: the first split after opening allocated one entry per id below them, an
+   * OutOfMemoryError.
+   */
+  @Test
+  void leafIdsNearTheLargestTakeNoTableOfTheirSize() throws IOException {
+    build();
+    int next = Routing.MAX_LEAF_ID - 100;
+    rewrite(b -> b.putInt(BODY + 12, next));
+    Random r = new Random(6);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      for (int i = 40; i < 100; i++) { // leaves of 8: splits
+        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
+      }
+      assertTrue(index.stats().toString().length() > 0);
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(100, index.size());
+      assertEquals(5, index.search(AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM), 5).size());
+    }
+    assertTrue(Manifest.read(dir).nextLeafId() > next, "no leaf was split");
+  }
+
+  private void build() throws IOException {
+    Random r = new Random(5);
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL)) {
+      for (int i = 0; i < 40; i++) {
+        index.add(i, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM));
+      }
+    }
+  }
+
+  /** Changes the manifest with {@code change} and computes its header's and body's checksums again. */
+  private void rewrite(Consumer<ByteBuffer> change) throws IOException {
+    Path file = dir.resolve(Manifest.NAME);
+    byte[] all = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    change.accept(b);
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, 60);
+    b.putInt(60, (int) crc.getValue());
+    crc.reset();
+    crc.update(all, BODY, all.length - BODY - 4);
+    b.putInt(all.length - 4, (int) crc.getValue());
+    Files.write(file, all);
+  }
+
+  private void assertNamesTheManifest(CorruptIndexException e, String problem) {
+    assertEquals(dir.resolve(Manifest.NAME), e.file());
+    assertTrue(e.getMessage().contains(dir.resolve(Manifest.NAME).toString()), e.getMessage());
+    assertTrue(e.problem().contains(problem), e.problem());
+  }
+}

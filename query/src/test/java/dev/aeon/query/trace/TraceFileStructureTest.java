@@ -1,0 +1,122 @@
+package dev.aeon.query.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trace files whose checksums hold but whose content is impossible (a writer's bug, a crafted file): opening
+ * refuses them as corrupt, naming the file, instead of failing otherwise or later.
+ */
+class TraceFileStructureTest {
+
+  @TempDir
+  Path dir;
+
+  /**
+   * A largest event id below the last event's was taken: the trace opened, took an append of an id between
+   * the two, and then did not open again ("event id 1 not after 400"). One above it made appends of the ids
+   * between return false, as replays of events already there.
+   */
+  @Test
+  void aLargestEventIdOtherThanTheLastEventsIsCorrupt() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+    for (long maxId : new long[] {0, 29, 31, Long.MIN_VALUE, Long.MAX_VALUE}) {
+      Files.write(dir.resolve(Checkpoint.FILE), valid);
+      rewrite(CheckpointDescriptor.MAX_ID_OFFSET, maxId);
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+      assertNamesTheCheckpoint(e, "largest event id " + maxId + ", but the last of the 3 event records it counts has id 30");
+      assertEquals(CheckpointDescriptor.MAX_ID_OFFSET, e.offset());
+    }
+  }
+
+  /**
+   * Lengths of the edge or meta file shorter than their header: from 0 to 31 opening cut the header off and
+   * failed with an IllegalArgumentException mapping a negative length; a negative one discarded the file.
+   */
+  @Test
+  void anAppendFileLengthShorterThanItsHeaderIsCorrupt() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+    for (int offset : new int[] {CheckpointDescriptor.EDGE_BYTES_OFFSET, CheckpointDescriptor.META_BYTES_OFFSET}) {
+      for (long length : new long[] {0, 31, -1, Long.MIN_VALUE}) {
+        Files.write(dir.resolve(Checkpoint.FILE), valid);
+        rewrite(offset, length);
+        TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+        assertNamesTheCheckpoint(e, "file length " + length + " is shorter than its 32-byte header");
+        assertEquals(offset, e.offset());
+      }
+    }
+  }
+
+  /**
+   * A string logged twice in the meta file was taken under both ids: lookups by the string found the second
+   * id only, so the history of a session left out the events logged under the first.
+   */
+  @Test
+  void aStringLoggedTwiceIsCorrupt() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(Event.of(1, "sa", "user", 1, 1));
+      t.append(Event.of(2, "sb", "user", 2, 2));
+      t.flush(1);
+    }
+    Path meta = dir.resolve(Trace.META_FILE);
+    byte[] all = Files.readAllBytes(meta);
+    int at = indexOf(all, "sb".getBytes(StandardCharsets.US_ASCII));
+    all[at + 1] = 'a'; // "sb" becomes "sa", logged before
+    int frame = at - MetaRecordDescriptor.PAYLOAD_OFFSET - Integer.BYTES; // the payload starts with the string's id
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(frame + MetaRecordDescriptor.CRC_OFFSET, FileHeader.crc(b, frame + MetaRecordDescriptor.KIND_OFFSET,
+        frame + MetaRecordDescriptor.PAYLOAD_OFFSET + b.getInt(frame)));
+    Files.write(meta, all);
+    TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+    assertEquals(meta, e.file());
+    assertTrue(e.problem().contains("string 'sa' is logged again"), e.problem());
+  }
+
+  private static int indexOf(byte[] all, byte[] part) {
+    for (int i = 0; i + part.length <= all.length; i++) {
+      if (Arrays.equals(all, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
+  private void build() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 3; i++) {
+        t.append(Event.of(i * 10, "s", "user", i, i));
+      }
+      t.addEdge("CAUSES", 10, 20);
+      t.flush(7);
+    }
+  }
+
+  /** Sets the checkpoint's long at {@code offset} to {@code value} and computes its checksum again. */
+  private void rewrite(int offset, long value) throws IOException {
+    Path file = dir.resolve(Checkpoint.FILE);
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(offset, value);
+    b.putInt(CheckpointDescriptor.CRC_OFFSET,
+        FileHeader.crc(b, CheckpointDescriptor.LSN_OFFSET, CheckpointDescriptor.CRC_OFFSET));
+    Files.write(file, b.array());
+  }
+
+  private void assertNamesTheCheckpoint(TraceCorruptException e, String problem) {
+    assertEquals(dir.resolve(Checkpoint.FILE), e.file());
+    assertTrue(e.getMessage().contains(dir.resolve(Checkpoint.FILE).toString()), e.getMessage());
+    assertTrue(e.problem().contains(problem), e.problem());
+  }
+}

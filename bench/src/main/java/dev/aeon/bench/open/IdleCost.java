@@ -79,9 +79,7 @@ final class IdleCost {
     try (Stream<Path> files = Files.walk(dir)) {
       long total = 0;
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        for (DataExtents.Extent e : DataExtents.of(f, Files.size(f))) {
-          total += e.end() - e.start();
-        }
+        total += DataExtents.dataBytes(f);
       }
       return total;
     } catch (IOException e) {

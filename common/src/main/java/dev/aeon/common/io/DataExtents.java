@@ -1,6 +1,7 @@
 package dev.aeon.common.io;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,15 @@ public final class DataExtents {
   public record Extent(long start, long end) {}
 
   private DataExtents() {}
+
+  /** The bytes of data in {@code file}: what it takes on disk, its holes not counted. */
+  public static long dataBytes(Path file) throws IOException {
+    long total = 0;
+    for (Extent e : of(file, Files.size(file))) {
+      total += e.end() - e.start();
+    }
+    return total;
+  }
 
   /**
    * The data extents of the first {@code size} bytes of {@code file}, in order. Where holes cannot be found

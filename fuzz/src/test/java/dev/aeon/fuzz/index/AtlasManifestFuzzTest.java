@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aeon.common.io.StoreFileException;
+import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.index.atlas.SearchParams;
@@ -85,8 +86,8 @@ class AtlasManifestFuzzTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    delete(DIR);
-    delete(SOURCE);
+    FuzzFiles.deleteTree(DIR);
+    FuzzFiles.deleteTree(SOURCE);
   }
 
   /**
@@ -175,7 +176,7 @@ class AtlasManifestFuzzTest {
    * that succeeds, checks what the index answers, writes to it, flushes and opens it again.
    */
   private static void check(byte[] manifest) throws IOException {
-    delete(DIR);
+    FuzzFiles.deleteTree(DIR);
     Files.createDirectories(DIR);
     for (Map.Entry<String, byte[]> f : FILES.entrySet()) {
       Files.write(DIR.resolve(f.getKey()), f.getValue());
@@ -398,16 +399,5 @@ class AtlasManifestFuzzTest {
       s += a[i] * b[i];
     }
     return s;
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aeon.common.io.StoreFileException;
+import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.query.trace.Direction;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Trace;
@@ -71,7 +72,7 @@ class TraceFilesFuzzTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    delete(DIR);
+    FuzzFiles.deleteTree(DIR);
   }
 
   /** One of the four files changed where the fuzzer says, its checksums recomputed. */
@@ -169,7 +170,7 @@ class TraceFilesFuzzTest {
    * histories, ranges and neighbours, runs queries, appends and flushes, and opens it again.
    */
   private static void check(Map<String, byte[]> files) throws IOException {
-    delete(DIR);
+    FuzzFiles.deleteTree(DIR);
     Files.createDirectories(DIR);
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Files.write(DIR.resolve(f.getKey()), f.getValue());
@@ -326,19 +327,8 @@ class TraceFilesFuzzTest {
         }
       }
     } finally {
-      delete(source);
+      FuzzFiles.deleteTree(source);
     }
     assertEquals(List.of(CHECKPOINT, EDGES, EVENTS, META), List.copyOf(FILES.keySet()));
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

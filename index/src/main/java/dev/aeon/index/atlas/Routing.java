@@ -83,7 +83,10 @@ final class Routing {
   java.util.List<Leaf> liveLeaves() {
     java.util.List<Leaf> out = new java.util.ArrayList<>();
     for (Leaf[] chunk : leaves) {
-      for (Leaf l : chunk == null ? new Leaf[0] : chunk) {
+      if (chunk == null) {
+        continue; // no leaf with an id in its range was made
+      }
+      for (Leaf l : chunk) {
         if (l != null) {
           out.add(l);
         }

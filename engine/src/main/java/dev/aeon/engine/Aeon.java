@@ -249,8 +249,9 @@ public final class Aeon implements AutoCloseable {
    * between them are added with their validity. Every line is checked before anything is written, so a damaged
    * or cut file is refused whole. A failed import into a namespace that did not exist before it leaves no
    * namespace ({@link #dropNamespace}); a failure of the engine part way into an existing one (a full disk, a
-   * vector of another embedding model than the namespace's) says how many events went in. Each event is as
-   * durable as the options' durability makes a write.
+   * vector of another embedding model than the namespace's) forgets the events it imported, so that the
+   * namespace holds none again, and says so (or why it could not). Each event is as durable as the options'
+   * durability makes a write.
    *
    * @throws IllegalStateException if the namespace holds events
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
@@ -259,7 +260,7 @@ public final class Aeon implements AutoCloseable {
     boolean creates = !exists(name);
     try {
       try (NamespaceLease lease = lease(name)) {
-        return NamespaceImport.read(lease.memory(), file);
+        return NamespaceImport.read(lease.memory(), file, !creates);
       }
     } catch (IOException | RuntimeException e) {
       String dropped = "";

@@ -28,8 +28,13 @@ final class NamespaceImport {
 
   private NamespaceImport() {}
 
-  /** Reads {@code file} into {@code memory}, which must hold no event. */
-  static ExportCounts read(Memory memory, Path file) throws IOException {
+  /**
+   * Reads {@code file} into {@code memory}, which must hold no event. If the engine refuses a line part way
+   * (a full disk, a vector of another model than the namespace's) and {@code forgetOnFailure}, the events
+   * imported before it are forgotten, so that the namespace holds no event again; otherwise (the caller drops
+   * a namespace the import created) the message says how many went in.
+   */
+  static ExportCounts read(Memory memory, Path file, boolean forgetOnFailure) throws IOException {
     long held = memory.stats().events();
     if (held > 0) {
       throw new IllegalStateException("namespace '" + memory.name() + "' holds " + held
@@ -52,12 +57,31 @@ final class NamespaceImport {
             newIds.put(o.get("id").longValue(), memory.remember(event(o, model)));
           }
         } catch (RuntimeException e) {
-          throw new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + newIds.size()
-              + " events and " + links + " links were imported before it)", e);
+          RuntimeException notForgotten = forgetOnFailure ? forgetImported(memory, newIds) : null;
+          String imported = newIds.size() + " events and " + links + " links were imported before it"
+              + (!forgetOnFailure ? "" : notForgotten == null ? ", and were forgotten"
+                  : "; forgetting them failed: " + notForgotten.getMessage());
+          IOException failed = new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + imported + ")", e);
+          if (notForgotten != null) {
+            failed.addSuppressed(notForgotten);
+          }
+          throw failed;
         }
       }
     }
     return new ExportCounts(newIds.size(), links);
+  }
+
+  /** Forgets the events an import wrote before it failed (their links go with them); returns what failed, or null. */
+  private static RuntimeException forgetImported(Memory memory, Long2LongHashMap newIds) {
+    try {
+      for (Long2LongHashMap.ValueIterator ids = newIds.values().iterator(); ids.hasNext(); ) {
+        memory.forget(ids.nextValue());
+      }
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
   }
 
   /** The first pass: every line well-formed, every link between events of the file. Returns the model. */

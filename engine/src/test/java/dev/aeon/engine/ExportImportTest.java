@@ -141,6 +141,34 @@ class ExportImportTest {
     }
   }
 
+  /**
+   * The engine refuses an import part way into a namespace that existed (empty, its vectors of another
+   * dimension than the file's): the events imported before the refusal are forgotten, and the namespace stays.
+   */
+  @Test
+  void anImportRefusedPartWayIntoAnExistingNamespaceForgetsWhatItImported() throws IOException {
+    Path file = dir.resolve("agent.jsonl");
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "without a vector").withoutVector());
+      long b = m.remember(Remember.event("s", "user", "without one too").withoutVector());
+      m.link(b, "REFERS_TO", a, Long.MIN_VALUE, Long.MAX_VALUE);
+      m.remember(Remember.event("s", "user", "with a vector").vector(TestVectors.unit(1)));
+      aeon.exportNamespace("default", file);
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      Memory copy = aeon.namespace("copy");
+      assertTrue(copy.forget(copy.remember(Remember.event("s", "user", "5 dimensions").vector(new float[] {1, 0, 0, 0, 0}))));
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", file));
+      assertTrue(e.getMessage().contains(", line 4: ")
+          && e.getMessage().endsWith("(2 events and 0 links were imported before it, and were forgotten)"), e.getMessage());
+      assertEquals(0, copy.stats().events());
+      assertEquals(List.of(), copy.history("s", 10));
+      assertEquals(List.of("copy"), aeon.namespaceNames());
+      assertEquals(List.of(), aeon.check("copy"));
+    }
+  }
+
   @Test
   void writersGoOnWhileAnExportIsWrittenAndTheExportHoldsWhatCameBeforeIt() throws Exception {
     Path file = dir.resolve("agent.jsonl");

@@ -6,15 +6,16 @@ import java.util.function.LongConsumer;
 
 /**
  * Maps blob ids (refs) to frame offsets in one generation: the indirection that keeps refs stable across
- * garbage collections. Pages of 8,192 offsets; a page with no live blob is absent, so memory follows the live
- * set, not the number of ids ever handed out. Offset 0 means "no such blob".
+ * garbage collections. Pages of 1,024 offsets (8 KiB, what a namespace of a few texts holds); a page with no
+ * live blob is absent, so memory follows the live set, not the number of ids ever handed out. Offset 0 means
+ * "no such blob".
  *
  * <p>One writer (the arena's write lock holder) mutates; readers look up without locks. A reader only asks for
  * ids it learned after their {@code put} returned, which orders the page and entry writes before its reads.
  */
 final class RefTable {
 
-  private static final int PAGE_BITS = 13;
+  private static final int PAGE_BITS = 10;
   private static final int PAGE_SIZE = 1 << PAGE_BITS;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 

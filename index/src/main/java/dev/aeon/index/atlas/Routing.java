@@ -19,7 +19,7 @@ final class Routing {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Leaf[].class);
   private final int dim;
   private volatile Node root;
-  private static final int CHUNK_SHIFT = 12;
+  private static final int CHUNK_SHIFT = 10; // 4 KiB of references: what a namespace of one leaf holds
   private static final int CHUNK = 1 << CHUNK_SHIFT;
   /** The largest leaf id: {@link #nextLeafId} must not overflow. */
   static final int MAX_LEAF_ID = Integer.MAX_VALUE - 1;

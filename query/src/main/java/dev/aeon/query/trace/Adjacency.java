@@ -138,7 +138,7 @@ final class Adjacency {
     int[][] table = records;
     int e = (outgoing ? headOut : headIn).getAcquireOr(slot, NONE);
     while (e != NONE) {
-      if (e >>> SHIFT >= table.length) {
+      if (e >>> SHIFT >= table.length || offset(e) >= table[e >>> SHIFT].length) {
         table = records; // published after this reader took the table: take the grown one
       }
       int[] r = table[e >>> SHIFT];
@@ -158,8 +158,11 @@ final class Adjacency {
   }
 
   long heapBytes() {
-    return (long) records.length * (CHUNK_EDGES * RECORD * 4L + 16) + headOut.heapBytes() * 2
-        + validFrom.heapBytes() * 2;
+    long bytes = 0;
+    for (int[] chunk : records) {
+      bytes += chunk.length * 4L + 16;
+    }
+    return bytes + headOut.heapBytes() + headIn.heapBytes() + validFrom.heapBytes() + validTo.heapBytes();
   }
 
   private int field(int e, int field) {
@@ -181,14 +184,18 @@ final class Adjacency {
   private int[] recordForWrite(int e) {
     int chunk = e >>> SHIFT;
     int[][] t = records;
-    if (chunk < t.length) {
+    if (chunk < t.length && offset(e) < t[chunk].length) {
       return t[chunk];
     }
-    int[][] grown = Arrays.copyOf(t, Math.max(chunk + 1, t.length * 2));
-    for (int i = t.length; i < grown.length; i++) {
+    int[][] grown = Arrays.copyOf(t, FirstChunk.tableLengthFor(chunk, t.length));
+    int firstLength = FirstChunk.lengthFor(e, CHUNK_EDGES) * RECORD;
+    if (t.length == 0 || t[0].length < firstLength) {
+      grown[0] = t.length == 0 ? new int[firstLength] : Arrays.copyOf(t[0], firstLength);
+    }
+    for (int i = Math.max(1, t.length); i < grown.length; i++) {
       grown[i] = new int[CHUNK_EDGES * RECORD];
     }
-    records = grown;
+    records = grown; // a new table: a reader holding the old one keeps a first chunk with what it held
     return grown[chunk];
   }
 }

@@ -5,9 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * A growable int array for one writer and many lock-free readers. It grows by whole chunks, so a reader
- * holding an older chunk table still sees every element published before it; element stores are
- * release stores and loads are acquire loads, so an element a reader sees was completely written.
+ * A growable int array for one writer and many lock-free readers. It grows by whole chunks (the first one
+ * grows by copies, see {@link FirstChunk}), so a reader holding an older chunk table still sees every element
+ * published before it; element stores are release stores and loads are acquire loads, so an element a reader
+ * sees was completely written.
  */
 final class IntColumn {
 
@@ -32,7 +33,8 @@ final class IntColumn {
   int getAcquireOr(int index, int missing) {
     int[][] c = chunks;
     int chunk = index >>> SHIFT;
-    return chunk < c.length ? (int) ELEMENT.getAcquire(c[chunk], index & MASK) : missing;
+    return chunk < c.length && (index & MASK) < c[chunk].length
+        ? (int) ELEMENT.getAcquire(c[chunk], index & MASK) : missing;
   }
 
   /** Writer only. */
@@ -44,20 +46,36 @@ final class IntColumn {
   private void ensure(int index) {
     int chunk = index >>> SHIFT;
     int[][] c = chunks;
-    if (chunk < c.length) {
+    if (chunk < c.length && (index & MASK) < c[chunk].length) {
       return;
     }
-    int[][] grown = Arrays.copyOf(c, Math.max(chunk + 1, c.length * 2));
-    for (int i = c.length; i < grown.length; i++) {
-      grown[i] = new int[CHUNK];
-      if (initial != 0) {
-        Arrays.fill(grown[i], initial);
+    int[][] grown = Arrays.copyOf(c, FirstChunk.tableLengthFor(chunk, c.length));
+    int firstLength = FirstChunk.lengthFor(index, CHUNK);
+    if (c.length == 0 || c[0].length < firstLength) {
+      grown[0] = newChunk(firstLength);
+      if (c.length > 0) {
+        System.arraycopy(c[0], 0, grown[0], 0, c[0].length);
       }
     }
-    chunks = grown;
+    for (int i = Math.max(1, c.length); i < grown.length; i++) {
+      grown[i] = newChunk(CHUNK);
+    }
+    chunks = grown; // a new table: a reader holding the old one keeps a first chunk with what it held
+  }
+
+  private int[] newChunk(int length) {
+    int[] chunk = new int[length];
+    if (initial != 0) {
+      Arrays.fill(chunk, initial);
+    }
+    return chunk;
   }
 
   long heapBytes() {
-    return (long) chunks.length * (CHUNK * 4L + 16);
+    long bytes = 0;
+    for (int[] chunk : chunks) {
+      bytes += chunk.length * 4L + 16;
+    }
+    return bytes;
   }
 }

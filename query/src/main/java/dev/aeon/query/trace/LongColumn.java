@@ -22,17 +22,25 @@ final class LongColumn {
   void setRelease(int index, long value) {
     int chunk = index >>> SHIFT;
     long[][] c = chunks;
-    if (chunk >= c.length) {
-      c = Arrays.copyOf(c, Math.max(chunk + 1, c.length * 2));
-      for (int i = chunks.length; i < c.length; i++) {
-        c[i] = new long[CHUNK];
+    if (chunk >= c.length || (index & MASK) >= c[chunk].length) {
+      long[][] grown = Arrays.copyOf(c, FirstChunk.tableLengthFor(chunk, c.length));
+      int firstLength = FirstChunk.lengthFor(index, CHUNK);
+      if (c.length == 0 || c[0].length < firstLength) {
+        grown[0] = c.length == 0 ? new long[firstLength] : Arrays.copyOf(c[0], firstLength);
       }
-      chunks = c;
+      for (int i = Math.max(1, c.length); i < grown.length; i++) {
+        grown[i] = new long[CHUNK];
+      }
+      chunks = c = grown;
     }
     ELEMENT.setRelease(c[chunk], index & MASK, value);
   }
 
   long heapBytes() {
-    return (long) chunks.length * (CHUNK * 8L + 16);
+    long bytes = 0;
+    for (long[] chunk : chunks) {
+      bytes += chunk.length * 8L + 16;
+    }
+    return bytes;
   }
 }

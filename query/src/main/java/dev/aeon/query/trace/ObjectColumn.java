@@ -19,26 +19,36 @@ final class ObjectColumn<T> {
   T get(int index) {
     AtomicReferenceArray<T>[] c = chunks;
     int chunk = index >>> SHIFT;
-    return chunk < c.length ? c[chunk].getAcquire(index & MASK) : null;
+    return chunk < c.length && (index & MASK) < c[chunk].length() ? c[chunk].getAcquire(index & MASK) : null;
   }
 
   /** Writer only. */
   void set(int index, T value) {
     int chunk = index >>> SHIFT;
     AtomicReferenceArray<T>[] c = chunks;
-    if (chunk >= c.length) {
-      AtomicReferenceArray<T>[] grown = newTable(Math.max(chunk + 1, c.length * 2));
+    if (chunk >= c.length || (index & MASK) >= c[chunk].length()) {
+      AtomicReferenceArray<T>[] grown = newTable(FirstChunk.tableLengthFor(chunk, c.length));
       System.arraycopy(c, 0, grown, 0, c.length);
-      for (int i = c.length; i < grown.length; i++) {
+      int firstLength = FirstChunk.lengthFor(index, CHUNK);
+      if (c.length == 0 || c[0].length() < firstLength) {
+        grown[0] = new AtomicReferenceArray<>(firstLength);
+        for (int i = 0; c.length > 0 && i < c[0].length(); i++) {
+          grown[0].setPlain(i, c[0].getPlain(i)); // published with the table
+        }
+      }
+      for (int i = Math.max(1, c.length); i < grown.length; i++) {
         grown[i] = new AtomicReferenceArray<>(CHUNK);
       }
-      chunks = grown;
-      c = grown;
+      chunks = c = grown;
     }
     c[chunk].setRelease(index & MASK, value);
   }
 
   long heapBytes() {
-    return (long) chunks.length * (CHUNK * 4L + 32);
+    long bytes = 0;
+    for (AtomicReferenceArray<T> chunk : chunks) {
+      bytes += chunk.length() * 4L + 32;
+    }
+    return bytes;
   }
 }

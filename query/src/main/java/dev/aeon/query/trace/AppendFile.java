@@ -18,12 +18,19 @@ import java.nio.file.StandardOpenOption;
  */
 final class AppendFile implements AutoCloseable {
 
-  private static final int BUFFER = 1 << 16;
+  /** The largest record, and the most the buffer grows to. */
+  private static final int MAX_BUFFER = 1 << 16;
+  /**
+   * The buffer's capacity when the first record comes: a server may hold thousands of namespaces that append a
+   * few small records between checkpoints. It doubles each time it fills, up to {@link #MAX_BUFFER}.
+   */
+  private static final int FIRST_BUFFER = 1 << 12;
+  private static final ByteBuffer NONE_YET = ByteBuffer.allocate(0);
 
   private final Path path;
   private final FileChannel channel;
   private final PositionalWriter writer;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+  private ByteBuffer buffer = NONE_YET; // a file that is never appended to (a trace without links) holds none
   private long written;
 
   private AppendFile(Path path, FileChannel channel, PositionalWriter writer, long length) {
@@ -82,11 +89,15 @@ final class AppendFile implements AutoCloseable {
 
   /** A buffer with at least {@code bytes} free to append into (writer only). */
   ByteBuffer reserve(int bytes) throws IOException {
-    if (bytes > BUFFER) {
-      throw new IllegalArgumentException("record of " + bytes + " bytes is larger than " + BUFFER);
+    if (bytes > MAX_BUFFER) {
+      throw new IllegalArgumentException("record of " + bytes + " bytes is larger than " + MAX_BUFFER);
     }
     if (buffer.remaining() < bytes) {
       drain();
+      if (buffer.capacity() < MAX_BUFFER) { // it filled: fewer, larger writes
+        int grown = Math.max(Math.max(FIRST_BUFFER, 2 * buffer.capacity()), Integer.highestOneBit(bytes - 1) << 1);
+        buffer = ByteBuffer.allocateDirect(Math.min(MAX_BUFFER, grown)).order(ByteOrder.LITTLE_ENDIAN);
+      }
     }
     return buffer;
   }
@@ -112,6 +123,9 @@ final class AppendFile implements AutoCloseable {
   }
 
   private void drain() throws IOException {
+    if (buffer.position() == 0) {
+      return;
+    }
     buffer.flip();
     writer.write(MemorySegment.ofBuffer(buffer), written);
     written += buffer.remaining();

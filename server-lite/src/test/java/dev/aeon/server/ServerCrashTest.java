@@ -118,6 +118,8 @@ public class ServerCrashTest {
     /** An event being remembered (its text) or forgotten (its id) when the server died. */
     private String pendingRemember;
     private long pendingForget;
+    /** A DEL of the whole set was in flight: the set is then either as it was or gone. */
+    private boolean pendingDelete;
 
     ClientModel(String namespace, long seed) {
       this.namespace = namespace;
@@ -143,6 +145,14 @@ public class ServerCrashTest {
     private void step(RespClient c) throws IOException {
       String element = "e" + random.nextInt(24);
       Element before = elements.get(element);
+      if (random.nextInt(40) == 0) { // rarely, so that the set mostly has elements to change
+        pendingDelete = true;
+        assertEquals(elements.isEmpty() ? 0L : 1L, c.call("DEL", "set"), namespace + ": DEL");
+        elements.clear();
+        acknowledged++;
+        clearPending();
+        return;
+      }
       switch (random.nextInt(6)) {
         case 0, 1 -> {
           List<Double> vector = List.of(1.0 + random.nextInt(100), (double) random.nextInt(100), 0.0 - random.nextInt(100)); // never -0.0, which would not equal 0
@@ -202,6 +212,7 @@ public class ServerCrashTest {
       pendingAfter = null;
       pendingRemember = null;
       pendingForget = 0;
+      pendingDelete = false;
     }
 
     /** Compares the server's state with the model, settling the command that was in flight either way. */
@@ -211,6 +222,9 @@ public class ServerCrashTest {
         throw new AssertionError(where + ": a reply before the kill was wrong", failure);
       }
       try (RespClient c = connect(port)) {
+        if (pendingDelete && (Long) c.call("VCARD", "set") == 0) {
+          elements.clear();
+        }
         if (pendingElement != null) {
           Element found = read(c, pendingElement);
           Element before = elements.get(pendingElement);

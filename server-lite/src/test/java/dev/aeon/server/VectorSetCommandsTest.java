@@ -220,6 +220,47 @@ class VectorSetCommandsTest {
     }
   }
 
+  /**
+   * The generic key commands on vector sets, the only keys of this server: DEL and UNLINK delete a whole set
+   * (and nothing of another namespace), EXISTS counts, TYPE names the type; a deleted set stays deleted after a
+   * restart, and its name can be used again, with another dimension too.
+   */
+  @Test
+  void delExistsAndTypeWorkOnVectorSets(@TempDir Path own) throws Exception {
+    try (AeonServer s = TestServer.start(own); Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
+      for (int i = 0; i < 50; i++) {
+        j.vadd("a", new float[] {1, i, 0}, "e" + i);
+        j.vadd("b", new float[] {0, 1, i}, "e" + i);
+      }
+      j.vadd("c", new float[] {1, 2}, "only");
+      j.select(1);
+      j.vadd("a", new float[] {1, 0, 0}, "elsewhere");
+      j.select(0);
+      assertEquals("vectorset", j.type("a"));
+      assertEquals("none", j.type("missing"));
+      assertEquals(3, j.exists("a", "b", "a", "missing"));
+      assertEquals(2, j.del("a", "missing", "c"));
+      assertEquals(0, j.del("a"));
+      assertEquals(1, j.unlink("b"));
+      assertEquals(0, j.exists("a", "b", "c"));
+      assertEquals("none", j.type("a"));
+      assertEquals(0, j.vcard("a"));
+      assertEquals(List.of(), j.vsim("a", new float[] {1, 0, 0}, new VSimParams().count(5)));
+      j.vadd("c", new float[] {1, 2, 3, 4}, "again"); // a deleted set's name takes any dimension
+      assertEquals(4, j.vdim("c"));
+      j.select(1);
+      assertEquals(1, j.vcard("a"), "DEL in namespace 0 deleted a set of namespace 1");
+    }
+    try (AeonServer s = TestServer.start(own); Jedis j = TestServer.jedis(s, RedisProtocol.RESP2)) {
+      assertTrue(j.exists("c"));
+      assertEquals(0, j.exists("a", "b"));
+      assertEquals(List.of(), j.vsim("a", new float[] {1, 0, 0}, new VSimParams().count(5)));
+      assertEquals(1, j.vcard("c"));
+      j.select(1);
+      assertTrue(j.exists("a"));
+    }
+  }
+
   static byte[] fp32(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : v) {

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The Redis 8 vector-set commands with their documented arguments and replies, so that existing clients work
- * unchanged: VADD, VSIM, VREM, VCARD, VDIM, VEMB, VINFO, VSETATTR, VGETATTR, VISMEMBER, VRANDMEMBER. Vectors
+ * unchanged: VADD, VSIM, VREM, VCARD, VDIM, VEMB, VINFO, VSETATTR, VGETATTR, VISMEMBER, VRANDMEMBER, and the
+ * generic key commands as they apply to vector sets, the only keys here: DEL, UNLINK, EXISTS, TYPE. Vectors
  * may also be given as {@code TEXT "..."} when the server has an embedder.
  */
 public final class VectorSetCommands {
@@ -40,6 +41,39 @@ public final class VectorSetCommands {
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).contains(c.namespace(), key(a), element(a))));
     t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
+    t.add("del", -2, List.of("write"), 1, -1, 1, VectorSetCommands::delete);
+    t.add("unlink", -2, List.of("write", "fast"), 1, -1, 1, VectorSetCommands::delete);
+    t.add("exists", -2, READ, 1, -1, 1, VectorSetCommands::exists);
+    t.add("type", 2, READ, 1, 1, 1, (c, a) ->
+        c.writer().simple(sets(c).cardinality(c.namespace(), key(a)) > 0 ? "vectorset" : "none"));
+  }
+
+  /** DEL / UNLINK key [key ...]: how many of the keys existed (each is deleted once). */
+  private static void delete(ClientSession c, Args a) throws IOException {
+    List<String> keys = keys(a);
+    int deleted = 0;
+    for (String key : keys) {
+      deleted += sets(c).delete(c.namespace(), key) ? 1 : 0;
+    }
+    c.writer().integer(deleted);
+  }
+
+  /** EXISTS key [key ...]: how many of the keys exist, a key named twice counted twice (as in Redis). */
+  private static void exists(ClientSession c, Args a) throws IOException {
+    int found = 0;
+    for (String key : keys(a)) {
+      found += sets(c).cardinality(c.namespace(), key) > 0 ? 1 : 0;
+    }
+    c.writer().integer(found);
+  }
+
+  /** Arguments 1 and after, every one checked to be a key before any is used. */
+  private static List<String> keys(Args a) {
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 1; i < a.size(); i++) {
+      keys.add(a.text(i, "the key"));
+    }
+    return keys;
   }
 
   private static VectorSets sets(ClientSession c) {

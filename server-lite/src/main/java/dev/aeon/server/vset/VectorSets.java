@@ -220,6 +220,27 @@ public final class VectorSets {
     return removed;
   }
 
+  /**
+   * DEL and UNLINK: forgets every element of the set in one logged mutation (the engine's forget of a
+   * session), so that a crash leaves the whole set or none of it. True if the set existed.
+   */
+  public boolean delete(String ns, String key) {
+    VectorSet set = existing(ns, key);
+    if (set == null) {
+      return false;
+    }
+    boolean deleted;
+    synchronized (set) {
+      deleted = set.size() > 0; // not emptied meanwhile by another DEL or VREM
+      if (deleted) {
+        memoryOf(set).forgetSession(set.session()); // durable first: if the engine refuses, the set stays
+        set.ids.clear();
+      }
+    }
+    dropIfEmpty(set);
+    return deleted;
+  }
+
   public int cardinality(String ns, String key) {
     VectorSet set = existing(ns, key);
     return set == null ? 0 : set.size();

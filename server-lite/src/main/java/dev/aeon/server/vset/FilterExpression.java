@@ -17,6 +17,12 @@ import java.util.Objects;
 public final class FilterExpression {
 
   private static final int MAX_DEPTH = 64;
+  /**
+   * The most operators an expression may have. A flat chain ({@code a or b or c ...}) is not nested, but builds a
+   * tree as deep as it is long, which evaluation walks recursively: thousands of terms overflowed the client
+   * thread's stack. The query language has the same limit.
+   */
+  static final int MAX_OPERATORS = 500;
   /** The value of an expression that read a missing attribute or mixed types: it never matches. */
   private static final Object NO_VALUE = new Object();
 
@@ -190,6 +196,7 @@ public final class FilterExpression {
 
     final String s;
     int pos;
+    private int operators;
 
     Parser(String s) {
       this.s = s;
@@ -197,6 +204,13 @@ public final class FilterExpression {
 
     Node or(int depth) {
       return level(0, depth);
+    }
+
+    private Node counted(Node operation) {
+      if (++operators > MAX_OPERATORS) {
+        throw error("expression has more than " + MAX_OPERATORS + " operators");
+      }
+      return operation;
     }
 
     private Node level(int level, int depth) {
@@ -209,7 +223,7 @@ public final class FilterExpression {
       Node left = level(level + 1, depth + 1);
       String op;
       while ((op = operator(LEVELS[level])) != null) {
-        left = new Binary(canonical(op), left, level(level + 1, depth + 1));
+        left = counted(new Binary(canonical(op), left, level(level + 1, depth + 1)));
       }
       return left;
     }
@@ -217,7 +231,7 @@ public final class FilterExpression {
     private Node power(int depth) {
       Node base = unary(depth + 1);
       if (operator(new String[] {"**"}) != null) {
-        return new Binary("**", base, power(depth + 1)); // right-associative
+        return counted(new Binary("**", base, power(depth + 1))); // right-associative
       }
       return base;
     }
@@ -228,12 +242,12 @@ public final class FilterExpression {
       }
       String op = operator(new String[] {"not", "!"});
       if (op != null) {
-        return new Unary("!", unary(depth + 1));
+        return counted(new Unary("!", unary(depth + 1)));
       }
       skipSpace();
       if (peek() == '-' && !(pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
         pos++;
-        return new Unary("-", unary(depth + 1));
+        return counted(new Unary("-", unary(depth + 1)));
       }
       return primary(depth + 1);
     }

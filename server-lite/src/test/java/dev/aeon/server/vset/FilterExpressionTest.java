@@ -67,4 +67,24 @@ class FilterExpressionTest {
     assertThrows(CommandError.class, () -> FilterExpression.parse("(".repeat(10_000)));
     assertThrows(CommandError.class, () -> FilterExpression.parse("!".repeat(10_000) + "1"));
   }
+
+  /**
+   * A flat chain of operators is not nested but makes a tree as deep as it is long: 8,000 terms overflowed the
+   * stack of the client's thread when evaluated, which closed the connection without a reply.
+   */
+  @Test
+  void longChainsOfOperatorsAreRefusedAtTheLimit() {
+    assertTrue(m(chain(FilterExpression.MAX_OPERATORS)), "500 operators are allowed");
+    CommandError limit = assertThrows(CommandError.class, () -> FilterExpression.parse(chain(501)));
+    assertTrue(limit.getMessage().contains("more than 500 operators"), limit.getMessage());
+    CommandError e = assertThrows(CommandError.class, () -> FilterExpression.parse(chain(8_000)));
+    assertTrue(e.getMessage().contains("more than 500 operators"), e.getMessage());
+    assertThrows(CommandError.class, () -> FilterExpression.parse("1" + " + 1".repeat(20_000)));
+    assertThrows(CommandError.class, () -> FilterExpression.parse("2" + " ** 2".repeat(20_000)));
+  }
+
+  /** {@code .year == 1982 or 0 or 0 ...}: true for {@link #MOVIE}, with exactly {@code operators} operators. */
+  private static String chain(int operators) {
+    return ".year == 1982" + " or 0".repeat(operators - 1);
+  }
 }

@@ -279,6 +279,20 @@ public final class Aeon implements AutoCloseable {
     }
   }
 
+  /**
+   * Before {@code namespace(name).remember(event)} creates the namespace: refuses now, creating nothing, an event
+   * that a new namespace would refuse (a bad session, role, text, attributes or vector, or a link, as a new
+   * namespace holds no event to link to), so that a refused write leaves nothing on disk. Does nothing if the
+   * namespace exists; an event it lets pass may still be refused by remember (a record too large for the log).
+   *
+   * @throws IllegalArgumentException what remember would throw
+   */
+  public void checkBeforeCreating(String name, Remember event) {
+    if (!exists(name)) {
+      DurableMemory.checkForNewNamespace(name, event, options.maxEventBytes());
+    }
+  }
+
   /** The default namespace. */
   public Memory memory() {
     return namespace(DEFAULT_NAMESPACE);

@@ -2,6 +2,7 @@ package dev.aeon.server;
 
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
+import dev.aeon.engine.Remember;
 import dev.aeon.server.resp.RespWriter;
 
 /**
@@ -67,9 +68,12 @@ public final class ClientSession {
     return server.existingMemory(namespace);
   }
 
-  /** The selected namespace, created if it does not exist: for the commands that add events. */
-  public Memory memoryToAddTo() {
-    return server.memory(namespace);
+  /**
+   * The selected namespace to remember {@code event} in, created if it does not exist and the event passes the
+   * checks that need no namespace ({@link ServerContext#memoryToRemember}).
+   */
+  public Memory memoryToRemember(Remember event) {
+    return server.memoryToRemember(namespace, event);
   }
 
   public String name() {

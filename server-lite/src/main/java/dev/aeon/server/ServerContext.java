@@ -5,6 +5,7 @@ import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.BackupResult;
 import dev.aeon.engine.Memory;
+import dev.aeon.engine.Remember;
 import dev.aeon.engine.NamespaceLease;
 import dev.aeon.server.command.Args;
 import dev.aeon.server.command.Command;
@@ -104,6 +105,15 @@ public final class ServerContext {
   /** The embedder that turns text into vectors, or null when the server runs without one. */
   public TextEmbedder embedder() {
     return config.engine().embedder();
+  }
+
+  /**
+   * The namespace to remember {@code event} in, created if it does not exist, but only once the event passed the
+   * checks that need no namespace ({@link Aeon#checkBeforeCreating}): a refused write creates nothing.
+   */
+  public Memory memoryToRemember(String namespace, Remember event) {
+    aeon.checkBeforeCreating(namespace, event);
+    return memory(namespace);
   }
 
   /**

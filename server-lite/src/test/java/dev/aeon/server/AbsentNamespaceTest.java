@@ -53,6 +53,31 @@ class AbsentNamespaceTest {
     }
   }
 
+  /** A MEM.ADD or VADD that the engine refuses creates no namespace either (found by exploratory testing). */
+  @Test
+  void aRefusedFirstWriteCreatesNothing() throws Exception {
+    Path data = dir.resolve("data");
+    try (AeonServer server = TestServer.start(data); RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      assertEquals("OK", c.call("SELECT", "fresh"));
+      String big = "{\"k\":\"" + "v".repeat(40_000) + "\"}";
+      Map<String, Object[]> refused = new java.util.LinkedHashMap<>();
+      refused.put("role is longer than 1024 bytes", new Object[] {"MEM.ADD", "s", "r".repeat(2_000), "x"});
+      refused.put("session must not be empty", new Object[] {"MEM.ADD", "", "user", "x"});
+      refused.put("no event with id 5 in namespace 'fresh'", new Object[] {"MEM.ADD", "s", "user", "x", "VECTOR",
+          "VALUES", "2", "1", "0", "LINK", "T", "5"});
+      refused.put("attributes take more than 32760 bytes", new Object[] {"MEM.ADD", "s", "user", "x", "VECTOR",
+          "VALUES", "2", "1", "0", "ATTRS", big});
+      refused.put("attributes take more than 32760 bytes ", new Object[] {"VADD", "set", "VALUES", "2", "1", "0",
+          "e", "SETATTR", big});
+      for (Map.Entry<String, Object[]> r : refused.entrySet()) {
+        String reply = c.call(r.getValue()).toString();
+        assertTrue(reply.contains(r.getKey().strip()), r.getKey() + ": " + reply);
+      }
+      assertEquals(List.of(), namespacesOnDisk(data), "a refused write created a namespace");
+    }
+  }
+
   @Test
   void aNamespaceHoldingOnlyVectorSetsIsBackedUp() throws Exception {
     Path backups = dir.resolve("backups");
@@ -71,6 +96,9 @@ class AbsentNamespaceTest {
   }
 
   private static List<String> namespacesOnDisk(Path data) throws Exception {
+    if (!Files.exists(data.resolve("ns"))) {
+      return List.of();
+    }
     try (Stream<Path> dirs = Files.list(data.resolve("ns"))) {
       return dirs.map(p -> p.getFileName().toString()).sorted().toList();
     }

@@ -77,7 +77,7 @@ public final class MemCommands {
         default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
       }
     }
-    c.writer().integer(c.memoryToAddTo().remember(r));
+    c.writer().integer(c.memoryToRemember(r).remember(r));
   }
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */

@@ -175,15 +175,15 @@ public final class VectorSets {
                 + set.quantization().redisName() + ")");
           }
         }
-        Memory m = memoryOf(set);
         Long old = set.ids.get(element);
-        String kept = json != null ? json
-            : old == null ? null : m.get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
+        String kept = json != null || old == null ? json
+            : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
         Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())
             .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
         if (kept != null && !kept.isEmpty()) {
           r.attribute(JSON_ATTRIBUTE, kept);
         }
+        Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
         long id = m.remember(r);
         set.ids.put(element, id);
         if (old != null) {

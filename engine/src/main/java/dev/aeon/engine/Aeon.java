@@ -195,7 +195,7 @@ public final class Aeon implements AutoCloseable {
     try {
       created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new UncheckedIOException("export of namespace '" + name + "' failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(e), e);
     }
     Path snapshot = dir.resolve(SCRATCH_DIR).resolve("export-" + scratchNames.incrementAndGet());
     try {
@@ -214,7 +214,7 @@ public final class Aeon implements AutoCloseable {
         e.addSuppressed(suppressed);
       }
       throw e instanceof IOException io
-          ? new UncheckedIOException("export of namespace '" + name + "' failed: " + io.getMessage(), io)
+          ? new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(io), io)
           : (RuntimeException) e;
     } finally {
       deleteScratch(snapshot);
@@ -273,7 +273,8 @@ public final class Aeon implements AutoCloseable {
         }
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + io.getMessage() + dropped, io);
+        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(io) + dropped,
+            io);
       }
       throw (RuntimeException) e;
     }

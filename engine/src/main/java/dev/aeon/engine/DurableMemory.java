@@ -625,7 +625,7 @@ final class DurableMemory implements Memory, AutoCloseable {
             (System.nanoTime() - start) / 1000);
       });
     } catch (IOException e) {
-      throw new UncheckedIOException("backup of namespace '" + name + "' failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("backup of namespace '" + name + "' failed: " + OpenFailures.reason(e), e);
     }
   }
 

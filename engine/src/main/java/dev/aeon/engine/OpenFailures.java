@@ -4,9 +4,13 @@ import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.StoreFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /**
@@ -45,13 +49,22 @@ final class OpenFailures {
   }
 
   /**
-   * The cause in words, for callers that show only the message (./aeon check, a server's error reply):
-   * why matters most when the log is locked by another process. A file system exception's message is often
-   * only the file's name, so its kind is named too.
+   * The cause in words, for callers that show only the message (the CLI, a server's error reply): why matters
+   * most when the log is locked by another process. A file system exception's message is often only the file's
+   * name ("export failed: /tmp/x.jsonl"), so what happened to it is said too.
    */
-  private static String reason(IOException e) {
-    return e instanceof FileSystemException f && f.getReason() == null
-        ? e.getClass().getSimpleName() + " " + e.getMessage()
-        : e.getMessage();
+  static String reason(IOException e) {
+    if (!(e instanceof FileSystemException f) || f.getReason() != null) {
+      return e.getMessage();
+    }
+    String what = switch (e) {
+      case NoSuchFileException n -> "no such file or directory";
+      case FileAlreadyExistsException x -> "exists already";
+      case AccessDeniedException x -> "permission denied";
+      case NotDirectoryException x -> "not a directory";
+      case DirectoryNotEmptyException x -> "directory not empty";
+      default -> e.getClass().getSimpleName();
+    };
+    return e.getMessage() + ": " + what;
   }
 }

@@ -60,7 +60,10 @@ class TransferCommandTest {
     assertEquals(1, run("import", other.toString(), "restored", file.toString()), output());
     assertTrue(output().startsWith("import failed: namespace 'restored' holds 2 events"), output());
     assertEquals(1, run("export", memory.toString(), "agent-a", file.toString()), output());
-    assertTrue(output().startsWith("export failed: export of namespace 'agent-a' failed: "), output());
+    assertTrue(output().startsWith("export failed: export of namespace 'agent-a' failed: ")
+        && output().endsWith("agent-a.jsonl: exists already\n"), output());
+    assertEquals(1, run("import", other.toString(), "more", dir.resolve("nothing.jsonl").toString()), output());
+    assertTrue(output().contains("nothing.jsonl: no such file or directory;"), output());
   }
 
   @Test

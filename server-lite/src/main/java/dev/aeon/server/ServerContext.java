@@ -5,8 +5,8 @@ import dev.aeon.common.io.FileFormatException;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.BackupResult;
 import dev.aeon.engine.Memory;
-import dev.aeon.engine.Remember;
 import dev.aeon.engine.NamespaceLease;
+import dev.aeon.engine.Remember;
 import dev.aeon.server.command.Args;
 import dev.aeon.server.command.Command;
 import dev.aeon.server.command.CommandError;
@@ -14,6 +14,10 @@ import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.resp.MemoryBudget;
 import dev.aeon.server.vset.VectorSets;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -180,18 +184,40 @@ public final class ServerContext {
     if (names.isEmpty()) {
       throw CommandError.err("namespace '" + namespace + "' holds nothing to back up: nothing was added to it");
     }
+    Path target = root.resolve(name);
+    try {
+      Files.createDirectories(root);
+      Files.createDirectory(target); // at once: two backups of one name, even of two namespaces, cannot mix
+    } catch (FileAlreadyExistsException e) {
+      lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
+      throw CommandError.err("backup '" + name + "' exists already in " + root + ": a name used before is refused");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the backup directory " + target + ": " + e, e);
+    }
     List<BackupResult> results = new ArrayList<>();
     try {
       for (String n : names) {
-        results.add(aeon.backup(n, root.resolve(name)));
+        results.add(aeon.backup(n, target));
       }
     } catch (RuntimeException e) {
       lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
+      deleteIfEmpty(target, e);
       throw e;
     }
     lastBackup = new BackupOutcome(System.currentTimeMillis(), true);
     backupsTaken.increment();
     return results;
+  }
+
+  /** A backup that failed before its first copy leaves no directory, so that its name can be used again. */
+  private static void deleteIfEmpty(Path dir, RuntimeException failure) {
+    try {
+      Files.delete(dir);
+    } catch (DirectoryNotEmptyException kept) {
+      // a copy that was made stays, and so does the name
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** The last MEM.BACKUP's end (epoch milliseconds) and whether it succeeded; null before the first. */

@@ -42,8 +42,13 @@ class MemBackupTest {
       c.call("VREM", "cities", "lisbon");
 
       String again = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "nightly")).message();
-      assertTrue(again.startsWith("ERR I/O error: backup of namespace 'agent' failed: ")
-          && again.endsWith("the backup's target exists already"), again);
+      assertTrue(again.startsWith("ERR backup 'nightly' exists already in ")
+          && again.endsWith(": a name used before is refused"), again);
+      assertEquals("OK", c.call("SELECT", "other"));
+      c.call("MEM.ADD", "s", "user", "another namespace", "VECTOR", "VALUES", "3", "1", "0", "0");
+      assertEquals(again, assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "nightly")).message(),
+          "a name used by another namespace's backup");
+      assertEquals("OK", c.call("SELECT", "agent"));
       String escape = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "../escape")).message();
       assertTrue(escape.startsWith("ERR bad backup name '../escape'"), escape);
       assertEquals(new RespClient.Err("ERR wrong number of arguments for 'mem.backup' command"), c.call("MEM.BACKUP"));

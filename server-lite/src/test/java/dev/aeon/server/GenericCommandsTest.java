@@ -101,6 +101,20 @@ class GenericCommandsTest {
     }
   }
 
+  /** An unknown subcommand's error says "Try X HELP", and X HELP lists the subcommands. */
+  @Test
+  void theHelpThatErrorsPointToExists() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      for (String command : List.of("CLIENT", "COMMAND", "CONFIG")) {
+        assertEquals(new RespClient.Err("ERR unknown subcommand 'BOGUS'. Try " + command + " HELP."),
+            c.call(command, "BOGUS"));
+        List<?> help = assertInstanceOf(List.class, c.call(command, "HELP"));
+        assertEquals(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", help.getFirst());
+        assertEquals("HELP", help.getLast());
+      }
+    }
+  }
+
   @Test
   void helloSwitchesToResp3AndRepliesChangeType() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

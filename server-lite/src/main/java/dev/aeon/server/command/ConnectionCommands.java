@@ -153,6 +153,8 @@ final class ConnectionCommands {
       }
       case "info" -> w.bulk("id=" + c.id() + " addr=" + c.address() + " name=" + c.name() + " db="
           + c.namespace() + " resp=" + w.protocol() + "\n");
+      case "help" -> SubcommandHelp.reply(w, "CLIENT", "ID", "GETNAME", "SETNAME <name>",
+          "SETINFO <attr> <value>", "INFO", "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try CLIENT HELP.");
     }
   }

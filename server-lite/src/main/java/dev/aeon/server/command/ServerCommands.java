@@ -75,6 +75,8 @@ final class ServerCommands {
       }
       case "set" -> throw CommandError.err("CONFIG SET is not supported: restart the server with other options");
       case "resetstat" -> c.writer().simple("OK");
+      case "help" -> SubcommandHelp.reply(c.writer(), "CONFIG", "GET <pattern> [<pattern> ...]",
+          "SET (refused: restart the server with other options)", "RESETSTAT", "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try CONFIG HELP.");
     }
   }
@@ -229,6 +231,8 @@ final class ServerCommands {
         }
       }
       case "docs" -> w.map(0); // no documentation: redis-cli then falls back to plain input
+      case "help" -> SubcommandHelp.reply(w, "COMMAND", "(no subcommand): every command", "COUNT", "LIST",
+          "INFO [<command-name> ...]", "DOCS", "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try COMMAND HELP.");
     }
   }

@@ -17,15 +17,18 @@ import org.agrona.collections.LongHashSet;
 
 /**
  * A namespace written as JSON lines, one value per line: a header, then every live event in the order it was
- * remembered, then every link between live events in the order it was added (README, "Export and import";
- * {@link NamespaceImport} reads it back). Vectors are the index's, at unit length; attribute values keep
+ * remembered, then every link between live events in the order it was added, then an end line with their
+ * counts, so that a file cut between two lines is told from a whole one (README, "Export and import";
+ * {@link NamespaceImport} reads it back; version 1 had no end line). Vectors are the index's, at unit length; attribute values keep
  * their types (an integer is written without a fraction, a double with one, NaN and the infinities as the
  * bare words {@code NaN}, {@code Infinity}, {@code -Infinity}, which is not strict JSON).
  */
 final class NamespaceExport {
 
   static final String FORMAT = "aeon-export";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The version that added the end line. */
+  static final int FIRST_WITH_END = 2;
   static final JsonMapper JSON = JsonMapper.builder()
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS) // NaN as a string would come back as the text "NaN"
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -76,6 +79,11 @@ final class NamespaceExport {
         g.writeRaw('\n');
         links++;
       }
+      g.writeStartObject();
+      g.writeNumberField("end_events", live.size());
+      g.writeNumberField("end_links", links);
+      g.writeEndObject();
+      g.writeRaw('\n');
     }
     return new ExportCounts(live.size(), links);
   }

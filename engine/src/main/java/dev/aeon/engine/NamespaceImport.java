@@ -25,6 +25,7 @@ final class NamespaceImport {
   private static final Set<String> EVENT_REQUIRED = Set.of("id", "session", "role", "at", "text", "attributes");
   private static final Set<String> EVENT = Set.of("id", "session", "role", "at", "text", "attributes", "vector");
   private static final Set<String> LINK = Set.of("link", "from", "to", "valid_from", "valid_to");
+  private static final Set<String> END = Set.of("end_events", "end_links");
 
   private NamespaceImport() {}
 
@@ -48,6 +49,9 @@ final class NamespaceImport {
       for (String text = in.next(); text != null; text = in.next()) {
         int line = in.number();
         ObjectNode o = parse(text, line, file);
+        if (o.has("end_events")) {
+          break; // checked by the first pass: the last line
+        }
         try {
           if (o.has("link")) {
             memory.link(newIds.get(o.get("from").longValue()), o.get("link").textValue(),
@@ -102,22 +106,31 @@ final class NamespaceImport {
       int version = header.get("version").asInt(-1);
       if (version < 1 || version > NamespaceExport.VERSION) {
         throw new IOException(file + " is an export of version " + header.get("version") + "; this Aeon reads"
-            + " version " + NamespaceExport.VERSION);
+            + " versions 1 to " + NamespaceExport.VERSION);
       }
       model = header.get("embedding_model").isNull() ? null : header.get("embedding_model").textValue();
       long dimension = header.get("dimension").longValue();
       boolean inLinks = false;
+      long links = 0;
+      ObjectNode end = null;
       for (String text = in.next(); text != null; text = in.next()) {
         line = in.number();
         ObjectNode o = parse(text, line, file);
-        if (o.has("link")) {
+        if (end != null) {
+          throw new IOException(file + ", line " + line + ": a line after the end line");
+        }
+        if (o.has("end_events") && version >= NamespaceExport.FIRST_WITH_END) {
+          fields(o, END, END, "the end line", line, file);
+          end = o;
+        } else if (o.has("link")) {
+          links++;
           inLinks = true;
           fields(o, LINK, LINK, "a link", line, file);
           Inputs.link(o.get("link").textValue(), o.get("valid_from").longValue(), o.get("valid_to").longValue());
-          for (String end : new String[] {"from", "to"}) {
-            if (!ids.contains(o.get(end).longValue())) {
-              throw new IOException(file + ", line " + line + ": the link's '" + end + "' names event "
-                  + o.get(end) + ", which is not in the file before it");
+          for (String side : new String[] {"from", "to"}) {
+            if (!ids.contains(o.get(side).longValue())) {
+              throw new IOException(file + ", line " + line + ": the link's '" + side + "' names event "
+                  + o.get(side) + ", which is not in the file before it");
             }
           }
         } else {
@@ -143,10 +156,25 @@ final class NamespaceImport {
           }
         }
       }
+      if (version >= NamespaceExport.FIRST_WITH_END) {
+        checkEnd(file, end, ids.size(), links);
+      }
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ", line " + line + ": " + e.getMessage(), e);
     }
     return model;
+  }
+
+  /** A version 2 export ends with a line that counts its events and links: without it, the file was cut. */
+  private static void checkEnd(Path file, ObjectNode end, long events, long links) throws IOException {
+    if (end == null) {
+      throw new IOException(file + " has no end line after its " + events + " events and " + links
+          + " links: the file was cut short");
+    }
+    if (end.get("end_events").longValue() != events || end.get("end_links").longValue() != links) {
+      throw new IOException(file + ": its end line counts " + end.get("end_events") + " events and "
+          + end.get("end_links") + " links, but it holds " + events + " and " + links);
+    }
   }
 
   /** The event a line describes; throws IllegalArgumentException for a value of the wrong type. */

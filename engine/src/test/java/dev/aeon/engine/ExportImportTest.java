@@ -107,11 +107,19 @@ class ExportImportTest {
       aeon.exportNamespace("default", file);
     }
     List<String> lines = Files.readAllLines(file);
-    assertEquals(4, lines.size()); // header, two events, a link
+    assertEquals(5, lines.size()); // header, two events, a link, the end
     Map<String, List<String>> damaged = new LinkedHashMap<>();
     damaged.put("line 3: not JSON", List.of(lines.get(0), lines.get(1), lines.get(2).substring(0, 30)));
     damaged.put("not an Aeon export", List.of(lines.get(0).replace("aeon-export", "other"), lines.get(1)));
-    damaged.put("export of version 2", List.of(lines.get(0).replace("\"version\":1", "\"version\":2"), lines.get(1)));
+    damaged.put("export of version 3", List.of(lines.get(0).replace("\"version\":2", "\"version\":3"), lines.get(1)));
+    for (int cut = 1; cut < lines.size(); cut++) { // cut between two lines: only the end line tells
+      damaged.put("no end line after its " + Math.min(cut - 1, 2) + " events and " + (cut > 3 ? 1 : 0)
+          + " links: the file was cut short", lines.subList(0, cut));
+    }
+    damaged.put("its end line counts 2 events and 1 links, but it holds 2 and 0", List.of(lines.get(0), lines.get(1),
+        lines.get(2), lines.get(4)));
+    damaged.put("line 6: a line after the end line", List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3),
+        lines.get(4), lines.get(3)));
     damaged.put("which is not in the file before it", List.of(lines.get(0), lines.get(1), lines.get(3)));
     damaged.put("unknown field 'colour'", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"colour\":1,\"id\"")));
     damaged.put("is in the file twice", List.of(lines.get(0), lines.get(1), lines.get(1)));
@@ -138,6 +146,10 @@ class ExportImportTest {
         assertEquals(0, aeon.namespace("copy").stats().events(), d.getKey() + ": written before it was refused");
       }
       assertEquals(new ExportCounts(2, 1), aeon.importNamespace("copy", file));
+      // A version 1 export, which had no end line, is still read.
+      Path v1 = Files.write(dir.resolve("v1.jsonl"), List.of(lines.get(0).replace("\"version\":2", "\"version\":1"),
+          lines.get(1), lines.get(2), lines.get(3)));
+      assertEquals(new ExportCounts(2, 1), aeon.importNamespace("from-v1", v1));
     }
   }
 

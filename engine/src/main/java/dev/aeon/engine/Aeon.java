@@ -273,8 +273,8 @@ public final class Aeon implements AutoCloseable {
         }
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(io) + dropped,
-            io);
+        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(io)
+            + dropped, io);
       }
       throw (RuntimeException) e;
     }

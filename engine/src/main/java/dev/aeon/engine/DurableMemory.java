@@ -338,29 +338,20 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  /** What a write naming an event that namespace {@code namespace} does not hold throws. */
   /**
    * What {@link #remember} would refuse of {@code r} in a namespace that holds nothing yet, checked without one
    * (see {@link Aeon#checkBeforeCreating}): bad names, text, attributes and vectors, and any link, as there is
    * no event to link to. The size of the whole record is left to remember.
    */
   static void checkForNewNamespace(String namespace, Remember r, int maxEventBytes) {
-    Inputs.name("session", r.session);
-    Inputs.name("role", r.role);
-    Inputs.text("text", r.text);
+    Inputs.event(r);
     Inputs.textFitsALogRecord(r.text, maxEventBytes);
-    Inputs.attributes(r.attributes);
-    if (r.vector != null) {
-      Inputs.checkVector(r.vector, 0);
-    }
-    for (Remember.Link l : r.links) {
-      Inputs.linkType(l.type());
-    }
     if (!r.links.isEmpty()) {
       throw noEvent(r.links.getFirst().target(), namespace);
     }
   }
 
+  /** What a write naming an event that namespace {@code namespace} does not hold throws. */
   static IllegalArgumentException noEvent(long id, String namespace) {
     return new IllegalArgumentException("no event with id " + id + " in namespace '" + namespace + "'");
   }

@@ -11,6 +11,23 @@ final class Inputs {
 
   private Inputs() {}
 
+  /**
+   * Throws what remember throws for {@code r} whatever the namespace holds: a bad session, role, text or
+   * attributes, a vector that is not usable (of any dimension), a bad link type.
+   */
+  static void event(Remember r) {
+    name("session", r.session);
+    name("role", r.role);
+    text("text", r.text);
+    attributes(r.attributes);
+    if (r.vector != null) {
+      checkVector(r.vector, 0);
+    }
+    for (Remember.Link l : r.links) {
+      linkType(l.type());
+    }
+  }
+
   static String name(String what, String value) {
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");

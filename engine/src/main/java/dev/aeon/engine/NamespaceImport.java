@@ -65,7 +65,8 @@ final class NamespaceImport {
           String imported = newIds.size() + " events and " + links + " links were imported before it"
               + (!forgetOnFailure ? "" : notForgotten == null ? ", and were forgotten"
                   : "; forgetting them failed: " + notForgotten.getMessage());
-          IOException failed = new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + imported + ")", e);
+          IOException failed = new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + imported + ")",
+              e);
           if (notForgotten != null) {
             failed.addSuppressed(notForgotten);
           }
@@ -142,14 +143,7 @@ final class NamespaceImport {
             throw new IOException(file + ", line " + line + ": event " + o.get("id") + " is in the file twice");
           }
           Remember r = event(o, model);
-          // What the engine would refuse in the second pass, refused now.
-          Inputs.name("session", r.session);
-          Inputs.name("role", r.role);
-          Inputs.text("text", r.text);
-          Inputs.attributes(r.attributes);
-          if (r.vector != null) {
-            Inputs.checkVector(r.vector, 0);
-          }
+          Inputs.event(r); // what the engine would refuse in the second pass, refused now
           if (o.has("vector") && o.get("vector").size() != dimension) {
             throw new IOException(file + ", line " + line + ": a vector of " + o.get("vector").size()
                 + " dimensions in an export of " + dimension);

@@ -192,6 +192,7 @@ public final class ServerContext {
       lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
       throw CommandError.err("backup '" + name + "' exists already in " + root + ": a name used before is refused");
     } catch (IOException e) {
+      lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
       throw new UncheckedIOException("cannot create the backup directory " + target + ": " + e, e);
     }
     List<BackupResult> results = new ArrayList<>();

@@ -85,6 +85,11 @@ final class AbsentNamespace implements Memory {
   }
 
   @Override
+  public SessionPage sessions(long cursor, int limit) {
+    return empty.get().sessions(cursor, limit);
+  }
+
+  @Override
   public QueryResult query(String statement, Map<String, Object> parameters) {
     return empty.get().query(statement, parameters);
   }

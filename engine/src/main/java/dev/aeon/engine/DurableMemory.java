@@ -445,6 +445,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   @Override
+  public SessionPage sessions(long cursor, int limit) {
+    checkOpen();
+    return reads.sessions(cursor, limit);
+  }
+
+  @Override
   public QueryResult query(String statement, Map<String, Object> parameters) {
     checkOpen();
     return reads.query(statement, parameters);

@@ -59,6 +59,19 @@ public interface Memory {
    */
   List<Event> history(String session, int limit);
 
+  /**
+   * A page of the sessions that have at least one event not forgotten, in a fixed order: that in which their
+   * names first appeared in the namespace (as a session, a role or a link type).
+   * Start with cursor 0 and pass each page's cursor to get the next, until a page's cursor is 0, as with
+   * Redis' SCAN. A session that has live events for the whole listing is listed exactly once; one that
+   * gains its first event or loses its last one meanwhile may be listed or not. Cursors stay valid across
+   * a restart.
+   *
+   * @param limit the most sessions a page holds, at least 1
+   * @throws IllegalArgumentException if the cursor is negative or the limit below 1
+   */
+  SessionPage sessions(long cursor, int limit);
+
   /** Runs a statement of the query language (see docs/query-language.md). */
   QueryResult query(String statement, Map<String, Object> parameters);
 

@@ -167,6 +167,27 @@ final class Reads {
     return out;
   }
 
+  /**
+   * Walks the trace's dictionary from the cursor: a session's dictionary id never changes (ids are logged with
+   * their string), so the position is a cursor that survives writes and restarts.
+   */
+  SessionPage sessions(long cursor, int limit) {
+    if (cursor < 0 || limit < 1) {
+      throw new IllegalArgumentException("the cursor must not be negative and the limit must be at least 1: "
+          + cursor + ", " + limit);
+    }
+    TraceGraph g = stores.trace.graph();
+    int n = g.stringCount();
+    List<String> out = new ArrayList<>(Math.min(limit, 1024));
+    long id = cursor;
+    for (; id < n && out.size() < limit; id++) {
+      if (g.isLiveSession((int) id)) {
+        out.add(g.string((int) id));
+      }
+    }
+    return new SessionPage(out, id < n ? id : 0);
+  }
+
   /** Runs a statement; events in the result come back as {@link Event}s, edges as {@link Link}s. */
   QueryResult query(String statement, Map<String, Object> parameters) {
     var result = stores.trace.query(statement, parameters == null ? Map.of() : parameters, options.queryTimeLimit());
@@ -236,17 +257,11 @@ final class Reads {
   MemoryStats stats(Checkpoints checkpoints) {
     TraceGraph g = stores.trace.graph();
     AtlasIndex atlas = stores.atlas();
-    org.agrona.collections.IntHashSet sessions = new org.agrona.collections.IntHashSet();
-    for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
-      if (g.isLive(slot)) {
-        sessions.add(g.sessionId(slot));
-      }
-    }
     long walBytes = 0;
     for (Path segment : stores.wal.segmentFiles().values()) {
       walBytes += segment.toFile().length();
     }
-    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), sessions.size(),
+    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), g.liveSessionCount(),
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
         slb.hits(), slb.misses(), checkpoints.count(), checkpoints.longestPause(),
         checkpoints.meanPauseMicros(), stores.model.name());

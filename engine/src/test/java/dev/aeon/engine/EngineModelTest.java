@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +168,7 @@ public class EngineModelTest {
           List<Long> expected = model.values().stream().filter(k -> k.session().equals(session))
               .sorted(Comparator.comparingLong(Known::ts).reversed()).limit(5).map(Known::id).toList();
           assertEquals(expected, m.history(session, 5).stream().map(Event::id).toList(), context + ": history");
+          checkSessions(m, model, random, context);
         } else if (choice < 95) {
           checkQuery(m, model, links, random, now, context);
         } else if (choice < 97) {
@@ -189,11 +191,30 @@ public class EngineModelTest {
       }
       Memory m = aeon.memory();
       assertEquals(model.size(), m.stats().events(), "seed " + seed + ": event count");
+      checkSessions(m, model, random, "seed " + seed);
       assertEquals(recordedModel[0], m.stats().embeddingModel(), "seed " + seed + ": the recorded model");
       assertEquals(List.of(), ((DurableMemory) m).inconsistencies(), "seed " + seed);
     } finally {
       aeon.close();
     }
+  }
+
+  /** Every session with a live event is listed once, page by page, and counted by the stats. */
+  private static void checkSessions(Memory m, Map<Long, Known> model, Random random, String context) {
+    Set<String> expected = new TreeSet<>();
+    model.values().forEach(k -> expected.add(k.session()));
+    List<String> listed = new ArrayList<>();
+    int limit = 1 + random.nextInt(3);
+    SessionPage page = m.sessions(0, limit);
+    listed.addAll(page.sessions());
+    while (!page.isLast()) {
+      page = m.sessions(page.cursor(), limit);
+      assertTrue(page.sessions().size() <= limit, context + ": a page of more than " + limit);
+      listed.addAll(page.sessions());
+    }
+    assertEquals(expected.size(), listed.size(), context + ": sessions listed " + listed);
+    assertEquals(expected, new TreeSet<>(listed), context + ": sessions");
+    assertEquals(expected.size(), m.stats().sessions(), context + ": sessions counted");
   }
 
   private static String session(Random random) {

@@ -24,6 +24,9 @@ public final class TraceGraph {
   private final ObjectColumn<Map<String, Object>> attributes = new ObjectColumn<>();
   /** Each slot's position in its session's list: NEXT edges are found without searching the list. */
   private final IntColumn sessionPos = new IntColumn(0);
+  /** Each session's number of live events, by its dictionary id: sessions are listed without reading events. */
+  private final IntColumn sessionLive = new IntColumn(0);
+  private volatile int liveSessions;
   private final TimeIndex time = new TimeIndex();
   private volatile RoaringBitmap forgotten = new RoaringBitmap();
 
@@ -47,6 +50,7 @@ public final class TraceGraph {
     SlotList sessionList = list(sessions, session);
     sessionPos.setRelease(slot, sessionList.size());
     sessionList.add(slot);
+    addLive(session, 1);
     list(roles, role).add(slot);
     time.add(ts, slot);
     if (!attrs.isEmpty()) {
@@ -65,6 +69,14 @@ public final class TraceGraph {
     return l;
   }
 
+  private void addLive(int session, int delta) {
+    int before = sessionLive.getAcquireOr(session, 0);
+    sessionLive.setRelease(session, before + delta);
+    if ((before > 0) != (before + delta > 0)) {
+      liveSessions += delta; // the session's first live event, or its last one forgotten
+    }
+  }
+
   void setAttributes(int slot, Map<String, Object> attrs) {
     attributes.set(slot, attrs.isEmpty() ? null : attrs);
   }
@@ -75,6 +87,7 @@ public final class TraceGraph {
     RoaringBitmap next = forgotten.clone();
     for (int s : slotsToForget) {
       next.add(s);
+      addLive(events.session(s), -1);
       edges += adjacency.removeAll(s);
       attributes.set(s, null);
     }
@@ -93,6 +106,21 @@ public final class TraceGraph {
   /** Number of events not forgotten. */
   public int liveCount() {
     return live;
+  }
+
+  /** Number of sessions with at least one live event. */
+  public int liveSessionCount() {
+    return liveSessions;
+  }
+
+  /** Number of dictionary ids: every session's id is below it. */
+  public int stringCount() {
+    return dictionary.size();
+  }
+
+  /** Whether the string of dictionary id {@code id} names a session with at least one live event. */
+  public boolean isLiveSession(int id) {
+    return id >= 0 && sessionLive.getAcquireOr(id, 0) > 0;
   }
 
   public boolean isLive(int slot) {
@@ -320,6 +348,7 @@ public final class TraceGraph {
       lists += (s == null ? 0 : s.heapBytes()) + (r == null ? 0 : r.heapBytes());
     }
     return lists + sessions.heapBytes() + roles.heapBytes() + attributes.heapBytes() + time.heapBytes()
-        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes() + sessionPos.heapBytes();
+        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes() + sessionPos.heapBytes()
+        + sessionLive.heapBytes();
   }
 }

@@ -67,6 +67,22 @@ class RedisCliTest {
   }
 
   @Test
+  void scanListsEveryVectorSet() throws Exception {
+    StringBuilder adds = new StringBuilder("SELECT 5\n");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      adds.append("VADD set-").append(i).append(" VALUES ").append(i % 2 == 0 ? "2 1 0" : "3 0 1 0").append(" e\n");
+      expected.add("set-" + i);
+    }
+    run(server.port(), adds.toString());
+    // --scan pages through SCAN until the cursor is 0 (sets of 2 dimensions first, then those of 3)
+    List<String> listed = List.of(run(server.port(), "", "-n", "5", "--scan").split("\n"));
+    assertEquals(expected.stream().sorted().toList(), listed.stream().sorted().toList());
+    List<String> matched = List.of(run(server.port(), "", "-n", "5", "--scan", "--pattern", "set-2?").split("\n"));
+    assertEquals(List.of("set-20", "set-21", "set-22", "set-23", "set-24"), matched.stream().sorted().toList());
+  }
+
+  @Test
   void commandsFromStandardInputInResp3() throws Exception {
     // In RESP3 the reply of CONFIG GET is a map, which redis-cli prints as "key value" on one line.
     assertEquals("PONG\nhi\nappendonly yes\n", run(server.port(), "PING\nECHO hi\nCONFIG GET appendonly\n", "-3"));

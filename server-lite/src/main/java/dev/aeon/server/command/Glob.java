@@ -1,14 +1,15 @@
 package dev.aeon.server.command;
 
 /**
- * Redis-style glob matching for CONFIG GET patterns: {@code *}, {@code ?} and {@code [abc]}/{@code [a-z]}.
- * Greedy with one backtrack point, so any pattern costs at most pattern x text steps.
+ * Redis-style glob matching for CONFIG GET, KEYS and SCAN patterns: {@code *}, {@code ?}, {@code [abc]},
+ * {@code [a-z]}, {@code [^abc]} and {@code \x} for a literal x. Greedy with one backtrack point, so any pattern
+ * costs at most pattern x text steps.
  */
-final class Glob {
+public final class Glob {
 
   private Glob() {}
 
-  static boolean matches(String p, String t) {
+  public static boolean matches(String p, String t) {
     int pi = 0;
     int ti = 0;
     int starP = -1;
@@ -40,10 +41,14 @@ final class Glob {
     if (c == '?') {
       return pi + 1;
     }
+    if (c == '\\' && pi + 1 < p.length()) {
+      return p.charAt(pi + 1) == ch ? pi + 2 : -1;
+    }
     if (c == '[') {
       int close = p.indexOf(']', pi + 1);
       if (close > pi) {
-        return inClass(p, pi + 1, close, ch) ? close + 1 : -1;
+        boolean negated = close > pi + 1 && p.charAt(pi + 1) == '^';
+        return inClass(p, negated ? pi + 2 : pi + 1, close, ch) != negated ? close + 1 : -1;
       }
     }
     return c == ch ? pi + 1 : -1;

@@ -10,11 +10,13 @@ import dev.aeon.engine.QueryResult;
 import dev.aeon.engine.Recall;
 import dev.aeon.engine.Recalled;
 import dev.aeon.engine.Remember;
+import dev.aeon.engine.SessionPage;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.command.JsonValues;
+import dev.aeon.server.command.ScanArgs;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
@@ -27,7 +29,7 @@ import java.util.Optional;
 
 /**
  * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.LINK,
- * MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.GET, MEM.SETATTR, MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT,
+ * MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.SESSIONS, MEM.GET, MEM.SETATTR, MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT,
  * MEM.COMPACT, MEM.BACKUP, MEM.STATS.
  */
 public final class MemCommands {
@@ -42,6 +44,7 @@ public final class MemCommands {
     t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);
     t.add("mem.recall", -3, read, 0, 0, 0, MemCommands::recall);
     t.add("mem.trace", -2, read, 0, 0, 0, MemCommands::trace);
+    t.add("mem.sessions", -2, read, 0, 0, 0, MemCommands::sessions);
     t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
     t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
       c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextString()));
@@ -200,6 +203,16 @@ public final class MemCommands {
   }
 
   /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
+  /**
+   * MEM.SESSIONS cursor [MATCH pattern] [COUNT count]: a page of the sessions that have events, as SCAN pages
+   * keys (start at 0, go on until the cursor is 0 again).
+   */
+  private static void sessions(ClientSession c, Args a) throws IOException {
+    ScanArgs scan = ScanArgs.read(a, false);
+    SessionPage page = c.memory().sessions(scan.cursor(), scan.count());
+    ScanArgs.reply(c.writer(), page.cursor(), page.sessions().stream().filter(scan::matches).toList());
+  }
+
   private static void trace(ClientSession c, Args a) throws IOException {
     String session = a.nextText("the session");
     int count = a.accept("COUNT") ? a.nextInt(1, 1_000_000, "COUNT") : 100;

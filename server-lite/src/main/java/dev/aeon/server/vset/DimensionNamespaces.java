@@ -2,6 +2,7 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.command.CommandError;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * The naming of the namespaces that store vector sets: those of user namespace N with d dimensions live in
@@ -32,6 +33,15 @@ public final class DimensionNamespaces {
       }
     }
     return true;
+  }
+
+  /** The dimension of a storage namespace's vectors, read from its name; empty if the number is too large. */
+  static OptionalInt dimension(String storageName) {
+    try {
+      return OptionalInt.of(Integer.parseInt(storageName.substring(storageName.lastIndexOf(MARKER) + MARKER.length())));
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /**

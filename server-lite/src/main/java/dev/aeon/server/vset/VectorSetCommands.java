@@ -4,22 +4,28 @@ import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
+import dev.aeon.server.command.Glob;
+import dev.aeon.server.command.ScanArgs;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.resp.RespWriter;
 import dev.aeon.server.vset.StoredVector.Quantization;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The Redis 8 vector-set commands with their documented arguments and replies, so that existing clients work
  * unchanged: VADD, VSIM, VREM, VCARD, VDIM, VEMB, VINFO, VSETATTR, VGETATTR, VISMEMBER, VRANDMEMBER, and the
- * generic key commands as they apply to vector sets, the only keys here: DEL, UNLINK, EXISTS, TYPE. Vectors
+ * generic key commands as they apply to vector sets, the only keys here: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN,
+ * DBSIZE. Vectors
  * may also be given as {@code TEXT "..."} when the server has an embedder.
  */
 public final class VectorSetCommands {
 
   private static final List<String> WRITE = List.of("write", "denyoom");
   private static final List<String> READ = List.of("readonly", "fast");
+  /** The type of a vector set in TYPE, and in SCAN's TYPE option. */
+  private static final String TYPE_NAME = "vectorset";
   // Reply types follow Redis' vset.c: VADD, VREM, VISMEMBER and VSETATTR reply booleans (#t/#f in RESP3, 1/0 in
   // RESP2), VEMB of a missing key or element a null bulk string, VINFO of a missing key a null array.
 
@@ -45,7 +51,37 @@ public final class VectorSetCommands {
     t.add("unlink", -2, List.of("write", "fast"), 1, -1, 1, VectorSetCommands::delete);
     t.add("exists", -2, READ, 1, -1, 1, VectorSetCommands::exists);
     t.add("type", 2, READ, 1, 1, 1, (c, a) ->
-        c.writer().simple(sets(c).cardinality(c.namespace(), key(a)) > 0 ? "vectorset" : "none"));
+        c.writer().simple(sets(c).cardinality(c.namespace(), key(a)) > 0 ? TYPE_NAME : "none"));
+    t.add("keys", 2, List.of("readonly"), 0, 0, 0, VectorSetCommands::keys);
+    t.add("scan", -2, List.of("readonly"), 0, 0, 0, VectorSetCommands::scan);
+    t.add("dbsize", 1, READ, 0, 0, 0, (c, a) -> c.writer().integer(sets(c).count(c.namespace())));
+  }
+
+  /** KEYS pattern: every set whose key matches, read a page at a time. */
+  private static void keys(ClientSession c, Args a) throws IOException {
+    String pattern = a.string(1);
+    List<String> keys = new ArrayList<>();
+    long cursor = 0;
+    do {
+      VectorSets.KeyPage page = sets(c).scan(c.namespace(), cursor, ScanArgs.MAX_COUNT);
+      page.keys().stream().filter(k -> Glob.matches(pattern, k)).forEach(keys::add);
+      cursor = page.cursor();
+    } while (cursor != 0);
+    c.writer().array(keys.size());
+    for (String key : keys) {
+      c.writer().bulk(key);
+    }
+  }
+
+  /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
+  private static void scan(ClientSession c, Args a) throws IOException {
+    ScanArgs scan = ScanArgs.read(a, true);
+    if (scan.type() != null && !scan.type().equals(TYPE_NAME)) {
+      ScanArgs.reply(c.writer(), 0, List.of()); // no key of any other type exists here
+      return;
+    }
+    VectorSets.KeyPage page = sets(c).scan(c.namespace(), scan.cursor(), scan.count());
+    ScanArgs.reply(c.writer(), page.cursor(), page.keys().stream().filter(scan::matches).toList());
   }
 
   /** DEL / UNLINK key [key ...]: how many of the keys existed (each is deleted once). */
@@ -69,7 +105,7 @@ public final class VectorSetCommands {
 
   /** Arguments 1 and after, every one checked to be a key before any is used. */
   private static List<String> keys(Args a) {
-    List<String> keys = new java.util.ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (int i = 1; i < a.size(); i++) {
       keys.add(a.text(i, "the key"));
     }

@@ -6,6 +6,7 @@ import dev.aeon.engine.Memory;
 import dev.aeon.engine.Recall;
 import dev.aeon.engine.Recalled;
 import dev.aeon.engine.Remember;
+import dev.aeon.engine.SessionPage;
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.ServerLog;
 import dev.aeon.server.command.CommandError;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,6 +46,9 @@ public final class VectorSets {
   public record Query(VectorInput.Given vector, String element, int count, double epsilon, FilterExpression filter,
       int filterEffort, int nprobe) {}
 
+  /** One page of {@link #scan}: the keys found and the cursor to go on from (0 at the end). */
+  public record KeyPage(List<String> keys, long cursor) {}
+
   /** What VINFO reports. */
   public record Info(Quantization quantization, int dimension, int size, String namespace, String session) {}
 
@@ -61,6 +66,51 @@ public final class VectorSets {
   /** The namespaces on disk that hold vector sets of user namespace {@code ns}. */
   public List<String> storageNamespaces(String ns) {
     return server.namespacesOnDisk().stream().filter(n -> DimensionNamespaces.belongsTo(n, ns)).toList();
+  }
+
+  /** The namespaces on disk that hold vector sets of {@code ns}, by their dimension. */
+  private TreeMap<Integer, String> storageByDimension(String ns) {
+    TreeMap<Integer, String> byDimension = new TreeMap<>();
+    for (String name : storageNamespaces(ns)) {
+      DimensionNamespaces.dimension(name).ifPresent(d -> byDimension.put(d, name));
+    }
+    return byDimension;
+  }
+
+  /**
+   * SCAN over the sets of {@code ns}: one page of the sessions ({@link Memory#sessions}) of one storage namespace,
+   * the namespaces taken in order of dimension. The cursor holds the dimension in its high 32 bits and the
+   * engine's cursor in that namespace in its low 32, so a set that exists for the whole scan is listed once.
+   */
+  public KeyPage scan(String ns, long cursor, int count) {
+    int dimension = (int) (cursor >>> 32); // below 2^31: cursors are below 2^63
+    TreeMap<Integer, String> byDimension = storageByDimension(ns);
+    Map.Entry<Integer, String> storage = byDimension.ceilingEntry(dimension);
+    if (storage == null) {
+      return new KeyPage(List.of(), 0);
+    }
+    long from = storage.getKey() == dimension ? cursor & 0xFFFF_FFFFL : 0;
+    SessionPage page = server.existingMemory(storage.getValue()).sessions(from, count);
+    List<String> keys = new ArrayList<>(page.sessions().size());
+    for (String session : page.sessions()) {
+      if (session.startsWith(VectorSet.SESSION_PREFIX)) {
+        keys.add(session.substring(VectorSet.SESSION_PREFIX.length()));
+      }
+    }
+    if (!page.isLast()) {
+      return new KeyPage(keys, (long) storage.getKey() << 32 | page.cursor());
+    }
+    Integer next = byDimension.higherKey(storage.getKey());
+    return new KeyPage(keys, next == null ? 0 : (long) next << 32);
+  }
+
+  /** DBSIZE: how many sets {@code ns} has. */
+  public long count(String ns) {
+    long sets = 0;
+    for (String name : storageNamespaces(ns)) {
+      sets += server.existingMemory(name).stats().sessions();
+    }
+    return sets;
   }
 
   /**

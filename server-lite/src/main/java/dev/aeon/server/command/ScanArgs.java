@@ -1,0 +1,73 @@
+package dev.aeon.server.command;
+
+import dev.aeon.server.resp.RespWriter;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The arguments of a command that lists names page by page, as Redis' SCAN: {@code cursor [MATCH pattern]
+ * [COUNT count] [TYPE type]}, and its reply: the next cursor (0 at the end) and the names of the page.
+ *
+ * @param pattern a glob ({@link Glob}), or null for every name
+ * @param count the most names a page holds before the pattern filters them (default 10, as in Redis)
+ * @param type the type asked for, lower case, or null for any
+ */
+public record ScanArgs(long cursor, String pattern, int count, String type) {
+
+  static final int DEFAULT_COUNT = 10;
+  /** The most names one page looks at, so that a reply stays small whatever COUNT asks. */
+  public static final int MAX_COUNT = 100_000;
+
+  /** Reads the arguments from argument 1 on; TYPE only if {@code typeAllowed}. */
+  public static ScanArgs read(Args a, boolean typeAllowed) {
+    a.position(1);
+    long cursor = cursor(a.nextString());
+    String pattern = null;
+    int count = DEFAULT_COUNT;
+    String type = null;
+    while (a.hasNext()) {
+      String option = a.nextString().toUpperCase(Locale.ROOT);
+      if (!a.hasNext()) {
+        throw CommandError.syntax();
+      }
+      switch (option) {
+        case "MATCH" -> pattern = a.nextString();
+        case "COUNT" -> count = a.nextInt(1, MAX_COUNT, "COUNT");
+        case "TYPE" -> {
+          if (!typeAllowed) {
+            throw CommandError.syntax();
+          }
+          type = a.nextString().toLowerCase(Locale.ROOT);
+        }
+        default -> throw CommandError.syntax();
+      }
+    }
+    return new ScanArgs(cursor, pattern, count, type);
+  }
+
+  /** Redis' cursors are unsigned; these are below 2^63, so anything else names no position. */
+  private static long cursor(String s) {
+    try {
+      long cursor = Long.parseLong(s);
+      if (cursor >= 0) {
+        return cursor;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw CommandError.err("invalid cursor");
+  }
+
+  public boolean matches(String name) {
+    return pattern == null || Glob.matches(pattern, name);
+  }
+
+  /** The reply: a two-element array of the next cursor, as a bulk string, and the names. */
+  public static void reply(RespWriter w, long next, List<String> names) throws IOException {
+    w.array(2).bulk(Long.toString(next)).array(names.size());
+    for (String name : names) {
+      w.bulk(name);
+    }
+  }
+}

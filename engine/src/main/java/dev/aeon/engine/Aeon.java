@@ -40,7 +40,11 @@ public final class Aeon implements AutoCloseable {
   private static final long RETRY_OPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   public static final String DEFAULT_NAMESPACE = "default";
-  private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  /** The longest namespace name, in characters. */
+  public static final int MAX_NAMESPACE_NAME = 64;
+
+  private static final Pattern NAMESPACE_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0," + (MAX_NAMESPACE_NAME - 1) + "}");
 
   /** Held while open: one Aeon at a time has a directory, in this process or any other. */
   static final String LOCK_FILE = "LOCK";
@@ -451,7 +455,7 @@ public final class Aeon implements AutoCloseable {
   public static void checkName(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name '" + name
-          + "': use 1-64 letters, digits, '_', '.', '-', starting with a letter or digit");
+          + "': use 1-" + MAX_NAMESPACE_NAME + " letters, digits, '_', '.', '-', starting with a letter or digit");
     }
   }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 /** Checks and normalises what callers pass in, before anything is logged: nothing is half applied. */
 final class Inputs {
 
-  static final int MAX_NAME_BYTES = 1024;
+  static final int MAX_NAME_BYTES = Remember.MAX_NAME_BYTES;
 
   private Inputs() {}
 

@@ -13,6 +13,9 @@ import java.util.Objects;
  */
 public final class Remember {
 
+  /** The longest session, role or link type, in bytes of UTF-8. */
+  public static final int MAX_NAME_BYTES = 1024;
+
   /** A link to add from the new event to an existing one. */
   public record Link(String type, long target) {}
 

@@ -140,6 +140,14 @@ class VectorSetCommandsTest {
           c.call("VSIM", "errs", "VALUES", "3", "1", "0", "0"));
       assertEquals(new RespClient.Err("ERR the zero vector has no direction and cannot be indexed or searched"),
           c.call("VADD", "errs", "VALUES", "2", "0", "0", "z"));
+      // every component is a float, but the norm is not: VEMB would answer inf
+      assertTrue(((RespClient.Err) c.call("VADD", "huge", "VALUES", "2", "3e38", "3e38", "h")).message()
+          .startsWith("ERR the vector's L2 norm, 4.24"), "a norm beyond a float");
+      assertEquals(0L, c.call("EXISTS", "huge"));
+      assertEquals(1L, c.call("VADD", "huge", "VALUES", "2", "2e38", "2e38", "h"));
+      for (Object component : (List<?>) c.call("VEMB", "huge", "h")) {
+        assertEquals(2e38, Double.parseDouble((String) component), 2e36, "Q8 within 1%");
+      }
       assertEquals(new RespClient.Err("ERR value is not a valid float"), c.call("VADD", "errs", "VALUES", "2", "1", "x", "b"));
       assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"), c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));
       assertTrue(((RespClient.Err) c.call("VADD", "errs", "FP32", "abc", "b")).message().startsWith("ERR FP32 blob must hold"));

@@ -53,6 +53,23 @@ class VectorSetStorageTest {
   }
 
   @Test
+  void aNamespaceNameOrKeyTooLongForAVectorSetIsRefusedInTheUsersTerms() throws Exception {
+    String ns = "n".repeat(60);
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", ns));
+      assertEquals(new RespClient.Err("ERR namespace '" + ns + "' has too long a name for vector sets of 3 dimensions:"
+          + " they need a name of at most 56 characters"), c.call("VADD", "k", "VALUES", "3", "1", "0", "0", "a"));
+      assertEquals(0L, c.call("EXISTS", "k"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "fits", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      assertEquals("OK", c.call("SELECT", "keys"));
+      assertEquals(new RespClient.Err("ERR the key is longer than 1019 bytes"),
+          c.call("VADD", "k".repeat(1020), "VALUES", "2", "1", "0", "a"));
+      assertEquals(1L, c.call("VADD", "k".repeat(1019), "VALUES", "2", "1", "0", "a"));
+      assertEquals(List.of("k".repeat(1019)), c.call("KEYS", "*"));
+    }
+  }
+
+  @Test
   void aSetOfAnotherNamespaceWhoseNameStartsLikeStorageIsNotFound() throws Exception {
     // as a namespace named "yy.vset-d3" made before such names were refused would have stored it
     server.context().vectorSets().add("yy.vset-d3", "secret", new VectorInput.Given(new float[] {1, 0}, null), "hidden", null, null);

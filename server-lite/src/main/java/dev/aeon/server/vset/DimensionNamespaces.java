@@ -1,5 +1,6 @@
 package dev.aeon.server.vset;
 
+import dev.aeon.engine.Aeon;
 import dev.aeon.server.command.CommandError;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -16,9 +17,19 @@ public final class DimensionNamespaces {
 
   private DimensionNamespaces() {}
 
-  /** The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. */
+  /**
+   * The namespace holding the vector sets of {@code ns} with {@code dim} dimensions. Its name is longer than
+   * {@code ns}, so a user namespace whose name is near the longest cannot hold vector sets: said in the user's
+   * terms, not as a bad name the user never typed.
+   */
   static String of(String ns, int dim) {
-    return ns + MARKER + dim;
+    String name = ns + MARKER + dim;
+    if (name.length() > Aeon.MAX_NAMESPACE_NAME) {
+      throw CommandError.err("namespace '" + ns + "' has too long a name for vector sets of " + dim
+          + " dimensions: they need a name of at most " + (Aeon.MAX_NAMESPACE_NAME - (name.length() - ns.length()))
+          + " characters");
+    }
+    return name;
   }
 
   /** Whether {@code name} (a namespace directory) stores vector sets of user namespace {@code ns}. */

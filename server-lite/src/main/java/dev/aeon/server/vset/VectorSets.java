@@ -13,6 +13,7 @@ import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +207,14 @@ public final class VectorSets {
       String json) {
     float[] vector = given.values();
     double norm = VectorInput.norm(vector);
+    int maxKeyBytes = Remember.MAX_NAME_BYTES - VectorSet.SESSION_PREFIX.length(); // the key is in the session name
+    if (key.getBytes(StandardCharsets.UTF_8).length > maxKeyBytes) {
+      throw CommandError.err("the key is longer than " + maxKeyBytes + " bytes");
+    }
+    if (Float.isInfinite((float) norm)) { // an element keeps its norm as a float (VEMB scales by it)
+      throw CommandError.err("the vector's L2 norm, " + norm + ", is beyond the largest float (" + Float.MAX_VALUE
+          + "): scale it down");
+    }
     if (json != null && !json.isEmpty()) {
       JsonValues.parseObject(json); // refuse bad JSON before anything is stored
     }

@@ -4,9 +4,12 @@ import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.Durability;
 import dev.aeon.engine.ExportCounts;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * {@code ./aeon export DIR NAMESPACE FILE} and {@code ./aeon import DIR NAMESPACE FILE}: a namespace of a memory
@@ -38,8 +41,18 @@ public final class Transfer {
     Path dir = Path.of(args[1]);
     String namespace = args[2];
     Path file = Path.of(args[3]);
-    if (export && !Files.isDirectory(dir.resolve("ns"))) {
+    boolean memoryDir = Files.isDirectory(dir.resolve("ns"));
+    if (export && !memoryDir) {
       err.println("aeon export: " + dir + " is not a memory directory (it has no ns folder)");
+      return 2;
+    }
+    boolean newDir = !memoryDir && !Files.exists(dir);
+    if (!export && !memoryDir && !newDir && !isEmptyDirectory(dir)) {
+      err.println("aeon import: " + dir + " is neither a memory directory (it has no ns folder) nor empty");
+      return 2;
+    }
+    if (!export && !Files.isRegularFile(file)) {
+      err.println("aeon import: " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
       return 2;
     }
     AeonOptions options = export ? AeonOptions.defaults() : AeonOptions.defaults().withDurability(Durability.ASYNC);
@@ -48,10 +61,40 @@ public final class Transfer {
       ExportCounts c = export ? aeon.exportNamespace(namespace, file) : aeon.importNamespace(namespace, file);
       out.printf("%s %s: %d events and %d links %s %s in %d ms%n", export ? "exported" : "imported", namespace,
           c.events(), c.links(), export ? "to" : "from", file, (System.nanoTime() - start) / 1_000_000);
+      if (!memoryDir) {
+        out.println(dir + " is a new memory directory");
+      }
       return 0;
     } catch (RuntimeException e) {
       out.println(args[0] + " failed: " + e.getMessage());
+      if (!memoryDir) {
+        undoNewMemoryDirectory(dir, newDir, out);
+      }
       return 1;
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false; // not a directory, or unreadable: refused as not empty
+    }
+  }
+
+  /**
+   * After a failed import into a directory that was empty or did not exist, removes what opening it made there
+   * (the failed import already dropped its namespace), so that a mistyped DIR leaves nothing behind.
+   */
+  private static void undoNewMemoryDirectory(Path dir, boolean removeDir, PrintStream out) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        if (removeDir || !p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      out.println("could not remove the new memory directory " + dir + ": " + e.getMessage());
     }
   }
 }

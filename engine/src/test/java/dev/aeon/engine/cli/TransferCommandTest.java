@@ -1,6 +1,7 @@
 package dev.aeon.engine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.Aeon;
@@ -11,6 +12,7 @@ import dev.aeon.engine.Remember;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,8 @@ class TransferCommandTest {
     assertTrue(output().matches("exported agent-a: 2 events and 1 links to .*agent-a.jsonl in \\d+ ms\n"), output());
     Path other = dir.resolve("other");
     assertEquals(0, run("import", other.toString(), "restored", file.toString()), output());
-    assertTrue(output().matches("imported restored: 2 events and 1 links from .*agent-a.jsonl in \\d+ ms\n"), output());
+    assertTrue(output().matches("imported restored: 2 events and 1 links from .*agent-a.jsonl in \\d+ ms\n"
+        + ".*other is a new memory directory\n"), output());
     try (Aeon aeon = Aeon.open(other, AeonOptions.defaults())) {
       Memory m = aeon.namespace("restored");
       assertEquals(List.of("hi", "hello"), m.history("s", 10).stream().map(Event::text).toList());
@@ -62,8 +65,43 @@ class TransferCommandTest {
     assertEquals(1, run("export", memory.toString(), "agent-a", file.toString()), output());
     assertTrue(output().startsWith("export failed: export of namespace 'agent-a' failed: ")
         && output().endsWith("agent-a.jsonl: exists already\n"), output());
-    assertEquals(1, run("import", other.toString(), "more", dir.resolve("nothing.jsonl").toString()), output());
-    assertTrue(output().contains("nothing.jsonl: no such file or directory;"), output());
+    assertEquals(2, run("import", other.toString(), "more", dir.resolve("nothing.jsonl").toString()));
+    assertTrue(error().endsWith("nothing.jsonl does not exist\n"), error());
+  }
+
+  @Test
+  void anImportThatFailsLeavesNoNewMemoryDirectoryBehind() throws Exception {
+    Path file = dir.resolve("cut.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");
+    Path absent = dir.resolve("typo");
+    assertEquals(2, run("import", absent.toString(), "ns", dir.resolve("nothing.jsonl").toString()));
+    assertFalse(Files.exists(absent), "a missing file made the directory");
+    assertEquals(1, run("import", absent.toString(), "ns", file.toString()), output());
+    assertTrue(output().startsWith("import failed: "), output());
+    assertFalse(Files.exists(absent), "a failed import left a new memory directory");
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    assertEquals(1, run("import", empty.toString(), "ns", file.toString()), output());
+    assertTrue(Files.isDirectory(empty) && isEmpty(empty), "a failed import left files in an empty directory");
+    Path other = Files.createDirectory(dir.resolve("not-a-memory"));
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    assertEquals(2, run("import", other.toString(), "ns", file.toString()));
+    assertTrue(error().endsWith("not-a-memory is neither a memory directory (it has no ns folder) nor empty\n"),
+        error());
+    assertEquals(List.of(other.resolve("notes.txt")), list(other));
+  }
+
+  private String error() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private static boolean isEmpty(Path d) throws Exception {
+    return list(d).isEmpty();
+  }
+
+  private static List<Path> list(Path d) throws Exception {
+    try (var s = Files.list(d)) {
+      return s.toList();
+    }
   }
 
   @Test

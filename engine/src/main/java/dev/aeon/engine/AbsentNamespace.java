@@ -41,7 +41,7 @@ final class AbsentNamespace implements Memory {
   }
 
   @Override
-  public void invalidate(long from, String type, long to, long atMicros) {
+  public int invalidate(long from, String type, long to, long atMicros) {
     Inputs.invalidation(type, atMicros);
     throw DurableMemory.noEvent(from, name);
   }

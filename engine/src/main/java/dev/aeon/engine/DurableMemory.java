@@ -192,9 +192,25 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   @Override
-  public void invalidate(long from, String type, long to, long atMicros) {
+  public int invalidate(long from, String type, long to, long atMicros) {
     Inputs.invalidation(type, atMicros);
-    write(new Invalidate(from, type, to, atMicros), () -> {}, from, to);
+    CompletableFuture<Long> durable;
+    int ended;
+    writeLock.lock();
+    try {
+      checkWritable();
+      requireEvent(from);
+      requireEvent(to);
+      ended = stores.trace.currentEdgeCount(type, from, to); // under the lock: those the mutation will end
+      if (ended == 0) {
+        return 0;
+      }
+      durable = logAndApply(new Invalidate(from, type, to, atMicros));
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    return ended;
   }
 
   @Override

@@ -43,9 +43,10 @@ public interface Memory {
 
   /**
    * Ends the validity of the current links of {@code type} from {@code from} to {@code to} at
-   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open").
+   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open"). Returns how many links
+   * it ended; when there are none, nothing is logged.
    */
-  void invalidate(long from, String type, long to, long atMicros);
+  int invalidate(long from, String type, long to, long atMicros);
 
   /** The events most similar to the query that pass its filters, best first. */
   List<Recalled> recall(Recall recall);

@@ -126,12 +126,15 @@ public class EngineModelTest {
           if (!links.isEmpty()) {
             KnownLink l = links.get(random.nextInt(links.size()));
             long at = now - random.nextInt(3) * 1_000_000L;
-            m.invalidate(l.from, l.type, l.to, at);
+            int ended = m.invalidate(l.from, l.type, l.to, at);
+            int expected = 0;
             for (KnownLink same : links) { // every current link of that type between the two
               if (same.current() && same.from == l.from && same.to == l.to && same.type.equals(l.type)) {
                 same.validTo = at;
+                expected++;
               }
             }
+            assertEquals(expected, ended, context + ": links invalidated");
           }
         } else if (choice < 64) {
           Known target = pick(model, random);

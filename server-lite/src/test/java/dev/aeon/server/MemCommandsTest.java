@@ -69,6 +69,16 @@ class MemCommandsTest {
       assertEquals(1000L, ((Map<?, ?>) c.call("MEM.GET", Long.toString(u1))).get("timestamp"));
 
       assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1)));
+      assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "FROM", "1500"));
+      assertEquals(2L, c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "AT", "2500"));
+      assertEquals(0L, c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1)), "none current");
+      assertEquals(0L, c.call("MEM.INVALIDATE", Long.toString(u1), "CAUSED_BY", Long.toString(a1)), "other way");
+      assertEquals(new RespClient.Err("ERR no event with id 999 in namespace 'agent1'"),
+          c.call("MEM.INVALIDATE", "999", "CAUSED_BY", Long.toString(a1)));
+      String count = "MATCH (a)-[r:CAUSED_BY]->(u) %s RETURN count(r)";
+      assertEquals(List.of(List.of(2L)), ((Map<?, ?>) c.call("MEM.QUERY", count.formatted("AS OF 2000"))).get("rows"));
+      assertEquals(List.of(List.of(0L)), ((Map<?, ?>) c.call("MEM.QUERY", count.formatted(""))).get("rows"));
+      assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1)));
       Map<?, ?> q = assertInstanceOf(Map.class, c.call("MEM.QUERY",
           "MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS $word RETURN a.text", "word", "Lisbon"));
       assertEquals(List.of("a.text"), q.get("columns"));

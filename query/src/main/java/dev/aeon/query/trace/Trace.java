@@ -256,19 +256,7 @@ public final class Trace implements AutoCloseable {
     checkInvalidation(type, atMicros);
     synchronized (writeLock) {
       checkOpen();
-      int f = graph.slotOf(from);
-      int t = graph.slotOf(to);
-      int typeId = graph.stringId(type);
-      if (f < 0 || t < 0 || typeId < 0) {
-        return 0;
-      }
-      List<Integer> hits = new ArrayList<>();
-      graph.adjacency.visit(f, true, typeId, CURRENT, (e, ty, fs, ts, vf, vt) -> {
-        if (ts == t) {
-          hits.add(e);
-        }
-        return true;
-      });
+      List<Integer> hits = currentEdges(type, from, to);
       try {
         for (int e : hits) {
           writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, e, 0, 0, atMicros);
@@ -280,6 +268,29 @@ public final class Trace implements AutoCloseable {
       return hits.size();
     }
   }
+
+  /** How many edges {@code from -[type]-> to} are not yet invalidated: those {@link #invalidateEdges} would end. */
+  public int currentEdgeCount(String type, long from, long to) {
+    return currentEdges(type, from, to).size();
+  }
+
+  private List<Integer> currentEdges(String type, long from, long to) {
+    List<Integer> hits = new ArrayList<>();
+    int f = graph.slotOf(from);
+    int t = graph.slotOf(to);
+    int typeId = graph.stringId(type);
+    if (f < 0 || t < 0 || typeId < 0) {
+      return hits;
+    }
+    graph.adjacency.visit(f, true, typeId, CURRENT, (e, ty, fs, ts, vf, vt) -> {
+      if (ts == t) {
+        hits.add(e);
+      }
+      return true;
+    });
+    return hits;
+  }
+
 
   /** Forgets an event and its edges; returns what was removed (empty if it did not exist). */
   public Forgotten forget(long id) {

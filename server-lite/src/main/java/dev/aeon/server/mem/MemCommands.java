@@ -138,8 +138,7 @@ public final class MemCommands {
     if (a.hasNext()) {
       throw CommandError.syntax();
     }
-    c.memory().invalidate(from, type, to, at);
-    c.writer().simple("OK");
+    c.writer().integer(c.memory().invalidate(from, type, to, at));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aeon.common.JsonErrors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -241,7 +242,7 @@ final class NamespaceImport {
         return o;
       }
     } catch (JsonProcessingException e) {
-      throw new IOException(file + ", line " + line + ": not JSON: " + e.getOriginalMessage(), e);
+      throw new IOException(file + ", line " + line + ": not JSON: " + JsonErrors.reason(e.getOriginalMessage()), e);
     }
     throw new IOException(file + ", line " + line + ": not a JSON object");
   }

@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,13 +156,16 @@ class MemCommandsTest {
           "{\"a\":1} {\"b\":2}", "ERR invalid JSON: Trailing token",
           "{\"a\":1,\"a\":2}", "ERR invalid JSON: Duplicate field 'a'",
           "{\"a\":12345678901234567890}", "ERR the integer 12345678901234567890 does not fit in 64 bits",
-          "{\"a\":1e999}", "ERR a number is beyond the range of a double (it would be Infinity)");
+          "{\"a\":1e999}", "ERR a number is beyond the range of a double (it would be Infinity)",
+          "{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}",
+          "ERR invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
       for (Map.Entry<String, String> json : refused.entrySet()) {
         for (Object[] command : List.<Object[]>of(
             new Object[] {"MEM.ADD", "s", "user", "x", "VECTOR", "VALUES", "2", "1", "0", "ATTRS", json.getKey()},
             new Object[] {"MEM.SETATTR", "1", json.getKey()})) {
           String message = assertInstanceOf(RespClient.Err.class, c.call(command)).message();
           assertTrue(message.startsWith(json.getValue()), json.getKey() + ": " + message);
+          assertFalse(message.contains("`"), "Jackson's Java names: " + message);
         }
       }
       assertNull(c.call("MEM.GET", "1"), "nothing was stored");

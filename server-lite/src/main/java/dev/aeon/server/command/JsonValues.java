@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aeon.common.JsonErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class JsonValues {
     try {
       node = mapper.readTree(json);
     } catch (JsonProcessingException e) {
-      throw CommandError.err("invalid JSON: " + e.getOriginalMessage());
+      throw CommandError.err("invalid JSON: " + JsonErrors.reason(e.getOriginalMessage()));
     }
     if (!(node instanceof ObjectNode obj)) {
       throw CommandError.err("attributes must be a JSON object, got: " + clip(json));

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 final class SegmentDirectory implements Closeable {
 
   static final String PREALLOC_NAME = "next.prealloc";
-  static final long SMALLEST = 256 << 10;
+  static final long SMALLEST = 64 << 10;
   /**
    * A segment that filled this fast is followed by one twice its size. Each new segment costs forces (its
    * zero-fill, its header, the directory): a steady writer settles at a segment per ten seconds or more.

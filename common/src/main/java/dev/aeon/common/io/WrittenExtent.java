@@ -24,7 +24,7 @@ import java.lang.foreign.MemorySegment;
 public final class WrittenExtent {
 
   private static final int STEP = 1 << 20;
-  private static final int SMALLEST_STEP = 64 << 10;
+  private static final int SMALLEST_STEP = 16 << 10;
   private static final MemorySegment ZEROS = Arena.global().allocate(STEP).asReadOnly();
 
   private final PositionalWriter writer;
@@ -38,7 +38,7 @@ public final class WrittenExtent {
 
   /**
    * Makes sure every byte before {@code needed} is written, writing zeros from the current end up to
-   * {@code needed} rounded up to the next step (the written part's size, from 64 KiB to 1 MiB). The bytes it
+   * {@code needed} rounded up to the next step (the written part's size, from 16 KiB to 1 MiB). The bytes it
    * writes must hold nothing in use: callers pass the end of what they are about to store, and store nowhere
    * past it without calling this again.
    */

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link WrittenExtent}: zeros written in steps that double from 64 KiB to 1 MiB, never past the limit. */
+/** {@link WrittenExtent}: zeros written in steps that double from 16 KiB to 1 MiB, never past the limit. */
 class WrittenExtentTest {
 
   private static final long KIB = 1 << 10;
@@ -22,16 +22,16 @@ class WrittenExtentTest {
 
   @Test
   void aSmallFileStaysSmallAndALargeOneGrowsAMibAtATime() throws IOException {
-    assertEquals(List.of(64 * KIB, 128 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, MIB, 2 * MIB, 3 * MIB),
-        writtenSizes(0, Long.MAX_VALUE, 64, 64 * KIB + 1, 64 * KIB + 2, 128 * KIB + 1, 256 * KIB + 1, 512 * KIB + 1,
-            MIB + 1, 2 * MIB + 1));
+    assertEquals(List.of(16 * KIB, 32 * KIB, 32 * KIB, 64 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, MIB, 2 * MIB,
+        3 * MIB), writtenSizes(0, Long.MAX_VALUE, 64, 16 * KIB + 1, 16 * KIB + 2, 32 * KIB + 1, 64 * KIB + 1,
+            128 * KIB + 1, 256 * KIB + 1, 512 * KIB + 1, MIB + 1, 2 * MIB + 1));
   }
 
   @Test
   void writingAheadGoesNoFurtherThanWhatIsWrittenAlready() throws IOException {
-    // 4 MiB ahead is asked for each time, as the blob arena does: it goes as far ahead as is written (64 KiB at
+    // 4 MiB ahead is asked for each time, as the blob arena does: it goes as far ahead as is written (16 KiB at
     // least), rounded up to the step
-    assertEquals(List.of(128 * KIB, 384 * KIB, 384 * KIB, MIB, 3 * MIB, 3 * MIB, 8 * MIB),
+    assertEquals(List.of(32 * KIB, 192 * KIB, 512 * KIB, 1536 * KIB, 1536 * KIB, 4 * MIB, 9 * MIB),
         writtenSizes(4 * MIB, Long.MAX_VALUE, 64, 128 * KIB + 1, 256 * KIB + 1, 512 * KIB + 1, MIB + 1, 2 * MIB + 1,
             4 * MIB + 1));
   }

@@ -10,7 +10,8 @@ class JsonErrorsTest {
   @Test
   void javaNamesAreLeftOutAndTheRestKept() {
     assertEquals("Document nesting depth (1001) exceeds the maximum allowed (1000)", JsonErrors.reason(
-        "Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"));
+        "Document nesting depth (1001) exceeds the maximum allowed (1000, from"
+            + " `StreamReadConstraints.getMaxNestingDepth()`)"));
     assertEquals("Trailing token (of type START_OBJECT) found after value", JsonErrors.reason(
         "Trailing token (of type START_OBJECT) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`):"
             + " not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"));

@@ -291,7 +291,6 @@ public final class Trace implements AutoCloseable {
     return hits;
   }
 
-
   /** Forgets an event and its edges; returns what was removed (empty if it did not exist). */
   public Forgotten forget(long id) {
     synchronized (writeLock) {

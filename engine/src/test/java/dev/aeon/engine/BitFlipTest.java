@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -48,9 +49,11 @@ public class BitFlipTest {
   private static final int EVENTS = 300;
   private static final int EVENTS_AFTER_CHECKPOINT = 30;
   private static final int SESSIONS = 5;
-  /** Every file the namespaces below have: a sweep that missed one would prove nothing about it. */
-  private static final List<String> FILES = List.of("wal/00000000000000000001.wal", "wal/CHECKPOINT",
-      "trace/events.trace", "trace/meta.trace", "trace/edges.trace", "trace/checkpoint.trace",
+  /**
+   * Every file the namespaces below have besides the log's segments, which {@link #files} adds as it finds them
+   * (the log starts small and rolls): a sweep that missed one would prove nothing about it.
+   */
+  private static final List<String> FILES = List.of("wal/CHECKPOINT", "trace/events.trace", "trace/meta.trace", "trace/edges.trace", "trace/checkpoint.trace",
       "atlas/atlas.manifest", "atlas/atlas.pages", "atlas/atlas.vectors", "atlas/atlas.sketches",
       "blobs/blobs-1.arena");
 
@@ -72,11 +75,14 @@ public class BitFlipTest {
       Path beforeLast = dir.resolve(name + "-before-last");
       Written written = write(dir.resolve("written-" + name), image, beforeLast, crashed, random.nextLong());
       List<String> expected = readAll(copy(image, dir.resolve("pristine")), written);
-      TornTail tornTail = crashed
-          ? new TornTail(usedBytes(beforeLast.resolve("ns/default").resolve(FILES.getFirst())), readAll(beforeLast, written))
-          : null;
+      List<String> files = files(image);
+      String lastSegment = files.getFirst(); // where a crash leaves the log's last record
+      // If the last write began a segment, the whole segment is its record.
+      Path lastSegmentBefore = beforeLast.resolve("ns/default").resolve(lastSegment);
+      TornTail tornTail = crashed ? new TornTail(Files.exists(lastSegmentBefore) ? usedBytes(lastSegmentBefore) : 0,
+          readAll(beforeLast, written)) : null;
       Map<String, Integer> reported = new TreeMap<>();
-      for (String file : FILES) {
+      for (String file : files) {
         Path path = image.resolve("ns/default").resolve(file);
         long used = usedBytes(path);
         assertTrue(used > 0, file + " holds nothing");
@@ -85,7 +91,7 @@ public class BitFlipTest {
           int bit = random.nextInt(8);
           String where = name + " image, " + file + " byte " + offset + " bit " + bit
               + " (seed " + seed + ")";
-          List<String> orTorn = tornTail != null && file.equals(FILES.getFirst()) && offset >= tornTail.lastRecordFrom()
+          List<String> orTorn = tornTail != null && file.equals(lastSegment) && offset >= tornTail.lastRecordFrom()
               ? tornTail.read() : null;
           if (reportedAfterFlip(copy(image, dir.resolve("trial")), file, offset, bit, written, expected, orTorn, where)) {
             reported.merge(file, 1, Integer::sum);
@@ -95,8 +101,20 @@ public class BitFlipTest {
       System.out.println("BitFlipTest " + name + " image: reported per file "
           + reported + " of " + flipsPerFile);
       // A file in which no flip was reported (its header's among them) was not reached by the sweep.
-      FILES.forEach(f -> assertTrue(reported.containsKey(f), f + ": no flip reported"));
+      files.forEach(f -> assertTrue(reported.containsKey(f), f + ": no flip reported"));
     }
+  }
+
+  /** The log's segments of an image, the last one first, then {@link #FILES}. */
+  private static List<String> files(Path image) throws IOException {
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> wal = Files.list(image.resolve("ns/default/wal"))) {
+      wal.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wal"))
+          .sorted(Comparator.reverseOrder()).forEach(n -> files.add("wal/" + n));
+    }
+    assertTrue(!files.isEmpty(), "the log has no segment");
+    files.addAll(FILES);
+    return files;
   }
 
   /** What was written: each event's id and vector, in order. */

@@ -12,6 +12,9 @@ public final class JsonErrors {
   private static final Pattern LIMIT_SOURCE = Pattern.compile(", from `[^`]*`");
   private static final Pattern JAVA_ASIDE = Pattern.compile(" \\([^()`]*`[^`]*`[^()]*\\)");
   private static final Pattern JAVA_RULE = Pattern.compile(": not allowed as per `[^`]*`");
+  private static final Pattern JAVA_SWITCH = Pattern.compile(": enable `[^`]*` to allow");
+  private static final Pattern SOURCE_MARKER = Pattern.compile(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)");
+  private static final Pattern PARSER_FEATURE = Pattern.compile("Feature '(\\w+)' not enabled for parser");
 
   private JsonErrors() {}
 
@@ -22,6 +25,9 @@ public final class JsonErrors {
     }
     String s = LIMIT_SOURCE.matcher(jacksonMessage).replaceAll("");
     s = JAVA_ASIDE.matcher(s).replaceAll("");
+    s = SOURCE_MARKER.matcher(s).replaceAll("");
+    s = PARSER_FEATURE.matcher(s).replaceAll("not standard JSON ($1)");
+    s = JAVA_SWITCH.matcher(s).replaceAll(": not standard JSON");
     return JAVA_RULE.matcher(s).replaceAll("");
   }
 }

@@ -158,7 +158,9 @@ class MemCommandsTest {
           "{\"a\":12345678901234567890}", "ERR the integer 12345678901234567890 does not fit in 64 bits",
           "{\"a\":1e999}", "ERR a number is beyond the range of a double (it would be Infinity)",
           "{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}",
-          "ERR invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+          "ERR invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)",
+          "{\"a\":NaN}", "ERR invalid JSON: Non-standard token 'NaN': not standard JSON",
+          "{", "ERR invalid JSON: Unexpected end-of-input: expected close marker for Object");
       for (Map.Entry<String, String> json : refused.entrySet()) {
         for (Object[] command : List.<Object[]>of(
             new Object[] {"MEM.ADD", "s", "user", "x", "VECTOR", "VALUES", "2", "1", "0", "ATTRS", json.getKey()},

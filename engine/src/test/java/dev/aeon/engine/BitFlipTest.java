@@ -53,7 +53,8 @@ public class BitFlipTest {
    * Every file the namespaces below have besides the log's segments, which {@link #files} adds as it finds them
    * (the log starts small and rolls): a sweep that missed one would prove nothing about it.
    */
-  private static final List<String> FILES = List.of("wal/CHECKPOINT", "trace/events.trace", "trace/meta.trace", "trace/edges.trace", "trace/checkpoint.trace",
+  private static final List<String> FILES = List.of("wal/CHECKPOINT", "trace/events.trace", "trace/meta.trace",
+      "trace/edges.trace", "trace/checkpoint.trace",
       "atlas/atlas.manifest", "atlas/atlas.pages", "atlas/atlas.vectors", "atlas/atlas.sketches",
       "blobs/blobs-1.arena");
 

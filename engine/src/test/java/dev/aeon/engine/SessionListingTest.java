@@ -63,6 +63,12 @@ class SessionListingTest {
       assertTrue(last.isLast());
       assertEquals(new SessionPage(List.of(), 0), m.sessions(Integer.MAX_VALUE + 1L, 1), "a cursor past the end");
       assertEquals(25, m.stats().sessions());
+      // sessions forgotten behind the cursor, or on the page just read, move nothing after it
+      m.forgetSession("s0");
+      m.forgetSession("s12");
+      SessionPage again = m.sessions(first.cursor(), 10);
+      assertEquals(names.subList(10, 21).stream().filter(n -> !n.equals("s12")).toList(), again.sessions());
+      assertEquals(names.subList(21, 25), m.sessions(again.cursor(), 10).sessions());
     }
   }
 

@@ -201,7 +201,6 @@ public final class MemCommands {
     }
   }
 
-  /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
   /**
    * MEM.SESSIONS cursor [MATCH pattern] [COUNT count]: a page of the sessions that have events, as SCAN pages
    * keys (start at 0, go on until the cursor is 0 again).
@@ -212,6 +211,7 @@ public final class MemCommands {
     ScanArgs.reply(c.writer(), page.cursor(), page.sessions().stream().filter(scan::matches).toList());
   }
 
+  /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
   private static void trace(ClientSession c, Args a) throws IOException {
     String session = a.nextText("the session");
     int count = a.accept("COUNT") ? a.nextInt(1, 1_000_000, "COUNT") : 100;

@@ -17,8 +17,7 @@ import java.util.List;
  * The Redis 8 vector-set commands with their documented arguments and replies, so that existing clients work
  * unchanged: VADD, VSIM, VREM, VCARD, VDIM, VEMB, VINFO, VSETATTR, VGETATTR, VISMEMBER, VRANDMEMBER, and the
  * generic key commands as they apply to vector sets, the only keys here: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN,
- * DBSIZE. Vectors
- * may also be given as {@code TEXT "..."} when the server has an embedder.
+ * DBSIZE. Vectors may also be given as {@code TEXT "..."} when the server has an embedder.
  */
 public final class VectorSetCommands {
 

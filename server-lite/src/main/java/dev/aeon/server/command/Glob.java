@@ -2,24 +2,33 @@ package dev.aeon.server.command;
 
 /**
  * Redis-style glob matching for CONFIG GET, KEYS and SCAN patterns: {@code *}, {@code ?}, {@code [abc]},
- * {@code [a-z]}, {@code [^abc]} and {@code \x} for a literal x. Greedy with one backtrack point, so any pattern
- * costs at most pattern x text steps.
+ * {@code [a-z]} (or {@code [z-a]}), {@code [^abc]} and {@code \x} for a literal x, also inside brackets. An
+ * unclosed {@code [} runs to the end of the pattern, as in Redis.
+ *
+ * <p>One difference from Redis: Redis matches bytes, this matches characters (Unicode code points), so
+ * {@code ?} matches one {@code é} or one emoji where Redis would need two or four. Keys here are text.
+ *
+ * <p>Greedy with one backtrack point, so any pattern costs at most pattern x text steps.
  */
 public final class Glob {
 
   private Glob() {}
 
-  public static boolean matches(String p, String t) {
+  public static boolean matches(String pattern, String text) {
+    int[] p = pattern.codePoints().toArray();
+    int[] t = text.codePoints().toArray();
     int pi = 0;
     int ti = 0;
     int starP = -1;
     int starT = 0;
-    while (ti < t.length()) {
-      int next = pi < p.length() ? step(p, pi, t.charAt(ti)) : -1;
-      if (pi < p.length() && p.charAt(pi) == '*') {
+    while (ti < t.length) {
+      if (pi < p.length && p[pi] == '*') {
         starP = pi++;
         starT = ti;
-      } else if (next >= 0) {
+        continue;
+      }
+      int next = pi < p.length ? step(p, pi, t[ti]) : -1;
+      if (next >= 0) {
         pi = next;
         ti++;
       } else if (starP >= 0) {
@@ -29,42 +38,50 @@ public final class Glob {
         return false;
       }
     }
-    while (pi < p.length() && p.charAt(pi) == '*') {
+    while (pi < p.length && p[pi] == '*') {
       pi++;
     }
-    return pi == p.length();
+    return pi == p.length;
   }
 
   /** If the pattern element at {@code pi} (not '*') matches {@code ch}, the index after it; else -1. */
-  private static int step(String p, int pi, char ch) {
-    char c = p.charAt(pi);
+  private static int step(int[] p, int pi, int ch) {
+    int c = p[pi];
     if (c == '?') {
       return pi + 1;
     }
-    if (c == '\\' && pi + 1 < p.length()) {
-      return p.charAt(pi + 1) == ch ? pi + 2 : -1;
+    if (c == '\\' && pi + 1 < p.length) {
+      return p[pi + 1] == ch ? pi + 2 : -1;
     }
     if (c == '[') {
-      int close = p.indexOf(']', pi + 1);
-      if (close > pi) {
-        boolean negated = close > pi + 1 && p.charAt(pi + 1) == '^';
-        return inClass(p, negated ? pi + 2 : pi + 1, close, ch) != negated ? close + 1 : -1;
-      }
+      return bracket(p, pi + 1, ch);
     }
     return c == ch ? pi + 1 : -1;
   }
 
-  private static boolean inClass(String p, int from, int to, char ch) {
-    for (int i = from; i < to; i++) {
-      if (i + 2 < to && p.charAt(i + 1) == '-') {
-        if (ch >= p.charAt(i) && ch <= p.charAt(i + 2)) {
-          return true;
-        }
+  /** Matches {@code ch} against the class that starts at {@code i}, just after its '['. */
+  private static int bracket(int[] p, int i, int ch) {
+    boolean negated = i < p.length && p[i] == '^';
+    if (negated) {
+      i++;
+    }
+    boolean match = false;
+    while (i < p.length && p[i] != ']') {
+      if (p[i] == '\\' && i + 1 < p.length) {
+        match |= p[i + 1] == ch;
         i += 2;
-      } else if (p.charAt(i) == ch) {
-        return true;
+      } else if (i + 2 < p.length && p[i + 1] == '-' && p[i + 2] != ']') {
+        int low = Math.min(p[i], p[i + 2]);
+        int high = Math.max(p[i], p[i + 2]);
+        match |= ch >= low && ch <= high;
+        i += 3;
+      } else {
+        match |= p[i] == ch;
+        i++;
       }
     }
-    return false;
+    // Past the ']', or at the end of an unclosed class.
+    int after = Math.min(i + 1, p.length);
+    return match != negated ? after : -1;
   }
 }

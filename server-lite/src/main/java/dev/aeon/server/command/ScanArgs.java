@@ -16,7 +16,7 @@ import java.util.Locale;
 public record ScanArgs(long cursor, String pattern, int count, String type) {
 
   static final int DEFAULT_COUNT = 10;
-  /** The most names one page looks at, so that a reply stays small whatever COUNT asks. */
+  /** The most names one page looks at, so that a reply stays small whatever COUNT asks; a larger COUNT gets this. */
   public static final int MAX_COUNT = 100_000;
 
   /** Reads the arguments from argument 1 on; TYPE only if {@code typeAllowed}. */
@@ -33,7 +33,7 @@ public record ScanArgs(long cursor, String pattern, int count, String type) {
       }
       switch (option) {
         case "MATCH" -> pattern = a.nextString();
-        case "COUNT" -> count = a.nextInt(1, MAX_COUNT, "COUNT");
+        case "COUNT" -> count = count(a.nextLong());
         case "TYPE" -> {
           if (!typeAllowed) {
             throw CommandError.syntax();
@@ -44,6 +44,14 @@ public record ScanArgs(long cursor, String pattern, int count, String type) {
       }
     }
     return new ScanArgs(cursor, pattern, count, type);
+  }
+
+  /** As in Redis, a count below 1 is a syntax error; one above {@link #MAX_COUNT} is read as that. */
+  private static int count(long count) {
+    if (count < 1) {
+      throw CommandError.syntax();
+    }
+    return (int) Math.min(count, MAX_COUNT);
   }
 
   /** Redis' cursors are unsigned; these are below 2^63, so anything else names no position. */

@@ -12,6 +12,7 @@ import dev.aeon.engine.log.MutationCodec;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.query.trace.Trace;
 import dev.aeon.wal.Wal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -188,53 +190,36 @@ final class DurableMemory implements Memory, AutoCloseable {
   @Override
   public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
     Inputs.link(type, validFromMicros, validToMicros);
-    write(new AddLink(from, type, to, validFromMicros, validToMicros), () -> {}, from, to);
+    write(new AddLink(from, type, to, validFromMicros, validToMicros), () -> 1, from, to);
   }
 
   @Override
   public int invalidate(long from, String type, long to, long atMicros) {
     Inputs.invalidation(type, atMicros);
-    CompletableFuture<Long> durable;
-    int ended;
-    writeLock.lock();
-    try {
-      checkWritable();
-      requireEvent(from);
-      requireEvent(to);
-      ended = stores.trace.currentEdgeCount(type, from, to); // under the lock: those the mutation will end
-      if (ended == 0) {
-        return 0;
+    return write(new Invalidate(from, type, to, atMicros), () -> {
+      Trace.CurrentEdges current = stores.trace.currentEdges(type, from, to); // those the mutation will end
+      if (current.count() > 0 && current.latestStart() >= atMicros) {
+        // The link would be valid in [start, at), which holds no time: no AS OF could see it.
+        throw new IllegalArgumentException("the link " + from + " -[" + type + "]-> " + to + " is valid from "
+            + current.latestStart() + ", so it cannot end at " + atMicros + ": an end must be after the start");
       }
-      durable = logAndApply(new Invalidate(from, type, to, atMicros));
-    } finally {
-      writeLock.unlock();
-    }
-    await(durable);
-    return ended;
+      return current.count();
+    }, from, to);
   }
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
     Map<String, Object> changes = Inputs.attributeChanges(Objects.requireNonNull(attributes, "attributes"));
     // The merged attributes must be storable too, checked against the event's as they are when logged.
-    write(new SetAttributes(id, changes), () -> stores.trace.checkAttributeUpdate(id, changes), id);
+    write(new SetAttributes(id, changes), () -> {
+      stores.trace.checkAttributeUpdate(id, changes);
+      return 1;
+    }, id);
   }
 
   @Override
   public boolean forget(long id) {
-    CompletableFuture<Long> durable;
-    writeLock.lock();
-    try {
-      checkWritable();
-      if (stores.trace.get(id).isEmpty()) {
-        return false;
-      }
-      durable = logAndApply(new ForgetEvent(id));
-    } finally {
-      writeLock.unlock();
-    }
-    await(durable);
-    return true;
+    return write(new ForgetEvent(id), () -> stores.trace.get(id).isPresent() ? 1 : 0) == 1;
   }
 
   @Override
@@ -260,23 +245,29 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Logs and applies a mutation about existing events, after checking under the write lock that they
-   * exist and that {@code check} passes (a check that depends on the stores' state).
+   * Logs and applies a mutation, after checking under the write lock that the {@code events} it names exist
+   * and asking {@code affected} how many things it will change (a check that depends on the stores' state,
+   * which may also throw). When none, nothing is logged. Returns that count once the mutation is durable.
    */
-  private void write(Mutation m, Runnable check, long... events) {
+  private int write(Mutation m, IntSupplier affected, long... events) {
     CompletableFuture<Long> durable;
+    int count;
     writeLock.lock();
     try {
       checkWritable();
       for (long id : events) {
         requireEvent(id);
       }
-      check.run();
+      count = affected.getAsInt();
+      if (count == 0) {
+        return 0;
+      }
       durable = logAndApply(m);
     } finally {
       writeLock.unlock();
     }
     await(durable);
+    return count;
   }
 
   /** Under the write lock: logs the mutation (its LSN fixes its order) and applies it at once. */

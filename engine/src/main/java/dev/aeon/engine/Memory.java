@@ -43,8 +43,9 @@ public interface Memory {
 
   /**
    * Ends the validity of the current links of {@code type} from {@code from} to {@code to} at
-   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open"). Returns how many links
-   * it ended; when there are none, nothing is logged.
+   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open") and after the start of
+   * each of those links (else IllegalArgumentException, and none is ended). Returns how many links it ended;
+   * when there are none, nothing is logged.
    */
   int invalidate(long from, String type, long to, long atMicros);
 

@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,8 @@ class BadInputTest {
     cases.put("a NEXT link from a new event", m -> m.remember(Remember.event("s", "user", "x").link("NEXT", 1)));
     cases.put("invalidating NEXT", m -> m.invalidate(1, "NEXT", 2, 5));
     cases.put("invalidating at Long.MAX_VALUE (the link stays open)", m -> m.invalidate(1, "R", 2, Long.MAX_VALUE));
+    cases.put("invalidating a link at its start (valid in no time)", m -> m.invalidate(1, "SINCE", 2, 100));
+    cases.put("invalidating a link before its start", m -> m.invalidate(1, "SINCE", 2, 50));
     cases.put("an attribute of 40,000 characters",
         m -> m.remember(Remember.event("s", "user", "x").attribute("big", "x".repeat(40_000))));
     cases.put("300 attributes", m -> {
@@ -71,6 +74,7 @@ class BadInputTest {
       Memory m = aeon.memory();
       assertEquals(1, m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1))));
       assertEquals(2, m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2))));
+      m.link(1, "SINCE", 2, 100, Long.MAX_VALUE);
       for (Map.Entry<String, Consumer<Memory>> c : cases.entrySet()) {
         assertThrows(IllegalArgumentException.class, () -> c.getValue().accept(m), c.getKey());
         m.setAttributes(1, Map.of("after", c.getKey())); // still writable
@@ -83,7 +87,28 @@ class BadInputTest {
       assertEquals("a pair is text: \uD83D\uDE00", m.get(emoji).orElseThrow().text());
       assertEquals("attributes that grow past 32 KiB one update at a time", m.get(1).orElseThrow().attributes().get("after"));
       assertTrue(m.get(2).orElseThrow().attributes().size() < 20, "the update that did not fit was not applied");
+      assertEquals(1, m.invalidate(1, "SINCE", 2, 101), "the refused invalidations left the link current");
       m.remember(Remember.event("s", "user", "c").vector(TestVectors.unit(3)));
+    }
+  }
+
+  @Test
+  void aMutationThatChangesNothingLogsNothing() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "a"));
+      long b = m.remember(Remember.event("s", "user", "b"));
+      m.link(a, "R", b, 10, Long.MAX_VALUE);
+      assertEquals(1, m.invalidate(a, "R", b, 20));
+      long lsn = m.stats().lastLsn();
+      assertEquals(0, m.invalidate(a, "R", b, 30), "the link has ended already");
+      assertEquals(0, m.invalidate(b, "R", a, 30), "no link that way");
+      assertEquals(0, m.invalidate(a, "OTHER", b, 30), "no link of that type");
+      assertFalse(m.forget(b + 1));
+      assertEquals(0, m.forgetSession("nobody"));
+      assertEquals(lsn, m.stats().lastLsn());
+      assertTrue(m.forget(b));
+      assertEquals(lsn + 1, m.stats().lastLsn());
     }
   }
 

@@ -126,15 +126,16 @@ public class EngineModelTest {
           if (!links.isEmpty()) {
             KnownLink l = links.get(random.nextInt(links.size()));
             long at = now - random.nextInt(3) * 1_000_000L;
-            int ended = m.invalidate(l.from, l.type, l.to, at);
-            int expected = 0;
-            for (KnownLink same : links) { // every current link of that type between the two
-              if (same.current() && same.from == l.from && same.to == l.to && same.type.equals(l.type)) {
-                same.validTo = at;
-                expected++;
-              }
+            List<KnownLink> current = links.stream() // every current link of that type between the two
+                .filter(same -> same.current() && same.from == l.from && same.to == l.to && same.type.equals(l.type))
+                .toList();
+            if (current.stream().anyMatch(same -> same.validFrom >= at)) {
+              assertThrows(IllegalArgumentException.class, () -> m.invalidate(l.from, l.type, l.to, at),
+                  context + ": an end at or before a link's start");
+              continue;
             }
-            assertEquals(expected, ended, context + ": links invalidated");
+            assertEquals(current.size(), m.invalidate(l.from, l.type, l.to, at), context + ": links invalidated");
+            current.forEach(same -> same.validTo = at);
           }
         } else if (choice < 64) {
           Known target = pick(model, random);

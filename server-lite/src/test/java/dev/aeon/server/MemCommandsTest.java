@@ -71,6 +71,12 @@ class MemCommandsTest {
 
       assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1)));
       assertEquals("OK", c.call("MEM.LINK", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "FROM", "1500"));
+      assertEquals(new RespClient.Err("ERR the link " + a1 + " -[CAUSED_BY]-> " + u1 + " is valid from 1500, so it"
+              + " cannot end at 1500: an end must be after the start"),
+          c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "AT", "1500"));
+      assertEquals(new RespClient.Err("ERR cannot invalidate at 9223372036854775807, the largest time: a link valid"
+              + " until then is open"),
+          c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "AT", "9223372036854775807"));
       assertEquals(2L, c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1), "AT", "2500"));
       assertEquals(0L, c.call("MEM.INVALIDATE", Long.toString(a1), "CAUSED_BY", Long.toString(u1)), "none current");
       assertEquals(0L, c.call("MEM.INVALIDATE", Long.toString(u1), "CAUSED_BY", Long.toString(a1)), "other way");

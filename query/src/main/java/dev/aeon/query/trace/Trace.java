@@ -193,7 +193,8 @@ public final class Trace implements AutoCloseable {
   public static void checkInvalidation(String type, long atMicros) {
     checkEdgeType(type);
     if (atMicros == Edge.OPEN) {
-      throw new IllegalArgumentException("cannot invalidate at Long.MAX_VALUE: a link valid until then is open");
+      throw new IllegalArgumentException("cannot invalidate at " + Edge.OPEN
+          + ", the largest time: a link valid until then is open");
     }
   }
 
@@ -256,7 +257,7 @@ public final class Trace implements AutoCloseable {
     checkInvalidation(type, atMicros);
     synchronized (writeLock) {
       checkOpen();
-      List<Integer> hits = currentEdges(type, from, to);
+      List<Integer> hits = currentEdgeList(type, from, to);
       try {
         for (int e : hits) {
           writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, e, 0, 0, atMicros);
@@ -269,12 +270,25 @@ public final class Trace implements AutoCloseable {
     }
   }
 
-  /** How many edges {@code from -[type]-> to} are not yet invalidated: those {@link #invalidateEdges} would end. */
-  public int currentEdgeCount(String type, long from, long to) {
-    return currentEdges(type, from, to).size();
+  /**
+   * The edges {@code from -[type]-> to} not yet invalidated, those {@link #invalidateEdges} would end.
+   *
+   * @param count how many there are
+   * @param latestStart the latest {@code validFrom} among them; Long.MIN_VALUE when there are none
+   */
+  public record CurrentEdges(int count, long latestStart) {}
+
+  /** The edges {@code from -[type]-> to} not yet invalidated, for the single writer to check an invalidation. */
+  public CurrentEdges currentEdges(String type, long from, long to) {
+    long latestStart = Long.MIN_VALUE;
+    List<Integer> edges = currentEdgeList(type, from, to);
+    for (int e : edges) {
+      latestStart = Math.max(latestStart, graph.adjacency.validFrom(e));
+    }
+    return new CurrentEdges(edges.size(), latestStart);
   }
 
-  private List<Integer> currentEdges(String type, long from, long to) {
+  private List<Integer> currentEdgeList(String type, long from, long to) {
     List<Integer> hits = new ArrayList<>();
     int f = graph.slotOf(from);
     int t = graph.slotOf(to);

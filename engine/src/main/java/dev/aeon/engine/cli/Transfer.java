@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +20,9 @@ import java.util.stream.Stream;
  * done, 1 when it failed, 2 for a bad command line.
  */
 public final class Transfer {
+
+  /** Where a server keeps vector sets: namespaces named {@code <ns>.vset-d<dim>} (server-lite's DimensionNamespaces). */
+  private static final String VECTOR_SET_MARKER = ".vset-d";
 
   private Transfer() {}
 
@@ -46,7 +50,13 @@ public final class Transfer {
       err.println("aeon export: " + dir + " is not a memory directory (it has no ns folder)");
       return 2;
     }
-    boolean newDir = !memoryDir && !Files.exists(dir);
+    if (!export && namespace.toLowerCase(Locale.ROOT).contains(VECTOR_SET_MARKER)) {
+      err.println("aeon import: namespace names containing '" + VECTOR_SET_MARKER + "' are where a server keeps its"
+          + " vector sets, which an import cannot make; copy vector sets with MEM.BACKUP");
+      return 2;
+    }
+    Path firstNew = firstMissing(dir.toAbsolutePath());
+    boolean newDir = !memoryDir && firstNew != null;
     if (!export && !memoryDir && !newDir && !isEmptyDirectory(dir)) {
       err.println("aeon import: " + dir + " is neither a memory directory (it has no ns folder) nor empty");
       return 2;
@@ -68,7 +78,7 @@ public final class Transfer {
     } catch (RuntimeException e) {
       out.println(args[0] + " failed: " + e.getMessage());
       if (!memoryDir) {
-        undoNewMemoryDirectory(dir, newDir, out);
+        undoNewMemoryDirectory(dir.toAbsolutePath(), firstNew, out);
       }
       return 1;
     }
@@ -82,16 +92,34 @@ public final class Transfer {
     }
   }
 
+  /** The outermost of {@code dir} and its parents that does not exist, or null if {@code dir} exists. */
+  private static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
   /**
    * After a failed import into a directory that was empty or did not exist, removes what opening it made there
-   * (the failed import already dropped its namespace), so that a mistyped DIR leaves nothing behind.
+   * (the failed import already dropped its namespace), so that a mistyped DIR leaves nothing behind: the
+   * directory's files, and the directory and its parents up to {@code firstNew} if it made them (null: none).
    */
-  private static void undoNewMemoryDirectory(Path dir, boolean removeDir, PrintStream out) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        if (removeDir || !p.equals(dir)) {
-          Files.delete(p);
+  private static void undoNewMemoryDirectory(Path dir, Path firstNew, PrintStream out) {
+    if (!Files.exists(dir)) {
+      return; // the open failed before it made anything
+    }
+    try {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          if (!p.equals(dir)) {
+            Files.delete(p);
+          }
         }
+      }
+      for (Path p = dir; firstNew != null && p.startsWith(firstNew); p = p.getParent()) {
+        Files.delete(p); // empty: made by this command, which wrote nothing else there
       }
     } catch (IOException e) {
       out.println("could not remove the new memory directory " + dir + ": " + e.getMessage());

@@ -88,6 +88,20 @@ class TransferCommandTest {
     assertTrue(error().endsWith("not-a-memory is neither a memory directory (it has no ns folder) nor empty\n"),
         error());
     assertEquals(List.of(other.resolve("notes.txt")), list(other));
+    Path nested = dir.resolve("new-parent").resolve("sub");
+    assertEquals(1, run("import", nested.toString(), "ns", file.toString()), output());
+    assertFalse(Files.exists(dir.resolve("new-parent")), "a failed import left the parent it made");
+    assertFalse(output().contains("could not remove"), output());
+  }
+
+  @Test
+  void anImportIntoAVectorSetStorageNameIsRefused() throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");
+    assertEquals(2, run("import", dir.resolve("m").toString(), "x.VSET-d3", file.toString()));
+    assertTrue(error().contains("namespace names containing '.vset-d' are where a server keeps its vector sets"),
+        error());
+    assertFalse(Files.exists(dir.resolve("m")));
   }
 
   private String error() {

@@ -67,7 +67,8 @@ public interface Memory {
    * Start with cursor 0 and pass each page's cursor to get the next, until a page's cursor is 0, as with
    * Redis' SCAN. A session that has live events for the whole listing is listed exactly once; one that
    * gains its first event or loses its last one meanwhile may be listed or not. Cursors stay valid across
-   * a restart.
+   * a restart. A page looks at no more than ten names per session it may hold, so one may hold fewer
+   * sessions than the limit, or none, before the last.
    *
    * @param limit the most sessions a page holds, at least 1
    * @throws IllegalArgumentException if the cursor is negative or the limit below 1

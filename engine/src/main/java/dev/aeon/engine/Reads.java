@@ -27,6 +27,8 @@ final class Reads {
   private static final String ANY_SESSION = "";
   /** Candidates a lookaside entry keeps; also the most events remembered after it that a hit rescans. */
   static final int SLB_CANDIDATES = 32;
+  /** The dictionary ids one page of {@link #sessions} looks at, per session it may hold. */
+  static final long PAGE_LOOKS_PER_SESSION = 10;
 
   private final Stores stores;
   private final AeonOptions options;
@@ -179,8 +181,10 @@ final class Reads {
     TraceGraph g = stores.trace.graph();
     int n = g.stringCount();
     List<String> out = new ArrayList<>(Math.min(limit, 1024));
+    // Most names may be roles, link types or forgotten sessions: a page looks at a bounded number of them.
+    long end = Math.min(n, cursor + PAGE_LOOKS_PER_SESSION * limit);
     long id = cursor;
-    for (; id < n && out.size() < limit; id++) {
+    for (; id < end && out.size() < limit; id++) {
       if (g.isLiveSession((int) id)) {
         out.add(g.string((int) id));
       }

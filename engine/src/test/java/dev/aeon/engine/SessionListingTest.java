@@ -73,6 +73,22 @@ class SessionListingTest {
   }
 
   @Test
+  void aPageLooksAtTenNamesPerSessionItMayHold() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 100; i++) {
+        remember(m, "gone" + i, "user");
+        m.forgetSession("gone" + i);
+      }
+      remember(m, "kept", "user");
+      SessionPage first = m.sessions(0, 2);
+      assertEquals(new SessionPage(List.of(), 20), first, "20 names looked at, none a live session");
+      assertEquals(List.of("kept"), all(m, 2));
+      assertEquals(List.of("kept"), all(m, 1000));
+    }
+  }
+
+  @Test
   void refusesANegativeCursorOrALimitBelowOne() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();

@@ -34,22 +34,22 @@ public final class DimensionNamespaces {
 
   /** Whether {@code name} (a namespace directory) stores vector sets of user namespace {@code ns}. */
   static boolean belongsTo(String name, String ns) {
-    String prefix = ns + MARKER;
-    if (!name.startsWith(prefix) || name.length() == prefix.length()) {
-      return false;
-    }
-    for (int i = prefix.length(); i < name.length(); i++) {
-      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
+    return dimension(name, ns).isPresent();
   }
 
-  /** The dimension of a storage namespace's vectors, read from its name; empty if the number is too large. */
-  static OptionalInt dimension(String storageName) {
+  /**
+   * The dimension of the vectors in {@code name} if it stores vector sets of {@code ns}: the name is
+   * {@code ns.vset-d<dim>} exactly as {@link #of} writes it (no sign, no leading zero, within an int); else empty.
+   */
+  static OptionalInt dimension(String name, String ns) {
+    String prefix = ns + MARKER;
+    if (!name.startsWith(prefix)) {
+      return OptionalInt.empty();
+    }
+    String digits = name.substring(prefix.length());
     try {
-      return OptionalInt.of(Integer.parseInt(storageName.substring(storageName.lastIndexOf(MARKER) + MARKER.length())));
+      int dim = Integer.parseInt(digits);
+      return dim >= 1 && Integer.toString(dim).equals(digits) ? OptionalInt.of(dim) : OptionalInt.empty();
     } catch (NumberFormatException e) {
       return OptionalInt.empty();
     }

@@ -73,7 +73,7 @@ public final class VectorSets {
   private TreeMap<Integer, String> storageByDimension(String ns) {
     TreeMap<Integer, String> byDimension = new TreeMap<>();
     for (String name : storageNamespaces(ns)) {
-      DimensionNamespaces.dimension(name).ifPresent(d -> byDimension.put(d, name));
+      byDimension.put(DimensionNamespaces.dimension(name, ns).orElseThrow(), name);
     }
     return byDimension;
   }

@@ -189,11 +189,17 @@ public final class Aeon implements AutoCloseable {
    * @throws java.io.UncheckedIOException if the file exists, or the snapshot or the file cannot be written
    */
   public ExportCounts exportNamespace(String name, Path file) {
-    return exportNamespace(name, file, UnaryOperator.identity());
+    return exportNamespace(name, file, TransferProgress.NONE);
+  }
+
+  /** {@link #exportNamespace(String, Path)}, telling {@code progress} how far it has got. */
+  public ExportCounts exportNamespace(String name, Path file, TransferProgress progress) {
+    return exportNamespace(name, file, progress, UnaryOperator.identity());
   }
 
   /** {@link #exportNamespace(String, Path)}, writing through {@code wrap}'s stream (tests hold an export there). */
-  ExportCounts exportNamespace(String name, Path file, UnaryOperator<OutputStream> wrap) {
+  ExportCounts exportNamespace(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
+    Objects.requireNonNull(progress, "progress");
     requireExisting(name);
     OutputStream created;
     try {
@@ -205,7 +211,7 @@ public final class Aeon implements AutoCloseable {
     try {
       ExportCounts counts;
       try (OutputStream out = wrap.apply(new BufferedOutputStream(created, 1 << 16))) {
-        counts = exportSnapshot(name, snapshot, out);
+        counts = exportSnapshot(name, snapshot, out, progress);
       }
       try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
         written.force(true);
@@ -226,11 +232,12 @@ public final class Aeon implements AutoCloseable {
   }
 
   /** Backs the namespace up into {@code snapshot}, then exports the copy, which no one writes. */
-  private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out) throws IOException {
+  private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out, TransferProgress progress)
+      throws IOException {
     backup(name, snapshot, false); // a crash deletes it at the next open: forcing it would only cost
     DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads);
     try {
-      return copy.export(out);
+      return copy.export(out, progress);
     } finally {
       copy.closeAndDiscard();
     }
@@ -261,10 +268,16 @@ public final class Aeon implements AutoCloseable {
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
+    return importNamespace(name, file, TransferProgress.NONE);
+  }
+
+  /** {@link #importNamespace(String, Path)}, telling {@code progress} how far it has got. */
+  public ExportCounts importNamespace(String name, Path file, TransferProgress progress) {
+    Objects.requireNonNull(progress, "progress");
     boolean creates = !exists(name);
     try {
       try (NamespaceLease lease = lease(name)) {
-        return NamespaceImport.read(lease.memory(), file, !creates);
+        return NamespaceImport.read(lease.memory(), file, !creates, progress);
       }
     } catch (IOException | RuntimeException e) {
       String dropped = "";

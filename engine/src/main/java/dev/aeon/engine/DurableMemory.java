@@ -637,11 +637,12 @@ final class DurableMemory implements Memory, AutoCloseable {
    * Writes this namespace to {@code out} as an export ({@link NamespaceExport}); writers wait meanwhile (an
    * export reads a snapshot of the namespace, which has none).
    */
-  ExportCounts export(OutputStream out) throws IOException {
+  ExportCounts export(OutputStream out, TransferProgress progress) throws IOException {
     writeLock.lock();
     try {
       checkOpen();
-      return NamespaceExport.write(name, stores.model.name(), reads, stores.atlas(), stores.trace.graph(), nextId, out);
+      return NamespaceExport.write(name, stores.model.name(), reads, stores.atlas(), stores.trace.graph(), nextId, out,
+          progress);
     } finally {
       writeLock.unlock();
     }

@@ -43,7 +43,8 @@ final class NamespaceExport {
    * is at or above it.
    */
   static ExportCounts write(String namespace, String model, Reads reads, AtlasIndex atlas, TraceGraph graph,
-      long idLimit, OutputStream out) throws IOException {
+      long idLimit, OutputStream out, TransferProgress progress) throws IOException {
+    long events = graph.liveCount();
     LongHashSet live = new LongHashSet(); // the events written: a link's ends are checked against them
     long links = 0;
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -63,8 +64,10 @@ final class NamespaceExport {
         }
         writeEvent(g, found.get(), found.get().hasVector() ? atlas.vector(id) : null);
         live.add(id);
+        progress.report(TransferProgress.Step.EVENTS, live.size(), events);
       }
       for (int e = 0, n = graph.edgeCount(); e < n; e++) {
+        progress.report(TransferProgress.Step.LINKS, e + 1, n);
         Edge edge = graph.edge(e);
         if (!live.contains(edge.from()) || !live.contains(edge.to())) {
           continue; // a link of a forgotten event went with it

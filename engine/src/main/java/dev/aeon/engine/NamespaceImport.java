@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -36,13 +37,15 @@ final class NamespaceImport {
    * imported before it are forgotten, so that the namespace holds no event again; otherwise (the caller drops
    * a namespace the import created) the message says how many went in.
    */
-  static ExportCounts read(Memory memory, Path file, boolean forgetOnFailure) throws IOException {
+  static ExportCounts read(Memory memory, Path file, boolean forgetOnFailure, TransferProgress progress)
+      throws IOException {
     long held = memory.stats().events();
     if (held > 0) {
       throw new IllegalStateException("namespace '" + memory.name() + "' holds " + held
           + " events: an import goes into an empty namespace");
     }
-    String model = check(file);
+    Checked checked = check(file, progress);
+    String model = checked.model();
     Long2LongHashMap newIds = new Long2LongHashMap(-1);
     long links = 0;
     try (Utf8Lines in = new Utf8Lines(file)) {
@@ -57,9 +60,10 @@ final class NamespaceImport {
           if (o.has("link")) {
             memory.link(newIds.get(o.get("from").longValue()), o.get("link").textValue(),
                 newIds.get(o.get("to").longValue()), o.get("valid_from").longValue(), o.get("valid_to").longValue());
-            links++;
+            progress.report(TransferProgress.Step.LINKS, ++links, checked.links());
           } else {
             newIds.put(o.get("id").longValue(), memory.remember(event(o, model)));
+            progress.report(TransferProgress.Step.EVENTS, newIds.size(), checked.events());
           }
         } catch (RuntimeException e) {
           RuntimeException notForgotten = forgetOnFailure ? forgetImported(memory, newIds) : null;
@@ -90,10 +94,13 @@ final class NamespaceImport {
     }
   }
 
-  /** The first pass: every line well-formed, every link between events of the file. Returns the model. */
-  private static String check(Path file) throws IOException {
+  /** What the first pass found: the events' embedding model (or null), and how many events and links. */
+  private record Checked(String model, long events, long links) {}
+
+  /** The first pass: every line well-formed, every link between events of the file. */
+  private static Checked check(Path file, TransferProgress progress) throws IOException {
+    long size = Files.size(file);
     LongHashSet ids = new LongHashSet();
-    String model;
     int line = 1;
     try (Utf8Lines in = new Utf8Lines(file)) {
       String first = in.next();
@@ -110,13 +117,14 @@ final class NamespaceImport {
         throw new IOException(file + " is an export of version " + header.get("version") + "; this Aeon reads"
             + " versions 1 to " + NamespaceExport.VERSION);
       }
-      model = header.get("embedding_model").isNull() ? null : header.get("embedding_model").textValue();
+      String model = header.get("embedding_model").isNull() ? null : header.get("embedding_model").textValue();
       long dimension = header.get("dimension").longValue();
       boolean inLinks = false;
       long links = 0;
       ObjectNode end = null;
       for (String text = in.next(); text != null; text = in.next()) {
         line = in.number();
+        progress.report(TransferProgress.Step.CHECKING_BYTES, in.position(), size);
         ObjectNode o = parse(text, line, file);
         if (end != null) {
           throw new IOException(file + ", line " + line + ": a line after the end line");
@@ -154,10 +162,10 @@ final class NamespaceImport {
       if (version >= NamespaceExport.FIRST_WITH_END) {
         checkEnd(file, end, ids.size(), links);
       }
+      return new Checked(model, ids.size(), links);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ", line " + line + ": " + e.getMessage(), e);
     }
-    return model;
   }
 
   /** A version 2 export ends with a line that counts its events and links: without it, the file was cut. */

@@ -28,6 +28,7 @@ final class Utf8Lines implements Closeable {
   private int chunkEnd;
   private byte[] line = new byte[1 << 12];
   private int number;
+  private long bytesRead;
 
   Utf8Lines(Path file) throws IOException {
     this.file = file;
@@ -37,6 +38,11 @@ final class Utf8Lines implements Closeable {
   /** The number of the last line returned, from 1. */
   int number() {
     return number;
+  }
+
+  /** How many bytes of the file the lines returned so far took, their line ends included. */
+  long position() {
+    return bytesRead - (chunkEnd - chunkPos);
   }
 
   /** The next line, or null at the end of the file. */
@@ -51,6 +57,7 @@ final class Utf8Lines implements Closeable {
           chunkEnd = 0;
           break;
         }
+        bytesRead += chunkEnd;
       }
       any = true;
       int end = chunkPos;

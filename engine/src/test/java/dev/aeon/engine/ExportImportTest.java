@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -74,14 +75,22 @@ class ExportImportTest {
       m.forget(ids.get(11)); // its event and its link are not exported
       vectors.remove(11L);
       expected = readAll(m);
-      assertEquals(new ExportCounts(59, 3), aeon.exportNamespace("agent", file));
+      RecordedProgress exported = new RecordedProgress();
+      assertEquals(new ExportCounts(59, 3), aeon.exportNamespace("agent", file, exported));
+      assertEquals(List.of(59L, 59L), exported.last(TransferProgress.Step.EVENTS));
+      assertEquals(List.of(4L, 4L), exported.last(TransferProgress.Step.LINKS), "stored links looked at");
+      assertEquals(null, exported.last(TransferProgress.Step.CHECKING_BYTES));
       UncheckedIOException exists = assertThrows(UncheckedIOException.class, () -> aeon.exportNamespace("agent", file));
       assertInstanceOf(FileAlreadyExistsException.class, exists.getCause());
       assertThrows(IllegalArgumentException.class, () -> aeon.exportNamespace("nothing", dir.resolve("x.jsonl")));
     }
     // Into another memory whose engine embeds text: events exported without a vector stay without one.
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options().withEmbedder(OnnxTextEmbedder.open()))) {
-      assertEquals(new ExportCounts(59, 3), aeon.importNamespace("copy", file));
+      RecordedProgress imported = new RecordedProgress();
+      assertEquals(new ExportCounts(59, 3), aeon.importNamespace("copy", file, imported));
+      assertEquals(List.of(Files.size(file), Files.size(file)), imported.last(TransferProgress.Step.CHECKING_BYTES));
+      assertEquals(List.of(59L, 59L), imported.last(TransferProgress.Step.EVENTS));
+      assertEquals(List.of(3L, 3L), imported.last(TransferProgress.Step.LINKS));
       Memory m = aeon.namespace("copy");
       assertEquals(expected, readAll(m));
       assertEquals(MODEL, m.stats().embeddingModel());
@@ -195,7 +204,7 @@ class ExportImportTest {
       // The export stops at its first write until the writer below has written: under the namespace's write
       // lock (as exports were before they read a snapshot), that write would wait for the export forever.
       CompletableFuture<ExportCounts> export = CompletableFuture.supplyAsync(() -> aeon.exportNamespace("default",
-          file, out -> new FilterOutputStream(out) {
+          file, TransferProgress.NONE, out -> new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
               exporting.countDown();
@@ -227,6 +236,24 @@ class ExportImportTest {
     }
     try (var listed = Files.list(tmp)) {
       return listed.toList();
+    }
+  }
+
+  /** The last report of each step; checks that every step counts up, never past its total. */
+  private static final class RecordedProgress implements TransferProgress {
+    private final Map<Step, List<Long>> last = new EnumMap<>(Step.class);
+
+    @Override
+    public void report(Step step, long done, long total) {
+      List<Long> before = last.get(step);
+      assertTrue(done >= 1 && done <= total, step + ": " + done + " of " + total);
+      assertTrue(before == null || (done > before.get(0) && total == before.get(1)), step + ": " + before + " then "
+          + done + " of " + total);
+      last.put(step, List.of(done, total));
+    }
+
+    List<Long> last(Step step) {
+      return last.get(step);
     }
   }
 

@@ -16,13 +16,16 @@ import java.util.stream.Stream;
  * {@code ./aeon export DIR NAMESPACE FILE} and {@code ./aeon import DIR NAMESPACE FILE}: a namespace of a memory
  * directory written to a file of JSON lines, and such a file read into an empty namespace
  * ({@link Aeon#exportNamespace}, {@link Aeon#importNamespace}), for a directory no process has open. An import
- * writes under ASYNC durability and is made durable by the checkpoint that closes the memory. Exits 0 when
- * done, 1 when it failed, 2 for a bad command line.
+ * writes under ASYNC durability and is made durable by the checkpoint that closes the memory. A long one says
+ * how far it has got every few seconds, on the error stream. Exits 0 when done, 1 when it failed, 2 for a bad
+ * command line.
  */
 public final class Transfer {
 
   /** Where a server keeps vector sets: namespaces named {@code <ns>.vset-d<dim>} (server-lite's DimensionNamespaces). */
   private static final String VECTOR_SET_MARKER = ".vset-d";
+  /** How often a long export or import says how far it has got, on the error stream. */
+  static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
 
   private Transfer() {}
 
@@ -68,7 +71,9 @@ public final class Transfer {
     AeonOptions options = export ? AeonOptions.defaults() : AeonOptions.defaults().withDurability(Durability.ASYNC);
     long start = System.nanoTime();
     try (Aeon aeon = Aeon.open(dir, options)) {
-      ExportCounts c = export ? aeon.exportNamespace(namespace, file) : aeon.importNamespace(namespace, file);
+      ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, PROGRESS_INTERVAL_NANOS);
+      ExportCounts c = export ? aeon.exportNamespace(namespace, file, progress)
+          : aeon.importNamespace(namespace, file, progress);
       out.printf("%s %s: %d events and %d links %s %s in %d ms%n", export ? "exported" : "imported", namespace,
           c.events(), c.links(), export ? "to" : "from", file, (System.nanoTime() - start) / 1_000_000);
       if (!memoryDir) {

@@ -1,0 +1,37 @@
+package dev.aeon.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.aeon.engine.TransferProgress.Step;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ProgressPrinterTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+  @Test
+  void printsEachStepInItsUnits() {
+    ProgressPrinter p = new ProgressPrinter("import agent", stream, 0);
+    p.report(Step.CHECKING_BYTES, 120_500_000, 422_000_000);
+    p.report(Step.EVENTS, 45_000, 100_000);
+    p.report(Step.LINKS, 3, 3);
+    assertEquals("""
+        import agent: checked 120.5 of 422.0 MB (28%)
+        import agent: 45,000 of 100,000 events (45%)
+        import agent: 3 of 3 links (100%)
+        """, out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void printsNothingBeforeTheIntervalHasPassed() {
+    ProgressPrinter p = new ProgressPrinter("export agent", stream, Long.MAX_VALUE);
+    for (int i = 1; i <= 1000; i++) {
+      p.report(Step.EVENTS, i, 1000);
+    }
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+}

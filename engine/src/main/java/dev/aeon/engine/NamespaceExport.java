@@ -17,7 +17,8 @@ import org.agrona.collections.LongHashSet;
 
 /**
  * A namespace written as JSON lines, one value per line: a header, then every live event in the order it was
- * remembered, then every link between live events in the order it was added, then an end line with their
+ * remembered, then every link between live events in the order it was added (but for those valid at no time),
+ * then an end line with their
  * counts, so that a file cut between two lines is told from a whole one (README, "Export and import";
  * {@link NamespaceImport} reads it back; version 1 had no end line). Vectors are the index's, at unit length;
  * attribute values keep their types (an integer is written without a fraction, a double with one, NaN and the
@@ -71,6 +72,9 @@ final class NamespaceExport {
         Edge edge = graph.edge(e);
         if (!live.contains(edge.from()) || !live.contains(edge.to())) {
           continue; // a link of a forgotten event went with it
+        }
+        if (edge.validFrom() >= edge.validTo()) {
+          continue; // ended at or before its start (invalidations were not checked against it before): never valid
         }
         g.writeStartObject();
         g.writeStringField("link", edge.type());

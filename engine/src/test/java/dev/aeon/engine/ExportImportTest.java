@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.embed.OnnxTextEmbedder;
+import dev.aeon.engine.log.Mutation;
+import dev.aeon.engine.log.MutationCodec;
+import dev.aeon.wal.Wal;
+import dev.aeon.wal.WalOptions;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,9 +19,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -236,6 +240,40 @@ class ExportImportTest {
     }
     try (var listed = Files.list(tmp)) {
       return listed.toList();
+    }
+  }
+
+  /**
+   * Releases before this one let an invalidation end a link at or before its start. Such a link is valid at no
+   * time, no query sees it, and an import would refuse it: the export leaves it out.
+   */
+  @Test
+  void aLinkValidAtNoTimeIsNotExported() throws IOException {
+    Path source = dir.resolve("source");
+    long a;
+    long b;
+    try (Aeon aeon = Aeon.open(source, EngineTest.options())) {
+      Memory m = aeon.memory();
+      a = m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+      b = m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2)));
+      m.link(a, "ENDED_AT_START", b, 500, Long.MAX_VALUE);
+      m.link(a, "ENDED_BEFORE_START", b, 500, Long.MAX_VALUE);
+      m.link(a, "KEPT", b, 500, Long.MAX_VALUE);
+    }
+    for (Mutation old : List.<Mutation>of(new Mutation.Invalidate(a, "ENDED_AT_START", b, 500),
+        new Mutation.Invalidate(a, "ENDED_BEFORE_START", b, 100))) {
+      try (Wal wal = Wal.open(source.resolve("ns").resolve("default").resolve("wal"), WalOptions.defaults())) {
+        wal.appendAndWait(MutationCodec.type(old), MutationCodec.encode(old)); // as an older release logged it
+      }
+    }
+    Path file = dir.resolve("export.jsonl");
+    try (Aeon aeon = Aeon.open(source, EngineTest.options())) {
+      assertEquals(new ExportCounts(2, 1), aeon.exportNamespace("default", file));
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("copy"), EngineTest.options())) {
+      assertEquals(new ExportCounts(2, 1), aeon.importNamespace("default", file));
+      assertEquals(List.of(List.of("NEXT"), List.of("KEPT")),
+          aeon.memory().query("MATCH (x)-[r]->(y) AS OF 600 RETURN type(r)", Map.of()).rows());
     }
   }
 

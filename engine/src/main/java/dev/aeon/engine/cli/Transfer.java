@@ -45,12 +45,13 @@ public final class Transfer {
       return 2;
     }
     boolean export = args[0].equals("export");
-    Path dir = Path.of(args[1]);
+    Path typed = Path.of(args[1]);
+    Path dir = resolved(typed);
     String namespace = args[2];
     Path file = Path.of(args[3]);
     boolean memoryDir = Files.isDirectory(dir.resolve("ns"));
     if (export && !memoryDir) {
-      err.println("aeon export: " + dir + " is not a memory directory (it has no ns folder)");
+      err.println("aeon export: " + typed + " is not a memory directory (it has no ns folder)");
       return 2;
     }
     if (!export && namespace.toLowerCase(Locale.ROOT).contains(VECTOR_SET_MARKER)) {
@@ -58,10 +59,10 @@ public final class Transfer {
           + " vector sets, which an import cannot make; copy vector sets with MEM.BACKUP");
       return 2;
     }
-    Path firstNew = firstMissing(dir.toAbsolutePath());
+    Path firstNew = firstMissing(dir);
     boolean newDir = !memoryDir && firstNew != null;
     if (!export && !memoryDir && !newDir && !isEmptyDirectory(dir)) {
-      err.println("aeon import: " + dir + " is neither a memory directory (it has no ns folder) nor empty");
+      err.println("aeon import: " + typed + " is neither a memory directory (it has no ns folder) nor empty");
       return 2;
     }
     if (!export && !Files.isRegularFile(file)) {
@@ -77,13 +78,13 @@ public final class Transfer {
       out.printf("%s %s: %d events and %d links %s %s in %d ms%n", export ? "exported" : "imported", namespace,
           c.events(), c.links(), export ? "to" : "from", file, (System.nanoTime() - start) / 1_000_000);
       if (!memoryDir) {
-        out.println(dir + " is a new memory directory");
+        out.println(typed + " is a new memory directory");
       }
       return 0;
     } catch (RuntimeException e) {
       out.println(args[0] + " failed: " + e.getMessage());
       if (!memoryDir) {
-        undoNewMemoryDirectory(dir.toAbsolutePath(), firstNew, out);
+        undoNewMemoryDirectory(dir, firstNew, out);
       }
       return 1;
     }
@@ -94,6 +95,24 @@ public final class Transfer {
       return entries.findAny().isEmpty();
     } catch (IOException e) {
       return false; // not a directory, or unreadable: refused as not empty
+    }
+  }
+
+  /**
+   * {@code dir} as the file system reads it: the part that exists with its links followed and its {@code ..}
+   * resolved, then the rest, which does not exist yet, normalized. A link to an empty directory is then
+   * cleaned up through, and {@code new/..} is the working directory, checked as such.
+   */
+  private static Path resolved(Path dir) {
+    Path absolute = dir.toAbsolutePath();
+    Path existing = absolute;
+    while (!Files.exists(existing)) {
+      existing = existing.getParent(); // the root exists
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+    } catch (IOException e) {
+      return absolute.normalize(); // unreadable: the checks below refuse it or the open reports why
     }
   }
 

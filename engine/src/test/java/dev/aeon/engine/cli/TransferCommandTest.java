@@ -95,6 +95,29 @@ class TransferCommandTest {
   }
 
   @Test
+  void aFailedImportCleansUpThroughLinksDotsAndDotDots() throws Exception {
+    Path file = dir.resolve("cut.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");
+    Path target = Files.createDirectory(dir.resolve("target"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+    assertEquals(1, run("import", link.toString(), "ns", file.toString()), output());
+    assertEquals(List.of(), list(target), "a failed import through a link left files in the empty directory");
+
+    Path busy = Files.createDirectory(dir.resolve("busy"));
+    Files.writeString(busy.resolve("notes.txt"), "mine");
+    assertEquals(2, run("import", busy.resolve("new").resolve("..").toString(), "ns", file.toString()),
+        "new/.. is busy itself, which is not empty");
+    assertEquals(List.of(busy.resolve("notes.txt")), list(busy));
+
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    assertEquals(1, run("import", empty.resolve("x").resolve("..").resolve("y").toString(), "ns", file.toString()));
+    assertEquals(1, run("import", empty.resolve(".").resolve("x").resolve(".").resolve("y").toString(), "ns",
+        file.toString()));
+    assertFalse(output().contains("could not remove"), output());
+    assertEquals(List.of(), list(empty), "a failed import left directories it made");
+  }
+
+  @Test
   void anImportIntoAVectorSetStorageNameIsRefused() throws Exception {
     Path file = dir.resolve("events.jsonl");
     Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");

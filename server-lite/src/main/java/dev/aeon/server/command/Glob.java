@@ -5,8 +5,10 @@ package dev.aeon.server.command;
  * {@code [a-z]} (or {@code [z-a]}), {@code [^abc]} and {@code \x} for a literal x, also inside brackets. An
  * unclosed {@code [} runs to the end of the pattern, as in Redis.
  *
- * <p>One difference from Redis: Redis matches bytes, this matches characters (Unicode code points), so
- * {@code ?} matches one {@code é} or one emoji where Redis would need two or four. Keys here are text.
+ * <p>Two differences from Redis. Redis matches bytes, this matches characters (Unicode code points), so
+ * {@code ?} matches one {@code é} or one emoji where Redis would need two or four: keys here are text. And
+ * {@code [a-]} holds {@code a} and {@code -}, where Redis reads a range from {@code a} to {@code ]} and goes
+ * on reading the class past that {@code ]}.
  *
  * <p>Greedy with one backtrack point, so any pattern costs at most pattern x text steps.
  */

@@ -17,6 +17,7 @@ import java.util.zip.CRC32C;
 import dev.aeon.query.exec.QueryResult;
 import dev.aeon.query.exec.QueryRunner;
 import dev.aeon.query.lang.QueryException;
+import org.agrona.collections.IntArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -257,9 +258,10 @@ public final class Trace implements AutoCloseable {
     checkInvalidation(type, atMicros);
     synchronized (writeLock) {
       checkOpen();
-      List<Integer> hits = currentEdgeList(type, from, to);
+      IntArrayList hits = currentEdgeList(type, from, to);
       try {
-        for (int e : hits) {
+        for (int i = 0; i < hits.size(); i++) {
+          int e = hits.getInt(i);
           writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, e, 0, 0, atMicros);
           graph.adjacency.setValidTo(e, atMicros);
         }
@@ -281,15 +283,15 @@ public final class Trace implements AutoCloseable {
   /** The edges {@code from -[type]-> to} not yet invalidated, for the single writer to check an invalidation. */
   public CurrentEdges currentEdges(String type, long from, long to) {
     long latestStart = Long.MIN_VALUE;
-    List<Integer> edges = currentEdgeList(type, from, to);
-    for (int e : edges) {
-      latestStart = Math.max(latestStart, graph.adjacency.validFrom(e));
+    IntArrayList edges = currentEdgeList(type, from, to);
+    for (int i = 0; i < edges.size(); i++) {
+      latestStart = Math.max(latestStart, graph.adjacency.validFrom(edges.getInt(i)));
     }
     return new CurrentEdges(edges.size(), latestStart);
   }
 
-  private List<Integer> currentEdgeList(String type, long from, long to) {
-    List<Integer> hits = new ArrayList<>();
+  private IntArrayList currentEdgeList(String type, long from, long to) {
+    IntArrayList hits = new IntArrayList();
     int f = graph.slotOf(from);
     int t = graph.slotOf(to);
     int typeId = graph.stringId(type);
@@ -298,7 +300,7 @@ public final class Trace implements AutoCloseable {
     }
     graph.adjacency.visit(f, true, typeId, CURRENT, (e, ty, fs, ts, vf, vt) -> {
       if (ts == t) {
-        hits.add(e);
+        hits.addInt(e);
       }
       return true;
     });

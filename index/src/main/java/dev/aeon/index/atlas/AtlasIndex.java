@@ -330,7 +330,15 @@ public final class AtlasIndex implements AutoCloseable {
         return searcher.exactScan(q, k, filter);
       }
       SearchParams p = checks.resolve(params);
-      return searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
+      SearchResult r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
+      // nprobe leaves may hold fewer than k vectors (a large k), or fewer than k the filter allows: score twice
+      // as many leaves each time until k are found or every leaf was, so that k come back whenever k are there.
+      long reachable = Math.min(k, filter == null ? size() : Math.min(size(), filter.getLongCardinality()));
+      while (descend && r.size() < reachable && nprobe < rt.leafCount()) {
+        nprobe = (int) Math.min(rt.leafCount(), 2L * nprobe);
+        r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
+      }
+      return r;
     } finally {
       st.gate.exit(token);
     }

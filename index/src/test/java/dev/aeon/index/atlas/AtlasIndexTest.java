@@ -539,4 +539,34 @@ class AtlasIndexTest {
       assertNotEquals(0, truth.length);
     }
   }
+  /** nprobe leaves hold fewer vectors than a large k asks for: the search scores more until it has k. */
+  @Test
+  void aLargeKGetsKResultsWhenThereAreK() throws IOException {
+    Random r = new Random(11);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 3000; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      assertTrue(index.stats().leaves() > SearchParams.DEFAULT_NPROBE, index.stats().toString());
+      float[] q = randomVector(r, DIM);
+      assertDistinctOf(1000, index.search(q, 1000, SearchParams.defaults()), null);
+      assertDistinctOf(1000, index.search(q, 1000, SearchParams.targetRecall(1.0)), null);
+      assertDistinctOf(3000, index.search(q, 5000, SearchParams.defaults()), null);
+      RoaringBitmap even = new RoaringBitmap();
+      for (int i = 0; i < 3000; i += 2) {
+        even.add(i);
+      }
+      assertDistinctOf(1000, index.search(q, 1000, SearchParams.defaults(), even), even);
+      assertDistinctOf(1500, index.search(q, 2000, SearchParams.defaults(), even), even);
+    }
+  }
+
+  private static void assertDistinctOf(int expected, SearchResult result, RoaringBitmap allowed) {
+    assertEquals(expected, result.size());
+    RoaringBitmap seen = new RoaringBitmap();
+    for (int i = 0; i < result.size(); i++) {
+      assertTrue(seen.checkedAdd((int) result.ids()[i]), "id " + result.ids()[i] + " twice");
+      assertTrue(allowed == null || allowed.contains((int) result.ids()[i]), "id " + result.ids()[i]);
+    }
+  }
 }

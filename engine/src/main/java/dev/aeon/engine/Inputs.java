@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.JavaValues;
 import dev.aeon.query.trace.Trace;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,7 +112,7 @@ final class Inputs {
         case Short s -> (long) s;
         case Byte b -> (long) b;
         case Double d -> d;
-        case Float f -> (double) f;
+        case Float f -> JavaValues.decimal(f);
         case Boolean b -> b;
         case null -> {
           if (!nullRemoves) {
@@ -120,7 +121,7 @@ final class Inputs {
           yield null;
         }
         default -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' has an unsupported type "
-            + e.getValue().getClass().getSimpleName() + " (use String, Long, Double or Boolean)");
+            + JavaValues.typeName(e.getValue()) + " (use String, Long, Double or Boolean)");
       };
       out.put(e.getKey(), v);
     }

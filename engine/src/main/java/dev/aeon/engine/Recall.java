@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.JavaValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -91,10 +92,10 @@ public final class Recall {
       throw new IllegalArgumentException("where('" + attribute + "'): NaN equals nothing, not even NaN");
     }
     if (value != null && !(value instanceof String || value instanceof Boolean || value instanceof Number)) {
-      throw new IllegalArgumentException("where('" + attribute + "'): a " + value.getClass().getSimpleName()
+      throw new IllegalArgumentException("where('" + attribute + "'): a " + JavaValues.typeName(value)
           + " never equals a stored attribute (use String, Boolean or a number)");
     }
-    attributes.put(attribute, value);
+    attributes.put(attribute, value instanceof Float f ? (Object) JavaValues.decimal(f) : value);
     return this;
   }
 

@@ -84,7 +84,10 @@ public final class Remember {
     return this;
   }
 
-  /** A String, Long/Integer, Double/Float or Boolean attribute. */
+  /**
+   * A String, Long/Integer, Double/Float or Boolean attribute. Integers are stored as Long; a Float as the
+   * Double of the decimal it was written as (0.1f as 0.1, which a filter or query for 0.1 then finds).
+   */
   public Remember attribute(String name, Object value) {
     attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
     return this;

@@ -121,6 +121,31 @@ class EngineTest {
     }
   }
 
+  /** A Float is the decimal it was written as: 0.1f is stored, filtered and queried as 0.1. */
+  @Test
+  void aFloatAttributeEqualsTheDecimalItWasWrittenAs() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      float[] q = TestVectors.unit(10);
+      long a = m.remember(Remember.event("s", "user", "a").vector(q).attribute("f", 0.1f));
+      long b = m.remember(Remember.event("s", "user", "b").vector(q).attribute("f", 0.3));
+      m.setAttributes(b, Map.of("g", 2.5f));
+      assertEquals(0.1, m.get(a).orElseThrow().attributes().get("f"));
+      assertEquals(List.of(a), ids(m.recall(Recall.vector(q, 10).where("f", 0.1))));
+      assertEquals(List.of(a), ids(m.recall(Recall.vector(q, 10).where("f", 0.1f))));
+      assertEquals(List.of(b), ids(m.recall(Recall.vector(q, 10).where("g", 2.5))));
+      assertEquals(List.of(List.of(a)), m.query("MATCH (e) WHERE e.f = 0.1 RETURN e.id", Map.of()).rows());
+      assertEquals(List.of(List.of(a)), m.query("MATCH (e) WHERE e.f = $f RETURN e.id", Map.of("f", 0.1f)).rows());
+      IllegalArgumentException list = assertThrows(IllegalArgumentException.class,
+          () -> m.remember(Remember.event("s", "user", "x").attribute("bad", List.of(1, 2))));
+      assertEquals("attribute 'bad' has an unsupported type List (use String, Long, Double or Boolean)",
+          list.getMessage());
+      IllegalArgumentException where = assertThrows(IllegalArgumentException.class,
+          () -> Recall.vector(q, 1).where("x", List.of(1)));
+      assertTrue(where.getMessage().startsWith("where('x'): a List never equals"), where.getMessage());
+    }
+  }
+
   @Test
   void forgetRemovesVectorTextAndLinks() {
     try (Aeon aeon = Aeon.open(dir, options())) {

@@ -190,7 +190,7 @@ public final class MutationCodec {
         }
         case null -> out.writeByte(REMOVED);
         default -> throw new IllegalArgumentException("attribute '" + e.getKey() + "' has an unsupported type "
-            + e.getValue().getClass().getSimpleName() + " (use String, Long, Double or Boolean)");
+            + dev.aeon.common.JavaValues.typeName(e.getValue()) + " (use String, Long, Double or Boolean)");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.aeon.query.exec;
 
+import dev.aeon.common.JavaValues;
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.trace.TextResolver;
@@ -144,7 +145,7 @@ final class Evaluator {
       throw error(p.pos(), "parameter $" + p.name() + " holds " + e.getMessage());
     }
     if (!ok[0]) {
-      throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + raw.getClass().getName()
+      throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + JavaValues.typeName(raw)
           + " (use String, Long, Double, Boolean, Instant, float[], List or Map)");
     }
     params.put(p.name(), v);

@@ -1,5 +1,6 @@
 package dev.aeon.query.exec;
 
+import dev.aeon.common.JavaValues;
 import dev.aeon.query.trace.TraceGraph;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class Values {
       case Map<?, ?> m -> "map";
       case NodeRef n -> "node";
       case RelRef r -> "relationship";
-      default -> v.getClass().getSimpleName();
+      default -> JavaValues.typeName(v);
     };
   }
 
@@ -75,7 +76,7 @@ final class Values {
       case Short s -> (long) s;
       case Byte b -> (long) b;
       case Double d -> d;
-      case Float f -> (double) f;
+      case Float f -> JavaValues.decimal(f);
       case Boolean b -> b;
       case Instant t -> micros(t);
       case float[] f -> f.clone();

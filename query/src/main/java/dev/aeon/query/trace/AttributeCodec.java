@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.JavaValues;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,11 +37,11 @@ final class AttributeCodec {
       case Short s -> (long) s;
       case Byte b -> (long) b;
       case Double d -> d;
-      case Float f -> (double) f;
+      case Float f -> JavaValues.decimal(f);
       case Boolean b -> b;
       case Instant t -> timestamp(key, t);
       default -> throw new IllegalArgumentException("attribute '" + key + "' has a value of type "
-          + value.getClass().getName() + "; use String, Long, Double, Boolean or Instant");
+          + JavaValues.typeName(value) + "; use String, Long, Double, Boolean or Instant");
     };
   }
 

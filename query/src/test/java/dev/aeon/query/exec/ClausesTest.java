@@ -381,7 +381,9 @@ class ClausesTest extends OnConversation {
     assertEquals("missing parameter $q", fails("MATCH (e {id: 999}) WHERE e.x = $q RETURN e", Map.of()).reason());
     assertEquals("missing parameter $n", fails("MATCH (e {id: 999}) RETURN e LIMIT $n", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new Object())).reason()
-        .startsWith("parameter $q has unsupported type java.lang.Object"));
+        .startsWith("parameter $q has unsupported type Object"));
+    assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new int[] {1})).reason()
+        .startsWith("parameter $q has unsupported type int[] (use"));
     Object deep = List.of();
     for (int i = 0; i < 100; i++) { // the innermost list 100 levels below the parameter: the limit
       deep = List.of(deep);

@@ -90,7 +90,8 @@ final class Inputs {
 
   /**
    * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
-   * attributes than the trace stores for one event (256, at most 32,760 bytes encoded).
+   * attributes than the trace stores for one event (256, at most 32,760 bytes encoded), and names of the
+   * properties every event has ({@link Trace#EVENT_PROPERTIES}).
    */
   static Map<String, Object> attributes(Map<String, Object> in) {
     return attributes(in, false);
@@ -105,6 +106,10 @@ final class Inputs {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : in.entrySet()) {
       name("attribute name", e.getKey());
+      if (e.getValue() != null && Trace.EVENT_PROPERTIES.contains(e.getKey())) { // removing one stored before is fine
+        throw new IllegalArgumentException("attribute name '" + e.getKey() + "' is that of a property every event has "
+            + Trace.EVENT_PROPERTIES.stream().sorted().toList() + ": queries would read the event's, not the attribute");
+      }
       Object v = switch (e.getValue()) {
         case String s -> text("attribute '" + e.getKey() + "'", s);
         case Long l -> l;

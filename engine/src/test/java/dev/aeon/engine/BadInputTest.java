@@ -65,6 +65,9 @@ class BadInputTest {
     cases.put("an attribute name with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k\uDBFF", 1)));
     cases.put("an attribute value with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k", "\uD800")));
     cases.put("a link type with an unpaired surrogate", m -> m.link(1, "R\uD800", 2, 0, 1));
+    cases.put("an attribute named like every event's role (queries would read the role)",
+        m -> m.remember(Remember.event("s", "user", "x").attribute("role", "admin")));
+    cases.put("setting an attribute named like every event's ts", m -> m.setAttributes(1, Map.of("ts", 5)));
     cases.put("attributes that grow past 32 KiB one update at a time", m -> {
       for (int i = 0; i < 20; i++) {
         m.setAttributes(2, Map.of("k" + i, "y".repeat(2_000)));
@@ -88,6 +91,9 @@ class BadInputTest {
       assertEquals("attributes that grow past 32 KiB one update at a time", m.get(1).orElseThrow().attributes().get("after"));
       assertTrue(m.get(2).orElseThrow().attributes().size() < 20, "the update that did not fit was not applied");
       assertEquals(1, m.invalidate(1, "SINCE", 2, 101), "the refused invalidations left the link current");
+      Map<String, Object> removeTs = new HashMap<>();
+      removeTs.put("ts", null); // removing one (stored before such names were refused) is allowed
+      m.setAttributes(1, removeTs);
       m.remember(Remember.event("s", "user", "c").vector(TestVectors.unit(3)));
     }
   }

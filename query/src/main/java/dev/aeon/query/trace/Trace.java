@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import dev.aeon.query.exec.QueryResult;
 import dev.aeon.query.exec.QueryRunner;
@@ -37,6 +38,11 @@ public final class Trace implements AutoCloseable {
 
   /** The {@code asOf} that means "edges not invalidated", the default view of queries. */
   public static final long CURRENT = Long.MIN_VALUE;
+  /**
+   * The properties every event has in the query language ({@code Evaluator.nodeProperty}): an attribute of one
+   * of these names would be hidden by the event's own, so the engine refuses such names for new attributes.
+   */
+  public static final Set<String> EVENT_PROPERTIES = Set.of("id", "session", "role", "ts", "text", "vector_id");
   static final String EVENTS_FILE = "events.trace";
   static final String EDGES_FILE = "edges.trace";
   static final String META_FILE = "meta.trace";

@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
  *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
  *     does, so the buffer could only add its own cost (the README's SLB section has the measurements)
- * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 256 KiB and grow
+ * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 64 KiB and grow
  *     with the write rate up to this size (so a namespace that holds little takes little disk)
  * @param queryTimeLimit how long a statement of the query language may run before it is stopped with a
  *     {@code QueryException} (zero: no limit); 30 seconds by default, so that one statement (a variable-length
@@ -86,7 +86,7 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   /**
-   * Log segments of at most {@code bytes}, from 64 KiB to 1 GiB (64 MiB by default): they start at 256 KiB and
+   * Log segments of at most {@code bytes}, from 64 KiB to 1 GiB (64 MiB by default): they start at 64 KiB and
    * grow with the write rate up to it. One event takes at most half of it in the log.
    */
   public AeonOptions withWalSegmentBytes(long bytes) {

@@ -42,14 +42,21 @@ public interface Memory {
   void link(long from, String type, long to, long validFromMicros, long validToMicros);
 
   /**
-   * Ends the validity of the current links of {@code type} from {@code from} to {@code to} at
-   * {@code atMicros}, which must be before Long.MAX_VALUE (an end that means "open") and after the start of
-   * each of those links (else IllegalArgumentException, and none is ended). Returns how many links it ended;
-   * when there are none, nothing is logged.
+   * Ends the validity of the current links (those whose end is open: a link given an end cannot be ended
+   * again) of {@code type} from {@code from} to {@code to} at {@code atMicros}, which must be before
+   * Long.MAX_VALUE (an end that means "open") and after the start of each of those links (else
+   * IllegalArgumentException, and none is ended). Returns how many links it ended; when there are none,
+   * nothing is logged.
    */
   int invalidate(long from, String type, long to, long atMicros);
 
-  /** The events most similar to the query that pass its filters, best first. */
+  /**
+   * The events most similar to the query that pass its filters, best first: k of them whenever k pass. The
+   * search is approximate. By default it scores the vectors of the index's 48 leaves nearest the query (every
+   * one in a small namespace, or when the filters leave few events), which finds about 95% of the exact top 10
+   * on the sentence embeddings of the README's ANN benchmark, and less on vectors without structure, such as
+   * random ones. {@link Recall#targetRecall} and {@link Recall#nprobe} trade speed for accuracy.
+   */
   List<Recalled> recall(Recall recall);
 
   /** The event with this id, if it exists and was not forgotten. */

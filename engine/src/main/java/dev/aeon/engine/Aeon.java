@@ -389,6 +389,9 @@ public final class Aeon implements AutoCloseable {
    * should lease instead. Once this Aeon is closed (its close closes them all) it returns what it closed.
    */
   public List<String> closeIdleNamespaces(Duration idle) {
+    if (idle.isNegative()) {
+      throw new IllegalArgumentException("idle must not be negative: " + idle);
+    }
     long idleNanos = idle.toNanos();
     List<String> closedNow = new ArrayList<>();
     for (String name : namespaces.keySet()) {

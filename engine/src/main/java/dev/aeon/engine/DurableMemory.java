@@ -127,8 +127,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
     OpenChecks.arenaHoldsEveryText(stores.blobs, stores.trace.graph(), stores.dir.resolve("blobs"));
     if (replayed[0] > 0) {
-      LOG.log(System.Logger.Level.INFO, "namespace ''{0}'': replayed {1} mutations from the write-ahead log",
-          name, replayed[0]);
+      LOG.log(System.Logger.Level.INFO, "namespace ''{0}'' in {1}: replayed {2} mutations from the write-ahead log",
+          name, stores.dir, replayed[0]);
     }
   }
 

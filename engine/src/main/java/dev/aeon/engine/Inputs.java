@@ -31,7 +31,7 @@ final class Inputs {
 
   static String name(String what, String value) {
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
+      throw new IllegalArgumentException(what + " must not be " + (value == null ? "null" : "empty"));
     }
     text(what, value);
     if (value.length() > MAX_NAME_BYTES / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {

@@ -59,6 +59,9 @@ public final class Recall {
 
   /** Only events of this session (null: any). */
   public Recall session(String session) {
+    if (session != null && session.isEmpty()) {
+      throw new IllegalArgumentException("session must not be empty (null: any session)");
+    }
     this.session = session;
     return this;
   }

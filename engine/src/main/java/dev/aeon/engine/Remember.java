@@ -47,7 +47,7 @@ public final class Remember {
    * without its model is taken on the caller's word to be comparable with the namespace's others.
    */
   public Remember vector(float[] vector) {
-    this.vector = vector;
+    this.vector = Objects.requireNonNull(vector, "vector (for none, withoutVector())");
     this.model = null;
     this.embed = true;
     return this;

@@ -206,6 +206,13 @@ class EngineTest {
       assertThrows(IllegalArgumentException.class, () -> m.link(1, "REFERS_TO", 999, 0, 1));
       assertThrows(IllegalArgumentException.class, () -> m.recall(Recall.text("no embedder", 3)));
       assertThrows(IllegalArgumentException.class, () -> aeon.namespace("../escape"));
+      assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 1).session(""),
+          "an empty session, which no event has");
+      assertThrows(NullPointerException.class, () -> Remember.event("s", "user", "x").vector(null),
+          "a null vector (it meant: embed the text)");
+      assertThrows(IllegalArgumentException.class, () -> aeon.closeIdleNamespaces(java.time.Duration.ofSeconds(-1)));
+      assertEquals("session must not be null",
+          assertThrows(IllegalArgumentException.class, () -> m.forgetSession(null)).getMessage());
       assertEquals(1, m.stats().events());
     }
   }

@@ -95,8 +95,10 @@ class KeyspaceCommandsTest {
       assertEquals(new RespClient.Err("ERR invalid cursor"), c.call("SCAN", "18446744073709551615"));
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("SCAN", "0", "COUNT", "0"));
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("MEM.SESSIONS", "0", "COUNT", "-1"));
-      assertEquals(new RespClient.Err("ERR value is not an integer or out of range"),
-          c.call("SCAN", "0", "COUNT", "x"));
+      for (String notAsRedisWritesIt : new String[] {"x", "+5", "05", "-0", " 5"}) {
+        assertEquals(new RespClient.Err("ERR value is not an integer or out of range"),
+            c.call("SCAN", "0", "COUNT", notAsRedisWritesIt), notAsRedisWritesIt);
+      }
       assertEquals(List.of("0", List.of()), c.call("SCAN", "0", "COUNT", "1000000000000"), "a COUNT above 100000 is capped");
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("SCAN", "0", "MATCH"));
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("SCAN", "0", "LIMIT", "3"));

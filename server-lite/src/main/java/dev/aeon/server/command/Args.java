@@ -124,12 +124,17 @@ public final class Args {
     }
   }
 
+  /** An integer written as Redis writes one: no sign but '-', no leading zero ("+5", "05" and "-0" are refused). */
   public static long parseLong(String s) {
     try {
-      return Long.parseLong(s);
+      long v = Long.parseLong(s);
+      if (Long.toString(v).equals(s)) {
+        return v;
+      }
     } catch (NumberFormatException e) {
-      throw CommandError.err("value is not an integer or out of range");
+      // answered below
     }
+    throw CommandError.err("value is not an integer or out of range");
   }
 
   public static double parseDouble(String s) {

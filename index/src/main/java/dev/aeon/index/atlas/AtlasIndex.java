@@ -335,7 +335,7 @@ public final class AtlasIndex implements AutoCloseable {
       // as many leaves each time until k are found or every leaf was, so that k come back whenever k are there.
       long reachable = Math.min(k, filter == null ? size() : Math.min(size(), filter.getLongCardinality()));
       while (descend && r.size() < reachable && nprobe < rt.leafCount()) {
-        nprobe = (int) Math.min(rt.leafCount(), 2L * nprobe);
+        nprobe = (int) Math.min(rt.leafCount(), 2L * Math.max(1, nprobe));
         r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
       }
       return r;

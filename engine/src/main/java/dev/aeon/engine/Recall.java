@@ -102,7 +102,10 @@ public final class Recall {
     return this;
   }
 
-  /** Leaves of the index to scan; 0 means the default. */
+  /**
+   * Leaves of the index to scan (0: the default, 48); more when they hold fewer than k events that pass the
+   * filters and more exist.
+   */
   public Recall nprobe(int nprobe) {
     if (nprobe < 0) {
       throw new IllegalArgumentException("nprobe must not be negative, got " + nprobe);

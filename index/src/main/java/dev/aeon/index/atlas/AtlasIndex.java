@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.agrona.collections.LongHashSet;
+import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -333,7 +334,10 @@ public final class AtlasIndex implements AutoCloseable {
       SearchResult r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
       // nprobe leaves may hold fewer than k vectors (a large k), or fewer than k the filter allows: score twice
       // as many leaves each time until k are found or every leaf was, so that k come back whenever k are there.
-      long reachable = Math.min(k, filter == null ? size() : Math.min(size(), filter.getLongCardinality()));
+      long reachable = Math.min(k, size());
+      if (filter != null && r.size() < reachable) {
+        reachable = indexed(filter, reachable); // a filter may name ids without a vector: those are not there
+      }
       while (descend && r.size() < reachable && nprobe < rt.leafCount()) {
         nprobe = (int) Math.min(rt.leafCount(), 2L * Math.max(1, nprobe));
         r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
@@ -404,6 +408,17 @@ public final class AtlasIndex implements AutoCloseable {
    * nprobe of Integer.MAX_VALUE, "every leaf", would otherwise send a filter of billions of ids to the
    * exact scan, which visits every id of the filter).
    */
+  /** How many of the filter's ids this index holds, counted up to {@code atMost}. */
+  private long indexed(RoaringBitmap filter, long atMost) {
+    long n = 0;
+    for (IntIterator ids = filter.getIntIterator(); ids.hasNext() && n < atMost; ) {
+      if (contains(Integer.toUnsignedLong(ids.next()))) { // ids are unsigned 32-bit
+        n++;
+      }
+    }
+    return n;
+  }
+
   private long expectedScored(int nprobe) {
     int leaves = Math.max(1, rt.leafCount());
     return (long) Math.min(nprobe, leaves) * Math.max(1, size() / leaves);

@@ -558,6 +558,9 @@ class AtlasIndexTest {
       }
       assertDistinctOf(1000, index.search(q, 1000, SearchParams.defaults(), even), even);
       assertDistinctOf(1500, index.search(q, 2000, SearchParams.defaults(), even), even);
+      RoaringBitmap mostlyAbsent = even.clone();
+      mostlyAbsent.add(100_000L, 200_000L); // ids the index does not hold (events without a vector)
+      assertDistinctOf(1500, index.search(q, 2000, SearchParams.defaults(), mostlyAbsent), even);
     }
   }
 

@@ -144,7 +144,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     Inputs.text("text", r.text);
     // Before the embedder sees it, which takes about a minute a megabyte; logAndApply checks the whole event.
     Inputs.textFitsALogRecord(r.text, options.maxEventBytes());
-    Map<String, Object> attributes = Inputs.attributes(r.attributes);
+    Map<String, Object> attributes = Inputs.attributes(r);
     boolean embed = r.vector == null && r.embed && options.embedder() != null;
     String model = r.vector != null ? r.model : embed ? embedderModel() : null;
     stores.model.check(model, name, "the event's vector"); // before the embedder spends its time

@@ -20,7 +20,7 @@ final class Inputs {
     name("session", r.session);
     name("role", r.role);
     text("text", r.text);
-    attributes(r.attributes);
+    attributes(r);
     if (r.vector != null) {
       checkVector(r.vector, 0);
     }
@@ -91,22 +91,23 @@ final class Inputs {
   /**
    * Attribute values become String, Long, Double or Boolean; anything else is refused, as are more
    * attributes than the trace stores for one event (256, at most 32,760 bytes encoded), and names of the
-   * properties every event has ({@link Trace#EVENT_PROPERTIES}).
+   * properties every event has ({@link Trace#EVENT_PROPERTIES}) but in an event an import restores.
    */
-  static Map<String, Object> attributes(Map<String, Object> in) {
-    return attributes(in, false);
+  static Map<String, Object> attributes(Remember r) {
+    return attributes(r.attributes, false, r.restored);
   }
 
   /** Changes to an event's attributes: as {@link #attributes}, where a null value removes the attribute. */
   static Map<String, Object> attributeChanges(Map<String, Object> in) {
-    return attributes(in, true);
+    return attributes(in, true, false);
   }
 
-  private static Map<String, Object> attributes(Map<String, Object> in, boolean nullRemoves) {
+  private static Map<String, Object> attributes(Map<String, Object> in, boolean nullRemoves,
+      boolean propertyNamesAllowed) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : in.entrySet()) {
       name("attribute name", e.getKey());
-      if (e.getValue() != null && Trace.EVENT_PROPERTIES.contains(e.getKey())) { // removing one stored before is fine
+      if (e.getValue() != null && !propertyNamesAllowed && Trace.EVENT_PROPERTIES.contains(e.getKey())) {
         throw new IllegalArgumentException("attribute name '" + e.getKey() + "' is that of a property every event has "
             + Trace.EVENT_PROPERTIES.stream().sorted().toList() + ": queries would read the event's, not the attribute");
       }

@@ -58,6 +58,9 @@ final class NamespaceImport {
         }
         try {
           if (o.has("link")) {
+            if (validAtNoTime(o)) {
+              continue; // checked as skipped by the first pass
+            }
             memory.link(newIds.get(o.get("from").longValue()), o.get("link").textValue(),
                 newIds.get(o.get("to").longValue()), o.get("valid_from").longValue(), o.get("valid_to").longValue());
             progress.report(TransferProgress.Step.LINKS, ++links, checked.links());
@@ -94,7 +97,7 @@ final class NamespaceImport {
     }
   }
 
-  /** What the first pass found: the events' embedding model (or null), and how many events and links. */
+  /** What the first pass found: the events' embedding model (or null), and how many events and links to import. */
   private record Checked(String model, long events, long links) {}
 
   /** The first pass: every line well-formed, every link between events of the file. */
@@ -121,6 +124,7 @@ final class NamespaceImport {
       long dimension = header.get("dimension").longValue();
       boolean inLinks = false;
       long links = 0;
+      long importable = 0;
       ObjectNode end = null;
       for (String text = in.next(); text != null; text = in.next()) {
         line = in.number();
@@ -136,7 +140,12 @@ final class NamespaceImport {
           links++;
           inLinks = true;
           fields(o, LINK, LINK, "a link", line, file);
-          Inputs.link(o.get("link").textValue(), o.get("valid_from").longValue(), o.get("valid_to").longValue());
+          if (validAtNoTime(o)) {
+            Inputs.linkType(o.get("link").textValue()); // counted by the end line, then skipped
+          } else {
+            Inputs.link(o.get("link").textValue(), o.get("valid_from").longValue(), o.get("valid_to").longValue());
+            importable++;
+          }
           for (String side : new String[] {"from", "to"}) {
             if (!ids.contains(o.get(side).longValue())) {
               throw new IOException(file + ", line " + line + ": the link's '" + side + "' names event "
@@ -162,10 +171,18 @@ final class NamespaceImport {
       if (version >= NamespaceExport.FIRST_WITH_END) {
         checkEnd(file, end, ids.size(), links);
       }
-      return new Checked(model, ids.size(), links);
+      return new Checked(model, ids.size(), importable);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ", line " + line + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A link that ends at or before its start, which exports of older releases hold (an invalidation was not
+   * checked against the start): valid at no time, seen by no query, and not imported.
+   */
+  private static boolean validAtNoTime(ObjectNode link) {
+    return link.get("valid_from").longValue() >= link.get("valid_to").longValue();
   }
 
   /** A version 2 export ends with a line that counts its events and links: without it, the file was cut. */
@@ -184,6 +201,7 @@ final class NamespaceImport {
   private static Remember event(ObjectNode o, String model) {
     Remember r = Remember.event(o.get("session").textValue(), o.get("role").textValue(), o.get("text").textValue())
         .at(o.get("at").longValue());
+    r.restored = true; // as exported, even an attribute named like a property, which new events cannot have
     if (!o.get("attributes").isObject()) {
       throw new IllegalArgumentException("'attributes' is not an object");
     }

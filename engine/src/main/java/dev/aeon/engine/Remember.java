@@ -31,6 +31,11 @@ public final class Remember {
   Long timestampMicros;
   final Map<String, Object> attributes = new LinkedHashMap<>();
   final List<Link> links = new ArrayList<>();
+  /**
+   * True for an event an import restores: its attributes may have the names of an event's own properties
+   * ({@link Inputs#attributes}), which a namespace written before those names were refused can hold.
+   */
+  boolean restored;
 
   private Remember(String session, String role, String text) {
     this.session = Objects.requireNonNull(session, "session");

@@ -71,7 +71,15 @@ public final class Transfer {
     }
     AeonOptions options = export ? AeonOptions.defaults() : AeonOptions.defaults().withDurability(Durability.ASYNC);
     long start = System.nanoTime();
-    try (Aeon aeon = Aeon.open(dir, options)) {
+    Aeon opened;
+    try {
+      opened = Aeon.open(dir, options);
+    } catch (RuntimeException e) {
+      // Nothing is undone: what the open made may be another process's, which took the directory's lock first.
+      out.println(args[0] + " failed: " + e.getMessage());
+      return 1;
+    }
+    try (Aeon aeon = opened) {
       ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, PROGRESS_INTERVAL_NANOS);
       ExportCounts c = export ? aeon.exportNamespace(namespace, file, progress)
           : aeon.importNamespace(namespace, file, progress);
@@ -126,14 +134,12 @@ public final class Transfer {
   }
 
   /**
-   * After a failed import into a directory that was empty or did not exist, removes what opening it made there
-   * (the failed import already dropped its namespace), so that a mistyped DIR leaves nothing behind: the
-   * directory's files, and the directory and its parents up to {@code firstNew} if it made them (null: none).
+   * After a failed import into a directory that was empty or did not exist, which this command opened (and
+   * locked: no other process wrote there since), removes what opening it made there (the failed import already
+   * dropped its namespace), so that a mistyped DIR leaves nothing behind: the directory's files, and the
+   * directory and its parents up to {@code firstNew} if it made them (null: none).
    */
   private static void undoNewMemoryDirectory(Path dir, Path firstNew, PrintStream out) {
-    if (!Files.exists(dir)) {
-      return; // the open failed before it made anything
-    }
     try {
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

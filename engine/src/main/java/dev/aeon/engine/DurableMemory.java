@@ -247,7 +247,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   /**
    * Logs and applies a mutation, after checking under the write lock that the {@code events} it names exist
    * and asking {@code affected} how many things it will change (a check that depends on the stores' state,
-   * which may also throw). When none, nothing is logged. Returns that count once the mutation is durable.
+   * which may also throw). When it says none, nothing is logged. Returns that count once the mutation is
+   * durable.
    */
   private int write(Mutation m, IntSupplier affected, long... events) {
     CompletableFuture<Long> durable;

@@ -87,7 +87,8 @@ public interface Memory {
 
   /**
    * Changes attributes of an event: each entry sets or replaces one, and an entry with a null value removes
-   * it (use a map that holds nulls, such as a {@code HashMap}); attributes not named stay as they are.
+   * it (use a map that holds nulls, such as a {@code HashMap}); attributes not named stay as they are. Values
+   * and names as {@link Remember#attribute} takes them (a name of an event's own property may only be removed).
    */
   void setAttributes(long id, Map<String, Object> attributes);
 

@@ -36,6 +36,24 @@ class TraceTest {
     }
   }
 
+  /** Every name in EVENT_PROPERTIES reads the event's own property, never an attribute of that name. */
+  @Test
+  void eventPropertiesHideAttributesOfTheirNames() throws IOException {
+    Map<String, Object> attributes = new java.util.HashMap<>();
+    for (String name : Trace.EVENT_PROPERTIES) {
+      attributes.put(name, "attribute " + name);
+    }
+    attributes.put("other", "attribute other");
+    try (Trace t = Trace.open(dir)) {
+      assertTrue(t.append(new Event(1, "s", "user", 1, 1, Event.NO_VECTOR, attributes)));
+      for (String name : Trace.EVENT_PROPERTIES) {
+        Object read = t.query("MATCH (e) RETURN e." + name, Map.of()).rows().getFirst().getFirst();
+        assertNotEquals("attribute " + name, read, name);
+      }
+      assertEquals("attribute other", t.query("MATCH (e) RETURN e.other", Map.of()).rows().getFirst().getFirst());
+    }
+  }
+
   /**
    * Attributes up to the record's limit, encoded, are stored and read back; one byte more is refused. (An
    * encoded map of the record's whole payload, 32,768 bytes, was accepted, and with the event's id beside

@@ -10,14 +10,22 @@ package dev.aeon.server.command;
  * {@code [a-]} holds {@code a} and {@code -}, where Redis reads a range from {@code a} to {@code ]} and goes
  * on reading the class past that {@code ]}.
  *
- * <p>Greedy with one backtrack point, so any pattern costs at most pattern x text steps.
+ * <p>Greedy with one backtrack point, so any pattern costs at most pattern x text steps. A pattern is read once
+ * ({@link #of}) and matched against every name of a listing.
  */
 public final class Glob {
 
-  private Glob() {}
+  private final int[] p;
 
-  public static boolean matches(String pattern, String text) {
-    int[] p = pattern.codePoints().toArray();
+  private Glob(int[] codePoints) {
+    this.p = codePoints;
+  }
+
+  public static Glob of(String pattern) {
+    return new Glob(pattern.codePoints().toArray());
+  }
+
+  public boolean matches(String text) {
     int[] t = text.codePoints().toArray();
     int pi = 0;
     int ti = 0;

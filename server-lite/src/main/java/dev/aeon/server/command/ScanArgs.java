@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param count the most names a page holds before the pattern filters them (default 10, as in Redis)
  * @param type the type asked for, lower case, or null for any
  */
-public record ScanArgs(long cursor, String pattern, int count, String type) {
+public record ScanArgs(long cursor, Glob pattern, int count, String type) {
 
   static final int DEFAULT_COUNT = 10;
   /** The most names one page looks at, so that a reply stays small whatever COUNT asks; a larger COUNT gets this. */
@@ -23,7 +23,7 @@ public record ScanArgs(long cursor, String pattern, int count, String type) {
   public static ScanArgs read(Args a, boolean typeAllowed) {
     a.position(1);
     long cursor = cursor(a.nextString());
-    String pattern = null;
+    Glob pattern = null;
     int count = DEFAULT_COUNT;
     String type = null;
     while (a.hasNext()) {
@@ -32,7 +32,7 @@ public record ScanArgs(long cursor, String pattern, int count, String type) {
         throw CommandError.syntax();
       }
       switch (option) {
-        case "MATCH" -> pattern = a.nextString();
+        case "MATCH" -> pattern = Glob.of(a.nextString());
         case "COUNT" -> count = count(a.nextLong());
         case "TYPE" -> {
           if (!typeAllowed) {
@@ -68,7 +68,7 @@ public record ScanArgs(long cursor, String pattern, int count, String type) {
   }
 
   public boolean matches(String name) {
-    return pattern == null || Glob.matches(pattern, name);
+    return pattern == null || pattern.matches(name);
   }
 
   /** The reply: a two-element array of the next cursor, as a bulk string, and the names. */

@@ -60,9 +60,9 @@ final class ServerCommands {
         Map<String, String> all = parameters(c.server());
         Map<String, String> hits = new LinkedHashMap<>();
         for (int i = 2; i < a.size(); i++) {
-          String pattern = a.lower(i);
+          Glob pattern = Glob.of(a.lower(i));
           all.forEach((k, v) -> {
-            if (Glob.matches(pattern, k)) {
+            if (pattern.matches(k)) {
               hits.put(k, v);
             }
           });

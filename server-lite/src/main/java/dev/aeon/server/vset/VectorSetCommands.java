@@ -58,12 +58,12 @@ public final class VectorSetCommands {
 
   /** KEYS pattern: every set whose key matches, read a page at a time. */
   private static void keys(ClientSession c, Args a) throws IOException {
-    String pattern = a.string(1);
+    Glob pattern = Glob.of(a.string(1));
     List<String> keys = new ArrayList<>();
     long cursor = 0;
     do {
       VectorSets.KeyPage page = sets(c).scan(c.namespace(), cursor, ScanArgs.MAX_COUNT);
-      page.keys().stream().filter(k -> Glob.matches(pattern, k)).forEach(keys::add);
+      page.keys().stream().filter(pattern::matches).forEach(keys::add);
       cursor = page.cursor();
     } while (cursor != 0);
     c.writer().array(keys.size());

@@ -48,6 +48,6 @@ class GlobTest {
         "[\uD83D\uDE00-\uD83D\uDE4F] | \uD83D\uDE03 | true",
       })
   void matches(String pattern, String text, boolean expected) {
-    assertEquals(expected, Glob.matches(pattern, text));
+    assertEquals(expected, Glob.of(pattern).matches(text));
   }
 }

@@ -148,7 +148,13 @@ class VectorSetCommandsTest {
       for (Object component : (List<?>) c.call("VEMB", "huge", "h")) {
         assertEquals(2e38, Double.parseDouble((String) component), 2e36, "Q8 within 1%");
       }
-      assertEquals(new RespClient.Err("ERR value is not a valid float"), c.call("VADD", "errs", "VALUES", "2", "1", "x", "b"));
+      for (String notAFloat : new String[] {"x", "1 ", " 1", "1f", "0d", "NaN"}) {
+        assertEquals(new RespClient.Err("ERR value is not a valid float"),
+            c.call("VADD", "errs", "VALUES", "2", "1", notAFloat, "b"), notAFloat);
+      }
+      assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0x1p-3", "a"), "a hex float, as C reads it");
+      assertEquals(new RespClient.Err("ERR count must be at most 1000000 in absolute value"),
+          c.call("VRANDMEMBER", "two", "-9223372036854775808"));
       assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"), c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));
       assertTrue(((RespClient.Err) c.call("VADD", "errs", "FP32", "abc", "b")).message().startsWith("ERR FP32 blob must hold"));
       assertTrue(((RespClient.Err) c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "SETATTR", "{bad")).message()

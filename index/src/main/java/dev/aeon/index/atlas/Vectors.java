@@ -9,6 +9,9 @@ final class Vectors {
   private Vectors() {}
 
   /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
+  /** How far from 1 a squared length may be for the vector to count as unit length: a few float steps. */
+  static final double UNIT_TOLERANCE = 1e-6;
+
   static float[] unitCopy(float[] v, int dim, String what) {
     if (v == null) {
       throw new IllegalArgumentException(what + " is null");
@@ -26,7 +29,9 @@ final class Vectors {
     if (norm == 0) {
       throw new IllegalArgumentException(what + " has zero length; cosine is undefined");
     }
-    return scaled(v, 1 / Math.sqrt(norm));
+    // A vector of unit length to float precision (one this index stored and exported, say) is kept as it is:
+    // scaling it by 1 / 1.00000001 would move components by a float step, and each round trip again.
+    return Math.abs(norm - 1) <= UNIT_TOLERANCE ? v.clone() : scaled(v, 1 / Math.sqrt(norm));
   }
 
   /** The direction of {@code v}: a unit-length copy, or zeros for a zero vector. */

@@ -137,15 +137,19 @@ public final class Args {
     throw CommandError.err("value is not an integer or out of range");
   }
 
+  /**
+   * A float as Redis reads one: no space around it, no Java suffix ("1f", "0d"), not NaN. Java's parser would
+   * take those.
+   */
   public static double parseDouble(String s) {
     try {
       double v = Double.parseDouble(s);
-      if (Double.isNaN(v)) {
-        throw CommandError.err("value is not a valid float");
+      if (!Double.isNaN(v) && s.equals(s.strip()) && !s.matches(".*[fFdD]")) {
+        return v;
       }
-      return v;
     } catch (NumberFormatException e) {
-      throw CommandError.err("value is not a valid float");
+      // answered below
     }
+    throw CommandError.err("value is not a valid float");
   }
 }

@@ -296,7 +296,7 @@ public final class VectorSetCommands {
       return;
     }
     long count = Args.parseLong(a.string(2));
-    if (Math.abs(count) > 1_000_000) {
+    if (count > 1_000_000 || count < -1_000_000) { // not Math.abs: it overflows for -2^63
       throw CommandError.err("count must be at most 1000000 in absolute value");
     }
     List<String> members = sets(c).randomMembers(c.namespace(), key(a), (int) count);

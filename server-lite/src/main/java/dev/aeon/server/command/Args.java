@@ -143,8 +143,10 @@ public final class Args {
    */
   public static double parseDouble(String s) {
     try {
-      double v = Double.parseDouble(s);
-      if (!Double.isNaN(v) && s.equals(s.strip()) && !s.matches(".*[fFdD]")) {
+      double v = Double.parseDouble(s); // takes surrounding spaces and a suffix, which are checked here
+      char first = s.charAt(0);
+      char last = s.charAt(s.length() - 1);
+      if (!Double.isNaN(v) && first > ' ' && last > ' ' && "fFdD".indexOf(last) < 0) { // ' ' and below: trimmed
         return v;
       }
     } catch (NumberFormatException e) {

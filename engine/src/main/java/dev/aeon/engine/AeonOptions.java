@@ -77,8 +77,8 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
 
   /**
    * The embedder that gives a vector to an event remembered without one, and to a recall by text. It embeds
-   * in the caller's thread, every window of a long text (256 tokens each with the bundled MiniLM, about a
-   * minute per megabyte of text on 2 cores), so a very long text makes a slow remember. Null: none.
+   * in the caller's thread, every window of a long text (256 tokens each with the bundled MiniLM), so a remember
+   * takes time in proportion to its text's length. Null: none.
    */
   public AeonOptions withEmbedder(TextEmbedder e) {
     return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,

@@ -47,7 +47,7 @@ public final class Aeon implements AutoCloseable {
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0," + (MAX_NAMESPACE_NAME - 1) + "}");
 
   /** Held while open: one Aeon at a time has a directory, in this process or any other. */
-  static final String LOCK_FILE = "LOCK";
+  public static final String LOCK_FILE = "LOCK";
   /** Scratch space of exports ({@link #exportNamespace}); what a crash left there is deleted at open. */
   private static final String SCRATCH_DIR = "tmp";
   /** Under the scratch space: the empty namespace that answers the reads of absent ones ({@link #reader}). */

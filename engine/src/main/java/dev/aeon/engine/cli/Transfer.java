@@ -79,10 +79,17 @@ public final class Transfer {
       out.println(args[0] + " failed: " + e.getMessage());
       return 1;
     }
+    boolean undone = false;
     try (Aeon aeon = opened) {
-      ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, PROGRESS_INTERVAL_NANOS);
-      ExportCounts c = export ? aeon.exportNamespace(namespace, file, progress)
-          : aeon.importNamespace(namespace, file, progress);
+      ExportCounts c;
+      try {
+        ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, PROGRESS_INTERVAL_NANOS);
+        c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
+      } catch (RuntimeException e) {
+        out.println(args[0] + " failed: " + e.getMessage());
+        undone = !memoryDir && removeFilesWhileLocked(aeon, namespace, dir, out);
+        return 1;
+      }
       out.printf("%s %s: %d events and %d links %s %s in %d ms%n", export ? "exported" : "imported", namespace,
           c.events(), c.links(), export ? "to" : "from", file, (System.nanoTime() - start) / 1_000_000);
       if (!memoryDir) {
@@ -90,12 +97,20 @@ public final class Transfer {
       }
       return 0;
     } catch (RuntimeException e) {
-      out.println(args[0] + " failed: " + e.getMessage());
-      if (!memoryDir) {
-        undoNewMemoryDirectory(dir, firstNew, out);
-      }
+      out.println(args[0] + " failed: closing " + typed + ": " + e.getMessage());
       return 1;
+    } finally {
+      if (undone) {
+        removeNewDirectories(dir, firstNew, out);
+      }
     }
+  }
+
+  /** An import, then a checkpoint, so that closing the memory has nothing left to write that could fail. */
+  private static ExportCounts importDurably(Aeon aeon, String namespace, Path file, ProgressPrinter progress) {
+    ExportCounts counts = aeon.importNamespace(namespace, file, progress);
+    aeon.namespace(namespace).checkpoint();
+    return counts;
   }
 
   private static boolean isEmptyDirectory(Path dir) {
@@ -134,22 +149,39 @@ public final class Transfer {
   }
 
   /**
-   * After a failed import into a directory that was empty or did not exist, which this command opened (and
-   * locked: no other process wrote there since), removes what opening it made there (the failed import already
-   * dropped its namespace), so that a mistyped DIR leaves nothing behind: the directory's files, and the
-   * directory and its parents up to {@code firstNew} if it made them (null: none).
+   * After a failed import into a directory that was empty or did not exist, which this command holds open,
+   * removes the namespace (a failed import dropped it already, a failed checkpoint did not) and the files opening
+   * the directory made, so that a mistyped DIR leaves nothing behind. The lock file goes last, while still
+   * locked: another process that opens the directory meanwhile is refused, and one that opens it after finds it
+   * empty. Returns whether all went.
    */
-  private static void undoNewMemoryDirectory(Path dir, Path firstNew, PrintStream out) {
+  private static boolean removeFilesWhileLocked(Aeon aeon, String namespace, Path dir, PrintStream out) {
+    Path lock = dir.resolve(Aeon.LOCK_FILE);
     try {
+      aeon.dropNamespace(namespace);
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-          if (!p.equals(dir)) {
+          if (!p.equals(dir) && !p.equals(lock)) {
             Files.delete(p);
           }
         }
       }
+      Files.delete(lock);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      out.println("could not remove the new memory directory's files in " + dir + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * After {@link #removeFilesWhileLocked} and the close: the directory and its parents up to {@code firstNew},
+   * if this command made them (null: none). One that another process wrote to since is not empty, and stays.
+   */
+  private static void removeNewDirectories(Path dir, Path firstNew, PrintStream out) {
+    try {
       for (Path p = dir; firstNew != null && p.startsWith(firstNew); p = p.getParent()) {
-        Files.delete(p); // empty: made by this command, which wrote nothing else there
+        Files.delete(p);
       }
     } catch (IOException e) {
       out.println("could not remove the new memory directory " + dir + ": " + e.getMessage());

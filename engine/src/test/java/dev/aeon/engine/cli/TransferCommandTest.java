@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +116,43 @@ class TransferCommandTest {
         file.toString()));
     assertFalse(output().contains("could not remove"), output());
     assertEquals(List.of(), list(empty), "a failed import left directories it made");
+  }
+
+  /**
+   * Another owner that opens the directory while a failed import cleans it up keeps what it wrote: the cleanup
+   * removes the files while it holds the directory's lock, and only empty directories after.
+   */
+  @Test
+  void anOpenRacingTheCleanupOfAFailedImportKeepsWhatItWrote() throws Exception {
+    Path file = dir.resolve("cut.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");
+    int raced = 0;
+    for (int round = 0; round < 40; round++) {
+      Path target = dir.resolve("race-" + round);
+      AtomicBoolean importEnded = new AtomicBoolean();
+      AtomicBoolean wrote = new AtomicBoolean();
+      Thread other = Thread.ofPlatform().start(() -> {
+        while (!importEnded.get() && !wrote.get()) {
+          try (Aeon aeon = Aeon.open(target, AeonOptions.defaults())) {
+            aeon.namespace("theirs").remember(Remember.event("s", "user", "mine"));
+            wrote.set(true);
+          } catch (RuntimeException lockedOrRemovedMeanwhile) {
+            Thread.onSpinWait();
+          }
+        }
+      });
+      run("import", target.toString(), "ns", file.toString());
+      importEnded.set(true);
+      other.join();
+      if (wrote.get()) {
+        raced++;
+        try (Aeon aeon = Aeon.open(target, AeonOptions.defaults())) {
+          assertEquals(List.of("mine"), aeon.namespace("theirs").history("s", 10).stream().map(Event::text).toList(),
+              "round " + round + ": " + output());
+        }
+      }
+    }
+    assertTrue(raced > 0, "the other owner never got the directory");
   }
 
   @Test

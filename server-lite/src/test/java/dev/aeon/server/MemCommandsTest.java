@@ -186,6 +186,12 @@ class MemCommandsTest {
           "9223372036854775807")).size());
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n",
           "1e999")).message().startsWith("ERR a number is beyond the range of a double (it would be Infinity)"));
+      // in an array as alone: a number is refused rather than stored as another value
+      assertTrue(assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e {id: 1}) RETURN $a", "a",
+          "[1, [1e400]]")).message().startsWith("ERR a number is beyond the range of a double (it would be Infinity)"));
+      assertTrue(assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e {id: 1}) RETURN $a", "a",
+          "[{\"n\": 123456789012345678901234567890}]")).message()
+          .startsWith("ERR the integer 123456789012345678901234567890 does not fit in 64 bits"));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "1", "0", "e"));
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VSETATTR", "set", "e", "{\"x\":1,\"x\":2}"))
           .message().startsWith("ERR invalid JSON: Duplicate field 'x'"));

@@ -190,7 +190,32 @@ class VectorSetCommandsTest {
       assertTrue(err(c.call("VCARD", ff)).startsWith(badKey));
       assertTrue(err(c.call("MEM.ADD", ff, "user", "x", "VECTOR", "VALUES", "2", "1", "0"))
           .startsWith("ERR the session is not valid UTF-8"));
+      // what a statement, a parameter or attributes hold is compared as text too: "\xff" is not "\ufffd"
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "\ufffd", "VECTOR", "VALUES", "2", "1", "0"));
+      assertTrue(err(c.call("MEM.QUERY", bytes("MATCH (e) WHERE e.text = '", ff, "' RETURN e.id")))
+          .startsWith("ERR the statement is not valid UTF-8"));
+      assertTrue(err(c.call("MEM.QUERY", "MATCH (e) WHERE e.text = $p RETURN e.id", "p", fe))
+          .startsWith("ERR the value of $p is not valid UTF-8"));
+      assertTrue(err(c.call("MEM.QUERY", "MATCH (e) RETURN e.id", ff, "1")).startsWith("ERR a parameter name is not"));
+      assertTrue(err(c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", ff))
+          .startsWith("ERR a WHERE value is not valid UTF-8"));
+      assertTrue(err(c.call("MEM.SETATTR", "1", bytes("{\"a\":\"", ff, "\"}")))
+          .startsWith("ERR the attributes' JSON is not valid UTF-8"));
+      assertTrue(err(c.call("VSETATTR", "bin", "é✓", bytes("{\"a\":\"", ff, "\"}")))
+          .startsWith("ERR the attributes' JSON is not valid UTF-8"));
+      assertTrue(err(c.call("VSIM", "bin", "VALUES", "2", "1", "1", "FILTER", bytes(".a == '", ff, "'")))
+          .startsWith("ERR the filter is not valid UTF-8"));
     }
+  }
+
+  /** Text and raw bytes joined into one argument. */
+  private static byte[] bytes(String before, byte[] raw, String after) {
+    byte[] a = before.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] b = after.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = java.util.Arrays.copyOf(a, a.length + raw.length + b.length);
+    System.arraycopy(raw, 0, out, a.length, raw.length);
+    System.arraycopy(b, 0, out, a.length + raw.length, b.length);
+    return out;
   }
 
   static String err(Object reply) {

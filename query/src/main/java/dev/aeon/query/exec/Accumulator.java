@@ -1,6 +1,7 @@
 package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,30 +16,32 @@ final class Accumulator {
   private final List<Object> collected = new ArrayList<>();
   private Object best;
   private long longSum;
+  private BigInteger bigSum; // the integers' sum once it left 64 bits, else null
   private double doubleSum;
-  private boolean isDouble;
+  private boolean sawFloat;
 
   Accumulator(Expr.Call call) {
     this.call = call;
     this.seen = call.distinct() ? new HashSet<>() : null;
   }
 
-  /** Adds a row's value; returns how many values this accumulator holds more (collected or remembered). */
-  int add(Evaluator ev, Object[] row) {
+  /** Adds a row's value; returns what this accumulator holds more (collected or remembered; {@link Values#weight}). */
+  long add(Evaluator ev, Object[] row) {
     if (call.star()) {
       count++;
       return 0;
     }
     Object v = ev.eval(call.args().getFirst(), row);
-    if (v == null || (seen != null && !seen.add(Values.groupingKey(v)))) {
+    Object key = seen != null ? Values.groupingKey(v) : null;
+    if (v == null || (seen != null && !seen.add(key))) {
       return 0;
     }
     count++;
-    int held = seen != null ? 1 : 0;
+    long held = seen != null ? Values.weight(key) : 0;
     switch (call.name()) {
       case "collect" -> {
         collected.add(v);
-        held++;
+        held += Values.weight(v);
       }
       case "min", "max" -> {
         if (best == null) {
@@ -57,35 +60,62 @@ final class Accumulator {
     return held;
   }
 
+  /**
+   * Integers are summed exactly (past 64 bits too), floats as floats, apart: the outcome depends on the values
+   * summed, not on the order rows come in, as it would if the first float turned the integers into floats.
+   */
   private void sum(Evaluator ev, Object v) {
-    if (v instanceof Long l && !isDouble) {
-      try {
-        longSum = Math.addExact(longSum, l);
-        return;
-      } catch (ArithmeticException e) {
-        if (!call.name().equals("avg")) {
-          throw ev.error(call.pos(), "integer overflow in " + call.name() + "()");
+    switch (v) {
+      case Long l -> {
+        if (bigSum != null) {
+          bigSum = bigSum.add(BigInteger.valueOf(l));
+        } else {
+          try {
+            longSum = Math.addExact(longSum, l);
+          } catch (ArithmeticException e) {
+            bigSum = BigInteger.valueOf(longSum).add(BigInteger.valueOf(l));
+          }
         }
-        // an average is a float whatever its inputs: go on in floating point rather than fail
       }
+      case Double d -> {
+        sawFloat = true;
+        doubleSum += d;
+      }
+      default -> throw ev.error(call.pos(), call.name() + "() needs numbers but got " + Values.typeName(v));
     }
-    if (!(v instanceof Number n)) {
-      throw ev.error(call.pos(), call.name() + "() needs numbers but got " + Values.typeName(v));
-    }
-    if (!isDouble) {
-      isDouble = true;
-      doubleSum = longSum;
-    }
-    doubleSum += n.doubleValue();
   }
 
-  Object result() {
+  /** The integers' sum as a long, or null if it does not fit in one. */
+  private Long integerSum() {
+    if (bigSum == null) {
+      return longSum;
+    }
+    return bigSum.bitLength() < 64 ? bigSum.longValue() : null;
+  }
+
+  private double integerSumAsFloat() {
+    return bigSum != null ? bigSum.doubleValue() : longSum;
+  }
+
+  /** A sum of integers alone is an integer (an error if it overflows); one with a float is a float. */
+  private Object sumResult(Evaluator ev) {
+    if (sawFloat) {
+      return integerSumAsFloat() + doubleSum;
+    }
+    Long exact = integerSum();
+    if (exact == null) {
+      throw ev.error(call.pos(), "integer overflow in sum()");
+    }
+    return exact;
+  }
+
+  Object result(Evaluator ev) {
     return switch (call.name()) {
       case "count" -> count;
       case "collect" -> List.copyOf(collected);
       case "min", "max" -> best;
-      case "sum" -> isDouble ? (Object) doubleSum : (Object) longSum;
-      default -> count == 0 ? null : (isDouble ? doubleSum : (double) longSum) / count;
+      case "sum" -> sumResult(ev);
+      default -> count == 0 ? null : (integerSumAsFloat() + doubleSum) / count; // an average is a float
     };
   }
 }

@@ -7,6 +7,12 @@ import java.util.List;
 /** {@code + - * / %} and unary minus: exact integer arithmetic (overflow is an error), floats, concatenation. */
 final class Arithmetic {
 
+  /**
+   * Most characters of a string, and elements of a list, that {@code +} makes: a statement of a few hundred
+   * operators over a large parameter could otherwise build one value larger than the heap.
+   */
+  static final int MAX_CONCATENATED = 1 << 26;
+
   private Arithmetic() {}
 
   static Object negate(Evaluator ev, Object v, int pos) {
@@ -29,6 +35,7 @@ final class Arithmetic {
     }
     if (op == Expr.Op.ADD) {
       if (l instanceof List<?> a) {
+        checkLength(ev, pos, "list", (long) a.size() + (r instanceof List<?> b ? b.size() : 1));
         List<Object> out = new ArrayList<>(a);
         if (r instanceof List<?> b) {
           out.addAll(b);
@@ -39,7 +46,10 @@ final class Arithmetic {
       }
       if (l instanceof String || r instanceof String) {
         if (isScalar(l) && isScalar(r)) {
-          return String.valueOf(l) + r;
+          String a = String.valueOf(l);
+          String b = String.valueOf(r);
+          checkLength(ev, pos, "string", (long) a.length() + b.length());
+          return a + b;
         }
       }
     }
@@ -58,6 +68,13 @@ final class Arithmetic {
       };
     }
     throw ev.error(pos, "cannot apply " + op.symbol + " to " + Values.typeName(l) + " and " + Values.typeName(r));
+  }
+
+  private static void checkLength(Evaluator ev, int pos, String what, long length) {
+    if (length > MAX_CONCATENATED) {
+      throw ev.error(pos, "+ would make a " + what + " of " + length + (what.equals("list") ? " elements" : " characters")
+          + ", more than " + MAX_CONCATENATED);
+    }
   }
 
   private static boolean isScalar(Object v) {

@@ -7,6 +7,7 @@ import dev.aeon.query.trace.TextResolver;
 import dev.aeon.query.trace.TraceGraph;
 import dev.aeon.query.trace.VectorRecall;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,17 +137,19 @@ final class Evaluator {
       throw error(p.pos(), "missing parameter $" + p.name());
     }
     Object raw = rawParams.get(p.name());
-    boolean[] ok = {true};
+    String[] unsupported = {null};
     try {
-      v = Values.fromExternal(raw, ok);
+      v = Values.fromExternal(raw, unsupported);
     } catch (ArithmeticException e) {
       throw error(p.pos(), "parameter $" + p.name() + " holds a timestamp outside the range of epoch microseconds");
     } catch (IllegalArgumentException e) {
       throw error(p.pos(), "parameter $" + p.name() + " holds " + e.getMessage());
     }
-    if (!ok[0]) {
-      throw error(p.pos(), "parameter $" + p.name() + " has unsupported type " + JavaValues.typeName(raw)
-          + " (use String, Long, Double, Boolean, Instant, float[], List or Map)");
+    if (unsupported[0] != null) {
+      String inside = raw instanceof Collection<?> || raw instanceof Map<?, ?> ? " inside its "
+          + JavaValues.typeName(raw) : "";
+      throw error(p.pos(), "parameter $" + p.name() + " has unsupported " + unsupported[0] + inside
+          + " (use String, Long, Double, Boolean, Instant, float[], List or Map, with String keys)");
     }
     params.put(p.name(), v);
     return v;

@@ -20,7 +20,8 @@ final class ResultSink extends Operator {
 
   /**
    * Most values a result may hold while it is built: a returned or sort value of a row, a group, a value
-   * collected or remembered by {@code DISTINCT}. A statement may match far more rows than memory holds (a
+   * collected or remembered by {@code DISTINCT}, each weighed by its size ({@link Values#weight}: a long
+   * string counts as many values). A statement may match far more rows than memory holds (a
    * cartesian product of a few patterns), and the engine runs in a server: past this bound it fails
    * instead of running the process out of memory. ORDER BY with LIMIT keeps only the rows it may return.
    */
@@ -57,6 +58,10 @@ final class ResultSink extends Operator {
   private final long skip;
   private final long limit;
   private final List<Object[]> rows = new ArrayList<>();
+  /** The rows DISTINCT has kept so far, by {@link #distinctKey}; null without DISTINCT or with aggregates. */
+  private final Set<List<Object>> distinctRows;
+  /** What {@link #distinctRows} weighs ({@link Values#weight}). */
+  private long remembered;
   private long held;
   private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
 
@@ -71,6 +76,7 @@ final class ResultSink extends Operator {
     this.sorting = sorting;
     this.skip = skip;
     this.limit = limit;
+    this.distinctRows = ret.distinct() && aggregates.isEmpty() ? new HashSet<>() : null;
   }
 
   int scopeSize() {
@@ -92,7 +98,7 @@ final class ResultSink extends Operator {
       }
       Group g = groups.get(key);
       if (g == null) {
-        hold(key.size() + row.length);
+        hold(Values.weight(key) + row.length);
         g = new Group(row.clone(), newAccumulators());
         groups.put(key, g);
       }
@@ -106,23 +112,54 @@ final class ResultSink extends Operator {
     for (int i = 0; i < n; i++) {
       out[i] = ev.eval(ret.items().get(i).expr(), row);
     }
+    if (distinctRows != null) {
+      List<Object> key = distinctKey(out, n);
+      if (!distinctRows.add(key)) {
+        return wantsMore();
+      }
+      remembered += Values.weight(key);
+      hold(Values.weight(key));
+    }
     for (int i = 0; i < sort.size(); i++) {
       SortKey k = sort.get(i);
       out[n + i] = sortValue(k, row, out);
     }
-    hold(out.length);
+    hold(weight(out));
     rows.add(out);
     long keep = skip + limit;
-    if (!sort.isEmpty() && !ret.distinct() && limit >= 0 && keep >= 0 && keep <= MAX_HELD
-        && rows.size() > 2 * keep + 1024) {
+    if (!sort.isEmpty() && limit >= 0 && keep >= 0 && keep <= MAX_HELD && rows.size() > 2 * keep + 1024) {
       // only the first skip + limit rows in sort order can be returned: a stable sort keeps ties in
-      // the order they came, so sorting now and later gives the order of one sort at the end
+      // the order they came, so sorting now and later gives the order of one sort at the end (DISTINCT
+      // sorts by returned columns only, so a row dropped here drops its duplicates, which it remembers)
       rows.sort(comparator(n));
       rows.subList((int) keep, rows.size()).clear();
-      held = (long) rows.size() * out.length;
+      held = remembered;
+      rows.forEach(r -> held += weight(r));
     }
-    return !sort.isEmpty() || ret.distinct() || limit < 0 || rows.size() < skip + limit
+    return wantsMore();
+  }
+
+  /** Whether rows to come may still be returned: always, unless the first skip + limit are all here. */
+  private boolean wantsMore() {
+    return !sort.isEmpty() || limit < 0 || rows.size() < skip + limit
         || skip + limit < 0; // skip + limit overflowed: never reached
+  }
+
+  private static long weight(Object[] values) {
+    long w = 0;
+    for (Object v : values) {
+      w += Values.weight(v);
+    }
+    return w;
+  }
+
+  /** The key by which DISTINCT tells rows apart: their first {@code n} (returned) values. */
+  private static List<Object> distinctKey(Object[] out, int n) {
+    List<Object> key = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      key.add(Values.groupingKey(out[i]));
+    }
+    return key;
   }
 
   private void hold(long values) {
@@ -158,7 +195,7 @@ final class ResultSink extends Operator {
       }
       for (Group g : groups.values()) {
         Map<Expr.Call, Object> values = new IdentityHashMap<>();
-        g.accumulators().forEach((c, a) -> values.put(c, a.result()));
+        g.accumulators().forEach((c, a) -> values.put(c, a.result(ev)));
         Object[] out = new Object[n + sort.size()];
         for (int i = 0; i < n; i++) {
           out[i] = ev.eval(ret.items().get(i).expr(), g.row(), values);
@@ -170,15 +207,11 @@ final class ResultSink extends Operator {
       }
     }
     List<Object[]> result = rows;
-    if (ret.distinct()) {
+    if (ret.distinct() && aggregating()) { // rows without aggregates were told apart as they came
       Set<List<Object>> seen = new HashSet<>();
       result = new ArrayList<>();
       for (Object[] r : rows) {
-        List<Object> key = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          key.add(Values.groupingKey(r[i]));
-        }
-        if (seen.add(key)) {
+        if (seen.add(distinctKey(r, n))) {
           result.add(r);
         }
       }

@@ -173,7 +173,9 @@ final class ScanOp extends Operator {
   @Override
   String describe() {
     String v = ev.scope.name(var);
-    String est = "  (est. " + estimate + " of " + ev.graph.liveCount() + " events)";
+    // the estimate counts the slots a scan visits, forgotten events' too; no more than the live events match
+    int live = ev.graph.liveCount();
+    String est = "  (est. " + Math.min(estimate, live) + " of " + live + " events)";
     return switch (kind) {
       case ID -> "NodeByIdSeek (" + v + ") id = " + Expr.render(key) + est;
       case SESSION -> "NodeBySessionIndex (" + v + ") session = " + Expr.render(key) + est;

@@ -4,7 +4,6 @@ import dev.aeon.common.JavaValues;
 import dev.aeon.query.trace.TraceGraph;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,15 +55,17 @@ final class Values {
   static final int MAX_PARAMETER_DEPTH = 100;
 
   /**
-   * A parameter value in the language's domain, or null with {@code ok[0] = false} if unsupported.
+   * A parameter value in the language's domain, or null with {@code unsupported[0]} saying what in it
+   * (itself, an element, or a map key that is not a string) has no place there: {@code type Object},
+   * {@code map key null}.
    *
    * @throws IllegalArgumentException if lists and maps nest deeper than {@link #MAX_PARAMETER_DEPTH}
    */
-  static Object fromExternal(Object v, boolean[] ok) {
-    return fromExternal(v, ok, 0);
+  static Object fromExternal(Object v, String[] unsupported) {
+    return fromExternal(v, unsupported, 0);
   }
 
-  private static Object fromExternal(Object v, boolean[] ok, int depth) {
+  private static Object fromExternal(Object v, String[] unsupported, int depth) {
     if (depth > MAX_PARAMETER_DEPTH) {
       throw new IllegalArgumentException("lists and maps nested more than " + MAX_PARAMETER_DEPTH + " levels deep");
     }
@@ -90,22 +91,31 @@ final class Values {
       case Collection<?> c -> {
         List<Object> out = new ArrayList<>(c.size());
         for (Object o : c) {
-          out.add(fromExternal(o, ok, depth + 1));
+          out.add(fromExternal(o, unsupported, depth + 1));
         }
         yield out;
       }
       case Map<?, ?> m -> {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-          out.put(String.valueOf(e.getKey()), fromExternal(e.getValue(), ok, depth + 1));
+          if (!(e.getKey() instanceof String key)) {
+            // a key of null and one of "null" would otherwise become one
+            yield unsupported(e.getKey() == null ? "map key null" : "map key of type "
+                + JavaValues.typeName(e.getKey()), unsupported);
+          }
+          out.put(key, fromExternal(e.getValue(), unsupported, depth + 1));
         }
         yield out;
       }
-      default -> {
-        ok[0] = false;
-        yield null;
-      }
+      default -> unsupported("type " + JavaValues.typeName(v), unsupported);
     };
+  }
+
+  private static Object unsupported(String what, String[] unsupported) {
+    if (unsupported[0] == null) {
+      unsupported[0] = what;
+    }
+    return null;
   }
 
   static long micros(Instant t) {
@@ -126,7 +136,7 @@ final class Values {
       return !isNaN(x) && !isNaN(y) && compareNumbers(x, y) == 0;
     }
     if (a instanceof float[] x && b instanceof float[] y) {
-      return Arrays.equals(x, y);
+      return sameComponents(x, y);
     }
     if (a instanceof List<?> x && b instanceof List<?> y) {
       if (x.size() != y.size()) {
@@ -160,6 +170,46 @@ final class Values {
       return unknown ? null : true;
     }
     return a.equals(b);
+  }
+
+  /** Vectors compared as their numbers are: {@code -0.0 = 0.0}, and a NaN equals nothing. */
+  private static boolean sameComponents(float[] x, float[] y) {
+    if (x.length != y.length) {
+      return false;
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] != y[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * About how many values' worth of memory {@code v} holds, for the bound on what a result holds
+   * ({@link ResultSink#MAX_HELD}): one, plus one for every 16 characters of a string and every 4 components
+   * of a vector, and what the elements of a list or the keys and values of a map weigh.
+   */
+  static long weight(Object v) {
+    return switch (v) {
+      case String s -> 1 + s.length() / 16;
+      case float[] f -> 1 + f.length / 4;
+      case List<?> l -> {
+        long w = 1;
+        for (Object o : l) {
+          w += weight(o);
+        }
+        yield w;
+      }
+      case Map<?, ?> m -> {
+        long w = 1;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          w += weight(e.getKey()) + weight(e.getValue());
+        }
+        yield w;
+      }
+      case null, default -> 1;
+    };
   }
 
   /**

@@ -343,6 +343,64 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void distinctRowsAreToldApartAsTheyComeSoLimitStopsEarlyAndOnlyDistinctRowsAreHeld() {
+    for (int i = 0; i < 220; i++) {
+      c.add("big", "user", i, "x");
+    }
+    // 239 events: the product of three patterns has 13.6 million rows, more than a result may hold
+    String triples = "MATCH (a), (b), (d) ";
+    assertEquals(2, q(triples + "RETURN DISTINCT a.id % 3 AS x LIMIT 2").size());
+    assertEquals(List.of(4L, 3L), q(triples + "RETURN DISTINCT (a.id + b.id + d.id) % 5 AS x ORDER BY x DESC LIMIT 2")
+        .column("x"));
+  }
+
+  @Test
+  void aLongStringWeighsAsManyValuesAsItsLength() {
+    String s = "x".repeat(16 * 1000);
+    // 361 rows of one string of 16,000 characters: 361,000 values' worth
+    assertEquals(List.of(361L), q("MATCH (a), (b) RETURN size(collect($s)) AS n", Map.of("s", s)).column("n"));
+    for (int i = 0; i < 150; i++) {
+      c.add("big", "user", i, "x");
+    }
+    // 28,561 rows: 28.6 million values' worth, where counting each string as one allowed it
+    assertTrue(fails("MATCH (a), (b) RETURN collect($s)", Map.of("s", s)).reason().startsWith("result too large"));
+  }
+
+  @Test
+  void plusRefusesToMakeAStringOrListLargerThanItsBound() {
+    int half = Arithmetic.MAX_CONCATENATED / 2 + 1;
+    assertEquals("+ would make a string of " + 2L * half + " characters, more than " + Arithmetic.MAX_CONCATENATED,
+        fails("MATCH (e {id: 1}) RETURN $s + $s", Map.of("s", "x".repeat(half))).reason());
+    assertEquals("+ would make a list of " + 2L * half + " elements, more than " + Arithmetic.MAX_CONCATENATED,
+        fails("MATCH (e {id: 1}) RETURN $l + $l", Map.of("l", java.util.Collections.nCopies(half, 1L))).reason());
+    assertEquals(List.of(2L * (half - 1)),
+        q("MATCH (e {id: 1}) RETURN size($s + $s) AS n", Map.of("s", "x".repeat(half - 1))).column("n"));
+  }
+
+  @Test
+  void aSumDependsOnTheValuesNotOnTheOrderRowsComeIn() {
+    String sum = "MATCH (e) WHERE e.id <= 3 RETURN sum($v[e.id - 1]) AS s";
+    long max = Long.MAX_VALUE;
+    for (List<Object> v : List.<List<Object>>of(List.of(1.0, max, 1L), List.of(max, 1L, 1.0), List.of(max, 1.0, 1L))) {
+      assertEquals(List.of((double) max + 2), q(sum, Map.of("v", v)).column("s"), v.toString());
+    }
+    // integers are summed exactly: past 64 bits on the way is not an overflow, past them at the end is
+    assertEquals(List.of(max), q(sum, Map.of("v", List.of(max, 1L, -1L))).column("s"));
+    assertEquals("integer overflow in sum()", fails(sum, Map.of("v", List.of(max, 1L, 1L))).reason());
+    assertEquals(List.of((double) max / 3 + 2.0 / 3),
+        q("MATCH (e) WHERE e.id <= 3 RETURN avg($v[e.id - 1]) AS s", Map.of("v", List.of(max, 1L, 1L))).column("s"));
+  }
+
+  @Test
+  void vectorsAreEqualAsTheirNumbersAreAndDistinctAgrees() {
+    String both = "MATCH (e) WHERE e.id <= 2 RETURN count(DISTINCT [$v, $w][e.id - 1]) AS n, $v = $w AS eq";
+    Map<String, Object> zeros = Map.of("v", new float[] {0f, 1f}, "w", new float[] {-0f, 1f});
+    assertEquals(List.of(List.of(1L, true)), q(both, zeros).rows());
+    Map<String, Object> nan = Map.of("v", new float[] {Float.NaN}, "w", new float[] {Float.NaN});
+    assertEquals(List.of(false), q("MATCH (e {id: 1}) RETURN $v = $w AS eq", nan).column("eq"));
+  }
+
+  @Test
   void sizeOfAStringCountsCharactersNotUtf16Units() {
     // a character beyond the Basic Multilingual Plane is two chars in Java: size() said 2
     assertEquals(List.of(List.<Object>of(1L, 3L, 2L)),
@@ -384,6 +442,13 @@ class ClausesTest extends OnConversation {
         .startsWith("parameter $q has unsupported type Object"));
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", new int[] {1})).reason()
         .startsWith("parameter $q has unsupported type int[] (use"));
+    assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", List.of(1L, new Object()))).reason()
+        .startsWith("parameter $q has unsupported type Object inside its List (use"));
+    Map<String, Object> nullKey = new java.util.HashMap<>();
+    nullKey.put(null, 1L);
+    nullKey.put("null", 2L);
+    assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", nullKey)).reason()
+        .startsWith("parameter $q has unsupported map key null inside its Map (use"));
     Object deep = List.of();
     for (int i = 0; i < 100; i++) { // the innermost list 100 levels below the parameter: the limit
       deep = List.of(deep);

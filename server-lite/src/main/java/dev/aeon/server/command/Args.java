@@ -41,7 +41,7 @@ public final class Args {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw[i])).toString();
     } catch (CharacterCodingException e) {
-      throw CommandError.err(what + " is not valid UTF-8 (names are text here, not arbitrary bytes)");
+      throw CommandError.err(what + " is not valid UTF-8 (names, texts and values are text here, not arbitrary bytes)");
     }
   }
 

@@ -91,6 +91,21 @@ public final class JsonValues {
     return value;
   }
 
+  /** {@link #toJava}, with every number in it, at any depth, refused as {@link #exactScalar} refuses one. */
+  private static Object exact(JsonNode n) {
+    if (n.isArray()) {
+      List<Object> list = new ArrayList<>();
+      n.forEach(e -> list.add(exact(e)));
+      return list;
+    }
+    if (n instanceof ObjectNode obj) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      obj.properties().forEach(e -> m.put(e.getKey(), exact(e.getValue())));
+      return m;
+    }
+    return exactScalar(n);
+  }
+
   /**
    * A command-line value: JSON if it parses whole as a JSON number, boolean, quoted string or array, otherwise the
    * text itself. So {@code 42} is a Long, {@code 4.5} a Double, {@code "42"} the string 42, {@code Lisbon} a string.
@@ -108,7 +123,7 @@ public final class JsonValues {
         return text; // not JSON: the plain text
       }
       if (n != null && !n.isObject() && !n.isNull()) {
-        return n.isValueNode() ? exactScalar(n) : toJava(n);
+        return exact(n);
       }
     }
     return text;

@@ -47,7 +47,7 @@ public final class VectorInput {
       return new Given(v, null);
     }
     if (a.accept("TEXT")) {
-      return embedText(a.nextString(), server, query);
+      return embedText(a.nextText("the text"), server, query);
     }
     throw CommandError.err("expected a vector: FP32 <blob>, VALUES <n> <v1> ... <vn> or TEXT <text>");
   }

@@ -47,7 +47,7 @@ public final class MemCommands {
     t.add("mem.sessions", -2, read, 0, 0, 0, MemCommands::sessions);
     t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
     t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
-      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextString()));
+      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextText("the attributes' JSON")));
       c.writer().simple("OK");
     });
     t.add("mem.query", -2, read, 0, 0, 0, MemCommands::query);
@@ -75,7 +75,7 @@ public final class MemCommands {
           r.vector(v.values(), v.model());
         }
         case "AT" -> r.at(a.nextLong());
-        case "ATTRS" -> eventAttributes(a.nextString()).forEach(r::attribute);
+        case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON")).forEach(r::attribute);
         case "LINK" -> r.link(a.nextText("the link type"), a.nextLong());
         default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
       }
@@ -155,7 +155,7 @@ public final class MemCommands {
       q = VectorInput.read(a, c.server(), true);
     } else {
       session = a.nextText("the session");
-      shortFormText = a.nextString();
+      shortFormText = a.nextText("the text");
       if (a.hasNext() && a.peekKeyword().matches("-?[0-9]+")) {
         count = a.nextInt(1, 100_000, "the count");
       }
@@ -176,7 +176,7 @@ public final class MemCommands {
           from = a.nextLong();
           to = a.nextLong();
         }
-        case "WHERE" -> where.put(a.nextText("the attribute name"), JsonValues.literal(a.nextString()));
+        case "WHERE" -> where.put(a.nextText("the attribute name"), JsonValues.literal(a.nextText("a WHERE value")));
         case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
         case "NOSLB" -> slb = false;
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
@@ -242,7 +242,7 @@ public final class MemCommands {
    * [columns, rows].
    */
   private static void query(ClientSession c, Args a) throws IOException {
-    String statement = a.nextString();
+    String statement = a.nextText("the statement");
     Map<String, Object> params = new LinkedHashMap<>();
     Map<String, String> texts = new LinkedHashMap<>();
     while (a.hasNext()) {
@@ -251,16 +251,16 @@ public final class MemCommands {
         throw CommandError.err(embed ? "MEM.QUERY EMBED needs a parameter name and a text"
             : "MEM.QUERY parameters come in name value pairs");
       }
-      String given = a.nextString();
+      String given = a.nextText("a parameter name");
       String name = given.startsWith("$") ? given.substring(1) : given;
       if (params.containsKey(name)) {
         throw CommandError.err("MEM.QUERY parameter $" + name + " is given twice");
       }
       if (embed) {
-        texts.put(name, a.nextString());
+        texts.put(name, a.nextText("the text of $" + name));
         params.put(name, null); // its vector comes below
       } else {
-        params.put(name, JsonValues.literal(a.nextString()));
+        params.put(name, JsonValues.literal(a.nextText("the value of $" + name)));
       }
     }
     if (!texts.isEmpty()) {
@@ -315,7 +315,7 @@ public final class MemCommands {
 
   /** MEM.BACKUP name: one map per namespace copied (the selected one, then those of its vector sets). */
   private static void backup(ClientSession c, Args a) throws IOException {
-    List<BackupResult> results = c.server().backup(c.namespace(), a.nextString());
+    List<BackupResult> results = c.server().backup(c.namespace(), a.nextText("the backup name"));
     RespWriter w = c.writer();
     w.array(results.size());
     for (BackupResult r : results) {

@@ -40,7 +40,7 @@ public final class VectorSetCommands {
     t.add("vemb", -3, READ, 1, 1, 1, VectorSetCommands::vemb);
     t.add("vinfo", 2, READ, 1, 1, 1, VectorSetCommands::vinfo);
     t.add("vsetattr", 4, WRITE, 1, 1, 1, (c, a) ->
-        c.writer().bool(sets(c).setAttributes(c.namespace(), key(a), element(a), a.string(3))));
+        c.writer().bool(sets(c).setAttributes(c.namespace(), key(a), element(a), a.text(3, "the attributes' JSON"))));
     t.add("vgetattr", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bulk(sets(c).attributes(c.namespace(), key(a), element(a))));
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
@@ -143,7 +143,7 @@ public final class VectorSetCommands {
         case "Q8" -> quant = Quantization.Q8;
         case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
         case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
-        case "SETATTR" -> json = a.nextString();
+        case "SETATTR" -> json = a.nextText("the attributes' JSON");
         default -> throw CommandError.err("unknown VADD option '" + opt + "'");
       }
     }
@@ -183,7 +183,7 @@ public final class VectorSetCommands {
           }
         }
         case "EF" -> nprobe = Math.max(1, a.nextInt(1, 1_000_000, "EF") / EF_PER_PROBE);
-        case "FILTER" -> filter = FilterExpression.parse(a.nextString());
+        case "FILTER" -> filter = FilterExpression.parse(a.nextText("the filter"));
         case "FILTER-EF" -> filterEffort = a.nextInt(1, 10_000_000, "FILTER-EF");
         case "TRUTH" -> nprobe = VectorSets.EXACT;
         case "NOTHREAD" -> { } // every connection has its own thread already

@@ -333,6 +333,13 @@ public final class ServerContext {
     return requestBudget.used();
   }
 
+  /** {@code CONFIG RESETSTAT}: the counters of {@code INFO stats} start again from zero. */
+  public void resetStats() {
+    connectionsAccepted.set(0);
+    connectionsRejected.set(0);
+    commandsProcessed.reset();
+  }
+
   void onAccepted() {
     connectionsAccepted.incrementAndGet();
   }

@@ -24,6 +24,11 @@ import java.util.Set;
  */
 public final class ServerMain {
 
+  /** The options, each of which takes a value. */
+  private static final java.util.Set<String> OPTIONS = java.util.Set.of("--port", "--bind", "--dir",
+      "--password-file", "--durability", "--idle-timeout", "--max-connections", "--namespace-idle", "--embedder",
+      "--backup-dir");
+
   private static final String USAGE = """
       usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                         [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
@@ -117,8 +122,12 @@ public final class ServerMain {
         System.out.print(USAGE);
         System.exit(0);
       }
+      if (!OPTIONS.contains(opt)) {
+        throw new IllegalArgumentException(opt.startsWith("--") ? "unknown option '" + opt + "'"
+            : "unknown argument '" + opt + "'");
+      }
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(opt.startsWith("--") ? opt + " needs a value" : "unknown argument '" + opt + "'");
+        throw new IllegalArgumentException(opt + " needs a value");
       }
       String v = args[++i];
       switch (opt) {
@@ -132,7 +141,7 @@ public final class ServerMain {
         case "--namespace-idle" -> c = c.withNamespaceIdle(Duration.ofSeconds(intValue(opt, v, 0, Integer.MAX_VALUE)));
         case "--embedder" -> embedder = v;
         case "--backup-dir" -> c = c.withBackupDir(Path.of(v));
-        default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
+        default -> throw new IllegalStateException("option " + opt + " is in OPTIONS but not read");
       }
     }
     return new CommandLine(c.withLimits(c.limits(), maxConnections, idle, c.requestMemory()).withAddress(bind, port),

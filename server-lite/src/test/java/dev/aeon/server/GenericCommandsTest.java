@@ -116,6 +116,27 @@ class GenericCommandsTest {
   }
 
   @Test
+  void configResetstatStartsTheStatsCountersAgain() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals("PONG", c.call("PING"));
+      }
+      assertTrue(commandsProcessed(c) >= 6);
+      assertEquals("OK", c.call("CONFIG", "RESETSTAT"));
+      String stats = (String) c.call("INFO", "stats");
+      assertTrue(stats.contains("total_connections_received:0\r\n"), stats);
+      assertEquals(2, commandsProcessed(c), stats); // RESETSTAT and the first INFO, each counted after it ran
+    }
+  }
+
+  private static long commandsProcessed(RespClient c) throws Exception {
+    String stats = (String) c.call("INFO", "stats");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("total_commands_processed:(\\d+)").matcher(stats);
+    assertTrue(m.find(), stats);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
   void helloSwitchesToResp3AndRepliesChangeType() throws Exception {
     try (RespClient c = new RespClient(server.port())) {
       assertEquals(List.of("save", ""), c.call("CONFIG", "GET", "save"));

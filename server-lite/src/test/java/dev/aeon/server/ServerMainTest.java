@@ -87,6 +87,16 @@ class ServerMainTest {
   }
 
   @Test
+  void anUnknownOptionIsNamedAsSuchWhereverItIs() {
+    for (String[] args : new String[][] {{"--frob"}, {"--frob", "x"}, {"--port", "1", "--frob"}}) {
+      assertEquals("unknown option '--frob'",
+          assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(args)).getMessage());
+    }
+    assertEquals("--port needs a value",
+        assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--port"})).getMessage());
+  }
+
+  @Test
   void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
     Path file = dir.resolve("password");
     IOException e = assertThrows(IOException.class, () -> ServerMain.readPassword(file));

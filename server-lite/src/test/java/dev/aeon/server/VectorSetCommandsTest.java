@@ -164,6 +164,9 @@ class VectorSetCommandsTest {
           .startsWith("ERR syntax error in FILTER expression at position"));
       assertEquals(new RespClient.Err("ERR BIN quantization is not supported by this server: use Q8 or NOQUANT"),
           c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "BIN"));
+      RespClient.Err reduce = new RespClient.Err("ERR REDUCE (random projection) is not supported by this server");
+      assertEquals(reduce, c.call("VADD", "errs", "REDUCE", "1", "VALUES", "2", "1", "0", "b"));
+      assertEquals(reduce, c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "REDUCE", "1"));
       assertTrue(((RespClient.Err) c.call("VSIM", "errs", "TEXT", "hello")).message().startsWith("ERR TEXT needs an embedder"));
       assertEquals(List.of(), c.call("VSIM", "nosuchkey", "VALUES", "2", "1", "0"));
       assertEquals(1L, c.call("VCARD", "errs"));

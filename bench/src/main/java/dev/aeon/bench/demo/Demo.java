@@ -46,8 +46,13 @@ public final class Demo {
   Demo() {}
 
   public static void main(String[] args) throws Exception {
+    String usage = "usage: ./aeon demo [DIR]   (DIR: a new or empty folder; default: a temporary one)";
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(usage);
+      System.exit(0);
+    }
     if (args.length > 1 || args.length == 1 && args[0].startsWith("-")) {
-      System.err.println("usage: ./aeon demo [DIR]   (DIR: a new or empty folder; default: a temporary one)");
+      System.err.println(usage);
       System.exit(2);
     }
     // The engine reports recovery through java.util.logging: one indented line, in the demo's voice.

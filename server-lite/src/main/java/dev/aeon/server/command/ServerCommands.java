@@ -74,7 +74,10 @@ final class ServerCommands {
         }
       }
       case "set" -> throw CommandError.err("CONFIG SET is not supported: restart the server with other options");
-      case "resetstat" -> c.writer().simple("OK");
+      case "resetstat" -> {
+        c.server().resetStats();
+        c.writer().simple("OK");
+      }
       case "help" -> SubcommandHelp.reply(c.writer(), "CONFIG", "GET <pattern> [<pattern> ...]",
           "SET (refused: restart the server with other options)", "RESETSTAT", "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try CONFIG HELP.");

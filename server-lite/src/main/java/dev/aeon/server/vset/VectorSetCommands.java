@@ -129,7 +129,7 @@ public final class VectorSetCommands {
   private static void vadd(ClientSession c, Args a) throws IOException {
     String key = a.nextText("the key");
     if (a.accept("REDUCE")) {
-      throw CommandError.err("REDUCE (random projection) is not supported by this server");
+      throw reduceRefused();
     }
     VectorInput.Given vector = VectorInput.read(a, c.server(), false);
     String element = a.nextText("the element name");
@@ -141,6 +141,7 @@ public final class VectorSetCommands {
         case "CAS" -> { } // adds are already concurrent-safe here
         case "NOQUANT" -> quant = Quantization.F32;
         case "Q8" -> quant = Quantization.Q8;
+        case "REDUCE" -> throw reduceRefused(); // Redis takes it before the vector only; refused wherever it is
         case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
         case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
         case "SETATTR" -> json = a.nextText("the attributes' JSON");
@@ -148,6 +149,10 @@ public final class VectorSetCommands {
       }
     }
     c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
+  }
+
+  private static CommandError reduceRefused() {
+    return CommandError.err("REDUCE (random projection) is not supported by this server");
   }
 
   /**

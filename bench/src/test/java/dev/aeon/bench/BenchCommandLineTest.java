@@ -1,5 +1,6 @@
 package dev.aeon.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,20 +11,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./aeon bench NAME} with a value that is not a number: a usage error, not a stack trace. */
+/** {@code ./aeon bench NAME} with a bad command line: a usage error, not a stack trace; {@code --help}: the usage. */
 class BenchCommandLineTest {
 
   @TempDir
   Path tmp;
 
-  /** Runs the bench in a child JVM; returns its exit status and standard error. */
+  /** Runs the bench in a child JVM; returns its exit status and standard error (standard output: out.txt). */
   private String run(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), Bench.class.getName()));
     cmd.addAll(List.of(args));
     Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
     boolean ended = p.waitFor(30, TimeUnit.SECONDS);
     p.destroyForcibly();
     assertTrue(ended, "the bench ran");
@@ -31,15 +32,30 @@ class BenchCommandLineTest {
   }
 
   @Test
+  void helpPrintsTheUsageAndExitsZero() throws Exception {
+    String result = run("backup", "--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertEquals("usage: ./aeon bench backup [--quick] [--events N] [--rounds R]\n",
+        Files.readString(tmp.resolve("out.txt")));
+  }
+
+  @Test
+  void annNamesTheDataSetItNeeds() throws Exception {
+    String result = run("ann", "--quick");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench ann: --dataset is required\n"), result);
+  }
+
+  @Test
   void slbRefusesAValueThatIsNotANumber() throws Exception {
     String result = run("slb", "--replays", "x");
-    assertTrue(result.startsWith("2 ") && result.contains("slb: --replays needs a number, got 'x'\nusage: "), result);
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench slb: --replays needs a positive whole number, got 'x'\nusage: ./aeon bench slb [--quick]"), result);
   }
 
   @Test
   void contentionRefusesAValueThatIsNotANumber() throws Exception {
     String result = run("contention", "--load", "half");
-    assertTrue(result.startsWith("2 ") && result.contains("contention: --load needs a number, got 'half'\nusage: "),
+    assertTrue(result.startsWith("2 ") && result.contains(
+        "aeon bench contention: --load needs a number above 0 and at most 1, got 'half'\nusage: ./aeon bench contention"),
         result);
   }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Why 5 seconds: a checkpoint flushes what changed since the last one, so frequent checkpoints stay small
  * and keep replay at open short. With 60 s, {@code ./aeon bench contention} showed reader tails of up to
- * hundreds of milliseconds in some runs; with 4 to 5 s it has not (see the README for how firm that is).
+ * hundreds of milliseconds in some runs; with 4 to 5 s it has not (see docs/benchmarks.md for how firm that is).
  *
  * @param durability when mutations are acknowledged
  * @param embedder turns text into vectors when a mutation or recall gives text but no vector; may be null
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
  *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
- *     does, so the buffer could only add its own cost (the README's SLB section has the measurements)
+ *     does, so the buffer could only add its own cost (docs/benchmarks.md, the SLB section, has the measurements)
  * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 64 KiB and grow
  *     with the write rate up to this size (so a namespace that holds little takes little disk)
  * @param queryTimeLimit how long a statement of the query language may run before it is stopped with a

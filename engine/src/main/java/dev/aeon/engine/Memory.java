@@ -9,8 +9,8 @@ import java.util.Optional;
  * mutations are ordered by the write-ahead log and applied to the vector index, the trace and the blob
  * arena in that order. Reads never wait for a writer.
  *
- * <p>Interrupts: a caller's interrupt never reaches the stores' files (on Linux; see the README's Durability
- * section). A mutation whose wait for durability an interrupt cuts short throws an
+ * <p>Interrupts: a caller's interrupt never reaches the stores' files (on Linux; see docs/durability.md,
+ * "Interrupts"). A mutation whose wait for durability an interrupt cuts short throws an
  * {@link java.io.UncheckedIOException} caused by an {@link java.io.InterruptedIOException}: it is logged and
  * applied, and durable once a later acknowledged write or checkpoint is. The caller's interrupt stays set.
  */
@@ -54,7 +54,7 @@ public interface Memory {
    * The events most similar to the query that pass its filters, best first: k of them whenever k pass. The
    * search is approximate. By default it scores the vectors of the index's 48 leaves nearest the query (every
    * one in a small namespace, or when the filters leave few events), which finds about 95% of the exact top 10
-   * on the sentence embeddings of the README's ANN benchmark, and less on vectors without structure, such as
+   * on the sentence embeddings of the ANN benchmark (docs/benchmarks.md), and less on vectors without structure, such as
    * random ones. {@link Recall#targetRecall} and {@link Recall#nprobe} trade speed for accuracy.
    */
   List<Recalled> recall(Recall recall);

@@ -19,7 +19,7 @@ import org.agrona.collections.LongHashSet;
  * A namespace written as JSON lines, one value per line: a header, then every live event in the order it was
  * remembered, then every link between live events in the order it was added (but for those valid at no time),
  * then an end line with their
- * counts, so that a file cut between two lines is told from a whole one (README, "Export and import";
+ * counts, so that a file cut between two lines is told from a whole one (docs/durability.md, "Export and import";
  * {@link NamespaceImport} reads it back; version 1 had no end line). Vectors are the index's, at unit length;
  * attribute values keep their types (an integer is written without a fraction, a double with one, NaN and the
  * infinities as the bare words {@code NaN}, {@code Infinity}, {@code -Infinity}, which is not strict JSON).

@@ -55,7 +55,7 @@ public final class ServerMain {
   public static void main(String[] args) throws InterruptedException {
     // Connections' virtual threads mostly wait on the network, and engine commands run on a pool of their
     // own (see CommandTable), so half the cores carry them: on 2 cores one carrier served more PINGs than
-    // the JDK's default of one per core (fewer hand-offs between carriers, none spinning idle; README,
+    // the JDK's default of one per core (fewer hand-offs between carriers, none spinning idle; docs/benchmarks.md,
     // "The server against redis-server"). The JDK reads this once, when the first virtual thread starts,
     // so it is set first.
     if (System.getProperty(CARRIERS) == null) {

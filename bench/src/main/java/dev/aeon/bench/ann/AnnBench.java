@@ -1,5 +1,6 @@
 package dev.aeon.bench.ann;
 
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.common.UserCache;
@@ -213,40 +214,20 @@ public final class AnnBench {
   record Options(String dataset, boolean quick, List<String> engines) {
 
     static Options parse(String[] args) {
-      String dataset = null;
-      boolean quick = false;
-      List<String> engines = ENGINES;
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--quick" -> quick = true;
-          case "--dataset" -> dataset = value(args, ++i, "--dataset");
-          case "--engines" -> engines = List.of(value(args, ++i, "--engines").split(","));
-          default -> usage("unknown argument '" + args[i] + "'");
-        }
+      BenchArgs a = BenchArgs.parseOrExit("ann", args,
+          "--dataset " + String.join("|", Datasets.NAMES), "--quick", "--engines " + String.join(",", ENGINES));
+      String dataset = a.required("--dataset");
+      if (!Datasets.NAMES.contains(dataset)) {
+        a.fail("unknown data set '" + dataset + "'");
       }
-      if (dataset == null || !Datasets.NAMES.contains(dataset)) {
-        usage(dataset == null ? "--dataset is required" : "unknown data set '" + dataset + "'");
-      }
-      for (String e : engines) {
+      String engines = a.value("--engines");
+      List<String> chosen = engines == null ? ENGINES : List.of(engines.split(","));
+      for (String e : chosen) {
         if (!ENGINES.contains(e)) {
-          usage("unknown engine '" + e + "'");
+          a.fail("unknown engine '" + e + "'");
         }
       }
-      return new Options(dataset, quick, engines);
-    }
-
-    private static String value(String[] args, int i, String flag) {
-      if (i >= args.length) {
-        usage(flag + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static void usage(String problem) {
-      System.err.println("aeon bench ann: " + problem);
-      System.err.println("usage: ./aeon bench ann --dataset " + String.join("|", Datasets.NAMES)
-          + " [--quick] [--engines " + String.join(",", ENGINES) + "]");
-      System.exit(2);
+      return new Options(dataset, a.has("--quick"), chosen);
     }
   }
 }

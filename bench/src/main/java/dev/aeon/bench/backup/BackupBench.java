@@ -35,7 +35,7 @@ public final class BackupBench {
   private BackupBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("backup", args, List.of("--quick"), Map.of("--events", "N", "--rounds", "R"));
+    BenchArgs a = BenchArgs.parseOrExit("backup", args, "--quick", "--events N", "--rounds R");
     boolean quick = a.has("--quick");
     int events = a.positiveInt("--events", quick ? 20_000 : 100_000);
     int rounds = a.positiveInt("--rounds", quick ? 5 : 11);

@@ -24,7 +24,7 @@ public final class BlobBench {
   private BlobBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = BenchArgs.parseOrExit("blob", args, List.of("--quick"), Map.of()).has("--quick");
+    boolean quick = BenchArgs.parseOrExit("blob", args, "--quick").has("--quick");
     Path work = Path.of("target", "bench", "blob-work");
     ArenaFigures arena = new ArenaFigures(work);
     Map<String, Object> report = BenchReport.header();

@@ -1,5 +1,6 @@
 package dev.aeon.bench.contention;
 
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.bench.util.TimerSlack;
@@ -363,50 +364,13 @@ public final class ContentionBench {
   record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate,
       int checkpointSeconds, boolean exactWakeUps) {
     static Options parse(String[] args) {
-      boolean quick = false;
-      Integer events = null;
-      Integer seconds = null;
-      int readers = 15;
-      double load = 0.5;
-      double writeRate = 200;
-      int checkpointSeconds = 0; // 0: the engine's default
-      boolean exactWakeUps = true;
-      for (int i = 0; i < args.length; i++) {
-        try {
-          switch (args[i]) {
-            case "--quick" -> quick = true;
-            case "--events" -> events = Integer.parseInt(value(args, ++i));
-            case "--seconds" -> seconds = Integer.parseInt(value(args, ++i));
-            case "--readers" -> readers = Integer.parseInt(value(args, ++i));
-            case "--load" -> load = Double.parseDouble(value(args, ++i));
-            case "--write-rate" -> writeRate = Double.parseDouble(value(args, ++i));
-            case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(value(args, ++i));
-            case "--default-timer-slack" -> exactWakeUps = false;
-            default -> usage("unknown option '" + args[i] + "'");
-          }
-        } catch (NumberFormatException e) { // the value was read: args[i] is it
-          usage(args[i - 1] + " needs a number, got '" + args[i] + "'");
-        }
-      }
-      if (readers < 1 || !(load > 0 && load <= 1) || !(writeRate > 0)) {
-        usage("need at least one reader, a load in (0, 1] and a positive write rate");
-      }
-      return new Options(quick, events != null ? events : quick ? 20_000 : 100_000,
-          seconds != null ? seconds : quick ? 8 : 30, readers, load, writeRate, checkpointSeconds, exactWakeUps);
-    }
-
-    private static String value(String[] args, int i) {
-      if (i >= args.length) {
-        usage(args[i - 1] + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static void usage(String problem) {
-      System.err.println("contention: " + problem);
-      System.err.println("usage: ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F]"
-          + " [--write-rate PAIRS_PER_S] [--checkpoint-seconds S] [--default-timer-slack]");
-      System.exit(2);
+      BenchArgs a = BenchArgs.parseOrExit("contention", args, "--quick", "--events N", "--seconds S", "--readers R",
+          "--load F", "--write-rate PAIRS_PER_S", "--checkpoint-seconds S", "--default-timer-slack");
+      boolean quick = a.has("--quick");
+      return new Options(quick, a.positiveInt("--events", quick ? 20_000 : 100_000),
+          a.positiveInt("--seconds", quick ? 8 : 30), a.positiveInt("--readers", 15),
+          a.positiveNumber("--load", 0.5, 1), a.positiveNumber("--write-rate", 200, Double.MAX_VALUE),
+          a.nonNegativeInt("--checkpoint-seconds", 0), !a.has("--default-timer-slack")); // 0: the engine's default
     }
   }
 }

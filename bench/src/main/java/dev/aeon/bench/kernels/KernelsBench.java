@@ -25,7 +25,7 @@ public final class KernelsBench {
   private KernelsBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("kernels", args, List.of("--quick"), Map.of("--only", "REGEX"));
+    BenchArgs a = BenchArgs.parseOrExit("kernels", args, "--quick", "--only REGEX");
     boolean quick = a.has("--quick");
     String only = a.value("--only"); // e.g. --only 'int8_bulk256|lucene_int8_dot' while tuning
     String pattern = only != null ? "(" + only + ")$" : "";

@@ -2,6 +2,7 @@ package dev.aeon.bench.locomo;
 
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Question;
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.embed.ModelSpec;
@@ -202,18 +203,10 @@ public final class LocomoBench {
   /** Command-line options. */
   record Options(boolean quick, Path data, String model) {
     static Options parse(String[] args) {
-      boolean quick = false;
-      Path data = null;
-      String model = ModelSpec.DEFAULT.name();
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--quick" -> quick = true;
-          case "--data" -> data = Path.of(value(args, ++i, "--data"));
-          case "--model" -> model = value(args, ++i, "--model");
-          default -> usage("unknown option '" + args[i] + "'");
-        }
-      }
-      return new Options(quick, data != null ? data : findDefaultData(), model);
+      BenchArgs a = BenchArgs.parseOrExit("locomo", args, "--quick", "--data FILE", "--model minilm|bge");
+      String data = a.value("--data");
+      return new Options(a.has("--quick"), data != null ? Path.of(data) : findDefaultData(),
+          a.value("--model", ModelSpec.DEFAULT.name()));
     }
 
     /** {@code ../shared/data/locomo/locomo-dev.json}, or the same under a further parent folder. */
@@ -224,19 +217,6 @@ public final class LocomoBench {
         }
       }
       return Path.of("..").resolve(DEFAULT_DATA);
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        usage(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static void usage(String problem) {
-      System.err.println("locomo: " + problem);
-      System.err.println("usage: ./aeon bench locomo [--quick] [--data FILE] [--model minilm|bge]");
-      System.exit(2);
     }
   }
 }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * </ul>
  * Turns outside the candidates score as the weakest candidate. The weights were chosen on the half of
  * LoCoMo that ships with the project, which is also the default evaluation set, so its figure is an
- * upper estimate for unseen conversations (the README says so next to it).
+ * upper estimate for unseen conversations (docs/benchmarks.md says so next to it).
  */
 final class TraceRecall {
 

@@ -35,8 +35,7 @@ public final class OpenBench {
   private OpenBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("open", args, List.of("--quick"),
-        Map.of("--events", "N", "--rounds", "R", "--idle", "N"));
+    BenchArgs a = BenchArgs.parseOrExit("open", args, "--quick", "--events N", "--rounds R", "--idle N");
     boolean quick = a.has("--quick");
     int events = a.positiveInt("--events", quick ? 20_000 : 100_000);
     int rounds = a.positiveInt("--rounds", quick ? 3 : 7);

@@ -28,7 +28,7 @@ public final class ServerBench {
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = BenchArgs.parseOrExit("server", args, List.of("--quick"), Map.of()).has("--quick");
+    boolean quick = BenchArgs.parseOrExit("server", args, "--quick").has("--quick");
     try {
       RedisTools.ensureInstalled();
     } catch (IllegalStateException e) {

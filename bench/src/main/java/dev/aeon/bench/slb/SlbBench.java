@@ -5,6 +5,7 @@ import dev.aeon.bench.locomo.LocomoData;
 import dev.aeon.bench.locomo.LocomoData.Conversation;
 import dev.aeon.bench.locomo.LocomoData.Turn;
 import dev.aeon.bench.locomo.VectorCache;
+import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.embed.ModelSpec;
 import dev.aeon.embed.OnnxTextEmbedder;
@@ -184,39 +185,15 @@ public final class SlbBench {
   /** Command-line options. */
   record Options(boolean quick, Path data, float threshold, float[] sweep, int replays, int background) {
     static Options parse(String[] args) {
-      boolean quick = false;
-      Integer replays = null;
-      int background = 0;
-      Path data = null;
-      float threshold = AeonOptions.defaults().slbThreshold();
-      float[] sweep = null;
-      for (int i = 0; i < args.length; i++) {
-        try {
-          switch (args[i]) {
-            case "--quick" -> quick = true;
-            case "--data" -> data = Path.of(value(args, ++i));
-            case "--threshold" -> threshold = Float.parseFloat(value(args, ++i));
-            case "--sweep" -> sweep = floats(value(args, ++i));
-            case "--replays" -> replays = Integer.parseInt(value(args, ++i));
-            case "--background" -> background = Integer.parseInt(value(args, ++i));
-            default -> usage("unknown option '" + args[i] + "'");
-          }
-        } catch (NumberFormatException e) { // the value was read: args[i] is it
-          usage(args[i - 1] + " needs a number, got '" + args[i] + "'");
-        }
-      }
-      if (sweep == null) {
-        sweep = quick ? new float[] {threshold} : FULL_SWEEP;
-      }
-      if (replays == null) {
-        replays = quick ? QUICK_REPLAYS : REPLAYS;
-      } else if (replays <= 0) {
-        usage("--replays must be positive: " + replays);
-      }
-      if (background < 0) {
-        usage("--background must not be negative: " + background);
-      }
-      return new Options(quick, data != null ? data : defaultData(), threshold, sweep, replays, background);
+      BenchArgs a = BenchArgs.parseOrExit("slb", args,
+          "--quick", "--data FILE", "--threshold T", "--sweep T1,T2,..", "--replays N", "--background N");
+      boolean quick = a.has("--quick");
+      float threshold = (float) a.positiveNumber("--threshold", AeonOptions.defaults().slbThreshold(), 1);
+      float[] sweep = a.positiveNumbers("--sweep", quick ? new float[] {threshold} : FULL_SWEEP, 1);
+      int replays = a.positiveInt("--replays", quick ? QUICK_REPLAYS : REPLAYS);
+      int background = a.nonNegativeInt("--background", 0);
+      String data = a.value("--data");
+      return new Options(quick, data != null ? Path.of(data) : defaultData(), threshold, sweep, replays, background);
     }
 
     /** {@code ../shared/data/locomo/locomo-dev.json} from the repository root, or under a further parent. */
@@ -227,29 +204,6 @@ public final class SlbBench {
         }
       }
       return Path.of("..").resolve(DATA);
-    }
-
-    private static float[] floats(String csv) {
-      String[] parts = csv.split(",");
-      float[] out = new float[parts.length];
-      for (int i = 0; i < parts.length; i++) {
-        out[i] = Float.parseFloat(parts[i].trim());
-      }
-      return out;
-    }
-
-    private static String value(String[] args, int i) {
-      if (i >= args.length) {
-        usage(args[i - 1] + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static void usage(String problem) {
-      System.err.println("slb: " + problem);
-      System.err.println("usage: ./aeon bench slb [--quick] [--data FILE] [--threshold T] [--sweep T1,T2,..]"
-          + " [--replays N] [--background N]");
-      System.exit(2);
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.aeon.query.trace.VectorRecall;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,7 +28,7 @@ public final class TraceBench {
   private TraceBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = BenchArgs.parseOrExit("trace", args, List.of("--quick"), Map.of()).has("--quick");
+    boolean quick = BenchArgs.parseOrExit("trace", args, "--quick").has("--quick");
     int events = quick ? 100_000 : 1_000_000;
     int samples = quick ? 20_000 : 100_000;
     Path work = Path.of("target", "bench", "trace-work");

@@ -35,7 +35,7 @@ public final class TransferBench {
   private TransferBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("transfer", args, List.of("--quick"), Map.of("--events", "N"));
+    BenchArgs a = BenchArgs.parseOrExit("transfer", args, "--quick", "--events N");
     int events = a.positiveInt("--events", a.has("--quick") ? 20_000 : 100_000);
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "transfer-bench-");
     try {

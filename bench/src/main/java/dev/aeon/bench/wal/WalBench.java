@@ -63,7 +63,7 @@ public final class WalBench {
   }
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("wal", args, List.of("--quick"), Map.of("--dir", "DIR"));
+    BenchArgs a = BenchArgs.parseOrExit("wal", args, "--quick", "--dir DIR");
     boolean quick = a.has("--quick");
     new WalBench(workDir(a.value("--dir")), quick).run(quick);
   }

@@ -22,7 +22,7 @@ public final class WritesBench {
   private WritesBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("writes", args, List.of("--quick"), Map.of());
+    BenchArgs a = BenchArgs.parseOrExit("writes", args, "--quick");
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(WriteBenchmarks.class.getName() + "\\.")
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")

@@ -1,5 +1,6 @@
 package dev.aeon.bench.util;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,34 +10,62 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.bench.Bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchArgsTest {
 
-  private static final List<String> FLAGS = List.of("--quick");
-  private static final Map<String, String> OPTIONS = Map.of("--dir", "DIR");
+  private static BenchArgs parse(String... args) {
+    return BenchArgs.parse("test", args, "--quick", "--dir DIR", "--n N", "--f F");
+  }
 
   @Test
   void flagsAndValuesAreRead() {
-    BenchArgs a = BenchArgs.parse(new String[] {"--dir", "x", "--quick"}, FLAGS, OPTIONS);
+    BenchArgs a = parse("--dir", "x", "--quick");
     assertTrue(a.has("--quick"));
     assertEquals("x", a.value("--dir"));
-    BenchArgs none = BenchArgs.parse(new String[0], FLAGS, OPTIONS);
+    BenchArgs none = parse();
     assertFalse(none.has("--quick"));
     assertNull(none.value("--dir"));
   }
 
   @Test
   void anUnknownArgumentOrAMissingValueIsRefused() {
-    var typo = assertThrows(IllegalArgumentException.class, () -> BenchArgs.parse(new String[] {"--quik"}, FLAGS, OPTIONS));
+    var typo = assertThrows(IllegalArgumentException.class, () -> parse("--quik"));
     assertEquals("unknown argument '--quik'", typo.getMessage());
     var missing = assertThrows(IllegalArgumentException.class,
-        () -> BenchArgs.parse(new String[] {"--quick", "--dir"}, FLAGS, OPTIONS));
+        () -> parse("--quick", "--dir"));
     assertEquals("--dir needs a value", missing.getMessage());
+  }
+
+  @Test
+  void valuesOfTheWrongKindAreRefusedWithWhatWasWanted() {
+    assertEquals(7, parse("--n", "7").positiveInt("--n", 1));
+    assertEquals(0, parse("--n", "0").nonNegativeInt("--n", 1));
+    assertEquals(1, parse().positiveInt("--n", 1));
+    assertEquals(0.5, parse("--f", "0.5").positiveNumber("--f", 1, 1));
+    assertArrayEquals(new float[] {0.9f, 0.8f}, parse("--f", "0.9, 0.8").positiveNumbers("--f", null, 1));
+    assertEquals("--n needs a positive whole number, got '0'", refusal(() -> parse("--n", "0").positiveInt("--n", 1)));
+    assertEquals("--n needs a whole number of at least 0, got 'x'",
+        refusal(() -> parse("--n", "x").nonNegativeInt("--n", 1)));
+    assertEquals("--f needs a number above 0 and at most 1, got '1.5'",
+        refusal(() -> parse("--f", "1.5").positiveNumber("--f", 1, 1)));
+    assertEquals("--f needs a number above 0, got 'NaN'",
+        refusal(() -> parse("--f", "NaN").positiveNumber("--f", 1, Double.MAX_VALUE)));
+    assertEquals("--f needs a number above 0 and at most 1, got ''",
+        refusal(() -> parse("--f", "0.9,").positiveNumbers("--f", null, 1)));
+    assertEquals("--dir is required", refusal(() -> parse().required("--dir")));
+  }
+
+  private static String refusal(org.junit.jupiter.api.function.Executable call) {
+    return assertThrows(IllegalArgumentException.class, call).getMessage();
+  }
+
+  @Test
+  void theUsageLineListsWhatTheBenchTakesInItsOrder() {
+    assertEquals("usage: ./aeon bench test [--quick] [--dir DIR] [--n N] [--f F]",
+        BenchArgs.usage("test", "--quick", "--dir DIR", "--n N", "--f F"));
   }
 
   @Test

@@ -42,6 +42,11 @@ public final class Aeon implements AutoCloseable {
   public static final String DEFAULT_NAMESPACE = "default";
   /** The longest namespace name, in characters. */
   public static final int MAX_NAMESPACE_NAME = 64;
+  /**
+   * Namespaces whose names contain this (in any case) are where the server keeps vector sets:
+   * {@code <ns>.vset-d<dimensions>}. The server refuses it in user namespaces, and {@code ./aeon import} too.
+   */
+  public static final String VECTOR_SET_MARKER = ".vset-d";
 
   private static final Pattern NAMESPACE_NAME =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0," + (MAX_NAMESPACE_NAME - 1) + "}");

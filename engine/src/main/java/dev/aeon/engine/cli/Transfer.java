@@ -22,8 +22,6 @@ import java.util.stream.Stream;
  */
 public final class Transfer {
 
-  /** Where a server keeps vector sets: namespaces named {@code <ns>.vset-d<dim>} (server-lite's DimensionNamespaces). */
-  private static final String VECTOR_SET_MARKER = ".vset-d";
   /** How often a long export or import says how far it has got, on the error stream. */
   static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
 
@@ -54,9 +52,9 @@ public final class Transfer {
       err.println("aeon export: " + typed + " is not a memory directory (it has no ns folder)");
       return 2;
     }
-    if (!export && namespace.toLowerCase(Locale.ROOT).contains(VECTOR_SET_MARKER)) {
-      err.println("aeon import: namespace names containing '" + VECTOR_SET_MARKER + "' are where a server keeps its"
-          + " vector sets, which an import cannot make; copy vector sets with MEM.BACKUP");
+    if (!export && namespace.toLowerCase(Locale.ROOT).contains(Aeon.VECTOR_SET_MARKER)) {
+      err.println("aeon import: namespace names containing '" + Aeon.VECTOR_SET_MARKER
+          + "' are where a server keeps its vector sets, which an import cannot make; copy vector sets with MEM.BACKUP");
       return 2;
     }
     Path firstNew = firstMissing(dir);

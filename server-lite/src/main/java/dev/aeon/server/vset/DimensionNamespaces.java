@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  */
 public final class DimensionNamespaces {
 
-  static final String MARKER = ".vset-d";
+  static final String MARKER = Aeon.VECTOR_SET_MARKER;
 
   private DimensionNamespaces() {}
 

@@ -162,13 +162,16 @@ public final class RespWriter {
     }
   }
 
-  /** Formats like Redis: integral values without a fraction, "inf", "-inf", "nan". */
+  /** Formats like Redis: integral values without a fraction ("-0" keeps its sign), "inf", "-inf", "nan". */
   public static String formatDouble(double v) {
     if (Double.isNaN(v)) {
       return "nan";
     }
     if (Double.isInfinite(v)) {
       return v > 0 ? "inf" : "-inf";
+    }
+    if (Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(-0.0)) {
+      return "-0";
     }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);

@@ -7,8 +7,20 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The writer's buffering: a full buffer is sent at once, unless sending is deferred. */
+/** The writer's buffering: a full buffer is sent at once, unless sending is deferred; how doubles read. */
 class RespWriterTest {
+
+  @Test
+  void doublesAreWrittenAsRedisWritesThem() {
+    assertEquals("3", RespWriter.formatDouble(3.0));
+    assertEquals("0", RespWriter.formatDouble(0.0));
+    assertEquals("-0", RespWriter.formatDouble(-0.0));
+    assertEquals("-2.5", RespWriter.formatDouble(-2.5));
+    assertEquals("1.0E15", RespWriter.formatDouble(1e15));
+    assertEquals("inf", RespWriter.formatDouble(Double.POSITIVE_INFINITY));
+    assertEquals("-inf", RespWriter.formatDouble(Double.NEGATIVE_INFINITY));
+    assertEquals("nan", RespWriter.formatDouble(Double.NaN));
+  }
 
   private static final int BUFFER = 64;
 

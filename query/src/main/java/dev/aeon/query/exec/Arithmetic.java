@@ -34,14 +34,13 @@ final class Arithmetic {
       return null;
     }
     if (op == Expr.Op.ADD) {
-      if (l instanceof List<?> a) {
-        checkLength(ev, pos, "list", (long) a.size() + (r instanceof List<?> b ? b.size() : 1));
-        List<Object> out = new ArrayList<>(a);
-        if (r instanceof List<?> b) {
-          out.addAll(b);
-        } else {
-          out.add(r);
-        }
+      if (l instanceof List<?> || r instanceof List<?>) { // a value beside a list joins it, on its side
+        List<?> a = l instanceof List<?> list ? list : List.of(l);
+        List<?> b = r instanceof List<?> list ? list : List.of(r);
+        checkLength(ev, pos, "list", (long) a.size() + b.size());
+        List<Object> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
         return out;
       }
       if (l instanceof String || r instanceof String) {

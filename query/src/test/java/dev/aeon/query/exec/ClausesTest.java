@@ -367,6 +367,13 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void plusPutsAValueBesideAListOnItsSide() {
+    assertEquals(List.of(List.of(1L, 2L, 3L), List.of(1L, 2L, 3L), List.of(List.of(1L), 2L)),
+        q("MATCH (e {id: 1}) RETURN [1, 2] + 3 AS a, 1 + [2, 3] AS b, [[1]] + [2] AS c", Map.of()).rows().getFirst());
+    assertEquals(List.of(List.of("x", 1L)), q("MATCH (e {id: 1}) RETURN 'x' + [1] AS a", Map.of()).column("a"));
+  }
+
+  @Test
   void plusRefusesToMakeAStringOrListLargerThanItsBound() {
     int half = Arithmetic.MAX_CONCATENATED / 2 + 1;
     assertEquals("+ would make a string of " + 2L * half + " characters, more than " + Arithmetic.MAX_CONCATENATED,

@@ -300,6 +300,8 @@ final class Values {
       case NodeRef n -> Integer.compare(n.slot(), ((NodeRef) b).slot());
       case RelRef r -> Long.compare(key(r), key((RelRef) b));
       case List<?> l -> compareLists(l, (List<?>) b);
+      case float[] v -> compareVectors(v, (float[]) b);
+      case Map<?, ?> m -> compareMaps(m, (Map<?, ?>) b);
       default -> {
         Integer c = compare(a, b);
         yield c == null ? 0 : c;
@@ -321,9 +323,38 @@ final class Values {
     return Integer.compare(a.size(), b.size());
   }
 
+  /** Component by component, as numbers compare: -0.0 equals 0.0; then the shorter first. */
+  private static int compareVectors(float[] a, float[] b) {
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      int c = a[i] == b[i] ? 0 : Float.compare(a[i], b[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.length, b.length);
+  }
+
+  /** By their keys in order, then by their values in the order of the keys. */
+  private static int compareMaps(Map<?, ?> a, Map<?, ?> b) {
+    List<String> ka = sortedKeys(a);
+    List<String> kb = sortedKeys(b);
+    int c = compareLists(ka, kb);
+    for (int i = 0; c == 0 && i < ka.size(); i++) {
+      c = orderCompare(a.get(ka.get(i)), b.get(ka.get(i)));
+    }
+    return c;
+  }
+
+  private static List<String> sortedKeys(Map<?, ?> m) {
+    List<String> keys = new ArrayList<>(m.size());
+    m.keySet().forEach(k -> keys.add(String.valueOf(k)));
+    keys.sort(null);
+    return keys;
+  }
+
   private static int rank(Object v) {
     return switch (v) {
-      case null -> 9;
+      case null -> 10;
       case Number n -> 0;
       case String s -> 1;
       case Boolean b -> 2;
@@ -331,7 +362,8 @@ final class Values {
       case RelRef r -> 4;
       case List<?> l -> 5;
       case float[] f -> 6;
-      default -> 7;
+      case Map<?, ?> m -> 7;
+      default -> 8;
     };
   }
 

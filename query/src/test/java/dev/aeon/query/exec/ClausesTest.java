@@ -367,6 +367,21 @@ class ClausesTest extends OnConversation {
   }
 
   @Test
+  void mapsAndVectorsHaveAnOrderThatMinMaxAndOrderByShare() {
+    List<Object> maps = List.of(Map.of("b", 1L), Map.of("a", 2L), Map.of("a", 1L, "c", 0L), Map.of("a", 1L));
+    String byMap = "MATCH (e) WHERE e.id <= 4 RETURN $m[e.id - 1] AS m ORDER BY m";
+    // by keys ([a] < [a, c] < [b]), then by values
+    List<Object> sorted = List.of(Map.of("a", 1L), Map.of("a", 2L), Map.of("a", 1L, "c", 0L), Map.of("b", 1L));
+    assertEquals(sorted, q(byMap, Map.of("m", maps)).column("m"));
+    assertEquals(List.of(sorted.getFirst(), sorted.getLast()),
+        q("MATCH (e) WHERE e.id <= 4 RETURN min($m[e.id - 1]), max($m[e.id - 1])", Map.of("m", maps)).rows().getFirst());
+    List<Object> vectors = List.of(new float[] {1, 0}, new float[] {0.5f, 3}, new float[] {0.5f});
+    List<?> byVector = q("MATCH (e) WHERE e.id <= 3 RETURN $v[e.id - 1] AS v ORDER BY v", Map.of("v", vectors)).column("v");
+    assertEquals(List.of("[0.5]", "[0.5, 3.0]", "[1.0, 0.0]"),
+        byVector.stream().map(v -> java.util.Arrays.toString((float[]) v)).toList());
+  }
+
+  @Test
   void plusPutsAValueBesideAListOnItsSide() {
     assertEquals(List.of(List.of(1L, 2L, 3L), List.of(1L, 2L, 3L), List.of(List.of(1L), 2L)),
         q("MATCH (e {id: 1}) RETURN [1, 2] + 3 AS a, 1 + [2, 3] AS b, [[1]] + [2] AS c", Map.of()).rows().getFirst());

@@ -30,9 +30,6 @@ import java.util.Map;
  */
 public final class LocomoBench {
 
-  /** Where the development half of LoCoMo is looked for, in the working directory's parent folders. */
-  static final Path DEFAULT_DATA = Path.of("shared", "data", "locomo", "locomo-dev.json");
-
   private LocomoBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -205,18 +202,8 @@ public final class LocomoBench {
     static Options parse(String[] args) {
       BenchArgs a = BenchArgs.parseOrExit("locomo", args, "--quick", "--data FILE", "--model minilm|bge");
       String data = a.value("--data");
-      return new Options(a.has("--quick"), data != null ? Path.of(data) : findDefaultData(),
+      return new Options(a.has("--quick"), data != null ? Path.of(data) : LocomoData.defaultFile(),
           a.value("--model", ModelSpec.DEFAULT.name()));
-    }
-
-    /** {@code ../shared/data/locomo/locomo-dev.json}, or the same under a further parent folder. */
-    static Path findDefaultData() {
-      for (Path dir = Path.of("").toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-        if (Files.isRegularFile(dir.resolve(DEFAULT_DATA))) {
-          return dir.resolve(DEFAULT_DATA);
-        }
-      }
-      return Path.of("..").resolve(DEFAULT_DATA);
     }
   }
 }

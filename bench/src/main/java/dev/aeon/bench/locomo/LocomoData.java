@@ -32,6 +32,19 @@ import java.util.regex.Pattern;
  */
 public final class LocomoData {
 
+  /** Where the data set is, below the repository's parent or a folder further up. */
+  private static final Path DEFAULT_FILE = Path.of("shared", "data", "locomo", "locomo-dev.json");
+
+  /** {@code ../shared/data/locomo/locomo-dev.json} from the repository root, or the same under a further parent. */
+  public static Path defaultFile() {
+    for (Path dir = Path.of("").toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(DEFAULT_FILE))) {
+        return dir.resolve(DEFAULT_FILE);
+      }
+    }
+    return Path.of("..").resolve(DEFAULT_FILE);
+  }
+
   /** Session dates as LoCoMo writes them: "1:56 pm on 8 May, 2023". */
   static final DateTimeFormatter SESSION_DATE = new DateTimeFormatterBuilder().parseCaseInsensitive()
       .appendPattern("h:mm a 'on' d MMMM, yyyy").toFormatter(Locale.ENGLISH);

@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class SlbBench {
 
-  static final Path DATA = Path.of("shared", "data", "locomo", "locomo-dev.json");
   static final float[] FULL_SWEEP = {0.95f, 0.9f, 0.85f, 0.8f, 0.75f, 0.7f, 0.65f, 0.6f};
   static final int QUICK_CONVERSATIONS = 2;
   /** Even, so that each turn's recalls run in both orders equally often (see {@link Replay#run}). */
@@ -193,17 +192,7 @@ public final class SlbBench {
       int replays = a.positiveInt("--replays", quick ? QUICK_REPLAYS : REPLAYS);
       int background = a.nonNegativeInt("--background", 0);
       String data = a.value("--data");
-      return new Options(quick, data != null ? Path.of(data) : defaultData(), threshold, sweep, replays, background);
-    }
-
-    /** {@code ../shared/data/locomo/locomo-dev.json} from the repository root, or under a further parent. */
-    static Path defaultData() {
-      for (Path dir = Path.of("").toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-        if (Files.isRegularFile(dir.resolve(DATA))) {
-          return dir.resolve(DATA);
-        }
-      }
-      return Path.of("..").resolve(DATA);
+      return new Options(quick, data != null ? Path.of(data) : LocomoData.defaultFile(), threshold, sweep, replays, background);
     }
   }
 }

@@ -5,8 +5,8 @@ package dev.aeon.engine;
  *
  * @param events live events
  * @param vectors vectors in the index
- * @param edges edges ever added and still stored: invalidated ones and those of forgotten events included
- *     (they stay in the trace's files); NEXT is implicit and not counted
+ * @param edges links between live events, invalidated ones included (a query {@code AS OF} a time they were
+ *     valid sees them); forgetting an event removes its links; NEXT is implicit and not counted
  * @param sessions sessions with at least one live event
  * @param walBytes bytes of the log's segment files
  * @param lastLsn the last log sequence number assigned

@@ -265,7 +265,7 @@ final class Reads {
     for (Path segment : stores.wal.segmentFiles().values()) {
       walBytes += segment.toFile().length();
     }
-    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.edgeCount(), g.liveSessionCount(),
+    return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.liveEdgeCount(), g.liveSessionCount(),
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
         slb.hits(), slb.misses(), checkpoints.count(), checkpoints.longestPause(),
         checkpoints.meanPauseMicros(), stores.model.name());

@@ -152,13 +152,22 @@ class EngineTest {
       Memory m = aeon.memory();
       long a = m.remember(Remember.event("s", "user", "keep").vector(TestVectors.unit(1)));
       long b = m.remember(Remember.event("s", "user", "drop").vector(TestVectors.unit(2)).link("REFERS_TO", a));
+      long c = m.remember(Remember.event("s", "user", "stays").link("REFERS_TO", a));
+      m.invalidate(c, "REFERS_TO", a, System.currentTimeMillis() * 1000 + 60_000_000);
+      assertEquals(2, m.stats().edges(), "an invalidated link still counts: AS OF sees it");
       assertTrue(m.forget(b));
       assertFalse(m.forget(b));
       assertTrue(m.get(b).isEmpty());
       assertEquals(List.of(a), ids(m.recall(Recall.vector(TestVectors.unit(2), 5))));
       assertEquals(1, m.stats().vectors());
-      assertEquals(1, m.forgetSession("s"));
+      assertEquals(1, m.stats().edges(), "the forgotten event's link is gone");
+    }
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      assertEquals(1, m.stats().edges(), "and stays gone after recovery");
+      assertEquals(2, m.forgetSession("s"));
       assertTrue(m.history("s", 10).isEmpty());
+      assertEquals(0, m.stats().edges());
     }
   }
 

@@ -46,9 +46,17 @@ final class Adjacency {
   private final LongColumn validTo = new LongColumn();
   private int validities;
   private volatile int count;
+  /** Records removed (with the events they linked): {@code count - removed} edges remain. */
+  private volatile int removed;
 
+  /** Edge records, removed ones included: the indexes of edges are below it. */
   int count() {
     return count;
+  }
+
+  /** Edges not removed. */
+  int remaining() {
+    return count - removed;
   }
 
   /** Writer only: adds an edge and returns its index. */
@@ -104,6 +112,7 @@ final class Adjacency {
       return 0;
     }
     set(records[e >>> SHIFT], offset(e) + TYPE, REMOVED);
+    removed++; // the writer's alone
     return 1;
   }
 

@@ -279,6 +279,11 @@ public final class TraceGraph {
     return adjacency.count();
   }
 
+  /** Number of edges between live events: invalidated ones included (AS OF sees them), removed ones not. */
+  public int liveEdgeCount() {
+    return adjacency.remaining();
+  }
+
   /**
    * Visits the edges of {@code slot} in direction {@code dir} of type {@code typeId} ({@code < 0}: any,
    * including the implicit NEXT) valid at {@code asOf}; false if the visitor stopped.

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The TCP server: accepts clients on one thread, serves each on its own virtual thread, closes clients idle
- * past the limit, and on {@link #close()} stops in bounded time: it stops accepting, lets running commands
- * finish, checkpoints every namespace it opened, and closes the engine.
+ * past the limit, and on {@link #close()} (or a client's {@code SHUTDOWN}) stops in bounded time: it stops
+ * accepting, lets running commands finish, checkpoints every namespace it opened, and closes the engine.
  */
 public final class AeonServer implements AutoCloseable {
 
@@ -46,6 +46,7 @@ public final class AeonServer implements AutoCloseable {
     this.listener = listener;
     this.context = new ServerContext(config, aeon);
     context.connectedClients(connections::size);
+    context.onStopRequested(who -> Thread.ofPlatform().name("aeon-stop").start(() -> stop(", asked by " + who)));
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-idle-reaper").unstarted(r));
     long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
@@ -191,6 +192,11 @@ public final class AeonServer implements AutoCloseable {
   /** Stops within about {@link ServerConfig#stopTimeout()}; logs one line. Idempotent. */
   @Override
   public void close() {
+    stop("");
+  }
+
+  /** {@link #close()}; the log line ends with {@code why}. */
+  private void stop(String why) {
     synchronized (this) {
       if (stopping) {
         return;
@@ -218,7 +224,7 @@ public final class AeonServer implements AutoCloseable {
     String outcome = checkpointAndClose(deadline);
     acceptor.interrupt();
     ServerLog.info("stopped on " + addressText() + ", data " + config.dir().toAbsolutePath()
-        + ", durability " + config.engine().durability() + ", " + outcome);
+        + ", durability " + config.engine().durability() + ", " + outcome + why);
     stopped.countDown();
   }
 

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
@@ -71,6 +72,10 @@ public final class ServerContext {
   private final LongAdder backupsTaken = new LongAdder();
   private volatile BackupOutcome lastBackup;
   private volatile IntSupplier connectedClients = () -> 0;
+  /** Stops the server, told who asked ({@link #requestStop}); set by the server this context serves. */
+  private volatile Consumer<String> stopper = who -> {
+    throw new IllegalStateException("this context serves no server that could stop");
+  };
 
   ServerContext(ServerConfig config, Aeon aeon) {
     this.config = config;
@@ -354,6 +359,18 @@ public final class ServerContext {
 
   void connectedClients(IntSupplier s) {
     connectedClients = s;
+  }
+
+  void onStopRequested(Consumer<String> s) {
+    stopper = s;
+  }
+
+  /**
+   * {@code SHUTDOWN}: starts stopping the server as SIGTERM does, on a thread of its own (the stop waits for the
+   * client that asked, which must first end its connection), and returns at once.
+   */
+  public void requestStop(ClientSession by) {
+    stopper.accept("SHUTDOWN from client " + by.id() + " at " + by.address());
   }
 
   private static byte[] sha256(byte[] b) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.MemoryStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code aeon serve} in a child JVM: one log line at start and at stop, and a clean stop on SIGTERM; and a data directory it cannot use. */
+/**
+ * {@code aeon serve} in a child JVM: one log line at start and at stop, and a clean stop on SIGTERM or SHUTDOWN; and a
+ * data directory it cannot use.
+ */
 class ServerMainTest {
 
   private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+), data (.+), durability (\\w+)");
@@ -28,30 +34,79 @@ class ServerMainTest {
   @Test
   @Timeout(120)
   void startsServesAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
-        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
-        "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async", "--embedder", "none"));
-    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String first = out.readLine();
-      Matcher m = STARTED.matcher(first == null ? "" : first);
-      assertTrue(m.find(), "start line: " + first + ", stderr: " + Files.readString(dir.resolve("stderr.txt")));
-      assertEquals(dir.resolve("data").toAbsolutePath().toString(), m.group(2));
-      assertEquals("ASYNC", m.group(3));
-      try (RespClient c = new RespClient(Integer.parseInt(m.group(1)))) {
+    try (Child server = Child.start(dir)) {
+      try (RespClient c = new RespClient(server.port())) {
         assertEquals("PONG", c.call("PING"));
-        p.toHandle().destroy(); // SIGTERM, leaving our ends of its pipes open (Process.destroy closes them)
+        server.process().toHandle().destroy(); // SIGTERM, leaving our ends of its pipes open (Process.destroy closes them)
         assertTrue(c.closedByServer());
       }
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not stop within 60 s of SIGTERM");
+      server.assertStoppedCleanly("", 128 + 15); // the JVM's status after a SIGTERM
+    }
+  }
+
+  /**
+   * SHUTDOWN stops the process as SIGTERM does: no reply, the connection closed, every namespace checkpointed, and
+   * the process gone. NOSAVE, ABORT and an unknown option are refused, and the server serves on.
+   */
+  @Test
+  @Timeout(120)
+  void stopsCleanlyOnShutdownFromAClient(@TempDir Path dir) throws Exception {
+    try (Child server = Child.start(dir)) {
+      try (RespClient c = new RespClient(server.port())) {
+        assertEquals(1L, c.call("MEM.ADD", "s", "user", "kept", "VECTOR", "VALUES", "2", "1", "0"));
+        assertTrue(c.call("SHUTDOWN", "NOSAVE") instanceof RespClient.Err e && e.message().contains("NOSAVE"));
+        assertTrue(c.call("SHUTDOWN", "ABORT") instanceof RespClient.Err e && e.message().contains("ABORT"));
+        assertEquals(new RespClient.Err("ERR syntax error"), c.call("SHUTDOWN", "LATER"));
+        assertEquals("PONG", c.call("PING"));
+        c.send("SHUTDOWN", "SAVE", "NOW");
+        assertTrue(c.closedByServer(), "no reply: the connection closes");
+      }
+      server.assertStoppedCleanly(", asked by SHUTDOWN from client 1 at 127.0.0.1:", 0);
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("data"), AeonOptions.defaults())) {
+      MemoryStats stats = aeon.memory().stats();
+      assertEquals(1, stats.events());
+      assertEquals(stats.lastLsn(), stats.checkpointLsn(), "the stop checkpointed the namespace");
+    }
+  }
+
+  /** {@code aeon serve} in a child JVM, on a free port over {@code dir/data}, without an embedder. */
+  private record Child(Process process, BufferedReader out, int port, Path stderr) implements AutoCloseable {
+
+    static Child start(Path dir) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(
+          ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
+          "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+          "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+          "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async", "--embedder", "none"));
+      Path stderr = dir.resolve("stderr.txt");
+      Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      Matcher m = STARTED.matcher(first == null ? "" : first);
+      if (!m.find()) {
+        p.destroyForcibly();
+        throw new AssertionError("start line: " + first + ", stderr: " + Files.readString(stderr));
+      }
+      assertEquals(dir.resolve("data").toAbsolutePath().toString(), m.group(2));
+      assertEquals("ASYNC", m.group(3));
+      return new Child(p, out, Integer.parseInt(m.group(1)), stderr);
+    }
+
+    /** The process ends with {@code status} within 60 s, its last line the stop line, holding {@code why}. */
+    void assertStoppedCleanly(String why, int status) throws Exception {
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server did not stop within 60 s");
       String last = out.readLine();
-      assertTrue(last != null && last.contains("stopped on 127.0.0.1:" + m.group(1)) && last.contains("durability ASYNC"),
-          "stop line: " + last);
+      assertTrue(last != null && last.contains("stopped on 127.0.0.1:" + port) && last.contains("durability ASYNC")
+          && last.contains(why), "stop line: " + last);
       assertEquals(null, out.readLine(), "one line per start and stop");
-    } finally {
-      p.destroyForcibly();
+      assertEquals(status, process.exitValue(), "exit status; stderr: " + Files.readString(stderr));
+    }
+
+    @Override
+    public void close() throws IOException {
+      process.destroyForcibly();
+      out.close();
     }
   }
 

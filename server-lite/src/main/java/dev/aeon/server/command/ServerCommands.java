@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Commands about the server: CONFIG GET, INFO, COMMAND. */
+/** Commands about the server: CONFIG GET, INFO, COMMAND, FLUSHDB, SHUTDOWN. */
 final class ServerCommands {
 
   private static final List<String> INFO_SECTIONS =
@@ -28,6 +28,33 @@ final class ServerCommands {
     t.add("info", -1, List.of(), 0, 0, 0, ServerCommands::info);
     t.add("command", -1, List.of(), 0, 0, 0, ServerCommands::command);
     t.add("flushdb", -1, List.of("write"), 0, 0, 0, ServerCommands::flushdb);
+    t.add("shutdown", -1, List.of("admin", "fast"), 0, 0, 0, ServerCommands::shutdown);
+  }
+
+  // --- SHUTDOWN ---
+
+  /**
+   * SHUTDOWN [SAVE] [NOW] [FORCE]: stops the server as SIGTERM does, every open namespace checkpointed. As in
+   * Redis, a stop that begins sends no reply: the client's connection closes. SAVE is what every stop does, and
+   * NOW and FORCE change nothing here (no replicas to wait for; a failed checkpoint never holds the stop, the
+   * log is replayed at the next start). NOSAVE is refused, as the stop cannot skip its checkpoints, and ABORT
+   * too, as a stop cannot be called back.
+   */
+  private static void shutdown(ClientSession c, Args a) throws IOException {
+    while (a.hasNext()) {
+      if (a.accept("NOSAVE")) {
+        throw CommandError.err("SHUTDOWN NOSAVE is not supported: the server checkpoints every open namespace as"
+            + " it stops (SHUTDOWN stops it so)");
+      }
+      if (a.accept("ABORT")) {
+        throw CommandError.err("SHUTDOWN ABORT is not supported: a stop, once begun, runs to its end");
+      }
+      if (!a.accept("SAVE") && !a.accept("NOW") && !a.accept("FORCE")) {
+        throw CommandError.syntax();
+      }
+    }
+    c.server().requestStop(c);
+    c.quit();
   }
 
   // --- FLUSHDB ---

@@ -69,10 +69,7 @@ public final class Parser {
         break;
       }
     }
-    if (clauses.isEmpty()) {
-      throw error(peek(), "expected MATCH, OPTIONAL MATCH or CALL but found " + peek().describe());
-    }
-    if (!peek().is("RETURN")) {
+    if (!peek().is("RETURN")) { // RETURN alone evaluates its expressions once, as over one empty row
       throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL or RETURN but found " + peek().describe());
     }
     Statement.Return ret = returnClause();

@@ -388,6 +388,19 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(List.of("x", 1L)), q("MATCH (e {id: 1}) RETURN 'x' + [1] AS a", Map.of()).column("a"));
   }
 
+  /** RETURN alone runs over one row that binds nothing: its expressions once, aggregates over that row. */
+  @Test
+  void returnAloneEvaluatesItsExpressionsOnce() {
+    QueryResult r = q("RETURN 1 + 2 AS three, $p AS p, count(*) AS n, collect(7) AS c", Map.of("p", "x"));
+    assertEquals(List.of("three", "p", "n", "c"), r.columns());
+    assertEquals(List.of(List.of(3L, "x", 1L, List.of(7L))), r.rows());
+    assertEquals(0, q("RETURN 1 AS one LIMIT 0").rows().size());
+    assertEquals(1, q("EXPLAIN RETURN 1").rows().size(), "one operator: the return");
+    assertEquals("unknown variable 'e'", fails("RETURN e.id", Map.of()).reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL or RETURN but found 'WHERE'",
+        fails("WHERE 1 = 1 RETURN 1", Map.of()).reason());
+  }
+
   @Test
   void plusRefusesToMakeAStringOrListLargerThanItsBound() {
     int half = Arithmetic.MAX_CONCATENATED / 2 + 1;

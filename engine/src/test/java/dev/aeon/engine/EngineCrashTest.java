@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 public class EngineCrashTest {
 
   /** More leaves than any index of these tests has: the recall then scans them all. */
-  private static final int EVERY_LEAF = 1 << 16;
+  static final int EVERY_LEAF = 1 << 16;
 
   static final int CYCLES = Integer.getInteger("aeon.crash.cycles", 30);
 

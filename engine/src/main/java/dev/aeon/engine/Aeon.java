@@ -259,17 +259,20 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
-   * Reads an export ({@link #exportNamespace}) into a namespace that holds no event (opening or creating it):
-   * its events get new ids, in the same order, and keep their sessions, roles, timestamps, texts, attributes
-   * and vectors (an event exported without one gets none, even where this Aeon has an embedder), and the links
-   * between them are added with their validity. Every line is checked before anything is written, so a damaged
-   * or cut file is refused whole. A failed import into a namespace that did not exist before it leaves no
-   * namespace ({@link #dropNamespace}); a failure of the engine part way into an existing one (a full disk, a
-   * vector of another embedding model than the namespace's) forgets the events it imported, so that the
-   * namespace holds none again, and says so (or why it could not). Each event is as durable as the options'
-   * durability makes a write.
+   * Reads an export ({@link #exportNamespace}) into a namespace that holds no event: its events get new ids, in
+   * the same order, and keep their sessions, roles, timestamps, texts, attributes and vectors (an event exported
+   * without one gets none, even where this Aeon has an embedder), and the links between them are added with
+   * their validity. Every line is checked before anything is written, so a damaged or cut file is refused whole.
    *
-   * @throws IllegalStateException if the namespace holds events
+   * <p>A namespace that does not exist is built whole before anyone sees it: under {@code tmp/}, checkpointed,
+   * then renamed into place (durably) when the import ends. A failure or a crash part way leaves no namespace
+   * (what a crash left under {@code tmp/} is deleted at the next open), and a namespace of that name created
+   * meanwhile by another caller is left as it is and the import refused. Into a namespace that exists and holds
+   * no event, each event is written as any write is, as durable as the options make it; a failure of the engine
+   * part way (a full disk, a vector of another embedding model than the namespace's) forgets the events it
+   * imported, so that the namespace holds none again, and says so (or why it could not).
+   *
+   * @throws IllegalStateException if the namespace holds events, or was created by another caller meanwhile
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
@@ -279,26 +282,71 @@ public final class Aeon implements AutoCloseable {
   /** {@link #importNamespace(String, Path)}, telling {@code progress} how far it has got. */
   public ExportCounts importNamespace(String name, Path file, TransferProgress progress) {
     Objects.requireNonNull(progress, "progress");
-    boolean creates = !exists(name);
+    if (!exists(name)) {
+      return importIntoNew(name, file, progress);
+    }
+    try (NamespaceLease lease = lease(name)) {
+      return NamespaceImport.read(lease.memory(), file, true, progress);
+    } catch (IOException e) {
+      throw importFailed(name, e, "");
+    }
+  }
+
+  private static UncheckedIOException importFailed(String name, IOException e, String outcome) {
+    return new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(e)
+        + outcome, e);
+  }
+
+  /** {@link #importNamespace} of a namespace that does not exist: built under {@code tmp/}, then renamed into place. */
+  private ExportCounts importIntoNew(String name, Path file, TransferProgress progress) {
+    Path built = dir.resolve(SCRATCH_DIR).resolve("import-" + scratchNames.incrementAndGet());
     try {
-      try (NamespaceLease lease = lease(name)) {
-        return NamespaceImport.read(lease.memory(), file, !creates, progress);
+      DurableMemory memory = DurableMemory.open(name, built, options, threads);
+      ExportCounts counts;
+      try {
+        counts = NamespaceImport.read(memory, file, false, progress);
+      } catch (IOException | RuntimeException e) {
+        closeDropped(memory);
+        throw e;
       }
-    } catch (IOException | RuntimeException e) {
-      String dropped = "";
-      if (creates) {
-        try {
-          dropNamespace(name);
-          dropped = "; the namespace, which it created, was dropped";
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
+      memory.close(); // checkpoints: the files hold every event before they are renamed into place
+      publish(name, built);
+      return counts;
+    } catch (IOException e) {
+      throw importFailed(name, e, "; nothing was kept: no namespace was created");
+    } finally {
+      deleteScratch(built); // gone already once renamed into place
+    }
+  }
+
+  /** Renames a namespace built under {@code tmp/} into {@code ns/}, unless one of its name appeared meanwhile. */
+  private void publish(String name, Path built) throws IOException {
+    opening.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported; no"
+            + " namespace was created");
+      }
+      IOException[] failure = {null};
+      // Under the map's lock for this name: no one opens (and so creates) it between the check and the rename.
+      namespaces.compute(name, (n, open) -> {
+        Path target = dir.resolve("ns").resolve(n);
+        if (open != null || Files.exists(target)) {
+          throw new IllegalStateException("namespace '" + n + "' was created by another caller while the import"
+              + " ran: it is left as it is, and the import was discarded");
         }
+        try {
+          DurableFiles.atomicRename(built, target);
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+        return null;
+      });
+      if (failure[0] != null) {
+        throw failure[0];
       }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(io)
-            + dropped, io);
-      }
-      throw (RuntimeException) e;
+    } finally {
+      opening.readLock().unlock();
     }
   }
 

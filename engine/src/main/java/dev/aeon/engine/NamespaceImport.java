@@ -34,8 +34,8 @@ final class NamespaceImport {
   /**
    * Reads {@code file} into {@code memory}, which must hold no event. If the engine refuses a line part way
    * (a full disk, a vector of another model than the namespace's) and {@code forgetOnFailure}, the events
-   * imported before it are forgotten, so that the namespace holds no event again; otherwise (the caller drops
-   * a namespace the import created) the message says how many went in.
+   * imported before it are forgotten, so that the namespace holds no event again; otherwise (the caller deletes
+   * the namespace it was building) the message says how many went in.
    */
   static ExportCounts read(Memory memory, Path file, boolean forgetOnFailure, TransferProgress progress)
       throws IOException {

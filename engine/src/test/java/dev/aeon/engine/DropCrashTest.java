@@ -108,7 +108,8 @@ public class DropCrashTest {
     assertTrue(dropped > 0, "the children reported no drop");
   }
 
-  private static boolean hasFiles(Path d) throws java.io.IOException {
+  /** Whether {@code d} holds a file, at any depth. */
+  static boolean hasFiles(Path d) throws java.io.IOException {
     if (!Files.isDirectory(d)) {
       return false;
     }

@@ -152,8 +152,8 @@ class ExportImportTest {
       Path latin1 = Files.write(dir.resolve("latin1.jsonl"), (lines.get(0) + "\n" + lines.get(1).replace("hello", "h\u00e9llo")
           + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       UncheckedIOException notUtf8 = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", latin1));
-      assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8; the namespace, which it created,"
-          + " was dropped"), notUtf8.getMessage());
+      assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8; nothing was kept: no namespace"
+          + " was created"), notUtf8.getMessage());
       assertEquals(List.of(), aeon.namespaceNames(), "a refused import leaves no namespace it created");
       for (Map.Entry<String, List<String>> d : damaged.entrySet()) {
         Path bad = Files.write(dir.resolve("bad.jsonl"), d.getValue());
@@ -168,6 +168,55 @@ class ExportImportTest {
           lines.get(1), lines.get(2), lines.get(3)));
       assertEquals(new ExportCounts(2, 1), aeon.importNamespace("from-v1", v1));
     }
+  }
+
+  /**
+   * An import into a namespace that does not exist is built out of sight and appears whole: while it runs the
+   * namespace does not exist; and a namespace of its name that another caller creates meanwhile is left as it is,
+   * the import refused. Nothing of either is left under tmp/.
+   */
+  @Test
+  void anImportIntoANewNamespaceAppearsOnlyWhole() throws IOException {
+    Path file = dir.resolve("two.jsonl");
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
+      aeon.memory().remember(Remember.event("s", "user", "second").withoutVector());
+      aeon.exportNamespace("default", file);
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      List<Boolean> existed = new ArrayList<>();
+      TransferProgress watch = (step, done, total) -> {
+        if (step == TransferProgress.Step.EVENTS) {
+          existed.add(aeon.exists("copy"));
+        }
+      };
+      assertEquals(new ExportCounts(2, 0), aeon.importNamespace("copy", file, watch));
+      assertEquals(List.of(false, false), existed, "the namespace, seen as each event went in");
+      assertEquals(List.of("first", "second"), texts(aeon.namespace("copy")));
+      assertEquals(List.of(), aeon.check("copy"));
+
+      TransferProgress race = (step, done, total) -> {
+        if (step == TransferProgress.Step.EVENTS && done == 1) {
+          aeon.namespace("race").remember(Remember.event("s", "user", "theirs").withoutVector());
+        }
+      };
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("race", file, race));
+      assertEquals("namespace 'race' was created by another caller while the import ran: it is left as it is, and"
+          + " the import was discarded", e.getMessage());
+      assertEquals(List.of("theirs"), texts(aeon.namespace("race")));
+      assertEquals(List.of("copy", "race"), aeon.namespaceNames());
+      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
+        assertEquals(List.of(), scratch.toList(), "what the imports built under tmp/");
+      }
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      assertEquals(List.of("first", "second"), texts(aeon.namespace("copy")), "the imported namespace is durable");
+    }
+  }
+
+  /** The texts of session {@code s}, oldest first. */
+  private static List<String> texts(Memory m) {
+    return m.history("s", 10).reversed().stream().map(Event::text).toList();
   }
 
   /**

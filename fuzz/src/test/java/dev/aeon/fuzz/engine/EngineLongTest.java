@@ -7,16 +7,17 @@ import dev.aeon.engine.BitFlipTest;
 import dev.aeon.engine.DropCrashTest;
 import dev.aeon.engine.EngineCrashTest;
 import dev.aeon.engine.EngineModelTest;
+import dev.aeon.engine.ImportCrashTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine's model, crash, bit-flip, backup crash and drop crash tests at length: {@code ./aeon fuzz} sets
- * {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles}, {@code aeon.bitflip.flips},
- * {@code aeon.backup.crash.cycles} and {@code aeon.drop.crash.cycles} size them (defaults 20,000, 300, 200
- * flips per file, 50 and 50).
+ * The engine's model, crash, bit-flip, backup crash, drop crash and import crash tests at length: {@code ./aeon fuzz}
+ * sets {@code aeon.fuzz.long=true}; {@code aeon.model.ops}, {@code aeon.crash.cycles}, {@code aeon.bitflip.flips},
+ * {@code aeon.backup.crash.cycles}, {@code aeon.drop.crash.cycles} and {@code aeon.import.crash.cycles} size them
+ * (defaults 20,000, 300, 200 flips per file, 50, 50 and 50).
  */
 class EngineLongTest {
 
@@ -53,5 +54,11 @@ class EngineLongTest {
   void dropCrashTest() throws Exception {
     DropCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
         Integer.getInteger("aeon.drop.crash.cycles", 50));
+  }
+
+  @Test
+  void importCrashTest() throws Exception {
+    ImportCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.import.crash.cycles", 50));
   }
 }

@@ -1,0 +1,27 @@
+package dev.aeon.engine;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The process {@link ImportCrashTest} kills: it imports one export into namespace after namespace ({@code i<n>},
+ * none of which exists before) and appends {@code I n} to the ack file as each import returns. Arguments: memory
+ * directory, export file, ack file, first namespace number.
+ */
+public final class ImportChild {
+
+  private ImportChild() {}
+
+  public static void main(String[] args) throws IOException {
+    try (PrintStream acks = new PrintStream(new FileOutputStream(args[2], true), true);
+         Aeon aeon = Aeon.open(Path.of(args[0]), ImportCrashTest.OPTIONS)) {
+      acks.println("START");
+      for (int n = Integer.parseInt(args[3]); ; n++) {
+        aeon.importNamespace("i" + n, Path.of(args[1]));
+        acks.println("I " + n);
+      }
+    }
+  }
+}

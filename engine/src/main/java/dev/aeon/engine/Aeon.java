@@ -297,11 +297,15 @@ public final class Aeon implements AutoCloseable {
         + outcome, e);
   }
 
-  /** {@link #importNamespace} of a namespace that does not exist: built under {@code tmp/}, then renamed into place. */
+  /**
+   * {@link #importNamespace} of a namespace that does not exist: built under {@code tmp/}, then renamed into place.
+   * It is built without forcing its log ({@link Durability#OFF}): until the rename no one sees it and a crash
+   * discards it, so forcing each event would only cost; the checkpoint that closes it forces it whole.
+   */
   private ExportCounts importIntoNew(String name, Path file, TransferProgress progress) {
     Path built = dir.resolve(SCRATCH_DIR).resolve("import-" + scratchNames.incrementAndGet());
     try {
-      DurableMemory memory = DurableMemory.open(name, built, options, threads);
+      DurableMemory memory = DurableMemory.open(name, built, options.withDurability(Durability.OFF), threads);
       ExportCounts counts;
       try {
         counts = NamespaceImport.read(memory, file, false, progress);

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ./aeon bench transfer [--quick] [--events N]}: a namespace of 100,000 events (quick: 20,000; 384
  * dimensions, dialogue-sized texts) exported to JSON lines while a writer remembers more events into it, and
  * imported into a new memory, as {@code ./aeon export} and {@code ./aeon import} do (ASYNC, made durable by the
- * closing checkpoint). The baselines, measured in the same run: remembering the events in the first place, the
+ * closing checkpoint), and again into another through {@code Aeon.importNamespace} with the default options
+ * (SYNC). The baselines, measured in the same run: remembering the events in the first place, the
  * same way, and the writer's latencies in the second before the export. Checks that the import holds every
  * event acknowledged before the export began and none begun after it ended, and that its stores agree. Writes
  * {@code target/bench/transfer.json}.
@@ -58,6 +59,15 @@ public final class TransferBench {
       }
       double importMs = (System.nanoTime() - start) / 1e6;
 
+      start = System.nanoTime();
+      try (Aeon aeon = Aeon.open(dir.resolve("target-sync"), AeonOptions.defaults())) {
+        ExportCounts again = aeon.importNamespace(Aeon.DEFAULT_NAMESPACE, file);
+        if (!again.equals(imported)) {
+          throw new IllegalStateException("the SYNC import read " + again + ", the ASYNC one " + imported);
+        }
+      }
+      double importSyncMs = (System.nanoTime() - start) / 1e6;
+
       try (Aeon aeon = Aeon.open(dir.resolve("target"), AeonOptions.defaults())) {
         long held = aeon.memory().stats().events();
         List<String> problems = aeon.check(Aeon.DEFAULT_NAMESPACE);
@@ -71,6 +81,7 @@ public final class TransferBench {
       report.put("remember_ms", BenchReport.round(rememberMs, 0));
       report.put("export_ms", BenchReport.round(export.ms(), 0));
       report.put("import_ms", BenchReport.round(importMs, 0));
+      report.put("import_sync_ms", BenchReport.round(importSyncMs, 0));
       report.put("exported_events", export.counts().events());
       report.put("export_bytes", Files.size(file));
       // Per event: the export holds the writer's events acknowledged before it too.
@@ -79,11 +90,13 @@ public final class TransferBench {
       double importRatio = importMs / imported.events() / rememberPerEvent;
       report.put("export_over_remember_per_event", BenchReport.round(exportRatio, 3));
       report.put("import_over_remember_per_event", BenchReport.round(importRatio, 3));
+      report.put("import_sync_over_remember_per_event",
+          BenchReport.round(importSyncMs / imported.events() / rememberPerEvent, 3));
       report.put("writes_during_export_ms", summary(export.during()));
       report.put("writes_before_export_ms", summary(export.before()));
       System.out.printf("remember %,d events %.0f ms; export of %,d events %.0f ms (%.3fx per event), %.1f MiB;"
-          + " import %.0f ms (%.3fx per event)%n", events, rememberMs, export.counts().events(), export.ms(),
-          exportRatio, Files.size(file) / 1048576.0, importMs, importRatio);
+          + " import %.0f ms (%.3fx per event), under SYNC %.0f ms%n", events, rememberMs, export.counts().events(),
+          export.ms(), exportRatio, Files.size(file) / 1048576.0, importMs, importRatio, importSyncMs);
       System.out.printf("writes: p50 %.2f / max %.1f ms during the export (%d), p50 %.2f / max %.1f ms in the second"
           + " before it (%d)%n", median(export.during()), max(export.during()), export.during().length,
           median(export.before()), max(export.before()), export.before().length);

@@ -26,6 +26,8 @@ final class TraceQueries {
   private static final String QL_HISTORY = "MATCH (e {session: $s}) RETURN e.id ORDER BY e.ts DESC LIMIT 100";
   private static final String QL_RANGE = "MATCH (e) WHERE e.ts BETWEEN $from AND $to RETURN e.id";
   private static final String QL_HOP2 = "MATCH (s {id: $id})-[*1..2]-(n) RETURN count(DISTINCT n)";
+  /** The session read from another event: its index is read for that event's row. */
+  private static final String QL_SESSION_OF = "MATCH (a {id: $id}) MATCH (e {session: a.session}) RETURN count(e)";
 
   private final Trace trace;
   private final TraceWorkload workload;
@@ -169,14 +171,24 @@ final class TraceQueries {
     return sum;
   }
 
+  /** How many events the session of a random event holds. */
+  long qlSessionOf() {
+    QueryResult r = trace.query(QL_SESSION_OF, Map.of("id", 1 + random.nextLong(events)));
+    long n = (Long) r.rows().getFirst().getFirst();
+    if (n != events / workload.sessions()) {
+      throw new AssertionError(QL_SESSION_OF + " counted " + n + " events");
+    }
+    return n;
+  }
+
   static String statements() {
-    return QL_HISTORY + " | " + QL_RANGE + " | " + QL_HOP2 + " (x" + SEEDS + ")";
+    return QL_HISTORY + " | " + QL_RANGE + " | " + QL_HOP2 + " (x" + SEEDS + ") | " + QL_SESSION_OF;
   }
 
   /** The plans of the statements, to show which index each starts from. */
   String explain() {
     return trace.explain(QL_HISTORY, Map.of("s", workload.session(0))) + "\n"
         + trace.explain(QL_RANGE, Map.of("from", TraceWorkload.T0, "to", TraceWorkload.T0 + RANGE * TraceWorkload.STEP))
-        + "\n" + trace.explain(QL_HOP2, Map.of("id", 1L));
+        + "\n" + trace.explain(QL_HOP2, Map.of("id", 1L)) + "\n" + trace.explain(QL_SESSION_OF, Map.of("id", 1L));
   }
 }

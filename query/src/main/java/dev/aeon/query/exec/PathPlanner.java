@@ -166,13 +166,16 @@ final class PathPlanner {
         }
       }
     }
-    if (id != null && constant(id)) {
+    if (id != null && known(id, n.var())) {
       return ScanOp.byId(ev, var, id);
     }
     if (session != null && constant(session)) {
       Object s = value(session);
       SlotList list = s instanceof String str ? g.sessionSlots(g.stringId(str)) : null;
       options.add(ScanOp.bySession(ev, var, session, list == null ? 0 : list.size()));
+    } else if (session != null && known(session, n.var())) {
+      // the session is known row by row (another event's, say): estimate a session's mean size
+      options.add(ScanOp.bySession(ev, var, session, g.liveCount() / Math.max(1, g.liveSessionCount())));
     }
     if ((low != null && constant(low)) || (high != null && constant(high))) {
       Expr lo = low != null && constant(low) ? low : null;
@@ -219,6 +222,15 @@ final class PathPlanner {
   private static boolean isProperty(Expr e, String var, String key) {
     return e instanceof Expr.Property p && p.target() instanceof Expr.Var v && v.name().equals(var)
         && (key == null || p.key().equals(key));
+  }
+
+  /**
+   * An expression a scan for {@code var} can evaluate for each row it receives: it reads only variables bound
+   * before, not {@code var} itself. A constant is one.
+   */
+  private boolean known(Expr e, String var) {
+    Set<String> variables = Checker.variables(e);
+    return !variables.contains(var) && bound.containsAll(variables);
   }
 
   /** An expression the planner can evaluate now: no variables at all (literals and parameters). */

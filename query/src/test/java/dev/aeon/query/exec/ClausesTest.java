@@ -187,6 +187,26 @@ class ClausesTest extends OnConversation {
     assertEquals("Project n", r.rows().get(3).getFirst());
   }
 
+  /**
+   * An id or a session read from a variable bound before picks its index, read for each row, where a scan of every
+   * event ran before; the rows are those of the scan.
+   */
+  @Test
+  void anIdOrSessionFromABoundVariableSeeksItsIndex() {
+    String byId = "MATCH (a:user {session: 'conv-26'}) MATCH (b {id: a.id + 1}) RETURN a.id, b.id, b.role ORDER BY a.id";
+    String bySession = "MATCH (a {id: $id}) MATCH (b) WHERE b.session = a.session RETURN b.id ORDER BY b.id";
+    assertEquals("NodeByIdSeek (b) id = (a.id + 1)  (est. 1 of 19 events)", q("EXPLAIN " + byId).rows().get(2).getFirst());
+    assertEquals("NodeBySessionIndex (b) session = a.session  (est. 6 of 19 events)",
+        q("EXPLAIN " + bySession, Map.of("id", 17L)).rows().get(2).getFirst());
+    QueryResult replies = q(byId);
+    assertEquals(6, replies.size());
+    assertEquals(List.of("assistant"), replies.column("b.role").stream().distinct().toList());
+    assertEquals(List.of(16L, 17L, 18L, 19L), q(bySession, Map.of("id", 17L)).column("b.id"));
+    // a variable OPTIONAL MATCH left null finds nothing, as the scan's filter did
+    assertEquals(Arrays.asList(4L, null), q("MATCH (a {id: 4}) OPTIONAL MATCH (a)-[:SUPERSEDES]->(x) "
+        + "OPTIONAL MATCH (b {id: x.id}) RETURN a.id, b.id").rows().getFirst());
+  }
+
   @Test
   void forgottenEventsVanishFromQueries() {
     long before = (Long) q("MATCH (e)-[:REFERS_TO]->(m) RETURN count(*)").rows().getFirst().getFirst();

@@ -177,10 +177,15 @@ final class PathPlanner {
       // the session is known row by row (another event's, say): estimate a session's mean size
       options.add(ScanOp.bySession(ev, var, session, g.liveCount() / Math.max(1, g.liveSessionCount())));
     }
-    if ((low != null && constant(low)) || (high != null && constant(high))) {
-      Expr lo = low != null && constant(low) ? low : null;
-      Expr hi = high != null && constant(high) ? high : null;
-      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, timeEstimate(lo, lowInc, hi, highInc)));
+    Expr lo = low != null && known(low, n.var()) ? low : null;
+    Expr hi = high != null && known(high, n.var()) ? high : null;
+    if (lo != null || hi != null) {
+      long estimate = (lo == null || constant(lo)) && (hi == null || constant(hi))
+          ? timeEstimate(lo, lowInc, hi, highInc)
+          // a bound known only row by row (another event's time, say): guess half the events for one bound,
+          // a quarter for a window
+          : g.liveCount() / (lo != null && hi != null ? 4 : 2);
+      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, estimate));
     }
     for (String label : n.labels()) {
       SlotList list = g.roleSlots(g.stringId(label));

@@ -188,11 +188,11 @@ class ClausesTest extends OnConversation {
   }
 
   /**
-   * An id or a session read from a variable bound before picks its index, read for each row, where a scan of every
-   * event ran before; the rows are those of the scan.
+   * An id, a session or a time bound read from a variable bound before picks its index, read for each row, where a
+   * scan of every event ran before; the rows are those of the scan.
    */
   @Test
-  void anIdOrSessionFromABoundVariableSeeksItsIndex() {
+  void anIdSessionOrTimeFromABoundVariableSeeksItsIndex() {
     String byId = "MATCH (a:user {session: 'conv-26'}) MATCH (b {id: a.id + 1}) RETURN a.id, b.id, b.role ORDER BY a.id";
     String bySession = "MATCH (a {id: $id}) MATCH (b) WHERE b.session = a.session RETURN b.id ORDER BY b.id";
     assertEquals("NodeByIdSeek (b) id = (a.id + 1)  (est. 1 of 19 events)", q("EXPLAIN " + byId).rows().get(2).getFirst());
@@ -202,6 +202,11 @@ class ClausesTest extends OnConversation {
     assertEquals(6, replies.size());
     assertEquals(List.of("assistant"), replies.column("b.role").stream().distinct().toList());
     assertEquals(List.of(16L, 17L, 18L, 19L), q(bySession, Map.of("id", 17L)).column("b.id"));
+    // the minute after each memory, from the time index (a quarter of the events guessed for the window)
+    String after = "MATCH (m:memory) MATCH (e) WHERE e.ts > m.ts AND e.ts <= m.ts + 60000000 RETURN m.id, e.id ORDER BY m.id";
+    assertEquals("NodeByTimeRange (e) m.ts < e.ts <= (m.ts + 60000000)  (est. 4 of 19 events)",
+        q("EXPLAIN " + after).rows().get(1).getFirst());
+    assertEquals(List.of(List.of(1L, 2L), List.of(2L, 3L)), q(after).rows());
     // a variable OPTIONAL MATCH left null finds nothing, as the scan's filter did
     assertEquals(Arrays.asList(4L, null), q("MATCH (a {id: 4}) OPTIONAL MATCH (a)-[:SUPERSEDES]->(x) "
         + "OPTIONAL MATCH (b {id: x.id}) RETURN a.id, b.id").rows().getFirst());

@@ -95,7 +95,7 @@ class QueryModelTest {
       build();
       index();
       for (int i = 0; i < Integer.getInteger("aeon.query.statements", 400); i++) {
-        int kind = rnd.nextInt(8);
+        int kind = rnd.nextInt(9);
         switch (kind) {
           case 0 -> nodeQuery();
           case 1 -> orderedQuery();
@@ -104,6 +104,7 @@ class QueryModelTest {
           case 4 -> varLength();
           case 5 -> aggregate();
           case 6 -> optional();
+          case 7 -> correlated();
           default -> vectorQuery();
         }
       }
@@ -649,6 +650,56 @@ class QueryModelTest {
     }
     check("MATCH " + a.text + r.text + bText + asOf.text + " WHERE " + c.text
         + " RETURN a.id, b.id, type(r), r.valid_from, r.valid_to, id(r)", expected, false);
+  }
+
+  /**
+   * A second MATCH whose node is tied to the first's by id, session or time: the plan may read the index for
+   * each row of the first.
+   */
+  private void correlated() {
+    params.clear();
+    NodeP a = node("a");
+    NodeP b = node("b");
+    String tie;
+    java.util.function.BiPredicate<Ev, Ev> tied;
+    switch (rnd.nextInt(4)) {
+      case 0 -> {
+        long d = rnd.nextInt(-3, 4);
+        tie = "b.id = a.id + " + d;
+        tied = (e, f) -> f.id == e.id + d;
+      }
+      case 1 -> {
+        tie = rnd.nextBoolean() ? "b.session = a.session" : "a.session = b.session";
+        tied = (e, f) -> f.session.equals(e.session);
+      }
+      case 2 -> {
+        String op = pick(new String[] {"<", "<=", ">", ">=", "="});
+        tie = "b.ts " + op + " a.ts";
+        int sign = switch (op) {
+          case "<", "<=" -> -1;
+          case ">", ">=" -> 1;
+          default -> 0;
+        };
+        boolean orEqual = op.length() == 2 || op.equals("=");
+        tied = (e, f) -> Long.compare(f.ts, e.ts) == sign || (orEqual && f.ts == e.ts);
+      }
+      default -> {
+        tie = "b.ts BETWEEN a.ts AND a.ts + 100";
+        tied = (e, f) -> e.ts <= Long.MAX_VALUE - 100 && f.ts >= e.ts && f.ts <= e.ts + 100;
+      }
+    }
+    List<List<Object>> expected = new ArrayList<>();
+    for (Ev e : live()) {
+      if (tie.contains("+ 100") && e.ts > Long.MAX_VALUE - 100 && a.test.apply(e)) {
+        return; // a.ts + 100 would overflow, which is an error: not this test's subject
+      }
+      for (Ev f : a.test.apply(e) ? live() : List.<Ev>of()) {
+        if (b.test.apply(f) && tied.test(e, f)) {
+          expected.add(List.of(e.id, f.id));
+        }
+      }
+    }
+    check("MATCH " + a.text + " MATCH " + b.text + " WHERE " + tie + " RETURN a.id, b.id", expected, false);
   }
 
   /** Two patterns sharing a node, and the second relationship never the first (isomorphism). */

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +45,7 @@ public class BackupCrashTest {
       String context = "seed " + seed + " cycle " + cycle;
       Files.deleteIfExists(acks);
       Process child = start(data, backups, acks, next, random.nextLong());
-      EngineCrashTest.awaitStart(child, acks);
-      Thread.sleep(100 + random.nextInt(400));
-      child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      EngineCrashTest.killAfter(child, acks, 100 + random.nextInt(400));
       for (String line : Files.readAllLines(acks)) {
         String[] f = line.split(" ");
         if (f.length == 3 && f[0].equals("B")) {

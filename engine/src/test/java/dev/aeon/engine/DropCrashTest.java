@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +46,7 @@ public class DropCrashTest {
       String context = "seed " + seed + " cycle " + cycle;
       Files.deleteIfExists(acks);
       Process child = EngineCrashTest.startJvm(DropChild.class, data.toString(), acks.toString(), Integer.toString(next));
-      EngineCrashTest.awaitStart(child, acks);
-      Thread.sleep(300 + random.nextInt(1200));
-      child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      EngineCrashTest.killAfter(child, acks, 300 + random.nextInt(1200));
       Set<Integer> written = new HashSet<>();
       Set<Integer> reportedDropped = new HashSet<>();
       int last = next - 1;

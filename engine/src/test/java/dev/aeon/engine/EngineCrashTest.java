@@ -47,10 +47,7 @@ public class EngineCrashTest {
     for (int cycle = 0; cycle < cycles; cycle++) {
       Files.deleteIfExists(acks);
       Process child = startChild(data, acks, random.nextLong());
-      awaitStart(child, acks);
-      Thread.sleep(50 + random.nextInt(400));
-      child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      killAfter(child, acks, 50 + random.nextInt(400));
       acked.read(acks);
       verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
@@ -149,6 +146,14 @@ public class EngineCrashTest {
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** Waits for the child's START line, lets it run for {@code millis}, and kills it with SIGKILL. */
+  static void killAfter(Process child, Path acks, long millis) throws Exception {
+    awaitStart(child, acks);
+    Thread.sleep(millis);
+    child.destroyForcibly();
+    assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
   }
 
   static void awaitStart(Process child, Path acks) throws Exception {

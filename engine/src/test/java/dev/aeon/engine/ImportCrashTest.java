@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,10 +49,7 @@ public class ImportCrashTest {
       Files.deleteIfExists(acks);
       Process child = EngineCrashTest.startJvm(ImportChild.class, data.toString(), export.toString(),
           acks.toString(), Integer.toString(next));
-      EngineCrashTest.awaitStart(child, acks);
-      Thread.sleep(200 + random.nextInt(1000));
-      child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      EngineCrashTest.killAfter(child, acks, 200 + random.nextInt(1000));
       Set<Integer> imported = new HashSet<>();
       for (String line : Files.readAllLines(acks)) {
         String[] f = line.split(" ");

@@ -66,6 +66,7 @@ final class Planner {
         }
         case Statement.Match m -> match(m, main, bound);
         case Statement.Call call -> call(call, main, bound);
+        case Statement.Unwind unwind -> unwind(unwind, main, bound);
       }
     }
     ReturnPlanner rp = new ReturnPlanner(st.ret(), ev, checker);
@@ -107,6 +108,16 @@ final class Planner {
       checker.check(call.where(), false);
       chain.add(new FilterOp(ev, call.where(), Expr.render(call.where())));
     }
+  }
+
+  private void unwind(Statement.Unwind u, Chain chain, Set<String> bound) {
+    checker.check(u.list(), false);
+    if (scope.indexOf(u.variable()) >= 0) {
+      throw new QueryException(st.source(), u.pos(), "variable '" + u.variable() + "' is already declared");
+    }
+    int var = scope.declare(u.variable(), Scope.Kind.VALUE);
+    bound.add(u.variable());
+    chain.add(new UnwindOp(ev, u.list(), var, Expr.render(u.list()) + " AS " + u.variable()));
   }
 
   private void match(Statement.Match m, Chain chain, Set<String> bound) {

@@ -65,12 +65,15 @@ public final class Parser {
       } else if (t.is("CALL")) {
         part(t.start());
         clauses.add(call());
+      } else if (t.is("UNWIND")) {
+        part(t.start());
+        clauses.add(unwind());
       } else {
         break;
       }
     }
     if (!peek().is("RETURN")) { // RETURN alone evaluates its expressions once, as over one empty row
-      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL or RETURN but found " + peek().describe());
+      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found " + peek().describe());
     }
     Statement.Return ret = returnClause();
     accept(TokenType.SEMICOLON);
@@ -118,6 +121,13 @@ public final class Parser {
     } while (accept(TokenType.COMMA));
     Expr where = accept("WHERE") ? expr() : null;
     return new Statement.Call(name, args, yields, where, pos);
+  }
+
+  private Statement.Unwind unwind() {
+    int pos = next().start();
+    Expr list = expr();
+    expectKeyword("AS");
+    return new Statement.Unwind(list, ident("a variable name"), pos);
   }
 
   private Statement.Return returnClause() {

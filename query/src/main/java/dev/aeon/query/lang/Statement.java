@@ -15,6 +15,9 @@ public record Statement(boolean explain, List<Clause> clauses, Return ret, Strin
   /** {@code CALL name(args) YIELD item, ... [WHERE expr]}. */
   public record Call(String procedure, List<Expr> args, List<Yield> yields, Expr where, int pos) implements Clause {}
 
+  /** {@code UNWIND expr AS variable}. */
+  public record Unwind(Expr list, String variable, int pos) implements Clause {}
+
   /** One yielded column and the variable it binds. */
   public record Yield(String column, String variable, int pos) {}
 

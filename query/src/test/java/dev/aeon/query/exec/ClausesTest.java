@@ -413,6 +413,26 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(List.of("x", 1L)), q("MATCH (e {id: 1}) RETURN 'x' + [1] AS a", Map.of()).column("a"));
   }
 
+  /** UNWIND makes a row of each element of a list, in order; an id read from it seeks the event. */
+  @Test
+  void unwindMakesARowOfEachElement() {
+    assertEquals(List.of(3L, 1L, 2L), q("UNWIND [3, 1, 2] AS x RETURN x").column("x"));
+    assertEquals(List.of(11L, 21L, 12L, 22L), q("UNWIND [1, 2] AS a UNWIND [10, 20] AS b RETURN a + b AS s").column("s"));
+    String byIds = "UNWIND $ids AS id MATCH (e {id: id}) RETURN e.id, e.text";
+    assertEquals("NodeByIdSeek (e) id = id  (est. 1 of 19 events)", q("EXPLAIN " + byIds, Map.of("ids", List.of())).rows()
+        .get(1).getFirst());
+    assertEquals(List.of(List.of(2L, "lives in Lisbon"), List.of(1L, "lives in Berlin")),
+        q(byIds, Map.of("ids", List.of(2L, 999L, 1L))).rows());
+    assertEquals(List.of(1L, 2L), q("MATCH (e {id: 1}) UNWIND [e.id, e.id + 1] AS i RETURN i").column("i"));
+    assertEquals(List.of(0L), q("UNWIND [] AS x RETURN count(*) AS n").column("n"));
+    assertEquals(List.of(0L), q("UNWIND null AS x RETURN count(*) AS n").column("n"));
+    assertEquals(List.of("one"), q("UNWIND 'one' AS x RETURN x").column("x"), "any other value: one row");
+    assertEquals(List.of(1L), q("UNWIND [1, 2, 3] AS x RETURN x LIMIT 1").column("x"));
+    assertEquals("variable 'x' is already declared", fails("UNWIND [1] AS x UNWIND [2] AS x RETURN x", Map.of()).reason());
+    assertEquals("unknown variable 'y'", fails("UNWIND y AS x RETURN x", Map.of()).reason());
+    assertEquals("expected AS but found 'RETURN'", fails("UNWIND [1] RETURN 1", Map.of()).reason());
+  }
+
   /** RETURN alone runs over one row that binds nothing: its expressions once, aggregates over that row. */
   @Test
   void returnAloneEvaluatesItsExpressionsOnce() {
@@ -422,7 +442,7 @@ class ClausesTest extends OnConversation {
     assertEquals(0, q("RETURN 1 AS one LIMIT 0").rows().size());
     assertEquals(1, q("EXPLAIN RETURN 1").rows().size(), "one operator: the return");
     assertEquals("unknown variable 'e'", fails("RETURN e.id", Map.of()).reason());
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL or RETURN but found 'WHERE'",
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found 'WHERE'",
         fails("WHERE 1 = 1 RETURN 1", Map.of()).reason());
   }
 

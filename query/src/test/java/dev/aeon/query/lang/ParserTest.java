@@ -54,8 +54,8 @@ class ParserTest {
 
   @Test
   void syntaxErrors() {
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL or RETURN but found end of input", fails("").reason());
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL or RETURN but found end of input", fails("MATCH (e)").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found end of input", fails("").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found end of input", fails("MATCH (e)").reason());
     assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
     assertEquals("at most 32 hops, not 99", fails("MATCH (a)-[:NEXT*1..99]->(b) RETURN b").reason());
     assertEquals("empty hop range *3..2", fails("MATCH (a)-[:NEXT*3..2]->(b) RETURN b").reason());

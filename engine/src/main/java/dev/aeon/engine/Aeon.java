@@ -318,9 +318,23 @@ public final class Aeon implements AutoCloseable {
       return counts;
     } catch (IOException e) {
       throw importFailed(name, e, "; nothing was kept: no namespace was created");
+    } catch (RuntimeException e) {
+      throw closedDuringImport(name, e);
     } finally {
       deleteScratch(built); // gone already once renamed into place
     }
+  }
+
+  /**
+   * What an import into a new namespace that {@code failure} ended (null: that was about to end) throws: the
+   * failure itself, unless this Aeon was closed meanwhile (its background threads refuse work then), which it says.
+   */
+  private RuntimeException closedDuringImport(String name, RuntimeException failure) {
+    if (failure != null && !closed) {
+      return failure;
+    }
+    return new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported; no namespace"
+        + " was created", failure);
   }
 
   /** Renames a namespace built under {@code tmp/} into {@code ns/}, unless one of its name appeared meanwhile. */
@@ -328,8 +342,7 @@ public final class Aeon implements AutoCloseable {
     opening.readLock().lock();
     try {
       if (closed) {
-        throw new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported; no"
-            + " namespace was created");
+        throw closedDuringImport(name, null);
       }
       IOException[] failure = {null};
       // Under the map's lock for this name: no one opens (and so creates) it between the check and the rename.

@@ -214,6 +214,34 @@ class ExportImportTest {
     }
   }
 
+  /**
+   * An Aeon closed while it imports into a new namespace says so, and creates no namespace (its background threads
+   * refuse work once it is closed, which was the error before). An export goes on: it reads its own snapshot.
+   */
+  @Test
+  void anImportIntoANewNamespaceOfAnAeonClosedMeanwhileSaysSo() throws IOException {
+    Path file = dir.resolve("two.jsonl");
+    Aeon source = Aeon.open(dir.resolve("source"), EngineTest.options());
+    source.memory().remember(Remember.event("s", "user", "first").withoutVector());
+    source.memory().remember(Remember.event("s", "user", "second").withoutVector());
+    assertEquals(new ExportCounts(2, 0), source.exportNamespace("default", file, closingAtTheFirstEvent(source)));
+    Aeon target = Aeon.open(dir.resolve("target"), EngineTest.options());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> target.importNamespace("copy", file, closingAtTheFirstEvent(target)));
+    assertEquals("this Aeon was closed while namespace 'copy' was imported; no namespace was created", e.getMessage());
+    try (Aeon reopened = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      assertEquals(List.of(), reopened.namespaceNames());
+    }
+  }
+
+  private static TransferProgress closingAtTheFirstEvent(Aeon aeon) {
+    return (step, done, total) -> {
+      if (step == TransferProgress.Step.EVENTS && done == 1) {
+        aeon.close();
+      }
+    };
+  }
+
   /** The texts of session {@code s}, oldest first. */
   private static List<String> texts(Memory m) {
     return m.history("s", 10).reversed().stream().map(Event::text).toList();

@@ -70,6 +70,18 @@ class ServerMainTest {
     }
   }
 
+  /** Jedis' shutdown() gets no reply, as from Redis, and the server stops; its port is closed afterwards. */
+  @Test
+  @Timeout(120)
+  void jedisStopsAServerWithShutdown(@TempDir Path dir) throws Exception {
+    AeonServer server = TestServer.start(dir);
+    try (redis.clients.jedis.Jedis jedis = TestServer.jedis(server, redis.clients.jedis.RedisProtocol.RESP3)) {
+      jedis.shutdown();
+    }
+    server.awaitStop();
+    assertThrows(java.net.ConnectException.class, () -> new RespClient(server.port()).close());
+  }
+
   /** {@code aeon serve} in a child JVM, on a free port over {@code dir/data}, without an embedder. */
   private record Child(Process process, BufferedReader out, int port, Path stderr) implements AutoCloseable {
 

@@ -49,7 +49,7 @@ public class ImportCrashTest {
       Files.deleteIfExists(acks);
       Process child = EngineCrashTest.startJvm(ImportChild.class, data.toString(), export.toString(),
           acks.toString(), Integer.toString(next));
-      EngineCrashTest.killAfter(child, acks, 200 + random.nextInt(1000));
+      EngineCrashTest.killAfter(child, acks, 300 + random.nextInt(1500));
       Set<Integer> imported = new HashSet<>();
       for (String line : Files.readAllLines(acks)) {
         String[] f = line.split(" ");

@@ -24,21 +24,21 @@ final class UnwindOp extends Operator {
   @Override
   boolean push(Object[] row) {
     Object value = ev.eval(list, row);
-    if (!(value instanceof List<?> elements)) {
-      if (value == null) {
-        return true;
+    if (value instanceof List<?> elements) {
+      for (Object element : elements) {
+        ev.step(); // a long list counts towards the statement's time limit as a scan does
+        row[var] = element;
+        if (!next.push(row)) {
+          return false;
+        }
       }
-      row[var] = value;
-      return next.push(row);
+      return true;
     }
-    for (Object element : elements) {
-      ev.step(); // a long list counts towards the statement's time limit as a scan does
-      row[var] = element;
-      if (!next.push(row)) {
-        return false;
-      }
+    if (value == null) {
+      return true;
     }
-    return true;
+    row[var] = value;
+    return next.push(row);
   }
 
   @Override

@@ -43,7 +43,7 @@ class QueryParserFuzzTest {
   @FuzzTest(maxDuration = "5m")
   @DictionaryEntries({"MATCH", "OPTIONAL", "CALL", "recall(", "YIELD", "RETURN", "WHERE", "AS OF", "ORDER BY",
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
-      "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "(e:user {session: $s})", "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
+      "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})", "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -62,6 +62,8 @@ class QueryParserFuzzTest {
       "CALL recall($q, 3) YIELD event, score MATCH (event)-[#]->(n) RETURN n",
       "MATCH (e) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) WHERE # RETURN e, m",
       "MATCH (f)-[r:SUPERSEDES]->(g) AS OF # RETURN f, g",
+      "MATCH (e) WITH e, # AS x WHERE x IS NOT NULL MATCH (e)-[:NEXT]->(n) RETURN n.id, x",
+      "MATCH (e) WITH #",
       "MATCH #",
   };
 
@@ -82,7 +84,10 @@ class QueryParserFuzzTest {
         "(".repeat(10_000), "MATCH (e) RETURN " + "-".repeat(10_000) + "1", "MATCH (e) RETURN " + "NOT ".repeat(5_000) + "true",
         "MATCH (e) RETURN " + "[".repeat(300) + "]".repeat(300), "MATCH (e) RETURN '\\u12'",
         "CALL recall($q, -1) YIELD event RETURN event", "CALL recall($missing, 1) YIELD event RETURN event",
-        "MATCH (e {id: $ids}) RETURN e", "MATCH (e) WHERE e.ts IN $m RETURN e", "MATCH (e) AS OF $s RETURN e")) {
+        "MATCH (e {id: $ids}) RETURN e", "WITH", "WITH 1 AS x WITH x AS y RETURN y", "MATCH (e) WITH e RETURN n",
+        "MATCH (e) WITH e.session AS s, count(*) AS n WHERE n > 1 MATCH (b {session: s}) RETURN s, n, b.id",
+        "MATCH (e) WITH e ORDER BY e.ts SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e",
+        "MATCH (e) WITH e SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e", "MATCH (e) WITH e LIMIT 0 RETURN e", "MATCH (e) WHERE e.ts IN $m RETURN e", "MATCH (e) AS OF $s RETURN e")) {
       check(s);
     }
   }

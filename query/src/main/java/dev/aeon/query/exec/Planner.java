@@ -18,9 +18,13 @@ import java.util.Set;
 final class Planner {
 
   private final Statement st;
-  private final Evaluator ev;
-  private final Scope scope;
-  private final Checker checker;
+  /** The first part's variables: those of the row the pipeline starts from. */
+  private final Scope first;
+  // the current part's: a WITH starts a new part, which sees only its columns
+  private Evaluator ev;
+  private Scope scope;
+  private Checker checker;
+  private final List<WithOp> withs = new ArrayList<>();
 
   /** A chain of operators under construction. */
   private static final class Chain {
@@ -39,13 +43,18 @@ final class Planner {
     }
   }
 
-  /** The planned pipeline, its sink, the column names and the EXPLAIN text. */
-  record Plan(Operator head, ResultSink sink, List<String> columns, List<String> explain) {}
+  /**
+   * The planned pipeline, the size of the row it starts from, its WITHs in order (to {@link WithOp#flush} once
+   * the first row has been pushed), its sink, the column names and the EXPLAIN text.
+   */
+  record Plan(Operator head, int rowSize, List<WithOp> withs, ResultSink sink, List<String> columns,
+      List<String> explain) {}
 
   Planner(Statement st, Evaluator ev) {
     this.st = st;
     this.ev = ev;
     this.scope = ev.scope;
+    this.first = ev.scope;
     this.checker = new Checker(st.source(), scope, ev::hasParam);
   }
 
@@ -67,12 +76,52 @@ final class Planner {
         case Statement.Match m -> match(m, main, bound);
         case Statement.Call call -> call(call, main, bound);
         case Statement.Unwind unwind -> unwind(unwind, main, bound);
+        case Statement.With with -> with(with, main, bound);
       }
     }
-    ReturnPlanner rp = new ReturnPlanner(st.ret(), ev, checker);
+    ReturnPlanner rp = new ReturnPlanner(st.ret(), "RETURN", ev, checker);
     ResultSink sink = rp.sink();
     main.add(sink);
-    return new Plan(main.head, sink, rp.columns(), main.lines);
+    return new Plan(main.head, first.size(), withs, sink, rp.columns(), main.lines);
+  }
+
+  /**
+   * Ends the current part with WITH's projection and starts the next, whose variables are WITH's columns: a
+   * variable passed on keeps its kind (a node can be matched from), any other expression is a value and needs
+   * a name. WITH's WHERE filters the projected rows.
+   */
+  private void with(Statement.With w, Chain chain, Set<String> bound) {
+    ResultSink projection = new ReturnPlanner(w.projection(), "WITH", ev, checker).sink();
+    Scope next = new Scope();
+    for (Statement.Item item : w.projection().items()) {
+      Scope.Kind kind = Scope.Kind.VALUE;
+      String name = item.column();
+      if (item.expr() instanceof Expr.Var v) {
+        kind = scope.kind(scope.indexOf(v.name()));
+        name = item.aliased() ? item.column() : v.name();
+      } else if (!item.aliased()) {
+        throw new QueryException(st.source(), item.expr().pos(), "WITH " + item.column()
+            + " needs a name: write " + item.column() + " AS name");
+      }
+      if (next.indexOf(name) >= 0) {
+        throw new QueryException(st.source(), item.expr().pos(), "column '" + name + "' appears twice in WITH; use AS");
+      }
+      next.declare(name, kind);
+    }
+    WithOp op = new WithOp(ev, w.projection().items(), next, projection);
+    chain.add(op);
+    withs.add(op);
+    scope = next;
+    ev = ev.withScope(next);
+    checker = checker.withScope(next);
+    bound.clear();
+    for (int i = 0; i < next.size(); i++) {
+      bound.add(next.name(i));
+    }
+    if (w.where() != null) {
+      checker.check(w.where(), false);
+      chain.add(new FilterOp(ev, w.where(), Expr.render(w.where())));
+    }
   }
 
   private void call(Statement.Call call, Chain chain, Set<String> bound) {

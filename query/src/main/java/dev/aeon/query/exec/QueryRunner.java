@@ -48,7 +48,8 @@ public final class QueryRunner {
       if (st.explain()) {
         return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
       }
-      plan.head().push(new Object[planScopeSize(plan)]);
+      plan.head().push(new Object[plan.rowSize()]);
+      plan.withs().forEach(WithOp::flush);
       return plan.sink().finish(plan.columns());
     } catch (StackOverflowError e) {
       throw tooDeep(statement);
@@ -73,9 +74,5 @@ public final class QueryRunner {
     Scope scope = new Scope();
     Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params, deadline);
     return new Planner(st, ev).plan();
-  }
-
-  private static int planScopeSize(Planner.Plan plan) {
-    return plan.sink().scopeSize();
   }
 }

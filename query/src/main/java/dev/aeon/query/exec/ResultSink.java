@@ -15,6 +15,7 @@ import java.util.Set;
 /**
  * The end of every pipeline: RETURN's projection or grouping and aggregation, then DISTINCT, ORDER BY,
  * SKIP and LIMIT. Without ORDER BY, DISTINCT or aggregates it stops the pipeline once it has enough rows.
+ * A {@link WithOp} that must see every row first projects through one too.
  */
 final class ResultSink extends Operator {
 
@@ -79,12 +80,22 @@ final class ResultSink extends Operator {
     this.distinctRows = ret.distinct() && aggregates.isEmpty() ? new HashSet<>() : null;
   }
 
-  int scopeSize() {
-    return ev.scope.size();
-  }
-
   private boolean aggregating() {
     return !aggregates.isEmpty();
+  }
+
+  /** Whether a row can be returned only once every row has come: to aggregate, tell apart or sort them. */
+  boolean needsEveryRow() {
+    return aggregating() || ret.distinct() || !sort.isEmpty();
+  }
+
+  long skip() {
+    return skip;
+  }
+
+  /** LIMIT, or -1 without one. */
+  long limit() {
+    return limit;
   }
 
   @Override
@@ -186,8 +197,23 @@ final class ResultSink extends Operator {
     return m;
   }
 
-  /** The final table. */
+  /** The final table: {@link #rows()} with the engine's values in place of the graph's references. */
   QueryResult finish(List<String> columns) {
+    List<List<Object>> table = new ArrayList<>();
+    for (Object[] r : rows()) {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = Values.toResult(r[i], ev.graph);
+      }
+      table.add(java.util.Collections.unmodifiableList(Arrays.asList(r)));
+    }
+    return new QueryResult(List.copyOf(columns), java.util.Collections.unmodifiableList(table));
+  }
+
+  /**
+   * The rows in their final order, after SKIP and LIMIT, each holding its returned columns only; called once,
+   * after the last row was pushed.
+   */
+  List<Object[]> rows() {
     int n = ret.items().size();
     if (aggregating()) {
       if (groups.isEmpty() && ret.items().stream().allMatch(i -> Expr.containsAggregate(i.expr()))) {
@@ -221,15 +247,7 @@ final class ResultSink extends Operator {
     }
     int from = (int) Math.min(skip, result.size());
     int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit); // from + limit may overflow
-    List<List<Object>> table = new ArrayList<>(Math.max(0, to - from));
-    for (Object[] r : result.subList(from, to)) {
-      Object[] values = Arrays.copyOf(r, n);
-      for (int i = 0; i < n; i++) {
-        values[i] = Values.toResult(values[i], ev.graph);
-      }
-      table.add(java.util.Collections.unmodifiableList(Arrays.asList(values)));
-    }
-    return new QueryResult(List.copyOf(columns), java.util.Collections.unmodifiableList(table));
+    return result.subList(from, to).stream().map(r -> Arrays.copyOf(r, n)).toList();
   }
 
   private Comparator<Object[]> comparator(int n) {

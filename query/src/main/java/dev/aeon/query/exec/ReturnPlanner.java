@@ -8,16 +8,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Checks RETURN, ORDER BY, SKIP and LIMIT and builds the {@link ResultSink}. */
+/** Checks RETURN's (or WITH's) projection, ORDER BY, SKIP and LIMIT and builds the {@link ResultSink}. */
 final class ReturnPlanner {
 
   private final Statement.Return ret;
+  /** RETURN or WITH, for messages. */
+  private final String clause;
   private final Evaluator ev;
   private final Checker checker;
   private final List<String> columns = new ArrayList<>();
 
-  ReturnPlanner(Statement.Return ret, Evaluator ev, Checker checker) {
+  ReturnPlanner(Statement.Return ret, String clause, Evaluator ev, Checker checker) {
     this.ret = ret;
+    this.clause = clause;
     this.ev = ev;
     this.checker = checker;
   }
@@ -33,7 +36,8 @@ final class ReturnPlanner {
       checker.check(item.expr(), true);
       collectAggregates(item.expr(), aggregates);
       if (!names.add(item.column())) {
-        throw new QueryException(ev.source, item.expr().pos(), "column '" + item.column() + "' is returned twice; use AS");
+        throw new QueryException(ev.source, item.expr().pos(), "column '" + item.column() + "' appears twice in "
+            + clause + "; use AS");
       }
       columns.add(item.column());
     }
@@ -54,7 +58,7 @@ final class ReturnPlanner {
         boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && aliases.containsAll(reads);
         if ((!aggregates.isEmpty() || ret.distinct()) && !overReturnedRow) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
-              + " may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT");
+              + " may only use the columns of " + clause + " (by alias) when it aggregates or uses DISTINCT");
         }
         usesAliases = reads.stream().anyMatch(aliases::contains);
         if (usesAliases) {
@@ -130,7 +134,7 @@ final class ReturnPlanner {
     }
     if (e instanceof Expr.Var v) {
       throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
-          + "' is read outside an aggregate but is not a returned grouping key; return it as a column of its own");
+          + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
     }
     Expr.children(e).forEach(c -> checkGrouped(c, keys));
   }

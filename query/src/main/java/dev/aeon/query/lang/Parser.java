@@ -68,12 +68,16 @@ public final class Parser {
       } else if (t.is("UNWIND")) {
         part(t.start());
         clauses.add(unwind());
+      } else if (t.is("WITH")) {
+        part(t.start());
+        Statement.Return projection = returnClause();
+        clauses.add(new Statement.With(projection, accept("WHERE") ? expr() : null, t.start()));
       } else {
         break;
       }
     }
     if (!peek().is("RETURN")) { // RETURN alone evaluates its expressions once, as over one empty row
-      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found " + peek().describe());
+      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found " + peek().describe());
     }
     Statement.Return ret = returnClause();
     accept(TokenType.SEMICOLON);
@@ -130,11 +134,12 @@ public final class Parser {
     return new Statement.Unwind(list, ident("a variable name"), pos);
   }
 
+  /** RETURN's or WITH's projection, from its keyword. */
   private Statement.Return returnClause() {
-    int pos = next().start();
+    Token keyword = next();
     boolean distinct = accept("DISTINCT");
     if (peek().type() == TokenType.STAR) {
-      throw error(peek(), "RETURN * is not supported: name the expressions to return");
+      throw error(peek(), keyword.text().toUpperCase(Locale.ROOT) + " * is not supported: name the expressions");
     }
     List<Statement.Item> items = new ArrayList<>();
     do {
@@ -163,7 +168,7 @@ public final class Parser {
     }
     Expr skip = accept("SKIP") ? expr() : null;
     Expr limit = accept("LIMIT") ? expr() : null;
-    return new Statement.Return(distinct, items, order, skip, limit, pos);
+    return new Statement.Return(distinct, items, order, skip, limit, keyword.start());
   }
 
   // ----------------------------------------------------------------------------------- patterns

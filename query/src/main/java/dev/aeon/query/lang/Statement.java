@@ -3,7 +3,7 @@ package dev.aeon.query.lang;
 import java.util.List;
 import java.util.Map;
 
-/** A parsed statement: reading clauses in order, then RETURN; {@code explain} for EXPLAIN. */
+/** A parsed statement: reading clauses (and WITH) in order, then RETURN; {@code explain} for EXPLAIN. */
 public record Statement(boolean explain, List<Clause> clauses, Return ret, String source) {
 
   /** A reading clause. */
@@ -17,6 +17,12 @@ public record Statement(boolean explain, List<Clause> clauses, Return ret, Strin
 
   /** {@code UNWIND expr AS variable}. */
   public record Unwind(Expr list, String variable, int pos) implements Clause {}
+
+  /**
+   * {@code WITH items [ORDER BY ...] [SKIP n] [LIMIT n] [WHERE expr]}: a projection as RETURN makes, whose
+   * columns are the only variables of the clauses after it; {@code where} filters the projected rows.
+   */
+  public record With(Return projection, Expr where, int pos) implements Clause {}
 
   /** One yielded column and the variable it binds. */
   public record Yield(String column, String variable, int pos) {}

@@ -433,6 +433,79 @@ class ClausesTest extends OnConversation {
     assertEquals("expected AS but found 'RETURN'", fails("UNWIND [1] RETURN 1", Map.of()).reason());
   }
 
+  /** WITH aggregates mid-statement; its WHERE filters the groups, as HAVING does in SQL. */
+  @Test
+  void withAggregatesAndFiltersTheGroups() {
+    assertEquals(List.of(List.of("conv-26", 6L)),
+        q("MATCH (e:user) WITH e.session AS s, count(e) AS n WHERE n > 1 RETURN s, n").rows());
+    assertEquals(List.of(3L), q("MATCH (e) WITH DISTINCT e.session AS s WITH count(s) AS sessions RETURN sessions")
+        .column("sessions"));
+    assertEquals(List.of(0L), q("MATCH (e {session: 'none'}) WITH count(e) AS n RETURN n").column("n"),
+        "aggregates alone make one group of no rows");
+    assertEquals(List.of(), q("MATCH (e {session: 'none'}) WITH e.role AS r, count(e) AS n RETURN r, n").rows());
+  }
+
+  /** A node passed on by WITH stays a node: a later pattern starts from it. */
+  @Test
+  void withPassesNodesOnToLaterPatterns() {
+    // each memory referred to at least twice, with the turn before it in its session (memory 1 has none)
+    QueryResult r = q("MATCH (e)-[:REFERS_TO]->(m) WITH m, count(e) AS refs WHERE refs >= 2"
+        + " OPTIONAL MATCH (m)<-[:NEXT]-(before) RETURN m.id, refs, before.id ORDER BY m.id");
+    List<List<Object>> expected = new ArrayList<>();
+    for (long m = 1; m <= 3; m++) {
+      long refs = (Long) q("MATCH (e)-[:REFERS_TO]->(m {id: " + m + "}) RETURN count(*)").rows().getFirst().getFirst();
+      if (refs >= 2) {
+        expected.add(Arrays.asList(m, refs, m == 1 ? null : m - 1));
+      }
+    }
+    assertFalse(expected.isEmpty());
+    assertEquals(expected, r.rows());
+    assertEquals(List.of(1L), q("MATCH (e {id: 2}) WITH e AS newer MATCH (newer)-[:SUPERSEDES]->(older) AS OF $t"
+        + " RETURN older.id", Map.of("t", Conversation.T0 + 10 * Conversation.MINUTE)).column("older.id"));
+  }
+
+  /** WITH's ORDER BY, SKIP and LIMIT choose the rows passed on; without ORDER BY rows pass on as they come. */
+  @Test
+  void withOrdersAndLimitsTheRowsPassedOn() {
+    // the newest two turns of conv-26, each with the turn before it
+    assertEquals(List.of(List.of(15L, 14L), List.of(14L, 13L)), q("MATCH (e {session: 'conv-26'})"
+        + " WITH e ORDER BY e.ts DESC LIMIT 2 MATCH (p)-[:NEXT]->(e) RETURN e.id, p.id").rows());
+    assertEquals(List.of(List.of(13L, 12L)), q("MATCH (e {session: 'conv-26'})"
+        + " WITH e ORDER BY e.ts DESC SKIP 2 LIMIT 1 MATCH (p)-[:NEXT]->(e) RETURN e.id, p.id").rows());
+    assertEquals(List.of(3L), q("MATCH (e {session: 'conv-26'}) WITH e LIMIT 3 RETURN count(*) AS n").column("n"));
+    assertEquals(List.of(9L), q("MATCH (e {session: 'conv-26'}) WITH e SKIP 3 RETURN count(*) AS n").column("n"));
+    assertEquals(List.of(0L), q("MATCH (e) WITH e LIMIT 0 RETURN count(*) AS n").column("n"));
+    assertEquals(List.of(3L), q("MATCH (e {session: 'conv-26'}) WITH e.id AS i WHERE i % 5 = 0 RETURN count(*) AS n")
+        .column("n"), "ids 5, 10 and 15");
+  }
+
+  /** A WITH first binds values that later patterns seek by; the plan shows the projection. */
+  @Test
+  void withFirstBindsValuesForLaterPatterns() {
+    String byId = "WITH $i + 1 AS next MATCH (e {id: next}) RETURN e.text";
+    assertEquals(List.of("lives in Lisbon"), q(byId, Map.of("i", 1L)).column("e.text"));
+    List<Object> plan = q("EXPLAIN " + byId, Map.of("i", 1L)).column("plan");
+    assertEquals("With Project next", plan.getFirst());
+    assertEquals("NodeByIdSeek (e) id = next  (est. 1 of 19 events)", plan.get(1));
+    assertEquals("With Aggregate s, n | Sort n DESC | Limit 1",
+        q("EXPLAIN MATCH (e) WITH e.session AS s, count(*) AS n ORDER BY n DESC LIMIT 1 RETURN s").column("plan").get(1));
+  }
+
+  /** After WITH only its columns are variables; an expression passed on needs a name. */
+  @Test
+  void withLimitsTheVariablesOfLaterClauses() {
+    assertEquals("unknown variable 'n'", fails("MATCH (e)-[:NEXT]->(n) WITH e RETURN n", Map.of()).reason());
+    assertEquals("WITH e.ts needs a name: write e.ts AS name", fails("MATCH (e) WITH e.ts RETURN 1", Map.of()).reason());
+    assertEquals("column 'e' appears twice in WITH; use AS", fails("MATCH (e) WITH e, e RETURN e", Map.of()).reason());
+    assertEquals("WITH * is not supported: name the expressions", fails("MATCH (e) WITH * RETURN e", Map.of()).reason());
+    assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of WITH; add it as a column of"
+        + " its own", fails("MATCH (e) WITH e.role AS r, e.len + count(*) AS x RETURN r", Map.of()).reason());
+    assertTrue(fails("MATCH (e) WITH e.role AS r WHERE count(*) > 1 RETURN r", Map.of()).reason()
+        .startsWith("aggregate function count() is only allowed in RETURN and WITH"));
+    assertEquals("variable 'n' is a value, not a node", fails("MATCH (e) WITH e.id AS n MATCH (n) RETURN n", Map.of())
+        .reason());
+  }
+
   /** RETURN alone runs over one row that binds nothing: its expressions once, aggregates over that row. */
   @Test
   void returnAloneEvaluatesItsExpressionsOnce() {
@@ -442,7 +515,7 @@ class ClausesTest extends OnConversation {
     assertEquals(0, q("RETURN 1 AS one LIMIT 0").rows().size());
     assertEquals(1, q("EXPLAIN RETURN 1").rows().size(), "one operator: the return");
     assertEquals("unknown variable 'e'", fails("RETURN e.id", Map.of()).reason());
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found 'WHERE'",
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found 'WHERE'",
         fails("WHERE 1 = 1 RETURN 1", Map.of()).reason());
   }
 
@@ -491,10 +564,10 @@ class ClausesTest extends OnConversation {
   void aColumnThatAggregatesReadsVariablesOnlyThroughGroupingKeys() {
     // e.len is not a grouping key: its value was that of the first row of each group
     QueryException e = fails("MATCH (e {session: 'conv-27'}) RETURN e.role, e.len + count(*)", Map.of());
-    assertEquals("variable 'e' is read outside an aggregate but is not a returned grouping key; return it as a"
+    assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of RETURN; add it as a"
         + " column of its own", e.reason());
     assertEquals(47, e.column());
-    assertEquals("variable 'e' is read outside an aggregate but is not a returned grouping key; return it as a"
+    assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of RETURN; add it as a"
         + " column of its own", fails("MATCH (e) RETURN size(collect(e.id)) + e.len", Map.of()).reason());
     assertEquals(List.of("user1", "assistant2", "tool1"),
         q("MATCH (e {session: 'conv-27'}) RETURN e.role, e.role + count(*) AS x").column("x"));
@@ -539,9 +612,9 @@ class ClausesTest extends OnConversation {
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));
-    assertEquals("ORDER BY e.ts may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT",
+    assertEquals("ORDER BY e.ts may only use the columns of RETURN (by alias) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
-    assertEquals("ORDER BY (count(*) + 1) may only use returned columns (by alias) when RETURN aggregates or uses DISTINCT",
+    assertEquals("ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role AS r, count(*) AS n ORDER BY count(*) + 1", Map.of()).reason());
     assertEquals("unknown variable 'x'", fails("MATCH (e) RETURN e.id AS i ORDER BY i + x", Map.of()).reason());
     QueryException t = fails("MATCH (e) WHERE e.ts CONTAINS 'x' RETURN e", Map.of());
@@ -554,7 +627,7 @@ class ClausesTest extends OnConversation {
     assertEquals("unknown procedure foo(); available: recall(vector, k)", fails("CALL foo() YIELD x RETURN x", Map.of()).reason());
     assertTrue(fails("CALL recall('x', 3) YIELD event RETURN event", Map.of()).reason().startsWith("recall() needs a vector"));
     assertEquals("variable 'e' is a node, not a relationship", fails("MATCH (e)-[e]->(f) RETURN e", Map.of()).reason());
-    assertEquals("column 'e' is returned twice; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
+    assertEquals("column 'e' appears twice in RETURN; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
     assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith("AS OF needs a timestamp"));
     assertEquals("expected a boolean condition but got integer", fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
     // an Instant beyond the range of epoch microseconds used to escape as an ArithmeticException

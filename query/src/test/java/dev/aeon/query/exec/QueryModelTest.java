@@ -95,7 +95,7 @@ class QueryModelTest {
       build();
       index();
       for (int i = 0; i < Integer.getInteger("aeon.query.statements", 400); i++) {
-        int kind = rnd.nextInt(9);
+        int kind = rnd.nextInt(11);
         switch (kind) {
           case 0 -> nodeQuery();
           case 1 -> orderedQuery();
@@ -105,6 +105,8 @@ class QueryModelTest {
           case 5 -> aggregate();
           case 6 -> optional();
           case 7 -> correlated();
+          case 8 -> withGroups();
+          case 9 -> withNodes();
           default -> vectorQuery();
         }
       }
@@ -703,6 +705,68 @@ class QueryModelTest {
       }
     }
     check("MATCH " + a.text + " MATCH " + b.text + " WHERE " + tie + " RETURN a.id, b.id", expected, false);
+  }
+
+  /**
+   * WITH aggregates by session and filters the groups by size; a second MATCH reads the session index with the
+   * value WITH passed on.
+   */
+  private void withGroups() {
+    params.clear();
+    NodeP a = node("a");
+    Cond c = where(List.of("a"));
+    long least = rnd.nextInt(4);
+    Map<String, Long> sizes = new java.util.TreeMap<>();
+    for (Ev e : live()) {
+      if (a.test.apply(e) && Boolean.TRUE.equals(c.eval.apply(Map.of("a", e)))) {
+        sizes.merge(e.session, 1L, Long::sum);
+      }
+    }
+    List<List<Object>> expected = new ArrayList<>();
+    sizes.forEach((session, n) -> {
+      if (n >= least) {
+        live().stream().filter(f -> f.session.equals(session)).forEach(f -> expected.add(List.of(session, n, f.id)));
+      }
+    });
+    check("MATCH " + a.text + " WHERE " + c.text + " WITH a.session AS s, count(*) AS n WHERE n >= " + least
+        + " MATCH (b {session: s}) RETURN s, n, b.id", expected, false);
+  }
+
+  /**
+   * WITH passes nodes on to a second pattern: the newest ones after ORDER BY, SKIP and LIMIT (collected first),
+   * or those a WHERE on a value passed beside them keeps (passed on as they come).
+   */
+  private void withNodes() {
+    params.clear();
+    NodeP a = node("a");
+    Cond c = where(List.of("a"));
+    RelP r = rel("r", "");
+    List<Ev> passed = new ArrayList<>();
+    for (Ev e : live()) {
+      if (a.test.apply(e) && Boolean.TRUE.equals(c.eval.apply(Map.of("a", e)))) {
+        passed.add(e);
+      }
+    }
+    String with;
+    if (rnd.nextBoolean()) {
+      int skip = rnd.nextInt(3);
+      int limit = rnd.nextInt(6);
+      passed.sort(Comparator.<Ev>comparingLong(e -> e.ts).reversed().thenComparingLong(e -> e.id));
+      passed = passed.subList(Math.min(skip, passed.size()), Math.min(skip + limit, passed.size()));
+      with = " WITH a AS x ORDER BY a.ts DESC, a.id SKIP " + skip + " LIMIT " + limit;
+    } else {
+      long k = rnd.nextInt(-3, 3);
+      passed.removeIf(e -> !(e.attrs.get("k") instanceof Long v && v >= k));
+      with = " WITH a AS x, a.k AS k WHERE k >= " + k;
+    }
+    List<List<Object>> expected = new ArrayList<>();
+    for (Ev e : passed) {
+      for (Rel x : rels(e, r.dir, r.types, null)) {
+        expected.add(List.of(e.id, other(x, e.id)));
+      }
+    }
+    check("MATCH " + a.text + " WHERE " + c.text + with + " MATCH (x)" + r.text + "(b) RETURN x.id, b.id", expected,
+        false);
   }
 
   /** Two patterns sharing a node, and the second relationship never the first (isomorphism). */

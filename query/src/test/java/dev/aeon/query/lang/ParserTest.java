@@ -54,12 +54,12 @@ class ParserTest {
 
   @Test
   void syntaxErrors() {
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found end of input", fails("").reason());
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND or RETURN but found end of input", fails("MATCH (e)").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input", fails("").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input", fails("MATCH (e)").reason());
     assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
     assertEquals("at most 32 hops, not 99", fails("MATCH (a)-[:NEXT*1..99]->(b) RETURN b").reason());
     assertEquals("empty hop range *3..2", fails("MATCH (a)-[:NEXT*3..2]->(b) RETURN b").reason());
-    assertEquals("RETURN * is not supported: name the expressions to return", fails("MATCH (a) RETURN *").reason());
+    assertEquals("RETURN * is not supported: name the expressions", fails("MATCH (a) RETURN *").reason());
     assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
     assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());
     assertEquals("property 'k' given twice", fails("MATCH (a {k: 1, k: 2}) RETURN a").reason());

@@ -43,7 +43,8 @@ class QueryParserFuzzTest {
   @FuzzTest(maxDuration = "5m")
   @DictionaryEntries({"MATCH", "OPTIONAL", "CALL", "recall(", "YIELD", "RETURN", "WHERE", "AS OF", "ORDER BY",
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
-      "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})", "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
+      "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
+      "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -87,7 +88,10 @@ class QueryParserFuzzTest {
         "MATCH (e {id: $ids}) RETURN e", "WITH", "WITH 1 AS x WITH x AS y RETURN y", "MATCH (e) WITH e RETURN n",
         "MATCH (e) WITH e.session AS s, count(*) AS n WHERE n > 1 MATCH (b {session: s}) RETURN s, n, b.id",
         "MATCH (e) WITH e ORDER BY e.ts SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e",
-        "MATCH (e) WITH e SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e", "MATCH (e) WITH e LIMIT 0 RETURN e", "MATCH (e) WHERE e.ts IN $m RETURN e", "MATCH (e) AS OF $s RETURN e")) {
+        "MATCH (e) WITH e SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e",
+        "MATCH (e) WITH e LIMIT 0 RETURN e", "UNWIND [1, null] AS x MATCH (x)-[:NEXT]->(n) RETURN n",
+        "MATCH (e) WITH collect(e) AS es UNWIND es AS x MATCH (x) RETURN x", "MATCH (e) WHERE e.ts IN $m RETURN e",
+        "MATCH (e) AS OF $s RETURN e")) {
       check(s);
     }
   }

@@ -186,6 +186,15 @@ final class Planner {
         }
       }
     }
+    Set<String> valuesAsNodes = new HashSet<>();
+    for (Statement.Path path : m.paths()) {
+      for (Statement.NodePattern n : path.nodes()) {
+        int var = scope.indexOf(n.var());
+        if (scope.kind(var) == Scope.Kind.VALUE && valuesAsNodes.add(n.var())) {
+          chain.add(new AsNodeOp(ev, var, n.var(), n.pos()));
+        }
+      }
+    }
     boolean[] placed = new boolean[conjuncts.size()];
     List<Integer> clauseRels = new ArrayList<>();
     for (Statement.Path path : m.paths()) {
@@ -207,12 +216,18 @@ final class Planner {
     }
   }
 
-  /** Declares the clause's new variables; checks that reused names keep their kind. */
+  /**
+   * Declares the clause's new variables; checks that reused names keep their kind, but for a value used as a
+   * node, which {@link AsNodeOp} checks row by row.
+   */
   private void declare(Statement.Match m) {
     Set<String> relsInClause = new HashSet<>();
     for (Statement.Path path : m.paths()) {
       for (Statement.NodePattern n : path.nodes()) {
-        declareOrCheck(n.var(), Scope.Kind.NODE, n.pos());
+        int known = scope.indexOf(n.var());
+        if (known < 0 || scope.kind(known) != Scope.Kind.VALUE) {
+          declareOrCheck(n.var(), Scope.Kind.NODE, n.pos());
+        }
         n.props().values().forEach(e -> checker.check(e, false));
       }
       for (Statement.RelPattern r : path.rels()) {

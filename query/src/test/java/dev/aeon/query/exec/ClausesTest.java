@@ -502,8 +502,25 @@ class ClausesTest extends OnConversation {
         + " its own", fails("MATCH (e) WITH e.role AS r, e.len + count(*) AS x RETURN r", Map.of()).reason());
     assertTrue(fails("MATCH (e) WITH e.role AS r WHERE count(*) > 1 RETURN r", Map.of()).reason()
         .startsWith("aggregate function count() is only allowed in RETURN and WITH"));
-    assertEquals("variable 'n' is a value, not a node", fails("MATCH (e) WITH e.id AS n MATCH (n) RETURN n", Map.of())
-        .reason());
+    assertEquals("variable 'n' holds a value of type integer, not a node", fails("MATCH (e) WITH e.id AS n MATCH (n)"
+        + " RETURN n", Map.of()).reason());
+  }
+
+  /** A value that holds a node (an element of a collected list, say) can be matched from; null matches nothing. */
+  @Test
+  void aValueHoldingANodeIsMatchedAsOne() {
+    assertEquals(List.of(List.of(16L, 17L), List.of(17L, 18L), List.of(18L, 19L)), q("MATCH (e {session: 'conv-27'})"
+        + " WITH collect(e) AS turns UNWIND turns AS t MATCH (t)-[:NEXT]->(n) RETURN t.id, n.id ORDER BY t.id").rows());
+    assertEquals(List.of(List.of(17L)), q("MATCH (e {session: 'conv-27'}) WITH collect(e) AS turns"
+        + " UNWIND turns AS t MATCH (t:assistant {len: 36}) RETURN t.id").rows());
+    assertEquals(List.of(0L), q("UNWIND [null] AS x MATCH (x) RETURN count(*) AS n").column("n"));
+    assertEquals(Arrays.asList((Object) null), q("UNWIND [null] AS x OPTIONAL MATCH (x)-[:NEXT]->(n) RETURN n")
+        .column("n"));
+    QueryException e = fails("UNWIND [1] AS x MATCH (x)-[:NEXT]->(n) RETURN n", Map.of());
+    assertEquals("variable 'x' holds a value of type integer, not a node", e.reason());
+    assertEquals(23, e.column());
+    assertEquals("AsNode (x)", q("EXPLAIN UNWIND $xs AS x MATCH (x) RETURN x", Map.of("xs", List.of())).column("plan")
+        .get(1));
   }
 
   /** RETURN alone runs over one row that binds nothing: its expressions once, aggregates over that row. */

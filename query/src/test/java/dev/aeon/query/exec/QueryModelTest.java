@@ -733,8 +733,9 @@ class QueryModelTest {
   }
 
   /**
-   * WITH passes nodes on to a second pattern: the newest ones after ORDER BY, SKIP and LIMIT (collected first),
-   * or those a WHERE on a value passed beside them keeps (passed on as they come).
+   * WITH passes nodes on to a second pattern: all of them collected in a list and unwound, the newest ones after
+   * ORDER BY, SKIP and LIMIT (collected first), or those a WHERE on a value passed beside them keeps (passed on as
+   * they come).
    */
   private void withNodes() {
     params.clear();
@@ -748,7 +749,10 @@ class QueryModelTest {
       }
     }
     String with;
-    if (rnd.nextBoolean()) {
+    int variant = rnd.nextInt(3);
+    if (variant == 0) {
+      with = " WITH collect(a) AS xs UNWIND xs AS x"; // values holding nodes, matched as nodes
+    } else if (variant == 1) {
       int skip = rnd.nextInt(3);
       int limit = rnd.nextInt(6);
       passed.sort(Comparator.<Ev>comparingLong(e -> e.ts).reversed().thenComparingLong(e -> e.id));

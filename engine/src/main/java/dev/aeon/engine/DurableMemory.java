@@ -447,7 +447,9 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public List<Event> history(String session, int limit) {
-    Objects.requireNonNull(session, "session");
+    if (session == null) {
+      throw new IllegalArgumentException("session must not be null"); // as forgetSession says
+    }
     checkOpen();
     return reads.history(session, limit);
   }

@@ -65,6 +65,8 @@ public interface Memory {
   /**
    * The last {@code limit} events remembered in a session, the most recently remembered first (the
    * order of remembering, whatever timestamps they were given).
+   *
+   * @throws IllegalArgumentException if {@code session} is null or {@code limit} negative
    */
   List<Event> history(String session, int limit);
 

@@ -46,6 +46,9 @@ class NamespaceReaderTest {
       assertSameFailure(m -> m.recall(Recall.vector(new float[] {Float.NaN, 1}, 5)), empty, absent);
       assertEquals(List.of(), absent.history("s", 10));
       assertSameFailure(m -> m.history("s", -1), empty, absent);
+      assertSameFailure(m -> m.history(null, 1), empty, absent);
+      assertEquals("session must not be null",
+          assertThrows(IllegalArgumentException.class, () -> absent.history(null, 1)).getMessage());
       assertEquals(Optional.empty(), absent.get(1));
 
       MemoryStats stats = absent.stats();

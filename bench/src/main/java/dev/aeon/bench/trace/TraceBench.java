@@ -90,6 +90,7 @@ public final class TraceBench {
     put(report, "ql_range", q.measure(qlSamples / 5, qlSamples, q::qlRange));
     put(report, "ql_hop2", q.measure(qlSamples / 10, qlSamples / 5, q::qlHop2));
     put(report, "ql_session_of", q.measure(qlSamples / 10, qlSamples / 5, q::qlSessionOf));
+    put(report, "ql_with", q.measure(qlSamples / 10, qlSamples / 5, q::qlNewestWithPrevious));
     report.put("ql_statements", TraceQueries.statements());
     report.put("ql_plans", q.explain());
     report.put("samples", samples);
@@ -152,7 +153,8 @@ public final class TraceBench {
         "cpu p99 us", "preempt/1000");
     String[][] rows = {{"history", "history(session, 100)"}, {"range", "time range, 100 events"},
         {"hop2", "2 hops from 10 seeds"}, {"ql_history", "QL history"}, {"ql_range", "QL time range"},
-        {"ql_hop2", "QL 2 hops, 10 statements"}, {"ql_session_of", "QL session of an event"}};
+        {"ql_hop2", "QL 2 hops, 10 statements"}, {"ql_session_of", "QL session of an event"},
+        {"ql_with", "QL WITH: newest 5 + previous"}};
     for (String[] row : rows) {
       System.out.printf("%-28s %9.2f %9.2f %9.2f %12.2f %12.2f %12.1f%n", row[1], r.get(row[0] + "_p50_us"),
           r.get(row[0] + "_p99_us"), r.get(row[0] + "_p999_us"), r.get(row[0] + "_cpu_p50_us"),

@@ -22,12 +22,16 @@ final class TraceQueries {
   static final int HISTORY = 100;
   static final int RANGE = 100;
   static final int SEEDS = 10;
+  static final int NEWEST = 5;
 
   private static final String QL_HISTORY = "MATCH (e {session: $s}) RETURN e.id ORDER BY e.ts DESC LIMIT 100";
   private static final String QL_RANGE = "MATCH (e) WHERE e.ts BETWEEN $from AND $to RETURN e.id";
   private static final String QL_HOP2 = "MATCH (s {id: $id})-[*1..2]-(n) RETURN count(DISTINCT n)";
   /** The session read from another event: its index is read for that event's row. */
   private static final String QL_SESSION_OF = "MATCH (a {id: $id}) MATCH (e {session: a.session}) RETURN count(e)";
+  /** The newest turns of a session, each with the turn before it: WITH sorts and limits, a pattern goes on. */
+  private static final String QL_NEWEST_WITH_PREVIOUS = "MATCH (e {session: $s}) WITH e ORDER BY e.ts DESC LIMIT "
+      + NEWEST + " MATCH (p)-[:NEXT]->(e) RETURN p.id, e.id";
 
   private final Trace trace;
   private final TraceWorkload workload;
@@ -181,14 +185,26 @@ final class TraceQueries {
     return n;
   }
 
+  /** The {@value #NEWEST} newest events of a random session, each with the one before it. */
+  long qlNewestWithPrevious() {
+    String session = workload.session(random.nextInt(workload.sessions()));
+    QueryResult r = trace.query(QL_NEWEST_WITH_PREVIOUS, Map.of("s", session));
+    if (r.size() != Math.min(NEWEST, events / workload.sessions() - 1)) {
+      throw new AssertionError(QL_NEWEST_WITH_PREVIOUS + " returned " + r.size() + " rows");
+    }
+    return (Long) r.rows().getFirst().getFirst();
+  }
+
   static String statements() {
-    return QL_HISTORY + " | " + QL_RANGE + " | " + QL_HOP2 + " (x" + SEEDS + ") | " + QL_SESSION_OF;
+    return QL_HISTORY + " | " + QL_RANGE + " | " + QL_HOP2 + " (x" + SEEDS + ") | " + QL_SESSION_OF + " | "
+        + QL_NEWEST_WITH_PREVIOUS;
   }
 
   /** The plans of the statements, to show which index each starts from. */
   String explain() {
     return trace.explain(QL_HISTORY, Map.of("s", workload.session(0))) + "\n"
         + trace.explain(QL_RANGE, Map.of("from", TraceWorkload.T0, "to", TraceWorkload.T0 + RANGE * TraceWorkload.STEP))
-        + "\n" + trace.explain(QL_HOP2, Map.of("id", 1L)) + "\n" + trace.explain(QL_SESSION_OF, Map.of("id", 1L));
+        + "\n" + trace.explain(QL_HOP2, Map.of("id", 1L)) + "\n" + trace.explain(QL_SESSION_OF, Map.of("id", 1L))
+        + "\n" + trace.explain(QL_NEWEST_WITH_PREVIOUS, Map.of("s", workload.session(0)));
   }
 }

@@ -44,7 +44,8 @@ class QueryParserFuzzTest {
   @DictionaryEntries({"MATCH", "OPTIONAL", "CALL", "recall(", "YIELD", "RETURN", "WHERE", "AS OF", "ORDER BY",
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
-      "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-",
+      "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
+      "round(",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -91,7 +92,10 @@ class QueryParserFuzzTest {
         "MATCH (e) WITH e SKIP 9223372036854775807 LIMIT 9223372036854775807 RETURN e",
         "MATCH (e) WITH e LIMIT 0 RETURN e", "UNWIND [1, null] AS x MATCH (x)-[:NEXT]->(n) RETURN n",
         "MATCH (e) WITH collect(e) AS es UNWIND es AS x MATCH (x) RETURN x", "MATCH (e) WHERE e.ts IN $m RETURN e",
-        "MATCH (e) AS OF $s RETURN e")) {
+        "MATCH (e) AS OF $s RETURN e", "RETURN range(-9223372036854775808, 9223372036854775807, 9223372036854775807)",
+        "RETURN range(0, 9223372036854775807, 1)", "RETURN replace('', '', 'x')",
+        "RETURN substring('a', 9223372036854775807, 9223372036854775807)", "RETURN toInteger('-9223372036854775808')",
+        "MATCH (e)-[r]->(n) RETURN keys(e), properties(r), reverse(collect(n.text))")) {
       check(s);
     }
   }

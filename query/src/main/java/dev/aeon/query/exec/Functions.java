@@ -2,10 +2,18 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
-/** The scalar functions, their arity checks (at plan time) and their evaluation. */
+/**
+ * The scalar functions, their arity checks (at plan time) and their evaluation; the string functions are in
+ * {@link StringFunctions}. A null argument makes the result null, but for {@code coalesce}.
+ */
 final class Functions {
 
   private Functions() {}
@@ -16,14 +24,19 @@ final class Functions {
     int[] arity = switch (c.name()) {
       case "count" -> new int[] {c.star() ? 0 : 1, c.star() ? 0 : 1};
       case "collect", "min", "max", "sum", "avg", "id", "type", "labels", "size", "tolower", "lower", "toupper",
-           "upper", "tostring", "startnode", "endnode", "abs" -> new int[] {1, 1};
-      case "similarity" -> new int[] {2, 2};
+           "upper", "tostring", "startnode", "endnode", "abs", "trim", "ltrim", "rtrim", "reverse", "head", "last",
+           "keys", "properties", "tointeger", "tofloat", "round", "floor", "ceil" -> new int[] {1, 1};
+      case "similarity", "left", "right", "split" -> new int[] {2, 2};
+      case "substring", "range" -> new int[] {2, 3};
+      case "replace" -> new int[] {3, 3};
       case "coalesce" -> new int[] {1, Integer.MAX_VALUE};
       default -> throw new QueryException(source, c.pos(), "unknown function " + c.name() + "()");
     };
     if (n < arity[0] || n > arity[1]) {
-      throw new QueryException(source, c.pos(), c.name() + "() takes " + (arity[0] == arity[1] ? arity[0]
-          : "at least " + arity[0]) + " argument" + (arity[0] == 1 ? "" : "s") + ", not " + n);
+      String takes = arity[0] == arity[1] ? String.valueOf(arity[0])
+          : arity[1] == Integer.MAX_VALUE ? "at least " + arity[0] : arity[0] + " or " + arity[1];
+      throw new QueryException(source, c.pos(), c.name() + "() takes " + takes + " argument"
+          + (takes.equals("1") ? "" : "s") + ", not " + n);
     }
     if (c.distinct() && !Expr.isAggregate(c.name())) {
       throw new QueryException(source, c.pos(), "DISTINCT is only allowed in aggregate functions");
@@ -40,10 +53,25 @@ final class Functions {
       }
       return null;
     }
-    if (a == null) {
+    if (args.contains(null)) {
       return null;
     }
     return switch (c.name()) {
+      case "trim", "ltrim", "rtrim", "left", "right", "substring", "split", "replace" ->
+          StringFunctions.call(ev, c, args);
+      case "reverse" -> switch (a) {
+        case String s -> new StringBuilder(s).reverse().toString(); // keeps each surrogate pair in order
+        case List<?> l -> new ArrayList<Object>(l.reversed());
+        default -> throw wrong(ev, c, a, "a list or string");
+      };
+      case "head", "last" -> a instanceof List<?> l ? (l.isEmpty() ? null : c.name().equals("head") ? l.getFirst()
+          : l.getLast()) : throwing(wrong(ev, c, a, "a list"));
+      case "range" -> range(ev, c, args);
+      case "keys" -> new ArrayList<Object>(properties(ev, c, a).keySet());
+      case "properties" -> properties(ev, c, a);
+      case "tointeger" -> toInteger(ev, c, a);
+      case "tofloat" -> toFloat(ev, c, a);
+      case "round", "floor", "ceil" -> rounded(ev, c, a);
       case "id" -> switch (a) {
         case NodeRef n -> ev.graph.id(n.slot());
         case RelRef r -> r.edge() < 0 ? null : (long) r.edge();
@@ -91,7 +119,132 @@ final class Functions {
     return Float.isNaN(s) ? null : (double) s;
   }
 
-  private static QueryException wrong(Evaluator ev, Expr.Call c, Object got, String expected) {
+  /**
+   * {@code range(start, end[, step])}: the integers from start to end, both included, step apart (1 by default;
+   * negative counts down); bounded as {@code +} bounds a list.
+   */
+  private static List<Object> range(Evaluator ev, Expr.Call c, List<Object> args) {
+    long[] v = new long[3];
+    for (int i = 0; i < 3; i++) {
+      Object x = i < args.size() ? args.get(i) : (Object) 1L;
+      if (!(x instanceof Long n)) {
+        throw wrong(ev, c, x, "integers");
+      }
+      v[i] = n;
+    }
+    long start = v[0];
+    long end = v[1];
+    long step = v[2];
+    if (step == 0) {
+      throw ev.error(c.pos(), "range() needs a step other than 0");
+    }
+    java.math.BigInteger span = java.math.BigInteger.valueOf(end).subtract(java.math.BigInteger.valueOf(start));
+    long count = span.signum() != 0 && span.signum() != Long.signum(step) ? 0
+        : span.divide(java.math.BigInteger.valueOf(step)).add(java.math.BigInteger.ONE).min(
+            java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+    if (count > Arithmetic.MAX_CONCATENATED) {
+      throw ev.error(c.pos(), "range() would make a list of " + count + " elements, more than "
+          + Arithmetic.MAX_CONCATENATED);
+    }
+    List<Object> out = new ArrayList<>((int) count);
+    for (long i = 0, x = start; i < count; i++, x += step) {
+      out.add(x);
+    }
+    return out;
+  }
+
+  /**
+   * A node's properties (those that are not null: its own, then its attributes by name), a relationship's, or a
+   * map itself.
+   */
+  private static Map<String, Object> properties(Evaluator ev, Expr.Call c, Object a) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    switch (a) {
+      case NodeRef n -> {
+        for (String key : new String[] {"id", "session", "role", "ts", "text", "vector_id"}) {
+          Object v = ev.nodeProperty(n.slot(), key);
+          if (v != null) {
+            out.put(key, v);
+          }
+        }
+        new TreeMap<>(ev.graph.attributes(n.slot())).forEach((k, v) -> out.put(k, Values.fromAttribute(v)));
+      }
+      case RelRef r -> {
+        for (String key : new String[] {"type", "valid_from", "valid_to"}) {
+          out.put(key, ev.property(r, key, c.pos()));
+        }
+      }
+      case Map<?, ?> m -> m.forEach((k, v) -> out.put((String) k, v));
+      default -> throw wrong(ev, c, a, "a node, relationship or map");
+    }
+    return out;
+  }
+
+  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
+  /**
+   * An integer from a number (a float truncated toward zero), a boolean (1 or 0) or a string that reads as a
+   * number; null for a string that does not, and for a float that no integer holds (NaN, infinite, too large).
+   */
+  private static Object toInteger(Evaluator ev, Expr.Call c, Object a) {
+    return switch (a) {
+      case Long l -> l;
+      case Double d -> truncated(d);
+      case Boolean b -> b ? 1L : 0L;
+      case String s -> {
+        String t = s.strip();
+        if (INTEGER.matcher(t).matches()) {
+          try {
+            yield Long.parseLong(t);
+          } catch (NumberFormatException tooLarge) {
+            yield null;
+          }
+        }
+        yield DECIMAL.matcher(t).matches() ? truncated(Double.parseDouble(t)) : null;
+      }
+      default -> throw wrong(ev, c, a, "a number, boolean or string");
+    };
+  }
+
+  private static Long truncated(double d) {
+    // -2^63 is a double exactly; 2^63 is not a long
+    return Double.isNaN(d) || d < -0x1p63 || d >= 0x1p63 ? null : (long) d;
+  }
+
+  /**
+   * A float from a number or a string that reads as a decimal number; null for a string that does not, or whose
+   * number is beyond the range of floats (as the literal would be an error).
+   */
+  private static Object toFloat(Evaluator ev, Expr.Call c, Object a) {
+    return switch (a) {
+      case Long l -> (double) l;
+      case Double d -> d;
+      case String s -> {
+        double d = DECIMAL.matcher(s.strip()).matches() ? Double.parseDouble(s.strip()) : Double.NaN;
+        yield Double.isFinite(d) ? d : null;
+      }
+      default -> throw wrong(ev, c, a, "a number or string");
+    };
+  }
+
+  /** round (half-way values up), floor or ceil, as a float. */
+  private static Object rounded(Evaluator ev, Expr.Call c, Object a) {
+    if (!(a instanceof Number n)) {
+      throw wrong(ev, c, a, "a number");
+    }
+    double x = n.doubleValue();
+    return switch (c.name()) {
+      case "floor" -> Math.floor(x);
+      case "ceil" -> Math.ceil(x);
+      default -> {
+        double f = Math.floor(x);
+        yield x - f >= 0.5 ? f + 1 : f; // not floor(x + 0.5): that rounds 0.49999999999999994 up
+      }
+    };
+  }
+
+  static QueryException wrong(Evaluator ev, Expr.Call c, Object got, String expected) {
     return ev.error(c.pos(), c.name() + "() needs " + expected + " but got " + Values.typeName(got));
   }
 

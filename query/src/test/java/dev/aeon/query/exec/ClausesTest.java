@@ -523,6 +523,114 @@ class ClausesTest extends OnConversation {
         .get(1));
   }
 
+  private Object value(String expression) {
+    return q("RETURN " + expression + " AS v").column("v").getFirst();
+  }
+
+  /** String functions count characters, not UTF-16 units: an emoji is never cut in half. */
+  @Test
+  void stringFunctions() {
+    assertEquals("a b", value("trim('  a b \\t')"));
+    assertEquals("a ", value("ltrim('  a ')"));
+    assertEquals("  a", value("rtrim('  a ')"));
+    assertEquals("Lis", value("left('Lisbon', 3)"));
+    assertEquals("bon", value("right('Lisbon', 3)"));
+    assertEquals("Lisbon", value("left('Lisbon', 99)"));
+    assertEquals("Lisbon", value("right('Lisbon', 99)"));
+    assertEquals("", value("left('Lisbon', 0)"));
+    assertEquals("sbon", value("substring('Lisbon', 2)"));
+    assertEquals("sb", value("substring('Lisbon', 2, 2)"));
+    assertEquals("", value("substring('Lisbon', 9)"));
+    assertEquals("\uD83D\uDE00b", value("substring('a\uD83D\uDE00b', 1)"), "the emoji is one character");
+    assertEquals("a\uD83D\uDE00", value("left('a\uD83D\uDE00b', 2)"));
+    assertEquals("\uD83D\uDE00b", value("right('a\uD83D\uDE00b', 2)"));
+    assertEquals(List.of("a", "b", "", "c"), value("split('a,b,,c', ',')"));
+    assertEquals(List.of("", ""), value("split('::', '::')"));
+    assertEquals(List.of("a", "\uD83D\uDE00"), value("split('a\uD83D\uDE00', '')"));
+    assertEquals("Porto is sunny, Porto", value("replace('Lisbon is sunny, Lisbon', 'Lisbon', 'Porto')"));
+    assertEquals("-a-b-", value("replace('ab', '', '-')"));
+    assertEquals("nobsiL", value("reverse('Lisbon')"));
+    assertEquals("b\uD83D\uDE00a", value("reverse('a\uD83D\uDE00b')"), "the surrogate pair stays in order");
+    assertNull(value("left(null, 2)"));
+    assertNull(value("replace('a', null, 'b')"));
+    assertEquals("left() needs a non-negative integer as length but got -1", fails("RETURN left('a', -1)", Map.of())
+        .reason());
+    assertEquals("substring() needs a non-negative integer as start but got string", fails("RETURN substring('a', 'b')",
+        Map.of()).reason());
+    assertEquals("trim() needs a string but got integer", fails("RETURN trim(1)", Map.of()).reason());
+    assertEquals("substring() takes 2 or 3 arguments, not 4", fails("RETURN substring('a', 1, 2, 3)", Map.of()).reason());
+    assertEquals("left() takes 2 arguments, not 1", fails("RETURN left('a')", Map.of()).reason());
+    String big = "x".repeat(1 << 16);
+    assertEquals("replace() would make a string of 4294967296 characters, more than 67108864",
+        fails("RETURN replace($s, 'x', $s) AS r", Map.of("s", big)).reason());
+    assertEquals(List.of("Tokyo in spring has cherry..."), q("MATCH (e {id: 17}) RETURN left(e.text, 26) + '...' AS t")
+        .column("t"));
+  }
+
+  @Test
+  void listFunctions() {
+    assertEquals(List.of(1L, 2L, 3L), value("range(1, 3)"));
+    assertEquals(List.of(10L, 7L, 4L, 1L), value("range(10, 0, -3)"));
+    assertEquals(List.of(), value("range(3, 1)"));
+    assertEquals(List.of(5L), value("range(5, 5, -1)"));
+    assertEquals(List.of(Long.MAX_VALUE - 1, Long.MAX_VALUE), value("range(9223372036854775806, 9223372036854775807)"),
+        "no overflow past the end");
+    assertEquals("range() needs a step other than 0", fails("RETURN range(1, 2, 0)", Map.of()).reason());
+    assertEquals("range() would make a list of 9223372036854775807 elements, more than 67108864",
+        fails("RETURN range(0, 9223372036854775807)", Map.of()).reason());
+    assertEquals("range() needs integers but got float", fails("RETURN range(1, 2.5)", Map.of()).reason());
+    assertEquals(1L, value("head([1, 2])"));
+    assertEquals(2L, value("last([1, 2])"));
+    assertNull(value("head([])"));
+    assertEquals(List.of(3L, 2L, 1L), value("reverse([1, 2, 3])"));
+    assertEquals("head() needs a list but got string", fails("RETURN head('ab')", Map.of()).reason());
+    assertEquals(List.of("Plan a trip to Tokyo."), q("MATCH (e {session: 'conv-27'}) WITH collect(e.text) AS texts"
+        + " RETURN head(texts) AS first").column("first"));
+  }
+
+  /** keys() and properties() show what an event holds: its own properties that are not null, then its attributes. */
+  @Test
+  void keysAndPropertiesOfANode() {
+    assertEquals(List.of("id", "session", "role", "ts", "text", "vector_id", "len"),
+        q("MATCH (e {id: 16}) RETURN keys(e) AS k").column("k").getFirst());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p = (Map<String, Object>) q("MATCH (e {id: 16}) RETURN properties(e) AS p").column("p").getFirst();
+    assertEquals("Plan a trip to Tokyo.", p.get("text"));
+    assertEquals(21L, p.get("len"));
+    assertEquals(16L, p.get("id"));
+    assertEquals(List.of("type", "valid_from", "valid_to"),
+        q("MATCH (:memory {id: 2})-[r:SUPERSEDES]->() AS OF $t RETURN keys(r) AS k",
+            Map.of("t", Conversation.T0 + 10 * Conversation.MINUTE)).column("k").getFirst());
+    assertEquals(List.of("b", "a"), value("keys({b: 1, a: null})"));
+    assertEquals("keys() needs a node, relationship or map but got integer", fails("RETURN keys(1)", Map.of()).reason());
+  }
+
+  @Test
+  void conversionAndRounding() {
+    assertEquals(42L, value("toInteger('42')"));
+    assertEquals(-42L, value("toInteger(' -42.9 ')"), "a float string truncates toward zero");
+    assertEquals(3L, value("toInteger(3.99)"));
+    assertEquals(1L, value("toInteger(true)"));
+    assertNull(value("toInteger('forty')"));
+    assertNull(value("toInteger('0x10')"));
+    assertNull(value("toInteger('9223372036854775808')"));
+    assertNull(value("toInteger(1e300)"));
+    assertEquals(Long.MIN_VALUE, value("toInteger(-9223372036854775808.0)"));
+    assertEquals(2.5, value("toFloat('2.5')"));
+    assertEquals(3.0, value("toFloat(3)"));
+    assertNull(value("toFloat('NaN')"), "not a decimal number");
+    assertNull(value("toFloat('1e999')"), "beyond the range of floats");
+    assertEquals("tointeger() needs a number, boolean or string but got list", fails("RETURN toInteger([1])", Map.of())
+        .reason());
+    assertEquals(3.0, value("round(2.5)"));
+    assertEquals(-2.0, value("round(-2.5)"), "half-way values round up");
+    assertEquals(0.0, value("round(0.49999999999999994)"));
+    assertEquals(2.0, value("floor(2.7)"));
+    assertEquals(-2.0, value("ceil(-2.7)"));
+    assertEquals(7.0, value("round(7)"));
+    assertEquals("round() needs a number but got string", fails("RETURN round('1')", Map.of()).reason());
+  }
+
   /** RETURN alone runs over one row that binds nothing: its expressions once, aggregates over that row. */
   @Test
   void returnAloneEvaluatesItsExpressionsOnce() {

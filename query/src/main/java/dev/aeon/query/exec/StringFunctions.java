@@ -1,0 +1,108 @@
+package dev.aeon.query.exec;
+
+import dev.aeon.query.lang.Expr;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The string functions. Positions and lengths count characters (code points), as {@code size()} does, so that a
+ * character outside the Basic Multilingual Plane is never cut in half. Each argument is non-null here
+ * ({@link Functions} returns null for a null argument).
+ */
+final class StringFunctions {
+
+  private StringFunctions() {}
+
+  static Object call(Evaluator ev, Expr.Call c, List<Object> args) {
+    String s = string(ev, c, args.getFirst(), "a string");
+    return switch (c.name()) {
+      case "trim" -> s.strip();
+      case "ltrim" -> s.stripLeading();
+      case "rtrim" -> s.stripTrailing();
+      case "left" -> s.substring(0, offset(s, count(ev, c, args.get(1), "length")));
+      case "right" -> s.substring(offset(s, Math.max(0, s.codePointCount(0, s.length())
+          - count(ev, c, args.get(1), "length"))));
+      case "substring" -> substring(ev, c, s, args);
+      case "split" -> split(s, string(ev, c, args.get(1), "a string as delimiter"));
+      case "replace" -> replace(ev, c, s, string(ev, c, args.get(1), "a string to search"),
+          string(ev, c, args.get(2), "a string as replacement"));
+      default -> throw ev.error(c.pos(), "unknown function " + c.name() + "()");
+    };
+  }
+
+  /** {@code substring(s, start[, length])}: from character {@code start} (0 is the first), to the end or for length. */
+  private static String substring(Evaluator ev, Expr.Call c, String s, List<Object> args) {
+    long start = count(ev, c, args.get(1), "start");
+    int from = offset(s, start);
+    if (args.size() == 2) {
+      return s.substring(from);
+    }
+    long length = count(ev, c, args.get(2), "length");
+    String rest = s.substring(from);
+    return rest.substring(0, offset(rest, length));
+  }
+
+  /** The parts of {@code s} between the delimiters, empty ones included; each character for an empty delimiter. */
+  private static List<Object> split(String s, String delimiter) {
+    List<Object> out = new ArrayList<>();
+    if (delimiter.isEmpty()) {
+      s.codePoints().forEach(cp -> out.add(Character.toString(cp)));
+      return out;
+    }
+    int from = 0;
+    for (int at = s.indexOf(delimiter); at >= 0; at = s.indexOf(delimiter, from)) {
+      out.add(s.substring(from, at));
+      from = at + delimiter.length();
+    }
+    out.add(s.substring(from));
+    return out;
+  }
+
+  /**
+   * Every occurrence of {@code search} replaced, left to right; an empty one matches before each character and at
+   * the end. The result is bounded as {@code +} bounds a string ({@link Arithmetic#MAX_CONCATENATED}).
+   */
+  private static String replace(Evaluator ev, Expr.Call c, String s, String search, String replacement) {
+    List<Object> parts = search.isEmpty() ? split(s, "") : split(s, search);
+    if (search.isEmpty()) {
+      parts.addFirst("");
+      parts.add("");
+    }
+    long length = s.length() - (long) search.length() * (parts.size() - 1)
+        + (long) replacement.length() * (parts.size() - 1);
+    if (length > Arithmetic.MAX_CONCATENATED) {
+      throw ev.error(c.pos(), "replace() would make a string of " + length + " characters, more than "
+          + Arithmetic.MAX_CONCATENATED);
+    }
+    StringBuilder out = new StringBuilder((int) length);
+    for (int i = 0; i < parts.size(); i++) {
+      out.append(i == 0 ? "" : replacement).append((String) parts.get(i));
+    }
+    return out.toString();
+  }
+
+  /** The UTF-16 offset of character {@code n} of {@code s}, or its length if it has fewer characters. */
+  private static int offset(String s, long n) {
+    int at = 0;
+    for (long i = 0; i < n && at < s.length(); i++) {
+      at += Character.charCount(s.codePointAt(at));
+    }
+    return at;
+  }
+
+  private static String string(Evaluator ev, Expr.Call c, Object v, String what) {
+    if (v instanceof String s) {
+      return s;
+    }
+    throw Functions.wrong(ev, c, v, what);
+  }
+
+  /** A non-negative integer argument. */
+  private static long count(Evaluator ev, Expr.Call c, Object v, String what) {
+    if (v instanceof Long n && n >= 0) {
+      return n;
+    }
+    throw ev.error(c.pos(), c.name() + "() needs a non-negative integer as " + what + " but got "
+        + (v instanceof Long ? Values.display(v) : Values.typeName(v)));
+  }
+}

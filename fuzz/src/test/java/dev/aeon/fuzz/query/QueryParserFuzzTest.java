@@ -45,7 +45,7 @@ class QueryParserFuzzTest {
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
-      "round(",
+      "round(", "CASE", "WHEN", "THEN", "ELSE", "END",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -95,7 +95,9 @@ class QueryParserFuzzTest {
         "MATCH (e) AS OF $s RETURN e", "RETURN range(-9223372036854775808, 9223372036854775807, 9223372036854775807)",
         "RETURN range(0, 9223372036854775807, 1)", "RETURN replace('', '', 'x')",
         "RETURN substring('a', 9223372036854775807, 9223372036854775807)", "RETURN toInteger('-9223372036854775808')",
-        "MATCH (e)-[r]->(n) RETURN keys(e), properties(r), reverse(collect(n.text))")) {
+        "MATCH (e)-[r]->(n) RETURN keys(e), properties(r), reverse(collect(n.text))", "RETURN CASE END",
+        "RETURN CASE WHEN 1 THEN 2 END", "MATCH (e) RETURN CASE e.role WHEN 'user' THEN count(*) END",
+        "RETURN CASE CASE WHEN true THEN 1 END WHEN 1 THEN CASE 2 WHEN 2 THEN 3 END END")) {
       check(s);
     }
   }

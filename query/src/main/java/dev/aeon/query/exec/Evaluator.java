@@ -120,7 +120,29 @@ final class Evaluator {
         m.entries().forEach((k, x) -> out.put(k, eval(x, row, aggregates)));
         yield out;
       }
+      case Expr.Case c -> caseValue(c, row, aggregates);
     };
+  }
+
+  /** The THEN of the first WHEN that holds (is true, or equals the tested value), else ELSE or null. */
+  private Object caseValue(Expr.Case c, Object[] row, Map<Expr.Call, Object> aggregates) {
+    Object test = c.test() == null ? null : eval(c.test(), row, aggregates);
+    for (int i = 0; i < c.whens().size(); i++) {
+      Expr when = c.whens().get(i);
+      Object w = eval(when, row, aggregates);
+      boolean holds;
+      if (c.test() != null) {
+        holds = Boolean.TRUE.equals(Values.equal(test, w));
+      } else if (w == null || w instanceof Boolean) {
+        holds = Boolean.TRUE.equals(w);
+      } else {
+        throw error(when.pos(), "CASE WHEN needs a boolean condition but got " + Values.typeName(w));
+      }
+      if (holds) {
+        return eval(c.thens().get(i), row, aggregates);
+      }
+    }
+    return c.otherwise() == null ? null : eval(c.otherwise(), row, aggregates);
   }
 
   /** Whether the caller passed parameter {@code name} (possibly as null). */

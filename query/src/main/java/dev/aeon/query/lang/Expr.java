@@ -48,6 +48,12 @@ public sealed interface Expr {
 
   record MapLit(Map<String, Expr> entries, int pos) implements Expr {}
 
+  /**
+   * {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}: without {@code test}, the first {@code t} whose
+   * {@code w} is true; with it, the first whose {@code w} equals it; else {@code otherwise} (null if absent).
+   */
+  record Case(Expr test, List<Expr> whens, List<Expr> thens, Expr otherwise, int pos) implements Expr {}
+
   /** The aggregate functions. */
   static boolean isAggregate(String name) {
     return switch (name) {
@@ -69,6 +75,20 @@ public sealed interface Expr {
       case Between b -> List.of(b.operand(), b.low(), b.high());
       case ListLit l -> l.items();
       case MapLit m -> List.copyOf(m.entries().values());
+      case Case c -> {
+        List<Expr> out = new java.util.ArrayList<>();
+        if (c.test() != null) {
+          out.add(c.test());
+        }
+        for (int i = 0; i < c.whens().size(); i++) {
+          out.add(c.whens().get(i));
+          out.add(c.thens().get(i));
+        }
+        if (c.otherwise() != null) {
+          out.add(c.otherwise());
+        }
+        yield out;
+      }
       case Literal l -> List.of();
       case Param p -> List.of();
       case Var v -> List.of();
@@ -98,6 +118,19 @@ public sealed interface Expr {
       case ListLit l -> "[" + String.join(", ", l.items().stream().map(Expr::render).toList()) + "]";
       case MapLit m -> "{" + String.join(", ", m.entries().entrySet().stream()
           .map(x -> x.getKey() + ": " + render(x.getValue())).toList()) + "}";
+      case Case c -> {
+        StringBuilder sb = new StringBuilder("CASE");
+        if (c.test() != null) {
+          sb.append(' ').append(render(c.test()));
+        }
+        for (int i = 0; i < c.whens().size(); i++) {
+          sb.append(" WHEN ").append(render(c.whens().get(i))).append(" THEN ").append(render(c.thens().get(i)));
+        }
+        if (c.otherwise() != null) {
+          sb.append(" ELSE ").append(render(c.otherwise()));
+        }
+        yield sb.append(" END").toString();
+      }
     };
   }
 }

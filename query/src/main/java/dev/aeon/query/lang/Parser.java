@@ -491,6 +491,9 @@ public final class Parser {
 
   private Expr identifierExpr() {
     Token t = next();
+    if (t.is("CASE")) {
+      return caseExpr(t);
+    }
     if (t.is("true") || t.is("false")) {
       return new Expr.Literal(t.is("true"), t.start());
     }
@@ -518,6 +521,25 @@ public final class Parser {
       expect(TokenType.RPAREN);
     }
     return new Expr.Call(name, distinct, false, args, t.start());
+  }
+
+  /** {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}, from after CASE. */
+  private Expr caseExpr(Token keyword) {
+    Expr test = peek().is("WHEN") ? null : expr();
+    List<Expr> whens = new ArrayList<>();
+    List<Expr> thens = new ArrayList<>();
+    while (peek().is("WHEN")) {
+      part(next().start());
+      whens.add(expr());
+      expectKeyword("THEN");
+      thens.add(expr());
+    }
+    if (whens.isEmpty()) {
+      throw error(peek(), "expected WHEN but found " + peek().describe());
+    }
+    Expr otherwise = accept("ELSE") ? expr() : null;
+    expectKeyword("END");
+    return new Expr.Case(test, whens, thens, otherwise, keyword.start());
   }
 
   private Expr listLiteral() {

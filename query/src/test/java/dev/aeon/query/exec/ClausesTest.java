@@ -605,6 +605,31 @@ class ClausesTest extends OnConversation {
     assertEquals("keys() needs a node, relationship or map but got integer", fails("RETURN keys(1)", Map.of()).reason());
   }
 
+  /** CASE: the first WHEN that holds picks the value; without one, ELSE or null. */
+  @Test
+  void caseExpressions() {
+    assertEquals(List.of("question", "answer", "tool", "answer"), q("MATCH (e {session: 'conv-27'})"
+        + " RETURN CASE WHEN e.role = 'user' THEN 'question' WHEN e.role = 'tool' THEN 'tool' ELSE 'answer' END AS k"
+        + " ORDER BY e.id").column("k"));
+    assertEquals(Arrays.asList("one", null, "many"), q("UNWIND [1, 2, 3] AS x"
+        + " RETURN CASE x WHEN 1 THEN 'one' WHEN 3.0 THEN 'many' END AS k").column("k"), "3 = 3.0; no ELSE: null");
+    assertEquals(List.of("none"), q("RETURN CASE null WHEN null THEN 'null' ELSE 'none' END AS k").column("k"),
+        "null equals nothing");
+    assertEquals(List.of("skipped"), q("RETURN CASE WHEN null THEN 'null' WHEN false THEN 'no' ELSE 'skipped' END AS k")
+        .column("k"));
+    assertEquals(List.of(List.of("assistant", 2L), List.of("other", 2L)), q("MATCH (e {session: 'conv-27'})"
+        + " RETURN CASE e.role WHEN 'assistant' THEN 'assistant' ELSE 'other' END AS kind, count(*) AS n ORDER BY kind")
+        .rows(), "a grouping key");
+    assertEquals(List.of("few"), q("MATCH (e {session: 'conv-27'}) RETURN CASE WHEN count(*) > 10 THEN 'many'"
+        + " ELSE 'few' END AS size").column("size"), "over an aggregate");
+    QueryException e = fails("RETURN CASE WHEN 1 THEN 2 END", Map.of());
+    assertEquals("CASE WHEN needs a boolean condition but got integer", e.reason());
+    assertEquals(18, e.column());
+    assertEquals("expected WHEN but found 'END'", fails("RETURN CASE 1 END", Map.of()).reason());
+    assertEquals("expected THEN but found 'ELSE'", fails("RETURN CASE WHEN true ELSE 1 END", Map.of()).reason());
+    assertEquals("expected END but found end of input", fails("RETURN CASE WHEN true THEN 1", Map.of()).reason());
+  }
+
   @Test
   void conversionAndRounding() {
     assertEquals(42L, value("toInteger('42')"));

@@ -394,7 +394,7 @@ class QueryModelTest {
   }
 
   private Cond condition(List<String> vars, int depth) {
-    int r = rnd.nextInt(depth > 2 ? 1 : 6);
+    int r = rnd.nextInt(depth > 2 ? 1 : 7);
     if (r < 2) {
       return atom(vars);
     }
@@ -416,10 +416,16 @@ class QueryModelTest {
           return p == null || q == null ? null : p ^ q;
         });
       }
-      default -> new Cond("NOT " + a.text, x -> {
+      case 5 -> new Cond("NOT " + a.text, x -> {
         Boolean p = a.eval.apply(x);
         return p == null ? null : !p;
       });
+      default -> { // CASE: the THEN of a condition that is true, else the ELSE
+        Cond b = condition(vars, depth + 1);
+        Cond c = condition(vars, depth + 1);
+        yield new Cond("CASE WHEN " + a.text + " THEN " + b.text + " ELSE " + c.text + " END",
+            x -> Boolean.TRUE.equals(a.eval.apply(x)) ? b.eval.apply(x) : c.eval.apply(x));
+      }
     };
   }
 

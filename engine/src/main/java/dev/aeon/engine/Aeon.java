@@ -264,15 +264,16 @@ public final class Aeon implements AutoCloseable {
    * without one gets none, even where this Aeon has an embedder), and the links between them are added with
    * their validity. Every line is checked before anything is written, so a damaged or cut file is refused whole.
    *
-   * <p>A namespace that does not exist is built whole before anyone sees it: under {@code tmp/}, checkpointed,
-   * then renamed into place (durably) when the import ends. A failure or a crash part way leaves no namespace
-   * (what a crash left under {@code tmp/} is deleted at the next open), and a namespace of that name created
-   * meanwhile by another caller is left as it is and the import refused. Into a namespace that exists and holds
-   * no event, each event is written as any write is, as durable as the options make it; a failure of the engine
-   * part way (a full disk, a vector of another embedding model than the namespace's) forgets the events it
-   * imported, so that the namespace holds none again, and says so (or why it could not).
+   * <p>The namespace is built whole before anyone sees it: under {@code tmp/}, checkpointed, then renamed into
+   * place (durably) when the import ends. A failure or a crash part way leaves the namespace as it was (what a
+   * crash left under {@code tmp/} is deleted at the next open). A namespace that does not exist is created by the
+   * rename; one of that name created meanwhile by another caller is left as it is and the import refused. One that
+   * exists and holds no event is replaced by the import: it is closed (its handles then say so) and its files are
+   * deleted, unless events were written into it meanwhile, which are kept and the import refused. A crash between
+   * the removal of its files and the rename leaves no namespace of that name (it held no event).
    *
-   * @throws IllegalStateException if the namespace holds events, or was created by another caller meanwhile
+   * @throws IllegalStateException if the namespace holds events, or was created or written by another caller
+   *     meanwhile
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
@@ -282,88 +283,132 @@ public final class Aeon implements AutoCloseable {
   /** {@link #importNamespace(String, Path)}, telling {@code progress} how far it has got. */
   public ExportCounts importNamespace(String name, Path file, TransferProgress progress) {
     Objects.requireNonNull(progress, "progress");
-    if (!exists(name)) {
-      return importIntoNew(name, file, progress);
-    }
-    try (NamespaceLease lease = lease(name)) {
-      return NamespaceImport.read(lease.memory(), file, true, progress);
-    } catch (IOException e) {
-      throw importFailed(name, e, "");
-    }
-  }
-
-  private static UncheckedIOException importFailed(String name, IOException e, String outcome) {
-    return new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(e)
-        + outcome, e);
-  }
-
-  /**
-   * {@link #importNamespace} of a namespace that does not exist: built under {@code tmp/}, then renamed into place.
-   * It is built without forcing its log ({@link Durability#OFF}): until the rename no one sees it and a crash
-   * discards it, so forcing each event would only cost; the checkpoint that closes it forces it whole.
-   */
-  private ExportCounts importIntoNew(String name, Path file, TransferProgress progress) {
-    Path built = dir.resolve(SCRATCH_DIR).resolve("import-" + scratchNames.incrementAndGet());
-    try {
-      DurableMemory memory = DurableMemory.open(name, built, options.withDurability(Durability.OFF), threads);
-      ExportCounts counts;
-      try {
-        counts = NamespaceImport.read(memory, file, false, progress);
-      } catch (IOException | RuntimeException e) {
-        closeDropped(memory);
-        throw e;
+    boolean replacing = exists(name);
+    if (replacing) { // refused before building anything
+      try (NamespaceLease lease = lease(name)) {
+        long held = lease.memory().stats().events();
+        if (held > 0) {
+          throw new IllegalStateException("namespace '" + name + "' holds " + held
+              + " events: an import goes into an empty namespace");
+        }
       }
-      memory.close(); // checkpoints: the files hold every event before they are renamed into place
-      publish(name, built);
+    }
+    Path built = dir.resolve(SCRATCH_DIR).resolve("import-" + scratchNames.incrementAndGet());
+    String unchanged = replacing ? "; nothing was kept: namespace '" + name + "' is as it was"
+        : "; nothing was kept: no namespace was created";
+    try {
+      ExportCounts counts = build(name, built, file, progress);
+      publish(name, built, replacing);
       return counts;
     } catch (IOException e) {
-      throw importFailed(name, e, "; nothing was kept: no namespace was created");
+      throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(e)
+          + unchanged, e);
     } catch (RuntimeException e) {
-      throw closedDuringImport(name, e);
+      throw closedDuringImport(name, e, unchanged);
     } finally {
       deleteScratch(built); // gone already once renamed into place
     }
   }
 
   /**
-   * What an import into a new namespace that {@code failure} ended (null: that was about to end) throws: the
-   * failure itself, unless this Aeon was closed meanwhile (its background threads refuse work then), which it says.
+   * Imports {@code file} into a namespace built at {@code built}, and closes it. It is built without forcing its
+   * log ({@link Durability#OFF}): until it is renamed into place no one sees it and a crash discards it, so
+   * forcing each event would only cost; the checkpoint that closes it forces it whole.
    */
-  private RuntimeException closedDuringImport(String name, RuntimeException failure) {
-    if (failure != null && !closed) {
-      return failure;
+  private ExportCounts build(String name, Path built, Path file, TransferProgress progress) throws IOException {
+    DurableMemory memory = DurableMemory.open(name, built, options.withDurability(Durability.OFF), threads);
+    ExportCounts counts;
+    try {
+      counts = NamespaceImport.read(memory, file, progress);
+    } catch (IOException | RuntimeException e) {
+      closeDropped(memory);
+      throw e;
     }
-    return new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported; no namespace"
-        + " was created", failure);
+    memory.close(); // checkpoints: the files hold every event before they are renamed into place
+    return counts;
   }
 
-  /** Renames a namespace built under {@code tmp/} into {@code ns/}, unless one of its name appeared meanwhile. */
-  private void publish(String name, Path built) throws IOException {
+  /**
+   * What an import that {@code failure} ended throws: the failure itself, unless this Aeon was closed meanwhile
+   * (its background threads refuse work then), which it says.
+   */
+  private RuntimeException closedDuringImport(String name, RuntimeException failure, String unchanged) {
+    if (!closed) {
+      return failure;
+    }
+    return new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported" + unchanged,
+        failure);
+  }
+
+  /**
+   * Renames a namespace built under {@code tmp/} into {@code ns/}: where no namespace of its name is, or, if
+   * {@code replacing}, in place of one that still holds no event (its files moved under {@code tmp/} first).
+   */
+  private void publish(String name, Path built, boolean replacing) throws IOException {
+    Path replaced = dir.resolve(SCRATCH_DIR).resolve("replaced-" + scratchNames.incrementAndGet());
     opening.readLock().lock();
     try {
       if (closed) {
-        throw closedDuringImport(name, null);
+        throw new IllegalStateException("this Aeon is closed"); // importNamespace says what that means
       }
       IOException[] failure = {null};
-      // Under the map's lock for this name: no one opens (and so creates) it between the check and the rename.
+      // Under the map's lock for this name: no one opens (and so creates or writes) it until the rename is done.
       namespaces.compute(name, (n, open) -> {
         Path target = dir.resolve("ns").resolve(n);
-        if (open != null || Files.exists(target)) {
+        boolean present = open != null || Files.exists(target);
+        if (present && !replacing) {
           throw new IllegalStateException("namespace '" + n + "' was created by another caller while the import"
               + " ran: it is left as it is, and the import was discarded");
         }
+        if (present) {
+          closeToReplace(n, open, target);
+        }
         try {
-          DurableFiles.atomicRename(built, target);
+          if (present) {
+            DurableFiles.atomicRename(target, replaced);
+          }
+          DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
         } catch (IOException e) {
           failure[0] = e;
+          if (present && Files.exists(replaced)) { // the files of the one replaced go back
+            try {
+              DurableFiles.atomicRename(replaced, target);
+            } catch (IOException again) {
+              e.addSuppressed(again);
+            }
+          }
         }
-        return null;
+        failedOpens.remove(n);
+        return null; // the next use opens what ns/ holds: the imported namespace, or, after a failure, the one before
       });
       if (failure[0] != null) {
         throw failure[0];
       }
     } finally {
       opening.readLock().unlock();
+    }
+    deleteScratch(replaced);
+  }
+
+  /**
+   * Closes the namespace an import replaces (opening it to look, if it is not open), unless events were written
+   * into it since the import began: then it stays, and the import is refused.
+   */
+  private void closeToReplace(String name, DurableMemory open, Path files) {
+    DurableMemory current = open;
+    if (current != null && current.failed()) {
+      closeFailed(current);
+      current = null;
+    }
+    if (current == null) {
+      current = DurableMemory.open(name, files, options, threads);
+    }
+    if (!current.closeToReplaceIfEmpty()) {
+      if (current != open) {
+        current.close();
+      }
+      throw new IllegalStateException("namespace '" + name + "' was written by another caller while the import ran:"
+          + " it is left as it is, and the import was discarded");
     }
   }
 

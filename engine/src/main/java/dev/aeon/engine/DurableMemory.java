@@ -58,6 +58,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile boolean closedToReopen;
   /** Close skips its checkpoint: this namespace's files are deleted next ({@link #closeAndDiscard}). */
   private volatile boolean discardOnClose;
+  /** Closed for an import to replace it ({@link #closeToReplaceIfEmpty}). */
+  private volatile boolean replaced;
 
   private DurableMemory(String name, AeonOptions options, Stores stores, BackgroundThreads threads) {
     this.name = name;
@@ -367,7 +369,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("namespace '" + name + "' is closed" + (discardOnClose ? " and dropped"
+      throw new IllegalStateException("namespace '" + name + "' is closed" + (replaced ? ": an import replaced it;"
+          + " Aeon.namespace(\"" + name + "\") opens the imported one" : discardOnClose ? " and dropped"
           : closedToReopen ? (failed() ? " after it failed" : "") + "; Aeon.namespace(\"" + name + "\") opens it again"
           : ""));
     }
@@ -383,6 +386,29 @@ final class DurableMemory implements Memory, AutoCloseable {
   void closeAndDiscard() {
     discardOnClose = true;
     close();
+  }
+
+  /**
+   * Closes it for an import to replace its files, if it holds no event: checked and closed under the write lock,
+   * so that no write goes in between. Returns false, leaving it open, if it holds one. Its stale handles then say
+   * that an import replaced it.
+   */
+  boolean closeToReplaceIfEmpty() {
+    writeLock.lock();
+    try {
+      if (closed || stores.trace.graph().liveCount() > 0) {
+        return false;
+      }
+      closed = true;
+      discardOnClose = true;
+      replaced = true;
+    } finally {
+      writeLock.unlock();
+    }
+    // Not under the write lock: a background checkpoint still running needs it for its pause, and stop waits for it
+    checkpoints.stop();
+    closeStores();
+    return true;
   }
 
   private void checkWritable() {
@@ -700,6 +726,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+    closeStores();
+  }
+
+  /** After {@link #closed} is set: the last checkpoint (unless there is nothing to write), then the stores. */
+  private void closeStores() {
     boolean checkpointed = false;
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a

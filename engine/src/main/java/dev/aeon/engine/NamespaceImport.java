@@ -32,18 +32,10 @@ final class NamespaceImport {
   private NamespaceImport() {}
 
   /**
-   * Reads {@code file} into {@code memory}, which must hold no event. If the engine refuses a line part way
-   * (a full disk, a vector of another model than the namespace's) and {@code forgetOnFailure}, the events
-   * imported before it are forgotten, so that the namespace holds no event again; otherwise (the caller deletes
-   * the namespace it was building) the message says how many went in.
+   * Reads {@code file} into {@code memory}, a namespace being built that holds no event. If the engine refuses a
+   * line part way (a full disk), the message says how many events and links went in before it.
    */
-  static ExportCounts read(Memory memory, Path file, boolean forgetOnFailure, TransferProgress progress)
-      throws IOException {
-    long held = memory.stats().events();
-    if (held > 0) {
-      throw new IllegalStateException("namespace '" + memory.name() + "' holds " + held
-          + " events: an import goes into an empty namespace");
-    }
+  static ExportCounts read(Memory memory, Path file, TransferProgress progress) throws IOException {
     Checked checked = check(file, progress);
     String model = checked.model();
     Long2LongHashMap newIds = new Long2LongHashMap(-1);
@@ -69,32 +61,12 @@ final class NamespaceImport {
             progress.report(TransferProgress.Step.EVENTS, newIds.size(), checked.events());
           }
         } catch (RuntimeException e) {
-          RuntimeException notForgotten = forgetOnFailure ? forgetImported(memory, newIds) : null;
-          String imported = newIds.size() + " events and " + links + " links were imported before it"
-              + (!forgetOnFailure ? "" : notForgotten == null ? ", and were forgotten"
-                  : "; forgetting them failed: " + notForgotten.getMessage());
-          IOException failed = new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + imported + ")",
-              e);
-          if (notForgotten != null) {
-            failed.addSuppressed(notForgotten);
-          }
-          throw failed;
+          throw new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + newIds.size() + " events and "
+              + links + " links were imported before it)", e);
         }
       }
     }
     return new ExportCounts(newIds.size(), links);
-  }
-
-  /** Forgets the events an import wrote before it failed (their links go with them); returns what failed, or null. */
-  private static RuntimeException forgetImported(Memory memory, Long2LongHashMap newIds) {
-    try {
-      for (Long2LongHashMap.ValueIterator ids = newIds.values().iterator(); ids.hasNext(); ) {
-        memory.forget(ids.nextValue());
-      }
-      return null;
-    } catch (RuntimeException e) {
-      return e;
-    }
   }
 
   /** What the first pass found: the events' embedding model (or null), and how many events and links to import. */

@@ -228,7 +228,8 @@ class ExportImportTest {
     Aeon target = Aeon.open(dir.resolve("target"), EngineTest.options());
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> target.importNamespace("copy", file, closingAtTheFirstEvent(target)));
-    assertEquals("this Aeon was closed while namespace 'copy' was imported; no namespace was created", e.getMessage());
+    assertEquals("this Aeon was closed while namespace 'copy' was imported; nothing was kept: no namespace"
+        + " was created", e.getMessage());
     try (Aeon reopened = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       assertEquals(List.of(), reopened.namespaceNames());
     }
@@ -248,11 +249,12 @@ class ExportImportTest {
   }
 
   /**
-   * The engine refuses an import part way into a namespace that existed (empty, its vectors of another
-   * dimension than the file's): the events imported before the refusal are forgotten, and the namespace stays.
+   * An import into a namespace that exists and holds no event replaces it whole: here one whose forgotten first
+   * vector had fixed another dimension than the file's, which made the import fail part way when it wrote into the
+   * namespace itself. Its stale handles say what happened; one holding events is refused before anything is built.
    */
   @Test
-  void anImportRefusedPartWayIntoAnExistingNamespaceForgetsWhatItImported() throws IOException {
+  void anImportReplacesAnExistingEmptyNamespace() throws IOException {
     Path file = dir.resolve("agent.jsonl");
     try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
       Memory m = aeon.memory();
@@ -263,15 +265,64 @@ class ExportImportTest {
       aeon.exportNamespace("default", file);
     }
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      Memory stale = aeon.namespace("copy");
+      assertTrue(stale.forget(stale.remember(Remember.event("s", "user", "5 dimensions").vector(new float[] {1, 0, 0, 0, 0}))));
+      assertEquals(new ExportCounts(3, 1), aeon.importNamespace("copy", file));
+      assertEquals("namespace 'copy' is closed: an import replaced it; Aeon.namespace(\"copy\") opens the imported one",
+          assertThrows(IllegalStateException.class, stale::stats).getMessage());
       Memory copy = aeon.namespace("copy");
-      assertTrue(copy.forget(copy.remember(Remember.event("s", "user", "5 dimensions").vector(new float[] {1, 0, 0, 0, 0}))));
-      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", file));
-      assertTrue(e.getMessage().contains(", line 4: ")
-          && e.getMessage().endsWith("(2 events and 0 links were imported before it, and were forgotten)"), e.getMessage());
-      assertEquals(0, copy.stats().events());
-      assertEquals(List.of(), copy.history("s", 10));
-      assertEquals(List.of("copy"), aeon.namespaceNames());
+      assertEquals(List.of("without a vector", "without one too", "with a vector"), texts(copy));
+      assertEquals(1, copy.stats().edges());
       assertEquals(List.of(), aeon.check("copy"));
+      assertEquals(List.of("copy"), aeon.namespaceNames());
+
+      IllegalStateException full = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("copy", file));
+      assertEquals("namespace 'copy' holds 3 events: an import goes into an empty namespace", full.getMessage());
+
+      aeon.namespace("closed").forget(aeon.namespace("closed").remember(Remember.event("s", "user", "x").withoutVector()));
+      assertTrue(aeon.closeNamespace("closed"));
+      assertEquals(new ExportCounts(3, 1), aeon.importNamespace("closed", file), "replaced without being open");
+      assertEquals(3, aeon.namespace("closed").stats().events());
+      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
+        assertEquals(List.of(), scratch.toList(), "what the imports built, and the namespaces they replaced");
+      }
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      assertEquals(List.of("without a vector", "without one too", "with a vector"), texts(aeon.namespace("copy")),
+          "the imported namespace is durable");
+    }
+  }
+
+  /**
+   * An event written into the empty namespace while an import into it runs is kept: the import is refused when it
+   * would replace the namespace, and nothing of it is left.
+   */
+  @Test
+  void anEventWrittenMeanwhileIntoTheNamespaceAnImportWouldReplaceIsKept() throws IOException {
+    Path file = dir.resolve("two.jsonl");
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
+      aeon.memory().remember(Remember.event("s", "user", "second").withoutVector());
+      aeon.exportNamespace("default", file);
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      Memory race = aeon.namespace("race");
+      race.forget(race.remember(Remember.event("s", "user", "gone").withoutVector()));
+      TransferProgress write = (step, done, total) -> {
+        if (step == TransferProgress.Step.EVENTS && done == 1) {
+          race.remember(Remember.event("s", "user", "theirs").withoutVector());
+        }
+      };
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("race", file, write));
+      assertEquals("namespace 'race' was written by another caller while the import ran: it is left as it is, and"
+          + " the import was discarded", e.getMessage());
+      assertEquals(List.of("theirs"), texts(race), "the handle still works");
+      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
+        assertEquals(List.of(), scratch.toList());
+      }
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      assertEquals(List.of("theirs"), texts(aeon.namespace("race")));
     }
   }
 

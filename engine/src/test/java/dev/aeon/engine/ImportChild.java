@@ -6,9 +6,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * The process {@link ImportCrashTest} kills: it imports one export into namespace after namespace ({@code i<n>},
- * none of which exists before) and appends {@code I n} to the ack file as each import returns. Arguments: memory
- * directory, export file, ack file, first namespace number.
+ * The process {@link ImportCrashTest} kills: it imports one export into namespace after namespace ({@code i<n>})
+ * and appends {@code I n} to the ack file as each import returns. An odd {@code n} exists before its import,
+ * holding no event (one remembered and forgotten), which the import replaces; an even one does not. Arguments:
+ * memory directory, export file, ack file, first namespace number.
  */
 public final class ImportChild {
 
@@ -19,6 +20,10 @@ public final class ImportChild {
          Aeon aeon = Aeon.open(Path.of(args[0]), ImportCrashTest.OPTIONS)) {
       acks.println("START");
       for (int n = Integer.parseInt(args[3]); ; n++) {
+        if (n % 2 == 1) {
+          Memory empty = aeon.namespace("i" + n);
+          empty.forget(empty.remember(Remember.event("s", "user", "replaced by the import").withoutVector()));
+        }
         aeon.importNamespace("i" + n, Path.of(args[1]));
         acks.println("I " + n);
       }

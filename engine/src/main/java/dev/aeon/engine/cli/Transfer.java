@@ -2,7 +2,6 @@ package dev.aeon.engine.cli;
 
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
-import dev.aeon.engine.Durability;
 import dev.aeon.engine.ExportCounts;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +15,7 @@ import java.util.stream.Stream;
  * {@code ./aeon export DIR NAMESPACE FILE} and {@code ./aeon import DIR NAMESPACE FILE}: a namespace of a memory
  * directory written to a file of JSON lines, and such a file read into an empty namespace
  * ({@link Aeon#exportNamespace}, {@link Aeon#importNamespace}), for a directory no process has open. An import
- * writes under ASYNC durability and is made durable by the checkpoint that closes the memory. A long one says
+ * builds its namespace out of sight and makes it durable whole, with the checkpoint that closes it. A long one says
  * how far it has got every few seconds, on the error stream. Exits 0 when done, 1 when it failed, 2 for a bad
  * command line.
  */
@@ -67,11 +66,10 @@ public final class Transfer {
       err.println("aeon import: " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
       return 2;
     }
-    AeonOptions options = export ? AeonOptions.defaults() : AeonOptions.defaults().withDurability(Durability.ASYNC);
     long start = System.nanoTime();
     Aeon opened;
     try {
-      opened = Aeon.open(dir, options);
+      opened = Aeon.open(dir, AeonOptions.defaults());
     } catch (RuntimeException e) {
       // Nothing is undone: what the open made may be another process's, which took the directory's lock first.
       out.println(args[0] + " failed: " + e.getMessage());

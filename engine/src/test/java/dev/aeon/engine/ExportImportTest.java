@@ -177,12 +177,7 @@ class ExportImportTest {
    */
   @Test
   void anImportIntoANewNamespaceAppearsOnlyWhole() throws IOException {
-    Path file = dir.resolve("two.jsonl");
-    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
-      aeon.memory().remember(Remember.event("s", "user", "second").withoutVector());
-      aeon.exportNamespace("default", file);
-    }
+    Path file = exportOfTwoEvents();
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       List<Boolean> existed = new ArrayList<>();
       TransferProgress watch = (step, done, total) -> {
@@ -205,9 +200,7 @@ class ExportImportTest {
           + " the import was discarded", e.getMessage());
       assertEquals(List.of("theirs"), texts(aeon.namespace("race")));
       assertEquals(List.of("copy", "race"), aeon.namespaceNames());
-      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
-        assertEquals(List.of(), scratch.toList(), "what the imports built under tmp/");
-      }
+      assertNothingUnderTmp(dir.resolve("target"));
     }
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       assertEquals(List.of("first", "second"), texts(aeon.namespace("copy")), "the imported namespace is durable");
@@ -241,6 +234,24 @@ class ExportImportTest {
         aeon.close();
       }
     };
+  }
+
+  /** An export of one namespace holding two events of session {@code s}, "first" and "second". */
+  private Path exportOfTwoEvents() {
+    Path file = dir.resolve("two.jsonl");
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
+      aeon.memory().remember(Remember.event("s", "user", "second").withoutVector());
+      aeon.exportNamespace("default", file);
+    }
+    return file;
+  }
+
+  /** Nothing left under the memory's tmp/: what imports built, and the namespaces they replaced. */
+  private static void assertNothingUnderTmp(Path memory) throws IOException {
+    try (var scratch = Files.list(memory.resolve("tmp"))) {
+      assertEquals(List.of(), scratch.toList());
+    }
   }
 
   /** The texts of session {@code s}, oldest first. */
@@ -283,9 +294,7 @@ class ExportImportTest {
       assertTrue(aeon.closeNamespace("closed"));
       assertEquals(new ExportCounts(3, 1), aeon.importNamespace("closed", file), "replaced without being open");
       assertEquals(3, aeon.namespace("closed").stats().events());
-      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
-        assertEquals(List.of(), scratch.toList(), "what the imports built, and the namespaces they replaced");
-      }
+      assertNothingUnderTmp(dir.resolve("target"));
     }
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       assertEquals(List.of("without a vector", "without one too", "with a vector"), texts(aeon.namespace("copy")),
@@ -299,12 +308,7 @@ class ExportImportTest {
    */
   @Test
   void anEventWrittenMeanwhileIntoTheNamespaceAnImportWouldReplaceIsKept() throws IOException {
-    Path file = dir.resolve("two.jsonl");
-    try (Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
-      aeon.memory().remember(Remember.event("s", "user", "second").withoutVector());
-      aeon.exportNamespace("default", file);
-    }
+    Path file = exportOfTwoEvents();
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       Memory race = aeon.namespace("race");
       race.forget(race.remember(Remember.event("s", "user", "gone").withoutVector()));
@@ -317,9 +321,7 @@ class ExportImportTest {
       assertEquals("namespace 'race' was written by another caller while the import ran: it is left as it is, and"
           + " the import was discarded", e.getMessage());
       assertEquals(List.of("theirs"), texts(race), "the handle still works");
-      try (var scratch = Files.list(dir.resolve("target").resolve("tmp"))) {
-        assertEquals(List.of(), scratch.toList());
-      }
+      assertNothingUnderTmp(dir.resolve("target"));
     }
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       assertEquals(List.of("theirs"), texts(aeon.namespace("race")));

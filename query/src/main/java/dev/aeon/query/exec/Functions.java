@@ -2,6 +2,7 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,10 +139,9 @@ final class Functions {
     if (step == 0) {
       throw ev.error(c.pos(), "range() needs a step other than 0");
     }
-    java.math.BigInteger span = java.math.BigInteger.valueOf(end).subtract(java.math.BigInteger.valueOf(start));
+    BigInteger span = BigInteger.valueOf(end).subtract(BigInteger.valueOf(start)); // exact: no overflow
     long count = span.signum() != 0 && span.signum() != Long.signum(step) ? 0
-        : span.divide(java.math.BigInteger.valueOf(step)).add(java.math.BigInteger.ONE).min(
-            java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        : span.divide(BigInteger.valueOf(step)).add(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     if (count > Arithmetic.MAX_CONCATENATED) {
       throw ev.error(c.pos(), "range() would make a list of " + count + " elements, more than "
           + Arithmetic.MAX_CONCATENATED);

@@ -63,8 +63,8 @@ final class StringFunctions {
    * the end. The result is bounded as {@code +} bounds a string ({@link Arithmetic#MAX_CONCATENATED}).
    */
   private static String replace(Evaluator ev, Expr.Call c, String s, String search, String replacement) {
-    List<Object> parts = search.isEmpty() ? split(s, "") : split(s, search);
-    if (search.isEmpty()) {
+    List<Object> parts = split(s, search);
+    if (search.isEmpty()) { // the characters: an empty string before the first and after the last
       parts.addFirst("");
       parts.add("");
     }

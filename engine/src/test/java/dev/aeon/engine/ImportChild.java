@@ -13,6 +13,9 @@ import java.nio.file.Path;
  */
 public final class ImportChild {
 
+  /** The text of the event remembered and forgotten in a namespace before its import, in session {@code s}. */
+  static final String PLACEHOLDER = "replaced by the import";
+
   private ImportChild() {}
 
   public static void main(String[] args) throws IOException {
@@ -22,7 +25,7 @@ public final class ImportChild {
       for (int n = Integer.parseInt(args[3]); ; n++) {
         if (n % 2 == 1) {
           Memory empty = aeon.namespace("i" + n);
-          empty.forget(empty.remember(Remember.event("s", "user", "replaced by the import").withoutVector()));
+          empty.forget(empty.remember(Remember.event("s", "user", PLACEHOLDER).withoutVector()));
         }
         aeon.importNamespace("i" + n, Path.of(args[1]));
         acks.println("I " + n);

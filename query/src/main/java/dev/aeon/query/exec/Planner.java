@@ -19,12 +19,13 @@ final class Planner {
 
   private final Statement st;
   /** The first part's variables: those of the row the pipeline starts from. */
-  private final Scope first;
+  private final Scope startScope;
   // the current part's: a WITH starts a new part, which sees only its columns
   private Evaluator ev;
   private Scope scope;
   private Checker checker;
   private final List<WithOp> withs = new ArrayList<>();
+  private final HeldValues held = new HeldValues();
 
   /** A chain of operators under construction. */
   private static final class Chain {
@@ -45,7 +46,7 @@ final class Planner {
 
   /**
    * The planned pipeline, the size of the row it starts from, its WITHs in order (to {@link WithOp#flush} once
-   * the first row has been pushed), its sink, the column names and the EXPLAIN text.
+   * the starting row has been pushed), its sink, the column names and the EXPLAIN text.
    */
   record Plan(Operator head, int rowSize, List<WithOp> withs, ResultSink sink, List<String> columns,
       List<String> explain) {}
@@ -54,7 +55,7 @@ final class Planner {
     this.st = st;
     this.ev = ev;
     this.scope = ev.scope;
-    this.first = ev.scope;
+    this.startScope = ev.scope;
     this.checker = new Checker(st.source(), scope, ev::hasParam);
   }
 
@@ -80,18 +81,19 @@ final class Planner {
       }
     }
     ReturnPlanner rp = new ReturnPlanner(st.ret(), "RETURN", ev, checker);
-    ResultSink sink = rp.sink();
+    ResultSink sink = rp.sink(held);
     main.add(sink);
-    return new Plan(main.head, first.size(), withs, sink, rp.columns(), main.lines);
+    return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), main.lines);
   }
 
   /**
    * Ends the current part with WITH's projection and starts the next, whose variables are WITH's columns: a
    * variable passed on keeps its kind (a node can be matched from), any other expression is a value and needs
-   * a name. WITH's WHERE filters the projected rows.
+   * a name. WITH's WHERE filters the projected rows. {@code bound} becomes WITH's columns: nothing else is
+   * bound after it.
    */
   private void with(Statement.With w, Chain chain, Set<String> bound) {
-    ResultSink projection = new ReturnPlanner(w.projection(), "WITH", ev, checker).sink();
+    ResultSink projection = new ReturnPlanner(w.projection(), "WITH", ev, checker).sink(held);
     Scope next = new Scope();
     for (Statement.Item item : w.projection().items()) {
       Scope.Kind kind = Scope.Kind.VALUE;

@@ -24,7 +24,8 @@ final class ResultSink extends Operator {
    * collected or remembered by {@code DISTINCT}, each weighed by its size ({@link Values#weight}: a long
    * string counts as many values). A statement may match far more rows than memory holds (a
    * cartesian product of a few patterns), and the engine runs in a server: past this bound it fails
-   * instead of running the process out of memory. ORDER BY with LIMIT keeps only the rows it may return.
+   * instead of running the process out of memory. The bound is the statement's, shared by its projections
+   * ({@link HeldValues}). ORDER BY with LIMIT keeps only the rows it may return.
    */
   static final long MAX_HELD = 10_000_000;
 
@@ -63,13 +64,15 @@ final class ResultSink extends Operator {
   private final Set<List<Object>> distinctRows;
   /** What {@link #distinctRows} weighs ({@link Values#weight}). */
   private long remembered;
+  /** What this projection holds, its share of {@link #statementHeld}. */
   private long held;
+  private final HeldValues statementHeld;
   private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
 
   private record Group(Object[] row, Map<Expr.Call, Accumulator> accumulators) {}
 
   ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, Sorting sorting,
-      long skip, long limit) {
+      long skip, long limit, HeldValues statementHeld) {
     this.ev = ev;
     this.ret = ret;
     this.aggregates = aggregates;
@@ -77,6 +80,7 @@ final class ResultSink extends Operator {
     this.sorting = sorting;
     this.skip = skip;
     this.limit = limit;
+    this.statementHeld = statementHeld;
     this.distinctRows = ret.distinct() && aggregates.isEmpty() ? new HashSet<>() : null;
   }
 
@@ -144,8 +148,12 @@ final class ResultSink extends Operator {
       // sorts by returned columns only, so a row dropped here drops its duplicates, which it remembers)
       rows.sort(comparator(n));
       rows.subList((int) keep, rows.size()).clear();
-      held = remembered;
-      rows.forEach(r -> held += weight(r));
+      long kept = remembered;
+      for (Object[] r : rows) {
+        kept += weight(r);
+      }
+      statementHeld.release(held - kept);
+      held = kept;
     }
     return wantsMore();
   }
@@ -175,7 +183,7 @@ final class ResultSink extends Operator {
 
   private void hold(long values) {
     held += values;
-    if (held > MAX_HELD) {
+    if (!statementHeld.add(values)) {
       throw ev.error(ret.pos(), "result too large: more than " + MAX_HELD + " values held (returned and sort"
           + " values of the rows, groups, collected and distinct values); add LIMIT, aggregate or narrow the pattern");
     }
@@ -211,7 +219,7 @@ final class ResultSink extends Operator {
 
   /**
    * The rows in their final order, after SKIP and LIMIT, each holding its returned columns only; called once,
-   * after the last row was pushed.
+   * after the last row was pushed. {@link #release} then lets the statement's other projections hold more.
    */
   List<Object[]> rows() {
     int n = ret.items().size();
@@ -248,6 +256,18 @@ final class ResultSink extends Operator {
     int from = (int) Math.min(skip, result.size());
     int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit); // from + limit may overflow
     return result.subList(from, to).stream().map(r -> Arrays.copyOf(r, n)).toList();
+  }
+
+  /** Drops every row, group and value held, once the rows were passed on; the sink is done. */
+  void release() {
+    rows.clear();
+    groups.clear();
+    if (distinctRows != null) {
+      distinctRows.clear();
+    }
+    statementHeld.release(held);
+    held = 0;
+    remembered = 0;
   }
 
   private Comparator<Object[]> comparator(int n) {

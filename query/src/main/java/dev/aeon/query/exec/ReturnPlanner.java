@@ -29,7 +29,8 @@ final class ReturnPlanner {
     return columns;
   }
 
-  ResultSink sink() {
+  /** The sink, counting what it holds in {@code statementHeld}. */
+  ResultSink sink(HeldValues statementHeld) {
     List<Expr.Call> aggregates = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Statement.Item item : ret.items()) {
@@ -49,16 +50,26 @@ final class ReturnPlanner {
     List<ResultSink.SortKey> sort = new ArrayList<>();
     ResultSink.Sorting sorting = null;
     Set<String> aliases = new HashSet<>();
-    ret.items().stream().filter(Statement.Item::aliased).forEach(i -> aliases.add(i.column()));
+    // what a sort key may read when the rows are groups or distinct: the aliases, and the variables returned as
+    // they are (which hold the same value in the row before projection, so need no alias slot)
+    Set<String> columnNames = new HashSet<>();
+    for (Statement.Item i : ret.items()) {
+      if (i.aliased()) {
+        aliases.add(i.column());
+        columnNames.add(i.column());
+      } else if (i.expr() instanceof Expr.Var v) {
+        columnNames.add(v.name());
+      }
+    }
     for (Statement.Sort s : ret.order()) {
       int column = columnOf(s.expr());
       boolean usesAliases = false;
       if (column < 0) {
         Set<String> reads = Checker.variables(s.expr());
-        boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && aliases.containsAll(reads);
+        boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && columnNames.containsAll(reads);
         if ((!aggregates.isEmpty() || ret.distinct()) && !overReturnedRow) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
-              + " may only use the columns of " + clause + " (by alias) when it aggregates or uses DISTINCT");
+              + " may only use the columns of " + clause + " (by alias or variable) when it aggregates or uses DISTINCT");
         }
         usesAliases = reads.stream().anyMatch(aliases::contains);
         if (usesAliases) {
@@ -71,7 +82,7 @@ final class ReturnPlanner {
       sort.add(new ResultSink.SortKey(column, column < 0 ? s.expr() : null, usesAliases, s.descending()));
     }
     return new ResultSink(ev, ret, aggregates, sort, sorting, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
-        : count(ret.limit(), "LIMIT"));
+        : count(ret.limit(), "LIMIT"), statementHeld);
   }
 
   /**

@@ -50,16 +50,20 @@ final class WithOp extends Operator {
     return next.push(projected) && (limit < 0 || index - skip + 1 < limit);
   }
 
-  /** Passes the collected rows on, once every row has been pushed; nothing for a projection that streams. */
+  /**
+   * Passes the collected rows on, once every row has been pushed, then drops them; nothing for a projection
+   * that streams.
+   */
   void flush() {
     if (!collects) {
       return;
     }
     for (Object[] r : projection.rows()) {
       if (!next.push(Arrays.copyOf(r, nextScope.size()))) {
-        return;
+        break;
       }
     }
+    projection.release();
   }
 
   @Override

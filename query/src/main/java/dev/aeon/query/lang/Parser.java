@@ -71,7 +71,7 @@ public final class Parser {
       } else if (t.is("WITH")) {
         part(t.start());
         Statement.Return projection = returnClause();
-        clauses.add(new Statement.With(projection, accept("WHERE") ? expr() : null, t.start()));
+        clauses.add(new Statement.With(projection, accept("WHERE") ? expr() : null));
       } else {
         break;
       }

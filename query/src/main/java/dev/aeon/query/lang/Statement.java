@@ -22,7 +22,7 @@ public record Statement(boolean explain, List<Clause> clauses, Return ret, Strin
    * {@code WITH items [ORDER BY ...] [SKIP n] [LIMIT n] [WHERE expr]}: a projection as RETURN makes, whose
    * columns are the only variables of the clauses after it; {@code where} filters the projected rows.
    */
-  public record With(Return projection, Expr where, int pos) implements Clause {}
+  public record With(Return projection, Expr where) implements Clause {}
 
   /** One yielded column and the variable it binds. */
   public record Yield(String column, String variable, int pos) {}

@@ -367,6 +367,19 @@ class ClausesTest extends OnConversation {
         q(pairs + "RETURN a.id + b.id AS s ORDER BY s DESC SKIP 1 LIMIT 3").column("s"));
   }
 
+  /** The bound is the statement's: WITHs under it each may not hold more together; one passed on holds nothing. */
+  @Test
+  void theProjectionsOfAStatementShareTheBoundUntilAWithPassesItsRowsOn() {
+    Map<String, Object> s = Map.of("s", "x".repeat(16 * 100)); // 101 values' worth
+    // a sorted WITH of 60,000 rows of x, s and x's sort value holds 6.18 million values; two at once 12.36
+    String sorted = "UNWIND range(1, 60000) AS x WITH x, $s AS s ORDER BY x ";
+    assertEquals(List.of(60000L), q(sorted + "RETURN count(*) AS n", s).column("n"));
+    assertTrue(fails(sorted + "WITH x, s ORDER BY x RETURN count(*) AS n", s).reason().startsWith("result too large"));
+    // the second sort collects once the first has passed its rows on and dropped them
+    assertEquals(List.of(60000L), q(sorted + "WITH count(*) AS n UNWIND range(1, n) AS y WITH y, $s AS s ORDER BY y"
+        + " RETURN count(*) AS n", s).column("n"));
+  }
+
   @Test
   void distinctRowsAreToldApartAsTheyComeSoLimitStopsEarlyAndOnlyDistinctRowsAreHeld() {
     for (int i = 0; i < 220; i++) {
@@ -475,6 +488,13 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(3L), q("MATCH (e {session: 'conv-26'}) WITH e LIMIT 3 RETURN count(*) AS n").column("n"));
     assertEquals(List.of(9L), q("MATCH (e {session: 'conv-26'}) WITH e SKIP 3 RETURN count(*) AS n").column("n"));
     assertEquals(List.of(0L), q("MATCH (e) WITH e LIMIT 0 RETURN count(*) AS n").column("n"));
+    // a variable passed on as it is may be sorted by, as an alias may, when the projection is distinct or groups
+    assertEquals(List.of(15L, 14L), q("MATCH (e {session: 'conv-26'}) WITH DISTINCT e ORDER BY e.ts DESC LIMIT 2"
+        + " RETURN e.id").column("e.id"));
+    assertEquals(List.of(15L, 14L), q("MATCH (e {session: 'conv-26'}) RETURN DISTINCT e ORDER BY e.ts DESC LIMIT 2")
+        .column("e").stream().map(n -> ((dev.aeon.query.trace.Event) n).id()).toList());
+    assertEquals(List.of(1L, 2L, 3L), q("MATCH (e)-[:REFERS_TO]->(m) WITH m, count(e) AS refs ORDER BY m.id"
+        + " RETURN m.id").column("m.id"));
     assertEquals(List.of(3L), q("MATCH (e {session: 'conv-26'}) WITH e.id AS i WHERE i % 5 = 0 RETURN count(*) AS n")
         .column("n"), "ids 5, 10 and 15");
   }
@@ -762,9 +782,9 @@ class ClausesTest extends OnConversation {
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
     assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));
-    assertEquals("ORDER BY e.ts may only use the columns of RETURN (by alias) when it aggregates or uses DISTINCT",
+    assertEquals("ORDER BY e.ts may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
-    assertEquals("ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias) when it aggregates or uses DISTINCT",
+    assertEquals("ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role AS r, count(*) AS n ORDER BY count(*) + 1", Map.of()).reason());
     assertEquals("unknown variable 'x'", fails("MATCH (e) RETURN e.id AS i ORDER BY i + x", Map.of()).reason());
     QueryException t = fails("MATCH (e) WHERE e.ts CONTAINS 'x' RETURN e", Map.of());

@@ -23,9 +23,22 @@ final class PathPlanner {
   private final List<Integer> clauseRels;
   /** Property conditions that read a node this path binds only later (when it starts from another node). */
   private final List<Expr> pending = new ArrayList<>();
+  /** WHERE conjuncts the chosen scans answer exactly: the planner places no filter for them. */
+  private final Set<Expr> answered;
+
+  /**
+   * A scan and the conditions its index answers exactly, which need no filter after it: the property of the node's
+   * map it seeks by (null: none) and WHERE conjuncts.
+   */
+  private record Access(ScanOp scan, String mapKey, List<Expr> conjuncts) {
+
+    Access(ScanOp scan) {
+      this(scan, null, List.of());
+    }
+  }
 
   PathPlanner(Evaluator ev, Checker checker, Statement.Path path, Set<String> bound, List<Expr> conjuncts,
-      Expr asOf, List<Integer> clauseRels) {
+      Expr asOf, List<Integer> clauseRels, Set<Expr> answered) {
     this.ev = ev;
     this.checker = checker;
     this.path = path;
@@ -33,6 +46,7 @@ final class PathPlanner {
     this.conjuncts = conjuncts;
     this.asOf = asOf;
     this.clauseRels = clauseRels;
+    this.answered = answered;
   }
 
   /** Emits the path's operators in order; {@code sink} places WHERE conjuncts after each one. */
@@ -43,27 +57,30 @@ final class PathPlanner {
       anchor = bound.contains(nodes.get(i).var()) ? i : -1;
     }
     String indexedLabel = null;
+    String seekKey = null;
     boolean alreadyBound = anchor >= 0;
     if (!alreadyBound) {
-      ScanOp best = null;
+      Access best = null;
       for (int i = 0; i < nodes.size(); i++) {
-        ScanOp s = access(nodes.get(i));
-        if (best == null || s.estimate() < best.estimate()) {
+        Access s = access(nodes.get(i));
+        if (best == null || s.scan().estimate() < best.scan().estimate()) {
           best = s;
           anchor = i;
         }
       }
       // bound before the scan is emitted, so WHERE conditions on the anchor filter right after it
       bound.add(nodes.get(anchor).var());
-      sink.accept(best);
-      indexedLabel = best.label();
+      answered.addAll(best.conjuncts());
+      sink.accept(best.scan());
+      indexedLabel = best.scan().label();
+      seekKey = best.mapKey();
     }
     Statement.NodePattern a = nodes.get(anchor);
     if (alreadyBound && path.rels().isEmpty()) {
       // a lone node already bound matches only if it is a node: OPTIONAL MATCH may have bound it to null
       filter(new Expr.IsNull(new Expr.Var(a.var(), a.pos()), true, a.pos()), sink);
     }
-    nodeFilters(a, indexedLabel, sink);
+    nodeFilters(a, indexedLabel, seekKey, sink);
     for (int j = anchor; j < path.rels().size(); j++) {
       expand(nodes.get(j), path.rels().get(j), nodes.get(j + 1), path.rels().get(j).dir(), sink);
     }
@@ -95,11 +112,14 @@ final class PathPlanner {
       filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(r.var(), r.pos()), p.getKey(), r.pos()),
           p.getValue(), r.pos()), sink);
     }
-    nodeFilters(to, null, sink);
+    nodeFilters(to, null, null, sink);
   }
 
-  /** Filters for the labels (except one its scan already guarantees) and properties of a node. */
-  private void nodeFilters(Statement.NodePattern n, String indexedLabel, Consumer<Operator> sink) {
+  /**
+   * Filters for the labels and properties of a node, but for the label and the property its scan already
+   * guarantees.
+   */
+  private void nodeFilters(Statement.NodePattern n, String indexedLabel, String seekKey, Consumer<Operator> sink) {
     for (String label : n.labels()) {
       if (label.equals(indexedLabel)) {
         continue;
@@ -108,6 +128,9 @@ final class PathPlanner {
           new Expr.Literal(label, n.pos()), n.pos()), sink);
     }
     for (Map.Entry<String, Expr> p : n.props().entrySet()) {
+      if (p.getKey().equals(seekKey)) {
+        continue;
+      }
       filter(new Expr.Binary(Expr.Op.EQ, new Expr.Property(new Expr.Var(n.var(), n.pos()), p.getKey(), n.pos()),
           p.getValue(), n.pos()), sink);
     }
@@ -124,17 +147,26 @@ final class PathPlanner {
 
   // ------------------------------------------------------------------------------ index choice
 
-  /** The cheapest way to find the candidates of an unbound node. */
-  private ScanOp access(Statement.NodePattern n) {
+  /**
+   * The cheapest way to find the candidates of an unbound node. An id, session or time seek returns exactly the
+   * events its condition holds for (the same equality and comparisons, a bound of another type matching nothing),
+   * so the conditions it used need no filter after it.
+   */
+  private Access access(Statement.NodePattern n) {
     int var = ev.scope.indexOf(n.var());
     TraceGraph g = ev.graph;
-    List<ScanOp> options = new ArrayList<>();
+    List<Access> options = new ArrayList<>();
     Expr id = n.props().get("id");
     Expr session = n.props().get("session");
+    Expr idFrom = null; // the conjunct id came from (null: the node's map, or none)
+    Expr sessionFrom = null;
     Expr low = null;
     Expr high = null;
+    Expr lowFrom = null;
+    Expr highFrom = null;
     boolean lowInc = true;
     boolean highInc = true;
+    List<TimeCondition> timeConditions = new ArrayList<>();
     for (Expr c : conjuncts) {
       if (!ready(c, n.var())) {
         continue;
@@ -142,6 +174,9 @@ final class PathPlanner {
       if (c instanceof Expr.Between b && isProperty(b.operand(), n.var(), "ts") && low == null && high == null) {
         low = b.low();
         high = b.high();
+        lowFrom = c;
+        highFrom = c;
+        timeConditions.add(new TimeCondition(c, true, true));
       } else if (c instanceof Expr.Binary b) {
         Expr other = isProperty(b.left(), n.var(), null) ? b.right() : isProperty(b.right(), n.var(), null) ? b.left() : null;
         String key = other == null ? null : ((Expr.Property) (other == b.right() ? b.left() : b.right())).key();
@@ -151,31 +186,41 @@ final class PathPlanner {
         }
         if (b.op() == Expr.Op.EQ && key.equals("id") && id == null) {
           id = other;
+          idFrom = c;
         } else if (b.op() == Expr.Op.EQ && key.equals("session") && session == null) {
           session = other;
+          sessionFrom = c;
         } else if (key.equals("ts")) {
           Expr.Op op = flipped ? flip(b.op()) : b.op();
-          if ((op == Expr.Op.GE || op == Expr.Op.GT || op == Expr.Op.EQ) && low == null) {
+          boolean lower = op == Expr.Op.GE || op == Expr.Op.GT || op == Expr.Op.EQ;
+          boolean upper = op == Expr.Op.LE || op == Expr.Op.LT || op == Expr.Op.EQ;
+          if (lower && low == null) {
             low = other;
+            lowFrom = c;
             lowInc = op != Expr.Op.GT;
           }
-          if ((op == Expr.Op.LE || op == Expr.Op.LT || op == Expr.Op.EQ) && high == null) {
+          if (upper && high == null) {
             high = other;
+            highFrom = c;
             highInc = op != Expr.Op.LT;
+          }
+          if (lower || upper) {
+            timeConditions.add(new TimeCondition(c, lower, upper));
           }
         }
       }
     }
     if (id != null && known(id, n.var())) {
-      return ScanOp.byId(ev, var, id);
+      return seek(ScanOp.byId(ev, var, id), "id", idFrom);
     }
     if (session != null && constant(session)) {
       Object s = value(session);
       SlotList list = s instanceof String str ? g.sessionSlots(g.stringId(str)) : null;
-      options.add(ScanOp.bySession(ev, var, session, list == null ? 0 : list.size()));
+      options.add(seek(ScanOp.bySession(ev, var, session, list == null ? 0 : list.size()), "session", sessionFrom));
     } else if (session != null && known(session, n.var())) {
       // the session is known row by row (another event's, say): estimate a session's mean size
-      options.add(ScanOp.bySession(ev, var, session, g.liveCount() / Math.max(1, g.liveSessionCount())));
+      options.add(seek(ScanOp.bySession(ev, var, session, g.liveCount() / Math.max(1, g.liveSessionCount())),
+          "session", sessionFrom));
     }
     Expr lo = low != null && known(low, n.var()) ? low : null;
     Expr hi = high != null && known(high, n.var()) ? high : null;
@@ -185,19 +230,36 @@ final class PathPlanner {
           // a bound known only row by row (another event's time, say): guess half the events for one bound,
           // a quarter for a window
           : g.liveCount() / (lo != null && hi != null ? 4 : 2);
-      options.add(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, estimate));
+      // a condition is answered if the scan applies every bound it sets: not so for a second lower bound, nor for
+      // a window whose upper bound reads the node itself
+      List<Expr> answeredByTime = new ArrayList<>();
+      for (TimeCondition t : timeConditions) {
+        if ((!t.lower() || (t.condition() == lowFrom && lo != null))
+            && (!t.upper() || (t.condition() == highFrom && hi != null))) {
+          answeredByTime.add(t.condition());
+        }
+      }
+      options.add(new Access(ScanOp.byTime(ev, var, lo, lowInc, hi, highInc, estimate), null, answeredByTime));
     }
     for (String label : n.labels()) {
       SlotList list = g.roleSlots(g.stringId(label));
-      options.add(ScanOp.byLabel(ev, var, label, list == null ? 0 : list.size()));
+      options.add(new Access(ScanOp.byLabel(ev, var, label, list == null ? 0 : list.size())));
     }
-    ScanOp best = ScanOp.all(ev, var);
-    for (ScanOp o : options) {
-      if (o.estimate() < best.estimate()) {
+    Access best = new Access(ScanOp.all(ev, var));
+    for (Access o : options) {
+      if (o.scan().estimate() < best.scan().estimate()) {
         best = o;
       }
     }
     return best;
+  }
+
+  /** A condition on a node's ts, and which bounds it sets: a lower, an upper or both (=, BETWEEN). */
+  private record TimeCondition(Expr condition, boolean lower, boolean upper) {}
+
+  /** A seek by id or session, which answers its equality: from the node's map, or the conjunct {@code from}. */
+  private static Access seek(ScanOp scan, String key, Expr from) {
+    return from == null ? new Access(scan, key, List.of()) : new Access(scan, null, List.of(from));
   }
 
   private long timeEstimate(Expr lo, boolean lowInc, Expr hi, boolean highInc) {

@@ -5,7 +5,9 @@ import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.lang.Statement;
 import dev.aeon.query.lang.Statement.Dir;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -199,21 +201,27 @@ final class Planner {
     }
     boolean[] placed = new boolean[conjuncts.size()];
     List<Integer> clauseRels = new ArrayList<>();
+    Set<Expr> answered = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Statement.Path path : m.paths()) {
-      PathPlanner pp = new PathPlanner(ev, checker, path, bound, conjuncts, m.asOf(), clauseRels);
+      PathPlanner pp = new PathPlanner(ev, checker, path, bound, conjuncts, m.asOf(), clauseRels, answered);
       pp.plan(op -> {
         chain.add(op);
-        placeReady(chain, conjuncts, placed, bound);
+        placeReady(chain, conjuncts, placed, answered, bound);
       });
     }
-    placeReady(chain, conjuncts, placed, bound);
+    placeReady(chain, conjuncts, placed, answered, bound);
   }
 
-  private void placeReady(Chain chain, List<Expr> conjuncts, boolean[] placed, Set<String> bound) {
+  /** Filters by the conjuncts whose variables are all bound now, but for those a scan answered. */
+  private void placeReady(Chain chain, List<Expr> conjuncts, boolean[] placed, Set<Expr> answered,
+      Set<String> bound) {
     for (int i = 0; i < conjuncts.size(); i++) {
-      if (!placed[i] && bound.containsAll(Checker.variables(conjuncts.get(i)))) {
+      Expr c = conjuncts.get(i);
+      if (!placed[i] && bound.containsAll(Checker.variables(c))) {
         placed[i] = true;
-        chain.add(new FilterOp(ev, conjuncts.get(i), Expr.render(conjuncts.get(i))));
+        if (!answered.contains(c)) {
+          chain.add(new FilterOp(ev, c, Expr.render(c)));
+        }
       }
     }
   }

@@ -181,10 +181,8 @@ class ClausesTest extends OnConversation {
   void explainShowsThePlan() {
     QueryResult r = q("EXPLAIN MATCH (e {id: 3})-[:NEXT]->(n) RETURN n");
     assertEquals(List.of("plan"), r.columns());
-    assertEquals("NodeByIdSeek (e) id = 3  (est. 1 of 19 events)", r.rows().get(0).getFirst());
-    assertEquals("Filter (e.id = 3)", r.rows().get(1).getFirst());
-    assertEquals("Expand (e)-[:NEXT]->(n)", r.rows().get(2).getFirst());
-    assertEquals("Project n", r.rows().get(3).getFirst());
+    assertEquals(List.of("NodeByIdSeek (e) id = 3  (est. 1 of 19 events)", "Expand (e)-[:NEXT]->(n)", "Project n"),
+        r.column("plan"));
   }
 
   /**
@@ -196,8 +194,9 @@ class ClausesTest extends OnConversation {
     String byId = "MATCH (a:user {session: 'conv-26'}) MATCH (b {id: a.id + 1}) RETURN a.id, b.id, b.role ORDER BY a.id";
     String bySession = "MATCH (a {id: $id}) MATCH (b) WHERE b.session = a.session RETURN b.id ORDER BY b.id";
     assertEquals("NodeByIdSeek (b) id = (a.id + 1)  (est. 1 of 19 events)", q("EXPLAIN " + byId).rows().get(2).getFirst());
+    // the seek of a answers its id condition: no filter follows it
     assertEquals("NodeBySessionIndex (b) session = a.session  (est. 6 of 19 events)",
-        q("EXPLAIN " + bySession, Map.of("id", 17L)).rows().get(2).getFirst());
+        q("EXPLAIN " + bySession, Map.of("id", 17L)).rows().get(1).getFirst());
     QueryResult replies = q(byId);
     assertEquals(6, replies.size());
     assertEquals(List.of("assistant"), replies.column("b.role").stream().distinct().toList());

@@ -18,6 +18,14 @@ class PlannerChoiceTest extends OnConversation {
     return c.trace.explain(statement, params).lines().toList();
   }
 
+  private QueryResult q(String statement) {
+    return c.trace.query(statement, Map.of());
+  }
+
+  private QueryResult q(String statement, Map<String, Object> params) {
+    return c.trace.query(statement, params);
+  }
+
   private String start(String statement) {
     return plan(statement, Map.of()).getFirst();
   }
@@ -34,6 +42,35 @@ class PlannerChoiceTest extends OnConversation {
     assertEquals("NodeByIdSeek (e) id = 5  (est. 1 of 19 events)",
         start("MATCH (e:user {session: 'conv-26'}) WHERE e.id = 5 RETURN e"));
     assertEquals("AllNodesScan (e)  (est. 19 of 19 events)", start("MATCH (e) WHERE e.len > 3 RETURN e"));
+  }
+
+  /**
+   * A seek returns exactly the events its condition holds for, so no filter repeats the condition; a condition it
+   * applies only in part (a second lower bound, a window whose other end reads the node, a not-equal) stays one.
+   */
+  @Test
+  void aSeekAnswersTheConditionsItAppliesWhole() {
+    long t0 = Conversation.T0;
+    long m = Conversation.MINUTE;
+    assertEquals(List.of("NodeByIdSeek (e) id = 5  (est. 1 of 19 events)", "Filter (e.session = 'conv-26')",
+        "Project e.id"), plan("MATCH (e {session: 'conv-26'}) WHERE e.id = 5 RETURN e.id", Map.of()));
+    assertEquals(List.of("NodeByTimeRange (e) " + t0 + " <= e.ts < " + (t0 + 2 * m) + "  (est. 2 of 19 events)",
+        "Filter (e.role = 'assistant')", "Project e.id"), plan("MATCH (e:assistant) WHERE e.ts >= " + t0
+        + " AND e.ts < " + (t0 + 2 * m) + " RETURN e.id", Map.of()));
+    String partly = "MATCH (e) WHERE e.ts >= $a AND e.ts > $b AND e.ts <> $c AND e.ts BETWEEN $a AND e.ts + e.len"
+        + " RETURN e.id";
+    Map<String, Object> p = Map.of("a", t0 + 5 * m, "b", t0 + 3 * m, "c", t0 + 7 * m);
+    assertEquals(List.of("NodeByTimeRange (e) $a <= e.ts  (est. 11 of 19 events)", "Filter (e.ts > $b)",
+        "Filter (e.ts <> $c)", "Filter (e.ts BETWEEN $a AND (e.ts + e.len))", "Project e.id"), plan(partly, p));
+    List<Object> expected = q("MATCH (e) RETURN e.id, e.ts").rows().stream()
+        .filter(r -> (Long) r.get(1) >= t0 + 5 * m && (Long) r.get(1) != t0 + 7 * m).map(r -> r.get(0)).toList();
+    assertEquals(10, expected.size(), "11 at or after $a, less the one at $c");
+    assertEquals(expected, q(partly, p).column("e.id"));
+    // a bound of another type than an integer matches nothing, as the filter did
+    assertEquals(List.of(), q("MATCH (e) WHERE e.ts >= $a RETURN e.id", Map.of("a", Double.NaN)).rows());
+    assertEquals(List.of(), q("MATCH (e {session: $s}) RETURN e.id", Map.of("s", 26L)).rows());
+    assertEquals(List.of(5L), q("MATCH (e {id: $i}) RETURN e.id", Map.of("i", 5.0)).column("e.id"));
+    assertEquals(List.of(), q("MATCH (e {id: $i}) RETURN e.id", Map.of("i", 5.5)).rows());
   }
 
   @Test
@@ -57,6 +94,6 @@ class PlannerChoiceTest extends OnConversation {
   void aPatternStartsFromItsMostSelectiveNodeAndFiltersEarly() {
     List<String> p = plan("MATCH (a:assistant)<-[:NEXT]-(u {session: 'conv-27'}) WHERE u.len > 5 RETURN a.text", Map.of());
     assertEquals(List.of("NodeBySessionIndex (u) session = 'conv-27'  (est. 4 of 19 events)", "Filter (u.len > 5)",
-        "Filter (u.session = 'conv-27')", "Expand (u)-[:NEXT]->(a)", "Filter (a.role = 'assistant')", "Project a.text"), p);
+        "Expand (u)-[:NEXT]->(a)", "Filter (a.role = 'assistant')", "Project a.text"), p);
   }
 }

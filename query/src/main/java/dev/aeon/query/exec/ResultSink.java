@@ -68,8 +68,11 @@ final class ResultSink extends Operator {
   private long held;
   private final HeldValues statementHeld;
   private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
+  /** The returned expressions without aggregates: a group's key. */
+  private final List<Expr> groupingKeys;
 
-  private record Group(Object[] row, Map<Expr.Call, Accumulator> accumulators) {}
+  /** A group: its first row, and an accumulator per aggregate call, in the order of {@link #aggregates}. */
+  private record Group(Object[] row, Accumulator[] accumulators) {}
 
   ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, Sorting sorting,
       long skip, long limit, HeldValues statementHeld) {
@@ -82,6 +85,7 @@ final class ResultSink extends Operator {
     this.limit = limit;
     this.statementHeld = statementHeld;
     this.distinctRows = ret.distinct() && aggregates.isEmpty() ? new HashSet<>() : null;
+    this.groupingKeys = ret.items().stream().map(Statement.Item::expr).filter(e -> !Expr.containsAggregate(e)).toList();
   }
 
   private boolean aggregating() {
@@ -105,11 +109,9 @@ final class ResultSink extends Operator {
   @Override
   boolean push(Object[] row) {
     if (aggregating()) {
-      List<Object> key = new ArrayList<>();
-      for (Statement.Item item : ret.items()) {
-        if (!Expr.containsAggregate(item.expr())) {
-          key.add(Values.groupingKey(ev.eval(item.expr(), row)));
-        }
+      List<Object> key = groupingKeys.isEmpty() ? List.of() : new ArrayList<>(groupingKeys.size());
+      for (Expr e : groupingKeys) {
+        key.add(Values.groupingKey(ev.eval(e, row)));
       }
       Group g = groups.get(key);
       if (g == null) {
@@ -117,8 +119,8 @@ final class ResultSink extends Operator {
         g = new Group(row.clone(), newAccumulators());
         groups.put(key, g);
       }
-      for (Map.Entry<Expr.Call, Accumulator> a : g.accumulators().entrySet()) {
-        hold(a.getValue().add(ev, row));
+      for (Accumulator a : g.accumulators()) {
+        hold(a.add(ev, row));
       }
       return true;
     }
@@ -197,12 +199,12 @@ final class ResultSink extends Operator {
     return k.usesAliases() ? sorting.eval(k.expr(), row, out) : ev.eval(k.expr(), row);
   }
 
-  private Map<Expr.Call, Accumulator> newAccumulators() {
-    Map<Expr.Call, Accumulator> m = new IdentityHashMap<>();
-    for (Expr.Call c : aggregates) {
-      m.put(c, new Accumulator(c));
+  private Accumulator[] newAccumulators() {
+    Accumulator[] a = new Accumulator[aggregates.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = new Accumulator(aggregates.get(i));
     }
-    return m;
+    return a;
   }
 
   /** The final table: {@link #rows()} with the engine's values in place of the graph's references. */
@@ -224,12 +226,14 @@ final class ResultSink extends Operator {
   List<Object[]> rows() {
     int n = ret.items().size();
     if (aggregating()) {
-      if (groups.isEmpty() && ret.items().stream().allMatch(i -> Expr.containsAggregate(i.expr()))) {
+      if (groups.isEmpty() && groupingKeys.isEmpty()) {
         groups.put(List.of(), new Group(new Object[ev.scope.size()], newAccumulators()));
       }
       for (Group g : groups.values()) {
         Map<Expr.Call, Object> values = new IdentityHashMap<>();
-        g.accumulators().forEach((c, a) -> values.put(c, a.result(ev)));
+        for (int i = 0; i < aggregates.size(); i++) {
+          values.put(aggregates.get(i), g.accumulators()[i].result(ev));
+        }
         Object[] out = new Object[n + sort.size()];
         for (int i = 0; i < n; i++) {
           out[i] = ev.eval(ret.items().get(i).expr(), g.row(), values);

@@ -85,7 +85,8 @@ final class ResultSink extends Operator {
     this.limit = limit;
     this.statementHeld = statementHeld;
     this.distinctRows = ret.distinct() && aggregates.isEmpty() ? new HashSet<>() : null;
-    this.groupingKeys = ret.items().stream().map(Statement.Item::expr).filter(e -> !Expr.containsAggregate(e)).toList();
+    this.groupingKeys = aggregates.isEmpty() ? List.of()
+        : ret.items().stream().map(Statement.Item::expr).filter(e -> !Expr.containsAggregate(e)).toList();
   }
 
   private boolean aggregating() {
@@ -259,7 +260,7 @@ final class ResultSink extends Operator {
     }
     int from = (int) Math.min(skip, result.size());
     int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit); // from + limit may overflow
-    return result.subList(from, to).stream().map(r -> Arrays.copyOf(r, n)).toList();
+    return result.subList(from, to).stream().map(r -> r.length == n ? r : Arrays.copyOf(r, n)).toList();
   }
 
   /** Drops every row, group and value held, once the rows were passed on; the sink is done. */

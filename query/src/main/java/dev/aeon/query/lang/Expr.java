@@ -97,7 +97,15 @@ public sealed interface Expr {
 
   /** Whether an aggregate call occurs anywhere in {@code e}. */
   static boolean containsAggregate(Expr e) {
-    return e instanceof Call c && isAggregate(c.name()) || children(e).stream().anyMatch(Expr::containsAggregate);
+    if (e instanceof Call c && isAggregate(c.name())) {
+      return true;
+    }
+    for (Expr child : children(e)) { // a loop, not a stream: a frame per level of the longest chain accepted
+      if (containsAggregate(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A canonical rendering, independent of spacing and keyword case (used to match ORDER BY to RETURN). */

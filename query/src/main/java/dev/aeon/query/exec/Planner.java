@@ -84,8 +84,27 @@ final class Planner {
     }
     ReturnPlanner rp = new ReturnPlanner(st.ret(), "RETURN", ev, checker);
     ResultSink sink = rp.sink(held);
+    sortAtTheScan(main, sink);
     main.add(sink);
     return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), main.lines);
+  }
+
+  /**
+   * A result sorted first by the timestamp of the events the first scan yields ({@code ORDER BY e.ts DESC LIMIT
+   * 10} over a session or a time range), with a LIMIT, has the scan yield them in that order and stops once it has
+   * its rows, instead of sorting every event of the scan. Every operator after the scan passes each of its rows on
+   * before the next (they are nested loops), so the rows reach the sink in that order too. Not across a WITH.
+   */
+  private void sortAtTheScan(Chain main, ResultSink sink) {
+    Expr key = sink.firstSortKeyToStopOn();
+    if (!(main.head instanceof ScanOp scan) || !scan.canYieldInTimeOrder() || !withs.isEmpty() || key == null
+        || !(key instanceof Expr.Property p && p.key().equals("ts") && p.target() instanceof Expr.Var v
+            && scope.indexOf(v.name()) == scan.var())) {
+      return;
+    }
+    scan.yieldInTimeOrder(st.ret().order().getFirst().descending());
+    sink.stopOnSortedRows(scan.var());
+    main.lines.set(0, scan.describe());
   }
 
   /**

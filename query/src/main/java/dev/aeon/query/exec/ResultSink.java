@@ -70,6 +70,13 @@ final class ResultSink extends Operator {
   private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
   /** The returned expressions without aggregates: a group's key. */
   private final List<Expr> groupingKeys;
+  /**
+   * The row slot of the scan whose events come in the order of the first sort key ({@link #stopOnSortedRows}),
+   * else -1. Such rows carry the event's slot after their sort values: ties sort by it, as they came from the
+   * scan in its index's order.
+   */
+  private int sortedScanVar = -1;
+  private Object lastFirstKey;
 
   /** A group: its first row, and an accumulator per aggregate call, in the order of {@link #aggregates}. */
   private record Group(Object[] row, Accumulator[] accumulators) {}
@@ -91,6 +98,28 @@ final class ResultSink extends Operator {
 
   private boolean aggregating() {
     return !aggregates.isEmpty();
+  }
+
+  /**
+   * The expression of the first sort key (a returned column's, for a key naming one) if this sink could stop
+   * early on rows that come in its order: it sorts, has a LIMIT, and neither aggregates nor uses DISTINCT. Else null.
+   */
+  Expr firstSortKeyToStopOn() {
+    if (sort.isEmpty() || limit < 0 || skip + limit < 0 || aggregating() || ret.distinct()) {
+      return null;
+    }
+    SortKey k = sort.getFirst();
+    return k.column() >= 0 ? ret.items().get(k.column()).expr() : k.expr();
+  }
+
+  /**
+   * Rows will come in the order of the first sort key, its ties in any order, each from an event of the scan
+   * binding {@code scanVar}: once skip + limit rows and every tie of the last one's first key have come, no
+   * later row can be returned, and the sink stops. The result is the same as with every row: ties of all keys
+   * sort by the event's slot, the order the scan's index would have yielded them in.
+   */
+  void stopOnSortedRows(int scanVar) {
+    sortedScanVar = scanVar;
   }
 
   /** Whether a row can be returned only once every row has come: to aggregate, tell apart or sort them. */
@@ -126,7 +155,7 @@ final class ResultSink extends Operator {
       return true;
     }
     int n = ret.items().size();
-    Object[] out = new Object[n + sort.size()];
+    Object[] out = new Object[n + sort.size() + (sortedScanVar >= 0 ? 1 : 0)];
     for (int i = 0; i < n; i++) {
       out[i] = ev.eval(ret.items().get(i).expr(), row);
     }
@@ -141,6 +170,13 @@ final class ResultSink extends Operator {
     for (int i = 0; i < sort.size(); i++) {
       SortKey k = sort.get(i);
       out[n + i] = sortValue(k, row, out);
+    }
+    if (sortedScanVar >= 0) {
+      if (rows.size() >= skip + limit && Values.orderCompare(out[n], lastFirstKey) != 0) {
+        return false; // this row and every one after it sort after skip + limit rows already here
+      }
+      lastFirstKey = out[n];
+      out[out.length - 1] = ((NodeRef) row[sortedScanVar]).slot();
     }
     hold(weight(out));
     rows.add(out);
@@ -283,6 +319,10 @@ final class ResultSink extends Operator {
       // nulls sort last ascending and first descending, as in Cypher
       Comparator<Object[]> k = (a, b) -> Values.orderCompare(a[at], b[at]);
       c = c.thenComparing(desc ? k.reversed() : k);
+    }
+    if (sortedScanVar >= 0) {
+      int slot = n + sort.size();
+      c = c.thenComparing(r -> (Integer) r[slot]);
     }
     return c;
   }

@@ -3,12 +3,17 @@ package dev.aeon.query.exec;
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.trace.SlotList;
 import dev.aeon.query.trace.TraceGraph;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /** Binds a node variable to the events one index (or the whole store) yields. */
 final class ScanOp extends Operator {
 
   /** Which index the scan reads. */
   enum Kind { ID, SESSION, TIME, LABEL, ALL }
+
+  /** The order of the events a scan yields: its index's, or by timestamp (ties in any order). */
+  enum Order { INDEX, TS_ASCENDING, TS_DESCENDING }
 
   final Kind kind;
   private final Evaluator ev;
@@ -20,6 +25,7 @@ final class ScanOp extends Operator {
   private final boolean highInclusive;
   private final String label;
   private final long estimate;
+  private Order order = Order.INDEX;
   private boolean stopped;
 
   private ScanOp(Kind kind, Evaluator ev, int var, Expr key, Expr low, boolean lowInclusive, Expr high,
@@ -65,6 +71,21 @@ final class ScanOp extends Operator {
     return estimate;
   }
 
+  /** The variable the scan binds. */
+  int var() {
+    return var;
+  }
+
+  /** Whether the scan can yield its events by timestamp: a time range, or a session (its list, or sorted). */
+  boolean canYieldInTimeOrder() {
+    return kind == Kind.TIME || kind == Kind.SESSION;
+  }
+
+  /** Yields the events by timestamp, for a result sorted by it that stops once it has its rows. */
+  void yieldInTimeOrder(boolean descending) {
+    order = descending ? Order.TS_DESCENDING : Order.TS_ASCENDING;
+  }
+
   @Override
   boolean push(Object[] row) {
     TraceGraph g = ev.graph;
@@ -73,14 +94,18 @@ final class ScanOp extends Operator {
         Object id = ev.eval(key, row);
         int slot = switch (id) {
           case Long l -> g.slotOf(l);
-          case Double d when d == Math.rint(d) && Math.abs(d) < 9e18 -> g.slotOf(d.longValue());
+          case Double d when d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63 -> g.slotOf(d.longValue());
           case null, default -> -1;
         };
         yield slot < 0 || emit(row, slot);
       }
       case SESSION -> {
         Object s = ev.eval(key, row);
-        yield !(s instanceof String session) || list(row, g.sessionSlots(g.stringId(session)));
+        if (!(s instanceof String session)) {
+          yield true;
+        }
+        int id = g.stringId(session);
+        yield order == Order.INDEX ? list(row, g.sessionSlots(id)) : sessionInTimeOrder(row, g.sessionSlots(id), id);
       }
       case LABEL -> list(row, g.roleSlots(g.stringId(label)));
       case TIME -> time(row);
@@ -116,6 +141,37 @@ final class ScanOp extends Operator {
     return true;
   }
 
+  /**
+   * A session's events by timestamp: its list forwards or backwards when its events were appended in time order
+   * (as a conversation's are), else its live events sorted.
+   */
+  private boolean sessionInTimeOrder(Object[] row, SlotList list, int sessionId) {
+    if (list == null) {
+      return true;
+    }
+    TraceGraph g = ev.graph;
+    int n = list.size(); // before the order flag: see TraceGraph.sessionInTimeOrder
+    boolean descending = order == Order.TS_DESCENDING;
+    if (g.sessionInTimeOrder(sessionId)) {
+      for (int i = 0; i < n; i++) {
+        int s = list.get(descending ? n - 1 - i : i);
+        if (g.isLive(s) && !emit(row, s)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    Comparator<Integer> byTs = Comparator.comparingLong(g::ts);
+    int[] sorted = IntStream.range(0, n).map(list::get).filter(g::isLive).boxed()
+        .sorted(descending ? byTs.reversed() : byTs).mapToInt(Integer::intValue).toArray();
+    for (int s : sorted) {
+      if (!emit(row, s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean time(Object[] row) {
     Long from = bound(low, lowInclusive, true, row);
     Long to = bound(high, highInclusive, false, row);
@@ -123,7 +179,7 @@ final class ScanOp extends Operator {
       return true;
     }
     stopped = false;
-    ev.graph.timeScan(from, to, false, (ts, slot) -> {
+    ev.graph.timeScan(from, to, order == Order.TS_DESCENDING, (ts, slot) -> {
       if (!emit(row, slot)) {
         stopped = true;
       }
@@ -158,14 +214,23 @@ final class ScanOp extends Operator {
       if (d.isNaN()) {
         return null;
       }
-      double r = lower ? (inclusive ? Math.ceil(d) : Math.floor(d) + 1) : (inclusive ? Math.floor(d) : Math.ceil(d) - 1);
-      if (r >= 0x1p63) { // above every long
+      if (d >= 0x1p63) { // above every long
         return lower ? null : Long.MAX_VALUE;
       }
-      if (r < -0x1p63) { // below every long
+      if (d < -0x1p63) { // below every long
         return lower ? Long.MIN_VALUE : null;
       }
-      return (long) r;
+      // the floor and ceiling of a double in [-2^63, 2^63) are longs; the +1 and -1 are exact in long arithmetic
+      // only (in doubles, 2^60 + 1 is 2^60): no filter after the scan checks the bound again
+      long floor = (long) Math.floor(d);
+      long ceil = (long) Math.ceil(d);
+      if (lower) {
+        return inclusive ? ceil : floor + 1;
+      }
+      if (inclusive) {
+        return floor;
+      }
+      return ceil == Long.MIN_VALUE ? null : ceil - 1; // below -2^63: nothing
     }
     throw ev.error(e.pos(), "cannot compare integer with " + Values.typeName(v));
   }
@@ -175,7 +240,8 @@ final class ScanOp extends Operator {
     String v = ev.scope.name(var);
     // the estimate counts the slots a scan visits, forgotten events' too; no more than the live events match
     int live = ev.graph.liveCount();
-    String est = "  (est. " + Math.min(estimate, live) + " of " + live + " events)";
+    String est = (order == Order.INDEX ? "" : order == Order.TS_ASCENDING ? ", by ts" : ", by ts DESC")
+        + "  (est. " + Math.min(estimate, live) + " of " + live + " events)";
     return switch (kind) {
       case ID -> "NodeByIdSeek (" + v + ") id = " + Expr.render(key) + est;
       case SESSION -> "NodeBySessionIndex (" + v + ") session = " + Expr.render(key) + est;

@@ -71,6 +71,18 @@ class PlannerChoiceTest extends OnConversation {
     assertEquals(List.of(), q("MATCH (e {session: $s}) RETURN e.id", Map.of("s", 26L)).rows());
     assertEquals(List.of(5L), q("MATCH (e {id: $i}) RETURN e.id", Map.of("i", 5.0)).column("e.id"));
     assertEquals(List.of(), q("MATCH (e {id: $i}) RETURN e.id", Map.of("i", 5.5)).rows());
+    // bounds at the ends of the longs and past 2^53, where a double's + 1 is lost: exact, as the filter was
+    long big = 1L << 60;
+    long lowest = c.add("edges", "user", Long.MIN_VALUE, "lowest");
+    long atBig = c.add("edges", "user", big, "at 2^60");
+    long afterBig = c.add("edges", "user", big + 1, "after 2^60");
+    String byTs = "MATCH (e) WHERE e.ts %s $t RETURN e.id ORDER BY e.id";
+    assertEquals(List.of(), q(byTs.formatted("<"), Map.of("t", (double) Long.MIN_VALUE)).column("e.id"));
+    assertEquals(List.of(lowest), q(byTs.formatted("<="), Map.of("t", (double) Long.MIN_VALUE)).column("e.id"));
+    assertEquals(List.of(afterBig), q(byTs.formatted(">"), Map.of("t", (double) big)).column("e.id"));
+    assertEquals(List.of(atBig, afterBig), q(byTs.formatted(">="), Map.of("t", (double) big)).column("e.id"));
+    assertEquals(List.of(atBig), q("MATCH (e) WHERE e.ts >= $t AND e.ts <= $u RETURN e.id", Map.of("t", big - 1.0,
+        "u", (double) (big + 1))).column("e.id"), "2^60 - 1 and 2^60 + 1 are 2^60 as doubles");
   }
 
   @Test

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QueryModelTest {
 
-  static final String[] SESSIONS = {"s0", "s1", "s2", "s3"};
+  /** Sessions; {@link #IN_ORDER} is appended in time order (ties included), as a conversation is. */
+  static final String[] SESSIONS = {"s0", "s1", "s2", "s3", "s4"};
+  static final String IN_ORDER = "s4";
   static final String[] ROLES = {"user", "assistant", "tool", "summary"};
   static final String[] TYPES = {"T1", "T2", "T3"};
   static final long[] TS = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -5, 0, 1, 7, 7, 7, 1_700_000_000_000_000L,
@@ -120,6 +122,7 @@ class QueryModelTest {
 
   private void build() {
     long id = 1;
+    long inOrderTs = rnd.nextLong(-1000, 1000);
     for (int i = 0; i < 300; i++) {
       Ev e = new Ev();
       e.id = id;
@@ -127,6 +130,10 @@ class QueryModelTest {
       e.session = pick(SESSIONS);
       e.role = pick(ROLES);
       e.ts = rnd.nextInt(3) == 0 ? TS[rnd.nextInt(TS.length)] : rnd.nextLong(-1000, 1000);
+      if (e.session.equals(IN_ORDER)) {
+        inOrderTs += rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(1, 50);
+        e.ts = inOrderTs;
+      }
       Map<String, Object> stored = new HashMap<>();
       if (rnd.nextInt(4) != 0) {
         long k = rnd.nextInt(10) == 0 ? (rnd.nextBoolean() ? 9_007_199_254_740_993L : -4_000_000_000L) : rnd.nextInt(-20, 20);
@@ -626,8 +633,11 @@ class QueryModelTest {
     for (int i = (int) skip; i < matched.size() && (limit < 0 || i - skip < limit); i++) {
       expected.add(Arrays.asList(matched.get(i).id, value(matched.get(i), key)));
     }
+    // by ts alone, ties keep the order they came in: any scan yields a single node's events by slot, so by id (a
+    // time range by ts, then slot); a scan that yields them by ts, to stop early, must keep that order of ties
+    String tieBreak = key.equals("ts") && rnd.nextBoolean() ? "" : ", a.id";
     String q = "MATCH " + a.text + " WHERE " + c.text + " RETURN a.id, a." + key + " ORDER BY a." + key
-        + (desc ? " DESC" : "") + ", a.id" + (skip > 0 ? " SKIP " + skip : "") + (limit >= 0 ? " LIMIT " + limit : "");
+        + (desc ? " DESC" : "") + tieBreak + (skip > 0 ? " SKIP " + skip : "") + (limit >= 0 ? " LIMIT " + limit : "");
     check(q, expected, true);
   }
 

@@ -1,0 +1,110 @@
+package dev.aeon.query.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A result sorted by the timestamp of the first scan's events, with a LIMIT, has the scan yield them by time and
+ * stops early; it returns what sorting every event returns, ties of equal timestamps included (in the order the
+ * scan's index yields them: by slot). Each statement is compared with the same without LIMIT (which sorts every
+ * row), cut to the limit.
+ */
+class TimeOrderedScanTest extends OnConversation {
+
+  /** Timestamps of the "tied" session, appended in time order with runs of ties; "mixed" gets them shuffled. */
+  private static final long[] TIED = {1, 2, 2, 2, 3, 5, 5, 8, 8, 8, 8, 9, 12, 12, 13};
+  private static final long[] MIXED = {5, 3, 9, 3, 1, 12, 5, 5, 2, 13, 8, 1};
+
+  @BeforeEach
+  void addSessions() {
+    for (int i = 0; i < TIED.length; i++) {
+      c.add("tied", i % 2 == 0 ? "user" : "assistant", Conversation.T0 + TIED[i], "tied " + i);
+      if (i < MIXED.length) {
+        c.add("mixed", i % 2 == 0 ? "user" : "assistant", Conversation.T0 + MIXED[i], "mixed " + i);
+      }
+    }
+  }
+
+  private List<List<Object>> rows(String statement, Map<String, Object> params) {
+    return c.trace.query(statement, params).rows();
+  }
+
+  /** The statement with {@code SKIP skip LIMIT limit} appended, and the rows of it without them, cut alike. */
+  private void sameAsSortingEveryRow(String statement, Map<String, Object> params, int skip, int limit) {
+    List<List<Object>> all = rows(statement, params);
+    List<List<Object>> expected = all.subList(Math.min(skip, all.size()), Math.min(skip + limit, all.size()));
+    assertEquals(expected, rows(statement + " SKIP " + skip + " LIMIT " + limit, params), statement);
+  }
+
+  @Test
+  void aSessionInTimeOrderIsReadFromEitherEndAndStopsEarly() {
+    String newest = "MATCH (e {session: 'tied'}) RETURN e.id, e.ts ORDER BY e.ts DESC";
+    assertEquals("NodeBySessionIndex (e) session = 'tied', by ts DESC  (est. 15 of 46 events)",
+        c.trace.explain(newest + " LIMIT 3", Map.of()).lines().findFirst().orElseThrow());
+    for (String order : List.of("", " DESC")) {
+      for (int skip = 0; skip < 4; skip++) {
+        for (int limit = 0; limit <= TIED.length + 1; limit++) {
+          sameAsSortingEveryRow("MATCH (e {session: 'tied'}) RETURN e.id, e.ts ORDER BY e.ts" + order, Map.of(), skip,
+              limit);
+          sameAsSortingEveryRow("MATCH (e {session: 'tied'}) RETURN e.id ORDER BY e.ts" + order + ", e.role DESC",
+              Map.of(), skip, limit);
+          sameAsSortingEveryRow("MATCH (e {session: $s}) MATCH (e)-[:NEXT]->(n) RETURN e.id, n.id ORDER BY e.ts"
+              + order, Map.of("s", "mixed"), skip, limit);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSessionOutOfTimeOrderIsSortedFirst() {
+    assertTrue(c.trace.explain("MATCH (e {session: 'mixed'}) RETURN e ORDER BY e.ts LIMIT 2", Map.of())
+        .startsWith("NodeBySessionIndex (e) session = 'mixed', by ts  "));
+    for (String order : List.of("", " DESC")) {
+      for (int limit = 0; limit <= MIXED.length; limit++) {
+        sameAsSortingEveryRow("MATCH (e {session: 'mixed'}) RETURN e.id, e.ts ORDER BY e.ts" + order, Map.of(), 1,
+            limit);
+      }
+    }
+    // an event forgotten is not yielded, by either way of reading the session
+    c.trace.forget((Long) rows("MATCH (e {session: 'mixed'}) RETURN e.id ORDER BY e.ts DESC LIMIT 1", Map.of())
+        .getFirst().getFirst());
+    c.trace.forget((Long) rows("MATCH (e {session: 'tied'}) RETURN e.id ORDER BY e.ts DESC LIMIT 1", Map.of())
+        .getFirst().getFirst());
+    for (String s : List.of("mixed", "tied")) {
+      sameAsSortingEveryRow("MATCH (e {session: '" + s + "'}) RETURN e.id, e.ts ORDER BY e.ts DESC", Map.of(), 0, 3);
+    }
+  }
+
+  @Test
+  void aTimeRangeIsReadFromEitherEnd() {
+    String range = "MATCH (e) WHERE e.ts >= $from AND e.ts <= $to RETURN e.id, e.ts ORDER BY e.ts";
+    Map<String, Object> p = Map.of("from", Conversation.T0 + 2, "to", Conversation.T0 + 12);
+    assertEquals("NodeByTimeRange (e) $from <= e.ts <= $to, by ts DESC  (est. 22 of 46 events)",
+        c.trace.explain(range + " DESC LIMIT 1", p).lines().findFirst().orElseThrow());
+    for (String order : List.of("", " DESC")) {
+      for (int limit = 0; limit < 25; limit++) {
+        sameAsSortingEveryRow(range + order, p, 2, limit);
+      }
+    }
+  }
+
+  @Test
+  void otherResultsSortEveryRow() {
+    // not by the scan's own ts, aggregated, distinct or without a LIMIT: the scan keeps its index's order
+    for (String s : List.of(
+        "MATCH (e {session: 'tied'}) MATCH (f {session: 'mixed'}) RETURN e.id, f.id ORDER BY f.ts LIMIT 2",
+        "MATCH (e {session: 'tied'}) RETURN e.role, count(*) ORDER BY e.role LIMIT 2",
+        "MATCH (e {session: 'tied'}) RETURN DISTINCT e.ts ORDER BY e.ts LIMIT 2",
+        "MATCH (e {session: 'tied'}) RETURN e.id ORDER BY e.ts",
+        "MATCH (e {session: 'tied'}) WITH e ORDER BY e.ts LIMIT 2 RETURN e.id ORDER BY e.ts LIMIT 1")) {
+      assertTrue(c.trace.explain(s, Map.of()).startsWith("NodeBySessionIndex (e) session = 'tied'  "), s);
+    }
+    assertEquals(List.of(List.<Object>of(Conversation.T0 + 2)),
+        rows("MATCH (e {session: 'tied'}) RETURN DISTINCT e.ts ORDER BY e.ts SKIP 1 LIMIT 1", Map.of()));
+  }
+}

@@ -90,19 +90,21 @@ final class Planner {
   }
 
   /**
-   * A result sorted first by the timestamp of the events the first scan yields ({@code ORDER BY e.ts DESC LIMIT
+   * A projection sorted first by the timestamp of the events the first scan yields ({@code ORDER BY e.ts DESC LIMIT
    * 10} over a session or a time range), with a LIMIT, has the scan yield them in that order and stops once it has
    * its rows, instead of sorting every event of the scan. Every operator after the scan passes each of its rows on
-   * before the next (they are nested loops), so the rows reach the sink in that order too. Not across a WITH.
+   * before the next (they are nested loops), so the rows reach the projection in that order too: RETURN's, or the
+   * first WITH's (the rows it passes on are its own).
    */
-  private void sortAtTheScan(Chain main, ResultSink sink) {
+  private void sortAtTheScan(Chain main, ResultSink returnSink) {
+    ResultSink sink = withs.isEmpty() ? returnSink : withs.getFirst().projection();
     Expr key = sink.firstSortKeyToStopOn();
-    if (!(main.head instanceof ScanOp scan) || !scan.canYieldInTimeOrder() || !withs.isEmpty() || key == null
+    if (!(main.head instanceof ScanOp scan) || !scan.canYieldInTimeOrder() || key == null
         || !(key instanceof Expr.Property p && p.key().equals("ts") && p.target() instanceof Expr.Var v
-            && scope.indexOf(v.name()) == scan.var())) {
+            && startScope.indexOf(v.name()) == scan.var())) {
       return;
     }
-    scan.yieldInTimeOrder(st.ret().order().getFirst().descending());
+    scan.yieldInTimeOrder(sink.firstSortDescending());
     sink.stopOnSortedRows(scan.var());
     main.lines.set(0, scan.describe());
   }

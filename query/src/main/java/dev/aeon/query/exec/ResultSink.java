@@ -112,6 +112,10 @@ final class ResultSink extends Operator {
     return k.column() >= 0 ? ret.items().get(k.column()).expr() : k.expr();
   }
 
+  boolean firstSortDescending() {
+    return sort.getFirst().descending();
+  }
+
   /**
    * Rows will come in the order of the first sort key, its ties in any order, each from an event of the scan
    * binding {@code scanVar}: once skip + limit rows and every tie of the last one's first key have come, no

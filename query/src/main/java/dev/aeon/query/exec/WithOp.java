@@ -66,6 +66,10 @@ final class WithOp extends Operator {
     projection.release();
   }
 
+  ResultSink projection() {
+    return projection;
+  }
+
   @Override
   String describe() {
     return "With " + projection.describe();

@@ -93,6 +93,25 @@ class TimeOrderedScanTest extends OnConversation {
     }
   }
 
+  /** The first WITH's projection stops as RETURN's does; what it passes on is the same. */
+  @Test
+  void aWithSortedByTheScansTsStopsEarly() {
+    String newest = "MATCH (e {session: $s}) WITH e ORDER BY e.ts DESC LIMIT %d MATCH (p)-[:NEXT]->(e)"
+        + " RETURN e.id, p.id";
+    assertEquals("NodeBySessionIndex (e) session = $s, by ts DESC  (est. 15 of 46 events)",
+        c.trace.explain(newest.formatted(3), Map.of("s", "tied")).lines().findFirst().orElseThrow());
+    // sorted by an expression, not the ts itself, every row is sorted: the result to compare with
+    String sortingAll = newest.replace("ORDER BY e.ts DESC", "ORDER BY e.ts + 0 DESC");
+    assertTrue(c.trace.explain(sortingAll.formatted(3), Map.of("s", "tied")).startsWith(
+        "NodeBySessionIndex (e) session = $s  "));
+    for (String s : List.of("tied", "mixed")) {
+      for (int limit = 0; limit <= 6; limit++) {
+        assertEquals(rows(sortingAll.formatted(limit), Map.of("s", s)), rows(newest.formatted(limit), Map.of("s", s)),
+            s + " " + limit);
+      }
+    }
+  }
+
   @Test
   void otherResultsSortEveryRow() {
     // not by the scan's own ts, aggregated, distinct or without a LIMIT: the scan keeps its index's order
@@ -101,7 +120,7 @@ class TimeOrderedScanTest extends OnConversation {
         "MATCH (e {session: 'tied'}) RETURN e.role, count(*) ORDER BY e.role LIMIT 2",
         "MATCH (e {session: 'tied'}) RETURN DISTINCT e.ts ORDER BY e.ts LIMIT 2",
         "MATCH (e {session: 'tied'}) RETURN e.id ORDER BY e.ts",
-        "MATCH (e {session: 'tied'}) WITH e ORDER BY e.ts LIMIT 2 RETURN e.id ORDER BY e.ts LIMIT 1")) {
+        "MATCH (e {session: 'tied'}) WITH e LIMIT 2 RETURN e.id ORDER BY e.ts LIMIT 1")) {
       assertTrue(c.trace.explain(s, Map.of()).startsWith("NodeBySessionIndex (e) session = 'tied'  "), s);
     }
     assertEquals(List.of(List.<Object>of(Conversation.T0 + 2)),

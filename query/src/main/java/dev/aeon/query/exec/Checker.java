@@ -41,7 +41,7 @@ final class Checker {
         boolean aggregate = Expr.isAggregate(c.name());
         if (aggregate && !aggregatesAllowed) {
           throw new QueryException(source, c.pos(), "aggregate function " + c.name()
-              + "() is only allowed in RETURN and WITH (and not inside another aggregate)");
+              + "() is only allowed in the columns and ORDER BY of RETURN and WITH (and not inside another aggregate)");
         }
         argsMayAggregate = aggregatesAllowed && !aggregate;
       }

@@ -76,9 +76,13 @@ final class ScanOp extends Operator {
     return var;
   }
 
-  /** Whether the scan can yield its events by timestamp: a time range, or a session (its list, or sorted). */
+  /**
+   * Whether the scan can yield its events by timestamp: a time range, a session's or a role's list (read from
+   * either end when appended in time order, else sorted), or every event (from the time index). An id seek yields
+   * one event: there is nothing to gain.
+   */
   boolean canYieldInTimeOrder() {
-    return kind == Kind.TIME || kind == Kind.SESSION;
+    return kind != Kind.ID;
   }
 
   /** Yields the events by timestamp, for a result sorted by it that stops once it has its rows. */
@@ -104,12 +108,14 @@ final class ScanOp extends Operator {
         if (!(s instanceof String session)) {
           yield true;
         }
-        int id = g.stringId(session);
-        yield order == Order.INDEX ? list(row, g.sessionSlots(id)) : sessionInTimeOrder(row, g.sessionSlots(id), id);
+        yield list(row, g.sessionSlots(g.stringId(session)));
       }
       case LABEL -> list(row, g.roleSlots(g.stringId(label)));
       case TIME -> time(row);
       case ALL -> {
+        if (order != Order.INDEX) {
+          yield scanTime(row, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
         int n = g.slotCount();
         for (int s = 0; s < n; s++) {
           if (g.isLive(s) && !emit(row, s)) {
@@ -131,6 +137,9 @@ final class ScanOp extends Operator {
     if (list == null) {
       return true;
     }
+    if (order != Order.INDEX) {
+      return listInTimeOrder(row, list);
+    }
     int n = list.size();
     for (int i = 0; i < n; i++) {
       int s = list.get(i);
@@ -142,17 +151,14 @@ final class ScanOp extends Operator {
   }
 
   /**
-   * A session's events by timestamp: its list forwards or backwards when its events were appended in time order
+   * A list's events by timestamp: the list forwards or backwards when its events were appended in time order
    * (as a conversation's are), else its live events sorted.
    */
-  private boolean sessionInTimeOrder(Object[] row, SlotList list, int sessionId) {
-    if (list == null) {
-      return true;
-    }
+  private boolean listInTimeOrder(Object[] row, SlotList list) {
     TraceGraph g = ev.graph;
-    int n = list.size(); // before the order flag: see TraceGraph.sessionInTimeOrder
+    int n = list.size(); // before the order flag: see SlotList.inTimeOrder
     boolean descending = order == Order.TS_DESCENDING;
-    if (g.sessionInTimeOrder(sessionId)) {
+    if (list.inTimeOrder()) {
       for (int i = 0; i < n; i++) {
         int s = list.get(descending ? n - 1 - i : i);
         if (g.isLive(s) && !emit(row, s)) {
@@ -178,6 +184,11 @@ final class ScanOp extends Operator {
     if (from == null || to == null || from > to) {
       return true;
     }
+    return scanTime(row, from, to);
+  }
+
+  /** The events with {@code from <= ts <= to}, from the time index. */
+  private boolean scanTime(Object[] row, long from, long to) {
     stopped = false;
     ev.graph.timeScan(from, to, order == Order.TS_DESCENDING, (ts, slot) -> {
       if (!emit(row, slot)) {

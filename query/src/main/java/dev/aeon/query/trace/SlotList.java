@@ -11,10 +11,20 @@ public final class SlotList {
 
   private volatile int[] slots = new int[4];
   private volatile int size;
+  /** Set for good by a slot whose event is older than the one before it; written before that slot is published. */
+  private volatile boolean outOfTimeOrder;
+  private long lastTs; // writer only
 
-  /** Writer only; {@code slot} must be larger than every slot already in the list. */
-  void add(int slot) {
+  /**
+   * Writer only; {@code slot} must be larger than every slot already in the list, {@code ts} is its event's
+   * timestamp.
+   */
+  void add(int slot, long ts) {
     int n = size;
+    if (n > 0 && ts < lastTs) {
+      outOfTimeOrder = true;
+    }
+    lastTs = ts;
     int[] a = slots;
     if (n == a.length) {
       a = Arrays.copyOf(a, n + (n >> 1) + 4);
@@ -29,12 +39,20 @@ public final class SlotList {
     return size;
   }
 
+  /**
+   * Whether the slots, as many as {@link #size()} read before this call, were appended in timestamp order: each
+   * event at or after the one before it (forgotten ones included), as a conversation's are.
+   */
+  public boolean inTimeOrder() {
+    return !outOfTimeOrder;
+  }
+
   /** The slot at {@code index < size()} (as read before). */
   public int get(int index) {
     return slots[index];
   }
 
   long heapBytes() {
-    return 32 + 4L * slots.length;
+    return 48 + 4L * slots.length;
   }
 }

@@ -26,11 +26,6 @@ public final class TraceGraph {
   private final IntColumn sessionPos = new IntColumn(0);
   /** Each session's number of live events, by its dictionary id: sessions are listed without reading events. */
   private final IntColumn sessionLive = new IntColumn(0);
-  /**
-   * 1 for a session one of whose events was appended with an earlier timestamp than the event before it, by its
-   * dictionary id; set before the event is published in the session's list, and never cleared.
-   */
-  private final IntColumn sessionOutOfTimeOrder = new IntColumn(0);
   private volatile int liveSessions;
   private final TimeIndex time = new TimeIndex();
   private volatile RoaringBitmap forgotten = new RoaringBitmap();
@@ -53,14 +48,10 @@ public final class TraceGraph {
   /** Indexes the event just written at {@code slot} and publishes it. */
   void publish(int slot, int session, int role, long ts, Map<String, Object> attrs) {
     SlotList sessionList = list(sessions, session);
-    int before = sessionList.size();
-    if (before > 0 && ts < events.ts(sessionList.get(before - 1))) {
-      sessionOutOfTimeOrder.setRelease(session, 1);
-    }
-    sessionPos.setRelease(slot, before);
-    sessionList.add(slot);
+    sessionPos.setRelease(slot, sessionList.size());
+    sessionList.add(slot, ts);
     addLive(session, 1);
-    list(roles, role).add(slot);
+    list(roles, role).add(slot, ts);
     time.add(ts, slot);
     if (!attrs.isEmpty()) {
       attributes.set(slot, attrs);
@@ -216,14 +207,6 @@ public final class TraceGraph {
   /** The slots of a session in append order (forgotten ones included: check {@link #isLive}), or null. */
   public SlotList sessionSlots(int sessionId) {
     return sessionId < 0 ? null : sessions.get(sessionId);
-  }
-
-  /**
-   * Whether a session's slots, as many as its list's size read before this call, are in timestamp order (each at
-   * or after the one before it): the flag that an event out of order sets is written before that event is published.
-   */
-  public boolean sessionInTimeOrder(int sessionId) {
-    return sessionOutOfTimeOrder.getAcquireOr(sessionId, 0) == 0;
   }
 
   /**

@@ -520,7 +520,7 @@ class ClausesTest extends OnConversation {
     assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of WITH; add it as a column of"
         + " its own", fails("MATCH (e) WITH e.role AS r, e.len + count(*) AS x RETURN r", Map.of()).reason());
     assertTrue(fails("MATCH (e) WITH e.role AS r WHERE count(*) > 1 RETURN r", Map.of()).reason()
-        .startsWith("aggregate function count() is only allowed in RETURN and WITH"));
+        .startsWith("aggregate function count() is only allowed in the columns and ORDER BY of RETURN and WITH"));
     assertEquals("variable 'n' holds a value of type integer, not a node", fails("MATCH (e) WITH e.id AS n MATCH (n)"
         + " RETURN n", Map.of()).reason());
   }
@@ -780,7 +780,7 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) RETURN $p = $p", Map.of("p", Map.of("k", deep))).reason());
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
-    assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in RETURN"));
+    assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in the columns"));
     assertEquals("ORDER BY e.ts may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
     assertEquals("ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",

@@ -28,8 +28,8 @@ class ExampleQueriesTest extends OnConversation {
     }
     assertEquals(expected, r.column("e.text"));
     String plan = c.trace.explain(q, Map.of());
-    // 7 user turns in all against 12 turns in conv-26: the label index is the smaller start here
-    assertTrue(plan.startsWith("NodeByLabelIndex (e:user)  (est. 7 of 19 events)\nFilter (e.session = 'conv-26')"), plan);
+    // 7 user turns in all against 12 turns in conv-26: the label index is the smaller start here, read newest first
+    assertTrue(plan.startsWith("NodeByLabelIndex (e:user), by ts DESC  (est. 7 of 19 events)\nFilter (e.session = 'conv-26')"), plan);
   }
 
   @Test

@@ -19,6 +19,8 @@ class TimeOrderedScanTest extends OnConversation {
   /** Timestamps of the "tied" session, appended in time order with runs of ties; "mixed" gets them shuffled. */
   private static final long[] TIED = {1, 2, 2, 2, 3, 5, 5, 8, 8, 8, 8, 9, 12, 12, 13};
   private static final long[] MIXED = {5, 3, 9, 3, 1, 12, 5, 5, 2, 13, 8, 1};
+  /** Timestamps of the events of role "note", appended in time order. */
+  private static final long[] NOTES = {1, 1, 2, 3, 3, 3, 7, 9};
 
   @BeforeEach
   void addSessions() {
@@ -27,6 +29,9 @@ class TimeOrderedScanTest extends OnConversation {
       if (i < MIXED.length) {
         c.add("mixed", i % 2 == 0 ? "user" : "assistant", Conversation.T0 + MIXED[i], "mixed " + i);
       }
+    }
+    for (long ts : NOTES) {
+      c.add("notes", "note", Conversation.T0 + ts, "note");
     }
   }
 
@@ -44,7 +49,7 @@ class TimeOrderedScanTest extends OnConversation {
   @Test
   void aSessionInTimeOrderIsReadFromEitherEndAndStopsEarly() {
     String newest = "MATCH (e {session: 'tied'}) RETURN e.id, e.ts ORDER BY e.ts DESC";
-    assertEquals("NodeBySessionIndex (e) session = 'tied', by ts DESC  (est. 15 of 46 events)",
+    assertEquals("NodeBySessionIndex (e) session = 'tied', by ts DESC  (est. 15 of 54 events)",
         c.trace.explain(newest + " LIMIT 3", Map.of()).lines().findFirst().orElseThrow());
     for (String order : List.of("", " DESC")) {
       for (int skip = 0; skip < 4; skip++) {
@@ -84,11 +89,28 @@ class TimeOrderedScanTest extends OnConversation {
   void aTimeRangeIsReadFromEitherEnd() {
     String range = "MATCH (e) WHERE e.ts >= $from AND e.ts <= $to RETURN e.id, e.ts ORDER BY e.ts";
     Map<String, Object> p = Map.of("from", Conversation.T0 + 2, "to", Conversation.T0 + 12);
-    assertEquals("NodeByTimeRange (e) $from <= e.ts <= $to, by ts DESC  (est. 22 of 46 events)",
+    assertEquals("NodeByTimeRange (e) $from <= e.ts <= $to, by ts DESC  (est. 28 of 54 events)",
         c.trace.explain(range + " DESC LIMIT 1", p).lines().findFirst().orElseThrow());
     for (String order : List.of("", " DESC")) {
       for (int limit = 0; limit < 25; limit++) {
         sameAsSortingEveryRow(range + order, p, 2, limit);
+      }
+    }
+  }
+
+  /** A role's list is read as a session's is; every event, from the time index. */
+  @Test
+  void aRoleOrEveryEventIsReadInTimeOrder() {
+    assertTrue(c.trace.explain("MATCH (e:note) RETURN e ORDER BY e.ts DESC LIMIT 2", Map.of())
+        .startsWith("NodeByLabelIndex (e:note), by ts DESC  "));
+    assertTrue(c.trace.explain("MATCH (e) RETURN e ORDER BY e.ts LIMIT 2", Map.of())
+        .startsWith("AllNodesScan (e), by ts  "));
+    for (String order : List.of("", " DESC")) {
+      for (int limit = 0; limit <= 10; limit++) {
+        // notes in time order; users out of it (conv-26's turns are a day after tied's and mixed's)
+        for (String pattern : List.of("(e:note)", "(e:user)", "(e)")) {
+          sameAsSortingEveryRow("MATCH " + pattern + " RETURN e.id, e.ts ORDER BY e.ts" + order, Map.of(), 1, limit);
+        }
       }
     }
   }
@@ -98,7 +120,7 @@ class TimeOrderedScanTest extends OnConversation {
   void aWithSortedByTheScansTsStopsEarly() {
     String newest = "MATCH (e {session: $s}) WITH e ORDER BY e.ts DESC LIMIT %d MATCH (p)-[:NEXT]->(e)"
         + " RETURN e.id, p.id";
-    assertEquals("NodeBySessionIndex (e) session = $s, by ts DESC  (est. 15 of 46 events)",
+    assertEquals("NodeBySessionIndex (e) session = $s, by ts DESC  (est. 15 of 54 events)",
         c.trace.explain(newest.formatted(3), Map.of("s", "tied")).lines().findFirst().orElseThrow());
     // sorted by an expression, not the ts itself, every row is sorted: the result to compare with
     String sortingAll = newest.replace("ORDER BY e.ts DESC", "ORDER BY e.ts + 0 DESC");

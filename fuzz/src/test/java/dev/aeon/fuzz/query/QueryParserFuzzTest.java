@@ -61,6 +61,7 @@ class QueryParserFuzzTest {
       "MATCH (e {session: 'conv-1'}) RETURN #",
       "MATCH (e)-[r*1..3]-(n) RETURN count(*), #",
       "MATCH (e) RETURN e.id ORDER BY # DESC LIMIT 3",
+      "MATCH (e {session: $s}) WHERE # RETURN e.id ORDER BY e.ts DESC, e.id SKIP 1 LIMIT 2",
       "CALL recall($q, 3) YIELD event, score MATCH (event)-[#]->(n) RETURN n",
       "MATCH (e) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) WHERE # RETURN e, m",
       "MATCH (f)-[r:SUPERSEDES]->(g) AS OF # RETURN f, g",

@@ -21,8 +21,10 @@ class ConcurrentReadersTest {
 
   @TempDir Path dir;
 
+  /** Events in time order, but every 997th, earlier than those before it: its session is then out of order. */
   static Event event(long id) {
-    return new Event(id, "s" + id % 13, id % 2 == 0 ? "user" : "assistant", id * 7, id * 3, id, Map.of());
+    long ts = id % 997 == 0 ? id * 7 - 50_000 : id * 7;
+    return new Event(id, "s" + id % 13, id % 2 == 0 ? "user" : "assistant", ts, id * 3, id, Map.of());
   }
 
   static void checkEvent(Event e) {
@@ -56,6 +58,15 @@ class ConcurrentReadersTest {
           QueryResult q = t.query("MATCH (e {session: $s})-[:HALF]->(m) RETURN e.id, m.id LIMIT 20", Map.of("s", s));
           for (List<Object> row : q.rows()) {
             assertEquals((Long) row.get(0) / 2, row.get(1));
+          }
+          // read newest first from the session's list while it grows, or sorted once one event came out of order
+          QueryResult newest = t.query("MATCH (e {session: $s}) RETURN e.id, e.ts, e.session ORDER BY e.ts DESC"
+              + " LIMIT 10", Map.of("s", s));
+          for (int i = 0; i < newest.size(); i++) {
+            List<Object> row = newest.rows().get(i);
+            assertEquals(s, row.get(2));
+            assertEquals(event((Long) row.get(0)).tsMicros(), row.get(1));
+            assertTrue(i == 0 || (Long) newest.rows().get(i - 1).get(1) >= (Long) row.get(1));
           }
           checks++;
         }

@@ -105,10 +105,7 @@ final class ScanOp extends Operator {
       }
       case SESSION -> {
         Object s = ev.eval(key, row);
-        if (!(s instanceof String session)) {
-          yield true;
-        }
-        yield list(row, g.sessionSlots(g.stringId(session)));
+        yield !(s instanceof String session) || list(row, g.sessionSlots(g.stringId(session)));
       }
       case LABEL -> list(row, g.roleSlots(g.stringId(label)));
       case TIME -> time(row);

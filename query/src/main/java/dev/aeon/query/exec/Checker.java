@@ -2,29 +2,43 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** Semantic checks of expressions before anything runs: known variables, parameters and functions, aggregates. */
+/**
+ * Semantic checks of expressions before anything runs: known variables, parameters and functions, aggregates; and
+ * what an expression reads, subqueries included.
+ */
 final class Checker {
+
+  /** Plans a subquery over the variables of {@code scope} (once per subquery: later calls do nothing). */
+  interface Subqueries {
+    void plan(Expr.Subquery q, Scope scope);
+  }
 
   private final String source;
   private final Scope scope;
   private final Predicate<String> hasParam;
+  private final Subqueries subqueries;
 
-  /** {@code hasParam} tells which parameters were given: a missing one is an error before anything runs. */
-  Checker(String source, Scope scope, Predicate<String> hasParam) {
+  /**
+   * {@code hasParam} tells which parameters were given: a missing one is an error before anything runs;
+   * {@code subqueries} checks and plans each subquery met.
+   */
+  Checker(String source, Scope scope, Predicate<String> hasParam, Subqueries subqueries) {
     this.source = source;
     this.scope = scope;
     this.hasParam = hasParam;
+    this.subqueries = subqueries;
   }
 
   /** These checks against another scope's variables. */
   Checker withScope(Scope other) {
-    return new Checker(source, other, hasParam);
+    return new Checker(source, other, hasParam, subqueries);
   }
 
   /** Throws a {@link QueryException} for an unknown variable or function or a misplaced aggregate. */
@@ -50,6 +64,7 @@ final class Checker {
           throw new QueryException(source, p.pos(), "missing parameter $" + p.name());
         }
       }
+      case Expr.Subquery q -> subqueries.plan(q, scope);
       default -> { }
     }
     for (Expr child : Expr.children(e)) {
@@ -57,8 +72,8 @@ final class Checker {
     }
   }
 
-  /** The variable names an expression reads. */
-  static Set<String> variables(Expr e) {
+  /** The variables of this scope an expression reads. */
+  Set<String> variables(Expr e) {
     Set<String> out = new HashSet<>();
     for (Expr.Var v : references(e)) {
       out.add(v.name());
@@ -66,17 +81,38 @@ final class Checker {
     return out;
   }
 
-  /** The variables an expression reads, each occurrence with its position, in source order. */
-  static List<Expr.Var> references(Expr e) {
+  /**
+   * The variables of this scope an expression reads, each occurrence with its position, in source order. A
+   * subquery reads those of its names (variables of its patterns and its WHERE) that this scope declares: the
+   * others are its own.
+   */
+  List<Expr.Var> references(Expr e) {
     List<Expr.Var> out = new ArrayList<>();
     collect(e, out);
     return out;
   }
 
-  private static void collect(Expr e, List<Expr.Var> out) {
-    if (e instanceof Expr.Var v) {
-      out.add(v);
+  private void collect(Expr e, List<Expr.Var> out) {
+    switch (e) {
+      case Expr.Var v -> out.add(v);
+      case Expr.Subquery q -> {
+        List<Expr.Var> names = new ArrayList<>();
+        for (Statement.Path path : q.paths()) {
+          for (Statement.NodePattern n : path.nodes()) {
+            names.add(new Expr.Var(n.var(), n.pos()));
+            n.props().values().forEach(x -> collect(x, names));
+          }
+          for (Statement.RelPattern r : path.rels()) {
+            names.add(new Expr.Var(r.var(), r.pos()));
+            r.props().values().forEach(x -> collect(x, names));
+          }
+        }
+        if (q.where() != null) {
+          collect(q.where(), names);
+        }
+        names.stream().filter(v -> scope.indexOf(v.name()) >= 0).forEach(out::add);
+      }
+      default -> Expr.children(e).forEach(c -> collect(c, out));
     }
-    Expr.children(e).forEach(c -> collect(c, out));
   }
 }

@@ -9,6 +9,7 @@ import dev.aeon.query.trace.VectorRecall;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,18 @@ final class Evaluator {
   private final Map<String, Object> rawParams;
   private final Map<String, Object> params;
   private final Deadline deadline;
+  /** The statement's subqueries, planned as they were checked; shared by the evaluators of every scope. */
+  final Map<Expr.Subquery, SubqueryPlan> subqueries;
 
   Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
       Map<String, Object> rawParams, Deadline deadline) {
-    this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>(), deadline);
+    this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>(), deadline,
+        new IdentityHashMap<>());
   }
 
   private Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
-      Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline) {
+      Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline,
+      Map<Expr.Subquery, SubqueryPlan> subqueries) {
     this.graph = graph;
     this.text = text;
     this.vectors = vectors;
@@ -43,11 +48,12 @@ final class Evaluator {
     this.rawParams = rawParams;
     this.params = params;
     this.deadline = deadline;
+    this.subqueries = subqueries;
   }
 
   /** This evaluator over another scope's rows (sharing the parameters read so far, and the deadline). */
   Evaluator withScope(Scope other) {
-    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline);
+    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline, subqueries);
   }
 
   /** Counts one step of the statement's work (a node scanned, an edge looked at); throws past its time limit. */
@@ -121,6 +127,7 @@ final class Evaluator {
         yield out;
       }
       case Expr.Case c -> caseValue(c, row, aggregates);
+      case Expr.Subquery q -> subqueries.get(q).evaluate(row);
     };
   }
 

@@ -154,13 +154,13 @@ final class ExpandOp extends Operator {
   @Override
   String describe() {
     String hops = varLength ? "*" + min + ".." + max : "";
-    String r = "[" + (ev.scope.name(rel).startsWith(" ") ? "" : ev.scope.name(rel)) + typeText + hops + "]";
+    String r = "[" + ev.scope.shown(rel) + typeText + hops + "]";
     String arrow = switch (dir) {
       case OUT -> "-" + r + "->";
       case IN -> "<-" + r + "-";
       case BOTH -> "-" + r + "-";
     };
-    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.name(from) + ")" + arrow + "(" + ev.scope.name(to) + ")"
+    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.shown(from) + ")" + arrow + "(" + ev.scope.shown(to) + ")"
         + (asOf == null ? "" : " AS OF " + Expr.render(asOf));
   }
 }

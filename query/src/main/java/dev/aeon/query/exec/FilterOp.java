@@ -15,6 +15,11 @@ final class FilterOp extends Operator {
     this.text = text;
   }
 
+  /** Whether the predicate matches a pattern for each row ({@code EXISTS { ... }}, {@code COUNT { ... }}). */
+  boolean runsSubquery() {
+    return Expr.containsSubquery(predicate);
+  }
+
   @Override
   boolean push(Object[] row) {
     return !ev.test(predicate, row) || next.push(row);

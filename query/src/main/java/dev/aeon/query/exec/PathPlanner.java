@@ -105,7 +105,7 @@ final class PathPlanner {
     bound.add(r.var());
     bound.add(to.var());
     sink.accept(op);
-    List<Expr> ready = pending.stream().filter(e -> bound.containsAll(Checker.variables(e))).toList();
+    List<Expr> ready = pending.stream().filter(e -> bound.containsAll(checker.variables(e))).toList();
     pending.removeAll(ready);
     ready.forEach(e -> filter(e, sink));
     for (Map.Entry<String, Expr> p : r.props().entrySet()) {
@@ -138,7 +138,7 @@ final class PathPlanner {
 
   private void filter(Expr e, Consumer<Operator> sink) {
     checker.check(e, false);
-    if (!bound.containsAll(Checker.variables(e))) {
+    if (!bound.containsAll(checker.variables(e))) {
       pending.add(e);
       return;
     }
@@ -278,7 +278,7 @@ final class PathPlanner {
 
   /** A conjunct that reads only {@code var} and variables bound before. */
   private boolean ready(Expr c, String var) {
-    for (String v : Checker.variables(c)) {
+    for (String v : checker.variables(c)) {
       if (!v.equals(var) && !bound.contains(v)) {
         return false;
       }
@@ -296,13 +296,13 @@ final class PathPlanner {
    * before, not {@code var} itself. A constant is one.
    */
   private boolean known(Expr e, String var) {
-    Set<String> variables = Checker.variables(e);
+    Set<String> variables = checker.variables(e);
     return !variables.contains(var) && bound.containsAll(variables);
   }
 
   /** An expression the planner can evaluate now: no variables at all (literals and parameters). */
   private boolean constant(Expr e) {
-    return Checker.variables(e).isEmpty();
+    return checker.variables(e).isEmpty();
   }
 
   private Object value(Expr e) {

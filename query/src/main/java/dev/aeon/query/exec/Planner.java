@@ -28,21 +28,35 @@ final class Planner {
   private Checker checker;
   private final List<WithOp> withs = new ArrayList<>();
   private final HeldValues held = new HeldValues();
+  /** EXPLAIN's lines for the subqueries, in the order they appear. */
+  private final List<String> subqueryLines = new ArrayList<>();
 
-  /** A chain of operators under construction. */
+  /**
+   * A chain of operators under construction. A filter that runs no subquery goes before the filters that run one
+   * right before it (filters commute, and a subquery costs a pattern match per row).
+   */
   private static final class Chain {
     Operator head;
     Operator tail;
     final List<String> lines = new ArrayList<>();
+    private final List<Operator> ops = new ArrayList<>();
 
     void add(Operator op) {
-      if (head == null) {
+      int at = ops.size();
+      if (op instanceof FilterOp f && !f.runsSubquery()) {
+        while (at > 0 && ops.get(at - 1) instanceof FilterOp before && before.runsSubquery()) {
+          at--;
+        }
+      }
+      ops.add(at, op);
+      lines.add(at, op.describe());
+      op.next = at + 1 < ops.size() ? ops.get(at + 1) : null;
+      if (at == 0) {
         head = op;
       } else {
-        tail.next = op;
+        ops.get(at - 1).next = op;
       }
-      tail = op;
-      lines.add(op.describe());
+      tail = ops.getLast();
     }
   }
 
@@ -58,7 +72,7 @@ final class Planner {
     this.ev = ev;
     this.scope = ev.scope;
     this.startScope = ev.scope;
-    this.checker = new Checker(st.source(), scope, ev::hasParam);
+    this.checker = new Checker(st.source(), scope, ev::hasParam, this::subquery);
   }
 
   Plan plan() {
@@ -86,7 +100,38 @@ final class Planner {
     ResultSink sink = rp.sink(held);
     sortAtTheScan(main, sink);
     main.add(sink);
+    main.lines.addAll(subqueryLines);
     return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), main.lines);
+  }
+
+  /**
+   * Plans a subquery as a MATCH of its own, over a copy of {@code outer}: the variables of {@code outer} it names
+   * are bound (the checker's {@link Checker#variables} has it run only once they are), its other names are its own.
+   */
+  private void subquery(Expr.Subquery q, Scope outer) {
+    if (ev.subqueries.containsKey(q)) {
+      return; // checked again, as a pattern's property condition is
+    }
+    Evaluator partEv = ev;
+    Scope partScope = scope;
+    Checker partChecker = checker;
+    Scope inner = outer.copy();
+    Set<String> bound = new HashSet<>(checker.withScope(outer).variables(q));
+    ev = ev.withScope(inner);
+    scope = inner;
+    checker = checker.withScope(inner);
+    int line = subqueryLines.size();
+    subqueryLines.add(null); // its own subqueries' lines come after it
+    try {
+      Chain chain = new Chain();
+      match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
+      ev.subqueries.put(q, new SubqueryPlan(chain.head, chain.tail, outer.size(), inner.size(), q.count()));
+      subqueryLines.set(line, Expr.render(q) + ": " + String.join("; ", chain.lines));
+    } finally {
+      ev = partEv;
+      scope = partScope;
+      checker = partChecker;
+    }
   }
 
   /**
@@ -204,7 +249,7 @@ final class Planner {
     if (m.asOf() != null) {
       checker.check(m.asOf(), false);
       // each expansion evaluates AS OF, possibly before the clause has bound a variable of its own
-      for (Expr.Var v : Checker.references(m.asOf())) {
+      for (Expr.Var v : checker.references(m.asOf())) {
         if (!bound.contains(v.name())) {
           throw new QueryException(st.source(), v.pos(), "AS OF cannot use variable '" + v.name()
               + "' of its own MATCH");
@@ -238,7 +283,7 @@ final class Planner {
       Set<String> bound) {
     for (int i = 0; i < conjuncts.size(); i++) {
       Expr c = conjuncts.get(i);
-      if (!placed[i] && bound.containsAll(Checker.variables(c))) {
+      if (!placed[i] && bound.containsAll(checker.variables(c))) {
         placed[i] = true;
         if (!answered.contains(c)) {
           chain.add(new FilterOp(ev, c, Expr.render(c)));

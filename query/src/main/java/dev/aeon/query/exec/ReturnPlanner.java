@@ -61,11 +61,15 @@ final class ReturnPlanner {
         columnNames.add(v.name());
       }
     }
+    // the names a sort key reads, aliases included (a subquery's other names are its own)
+    Scope withAliases = ev.scope.copy();
+    aliases.forEach(a -> withAliases.declare(a, Scope.Kind.VALUE));
+    Checker readsOfSortKeys = checker.withScope(withAliases);
     for (Statement.Sort s : ret.order()) {
       int column = columnOf(s.expr());
       boolean usesAliases = false;
       if (column < 0) {
-        Set<String> reads = Checker.variables(s.expr());
+        Set<String> reads = readsOfSortKeys.variables(s.expr());
         boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && columnNames.containsAll(reads);
         if ((!aggregates.isEmpty() || ret.distinct()) && !overReturnedRow) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
@@ -122,7 +126,7 @@ final class ReturnPlanner {
     if (e == null) {
       return 0;
     }
-    if (!Checker.variables(e).isEmpty()) {
+    if (!checker.variables(e).isEmpty()) {
       throw new QueryException(ev.source, e.pos(), clause + " cannot use variables");
     }
     checker.check(e, false);
@@ -143,7 +147,10 @@ final class ReturnPlanner {
     if (keys.contains(Expr.render(e)) || (e instanceof Expr.Call c && Expr.isAggregate(c.name()))) {
       return;
     }
-    if (e instanceof Expr.Var v) {
+    List<Expr.Var> reads = e instanceof Expr.Subquery q ? checker.references(q) : e instanceof Expr.Var v ? List.of(v)
+        : List.of();
+    if (!reads.isEmpty()) {
+      Expr.Var v = reads.getFirst();
       throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
           + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
     }

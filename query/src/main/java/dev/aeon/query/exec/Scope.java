@@ -53,6 +53,11 @@ final class Scope {
     return names.get(i);
   }
 
+  /** The name as EXPLAIN shows it: empty for an anonymous node or relationship (its generated name starts with a space). */
+  String shown(int i) {
+    return names.get(i).startsWith(" ") ? "" : names.get(i);
+  }
+
   int size() {
     return kinds.size();
   }

@@ -54,6 +54,13 @@ public sealed interface Expr {
    */
   record Case(Expr test, List<Expr> whens, List<Expr> thens, Expr otherwise, int pos) implements Expr {}
 
+  /**
+   * {@code EXISTS { [MATCH] pattern, ... [WHERE where] }} (whether the pattern has a match) or {@code COUNT { ... }}
+   * (how many): a pattern matched for each row, reading the row's variables of the same names. Walks over
+   * expressions treat it as a leaf: what it reads depends on the scope it is planned in.
+   */
+  record Subquery(boolean count, List<Statement.Path> paths, Expr where, int pos) implements Expr {}
+
   /** The aggregate functions. */
   static boolean isAggregate(String name) {
     return switch (name) {
@@ -92,6 +99,7 @@ public sealed interface Expr {
       case Literal l -> List.of();
       case Param p -> List.of();
       case Var v -> List.of();
+      case Subquery q -> List.of();
     };
   }
 
@@ -102,6 +110,19 @@ public sealed interface Expr {
     }
     for (Expr child : children(e)) { // a loop, not a stream: a frame per level of the longest chain accepted
       if (containsAggregate(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a subquery occurs anywhere in {@code e}. */
+  static boolean containsSubquery(Expr e) {
+    if (e instanceof Subquery) {
+      return true;
+    }
+    for (Expr child : children(e)) {
+      if (containsSubquery(child)) {
         return true;
       }
     }
@@ -139,6 +160,9 @@ public sealed interface Expr {
         }
         yield sb.append(" END").toString();
       }
+      case Subquery q -> (q.count() ? "COUNT" : "EXISTS") + " { MATCH " + String.join(", ",
+          q.paths().stream().map(Statement.Path::render).toList()) + (q.where() == null ? "" : " WHERE "
+          + render(q.where())) + " }";
     };
   }
 }

@@ -500,6 +500,9 @@ public final class Parser {
     if (t.is("null")) {
       return new Expr.Literal(null, t.start());
     }
+    if ((t.is("EXISTS") || t.is("COUNT")) && peek().type() == TokenType.LBRACE) {
+      return nested(() -> subquery(t));
+    }
     if (peek().type() != TokenType.LPAREN) {
       return new Expr.Var(t.text(), t.start());
     }
@@ -521,6 +524,20 @@ public final class Parser {
       expect(TokenType.RPAREN);
     }
     return new Expr.Call(name, distinct, false, args, t.start());
+  }
+
+  /** {@code EXISTS { [MATCH] path, ... [WHERE expr] }} or {@code COUNT { ... }}, from after the keyword. */
+  private Expr subquery(Token keyword) {
+    part(keyword.start());
+    expect(TokenType.LBRACE);
+    accept("MATCH");
+    List<Statement.Path> paths = new ArrayList<>();
+    do {
+      paths.add(path());
+    } while (accept(TokenType.COMMA));
+    Expr where = accept("WHERE") ? expr() : null;
+    expect(TokenType.RBRACE);
+    return new Expr.Subquery(keyword.is("COUNT"), paths, where, keyword.start());
   }
 
   /** {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}, from after CASE. */

@@ -28,10 +28,27 @@ public record Statement(boolean explain, List<Clause> clauses, Return ret, Strin
   public record Yield(String column, String variable, int pos) {}
 
   /** A chain of nodes linked by relationships: {@code nodes.size() == rels.size() + 1}. */
-  public record Path(List<NodePattern> nodes, List<RelPattern> rels) {}
+  public record Path(List<NodePattern> nodes, List<RelPattern> rels) {
+
+    /** The path as written, canonically (anonymous variables left out). */
+    public String render() {
+      StringBuilder sb = new StringBuilder(nodes.getFirst().render());
+      for (int i = 0; i < rels.size(); i++) {
+        sb.append(rels.get(i).render()).append(nodes.get(i + 1).render());
+      }
+      return sb.toString();
+    }
+  }
 
   /** {@code (var:label:label {key: expr})}; {@code var} is generated for anonymous nodes. */
-  public record NodePattern(String var, boolean anonymous, List<String> labels, Map<String, Expr> props, int pos) {}
+  public record NodePattern(String var, boolean anonymous, List<String> labels, Map<String, Expr> props, int pos) {
+
+    String render() {
+      StringBuilder sb = new StringBuilder("(").append(anonymous ? "" : var);
+      labels.forEach(l -> sb.append(':').append(l));
+      return sb.append(renderProps(props, !anonymous || !labels.isEmpty())).append(')').toString();
+    }
+  }
 
   /** Relationship directions as written. */
   public enum Dir { OUT, IN, BOTH }
@@ -41,7 +58,32 @@ public record Statement(boolean explain, List<Clause> clauses, Return ret, Strin
    * {@code types} empty means any type.
    */
   public record RelPattern(String var, boolean anonymous, List<String> types, Dir dir, boolean varLength,
-      int min, int max, Map<String, Expr> props, int pos) {}
+      int min, int max, Map<String, Expr> props, int pos) {
+
+    String render() {
+      StringBuilder sb = new StringBuilder("[").append(anonymous ? "" : var);
+      if (!types.isEmpty()) {
+        sb.append(':').append(String.join("|", types));
+      }
+      if (varLength) {
+        sb.append('*').append(min).append("..").append(max);
+      }
+      String r = sb.append(renderProps(props, sb.length() > 1)).append(']').toString();
+      return switch (dir) {
+        case OUT -> "-" + r + "->";
+        case IN -> "<-" + r + "-";
+        case BOTH -> "-" + r + "-";
+      };
+    }
+  }
+
+  private static String renderProps(Map<String, Expr> props, boolean afterName) {
+    if (props.isEmpty()) {
+      return "";
+    }
+    return (afterName ? " " : "") + "{" + String.join(", ", props.entrySet().stream()
+        .map(x -> x.getKey() + ": " + Expr.render(x.getValue())).toList()) + "}";
+  }
 
   /** {@code RETURN [DISTINCT] items [ORDER BY ...] [SKIP n] [LIMIT n]}. */
   public record Return(boolean distinct, List<Item> items, List<Sort> order, Expr skip, Expr limit, int pos) {}

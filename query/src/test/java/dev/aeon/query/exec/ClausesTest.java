@@ -807,7 +807,7 @@ class ClausesTest extends OnConversation {
   }
 
   /** Runs {@code work} on a thread with half the default stack (512 KiB), failing with what it threw. */
-  private static void onHalfADefaultStack(String what, Runnable work) throws InterruptedException {
+  static void onHalfADefaultStack(String what, Runnable work) throws InterruptedException {
     Throwable[] failure = new Throwable[1];
     Thread small = new Thread(null, () -> {
       try {

@@ -313,7 +313,7 @@ class QueryModelTest {
 
   private Cond atom(List<String> vars) {
     String v = vars.get(rnd.nextInt(vars.size()));
-    int kind = rnd.nextInt(12);
+    int kind = rnd.nextInt(13);
     switch (kind) {
       case 0, 1, 2 -> {
         String key = pick(new String[] {"k", "f", "ts", "id", "when", "ts"});
@@ -394,10 +394,59 @@ class QueryModelTest {
         }
         return new Cond("(" + v + ".id % 3 = 0)", b -> b.get(v).id % 3 == 0);
       }
+      case 11 -> {
+        if (subqueryDepth < 2) {
+          return subquery(v, vars);
+        }
+        return new Cond("true", b -> true);
+      }
       default -> {
         return new Cond("true", b -> true);
       }
     }
+  }
+
+  private int subqueryDepth;
+  private int subqueryVars;
+
+  /**
+   * {@code EXISTS { (v)-[...]-(q) WHERE ... }} or a comparison of {@code COUNT { ... }}: one hop from {@code v} to a
+   * node of the subquery's own, whose WHERE may read {@code v}, the other variables, or hold a subquery itself.
+   */
+  private Cond subquery(String v, List<String> vars) {
+    String q = "q" + subqueryVars++;
+    NodeP node = node(q);
+    RelP r = rel("", "");
+    List<String> inner = new ArrayList<>(vars);
+    inner.add(q);
+    subqueryDepth++;
+    Cond where = rnd.nextBoolean() ? null : condition(inner, 1);
+    subqueryDepth--;
+    String pattern = (rnd.nextBoolean() ? "MATCH " : "") + "(" + v + ")" + r.text + node.text
+        + (where == null ? "" : " WHERE " + where.text);
+    Function<Map<String, Ev>, Long> count = b -> {
+      Ev e = b.get(v);
+      long n = 0;
+      for (Rel x : rels(e, r.dir, r.types, null)) {
+        Ev f = ev(other(x, e.id));
+        Map<String, Ev> withQ = new HashMap<>(b);
+        withQ.put(q, f);
+        if (node.test.apply(f) && (where == null || Boolean.TRUE.equals(where.eval.apply(withQ)))) {
+          n++;
+        }
+      }
+      return n;
+    };
+    return switch (rnd.nextInt(3)) {
+      case 0 -> new Cond("EXISTS { " + pattern + " }", b -> count.apply(b) > 0);
+      case 1 -> new Cond("NOT EXISTS { " + pattern + " }", b -> count.apply(b) == 0);
+      default -> {
+        long n = rnd.nextInt(3);
+        String op = pick(new String[] {"=", "<", ">="});
+        yield new Cond("COUNT { " + pattern + " } " + op + " " + n, b -> op.equals("=") ? count.apply(b) == n
+            : cmp(op, count.apply(b), n));
+      }
+    };
   }
 
   private Cond condition(List<String> vars, int depth) {

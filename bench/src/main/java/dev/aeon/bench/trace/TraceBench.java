@@ -91,6 +91,11 @@ public final class TraceBench {
     put(report, "ql_hop2", q.measure(qlSamples / 10, qlSamples / 5, q::qlHop2));
     put(report, "ql_session_of", q.measure(qlSamples / 10, qlSamples / 5, q::qlSessionOf));
     put(report, "ql_with", q.measure(qlSamples / 10, qlSamples / 5, q::qlNewestWithPrevious));
+    q.checkExistsAgreesWithTheJoin(20);
+    put(report, "ql_exists_join", q.measure(qlSamples / 10, qlSamples / 5, q::qlExistsAsJoin));
+    put(report, "ql_exists", q.measure(qlSamples / 10, qlSamples / 5, q::qlExists));
+    report.put("ql_exists_p50_ratio", BenchReport.round((double) report.get("ql_exists_p50_us")
+        / (double) report.get("ql_exists_join_p50_us"), 2));
     report.put("ql_statements", TraceQueries.statements());
     report.put("ql_plans", q.explain());
     report.put("samples", samples);
@@ -154,12 +159,14 @@ public final class TraceBench {
     String[][] rows = {{"history", "history(session, 100)"}, {"range", "time range, 100 events"},
         {"hop2", "2 hops from 10 seeds"}, {"ql_history", "QL history"}, {"ql_range", "QL time range"},
         {"ql_hop2", "QL 2 hops, 10 statements"}, {"ql_session_of", "QL session of an event"},
-        {"ql_with", "QL WITH: newest 5 + previous"}};
+        {"ql_with", "QL WITH: newest 5 + previous"}, {"ql_exists_join", "QL referring turns, join"},
+        {"ql_exists", "QL referring turns, EXISTS"}};
     for (String[] row : rows) {
       System.out.printf("%-28s %9.2f %9.2f %9.2f %12.2f %12.2f %12.1f%n", row[1], r.get(row[0] + "_p50_us"),
           r.get(row[0] + "_p99_us"), r.get(row[0] + "_p999_us"), r.get(row[0] + "_cpu_p50_us"),
           r.get(row[0] + "_cpu_p99_us"), r.get(row[0] + "_preemptions_per_1000"));
     }
+    System.out.printf("EXISTS against the join (p50): %.2fx%n", r.get("ql_exists_p50_ratio"));
     System.out.printf("2-hop expansion reached %.1f events on average%n", r.get("hop2_reached_mean"));
     System.out.printf("heap %.1f B/event measured (%.1f estimated, %.1f after reopen); disk %.1f B/event "
         + "(blobs: %.1f B/event disk, %.1f heap); reopen %.2f s%n", r.get("heap_bytes_per_event"),

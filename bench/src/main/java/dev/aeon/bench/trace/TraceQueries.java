@@ -33,6 +33,11 @@ final class TraceQueries {
   private static final String QL_NEWEST_WITH_PREVIOUS = "MATCH (e {session: $s}) WITH e ORDER BY e.ts DESC LIMIT "
       + NEWEST + " MATCH (p)-[:NEXT]->(e) RETURN p.id, e.id";
 
+  /** The events of a session that refer to another event: a subquery per event of the session. */
+  private static final String QL_EXISTS = "MATCH (e {session: $s}) WHERE EXISTS { (e)-[:REFERS_TO]->() } RETURN count(e)";
+  /** The same count without a subquery (the baseline): a join, then DISTINCT over its rows. */
+  private static final String QL_EXISTS_AS_JOIN = "MATCH (e {session: $s})-[:REFERS_TO]->() RETURN count(DISTINCT e)";
+
   private final Trace trace;
   private final TraceWorkload workload;
   private final int events;
@@ -195,9 +200,39 @@ final class TraceQueries {
     return (Long) r.rows().getFirst().getFirst();
   }
 
+  /** How many events of a random session refer to another, by {@code statement}. */
+  long qlReferring(String statement) {
+    String session = workload.session(random.nextInt(workload.sessions()));
+    long n = (Long) trace.query(statement, Map.of("s", session)).rows().getFirst().getFirst();
+    if (n <= 0 || n > events / workload.sessions()) {
+      throw new AssertionError(statement + " counted " + n + " events of " + session);
+    }
+    return n;
+  }
+
+  long qlExists() {
+    return qlReferring(QL_EXISTS);
+  }
+
+  long qlExistsAsJoin() {
+    return qlReferring(QL_EXISTS_AS_JOIN);
+  }
+
+  /** Fails unless the subquery and the join count the same events, session by session. */
+  void checkExistsAgreesWithTheJoin(int sessions) {
+    for (int i = 0; i < sessions; i++) {
+      Map<String, Object> p = Map.of("s", workload.session(i));
+      Object exists = trace.query(QL_EXISTS, p).rows().getFirst().getFirst();
+      Object join = trace.query(QL_EXISTS_AS_JOIN, p).rows().getFirst().getFirst();
+      if (!exists.equals(join)) {
+        throw new AssertionError("session " + workload.session(i) + ": EXISTS counted " + exists + ", the join " + join);
+      }
+    }
+  }
+
   static String statements() {
     return QL_HISTORY + " | " + QL_RANGE + " | " + QL_HOP2 + " (x" + SEEDS + ") | " + QL_SESSION_OF + " | "
-        + QL_NEWEST_WITH_PREVIOUS;
+        + QL_NEWEST_WITH_PREVIOUS + " | " + QL_EXISTS + " | " + QL_EXISTS_AS_JOIN;
   }
 
   /** The plans of the statements, to show which index each starts from. */
@@ -205,6 +240,8 @@ final class TraceQueries {
     return trace.explain(QL_HISTORY, Map.of("s", workload.session(0))) + "\n"
         + trace.explain(QL_RANGE, Map.of("from", TraceWorkload.T0, "to", TraceWorkload.T0 + RANGE * TraceWorkload.STEP))
         + "\n" + trace.explain(QL_HOP2, Map.of("id", 1L)) + "\n" + trace.explain(QL_SESSION_OF, Map.of("id", 1L))
-        + "\n" + trace.explain(QL_NEWEST_WITH_PREVIOUS, Map.of("s", workload.session(0)));
+        + "\n" + trace.explain(QL_NEWEST_WITH_PREVIOUS, Map.of("s", workload.session(0)))
+        + "\n" + trace.explain(QL_EXISTS, Map.of("s", workload.session(0)))
+        + "\n" + trace.explain(QL_EXISTS_AS_JOIN, Map.of("s", workload.session(0)));
   }
 }

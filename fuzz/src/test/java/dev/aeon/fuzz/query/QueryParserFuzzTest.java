@@ -46,7 +46,7 @@ class QueryParserFuzzTest {
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
-      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "}",
+      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -71,6 +71,8 @@ class QueryParserFuzzTest {
       "MATCH (e) WHERE EXISTS { (e)-[#]->(n) } RETURN e.id",
       "MATCH (e)-[r]->(m) RETURN e.id, COUNT { # } ORDER BY COUNT { (m)-->() } LIMIT 3",
       "MATCH (e) WHERE NOT EXISTS { MATCH (e)-[:NEXT]->(n) WHERE # } RETURN e.id",
+      "MATCH (e) WITH collect(e) AS es RETURN [x IN es WHERE # | x.id]",
+      "MATCH (e) WHERE any(w IN split(e.text, ' ') WHERE #) RETURN e.id",
       "MATCH #",
   };
 
@@ -108,7 +110,12 @@ class QueryParserFuzzTest {
         "MATCH (e) WHERE EXISTS { (e)-->(x) WHERE count(x) > 0 } RETURN e", "MATCH (e) RETURN EXISTS { (e) } AS x, x",
         "OPTIONAL MATCH (m {id: -1}) RETURN COUNT { (m)-[*0..32]-() }", "RETURN count { (a), (b), (c), (d), (e) }",
         "MATCH (e) WITH e, COUNT { (e)-->() } AS n WHERE n > 0 RETURN e.id ORDER BY EXISTS { (e)<--() }",
-        "RETURN " + "EXISTS { (a) WHERE ".repeat(120) + "true" + " }".repeat(120))) {
+        "RETURN " + "EXISTS { (a) WHERE ".repeat(120) + "true" + " }".repeat(120),
+        "RETURN [x IN range(1, 3) WHERE x > 1 | [y IN range(1, x) | x * y]]", "RETURN [x IN 1 | x]", "RETURN [x IN]",
+        "RETURN [null IN [null]]", "RETURN any(x IN [1])", "RETURN all(x IN [1, 'a'] WHERE x > 0)",
+        "MATCH (x) RETURN [x IN [x] | x.id], x", "MATCH (e) RETURN e.role, [i IN collect(e.id) | i + e.id]",
+        "RETURN single(x IN range(-9223372036854775808, 9223372036854775807, 9223372036854775807) WHERE x < 0)",
+        "RETURN " + "[x IN ".repeat(90) + "[1]" + " | x]".repeat(90))) {
       check(s);
     }
   }

@@ -6,6 +6,7 @@ import dev.aeon.query.lang.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -24,21 +25,25 @@ final class Checker {
   private final Scope scope;
   private final Predicate<String> hasParam;
   private final Subqueries subqueries;
+  private final Map<Expr, Scope> localScopes;
 
   /**
    * {@code hasParam} tells which parameters were given: a missing one is an error before anything runs;
-   * {@code subqueries} checks and plans each subquery met.
+   * {@code subqueries} checks and plans each subquery met; {@code localScopes} receives the scope of each list
+   * comprehension and quantifier (this scope and its local variable, last), which evaluates them.
    */
-  Checker(String source, Scope scope, Predicate<String> hasParam, Subqueries subqueries) {
+  Checker(String source, Scope scope, Predicate<String> hasParam, Subqueries subqueries,
+      Map<Expr, Scope> localScopes) {
     this.source = source;
     this.scope = scope;
     this.hasParam = hasParam;
     this.subqueries = subqueries;
+    this.localScopes = localScopes;
   }
 
   /** These checks against another scope's variables. */
   Checker withScope(Scope other) {
-    return new Checker(source, other, hasParam, subqueries);
+    return new Checker(source, other, hasParam, subqueries, localScopes);
   }
 
   /** Throws a {@link QueryException} for an unknown variable or function or a misplaced aggregate. */
@@ -65,11 +70,35 @@ final class Checker {
         }
       }
       case Expr.Subquery q -> subqueries.plan(q, scope);
+      case Expr.Comprehension c -> {
+        check(c.list(), aggregatesAllowed);
+        Checker local = withLocal(c, c.var());
+        if (c.where() != null) {
+          local.check(c.where(), false);
+        }
+        if (c.map() != null) {
+          local.check(c.map(), false);
+        }
+        return;
+      }
+      case Expr.Quantifier q -> {
+        check(q.list(), aggregatesAllowed);
+        withLocal(q, q.var()).check(q.where(), false);
+        return;
+      }
       default -> { }
     }
     for (Expr child : Expr.children(e)) {
       check(child, argsMayAggregate);
     }
+  }
+
+  /** The checks inside {@code e}, whose local variable {@code var} hides one of its name. */
+  private Checker withLocal(Expr e, String var) {
+    Scope local = scope.copy();
+    local.declare(var, Scope.Kind.VALUE);
+    localScopes.putIfAbsent(e, local);
+    return withScope(local);
   }
 
   /** The variables of this scope an expression reads. */
@@ -112,7 +141,26 @@ final class Checker {
         }
         names.stream().filter(v -> scope.indexOf(v.name()) >= 0).forEach(out::add);
       }
+      case Expr.Comprehension c -> {
+        collect(c.list(), out);
+        collectOutside(c.var(), out, c.where(), c.map());
+      }
+      case Expr.Quantifier q -> {
+        collect(q.list(), out);
+        collectOutside(q.var(), out, q.where());
+      }
       default -> Expr.children(e).forEach(c -> collect(c, out));
     }
+  }
+
+  /** The variables {@code parts} read but their local variable {@code local}. */
+  private void collectOutside(String local, List<Expr.Var> out, Expr... parts) {
+    List<Expr.Var> reads = new ArrayList<>();
+    for (Expr part : parts) {
+      if (part != null) {
+        collect(part, reads);
+      }
+    }
+    reads.stream().filter(v -> !v.name().equals(local)).forEach(out::add);
   }
 }

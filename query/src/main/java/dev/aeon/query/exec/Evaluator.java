@@ -30,16 +30,18 @@ final class Evaluator {
   private final Deadline deadline;
   /** The statement's subqueries, planned as they were checked; shared by the evaluators of every scope. */
   final Map<Expr.Subquery, SubqueryPlan> subqueries;
+  /** The scopes of the statement's list comprehensions and quantifiers ({@link Checker}); shared likewise. */
+  final Map<Expr, Scope> localScopes;
 
   Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
       Map<String, Object> rawParams, Deadline deadline) {
     this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>(), deadline,
-        new IdentityHashMap<>());
+        new IdentityHashMap<>(), new IdentityHashMap<>());
   }
 
   private Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
       Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline,
-      Map<Expr.Subquery, SubqueryPlan> subqueries) {
+      Map<Expr.Subquery, SubqueryPlan> subqueries, Map<Expr, Scope> localScopes) {
     this.graph = graph;
     this.text = text;
     this.vectors = vectors;
@@ -49,11 +51,12 @@ final class Evaluator {
     this.params = params;
     this.deadline = deadline;
     this.subqueries = subqueries;
+    this.localScopes = localScopes;
   }
 
   /** This evaluator over another scope's rows (sharing the parameters read so far, and the deadline). */
   Evaluator withScope(Scope other) {
-    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline, subqueries);
+    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline, subqueries, localScopes);
   }
 
   /** Counts one step of the statement's work (a node scanned, an edge looked at); throws past its time limit. */
@@ -128,6 +131,78 @@ final class Evaluator {
       }
       case Expr.Case c -> caseValue(c, row, aggregates);
       case Expr.Subquery q -> subqueries.get(q).evaluate(row);
+      case Expr.Comprehension c -> comprehension(c, row, aggregates);
+      case Expr.Quantifier q -> quantifier(q, row, aggregates);
+    };
+  }
+
+  /** The list a comprehension or quantifier reads, or null. */
+  private List<?> listOf(Expr list, Object[] row, Map<Expr.Call, Object> aggregates, String what) {
+    Object v = eval(list, row, aggregates);
+    if (v == null || v instanceof List<?>) {
+      return (List<?>) v;
+    }
+    throw error(list.pos(), what + " needs a list after IN but got " + Values.typeName(v));
+  }
+
+  private Object comprehension(Expr.Comprehension c, Object[] row, Map<Expr.Call, Object> aggregates) {
+    List<?> list = listOf(c.list(), row, aggregates, "a list comprehension");
+    if (list == null) {
+      return null;
+    }
+    Scope local = localScopes.get(c);
+    Evaluator inside = withScope(local);
+    Object[] r = java.util.Arrays.copyOf(row, local.size());
+    List<Object> out = new ArrayList<>();
+    for (Object x : list) {
+      step();
+      r[local.size() - 1] = x;
+      if (c.where() == null || inside.test(c.where(), r)) {
+        out.add(c.map() == null ? x : inside.eval(c.map(), r));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Three-valued, as a chain of OR (any, none) or AND (all) would be: a null element's condition makes the result
+   * null unless the others decide it. Stops once decided, so a later element's condition is not evaluated.
+   */
+  private Object quantifier(Expr.Quantifier q, Object[] row, Map<Expr.Call, Object> aggregates) {
+    List<?> list = listOf(q.list(), row, aggregates, q.kind() + "()");
+    if (list == null) {
+      return null;
+    }
+    Scope local = localScopes.get(q);
+    Evaluator inside = withScope(local);
+    Object[] r = java.util.Arrays.copyOf(row, local.size());
+    int trues = 0;
+    int falses = 0;
+    int nulls = 0;
+    for (Object x : list) {
+      step();
+      r[local.size() - 1] = x;
+      Object v = inside.eval(q.where(), r);
+      switch (v) {
+        case null -> nulls++;
+        case Boolean b when b -> trues++;
+        case Boolean b -> falses++;
+        default -> throw error(q.where().pos(), q.kind() + "() needs a boolean condition but got " + Values.typeName(v));
+      }
+      boolean decided = switch (q.kind()) {
+        case "all" -> falses > 0;
+        case "single" -> trues > 1;
+        default -> trues > 0;
+      };
+      if (decided) {
+        break;
+      }
+    }
+    return switch (q.kind()) {
+      case "any" -> trues > 0 ? Boolean.TRUE : nulls > 0 ? null : Boolean.FALSE;
+      case "none" -> trues > 0 ? Boolean.FALSE : nulls > 0 ? null : Boolean.TRUE;
+      case "all" -> falses > 0 ? Boolean.FALSE : nulls > 0 ? null : Boolean.TRUE;
+      default -> trues > 1 ? Boolean.FALSE : nulls > 0 ? null : (Boolean) (trues == 1);
     };
   }
 

@@ -72,7 +72,7 @@ final class Planner {
     this.ev = ev;
     this.scope = ev.scope;
     this.startScope = ev.scope;
-    this.checker = new Checker(st.source(), scope, ev::hasParam, this::subquery);
+    this.checker = new Checker(st.source(), scope, ev::hasParam, this::subquery, ev.localScopes);
   }
 
   Plan plan() {

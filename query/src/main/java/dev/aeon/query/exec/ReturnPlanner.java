@@ -154,6 +154,15 @@ final class ReturnPlanner {
       throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
           + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
     }
+    String local = e instanceof Expr.Comprehension c ? c.var() : e instanceof Expr.Quantifier q ? q.var() : null;
+    if (local != null) { // its list is read per group, its local variable is one of its elements
+      Set<String> withLocal = new HashSet<>(keys);
+      withLocal.add(local);
+      List<Expr> parts = Expr.children(e);
+      checkGrouped(parts.getFirst(), keys);
+      parts.subList(1, parts.size()).forEach(part -> checkGrouped(part, withLocal));
+      return;
+    }
     Expr.children(e).forEach(c -> checkGrouped(c, keys));
   }
 

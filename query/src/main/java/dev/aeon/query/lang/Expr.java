@@ -55,6 +55,18 @@ public sealed interface Expr {
   record Case(Expr test, List<Expr> whens, List<Expr> thens, Expr otherwise, int pos) implements Expr {}
 
   /**
+   * {@code [var IN list WHERE where | map]}: the elements of {@code list} for which {@code where} holds (all without
+   * it), each mapped by {@code map} (as they are without it). {@code var} is local to {@code where} and {@code map}.
+   */
+  record Comprehension(String var, Expr list, Expr where, Expr map, int pos) implements Expr {}
+
+  /**
+   * {@code any(var IN list WHERE where)} and {@code all}, {@code none}, {@code single} ({@code kind}, lower case):
+   * whether {@code where} holds for some, every, no or exactly one element. {@code var} is local to {@code where}.
+   */
+  record Quantifier(String kind, String var, Expr list, Expr where, int pos) implements Expr {}
+
+  /**
    * {@code EXISTS { [MATCH] pattern, ... [WHERE where] }} (whether the pattern has a match) or {@code COUNT { ... }}
    * (how many): a pattern matched for each row, reading the row's variables of the same names. Walks over
    * expressions treat it as a leaf: what it reads depends on the scope it is planned in.
@@ -100,6 +112,17 @@ public sealed interface Expr {
       case Param p -> List.of();
       case Var v -> List.of();
       case Subquery q -> List.of();
+      case Comprehension c -> {
+        List<Expr> out = new java.util.ArrayList<>(List.of(c.list()));
+        if (c.where() != null) {
+          out.add(c.where());
+        }
+        if (c.map() != null) {
+          out.add(c.map());
+        }
+        yield out;
+      }
+      case Quantifier q -> List.of(q.list(), q.where());
     };
   }
 
@@ -160,6 +183,9 @@ public sealed interface Expr {
         }
         yield sb.append(" END").toString();
       }
+      case Comprehension c -> "[" + c.var() + " IN " + render(c.list()) + (c.where() == null ? "" : " WHERE "
+          + render(c.where())) + (c.map() == null ? "" : " | " + render(c.map())) + "]";
+      case Quantifier q -> q.kind() + "(" + q.var() + " IN " + render(q.list()) + " WHERE " + render(q.where()) + ")";
       case Subquery q -> (q.count() ? "COUNT" : "EXISTS") + " { MATCH " + String.join(", ",
           q.paths().stream().map(Statement.Path::render).toList()) + (q.where() == null ? "" : " WHERE "
           + render(q.where())) + " }";

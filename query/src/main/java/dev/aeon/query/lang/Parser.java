@@ -508,6 +508,9 @@ public final class Parser {
     }
     next();
     String name = t.text().toLowerCase(Locale.ROOT);
+    if (QUANTIFIERS.contains(name) && startsALocalVariable()) {
+      return nested(() -> quantifier(name, t));
+    }
     if (accept(TokenType.STAR)) {
       expect(TokenType.RPAREN);
       if (!name.equals("count")) {
@@ -524,6 +527,36 @@ public final class Parser {
       expect(TokenType.RPAREN);
     }
     return new Expr.Call(name, distinct, false, args, t.start());
+  }
+
+  private static final java.util.Set<String> QUANTIFIERS = java.util.Set.of("any", "all", "none", "single");
+
+  /** Whether the next tokens are {@code name IN}: a list comprehension's or a quantifier's local variable. */
+  private boolean startsALocalVariable() {
+    Token t = peek();
+    return t.type() == TokenType.IDENT && !t.is("true") && !t.is("false") && !t.is("null") && peek(1).is("IN");
+  }
+
+  /** {@code any(x IN list WHERE condition)} and the other quantifiers, from after the parenthesis. */
+  private Expr quantifier(String kind, Token keyword) {
+    String var = next().text();
+    next(); // IN
+    Expr list = expr();
+    expectKeyword("WHERE");
+    Expr where = expr();
+    expect(TokenType.RPAREN);
+    return new Expr.Quantifier(kind, var, list, where, keyword.start());
+  }
+
+  /** {@code [x IN list [WHERE condition] [| expression]]}, from after the bracket. */
+  private Expr comprehension(Token open) {
+    String var = next().text();
+    next(); // IN
+    Expr list = expr();
+    Expr where = accept("WHERE") ? expr() : null;
+    Expr map = accept(TokenType.PIPE) ? expr() : null;
+    expect(TokenType.RBRACKET);
+    return new Expr.Comprehension(var, list, where, map, open.start());
   }
 
   /** {@code EXISTS { [MATCH] path, ... [WHERE expr] }} or {@code COUNT { ... }}, from after the keyword. */
@@ -561,6 +594,9 @@ public final class Parser {
 
   private Expr listLiteral() {
     Token open = expect(TokenType.LBRACKET);
+    if (startsALocalVariable()) {
+      return nested(() -> comprehension(open));
+    }
     List<Expr> items = new ArrayList<>();
     if (!accept(TokenType.RBRACKET)) {
       do {

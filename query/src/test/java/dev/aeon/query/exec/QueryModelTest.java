@@ -313,7 +313,7 @@ class QueryModelTest {
 
   private Cond atom(List<String> vars) {
     String v = vars.get(rnd.nextInt(vars.size()));
-    int kind = rnd.nextInt(13);
+    int kind = rnd.nextInt(14);
     switch (kind) {
       case 0, 1, 2 -> {
         String key = pick(new String[] {"k", "f", "ts", "id", "when", "ts"});
@@ -394,6 +394,9 @@ class QueryModelTest {
         }
         return new Cond("(" + v + ".id % 3 = 0)", b -> b.get(v).id % 3 == 0);
       }
+      case 12 -> {
+        return overAList(vars);
+      }
       case 11 -> {
         if (subqueryDepth < 2) {
           return subquery(v, vars);
@@ -404,6 +407,52 @@ class QueryModelTest {
         return new Cond("true", b -> true);
       }
     }
+  }
+
+  /**
+   * A quantifier, or the size of a list comprehension, over a list of numeric properties of the variables (nulls
+   * included) and literals: {@code any(x IN [a.k, b.ts, 3] WHERE x > 2)}, {@code size([x IN [...] WHERE ...]) >= 1}.
+   */
+  private Cond overAList(List<String> vars) {
+    List<Operand> items = new ArrayList<>();
+    for (int i = rnd.nextInt(4); i >= 0; i--) {
+      String key = pick(new String[] {"k", "f", "ts", "id", "when"});
+      items.add(rnd.nextInt(4) == 0 ? literal(numberLiteral(key)) : property(vars.get(rnd.nextInt(vars.size())), key));
+    }
+    String op = pick(new String[] {"=", "<>", "<", ">="});
+    Operand bound = literal(numberLiteral("k"));
+    String list = "[" + String.join(", ", items.stream().map(Operand::text).toList()) + "]";
+    String where = "x " + op + " " + bound.text;
+    Function<Map<String, Ev>, List<Boolean>> tests = b -> items.stream().map(o -> {
+      Object x = o.eval.apply(b);
+      Object y = bound.eval.apply(b);
+      return switch (op) {
+        case "=" -> eq(x, y);
+        case "<>" -> {
+          Boolean e = eq(x, y);
+          yield e == null ? null : !e;
+        }
+        default -> cmp(op, x, y);
+      };
+    }).toList();
+    String kind = pick(new String[] {"any", "all", "none", "single", "size"});
+    if (kind.equals("size")) {
+      long n = rnd.nextInt(3);
+      return new Cond("size([x IN " + list + " WHERE " + where + " | x]) >= " + n,
+          b -> tests.apply(b).stream().filter(Boolean.TRUE::equals).count() >= n);
+    }
+    return new Cond(kind + "(x IN " + list + " WHERE " + where + ")", b -> {
+      List<Boolean> t = tests.apply(b);
+      long trues = t.stream().filter(Boolean.TRUE::equals).count();
+      long falses = t.stream().filter(Boolean.FALSE::equals).count();
+      boolean nulls = t.contains(null);
+      return switch (kind) {
+        case "any" -> trues > 0 ? Boolean.TRUE : nulls ? null : Boolean.FALSE;
+        case "none" -> trues > 0 ? Boolean.FALSE : nulls ? null : Boolean.TRUE;
+        case "all" -> falses > 0 ? Boolean.FALSE : nulls ? null : Boolean.TRUE;
+        default -> trues > 1 ? Boolean.FALSE : nulls ? null : (Boolean) (trues == 1);
+      };
+    });
   }
 
   private int subqueryDepth;

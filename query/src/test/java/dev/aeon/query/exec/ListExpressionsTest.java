@@ -1,0 +1,111 @@
+package dev.aeon.query.exec;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.aeon.query.lang.QueryException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** List comprehensions and the quantifiers any, all, none and single, on the hand-written conversation. */
+class ListExpressionsTest extends OnConversation {
+
+  private Object value(String statement) {
+    return value(statement, Map.of());
+  }
+
+  private Object value(String statement, Map<String, Object> params) {
+    List<List<Object>> rows = c.trace.query(statement, params).rows();
+    assertEquals(1, rows.size(), statement);
+    return rows.getFirst().getFirst();
+  }
+
+  private String fails(String statement) {
+    return assertThrows(QueryException.class, () -> c.trace.query(statement, Map.of())).reason();
+  }
+
+  @Test
+  void aComprehensionFiltersAndMaps() {
+    assertEquals(List.of(2L, 4L), value("RETURN [x IN [1, 2, 3, 4] WHERE x % 2 = 0]"));
+    assertEquals(List.of(10L, 20L, 30L), value("RETURN [x IN [1, 2, 3] | x * 10]"));
+    assertEquals(List.of("B", "D"), value("RETURN [x IN ['a', 'b', 'c', 'd'] WHERE x > 'a' AND x <> 'c' | toUpper(x)]"));
+    assertEquals(List.of(1L, 2L), value("RETURN [x IN [1, 2]]"));
+    assertEquals(List.of(), value("RETURN [x IN [] | x + 1]"));
+    assertNull(value("RETURN [x IN null | x]"));
+    // a null condition drops the element, as WHERE drops a row
+    assertEquals(List.of(3L), value("RETURN [x IN [null, 3] WHERE x > 1]"));
+    assertEquals(Arrays.asList(null, 4L), value("RETURN [x IN [null, 3] | x + 1]"));
+    // nested, reading the outer local variable
+    assertEquals(List.of(List.of(11L, 12L), List.of(21L, 22L)), value("RETURN [x IN [10, 20] | [y IN [1, 2] | x + y]]"));
+  }
+
+  @Test
+  void theLocalVariableHidesOneOfItsNameAndReadsTheRow() {
+    // x is a node outside, an element inside; the row's e is read inside
+    assertEquals(List.of(5L, 6L), value("MATCH (x {id: 4}), (e {id: 5}) RETURN [x IN [0, 1] | e.id + x]"));
+    assertEquals(4L, value("MATCH (x {id: 4}) WITH x, [x IN [1] | x] AS l RETURN x.id"));
+    assertEquals("unknown variable 'x'", fails("RETURN [x IN [1] | x], x"));
+    // the texts of a session's turns that mention Lisbon, through collect
+    assertEquals(List.of(4L, 6L, 7L, 10L), value("MATCH (e {session: 'conv-26'}) WITH collect(e) AS turns "
+        + "RETURN [t IN turns WHERE t.text CONTAINS 'Lisbon' | t.id]"));
+  }
+
+  @Test
+  void quantifiersAreThreeValued() {
+    String[][] cases = {
+        // list, any, all, none, single
+        {"[1, 2, 3]", "true", "false", "false", "true"},
+        {"[5, 6]", "true", "true", "false", "false"},
+        {"[1, 0]", "false", "false", "true", "false"},
+        {"[]", "false", "true", "true", "false"},
+        {"[null, 5]", "true", "null", "false", "null"},
+        {"[null, 1]", "null", "false", "null", "null"},
+        {"[null, 5, 6]", "true", "null", "false", "false"},
+    };
+    for (String[] k : cases) {
+      String[] kinds = {"any", "all", "none", "single"};
+      for (int i = 0; i < kinds.length; i++) {
+        Object expected = k[i + 1].equals("null") ? null : Boolean.valueOf(k[i + 1]);
+        assertEquals(expected, value("RETURN " + kinds[i] + "(x IN " + k[0] + " WHERE x > 2)"), kinds[i] + " of " + k[0]);
+      }
+    }
+    assertNull(value("RETURN any(x IN null WHERE x > 1)"));
+    // decided at the first element: the second's condition is not evaluated
+    assertEquals(true, value("RETURN any(x IN [1, 'a'] WHERE x = 1 OR x > 0)"));
+  }
+
+  @Test
+  void quantifiersFilterRows() {
+    // four turns and a memory name Lisbon as a word of their own ("Lisbon!" once)
+    assertEquals(5L, value("MATCH (e) WHERE any(w IN split(e.text, ' ') WHERE w = 'Lisbon' OR w = 'Lisbon!') "
+        + "RETURN count(e)"));
+    assertEquals(19L, value("MATCH (e) WHERE all(w IN split(e.text, ' ') WHERE size(w) < 20) RETURN count(e)"));
+    assertEquals(List.of("user", "assistant"), value("MATCH (e {session: 'conv-26'}) WITH collect(DISTINCT e.role) AS roles "
+        + "WHERE none(r IN roles WHERE r = 'tool') RETURN roles"));
+  }
+
+  @Test
+  void groupedColumnsMayReadTheLocalVariable() {
+    assertEquals(List.of(List.of("conv-26", List.of(15L)), List.of("conv-27", List.of(19L)), List.of("memories", List.of())),
+        c.trace.query("MATCH (e) RETURN e.session AS s, [i IN collect(e.id) WHERE i IN [15, 19]] ORDER BY s", Map.of())
+            .rows());
+    assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of RETURN; add it as a column of its own",
+        fails("MATCH (e) RETURN e.session, [i IN collect(e.id) | i + e.len]"));
+  }
+
+  @Test
+  void errors() {
+    assertEquals("a list comprehension needs a list after IN but got integer", fails("RETURN [x IN 1 | x]"));
+    assertEquals("any() needs a list after IN but got string", fails("RETURN any(x IN 'abc' WHERE true)"));
+    assertEquals("all() needs a boolean condition but got integer", fails("RETURN all(x IN [1] WHERE x)"));
+    assertEquals("expected a boolean condition but got integer", fails("RETURN [x IN [1] WHERE x]"));
+    assertEquals("expected WHERE but found ')'", fails("RETURN any(x IN [1])"));
+    assertEquals("aggregate function count() is only allowed in the columns and ORDER BY of RETURN and WITH (and not "
+        + "inside another aggregate)", fails("MATCH (e) RETURN [x IN [1] | count(e)]"));
+    // a list literal whose first element is a comparison still reads as one
+    assertEquals(List.of(true), value("RETURN [1 IN [1]]"));
+    assertEquals(List.of(false), value("RETURN [null IN []]"));
+    assertEquals(List.of(true), value("MATCH (e {id: 4}) RETURN [e.id IN [4]]"));
+  }
+}

@@ -70,6 +70,12 @@ final class Checker {
         }
       }
       case Expr.Subquery q -> subqueries.plan(q, scope);
+      case Expr.Binary b when b.op() == Expr.Op.AND || b.op() == Expr.Op.OR || b.op() == Expr.Op.XOR -> {
+        // a literal operand is refused whichever way the other decides: `false AND 1` as `true AND 1`
+        notBoolean(b.left(), b.op().symbol, b.pos());
+        notBoolean(b.right(), b.op().symbol, b.pos());
+      }
+      case Expr.Not n -> notBoolean(n.operand(), "NOT", n.pos());
       case Expr.Comprehension c -> {
         check(c.list(), aggregatesAllowed);
         Checker local = withLocal(c, c.var());
@@ -90,6 +96,19 @@ final class Checker {
     }
     for (Expr child : Expr.children(e)) {
       check(child, argsMayAggregate);
+    }
+  }
+
+  /** Throws if {@code operand} is a literal that can never be a boolean (nor null). */
+  private void notBoolean(Expr operand, String op, int pos) {
+    Object literal = switch (operand) {
+      case Expr.Literal l -> l.value();
+      case Expr.ListLit l -> List.of();
+      case Expr.MapLit m -> Map.of();
+      default -> null;
+    };
+    if (literal != null && !(literal instanceof Boolean)) {
+      throw new QueryException(source, pos, op + " needs booleans but got " + Values.typeName(literal));
     }
   }
 

@@ -806,6 +806,23 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) WHERE e.ts IN $t RETURN e", Map.of("t", List.of(Instant.MIN))).reason());
   }
 
+  /** `false AND 1` short-circuited to false while `true AND 1` failed: a literal operand is refused before it runs. */
+  @Test
+  void aLiteralThatIsNoBooleanIsRefusedAsAnOperandOfALogicalOperator() {
+    for (String op : List.of("AND", "OR", "XOR")) {
+      for (String s : List.of("RETURN false " + op + " 1", "RETURN true " + op + " 1", "RETURN 1 " + op + " false",
+          "MATCH (e) WHERE e.id = 4 " + op + " 'x' RETURN e")) {
+        QueryException e = fails(s, Map.of());
+        assertTrue(e.reason().startsWith(op + " needs booleans but got "), s + ": " + e.reason());
+      }
+    }
+    assertEquals("NOT needs booleans but got list", fails("RETURN NOT [true]", Map.of()).reason());
+    assertEquals("AND needs booleans but got map", fails("MATCH (e) WHERE {a: 1} AND false RETURN e", Map.of()).reason());
+    // null and booleans are fine, and a value known only per row is checked per row
+    assertEquals(Arrays.asList(null, false, true), q("RETURN null AND true, false AND null, NOT false").rows().getFirst());
+    assertEquals(List.of(List.of(false)), q("MATCH (e {id: 4}) RETURN false AND e.id").rows());
+  }
+
   /** Runs {@code work} on a thread with half the default stack (512 KiB), failing with what it threw. */
   static void onHalfADefaultStack(String what, Runnable work) throws InterruptedException {
     Throwable[] failure = new Throwable[1];

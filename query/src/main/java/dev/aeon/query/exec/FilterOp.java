@@ -7,17 +7,17 @@ final class FilterOp extends Operator {
 
   private final Evaluator ev;
   private final Expr predicate;
-  private final String text;
+  private final boolean runsSubquery;
 
-  FilterOp(Evaluator ev, Expr predicate, String text) {
+  FilterOp(Evaluator ev, Expr predicate) {
     this.ev = ev;
     this.predicate = predicate;
-    this.text = text;
+    this.runsSubquery = Expr.containsSubquery(predicate);
   }
 
   /** Whether the predicate matches a pattern for each row ({@code EXISTS { ... }}, {@code COUNT { ... }}). */
   boolean runsSubquery() {
-    return Expr.containsSubquery(predicate);
+    return runsSubquery;
   }
 
   @Override
@@ -27,6 +27,6 @@ final class FilterOp extends Operator {
 
   @Override
   String describe() {
-    return "Filter " + text;
+    return "Filter " + Expr.render(predicate);
   }
 }

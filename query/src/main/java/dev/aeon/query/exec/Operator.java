@@ -1,5 +1,7 @@
 package dev.aeon.query.exec;
 
+import java.util.List;
+
 /**
  * A step of a push-based pipeline: it receives a row (one slot per variable, mutated in place as the
  * row travels down the pipeline and copied only by the final sink), binds or checks some variables, and
@@ -14,4 +16,9 @@ abstract class Operator {
 
   /** One line for EXPLAIN. */
   abstract String describe();
+
+  /** The lines of {@code ops}, joined by "; ". */
+  static String describe(List<Operator> ops) {
+    return String.join("; ", ops.stream().map(Operator::describe).toList());
+  }
 }

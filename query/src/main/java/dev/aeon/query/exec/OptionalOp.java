@@ -10,14 +10,14 @@ final class OptionalOp extends Operator {
 
   private final Operator inner;
   private final int[] newVars;
-  private final List<String> innerPlan;
+  private final List<Operator> innerOps;
   private boolean matched;
 
   /** {@code inner} ends in {@code innerTail}, whose next this operator sets. */
-  OptionalOp(Operator inner, Operator innerTail, int[] newVars, List<String> innerPlan) {
+  OptionalOp(Operator inner, Operator innerTail, int[] newVars, List<Operator> innerOps) {
     this.inner = inner;
     this.newVars = newVars;
-    this.innerPlan = innerPlan;
+    this.innerOps = innerOps;
     innerTail.next = new Operator() {
       @Override
       boolean push(Object[] row) {
@@ -58,6 +58,6 @@ final class OptionalOp extends Operator {
 
   @Override
   String describe() {
-    return "Optional {" + String.join("; ", innerPlan) + "}";
+    return "Optional {" + Operator.describe(innerOps) + "}";
   }
 }

@@ -142,7 +142,7 @@ final class PathPlanner {
       pending.add(e);
       return;
     }
-    sink.accept(new FilterOp(ev, e, Expr.render(e)));
+    sink.accept(new FilterOp(ev, e));
   }
 
   // ------------------------------------------------------------------------------ index choice

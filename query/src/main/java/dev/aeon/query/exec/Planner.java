@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns a statement into a pipeline of operators. Each pattern starts from its most selective node:
@@ -28,8 +29,8 @@ final class Planner {
   private Checker checker;
   private final List<WithOp> withs = new ArrayList<>();
   private final HeldValues held = new HeldValues();
-  /** EXPLAIN's lines for the subqueries, in the order they appear. */
-  private final List<String> subqueryLines = new ArrayList<>();
+  /** EXPLAIN's lines for the subqueries, in the order they appear (made only when asked for). */
+  private final List<Supplier<String>> subqueryLines = new ArrayList<>();
 
   /**
    * A chain of operators under construction. A filter that runs no subquery goes before the filters that run one
@@ -38,8 +39,7 @@ final class Planner {
   private static final class Chain {
     Operator head;
     Operator tail;
-    final List<String> lines = new ArrayList<>();
-    private final List<Operator> ops = new ArrayList<>();
+    final List<Operator> ops = new ArrayList<>();
 
     void add(Operator op) {
       int at = ops.size();
@@ -49,7 +49,6 @@ final class Planner {
         }
       }
       ops.add(at, op);
-      lines.add(at, op.describe());
       op.next = at + 1 < ops.size() ? ops.get(at + 1) : null;
       if (at == 0) {
         head = op;
@@ -62,10 +61,16 @@ final class Planner {
 
   /**
    * The planned pipeline, the size of the row it starts from, its WITHs in order (to {@link WithOp#flush} once
-   * the starting row has been pushed), its sink, the column names and the EXPLAIN text.
+   * the starting row has been pushed), its sink, the column names and the lines of its EXPLAIN text.
    */
   record Plan(Operator head, int rowSize, List<WithOp> withs, ResultSink sink, List<String> columns,
-      List<String> explain) {}
+      List<Supplier<String>> explainLines) {
+
+    /** The EXPLAIN text, one operator per line: described only when asked for, as most plans just run. */
+    List<String> explain() {
+      return explainLines.stream().map(Supplier::get).toList();
+    }
+  }
 
   Planner(Statement st, Evaluator ev) {
     this.st = st;
@@ -88,7 +93,7 @@ final class Planner {
           for (int i = 0; i < added.length; i++) {
             added[i] = before + i;
           }
-          main.add(new OptionalOp(inner.head, inner.tail, added, inner.lines));
+          main.add(new OptionalOp(inner.head, inner.tail, added, inner.ops));
         }
         case Statement.Match m -> match(m, main, bound);
         case Statement.Call call -> call(call, main, bound);
@@ -100,8 +105,10 @@ final class Planner {
     ResultSink sink = rp.sink(held);
     sortAtTheScan(main, sink);
     main.add(sink);
-    main.lines.addAll(subqueryLines);
-    return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), main.lines);
+    List<Supplier<String>> explain = new ArrayList<>();
+    main.ops.forEach(op -> explain.add(op::describe));
+    explain.addAll(subqueryLines);
+    return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), explain);
   }
 
   /**
@@ -126,7 +133,7 @@ final class Planner {
       Chain chain = new Chain();
       match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
       ev.subqueries.put(q, new SubqueryPlan(chain.head, chain.tail, outer.size(), inner.size(), q.count()));
-      subqueryLines.set(line, Expr.render(q) + ": " + String.join("; ", chain.lines));
+      subqueryLines.set(line, () -> Expr.render(q) + ": " + Operator.describe(chain.ops));
     } finally {
       ev = partEv;
       scope = partScope;
@@ -151,7 +158,6 @@ final class Planner {
     }
     scan.yieldInTimeOrder(sink.firstSortDescending());
     sink.stopOnSortedRows(scan.var());
-    main.lines.set(0, scan.describe());
   }
 
   /**
@@ -190,7 +196,7 @@ final class Planner {
     }
     if (w.where() != null) {
       checker.check(w.where(), false);
-      chain.add(new FilterOp(ev, w.where(), Expr.render(w.where())));
+      chain.add(new FilterOp(ev, w.where()));
     }
   }
 
@@ -225,7 +231,7 @@ final class Planner {
     chain.add(new RecallOp(ev, call.args().get(0), call.args().get(1), eventVar, scoreVar));
     if (call.where() != null) {
       checker.check(call.where(), false);
-      chain.add(new FilterOp(ev, call.where(), Expr.render(call.where())));
+      chain.add(new FilterOp(ev, call.where()));
     }
   }
 
@@ -236,7 +242,7 @@ final class Planner {
     }
     int var = scope.declare(u.variable(), Scope.Kind.VALUE);
     bound.add(u.variable());
-    chain.add(new UnwindOp(ev, u.list(), var, Expr.render(u.list()) + " AS " + u.variable()));
+    chain.add(new UnwindOp(ev, u.list(), var));
   }
 
   private void match(Statement.Match m, Chain chain, Set<String> bound) {
@@ -286,7 +292,7 @@ final class Planner {
       if (!placed[i] && bound.containsAll(checker.variables(c))) {
         placed[i] = true;
         if (!answered.contains(c)) {
-          chain.add(new FilterOp(ev, c, Expr.render(c)));
+          chain.add(new FilterOp(ev, c));
         }
       }
     }

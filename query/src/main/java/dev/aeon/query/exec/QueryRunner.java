@@ -1,6 +1,5 @@
 package dev.aeon.query.exec;
 
-import dev.aeon.query.lang.Parser;
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.lang.Statement;
 import dev.aeon.query.trace.TextResolver;
@@ -19,6 +18,7 @@ public final class QueryRunner {
   private final TraceGraph graph;
   private final TextResolver text;
   private final VectorRecall vectors;
+  private final ParsedStatements parsed = new ParsedStatements();
 
   public QueryRunner(TraceGraph graph, TextResolver text, VectorRecall vectors) {
     this.graph = graph;
@@ -40,7 +40,7 @@ public final class QueryRunner {
    * {@code timeLimit} (zero: no limit).
    */
   public QueryResult query(String statement, Map<String, Object> params, Duration timeLimit) {
-    Statement st = Parser.parse(statement);
+    Statement st = parsed.parse(statement);
     // The parser bounds nesting and chains (a + b + ... or a.b.c...), and parameters are bounded when
     // read; the catch is a backstop for a thread with a small stack, not the bound itself
     try {
@@ -58,7 +58,7 @@ public final class QueryRunner {
 
   /** The plan of a statement (with or without EXPLAIN), one operator per line in execution order. */
   public String explain(String statement, Map<String, Object> params) {
-    Statement st = Parser.parse(statement);
+    Statement st = parsed.parse(statement);
     try {
       return String.join("\n", plan(st, params, new Deadline(Duration.ZERO)).explain());
     } catch (StackOverflowError e) {

@@ -12,13 +12,11 @@ final class UnwindOp extends Operator {
   private final Evaluator ev;
   private final Expr list;
   private final int var;
-  private final String text;
 
-  UnwindOp(Evaluator ev, Expr list, int var, String text) {
+  UnwindOp(Evaluator ev, Expr list, int var) {
     this.ev = ev;
     this.list = list;
     this.var = var;
-    this.text = text;
   }
 
   @Override
@@ -43,6 +41,6 @@ final class UnwindOp extends Operator {
 
   @Override
   String describe() {
-    return "Unwind " + text;
+    return "Unwind " + Expr.render(list) + " AS " + ev.scope.name(var);
   }
 }

@@ -37,9 +37,16 @@ final class Planner {
    * right before it (filters commute, and a subquery costs a pattern match per row).
    */
   private static final class Chain {
-    Operator head;
-    Operator tail;
     final List<Operator> ops = new ArrayList<>();
+
+    /** The first operator, or null (a statement of RETURN alone has only its sink). */
+    Operator head() {
+      return ops.isEmpty() ? null : ops.getFirst();
+    }
+
+    Operator tail() {
+      return ops.getLast();
+    }
 
     void add(Operator op) {
       int at = ops.size();
@@ -50,12 +57,9 @@ final class Planner {
       }
       ops.add(at, op);
       op.next = at + 1 < ops.size() ? ops.get(at + 1) : null;
-      if (at == 0) {
-        head = op;
-      } else {
+      if (at > 0) {
         ops.get(at - 1).next = op;
       }
-      tail = ops.getLast();
     }
   }
 
@@ -93,7 +97,7 @@ final class Planner {
           for (int i = 0; i < added.length; i++) {
             added[i] = before + i;
           }
-          main.add(new OptionalOp(inner.head, inner.tail, added, inner.ops));
+          main.add(new OptionalOp(inner.head(), inner.tail(), added, inner.ops));
         }
         case Statement.Match m -> match(m, main, bound);
         case Statement.Call call -> call(call, main, bound);
@@ -108,7 +112,7 @@ final class Planner {
     List<Supplier<String>> explain = new ArrayList<>();
     main.ops.forEach(op -> explain.add(op::describe));
     explain.addAll(subqueryLines);
-    return new Plan(main.head, startScope.size(), withs, sink, rp.columns(), explain);
+    return new Plan(main.head(), startScope.size(), withs, sink, rp.columns(), explain);
   }
 
   /**
@@ -132,7 +136,7 @@ final class Planner {
     try {
       Chain chain = new Chain();
       match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
-      ev.subqueries.put(q, new SubqueryPlan(chain.head, chain.tail, outer.size(), inner.size(), q.count()));
+      ev.subqueries.put(q, new SubqueryPlan(chain.head(), chain.tail(), outer.size(), inner.size(), q.count()));
       subqueryLines.set(line, () -> Expr.render(q) + ": " + Operator.describe(chain.ops));
     } finally {
       ev = partEv;
@@ -151,7 +155,7 @@ final class Planner {
   private void sortAtTheScan(Chain main, ResultSink returnSink) {
     ResultSink sink = withs.isEmpty() ? returnSink : withs.getFirst().projection();
     Expr key = sink.firstSortKeyToStopOn();
-    if (!(main.head instanceof ScanOp scan) || !scan.canYieldInTimeOrder() || key == null
+    if (!(main.head() instanceof ScanOp scan) || !scan.canYieldInTimeOrder() || key == null
         || !(key instanceof Expr.Property p && p.key().equals("ts") && p.target() instanceof Expr.Var v
             && startScope.indexOf(v.name()) == scan.var())) {
       return;

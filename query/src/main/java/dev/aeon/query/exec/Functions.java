@@ -20,6 +20,16 @@ final class Functions {
   private Functions() {}
 
   /** Throws if {@code c} names no function or has the wrong number of arguments. */
+  /** The functions whose names are written in camel case, by their lower-case names. */
+  private static final Map<String, String> CAMEL_CASE = Map.of("tolower", "toLower", "toupper", "toUpper",
+      "tostring", "toString", "startnode", "startNode", "endnode", "endNode", "tointeger", "toInteger",
+      "tofloat", "toFloat");
+
+  /** The function's name as the documentation writes it, for messages: {@code toInteger()}, not {@code tointeger()}. */
+  static String displayName(Expr.Call c) {
+    return CAMEL_CASE.getOrDefault(c.name(), c.name()) + "()";
+  }
+
   static void check(String source, Expr.Call c) {
     int n = c.args().size();
     int[] arity = switch (c.name()) {
@@ -36,7 +46,7 @@ final class Functions {
     if (n < arity[0] || n > arity[1]) {
       String takes = arity[0] == arity[1] ? String.valueOf(arity[0])
           : arity[1] == Integer.MAX_VALUE ? "at least " + arity[0] : arity[0] + " or " + arity[1];
-      throw new QueryException(source, c.pos(), c.name() + "() takes " + takes + " argument"
+      throw new QueryException(source, c.pos(), displayName(c) + " takes " + takes + " argument"
           + (takes.equals("1") ? "" : "s") + ", not " + n);
     }
     if (c.distinct() && !Expr.isAggregate(c.name())) {
@@ -115,7 +125,7 @@ final class Functions {
     try {
       s = ev.vectors.similarity(ev.graph.id(n.slot()), q);
     } catch (IllegalArgumentException e) { // a vector the index cannot compare: wrong dimension, zero, NaN
-      throw ev.error(c.pos(), c.name() + "() cannot compare with this vector: " + e.getMessage());
+      throw ev.error(c.pos(), displayName(c) + " cannot compare with this vector: " + e.getMessage());
     }
     return Float.isNaN(s) ? null : (double) s;
   }
@@ -245,7 +255,7 @@ final class Functions {
   }
 
   static QueryException wrong(Evaluator ev, Expr.Call c, Object got, String expected) {
-    return ev.error(c.pos(), c.name() + "() needs " + expected + " but got " + Values.typeName(got));
+    return ev.error(c.pos(), displayName(c) + " needs " + expected + " but got " + Values.typeName(got));
   }
 
   private static <T> T throwing(QueryException e) {

@@ -102,7 +102,7 @@ final class StringFunctions {
     if (v instanceof Long n && n >= 0) {
       return n;
     }
-    throw ev.error(c.pos(), c.name() + "() needs a non-negative integer as " + what + " but got "
+    throw ev.error(c.pos(), Functions.displayName(c) + " needs a non-negative integer as " + what + " but got "
         + (v instanceof Long ? Values.display(v) : Values.typeName(v)));
   }
 }

@@ -664,8 +664,10 @@ class ClausesTest extends OnConversation {
     assertEquals(3.0, value("toFloat(3)"));
     assertNull(value("toFloat('NaN')"), "not a decimal number");
     assertNull(value("toFloat('1e999')"), "beyond the range of floats");
-    assertEquals("tointeger() needs a number, boolean or string but got list", fails("RETURN toInteger([1])", Map.of())
+    assertEquals("toInteger() needs a number, boolean or string but got list", fails("RETURN toInteger([1])", Map.of())
         .reason());
+    // messages name a function as the documentation writes it, however the statement spelled it
+    assertEquals("toUpper() takes 1 argument, not 2", fails("RETURN TOUPPER('a', 'b')", Map.of()).reason());
     assertEquals(3.0, value("round(2.5)"));
     assertEquals(-2.0, value("round(-2.5)"), "half-way values round up");
     assertEquals(0.0, value("round(0.49999999999999994)"));

@@ -103,6 +103,7 @@ final class Checker {
   private void notBoolean(Expr operand, String op, int pos) {
     Object literal = switch (operand) {
       case Expr.Literal l -> l.value();
+      case Expr.Negate n when n.operand() instanceof Expr.Literal l -> l.value(); // -1
       case Expr.ListLit l -> List.of();
       case Expr.MapLit m -> Map.of();
       default -> null;

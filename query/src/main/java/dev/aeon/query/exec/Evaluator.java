@@ -7,6 +7,7 @@ import dev.aeon.query.trace.TextResolver;
 import dev.aeon.query.trace.TraceGraph;
 import dev.aeon.query.trace.VectorRecall;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -152,7 +153,7 @@ final class Evaluator {
     }
     Scope local = localScopes.get(c);
     Evaluator inside = withScope(local);
-    Object[] r = java.util.Arrays.copyOf(row, local.size());
+    Object[] r = Arrays.copyOf(row, local.size());
     List<Object> out = new ArrayList<>();
     for (Object x : list) {
       step();
@@ -175,7 +176,7 @@ final class Evaluator {
     }
     Scope local = localScopes.get(q);
     Evaluator inside = withScope(local);
-    Object[] r = java.util.Arrays.copyOf(row, local.size());
+    Object[] r = Arrays.copyOf(row, local.size());
     int trues = 0;
     int falses = 0;
     int nulls = 0;

@@ -17,9 +17,6 @@ import java.util.regex.Pattern;
  */
 final class Functions {
 
-  private Functions() {}
-
-  /** Throws if {@code c} names no function or has the wrong number of arguments. */
   /** The functions whose names are written in camel case, by their lower-case names. */
   private static final Map<String, String> CAMEL_CASE = Map.of("tolower", "toLower", "toupper", "toUpper",
       "tostring", "toString", "startnode", "startNode", "endnode", "endNode", "tointeger", "toInteger",
@@ -30,6 +27,9 @@ final class Functions {
     return CAMEL_CASE.getOrDefault(c.name(), c.name()) + "()";
   }
 
+  private Functions() {}
+
+  /** Throws if {@code c} names no function or has the wrong number of arguments. */
   static void check(String source, Expr.Call c) {
     int n = c.args().size();
     int[] arity = switch (c.name()) {

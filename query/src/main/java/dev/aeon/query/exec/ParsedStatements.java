@@ -2,39 +2,64 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Parser;
 import dev.aeon.query.lang.Statement;
-import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The statements parsed lately, by their text: one run again (with other parameters) is not parsed again. A parsed
  * statement is immutable, and planning and running never change it, so concurrent runs share it. Statements that
- * fail to parse are not kept (each run reports its error again).
+ * fail to parse are not kept (each run reports its error again). Past {@link #CAPACITY}, the statement used least
+ * recently makes room for a new one; a hit only stamps its entry, so readers never wait for each other.
  */
 final class ParsedStatements {
 
-  /** How many statements are kept; past it, one is dropped for each new one. */
+  /** How many statements are kept. */
   static final int CAPACITY = 256;
   /** Longer statements are parsed every time (few are, and they would hold the most memory). */
   static final int MAX_KEPT_LENGTH = 4096;
 
-  private final ConcurrentHashMap<String, Statement> byText = new ConcurrentHashMap<>();
+  private static final class Entry {
+    final Statement statement;
+    volatile long lastUsed;
+
+    Entry(Statement statement, long now) {
+      this.statement = statement;
+      this.lastUsed = now;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Entry> byText = new ConcurrentHashMap<>();
+  private final AtomicLong clock = new AtomicLong();
 
   Statement parse(String text) {
     if (text == null || text.length() > MAX_KEPT_LENGTH) {
       return Parser.parse(text);
     }
-    Statement st = byText.get(text);
-    if (st == null) {
-      st = Parser.parse(text);
-      if (byText.size() >= CAPACITY) {
-        Iterator<String> any = byText.keySet().iterator(); // an arbitrary one: no order to keep under contention
-        if (any.hasNext()) {
-          byText.remove(any.next());
-        }
-      }
-      byText.put(text, st);
+    Entry e = byText.get(text);
+    if (e != null) {
+      e.lastUsed = clock.incrementAndGet();
+      return e.statement;
     }
+    Statement st = Parser.parse(text);
+    if (byText.size() >= CAPACITY) {
+      evictLeastRecentlyUsed();
+    }
+    byText.put(text, new Entry(st, clock.incrementAndGet()));
     return st;
+  }
+
+  /** A scan of the entries, only when a new statement is parsed into a full cache: parsing costs more. */
+  private void evictLeastRecentlyUsed() {
+    Map.Entry<String, Entry> oldest = null;
+    for (Map.Entry<String, Entry> x : byText.entrySet()) {
+      if (oldest == null || x.getValue().lastUsed < oldest.getValue().lastUsed) {
+        oldest = x;
+      }
+    }
+    if (oldest != null) {
+      byText.remove(oldest.getKey(), oldest.getValue());
+    }
   }
 
   int size() {

@@ -21,7 +21,7 @@ final class PathPlanner {
   private final List<Expr> conjuncts;
   private final Expr asOf;
   private final List<Integer> clauseRels;
-  /** Property conditions that read a node this path binds only later (when it starts from another node). */
+  /** Property conditions that read a variable bound only later: by this path (when it starts from another node) or a later one. */
   private final List<Expr> pending = new ArrayList<>();
   /** WHERE conjuncts the chosen scans answer exactly: the planner places no filter for them. */
   private final Set<Expr> answered;
@@ -47,6 +47,11 @@ final class PathPlanner {
     this.asOf = asOf;
     this.clauseRels = clauseRels;
     this.answered = answered;
+  }
+
+  /** Property conditions still waiting for a variable a later path binds: the caller places them. */
+  List<Expr> unplaced() {
+    return pending;
   }
 
   /** Emits the path's operators in order; {@code sink} places WHERE conjuncts after each one. */
@@ -300,9 +305,12 @@ final class PathPlanner {
     return !variables.contains(var) && bound.containsAll(variables);
   }
 
-  /** An expression the planner can evaluate now: no variables at all (literals and parameters). */
+  /**
+   * An expression the planner can evaluate now, for an estimate: no variables at all (literals and parameters), and
+   * no subquery (planning, and EXPLAIN, match no pattern).
+   */
   private boolean constant(Expr e) {
-    return checker.variables(e).isEmpty();
+    return checker.variables(e).isEmpty() && !Expr.containsSubquery(e);
   }
 
   private Object value(Expr e) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -30,7 +31,7 @@ final class Planner {
   private final List<WithOp> withs = new ArrayList<>();
   private final HeldValues held = new HeldValues();
   /** EXPLAIN's lines for the subqueries, in the order they appear (made only when asked for). */
-  private final List<Supplier<String>> subqueryLines = new ArrayList<>();
+  private final List<Supplier<String>> subqueryLines;
 
   /**
    * A chain of operators under construction. A filter that runs no subquery goes before the filters that run one
@@ -77,11 +78,17 @@ final class Planner {
   }
 
   Planner(Statement st, Evaluator ev) {
+    this(st, ev, new ArrayList<>());
+  }
+
+  /** {@code subqueryLines}: a subquery's planner adds to its statement's. */
+  private Planner(Statement st, Evaluator ev, List<Supplier<String>> subqueryLines) {
     this.st = st;
     this.ev = ev;
     this.scope = ev.scope;
     this.startScope = ev.scope;
     this.checker = new Checker(st.source(), scope, ev::hasParam, this::subquery, ev.localScopes);
+    this.subqueryLines = subqueryLines;
   }
 
   Plan plan() {
@@ -116,33 +123,22 @@ final class Planner {
   }
 
   /**
-   * Plans a subquery as a MATCH of its own, over a copy of {@code outer}: the variables of {@code outer} it names
-   * are bound (the checker's {@link Checker#variables} has it run only once they are), its other names are its own.
+   * Plans a subquery as a MATCH of its own, by a planner of its own over a copy of {@code outer}: the variables of
+   * {@code outer} it names are bound (the checker's {@link Checker#variables} has it run only once they are), its
+   * other names are its own.
    */
   private void subquery(Expr.Subquery q, Scope outer) {
     if (ev.subqueries.containsKey(q)) {
       return; // checked again, as a pattern's property condition is
     }
-    Evaluator partEv = ev;
-    Scope partScope = scope;
-    Checker partChecker = checker;
-    Scope inner = outer.copy();
     Set<String> bound = new HashSet<>(checker.withScope(outer).variables(q));
-    ev = ev.withScope(inner);
-    scope = inner;
-    checker = checker.withScope(inner);
+    Planner own = new Planner(st, ev.withScope(outer.copy()), subqueryLines);
     int line = subqueryLines.size();
     subqueryLines.add(null); // its own subqueries' lines come after it
-    try {
-      Chain chain = new Chain();
-      match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
-      ev.subqueries.put(q, new SubqueryPlan(chain.head(), chain.tail(), outer.size(), inner.size(), q.count()));
-      subqueryLines.set(line, () -> Expr.render(q) + ": " + Operator.describe(chain.ops));
-    } finally {
-      ev = partEv;
-      scope = partScope;
-      checker = partChecker;
-    }
+    Chain chain = new Chain();
+    own.match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
+    ev.subqueries.put(q, new SubqueryPlan(chain.head(), chain.tail(), outer.size(), own.scope.size(), q.count()));
+    subqueryLines.set(line, () -> Expr.render(q) + ": " + Operator.describe(chain.ops));
   }
 
   /**
@@ -275,26 +271,29 @@ final class Planner {
         }
       }
     }
-    boolean[] placed = new boolean[conjuncts.size()];
+    List<Expr> waiting = new ArrayList<>(conjuncts);
     List<Integer> clauseRels = new ArrayList<>();
     Set<Expr> answered = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Statement.Path path : m.paths()) {
       PathPlanner pp = new PathPlanner(ev, checker, path, bound, conjuncts, m.asOf(), clauseRels, answered);
       pp.plan(op -> {
         chain.add(op);
-        placeReady(chain, conjuncts, placed, answered, bound);
+        placeReady(chain, waiting, answered, bound);
       });
+      waiting.addAll(pp.unplaced()); // its property conditions that read a later path's variables
     }
-    placeReady(chain, conjuncts, placed, answered, bound);
+    placeReady(chain, waiting, answered, bound);
+    if (!waiting.isEmpty()) { // every variable of the clause is bound by now: a condition must never be lost
+      throw new IllegalStateException("conditions left unplaced: " + waiting.stream().map(Expr::render).toList());
+    }
   }
 
-  /** Filters by the conjuncts whose variables are all bound now, but for those a scan answered. */
-  private void placeReady(Chain chain, List<Expr> conjuncts, boolean[] placed, Set<Expr> answered,
-      Set<String> bound) {
-    for (int i = 0; i < conjuncts.size(); i++) {
-      Expr c = conjuncts.get(i);
-      if (!placed[i] && bound.containsAll(checker.variables(c))) {
-        placed[i] = true;
+  /** Filters by the waiting conditions whose variables are all bound now, but for those a scan answered. */
+  private void placeReady(Chain chain, List<Expr> waiting, Set<Expr> answered, Set<String> bound) {
+    for (Iterator<Expr> it = waiting.iterator(); it.hasNext(); ) {
+      Expr c = it.next();
+      if (bound.containsAll(checker.variables(c))) {
+        it.remove();
         if (!answered.contains(c)) {
           chain.add(new FilterOp(ev, c));
         }
@@ -304,7 +303,8 @@ final class Planner {
 
   /**
    * Declares the clause's new variables; checks that reused names keep their kind, but for a value used as a
-   * node, which {@link AsNodeOp} checks row by row.
+   * node, which {@link AsNodeOp} checks row by row. Then checks the property maps, which may read any variable of
+   * the clause, as WHERE may.
    */
   private void declare(Statement.Match m) {
     Set<String> relsInClause = new HashSet<>();
@@ -314,7 +314,6 @@ final class Planner {
         if (known < 0 || scope.kind(known) != Scope.Kind.VALUE) {
           declareOrCheck(n.var(), Scope.Kind.NODE, n.pos());
         }
-        n.props().values().forEach(e -> checker.check(e, false));
       }
       for (Statement.RelPattern r : path.rels()) {
         Scope.Kind kind = r.varLength() ? Scope.Kind.PATH : Scope.Kind.REL;
@@ -331,8 +330,11 @@ final class Planner {
               "property maps on variable-length relationships are not supported; use WHERE");
         }
         declareOrCheck(r.var(), kind, r.pos());
-        r.props().values().forEach(e -> checker.check(e, false));
       }
+    }
+    for (Statement.Path path : m.paths()) {
+      path.nodes().forEach(n -> n.props().values().forEach(e -> checker.check(e, false)));
+      path.rels().forEach(r -> r.props().values().forEach(e -> checker.check(e, false)));
     }
   }
 

@@ -6,7 +6,9 @@ import dev.aeon.query.lang.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Checks RETURN's (or WITH's) projection, ORDER BY, SKIP and LIMIT and builds the {@link ResultSink}. */
 final class ReturnPlanner {
@@ -126,8 +128,8 @@ final class ReturnPlanner {
     if (e == null) {
       return 0;
     }
-    if (!checker.variables(e).isEmpty()) {
-      throw new QueryException(ev.source, e.pos(), clause + " cannot use variables");
+    if (!checker.variables(e).isEmpty() || Expr.containsSubquery(e)) {
+      throw new QueryException(ev.source, e.pos(), clause + " cannot use variables or subqueries");
     }
     checker.check(e, false);
     Object v = ev.eval(e, new Object[ev.scope.size()]);
@@ -147,23 +149,34 @@ final class ReturnPlanner {
     if (keys.contains(Expr.render(e)) || (e instanceof Expr.Call c && Expr.isAggregate(c.name()))) {
       return;
     }
+    // a subquery runs once per group: it may read the variables that are grouping keys (a key's render is its name)
     List<Expr.Var> reads = e instanceof Expr.Subquery q ? checker.references(q) : e instanceof Expr.Var v ? List.of(v)
         : List.of();
-    if (!reads.isEmpty()) {
-      Expr.Var v = reads.getFirst();
-      throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
-          + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
+    for (Expr.Var v : reads) {
+      if (!keys.contains(v.name())) {
+        throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
+            + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
+      }
     }
-    String local = e instanceof Expr.Comprehension c ? c.var() : e instanceof Expr.Quantifier q ? q.var() : null;
-    if (local != null) { // its list is read per group, its local variable is one of its elements
-      Set<String> withLocal = new HashSet<>(keys);
-      withLocal.add(local);
-      List<Expr> parts = Expr.children(e);
-      checkGrouped(parts.getFirst(), keys);
-      parts.subList(1, parts.size()).forEach(part -> checkGrouped(part, withLocal));
-      return;
+    switch (e) {
+      // the list is read once per group; the local variable, one of its elements, is as good as a key inside
+      case Expr.Comprehension c -> {
+        checkGrouped(c.list(), keys);
+        Set<String> withLocal = withKey(keys, c.var());
+        Stream.of(c.where(), c.map()).filter(Objects::nonNull).forEach(part -> checkGrouped(part, withLocal));
+      }
+      case Expr.Quantifier q -> {
+        checkGrouped(q.list(), keys);
+        checkGrouped(q.where(), withKey(keys, q.var()));
+      }
+      default -> Expr.children(e).forEach(c -> checkGrouped(c, keys));
     }
-    Expr.children(e).forEach(c -> checkGrouped(c, keys));
+  }
+
+  private static Set<String> withKey(Set<String> keys, String key) {
+    Set<String> out = new HashSet<>(keys);
+    out.add(key);
+    return out;
   }
 
   private static void collectAggregates(Expr e, List<Expr.Call> out) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Hand-written recursive-descent parser of the grammar in docs/query-language.md. */
 public final class Parser {
@@ -529,7 +530,7 @@ public final class Parser {
     return new Expr.Call(name, distinct, false, args, t.start());
   }
 
-  private static final java.util.Set<String> QUANTIFIERS = java.util.Set.of("any", "all", "none", "single");
+  private static final Set<String> QUANTIFIERS = Set.of("any", "all", "none", "single");
 
   /** Whether the next tokens are {@code name IN}: a list comprehension's or a quantifier's local variable. */
   private boolean startsALocalVariable() {

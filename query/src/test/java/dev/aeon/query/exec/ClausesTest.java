@@ -813,6 +813,7 @@ class ClausesTest extends OnConversation {
   void aLiteralThatIsNoBooleanIsRefusedAsAnOperandOfALogicalOperator() {
     for (String op : List.of("AND", "OR", "XOR")) {
       for (String s : List.of("RETURN false " + op + " 1", "RETURN true " + op + " 1", "RETURN 1 " + op + " false",
+          "RETURN false " + op + " -1",
           "MATCH (e) WHERE e.id = 4 " + op + " 'x' RETURN e")) {
         QueryException e = fails(s, Map.of());
         assertTrue(e.reason().startsWith(op + " needs booleans but got "), s + ": " + e.reason());

@@ -28,6 +28,20 @@ class ParsedStatementsTest {
   }
 
   @Test
+  void theStatementUsedLeastRecentlyMakesRoom() {
+    Statement kept = parsed.parse("RETURN 'used all along'");
+    for (int i = 0; i < 10 * ParsedStatements.CAPACITY; i++) {
+      parsed.parse("RETURN " + i);
+      assertSame(kept, parsed.parse("RETURN 'used all along'"), "dropped after " + i + " other statements");
+    }
+    Statement old = parsed.parse("RETURN 0");
+    for (int i = 1; i <= ParsedStatements.CAPACITY; i++) {
+      parsed.parse("RETURN 'new' + " + i);
+    }
+    assertNotSame(old, parsed.parse("RETURN 0"), "the least recently used was kept");
+  }
+
+  @Test
   void theStatementsKeptAreBounded() {
     for (int i = 0; i < 3 * ParsedStatements.CAPACITY; i++) {
       parsed.parse("RETURN " + i);

@@ -192,4 +192,47 @@ class SubqueryTest extends OnConversation {
     });
     fails("MATCH (e {id: 4}) RETURN " + "EXISTS { (e) WHERE ".repeat(levels + 2) + "true" + " }".repeat(levels + 2));
   }
+
+  /** Found by review: a property map's condition reading a later path's node was never placed, so it was lost. */
+  @Test
+  void aPropertyMapReadsEveryVariableOfItsClauseAndItsConditionIsNeverLost() {
+    assertEquals(List.of(0L), column("MATCH (a {flag: EXISTS { (a)-[:NEXT]->(b) }}), (b) RETURN count(*)"));
+    assertEquals(List.of(0L), column("MATCH (a)-[r:NEXT {valid_to: CASE WHEN EXISTS { (c)-[:REFERS_TO]->() } THEN 1 END}]"
+        + "->(b), (c) RETURN count(*)"));
+    // b is the clause's b in the map as in WHERE
+    assertEquals(column("MATCH (a)-[:NEXT]->(b) WHERE a.id = CASE WHEN EXISTS { (a)-[:REFERS_TO]->(b) } THEN a.id END "
+        + "RETURN count(*)"), column("MATCH (a {id: CASE WHEN EXISTS { (a)-[:REFERS_TO]->(b) } THEN a.id END})-[:NEXT]->(b) "
+        + "RETURN count(*)"));
+    // without a subquery too: a's map reads b, bound by the second path
+    long conv26 = events().stream().filter(e -> e.session().equals("conv-26")).count();
+    assertEquals(List.of(conv26), column("MATCH (a {session: b.session}), (b {id: 4}) RETURN count(*)"));
+  }
+
+  /** Found by review: planning ran a subquery for an estimate, so EXPLAIN failed as the statement would. */
+  @Test
+  void planningNeverRunsASubquery() {
+    String failsWhenRun = "MATCH (e {session: COUNT { (x) WHERE x.len > 'a' }}) RETURN e";
+    assertEquals("cannot compare integer with string", fails(failsWhenRun).reason());
+    // the seek reads its key when it runs, and the estimate is the one for a key known only then
+    assertTrue(column("EXPLAIN " + failsWhenRun).getFirst().toString().startsWith("NodeBySessionIndex (e) session = COUNT"));
+    assertTrue(column("EXPLAIN MATCH (e) WHERE e.ts > COUNT { (x) WHERE x.len > 'a' } RETURN e").getFirst().toString()
+        .startsWith("NodeByTimeRange (e) COUNT"));
+    assertEquals("LIMIT cannot use variables or subqueries", fails("MATCH (e) RETURN e LIMIT COUNT { (x) }").reason());
+  }
+
+  /** Found by review: a subquery reading only grouping keys, or a comprehension's own variable, was refused. */
+  @Test
+  void aGroupedColumnMayRunASubqueryOverItsKeys() {
+    List<List<Object>> rows = c.trace.query("MATCH (m:memory) RETURN m, count(*) + COUNT { (m)<-[:REFERS_TO]-() } "
+        + "AS n", Map.of()).rows();
+    assertEquals(3, rows.size());
+    for (List<Object> row : rows) {
+      assertEquals(1L + edges(((Event) row.getFirst()).id(), Direction.IN, "REFERS_TO").size(), row.get(1));
+    }
+    assertEquals("variable 'm' is read outside an aggregate but is not a grouping key of RETURN; add it as a column of "
+        + "its own", fails("MATCH (m:memory) RETURN m.id, count(*) + COUNT { (m)<-[:REFERS_TO]-() }").reason());
+    List<List<Object>> perSession = c.trace.query("MATCH (e) RETURN e.session AS s, [e IN collect(e) | COUNT { "
+        + "(e)-[:NEXT]->() }] AS next ORDER BY s", Map.of()).rows();
+    assertEquals(List.of("memories", List.of(1L, 1L, 0L)), perSession.get(2));
+  }
 }

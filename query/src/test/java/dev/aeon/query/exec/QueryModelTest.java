@@ -423,18 +423,8 @@ class QueryModelTest {
     Operand bound = literal(numberLiteral("k"));
     String list = "[" + String.join(", ", items.stream().map(Operand::text).toList()) + "]";
     String where = "x " + op + " " + bound.text;
-    Function<Map<String, Ev>, List<Boolean>> tests = b -> items.stream().map(o -> {
-      Object x = o.eval.apply(b);
-      Object y = bound.eval.apply(b);
-      return switch (op) {
-        case "=" -> eq(x, y);
-        case "<>" -> {
-          Boolean e = eq(x, y);
-          yield e == null ? null : !e;
-        }
-        default -> cmp(op, x, y);
-      };
-    }).toList();
+    List<Cond> each = items.stream().map(o -> compare(o, op, bound)).toList();
+    Function<Map<String, Ev>, List<Boolean>> tests = b -> each.stream().map(c -> c.eval.apply(b)).toList();
     String kind = pick(new String[] {"any", "all", "none", "single", "size"});
     if (kind.equals("size")) {
       long n = rnd.nextInt(3);

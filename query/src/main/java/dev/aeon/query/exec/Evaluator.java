@@ -155,11 +155,18 @@ final class Evaluator {
     Evaluator inside = withScope(local);
     Object[] r = Arrays.copyOf(row, local.size());
     List<Object> out = new ArrayList<>();
+    long weight = 1; // as Values.weight counts: a list of lists holds all their elements
     for (Object x : list) {
       step();
       r[local.size() - 1] = x;
       if (c.where() == null || inside.test(c.where(), r)) {
-        out.add(c.map() == null ? x : inside.eval(c.map(), r));
+        Object v = c.map() == null ? x : inside.eval(c.map(), r);
+        weight += Values.weight(v);
+        if (weight > Arithmetic.MAX_CONCATENATED) { // the bound of range() and +: no list of more values
+          throw error(c.pos(), "a list comprehension would make a list of more than " + Arithmetic.MAX_CONCATENATED
+              + " values");
+        }
+        out.add(v);
       }
     }
     return out;

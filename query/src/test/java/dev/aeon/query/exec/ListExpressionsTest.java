@@ -95,6 +95,14 @@ class ListExpressionsTest extends OnConversation {
   }
 
   @Test
+  void aComprehensionIsBoundedAsRangeIs() {
+    // 2,000 lists of 40,000 elements: 80 million values, more than range() or + may make
+    assertEquals("a list comprehension would make a list of more than 67108864 values",
+        fails("RETURN size([x IN range(1, 2000) | range(1, 40000)])"));
+    assertEquals(1600L, value("RETURN size([x IN range(1, 1600) | range(1, 40000)])"));
+  }
+
+  @Test
   void errors() {
     assertEquals("a list comprehension needs a list after IN but got integer", fails("RETURN [x IN 1 | x]"));
     assertEquals("any() needs a list after IN but got string", fails("RETURN any(x IN 'abc' WHERE true)"));

@@ -46,7 +46,7 @@ class QueryParserFuzzTest {
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
-      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(",
+      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -71,6 +71,7 @@ class QueryParserFuzzTest {
       "MATCH (e) WHERE EXISTS { (e)-[#]->(n) } RETURN e.id",
       "MATCH (e)-[r]->(m) RETURN e.id, COUNT { # } ORDER BY COUNT { (m)-->() } LIMIT 3",
       "MATCH (e) WHERE NOT EXISTS { MATCH (e)-[:NEXT]->(n) WHERE # } RETURN e.id",
+      "MATCH (e {session: $s}) RETURN e.id, COLLECT { (e)-[r]-(n) RETURN # }",
       "MATCH (e) WITH collect(e) AS es RETURN [x IN es WHERE # | x.id]",
       "MATCH (e) WHERE any(w IN split(e.text, ' ') WHERE #) RETURN e.id",
       "MATCH #",
@@ -115,7 +116,9 @@ class QueryParserFuzzTest {
         "RETURN [null IN [null]]", "RETURN any(x IN [1])", "RETURN all(x IN [1, 'a'] WHERE x > 0)",
         "MATCH (x) RETURN [x IN [x] | x.id], x", "MATCH (e) RETURN e.role, [i IN collect(e.id) | i + e.id]",
         "RETURN single(x IN range(-9223372036854775808, 9223372036854775807, 9223372036854775807) WHERE x < 0)",
-        "RETURN " + "[x IN ".repeat(90) + "[1]" + " | x]".repeat(90))) {
+        "RETURN " + "[x IN ".repeat(90) + "[1]" + " | x]".repeat(90), "RETURN COLLECT { (a) }",
+        "RETURN COLLECT { (a) RETURN COLLECT { (a)-->(b) RETURN b } }", "MATCH (e) RETURN collect(e), COLLECT { (e) RETURN e }",
+        "RETURN COLLECT { (a), (b), (c) RETURN [a, b, c] }")) {
       check(s);
     }
   }

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Semantic checks of expressions before anything runs: known variables, parameters and functions, aggregates; and
@@ -156,9 +158,7 @@ final class Checker {
             r.props().values().forEach(x -> collect(x, names));
           }
         }
-        if (q.where() != null) {
-          collect(q.where(), names);
-        }
+        Stream.of(q.where(), q.value()).filter(Objects::nonNull).forEach(x -> collect(x, names));
         names.stream().filter(v -> scope.indexOf(v.name()) >= 0).forEach(out::add);
       }
       case Expr.Comprehension c -> {

@@ -137,7 +137,10 @@ final class Planner {
     subqueryLines.add(null); // its own subqueries' lines come after it
     Chain chain = new Chain();
     own.match(new Statement.Match(false, q.paths(), null, q.where(), q.pos()), chain, bound);
-    ev.subqueries.put(q, new SubqueryPlan(chain.head(), chain.tail(), outer.size(), own.scope.size(), q.count()));
+    if (q.value() != null) {
+      own.checker.check(q.value(), false);
+    }
+    ev.subqueries.put(q, new SubqueryPlan(q, chain.head(), chain.tail(), outer.size(), own.ev));
     subqueryLines.set(line, () -> Expr.render(q) + ": " + Operator.describe(chain.ops));
   }
 

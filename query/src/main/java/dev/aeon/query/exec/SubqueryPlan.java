@@ -1,29 +1,39 @@
 package dev.aeon.query.exec;
 
+import dev.aeon.query.lang.Expr;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The pipeline of an {@code EXISTS { ... }} or {@code COUNT { ... }}, run for each row that evaluates it. Its row
- * starts with the variables of the scope it was planned in (the same positions as in the row it reads them from),
- * then its own.
+ * The pipeline of an {@code EXISTS}, {@code COUNT} or {@code COLLECT} subquery, run for each row that evaluates it.
+ * Its row starts with the variables of the scope it was planned in (the same positions as in the row it reads them
+ * from), then its own.
  */
 final class SubqueryPlan {
 
+  private final Expr.Subquery query;
   private final Operator head;
   private final int outerSize;
-  private final int rowSize;
-  private final boolean count;
+  /** Evaluates the subquery's rows: COLLECT's value. */
+  private final Evaluator own;
   private long matches;
+  private List<Object> collected;
+  private long collectedWeight;
 
   /** {@code head} ends in {@code tail}, whose next this plan sets. */
-  SubqueryPlan(Operator head, Operator tail, int outerSize, int rowSize, boolean count) {
+  SubqueryPlan(Expr.Subquery query, Operator head, Operator tail, int outerSize, Evaluator own) {
+    this.query = query;
     this.head = head;
     this.outerSize = outerSize;
-    this.rowSize = rowSize;
-    this.count = count;
+    this.own = own;
     tail.next = new Operator() {
       @Override
       boolean push(Object[] row) {
         matches++;
-        return SubqueryPlan.this.count; // EXISTS needs one match
+        if (query.kind() == Expr.SubqueryKind.COLLECT) {
+          collect(own.eval(query.value(), row));
+        }
+        return query.kind() != Expr.SubqueryKind.EXISTS; // EXISTS needs one match
       }
 
       @Override
@@ -33,12 +43,27 @@ final class SubqueryPlan {
     };
   }
 
-  /** Whether the pattern matches for {@code row} (EXISTS), or how many times (COUNT). */
+  /** Whether the pattern matches for {@code row} (EXISTS), how many times (COUNT), or the values (COLLECT). */
   Object evaluate(Object[] row) {
-    Object[] own = new Object[rowSize];
-    System.arraycopy(row, 0, own, 0, outerSize);
+    Object[] rowOfItsOwn = new Object[own.scope.size()];
+    System.arraycopy(row, 0, rowOfItsOwn, 0, outerSize);
     matches = 0;
-    head.push(own);
-    return count ? (Object) matches : (Object) (matches > 0);
+    collected = new ArrayList<>();
+    collectedWeight = 1;
+    head.push(rowOfItsOwn);
+    return switch (query.kind()) {
+      case EXISTS -> matches > 0;
+      case COUNT -> matches;
+      case COLLECT -> collected;
+    };
+  }
+
+  /** Bounded as a list comprehension is: no list of more values than {@code range()} may make. */
+  private void collect(Object value) {
+    collectedWeight += Values.weight(value);
+    if (collectedWeight > Arithmetic.MAX_CONCATENATED) {
+      throw own.error(query.pos(), "COLLECT would make a list of more than " + Arithmetic.MAX_CONCATENATED + " values");
+    }
+    collected.add(value);
   }
 }

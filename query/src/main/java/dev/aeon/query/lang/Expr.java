@@ -67,11 +67,15 @@ public sealed interface Expr {
   record Quantifier(String kind, String var, Expr list, Expr where, int pos) implements Expr {}
 
   /**
-   * {@code EXISTS { [MATCH] pattern, ... [WHERE where] }} (whether the pattern has a match) or {@code COUNT { ... }}
-   * (how many): a pattern matched for each row, reading the row's variables of the same names. Walks over
+   * {@code EXISTS { [MATCH] pattern, ... [WHERE where] }} (whether the pattern has a match), {@code COUNT { ... }}
+   * (how many) or {@code COLLECT { ... RETURN value }} (the list of {@code value} for each match): a pattern matched
+   * for each row, reading the row's variables of the same names. {@code value} is null but for COLLECT. Walks over
    * expressions treat it as a leaf: what it reads depends on the scope it is planned in.
    */
-  record Subquery(boolean count, List<Statement.Path> paths, Expr where, int pos) implements Expr {}
+  record Subquery(SubqueryKind kind, List<Statement.Path> paths, Expr where, Expr value, int pos) implements Expr {}
+
+  /** What a subquery returns. */
+  enum SubqueryKind { EXISTS, COUNT, COLLECT }
 
   /** The aggregate functions. */
   static boolean isAggregate(String name) {
@@ -186,9 +190,9 @@ public sealed interface Expr {
       case Comprehension c -> "[" + c.var() + " IN " + render(c.list()) + (c.where() == null ? "" : " WHERE "
           + render(c.where())) + (c.map() == null ? "" : " | " + render(c.map())) + "]";
       case Quantifier q -> q.kind() + "(" + q.var() + " IN " + render(q.list()) + " WHERE " + render(q.where()) + ")";
-      case Subquery q -> (q.count() ? "COUNT" : "EXISTS") + " { MATCH " + String.join(", ",
-          q.paths().stream().map(Statement.Path::render).toList()) + (q.where() == null ? "" : " WHERE "
-          + render(q.where())) + " }";
+      case Subquery q -> q.kind() + " { MATCH " + String.join(", ", q.paths().stream().map(Statement.Path::render)
+          .toList()) + (q.where() == null ? "" : " WHERE " + render(q.where())) + (q.value() == null ? ""
+          : " RETURN " + render(q.value())) + " }";
     };
   }
 }

@@ -501,7 +501,7 @@ public final class Parser {
     if (t.is("null")) {
       return new Expr.Literal(null, t.start());
     }
-    if ((t.is("EXISTS") || t.is("COUNT")) && peek().type() == TokenType.LBRACE) {
+    if ((t.is("EXISTS") || t.is("COUNT") || t.is("COLLECT")) && peek().type() == TokenType.LBRACE) {
       return nested(() -> subquery(t));
     }
     if (peek().type() != TokenType.LPAREN) {
@@ -560,9 +560,13 @@ public final class Parser {
     return new Expr.Comprehension(var, list, where, map, open.start());
   }
 
-  /** {@code EXISTS { [MATCH] path, ... [WHERE expr] }} or {@code COUNT { ... }}, from after the keyword. */
+  /**
+   * {@code EXISTS { [MATCH] path, ... [WHERE expr] }}, {@code COUNT { ... }} or {@code COLLECT { ... RETURN expr }},
+   * from after the keyword.
+   */
   private Expr subquery(Token keyword) {
     part(keyword.start());
+    Expr.SubqueryKind kind = Expr.SubqueryKind.valueOf(keyword.text().toUpperCase(Locale.ROOT));
     expect(TokenType.LBRACE);
     accept("MATCH");
     List<Statement.Path> paths = new ArrayList<>();
@@ -570,8 +574,13 @@ public final class Parser {
       paths.add(path());
     } while (accept(TokenType.COMMA));
     Expr where = accept("WHERE") ? expr() : null;
+    Expr value = null;
+    if (kind == Expr.SubqueryKind.COLLECT) {
+      expectKeyword("RETURN");
+      value = expr();
+    }
     expect(TokenType.RBRACE);
-    return new Expr.Subquery(keyword.is("COUNT"), paths, where, keyword.start());
+    return new Expr.Subquery(kind, paths, where, value, keyword.start());
   }
 
   /** {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}, from after CASE. */

@@ -476,9 +476,13 @@ class QueryModelTest {
       }
       return n;
     };
-    return switch (rnd.nextInt(3)) {
+    return switch (rnd.nextInt(4)) {
       case 0 -> new Cond("EXISTS { " + pattern + " }", b -> count.apply(b) > 0);
       case 1 -> new Cond("NOT EXISTS { " + pattern + " }", b -> count.apply(b) == 0);
+      case 2 -> {
+        long n = rnd.nextInt(3);
+        yield new Cond("size(COLLECT { " + pattern + " RETURN " + q + ".id }) >= " + n, b -> count.apply(b) >= n);
+      }
       default -> {
         long n = rnd.nextInt(3);
         String op = pick(new String[] {"=", "<", ">="});

@@ -235,4 +235,32 @@ class SubqueryTest extends OnConversation {
         + "(e)-[:NEXT]->() }] AS next ORDER BY s", Map.of()).rows();
     assertEquals(List.of("memories", List.of(1L, 1L, 0L)), perSession.get(2));
   }
+
+  @Test
+  void collectReturnsAValueForEachMatch() {
+    for (Event m : events().stream().filter(e -> e.role().equals("memory")).toList()) {
+      List<Object> referring = edges(m.id(), Direction.IN, "REFERS_TO").stream().map(n -> (Object) n.eventId())
+          .sorted().toList();
+      Object collected = column("MATCH (m {id: " + m.id() + "}) RETURN COLLECT { (m)<-[:REFERS_TO]-(t) RETURN t.id }")
+          .getFirst();
+      assertEquals(referring, ((List<?>) collected).stream().map(Object.class::cast).sorted().toList());
+    }
+    // with a WHERE, over several paths, nested, and empty
+    assertEquals(List.of(List.of("lives in Lisbon")), column("MATCH (e {id: 4}) RETURN COLLECT { MATCH (e)-[:REFERS_TO]->(m) "
+        + "WHERE m.text CONTAINS 'Lisbon' RETURN m.text }"));
+    assertEquals(List.of(List.of(List.of(5L))), column("MATCH (e {id: 4}) RETURN COLLECT { (e)-[:NEXT]->(n) RETURN "
+        + "COLLECT { (n)<-[:NEXT]-(p) RETURN p.id + 1 } }"));
+    assertEquals(List.of(List.of()), column("MATCH (e:tool) RETURN COLLECT { (e)-[:REFERS_TO]->(m) RETURN m.id }"));
+    // the aggregate collect() is still one
+    assertEquals(List.of(3L), column("MATCH (m:memory) RETURN size(collect(m))"));
+  }
+
+  @Test
+  void collectNeedsItsReturn() {
+    assertEquals("expected RETURN but found '}'", fails("MATCH (e) RETURN COLLECT { (e)-->(x) }").reason());
+    assertEquals("expected '}' but found 'RETURN'", fails("MATCH (e) RETURN EXISTS { (e)-->(x) RETURN x }").reason());
+    assertEquals("unknown variable 'y'", fails("MATCH (e) RETURN COLLECT { (e)-->(x) RETURN y }").reason());
+    assertEquals("aggregate function count() is only allowed in the columns and ORDER BY of RETURN and WITH (and not "
+        + "inside another aggregate)", fails("MATCH (e) RETURN COLLECT { (e)-->(x) RETURN count(x) }").reason());
+  }
 }

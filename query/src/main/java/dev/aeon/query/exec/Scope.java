@@ -53,9 +53,9 @@ final class Scope {
     return names.get(i);
   }
 
-  /** The name as EXPLAIN shows it: empty for an anonymous node or relationship (its generated name starts with a space). */
+  /** The name as EXPLAIN shows it in a pattern: empty for an anonymous node or relationship (`anonN`, backticks included). */
   String shown(int i) {
-    return names.get(i).startsWith(" ") ? "" : names.get(i);
+    return names.get(i).startsWith("`") ? "" : names.get(i);
   }
 
   int size() {

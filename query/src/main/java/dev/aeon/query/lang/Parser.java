@@ -197,7 +197,7 @@ public final class Parser {
     Map<String, Expr> props = peek().type() == TokenType.LBRACE ? patternProperties() : Map.of();
     expect(TokenType.RPAREN);
     boolean anon = var == null;
-    return new Statement.NodePattern(anon ? " node" + anonymous++ : var, anon, labels, props, open.start());
+    return new Statement.NodePattern(anon ? anonymousName() : var, anon, labels, props, open.start());
   }
 
   private Statement.RelPattern rel() {
@@ -241,8 +241,16 @@ public final class Parser {
     }
     Dir dir = left == right ? Dir.BOTH : right ? Dir.OUT : Dir.IN;
     boolean anon = var == null;
-    return new Statement.RelPattern(anon ? " rel" + anonymous++ : var, anon, types, dir, varLength, min, max,
+    return new Statement.RelPattern(anon ? anonymousName() : var, anon, types, dir, varLength, min, max,
         props, first.start());
+  }
+
+  /**
+   * The variable of an anonymous node or relationship: `anonN`, backticks included, which no statement can write (a
+   * name quoted with backticks cannot hold one), so that no variable of the statement can be the same.
+   */
+  private String anonymousName() {
+    return "`anon" + anonymous++ + "`";
   }
 
   /** The property map of a node or relationship pattern: each entry is a condition, counted as a part. */

@@ -826,6 +826,17 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(List.of(false)), q("MATCH (e {id: 4}) RETURN false AND e.id").rows());
   }
 
+  /** An anonymous node was named " node1" inside, which a name quoted with backticks could write and so read. */
+  @Test
+  void noStatementCanNameAnAnonymousNode() {
+    for (String name : List.of(" node1", " rel0", "anon1", "`anon1`")) {
+      QueryException e = fails("MATCH (a {id: 4})-->() WHERE `" + name.replace("`", "") + "`.id = 5 RETURN a.id", Map.of());
+      assertTrue(e.reason().startsWith("unknown variable"), name + ": " + e.reason());
+    }
+    assertEquals(List.of("Filter (`anon1`.role = 'assistant')"), q("EXPLAIN MATCH (a {id: 4})-->(:assistant) "
+        + "RETURN a.id").column("plan").stream().filter(l -> l.toString().startsWith("Filter")).toList());
+  }
+
   /** Runs {@code work} on a thread with half the default stack (512 KiB), failing with what it threw. */
   static void onHalfADefaultStack(String what, Runnable work) throws InterruptedException {
     Throwable[] failure = new Throwable[1];

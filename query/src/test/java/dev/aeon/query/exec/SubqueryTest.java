@@ -263,15 +263,4 @@ class SubqueryTest extends OnConversation {
     assertEquals("aggregate function count() is only allowed in the columns and ORDER BY of RETURN and WITH (and not "
         + "inside another aggregate)", fails("MATCH (e) RETURN COLLECT { (e)-->(x) RETURN count(x) }").reason());
   }
-
-  /** An anonymous node was named " node1" inside, which a name quoted with backticks could write and so read. */
-  @Test
-  void noStatementCanNameAnAnonymousNode() {
-    for (String name : List.of(" node1", " rel0", "anon1", "`anon1`")) {
-      QueryException e = fails("MATCH (a {id: 4})-->() WHERE `" + name.replace("`", "") + "`.id = 5 RETURN a.id");
-      assertTrue(e.reason().startsWith("unknown variable"), name + ": " + e.reason());
-    }
-    assertEquals(List.of("Filter (`anon1`.role = 'assistant')"), column("EXPLAIN MATCH (a {id: 4})-->(:assistant) "
-        + "RETURN a.id").stream().filter(l -> l.toString().startsWith("Filter")).toList());
-  }
 }

@@ -155,7 +155,7 @@ final class Evaluator {
     Evaluator inside = withScope(local);
     Object[] r = Arrays.copyOf(row, local.size());
     List<Object> out = new ArrayList<>();
-    long weight = 1; // as Values.weight counts: a list of lists holds all their elements
+    long weight = 0; // its elements, as Values.weight counts them: a list of lists holds all their elements
     for (Object x : list) {
       step();
       r[local.size() - 1] = x;

@@ -160,7 +160,7 @@ final class ExpandOp extends Operator {
       case IN -> "<-" + r + "-";
       case BOTH -> "-" + r + "-";
     };
-    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.shown(from) + ")" + arrow + "(" + ev.scope.shown(to) + ")"
+    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.name(from) + ")" + arrow + "(" + ev.scope.name(to) + ")"
         + (asOf == null ? "" : " AS OF " + Expr.render(asOf));
   }
 }

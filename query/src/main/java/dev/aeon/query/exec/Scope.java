@@ -53,7 +53,10 @@ final class Scope {
     return names.get(i);
   }
 
-  /** The name as EXPLAIN shows it in a pattern: empty for an anonymous node or relationship (`anonN`, backticks included). */
+  /**
+   * The name as EXPLAIN shows a relationship's: empty for an anonymous one (`anonN`, backticks included). Nodes show
+   * theirs, generated or not, which the filters on them name too.
+   */
   String shown(int i) {
     return names.get(i).startsWith("`") ? "" : names.get(i);
   }

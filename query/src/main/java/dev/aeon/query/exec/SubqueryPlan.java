@@ -16,6 +16,7 @@ final class SubqueryPlan {
   private final int outerSize;
   /** Evaluates the subquery's rows: COLLECT's value. */
   private final Evaluator own;
+  // the state of one evaluation: no plan runs itself (a nested subquery is another plan), so one set is enough
   private long matches;
   private List<Object> collected;
   private long collectedWeight;
@@ -49,7 +50,7 @@ final class SubqueryPlan {
     System.arraycopy(row, 0, rowOfItsOwn, 0, outerSize);
     matches = 0;
     collected = new ArrayList<>();
-    collectedWeight = 1;
+    collectedWeight = 0;
     head.push(rowOfItsOwn);
     return switch (query.kind()) {
       case EXISTS -> matches > 0;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -186,25 +187,40 @@ final class Values {
   }
 
   /**
+   * Past this, {@link #weight} stops counting: it is above every bound a weight is compared with. A list that holds
+   * one list many times over, nested, weighs as if it held copies (as it would once returned), so without this cap
+   * counting a value a few kilobytes long could take longer than any statement may run.
+   */
+  static final long WEIGHT_CAP = Arithmetic.MAX_CONCATENATED + 1L;
+
+  /**
    * About how many values' worth of memory {@code v} holds, for the bound on what a result holds
    * ({@link ResultSink#MAX_HELD}): one, plus one for every 16 characters of a string and every 4 components
-   * of a vector, and what the elements of a list or the keys and values of a map weigh.
+   * of a vector, and what the elements of a list or the keys and values of a map weigh; or some figure above
+   * {@link #WEIGHT_CAP} once it is known to pass it.
    */
   static long weight(Object v) {
+    return weight(v, WEIGHT_CAP);
+  }
+
+  /** The weight of {@code v}, or some figure above {@code budget} once the count passes it. */
+  private static long weight(Object v, long budget) {
     return switch (v) {
       case String s -> 1 + s.length() / 16;
       case float[] f -> 1 + f.length / 4;
       case List<?> l -> {
         long w = 1;
-        for (Object o : l) {
-          w += weight(o);
+        for (Iterator<?> it = l.iterator(); it.hasNext() && w <= budget; ) {
+          w += weight(it.next(), budget - w);
         }
         yield w;
       }
       case Map<?, ?> m -> {
         long w = 1;
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-          w += weight(e.getKey()) + weight(e.getValue());
+        for (Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator(); it.hasNext() && w <= budget; ) {
+          Map.Entry<?, ?> e = it.next();
+          w += weight(e.getKey(), budget - w);
+          w += weight(e.getValue(), budget - w);
         }
         yield w;
       }

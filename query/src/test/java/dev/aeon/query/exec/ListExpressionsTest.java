@@ -96,11 +96,26 @@ class ListExpressionsTest extends OnConversation {
 
   @Test
   void aComprehensionIsBoundedAsRangeIs() {
-    // 2,000 times a list of 40,000 elements: 80 million values, more than range() or + may make (one list here,
-    // which keeps the test small, but each element could be a list of its own)
+    // 2,048 times a list of 32,767 elements: 2,048 x 32,768 = 67,108,864 values with the lists themselves, as many
+    // as range() may make (one list here, which keeps the test small, but each element could be a list of its own)
+    assertEquals(2048L, value("WITH range(1, 32767) AS l RETURN size([x IN range(1, 2048) | l])"));
     assertEquals("a list comprehension would make a list of more than 67108864 values",
-        fails("WITH range(1, 40000) AS big RETURN size([x IN range(1, 2000) | big])"));
-    assertEquals(1600L, value("WITH range(1, 40000) AS big RETURN size([x IN range(1, 1600) | big])"));
+        fails("WITH range(1, 32767) AS l RETURN size([x IN range(1, 2049) | l])"));
+  }
+
+  /** Found by review: weighing a list that holds one list many times over took time exponential in its depth. */
+  @Test
+  void aListNestedManyTimesOverIsWeighedInBoundedTime() {
+    StringBuilder s = new StringBuilder("WITH range(1, 1000) AS a0");
+    for (int i = 1; i <= 40; i++) {
+      s.append(" WITH [a").append(i - 1).append(", a").append(i - 1).append("] AS a").append(i);
+    }
+    String doubled = s.toString(); // a40 holds a0 2^40 times: it would hold 2^50 values once copied
+    assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), () -> {
+      assertEquals("a list comprehension would make a list of more than 67108864 values",
+          fails(doubled + " RETURN size([x IN [1] | a40])"));
+      assertTrue(fails(doubled + " RETURN a40").startsWith("result too large"));
+    });
   }
 
   @Test

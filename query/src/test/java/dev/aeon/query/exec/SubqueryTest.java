@@ -143,7 +143,7 @@ class SubqueryTest extends OnConversation {
         "Project e.id, COUNT { (e)<-[:NEXT]-() }",
         "EXISTS { MATCH (n)-[:REFERS_TO]->(m) WHERE (m.text CONTAINS 'Lisbon') }: Expand (n)-[:REFERS_TO]->(m); "
             + "Filter (m.text CONTAINS 'Lisbon')",
-        "COUNT { MATCH (e)<-[:NEXT]-() }: Expand (e)<-[:NEXT]-()"), plan);
+        "COUNT { MATCH (e)<-[:NEXT]-() }: Expand (e)<-[:NEXT]-(`anon3`)"), plan);
   }
 
   @Test
@@ -253,6 +253,18 @@ class SubqueryTest extends OnConversation {
     assertEquals(List.of(List.of()), column("MATCH (e:tool) RETURN COLLECT { (e)-[:REFERS_TO]->(m) RETURN m.id }"));
     // the aggregate collect() is still one
     assertEquals(List.of(3L), column("MATCH (m:memory) RETURN size(collect(m))"));
+  }
+
+  @Test
+  void collectIsBoundedAsAListComprehensionIs() {
+    // a15 holds 2^15 lists of 1,024 (one list, many times over): 2^15 x 1,025 + 2^15 - 1 = 33,619,967 values
+    StringBuilder s = new StringBuilder("MATCH (e {id: 16}) WITH e, range(1, 1024) AS a0");
+    for (int i = 1; i <= 15; i++) {
+      s.append(" WITH e, [a").append(i - 1).append(", a").append(i - 1).append("] AS a").append(i);
+    }
+    assertEquals(List.of(1L), column(s + " RETURN size(COLLECT { (e)-[:NEXT]->() RETURN a15 })"));
+    assertEquals("COLLECT would make a list of more than 67108864 values",
+        fails(s + " RETURN size(COLLECT { (e)-[:NEXT*1..2]->() RETURN a15 })").reason());
   }
 
   @Test

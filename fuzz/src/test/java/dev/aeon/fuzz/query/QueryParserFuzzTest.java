@@ -118,7 +118,9 @@ class QueryParserFuzzTest {
         "RETURN single(x IN range(-9223372036854775808, 9223372036854775807, 9223372036854775807) WHERE x < 0)",
         "RETURN " + "[x IN ".repeat(90) + "[1]" + " | x]".repeat(90), "RETURN COLLECT { (a) }",
         "RETURN COLLECT { (a) RETURN COLLECT { (a)-->(b) RETURN b } }", "MATCH (e) RETURN collect(e), COLLECT { (e) RETURN e }",
-        "RETURN COLLECT { (a), (b), (c) RETURN [a, b, c] }")) {
+        "RETURN COLLECT { (a), (b), (c) RETURN [a, b, c] }",
+        "MATCH (f)-[r]->(g) RETURN EXISTS { (f)-[s]->(g) AS OF r.valid_from WHERE s <> r }",
+        "RETURN EXISTS { (a)-->(b) AS OF b.ts }", "RETURN COUNT { (a) AS OF 'x' }")) {
       check(s);
     }
   }

@@ -158,7 +158,7 @@ final class Checker {
             r.props().values().forEach(x -> collect(x, names));
           }
         }
-        Stream.of(q.where(), q.value()).filter(Objects::nonNull).forEach(x -> collect(x, names));
+        Stream.of(q.asOf(), q.where(), q.value()).filter(Objects::nonNull).forEach(x -> collect(x, names));
         names.stream().filter(v -> scope.indexOf(v.name()) >= 0).forEach(out::add);
       }
       case Expr.Comprehension c -> {

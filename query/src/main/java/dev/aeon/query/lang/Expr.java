@@ -67,12 +67,14 @@ public sealed interface Expr {
   record Quantifier(String kind, String var, Expr list, Expr where, int pos) implements Expr {}
 
   /**
-   * {@code EXISTS { [MATCH] pattern, ... [WHERE where] }} (whether the pattern has a match), {@code COUNT { ... }}
-   * (how many) or {@code COLLECT { ... RETURN value }} (the list of {@code value} for each match): a pattern matched
-   * for each row, reading the row's variables of the same names. {@code value} is null but for COLLECT. Walks over
-   * expressions treat it as a leaf: what it reads depends on the scope it is planned in.
+   * {@code EXISTS { [MATCH] pattern, ... [AS OF asOf] [WHERE where] }} (whether the pattern has a match),
+   * {@code COUNT { ... }} (how many) or {@code COLLECT { ... RETURN value }} (the list of {@code value} for each
+   * match): a pattern matched for each row, reading the row's variables of the same names. {@code asOf},
+   * {@code where} and {@code value} may be null ({@code value} is, but for COLLECT). Walks over expressions treat it
+   * as a leaf: what it reads depends on the scope it is planned in.
    */
-  record Subquery(SubqueryKind kind, List<Statement.Path> paths, Expr where, Expr value, int pos) implements Expr {}
+  record Subquery(SubqueryKind kind, List<Statement.Path> paths, Expr asOf, Expr where, Expr value, int pos)
+      implements Expr {}
 
   /** What a subquery returns. */
   enum SubqueryKind { EXISTS, COUNT, COLLECT }
@@ -191,8 +193,8 @@ public sealed interface Expr {
           + render(c.where())) + (c.map() == null ? "" : " | " + render(c.map())) + "]";
       case Quantifier q -> q.kind() + "(" + q.var() + " IN " + render(q.list()) + " WHERE " + render(q.where()) + ")";
       case Subquery q -> q.kind() + " { MATCH " + String.join(", ", q.paths().stream().map(Statement.Path::render)
-          .toList()) + (q.where() == null ? "" : " WHERE " + render(q.where())) + (q.value() == null ? ""
-          : " RETURN " + render(q.value())) + " }";
+          .toList()) + (q.asOf() == null ? "" : " AS OF " + render(q.asOf())) + (q.where() == null ? ""
+          : " WHERE " + render(q.where())) + (q.value() == null ? "" : " RETURN " + render(q.value())) + " }";
     };
   }
 }

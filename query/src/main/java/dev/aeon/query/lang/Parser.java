@@ -96,13 +96,18 @@ public final class Parser {
     do {
       paths.add(path());
     } while (accept(TokenType.COMMA));
-    Expr asOf = null;
-    if (peek().is("AS") && peek(1).is("OF")) {
-      at += 2;
-      asOf = expr();
-    }
+    Expr asOf = asOf();
     Expr where = accept("WHERE") ? expr() : null;
     return new Statement.Match(optional, paths, asOf, where, pos);
+  }
+
+  /** {@code AS OF expr} after a MATCH's (or a subquery's) patterns, or null. */
+  private Expr asOf() {
+    if (peek().is("AS") && peek(1).is("OF")) {
+      at += 2;
+      return expr();
+    }
+    return null;
   }
 
   private Statement.Call call() {
@@ -569,8 +574,8 @@ public final class Parser {
   }
 
   /**
-   * {@code EXISTS { [MATCH] path, ... [WHERE expr] }}, {@code COUNT { ... }} or {@code COLLECT { ... RETURN expr }},
-   * from after the keyword.
+   * {@code EXISTS { [MATCH] path, ... [AS OF expr] [WHERE expr] }}, {@code COUNT { ... }} or
+   * {@code COLLECT { ... RETURN expr }}, from after the keyword.
    */
   private Expr subquery(Token keyword) {
     part(keyword.start());
@@ -581,6 +586,7 @@ public final class Parser {
     do {
       paths.add(path());
     } while (accept(TokenType.COMMA));
+    Expr asOf = asOf();
     Expr where = accept("WHERE") ? expr() : null;
     Expr value = null;
     if (kind == Expr.SubqueryKind.COLLECT) {
@@ -588,7 +594,7 @@ public final class Parser {
       value = expr();
     }
     expect(TokenType.RBRACE);
-    return new Expr.Subquery(kind, paths, where, value, keyword.start());
+    return new Expr.Subquery(kind, paths, asOf, where, value, keyword.start());
   }
 
   /** {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}, from after CASE. */

@@ -461,12 +461,13 @@ class QueryModelTest {
     subqueryDepth++;
     Cond where = rnd.nextBoolean() ? null : condition(inner, 1);
     subqueryDepth--;
-    String pattern = (rnd.nextBoolean() ? "MATCH " : "") + "(" + v + ")" + r.text + node.text
+    AsOf asOf = asOf();
+    String pattern = (rnd.nextBoolean() ? "MATCH " : "") + "(" + v + ")" + r.text + node.text + asOf.text
         + (where == null ? "" : " WHERE " + where.text);
     Function<Map<String, Ev>, Long> count = b -> {
       Ev e = b.get(v);
       long n = 0;
-      for (Rel x : rels(e, r.dir, r.types, null)) {
+      for (Rel x : rels(e, r.dir, r.types, asOf.at)) {
         Ev f = ev(other(x, e.id));
         Map<String, Ev> withQ = new HashMap<>(b);
         withQ.put(q, f);

@@ -275,4 +275,18 @@ class SubqueryTest extends OnConversation {
     assertEquals("aggregate function count() is only allowed in the columns and ORDER BY of RETURN and WITH (and not "
         + "inside another aggregate)", fails("MATCH (e) RETURN COLLECT { (e)-->(x) RETURN count(x) }").reason());
   }
+
+  /** A subquery sees the edges valid now, whatever the AS OF around it, or those of its own AS OF. */
+  @Test
+  void aSubqueryHasAnAsOfOfItsOwn() {
+    String supersedes = "MATCH (f)-[r:SUPERSEDES]->(g) AS OF " + (Conversation.T0 + Conversation.MINUTE) + " RETURN ";
+    assertEquals(List.of(false), column(supersedes + "EXISTS { (f)-[:SUPERSEDES]->(g) }"), "invalidated since");
+    assertEquals(List.of(true), column(supersedes + "EXISTS { (f)-[:SUPERSEDES]->(g) AS OF " + (Conversation.T0
+        + Conversation.MINUTE) + " }"));
+    assertEquals(List.of(true), column(supersedes + "EXISTS { (f)-[:SUPERSEDES]->(g) AS OF r.valid_from }"));
+    assertEquals(List.of(List.of(1L)), column(supersedes + "COLLECT { (f)-[s]->(x) AS OF r.valid_from WHERE "
+        + "type(s) = 'SUPERSEDES' RETURN x.id }"));
+    assertEquals("AS OF cannot use variable 'x' of its own MATCH",
+        fails("MATCH (f) RETURN EXISTS { (f)-->(x) AS OF x.ts }").reason());
+  }
 }

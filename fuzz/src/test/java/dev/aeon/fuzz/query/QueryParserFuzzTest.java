@@ -46,7 +46,7 @@ class QueryParserFuzzTest {
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
-      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(",
+      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(", "reduce(s = ",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
@@ -120,7 +120,9 @@ class QueryParserFuzzTest {
         "RETURN COLLECT { (a) RETURN COLLECT { (a)-->(b) RETURN b } }", "MATCH (e) RETURN collect(e), COLLECT { (e) RETURN e }",
         "RETURN COLLECT { (a), (b), (c) RETURN [a, b, c] }",
         "MATCH (f)-[r]->(g) RETURN EXISTS { (f)-[s]->(g) AS OF r.valid_from WHERE s <> r }",
-        "RETURN EXISTS { (a)-->(b) AS OF b.ts }", "RETURN COUNT { (a) AS OF 'x' }")) {
+        "RETURN EXISTS { (a)-->(b) AS OF b.ts }", "RETURN COUNT { (a) AS OF 'x' }",
+        "RETURN reduce(s = 0, x IN range(1, 100000) | s + x)", "RETURN reduce(s = [], x IN range(1, 20) | s + s + [x])",
+        "RETURN reduce(x = 0, x IN [1] | x)", "RETURN reduce(s = 0, x IN [1])", "RETURN reduce(s = 0)")) {
       check(s);
     }
   }

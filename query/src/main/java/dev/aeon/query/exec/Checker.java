@@ -94,6 +94,15 @@ final class Checker {
         withLocal(q, q.var()).check(q.where(), false);
         return;
       }
+      case Expr.Reduce r -> {
+        if (r.acc().equals(r.var())) {
+          throw new QueryException(source, r.pos(), "reduce() needs two names, not '" + r.var() + "' twice");
+        }
+        check(r.init(), aggregatesAllowed);
+        check(r.list(), aggregatesAllowed);
+        withLocal(r, r.acc(), r.var()).check(r.step(), false);
+        return;
+      }
       default -> { }
     }
     for (Expr child : Expr.children(e)) {
@@ -115,10 +124,12 @@ final class Checker {
     }
   }
 
-  /** The checks inside {@code e}, whose local variable {@code var} hides one of its name. */
-  private Checker withLocal(Expr e, String var) {
+  /** The checks inside {@code e}, whose local variables {@code vars} (last in its scope) hide those of their names. */
+  private Checker withLocal(Expr e, String... vars) {
     Scope local = scope.copy();
-    local.declare(var, Scope.Kind.VALUE);
+    for (String var : vars) {
+      local.declare(var, Scope.Kind.VALUE);
+    }
     localScopes.putIfAbsent(e, local);
     return withScope(local);
   }
@@ -168,6 +179,13 @@ final class Checker {
       case Expr.Quantifier q -> {
         collect(q.list(), out);
         collectOutside(q.var(), out, q.where());
+      }
+      case Expr.Reduce r -> {
+        collect(r.init(), out);
+        collect(r.list(), out);
+        List<Expr.Var> inside = new ArrayList<>();
+        collectOutside(r.var(), inside, r.step());
+        inside.stream().filter(v -> !v.name().equals(r.acc())).forEach(out::add);
       }
       default -> Expr.children(e).forEach(c -> collect(c, out));
     }

@@ -134,7 +134,27 @@ final class Evaluator {
       case Expr.Subquery q -> subqueries.get(q).evaluate(row);
       case Expr.Comprehension c -> comprehension(c, row, aggregates);
       case Expr.Quantifier q -> quantifier(q, row, aggregates);
+      case Expr.Reduce r -> reduce(r, row, aggregates);
     };
+  }
+
+  /** The accumulator after every element; null for a null list. */
+  private Object reduce(Expr.Reduce r, Object[] row, Map<Expr.Call, Object> aggregates) {
+    Object acc = eval(r.init(), row, aggregates);
+    List<?> list = listOf(r.list(), row, aggregates, "reduce()");
+    if (list == null) {
+      return null;
+    }
+    Scope local = localScopes.get(r);
+    Evaluator inside = withScope(local);
+    Object[] own = Arrays.copyOf(row, local.size());
+    for (Object x : list) {
+      step();
+      own[local.size() - 2] = acc;
+      own[local.size() - 1] = x;
+      acc = inside.eval(r.step(), own);
+    }
+    return acc;
   }
 
   /** The list a comprehension or quantifier reads, or null. */

@@ -169,6 +169,11 @@ final class ReturnPlanner {
         checkGrouped(q.list(), keys);
         checkGrouped(q.where(), withKey(keys, q.var()));
       }
+      case Expr.Reduce r -> {
+        checkGrouped(r.init(), keys);
+        checkGrouped(r.list(), keys);
+        checkGrouped(r.step(), withKey(withKey(keys, r.acc()), r.var()));
+      }
       default -> Expr.children(e).forEach(c -> checkGrouped(c, keys));
     }
   }

@@ -67,6 +67,12 @@ public sealed interface Expr {
   record Quantifier(String kind, String var, Expr list, Expr where, int pos) implements Expr {}
 
   /**
+   * {@code reduce(acc = init, var IN list | step)}: {@code acc} starts as {@code init} and becomes {@code step} for
+   * each element {@code var} of {@code list} in turn. Both names are local to {@code step}.
+   */
+  record Reduce(String acc, Expr init, String var, Expr list, Expr step, int pos) implements Expr {}
+
+  /**
    * {@code EXISTS { [MATCH] pattern, ... [AS OF asOf] [WHERE where] }} (whether the pattern has a match),
    * {@code COUNT { ... }} (how many) or {@code COLLECT { ... RETURN value }} (the list of {@code value} for each
    * match): a pattern matched for each row, reading the row's variables of the same names. {@code asOf},
@@ -129,6 +135,7 @@ public sealed interface Expr {
         yield out;
       }
       case Quantifier q -> List.of(q.list(), q.where());
+      case Reduce r -> List.of(r.init(), r.list(), r.step());
     };
   }
 
@@ -192,6 +199,8 @@ public sealed interface Expr {
       case Comprehension c -> "[" + c.var() + " IN " + render(c.list()) + (c.where() == null ? "" : " WHERE "
           + render(c.where())) + (c.map() == null ? "" : " | " + render(c.map())) + "]";
       case Quantifier q -> q.kind() + "(" + q.var() + " IN " + render(q.list()) + " WHERE " + render(q.where()) + ")";
+      case Reduce r -> "reduce(" + r.acc() + " = " + render(r.init()) + ", " + r.var() + " IN " + render(r.list())
+          + " | " + render(r.step()) + ")";
       case Subquery q -> q.kind() + " { MATCH " + String.join(", ", q.paths().stream().map(Statement.Path::render)
           .toList()) + (q.asOf() == null ? "" : " AS OF " + render(q.asOf())) + (q.where() == null ? ""
           : " WHERE " + render(q.where())) + (q.value() == null ? "" : " RETURN " + render(q.value())) + " }";

@@ -525,6 +525,9 @@ public final class Parser {
     if (QUANTIFIERS.contains(name) && startsALocalVariable()) {
       return nested(() -> quantifier(name, t));
     }
+    if (name.equals("reduce") && peek().type() == TokenType.IDENT && peek(1).type() == TokenType.EQ) {
+      return nested(() -> reduce(t));
+    }
     if (accept(TokenType.STAR)) {
       expect(TokenType.RPAREN);
       if (!name.equals("count")) {
@@ -560,6 +563,24 @@ public final class Parser {
     Expr where = expr();
     expect(TokenType.RPAREN);
     return new Expr.Quantifier(kind, var, list, where, keyword.start());
+  }
+
+  /** {@code reduce(acc = init, x IN list | step)}, from after the parenthesis. */
+  private Expr reduce(Token keyword) {
+    String acc = next().text();
+    next(); // =
+    Expr init = expr();
+    expect(TokenType.COMMA);
+    if (!startsALocalVariable()) {
+      throw error(peek(), "expected a name and IN but found " + peek().describe());
+    }
+    String var = next().text();
+    next(); // IN
+    Expr list = expr();
+    expect(TokenType.PIPE);
+    Expr step = expr();
+    expect(TokenType.RPAREN);
+    return new Expr.Reduce(acc, init, var, list, step, keyword.start());
   }
 
   /** {@code [x IN list [WHERE condition] [| expression]]}, from after the bracket. */

@@ -119,6 +119,27 @@ class ListExpressionsTest extends OnConversation {
   }
 
   @Test
+  void reduceFoldsAList() {
+    assertEquals(10L, value("RETURN reduce(s = 0, x IN [1, 2, 3, 4] | s + x)"));
+    assertEquals("dcba", value("RETURN reduce(s = '', c IN split('abcd', '') | c + s)"));
+    assertEquals(0L, value("RETURN reduce(s = 0, x IN [] | s + x)"));
+    assertNull(value("RETURN reduce(s = 0, x IN null | s + x)"));
+    assertEquals(Arrays.asList(null, 1L), value("RETURN reduce(acc = [], x IN [null, 1] | acc + [x])"));
+    // the total length of a session's texts, against the sum of the same lengths
+    assertEquals(value("MATCH (e {session: 'conv-27'}) RETURN sum(size(e.text))"),
+        value("MATCH (e {session: 'conv-27'}) WITH collect(e.text) AS texts RETURN reduce(n = 0, t IN texts | n + size(t))"));
+    // the names are local: they hide the row's, which init and list still read
+    assertEquals(9L, value("MATCH (s {id: 4}) RETURN reduce(s = s.id, x IN [s.id, 1] | s + x)"));
+    assertEquals(List.of(List.of("conv-27", 19L + 18 + 17 + 16)),
+        c.trace.query("MATCH (e {session: 'conv-27'}) RETURN e.session, reduce(n = 0, i IN collect(e.id) | n + i)", Map.of())
+            .rows());
+    assertEquals("reduce() needs two names, not 'x' twice", fails("RETURN reduce(x = 0, x IN [1] | x)"));
+    assertEquals("expected '|' but found ')'", fails("RETURN reduce(s = 0, x IN [1])"));
+    assertEquals("reduce() needs a list after IN but got integer", fails("RETURN reduce(s = 0, x IN 1 | s)"));
+    assertEquals("unknown function reduce()", fails("RETURN reduce([1])"));
+  }
+
+  @Test
   void errors() {
     assertEquals("a list comprehension needs a list after IN but got integer", fails("RETURN [x IN 1 | x]"));
     assertEquals("any() needs a list after IN but got string", fails("RETURN any(x IN 'abc' WHERE true)"));

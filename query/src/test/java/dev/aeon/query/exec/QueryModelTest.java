@@ -410,8 +410,9 @@ class QueryModelTest {
   }
 
   /**
-   * A quantifier, or the size of a list comprehension, over a list of numeric properties of the variables (nulls
-   * included) and literals: {@code any(x IN [a.k, b.ts, 3] WHERE x > 2)}, {@code size([x IN [...] WHERE ...]) >= 1}.
+   * A quantifier, the size of a list comprehension or a count by reduce(), over a list of numeric properties of the
+   * variables (nulls included) and literals: {@code any(x IN [a.k, b.ts, 3] WHERE x > 2)},
+   * {@code size([x IN [...] WHERE ...]) >= 1}.
    */
   private Cond overAList(List<String> vars) {
     List<Operand> items = new ArrayList<>();
@@ -425,11 +426,12 @@ class QueryModelTest {
     String where = "x " + op + " " + bound.text;
     List<Cond> each = items.stream().map(o -> compare(o, op, bound)).toList();
     Function<Map<String, Ev>, List<Boolean>> tests = b -> each.stream().map(c -> c.eval.apply(b)).toList();
-    String kind = pick(new String[] {"any", "all", "none", "single", "size"});
-    if (kind.equals("size")) {
+    String kind = pick(new String[] {"any", "all", "none", "single", "size", "reduce"});
+    if (kind.equals("size") || kind.equals("reduce")) {
       long n = rnd.nextInt(3);
-      return new Cond("size([x IN " + list + " WHERE " + where + " | x]) >= " + n,
-          b -> tests.apply(b).stream().filter(Boolean.TRUE::equals).count() >= n);
+      String counted = kind.equals("size") ? "size([x IN " + list + " WHERE " + where + " | x])"
+          : "reduce(n = 0, x IN " + list + " | n + CASE WHEN " + where + " THEN 1 ELSE 0 END)";
+      return new Cond(counted + " >= " + n, b -> tests.apply(b).stream().filter(Boolean.TRUE::equals).count() >= n);
     }
     return new Cond(kind + "(x IN " + list + " WHERE " + where + ")", b -> {
       List<Boolean> t = tests.apply(b);

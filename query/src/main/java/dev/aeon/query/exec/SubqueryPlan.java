@@ -49,7 +49,7 @@ final class SubqueryPlan {
     Object[] rowOfItsOwn = new Object[own.scope.size()];
     System.arraycopy(row, 0, rowOfItsOwn, 0, outerSize);
     matches = 0;
-    collected = new ArrayList<>();
+    collected = query.kind() == Expr.SubqueryKind.COLLECT ? new ArrayList<>() : null;
     collectedWeight = 0;
     head.push(rowOfItsOwn);
     return switch (query.kind()) {

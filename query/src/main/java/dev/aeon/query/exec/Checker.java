@@ -32,7 +32,7 @@ final class Checker {
   /**
    * {@code hasParam} tells which parameters were given: a missing one is an error before anything runs;
    * {@code subqueries} checks and plans each subquery met; {@code localScopes} receives the scope of each list
-   * comprehension and quantifier (this scope and its local variable, last), which evaluates them.
+   * comprehension, quantifier and reduce() (this scope and its local variables, last), which evaluates them.
    */
   Checker(String source, Scope scope, Predicate<String> hasParam, Subqueries subqueries,
       Map<Expr, Scope> localScopes) {
@@ -145,8 +145,8 @@ final class Checker {
 
   /**
    * The variables of this scope an expression reads, each occurrence with its position, in source order. A
-   * subquery reads those of its names (variables of its patterns and its WHERE) that this scope declares: the
-   * others are its own.
+   * subquery reads those of its names (variables of its patterns, AS OF, WHERE and RETURN) that this scope declares:
+   * the others are its own. A comprehension, quantifier or reduce() reads what its parts read but its own variables.
    */
   List<Expr.Var> references(Expr e) {
     List<Expr.Var> out = new ArrayList<>();
@@ -174,31 +174,29 @@ final class Checker {
       }
       case Expr.Comprehension c -> {
         collect(c.list(), out);
-        collectOutside(c.var(), out, c.where(), c.map());
+        collectOutside(List.of(c.var()), out, c.where(), c.map());
       }
       case Expr.Quantifier q -> {
         collect(q.list(), out);
-        collectOutside(q.var(), out, q.where());
+        collectOutside(List.of(q.var()), out, q.where());
       }
       case Expr.Reduce r -> {
         collect(r.init(), out);
         collect(r.list(), out);
-        List<Expr.Var> inside = new ArrayList<>();
-        collectOutside(r.var(), inside, r.step());
-        inside.stream().filter(v -> !v.name().equals(r.acc())).forEach(out::add);
+        collectOutside(List.of(r.acc(), r.var()), out, r.step());
       }
       default -> Expr.children(e).forEach(c -> collect(c, out));
     }
   }
 
-  /** The variables {@code parts} read but their local variable {@code local}. */
-  private void collectOutside(String local, List<Expr.Var> out, Expr... parts) {
+  /** The variables {@code parts} read but their local variables {@code locals}. */
+  private void collectOutside(List<String> locals, List<Expr.Var> out, Expr... parts) {
     List<Expr.Var> reads = new ArrayList<>();
     for (Expr part : parts) {
       if (part != null) {
         collect(part, reads);
       }
     }
-    reads.stream().filter(v -> !v.name().equals(local)).forEach(out::add);
+    reads.stream().filter(v -> !locals.contains(v.name())).forEach(out::add);
   }
 }

@@ -174,22 +174,16 @@ final class Evaluator {
     Scope local = localScopes.get(c);
     Evaluator inside = withScope(local);
     Object[] r = Arrays.copyOf(row, local.size());
-    List<Object> out = new ArrayList<>();
-    long weight = 0; // its elements, as Values.weight counts them: a list of lists holds all their elements
+    BoundedList out = new BoundedList();
     for (Object x : list) {
       step();
       r[local.size() - 1] = x;
-      if (c.where() == null || inside.test(c.where(), r)) {
-        Object v = c.map() == null ? x : inside.eval(c.map(), r);
-        weight += Values.weight(v);
-        if (weight > Arithmetic.MAX_CONCATENATED) { // the bound of range() and +: no list of more values
-          throw error(c.pos(), "a list comprehension would make a list of more than " + Arithmetic.MAX_CONCATENATED
-              + " values");
-        }
-        out.add(v);
+      if ((c.where() == null || inside.test(c.where(), r)) && !out.add(c.map() == null ? x : inside.eval(c.map(), r))) {
+        throw error(c.pos(), "a list comprehension would make a list of more than " + Arithmetic.MAX_CONCATENATED
+            + " values");
       }
     }
-    return out;
+    return out.values();
   }
 
   /**

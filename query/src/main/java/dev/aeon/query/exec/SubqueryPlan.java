@@ -1,8 +1,6 @@
 package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The pipeline of an {@code EXISTS}, {@code COUNT} or {@code COLLECT} subquery, run for each row that evaluates it.
@@ -18,8 +16,7 @@ final class SubqueryPlan {
   private final Evaluator own;
   // the state of one evaluation: no plan runs itself (a nested subquery is another plan), so one set is enough
   private long matches;
-  private List<Object> collected;
-  private long collectedWeight;
+  private BoundedList collected;
 
   /** {@code head} ends in {@code tail}, whose next this plan sets. */
   SubqueryPlan(Expr.Subquery query, Operator head, Operator tail, int outerSize, Evaluator own) {
@@ -31,8 +28,9 @@ final class SubqueryPlan {
       @Override
       boolean push(Object[] row) {
         matches++;
-        if (query.kind() == Expr.SubqueryKind.COLLECT) {
-          collect(own.eval(query.value(), row));
+        if (query.kind() == Expr.SubqueryKind.COLLECT && !collected.add(own.eval(query.value(), row))) {
+          throw own.error(query.pos(), "COLLECT would make a list of more than " + Arithmetic.MAX_CONCATENATED
+              + " values");
         }
         return query.kind() != Expr.SubqueryKind.EXISTS; // EXISTS needs one match
       }
@@ -49,22 +47,12 @@ final class SubqueryPlan {
     Object[] rowOfItsOwn = new Object[own.scope.size()];
     System.arraycopy(row, 0, rowOfItsOwn, 0, outerSize);
     matches = 0;
-    collected = query.kind() == Expr.SubqueryKind.COLLECT ? new ArrayList<>() : null;
-    collectedWeight = 0;
+    collected = query.kind() == Expr.SubqueryKind.COLLECT ? new BoundedList() : null;
     head.push(rowOfItsOwn);
     return switch (query.kind()) {
       case EXISTS -> matches > 0;
       case COUNT -> matches;
-      case COLLECT -> collected;
+      case COLLECT -> collected.values();
     };
-  }
-
-  /** Bounded as a list comprehension is: no list of more values than {@code range()} may make. */
-  private void collect(Object value) {
-    collectedWeight += Values.weight(value);
-    if (collectedWeight > Arithmetic.MAX_CONCATENATED) {
-      throw own.error(query.pos(), "COLLECT would make a list of more than " + Arithmetic.MAX_CONCATENATED + " values");
-    }
-    collected.add(value);
   }
 }

@@ -209,7 +209,8 @@ final class Evaluator {
         case null -> nulls++;
         case Boolean b when b -> trues++;
         case Boolean b -> falses++;
-        default -> throw error(q.where().pos(), q.kind() + "() needs a boolean condition but got " + Values.typeName(v));
+        default -> throw error(q.where().pos(), q.kind() + "() needs a boolean condition but got "
+            + Values.typeName(v));
       }
       boolean decided = switch (q.kind()) {
         case "all" -> falses > 0;

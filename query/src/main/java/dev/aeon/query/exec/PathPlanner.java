@@ -21,7 +21,10 @@ final class PathPlanner {
   private final List<Expr> conjuncts;
   private final Expr asOf;
   private final List<Integer> clauseRels;
-  /** Property conditions that read a variable bound only later: by this path (when it starts from another node) or a later one. */
+  /**
+   * Property conditions that read a variable bound only later: by this path (when it starts from another node) or by
+   * a later one.
+   */
   private final List<Expr> pending = new ArrayList<>();
   /** WHERE conjuncts the chosen scans answer exactly: the planner places no filter for them. */
   private final Set<Expr> answered;

@@ -159,7 +159,7 @@ final class Checker {
       case Expr.Var v -> out.add(v);
       case Expr.Subquery q -> {
         List<Expr.Var> names = new ArrayList<>();
-        for (Statement.Path path : q.paths()) {
+        for (Statement.Path path : q.match().paths()) {
           for (Statement.NodePattern n : path.nodes()) {
             names.add(new Expr.Var(n.var(), n.pos()));
             n.props().values().forEach(x -> collect(x, names));
@@ -169,7 +169,8 @@ final class Checker {
             r.props().values().forEach(x -> collect(x, names));
           }
         }
-        Stream.of(q.asOf(), q.where(), q.value()).filter(Objects::nonNull).forEach(x -> collect(x, names));
+        Stream.of(q.match().asOf(), q.match().where(), q.value()).filter(Objects::nonNull)
+            .forEach(x -> collect(x, names));
         names.stream().filter(v -> scope.indexOf(v.name()) >= 0).forEach(out::add);
       }
       case Expr.Comprehension c -> {

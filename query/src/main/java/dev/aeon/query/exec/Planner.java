@@ -136,7 +136,7 @@ final class Planner {
     int line = subqueryLines.size();
     subqueryLines.add(null); // its own subqueries' lines come after it
     Chain chain = new Chain();
-    own.match(new Statement.Match(false, q.paths(), q.asOf(), q.where(), q.pos()), chain, bound);
+    own.match(q.match(), chain, bound);
     if (q.value() != null) {
       own.checker.check(q.value(), false);
     }

@@ -73,14 +73,13 @@ public sealed interface Expr {
   record Reduce(String acc, Expr init, String var, Expr list, Expr step, int pos) implements Expr {}
 
   /**
-   * {@code EXISTS { [MATCH] pattern, ... [AS OF asOf] [WHERE where] }} (whether the pattern has a match),
+   * {@code EXISTS { [MATCH] pattern, ... [AS OF t] [WHERE c] }} (whether the pattern has a match),
    * {@code COUNT { ... }} (how many) or {@code COLLECT { ... RETURN value }} (the list of {@code value} for each
-   * match): a pattern matched for each row, reading the row's variables of the same names. {@code asOf},
-   * {@code where} and {@code value} may be null ({@code value} is, but for COLLECT). Walks over expressions treat it
-   * as a leaf: what it reads depends on the scope it is planned in.
+   * match): {@code match}, a MATCH of its own, run for each row, reading the row's variables of the same names.
+   * {@code value} is null but for COLLECT. Walks over expressions treat it as a leaf: what it reads depends on the
+   * scope it is planned in.
    */
-  record Subquery(SubqueryKind kind, List<Statement.Path> paths, Expr asOf, Expr where, Expr value, int pos)
-      implements Expr {}
+  record Subquery(SubqueryKind kind, Statement.Match match, Expr value, int pos) implements Expr {}
 
   /** What a subquery returns. */
   enum SubqueryKind { EXISTS, COUNT, COLLECT }
@@ -201,9 +200,12 @@ public sealed interface Expr {
       case Quantifier q -> q.kind() + "(" + q.var() + " IN " + render(q.list()) + " WHERE " + render(q.where()) + ")";
       case Reduce r -> "reduce(" + r.acc() + " = " + render(r.init()) + ", " + r.var() + " IN " + render(r.list())
           + " | " + render(r.step()) + ")";
-      case Subquery q -> q.kind() + " { MATCH " + String.join(", ", q.paths().stream().map(Statement.Path::render)
-          .toList()) + (q.asOf() == null ? "" : " AS OF " + render(q.asOf())) + (q.where() == null ? ""
-          : " WHERE " + render(q.where())) + (q.value() == null ? "" : " RETURN " + render(q.value())) + " }";
+      case Subquery q -> {
+        Statement.Match m = q.match();
+        yield q.kind() + " { MATCH " + String.join(", ", m.paths().stream().map(Statement.Path::render).toList())
+            + (m.asOf() == null ? "" : " AS OF " + render(m.asOf())) + (m.where() == null ? "" : " WHERE "
+            + render(m.where())) + (q.value() == null ? "" : " RETURN " + render(q.value())) + " }";
+      }
     };
   }
 }

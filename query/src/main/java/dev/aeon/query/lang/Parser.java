@@ -92,22 +92,22 @@ public final class Parser {
     int pos = peek().start();
     boolean optional = accept("OPTIONAL");
     expectKeyword("MATCH");
+    return patterns(optional, pos);
+  }
+
+  /** {@code path, ... [AS OF expr] [WHERE expr]}: what follows MATCH (in a subquery too). */
+  private Statement.Match patterns(boolean optional, int pos) {
     List<Statement.Path> paths = new ArrayList<>();
     do {
       paths.add(path());
     } while (accept(TokenType.COMMA));
-    Expr asOf = asOf();
-    Expr where = accept("WHERE") ? expr() : null;
-    return new Statement.Match(optional, paths, asOf, where, pos);
-  }
-
-  /** {@code AS OF expr} after a MATCH's (or a subquery's) patterns, or null. */
-  private Expr asOf() {
+    Expr asOf = null;
     if (peek().is("AS") && peek(1).is("OF")) {
       at += 2;
-      return expr();
+      asOf = expr();
     }
-    return null;
+    Expr where = accept("WHERE") ? expr() : null;
+    return new Statement.Match(optional, paths, asOf, where, pos);
   }
 
   private Statement.Call call() {
@@ -603,19 +603,14 @@ public final class Parser {
     Expr.SubqueryKind kind = Expr.SubqueryKind.valueOf(keyword.text().toUpperCase(Locale.ROOT));
     expect(TokenType.LBRACE);
     accept("MATCH");
-    List<Statement.Path> paths = new ArrayList<>();
-    do {
-      paths.add(path());
-    } while (accept(TokenType.COMMA));
-    Expr asOf = asOf();
-    Expr where = accept("WHERE") ? expr() : null;
+    Statement.Match match = patterns(false, keyword.start());
     Expr value = null;
     if (kind == Expr.SubqueryKind.COLLECT) {
       expectKeyword("RETURN");
       value = expr();
     }
     expect(TokenType.RBRACE);
-    return new Expr.Subquery(kind, paths, asOf, where, value, keyword.start());
+    return new Expr.Subquery(kind, match, value, keyword.start());
   }
 
   /** {@code CASE [test] WHEN w THEN t ... [ELSE otherwise] END}, from after CASE. */

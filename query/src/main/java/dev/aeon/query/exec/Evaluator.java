@@ -145,16 +145,32 @@ final class Evaluator {
     if (list == null) {
       return null;
     }
-    Scope local = localScopes.get(r);
-    Evaluator inside = withScope(local);
-    Object[] own = Arrays.copyOf(row, local.size());
+    Local local = local(r, row);
     for (Object x : list) {
       step();
-      own[local.size() - 2] = acc;
-      own[local.size() - 1] = x;
-      acc = inside.eval(r.step(), own);
+      local.set(2, acc);
+      local.set(1, x);
+      acc = local.eval(r.step());
     }
     return acc;
+  }
+
+  /** The row the parts of an expression with local variables read: the enclosing row, then the locals, last. */
+  private record Local(Evaluator inside, Object[] row) {
+
+    /** Sets the local {@code fromLast} places from the end (1: the last). */
+    void set(int fromLast, Object value) {
+      row[row.length - fromLast] = value;
+    }
+
+    Object eval(Expr e) {
+      return inside.eval(e, row);
+    }
+  }
+
+  private Local local(Expr e, Object[] row) {
+    Scope scope = localScopes.get(e);
+    return new Local(withScope(scope), Arrays.copyOf(row, scope.size()));
   }
 
   /** The list a comprehension or quantifier reads, or null. */
@@ -171,14 +187,13 @@ final class Evaluator {
     if (list == null) {
       return null;
     }
-    Scope local = localScopes.get(c);
-    Evaluator inside = withScope(local);
-    Object[] r = Arrays.copyOf(row, local.size());
+    Local local = local(c, row);
     BoundedList out = new BoundedList();
     for (Object x : list) {
       step();
-      r[local.size() - 1] = x;
-      if ((c.where() == null || inside.test(c.where(), r)) && !out.add(c.map() == null ? x : inside.eval(c.map(), r))) {
+      local.set(1, x);
+      if ((c.where() == null || local.inside().test(c.where(), local.row()))
+          && !out.add(c.map() == null ? x : local.eval(c.map()))) {
         throw error(c.pos(), "a list comprehension would make a list of more than " + Arithmetic.MAX_CONCATENATED
             + " values");
       }
@@ -195,16 +210,14 @@ final class Evaluator {
     if (list == null) {
       return null;
     }
-    Scope local = localScopes.get(q);
-    Evaluator inside = withScope(local);
-    Object[] r = Arrays.copyOf(row, local.size());
+    Local local = local(q, row);
     int trues = 0;
     int falses = 0;
     int nulls = 0;
     for (Object x : list) {
       step();
-      r[local.size() - 1] = x;
-      Object v = inside.eval(q.where(), r);
+      local.set(1, x);
+      Object v = local.eval(q.where());
       switch (v) {
         case null -> nulls++;
         case Boolean b when b -> trues++;

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The statements parsed lately, by their text: one run again (with other parameters) is not parsed again. A parsed
  * statement is immutable, and planning and running never change it, so concurrent runs share it. Statements that
- * fail to parse are not kept (each run reports its error again). Past {@link #CAPACITY}, the statement used least
- * recently makes room for a new one; a hit only stamps its entry, so readers never wait for each other.
+ * fail to parse are not kept (each run reports its error again). Past {@link #CAPACITY} statements or
+ * {@link #MAX_KEPT_CHARS} characters, those used least recently make room for a new one; a hit only stamps its entry,
+ * so readers never wait for each other.
  */
 final class ParsedStatements {
 
@@ -18,6 +19,12 @@ final class ParsedStatements {
   static final int CAPACITY = 256;
   /** Longer statements are parsed every time (few are, and they would hold the most memory). */
   static final int MAX_KEPT_LENGTH = 4096;
+  /**
+   * How many characters of statements are kept, all together. A parsed statement, its text included, took about 22
+   * bytes per character (20,000 statements of 67 to 166 characters each, heap after GC), so a namespace keeps about
+   * 6 MB of them at most, however long its statements are.
+   */
+  static final long MAX_KEPT_CHARS = 256 * 1024;
 
   private static final class Entry {
     final Statement statement;
@@ -31,6 +38,7 @@ final class ParsedStatements {
 
   private final ConcurrentHashMap<String, Entry> byText = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong();
+  private final AtomicLong keptChars = new AtomicLong();
 
   Statement parse(String text) {
     if (text == null || text.length() > MAX_KEPT_LENGTH) {
@@ -42,10 +50,12 @@ final class ParsedStatements {
       return e.statement;
     }
     Statement st = Parser.parse(text);
-    if (byText.size() >= CAPACITY) {
+    while (!byText.isEmpty() && (byText.size() >= CAPACITY || keptChars.get() + text.length() > MAX_KEPT_CHARS)) {
       evictLeastRecentlyUsed();
     }
-    byText.put(text, new Entry(st, clock.incrementAndGet()));
+    if (byText.put(text, new Entry(st, clock.incrementAndGet())) == null) {
+      keptChars.addAndGet(text.length());
+    }
     return st;
   }
 
@@ -57,12 +67,16 @@ final class ParsedStatements {
         oldest = x;
       }
     }
-    if (oldest != null) {
-      byText.remove(oldest.getKey(), oldest.getValue());
+    if (oldest != null && byText.remove(oldest.getKey(), oldest.getValue())) {
+      keptChars.addAndGet(-oldest.getKey().length());
     }
   }
 
   int size() {
     return byText.size();
+  }
+
+  long keptChars() {
+    return keptChars.get();
   }
 }

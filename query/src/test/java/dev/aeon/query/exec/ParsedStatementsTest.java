@@ -49,6 +49,12 @@ class ParsedStatementsTest {
     }
     Statement newest = parsed.parse("RETURN " + (3 * ParsedStatements.CAPACITY - 1));
     assertSame(newest, parsed.parse("RETURN " + (3 * ParsedStatements.CAPACITY - 1)));
+    // statements of 4,000 characters: at most 65 of them (256 KiB), fewer than 256
+    for (int i = 0; i < 200; i++) {
+      parsed.parse("RETURN " + i + " + size('" + "x".repeat(3980) + "')");
+      assertTrue(parsed.keptChars() <= ParsedStatements.MAX_KEPT_CHARS, "kept " + parsed.keptChars());
+    }
+    assertTrue(parsed.size() <= ParsedStatements.MAX_KEPT_CHARS / 3990, "kept " + parsed.size());
     String longest = "RETURN '" + "x".repeat(ParsedStatements.MAX_KEPT_LENGTH) + "'";
     assertNotSame(parsed.parse(longest), parsed.parse(longest));
   }

@@ -3,6 +3,7 @@ package dev.aeon.query.exec;
 import dev.aeon.query.lang.Parser;
 import dev.aeon.query.lang.Statement;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -78,5 +79,10 @@ final class ParsedStatements {
 
   long keptChars() {
     return keptChars.get();
+  }
+
+  /** The texts kept now (for tests). */
+  Set<String> keptTexts() {
+    return byText.keySet();
   }
 }

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.lang.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ParsedStatementsTest {
@@ -57,5 +63,33 @@ class ParsedStatementsTest {
     assertTrue(parsed.size() <= ParsedStatements.MAX_KEPT_CHARS / 3990, "kept " + parsed.size());
     String longest = "RETURN '" + "x".repeat(ParsedStatements.MAX_KEPT_LENGTH) + "'";
     assertNotSame(parsed.parse(longest), parsed.parse(longest));
+  }
+
+  /** Threads parsing more statements than are kept, the same ones at once: each gets its own, the count stays true. */
+  @Test
+  void concurrentParsesKeepTheCacheConsistent() throws Exception {
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        done.add(pool.submit(() -> {
+          Random random = new Random(seed);
+          for (int i = 0; i < 20_000; i++) {
+            String text = "MATCH (e {id: $id}) RETURN e.text, " + random.nextInt(2 * ParsedStatements.CAPACITY);
+            assertEquals(text, parsed.parse(text).source());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(parsed.size() <= ParsedStatements.CAPACITY + threads, "kept " + parsed.size());
+    assertEquals(parsed.keptChars(), parsed.keptTexts().stream().mapToLong(String::length).sum());
   }
 }

@@ -525,7 +525,7 @@ public final class Parser {
     if (QUANTIFIERS.contains(name) && startsALocalVariable()) {
       return nested(() -> quantifier(name, t));
     }
-    if (name.equals("reduce") && peek().type() == TokenType.IDENT && peek(1).type() == TokenType.EQ) {
+    if (name.equals("reduce") && isName(peek()) && peek(1).type() == TokenType.EQ) {
       return nested(() -> reduce(t));
     }
     if (accept(TokenType.STAR)) {
@@ -550,8 +550,12 @@ public final class Parser {
 
   /** Whether the next tokens are {@code name IN}: a list comprehension's or a quantifier's local variable. */
   private boolean startsALocalVariable() {
-    Token t = peek();
-    return t.type() == TokenType.IDENT && !t.is("true") && !t.is("false") && !t.is("null") && peek(1).is("IN");
+    return isName(peek()) && peek(1).is("IN");
+  }
+
+  /** An identifier that is not a literal: a name a local variable may take. */
+  private static boolean isName(Token t) {
+    return t.type() == TokenType.IDENT && !t.is("true") && !t.is("false") && !t.is("null");
   }
 
   /** {@code any(x IN list WHERE condition)} and the other quantifiers, from after the parenthesis. */

@@ -137,6 +137,8 @@ class ListExpressionsTest extends OnConversation {
     assertEquals("expected '|' but found ')'", fails("RETURN reduce(s = 0, x IN [1])"));
     assertEquals("reduce() needs a list after IN but got integer", fails("RETURN reduce(s = 0, x IN 1 | s)"));
     assertEquals("unknown function reduce()", fails("RETURN reduce([1])"));
+    // a literal is no name: reduce(true = ...) reads as a call of reduce() whose first argument is a comparison
+    assertEquals("expected ')' but found '|'", fails("RETURN reduce(true = 1, x IN [1] | true)"));
   }
 
   @Test

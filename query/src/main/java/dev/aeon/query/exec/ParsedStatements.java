@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The statements parsed lately, by their text: one run again (with other parameters) is not parsed again. A parsed
  * statement is immutable, and planning and running never change it, so concurrent runs share it. Statements that
  * fail to parse are not kept (each run reports its error again). Past {@link #CAPACITY} statements or
- * {@link #MAX_KEPT_CHARS} characters, those used least recently make room for a new one; a hit only stamps its entry,
- * so readers never wait for each other.
+ * {@link #MAX_KEPT_CHARS} characters, those used least recently make room for a new one; a hit only stamps its entry
+ * with the clock (no counter all readers would write), so readers never wait for each other.
  */
 final class ParsedStatements {
 
@@ -21,9 +21,8 @@ final class ParsedStatements {
   /** Longer statements are parsed every time (few are, and they would hold the most memory). */
   static final int MAX_KEPT_LENGTH = 4096;
   /**
-   * How many characters of statements are kept, all together. A parsed statement, its text included, took about 22
-   * bytes per character (20,000 statements of 67 to 166 characters each, heap after GC), so a namespace keeps about
-   * 6 MB of them at most, however long its statements are.
+   * How many characters of statements are kept, all together: a parsed statement's size grows with its text, so this
+   * bounds what a namespace keeps however long its statements are.
    */
   static final long MAX_KEPT_CHARS = 256 * 1024;
 
@@ -38,7 +37,6 @@ final class ParsedStatements {
   }
 
   private final ConcurrentHashMap<String, Entry> byText = new ConcurrentHashMap<>();
-  private final AtomicLong clock = new AtomicLong();
   private final AtomicLong keptChars = new AtomicLong();
 
   Statement parse(String text) {
@@ -47,14 +45,14 @@ final class ParsedStatements {
     }
     Entry e = byText.get(text);
     if (e != null) {
-      e.lastUsed = clock.incrementAndGet();
+      e.lastUsed = System.nanoTime();
       return e.statement;
     }
     Statement st = Parser.parse(text);
     while (!byText.isEmpty() && (byText.size() >= CAPACITY || keptChars.get() + text.length() > MAX_KEPT_CHARS)) {
       evictLeastRecentlyUsed();
     }
-    if (byText.put(text, new Entry(st, clock.incrementAndGet())) == null) {
+    if (byText.put(text, new Entry(st, System.nanoTime())) == null) {
       keptChars.addAndGet(text.length());
     }
     return st;

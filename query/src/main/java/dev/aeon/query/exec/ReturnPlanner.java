@@ -63,10 +63,7 @@ final class ReturnPlanner {
         columnNames.add(v.name());
       }
     }
-    // the names a sort key reads, aliases included (a subquery's other names are its own)
-    Scope withAliases = ev.scope.copy();
-    aliases.forEach(a -> withAliases.declare(a, Scope.Kind.VALUE));
-    Checker readsOfSortKeys = checker.withScope(withAliases);
+    Checker readsOfSortKeys = ret.order().isEmpty() ? null : withAliases(aliases);
     for (Statement.Sort s : ret.order()) {
       int column = columnOf(s.expr());
       boolean usesAliases = false;
@@ -89,6 +86,13 @@ final class ReturnPlanner {
     }
     return new ResultSink(ev, ret, aggregates, sort, sorting, count(ret.skip(), "SKIP"), ret.limit() == null ? -1
         : count(ret.limit(), "LIMIT"), statementHeld);
+  }
+
+  /** What a sort key reads, aliases included (a subquery's other names are its own). */
+  private Checker withAliases(Set<String> aliases) {
+    Scope scope = ev.scope.copy();
+    aliases.forEach(a -> scope.declare(a, Scope.Kind.VALUE));
+    return checker.withScope(scope);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.aeon.query.lang;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Expressions of the language; {@code pos} is the source offset errors point at. */
 public sealed interface Expr {
@@ -123,16 +125,7 @@ public sealed interface Expr {
       case Param p -> List.of();
       case Var v -> List.of();
       case Subquery q -> List.of();
-      case Comprehension c -> {
-        List<Expr> out = new java.util.ArrayList<>(List.of(c.list()));
-        if (c.where() != null) {
-          out.add(c.where());
-        }
-        if (c.map() != null) {
-          out.add(c.map());
-        }
-        yield out;
-      }
+      case Comprehension c -> Stream.of(c.list(), c.where(), c.map()).filter(Objects::nonNull).toList();
       case Quantifier q -> List.of(q.list(), q.where());
       case Reduce r -> List.of(r.init(), r.list(), r.step());
     };

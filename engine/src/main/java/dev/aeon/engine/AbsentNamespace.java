@@ -11,16 +11,20 @@ import java.util.function.Supplier;
  * namespace would. Its reads go to an empty namespace that no one writes ({@code empty}), so that they check
  * their arguments and answer exactly as a new namespace does, queries included; the writes that need an
  * existing event fail as they would there, those that find nothing to do do nothing, and {@link #remember}
- * is refused, since only {@link Aeon#namespace} creates a namespace.
+ * is refused, since only {@link Aeon#namespace} creates a namespace. Every call is refused once the Aeon is
+ * closed, as a namespace's are.
  */
 final class AbsentNamespace implements Memory {
 
   private final String name;
   private final Supplier<Memory> empty;
+  /** Throws once the Aeon is closed: for the calls that answer without the empty namespace. */
+  private final Runnable checkOpen;
 
-  AbsentNamespace(String name, Supplier<Memory> empty) {
+  AbsentNamespace(String name, Supplier<Memory> empty, Runnable checkOpen) {
     this.name = name;
     this.empty = empty;
+    this.checkOpen = checkOpen;
   }
 
   @Override
@@ -30,44 +34,54 @@ final class AbsentNamespace implements Memory {
 
   @Override
   public long remember(Remember event) {
+    checkOpen.run();
     throw new IllegalStateException("namespace '" + name + "' does not exist, and a reader does not create it:"
         + " Aeon.namespace(\"" + name + "\") does");
   }
 
   @Override
   public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
+    checkOpen.run();
     Inputs.link(type, validFromMicros, validToMicros);
     throw DurableMemory.noEvent(from, name);
   }
 
   @Override
   public int invalidate(long from, String type, long to, long atMicros) {
+    checkOpen.run();
     Inputs.invalidation(type, atMicros);
     throw DurableMemory.noEvent(from, name);
   }
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
+    checkOpen.run();
     Inputs.attributeChanges(Objects.requireNonNull(attributes, "attributes"));
     throw DurableMemory.noEvent(id, name);
   }
 
   @Override
   public boolean forget(long id) {
+    checkOpen.run();
     return false;
   }
 
   @Override
   public int forgetSession(String session) {
+    checkOpen.run();
     Inputs.name("session", session);
     return 0;
   }
 
   @Override
-  public void checkpoint() {} // nothing to write
+  public void checkpoint() {
+    checkOpen.run(); // and nothing to write
+  }
 
   @Override
-  public void compact() {}
+  public void compact() {
+    checkOpen.run();
+  }
 
   @Override
   public List<Recalled> recall(Recall recall) {
@@ -96,6 +110,7 @@ final class AbsentNamespace implements Memory {
 
   @Override
   public MemoryStats stats() {
+    checkOpen.run();
     return new MemoryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CheckpointPause.NONE, 0, null);
   }
 }

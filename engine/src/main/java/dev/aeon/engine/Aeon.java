@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
@@ -37,7 +38,7 @@ import java.util.stream.Stream;
 public final class Aeon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Aeon.class.getName());
-  private static final long RETRY_OPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private static final long RETRY_OPEN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   public static final String DEFAULT_NAMESPACE = "default";
   /** The longest namespace name, in characters. */
@@ -239,7 +240,11 @@ public final class Aeon implements AutoCloseable {
   /** Backs the namespace up into {@code snapshot}, then exports the copy, which no one writes. */
   private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out, TransferProgress progress)
       throws IOException {
-    backup(name, snapshot, false); // a crash deletes it at the next open: forcing it would only cost
+    try {
+      backup(name, snapshot, false); // a crash deletes it at the next open: forcing it would only cost
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // said as the export's failure, not a backup's the caller never asked for
+    }
     DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads);
     try {
       return copy.export(out, progress);
@@ -457,16 +462,20 @@ public final class Aeon implements AutoCloseable {
    * for each use.
    */
   public Memory reader(String name) {
-    return exists(name) ? namespace(name) : new AbsentNamespace(name, this::emptyNamespace);
+    return exists(name) ? namespace(name) : new AbsentNamespace(name, this::emptyNamespace, this::checkOpen);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this Aeon is closed");
+    }
   }
 
   /** The empty namespace under the scratch directory that answers the stand-ins' reads, opened on first need. */
   private synchronized Memory emptyNamespace() {
     opening.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
+      checkOpen();
       if (emptyNamespace == null) {
         emptyNamespace = DurableMemory.open("absent", dir.resolve(SCRATCH_DIR).resolve(EMPTY_NAMESPACE), options,
             threads);
@@ -507,7 +516,7 @@ public final class Aeon implements AutoCloseable {
     if (idle.isNegative()) {
       throw new IllegalArgumentException("idle must not be negative: " + idle);
     }
-    long idleNanos = idle.toNanos();
+    long idleNanos = TimeUnit.NANOSECONDS.convert(idle); // saturates, where toNanos() overflows past 292 years
     List<String> closedNow = new ArrayList<>();
     for (String name : namespaces.keySet()) {
       if (closed) {
@@ -556,6 +565,7 @@ public final class Aeon implements AutoCloseable {
    * is closed.
    */
   public Optional<Memory> ifOpen(String name) {
+    checkName(name);
     return Optional.ofNullable(namespaces.get(name));
   }
 
@@ -661,6 +671,7 @@ public final class Aeon implements AutoCloseable {
    *     it again recovers from its log)
    */
   public boolean closeNamespace(String name) {
+    checkName(name);
     opening.readLock().lock();
     try {
       if (closed) {

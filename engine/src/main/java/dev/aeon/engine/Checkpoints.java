@@ -82,7 +82,7 @@ final class Checkpoints {
     this.wal = wal;
     this.options = options;
     this.threads = threads;
-    this.intervalNanos = options.checkpointInterval().toNanos();
+    this.intervalNanos = TimeUnit.NANOSECONDS.convert(options.checkpointInterval()); // saturates, where toNanos() overflows
     this.namespace = wal.directory().getParent().getFileName().toString();
   }
 

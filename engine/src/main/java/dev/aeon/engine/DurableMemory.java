@@ -90,8 +90,9 @@ final class DurableMemory implements Memory, AutoCloseable {
     } catch (IOException e) {
       throw OpenFailures.of(name, dir, e);
     }
-    DurableMemory m = new DurableMemory(name, options, stores, threads);
+    DurableMemory m;
     try {
+      m = new DurableMemory(name, options, stores, threads);
       m.recover();
     } catch (IOException | RuntimeException e) {
       try {

@@ -82,6 +82,7 @@ final class EmbeddingModel {
           + " characters without control characters, got " + (model.length() > 40
           ? model.length() + " characters" : "'" + model.replaceAll("\\p{Cntrl}", "?") + "'"));
     }
+    Inputs.text("an embedding model's name", model); // recorded as UTF-8: an unpaired surrogate would read back as '?'
   }
 
   /**

@@ -11,7 +11,8 @@ package dev.aeon.engine;
  * @param walBytes bytes of the log's segment files
  * @param lastLsn the last log sequence number assigned
  * @param checkpointLsn the log sequence number of the last checkpoint
- * @param blobBytes bytes of live texts in the blob arena
+ * @param blobBytes bytes of the blob arena's live records of texts, headers and padding included; a forgotten
+ *     event's text counts until the checkpoint that frees it (forgetting only queues the free)
  * @param slbHits recalls the lookaside buffer answered by rescanning a similar query's cached candidates
  * @param slbMisses recalls through the buffer that searched the index
  * @param checkpoints checkpoints run since open

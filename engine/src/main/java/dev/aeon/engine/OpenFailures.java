@@ -4,6 +4,7 @@ import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.StoreFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -54,6 +55,9 @@ final class OpenFailures {
    * name ("export failed: /tmp/x.jsonl"), so what happened to it is said too.
    */
   static String reason(IOException e) {
+    if (e instanceof ClosedByInterruptException) { // its message is null
+      return "the calling thread was interrupted, which closed a file in use";
+    }
     if (!(e instanceof FileSystemException f) || f.getReason() != null) {
       return e.getMessage();
     }

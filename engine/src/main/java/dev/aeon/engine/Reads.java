@@ -70,7 +70,8 @@ final class Reads {
     // as many more (a few times at most: each search may meet the next write), so that k events come back
     // whenever k are there.
     for (int tries = 0; out.size() < r.k && out.size() < found.size() && tries < 4; tries++) {
-      found = atlas.search(query, r.k + found.size() - out.size(), params, filter);
+      int more = found.size() - out.size();
+      found = atlas.search(query, r.k > Integer.MAX_VALUE - more ? Integer.MAX_VALUE : r.k + more, params, filter);
       out = visible(found);
     }
     return out.size() > r.k ? new ArrayList<>(out.subList(0, r.k)) : out;

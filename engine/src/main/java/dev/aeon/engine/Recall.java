@@ -86,20 +86,34 @@ public final class Recall {
   }
 
   /**
-   * Only events whose attribute equals the value: a String, a Boolean or a number (numbers of any type
-   * compare by value: 3 matches 3L and 3.0). A null value matches the events that lack the attribute.
+   * Only events whose attribute equals the value: of a type attributes take (String, Boolean, Long, Integer,
+   * Short, Byte, Double, Float), numbers compared by value (3 matches 3L and 3.0). A null value matches the
+   * events that lack the attribute.
    */
   public Recall where(String attribute, Object value) {
     Objects.requireNonNull(attribute, "attribute");
-    if (value instanceof Double d && d.isNaN() || value instanceof Float f && f.isNaN()) {
-      throw new IllegalArgumentException("where('" + attribute + "'): NaN equals nothing, not even NaN");
-    }
-    if (value != null && !(value instanceof String || value instanceof Boolean || value instanceof Number)) {
-      throw new IllegalArgumentException("where('" + attribute + "'): a " + JavaValues.typeName(value)
-          + " never equals a stored attribute (use String, Boolean or a number)");
-    }
-    attributes.put(attribute, value instanceof Float f ? (Object) JavaValues.decimal(f) : value);
+    Object wanted = switch (value) {
+      case null -> null;
+      case String s -> s;
+      case Boolean b -> b;
+      case Long l -> l;
+      case Integer i -> (long) i;
+      case Short s -> (long) s;
+      case Byte b -> (long) b;
+      case Double d when d.isNaN() -> throw nanEqualsNothing(attribute);
+      case Double d -> d;
+      case Float f when f.isNaN() -> throw nanEqualsNothing(attribute);
+      case Float f -> JavaValues.decimal(f);
+      // a BigInteger or BigDecimal would compare as a double, so inexactly; no attribute holds one
+      default -> throw new IllegalArgumentException("where('" + attribute + "'): a " + JavaValues.typeName(value)
+          + " never equals a stored attribute (use String, Boolean, Long, Integer, Short, Byte, Double or Float)");
+    };
+    attributes.put(attribute, wanted);
     return this;
+  }
+
+  private static IllegalArgumentException nanEqualsNothing(String attribute) {
+    return new IllegalArgumentException("where('" + attribute + "'): NaN equals nothing, not even NaN");
   }
 
   /**

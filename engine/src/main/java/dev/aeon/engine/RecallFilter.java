@@ -79,7 +79,7 @@ final class RecallFilter {
   }
 
   /**
-   * Attribute equality across number types: 3 (Integer) matches 3L and 3.0. Exact: whole numbers compare
+   * Attribute equality across number types: 3L matches 3.0. Exact: whole numbers compare
    * as longs, and a whole number equals a double only if the double is exactly it (as doubles, 2^53 + 1
    * would equal 2^53).
    */

@@ -128,6 +128,33 @@ class BackupTest {
     }
   }
 
+  /** An interrupt closes the file being copied; the message said "failed: null", and an export's said "backup". */
+  @Test
+  void anInterruptedBackupOrExportSaysSoAndLeavesTheNamespaceWhole() {
+    try (Aeon aeon = Aeon.open(dir.resolve("live"), EngineTest.options())) {
+      long id = aeon.memory().remember(Remember.event("s", "user", "hello").vector(TestVectors.unit(1)));
+      Map<String, Runnable> calls = Map.of(
+          "backup of namespace 'default' failed: ", () -> aeon.backup("default", dir.resolve("copy")),
+          "export of namespace 'default' failed: ", () -> aeon.exportNamespace("default", dir.resolve("export.jsonl")));
+      calls.forEach((said, call) -> {
+        Thread.currentThread().interrupt();
+        UncheckedIOException e;
+        try {
+          e = assertThrows(UncheckedIOException.class, call::run);
+        } finally {
+          assertTrue(Thread.interrupted(), "the interrupt was not kept");
+        }
+        assertEquals(said + "the calling thread was interrupted, which closed a file in use", e.getMessage());
+      });
+      assertFalse(Files.exists(dir.resolve("copy/ns/default")));
+      assertFalse(Files.exists(dir.resolve("export.jsonl")));
+      aeon.backup("default", dir.resolve("copy"));
+      try (Aeon copy = Aeon.open(dir.resolve("copy"), EngineTest.options())) {
+        assertEquals("hello", copy.memory().get(id).orElseThrow().text());
+      }
+    }
+  }
+
   @Test
   void aBackupRefusesAnExistingTargetAndReplacesOnlyItsOwnUnfinishedCopy() throws IOException {
     Path live = dir.resolve("live");

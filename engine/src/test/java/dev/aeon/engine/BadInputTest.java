@@ -203,6 +203,10 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).between(2_000, 0));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).nprobe(-5));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", Double.NaN));
+    // no attribute holds these, and as doubles they compared inexactly (2^53 + 1 matched 2^53)
+    for (Object never : List.of(java.math.BigInteger.ONE, java.math.BigDecimal.ONE, new java.util.concurrent.atomic.AtomicLong())) {
+      assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", never));
+    }
     assertThrows(NullPointerException.class, () -> Recall.vector(TestVectors.unit(1), 3).roles("user", null));
     long big = 1L << 53;
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
@@ -215,6 +219,8 @@ class BadInputTest {
       assertEquals(List.of(), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("n", big + 1)),
           "2^53 + 1 is not 2^53, though they are one double");
       assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.0)));
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", (short) 3)));
+      assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.0f)));
       assertEquals(List.of(), ids.apply(Recall.vector(TestVectors.unit(1), 3).where("three", 3.5)));
       assertEquals(List.of(id), ids.apply(Recall.vector(TestVectors.unit(1), 3).roles("user", "user")));
       assertEquals(1f, m.recall(Recall.vector(TestVectors.unit(1), 1)).getFirst().score(), "a cosine is at most 1");
@@ -393,6 +399,24 @@ class BadInputTest {
    * A time limit too long to count in nanoseconds (a way to say "no limit" as a duration) lets statements
    * run: each statement failed with an ArithmeticException from converting it.
    */
+  /**
+   * A checkpoint interval or an idle time too long to count in nanoseconds means never: each namespace open
+   * failed with an ArithmeticException, after its stores were opened and before they could be closed, so the
+   * namespace stayed locked ("the WAL is already open") until the JVM exited.
+   */
+  @Test
+  void intervalsBeyondNanosecondsMeanNever() {
+    java.time.Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withCheckpoints(64 << 20, forever))) {
+      aeon.memory().remember(Remember.event("s", "user", "one"));
+      assertEquals(List.of(), aeon.closeIdleNamespaces(java.time.Duration.ofDays(365L * 300)));
+      assertEquals(List.of("default"), aeon.openNamespaceNames());
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      assertEquals(1, aeon.memory().stats().events());
+    }
+  }
+
   @Test
   void aTimeLimitBeyondNanosecondsIsNoLimit() {
     java.time.Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();

@@ -169,10 +169,14 @@ class EmbeddingModelTest {
     assertThrows(IllegalArgumentException.class, () -> Remember.event("s", "user", "a").vector(v, ""));
     assertThrows(IllegalArgumentException.class, () -> Remember.event("s", "user", "a").vector(v, "two\nlines"));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(v, "x".repeat(201), 1));
-    NamedEmbedder badlyNamed = new NamedEmbedder("tab\there");
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(badlyNamed))) {
-      assertThrows(IllegalArgumentException.class, () -> aeon.memory().remember(Remember.event("s", "user", "a")));
-      assertEquals(0, aeon.memory().stats().events());
+    // recorded as UTF-8, it read back as 'mod?' and refused its own vectors after a reopen
+    assertThrows(IllegalArgumentException.class, () -> Remember.event("s", "user", "a").vector(v, "mod\uD800"));
+    assertThrows(IllegalArgumentException.class, () -> Recall.vector(v, "mod\uDC00x", 1));
+    for (String name : List.of("tab\there", "mod\uD800")) {
+      try (Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(new NamedEmbedder(name)))) {
+        assertThrows(IllegalArgumentException.class, () -> aeon.memory().remember(Remember.event("s", "user", "a")));
+        assertEquals(0, aeon.memory().stats().events());
+      }
     }
   }
 

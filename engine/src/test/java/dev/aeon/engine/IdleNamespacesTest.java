@@ -182,6 +182,11 @@ class IdleNamespacesTest {
       aeon.ifOpen("a").orElseThrow().stats();
       assertEquals(List.of("a"), aeon.closeIdleNamespaces(Duration.ofMillis(250)), "ifOpen counted as a use");
       assertTrue(aeon.ifOpen("a").isEmpty());
+      // as every other call naming a namespace: closeNamespace("../x") answered false, ifOpen(null) threw an NPE
+      for (String bad : java.util.Arrays.asList(null, "../a", "a/b", "")) {
+        assertThrows(IllegalArgumentException.class, () -> aeon.ifOpen(bad));
+        assertThrows(IllegalArgumentException.class, () -> aeon.closeNamespace(bad));
+      }
     }
   }
 

@@ -110,17 +110,25 @@ final class Checker {
     }
   }
 
-  /** Throws if {@code operand} is a literal that can never be a boolean (nor null). */
+  private static final Set<Expr.Op> ARITHMETIC = java.util.EnumSet.of(Expr.Op.ADD, Expr.Op.SUB, Expr.Op.MUL,
+      Expr.Op.DIV, Expr.Op.MOD);
+
+  /**
+   * Throws if {@code operand} can never be a boolean: a literal of another type, a list or map, or arithmetic
+   * (whose result is a number, a string, a list or null). Other expressions are checked per row when evaluated.
+   */
   private void notBoolean(Expr operand, String op, int pos) {
-    Object literal = switch (operand) {
-      case Expr.Literal l -> l.value();
-      case Expr.Negate n when n.operand() instanceof Expr.Literal l -> l.value(); // -1
-      case Expr.ListLit l -> List.of();
-      case Expr.MapLit m -> Map.of();
+    String never = switch (operand) {
+      case Expr.Literal l when l.value() != null && !(l.value() instanceof Boolean) -> Values.typeName(l.value());
+      case Expr.ListLit l -> "list";
+      case Expr.Comprehension c -> "list";
+      case Expr.MapLit m -> "map";
+      case Expr.Negate n -> "the result of -";
+      case Expr.Binary b when ARITHMETIC.contains(b.op()) -> "the result of " + b.op().symbol;
       default -> null;
     };
-    if (literal != null && !(literal instanceof Boolean)) {
-      throw new QueryException(source, pos, op + " needs booleans but got " + Values.typeName(literal));
+    if (never != null) {
+      throw new QueryException(source, pos, op + " needs booleans but got " + never);
     }
   }
 

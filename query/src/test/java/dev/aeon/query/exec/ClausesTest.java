@@ -821,6 +821,12 @@ class ClausesTest extends OnConversation {
     }
     assertEquals("NOT needs booleans but got list", fails("RETURN NOT [true]", Map.of()).reason());
     assertEquals("AND needs booleans but got map", fails("MATCH (e) WHERE {a: 1} AND false RETURN e", Map.of()).reason());
+    // arithmetic is never a boolean either: `false AND 1 + 1` was false, `true AND 1 + 1` an error
+    assertEquals("AND needs booleans but got the result of +", fails("RETURN false AND 1 + 1", Map.of()).reason());
+    assertEquals("OR needs booleans but got the result of -", fails("RETURN true OR --1", Map.of()).reason());
+    assertEquals("XOR needs booleans but got the result of %",
+        fails("MATCH (e) WHERE e.id % 2 XOR true RETURN e", Map.of()).reason());
+    assertEquals("NOT needs booleans but got list", fails("RETURN NOT [x IN [1] | x]", Map.of()).reason());
     // null and booleans are fine, and a value known only per row is checked per row
     assertEquals(Arrays.asList(null, false, true), q("RETURN null AND true, false AND null, NOT false").rows().getFirst());
     assertEquals(List.of(List.of(false)), q("MATCH (e {id: 4}) RETURN false AND e.id").rows());

@@ -126,9 +126,19 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       replayed[0]++;
     });
-    nextId = maxId[0] + 1;
     OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
     OpenChecks.arenaHoldsEveryText(stores.blobs, stores.trace.graph(), stores.dir.resolve("blobs"));
+    long[] notLogged = stores.trace.clearEventsPastTheEnd();
+    if (notLogged.length > 0) {
+      // A crash between applying writes and forcing their records leaves a few (never acknowledged); a log that
+      // lost forced records to damage, or was replaced by an older copy, looks the same to the log itself.
+      LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' in {1}: the trace held {2} events past the end of"
+          + " the write-ahead log (ids {3} to {4}), appended before a crash; dropped. Writes in flight at a crash"
+          + " were never acknowledged; if these were, the log lost them (damaged, or replaced by an older copy)",
+          name, stores.dir, notLogged.length, Long.toString(notLogged[0]),
+          Long.toString(notLogged[notLogged.length - 1]));
+    }
+    nextId = maxId[0] + 1;
     if (replayed[0] > 0) {
       LOG.log(System.Logger.Level.INFO, "namespace ''{0}'' in {1}: replayed {2} mutations from the write-ahead log",
           name, stores.dir, replayed[0]);

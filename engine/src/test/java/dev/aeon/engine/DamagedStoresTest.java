@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +209,59 @@ class DamagedStoresTest {
     }
     putBack(saved, "blobs");
     refusedNaming("blobs");
+  }
+
+  /**
+   * A log replaced by the copy taken at a checkpoint ends where the stores' checkpoints do: to the log it looks
+   * as if nothing came after. The trace's events file still holds the events appended since (as after a crash
+   * between applying writes and forcing them): opening says so, instead of nothing, and reports them once.
+   */
+  @Test
+  void eventsTheLogLostAreReportedWhenTheTraceHeldThem() throws IOException {
+    Path savedLog = dir.resolve("saved-wal");
+    Path crashed = dir.resolve("crashed");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      remember(m, 1, 10);
+      m.checkpoint();
+      copyTree(namespace().resolve("wal"), savedLog);
+      remember(m, 11, 15);
+      copyTree(dir, crashed); // as a crash leaves it: the trace's files hold events 11 to 15 past its checkpoint
+    }
+    deleteTree(crashed.resolve("ns/default/wal"));
+    copyTree(savedLog, crashed.resolve("ns/default/wal"));
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(DurableMemory.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel() == java.util.logging.Level.WARNING) {
+          warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try {
+      try (Aeon aeon = Aeon.open(crashed, EngineTest.options())) {
+        assertEquals(10, aeon.memory().stats().events());
+      }
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.getFirst().contains("the trace held 5 events past the end of the write-ahead log (ids 11"
+          + " to 15)"), warnings.getFirst());
+      try (Aeon aeon = Aeon.open(crashed, EngineTest.options())) {
+        assertEquals(10, aeon.memory().stats().events());
+        assertEquals(11, aeon.memory().remember(Remember.event("s", "user", "after").vector(TestVectors.unit(99))));
+      }
+      assertEquals(1, warnings.size(), "reported again: " + warnings);
+    } finally {
+      log.removeHandler(handler);
+    }
   }
 
   @Test

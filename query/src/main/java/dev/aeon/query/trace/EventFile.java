@@ -149,6 +149,44 @@ final class EventFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Zeroes the whole records (their checksums match) that follow the first {@code count} without a gap, and
+   * returns their ids, in order. Slots are appended in order and never rewritten, and opening maps only the
+   * records a checkpoint names: records after them were appended before a crash, and recovery appended again
+   * what the log held. Zeroed, they are reported once, not at every open until an append overwrites them.
+   */
+  long[] clearWholeRecordsAfter(int count) throws IOException {
+    long[] ids = new long[16];
+    int found = 0;
+    MemorySegment r = Arena.ofAuto().allocate(LENGTH, Long.BYTES); // aligned, as the records in the mapping are
+    ByteBuffer record = r.asByteBuffer();
+    for (long at = FIRST_RECORD + (long) count * LENGTH; at + LENGTH <= channel.size(); at += LENGTH) {
+      record.clear();
+      while (record.hasRemaining() && channel.read(record, at + record.position()) > 0) {
+        // a short read: read on
+      }
+      if (record.hasRemaining() || isZero(r) || r.get(INT, CRC_OFFSET) != crc(r, 0)) {
+        break;
+      }
+      if (found == ids.length) {
+        ids = Arrays.copyOf(ids, found * 2);
+      }
+      ids[found++] = r.get(LONG, ID_OFFSET);
+    }
+    long from = FIRST_RECORD + (long) count * LENGTH;
+    long end = from + (long) found * LENGTH;
+    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(end - from, 1 << 16));
+    for (long at = from; at < end; ) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+      at += channel.write(zeros, at);
+    }
+    return Arrays.copyOf(ids, found);
+  }
+
+  private static boolean isZero(MemorySegment r) {
+    return r.mismatch(MemorySegment.ofArray(new byte[LENGTH])) == -1;
+  }
+
   long diskBytes(int count) {
     return FIRST_RECORD + (long) count * LENGTH;
   }

@@ -459,6 +459,19 @@ public final class Trace implements AutoCloseable {
     }
   }
 
+  /**
+   * Zeroes the whole event records the events file holds after the last appended event, and returns their ids
+   * in order. Opening reads only the events its checkpoint names; a caller that replays a log calls this after
+   * the replay, before appending: what is left was appended before a crash and is not in the log, either never
+   * acknowledged or lost with a damaged log. Zeroed, they are reported once.
+   */
+  public long[] clearEventsPastTheEnd() throws IOException {
+    synchronized (writeLock) {
+      checkOpen();
+      return events.clearWholeRecordsAfter(graph.slotCount());
+    }
+  }
+
   /** The log position of the last flush (-1 before the first): replay mutations after it. */
   public long checkpointLsn() {
     return committed.lsn();

@@ -34,8 +34,9 @@ final class EmbeddingModel {
   /** Longer names are refused: a model's name, settings included, is a few dozen characters. */
   static final int MAX_NAME_CHARS = 200;
   /** How to mend a damaged record, which guards the vectors but holds none of them. */
-  private static final String MENDED_BY = "; it only guards against vectors of another model: delete it, and the"
-      + " next vector of a known model records its model again";
+  private static final String MENDED_BY = "; it holds no vector, only guards against vectors of another model:"
+      + " restore it from a backup, or delete it, and the next vector of a known model records that model, whether"
+      + " or not it is the one the namespace's vectors came from";
 
   private final Path file;
   private volatile String name;

@@ -132,11 +132,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     if (notLogged.length > 0) {
       // A crash between applying writes and forcing their records leaves a few (never acknowledged); a log that
       // lost forced records to damage, or was replaced by an older copy, looks the same to the log itself.
-      LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' in {1}: the trace held {2} events past the end of"
-          + " the write-ahead log (ids {3} to {4}), appended before a crash; dropped. Writes in flight at a crash"
-          + " were never acknowledged; if these were, the log lost them (damaged, or replaced by an older copy)",
-          name, stores.dir, notLogged.length, Long.toString(notLogged[0]),
-          Long.toString(notLogged[notLogged.length - 1]));
+      String which = notLogged.length == 1 ? "1 event (id " + notLogged[0] + ")" : notLogged.length + " events (ids "
+          + notLogged[0] + " to " + notLogged[notLogged.length - 1] + ")";
+      LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' in {1}: the trace held {2} past the end of the"
+          + " write-ahead log, appended before a crash; dropped. Writes in flight at a crash were never acknowledged;"
+          + " if these were, the log lost them (damaged, or replaced by an older copy)", name, stores.dir, which);
     }
     nextId = maxId[0] + 1;
     if (replayed[0] > 0) {

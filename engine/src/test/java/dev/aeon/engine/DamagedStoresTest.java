@@ -252,8 +252,8 @@ class DamagedStoresTest {
         assertEquals(10, aeon.memory().stats().events());
       }
       assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(warnings.getFirst().contains("the trace held 5 events past the end of the write-ahead log (ids 11"
-          + " to 15)"), warnings.getFirst());
+      assertTrue(warnings.getFirst().contains("the trace held 5 events (ids 11 to 15) past the end of the write-ahead"
+          + " log"), warnings.getFirst());
       try (Aeon aeon = Aeon.open(crashed, EngineTest.options())) {
         assertEquals(10, aeon.memory().stats().events());
         assertEquals(11, aeon.memory().remember(Remember.event("s", "user", "after").vector(TestVectors.unit(99))));

@@ -191,8 +191,10 @@ public final class FilterExpression {
 
   private static final class Parser {
 
+    /** The left-associative binary operators, loosest first; {@code **}, tighter, is read by {@link #power}. */
     private static final String[][] LEVELS = {
         {"or", "||"}, {"and", "&&"}, {"==", "!="}, {">=", "<=", ">", "<", "in"}, {"+", "-"}, {"*", "/", "%"}};
+    private static final String[] POWER = {"**"};
 
     final String s;
     int pos;
@@ -203,71 +205,97 @@ public final class FilterExpression {
     }
 
     Node or(int depth) {
-      return level(0, depth);
+      return binary(0, depth);
     }
 
-    private Node counted(Node operation) {
+    /**
+     * Operands joined by operators of {@code minLevel} or tighter (precedence climbing): one frame serves every
+     * level, so a parenthesis costs a few frames of stack, not one per level.
+     */
+    private Node binary(int minLevel, int depth) {
+      Node left = power(depth);
+      while (true) {
+        String op = null;
+        int level = LEVELS.length;
+        while (op == null && --level >= minLevel) {
+          op = operator(LEVELS[level]);
+        }
+        if (op == null) {
+          return left;
+        }
+        countOperator();
+        left = new Binary(canonical(op), left, binary(level + 1, depth));
+      }
+    }
+
+    /** {@code a ** b ** c} is {@code a ** (b ** c)}: read as a list and folded from the right, without recursion. */
+    private Node power(int depth) {
+      List<Node> operands = new ArrayList<>();
+      operands.add(unary(depth));
+      while (operator(POWER) != null) {
+        countOperator();
+        operands.add(unary(depth));
+      }
+      Node result = operands.removeLast();
+      while (!operands.isEmpty()) {
+        result = new Binary("**", operands.removeLast(), result);
+      }
+      return result;
+    }
+
+    /** Counts an operator as it is read, before its operands are parsed, so that a long chain is refused early. */
+    private void countOperator() {
       if (++operators > MAX_OPERATORS) {
         throw error("expression has more than " + MAX_OPERATORS + " operators");
       }
-      return operation;
     }
 
-    private Node level(int level, int depth) {
-      if (depth > MAX_DEPTH) {
+    /**
+     * The depth inside one more parenthesis, bracket or unary operator: only these nest, so 64 means 64
+     * parentheses. {@code at}: where the parenthesis, bracket or operator is, for the error.
+     */
+    private int nested(int depth, int at) {
+      if (depth >= MAX_DEPTH) {
+        pos = at;
         throw error("expression nested deeper than " + MAX_DEPTH);
       }
-      if (level == LEVELS.length) {
-        return power(depth);
-      }
-      Node left = level(level + 1, depth + 1);
-      String op;
-      while ((op = operator(LEVELS[level])) != null) {
-        left = counted(new Binary(canonical(op), left, level(level + 1, depth + 1)));
-      }
-      return left;
-    }
-
-    private Node power(int depth) {
-      Node base = unary(depth + 1);
-      if (operator(new String[] {"**"}) != null) {
-        return counted(new Binary("**", base, power(depth + 1))); // right-associative
-      }
-      return base;
+      return depth + 1;
     }
 
     private Node unary(int depth) {
-      if (depth > MAX_DEPTH) {
-        throw error("expression nested deeper than " + MAX_DEPTH);
-      }
-      String op = operator(new String[] {"not", "!"});
-      if (op != null) {
-        return counted(new Unary("!", unary(depth + 1)));
-      }
       skipSpace();
-      if (peek() == '-' && !(pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
+      int start = pos;
+      String op = operator(new String[] {"not", "!"});
+      if (op == null && peek() == '-' && !(pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) {
         pos++;
-        return counted(new Unary("-", unary(depth + 1)));
+        op = "-";
       }
-      return primary(depth + 1);
+      if (op == null) {
+        return primary(depth);
+      }
+      int inner = nested(depth, start);
+      countOperator();
+      return new Unary(op.equals("-") ? "-" : "!", unary(inner));
     }
 
     private Node primary(int depth) {
       skipSpace();
       char c = peek();
       if (c == '(') {
+        int inner = nested(depth, pos);
         pos++;
-        Node inner = level(0, depth + 1);
+        Node node = binary(0, inner);
         expect(')');
-        return inner;
+        return node;
       }
       if (c == '[') {
+        int inner = nested(depth, pos);
         pos++;
         List<Node> items = new ArrayList<>();
         skipSpace();
         if (peek() != ']') {
           do {
-            items.add(level(0, depth + 1));
+            items.add(binary(0, inner));
             skipSpace();
           } while (peek() == ',' && pos++ >= 0);
         }

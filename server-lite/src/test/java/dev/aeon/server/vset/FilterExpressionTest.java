@@ -69,6 +69,58 @@ class FilterExpressionTest {
   }
 
   /**
+   * "Nested at most 64 deep" counts parentheses, brackets and unary operators: the parser used to add one per
+   * precedence level, so 7 parentheses or 60 {@code not}s were refused as nested deeper than 64. The deepest
+   * accepted expression of each kind is parsed and evaluated on a thread with half the default stack of 1 MiB
+   * (the server's command threads have the default, its client threads may grow to it), and one more level is
+   * refused.
+   */
+  @Test
+  void nestingCountsParenthesesBracketsAndUnaryOperators() throws Exception {
+    runOnSmallStack(() -> {
+      assertTrue(m("(".repeat(7) + "1" + ")".repeat(7)));
+      assertTrue(m("(".repeat(64) + ".year == 1982" + ")".repeat(64)));
+      assertTrue(m("not ".repeat(60) + "1"));
+      assertTrue(m("!".repeat(64) + "1"));
+      assertTrue(m("-(".repeat(32) + "-1" + ")".repeat(32) + " == -1"));
+      assertTrue(m("[".repeat(64) + "1" + "]".repeat(64)));
+      assertTrue(m("(".repeat(63) + "not 0" + ")".repeat(63)));
+      assertTrue(m("(".repeat(64) + "1" + " ** 1".repeat(FilterExpression.MAX_OPERATORS) + ")".repeat(64)),
+          "a chain of ** nests to the right, but is bounded by the operators");
+      assertTrue(m("(".repeat(64) + chain(FilterExpression.MAX_OPERATORS) + ")".repeat(64)));
+
+      CommandError e = assertThrows(CommandError.class,
+          () -> FilterExpression.parse("(".repeat(65) + "1" + ")".repeat(65)));
+      assertEquals("ERR syntax error in FILTER expression at position 65: expression nested deeper than 64",
+          e.getMessage());
+      e = assertThrows(CommandError.class, () -> FilterExpression.parse("not ".repeat(65) + "1"));
+      assertEquals("ERR syntax error in FILTER expression at position 257: expression nested deeper than 64",
+          e.getMessage());
+      assertThrows(CommandError.class, () -> FilterExpression.parse("[".repeat(65) + "1" + "]".repeat(65)));
+      assertThrows(CommandError.class, () -> FilterExpression.parse("(".repeat(64) + "- 1" + ")".repeat(64)));
+      assertThrows(CommandError.class, () -> FilterExpression.parse("(".repeat(64) + "not 1" + ")".repeat(64)));
+    });
+  }
+
+  private static void runOnSmallStack(Runnable body) throws Exception {
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        body.run();
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "small-stack", 512 * 1024);
+    t.start();
+    t.join();
+    if (failure[0] instanceof Error e) {
+      throw e;
+    } else if (failure[0] instanceof Exception e) {
+      throw e;
+    }
+  }
+
+  /**
    * A flat chain of operators is not nested but makes a tree as deep as it is long: 8,000 terms overflowed the
    * stack of the client's thread when evaluated, which closed the connection without a reply.
    */

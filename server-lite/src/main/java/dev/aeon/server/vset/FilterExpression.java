@@ -2,17 +2,28 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.command.CommandError;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The FILTER expressions of Redis vector sets, e.g. {@code .year >= 1980 and .genre in ["drama", "noir"]},
  * evaluated against an element's JSON attributes. Selectors {@code .name} read a top-level attribute;
  * literals are numbers, "strings" or 'strings', true, false and [arrays]. Operators, loosest first:
  * {@code or ||}, {@code and &&}, {@code == !=}, {@code > >= < <= in}, {@code + -}, {@code * / %},
- * {@code **}, then {@code not !} and unary minus. An element whose expression reads a missing attribute, or
- * mixes types (a string compared with a number), does not match; an element without attributes never does.
+ * {@code **}, then {@code not !} and unary minus.
+ *
+ * <p>As in Redis, an element lacking an attribute the expression reads, or whose attribute is a JSON object,
+ * does not match, whatever the rest of the expression; so does one whose attribute is null (Redis reads a null
+ * value), and an element without attributes never matches.
+ * Comparisons and logic yield 1 or 0, and true and false are 1 and 0. A string compared with a number, or in
+ * arithmetic, is read as a number; one that is not a number (Redis reads it as 0) is equal to no number, and an
+ * ordering or arithmetic with it has no value, which is false, and so is its negation. Two strings compare by
+ * their characters (Redis compares them as numbers too). {@code x in [..]} tests membership with {@code ==},
+ * {@code "sub" in .text} whether a string contains another, as Redis does since redis/redis#14122 (2025).
  */
 public final class FilterExpression {
 
@@ -23,8 +34,9 @@ public final class FilterExpression {
    * thread's stack. The query language has the same limit.
    */
   static final int MAX_OPERATORS = 500;
-  /** The value of an expression that read a missing attribute or mixed types: it never matches. */
+  /** The value of an ordering or arithmetic with a string that is not a number: false, and so is its negation. */
   private static final Object NO_VALUE = new Object();
+  private static final Pattern NUMBER = Pattern.compile("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
   private sealed interface Node permits Literal, Selector, ArrayNode, Unary, Binary {}
 
@@ -40,10 +52,13 @@ public final class FilterExpression {
 
   private final Node root;
   private final String text;
+  /** The attributes the expression reads: an element lacking one of them does not match. */
+  private final Set<String> selectors;
 
-  private FilterExpression(Node root, String text) {
+  private FilterExpression(Node root, String text, Set<String> selectors) {
     this.root = root;
     this.text = text;
+    this.selectors = selectors;
   }
 
   /** Parses an expression; a syntax error is a CommandError naming the position. */
@@ -54,12 +69,20 @@ public final class FilterExpression {
     if (p.pos < text.length()) {
       throw p.error("unexpected '" + text.charAt(p.pos) + "'");
     }
-    return new FilterExpression(root, text);
+    return new FilterExpression(root, text, Set.copyOf(p.selectors));
   }
 
   /** Whether an element with these attributes (null: none) passes the filter. */
   public boolean matches(Map<String, Object> attributes) {
-    return attributes != null && truthy(eval(root, attributes));
+    if (attributes == null) {
+      return false;
+    }
+    for (String name : selectors) {
+      if (normalize(attributes.get(name)) == NO_VALUE) {
+        return false;
+      }
+    }
+    return truthy(eval(root, attributes));
   }
 
   @Override
@@ -72,7 +95,7 @@ public final class FilterExpression {
   private static Object eval(Node n, Map<String, Object> attrs) {
     return switch (n) {
       case Literal l -> l.value();
-      case Selector s -> attrs.containsKey(s.name()) ? normalize(attrs.get(s.name())) : NO_VALUE;
+      case Selector s -> normalize(attrs.get(s.name()));
       case ArrayNode a -> {
         List<Object> values = new ArrayList<>();
         for (Node item : a.items()) {
@@ -90,9 +113,9 @@ public final class FilterExpression {
       return NO_VALUE;
     }
     if (op.equals("!")) {
-      return !truthy(v);
+      return bool(!truthy(v));
     }
-    return v instanceof Double d ? -d : NO_VALUE;
+    return number(v) instanceof Double d ? -d : NO_VALUE;
   }
 
   private static Object binary(String op, Binary b, Map<String, Object> attrs) {
@@ -100,18 +123,18 @@ public final class FilterExpression {
     if (op.equals("and") || op.equals("or")) { // short-circuit, as a reader expects
       boolean lt = truthy(l);
       if (op.equals("and") ? !lt : lt) {
-        return lt;
+        return bool(lt);
       }
-      return truthy(eval(b.right(), attrs));
+      return bool(truthy(eval(b.right(), attrs)));
     }
     Object r = eval(b.right(), attrs);
     if (l == NO_VALUE || r == NO_VALUE) {
       return NO_VALUE;
     }
     return switch (op) {
-      case "==" -> equal(l, r);
-      case "!=" -> !equal(l, r);
-      case "in" -> contains(r, l);
+      case "==" -> bool(equal(l, r));
+      case "!=" -> bool(!equal(l, r));
+      case "in" -> bool(contains(r, l));
       case ">", ">=", "<", "<=" -> compare(op, l, r);
       default -> arithmetic(op, l, r);
     };
@@ -119,23 +142,23 @@ public final class FilterExpression {
 
   private static Object compare(String op, Object l, Object r) {
     int c;
-    if (l instanceof Double a && r instanceof Double b) {
-      c = Double.compare(a, b);
-    } else if (l instanceof String a && r instanceof String b) {
+    if (l instanceof String a && r instanceof String b) {
       c = a.compareTo(b);
+    } else if (number(l) instanceof Double a && number(r) instanceof Double b) {
+      c = Double.compare(a, b);
     } else {
       return NO_VALUE;
     }
-    return switch (op) {
+    return bool(switch (op) {
       case ">" -> c > 0;
       case ">=" -> c >= 0;
       case "<" -> c < 0;
       default -> c <= 0;
-    };
+    });
   }
 
   private static Object arithmetic(String op, Object l, Object r) {
-    if (!(l instanceof Double a) || !(r instanceof Double b)) {
+    if (!(number(l) instanceof Double a) || !(number(r) instanceof Double b)) {
       return NO_VALUE;
     }
     return switch (op) {
@@ -162,7 +185,25 @@ public final class FilterExpression {
   }
 
   private static boolean equal(Object a, Object b) {
+    if (a instanceof Double || b instanceof Double) {
+      return number(a) instanceof Double x && number(b) instanceof Double y && x.doubleValue() == y.doubleValue();
+    }
     return a != NO_VALUE && b != NO_VALUE && Objects.equals(a, b);
+  }
+
+  /** A number, or a string that is one ("3", "-1.5e3"), as a Double; anything else null. */
+  private static Double number(Object v) {
+    if (v instanceof Double d) {
+      return d;
+    }
+    if (v instanceof String s && NUMBER.matcher(s).matches()) {
+      return Double.parseDouble(s);
+    }
+    return null;
+  }
+
+  private static Double bool(boolean b) {
+    return b ? 1.0 : 0.0;
   }
 
   /** Numbers are compared as doubles and booleans as 1/0, as Redis does. */
@@ -179,7 +220,6 @@ public final class FilterExpression {
 
   private static boolean truthy(Object v) {
     return switch (v) {
-      case Boolean b -> b;
       case Double d -> d != 0;
       case String s -> !s.isEmpty();
       case List<?> l -> !l.isEmpty();
@@ -198,6 +238,7 @@ public final class FilterExpression {
 
     final String s;
     int pos;
+    final Set<String> selectors = new HashSet<>();
     private int operators;
 
     Parser(String s) {
@@ -311,7 +352,9 @@ public final class FilterExpression {
         if (start == pos) {
           throw error("a selector needs a name after '.'");
         }
-        return new Selector(s.substring(start, pos));
+        String name = s.substring(start, pos);
+        selectors.add(name);
+        return new Selector(name);
       }
       if (c == '"' || c == '\'') {
         return new Literal(string(c));

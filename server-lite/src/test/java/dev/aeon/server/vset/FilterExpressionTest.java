@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.server.command.CommandError;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,10 +50,49 @@ class FilterExpressionTest {
     assertFalse(m(".missing == 1"));
     assertFalse(m(".missing != 1"));
     assertFalse(m("not (.missing == 1)"));
-    assertTrue(m(".missing == 1 or .year == 1982"));
     assertFalse(m(".genre > 3"));
+    assertFalse(m("not (.genre > 3)"));
     assertFalse(m(".genre + 1 == 2"));
     assertFalse(FilterExpression.parse(".year > 0").matches(null));
+  }
+
+  /**
+   * As in Redis (expr.c's exprRun returns false as soon as a selector is not found), an element lacking an
+   * attribute the expression reads does not match, whatever the rest of the expression: {@code .missing or
+   * .price == 1} used to match every element whose price was 1.
+   */
+  @Test
+  void aMissingAttributeMakesTheWholeExpressionFalse() {
+    assertFalse(m(".missing == 1 or .year == 1982"));
+    assertFalse(m(".missing or .rating > 0"));
+    assertFalse(m(".nosuch > 0 or .year > 0"));
+    assertFalse(m(".year > 0 or .missing"), "evaluating 'or' from the left does not skip the check");
+    assertFalse(m("not .missing"));
+    Map<String, Object> withNull = new HashMap<>(MOVIE);
+    withNull.put("sequel", null);
+    withNull.put("studio", Map.of("name", "Ladd"));
+    assertTrue(FilterExpression.parse(".year == 1982").matches(withNull));
+    assertFalse(FilterExpression.parse(".sequel == 1 or .year == 1982").matches(withNull));
+    assertFalse(FilterExpression.parse(".studio or .year == 1982").matches(withNull));
+  }
+
+  /** Redis reads a string as a number where it meets one, and yields 1 or 0 from comparisons and logic. */
+  @Test
+  void stringsThatAreNumbersCompareAsNumbers() {
+    assertTrue(m(".year == \"1982\""));
+    assertFalse(m(".year != \"1982\""));
+    assertTrue(m("\"1982.0\" == .year"));
+    assertTrue(m(".year > \"1e3\""));
+    assertTrue(m(".year + \"1\" == 1983"));
+    assertTrue(m("\"1982\" in [1982, 2049]"));
+    assertFalse(m(".genre == 0"), "a string that is not a number equals no number (Redis reads it as 0)");
+    assertTrue(m(".genre != 3"));
+    assertTrue(m("(.year > 1) == true"));
+    assertTrue(m("(.year > 1) + (.classic and 1) == 2"));
+    assertTrue(m("not .classic == false"));
+    assertTrue(m("\"rain\" in .tags"));
+    assertTrue(m("\"Runner\" in .title"), "in tests a substring, as Redis does since redis/redis#14122");
+    assertFalse(m("\"1\" in .year"));
   }
 
   @Test

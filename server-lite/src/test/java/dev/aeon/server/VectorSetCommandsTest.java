@@ -130,6 +130,41 @@ class VectorSetCommandsTest {
     }
   }
 
+  /**
+   * An element keeps its vector among its attributes, whose 32,760 bytes hold at most 6,135 dimensions with
+   * NOQUANT and 24,541 with Q8. A larger vector without SETATTR was refused by the engine as "attributes take
+   * more than 32760 bytes encoded; store large values as text", blaming attributes the client never gave.
+   */
+  @Test
+  void aVectorTooLargeToStoreIsRefusedSayingWhy() {
+    try (Jedis j = jedis(RedisProtocol.RESP3)) {
+      String limits = "an element keeps its vector in its attributes, whose 32760 bytes hold at most 6135 dimensions"
+          + " with NOQUANT and 24541 with Q8";
+      assertTrue(j.vaddFP32("big-f32", fp32(ramp(6_135)), "e", new VAddParams().noQuant()));
+      assertTrue(j.vaddFP32("big-q8", fp32(ramp(24_541)), "e", new VAddParams().q8()));
+      assertEquals(6_135, j.vemb("big-f32", "e").size());
+      for (int dim : new int[] {6_136, 10_000}) {
+        JedisDataException e = assertThrows(JedisDataException.class,
+            () -> j.vaddFP32("too-big", fp32(ramp(dim)), "e", new VAddParams().noQuant()));
+        assertEquals("ERR a vector of " + dim + " dimensions is too large for NOQUANT: " + limits, e.getMessage());
+      }
+      for (int dim : new int[] {24_542, 30_000}) {
+        JedisDataException e = assertThrows(JedisDataException.class,
+            () -> j.vaddFP32("too-big", fp32(ramp(dim)), "e"));
+        assertEquals("ERR a vector of " + dim + " dimensions is too large for Q8: " + limits, e.getMessage());
+      }
+      assertFalse(j.exists("too-big"), "nothing was written");
+    }
+  }
+
+  private static float[] ramp(int dim) {
+    float[] v = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      v[i] = 1 + i % 7;
+    }
+    return v;
+  }
+
   @Test
   void errorsAreClear() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

@@ -30,6 +30,13 @@ public record StoredVector(Quantization quantization, float[] values, float norm
   static final int OFFSET_NORM = 6;
   static final int OFFSET_RANGE = 10;
   static final int HEADER = 14;
+  /**
+   * The most bytes one event's attributes may take encoded (the engine's trace record, 32 KiB less 8 bytes): the
+   * stored vector and the element's JSON attributes share it.
+   */
+  public static final int ATTRIBUTES_BYTES = 32_760;
+  /** What the engine's encoding of attributes adds to the Base64: the count, this key, a type and a length. */
+  private static final int ATTRIBUTE_OVERHEAD = Short.BYTES + Short.BYTES + ATTRIBUTE.length() + 1 + Integer.BYTES;
 
   /** How a vector set keeps its vectors; Redis' names for VINFO's quant-type. */
   public enum Quantization {
@@ -44,6 +51,16 @@ public record StoredVector(Quantization quantization, float[] values, float norm
     public String redisName() {
       return redisName;
     }
+  }
+
+  /**
+   * The most dimensions a vector may have to be stored with this quantization, without attributes: 6,135 with
+   * NOQUANT and 24,541 with Q8, as the Base64 of 4 (or 1) bytes per dimension must fit in
+   * {@link #ATTRIBUTES_BYTES}.
+   */
+  public static int maxDimension(Quantization q) {
+    int base64Chars = (ATTRIBUTES_BYTES - ATTRIBUTE_OVERHEAD) / 4 * 4;
+    return (base64Chars / 4 * 3 - HEADER) / (q == Quantization.F32 ? Float.BYTES : 1);
   }
 
   /** Encodes a vector as given by a client, with its L2 norm (non-zero). */

@@ -234,6 +234,7 @@ public final class VectorSets {
                 + set.quantization().redisName() + ")");
           }
         }
+        checkStorable(vector.length, set.quantization());
         Long old = set.ids.get(element);
         String kept = json != null || old == null ? json
             : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
@@ -250,6 +251,19 @@ public final class VectorSets {
         }
         return old == null;
       }
+    }
+  }
+
+  /**
+   * An element keeps its vector among its attributes, which the engine limits to 32,760 bytes encoded: a vector
+   * too large for them is refused here, saying so, rather than by the engine as attributes the client never gave.
+   */
+  private static void checkStorable(int dim, Quantization q) {
+    if (dim > StoredVector.maxDimension(q)) {
+      throw CommandError.err("a vector of " + dim + " dimensions is too large for "
+          + (q == Quantization.F32 ? "NOQUANT" : "Q8") + ": an element keeps its vector in its attributes, whose "
+          + StoredVector.ATTRIBUTES_BYTES + " bytes hold at most " + StoredVector.maxDimension(Quantization.F32)
+          + " dimensions with NOQUANT and " + StoredVector.maxDimension(Quantization.Q8) + " with Q8");
     }
   }
 

@@ -152,6 +152,32 @@ class GenericCommandsTest {
     }
   }
 
+  /**
+   * As in Redis, a client name is printable ASCII without spaces whichever command sets it: HELLO SETNAME took
+   * "my name", which CLIENT SETNAME refused. A HELLO option missing its arguments is named in the error: HELLO 3
+   * AUTH default (no password) blamed the option 'default'.
+   */
+  @Test
+  void clientNamesAreCheckedAlikeAndHelloNamesTheBadOption() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      RespClient.Err badName = new RespClient.Err(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
+      for (String name : new String[] {"my name", "tab\there", "new\nline", "caf\u00e9"}) {
+        assertEquals(badName, c.call("HELLO", "3", "SETNAME", name), name);
+        assertEquals(badName, c.call("CLIENT", "SETNAME", name), name);
+      }
+      assertEquals(null, c.call("CLIENT", "GETNAME"), "a refused HELLO changes nothing");
+      assertEquals("OK", c.call("CLIENT", "SETNAME", "a-b_c:1!~"));
+      assertInstanceOf(Map.class, c.call("HELLO", "3", "SETNAME", "worker-1"));
+      assertEquals("worker-1", c.call("CLIENT", "GETNAME"));
+      assertEquals(new RespClient.Err("ERR Syntax error in HELLO option 'AUTH'"),
+          c.call("HELLO", "3", "AUTH", "default"));
+      assertEquals(new RespClient.Err("ERR Syntax error in HELLO option 'setname'"), c.call("HELLO", "3", "setname"));
+      assertEquals(new RespClient.Err("ERR Syntax error in HELLO option 'nosuch'"),
+          c.call("HELLO", "3", "nosuch", "x"));
+    }
+  }
+
   @Test
   void inlineCommandsAndMixedPipelines() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

@@ -57,12 +57,13 @@ final class ConnectionCommands {
     }
     String name = null;
     while (a.hasNext()) {
-      if (a.accept("AUTH") && a.remaining() >= 2) {
+      String option = a.nextString();
+      if (option.equalsIgnoreCase("AUTH") && a.remaining() >= 2) {
         authenticate(c, a.nextString(), a.nextBytes());
-      } else if (a.accept("SETNAME") && a.remaining() >= 1) {
-        name = a.nextString();
+      } else if (option.equalsIgnoreCase("SETNAME") && a.remaining() >= 1) {
+        name = checkClientName(a.nextString());
       } else {
-        throw CommandError.err("Syntax error in HELLO option '" + a.nextString() + "'");
+        throw CommandError.err("Syntax error in HELLO option '" + option + "'");
       }
     }
     if (!c.authenticated()) {
@@ -132,6 +133,16 @@ final class ConnectionCommands {
     c.writer().simple("RESET");
   }
 
+  /** As Redis: a client name is printable ASCII without spaces ('!' to '~'), or empty to clear it. */
+  private static String checkClientName(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '!' || name.charAt(i) > '~') {
+        throw CommandError.err("Client names cannot contain spaces, newlines or special characters.");
+      }
+    }
+    return name;
+  }
+
   private static void client(ClientSession c, Args a) throws IOException {
     String sub = a.lower(1);
     RespWriter w = c.writer();
@@ -139,10 +150,10 @@ final class ConnectionCommands {
       case "id" -> w.integer(c.id());
       case "getname" -> w.bulk(c.name().isEmpty() ? null : c.name());
       case "setname" -> {
-        if (a.size() != 3 || a.string(2).contains(" ")) {
+        if (a.size() != 3) {
           throw CommandError.err("Client names cannot contain spaces, newlines or special characters.");
         }
-        c.name(a.string(2));
+        c.name(checkClientName(a.string(2)));
         w.simple("OK");
       }
       case "setinfo" -> {

@@ -189,12 +189,18 @@ public final class ServerContext {
     if (names.isEmpty()) {
       throw CommandError.err("namespace '" + namespace + "' holds nothing to back up: nothing was added to it");
     }
+    // A request refused above, or for a name used before, leaves INFO's last_backup_status as it was (as a
+    // refused BGSAVE leaves rdb_last_bgsave_status in Redis); a backup that fails from here on sets it to err.
     Path target = root.resolve(name);
     try {
       Files.createDirectories(root);
+    } catch (IOException e) {
+      lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
+      throw new UncheckedIOException("cannot create the backup directory " + root + ": " + e, e);
+    }
+    try {
       Files.createDirectory(target); // at once: two backups of one name, even of two namespaces, cannot mix
     } catch (FileAlreadyExistsException e) {
-      lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
       throw CommandError.err("backup '" + name + "' exists already in " + root + ": a name used before is refused");
     } catch (IOException e) {
       lastBackup = new BackupOutcome(System.currentTimeMillis(), false);
@@ -226,7 +232,10 @@ public final class ServerContext {
     }
   }
 
-  /** The last MEM.BACKUP's end (epoch milliseconds) and whether it succeeded; null before the first. */
+  /**
+   * The end (epoch milliseconds) of the last MEM.BACKUP that was not refused, and whether it succeeded; null
+   * before the first.
+   */
   public record BackupOutcome(long atMillis, boolean ok) {}
 
   public BackupOutcome lastBackup() {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class MemBackupTest {
       String persistence = c.call("INFO", "persistence").toString();
       assertTrue(persistence.contains("backup_dir:" + backups + "\r\n"), persistence);
       assertTrue(persistence.contains("backups_taken:1\r\n"), persistence);
-      assertTrue(persistence.contains("last_backup_status:err\r\n"), persistence); // the name used twice
+      assertTrue(persistence.contains("last_backup_status:ok\r\n"), persistence); // refusals leave it
       assertTrue(persistence.matches("(?s).*last_backup_time:[1-9][0-9]{9}\r\n.*"), persistence);
     }
 
@@ -72,6 +74,42 @@ class MemBackupTest {
       Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
       assertEquals(2L, stats.get("events"));
     }
+  }
+
+  /**
+   * INFO's last_backup_status reports the last backup that was attempted, as Redis' rdb_last_bgsave_status does:
+   * a refused MEM.BACKUP (a bad name, a name used before, a namespace holding nothing) leaves it as it was, and
+   * a backup that fails sets it to err. Before, a name used twice set err while the other refusals left ok.
+   */
+  @Test
+  void theLastBackupStatusIsThatOfTheLastBackupAttempted() throws Exception {
+    Path backups = dir.resolve("backups");
+    try (AeonServer server = TestServer.start(dir.resolve("data"), c -> c.withBackupDir(backups));
+         RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      assertTrue(status(c).contains("last_backup_status:none\r\n"));
+      c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0");
+      assertInstanceOf(List.class, c.call("MEM.BACKUP", "first"));
+      assertTrue(status(c).contains("last_backup_status:ok\r\n"));
+      assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "bad name"));
+      assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "first"));
+      assertEquals("OK", c.call("SELECT", "empty"));
+      String nothing = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "second")).message();
+      assertTrue(nothing.contains("holds nothing to back up"), nothing);
+      assertTrue(status(c).contains("last_backup_status:ok\r\n"), "refusals are no backups");
+      assertTrue(status(c).contains("backups_taken:1\r\n"));
+
+      assertEquals("OK", c.call("SELECT", "default"));
+      Files.walk(backups).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      Files.writeString(backups, "a file where the backup directory was");
+      String failed = assertInstanceOf(RespClient.Err.class, c.call("MEM.BACKUP", "third")).message();
+      assertTrue(failed.contains("cannot create the backup directory"), failed);
+      assertTrue(status(c).contains("last_backup_status:err\r\n"), "a backup that failed");
+    }
+  }
+
+  private static String status(RespClient c) throws Exception {
+    return c.call("INFO", "persistence").toString();
   }
 
   @Test

@@ -38,6 +38,8 @@ public final class Trace implements AutoCloseable {
 
   /** The {@code asOf} that means "edges not invalidated", the default view of queries. */
   public static final long CURRENT = Long.MIN_VALUE;
+  /** The most bytes one event's attributes may take encoded. */
+  public static final int MAX_ATTRIBUTE_BYTES = AttributeCodec.MAX_BYTES;
   /**
    * The properties every event has in the query language ({@code Evaluator.nodeProperty}): an attribute of one
    * of these names would be hidden by the event's own, so the engine refuses such names for new attributes.

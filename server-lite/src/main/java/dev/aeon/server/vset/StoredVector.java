@@ -30,11 +30,8 @@ public record StoredVector(Quantization quantization, float[] values, float norm
   static final int OFFSET_NORM = 6;
   static final int OFFSET_RANGE = 10;
   static final int HEADER = 14;
-  /**
-   * The most bytes one event's attributes may take encoded (the engine's trace record, 32 KiB less 8 bytes): the
-   * stored vector and the element's JSON attributes share it.
-   */
-  public static final int ATTRIBUTES_BYTES = 32_760;
+  /** The most bytes one event's attributes may take encoded: the stored vector and the element's JSON share it. */
+  public static final int ATTRIBUTES_BYTES = dev.aeon.query.trace.Trace.MAX_ATTRIBUTE_BYTES;
   /** What the engine's encoding of attributes adds to the Base64: the count, this key, a type and a length. */
   private static final int ATTRIBUTE_OVERHEAD = Short.BYTES + Short.BYTES + ATTRIBUTE.length() + 1 + Integer.BYTES;
 

@@ -4,40 +4,58 @@ import dev.aeon.server.resp.ProtocolException;
 import dev.aeon.server.resp.RespDecoder;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.util.function.Consumer;
 
 /**
- * One client, served by its own virtual thread: reads a command, runs it, and flushes the replies once no
- * pipelined command is waiting in the buffer. A malformed or oversized frame gets an error reply and closes
- * this connection only.
+ * One client, served by two virtual threads: the reader reads a command, runs it and writes its reply into the
+ * connection's {@link OutputQueue}, handing what is written over once no pipelined command is waiting in the
+ * buffer; the sender writes the queue to the socket as fast as the client takes it. The reader never waits
+ * for the client to read, so a client that sends a whole pipeline before reading any reply is served, and a
+ * command's request memory is given back as soon as it has run. A malformed or oversized frame gets an error
+ * reply and closes this connection only.
  */
 final class Connection implements Runnable {
 
-  /** What the connection is doing, for the idle reaper: a client is never cut off while its command runs. */
-  enum State { READING, EXECUTING, WRITING }
+  /** What the reader is doing, for the idle reaper: a client is never cut off for the time its command runs. */
+  enum State { READING, EXECUTING }
 
+  private final long id;
   private final Socket socket;
   private final ServerContext server;
   private final RespDecoder decoder;
+  private final OutputQueue output;
   private final RespWriter writer;
   private final ClientSession session;
   private final Consumer<Connection> onClose;
+  private final Thread sender;
   private volatile State state = State.READING;
+  /** When the reader last received a command or finished one (entered its state). */
   private volatile long sinceNanos = System.nanoTime();
 
   Connection(long id, Socket socket, ServerContext server, Consumer<Connection> onClose) throws IOException {
+    this.id = id;
     this.socket = socket;
     this.server = server;
     this.onClose = onClose;
     this.decoder = new RespDecoder(socket.getInputStream(), server.config().limits(), server.requestBudget());
-    this.writer = new RespWriter(socket.getOutputStream());
+    this.output = new OutputQueue(server.config().outputLimit(), server.outputBudget());
+    this.writer = new RespWriter(output);
     this.session = new ClientSession(id, server, writer,
         socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+    OutputStream out = socket.getOutputStream();
+    // Once the sender stops (all sent, or the socket or the queue failed) the socket closes, which also ends
+    // a reader blocked on it.
+    this.sender = Thread.ofVirtual().name("aeon-client-" + id + "-out").unstarted(() -> {
+      output.sendTo(out);
+      close();
+    });
   }
 
   @Override
   public void run() {
+    sender.start();
     try {
       serve();
     } catch (ProtocolException e) {
@@ -48,10 +66,19 @@ final class Connection implements Runnable {
         // the client is gone already
       }
     } catch (IOException | RuntimeException e) {
-      // the client went away, or the reaper or a stop closed the socket: nothing to tell anyone
+      // The client went away, the reaper or a stop closed the socket, or the client left too many replies
+      // unread (logged below): nothing more is sent, and closing now ends a sender blocked on the socket.
+      close();
     } finally {
       decoder.release();
+      output.finish();
+      awaitSender();
       close();
+      String overLimit = output.limitExceeded();
+      if (overLimit != null) {
+        server.onOutputLimitDisconnect();
+        ServerLog.warn("client " + id + " at " + session.address() + " disconnected: " + overLimit);
+      }
       onClose.accept(this);
     }
   }
@@ -73,9 +100,17 @@ final class Connection implements Runnable {
         return;
       }
       if (!decoder.hasBuffered()) {
-        enter(State.WRITING);
         writer.flush();
       }
+    }
+  }
+
+  /** Waits for the sender to send the last replies; the idle reaper closes a client that does not take them. */
+  private void awaitSender() {
+    try {
+      sender.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -84,9 +119,14 @@ final class Connection implements Runnable {
     state = s;
   }
 
-  /** Whether the client has spent longer than {@code idleNanos} sending a command or taking a reply. */
+  /**
+   * Whether the client has neither sent a command nor taken a reply for longer than {@code idleNanos}, while
+   * the server waits on it: to send the rest of a command, or to take the replies pending. A command that runs
+   * with no reply pending is never cut off.
+   */
   boolean idleFor(long nowNanos, long idleNanos) {
-    return state != State.EXECUTING && nowNanos - sinceNanos > idleNanos;
+    long quiet = nowNanos - Math.max(sinceNanos, output.progressNanos());
+    return quiet > idleNanos && (state == State.READING || output.pending() > 0);
   }
 
   /** Stops reading: the command running now completes and its reply is sent, then the connection ends. */

@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * How a server runs. {@link #defaults()}: 127.0.0.1:6380, data in {@code ./aeon-data}, no password, the RESP
- * limits of {@link RespLimits#DEFAULT}, 10,000 connections, 5 minutes to send each command, 1 GiB of
- * unfinished requests in total, 30 seconds to stop, namespaces closed after 10 minutes unused, no backups.
+ * limits of {@link RespLimits#DEFAULT}, 10,000 connections, 5 minutes to send each command or take a reply, 1 GiB
+ * of unfinished requests in total, 128 MiB of unread replies per connection and 1 GiB in total, 30 seconds to
+ * stop, namespaces closed after 10 minutes unused, no backups.
  *
  * @param bind address to listen on; anything but loopback needs a password
  * @param port TCP port; 0 picks a free one
@@ -20,6 +21,10 @@ import java.util.Objects;
  * @param maxConnections clients connected at once; the next one gets an error and is closed
  * @param idleTimeout how long a client may take to send a command, or to take a reply, before it is closed
  * @param requestMemory bytes of unfinished requests all clients together may make the server hold
+ * @param outputLimit bytes of replies one client may leave unread; past it the client is disconnected. More
+ *     than the largest bulk string (64 MiB), so that ECHO or a value of the largest size can be read back
+ * @param outputMemory bytes of replies all clients together may leave unread; the client whose reply would
+ *     pass it is disconnected
  * @param stopTimeout how long a stop may wait for clients and the final checkpoint
  * @param namespaceIdle how long a namespace no command used stays open (its threads, log buffer and
  *     mappings held); zero keeps every namespace open until the server stops
@@ -27,8 +32,8 @@ import java.util.Objects;
  * @param backupDir where MEM.BACKUP writes its copies, or null when backups are off
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
-    int maxConnections, Duration idleTimeout, long requestMemory, Duration stopTimeout, Duration namespaceIdle,
-    AeonOptions engine, Path backupDir) {
+    int maxConnections, Duration idleTimeout, long requestMemory, long outputLimit, long outputMemory,
+    Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir) {
 
   public static final int DEFAULT_PORT = 6380;
 
@@ -50,6 +55,10 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
       throw new IllegalArgumentException("bad server limits: connections " + maxConnections
           + ", request memory " + requestMemory + ", idle timeout " + idleTimeout);
     }
+    if (outputLimit < 1 || outputMemory < 1) {
+      throw new IllegalArgumentException("bad output limits: " + outputLimit + " bytes per connection, "
+          + outputMemory + " in total");
+    }
     if (password != null && password.length == 0) {
       throw new IllegalArgumentException("the password is empty");
     }
@@ -61,42 +70,48 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
 
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
-        RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, Duration.ofSeconds(30), Duration.ofMinutes(10),
-        AeonOptions.defaults(), null);
+        RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, 128L << 20, 1L << 30, Duration.ofSeconds(30),
+        Duration.ofMinutes(10), AeonOptions.defaults(), null);
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+  }
+
+  /** {@code perConnection} bytes of unread replies per client, {@code total} for all clients together. */
+  public ServerConfig withOutputLimits(long perConnection, long total) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 
   public ServerConfig withBackupDir(Path backupDir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
   }
 }

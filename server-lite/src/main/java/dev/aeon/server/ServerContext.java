@@ -59,6 +59,7 @@ public final class ServerContext {
   private final ServerConfig config;
   private final Aeon aeon;
   private final MemoryBudget requestBudget;
+  private final MemoryBudget outputBudget;
   private final CommandTable commands;
   private final ExecutorService compute;
   private final VectorSets vectorSets;
@@ -69,6 +70,7 @@ public final class ServerContext {
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsRejected = new AtomicLong();
   private final LongAdder commandsProcessed = new LongAdder();
+  private final AtomicLong outputLimitDisconnections = new AtomicLong();
   private final LongAdder backupsTaken = new LongAdder();
   private volatile BackupOutcome lastBackup;
   private volatile IntSupplier connectedClients = () -> 0;
@@ -81,6 +83,7 @@ public final class ServerContext {
     this.config = config;
     this.aeon = aeon;
     this.requestBudget = new MemoryBudget(config.requestMemory());
+    this.outputBudget = new MemoryBudget(config.outputMemory());
     this.passwordDigest = config.password() == null ? null : sha256(config.password());
     this.vectorSets = new VectorSets(this);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(COMMAND_THREADS, COMMAND_THREADS, 30, TimeUnit.SECONDS,
@@ -109,6 +112,11 @@ public final class ServerContext {
 
   MemoryBudget requestBudget() {
     return requestBudget;
+  }
+
+  /** Bytes of replies queued for clients and not yet sent, all connections together ({@link OutputQueue}). */
+  MemoryBudget outputBudget() {
+    return outputBudget;
   }
 
   /** The embedder that turns text into vectors, or null when the server runs without one. */
@@ -347,11 +355,22 @@ public final class ServerContext {
     return requestBudget.used();
   }
 
+  /** Bytes of unsent replies reserved from the server-wide output budget (each client's first 64 KiB are free). */
+  public long outputBytesHeld() {
+    return outputBudget.used();
+  }
+
+  /** Clients disconnected for leaving more replies unread than the output limits allow. */
+  public long outputLimitDisconnections() {
+    return outputLimitDisconnections.get();
+  }
+
   /** {@code CONFIG RESETSTAT}: the counters of {@code INFO stats} start again from zero. */
   public void resetStats() {
     connectionsAccepted.set(0);
     connectionsRejected.set(0);
     commandsProcessed.reset();
+    outputLimitDisconnections.set(0);
   }
 
   void onAccepted() {
@@ -364,6 +383,10 @@ public final class ServerContext {
 
   void onCommand() {
     commandsProcessed.increment();
+  }
+
+  void onOutputLimitDisconnect() {
+    outputLimitDisconnections.incrementAndGet();
   }
 
   void connectedClients(IntSupplier s) {

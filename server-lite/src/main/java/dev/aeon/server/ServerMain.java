@@ -38,7 +38,7 @@ public final class ServerMain {
         --dir DIR            data directory (default ./aeon-data)
         --password-file F    file holding the password clients must send with AUTH
         --durability MODE    sync (default): acknowledge after fsync; async: fsync every few ms; off
-        --idle-timeout S     seconds a client may take to send a command (default 300)
+        --idle-timeout S     seconds a client may take to send a command or take a reply (default 300)
         --max-connections N  clients connected at once (default 10000)
         --namespace-idle S   seconds a namespace no command used stays open (default 600; 0: until stop)
         --embedder MODEL     all-MiniLM-L6-v2 (default) or bge-small-en-v1.5: lets VADD, VSIM and

@@ -130,6 +130,8 @@ final class ServerCommands {
     p.put("timeout", Long.toString(cfg.idleTimeout().toSeconds()));
     p.put("proto-max-bulk-len", Integer.toString(cfg.limits().maxBulkBytes()));
     p.put("client-query-buffer-limit", Long.toString(cfg.requestMemory()));
+    // Redis' form: class, hard limit, soft limit, soft seconds (0 0: no soft limit)
+    p.put("client-output-buffer-limit", "normal " + cfg.outputLimit() + " 0 0");
     p.put("protected-mode", cfg.password() == null ? "yes" : "no");
     return p;
   }
@@ -182,12 +184,15 @@ final class ServerCommands {
         field(sb, "connected_clients", s.connectedClients());
         field(sb, "maxclients", cfg.maxConnections());
         field(sb, "client_idle_timeout_seconds", cfg.idleTimeout().toSeconds());
+        field(sb, "client_output_limit_bytes", cfg.outputLimit());
       }
       case "memory" -> {
         field(sb, "used_memory", rt.totalMemory() - rt.freeMemory());
         field(sb, "maxmemory", rt.maxMemory());
         field(sb, "request_bytes_held", s.requestBytesHeld());
         field(sb, "request_bytes_limit", cfg.requestMemory());
+        field(sb, "output_bytes_held", s.outputBytesHeld());
+        field(sb, "output_bytes_limit", cfg.outputMemory());
       }
       case "persistence" -> {
         field(sb, "durability", cfg.engine().durability());
@@ -202,6 +207,7 @@ final class ServerCommands {
         field(sb, "total_connections_received", s.connectionsAccepted());
         field(sb, "rejected_connections", s.connectionsRejected());
         field(sb, "total_commands_processed", s.commandsProcessed());
+        field(sb, "client_output_buffer_limit_disconnections", s.outputLimitDisconnections());
       }
       case "keyspace" -> {
         for (String ns : s.openNamespaces()) {

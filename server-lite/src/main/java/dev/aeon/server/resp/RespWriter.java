@@ -11,9 +11,11 @@ import java.util.Arrays;
  * string, a boolean as an integer, null as a null bulk string. Buffered: call {@link #flush()} once no
  * pipelined request is waiting.
  *
- * <p>A full buffer is sent to the client at once, from the thread that writes, except while a command runs
- * off its connection's thread ({@link #deferSending}): then the buffer grows, so that a slow client blocks
- * only its own connection's thread, never a shared one. The buffer shrinks back at the next flush.
+ * <p>A full buffer is handed to the stream at once (the server's stream queues it for the client and never
+ * blocks), except while a command runs off its connection's thread ({@link #deferSending}): then the buffer
+ * grows to hold the whole reply, so that only the connection's own thread ever touches the stream, and a
+ * command that fails half-way can still take its reply back ({@link #resetToMark()}). The buffer shrinks
+ * back at the next flush.
  */
 public final class RespWriter {
 
@@ -140,8 +142,8 @@ public final class RespWriter {
 
   /**
    * Sends what is buffered if a deferred reply grew the buffer past its size, and shrinks it back: called
-   * once sending is no longer deferred, so that a client which pipelines many large replies and reads none
-   * holds one reply in server memory, never all of them.
+   * once sending is no longer deferred, so that a large reply is not held twice (in this buffer and in what
+   * the stream queues) while further pipelined commands run.
    */
   public void sendIfOverfull() throws IOException {
     if (len > bufferSize) {

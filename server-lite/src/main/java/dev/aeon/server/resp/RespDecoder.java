@@ -15,8 +15,8 @@ import java.util.Arrays;
  * {@link RespLimits}, or throws {@link EOFException} when the stream ends inside a frame. After a
  * ProtocolException the stream position is undefined and the connection must be closed.
  *
- * <p>Memory: the decoder never allocates for bytes the client has not sent. A bulk string is grown as its
- * bytes arrive, and everything a request holds beyond a small per-connection allowance is reserved from the
+ * <p>Memory: a bulk string is allocated at once up to {@link #EAGER_BULK} bytes, beyond that grown as its
+ * bytes arrive (at most twice what the client has sent), and everything a request holds beyond a small per-connection allowance is reserved from the
  * server-wide {@link MemoryBudget} first; when the budget is exhausted the request fails with an error.
  */
 public final class RespDecoder {

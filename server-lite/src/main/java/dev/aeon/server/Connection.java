@@ -3,6 +3,7 @@ package dev.aeon.server;
 import dev.aeon.server.resp.ProtocolException;
 import dev.aeon.server.resp.RespDecoder;
 import dev.aeon.server.resp.RespWriter;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -65,9 +66,17 @@ final class Connection implements Runnable {
       } catch (IOException ignored) {
         // the client is gone already
       }
+    } catch (EOFException e) {
+      // The input ended inside a command: the client half-closed, or a stop shut the input down while the client
+      // was sending. The replies of the commands before it are sent, as at the end of input between commands.
+      try {
+        writer.flush();
+      } catch (IOException overLimit) {
+        // logged below
+      }
     } catch (IOException | RuntimeException e) {
-      // The client went away, the reaper or a stop closed the socket, or the client left too many replies
-      // unread (logged below): nothing more is sent, and closing now ends a sender blocked on the socket.
+      // The client went away, the reaper closed the socket, or the client left too many replies unread (logged
+      // below): nothing more is sent, and closing now ends a sender blocked on the socket.
       close();
     } finally {
       decoder.release();
@@ -125,8 +134,11 @@ final class Connection implements Runnable {
    * with no reply pending is never cut off.
    */
   boolean idleFor(long nowNanos, long idleNanos) {
+    // The state first: enter() writes the time first, so the time read after it is at least as new. Read the
+    // other way round, a command that ran for long and just ended paired its start with READING.
+    State now = state;
     long quiet = nowNanos - Math.max(sinceNanos, output.progressNanos());
-    return quiet > idleNanos && (state == State.READING || output.pending() > 0);
+    return quiet > idleNanos && (now == State.READING || output.pending() > 0);
   }
 
   /** Stops reading: the command running now completes and its reply is sent, then the connection ends. */

@@ -4,7 +4,6 @@ import dev.aeon.server.resp.MemoryBudget;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,6 +31,29 @@ final class OutputQueue extends OutputStream {
    * slowly but steadily is seen to be reading.
    */
   static final int SLICE = 64 << 10;
+  /**
+   * The least a chunk holds: small replies are packed into the last chunk, so that the heap a queue takes stays
+   * close to the bytes it counts (a chunk per 7-byte {@code +PONG} took some five times its bytes).
+   */
+  static final int CHUNK = 4 << 10;
+
+  /** Queued bytes: {@code bytes[0, length)}; only the last chunk of the queue is still appended to. */
+  private static final class Chunk {
+    final byte[] bytes;
+    int length;
+
+    Chunk(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    /** Copies as much of {@code b[off, off + len)} as fits; returns how much. */
+    int append(byte[] b, int off, int len) {
+      int n = Math.min(len, bytes.length - length);
+      System.arraycopy(b, off, bytes, length, n);
+      length += n;
+      return n;
+    }
+  }
 
   /** Why a connection was closed: it left more replies unread than the server keeps for it. */
   static final class LimitExceeded extends IOException {
@@ -44,7 +66,7 @@ final class OutputQueue extends OutputStream {
   private final MemoryBudget budget;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+  private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
   private long reserved;
   private boolean finished;
   private IOException failure;
@@ -83,8 +105,14 @@ final class OutputQueue extends OutputStream {
       if (pending == 0) {
         progressNanos = System.nanoTime(); // the stall clock starts when output becomes pending
       }
-      chunks.addLast(Arrays.copyOfRange(b, off, off + len));
       pending += len;
+      Chunk last = chunks.peekLast(); // not the one being sent: the sender takes a chunk off the queue first
+      int copied = last == null ? 0 : last.append(b, off, len);
+      if (copied < len) {
+        Chunk more = new Chunk(Math.max(len - copied, CHUNK));
+        more.append(b, off + copied, len - copied);
+        chunks.addLast(more);
+      }
       changed.signal();
     } finally {
       lock.unlock();
@@ -106,11 +134,11 @@ final class OutputQueue extends OutputStream {
    */
   void sendTo(OutputStream out) {
     try {
-      byte[] chunk;
+      Chunk chunk;
       while ((chunk = next()) != null) {
         for (int off = 0; off < chunk.length; off += SLICE) {
           int n = Math.min(SLICE, chunk.length - off);
-          out.write(chunk, off, n);
+          out.write(chunk.bytes, off, n);
           sent(n);
         }
       }
@@ -128,6 +156,16 @@ final class OutputQueue extends OutputStream {
     try {
       finished = true;
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Chunks queued (tests: the heap a queue takes follows its bytes). */
+  int chunks() {
+    lock.lock();
+    try {
+      return chunks.size();
     } finally {
       lock.unlock();
     }
@@ -154,7 +192,7 @@ final class OutputQueue extends OutputStream {
   }
 
   /** The next chunk to send, or null once finished and empty or failed. */
-  private byte[] next() throws InterruptedException {
+  private Chunk next() throws InterruptedException {
     lock.lock();
     try {
       while (chunks.isEmpty() && !finished && failure == null) {

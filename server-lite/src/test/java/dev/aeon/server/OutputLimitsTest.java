@@ -100,6 +100,29 @@ class OutputLimitsTest {
     }
   }
 
+  /**
+   * A stop while a client is part way through a command (its input shut down: the end of input inside a frame)
+   * sends the replies of its earlier commands, as stopping promises: the replies queued were dropped with the
+   * socket closed at once (2,809,866 of an ECHO's 4,194,316 bytes arrived in the review that found it).
+   */
+  @Test
+  @Timeout(120)
+  void aStopSendsTheQueuedRepliesOfAClientPartWayThroughACommand() throws Exception {
+    int size = 4 << 20;
+    AeonServer server = TestServer.start(dir);
+    try (Socket client = nonReadingClient(server.port())) {
+      OutputStream out = client.getOutputStream();
+      out.write(RespClient.encode("ECHO", payload(0, size)));
+      out.write("*2\r\n$4\r\nECHO\r\n$10\r\nab".getBytes(StandardCharsets.US_ASCII)); // half a command
+      out.flush();
+      awaitCondition(() -> server.context().outputBytesHeld() > 0); // the ECHO ran; its reply waits, unread
+      Thread stopper = Thread.ofPlatform().start(server::close);
+      byte[] reply = client.getInputStream().readAllBytes(); // until the server closes the connection
+      stopper.join();
+      assertEquals(size + ("$" + size + "\r\n\r\n").length(), reply.length, "bytes of the ECHO's reply received");
+    }
+  }
+
   /** A client that reads nothing, with a small receive window, as the review's repro used. */
   private static Socket nonReadingClient(int port) throws IOException {
     Socket s = new Socket();

@@ -32,8 +32,9 @@ final class OutputQueue extends OutputStream {
    */
   static final int SLICE = 64 << 10;
   /**
-   * The least a chunk holds: small replies are packed into the last chunk, so that the heap a queue takes stays
-   * close to the bytes it counts (a chunk per 7-byte {@code +PONG} took some five times its bytes).
+   * The least a chunk queued behind others holds: small replies are packed into the last chunk, so that the heap
+   * a backlog takes stays close to the bytes it counts (a chunk per 7-byte {@code +PONG} took some five times
+   * its bytes).
    */
   static final int CHUNK = 4 << 10;
 
@@ -109,7 +110,9 @@ final class OutputQueue extends OutputStream {
       Chunk last = chunks.peekLast(); // not the one being sent: the sender takes a chunk off the queue first
       int copied = last == null ? 0 : last.append(b, off, len);
       if (copied < len) {
-        Chunk more = new Chunk(Math.max(len - copied, CHUNK));
+        // Exactly the bytes when nothing else waits (the sender keeps up, as it mostly does: a chunk per reply,
+        // no spare room allocated); room for more behind a backlog, which is where small replies pile up.
+        Chunk more = new Chunk(last == null ? len : Math.max(len - copied, CHUNK));
         more.append(b, off + copied, len - copied);
         chunks.addLast(more);
       }

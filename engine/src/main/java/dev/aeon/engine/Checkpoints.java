@@ -82,7 +82,8 @@ final class Checkpoints {
     this.wal = wal;
     this.options = options;
     this.threads = threads;
-    this.intervalNanos = TimeUnit.NANOSECONDS.convert(options.checkpointInterval()); // saturates, where toNanos() overflows
+    // saturates (an interval of centuries is never), where toNanos() overflows
+    this.intervalNanos = TimeUnit.NANOSECONDS.convert(options.checkpointInterval());
     this.namespace = wal.directory().getParent().getFileName().toString();
   }
 

@@ -33,8 +33,8 @@ final class OutputQueue extends OutputStream {
   static final int SLICE = 64 << 10;
   /**
    * The least a chunk queued behind others holds: small replies are packed into the last chunk, so that the heap
-   * a backlog takes stays close to the bytes it counts (a chunk per 7-byte {@code +PONG} took some five times
-   * its bytes).
+   * a backlog takes stays close to the bytes it counts (an array per 7-byte {@code +PONG}, with its header and
+   * its slot in the queue, took several times its bytes).
    */
   static final int CHUNK = 4 << 10;
 

@@ -103,7 +103,7 @@ class OutputLimitsTest {
   /**
    * A stop while a client is part way through a command (its input shut down: the end of input inside a frame)
    * sends the replies of its earlier commands, as stopping promises: the replies queued were dropped with the
-   * socket closed at once (2,809,866 of an ECHO's 4,194,316 bytes arrived in the review that found it).
+   * socket closed at once (on the code before the fix, this test received 1,507,338 of the 4,194,316 bytes).
    */
   @Test
   @Timeout(120)

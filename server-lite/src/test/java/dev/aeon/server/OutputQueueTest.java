@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class OutputQueueTest {
 
   /**
-   * Small replies are packed into chunks: a queue of one array per write held about four times the bytes it
-   * counted for {@code +PONG}s a client did not read (55,607 chunks of 7 bytes in the review that found it).
+   * Small replies are packed into chunks: a queue of one array per write held 60,000 arrays for the 60,000
+   * {@code +PONG}s here, each array's header and the queue's slot for it taking more than its 7 bytes.
    */
   @Test
   void smallRepliesArePackedSoTheHeapFollowsTheBytesCounted() throws Exception {

@@ -74,9 +74,13 @@ final class Connection implements Runnable {
       } catch (IOException overLimit) {
         // logged below
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       // The client went away, the reaper closed the socket, or the client left too many replies unread (logged
       // below): nothing more is sent, and closing now ends a sender blocked on the socket.
+      close();
+    } catch (RuntimeException e) {
+      // A defect of the server outside any command's handler (a handler's own failure is an error reply)
+      ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e);
       close();
     } finally {
       decoder.release();

@@ -14,25 +14,35 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
  * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]
- * [--backup-dir DIR]}: runs the server until SIGTERM or SIGINT, then stops cleanly
- * (checkpoint, close) within the stop timeout.
+ * [--backup-dir DIR] [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]}: runs the
+ * server until SIGTERM or SIGINT, then stops cleanly (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
 
   /** The options, each of which takes a value. */
-  private static final java.util.Set<String> OPTIONS = java.util.Set.of("--port", "--bind", "--dir",
-      "--password-file", "--durability", "--idle-timeout", "--max-connections", "--namespace-idle", "--embedder",
-      "--backup-dir");
+  private static final Set<String> OPTIONS = Set.of("--port", "--bind", "--dir", "--password-file",
+      "--durability", "--idle-timeout", "--max-connections", "--namespace-idle", "--embedder", "--backup-dir",
+      "--client-output-limit", "--output-memory", "--request-memory");
+
+  /** Units of a size, as redis.conf reads them: a bare letter counts in thousands, with a b in 1024s. */
+  private static final Map<String, Long> SIZE_UNITS = Map.of("", 1L, "k", 1_000L, "kb", 1L << 10,
+      "m", 1_000_000L, "mb", 1L << 20, "g", 1_000_000_000L, "gb", 1L << 30);
+
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,18})([a-z]*)");
 
   private static final String USAGE = """
       usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                         [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
                         [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
+                        [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
         --dir DIR            data directory (default ./aeon-data)
@@ -45,6 +55,12 @@ public final class ServerMain {
                              MEM.* take TEXT where a vector is expected; none turns it off
         --backup-dir DIR     where MEM.BACKUP name copies the selected namespace (DIR/name; default:
                              backups are off)
+        --client-output-limit SIZE
+                             replies one client may leave unread before it is disconnected (default 128mb)
+        --output-memory SIZE replies all clients together may leave unread (default 1gb)
+        --request-memory SIZE
+                             unfinished requests all clients together may make the server hold (default 1gb)
+        SIZE: bytes, or a number with a unit as in redis.conf: k, m, g (powers of 1000), kb, mb, gb (of 1024)
       """;
 
   /** The JDK's property for the number of carrier threads that run virtual threads. */
@@ -115,6 +131,9 @@ public final class ServerMain {
     int port = c.port();
     Duration idle = c.idleTimeout();
     int maxConnections = c.maxConnections();
+    long requestMemory = c.requestMemory();
+    long outputLimit = c.outputLimit();
+    long outputMemory = c.outputMemory();
     String embedder = ModelSpec.DEFAULT.name();
     for (int i = 0; i < args.length; i++) {
       String opt = args[i];
@@ -141,11 +160,28 @@ public final class ServerMain {
         case "--namespace-idle" -> c = c.withNamespaceIdle(Duration.ofSeconds(intValue(opt, v, 0, Integer.MAX_VALUE)));
         case "--embedder" -> embedder = v;
         case "--backup-dir" -> c = c.withBackupDir(Path.of(v));
+        case "--client-output-limit" -> outputLimit = size(opt, v);
+        case "--output-memory" -> outputMemory = size(opt, v);
+        case "--request-memory" -> requestMemory = size(opt, v);
         default -> throw new IllegalStateException("option " + opt + " is in OPTIONS but not read");
       }
     }
-    return new CommandLine(c.withLimits(c.limits(), maxConnections, idle, c.requestMemory()).withAddress(bind, port),
-        embedder);
+    return new CommandLine(c.withLimits(c.limits(), maxConnections, idle, requestMemory)
+        .withOutputLimits(outputLimit, outputMemory).withAddress(bind, port), embedder);
+  }
+
+  /** A positive number of bytes, with an optional unit of {@link #SIZE_UNITS} in any case. */
+  static long size(String opt, String v) {
+    Matcher m = SIZE.matcher(v.toLowerCase(Locale.ROOT));
+    if (m.matches() && SIZE_UNITS.containsKey(m.group(2))) {
+      long n = Long.parseLong(m.group(1));
+      long unit = SIZE_UNITS.get(m.group(2));
+      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+        return n * unit;
+      }
+    }
+    throw new IllegalArgumentException(opt + " must be a positive size in bytes, with an optional unit (k, kb, m,"
+        + " mb, g, gb), got '" + v + "'");
   }
 
   private static int intValue(String opt, String v, int min, int max) {

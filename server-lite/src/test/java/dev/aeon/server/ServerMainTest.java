@@ -163,6 +163,27 @@ class ServerMainTest {
         assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--port"})).getMessage());
   }
 
+  /** The memory limits of a server, with redis.conf's units; a size that is not one is refused, naming it. */
+  @Test
+  void memoryLimitsAreSetFromTheCommandLine() throws IOException {
+    ServerConfig c = ServerMain.parse(new String[] {"--client-output-limit", "256mb", "--output-memory", "2G",
+        "--request-memory", "1500000"}).config();
+    assertEquals(256L << 20, c.outputLimit());
+    assertEquals(2_000_000_000L, c.outputMemory());
+    assertEquals(1_500_000L, c.requestMemory());
+    ServerConfig defaults = ServerMain.parse(new String[0]).config();
+    assertEquals(ServerConfig.defaults().outputLimit(), defaults.outputLimit());
+    assertEquals(ServerConfig.defaults().outputMemory(), defaults.outputMemory());
+    assertEquals(ServerConfig.defaults().requestMemory(), defaults.requestMemory());
+    assertEquals(1_000L, ServerMain.parse(new String[] {"--request-memory", "1k"}).config().requestMemory());
+    assertEquals(1L << 30, ServerMain.parse(new String[] {"--output-memory", "1gb"}).config().outputMemory());
+    for (String bad : new String[] {"0", "-1", "1tb", "mb", "1.5mb", "99999999999gb", " 1mb", ""}) {
+      assertEquals("--client-output-limit must be a positive size in bytes, with an optional unit (k, kb, m, mb, g,"
+          + " gb), got '" + bad + "'", assertThrows(IllegalArgumentException.class,
+              () -> ServerMain.parse(new String[] {"--client-output-limit", bad})).getMessage());
+    }
+  }
+
   @Test
   void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
     Path file = dir.resolve("password");

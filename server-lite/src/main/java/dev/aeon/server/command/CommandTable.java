@@ -81,7 +81,9 @@ public final class CommandTable {
     try {
       run(spec, client, args);
     } catch (RuntimeException e) {
-      if (!w.resetToMark()) {
+      if (!w.resetToMark()) { // the client has part of a reply that cannot be ended: it is disconnected
+        ServerLog.warn("command '" + spec.name() + "' failed after part of its reply was sent, so client "
+            + client.id() + " is disconnected: " + e);
         throw new IOException("the reply of '" + spec.name() + "' failed after part of it was sent", e);
       }
       w.error(errorText(spec, e));

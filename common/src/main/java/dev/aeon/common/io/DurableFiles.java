@@ -40,13 +40,17 @@ public final class DurableFiles {
    * cannot open a directory for syncing (Windows) make this a no-op.
    */
   public static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(dir, StandardOpenOption.READ);
     } catch (IOException e) {
       if (!Files.isDirectory(dir)) {
         throw e;
       }
-      // Opening a directory for reading is not supported everywhere; there is nothing more we can do.
+      return; // opening a directory for reading is not supported everywhere; there is nothing more we can do
+    }
+    try (ch) { // a failure to force is not that: the entries may be lost, so the caller must know
+      ch.force(true);
     }
   }
 }

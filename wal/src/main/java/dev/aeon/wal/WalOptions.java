@@ -57,7 +57,7 @@ public final class WalOptions {
   }
 
   /**
-   * The largest segment size. Segments are preallocated at 256 KiB (or this, if smaller) and grow to twice
+   * The largest segment size. Segments are preallocated at 64 KiB (or this, if smaller) and grow to twice
    * the size of the one before while they fill within ten seconds, up to this; a record that does not fit
    * the next segment gets one large enough. Must hold the segment header and one record of
    * {@link #maxPayload()} bytes (checked on open). Existing segments keep the size they were made with.

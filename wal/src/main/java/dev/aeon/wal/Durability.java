@@ -14,8 +14,8 @@ public enum Durability {
   SYNC,
   /**
    * Acknowledged after the record is written to the operating system (it survives the death of the
-   * process, including {@code kill -9}); the flusher forces at most {@link WalOptions#asyncForceIntervalMillis()}
-   * later, so a power loss or kernel crash can lose at most that window.
+   * process, including {@code kill -9}); a forcing thread of its own forces it at most
+   * {@link WalOptions#asyncForceIntervalMillis()} later, so a power loss or kernel crash can lose at most that window.
    */
   ASYNC,
   /**

@@ -90,8 +90,8 @@ public final class Remember {
   }
 
   /**
-   * A String, Long/Integer, Double/Float or Boolean attribute. Integers are stored as Long; a Float as the
-   * Double of the decimal it was written as (0.1f as 0.1, which a filter or query for 0.1 then finds). The
+   * A String, Long/Integer/Short/Byte, Double/Float or Boolean attribute. Integers are stored as Long; a Float
+   * as the Double of the decimal it was written as (0.1f as 0.1, which a filter or query for 0.1 then finds). The
    * names of an event's own properties in queries ({@code id}, {@code session}, {@code role}, {@code ts},
    * {@code text}, {@code vector_id}) are refused by remember: a query would read the property.
    */

@@ -132,17 +132,29 @@ final class SegmentWriter implements Closeable {
       synchronized (state) {
         target = writtenLsn; // every record up to it is in the channels picked here
         current = channel;
-        old = List.copyOf(retired);
+        old = new ArrayList<>(retired);
         retired.clear();
       }
       if (old.isEmpty() && target <= forcedLsn) {
         return; // forced already (in mode SYNC every acknowledged record is): a force would only wait on the disk
       }
-      for (FileChannel c : old) {
-        c.force(false);
-        c.close();
+      try {
+        for (int i = 0; i < old.size(); i++) {
+          old.get(i).force(false);
+          old.get(i).close();
+          old.set(i, null);
+        }
+        current.force(false);
+      } catch (IOException | RuntimeException e) {
+        synchronized (state) { // the log has failed; these are left for closeQuietly to close
+          for (FileChannel c : old) {
+            if (c != null) {
+              retired.add(c);
+            }
+          }
+        }
+        throw e;
       }
-      current.force(false);
       if (target > forcedLsn) {
         forcedLsn = target;
       }

@@ -300,14 +300,30 @@ public final class Wal implements AutoCloseable {
 
   private void forceAppended() throws IOException {
     long target = lastLsn();
-    while (writer.writtenLsn() < target) {
+    while (true) {
+      // Checked before every force too: a log that failed earlier may have lost what it wrote before the
+      // failure, and a force that succeeds now would not bring it back.
       Throwable failure = flusher.failure();
       if (failure != null) {
         throw new IOException("WAL write failed; reopen the WAL to recover", failure);
       }
+      if (writer.writtenLsn() >= target) {
+        break;
+      }
       java.util.concurrent.locks.LockSupport.parkNanos(10_000);
     }
-    writer.forceWritten();
+    try {
+      writer.forceWritten();
+    } catch (IOException | RuntimeException e) {
+      // A failed force fails the log, as the flusher's and the syncer's do: the kernel may have dropped the
+      // pages it could not write and report the next force of the same file as a success (Linux does), so
+      // nothing written before it may be acknowledged or called durable afterwards. Not once close has begun:
+      // its own force decides, and a sync racing it fails on the channel close closed.
+      if (!closed) {
+        flusher.fail(e);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -344,7 +360,12 @@ public final class Wal implements AutoCloseable {
         forceAppended();
       }
       if (startNewSegment) {
-        writer.startNewSegment();
+        try {
+          writer.startNewSegment(); // forces the segment it leaves (but in mode OFF)
+        } catch (IOException | RuntimeException e) {
+          flusher.fail(e); // as a failed rotation of the flusher's does
+          throw e;
+        }
       }
       CheckpointFile.write(dir, lsn, options.channelOpener());
       checkpointLsn = lsn;

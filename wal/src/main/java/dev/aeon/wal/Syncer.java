@@ -63,10 +63,24 @@ final class Syncer implements Runnable {
     }
   }
 
-  /** Stops the thread and waits for it; the flusher forces the rest when it closes. */
-  void stop() throws InterruptedException {
+  /**
+   * Stops the thread and waits for it, whatever the caller's interrupts (which stay set); the flusher forces
+   * the rest when it closes.
+   */
+  void stop() {
     stopping = true;
     LockSupport.unpark(thread);
-    thread.join();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -109,11 +109,7 @@ public final class Wal implements AutoCloseable {
         : null;
     flusher.syncer(syncer); // before the flusher's thread starts, which publishes it to that thread
     ring = disruptor.start();
-    try {
-      flusher.awaitStarted();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    flusher.awaitStarted();
     if (syncer != null) {
       syncer.start();
     }
@@ -444,7 +440,7 @@ public final class Wal implements AutoCloseable {
   /**
    * Waits for every appended record to be written, forces the log (whatever the mode) and releases the
    * directory. Appends racing with close either complete normally or are refused with
-   * {@link IllegalStateException}.
+   * {@link IllegalStateException}. An interrupt of the caller does not cut it short; it stays set.
    */
   @Override
   public synchronized void close() throws IOException {
@@ -468,9 +464,6 @@ public final class Wal implements AutoCloseable {
       }
       disruptor.halt();
       flusher.awaitStopped();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while closing the WAL");
     } finally {
       segments.close();
       lock.close();

@@ -510,6 +510,33 @@ class WalTest {
     }
   }
 
+  /**
+   * A close on an interrupted thread still forces what was appended and stops the log's threads before it
+   * releases the directory; the interrupt stays set. It threw InterruptedIOException at once: in mode ASYNC
+   * the flusher and the syncer ran on, and records acknowledged as written were never forced.
+   */
+  @Test
+  void aCloseOnAnInterruptedThreadStillForcesAndStopsTheLog() throws IOException {
+    for (Durability mode : Durability.values()) {
+      Path d = dir.resolve(mode.name());
+      // The syncer would force only after a minute: whatever is durable after close, close forced.
+      Wal wal = Wal.open(d, small().durability(mode).asyncForceIntervalMillis(60_000));
+      for (long i = 1; i <= 50; i++) {
+        wal.appendAndWait((byte) 1, payload(i));
+      }
+      Thread.currentThread().interrupt();
+      try {
+        wal.close();
+      } finally {
+        assertTrue(Thread.interrupted(), mode + ": the interrupt is kept for the caller");
+      }
+      assertEquals(50, wal.durableLsn(), mode + ": close forced everything");
+      try (Wal again = Wal.open(d, small())) {
+        assertEquals(50, again.lastLsn(), mode.name());
+      }
+    }
+  }
+
   @Test
   void secondWriterIsRefused() throws IOException {
     try (Wal wal = Wal.open(dir, small())) {

@@ -20,8 +20,8 @@ public enum Durability {
   ASYNC,
   /**
    * Acknowledged after the record is written to the operating system; forced only by
-   * {@link Wal#checkpoint(long)} and {@link Wal#close()}. Survives the death of the process; a power loss can lose
-   * anything written since the last checkpoint or clean close. For tests and bulk loads.
+   * {@link Wal#checkpoint(long)}, {@link Wal#sync()} and {@link Wal#close()}. Survives the death of the process; a
+   * power loss can lose anything written since the last checkpoint or clean close. For tests and bulk loads.
    */
   OFF
 }

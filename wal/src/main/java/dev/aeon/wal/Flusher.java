@@ -181,7 +181,7 @@ final class Flusher implements EventHandler<AppendEvent> {
    * that has not started yet, so closing a just-opened WAL could otherwise lose its records.
    */
   void awaitStarted() {
-    awaitUninterruptibly(started);
+    Uninterruptible.await(started::await);
   }
 
   long completedThrough() {
@@ -204,28 +204,8 @@ final class Flusher implements EventHandler<AppendEvent> {
     }
   }
 
-  /** Waits until {@link #onShutdown} has forced and closed the segment; see {@link #awaitUninterruptibly}. */
+  /** Waits until {@link #onShutdown} has forced and closed the segment, whatever the caller's interrupts. */
   void awaitStopped() {
-    awaitUninterruptibly(stopped);
-  }
-
-  /**
-   * Waits whatever the caller's interrupts, and leaves the interrupt set: a close that gave up at an interrupt
-   * released the directory while the flusher still wrote (in mode ASYNC it never stopped, and what it had
-   * written was never forced), and an open that gave up did not wait for the flusher to start.
-   */
-  static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptible.await(stopped::await);
   }
 }

@@ -70,17 +70,6 @@ final class Syncer implements Runnable {
   void stop() {
     stopping = true;
     LockSupport.unpark(thread);
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptible.await(thread::join);
   }
 }

@@ -15,6 +15,11 @@ public final class WalOptions {
   public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
   /** Default largest payload: 16 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD = 16 << 20;
+  /**
+   * The largest payload the log can take: 1 GiB. A record is written as one frame through one buffer, and a
+   * frame of a payload near 2 GiB would not fit a Java array (its write would fail the log, not the append).
+   */
+  public static final int LARGEST_MAX_PAYLOAD = 1 << 30;
   /** Default number of slots of the append ring (a power of two). */
   public static final int DEFAULT_RING_SIZE = 4096;
   /** Default force interval of {@link Durability#ASYNC}. */
@@ -68,10 +73,13 @@ public final class WalOptions {
     return o;
   }
 
-  /** Largest payload accepted by {@link Wal#append}; larger ones are refused before anything is written. */
+  /**
+   * Largest payload accepted by {@link Wal#append}, at most {@link #LARGEST_MAX_PAYLOAD}; larger ones are refused
+   * before anything is written.
+   */
   public WalOptions maxPayload(int bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("max payload must be >= 0, not " + bytes);
+    if (bytes < 0 || bytes > LARGEST_MAX_PAYLOAD) {
+      throw new IllegalArgumentException("max payload must be 0 to " + LARGEST_MAX_PAYLOAD + " bytes, not " + bytes);
     }
     WalOptions o = copy();
     o.maxPayload = bytes;

@@ -107,6 +107,10 @@ class WalTest {
     }
     assertThrows(IllegalArgumentException.class,
         () -> Wal.open(dir, WalOptions.defaults().segmentSize(4096)), "default max payload cannot fit");
+    // a frame of this payload would not fit a Java array: the first append near it would have failed the log
+    assertEquals("max payload must be 0 to 1073741824 bytes, not 2147483647", assertThrows(
+        IllegalArgumentException.class, () -> WalOptions.defaults().maxPayload(Integer.MAX_VALUE)).getMessage());
+    WalOptions.defaults().maxPayload(WalOptions.LARGEST_MAX_PAYLOAD);
   }
 
   @Test

@@ -36,6 +36,9 @@ public final class Backup {
       err.println(USAGE);
       return 2;
     }
+    if (!CommandLines.namespaceNames(Arrays.asList(args).subList(2, args.length), "aeon backup", err)) {
+      return 2;
+    }
     Path dir = Path.of(args[0]);
     Path target = Path.of(args[1]);
     if (!Files.isDirectory(dir.resolve("ns"))) {

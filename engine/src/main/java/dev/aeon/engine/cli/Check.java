@@ -36,6 +36,9 @@ public final class Check {
       err.println(USAGE);
       return 2;
     }
+    if (!CommandLines.namespaceNames(Arrays.asList(args).subList(1, args.length), "aeon check", err)) {
+      return 2;
+    }
     Path dir = Path.of(args[0]);
     if (!Files.isDirectory(dir.resolve("ns"))) {
       err.println("aeon check: " + dir + " is not a memory directory (it has no ns folder)");

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -50,6 +51,9 @@ public final class Transfer {
     if (export && !memoryDir) {
       err.println("aeon export: " + typed + " is not a memory directory (it has no ns folder)");
       return 2;
+    }
+    if (!CommandLines.namespaceNames(List.of(namespace), "aeon " + args[0], err)) {
+      return 2; // before opening: an import into a new DIR would otherwise make it, then fail to clean it up
     }
     if (!export && namespace.toLowerCase(Locale.ROOT).contains(Aeon.VECTOR_SET_MARKER)) {
       err.println("aeon import: namespace names containing '" + Aeon.VECTOR_SET_MARKER

@@ -73,5 +73,7 @@ class BackupCommandTest {
     assertEquals(2, backup(dir.resolve("none").toString(), dir.resolve("target").toString()));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));
     assertEquals(0, backup("--help"));
+    assertEquals(2, backup(dir.toString(), dir.resolve("target").toString(), "--help"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '--help'"), err.toString());
   }
 }

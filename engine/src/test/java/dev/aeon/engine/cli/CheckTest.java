@@ -96,4 +96,14 @@ class CheckTest {
     assertEquals(0, check("--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: ./aeon check DIR"));
   }
+
+  /** An option after DIR, or a path, is not a namespace that is missing (exit 1) but a bad command line (exit 2). */
+  @Test
+  void aNameThatCannotNameANamespaceIsABadCommandLine() {
+    writeTwoNamespaces();
+    assertEquals(2, check(dir.toString(), "--help"), output());
+    assertEquals(2, check(dir.toString(), "agent-a", "../agent-b"), output());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '../agent-b'"), err.toString());
+    assertEquals("", output());
+  }
 }

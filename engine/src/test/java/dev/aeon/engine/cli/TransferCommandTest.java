@@ -165,6 +165,27 @@ class TransferCommandTest {
     assertFalse(Files.exists(dir.resolve("m")));
   }
 
+  /**
+   * A name that cannot name a namespace is a bad command line, refused before DIR is opened: an import into a DIR
+   * that did not exist made it, failed on the name, then failed to drop the namespace of that name while cleaning
+   * up, and left the new memory directory behind.
+   */
+  @Test
+  void aBadNamespaceNameIsABadCommandLineAndMakesNothing() throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2}\n");
+    Path absent = dir.resolve("typo");
+    assertEquals(2, run("import", absent.toString(), "bad/name", file.toString()), output());
+    assertTrue(error().contains("bad namespace name 'bad/name'"), error());
+    assertFalse(Files.exists(absent), "a bad name left a new memory directory");
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "hello"));
+    }
+    assertEquals(2, run("export", memory.toString(), "-a", dir.resolve("out.jsonl").toString()), output());
+    assertFalse(Files.exists(dir.resolve("out.jsonl")));
+  }
+
   private String error() {
     return err.toString(StandardCharsets.UTF_8);
   }

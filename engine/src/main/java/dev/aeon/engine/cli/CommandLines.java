@@ -1,0 +1,28 @@
+package dev.aeon.engine.cli;
+
+import dev.aeon.engine.Aeon;
+import java.io.PrintStream;
+import java.util.List;
+
+/** Checks shared by the commands' argument parsing. */
+final class CommandLines {
+
+  private CommandLines() {}
+
+  /**
+   * Whether every one of {@code names} can name a namespace; if not, says which on {@code err} (prefixed by
+   * {@code command}). A name that cannot (a mistyped option such as {@code --help} after DIR, a path) is a bad
+   * command line, told before anything is opened or created, not a namespace found missing or an open that failed.
+   */
+  static boolean namespaceNames(List<String> names, String command, PrintStream err) {
+    for (String name : names) {
+      try {
+        Aeon.checkName(name);
+      } catch (IllegalArgumentException e) {
+        err.println(command + ": " + e.getMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+}

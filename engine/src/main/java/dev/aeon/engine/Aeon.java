@@ -159,10 +159,13 @@ public final class Aeon implements AutoCloseable {
    * returns: it is forced and then renamed into place, so a crash part way leaves no {@code ns/<name>} (an
    * unfinished {@code ns/<name>.partial} is replaced by the next backup to the same directory).
    *
-   * @throws IllegalArgumentException if there is no such namespace (a backup does not create one)
+   * @throws IllegalArgumentException if there is no such namespace (a backup does not create one), or if
+   *     {@code targetDir} is this memory's directory or inside its {@code ns/} or {@code tmp/} folder
    * @throws java.io.UncheckedIOException if the target exists or the copy fails (nothing is left behind then)
    */
   public BackupResult backup(String name, Path targetDir) {
+    Objects.requireNonNull(targetDir, "targetDir");
+    BackupTargets.refuseInside(dir, SCRATCH_DIR, targetDir); // not the private one's: an export's snapshot is in tmp/
     return backup(name, targetDir, true);
   }
 

@@ -197,6 +197,36 @@ class BackupTest {
     }
   }
 
+  /**
+   * A backup into its own memory's {@code ns/} folder was made as {@code ns/ns/default}, which the memory then
+   * listed and opened as a namespace {@code ns}; one into its {@code tmp/} folder was reported as made and deleted
+   * by the next open. Both are refused, through links and {@code ..} too; another folder of the memory is fine.
+   */
+  @Test
+  void aBackupIntoTheFoldersOfItsOwnMemoryIsRefused() throws IOException {
+    Path live = dir.resolve("live");
+    Path link = dir.resolve("link-to-live");
+    try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello"));
+      Files.createSymbolicLink(link, live);
+      for (Path inside : List.of(live.resolve("ns"), live.resolve("tmp/b"), live, live.resolve("ns/other"),
+          live.resolve("x/../tmp/b"), link.resolve("tmp"), link.resolve("ns/x/y"))) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> aeon.backup("default", inside), inside.toString());
+        assertTrue(e.getMessage().startsWith("a backup cannot go into " + inside), e.getMessage());
+      }
+      assertFalse(Files.exists(live.resolve("ns/ns")));
+      assertFalse(Files.exists(live.resolve("ns/other")));
+      aeon.backup("default", live.resolve("backups/today"));
+    }
+    try (Aeon again = Aeon.open(live, EngineTest.options())) {
+      assertEquals(List.of("default"), again.namespaceNames());
+    }
+    try (Aeon copy = Aeon.open(live.resolve("backups/today"), EngineTest.options())) {
+      assertEquals("hello", copy.memory().history("s", 1).getFirst().text());
+    }
+  }
+
   /** Event {@code i}: text, vector, attribute, a link to the one before every 7th, a forget every 17th. */
   private static void remember(Memory m, long[] ids, float[][] vectors, int i) {
     vectors[i] = TestVectors.unit(i);

@@ -1,0 +1,48 @@
+package dev.aeon.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a backup may not go: inside the folders of the memory directory it is taken from that the memory itself
+ * owns. A copy under {@code ns/} is inside a namespace or is taken for one (a backup into {@code DIR/ns} made
+ * {@code DIR/ns/ns/<name>}, and the next open listed and opened {@code ns} as a namespace, writing its files
+ * beside the copy); a copy under {@code tmp/} is deleted by the next open as an export's scratch, so a backup
+ * reported as made was gone after it. Any other folder of the memory directory holds nothing of the memory's.
+ */
+final class BackupTargets {
+
+  private BackupTargets() {}
+
+  /**
+   * @throws IllegalArgumentException if {@code targetDir} is, or is inside, {@code memoryDir}'s {@code ns/} or
+   *     {@code scratch} folder (or is {@code memoryDir} itself, whose {@code ns/} the copy would go into)
+   */
+  static void refuseInside(Path memoryDir, String scratch, Path targetDir) {
+    Path memory = real(memoryDir);
+    Path target = real(targetDir);
+    if (target.equals(memory) || target.startsWith(memory.resolve("ns")) || target.startsWith(memory.resolve(scratch))) {
+      throw new IllegalArgumentException("a backup cannot go into " + targetDir + ", which is inside the memory"
+          + " directory " + memoryDir + " it copies (its ns/ or " + scratch + "/ folder, or itself): choose a"
+          + " directory outside them");
+    }
+  }
+
+  /**
+   * {@code p} as the file system reads it: the part that exists with its links followed, then the rest (which does
+   * not exist yet) normalized, so that neither a link nor {@code ..} hides where a target is.
+   */
+  private static Path real(Path p) {
+    Path absolute = p.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing.getParent() != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+    } catch (IOException e) {
+      return absolute; // unreadable: the copy reports why
+    }
+  }
+}

@@ -125,11 +125,15 @@ public final class Aeon implements AutoCloseable {
     return options;
   }
 
-  /** The names of the namespaces in this memory's directory, opened or not, sorted. */
+  /**
+   * The names of the namespaces in this memory's directory, opened or not, sorted; not a backup into it that a crash
+   * cut short ({@code <name>.partial}, which the next backup of that namespace replaces).
+   */
   public List<String> namespaceNames() {
-    try (Stream<Path> dirs = Files.list(dir.resolve("ns"))) {
+    Path ns = dir.resolve("ns");
+    try (Stream<Path> dirs = Files.list(ns)) {
       return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-          .filter(n -> NAMESPACE_NAME.matcher(n).matches()).sorted().toList();
+          .filter(n -> NAMESPACE_NAME.matcher(n).matches() && !NamespaceCopy.isUnfinished(ns, n)).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the namespaces in " + dir, e);
     }
@@ -592,7 +596,8 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean exists(String name) {
     checkName(name);
-    return namespaces.containsKey(name) || Files.isDirectory(dir.resolve("ns").resolve(name));
+    return namespaces.containsKey(name)
+        || Files.isDirectory(dir.resolve("ns").resolve(name)) && !NamespaceCopy.isUnfinished(dir.resolve("ns"), name);
   }
 
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
@@ -647,6 +652,10 @@ public final class Aeon implements AutoCloseable {
         }
         if (current != null) {
           closeFailed(current);
+        }
+        if (NamespaceCopy.isUnfinished(dir.resolve("ns"), n)) { // opening it would write into half a copy
+          throw new IllegalStateException("ns/" + n + " in " + dir + " is a backup that was cut short (" + n
+              + ".unfinished marks it), not a namespace: the next backup of that namespace here replaces it");
         }
         try {
           DurableMemory opened = DurableMemory.open(n, dir.resolve("ns").resolve(n), options, threads);

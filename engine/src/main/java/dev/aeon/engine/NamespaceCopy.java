@@ -44,6 +44,15 @@ final class NamespaceCopy {
   }
 
   /**
+   * Whether {@code name}, a folder of {@code nsDir}, is a copy that a crash cut short ({@code <target>.partial}
+   * with its mark beside it): it holds part of a namespace's files, so it must not be listed or opened as a
+   * namespace, though its name is a namespace name.
+   */
+  static boolean isUnfinished(Path nsDir, String name) {
+    return name.endsWith(".partial") && Files.isRegularFile(nsDir.resolve(name + ".unfinished"), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
    * Starts a copy to {@code target}, which must not exist. An unfinished copy to it left by a crash is deleted;
    * anything else at {@code <target>.partial} is left alone and refused.
    */

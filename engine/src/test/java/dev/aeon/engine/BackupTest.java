@@ -227,6 +227,45 @@ class BackupTest {
     }
   }
 
+  /**
+   * A backup killed after its files were copied but before the rename leaves {@code ns/default.partial} and its
+   * mark, whose name is a namespace name: the backup's directory listed it as a namespace, and {@code ./aeon check}
+   * opened it (writing into it) and called it consistent, as if the backup were whole.
+   */
+  @Test
+  void aBackupCutShortIsNeitherListedNorOpenedAsANamespace() throws IOException {
+    Path live = dir.resolve("live");
+    Path backup = dir.resolve("backup");
+    try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello"));
+      aeon.backup("default", backup);
+    }
+    Path ns = backup.resolve("ns");
+    Files.move(ns.resolve("default"), ns.resolve("default.partial")); // as the kill left it
+    Files.createFile(ns.resolve("default.partial.unfinished"));
+    try (Aeon cut = Aeon.open(backup, EngineTest.options())) {
+      assertEquals(List.of(), cut.namespaceNames());
+      assertFalse(cut.exists("default.partial"));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> cut.namespace("default.partial"));
+      assertTrue(e.getMessage().contains("is a backup that was cut short"), e.getMessage());
+      assertEquals(0, cut.reader("default.partial").stats().events());
+    }
+    assertEquals(List.of(ns.resolve("default.partial"), ns.resolve("default.partial.unfinished")), list(ns));
+    try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
+      aeon.backup("default", backup); // replaces it
+    }
+    try (Aeon whole = Aeon.open(backup, EngineTest.options())) {
+      assertEquals(List.of("default"), whole.namespaceNames());
+      assertEquals("hello", whole.memory().history("s", 1).getFirst().text());
+    }
+  }
+
+  private static List<Path> list(Path d) throws IOException {
+    try (var s = Files.list(d)) {
+      return s.sorted().toList();
+    }
+  }
+
   /** Event {@code i}: text, vector, attribute, a link to the one before every 7th, a forget every 17th. */
   private static void remember(Memory m, long[] ids, float[][] vectors, int i) {
     vectors[i] = TestVectors.unit(i);

@@ -19,6 +19,15 @@ import java.util.Arrays;
  */
 final class Utf8Lines implements Closeable {
 
+  /**
+   * The longest line read, in bytes. No line of an export comes near it: an event takes at most 16 MiB encoded
+   * (one log record), and JSON writes a byte of it as at most 6 ({@code \u0000} for a control character; a float
+   * of a vector takes at most 16 for its 4). Without a bound a file with no line end (a binary file, a sparse one)
+   * was read whole into one array, which from 1 GiB on grew by 64 KiB a step, copying it all each time: the
+   * import hung without a word.
+   */
+  static final int MAX_LINE_BYTES = 8 * dev.aeon.wal.WalOptions.DEFAULT_MAX_PAYLOAD;
+
   private final Path file;
   private final InputStream in;
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -65,8 +74,12 @@ final class Utf8Lines implements Closeable {
         end++;
       }
       int n = end - chunkPos;
+      if (n > MAX_LINE_BYTES - length) {
+        throw new IOException(file + ", line " + (number + 1) + ": longer than " + (MAX_LINE_BYTES >> 20)
+            + " MiB, which no line of an export is");
+      }
       if (length + n > line.length) {
-        line = Arrays.copyOf(line, Math.max(line.length * 2, length + n));
+        line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, length + n), MAX_LINE_BYTES));
       }
       System.arraycopy(chunk, chunkPos, line, length, n);
       length += n;

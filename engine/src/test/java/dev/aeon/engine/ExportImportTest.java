@@ -171,6 +171,27 @@ class ExportImportTest {
   }
 
   /**
+   * A file with a line longer than any export's (here a header, then a sparse run of zeros with no line end) is
+   * refused at that line once the bound is passed. It was read whole into one array: past 1 GiB that array grew by
+   * 64 KiB a step, copying everything each time, and the import hung without a word.
+   */
+  @Test
+  void aLineLongerThanAnyExportHoldsIsRefusedAtTheBound() throws IOException {
+    Path file = dir.resolve("huge.jsonl");
+    Files.writeString(file, "{\"format\":\"aeon-export\",\"version\":2,\"namespace\":\"x\",\"embedding_model\":null,"
+        + "\"dimension\":0}\n");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(f.length() + Utf8Lines.MAX_LINE_BYTES + 1); // a hole: no disk space, reads as zeros
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", file));
+      assertTrue(e.getMessage().contains(file + ", line 2: longer than 128 MiB, which no line of an export is"),
+          e.getMessage());
+      assertEquals(List.of(), aeon.namespaceNames());
+    }
+  }
+
+  /**
    * An import into a namespace that does not exist is built out of sight and appears whole: while it runs the
    * namespace does not exist; and a namespace of its name that another caller creates meanwhile is left as it is,
    * the import refused. Nothing of either is left under tmp/.

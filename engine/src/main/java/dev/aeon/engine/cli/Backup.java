@@ -28,7 +28,7 @@ public final class Backup {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+    if (CommandLines.asksForHelp(Arrays.asList(args))) {
       out.println(USAGE);
       return 0;
     }

@@ -10,6 +10,14 @@ final class CommandLines {
   private CommandLines() {}
 
   /**
+   * Whether {@code --help} or {@code -h} is among {@code args}, wherever it is: {@code ./aeon export DIR NS --help}
+   * asks for the usage too (it wrote an export to a file named {@code --help}).
+   */
+  static boolean asksForHelp(List<String> args) {
+    return args.contains("--help") || args.contains("-h");
+  }
+
+  /**
    * Whether every one of {@code names} can name a namespace; if not, says which on {@code err} (prefixed by
    * {@code command}). A name that cannot (a mistyped option such as {@code --help} after DIR, a path) is a bad
    * command line, told before anything is opened or created, not a namespace found missing or an open that failed.

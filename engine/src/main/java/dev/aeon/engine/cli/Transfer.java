@@ -34,11 +34,14 @@ public final class Transfer {
   /** {@code args}: {@code export|import DIR NAMESPACE FILE}. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     String usage = "usage: ./aeon " + (args.length > 0 ? args[0] : "export|import") + " DIR NAMESPACE FILE";
-    if (args.length == 2 && (args[1].equals("--help") || args[1].equals("-h"))) {
+    if (args.length > 1 && CommandLines.asksForHelp(List.of(args).subList(1, args.length))) {
       out.println(usage);
       return 0;
     }
-    if (args.length != 4 || !(args[0].equals("export") || args[0].equals("import"))) {
+    // An option these commands do not have, or '-' for a standard stream, which they do not read or write: an
+    // export to FILE '-' wrote a file named '-'. (A file whose name starts with '-' can be given as ./-name.)
+    boolean option = args.length == 4 && (args[1].startsWith("-") || args[2].startsWith("-") || args[3].startsWith("-"));
+    if (args.length != 4 || option || !(args[0].equals("export") || args[0].equals("import"))) {
       err.println(usage);
       return 2;
     }

@@ -73,7 +73,10 @@ class BackupCommandTest {
     assertEquals(2, backup(dir.resolve("none").toString(), dir.resolve("target").toString()));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));
     assertEquals(0, backup("--help"));
-    assertEquals(2, backup(dir.toString(), dir.resolve("target").toString(), "--help"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '--help'"), err.toString());
+    assertEquals(2, backup(dir.toString(), dir.resolve("target").toString(), "../x"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '../x'"), err.toString());
+    out.reset();
+    assertEquals(0, backup(dir.toString(), dir.resolve("target").toString(), "--help")); // anywhere
+    assertEquals("usage: ./aeon backup DIR TARGET [NAMESPACE...]\n", output());
   }
 }

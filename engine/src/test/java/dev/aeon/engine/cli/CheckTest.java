@@ -101,9 +101,16 @@ class CheckTest {
   @Test
   void aNameThatCannotNameANamespaceIsABadCommandLine() {
     writeTwoNamespaces();
-    assertEquals(2, check(dir.toString(), "--help"), output());
+    assertEquals(2, check(dir.toString(), "-v"), output());
     assertEquals(2, check(dir.toString(), "agent-a", "../agent-b"), output());
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '../agent-b'"), err.toString());
     assertEquals("", output());
+  }
+
+  @Test
+  void helpAnywhereShowsTheUsage() {
+    writeTwoNamespaces();
+    assertEquals(0, check(dir.toString(), "agent-a", "--help"), output());
+    assertEquals("usage: ./aeon check DIR [NAMESPACE...]\n", output());
   }
 }

@@ -207,4 +207,27 @@ class TransferCommandTest {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));
     assertEquals(0, run("import", "--help"));
   }
+
+  /**
+   * {@code --help} anywhere asks for the usage, and an option or {@code -} (a standard stream, which these commands
+   * do not use) is a bad command line: {@code ./aeon export DIR NS --help} and {@code ./aeon export DIR NS -}
+   * wrote an export to files named {@code --help} and {@code -}.
+   */
+  @Test
+  void helpAnywhereShowsTheUsageAndAnOptionIsABadCommandLine() {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "hello"));
+    }
+    assertEquals(0, run("export", dir.resolve("none").toString(), "a", "--help"), output());
+    assertEquals("usage: ./aeon export DIR NAMESPACE FILE\n", output());
+    assertEquals(0, run("import", memory.toString(), "-h", dir.resolve("f").toString()), output());
+    assertEquals("usage: ./aeon import DIR NAMESPACE FILE\n", output());
+    err.reset();
+    assertEquals(2, run("import", memory.toString(), "b", "-"), output());
+    assertEquals("usage: ./aeon import DIR NAMESPACE FILE\n", error());
+    err.reset();
+    assertEquals(2, run("export", memory.toString(), "a", "--out"), output());
+    assertEquals("usage: ./aeon export DIR NAMESPACE FILE\n", error());
+  }
 }

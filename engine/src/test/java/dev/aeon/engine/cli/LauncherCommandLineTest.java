@@ -1,0 +1,38 @@
+package dev.aeon.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code ./aeon} itself answers to a bad command line, before it builds or runs anything. */
+class LauncherCommandLineTest {
+
+  @TempDir
+  Path dir;
+
+  /**
+   * A command the launcher does not know is a bad command line, exit 2 as for every command's own (it exited 1,
+   * the status of a failure, so that a script could not tell a typo from a failed check or backup).
+   */
+  @Test
+  void anUnknownCommandExitsTwoWithTheUsage() throws Exception {
+    Path launcher = Path.of("..", "aeon").toAbsolutePath();
+    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
+    Path err = dir.resolve("err.txt");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "chek", dir.toString())
+        .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    String said = Files.readString(err);
+    assertEquals(2, p.exitValue(), said);
+    assertTrue(said.startsWith("Usage: ./aeon COMMAND [ARGS]") && said.endsWith("aeon: unknown command 'chek'\n"), said);
+    assertEquals("", Files.readString(dir.resolve("out.txt")));
+  }
+}

@@ -45,6 +45,12 @@ public final class Backup {
       err.println("aeon backup: " + dir + " is not a memory directory (it has no ns folder)");
       return 2;
     }
+    if (Files.exists(target) && !Files.isDirectory(target.resolve("ns")) && !CommandLines.isEmptyDirectory(target)) {
+      // a folder of one's own (./aeon backup DIR . from a project's folder): the copies would land in its ns/
+      err.println("aeon backup: " + target + " is neither a memory directory (it has no ns folder) nor empty;"
+          + " give a new or empty directory, or a memory directory");
+      return 2;
+    }
     int failed = 0;
     int total = 0;
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {

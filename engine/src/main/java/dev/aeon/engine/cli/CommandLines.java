@@ -1,8 +1,12 @@
 package dev.aeon.engine.cli;
 
 import dev.aeon.engine.Aeon;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Checks shared by the commands' argument parsing. */
 final class CommandLines {
@@ -32,5 +36,14 @@ final class CommandLines {
       }
     }
     return true;
+  }
+
+  /** Whether {@code dir} is a directory with nothing in it. */
+  static boolean isEmptyDirectory(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false; // not a directory, or unreadable: refused as not empty
+    }
   }
 }

@@ -65,7 +65,7 @@ public final class Transfer {
     }
     Path firstNew = firstMissing(dir);
     boolean newDir = !memoryDir && firstNew != null;
-    if (!export && !memoryDir && !newDir && !isEmptyDirectory(dir)) {
+    if (!export && !memoryDir && !newDir && !CommandLines.isEmptyDirectory(dir)) {
       err.println("aeon import: " + typed + " is neither a memory directory (it has no ns folder) nor empty");
       return 2;
     }
@@ -114,14 +114,6 @@ public final class Transfer {
     ExportCounts counts = aeon.importNamespace(namespace, file, progress);
     aeon.namespace(namespace).checkpoint();
     return counts;
-  }
-
-  private static boolean isEmptyDirectory(Path dir) {
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isEmpty();
-    } catch (IOException e) {
-      return false; // not a directory, or unreadable: refused as not empty
-    }
   }
 
   /**

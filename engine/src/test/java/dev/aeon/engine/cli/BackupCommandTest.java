@@ -79,4 +79,31 @@ class BackupCommandTest {
     assertEquals(0, backup(dir.toString(), dir.resolve("target").toString(), "--help")); // anywhere
     assertEquals("usage: ./aeon backup DIR TARGET [NAMESPACE...]\n", output());
   }
+
+  /**
+   * A TARGET that is a folder of one's own (not a memory directory, not empty) is refused before anything is
+   * copied: ./aeon backup DIR . from a project's folder put ns/<namespace> among its files.
+   */
+  @Test
+  void aTargetThatIsNeitherAMemoryDirectoryNorEmptyIsRefused() throws Exception {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "hello"));
+    }
+    Path mine = java.nio.file.Files.createDirectory(dir.resolve("mine"));
+    java.nio.file.Files.writeString(mine.resolve("notes.txt"), "mine");
+    assertEquals(2, backup(memory.toString(), mine.toString()), output());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("mine is neither a memory directory (it has no ns folder)"
+        + " nor empty"), err.toString());
+    try (var files = java.nio.file.Files.list(mine)) {
+      assertEquals(List.of(mine.resolve("notes.txt")), files.toList());
+    }
+    Path empty = java.nio.file.Files.createDirectory(dir.resolve("empty"));
+    assertEquals(0, backup(memory.toString(), empty.toString()), output());
+    assertEquals(0, backup(memory.toString(), dir.resolve("new").toString()), output());
+    try (Aeon other = Aeon.open(dir.resolve("other"), AeonOptions.defaults())) {
+      other.namespace("b").remember(Remember.event("s", "user", "theirs"));
+    }
+    assertEquals(0, backup(memory.toString(), dir.resolve("other").toString()), output()); // beside its namespaces
+  }
 }

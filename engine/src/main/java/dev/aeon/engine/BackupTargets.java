@@ -1,7 +1,6 @@
 package dev.aeon.engine;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.aeon.common.io.RealPaths;
 import java.nio.file.Path;
 
 /**
@@ -20,29 +19,13 @@ final class BackupTargets {
    *     {@code scratch} folder (or is {@code memoryDir} itself, whose {@code ns/} the copy would go into)
    */
   static void refuseInside(Path memoryDir, String scratch, Path targetDir) {
-    Path memory = real(memoryDir);
-    Path target = real(targetDir);
-    if (target.equals(memory) || target.startsWith(memory.resolve("ns")) || target.startsWith(memory.resolve(scratch))) {
+    Path memory = RealPaths.resolve(memoryDir); // neither a link nor .. hides where the target is
+    Path target = RealPaths.resolve(targetDir);
+    if (target.equals(memory) || target.startsWith(memory.resolve("ns"))
+        || target.startsWith(memory.resolve(scratch))) {
       throw new IllegalArgumentException("a backup cannot go into " + targetDir + ", which is inside the memory"
           + " directory " + memoryDir + " it copies (its ns/ or " + scratch + "/ folder, or itself): choose a"
           + " directory outside them");
-    }
-  }
-
-  /**
-   * {@code p} as the file system reads it: the part that exists with its links followed, then the rest (which does
-   * not exist yet) normalized, so that neither a link nor {@code ..} hides where a target is.
-   */
-  private static Path real(Path p) {
-    Path absolute = p.toAbsolutePath().normalize();
-    Path existing = absolute;
-    while (existing.getParent() != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    try {
-      return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
-    } catch (IOException e) {
-      return absolute; // unreadable: the copy reports why
     }
   }
 }

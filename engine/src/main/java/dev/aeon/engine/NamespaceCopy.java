@@ -49,7 +49,8 @@ final class NamespaceCopy {
    * namespace, though its name is a namespace name.
    */
   static boolean isUnfinished(Path nsDir, String name) {
-    return name.endsWith(".partial") && Files.isRegularFile(nsDir.resolve(name + ".unfinished"), LinkOption.NOFOLLOW_LINKS);
+    return name.endsWith(".partial")
+        && Files.isRegularFile(nsDir.resolve(name + ".unfinished"), LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.aeon.engine.cli;
 
+import dev.aeon.common.io.RealPaths;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.ExportCounts;
@@ -39,15 +40,16 @@ public final class Transfer {
       return 0;
     }
     // An option these commands do not have, or '-' for a standard stream, which they do not read or write: an
-    // export to FILE '-' wrote a file named '-'. (A file whose name starts with '-' can be given as ./-name.)
-    boolean option = args.length == 4 && (args[1].startsWith("-") || args[2].startsWith("-") || args[3].startsWith("-"));
+    // export to FILE '-' wrote a file named '-'. (A file whose name starts with '-' can be given as ./-name)
+    boolean option = args.length == 4
+        && (args[1].startsWith("-") || args[2].startsWith("-") || args[3].startsWith("-"));
     if (args.length != 4 || option || !(args[0].equals("export") || args[0].equals("import"))) {
       err.println(usage);
       return 2;
     }
     boolean export = args[0].equals("export");
     Path typed = Path.of(args[1]);
-    Path dir = resolved(typed);
+    Path dir = RealPaths.resolve(typed); // a link to an empty directory is cleaned up through; new/.. is "."
     String namespace = args[2];
     Path file = Path.of(args[3]);
     boolean memoryDir = Files.isDirectory(dir.resolve("ns"));
@@ -114,24 +116,6 @@ public final class Transfer {
     ExportCounts counts = aeon.importNamespace(namespace, file, progress);
     aeon.namespace(namespace).checkpoint();
     return counts;
-  }
-
-  /**
-   * {@code dir} as the file system reads it: the part that exists with its links followed and its {@code ..}
-   * resolved, then the rest, which does not exist yet, normalized. A link to an empty directory is then
-   * cleaned up through, and {@code new/..} is the working directory, checked as such.
-   */
-  private static Path resolved(Path dir) {
-    Path absolute = dir.toAbsolutePath();
-    Path existing = absolute;
-    while (!Files.exists(existing)) {
-      existing = existing.getParent(); // the root exists
-    }
-    try {
-      return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
-    } catch (IOException e) {
-      return absolute.normalize(); // unreadable: the checks below refuse it or the open reports why
-    }
   }
 
   /** The outermost of {@code dir} and its parents that does not exist, or null if {@code dir} exists. */

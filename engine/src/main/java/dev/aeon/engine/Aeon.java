@@ -169,7 +169,7 @@ public final class Aeon implements AutoCloseable {
    */
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
-    BackupTargets.refuseInside(dir, SCRATCH_DIR, targetDir); // not the private one's: an export's snapshot is in tmp/
+    checkBackupTarget(dir, targetDir); // not the private backup's: an export's snapshot is in tmp/
     return backup(name, targetDir, true);
   }
 
@@ -598,6 +598,15 @@ public final class Aeon implements AutoCloseable {
     checkName(name);
     return namespaces.containsKey(name)
         || Files.isDirectory(dir.resolve("ns").resolve(name)) && !NamespaceCopy.isUnfinished(dir.resolve("ns"), name);
+  }
+
+  /**
+   * Throws an {@link IllegalArgumentException} saying why, unless {@link #backup} may copy namespaces of the memory
+   * directory {@code memoryDir} into {@code targetDir}: not the memory directory itself, nor inside the folders
+   * it owns (for a server's backup directory, checked before the first backup).
+   */
+  public static void checkBackupTarget(Path memoryDir, Path targetDir) {
+    BackupTargets.refuseInside(memoryDir, SCRATCH_DIR, targetDir);
   }
 
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */

@@ -64,6 +64,9 @@ public final class AeonServer implements AutoCloseable {
     if (config.backupDir() != null && Files.exists(config.backupDir()) && !Files.isDirectory(config.backupDir())) {
       throw new IOException("the backup directory " + config.backupDir() + " is not a directory");
     }
+    if (config.backupDir() != null) { // else every MEM.BACKUP would be refused, or its copies mistaken for namespaces
+      Aeon.checkBackupTarget(config.dir(), config.backupDir());
+    }
     try {
       Files.createDirectories(config.dir());
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -118,6 +119,18 @@ class MemBackupTest {
          RespClient c = new RespClient(server.port())) {
       assertEquals(new RespClient.Err("ERR backups are off: start the server with --backup-dir DIR"),
           c.call("MEM.BACKUP", "nightly"));
+    }
+  }
+
+  /** A backup directory inside the data directory's own folders is refused at start, not at every MEM.BACKUP. */
+  @Test
+  void aBackupDirectoryInsideTheDataDirectorysFoldersIsRefusedAtStart() {
+    Path data = dir.resolve("data");
+    for (Path backups : List.of(data, data.resolve("ns"), data.resolve("ns/agent/b"), data.resolve("tmp/b"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TestServer.start(data, c -> c.withBackupDir(backups)), backups.toString());
+      assertTrue(e.getMessage().startsWith("a backup cannot go into " + backups + ", which is inside the memory"
+          + " directory " + data), e.getMessage());
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.aeon.blob.GcResult;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,13 +98,15 @@ final class ArenaFigures {
 
   /**
    * Latency of {@code readBytes} of random 600-byte blobs (copy + CRC32C check) on one thread; baselines: the
-   * same read without the checksum, and a bare copy of 600 bytes out of a mapped segment.
+   * same read without the checksum, and a bare copy of 600 bytes out of a native segment. Each arena has
+   * {@code blobs} blobs in a folder of its own, and each of the three is warmed up with {@code samples}
+   * untimed reads before its {@code samples} timed ones.
    */
   Map<String, Object> read(int blobs, int samples) throws IOException {
-    Path dir = fresh("read");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("blob_bytes", BLOB_BYTES);
     for (boolean verify : new boolean[] {true, false}) {
+      Path dir = fresh(verify ? "read" : "read-unverified"); // not the first arena's: it would hold twice the blobs
       try (BlobArena arena = BlobArena.open(dir, NO_AUTO_GC.withVerifyReads(verify), null)) {
         long[] refs = fill(arena, blobs);
         LatencyHistogram h = readLatency(arena, refs, samples);
@@ -115,12 +118,16 @@ final class ArenaFigures {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment m = a.allocate((long) blobs * BLOB_BYTES);
       SplittableRandom r = new SplittableRandom(3);
-      LatencyHistogram h = new LatencyHistogram();
       long sink = 0;
+      for (int i = 0; i < samples; i++) { // warm-up, as the arena's reads get in readLatency
+        long at = (long) r.nextInt(blobs) * BLOB_BYTES;
+        sink += m.asSlice(at, BLOB_BYTES).toArray(ValueLayout.JAVA_BYTE)[i % BLOB_BYTES];
+      }
+      LatencyHistogram h = new LatencyHistogram();
       for (int i = 0; i < samples; i++) {
         long at = (long) r.nextInt(blobs) * BLOB_BYTES;
         long t0 = System.nanoTime();
-        byte[] copy = m.asSlice(at, BLOB_BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] copy = m.asSlice(at, BLOB_BYTES).toArray(ValueLayout.JAVA_BYTE);
         h.record(System.nanoTime() - t0);
         sink += copy[i % BLOB_BYTES];
       }

@@ -1,7 +1,9 @@
 package dev.aeon.bench.backup;
 
+import static dev.aeon.bench.util.Latencies.atFixedRate;
 import static dev.aeon.bench.util.Latencies.max;
 import static dev.aeon.bench.util.Latencies.median;
+import static dev.aeon.bench.util.Latencies.percentile;
 import static dev.aeon.bench.util.Latencies.summary;
 
 import dev.aeon.bench.open.Events;
@@ -27,8 +29,9 @@ import java.util.stream.Stream;
  * (quick: 20,000) taken while a writer remembers events under SYNC durability. The baseline, measured in the
  * same run: copying every file of the closed namespace whole ({@code Files.copy}, as {@code cp -r} does), with
  * its files in the page cache. Reports how long each backup held writers back and took in all, the bytes it
- * copied against the files' sizes, and the writer's latencies while backups ran and while none did. Writes
- * {@code target/bench/backup.json}.
+ * copied against the files' sizes, and the writer's latencies while backups ran and while none did; the writer
+ * is a closed loop, so the latencies during backups are also given as a writer at the pace between backups
+ * would have seen them ({@link dev.aeon.bench.util.Latencies#atFixedRate}). Writes {@code target/bench/backup.json}.
  */
 public final class BackupBench {
 
@@ -68,6 +71,11 @@ public final class BackupBench {
       report.put("backup", backup);
       report.put("writes_during_backups_ms", summary(run.during()));
       report.put("writes_between_backups_ms", summary(run.between()));
+      // The writer is a closed loop: a write held for a whole backup's catch-up is one sample, however long.
+      double pace = median(run.between());
+      double[] duringAtPace = atFixedRate(run.during(), pace);
+      report.put("writes_during_backups_at_fixed_rate_ms", summary(duringAtPace));
+      report.put("fixed_rate_interval_ms", BenchReport.round(pace, 3));
       report.put("last_backup_check", verify(dir.resolve("backups"), rounds - 1, events));
       System.out.printf("backups: writers paused p50 %.1f ms (max %.1f), %.1f ms in all p50; copying every file"
           + " whole p50 %.1f ms (%.3fx); %.1f of %.1f MiB copied%n", median(paused), max(paused), median(total),
@@ -76,6 +84,9 @@ public final class BackupBench {
       System.out.printf("writes: p50 %.2f / max %.1f ms while a backup ran (%d), p50 %.2f / max %.1f ms otherwise"
           + " (%d)%n", median(run.during()), max(run.during()), run.during().length, median(run.between()),
           max(run.between()), run.between().length);
+      System.out.printf("writes during backups as a writer issuing one every %.2f ms (the pace between backups)"
+          + " would have seen them: p50 %.2f / p99 %.1f ms%n", pace, median(duringAtPace),
+          percentile(duringAtPace, 0.99));
       BenchReport.write("backup", report);
     } finally {
       BenchFiles.deleteTree(dir);

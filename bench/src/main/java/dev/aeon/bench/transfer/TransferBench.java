@@ -1,7 +1,9 @@
 package dev.aeon.bench.transfer;
 
+import static dev.aeon.bench.util.Latencies.atFixedRate;
 import static dev.aeon.bench.util.Latencies.max;
 import static dev.aeon.bench.util.Latencies.median;
+import static dev.aeon.bench.util.Latencies.percentile;
 import static dev.aeon.bench.util.Latencies.summary;
 
 import dev.aeon.bench.open.Events;
@@ -94,12 +96,20 @@ public final class TransferBench {
           BenchReport.round(importSyncMs / imported.events() / rememberPerEvent, 3));
       report.put("writes_during_export_ms", summary(export.during()));
       report.put("writes_before_export_ms", summary(export.before()));
+      // The writer is a closed loop: a write held for the export's backup catch-up is one sample, however long.
+      double pace = median(export.before());
+      double[] duringAtPace = atFixedRate(export.during(), pace);
+      report.put("writes_during_export_at_fixed_rate_ms", summary(duringAtPace));
+      report.put("fixed_rate_interval_ms", BenchReport.round(pace, 3));
       System.out.printf("remember %,d events %.0f ms; export of %,d events %.0f ms (%.3fx per event), %.1f MiB;"
           + " import %.0f ms (%.3fx per event), under SYNC %.0f ms%n", events, rememberMs, export.counts().events(),
           export.ms(), exportRatio, Files.size(file) / 1048576.0, importMs, importRatio, importSyncMs);
       System.out.printf("writes: p50 %.2f / max %.1f ms during the export (%d), p50 %.2f / max %.1f ms in the second"
           + " before it (%d)%n", median(export.during()), max(export.during()), export.during().length,
           median(export.before()), max(export.before()), export.before().length);
+      System.out.printf("writes during the export as a writer issuing one every %.2f ms (the pace before it) would"
+          + " have seen them: p50 %.2f / p99 %.1f ms%n", pace, median(duringAtPace),
+          percentile(duringAtPace, 0.99));
       BenchReport.write("transfer", report);
     } finally {
       BenchFiles.deleteTree(dir);

@@ -3,6 +3,7 @@ package dev.aeon.bench.util;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 
 /** Summaries of latencies in milliseconds, for the benches' reports. */
 public final class Latencies {
@@ -35,5 +36,27 @@ public final class Latencies {
 
   public static double max(double[] values) {
     return Arrays.stream(values).max().orElse(0);
+  }
+
+  /**
+   * The latencies of a closed loop (one writer that issues its next operation when the last returns) as a
+   * client issuing one every {@code intervalMs} would have seen them. While an operation of {@code L} ms ran,
+   * such a client would have issued {@code L / interval - 1} more, which waited behind it {@code L - interval},
+   * {@code L - 2 interval}, ... ms; the closed loop issued none, so its percentiles count a stall once, however
+   * long it was (coordinated omission). This adds those waits, as HdrHistogram's
+   * {@code recordValueWithExpectedInterval} does. No interval (0 or NaN): the latencies as they are.
+   */
+  public static double[] atFixedRate(double[] ms, double intervalMs) {
+    if (!(intervalMs > 0)) {
+      return ms.clone();
+    }
+    DoubleStream.Builder all = DoubleStream.builder();
+    for (double l : ms) {
+      all.add(l);
+      for (double missed = l - intervalMs; missed >= intervalMs; missed -= intervalMs) {
+        all.add(missed);
+      }
+    }
+    return all.build().toArray();
   }
 }

@@ -40,7 +40,7 @@ final class EbrLatency {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong retired = new AtomicLong();
     AtomicLong closed = new AtomicLong();
-    CyclicBarrier start = new CyclicBarrier(READERS + 1);
+    CyclicBarrier start = new CyclicBarrier(READERS + 2); // the readers, the writer, and this thread's clock
     Thread writer = Thread.ofPlatform().name("ebr-writer").start(() -> {
       await(start);
       while (!stop.get()) {
@@ -68,6 +68,7 @@ final class EbrLatency {
         }
       }));
     }
+    await(start); // once every reader has warmed up: wall_ms is the measured samples' time, not the warm-ups'
     long wall = System.nanoTime();
     for (Thread t : readers) {
       t.join();

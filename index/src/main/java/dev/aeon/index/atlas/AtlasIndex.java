@@ -338,9 +338,14 @@ public final class AtlasIndex implements AutoCloseable {
       if (filter != null && r.size() < reachable) {
         reachable = indexed(filter, reachable); // a filter may name ids without a vector: those are not there
       }
-      while (descend && r.size() < reachable && nprobe < rt.leafCount()) {
+      boolean everyLeaf = false;
+      while (descend && r.size() < reachable && !everyLeaf) {
         nprobe = (int) Math.min(rt.leafCount(), 2L * Math.max(1, nprobe));
-        r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
+        // Scoring every leaf takes an unbounded beam too: the beam keeps about nprobe / 2 inner nodes a level,
+        // and deletes leave a node its last leaf (empty), so a thinned tree has about as many nodes as leaves.
+        everyLeaf = nprobe >= rt.leafCount();
+        r = searcher.search(q, k, nprobe, everyLeaf ? Integer.MAX_VALUE : p.effectiveBeam(nprobe), p, filter, leafIds,
+            descend);
       }
       return r;
     } finally {

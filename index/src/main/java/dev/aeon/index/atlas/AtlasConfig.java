@@ -33,6 +33,12 @@ public record AtlasConfig(int dim, int pageCapacity, int pagesPerLeaf, int fanou
     if (pagesPerLeaf < 1 || (long) pagesPerLeaf * pageCapacity > 65_536) {
       throw new IllegalArgumentException("pagesPerLeaf must be >= 1 and leaves at most 65536 vectors: " + pagesPerLeaf);
     }
+    // A full leaf splits in two: a leaf of one vector splits into itself and an empty leaf, and an insert
+    // routed to it again splits it again, for ever.
+    if (pagesPerLeaf * pageCapacity < 2) {
+      throw new IllegalArgumentException("a leaf must hold at least 2 vectors (pageCapacity x pagesPerLeaf): "
+          + pageCapacity + " x " + pagesPerLeaf);
+    }
     if (fanout < 4 || fanout > 4096) {
       throw new IllegalArgumentException("fanout must be in [4, 4096]: " + fanout);
     }

@@ -498,12 +498,14 @@ public final class AtlasIndex implements AutoCloseable {
     int token = st.gate.enter();
     try {
       int[] shape = new int[3]; // inner nodes, depth, leaves
-      long[] sums = new long[2]; // pages, centroid code bytes
+      long[] sums = new long[3]; // pages, centroid code bytes, dead entries
       walk(rt.root(), 1, shape, sums);
       // 16-bit centroid rows of every child, INT8 centroid codes (descent), a float per leaf (its mean's length).
       long routing = (long) (shape[0] + shape[2]) * config.dim() * Short.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
-      return new AtlasStats(size(), st.tombstones.cardinality(), shape[2], shape[0], shape[1], sums[0],
+      // Dead entries still in pages, counted by their leaves: a deleted slot's tombstone bit stays set after its
+      // leaf is compacted (until the slot is reused), so the bitmap counts every delete since the last reuse.
+      return new AtlasStats(size(), sums[2], shape[2], shape[0], shape[1], sums[0],
           st.layout.pageBytes + st.layout.sketches.blockBytes() + Integer.BYTES, routing, sidecar);
     } finally {
       st.gate.exit(token);
@@ -518,6 +520,7 @@ public final class AtlasIndex implements AutoCloseable {
       if (kid instanceof Leaf l) {
         shape[2]++;
         sums[0] += l.pages().length;
+        sums[2] += l.dead; // the writer's count, read racily: a statistic
       } else {
         walk((Node) kid, depth + 1, shape, sums);
       }

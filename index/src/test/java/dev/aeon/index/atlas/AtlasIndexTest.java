@@ -564,6 +564,24 @@ class AtlasIndexTest {
     }
   }
 
+  /** Stats count as tombstones the deleted entries still in pages, not the deletes whose leaves were compacted. */
+  @Test
+  void statsCountOnlyTheDeletedEntriesStillInPages() throws IOException {
+    Random r = new Random(17);
+    try (AtlasIndex index = AtlasIndex.create(dir, SMALL)) {
+      for (int i = 0; i < 200; i++) {
+        index.add(i, randomVector(r, DIM));
+      }
+      for (int i = 0; i < 200; i += 2) {
+        index.remove(i);
+      }
+      AtlasStats before = index.stats();
+      assertTrue(before.tombstones() > 0 && before.tombstones() < 100, before.toString()); // some leaves compacted
+      index.compact();
+      assertEquals(0, index.stats().tombstones());
+    }
+  }
+
   private static void assertDistinctOf(int expected, SearchResult result, RoaringBitmap allowed) {
     assertEquals(expected, result.size());
     RoaringBitmap seen = new RoaringBitmap();

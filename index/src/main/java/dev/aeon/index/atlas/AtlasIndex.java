@@ -394,9 +394,9 @@ public final class AtlasIndex implements AutoCloseable {
    * their check (the check searches use, which may lag a growing index by a background measurement).
    */
   public SearchParams resolve(SearchParams params) {
-    checkOpen();
     int token = st.gate.enter();
     try {
+      checkOpen(); // inside the gate: resolving may measure the sketches, which reads the pages
       return checks.resolve(params);
     } finally {
       st.gate.exit(token);
@@ -408,11 +408,6 @@ public final class AtlasIndex implements AutoCloseable {
     return checks;
   }
 
-  /**
-   * About how many entries a descent to {@code nprobe} leaves scores: no more leaves than there are (an
-   * nprobe of Integer.MAX_VALUE, "every leaf", would otherwise send a filter of billions of ids to the
-   * exact scan, which visits every id of the filter).
-   */
   /** How many of the filter's ids this index holds, counted up to {@code atMost}. */
   private long indexed(RoaringBitmap filter, long atMost) {
     long n = 0;
@@ -424,6 +419,11 @@ public final class AtlasIndex implements AutoCloseable {
     return n;
   }
 
+  /**
+   * About how many entries a descent to {@code nprobe} leaves scores: no more leaves than there are (an
+   * nprobe of Integer.MAX_VALUE, "every leaf", would otherwise send a filter of billions of ids to the
+   * exact scan, which visits every id of the filter).
+   */
   private long expectedScored(int nprobe) {
     int leaves = Math.max(1, rt.leafCount());
     return (long) Math.min(nprobe, leaves) * Math.max(1, size() / leaves);
@@ -553,8 +553,8 @@ public final class AtlasIndex implements AutoCloseable {
         }
       } finally {
         closed = true;
+        checks.close(); // before the wait below: a measurement that enters the gate after it must see it closed
         st.gate.synchronize(); // searches that passed checkOpen() still read the pages (the VNNI kernel unguarded)
-        checks.close();
         st.close();
       }
     }

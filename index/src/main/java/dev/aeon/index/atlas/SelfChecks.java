@@ -84,6 +84,7 @@ final class SelfChecks {
   void refreshNow() {
     int token = gate.enter();
     try {
+      checkOpen();
       long n = size.getAsLong();
       SketchCheck s = sketchCheck;
       if (s == null || s.staleFor(n)) {
@@ -101,6 +102,7 @@ final class SelfChecks {
   private Calibration measureCalibration() {
     int token = gate.enter();
     try {
+      checkOpen();
       Calibration c = Calibration.measure(searcher, st, size.getAsLong(), 7, resolve(SearchParams.defaults()));
       calibration = c;
       return c;
@@ -149,7 +151,20 @@ final class SelfChecks {
     }
   }
 
-  /** Waits for a background measurement to end; none starts after this. Called by the index's close. */
+  /**
+   * Inside the gate: a measurement searches the pages, which the index's close unmaps once the readers in the
+   * gate have left; one that entered after {@link #close} must not read them.
+   */
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the index is closed");
+    }
+  }
+
+  /**
+   * Waits for a background measurement to end; none starts after this, and a measurement asked for by a caller
+   * fails. Called by the index's close before it waits for the readers in the gate.
+   */
   void close() {
     closed = true;
     try {

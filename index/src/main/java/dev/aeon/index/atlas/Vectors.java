@@ -8,10 +8,10 @@ final class Vectors {
 
   private Vectors() {}
 
-  /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
   /** How far from 1 a squared length may be for the vector to count as unit length: a few float steps. */
   static final double UNIT_TOLERANCE = 1e-6;
 
+  /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
   static float[] unitCopy(float[] v, int dim, String what) {
     if (v == null) {
       throw new IllegalArgumentException(what + " is null");

@@ -2,6 +2,7 @@ package dev.aeon.index.atlas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -71,6 +72,22 @@ class SelfChecksTest {
         assertTrue(index.search(AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM), 5).size() == 5);
       }
     }
+  }
+
+  /**
+   * A measurement asked for by a caller that passed the index's open check just before a close (the window
+   * between that check and the gate) finds the index closed inside the gate, instead of searching pages the
+   * close unmapped (with the VNNI kernel, which reads by address, that could crash the JVM).
+   */
+  @Test
+  void aMeasurementAfterCloseFindsTheIndexClosed() throws IOException {
+    Random r = new Random(25);
+    AtlasIndex index = AtlasIndex.create(dir, AtlasIndexTest.SMALL);
+    add(index, r, 0, 1_100);
+    SelfChecks checks = index.checks();
+    index.close();
+    assertEquals("the index is closed", assertThrows(IllegalStateException.class, checks::calibration).getMessage());
+    assertEquals("the index is closed", assertThrows(IllegalStateException.class, checks::refreshNow).getMessage());
   }
 
   @Test

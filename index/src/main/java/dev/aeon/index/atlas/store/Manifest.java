@@ -1,12 +1,12 @@
 package dev.aeon.index.atlas.store;
 
+import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +86,7 @@ public final class Manifest {
       writeFully(ch, trailer);
       ch.force(true);
     }
-    Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory(dir);
+    DurableFiles.atomicRename(tmp, dir.resolve(NAME));
   }
 
   public static ManifestData read(Path dir) throws IOException {
@@ -221,17 +220,6 @@ public final class Manifest {
   private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
       ch.write(b);
-    }
-  }
-
-  /** Forces a directory so that a rename in it is durable (a no-op where directories cannot be opened). */
-  static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-        throw e;
-      }
     }
   }
 

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -94,11 +89,9 @@ class FailedForceTest {
       return path.getFileName().toString().endsWith(WalFormat.SEGMENT_SUFFIX) ? new Failing(channel) : channel;
     }
 
-    private final class Failing extends FileChannel {
-      private final FileChannel d;
-
+    private final class Failing extends ForwardingChannel {
       Failing(FileChannel delegate) {
-        this.d = delegate;
+        super(delegate);
       }
 
       @Override
@@ -109,89 +102,7 @@ class FailedForceTest {
             throw new IOException("injected: fsync failed");
           }
         }
-        d.force(metaData);
-      }
-
-      @Override
-      public int write(ByteBuffer src, long position) throws IOException {
-        return d.write(src, position);
-      }
-
-      @Override
-      public int write(ByteBuffer src) throws IOException {
-        return d.write(src);
-      }
-
-      @Override
-      public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return d.write(srcs, offset, length);
-      }
-
-      @Override
-      public int read(ByteBuffer dst) throws IOException {
-        return d.read(dst);
-      }
-
-      @Override
-      public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return d.read(dsts, offset, length);
-      }
-
-      @Override
-      public int read(ByteBuffer dst, long position) throws IOException {
-        return d.read(dst, position);
-      }
-
-      @Override
-      public long position() throws IOException {
-        return d.position();
-      }
-
-      @Override
-      public FileChannel position(long newPosition) throws IOException {
-        d.position(newPosition);
-        return this;
-      }
-
-      @Override
-      public long size() throws IOException {
-        return d.size();
-      }
-
-      @Override
-      public FileChannel truncate(long size) throws IOException {
-        d.truncate(size);
-        return this;
-      }
-
-      @Override
-      public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        return d.transferTo(position, count, target);
-      }
-
-      @Override
-      public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-        return d.transferFrom(src, position, count);
-      }
-
-      @Override
-      public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-        return d.map(mode, position, size);
-      }
-
-      @Override
-      public FileLock lock(long position, long size, boolean shared) throws IOException {
-        return d.lock(position, size, shared);
-      }
-
-      @Override
-      public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-        return d.tryLock(position, size, shared);
-      }
-
-      @Override
-      protected void implCloseChannel() throws IOException {
-        d.close();
+        delegate.force(metaData);
       }
     }
   }

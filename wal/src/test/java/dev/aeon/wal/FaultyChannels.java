@@ -2,11 +2,8 @@ package dev.aeon.wal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 
@@ -85,13 +82,12 @@ final class FaultyChannels implements ChannelOpener {
     }
   }
 
-  private final class Faulty extends FileChannel {
+  private final class Faulty extends ForwardingChannel {
     private final Path path;
-    private final FileChannel delegate;
 
     Faulty(Path path, FileChannel delegate) {
+      super(delegate);
       this.path = path;
-      this.delegate = delegate;
     }
 
     @Override
@@ -133,37 +129,6 @@ final class FaultyChannels implements ChannelOpener {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return delegate.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return delegate.read(dsts, offset, length);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return delegate.read(dst, position);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return delegate.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      delegate.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
     public FileChannel truncate(long size) throws IOException {
       checkAlive();
       delegate.truncate(size);
@@ -171,33 +136,8 @@ final class FaultyChannels implements ChannelOpener {
     }
 
     @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      return delegate.transferTo(position, count, target);
-    }
-
-    @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) {
       throw new UnsupportedOperationException("the WAL does not transfer into its files");
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return delegate.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return delegate.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return delegate.tryLock(position, size, shared);
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      delegate.close();
     }
   }
 }

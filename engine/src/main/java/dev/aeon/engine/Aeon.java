@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -730,7 +731,7 @@ public final class Aeon implements AutoCloseable {
    * was no such namespace.
    *
    * @throws java.io.UncheckedIOException if the directory cannot be moved out of {@code ns/} (the namespace is
-   *     then closed but kept)
+   *     then closed but kept: the next {@link #namespace} call opens it again)
    */
   public boolean dropNamespace(String name) {
     checkName(name);
@@ -741,6 +742,7 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed");
       }
+      IOException[] failure = {null};
       // Under the map's lock for this name: an open of it waits, then creates it afresh.
       namespaces.compute(name, (n, open) -> {
         if (open != null) {
@@ -750,16 +752,27 @@ public final class Aeon implements AutoCloseable {
         if (Files.isDirectory(files)) {
           existed[0] = true;
           try {
-            Files.createDirectories(dropped.getParent());
-            DurableFiles.atomicRename(files, dropped);
-            DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
+            // On a thread of its own: an interrupt of the caller would close the channel that forces the
+            // directories (ClosedByInterruptException) after the rename, failing a drop that was done.
+            Uninterruptibly.run(() -> {
+              Files.createDirectories(dropped.getParent());
+              DurableFiles.atomicRename(files, dropped);
+              DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
+            });
           } catch (IOException e) {
-            throw new UncheckedIOException("cannot drop namespace '" + n + "': " + e.getMessage(), e);
+            failure[0] = e;
           }
         }
+        // Unmapped even if the move failed: the instance is closed, and left mapped it would be handed out by
+        // every later namespace(name), each call saying "closed and dropped". The next open reads what ns/ holds.
         return null;
       });
       failedOpens.remove(name);
+      if (failure[0] != null) {
+        dropUsageIfUnused(name);
+        throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure[0]),
+            failure[0]);
+      }
       dropUsageIfUnused(name);
     } finally {
       opening.readLock().unlock();

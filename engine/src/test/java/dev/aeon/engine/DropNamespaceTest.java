@@ -83,4 +83,46 @@ class DropNamespaceTest {
       assertEquals(0, aeon.namespace("busy").stats().events(), "no write of the dropped namespace reached its successor");
     }
   }
+
+  /**
+   * A caller's interrupt does not fail its drop: the directories were forced on the caller's thread, whose
+   * interrupt closed the channel after the rename (ClosedByInterruptException), and the drop threw although the
+   * namespace was gone, its closed instance left for every later namespace(name) to hand out.
+   */
+  @Test
+  void anInterruptedCallerDropsANamespaceAndCanUseItsNameAgain() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.namespace("tenant").remember(Remember.event("s", "user", "gone").vector(TestVectors.unit(1)));
+      Thread.currentThread().interrupt();
+      try {
+        assertTrue(aeon.dropNamespace("tenant"));
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+      } finally {
+        Thread.interrupted();
+      }
+      assertFalse(aeon.exists("tenant"));
+      assertEquals(0, aeon.namespace("tenant").stats().events(), "its name makes a new, empty namespace");
+    }
+  }
+
+  /**
+   * A drop that cannot move the namespace's files out of {@code ns/} keeps the namespace, closed: the next
+   * namespace(name) opens it again from its files, instead of handing out the closed instance for good.
+   */
+  @Test
+  void aNamespaceWhoseDropFailedIsOpenedAgainByTheNextCall() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.namespace("tenant");
+      long id = m.remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
+      Path scratch = dir.resolve("tmp");
+      if (Files.isDirectory(scratch)) {
+        Stores.deleteTree(scratch);
+      }
+      Files.writeString(scratch, "in the way"); // the drop's directory cannot be made there
+      assertThrows(java.io.UncheckedIOException.class, () -> aeon.dropNamespace("tenant"));
+      Files.delete(scratch);
+      assertTrue(aeon.exists("tenant"));
+      assertEquals("kept", aeon.namespace("tenant").get(id).orElseThrow().text());
+    }
+  }
 }

@@ -51,6 +51,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   private final MutationApplier applier;
   private final Reads reads;
   private final Checkpoints checkpoints;
+  /** Reads end before the stores close ({@link #close}). */
+  private final ReadGate readGate;
   private final ReentrantLock writeLock = new ReentrantLock();
   private volatile long nextId;
   private volatile Throwable failure;
@@ -67,6 +69,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     this.stores = stores;
     this.reads = new Reads(stores, options, () -> nextId);
     this.applier = new MutationApplier(stores);
+    this.readGate = new ReadGate(stores.epochs);
     this.checkpoints = new Checkpoints(this::checkpointNow, stores.wal, options, threads);
   }
 
@@ -377,7 +380,12 @@ final class DurableMemory implements Memory, AutoCloseable {
     return new IllegalArgumentException("no event with id " + id + " in namespace '" + namespace + "'");
   }
 
-  /** Throws if the namespace is closed (a read racing close may still meet a closed store's own error). */
+  /** Its reads' gate (tests). */
+  ReadGate readGate() {
+    return readGate;
+  }
+
+  /** Throws if the namespace is closed (a read checks it inside its gate, {@link ReadGate}). */
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("namespace '" + name + "' is closed" + (replaced ? ": an import replaced it;"
@@ -469,7 +477,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   public List<Recalled> recall(Recall recall) {
     checkOpen();
     stores.model.check(recall.vector != null ? recall.model : embedderModel(), name, "the query");
-    return reads.recall(recall);
+    float[] q = recall.vector != null ? recall.vector : reads.embedQuery(recall.text); // not inside the gate
+    return readGate.read(this::checkOpen, () -> reads.recall(recall, q));
   }
 
   /**
@@ -483,8 +492,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public Optional<Event> get(long id) {
-    checkOpen();
-    return reads.get(id);
+    return readGate.read(this::checkOpen, () -> reads.get(id));
   }
 
   @Override
@@ -492,26 +500,22 @@ final class DurableMemory implements Memory, AutoCloseable {
     if (session == null) {
       throw new IllegalArgumentException("session must not be null"); // as forgetSession says
     }
-    checkOpen();
-    return reads.history(session, limit);
+    return readGate.read(this::checkOpen, () -> reads.history(session, limit));
   }
 
   @Override
   public SessionPage sessions(long cursor, int limit) {
-    checkOpen();
-    return reads.sessions(cursor, limit);
+    return readGate.read(this::checkOpen, () -> reads.sessions(cursor, limit));
   }
 
   @Override
   public QueryResult query(String statement, Map<String, Object> parameters) {
-    checkOpen();
-    return reads.query(statement, parameters);
+    return readGate.read(this::checkOpen, () -> reads.query(statement, parameters));
   }
 
   @Override
   public MemoryStats stats() {
-    checkOpen();
-    return reads.stats(checkpoints);
+    return readGate.read(this::checkOpen, () -> reads.stats(checkpoints));
   }
 
   /**
@@ -521,6 +525,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   List<String> inconsistencies() {
     writeLock.lock(); // a write between its stores would show as a disagreement
     try {
+      checkOpen(); // under the write lock, which close takes to mark it closed: its stores are open
       return reads.inconsistencies();
     } finally {
       writeLock.unlock();
@@ -761,7 +766,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     } finally {
       // Closing flushes the index and forces the stores through file channels, which an interrupt would
       // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
-      // does: the index is left at its last checkpoint.
+      // does: the index is left at its last checkpoint. Reads that began before the close end first.
+      readGate.awaitReaders(name);
       try {
         Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
       } catch (IOException e) {

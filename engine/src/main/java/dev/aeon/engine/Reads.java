@@ -48,8 +48,8 @@ final class Reads {
     return slb;
   }
 
-  List<Recalled> recall(Recall r) {
-    float[] q = r.vector != null ? r.vector : embedQuery(r.text);
+  /** The recall {@code r} of {@code q}, its vector (or its text embedded: {@link #embedQuery}). */
+  List<Recalled> recall(Recall r, float[] q) {
     AtlasIndex atlas = stores.atlas();
     if (atlas == null) {
       Inputs.checkVector(q, 0);
@@ -148,7 +148,7 @@ final class Reads {
         r.leafVersions(), r.missingLeaves(), r.exactScan());
   }
 
-  private float[] embedQuery(String text) {
+  float[] embedQuery(String text) {
     if (options.embedder() == null) {
       throw new IllegalArgumentException("recall by text needs an embedder (AeonOptions.withEmbedder)");
     }

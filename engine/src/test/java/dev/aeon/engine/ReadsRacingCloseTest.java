@@ -1,0 +1,148 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.TextEmbedder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A read racing the close of its namespace either runs on open stores to its end or is refused with the
+ * namespace's own "closed": it never meets the stores closing under it ({@link ReadGate}). Before, a read that
+ * passed its check just before a close failed half way with a store's error ("the index ... is closed", "blob
+ * arena ... is closed", an Arena's "Already closed"); a few reads in every hundred closes under readers did.
+ */
+class ReadsRacingCloseTest {
+
+  private static final int EVENTS = 50;
+
+  @TempDir Path dir;
+
+  /** A read inside the gate when the close begins: the close waits for it, and it reads everything. */
+  @Test
+  void aCloseWaitsForTheReadsThatBeganBeforeIt() throws Exception {
+    try (ExecutorService threads = Executors.newFixedThreadPool(2);
+         Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.namespace("n");
+      fill(m);
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<List<Recalled>> read = CompletableFuture.supplyAsync(() -> {
+        ((DurableMemory) m).readGate().insideForTests = () -> {
+          ((DurableMemory) m).readGate().insideForTests = null; // this read only
+          inside.countDown();
+          awaitUninterruptibly(release);
+        };
+        return m.recall(Recall.vector(TestVectors.unit(7), 5).slb(false)); // the index, the trace and the arena
+      }, threads);
+      inside.await();
+      CompletableFuture<Boolean> close = CompletableFuture.supplyAsync(() -> aeon.closeNamespace("n"), threads);
+      awaitMarkedClosed(m);
+      awaitWaitingForReaders();
+      release.countDown();
+      List<Recalled> hits = read.get(30, TimeUnit.SECONDS);
+      assertEquals(5, hits.size(), "the read that began before the close");
+      assertEquals("event 7", hits.getFirst().event().text());
+      assertTrue(close.get(30, TimeUnit.SECONDS));
+      assertEquals(EVENTS, aeon.namespace("n").history("s", EVENTS).size());
+    }
+  }
+
+  /**
+   * A recall by text whose query is still being embedded when the close ends is refused as closed, and reads no
+   * closed store: the embedder runs outside the gate (it may take long, and must not hold a close).
+   */
+  @Test
+  void aRecallStillEmbeddingItsQueryWhenTheCloseEndsIsRefusedAsClosed() throws Exception {
+    CountDownLatch embedding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TextEmbedder held = new TextEmbedder() {
+      @Override
+      public int dimension() {
+        return TestVectors.DIM;
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        return texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList();
+      }
+
+      @Override
+      public float[] embedQuery(String query) {
+        if (query.equals("held")) {
+          embedding.countDown();
+          awaitUninterruptibly(release);
+        }
+        return TestVectors.unit(query.hashCode());
+      }
+    };
+    try (ExecutorService threads = Executors.newSingleThreadExecutor();
+         Aeon aeon = Aeon.open(dir, EngineTest.options().withEmbedder(held))) {
+      Memory m = aeon.namespace("n");
+      fill(m);
+      CompletableFuture<List<Recalled>> recall =
+          CompletableFuture.supplyAsync(() -> m.recall(Recall.text("held", 5)), threads);
+      embedding.await();
+      assertTrue(aeon.closeNamespace("n"));
+      release.countDown();
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> recall.get(30, TimeUnit.SECONDS));
+      assertEquals("namespace 'n' is closed; Aeon.namespace(\"n\") opens it again", failed.getCause().getMessage(),
+          failed.getCause()::toString);
+    }
+  }
+
+  private static void fill(Memory m) {
+    for (int i = 0; i < EVENTS; i++) {
+      m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+    }
+  }
+
+  /** Until the close has marked the namespace closed (it may then wait for reads before closing the stores). */
+  private static void awaitMarkedClosed(Memory m) throws InterruptedException {
+    while (true) {
+      try {
+        m.get(1);
+      } catch (IllegalStateException closed) {
+        return;
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /**
+   * Until a thread waits for readers to leave the stores' epochs: with the gate, the close before it closes any
+   * store; without it, the stores' own close (the epochs close last), after the index and the trace had closed.
+   */
+  private static void awaitWaitingForReaders() throws InterruptedException {
+    while (Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream).noneMatch(
+        f -> f.getClassName().equals(dev.aeon.common.ebr.Epochs.class.getName())
+            && f.getMethodName().equals("awaitReclaimed"))) {
+      Thread.sleep(1);
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -683,11 +683,11 @@ public final class Aeon implements AutoCloseable {
 
   /**
    * Closes one namespace, checkpointing it, and gives back what an open namespace holds (its log's threads,
-   * buffers, file mappings and locks, its usage record unless a lease holds it): a server with a namespace per agent can close
-   * those of agents that went quiet. The next {@link #namespace} call opens it again from its files.
-   * Handles obtained before refuse every call and say so; a call racing this one either ends before the stores
-   * close (the close waits for reads under way) or is refused as closed. It closes a namespace even while leases hold it ({@link #closeIdleNamespaces}
-   * leaves those open). Returns false if it was not open.
+   * buffers, file mappings and locks, its usage record unless a lease holds it): a server with a namespace per
+   * agent can close those of agents that went quiet. The next {@link #namespace} call opens it again from its
+   * files. Handles obtained before refuse every call and say so; a call racing this one either ends before the
+   * stores close (the close waits for reads under way) or is refused as closed. It closes a namespace even while
+   * leases hold it ({@link #closeIdleNamespaces} leaves those open). Returns false if it was not open.
    *
    * @throws java.io.UncheckedIOException if its last checkpoint fails (it is closed all the same; opening
    *     it again recovers from its log)

@@ -66,17 +66,7 @@ class ReadsRacingCloseTest {
   void aRecallStillEmbeddingItsQueryWhenTheCloseEndsIsRefusedAsClosed() throws Exception {
     CountDownLatch embedding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    TextEmbedder held = new TextEmbedder() {
-      @Override
-      public int dimension() {
-        return TestVectors.DIM;
-      }
-
-      @Override
-      public List<float[]> embedAll(List<String> texts) {
-        return texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList();
-      }
-
+    TextEmbedder held = new EmbeddingModelTest.UnnamedEmbedder() {
       @Override
       public float[] embedQuery(String query) {
         if (query.equals("held")) {

@@ -66,6 +66,8 @@ public final class Aeon implements AutoCloseable {
   /** Names the scratch directories of this Aeon's exports. */
   private final AtomicLong scratchNames = new AtomicLong();
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
+  /** Held while a namespace is opened, closed, dropped or replaced: the map's own locks are shared by names. */
+  private final NameLocks nameLocks = new NameLocks();
   /**
    * Opening a namespace (read side, so that namespaces open in parallel) excludes {@link #close()} (write
    * side): a namespace whose opening close did not wait for would be left open, holding its log's lock.
@@ -364,17 +366,18 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed"); // importNamespace says what that means
       }
-      IOException[] failure = {null};
-      // Under the map's lock for this name: no one opens (and so creates or writes) it until the rename is done.
-      namespaces.compute(name, (n, open) -> {
-        Path target = dir.resolve("ns").resolve(n);
+      IOException failure = null;
+      // Under the name's lock: no one opens (and so creates or writes) it until the rename is done.
+      try (NameLocks.Held held = nameLocks.lock(name)) {
+        DurableMemory open = namespaces.get(name);
+        Path target = dir.resolve("ns").resolve(name);
         boolean present = open != null || Files.exists(target);
         if (present && !replacing) {
-          throw new IllegalStateException("namespace '" + n + "' was created by another caller while the import"
+          throw new IllegalStateException("namespace '" + name + "' was created by another caller while the import"
               + " ran: it is left as it is, and the import was discarded");
         }
         if (present) {
-          closeToReplace(n, open, target);
+          closeToReplace(name, open, target);
         }
         try {
           if (present) {
@@ -382,7 +385,7 @@ public final class Aeon implements AutoCloseable {
           }
           DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
         } catch (IOException e) {
-          failure[0] = e;
+          failure = e;
           if (present && Files.exists(replaced)) { // the files of the one replaced go back
             try {
               DurableFiles.atomicRename(replaced, target);
@@ -391,11 +394,12 @@ public final class Aeon implements AutoCloseable {
             }
           }
         }
-        failedOpens.remove(n);
-        return null; // the next use opens what ns/ holds: the imported namespace, or, after a failure, the one before
-      });
-      if (failure[0] != null) {
-        throw failure[0];
+        failedOpens.remove(name);
+        // The next use opens what ns/ holds: the imported namespace, or, after a failure, the one before.
+        namespaces.remove(name);
+      }
+      if (failure != null) {
+        throw failure;
       }
     } finally {
       opening.readLock().unlock();
@@ -652,30 +656,32 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed");
       }
-      return namespaces.compute(name, (n, current) -> {
+      try (NameLocks.Held held = nameLocks.lock(name)) {
+        DurableMemory current = namespaces.get(name);
         if (current != null && !current.failed()) {
           return current;
         }
-        FailedOpen last = failedOpens.get(n);
+        FailedOpen last = failedOpens.get(name);
         if (last != null && System.nanoTime() - last.atNanos() < RETRY_OPEN_AFTER_NANOS) {
           throw last.error();
         }
         if (current != null) {
           closeFailed(current);
         }
-        if (NamespaceCopy.isUnfinished(dir.resolve("ns"), n)) { // opening it would write into half a copy
-          throw new IllegalStateException("ns/" + n + " in " + dir + " is a backup that was cut short (" + n
+        if (NamespaceCopy.isUnfinished(dir.resolve("ns"), name)) { // opening it would write into half a copy
+          throw new IllegalStateException("ns/" + name + " in " + dir + " is a backup that was cut short (" + name
               + ".unfinished marks it), not a namespace: the next backup of that namespace here replaces it");
         }
         try {
-          DurableMemory opened = DurableMemory.open(n, dir.resolve("ns").resolve(n), options, threads);
-          failedOpens.remove(n);
+          DurableMemory opened = DurableMemory.open(name, dir.resolve("ns").resolve(name), options, threads);
+          failedOpens.remove(name);
+          namespaces.put(name, opened);
           return opened;
         } catch (RuntimeException e) {
-          failedOpens.put(n, new FailedOpen(e, System.nanoTime()));
+          failedOpens.put(name, new FailedOpen(e, System.nanoTime()));
           throw e;
         }
-      });
+      }
     } finally {
       opening.readLock().unlock();
     }
@@ -699,24 +705,26 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed");
       }
-      boolean[] wasOpen = {false};
-      RuntimeException[] failure = {null};
-      // Under the map's lock for this name, so that namespace(name) waits for the close instead of opening
-      // the files while this instance still holds their locks.
-      namespaces.computeIfPresent(name, (n, open) -> {
-        wasOpen[0] = true;
-        try {
-          open.closeToReopen();
-        } catch (RuntimeException e) {
-          failure[0] = e;
+      DurableMemory open;
+      RuntimeException failure = null;
+      // Under the name's lock, so that namespace(name) waits for the close instead of opening the files while
+      // this instance still holds their locks.
+      try (NameLocks.Held held = nameLocks.lock(name)) {
+        open = namespaces.get(name);
+        if (open != null) {
+          try {
+            open.closeToReopen();
+          } catch (RuntimeException e) {
+            failure = e;
+          }
+          namespaces.remove(name);
         }
-        return null;
-      });
-      dropUsageIfUnused(name);
-      if (failure[0] != null) {
-        throw failure[0];
       }
-      return wasOpen[0];
+      dropUsageIfUnused(name);
+      if (failure != null) {
+        throw failure;
+      }
+      return open != null;
     } finally {
       opening.readLock().unlock();
     }
@@ -742,13 +750,14 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("this Aeon is closed");
       }
-      IOException[] failure = {null};
-      // Under the map's lock for this name: an open of it waits, then creates it afresh.
-      namespaces.compute(name, (n, open) -> {
+      IOException failure = null;
+      // Under the name's lock: an open of it waits, then creates it afresh.
+      try (NameLocks.Held held = nameLocks.lock(name)) {
+        DurableMemory open = namespaces.get(name);
         if (open != null) {
           closeDropped(open);
         }
-        Path files = dir.resolve("ns").resolve(n);
+        Path files = dir.resolve("ns").resolve(name);
         if (Files.isDirectory(files)) {
           existed[0] = true;
           try {
@@ -760,18 +769,18 @@ public final class Aeon implements AutoCloseable {
               DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
             });
           } catch (IOException e) {
-            failure[0] = e;
+            failure = e;
           }
         }
         // Unmapped even if the move failed: the instance is closed, and left mapped it would be handed out by
         // every later namespace(name), each call saying "closed and dropped". The next open reads what ns/ holds.
-        return null;
-      });
+        namespaces.remove(name);
+      }
       failedOpens.remove(name);
-      if (failure[0] != null) {
+      if (failure != null) {
         dropUsageIfUnused(name);
-        throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure[0]),
-            failure[0]);
+        throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure),
+            failure);
       }
       dropUsageIfUnused(name);
     } finally {

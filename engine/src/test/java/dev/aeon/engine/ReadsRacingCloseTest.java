@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.common.TextEmbedder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +57,56 @@ class ReadsRacingCloseTest {
       assertTrue(close.get(30, TimeUnit.SECONDS));
       assertEquals(EVENTS, aeon.namespace("n").history("s", EVENTS).size());
     }
+  }
+
+  /**
+   * While a close waits for a read of its namespace, another namespace opens: before, the close ran inside the
+   * namespaces' map's lock for its name, which a name of the same bin shares, and that open waited for the read.
+   */
+  @Test
+  void aCloseWaitingForAReadHoldsUpNoOtherNamespace() throws Exception {
+    try (ExecutorService threads = Executors.newFixedThreadPool(3);
+         Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.namespace("n");
+      fill(m);
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Optional<Event>> read = CompletableFuture.supplyAsync(() -> {
+        ((DurableMemory) m).readGate().insideForTests = () -> {
+          ((DurableMemory) m).readGate().insideForTests = null;
+          inside.countDown();
+          awaitUninterruptibly(release);
+        };
+        return m.get(1);
+      }, threads);
+      inside.await();
+      CompletableFuture<Boolean> close = CompletableFuture.supplyAsync(() -> aeon.closeNamespace("n"), threads);
+      awaitWaitingForReaders();
+      String neighbour = sameMapBin("n");
+      try {
+        CompletableFuture<Long> other = CompletableFuture.supplyAsync(
+            () -> aeon.namespace(neighbour).remember(Remember.event("s", "user", "meanwhile")), threads);
+        assertEquals(1L, other.get(30, TimeUnit.SECONDS), "the open of " + neighbour + " waited for the close");
+      } finally {
+        release.countDown();
+      }
+      assertTrue(read.get(30, TimeUnit.SECONDS).isPresent());
+      assertTrue(close.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** A name in the same bin as {@code name} of a small ConcurrentHashMap (its spread hash's low 6 bits). */
+  private static String sameMapBin(String name) {
+    for (int i = 0; ; i++) {
+      String candidate = "x" + i;
+      if (((spread(candidate.hashCode()) ^ spread(name.hashCode())) & 63) == 0) {
+        return candidate;
+      }
+    }
+  }
+
+  private static int spread(int h) {
+    return (h ^ (h >>> 16)) & 0x7fffffff;
   }
 
   /**

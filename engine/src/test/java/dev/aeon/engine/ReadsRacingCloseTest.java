@@ -39,11 +39,7 @@ class ReadsRacingCloseTest {
       CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       CompletableFuture<List<Recalled>> read = CompletableFuture.supplyAsync(() -> {
-        ((DurableMemory) m).readGate().insideForTests = () -> {
-          ((DurableMemory) m).readGate().insideForTests = null; // this read only
-          inside.countDown();
-          awaitUninterruptibly(release);
-        };
+        holdTheNextRead(m, inside, release);
         return m.recall(Recall.vector(TestVectors.unit(7), 5).slb(false)); // the index, the trace and the arena
       }, threads);
       inside.await();
@@ -72,11 +68,7 @@ class ReadsRacingCloseTest {
       CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       CompletableFuture<Optional<Event>> read = CompletableFuture.supplyAsync(() -> {
-        ((DurableMemory) m).readGate().insideForTests = () -> {
-          ((DurableMemory) m).readGate().insideForTests = null;
-          inside.countDown();
-          awaitUninterruptibly(release);
-        };
+        holdTheNextRead(m, inside, release);
         return m.get(1);
       }, threads);
       inside.await();
@@ -146,6 +138,16 @@ class ReadsRacingCloseTest {
     for (int i = 0; i < EVENTS; i++) {
       m.remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
     }
+  }
+
+  /** Holds the next read of {@code m} inside the gate: counts {@code inside} down, then waits for {@code release}. */
+  private static void holdTheNextRead(Memory m, CountDownLatch inside, CountDownLatch release) {
+    ReadGate gate = ((DurableMemory) m).readGate();
+    gate.insideForTests = () -> {
+      gate.insideForTests = null; // that read only
+      inside.countDown();
+      awaitUninterruptibly(release);
+    };
   }
 
   /** Until the close has marked the namespace closed (it may then wait for reads before closing the stores). */

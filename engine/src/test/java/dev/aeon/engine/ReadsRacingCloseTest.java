@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.common.io.Uninterruptibly;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -114,7 +115,7 @@ class ReadsRacingCloseTest {
       public float[] embedQuery(String query) {
         if (query.equals("held")) {
           embedding.countDown();
-          awaitUninterruptibly(release);
+          Uninterruptibly.await(release::await);
         }
         return TestVectors.unit(query.hashCode());
       }
@@ -146,7 +147,7 @@ class ReadsRacingCloseTest {
     gate.insideForTests = () -> {
       gate.insideForTests = null; // that read only
       inside.countDown();
-      awaitUninterruptibly(release);
+      Uninterruptibly.await(release::await);
     };
   }
 
@@ -171,21 +172,6 @@ class ReadsRacingCloseTest {
         f -> f.getClassName().equals(dev.aeon.common.ebr.Epochs.class.getName())
             && f.getMethodName().equals("awaitReclaimed"))) {
       Thread.sleep(1);
-    }
-  }
-
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

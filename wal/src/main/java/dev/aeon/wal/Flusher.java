@@ -2,6 +2,7 @@ package dev.aeon.wal;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -181,7 +182,7 @@ final class Flusher implements EventHandler<AppendEvent> {
    * that has not started yet, so closing a just-opened WAL could otherwise lose its records.
    */
   void awaitStarted() {
-    Uninterruptible.await(started::await);
+    Uninterruptibly.await(started::await);
   }
 
   long completedThrough() {
@@ -206,6 +207,6 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   /** Waits until {@link #onShutdown} has forced and closed the segment, whatever the caller's interrupts. */
   void awaitStopped() {
-    Uninterruptible.await(stopped::await);
+    Uninterruptibly.await(stopped::await);
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import dev.aeon.common.io.Uninterruptibly;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -70,6 +71,6 @@ final class Syncer implements Runnable {
   void stop() {
     stopping = true;
     LockSupport.unpark(thread);
-    Uninterruptible.await(thread::join);
+    Uninterruptibly.await(thread::join);
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import java.time.Duration;
 import java.util.List;
@@ -97,16 +98,6 @@ public final class Reclaimer implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt(); // also wakes it from a park; it sees closed even if a resource swallows the interrupt
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(thread::join);
   }
 }

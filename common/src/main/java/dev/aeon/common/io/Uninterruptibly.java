@@ -9,7 +9,8 @@ import java.util.concurrent.FutureTask;
  * Runs a file channel operation that a caller's thread needs now and then (mapping a grown file, creating
  * a file) on a short-lived thread of its own, while the caller waits: an interrupt of the caller then
  * reaches neither the operation nor the channel, which would otherwise close for every thread
- * ({@code ClosedByInterruptException}). The caller's interrupt stays set for it to see after.
+ * ({@code ClosedByInterruptException}). The caller's interrupt stays set for it to see after. And waits
+ * that must not be cut short by an interrupt ({@link #await}), such as a close's wait for its threads.
  *
  * <p>For rare operations only: each call starts a thread (or hands the operation to a pool's threads, as
  * the engine's checkpoints do). Frequent writes go through a {@link PositionalWriter}. The
@@ -27,6 +28,12 @@ public final class Uninterruptibly {
   @FunctionalInterface
   public interface IoRun {
     void run() throws IOException;
+  }
+
+  /** A wait that an interrupt cuts short, as {@code CountDownLatch::await} or {@code Thread::join}. */
+  @FunctionalInterface
+  public interface Wait {
+    void await() throws InterruptedException;
   }
 
   private static final Executor NEW_THREAD =
@@ -76,6 +83,25 @@ public final class Uninterruptibly {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Waits to the end whatever the caller's interrupts, and leaves the interrupt set: for waits whose end the
+   * caller cannot go on without (a close that gave up would release what its threads still use).
+   */
+  public static void await(Wait wait) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        wait.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

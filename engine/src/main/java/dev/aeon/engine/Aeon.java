@@ -83,6 +83,8 @@ public final class Aeon implements AutoCloseable {
   private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
+  /** The exports and imports in flight, which a close stops and waits for. */
+  private final Transfers transfers = new Transfers();
   /** Answers the reads of namespaces that do not exist ({@link #reader}); opened on first need, under lock. */
   private DurableMemory emptyNamespace;
   private volatile boolean closed;
@@ -202,6 +204,7 @@ public final class Aeon implements AutoCloseable {
    * what was acknowledged before the call. A file left half written by a failure is deleted.
    *
    * @throws IllegalArgumentException if there is no such namespace
+   * @throws IllegalStateException if this Aeon is closed, or is closed while the export runs (which stops it)
    * @throws java.io.UncheckedIOException if the file exists, or the snapshot or the file cannot be written
    */
   public ExportCounts exportNamespace(String name, Path file) {
@@ -216,6 +219,15 @@ public final class Aeon implements AutoCloseable {
   /** {@link #exportNamespace(String, Path)}, writing through {@code wrap}'s stream (tests hold an export there). */
   ExportCounts exportNamespace(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
     Objects.requireNonNull(progress, "progress");
+    transfers.begin();
+    try {
+      return export(name, file, transfers.stoppingAt(progress), wrap);
+    } finally {
+      transfers.end();
+    }
+  }
+
+  private ExportCounts export(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
     requireExisting(name);
     OutputStream created;
     try {
@@ -288,7 +300,7 @@ public final class Aeon implements AutoCloseable {
    * the removal of its files and the rename leaves no namespace of that name (it held no event).
    *
    * @throws IllegalStateException if the namespace holds events, or was created or written by another caller
-   *     meanwhile
+   *     meanwhile, or if this Aeon is closed, or is closed while the import runs (which stops it)
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
@@ -298,6 +310,15 @@ public final class Aeon implements AutoCloseable {
   /** {@link #importNamespace(String, Path)}, telling {@code progress} how far it has got. */
   public ExportCounts importNamespace(String name, Path file, TransferProgress progress) {
     Objects.requireNonNull(progress, "progress");
+    transfers.begin();
+    try {
+      return importInto(name, file, transfers.stoppingAt(progress));
+    } finally {
+      transfers.end();
+    }
+  }
+
+  private ExportCounts importInto(String name, Path file, TransferProgress progress) {
     boolean replacing = exists(name);
     if (replacing) { // refused before building anything
       try (NamespaceLease lease = lease(name)) {
@@ -348,7 +369,7 @@ public final class Aeon implements AutoCloseable {
    * (its background threads refuse work then), which it says.
    */
   private RuntimeException closedDuringImport(String name, RuntimeException failure, String unchanged) {
-    if (!closed) {
+    if (!transfers.closing()) {
       return failure;
     }
     return new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported" + unchanged,
@@ -813,8 +834,14 @@ public final class Aeon implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes every namespace (each with a last checkpoint) and releases the directory. Exports and imports in
+   * flight are stopped first, at their next event or link (an export's half-written file is deleted, an import
+   * keeps nothing), and waited for: they work in copies under {@code tmp/}, which the next open deletes.
+   */
   @Override
   public void close() {
+    transfers.closeAndAwait(); // before the lock, which a transfer's last steps take (an import's rename)
     opening.writeLock().lock();
     try {
       if (closed) {

@@ -48,21 +48,27 @@ final class NamespaceImport {
         if (o.has("end_events")) {
           break; // checked by the first pass: the last line
         }
+        boolean link = o.has("link");
+        if (link && validAtNoTime(o)) {
+          continue; // checked as skipped by the first pass
+        }
         try {
-          if (o.has("link")) {
-            if (validAtNoTime(o)) {
-              continue; // checked as skipped by the first pass
-            }
+          if (link) {
             memory.link(newIds.get(o.get("from").longValue()), o.get("link").textValue(),
                 newIds.get(o.get("to").longValue()), o.get("valid_from").longValue(), o.get("valid_to").longValue());
-            progress.report(TransferProgress.Step.LINKS, ++links, checked.links());
+            links++;
           } else {
             newIds.put(o.get("id").longValue(), memory.remember(event(o, model)));
-            progress.report(TransferProgress.Step.EVENTS, newIds.size(), checked.events());
           }
         } catch (RuntimeException e) {
           throw new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + newIds.size() + " events and "
               + links + " links were imported before it)", e);
+        }
+        // Outside the try: what the progress throws (the Aeon closing) is not a fault of this line.
+        if (link) {
+          progress.report(TransferProgress.Step.LINKS, links, checked.links());
+        } else {
+          progress.report(TransferProgress.Step.EVENTS, newIds.size(), checked.events());
         }
       }
     }

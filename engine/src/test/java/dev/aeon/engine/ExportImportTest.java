@@ -229,18 +229,20 @@ class ExportImportTest {
   }
 
   /**
-   * An Aeon closed while it imports into a new namespace says so, and creates no namespace (its background threads
-   * refuse work once it is closed, which was the error before). An export goes on: it reads its own snapshot.
+   * An Aeon closed by the progress of its own export or import stops the transfer at its next step: the export's
+   * half-written file is deleted, the import creates no namespace, and each says the Aeon was closed.
    */
   @Test
-  void anImportIntoANewNamespaceOfAnAeonClosedMeanwhileSaysSo() throws IOException {
-    Path file = dir.resolve("two.jsonl");
+  void anExportOrImportWhoseProgressClosesTheAeonStopsAndSaysSo() throws IOException {
+    Path file = exportOfTwoEvents();
     Aeon source = Aeon.open(dir.resolve("source"), EngineTest.options());
-    source.memory().remember(Remember.event("s", "user", "first").withoutVector());
-    source.memory().remember(Remember.event("s", "user", "second").withoutVector());
-    assertEquals(new ExportCounts(2, 0), source.exportNamespace("default", file, closingAtTheFirstEvent(source)));
-    Aeon target = Aeon.open(dir.resolve("target"), EngineTest.options());
+    Path stopped = dir.resolve("stopped.jsonl");
     IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> source.exportNamespace("default", stopped, closingAtTheFirstEvent(source)));
+    assertEquals("this Aeon is closed", e.getMessage());
+    assertFalse(Files.exists(stopped), "half an export was left");
+    Aeon target = Aeon.open(dir.resolve("target"), EngineTest.options());
+    e = assertThrows(IllegalStateException.class,
         () -> target.importNamespace("copy", file, closingAtTheFirstEvent(target)));
     assertEquals("this Aeon was closed while namespace 'copy' was imported; nothing was kept: no namespace"
         + " was created", e.getMessage());
@@ -255,6 +257,81 @@ class ExportImportTest {
         aeon.close();
       }
     };
+  }
+
+  /**
+   * A close on another thread stops an export in flight and waits until it has deleted its snapshot under tmp/ and
+   * its half-written file. Before, the close released the directory at once: the export read on from files that
+   * the next open deletes, and deleted in its turn that open's working copy of the same name.
+   */
+  @Test
+  void aCloseStopsAnExportInFlightAndWaitsForItToCleanUp() throws Exception {
+    Path memory = dir.resolve("source");
+    Path file = dir.resolve("stopped.jsonl");
+    Aeon aeon = Aeon.open(memory, EngineTest.options());
+    for (int i = 0; i < 3; i++) {
+      aeon.memory().remember(Remember.event("s", "user", "event " + i).withoutVector());
+    }
+    String closed = closeWhileHeld(aeon, memory, held -> aeon.exportNamespace("default", file, held),
+        () -> List.of(Files.exists(file)));
+    assertEquals("this Aeon is closed", closed);
+  }
+
+  /** As {@link #aCloseStopsAnExportInFlightAndWaitsForItToCleanUp}, for an import: nothing of it is left. */
+  @Test
+  void aCloseStopsAnImportInFlightAndWaitsForItToCleanUp() throws Exception {
+    Path file = exportOfTwoEvents();
+    Path memory = dir.resolve("target");
+    Aeon aeon = Aeon.open(memory, EngineTest.options());
+    String closed = closeWhileHeld(aeon, memory, held -> aeon.importNamespace("copy", file, held),
+        () -> List.of(Files.exists(memory.resolve("ns").resolve("copy"))));
+    assertEquals("this Aeon was closed while namespace 'copy' was imported; nothing was kept: no namespace was"
+        + " created", closed);
+  }
+
+  /**
+   * Runs {@code transfer} with a progress that holds it at its first event, closes {@code aeon} on another thread,
+   * lets the transfer go once the close waits (or has returned), and checks that when the close returned nothing
+   * was left under tmp/ and {@code leftBehind} found nothing (false each). Returns the transfer's failure.
+   */
+  private static String closeWhileHeld(Aeon aeon, Path memory, java.util.function.Function<TransferProgress, ?>
+      transfer, java.util.concurrent.Callable<List<Boolean>> leftBehind) throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TransferProgress held = (step, done, total) -> {
+      if (step == TransferProgress.Step.EVENTS && done == 1) {
+        holding.countDown();
+        try {
+          await(release);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    try (ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor()) {
+      CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> transfer.apply(held), runs);
+      assertTrue(holding.await(60, TimeUnit.SECONDS), "the transfer did not start");
+      CompletableFuture<List<Object>> whenClosed = new CompletableFuture<>();
+      Thread closer = Thread.ofPlatform().start(() -> {
+        try {
+          aeon.close();
+          List<Object> left = new ArrayList<>(scratch(memory));
+          left.addAll(leftBehind.call());
+          whenClosed.complete(left);
+        } catch (Throwable t) {
+          whenClosed.completeExceptionally(t);
+        }
+      });
+      while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+        Thread.sleep(5); // the close waits for the transfer (or, before, returned at once)
+      }
+      release.countDown();
+      assertEquals(List.of(false), whenClosed.get(60, TimeUnit.SECONDS),
+          "left under tmp/, or left behind, when the close returned");
+      java.util.concurrent.ExecutionException failed =
+          assertThrows(java.util.concurrent.ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+      return assertInstanceOf(IllegalStateException.class, failed.getCause()).getMessage();
+    }
   }
 
   /** An export of one namespace holding two events of session {@code s}, "first" and "second". */

@@ -415,6 +415,10 @@ final class Values {
       case dev.aeon.query.trace.Event e -> "(" + e.id() + ":" + e.role() + " " + e.session() + " @" + e.tsMicros() + ")";
       case dev.aeon.query.trace.Edge e -> "[" + e.from() + "-" + e.type() + "->" + e.to() + "]";
       case List<?> l -> "[" + String.join(", ", l.stream().map(Values::display).toList()) + "]";
+      // its values as a list's elements: Map.toString would print a vector as the array's identity ([F@1b6d3586,
+      // different on every run) and a node as the Event record with all its fields
+      case Map<?, ?> m -> "{" + String.join(", ", m.entrySet().stream()
+          .map(e -> e.getKey() + "=" + display(e.getValue())).toList()) + "}";
       default -> String.valueOf(v);
     };
   }

@@ -724,6 +724,21 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(false), q("MATCH (e {id: 1}) RETURN $v = $w AS eq", nan).column("eq"));
   }
 
+  /**
+   * A map prints its values as a list prints its elements: a vector as {@code vector(n)} (not a Java array's
+   * identity, which changes from run to run), a node as {@code (id:role session @ts)}, a relationship as
+   * {@code [from-TYPE->to]}; so does toString() of a map.
+   */
+  @Test
+  void aMapPrintsItsValuesAsAListPrintsItsElements() {
+    Map<String, Object> params = Map.of("v", new float[] {1f, 2f});
+    String statement = "MATCH (e {id: 4})-[r:REFERS_TO]->(m) RETURN {v: $v, n: e, r: r, l: [$v, e], m: {k: 'x'}} AS map, "
+        + "toString({v: $v, n: e}) AS s";
+    String e = "(4:user conv-26 @" + Conversation.T0 + ")";
+    assertEquals("map | s\n{v=vector(2), n=" + e + ", r=[4-REFERS_TO->2], l=[vector(2), " + e + "], m={k=x}} | {v=vector(2), n="
+        + e + "}\n(1 row)", q(statement, params).toString());
+  }
+
   @Test
   void sizeOfAStringCountsCharactersNotUtf16Units() {
     // a character beyond the Basic Multilingual Plane is two chars in Java: size() said 2

@@ -27,12 +27,13 @@ final class Logic {
     if (l == null || r == null) {
       return null;
     }
-    if (l instanceof Double d && d.isNaN() || r instanceof Double e && e.isNaN()) {
-      return false;
-    }
     Integer c = Values.compare(l, r);
     if (c == null) {
       throw ev.error(pos, "cannot compare " + Values.typeName(l) + " with " + Values.typeName(r));
+    }
+    // after the types are checked: a NaN compared with a string is an error, as any number is
+    if (l instanceof Double d && d.isNaN() || r instanceof Double e && e.isNaN()) {
+      return false;
     }
     return switch (op) {
       case LT -> c < 0;

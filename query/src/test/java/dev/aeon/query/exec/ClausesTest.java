@@ -230,6 +230,15 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(false, true, true, false, true, true), row);
   }
 
+  /** NaN is below, above and equal to no number; but compared with another type it is an error, as any number is. */
+  @Test
+  void nanComparesWithNoNumberAndWithNoOtherType() {
+    assertEquals(List.of(false, false, false), q("RETURN 0.0 / 0.0 < 1, 0.0 / 0.0 >= 0.0 / 0.0, 1 > 0.0 / 0.0").rows().getFirst());
+    assertEquals("cannot compare float with string", fails("RETURN 0.0 / 0.0 < 'a'", Map.of()).reason());
+    assertEquals("cannot compare string with float", fails("RETURN 'a' >= 0.0 / 0.0", Map.of()).reason());
+    assertEquals("cannot compare float with boolean", fails("RETURN 0.0 / 0.0 BETWEEN true AND false", Map.of()).reason());
+  }
+
   @Test
   void mapsCompareByKeyAsListsDoByPosition() {
     List<Object> row = q("MATCH (e {id: 1}) RETURN {k: 1} = {k: 1.0}, {k: null} = {k: null}, {k: 1} = {j: 1},"

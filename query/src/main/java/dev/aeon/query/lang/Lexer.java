@@ -189,7 +189,7 @@ public final class Lexer {
       throw error(start, "empty `identifier`");
     }
     pos = end + 1;
-    return new Token(TokenType.IDENT, src.substring(start + 1, end), start, pos);
+    return new Token(TokenType.IDENT, src.substring(start + 1, end), start, pos, true);
   }
 
   private Token param(int start) {

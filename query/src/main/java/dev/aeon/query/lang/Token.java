@@ -1,11 +1,21 @@
 package dev.aeon.query.lang;
 
-/** A token: its kind, its text (decoded for strings), and where it starts and ends in the source. */
-public record Token(TokenType type, String text, int start, int end) {
+/**
+ * A token: its kind, its text (decoded for strings, without the backticks of a quoted name), where it starts and
+ * ends in the source, and whether it is a name quoted with backticks.
+ */
+public record Token(TokenType type, String text, int start, int end, boolean quoted) {
 
-  /** Whether this is the (case-insensitive) keyword {@code kw}. */
+  public Token(TokenType type, String text, int start, int end) {
+    this(type, text, start, end, false);
+  }
+
+  /**
+   * Whether this is the (case-insensitive) keyword {@code kw}. A name quoted with backticks never is: quoting is how
+   * a statement names a variable {@code `null`} or {@code `distinct`}.
+   */
   public boolean is(String kw) {
-    return type == TokenType.IDENT && text.equalsIgnoreCase(kw);
+    return type == TokenType.IDENT && !quoted && text.equalsIgnoreCase(kw);
   }
 
   /** How an error message names this token. */

@@ -28,6 +28,21 @@ class ParserTest {
     assertTrue(e.getMessage().endsWith("\n  MATCH (e) WHERE e.ts >< 3 RETURN e\n" + " ".repeat(24) + "^"), e.getMessage());
   }
 
+  /** A name quoted with backticks is a name, never a keyword or a literal: that is what the quotes are for. */
+  @Test
+  void aNameInBackticksIsNeverAKeyword() {
+    for (String name : List.of("true", "false", "null", "NOT", "distinct", "CASE", "exists")) {
+      Statement s = Parser.parse("UNWIND [1] AS `" + name + "` RETURN `" + name + "`");
+      assertEquals(new Expr.Var(name, 24 + name.length()), s.ret().items().getFirst().expr(), name);
+    }
+    Statement s = Parser.parse("MATCH (`true` {id: 4}) RETURN count(`distinct`), [`null` IN [1] | `null`]");
+    List<Statement.Item> items = s.ret().items();
+    assertEquals(new Expr.Call("count", false, false, List.of(new Expr.Var("distinct", 36)), 30), items.get(0).expr());
+    assertInstanceOf(Expr.Comprehension.class, items.get(1).expr());
+    // unquoted, they are what they always were
+    assertEquals(new Expr.Literal(null, 7), Parser.parse("RETURN null").ret().items().getFirst().expr());
+  }
+
   @Test
   void lexicalErrors() {
     assertEquals("unterminated string", fails("MATCH (e) WHERE e.text = 'abc RETURN e").reason());

@@ -243,7 +243,10 @@ public final class Lexer {
     };
     if (t == null) {
       int cp = src.codePointAt(start);
-      boolean invisible = Character.isISOControl(c) || Character.isWhitespace(c)
+      // also the spaces Character.isWhitespace leaves out (no-break spaces) and the format characters (a zero-width
+      // space, a byte order mark), which print as a space or as nothing
+      boolean invisible = Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+          || Character.getType(c) == Character.FORMAT
           || (Character.isSurrogate(c) && Character.charCount(cp) == 1); // a lone half of a pair
       String shown = invisible ? String.format("\\u%04x", (int) c) : Character.toString(cp);
       throw error(start, "unexpected character '" + shown + "'");

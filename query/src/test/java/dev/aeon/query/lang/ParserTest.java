@@ -43,6 +43,20 @@ class ParserTest {
     assertEquals(new Expr.Literal(null, 7), Parser.parse("RETURN null").ret().items().getFirst().expr());
   }
 
+  /**
+   * A character that prints as nothing, or as a space, is named by its code: a no-break space or a zero-width space
+   * pasted with a statement would else make the message "unexpected character ' '" (or "''").
+   */
+  @Test
+  void anInvisibleCharacterIsNamedByItsCode() {
+    assertEquals("unexpected character '\\u00a0'", fails("MATCH (e)\u00a0RETURN e").reason());
+    assertEquals("unexpected character '\\u202f'", fails("MATCH (e) RETURN\u202fe").reason());
+    assertEquals("unexpected character '\\u200b'", fails("MATCH (e)\u200b RETURN e").reason());
+    assertEquals("unexpected character '\\ufeff'", fails("\ufeffMATCH (e) RETURN e").reason());
+    assertEquals("unexpected character '\\u0007'", fails("MATCH (e) RETURN \u0007").reason());
+    assertEquals("unexpected character '#'", fails("MATCH (e) RETURN #").reason());
+  }
+
   @Test
   void lexicalErrors() {
     assertEquals("unterminated string", fails("MATCH (e) WHERE e.text = 'abc RETURN e").reason());

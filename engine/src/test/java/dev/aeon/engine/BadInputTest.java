@@ -372,6 +372,23 @@ class BadInputTest {
   }
 
   /**
+   * A statement whose expressions go through long lists is stopped at the time limit too: a step (a row) hid a
+   * pass over a list of two million elements, and a thousand of them ran for seconds past a limit of 100 ms.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void expressionsOverLongListsAreStoppedAtTheQueryTimeLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(100)))) {
+      Memory m = aeon.memory();
+      QueryException e = assertThrows(QueryException.class, () -> m.query(
+          "WITH range(1, 2000000) AS l RETURN size([y IN range(1, 1000) WHERE -1 IN l])", Map.of()));
+      assertTrue(e.getMessage().contains("time limit of 100 ms"), e.getMessage());
+      assertEquals(List.of(List.of(1000L)),
+          m.query("WITH range(1, 2000) AS l RETURN size([y IN range(1, 1000) WHERE y IN l])", Map.of()).rows());
+    }
+  }
+
+  /**
    * Recalls one after another (each a search per row of the one before) are stopped at the time limit too:
    * they bind rows without any scan or expansion, which alone counted towards the limit, so a chain of three
    * recalls ran every one of its searches and rows whatever the limit.
@@ -396,10 +413,6 @@ class BadInputTest {
   }
 
   /**
-   * A time limit too long to count in nanoseconds (a way to say "no limit" as a duration) lets statements
-   * run: each statement failed with an ArithmeticException from converting it.
-   */
-  /**
    * A checkpoint interval or an idle time too long to count in nanoseconds means never: each namespace open
    * failed with an ArithmeticException, after its stores were opened and before they could be closed, so the
    * namespace stayed locked ("the WAL is already open") until the JVM exited.
@@ -417,6 +430,10 @@ class BadInputTest {
     }
   }
 
+  /**
+   * A time limit too long to count in nanoseconds (a way to say "no limit" as a duration) lets statements
+   * run: each statement failed with an ArithmeticException from converting it.
+   */
   @Test
   void aTimeLimitBeyondNanosecondsIsNoLimit() {
     java.time.Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();

@@ -43,6 +43,9 @@ final class Connection implements Runnable {
     this.decoder = new RespDecoder(socket.getInputStream(), server.config().limits(), server.requestBudget());
     this.output = new OutputQueue(server.config().outputLimit(), server.outputBudget());
     this.writer = new RespWriter(output);
+    // The replies held while a next request was buffered go out before the reader waits for more of it: what is
+    // buffered may be only part of that request (serve() flushes when nothing is buffered).
+    this.decoder.beforeRead(writer::flush);
     this.session = new ClientSession(id, server, writer,
         socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
     OutputStream out = socket.getOutputStream();

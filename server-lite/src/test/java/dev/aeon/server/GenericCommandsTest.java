@@ -192,6 +192,25 @@ class GenericCommandsTest {
     }
   }
 
+  /**
+   * A command followed, in the same packet, by the first bytes of the next one: its reply is sent at once, not
+   * held until the rest of the next command arrives (which a client may only send once it has that reply).
+   */
+  @Test
+  void aReplyIsNotHeldBackByAPartOfTheNextCommand() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.socket().setSoTimeout(10_000);
+      c.sendRaw("PING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhel");
+      assertEquals("PONG", c.read());
+      c.sendRaw("lo\r\n");
+      assertEquals("hello", c.read());
+      c.sendRaw("ECHO a\r\nPI"); // the same with an inline command
+      assertEquals("a", c.read());
+      c.sendRaw("NG\r\n");
+      assertEquals("PONG", c.read());
+    }
+  }
+
   @Test
   void commandDescribesCommandsForRedisCli() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

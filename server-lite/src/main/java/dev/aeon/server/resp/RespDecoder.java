@@ -41,6 +41,13 @@ public final class RespDecoder {
   private byte[] line = new byte[256];
   private long charged;
   private long reserved;
+  private BeforeRead beforeRead = () -> {};
+
+  /** What to do before the decoder waits for more bytes from the client. */
+  @FunctionalInterface
+  public interface BeforeRead {
+    void run() throws IOException;
+  }
 
   public RespDecoder(InputStream in, RespLimits limits, MemoryBudget budget) {
     this(in, limits, budget, 16 << 10);
@@ -51,6 +58,15 @@ public final class RespDecoder {
     this.limits = limits;
     this.budget = budget;
     this.buf = new byte[bufferSize];
+  }
+
+  /**
+   * Runs {@code action} whenever the decoder is about to read from the stream, which may block: the connection
+   * sends the replies it holds back while more requests are buffered, because bytes buffered may be only the
+   * start of the next request, whose rest the client may send only once it has those replies.
+   */
+  public void beforeRead(BeforeRead action) {
+    this.beforeRead = action;
   }
 
   /** Whether bytes of a next request are already buffered (then a reply need not be flushed yet). */
@@ -239,6 +255,7 @@ public final class RespDecoder {
 
   /** Reads more bytes; at end of stream returns false, or throws EOFException inside a frame. */
   private boolean fill(boolean insideFrame) throws IOException {
+    beforeRead.run();
     int n = in.read(buf, 0, buf.length);
     if (n <= 0) {
       if (insideFrame) {

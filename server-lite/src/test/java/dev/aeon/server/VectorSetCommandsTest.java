@@ -209,6 +209,33 @@ class VectorSetCommandsTest {
     }
   }
 
+  /**
+   * TRUTH is Redis' exact linear scan: with a FILTER it scans every element for the ones that pass, not only the
+   * FILTER-EF nearest (COUNT x 100 by default), so an element that passes the filter is found however far it is.
+   */
+  @Test
+  void truthWithAFilterScansEveryElement() throws Exception {
+    try (Jedis j = jedis(RedisProtocol.RESP2)) {
+      int n = 300; // more than COUNT x 100 for COUNT 1
+      for (int i = 0; i < n; i++) {
+        j.vadd("truth-filter", new float[] {1, i / (float) n}, "e" + i,
+            new VAddParams().setAttr(i == n - 1 ? "{\"rare\":1}" : "{\"rare\":0}"));
+      }
+      String last = "e" + (n - 1); // the farthest from the query and the only one that passes
+      assertEquals(List.of(last), j.vsim("truth-filter", new float[] {1, 0},
+          new VSimParams().count(1).filter(".rare == 1").ef(1).truth()));
+    }
+    try (RespClient c = new RespClient(server.port())) { // Jedis 8.0.2 spells FILTER-EF "FILTER_EF", so by hand
+      assertEquals(List.of("e299"), c.call("VSIM", "truth-filter", "VALUES", "2", "1", "0", "COUNT", "5", "FILTER",
+          ".rare == 1", "FILTER-EF", "1", "TRUTH"));
+      assertEquals(List.of("e299"), c.call("VSIM", "truth-filter", "VALUES", "2", "1", "0", "COUNT", "1", "FILTER",
+          ".rare == 1", "FILTER-EF", "300"), "a FILTER-EF as large as the set");
+      // TRUTH is a flag, whatever follows it (Jedis sends it last)
+      assertEquals(List.of("e299"), c.call("VSIM", "truth-filter", "VALUES", "2", "1", "0", "TRUTH", "EF", "8", "COUNT",
+          "1", "FILTER", ".rare == 1"));
+    }
+  }
+
   @Test
   void namesThatAreNotUtf8AreRefusedNotMerged() throws Exception {
     byte[] ff = {(byte) 0xff};

@@ -175,6 +175,7 @@ public final class VectorSetCommands {
     FilterExpression filter = null;
     int filterEffort = -1;
     int nprobe = 0;
+    boolean truth = false;
     while (a.hasNext()) {
       String opt = a.nextString().toUpperCase(java.util.Locale.ROOT);
       switch (opt) {
@@ -190,10 +191,13 @@ public final class VectorSetCommands {
         case "EF" -> nprobe = Math.max(1, a.nextInt(1, 1_000_000, "EF") / EF_PER_PROBE);
         case "FILTER" -> filter = FilterExpression.parse(a.nextText("the filter"));
         case "FILTER-EF" -> filterEffort = a.nextInt(1, 10_000_000, "FILTER-EF");
-        case "TRUTH" -> nprobe = VectorSets.EXACT;
+        case "TRUTH" -> truth = true; // a flag, as in Redis: an EF after it does not undo it
         case "NOTHREAD" -> { } // every connection has its own thread already
         default -> throw CommandError.err("unknown VSIM option '" + opt + "'");
       }
+    }
+    if (truth) {
+      nprobe = VectorSets.EXACT;
     }
     if (filterEffort < 0) {
       filterEffort = count * 100; // Redis' default effort for filtered searches

@@ -408,7 +408,11 @@ public final class VectorSets {
     }
     checkDimension(set, vector.length);
     VectorInput.norm(vector);
-    int candidates = q.filter() == null ? q.count() : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
+    // With a filter, FILTER-EF bounds the candidates examined; TRUTH, an exact scan, examines every element, as
+    // Redis' linear scan applies the filter to all of them.
+    int candidates = q.filter() == null ? q.count()
+        : q.nprobe() == EXACT ? set.size()
+        : Math.min(set.size(), Math.max(q.count(), q.filterEffort()));
     // The lookaside buffer exploits the locality of a conversation's queries; a vector set's are not one.
     Recall recall = Recall.vector(vector, model, Math.max(1, candidates)).session(set.session()).slb(false);
     if (q.nprobe() == EXACT) {

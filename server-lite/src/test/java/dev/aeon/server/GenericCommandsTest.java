@@ -153,6 +153,26 @@ class GenericCommandsTest {
   }
 
   /**
+   * A subcommand given too few or too many arguments gets Redis' arity error naming it: CLIENT SETNAME without a
+   * name was told the name had bad characters, and CLIENT ID x, COMMAND COUNT x and CONFIG RESETSTAT x answered as
+   * if the extra argument were not there.
+   */
+  @Test
+  void subcommandsCheckTheirArity() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      for (List<String> call : List.of(List.of("CLIENT", "SETNAME"), List.of("CLIENT", "SETNAME", "a", "b"),
+          List.of("CLIENT", "ID", "x"), List.of("CLIENT", "GETNAME", "x"), List.of("CLIENT", "INFO", "x"),
+          List.of("CLIENT", "SETINFO", "lib-name"), List.of("COMMAND", "COUNT", "x"),
+          List.of("CONFIG", "RESETSTAT", "x"))) {
+        assertEquals(new RespClient.Err("ERR wrong number of arguments for '" + call.get(0).toLowerCase() + "|"
+            + call.get(1).toLowerCase() + "' command"), c.call(call.toArray()), call.toString());
+      }
+      assertEquals(null, c.call("CLIENT", "GETNAME"), "nothing was named");
+      assertEquals("OK", c.call("CLIENT", "SETINFO", "lib-name", "x"));
+    }
+  }
+
+  /**
    * As in Redis, a client name is printable ASCII without spaces whichever command sets it: HELLO SETNAME took
    * "my name", which CLIENT SETNAME refused. A HELLO option missing its arguments is named in the error: HELLO 3
    * AUTH default (no password) blamed the option 'default'.

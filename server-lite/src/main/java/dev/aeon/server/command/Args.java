@@ -118,6 +118,16 @@ public final class Args {
     return parseDouble(nextString());
   }
 
+  /**
+   * Refuses a subcommand given with another number of arguments than {@code n} (its name included, as Redis
+   * counts them), with Redis' error naming it as {@code command|subcommand}.
+   */
+  public void requireSize(int n) {
+    if (raw.length != n) {
+      throw CommandError.err("wrong number of arguments for '" + lower(0) + "|" + lower(1) + "' command");
+    }
+  }
+
   private void require(int n) {
     if (cursor + n > raw.length) {
       throw CommandError.syntax();

@@ -102,6 +102,7 @@ final class ServerCommands {
       }
       case "set" -> throw CommandError.err("CONFIG SET is not supported: restart the server with other options");
       case "resetstat" -> {
+        a.requireSize(2);
         c.server().resetStats();
         c.writer().simple("OK");
       }
@@ -248,7 +249,10 @@ final class ServerCommands {
       return;
     }
     switch (a.lower(1)) {
-      case "count" -> w.integer(all.size());
+      case "count" -> {
+        a.requireSize(2);
+        w.integer(all.size());
+      }
       case "list" -> {
         w.array(all.size());
         for (CommandSpec spec : all) {

@@ -42,7 +42,8 @@ final class Connection implements Runnable {
     this.onClose = onClose;
     this.decoder = new RespDecoder(socket.getInputStream(), server.config().limits(), server.requestBudget());
     this.output = new OutputQueue(server.config().outputLimit(), server.outputBudget());
-    this.writer = new RespWriter(output);
+    // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in.
+    this.writer = new RespWriter(output, 16 << 10, server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
     // buffered may be only part of that request (serve() flushes when nothing is buffered).
     this.decoder.beforeRead(writer::flush);
@@ -77,6 +78,11 @@ final class Connection implements Runnable {
       } catch (IOException overLimit) {
         // logged below
       }
+    } catch (RespWriter.ReplyTooLarge e) {
+      // A command's reply, built whole before it is queued, would pass the limit of unread replies: disconnected
+      // and logged as a client past that limit is.
+      output.overLimit(e.getMessage());
+      close();
     } catch (IOException e) {
       // The client went away, the reaper closed the socket, or the client left too many replies unread (logged
       // below): nothing more is sent, and closing now ends a sender blocked on the socket.

@@ -226,6 +226,14 @@ final class OutputQueue extends OutputStream {
     }
   }
 
+  /**
+   * Fails the queue as over its limit, for a reply that would pass it before it is written here (one built whole
+   * off the connection's thread, {@link dev.aeon.server.resp.RespWriter.ReplyTooLarge}).
+   */
+  void overLimit(String message) {
+    fail(new LimitExceeded(message));
+  }
+
   /** Drops what is queued, gives its budget back and wakes the sender; returns {@code e} to be thrown. */
   private IOException fail(IOException e) {
     lock.lock();

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,47 @@ class OutputLimitsTest {
         assertEquals("PONG", other.call("PING"));
         String stats = (String) other.call("INFO", "stats");
         assertTrue(stats.contains("client_output_buffer_limit_disconnections:1\r\n"), stats);
+      }
+    }
+  }
+
+  /**
+   * A command run off the client's thread builds its reply whole before it is queued, and the reply was let grow
+   * without bound, to be refused only once built: VRANDMEMBER key -1000000 on an element with a 100 KB name (100 GB)
+   * ended in an OutOfMemoryError. It is stopped as it passes the per-connection limit, and the client disconnected.
+   */
+  @Test
+  @Timeout(120)
+  void aReplyBuiltOffTheClientsThreadIsStoppedAtTheLimit() throws Exception {
+    try (AeonServer server = TestServer.start(dir, c -> c.withOutputLimits(1 << 20, 1L << 30))) {
+      AtomicLong built = new AtomicLong();
+      String kib = "k".repeat(1024);
+      int parts = 64 << 10; // 64 MiB
+      server.context().commands().add("test.huge-reply", 1, List.of("readonly"), 0, 0, 0, (client, args) -> {
+        client.writer().array(parts);
+        for (int i = 0; i < parts; i++) {
+          client.writer().bulk(kib);
+          built.addAndGet(kib.length());
+        }
+      });
+      try (RespClient c = new RespClient(server.port())) {
+        c.send("TEST.HUGE-REPLY");
+        assertTrue(c.closedByServer());
+      }
+      assertTrue(built.get() <= 2 << 20, built.get() + " bytes of the reply built, for a limit of 1 MiB");
+      awaitCondition(() -> server.connectionCount() == 0);
+      assertEquals(1, server.context().outputLimitDisconnections());
+
+      try (RespClient c = new RespClient(server.port())) { // the same through a real command
+        assertEquals(1L, c.call("VADD", "big-names", "VALUES", "2", "1", "0", "n".repeat(1000)));
+        c.send("VRANDMEMBER", "big-names", "-100000");
+        assertTrue(c.closedByServer());
+      }
+      awaitCondition(() -> server.connectionCount() == 0);
+      assertEquals(2, server.context().outputLimitDisconnections());
+      assertEquals(0, server.context().outputBytesHeld());
+      try (RespClient other = new RespClient(server.port())) {
+        assertEquals(List.of("n".repeat(1000)), other.call("VRANDMEMBER", "big-names", "-1"));
       }
     }
   }

@@ -21,8 +21,20 @@ public final class RespWriter {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
+  /** Thrown when a reply built while sending is deferred would pass {@link #maxDeferred}: it can never be sent. */
+  public static final class ReplyTooLarge extends IOException {
+    ReplyTooLarge(String message) {
+      super(message);
+    }
+  }
+
   private final OutputStream out;
   private final int bufferSize;
+  /**
+   * Most bytes the buffer may grow to while sending is deferred (the connection's limit of unread replies, which
+   * a larger reply would pass anyway): without it one command's reply grew until the heap was exhausted.
+   */
+  private final long maxDeferred;
   private byte[] buf;
   private int len;
   private boolean deferred;
@@ -35,9 +47,15 @@ public final class RespWriter {
   }
 
   public RespWriter(OutputStream out, int bufferSize) {
+    this(out, bufferSize, Long.MAX_VALUE);
+  }
+
+  /** {@code maxDeferred}: the largest reply a command run off the connection's thread may build. */
+  public RespWriter(OutputStream out, int bufferSize, long maxDeferred) {
     this.out = out;
     this.bufferSize = bufferSize;
     this.buf = new byte[bufferSize];
+    this.maxDeferred = Math.min(maxDeferred, Integer.MAX_VALUE - 8); // and never more than an array holds
   }
 
   public int protocol() {
@@ -226,7 +244,12 @@ public final class RespWriter {
   /** Grows the buffer to hold {@code n} more bytes while sending is deferred; otherwise sends what it holds. */
   private void makeRoom(int n) throws IOException {
     if (deferred) {
-      buf = Arrays.copyOf(buf, Math.max(2 * buf.length, len + n));
+      long needed = (long) len + n;
+      if (needed > maxDeferred) {
+        throw new ReplyTooLarge("a reply of more than " + maxDeferred + " bytes, past the limit of " + maxDeferred
+            + " per connection");
+      }
+      buf = Arrays.copyOf(buf, (int) Math.min(maxDeferred, Math.max(2L * buf.length, needed)));
     } else {
       drain();
     }

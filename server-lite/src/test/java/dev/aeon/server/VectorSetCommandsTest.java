@@ -236,6 +236,26 @@ class VectorSetCommandsTest {
     }
   }
 
+  /**
+   * EPSILON is, as in Redis, any positive distance (scores are 1 - distance): 1 or more keeps every element, and
+   * Redis' own default is 2. It was refused past 1.
+   */
+  @Test
+  void epsilonTakesAnyPositiveDistance() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "eps", "VALUES", "2", "1", "0", "same"));
+      assertEquals(1L, c.call("VADD", "eps", "VALUES", "2", "-1", "0", "opposite"));
+      assertEquals(List.of("same"), c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", "0.5"));
+      for (String wide : new String[] {"1", "2", "1e300"}) {
+        assertEquals(List.of("same", "opposite"), c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", wide), wide);
+      }
+      for (String bad : new String[] {"0", "-0.5"}) {
+        assertEquals(new RespClient.Err("ERR EPSILON must be positive"),
+            c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", bad), bad);
+      }
+    }
+  }
+
   @Test
   void namesThatAreNotUtf8AreRefusedNotMerged() throws Exception {
     byte[] ff = {(byte) 0xff};

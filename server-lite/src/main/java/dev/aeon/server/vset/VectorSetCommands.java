@@ -183,9 +183,10 @@ public final class VectorSetCommands {
         case "WITHATTRIBS" -> withAttribs = true;
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
         case "EPSILON" -> {
+          // As Redis: any positive distance, 1 or more keeping every element (Redis' own default is 2)
           epsilon = a.nextDouble();
-          if (epsilon <= 0 || epsilon > 1) {
-            throw CommandError.err("EPSILON must be in (0, 1]");
+          if (!(epsilon > 0)) {
+            throw CommandError.err("EPSILON must be positive");
           }
         }
         case "EF" -> nprobe = Math.max(1, a.nextInt(1, 1_000_000, "EF") / EF_PER_PROBE);

@@ -34,6 +34,8 @@ public final class SemanticLookasideBuffer {
   /** Absorbs float rounding in an estimate and its error bound (relative errors of about 1e-7 on values near 1). */
   private static final float ROUNDING_SLACK = 1e-3f;
   private static final VectorKernels KERNELS = Kernels.best();
+  /** The most codes one ring's array holds (a JVM refuses arrays of quite Integer.MAX_VALUE elements). */
+  private static final long MAX_RING_CODES = Integer.MAX_VALUE - 8;
 
   /**
    * A cached query (unit length), the ids its search ranked best, and the first event id remembered
@@ -169,9 +171,11 @@ public final class SemanticLookasideBuffer {
    * id remembered after that search.
    */
   public void store(String session, Probe probe, long[] candidates, long idWatermark) {
-    if (Ring.emptyBytes(entriesPerSession, probe.prepared.dimension()) > maxBytes) {
+    int dim = probe.prepared.dimension();
+    if (Ring.emptyBytes(entriesPerSession, dim) > maxBytes || (long) entriesPerSession * dim > MAX_RING_CODES) {
       // A ring larger than the whole budget would be evicted as soon as it was made, after evicting every
-      // other session; and one of more than 2^31 codes cannot even be allocated.
+      // other session; and one of more codes than an array holds cannot even be allocated, whatever the
+      // budget (a budget of Long.MAX_VALUE admits any ring).
       return;
     }
     Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark);

@@ -109,6 +109,22 @@ class SemanticLookasideBufferTest {
     assertEquals(kept, slb.bytes());
   }
 
+  /**
+   * A budget large enough for any ring (e.g. Long.MAX_VALUE, "no limit") must not let a ring whose codes
+   * overflow one array be made: 100 million entries of 384 dimensions made every store throw a
+   * NegativeArraySizeException, and so every recall through the buffer.
+   */
+  @Test
+  void aRingTooLargeForOneArrayIsNeverMadeWhateverTheBudget() {
+    Random random = new Random(10);
+    SemanticLookasideBuffer huge = new SemanticLookasideBuffer(100_000_000, 0.9f, Long.MAX_VALUE);
+    float[] q = unit(random, 384);
+    huge.store("a", probe(q), new long[8], 0);
+    assertNull(huge.lookup("a", probe(q)));
+    assertEquals(0, huge.bytes());
+    assertEquals(0, huge.sessions());
+  }
+
   @Test
   void aReplacedEntryIsNoLongerFoundAndItsBytesAreReturned() {
     Random random = new Random(9);

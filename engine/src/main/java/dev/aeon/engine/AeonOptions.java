@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param checkpointLogBytes log size after which a background checkpoint runs
  * @param checkpointInterval time after which a background checkpoint runs
  * @param slbEntriesPerSession ring size of each session's lookaside buffer; 0 turns the SLB off
- * @param slbThreshold cosine similarity from which a cached query is considered a hit
+ * @param slbThreshold cosine similarity from which a cached query is considered a hit, in (0, 1] (1: only a
+ *     query of the same direction, up to float rounding)
  * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
  *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit

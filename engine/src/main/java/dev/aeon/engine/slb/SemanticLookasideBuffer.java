@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Per session, a ring of the last queries and the candidates that answered them. A new query close
- * enough to a cached one (cosine at least the threshold) is a hit: instead of descending the index, its
- * search scores exactly the cached candidates plus every event remembered since (ids at or above the
- * entry's watermark). Forgotten events drop out because the index and the trace no longer hold them, so
+ * enough to a cached one (cosine at least the threshold, less float rounding) is a hit: instead of
+ * descending the index, its search scores exactly the cached candidates plus every event remembered since
+ * (ids at or above the entry's watermark). Forgotten events drop out because the index and the trace no longer hold them, so
  * a hit never returns one; new events are always scored, so a hit misses only what the similar query
  * ranked below its candidates.
  *
@@ -33,6 +33,8 @@ public final class SemanticLookasideBuffer {
 
   /** Absorbs float rounding in an estimate and its error bound (relative errors of about 1e-7 on values near 1). */
   private static final float ROUNDING_SLACK = 1e-3f;
+  /** The rounding of an exact cosine in float (a few ulps of 1): a cached query this close under the threshold passes. */
+  static final float EXACT_ROUNDING = 1e-6f;
   private static final VectorKernels KERNELS = Kernels.best();
   /** The most codes one ring's array holds (a JVM refuses arrays of quite Integer.MAX_VALUE elements). */
   private static final long MAX_RING_CODES = Integer.MAX_VALUE - 8;
@@ -140,7 +142,9 @@ public final class SemanticLookasideBuffer {
     int[] dots = new int[n];
     KERNELS.bulkDotI8(probe.prepared.int8(), MemorySegment.ofArray(ring.codes), 0, n, dots);
     Entry best = null;
-    float bestScore = threshold;
+    // Less the exact comparison's own rounding: the dot product of a float unit vector with itself comes out
+    // up to two ulps below 1, so at a threshold of 1 a query would often miss its identical cached one.
+    float bestScore = threshold - EXACT_ROUNDING;
     for (int slot = 0; slot < n; slot++) {
       float scales = ring.scales[slot] * probe.prepared.scale();
       // Each code is off by at most half its scale, so |estimate - exact| <= scales / 2 *

@@ -40,10 +40,11 @@ public final class SemanticLookasideBuffer {
   private static final long MAX_RING_CODES = Integer.MAX_VALUE - 8;
 
   /**
-   * A cached query (unit length), the ids its search ranked best, and the first event id remembered
-   * after that search.
+   * A cached query (unit length), the ids its search ranked best, the first event id remembered after that
+   * search, and the number of results that search was as deep as ({@code rankedFor}): candidates past it
+   * were ranked by a search that looked no deeper than a search for {@code rankedFor} does.
    */
-  public record Entry(float[] query, long[] candidates, long idWatermark) {
+  public record Entry(float[] query, long[] candidates, long idWatermark, int rankedFor) {
     long bytes() {
       return 64 + 4L * query.length + 8L * candidates.length;
     }
@@ -171,10 +172,18 @@ public final class SemanticLookasideBuffer {
   }
 
   /**
-   * Remembers what answered a query of this session: the ids its search ranked best, and the first event
-   * id remembered after that search.
+   * Remembers what answered a query of this session: the ids a search as deep as one for all of them
+   * ranked best, and the first event id remembered after that search.
    */
   public void store(String session, Probe probe, long[] candidates, long idWatermark) {
+    store(session, probe, candidates, idWatermark, candidates.length);
+  }
+
+  /**
+   * Remembers what answered a query of this session: the ids its search ranked best, the first event id
+   * remembered after that search, and how many results that search's depths were for.
+   */
+  public void store(String session, Probe probe, long[] candidates, long idWatermark, int rankedFor) {
     int dim = probe.prepared.dimension();
     if (Ring.emptyBytes(entriesPerSession, dim) > maxBytes || (long) entriesPerSession * dim > MAX_RING_CODES) {
       // A ring larger than the whole budget would be evicted as soon as it was made, after evicting every
@@ -182,7 +191,7 @@ public final class SemanticLookasideBuffer {
       // budget (a budget of Long.MAX_VALUE admits any ring).
       return;
     }
-    Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark);
+    Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark, rankedFor);
     rings.compute(session, (s, ring) -> {
       if (ring == null || ring.dim != entry.query.length) {
         if (ring != null) {

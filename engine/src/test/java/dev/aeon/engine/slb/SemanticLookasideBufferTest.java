@@ -47,7 +47,7 @@ class SemanticLookasideBufferTest {
             "seed " + seed + ", dim " + dim + ", query " + i);
         hits += found == null ? 0 : 1;
         if (found == null) {
-          Entry e = new Entry(q, new long[] {i}, i);
+          Entry e = new Entry(q, new long[] {i}, i, 1);
           slb.store("s", probe(q), e.candidates(), i);
           model.addLast(e);
           if (model.size() > RING) {

@@ -76,7 +76,7 @@ final class Evaluator {
     long n = switch (v) {
       case List<?> l -> l.size();
       case Map<?, ?> m -> m.size();
-      default -> 0;
+      case null, default -> 0;
     };
     if (n > 0 && deadline.passed(n)) {
       throw pastTimeLimit();

@@ -488,7 +488,7 @@ public final class Trace implements AutoCloseable {
 
   public Optional<Event> get(long id) {
     int slot = graph.slotOf(id);
-    return slot < 0 ? Optional.empty() : Optional.of(graph.event(slot));
+    return slot < 0 ? Optional.empty() : Optional.ofNullable(graph.liveEvent(slot));
   }
 
   /** The newest {@code limit} live events of a session, newest first (in append order). */
@@ -499,9 +499,9 @@ public final class Trace implements AutoCloseable {
       return out;
     }
     for (int i = list.size() - 1; i >= 0 && out.size() < limit; i--) {
-      int s = list.get(i);
-      if (graph.isLive(s)) {
-        out.add(graph.event(s));
+      Event e = graph.liveEvent(list.get(i));
+      if (e != null) {
+        out.add(e);
       }
     }
     return out;
@@ -514,7 +514,10 @@ public final class Trace implements AutoCloseable {
       return out;
     }
     graph.timeScan(fromMicros, toMicros, false, (ts, slot) -> {
-      out.add(graph.event(slot));
+      Event e = graph.liveEvent(slot); // the scan checked an earlier forgotten set
+      if (e != null) {
+        out.add(e);
+      }
       return out.size() < limit;
     });
     return out;

@@ -83,16 +83,22 @@ public final class TraceGraph {
 
   /** Forgets the slots (all live) and their edges; returns the number of edges removed. */
   int forget(int[] slotsToForget) {
-    int edges = 0;
     RoaringBitmap next = forgotten.clone();
     for (int s : slotsToForget) {
       next.add(s);
+    }
+    // The forgotten set first, then the edges and attributes: a reader that finds a slot live (or an edge not
+    // removed) before this store sees the event whole, and one that finds an edge removed or an attribute map
+    // gone sees the slot forgotten too. The other order let readers find a live event without its attributes
+    // or its links, a state that never was.
+    forgotten = next;
+    live -= slotsToForget.length;
+    int edges = 0;
+    for (int s : slotsToForget) {
       addLive(events.session(s), -1);
       edges += adjacency.removeAll(s);
       attributes.set(s, null);
     }
-    forgotten = next;
-    live -= slotsToForget.length;
     return edges;
   }
 
@@ -297,8 +303,16 @@ public final class TraceGraph {
         return true;
       }
     }
-    return (!dir.out() || adjacency.visit(slot, true, typeId, asOf, v))
-        && (!dir.in() || adjacency.visit(slot, false, typeId, asOf, v));
+    // A forget publishes its slots before it removes their edges: an edge not yet removed whose end is
+    // forgotten is skipped, read after the edge (the set is read again for each edge).
+    EdgeVisitor live = (e, t, f, to, vf, vt) -> !isLiveEdge(f, to) || v.visit(e, t, f, to, vf, vt);
+    return (!dir.out() || adjacency.visit(slot, true, typeId, asOf, live))
+        && (!dir.in() || adjacency.visit(slot, false, typeId, asOf, live));
+  }
+
+  private boolean isLiveEdge(int from, int to) {
+    RoaringBitmap f = forgotten;
+    return !f.contains(from) && !f.contains(to);
   }
 
   private boolean visitNext(int slot, Direction dir, EdgeVisitor v) {
@@ -330,6 +344,15 @@ public final class TraceGraph {
       }
     }
     return true;
+  }
+
+  /**
+   * The event at a slot if it is live, materialised, else null: checked after reading it, as a forget may
+   * come between a check of the slot and the read, and empty its attributes.
+   */
+  Event liveEvent(int slot) {
+    Event e = event(slot);
+    return isLive(slot) ? e : null;
   }
 
   /** The event at a slot, materialised. */

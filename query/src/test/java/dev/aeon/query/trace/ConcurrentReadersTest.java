@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +86,53 @@ class ConcurrentReadersTest {
       assertTrue(reader.get() > 0);
       pool.shutdown();
       assertEquals(total - total / 1000, t.eventCount());
+    }
+  }
+
+  /**
+   * A forget is seen whole or not at all: while the writer forgets every other event, a reader of the event being
+   * forgotten must never find it still there without its attributes, nor without its link to the event before it
+   * (which is never forgotten).
+   */
+  @Test
+  void aForgetIsSeenWholeOrNotAtAll() throws Exception {
+    int total = 40_000;
+    try (Trace t = Trace.open(dir)) {
+      for (long id = 1; id <= total; id++) {
+        t.append(new Event(id, "s" + id % 7, "user", id, id, Event.NO_VECTOR, Map.of("k", "v" + id)));
+        if (id > 1) {
+          t.addEdge("PREV", id, id - 1);
+        }
+      }
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicLong forgetting = new AtomicLong(2);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      Future<Integer> reader = pool.submit(() -> {
+        int seen = 0;
+        while (!done.get()) {
+          long id = forgetting.get();
+          Event e = t.get(id).orElse(null);
+          if (e != null) {
+            seen++;
+            assertEquals(Map.of("k", "v" + id), e.attributes(), "event " + id + " read while it is forgotten");
+            List<Neighbour> links = t.neighbours(id, Direction.OUT, "PREV", Trace.CURRENT);
+            if (links.isEmpty()) {
+              assertTrue(t.get(id).isEmpty(), "event " + id + " still there without its link");
+            }
+          }
+          for (Event h : t.history("s" + id % 7, 1)) {
+            assertEquals(Map.of("k", "v" + h.id()), h.attributes(), "newest event of a session");
+          }
+        }
+        return seen;
+      });
+      for (long id = 2; id <= total; id += 2) {
+        forgetting.set(id);
+        assertEquals(1, t.forget(id).events().size());
+      }
+      done.set(true);
+      assertTrue(reader.get() >= 0);
+      pool.shutdown();
     }
   }
 }

@@ -71,12 +71,12 @@ final class AttributeCodec {
     long size = Short.BYTES;
     int i = 0;
     for (Map.Entry<String, Object> e : attributes.entrySet()) {
-      keys[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+      keys[i] = utf8("attribute key", e.getKey());
       if (keys[i].length > Short.MAX_VALUE) {
         throw new IllegalArgumentException("attribute key longer than " + Short.MAX_VALUE + " bytes");
       }
       size += Short.BYTES + keys[i].length + 1 + switch (e.getValue()) {
-        case String s -> Integer.BYTES + (strings[i] = s.getBytes(StandardCharsets.UTF_8)).length;
+        case String s -> Integer.BYTES + (strings[i] = utf8("attribute '" + e.getKey() + "'", s)).length;
         case Long l -> Long.BYTES;
         case Double d -> Double.BYTES;
         case Boolean x -> 1;
@@ -105,6 +105,24 @@ final class AttributeCodec {
       i++;
     }
     return b.array();
+  }
+
+  /**
+   * The UTF-8 bytes of {@code s}, or an IllegalArgumentException if it holds an unpaired surrogate: the encoder
+   * would write it as '?', so the string read back would not be the one stored (and two names would become one).
+   */
+  static byte[] utf8(String what, String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
+            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+            + ": it cannot be stored as UTF-8");
+      }
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Decodes a map; throws IllegalStateException on malformed bytes (the caller reports file and offset). */

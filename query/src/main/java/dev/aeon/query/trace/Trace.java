@@ -146,7 +146,8 @@ public final class Trace implements AutoCloseable {
   /**
    * Appends an event. Returns false, changing nothing, if its id is not larger than every id appended
    * before (a replayed append). Attribute values must be String, Long/Integer, Double/Float, Boolean or
-   * Instant (IllegalArgumentException otherwise).
+   * Instant, and no string (session, role, attribute key or value) may hold an unpaired surrogate
+   * (IllegalArgumentException otherwise).
    */
   public boolean append(Event e) {
     Objects.requireNonNull(e, "event");
@@ -179,12 +180,16 @@ public final class Trace implements AutoCloseable {
   // A caller that logs its writes before applying them (the engine) makes these checks before logging,
   // so that a write this trace would refuse never reaches the log.
 
-  /** Throws IllegalArgumentException unless {@code type} may be stored: not empty, not the implicit NEXT. */
+  /**
+   * Throws IllegalArgumentException unless {@code type} may be stored: not empty, not the implicit NEXT, no
+   * unpaired surrogate.
+   */
   public static void checkEdgeType(String type) {
     Objects.requireNonNull(type, "type");
     if (type.isEmpty() || type.equals(Edge.NEXT)) {
       throw new IllegalArgumentException("edge type '" + type + "' cannot be stored (NEXT is implicit)");
     }
+    AttributeCodec.utf8("edge type", type);
   }
 
   /** Throws IllegalArgumentException unless {@link #addEdge} would take this type and validity. */
@@ -209,7 +214,7 @@ public final class Trace implements AutoCloseable {
 
   /**
    * Throws IllegalArgumentException unless {@link #append} would take these attributes: supported
-   * value types, at most 256 of them, at most 32,760 bytes encoded.
+   * value types, at most 256 of them, at most 32,760 bytes encoded, no unpaired surrogate in a key or string.
    */
   public static void checkAttributes(Map<String, Object> attributes) {
     AttributeCodec.encode(normalise(attributes, Map.of()));
@@ -615,7 +620,9 @@ public final class Trace implements AutoCloseable {
     if (id >= 0) {
       return id;
     }
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    // Refused, not logged as '?': read back, it would be another name, or the name of another id, and the
+    // trace would not open again ("string logged again").
+    byte[] utf8 = AttributeCodec.utf8("name", s);
     if (utf8.length > MAX_STRING_BYTES) {
       throw new IllegalArgumentException("name longer than " + MAX_STRING_BYTES + " bytes: "
           + s.substring(0, 40) + "...");

@@ -457,6 +457,35 @@ class TraceTest {
     }
   }
 
+  /**
+   * UTF-8 writes an unpaired surrogate as '?': stored, "a\uD800" and "a\uDBFF" were logged as the same name
+   * "a?", and the trace did not open again ("string 'a?' is logged again"); an attribute read back changed.
+   */
+  @Test
+  void stringsWithUnpairedSurrogatesAreRefused() throws IOException {
+    String smile = "\uD83D\uDE00"; // a pair: well-formed
+    try (Trace t = Trace.open(dir)) {
+      assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "a\uD800", "user", 1, 1)));
+      assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "a", "\uDC00user", 1, 1)));
+      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k", "v\uDBFF"))));
+      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k\uD800", "v"))));
+      assertThrows(IllegalArgumentException.class, () -> Trace.checkAttributes(Map.of("k", "\uDE00" + smile)));
+      assertThrows(IllegalArgumentException.class, () -> Trace.checkEdgeType("T" + smile.charAt(0)));
+      assertEquals(0, t.eventCount());
+      assertTrue(t.append(new Event(1, "a" + smile, "user", 1, 1, -1, Map.of("k" + smile, "v" + smile))));
+      assertTrue(t.append(Event.of(2, "a" + smile, "user", 2, 2)));
+      assertThrows(IllegalArgumentException.class, () -> t.addEdge("T\uD800", 1, 2));
+      assertThrows(IllegalArgumentException.class, () -> t.updateAttributes(1, Map.of("k", "\uDFFF")));
+      assertTrue(t.addEdge("T" + smile, 1, 2));
+      t.flush(0);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(Map.of("k" + smile, "v" + smile), t.get(1).orElseThrow().attributes());
+      assertEquals(2, t.history("a" + smile, 5).size());
+      assertEquals(1, t.neighbours(1, Direction.OUT, "T" + smile, Trace.CURRENT).size());
+    }
+  }
+
   @Test
   void versionsAreCheckedBothWays() throws IOException {
     try (Trace t = Trace.open(dir)) {

@@ -132,7 +132,10 @@ final class EventFile implements AutoCloseable {
     if (count > 0) {
       chunkForWrite(count - 1);
     }
-    written = new WrittenExtent(writer, needed);
+    // The whole records after them (appended before a crash, see clearWholeRecordsAfter) are written too: the
+    // zeros written ahead of the next append must start after them, or the first append of a replay would
+    // zero the records it does not append again before they are found and reported.
+    written = new WrittenExtent(writer, needed + (long) wholeRecordIdsAfter(count).length * LENGTH);
   }
 
   /**
@@ -156,6 +159,19 @@ final class EventFile implements AutoCloseable {
    * what the log held. Zeroed, they are reported once, not at every open until an append overwrites them.
    */
   long[] clearWholeRecordsAfter(int count) throws IOException {
+    long[] ids = wholeRecordIdsAfter(count);
+    long from = FIRST_RECORD + (long) count * LENGTH;
+    long end = from + (long) ids.length * LENGTH;
+    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(end - from, 1 << 16));
+    for (long at = from; at < end; ) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+      at += channel.write(zeros, at);
+    }
+    return ids;
+  }
+
+  /** The ids of the whole records (their checksums match) that follow the first {@code count} without a gap. */
+  private long[] wholeRecordIdsAfter(int count) throws IOException {
     long[] ids = new long[16];
     int found = 0;
     MemorySegment r = Arena.ofAuto().allocate(LENGTH, Long.BYTES); // aligned, as the records in the mapping are
@@ -172,13 +188,6 @@ final class EventFile implements AutoCloseable {
         ids = Arrays.copyOf(ids, found * 2);
       }
       ids[found++] = r.get(LONG, ID_OFFSET);
-    }
-    long from = FIRST_RECORD + (long) count * LENGTH;
-    long end = from + (long) found * LENGTH;
-    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(end - from, 1 << 16));
-    for (long at = from; at < end; ) {
-      zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
-      at += channel.write(zeros, at);
     }
     return Arrays.copyOf(ids, found);
   }

@@ -486,6 +486,36 @@ class TraceTest {
     }
   }
 
+  /**
+   * Events appended after the last flush and left in the events file by a crash, of which a replay appends only
+   * the first again (the log lost the rest), are found after the replay: the replay's appends must not zero them.
+   */
+  @Test
+  void eventsPastAReplayedAppendAreStillFoundAfterIt() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (long id = 1; id <= 10; id++) {
+        assertTrue(t.append(Event.of(id, "s", "user", id, id)));
+        if (id == 3) {
+          t.flush(0);
+        }
+      }
+    } // closed without a flush: the records of events 4 to 10 stay in the file, as after a crash
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(3, t.eventCount());
+      assertTrue(t.append(Event.of(4, "s", "user", 4, 4))); // the replay of what the log still held
+      assertTrue(t.append(Event.of(5, "s", "user", 5, 5)));
+      assertArrayEquals(new long[] {6, 7, 8, 9, 10}, t.clearEventsPastTheEnd());
+      assertArrayEquals(new long[0], t.clearEventsPastTheEnd(), "reported once");
+      assertTrue(t.append(Event.of(6, "s", "user", 60, 6)));
+      t.flush(1);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(6, t.eventCount());
+      assertEquals(60, t.get(6).orElseThrow().tsMicros());
+      assertArrayEquals(new long[0], t.clearEventsPastTheEnd());
+    }
+  }
+
   @Test
   void versionsAreCheckedBothWays() throws IOException {
     try (Trace t = Trace.open(dir)) {

@@ -59,8 +59,16 @@ final class Windows implements AutoCloseable {
       if (in == null) {
         throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
       }
-      return HuggingFaceTokenizer.newInstance(in, Map.of(
-          "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+      try {
+        return HuggingFaceTokenizer.newInstance(in, Map.of(
+            "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+      } catch (RuntimeException e) {
+        // The tokenizer library reports a damaged or foreign file as a bare RuntimeException that names only
+        // its parser's position ("EOF while parsing a value at line 166 column 19"), not the file: say which
+        // one, with the exception documented for a model that cannot be used.
+        throw new IllegalStateException("tokenizer resource " + resource + " is not a usable tokenizer.json: "
+            + e.getMessage(), e);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tokenizer " + resource, e);
     }

@@ -80,7 +80,11 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    *     runtime's native library cannot be loaded on this machine
    */
   public static OnnxTextEmbedder open(ModelSpec spec) {
-    byte[] graph = readResource(spec.onnxResource());
+    return open(spec, readResource(spec.onnxResource()));
+  }
+
+  /** {@link #open(ModelSpec)} with the graph's bytes given rather than read from the classpath (tests build graphs). */
+  static OnnxTextEmbedder open(ModelSpec spec, byte[] graph) {
     Windows windows = new Windows(spec.tokenizerResource(), spec.windowTokens());
     NativeLibraries.useCachedCopy();
     OrtTelemetry.disableUnlessChosen();
@@ -94,13 +98,24 @@ public final class OnnxTextEmbedder implements TextEmbedder {
       windows.close();
       throw new IllegalStateException("ONNX runtime cannot be loaded here: " + rootCause(e), e);
     }
+    OrtSession session = null;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      OrtSession session = env.createSession(graph, options);
+      session = env.createSession(graph, options);
       return new OnnxTextEmbedder(spec, env, session, windows);
-    } catch (OrtException e) {
+    } catch (OrtException | RuntimeException e) {
+      // The constructor refuses a graph that is not a sentence encoder after ONNX runtime loaded it: its
+      // session holds the whole graph in native memory, which nothing but close frees (no cleaner does).
       windows.close();
-      throw new IllegalStateException("ONNX runtime cannot load " + spec.onnxResource(), e);
+      if (session != null) {
+        try {
+          session.close();
+        } catch (OrtException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e instanceof RuntimeException r ? r
+          : new IllegalStateException("ONNX runtime cannot load " + spec.onnxResource(), e);
     }
   }
 

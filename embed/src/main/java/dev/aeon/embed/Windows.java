@@ -34,6 +34,7 @@ final class Windows implements AutoCloseable {
     // The special ids come from the tokenizer itself, so any BERT-style vocabulary works.
     long[] empty = tokenizer.encode("", true, false).getIds();
     if (empty.length != 2) {
+      tokenizer.close(); // native memory, which this refused tokenizer would otherwise keep until finalized
       throw new IllegalStateException("tokenizer " + tokenizerResource
           + " does not frame a text with exactly two special tokens: " + Arrays.toString(empty));
     }

@@ -77,9 +77,10 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   /**
-   * The embedder that gives a vector to an event remembered without one, and to a recall by text. It embeds
-   * in the caller's thread, every window of a long text (256 tokens each with the bundled MiniLM), so a remember
-   * takes time in proportion to its text's length. Null: none.
+   * The embedder that gives a vector to an event remembered without one, and to a recall by text. The engine
+   * calls it in the caller's thread, and the call lasts until every window of the text is embedded (256 tokens each
+   * with the bundled MiniLM, which runs a long text's windows in parallel on the common fork-join pool), so a
+   * remember takes time in proportion to its text's length. Null: none.
    */
   public AeonOptions withEmbedder(TextEmbedder e) {
     return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,

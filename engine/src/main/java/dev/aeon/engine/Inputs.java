@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import dev.aeon.common.JavaValues;
+import dev.aeon.common.io.Utf8Text;
 import dev.aeon.query.trace.Trace;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,22 +60,9 @@ final class Inputs {
     Trace.checkEdge(type, validFromMicros, validToMicros);
   }
 
-  /**
-   * {@code value} if it is well-formed UTF-16. The stores write text as UTF-8, where an unpaired surrogate
-   * becomes '?': "s\uD800" would be stored as "s?", the name of another session.
-   */
+  /** {@code value} if it is well-formed UTF-16 ({@link Utf8Text}: the stores write text as UTF-8). */
   static String text(String what, String value) {
-    for (int i = 0, n = value.length(); i < n; i++) {
-      char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
-            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
-            + ": it is not text, and would be stored as '?'");
-      }
-    }
-    return value;
+    return Utf8Text.requireWellFormed(what, value);
   }
 
   /** Refuses a text that alone takes more than the {@code maxBytes} of one log record, in UTF-8. */

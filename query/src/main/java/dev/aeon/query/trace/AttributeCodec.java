@@ -1,6 +1,7 @@
 package dev.aeon.query.trace;
 
 import dev.aeon.common.JavaValues;
+import dev.aeon.common.io.Utf8Text;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,22 +108,9 @@ final class AttributeCodec {
     return b.array();
   }
 
-  /**
-   * The UTF-8 bytes of {@code s}, or an IllegalArgumentException if it holds an unpaired surrogate: the encoder
-   * would write it as '?', so the string read back would not be the one stored (and two names would become one).
-   */
+  /** The UTF-8 bytes of {@code s}; an unpaired surrogate is refused ({@link Utf8Text}). */
   static byte[] utf8(String what, String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
-            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
-            + ": it cannot be stored as UTF-8");
-      }
-    }
-    return s.getBytes(StandardCharsets.UTF_8);
+    return Utf8Text.encode(what, s);
   }
 
   /** Decodes a map; throws IllegalStateException on malformed bytes (the caller reports file and offset). */

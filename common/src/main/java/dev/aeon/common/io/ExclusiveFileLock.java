@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on a file, held until closed, that keeps a second owner (in this process or another) from
@@ -16,10 +21,21 @@ import java.nio.file.StandardOpenOption;
  */
 public final class ExclusiveFileLock implements Closeable {
 
-  private final FileChannel channel;
+  /**
+   * The files this process holds locked (their file keys, or real paths where the system has none). A second
+   * attempt on one of them is refused here, before it opens the file: on POSIX systems the lock is the
+   * process's, and closing any descriptor of the file, such as the channel of a refused attempt, drops it,
+   * which let another process take a directory this process still had open.
+   */
+  private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
 
-  private ExclusiveFileLock(FileChannel channel) {
+  private final FileChannel channel;
+  private final Object key;
+  private boolean closed;
+
+  private ExclusiveFileLock(FileChannel channel, Object key) {
     this.channel = channel;
+    this.key = key;
   }
 
   /**
@@ -27,26 +43,56 @@ public final class ExclusiveFileLock implements Closeable {
    * refuses a second lock of one file in a process) or another.
    */
   public static ExclusiveFileLock tryAcquire(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
     try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
+      Files.createFile(file); // opens no descriptor of a file that exists (and may be locked by us)
+    } catch (FileAlreadyExistsException e) {
+      // the usual case
     }
-    if (lock == null) {
-      channel.close();
+    Object key = keyOf(file);
+    if (!HELD.add(key)) {
       return null;
     }
-    return new ExclusiveFileLock(channel);
+    boolean locked = false;
+    try {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // locked through a channel that this class did not open
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      if (lock == null) {
+        channel.close();
+        return null;
+      }
+      locked = true;
+      return new ExclusiveFileLock(channel, key);
+    } finally {
+      if (!locked) {
+        HELD.remove(key);
+      }
+    }
   }
 
-  /** Releases the lock (closing the channel releases it). */
+  private static Object keyOf(Path file) throws IOException {
+    Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    return key != null ? key : file.toRealPath();
+  }
+
+  /** Releases the lock (closing the channel releases it). A second call does nothing. */
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return; // once only: the file may be locked by a later owner in this process by now
+    }
+    closed = true;
+    try {
+      channel.close();
+    } finally {
+      HELD.remove(key);
+    }
   }
 }

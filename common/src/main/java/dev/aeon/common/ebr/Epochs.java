@@ -235,7 +235,7 @@ public final class Epochs implements AutoCloseable {
     synchronized (pending) {
       target = epoch;
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
     long backoff = 10_000;
     while (true) {
       reclaim();
@@ -330,6 +330,21 @@ public final class Epochs implements AutoCloseable {
     }
     if (fatal != null) {
       throw fatal;
+    }
+  }
+
+  /**
+   * {@code d} in nanoseconds, between 0 and {@code Long.MAX_VALUE}: a duration beyond about 292 years ("as long
+   * as it takes") made {@code Duration.toNanos} throw an {@code ArithmeticException}, out of a wait or a close.
+   */
+  static long saturatedNanos(Duration d) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -40,7 +40,7 @@ public final class Reclaimer implements AutoCloseable {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("the period must be positive, got " + period);
     }
-    this.periodNanos = period.toNanos();
+    this.periodNanos = Epochs.saturatedNanos(period);
     this.thread = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").start(this::loop);
   }
 

@@ -227,4 +227,27 @@ class EpochsTest {
     closer.join(10_000);
     assertFalse(closer.isAlive(), "close waits for a reclaimer that sleeps for good");
   }
+
+  /**
+   * A timeout too long for a long of nanoseconds ("as long as it takes") is waited as such: awaitReclaimed
+   * and close threw an ArithmeticException instead, close after it had stopped the reclaimer and before it
+   * closed anything, so what was retired stayed unclosed; a reclaimer with such a period failed to start.
+   */
+  @Test
+  void aTimeoutBeyondLongNanosecondsIsWaitedNotAnOverflow() {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withCloseTimeout(forever));
+    AtomicInteger closed = new AtomicInteger();
+    ebr.retire(closed::incrementAndGet);
+    assertTrue(ebr.awaitReclaimed(forever));
+    assertEquals(1, closed.get());
+    ebr.retire(closed::incrementAndGet);
+    ebr.close();
+    assertEquals(2, closed.get());
+    assertEquals(0, ebr.pending());
+    try (Epochs slow = new Epochs(Epochs.Config.defaults().withReclaimInterval(forever))) {
+      slow.retire(closed::incrementAndGet);
+    }
+    assertEquals(3, closed.get());
+  }
 }

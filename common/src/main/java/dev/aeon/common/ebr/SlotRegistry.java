@@ -23,6 +23,10 @@ final class SlotRegistry {
   private final ArrayDeque<Slot> free = new ArrayDeque<>();
   private long[] chunk;
   private int usedInChunk = CHUNK_SLOTS;
+  /** {@link #claim} looks for slots of dead owners once there are this many slots (see there). */
+  private int sweepAt;
+  /** Slots looked at by sweeps so far (tests only). */
+  private long looks;
 
   SlotRegistry(int stride) {
     if (stride < 1) {
@@ -33,7 +37,12 @@ final class SlotRegistry {
 
   /** Gives the calling thread a slot: a recycled one if a former owner died, else a new cell. */
   synchronized Guard claim() {
-    releaseDeadOwners();
+    // Look for dead owners only when the slots have doubled since the last look: a look at every claim made
+    // the first enters of N live threads (a server's connections) cost N * N / 2 looks under this lock.
+    if (free.isEmpty() && slots.size() >= sweepAt) {
+      releaseDeadOwners();
+      sweepAt = 2 * slots.size();
+    }
     Slot recycled = free.poll();
     long[] cells;
     int index;
@@ -72,7 +81,12 @@ final class SlotRegistry {
     return slots.size();
   }
 
+  synchronized long looksAtOwners() {
+    return looks;
+  }
+
   private void releaseDeadOwners() {
+    looks += slots.size();
     for (int i = slots.size() - 1; i >= 0; i--) {
       Slot s = slots.get(i);
       if (!isAlive(s)) {

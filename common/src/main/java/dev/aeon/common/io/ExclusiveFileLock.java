@@ -18,6 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * opening the directory the file guards. The operating system releases it when the process dies, so a killed
  * owner never leaves a directory locked. The file itself is left in place: deleting it could let two owners
  * lock two different files of one name.
+ *
+ * <p>On POSIX systems the lock belongs to the process, not to the channel: closing any descriptor of the file
+ * that this process opened by other means (a copy of the directory that reads every file, {@link DataExtents})
+ * drops it, silently. Code that walks a locked directory must leave its lock file alone.
  */
 public final class ExclusiveFileLock implements Closeable {
 

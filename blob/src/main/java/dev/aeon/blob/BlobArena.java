@@ -60,7 +60,8 @@ public final class BlobArena implements AutoCloseable {
   private record View(Generation generation, MemorySegment data, RefTable table) {}
 
   private static final System.Logger LOG = System.getLogger(BlobArena.class.getName());
-  private static final String LOCK_FILE = "blobs.lock";
+  /** Held while the arena is open (a copy of its folder must not open and close it: that drops the lock). */
+  public static final String LOCK_FILE = "blobs.lock";
   /** Ids reserved by one header-only commit: at most this many ids are skipped after a crash. */
   private static final long ID_RESERVATION = 1 << 16;
   private static final int STAGING_BYTES = 256 << 10;

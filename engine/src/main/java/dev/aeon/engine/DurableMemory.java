@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.blob.BlobArena;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.Mutation.AddLink;
 import dev.aeon.engine.log.Mutation.ForgetEvent;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -643,7 +645,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   BackupResult backup(Path target, boolean durable) {
     checkWritable();
     long start = System.nanoTime();
-    Predicate<Path> skip = p -> p.getFileName().toString().equals(Wal.PREALLOCATED_FILE);
+    // Not the lock files either: they hold no data, and opening and closing one in this process (to copy it, or
+    // to find its extents) would release the lock this namespace's log or arena holds on it (POSIX drops all of
+    // a process's locks on a file when it closes any descriptor of it).
+    Set<String> skipped = Set.of(Wal.PREALLOCATED_FILE, Wal.LOCK_FILE, BlobArena.LOCK_FILE);
+    Predicate<Path> skip = p -> skipped.contains(p.getFileName().toString());
     try {
       return checkpoints.excludingCheckpoints(() -> {
         NamespaceCopy copy = NamespaceCopy.to(target);

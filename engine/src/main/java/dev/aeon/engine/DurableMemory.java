@@ -596,7 +596,8 @@ final class DurableMemory implements Memory, AutoCloseable {
             + " it is reopened (Aeon.namespace reopens it)");
       }
       long lsn = stores.wal.lastLsn();
-      paused = new Paused(stores.stage(lsn), applier.takeForgottenTexts());
+      // To erase, the trace's meta log is written anew too: the old one holds forgotten events' attributes and names.
+      paused = new Paused(stores.stage(lsn, erase), applier.takeForgottenTexts());
       staged = System.nanoTime();
       if (erase) {
         syncLog();

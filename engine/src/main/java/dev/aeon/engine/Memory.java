@@ -103,7 +103,10 @@ public interface Memory {
   /** Makes every component durable on its own and truncates the log before that point. */
   void checkpoint();
 
-  /** Reclaims the space of forgotten data (index pages, blob generations), then checkpoints. */
+  /**
+   * Reclaims the space of forgotten data (index pages, blob generations, the trace's meta log), then checkpoints:
+   * afterwards no file holds a forgotten event's text or attributes, or a name only forgotten events used.
+   */
   void compact();
 
   MemoryStats stats();

@@ -158,13 +158,15 @@ final class Stores implements AutoCloseable {
 
   /**
    * Notes the state a checkpoint at {@code lsn} names: the index's snapshot (null while there is no index
-   * yet) and the trace's appends written out. Writer only.
+   * yet) and the trace's appends written out; if {@code compactTrace}, the trace's meta log written anew
+   * without what forgotten events left in it ({@link Trace#stageCheckpoint(long, boolean)}), which replaces
+   * the old one when the trace's checkpoint commits. Writer only.
    */
-  Staged stage(long lsn) {
+  Staged stage(long lsn, boolean compactTrace) {
     AtlasIndex a = atlas.get();
     StagedFlush index = a != null ? a.stageFlush() : null;
     long start = System.nanoTime();
-    StagedCheckpoint staged = trace.stageCheckpoint(lsn);
+    StagedCheckpoint staged = trace.stageCheckpoint(lsn, compactTrace);
     return new Staged(blobs, index, staged, System.nanoTime() - start);
   }
 

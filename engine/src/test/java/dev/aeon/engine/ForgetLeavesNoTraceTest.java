@@ -41,6 +41,54 @@ class ForgetLeavesNoTraceTest {
     assertTrue(filesContaining(kept).size() > 0, "live text is still stored");
   }
 
+  /**
+   * The trace's meta log held every attribute map a forgotten event ever had, and the names of its session,
+   * role and link types, for ever: compaction left it as it was. It now writes the log anew without them.
+   */
+  @Test
+  void forgottenAttributesAndNamesAreGoneFromEveryFile() throws IOException {
+    String tag = Long.toString(System.nanoTime());
+    String value = "attr-secret-" + tag;
+    String oldValue = "attr-old-" + tag;
+    String session = "session-secret-" + tag;
+    String role = "role_secret_" + tag;
+    String type = "LINK_SECRET_" + tag;
+    String keptValue = "attr-kept-" + tag;
+    long keptId;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      keptId = m.remember(Remember.event("s", "user", "kept").attribute("colour", keptValue)
+          .vector(TestVectors.unit(1)));
+      long single = m.remember(Remember.event("s", "user", "forgotten alone").attribute("pin", oldValue)
+          .vector(TestVectors.unit(2)));
+      m.setAttributes(single, java.util.Map.of("pin", value));
+      for (int i = 0; i < 5; i++) {
+        long e = m.remember(Remember.event(session, role, "in the secret session " + i).attribute("n", i)
+            .vector(TestVectors.unit(10 + i)));
+        m.link(e, type, keptId, 0, Long.MAX_VALUE);
+      }
+      m.checkpoint();
+      for (String s : List.of(value, oldValue, session, role, type)) {
+        assertTrue(filesContaining(s).size() > 0, s + " is on disk before the forget");
+      }
+      assertTrue(m.forget(single));
+      assertEquals(5, m.forgetSession(session));
+      m.compact();
+      for (String s : List.of(value, oldValue, session, role, type)) {
+        assertEquals(List.of(), filesContaining(s), "files still holding " + s);
+      }
+      assertEquals(keptValue, m.get(keptId).orElseThrow().attributes().get("colour"));
+      // The names can be used again.
+      m.remember(Remember.event(session, role, "back again").vector(TestVectors.unit(30)));
+    }
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertEquals(keptValue, m.get(keptId).orElseThrow().attributes().get("colour"));
+      assertEquals("back again", m.history(session, 10).getFirst().text());
+      assertEquals(role, m.history(session, 10).getFirst().role());
+    }
+  }
+
   private List<Path> filesContaining(String text) throws IOException {
     return filesContaining(dir, text);
   }

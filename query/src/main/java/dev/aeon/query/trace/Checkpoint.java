@@ -10,10 +10,37 @@ import java.nio.file.Path;
 import static dev.aeon.query.trace.CheckpointDescriptor.*;
 
 /** The durable state of a trace directory: see {@link CheckpointDescriptor}. */
-record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long metaBytes) {
+record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long metaBytes, int metaGeneration) {
 
   static final String FILE = "checkpoint.trace";
   static final Checkpoint EMPTY = new Checkpoint(-1, Long.MIN_VALUE, 0, -1, -1);
+
+  /** A checkpoint of the first meta file, {@code meta.trace} (generation 0). */
+  Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long metaBytes) {
+    this(lsn, maxId, eventCount, edgeBytes, metaBytes, 0);
+  }
+
+  /** The name of the meta file of a generation: {@code meta.trace} for 0, {@code meta-<n>.trace} after. */
+  static String metaFile(int generation) {
+    return generation == 0 ? Trace.META_FILE : "meta-" + generation + ".trace";
+  }
+
+  /** The generation a meta file's name gives, or -1 if it does not name one ({@link #metaFile}). */
+  static int metaGeneration(String fileName) {
+    if (fileName.equals(Trace.META_FILE)) {
+      return 0;
+    }
+    if (!fileName.startsWith("meta-") || !fileName.endsWith(".trace")) {
+      return -1;
+    }
+    String digits = fileName.substring("meta-".length(), fileName.length() - ".trace".length());
+    if (digits.isEmpty() || digits.length() > 10 || digits.startsWith("0")
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    long n = Long.parseLong(digits);
+    return n > Integer.MAX_VALUE ? -1 : (int) n;
+  }
 
   /** The checkpoint of {@code dir}, or {@link #EMPTY} for a new directory. */
   static Checkpoint read(Path dir) throws IOException {
@@ -22,7 +49,11 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
       return EMPTY;
     }
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    FileHeader.verify(file, b, FORMAT);
+    int param = FileHeader.verify(file, b, FORMAT, OLDEST_VERSION, VERSION);
+    int generation = FileHeader.version(b) == OLDEST_VERSION ? 0 : param; // version 1 had only meta.trace
+    if (generation < 0) {
+      throw new TraceCorruptException(file, FileHeader.PARAM_OFFSET, "meta generation " + param + " out of range");
+    }
     if (b.remaining() < LENGTH) {
       throw new TraceCorruptException(file, b.remaining(), "checkpoint truncated");
     }
@@ -38,7 +69,7 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
     checkAppendFileLength(file, EDGE_BYTES_OFFSET, b.getLong(EDGE_BYTES_OFFSET), "edge");
     checkAppendFileLength(file, META_BYTES_OFFSET, b.getLong(META_BYTES_OFFSET), "meta");
     return new Checkpoint(b.getLong(LSN_OFFSET), b.getLong(MAX_ID_OFFSET), (int) count,
-        b.getLong(EDGE_BYTES_OFFSET), b.getLong(META_BYTES_OFFSET));
+        b.getLong(EDGE_BYTES_OFFSET), b.getLong(META_BYTES_OFFSET), generation);
   }
 
   private static void checkAppendFileLength(Path file, int offset, long length, String which)
@@ -65,7 +96,7 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
   /** Writes this checkpoint atomically: a crash leaves either the old or the new one. */
   void write(Path dir) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(FileHeader.write(FORMAT, 0));
+    b.put(FileHeader.write(FORMAT, VERSION, metaGeneration));
     b.putLong(LSN_OFFSET, lsn).putLong(MAX_ID_OFFSET, maxId).putLong(EVENT_COUNT_OFFSET, eventCount)
         .putLong(EDGE_BYTES_OFFSET, edgeBytes).putLong(META_BYTES_OFFSET, metaBytes);
     b.putInt(CRC_OFFSET, FileHeader.crc(b, LSN_OFFSET, CRC_OFFSET));

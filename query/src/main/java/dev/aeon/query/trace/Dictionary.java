@@ -32,8 +32,20 @@ final class Dictionary {
     return id;
   }
 
-  /** Writer only: re-adds a string read back from the meta log under its recorded id. */
+  /**
+   * Writer only: re-adds a string read back from the meta log under its recorded id: the next id, or one
+   * read as freed before ({@link #restoreFreed}), whose name was used again before a reopen.
+   */
   void restore(int id, String s) {
+    if (id >= 0 && id < size && strings.get(id) == null) {
+      Integer earlier = ids.get(s);
+      if (earlier != null) {
+        throw new IllegalStateException("string '" + s + "' is logged again as id " + id + ", it is id " + earlier);
+      }
+      strings.set(id, s);
+      ids.put(s, id);
+      return;
+    }
     if (id != size) {
       throw new IllegalStateException("dictionary id " + id + " out of order, expected " + size);
     }
@@ -44,6 +56,17 @@ final class Dictionary {
       throw new IllegalStateException("string '" + s + "' is logged again as id " + id + ", it is id " + earlier);
     }
     add(s);
+  }
+
+  /**
+   * Writer only: takes the next id for a string a compaction erased ({@link MetaRecordDescriptor#KIND_FREED}):
+   * no string has it, and no lookup finds it.
+   */
+  void restoreFreed(int id) {
+    if (id != size) {
+      throw new IllegalStateException("dictionary id " + id + " out of order, expected " + size);
+    }
+    size = id + 1;
   }
 
   long heapBytes() {

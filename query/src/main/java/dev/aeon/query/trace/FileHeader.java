@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  *  | magic  | format name (16 ASCII) | version | param   | CRC32C  |
  *  +--------+------------------------+---------+---------+---------+
  * </pre>
- * {@code param} is format-specific (the record size of fixed-record files); the CRC covers bytes 0..27.
+ * {@code param} is format-specific (the record size of fixed-record files, the meta generation of the
+ * checkpoint); the CRC covers bytes 0..27.
  */
 final class FileHeader {
 
@@ -29,24 +30,33 @@ final class FileHeader {
   static final int CRC_OFFSET = 28;
   static final int LENGTH = 32;
 
-  /** The only format version of every trace file so far. */
+  /** The format version of every trace file but the checkpoint ({@link CheckpointDescriptor#VERSION}). */
   static final int VERSION = 1;
 
   private FileHeader() {}
 
   static ByteBuffer write(String format, int param) {
+    return write(format, VERSION, param);
+  }
+
+  static ByteBuffer write(String format, int version, int param) {
     ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC_OFFSET, MAGIC);
     byte[] name = format.getBytes(StandardCharsets.US_ASCII);
     b.put(NAME_OFFSET, name, 0, Math.min(name.length, NAME_LENGTH));
-    b.putInt(VERSION_OFFSET, VERSION);
+    b.putInt(VERSION_OFFSET, version);
     b.putInt(PARAM_OFFSET, param);
     b.putInt(CRC_OFFSET, crc(b, 0, CRC_OFFSET));
     return b;
   }
 
-  /** Checks a header read from {@code file}; returns its param. */
+  /** Checks a header read from {@code file} of version {@link #VERSION}; returns its param. */
   static int verify(Path file, ByteBuffer b, String format) throws IOException {
+    return verify(file, b, format, VERSION, VERSION);
+  }
+
+  /** Checks a header read from {@code file} of a version from {@code oldest} to {@code newest}; returns its param. */
+  static int verify(Path file, ByteBuffer b, String format, int oldest, int newest) throws IOException {
     if (b.remaining() < LENGTH) {
       throw new TraceCorruptException(file, 0, "file too short for its header (" + b.remaining() + " bytes)");
     }
@@ -66,13 +76,18 @@ final class FileHeader {
       throw new TraceCorruptException(file, NAME_OFFSET, "format '" + found + "', expected '" + format + "'");
     }
     int version = b.getInt(VERSION_OFFSET);
-    if (version < VERSION) {
-      throw new TraceVersionException.TooOld(file, version, VERSION);
+    if (version < oldest) {
+      throw new TraceVersionException.TooOld(file, version, oldest);
     }
-    if (version > VERSION) {
-      throw new TraceVersionException.TooNew(file, version, VERSION);
+    if (version > newest) {
+      throw new TraceVersionException.TooNew(file, version, newest);
     }
     return b.getInt(PARAM_OFFSET);
+  }
+
+  /** The version of a header that {@link #verify} accepted. */
+  static int version(ByteBuffer b) {
+    return b.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(VERSION_OFFSET);
   }
 
   static int crc(ByteBuffer b, int from, int to) {

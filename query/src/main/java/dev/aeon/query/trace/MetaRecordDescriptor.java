@@ -1,7 +1,8 @@
 package dev.aeon.query.trace;
 
 /**
- * Layout of {@code meta.trace}: a {@link FileHeader} (format {@value #FORMAT}, param 0), then
+ * Layout of the meta file ({@code meta.trace}, or {@code meta-<n>.trace} after a compaction: see
+ * {@link CheckpointDescriptor}): a {@link FileHeader} (format {@value #FORMAT}, param 0), then
  * variable-length frames in mutation order, little-endian.
  *
  * <pre>
@@ -12,8 +13,15 @@ package dev.aeon.query.trace;
  *  kind STRING: int dictionary id, then UTF-8 bytes (sessions, roles, edge types)
  *  kind ATTRS:  long event id, then the complete attribute map ({@link AttributeCodec})
  *  kind FORGET: long event id
+ *  kind FREED:  int dictionary id
  * </pre>
  * The CRC covers the kind byte and the payload.
+ *
+ * <p>A compaction ({@link Trace#stageCheckpoint(long, boolean)}) writes the log anew: every dictionary id in
+ * order, as a STRING if a live event or edge uses it, else as FREED (the id stays taken, as event and edge
+ * records name ids, but its string is gone); then the current ATTRS of each live event that has any, and a
+ * FORGET for each forgotten event. A string logged under an id that is FREED (its name used again before
+ * the trace reopened) takes that id again.
  */
 final class MetaRecordDescriptor {
 
@@ -21,6 +29,7 @@ final class MetaRecordDescriptor {
   static final byte KIND_STRING = 1;
   static final byte KIND_ATTRS = 2;
   static final byte KIND_FORGET = 3;
+  static final byte KIND_FREED = 4;
 
   static final int LENGTH_OFFSET = 0;
   static final int CRC_OFFSET = 4;

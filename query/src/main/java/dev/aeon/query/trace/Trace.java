@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import dev.aeon.query.exec.QueryResult;
 import dev.aeon.query.exec.QueryRunner;
@@ -25,8 +28,9 @@ import org.roaringbitmap.RoaringBitmap;
  * The episodic trace of one memory directory: events, typed edges between them, and their indexes.
  *
  * <p>Files (each starts with a {@link FileHeader}): {@code events.trace} (fixed-size records, mapped),
- * {@code edges.trace} (append-only edge segment), {@code meta.trace} (strings, attributes, forgets) and
- * {@code checkpoint.trace}. The state on disk is exactly the state of the last {@link #flush(long)}:
+ * {@code edges.trace} (append-only edge segment), {@code meta.trace} (strings, attributes, forgets; after
+ * a compaction {@code meta-<n>.trace}, the one the checkpoint names) and {@code checkpoint.trace}. The state
+ * on disk is exactly the state of the last {@link #flush(long)}:
  * opening cuts every file back to the lengths that flush recorded and rebuilds the in-memory indexes, so
  * the engine replays its write-ahead log from {@link #checkpointLsn()} onwards, and each mutation is
  * applied exactly once. {@link #append} also ignores ids it has already seen.
@@ -53,7 +57,23 @@ public final class Trace implements AutoCloseable {
   private final Path dir;
   private final EventFile events;
   private final AppendFile edges;
-  private final AppendFile meta;
+  /** The meta log appended to: replaced by a compaction (under both locks), read by commits without the first. */
+  private volatile AppendFile meta;
+  /** The generation of {@link #meta} ({@link Checkpoint#metaFile}). Write lock. */
+  private int metaGeneration;
+  /**
+   * Ids whose strings this process still holds but the meta log holds as freed: a compaction found them unused.
+   * Interned again, the string is logged again under its id. Write lock.
+   */
+  private BitSet freedInLog = new BitSet();
+  /**
+   * Meta files a compaction replaced that a checkpoint may still name (its own is not written yet): closed and
+   * deleted once one names a later generation. Checkpoint lock.
+   */
+  private final List<Retired> retired = new ArrayList<>();
+  private record Retired(AppendFile file, int generation) {}
+  /** Called at each step of a compaction's swap of the meta file: a test copies the directory there. */
+  Consumer<String> compactionStep = step -> { };
   private final TraceGraph graph;
   private final Object writeLock = new Object();
   private volatile long maxId;
@@ -72,6 +92,7 @@ public final class Trace implements AutoCloseable {
     this.events = events;
     this.edges = edges;
     this.meta = meta;
+    this.metaGeneration = cp.metaGeneration();
     this.graph = new TraceGraph(events);
     this.maxId = cp.maxId();
     this.committed = cp;
@@ -106,19 +127,41 @@ public final class Trace implements AutoCloseable {
     try {
       edges = AppendFile.open(dir.resolve(EDGES_FILE), EdgeRecordDescriptor.FORMAT, EdgeRecordDescriptor.LENGTH,
           cp.edgeBytes());
-      meta = AppendFile.open(dir.resolve(META_FILE), MetaRecordDescriptor.FORMAT, 0, cp.metaBytes());
+      meta = AppendFile.open(dir.resolve(Checkpoint.metaFile(cp.metaGeneration())), MetaRecordDescriptor.FORMAT, 0,
+          cp.metaBytes());
       Trace t = new Trace(dir, events, edges, meta, cp, text, vectors);
       new TraceLoader(t.graph, events, edges, meta).load(cp.eventCount());
       cp.checkMaxId(dir, cp.eventCount() == 0 ? Long.MIN_VALUE : events.id(cp.eventCount() - 1));
       if (t.graph.dictionary.size() == 0) {
         t.intern(Edge.NEXT);
       }
+      deleteMetaFilesOtherThan(dir, cp.metaGeneration());
       return t;
     } catch (IOException | RuntimeException e) {
       closeQuietly(events, e);
       closeQuietly(edges, e);
       closeQuietly(meta, e);
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the meta files of other generations than the checkpoint's: the one a compaction replaced (a crash
+   * came before its deletion), or one it wrote that no checkpoint came to name. Neither is read again, and the
+   * replaced one holds what the compaction erased.
+   */
+  private static void deleteMetaFilesOtherThan(Path dir, int generation) throws IOException {
+    List<Path> others = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      files.forEach(f -> {
+        int g = Checkpoint.metaGeneration(f.getFileName().toString());
+        if (g >= 0 && g != generation) {
+          others.add(f);
+        }
+      });
+    }
+    for (Path f : others) {
+      Files.deleteIfExists(f);
     }
   }
 
@@ -416,12 +459,31 @@ public final class Trace implements AutoCloseable {
     }
   }
 
+  /** A {@link #flush} that compacts the meta log: see {@link #stageCheckpoint(long, boolean)}. */
+  public void compact(long lsn) {
+    synchronized (writeLock) {
+      stageCheckpoint(lsn, true).commit();
+    }
+  }
+
   /**
    * The first half of a {@link #flush}: under the trace's lock, writes the buffered appends out to the
    * operating system and returns the checkpoint of the current state at {@code lsn}, which
    * {@link StagedCheckpoint#commit()} forces and writes without that lock.
    */
   public StagedCheckpoint stageCheckpoint(long lsn) {
+    return stageCheckpoint(lsn, false);
+  }
+
+  /**
+   * As {@link #stageCheckpoint(long)}; if {@code compact}, it also writes the meta log anew with only what the
+   * current state needs (the strings that live events and edges use, the current attributes of live events,
+   * the ids of forgotten ones) to a file of the next generation, forced before this returns. Appends go on in
+   * the new file. The checkpoint that {@link StagedCheckpoint#commit()} writes names it, and then the old
+   * file, with every attribute map and name of the forgotten events, is deleted. Until then a crash leaves
+   * the old file in force, and opening deletes the new one.
+   */
+  public StagedCheckpoint stageCheckpoint(long lsn, boolean compact) {
     synchronized (writeLock) {
       checkOpen();
       long last = Math.max(stagedLsn, committed.lsn()); // committed: the one opened, before any stage
@@ -434,9 +496,12 @@ public final class Trace implements AutoCloseable {
       stagedLsn = lsn;
       try {
         long edgeBytes = edges.writeBuffered();
+        if (compact) {
+          rewriteMeta();
+        }
         long metaBytes = meta.writeBuffered();
-        return new StagedCheckpoint(this, new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes),
-            stages++);
+        return new StagedCheckpoint(this, new Checkpoint(lsn, maxId, graph.slotCount(), edgeBytes, metaBytes,
+            metaGeneration), meta, stages++);
       } catch (IOException x) {
         throw new UncheckedIOException("cannot flush the trace in " + dir, x);
       }
@@ -456,14 +521,122 @@ public final class Trace implements AutoCloseable {
       try {
         events.force(committed.eventCount(), cp.eventCount());
         edges.forceWritten();
-        meta.forceWritten();
+        staged.meta.forceWritten(); // the file it names: a later compaction's stage may have replaced it
         cp.write(dir);
       } catch (IOException x) {
         throw new UncheckedIOException("cannot write the trace's checkpoint in " + dir, x);
       }
       committed = cp;
       checkpointSequence = staged.sequence;
+      compactionStep.accept("checkpoint written");
+      deleteRetired(cp.metaGeneration());
     }
+  }
+
+  /**
+   * Writes the meta log anew under the next generation and appends to it from now on (write lock). The old
+   * file stays until a checkpoint names a later generation ({@link #deleteRetired}).
+   */
+  private void rewriteMeta() throws IOException {
+    int generation = Math.addExact(metaGeneration, 1);
+    Path file = dir.resolve(Checkpoint.metaFile(generation));
+    Files.deleteIfExists(file); // written by a compaction that failed before its checkpoint: no checkpoint names it
+    AppendFile next = AppendFile.open(file, MetaRecordDescriptor.FORMAT, 0, -1);
+    BitSet freed = new BitSet();
+    try {
+      BitSet used = stringsInUse();
+      Dictionary d = graph.dictionary;
+      for (int id = 0, n = d.size(); id < n; id++) {
+        String s = d.string(id);
+        if (s != null && used.get(id)) {
+          byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+          appendMeta(next, MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+        } else {
+          // Its id stays taken: forgotten events' records, and removed edges' records, still name it.
+          appendMeta(next, MetaRecordDescriptor.KIND_FREED, le(4).putInt(id).flip());
+          if (s != null) {
+            freed.set(id);
+          }
+        }
+      }
+      for (int slot = 0, n = graph.slotCount(); slot < n; slot++) {
+        if (!graph.isLive(slot)) {
+          // The loader must still know it is forgotten: its record stays in the events file.
+          appendMeta(next, MetaRecordDescriptor.KIND_FORGET, le(8).putLong(graph.id(slot)).flip());
+        } else if (!graph.attributes(slot).isEmpty()) {
+          byte[] encoded = AttributeCodec.encode(graph.attributes(slot));
+          appendMeta(next, MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length).putLong(graph.id(slot))
+              .put(encoded).flip());
+        }
+      }
+      next.writeBuffered();
+      next.forceWritten();
+      DurableFiles.fsyncDirectory(dir); // its name must be durable before a checkpoint names it
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(next, e);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    compactionStep.accept("meta written");
+    synchronized (checkpointLock) {
+      retired.add(new Retired(meta, metaGeneration));
+    }
+    meta = next;
+    metaGeneration = generation;
+    freedInLog = freed;
+  }
+
+  /** The dictionary ids that live events (session, role), stored edges not removed (type) and NEXT use. */
+  private BitSet stringsInUse() {
+    BitSet used = new BitSet();
+    used.set(TraceGraph.NEXT_TYPE);
+    for (int slot = 0, n = graph.slotCount(); slot < n; slot++) {
+      if (graph.isLive(slot)) {
+        used.set(graph.sessionId(slot));
+        used.set(graph.roleId(slot));
+      }
+    }
+    Adjacency a = graph.adjacency;
+    for (int e = 0, n = a.count(); e < n; e++) {
+      int type = a.type(e);
+      if (type != Adjacency.REMOVED) { // invalidated edges included: AS OF an earlier time reads them
+        used.set(type);
+      }
+    }
+    return used;
+  }
+
+  /**
+   * Closes and deletes the meta files replaced by a compaction once the checkpoint on disk names a later
+   * generation (checkpoint lock). No stage that names one can commit any more: its sequence is older.
+   */
+  private void deleteRetired(int committedGeneration) {
+    IOException failure = null;
+    for (var it = retired.iterator(); it.hasNext(); ) {
+      Retired r = it.next();
+      if (r.generation() < committedGeneration) {
+        it.remove();
+        try (AppendFile f = r.file()) {
+          Files.deleteIfExists(f.path());
+        } catch (IOException x) {
+          if (failure == null) {
+            failure = x;
+          } else {
+            failure.addSuppressed(x);
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      // The checkpoint is written; opening deletes the file, since no checkpoint names it any more.
+      throw new UncheckedIOException("the trace in " + dir + " is checkpointed, but a meta file its compaction"
+          + " replaced could not be deleted", failure);
+    }
+    compactionStep.accept("old meta deleted");
   }
 
   /**
@@ -583,8 +756,17 @@ public final class Trace implements AutoCloseable {
         return;
       }
       closed = true;
-      try (events; edges; meta) {
+      List<AppendFile> replaced;
+      synchronized (checkpointLock) {
+        replaced = retired.stream().map(Retired::file).toList();
+        retired.clear();
+      }
+      AppendFile current = meta;
+      try (events; edges; current) {
         // closing without flush keeps the last checkpoint authoritative; see the class comment
+        for (AppendFile f : replaced) {
+          f.close(); // the checkpoint on disk may still name it (its compaction did not commit): kept
+        }
       }
     }
   }
@@ -618,6 +800,12 @@ public final class Trace implements AutoCloseable {
   int intern(String s) throws IOException {
     int id = graph.dictionary.id(s);
     if (id >= 0) {
+      if (freedInLog.get(id)) {
+        // A compaction freed it while nothing used it: logged again under its id, which events name.
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // checked when first interned
+        appendMeta(MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+        freedInLog.clear(id);
+      }
       return id;
     }
     // Refused, not logged as '?': read back, it would be another name, or the name of another id, and the
@@ -633,6 +821,10 @@ public final class Trace implements AutoCloseable {
   }
 
   private void appendMeta(byte kind, ByteBuffer payload) throws IOException {
+    appendMeta(meta, kind, payload);
+  }
+
+  private static void appendMeta(AppendFile meta, byte kind, ByteBuffer payload) throws IOException {
     int n = payload.remaining();
     if (n > MetaRecordDescriptor.MAX_PAYLOAD) { // a record that TraceLoader would refuse: the file lost
       throw new IllegalStateException("meta record of " + n + " bytes, at most " + MetaRecordDescriptor.MAX_PAYLOAD);

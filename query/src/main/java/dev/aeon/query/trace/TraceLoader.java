@@ -62,6 +62,29 @@ final class TraceLoader {
     if (!forgets.isEmpty()) {
       graph.forget(forgets.toArray());
     }
+    checkNoFreedStringInUse(eventCount);
+  }
+
+  /**
+   * A compaction frees only the strings that no live event or edge uses: one that does would be handed out
+   * as a null name (an event without session, an edge without type).
+   */
+  private void checkNoFreedStringInUse(int eventCount) throws TraceCorruptException {
+    Dictionary d = graph.dictionary;
+    for (int slot = 0; slot < eventCount; slot++) {
+      if (graph.isLive(slot) && (d.string(events.session(slot)) == null || d.string(events.role(slot)) == null)) {
+        throw new TraceCorruptException(meta.path(), FileHeader.LENGTH, "event " + events.id(slot)
+            + " names a session or role whose string the meta file holds as freed");
+      }
+    }
+    for (int e = 0; e < graph.adjacency.count(); e++) {
+      int type = graph.adjacency.type(e);
+      if (type != Adjacency.REMOVED && d.string(type) == null) {
+        throw new TraceCorruptException(meta.path(), FileHeader.LENGTH, "a link between "
+            + events.id(graph.adjacency.from(e)) + " and " + events.id(graph.adjacency.to(e))
+            + " has a type whose string the meta file holds as freed");
+      }
+    }
   }
 
   private List<Change> readMeta(MemorySegment m) throws IOException {
@@ -97,6 +120,12 @@ final class TraceLoader {
           }
           case MetaRecordDescriptor.KIND_ATTRS -> changes.add(new Change(frame.getLong(), AttributeCodec.decode(frame)));
           case MetaRecordDescriptor.KIND_FORGET -> changes.add(new Change(frame.getLong(), null));
+          case MetaRecordDescriptor.KIND_FREED -> {
+            graph.dictionary.restoreFreed(frame.getInt());
+            if (frame.hasRemaining()) {
+              throw new IllegalStateException("freed id frame of " + (frame.limit() - 1) + " bytes");
+            }
+          }
           default -> throw new TraceCorruptException(meta.path(), offset, "unknown frame kind " + kind);
         }
       } catch (RuntimeException e) {

@@ -263,6 +263,41 @@ class MetaCompactionTest {
     }
   }
 
+  /**
+   * A checkpoint staged before a compaction's stage and committed after it writes the meta file it staged (the
+   * old one, still there); the compaction's commit then replaces it. Committed after the compaction's, it is
+   * ignored, as an older stage always is.
+   */
+  @Test
+  void aCheckpointStagedBeforeACompactionCommitsTheOldFile() throws IOException {
+    for (boolean olderFirst : new boolean[] {true, false}) {
+      Path d = dir.resolve("older-first-" + olderFirst);
+      Ops ops = new Ops(13);
+      try (Trace t = Trace.open(d)) {
+        ops.run(t, 200);
+        StagedCheckpoint older = t.stageCheckpoint(1);
+        String atOlder = state(t, ops.nextId);
+        ops.run(t, 100);
+        StagedCheckpoint compaction = t.stageCheckpoint(2, true);
+        String atCompaction = state(t, ops.nextId);
+        ops.run(t, 50);
+        if (olderFirst) {
+          older.commit();
+          try (Trace copy = Trace.open(copy(d, "older"))) {
+            assertEquals(atOlder, state(copy, ops.nextId));
+          }
+        }
+        compaction.commit();
+        older.commit(); // ignored
+        assertEquals(List.of("meta-1.trace"), metaFiles(d));
+        try (Trace copy = Trace.open(copy(d, "compacted-" + olderFirst))) {
+          assertEquals(2, copy.checkpointLsn());
+          assertEquals(atCompaction, state(copy, ops.nextId));
+        }
+      }
+    }
+  }
+
   /** A directory whose checkpoint is of version 1 (before compactions) opens as generation 0, and compacts. */
   @Test
   void aVersionOneCheckpointStillOpens() throws IOException {

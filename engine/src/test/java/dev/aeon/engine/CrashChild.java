@@ -15,7 +15,7 @@ import java.util.Random;
  * {@code mark}) and forgets under SYNC durability and, after each acknowledgement, appends a line to the
  * ack file ({@code R id seed}, {@code L from to}, {@code M id mark}, {@code F id}; {@code m id mark} before
  * a mark and {@code f id} before a forget, whose effect may be there or not when the kill comes first; a
- * mark of {@code -} removes it). The kernel keeps those lines when the process is killed, so the test knows
+ * mark of {@code -} removes it). Now and then it compacts ({@code C} after), so that kills land in compactions too. The kernel keeps those lines when the process is killed, so the test knows
  * exactly what was acknowledged. Vectors are given with their model ({@link #MODEL}), which the namespace
  * records with the first.
  */
@@ -36,6 +36,10 @@ public final class CrashChild {
       List<Long> live = new ArrayList<>(m.history("s", Integer.MAX_VALUE).stream().map(Event::id).toList());
       acks.println("START");
       while (true) {
+        if (random.nextInt(50) == 0) {
+          m.compact(); // the kill may come during one: the trace's meta log and the log's segments are replaced
+          acks.println("C");
+        }
         int op = random.nextInt(12);
         if (op < 7 || live.size() < 2) {
           long seed = random.nextLong();

@@ -52,6 +52,8 @@ public class EngineCrashTest {
       verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
     assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size() + " events");
+    System.out.println("EngineCrashTest: " + acked.compactions + " compactions acknowledged");
+    assertTrue(acked.compactions > 0, "no compaction was acknowledged: none ran between kills");
   }
 
   /** What the children acknowledged, and what they were doing when killed. */
@@ -61,6 +63,7 @@ public class EngineCrashTest {
     /** Per event, the marks it may carry: the last acknowledged, and one set but not acknowledged. */
     final Map<Long, Set<String>> marks = new HashMap<>();
     final Map<Long, List<Long>> links = new HashMap<>(); // from -> targets, one per acknowledged link
+    int compactions;
 
     /**
      * Reads complete lines only (the kill may tear the last one). A forget the child announced ({@code f})
@@ -81,6 +84,7 @@ public class EngineCrashTest {
             }
           }
           case "F" -> forgotten.add(Long.parseLong(f[1]));
+          case "C" -> compactions++;
           case "f" -> {
             if (!acknowledgedNext(lines, i, "F " + f[1])) {
               remembered.remove(Long.parseLong(f[1]));
@@ -97,7 +101,7 @@ public class EngineCrashTest {
     }
   }
 
-  private static void verify(Path data, Acked acked, String context) {
+  private static void verify(Path data, Acked acked, String context) throws IOException {
     try (Aeon aeon = Aeon.open(data, AeonOptions.defaults().withWalSegmentBytes(256 << 10))) {
       DurableMemory m = (DurableMemory) aeon.memory();
       if (!acked.remembered.isEmpty()) {
@@ -130,6 +134,11 @@ public class EngineCrashTest {
         assertEquals(id, hit.getFirst().event().id(), context + ": vector of " + id);
       }
       assertEquals(List.of(), m.inconsistencies(), context + ": stores disagree");
+    }
+    // A compaction replaces the trace's meta log; whichever the kill left in force, the open deletes the other.
+    try (var files = Files.list(data.resolve("ns").resolve("default").resolve("trace"))) {
+      assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("meta")).count(),
+          context + ": meta logs left beside the one in force");
     }
   }
 

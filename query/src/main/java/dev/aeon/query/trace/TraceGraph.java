@@ -347,10 +347,15 @@ public final class TraceGraph {
   }
 
   /**
-   * The event at a slot if it is live, materialised, else null: checked after reading it, as a forget may
-   * come between a check of the slot and the read, and empty its attributes.
+   * The event at a slot if it is live, materialised, else null. Checked before reading it too: a slot
+   * forgotten before a compaction and a reopen may name strings the compaction freed (null now), which an
+   * Event refuses. Checked again after reading it, as a forget may come between the first check and the read,
+   * and empty its attributes (its strings stay until the next reopen).
    */
   Event liveEvent(int slot) {
+    if (!isLive(slot)) {
+      return null;
+    }
     Event e = event(slot);
     return isLive(slot) ? e : null;
   }

@@ -330,6 +330,30 @@ class MetaCompactionTest {
     assertThrows(TraceVersionException.TooNew.class, () -> Trace.open(dir).close());
   }
 
+  /**
+   * After a reopen a forgotten event's freed names are gone (null in the dictionary), so a read that met its slot
+   * must see that it is forgotten before it materialises the event: get of a forgotten id, and a history whose
+   * session also held a forgotten event of a freed role, threw a NullPointerException from the Event's
+   * constructor instead of leaving the event out.
+   */
+  @Test
+  void readsThatMeetAForgottenEventWithFreedNamesLeaveItOut() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(Event.of(1, "gone", "user", 10, 1));
+      t.append(Event.of(2, "kept", "user", 20, 2));
+      t.append(Event.of(3, "kept", "gone_role", 30, 3));
+      t.forget(1);
+      t.forget(3);
+      t.compact(1);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(Optional.empty(), t.get(1));
+      assertEquals(Optional.empty(), t.get(3));
+      assertEquals(List.of(2L), t.history("kept", 10).stream().map(Event::id).toList());
+      assertEquals(List.of(2L), t.range(0, 100, 10).stream().map(Event::id).toList());
+    }
+  }
+
   /** A live event naming a string the meta log holds as freed is refused, not handed out without a name. */
   @Test
   void aFreedStringThatALiveEventUsesIsCorrupt() throws IOException {

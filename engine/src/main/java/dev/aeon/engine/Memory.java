@@ -72,7 +72,8 @@ public interface Memory {
 
   /**
    * A page of the sessions that have at least one event not forgotten, in a fixed order: that in which their
-   * names first appeared in the namespace (as a session, a role or a link type).
+   * names first appeared in the namespace (as a session, a role or a link type; a name that only forgotten
+   * events used when the namespace was compacted, used again after a reopen, appears anew, after the others).
    * Start with cursor 0 and pass each page's cursor to get the next, until a page's cursor is 0, as with
    * Redis' SCAN. A session that has live events for the whole listing is listed exactly once; one that
    * gains its first event or loses its last one meanwhile may be listed or not. Cursors stay valid across

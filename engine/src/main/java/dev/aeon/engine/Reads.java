@@ -183,8 +183,9 @@ final class Reads {
   }
 
   /**
-   * Walks the trace's dictionary from the cursor: a session's dictionary id never changes (ids are logged with
-   * their string), so the position is a cursor that survives writes and restarts.
+   * Walks the trace's dictionary from the cursor: a session's dictionary id never changes while it has live events
+   * (ids are logged with their string; a compaction frees only names no live event uses, and one used again after
+   * a reopen takes a new id), so the position is a cursor that survives writes and restarts.
    */
   SessionPage sessions(long cursor, int limit) {
     if (cursor < 0 || limit < 1) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One page of a namespace's sessions ({@link Memory#sessions}).
  *
- * @param sessions the sessions of this page, in the order their names first appeared in the namespace
+ * @param sessions the sessions of this page, in the order their names first appeared in the namespace (see
+ *     {@link Memory#sessions} for a name a compaction freed)
  * @param cursor where the next page starts, or 0 once every session was listed
  */
 public record SessionPage(List<String> sessions, long cursor) {

@@ -1,14 +1,18 @@
 package dev.aeon.embed;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
@@ -20,9 +24,10 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * shipped tokenizer.json files truncate and pad to 128) are switched off: each window runs unpadded, on its
  * own (see {@link OnnxTextEmbedder} for why).
  *
- * <p>A long text is tokenized a piece at a time ({@link #ids}): the tokenizer library holds about 200 bytes
- * of native memory per character of the text it is given, so a text of 16 million characters (about the
- * engine's largest) given whole took 3.3 GB more and 50 s, in pieces 0.3 GB and 10 s.
+ * <p>With a BERT tokenizer (both models'), a long text is tokenized a piece at a time ({@link #ids}): the
+ * tokenizer library holds about 200 bytes of native memory per character of the text it is given, so a text
+ * of 16 million characters (about the engine's largest) given whole took 3.3 GB more and 50 s, in pieces
+ * 0.3 GB and 10 s.
  */
 final class Windows implements AutoCloseable {
 
@@ -42,8 +47,11 @@ final class Windows implements AutoCloseable {
   /** With pieces of {@code pieceChars} (tests make them small). */
   Windows(String tokenizerResource, int windowTokens, int pieceChars) {
     this.windowTokens = windowTokens;
-    this.pieceChars = pieceChars;
-    this.tokenizer = load(tokenizerResource);
+    byte[] json = read(tokenizerResource);
+    // Pieces give the ids of the whole text only where words are split at spaces whatever surrounds them
+    // (ids); another tokenizer (a SentencePiece one marks a word's leading space) is given the text whole.
+    this.pieceChars = isBert(json) ? pieceChars : Integer.MAX_VALUE;
+    this.tokenizer = load(tokenizerResource, json);
     // The special ids come from the tokenizer itself, so any BERT-style vocabulary works.
     long[] empty = tokenizer.encode("", true, false).getIds();
     if (empty.length != 2) {
@@ -55,7 +63,30 @@ final class Windows implements AutoCloseable {
     this.sepId = empty[1];
   }
 
-  private static HuggingFaceTokenizer load(String resource) {
+  /** Whether a tokenizer.json normalizes and splits words as BERT does ({@code BertNormalizer}, {@code BertPreTokenizer}). */
+  static boolean isBert(byte[] json) {
+    String text = new String(json, StandardCharsets.UTF_8);
+    return typeOf(text, "normalizer").equals("BertNormalizer") && typeOf(text, "pre_tokenizer").equals("BertPreTokenizer");
+  }
+
+  /** The {@code type} of a top-level part of a tokenizer.json, or "" if it names none (or none flat). */
+  private static String typeOf(String json, String part) {
+    Matcher m = Pattern.compile("\"" + part + "\"\\s*:\\s*\\{[^{}]*?\"type\"\\s*:\\s*\"(\\w+)\"").matcher(json);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static byte[] read(String resource) {
+    try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read tokenizer " + resource, e);
+    }
+  }
+
+  private static HuggingFaceTokenizer load(String resource, byte[] json) {
     // DJL reports usage over the network on some hosts unless told not to; we never phone home.
     if (System.getProperty("OPT_OUT_TRACKING") == null) {
       System.setProperty("OPT_OUT_TRACKING", "true");
@@ -69,20 +100,15 @@ final class Windows implements AutoCloseable {
         System.setProperty("slf4j.internal.verbosity", "WARN"); // not even "loading the provider you named"
       }
     }
-    try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
-      }
-      try {
-        return HuggingFaceTokenizer.newInstance(in, Map.of(
-            "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
-      } catch (RuntimeException e) {
-        // The tokenizer library reports a damaged or foreign file as a bare RuntimeException that names only
-        // its parser's position ("EOF while parsing a value at line 166 column 19"), not the file: say which
-        // one, with the exception documented for a model that cannot be used.
-        throw new IllegalStateException("tokenizer resource " + resource + " is not a usable tokenizer.json: "
-            + e.getMessage(), e);
-      }
+    try {
+      return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), Map.of(
+          "addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+    } catch (RuntimeException e) {
+      // The tokenizer library reports a damaged or foreign file as a bare RuntimeException that names only
+      // its parser's position ("EOF while parsing a value at line 166 column 19"), not the file: say which
+      // one, with the exception documented for a model that cannot be used.
+      throw new IllegalStateException("tokenizer resource " + resource + " is not a usable tokenizer.json: "
+          + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tokenizer " + resource, e);
     }

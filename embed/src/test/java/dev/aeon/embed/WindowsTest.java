@@ -1,6 +1,7 @@
 package dev.aeon.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -52,6 +53,21 @@ class WindowsTest {
         assertArrayEquals(whole.ids(unbroken), pieces.ids(unbroken), spec.name() + ": an unbroken run");
       }
     }
+  }
+
+  /** Only a BERT tokenizer's text is cut into pieces: another may treat the space before a piece's first word otherwise. */
+  @Test
+  void onlyATokenizerThatSplitsWordsAsBertDoesIsGivenPieces() throws IOException {
+    for (ModelSpec spec : new ModelSpec[] {ModelSpec.ALL_MINILM_L6_V2_Q, ModelSpec.BGE_SMALL_EN_V15_Q}) {
+      try (InputStream in = WindowsTest.class.getResourceAsStream(spec.tokenizerResource())) {
+        assertTrue(Windows.isBert(in.readAllBytes()), spec.name());
+      }
+    }
+    String sentencePiece = "{\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Nmt\"}]},"
+        + " \"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\"}}";
+    String bertWords = "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"}}";
+    assertFalse(Windows.isBert(sentencePiece.getBytes(StandardCharsets.UTF_8)));
+    assertFalse(Windows.isBert(bertWords.getBytes(StandardCharsets.UTF_8)), "another normalizer");
   }
 
   private static String demoConversation() throws IOException {

@@ -52,8 +52,10 @@ public class EngineCrashTest {
       verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
     assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size() + " events");
-    System.out.println("EngineCrashTest: " + acked.compactions + " compactions acknowledged");
-    assertTrue(acked.compactions > 0, "no compaction was acknowledged: none ran between kills");
+    System.out.println("EngineCrashTest: " + acked.compactions + " compactions acknowledged among "
+        + acked.operations + " operations");
+    // A compaction comes about once in 50 operations: none in 1,000 (a chance of 2e-9) means none can run.
+    assertTrue(acked.operations < 1_000 || acked.compactions > 0, "no compaction was acknowledged");
   }
 
   /** What the children acknowledged, and what they were doing when killed. */
@@ -64,6 +66,8 @@ public class EngineCrashTest {
     final Map<Long, Set<String>> marks = new HashMap<>();
     final Map<Long, List<Long>> links = new HashMap<>(); // from -> targets, one per acknowledged link
     int compactions;
+    /** Operations acknowledged: remembers, links, marks and forgets. */
+    int operations;
 
     /**
      * Reads complete lines only (the kill may tear the last one). A forget the child announced ({@code f})
@@ -74,6 +78,9 @@ public class EngineCrashTest {
       String[] lines = Files.readString(acks).split("\n", -1);
       for (int i = 0; i < lines.length - 1; i++) { // the last element follows the last newline
         String[] f = lines[i].split(" ");
+        if (Set.of("R", "L", "M", "F").contains(f[0])) {
+          operations++;
+        }
         switch (f[0]) {
           case "R" -> remembered.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
           case "L" -> links.computeIfAbsent(Long.parseLong(f[1]), k -> new ArrayList<>()).add(Long.parseLong(f[2]));

@@ -246,8 +246,8 @@ public final class RespWriter {
     if (deferred) {
       long needed = (long) len + n;
       if (needed > maxDeferred) {
-        throw new ReplyTooLarge("a reply of more than " + maxDeferred + " bytes, past the limit of " + maxDeferred
-            + " per connection");
+        throw new ReplyTooLarge("a reply of more than " + maxDeferred + " bytes (with the replies before it not yet"
+            + " sent), the limit of unread replies per connection");
       }
       buf = Arrays.copyOf(buf, (int) Math.min(maxDeferred, Math.max(2L * buf.length, needed)));
     } else {

@@ -58,19 +58,18 @@ public final class Backup {
       List<String> names = args.length > 2 ? Arrays.asList(args).subList(2, args.length) : onDisk;
       for (String name : names) {
         total++;
-        out.print(name + ": ");
-        out.flush();
+        // Each line printed whole once its namespace is done: a line begun before would take in the log's.
         if (!onDisk.contains(name)) {
-          out.println("no such namespace in " + dir);
+          out.println(name + ": no such namespace in " + dir);
           failed++;
           continue;
         }
         try {
           BackupResult r = aeon.backup(name, target);
-          out.printf("copied to %s (%d files, %.1f MiB, up to log record %d) in %d ms%n", r.directory(),
+          out.printf("%s: copied to %s (%d files, %.1f MiB, up to log record %d) in %d ms%n", name, r.directory(),
               r.files(), r.bytes() / 1048576.0, r.lastLsn(), r.totalMicros() / 1000);
         } catch (RuntimeException e) {
-          out.println("failed: " + e.getMessage());
+          out.println(name + ": failed: " + e.getMessage());
           failed++;
         }
       }

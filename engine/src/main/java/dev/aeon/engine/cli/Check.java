@@ -67,22 +67,21 @@ public final class Check {
     return bad == 0 ? 0 : 1;
   }
 
+  /** Checks one namespace and prints its line whole once checked: a line begun before would take in the log's. */
   private static boolean consistent(Aeon aeon, String name, PrintStream out) {
-    out.print(name + ": ");
-    out.flush();
     try {
       List<String> problems = aeon.check(name);
       if (problems.isEmpty()) {
         MemoryStats s = aeon.namespace(name).stats();
-        out.println("ok (events " + s.events() + ", vectors " + s.vectors()
+        out.println(name + ": ok (events " + s.events() + ", vectors " + s.vectors()
             + (s.embeddingModel() == null ? "" : " of " + s.embeddingModel()) + ", links " + s.edges()
             + ", sessions " + s.sessions() + ")");
         return true;
       }
-      out.println(problems.size() + " problems:");
+      out.println(name + ": " + problems.size() + " problems:");
       problems.forEach(p -> out.println("  " + p));
     } catch (RuntimeException e) {
-      out.println("cannot be opened: " + e.getMessage());
+      out.println(name + ": cannot be opened: " + e.getMessage());
     }
     return false;
   }

@@ -71,6 +71,13 @@ final class TraceLoader {
    */
   private void checkNoFreedStringInUse(int eventCount) throws TraceCorruptException {
     Dictionary d = graph.dictionary;
+    // Id 0 is the implicit NEXT type (interned first, never freed): freed or another name, the links between
+    // a session's events would come out without a type, or with that name, and [:NEXT] would find none.
+    if (d.size() > 0 && !Edge.NEXT.equals(d.string(TraceGraph.NEXT_TYPE))) {
+      throw new TraceCorruptException(meta.path(), FileHeader.LENGTH, "dictionary id 0 is "
+          + (d.string(TraceGraph.NEXT_TYPE) == null ? "freed" : "'" + d.string(TraceGraph.NEXT_TYPE) + "'")
+          + ", not the implicit " + Edge.NEXT);
+    }
     for (int slot = 0; slot < eventCount; slot++) {
       if (graph.isLive(slot) && (d.string(events.session(slot)) == null || d.string(events.role(slot)) == null)) {
         throw new TraceCorruptException(meta.path(), FileHeader.LENGTH, "event " + events.id(slot)

@@ -85,6 +85,51 @@ class TraceFileStructureTest {
     assertTrue(e.problem().contains("string 'sa' is logged again"), e.problem());
   }
 
+  /**
+   * Dictionary id 0 is the implicit NEXT type, which every trace interns first and a compaction never frees.
+   * A meta log holding it as FREED, or under another name, was taken: the NEXT links between a session's
+   * events came out with a null type (or the other name), and {@code [:NEXT]} found none of them.
+   */
+  @Test
+  void aMetaLogWhoseFirstIdIsNotNextIsCorrupt() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(Event.of(10, "s", "user", 1, 1));
+      t.append(Event.of(20, "s", "user", 2, 2));
+      t.flush(1);
+    }
+    Path meta = dir.resolve(Trace.META_FILE);
+    byte[] valid = Files.readAllBytes(meta);
+    byte[] checkpoint = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+    ByteBuffer v = ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN);
+    int first = FileHeader.LENGTH;
+    int rest = first + MetaRecordDescriptor.PAYLOAD_OFFSET + v.getInt(first); // the frames after the first
+    assertEquals(0, v.getInt(first + MetaRecordDescriptor.PAYLOAD_OFFSET), "the first frame logs id 0");
+    byte[][] firstFrames = {
+        frame(MetaRecordDescriptor.KIND_FREED, new byte[4]), // id 0 freed
+        frame(MetaRecordDescriptor.KIND_STRING, new byte[] {0, 0, 0, 0, 'N', 'E', 'X', 'U'})}; // id 0 another name
+    for (byte[] replaced : firstFrames) {
+      byte[] all = new byte[first + replaced.length + valid.length - rest];
+      System.arraycopy(valid, 0, all, 0, first);
+      System.arraycopy(replaced, 0, all, first, replaced.length);
+      System.arraycopy(valid, rest, all, first + replaced.length, valid.length - rest);
+      Files.write(meta, all);
+      Files.write(dir.resolve(Checkpoint.FILE), checkpoint);
+      rewrite(CheckpointDescriptor.META_BYTES_OFFSET, all.length);
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+      assertEquals(meta, e.file());
+      assertTrue(e.problem().contains("dictionary id 0"), e.problem());
+    }
+  }
+
+  /** A meta frame of {@code kind} and {@code payload}, its checksum computed. */
+  private static byte[] frame(byte kind, byte[] payload) {
+    ByteBuffer b = ByteBuffer.allocate(MetaRecordDescriptor.PAYLOAD_OFFSET + payload.length)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(payload.length).putInt(0).put(kind).put(payload);
+    b.putInt(MetaRecordDescriptor.CRC_OFFSET, FileHeader.crc(b, MetaRecordDescriptor.KIND_OFFSET, b.capacity()));
+    return b.array();
+  }
+
   private static int indexOf(byte[] all, byte[] part) {
     for (int i = 0; i + part.length <= all.length; i++) {
       if (Arrays.equals(all, i, i + part.length, part, 0, part.length)) {

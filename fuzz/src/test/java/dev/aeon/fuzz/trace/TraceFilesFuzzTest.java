@@ -10,6 +10,7 @@ import dev.aeon.common.io.StoreFileException;
 import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.query.trace.Direction;
 import dev.aeon.query.trace.Event;
+import dev.aeon.query.trace.Neighbour;
 import dev.aeon.query.trace.Trace;
 import dev.aeon.query.trace.TraceCorruptException;
 import dev.aeon.query.trace.TraceVersionException;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +34,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Trace files whose checksums hold but whose content is wrong (a writer's bug, a crafted file, another
- * release's writer): the fuzzer's bytes change the checkpoint, an event record, an edge record or a meta
- * frame of a real trace, every checksum is computed again so that the damage reaches the loading, and the
- * directory is opened. It must either be refused with the trace's format exception naming the file, or
- * open into a trace that answers reads and queries, takes appends, and opens again after a flush.
+ * release's writer): the fuzzer's bytes pick one of two real traces (one never compacted, with its meta log
+ * in {@code meta.trace}; one compacted, whose checkpoint names meta generation 1 and whose
+ * {@code meta-1.trace} holds FREED frames) and change its checkpoint (a field or the meta generation of its
+ * header), an event record, an edge record or the meta frames; every checksum is computed again so that the
+ * damage reaches the loading, and the directory is opened. It must either be refused with the trace's format
+ * exception naming the file, or open into a trace that answers reads and queries, takes appends, and opens
+ * again, with the same events, after a flush (a compaction, for the compacted trace).
  * Regression mode runs in the normal build; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class TraceFilesFuzzTest {
@@ -44,7 +50,12 @@ class TraceFilesFuzzTest {
   private static final String EVENTS = "events.trace";
   private static final String EDGES = "edges.trace";
   private static final String META = "meta.trace";
+  private static final String META_1 = "meta-1.trace";
   private static final int HEADER = 32;
+  private static final int HEADER_VERSION = 20;
+  /** The checkpoint's header param: the generation of the meta file it names. */
+  private static final int HEADER_PARAM = 24;
+  private static final int HEADER_CRC = 28;
   private static final int CHECKPOINT_CRC = 72;
   private static final int FIRST_EVENT = 64;
   private static final int RECORD = 48;
@@ -59,12 +70,21 @@ class TraceFilesFuzzTest {
   private static final Path TEMP = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
       : Path.of(System.getProperty("java.io.tmpdir"));
   private static final Path DIR;
-  private static final Map<String, byte[]> FILES = new LinkedHashMap<>();
+
+  /**
+   * The files of one valid trace by name, the name of its meta file, and how many event records its
+   * checkpoint counts; {@code compacted}: a flush of an opened copy compacts it again.
+   */
+  private record ValidTrace(String name, Map<String, byte[]> files, String meta, int events, boolean compacted) {}
+
+  private static final ValidTrace PLAIN;
+  private static final ValidTrace COMPACTED;
 
   static {
     try {
       DIR = Files.createTempDirectory(TEMP, "aeon-trace-fuzz");
-      buildValidTrace();
+      PLAIN = buildValidTrace();
+      COMPACTED = buildCompactedTrace();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,82 +95,157 @@ class TraceFilesFuzzTest {
     FuzzFiles.deleteTree(DIR);
   }
 
-  /** One of the four files changed where the fuzzer says, its checksums recomputed. */
+  /** One of the two traces, one of its four files changed where the fuzzer says, its checksums recomputed. */
   @FuzzTest(maxDuration = "60s")
   void traceFilesWithValidChecksumsAndDamagedContent(FuzzedDataProvider data) throws IOException {
-    Map<String, byte[]> files = copy();
+    ValidTrace valid = data.consumeBoolean() ? COMPACTED : PLAIN;
+    Map<String, byte[]> files = copy(valid);
     switch (data.consumeInt(0, 3)) {
       case 0 -> {
         byte[] cp = files.get(CHECKPOINT);
         ByteBuffer b = le(cp);
         int edits = data.consumeInt(1, 3);
         for (int i = 0; i < edits; i++) {
-          int at = HEADER + 8 * data.consumeInt(0, CHECKPOINT_FIELDS.length - 1);
-          b.putLong(at, data.consumeBoolean() ? b.getLong(at) + data.consumeInt(-64, 64) : data.consumeLong());
+          int field = data.consumeInt(0, CHECKPOINT_FIELDS.length + 1);
+          if (field < CHECKPOINT_FIELDS.length) {
+            int at = HEADER + 8 * field;
+            b.putLong(at, data.consumeBoolean() ? b.getLong(at) + data.consumeInt(-64, 64) : data.consumeLong());
+          } else {
+            // The header's meta generation, or its version (version 1 has no generation: it names meta.trace).
+            int at = field == CHECKPOINT_FIELDS.length ? HEADER_PARAM : HEADER_VERSION;
+            b.putInt(at, data.consumeBoolean() ? b.getInt(at) + data.consumeInt(-2, 2) : data.consumeInt());
+          }
         }
         fixCheckpoint(cp);
       }
       case 1 -> files.put(EVENTS, damageRecords(files.get(EVENTS), FIRST_EVENT, EVENT_FIELDS, data));
       case 2 -> files.put(EDGES, damageRecords(files.get(EDGES), HEADER, EDGE_FIELDS, data));
       default -> {
-        byte[] meta = files.get(META);
-        int edits = data.consumeInt(1, 4);
-        for (int i = 0; i < edits; i++) {
-          meta[data.consumeInt(HEADER, meta.length - 1)] = data.consumeByte();
+        byte[] meta = files.get(valid.meta());
+        if (data.consumeBoolean()) {
+          int edits = data.consumeInt(1, 4);
+          for (int i = 0; i < edits; i++) {
+            meta[data.consumeInt(HEADER, meta.length - 1)] = data.consumeByte();
+          }
+          fixMetaFrames(meta);
+        } else {
+          meta = editMetaFrames(meta, data);
+          files.put(valid.meta(), meta);
+          fixCheckpointMetaBytes(files.get(CHECKPOINT), meta.length);
         }
-        fixMetaFrames(meta);
       }
     }
-    check(files);
+    check(valid, files);
   }
 
   /**
-   * Interesting values in every field of the checkpoint, of the first, a middle and the last event record,
-   * and of every edge record, each with valid checksums: zero, -1, 1, the extremes, one more or less.
+   * Interesting values in every field of the checkpoint (and its header's version and meta generation), of
+   * the first, a middle and the last event record, and of the edge records (every one of the plain trace's,
+   * three of the compacted one's), each with valid checksums: zero, -1, 1, the extremes, one more or less.
    */
   @Test
   void everyFieldWithInterestingValues() throws IOException {
     List<String> failures = new ArrayList<>();
     int checks = 0;
-    for (int f = 0; f < CHECKPOINT_FIELDS.length; f++) {
-      int at = HEADER + 8 * f;
-      for (long v : values(le(FILES.get(CHECKPOINT)).getLong(at), 8)) {
-        Map<String, byte[]> files = copy();
-        le(files.get(CHECKPOINT)).putLong(at, v);
-        fixCheckpoint(files.get(CHECKPOINT));
-        checks += run(files, "checkpoint " + CHECKPOINT_FIELDS[f] + " = " + v, failures);
-      }
+    for (ValidTrace valid : List.of(PLAIN, COMPACTED)) {
+      checks += interestingValues(valid, failures);
     }
-    int edges = (FILES.get(EDGES).length - HEADER) / RECORD;
-    for (String file : new String[] {EVENTS, EDGES}) {
-      int first = file.equals(EVENTS) ? FIRST_EVENT : HEADER;
-      int[] records = file.equals(EVENTS) ? new int[] {0, EVENT_COUNT / 2, EVENT_COUNT - 1}
-          : java.util.stream.IntStream.range(0, edges).toArray();
-      for (int r : records) {
-        for (int[] field : file.equals(EVENTS) ? EVENT_FIELDS : EDGE_FIELDS) {
-          int at = first + r * RECORD + field[0];
-          ByteBuffer valid = le(FILES.get(file));
-          for (long v : values(field[1] == 8 ? valid.getLong(at) : valid.getInt(at), field[1])) {
-            Map<String, byte[]> files = copy();
-            put(files.get(file), at, field[1], v);
-            fixRecords(files.get(file), first);
-            checks += run(files, file + " record " + r + " bytes " + field[0] + ".. = " + v, failures);
-          }
-        }
+    assertTrue(failures.isEmpty(),
+        failures.size() + " of " + checks + " checks failed:\n" + String.join("\n", failures));
+  }
+
+  /**
+   * Each meta frame of the compacted trace dropped, duplicated, or turned from a STRING into a FREED frame
+   * of its id and back, with the checkpoint's meta length following the file's.
+   */
+  @Test
+  void compactedMetaFramesDroppedDuplicatedOrTurned() throws IOException {
+    List<String> failures = new ArrayList<>();
+    int checks = 0;
+    List<Frame> frames = frames(COMPACTED.files().get(COMPACTED.meta()));
+    for (int i = 0; i < frames.size(); i++) {
+      Frame f = frames.get(i);
+      List<List<Frame>> variants = new ArrayList<>();
+      List<Frame> dropped = new ArrayList<>(frames);
+      dropped.remove(i);
+      variants.add(dropped);
+      List<Frame> duplicated = new ArrayList<>(frames);
+      duplicated.add(f);
+      variants.add(duplicated);
+      if (f.kind() == KIND_STRING || f.kind() == KIND_FREED) {
+        List<Frame> turned = new ArrayList<>(frames);
+        turned.set(i, f.kind() == KIND_STRING ? new Frame(KIND_FREED, Arrays.copyOf(f.payload(), 4))
+            : new Frame(KIND_STRING, concat(f.payload(), "x".getBytes(StandardCharsets.UTF_8))));
+        variants.add(turned);
+      }
+      for (int v = 0; v < variants.size(); v++) {
+        Map<String, byte[]> files = copy(COMPACTED);
+        byte[] meta = write(COMPACTED.files().get(COMPACTED.meta()), variants.get(v));
+        files.put(COMPACTED.meta(), meta);
+        fixCheckpointMetaBytes(files.get(CHECKPOINT), meta.length);
+        checks += run(COMPACTED, files, "meta frame " + i + " (kind " + f.kind() + ") "
+            + new String[] {"dropped", "duplicated", "turned"}[v], failures);
       }
     }
     assertTrue(failures.isEmpty(),
         failures.size() + " of " + checks + " checks failed:\n" + String.join("\n", failures));
   }
 
-  @Test
-  void theValidTraceOpens() throws IOException {
-    check(copy());
+  private static int interestingValues(ValidTrace valid, List<String> failures) throws IOException {
+    int checks = 0;
+    byte[] checkpoint = valid.files().get(CHECKPOINT);
+    for (int f = 0; f < CHECKPOINT_FIELDS.length; f++) {
+      int at = HEADER + 8 * f;
+      for (long v : values(le(checkpoint).getLong(at), 8)) {
+        Map<String, byte[]> files = copy(valid);
+        le(files.get(CHECKPOINT)).putLong(at, v);
+        fixCheckpoint(files.get(CHECKPOINT));
+        checks += run(valid, files, "checkpoint " + CHECKPOINT_FIELDS[f] + " = " + v, failures);
+      }
+    }
+    for (int at : new int[] {HEADER_PARAM, HEADER_VERSION}) {
+      for (long v : values(le(checkpoint).getInt(at), 4)) {
+        Map<String, byte[]> files = copy(valid);
+        le(files.get(CHECKPOINT)).putInt(at, (int) v);
+        fixCheckpoint(files.get(CHECKPOINT));
+        checks += run(valid, files, "checkpoint header " + (at == HEADER_PARAM ? "generation" : "version")
+            + " = " + v, failures);
+      }
+    }
+    int edges = (valid.files().get(EDGES).length - HEADER) / RECORD;
+    for (String file : new String[] {EVENTS, EDGES}) {
+      int first = file.equals(EVENTS) ? FIRST_EVENT : HEADER;
+      // Every edge record of the plain trace; of the compacted one (its check compacts too) the first, a middle
+      // and the last, appended after its compaction, to keep the test quick.
+      int[] records = file.equals(EVENTS) ? new int[] {0, valid.events() / 2, valid.events() - 1}
+          : valid.compacted() ? new int[] {0, edges / 2, edges - 1}
+          : java.util.stream.IntStream.range(0, edges).toArray();
+      for (int r : records) {
+        for (int[] field : file.equals(EVENTS) ? EVENT_FIELDS : EDGE_FIELDS) {
+          int at = first + r * RECORD + field[0];
+          ByteBuffer b = le(valid.files().get(file));
+          for (long v : values(field[1] == 8 ? b.getLong(at) : b.getInt(at), field[1])) {
+            Map<String, byte[]> files = copy(valid);
+            put(files.get(file), at, field[1], v);
+            fixRecords(files.get(file), first);
+            checks += run(valid, files, file + " record " + r + " bytes " + field[0] + ".. = " + v, failures);
+          }
+        }
+      }
+    }
+    return checks;
   }
 
-  private static int run(Map<String, byte[]> files, String what, List<String> failures) throws IOException {
+  @Test
+  void theValidTracesOpen() throws IOException {
+    check(PLAIN, copy(PLAIN));
+    check(COMPACTED, copy(COMPACTED));
+  }
+
+  private static int run(ValidTrace valid, Map<String, byte[]> files, String what, List<String> failures)
+      throws IOException {
     try {
-      check(files);
+      check(valid, files);
     } catch (AssertionError | IOException | RuntimeException | OutOfMemoryError e) {
       failures.add(what + ": " + e);
       e.printStackTrace(System.out);
@@ -167,9 +262,10 @@ class TraceFilesFuzzTest {
 
   /**
    * Writes {@code files} into the trace's directory and opens it; if that succeeds, reads every event, the
-   * histories, ranges and neighbours, runs queries, appends and flushes, and opens it again.
+   * histories, ranges and neighbours, runs queries, appends and flushes (compacts, if {@code valid} is the
+   * compacted trace), and opens it again, with the same events.
    */
-  private static void check(Map<String, byte[]> files) throws IOException {
+  private static void check(ValidTrace valid, Map<String, byte[]> files) throws IOException {
     FuzzFiles.deleteTree(DIR);
     Files.createDirectories(DIR);
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -183,19 +279,23 @@ class TraceFilesFuzzTest {
       return;
     }
     long added;
+    List<Event> live = new ArrayList<>();
     try (trace) {
       int count = trace.eventCount();
-      assertTrue(count >= 0 && count <= EVENT_COUNT, count + " events");
+      assertTrue(count >= 0 && count <= valid.events(), count + " events");
       for (int slot = 0; slot < trace.graph().slotCount(); slot++) {
         long id = trace.graph().id(slot);
         if (trace.graph().isLive(slot)) {
           Event e = trace.get(id).orElseThrow(() -> new AssertionError("a live event cannot be read by its id"));
           assertEquals(id, e.id());
-          trace.neighbours(id, Direction.BOTH, null, Trace.CURRENT);
+          live.add(e);
+          for (Neighbour n : trace.neighbours(id, Direction.BOTH, null, Trace.CURRENT)) {
+            assertNotNull(n.edge().type(), "a link of event " + id + " without a type: " + n);
+          }
           trace.neighbours(id, Direction.OUT, "CAUSES", 0);
         }
       }
-      for (String session : new String[] {"s0", "s1", "s2", "nobody"}) {
+      for (String session : new String[] {"s0", "s1", "s2", "gone", "back", "nobody"}) {
         trace.history(session, 5);
       }
       trace.range(Long.MIN_VALUE, Long.MAX_VALUE, 10);
@@ -214,11 +314,18 @@ class TraceFilesFuzzTest {
       if (count > 0) {
         trace.addEdge("CAUSES", trace.graph().id(0), added);
       }
-      trace.flush(Math.max(trace.checkpointLsn(), 0));
+      if (valid.compacted()) {
+        trace.compact(Math.max(trace.checkpointLsn(), 0));
+      } else {
+        trace.flush(Math.max(trace.checkpointLsn(), 0));
+      }
     }
     try (Trace again = Trace.open(DIR)) {
       Event e = again.get(added).orElseThrow(() -> new AssertionError("the event appended after opening is lost"));
       assertEquals("new", e.attributes().get("kind"));
+      for (Event before : live) {
+        assertEquals(Optional.of(before), again.get(before.id()), "event " + before.id() + " after the reopen");
+      }
     }
   }
 
@@ -255,8 +362,16 @@ class TraceFilesFuzzTest {
     }
   }
 
+  /** Recomputes the checksums of the checkpoint's header and of its record. */
   private static void fixCheckpoint(byte[] cp) {
+    le(cp).putInt(HEADER_CRC, crc(cp, 0, HEADER_CRC));
     le(cp).putInt(CHECKPOINT_CRC, crc(cp, HEADER, CHECKPOINT_CRC));
+  }
+
+  /** The checkpoint naming {@code length} bytes of the meta file, so that frames added or removed are read. */
+  private static void fixCheckpointMetaBytes(byte[] cp, long length) {
+    le(cp).putLong(HEADER + 8 * 4, length);
+    fixCheckpoint(cp);
   }
 
   private static void fixRecords(byte[] file, int first) {
@@ -278,6 +393,74 @@ class TraceFilesFuzzTest {
     }
   }
 
+  private static final byte KIND_STRING = 1;
+  private static final byte KIND_ATTRS = 2;
+  private static final byte KIND_FORGET = 3;
+  private static final byte KIND_FREED = 4;
+
+  /** A meta frame: its kind byte and its payload. */
+  private record Frame(byte kind, byte[] payload) {}
+
+  /** The frames of a valid meta file. */
+  private static List<Frame> frames(byte[] meta) {
+    List<Frame> frames = new ArrayList<>();
+    ByteBuffer b = le(meta);
+    for (int at = HEADER; at < meta.length; ) {
+      int length = b.getInt(at);
+      frames.add(new Frame(meta[at + 8], Arrays.copyOfRange(meta, at + 9, at + 9 + length)));
+      at += 9 + length;
+    }
+    return frames;
+  }
+
+  /** A meta file of {@code frames}, checksums computed, behind the header of {@code meta}. */
+  private static byte[] write(byte[] meta, List<Frame> frames) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(meta, 0, HEADER);
+    for (Frame f : frames) {
+      byte[] frame = new byte[9 + f.payload().length];
+      frame[8] = f.kind();
+      System.arraycopy(f.payload(), 0, frame, 9, f.payload().length);
+      le(frame).putInt(0, f.payload().length).putInt(4, crc(frame, 8, frame.length));
+      out.write(frame, 0, frame.length);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Frames of the meta file dropped, duplicated, moved, or of another kind, as the fuzzer says (a STRING made
+   * FREED keeps its id; any frame made a STRING keeps its payload as id and name): a log whose frames are each
+   * well formed, in an order or combination no writer makes.
+   */
+  private static byte[] editMetaFrames(byte[] meta, FuzzedDataProvider data) {
+    List<Frame> frames = frames(meta);
+    int edits = data.consumeInt(1, 3);
+    for (int i = 0; i < edits && !frames.isEmpty(); i++) {
+      int at = data.consumeInt(0, frames.size() - 1);
+      Frame f = frames.get(at);
+      switch (data.consumeInt(0, 3)) {
+        case 0 -> frames.remove(at);
+        case 1 -> frames.add(data.consumeInt(0, frames.size()), f);
+        case 2 -> frames.add(data.consumeInt(0, frames.size() - 1), frames.remove(at));
+        default -> {
+          byte kind = data.consumeByte(KIND_STRING, KIND_FREED);
+          byte[] payload = f.payload();
+          if (kind == KIND_FREED || kind == KIND_FORGET) {
+            payload = Arrays.copyOf(payload, kind == KIND_FREED ? 4 : 8);
+          }
+          frames.set(at, new Frame(kind, payload));
+        }
+      }
+    }
+    return write(meta, frames);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static int crc(byte[] b, int from, int to) {
     CRC32C c = new CRC32C();
     c.update(b, from, to - from);
@@ -288,9 +471,9 @@ class TraceFilesFuzzTest {
     return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private static Map<String, byte[]> copy() {
+  private static Map<String, byte[]> copy(ValidTrace valid) {
     Map<String, byte[]> copy = new LinkedHashMap<>();
-    FILES.forEach((name, bytes) -> copy.put(name, bytes.clone()));
+    valid.files().forEach((name, bytes) -> copy.put(name, bytes.clone()));
     return copy;
   }
 
@@ -299,36 +482,96 @@ class TraceFilesFuzzTest {
    * an invalidated edge, an attribute update and a forgotten event, flushed; then appends after the flush,
    * which the checkpoint does not name.
    */
-  private static void buildValidTrace() throws IOException {
+  private static ValidTrace buildValidTrace() throws IOException {
+    Map<String, byte[]> files = build(t -> {
+      for (int i = 1; i <= EVENT_COUNT; i++) {
+        Map<String, Object> attrs = i % 3 == 0 ? Map.of("kind", "note", "n", (long) i) : Map.of();
+        assertTrue(t.append(new Event(i * 10L, "s" + (i % 3), i % 2 == 0 ? "user" : "assistant", i * 5L, i,
+            i % 4 == 0 ? i : Event.NO_VECTOR, attrs)));
+      }
+      for (int i = 1; i < EVENT_COUNT; i += 4) {
+        assertTrue(t.addEdge("CAUSES", i * 10L, (i + 1) * 10L));
+      }
+      assertTrue(t.addEdge("SUPERSEDES", 50, 20, 0, 1_000));
+      t.invalidateEdges("CAUSES", 10, 20, 100);
+      t.updateAttributes(30, Map.of("kind", "updated"));
+      t.forget(70);
+      t.flush(42);
+    }, EVENT_COUNT);
+    assertEquals(List.of(CHECKPOINT, EDGES, EVENTS, META), List.copyOf(files.keySet()));
+    return new ValidTrace("plain", files, META, EVENT_COUNT, false);
+  }
+
+  /**
+   * A trace of {@value #EVENT_COUNT} events, some in sessions, with a role and linked by an edge type that
+   * only events forgotten later use, with attributes and attribute updates, compacted at LSN 42: its meta log
+   * is {@code meta-1.trace}, those names FREED frames in it. Then one of the freed names is used again (a
+   * STRING frame for a FREED id) and it is flushed, and appended to after the flush, which the checkpoint does
+   * not name.
+   */
+  private static ValidTrace buildCompactedTrace() throws IOException {
+    Map<String, byte[]> files = build(t -> {
+      int n = EVENT_COUNT - 2;
+      for (int i = 1; i <= n; i++) {
+        boolean gone = i % 5 == 0; // forgotten below, with every name only they use
+        String session = gone ? (i % 10 == 0 ? "gone" : "back") : "s" + (i % 3);
+        Map<String, Object> attrs = i % 3 == 0 ? Map.of("kind", "note", "n", (long) i) : Map.of("secret", "x" + i);
+        assertTrue(t.append(new Event(i * 10L, session, gone ? "ghost" : i % 2 == 0 ? "user" : "assistant",
+            i * 5L, i, i % 4 == 0 ? i : Event.NO_VECTOR, attrs)));
+      }
+      for (int i = 1; i < n; i += 4) {
+        assertTrue(t.addEdge("CAUSES", i * 10L, (i + 1) * 10L));
+      }
+      assertTrue(t.addEdge("LOST", 50, 100)); // only between forgotten events
+      assertTrue(t.addEdge("SUPERSEDES", 60, 20, 0, 1_000));
+      t.invalidateEdges("CAUSES", 10, 20, 100);
+      t.updateAttributes(30, Map.of("kind", "updated"));
+      t.updateAttributes(40, Map.of("secret", "changed"));
+      t.updateAttributes(50, Map.of("secret", "of a forgotten event"));
+      for (int i = 5; i <= n; i += 5) {
+        t.forget(i * 10L);
+      }
+      t.compact(42);
+      // "back" was freed: used again, it is logged again under its id.
+      assertTrue(t.append(new Event((n + 1) * 10L, "back", "user", (n + 1) * 5L, n + 1, Event.NO_VECTOR,
+          Map.of("kind", "note"))));
+      assertTrue(t.append(Event.of((n + 2) * 10L, "s1", "assistant", (n + 2) * 5L, n + 2)));
+      assertTrue(t.addEdge("CAUSES", (n + 1) * 10L, (n + 2) * 10L));
+      t.flush(43);
+    }, EVENT_COUNT);
+    assertEquals(List.of(CHECKPOINT, EDGES, EVENTS, META_1), List.copyOf(files.keySet()));
+    assertEquals(1, le(files.get(CHECKPOINT)).getInt(HEADER_PARAM), "the checkpoint's meta generation");
+    long freed = frames(files.get(META_1)).stream().filter(f -> f.kind() == KIND_FREED).count();
+    assertEquals(4, freed, "FREED frames for 'gone', 'back', 'ghost' and 'LOST' ('back' is logged again after)");
+    return new ValidTrace("compacted", files, META_1, EVENT_COUNT, true);
+  }
+
+  private interface Writes {
+    void to(Trace t) throws IOException;
+  }
+
+  /**
+   * The files of a trace {@code writes} made, then one event appended after its last flush (cut off at open);
+   * the event file as far as its {@code events} records reach (it is mapped and grown megabytes at a time).
+   */
+  private static Map<String, byte[]> build(Writes writes, int events) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
     Path source = Files.createTempDirectory(TEMP, "aeon-trace-fuzz-source");
     try {
       try (Trace t = Trace.open(source)) {
-        for (int i = 1; i <= EVENT_COUNT; i++) {
-          Map<String, Object> attrs = i % 3 == 0 ? Map.of("kind", "note", "n", (long) i) : Map.of();
-          assertTrue(t.append(new Event(i * 10L, "s" + (i % 3), i % 2 == 0 ? "user" : "assistant", i * 5L, i,
-              i % 4 == 0 ? i : Event.NO_VECTOR, attrs)));
-        }
-        for (int i = 1; i < EVENT_COUNT; i += 4) {
-          assertTrue(t.addEdge("CAUSES", i * 10L, (i + 1) * 10L));
-        }
-        assertTrue(t.addEdge("SUPERSEDES", 50, 20, 0, 1_000));
-        t.invalidateEdges("CAUSES", 10, 20, 100);
-        t.updateAttributes(30, Map.of("kind", "updated"));
-        t.forget(70);
-        t.flush(42);
-        t.append(Event.of(1_000, "s0", "user", 1, 1)); // after the checkpoint: cut off at open
+        writes.to(t);
+        assertTrue(t.append(Event.of(t.maxEventId() + 1_000, "s0", "user", 1, 1))); // after the checkpoint
       }
-      try (Stream<Path> files = Files.list(source)) {
-        for (Path f : files.sorted().toList()) {
+      try (Stream<Path> list = Files.list(source)) {
+        for (Path f : list.sorted().toList()) {
           byte[] bytes = Files.readAllBytes(f);
           String name = f.getFileName().toString();
-          // The event file as far as the checkpoint's records reach: it is mapped and grown megabytes at a time.
-          FILES.put(name, name.equals(EVENTS) ? Arrays.copyOf(bytes, FIRST_EVENT + EVENT_COUNT * RECORD) : bytes);
+          files.put(name, name.equals(EVENTS) ? Arrays.copyOf(bytes, FIRST_EVENT + events * RECORD) : bytes);
         }
       }
     } finally {
       FuzzFiles.deleteTree(source);
     }
-    assertEquals(List.of(CHECKPOINT, EDGES, EVENTS, META), List.copyOf(FILES.keySet()));
+    return files;
   }
 }

@@ -51,7 +51,7 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     int param = FileHeader.verify(file, b, FORMAT, OLDEST_VERSION, VERSION);
     int generation = FileHeader.version(b) == OLDEST_VERSION ? 0 : param; // version 1 had only meta.trace
-    if (generation < 0) {
+    if (generation < 0 || generation == Integer.MAX_VALUE) { // the last: the next compaction could not name one
       throw new TraceCorruptException(file, FileHeader.PARAM_OFFSET, "meta generation " + param + " out of range");
     }
     if (b.remaining() < LENGTH) {

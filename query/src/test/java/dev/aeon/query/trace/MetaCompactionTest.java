@@ -331,6 +331,26 @@ class MetaCompactionTest {
   }
 
   /**
+   * A checkpoint naming the last meta generation a compaction could reach only after 2^31 of them is damage: it
+   * opened, and every compact() then failed with a bare ArithmeticException (the fuzz review's probe).
+   */
+  @Test
+  void aCheckpointNamingTheLastGenerationIsCorrupt() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      new Ops(12).run(t, 50);
+      t.compact(1);
+    }
+    Path file = dir.resolve(Checkpoint.FILE);
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(FileHeader.PARAM_OFFSET, Integer.MAX_VALUE);
+    b.putInt(FileHeader.CRC_OFFSET, FileHeader.crc(b, 0, FileHeader.CRC_OFFSET));
+    Files.write(file, b.array());
+    Files.move(dir.resolve("meta-1.trace"), dir.resolve("meta-" + Integer.MAX_VALUE + ".trace"));
+    TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+    assertTrue(e.getMessage().contains("meta generation " + Integer.MAX_VALUE), e.getMessage());
+  }
+
+  /**
    * After a reopen a forgotten event's freed names are gone (null in the dictionary), so a read that met its slot
    * must see that it is forgotten before it materialises the event: get of a forgotten id, and a history whose
    * session also held a forgotten event of a freed role, threw a NullPointerException from the Event's

@@ -15,6 +15,9 @@ package dev.aeon.engine;
  *     event's text counts until the checkpoint that frees it (forgetting only queues the free)
  * @param slbHits recalls the lookaside buffer answered by rescanning a similar query's cached candidates
  * @param slbMisses recalls through the buffer that searched the index
+ * @param slbSessions sessions whose recent queries the lookaside buffer holds
+ * @param slbBytes the lookaside buffer's estimate of the memory it holds, kept within
+ *     {@link AeonOptions#slbMaxBytes()} (the least recently used sessions are evicted)
  * @param checkpoints checkpoints run since open
  * @param longestCheckpointPause the longest time a checkpoint since open held writers back, step by step
  * @param meanCheckpointPauseMicros the mean time the checkpoints since open held writers back
@@ -22,7 +25,8 @@ package dev.aeon.engine;
  *     (vectors given without their model record none; see {@link Remember#vector(float[], String)})
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
-    long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long checkpoints,
+    long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,
+    long slbBytes, long checkpoints,
     CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel) {
 
   /** The longest time a checkpoint since open held writers back. */

@@ -81,7 +81,11 @@ class LookasideBufferTest {
       long hits = m.stats().slbHits();
       m.recall(Recall.vector(nudge(q, 0.05f, 3), 5).session("s"));
       assertEquals(hits + 1, m.stats().slbHits(), "the session's recalls are cached");
+      assertEquals(1, m.stats().slbSessions());
+      assertTrue(m.stats().slbBytes() > 4L * q.length, "the cached query's bytes: " + m.stats().slbBytes());
       assertEquals(events, m.forgetSession("s"));
+      assertEquals(0, m.stats().slbSessions(), "the forgotten session's queries are still held");
+      assertEquals(0, m.stats().slbBytes());
       for (int i = 0; i < 10; i++) { // within the rescan window: a cached entry would be usable
         m.remember(Remember.event("s", "user", "again" + i).vector(TestVectors.unit(100 + i)));
       }

@@ -99,6 +99,8 @@ class MemCommandsTest {
       Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
       assertEquals("agent1", stats.get("namespace"));
       assertEquals(3L, stats.get("events"));
+      assertEquals(0L, stats.get("slb_sessions")); // no recall yet
+      assertEquals(0L, stats.get("slb_bytes"));
       assertEquals("OK", c.call("MEM.CHECKPOINT"));
 
       assertEquals(1L, c.call("MEM.FORGET", Long.toString(u2)));

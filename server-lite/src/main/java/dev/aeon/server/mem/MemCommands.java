@@ -333,7 +333,7 @@ public final class MemCommands {
   private static void stats(ClientSession c, Args a) throws IOException {
     MemoryStats s = c.memory().stats();
     RespWriter w = c.writer();
-    w.map(12);
+    w.map(14);
     w.bulk("namespace").bulk(c.namespace());
     w.bulk("events").integer(s.events());
     w.bulk("vectors").integer(s.vectors());
@@ -345,6 +345,8 @@ public final class MemCommands {
     w.bulk("blob_bytes").integer(s.blobBytes());
     w.bulk("slb_hits").integer(s.slbHits());
     w.bulk("slb_misses").integer(s.slbMisses());
+    w.bulk("slb_sessions").integer(s.slbSessions());
+    w.bulk("slb_bytes").integer(s.slbBytes());
     w.bulk("embedding_model");
     if (s.embeddingModel() == null) {
       w.nullValue();

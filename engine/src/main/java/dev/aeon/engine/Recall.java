@@ -52,9 +52,15 @@ public final class Recall {
     return new Recall(Objects.requireNonNull(query, "query"), model, null, k);
   }
 
-  /** Needs an embedder in the options; the query is of its model. */
+  /**
+   * Needs an embedder in the options; the query is of its model.
+   *
+   * @throws IllegalArgumentException if the text holds an unpaired surrogate, which is not text (the tokenizer
+   *     drops it without a word: "ab", a lone low surrogate, "cd" would be embedded as "abcd"), as for
+   *     {@link Remember}
+   */
   public static Recall text(String query, int k) {
-    return new Recall(null, null, Objects.requireNonNull(query, "query"), k);
+    return new Recall(null, null, Inputs.text("a recall's query text", Objects.requireNonNull(query, "query")), k);
   }
 
   /** Only events of this session (null: any). */

@@ -65,6 +65,8 @@ class BadInputTest {
     cases.put("an attribute name with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k\uDBFF", 1)));
     cases.put("an attribute value with an unpaired surrogate", m -> m.setAttributes(1, Map.of("k", "\uD800")));
     cases.put("a link type with an unpaired surrogate", m -> m.link(1, "R\uD800", 2, 0, 1));
+    cases.put("a recall's query text with an unpaired surrogate (embedded as if it were not there)",
+        m -> m.recall(Recall.text("ab\uDC00cd", 1)));
     cases.put("an attribute named like every event's role (queries would read the role)",
         m -> m.remember(Remember.event("s", "user", "x").attribute("role", "admin")));
     cases.put("setting an attribute named like every event's ts", m -> m.setAttributes(1, Map.of("ts", 5)));

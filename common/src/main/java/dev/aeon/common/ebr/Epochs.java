@@ -338,14 +338,7 @@ public final class Epochs implements AutoCloseable {
    * as it takes") made {@code Duration.toNanos} throw an {@code ArithmeticException}, out of a wait or a close.
    */
   static long saturatedNanos(Duration d) {
-    if (d.isNegative()) {
-      return 0;
-    }
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
+    return Math.max(0, TimeUnit.NANOSECONDS.convert(d)); // convert saturates, as the engine's intervals do
   }
 
   int slotCount() {

@@ -205,8 +205,7 @@ public final class Trace implements AutoCloseable {
         int session = intern(e.session());
         int role = intern(e.role());
         if (encoded != null) {
-          appendMeta(MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length)
-              .putLong(e.id()).put(encoded).flip());
+          appendAttributes(meta, e.id(), encoded);
         }
         int slot = graph.slotCount();
         events.write(slot, e.id(), e.tsMicros(), e.blobRef(), e.vectorId(), session, role);
@@ -415,7 +414,7 @@ public final class Trace implements AutoCloseable {
     try {
       for (int s : slots) {
         removed.add(graph.event(s));
-        appendMeta(MetaRecordDescriptor.KIND_FORGET, le(8).putLong(graph.id(s)).flip());
+        appendForget(meta, graph.id(s));
       }
     } catch (IOException x) {
       throw new UncheckedIOException("cannot forget in " + dir, x);
@@ -438,8 +437,7 @@ public final class Trace implements AutoCloseable {
       Map<String, Object> merged = normalise(changes, graph.attributes(slot));
       byte[] encoded = AttributeCodec.encode(merged);
       try {
-        appendMeta(MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length).putLong(id)
-            .put(encoded).flip());
+        appendAttributes(meta, id, encoded);
       } catch (IOException x) {
         throw new UncheckedIOException("cannot update attributes in " + dir, x);
       }
@@ -549,11 +547,10 @@ public final class Trace implements AutoCloseable {
       for (int id = 0, n = d.size(); id < n; id++) {
         String s = d.string(id);
         if (s != null && used.get(id)) {
-          byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-          appendMeta(next, MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+          appendString(next, id, s.getBytes(StandardCharsets.UTF_8));
         } else {
           // Its id stays taken: forgotten events' records, and removed edges' records, still name it.
-          appendMeta(next, MetaRecordDescriptor.KIND_FREED, le(4).putInt(id).flip());
+          appendMeta(next, MetaRecordDescriptor.KIND_FREED, le(4).putInt(id).flip()); // the id, no bytes
           if (s != null) {
             freed.set(id);
           }
@@ -562,11 +559,9 @@ public final class Trace implements AutoCloseable {
       for (int slot = 0, n = graph.slotCount(); slot < n; slot++) {
         if (!graph.isLive(slot)) {
           // The loader must still know it is forgotten: its record stays in the events file.
-          appendMeta(next, MetaRecordDescriptor.KIND_FORGET, le(8).putLong(graph.id(slot)).flip());
+          appendForget(next, graph.id(slot));
         } else if (!graph.attributes(slot).isEmpty()) {
-          byte[] encoded = AttributeCodec.encode(graph.attributes(slot));
-          appendMeta(next, MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length).putLong(graph.id(slot))
-              .put(encoded).flip());
+          appendAttributes(next, graph.id(slot), AttributeCodec.encode(graph.attributes(slot)));
         }
       }
       next.writeBuffered();
@@ -802,8 +797,7 @@ public final class Trace implements AutoCloseable {
     if (id >= 0) {
       if (freedInLog.get(id)) {
         // A compaction freed it while nothing used it: logged again under its id, which events name.
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // checked when first interned
-        appendMeta(MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+        appendString(meta, id, s.getBytes(StandardCharsets.UTF_8)); // checked when first interned
         freedInLog.clear(id);
       }
       return id;
@@ -815,13 +809,20 @@ public final class Trace implements AutoCloseable {
       throw new IllegalArgumentException("name longer than " + MAX_STRING_BYTES + " bytes: "
           + s.substring(0, 40) + "...");
     }
-    id = graph.dictionary.size();
-    appendMeta(MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+    appendString(meta, graph.dictionary.size(), utf8);
     return graph.dictionary.add(s);
   }
 
-  private void appendMeta(byte kind, ByteBuffer payload) throws IOException {
-    appendMeta(meta, kind, payload);
+  private static void appendString(AppendFile meta, int id, byte[] utf8) throws IOException {
+    appendMeta(meta, MetaRecordDescriptor.KIND_STRING, le(4 + utf8.length).putInt(id).put(utf8).flip());
+  }
+
+  private static void appendAttributes(AppendFile meta, long eventId, byte[] encoded) throws IOException {
+    appendMeta(meta, MetaRecordDescriptor.KIND_ATTRS, le(8 + encoded.length).putLong(eventId).put(encoded).flip());
+  }
+
+  private static void appendForget(AppendFile meta, long eventId) throws IOException {
+    appendMeta(meta, MetaRecordDescriptor.KIND_FORGET, le(8).putLong(eventId).flip());
   }
 
   private static void appendMeta(AppendFile meta, byte kind, ByteBuffer payload) throws IOException {

@@ -25,9 +25,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * own (see {@link OnnxTextEmbedder} for why).
  *
  * <p>With a BERT tokenizer (both models'), a long text is tokenized a piece at a time ({@link #ids}): the
- * tokenizer library holds about 200 bytes of native memory per character of the text it is given, so a text
- * of 16 million characters (about the engine's largest) given whole took 3.3 GB more and 50 s, in pieces
- * 0.3 GB and 10 s.
+ * tokenizer library holds about 200 bytes of native memory per character of the text it is given
+ * ({@code ./aeon bench tokenize}: a text of 16 million characters, about the engine's largest, given whole
+ * took 3.6 GB more and 62 s, in pieces 0.15 GB and 14 s).
  */
 final class Windows implements AutoCloseable {
 

@@ -3,6 +3,7 @@ package dev.aeon.wal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -441,7 +442,7 @@ class WalTest {
   @Test
   void aFailedOpenStopsItsPreallocation() throws Exception {
     ChannelOpener failsToAppend = (path, options) -> {
-      if (path.getFileName().toString().endsWith(".wal")
+      if (path.getFileName().toString().endsWith(WalFormat.SEGMENT_SUFFIX)
           && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.READ)) {
         throw new IOException("injected: cannot open the segment for appending");
       }
@@ -484,6 +485,48 @@ class WalTest {
     assertTrue(segments > 3, "segments: " + segments);
     // every segment, plus the next one prepared before close
     assertTrue(fills.get() <= segments + 1, fills.get() + " preallocations for " + segments + " segments");
+  }
+
+  /**
+   * A checkpoint that cannot start its new segment (erasure of forgotten data asks for one) fails the log, as
+   * a failed rotation of the flusher's does: the checkpoint throws and is not written, later records are
+   * refused, and a reopen finds every record acknowledged before it. Both opens of the new segment fail in
+   * turn: the one writing its header (before its rename) and the one reopening it for appends (after).
+   */
+  @Test
+  void aCheckpointThatCannotStartItsNewSegmentFailsTheLogAndLosesNothing() throws IOException {
+    for (boolean afterRename : new boolean[] {false, true}) {
+      Path log = dir.resolve(afterRename ? "after-rename" : "before-rename");
+      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+      ChannelOpener failsWhenArmed = (path, options) -> {
+        boolean header = path.getFileName().toString().equals(SegmentDirectory.PREALLOC_NAME)
+            && java.util.Arrays.equals(options, new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.WRITE});
+        boolean append = path.getFileName().toString().endsWith(WalFormat.SEGMENT_SUFFIX)
+            && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.READ);
+        if (armed.get() && (afterRename ? append : header)) {
+          throw new IOException("injected: cannot open the new segment");
+        }
+        return java.nio.channels.FileChannel.open(path, options);
+      };
+      Wal failing = Wal.open(log, small().channelOpener(failsWhenArmed));
+      for (long i = 1; i <= 30; i++) {
+        failing.appendAndWait((byte) 1, payload(i));
+      }
+      armed.set(true);
+      IOException e = assertThrows(IOException.class, () -> failing.checkpoint(30, true));
+      assertTrue(e.getMessage().contains("injected"), e.getMessage());
+      assertNotNull(failing.failure(), "the log goes on as if the segment had started");
+      assertThrows(Exception.class, () -> failing.appendAndWait((byte) 1, payload(31)));
+      IOException onClose = assertThrows(IOException.class, failing::close);
+      assertTrue(onClose.getMessage().contains("reopen it to recover"), onClose.getMessage());
+      try (Wal wal = Wal.open(log, small())) {
+        List<Object[]> records = replayAll(wal, 0);
+        assertEquals(30, records.size(), "a record acknowledged before the failed checkpoint is lost");
+        for (int i = 0; i < 30; i++) {
+          assertArrayEquals(payload(i + 1), (byte[]) records.get(i)[2]);
+        }
+      }
+    }
   }
 
   /**

@@ -50,6 +50,11 @@ class LimitsTest {
           rejected(server, "*2\r\n+foo\r\n"));
       assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*x\r\n"));
       assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$-\r\n"));
+      // Lengths are written as Redis reads them: no leading zero, no "-0", no '+'.
+      assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$04\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$+4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*01\r\n$4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*-0\r\n"));
       assertEquals("ERR Protocol error: bulk string not terminated by CRLF", rejected(server, "*1\r\n$4\r\nPINGxx"));
       assertEquals("ERR Protocol error: unbalanced quotes in request", rejected(server, "ECHO \"abc\r\n"));
       assertEquals("ERR Protocol error: header line not terminated by CRLF", rejected(server, "*1\n"));

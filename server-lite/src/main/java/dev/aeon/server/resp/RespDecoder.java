@@ -268,11 +268,16 @@ public final class RespDecoder {
     return true;
   }
 
+  /**
+   * A length as Redis reads one: digits after an optional '-', no leading zero and no "-0" (Redis refuses
+   * "$04" as an invalid bulk length; accepting it would let two servers read one stream differently).
+   */
   private static long parseLong(String s, String what) throws ProtocolException {
     int len = s.length();
     boolean negative = len > 0 && s.charAt(0) == '-';
     int i = negative ? 1 : 0;
-    if (i == len || len - i > 18) {
+    boolean leadingZero = i < len && s.charAt(i) == '0' && (negative || len > 1);
+    if (i == len || len - i > 18 || leadingZero) {
       throw new ProtocolException("ERR Protocol error: " + what);
     }
     long v = 0;

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Readers never lock. A store overwrites the oldest slot in place (stores of a session are serialized);
  * a lookup that reads a slot while it is being overwritten may misjudge its estimate and miss that entry,
  * but it never returns an entry its exact comparison did not accept. Total memory is bounded: when the
- * estimate passes {@code maxBytes}, the least recently used sessions are dropped; a ring that alone would
- * pass it is never made (nothing is cached).
+ * estimate passes {@code maxBytes}, the least recently used sessions are dropped; an entry that would make its
+ * ring alone pass it is not cached.
  */
 public final class SemanticLookasideBuffer {
 
@@ -92,6 +92,12 @@ public final class SemanticLookasideBuffer {
     /** What a ring holds before its first entry: its codes, scales, magnitudes and entry references. */
     static long emptyBytes(int capacity, int dim) {
       return 64 + (long) capacity * (dim + 24);
+    }
+
+    /** What the ring would hold once {@link #put} overwrote its oldest slot with {@code entry}. */
+    long bytesWith(Entry entry) {
+      Entry replaced = entries.get(next);
+      return bytes + entry.bytes() - (replaced == null ? 0 : replaced.bytes());
     }
 
     /** Overwrites the oldest slot with {@code entry}, whose query is {@code probe}'s; returns the change in bytes. */
@@ -185,15 +191,19 @@ public final class SemanticLookasideBuffer {
    */
   public void store(String session, Probe probe, long[] candidates, long idWatermark, int rankedFor) {
     int dim = probe.prepared.dimension();
-    if (Ring.emptyBytes(entriesPerSession, dim) > maxBytes || (long) entriesPerSession * dim > MAX_RING_CODES) {
-      // A ring larger than the whole budget would be evicted as soon as it was made, after evicting every
+    Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark, rankedFor);
+    if (Ring.emptyBytes(entriesPerSession, dim) + entry.bytes() > maxBytes
+        || (long) entriesPerSession * dim > MAX_RING_CODES) {
+      // A ring that alone passes the budget would be evicted as soon as it was made, after evicting every
       // other session; and one of more codes than an array holds cannot even be allocated, whatever the
       // budget (a budget of Long.MAX_VALUE admits any ring).
       return;
     }
-    Entry entry = new Entry(probe.prepared.unitVector(), candidates, idWatermark, rankedFor);
     rings.compute(session, (s, ring) -> {
-      if (ring == null || ring.dim != entry.query.length) {
+      if (ring != null && ring.dim == dim && ring.bytesWith(entry) > maxBytes) {
+        return ring; // the same: this entry would take its own ring past the budget
+      }
+      if (ring == null || ring.dim != dim) {
         if (ring != null) {
           bytes.addAndGet(-ring.bytes);
         }

@@ -110,6 +110,31 @@ class SemanticLookasideBufferTest {
   }
 
   /**
+   * An entry that would make its session's ring alone pass the budget (the candidates of a recall with a
+   * very large k) is not cached: it used to be stored, then evict every other session and its own.
+   */
+  @Test
+  void anEntryThatWouldPassTheBudgetAloneIsNotCachedAndEvictsNoOne() {
+    Random random = new Random(9);
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(4, 0.9f, 64 * 1024);
+    float[] small = unit(random, 32);
+    slb.store("small", probe(small), new long[8], 0);
+    long kept = slb.bytes();
+    float[] large = unit(random, 32);
+    slb.store("large", probe(large), new long[10_000], 0); // 80,000 bytes of candidates
+    assertNull(slb.lookup("large", probe(large)));
+    assertTrue(slb.lookup("small", probe(small)) != null, "the other session stays");
+    assertEquals(1, slb.sessions());
+    assertEquals(kept, slb.bytes());
+
+    // The same within a ring: an entry that would take its own ring past the budget is not stored.
+    slb.store("small", probe(large), new long[10_000], 0);
+    assertTrue(slb.lookup("small", probe(small)) != null);
+    assertNull(slb.lookup("small", probe(large)));
+    assertEquals(kept, slb.bytes());
+  }
+
+  /**
    * A threshold of 1 (which the options allow) must let a query hit its identical cached one: the dot
    * product of a float unit vector with itself comes out up to two ulps below 1, and about a quarter of
    * identical queries missed.

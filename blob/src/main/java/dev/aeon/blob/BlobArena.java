@@ -217,6 +217,10 @@ public final class BlobArena implements AutoCloseable {
     if (problem == null && options.verifyReads() && Frames.storedCrc(d, at) != Frames.computeCrc(d, at, length)) {
       problem = "frame checksum mismatch";
     }
+    if (problem != null && Frames.state(d, at) == Frames.FREE) {
+      // freed while this read checked it: freeing rewrites the checksum along with the state
+      throw new InvalidBlobRefException(ref, "blob was freed");
+    }
     if (problem != null) {
       throw new CorruptFileException(v.generation().path(), at, problem + " (blob " + ref + ")");
     }
@@ -600,7 +604,7 @@ public final class BlobArena implements AutoCloseable {
       Generation g = v.generation();
       ArenaHeader.read(v.data(), v.data().byteSize(), g.path(), g.number);
       long[] matched = {0};
-      FrameScanner.Result r = FrameScanner.scan(v.data(), g.end(), g.path(), (id, at, length) -> {
+      FrameScanner.Result r = FrameScanner.scan(v.data(), g.end(), g.path(), g.version(), (id, at, length) -> {
         if (v.table().get(id) != at) {
           throw new CorruptFileException(g.path(), at, "live blob " + id + " is not where the ref table says");
         }

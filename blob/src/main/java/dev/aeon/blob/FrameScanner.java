@@ -23,13 +23,18 @@ final class FrameScanner {
 
   private FrameScanner() {}
 
-  static Result scan(MemorySegment data, long committedEnd, Path path, LiveFrame onLive) {
+  /**
+   * Scans the frames of a generation file of format {@code version} (its freed frames' headers are checked
+   * against their checksum from {@link ArenaHeader#FREED_FRAME_CRC_VERSION} on).
+   */
+  static Result scan(MemorySegment data, long committedEnd, Path path, int version, LiveFrame onLive) {
+    boolean freedFramesChecked = version >= ArenaHeader.FREED_FRAME_CRC_VERSION;
     long limit = data.byteSize();
     long at = ArenaHeader.DATA_START;
     long lastId = 0, liveBlobs = 0, liveBytes = 0, freeBlobs = 0, freeBytes = 0;
     while (at + Frames.HEADER_LENGTH <= limit) {
       boolean committed = at < committedEnd;
-      String problem = problem(data, at, committed ? committedEnd : limit, lastId);
+      String problem = problem(data, at, committed ? committedEnd : limit, lastId, freedFramesChecked);
       if (problem != null) {
         if (committed) {
           throw new CorruptFileException(path, at, problem);
@@ -57,12 +62,16 @@ final class FrameScanner {
 
   /**
    * Why the frame at {@code at} is not a valid frame ending at or before {@code limit} with an id above
-   * {@code lastId}, or null if it is valid.
+   * {@code lastId}, or null if it is valid. A freed frame's header is checked against its checksum if
+   * {@code freedFramesChecked}.
    */
-  static String problem(MemorySegment data, long at, long limit, long lastId) {
+  static String problem(MemorySegment data, long at, long limit, long lastId, boolean freedFramesChecked) {
     int state = Frames.state(data, at);
     if (state != Frames.LIVE && state != Frames.FREE) {
       return state == 0 ? "no frame where one was expected" : "bad frame state " + Integer.toHexString(state);
+    }
+    if (state == Frames.FREE && freedFramesChecked && Frames.storedCrc(data, at) != Frames.computeFreedCrc(data, at)) {
+      return "freed frame's header checksum mismatch (its id or length is damaged)";
     }
     int length = Frames.length(data, at);
     if (length < 0 || at + Frames.frameLength(length) > limit) {

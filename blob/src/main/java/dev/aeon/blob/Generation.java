@@ -31,8 +31,6 @@ final class Generation {
   private static final long ZERO_AHEAD = 4L << 20;
   /** What {@link #erase} writes over a freed payload, a piece at a time. */
   private static final MemorySegment ZEROS = Arena.global().allocate(64 << 10).asReadOnly();
-  /** A frame's state FREE as {@link #markFree} writes it. */
-  private static final MemorySegment FREE_STATE = freeState();
   private static final MemorySegment ONE_ZERO = ZEROS.asSlice(0, 1);
 
   final long number;
@@ -50,6 +48,13 @@ final class Generation {
   private long committedEnd;
   /** No id at or above this has been handed out; durable in the last commit. */
   private long idLimit;
+  /**
+   * Format version of the file: a version 1 file opened by this release stays version 1 (its header is
+   * written once), and its freed frames are checked as version 1 ones until a collection copies it.
+   */
+  private int version = ArenaHeader.VERSION;
+  /** State and checksum of a frame being freed, as {@link #markFree} writes them. */
+  private final MemorySegment freedHead = Arena.ofAuto().allocate(8, 8);
   /** Set once a newer generation replaced this one; its file is gone and its mapping on the way out. */
   private boolean collected;
 
@@ -146,6 +151,15 @@ final class Generation {
 
   long idLimit() {
     return idLimit;
+  }
+
+  int version() {
+    return version;
+  }
+
+  /** Adopts the version found in the header (recovery). */
+  void setVersion(int value) {
+    version = value;
   }
 
   /**
@@ -306,13 +320,15 @@ final class Generation {
   }
 
   /**
-   * Marks the frame at {@code at} FREE, with a positional write ({@link #write}): a store into the mapping
+   * Marks the frame at {@code at} FREE, state and checksum in one aligned 8-byte write (never torn between
+   * the two by a crash), with a positional write ({@link #write}): a store into the mapping
    * would make the next force write-protect that page again and flush it from every core running one of the
    * process's threads, an interrupt to each per page, and frees land on pages all over the file (the index's files
    * explain it, {@code ChunkedMapping}).
    */
   void markFree(long at) throws IOException {
-    write(FREE_STATE, at + Frames.STATE_OFFSET);
+    Frames.encodeFreed(freedHead, data, at);
+    write(freedHead, at + Frames.STATE_OFFSET);
   }
 
   /**
@@ -368,12 +384,6 @@ final class Generation {
     if (from < size) {
       write(ONE_ZERO, size - 1); // sparse: the gap reads as zeros
     }
-  }
-
-  private static MemorySegment freeState() {
-    MemorySegment s = Arena.global().allocate(Frames.INT);
-    s.set(Frames.INT, 0, Frames.FREE);
-    return s.asReadOnly();
   }
 
   static long roundUp(long value, long unit) {

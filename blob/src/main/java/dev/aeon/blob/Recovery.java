@@ -60,8 +60,9 @@ final class Recovery {
     try {
       ArenaHeader.Commit commit = ArenaHeader.read(g.data(), g.capacity(), file, number);
       g.setCommitted(commit);
+      g.setVersion(ArenaHeader.version(g.data()));
       RefTable table = new RefTable();
-      FrameScanner.Result scan = FrameScanner.scan(g.data(), commit.committedEnd(), file,
+      FrameScanner.Result scan = FrameScanner.scan(g.data(), commit.committedEnd(), file, g.version(),
           (id, at, length) -> table.put(id, at));
       g.setEnd(scan.end());
       long nextId = Math.max(commit.idLimit(), scan.maxId() + 1);

@@ -26,7 +26,8 @@ final class Verifier {
       }
       MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
       ArenaHeader.Commit commit = ArenaHeader.read(data, size, file, number);
-      FrameScanner.Result r = FrameScanner.scan(data, commit.committedEnd(), file, (id, at, length) -> { });
+      FrameScanner.Result r = FrameScanner.scan(data, commit.committedEnd(), file, ArenaHeader.version(data),
+          (id, at, length) -> { });
       return new ArenaStats(number, r.liveBlobs(), r.liveBytes(), r.freeBlobs(), r.freeBytes(), size);
     }
   }

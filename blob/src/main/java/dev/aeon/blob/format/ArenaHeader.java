@@ -36,8 +36,11 @@ public final class ArenaHeader {
 
   public static final long MAGIC = 0x424F4C424E4F4541L; // "AEONBLOB" read as a little-endian long
   public static final String FORMAT = "aeon-blob-arena";
-  public static final int VERSION = 1;
+  /** 2: a freed frame's checksum covers its header ({@link Frames}); version 1 files are still read. */
+  public static final int VERSION = 2;
   public static final int OLDEST_READABLE_VERSION = 1;
+  /** The first version whose freed frames carry a checksum of their header. */
+  public static final int FREED_FRAME_CRC_VERSION = 2;
 
   public static final int MAGIC_OFFSET = 0;
   public static final int FORMAT_OFFSET = 8;
@@ -142,6 +145,11 @@ public final class ArenaHeader {
           + fileSize + " bytes");
     }
     return best;
+  }
+
+  /** The format version of a header that {@link #read} accepted. */
+  public static int version(MemorySegment file) {
+    return file.get(INT, VERSION_OFFSET);
   }
 
   private static Commit readSlot(MemorySegment file, long slot) {

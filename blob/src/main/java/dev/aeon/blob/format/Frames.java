@@ -19,10 +19,13 @@ import java.util.zip.CRC32C;
  *  +--------+--------+---------------+--------+--------+---------------------+---------+
  * </pre>
  *
- * {@code state} is {@link #LIVE} or {@link #FREE}; 0 means no frame was written here (the end). It is the only
- * field that changes after the frame is written, so the checksum does not cover it; its two values are far
- * apart so a flipped bit makes it invalid rather than turning one into the other. A freed frame's payload may
- * have been erased (zeroed), so its checksum is not checked.
+ * {@code state} is {@link #LIVE} or {@link #FREE}; 0 means no frame was written here (the end). Its two values
+ * are far apart so a flipped bit makes it invalid rather than turning one into the other. Freeing a frame
+ * rewrites its first 8 bytes, state and checksum, in one aligned write (see {@link #encodeFreed}): a freed
+ * frame's payload may be erased (zeroed) afterwards, so from format version 2 its checksum covers only the
+ * header fields after it, {@code [8, 24)} (id, length, reserved), and a damaged length cannot make a scan skip
+ * the frames after it unnoticed. In version 1 files a freed frame kept the checksum of its live days, which
+ * the erasure voids, so there it is not checked.
  */
 public final class Frames {
 
@@ -66,6 +69,23 @@ public final class Frames {
     buffer.set(INT, CRC_OFFSET, (int) crc.getValue());
   }
 
+  /**
+   * CRC32C over the header fields after the checksum (id, length, reserved) of the frame at {@code at}: what a
+   * freed frame's checksum holds (format version 2 on).
+   */
+  public static int computeFreedCrc(MemorySegment data, long at) {
+    return Checksums.crc32c(data, at + ID_OFFSET, HEADER_LENGTH - ID_OFFSET);
+  }
+
+  /**
+   * Encodes the first 8 bytes of the frame at {@code at} as freed, state {@link #FREE} and
+   * {@link #computeFreedCrc}, into {@code buffer[0, 8)}, so both are written in one aligned write.
+   */
+  public static void encodeFreed(MemorySegment buffer, MemorySegment data, long at) {
+    buffer.set(INT, STATE_OFFSET, FREE);
+    buffer.set(INT, CRC_OFFSET, computeFreedCrc(data, at));
+  }
+
   /** CRC32C over id, length, reserved and payload of the frame at {@code at}. */
   public static int computeCrc(MemorySegment data, long at, int length) {
     CRC32C crc = new CRC32C();
@@ -77,7 +97,9 @@ public final class Frames {
     return (int) STATE.getAcquire(data, at + STATE_OFFSET);
   }
 
+  /** Marks the frame at {@code at} freed with stores into {@code data}: checksum first, then the state. */
   public static void markFree(MemorySegment data, long at) {
+    data.set(INT, at + CRC_OFFSET, computeFreedCrc(data, at));
     STATE.setRelease(data, at + STATE_OFFSET, FREE);
   }
 

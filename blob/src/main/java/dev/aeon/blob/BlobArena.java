@@ -389,8 +389,8 @@ public final class BlobArena implements AutoCloseable {
         freeBlobs = c.freeBlobs(); // freed during the copy: FREE frames in the new file
         freeBytes = c.freeBytes();
         pendingErase.clear();
-        return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before, c.bytes(),
-            System.nanoTime() - start);
+        return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before,
+            c.bytes() + c.freeBytes(), System.nanoTime() - start);
       } finally {
         writeLock.unlock();
       }

@@ -9,7 +9,7 @@ package dev.aeon.blob;
  * @param droppedBlobs blobs that were live in the old generation but not in the caller's live set, or that
  *     were freed during the copy (their frames stay in the new generation as freed ones)
  * @param bytesBefore bytes of frames in the old generation, freed ones included
- * @param bytesAfter bytes of frames in the new generation
+ * @param bytesAfter bytes of frames in the new generation, those of blobs freed during the copy included
  * @param wallNanos time the collection took, fsyncs included
  */
 public record GcResult(long fromGeneration, long toGeneration, long keptBlobs, long droppedBlobs, long bytesBefore,

@@ -160,7 +160,7 @@ class BlobArenaTest {
           arena.free(refs[i]);
         }
       });
-      arena.gc(ref -> {
+      GcResult gc = arena.gc(ref -> {
         if (ref == refs[refs.length - 1]) {
           listed.countDown();
         }
@@ -172,6 +172,8 @@ class BlobArenaTest {
       ArenaStats stats = arena.stats();
       assertEquals(100, stats.freeBlobs(), "their FREE frames take space in the new file: " + stats);
       assertEquals(arena.verify(), stats, "the counts must be those of the frames");
+      assertEquals(stats.liveBytes() + stats.freeBytes(), gc.bytesAfter(),
+          "bytesAfter counts the frames of the new generation, freed ones included: " + gc);
     }
   }
 

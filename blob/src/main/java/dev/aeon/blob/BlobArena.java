@@ -342,7 +342,8 @@ public final class BlobArena implements AutoCloseable {
    * while the collection lists what to copy and while it catches up with what changed during the copy.
    * One collection runs at a time: this waits for one that {@link #free} started. {@code isLive} runs under
    * the arena's write lock: it may read the arena, but an {@code append} or {@code free} from it is an
-   * {@link IllegalStateException}.
+   * {@link IllegalStateException}. So is a {@link #close} during the copy: the collection then deletes its
+   * copy and leaves the closed arena as it was.
    */
   public GcResult gc(LongPredicate isLive) {
     Objects.requireNonNull(isLive, "isLive");
@@ -379,7 +380,11 @@ public final class BlobArena implements AutoCloseable {
       Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity());
       writeLock.lock();
       try {
-        View v = currentView();
+        View v = view;
+        if (v == null) { // closed during the copy: the new generation is of no use, and nothing else closes it
+          copy.abandon();
+          throw new IllegalStateException("blob arena " + dir + " was closed during a garbage collection");
+        }
         Generation old = v.generation();
         Collector.Collected c = copy.finish(snapshot, freedWhileCollecting, v.data(), v.table(), nextId);
         view = new View(c.generation(), c.generation().data(), c.table());

@@ -457,7 +457,8 @@ public final class BlobArena implements AutoCloseable {
    * wrote. The arena's lock is held only to note where the frames end and, after the frames are forced
    * (msync) without it while appends go on, to write the commit record naming that end; the guard keeps
    * the noted mapping open if the arena grows or collects meanwhile. If a collection replaced the
-   * generation meanwhile, the new one is committed whole under the lock.
+   * generation meanwhile, the new one is committed whole under the lock; if {@link #close} ran meanwhile, it
+   * committed everything, and the frees this force took are erased before the file is unmapped.
    */
   public void force() {
     View noted;
@@ -474,14 +475,16 @@ public final class BlobArena implements AutoCloseable {
       writeLock.unlock();
     }
     boolean scheduled = false;
-    try {
-      try (guard) {
-        noted.data().force();
-      }
+    try (guard) { // until the frees are scheduled: a close meanwhile cannot unmap the noted generation before
+      noted.data().force();
       writeLock.lock();
       try {
-        Generation g = currentView().generation();
-        if (g == noted.generation()) {
+        Generation g = view == null ? null : view.generation();
+        if (g == null) {
+          // closed during the msync: close committed everything itself, and its unmapping, which this guard
+          // holds back, runs every erasure still scheduled, these included
+          scheduleErase(noted.generation(), freed);
+        } else if (g == noted.generation()) {
           g.commitForced(end, g.idLimit());
           scheduleErase(g, freed);
         } else { // a collection never copied the freed frames; what came after it is in the new generation

@@ -11,8 +11,10 @@ import dev.aeon.common.io.FileFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -75,13 +77,12 @@ class FrameDamageTest {
     byte[] good = Arrays.copyOf(arenaFile(dir.resolve("good"), blobs, 0, 3, 4), meaningful + 32);
     Path file = dir.resolve("flipped").resolve("blobs-1.arena");
     Files.createDirectories(file.getParent());
+    Files.write(file, good);
     int silentLosses = 0;
     StringBuilder first = new StringBuilder();
     for (int at = 0; at < meaningful + 32; at++) {
       for (int bit = 0; bit < 8; bit++) {
-        byte[] bytes = good.clone();
-        bytes[at] ^= (byte) (1 << bit);
-        Files.write(file, bytes);
+        setByte(file, at, (byte) (good[at] ^ (1 << bit)));
         try {
           ArenaStats stats = BlobArena.verifyFile(file);
           if (stats.liveBlobs() != blobs - 3) {
@@ -94,8 +95,15 @@ class FrameDamageTest {
           assertEquals(file, e.file());
         }
       }
+      setByte(file, at, good[at]);
     }
     assertEquals(0, silentLosses, "flips that lost live blobs without an error, the first " + first);
+  }
+
+  private static void setByte(Path file, long at, byte value) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {value}), at);
+    }
   }
 
   @Test

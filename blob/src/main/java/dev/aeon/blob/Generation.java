@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -286,10 +287,16 @@ final class Generation {
     map();
   }
 
-  /** Atomically renames the (temp) file to {@code target} and syncs the directory. */
+  /**
+   * Atomically renames the (temp) file to {@code target} and syncs the directory, the sync on a thread of its
+   * own: an interrupt of the caller would close the directory's channel and fail it after the rename, when
+   * the file already has the name that makes it authoritative on open. Should the sync fail all the same,
+   * {@link #path} is the new name, so the caller that gives the generation up deletes the right file.
+   */
   void renameTo(Path target) throws IOException {
-    DurableFiles.atomicRename(path, target);
+    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     path = target;
+    Uninterruptibly.run(() -> DurableFiles.fsyncDirectory(target.toAbsolutePath().getParent()));
   }
 
   /**

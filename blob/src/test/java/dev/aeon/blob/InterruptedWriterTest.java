@@ -3,6 +3,7 @@ package dev.aeon.blob;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,28 @@ class InterruptedWriterTest {
           assertArrayEquals(payloads.get(i), arena.readBytes(refs.get(i)), "blob " + i);
         }
       }
+    }
+  }
+
+  @Test
+  void aCollectionOnAnInterruptedThreadCompletesAndLosesNothing() throws Exception {
+    long kept, appendedAfter;
+    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withGcThreshold(Double.POSITIVE_INFINITY),
+        null)) {
+      kept = arena.append("kept by the collection");
+      arena.free(arena.append("freed before it"));
+      Thread.currentThread().interrupt();
+      try {
+        assertEquals(2, arena.gc().toGeneration());
+      } finally {
+        assertTrue(Thread.interrupted(), "the caller's interrupt stays set for it to see");
+      }
+      appendedAfter = arena.append("appended after the collection");
+      arena.force();
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals("kept by the collection", arena.readString(kept));
+      assertEquals("appended after the collection", arena.readString(appendedAfter));
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.ExclusiveFileLock;
+import dev.aeon.common.io.Utf8Text;
 import dev.aeon.common.os.BackgroundPriority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -242,9 +243,13 @@ public final class BlobArena implements AutoCloseable {
     return append(MemorySegment.ofArray(bytes));
   }
 
-  /** Stores {@code text} as UTF-8; returns its ref. */
+  /**
+   * Stores {@code text} as UTF-8; returns its ref.
+   *
+   * @throws IllegalArgumentException if it holds an unpaired surrogate, which UTF-8 would store as '?'
+   */
   public long append(String text) {
-    return append(text.getBytes(StandardCharsets.UTF_8));
+    return append(Utf8Text.encode("blob text", text));
   }
 
   /**

@@ -77,6 +77,17 @@ class BlobArenaTest {
   }
 
   @Test
+  void aStringWithAnUnpairedSurrogateIsRefusedNotStoredAsAnother() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      long next = arena.nextRef();
+      var e = assertThrows(IllegalArgumentException.class, () -> arena.append("ab\uD800cd"));
+      assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+      assertEquals(next, arena.nextRef(), "nothing was stored");
+      assertEquals("a \uD83D\uDE80 pair", arena.readString(arena.append("a \uD83D\uDE80 pair")));
+    }
+  }
+
+  @Test
   void freedAndUnknownRefsAreClearErrors() throws IOException {
     try (BlobArena arena = BlobArena.open(dir)) {
       long a = arena.append("a");

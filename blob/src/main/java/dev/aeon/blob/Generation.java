@@ -277,12 +277,14 @@ final class Generation {
 
   /**
    * Cuts the file to {@code end} and extends it back to its capacity so that no byte of a torn tail remains
-   * (the re-extended part reads as zeros). Only for recovery, before any reader exists.
+   * (the re-extended part reads as zeros). Only for recovery, before any reader exists. The truncation runs
+   * on a thread of its own: an interrupt of the caller would close the channel.
    */
   void discardTail() throws IOException {
     long cap = capacity();
     arena.close();
-    channel.truncate(end);
+    arena = null; // for closeNow, should what follows fail
+    Uninterruptibly.run(() -> channel.truncate(end));
     extendFile(end, cap);
     map();
   }

@@ -2,6 +2,7 @@ package dev.aeon.blob;
 
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.common.io.DurableFiles;
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ final class Recovery {
         deleted = true;
       }
     }
-    if (deleted) {
-      DurableFiles.fsyncDirectory(dir);
+    if (deleted) { // on a thread of its own, as every file operation of an open: a caller's interrupt fails none
+      Uninterruptibly.run(() -> DurableFiles.fsyncDirectory(dir));
     }
     return r;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A writer interrupted all the time appends texts small and big into an arena that starts tiny (so it
  * grows and is mapped again and again) and frees some. An interrupt during a file channel's I/O closes the
  * channel for every thread (ClosedByInterruptException); the arena writes through a descriptor of its own
- * and maps on another thread, so nothing fails and everything reads back, before and after a reopen.
+ * and maps on another thread, so nothing fails and everything reads back, before and after a reopen. So do a
+ * collection and an open on a thread whose interrupt is set: their channel operations (the directory's sync,
+ * the cut of a torn tail) run on a thread of their own.
  */
 class InterruptedWriterTest {
 
@@ -93,6 +96,29 @@ class InterruptedWriterTest {
     try (BlobArena arena = BlobArena.open(dir)) {
       assertEquals("kept by the collection", arena.readString(kept));
       assertEquals("appended after the collection", arena.readString(appendedAfter));
+    }
+  }
+
+  @Test
+  void anArenaOpensOnAnInterruptedThread() throws Exception {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      arena.append("written before");
+    }
+    Files.write(dir.resolve("blobs-2.arena.tmp"), new byte[] {1}); // a collection that died: deleted on open
+    Thread.currentThread().interrupt();
+    try (BlobArena arena = BlobArena.open(dir)) { // cuts the file after its frames, deletes, syncs the directory
+      assertEquals("written before", arena.readString(1));
+    } finally {
+      assertTrue(Thread.interrupted(), "the caller's interrupt stays set for it to see");
+    }
+    Thread.currentThread().interrupt();
+    try (BlobArena arena = BlobArena.open(dir.resolve("new"))) { // creates, renames, syncs the directory
+      assertEquals("into a new arena", arena.readString(arena.append("into a new arena")));
+    } finally {
+      assertTrue(Thread.interrupted(), "the caller's interrupt stays set for it to see");
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      assertEquals("written before", arena.readString(1));
     }
   }
 }

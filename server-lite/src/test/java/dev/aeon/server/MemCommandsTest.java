@@ -130,6 +130,10 @@ class MemCommandsTest {
       assertTrue(bad.message().matches("ERR line 1, column 10: [^\\n]*'RETURN'.*"), bad.message());
       RespClient.Err unknown = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e) RETURN nope"));
       assertTrue(unknown.message().startsWith("ERR line 1, column "), unknown.message());
+      // a statement whose expressions would build more than one may hold (range() alone: 60 million integers)
+      RespClient.Err tooLarge = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY",
+          "RETURN size(range(1, 60000000))"));
+      assertTrue(tooLarge.message().matches("ERR line 1, column \\d+: expressions too large: .*"), tooLarge.message());
       assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
       assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
     }

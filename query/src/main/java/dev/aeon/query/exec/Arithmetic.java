@@ -38,6 +38,7 @@ final class Arithmetic {
         List<?> a = l instanceof List<?> list ? list : List.of(l);
         List<?> b = r instanceof List<?> list ? list : List.of(r);
         checkLength(ev, pos, "list", (long) a.size() + b.size());
+        ev.build(1L + a.size() + b.size(), pos);
         List<Object> out = new ArrayList<>(a.size() + b.size());
         out.addAll(a);
         out.addAll(b);
@@ -48,6 +49,7 @@ final class Arithmetic {
           String a = String.valueOf(l);
           String b = String.valueOf(r);
           checkLength(ev, pos, "string", (long) a.length() + b.length());
+          ev.build(1 + ((long) a.length() + b.length()) / 16, pos);
           return a + b;
         }
       }

@@ -29,6 +29,7 @@ final class Evaluator {
   private final Map<String, Object> rawParams;
   private final Map<String, Object> params;
   private final Deadline deadline;
+  private final BuiltValues built;
   /** The statement's subqueries, planned as they were checked; shared by the evaluators of every scope. */
   final Map<Expr.Subquery, SubqueryPlan> subqueries;
   /** The scopes of the statement's list comprehensions and quantifiers ({@link Checker}); shared likewise. */
@@ -37,11 +38,11 @@ final class Evaluator {
   Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
       Map<String, Object> rawParams, Deadline deadline) {
     this(graph, text, vectors, source, scope, rawParams == null ? Map.of() : rawParams, new HashMap<>(), deadline,
-        new IdentityHashMap<>(), new IdentityHashMap<>());
+        new BuiltValues(), new IdentityHashMap<>(), new IdentityHashMap<>());
   }
 
   private Evaluator(TraceGraph graph, TextResolver text, VectorRecall vectors, String source, Scope scope,
-      Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline,
+      Map<String, Object> rawParams, Map<String, Object> params, Deadline deadline, BuiltValues built,
       Map<Expr.Subquery, SubqueryPlan> subqueries, Map<Expr, Scope> localScopes) {
     this.graph = graph;
     this.text = text;
@@ -51,13 +52,76 @@ final class Evaluator {
     this.rawParams = rawParams;
     this.params = params;
     this.deadline = deadline;
+    this.built = built;
     this.subqueries = subqueries;
     this.localScopes = localScopes;
   }
 
-  /** This evaluator over another scope's rows (sharing the parameters read so far, and the deadline). */
+  /**
+   * This evaluator over another scope's rows (sharing the parameters read so far, the deadline and the count of
+   * values built).
+   */
   Evaluator withScope(Scope other) {
-    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline, subqueries, localScopes);
+    return new Evaluator(graph, text, vectors, source, other, rawParams, params, deadline, built, subqueries,
+        localScopes);
+  }
+
+  /** The count of values built to {@link #release} back to once what is built from now on is dropped. */
+  long mark() {
+    return built.mark();
+  }
+
+  /** Drops what the statement's expressions built since {@code mark} (an operator's row went through). */
+  void release(long mark) {
+    built.release(mark);
+  }
+
+  /**
+   * Counts {@code values} an expression builds ({@link BuiltValues}), before it builds them where it knows how many;
+   * throws past the statement's bound.
+   */
+  void build(long values, int pos) {
+    if (!built.add(values)) {
+      throw tooMuchBuilt(pos);
+    }
+  }
+
+  /** Counts what a new string holds ({@link Values#weight}); returns it. */
+  String built(String s, int pos) {
+    build(Values.weight(s), pos);
+    return s;
+  }
+
+  /**
+   * Drops what was built since {@code mark} but what {@code kept} may hold of it: no more than was built, and no
+   * more than it weighs. Anything else it holds was built before the mark and is counted there still.
+   */
+  void keepOnly(long mark, Object kept, int pos) {
+    long since = built.since(mark);
+    built.release(mark);
+    build(Math.min(since, Values.weight(kept, since)), pos);
+  }
+
+  /**
+   * Keeps {@code value} as an element of a list a subquery collects: as {@link #keepOnly}, then
+   * pinned ({@link BuiltValues#pin}) so that the subquery's operators, releasing their rows, leave it counted.
+   * Returns how much was pinned.
+   */
+  long collect(long mark, Object value, int pos) {
+    keepOnly(mark, value, pos);
+    long values = built.since(mark);
+    built.pin(values);
+    return values;
+  }
+
+  /** Moves {@code values} pinned back onto the stack: a collected list, now the value of its expression. */
+  void unpin(long values) {
+    built.unpin(values);
+  }
+
+  private QueryException tooMuchBuilt(int pos) {
+    return error(pos, "expressions too large: more than " + BuiltValues.MAX_BUILT + " values built and held at once"
+        + " (the lists, strings and maps a statement's expressions build); build smaller lists and strings");
   }
 
   /** Counts one step of the statement's work (a node scanned, an edge looked at); throws past its time limit. */
@@ -135,6 +199,7 @@ final class Evaluator {
       }
       case Expr.Call c -> call(c, row, aggregates);
       case Expr.ListLit l -> {
+        build(1 + l.items().size(), l.pos());
         List<Object> out = new ArrayList<>(l.items().size());
         for (Expr x : l.items()) {
           out.add(eval(x, row, aggregates));
@@ -142,6 +207,7 @@ final class Evaluator {
         yield out;
       }
       case Expr.MapLit m -> {
+        build(1 + 2L * m.entries().size(), m.pos());
         Map<String, Object> out = new LinkedHashMap<>();
         m.entries().forEach((k, x) -> out.put(k, eval(x, row, aggregates)));
         yield out;
@@ -162,11 +228,14 @@ final class Evaluator {
       return null;
     }
     Local local = local(r, row);
+    long mark = mark();
     for (Object x : list) {
       step();
       local.set(2, acc);
       local.set(1, x);
       acc = local.eval(r.step());
+      // the accumulators before this one are dropped, but what this one holds of them
+      keepOnly(mark, acc, r.pos());
     }
     return acc;
   }
@@ -199,6 +268,7 @@ final class Evaluator {
   }
 
   private Object comprehension(Expr.Comprehension c, Object[] row, Map<Expr.Call, Object> aggregates) {
+    long start = mark();
     List<?> list = listOf(c.list(), row, aggregates, "a list comprehension");
     if (list == null) {
       return null;
@@ -207,13 +277,21 @@ final class Evaluator {
     BoundedList out = new BoundedList();
     for (Object x : list) {
       step();
+      long mark = mark();
       local.set(1, x);
-      if ((c.where() == null || local.inside().test(c.where(), local.row()))
-          && !out.add(c.map() == null ? x : local.eval(c.map()))) {
+      if (c.where() != null && !local.inside().test(c.where(), local.row())) {
+        release(mark);
+        continue;
+      }
+      build(1, c.pos()); // its place in the list
+      Object v = c.map() == null ? x : local.eval(c.map());
+      keepOnly(mark, v, c.pos());
+      if (!out.add(v)) {
         throw error(c.pos(), "a list comprehension would make a list of more than " + Arithmetic.MAX_CONCATENATED
             + " values");
       }
     }
+    keepOnly(start, out.values(), c.pos()); // the list gone through is dropped, but what the new one holds of it
     return out.values();
   }
 
@@ -232,8 +310,10 @@ final class Evaluator {
     int nulls = 0;
     for (Object x : list) {
       step();
+      long mark = mark();
       local.set(1, x);
       Object v = local.eval(q.where());
+      release(mark); // a condition's value holds nothing it built
       switch (v) {
         case null -> nulls++;
         case Boolean b when b -> trues++;
@@ -356,7 +436,8 @@ final class Evaluator {
   Object property(Object target, String key, int pos) {
     return switch (target) {
       case null -> null;
-      case NodeRef n -> nodeProperty(n.slot(), key);
+      case NodeRef n -> key.equals("text") ? built((String) nodeProperty(n.slot(), key), pos)
+          : nodeProperty(n.slot(), key); // a text is read anew, at every read
       case RelRef r -> switch (key) {
         case "type" -> graph.string(r.type());
         case "valid_from" -> r.validFrom();
@@ -406,6 +487,7 @@ final class Evaluator {
       }
       return aggregates.get(c);
     }
+    long mark = mark();
     List<Object> args = new ArrayList<>(c.args().size());
     for (Expr a : c.args()) {
       Object arg = eval(a, row, aggregates);
@@ -414,6 +496,7 @@ final class Evaluator {
     }
     Object result = Functions.call(this, c, args);
     stepThrough(result);
+    keepOnly(mark, result, c.pos()); // the arguments are dropped, but what the result holds of them: size(range(...))
     return result;
   }
 }

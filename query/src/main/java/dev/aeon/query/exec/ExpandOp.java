@@ -47,6 +47,13 @@ final class ExpandOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
+    long mark = ev.mark();
+    boolean more = expand(row);
+    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
+    return more;
+  }
+
+  private boolean expand(Object[] row) {
     if (!(row[from] instanceof NodeRef start) || (types != null && types.length == 0)) {
       return true; // a null from OPTIONAL MATCH, or only unknown types: nothing to follow
     }

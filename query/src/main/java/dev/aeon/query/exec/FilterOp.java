@@ -22,7 +22,10 @@ final class FilterOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
-    return !ev.test(predicate, row) || next.push(row);
+    long mark = ev.mark();
+    boolean passes = ev.test(predicate, row);
+    ev.release(mark); // a condition's value holds nothing it built
+    return !passes || next.push(row);
   }
 
   @Override

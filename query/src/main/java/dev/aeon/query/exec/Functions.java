@@ -71,14 +71,21 @@ final class Functions {
       case "trim", "ltrim", "rtrim", "left", "right", "substring", "split", "replace" ->
           StringFunctions.call(ev, c, args);
       case "reverse" -> switch (a) {
-        case String s -> new StringBuilder(s).reverse().toString(); // keeps each surrogate pair in order
-        case List<?> l -> new ArrayList<Object>(l.reversed());
+        case String s -> ev.built(new StringBuilder(s).reverse().toString(), c.pos()); // keeps surrogate pairs in order
+        case List<?> l -> {
+          ev.build(1 + l.size(), c.pos());
+          yield new ArrayList<Object>(l.reversed());
+        }
         default -> throw wrong(ev, c, a, "a list or string");
       };
       case "head", "last" -> a instanceof List<?> l ? (l.isEmpty() ? null : c.name().equals("head") ? l.getFirst()
           : l.getLast()) : throwing(wrong(ev, c, a, "a list"));
       case "range" -> range(ev, c, args);
-      case "keys" -> new ArrayList<Object>(properties(ev, c, a).keySet());
+      case "keys" -> {
+        Map<String, Object> properties = properties(ev, c, a);
+        ev.build(1 + properties.size(), c.pos());
+        yield new ArrayList<Object>(properties.keySet());
+      }
       case "properties" -> properties(ev, c, a);
       case "tointeger" -> toInteger(ev, c, a);
       case "tofloat" -> toFloat(ev, c, a);
@@ -97,9 +104,16 @@ final class Functions {
         case String s -> (long) s.codePointCount(0, s.length()); // characters, not UTF-16 units
         default -> throw wrong(ev, c, a, "a list or string");
       };
-      case "tolower", "lower" -> a instanceof String s ? s.toLowerCase(Locale.ROOT) : throwing(wrong(ev, c, a, "a string"));
-      case "toupper", "upper" -> a instanceof String s ? s.toUpperCase(Locale.ROOT) : throwing(wrong(ev, c, a, "a string"));
-      case "tostring" -> Values.display(Values.toResult(a, ev.graph));
+      case "tolower", "lower" -> a instanceof String s ? ev.built(s.toLowerCase(Locale.ROOT), c.pos())
+          : throwing(wrong(ev, c, a, "a string"));
+      case "toupper", "upper" -> a instanceof String s ? ev.built(s.toUpperCase(Locale.ROOT), c.pos())
+          : throwing(wrong(ev, c, a, "a string"));
+      case "tostring" -> {
+        // a list holding one list many times over is copied as many times by toResult: weighed first, the copy
+        // is bounded as a result is (a list of 40 levels of [a, a] ran out of memory)
+        ev.build(Values.weight(a, BuiltValues.MAX_BUILT), c.pos());
+        yield ev.built(Values.display(Values.toResult(a, ev.graph)), c.pos());
+      }
       case "abs" -> switch (a) {
         case Long l -> l == Long.MIN_VALUE ? throwing(ev.error(c.pos(), "integer overflow")) : Math.abs(l);
         case Double d -> Math.abs(d);
@@ -156,6 +170,7 @@ final class Functions {
       throw ev.error(c.pos(), "range() would make a list of " + count + " elements, more than "
           + Arithmetic.MAX_CONCATENATED);
     }
+    ev.build(1 + count, c.pos());
     List<Object> out = new ArrayList<>((int) count);
     for (long i = 0, x = start; i < count; i++, x += step) {
       ev.step(); // building a list of millions counts towards the time limit as it goes
@@ -188,6 +203,8 @@ final class Functions {
       case Map<?, ?> m -> m.forEach((k, v) -> out.put((String) k, v));
       default -> throw wrong(ev, c, a, "a node, relationship or map");
     }
+    // the map's places; a node's text, read anew, too
+    ev.build(1 + 2L * out.size() + (a instanceof NodeRef ? Values.weight(out.get("text")) : 0), c.pos());
     return out;
   }
 

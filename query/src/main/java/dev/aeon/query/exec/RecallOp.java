@@ -25,6 +25,13 @@ final class RecallOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
+    long mark = ev.mark();
+    boolean more = recall(row);
+    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
+    return more;
+  }
+
+  private boolean recall(Object[] row) {
     Object q = ev.eval(query, row);
     Object n = ev.eval(k, row);
     float[] vector = Values.asVector(q);

@@ -142,6 +142,13 @@ final class ResultSink extends Operator {
 
   @Override
   boolean push(Object[] row) {
+    long mark = ev.mark();
+    boolean more = project(row);
+    ev.release(mark); // what this projection keeps of the row, HeldValues counts
+    return more;
+  }
+
+  private boolean project(Object[] row) {
     if (aggregating()) {
       List<Object> key = groupingKeys.isEmpty() ? List.of() : new ArrayList<>(groupingKeys.size());
       for (Expr e : groupingKeys) {

@@ -92,6 +92,13 @@ final class ScanOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
+    long mark = ev.mark();
+    boolean more = scan(row);
+    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
+    return more;
+  }
+
+  private boolean scan(Object[] row) {
     TraceGraph g = ev.graph;
     return switch (kind) {
       case ID -> {

@@ -16,14 +16,15 @@ final class StringFunctions {
   static Object call(Evaluator ev, Expr.Call c, List<Object> args) {
     String s = string(ev, c, args.getFirst(), "a string");
     return switch (c.name()) {
-      case "trim" -> s.strip();
-      case "ltrim" -> s.stripLeading();
-      case "rtrim" -> s.stripTrailing();
-      case "left" -> s.substring(0, offset(s, count(ev, c, args.get(1), "length")));
-      case "right" -> s.substring(offset(s, Math.max(0, s.codePointCount(0, s.length())
-          - count(ev, c, args.get(1), "length"))));
-      case "substring" -> substring(ev, c, s, args);
-      case "split" -> split(s, string(ev, c, args.get(1), "a string as delimiter"));
+      // no longer than the string they are taken from
+      case "trim" -> ev.built(s.strip(), c.pos());
+      case "ltrim" -> ev.built(s.stripLeading(), c.pos());
+      case "rtrim" -> ev.built(s.stripTrailing(), c.pos());
+      case "left" -> ev.built(s.substring(0, offset(s, count(ev, c, args.get(1), "length"))), c.pos());
+      case "right" -> ev.built(s.substring(offset(s, Math.max(0, s.codePointCount(0, s.length())
+          - count(ev, c, args.get(1), "length")))), c.pos());
+      case "substring" -> ev.built(substring(ev, c, s, args), c.pos());
+      case "split" -> split(ev, c, s, string(ev, c, args.get(1), "a string as delimiter"));
       case "replace" -> replace(ev, c, s, string(ev, c, args.get(1), "a string to search"),
           string(ev, c, args.get(2), "a string as replacement"));
       default -> throw ev.error(c.pos(), "unknown function " + c.name() + "()");
@@ -42,20 +43,31 @@ final class StringFunctions {
     return rest.substring(0, offset(rest, length));
   }
 
-  /** The parts of {@code s} between the delimiters, empty ones included; each character for an empty delimiter. */
-  private static List<Object> split(String s, String delimiter) {
+  /**
+   * The parts of {@code s} between the delimiters, empty ones included; each character for an empty delimiter. Each
+   * part is counted as it is built, with its place in the list: a string of millions of characters splits into as
+   * many strings.
+   */
+  private static List<Object> split(Evaluator ev, Expr.Call c, String s, String delimiter) {
+    ev.build(1, c.pos());
     List<Object> out = new ArrayList<>();
     if (delimiter.isEmpty()) {
+      ev.build(2L * s.codePointCount(0, s.length()), c.pos());
       s.codePoints().forEach(cp -> out.add(Character.toString(cp)));
       return out;
     }
     int from = 0;
     for (int at = s.indexOf(delimiter); at >= 0; at = s.indexOf(delimiter, from)) {
-      out.add(s.substring(from, at));
+      out.add(part(ev, c, s, from, at));
       from = at + delimiter.length();
     }
-    out.add(s.substring(from));
+    out.add(part(ev, c, s, from, s.length()));
     return out;
+  }
+
+  private static String part(Evaluator ev, Expr.Call c, String s, int from, int to) {
+    ev.build(1, c.pos()); // its place in the list
+    return ev.built(s.substring(from, to), c.pos());
   }
 
   /**
@@ -63,7 +75,7 @@ final class StringFunctions {
    * the end. The result is bounded as {@code +} bounds a string ({@link Arithmetic#MAX_CONCATENATED}).
    */
   private static String replace(Evaluator ev, Expr.Call c, String s, String search, String replacement) {
-    List<Object> parts = split(s, search);
+    List<Object> parts = split(ev, c, s, search);
     if (search.isEmpty()) { // the characters: an empty string before the first and after the last
       parts.addFirst("");
       parts.add("");
@@ -74,6 +86,7 @@ final class StringFunctions {
       throw ev.error(c.pos(), "replace() would make a string of " + length + " characters, more than "
           + Arithmetic.MAX_CONCATENATED);
     }
+    ev.build(1 + length / 16, c.pos());
     StringBuilder out = new StringBuilder((int) length);
     for (int i = 0; i < parts.size(); i++) {
       out.append(i == 0 ? "" : replacement).append((String) parts.get(i));

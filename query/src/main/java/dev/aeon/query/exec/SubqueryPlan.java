@@ -17,6 +17,8 @@ final class SubqueryPlan {
   // the state of one evaluation: no plan runs itself (a nested subquery is another plan), so one set is enough
   private long matches;
   private BoundedList collected;
+  /** What {@link #collected} holds of the values built for it, pinned ({@link Evaluator#collect}). */
+  private long collectedBuilt;
 
   /** {@code head} ends in {@code tail}, whose next this plan sets. */
   SubqueryPlan(Expr.Subquery query, Operator head, Operator tail, int outerSize, Evaluator own) {
@@ -28,9 +30,15 @@ final class SubqueryPlan {
       @Override
       boolean push(Object[] row) {
         matches++;
-        if (query.kind() == Expr.SubqueryKind.COLLECT && !collected.add(own.eval(query.value(), row))) {
-          throw own.error(query.pos(), "COLLECT would make a list of more than " + Arithmetic.MAX_CONCATENATED
-              + " values");
+        if (query.kind() == Expr.SubqueryKind.COLLECT) {
+          long mark = own.mark();
+          own.build(1, query.pos()); // its place in the list
+          Object value = own.eval(query.value(), row);
+          collectedBuilt += own.collect(mark, value, query.pos());
+          if (!collected.add(value)) {
+            throw own.error(query.pos(), "COLLECT would make a list of more than " + Arithmetic.MAX_CONCATENATED
+                + " values");
+          }
         }
         return query.kind() != Expr.SubqueryKind.EXISTS; // EXISTS needs one match
       }
@@ -48,7 +56,10 @@ final class SubqueryPlan {
     System.arraycopy(row, 0, rowOfItsOwn, 0, outerSize);
     matches = 0;
     collected = query.kind() == Expr.SubqueryKind.COLLECT ? new BoundedList() : null;
+    collectedBuilt = 0;
+    own.build(1, query.pos()); // the list
     head.push(rowOfItsOwn);
+    own.unpin(collectedBuilt);
     return switch (query.kind()) {
       case EXISTS -> matches > 0;
       case COUNT -> matches;

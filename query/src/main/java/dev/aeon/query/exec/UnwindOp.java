@@ -21,6 +21,13 @@ final class UnwindOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
+    long mark = ev.mark();
+    boolean more = unwind(row);
+    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
+    return more;
+  }
+
+  private boolean unwind(Object[] row) {
     Object value = ev.eval(list, row);
     if (value instanceof List<?> elements) {
       for (Object element : elements) {

@@ -204,7 +204,7 @@ final class Values {
   }
 
   /** The weight of {@code v}, or some figure above {@code budget} once the count passes it. */
-  private static long weight(Object v, long budget) {
+  static long weight(Object v, long budget) {
     return switch (v) {
       case String s -> 1 + s.length() / 16;
       case float[] f -> 1 + f.length / 4;

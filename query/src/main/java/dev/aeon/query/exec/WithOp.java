@@ -43,11 +43,14 @@ final class WithOp extends Operator {
     if (limit >= 0 && index - skip >= limit) {
       return false;
     }
+    long mark = ev.mark();
     Object[] projected = new Object[nextScope.size()];
     for (int i = 0; i < items.size(); i++) {
       projected[i] = ev.eval(items.get(i).expr(), row);
     }
-    return next.push(projected) && (limit < 0 || index - skip + 1 < limit);
+    boolean more = next.push(projected);
+    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
+    return more && (limit < 0 || index - skip + 1 < limit);
   }
 
   /**
@@ -58,12 +61,15 @@ final class WithOp extends Operator {
     if (!collects) {
       return;
     }
+    long mark = ev.mark();
+    // the rows of groups are evaluated now: what that builds is counted until they are dropped
     for (Object[] r : projection.rows()) {
       if (!next.push(Arrays.copyOf(r, nextScope.size()))) {
         break;
       }
     }
     projection.release();
+    ev.release(mark);
   }
 
   ResultSink projection() {

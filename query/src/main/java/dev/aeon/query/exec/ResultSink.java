@@ -156,7 +156,8 @@ final class ResultSink extends Operator {
       }
       Group g = groups.get(key);
       if (g == null) {
-        hold(Values.weight(key) + row.length);
+        // the group keeps the whole row, not its key alone: a list beside the key was held but not counted
+        hold(Values.weight(key) + weight(row));
         g = new Group(row.clone(), newAccumulators());
         groups.put(key, g);
       }

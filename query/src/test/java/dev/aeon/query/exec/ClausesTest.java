@@ -388,6 +388,16 @@ class ClausesTest extends OnConversation {
         + " RETURN count(*) AS n", s).column("n"));
   }
 
+  /** Found by review: a group kept its first row whole, while only its key was counted. */
+  @Test
+  void aGroupHoldsItsRowAndItIsCounted() {
+    // 30 groups, each keeping a row with a list of a million beside its key: 2 GB held, of 30 values counted
+    assertTrue(fails("UNWIND range(1, 30) AS i WITH i, range(1, 1000000) AS r RETURN i, count(*)", Map.of()).reason()
+        .startsWith("result too large"));
+    assertEquals(List.of(30L), q("UNWIND range(1, 30) AS i WITH i, range(1, 1000) AS r RETURN i, count(*) AS n"
+        + " ORDER BY i DESC LIMIT 1").column("i"));
+  }
+
   @Test
   void distinctRowsAreToldApartAsTheyComeSoLimitStopsEarlyAndOnlyDistinctRowsAreHeld() {
     for (int i = 0; i < 220; i++) {

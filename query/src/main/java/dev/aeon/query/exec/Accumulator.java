@@ -32,7 +32,7 @@ final class Accumulator {
       return 0;
     }
     Object v = ev.eval(call.args().getFirst(), row);
-    Object key = seen != null ? Values.groupingKey(v) : null;
+    Object key = seen != null ? ResultSink.groupingKey(ev, call.pos(), v) : null;
     if (v == null || (seen != null && !seen.add(key))) {
       return 0;
     }

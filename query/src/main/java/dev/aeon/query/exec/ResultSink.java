@@ -1,6 +1,7 @@
 package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.Expr;
+import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.lang.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,7 +153,7 @@ final class ResultSink extends Operator {
     if (aggregating()) {
       List<Object> key = groupingKeys.isEmpty() ? List.of() : new ArrayList<>(groupingKeys.size());
       for (Expr e : groupingKeys) {
-        key.add(Values.groupingKey(ev.eval(e, row)));
+        key.add(groupingKey(ev, ret.pos(), ev.eval(e, row)));
       }
       Group g = groups.get(key);
       if (g == null) {
@@ -172,7 +173,7 @@ final class ResultSink extends Operator {
       out[i] = ev.eval(ret.items().get(i).expr(), row);
     }
     if (distinctRows != null) {
-      List<Object> key = distinctKey(out, n);
+      List<Object> key = distinctKey(ev, ret.pos(), out, n);
       if (!distinctRows.add(key)) {
         return wantsMore();
       }
@@ -224,20 +225,36 @@ final class ResultSink extends Operator {
   }
 
   /** The key by which DISTINCT tells rows apart: their first {@code n} (returned) values. */
-  private static List<Object> distinctKey(Object[] out, int n) {
+  private static List<Object> distinctKey(Evaluator ev, int pos, Object[] out, int n) {
     List<Object> key = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      key.add(Values.groupingKey(out[i]));
+      key.add(groupingKey(ev, pos, out[i]));
     }
     return key;
+  }
+
+  /**
+   * {@link Values#groupingKey} of a value that may be held: weighed first, as the key is a copy of it whole. A list
+   * holding one list many times over, nested, is small, but its key is as large as its weight: building it before
+   * weighing it ran the process out of memory (after minutes) where the result's bound was to refuse it.
+   */
+  static Object groupingKey(Evaluator ev, int pos, Object v) {
+    if (Values.weight(v, MAX_HELD) > MAX_HELD) {
+      throw tooLarge(ev, pos);
+    }
+    return Values.groupingKey(v);
   }
 
   private void hold(long values) {
     held += values;
     if (!statementHeld.add(values)) {
-      throw ev.error(ret.pos(), "result too large: more than " + MAX_HELD + " values held (returned and sort"
-          + " values of the rows, groups, collected and distinct values); add LIMIT, aggregate or narrow the pattern");
+      throw tooLarge(ev, ret.pos());
     }
+  }
+
+  private static QueryException tooLarge(Evaluator ev, int pos) {
+    return ev.error(pos, "result too large: more than " + MAX_HELD + " values held (returned and sort"
+        + " values of the rows, groups, collected and distinct values); add LIMIT, aggregate or narrow the pattern");
   }
 
   /** A sort key's value for a row ({@code row} before projection, {@code out} its returned columns). */
@@ -298,7 +315,7 @@ final class ResultSink extends Operator {
       Set<List<Object>> seen = new HashSet<>();
       result = new ArrayList<>();
       for (Object[] r : rows) {
-        if (seen.add(distinctKey(r, n))) {
+        if (seen.add(distinctKey(ev, ret.pos(), r, n))) {
           result.add(r);
         }
       }

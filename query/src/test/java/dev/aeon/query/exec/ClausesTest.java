@@ -398,6 +398,23 @@ class ClausesTest extends OnConversation {
         + " ORDER BY i DESC LIMIT 1").column("i"));
   }
 
+  /**
+   * Found by review: the key of a value DISTINCT, a group or count(DISTINCT) remembers is a copy of it whole, built
+   * before it was weighed: for a list holding one list 2^40 times over it ran for minutes, then out of memory.
+   */
+  @Test
+  void aKeyIsWeighedBeforeItIsBuilt() {
+    String nested = "reduce(acc = [], x IN range(1, 40) | [acc, acc])";
+    assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), () -> {
+      for (String statement : List.of("RETURN count(DISTINCT " + nested + ")", "WITH " + nested + " AS a RETURN DISTINCT a",
+          "WITH " + nested + " AS a RETURN a, count(*)", "WITH " + nested + " AS a WITH DISTINCT a RETURN 1")) {
+        assertTrue(fails(statement, Map.of()).reason().startsWith("result too large"), statement);
+      }
+    });
+    assertEquals(List.of(1L), q("WITH reduce(acc = [], x IN range(1, 10) | [acc, acc]) AS a RETURN count(DISTINCT a)"
+        + " AS n").column("n"));
+  }
+
   @Test
   void distinctRowsAreToldApartAsTheyComeSoLimitStopsEarlyAndOnlyDistinctRowsAreHeld() {
     for (int i = 0; i < 220; i++) {

@@ -196,7 +196,8 @@ final class Values {
   /**
    * About how many values' worth of memory {@code v} holds, for the bound on what a result holds
    * ({@link ResultSink#MAX_HELD}): one, plus one for every 16 characters of a string and every 4 components
-   * of a vector, and what the elements of a list or the keys and values of a map weigh; or some figure above
+   * of a vector, {@link #RECORD_WEIGHT} for a node or relationship, and what the elements of a list or the keys and
+   * values of a map weigh; or some figure above
    * {@link #WEIGHT_CAP} once it is known to pass it.
    */
   static long weight(Object v) {
@@ -224,9 +225,16 @@ final class Values {
         }
         yield w;
       }
+      // returned as a record of seven fields (an Event) or five (an Edge), each built anew: a node weighing one
+      // value let MATCH (a), (b) RETURN a hold 9 million rows, and run out of memory as they became Events
+      case NodeRef n -> RECORD_WEIGHT;
+      case RelRef r -> RECORD_WEIGHT;
       case null, default -> 1;
     };
   }
+
+  /** What a node or a relationship weighs: about as much as the record it is returned as (64 bytes or so). */
+  static final long RECORD_WEIGHT = 4;
 
   /**
    * A key that is equal for values DISTINCT, grouping and {@code count(DISTINCT)} must treat as one: those

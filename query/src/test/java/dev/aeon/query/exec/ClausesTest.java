@@ -388,6 +388,17 @@ class ClausesTest extends OnConversation {
         + " RETURN count(*) AS n", s).column("n"));
   }
 
+  /** Found by review: a node weighed one value, and is returned as an Event of seven fields. */
+  @Test
+  void aReturnedNodeWeighsAsTheRecordItBecomes() {
+    for (int i = 0; i < 3000; i++) {
+      c.add("big", "user", i, "x");
+    }
+    // 3,019 events: 9.1 million rows of a node, which ran a JVM of 1 GB out of memory once they became Events
+    assertTrue(fails("MATCH (a), (b) RETURN a", Map.of()).reason().startsWith("result too large"));
+    assertEquals(300 * 3019, q("MATCH (a), (b) WHERE a.id <= 300 RETURN a").size());
+  }
+
   /** Found by review: a group kept its first row whole, while only its key was counted. */
   @Test
   void aGroupHoldsItsRowAndItIsCounted() {

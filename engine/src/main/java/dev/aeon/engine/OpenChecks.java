@@ -75,12 +75,20 @@ final class OpenChecks {
     }
   }
 
-  /** After replay: the index holds as many vectors as the trace's events have. */
+  /**
+   * After replay: the index holds the vector of every event that has one, and no other. The count alone
+   * cannot tell an older index whose forgotten vectors make up for the ones it never had.
+   */
   static void indexMatchesTrace(AtlasIndex atlas, TraceGraph g, Path atlasDir) {
     long withVector = 0;
     for (int slot = 0, n = g.slotCount(); slot < n; slot++) {
-      if (g.isLive(slot) && g.vectorId(slot) != Event.NO_VECTOR) {
+      long vectorId = g.vectorId(slot);
+      if (g.isLive(slot) && vectorId != Event.NO_VECTOR) {
         withVector++;
+        if (atlas == null || !atlas.contains(vectorId)) {
+          throw new CorruptFileException(atlasDir, 0, "event " + g.id(slot) + " has a vector but the vector index"
+              + " does not hold it: the index's files are from another state of the namespace");
+        }
       }
     }
     long indexed = atlas == null ? 0 : atlas.size();

@@ -284,6 +284,28 @@ class DamagedStoresTest {
   }
 
   /**
+   * An older index that holds as many vectors as the trace's events have: one of its vectors is of an event
+   * forgotten since, and it lacks the vector of the event remembered after. It opened, event 11 found by no
+   * recall (only {@code Aeon.check} saw it).
+   */
+  @Test
+  void anOlderIndexHoldingAsManyVectorsIsRefused() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      remember(aeon.memory(), 1, 10);
+    }
+    Path saved = dir.resolve("saved-atlas");
+    copyTree(namespace().resolve("atlas"), saved);
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      m.forget(5);
+      remember(m, 11, 11);
+    }
+    putBack(saved, "atlas");
+    CorruptFileException e = refusedNaming("atlas");
+    assertTrue(e.getMessage().contains("event 11"), e.getMessage());
+  }
+
+  /**
    * A namespace that cannot be opened is not read again for a second (a server asks for it at every
    * command), then is: mended meanwhile, it opens.
    */

@@ -125,7 +125,15 @@ final class DurableMemory implements Memory, AutoCloseable {
       byte[] bytes = new byte[payload.remaining()];
       payload.get(bytes);
       Mutation m = decodeLogged(lsn, type, bytes);
-      applier.apply(m);
+      try {
+        applier.apply(m);
+      } catch (IllegalArgumentException e) {
+        // The writer checked it against these very stores before logging it: a store refusing it now means the
+        // record is not what was logged, or the log is not these stores' (an IllegalArgumentException alone
+        // named neither file nor record).
+        throw damagedLogRecord(lsn, "cannot be applied to the stores (" + e.getMessage() + "): it is damaged, or"
+            + " the log does not belong with the other stores' files", e);
+      }
       if (m instanceof RememberEvent r) {
         maxId[0] = Math.max(maxId[0], r.id());
       }
@@ -345,11 +353,15 @@ final class DurableMemory implements Memory, AutoCloseable {
     try {
       return MutationCodec.decode(type, bytes);
     } catch (IllegalArgumentException e) {
-      Path segment = stores.wal.segmentFiles().entrySet().stream().filter(s -> s.getKey() <= lsn)
-          .reduce((a, b) -> b).map(Map.Entry::getValue).orElse(stores.wal.directory());
-      throw new CorruptFileException(segment, 0, "the log record with LSN " + lsn + " cannot be decoded ("
-          + e.getMessage() + "): written by a newer release of Aeon?", e);
+      throw damagedLogRecord(lsn, "cannot be decoded (" + e.getMessage() + "): written by a newer release of Aeon?", e);
     }
+  }
+
+  /** A log record that replay cannot use, reported naming its segment (offset: the segment's start) and LSN. */
+  private CorruptFileException damagedLogRecord(long lsn, String problem, Throwable cause) {
+    Path segment = stores.wal.segmentFiles().entrySet().stream().filter(s -> s.getKey() <= lsn)
+        .reduce((a, b) -> b).map(Map.Entry::getValue).orElse(stores.wal.directory());
+    return new CorruptFileException(segment, 0, "the log record with LSN " + lsn + " " + problem, cause);
   }
 
   /** The dimension of the namespace's vectors, or 0 before the first. */

@@ -126,7 +126,11 @@ final class DurableMemory implements Memory, AutoCloseable {
       payload.get(bytes);
       Mutation m = decodeLogged(lsn, type, bytes);
       try {
-        applier.apply(m);
+        if (!applier.apply(m)) {
+          throw damagedLogRecord(lsn, "(" + MutationApplier.describe(m) + ") has nothing in the trace to apply to (an"
+              + " event it names is missing or forgotten, its id is taken, its session has no events or its link"
+              + " is not current): it is damaged, or the log does not belong with the other stores' files", null);
+        }
       } catch (IllegalArgumentException e) {
         // The writer checked it against these very stores before logging it: a store refusing it now means the
         // record is not what was logged, or the log is not these stores' (an IllegalArgumentException alone
@@ -328,7 +332,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     // apply itself fails the namespace, which the next Aeon.namespace reopens.
     boolean interrupted = Thread.interrupted();
     try {
-      applier.apply(m);
+      applier.apply(m); // true: the caller checked under the write lock what it applies to
     } catch (RuntimeException | Error e) {
       // Logged but not applied: the stores no longer match the log. Refuse further writes; reopening
       // replays the log and either applies it or reports why it cannot.

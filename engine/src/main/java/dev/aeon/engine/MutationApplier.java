@@ -14,12 +14,15 @@ import dev.aeon.query.trace.Forgotten;
 import dev.aeon.query.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Applies logged mutations to the stores: vectors first, then texts and the trace. A mutation may be
- * applied again after a crash (the stores' checkpoints need not agree), so every step first checks
- * whether it is already done: replay is idempotent.
+ * Applies logged mutations to the stores: vectors first, then texts and the trace. Replay starts from the
+ * trace's checkpoint, the oldest of the stores', so the trace holds exactly what the log held up to it; the
+ * index and the blob arena may hold more (their checkpoints may be later), so a step on them first checks
+ * whether it is already done: replay is idempotent. A mutation the trace has nothing to apply to is reported
+ * ({@link #apply}), not skipped: the writer checked it against the same state before logging it.
  *
  * <p>A new event's text is stored before the trace refers to it, so no store ever refers to something
  * missing. A forgotten event leaves the vector index and the trace at once, but its text is only freed at
@@ -49,21 +52,40 @@ final class MutationApplier {
     return refs;
   }
 
-  void apply(Mutation m) {
-    switch (m) {
+  /**
+   * Applies {@code m}. Returns false if the trace holds nothing it applies to: an event it names is missing or
+   * forgotten, a session has no events, an invalidation finds no current link, or a new event's id is not
+   * above every id before it. A writer checks all of that before logging; at replay it means the record is
+   * damaged or not of this namespace's log (what it could apply, it has).
+   */
+  boolean apply(Mutation m) {
+    return switch (m) {
       case RememberEvent r -> remember(r);
       case AddLink l -> stores.trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
-      case Invalidate i -> stores.trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
+      case Invalidate i -> stores.trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros()) > 0;
       case SetAttributes s -> stores.trace.updateAttributes(s.id(), s.attributes());
       case ForgetEvent f -> forget(List.of(f.id()));
       case ForgetSession f -> forget(sessionIds(f.session()));
-    }
+    };
   }
 
-  private void remember(RememberEvent r) {
+  /** What {@code m} names, for a message: no text, vector or attribute value. */
+  static String describe(Mutation m) {
+    return switch (m) {
+      case RememberEvent r -> "event " + r.id() + (r.links().isEmpty() ? "" : " with links to events "
+          + r.links().stream().map(l -> String.valueOf(l.target())).collect(Collectors.joining(", ")));
+      case AddLink l -> "link " + l.from() + " -[" + l.type() + "]-> " + l.to();
+      case Invalidate i -> "invalidation of " + i.from() + " -[" + i.type() + "]-> " + i.to();
+      case SetAttributes s -> "attributes of event " + s.id();
+      case ForgetEvent f -> "forget of event " + f.id();
+      case ForgetSession f -> "forget of session '" + f.session() + "'";
+    };
+  }
+
+  private boolean remember(RememberEvent r) {
     Trace trace = stores.trace;
     if (r.id() <= trace.maxEventId()) {
-      return; // the trace has it (and maybe forgot it since): applied before the crash
+      return false; // the trace's checkpoint holds every event logged before it, and ids only grow
     }
     if (r.vector() != null) {
       AtlasIndex atlas = stores.atlasFor(r.vector().length);
@@ -74,12 +96,14 @@ final class MutationApplier {
     long ref = stores.blobs.append(r.text());
     trace.append(new Event(r.id(), r.session(), r.role(), r.tsMicros(), ref,
         r.vector() == null ? Event.NO_VECTOR : r.id(), r.attributes()));
+    boolean linked = true;
     for (LinkTo link : r.links()) {
-      trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
+      linked &= trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
     }
+    return linked;
   }
 
-  private void forget(List<Long> ids) {
+  private boolean forget(List<Long> ids) {
     AtlasIndex atlas = stores.atlas();
     for (long id : ids) {
       if (atlas != null && atlas.contains(id)) {
@@ -90,6 +114,7 @@ final class MutationApplier {
     for (Event e : gone.events()) {
       forgottenTexts.addLong(e.blobRef());
     }
+    return !gone.events().isEmpty();
   }
 
   private List<Long> sessionIds(String session) {

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.Mutation.AddLink;
+import dev.aeon.engine.log.Mutation.ForgetEvent;
+import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
 import dev.aeon.engine.log.Mutation.LinkTo;
 import dev.aeon.engine.log.Mutation.RememberEvent;
+import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
 import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
@@ -27,15 +30,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the writer checks every mutation against the stores before logging it, and replay starts from the trace's
  * checkpoint, the state the writer checked against, so such a record was never written by a writer of this
  * release (damage that kept the checksum, or a log that does not belong with these stores). Opening must
- * report it as a damaged file naming the log segment and the record's LSN. Before, one that a store refuses
- * failed the open with the store's bare IllegalArgumentException, naming neither file nor record.
+ * report it as a damaged file naming the log segment and the record's LSN.
  */
 class InvalidLogRecordTest {
 
   @TempDir
   Path dir;
 
-  /** Records a store refuses outright. */
+  /**
+   * Records a store refuses outright. Before, each failed the open with the store's bare
+   * IllegalArgumentException, naming neither file nor record.
+   */
   static Stream<Arguments> refusedByAStore() {
     return Stream.of(
         Arguments.of("a link that ends where it starts", new AddLink(1, "R", 2, 5, 5)),
@@ -44,6 +49,20 @@ class InvalidLogRecordTest {
         Arguments.of("a vector of another dimension", remember(11, new float[3], List.of())),
         Arguments.of("a vector of zero length", remember(11, new float[TestVectors.DIM], List.of())),
         Arguments.of("a NEXT link from a new event", remember(11, TestVectors.unit(11), List.of(new LinkTo("NEXT", 1)))));
+  }
+
+  /** Records that name what the trace does not hold, or reuse an id. */
+  static Stream<Arguments> namingWhatIsNotThere() {
+    return Stream.of(
+        Arguments.of("a link to an event that never was", new AddLink(1, "R", 99, Long.MIN_VALUE, Long.MAX_VALUE)),
+        Arguments.of("a link from a forgotten event", new AddLink(4, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE)),
+        Arguments.of("an invalidation of no link", new Invalidate(1, "R", 2, 5)),
+        Arguments.of("attributes of an event that never was", new SetAttributes(99, Map.of("a", 1L))),
+        Arguments.of("a forget of a forgotten event", new ForgetEvent(4)),
+        Arguments.of("a forget of a session without events", new ForgetSession("nobody")),
+        Arguments.of("an event whose id is taken", remember(3, TestVectors.unit(3), List.of())),
+        Arguments.of("an event linked to an event that never was",
+            remember(11, TestVectors.unit(11), List.of(new LinkTo("R", 99)))));
   }
 
   private static RememberEvent remember(long id, float[] vector, List<LinkTo> links) {
@@ -56,6 +75,17 @@ class InvalidLogRecordTest {
     assertRefused(what, record);
   }
 
+  /**
+   * Before, each was skipped without a word: the namespace opened without the record's effect (the event whose
+   * id was taken lost, with its text; the new event without its link).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("namingWhatIsNotThere")
+  void oneNamingWhatTheTraceDoesNotHoldIsReportedAsADamagedLogNamingItsLsn(String what, Mutation record)
+      throws IOException {
+    assertRefused(what, record);
+  }
+
   private void assertRefused(String what, Mutation record) throws IOException {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
@@ -63,6 +93,7 @@ class InvalidLogRecordTest {
         m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
       }
       m.link(2, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+      m.forget(4);
     }
     Path walDir = dir.resolve("ns").resolve("default").resolve("wal");
     long lsn;

@@ -17,6 +17,7 @@ import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A log record whose checksum matches and that decodes, but that the stores cannot apply as it was logged:
@@ -86,7 +88,37 @@ class InvalidLogRecordTest {
     assertRefused(what, record);
   }
 
+  /**
+   * Payloads the encoder never writes, each a valid record with a field changed: the decoder took them, and
+   * the namespace opened with the vector dropped (a dimension of -2 read as "none"), a text of U+FFFD where the
+   * log held a byte that is not UTF-8, one of two values of an attribute, or a boolean of 2 read as true.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a vector dimension below -1", "a text that is not UTF-8", "an attribute named twice",
+      "a boolean that is neither 0 nor 1"})
+  void onlyWhatTheEncoderWritesIsDecoded(String what) throws IOException {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("a", true);
+    attributes.put("b", 2L);
+    byte[] payload = MutationCodec.encode(new RememberEvent(11, "s", "user", 1_000, "x", null, attributes, List.of()));
+    int text = 8 + (4 + 1) + (4 + 4) + 8 + 4; // id, session "s", role "user", ts, the text's length
+    int dim = text + 1;
+    int firstName = dim + 4 + 4 + 4; // dim, attribute count, the first name's length
+    switch (what) {
+      case "a vector dimension below -1" -> payload[dim + 3] = (byte) 0xFE; // -1 is 0xFFFFFFFF
+      case "a text that is not UTF-8" -> payload[text] = (byte) 0xFF;
+      case "an attribute named twice" -> payload[firstName + 1 + 1 + 1 + 4] = 'a'; // 'a', its tag, its value
+      case "a boolean that is neither 0 nor 1" -> payload[firstName + 1 + 1] = 2;
+      default -> throw new AssertionError(what);
+    }
+    assertRefused(what, MutationCodec.REMEMBER, payload);
+  }
+
   private void assertRefused(String what, Mutation record) throws IOException {
+    assertRefused(what, MutationCodec.type(record), MutationCodec.encode(record));
+  }
+
+  private void assertRefused(String what, byte type, byte[] payload) throws IOException {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.memory();
       for (int i = 1; i <= 10; i++) {
@@ -98,7 +130,7 @@ class InvalidLogRecordTest {
     Path walDir = dir.resolve("ns").resolve("default").resolve("wal");
     long lsn;
     try (Wal wal = Wal.open(walDir, WalOptions.defaults())) {
-      lsn = wal.appendAndWait(MutationCodec.type(record), MutationCodec.encode(record));
+      lsn = wal.appendAndWait(type, payload);
     }
     for (int attempt = 0; attempt < 2; attempt++) { // and again: the refused open left nothing that hides it
       CorruptFileException e = assertThrows(CorruptFileException.class, () -> {

@@ -15,6 +15,9 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +36,12 @@ import java.util.Map;
  * SET_ATTRIBUTES (4): id i64 | attributes
  * FORGET (5):   id i64
  * FORGET_SESSION (6): session str
- * attributes:   count i32, (name str, tag u8, value)*  tag 1 String, 2 Long, 3 Double, 4 Boolean
+ * attributes:   count i32, (name str, tag u8, value)*  tag 1 String, 2 Long, 3 Double, 4 Boolean (u8 0 or 1),
+ *               5 removed (no value); each name once
  * </pre>
+ *
+ * <p>The decoder takes only what the encoder writes: a string that is not UTF-8, a dimension below -1, an
+ * attribute named twice or a boolean byte other than 0 and 1 is refused, not read as something near it.
  */
 public final class MutationCodec {
 
@@ -150,6 +157,9 @@ public final class MutationCodec {
     String text = readString(in);
     int dim = in.readInt();
     float[] vector = null;
+    if (dim < -1) { // -1 is "none": another negative one would drop a vector without a word
+      throw new IllegalArgumentException("vector dimension " + dim);
+    }
     if (dim >= 0) {
       checkCount(dim, in, 4);
       vector = new float[dim];
@@ -206,7 +216,7 @@ public final class MutationCodec {
         case STRING -> readString(in);
         case LONG -> in.readLong();
         case DOUBLE -> in.readDouble();
-        case BOOLEAN -> in.readBoolean();
+        case BOOLEAN -> readBoolean(in);
         case REMOVED -> {
           if (!removals) {
             throw new IllegalArgumentException("a remembered event's attribute '" + name + "' has no value");
@@ -215,9 +225,20 @@ public final class MutationCodec {
         }
         default -> throw new IllegalArgumentException("unknown attribute tag " + tag);
       };
+      if (attributes.containsKey(name)) {
+        throw new IllegalArgumentException("attribute '" + name + "' appears twice");
+      }
       attributes.put(name, value);
     }
     return attributes;
+  }
+
+  private static boolean readBoolean(DataInputStream in) throws IOException {
+    byte b = in.readByte();
+    if (b != 0 && b != 1) {
+      throw new IllegalArgumentException("boolean byte " + b);
+    }
+    return b == 1;
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {
@@ -229,7 +250,13 @@ public final class MutationCodec {
   private static String readString(DataInputStream in) throws IOException {
     int n = in.readInt();
     checkCount(n, in, 1);
-    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    try {
+      // Not new String(bytes, UTF_8), which would turn a damaged byte into U+FFFD: the writer wrote UTF-8.
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(in.readNBytes(n))).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("a string of " + n + " bytes is not UTF-8", e);
+    }
   }
 
   /** Refuses counts that the remaining payload cannot hold, before allocating for them. */

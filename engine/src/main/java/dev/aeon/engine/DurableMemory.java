@@ -124,20 +124,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       byte[] bytes = new byte[payload.remaining()];
       payload.get(bytes);
-      Mutation m = decodeLogged(lsn, type, bytes);
-      try {
-        if (!applier.apply(m)) {
-          throw damagedLogRecord(lsn, "(" + MutationApplier.describe(m) + ") has nothing in the trace to apply to (an"
-              + " event it names is missing or forgotten, its id is taken, its session has no events or its link"
-              + " is not current): it is damaged, or the log does not belong with the other stores' files", null);
-        }
-      } catch (IllegalArgumentException e) {
-        // The writer checked it against these very stores before logging it: a store refusing it now means the
-        // record is not what was logged, or the log is not these stores' (an IllegalArgumentException alone
-        // named neither file nor record).
-        throw damagedLogRecord(lsn, "cannot be applied to the stores (" + e.getMessage() + "): it is damaged, or"
-            + " the log does not belong with the other stores' files", e);
-      }
+      Mutation m = replayLogged(lsn, type, bytes);
       if (m instanceof RememberEvent r) {
         maxId[0] = Math.max(maxId[0], r.id());
       }
@@ -345,6 +332,35 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkpoints.logged(payload.length);
     return durable;
+  }
+
+  /**
+   * Decodes and applies the log record {@code lsn}; throws a {@link CorruptFileException} naming it if it holds
+   * what no writer logs or what the trace cannot take. The writer checked it against these very stores before
+   * logging it (replay starts from the trace's checkpoint), so either the record is not what was logged, or
+   * the log is not these stores'; skipped, its effect would be lost without a word.
+   */
+  private Mutation replayLogged(long lsn, byte type, byte[] bytes) {
+    Mutation m = decodeLogged(lsn, type, bytes);
+    try {
+      Inputs.loggedNames(m); // the stores would take an empty name, which an export then carries into a file import refuses
+    } catch (IllegalArgumentException e) {
+      throw damagedLogRecord(lsn, "holds a name no writer logs (" + e.getMessage() + "): it is damaged, or the log"
+          + " was not written by Aeon", e);
+    }
+    boolean applied;
+    try {
+      applied = applier.apply(m);
+    } catch (IllegalArgumentException e) {
+      throw damagedLogRecord(lsn, "cannot be applied to the stores (" + e.getMessage() + "): it is damaged, or"
+          + " the log does not belong with the other stores' files", e);
+    }
+    if (!applied) {
+      throw damagedLogRecord(lsn, "(" + MutationApplier.describe(m) + ") has nothing in the trace to apply to (an"
+          + " event it names is missing or forgotten, its id is taken, its session has no events or its link"
+          + " is not current): it is damaged, or the log does not belong with the other stores' files", null);
+    }
+    return m;
   }
 
   /**

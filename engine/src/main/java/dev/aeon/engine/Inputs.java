@@ -2,6 +2,13 @@ package dev.aeon.engine;
 
 import dev.aeon.common.JavaValues;
 import dev.aeon.common.io.Utf8Text;
+import dev.aeon.engine.log.Mutation;
+import dev.aeon.engine.log.Mutation.AddLink;
+import dev.aeon.engine.log.Mutation.ForgetEvent;
+import dev.aeon.engine.log.Mutation.ForgetSession;
+import dev.aeon.engine.log.Mutation.Invalidate;
+import dev.aeon.engine.log.Mutation.RememberEvent;
+import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.query.trace.Trace;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +46,27 @@ final class Inputs {
       throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_BYTES + " bytes");
     }
     return value;
+  }
+
+  /**
+   * Throws unless every name in a logged mutation (session, role, attribute name, link type) is one that
+   * {@link #name} took before it was logged. Only this check: every release has made it, where others (an
+   * attribute named as an event's property) are newer than logs a crash may have left.
+   */
+  static void loggedNames(Mutation m) {
+    switch (m) {
+      case RememberEvent r -> {
+        name("session", r.session());
+        name("role", r.role());
+        r.attributes().keySet().forEach(a -> name("attribute name", a));
+        r.links().forEach(l -> name("link type", l.type()));
+      }
+      case AddLink l -> name("link type", l.type());
+      case Invalidate i -> name("link type", i.type());
+      case SetAttributes s -> s.attributes().keySet().forEach(a -> name("attribute name", a));
+      case ForgetEvent f -> { }
+      case ForgetSession f -> name("session", f.session());
+    }
   }
 
   /** A link type the trace can store: a name, and not the implicit {@code NEXT}. */

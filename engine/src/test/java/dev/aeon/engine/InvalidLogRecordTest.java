@@ -67,6 +67,20 @@ class InvalidLogRecordTest {
             remember(11, TestVectors.unit(11), List.of(new LinkTo("R", 99)))));
   }
 
+  /** Records holding a name every release's writer refuses before logging: empty, or longer than 1,024 bytes. */
+  static Stream<Arguments> holdingANameNoWriterLogs() {
+    return Stream.of(
+        Arguments.of("an event of an empty session",
+            new RememberEvent(11, "", "user", 1_000, "logged", null, Map.of(), List.of())),
+        Arguments.of("an event of an empty role",
+            new RememberEvent(11, "s", "", 1_000, "logged", null, Map.of(), List.of())),
+        Arguments.of("an event with an attribute of an empty name",
+            new RememberEvent(11, "s", "user", 1_000, "logged", null, Map.of("", 1L), List.of())),
+        Arguments.of("attributes with an empty name", new SetAttributes(1, Map.of("", 1L))),
+        Arguments.of("a link type of 1,025 bytes",
+            new AddLink(1, "R".repeat(Remember.MAX_NAME_BYTES + 1), 2, Long.MIN_VALUE, Long.MAX_VALUE)));
+  }
+
   private static RememberEvent remember(long id, float[] vector, List<LinkTo> links) {
     return new RememberEvent(id, "s", "user", 1_000, "logged-" + id, vector, Map.of(), links);
   }
@@ -84,6 +98,17 @@ class InvalidLogRecordTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("namingWhatIsNotThere")
   void oneNamingWhatTheTraceDoesNotHoldIsReportedAsADamagedLogNamingItsLsn(String what, Mutation record)
+      throws IOException {
+    assertRefused(what, record);
+  }
+
+  /**
+   * Before, each was applied: the namespace opened holding a name its export then carried into a file that an
+   * import refuses ("session must not be empty").
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("holdingANameNoWriterLogs")
+  void oneHoldingANameNoWriterLogsIsReportedAsADamagedLogNamingItsLsn(String what, Mutation record)
       throws IOException {
     assertRefused(what, record);
   }

@@ -206,16 +206,27 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   private void bulkBuild(long[] ids, float[] data) {
-    for (Leaf l : rt.liveLeaves()) {
-      // The empty index's leaves (pageless) leave with the tree they belong to.
+    java.util.List<Leaf> emptyTree = rt.liveLeaves();
+    float[] center = st.sketchCenter;
+    st.sketchCenter = mean(data, config.dim());
+    Node root;
+    try {
+      root = new BulkBuilder(st, rt, Kernels.best()).build(ids, data);
+    } catch (RuntimeException | Error e) {
+      st.sketchCenter = center; // the builder undid the rest: the empty index stays as it was
+      throw e;
+    }
+    // The empty index's leaves (pageless) leave with the tree they belong to, once its successor is built:
+    // retired before, a build that failed half way left them in the tree, an insert after it appended to a
+    // leaf no longer registered, and the next manifest named a leaf it did not hold.
+    for (Leaf l : emptyTree) {
       l.retire();
       rt.unregister(l);
       for (int p : l.pages()) {
         st.retirePage(p);
       }
     }
-    st.sketchCenter = mean(data, config.dim());
-    rt.publishRoot(new BulkBuilder(st, rt, Kernels.best()).build(ids, data));
+    rt.publishRoot(root);
   }
 
   /** The mean of the rows of {@code data}: no entry is live, so the sketches may take a new center. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Builds the whole tree of an empty index from one batch by spherical k-means. A batch that fits under
@@ -32,6 +33,10 @@ final class BulkBuilder {
   private long seed = 42;
   /** Each new leaf's row for its parent (the direction of its mean), until the parent is built. */
   private final Int2ObjectHashMap<float[]> leafRows = new Int2ObjectHashMap<>();
+  /** What the build took so far, for a build that fails to give back. */
+  private final List<Leaf> made = new ArrayList<>();
+  private final IntArrayList pagesTaken = new IntArrayList();
+  private final IntArrayList slotsTaken = new IntArrayList();
 
   BulkBuilder(Storage st, Routing rt, VectorKernels kernels) {
     this.st = st;
@@ -41,13 +46,36 @@ final class BulkBuilder {
     this.kmeans = new KMeans(kernels, dim, 10, 32_768);
   }
 
-  /** Writes the vectors ({@code n} unit rows of {@code data}) and returns the new root. */
+  /**
+   * Writes the vectors ({@code n} unit rows of {@code data}) of ids the index does not hold and returns the
+   * new root. A build that fails (a device too full for the files to grow) undoes what it did before it
+   * throws: the ids leave the id map, and the leaves it made, their pages and the slots it took are retired
+   * (readers may have seen them), so that the index goes on as it was.
+   */
   Node build(long[] ids, float[] data) {
+    try {
+      return buildAll(ids, data);
+    } catch (RuntimeException | Error e) {
+      for (long id : ids) {
+        st.ids.remove(id); // the ids were not in the index: each one it holds now, this build put there
+      }
+      for (Leaf l : made) {
+        l.retire();
+        rt.unregister(l);
+      }
+      pagesTaken.forEachInt(st::retirePage);
+      slotsTaken.forEachInt(st::retireSlot);
+      throw e;
+    }
+  }
+
+  private Node buildAll(long[] ids, float[] data) {
     int n = ids.length;
     int[] slots = new int[n];
     float[] v = new float[dim];
     for (int i = 0; i < n; i++) {
       slots[i] = st.allocSlot();
+      slotsTaken.addInt(slots[i]);
       System.arraycopy(data, i * dim, v, 0, dim);
       st.vectors.write(slots[i], ids[i], v);
     }
@@ -159,6 +187,7 @@ final class BulkBuilder {
 
   private Leaf leaf(long[] ids, int[] slots, float[] data, int[] rows) {
     Leaf leaf = rt.newLeaf();
+    made.add(leaf);
     int cap = st.layout.capacity;
     int[] pages = new int[(rows.length + cap - 1) / cap];
     float[] v = new float[dim];
@@ -173,6 +202,7 @@ final class BulkBuilder {
       batch.add(ids[r], slots[r], st.encode(v));
       if (batch.n == cap || j == rows.length - 1) {
         pages[j / cap] = batch.writeTo(st, leaf.id);
+        pagesTaken.addInt(pages[j / cap]);
         for (int k = 0; k < batch.n; k++) {
           st.ids.put(batch.ids[k], batch.slots[k]);
         }

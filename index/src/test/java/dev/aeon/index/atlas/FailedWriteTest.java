@@ -65,6 +65,42 @@ class FailedWriteTest {
     }
   }
 
+  /**
+   * A bulk build (a first batch into an empty index) that cannot grow the sidecar leaves the empty index as
+   * it was: it goes on taking vectors, and a flush after it writes a manifest that opens.
+   */
+  @Test
+  void aBulkBuildThatCannotGrowTheSidecarLeavesTheIndexAsItWas() throws Throwable {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    int dim = 1024;
+    AtlasConfig config = AtlasConfig.of(dim);
+    Random r = new Random(43);
+    int n = 2 * config.leafCapacity(); // enough for a bulk build
+    long[] ids = new long[n];
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      vs[i] = AtlasIndexTest.randomVector(r, dim);
+    }
+    Path sidecar = dir.resolve(dev.aeon.index.atlas.store.VectorFile.NAME);
+    try (AtlasIndex index = AtlasIndex.create(dir, config)) {
+      long written = java.nio.file.Files.size(sidecar);
+      withFileSizeLimit(written, () -> assertThrows(UncheckedIOException.class, () -> index.addAll(ids, vs)));
+      assertEquals(0, index.size());
+      assertFalse(index.contains(0));
+      index.add(0, vs[0]);
+      assertEquals(0, index.search(vs[0], 1).ids()[0]);
+      index.remove(0);
+    } // the close flushes
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(0, index.size());
+      index.addAll(ids, vs);
+      for (int i = 0; i < n; i += 37) {
+        assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
+
   /** An index that cannot be created reports it and leaves no file open. */
   @Test
   void aCreateThatCannotWriteItsFilesClosesThem() throws Throwable {

@@ -243,7 +243,10 @@ public final class AtlasIndex implements AutoCloseable {
     return mean;
   }
 
-  /** Removes {@code id}; throws if it is not in the index. */
+  /**
+   * Removes {@code id}; throws if it is not in the index. A remove that fails (a device too full for the
+   * compaction it sets off) removes nothing.
+   */
   public void remove(long id) {
     Vectors.checkId(id);
     synchronized (writeLock) {

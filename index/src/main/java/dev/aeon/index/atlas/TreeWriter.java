@@ -58,15 +58,22 @@ final class TreeWriter {
 
   /** Deletes {@code id}; false if it is not in the index. */
   boolean remove(long id) {
-    int slot = st.ids.remove(id);
+    int slot = st.ids.get(id);
     if (slot == IdMap.ABSENT) {
       return false;
     }
-    st.tombstones.set(slot);
     Leaf leaf = rt.leaf(st.slotLeaf(slot));
+    boolean compacts = (leaf.dead + 1) * 4 >= leaf.entries;
+    if (compacts) {
+      // Before the delete: a page file that cannot grow for the compaction (a full device) fails the remove
+      // with nothing changed, rather than after the id had left the index.
+      st.reservePages(pagesFor(leaf.live() - 1));
+    }
+    st.ids.remove(id);
+    st.tombstones.set(slot);
     leaf.dead++;
     leaf.bump();
-    if (leaf.dead * 4 >= leaf.entries) {
+    if (compacts) {
       compact(leaf);
     }
     return true;

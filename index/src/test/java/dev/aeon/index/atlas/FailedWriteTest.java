@@ -3,6 +3,7 @@ package dev.aeon.index.atlas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -60,6 +61,42 @@ class FailedWriteTest {
       index.add(8, vs[8]);
       index.add(9, vs[9]);
       for (int i = 0; i < vs.length; i++) {
+        assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
+
+  /**
+   * A remove that compacts its leaf (the quarter of its entries deleted) into pages the page file cannot grow
+   * to leaves the index as it was: the id is still there, and removing it again once there is room works.
+   * The compaction writes its three pages of entries into three fresh ones, past the three in use.
+   */
+  @Test
+  void aRemoveWhoseCompactionCannotGrowThePageFileLeavesTheIndexAsItWas() throws Throwable {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    int dim = 498, capacity = 8; // 16 + 12 * 8 + 8 * 498 = 4,096 bytes a page
+    Random r = new Random(47);
+    float[][] vs = new float[3 * capacity][];
+    int last = vs.length / 4 - 1; // the remove that brings the deleted entries to a quarter
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, capacity, 16, 4))) {
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = AtlasIndexTest.randomVector(r, dim);
+        index.add(i, vs[i]);
+      }
+      for (int i = 0; i < last; i++) {
+        index.remove(i);
+      }
+      long inUse = dev.aeon.index.atlas.store.FileHeader.BYTES + 3L * 4096; // nothing may be written past them
+      withFileSizeLimit(inUse, () -> assertThrows(UncheckedIOException.class, () -> index.remove(last)));
+      assertTrue(index.contains(last), "a remove that failed removed nothing");
+      assertEquals(vs.length - last, index.size());
+      assertEquals(last, index.search(vs[last], 1).ids()[0]);
+      index.remove(last);
+      assertFalse(index.contains(last));
+    } // the close flushes
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(vs.length - last - 1, index.size());
+      for (int i = last + 1; i < vs.length; i++) {
         assertEquals(i, index.search(vs[i], 1).ids()[0]);
       }
     }

@@ -12,6 +12,7 @@ import dev.aeon.index.kernel.VectorKernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.agrona.collections.LongHashSet;
 import org.roaringbitmap.IntIterator;
@@ -206,7 +207,7 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   private void bulkBuild(long[] ids, float[] data) {
-    java.util.List<Leaf> emptyTree = rt.liveLeaves();
+    List<Leaf> emptyTree = rt.liveLeaves();
     float[] center = st.sketchCenter;
     st.sketchCenter = mean(data, config.dim());
     Node root;

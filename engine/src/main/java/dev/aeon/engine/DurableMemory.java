@@ -357,8 +357,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     if (!applied) {
       throw damagedLogRecord(lsn, "(" + MutationApplier.describe(m) + ") has nothing in the trace to apply to (an"
-          + " event it names is missing or forgotten, its id is taken, its session has no events or its link"
-          + " is not current): it is damaged, or the log does not belong with the other stores' files", null);
+          + " event it names is missing or forgotten, its id is taken or its session has no events): it is"
+          + " damaged, or the log does not belong with the other stores' files", null);
     }
     return m;
   }

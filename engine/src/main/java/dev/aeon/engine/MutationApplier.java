@@ -54,15 +54,15 @@ final class MutationApplier {
 
   /**
    * Applies {@code m}. Returns false if the trace holds nothing it applies to: an event it names is missing or
-   * forgotten, a session has no events, an invalidation finds no current link, or a new event's id is not
-   * above every id before it. A writer checks all of that before logging; at replay it means the record is
+   * forgotten, a session has no events, or a new event's id is not above every id before it (an invalidation
+   * that finds no current link between live events ends nothing: older releases logged such). A writer checks all of that before logging; at replay it means the record is
    * damaged or not of this namespace's log (what it could apply, it has).
    */
   boolean apply(Mutation m) {
     return switch (m) {
       case RememberEvent r -> remember(r);
       case AddLink l -> stores.trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
-      case Invalidate i -> stores.trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros()) > 0;
+      case Invalidate i -> invalidate(i);
       case SetAttributes s -> stores.trace.updateAttributes(s.id(), s.attributes());
       case ForgetEvent f -> forget(List.of(f.id()));
       case ForgetSession f -> forget(sessionIds(f.session()));
@@ -101,6 +101,17 @@ final class MutationApplier {
       linked &= trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
     }
     return linked;
+  }
+
+  /**
+   * Ends the current links the invalidation names; true if its two events are live, whether it ended any or not.
+   * Releases before {@code invalidate} returned a count logged one whenever both events existed, also of a link
+   * already ended or never made, which ended nothing then: a log they wrote must still open.
+   */
+  private boolean invalidate(Invalidate i) {
+    Trace trace = stores.trace;
+    trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
+    return trace.get(i.from()).isPresent() && trace.get(i.to()).isPresent();
   }
 
   private boolean forget(List<Long> ids) {

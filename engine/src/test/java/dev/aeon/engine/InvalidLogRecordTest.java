@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,8 @@ class InvalidLogRecordTest {
     return Stream.of(
         Arguments.of("a link to an event that never was", new AddLink(1, "R", 99, Long.MIN_VALUE, Long.MAX_VALUE)),
         Arguments.of("a link from a forgotten event", new AddLink(4, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE)),
-        Arguments.of("an invalidation of no link", new Invalidate(1, "R", 2, 5)),
+        Arguments.of("an invalidation from an event that never was", new Invalidate(99, "R", 1, 5)),
+        Arguments.of("an invalidation to a forgotten event", new Invalidate(2, "R", 4, 5)),
         Arguments.of("attributes of an event that never was", new SetAttributes(99, Map.of("a", 1L))),
         Arguments.of("a forget of a forgotten event", new ForgetEvent(4)),
         Arguments.of("a forget of a session without events", new ForgetSession("nobody")),
@@ -79,6 +81,23 @@ class InvalidLogRecordTest {
         Arguments.of("attributes with an empty name", new SetAttributes(1, Map.of("", 1L))),
         Arguments.of("a link type of 1,025 bytes",
             new AddLink(1, "R".repeat(Remember.MAX_NAME_BYTES + 1), 2, Long.MIN_VALUE, Long.MAX_VALUE)));
+  }
+
+  /**
+   * Releases before {@code invalidate} returned how many links it ended logged an invalidation whenever both events
+   * existed, also of a link already ended or never made; replay applied it as ending nothing. Such a log must still
+   * open, with nothing ended (it was refused as damaged).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a link ended before", "no such link"})
+  void anOlderReleasesInvalidationThatEndsNothingIsReplayedAsNothing(String what) throws IOException {
+    boolean ended = what.equals("a link ended before");
+    logAfterTenEvents(ended ? new Invalidate(2, "R", 1, 7) : new Invalidate(1, "R", 2, 7));
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      assertEquals(List.of(List.of(6L)), m.query("MATCH (a)-[r:R]->(b) AS OF 5 RETURN r.valid_to", Map.of()).rows(),
+          "the link 2 -[R]-> 1 stays ended at 6, and no other is made");
+    }
   }
 
   private static RememberEvent remember(long id, float[] vector, List<LinkTo> links) {
@@ -144,19 +163,8 @@ class InvalidLogRecordTest {
   }
 
   private void assertRefused(String what, byte type, byte[] payload) throws IOException {
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      Memory m = aeon.memory();
-      for (int i = 1; i <= 10; i++) {
-        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
-      }
-      m.link(2, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-      m.forget(4);
-    }
+    long lsn = logAfterTenEvents(type, payload);
     Path walDir = dir.resolve("ns").resolve("default").resolve("wal");
-    long lsn;
-    try (Wal wal = Wal.open(walDir, WalOptions.defaults())) {
-      lsn = wal.appendAndWait(type, payload);
-    }
     for (int attempt = 0; attempt < 2; attempt++) { // and again: the refused open left nothing that hides it
       CorruptFileException e = assertThrows(CorruptFileException.class, () -> {
         try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
@@ -165,6 +173,29 @@ class InvalidLogRecordTest {
       }, what);
       assertTrue(e.file().startsWith(walDir), e.getMessage());
       assertTrue(e.getMessage().contains("LSN " + lsn + " "), e.getMessage());
+    }
+  }
+
+  private long logAfterTenEvents(Mutation record) throws IOException {
+    return logAfterTenEvents(MutationCodec.type(record), MutationCodec.encode(record));
+  }
+
+  /**
+   * Events 1 to 10, a link 2 -[R]-> 1 ended at 6, event 4 forgotten; then {@code payload} appended to the log
+   * after them. Returns its LSN.
+   */
+  private long logAfterTenEvents(byte type, byte[] payload) throws IOException {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (int i = 1; i <= 10; i++) {
+        m.remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
+      }
+      m.link(2, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+      m.invalidate(2, "R", 1, 6);
+      m.forget(4);
+    }
+    try (Wal wal = Wal.open(dir.resolve("ns").resolve("default").resolve("wal"), WalOptions.defaults())) {
+      return wal.appendAndWait(type, payload);
     }
   }
 }

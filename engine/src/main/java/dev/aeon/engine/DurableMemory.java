@@ -319,7 +319,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     // apply itself fails the namespace, which the next Aeon.namespace reopens.
     boolean interrupted = Thread.interrupted();
     try {
-      applier.apply(m); // true: the caller checked under the write lock what it applies to
+      applier.apply(m); // not false: the caller checked under this lock that the trace holds what m names
     } catch (RuntimeException | Error e) {
       // Logged but not applied: the stores no longer match the log. Refuse further writes; reopening
       // replays the log and either applies it or reports why it cannot.

@@ -343,7 +343,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   private Mutation replayLogged(long lsn, byte type, byte[] bytes) {
     Mutation m = decodeLogged(lsn, type, bytes);
     try {
-      Inputs.loggedNames(m); // the stores would take an empty name, which an export then carries into a file import refuses
+      // The stores would take an empty name, which an export then carries into a file import refuses.
+      Inputs.loggedNames(m);
     } catch (IllegalArgumentException e) {
       throw damagedLogRecord(lsn, "holds a name no writer logs (" + e.getMessage() + "): it is damaged, or the log"
           + " was not written by Aeon", e);

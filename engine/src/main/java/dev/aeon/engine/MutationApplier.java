@@ -55,8 +55,9 @@ final class MutationApplier {
   /**
    * Applies {@code m}. Returns false if the trace holds nothing it applies to: an event it names is missing or
    * forgotten, a session has no events, or a new event's id is not above every id before it (an invalidation
-   * that finds no current link between live events ends nothing: older releases logged such). A writer checks all of that before logging; at replay it means the record is
-   * damaged or not of this namespace's log (what it could apply, it has).
+   * that finds no current link between live events ends nothing: older releases logged such). A writer checks
+   * all of that before logging; at replay it means the record is damaged or not of this namespace's log (what it
+   * could apply, it has).
    */
   boolean apply(Mutation m) {
     return switch (m) {

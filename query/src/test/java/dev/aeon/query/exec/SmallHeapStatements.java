@@ -2,14 +2,15 @@ package dev.aeon.query.exec;
 
 import dev.aeon.query.lang.QueryException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * The child JVM of {@link ExpressionMemoryTest}: runs each statement of its arguments after the first (a directory
- * to keep the trace in) on the hand-written conversation, as the engine runs them (30 seconds at most), and prints one line for each: {@code error: REASON},
- * {@code rows: N} or {@code out of memory}; then {@code next: ROWS}, what an ordinary statement returns after them.
+ * to keep the trace in) on the hand-written conversation, as the engine runs them (30 seconds at most), and prints
+ * one line for each: {@code error: REASON}, {@code rows: N} or {@code out of memory}; then {@code next: ROWS}, what
+ * an ordinary statement returns after them.
  */
 final class SmallHeapStatements {
 

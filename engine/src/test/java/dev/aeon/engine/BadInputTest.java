@@ -391,6 +391,30 @@ class BadInputTest {
   }
 
   /**
+   * Comparing values is stopped at the time limit too: a list holding one list twice, nested 40 deep, is small
+   * (a reduce builds it in 40 steps), but `=`, `<>`, `IN` and `CASE` went through it as 2^40 elements, in one
+   * step of the statement, for hours past any limit. (Sorting by it, or holding it for min or max, is refused
+   * by the bound on what a result holds.)
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void comparisonsOfDeeplySharedListsAreStoppedAtTheQueryTimeLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(100)))) {
+      Memory m = aeon.memory();
+      String nested = "WITH reduce(acc = [], x IN range(1, 40) | [acc, acc]) AS a ";
+      for (String end : List.of("RETURN a = a", "RETURN a <> a", "RETURN a IN [a]",
+          "RETURN CASE a WHEN a THEN 1 END")) {
+        long start = System.nanoTime();
+        QueryException e = assertThrows(QueryException.class, () -> m.query(nested + end, Map.of()), end);
+        assertTrue(e.getMessage().contains("time limit of 100 ms"), end + ": " + e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, end + ": stopped long after its limit");
+      }
+      assertEquals(List.of(List.of(true)), m.query("WITH reduce(acc = [], x IN range(1, 8) | [acc, acc]) AS a"
+          + " RETURN a = a", Map.of()).rows()); // 2^8 elements: far within the limit
+    }
+  }
+
+  /**
    * Recalls one after another (each a search per row of the one before) are stopped at the time limit too:
    * they bind rows without any scan or expansion, which alone counted towards the limit, so a chain of three
    * recalls ran every one of its searches and rows whatever the limit.

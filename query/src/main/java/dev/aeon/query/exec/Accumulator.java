@@ -48,7 +48,7 @@ final class Accumulator {
           best = v;
         } else {
           Integer c = Values.compare(v, best);
-          int cmp = c != null ? c : Values.orderCompare(v, best);
+          int cmp = c != null ? c : Values.orderCompare(v, best, ev.visits);
           if (call.name().equals("min") ? cmp < 0 : cmp > 0) {
             best = v;
           }

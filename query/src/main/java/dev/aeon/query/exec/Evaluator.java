@@ -30,6 +30,8 @@ final class Evaluator {
   private final Map<String, Object> params;
   private final Deadline deadline;
   private final BuiltValues built;
+  /** A step of the statement per element a comparison goes through ({@link Values.Visits}). */
+  final Values.Visits visits = this::step;
   /** The statement's subqueries, planned as they were checked; shared by the evaluators of every scope. */
   final Map<Expr.Subquery, SubqueryPlan> subqueries;
   /** The scopes of the statement's list comprehensions and quantifiers ({@link Checker}); shared likewise. */
@@ -346,7 +348,7 @@ final class Evaluator {
       Object w = eval(when, row, aggregates);
       boolean holds;
       if (c.test() != null) {
-        holds = Boolean.TRUE.equals(Values.equal(test, w));
+        holds = Boolean.TRUE.equals(Values.equal(test, w, visits));
       } else if (w == null || w instanceof Boolean) {
         holds = Boolean.TRUE.equals(w);
       } else {
@@ -421,9 +423,9 @@ final class Evaluator {
     stepThrough(l);
     stepThrough(r);
     return switch (op) {
-      case EQ -> Values.equal(l, r);
+      case EQ -> Values.equal(l, r, visits);
       case NEQ -> {
-        Boolean eq = Values.equal(l, r);
+        Boolean eq = Values.equal(l, r, visits);
         yield eq == null ? null : !eq;
       }
       case LT, LE, GT, GE -> Logic.compare(this, op, l, r, b.pos());

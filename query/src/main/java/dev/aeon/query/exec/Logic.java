@@ -53,7 +53,7 @@ final class Logic {
     }
     boolean unknown = false;
     for (Object o : list) {
-      Boolean e = Values.equal(l, o);
+      Boolean e = Values.equal(l, o, ev.visits);
       if (Boolean.TRUE.equals(e)) {
         return true;
       }

@@ -185,7 +185,7 @@ final class ResultSink extends Operator {
       out[n + i] = sortValue(k, row, out);
     }
     if (sortedScanVar >= 0) {
-      if (rows.size() >= skip + limit && Values.orderCompare(out[n], lastFirstKey) != 0) {
+      if (rows.size() >= skip + limit && Values.orderCompare(out[n], lastFirstKey, ev.visits) != 0) {
         return false; // this row and every one after it sort after skip + limit rows already here
       }
       lastFirstKey = out[n];
@@ -346,7 +346,7 @@ final class ResultSink extends Operator {
       int at = n + i;
       boolean desc = sort.get(i).descending();
       // nulls sort last ascending and first descending, as in Cypher
-      Comparator<Object[]> k = (a, b) -> Values.orderCompare(a[at], b[at]);
+      Comparator<Object[]> k = (a, b) -> Values.orderCompare(a[at], b[at], ev.visits);
       c = c.thenComparing(desc ? k.reversed() : k);
     }
     if (sortedScanVar >= 0) {

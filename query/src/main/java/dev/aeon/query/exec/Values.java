@@ -128,8 +128,16 @@ final class Values {
     return v instanceof Instant t ? micros(t) : v;
   }
 
+  /**
+   * Counts the elements a comparison goes through, so that a statement's time limit stops it: a list holding one
+   * list twice, nested 40 deep, is small but compares as 2^40 elements.
+   */
+  interface Visits {
+    void visit();
+  }
+
   /** Three-valued equality: null if either side is null (or a list or map holds a null that decides). */
-  static Boolean equal(Object a, Object b) {
+  static Boolean equal(Object a, Object b, Visits visits) {
     if (a == null || b == null) {
       return null;
     }
@@ -145,7 +153,8 @@ final class Values {
       }
       boolean unknown = false;
       for (int i = 0; i < x.size(); i++) {
-        Boolean e = equal(x.get(i), y.get(i));
+        visits.visit();
+        Boolean e = equal(x.get(i), y.get(i), visits);
         if (e == null) {
           unknown = true;
         } else if (!e) {
@@ -161,7 +170,8 @@ final class Values {
       }
       boolean unknown = false;
       for (Map.Entry<?, ?> e : x.entrySet()) {
-        Boolean eq = equal(e.getValue(), y.get(e.getKey()));
+        visits.visit();
+        Boolean eq = equal(e.getValue(), y.get(e.getKey()), visits);
         if (eq == null) {
           unknown = true;
         } else if (!eq) {
@@ -313,7 +323,7 @@ final class Values {
   }
 
   /** A total order for ORDER BY: values of one type in their natural order, types in a fixed order, null last. */
-  static int orderCompare(Object a, Object b) {
+  static int orderCompare(Object a, Object b, Visits visits) {
     int ra = rank(a);
     int rb = rank(b);
     if (ra != rb) {
@@ -323,9 +333,9 @@ final class Values {
       case null -> 0;
       case NodeRef n -> Integer.compare(n.slot(), ((NodeRef) b).slot());
       case RelRef r -> Long.compare(key(r), key((RelRef) b));
-      case List<?> l -> compareLists(l, (List<?>) b);
+      case List<?> l -> compareLists(l, (List<?>) b, visits);
       case float[] v -> compareVectors(v, (float[]) b);
-      case Map<?, ?> m -> compareMaps(m, (Map<?, ?>) b);
+      case Map<?, ?> m -> compareMaps(m, (Map<?, ?>) b, visits);
       default -> {
         Integer c = compare(a, b);
         yield c == null ? 0 : c;
@@ -337,9 +347,10 @@ final class Values {
     return r.edge() >= 0 ? r.edge() : -1L - (((long) r.from() << 32) | (r.to() & 0xffffffffL));
   }
 
-  private static int compareLists(List<?> a, List<?> b) {
+  private static int compareLists(List<?> a, List<?> b, Visits visits) {
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = orderCompare(a.get(i), b.get(i));
+      visits.visit();
+      int c = orderCompare(a.get(i), b.get(i), visits);
       if (c != 0) {
         return c;
       }
@@ -359,12 +370,13 @@ final class Values {
   }
 
   /** By their keys in order, then by their values in the order of the keys. */
-  private static int compareMaps(Map<?, ?> a, Map<?, ?> b) {
+  private static int compareMaps(Map<?, ?> a, Map<?, ?> b, Visits visits) {
     List<String> ka = sortedKeys(a);
     List<String> kb = sortedKeys(b);
-    int c = compareLists(ka, kb);
+    int c = compareLists(ka, kb, visits);
     for (int i = 0; c == 0 && i < ka.size(); i++) {
-      c = orderCompare(a.get(ka.get(i)), b.get(ka.get(i)));
+      visits.visit();
+      c = orderCompare(a.get(ka.get(i)), b.get(ka.get(i)), visits);
     }
     return c;
   }

@@ -415,6 +415,38 @@ class BadInputTest {
   }
 
   /**
+   * An error that shows the value it got (SKIP, LIMIT, AS OF, recall's count) shows its beginning only: a list of
+   * five million numbers made a message of 40 MB, and one holding a list twice, nested 40 deep, was written out as
+   * 2^40 elements, for hours past the time limit.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void anErrorShowsTheBeginningOfTheValueItGot() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(100)))) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+      long b = m.remember(Remember.event("s", "user", "b").vector(TestVectors.unit(2)));
+      m.link(a, "R", b, 0, Long.MAX_VALUE);
+      List<Long> big = java.util.stream.LongStream.rangeClosed(1, 5_000_000).boxed().toList();
+      String nested = "reduce(acc = [], x IN range(1, 40) | [acc, acc])";
+      Map<String, Map<String, Object>> statements = Map.of(
+          "RETURN 1 SKIP $n", Map.of("n", big),
+          "MATCH (a)-[r:R]->(b) AS OF $n RETURN b", Map.of("n", big),
+          "MATCH (a)-[r:R]->(b) AS OF " + nested + " RETURN b", Map.of(),
+          "CALL recall($q, $n) YIELD event RETURN event", Map.of("q", TestVectors.unit(1), "n", big));
+      statements.forEach((statement, params) -> {
+        QueryException e = assertThrows(QueryException.class, () -> m.query(statement, params), statement);
+        assertTrue(e.getMessage().length() < 1_000, statement + ": a message of " + e.getMessage().length()
+            + " characters");
+        assertTrue(e.getMessage().contains("but got ["), statement + ": " + e.getMessage());
+      });
+      QueryException small = assertThrows(QueryException.class, () -> m.query("RETURN 1 LIMIT [1, 2]", Map.of()));
+      assertTrue(small.getMessage().contains("but got [1, 2]") && !small.getMessage().contains("..."),
+          small.getMessage()); // a short value whole
+    }
+  }
+
+  /**
    * Recalls one after another (each a search per row of the one before) are stopped at the time limit too:
    * they bind rows without any scan or expansion, which alone counted towards the limit, so a chain of three
    * recalls ran every one of its searches and rows whatever the limit.

@@ -77,7 +77,7 @@ final class ExpandOp extends Operator {
     Object v = ev.eval(asOf, row);
     if (!(v instanceof Long t) || t == Trace.CURRENT) {
       throw ev.error(asOf.pos(), "AS OF needs a timestamp (epoch microseconds or Instant) but got "
-          + Values.display(v));
+          + Values.displayInMessage(v));
     }
     return t;
   }

@@ -40,7 +40,8 @@ final class RecallOp extends Operator {
           + Values.typeName(q));
     }
     if (!(n instanceof Long count) || count < 1 || count > MAX_K) {
-      throw ev.error(k.pos(), "recall() needs a count between 1 and " + MAX_K + " but got " + Values.display(n));
+      throw ev.error(k.pos(), "recall() needs a count between 1 and " + MAX_K + " but got "
+          + Values.displayInMessage(n));
     }
     List<VectorRecall.Hit> hits;
     try {

@@ -139,7 +139,7 @@ final class ReturnPlanner {
     Object v = ev.eval(e, new Object[ev.scope.size()]);
     if (!(v instanceof Long n) || n < 0) {
       throw new QueryException(ev.source, e.pos(), clause + " needs a non-negative integer but got "
-          + Values.display(v));
+          + Values.displayInMessage(v));
     }
     return n;
   }

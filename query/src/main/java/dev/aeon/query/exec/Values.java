@@ -427,6 +427,44 @@ final class Values {
   }
 
   /** A short human rendering of a result value. */
+  /** The most characters of a value an error message shows. */
+  static final int MESSAGE_VALUE_CHARS = 200;
+
+  /**
+   * {@link #display} of a value a statement got where it needed another, for its error message: the beginning
+   * only. Written out whole, a list of five million numbers made a message of 40 MB, and a list holding one list
+   * twice, nested 40 deep, took hours; this stops once it has {@link #MESSAGE_VALUE_CHARS} characters.
+   */
+  static String displayInMessage(Object v) {
+    StringBuilder out = new StringBuilder();
+    appendUpTo(out, v);
+    return out.length() <= MESSAGE_VALUE_CHARS ? out.toString() : out.substring(0, MESSAGE_VALUE_CHARS) + "...";
+  }
+
+  private static void appendUpTo(StringBuilder out, Object v) {
+    switch (v) {
+      case List<?> l -> {
+        out.append('[');
+        for (int i = 0; i < l.size() && out.length() <= MESSAGE_VALUE_CHARS; i++) {
+          out.append(i == 0 ? "" : ", ");
+          appendUpTo(out, l.get(i));
+        }
+        out.append(']');
+      }
+      case Map<?, ?> m -> {
+        out.append('{');
+        var entries = m.entrySet().iterator();
+        for (int i = 0; entries.hasNext() && out.length() <= MESSAGE_VALUE_CHARS; i++) {
+          Map.Entry<?, ?> e = entries.next();
+          out.append(i == 0 ? "" : ", ").append(e.getKey()).append('=');
+          appendUpTo(out, e.getValue());
+        }
+        out.append('}');
+      }
+      case null, default -> out.append(display(v));
+    }
+  }
+
   static String display(Object v) {
     return switch (v) {
       case null -> "null";

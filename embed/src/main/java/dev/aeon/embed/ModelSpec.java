@@ -1,5 +1,6 @@
 package dev.aeon.embed;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,19 +63,27 @@ public record ModelSpec(
   }
 
   /**
-   * Finds a shipped model by a forgiving name: "minilm", "all-MiniLM-L6-v2", "bge", "bge-small-en-v1.5"...
+   * Finds a shipped model by a forgiving name: its name in any case, with or without "-q", or whole words of it
+   * ("minilm", "all-MiniLM-L6-v2", "bge", "bge-small-en-v1.5"...) that name one model only. Not a part of a
+   * word: "e" or "mini" named a model, so a mistyped or foreign name embedded with one without a word.
    *
    * @throws IllegalArgumentException naming the known models when none matches
    */
   public static ModelSpec named(String name) {
-    String n = name.toLowerCase(Locale.ROOT).replace("-q", "");
-    for (ModelSpec spec : KNOWN) {
-      String known = spec.name.toLowerCase(Locale.ROOT).replace("-q", "");
-      if (known.equals(n) || known.contains(n) && !n.isBlank()) {
-        return spec;
-      }
+    List<String> words = words(name);
+    List<ModelSpec> matching = KNOWN.stream().filter(spec -> Collections.indexOfSubList(words(spec.name), words) >= 0)
+        .toList();
+    if (words.isEmpty() || words.contains("") || matching.size() != 1) {
+      throw new IllegalArgumentException((matching.size() > 1 ? "ambiguous" : "unknown") + " embedding model '"
+          + name + "'; known: " + KNOWN.stream().map(ModelSpec::name).toList());
     }
-    throw new IllegalArgumentException("unknown embedding model '" + name + "'; known: "
-        + KNOWN.stream().map(ModelSpec::name).toList());
+    return matching.getFirst();
+  }
+
+  /** The words of a model's name, in lower case, without the "-q" that marks the quantized files. */
+  private static List<String> words(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    n = n.endsWith("-q") ? n.substring(0, n.length() - 2) : n;
+    return n.isEmpty() ? List.of() : List.of(n.split("-", -1));
   }
 }

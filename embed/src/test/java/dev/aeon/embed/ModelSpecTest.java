@@ -14,6 +14,20 @@ class ModelSpecTest {
     assertEquals(ModelSpec.ALL_MINILM_L6_V2_Q, ModelSpec.named("all-MiniLM-L6-v2"));
     assertEquals(ModelSpec.BGE_SMALL_EN_V15_Q, ModelSpec.named("bge"));
     assertEquals(ModelSpec.BGE_SMALL_EN_V15_Q, ModelSpec.named("bge-small-en-v1.5-q"));
+    assertEquals(ModelSpec.ALL_MINILM_L6_V2_Q, ModelSpec.named("MiniLM-L6"));
+    assertEquals(ModelSpec.BGE_SMALL_EN_V15_Q, ModelSpec.named("small-en"));
+  }
+
+  /**
+   * A name is whole words of one model's name: any run of letters found inside a name picked a model, so a
+   * mistyped or foreign name ("e", "l", "mini", "gemma") silently embedded with one of the shipped models.
+   */
+  @Test
+  void aPartOfAWordIsNotAName() {
+    for (String name : new String[] {"e", "l", "mini", "gemma", "-", "v"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.named(name), name);
+      assertTrue(e.getMessage().contains("known: "), e.getMessage());
+    }
   }
 
   @Test

@@ -245,6 +245,25 @@ class GenericCommandsTest {
     }
   }
 
+  /**
+   * As Redis 7: COMMAND INFO without names describes every command (it answered an empty array), and COMMAND LIST
+   * FILTERBY PATTERN lists the names the glob matches (the filter was ignored: every name came back).
+   */
+  @Test
+  void commandInfoWithoutNamesAndCommandListFilterBy() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      long count = (long) c.call("COMMAND", "COUNT");
+      assertEquals(count, assertInstanceOf(List.class, c.call("COMMAND", "INFO")).size());
+      List<?> names = assertInstanceOf(List.class, c.call("COMMAND", "LIST", "FILTERBY", "PATTERN", "v*"));
+      assertTrue(names.contains("vadd") && names.contains("vsim"), names.toString());
+      assertTrue(names.stream().allMatch(n -> ((String) n).startsWith("v")), names.toString());
+      assertEquals(List.of(), c.call("COMMAND", "LIST", "FILTERBY", "MODULE", "vectorset"));
+      assertEquals(List.of(), c.call("COMMAND", "LIST", "FILTERBY", "ACLCAT", "read"));
+      assertInstanceOf(RespClient.Err.class, c.call("COMMAND", "LIST", "FILTERBY", "NAME", "x"));
+      assertInstanceOf(RespClient.Err.class, c.call("COMMAND", "LIST", "x"));
+    }
+  }
+
   @Test
   void quitRepliesThenCloses() throws Exception {
     try (RespClient c = new RespClient(server.port())) {

@@ -254,12 +254,20 @@ final class ServerCommands {
         w.integer(all.size());
       }
       case "list" -> {
-        w.array(all.size());
-        for (CommandSpec spec : all) {
-          w.bulk(spec.name());
+        List<String> names = listed(all, a);
+        w.array(names.size());
+        for (String name : names) {
+          w.bulk(name);
         }
       }
       case "info" -> {
+        if (a.size() == 2) { // every command, as Redis 7 answers
+          w.array(all.size());
+          for (CommandSpec spec : all) {
+            describe(w, spec);
+          }
+          return;
+        }
         w.array(a.size() - 2);
         for (int i = 2; i < a.size(); i++) {
           CommandSpec spec = table.get(a.lower(i));
@@ -271,10 +279,34 @@ final class ServerCommands {
         }
       }
       case "docs" -> w.map(0); // no documentation: redis-cli then falls back to plain input
-      case "help" -> SubcommandHelp.reply(w, "COMMAND", "(no subcommand): every command", "COUNT", "LIST",
+      case "help" -> SubcommandHelp.reply(w, "COMMAND", "(no subcommand): every command", "COUNT",
+          "LIST [FILTERBY (MODULE <name> | ACLCAT <category> | PATTERN <pattern>)]",
           "INFO [<command-name> ...]", "DOCS", "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try COMMAND HELP.");
     }
+  }
+
+  /**
+   * The names COMMAND LIST answers: every one, or with {@code FILTERBY PATTERN glob} those it matches; {@code FILTERBY
+   * MODULE name} and {@code FILTERBY ACLCAT category} match none (no command here comes from a module or reports an
+   * ACL category).
+   */
+  private static List<String> listed(List<CommandSpec> all, Args a) {
+    if (a.size() == 2) {
+      return all.stream().map(CommandSpec::name).toList();
+    }
+    a.requireSize(5);
+    if (!a.lower(2).equals("filterby")) {
+      throw CommandError.syntax();
+    }
+    return switch (a.lower(3)) {
+      case "pattern" -> {
+        Glob glob = Glob.of(a.string(4));
+        yield all.stream().map(CommandSpec::name).filter(glob::matches).toList();
+      }
+      case "module", "aclcat" -> List.of();
+      default -> throw CommandError.syntax();
+    };
   }
 
   /** One entry of COMMAND's reply, in Redis 7's layout of ten fields. */

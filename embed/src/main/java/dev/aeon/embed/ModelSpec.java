@@ -71,10 +71,10 @@ public record ModelSpec(
    */
   public static ModelSpec named(String name) {
     List<String> words = words(name);
-    List<ModelSpec> matching = KNOWN.stream().filter(spec -> Collections.indexOfSubList(words(spec.name), words) >= 0)
-        .toList();
-    if (words.isEmpty() || words.contains("") || matching.size() != 1) {
-      throw new IllegalArgumentException((matching.size() > 1 ? "ambiguous" : "unknown") + " embedding model '"
+    List<ModelSpec> matching = words.isEmpty() || words.contains("") ? List.of()
+        : KNOWN.stream().filter(spec -> Collections.indexOfSubList(words(spec.name), words) >= 0).toList();
+    if (matching.size() != 1) {
+      throw new IllegalArgumentException((matching.isEmpty() ? "unknown" : "ambiguous") + " embedding model '"
           + name + "'; known: " + KNOWN.stream().map(ModelSpec::name).toList());
     }
     return matching.getFirst();

@@ -437,47 +437,49 @@ final class Values {
    */
   static String displayInMessage(Object v) {
     StringBuilder out = new StringBuilder();
-    appendUpTo(out, v);
+    append(out, v, MESSAGE_VALUE_CHARS);
     return out.length() <= MESSAGE_VALUE_CHARS ? out.toString() : out.substring(0, MESSAGE_VALUE_CHARS) + "...";
   }
 
-  private static void appendUpTo(StringBuilder out, Object v) {
+  static String display(Object v) {
+    StringBuilder out = new StringBuilder();
+    append(out, v, Integer.MAX_VALUE);
+    return out.toString();
+  }
+
+  /**
+   * Writes {@code v} out, a list's or a map's elements only while {@code out} holds at most {@code limit}
+   * characters. A map's values as a list's elements: Map.toString would print a vector as the array's identity
+   * ([F@1b6d3586, different on every run) and a node as the Event record with all its fields.
+   */
+  private static void append(StringBuilder out, Object v, int limit) {
     switch (v) {
       case List<?> l -> {
         out.append('[');
-        for (int i = 0; i < l.size() && out.length() <= MESSAGE_VALUE_CHARS; i++) {
+        for (int i = 0; i < l.size() && out.length() <= limit; i++) {
           out.append(i == 0 ? "" : ", ");
-          appendUpTo(out, l.get(i));
+          append(out, l.get(i), limit);
         }
         out.append(']');
       }
       case Map<?, ?> m -> {
         out.append('{');
         var entries = m.entrySet().iterator();
-        for (int i = 0; entries.hasNext() && out.length() <= MESSAGE_VALUE_CHARS; i++) {
+        for (int i = 0; entries.hasNext() && out.length() <= limit; i++) {
           Map.Entry<?, ?> e = entries.next();
           out.append(i == 0 ? "" : ", ").append(e.getKey()).append('=');
-          appendUpTo(out, e.getValue());
+          append(out, e.getValue(), limit);
         }
         out.append('}');
       }
-      case null, default -> out.append(display(v));
+      case null -> out.append("null");
+      case float[] f -> out.append("vector(").append(f.length).append(')');
+      case dev.aeon.query.trace.Event e ->
+          out.append('(').append(e.id()).append(':').append(e.role()).append(' ').append(e.session()).append(" @")
+              .append(e.tsMicros()).append(')');
+      case dev.aeon.query.trace.Edge e ->
+          out.append('[').append(e.from()).append('-').append(e.type()).append("->").append(e.to()).append(']');
+      default -> out.append(v); // a string as it is, a number or boolean as Java writes it
     }
-  }
-
-  static String display(Object v) {
-    return switch (v) {
-      case null -> "null";
-      case String s -> s;
-      case float[] f -> "vector(" + f.length + ")";
-      case dev.aeon.query.trace.Event e -> "(" + e.id() + ":" + e.role() + " " + e.session() + " @" + e.tsMicros() + ")";
-      case dev.aeon.query.trace.Edge e -> "[" + e.from() + "-" + e.type() + "->" + e.to() + "]";
-      case List<?> l -> "[" + String.join(", ", l.stream().map(Values::display).toList()) + "]";
-      // its values as a list's elements: Map.toString would print a vector as the array's identity ([F@1b6d3586,
-      // different on every run) and a node as the Event record with all its fields
-      case Map<?, ?> m -> "{" + String.join(", ", m.entrySet().stream()
-          .map(e -> e.getKey() + "=" + display(e.getValue())).toList()) + "}";
-      default -> String.valueOf(v);
-    };
   }
 }

@@ -242,10 +242,7 @@ final class ServerCommands {
     RespWriter w = c.writer();
     List<CommandSpec> all = table.all().stream().sorted(Comparator.comparing(CommandSpec::name)).toList();
     if (a.size() == 1) {
-      w.array(all.size());
-      for (CommandSpec spec : all) {
-        describe(w, spec);
-      }
+      describeAll(w, all);
       return;
     }
     switch (a.lower(1)) {
@@ -262,10 +259,7 @@ final class ServerCommands {
       }
       case "info" -> {
         if (a.size() == 2) { // every command, as Redis 7 answers
-          w.array(all.size());
-          for (CommandSpec spec : all) {
-            describe(w, spec);
-          }
+          describeAll(w, all);
           return;
         }
         w.array(a.size() - 2);
@@ -307,6 +301,13 @@ final class ServerCommands {
       case "module", "aclcat" -> List.of();
       default -> throw CommandError.syntax();
     };
+  }
+
+  private static void describeAll(RespWriter w, List<CommandSpec> all) throws IOException {
+    w.array(all.size());
+    for (CommandSpec spec : all) {
+      describe(w, spec);
+    }
   }
 
   /** One entry of COMMAND's reply, in Redis 7's layout of ten fields. */

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * a lookup that reads a slot while it is being overwritten may misjudge its estimate and miss that entry,
  * but it never returns an entry its exact comparison did not accept. Total memory is bounded: when the
  * estimate passes {@code maxBytes}, the least recently used sessions are dropped; an entry that would make its
- * ring alone pass it is not cached.
+ * ring alone pass it is not cached, and within a ring the oldest entries make room for a new one.
  */
 public final class SemanticLookasideBuffer {
 
@@ -98,6 +98,22 @@ public final class SemanticLookasideBuffer {
     long bytesWith(Entry entry) {
       Entry replaced = entries.get(next);
       return bytes + entry.bytes() - (replaced == null ? 0 : replaced.bytes());
+    }
+
+    /**
+     * Empties the oldest slots, after the one {@link #put} overwrites, until the ring with {@code entry} fits
+     * in {@code budget}; returns the change in bytes. Readers skip an empty slot.
+     */
+    long makeRoom(Entry entry, long budget) {
+      long delta = 0;
+      for (int i = 1; i < scales.length && bytesWith(entry) > budget; i++) {
+        Entry dropped = entries.getAndSet((next + i) % scales.length, null);
+        if (dropped != null) {
+          bytes -= dropped.bytes();
+          delta -= dropped.bytes();
+        }
+      }
+      return delta;
     }
 
     /** Overwrites the oldest slot with {@code entry}, whose query is {@code probe}'s; returns the change in bytes. */
@@ -200,10 +216,11 @@ public final class SemanticLookasideBuffer {
       return;
     }
     rings.compute(session, (s, ring) -> {
-      if (ring != null && ring.dim == dim && ring.bytesWith(entry) > maxBytes) {
-        return ring; // the same: this entry would take its own ring past the budget
-      }
-      if (ring == null || ring.dim != dim) {
+      if (ring != null && ring.dim == dim) {
+        // The ring's oldest entries make room: refusing the entry instead would freeze a ring full of large
+        // entries, which would then answer only the queries it already holds.
+        bytes.addAndGet(ring.makeRoom(entry, maxBytes));
+      } else {
         if (ring != null) {
           bytes.addAndGet(-ring.bytes);
         }

@@ -127,11 +127,32 @@ class SemanticLookasideBufferTest {
     assertEquals(1, slb.sessions());
     assertEquals(kept, slb.bytes());
 
-    // The same within a ring: an entry that would take its own ring past the budget is not stored.
+    // The same within a ring: an entry that would pass the budget even in an empty ring is not stored.
     slb.store("small", probe(large), new long[10_000], 0);
     assertTrue(slb.lookup("small", probe(small)) != null);
     assertNull(slb.lookup("small", probe(large)));
     assertEquals(kept, slb.bytes());
+  }
+
+  /**
+   * A ring whose entries are large makes room for a new one by dropping its oldest: it refused the new entry,
+   * so a session of large recalls kept answering from its first queries only.
+   */
+  @Test
+  void theOldestEntriesOfARingMakeRoomForALargeNewOne() {
+    Random random = new Random(11);
+    long entryBytes = 64 + 4 * 32 + 8 * 1000;
+    long emptyRing = 64 + 4 * (32 + 24);
+    SemanticLookasideBuffer slb = new SemanticLookasideBuffer(4, 0.9f, emptyRing + 2 * entryBytes + 100);
+    float[] first = unit(random, 32), second = unit(random, 32), third = unit(random, 32);
+    slb.store("s", probe(first), new long[1000], 0);
+    slb.store("s", probe(second), new long[1000], 0);
+    slb.store("s", probe(third), new long[1000], 0);
+    assertNull(slb.lookup("s", probe(first)), "the oldest made room");
+    assertTrue(slb.lookup("s", probe(second)) != null);
+    assertTrue(slb.lookup("s", probe(third)) != null, "the new entry is cached");
+    assertEquals(emptyRing + 2 * entryBytes, slb.bytes());
+    assertEquals(1, slb.sessions());
   }
 
   /**

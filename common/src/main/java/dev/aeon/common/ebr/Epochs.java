@@ -61,9 +61,12 @@ public final class Epochs implements AutoCloseable {
    * @param reclaimInterval period of the background reclaimer, or {@code Duration.ZERO} for none
    * @param closeTimeout how long {@link #close()} waits for readers to leave before closing what is left
    * @param onCloseFailure receives exceptions thrown while closing a retired resource
+   * @param stallWarning the background reclaimer logs a warning, naming the reader's thread, when a resource has
+   *     waited this long for a reader to leave (what it holds is not freed meanwhile); {@code Duration.ZERO} for
+   *     never
    */
   public record Config(boolean padded, int reclaimBatch, Duration reclaimInterval, Duration closeTimeout,
-                       Consumer<Throwable> onCloseFailure) {
+                       Consumer<Throwable> onCloseFailure, Duration stallWarning) {
     public Config {
       if (reclaimBatch < 1) {
         throw new IllegalArgumentException("reclaimBatch must be at least 1, got " + reclaimBatch);
@@ -71,39 +74,47 @@ public final class Epochs implements AutoCloseable {
       Objects.requireNonNull(reclaimInterval, "reclaimInterval");
       Objects.requireNonNull(closeTimeout, "closeTimeout");
       Objects.requireNonNull(onCloseFailure, "onCloseFailure");
-      if (reclaimInterval.isNegative() || closeTimeout.isNegative()) {
+      Objects.requireNonNull(stallWarning, "stallWarning");
+      if (reclaimInterval.isNegative() || closeTimeout.isNegative() || stallWarning.isNegative()) {
         throw new IllegalArgumentException("durations must not be negative");
       }
     }
 
-    /** Padded slots, reclaim every 32 retirements and every 50 ms, wait at most 10 s on close. */
+    /**
+     * Padded slots, reclaim every 32 retirements and every 50 ms, wait at most 10 s on close, warn of a reader
+     * that holds resources back for a minute.
+     */
     public static Config defaults() {
       return new Config(true, 32, Duration.ofMillis(50), Duration.ofSeconds(10),
-          t -> LOG.log(Level.WARNING, "closing a retired resource failed", t));
+          t -> LOG.log(Level.WARNING, "closing a retired resource failed", t), Duration.ofMinutes(1));
     }
 
     public Config withPadded(boolean value) {
-      return new Config(value, reclaimBatch, reclaimInterval, closeTimeout, onCloseFailure);
+      return new Config(value, reclaimBatch, reclaimInterval, closeTimeout, onCloseFailure, stallWarning);
     }
 
     public Config withReclaimBatch(int value) {
-      return new Config(padded, value, reclaimInterval, closeTimeout, onCloseFailure);
+      return new Config(padded, value, reclaimInterval, closeTimeout, onCloseFailure, stallWarning);
     }
 
     public Config withReclaimInterval(Duration value) {
-      return new Config(padded, reclaimBatch, value, closeTimeout, onCloseFailure);
+      return new Config(padded, reclaimBatch, value, closeTimeout, onCloseFailure, stallWarning);
     }
 
     public Config withCloseTimeout(Duration value) {
-      return new Config(padded, reclaimBatch, reclaimInterval, value, onCloseFailure);
+      return new Config(padded, reclaimBatch, reclaimInterval, value, onCloseFailure, stallWarning);
     }
 
     public Config withOnCloseFailure(Consumer<Throwable> value) {
-      return new Config(padded, reclaimBatch, reclaimInterval, closeTimeout, value);
+      return new Config(padded, reclaimBatch, reclaimInterval, closeTimeout, value, stallWarning);
+    }
+
+    public Config withStallWarning(Duration value) {
+      return new Config(padded, reclaimBatch, reclaimInterval, closeTimeout, onCloseFailure, value);
     }
   }
 
-  private record Retired(long epoch, AutoCloseable resource) {}
+  private record Retired(long epoch, AutoCloseable resource, long retiredAtNanos) {}
 
   /** Longs between two reader slots when padded: 128 bytes, a cache line and its prefetch buddy. */
   static final int PADDED_STRIDE = 16;
@@ -113,6 +124,8 @@ public final class Epochs implements AutoCloseable {
   private final ThreadLocal<Guard> local;
   private final ArrayDeque<Retired> pending = new ArrayDeque<>(); // guarded by itself, epochs ascending
   private int closing; // taken off pending by a reclaim and not closed yet; guarded by pending
+  /** The epoch of the oldest pending resource when a stall was last warned of (0: none); guarded by pending. */
+  private long warnedStallAt;
   /** Runs in {@link #reclaim()} between the scan of the slots and the choice of what to close (tests only). */
   volatile Runnable afterScanForTests;
   /** The background reclaimer, or null for none. */
@@ -177,7 +190,7 @@ public final class Epochs implements AutoCloseable {
       if (!closed) {
         long e = epoch;
         epoch = e + 1;
-        pending.add(new Retired(e, resource));
+        pending.add(new Retired(e, resource, System.nanoTime()));
         size = pending.size();
       } else {
         size = -1;
@@ -294,13 +307,44 @@ public final class Epochs implements AutoCloseable {
     closeAll(rest.stream().map(Retired::resource).toList());
   }
 
-  /** A reclaim by the background reclaimer, which hands what goes wrong to {@link Config#onCloseFailure()}. */
+  /**
+   * A reclaim by the background reclaimer, which hands what goes wrong to {@link Config#onCloseFailure()}, and
+   * warns of a reader that held resources back for {@link Config#stallWarning()}.
+   */
   void reclaimInBackground() {
     try {
       reclaim();
     } catch (RuntimeException e) {
       config.onCloseFailure().accept(e);
     }
+    warnIfStalled();
+  }
+
+  /**
+   * Logs, once per oldest pending resource, that a reader has held it back for the configured time: nothing
+   * else tells an operator why memory retired long ago (a replaced index page, an old blob mapping) is not
+   * freed, and the thread's name says which read to look at.
+   */
+  private void warnIfStalled() {
+    long stallNanos = saturatedNanos(config.stallWarning());
+    int count;
+    long waitedNanos;
+    synchronized (pending) {
+      Retired oldest = pending.peekFirst();
+      if (stallNanos == 0 || oldest == null || oldest.epoch() == warnedStallAt) {
+        return;
+      }
+      waitedNanos = System.nanoTime() - oldest.retiredAtNanos();
+      if (waitedNanos < stallNanos) {
+        return;
+      }
+      warnedStallAt = oldest.epoch();
+      count = pending.size();
+    }
+    Thread reader = slots.oldestReader();
+    LOG.log(Level.WARNING, "{0} retired resources are not freed: the oldest has waited {1} s for thread ''{2}'' to"
+        + " leave a read it began before that", count, TimeUnit.NANOSECONDS.toSeconds(waitedNanos),
+        reader == null ? "(gone)" : reader.getName());
   }
 
   boolean isClosed() {

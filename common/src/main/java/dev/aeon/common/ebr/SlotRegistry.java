@@ -77,6 +77,21 @@ final class SlotRegistry {
     return min;
   }
 
+  /** The live thread inside a guard since the smallest epoch, or null if none is. */
+  synchronized Thread oldestReader() {
+    long min = Long.MAX_VALUE;
+    Thread oldest = null;
+    for (Slot s : slots) {
+      long e = (long) Guard.CELLS.getVolatile(s.cells(), s.index());
+      Thread owner = s.owner().get();
+      if (e != Guard.IDLE && e < min && owner != null && owner.isAlive()) {
+        min = e;
+        oldest = owner;
+      }
+    }
+    return oldest;
+  }
+
   synchronized int size() {
     return slots.size();
   }

@@ -1,12 +1,14 @@
 package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.aeon.common.testing.FileBytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.ebr.Guard;
+import dev.aeon.common.testing.FileBytes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -397,26 +399,6 @@ class BlobArenaTest {
 
   /** Whether any file in {@code dir} holds {@code needle}. */
   static boolean filesContain(Path dir, byte[] needle) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        if (indexOf(Files.readAllBytes(p), needle) >= 0) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return !FileBytes.filesContaining(dir, needle).isEmpty();
   }
 }

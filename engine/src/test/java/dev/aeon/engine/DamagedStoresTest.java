@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.FileFormatException;
 import dev.aeon.common.io.FormatTooNewException;
+import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,37 +230,18 @@ class DamagedStoresTest {
     }
     deleteTree(crashed.resolve("ns/default/wal"));
     copyTree(savedLog, crashed.resolve("ns/default/wal"));
-    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(DurableMemory.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        if (r.getLevel() == java.util.logging.Level.WARNING) {
-          warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
-    try {
+    try (LoggedWarnings warnings = LoggedWarnings.of(DurableMemory.class)) {
       try (Aeon aeon = Aeon.open(crashed, EngineTest.options())) {
         assertEquals(10, aeon.memory().stats().events());
       }
-      assertEquals(1, warnings.size(), warnings.toString());
-      assertTrue(warnings.getFirst().contains("the trace held 5 events (ids 11 to 15) past the end of the write-ahead"
-          + " log"), warnings.getFirst());
+      assertEquals(1, warnings.list().size(), warnings.list().toString());
+      assertTrue(warnings.list().getFirst().contains("the trace held 5 events (ids 11 to 15) past the end of the"
+          + " write-ahead log"), warnings.list().getFirst());
       try (Aeon aeon = Aeon.open(crashed, EngineTest.options())) {
         assertEquals(10, aeon.memory().stats().events());
         assertEquals(11, aeon.memory().remember(Remember.event("s", "user", "after").vector(TestVectors.unit(99))));
       }
-      assertEquals(1, warnings.size(), "reported again: " + warnings);
-    } finally {
-      log.removeHandler(handler);
+      assertEquals(1, warnings.list().size(), "reported again: " + warnings.list());
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.LoggedWarnings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,27 +259,11 @@ class EpochsTest {
    */
   @Test
   void aReaderHoldingResourcesBackIsWarnedOfOnceByName() throws Exception {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Epochs.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        if (r.getLevel() == java.util.logging.Level.WARNING) {
-          warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
     CountDownLatch inside = new CountDownLatch(1), leave = new CountDownLatch(1);
     AtomicInteger closed = new AtomicInteger();
-    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(5))
-        .withStallWarning(Duration.ofMillis(50)))) {
+    try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
+        Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(5))
+            .withStallWarning(Duration.ofMillis(50)))) {
       Thread reader = Thread.ofPlatform().name("slow-reader").start(() -> {
         try (Guard g = ebr.enter()) {
           inside.countDown();
@@ -290,7 +275,7 @@ class EpochsTest {
       inside.await();
       ebr.retire(closed::incrementAndGet);
       ebr.retire(closed::incrementAndGet);
-      for (long deadline = System.nanoTime() + 10_000_000_000L; warnings.isEmpty(); Thread.sleep(1)) {
+      for (long deadline = System.nanoTime() + 10_000_000_000L; logged.list().isEmpty(); Thread.sleep(1)) {
         assertTrue(System.nanoTime() < deadline, "no warning of the reader holding resources back");
       }
       Thread.sleep(200); // forty more passes of the reclaimer over the same stall
@@ -298,11 +283,10 @@ class EpochsTest {
       reader.join();
       assertTrue(ebr.awaitReclaimed(Duration.ofSeconds(10)));
       assertEquals(2, closed.get());
+      List<String> warnings = logged.list();
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(warnings.getFirst().startsWith("2 retired resources are not freed"), warnings.getFirst());
       assertTrue(warnings.getFirst().contains("'slow-reader'"), warnings.getFirst());
-    } finally {
-      log.removeHandler(handler);
     }
   }
 }

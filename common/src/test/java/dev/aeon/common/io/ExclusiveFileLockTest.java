@@ -3,12 +3,11 @@ package dev.aeon.common.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.aeon.common.testing.OtherProcessLock;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,25 +45,8 @@ class ExclusiveFileLockTest {
     }
   }
 
-  /** Runs {@link Child} in another JVM; returns what it printed: "locked" or "acquired". */
+  /** "locked" if another process could not take the lock, else "acquired". */
   private static String otherProcessTries(Path file) throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Process child = new ProcessBuilder(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-        Child.class.getName(), file.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end");
-    assertEquals(0, child.exitValue(), "the child failed: " + out);
-    return out;
-  }
-
-  /** The other process: tries to take the lock once. */
-  public static final class Child {
-    public static void main(String[] args) throws IOException {
-      try (ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(Path.of(args[0]))) {
-        System.out.println(lock == null ? "locked" : "acquired");
-      }
-    }
+    return OtherProcessLock.tries(List.of(file)).getFirst();
   }
 }

@@ -1,10 +1,12 @@
 package dev.aeon.query.trace;
 
+import static dev.aeon.common.testing.FileBytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.FileBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -408,15 +409,6 @@ class MetaCompactionTest {
         e.problem());
   }
 
-  private static int indexOf(byte[] all, byte[] part) {
-    for (int i = 0; i + part.length <= all.length; i++) {
-      if (Arrays.equals(all, i, i + part.length, part, 0, part.length)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   private Path copy(String step) {
     try {
       return copy(dir, step.replace(' ', '-'));
@@ -448,15 +440,6 @@ class MetaCompactionTest {
   }
 
   private List<Path> filesContaining(String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        if (indexOf(Files.readAllBytes(f), needle) >= 0) {
-          found.add(dir.relativize(f));
-        }
-      }
-    }
-    return found;
+    return FileBytes.filesContaining(dir, text.getBytes(StandardCharsets.UTF_8));
   }
 }

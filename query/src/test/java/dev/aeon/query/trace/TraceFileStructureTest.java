@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import static dev.aeon.common.testing.FileBytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,15 +128,6 @@ class TraceFileStructureTest {
     b.putInt(payload.length).putInt(0).put(kind).put(payload);
     b.putInt(MetaRecordDescriptor.CRC_OFFSET, FileHeader.crc(b, MetaRecordDescriptor.KIND_OFFSET, b.capacity()));
     return b.array();
-  }
-
-  private static int indexOf(byte[] all, byte[] part) {
-    for (int i = 0; i + part.length <= all.length; i++) {
-      if (Arrays.equals(all, i, i + part.length, part, 0, part.length)) {
-        return i;
-      }
-    }
-    throw new AssertionError("not found");
   }
 
   private void build() throws IOException {

@@ -1,0 +1,58 @@
+package dev.aeon.common.testing;
+
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The warnings a class logs through {@code System.Logger} (which the JDK routes to java.util.logging) while this
+ * is open, each formatted as a reader of the log sees it.
+ *
+ * <pre>{@code
+ * try (LoggedWarnings warnings = LoggedWarnings.of(Epochs.class)) {
+ *   ...
+ *   assertEquals(1, warnings.list().size());
+ * }
+ * }</pre>
+ */
+public final class LoggedWarnings extends Handler implements AutoCloseable {
+
+  private final Logger logger;
+  private final List<String> messages = new CopyOnWriteArrayList<>();
+
+  private LoggedWarnings(Logger logger) {
+    this.logger = logger;
+  }
+
+  /** Starts capturing the warnings {@code source} logs under its class name. */
+  public static LoggedWarnings of(Class<?> source) {
+    LoggedWarnings warnings = new LoggedWarnings(Logger.getLogger(source.getName()));
+    warnings.logger.addHandler(warnings);
+    return warnings;
+  }
+
+  /** The warnings captured so far, oldest first. */
+  public List<String> list() {
+    return List.copyOf(messages);
+  }
+
+  @Override
+  public void publish(LogRecord r) {
+    if (r.getLevel() == Level.WARNING) {
+      messages.add(MessageFormat.format(r.getMessage(), r.getParameters()));
+    }
+  }
+
+  @Override
+  public void flush() {}
+
+  /** Stops capturing. */
+  @Override
+  public void close() {
+    logger.removeHandler(this);
+  }
+}

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,8 @@ public final class AeonServer implements AutoCloseable {
     this.listener = listener;
     this.context = new ServerContext(config, aeon);
     context.connectedClients(connections::size);
+    context.clients(() -> connections.stream().map(Connection::session)
+        .sorted(Comparator.comparingLong(ClientSession::id)).toList());
     context.onStopRequested(who -> Thread.ofPlatform().name("aeon-stop").start(() -> stop(", asked by " + who)));
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-idle-reaper").unstarted(r));

@@ -4,10 +4,12 @@ import dev.aeon.engine.Aeon;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.resp.RespWriter;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The state of one client connection that commands read and change: protocol version (in the writer),
- * authentication, the selected namespace, the client's name.
+ * authentication, the selected namespace, the client's name and library; and what {@code CLIENT LIST} shows of
+ * it to other connections (its age, its last command and when it came).
  */
 public final class ClientSession {
 
@@ -15,16 +17,25 @@ public final class ClientSession {
   private final ServerContext server;
   private final RespWriter writer;
   private final String address;
+  private final String localAddress;
+  private final long connectedNanos = System.nanoTime();
+  private volatile long lastCommandNanos = connectedNanos;
+  private volatile String lastCommand = "NULL"; // as Redis shows a client that has sent no command yet
+  private volatile String libraryName = "";
+  private volatile String libraryVersion = "";
+  /** Closes the connection at once, dropping replies not yet sent (set by the connection). */
+  private volatile Runnable disconnect = () -> { };
   private volatile boolean authenticated;
   private volatile String namespace = Aeon.DEFAULT_NAMESPACE;
   private volatile String name = "";
   private volatile boolean quit;
 
-  ClientSession(long id, ServerContext server, RespWriter writer, String address) {
+  ClientSession(long id, ServerContext server, RespWriter writer, String address, String localAddress) {
     this.id = id;
     this.server = server;
     this.writer = writer;
     this.address = address;
+    this.localAddress = localAddress;
     this.authenticated = !server.passwordRequired();
   }
 
@@ -42,6 +53,51 @@ public final class ClientSession {
 
   public String address() {
     return address;
+  }
+
+  public String localAddress() {
+    return localAddress;
+  }
+
+  /** Whole seconds since the client connected. */
+  public long ageSeconds() {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - connectedNanos);
+  }
+
+  /** Notes that the client sent the command {@code name} (lower case), for {@link #describe()}. */
+  public void commandReceived(String name) {
+    lastCommand = name;
+    lastCommandNanos = System.nanoTime();
+  }
+
+  /** The library the client says it is ({@code CLIENT SETINFO LIB-NAME}). */
+  public void libraryName(String name) {
+    libraryName = name;
+  }
+
+  /** The version of that library ({@code CLIENT SETINFO LIB-VER}). */
+  public void libraryVersion(String version) {
+    libraryVersion = version;
+  }
+
+  /**
+   * One line of {@code CLIENT LIST} and {@code CLIENT INFO}, with the fields of Redis' line that mean something
+   * here ({@code db} is the selected namespace's name, where Redis has a number).
+   */
+  public String describe() {
+    return "id=" + id + " addr=" + address + " laddr=" + localAddress + " name=" + name + " age=" + ageSeconds()
+        + " idle=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lastCommandNanos) + " db=" + namespace
+        + " cmd=" + lastCommand + " user=default resp=" + writer.protocol() + " lib-name=" + libraryName
+        + " lib-ver=" + libraryVersion;
+  }
+
+  void onDisconnect(Runnable r) {
+    disconnect = r;
+  }
+
+  /** Closes the connection now, as {@code CLIENT KILL} does to another client: its replies not yet sent are lost. */
+  public void disconnect() {
+    disconnect.run();
   }
 
   public boolean authenticated() {

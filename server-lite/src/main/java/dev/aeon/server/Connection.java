@@ -48,7 +48,9 @@ final class Connection implements Runnable {
     // buffered may be only part of that request (serve() flushes when nothing is buffered).
     this.decoder.beforeRead(writer::flush);
     this.session = new ClientSession(id, server, writer,
-        socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+        socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
+        socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
+    session.onDisconnect(this::close);
     OutputStream out = socket.getOutputStream();
     // Once the sender stops (all sent, or the socket or the queue failed) the socket closes, which also ends
     // a reader blocked on it.
@@ -161,6 +163,10 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       close();
     }
+  }
+
+  ClientSession session() {
+    return session;
   }
 
   void close() {

@@ -36,6 +36,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** What every connection shares: the configuration, the engine, the command table and the counters. */
@@ -74,6 +75,7 @@ public final class ServerContext {
   private final LongAdder backupsTaken = new LongAdder();
   private volatile BackupOutcome lastBackup;
   private volatile IntSupplier connectedClients = () -> 0;
+  private volatile Supplier<List<ClientSession>> clients = List::of;
   /** Stops the server, told who asked ({@link #requestStop}); set by the server this context serves. */
   private volatile Consumer<String> stopper = who -> {
     throw new IllegalStateException("this context serves no server that could stop");
@@ -391,6 +393,15 @@ public final class ServerContext {
 
   void connectedClients(IntSupplier s) {
     connectedClients = s;
+  }
+
+  /** The clients connected now, by id. */
+  public List<ClientSession> clients() {
+    return clients.get();
+  }
+
+  void clients(Supplier<List<ClientSession>> s) {
+    clients = s;
   }
 
   void onStopRequested(Consumer<String> s) {

@@ -69,6 +69,7 @@ public final class CommandTable {
       w.error(unknownCommand(args));
       return;
     }
+    client.commandReceived(spec.name());
     if (!client.authenticated() && !spec.allowedWithoutAuth()) {
       w.error("NOAUTH Authentication required.");
       return;

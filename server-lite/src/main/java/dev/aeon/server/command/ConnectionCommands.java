@@ -5,7 +5,11 @@ import dev.aeon.server.ClientSession;
 import dev.aeon.server.resp.RespWriter;
 import dev.aeon.server.vset.DimensionNamespaces;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /** Commands about the connection itself: PING, ECHO, HELLO, AUTH, SELECT, CLIENT, RESET, QUIT. */
 final class ConnectionCommands {
@@ -133,14 +137,142 @@ final class ConnectionCommands {
     c.writer().simple("RESET");
   }
 
-  /** As Redis: a client name is printable ASCII without spaces ('!' to '~'), or empty to clear it. */
-  private static String checkClientName(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) < '!' || name.charAt(i) > '~') {
-        throw CommandError.err("Client names cannot contain spaces, newlines or special characters.");
+  /** CLIENT SETINFO LIB-NAME|LIB-VER value: what library the client is, shown by CLIENT LIST (Jedis sends both). */
+  private static void setInfo(ClientSession c, String attribute, String value) {
+    boolean name = attribute.equals("lib-name");
+    if (!name && !attribute.equals("lib-ver")) {
+      throw CommandError.err("Unrecognized option '" + attribute + "'");
+    }
+    if (!printableWithoutSpaces(value)) {
+      throw CommandError.err(attribute + " cannot contain spaces, newlines or special characters.");
+    }
+    if (name) {
+      c.libraryName(value);
+    } else {
+      c.libraryVersion(value);
+    }
+  }
+
+  /** CLIENT LIST [TYPE type | ID id...]: one filter, as in Redis; this server's clients are all of type normal. */
+  private static List<ClientSession> listed(ClientSession c, Args a) {
+    List<ClientSession> all = c.server().clients();
+    if (a.size() == 2) {
+      return all;
+    }
+    if (a.size() == 4 && a.lower(2).equals("type")) {
+      return clientType(a.lower(3)) ? all : List.of();
+    }
+    if (a.size() > 3 && a.lower(2).equals("id")) {
+      Set<Long> ids = new HashSet<>();
+      for (int i = 3; i < a.size(); i++) {
+        ids.add(clientId(a.string(i), "Invalid client ID"));
+      }
+      return all.stream().filter(s -> ids.contains(s.id())).toList();
+    }
+    throw CommandError.syntax();
+  }
+
+  /**
+   * CLIENT KILL ip:port (OK, or an error if no client has that address), or CLIENT KILL with filters (the number
+   * of clients disconnected; the caller is spared unless SKIPME no). A client disconnected loses the replies not
+   * yet sent to it; the caller, if it is one, gets this reply first.
+   */
+  private static void kill(ClientSession c, Args a) throws IOException {
+    if (a.size() == 3) {
+      String address = a.string(2);
+      ClientSession target = c.server().clients().stream().filter(s -> s.address().equals(address)).findFirst()
+          .orElseThrow(() -> CommandError.err("No such client"));
+      disconnect(c, target);
+      c.writer().simple("OK");
+      return;
+    }
+    if (a.size() % 2 != 0) {
+      throw CommandError.syntax();
+    }
+    Predicate<ClientSession> matches = s -> true;
+    boolean skipMe = true;
+    for (int i = 2; i < a.size(); i += 2) {
+      String value = a.string(i + 1);
+      switch (a.lower(i)) {
+        case "id" -> {
+          long id = clientId(value, "client-id should be greater than 0");
+          matches = matches.and(s -> s.id() == id);
+        }
+        case "addr" -> matches = matches.and(s -> s.address().equals(value));
+        case "laddr" -> matches = matches.and(s -> s.localAddress().equals(value));
+        case "type" -> {
+          if (!clientType(value.toLowerCase(Locale.ROOT))) {
+            matches = s -> false;
+          }
+        }
+        case "user" -> {
+          if (!value.equals("default")) {
+            throw CommandError.err("No such user '" + value + "'");
+          }
+        }
+        case "skipme" -> skipMe = switch (value.toLowerCase(Locale.ROOT)) {
+          case "yes" -> true;
+          case "no" -> false;
+          default -> throw CommandError.syntax();
+        };
+        case "maxage" -> {
+          long age = Args.parseLong(value);
+          matches = matches.and(s -> s.ageSeconds() > age);
+        }
+        default -> throw CommandError.syntax();
       }
     }
+    int killed = 0;
+    for (ClientSession s : c.server().clients()) {
+      if (matches.test(s) && !(skipMe && s == c)) {
+        disconnect(c, s);
+        killed++;
+      }
+    }
+    c.writer().integer(killed);
+  }
+
+  /** Disconnects {@code target} now, or, if it is the caller, once this command's reply is sent. */
+  private static void disconnect(ClientSession caller, ClientSession target) {
+    if (target == caller) {
+      caller.quit();
+    } else {
+      target.disconnect();
+    }
+  }
+
+  /** Whether clients of the type Redis names {@code type} (lower case) are among this server's: only normal ones. */
+  private static boolean clientType(String type) {
+    return switch (type) {
+      case "normal" -> true;
+      case "master", "replica", "slave", "pubsub" -> false;
+      default -> throw CommandError.err("Unknown client type '" + type + "'");
+    };
+  }
+
+  private static long clientId(String s, String error) {
+    long id;
+    try {
+      id = Args.parseLong(s);
+    } catch (CommandError e) {
+      throw CommandError.err(error);
+    }
+    if (id <= 0) {
+      throw CommandError.err(error);
+    }
+    return id;
+  }
+
+  /** As Redis: a client name is printable ASCII without spaces ('!' to '~'), or empty to clear it. */
+  private static String checkClientName(String name) {
+    if (!printableWithoutSpaces(name)) {
+      throw CommandError.err("Client names cannot contain spaces, newlines or special characters.");
+    }
     return name;
+  }
+
+  private static boolean printableWithoutSpaces(String s) {
+    return s.chars().allMatch(ch -> ch >= '!' && ch <= '~');
   }
 
   private static void client(ClientSession c, Args a) throws IOException {
@@ -149,6 +281,11 @@ final class ConnectionCommands {
     // Each subcommand takes a fixed number of arguments, as in Redis (CLIENT ID x is an arity error there).
     switch (sub) {
       case "id", "getname", "info" -> a.requireSize(2);
+      case "kill" -> {
+        if (a.size() < 3) {
+          a.requireSize(3);
+        }
+      }
       case "setname" -> a.requireSize(3);
       case "setinfo" -> a.requireSize(4);
       default -> { }
@@ -160,11 +297,23 @@ final class ConnectionCommands {
         c.name(checkClientName(a.string(2)));
         w.simple("OK");
       }
-      case "setinfo" -> w.simple("OK");
-      case "info" -> w.bulk("id=" + c.id() + " addr=" + c.address() + " name=" + c.name() + " db="
-          + c.namespace() + " resp=" + w.protocol() + "\n");
+      case "setinfo" -> {
+        setInfo(c, a.lower(2), a.string(3));
+        w.simple("OK");
+      }
+      case "info" -> w.bulk(c.describe() + "\n");
+      case "list" -> {
+        StringBuilder out = new StringBuilder();
+        for (ClientSession other : listed(c, a)) {
+          out.append(other.describe()).append('\n');
+        }
+        w.bulk(out.toString());
+      }
+      case "kill" -> kill(c, a);
       case "help" -> SubcommandHelp.reply(w, "CLIENT", "ID", "GETNAME", "SETNAME <name>",
-          "SETINFO <attr> <value>", "INFO", "HELP");
+          "SETINFO <LIB-NAME|LIB-VER> <value>", "INFO", "LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID <id> ...]",
+          "KILL <ip:port>", "KILL <option> <value> [<option> <value> ...]: ID, ADDR, LADDR, USER, TYPE, SKIPME, MAXAGE",
+          "HELP");
       default -> throw CommandError.err("unknown subcommand '" + a.string(1) + "'. Try CLIENT HELP.");
     }
   }

@@ -38,7 +38,7 @@ public final class RespWriter {
   private byte[] buf;
   private int len;
   private boolean deferred;
-  private int protocol = 2;
+  private volatile int protocol = 2; // volatile: CLIENT LIST reads it from another connection's thread
   private int mark;
   private boolean drained;
 

@@ -38,22 +38,41 @@ final class Recovery {
     }
     if (generations.isEmpty()) {
       Generation g = Generation.create(Generation.tempFileFor(dir, 1), 1, initialCapacity, 1);
-      g.commit(1);
-      g.renameTo(Generation.fileFor(dir, 1));
+      try {
+        g.commit(1);
+        g.renameTo(Generation.fileFor(dir, 1));
+      } catch (IOException | RuntimeException e) {
+        closeAfterFailure(g, e);
+        throw e;
+      }
       return new Recovered(g, new RefTable(), new FrameScanner.Result(ArenaHeader.DATA_START, 0, 0, 0, 0, 0), 1);
     }
     long newest = generations.stream().mapToLong(Long::longValue).max().orElseThrow();
     Recovered r = openGeneration(Generation.fileFor(dir, newest), newest);
-    for (long n : generations) {
-      if (n != newest) {
-        Files.deleteIfExists(Generation.fileFor(dir, n));
-        deleted = true;
+    try {
+      for (long n : generations) {
+        if (n != newest) {
+          Files.deleteIfExists(Generation.fileFor(dir, n));
+          deleted = true;
+        }
       }
-    }
-    if (deleted) { // on a thread of its own, as every file operation of an open: a caller's interrupt fails none
-      Uninterruptibly.run(() -> DurableFiles.fsyncDirectory(dir));
+      if (deleted) { // on a thread of its own, as every file operation of an open: a caller's interrupt fails none
+        Uninterruptibly.run(() -> DurableFiles.fsyncDirectory(dir));
+      }
+    } catch (IOException | RuntimeException e) { // e.g. an older generation that cannot be deleted
+      closeAfterFailure(r.generation(), e);
+      throw e;
     }
     return r;
+  }
+
+  /** A failed open releases the generation it opened (its mapping and descriptors); nobody has seen it yet. */
+  private static void closeAfterFailure(Generation g, Exception failure) {
+    try {
+      g.closeNow();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static Recovered openGeneration(Path file, long number) throws IOException {
@@ -75,7 +94,7 @@ final class Recovery {
       }
       return new Recovered(g, table, scan, nextId);
     } catch (IOException | RuntimeException e) {
-      g.closeNow();
+      closeAfterFailure(g, e);
       throw e;
     }
   }

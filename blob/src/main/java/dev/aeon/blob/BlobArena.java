@@ -6,6 +6,7 @@ import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.ExclusiveFileLock;
+import dev.aeon.common.io.FileFormatException;
 import dev.aeon.common.io.Utf8Text;
 import dev.aeon.common.os.BackgroundPriority;
 import java.io.IOException;
@@ -81,6 +82,12 @@ public final class BlobArena implements AutoCloseable {
   private boolean listing;
   /** The collection {@code free} started on a thread of its own, if it has not ended. */
   private volatile Thread backgroundGc;
+  /**
+   * A collection failed on damage, so every one would: {@code free} starts none until one succeeds (a caller's
+   * {@link #gc}, with an {@code isLive} that drops the damaged blob) or the arena is reopened; under the write
+   * lock. Each free past the threshold started another that failed and logged a warning.
+   */
+  private boolean autoGcStoppedByDamage;
   private volatile boolean closing;
   private volatile View view;
   private long nextId;
@@ -325,7 +332,7 @@ public final class BlobArena implements AutoCloseable {
         freedWhileCollecting.addLong(ref);
       }
       if (freeBytes >= options.gcThreshold() * (liveBytes + freeBytes)
-          && liveBytes + freeBytes >= options.autoGcMinBytes()) {
+          && liveBytes + freeBytes >= options.autoGcMinBytes() && !autoGcStoppedByDamage) {
         startBackgroundGc();
       }
       return true;
@@ -399,6 +406,7 @@ public final class BlobArena implements AutoCloseable {
         freeBlobs = c.freeBlobs(); // freed during the copy: FREE frames in the new file
         freeBytes = c.freeBytes();
         pendingErase.clear();
+        autoGcStoppedByDamage = false;
         return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before,
             c.bytes() + c.freeBytes(), System.nanoTime() - start);
       } finally {
@@ -406,6 +414,11 @@ public final class BlobArena implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("garbage collection in " + dir, e);
+    } catch (FileFormatException e) {
+      writeLock.lock();
+      autoGcStoppedByDamage = true;
+      writeLock.unlock();
+      throw e;
     } finally {
       writeLock.lock();
       freedWhileCollecting = null;
@@ -435,6 +448,10 @@ public final class BlobArena implements AutoCloseable {
       BackgroundPriority.lowerCurrentThread();
       try {
         gc();
+      } catch (FileFormatException e) { // logged once: no other starts by itself until one succeeds
+        LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
+            + " generation stays in use, and no collection starts by itself until gc() succeeds or the arena"
+            + " is reopened: " + e);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
             + " generation stays in use: " + e);

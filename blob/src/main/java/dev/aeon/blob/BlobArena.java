@@ -437,8 +437,9 @@ public final class BlobArena implements AutoCloseable {
   }
 
   /**
-   * Under the write lock: starts a collection on a thread of its own unless one runs, so that the caller of
-   * {@code free} (the engine frees texts during a checkpoint) never waits for a copy of the arena.
+   * Under the write lock: starts a collection on a thread of its own unless one runs or the arena is closing,
+   * so that the caller of {@code free} (the engine frees texts during a checkpoint) never waits for a copy of
+   * the arena. {@link #close} sets {@code closing} under the same lock, then waits for {@code backgroundGc}.
    */
   private void startBackgroundGc() {
     if (backgroundGc != null || closing) {
@@ -663,7 +664,15 @@ public final class BlobArena implements AutoCloseable {
   /** Forces everything, then unmaps once readers have left and releases the directory. */
   @Override
   public void close() throws IOException {
-    closing = true;
+    // Under the lock that free holds from its check of closing until it has published the collection it
+    // starts: set without it, a free could pass the check, then start a collection after the wait below had
+    // found none, which then ran on the closed arena, its directory released (CloseDuringFreeTest)
+    writeLock.lock();
+    try {
+      closing = true;
+    } finally {
+      writeLock.unlock();
+    }
     try {
       awaitBackgroundGc();
     } catch (InterruptedException e) {

@@ -100,6 +100,48 @@ class FrameDamageTest {
     assertEquals(0, silentLosses, "flips that lost live blobs without an error, the first " + first);
   }
 
+  /**
+   * The header's zero padding, [28, 32) inside the static part's checksum, the rest outside any: a flipped
+   * bit there was not noticed (the file opened as if whole), though it says the header was damaged.
+   */
+  @Test
+  void aNonZeroByteInTheHeadersPaddingIsReported() throws IOException {
+    byte[] good = arenaFile(dir.resolve("good"), 2, 0);
+    Path flipped = dir.resolve("flipped");
+    Path file = flipped.resolve("blobs-1.arena");
+    Files.createDirectories(flipped);
+    Files.write(file, good);
+    int slot1 = ArenaHeader.COMMIT_SLOT_0 + ArenaHeader.COMMIT_SLOT_LENGTH;
+    int[][] padding = {
+        {ArenaHeader.VERSION_OFFSET + 4, ArenaHeader.GENERATION_OFFSET},
+        {ArenaHeader.STATIC_CRC_OFFSET + 4, ArenaHeader.COMMIT_SLOT_0},
+        {ArenaHeader.COMMIT_SLOT_0 + ArenaHeader.SLOT_CRC + 4, slot1},
+        {slot1 + ArenaHeader.SLOT_CRC + 4, slot1 + ArenaHeader.COMMIT_SLOT_LENGTH},
+        {slot1 + ArenaHeader.COMMIT_SLOT_LENGTH, ArenaHeader.DATA_START}};
+    int checked = 0;
+    for (int[] range : padding) {
+      for (int at = range[0]; at < range[1]; at++) {
+        assertEquals(0, good[at], "byte " + at + " is padding");
+        for (int bit = 0; bit < 8; bit++) {
+          setByte(file, at, (byte) (1 << bit));
+          CorruptFileException e = assertThrows(CorruptFileException.class, () -> BlobArena.verifyFile(file),
+              "byte " + at);
+          assertEquals(file, e.file());
+          // inside the static part the checksum catches it first
+          assertEquals(at < ArenaHeader.STATIC_CRC_OFFSET ? ArenaHeader.STATIC_CRC_OFFSET : at, e.offset(),
+              e.getMessage());
+          checked++;
+        }
+        assertThrows(CorruptFileException.class, () -> BlobArena.open(flipped).close(), "byte " + at);
+        setByte(file, at, (byte) 0);
+      }
+    }
+    assertEquals(8 * (4 + 4 + 4 + 4 + 16), checked);
+    try (BlobArena arena = BlobArena.open(flipped)) {
+      assertArrayEquals(blob(1), arena.readBytes(2));
+    }
+  }
+
   private static void setByte(Path file, long at, byte value) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {value}), at);

@@ -89,7 +89,7 @@ public final class ArenaHeader {
    * Checks the static part and returns the latest valid commit.
    *
    * @param fileSize bytes in the file, which may be fewer than the header
-   * @throws CorruptFileException on a bad magic, name, checksum, generation or commit
+   * @throws CorruptFileException on a bad magic, name, checksum, generation, padding or commit
    * @throws FormatTooOldException / FormatTooNewException for a version this code does not read
    */
   public static Commit read(MemorySegment file, long fileSize, Path path, long expectedGeneration) {
@@ -129,6 +129,10 @@ public final class ArenaHeader {
       throw new CorruptFileException(path, GENERATION_OFFSET,
           "header names generation " + generation + " but the file name says " + expectedGeneration);
     }
+    long nonZero = firstNonZeroPadding(file);
+    if (nonZero >= 0) {
+      throw new CorruptFileException(path, nonZero, "header padding is not zero");
+    }
     Commit best = null;
     for (int i = 0; i < 2; i++) {
       Commit c = readSlot(file, COMMIT_SLOT_0 + (long) i * COMMIT_SLOT_LENGTH);
@@ -145,6 +149,26 @@ public final class ArenaHeader {
           + fileSize + " bytes");
     }
     return best;
+  }
+
+  /**
+   * The first byte of the header's zero padding outside the static part's checksum (after that checksum, after
+   * each commit slot's, and from the end of the slots to {@link #DATA_START}) that is not zero, or -1. Every
+   * writer leaves it zero and none writes it again, so anything else there is damage; the checksums do not
+   * cover it, so without this it went unnoticed.
+   */
+  private static long firstNonZeroPadding(MemorySegment file) {
+    long slot1 = COMMIT_SLOT_0 + COMMIT_SLOT_LENGTH;
+    long[][] padding = {{STATIC_CRC_OFFSET + 4, COMMIT_SLOT_0}, {COMMIT_SLOT_0 + SLOT_CRC + 4, slot1},
+        {slot1 + SLOT_CRC + 4, slot1 + COMMIT_SLOT_LENGTH}, {slot1 + COMMIT_SLOT_LENGTH, DATA_START}};
+    for (long[] range : padding) {
+      for (long at = range[0]; at < range[1]; at++) {
+        if (file.get(ValueLayout.JAVA_BYTE, at) != 0) {
+          return at;
+        }
+      }
+    }
+    return -1;
   }
 
   /** The format version of a header that {@link #read} accepted. */

@@ -89,6 +89,15 @@ public final class BlobArena implements AutoCloseable {
    */
   private boolean autoGcStoppedByDamage;
   private volatile boolean closing;
+  /** How the directory is synced after a collection's rename (a test puts in one that fails). */
+  volatile Generation.DirectorySync directorySync = Generation.DirectorySync.DURABLE;
+  /**
+   * A collection's new generation that was renamed into place, then given up when the directory's sync
+   * failed, and whose deletion no sync has made durable yet; null if none; under the write lock. A crash could
+   * bring it back and it would win the next open over the generation in use, so a force fails until it is
+   * durably gone ({@link #settleWithdrawal}).
+   */
+  private Path withdrawalOwed;
   private volatile View view;
   private long nextId;
   private long liveBlobs, liveBytes, freeBlobs, freeBytes;
@@ -389,7 +398,7 @@ public final class BlobArena implements AutoCloseable {
       writeLock.unlock();
     }
     try {
-      Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity());
+      Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity(), directorySync);
       writeLock.lock();
       try {
         View v = view;
@@ -398,7 +407,15 @@ public final class BlobArena implements AutoCloseable {
           throw new IllegalStateException("blob arena " + dir + " was closed during a garbage collection");
         }
         Generation old = v.generation();
-        Collector.Collected c = copy.finish(snapshot, freedWhileCollecting, v.data(), v.table(), nextId);
+        Collector.Collected c;
+        try {
+          c = copy.finish(snapshot, freedWhileCollecting, v.data(), v.table(), nextId);
+        } finally {
+          if (copy.notWithdrawn() != null) {
+            withdrawalOwed = copy.notWithdrawn();
+          }
+        }
+        withdrawalOwed = null; // its name now holds this generation, durably: the directory was synced
         view = new View(c.generation(), c.generation().data(), c.table());
         old.retire(ebr); // no directory fsync for the deletion: if it is lost, opening deletes the file again
         liveBlobs = c.kept();
@@ -482,6 +499,10 @@ public final class BlobArena implements AutoCloseable {
    * the noted mapping open if the arena grows or collects meanwhile. If a collection replaced the
    * generation meanwhile, the new one is committed whole under the lock; if {@link #close} ran meanwhile, it
    * committed everything, and the frees this force took are erased before the file is unmapped.
+   *
+   * @throws UncheckedIOException if a collection renamed its new generation into place and then gave it up
+   *     (the directory's sync failed), and its deletion still cannot be synced: a crash could bring that file
+   *     back, and the next open would take it instead of what this force would have acknowledged
    */
   public void force() {
     View noted;
@@ -491,6 +512,7 @@ public final class BlobArena implements AutoCloseable {
     writeLock.lock();
     try {
       noted = currentView();
+      settleWithdrawal();
       end = noted.generation().end();
       freed = takePendingErase();
       guard = ebr.enter(); // before the unlock: the noted mapping cannot be retired yet
@@ -523,6 +545,24 @@ public final class BlobArena implements AutoCloseable {
         returnPendingErase(noted.generation(), freed);
       }
     }
+  }
+
+  /**
+   * Under the write lock: makes the deletion of a generation a failed collection gave up durable before a force
+   * acknowledges anything (what it would acknowledge is in the generation in use, which that file would
+   * replace on the next open after a crash).
+   */
+  private void settleWithdrawal() {
+    if (withdrawalOwed == null) {
+      return;
+    }
+    try {
+      Collector.withdraw(withdrawalOwed, directorySync);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the deletion of " + withdrawalOwed + ", a collection that"
+          + " failed, durable: a crash could bring it back to replace " + currentView().generation().path(), e);
+    }
+    withdrawalOwed = null;
   }
 
   /** The offsets of the frames freed since the last force (under the lock). */
@@ -661,7 +701,12 @@ public final class BlobArena implements AutoCloseable {
     return Verifier.verify(file);
   }
 
-  /** Forces everything, then unmaps once readers have left and releases the directory. */
+  /**
+   * Forces everything, then unmaps once readers have left and releases the directory.
+   *
+   * @throws IOException after releasing everything, if a collection that failed left a file whose deletion
+   *     cannot be made durable (see {@link #force}): a crash could bring it back in place of what was forced
+   */
   @Override
   public void close() throws IOException {
     // Under the lock that free holds from its check of closing until it has published the collection it
@@ -681,10 +726,16 @@ public final class BlobArena implements AutoCloseable {
     }
     writeLock.lock();
     View v;
+    UncheckedIOException unsettled = null;
     try {
       v = view;
       if (v == null) {
         return;
+      }
+      try {
+        settleWithdrawal();
+      } catch (UncheckedIOException e) { // reported once everything is released
+        unsettled = e;
       }
       v.generation().commit(nextId); // nothing at or above nextId was handed out: give the reservation back
       scheduleErase(v.generation(), takePendingErase());
@@ -712,6 +763,9 @@ public final class BlobArena implements AutoCloseable {
       ebr.close();
     }
     lock.close();
+    if (unsettled != null) {
+      throw new IOException(unsettled.getMessage(), unsettled.getCause());
+    }
   }
 
   /** The directory holding the generation files. */

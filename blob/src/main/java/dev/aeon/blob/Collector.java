@@ -3,6 +3,7 @@ package dev.aeon.blob;
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -41,6 +42,15 @@ final class Collector {
 
   private Collector() {}
 
+  /**
+   * Deletes a new generation file that was renamed into place and then given up, and syncs the directory:
+   * once this returns, no crash can bring the file back to win the next open.
+   */
+  static void withdraw(Path file, Generation.DirectorySync sync) throws IOException {
+    Files.deleteIfExists(file);
+    Uninterruptibly.run(() -> sync.sync(file.toAbsolutePath().getParent()));
+  }
+
   /** Under the write lock: the blobs of {@code table} that {@code live} keeps. */
   static Snapshot snapshot(Generation old, RefTable table, LongPredicate live, long nextId) {
     MemorySegment data = old.data();
@@ -62,11 +72,11 @@ final class Collector {
    * Without the lock, inside an epoch guard that keeps {@code s.data()} mapped: copies the snapshot's frames
    * into a new generation under a temp name.
    */
-  static Copy copy(Path dir, Snapshot s, long initialCapacity) throws IOException {
+  static Copy copy(Path dir, Snapshot s, long initialCapacity, Generation.DirectorySync sync) throws IOException {
     long number = s.old().number + 1;
     Generation next = Generation.create(Generation.tempFileFor(dir, number), number,
         Math.max(initialCapacity, ArenaHeader.DATA_START + s.bytes()), s.old().idLimit());
-    Copy c = new Copy(s.old(), next);
+    Copy c = new Copy(s.old(), next, sync);
     try {
       c.append(s.data(), s.ids(), s.offsets());
       return c;
@@ -80,14 +90,17 @@ final class Collector {
   static final class Copy {
     private final Generation old;
     private final Generation next;
+    private final Generation.DirectorySync sync;
     private final RefTable table = new RefTable();
     private long end = ArenaHeader.DATA_START;
     private long bytes;
     private long lastId;
+    private Path notWithdrawn;
 
-    private Copy(Generation old, Generation next) {
+    private Copy(Generation old, Generation next, Generation.DirectorySync sync) {
       this.old = old;
       this.next = next;
+      this.sync = sync;
     }
 
     /**
@@ -126,7 +139,7 @@ final class Collector {
         }
         append(data, ids, offsets);
         next.commitUnpublished(old.idLimit());
-        next.renameTo(Generation.fileFor(old.path().getParent(), next.number));
+        next.renameTo(Generation.fileFor(old.path().getParent(), next.number), sync);
         return new Collected(next, table, table.size(), dropped, bytes, erased, freeBytes);
       } catch (IOException | RuntimeException e) {
         abandon();
@@ -134,14 +147,36 @@ final class Collector {
       }
     }
 
-    /** Closes and deletes the unfinished generation; the old one stays authoritative. */
+    /**
+     * Closes and deletes the unfinished generation; the old one stays authoritative. If it was renamed into
+     * place already (the directory's sync after the rename failed), that name may be durable all the same: a
+     * crash that kept it would make this file win the next open over the old generation, which the arena goes
+     * on in. So its deletion is synced too; if that fails, {@link #notWithdrawn} names the file.
+     */
     void abandon() {
       try {
         next.closeNow();
-        Files.deleteIfExists(next.path());
       } catch (IOException e) {
-        // opening the arena deletes a leftover temp file
+        // the file goes all the same
       }
+      if (Generation.numberOf(next.path(), true) >= 0) {
+        try {
+          Files.deleteIfExists(next.path());
+        } catch (IOException e) {
+          // opening the arena deletes a leftover temp file
+        }
+        return;
+      }
+      try {
+        withdraw(next.path(), sync);
+      } catch (IOException e) {
+        notWithdrawn = next.path();
+      }
+    }
+
+    /** The renamed file that {@link #abandon} could not durably delete, or null. */
+    Path notWithdrawn() {
+      return notWithdrawn;
     }
 
     /**

@@ -26,6 +26,14 @@ import java.util.regex.Pattern;
  */
 final class Generation {
 
+  /** Makes a directory's entries durable; a test puts in one that fails. */
+  @FunctionalInterface
+  interface DirectorySync {
+    DirectorySync DURABLE = DurableFiles::fsyncDirectory;
+
+    void sync(Path dir) throws IOException;
+  }
+
   private static final Pattern NAME = Pattern.compile("blobs-(\\d{1,18})\\.arena(\\.tmp)?");
   private static final long ONE_MIB = 1L << 20;
   private static final long MAX_GROWTH_STEP = 1L << 30;
@@ -295,10 +303,10 @@ final class Generation {
    * the file already has the name that makes it authoritative on open. Should the sync fail all the same,
    * {@link #path} is the new name, so the caller that gives the generation up deletes the right file.
    */
-  void renameTo(Path target) throws IOException {
+  void renameTo(Path target, DirectorySync sync) throws IOException {
     Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     path = target;
-    Uninterruptibly.run(() -> DurableFiles.fsyncDirectory(target.toAbsolutePath().getParent()));
+    Uninterruptibly.run(() -> sync.sync(target.toAbsolutePath().getParent()));
   }
 
   /**

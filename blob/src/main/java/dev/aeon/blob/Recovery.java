@@ -40,7 +40,7 @@ final class Recovery {
       Generation g = Generation.create(Generation.tempFileFor(dir, 1), 1, initialCapacity, 1);
       try {
         g.commit(1);
-        g.renameTo(Generation.fileFor(dir, 1));
+        g.renameTo(Generation.fileFor(dir, 1), Generation.DirectorySync.DURABLE);
       } catch (IOException | RuntimeException e) {
         closeAfterFailure(g, e);
         throw e;

@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,24 +33,8 @@ class AutoGcOnDamageTest {
 
   @Test
   void aCollectionThatFailsOnDamageStopsAutomaticCollectionWithOneWarning() throws Exception {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Logger log = Logger.getLogger(BlobArena.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel() == Level.WARNING) {
-          warnings.add(r.getMessage());
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
-    try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withAutoGcMinBytes(0), null)) {
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class);
+        BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withAutoGcMinBytes(0), null)) {
       for (int i = 1; i <= BLOBS; i++) {
         assertEquals(i, arena.append(new byte[PAYLOAD]));
       }
@@ -67,6 +47,7 @@ class AutoGcOnDamageTest {
         arena.free(ref);
         arena.awaitBackgroundGc();
       }
+      List<String> warnings = logged.list();
       assertEquals(1, warnings.size(), () -> "one failed collection, one warning; the first of " + warnings.size()
           + ": " + warnings.getFirst());
       assertTrue(warnings.getFirst().contains("frame checksum mismatch"), warnings.getFirst());
@@ -74,15 +55,13 @@ class AutoGcOnDamageTest {
 
       assertThrows(CorruptFileException.class, arena::gc, "a collection asked for still runs, and fails");
       assertEquals(2, arena.gc(ref -> ref != BLOBS).toGeneration(), "the damaged blob dropped");
-      assertEquals(1, warnings.size());
+      assertEquals(1, logged.list().size());
       for (int ref = 61; ref <= 70; ref++) { // 10 of the 39 left: past the threshold again at the 10th
         arena.free(ref);
         arena.awaitBackgroundGc();
       }
       assertEquals(3, arena.stats().generation(), "automatic collection runs again after one that succeeded");
-      assertEquals(1, warnings.size(), warnings.toString());
-    } finally {
-      log.removeHandler(handler);
+      assertEquals(1, logged.list().size(), logged.list().toString());
     }
   }
 }

@@ -43,7 +43,10 @@ public final class LoggedWarnings extends Handler implements AutoCloseable {
   @Override
   public void publish(LogRecord r) {
     if (r.getLevel() == Level.WARNING) {
-      messages.add(MessageFormat.format(r.getMessage(), r.getParameters()));
+      // As the JDK's formatters: a message without parameters is taken as it is (its quotes are not MessageFormat's)
+      Object[] parameters = r.getParameters();
+      messages.add(parameters == null || parameters.length == 0 ? r.getMessage()
+          : MessageFormat.format(r.getMessage(), parameters));
     }
   }
 

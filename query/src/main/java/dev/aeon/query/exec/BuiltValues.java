@@ -8,7 +8,8 @@ package dev.aeon.query.exec;
  *
  * <p>A stack, as the pipeline is: an operator marks the count before it evaluates a row's expressions and releases
  * back to the mark once the row has gone through the operators after it, which then dropped all they built for it
- * (what a projection keeps, {@link HeldValues} counts). Inside an expression, a list comprehension, {@code reduce}
+ * ({@link EvaluatingOperator}; a filter releases before the row goes on; what a projection keeps, {@link HeldValues}
+ * counts). Inside an expression, a list comprehension, {@code reduce}
  * and a quantifier release what an element's evaluation built but what the value they keep may hold of it
  * ({@link Evaluator#keepOnly}). What a {@code COLLECT} subquery collects is pinned: its pipeline's operators release
  * their rows, not the list. One per statement, used by one thread.

@@ -174,6 +174,14 @@ final class Evaluator {
     throw error(e.pos(), "expected a boolean condition but got " + Values.typeName(v));
   }
 
+  /** {@link #test}, then drops what the predicate built: its value, a boolean, holds none of it. */
+  boolean testAndRelease(Expr e, Object[] row) {
+    long mark = mark();
+    boolean passes = test(e, row);
+    release(mark);
+    return passes;
+  }
+
   Object eval(Expr e, Object[] row) {
     return eval(e, row, null);
   }

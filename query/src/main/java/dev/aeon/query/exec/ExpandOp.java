@@ -12,9 +12,8 @@ import java.util.List;
  * each relationship at most once per path, as Cypher's relationship isomorphism requires; the same
  * holds across the relationships of one MATCH, listed in {@code otherRels}).
  */
-final class ExpandOp extends Operator {
+final class ExpandOp extends EvaluatingOperator {
 
-  private final Evaluator ev;
   private final int from;
   private final int rel;
   private final int to;
@@ -30,7 +29,7 @@ final class ExpandOp extends Operator {
 
   ExpandOp(Evaluator ev, int from, int rel, int to, boolean toBound, int[] types, String typeText, Dir dir,
       boolean varLength, int min, int max, Expr asOf, int[] otherRels) {
-    this.ev = ev;
+    super(ev);
     this.from = from;
     this.rel = rel;
     this.to = to;
@@ -46,14 +45,7 @@ final class ExpandOp extends Operator {
   }
 
   @Override
-  boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean more = expand(row);
-    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
-    return more;
-  }
-
-  private boolean expand(Object[] row) {
+  boolean process(Object[] row) {
     if (!(row[from] instanceof NodeRef start) || (types != null && types.length == 0)) {
       return true; // a null from OPTIONAL MATCH, or only unknown types: nothing to follow
     }

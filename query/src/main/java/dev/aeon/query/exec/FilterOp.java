@@ -22,10 +22,9 @@ final class FilterOp extends Operator {
 
   @Override
   boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean passes = ev.test(predicate, row);
-    ev.release(mark); // a condition's value holds nothing it built
-    return !passes || next.push(row);
+    // what the condition built is dropped before the row goes on, not once it went through as an
+    // EvaluatingOperator drops it: a boolean holds none of it
+    return !ev.testAndRelease(predicate, row) || next.push(row);
   }
 
   @Override

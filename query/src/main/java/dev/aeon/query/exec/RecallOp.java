@@ -5,18 +5,17 @@ import dev.aeon.query.trace.VectorRecall;
 import java.util.List;
 
 /** {@code CALL recall($q, k) YIELD event, score}: binds the k nearest events of the vector index. */
-final class RecallOp extends Operator {
+final class RecallOp extends EvaluatingOperator {
 
   static final long MAX_K = 10_000;
 
-  private final Evaluator ev;
   private final Expr query;
   private final Expr k;
   private final int eventVar;
   private final int scoreVar;
 
   RecallOp(Evaluator ev, Expr query, Expr k, int eventVar, int scoreVar) {
-    this.ev = ev;
+    super(ev);
     this.query = query;
     this.k = k;
     this.eventVar = eventVar;
@@ -24,14 +23,7 @@ final class RecallOp extends Operator {
   }
 
   @Override
-  boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean more = recall(row);
-    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
-    return more;
-  }
-
-  private boolean recall(Object[] row) {
+  boolean process(Object[] row) {
     Object q = ev.eval(query, row);
     Object n = ev.eval(k, row);
     float[] vector = Values.asVector(q);

@@ -18,7 +18,7 @@ import java.util.Set;
  * SKIP and LIMIT. Without ORDER BY, DISTINCT or aggregates it stops the pipeline once it has enough rows.
  * A {@link WithOp} that must see every row first projects through one too.
  */
-final class ResultSink extends Operator {
+final class ResultSink extends EvaluatingOperator {
 
   /**
    * Most values a result may hold while it is built: a returned or sort value of a row, a group, a value
@@ -53,7 +53,6 @@ final class ResultSink extends Operator {
     }
   }
 
-  private final Evaluator ev;
   private final Statement.Return ret;
   private final List<Expr.Call> aggregates;
   private final List<SortKey> sort;
@@ -84,7 +83,7 @@ final class ResultSink extends Operator {
 
   ResultSink(Evaluator ev, Statement.Return ret, List<Expr.Call> aggregates, List<SortKey> sort, Sorting sorting,
       long skip, long limit, HeldValues statementHeld) {
-    this.ev = ev;
+    super(ev);
     this.ret = ret;
     this.aggregates = aggregates;
     this.sort = sort;
@@ -141,15 +140,9 @@ final class ResultSink extends Operator {
     return limit;
   }
 
+  /** Projects, groups or remembers a row: what it keeps of the row, {@link HeldValues} counts. */
   @Override
-  boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean more = project(row);
-    ev.release(mark); // what this projection keeps of the row, HeldValues counts
-    return more;
-  }
-
-  private boolean project(Object[] row) {
+  boolean process(Object[] row) {
     if (aggregating()) {
       List<Object> key = groupingKeys.isEmpty() ? List.of() : new ArrayList<>(groupingKeys.size());
       for (Expr e : groupingKeys) {

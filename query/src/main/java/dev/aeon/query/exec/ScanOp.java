@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /** Binds a node variable to the events one index (or the whole store) yields. */
-final class ScanOp extends Operator {
+final class ScanOp extends EvaluatingOperator {
 
   /** Which index the scan reads. */
   enum Kind { ID, SESSION, TIME, LABEL, ALL }
@@ -16,7 +16,6 @@ final class ScanOp extends Operator {
   enum Order { INDEX, TS_ASCENDING, TS_DESCENDING }
 
   final Kind kind;
-  private final Evaluator ev;
   private final int var;
   private final Expr key;
   private final Expr low;
@@ -30,8 +29,8 @@ final class ScanOp extends Operator {
 
   private ScanOp(Kind kind, Evaluator ev, int var, Expr key, Expr low, boolean lowInclusive, Expr high,
       boolean highInclusive, String label, long estimate) {
+    super(ev);
     this.kind = kind;
-    this.ev = ev;
     this.var = var;
     this.key = key;
     this.low = low;
@@ -91,14 +90,7 @@ final class ScanOp extends Operator {
   }
 
   @Override
-  boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean more = scan(row);
-    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
-    return more;
-  }
-
-  private boolean scan(Object[] row) {
+  boolean process(Object[] row) {
     TraceGraph g = ev.graph;
     return switch (kind) {
       case ID -> {

@@ -7,27 +7,19 @@ import java.util.List;
  * UNWIND: one row per element of a list, the element bound to the clause's variable; none for an empty list or
  * null; one, holding the value, for any other value.
  */
-final class UnwindOp extends Operator {
+final class UnwindOp extends EvaluatingOperator {
 
-  private final Evaluator ev;
   private final Expr list;
   private final int var;
 
   UnwindOp(Evaluator ev, Expr list, int var) {
-    this.ev = ev;
+    super(ev);
     this.list = list;
     this.var = var;
   }
 
   @Override
-  boolean push(Object[] row) {
-    long mark = ev.mark();
-    boolean more = unwind(row);
-    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
-    return more;
-  }
-
-  private boolean unwind(Object[] row) {
+  boolean process(Object[] row) {
     Object value = ev.eval(list, row);
     if (value instanceof List<?> elements) {
       for (Object element : elements) {

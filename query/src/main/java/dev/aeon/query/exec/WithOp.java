@@ -10,9 +10,8 @@ import java.util.List;
  * in its {@link ResultSink} and passes them on in {@link #flush}; any other passes each row on as it comes,
  * counting SKIP and LIMIT, and stops the pipeline above it once LIMIT rows have passed.
  */
-final class WithOp extends Operator {
+final class WithOp extends EvaluatingOperator {
 
-  private final Evaluator ev;
   private final List<Statement.Item> items;
   /** The next part's variables: known whole only once the statement is planned. */
   private final Scope nextScope;
@@ -22,7 +21,7 @@ final class WithOp extends Operator {
   private long seen;
 
   WithOp(Evaluator ev, List<Statement.Item> items, Scope nextScope, ResultSink projection) {
-    this.ev = ev;
+    super(ev);
     this.items = items;
     this.nextScope = nextScope;
     this.projection = projection;
@@ -30,7 +29,7 @@ final class WithOp extends Operator {
   }
 
   @Override
-  boolean push(Object[] row) {
+  boolean process(Object[] row) {
     if (collects) {
       return projection.push(row);
     }
@@ -43,14 +42,11 @@ final class WithOp extends Operator {
     if (limit >= 0 && index - skip >= limit) {
       return false;
     }
-    long mark = ev.mark();
     Object[] projected = new Object[nextScope.size()];
     for (int i = 0; i < items.size(); i++) {
       projected[i] = ev.eval(items.get(i).expr(), row);
     }
-    boolean more = next.push(projected);
-    ev.release(mark); // the row went through: what was built for it, here and after, is dropped
-    return more && (limit < 0 || index - skip + 1 < limit);
+    return next.push(projected) && (limit < 0 || index - skip + 1 < limit);
   }
 
   /**

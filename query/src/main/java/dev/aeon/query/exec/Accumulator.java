@@ -37,7 +37,7 @@ final class Accumulator {
       return 0;
     }
     count++;
-    long held = seen != null ? Values.weight(key) : 0;
+    long held = seen != null ? Values.keyWeight(key) : 0;
     switch (call.name()) {
       case "collect" -> {
         collected.add(v);

@@ -62,7 +62,7 @@ final class ResultSink extends EvaluatingOperator {
   private final List<Object[]> rows = new ArrayList<>();
   /** The rows DISTINCT has kept so far, by {@link #distinctKey}; null without DISTINCT or with aggregates. */
   private final Set<List<Object>> distinctRows;
-  /** What {@link #distinctRows} weighs ({@link Values#weight}). */
+  /** What {@link #distinctRows} weighs ({@link Values#keyWeight}). */
   private long remembered;
   /** What this projection holds, its share of {@link #statementHeld}. */
   private long held;
@@ -151,7 +151,7 @@ final class ResultSink extends EvaluatingOperator {
       Group g = groups.get(key);
       if (g == null) {
         // the group keeps the whole row, not its key alone: a list beside the key was held but not counted
-        hold(Values.weight(key) + weight(row));
+        hold(Values.keyWeight(key) + weight(row));
         g = new Group(row.clone(), newAccumulators());
         groups.put(key, g);
       }
@@ -170,8 +170,9 @@ final class ResultSink extends EvaluatingOperator {
       if (!distinctRows.add(key)) {
         return wantsMore();
       }
-      remembered += Values.weight(key);
-      hold(Values.weight(key));
+      long keyWeight = Values.keyWeight(key);
+      remembered += keyWeight;
+      hold(keyWeight);
     }
     for (int i = 0; i < sort.size(); i++) {
       SortKey k = sort.get(i);
@@ -232,7 +233,7 @@ final class ResultSink extends EvaluatingOperator {
    * weighing it ran the process out of memory (after minutes) where the result's bound was to refuse it.
    */
   static Object groupingKey(Evaluator ev, int pos, Object v) {
-    if (Values.weight(v, MAX_HELD) > MAX_HELD) {
+    if (Values.keyWeight(v, MAX_HELD) > MAX_HELD) {
       throw tooLarge(ev, pos);
     }
     return Values.groupingKey(v);

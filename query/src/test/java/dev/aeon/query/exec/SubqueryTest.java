@@ -289,4 +289,20 @@ class SubqueryTest extends OnConversation {
     assertEquals("AS OF cannot use variable 'x' of its own MATCH",
         fails("MATCH (f) RETURN EXISTS { (f)-->(x) AS OF x.ts }").reason());
   }
+
+  /**
+   * A null AS OF (a relationship's bound read from an OPTIONAL MATCH that found none) is an error in a subquery as in a
+   * MATCH, not the edges valid now, once a relationship is followed.
+   */
+  @Test
+  void aNullAsOfIsAnErrorAsInAMatch() {
+    String none = "MATCH (f {id: 2}) OPTIONAL MATCH (f)-[r:NOPE]->(x) ";
+    String reason = "AS OF needs a timestamp (epoch microseconds or Instant) but got null";
+    assertEquals(reason, fails(none + "MATCH (f)-[:SUPERSEDES]->(g) AS OF r.valid_from RETURN g").reason());
+    assertEquals(reason, fails(none + "RETURN EXISTS { (f)-[:SUPERSEDES]->(g) AS OF r.valid_from }").reason());
+    assertEquals(reason, fails("MATCH (f {id: 2}) RETURN COUNT { (f)-[:SUPERSEDES*0..2]->(g) AS OF null }").reason());
+    // nothing to evaluate at a time: no relationship, or none from a null node
+    assertEquals(List.of(true), column("MATCH (f {id: 2}) RETURN EXISTS { (f) AS OF null }"));
+    assertEquals(List.of(false), column(none + "RETURN EXISTS { (x)-[:SUPERSEDES]->() AS OF null }"));
+  }
 }

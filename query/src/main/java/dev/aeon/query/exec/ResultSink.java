@@ -102,10 +102,13 @@ final class ResultSink extends EvaluatingOperator {
 
   /**
    * The expression of the first sort key (a returned column's, for a key naming one) if this sink could stop
-   * early on rows that come in its order: it sorts, has a LIMIT, and neither aggregates nor uses DISTINCT. Else null.
+   * early on rows that come in its order: it sorts, has a LIMIT, and neither aggregates nor uses DISTINCT. Else null;
+   * also for a key that reads the projection's aliases, as its variables are not the row's: in {@code RETURN m AS e
+   * ORDER BY e.ts}, {@code e.ts} is m's timestamp.
    */
   Expr firstSortKeyToStopOn() {
-    if (sort.isEmpty() || limit < 0 || skip + limit < 0 || aggregating() || ret.distinct()) {
+    if (sort.isEmpty() || limit < 0 || skip + limit < 0 || aggregating() || ret.distinct()
+        || sort.getFirst().usesAliases()) {
       return null;
     }
     SortKey k = sort.getFirst();

@@ -134,6 +134,21 @@ class TimeOrderedScanTest extends OnConversation {
     }
   }
 
+  /**
+   * Found by review: an alias hides the scan's variable in ORDER BY ({@code m AS e ... ORDER BY e.ts} sorts by m's
+   * timestamps), yet the scan of e was read by its own and the projection stopped at the first new key: the memory
+   * referred to last was returned, not the newest one referred to.
+   */
+  @Test
+  void aSortKeyReadingAnAliasOfTheScansNameSortsEveryRow() {
+    for (String clause : List.of("RETURN m.id AS id, m AS e", "WITH m.id AS id, m AS e")) {
+      String statement = "MATCH (e)-[:REFERS_TO]->(m) " + clause + " ORDER BY e.ts DESC LIMIT 1"
+          + (clause.startsWith("WITH") ? " RETURN id" : "");
+      assertTrue(c.trace.explain(statement, Map.of()).startsWith("AllNodesScan (e)  "), statement);
+      assertEquals(c.memBakery, rows(statement, Map.of()).getFirst().getFirst(), statement);
+    }
+  }
+
   @Test
   void otherResultsSortEveryRow() {
     // not by the scan's own ts, aggregated, distinct or without a LIMIT: the scan keeps its index's order

@@ -65,7 +65,12 @@ final class ReturnPlanner {
     }
     Checker readsOfSortKeys = ret.order().isEmpty() ? null : withAliases(aliases);
     for (Statement.Sort s : ret.order()) {
-      int column = columnOf(s.expr());
+      // the same expression as a column is that column, unless it reads an alias, which hides the variable of its
+      // name that the column reads: e.ts after m AS e is m's timestamp, with or without a column e.ts (an aggregate
+      // is evaluated over the rows before projection, as its column is)
+      boolean readsAliases = !Expr.containsAggregate(s.expr())
+          && readsOfSortKeys.variables(s.expr()).stream().anyMatch(aliases::contains);
+      int column = columnOf(s.expr(), readsAliases);
       boolean usesAliases = false;
       if (column < 0) {
         Set<String> reads = readsOfSortKeys.variables(s.expr());
@@ -109,8 +114,11 @@ final class ReturnPlanner {
     return new ResultSink.Sorting(ev.withScope(scope), aliasSlots);
   }
 
-  /** The returned column an ORDER BY expression names (by alias or by the same expression), or -1. */
-  private int columnOf(Expr e) {
+  /**
+   * The returned column an ORDER BY expression names (by alias, or by the same expression unless {@code readsAliases}),
+   * or -1.
+   */
+  private int columnOf(Expr e, boolean readsAliases) {
     List<Statement.Item> items = ret.items();
     if (e instanceof Expr.Var v) {
       for (int i = 0; i < items.size(); i++) {
@@ -118,6 +126,9 @@ final class ReturnPlanner {
           return i;
         }
       }
+    }
+    if (readsAliases) {
+      return -1;
     }
     String r = Expr.render(e);
     for (int i = 0; i < items.size(); i++) {

@@ -72,6 +72,21 @@ class ClausesTest extends OnConversation {
         q("MATCH (e) RETURN DISTINCT e.role AS r ORDER BY size(r) DESC, r").column("r"));
   }
 
+  /**
+   * Found by review: ORDER BY e.ts after {@code m AS e} sorted by m's timestamps, but by e's when a column was the
+   * same expression e.ts, which reads the variable e the alias hides.
+   */
+  @Test
+  void aSortKeyReadsTheAliasThatHidesAVariableWhateverTheColumns() {
+    String memories = "MATCH (e)-[:REFERS_TO]->(m) RETURN m.id AS id, m AS e%s ORDER BY e.ts DESC, id LIMIT 2";
+    assertEquals(List.of(c.memBakery, c.memLisbon), q(memories.formatted("")).column("id"));
+    assertEquals(List.of(c.memBakery, c.memLisbon), q(memories.formatted(", e.ts AS t")).column("id"));
+    assertEquals(List.of(c.memBakery, c.memLisbon), q(memories.formatted(", e.ts")).column("id"));
+    // an aggregate in ORDER BY is the column of the same aggregate, whatever the aliases
+    assertEquals(List.of("conv-26", "conv-27", "memories"),
+        q("MATCH (e) RETURN e.session AS e, count(e.id) ORDER BY count(e.id) DESC").column("e"));
+  }
+
   /** DISTINCT, grouping and count(DISTINCT) treat equal values as one, as {@code =} does: 1 = 1.0. */
   @Test
   void equalNumbersOfEitherTypeAreOneValueForDistinctAndGrouping() {

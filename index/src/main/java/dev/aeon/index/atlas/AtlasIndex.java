@@ -155,7 +155,10 @@ public final class AtlasIndex implements AutoCloseable {
     return dir;
   }
 
-  /** Adds a vector under a new id. Throws if the id is present or the vector is unusable. */
+  /**
+   * Adds a vector under a new id. Throws if the id is present or the vector is unusable. An add that fails (a
+   * device too full for the files to grow) changes nothing.
+   */
   public void add(long id, float[] vector) {
     Vectors.checkId(id);
     float[] unit = Vectors.unitCopy(vector, config.dim(), "vector of id " + id);

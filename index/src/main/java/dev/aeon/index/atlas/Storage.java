@@ -69,9 +69,15 @@ final class Storage implements AutoCloseable {
     return new EncodedVector(scale, codes, factor, sketch);
   }
 
+  /** Takes a page for leaf {@code leafId}; one the page file cannot grow to is not taken. */
   int allocPage(int leafId) {
-    int p = freePages.isEmpty() ? pageHighWater++ : freePages.removeAt(freePages.size() - 1);
+    int p = freePages.isEmpty() ? pageHighWater : freePages.getInt(freePages.size() - 1);
     pages.ensurePages(p + 1);
+    if (freePages.isEmpty()) {
+      pageHighWater++;
+    } else {
+      freePages.removeAt(freePages.size() - 1);
+    }
     pages.reset(p, leafId);
     return p;
   }
@@ -89,6 +95,14 @@ final class Storage implements AutoCloseable {
     int s = freeSlots.isEmpty() ? slotHighWater++ : freeSlots.removeAt(freeSlots.size() - 1);
     tombstones.clear(s);
     return s;
+  }
+
+  /**
+   * The slot the next {@link #allocSlot} returns, not taken: free, or past the high-water mark, so that no
+   * reader and no manifest looks at its record, which may be written before it is taken.
+   */
+  int nextSlot() {
+    return freeSlots.isEmpty() ? slotHighWater : freeSlots.getInt(freeSlots.size() - 1);
   }
 
   void retirePage(int page) {

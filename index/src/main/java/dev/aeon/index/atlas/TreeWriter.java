@@ -39,16 +39,28 @@ final class TreeWriter {
     this.twoMeans = new KMeans(kernels, dim, 8, 4096);
   }
 
-  /** Inserts unit vector {@code v} under a new id. */
+  /**
+   * Inserts unit vector {@code v} under a new id. An insert that fails because a file cannot grow (a full
+   * device) changes nothing: what needs room comes before the first change.
+   */
   void insert(long id, float[] v) {
-    int slot = st.allocSlot();
-    st.vectors.write(slot, id, v);
     EncodedVector encoded = st.encode(v);
     Leaf leaf = leafFor(encoded.codes());
+    // The sidecar record is written into the slot the insert will take, which is taken only once nothing can fail
+    // for want of room; then the pages of a full leaf's split or compaction and a page to append to are reserved.
+    // A slot taken first stayed taken after a failure; one whose record was past the file's end (in a chunk not
+    // mapped yet), named by the next manifest, made the index unopenable.
+    int slot = st.nextSlot();
+    st.vectors.write(slot, id, v);
+    st.reservePages(pagesToInsert(leaf));
     while (leaf.entries >= leafCapacity) {
+      // After a split the descent may pick another full leaf; its split reserves its own pages, and if that
+      // fails, the first split stays (the index holds what it held, in one more leaf).
       makeRoom(leaf);
       leaf = leafFor(encoded.codes());
     }
+    st.reservePages(pagesToInsert(leaf)); // reserved above, unless a second full leaf was on the way
+    st.allocSlot(); // takes the slot nextSlot() named
     append(leaf, id, slot, encoded);
     foldIntoMean(leaf, v);
     leaf.entries++;
@@ -98,6 +110,18 @@ final class TreeWriter {
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
     return searcher.descend(Int8Query.of(codes), 1, INSERT_BEAM).getFirst();
+  }
+
+  /**
+   * The most pages an insert into {@code leaf} takes: those of its split or compaction (at most one more than
+   * its entries fill) if it is full, and one to append to if its last page is full.
+   */
+  private int pagesToInsert(Leaf leaf) {
+    if (leaf.entries >= leafCapacity) {
+      return pagesFor(leaf.entries) + 2;
+    }
+    int[] ps = leaf.pages();
+    return ps.length == 0 || st.pages.count(ps[ps.length - 1]) >= st.layout.capacity ? 1 : 0;
   }
 
   /** Appends one entry to the leaf's last page, or to a new page. Does not touch the leaf's counters. */

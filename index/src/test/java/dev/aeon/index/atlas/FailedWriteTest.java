@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -64,6 +66,91 @@ class FailedWriteTest {
         assertEquals(i, index.search(vs[i], 1).ids()[0]);
       }
     }
+  }
+
+  /**
+   * An add on a full device ({@link SmallDevice}, filled before each add) changes nothing: the stats are
+   * those from before it, and once there is room the same add leaves the index just as a twin index that
+   * never failed (the same stats, and a manifest with the same high-water marks and free lists). Vectors of
+   * 4,096 dimensions in pages of two and leaves of four: the sidecar grows at most adds, the page and sketch
+   * files at new pages, and the tree splits leaves and nodes all along. Before, a failed add kept the slot it
+   * had taken, and one that could not grow the page file for its append also a page.
+   */
+  @Test
+  void anAddOnAFullDeviceChangesNothing() throws Throwable {
+    int dim = 4096;
+    AtlasConfig config = new AtlasConfig(dim, 2, 2, 4);
+    Random r = new Random(53);
+    int n = 80;
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      vs[i] = AtlasIndexTest.randomVector(r, dim);
+    }
+    int sidecarFailures = 0, pageFailures = 0;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 32)) {
+      Path tried = device.root().resolve("tried");
+      try (AtlasIndex index = AtlasIndex.create(tried, config);
+          AtlasIndex twin = AtlasIndex.create(dir.resolve("twin"), config)) {
+        for (int i = 0; i < n; i++) {
+          AtlasStats before = index.stats();
+          device.fill();
+          try {
+            index.add(i, vs[i]);
+          } catch (UncheckedIOException e) {
+            String what = e.getMessage();
+            sidecarFailures += what.contains(dev.aeon.index.atlas.store.VectorFile.NAME) ? 1 : 0;
+            pageFailures += what.contains(dev.aeon.index.atlas.store.PageFile.NAME)
+                || what.contains(dev.aeon.index.atlas.store.PageFile.SKETCH_NAME) ? 1 : 0;
+            assertFalse(index.contains(i));
+            assertEquals(before, index.stats(), "after the failed add of " + i + " (" + what + ")");
+            device.empty();
+            index.add(i, vs[i]);
+          } finally {
+            device.empty();
+          }
+          twin.add(i, vs[i]);
+          assertEquals(twin.stats(), index.stats(), "after the add of " + i);
+        }
+        assertTrue(sidecarFailures > 0 && pageFailures > 0, sidecarFailures + " adds failed to grow the sidecar, "
+            + pageFailures + " the page or sketch file");
+      } // the closes flush
+      ManifestData m = Manifest.read(tried), expected = Manifest.read(dir.resolve("twin"));
+      assertEquals(expected.slotHighWater(), m.slotHighWater(), "slots taken");
+      assertEquals(expected.pageHighWater(), m.pageHighWater(), "pages taken");
+      assertEquals(expected.freeSlots(), m.freeSlots());
+      assertEquals(expected.freePages(), m.freePages());
+      assertEquals(expected.nextLeafId(), m.nextLeafId());
+      try (AtlasIndex index = AtlasIndex.open(tried)) {
+        assertEquals(n, index.size());
+        for (int i = 0; i < n; i++) {
+          assertEquals(i, index.search(vs[i], 1).ids()[0]);
+        }
+      }
+    }
+  }
+
+  /**
+   * An add whose sidecar record is the first past the file's written part, in a chunk not mapped yet (here
+   * the first add, of a vector larger than the 16 KiB a new file is written with): the file cannot grow, and
+   * the failed add must not leave the slot taken. It did, and the manifest of the close named a slot past the
+   * file's end: the index no longer opened ("file ends before unit 1").
+   */
+  @Test
+  void aFailedFirstAddLeavesAnIndexThatOpens() throws Throwable {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    int dim = 8192; // records of 32 KiB
+    float[] v = AtlasIndexTest.randomVector(new Random(59), dim);
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(dim))) {
+      AtlasStats before = index.stats();
+      withFileSizeLimit(1, () -> assertThrows(UncheckedIOException.class, () -> index.add(7, v)));
+      assertEquals(before, index.stats());
+    } // the close flushes
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(0, index.size());
+      index.add(7, v);
+      assertEquals(7, index.search(v, 1).ids()[0]);
+    }
+    assertEquals(1, Manifest.read(dir).slotHighWater());
   }
 
   /**
@@ -136,6 +223,63 @@ class FailedWriteTest {
         assertEquals(i, index.search(vs[i], 1).ids()[0]);
       }
     }
+  }
+
+  /**
+   * A bulk build on a device with room for a part of what it writes, for each part in steps of 16 KiB (the
+   * smallest growth of a file), gives back every page and slot it took: in the flushed manifest of the empty
+   * index every page and slot below the high-water marks is free. A page the page file could not grow to had
+   * stayed taken.
+   */
+  @Test
+  void aBulkBuildThatFailsAtAnyGrowthGivesBackEveryPage() throws Exception {
+    int dim = 16;
+    AtlasConfig config = new AtlasConfig(dim, 4, 4, 4);
+    Random r = new Random(61);
+    int n = 1000;
+    long[] ids = new long[n];
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      vs[i] = AtlasIndexTest.randomVector(r, dim);
+    }
+    int pageFailures = 0;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 16)) {
+      for (int room = 0; ; room += 4) {
+        Path d = device.root().resolve("index");
+        boolean built;
+        try (AtlasIndex index = AtlasIndex.create(d, config)) {
+          device.fillLeaving(room);
+          try {
+            index.addAll(ids, vs);
+            built = true;
+          } catch (UncheckedIOException e) {
+            built = false;
+            pageFailures += e.getMessage().contains(dev.aeon.index.atlas.store.VectorFile.NAME) ? 0 : 1;
+            assertEquals(0, index.size());
+          } finally {
+            device.empty();
+          }
+        } // the close flushes
+        ManifestData m = Manifest.read(d);
+        if (!built) {
+          assertEquals(m.pageHighWater(), m.freePages().getCardinality(), "pages free with room for " + room);
+          assertEquals(m.slotHighWater(), m.freeSlots().getCardinality(), "slots free with room for " + room);
+        }
+        try (AtlasIndex index = AtlasIndex.open(d)) {
+          assertEquals(built ? n : 0, index.size());
+        }
+        try (var files = java.nio.file.Files.list(d)) {
+          for (Path f : files.toList()) {
+            java.nio.file.Files.delete(f);
+          }
+        }
+        if (built) {
+          break;
+        }
+      }
+    }
+    assertTrue(pageFailures > 0, "no build failed to grow the page or sketch file");
   }
 
   /** An index that cannot be created reports it and leaves no file open. */

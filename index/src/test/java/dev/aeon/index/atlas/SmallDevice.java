@@ -1,0 +1,83 @@
+package dev.aeon.index.atlas;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small tmpfs that a test fills, for a device that is really full (as the engine's tests' SmallDevice): a
+ * write that grows a file fails with "No space left on device", while writes into blocks a file holds
+ * already go on, as on a full disk. A file size limit fails the writes past an offset in every file, those
+ * into written blocks too.
+ */
+final class SmallDevice implements AutoCloseable {
+
+  private final Path root;
+
+  private SmallDevice(Path root) {
+    this.root = root;
+  }
+
+  /** Mounts a tmpfs of {@code megabytes} on {@code folder} (created), or skips the calling test. */
+  static SmallDevice mount(Path folder, int megabytes) throws IOException, InterruptedException {
+    Files.createDirectories(folder);
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", folder.toString()),
+        "needs the right to mount a small tmpfs");
+    return new SmallDevice(folder);
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** Fills what is left of the device with a file of zeros, down to the last page. */
+  void fill() throws IOException {
+    try (FileChannel ch = FileChannel.open(root.resolve("ballast"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      for (int size = 1 << 20; size >= 4096; size /= 16) {
+        ByteBuffer zeros = ByteBuffer.allocate(size);
+        try {
+          while (true) {
+            ch.write(zeros.clear());
+          }
+        } catch (IOException full) {
+          // next, smaller writes
+        }
+      }
+    }
+  }
+
+  /** Fills the device but for {@code pages} pages of 4 KiB. */
+  void fillLeaving(int pages) throws IOException {
+    Path spare = root.resolve("spare");
+    Files.write(spare, new byte[pages * 4096]);
+    fill();
+    Files.delete(spare);
+  }
+
+  /** Gives back the room {@link #fill} took. */
+  void empty() throws IOException {
+    Files.deleteIfExists(root.resolve("ballast"));
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    run("umount", "-l", root.toString());
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no such command
+    }
+  }
+}

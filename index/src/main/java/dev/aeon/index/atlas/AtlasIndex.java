@@ -362,8 +362,11 @@ public final class AtlasIndex implements AutoCloseable {
         // Scoring every leaf takes an unbounded beam too: the beam keeps about nprobe / 2 inner nodes a level,
         // and deletes leave a node its last leaf (empty), so a thinned tree has about as many nodes as leaves.
         everyLeaf = nprobe >= rt.leafCount();
-        r = searcher.search(q, k, nprobe, everyLeaf ? Integer.MAX_VALUE : p.effectiveBeam(nprobe), p, filter, leafIds,
-            descend);
+        // Every leaf is every leaf the descent reaches: splits meanwhile may make more than were counted here, and a
+        // descent to the leaves counted had left out the last ones it scored, and the ids in them.
+        r = everyLeaf
+            ? searcher.search(q, k, Integer.MAX_VALUE, Integer.MAX_VALUE, p, filter, leafIds, descend)
+            : searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
       }
       return r;
     } finally {

@@ -410,7 +410,7 @@ final class Searcher {
     return new SearchResult(ids, out, leafIds, versions, missing, exact);
   }
 
-  /** Every leaf reachable from the root, once (a node split briefly makes some reachable twice). */
+  /** Every leaf reachable from the root, once. */
   List<Leaf> allLeaves() {
     List<Leaf> out = new ArrayList<>();
     List<Node> stack = new ArrayList<>(List.of(rt.root()));

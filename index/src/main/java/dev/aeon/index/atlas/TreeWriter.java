@@ -15,9 +15,11 @@ import org.agrona.collections.IntArrayList;
  * many tombstones.
  *
  * <p>Every structural change builds the new pages and nodes first and then publishes them with one
- * volatile store, so readers see the old or the new structure, never a half-built one. An inner-node
- * split needs two stores (the parent learns the new sibling, then the split node drops the moved
- * children); between them some leaves are reachable twice, which readers de-duplicate.
+ * volatile store, so readers see the old or the new structure, never a half-built one. What a change
+ * replaces is left as it was for the readers that reached it before the store: a split leaf keeps its
+ * pages, a split inner node its children (two new nodes take its place in its parent). A reader goes from
+ * the root down and reads each node's children once, so it finds each entry in the old leaf or in the new
+ * ones, never in both nor in neither.
  */
 final class TreeWriter {
 
@@ -232,9 +234,13 @@ final class TreeWriter {
     System.arraycopy(rowA, 0, rows, at * dim, dim);
     a.parent = p;
     b.parent = p;
-    p.publish(new Node.Children(kids, rows));
+    // Unregistered before the new leaves are published: a search that looks the old leaf up by id (from an
+    // earlier answer) does so after its descent, and one whose descent found the new leaves must not find the
+    // old one as well (each entry twice). One that found the old leaf in the tree scores its pages, which stay
+    // until the readers that may see them have left (see Storage).
     leaf.retire();
     rt.unregister(leaf);
+    p.publish(new Node.Children(kids, rows));
     for (int page : leaf.pages()) {
       st.retirePage(page);
     }
@@ -276,30 +282,36 @@ final class TreeWriter {
     Arrays.setAll(rows, i -> i);
     KMeans.Result r = twoMeans.cluster(c.centroids(), rows, 2, m * 17L + splits);
     int[] side = r.sizes()[0] == 0 || r.sizes()[1] == 0 ? halves(m) : r.assignment();
-    Node.Children[] groups = {subset(c, side, 0), subset(c, side, 1)};
-    Node sibling = new Node(groups[1]);
-    for (Object kid : groups[1].kids()) {
-      setParent(kid, sibling);
+    // Two new nodes take the split node's place in one store, and the split node keeps all its children: a
+    // search that read the parent before the store reads them there. The split node used to keep one half and
+    // lose the other in a second store, after the parent had learnt the new sibling; a search that read the
+    // parent before the first store and the node after the second found neither copy of the moved children.
+    Node left = new Node(subset(c, side, 0));
+    Node right = new Node(subset(c, side, 1));
+    for (Node half : new Node[] {left, right}) {
+      for (Object kid : half.children().kids()) {
+        setParent(kid, half);
+      }
     }
+    float[] rowLeft = Vectors.directionOfSum(left.children().centroids(), dim);
+    float[] rowRight = Vectors.directionOfSum(right.children().centroids(), dim);
     Node p = node.parent;
     if (p == null) {
-      Node root = new Node(new Node.Children(new Object[] {node, sibling},
-          concat(Vectors.directionOfSum(groups[0].centroids(), dim),
-              Vectors.directionOfSum(groups[1].centroids(), dim))));
-      node.parent = root;
-      sibling.parent = root;
+      Node root = new Node(new Node.Children(new Object[] {left, right}, concat(rowLeft, rowRight)));
+      left.parent = root;
+      right.parent = root;
       rt.publishRoot(root);
-      node.publish(groups[0]);
       return;
     }
     Node.Children pc = p.children();
     int at = p.indexOf(node);
-    Object[] kids = insert(pc.kids(), at + 1, sibling);
-    float[] prow = insertRow(pc.centroids(), at + 1, Vectors.directionOfSum(groups[1].centroids(), dim));
-    System.arraycopy(Vectors.directionOfSum(groups[0].centroids(), dim), 0, prow, at * dim, dim);
-    sibling.parent = p;
+    Object[] kids = insert(pc.kids(), at + 1, right);
+    kids[at] = left;
+    float[] prow = insertRow(pc.centroids(), at + 1, rowRight);
+    System.arraycopy(rowLeft, 0, prow, at * dim, dim);
+    left.parent = p;
+    right.parent = p;
     p.publish(new Node.Children(kids, prow));
-    node.publish(groups[0]);
     if (kids.length > st.config.fanout()) {
       splitNode(p);
     }

@@ -172,9 +172,12 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   /**
-   * Adds a batch; all or nothing (every id and vector is checked before anything is written). An empty
-   * index builds its tree from the batch by hierarchical k-means, which is faster and clusters better
-   * than one insert at a time.
+   * Adds a batch. Every id and vector is checked before anything is written, so a batch refused for one of
+   * them adds nothing. An empty index builds its tree from the batch by hierarchical k-means, which is faster
+   * and clusters better than one insert at a time; such a build that fails (a device too full for the files to
+   * grow) adds nothing either. Otherwise (an index that is not empty, or a batch of fewer than two leaves'
+   * capacity) the batch is added one vector at a time, and a failure keeps the vectors added before it: each is whole, the failed one and those after it are not there
+   * ({@link #contains} tells which), so that the caller may add the rest once there is room.
    */
   public void addAll(long[] ids, float[][] vectors) {
     if (ids.length != vectors.length) {

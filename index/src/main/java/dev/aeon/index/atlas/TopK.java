@@ -16,9 +16,11 @@ final class TopK {
   private static final int SMALL = 16;
   /**
    * The buffer starts at 2k pairs up to this many, and grows as pairs come: a search for a k larger
-   * than anything it will find (a million, all of them) allocates for what it finds, not for k.
+   * than anything it will find (a million, all of them) allocates for what it finds, not for k. A search
+   * of every leaf asks for Integer.MAX_VALUE leaves and inner nodes a level, so this is what each of its
+   * levels allocates at least (at 1 << 16, 768 KB a level, for trees of a few hundred leaves).
    */
-  private static final int MAX_INITIAL = 1 << 16;
+  private static final int MAX_INITIAL = 1 << 10;
 
   private final int k;
   private float[] scores;

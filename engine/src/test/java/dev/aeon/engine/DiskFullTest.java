@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.blob.BlobArena;
+import dev.aeon.common.testing.SmallDevice;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Trace;
 import java.io.IOException;

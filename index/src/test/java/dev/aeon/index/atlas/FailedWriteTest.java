@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.common.testing.SmallDevice;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.ManifestData;
 import java.io.IOException;

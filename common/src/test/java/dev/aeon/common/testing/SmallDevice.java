@@ -1,4 +1,4 @@
-package dev.aeon.engine;
+package dev.aeon.common.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,10 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small tmpfs mounted on a folder, to fill a device for real. Mounting needs Linux and the right to
- * mount (root has it): a test using it is skipped elsewhere.
+ * A small tmpfs mounted on a folder, to fill a device for real: a write that grows a file fails with "No space
+ * left on device", while writes into blocks a file holds already go on, as on a full disk (a file size limit
+ * fails the writes past an offset in every file, those into written blocks too). Mounting needs Linux and the
+ * right to mount (root has it): a test using it is skipped elsewhere.
  */
-final class SmallDevice implements AutoCloseable {
+public final class SmallDevice implements AutoCloseable {
 
   private final Path root;
 
@@ -23,26 +25,26 @@ final class SmallDevice implements AutoCloseable {
   }
 
   /** Mounts a tmpfs of {@code megabytes} on {@code folder} (created), or skips the calling test. */
-  static SmallDevice mount(Path folder, int megabytes) throws IOException, InterruptedException {
+  public static SmallDevice mount(Path folder, int megabytes) throws IOException, InterruptedException {
     Files.createDirectories(folder);
     assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", folder.toString()),
         "needs the right to mount a small tmpfs");
     return new SmallDevice(folder);
   }
 
-  Path root() {
+  public Path root() {
     return root;
   }
 
   /** Gives the device {@code megabytes} in all, keeping what it holds. */
-  void resize(int megabytes) throws IOException, InterruptedException {
+  public void resize(int megabytes) throws IOException, InterruptedException {
     if (!run("mount", "-o", "remount,size=" + megabytes + "m", root.toString())) {
       throw new IOException("cannot remount " + root);
     }
   }
 
   /** Fills the device but for {@code pages} pages of 4 KiB. */
-  void fillLeaving(int pages) throws IOException {
+  public void fillLeaving(int pages) throws IOException {
     Path spare = root.resolve("spare");
     Files.write(spare, new byte[pages * 4096]);
     fill();
@@ -50,7 +52,7 @@ final class SmallDevice implements AutoCloseable {
   }
 
   /** Fills what is left of the device with a file of zeros, down to the last page. */
-  void fill() throws IOException {
+  public void fill() throws IOException {
     try (FileChannel ch = FileChannel.open(root.resolve("ballast"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       for (int size = 1 << 20; size >= 4096; size /= 16) {
@@ -64,6 +66,11 @@ final class SmallDevice implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Gives back the room {@link #fill} took. */
+  public void empty() throws IOException {
+    Files.deleteIfExists(root.resolve("ballast"));
   }
 
   @Override

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.Interrupting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,28 +41,15 @@ class InterruptedWriterTest {
       payloads.add(p);
     }
     try (BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withInitialCapacity(64 << 10), null)) {
-      Throwable[] failure = new Throwable[1];
-      Thread writer = Thread.ofPlatform().start(() -> {
-        try {
-          for (int i = 0; i < BLOBS; i++) {
-            refs.add(arena.append(payloads.get(i)));
-            if (i % 3 == 2) {
-              arena.free(refs.get(i - 1)); // marks the frame FREE with a positional write
-            }
-            Thread.interrupted();
+      Interrupting.runInterrupted(() -> {
+        for (int i = 0; i < BLOBS; i++) {
+          refs.add(arena.append(payloads.get(i)));
+          if (i % 3 == 2) {
+            arena.free(refs.get(i - 1)); // marks the frame FREE with a positional write
           }
-        } catch (Throwable t) {
-          failure[0] = t;
+          Thread.interrupted();
         }
       });
-      while (writer.isAlive()) {
-        writer.interrupt();
-        LockSupport.parkNanos(2_000);
-      }
-      writer.join();
-      if (failure[0] != null) {
-        throw new AssertionError("the interrupted writer failed", failure[0]);
-      }
       arena.force();
       assertEquals(BLOBS - BLOBS / 3, arena.verify().liveBlobs());
     }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.Interrupting;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,31 +33,17 @@ class InterruptedWritersTest {
     Set<String> expected = new HashSet<>(); // remembered and not forgotten
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       DurableMemory m = (DurableMemory) aeon.memory();
-      Throwable[] failure = new Throwable[1];
-      Thread writer = Thread.ofPlatform().name("interrupted-writer").start(() -> {
-        try {
-          for (int i = 0; i < WRITES; i++) {
-            String text = "event " + i + " " + "x".repeat(i % 700);
-            remember(m, text);
-            expected.add(text);
-            if (i % 10 == 9) {
-              expected.remove(forgetOldest(m));
-            }
+      // many interrupts land inside the stores' writes
+      int interrupts = Interrupting.runInterrupted(() -> {
+        for (int i = 0; i < WRITES; i++) {
+          String text = "event " + i + " " + "x".repeat(i % 700);
+          remember(m, text);
+          expected.add(text);
+          if (i % 10 == 9) {
+            expected.remove(forgetOldest(m));
           }
-        } catch (Throwable t) {
-          failure[0] = t;
         }
       });
-      int interrupts = 0;
-      while (writer.isAlive()) { // interrupts as fast as parks of 2 us allow: many land inside the stores' writes
-        writer.interrupt();
-        interrupts++;
-        LockSupport.parkNanos(2_000);
-      }
-      writer.join();
-      if (failure[0] != null) {
-        throw new AssertionError("the writer failed", failure[0]);
-      }
       assertTrue(interrupts >= 100, "interrupts sent: " + interrupts);
       assertFalse(m.failed(), "the namespace still takes writes");
       remember(m, "after the interrupts");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.aeon.common.testing.Interrupting;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,26 +69,13 @@ class ChunkedMappingTest {
     Path file = dir.resolve("units");
     int units = 2_000; // a chunk of 8 units each: 250 mappings
     try (ChunkedMapping m = ChunkedMapping.create(file, new FileHeader("test-units", 1, 4, UNIT, 0), UNIT, 1000)) {
-      Throwable[] failure = new Throwable[1];
-      Thread writer = Thread.ofPlatform().start(() -> {
-        try {
-          for (int u = 0; u < units; u++) {
-            m.ensureUnits(u + 1);
-            m.write(u, 0, intBytes(u));
-            Thread.interrupted();
-          }
-        } catch (Throwable t) {
-          failure[0] = t;
+      Interrupting.runInterrupted(() -> {
+        for (int u = 0; u < units; u++) {
+          m.ensureUnits(u + 1);
+          m.write(u, 0, intBytes(u));
+          Thread.interrupted();
         }
       });
-      while (writer.isAlive()) {
-        writer.interrupt();
-        LockSupport.parkNanos(2_000);
-      }
-      writer.join();
-      if (failure[0] != null) {
-        throw new AssertionError("the interrupted writer failed", failure[0]);
-      }
       for (int u = 0; u < units; u++) {
         assertEquals(u, m.segment(u).get(INT, m.offset(u)), "unit " + u);
       }

@@ -650,6 +650,21 @@ public final class BlobArena implements AutoCloseable {
     }
   }
 
+  /**
+   * The refs of the live blobs above {@code ref}, ascending. A store that keeps refs can find the blobs appended
+   * after the last one its own records name, such as those a crash left without the records naming them.
+   */
+  public long[] liveRefsAbove(long ref) {
+    writeLock.lock();
+    try {
+      LongArrayList refs = new LongArrayList();
+      currentView().table().forEachIdAbove(ref, refs::addLong);
+      return refs.toLongArray();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Counts of the current generation. */
   public ArenaStats stats() {
     writeLock.lock();

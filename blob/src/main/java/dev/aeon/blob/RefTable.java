@@ -77,15 +77,21 @@ final class RefTable {
 
   /** Calls {@code action} with every present id, ascending. Writer side only. */
   void forEachId(LongConsumer action) {
+    forEachIdAbove(Long.MIN_VALUE, action);
+  }
+
+  /** Calls {@code action} with every present id above {@code id}, ascending; skips the pages below. Writer side only. */
+  void forEachIdAbove(long id, LongConsumer action) {
     long[][] p = pages;
-    for (int i = 0; i < p.length; i++) {
-      long[] page = p[i];
+    for (long i = Math.max(0, id) >>> PAGE_BITS; i < p.length; i++) {
+      long[] page = p[(int) i];
       if (page == null) {
         continue;
       }
       for (int j = 0; j < PAGE_SIZE; j++) {
-        if (page[j] != 0) {
-          action.accept(((long) i << PAGE_BITS) | j);
+        long present = (i << PAGE_BITS) | j;
+        if (page[j] != 0 && present > id) {
+          action.accept(present);
         }
       }
     }

@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -109,6 +110,25 @@ class BlobArenaTest {
       assertFalse(arena.contains(1), "a forced free survives reopen");
       assertEquals("b", arena.readString(2));
       assertEquals(1, arena.stats().freeBlobs());
+    }
+  }
+
+  @Test
+  void liveRefsAboveOneAreAscendingWithoutTheFreedOnes() throws IOException {
+    try (BlobArena arena = BlobArena.open(dir)) {
+      for (int i = 1; i <= 2_100; i++) { // three pages of the ref table
+        arena.append("text-" + i);
+      }
+      arena.free(4);
+      arena.free(2_050);
+    }
+    try (BlobArena arena = BlobArena.open(dir)) {
+      long later = arena.append("after reopen");
+      assertArrayEquals(new long[] {3, 5, 6}, Arrays.copyOf(arena.liveRefsAbove(2), 3));
+      assertArrayEquals(new long[] {2_049, 2_051, 2_052}, Arrays.copyOf(arena.liveRefsAbove(2_048), 3));
+      assertEquals(2_100 - 2 - 2 + 1, arena.liveRefsAbove(2).length, "and the one appended after the reopen");
+      assertArrayEquals(new long[] {2_100, later}, arena.liveRefsAbove(2_099));
+      assertArrayEquals(new long[] {}, arena.liveRefsAbove(later));
     }
   }
 

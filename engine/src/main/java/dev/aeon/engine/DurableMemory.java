@@ -118,6 +118,9 @@ final class DurableMemory implements Memory, AutoCloseable {
     long traceLsn = stores.trace.checkpointLsn();
     long[] maxId = {Math.max(0, stores.trace.maxEventId())}; // ids start at 1
     int[] replayed = {0};
+    if (stores.wal.lastLsn() > traceLsn) { // a clean close leaves nothing to replay: no text to look for
+      applier.replaying(UnnamedTexts.before(stores.blobs, stores.trace.graph()));
+    }
     stores.wal.replay((lsn, type, payload) -> {
       if (lsn <= traceLsn) {
         return;
@@ -130,6 +133,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       replayed[0]++;
     });
+    applier.replayed();
     OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
     OpenChecks.arenaHoldsEveryText(stores.blobs, stores.trace.graph(), stores.dir.resolve("blobs"));
     long[] notLogged = stores.trace.clearEventsPastTheEnd();

@@ -21,7 +21,8 @@ import org.agrona.collections.LongArrayList;
  * Applies logged mutations to the stores: vectors first, then texts and the trace. Replay starts from the
  * trace's checkpoint, the oldest of the stores', so the trace holds exactly what the log held up to it; the
  * index and the blob arena may hold more (their checkpoints may be later), so a step on them first checks
- * whether it is already done: replay is idempotent. A mutation the trace has nothing to apply to is reported
+ * whether it is already done: replay is idempotent (a new event's text the arena holds is found by its bytes,
+ * {@link UnnamedTexts}). A mutation the trace has nothing to apply to is reported
  * ({@link #apply}), not skipped: the writer checked it against the same state before logging it.
  *
  * <p>A new event's text is stored before the trace refers to it, so no store ever refers to something
@@ -36,9 +37,24 @@ final class MutationApplier {
   private final Stores stores;
   /** Blob refs of forgotten events, freed at the next checkpoint. Writer only. */
   private final LongArrayList forgottenTexts = new LongArrayList();
+  /** During replay, the texts the arena holds that no event names yet ({@link #replaying}); null otherwise. */
+  private UnnamedTexts unnamedTexts;
 
   MutationApplier(Stores stores) {
     this.stores = stores;
+  }
+
+  /**
+   * Until {@link #replayed}, a new event takes its text from {@code texts} where the arena holds it already (a
+   * crash after the arena was made durable or written, before the trace's checkpoint), instead of storing it again.
+   */
+  void replaying(UnnamedTexts texts) {
+    unnamedTexts = texts;
+  }
+
+  /** Replay has ended: from now on every new event's text is new. */
+  void replayed() {
+    unnamedTexts = null;
   }
 
   /**
@@ -94,7 +110,10 @@ final class MutationApplier {
         atlas.add(r.id(), r.vector());
       }
     }
-    long ref = stores.blobs.append(r.text());
+    long ref = unnamedTexts == null ? 0 : unnamedTexts.take(r.text());
+    if (ref == 0) {
+      ref = stores.blobs.append(r.text());
+    }
     trace.append(new Event(r.id(), r.session(), r.role(), r.tsMicros(), ref,
         r.vector() == null ? Event.NO_VECTOR : r.id(), r.attributes()));
     boolean linked = true;

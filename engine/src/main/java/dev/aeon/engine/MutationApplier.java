@@ -71,14 +71,14 @@ final class MutationApplier {
   /**
    * Applies {@code m}. Returns false if the trace holds nothing it applies to: an event it names is missing or
    * forgotten, a session has no events, or a new event's id is not above every id before it (an invalidation
-   * that finds no current link between live events ends nothing: older releases logged such). A writer checks
-   * all of that before logging; at replay it means the record is damaged or not of this namespace's log (what it
-   * could apply, it has).
+   * that finds no current link between live events ends nothing, and a link valid at no time between live events
+   * makes none: older releases logged such). A writer checks all of that before logging; at replay it means the
+   * record is damaged or not of this namespace's log (what it could apply, it has).
    */
   boolean apply(Mutation m) {
     return switch (m) {
       case RememberEvent r -> remember(r);
-      case AddLink l -> stores.trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
+      case AddLink l -> addLink(l);
       case Invalidate i -> invalidate(i);
       case SetAttributes s -> stores.trace.updateAttributes(s.id(), s.attributes());
       case ForgetEvent f -> forget(List.of(f.id()));
@@ -121,6 +121,19 @@ final class MutationApplier {
       linked &= trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
     }
     return linked;
+  }
+
+  /**
+   * Adds the link; true if its two events are live. The first releases logged a link that ends where it starts
+   * (valid at no time) before their trace refused it: the caller got the error and no link was made. A log they
+   * wrote must still open, and replay makes none either; one that ends before it starts no release logged.
+   */
+  private boolean addLink(AddLink l) {
+    Trace trace = stores.trace;
+    if (l.validFromMicros() == l.validToMicros()) {
+      return trace.get(l.from()).isPresent() && trace.get(l.to()).isPresent();
+    }
+    return trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
   }
 
   /**

@@ -46,7 +46,7 @@ class InvalidLogRecordTest {
    */
   static Stream<Arguments> refusedByAStore() {
     return Stream.of(
-        Arguments.of("a link that ends where it starts", new AddLink(1, "R", 2, 5, 5)),
+        Arguments.of("a link that ends before it starts", new AddLink(1, "R", 2, 6, 5)),
         Arguments.of("a stored NEXT link", new AddLink(1, "NEXT", 2, Long.MIN_VALUE, Long.MAX_VALUE)),
         Arguments.of("an invalidation at the end of time", new Invalidate(2, "R", 1, Long.MAX_VALUE)),
         Arguments.of("a vector of another dimension", remember(11, new float[3], List.of())),
@@ -59,6 +59,8 @@ class InvalidLogRecordTest {
     return Stream.of(
         Arguments.of("a link to an event that never was", new AddLink(1, "R", 99, Long.MIN_VALUE, Long.MAX_VALUE)),
         Arguments.of("a link from a forgotten event", new AddLink(4, "R", 1, Long.MIN_VALUE, Long.MAX_VALUE)),
+        Arguments.of("a link valid at no time to an event that never was", new AddLink(1, "R", 99, 5, 5)),
+        Arguments.of("a link valid at no time from a forgotten event", new AddLink(4, "R", 1, 5, 5)),
         Arguments.of("an invalidation from an event that never was", new Invalidate(99, "R", 1, 5)),
         Arguments.of("an invalidation to a forgotten event", new Invalidate(2, "R", 4, 5)),
         Arguments.of("attributes of an event that never was", new SetAttributes(99, Map.of("a", 1L))),
@@ -97,6 +99,28 @@ class InvalidLogRecordTest {
       Memory m = aeon.memory();
       assertEquals(List.of(List.of(6L)), m.query("MATCH (a)-[r:R]->(b) AS OF 5 RETURN r.valid_to", Map.of()).rows(),
           "the link 2 -[R]-> 1 stays ended at 6, and no other is made");
+    }
+  }
+
+  /**
+   * The first releases logged a link that ends where it starts (valid at no time) before their trace refused it:
+   * the caller got the error and the link was not made. Such a log must open, without the link and without the
+   * namespace's other links changed (it was refused as damaged). The record is built as those releases wrote it:
+   * the encoding of an AddLink has not changed since.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a new link", "the ended link again"})
+  void theFirstReleasesLinkValidAtNoTimeIsReplayedAsNothing(String what) throws IOException {
+    logAfterTenEvents(what.equals("a new link") ? new AddLink(1, "R", 3, 5, 5) : new AddLink(2, "R", 1, 6, 6));
+    for (int open = 0; open < 2; open++) { // the second from the close's checkpoint
+      try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+        Memory m = aeon.memory();
+        assertEquals(1, m.stats().edges(), "only the link 2 -[R]-> 1, ended at 6");
+        assertEquals(List.of(List.of(2L, 1L, 6L)), m.query("MATCH (a)-[r:R]->(b) AS OF 5 RETURN a.id, b.id, r.valid_to",
+            Map.of()).rows());
+        assertEquals(List.of(), m.query("MATCH (a)-[r:R]->(b) RETURN a.id", Map.of()).rows(), "no current link");
+        assertEquals(List.of(), aeon.check("default"));
+      }
     }
   }
 

@@ -74,7 +74,10 @@ public final class BlobArena implements AutoCloseable {
   private final boolean ownsEbr;
   private final ExclusiveFileLock lock;
   private final ReentrantLock writeLock = new ReentrantLock();
-  /** Held by a collection from start to end: one at a time. Taken before the write lock, never inside it. */
+  /**
+   * Held by a collection from start to end: one at a time; {@code close} takes it to wait for one it cancelled.
+   * Taken before the write lock, never inside it.
+   */
   private final ReentrantLock gcLock = new ReentrantLock();
   /** Refs freed while a collection copies (null when none does); under the write lock. */
   private LongArrayList freedWhileCollecting;
@@ -363,8 +366,8 @@ public final class BlobArena implements AutoCloseable {
    * while the collection lists what to copy and while it catches up with what changed during the copy.
    * One collection runs at a time: this waits for one that {@link #free} started. {@code isLive} runs under
    * the arena's write lock: it may read the arena, but an {@code append} or {@code free} from it is an
-   * {@link IllegalStateException}. So is a {@link #close} during the copy: the collection then deletes its
-   * copy and leaves the closed arena as it was.
+   * {@link IllegalStateException}. So is a {@link #close} during the copy: the collection then gives up, deletes
+   * its copy and leaves the arena as it was, and {@code close} returns once it has.
    */
   public GcResult gc(LongPredicate isLive) {
     Objects.requireNonNull(isLive, "isLive");
@@ -386,6 +389,9 @@ public final class BlobArena implements AutoCloseable {
     writeLock.lock();
     try {
       View v = currentView();
+      if (closing) { // close waits for this collection: it must not start to copy
+        throw new Collector.Cancelled(dir);
+      }
       listing = true;
       try {
         snapshot = Collector.snapshot(v.generation(), v.table(), isLive, nextId);
@@ -398,13 +404,13 @@ public final class BlobArena implements AutoCloseable {
       writeLock.unlock();
     }
     try {
-      Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity(), directorySync);
+      Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity(), directorySync, () -> closing);
       writeLock.lock();
       try {
         View v = view;
-        if (v == null) { // closed during the copy: the new generation is of no use, and nothing else closes it
+        if (v == null || closing) { // the new generation is of no use, and nothing else closes it
           copy.abandon();
-          throw new IllegalStateException("blob arena " + dir + " was closed during a garbage collection");
+          throw new Collector.Cancelled(dir);
         }
         Generation old = v.generation();
         Collector.Collected c;
@@ -466,6 +472,8 @@ public final class BlobArena implements AutoCloseable {
       BackgroundPriority.lowerCurrentThread();
       try {
         gc();
+      } catch (Collector.Cancelled e) {
+        // the arena closes: nothing failed
       } catch (FileFormatException e) { // logged once: no other starts by itself until one succeeds
         LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
             + " generation stays in use, and no collection starts by itself until gc() succeeds or the arena"
@@ -717,7 +725,8 @@ public final class BlobArena implements AutoCloseable {
   }
 
   /**
-   * Forces everything, then unmaps once readers have left and releases the directory.
+   * Forces everything, then unmaps once readers have left and releases the directory. A collection that runs
+   * gives up (it stops copying before its next blob and deletes its copy); this waits until it has.
    *
    * @throws IOException after releasing everything, if a collection that failed left a file whose deletion
    *     cannot be made durable (see {@link #force}): a crash could bring it back in place of what was forced
@@ -739,6 +748,10 @@ public final class BlobArena implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting for a garbage collection in " + dir);
     }
+    // A collection a caller runs, which closing cancels: once it has let go of this lock, it has deleted its
+    // copy. Returning before, with the directory released, let it delete its temp file by name after another
+    // arena could have opened the directory and made a file of that name (CloseDuringGcTest)
+    gcLock.lock();
     writeLock.lock();
     View v;
     UncheckedIOException unsettled = null;
@@ -757,6 +770,7 @@ public final class BlobArena implements AutoCloseable {
       view = null;
     } finally {
       writeLock.unlock();
+      gcLock.unlock();
     }
     Generation g = v.generation();
     // Retired after every erasure, so no reader can see their frames once this runs, but another thread's

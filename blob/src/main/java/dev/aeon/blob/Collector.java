@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 import org.agrona.collections.LongArrayList;
 
@@ -36,6 +37,16 @@ final class Collector {
    */
   record Snapshot(Generation old, MemorySegment data, LongArrayList ids, LongArrayList offsets, long bytes,
                   long dropped, long nextId) {}
+
+  /**
+   * A collection given up because the arena is closing: its copy is deleted, and {@code close} waits for it to
+   * end before it releases the directory.
+   */
+  static final class Cancelled extends IllegalStateException {
+    Cancelled(Path dir) {
+      super("blob arena " + dir + " was closed during a garbage collection");
+    }
+  }
 
   /** Bytes gathered before one positional write into the new file. */
   private static final int STAGING_BYTES = 1 << 20;
@@ -70,13 +81,15 @@ final class Collector {
 
   /**
    * Without the lock, inside an epoch guard that keeps {@code s.data()} mapped: copies the snapshot's frames
-   * into a new generation under a temp name.
+   * into a new generation under a temp name. Gives up with {@link Cancelled}, deleting the copy, as soon as
+   * {@code closing} says the arena is closing (checked before each frame).
    */
-  static Copy copy(Path dir, Snapshot s, long initialCapacity, Generation.DirectorySync sync) throws IOException {
+  static Copy copy(Path dir, Snapshot s, long initialCapacity, Generation.DirectorySync sync, BooleanSupplier closing)
+      throws IOException {
     long number = s.old().number + 1;
     Generation next = Generation.create(Generation.tempFileFor(dir, number), number,
         Math.max(initialCapacity, ArenaHeader.DATA_START + s.bytes()), s.old().idLimit());
-    Copy c = new Copy(s.old(), next, sync);
+    Copy c = new Copy(s.old(), next, sync, closing);
     try {
       c.append(s.data(), s.ids(), s.offsets());
       return c;
@@ -95,12 +108,14 @@ final class Collector {
     private long end = ArenaHeader.DATA_START;
     private long bytes;
     private long lastId;
+    private final BooleanSupplier closing;
     private Path notWithdrawn;
 
-    private Copy(Generation old, Generation next, Generation.DirectorySync sync) {
+    private Copy(Generation old, Generation next, Generation.DirectorySync sync, BooleanSupplier closing) {
       this.old = old;
       this.next = next;
       this.sync = sync;
+      this.closing = closing;
     }
 
     /**
@@ -196,6 +211,9 @@ final class Collector {
         MemorySegment buffer = arena.allocate(STAGING_BYTES, 4096);
         long buffered = 0;
         for (int i = 0; i < ids.size(); i++) {
+          if (closing.getAsBoolean()) {
+            throw new Cancelled(old.path().getParent());
+          }
           long id = ids.getLong(i);
           long at = offsets.getLong(i);
           // A blob freed during the copy may be caught with its state and checksum half rewritten: it is

@@ -86,11 +86,16 @@ public final class BlobArena implements AutoCloseable {
   /** The collection {@code free} started on a thread of its own, if it has not ended. */
   private volatile Thread backgroundGc;
   /**
-   * A collection failed on damage, so every one would: {@code free} starts none until one succeeds (a caller's
-   * {@link #gc}, with an {@code isLive} that drops the damaged blob) or the arena is reopened; under the write
-   * lock. Each free past the threshold started another that failed and logged a warning.
+   * {@code free} starts no collection before the freed bytes reach this; 0 until a collection fails, and again
+   * once one succeeds; under the write lock. Each free past the threshold started another collection that failed
+   * as the last did and logged a warning. A collection that failed on damage sets it out of reach, for every one
+   * would fail the same way: none starts by itself until a caller's {@link #gc} succeeds (with an {@code isLive}
+   * that drops the damaged blob) or the arena is reopened. A background collection that failed otherwise (a full
+   * device) sets it to twice the freed bytes, so that failures grow rarer while a later one may succeed by itself.
    */
-  private boolean autoGcStoppedByDamage;
+  private long autoGcWaitsFor;
+  /** A background collection's failure was warned of since the last collection that succeeded; under the lock. */
+  private boolean autoGcFailureWarned;
   private volatile boolean closing;
   /** How the directory is synced after a collection's rename (a test puts in one that fails). */
   volatile Generation.DirectorySync directorySync = Generation.DirectorySync.DURABLE;
@@ -344,7 +349,7 @@ public final class BlobArena implements AutoCloseable {
         freedWhileCollecting.addLong(ref);
       }
       if (freeBytes >= options.gcThreshold() * (liveBytes + freeBytes)
-          && liveBytes + freeBytes >= options.autoGcMinBytes() && !autoGcStoppedByDamage) {
+          && liveBytes + freeBytes >= options.autoGcMinBytes() && freeBytes >= autoGcWaitsFor) {
         startBackgroundGc();
       }
       return true;
@@ -429,7 +434,8 @@ public final class BlobArena implements AutoCloseable {
         freeBlobs = c.freeBlobs(); // freed during the copy: FREE frames in the new file
         freeBytes = c.freeBytes();
         pendingErase.clear();
-        autoGcStoppedByDamage = false;
+        autoGcWaitsFor = 0;
+        autoGcFailureWarned = false;
         return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before,
             c.bytes() + c.freeBytes(), System.nanoTime() - start);
       } finally {
@@ -439,7 +445,7 @@ public final class BlobArena implements AutoCloseable {
       throw new UncheckedIOException("garbage collection in " + dir, e);
     } catch (FileFormatException e) {
       writeLock.lock();
-      autoGcStoppedByDamage = true;
+      autoGcWaitsFor = Long.MAX_VALUE;
       writeLock.unlock();
       throw e;
     } finally {
@@ -474,17 +480,38 @@ public final class BlobArena implements AutoCloseable {
         gc();
       } catch (Collector.Cancelled e) {
         // the arena closes: nothing failed
-      } catch (FileFormatException e) { // logged once: no other starts by itself until one succeeds
-        LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
-            + " generation stays in use, and no collection starts by itself until gc() succeeds or the arena"
-            + " is reopened: " + e);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "background garbage collection in " + dir + " failed; the old"
-            + " generation stays in use: " + e);
+        backgroundGcFailed(e);
       } finally {
         backgroundGc = null;
       }
     });
+  }
+
+  /**
+   * After a collection that {@code free} started failed: the next waits (see {@link #autoGcWaitsFor}), and only
+   * the first failure since a collection succeeded is a warning (and one on damage, after which none starts by
+   * itself); the others are logged for debugging. A full device warned at every free past the threshold.
+   */
+  private void backgroundGcFailed(RuntimeException e) {
+    boolean damage = e instanceof FileFormatException;
+    boolean warn;
+    writeLock.lock();
+    try {
+      if (!damage) {
+        autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
+      }
+      warn = damage || !autoGcFailureWarned;
+      autoGcFailureWarned = true;
+    } finally {
+      writeLock.unlock();
+    }
+    String next = damage ? "no collection starts by itself until gc() succeeds or the arena is reopened"
+        : "until a collection succeeds (or the arena is reopened), the next starts by itself only once twice as"
+        + " many bytes are freed, and its failure is not warned of";
+    LOG.log(warn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "background garbage collection in "
+        + dir + " failed; the old generation stays in use, and " + next + ": " + e
+        + (e.getCause() == null ? "" : ", caused by " + e.getCause()));
   }
 
   /** Waits until a collection that {@link #free} started has ended; returns at once if none runs. */

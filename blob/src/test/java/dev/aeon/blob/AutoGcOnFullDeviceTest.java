@@ -1,0 +1,91 @@
+package dev.aeon.blob;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aeon.blob.format.Frames;
+import dev.aeon.common.testing.FileSizeLimit;
+import dev.aeon.common.testing.LoggedWarnings;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A device too full for a collection's new file (here the process's file size limit, which fails the file's
+ * growth with an I/O error as a full device does). Every free past the garbage threshold started another
+ * background collection that failed the same way and logged a warning: 36 for the 60 frees here. Now a
+ * collection that fails on something other than damage is warned of once, and automatic collection backs off:
+ * the next starts by itself once the freed bytes have doubled, or after a collection that succeeded.
+ */
+class AutoGcOnFullDeviceTest {
+
+  private static final int BLOBS = 100;
+  private static final int PAYLOAD = 100;
+  /** Above every frame of the arena's first MiB, below its end, where a new generation's file must reach. */
+  private static final long LIMIT = 512 << 10;
+
+  @TempDir
+  Path dir;
+
+  private BlobArena filled() throws Exception {
+    BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withAutoGcMinBytes(0), null);
+    for (int i = 1; i <= BLOBS; i++) {
+      assertEquals(i, arena.append(new byte[PAYLOAD]));
+    }
+    arena.force();
+    return arena;
+  }
+
+  @Test
+  void collectionsThatFailOnAFullDeviceAreWarnedOfOnceAndBackOff() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        for (int ref = 1; ref <= 60; ref++) { // the garbage ratio passes 0.25 at the 25th free
+          arena.free(ref);
+          arena.awaitBackgroundGc();
+        }
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> "one warning for a full device; the first of " + warnings.size()
+          + ": " + warnings.getFirst());
+      assertTrue(warnings.getFirst().contains("File too large"), warnings.getFirst());
+      assertEquals(1, arena.stats().generation());
+
+      assertEquals(2, arena.gc().toGeneration(), "a collection asked for runs, and with room, succeeds");
+      for (int ref = 61; ref <= 70; ref++) { // 10 of the 40 left: past the threshold again at the 10th
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(3, arena.stats().generation(), "automatic collection runs again after one that succeeded");
+      assertEquals(1, logged.list().size(), logged.list().toString());
+    }
+  }
+
+  @Test
+  void automaticCollectionResumesOnceTheFreedBytesHaveDoubled() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        for (int ref = 1; ref <= 25; ref++) {
+          arena.free(ref);
+          arena.awaitBackgroundGc();
+        }
+      }
+      assertEquals(1, logged.list().size(), logged.list().toString());
+      assertEquals(25 * Frames.frameLength(PAYLOAD), arena.stats().freeBytes(), "the collection failed");
+      for (int ref = 26; ref < 50; ref++) { // room again, but fewer than twice the 25 frees of the failure
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(1, arena.stats().generation(), "no collection before the freed bytes double");
+      arena.free(50);
+      arena.awaitBackgroundGc();
+      assertEquals(2, arena.stats().generation());
+      assertEquals(50, arena.stats().liveBlobs());
+      assertEquals(1, logged.list().size(), logged.list().toString());
+    }
+  }
+}

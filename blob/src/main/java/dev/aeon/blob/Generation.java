@@ -100,13 +100,17 @@ final class Generation {
     return m.matches() && (m.group(2) != null) == temp ? Long.parseLong(m.group(1)) : -1;
   }
 
-  /** Creates {@code file} (replacing a leftover) with a committed, empty header; the caller renames it. */
+  /**
+   * Creates {@code file} (replacing a leftover) with a committed, empty header; the caller renames it. If that
+   * fails (a full device), the file is closed and deleted: a collection that failed left it behind, empty.
+   */
   static Generation create(Path file, long number, long capacity, long idLimit) throws IOException {
     Files.deleteIfExists(file);
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    Generation g = of(number, file, ch);
+    Generation g = null;
     try {
+      g = of(number, file, ch);
       g.extendFile(0, roundUp(Math.max(capacity, ArenaHeader.DATA_START), ONE_MIB)); // created empty
       g.map();
       // The header's page is written before it is stored into: a store into a hole that the device cannot
@@ -117,7 +121,14 @@ final class Generation {
       g.setEnd(ArenaHeader.DATA_START);
       return g;
     } catch (IOException | RuntimeException e) {
-      g.closeNow();
+      try {
+        if (g != null) { // else of() closed the channel
+          g.closeNow();
+        }
+        Files.deleteIfExists(file);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }

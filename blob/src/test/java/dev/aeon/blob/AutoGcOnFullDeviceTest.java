@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.testing.FileSizeLimit;
 import dev.aeon.common.testing.LoggedWarnings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,8 @@ class AutoGcOnFullDeviceTest {
           + ": " + warnings.getFirst());
       assertTrue(warnings.getFirst().contains("File too large"), warnings.getFirst());
       assertEquals(1, arena.stats().generation());
+      // the new file failed to grow: it was left there, empty, until the next collection or open
+      assertEquals(List.of("blobs-1.arena", "blobs.lock"), fileNames(), "nothing left of the failed collections");
 
       assertEquals(2, arena.gc().toGeneration(), "a collection asked for runs, and with room, succeeds");
       for (int ref = 61; ref <= 70; ref++) { // 10 of the 40 left: past the threshold again at the 10th
@@ -61,6 +66,12 @@ class AutoGcOnFullDeviceTest {
       }
       assertEquals(3, arena.stats().generation(), "automatic collection runs again after one that succeeded");
       assertEquals(1, logged.list().size(), logged.list().toString());
+    }
+  }
+
+  private List<String> fileNames() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 

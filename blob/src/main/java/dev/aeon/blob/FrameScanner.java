@@ -4,6 +4,7 @@ import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.io.CorruptFileException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 
 /**
@@ -63,7 +64,7 @@ final class FrameScanner {
   /**
    * Why the frame at {@code at} is not a valid frame ending at or before {@code limit} with an id above
    * {@code lastId}, or null if it is valid. A freed frame's header is checked against its checksum if
-   * {@code freedFramesChecked}.
+   * {@code freedFramesChecked}; every frame's padding after the payload must be zero.
    */
   static String problem(MemorySegment data, long at, long limit, long lastId, boolean freedFramesChecked) {
     int state = Frames.state(data, at);
@@ -86,6 +87,12 @@ final class FrameScanner {
     }
     if (state == Frames.LIVE && Frames.storedCrc(data, at) != Frames.computeCrc(data, at, length)) {
       return "frame checksum mismatch (torn or damaged blob " + id + ")";
+    }
+    // No checksum covers the zeros after the payload; every writer, in both versions, wrote them
+    for (long p = at + Frames.HEADER_LENGTH + length, end = at + Frames.frameLength(length); p < end; p++) {
+      if (data.get(ValueLayout.JAVA_BYTE, p) != 0) {
+        return "frame padding byte " + p + " is not zero (damaged frame of blob " + id + ")";
+      }
     }
     return null;
   }

@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * frame's payload may be erased (zeroed) afterwards, so from format version 2 its checksum covers only the
  * header fields after it, {@code [8, 24)} (id, length, reserved), and a damaged length cannot make a scan skip
  * the frames after it unnoticed. In version 1 files a freed frame kept the checksum of its live days, which
- * the erasure voids, so there it is not checked.
+ * the erasure voids, so there it is not checked. The pad after the payload is zeros in both versions (every
+ * writer wrote them; an erasure zeroes the payload only): no checksum covers it, so a scan checks it.
  */
 public final class Frames {
 

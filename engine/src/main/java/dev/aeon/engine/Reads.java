@@ -185,7 +185,7 @@ final class Reads {
   /**
    * Walks the trace's dictionary from the cursor: a session's dictionary id never changes while it has live events
    * (ids are logged with their string; a compaction frees only names no live event uses, and one used again after
-   * a reopen takes a new id), so the position is a cursor that survives writes and restarts.
+   * it takes a new id), so the position is a cursor that survives writes and restarts.
    */
   SessionPage sessions(long cursor, int limit) {
     if (cursor < 0 || limit < 1) {
@@ -200,7 +200,10 @@ final class Reads {
     long id = cursor;
     for (; id < end && out.size() < limit; id++) {
       if (g.isLiveSession((int) id)) {
-        out.add(g.string((int) id));
+        String name = g.string((int) id); // null if forgotten since, and freed by a compaction
+        if (name != null) {
+          out.add(name);
+        }
       }
     }
     return new SessionPage(out, id < n ? id : 0);

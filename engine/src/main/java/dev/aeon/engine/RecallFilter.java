@@ -64,8 +64,12 @@ final class RecallFilter {
     if (r.session != null && !r.session.equals(g.session(slot))) {
       return;
     }
-    if (!r.roles.isEmpty() && !r.roles.contains(g.role(slot))) {
-      return;
+    if (!r.roles.isEmpty()) {
+      // null once the event is forgotten and a compaction freed its role; the set's contains(null) would throw
+      String role = g.role(slot);
+      if (role == null || !r.roles.contains(role)) {
+        return;
+      }
     }
     if (!r.attributes.isEmpty()) {
       Map<String, Object> attributes = g.attributes(slot);

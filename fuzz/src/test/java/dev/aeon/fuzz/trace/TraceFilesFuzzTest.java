@@ -506,7 +506,7 @@ class TraceFilesFuzzTest {
    * A trace of {@value #EVENT_COUNT} events, some in sessions, with a role and linked by an edge type that
    * only events forgotten later use, with attributes and attribute updates, compacted at LSN 42: its meta log
    * is {@code meta-1.trace}, those names FREED frames in it. Then one of the freed names is used again (a
-   * STRING frame for a FREED id) and it is flushed, and appended to after the flush, which the checkpoint does
+   * STRING frame under a new id) and it is flushed, and appended to after the flush, which the checkpoint does
    * not name.
    */
   private static ValidTrace buildCompactedTrace() throws IOException {
@@ -532,7 +532,7 @@ class TraceFilesFuzzTest {
         t.forget(i * 10L);
       }
       t.compact(42);
-      // "back" was freed: used again, it is logged again under its id.
+      // "back" was freed: used again, it is logged again under a new id.
       assertTrue(t.append(new Event((n + 1) * 10L, "back", "user", (n + 1) * 5L, n + 1, Event.NO_VECTOR,
           Map.of("kind", "note"))));
       assertTrue(t.append(Event.of((n + 2) * 10L, "s1", "assistant", (n + 2) * 5L, n + 2)));

@@ -98,7 +98,7 @@ final class Functions {
       case "type" -> a instanceof RelRef r ? ev.graph.string(r.type()) : throwing(wrong(ev, c, a, "a relationship"));
       case "startnode" -> a instanceof RelRef r ? new NodeRef(r.from()) : throwing(wrong(ev, c, a, "a relationship"));
       case "endnode" -> a instanceof RelRef r ? new NodeRef(r.to()) : throwing(wrong(ev, c, a, "a relationship"));
-      case "labels" -> a instanceof NodeRef n ? List.of(ev.graph.role(n.slot())) : throwing(wrong(ev, c, a, "a node"));
+      case "labels" -> a instanceof NodeRef n ? labels(ev.graph.role(n.slot())) : throwing(wrong(ev, c, a, "a node"));
       case "size" -> switch (a) {
         case List<?> l -> (long) l.size();
         case String s -> (long) s.codePointCount(0, s.length()); // characters, not UTF-16 units
@@ -122,6 +122,14 @@ final class Functions {
       case "similarity" -> similarity(ev, c, a, args.get(1));
       default -> throw ev.error(c.pos(), "unknown function " + c.name() + "()");
     };
+  }
+
+  /**
+   * A node's labels: its role; null (as its properties) if the node was forgotten while the statement ran and a
+   * compaction freed its role.
+   */
+  private static List<String> labels(String role) {
+    return role == null ? null : List.of(role);
   }
 
   private static Object similarity(Evaluator ev, Expr.Call c, Object node, Object query) {

@@ -422,13 +422,20 @@ final class Values {
     };
   }
 
-  /** The value as returned to the caller: nodes become Events, relationships Edges. */
+  /**
+   * The value as returned to the caller: nodes become Events, relationships Edges; null for a node or a stored
+   * relationship forgotten while the statement ran, once a compaction freed its names (as the engine returns
+   * null for a node whose text went with a forget).
+   */
   static Object toResult(Object v, TraceGraph g) {
     return switch (v) {
       case null -> null;
       case NodeRef n -> g.event(n.slot());
-      case RelRef r -> new dev.aeon.query.trace.Edge(g.string(r.type()), g.id(r.from()), g.id(r.to()),
-          r.validFrom(), r.validTo());
+      case RelRef r -> {
+        String type = g.string(r.type());
+        yield type == null ? null : new dev.aeon.query.trace.Edge(type, g.id(r.from()), g.id(r.to()),
+            r.validFrom(), r.validTo());
+      }
       case List<?> l -> {
         List<Object> out = new ArrayList<>(l.size());
         for (Object o : l) {

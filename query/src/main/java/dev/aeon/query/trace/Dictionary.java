@@ -2,7 +2,11 @@ package dev.aeon.query.trace;
 
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Interned strings (sessions, roles, edge types) and their dense ids; one writer, lock-free readers. */
+/**
+ * Interned strings (sessions, roles, edge types) and their dense ids; one writer, lock-free readers. An id is
+ * never handed out twice: a string a compaction freed ({@link #free}) is gone, and interned again it takes a new
+ * id, so an id a reader holds names its own string or, once freed, none (null), never another.
+ */
 final class Dictionary {
 
   private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
@@ -33,8 +37,22 @@ final class Dictionary {
   }
 
   /**
+   * Writer only: drops the string of {@code id}, which no live event or stored edge uses (a compaction freed it):
+   * no lookup finds it any more and {@link #string} gives null. The id stays taken: the records of forgotten
+   * events and removed edges name it.
+   */
+  void free(int id) {
+    String s = strings.get(id);
+    if (s != null) {
+      ids.remove(s, id);
+      strings.set(id, null);
+    }
+  }
+
+  /**
    * Writer only: re-adds a string read back from the meta log under its recorded id: the next id, or one
-   * read as freed before ({@link #restoreFreed}), whose name was used again before a reopen.
+   * read as freed before ({@link #restoreFreed}), whose name was used again before a reopen (written so by
+   * versions that kept freed strings in memory until a reopen; a name used again now takes the next id).
    */
   void restore(int id, String s) {
     if (id >= 0 && id < size && strings.get(id) == null) {
@@ -69,7 +87,13 @@ final class Dictionary {
     size = id + 1;
   }
 
+  /** How many strings are held (ids whose string is not freed). */
+  int held() {
+    return ids.size();
+  }
+
+  /** An estimate: the column, and per string held its map entry, boxed id and a short string. */
   long heapBytes() {
-    return strings.heapBytes() + size * 96L;
+    return strings.heapBytes() + held() * 96L;
   }
 }

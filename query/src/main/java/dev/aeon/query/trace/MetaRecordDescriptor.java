@@ -20,8 +20,9 @@ package dev.aeon.query.trace;
  * <p>A compaction ({@link Trace#stageCheckpoint(long, boolean)}) writes the log anew: every dictionary id in
  * order, as a STRING if a live event or edge uses it, else as FREED (the id stays taken, as event and edge
  * records name ids, but its string is gone); then the current ATTRS of each live event that has any, and a
- * FORGET for each forgotten event. A string logged under an id that is FREED (its name used again before
- * the trace reopened) takes that id again.
+ * FORGET for each forgotten event. A freed name used again is logged under a new id. A string logged under an
+ * id that is FREED takes that id again: earlier versions, which kept freed names in memory until a reopen, logged
+ * a name used again before the reopen so.
  */
 final class MetaRecordDescriptor {
 

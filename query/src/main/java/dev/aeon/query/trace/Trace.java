@@ -62,11 +62,6 @@ public final class Trace implements AutoCloseable {
   /** The generation of {@link #meta} ({@link Checkpoint#metaFile}). Write lock. */
   private int metaGeneration;
   /**
-   * Ids whose strings this process still holds but the meta log holds as freed: a compaction found them unused.
-   * Interned again, the string is logged again under its id. Write lock.
-   */
-  private BitSet freedInLog = new BitSet();
-  /**
    * Meta files a compaction replaced that a checkpoint may still name (its own is not written yet): closed and
    * deleted once one names a later generation. Checkpoint lock.
    */
@@ -582,7 +577,10 @@ public final class Trace implements AutoCloseable {
     }
     meta = next;
     metaGeneration = generation;
-    freedInLog = freed;
+    // Erased from the files, the names go from memory too, with the lists kept under their ids: else a process
+    // that creates and forgets sessions held all of them, and their names, until a reopen. Used again, a name
+    // takes a new id, logged in the new file. Not before the swap: a compaction that failed changes nothing.
+    graph.release(freed);
   }
 
   /** The dictionary ids that live events (session, role), stored edges not removed (type) and NEXT use. */
@@ -708,7 +706,11 @@ public final class Trace implements AutoCloseable {
       return out;
     }
     graph.visitEdges(slot, dir, typeId, asOf, (e, t, f, to, vf, vt) -> {
-      Edge edge = new Edge(graph.string(t), graph.id(f), graph.id(to), vf, vt);
+      String name = graph.string(t);
+      if (name == null) {
+        return true; // removed with a forgotten event since the visit found it, and its type freed by a compaction
+      }
+      Edge edge = new Edge(name, graph.id(f), graph.id(to), vf, vt);
       out.add(new Neighbour(edge, f == slot && dir != Direction.IN ? edge.to() : edge.from()));
       return true;
     });
@@ -791,15 +793,13 @@ public final class Trace implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(out);
   }
 
-  /** The dictionary id of {@code s}, adding (and logging) it if new. Writer only. */
+  /**
+   * The dictionary id of {@code s}, adding (and logging) it if new, or freed by a compaction: then under a new id,
+   * as ids are never handed out twice. Writer only.
+   */
   int intern(String s) throws IOException {
     int id = graph.dictionary.id(s);
     if (id >= 0) {
-      if (freedInLog.get(id)) {
-        // A compaction freed it while nothing used it: logged again under its id, which events name.
-        appendString(meta, id, s.getBytes(StandardCharsets.UTF_8)); // checked when first interned
-        freedInLog.clear(id);
-      }
       return id;
     }
     // Refused, not logged as '?': read back, it would be another name, or the name of another id, and the

@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.roaringbitmap.PeekableIntIterator;
@@ -10,6 +11,11 @@ import org.roaringbitmap.RoaringBitmap;
  * slot (append position), indexes are lists of slots. Every method is lock-free and safe to call while
  * the single writer appends: a reader sees a prefix of the appended events ({@link #slotCount()}), and
  * the set of forgotten slots is an immutable bitmap replaced on every forget (copy-on-write).
+ *
+ * <p>A compaction drops the names that only forgotten events and removed edges used, with the session and role
+ * lists kept under their ids ({@link #release}). A reader that holds such an id, or the slot of an event it found
+ * live before the forget, then finds the name null (ids are never handed out again: never another name) and the
+ * lists gone (null); it takes the event, or the edge, as forgotten, which it is.
  */
 public final class TraceGraph {
 
@@ -79,6 +85,26 @@ public final class TraceGraph {
 
   void setAttributes(int slot, Map<String, Object> attrs) {
     attributes.set(slot, attrs.isEmpty() ? null : attrs);
+  }
+
+  /**
+   * Writer only: drops the strings of these dictionary ids, which no live event and no stored edge uses (a
+   * compaction freed them in the meta log), and the session and role lists kept under them, which hold only
+   * forgotten slots. A process that creates and forgets sessions without end then holds none of theirs: only
+   * the slots of their events, as the events file does. A reader holding a list goes on reading it (nothing in
+   * it is live); see the class comment for one holding an id or a slot.
+   */
+  void release(BitSet ids) {
+    for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
+      dictionary.free(id);
+      if (sessions.get(id) != null) { // set only where a list is: a set past the column's end would grow it
+        sessions.set(id, null);
+      }
+      if (roles.get(id) != null) {
+        roles.set(id, null);
+      }
+      sessionIds.remove(id); // a reader may put it back (all its ids forgotten): it goes with the cache's clear()
+    }
   }
 
   /** Forgets the slots (all live) and their edges; returns the number of edges removed. */
@@ -188,10 +214,12 @@ public final class TraceGraph {
     return events.role(slot);
   }
 
+  /** The session of the event at a slot; null if a compaction freed it (only a forgotten event's is). */
   public String session(int slot) {
     return dictionary.string(events.session(slot));
   }
 
+  /** The role of the event at a slot; null if a compaction freed it (only a forgotten event's is). */
   public String role(int slot) {
     return dictionary.string(events.role(slot));
   }
@@ -206,11 +234,15 @@ public final class TraceGraph {
     return dictionary.id(s);
   }
 
+  /** The string of a dictionary id; null once a compaction freed it (no live event or stored edge uses it). */
   public String string(int id) {
     return dictionary.string(id);
   }
 
-  /** The slots of a session in append order (forgotten ones included: check {@link #isLive}), or null. */
+  /**
+   * The slots of a session in append order (forgotten ones included: check {@link #isLive}), or null: none, or
+   * all forgotten and their name freed by a compaction.
+   */
   public SlotList sessionSlots(int sessionId) {
     return sessionId < 0 ? null : sessions.get(sessionId);
   }
@@ -263,7 +295,7 @@ public final class TraceGraph {
     return ids;
   }
 
-  /** The slots of a role (label) in append order, or null. */
+  /** The slots of a role (label) in append order, or null (as {@link #sessionSlots}). */
   public SlotList roleSlots(int roleId) {
     return roleId < 0 ? null : roles.get(roleId);
   }
@@ -317,6 +349,9 @@ public final class TraceGraph {
 
   private boolean visitNext(int slot, Direction dir, EdgeVisitor v) {
     SlotList list = sessions.get(events.session(slot));
+    if (list == null) {
+      return true; // the slot is forgotten, and a compaction released its session: no NEXT links
+    }
     int n = list.size();
     int pos = sessionPos.getAcquire(slot);
     RoaringBitmap f = forgotten;
@@ -347,26 +382,36 @@ public final class TraceGraph {
   }
 
   /**
-   * The event at a slot if it is live, materialised, else null. Checked before reading it too: a slot
-   * forgotten before a compaction and a reopen may name strings the compaction freed (null now), which an
-   * Event refuses. Checked again after reading it, as a forget may come between the first check and the read,
-   * and empty its attributes (its strings stay until the next reopen).
+   * The event at a slot if it is live, materialised, else null. Checked again after reading it, as a forget may
+   * come between the first check and the read, and empty its attributes (and a compaction after it free its
+   * names: {@link #event} is null then).
    */
   Event liveEvent(int slot) {
     if (!isLive(slot)) {
       return null;
     }
     Event e = event(slot);
-    return isLive(slot) ? e : null;
+    return e != null && isLive(slot) ? e : null;
   }
 
-  /** The event at a slot, materialised. */
+  /**
+   * The event at a slot, materialised; null if a compaction freed its session or role, which it does only for
+   * forgotten events (a reader may hold the slot of one it found live before the forget).
+   */
   public Event event(int slot) {
-    return new Event(events.id(slot), session(slot), role(slot), events.ts(slot), events.blobRef(slot),
-        events.vectorId(slot), attributes(slot));
+    String session = session(slot);
+    String role = role(slot);
+    if (session == null || role == null) {
+      return null;
+    }
+    return new Event(events.id(slot), session, role, events.ts(slot), events.blobRef(slot), events.vectorId(slot),
+        attributes(slot));
   }
 
-  /** The edge of index {@code e} (a stored edge) as a record. */
+  /**
+   * The edge of index {@code e} (a stored edge) as a record; its type is null if the edge was removed (with a
+   * forgotten event).
+   */
   public Edge edge(int e) {
     return new Edge(dictionary.string(adjacency.type(e)), events.id(adjacency.from(e)),
         events.id(adjacency.to(e)), adjacency.validFrom(e), adjacency.validTo(e));

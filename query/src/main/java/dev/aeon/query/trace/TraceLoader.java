@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -63,6 +64,23 @@ final class TraceLoader {
       graph.forget(forgets.toArray());
     }
     checkNoFreedStringInUse(eventCount);
+    releaseFreedLists();
+  }
+
+  /**
+   * Drops the session and role lists that loading the events built under the ids the meta file holds as freed:
+   * they hold only forgotten slots, and the compaction that freed the ids had dropped them
+   * ({@link TraceGraph#release}).
+   */
+  private void releaseFreedLists() {
+    Dictionary d = graph.dictionary;
+    BitSet freed = new BitSet();
+    for (int id = 0, n = d.size(); id < n; id++) {
+      if (d.string(id) == null) {
+        freed.set(id);
+      }
+    }
+    graph.release(freed);
   }
 
   /**

@@ -375,6 +375,45 @@ class MetaCompactionTest {
     }
   }
 
+  /**
+   * Earlier versions kept a freed name in memory until a reopen and, used again before it, logged it again under
+   * its freed id (a STRING frame after the FREED one): such a log still opens, with the name under that id, and
+   * the name goes on working. Now a freed name used again takes a new id.
+   */
+  @Test
+  void aNameAnEarlierVersionLoggedAgainUnderItsFreedIdStillOpens() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      t.append(Event.of(1, "gone", "user", 10, 1));
+      t.append(Event.of(2, "kept", "user", 20, 2));
+      t.forget(1);
+      t.compact(1);
+      assertEquals(-1, t.graph().stringId("gone"));
+    }
+    // The dictionary: NEXT, gone (id 1, freed), user, kept. Appended as an earlier version did for "gone":
+    Path meta = dir.resolve("meta-1.trace");
+    byte[] name = "gone".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer frame = ByteBuffer.allocate(MetaRecordDescriptor.PAYLOAD_OFFSET + 4 + name.length)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    frame.putInt(4 + name.length).putInt(0).put(MetaRecordDescriptor.KIND_STRING).putInt(1).put(name);
+    frame.putInt(MetaRecordDescriptor.CRC_OFFSET, FileHeader.crc(frame, MetaRecordDescriptor.KIND_OFFSET,
+        frame.capacity()));
+    Files.write(meta, frame.array(), java.nio.file.StandardOpenOption.APPEND);
+    Checkpoint cp = Checkpoint.read(dir);
+    new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), cp.edgeBytes(), Files.size(meta), cp.metaGeneration())
+        .write(dir);
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(1, t.graph().stringId("gone"));
+      t.append(Event.of(3, "gone", "user", 30, 3));
+      assertEquals(1, t.graph().sessionId(t.graph().slotOf(3)));
+      assertEquals(List.of(3L), t.history("gone", 10).stream().map(Event::id).toList());
+      t.flush(2);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(List.of(3L), t.history("gone", 10).stream().map(Event::id).toList());
+      assertEquals(Optional.empty(), t.get(1));
+    }
+  }
+
   /** A live event naming a string the meta log holds as freed is refused, not handed out without a name. */
   @Test
   void aFreedStringThatALiveEventUsesIsCorrupt() throws IOException {

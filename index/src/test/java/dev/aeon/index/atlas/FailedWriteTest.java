@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.common.testing.FileSizeLimit;
 import dev.aeon.common.testing.SmallDevice;
 import dev.aeon.index.atlas.store.Manifest;
 import dev.aeon.index.atlas.store.ManifestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,10 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which makes the growth an IOException as a full device does) leaves the index as it was: it goes on
  * working, and a flush after it writes a manifest that opens.
  */
-@SuppressWarnings("restricted") // setrlimit through the native linker, as the kernels' own downcalls
 class FailedWriteTest {
-
-  private static final int RLIMIT_FSIZE = 1; // Linux
 
   @TempDir
   Path dir;
@@ -41,7 +33,7 @@ class FailedWriteTest {
    */
   @Test
   void aSplitThatCannotGrowThePageFileLeavesTheIndexAsItWas() throws Throwable {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     int dim = AtlasConfig.MAX_DIM;
     Random r = new Random(31);
     float[][] vs = new float[10][];
@@ -138,7 +130,7 @@ class FailedWriteTest {
    */
   @Test
   void aFailedFirstAddLeavesAnIndexThatOpens() throws Throwable {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     int dim = 8192; // records of 32 KiB
     float[] v = AtlasIndexTest.randomVector(new Random(59), dim);
     try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(dim))) {
@@ -161,7 +153,7 @@ class FailedWriteTest {
    */
   @Test
   void aRemoveWhoseCompactionCannotGrowThePageFileLeavesTheIndexAsItWas() throws Throwable {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     int dim = 498, capacity = 8; // 16 + 12 * 8 + 8 * 498 = 4,096 bytes a page
     Random r = new Random(47);
     float[][] vs = new float[3 * capacity][];
@@ -196,7 +188,7 @@ class FailedWriteTest {
    */
   @Test
   void aBulkBuildThatCannotGrowTheSidecarLeavesTheIndexAsItWas() throws Throwable {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     int dim = 1024;
     AtlasConfig config = AtlasConfig.of(dim);
     Random r = new Random(43);
@@ -286,7 +278,7 @@ class FailedWriteTest {
   /** An index that cannot be created reports it and leaves no file open. */
   @Test
   void aCreateThatCannotWriteItsFilesClosesThem() throws Throwable {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     long before = openFiles();
     withFileSizeLimit(1, () -> assertThrows(IOException.class, () -> AtlasIndex.create(dir, AtlasConfig.of(8))));
     assertEquals(before, openFiles(), "file descriptors after a failed create");
@@ -300,21 +292,8 @@ class FailedWriteTest {
 
   /** Runs {@code body} while files of this process cannot grow past {@code bytes}. */
   private static void withFileSizeLimit(long bytes, ThrowingRunnable body) throws Throwable {
-    Linker linker = Linker.nativeLinker();
-    FunctionDescriptor d = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
-    MethodHandle get = linker.downcallHandle(linker.defaultLookup().find("getrlimit").orElseThrow(), d);
-    MethodHandle set = linker.downcallHandle(linker.defaultLookup().find("setrlimit").orElseThrow(), d);
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment old = arena.allocate(16, 8), limited = arena.allocate(16, 8);
-      assertEquals(0, (int) get.invokeExact(RLIMIT_FSIZE, old));
-      limited.set(ValueLayout.JAVA_LONG, 0, bytes); // soft limit
-      limited.set(ValueLayout.JAVA_LONG, 8, old.get(ValueLayout.JAVA_LONG, 8)); // hard limit unchanged
-      assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, limited));
-      try {
-        body.run();
-      } finally {
-        assertEquals(0, (int) set.invokeExact(RLIMIT_FSIZE, old));
-      }
+    try (FileSizeLimit limit = FileSizeLimit.of(bytes)) {
+      body.run();
     }
   }
 

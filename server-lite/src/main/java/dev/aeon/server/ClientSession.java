@@ -95,8 +95,12 @@ public final class ClientSession {
     disconnect = r;
   }
 
-  /** Closes the connection now, as {@code CLIENT KILL} does to another client: its replies not yet sent are lost. */
+  /**
+   * Closes the connection now, as {@code CLIENT KILL} does to another client: its replies not yet sent are lost, and
+   * the commands it sent after the one running, which the connection may hold already, are not run.
+   */
   public void disconnect() {
+    quit = true;
     disconnect.run();
   }
 

@@ -115,6 +115,11 @@ final class Connection implements Runnable {
         writer.flush();
         return;
       }
+      if (session.quitRequested()) {
+        // Killed by another client (CLIENT KILL) while the last command ran: as in Redis, what it sent after that
+        // command and the decoder holds already is dropped, not run on a closed connection.
+        return;
+      }
       enter(State.EXECUTING);
       server.commands().dispatch(session, command);
       server.onCommand();

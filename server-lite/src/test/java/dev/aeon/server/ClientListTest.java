@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.TextEmbedder;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,60 @@ class ClientListTest {
       // The caller killing itself gets its reply, then the connection closes.
       assertEquals(1L, killer.call("CLIENT", "KILL", "ID", String.valueOf(killerId), "SKIPME", "no"));
       assertTrue(killer.closedByServer(), "the caller asked to be disconnected");
+    }
+  }
+
+  /**
+   * A client killed while it runs a command, with more of its pipeline already received, runs none of the rest, as
+   * in Redis: the connection is closed, and a write the client sent after the command running is never made. (The
+   * reader went on with the commands its decoder held until a reply failed to go out: 2 more events added.) An
+   * embedder that holds the first MEM.ADD until the kill has returned stands for a command running at that moment.
+   */
+  @Test
+  void aClientKilledMidPipelineRunsNoneOfTheCommandsItSentAfterTheOneRunning(@TempDir Path own) throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch killed = new CountDownLatch(1);
+    TextEmbedder holdOnce = new TextEmbedder() {
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        List<float[]> out = new ArrayList<>();
+        for (String t : texts) {
+          if (t.equals("running")) {
+            holding.countDown();
+            try {
+              killed.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          out.add(new float[] {1, t.length()});
+        }
+        return out;
+      }
+    };
+    try (AeonServer s = TestServer.start(own, c -> c.withEngine(c.engine().withEmbedder(holdOnce)));
+        RespClient victim = new RespClient(s.port()); RespClient killer = new RespClient(s.port())) {
+      long victimId = (Long) victim.call("CLIENT", "ID");
+      killer.call("HELLO", "3"); // MEM.QUERY's reply as a map
+      ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+      for (String text : List.of("running", "sent after", "sent after too")) {
+        pipeline.writeBytes(RespClient.encode("MEM.ADD", "s", "user", text));
+      }
+      victim.sendRaw(pipeline.toByteArray()); // one write: the reader takes it whole into its buffer
+      holding.await();
+      assertEquals(1L, killer.call("CLIENT", "KILL", "ID", String.valueOf(victimId)));
+      killed.countDown();
+      assertTrue(victim.closedByServer());
+      while (parse((String) killer.call("CLIENT", "LIST")).containsKey(victimId)) {
+        Thread.onSpinWait(); // the victim's connection ends once its reader has stopped
+      }
+      assertEquals(List.of(List.of(1L)), ((Map<?, ?>) killer.call("MEM.QUERY",
+          "MATCH (e {session: 's'}) RETURN count(e)")).get("rows"), "only the command running when killed");
     }
   }
 

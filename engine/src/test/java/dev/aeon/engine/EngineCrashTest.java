@@ -172,6 +172,15 @@ public class EngineCrashTest {
     assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
   }
 
+  /** Waits until the child reported a line starting with {@code prefix} (a {@code what} it did), 120 s at most. */
+  static void awaitReport(Path acks, String prefix, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (Files.readAllLines(acks).stream().noneMatch(line -> line.startsWith(prefix))) {
+      assertTrue(System.nanoTime() < deadline, "the child reported no " + what + " within 120 s");
+      Thread.sleep(10);
+    }
+  }
+
   static void awaitStart(Process child, Path acks) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +56,7 @@ public class ImportCrashTest {
         // On a loaded machine every kill may come before the first import ends: the last one waits for one, so
         // that the run checks a reported import too
         EngineCrashTest.awaitStart(child, acks);
-        awaitAnImport(acks);
+        EngineCrashTest.awaitReport(acks, "I ", "import");
       }
       EngineCrashTest.killAfter(child, acks, 300 + random.nextInt(1500));
       Set<Integer> imported = new HashSet<>();
@@ -98,14 +97,6 @@ public class ImportCrashTest {
     System.out.println("ImportCrashTest: " + reported + " imports reported; of the " + cycles + " the kills caught, "
         + caughtWhole + " found whole, " + caughtAbsent + " absent and " + caughtBefore + " as before the import");
     assertTrue(reported > 0, "the children reported no import");
-  }
-
-  private static void awaitAnImport(Path acks) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (Files.readAllLines(acks).stream().noneMatch(line -> line.startsWith("I "))) {
-      assertTrue(System.nanoTime() < deadline, "the child reported no import within 120 s");
-      Thread.sleep(10);
-    }
   }
 
   /** Empty, or holding only the event {@link ImportChild} remembers before it forgets it and imports. */

@@ -226,12 +226,7 @@ final class TreeWriter {
     float[] rowA = fill(a, e, side, 0);
     float[] rowB = fill(b, e, side, 1);
     Node p = leaf.parent;
-    Node.Children c = p.children();
-    int at = p.indexOf(leaf);
-    Object[] kids = insert(c.kids(), at + 1, b);
-    kids[at] = a;
-    float[] rows = insertRow(c.centroids(), at + 1, rowB);
-    System.arraycopy(rowA, 0, rows, at * dim, dim);
+    Node.Children split = splitChild(p, leaf, a, rowA, b, rowB);
     a.parent = p;
     b.parent = p;
     // Unregistered before the new leaves are published: a search that looks the old leaf up by id (from an
@@ -240,13 +235,13 @@ final class TreeWriter {
     // until the readers that may see them have left (see Storage).
     leaf.retire();
     rt.unregister(leaf);
-    p.publish(new Node.Children(kids, rows));
+    p.publish(split);
     for (int page : leaf.pages()) {
       st.retirePage(page);
     }
     e.deadSlots().forEachInt(st::retireSlot);
     splits++;
-    if (kids.length > st.config.fanout()) {
+    if (split.kids().length > st.config.fanout()) {
       splitNode(p);
     }
   }
@@ -303,16 +298,11 @@ final class TreeWriter {
       rt.publishRoot(root);
       return;
     }
-    Node.Children pc = p.children();
-    int at = p.indexOf(node);
-    Object[] kids = insert(pc.kids(), at + 1, right);
-    kids[at] = left;
-    float[] prow = insertRow(pc.centroids(), at + 1, rowRight);
-    System.arraycopy(rowLeft, 0, prow, at * dim, dim);
+    Node.Children split = splitChild(p, node, left, rowLeft, right, rowRight);
     left.parent = p;
     right.parent = p;
-    p.publish(new Node.Children(kids, prow));
-    if (kids.length > st.config.fanout()) {
+    p.publish(split);
+    if (split.kids().length > st.config.fanout()) {
       splitNode(p);
     }
   }
@@ -361,6 +351,17 @@ final class TreeWriter {
       side[i] = 1;
     }
     return side;
+  }
+
+  /** {@code p}'s children with {@code child} replaced by {@code a} and {@code b} after it, with their rows. */
+  private Node.Children splitChild(Node p, Object child, Object a, float[] rowA, Object b, float[] rowB) {
+    Node.Children c = p.children();
+    int at = p.indexOf(child);
+    Object[] kids = insert(c.kids(), at + 1, b);
+    kids[at] = a;
+    float[] rows = insertRow(c.centroids(), at + 1, rowB);
+    System.arraycopy(rowA, 0, rows, at * dim, dim);
+    return new Node.Children(kids, rows);
   }
 
   private static Object[] insert(Object[] a, int at, Object x) {

@@ -47,7 +47,8 @@ public final class AeonServer implements AutoCloseable {
     this.listener = listener;
     this.context = new ServerContext(config, aeon);
     context.connectedClients(connections::size);
-    context.clients(() -> connections.stream().map(Connection::session)
+    // A client killed or quitting is gone for CLIENT LIST and KILL at once, though its threads may still be ending
+    context.clients(() -> connections.stream().map(Connection::session).filter(s -> !s.quitRequested())
         .sorted(Comparator.comparingLong(ClientSession::id)).toList());
     context.onStopRequested(who -> Thread.ofPlatform().name("aeon-stop").start(() -> stop(", asked by " + who)));
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()

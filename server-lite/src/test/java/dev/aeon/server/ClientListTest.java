@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,9 @@ class ClientListTest {
         RespClient byAddress = new RespClient(server.port()); RespClient byFilter = new RespClient(server.port())) {
       long id = (Long) byId.call("CLIENT", "ID");
       assertEquals(1L, killer.call("CLIENT", "KILL", "ID", String.valueOf(id)));
+      // gone at once, though its connection's threads may still be ending
+      assertFalse(parse((String) killer.call("CLIENT", "LIST")).containsKey(id), "a killed client is still listed");
+      assertEquals(0L, killer.call("CLIENT", "KILL", "ID", String.valueOf(id)), "a killed client is killed again");
       assertTrue(byId.closedByServer(), "the client killed by id is disconnected");
 
       String address = byAddress.socket().getLocalSocketAddress().toString().substring(1);

@@ -208,14 +208,26 @@ final class SegmentDirectory implements Closeable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting for the next segment");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-      throw cause instanceof IOException io ? io : new IOException("preallocating a segment failed", cause);
+      // Tried once more now that the segment is needed: the background attempt ran when the current segment was
+      // half full, and the room it found wanting (a full device) may be back, freed by a checkpoint or another
+      // store. Failing the log for a shortage that has passed would make the caller reopen it for nothing.
+      next = null;
+      try {
+        return preallocate(plannedSize);
+      } catch (IOException again) {
+        Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+        again.addSuppressed(cause);
+        throw again;
+      }
     } finally {
       next = null;
     }
   }
 
-  /** Writes a zero-filled, forced file of {@code size} bytes under the temporary name. */
+  /**
+   * Writes a zero-filled, forced file of {@code size} bytes under the temporary name. One that fails is deleted:
+   * on a full device its part took the last free blocks, which the other stores need, until the log was closed.
+   */
   private Path preallocate(long size) throws IOException {
     Path tmp = dir.resolve(PREALLOC_NAME);
     try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -227,6 +239,13 @@ final class SegmentDirectory implements Closeable {
         pos += ch.write(zeros, pos);
       }
       ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
     return tmp;
   }

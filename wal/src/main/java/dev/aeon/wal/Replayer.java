@@ -3,10 +3,12 @@ package dev.aeon.wal;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /** Reads records back from the segment files, checking every frame again. */
 final class Replayer {
@@ -16,10 +18,12 @@ final class Replayer {
   /**
    * Feeds {@code consumer} every caller record with an LSN in {@code (afterLsn, upToLsn]}, in order.
    *
-   * @param segments the segments, by first LSN
+   * @param live the log's segments, by first LSN, as a checkpoint changes them
    */
-  static void replay(NavigableMap<Long, Path> segments, long afterLsn, long upToLsn, RecordConsumer consumer)
+  static void replay(NavigableMap<Long, Path> live, long afterLsn, long upToLsn, RecordConsumer consumer)
       throws IOException {
+    // A checkpoint may delete segments while this reads them: a copy keeps the order that was checked here.
+    NavigableMap<Long, Path> segments = new TreeMap<>(live);
     if (segments.isEmpty() || afterLsn >= upToLsn) {
       return;
     }
@@ -34,7 +38,15 @@ final class Replayer {
       if (e.getKey() != expected) {
         throw new WalCorruptException(e.getValue(), 0, expected, "segment starts at LSN " + e.getKey());
       }
-      expected = replaySegment(e.getValue(), expected, afterLsn, upToLsn, consumer);
+      try {
+        expected = replaySegment(e.getValue(), expected, afterLsn, upToLsn, consumer);
+      } catch (NoSuchFileException gone) {
+        if (live.containsKey(e.getKey())) {
+          throw gone; // lost, not checkpointed: a checkpoint takes a segment off the list before deleting it
+        }
+        throw new IllegalArgumentException("records from LSN " + expected + " were deleted by a checkpoint during"
+            + " the replay; cannot replay from LSN " + (afterLsn + 1), gone);
+      }
       if (expected > upToLsn) {
         return;
       }

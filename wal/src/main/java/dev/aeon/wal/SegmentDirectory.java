@@ -261,8 +261,7 @@ final class SegmentDirectory implements Closeable {
       doomed.add(firsts[i]);
     }
     for (Long first : doomed) {
-      Files.deleteIfExists(segments.get(first));
-      segments.remove(first);
+      Files.deleteIfExists(segments.remove(first)); // off the list first: a replay that finds it gone knows why
     }
     if (!doomed.isEmpty()) {
       syncDirectory();

@@ -374,7 +374,7 @@ public final class Wal implements AutoCloseable {
    * to the last record written when the call began. Re-checks every record's CRC32C.
    *
    * @throws IllegalArgumentException {@code afterLsn} is negative (LSNs start at 1; 0 means from the
-   *     start), or records after it were deleted by a checkpoint
+   *     start), or records after it were deleted by a checkpoint (also by one that ran during the replay)
    * @throws WalCorruptException a record was damaged after the WAL was opened
    */
   public void replay(long afterLsn, RecordConsumer consumer) throws IOException {

@@ -164,6 +164,36 @@ class WalTest {
     }
   }
 
+  /**
+   * A replay during which a checkpoint deletes segments it has still to read says so, as one that starts before
+   * the checkpoint does; it failed with a NoSuchFileException naming a segment file, as if the log had lost it.
+   */
+  @Test
+  void aReplayWhoseSegmentsACheckpointDeletesMeanwhileSaysSo() throws Exception {
+    try (Wal wal = Wal.open(dir, small())) {
+      for (long i = 1; i <= 200; i++) {
+        wal.appendAndWait((byte) 1, payload(i));
+      }
+      java.util.concurrent.CountDownLatch replaying = new java.util.concurrent.CountDownLatch(1);
+      CompletableFuture<Void> checkpoint = CompletableFuture.runAsync(() -> {
+        try {
+          replaying.await();
+          wal.checkpoint(190);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wal.replay(0, (lsn, type, p) -> {
+        if (lsn == 1) {
+          replaying.countDown();
+          checkpoint.join(); // the segments after this one are deleted
+        }
+      }));
+      assertTrue(e.getMessage().contains("deleted by a checkpoint during the replay"), e.getMessage());
+      assertEquals(10, replayAll(wal, 190).size(), "a replay from the checkpoint reads on");
+    }
+  }
+
   @Test
   void checkpointWithANewSegmentErasesEveryCoveredRecordFromDisk() throws IOException {
     byte[] secret = "forget-me-please".getBytes(StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -433,6 +434,34 @@ class VectorSetCommandsTest {
       assertEquals(false, c.call("VREM", "nokey", "b"));
       assertEquals(List.of(), c.call("VSIM", "nokey", "ELE", "x"));
       assertTrue(err(c.call("VSIM", "types", "ELE", "x")).startsWith("ERR element 'x' not found"));
+    }
+  }
+
+  /**
+   * Redis' VSIM answers a missing key with an empty array before it reads the query: a malformed vector or
+   * option, or a TEXT on a server without an embedder, gets the empty array too, while a set that exists
+   * refuses them. They were refused here on a missing key as well.
+   */
+  @Test
+  void vsimOfAMissingKeyIsEmptyBeforeTheQueryIsRead() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      List<List<String>> queries = List.of(
+          List.of("VALUES", "abc", "1"),
+          List.of("VALUES", "2", "1", "0", "COUNT", "0"),
+          List.of("VALUES", "2", "1", "0", "FILTER", ".a >"),
+          List.of("VALUES", "2", "1", "0", "BOGUS"),
+          List.of("FOO", "BAR"),
+          List.of("TEXT", "hello"));
+      c.call("VADD", "exists", "VALUES", "2", "1", "0", "a");
+      for (List<String> query : queries) {
+        List<String> onMissing = new ArrayList<>(List.of("VSIM", "missing"));
+        onMissing.addAll(query);
+        assertEquals(List.of(), c.call(onMissing.toArray()), query.toString());
+        List<String> onExisting = new ArrayList<>(List.of("VSIM", "exists"));
+        onExisting.addAll(query);
+        assertInstanceOf(RespClient.Err.class, c.call(onExisting.toArray()), query.toString());
+      }
+      assertEquals(0L, c.call("EXISTS", "missing"));
     }
   }
 

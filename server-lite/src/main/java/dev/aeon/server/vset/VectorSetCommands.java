@@ -161,6 +161,11 @@ public final class VectorSetCommands {
    */
   private static void vsim(ClientSession c, Args a) throws IOException {
     String key = a.nextText("the key");
+    if (sets(c).cardinality(c.namespace(), key) == 0) {
+      // As Redis' VSIM: a missing key is an empty array before the query is read (nor a TEXT embedded)
+      c.writer().array(0);
+      return;
+    }
     String element = null;
     VectorInput.Given vector = null;
     if (a.accept("ELE")) {

@@ -465,6 +465,26 @@ class VectorSetCommandsTest {
     }
   }
 
+  /** Where docs/server.md says this server differs from Redis' vector sets, it does as it says. */
+  @Test
+  void theDocumentedDifferencesFromRedisHold() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "differs", "VALUES", "2", "1", "0", "a", "NOQUANT"));
+      assertEquals(1L, c.call("VADD", "differs", "VALUES", "2", "0", "1", "b"), "the set's quantization, not Q8");
+      assertEquals("f32", ((List<?>) c.call("VEMB", "differs", "b", "RAW")).getFirst());
+      assertTrue(err(c.call("VADD", "differs", "VALUES", "2", "0", "1", "c", "Q8")).startsWith(
+          "ERR asked quantization mismatch"));
+      assertEquals(new RespClient.Err("ERR attributes must be a JSON object, got: [1]"),
+          c.call("VSETATTR", "differs", "nope", "[1]"), "refused before the element is looked up");
+      assertEquals(1L, c.call("VADD", "differs", "VALUES", "2", "1", "1", "d", "SETATTR", ""));
+      c.send("VGETATTR", "differs", "d");
+      assertEquals("$-1", c.rawLine());
+      for (String command : new String[] {"VLINKS", "VRANGE"}) {
+        assertTrue(err(c.call(command, "differs", "a", "b")).startsWith("ERR unknown command"), command);
+      }
+    }
+  }
+
   /**
    * VSIM runs on the compute pool, where a reply may not be sent part by part: one many times longer than
    * the connection's buffer arrives whole and in order, and the connection goes on serving.

@@ -67,6 +67,19 @@ public final class SimdKernels implements VectorKernels {
     return "simd-" + F.vectorBitSize();
   }
 
+  /**
+   * The sum of {@code v}'s lanes in one fixed order: halves added lane-wise until one lane is left. {@code
+   * reduceLanes(ADD)} leaves the order open, and its Java fallback and C2's intrinsic take different ones, so the
+   * same product changed in its last bit once the kernel was compiled (9.562005, then 9.562006): a score, and the
+   * order of two nearly tied results, depended on how warm the JVM was.
+   */
+  private static float sumLanes(FloatVector v) {
+    for (int half = v.length() / 2; half > 0; half /= 2) {
+      v = v.add(v.slice(half));
+    }
+    return v.lane(0);
+  }
+
   @Override
   public float dotF32(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dim) {
     float[] ha = floats(a, aOffset), hb = floats(b, bOffset);
@@ -83,7 +96,7 @@ public final class SimdKernels implements VectorKernels {
     for (int bound = dim - lanes; i <= bound; i += lanes) {
       acc0 = loadF(a, ha, aOffset, i).fma(loadF(b, hb, bOffset, i), acc0);
     }
-    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     for (; i < dim; i++) {
       sum = Math.fma(getF(a, ha, aOffset, i), getF(b, hb, bOffset, i), sum);
     }
@@ -116,7 +129,7 @@ public final class SimdKernels implements VectorKernels {
     for (int bound = dim - lanes; i <= bound; i += lanes) {
       acc0 = FloatVector.fromArray(F, a, aBase + i).fma(FloatVector.fromArray(F, b, bBase + i), acc0);
     }
-    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     for (; i < dim; i++) {
       sum = Math.fma(a[aBase + i], b[bBase + i], sum);
     }
@@ -140,7 +153,7 @@ public final class SimdKernels implements VectorKernels {
       FloatVector d = loadF(a, ha, aOffset, i).sub(loadF(b, hb, bOffset, i));
       acc0 = d.fma(d, acc0);
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1));
     for (; i < dim; i++) {
       float d = getF(a, ha, aOffset, i) - getF(b, hb, bOffset, i);
       sum = Math.fma(d, d, sum);
@@ -161,9 +174,9 @@ public final class SimdKernels implements VectorKernels {
       na = x.fma(x, na);
       nb = y.fma(y, nb);
     }
-    float d = dot.reduceLanes(VectorOperators.ADD);
-    float sa = na.reduceLanes(VectorOperators.ADD);
-    float sb = nb.reduceLanes(VectorOperators.ADD);
+    float d = sumLanes(dot);
+    float sa = sumLanes(na);
+    float sb = sumLanes(nb);
     for (; i < dim; i++) {
       float x = getF(a, ha, aOffset, i), y = getF(b, hb, bOffset, i);
       d = Math.fma(x, y, d);

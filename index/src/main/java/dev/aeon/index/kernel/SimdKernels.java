@@ -70,7 +70,7 @@ public final class SimdKernels implements VectorKernels {
   /**
    * The sum of {@code v}'s lanes in one fixed order: halves added lane-wise until one lane is left. {@code
    * reduceLanes(ADD)} leaves the order open, and its Java fallback and C2's intrinsic take different ones, so the
-   * same product changed in its last bit once the kernel was compiled (9.562005, then 9.562006): a score, and the
+   * same product changed in its last bit once the kernel was compiled ({@code FloatSumOrderTest}): a score, and the
    * order of two nearly tied results, depended on how warm the JVM was.
    */
   private static float sumLanes(FloatVector v) {

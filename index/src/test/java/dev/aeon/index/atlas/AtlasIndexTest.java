@@ -33,6 +33,14 @@ class AtlasIndexTest {
     return v;
   }
 
+  static float[][] randomVectors(Random r, int n, int dim) {
+    float[][] vs = new float[n][];
+    for (int i = 0; i < n; i++) {
+      vs[i] = randomVector(r, dim);
+    }
+    return vs;
+  }
+
   @Test
   void findsEachVectorAsItsOwnNearestNeighbour() throws IOException {
     Random r = new Random(1);

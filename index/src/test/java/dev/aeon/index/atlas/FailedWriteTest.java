@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +37,7 @@ class FailedWriteTest {
     assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
     int dim = AtlasConfig.MAX_DIM;
     Random r = new Random(31);
-    float[][] vs = new float[10][];
-    for (int i = 0; i < vs.length; i++) {
-      vs[i] = AtlasIndexTest.randomVector(r, dim);
-    }
+    float[][] vs = AtlasIndexTest.randomVectors(r, 10, dim);
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 1, 8, 4))) {
       for (int i = 0; i < 8; i++) {
         index.add(i, vs[i]);
@@ -75,10 +73,7 @@ class FailedWriteTest {
     AtlasConfig config = new AtlasConfig(dim, 2, 2, 4);
     Random r = new Random(53);
     int n = 80;
-    float[][] vs = new float[n][];
-    for (int i = 0; i < n; i++) {
-      vs[i] = AtlasIndexTest.randomVector(r, dim);
-    }
+    float[][] vs = AtlasIndexTest.randomVectors(r, n, dim);
     int sidecarFailures = 0, pageFailures = 0;
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 32)) {
       Path tried = device.root().resolve("tried");
@@ -193,12 +188,8 @@ class FailedWriteTest {
     AtlasConfig config = AtlasConfig.of(dim);
     Random r = new Random(43);
     int n = 2 * config.leafCapacity(); // enough for a bulk build
-    long[] ids = new long[n];
-    float[][] vs = new float[n][];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i;
-      vs[i] = AtlasIndexTest.randomVector(r, dim);
-    }
+    long[] ids = LongStream.range(0, n).toArray();
+    float[][] vs = AtlasIndexTest.randomVectors(r, n, dim);
     Path sidecar = dir.resolve(dev.aeon.index.atlas.store.VectorFile.NAME);
     try (AtlasIndex index = AtlasIndex.create(dir, config)) {
       long written = java.nio.file.Files.size(sidecar);
@@ -230,12 +221,8 @@ class FailedWriteTest {
     AtlasConfig config = new AtlasConfig(dim, 4, 4, 4);
     Random r = new Random(61);
     int n = 1000;
-    long[] ids = new long[n];
-    float[][] vs = new float[n][];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i;
-      vs[i] = AtlasIndexTest.randomVector(r, dim);
-    }
+    long[] ids = LongStream.range(0, n).toArray();
+    float[][] vs = AtlasIndexTest.randomVectors(r, n, dim);
     int pageFailures = 0;
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 16)) {
       for (int room = 0; ; room += 4) {

@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 /** The file naming the last checkpointed LSN; layout in {@link WalFormat}. */
 final class CheckpointFile {
 
-  private static final String TEMPORARY = WalFormat.CHECKPOINT_FILE + ".tmp";
+  /** Where a new checkpoint is written before it is renamed into place; one found at open is a crash's part. */
+  static final String TEMPORARY = WalFormat.CHECKPOINT_FILE + ".tmp";
 
   private CheckpointFile() {}
 
@@ -44,19 +45,32 @@ final class CheckpointFile {
     }
   }
 
-  /** Durably replaces the checkpoint with {@code lsn}: temporary file, force, atomic rename, force directory. */
+  /**
+   * Durably replaces the checkpoint with {@code lsn}: temporary file, force, atomic rename, force directory. A
+   * temporary that could not be written whole or renamed is deleted: on a full device it holds a block the other
+   * stores need, and it names nothing.
+   */
   static void write(Path dir, long lsn, ChannelOpener opener) throws IOException {
     Path tmp = dir.resolve(TEMPORARY);
-    try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer b = WalFormat.encodeCheckpoint(lsn, System.currentTimeMillis());
-      while (b.hasRemaining()) {
-        ch.write(b, b.position());
+    try {
+      try (FileChannel ch = opener.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
+        ByteBuffer b = WalFormat.encodeCheckpoint(lsn, System.currentTimeMillis());
+        while (b.hasRemaining()) {
+          ch.write(b, b.position());
+        }
+        ch.force(true);
       }
-      ch.force(true);
+      Files.move(tmp, dir.resolve(WalFormat.CHECKPOINT_FILE), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    Files.move(tmp, dir.resolve(WalFormat.CHECKPOINT_FILE), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
     SegmentDirectory.syncDirectory(dir, opener);
   }
 }

@@ -142,6 +142,7 @@ public final class Wal implements AutoCloseable {
       Recovery.Result r = Recovery.run(dir, false, options.channelOpener());
       segments = new SegmentDirectory(dir, options.channelOpener(), options.segmentSize());
       Files.deleteIfExists(dir.resolve(SegmentDirectory.PREALLOC_NAME));
+      Files.deleteIfExists(dir.resolve(CheckpointFile.TEMPORARY)); // a crash's part: the checkpoint it names is older
       segments.register(r.segments());
       SegmentWriter writer = openWriter(segments, r, options);
       return new Wal(dir, options, r, segments, lock, writer);

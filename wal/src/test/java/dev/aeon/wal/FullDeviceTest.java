@@ -112,6 +112,35 @@ class FullDeviceTest {
     }
   }
 
+  /**
+   * A checkpoint that meets the full device fails and leaves no part of its temporary file behind (it held a
+   * block of the full device, and named nothing); once there is room the same checkpoint goes through. A
+   * temporary left by a crash mid-checkpoint is deleted when the log is opened, as a preallocated part is.
+   */
+  @Test
+  void aCheckpointThatFindsTheDeviceFullLeavesNoTemporaryFile() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("device"), 1)) {
+      Path log = device.root().resolve("wal");
+      Path temporary = log.resolve(WalFormat.CHECKPOINT_FILE + ".tmp");
+      try (Wal wal = Wal.open(log, options())) {
+        wal.appendAndWait((byte) 1, payload(1));
+        device.fill();
+        assertThrows(IOException.class, () -> wal.checkpoint(1));
+        assertFalse(Files.exists(temporary), "the failed checkpoint's temporary file is left");
+        assertEquals(0, wal.checkpointLsn());
+        device.empty();
+        wal.checkpoint(1);
+        assertEquals(1, wal.checkpointLsn());
+        assertFalse(Files.exists(temporary));
+      }
+      Files.write(temporary, new byte[0]); // as a crash between creating and renaming it leaves it
+      try (Wal wal = Wal.open(log, options())) {
+        assertEquals(1, wal.checkpointLsn());
+        assertFalse(Files.exists(temporary), "a temporary left by a crash outlives the open");
+      }
+    }
+  }
+
   private static Set<Thread> preallocators() {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("aeon-wal-preallocator"))
         .collect(Collectors.toSet());

@@ -30,5 +30,6 @@ class WalCrashLongTest {
     System.out.println(r);
     assertEquals(List.of(), r.problems(), "seed " + seed);
     assertEquals(0, r.lost(), "seed " + seed);
+    assertEquals(0, r.repeated(), "seed " + seed);
   }
 }

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Kills a {@link CrashWriter} child JVM with SIGKILL at random moments, over and over on one log, and
  * after each kill reopens the log and checks it against every acknowledgement the child printed: each
- * acknowledged record must be present with its exact content, LSNs must be gapless, and every record in
- * the log must be one a writer produced. Segments are small so that kills also land during rotation.
+ * acknowledged record must be present with its exact content, LSNs must be gapless, every record in the log
+ * must be one a writer produced, and none may appear twice (each is appended once and never retried).
+ * Segments are small so that kills also land during rotation.
  *
  * <p>Run it on any disk: {@code java -cp ... dev.aeon.wal.crash.CrashCheck DIR CYCLES [SEED]}.
  */
@@ -43,14 +44,15 @@ public final class CrashCheck {
    * @param killedBeforeReady kills that landed before the child had opened the log (during its recovery)
    * @param acknowledged acknowledgements the children printed
    * @param lost acknowledged records missing or changed after recovery (must be 0)
+   * @param repeated records found at a second LSN after recovery (must be 0)
    * @param recordsChecked records read back and verified over all cycles
    * @param tornTails recoveries that cut off a torn tail
    * @param maxBytesCut largest torn tail cut off, in bytes
    * @param checkpoints checkpoints the children took
    * @param problems every violation found, described
    */
-  public record Result(int cycles, int killedBeforeReady, long acknowledged, long lost, long recordsChecked,
-      int tornTails, long maxBytesCut, int checkpoints, long millis, List<String> problems) {}
+  public record Result(int cycles, int killedBeforeReady, long acknowledged, long lost, long repeated,
+      long recordsChecked, int tornTails, long maxBytesCut, int checkpoints, long millis, List<String> problems) {}
 
   private final Config config;
   private final Random random;
@@ -60,12 +62,13 @@ public final class CrashCheck {
   private int killedBeforeReady;
   private long acknowledged;
   private long lost;
+  private long repeated;
   private long recordsChecked;
   private int tornTails;
   private long maxBytesCut;
   private int checkpoints;
 
-  private CrashCheck(Config config) {
+  CrashCheck(Config config) {
     this.config = config;
     this.random = new Random(config.seed());
   }
@@ -88,8 +91,8 @@ public final class CrashCheck {
       }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    return new Result(config.cycles(), killedBeforeReady, acknowledged, lost, recordsChecked, tornTails, maxBytesCut,
-        checkpoints, millis, List.copyOf(problems));
+    return new Result(config.cycles(), killedBeforeReady, acknowledged, lost, repeated, recordsChecked, tornTails,
+        maxBytesCut, checkpoints, millis, List.copyOf(problems));
   }
 
   private void runCycle(int cycle) throws IOException, InterruptedException {
@@ -161,7 +164,7 @@ public final class CrashCheck {
   }
 
   /** Reopens the log as the next writer would, and compares it with the acknowledgements. */
-  private void verify(int cycle) throws IOException {
+  void verify(int cycle) throws IOException {
     WalOptions options = WalOptions.defaults().segmentSize(config.segmentSize()).maxPayload(1024);
     try (Wal wal = Wal.open(config.dir(), options)) {
       RecoveryReport report = wal.recovery();
@@ -173,6 +176,8 @@ public final class CrashCheck {
       acked.keySet().removeIf(lsn -> lsn <= checkpoint);
       long[] previous = {checkpoint};
       Map<Long, CrashRecord> found = new HashMap<>();
+      // A record replayed twice keeps the LSNs gapless and every acknowledged one intact: only this sees it.
+      Map<CrashRecord, Long> firstLsn = new HashMap<>();
       wal.replay(checkpoint, (lsn, type, payload) -> {
         CrashRecord r = CrashRecord.decode(payload);
         if (r == null || type != CrashRecord.TYPE) {
@@ -182,6 +187,11 @@ public final class CrashCheck {
           problems.add("cycle " + cycle + ": LSN " + lsn + " follows LSN " + previous[0]);
         }
         previous[0] = lsn;
+        Long earlier = r == null ? null : firstLsn.putIfAbsent(r, lsn);
+        if (earlier != null) {
+          repeated++;
+          problems.add("cycle " + cycle + ": LSN " + lsn + " repeats " + r + " of LSN " + earlier);
+        }
         found.put(lsn, r);
         recordsChecked++;
       });
@@ -199,6 +209,11 @@ public final class CrashCheck {
       problems.add("cycle " + cycle + ": reopening failed: " + e);
       throw e;
     }
+  }
+
+  /** Every violation found so far. */
+  List<String> problems() {
+    return List.copyOf(problems);
   }
 
   public static void main(String[] args) throws Exception {

@@ -90,8 +90,9 @@ public final class BlobArena implements AutoCloseable {
    * once one succeeds; under the write lock. Each free past the threshold started another collection that failed
    * as the last did and logged a warning. A collection that failed on damage sets it out of reach, for every one
    * would fail the same way: none starts by itself until a caller's {@link #gc} succeeds (with an {@code isLive}
-   * that drops the damaged blob) or the arena is reopened. A background collection that failed otherwise (a full
-   * device) sets it to twice the freed bytes, so that failures grow rarer while a later one may succeed by itself.
+   * that drops the damaged blob) or the arena is reopened. A collection that failed otherwise (a full device),
+   * whether {@code free} or a caller started it, sets it to twice the freed bytes, so that failures grow rarer
+   * while a later one may succeed by itself.
    */
   private long autoGcWaitsFor;
   /** A background collection's failure was warned of since the last collection that succeeded; under the lock. */
@@ -442,6 +443,11 @@ public final class BlobArena implements AutoCloseable {
         writeLock.unlock();
       }
     } catch (IOException e) {
+      // Backs automatic collection off after a caller's collection too: the next free past the threshold would
+      // otherwise start one at once on the device this one found full.
+      writeLock.lock();
+      autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
+      writeLock.unlock();
       throw new UncheckedIOException("garbage collection in " + dir, e);
     } catch (FileFormatException e) {
       writeLock.lock();

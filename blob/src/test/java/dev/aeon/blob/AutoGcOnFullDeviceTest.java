@@ -1,6 +1,7 @@
 package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +9,7 @@ import dev.aeon.blob.format.Frames;
 import dev.aeon.common.testing.FileSizeLimit;
 import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,6 +99,34 @@ class AutoGcOnFullDeviceTest {
       assertEquals(2, arena.stats().generation());
       assertEquals(50, arena.stats().liveBlobs());
       assertEquals(1, logged.list().size(), logged.list().toString());
+    }
+  }
+
+  /**
+   * A collection asked for that fails on the full device backs automatic collection off as one that {@code free}
+   * started does: the next free past the threshold started one at once, which found the device as full.
+   */
+  @Test
+  void aCollectionAskedForThatFailsOnAFullDeviceBacksOffAutomaticCollection() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
+      for (int ref = 1; ref <= 20; ref++) { // below the threshold: no collection starts by itself
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        assertThrows(UncheckedIOException.class, arena::gc);
+      }
+      for (int ref = 21; ref < 40; ref++) { // past the threshold at the 25th, but not twice the 20 of the failure
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(1, arena.stats().generation(), "no collection before the freed bytes double");
+      arena.free(40);
+      arena.awaitBackgroundGc();
+      assertEquals(2, arena.stats().generation());
+      assertEquals(60, arena.stats().liveBlobs());
+      assertEquals(List.of(), logged.list(), "the failure asked for was thrown to its caller, not warned of");
     }
   }
 }

@@ -92,26 +92,31 @@ final class Persistence {
     return new ManifestData.NodeRecord(c.halfCentroids(), leafIds, nodes);
   }
 
-  /** Restores leaves, tree, maps and free lists from {@code m}, checking every page and vector record. */
+  /**
+   * Restores leaves, tree, maps and free lists from {@code m} (read from the manifest: its errors name where in it
+   * the field or record is), checking every page and vector record.
+   */
   static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws IOException {
     Path manifest = dir.resolve(Manifest.NAME);
     if (m.pageHighWater() < 0 || m.slotHighWater() < 0) {
-      throw new CorruptIndexException(manifest, 0, "negative high-water marks: " + m.pageHighWater() + " pages, "
+      throw new CorruptIndexException(manifest, m.slotHighWater() < 0 ? Manifest.SLOT_HIGH_WATER_AT
+          : Manifest.PAGE_HIGH_WATER_AT, "negative high-water marks: " + m.pageHighWater() + " pages, "
           + m.slotHighWater() + " slots");
     }
     if (m.nextLeafId() > Routing.MAX_LEAF_ID) { // no writer gets there, and no leaf could be made
-      throw new CorruptIndexException(manifest, 0, "next leaf id " + m.nextLeafId() + " is past the largest, "
-          + Routing.MAX_LEAF_ID);
+      throw new CorruptIndexException(manifest, Manifest.NEXT_LEAF_ID_AT, "next leaf id " + m.nextLeafId()
+          + " is past the largest, " + Routing.MAX_LEAF_ID);
     }
     st.pageHighWater = m.pageHighWater();
     st.slotHighWater = m.slotHighWater();
-    for (float x : m.sketchCenter()) {
-      if (!Float.isFinite(x)) {
-        throw new CorruptIndexException(manifest, 0, "the sketch center has a component " + x);
+    for (int i = 0; i < m.sketchCenter().length; i++) {
+      if (!Float.isFinite(m.sketchCenter()[i])) {
+        throw new CorruptIndexException(manifest, Manifest.SKETCH_CENTER_AT + 4L * i,
+            "the sketch center has a component " + m.sketchCenter()[i]);
       }
     }
     st.sketchCenter = m.sketchCenter();
-    checkBelow(manifest, m.tombstones(), m.slotHighWater(), "tombstoned slot", "slot");
+    checkBelow(manifest, m.bitmapOffsets()[0], m.tombstones(), m.slotHighWater(), "tombstoned slot", "slot");
     m.tombstones().forEach((int s) -> st.tombstones.set(s));
     // The pages and slots the leaves use, which the free lists must not name: a page or slot handed out
     // again while in use would have its entries overwritten by the next write.
@@ -122,7 +127,7 @@ final class Persistence {
     for (ManifestData.LeafRecord r : m.leaves()) {
       if (!(r.meanNorm() >= 0) || Float.isInfinite(r.meanNorm()) || byId.containsKey(r.id()) || r.id() < 0
           || r.id() >= m.nextLeafId()) {
-        throw new CorruptIndexException(manifest, 0, "leaf record " + r.id() + " is malformed or repeated");
+        throw new CorruptIndexException(manifest, r.offset(), "leaf record " + r.id() + " is malformed or repeated");
       }
       Leaf l = new Leaf(r.id(), r.version());
       if (records == null) {
@@ -130,7 +135,8 @@ final class Persistence {
       }
       l.meanNorm = r.meanNorm();
       for (int i = 0; i < r.pages().length; i++) {
-        restorePage(st, records, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest, usedPages, usedSlots);
+        restorePage(st, records, l, r.pages()[i], r.counts()[i], r.checksums()[i], manifest, Manifest.pageEntryAt(r, i),
+            usedPages, usedSlots);
       }
       l.publishPages(r.pages().clone());
       byId.put(l.id, l);
@@ -139,41 +145,46 @@ final class Persistence {
     rt.nextLeafId = m.nextLeafId();
     rt.publishRoot(node(m.root(), byId, manifest, m.dim()));
     if (!byId.isEmpty()) {
-      throw new CorruptIndexException(manifest, 0, byId.size() + " leaves are not in the routing tree");
+      ManifestData.LeafRecord first =
+          m.leaves().stream().filter(r -> byId.containsKey(r.id())).findFirst().orElseThrow();
+      throw new CorruptIndexException(manifest, first.offset(), byId.size() + " leaves are not in the routing tree,"
+          + " the first leaf " + first.id());
     }
-    checkBelow(manifest, m.freePages(), m.pageHighWater(), "free page", "page");
-    checkBelow(manifest, m.freeSlots(), m.slotHighWater(), "free slot", "slot");
-    checkNotUsed(manifest, m.freePages(), usedPages, "page");
-    checkNotUsed(manifest, m.freeSlots(), usedSlots, "slot");
+    checkBelow(manifest, m.bitmapOffsets()[1], m.freePages(), m.pageHighWater(), "free page", "page");
+    checkBelow(manifest, m.bitmapOffsets()[2], m.freeSlots(), m.slotHighWater(), "free slot", "slot");
+    checkNotUsed(manifest, m.bitmapOffsets()[1], m.freePages(), usedPages, "page");
+    checkNotUsed(manifest, m.bitmapOffsets()[2], m.freeSlots(), usedSlots, "slot");
     m.freePages().forEach((int p) -> st.freePages.addInt(p));
     m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
   }
 
   /** Checks that the (unsigned) numbers in {@code set} are below the high-water mark of what they number. */
-  private static void checkBelow(Path manifest, RoaringBitmap set, int highWater, String what, String unit)
-      throws CorruptIndexException {
+  private static void checkBelow(Path manifest, long offset, RoaringBitmap set, int highWater, String what,
+      String unit) throws CorruptIndexException {
     if (!set.isEmpty() && Integer.toUnsignedLong(set.last()) >= highWater) {
-      throw new CorruptIndexException(manifest, 0, what + " " + Integer.toUnsignedString(set.last()) + " is past the "
-          + highWater + " " + unit + "s allocated");
+      throw new CorruptIndexException(manifest, offset, what + " " + Integer.toUnsignedString(set.last())
+          + " is past the " + highWater + " " + unit + "s allocated");
     }
   }
 
-  private static void checkNotUsed(Path manifest, RoaringBitmap free, RoaringBitmap used, String unit)
+  private static void checkNotUsed(Path manifest, long offset, RoaringBitmap free, RoaringBitmap used, String unit)
       throws CorruptIndexException {
     if (RoaringBitmap.intersects(free, used)) {
       int both = RoaringBitmap.and(free, used).first();
-      throw new CorruptIndexException(manifest, 0, unit + " " + both + " is both free and in use by a leaf");
+      throw new CorruptIndexException(manifest, offset, unit + " " + both + " is both free and in use by a leaf");
     }
   }
 
   private static void restorePage(Storage st, VectorFile.RecordChecks records, Leaf l, int page, int count, int crc,
-      Path manifest, RoaringBitmap usedPages, RoaringBitmap usedSlots)
+      Path manifest, long entryOffset, RoaringBitmap usedPages, RoaringBitmap usedSlots)
       throws CorruptIndexException {
     if (page < 0 || page >= st.pageHighWater || count < 0 || count > st.layout.capacity) {
-      throw new CorruptIndexException(manifest, 0, "leaf " + l.id + " names page " + page + " with " + count + " entries");
+      throw new CorruptIndexException(manifest, entryOffset, "leaf " + l.id + " names page " + page + " with " + count
+          + " entries");
     }
     if (!usedPages.checkedAdd(page)) { // two leaves (or one twice) appending to one page would mix their entries
-      throw new CorruptIndexException(manifest, 0, "page " + page + " is named twice (again by leaf " + l.id + ")");
+      throw new CorruptIndexException(manifest, entryOffset, "page " + page + " is named twice (again by leaf " + l.id
+          + ")");
     }
     if (st.pages.checksum(page, count) != crc) {
       throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "checksum mismatch in page " + page
@@ -207,15 +218,15 @@ final class Persistence {
       throws CorruptIndexException {
     int m = r.leafIds().length;
     if (m == 0 || r.centroids().length != m * dim) {
-      throw new CorruptIndexException(manifest, 0, "routing node with " + m + " children and "
+      throw new CorruptIndexException(manifest, r.offset(), "routing node with " + m + " children and "
           + r.centroids().length + " centroid values");
     }
-    for (short h : r.centroids()) {
+    for (int i = 0; i < r.centroids().length; i++) {
       // A child whose centroid is not finite scores NaN or infinity against every query: searches stop
       // finding what is under it, and an insert finds no leaf at all.
-      if (!Float.isFinite(Float.float16ToFloat(h))) {
-        throw new CorruptIndexException(manifest, 0, "routing node with a centroid value of "
-            + Float.float16ToFloat(h));
+      if (!Float.isFinite(Float.float16ToFloat(r.centroids()[i]))) {
+        throw new CorruptIndexException(manifest, Manifest.centroidAt(r, i), "routing node with a centroid value of "
+            + Float.float16ToFloat(r.centroids()[i]));
       }
     }
     Object[] kids = new Object[m];
@@ -228,7 +239,7 @@ final class Persistence {
       } else {
         Leaf l = unclaimed.remove(r.leafIds()[i]);
         if (l == null) {
-          throw new CorruptIndexException(manifest, 0, "routing tree names leaf " + r.leafIds()[i]
+          throw new CorruptIndexException(manifest, r.childOffsets()[i], "routing tree names leaf " + r.leafIds()[i]
               + " which is missing or named twice");
         }
         l.parent = node;

@@ -162,6 +162,93 @@ class ManifestStructureTest {
     }
   }
 
+  /**
+   * Damage found once the manifest is read (a field out of range, a leaf, page, routing node or bitmap that does not
+   * agree with the rest) named "offset 0"; it now names where in the manifest the field or record is, as the
+   * sidecar's errors name their vector record's.
+   */
+  @Test
+  void damageFoundAfterReadingNamesItsOffset() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Manifest.NAME));
+    ManifestData m = Manifest.read(dir);
+    long leaf1 = leafOffset(m, 1);
+    long root = leafOffset(m, m.leaves().size());
+    long child = firstLeafChildOffset(m.root(), root, m.dim());
+    ManifestData.LeafRecord l = m.leaves().getFirst();
+    List<ManifestData.LeafRecord> pageTwice = new ArrayList<>(m.leaves());
+    pageTwice.set(0, new ManifestData.LeafRecord(l.id(), l.version(), l.meanNorm(), twice(l.pages()),
+        twice(l.counts()), twice(l.checksums())));
+    List<Case> cases = List.of(
+        new Case("next leaf id", BODY + 12, () -> rewrite(b -> b.putInt(BODY + 12, Integer.MAX_VALUE))),
+        new Case("negative high-water marks", BODY + 16, () -> rewrite(b -> b.putInt(BODY + 16, -1))),
+        new Case("negative high-water marks", BODY + 20, () -> rewrite(b -> b.putInt(BODY + 20, -1))),
+        new Case("sketch center has a component NaN", BODY + 24 + 4 * 3,
+            () -> rewrite(b -> b.putFloat(BODY + 24 + 4 * 3, Float.NaN))),
+        new Case("leaf record " + m.leaves().get(1).id() + " is malformed", leaf1,
+            () -> rewrite(b -> b.putFloat((int) leaf1 + 12, -1))),
+        new Case("page " + l.pages()[0] + " is named twice", leafOffset(m, 0) + 20 + 12L * l.pages().length,
+            () -> Manifest.write(dir, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(),
+                m.nextLeafId(), m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), pageTwice, m.root(),
+                m.tombstones(), m.freePages(), m.freeSlots()))),
+        new Case("centroid value of NaN", root + 4 + 4 * 2, () -> rewrite(b -> b.putFloat((int) root + 4 + 4 * 2,
+            Float.NaN))),
+        new Case("routing tree names leaf 77777", child, () -> rewrite(b -> b.putInt((int) child + 1, 77777))),
+        new Case("slot 0 is both free and in use", -1, () -> rewriteFreeSlots(m, 0)));
+    for (Case c : cases) {
+      Files.write(dir.resolve(Manifest.NAME), valid);
+      c.damage().run();
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close(),
+          c.problem());
+      assertNamesTheManifest(e, c.problem());
+      long expected = c.offset() >= 0 ? c.offset() : freeSlotsOffset(); // the free slots end the body
+      assertEquals(expected, e.offset(), c.problem() + ": " + e.getMessage());
+    }
+  }
+
+  private record Case(String problem, long offset, Damage damage) {}
+
+  private interface Damage {
+    void run() throws IOException;
+  }
+
+  /** Writes the manifest with {@code slot} among its free slots. */
+  private void rewriteFreeSlots(ManifestData m, int slot) throws IOException {
+    RoaringBitmap free = m.freeSlots().clone();
+    free.add(slot);
+    Manifest.write(dir, with(m, m.tombstones(), m.freePages(), free));
+  }
+
+  /** Where the manifest's free slots bitmap starts (at its length), from the end: it ends the body. */
+  private long freeSlotsOffset() throws IOException {
+    long size = Files.size(dir.resolve(Manifest.NAME));
+    return size - 4 - Manifest.read(dir).freeSlots().serializedSizeInBytes() - 4;
+  }
+
+  /** Where the manifest's leaf record {@code i} starts (with {@code i} = the leaf count: where the tree does). */
+  private static long leafOffset(ManifestData m, int i) {
+    long at = BODY + 24 + 4L * m.dim() + 4;
+    for (int j = 0; j < i; j++) {
+      at += 20 + 12L * m.leaves().get(j).pages().length;
+    }
+    return at;
+  }
+
+  /** Where the first leaf child in the tree under {@code n} (at {@code at}) starts: its tag byte. */
+  private static long firstLeafChildOffset(ManifestData.NodeRecord n, long at, int dim) {
+    long child = at + 4 + 4L * n.leafIds().length * dim;
+    return n.nodes()[0] == null ? child : firstLeafChildOffset(n.nodes()[0], child + 1, dim);
+  }
+
+  /** The bytes a routing node takes in the manifest. */
+  private static long nodeBytes(ManifestData.NodeRecord n, int dim) {
+    long bytes = 4 + 4L * n.leafIds().length * dim;
+    for (ManifestData.NodeRecord child : n.nodes()) {
+      bytes += 1 + (child == null ? 4 : nodeBytes(child, dim));
+    }
+    return bytes;
+  }
+
   private static int[] twice(int[] a) {
     int[] t = Arrays.copyOf(a, a.length + 1);
     t[a.length] = a[0];

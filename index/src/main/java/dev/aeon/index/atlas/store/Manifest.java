@@ -40,6 +40,11 @@ public final class Manifest {
   public static final String FORMAT = "atlas-manifest";
   public static final int VERSION = 3;
   private static final int MAX_DEPTH = 64;
+  /** Where the body's fixed fields are in the file, for errors that name them. */
+  public static final int NEXT_LEAF_ID_AT = FileHeader.BYTES + 12;
+  public static final int SLOT_HIGH_WATER_AT = FileHeader.BYTES + 16;
+  public static final int PAGE_HIGH_WATER_AT = FileHeader.BYTES + 20;
+  public static final int SKETCH_CENTER_AT = FileHeader.BYTES + 24;
 
   private Manifest() {}
 
@@ -119,6 +124,16 @@ public final class Manifest {
     }
   }
 
+  /** Where page entry {@code i} of a leaf record read from the file is. */
+  public static long pageEntryAt(ManifestData.LeafRecord r, int i) {
+    return r.offset() + 20 + 12L * i;
+  }
+
+  /** Where centroid value {@code i} of a routing node read from the file is. */
+  public static long centroidAt(ManifestData.NodeRecord n, int i) {
+    return n.offset() + 4 + 4L * i;
+  }
+
   private static ManifestData readBody(ByteBuffer in, int dim) throws IOException {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
@@ -126,6 +141,7 @@ public final class Manifest {
     int leafCount = checkCount(in.getInt(), in.remaining(), "leaf count");
     List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
     for (int i = 0; i < leafCount; i++) {
+      int offset = in.position();
       int id = in.getInt();
       long leafVersion = in.getLong();
       float meanNorm = in.getFloat();
@@ -136,11 +152,13 @@ public final class Manifest {
         c[j] = in.getInt();
         k[j] = in.getInt();
       }
-      leaves.add(new ManifestData.LeafRecord(id, leafVersion, meanNorm, p, c, k));
+      leaves.add(new ManifestData.LeafRecord(id, leafVersion, meanNorm, p, c, k, offset));
     }
     ManifestData.NodeRecord root = readNode(in, dim, 0);
     RoaringBitmap[] bitmaps = new RoaringBitmap[3];
+    long[] bitmapOffsets = new long[3];
     for (int i = 0; i < 3; i++) {
+      bitmapOffsets[i] = in.position();
       int len = checkCount(in.getInt(), in.remaining(), "bitmap length");
       ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
       bitmaps[i] = new RoaringBitmap();
@@ -157,7 +175,7 @@ public final class Manifest {
       throw new IllegalStateException(in.remaining() + " trailing bytes");
     }
     return new ManifestData(dim, pageCapacity, pagesPerLeaf, fanout, nextLeafId, slotHighWater, pageHighWater,
-        sketchCenter, leaves, root, bitmaps[0], bitmaps[1], bitmaps[2]);
+        sketchCenter, leaves, root, bitmaps[0], bitmaps[1], bitmaps[2], bitmapOffsets);
   }
 
   private static void writeNode(Buffer out, ManifestData.NodeRecord n) {
@@ -178,11 +196,14 @@ public final class Manifest {
     if (depth > MAX_DEPTH) {
       throw new IllegalStateException("routing tree deeper than " + MAX_DEPTH);
     }
+    int offset = in.position();
     int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim), "child count");
     short[] centroids = getFloatsAsHalf(in, children * dim);
     int[] leafIds = new int[children];
     ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[children];
+    long[] childOffsets = new long[children];
     for (int i = 0; i < children; i++) {
+      childOffsets[i] = in.position();
       byte tag = in.get();
       switch (tag) {
         case 0 -> leafIds[i] = in.getInt();
@@ -190,7 +211,7 @@ public final class Manifest {
         default -> throw new IllegalStateException("bad child tag " + tag);
       }
     }
-    return new ManifestData.NodeRecord(centroids, leafIds, nodes);
+    return new ManifestData.NodeRecord(centroids, leafIds, nodes, offset, childOffsets);
   }
 
   /** {@code n}, if it is in [0, max] (what the bytes left could hold), else the reason it is not. */

@@ -13,10 +13,20 @@ public final class Bench {
 
   private Bench() {}
 
+  private static final String USAGE = """
+      usage: ./aeon bench NAME [--quick] [options]
+        NAME: every benchmark is listed by ./aeon help; ./aeon bench NAME --help prints its options
+      """;
+
   public static void main(String[] args) throws Throwable {
     if (args.length == 0) {
-      System.err.println("usage: ./aeon bench NAME [--quick] [options]");
+      System.err.print(USAGE);
       System.exit(2);
+    }
+    // ./aeon help promises COMMAND --help for every command; without a NAME it was read as one.
+    if (args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.print(USAGE);
+      System.exit(0);
     }
     String name = args[0].toLowerCase(Locale.ROOT);
     if (!name.matches("[a-z][a-z0-9]*")) {

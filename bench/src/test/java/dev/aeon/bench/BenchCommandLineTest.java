@@ -39,6 +39,15 @@ class BenchCommandLineTest {
         Files.readString(tmp.resolve("out.txt")));
   }
 
+  /** {@code ./aeon help} promises {@code COMMAND --help} for bench too: it was refused as "not a benchmark name". */
+  @Test
+  void helpWithoutANamePrintsTheUsageAndExitsZero() throws Exception {
+    String result = run("--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertTrue(Files.readString(tmp.resolve("out.txt")).startsWith("usage: ./aeon bench NAME [--quick] [options]\n"),
+        Files.readString(tmp.resolve("out.txt")));
+  }
+
   @Test
   void annNamesTheDataSetItNeeds() throws Exception {
     String result = run("ann", "--quick");

@@ -868,6 +868,9 @@ class ClausesTest extends OnConversation {
     nullKey.put("null", 2L);
     assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", nullKey)).reason()
         .startsWith("parameter $q has unsupported map key null inside its Map (use"));
+    // not read as String.valueOf(key): docs/query-language.md, Parameters
+    assertTrue(fails("MATCH (e) WHERE e.id = $q RETURN e", Map.of("q", Map.of(1L, 2L))).reason()
+        .startsWith("parameter $q has unsupported map key of type Long inside its Map (use"));
     Object deep = List.of();
     for (int i = 0; i < 100; i++) { // the innermost list 100 levels below the parameter: the limit
       deep = List.of(deep);

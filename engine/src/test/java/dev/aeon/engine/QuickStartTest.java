@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +77,33 @@ class QuickStartTest {
     String snippet = between(test, "// README-START\n", "    // README-END").stripTrailing().stripIndent().strip();
     assertTrue(readme.contains(snippet), "README.md must contain the quick start exactly as this test runs it:\n"
         + snippet);
+  }
+
+  /**
+   * The README's block compiles as a reader would paste it, with its own imports, into a method that is given
+   * {@code dir}: the test above runs the same code with this class's imports, which hid two the README lacked.
+   */
+  @Test
+  void readmeBlockCompilesWithItsOwnImports() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    String block = between(readme, "## Java quick start", "```\n\n");
+    block = block.substring(block.indexOf("```java\n") + "```java\n".length());
+    String imports = block.lines().filter(l -> l.startsWith("import ")).collect(Collectors.joining("\n"));
+    String code = block.lines().filter(l -> !l.startsWith("import ")).collect(Collectors.joining("\n"));
+    String source = imports + "\nclass ReadmeQuickStart {\n  static void run(java.nio.file.Path dir) {\n" + code
+        + "\n  }\n}\n";
+    Path src = tmp.resolve("src/ReadmeQuickStart.java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, source);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    java.io.StringWriter errors = new java.io.StringWriter();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
+      boolean compiled = javac.getTask(errors, files, null,
+          List.of("-proc:none", "-d", tmp.resolve("classes").toString(), "-classpath",
+              System.getProperty("java.class.path")),
+          null, files.getJavaFileObjects(src)).call();
+      assertTrue(compiled, "the README's Java quick start does not compile as shown:\n" + errors + "\n" + source);
+    }
   }
 
   private static String between(String s, String from, String to) {

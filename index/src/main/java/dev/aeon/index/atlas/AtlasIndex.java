@@ -122,6 +122,8 @@ public final class AtlasIndex implements AutoCloseable {
     Routing rt = new Routing(m.dim());
     try {
       Persistence.restore(dir, m, st, rt);
+      // A crash's part of a later manifest: it was never renamed into place, so the state it would name is lost.
+      Files.deleteIfExists(dir.resolve(Manifest.TEMPORARY));
     } catch (IOException | RuntimeException e) {
       st.close();
       throw e;

@@ -262,6 +262,34 @@ class FailedWriteTest {
     assertTrue(pageFailures > 0, "no build failed to grow the page or sketch file");
   }
 
+  /**
+   * A flush whose manifest cannot be written whole (the files cannot grow past the manifest's header) fails
+   * and leaves no part of the manifest's temporary file behind: it names nothing, and on a full device it
+   * holds blocks the other files need. The manifest in force is the last one written, and once the files can
+   * grow the same flush goes through. A temporary left by a crash mid-flush is deleted when the index opens.
+   */
+  @Test
+  void aManifestThatCannotBeWrittenLeavesNoTemporaryFile() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    Path temporary = dir.resolve(Manifest.NAME + ".tmp");
+    float[] v = AtlasIndexTest.randomVector(new Random(67), 8);
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(8))) {
+      index.add(7, v);
+      withFileSizeLimit(dev.aeon.index.atlas.store.FileHeader.BYTES,
+          () -> assertThrows(IOException.class, index::flush));
+      assertFalse(java.nio.file.Files.exists(temporary), "the failed flush's temporary manifest is left");
+      assertEquals(0, Manifest.read(dir).slotHighWater(), "the manifest in force is the create's");
+      index.flush();
+      assertEquals(1, Manifest.read(dir).slotHighWater());
+      assertFalse(java.nio.file.Files.exists(temporary));
+    }
+    java.nio.file.Files.write(temporary, new byte[7]); // as a crash between creating and renaming it leaves it
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(7, index.search(v, 1).ids()[0]);
+      assertFalse(java.nio.file.Files.exists(temporary), "a temporary left by a crash outlives the open");
+    }
+  }
+
   /** An index that cannot be created reports it and leaves no file open. */
   @Test
   void aCreateThatCannotWriteItsFilesClosesThem() throws Throwable {

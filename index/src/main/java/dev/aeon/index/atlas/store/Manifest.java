@@ -15,7 +15,8 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The manifest ({@value #NAME}): the root of trust of an index directory, replaced atomically on every
- * flush (write a temporary file, force it, rename it over the old one, force the directory).
+ * flush (write a temporary file, force it, rename it over the old one, force the directory). A temporary
+ * that could not be written whole or renamed is deleted; one a crash left is deleted when the index opens.
  *
  * <pre>
  *  0          64                                  64 + bodyBytes
@@ -37,6 +38,8 @@ import org.roaringbitmap.RoaringBitmap;
 public final class Manifest {
 
   public static final String NAME = "atlas.manifest";
+  /** Where a new manifest is written before it is renamed into place; one found at open is a crash's part. */
+  public static final String TEMPORARY = NAME + ".tmp";
   public static final String FORMAT = "atlas-manifest";
   public static final int VERSION = 3;
   private static final int MAX_DEPTH = 64;
@@ -83,15 +86,25 @@ public final class Manifest {
     crc.update(body.array(), 0, body.size());
     ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue());
 
-    Path tmp = dir.resolve(NAME + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      writeFully(ch, ByteBuffer.wrap(header));
-      writeFully(ch, ByteBuffer.wrap(body.array(), 0, body.size()));
-      writeFully(ch, trailer);
-      ch.force(true);
+    Path tmp = dir.resolve(TEMPORARY);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
+        writeFully(ch, ByteBuffer.wrap(header));
+        writeFully(ch, ByteBuffer.wrap(body.array(), 0, body.size()));
+        writeFully(ch, trailer);
+        ch.force(true);
+      }
+      DurableFiles.atomicRename(tmp, dir.resolve(NAME));
+    } catch (IOException | RuntimeException e) {
+      // A temporary not renamed names nothing, and on a full device it holds blocks the other files need.
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    DurableFiles.atomicRename(tmp, dir.resolve(NAME));
   }
 
   public static ManifestData read(Path dir) throws IOException {

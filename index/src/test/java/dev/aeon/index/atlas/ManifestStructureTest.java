@@ -206,6 +206,40 @@ class ManifestStructureTest {
     }
   }
 
+  /**
+   * A count or length that the bytes left cannot hold, and a routing child's tag that is neither leaf nor node,
+   * name the field itself: they named the offset just past it (the count's 4 bytes, the tag's one), where the
+   * next field starts.
+   */
+  @Test
+  void aCountOrTagThatDoesNotFitNamesTheFieldItself() throws IOException {
+    build();
+    byte[] valid = Files.readAllBytes(dir.resolve(Manifest.NAME));
+    ManifestData m = Manifest.read(dir);
+    long leafCount = leafOffset(m, 0) - 4;
+    long pageCount = leafOffset(m, 0) + 16;
+    long root = leafOffset(m, m.leaves().size());
+    long child = firstLeafChildOffset(m.root(), root, m.dim());
+    long tombstones = root + nodeBytes(m.root(), m.dim());
+    List<Case> cases = List.of(
+        new Case("leaf count 1000000 is more than the bytes left hold", leafCount,
+            () -> rewrite(b -> b.putInt((int) leafCount, 1_000_000))),
+        new Case("leaf count -1 is negative", leafCount, () -> rewrite(b -> b.putInt((int) leafCount, -1))),
+        new Case("page count of leaf " + m.leaves().getFirst().id() + " 1000000 is more than", pageCount,
+            () -> rewrite(b -> b.putInt((int) pageCount, 1_000_000))),
+        new Case("child count 1000000 is more than", root, () -> rewrite(b -> b.putInt((int) root, 1_000_000))),
+        new Case("bad child tag 7", child, () -> rewrite(b -> b.put((int) child, (byte) 7))),
+        new Case("bitmap length 1000000 is more than", tombstones,
+            () -> rewrite(b -> b.putInt((int) tombstones, 1_000_000))));
+    for (Case c : cases) {
+      Files.write(dir.resolve(Manifest.NAME), valid);
+      c.damage().run();
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> Manifest.read(dir), c.problem());
+      assertNamesTheManifest(e, c.problem());
+      assertEquals(c.offset(), e.offset(), c.problem() + ": " + e.getMessage());
+    }
+  }
+
   private record Case(String problem, long offset, Damage damage) {}
 
   private interface Damage {

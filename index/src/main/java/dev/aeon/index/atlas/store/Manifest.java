@@ -151,14 +151,14 @@ public final class Manifest {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
     float[] sketchCenter = getFloats(in, dim);
-    int leafCount = checkCount(in.getInt(), in.remaining(), "leaf count");
+    int leafCount = readCount(in, 1, "leaf count");
     List<ManifestData.LeafRecord> leaves = new ArrayList<>(leafCount);
     for (int i = 0; i < leafCount; i++) {
       int offset = in.position();
       int id = in.getInt();
       long leafVersion = in.getLong();
       float meanNorm = in.getFloat();
-      int pages = checkCount(in.getInt(), in.remaining() / 12, "page count of leaf " + id);
+      int pages = readCount(in, 12, "page count of leaf " + id);
       int[] p = new int[pages], c = new int[pages], k = new int[pages];
       for (int j = 0; j < pages; j++) {
         p[j] = in.getInt();
@@ -172,7 +172,7 @@ public final class Manifest {
     long[] bitmapOffsets = new long[3];
     for (int i = 0; i < 3; i++) {
       bitmapOffsets[i] = in.position();
-      int len = checkCount(in.getInt(), in.remaining(), "bitmap length");
+      int len = readCount(in, 1, "bitmap length");
       ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
       bitmaps[i] = new RoaringBitmap();
       bitmaps[i].deserialize(slice);
@@ -210,7 +210,7 @@ public final class Manifest {
       throw new IllegalStateException("routing tree deeper than " + MAX_DEPTH);
     }
     int offset = in.position();
-    int children = checkCount(in.getInt(), in.remaining() / Math.max(1, 4 * dim), "child count");
+    int children = readCount(in, Math.max(1, 4 * dim), "child count");
     short[] centroids = getFloatsAsHalf(in, children * dim);
     int[] leafIds = new int[children];
     ManifestData.NodeRecord[] nodes = new ManifestData.NodeRecord[children];
@@ -221,10 +221,29 @@ public final class Manifest {
       switch (tag) {
         case 0 -> leafIds[i] = in.getInt();
         case 1 -> nodes[i] = readNode(in, dim, depth + 1);
-        default -> throw new IllegalStateException("bad child tag " + tag);
+        default -> {
+          in.position(in.position() - 1); // the error names the position: the tag's, not the byte after it
+          throw new IllegalStateException("bad child tag " + tag);
+        }
       }
     }
     return new ManifestData.NodeRecord(centroids, leafIds, nodes, offset, childOffsets);
+  }
+
+  /**
+   * Reads a count of items of {@code unit} bytes, which the bytes left after it must hold; if they cannot, the
+   * position is put back at the count before the error, which names the position: the count's, not the next
+   * field's.
+   */
+  private static int readCount(ByteBuffer in, int unit, String what) {
+    int at = in.position();
+    int n = in.getInt();
+    try {
+      return checkCount(n, in.remaining() / unit, what);
+    } catch (IllegalStateException e) {
+      in.position(at);
+      throw e;
+    }
   }
 
   /** {@code n}, if it is in [0, max] (what the bytes left could hold), else the reason it is not. */

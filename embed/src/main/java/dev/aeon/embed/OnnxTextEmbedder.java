@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
  * and {@link #windowCount} tells a caller how many windows a text takes.
  *
  * <p><b>Threads.</b> Any number of threads may call it at once (ONNX runtime sessions and the tokenizer
- * are thread-safe); {@link #close} waits for calls in flight.
+ * are thread-safe); {@link #close} waits for calls in flight, and a call made once close has begun fails at
+ * once with an {@link IllegalStateException}.
  */
 public final class OnnxTextEmbedder implements TextEmbedder {
 
@@ -52,6 +53,8 @@ public final class OnnxTextEmbedder implements TextEmbedder {
   private final Windows windows;
   private final boolean takesTokenTypes;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Set when close begins: calls made from then on fail rather than wait (see whileOpen). */
+  private volatile boolean closing;
   private boolean closed;
 
   private OnnxTextEmbedder(ModelSpec spec, OrtEnvironment env, OrtSession session, Windows windows)
@@ -180,9 +183,16 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     return whileOpen(() -> embedOpen(texts, prefix));
   }
 
-  /** Runs a call on the native resources, which {@link #close} must not free meanwhile. */
+  /**
+   * Runs a call on the native resources, which {@link #close} must not free meanwhile. A call never waits for
+   * the lock: while close waits for the calls in flight, one that waited behind it could be a fork-join worker
+   * whose queue holds a window of a call in flight, which then waits for it in turn (a parallel stream calling
+   * embed, closed meanwhile, hung for good).
+   */
   private <T> T whileOpen(Supplier<T> call) {
-    lifecycle.readLock().lock();
+    if (closing || !lifecycle.readLock().tryLock()) {
+      throw new IllegalStateException("embedder " + spec.name() + " is closed");
+    }
     try {
       if (closed) {
         throw new IllegalStateException("embedder " + spec.name() + " is closed");
@@ -288,6 +298,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
 
   @Override
   public void close() {
+    closing = true;
     lifecycle.writeLock().lock();
     try {
       if (closed) {

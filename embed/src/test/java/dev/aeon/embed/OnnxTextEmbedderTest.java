@@ -2,15 +2,21 @@ package dev.aeon.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +145,79 @@ class OnnxTextEmbedderTest {
     NullPointerException e = assertThrows(NullPointerException.class, () -> embedder.embedAll(withNull));
     assertTrue(e.getMessage().contains("text 2"), e.getMessage());
     assertEquals(List.of(), embedder.embedAll(List.of()));
+  }
+
+  /**
+   * A call made while close waits for the calls in flight fails at once. It waited for the lock behind close: made
+   * by a fork-join worker (a parallel stream calling embed), it hung for good when the worker's queue held a
+   * window of the call in flight, which close was waiting for. The call in flight here is held inside the
+   * embedder by its list of texts, whose first get waits for the test.
+   */
+  @Test
+  void aCallMadeWhileCloseWaitsForCallsInFlightFailsAtOnce() throws Exception {
+    String text = "We talked about the weather, the traffic and the price of coffee again. ".repeat(30);
+    float[] expected = embedder.embed(text);
+    OnnxTextEmbedder other = OnnxTextEmbedder.open();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> held = new AbstractList<>() {
+      @Override
+      public String get(int index) {
+        inside.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return text;
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+    };
+    try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
+      try {
+        Future<List<float[]>> inFlight = threads.submit(() -> other.embedAll(held));
+        inside.await();
+        AtomicReference<Thread> closer = new AtomicReference<>();
+        Future<?> closing = threads.submit(() -> {
+          closer.set(Thread.currentThread());
+          other.close();
+        });
+        assertTrue(parks(closer, closing), "close did not wait for the call in flight");
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        Future<float[]> late = threads.submit(() -> {
+          caller.set(Thread.currentThread());
+          return other.embed("hello");
+        });
+        // Before, this call parked until the call in flight and close had ended.
+        assertFalse(parks(caller, late), "a call made while close waits parked");
+        ExecutionException e = assertThrows(ExecutionException.class, late::get);
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+        assertFalse(closing.isDone(), "close returned while a call was in flight");
+        release.countDown();
+        assertArrayEquals(expected, inFlight.get().getFirst(), "the call in flight");
+        closing.get();
+      } finally {
+        release.countDown(); // a failed assertion leaves no thread waiting, which the executor's close would wait for
+      }
+    }
+    assertThrows(IllegalStateException.class, () -> other.embed("hello"));
+  }
+
+  /** Whether the thread that runs {@code task} parks before the task is done; false once it is done. */
+  private static boolean parks(AtomicReference<Thread> thread, Future<?> task) {
+    while (!task.isDone()) {
+      Thread t = thread.get();
+      if (t != null && t.getState() == Thread.State.WAITING && !task.isDone()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   @Test

@@ -27,7 +27,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * <p>With a BERT tokenizer (both models'), a long text is tokenized a piece at a time ({@link #ids}): the
  * tokenizer library holds about 200 bytes of native memory per character of the text it is given
  * ({@code ./aeon bench tokenize}: a text of 16 million characters, about the engine's largest, given whole
- * took 3.6 GB more and 62 s, in pieces 0.15 GB and 14 s).
+ * took 3.6 GB more and 62 s, in pieces 0.15 GB and 14 s). Pieces end at spaces and line ends, and also before
+ * an ASCII punctuation mark or a CJK ideograph, which BERT makes a word of its own: Chinese and Japanese
+ * text, minified JSON or base64 hold no space for megabytes, and were given whole.
  */
 final class Windows implements AutoCloseable {
 
@@ -37,6 +39,8 @@ final class Windows implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int windowTokens;
   private final int pieceChars;
+  /** Characters of the tokenizer's added tokens ([CLS], [MASK]...), which it finds in the raw text: no piece ends before one. */
+  private final String addedTokenChars;
   private final long clsId;
   private final long sepId;
 
@@ -52,6 +56,7 @@ final class Windows implements AutoCloseable {
     // (ids); another tokenizer (a SentencePiece one marks a word's leading space) is given the text whole.
     this.pieceChars = isBert(json) ? pieceChars : Integer.MAX_VALUE;
     this.tokenizer = load(tokenizerResource, json);
+    this.addedTokenChars = addedTokenChars(new String(json, StandardCharsets.UTF_8)); // JSON that loaded
     // The special ids come from the tokenizer itself, so any BERT-style vocabulary works.
     long[] empty = tokenizer.encode("", true, false).getIds();
     if (empty.length != 2) {
@@ -73,6 +78,28 @@ final class Windows implements AutoCloseable {
   private static String typeOf(String json, String part) {
     Matcher m = Pattern.compile("\"" + part + "\"\\s*:\\s*\\{[^{}]*?\"type\"\\s*:\\s*\"(\\w+)\"").matcher(json);
     return m.find() ? m.group(1) : "";
+  }
+
+  /**
+   * Every character of the {@code content} of the tokenizer.json's added tokens: a piece ending inside "[MASK]"
+   * would cut the token the tokenizer matches before it normalizes. More than those (any "content" field) is
+   * only safer: fewer places where a piece may end.
+   */
+  static String addedTokenChars(String json) {
+    StringBuilder chars = new StringBuilder();
+    Matcher m = Pattern.compile("\"content\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+    while (m.find()) {
+      String content = m.group(1);
+      for (int i = 0; i < content.length(); i++) {
+        char c = content.charAt(i);
+        if (c == '\\' && i + 5 < content.length() && content.charAt(i + 1) == 'u') {
+          c = (char) Integer.parseInt(content.substring(i + 2, i + 6), 16);
+          i += 5;
+        }
+        chars.append(c);
+      }
+    }
+    return chars.toString();
   }
 
   private static byte[] read(String resource) {
@@ -123,7 +150,9 @@ final class Windows implements AutoCloseable {
    * The text's token ids, special tokens left out: those of the whole text, got a piece at a time. Pieces end
    * before a space, tab or line end, where a BERT tokenizer's pre-tokenizer splits words whatever comes
    * before or after (other characters Java calls whitespace, such as U+001F, it deletes, joining the words
-   * on either side), so the ids are the same as if the text were tokenized whole ({@code WindowsTest}).
+   * on either side), or before an ASCII punctuation mark or a CJK ideograph, each of which it makes a word
+   * of its own (neither is changed by its normalizer nor reordered with what comes before), so the ids are
+   * the same as if the text were tokenized whole ({@code WindowsTest}).
    */
   long[] ids(String text) {
     if (text.length() <= pieceChars) {
@@ -145,7 +174,7 @@ final class Windows implements AutoCloseable {
   }
 
   /** Where the piece from {@code from} ends: before the last break within {@link #pieceChars}, else the next. */
-  private int pieceEnd(String text, int from) {
+  int pieceEnd(String text, int from) {
     int limit = from + pieceChars;
     if (limit >= text.length()) {
       return text.length();
@@ -163,8 +192,19 @@ final class Windows implements AutoCloseable {
     return text.length();
   }
 
-  private static boolean isBreak(char c) {
-    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+  private boolean isBreak(char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r'
+        || (isAsciiPunctuation(c) || isCjkIdeograph(c)) && addedTokenChars.indexOf(c) < 0;
+  }
+
+  /** BERT's punctuation below 128: every printable character but letters, digits and the space. */
+  private static boolean isAsciiPunctuation(char c) {
+    return c > ' ' && c < 127 && !Character.isLetterOrDigit(c);
+  }
+
+  /** The BMP blocks of ideographs that BERT's normalizer puts spaces around (its handle_chinese_chars). */
+  private static boolean isCjkIdeograph(char c) {
+    return c >= '\u4e00' && c <= '\u9fff' || c >= '\u3400' && c <= '\u4dbf';
   }
 
   /** The windows covering the whole text, each framed by [CLS] and [SEP]; at least one. */

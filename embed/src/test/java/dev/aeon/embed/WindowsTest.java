@@ -26,7 +26,11 @@ class WindowsTest {
       "\u4f60\u597d", "\u6771\u4eac", "\u3053\u3093\u306b\u3061\u306f", "\ud55c\uad6d\uc5b4", // CJK, kana, hangul
       "\u0645\u0631\u062d\u0628\u0627", "\u05e9\u05dc\u05d5\u05dd", "\u043f\u0440\u0438\u0432\u0435\u0442",
       "\ud83d\ude00", "\ud83d\udc4d\ud83c\udffd", "\ud835\udc00", // non-BMP: emoji, a skin tone, a math letter
-      "x".repeat(150), "abc".repeat(60) + "." // words past WordPiece's 100 characters, one ending in a stop
+      "x".repeat(150), "abc".repeat(60) + ".", // words past WordPiece's 100 characters, one ending in a stop
+      "[MASK]", "[CLS]", "[UNK]", "[", "]", "[[SEP]]", "##ing", // added tokens, found in the raw text
+      "{\"k\":[1,2.5e-3,\"v\"]}", "a+b/c==", "<p>", "~`@#$%^&*_|\\;:?", // punctuation without spaces
+      "\u4e2d\u6587\u5b57\u4e32", "\u3400\u4dbf", "\u3002", "\u3001", "\uff0c", "\u65e5\u672c\u8a9e\u306e\u6587", // CJK
+      "\u4e00\u0301", ".\u0301", "\u0301.", "\u00b7", "\u2014" // marks before and after a cut; other punctuation
   };
 
   @Test
@@ -51,6 +55,32 @@ class WindowsTest {
         assertArrayEquals(whole.ids(conversation), pieces.ids(conversation), spec.name() + ": the demo conversation");
         String unbroken = "y".repeat(5 * SMALL_PIECES) + " tail"; // a run longer than a piece: taken whole
         assertArrayEquals(whole.ids(unbroken), pieces.ids(unbroken), spec.name() + ": an unbroken run");
+      }
+    }
+  }
+
+  /**
+   * Text without a space for many thousands of characters (Chinese or Japanese, minified JSON, base64) is cut
+   * into pieces too, before an ideograph or a punctuation mark: it was given to the tokenizer whole, at about
+   * 200 bytes of native memory per character. Never inside an added token ("[MASK]"), which the tokenizer finds
+   * in the raw text.
+   */
+  @Test
+  void textWithoutSpacesIsCutBeforeIdeographsAndPunctuation() {
+    ModelSpec spec = ModelSpec.DEFAULT;
+    try (Windows whole = new Windows(spec.tokenizerResource(), spec.windowTokens(), Integer.MAX_VALUE);
+         Windows pieces = new Windows(spec.tokenizerResource(), spec.windowTokens(), SMALL_PIECES)) {
+      String chinese = "\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c\uff0c\u6211\u559c\u6b22\u90a3\u91cc\u7684\u74f7\u7816\u3002"
+          .repeat(20);
+      String json = "{\"id\":12345,\"tags\":[\"a\",\"b\"],\"ok\":true}".repeat(20);
+      String masks = "x.[MASK]".repeat(60);
+      for (String text : new String[] {chinese, json, masks}) {
+        int end = pieces.pieceEnd(text, 0);
+        assertTrue(end <= SMALL_PIECES, "the first piece of a text without spaces ends at " + end);
+        assertArrayEquals(whole.ids(text), pieces.ids(text), text.substring(0, 20));
+      }
+      for (int from = 0; from < masks.length(); from = pieces.pieceEnd(masks, from)) {
+        assertTrue(from == 0 || masks.startsWith(".", from), "a piece starts at " + from + " in x.[MASK]x.[MASK]...");
       }
     }
   }

@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
  * <p><b>Long texts.</b> A text longer than the model window ({@link ModelSpec#windowTokens()}, 256 tokens
  * for MiniLM, about 190 English words) is split into consecutive windows covering all of its tokens; its
  * vector is the normalised, token-count-weighted average of the windows' unit vectors. Nothing is dropped,
- * and {@link #windowCount} tells a caller how many windows a text takes.
+ * and {@link #windowCount} tells a caller how many windows a text takes. What the models' tokenizers delete is
+ * not there for the model: control characters, NUL and U+FFFD, and so an unpaired surrogate, which reaches the
+ * tokenizer as U+FFFD (the engine refuses such text before it embeds it); a word longer than 100 characters is
+ * one unknown token, as the models were trained.
  *
  * <p><b>Threads.</b> Any number of threads may call it at once (ONNX runtime sessions and the tokenizer
  * are thread-safe); {@link #close} waits for calls in flight, and a call made once close has begun fails at

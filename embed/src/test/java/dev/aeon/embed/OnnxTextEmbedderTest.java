@@ -138,6 +138,28 @@ class OnnxTextEmbedderTest {
     }
   }
 
+  /**
+   * What the tokenizer deletes (control characters, NUL, U+FFFD, and so an unpaired surrogate, which reaches it as
+   * U+FFFD) is not there for the model: a text of only that embeds as the empty text, one with it as the text
+   * without it. Any text, in any script, gets a unit vector, the same alone as in a batch.
+   */
+  @Test
+  void charactersTheTokenizerDeletesAreNotThereForTheModel() {
+    float[] empty = embedder.embed("");
+    for (String nothing : new String[] {" \t\r\n ", "\u0000", "\u0001\u001f\u007f", "\ud800", "\udc00\ud800", "\ufffd", "\u200b"}) {
+      assertArrayEquals(empty, embedder.embed(nothing), nothing.chars().mapToObj(Integer::toHexString).toList().toString());
+    }
+    assertArrayEquals(embedder.embed("ab"), embedder.embed("a\ud83db"), "an unpaired surrogate");
+    assertArrayEquals(embedder.embed("ab"), embedder.embed("a\u0000b"), "a NUL");
+    List<String> texts = List.of("", "\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c", "\u043f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440",
+        "\u0645\u0631\u062d\u0628\u0627", "\ud83d\ude00\ud83d\udc4d\ud83c\udffd", "x".repeat(100_000), "caf\u00e9 cafe\u0301");
+    List<float[]> batch = embedder.embedAll(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      assertEquals(1.0, Math.sqrt(dot(batch.get(i), batch.get(i))), 1e-5, "text " + i);
+      assertArrayEquals(embedder.embed(texts.get(i)), batch.get(i), "text " + i);
+    }
+  }
+
   @Test
   void badInputIsRejectedClearly() {
     List<String> withNull = new ArrayList<>(List.of("a", "b"));

@@ -218,8 +218,24 @@ public final class OnnxTextEmbedder implements TextEmbedder {
       }
     }
     float[][] pooled = new float[pieces.size()][];
+    Throwable[] failed = new Throwable[pieces.size()];
     IntStream indexes = IntStream.range(0, pieces.size());
-    (pieces.size() > 1 ? indexes.parallel() : indexes).forEach(i -> pooled[i] = run(pieces.get(i).ids));
+    // No window may throw out of the stream: forEach returns at the first exception while the other windows still
+    // run on the session, which close, no longer held off by this call, would free under them (a native crash).
+    (pieces.size() > 1 ? indexes.parallel() : indexes).forEach(i -> {
+      try {
+        pooled[i] = run(pieces.get(i).ids);
+      } catch (RuntimeException | Error e) {
+        failed[i] = e;
+      }
+    });
+    for (Throwable e : failed) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      } else if (e != null) {
+        throw (Error) e;
+      }
+    }
     // A text's vector: its windows' unit vectors weighted by token count, normalised again.
     float[][] sums = new float[texts.size()][spec.dimension()];
     for (int i = 0; i < pieces.size(); i++) {

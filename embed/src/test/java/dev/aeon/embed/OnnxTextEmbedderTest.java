@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -228,6 +229,28 @@ class OnnxTextEmbedderTest {
       }
     }
     assertThrows(IllegalStateException.class, () -> other.embed("hello"));
+  }
+
+  /**
+   * A call whose window fails returns once none of its windows runs any more: it returned at the first failure
+   * while the other windows still ran on the session, which close could then free under them. Every window fails
+   * here, after its run, on a dimension the spec has wrong.
+   */
+  @Test
+  void aCallWithAFailedWindowReturnsOnceNoneOfItsWindowsRuns() {
+    ModelSpec wrong = new ModelSpec("wrong-dimension", ModelSpec.DEFAULT.onnxResource(),
+        ModelSpec.DEFAULT.tokenizerResource(), 383, ModelSpec.DEFAULT.windowTokens(), Pooling.MEAN, "");
+    String text = "We talked about the weather, the traffic and the price of coffee again. ".repeat(1200);
+    try (OnnxTextEmbedder other = OnnxTextEmbedder.open(wrong)) {
+      assertTrue(other.windowCount(text) > 50);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.embed(text));
+      assertTrue(e.getMessage().contains("expected [1, "), e.getMessage());
+      List<String> running = Thread.getAllStackTraces().entrySet().stream()
+          .filter(t -> Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals(OnnxTextEmbedder.class.getName())
+              && f.getMethodName().equals("run")))
+          .map(t -> t.getKey().getName()).toList();
+      assertEquals(List.of(), running, "threads still running a window of the call that failed");
+    }
   }
 
   /** Whether the thread that runs {@code task} parks before the task is done; false once it is done. */

@@ -438,6 +438,23 @@ class VectorSetCommandsTest {
   }
 
   /**
+   * Redis' VEMB reads every argument after the element as an option, so RAW may be named more than once (a
+   * client that adds it to a command that has it already); anything else is refused before the key is read.
+   */
+  @Test
+  void vembTakesRawMoreThanOnceAsRedisDoes() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("VADD", "raw-twice", "VALUES", "2", "1", "0", "a", "NOQUANT");
+      Object raw = c.call("VEMB", "raw-twice", "a", "RAW");
+      assertEquals("f32", ((List<?>) raw).getFirst());
+      assertEquals(raw, c.call("VEMB", "raw-twice", "a", "RAW", "raw"));
+      assertEquals(raw, c.call("VEMB", "raw-twice", "a", "raw", "RAW", "Raw"));
+      assertEquals(new RespClient.Err("ERR syntax error"), c.call("VEMB", "raw-twice", "a", "RAW", "FOO"));
+      assertEquals(new RespClient.Err("ERR syntax error"), c.call("VEMB", "nokey", "a", "FOO", "RAW"));
+    }
+  }
+
+  /**
    * Redis' VSIM answers a missing key with an empty array before it reads the query: a malformed vector or
    * option, or a TEXT on a server without an embedder, gets the empty array too, while a set that exists
    * refuses them. They were refused here on a missing key as well.

@@ -255,12 +255,14 @@ public final class VectorSetCommands {
     c.writer().integer(info.dimension());
   }
 
-  /** VEMB key element [RAW] */
+  /** VEMB key element [RAW]: as in Redis, every argument after the element must be RAW, named once or more. */
   private static void vemb(ClientSession c, Args a) throws IOException {
-    boolean raw = a.size() == 4 && a.string(3).equalsIgnoreCase("RAW");
-    if (a.size() > 3 && !raw) {
-      throw CommandError.syntax();
+    for (int i = 3; i < a.size(); i++) {
+      if (!a.string(i).equalsIgnoreCase("RAW")) {
+        throw CommandError.syntax();
+      }
     }
+    boolean raw = a.size() > 3;
     StoredVector v = sets(c).embedding(c.namespace(), key(a), element(a));
     RespWriter w = c.writer();
     if (v == null) {

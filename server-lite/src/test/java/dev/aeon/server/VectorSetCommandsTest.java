@@ -492,7 +492,12 @@ class VectorSetCommandsTest {
       assertTrue(err(c.call("VADD", "differs", "VALUES", "2", "0", "1", "c", "Q8")).startsWith(
           "ERR asked quantization mismatch"));
       assertEquals(new RespClient.Err("ERR attributes must be a JSON object, got: [1]"),
-          c.call("VSETATTR", "differs", "nope", "[1]"), "refused before the element is looked up");
+          c.call("VSETATTR", "differs", "a", "[1]"));
+      // as in Redis, a missing key or element answers false before the JSON is read
+      assertEquals(0L, c.call("VSETATTR", "differs", "nope", "[1]"));
+      assertEquals(0L, c.call("VSETATTR", "nokey", "a", "{\"a\":1,\"a\":2}"));
+      assertEquals(0L, c.call("VSETATTR", "differs", "nope", ""));
+      assertEquals(0L, c.call("VSETATTR", "differs", "nope", new byte[] {'{', (byte) 0xff, '}'}));
       assertEquals(1L, c.call("VADD", "differs", "VALUES", "2", "1", "1", "d", "SETATTR", ""));
       c.send("VGETATTR", "differs", "d");
       assertEquals("$-1", c.rawLine());

@@ -39,8 +39,7 @@ public final class VectorSetCommands {
     t.add("vdim", 2, READ, 1, 1, 1, VectorSetCommands::vdim);
     t.add("vemb", -3, READ, 1, 1, 1, VectorSetCommands::vemb);
     t.add("vinfo", 2, READ, 1, 1, 1, VectorSetCommands::vinfo);
-    t.add("vsetattr", 4, WRITE, 1, 1, 1, (c, a) ->
-        c.writer().bool(sets(c).setAttributes(c.namespace(), key(a), element(a), a.text(3, "the attributes' JSON"))));
+    t.add("vsetattr", 4, WRITE, 1, 1, 1, VectorSetCommands::vsetattr);
     t.add("vgetattr", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bulk(sets(c).attributes(c.namespace(), key(a), element(a))));
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
@@ -253,6 +252,18 @@ public final class VectorSetCommands {
       throw CommandError.err("key does not exist");
     }
     c.writer().integer(info.dimension());
+  }
+
+  /**
+   * VSETATTR key element json. As in Redis, a missing key or element answers false before the JSON is read (Redis
+   * never reads it): the JSON is checked only when it would be stored.
+   */
+  private static void vsetattr(ClientSession c, Args a) throws IOException {
+    VectorSets sets = sets(c);
+    String key = key(a);
+    String element = element(a);
+    c.writer().bool(sets.contains(c.namespace(), key, element)
+        && sets.setAttributes(c.namespace(), key, element, a.text(3, "the attributes' JSON")));
   }
 
   /** VEMB key element [RAW]: as in Redis, every argument after the element must be RAW, named once or more. */

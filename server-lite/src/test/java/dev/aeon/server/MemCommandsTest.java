@@ -139,6 +139,24 @@ class MemCommandsTest {
     }
   }
 
+  /** MEM.LINK refuses a validity that ends before it starts in the command's own words (FROM, UNTIL). */
+  @Test
+  void aLinkThatEndsBeforeItStartsIsRefusedInTheCommandsWords() throws Exception {
+    try (RespClient c = resp3("link-validity")) {
+      String a = Long.toString((Long) c.call("MEM.ADD", "s", "user", "a", "VECTOR", "VALUES", "2", "1", "0"));
+      String b = Long.toString((Long) c.call("MEM.ADD", "s", "user", "b", "VECTOR", "VALUES", "2", "0", "1"));
+      assertEquals(new RespClient.Err("ERR a link must start before it ends: FROM 10 is not before UNTIL 5"),
+          c.call("MEM.LINK", a, "T", b, "FROM", "10", "UNTIL", "5"));
+      assertEquals(new RespClient.Err("ERR a link must start before it ends: FROM 10 is not before UNTIL 10"),
+          c.call("MEM.LINK", a, "T", b, "UNTIL", "10", "FROM", "10"));
+      assertEquals(new RespClient.Err("ERR a link must start before it ends: FROM -9223372036854775808 is not before"
+          + " UNTIL -9223372036854775808"), c.call("MEM.LINK", a, "T", b, "UNTIL", "-9223372036854775808"));
+      assertEquals(List.of(List.of(0L)),
+          ((Map<?, ?>) c.call("MEM.QUERY", "MATCH (a)-[r:T]->(b) RETURN count(r)")).get("rows"), "none stored");
+      assertEquals("OK", c.call("MEM.LINK", a, "T", b, "FROM", "5", "UNTIL", "10"));
+    }
+  }
+
   /** A query over the wire: a JSON array is a vector for recall(), a relationship comes back as a map. */
   @Test
   void queriesTakeVectorsAsJsonArraysAndReturnRelationshipsAsMaps() throws Exception {

@@ -125,6 +125,9 @@ public final class MemCommands {
         throw CommandError.err("unknown MEM.LINK option '" + a.nextString() + "'");
       }
     }
+    if (validFrom >= validTo) { // the engine would say so with its own parameter names, which the client never typed
+      throw CommandError.err("a link must start before it ends: FROM " + validFrom + " is not before UNTIL " + validTo);
+    }
     c.memory().link(from, type, to, validFrom, validTo);
     c.writer().simple("OK");
   }

@@ -221,6 +221,16 @@ class MemCommandsTest {
           .message().startsWith("ERR invalid JSON: Duplicate field 'x'"));
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "2", "0", "1", "f",
           "SETATTR", "{\"x\":1} 2")).message().startsWith("ERR invalid JSON: Trailing token"));
+      // half of a surrogate pair alone is JSON, but not text: the reply would carry it as '?'
+      String lone = "ERR a JSON string holds an unpaired surrogate \\uD800: a character beyond U+FFFF is escaped as"
+          + " a pair, as \\uD83D\\uDE00";
+      assertEquals(new RespClient.Err(lone), c.call("MEM.QUERY", "RETURN $a", "a", "\"\\ud800\""));
+      assertEquals(new RespClient.Err(lone), c.call("MEM.QUERY", "RETURN $a", "a", "[\"x\", \"a\\ud800\"]"));
+      assertEquals(new RespClient.Err(lone), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", "\"\\ud800\""));
+      assertEquals(new RespClient.Err("ERR line 1, column 9: unpaired surrogate \\uDE00 in a string: a character beyond"
+          + " U+FFFF is escaped as a pair, as \\uD83D\\uDE00"), c.call("MEM.QUERY", "RETURN '\\ude00'"));
+      assertEquals(List.of(List.of("\uD83D\uDE00", "\uD83D\uDE00")), ((List<?>) c.call("MEM.QUERY",
+          "RETURN $a, '\\uD83D\\ude00'", "a", "\"\\ud83d\\uDE00\"")).get(3), "a pair is the character");
       assertEquals(new RespClient.Err("ERR MEM.QUERY parameter $x is given twice"),
           c.call("MEM.QUERY", "MATCH (e) WHERE e.id = $x RETURN e.id", "x", Long.toString(id), "$x", "0"));
     }

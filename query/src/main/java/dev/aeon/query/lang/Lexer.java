@@ -2,6 +2,7 @@ package dev.aeon.query.lang;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Splits a statement into tokens. Whitespace and comments ({@code // ...}, {@code /* ... *}{@code /})
@@ -145,39 +146,56 @@ public final class Lexer {
 
   private Token string(int start, char quote) {
     StringBuilder sb = new StringBuilder();
+    int high = -1; // where a high surrogate starts (an escape, or half of a character) until its low half follows
     pos++;
     while (true) {
       if (pos >= src.length()) {
         throw error(start, "unterminated string");
       }
+      int at = pos;
       char c = src.charAt(pos++);
       if (c == quote) {
+        if (high >= 0) {
+          throw unpairedSurrogate(high, sb.charAt(sb.length() - 1));
+        }
         return new Token(TokenType.STRING, sb.toString(), start, pos);
       }
-      if (c != '\\') {
-        sb.append(c);
-        continue;
-      }
-      if (pos >= src.length()) {
-        throw error(start, "unterminated string");
-      }
-      char e = src.charAt(pos++);
-      switch (e) {
-        case '\\', '\'', '"' -> sb.append(e);
-        case 'n' -> sb.append('\n');
-        case 't' -> sb.append('\t');
-        case 'r' -> sb.append('\r');
-        case 'u' -> {
-          // exactly four hex digits: Integer.parseInt alone would also accept a leading + or -
-          if (pos + 4 > src.length() || !src.substring(pos, pos + 4).chars().allMatch(Lexer::isHexDigit)) {
-            throw error(pos - 2, "bad unicode escape");
-          }
-          sb.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
-          pos += 4;
+      if (c == '\\') {
+        if (pos >= src.length()) {
+          throw error(start, "unterminated string");
         }
-        default -> throw error(pos - 2, "unknown escape '\\" + e + "'");
+        char e = src.charAt(pos++);
+        c = switch (e) {
+          case '\\', '\'', '"' -> e;
+          case 'n' -> '\n';
+          case 't' -> '\t';
+          case 'r' -> '\r';
+          case 'u' -> {
+            // exactly four hex digits: Integer.parseInt alone would also accept a leading + or -
+            if (pos + 4 > src.length() || !src.substring(pos, pos + 4).chars().allMatch(Lexer::isHexDigit)) {
+              throw error(pos - 2, "bad unicode escape");
+            }
+            pos += 4;
+            yield (char) Integer.parseInt(src.substring(pos - 4, pos), 16);
+          }
+          default -> throw error(pos - 2, "unknown escape '\\" + e + "'");
+        };
       }
+      // Half of a surrogate pair alone (an escape such as \\ud83d) is not text: UTF-8 would carry it as '?'.
+      if (high >= 0 && !Character.isLowSurrogate(c)) {
+        throw unpairedSurrogate(high, sb.charAt(sb.length() - 1));
+      }
+      if (high < 0 && Character.isLowSurrogate(c)) {
+        throw unpairedSurrogate(at, c);
+      }
+      high = Character.isHighSurrogate(c) ? at : -1;
+      sb.append(c);
     }
+  }
+
+  private QueryException unpairedSurrogate(int at, char half) {
+    return error(at, "unpaired surrogate \\u" + Integer.toHexString(half).toUpperCase(Locale.ROOT)
+        + " in a string: a character beyond U+FFFF is escaped as a pair, as \\uD83D\\uDE00");
   }
 
   private Token quotedIdent(int start) {

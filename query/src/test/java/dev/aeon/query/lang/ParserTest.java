@@ -69,6 +69,17 @@ class ParserTest {
     assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u+041'").reason());
     assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u-001'").reason());
     assertEquals("bad unicode escape", fails("MATCH (e) RETURN '\\u12'").reason());
+    // half of a surrogate pair alone is not text: a reply in UTF-8 would carry it as '?'
+    QueryException lone = fails("MATCH (e) RETURN 'a\\ud83d'");
+    assertEquals("unpaired surrogate \\uD83D in a string: a character beyond U+FFFF is escaped as a pair, as"
+        + " \\uD83D\\uDE00", lone.reason());
+    assertEquals(20, lone.column(), "the escape");
+    QueryException reversed = fails("MATCH (e) RETURN \"\\uDE00\\uD83D\"");
+    assertEquals("unpaired surrogate \\uDE00 in a string: a character beyond U+FFFF is escaped as a pair, as"
+        + " \\uD83D\\uDE00", reversed.reason());
+    assertEquals(19, reversed.column());
+    assertEquals("unpaired surrogate \\uD83D in a string: a character beyond U+FFFF is escaped as a pair, as"
+        + " \\uD83D\\uDE00", fails("MATCH (e) RETURN '\\uD83D\\n'").reason());
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.aeon.common.JsonErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,8 +92,25 @@ public final class JsonValues {
     return value;
   }
 
-  /** {@link #toJava}, with every number in it, at any depth, refused as {@link #exactScalar} refuses one. */
+  /**
+   * {@link #toJava}, with every number in it, at any depth, refused as {@link #exactScalar} refuses one, and every
+   * string holding half of a surrogate pair alone ({@code "\\ud800"} is JSON, but not text: a reply in UTF-8 would
+   * carry it as '?').
+   */
   private static Object exact(JsonNode n) {
+    if (n.isTextual()) {
+      String s = n.textValue();
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw CommandError.err("a JSON string holds an unpaired surrogate \\u"
+              + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+              + ": a character beyond U+FFFF is escaped as a pair, as \\uD83D\\uDE00");
+        }
+      }
+    }
     if (n.isArray()) {
       List<Object> list = new ArrayList<>();
       n.forEach(e -> list.add(exact(e)));

@@ -10,9 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -25,18 +24,8 @@ class AuthTest {
 
   private static final String PASSWORD = "correct horse battery staple";
 
-  @TempDir static Path dir;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir, c -> c.withPassword(PASSWORD.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final SharedServer server = new SharedServer(c -> c.withPassword(PASSWORD.getBytes(StandardCharsets.UTF_8)));
 
   @Test
   void commandsNeedAuthFirst() throws Exception {

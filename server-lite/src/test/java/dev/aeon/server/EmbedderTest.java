@@ -3,33 +3,15 @@ package dev.aeon.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.embed.OnnxTextEmbedder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Plain text where a vector is expected, with the real all-MiniLM-L6-v2 model in the server. */
 class EmbedderTest {
 
-  @TempDir static Path dir;
-  static OnnxTextEmbedder embedder;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    embedder = OnnxTextEmbedder.open();
-    server = TestServer.start(dir, c -> c.withEngine(c.engine().withEmbedder(embedder)));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    embedder.close();
-  }
+  @RegisterExtension static final SharedServer server = SharedServer.withEmbedder();
 
   @Test
   void vectorSetsTakeText() throws Exception {

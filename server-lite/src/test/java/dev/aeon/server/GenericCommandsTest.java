@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -33,21 +32,10 @@ import redis.clients.jedis.util.SafeEncoder;
 /** The connection and server commands, driven by Jedis and by raw RESP, in RESP2 and RESP3. */
 class GenericCommandsTest {
 
-  @TempDir static Path dir;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   static Jedis jedis(RedisProtocol protocol) {
-    return TestServer.jedis(server, protocol);
+    return server.jedis(protocol);
   }
 
   @Test
@@ -285,7 +273,7 @@ class GenericCommandsTest {
   @Test
   void listShowsEveryClientWithItsNamespaceLastCommandAndLibrary() throws Exception {
     try (RespClient a = new RespClient(server.port()); RespClient b = new RespClient(server.port());
-        Jedis jedis = TestServer.jedis(server, RedisProtocol.RESP3)) {
+        Jedis jedis = server.jedis(RedisProtocol.RESP3)) {
       assertEquals("OK", a.call("CLIENT", "SETNAME", "watcher"));
       assertEquals("OK", b.call("SELECT", "agent-7"));
       assertEquals("PONG", b.call("PING"));

@@ -10,26 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine's own MEM.* commands, in RESP3 (maps) and RESP2 (flat arrays). */
 class MemCommandsTest {
 
-  @TempDir static Path dir;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   private static RespClient resp3(String namespace) throws Exception {
     RespClient c = new RespClient(server.port());

@@ -10,28 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real redis-cli (Debian redis-tools) against the server; skipped with a message when it is not installed. */
 class RedisCliTest {
 
-  @TempDir static Path dir;
-  static AeonServer server;
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   @BeforeAll
-  static void start() throws Exception {
+  static void needsRedisCli() {
     assumeTrue(redisCli() != null, "redis-cli is not installed (Debian package redis-tools): skipping the redis-cli tests");
-    server = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   static String redisCli() {

@@ -16,9 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -33,21 +32,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /** The Redis 8 vector-set commands through Jedis' own vector-set API, in RESP2 and RESP3, and their errors. */
 class VectorSetCommandsTest {
 
-  @TempDir static Path dir;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   static Jedis jedis(RedisProtocol protocol) {
-    return TestServer.jedis(server, protocol);
+    return server.jedis(protocol);
   }
 
   @Test

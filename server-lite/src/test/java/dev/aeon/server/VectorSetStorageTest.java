@@ -10,26 +10,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Where vector sets are stored: namespaces of their own, which users can neither reach nor imitate. */
 class VectorSetStorageTest {
 
-  @TempDir static Path dir;
-  static AeonServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   static void assertErr(String prefix, Object reply) {
     RespClient.Err e = assertInstanceOf(RespClient.Err.class, reply);

@@ -1,6 +1,10 @@
 package dev.aeon.engine;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
@@ -241,13 +245,42 @@ final class NamespaceImport {
   }
 
   private static ObjectNode parse(String text, int line, Path file) throws IOException {
-    try {
-      if (NamespaceExport.JSON.readTree(text) instanceof ObjectNode o) {
+    try (JsonParser p = new FiniteNumbers(NamespaceExport.JSON.createParser(text))) {
+      if (NamespaceExport.JSON.readTree(p) instanceof ObjectNode o) {
         return o;
       }
+    } catch (BeyondDouble e) {
+      throw new IOException(file + ", line " + line + ": " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new IOException(file + ", line " + line + ": not JSON: " + JsonErrors.reason(e.getOriginalMessage()), e);
     }
     throw new IOException(file + ", line " + line + ": not a JSON object");
+  }
+
+  /**
+   * A parser that refuses a number beyond a double's range: Jackson reads {@code 1e400} as an infinity without a
+   * word, so an attribute written so was imported as one, and exported again as {@code Infinity}. The bare
+   * words {@code Infinity} and {@code -Infinity}, which an export writes, are read as before.
+   */
+  private static final class FiniteNumbers extends JsonParserDelegate {
+
+    FiniteNumbers(JsonParser p) {
+      super(p);
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken t = super.nextToken();
+      if (t == JsonToken.VALUE_NUMBER_FLOAT && Double.isInfinite(getDoubleValue()) && !getText().endsWith("Infinity")) {
+        throw new BeyondDouble(this, "the number " + getText() + " is beyond the range of a double");
+      }
+      return t;
+    }
+  }
+
+  private static final class BeyondDouble extends JsonParseException {
+    BeyondDouble(JsonParser p, String message) {
+      super(p, message);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.DataExtents;
 import dev.aeon.common.io.DurableFiles;
+import dev.aeon.common.io.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -23,7 +24,10 @@ import java.util.stream.Stream;
  * renamed to {@code target}. The file {@code <target>.partial.unfinished}, made before the directory and
  * removed after the rename, marks the partial directory as a copy's: a crash part way leaves no
  * {@code target}, and the next copy to the same target replaces the unfinished one, while a directory of that
- * name without the mark is someone else's and is never deleted.
+ * name without the mark is someone else's and is never deleted. The copy holds the mark locked while it runs,
+ * so that a second copy to the same target (another process backing up a namespace of the same name into the
+ * same directory) is refused: it took the running copy's directory for one a crash left and deleted it, and the
+ * files of both copies went into its own.
  */
 final class NamespaceCopy {
 
@@ -33,6 +37,8 @@ final class NamespaceCopy {
   private final Path target;
   private final Path partial;
   private final Path unfinished;
+  /** The lock on {@link #unfinished}, held from the start of the copy until it is finished or abandoned. */
+  private ExclusiveFileLock claim;
   /** The files of the copy, as the catch-up left them. */
   private List<Path> copied = List.of();
   private long bytes;
@@ -55,27 +61,53 @@ final class NamespaceCopy {
 
   /**
    * Starts a copy to {@code target}, which must not exist. An unfinished copy to it left by a crash is deleted;
-   * anything else at {@code <target>.partial} is left alone and refused.
+   * one that another copy is making, and anything else at {@code <target>.partial}, is left alone and refused.
    */
   static NamespaceCopy to(Path target) throws IOException {
     NamespaceCopy copy = new NamespaceCopy(target);
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(target.toString(), null, "the backup's target exists already");
-    }
-    if (Files.exists(copy.partial, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isRegularFile(copy.unfinished, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(copy.partial.toString(), null,
-            "exists and is not an unfinished backup (there is no " + copy.unfinished.getFileName() + ")");
-      }
-      Stores.deleteTree(copy.partial);
+    refuseTaken(copy);
+    if (Files.exists(copy.partial, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(copy.unfinished, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(copy.partial.toString(), null,
+          "exists and is not an unfinished backup (there is no " + copy.unfinished.getFileName() + ")");
     }
     Files.createDirectories(target.getParent());
-    if (!Files.exists(copy.unfinished)) {
-      Files.createFile(copy.unfinished);
-      DurableFiles.fsyncDirectory(target.getParent()); // the mark is on disk before the directory it vouches for
+    boolean marked = Files.exists(copy.unfinished, LinkOption.NOFOLLOW_LINKS);
+    copy.claim = ExclusiveFileLock.tryAcquire(copy.unfinished); // makes the mark if there is none
+    if (copy.claim == null) {
+      throw new FileAlreadyExistsException(copy.partial.toString(), null,
+          "another backup to " + target + " is running (it holds " + copy.unfinished.getFileName() + " locked)");
     }
-    Files.createDirectory(copy.partial);
+    try {
+      if (!copy.claim.stillAt(copy.unfinished)) {
+        throw new FileAlreadyExistsException(copy.partial.toString(), null,
+            "another backup to " + target + " ended or began meanwhile");
+      }
+      refuseTaken(copy); // by a copy that held the claim until just now
+      if (Files.exists(copy.partial, LinkOption.NOFOLLOW_LINKS)) {
+        Stores.deleteTree(copy.partial); // a crash's: the copy that made it would hold the claim
+      }
+      if (!marked) {
+        DurableFiles.fsyncDirectory(target.getParent()); // the mark is on disk before the directory it vouches for
+      }
+      Files.createDirectory(copy.partial);
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (!marked && copy.claim.stillAt(copy.unfinished)) { // the mark this copy made, not another's
+          Files.deleteIfExists(copy.unfinished);
+        }
+      } finally {
+        copy.claim.close();
+      }
+      throw e;
+    }
     return copy;
+  }
+
+  private static void refuseTaken(NamespaceCopy copy) throws FileAlreadyExistsException {
+    if (Files.exists(copy.target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(copy.target.toString(), null, "the backup's target exists already");
+    }
   }
 
   /**
@@ -218,16 +250,21 @@ final class NamespaceCopy {
       }
     }
     DurableFiles.atomicRename(partial, target);
-    Files.delete(unfinished);
+    Files.delete(unfinished); // under the claim: a copy that waits for it finds the target made
     DurableFiles.fsyncDirectory(target.getParent());
+    claim.close();
   }
 
   /** Removes what a failed copy wrote, and its mark. */
   void abandon() throws IOException {
-    if (Files.exists(partial)) {
-      Stores.deleteTree(partial);
+    try {
+      if (Files.exists(partial)) {
+        Stores.deleteTree(partial);
+      }
+      Files.deleteIfExists(unfinished);
+    } finally {
+      claim.close();
     }
-    Files.deleteIfExists(unfinished);
   }
 
   int files() {

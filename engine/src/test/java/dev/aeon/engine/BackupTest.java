@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.aeon.common.io.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -194,6 +195,38 @@ class BackupTest {
           () -> aeon.backup("typo", dir.resolve("other")));
       assertEquals("there is no namespace 'typo' in " + live, none.getMessage());
       assertFalse(Files.exists(live.resolve("ns/typo")), "a backup made the namespace it was asked for");
+    }
+  }
+
+  /**
+   * A backup to a target another backup is making (another process backing a namespace of the same name up into the
+   * same directory; here this test holds the running backup's lock on its mark) is refused, and leaves that copy
+   * alone. It took the running copy for one a crash left and deleted it under that backup, whose files then went
+   * into its own copy. Once the other's lock is gone (its process died), the copy is a crash's and is replaced.
+   */
+  @Test
+  void aBackupRefusesATargetAnotherBackupIsMaking() throws IOException {
+    Path shared = dir.resolve("shared");
+    Files.createDirectories(shared.resolve("ns/default.partial/wal"));
+    Files.writeString(shared.resolve("ns/default.partial/wal/half"), "the other backup's copy");
+    try (Aeon aeon = Aeon.open(dir.resolve("live"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello").vector(TestVectors.unit(1)));
+      try (ExclusiveFileLock other = ExclusiveFileLock.tryAcquire(shared.resolve("ns/default.partial.unfinished"))) {
+        UncheckedIOException running = assertThrows(UncheckedIOException.class, () -> aeon.backup("default", shared));
+        assertTrue(running.getMessage().contains("another backup to " + shared.resolve("ns/default") + " is running"),
+            running.getMessage());
+        assertEquals("the other backup's copy", Files.readString(shared.resolve("ns/default.partial/wal/half")));
+        assertTrue(Files.exists(shared.resolve("ns/default.partial.unfinished")));
+        assertFalse(Files.exists(shared.resolve("ns/default")));
+      }
+      aeon.backup("default", shared);
+      assertFalse(Files.exists(shared.resolve("ns/default.partial")));
+      assertFalse(Files.exists(shared.resolve("ns/default.partial.unfinished")));
+      assertFalse(Files.exists(shared.resolve("ns/default/wal/half")));
+    }
+    try (Aeon copy = Aeon.open(shared, EngineTest.options())) {
+      assertEquals(List.of("default"), copy.namespaceNames());
+      assertEquals("hello", copy.memory().get(1).orElseThrow().text());
     }
   }
 

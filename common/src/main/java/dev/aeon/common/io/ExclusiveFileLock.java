@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -78,6 +79,19 @@ public final class ExclusiveFileLock implements Closeable {
       if (!locked) {
         HELD.remove(key);
       }
+    }
+  }
+
+  /**
+   * Whether {@code file} is still the file locked. An owner that deletes its file when done lets a second one
+   * lock a file of that name that a third has made meanwhile, and the second may hold the deleted file locked:
+   * that owner must check this, and give up, after locking.
+   */
+  public boolean stillAt(Path file) throws IOException {
+    try {
+      return keyOf(file).equals(key); // the open channel keeps the locked file, so no new file takes its key
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 

@@ -1,11 +1,14 @@
 package dev.aeon.common.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import dev.aeon.common.testing.OtherProcessLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,23 @@ class ExclusiveFileLockTest {
       first.close();
       assertNull(ExclusiveFileLock.tryAcquire(file));
       assertEquals("locked", otherProcessTries(file));
+    }
+  }
+
+  /**
+   * An owner that locked a file which was then deleted, or replaced by another of its name, learns so: it holds
+   * no lock on the file of that name any more.
+   */
+  @Test
+  void aLockedFileDeletedOrReplacedIsNoLongerTheFileLocked() throws Exception {
+    Path file = tmp.resolve("mark");
+    try (ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(file)) {
+      assertTrue(lock.stillAt(file));
+      Files.delete(file);
+      assertFalse(lock.stillAt(file));
+      Files.createFile(file);
+      assertFalse(lock.stillAt(file));
+      assertEquals("acquired", otherProcessTries(file));
     }
   }
 

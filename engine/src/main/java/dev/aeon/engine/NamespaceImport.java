@@ -65,7 +65,7 @@ final class NamespaceImport {
             newIds.put(o.get("id").longValue(), memory.remember(event(o, model)));
           }
         } catch (RuntimeException e) {
-          throw new IOException(file + ", line " + line + ": " + e.getMessage() + " (" + newIds.size() + " events and "
+          throw new IOException(file + ", line " + line + ": " + withIoReason(e) + " (" + newIds.size() + " events and "
               + links + " links were imported before it)", e);
         }
         // Outside the try: what the progress throws (the Aeon closing) is not a fault of this line.
@@ -77,6 +77,23 @@ final class NamespaceImport {
       }
     }
     return new ExportCounts(newIds.size(), links);
+  }
+
+  /**
+   * {@code e}'s message and, where it leaves it out, that of the I/O error under it: a store says which file it
+   * could not write ("appending to ...", "the write-ahead log failed to make a mutation durable"), and the CLI
+   * prints the message alone, so a full device went unsaid.
+   */
+  private static String withIoReason(RuntimeException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = e.getMessage();
+    if (root instanceof IOException io && io.getMessage() != null && !message.contains(io.getMessage())) {
+      return message + ": " + OpenFailures.reason(io);
+    }
+    return message;
   }
 
   /** What the first pass found: the events' embedding model (or null), and how many events and links to import. */

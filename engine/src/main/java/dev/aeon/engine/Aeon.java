@@ -203,7 +203,8 @@ public final class Aeon implements AutoCloseable {
    * namespace's files. Writers of the namespace wait only while the backup catches up, and the export holds
    * what was acknowledged before the call. A file left half written by a failure is deleted.
    *
-   * @throws IllegalArgumentException if there is no such namespace
+   * @throws IllegalArgumentException if there is no such namespace, or if {@code file} is inside this memory's
+   *     {@code ns/} or {@code tmp/} folder
    * @throws IllegalStateException if this Aeon is closed, or is closed while the export runs (which stops it)
    * @throws java.io.UncheckedIOException if the file exists, or the snapshot or the file cannot be written
    */
@@ -229,6 +230,7 @@ public final class Aeon implements AutoCloseable {
 
   private ExportCounts export(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
     requireExisting(name);
+    BackupTargets.refuseFileInside(dir, SCRATCH_DIR, file);
     OutputStream created;
     try {
       created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

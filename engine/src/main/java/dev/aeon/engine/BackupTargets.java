@@ -28,4 +28,21 @@ final class BackupTargets {
           + " directory outside them");
     }
   }
+
+  /**
+   * An export's file may not go there either: one under {@code tmp/} was reported as written and deleted by the
+   * next open, and one under {@code ns/} took a namespace's name (which then failed to open) or lay among a
+   * namespace's files. Beside {@code ns/} in the memory directory itself it harms nothing.
+   *
+   * @throws IllegalArgumentException if {@code file} is, or is inside, {@code memoryDir}'s {@code ns/} or
+   *     {@code scratch} folder
+   */
+  static void refuseFileInside(Path memoryDir, String scratch, Path file) {
+    Path memory = RealPaths.resolve(memoryDir);
+    Path target = RealPaths.resolve(file);
+    if (target.startsWith(memory.resolve("ns")) || target.startsWith(memory.resolve(scratch))) {
+      throw new IllegalArgumentException("an export cannot go to " + file + ", which is inside the ns/ or " + scratch
+          + "/ folder of the memory directory " + memoryDir + " it reads: choose a file outside them");
+    }
+  }
 }

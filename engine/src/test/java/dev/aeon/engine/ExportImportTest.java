@@ -178,6 +178,30 @@ class ExportImportTest {
   }
 
   /**
+   * An export into the memory directory's own tmp/ folder was reported as written, and the next open deleted it;
+   * one into its ns/ folder took the name of a namespace, which then failed to open. Both are refused, with nothing
+   * written; beside ns/ in the memory directory itself is fine.
+   */
+  @Test
+  void anExportIntoTheFoldersOfItsOwnMemoryIsRefused() throws IOException {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello").withoutVector());
+      Files.createDirectories(memory.resolve("tmp"));
+      for (Path inside : List.of(memory.resolve("tmp/agent.jsonl"), memory.resolve("ns/agent"),
+          memory.resolve("ns/default/agent.jsonl"), memory.resolve("other/../tmp/agent.jsonl"))) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> aeon.exportNamespace("default", inside), inside.toString());
+        assertTrue(e.getMessage().startsWith("an export cannot go to " + inside + ", which is inside the ns/ or tmp/"
+            + " folder of the memory directory"), e.getMessage());
+        assertFalse(Files.exists(inside), inside.toString());
+      }
+      assertEquals(new ExportCounts(1, 0), aeon.exportNamespace("default", memory.resolve("agent.jsonl")));
+      assertEquals(0, aeon.namespace("agent").stats().events());
+    }
+  }
+
+  /**
    * A file with a line longer than any export's (here a header, then a sparse run of zeros with no line end) is
    * refused at that line once the bound is passed. It was read whole into one array: past 1 GiB that array grew by
    * 64 KiB a step, copying everything each time, and the import hung without a word.

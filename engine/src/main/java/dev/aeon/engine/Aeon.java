@@ -201,7 +201,8 @@ public final class Aeon implements AutoCloseable {
    * <p>The export is read from a snapshot: a {@link #backup} into this memory's directory (under {@code tmp/},
    * deleted afterwards, or at the next open if a crash intervenes), which needs as much free space as the
    * namespace's files. Writers of the namespace wait only while the backup catches up, and the export holds
-   * what was acknowledged before the call. A file left half written by a failure is deleted.
+   * what was acknowledged before the call. When it returns, the file and its name are forced to disk; a file left
+   * half written by a failure is deleted.
    *
    * @throws IllegalArgumentException if there is no such namespace, or if {@code file} is inside this memory's
    *     {@code ns/} or {@code tmp/} folder
@@ -246,6 +247,8 @@ public final class Aeon implements AutoCloseable {
       try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
         written.force(true);
       }
+      // the file's name is in its folder, which a power cut could lose without this, with the whole export
+      DurableFiles.fsyncDirectory(file.toAbsolutePath().getParent());
       return counts;
     } catch (IOException | RuntimeException e) {
       try {

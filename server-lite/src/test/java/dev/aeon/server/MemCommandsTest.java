@@ -165,6 +165,30 @@ class MemCommandsTest {
     }
   }
 
+  /**
+   * An option named twice takes its last value, in every MEM.* command as in most of Redis': MEM.TRACE's COUNT and
+   * MEM.INVALIDATE's AT were a syntax error there, while MEM.ADD, MEM.RECALL, MEM.LINK and MEM.SESSIONS took the last.
+   */
+  @Test
+  void anOptionNamedTwiceTakesItsLastValueInEveryCommand() throws Exception {
+    try (RespClient c = resp3("twice")) {
+      long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0", "AT", "1", "AT", "10");
+      long second = (Long) c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1", "AT", "20");
+      assertEquals(10L, ((Map<?, ?>) c.call("MEM.GET", Long.toString(first))).get("timestamp"));
+      assertEquals(2, ((List<?>) c.call("MEM.TRACE", "s", "COUNT", "1", "COUNT", "2")).size());
+      assertEquals(1, ((List<?>) c.call("MEM.TRACE", "s", "COUNT", "2", "COUNT", "1")).size());
+      assertEquals(2, ((List<?>) c.call("MEM.RECALL", "VALUES", "2", "1", "0", "COUNT", "1", "COUNT", "2")).size());
+      assertEquals("OK", c.call("MEM.LINK", Long.toString(second), "T", Long.toString(first), "FROM", "9", "FROM", "1"));
+      assertEquals(1L, c.call("MEM.INVALIDATE", Long.toString(second), "T", Long.toString(first), "AT", "5", "AT", "6"));
+      assertEquals(List.of(List.of(1L, 6L)), ((Map<?, ?>) c.call("MEM.QUERY",
+          "MATCH ()-[r:T]->() AS OF 5 RETURN r.valid_from, r.valid_to")).get("rows"));
+      // an unknown option is named as the other commands name it, not a bare syntax error
+      assertEquals(new RespClient.Err("ERR unknown MEM.TRACE option 'Limit'"), c.call("MEM.TRACE", "s", "Limit", "1"));
+      assertEquals(new RespClient.Err("ERR unknown MEM.INVALIDATE option 'Until'"),
+          c.call("MEM.INVALIDATE", Long.toString(second), "T", Long.toString(first), "Until", "7"));
+    }
+  }
+
   /** JSON a client sends is taken whole and exactly, or refused: never cut short, merged or rounded. */
   @Test
   void jsonIsTakenWholeAndExactlyOrRefused() throws Exception {

@@ -137,9 +137,13 @@ public final class MemCommands {
     long from = a.nextLong();
     String type = a.nextText("the link type");
     long to = a.nextLong();
-    long at = a.accept("AT") ? a.nextLong() : System.currentTimeMillis() * 1000;
-    if (a.hasNext()) {
-      throw CommandError.syntax();
+    long at = System.currentTimeMillis() * 1000;
+    while (a.hasNext()) { // an option named twice takes its last value, as in the other MEM.* commands
+      if (a.accept("AT")) {
+        at = a.nextLong();
+      } else {
+        throw CommandError.err("unknown MEM.INVALIDATE option '" + a.nextString() + "'");
+      }
     }
     c.writer().integer(c.memory().invalidate(from, type, to, at));
   }
@@ -217,9 +221,13 @@ public final class MemCommands {
   /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
   private static void trace(ClientSession c, Args a) throws IOException {
     String session = a.nextText("the session");
-    int count = a.accept("COUNT") ? a.nextInt(1, 1_000_000, "COUNT") : 100;
-    if (a.hasNext()) {
-      throw CommandError.syntax();
+    int count = 100;
+    while (a.hasNext()) { // an option named twice takes its last value, as in the other MEM.* commands
+      if (a.accept("COUNT")) {
+        count = a.nextInt(1, 1_000_000, "COUNT");
+      } else {
+        throw CommandError.err("unknown MEM.TRACE option '" + a.nextString() + "'");
+      }
     }
     List<Event> events = c.memory().history(session, count);
     RespWriter w = c.writer();

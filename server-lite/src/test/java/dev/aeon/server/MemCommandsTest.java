@@ -189,6 +189,47 @@ class MemCommandsTest {
     }
   }
 
+  /**
+   * An empty name, or one longer than the 1,024 bytes a stored one may take, can match nothing: a read refuses it as
+   * a write does, saying which name is wrong, where it answered an empty list (and recall's SESSION "" showed the Java
+   * API's "null: any session").
+   */
+  @Test
+  void anEmptyOrOverlongNameIsRefusedByReadsAsByWrites() throws Exception {
+    try (RespClient c = resp3("names")) {
+      c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0", "ATTRS", "{\"a\":1}");
+      String overlong = "é".repeat(513); // 1,026 bytes of UTF-8 in 513 characters
+      String[] vector = {"MEM.RECALL", "VALUES", "2", "1", "0"};
+      Map<String, List<Object[]>> refused = new java.util.LinkedHashMap<>();
+      for (String name : List.of("", overlong)) {
+        String wrong = name.isEmpty() ? " must not be empty" : " is longer than 1024 bytes";
+        refused.put("session" + wrong + "/" + name.length(), List.<Object[]>of(
+            concat(vector, "SESSION", name), new Object[] {"MEM.RECALL", name, "some text"},
+            new Object[] {"MEM.TRACE", name}, new Object[] {"MEM.FORGET", "SESSION", name},
+            new Object[] {"MEM.ADD", name, "user", "x"}));
+        refused.put("role" + wrong + "/" + name.length(), List.<Object[]>of(
+            concat(vector, "ROLE", "user", "ROLE", name), new Object[] {"MEM.ADD", "s", name, "x"}));
+        refused.put("attribute name" + wrong + "/" + name.length(), List.<Object[]>of(concat(vector, "WHERE", name, "1")));
+        refused.put("link type" + wrong + "/" + name.length(), List.<Object[]>of(
+            new Object[] {"MEM.LINK", "1", name, "1"}, new Object[] {"MEM.INVALIDATE", "1", name, "1"},
+            new Object[] {"MEM.ADD", "s", "user", "x", "LINK", name, "1"}));
+      }
+      for (Map.Entry<String, List<Object[]>> r : refused.entrySet()) {
+        String expected = "ERR " + r.getKey().substring(0, r.getKey().indexOf('/'));
+        for (Object[] command : r.getValue()) {
+          assertEquals(new RespClient.Err(expected), c.call(command), r.getKey() + ": " + command[0]);
+        }
+      }
+      assertEquals(1L, ((Map<?, ?>) c.call("MEM.STATS")).get("events"), "a refused write added nothing");
+    }
+  }
+
+  private static Object[] concat(String[] head, String... tail) {
+    Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length, Object[].class);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+
   /** JSON a client sends is taken whole and exactly, or refused: never cut short, merged or rounded. */
   @Test
   void jsonIsTakenWholeAndExactlyOrRefused() throws Exception {

@@ -20,6 +20,7 @@ import dev.aeon.server.command.ScanArgs;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class MemCommands {
 
   /** MEM.ADD session role text [VECTOR (FP32 blob | VALUES n v...)] [AT micros] [ATTRS json] [LINK type id]... */
   private static void add(ClientSession c, Args a) throws IOException {
-    Remember r = Remember.event(a.nextText("the session"), a.nextText("the role"), a.nextText("the text"));
+    Remember r = Remember.event(nextName(a, "session"), nextName(a, "role"), a.nextText("the text"));
     while (a.hasNext()) {
       String opt = a.nextString().toUpperCase(Locale.ROOT);
       switch (opt) {
@@ -76,11 +77,29 @@ public final class MemCommands {
         }
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON")).forEach(r::attribute);
-        case "LINK" -> r.link(a.nextText("the link type"), a.nextLong());
+        case "LINK" -> r.link(nextName(a, "link type"), a.nextLong());
         default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
       }
     }
     c.writer().integer(c.memoryToRemember(r).remember(r));
+  }
+
+  /**
+   * The next argument as a name (a session, role, link type or attribute name), refused as the engine refuses one
+   * it would store: empty, or longer than {@link Remember#MAX_NAME_BYTES} bytes of UTF-8, in the engine's words.
+   * Reads refuse it too: no stored name is such, so it could only match nothing, and the client would never hear
+   * of its mistake.
+   */
+  private static String nextName(Args a, String what) {
+    String name = a.nextText("the " + what);
+    if (name.isEmpty()) {
+      throw CommandError.err(what + " must not be empty");
+    }
+    if (name.length() > Remember.MAX_NAME_BYTES / 3 // at most 3 bytes of UTF-8 per char
+        && name.getBytes(StandardCharsets.UTF_8).length > Remember.MAX_NAME_BYTES) {
+      throw CommandError.err(what + " is longer than " + Remember.MAX_NAME_BYTES + " bytes");
+    }
+    return name;
   }
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */
@@ -112,7 +131,7 @@ public final class MemCommands {
   /** MEM.LINK from type to [FROM micros] [UNTIL micros] */
   private static void link(ClientSession c, Args a) throws IOException {
     long from = a.nextLong();
-    String type = a.nextText("the link type");
+    String type = nextName(a, "link type");
     long to = a.nextLong();
     long validFrom = Long.MIN_VALUE;
     long validTo = Long.MAX_VALUE;
@@ -135,7 +154,7 @@ public final class MemCommands {
   /** MEM.INVALIDATE from type to [AT micros]: the links stop being valid then (default: now). */
   private static void invalidate(ClientSession c, Args a) throws IOException {
     long from = a.nextLong();
-    String type = a.nextText("the link type");
+    String type = nextName(a, "link type");
     long to = a.nextLong();
     long at = System.currentTimeMillis() * 1000;
     while (a.hasNext()) { // an option named twice takes its last value, as in the other MEM.* commands
@@ -161,7 +180,7 @@ public final class MemCommands {
     if (VectorInput.atVector(a) || a.remaining() < 2) {
       q = VectorInput.read(a, c.server(), true);
     } else {
-      session = a.nextText("the session");
+      session = nextName(a, "session");
       shortFormText = a.nextText("the text");
       if (a.hasNext() && a.peekKeyword().matches("-?[0-9]+")) {
         count = a.nextInt(1, 100_000, "the count");
@@ -177,13 +196,13 @@ public final class MemCommands {
       String opt = a.nextString().toUpperCase(Locale.ROOT);
       switch (opt) {
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
-        case "SESSION" -> session = a.nextText("the session");
-        case "ROLE" -> roles.add(a.nextText("the role"));
+        case "SESSION" -> session = nextName(a, "session");
+        case "ROLE" -> roles.add(nextName(a, "role"));
         case "BETWEEN" -> {
           from = a.nextLong();
           to = a.nextLong();
         }
-        case "WHERE" -> where.put(a.nextText("the attribute name"), JsonValues.literal(a.nextText("a WHERE value")));
+        case "WHERE" -> where.put(nextName(a, "attribute name"), JsonValues.literal(a.nextText("a WHERE value")));
         case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
         case "NOSLB" -> slb = false;
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
@@ -220,7 +239,7 @@ public final class MemCommands {
 
   /** MEM.TRACE session [COUNT n]: the newest events of a session, newest first. */
   private static void trace(ClientSession c, Args a) throws IOException {
-    String session = a.nextText("the session");
+    String session = nextName(a, "session");
     int count = 100;
     while (a.hasNext()) { // an option named twice takes its last value, as in the other MEM.* commands
       if (a.accept("COUNT")) {
@@ -310,7 +329,7 @@ public final class MemCommands {
   private static void forget(ClientSession c, Args a) throws IOException {
     Memory m = c.memory();
     if (a.accept("SESSION")) {
-      String session = a.nextText("the session");
+      String session = nextName(a, "session");
       if (a.hasNext()) {
         throw CommandError.syntax();
       }

@@ -224,6 +224,35 @@ class MemCommandsTest {
     }
   }
 
+  /**
+   * An error says what the client sent, in the server's words: an unknown option as given (it was upper-cased,
+   * '5X' for 5x), and a JSON argument too large to read by its name and limit (it was Jackson's
+   * "String value length (20051429) exceeds the maximum allowed (20000000)").
+   */
+  @Test
+  void errorsSayWhatTheClientSentInTheServersWords() throws Exception {
+    try (RespClient c = resp3("words")) {
+      assertEquals(new RespClient.Err("ERR unknown MEM.ADD option '5x'"), c.call("MEM.ADD", "s", "user", "x", "5x"));
+      assertEquals(new RespClient.Err("ERR unknown MEM.RECALL option 'Limit'"),
+          c.call("MEM.RECALL", "VALUES", "2", "1", "0", "Limit", "3"));
+      assertEquals(new RespClient.Err("ERR unknown VADD option 'Quant'"), c.call("VADD", "k", "VALUES", "2", "1", "0",
+          "e", "Quant"));
+      assertEquals(true, c.call("VADD", "k", "VALUES", "2", "1", "0", "e"));
+      assertEquals(new RespClient.Err("ERR unknown VSIM option 'withScores2'"),
+          c.call("VSIM", "k", "VALUES", "2", "1", "0", "withScores2"));
+      String huge = "{\"a\":\"" + "x".repeat(21_000_000) + "\"}";
+      String tooLarge = " takes 21000008 bytes, more than the 1048576 bytes of JSON the server reads for an event's"
+          + " attributes (which take at most 32760 bytes encoded)";
+      assertEquals(new RespClient.Err("ERR ATTRS" + tooLarge), c.call("MEM.ADD", "s", "user", "x", "VECTOR", "VALUES",
+          "2", "1", "0", "ATTRS", huge));
+      assertEquals(new RespClient.Err("ERR the JSON of MEM.SETATTR" + tooLarge), c.call("MEM.SETATTR", "1", huge));
+      assertEquals(new RespClient.Err("ERR SETATTR" + tooLarge), c.call("VADD", "k", "VALUES", "2", "0", "1", "f",
+          "SETATTR", huge));
+      assertEquals(new RespClient.Err("ERR the JSON of VSETATTR" + tooLarge), c.call("VSETATTR", "k", "e", huge));
+      assertEquals(0L, ((Map<?, ?>) c.call("MEM.STATS")).get("events"));
+    }
+  }
+
   private static Object[] concat(String[] head, String... tail) {
     Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length, Object[].class);
     System.arraycopy(tail, 0, all, head.length, tail.length);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
+import dev.aeon.query.trace.Trace;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +35,27 @@ public final class JsonValues {
 
   private JsonValues() {}
 
-  /** Parses a JSON object a client sent; fails with a clear error for anything else. */
-  public static ObjectNode parseObject(String json) {
+  /**
+   * The most bytes of attributes' JSON the server reads: many times what attributes that fit take (at most
+   * {@link Trace#MAX_ATTRIBUTE_BYTES} encoded), escapes and white space included, so that only a mistake is refused,
+   * saying so before the parser does in its own words (past 20,000,000 characters in one string, Jackson's "String
+   * value length (20051429) exceeds the maximum allowed (20000000)").
+   */
+  public static final int MAX_ATTRIBUTES_JSON_BYTES = 1 << 20;
+
+  /**
+   * Parses a JSON object a client sent as attributes, the {@code argument} it names in an error (as "ATTRS"); fails
+   * with a clear error for anything else.
+   */
+  public static ObjectNode parseObject(String json, String argument) {
+    if (json.length() > MAX_ATTRIBUTES_JSON_BYTES / 3) { // at most 3 bytes of UTF-8 per char
+      int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_ATTRIBUTES_JSON_BYTES) {
+        throw CommandError.err(argument + " takes " + bytes + " bytes, more than the " + MAX_ATTRIBUTES_JSON_BYTES
+            + " bytes of JSON the server reads for an event's attributes (which take at most "
+            + Trace.MAX_ATTRIBUTE_BYTES + " bytes encoded)");
+      }
+    }
     return parseObject(STRICT, json);
   }
 

@@ -48,7 +48,7 @@ public final class MemCommands {
     t.add("mem.sessions", -2, read, 0, 0, 0, MemCommands::sessions);
     t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
     t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
-      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextText("the attributes' JSON")));
+      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextText("the attributes' JSON"), "the JSON of MEM.SETATTR"));
       c.writer().simple("OK");
     });
     t.add("mem.query", -2, read, 0, 0, 0, MemCommands::query);
@@ -69,14 +69,14 @@ public final class MemCommands {
   private static void add(ClientSession c, Args a) throws IOException {
     Remember r = Remember.event(nextName(a, "session"), nextName(a, "role"), a.nextText("the text"));
     while (a.hasNext()) {
-      String opt = a.nextString().toUpperCase(Locale.ROOT);
-      switch (opt) {
+      String opt = a.nextString(); // as given, for the error
+      switch (opt.toUpperCase(Locale.ROOT)) {
         case "VECTOR" -> {
           VectorInput.Given v = VectorInput.read(a, c.server(), false);
           r.vector(v.values(), v.model());
         }
         case "AT" -> r.at(a.nextLong());
-        case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON")).forEach(r::attribute);
+        case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON"), "ATTRS").forEach(r::attribute);
         case "LINK" -> r.link(nextName(a, "link type"), a.nextLong());
         default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
       }
@@ -103,8 +103,8 @@ public final class MemCommands {
   }
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */
-  private static Map<String, Object> eventAttributes(String json) {
-    ObjectNode obj = JsonValues.parseObject(json);
+  private static Map<String, Object> eventAttributes(String json, String argument) {
+    ObjectNode obj = JsonValues.parseObject(json, argument);
     Map<String, Object> scalars = JsonValues.scalars(obj);
     if (scalars.size() != obj.size()) {
       throw CommandError.err("event attributes must be strings, numbers or booleans (no null, arrays or objects)");
@@ -113,8 +113,8 @@ public final class MemCommands {
   }
 
   /** MEM.SETATTR's changes: as event attributes, where null removes one (as in a JSON merge patch). */
-  private static Map<String, Object> attributeChanges(String json) {
-    ObjectNode obj = JsonValues.parseObject(json);
+  private static Map<String, Object> attributeChanges(String json, String argument) {
+    ObjectNode obj = JsonValues.parseObject(json, argument);
     Map<String, Object> changes = new LinkedHashMap<>(JsonValues.scalars(obj));
     obj.properties().forEach(e -> {
       if (e.getValue().isNull()) {
@@ -193,8 +193,8 @@ public final class MemCommands {
     int nprobe = 0;
     boolean slb = true;
     while (a.hasNext()) {
-      String opt = a.nextString().toUpperCase(Locale.ROOT);
-      switch (opt) {
+      String opt = a.nextString(); // as given, for the error
+      switch (opt.toUpperCase(Locale.ROOT)) {
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
         case "SESSION" -> session = nextName(a, "session");
         case "ROLE" -> roles.add(nextName(a, "role"));

@@ -135,7 +135,8 @@ public final class VectorSetCommands {
     Quantization quant = null;
     String json = null;
     while (a.hasNext()) {
-      String opt = a.nextString().toUpperCase(java.util.Locale.ROOT);
+      String given = a.nextString(); // as given, for the error
+      String opt = given.toUpperCase(java.util.Locale.ROOT);
       switch (opt) {
         case "CAS" -> { } // adds are already concurrent-safe here
         case "NOQUANT" -> quant = Quantization.F32;
@@ -144,7 +145,7 @@ public final class VectorSetCommands {
         case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
         case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
         case "SETATTR" -> json = a.nextText("the attributes' JSON");
-        default -> throw CommandError.err("unknown VADD option '" + opt + "'");
+        default -> throw CommandError.err("unknown VADD option '" + given + "'");
       }
     }
     c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
@@ -181,8 +182,8 @@ public final class VectorSetCommands {
     int nprobe = 0;
     boolean truth = false;
     while (a.hasNext()) {
-      String opt = a.nextString().toUpperCase(java.util.Locale.ROOT);
-      switch (opt) {
+      String opt = a.nextString(); // as given, for the error
+      switch (opt.toUpperCase(java.util.Locale.ROOT)) {
         case "WITHSCORES" -> withScores = true;
         case "WITHATTRIBS" -> withAttribs = true;
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");

@@ -216,7 +216,7 @@ public final class VectorSets {
           + "): scale it down");
     }
     if (json != null && !json.isEmpty()) {
-      JsonValues.parseObject(json); // refuse bad JSON before anything is stored
+      JsonValues.parseObject(json, "SETATTR"); // refuse bad JSON before anything is stored
     }
     while (true) {
       VectorSet set = loaded(ns, key);
@@ -350,7 +350,7 @@ public final class VectorSets {
   /** VSETATTR: replaces the JSON attributes ("" removes them); false if there is no such element. */
   public boolean setAttributes(String ns, String key, String element, String json) {
     if (!json.isEmpty()) {
-      JsonValues.parseObject(json);
+      JsonValues.parseObject(json, "the JSON of VSETATTR");
     }
     VectorSet set = existing(ns, key);
     if (set == null) {

@@ -253,6 +253,28 @@ class MemCommandsTest {
     }
   }
 
+  /**
+   * A value that reads as JSON but passes the parser's limits is refused, as JSON attributes so large are: it was
+   * taken silently as the text itself, so a number of 1,001 digits became a string (where one of 30 is refused as
+   * beyond 64 bits), and a quoted string of 20,000,001 characters kept its quotes.
+   */
+  @Test
+  void aValueTooLargeToReadAsJsonIsRefusedNotTakenAsText() throws Exception {
+    try (RespClient c = resp3("literal")) {
+      String digits = "1".repeat(1_001);
+      assertEquals(new RespClient.Err("ERR the value of $a is too large to read as JSON: Number value length (1001)"
+          + " exceeds the maximum allowed (1000)"), c.call("MEM.QUERY", "RETURN $a", "a", digits));
+      assertEquals(new RespClient.Err("ERR a WHERE value is too large to read as JSON: Number value length (1001)"
+          + " exceeds the maximum allowed (1000)"), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", digits));
+      String message = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "RETURN $a", "a",
+          "\"" + "x".repeat(20_000_001) + "\"")).message();
+      assertTrue(message.startsWith("ERR the value of $a is too large to read as JSON: String value length ("),
+          message);
+      assertEquals(List.of(List.of(digits)), ((Map<?, ?>) c.call("MEM.QUERY", "RETURN $a", "a",
+          "\"" + digits + "\"")).get("rows"), "as a string, it is one");
+    }
+  }
+
   private static Object[] concat(String[] head, String... tail) {
     Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length, Object[].class);
     System.arraycopy(tail, 0, all, head.length, tail.length);

@@ -2,6 +2,7 @@ package dev.aeon.server.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -148,8 +149,10 @@ public final class JsonValues {
   /**
    * A command-line value: JSON if it parses whole as a JSON number, boolean, quoted string or array, otherwise the
    * text itself. So {@code 42} is a Long, {@code 4.5} a Double, {@code "42"} the string 42, {@code Lisbon} a string.
+   * JSON past the parser's limits (a number of more than 1,000 digits, a string of more than 20,000,000 characters)
+   * is refused, naming {@code what}: it is not the text that a client would mean either.
    */
-  public static Object literal(String text) {
+  public static Object literal(String text, String what) {
     if (text.isEmpty()) {
       return text;
     }
@@ -158,6 +161,8 @@ public final class JsonValues {
       JsonNode n;
       try {
         n = STRICT.readTree(text);
+      } catch (StreamConstraintsException e) {
+        throw CommandError.err(what + " is too large to read as JSON: " + JsonErrors.reason(e.getOriginalMessage()));
       } catch (JsonProcessingException e) {
         return text; // not JSON: the plain text
       }

@@ -48,7 +48,8 @@ public final class MemCommands {
     t.add("mem.sessions", -2, read, 0, 0, 0, MemCommands::sessions);
     t.add("mem.get", 2, read, 0, 0, 0, MemCommands::get);
     t.add("mem.setattr", 3, write, 0, 0, 0, (c, a) -> {
-      c.memory().setAttributes(a.nextLong(), attributeChanges(a.nextText("the attributes' JSON"), "the JSON of MEM.SETATTR"));
+      long id = a.nextLong();
+      c.memory().setAttributes(id, attributeChanges(a.nextText("the attributes' JSON"), "the JSON of MEM.SETATTR"));
       c.writer().simple("OK");
     });
     t.add("mem.query", -2, read, 0, 0, 0, MemCommands::query);
@@ -202,7 +203,8 @@ public final class MemCommands {
           from = a.nextLong();
           to = a.nextLong();
         }
-        case "WHERE" -> where.put(nextName(a, "attribute name"), JsonValues.literal(a.nextText("a WHERE value")));
+        case "WHERE" -> where.put(nextName(a, "attribute name"),
+            JsonValues.literal(a.nextText("a WHERE value"), "a WHERE value"));
         case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
         case "NOSLB" -> slb = false;
         default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
@@ -290,7 +292,8 @@ public final class MemCommands {
         texts.put(name, a.nextText("the text of $" + name));
         params.put(name, null); // its vector comes below
       } else {
-        params.put(name, JsonValues.literal(a.nextText("the value of $" + name)));
+        String what = "the value of $" + name;
+        params.put(name, JsonValues.literal(a.nextText(what), what));
       }
     }
     if (!texts.isEmpty()) {

@@ -18,17 +18,26 @@ public final class Utf8Text {
    * @throws IllegalArgumentException naming {@code what}, the surrogate and where it is
    */
   public static String requireWellFormed(String what, String s) {
+    int i = unpairedSurrogate(s);
+    if (i >= 0) {
+      throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
+          + Integer.toHexString(s.charAt(i)).toUpperCase(Locale.ROOT) + ") at index " + i
+          + ": it is not text, and would be stored as '?'");
+    }
+    return s;
+  }
+
+  /** Where the first unpaired surrogate of {@code s} is, or -1 if it has none. */
+  public static int unpairedSurrogate(String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
-            + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ") at index " + i
-            + ": it is not text, and would be stored as '?'");
+        return i;
       }
     }
-    return s;
+    return -1;
   }
 
   /** The UTF-8 bytes of {@code s}, checked by {@link #requireWellFormed}. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
+import dev.aeon.common.io.Utf8Text;
 import dev.aeon.query.trace.Trace;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -122,15 +123,11 @@ public final class JsonValues {
   private static Object exact(JsonNode n) {
     if (n.isTextual()) {
       String s = n.textValue();
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else if (Character.isSurrogate(c)) {
-          throw CommandError.err("a JSON string holds an unpaired surrogate \\u"
-              + Integer.toHexString(c).toUpperCase(Locale.ROOT)
-              + ": a character beyond U+FFFF is escaped as a pair, as \\uD83D\\uDE00");
-        }
+      int i = Utf8Text.unpairedSurrogate(s);
+      if (i >= 0) {
+        throw CommandError.err("a JSON string holds an unpaired surrogate \\u"
+            + Integer.toHexString(s.charAt(i)).toUpperCase(Locale.ROOT)
+            + ": a character beyond U+FFFF is escaped as a pair, as \\uD83D\\uDE00");
       }
     }
     if (n.isArray()) {

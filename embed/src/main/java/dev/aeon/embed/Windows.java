@@ -1,6 +1,7 @@
 package dev.aeon.embed;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.aeon.common.io.Utf8Text;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +155,8 @@ final class Windows implements AutoCloseable {
    * of its own (neither is changed by its normalizer nor reordered with what comes before), so the ids are
    * the same as if the text were tokenized whole ({@code WindowsTest}).
    */
-  long[] ids(String text) {
+  long[] ids(String given) {
+    String text = unpairedSurrogatesReplaced(given);
     if (text.length() <= pieceChars) {
       return tokenizer.encode(text, false, false).getIds();
     }
@@ -171,6 +173,27 @@ final class Windows implements AutoCloseable {
       from = to;
     }
     return Arrays.copyOf(ids, count);
+  }
+
+  /**
+   * {@code text} with each unpaired surrogate replaced by U+FFFD, which the tokenizer deletes. Given one, its native
+   * side reads the whole string as malformed and turns every character beyond U+FFFF in it into U+FFFD as well (an
+   * emoji in a text ending in a lone U+D800 was gone), and so a piece holding one got other ids than the whole text.
+   */
+  private static String unpairedSurrogatesReplaced(String text) {
+    int first = Utf8Text.unpairedSurrogate(text);
+    if (first < 0) {
+      return text;
+    }
+    char[] chars = text.toCharArray();
+    for (int i = first; i < chars.length; i++) {
+      if (Character.isHighSurrogate(chars[i]) && i + 1 < chars.length && Character.isLowSurrogate(chars[i + 1])) {
+        i++;
+      } else if (Character.isSurrogate(chars[i])) {
+        chars[i] = '\ufffd';
+      }
+    }
+    return new String(chars);
   }
 
   /** Where the piece from {@code from} ends: before the last break within {@link #pieceChars}, else the next. */

@@ -85,6 +85,26 @@ class WindowsTest {
     }
   }
 
+  /**
+   * An unpaired surrogate is deleted as U+FFFD is, and nothing with it. Given one, the tokenizer's native side read
+   * the whole string as malformed and turned every character beyond U+FFFF in it into U+FFFD too (an emoji's
+   * [UNK] was gone), so a text cut into pieces got other ids than whole: only the piece holding it lost them.
+   */
+  @Test
+  void anUnpairedSurrogateDeletesNothingElse() {
+    for (ModelSpec spec : new ModelSpec[] {ModelSpec.ALL_MINILM_L6_V2_Q, ModelSpec.BGE_SMALL_EN_V15_Q}) {
+      try (Windows whole = new Windows(spec.tokenizerResource(), spec.windowTokens(), Integer.MAX_VALUE);
+           Windows pieces = new Windows(spec.tokenizerResource(), spec.windowTokens(), SMALL_PIECES)) {
+        String emoji = "i like \ud83d\ude00 a lot";
+        assertArrayEquals(whole.ids(emoji), whole.ids(emoji + " \ud800"), spec.name());
+        assertArrayEquals(whole.ids(emoji), whole.ids("\ude00" + emoji + " \ud83d"), spec.name());
+        String text = ("\ud840\udc00, " + "word ".repeat(10)).repeat(5) + ",\ude00";
+        assertArrayEquals(whole.ids(text), pieces.ids(text), spec.name());
+        assertArrayEquals(whole.ids(text.substring(0, text.length() - 1)), whole.ids(text), spec.name());
+      }
+    }
+  }
+
   /** Only a BERT tokenizer's text is cut into pieces: another may treat the space before a piece's first word otherwise. */
   @Test
   void onlyATokenizerThatSplitsWordsAsBertDoesIsGivenPieces() throws IOException {

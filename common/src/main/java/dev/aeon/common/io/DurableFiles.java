@@ -15,18 +15,36 @@ public final class DurableFiles {
 
   /**
    * Replaces {@code file} with {@code content} so that a crash leaves the old file or the new one, whole: writes
-   * {@code <file>.tmp}, forces it, renames it over {@code file} and fsyncs the directory.
+   * {@code <file>.tmp}, forces it, renames it over {@code file} and fsyncs the directory. A temporary that could not
+   * be written whole or renamed is deleted ({@link #deleteAfterFailure}).
    */
   public static void replace(Path file, ByteBuffer content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (content.hasRemaining()) {
-        ch.write(content);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        while (content.hasRemaining()) {
+          ch.write(content);
+        }
+        ch.force(true);
       }
-      ch.force(true);
+      atomicRename(tmp, file);
+    } catch (IOException | RuntimeException e) {
+      deleteAfterFailure(tmp, e);
+      throw e;
     }
-    atomicRename(tmp, file);
+  }
+
+  /**
+   * Deletes {@code tmp}, the temporary file of a write that failed: it names nothing, and on a full device it holds
+   * blocks the other files need. A failure to delete it is added to {@code failure}, which the caller throws.
+   */
+  public static void deleteAfterFailure(Path tmp, Throwable failure) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Renames {@code from} to {@code to} atomically (replacing {@code to}) and fsyncs the directory. */

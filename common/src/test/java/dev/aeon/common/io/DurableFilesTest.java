@@ -1,0 +1,41 @@
+package dev.aeon.common.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aeon.common.testing.FileSizeLimit;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DurableFilesTest {
+
+  @TempDir
+  Path dir;
+
+  /**
+   * A replacement that cannot be written whole (the process's file size limit standing in for a full device) fails,
+   * keeps the file as it was, and leaves no part of its temporary file: it names nothing, and on a full device it
+   * holds a block the other files need (the trace's checkpoint and a namespace's embedding-model file are written
+   * so). Once the file can grow, the same replacement goes through.
+   */
+  @Test
+  void aReplacementThatCannotBeWrittenLeavesNoTemporaryFile() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "setrlimit(RLIMIT_FSIZE) is Linux's");
+    Path file = dir.resolve("checkpoint");
+    DurableFiles.replace(file, ByteBuffer.wrap(new byte[] {1, 2}));
+    try (FileSizeLimit full = FileSizeLimit.of(4)) {
+      assertThrows(IOException.class, () -> DurableFiles.replace(file, ByteBuffer.wrap(new byte[64])));
+    }
+    assertFalse(Files.exists(dir.resolve("checkpoint.tmp")), "the failed replacement's temporary file is left");
+    assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(file));
+    DurableFiles.replace(file, ByteBuffer.wrap(new byte[64]));
+    assertArrayEquals(new byte[64], Files.readAllBytes(file));
+    assertFalse(Files.exists(dir.resolve("checkpoint.tmp")));
+  }
+}

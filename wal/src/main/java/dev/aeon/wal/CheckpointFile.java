@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -64,11 +65,7 @@ final class CheckpointFile {
       Files.move(tmp, dir.resolve(WalFormat.CHECKPOINT_FILE), StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      DurableFiles.deleteAfterFailure(tmp, e);
       throw e;
     }
     SegmentDirectory.syncDirectory(dir, opener);

@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.os.BackgroundPriority;
 import java.io.Closeable;
 import java.io.IOException;
@@ -240,11 +241,7 @@ final class SegmentDirectory implements Closeable {
       }
       ch.force(true);
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      DurableFiles.deleteAfterFailure(tmp, e);
       throw e;
     }
     return tmp;

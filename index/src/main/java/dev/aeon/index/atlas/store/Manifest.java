@@ -97,12 +97,7 @@ public final class Manifest {
       }
       DurableFiles.atomicRename(tmp, dir.resolve(NAME));
     } catch (IOException | RuntimeException e) {
-      // A temporary not renamed names nothing, and on a full device it holds blocks the other files need.
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      DurableFiles.deleteAfterFailure(tmp, e);
       throw e;
     }
   }

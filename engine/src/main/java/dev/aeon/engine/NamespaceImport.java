@@ -84,12 +84,12 @@ final class NamespaceImport {
    * could not write ("appending to ...", "the write-ahead log failed to make a mutation durable"), and the CLI
    * prints the message alone, so a full device went unsaid.
    */
-  private static String withIoReason(RuntimeException e) {
+  static String withIoReason(RuntimeException e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = e.getMessage();
+    String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     if (root instanceof IOException io && io.getMessage() != null && !message.contains(io.getMessage())) {
       return message + ": " + OpenFailures.reason(io);
     }

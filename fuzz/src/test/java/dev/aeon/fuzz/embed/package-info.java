@@ -1,0 +1,4 @@
+/**
+ * Fuzz tests of the embedder's tokenizing: a long text cut into pieces gives the ids of the text given whole.
+ */
+package dev.aeon.fuzz.embed;

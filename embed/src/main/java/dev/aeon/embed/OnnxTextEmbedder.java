@@ -229,12 +229,18 @@ public final class OnnxTextEmbedder implements TextEmbedder {
         failed[i] = e;
       }
     });
+    Throwable first = null;
     for (Throwable e : failed) {
-      if (e instanceof RuntimeException r) {
-        throw r;
-      } else if (e != null) {
-        throw (Error) e;
+      if (first == null) {
+        first = e;
+      } else if (e != null && e != first) {
+        first.addSuppressed(e); // every window's failure is told, not only the first's
       }
+    }
+    if (first instanceof RuntimeException r) {
+      throw r;
+    } else if (first != null) {
+      throw (Error) first;
     }
     // A text's vector: its windows' unit vectors weighted by token count, normalised again.
     float[][] sums = new float[texts.size()][spec.dimension()];

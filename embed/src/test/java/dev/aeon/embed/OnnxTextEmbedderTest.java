@@ -245,6 +245,7 @@ class OnnxTextEmbedderTest {
       assertTrue(other.windowCount(text) > 50);
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.embed(text));
       assertTrue(e.getMessage().contains("expected [1, "), e.getMessage());
+      assertEquals(other.windowCount(text) - 1, e.getSuppressed().length, "every other window's failure is told");
       List<String> running = Thread.getAllStackTraces().entrySet().stream()
           .filter(t -> Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals(OnnxTextEmbedder.class.getName())
               && f.getMethodName().equals("run")))

@@ -10,13 +10,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The cost of tokenizing one long text: through the embedder, which tokenizes a long text a piece at a time,
  * against the baseline of the same tokenizer given the whole text at once (as the embedder did before), in the
- * same run. The text is the embed module's demo conversation repeated to {@code --chars} characters. Reports
+ * same run. The text ({@code --text}) is the embed module's demo conversation repeated to {@code --chars}
+ * characters, or a text without spaces of that length: Chinese-like ideographs with a full stop now and then
+ * ({@code cjk}), or the conversation's bytes in base64 ({@code base64}), which the embedder cuts before ideographs
+ * and punctuation. Reports
  * the time and the peak resident memory above the process's before each (Linux: the peak is reset between
  * the two through {@code /proc/self/clear_refs}), and checks both give the same number of tokens. Writes
  * {@code target/bench/tokenize.json}.
@@ -28,15 +33,27 @@ public final class TokenizeBench {
   private TokenizeBench() {}
 
   public static void main(String[] args) throws IOException {
-    BenchArgs a = BenchArgs.parseOrExit("tokenize", args, "--quick", "--chars N");
+    BenchArgs a = BenchArgs.parseOrExit("tokenize", args, "--quick", "--chars N", "--text conversation|cjk|base64");
     int chars = a.positiveInt("--chars", a.has("--quick") ? 2_000_000 : 16_000_000);
+    String kind = a.value("--text", "conversation");
     if (!Files.isReadable(STATUS)) {
       a.fail("reads the process's resident memory from Linux's " + STATUS + ", which is not here");
     }
-    String text = text(chars);
+    String text = switch (kind) {
+      case "conversation" -> repeated(conversation(), chars);
+      case "cjk" -> ideographs(chars);
+      case "base64" ->
+          repeated(Base64.getEncoder().encodeToString(conversation().getBytes(StandardCharsets.UTF_8)), chars);
+      default -> {
+        a.fail("--text is conversation, cjk or base64, not '" + kind + "'");
+        yield null;
+      }
+    };
     ModelSpec spec = ModelSpec.DEFAULT;
-    System.out.printf("tokenize: a text of %,d characters with the %s tokenizer%n", text.length(), spec.name());
+    System.out.printf("tokenize: a text of %,d characters (%s) with the %s tokenizer%n", text.length(), kind,
+        spec.name());
     Map<String, Object> report = BenchReport.header();
+    report.put("text", kind);
     report.put("chars", text.length());
     report.put("model", spec.name());
     Map<String, Object> pieces;
@@ -63,17 +80,33 @@ public final class TokenizeBench {
     BenchReport.write("tokenize", report);
   }
 
-  /** The embed module's demo conversation, repeated up to {@code chars} characters. */
-  private static String text(int chars) throws IOException {
-    String base;
+  /** The embed module's demo conversation. */
+  private static String conversation() throws IOException {
     try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream("/dev/aeon/embed/demo-conversation.jsonl")) {
-      base = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** {@code base} repeated up to {@code chars} characters. */
+  private static String repeated(String base, int chars) {
     StringBuilder sb = new StringBuilder(chars + base.length());
     while (sb.length() < chars) {
       sb.append(base);
     }
     return sb.substring(0, chars);
+  }
+
+  /**
+   * {@code chars} characters without a space: ideographs of the CJK Unified Ideographs block (seeded, so every run
+   * tokenizes the same text), with an ideographic full stop after every 20th, as Chinese prose is written.
+   */
+  private static String ideographs(int chars) {
+    Random random = new Random(42);
+    StringBuilder sb = new StringBuilder(chars);
+    while (sb.length() < chars) {
+      sb.append(sb.length() % 21 == 20 ? '\u3002' : (char) (0x4E00 + random.nextInt(0x9FFF - 0x4E00 + 1)));
+    }
+    return sb.toString();
   }
 
   /** The model's tokenizer as the embedder loads it, which is given the whole text. */

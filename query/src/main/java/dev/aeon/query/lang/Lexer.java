@@ -1,5 +1,6 @@
 package dev.aeon.query.lang;
 
+import dev.aeon.common.NumberLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -122,8 +123,14 @@ public final class Lexer {
       } catch (NumberFormatException e) {
         throw error(start, "integer " + abbreviate(text) + " does not fit in 64 bits");
       }
-    } else if (Double.isInfinite(Double.parseDouble(text))) {
-      throw error(start, "number " + abbreviate(text) + " is too large");
+    } else {
+      double value = Double.parseDouble(text);
+      if (Double.isInfinite(value)) {
+        throw error(start, "number " + abbreviate(text) + " is too large");
+      }
+      if (NumberLiterals.underflows(text, value)) { // 1e-400 as 0.0 would be another value, as 1e400 as infinity
+        throw error(start, "number " + abbreviate(text) + " is too small (it would be 0.0)");
+      }
     }
     return new Token(isFloat ? TokenType.FLOAT : TokenType.INTEGER, text, start, pos);
   }

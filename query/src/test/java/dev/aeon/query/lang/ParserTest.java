@@ -62,6 +62,15 @@ class ParserTest {
     assertEquals("unterminated string", fails("MATCH (e) WHERE e.text = 'abc RETURN e").reason());
     assertEquals("unknown escape '\\q'", fails("MATCH (e) WHERE e.text = 'a\\q' RETURN e").reason());
     assertEquals("integer 99999999999999999999 does not fit in 64 bits", fails("MATCH (e) RETURN 99999999999999999999").reason());
+    assertEquals("number 1e400 is too large", fails("MATCH (e) RETURN 1e400").reason());
+    // a nonzero number nearer to 0 than any double would be 0.0: refused as 1e400 is, not a different value
+    assertEquals("number 1e-400 is too small (it would be 0.0)", fails("MATCH (e) RETURN 1e-400").reason());
+    assertEquals("number 0." + "0".repeat(25) + "... is too small (it would be 0.0)",
+        fails("MATCH (e) RETURN -0." + "0".repeat(400) + "1").reason());
+    // zero written any way is zero, and a number rounded to a double (a subnormal one too) keeps its value
+    for (String kept : new String[] {"0e-400", "0.000e999", "1e-320", "4.9e-324", "0.1000000000000000000001"}) {
+      assertEquals(new Expr.Literal(Double.parseDouble(kept), 7), Parser.parse("RETURN " + kept).ret().items().getFirst().expr(), kept);
+    }
     assertEquals("unexpected character '#'", fails("MATCH (e) RETURN #").reason());
     assertEquals("expected a parameter name after '$'", fails("MATCH (e) RETURN $").reason());
     assertEquals("unterminated comment", fails("MATCH (e) /* RETURN e").reason());

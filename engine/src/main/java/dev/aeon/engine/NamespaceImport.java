@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
+import dev.aeon.common.NumberLiterals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,7 +278,9 @@ final class NamespaceImport {
   /**
    * A parser that refuses a number beyond a double's range: Jackson reads {@code 1e400} as an infinity without a
    * word, so an attribute written so was imported as one, and exported again as {@code Infinity}. The bare
-   * words {@code Infinity} and {@code -Infinity}, which an export writes, are read as before.
+   * words {@code Infinity} and {@code -Infinity}, which an export writes, are read as before. So is a nonzero number
+   * nearer to 0 than any double, which Jackson reads as 0.0 ({@code 1e-400}); an export writes none (its smallest,
+   * {@code 4.9E-324}, reads as itself).
    */
   private static final class FiniteNumbers extends JsonParserDelegate {
 
@@ -290,6 +293,10 @@ final class NamespaceImport {
       JsonToken t = super.nextToken();
       if (t == JsonToken.VALUE_NUMBER_FLOAT && Double.isInfinite(getDoubleValue()) && !getText().endsWith("Infinity")) {
         throw new BeyondDouble(this, "the number " + getText() + " is beyond the range of a double");
+      }
+      if (t == JsonToken.VALUE_NUMBER_FLOAT && NumberLiterals.underflows(getText(), getDoubleValue())) {
+        throw new BeyondDouble(this, "the number " + getText() + " is nearer to 0 than any double (it would be "
+            + getDoubleValue() + ")");
       }
       return t;
     }

@@ -69,6 +69,7 @@ class ExportImportTest {
       odd.put("nan", Double.NaN);
       odd.put("inf", Double.NEGATIVE_INFINITY);
       odd.put("zero", -0.0);
+      odd.put("tiny", Double.MIN_VALUE); // written 4.9E-324: a subnormal, not a number nearer to 0 than any double
       odd.put("max", Long.MAX_VALUE);
       odd.put("n", null); // removed
       m.setAttributes(ids.get(5), odd);
@@ -148,6 +149,12 @@ class ExportImportTest {
         lines.get(1).replace("\"attributes\":{}", "\"attributes\":{\"k\":1e400}"), lines.get(2), lines.get(3), lines.get(4)));
     damaged.put("line 3: the number -1.5E309 is beyond the range of a double", List.of(lines.get(0), lines.get(1),
         lines.get(2).replace("\"vector\":[", "\"vector\":[-1.5E309,"), lines.get(3), lines.get(4)));
+    // and a nonzero number nearer to 0 than any double was read as 0.0 (or -0.0), another value as well
+    damaged.put("line 2: the number 1e-400 is nearer to 0 than any double (it would be 0.0)", List.of(lines.get(0),
+        lines.get(1).replace("\"attributes\":{}", "\"attributes\":{\"k\":1e-400}"), lines.get(2), lines.get(3),
+        lines.get(4)));
+    damaged.put("line 3: the number -2.4E-324 is nearer to 0 than any double (it would be -0.0)", List.of(lines.get(0),
+        lines.get(1), lines.get(2).replace("\"vector\":[", "\"vector\":[-2.4E-324,"), lines.get(3), lines.get(4)));
     damaged.put("line 2: not JSON: Trailing token", List.of(lines.get(0), lines.get(1) + " {}"));
     damaged.put("session holds an unpaired surrogate", List.of(lines.get(0), lines.get(1).replace("\"s\"", "\"\\ud800\"")));
     damaged.put("edge type 'NEXT' cannot be stored", List.of(lines.get(0), lines.get(1), lines.get(2),

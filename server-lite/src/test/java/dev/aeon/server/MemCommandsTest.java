@@ -291,6 +291,7 @@ class MemCommandsTest {
           "{\"a\":1,\"a\":2}", "ERR invalid JSON: Duplicate field 'a'",
           "{\"a\":12345678901234567890}", "ERR the integer 12345678901234567890 does not fit in 64 bits",
           "{\"a\":1e999}", "ERR a number is beyond the range of a double (it would be Infinity)",
+          "{\"a\":1e-400}", "ERR the number 1e-400 is nearer to 0 than any double (it would be 0.0)",
           "{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}",
           "ERR invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)",
           "{\"a\":NaN}", "ERR invalid JSON: Non-standard token 'NaN': not standard JSON",
@@ -320,6 +321,16 @@ class MemCommandsTest {
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "MATCH (e {id: 1}) RETURN $a", "a",
           "[{\"n\": 123456789012345678901234567890}]")).message()
           .startsWith("ERR the integer 123456789012345678901234567890 does not fit in 64 bits"));
+      // a nonzero number nearer to 0 than any double would be 0.0 (or -0.0): another value too
+      assertEquals(new RespClient.Err("ERR the number -1E-400 is nearer to 0 than any double (it would be -0.0)"),
+          c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", "-1E-400"));
+      assertEquals(new RespClient.Err("ERR the number 2e-324 is nearer to 0 than any double (it would be 0.0)"),
+          c.call("MEM.QUERY", "MATCH (e {id: 1}) RETURN $a", "a", "[1, [2e-324]]"));
+      // while a number only rounded to a double is taken as the double (a subnormal too), and 0 written so is 0
+      long rounded = (Long) c.call("MEM.ADD", "s", "user", "r", "VECTOR", "VALUES", "2", "0", "1",
+          "ATTRS", "{\"sub\":4.9e-324,\"long\":0.1000000000000000000001,\"zero\":0e-400}");
+      assertEquals(List.of(List.of(1L, 1L, 1L, 1L)), ((List<?>) c.call("MEM.QUERY", "MATCH (e {id: $id}) RETURN e.sub = 4.9e-324, e.long = 0.1, e.zero = 0,"
+          + " $p = [5e-324, 0.1, 0]", "id", Long.toString(rounded), "p", "[4.9e-324, 0.1000000000000000000001, 0e-400]")).get(3));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "1", "0", "e"));
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VSETATTR", "set", "e", "{\"x\":1,\"x\":2}"))
           .message().startsWith("ERR invalid JSON: Duplicate field 'x'"));

@@ -1,16 +1,22 @@
 package dev.aeon.server.command;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.JsonErrors;
+import dev.aeon.common.NumberLiterals;
 import dev.aeon.common.io.Utf8Text;
 import dev.aeon.query.trace.Trace;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,9 +53,22 @@ public final class JsonValues {
 
   /**
    * Parses a JSON object a client sent as attributes, the {@code argument} it names in an error (as "ATTRS"); fails
-   * with a clear error for anything else.
+   * with a clear error for anything else. For a vector-set element's attributes, kept as the JSON sent (as in Redis).
    */
   public static ObjectNode parseObject(String json, String argument) {
+    return parseObject(json, argument, false);
+  }
+
+  /**
+   * {@link #parseObject(String, String)} for the attributes of an event, which are kept as values: a nonzero number
+   * nearer to 0 than any double ({@code 1e-400}) is refused, as {@link #scalars} refuses the others that could only
+   * be kept as another value.
+   */
+  public static ObjectNode parseEventObject(String json, String argument) {
+    return parseObject(json, argument, true);
+  }
+
+  private static ObjectNode parseObject(String json, String argument, boolean exact) {
     if (json.length() > MAX_ATTRIBUTES_JSON_BYTES / 3) { // at most 3 bytes of UTF-8 per char
       int bytes = json.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_ATTRIBUTES_JSON_BYTES) {
@@ -58,18 +77,20 @@ public final class JsonValues {
             + Trace.MAX_ATTRIBUTE_BYTES + " bytes encoded)");
       }
     }
-    return parseObject(STRICT, json);
+    return parseObject(STRICT, json, exact);
   }
 
   /** Parses stored JSON attributes. */
   public static ObjectNode parseStoredObject(String json) {
-    return parseObject(LENIENT, json);
+    return parseObject(LENIENT, json, false);
   }
 
-  private static ObjectNode parseObject(ObjectMapper mapper, String json) {
+  private static ObjectNode parseObject(ObjectMapper mapper, String json, boolean exact) {
     JsonNode node;
     try {
-      node = mapper.readTree(json);
+      node = exact ? readExactly(json) : mapper.readTree(json);
+    } catch (NearerToZero e) {
+      throw CommandError.err(e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw CommandError.err("invalid JSON: " + JsonErrors.reason(e.getOriginalMessage()));
     }
@@ -157,7 +178,9 @@ public final class JsonValues {
     if (c == '"' || c == '[' || c == '-' || (c >= '0' && c <= '9') || text.equals("true") || text.equals("false")) {
       JsonNode n;
       try {
-        n = STRICT.readTree(text);
+        n = readExactly(text);
+      } catch (NearerToZero e) {
+        throw CommandError.err(e.getOriginalMessage()); // a number, not the text: 1e-400 is not meant as a string
       } catch (StreamConstraintsException e) {
         throw CommandError.err(what + " is too large to read as JSON: " + JsonErrors.reason(e.getOriginalMessage()));
       } catch (JsonProcessingException e) {
@@ -168,6 +191,45 @@ public final class JsonValues {
       }
     }
     return text;
+  }
+
+  /**
+   * {@code json} read with {@link #STRICT}, through a parser that refuses a nonzero number nearer to 0 than any double
+   * ({@code 1e-400}): Jackson reads it as 0.0 (or -0.0) without a word, and its tree no longer tells it from 0, as it
+   * still tells the integers beyond 64 bits and the infinities {@link #exactScalar} refuses. A number only rounded
+   * to a double ({@code 0.1}, the subnormal {@code 4.9e-324}) is read as before. Null for no JSON at all.
+   */
+  private static JsonNode readExactly(String json) throws JsonProcessingException {
+    try (JsonParser p = new NonzeroNumbers(STRICT.createParser(json))) {
+      return STRICT.readTree(p);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a string cannot fail so", e); // a parser over a String does no I/O
+    }
+  }
+
+  private static final class NonzeroNumbers extends JsonParserDelegate {
+
+    NonzeroNumbers(JsonParser p) {
+      super(p);
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken t = super.nextToken();
+      if (t == JsonToken.VALUE_NUMBER_FLOAT && NumberLiterals.underflows(getText(), getDoubleValue())) {
+        throw new NearerToZero(this, "the number " + clip(getText()) + " is nearer to 0 than any double (it would be "
+            + getDoubleValue() + ")");
+      }
+      return t;
+    }
+  }
+
+  private static final class NearerToZero extends JsonParseException {
+    NearerToZero(JsonParser p, String message) {
+      super(p, message);
+    }
   }
 
   public static Object toJava(JsonNode n) {

@@ -105,7 +105,7 @@ public final class MemCommands {
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */
   private static Map<String, Object> eventAttributes(String json, String argument) {
-    ObjectNode obj = JsonValues.parseObject(json, argument);
+    ObjectNode obj = JsonValues.parseEventObject(json, argument);
     Map<String, Object> scalars = JsonValues.scalars(obj);
     if (scalars.size() != obj.size()) {
       throw CommandError.err("event attributes must be strings, numbers or booleans (no null, arrays or objects)");
@@ -115,7 +115,7 @@ public final class MemCommands {
 
   /** MEM.SETATTR's changes: as event attributes, where null removes one (as in a JSON merge patch). */
   private static Map<String, Object> attributeChanges(String json, String argument) {
-    ObjectNode obj = JsonValues.parseObject(json, argument);
+    ObjectNode obj = JsonValues.parseEventObject(json, argument);
     Map<String, Object> changes = new LinkedHashMap<>(JsonValues.scalars(obj));
     obj.properties().forEach(e -> {
       if (e.getValue().isNull()) {

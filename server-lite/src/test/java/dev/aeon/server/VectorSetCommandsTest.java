@@ -172,11 +172,15 @@ class VectorSetCommandsTest {
       for (Object component : (List<?>) c.call("VEMB", "huge", "h")) {
         assertEquals(2e38, Double.parseDouble((String) component), 2e36, "Q8 within 1%");
       }
-      for (String notAFloat : new String[] {"x", "1 ", " 1", "1f", "0d", "NaN"}) {
+      // nor a nonzero number nearer to 0 than any double, which would be 0 (Redis' strtod refuses it as ERANGE)
+      for (String notAFloat : new String[] {"x", "1 ", " 1", "1f", "0d", "NaN", "1e-400", "-2e-324", "0x0ep-2000"}) {
         assertEquals(new RespClient.Err("ERR value is not a valid float"),
             c.call("VADD", "errs", "VALUES", "2", "1", notAFloat, "b"), notAFloat);
       }
       assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0x1p-3", "a"), "a hex float, as C reads it");
+      // a double only rounded to a float (a subnormal double, to 0.0) is taken, as Redis takes it, and 0 is 0
+      assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "4.9e-324", "tiny"));
+      assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0e-400", "zero"));
       assertEquals(new RespClient.Err("ERR count must be at most 1000000 in absolute value"),
           c.call("VRANDMEMBER", "two", "-9223372036854775808"));
       assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"), c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));

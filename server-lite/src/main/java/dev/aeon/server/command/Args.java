@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.common.NumberLiterals;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -149,14 +150,16 @@ public final class Args {
 
   /**
    * A float as Redis reads one: no space around it, no Java suffix ("1f", "0d"), not NaN. Java's parser would
-   * take those.
+   * take those. Nor a nonzero number nearer to 0 than any double ("1e-400"), which Java reads as 0.0 and Redis
+   * refuses (strtod's ERANGE with 0), while it takes a number rounded to a subnormal double ("1e-320").
    */
   public static double parseDouble(String s) {
     try {
       double v = Double.parseDouble(s); // takes surrounding spaces and a suffix, which are checked here
       char first = s.charAt(0);
       char last = s.charAt(s.length() - 1);
-      if (!Double.isNaN(v) && first > ' ' && last > ' ' && "fFdD".indexOf(last) < 0) { // ' ' and below: trimmed
+      if (!Double.isNaN(v) && first > ' ' && last > ' ' && "fFdD".indexOf(last) < 0 // ' ' and below: trimmed
+          && !NumberLiterals.underflows(s, v)) {
         return v;
       }
     } catch (NumberFormatException e) {

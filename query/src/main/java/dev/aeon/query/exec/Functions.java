@@ -1,5 +1,6 @@
 package dev.aeon.query.exec;
 
+import dev.aeon.common.NumberLiterals;
 import dev.aeon.query.lang.Expr;
 import dev.aeon.query.lang.QueryException;
 import java.math.BigInteger;
@@ -250,7 +251,8 @@ final class Functions {
 
   /**
    * A float from a number or a string that reads as a decimal number; null for a string that does not, or whose
-   * number is beyond the range of floats (as the literal would be an error).
+   * number is beyond the range of floats or nonzero and nearer to 0 than any (as the literal would be an error:
+   * 1e400, 1e-400).
    */
   private static Object toFloat(Evaluator ev, Expr.Call c, Object a) {
     return switch (a) {
@@ -258,7 +260,7 @@ final class Functions {
       case Double d -> d;
       case String s -> {
         double d = DECIMAL.matcher(s.strip()).matches() ? Double.parseDouble(s.strip()) : Double.NaN;
-        yield Double.isFinite(d) ? d : null;
+        yield Double.isFinite(d) && !NumberLiterals.underflows(s, d) ? d : null;
       }
       default -> throw wrong(ev, c, a, "a number or string");
     };

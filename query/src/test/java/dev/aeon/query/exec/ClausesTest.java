@@ -744,6 +744,11 @@ class ClausesTest extends OnConversation {
     assertEquals(3.0, value("toFloat(3)"));
     assertNull(value("toFloat('NaN')"), "not a decimal number");
     assertNull(value("toFloat('1e999')"), "beyond the range of floats");
+    // nearer to 0 than any float, as the literal 1e-400 is refused; 0 written so and a subnormal are numbers
+    assertNull(value("toFloat('1e-400')"), "nearer to 0 than any float");
+    assertEquals(0.0, value("toFloat('0e-400')"));
+    assertEquals(Double.MIN_VALUE, value("toFloat('4.9e-324')"));
+    assertEquals(0L, value("toInteger('1e-400')"), "1e-400 truncated toward zero is 0, as toInteger(0.5) is");
     assertEquals("toInteger() needs a number, boolean or string but got list", fails("RETURN toInteger([1])", Map.of())
         .reason());
     // messages name a function as the documentation writes it, however the statement spelled it

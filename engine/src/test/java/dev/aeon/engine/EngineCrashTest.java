@@ -174,9 +174,14 @@ public class EngineCrashTest {
 
   /** Waits until the child reported a line starting with {@code prefix} (a {@code what} it did), 120 s at most. */
   static void awaitReport(Path acks, String prefix, String what) throws Exception {
+    awaitReports(acks, prefix, 1, what);
+  }
+
+  /** Waits until the child reported {@code count} lines starting with {@code prefix}, 120 s at most. */
+  static void awaitReports(Path acks, String prefix, long count, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (Files.readAllLines(acks).stream().noneMatch(line -> line.startsWith(prefix))) {
-      assertTrue(System.nanoTime() < deadline, "the child reported no " + what + " within 120 s");
+    while (Files.readAllLines(acks).stream().filter(line -> line.startsWith(prefix)).count() < count) {
+      assertTrue(System.nanoTime() < deadline, "the child reported fewer than " + count + " " + what + " within 120 s");
       Thread.sleep(10);
     }
   }

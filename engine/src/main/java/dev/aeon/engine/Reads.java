@@ -134,7 +134,10 @@ final class Reads {
     for (long id : hit.candidates()) {
       allowed.add((int) id); // ids are unsigned 32-bit (Memory.MAX_ID)
     }
-    allowed.add(hit.idWatermark(), watermark); // everything remembered since
+    if (hit.idWatermark() < watermark) { // everything remembered since
+      // Not add(from, to) of an empty range: once every id is used both are MAX_ID + 1, which it refuses.
+      allowed.add(hit.idWatermark(), watermark);
+    }
     if (filter != null) {
       allowed.and(filter);
     }

@@ -63,6 +63,30 @@ class EventIdRangeTest {
     }
   }
 
+  /**
+   * Once every id is used, the lookaside buffer's watermark (the next id) is one past the largest id an
+   * allow-list holds: a similar query's hit must still answer, not fail building the range of ids remembered
+   * since the cached one.
+   */
+  @Test
+  void aNamespaceThatUsedEveryIdStillAnswersFromTheLookasideBuffer() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      for (int i = 1; i <= 300; i++) { // enough that a recall descends the index, and so is cached
+        aeon.memory().remember(Remember.event("s", "user", "text-" + i).vector(TestVectors.unit(i)));
+      }
+    }
+    logEventWithId(Memory.MAX_ID);
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      float[] q = TestVectors.unit(7);
+      assertTrue(EngineTest.ids(m.recall(Recall.vector(q, 3))).contains(Memory.MAX_ID)); // tied with event 7
+      long hits = m.stats().slbHits();
+      float[] near = LookasideBufferTest.nudge(q, 0.01f, 1);
+      assertEquals(EngineTest.ids(m.recall(Recall.vector(near, 3).slb(false))), EngineTest.ids(m.recall(Recall.vector(near, 3))));
+      assertEquals(hits + 1, m.stats().slbHits(), "the similar query was answered by the buffer");
+    }
+  }
+
   @Test
   void aLoggedIdOutOfRangeIsReportedAsDamage() {
     rememberThree();

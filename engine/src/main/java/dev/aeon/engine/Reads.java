@@ -93,8 +93,8 @@ final class Reads {
    * it exactly); a miss searches the index, asking for {@link #SLB_CANDIDATES} so that the next similar
    * query has candidates to spare, and caches them. Entries are kept per session, so only recalls
    * filtered by nothing but their session use the buffer: candidates found under one filter say nothing
-   * about another. A hit that finds fewer than {@code k} events (most candidates forgotten since) searches
-   * the index after all. Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small
+   * about another. An entry one of whose candidates was forgotten since does not answer (what is left
+   * ranked below it), nor does a hit that finds fewer than {@code k} events: the index is searched after all. Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small
    * namespace), or events (a small session of a large one: its events are the filter), bypass the buffer: there a search costs about what a hit
    * does.
    */
@@ -132,6 +132,11 @@ final class Reads {
     }
     RoaringBitmap allowed = new RoaringBitmap();
     for (long id : hit.candidates()) {
+      if (!atlas.contains(id)) {
+        // Forgotten since: the candidates left ranked below it for the cached query, so they no longer hold
+        // the best of a similar one (with most forgotten, a hit would return what is left whatever the query).
+        return null;
+      }
       allowed.add((int) id); // ids are unsigned 32-bit (Memory.MAX_ID)
     }
     if (hit.idWatermark() < watermark) { // everything remembered since

@@ -65,6 +65,32 @@ class LookasideBufferTest {
     }
   }
 
+  /**
+   * A cached entry whose candidates were forgotten no longer holds the top of its query's ranking, only what
+   * ranked below them: a similar query must not be answered from what is left. With 22 of 32 candidates
+   * forgotten, a recall of 10 was answered from the other 10 whatever the query, and missed most of what a
+   * search finds.
+   */
+  @Test
+  void aCachedEntryWhoseCandidatesWereForgottenDoesNotAnswer() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(Durability.OFF))) {
+      Memory m = aeon.memory();
+      float[] q = TestVectors.unit(7);
+      for (int i = 0; i < 3_000; i++) { // a cluster around q, so that what follows the candidates is close too
+        m.remember(Remember.event("s", "user", "t" + i).vector(i % 3 == 0 ? nudge(q, 0.08f, i) : TestVectors.unit(i)));
+      }
+      m.recall(Recall.vector(q, 10)); // caches q's best 32
+      for (Recalled r : m.recall(Recall.vector(q, 22).slb(false))) {
+        assertTrue(m.forget(r.event().id()));
+      }
+      float[] near = nudge(q, 0.04f, 5);
+      long hits = m.stats().slbHits();
+      List<Recalled> viaBuffer = m.recall(Recall.vector(near, 10));
+      assertEquals(hits, m.stats().slbHits(), "an entry missing forgotten candidates answered");
+      assertEquals(EngineTest.ids(m.recall(Recall.vector(near, 10).slb(false))), EngineTest.ids(viaBuffer));
+    }
+  }
+
   /** Forgetting a session drops its cached queries: a similar query of a new session of that name misses. */
   @Test
   void forgettingASessionDropsItsCachedQueries() {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * enough to a cached one (cosine at least the threshold, less float rounding) is a hit: instead of
  * descending the index, its search scores exactly the cached candidates plus every event remembered since
  * (ids at or above the entry's watermark). Forgotten events drop out because the index and the trace no longer hold them, so
- * a hit never returns one; new events are always scored, so a hit misses only what the similar query
+ * a hit never returns one, and an entry one of whose candidates was forgotten does not answer (the search
+ * does, {@code Reads.fromCache}); new events are always scored, so a hit misses only what the similar query
  * ranked below its candidates.
  *
  * <p>Most lookups find nothing similar, so a lookup must cost little next to the search it may save: the

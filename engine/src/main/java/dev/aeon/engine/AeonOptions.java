@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param slbEntriesPerSession ring size of each session's lookaside buffer; 0 turns the SLB off
  * @param slbThreshold cosine similarity from which a cached query is considered a hit, in (0, 1] (1: only a
  *     query of the same direction, up to float rounding)
- * @param slbMaxBytes total memory of every session's lookaside buffer, evicted LRU
+ * @param slbMaxBytes total memory of every session's lookaside buffer in one namespace, evicted LRU: each open
+ *     namespace has a buffer of its own, so an {@code Aeon} with n namespaces open may hold n times this
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
  *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
  *     does, so the buffer could only add its own cost (docs/benchmarks.md, the SLB section, has the measurements)

@@ -94,9 +94,10 @@ final class Reads {
    * query has candidates to spare, and caches them. Entries are kept per session, so only recalls
    * filtered by nothing but their session use the buffer: candidates found under one filter say nothing
    * about another. An entry one of whose candidates was forgotten since does not answer (what is left
-   * ranked below it), nor does a hit that finds fewer than {@code k} events: the index is searched after all. Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small
-   * namespace), or events (a small session of a large one: its events are the filter), bypass the buffer: there a search costs about what a hit
-   * does.
+   * ranked below it), nor does a hit that finds fewer than {@code k} events: the index is searched after all.
+   * Recalls among fewer than {@link AeonOptions#slbMinVectors} vectors (a small namespace), or events (a small
+   * session of a large one: its events are the filter), bypass the buffer: there a search costs about what a
+   * hit does.
    */
   private SearchResult search(AtlasIndex atlas, PreparedQuery q, Recall r, SearchParams params,
       RoaringBitmap filter) {

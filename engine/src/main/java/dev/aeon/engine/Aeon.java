@@ -201,13 +201,17 @@ public final class Aeon implements AutoCloseable {
    * <p>The export is read from a snapshot: a {@link #backup} into this memory's directory (under {@code tmp/},
    * deleted afterwards, or at the next open if a crash intervenes), which needs as much free space as the
    * namespace's files. Writers of the namespace wait only while the backup catches up, and the export holds
-   * what was acknowledged before the call. When it returns, the file and its name are forced to disk; a file left
-   * half written by a failure is deleted.
+   * what was acknowledged before the call. The file is whole or absent ({@link ExportFile}): it is written under a
+   * temporary name beside it ({@code .<file>.<random>.aeon-export-partial}), forced, and linked under its name
+   * only when whole, which fails if a file of that name was made meanwhile (that file is left as it is); when this
+   * returns, the file and its name are forced to disk. A failure deletes the temporary file; a crash leaves it,
+   * and it can be deleted.
    *
    * @throws IllegalArgumentException if there is no such namespace, or if {@code file} is inside this memory's
    *     {@code ns/} or {@code tmp/} folder
    * @throws IllegalStateException if this Aeon is closed, or is closed while the export runs (which stops it)
-   * @throws java.io.UncheckedIOException if the file exists, or the snapshot or the file cannot be written
+   * @throws java.io.UncheckedIOException if the file exists (or is made by someone else meanwhile), or the snapshot
+   *     or the file cannot be written
    */
   public ExportCounts exportNamespace(String name, Path file) {
     return exportNamespace(name, file, TransferProgress.NONE);
@@ -232,30 +236,22 @@ public final class Aeon implements AutoCloseable {
   private ExportCounts export(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
     requireExisting(name);
     BackupTargets.refuseFileInside(dir, SCRATCH_DIR, file);
-    OutputStream created;
+    ExportFile exported;
     try {
-      created = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      exported = ExportFile.create(file);
     } catch (IOException e) {
       throw new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(e), e);
     }
     Path snapshot = dir.resolve(SCRATCH_DIR).resolve("export-" + scratchNames.incrementAndGet());
     try {
       ExportCounts counts;
-      try (OutputStream out = wrap.apply(new BufferedOutputStream(created, 1 << 16))) {
+      try (OutputStream out = wrap.apply(new BufferedOutputStream(exported.open(), 1 << 16))) {
         counts = exportSnapshot(name, snapshot, out, progress);
       }
-      try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        written.force(true);
-      }
-      // the file's name is in its folder, which a power cut could lose without this, with the whole export
-      DurableFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      exported.publish();
       return counts;
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(file); // created above: half an export must not pass for a whole one
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      exported.discard(e); // half an export must not pass for a whole one
       throw e instanceof IOException io
           ? new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(io), io)
           : (RuntimeException) e;
@@ -841,7 +837,7 @@ public final class Aeon implements AutoCloseable {
 
   /**
    * Closes every namespace (each with a last checkpoint) and releases the directory. Exports and imports in
-   * flight are stopped first, at their next event or link (an export's half-written file is deleted, an import
+   * flight are stopped first, at their next event or link (an export's temporary file is deleted, an import
    * keeps nothing), and waited for: they work in copies under {@code tmp/}, which the next open deletes.
    */
   @Override

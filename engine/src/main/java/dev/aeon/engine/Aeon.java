@@ -175,11 +175,11 @@ public final class Aeon implements AutoCloseable {
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
     checkBackupTarget(dir, targetDir); // not the private backup's: an export's snapshot is in tmp/
-    return backup(name, targetDir, true);
+    return backup(name, targetDir, true, TransferProgress.NONE);
   }
 
   /** {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. */
-  private BackupResult backup(String name, Path targetDir, boolean durable) {
+  private BackupResult backup(String name, Path targetDir, boolean durable, TransferProgress progress) {
     Objects.requireNonNull(targetDir, "targetDir");
     requireExisting(name);
     Path target = targetDir.resolve("ns").resolve(name);
@@ -188,7 +188,7 @@ public final class Aeon implements AutoCloseable {
       if (target.toAbsolutePath().normalize().startsWith(source)) {
         throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
       }
-      return ((DurableMemory) lease.memory()).backup(target, durable);
+      return ((DurableMemory) lease.memory()).backup(target, durable, progress);
     }
   }
 
@@ -264,11 +264,11 @@ public final class Aeon implements AutoCloseable {
   private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out, TransferProgress progress)
       throws IOException {
     try {
-      backup(name, snapshot, false); // a crash deletes it at the next open: forcing it would only cost
+      backup(name, snapshot, false, progress); // a crash deletes it at the next open: forcing it would only cost
     } catch (UncheckedIOException e) {
       throw e.getCause(); // said as the export's failure, not a backup's the caller never asked for
     }
-    DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads);
+    DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads, progress);
     try {
       return copy.export(out, progress);
     } finally {
@@ -335,6 +335,7 @@ public final class Aeon implements AutoCloseable {
         : "; nothing was kept: no namespace was created";
     try {
       ExportCounts counts = build(name, built, file, progress);
+      progress.report(TransferProgress.Step.FINISHING, 2, 2);
       publish(name, built, replacing);
       return counts;
     } catch (IOException e) {
@@ -357,6 +358,7 @@ public final class Aeon implements AutoCloseable {
     ExportCounts counts;
     try {
       counts = NamespaceImport.read(memory, file, progress);
+      progress.report(TransferProgress.Step.FINISHING, 1, 2);
     } catch (IOException | RuntimeException e) {
       closeDropped(memory);
       throw e;

@@ -77,18 +77,27 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /** Opens and recovers the namespace; its background work runs on {@code threads}, which it does not own. */
   static DurableMemory open(String name, Path dir, AeonOptions options, BackgroundThreads threads) {
+    return open(name, dir, options, threads, TransferProgress.NONE);
+  }
+
+  /**
+   * {@link #open(String, Path, AeonOptions, BackgroundThreads)}, telling {@code progress} of the records replayed
+   * ({@link TransferProgress.Step#REPLAYING}), from the thread that opens it (not the caller's).
+   */
+  static DurableMemory open(String name, Path dir, AeonOptions options, BackgroundThreads threads,
+      TransferProgress progress) {
     // Opening reads and writes through file channels, which an interrupt would close half way
     // (ClosedByInterruptException), and a failed open is thrown again to every caller for a second: it
     // runs on a thread of its own, out of reach of the caller's interrupts.
     try {
-      return Uninterruptibly.call(() -> openAndRecover(name, dir, options, threads));
+      return Uninterruptibly.call(() -> openAndRecover(name, dir, options, threads, progress));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open namespace '" + name + "'", e); // openAndRecover throws none
     }
   }
 
   private static DurableMemory openAndRecover(String name, Path dir, AeonOptions options,
-      BackgroundThreads threads) {
+      BackgroundThreads threads, TransferProgress progress) {
     Stores stores;
     try {
       stores = Stores.open(dir, options, threads.reclaimer);
@@ -98,7 +107,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     DurableMemory m;
     try {
       m = new DurableMemory(name, options, stores, threads);
-      m.recover();
+      m.recover(progress);
     } catch (IOException | RuntimeException e) {
       try {
         stores.closeWithoutFlush(); // files as they were: the refused state is kept for salvage
@@ -112,12 +121,14 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * Replays the log after its checkpoint, skipping what the trace already holds: the trace is flushed
-   * last, so its checkpoint is the oldest of the stores and every store is at least that far.
+   * last, so its checkpoint is the oldest of the stores and every store is at least that far. {@code progress} is
+   * told of each record replayed, of those after the checkpoint (one LSN each).
    */
-  private void recover() throws IOException {
+  private void recover(TransferProgress progress) throws IOException {
     long traceLsn = stores.trace.checkpointLsn();
     long[] maxId = {Math.max(0, stores.trace.maxEventId())}; // ids start at 1
     int[] replayed = {0};
+    long toReplay = stores.wal.lastLsn() - traceLsn;
     if (stores.wal.lastLsn() > traceLsn) { // a clean close leaves nothing to replay: no text to look for
       applier.replaying(UnnamedTexts.before(stores.blobs, stores.trace.graph()));
     }
@@ -132,6 +143,7 @@ final class DurableMemory implements Memory, AutoCloseable {
         maxId[0] = Math.max(maxId[0], r.id());
       }
       replayed[0]++;
+      progress.report(TransferProgress.Step.REPLAYING, lsn - traceLsn, toReplay);
     });
     applier.replayed();
     OpenChecks.indexMatchesTrace(stores.atlas(), stores.trace.graph(), stores.dir.resolve("atlas"));
@@ -678,9 +690,9 @@ final class DurableMemory implements Memory, AutoCloseable {
    * recovers it as after a crash (the crash tests' ground). No checkpoint or blob collection runs meanwhile.
    * The files are copied while writers go on, then writers wait while the copy is compared with the files
    * and what changed is copied again ({@link NamespaceCopy#catchUp}); readers never wait. The copy is forced
-   * (if {@code durable}) and renamed into place after writers go on.
+   * (if {@code durable}) and renamed into place after writers go on. {@code progress} is told of the first pass.
    */
-  BackupResult backup(Path target, boolean durable) {
+  BackupResult backup(Path target, boolean durable, TransferProgress progress) {
     checkWritable();
     long start = System.nanoTime();
     // Not the lock files either: they hold no data, and opening and closing one in this process (to copy it, or
@@ -697,7 +709,7 @@ final class DurableMemory implements Memory, AutoCloseable {
           // One a checkpoint's frees started rewrites the arena's files. None starts after it: only checkpoints
           // free texts, and none runs until the backup ends.
           awaitBlobCollection();
-          copy.copyFiles(stores.dir, skip);
+          copy.copyFiles(stores.dir, skip, progress);
           long locked;
           writeLock.lock();
           try {

@@ -42,6 +42,8 @@ final class NamespaceCopy {
   /** The files of the copy, as the catch-up left them. */
   private List<Path> copied = List.of();
   private long bytes;
+  /** The bytes copied that {@link #copyFiles} last reported: each report is of more. */
+  private long reportedBytes;
 
   private NamespaceCopy(Path target) {
     this.target = target;
@@ -112,31 +114,57 @@ final class NamespaceCopy {
 
   /**
    * The first pass, while writers may still write: copies every regular file under {@code source} that
-   * {@code skip} does not name, keeping the layout and the holes ({@link DataExtents}). What changes meanwhile
-   * {@link #catchUp} copies again. A file that goes away meanwhile is left to it too.
+   * {@code skip} does not name, keeping the layout and the holes ({@link DataExtents}), and tells {@code progress}
+   * of the bytes copied, of the bytes of data the files held when listed ({@link TransferProgress.Step#SNAPSHOT_BYTES}).
+   * What changes meanwhile {@link #catchUp} copies again. A file that goes away meanwhile is left to it too.
    */
-  void copyFiles(Path source, Predicate<Path> skip) throws IOException {
-    for (Path from : files(source, skip)) {
-      Path to = partial.resolve(source.relativize(from).toString());
-      Files.createDirectories(to.getParent());
-      try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-          RandomAccessFile out = new RandomAccessFile(to.toFile(), "rw")) {
-        long size = in.size();
-        for (DataExtents.Extent e : DataExtents.of(from, size)) {
-          out.getChannel().position(e.start());
-          for (long at = e.start(); at < e.end(); ) {
-            long n = in.transferTo(at, e.end() - at, out.getChannel());
-            if (n <= 0) {
-              break; // the file shrank meanwhile: the catch-up settles it
-            }
-            at += n;
-          }
-        }
-        out.setLength(size);
+  void copyFiles(Path source, Predicate<Path> skip, TransferProgress progress) throws IOException {
+    List<Path> from = files(source, skip);
+    long total = 0;
+    for (Path f : from) {
+      try {
+        total += DataExtents.dataBytes(f);
       } catch (NoSuchFileException gone) {
-        // deleted since it was listed: the catch-up removes its copy
+        // deleted since it was listed
       }
     }
+    long done = 0;
+    for (Path f : from) {
+      done += copyFile(source, f, total, done, progress);
+    }
+  }
+
+  /** Copies one file of {@link #copyFiles}, {@code done} bytes of {@code total} copied before; returns its bytes. */
+  private long copyFile(Path source, Path from, long total, long done, TransferProgress progress) throws IOException {
+    Path to = partial.resolve(source.relativize(from).toString());
+    Files.createDirectories(to.getParent());
+    long copied = 0;
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        RandomAccessFile out = new RandomAccessFile(to.toFile(), "rw")) {
+      long size = in.size();
+      for (DataExtents.Extent e : DataExtents.of(from, size)) {
+        out.getChannel().position(e.start());
+        for (long at = e.start(); at < e.end(); ) {
+          // a step at a time, so that a file of hundreds of megabytes is not copied in silence
+          long n = in.transferTo(at, Math.min(CHUNK * 16L, e.end() - at), out.getChannel());
+          if (n <= 0) {
+            break; // the file shrank meanwhile: the catch-up settles it
+          }
+          at += n;
+          copied += n;
+          // a file that grew since it was listed is copied whole, past the total
+          long reported = Math.min(done + copied, total);
+          if (reported > reportedBytes) {
+            reportedBytes = reported;
+            progress.report(TransferProgress.Step.SNAPSHOT_BYTES, reported, total);
+          }
+        }
+      }
+      out.setLength(size);
+    } catch (NoSuchFileException gone) {
+      // deleted since it was listed: the catch-up removes its copy
+    }
+    return copied;
   }
 
   /**

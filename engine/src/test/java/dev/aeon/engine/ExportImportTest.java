@@ -289,6 +289,37 @@ class ExportImportTest {
     }
   }
 
+  /**
+   * Every phase of an export or import reports its progress: an export's snapshot (the bytes of the namespace
+   * copied, then the records of its log replayed to open the copy) and an import's last phase (its closing checkpoint
+   * and its rename into place), which before reported nothing: seconds of silence for a large namespace.
+   */
+  @Test
+  void anExportReportsItsSnapshotAndAnImportItsLastPhase() throws IOException {
+    Path file = dir.resolve("agent.jsonl");
+    // no background checkpoint: the records written stay in the log after the last checkpoint, to be replayed
+    AeonOptions options = EngineTest.options().withCheckpoints(1L << 40, java.time.Duration.ofDays(1));
+    try (Aeon aeon = Aeon.open(dir.resolve("source"), options)) {
+      for (int i = 0; i < 20; i++) {
+        aeon.memory().remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+      }
+      RecordedProgress exported = new RecordedProgress();
+      aeon.exportNamespace("default", file, exported);
+      List<Long> copied = exported.last(TransferProgress.Step.SNAPSHOT_BYTES);
+      assertTrue(copied != null && copied.get(0).equals(copied.get(1)), "bytes copied: " + copied);
+      List<Long> replayed = exported.last(TransferProgress.Step.REPLAYING); // the events', and the model's first use
+      assertTrue(replayed != null && replayed.get(0) >= 20 && replayed.get(0).equals(replayed.get(1)),
+          "records replayed: " + replayed);
+      assertEquals(null, exported.last(TransferProgress.Step.FINISHING));
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), options)) {
+      RecordedProgress imported = new RecordedProgress();
+      aeon.importNamespace("copy", file, imported);
+      assertEquals(List.of(2L, 2L), imported.last(TransferProgress.Step.FINISHING));
+      assertEquals(null, imported.last(TransferProgress.Step.SNAPSHOT_BYTES));
+    }
+  }
+
   private static TransferProgress closingAtTheFirstEvent(Aeon aeon) {
     return (step, done, total) -> {
       if (step == TransferProgress.Step.EVENTS && done == 1) {

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.io.DataExtents;
 import java.io.IOException;
@@ -33,7 +34,16 @@ class NamespaceCopyTest {
 
     Path target = dir.resolve("copy");
     NamespaceCopy copy = NamespaceCopy.to(target);
-    copy.copyFiles(source, p -> p.getFileName().toString().equals("skipped"));
+    List<long[]> reported = new java.util.ArrayList<>();
+    copy.copyFiles(source, p -> p.getFileName().toString().equals("skipped"), (step, done, total) -> {
+      assertEquals(TransferProgress.Step.SNAPSHOT_BYTES, step);
+      reported.add(new long[] {done, total});
+    });
+    long data = 2 * big.length + 3 + 1; // not the skipped file's byte
+    assertArrayEquals(new long[] {data, data}, reported.getLast(), "bytes copied of the files' data");
+    for (int i = 1; i < reported.size(); i++) {
+      assertTrue(reported.get(i)[0] > reported.get(i - 1)[0], "bytes copied grow with each report");
+    }
 
     try (RandomAccessFile f = new RandomAccessFile(source.resolve("a/changed").toFile(), "rw")) {
       f.seek((2 << 20) + 12345); // in the third MiB only

@@ -3,6 +3,7 @@ package dev.aeon.engine.cli;
 import dev.aeon.engine.TransferProgress;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Prints how far an export or import has got, at most once per interval, so that a long one is not silent
@@ -14,6 +15,10 @@ final class ProgressPrinter implements TransferProgress {
   private final PrintStream out;
   private final long intervalNanos;
   private long lastPrinted = System.nanoTime();
+  private Step step;
+  private long done;
+  /** When the phase of the last report began. */
+  private long phaseSince;
 
   ProgressPrinter(String label, PrintStream out, long intervalNanos) {
     this.label = label;
@@ -24,16 +29,29 @@ final class ProgressPrinter implements TransferProgress {
   @Override
   public void report(Step step, long done, long total) {
     long now = System.nanoTime();
+    if (step != this.step || step == Step.FINISHING && done != this.done) {
+      phaseSince = now;
+    }
+    this.step = step;
+    this.done = done;
     if (now - lastPrinted < intervalNanos) {
       return;
     }
     lastPrinted = now;
     long percent = total == 0 ? 100 : done * 100 / total;
     String counted = switch (step) {
-      case CHECKING_BYTES -> String.format(Locale.ROOT, "checked %,.1f of %,.1f MB", done / 1e6, total / 1e6);
-      case EVENTS -> String.format(Locale.ROOT, "%,d of %,d events", done, total);
-      case LINKS -> String.format(Locale.ROOT, "%,d of %,d links", done, total);
+      case SNAPSHOT_BYTES -> String.format(Locale.ROOT, "snapshot: copied %,.1f of %,.1f MB (%d%%)", done / 1e6,
+          total / 1e6, percent);
+      case REPLAYING -> String.format(Locale.ROOT, "snapshot: replayed %,d of %,d log records (%d%%)", done, total,
+          percent);
+      case CHECKING_BYTES -> String.format(Locale.ROOT, "checked %,.1f of %,.1f MB (%d%%)", done / 1e6, total / 1e6,
+          percent);
+      case EVENTS -> String.format(Locale.ROOT, "%,d of %,d events (%d%%)", done, total, percent);
+      case LINKS -> String.format(Locale.ROOT, "%,d of %,d links (%d%%)", done, total, percent);
+      case FINISHING -> String.format(Locale.ROOT, "finishing: %s (%d s)",
+          done == 1 ? "forcing its files to disk" : "renaming it into place",
+          TimeUnit.NANOSECONDS.toSeconds(now - phaseSince));
     };
-    out.println(label + ": " + counted + " (" + percent + "%)");
+    out.println(label + ": " + counted);
   }
 }

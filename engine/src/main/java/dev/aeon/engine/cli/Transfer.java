@@ -34,6 +34,11 @@ public final class Transfer {
 
   /** {@code args}: {@code export|import DIR NAMESPACE FILE}. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, PROGRESS_INTERVAL_NANOS);
+  }
+
+  /** {@link #run(String[], PrintStream, PrintStream)}, printing progress every {@code progressIntervalNanos}. */
+  static int run(String[] args, PrintStream out, PrintStream err, long progressIntervalNanos) {
     String usage = "usage: ./aeon " + (args.length > 0 ? args[0] : "export|import") + " DIR NAMESPACE FILE";
     if (args.length > 1 && CommandLines.asksForHelp(List.of(args).subList(1, args.length))) {
       out.println(usage);
@@ -88,7 +93,7 @@ public final class Transfer {
     try (Aeon aeon = opened) {
       ExportCounts c;
       try {
-        ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, PROGRESS_INTERVAL_NANOS);
+        ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos);
         c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
       } catch (RuntimeException e) {
         out.println(args[0] + " failed: " + e.getMessage());

@@ -1,11 +1,14 @@
 package dev.aeon.engine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.TransferProgress.Step;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProgressPrinterTest {
@@ -33,5 +36,19 @@ class ProgressPrinterTest {
       p.report(Step.EVENTS, i, 1000);
     }
     assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void printsTheSnapshotOfAnExportAndTheLastPhaseOfAnImport() {
+    ProgressPrinter p = new ProgressPrinter("export agent", stream, 0);
+    p.report(Step.SNAPSHOT_BYTES, 105_500_000, 422_000_000);
+    p.report(Step.REPLAYING, 30_000, 40_000);
+    p.report(Step.FINISHING, 1, 2);
+    p.report(Step.FINISHING, 2, 2);
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of("export agent: snapshot: copied 105.5 of 422.0 MB (25%)",
+        "export agent: snapshot: replayed 30,000 of 40,000 log records (75%)"), lines.subList(0, 2));
+    assertTrue(lines.get(2).matches("export agent: finishing: forcing its files to disk \\(\\d+ s\\)"), lines.get(2));
+    assertTrue(lines.get(3).matches("export agent: finishing: renaming it into place \\(\\d+ s\\)"), lines.get(3));
   }
 }

@@ -70,6 +70,38 @@ class TransferCommandTest {
     assertTrue(error().endsWith("nothing.jsonl does not exist\n"), error());
   }
 
+  /**
+   * With progress printed at every report: an export says how far its snapshot has got (before, nothing was printed
+   * until its first event: a namespace of hundreds of megabytes was copied in silence), and an import how far its
+   * last phase has got (its closing checkpoint and its rename into place).
+   */
+  @Test
+  void everyPhaseOfAnExportOrImportPrintsItsProgress() {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("agent").remember(Remember.event("s", "user", "hello").withoutVector());
+    }
+    Path file = dir.resolve("agent.jsonl");
+    PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream progress = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertEquals(0, Transfer.run(new String[] {"export", memory.toString(), "agent", file.toString()}, printed,
+        progress, 0), output());
+    List<String> lines = error().lines().toList();
+    assertTrue(lines.getFirst().matches("export agent: snapshot: copied [\\d.,]+ of [\\d.,]+ MB \\(\\d+%\\)"),
+        lines.toString());
+    String copied = lines.stream().filter(l -> l.contains("snapshot")).reduce((a, b) -> b).orElseThrow();
+    assertTrue(copied.matches("export agent: snapshot: copied (\\S+) of \\1 MB \\(100%\\)"), copied);
+    assertEquals("export agent: 1 of 1 events (100%)", lines.getLast(), lines.toString());
+    err.reset();
+    assertEquals(0, Transfer.run(new String[] {"import", dir.resolve("other").toString(), "copy", file.toString()},
+        printed, progress, 0), output());
+    lines = error().lines().toList();
+    assertTrue(lines.get(lines.size() - 2).matches("import copy: finishing: forcing its files to disk \\(\\d+ s\\)"),
+        lines.toString());
+    assertTrue(lines.getLast().matches("import copy: finishing: renaming it into place \\(\\d+ s\\)"),
+        lines.toString());
+  }
+
   @Test
   void anImportThatFailsLeavesNoNewMemoryDirectoryBehind() throws Exception {
     Path file = dir.resolve("cut.jsonl");

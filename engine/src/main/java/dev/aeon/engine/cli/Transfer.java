@@ -92,8 +92,7 @@ public final class Transfer {
     boolean undone = false;
     try (Aeon aeon = opened) {
       ExportCounts c;
-      try {
-        ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos);
+      try (ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos)) {
         c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
       } catch (RuntimeException e) {
         out.println(args[0] + " failed: " + e.getMessage());

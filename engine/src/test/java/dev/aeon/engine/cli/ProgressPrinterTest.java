@@ -51,4 +51,26 @@ class ProgressPrinterTest {
     assertTrue(lines.get(2).matches("export agent: finishing: forcing its files to disk \\(\\d+ s\\)"), lines.get(2));
     assertTrue(lines.get(3).matches("export agent: finishing: renaming it into place \\(\\d+ s\\)"), lines.get(3));
   }
+
+  /**
+   * A phase that reports nothing while it runs (an import's closing checkpoint) is not silent: the last report is
+   * printed again whenever an interval passes without a line, until the printer is closed.
+   */
+  @Test
+  void aPhaseThatReportsNothingWhileItRunsIsPrintedAgainEachInterval() throws InterruptedException {
+    List<String> lines;
+    try (ProgressPrinter p = new ProgressPrinter("import agent", stream, TimeUnit.MILLISECONDS.toNanos(1))) {
+      p.report(Step.FINISHING, 1, 2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (out.toString(StandardCharsets.UTF_8).lines().count() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+    }
+    lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertTrue(lines.size() >= 3, lines.toString());
+    for (String line : lines) {
+      assertTrue(line.matches("import agent: finishing: forcing its files to disk \\(\\d+ s\\)"), line);
+    }
+    assertEquals(lines, out.toString(StandardCharsets.UTF_8).lines().toList(), "printed after the close");
+  }
 }

@@ -46,7 +46,11 @@ final class ExportFile {
     }
     Path temporary = file.resolveSibling("." + file.getFileName() + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + PARTIAL_SUFFIX);
-    Files.createFile(temporary); // fails if a file of that name exists, which is not this export's
+    try {
+      Files.createFile(temporary); // fails if a file of that name exists, which is not this export's
+    } catch (NoSuchFileException e) { // said of the file asked for, not of a temporary name the caller never gave
+      throw new NoSuchFileException(file.toString(), null, "its folder does not exist");
+    }
     return new ExportFile(file, temporary);
   }
 
@@ -65,7 +69,10 @@ final class ExportFile {
     }
     try {
       Files.createLink(file, temporary);
-    } catch (FileAlreadyExistsException | NoSuchFileException e) {
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(file.toString(), null,
+          "was made by someone else while the export ran: it is left as it is, and the export deleted");
+    } catch (NoSuchFileException e) {
       throw e;
     } catch (FileSystemException | UnsupportedOperationException e) {
       // A file system without hard links (vfat, exFAT, some network ones: EPERM). A rename without replacing

@@ -42,6 +42,11 @@ class ExportFileTest {
             }
           }));
       assertInstanceOf(FileAlreadyExistsException.class, e.getCause(), e.toString());
+      assertEquals("export of namespace 'default' failed: " + file + ": was made by someone else while the export"
+          + " ran: it is left as it is, and the export deleted", e.getMessage());
+      Path missing = folder.resolve("missing").resolve("agent.jsonl");
+      e = assertThrows(UncheckedIOException.class, () -> aeon.exportNamespace(Aeon.DEFAULT_NAMESPACE, missing));
+      assertEquals("export of namespace 'default' failed: " + missing + ": its folder does not exist", e.getMessage());
     }
     assertEquals("someone else's", Files.readString(file));
     assertEquals(List.of(file), list(folder), "the export's temporary file is deleted");

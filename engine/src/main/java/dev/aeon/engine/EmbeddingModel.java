@@ -49,6 +49,7 @@ final class EmbeddingModel {
   /** The record in {@code namespaceDir}, or none yet. */
   static EmbeddingModel open(Path namespaceDir) throws IOException {
     Path file = namespaceDir.resolve(FILE);
+    DurableFiles.deleteLeftoverOfReplace(file); // a crash's part of a record, which no later write may overwrite
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

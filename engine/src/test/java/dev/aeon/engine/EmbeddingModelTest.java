@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,19 @@ class EmbeddingModelTest {
 
   /** Renamed, as a refactoring would: the same model. */
   static final class RenamedEmbedder extends UnnamedEmbedder {}
+
+  @Test
+  void aRecordsTemporaryLeftByACrashIsDeletedWhenTheNamespaceOpens() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1)));
+    }
+    Path leftover = dir.resolve("ns").resolve("default").resolve(EmbeddingModel.FILE + ".tmp");
+    Files.writeString(leftover, "aeon embedding-model 1\nmodel-"); // a replace cut short by a crash
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      assertNull(aeon.memory().stats().embeddingModel());
+    }
+    assertFalse(Files.exists(leftover), "a crash's part of the record outlives the open");
+  }
 
   @Test
   void anEmbedderThatNamesNoModelRecordsNone() {

@@ -19,7 +19,7 @@ public final class DurableFiles {
    * be written whole or renamed is deleted ({@link #deleteAfterFailure}).
    */
   public static void replace(Path file, ByteBuffer content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = temporaryOf(file);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -33,6 +33,19 @@ public final class DurableFiles {
       deleteAfterFailure(tmp, e);
       throw e;
     }
+  }
+
+  /**
+   * Deletes what a crash during a {@link #replace} of {@code file} left ({@code <file>.tmp}, which names nothing), if
+   * anything: for a store opening its files, as the next replace would only overwrite it, and one of a file that is
+   * never replaced again (a namespace's embedding-model record) stayed for good.
+   */
+  public static void deleteLeftoverOfReplace(Path file) throws IOException {
+    Files.deleteIfExists(temporaryOf(file));
+  }
+
+  private static Path temporaryOf(Path file) {
+    return file.resolveSibling(file.getFileName() + ".tmp");
   }
 
   /**

@@ -131,6 +131,7 @@ public final class Trace implements AutoCloseable {
         t.intern(Edge.NEXT);
       }
       deleteMetaFilesOtherThan(dir, cp.metaGeneration());
+      DurableFiles.deleteLeftoverOfReplace(dir.resolve(Checkpoint.FILE)); // a crash's part of a checkpoint
       return t;
     } catch (IOException | RuntimeException e) {
       closeQuietly(events, e);

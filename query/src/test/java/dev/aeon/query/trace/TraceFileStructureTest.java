@@ -130,6 +130,17 @@ class TraceFileStructureTest {
     return b.array();
   }
 
+  @Test
+  void aCheckpointsTemporaryLeftByACrashIsDeletedWhenTheTraceOpens() throws IOException {
+    build();
+    Path leftover = dir.resolve(Checkpoint.FILE + ".tmp");
+    Files.write(leftover, new byte[] {1, 2, 3}); // a replace cut short by a crash
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(3, t.eventCount());
+    }
+    assertTrue(Files.notExists(leftover), "a crash's part of a checkpoint outlives the open");
+  }
+
   private void build() throws IOException {
     try (Trace t = Trace.open(dir)) {
       for (int i = 1; i <= 3; i++) {

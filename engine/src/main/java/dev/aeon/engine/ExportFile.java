@@ -36,7 +36,7 @@ final class ExportFile {
   }
 
   /**
-   * Creates the temporary file of an export to {@code file} and returns its stream.
+   * Creates the temporary file of an export to {@code file}, empty ({@link #open} writes it).
    *
    * @throws FileAlreadyExistsException if {@code file} exists (refused before anything is written)
    */

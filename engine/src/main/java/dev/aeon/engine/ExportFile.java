@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An export's file, whole or absent: written under a temporary name in the same folder
- * ({@code .<file>.<random>.aeon-export-partial}), forced, then put in place by a hard link, which fails if the
+ * ({@code .<file>.<random>.aeon-export-partial}, the file's name cut to its first {@value #NAME_BYTES_KEPT} bytes
+ * so that a name as long as file systems allow still leaves room for the rest), forced, then put in place by a hard link, which fails if the
  * file exists (so a file someone else made meanwhile is never replaced), and the temporary name removed; then the
  * folder is forced. A crash part way leaves the temporary file, never a part of an export under the file's name;
  * the name says what it is, and it can be deleted. Each export's temporary name is its own, so two exports to one
@@ -26,6 +27,11 @@ final class ExportFile {
   private static final System.Logger LOG = System.getLogger(ExportFile.class.getName());
   /** How the temporary files of exports end. */
   static final String PARTIAL_SUFFIX = ".aeon-export-partial";
+  /**
+   * How much of the file's name (in UTF-8 bytes) its temporary name keeps: most file systems allow 255 bytes a
+   * name, and the dot, the random part and the suffix take up to 35 more.
+   */
+  static final int NAME_BYTES_KEPT = 200;
 
   private final Path file;
   private final Path temporary;
@@ -44,7 +50,7 @@ final class ExportFile {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(file.toString());
     }
-    Path temporary = file.resolveSibling("." + file.getFileName() + "."
+    Path temporary = file.resolveSibling("." + prefix(file.getFileName().toString()) + "."
         + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + PARTIAL_SUFFIX);
     try {
       Files.createFile(temporary); // fails if a file of that name exists, which is not this export's
@@ -52,6 +58,21 @@ final class ExportFile {
       throw new NoSuchFileException(file.toString(), null, "its folder does not exist");
     }
     return new ExportFile(file, temporary);
+  }
+
+  /** The longest start of {@code name} of at most {@link #NAME_BYTES_KEPT} UTF-8 bytes, whole characters only. */
+  private static String prefix(String name) {
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int c = name.codePointAt(end);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (bytes > NAME_BYTES_KEPT) {
+        break;
+      }
+      end += Character.charCount(c);
+    }
+    return name.substring(0, end);
   }
 
   OutputStream open() throws IOException {

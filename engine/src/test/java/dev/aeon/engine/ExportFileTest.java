@@ -52,6 +52,24 @@ class ExportFileTest {
     assertEquals(List.of(file), list(folder), "the export's temporary file is deleted");
   }
 
+  /**
+   * A file name as long as the file system allows (255 bytes here, in characters of two bytes) is exported: the
+   * temporary name, which adds a dot, a random part and a suffix to it, is cut to stay within the limit.
+   */
+  @Test
+  void aFileWithTheLongestNameTheFileSystemAllowsIsExported() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("out"));
+    Path file = folder.resolve("é".repeat(124) + "x.jsonl"); // 248 + 7 bytes of UTF-8
+    Files.writeString(file, "the file system takes the name");
+    Files.delete(file);
+    try (Aeon aeon = Aeon.open(dir.resolve("memory"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "first").withoutVector());
+      aeon.exportNamespace(Aeon.DEFAULT_NAMESPACE, file);
+    }
+    assertTrue(Files.readString(file).contains("\"first\""), "the export is whole under its name");
+    assertEquals(List.of(file), list(folder), "the export's temporary file is deleted");
+  }
+
   /** A full device ({@link SmallDevice}: skipped where a tmpfs cannot be mounted) fails the export part way. */
   @Test
   void anExportThatCannotBeWrittenWholeLeavesNothingInItsFolder() throws Exception {

@@ -15,7 +15,8 @@ import java.util.Arrays;
 /**
  * The lines of a UTF-8 file, each decoded on its own, so that bytes that are not UTF-8 are reported at
  * their line (a BufferedReader decodes ahead, and reports them at whichever line it was reading).
- * Lines end at {@code \n}; a {@code \r} before it is dropped.
+ * Lines end at {@code \n}; a {@code \r} before it is dropped, and so is a byte order mark before the first line
+ * (some editors write one; JSON's RFC 8259 lets a reader ignore it).
  */
 final class Utf8Lines implements Closeable {
 
@@ -96,8 +97,10 @@ final class Utf8Lines implements Closeable {
     if (length > 0 && line[length - 1] == '\r') {
       length--;
     }
+    int start = number == 1 && length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
+        && (line[2] & 0xFF) == 0xBF ? 3 : 0; // U+FEFF in UTF-8
     try {
-      return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+      return decoder.decode(ByteBuffer.wrap(line, start, length - start)).toString();
     } catch (CharacterCodingException e) {
       throw new IOException(file + ", line " + number + ": not valid UTF-8", e);
     }

@@ -607,6 +607,27 @@ class ExportImportTest {
   }
 
   /**
+   * A file that an editor saved with a byte order mark before its first line (Windows' Notepad does) is imported:
+   * JSON's RFC 8259 lets a reader ignore one. Only there: a mark starting a later line is not JSON.
+   */
+  @Test
+  void aByteOrderMarkBeforeTheFirstLineIsIgnored() throws IOException {
+    Path file = dir.resolve("edited.jsonl");
+    String header = "{\"format\":\"aeon-export\",\"version\":2,\"namespace\":\"default\",\"embedding_model\":null,"
+        + "\"dimension\":0}\n";
+    String event = "{\"id\":7,\"session\":\"s\",\"role\":\"user\",\"at\":10,\"text\":\"a\",\"attributes\":{}}\n";
+    String end = "{\"end_events\":1,\"end_links\":0}\n";
+    Files.writeString(file, "\uFEFF" + header + event + end);
+    try (Aeon aeon = Aeon.open(dir.resolve("copy"), EngineTest.options())) {
+      assertEquals(new ExportCounts(1, 0), aeon.importNamespace("default", file));
+      assertEquals("a", aeon.memory().history("s", 10).getLast().text());
+      Files.writeString(file, header + "\uFEFF" + event + end);
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("other", file));
+      assertTrue(e.getMessage().contains("line 2: not JSON"), e.getMessage());
+    }
+  }
+
+  /**
    * The import keeps the exported vectors bit for bit. The index scaled each one to unit length again, which
    * moved about one component in 10,000 by a float step, and each round trip again.
    */

@@ -173,11 +173,14 @@ class VectorSetCommandsTest {
         assertEquals(2e38, Double.parseDouble((String) component), 2e36, "Q8 within 1%");
       }
       // nor a nonzero number nearer to 0 than any double, which would be 0 (Redis' strtod refuses it as ERANGE)
-      for (String notAFloat : new String[] {"x", "1 ", " 1", "1f", "0d", "NaN", "1e-400", "-2e-324", "0x0ep-2000"}) {
+      for (String notAFloat : new String[] {"x", "1 ", " 1", "1f", "0d", "NaN", "1e-400", "-2e-324", "0x0ep-2000",
+          "1e400", "-1e400"}) { // beyond a double: Redis' strtod refuses it as ERANGE too (it takes "inf")
         assertEquals(new RespClient.Err("ERR value is not a valid float"),
             c.call("VADD", "errs", "VALUES", "2", "1", notAFloat, "b"), notAFloat);
       }
       assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0x1p-3", "a"), "a hex float, as C reads it");
+      assertEquals(new RespClient.Err("ERR value is not a valid float"),
+          c.call("VSIM", "two", "VALUES", "2", "1", "0", "EPSILON", "1e400"), "not an infinite distance");
       // a double only rounded to a float (a subnormal double, to 0.0) is taken, as Redis takes it, and 0 is 0
       assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "4.9e-324", "tiny"));
       assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0e-400", "zero"));

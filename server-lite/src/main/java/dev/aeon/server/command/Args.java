@@ -151,7 +151,9 @@ public final class Args {
   /**
    * A float as Redis reads one: no space around it, no Java suffix ("1f", "0d"), not NaN. Java's parser would
    * take those. Nor a nonzero number nearer to 0 than any double ("1e-400"), which Java reads as 0.0 and Redis
-   * refuses (strtod's ERANGE with 0), while it takes a number rounded to a subnormal double ("1e-320").
+   * refuses (strtod's ERANGE with 0), while it takes a number rounded to a subnormal double ("1e-320"). Nor one
+   * beyond a double's range ("1e400"), which Java reads as an infinity and Redis refuses (ERANGE with HUGE_VAL);
+   * an infinity written as one ("Infinity") is taken, as Redis takes "inf".
    */
   public static double parseDouble(String s) {
     try {
@@ -159,7 +161,7 @@ public final class Args {
       char first = s.charAt(0);
       char last = s.charAt(s.length() - 1);
       if (!Double.isNaN(v) && first > ' ' && last > ' ' && "fFdD".indexOf(last) < 0 // ' ' and below: trimmed
-          && !NumberLiterals.underflows(s, v)) {
+          && !NumberLiterals.underflows(s, v) && (Double.isFinite(v) || s.endsWith("Infinity"))) {
         return v;
       }
     } catch (NumberFormatException e) {

@@ -1,5 +1,6 @@
 package dev.aeon.server.vset;
 
+import dev.aeon.common.NumberLiterals;
 import dev.aeon.server.command.CommandError;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -394,12 +395,20 @@ public final class FilterExpression {
           || ((s.charAt(pos) == '-' || s.charAt(pos) == '+') && "eE".indexOf(s.charAt(pos - 1)) >= 0))) {
         pos++;
       }
+      String literal = s.substring(start, pos);
+      double value;
       try {
-        return Double.parseDouble(s.substring(start, pos));
+        value = Double.parseDouble(literal);
       } catch (NumberFormatException e) {
         pos = start;
         throw error("bad number '" + s.substring(start, Math.min(s.length(), start + 20)) + "'");
       }
+      if (NumberLiterals.underflows(literal, value)) { // 0 would match more than the number written
+        pos = start;
+        throw error("the number " + (literal.length() > 40 ? literal.substring(0, 40) + "..." : literal)
+            + " is nearer to 0 than any double (it would be " + value + ")");
+      }
+      return value;
     }
 
     /** Consumes one of the operators if it is next ("in", "and", ... only as whole words). */

@@ -109,6 +109,19 @@ class FilterExpressionTest {
   }
 
   /**
+   * A nonzero number nearer to 0 than any double would be 0 ({@code .a > 1e-400} would take 0 for more than it),
+   * so it is refused, as everywhere else; one only rounded ({@code 4.9e-324}) and 0 written so are taken.
+   */
+  @Test
+  void aNumberNearerToZeroThanAnyDoubleIsRefused() {
+    CommandError e = assertThrows(CommandError.class, () -> FilterExpression.parse(".a > 1e-400"));
+    assertEquals("ERR syntax error in FILTER expression at position 6: the number 1e-400 is nearer to 0 than any"
+        + " double (it would be 0.0)", e.getMessage());
+    assertTrue(FilterExpression.parse(".a > 4.9e-324").matches(Map.of("a", 1.0)));
+    assertTrue(FilterExpression.parse(".a == 0e-400").matches(Map.of("a", 0L)));
+  }
+
+  /**
    * "Nested at most 64 deep" counts parentheses, brackets and unary operators: the parser used to add one per
    * precedence level, so 7 parentheses or 60 {@code not}s were refused as nested deeper than 64. The deepest
    * accepted expression of each kind is parsed and evaluated on a thread with half the default stack of 1 MiB

@@ -348,6 +348,10 @@ class MemCommandsTest {
           "RETURN $a, '\\uD83D\\ude00'", "a", "\"\\ud83d\\uDE00\"")).get(3), "a pair is the character");
       assertEquals(new RespClient.Err("ERR MEM.QUERY parameter $x is given twice"),
           c.call("MEM.QUERY", "MATCH (e) WHERE e.id = $x RETURN e.id", "x", Long.toString(id), "$x", "0"));
+      for (String empty : new String[] {"", "$"}) { // no statement can name it: a typo, silently unused before
+        assertEquals(new RespClient.Err("ERR MEM.QUERY parameter name is empty (a statement names one as $name)"),
+            c.call("MEM.QUERY", "RETURN 1", empty, "0"), empty);
+      }
     }
   }
 

@@ -285,6 +285,9 @@ public final class MemCommands {
       }
       String given = a.nextText("a parameter name");
       String name = given.startsWith("$") ? given.substring(1) : given;
+      if (name.isEmpty()) {
+        throw CommandError.err("MEM.QUERY parameter name is empty (a statement names one as $name)");
+      }
       if (params.containsKey(name)) {
         throw CommandError.err("MEM.QUERY parameter $" + name + " is given twice");
       }

@@ -240,6 +240,9 @@ class MemCommandsTest {
       assertEquals(true, c.call("VADD", "k", "VALUES", "2", "1", "0", "e"));
       assertEquals(new RespClient.Err("ERR unknown VSIM option 'withScores2'"),
           c.call("VSIM", "k", "VALUES", "2", "1", "0", "withScores2"));
+      String sentByMistake = "x" + "\uD83D\uDE00".repeat(100_000); // a text where a word was expected
+      assertEquals(new RespClient.Err("ERR unknown MEM.TRACE option 'x" + "\uD83D\uDE00".repeat(31) + "...'"),
+          c.call("MEM.TRACE", "s", sentByMistake), "its first 64 chars, less the half of a pair at the end");
       String huge = "{\"a\":\"" + "x".repeat(21_000_000) + "\"}";
       String tooLarge = " takes 21000008 bytes, more than the 1048576 bytes of JSON the server reads for an event's"
           + " attributes (which take at most 32760 bytes encoded)";

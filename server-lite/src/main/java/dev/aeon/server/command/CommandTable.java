@@ -138,15 +138,11 @@ public final class CommandTable {
   }
 
   private static String unknownCommand(Args args) {
-    StringBuilder sb = new StringBuilder("ERR unknown command '").append(clip(args.string(0)))
+    StringBuilder sb = new StringBuilder("ERR unknown command '").append(CommandError.clip(args.string(0)))
         .append("', with args beginning with: ");
     for (int i = 1; i < args.size() && sb.length() < 256; i++) {
-      sb.append('\'').append(clip(args.string(i))).append("' ");
+      sb.append('\'').append(CommandError.clip(args.string(i))).append("' ");
     }
     return sb.toString();
-  }
-
-  private static String clip(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 }

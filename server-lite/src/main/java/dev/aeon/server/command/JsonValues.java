@@ -95,7 +95,7 @@ public final class JsonValues {
       throw CommandError.err("invalid JSON: " + JsonErrors.reason(e.getOriginalMessage()));
     }
     if (!(node instanceof ObjectNode obj)) {
-      throw CommandError.err("attributes must be a JSON object, got: " + clip(json));
+      throw CommandError.err("attributes must be a JSON object, got: " + CommandError.clip(json));
     }
     return obj;
   }
@@ -127,7 +127,7 @@ public final class JsonValues {
    */
   private static Object exactScalar(JsonNode n) {
     if (n.isIntegralNumber() && !n.canConvertToLong()) {
-      throw CommandError.err("the integer " + clip(n.asText()) + " does not fit in 64 bits (give it as a string)");
+      throw CommandError.err("the integer " + CommandError.clip(n.asText()) + " does not fit in 64 bits (give it as a string)");
     }
     Object value = toJava(n);
     if (value instanceof Double d && !Double.isFinite(d)) {
@@ -219,7 +219,7 @@ public final class JsonValues {
     public JsonToken nextToken() throws IOException {
       JsonToken t = super.nextToken();
       if (t == JsonToken.VALUE_NUMBER_FLOAT && NumberLiterals.underflows(getText(), getDoubleValue())) {
-        throw new NearerToZero(this, "the number " + clip(getText()) + " is nearer to 0 than any double (it would be "
+        throw new NearerToZero(this, "the number " + CommandError.clip(getText()) + " is nearer to 0 than any double (it would be "
             + getDoubleValue() + ")");
       }
       return t;
@@ -262,9 +262,5 @@ public final class JsonValues {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON of " + value, e);
     }
-  }
-
-  private static String clip(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 }

@@ -79,7 +79,7 @@ public final class MemCommands {
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON"), "ATTRS").forEach(r::attribute);
         case "LINK" -> r.link(nextName(a, "link type"), a.nextLong());
-        default -> throw CommandError.err("unknown MEM.ADD option '" + opt + "'");
+        default -> throw CommandError.unknownOption("MEM.ADD", opt);
       }
     }
     c.writer().integer(c.memoryToRemember(r).remember(r));
@@ -142,7 +142,7 @@ public final class MemCommands {
       } else if (a.accept("UNTIL")) {
         validTo = a.nextLong();
       } else {
-        throw CommandError.err("unknown MEM.LINK option '" + a.nextString() + "'");
+        throw CommandError.unknownOption("MEM.LINK", a.nextString());
       }
     }
     if (validFrom >= validTo) { // the engine would say so with its own parameter names, which the client never typed
@@ -162,7 +162,7 @@ public final class MemCommands {
       if (a.accept("AT")) {
         at = a.nextLong();
       } else {
-        throw CommandError.err("unknown MEM.INVALIDATE option '" + a.nextString() + "'");
+        throw CommandError.unknownOption("MEM.INVALIDATE", a.nextString());
       }
     }
     c.writer().integer(c.memory().invalidate(from, type, to, at));
@@ -207,7 +207,7 @@ public final class MemCommands {
             JsonValues.literal(a.nextText("a WHERE value"), "a WHERE value"));
         case "NPROBE" -> nprobe = a.nextInt(1, 1_000_000, "NPROBE");
         case "NOSLB" -> slb = false;
-        default -> throw CommandError.err("unknown MEM.RECALL option '" + opt + "'");
+        default -> throw CommandError.unknownOption("MEM.RECALL", opt);
       }
     }
     if (q == null) { // the short form's text is embedded once every argument is known to be good
@@ -247,7 +247,7 @@ public final class MemCommands {
       if (a.accept("COUNT")) {
         count = a.nextInt(1, 1_000_000, "COUNT");
       } else {
-        throw CommandError.err("unknown MEM.TRACE option '" + a.nextString() + "'");
+        throw CommandError.unknownOption("MEM.TRACE", a.nextString());
       }
     }
     List<Event> events = c.memory().history(session, count);

@@ -405,7 +405,7 @@ public final class FilterExpression {
       }
       if (NumberLiterals.underflows(literal, value)) { // 0 would match more than the number written
         pos = start;
-        throw error("the number " + (literal.length() > 40 ? literal.substring(0, 40) + "..." : literal)
+        throw error("the number " + CommandError.clip(literal)
             + " is nearer to 0 than any double (it would be " + value + ")");
       }
       return value;

@@ -145,7 +145,7 @@ public final class VectorSetCommands {
         case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
         case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
         case "SETATTR" -> json = a.nextText("the attributes' JSON");
-        default -> throw CommandError.err("unknown VADD option '" + given + "'");
+        default -> throw CommandError.unknownOption("VADD", given);
       }
     }
     c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
@@ -199,7 +199,7 @@ public final class VectorSetCommands {
         case "FILTER-EF" -> filterEffort = a.nextInt(1, 10_000_000, "FILTER-EF");
         case "TRUTH" -> truth = true; // a flag, as in Redis: an EF after it does not undo it
         case "NOTHREAD" -> { } // every connection has its own thread already
-        default -> throw CommandError.err("unknown VSIM option '" + opt + "'");
+        default -> throw CommandError.unknownOption("VSIM", opt);
       }
     }
     if (truth) {

@@ -4,6 +4,8 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Hands every reader thread its own cell in a {@code long[]} and finds the oldest epoch any live reader is in.
@@ -11,6 +13,10 @@ import java.util.List;
  * <p>Cells live in chunks of {@link #CHUNK_SLOTS} slots, {@code stride} longs apart: with a stride of 16
  * (128 bytes) no two readers share a cache line (nor an adjacent-line prefetch pair), so a reader's store on
  * enter does not invalidate another reader's line. Slots of threads that died are recycled.
+ *
+ * <p>A live thread keeps its slot for good, even if it asks again: {@link Epochs} keeps each thread's guard in a
+ * thread local, and some threads erase their thread locals (the common {@code ForkJoinPool}'s workers do after
+ * every task), so a thread's next enter comes here again and must get the guard it had.
  */
 final class SlotRegistry {
 
@@ -21,6 +27,8 @@ final class SlotRegistry {
   private final int stride;
   private final List<Slot> slots = new ArrayList<>();
   private final ArrayDeque<Slot> free = new ArrayDeque<>();
+  /** The guard of each thread that claimed one and has not been seen dead; weak keys, as in {@link Slot}. */
+  private final Map<Thread, Guard> guards = new WeakHashMap<>();
   private long[] chunk;
   private int usedInChunk = CHUNK_SLOTS;
   /** {@link #claim} looks for slots of dead owners once there are this many slots (see there). */
@@ -37,6 +45,11 @@ final class SlotRegistry {
 
   /** Gives the calling thread a slot: a recycled one if a former owner died, else a new cell. */
   synchronized Guard claim() {
+    Thread current = Thread.currentThread();
+    Guard had = guards.get(current);
+    if (had != null) { // its thread local was erased: a new slot would never be recycled, the thread being alive
+      return had;
+    }
     // Look for dead owners only when the slots have doubled since the last look: a look at every claim made
     // the first enters of N live threads (a server's connections) cost N * N / 2 looks under this lock.
     if (free.isEmpty() && slots.size() >= sweepAt) {
@@ -58,8 +71,10 @@ final class SlotRegistry {
       index = stride + usedInChunk++ * stride;
     }
     Guard.CELLS.setVolatile(cells, index, Guard.IDLE);
-    slots.add(new Slot(cells, index, new WeakReference<>(Thread.currentThread())));
-    return new Guard(cells, index);
+    slots.add(new Slot(cells, index, new WeakReference<>(current)));
+    Guard g = new Guard(cells, index);
+    guards.put(current, g);
+    return g;
   }
 
   /**
@@ -105,6 +120,10 @@ final class SlotRegistry {
     for (int i = slots.size() - 1; i >= 0; i--) {
       Slot s = slots.get(i);
       if (!isAlive(s)) {
+        Thread dead = s.owner().get();
+        if (dead != null) {
+          guards.remove(dead); // its guard now names a slot another thread may get
+        }
         slots.set(i, slots.getLast());
         slots.removeLast();
         free.add(s);

@@ -10,6 +10,9 @@ import dev.aeon.common.testing.LoggedWarnings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,6 +143,29 @@ class EpochsTest {
       int slots = ebr.slotCount();
       Thread.ofPlatform().start(() -> ebr.enter().close()).join();
       assertEquals(slots, ebr.slotCount(), "the dead thread's slot should have been recycled");
+    }
+  }
+
+  /**
+   * The common pool's workers erase their thread locals after each task, so a reader's guard, kept in a thread
+   * local, was gone at its thread's next task: each task's first enter claimed another slot, and the slots of
+   * those live threads were never recycled. Readers on {@code CompletableFuture.supplyAsync} or a parallel
+   * stream grew the slot table (and every reclaim's scan of it) by about one slot per task, for good.
+   */
+  @Test
+  void readersOnTheCommonPoolKeepTheirThreadsSlotsAcrossTasks() {
+    try (Epochs ebr = manual()) {
+      Set<Thread> ran = ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 2_000; i++) {
+        CompletableFuture.runAsync(() -> {
+          ran.add(Thread.currentThread());
+          ebr.enter().close();
+        }).join();
+      }
+      assertTrue(ebr.slotCount() <= ran.size(), ebr.slotCount() + " slots for " + ran.size() + " threads");
+      AtomicInteger closed = new AtomicInteger();
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(1, ebr.reclaim(), "no reader is inside a guard");
     }
   }
 

@@ -241,7 +241,8 @@ public final class Epochs implements AutoCloseable {
 
   /**
    * Waits until everything retired before this call has been closed, reclaiming meanwhile. Returns false if
-   * a reader still held an older epoch when {@code timeout} ran out (the resources then stay pending).
+   * a reader still held an older epoch when {@code timeout} ran out (the resources then stay pending). An
+   * interrupt does not cut the wait short; the thread is left interrupted.
    */
   public boolean awaitReclaimed(Duration timeout) {
     long target;
@@ -250,19 +251,29 @@ public final class Epochs implements AutoCloseable {
     }
     long deadline = System.nanoTime() + saturatedNanos(timeout);
     long backoff = 10_000;
-    while (true) {
-      reclaim();
-      synchronized (pending) {
-        boolean olderPending = !pending.isEmpty() && pending.peekFirst().epoch() < target;
-        if (!olderPending && closing == 0) { // another thread's reclaim may still be closing older ones
-          return true;
+    // An interrupt does not end the wait (a close must not give up on its readers), and a park returns at once
+    // while the thread is interrupted: it is taken off for the wait, so that the backoff holds, and set again after.
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        reclaim();
+        synchronized (pending) {
+          boolean olderPending = !pending.isEmpty() && pending.peekFirst().epoch() < target;
+          if (!olderPending && closing == 0) { // another thread's reclaim may still be closing older ones
+            return true;
+          }
         }
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(backoff);
+        interrupted |= Thread.interrupted();
+        backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(5));
       }
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      LockSupport.parkNanos(backoff);
-      backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(5));
     }
   }
 

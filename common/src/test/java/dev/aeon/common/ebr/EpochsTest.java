@@ -169,6 +169,43 @@ class EpochsTest {
     }
   }
 
+  /**
+   * A close on an interrupted thread (a server stopping on an interrupt) waits for a reader as any close does,
+   * backing off between looks, and leaves the interrupt set: a park returns at once while the thread is
+   * interrupted, so the wait looked at the slots without pause until its timeout (a namespace's close waits up
+   * to 2 minutes for its reads), a core busy the whole time. Looks are counted, not time.
+   */
+  @Test
+  void anInterruptedWaitForAReaderBacksOffAndKeepsTheInterrupt() throws Exception {
+    try (Epochs ebr = manual()) {
+      CountDownLatch inside = new CountDownLatch(1), leave = new CountDownLatch(1);
+      Thread reader = Thread.ofPlatform().start(() -> {
+        try (Guard g = ebr.enter()) {
+          inside.countDown();
+          leave.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      inside.await();
+      ebr.retire(() -> { });
+      AtomicInteger looks = new AtomicInteger();
+      ebr.afterScanForTests = looks::incrementAndGet;
+      Thread.currentThread().interrupt();
+      try {
+        assertFalse(ebr.awaitReclaimed(Duration.ofMillis(300)));
+        assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+      } finally {
+        Thread.interrupted();
+        ebr.afterScanForTests = null;
+        leave.countDown();
+        reader.join();
+      }
+      // backing off from 10 us to 5 ms, about 70 looks in 300 ms; without a pause, hundreds of thousands
+      assertTrue(looks.get() < 1_000, looks.get() + " looks at the slots in 300 ms");
+    }
+  }
+
   @Test
   void closeFailuresGoToTheHandlerAndNeverToReaders() {
     List<Throwable> seen = new ArrayList<>();

@@ -23,11 +23,18 @@ package dev.aeon.engine;
  * @param meanCheckpointPauseMicros the mean time the checkpoints since open held writers back
  * @param embeddingModel the embedding model of the namespace's vectors, or null while none is recorded
  *     (vectors given without their model record none; see {@link Remember#vector(float[], String)})
+ * @param retiredNotFreed how many pieces of memory the namespace no longer uses are not freed yet (a count, not
+ *     bytes): the blob arena's mappings replaced as it grew, generations replaced by a collection (their files
+ *     deleted, their disk space in use while mapped), batches of forgotten texts to erase. Each is freed within
+ *     moments (a background pass every 50 ms) once every read that began before it was retired has ended; a
+ *     read that runs on holds it and everything retired after it (the log warns of such a read after a minute,
+ *     naming its thread)
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,
     long slbBytes, long checkpoints,
-    CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel) {
+    CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel,
+    long retiredNotFreed) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

@@ -122,13 +122,19 @@ final class AppendFile implements AutoCloseable {
     channel.force(false);
   }
 
+  /**
+   * Writes the buffered bytes at the end of the file. A write that fails (a full device) leaves them buffered, and
+   * the next drain writes them again, at the same offset: an engine goes on after a failed checkpoint, and
+   * appends after it must come after them. Before, the buffer was left flipped: the next drain wrote nothing and
+   * the next append overwrote them, so a checkpoint after a failed one named a file without them.
+   */
   private void drain() throws IOException {
-    if (buffer.position() == 0) {
+    int n = buffer.position();
+    if (n == 0) {
       return;
     }
-    buffer.flip();
-    writer.write(MemorySegment.ofBuffer(buffer), written);
-    written += buffer.remaining();
+    writer.write(MemorySegment.ofBuffer(buffer.slice(0, n)), written);
+    written += n;
     buffer.clear();
   }
 

@@ -324,7 +324,8 @@ public final class TraceGraph {
 
   /**
    * Visits the edges of {@code slot} in direction {@code dir} of type {@code typeId} ({@code < 0}: any,
-   * including the implicit NEXT) valid at {@code asOf}; false if the visitor stopped.
+   * including the implicit NEXT) valid at {@code asOf}; false if the visitor stopped. In both directions a self
+   * link is visited once.
    */
   public boolean visitEdges(int slot, Direction dir, int typeId, long asOf, EdgeVisitor v) {
     if (typeId < 0 || typeId == NEXT_TYPE) {
@@ -338,8 +339,10 @@ public final class TraceGraph {
     // A forget publishes its slots before it removes their edges: an edge not yet removed whose end is
     // forgotten is skipped, read after the edge (the set is read again for each edge).
     EdgeVisitor live = (e, t, f, to, vf, vt) -> !isLiveEdge(f, to) || v.visit(e, t, f, to, vf, vt);
+    // A self link is on both lists of its slot: the outgoing pass has visited it
+    EdgeVisitor in = dir.out() ? (e, t, f, to, vf, vt) -> f == to || live.visit(e, t, f, to, vf, vt) : live;
     return (!dir.out() || adjacency.visit(slot, true, typeId, asOf, live))
-        && (!dir.in() || adjacency.visit(slot, false, typeId, asOf, live));
+        && (!dir.in() || adjacency.visit(slot, false, typeId, asOf, in));
   }
 
   private boolean isLiveEdge(int from, int to) {

@@ -69,6 +69,50 @@ class AuthTest {
     }
   }
 
+  /**
+   * As in Redis (CVE-2021-32675), a client that has not authenticated may send at most 10 arguments of at most
+   * 16,384 bytes, and here at most 16 KiB in all, which the server holds without reserving from the budget of
+   * unfinished requests. Before, such a client could send 64 MiB bulk strings, and a few thousand of them, each
+   * sending part of one, took the whole budget: every authenticated client's large request was refused.
+   */
+  @Test
+  void aClientThatHasNotAuthenticatedMaySendOnlySmallRequests() throws Exception {
+    assertEquals("ERR Protocol error: unauthenticated multibulk length", rejected("*11\r\n"));
+    assertEquals("ERR Protocol error: unauthenticated bulk length", rejected("*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
+    // Ten arguments of 10,000 bytes each would hold 100 KB: refused once the second arrives.
+    String tenThousand = "x".repeat(10_000);
+    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes", rejected(
+        "*10\r\n$4\r\nAUTH\r\n" + ("$10000\r\n" + tenThousand + "\r\n").repeat(2)));
+    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes",
+        rejected("AUTH " + "x".repeat(40_000) + "\r\n"));
+    assertEquals(0, server.context().requestBytesHeld());
+
+    String big = "y".repeat(100_000);
+    try (RespClient c = new RespClient(server.port())) {
+      // The limits end with AUTH, for the next command of the same pipeline, and come back with RESET.
+      c.sendRaw(RespClient.encode("AUTH", PASSWORD));
+      c.sendRaw(RespClient.encode("ECHO", big));
+      c.sendRaw(RespClient.encode("PING", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"));
+      assertEquals("OK", c.read());
+      assertEquals(big, c.read());
+      assertEquals(new RespClient.Err("ERR wrong number of arguments for 'ping' command"), c.read());
+      assertEquals("RESET", c.call("RESET"));
+      c.send("ECHO", big);
+      assertEquals(new RespClient.Err("ERR Protocol error: unauthenticated bulk length"), c.read());
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  /** Sends {@code frame} on a fresh connection; returns the error, after checking the server closed it. */
+  private static String rejected(String frame) throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.sendRaw(frame);
+      RespClient.Err err = assertInstanceOf(RespClient.Err.class, c.read());
+      assertTrue(c.closedByServer(), "connection left open after: " + err);
+      return err.message();
+    }
+  }
+
   @Test
   void jedisWithAndWithoutThePassword() {
     try (Jedis j = new Jedis("127.0.0.1", server.port(),

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads client requests from a blocking stream: RESP arrays of bulk strings ({@code *2\r\n$4\r\nECHO\r\n...})
@@ -31,6 +32,10 @@ public final class RespDecoder {
   static final int ARG_OVERHEAD = 16;
   /** Longest header line ({@code *n} or {@code $n}); a 64-bit count needs 20 characters. */
   private static final int MAX_HEADER_LINE = 32;
+  /** Most arguments of a command sent before authenticating, as in Redis. */
+  static final int UNAUTHENTICATED_ARGS = 10;
+  /** Largest bulk string sent before authenticating, as in Redis. */
+  static final int UNAUTHENTICATED_BULK = 16 << 10;
 
   private final InputStream in;
   private final RespLimits limits;
@@ -42,6 +47,7 @@ public final class RespDecoder {
   private long charged;
   private long reserved;
   private BeforeRead beforeRead = () -> {};
+  private BooleanSupplier authenticated = () -> true;
 
   /** What to do before the decoder waits for more bytes from the client. */
   @FunctionalInterface
@@ -67,6 +73,16 @@ public final class RespDecoder {
    */
   public void beforeRead(BeforeRead action) {
     this.beforeRead = action;
+  }
+
+  /**
+   * Holds the requests of a client that has not authenticated ({@code authenticated} false, asked as a request is
+   * read) to Redis' limits, 10 arguments and 16 KiB bulk strings, and to {@link #FREE_ALLOWANCE} bytes in all:
+   * such a client then never reserves from the shared budget, so clients without the password cannot take it
+   * from those that have it.
+   */
+  public void authenticated(BooleanSupplier authenticated) {
+    this.authenticated = authenticated;
   }
 
   /** Whether bytes of a next request are already buffered (then a reply need not be flushed yet). */
@@ -114,6 +130,9 @@ public final class RespDecoder {
       throw new ProtocolException("ERR Protocol error: invalid multibulk length " + count
           + " (the limit is " + limits.maxArrayLength() + ")");
     }
+    if (count > UNAUTHENTICATED_ARGS && !authenticated.getAsBoolean()) {
+      throw new ProtocolException("ERR Protocol error: unauthenticated multibulk length");
+    }
     int n = (int) count;
     byte[][] args = new byte[Math.min(n, 1024)][];
     for (int i = 0; i < n; i++) {
@@ -138,6 +157,9 @@ public final class RespDecoder {
     if (len < 0 || len > limits.maxBulkBytes()) {
       throw new ProtocolException("ERR Protocol error: invalid bulk length " + len
           + " (the limit is " + limits.maxBulkBytes() + " bytes)");
+    }
+    if (len > UNAUTHENTICATED_BULK && !authenticated.getAsBoolean()) {
+      throw new ProtocolException("ERR Protocol error: unauthenticated bulk length");
     }
     byte[] data = readBytes((int) len);
     expectCrlf();
@@ -244,6 +266,10 @@ public final class RespDecoder {
   /** Accounts {@code bytes} more held by the current request, reserving budget past the allowance. */
   private void charge(long bytes) throws ProtocolException {
     charged += bytes;
+    if (charged > FREE_ALLOWANCE && !authenticated.getAsBoolean()) {
+      throw new ProtocolException("ERR Protocol error: unauthenticated request of more than " + FREE_ALLOWANCE
+          + " bytes");
+    }
     while (charged > FREE_ALLOWANCE + reserved) {
       if (!budget.tryReserve(RESERVE_CHUNK)) {
         throw new ProtocolException("ERR request memory limit reached: the server holds "

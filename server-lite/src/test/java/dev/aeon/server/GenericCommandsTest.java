@@ -208,6 +208,28 @@ class GenericCommandsTest {
   }
 
   /**
+   * Inline commands are split as Redis' sdssplitargs splits them: a quote opens a quoted part inside a word too
+   * ({@code a"b c"} is one argument, {@code ab c}), and only space, tab, CR and LF end a word. Before, a quote
+   * counted only at the start of a word and a vertical tab or form feed ended one, so the two servers read such a
+   * line as different arguments, and {@code it's} was taken where Redis refuses its unbalanced quote.
+   */
+  @Test
+  void inlineQuotesInsideAWordAreReadAsRedisReadsThem() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.sendRaw("ECHO a\"b c\"\r\nECHO x'y z'\r\nECHO a\"\\x41\"\r\nECHO a\u000bb\fc\r\n");
+      assertEquals("ab c", c.read());
+      assertEquals("xy z", c.read());
+      assertEquals("aA", c.read());
+      assertEquals("a\u000bb\fc", c.read());
+    }
+    try (RespClient c = new RespClient(server.port())) {
+      c.sendRaw("ECHO it's\r\n");
+      assertEquals(new RespClient.Err("ERR Protocol error: unbalanced quotes in request"), c.read());
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  /**
    * A command followed, in the same packet, by the first bytes of the next one: its reply is sent at once, not
    * held until the rest of the next command arrives (which a client may only send once it has that reply).
    */

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits an inline command line into arguments with the rules of Redis' {@code sdssplitargs}: blanks
- * separate arguments; "double quotes" allow {@code \n \r \t \b \a \\ \" \xHH} escapes; 'single quotes'
- * allow {@code \'}; a closing quote must be followed by a blank or the end of the line.
+ * Splits an inline command line into arguments with the rules of Redis' {@code sdssplitargs}: space, tab, CR and
+ * LF end a word (any white space separates words); a quote opens a quoted part at the start of a word or inside
+ * one ({@code a"b c"} is the argument {@code ab c}); "double quotes" allow {@code \n \r \t \b \a \\ \" \xHH}
+ * escapes; 'single quotes' allow {@code \'}; a closing quote must be followed by white space or the end of the
+ * line. One difference: a NUL byte is a byte like any other here, where Redis ends the line at it.
  */
 final class InlineSplitter {
 
@@ -24,15 +26,14 @@ final class InlineSplitter {
         return args.toArray(new byte[0][]);
       }
       ByteArrayOutputStream arg = new ByteArrayOutputStream();
-      byte c = line[i];
-      if (c == '"') {
-        i = doubleQuoted(line, len, i + 1, arg);
-      } else if (c == '\'') {
-        i = singleQuoted(line, len, i + 1, arg);
-      } else {
-        while (i < len && !isSpace(line[i])) {
-          arg.write(line[i++]);
+      while (i < len && !endsWord(line[i])) {
+        byte c = line[i];
+        if (c == '"' || c == '\'') { // the quoted part ends the word: its closing quote is followed by a space
+          i = c == '"' ? doubleQuoted(line, len, i + 1, arg) : singleQuoted(line, len, i + 1, arg);
+          break;
         }
+        arg.write(c);
+        i++;
       }
       args.add(arg.toByteArray());
     }
@@ -90,6 +91,11 @@ final class InlineSplitter {
 
   private static ProtocolException unbalanced() {
     return new ProtocolException("ERR Protocol error: unbalanced quotes in request");
+  }
+
+  /** What ends a word outside quotes: not every white space, as in Redis (a vertical tab is part of the word). */
+  private static boolean endsWord(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
   }
 
   private static boolean isSpace(byte b) {

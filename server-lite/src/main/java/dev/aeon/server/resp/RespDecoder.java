@@ -32,6 +32,8 @@ public final class RespDecoder {
   static final int ARG_OVERHEAD = 16;
   /** Longest header line ({@code *n} or {@code $n}); a 64-bit count needs 20 characters. */
   private static final int MAX_HEADER_LINE = 32;
+  /** Size of the line buffer between requests: a header line always fits, most inline commands do. */
+  private static final int LINE = 256;
   /** Most arguments of a command sent before authenticating, as in Redis. */
   static final int UNAUTHENTICATED_ARGS = 10;
   /** Largest bulk string sent before authenticating, as in Redis. */
@@ -43,7 +45,7 @@ public final class RespDecoder {
   private final byte[] buf;
   private int pos;
   private int end;
-  private byte[] line = new byte[256];
+  private byte[] line = new byte[LINE];
   private long charged;
   private long reserved;
   private BeforeRead beforeRead = () -> {};
@@ -90,18 +92,30 @@ public final class RespDecoder {
     return pos < end;
   }
 
+  /** Size of the buffer of the line being read (tests: a long inline command does not leave it grown). */
+  int lineCapacity() {
+    return line.length;
+  }
+
   /** Bytes of the budget this decoder holds now (those of the last request until {@link #release()}). */
   public long reservedBytes() {
     return reserved;
   }
 
-  /** Gives back the budget held for the last request; call once it has been executed. */
+  /**
+   * Gives back the budget held for the last request, and the line buffer a long inline command grew, which was
+   * counted only while it was read (an idle connection kept up to 64 KiB uncounted); call once it has been
+   * executed.
+   */
   public void release() {
     if (reserved > 0) {
       budget.release(reserved);
     }
     reserved = 0;
     charged = 0;
+    if (line.length > LINE) {
+      line = new byte[LINE];
+    }
   }
 
   /** The next command, or null when the stream ends between commands. */

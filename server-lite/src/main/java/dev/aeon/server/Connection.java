@@ -52,6 +52,7 @@ final class Connection implements Runnable {
         socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
     session.onDisconnect(this::close);
     decoder.authenticated(session::authenticated);
+    output.authenticated(session::authenticated);
     OutputStream out = socket.getOutputStream();
     // Once the sender stops (all sent, or the socket or the queue failed) the socket closes, which also ends
     // a reader blocked on it.

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The replies of one connection waiting to be sent: its {@link dev.aeon.server.resp.RespWriter} writes into
@@ -18,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * per connection, and by a server-wide {@link MemoryBudget}. A write past either fails the queue: the write
  * and every later one throw {@link LimitExceeded}, what was queued is dropped, and the connection closes.
  * Each connection holds its first {@link #FREE_ALLOWANCE} bytes without touching the shared budget, so that
- * ordinary replies never contend on its counter.
+ * ordinary replies never contend on its counter; a client that has not authenticated may hold no more, so that
+ * clients without the password cannot take the budget from those that have it.
  */
 final class OutputQueue extends OutputStream {
 
@@ -65,6 +67,7 @@ final class OutputQueue extends OutputStream {
 
   private final long limit;
   private final MemoryBudget budget;
+  private BooleanSupplier authenticated = () -> true;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
@@ -78,6 +81,11 @@ final class OutputQueue extends OutputStream {
   OutputQueue(long limit, MemoryBudget budget) {
     this.limit = limit;
     this.budget = budget;
+  }
+
+  /** Whether the client has authenticated (read by the thread that writes, when the budget is needed). */
+  void authenticated(BooleanSupplier authenticated) {
+    this.authenticated = authenticated;
   }
 
   /** Queues a copy of the bytes (the writer reuses its buffer); throws once the queue has failed. */
@@ -97,6 +105,10 @@ final class OutputQueue extends OutputStream {
             + limit + " per connection"));
       }
       while (pending + len > FREE_ALLOWANCE + reserved) {
+        if (!authenticated.getAsBoolean()) {
+          throw fail(new LimitExceeded((pending + len) + " bytes of replies not read by a client that has not"
+              + " authenticated, past the limit of " + FREE_ALLOWANCE + " for such a client"));
+        }
         if (!budget.tryReserve(RESERVE_CHUNK)) {
           throw fail(new LimitExceeded("the server holds " + budget.used() + " bytes of replies not read by"
               + " clients, its limit of " + budget.limit() + " for all connections"));

@@ -1,15 +1,22 @@
 package dev.aeon.server;
 
+import static dev.aeon.server.LimitsTest.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +108,34 @@ class AuthTest {
       assertEquals(new RespClient.Err("ERR Protocol error: unauthenticated bulk length"), c.read());
       assertTrue(c.closedByServer());
     }
+  }
+
+  /**
+   * A client that has not authenticated may leave at most 64 KiB of replies unread, the part of a connection's
+   * replies that reserves nothing from the server-wide budget of unread replies. Before, it could leave up to the
+   * per-connection limit, 128 MiB, unread: eight clients without the password, each sending PINGs and reading none
+   * of their NOAUTH errors, held the whole 1 GiB, and every authenticated client whose replies waited for more than
+   * 64 KiB was disconnected.
+   */
+  @Test
+  void aClientThatHasNotAuthenticatedMayLeaveOnly64KiBOfRepliesUnread() throws Exception {
+    long before = server.context().outputLimitDisconnections();
+    byte[] pings = "PING\r\n".repeat(1_000_000).getBytes(StandardCharsets.US_ASCII); // 35 MB of NOAUTH errors
+    try (Socket flooder = new Socket()) {
+      flooder.setReceiveBufferSize(4096);
+      flooder.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
+      OutputStream out = flooder.getOutputStream();
+      CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(pings);
+        } catch (IOException closedByTheServer) {
+          // what the test waits for
+        }
+      }, r -> Thread.ofPlatform().daemon().start(r));
+      awaitCondition(() -> server.context().outputLimitDisconnections() == before + 1);
+      sent.get(60, TimeUnit.SECONDS);
+    }
+    awaitCondition(() -> server.context().outputBytesHeld() == 0);
   }
 
   /** Sends {@code frame} on a fresh connection; returns the error, after checking the server closed it. */

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AeonServer implements AutoCloseable {
 
+  /** Pause before accepting again after an accept failed (mostly: the process is out of file descriptors). */
+  private static final long ACCEPT_RETRY_MILLIS = 100;
   private static final byte[] TOO_MANY = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final ServerConfig config;
@@ -117,17 +119,37 @@ public final class AeonServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
+    long failures = 0;
     while (!stopping) {
       Socket socket;
       try {
         socket = listener.accept();
       } catch (IOException e) {
         if (!stopping) {
-          ServerLog.warn("accept failed: " + e.getMessage());
+          // Out of file descriptors, the usual cause, fails every accept at once until a client leaves: retried at
+          // once, it spun a core and logged each failure. Logged once, then retried after a pause.
+          if (failures++ == 0) {
+            ServerLog.warn("accept failed: " + e.getMessage() + " (" + connections.size() + " clients connected;"
+                + " retrying every " + ACCEPT_RETRY_MILLIS + " ms)");
+          }
+          pause(ACCEPT_RETRY_MILLIS);
         }
         continue;
       }
+      if (failures > 0) {
+        ServerLog.info("accepting clients again after " + failures + " failed attempts");
+        failures = 0;
+      }
       admit(socket);
+    }
+  }
+
+  /** Sleeps; an interrupt (the stop) ends the pause early. */
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // the loop checks whether the server is stopping
     }
   }
 

@@ -3,7 +3,10 @@ package dev.aeon.server;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** The server's log: one line per event on standard output, with a timestamp, easy to grep and to parse. */
+/**
+ * The server's log: one line per event, with a timestamp, easy to grep and to parse; on standard output, and the
+ * warnings on standard error, where the engine's own warnings (java.util.logging) and every command's errors go.
+ */
 public final class ServerLog {
 
   private ServerLog() {}
@@ -14,7 +17,7 @@ public final class ServerLog {
   }
 
   public static void warn(String message) {
-    System.out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " aeon-server WARN " + message);
-    System.out.flush();
+    System.err.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " aeon-server WARN " + message);
+    System.err.flush();
   }
 }

@@ -23,7 +23,7 @@ class ReplyFailureTest {
   @Test
   @Timeout(60)
   void aReplyThatFailsHalfWayDisconnectsItsClientWithALogLine(@TempDir Path dir) throws Exception {
-    PrintStream stdout = System.out;
+    PrintStream stderr = System.err; // where warnings go, as the engine's
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (AeonServer server = TestServer.start(dir)) {
       // 100 bulk strings of 1 KiB pass the writer's 16 KiB buffer, so the reply's start is queued for the client
@@ -34,11 +34,11 @@ class ReplyFailureTest {
         }
         throw new IllegalStateException("a defect found after the reply began");
       });
-      System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
       try (RespClient c = new RespClient(server.port())) {
         assertThrows(EOFException.class, () -> c.call("TEST.FAILS-HALF-WAY"), "the reply ends before its end");
       } finally {
-        System.setOut(stdout);
+        System.setErr(stderr);
       }
       try (RespClient c = new RespClient(server.port())) {
         assertEquals("PONG", c.call("PING"), "the server serves on");

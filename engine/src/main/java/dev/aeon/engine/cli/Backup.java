@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * {@code ./aeon backup DIR TARGET [NAMESPACE...]}: copies each namespace of a memory directory (every one, or
  * those named) into the memory directory {@code TARGET} with {@link Aeon#backup}, which {@code Aeon.open}
- * (or {@code ./aeon serve --dir TARGET}) then opens as it was. Prints one line per namespace as it goes;
- * exits 0 when every namespace was copied, 1 when one was not, 2 for a bad command line. A namespace that
+ * (or {@code ./aeon serve --dir TARGET}) then opens as it was. Prints one line per namespace as it goes: what was
+ * copied on standard output, what was not (and why) on standard error. Exits 0 when every namespace was copied, 1
+ * when one was not, 2 for a bad command line. A namespace that
  * another process holds (a running server) cannot be opened here: back it up through that process
  * ({@code MEM.BACKUP} of the server).
  */
@@ -60,7 +61,7 @@ public final class Backup {
         total++;
         // Each line printed whole once its namespace is done: a line begun before would take in the log's.
         if (!onDisk.contains(name)) {
-          out.println(name + ": no such namespace in " + dir);
+          err.println("aeon backup: there is no namespace '" + name + "' in " + dir);
           failed++;
           continue;
         }
@@ -69,17 +70,20 @@ public final class Backup {
           out.printf("%s: copied to %s (%d files, %.1f MiB, up to log record %d) in %d ms%n", name, r.directory(),
               r.files(), r.bytes() / 1048576.0, r.lastLsn(), r.totalMicros() / 1000);
         } catch (RuntimeException e) {
-          out.println(name + ": failed: " + e.getMessage());
+          err.println("aeon backup: " + name + ": " + e.getMessage());
           failed++;
         }
       }
-    } catch (RuntimeException e) { // listing the namespaces, or closing them (a last checkpoint each)
-      out.println("failed: " + e.getMessage());
+    } catch (RuntimeException e) { // opening the directory, listing its namespaces, or closing them
+      err.println("aeon backup: " + e.getMessage());
       return 1;
     }
     String namespaces = total == 1 ? " namespace" : " namespaces";
-    out.println(failed == 0 ? total + namespaces + " backed up to " + target
-        : failed + " of " + total + namespaces + " not backed up");
-    return failed == 0 ? 0 : 1;
+    if (failed > 0) {
+      err.println("aeon backup: " + failed + " of " + total + namespaces + " not backed up");
+      return 1;
+    }
+    out.println(total + namespaces + " backed up to " + target);
+    return 0;
   }
 }

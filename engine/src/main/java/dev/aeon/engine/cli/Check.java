@@ -12,8 +12,10 @@ import java.util.List;
 /**
  * {@code ./aeon check DIR [NAMESPACE...]}: opens each namespace of a memory directory (every one, or those
  * named), which recovers it and checks each store's files, then cross-checks the stores
- * ({@link Aeon#check}). Prints one line per namespace as it goes, and what is wrong; exits 0 when every
- * namespace is consistent, 1 when one is not or cannot be opened, 2 for a bad command line. Opening
+ * ({@link Aeon#check}). Prints one line per namespace as it goes, and what is wrong, on standard output (what it
+ * found); a namespace named that does not exist, and a failure that stops it (the directory in use), on standard
+ * error. Exits 0 when every namespace is consistent, 1 when one is not or cannot be opened, 2 for a bad command
+ * line. Opening
  * changes a namespace as any open does: it replays its log and checkpoints at the end. A namespace that
  * another process holds (a running server) cannot be opened: its log is locked.
  */
@@ -52,14 +54,14 @@ public final class Check {
       for (String name : names) {
         checked++;
         if (!onDisk.contains(name)) {
-          out.println(name + ": no such namespace in " + dir);
+          err.println("aeon check: there is no namespace '" + name + "' in " + dir);
           bad++;
         } else if (!consistent(aeon, name, out)) {
           bad++;
         }
       }
-    } catch (RuntimeException e) { // listing the namespaces, or closing them (a last checkpoint each)
-      out.println("failed: " + e.getMessage());
+    } catch (RuntimeException e) { // opening the directory, listing its namespaces, or closing them
+      err.println("aeon check: " + e.getMessage());
       return 1;
     }
     String namespaces = checked == 1 ? " namespace" : " namespaces";

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * directory written to a file of JSON lines, and such a file read into an empty namespace
  * ({@link Aeon#exportNamespace}, {@link Aeon#importNamespace}), for a directory no process has open. An import
  * builds its namespace out of sight and makes it durable whole, with the checkpoint that closes it. A long one says
- * how far it has got every few seconds, on the error stream. Exits 0 when done, 1 when it failed, 2 for a bad
- * command line.
+ * how far it has got every few seconds, on the error stream. What it did is printed on standard output, why it
+ * failed on standard error. Exits 0 when done, 1 when it failed, 2 for a bad command line.
  */
 public final class Transfer {
 
@@ -86,7 +86,7 @@ public final class Transfer {
       opened = Aeon.open(dir, AeonOptions.defaults());
     } catch (RuntimeException e) {
       // Nothing is undone: what the open made may be another process's, which took the directory's lock first.
-      out.println(args[0] + " failed: " + e.getMessage());
+      err.println("aeon " + args[0] + ": " + e.getMessage());
       return 1;
     }
     boolean undone = false;
@@ -95,8 +95,8 @@ public final class Transfer {
       try (ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos)) {
         c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
       } catch (RuntimeException e) {
-        out.println(args[0] + " failed: " + e.getMessage());
-        undone = !memoryDir && removeFilesWhileLocked(aeon, namespace, dir, out);
+        err.println("aeon " + args[0] + ": " + e.getMessage());
+        undone = !memoryDir && removeFilesWhileLocked(aeon, namespace, dir, err);
         return 1;
       }
       out.printf("%s %s: %d events and %d links %s %s in %d ms%n", export ? "exported" : "imported", namespace,
@@ -106,11 +106,11 @@ public final class Transfer {
       }
       return 0;
     } catch (RuntimeException e) {
-      out.println(args[0] + " failed: closing " + typed + ": " + e.getMessage());
+      err.println("aeon " + args[0] + ": closing " + typed + " failed: " + e.getMessage());
       return 1;
     } finally {
       if (undone) {
-        removeNewDirectories(dir, firstNew, out);
+        removeNewDirectories(dir, firstNew, err);
       }
     }
   }
@@ -138,7 +138,7 @@ public final class Transfer {
    * locked: another process that opens the directory meanwhile is refused, and one that opens it after finds it
    * empty. Returns whether all went.
    */
-  private static boolean removeFilesWhileLocked(Aeon aeon, String namespace, Path dir, PrintStream out) {
+  private static boolean removeFilesWhileLocked(Aeon aeon, String namespace, Path dir, PrintStream err) {
     Path lock = dir.resolve(Aeon.LOCK_FILE);
     try {
       aeon.dropNamespace(namespace);
@@ -152,7 +152,7 @@ public final class Transfer {
       Files.delete(lock);
       return true;
     } catch (IOException | RuntimeException e) {
-      out.println("could not remove the new memory directory's files in " + dir + ": " + e.getMessage());
+      err.println("aeon import: could not remove the new memory directory's files in " + dir + ": " + e.getMessage());
       return false;
     }
   }
@@ -161,13 +161,13 @@ public final class Transfer {
    * After {@link #removeFilesWhileLocked} and the close: the directory and its parents up to {@code firstNew},
    * if this command made them (null: none). One that another process wrote to since is not empty, and stays.
    */
-  private static void removeNewDirectories(Path dir, Path firstNew, PrintStream out) {
+  private static void removeNewDirectories(Path dir, Path firstNew, PrintStream err) {
     try {
       for (Path p = dir; firstNew != null && p.startsWith(firstNew); p = p.getParent()) {
         Files.delete(p);
       }
     } catch (IOException e) {
-      out.println("could not remove the new memory directory " + dir + ": " + e.getMessage());
+      err.println("aeon import: could not remove the new memory directory " + dir + ": " + e.getMessage());
     }
   }
 }

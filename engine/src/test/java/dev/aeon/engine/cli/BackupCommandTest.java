@@ -60,11 +60,14 @@ class BackupCommandTest {
     }
 
     out.reset();
+    // What was not backed up, and why, is said on the error stream: it was printed on standard output, as a result.
     assertEquals(1, backup(memory.toString(), target.toString(), "agent-b", "agent-c"), output());
-    assertTrue(output().startsWith("agent-b: failed: backup of namespace 'agent-b' failed: "), output());
-    assertTrue(output().contains("the backup's target exists already"), output());
-    assertTrue(output().contains("agent-c: no such namespace in "), output());
-    assertTrue(output().endsWith("2 of 2 namespaces not backed up\n"), output());
+    assertEquals("", output());
+    String error = err.toString(StandardCharsets.UTF_8);
+    assertTrue(error.startsWith("aeon backup: agent-b: backup of namespace 'agent-b' failed: "), error);
+    assertTrue(error.contains("the backup's target exists already"), error);
+    assertTrue(error.contains("aeon backup: there is no namespace 'agent-c' in " + memory + "\n"), error);
+    assertTrue(error.endsWith("aeon backup: 2 of 2 namespaces not backed up\n"), error);
   }
 
   @Test

@@ -33,6 +33,10 @@ class CheckTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  private String error() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
   private void writeTwoNamespaces() {
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withWalSegmentBytes(1 << 20))) {
       Memory a = aeon.namespace("agent-a");
@@ -72,14 +76,18 @@ class CheckTest {
     try (Aeon server = Aeon.open(dir, AeonOptions.defaults())) { // as a running server does
       assertEquals(1, check(dir.toString()), output());
     }
-    assertTrue(output().startsWith("failed: the memory directory " + dir + " is already open"), output());
+    // On the error stream, as every failure of a command: it was printed on standard output, as a result.
+    assertTrue(error().startsWith("aeon check: the memory directory " + dir + " is already open"), error());
+    assertEquals("", output());
   }
 
   @Test
   void aNamedNamespaceThatDoesNotExistIsNotCreated() {
     writeTwoNamespaces();
     assertEquals(1, check(dir.toString(), "agent-a", "nobody"));
-    assertTrue(output().contains("nobody: no such namespace"), output());
+    assertEquals("aeon check: there is no namespace 'nobody' in " + dir + "\n", error()); // a mistake, not a finding
+    assertTrue(output().startsWith("agent-a: ok (") && output().endsWith("1 of 2 namespaces not consistent\n"),
+        output());
     assertTrue(Files.notExists(dir.resolve("ns").resolve("nobody")));
   }
 

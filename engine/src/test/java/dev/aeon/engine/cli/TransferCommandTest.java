@@ -30,6 +30,7 @@ class TransferCommandTest {
 
   private int run(String... args) {
     out.reset();
+    err.reset();
     return Transfer.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
@@ -61,11 +62,18 @@ class TransferCommandTest {
           m.query("MATCH (a)-[:REPLIES_TO]->(b) RETURN a.text, b.text", Map.of()).rows());
       assertEquals("axes-3", m.stats().embeddingModel());
     }
+    // A failure is said on the error stream, standard output holding only what was done: ./aeon export ... > log
+    // kept why it failed out of sight, in the file meant for results.
     assertEquals(1, run("import", other.toString(), "restored", file.toString()), output());
-    assertTrue(output().startsWith("import failed: namespace 'restored' holds 2 events"), output());
+    assertEquals("", output());
+    assertTrue(error().startsWith("aeon import: namespace 'restored' holds 2 events"), error());
     assertEquals(1, run("export", memory.toString(), "agent-a", file.toString()), output());
-    assertTrue(output().startsWith("export failed: export of namespace 'agent-a' failed: ")
-        && output().endsWith("agent-a.jsonl: exists already\n"), output());
+    assertEquals("", output());
+    assertTrue(error().startsWith("aeon export: export of namespace 'agent-a' failed: ")
+        && error().endsWith("agent-a.jsonl: exists already\n"), error());
+    assertEquals(1, run("export", memory.toString(), "agent-b", dir.resolve("b.jsonl").toString()), output());
+    assertEquals("", output());
+    assertEquals("aeon export: there is no namespace 'agent-b' in " + memory + "\n", error());
     assertEquals(2, run("import", other.toString(), "more", dir.resolve("nothing.jsonl").toString()));
     assertTrue(error().endsWith("nothing.jsonl does not exist\n"), error());
   }
@@ -110,7 +118,8 @@ class TransferCommandTest {
     assertEquals(2, run("import", absent.toString(), "ns", dir.resolve("nothing.jsonl").toString()));
     assertFalse(Files.exists(absent), "a missing file made the directory");
     assertEquals(1, run("import", absent.toString(), "ns", file.toString()), output());
-    assertTrue(output().startsWith("import failed: "), output());
+    assertTrue(error().startsWith("aeon import: "), error());
+    assertEquals("", output());
     assertFalse(Files.exists(absent), "a failed import left a new memory directory");
     Path empty = Files.createDirectory(dir.resolve("empty"));
     assertEquals(1, run("import", empty.toString(), "ns", file.toString()), output());
@@ -124,7 +133,7 @@ class TransferCommandTest {
     Path nested = dir.resolve("new-parent").resolve("sub");
     assertEquals(1, run("import", nested.toString(), "ns", file.toString()), output());
     assertFalse(Files.exists(dir.resolve("new-parent")), "a failed import left the parent it made");
-    assertFalse(output().contains("could not remove"), output());
+    assertFalse(error().contains("could not remove"), error());
   }
 
   @Test
@@ -146,7 +155,7 @@ class TransferCommandTest {
     assertEquals(1, run("import", empty.resolve("x").resolve("..").resolve("y").toString(), "ns", file.toString()));
     assertEquals(1, run("import", empty.resolve(".").resolve("x").resolve(".").resolve("y").toString(), "ns",
         file.toString()));
-    assertFalse(output().contains("could not remove"), output());
+    assertFalse(error().contains("could not remove"), error());
     assertEquals(List.of(), list(empty), "a failed import left directories it made");
   }
 

@@ -4,6 +4,7 @@ import dev.aeon.common.io.RealPaths;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.ExportCounts;
+import dev.aeon.engine.TransferProgress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  * ({@link Aeon#exportNamespace}, {@link Aeon#importNamespace}), for a directory no process has open. An import
  * builds its namespace out of sight and makes it durable whole, with the checkpoint that closes it. A long one says
  * how far it has got every few seconds, on the error stream. What it did is printed on standard output, why it
- * failed on standard error. Exits 0 when done, 1 when it failed, 2 for a bad command line.
+ * failed on standard error. Exits 0 when done, 1 when it failed, 2 for a bad command line. Ctrl-C or SIGTERM stops
+ * it at its next step, undoing what it wrote as a failure does ({@link Stopping}); the status is then the signal's.
  */
 public final class Transfer {
 
@@ -29,7 +31,18 @@ public final class Transfer {
   private Transfer() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    main(args, System.err, PROGRESS_INTERVAL_NANOS, Stopping.onSignal("aeon " + (args.length > 0 ? args[0] : "export")));
+  }
+
+  /** {@link #main(String[])}, printing errors and progress (every {@code progressIntervalNanos}) on {@code err}. */
+  static void main(String[] args, PrintStream err, long progressIntervalNanos, Stopping stopping) {
+    int status;
+    try {
+      status = run(args, System.out, err, progressIntervalNanos, stopping);
+    } finally {
+      stopping.ended();
+    }
+    System.exit(status);
   }
 
   /** {@code args}: {@code export|import DIR NAMESPACE FILE}. */
@@ -39,6 +52,11 @@ public final class Transfer {
 
   /** {@link #run(String[], PrintStream, PrintStream)}, printing progress every {@code progressIntervalNanos}. */
   static int run(String[] args, PrintStream out, PrintStream err, long progressIntervalNanos) {
+    return run(args, out, err, progressIntervalNanos, Stopping.never());
+  }
+
+  private static int run(String[] args, PrintStream out, PrintStream err, long progressIntervalNanos,
+      Stopping stopping) {
     String usage = "usage: ./aeon " + (args.length > 0 ? args[0] : "export|import") + " DIR NAMESPACE FILE";
     if (args.length > 1 && CommandLines.asksForHelp(List.of(args).subList(1, args.length))) {
       out.println(usage);
@@ -92,10 +110,17 @@ public final class Transfer {
     boolean undone = false;
     try (Aeon aeon = opened) {
       ExportCounts c;
-      try (ProgressPrinter progress = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos)) {
+      try (ProgressPrinter printer = new ProgressPrinter(args[0] + " " + namespace, err, progressIntervalNanos)) {
+        TransferProgress progress = (step, done, total) -> {
+          stopping.throwIfAsked(); // the transfer fails at its next step, undoing what it wrote
+          printer.report(step, done, total);
+        };
         c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
       } catch (RuntimeException e) {
-        err.println("aeon " + args[0] + ": " + e.getMessage());
+        // Whatever it failed of, a failed export leaves no file and a failed import the namespace as it was.
+        String why = !stopping.asked() ? e.getMessage()
+            : export ? "stopped: " + file + " was not written" : "stopped: nothing was imported into " + namespace;
+        err.println("aeon " + args[0] + ": " + why);
         undone = !memoryDir && removeFilesWhileLocked(aeon, namespace, dir, err);
         return 1;
       }
@@ -116,7 +141,7 @@ public final class Transfer {
   }
 
   /** An import, then a checkpoint, so that closing the memory has nothing left to write that could fail. */
-  private static ExportCounts importDurably(Aeon aeon, String namespace, Path file, ProgressPrinter progress) {
+  private static ExportCounts importDurably(Aeon aeon, String namespace, Path file, TransferProgress progress) {
     ExportCounts counts = aeon.importNamespace(namespace, file, progress);
     aeon.namespace(namespace).checkpoint();
     return counts;

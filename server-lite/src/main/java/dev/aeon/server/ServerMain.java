@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import dev.aeon.common.TextEmbedder;
+import dev.aeon.common.io.RealPaths;
 import dev.aeon.embed.ModelSpec;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.Durability;
@@ -152,14 +153,14 @@ public final class ServerMain {
       switch (opt) {
         case "--port" -> port = intValue(opt, v, 0, 65535);
         case "--bind" -> bind = address(v);
-        case "--dir" -> c = c.withDir(Path.of(v));
-        case "--password-file" -> c = c.withPassword(readPassword(Path.of(v)));
+        case "--dir" -> c = c.withDir(path(opt, v));
+        case "--password-file" -> c = c.withPassword(readPassword(path(opt, v)));
         case "--durability" -> c = c.withEngine(c.engine().withDurability(durability(v)));
         case "--idle-timeout" -> idle = Duration.ofSeconds(intValue(opt, v, 1, Integer.MAX_VALUE));
         case "--max-connections" -> maxConnections = intValue(opt, v, 1, 1_000_000);
         case "--namespace-idle" -> c = c.withNamespaceIdle(Duration.ofSeconds(intValue(opt, v, 0, Integer.MAX_VALUE)));
         case "--embedder" -> embedder = v;
-        case "--backup-dir" -> c = c.withBackupDir(Path.of(v));
+        case "--backup-dir" -> c = c.withBackupDir(path(opt, v));
         case "--client-output-limit" -> outputLimit = size(opt, v);
         case "--output-memory" -> outputMemory = size(opt, v);
         case "--request-memory" -> requestMemory = size(opt, v);
@@ -194,6 +195,15 @@ public final class ServerMain {
       // reported below
     }
     throw new IllegalArgumentException(opt + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+  }
+
+  /** The option's path; an empty one is refused, not read as the current folder ({@link RealPaths#argument}). */
+  private static Path path(String opt, String v) {
+    try {
+      return RealPaths.argument(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(opt + ": " + e.getMessage(), e);
+    }
   }
 
   private static InetAddress address(String v) {

@@ -229,6 +229,15 @@ class ServerMainTest {
     }
   }
 
+  /** An empty path (an unset "$DIR") is refused: --dir and --backup-dir took it for the current folder. */
+  @Test
+  void anEmptyPathIsRefused() {
+    for (String opt : new String[] {"--dir", "--backup-dir", "--password-file"}) {
+      assertEquals(opt + ": an empty argument is not a path",
+          assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {opt, ""})).getMessage());
+    }
+  }
+
   @Test
   void aPasswordFileThatIsMissingIsReportedAsSuch(@TempDir Path dir) {
     Path file = dir.resolve("password");

@@ -40,8 +40,11 @@ public final class Backup {
     if (!CommandLines.namespaceNames(Arrays.asList(args).subList(2, args.length), "aeon backup", err)) {
       return 2;
     }
-    Path dir = Path.of(args[0]);
-    Path target = Path.of(args[1]);
+    Path dir = CommandLines.path(args[0], "DIR", "aeon backup", err);
+    Path target = dir == null ? null : CommandLines.path(args[1], "TARGET", "aeon backup", err);
+    if (target == null) {
+      return 2;
+    }
     if (!Files.isDirectory(dir.resolve("ns"))) {
       err.println("aeon backup: " + dir + " is not a memory directory (it has no ns folder)");
       return 2;

@@ -41,7 +41,10 @@ public final class Check {
     if (!CommandLines.namespaceNames(Arrays.asList(args).subList(1, args.length), "aeon check", err)) {
       return 2;
     }
-    Path dir = Path.of(args[0]);
+    Path dir = CommandLines.path(args[0], "DIR", "aeon check", err);
+    if (dir == null) {
+      return 2;
+    }
     if (!Files.isDirectory(dir.resolve("ns"))) {
       err.println("aeon check: " + dir + " is not a memory directory (it has no ns folder)");
       return 2;

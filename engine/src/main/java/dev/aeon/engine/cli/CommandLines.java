@@ -1,5 +1,6 @@
 package dev.aeon.engine.cli;
 
+import dev.aeon.common.io.RealPaths;
 import dev.aeon.engine.Aeon;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +37,19 @@ final class CommandLines {
       }
     }
     return true;
+  }
+
+  /**
+   * The path the argument {@code name} ({@code DIR}, {@code FILE}) holds, or null after saying on {@code err}
+   * (prefixed by {@code command}) why it holds none ({@link RealPaths#argument}): a bad command line.
+   */
+  static Path path(String arg, String name, String command, PrintStream err) {
+    try {
+      return RealPaths.argument(arg);
+    } catch (IllegalArgumentException e) {
+      err.println(command + ": " + name + ": " + e.getMessage());
+      return null;
+    }
   }
 
   /** Whether {@code dir} is a directory with nothing in it. */

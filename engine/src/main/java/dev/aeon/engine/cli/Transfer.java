@@ -71,10 +71,13 @@ public final class Transfer {
       return 2;
     }
     boolean export = args[0].equals("export");
-    Path typed = Path.of(args[1]);
+    Path typed = CommandLines.path(args[1], "DIR", "aeon " + args[0], err);
+    Path file = typed == null ? null : CommandLines.path(args[3], "FILE", "aeon " + args[0], err);
+    if (file == null) {
+      return 2;
+    }
     Path dir = RealPaths.resolve(typed); // a link to an empty directory is cleaned up through; new/.. is "."
     String namespace = args[2];
-    Path file = Path.of(args[3]);
     boolean memoryDir = Files.isDirectory(dir.resolve("ns"));
     if (export && !memoryDir) {
       err.println("aeon export: " + typed + " is not a memory directory (it has no ns folder)");

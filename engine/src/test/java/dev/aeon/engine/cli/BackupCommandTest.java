@@ -78,6 +78,10 @@ class BackupCommandTest {
     assertEquals(0, backup("--help"));
     assertEquals(2, backup(dir.toString(), dir.resolve("target").toString(), "../x"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad namespace name '../x'"), err.toString());
+    err.reset();
+    // An empty TARGET (an unset "$TARGET") was the current folder, where the copies went if it was empty.
+    assertEquals(2, backup(dir.toString(), ""));
+    assertEquals("aeon backup: TARGET: an empty argument is not a path\n", err.toString(StandardCharsets.UTF_8));
     out.reset();
     assertEquals(0, backup(dir.toString(), dir.resolve("target").toString(), "--help")); // anywhere
     assertEquals("usage: ./aeon backup DIR TARGET [NAMESPACE...]\n", output());

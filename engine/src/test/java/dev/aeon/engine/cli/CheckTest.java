@@ -99,6 +99,35 @@ class CheckTest {
     assertEquals(2, check());
   }
 
+  /**
+   * A DIR with letters that the JVM cannot hold in a file name under a locale that is not UTF-8 (LC_ALL=C, as under
+   * cron or env -i) is a bad command line that says what to do: Path.of threw an InvalidPathException out of the
+   * command, a stack trace and exit 1. Run in a child JVM, whose locale is C.
+   */
+  @Test
+  void aPathTheLocaleCannotHoldIsABadCommandLineThatSaysWhy() throws Exception {
+    Path memory = dir.resolve("mémoire");
+    String bin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(bin, "-cp", System.getProperty("java.class.path"), Check.class.getName(),
+        memory.toString()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+    pb.environment().put("LC_ALL", "C");
+    Process child = pb.start();
+    assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child did not end");
+    String said = Files.readString(dir.resolve("err.txt"));
+    assertEquals(2, child.exitValue(), said);
+    assertTrue(said.startsWith("aeon check: DIR: '" + dir) && said.contains("is not a path here (")
+        && said.endsWith("use a UTF-8 locale, such as LC_ALL=C.UTF-8\n"), said);
+    assertEquals("", Files.readString(dir.resolve("out.txt")));
+  }
+
+  /** An empty DIR (an unset "$DIR") is not the current folder. */
+  @Test
+  void anEmptyDirIsABadCommandLine() {
+    assertEquals(2, check(""));
+    assertEquals("aeon check: DIR: an empty argument is not a path\n", error());
+  }
+
   @Test
   void helpIsAnAnswerNotAnError() {
     assertEquals(0, check("--help"));

@@ -241,6 +241,19 @@ class TransferCommandTest {
     }
   }
 
+  /** An empty DIR or FILE (an unset "$FILE") is refused: it was the current folder, which an export took for a file. */
+  @Test
+  void anEmptyPathIsABadCommandLine() {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "hello"));
+    }
+    assertEquals(2, run("export", memory.toString(), "a", ""), output());
+    assertEquals("aeon export: FILE: an empty argument is not a path\n", error());
+    assertEquals(2, run("import", "", "a", dir.resolve("a.jsonl").toString()), output());
+    assertEquals("aeon import: DIR: an empty argument is not a path\n", error());
+  }
+
   @Test
   void aBadCommandLineExitsTwo() {
     assertEquals(2, run("export", dir.toString(), "ns"));

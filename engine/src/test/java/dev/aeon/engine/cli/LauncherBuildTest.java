@@ -40,7 +40,9 @@ class LauncherBuildTest {
     Files.copy(launcher, project.resolve("aeon"), StandardCopyOption.COPY_ATTRIBUTES);
     builds = project.resolve("builds.txt");
     Path bin = Files.createDirectories(project.resolve("bin"));
-    Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + builds + "'\n");
+    // When asked to, it saves a source while it "builds", as an editor may during a build.
+    Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + builds + "'\n"
+        + "if [ -f edit-during-build ]; then rm edit-during-build; echo '// edited' >> engine/src/main/java/Source.java; fi\n");
     Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwx------"));
     write("pom.xml", BUILT.minusSeconds(60));
     write("engine/src/main/java/Source.java", BUILT.minusSeconds(60));
@@ -71,6 +73,19 @@ class LauncherBuildTest {
   void filesGeneratedUnderTargetAreNotSources() throws Exception {
     // A full build writes JMH's generated sources in bench/target after engine/target/classpath.txt.
     write("bench/target/generated-sources/annotations/Generated.java", BUILT.plusSeconds(5));
+    assertEquals(List.of(), runCheck());
+  }
+
+  /**
+   * A source saved while a build runs is built by the next command: the module was marked as built when the build
+   * ended, after the source, so the change was never built until another source changed.
+   */
+  @Test
+  void aSourceSavedDuringABuildIsBuiltNextTime() throws Exception {
+    write("engine/src/main/java/Source.java", BUILT.plusSeconds(5));
+    Files.writeString(project.resolve("edit-during-build"), "");
+    assertEquals(1, runCheck().size());
+    assertEquals(1, runCheck().size(), "the source saved during the build was not built");
     assertEquals(List.of(), runCheck());
   }
 

@@ -40,10 +40,11 @@ public final class ServerMain {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,18})([a-z]*)");
 
   private static final String USAGE = """
-      usage: aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
-                        [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
-                        [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
-                        [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
+      usage: ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
+                          [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
+                          [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
+                          [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
+        every option also as --option=VALUE
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
         --dir DIR            data directory (default ./aeon-data)
@@ -142,14 +143,18 @@ public final class ServerMain {
         System.out.print(USAGE);
         System.exit(0);
       }
+      // --port=6390 as well as --port 6390: it was refused as an unknown option
+      int equals = opt.startsWith("--") ? opt.indexOf('=') : -1;
+      String inline = equals < 0 ? null : opt.substring(equals + 1);
+      opt = equals < 0 ? opt : opt.substring(0, equals);
       if (!OPTIONS.contains(opt)) {
         throw new IllegalArgumentException(opt.startsWith("--") ? "unknown option '" + opt + "'"
             : "unknown argument '" + opt + "'");
       }
-      if (i + 1 >= args.length) {
+      if (inline == null && i + 1 >= args.length) {
         throw new IllegalArgumentException(opt + " needs a value");
       }
-      String v = args[++i];
+      String v = inline != null ? inline : args[++i];
       switch (opt) {
         case "--port" -> port = intValue(opt, v, 0, 65535);
         case "--bind" -> bind = address(v);

@@ -208,6 +208,19 @@ class ServerMainTest {
         assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--port"})).getMessage());
   }
 
+  /** {@code --option=VALUE} is read as {@code --option VALUE}: {@code --port=6390} was refused as an unknown option. */
+  @Test
+  void anOptionTakesItsValueAfterAnEqualsSignToo() throws IOException {
+    ServerConfig c = ServerMain.parse(new String[] {"--port=6390", "--dir=my data", "--request-memory", "2k"}).config();
+    assertEquals(6390, c.port());
+    assertEquals(Path.of("my data"), c.dir());
+    assertEquals(2_000L, c.requestMemory());
+    assertEquals("--port must be an integer from 0 to 65535, got ''",
+        assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--port="})).getMessage());
+    assertEquals("unknown option '--frob'",
+        assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--frob=1"})).getMessage());
+  }
+
   /** The memory limits of a server, with redis.conf's units; a size that is not one is refused, naming it. */
   @Test
   void memoryLimitsAreSetFromTheCommandLine() throws IOException {

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The command line of {@code ./aeon bench NAME}: flags ({@code --quick}) and options with one value each
- * ({@code --dir DIR}). Anything else, and a value of the wrong kind, is refused with the usage line and exit
+ * ({@code --dir DIR} or {@code --dir=DIR}). Anything else, and a value of the wrong kind, is refused with the usage line and exit
  * status 2: a benchmark that ignored what it did not know would take a mistyped {@code --quick} for a full
  * run, which takes minutes to hours. {@code --help} prints the usage line and exits 0.
  */
@@ -65,7 +65,10 @@ public final class BenchArgs {
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (flagNames.contains(arg)) {
+      int equals = arg.indexOf('=');
+      if (equals > 0 && optionNames.contains(arg.substring(0, equals))) { // --dir=DIR as well as --dir DIR
+        values.put(arg.substring(0, equals), arg.substring(equals + 1));
+      } else if (flagNames.contains(arg)) {
         given.add(arg);
       } else if (optionNames.contains(arg)) {
         if (i + 1 >= args.length) {

@@ -30,6 +30,17 @@ class BenchArgsTest {
     assertNull(none.value("--dir"));
   }
 
+  /** {@code --dir=x} is read as {@code --dir x}: it was refused as an unknown argument. */
+  @Test
+  void anOptionTakesItsValueAfterAnEqualsSignToo() {
+    BenchArgs a = parse("--dir=x=y", "--n=", "--quick");
+    assertEquals("x=y", a.value("--dir"));
+    assertEquals("", a.value("--n"));
+    assertTrue(a.has("--quick"));
+    assertEquals("unknown argument '--quick=1'",
+        assertThrows(IllegalArgumentException.class, () -> parse("--quick=1")).getMessage());
+  }
+
   @Test
   void anUnknownArgumentOrAMissingValueIsRefused() {
     var typo = assertThrows(IllegalArgumentException.class, () -> parse("--quik"));

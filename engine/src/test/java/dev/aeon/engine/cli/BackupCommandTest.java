@@ -70,6 +70,18 @@ class BackupCommandTest {
     assertTrue(error.endsWith("aeon backup: 2 of 2 namespaces not backed up\n"), error);
   }
 
+  /** A namespace named twice is backed up once: the second was refused as a backup that exists already (exit 1). */
+  @Test
+  void aNamespaceNamedTwiceIsBackedUpOnce() {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, AeonOptions.defaults())) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "hello"));
+    }
+    Path target = dir.resolve("backup");
+    assertEquals(0, backup(memory.toString(), target.toString(), "a", "a"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(output().endsWith("\n1 namespace backed up to " + target + "\n"), output());
+  }
+
   @Test
   void aBadCommandLineExitsTwo() {
     assertEquals(2, backup(dir.toString()));

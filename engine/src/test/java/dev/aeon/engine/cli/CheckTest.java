@@ -92,6 +92,16 @@ class CheckTest {
   }
 
   @Test
+  void aNamespaceNamedTwiceIsCheckedOnce() {
+    writeTwoNamespaces();
+    assertEquals(0, check(dir.toString(), "agent-b", "agent-b"), output());
+    assertEquals("""
+        agent-b: ok (events 1, vectors 0, links 0, sessions 1)
+        1 namespace consistent
+        """, output());
+  }
+
+  @Test
   void aFolderThatIsNotAMemoryIsABadCommandLine() {
     assertEquals(2, check(dir.resolve("elsewhere").toString()));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a memory directory"));

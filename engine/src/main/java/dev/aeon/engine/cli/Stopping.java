@@ -55,7 +55,24 @@ final class Stopping {
   /** Throws once a stop is asked: called at each step of the work, which fails there as it does for any failure. */
   void throwIfAsked() {
     if (asked()) {
-      throw new IllegalStateException("stopped by a signal (Ctrl-C or SIGTERM)");
+      throw new Stopped();
+    }
+  }
+
+  /** Whether {@code failure} is the stop's ({@link #throwIfAsked}), thrown as it is or as the cause of another. */
+  static boolean stopped(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof Stopped) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@link #throwIfAsked} throws. */
+  private static final class Stopped extends IllegalStateException {
+    Stopped() {
+      super("stopped by a signal (Ctrl-C or SIGTERM)");
     }
   }
 

@@ -120,8 +120,8 @@ public final class Transfer {
         };
         c = export ? aeon.exportNamespace(namespace, file, progress) : importDurably(aeon, namespace, file, progress);
       } catch (RuntimeException e) {
-        // Whatever it failed of, a failed export leaves no file and a failed import the namespace as it was.
-        String why = !stopping.asked() ? e.getMessage()
+        // Stopped at a step, as any failure there: an export leaves no file, an import the namespace as it was.
+        String why = !Stopping.stopped(e) ? e.getMessage()
             : export ? "stopped: " + file + " was not written" : "stopped: nothing was imported into " + namespace;
         err.println("aeon " + args[0] + ": " + why);
         undone = !memoryDir && removeFilesWhileLocked(aeon, namespace, dir, err);

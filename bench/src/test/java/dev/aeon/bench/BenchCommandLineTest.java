@@ -37,6 +37,10 @@ class BenchCommandLineTest {
     assertTrue(result.startsWith("0 "), result);
     assertEquals("usage: ./aeon bench backup [--quick] [--events N] [--rounds R]\n",
         Files.readString(tmp.resolve("out.txt")));
+    result = run("backup", "-h"); // as every other command takes it; it was an unknown argument
+    assertTrue(result.startsWith("0 "), result);
+    assertEquals("usage: ./aeon bench backup [--quick] [--events N] [--rounds R]\n",
+        Files.readString(tmp.resolve("out.txt")));
   }
 
   /** {@code ./aeon help} promises {@code COMMAND --help} for bench too: it was refused as "not a benchmark name". */

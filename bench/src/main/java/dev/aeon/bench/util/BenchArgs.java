@@ -11,7 +11,7 @@ import java.util.Set;
  * The command line of {@code ./aeon bench NAME}: flags ({@code --quick}) and options with one value each
  * ({@code --dir DIR} or {@code --dir=DIR}). Anything else, and a value of the wrong kind, is refused with the usage line and exit
  * status 2: a benchmark that ignored what it did not know would take a mistyped {@code --quick} for a full
- * run, which takes minutes to hours. {@code --help} prints the usage line and exits 0.
+ * run, which takes minutes to hours. {@code --help} (or {@code -h}) prints the usage line and exits 0.
  */
 public final class BenchArgs {
 
@@ -37,7 +37,7 @@ public final class BenchArgs {
    */
   public static BenchArgs parseOrExit(String bench, String[] args, String... specs) {
     String usage = usage(bench, specs);
-    if (List.of(args).contains("--help")) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) { // as every other command takes it
       System.out.println(usage);
       System.exit(0);
     }

@@ -36,6 +36,12 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
     Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir) {
 
   public static final int DEFAULT_PORT = 6380;
+  /**
+   * The longest password: a client's requests before it has authenticated are held to 16 KiB in all (its
+   * arguments and 16 bytes of bookkeeping each), and {@code HELLO 3 AUTH default <password> SETNAME <name>} must
+   * fit with room for the rest.
+   */
+  public static final int MAX_PASSWORD_BYTES = 8 << 10;
 
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -61,6 +67,10 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
     }
     if (password != null && password.length == 0) {
       throw new IllegalArgumentException("the password is empty");
+    }
+    if (password != null && password.length > MAX_PASSWORD_BYTES) {
+      throw new IllegalArgumentException("the password takes " + password.length + " bytes, more than the "
+          + MAX_PASSWORD_BYTES + " a client may send before it has authenticated");
     }
     if (password == null && !bind.isLoopbackAddress()) {
       throw new IllegalArgumentException("refusing to listen on " + bind.getHostAddress()

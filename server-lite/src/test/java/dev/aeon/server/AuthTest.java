@@ -171,6 +171,27 @@ class AuthTest {
     assertEquals(any, ok.bind());
   }
 
+  /**
+   * A password a client cannot send before it has authenticated (its request held to 16 KiB in all) would lock
+   * every client out: the longest allowed, 8 KiB, authenticates through HELLO with a client name, and one byte more
+   * is refused when the server is configured.
+   */
+  @Test
+  void theLongestPasswordAllowedCanBeSentAndALongerOneIsRefused(@TempDir Path tmp) throws Exception {
+    String longest = "p".repeat(ServerConfig.MAX_PASSWORD_BYTES);
+    try (AeonServer s = TestServer.start(tmp, c -> c.withPassword(longest.getBytes(StandardCharsets.UTF_8)));
+         RespClient c = new RespClient(s.port())) {
+      Map<?, ?> hello = assertInstanceOf(Map.class,
+          c.call("HELLO", "3", "AUTH", "default", longest, "SETNAME", "n".repeat(1_000)));
+      assertEquals(3L, hello.get("proto"));
+      assertEquals("PONG", c.call("PING"));
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.defaults().withPassword((longest + "p").getBytes(StandardCharsets.UTF_8)));
+    assertEquals("the password takes 8193 bytes, more than the 8192 a client may send before it has authenticated",
+        e.getMessage());
+  }
+
   @Test
   void passwordFileIsReadWithoutItsLineEnd(@TempDir Path tmp) throws Exception {
     Path f = tmp.resolve("pw");

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,13 +38,9 @@ class ReadsRacingCloseTest {
          Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.namespace("n");
       fill(m);
-      CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<List<Recalled>> read = CompletableFuture.supplyAsync(() -> {
-        holdTheNextRead(m, inside, release);
-        return m.recall(Recall.vector(TestVectors.unit(7), 5).slb(false)); // the index, the trace and the arena
-      }, threads);
-      inside.await();
+      CompletableFuture<List<Recalled>> read = heldRead(m, release, threads, // the index, the trace and the arena
+          () -> m.recall(Recall.vector(TestVectors.unit(7), 5).slb(false)));
       CompletableFuture<Boolean> close = CompletableFuture.supplyAsync(() -> aeon.closeNamespace("n"), threads);
       awaitMarkedClosed(m);
       awaitWaitingForReaders();
@@ -66,13 +63,8 @@ class ReadsRacingCloseTest {
          Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.namespace("n");
       fill(m);
-      CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Optional<Event>> read = CompletableFuture.supplyAsync(() -> {
-        holdTheNextRead(m, inside, release);
-        return m.get(1);
-      }, threads);
-      inside.await();
+      CompletableFuture<Optional<Event>> read = heldRead(m, release, threads, () -> m.get(1));
       CompletableFuture<Boolean> close = CompletableFuture.supplyAsync(() -> aeon.closeNamespace("n"), threads);
       awaitWaitingForReaders();
       String neighbour = sameMapBin("n");
@@ -99,13 +91,8 @@ class ReadsRacingCloseTest {
          Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       Memory m = aeon.namespace("n");
       fill(m);
-      CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Optional<Event>> read = CompletableFuture.supplyAsync(() -> {
-        holdTheNextRead(m, inside, release);
-        return m.get(1);
-      }, threads);
-      inside.await();
+      CompletableFuture<Optional<Event>> read = heldRead(m, release, threads, () -> m.get(1));
       for (int i = 0; i < 2_000; i++) { // past the arena's first 1 MiB: it grows, retiring its smaller mapping
         m.forget(m.remember(Remember.event("s", "user", "filler " + i + " " + "x".repeat(1_000))));
       }
@@ -173,14 +160,22 @@ class ReadsRacingCloseTest {
     }
   }
 
-  /** Holds the next read of {@code m} inside the gate: counts {@code inside} down, then waits for {@code release}. */
-  private static void holdTheNextRead(Memory m, CountDownLatch inside, CountDownLatch release) {
+  /**
+   * Starts {@code read} of {@code m} on one of {@code threads} and returns once it is inside the gate, where it
+   * waits for {@code release}.
+   */
+  private static <T> CompletableFuture<T> heldRead(Memory m, CountDownLatch release, ExecutorService threads,
+      Supplier<T> read) throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
     ReadGate gate = ((DurableMemory) m).readGate();
     gate.insideForTests = () -> {
       gate.insideForTests = null; // that read only
       inside.countDown();
       Uninterruptibly.await(release::await);
     };
+    CompletableFuture<T> future = CompletableFuture.supplyAsync(read, threads);
+    inside.await();
+    return future;
   }
 
   /** Until the close has marked the namespace closed (it may then wait for reads before closing the stores). */

@@ -111,7 +111,8 @@ class TransferStopTest {
   private Stopped runAndSignal(String signal, String... args) throws Exception {
     Path kill = Path.of("/bin/kill");
     assumeTrue(Files.isExecutable(kill), "needs /bin/kill");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(defaultDisposition(signal));
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), Child.class.getName()));
     cmd.addAll(List.of(args));
@@ -128,16 +129,44 @@ class TransferStopTest {
       }
       Process sent = new ProcessBuilder(kill.toString(), "-" + signal, Long.toString(child.pid())).inheritIO().start();
       assertEquals(0, sent.waitFor());
+      // waited for first: a read of its pipe would wait for ever (not interrupted by the test's timeout) if it hung
+      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end: " + said);
       for (String line = err.readLine(); line != null; line = err.readLine()) {
         said.append(line).append('\n');
       }
-      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end");
       String text = said.toString().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
           .map(l -> l + "\n").reduce("", String::concat);
       return new Stopped(child.exitValue(), Files.readString(out), text);
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  /**
+   * The command that starts the child with {@code signal}'s default disposition. A shell starts a job in the
+   * background with SIGINT ignored, the JVM then keeps it ignored (it installs no handler, so no hook runs) and a
+   * child inherits that: under a CI script that runs the build so, Ctrl-C reached nothing and the test waited for
+   * ever. {@code env --default-signal} (coreutils 8.31 and later) restores it; without it the test is skipped where
+   * the signal is ignored.
+   */
+  private static List<String> defaultDisposition(String signal) throws Exception {
+    List<String> env = List.of("env", "--default-signal=" + signal);
+    try {
+      List<String> probe = new ArrayList<>(env);
+      probe.add("true");
+      Process p = new ProcessBuilder(probe).inheritIO().start();
+      if (p.waitFor() == 0) {
+        return env;
+      }
+    } catch (java.io.IOException noEnv) {
+      // checked below
+    }
+    int number = signal.equals("INT") ? 2 : 15;
+    String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+        .map(l -> l.substring("SigIgn:".length()).trim()).findFirst().orElse("0");
+    assumeTrue((Long.parseUnsignedLong(ignored, 16) & (1L << (number - 1))) == 0,
+        "SIG" + signal + " is ignored in this process (a background job) and env cannot restore it");
+    return List.of();
   }
 
   private static List<Path> list(Path d) throws Exception {

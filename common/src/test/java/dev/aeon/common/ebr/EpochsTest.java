@@ -69,17 +69,8 @@ class EpochsTest {
       AtomicInteger before = new AtomicInteger();
       AtomicInteger after = new AtomicInteger();
       ebr.retire(before::incrementAndGet);
-      CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch leave = new CountDownLatch(1);
-      Thread reader = Thread.ofPlatform().start(() -> {
-        try (Guard g = ebr.enter()) {
-          entered.countDown();
-          leave.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      entered.await();
+      Thread reader = heldReader(ebr, Thread.ofPlatform(), leave);
       ebr.retire(after::incrementAndGet);
       assertEquals(1, ebr.reclaim(), "the resource retired before the reader entered is safe");
       assertEquals(1, before.get());
@@ -178,16 +169,8 @@ class EpochsTest {
   @Test
   void anInterruptedWaitForAReaderBacksOffAndKeepsTheInterrupt() throws Exception {
     try (Epochs ebr = manual()) {
-      CountDownLatch inside = new CountDownLatch(1), leave = new CountDownLatch(1);
-      Thread reader = Thread.ofPlatform().start(() -> {
-        try (Guard g = ebr.enter()) {
-          inside.countDown();
-          leave.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      inside.await();
+      CountDownLatch leave = new CountDownLatch(1);
+      Thread reader = heldReader(ebr, Thread.ofPlatform(), leave);
       ebr.retire(() -> { });
       AtomicInteger looks = new AtomicInteger();
       ebr.afterScanForTests = looks::incrementAndGet;
@@ -322,20 +305,12 @@ class EpochsTest {
    */
   @Test
   void aReaderHoldingResourcesBackIsWarnedOfOnceByName() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1), leave = new CountDownLatch(1);
+    CountDownLatch leave = new CountDownLatch(1);
     AtomicInteger closed = new AtomicInteger();
     try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
         Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(5))
             .withStallWarning(Duration.ofMillis(50)))) {
-      Thread reader = Thread.ofPlatform().name("slow-reader").start(() -> {
-        try (Guard g = ebr.enter()) {
-          inside.countDown();
-          leave.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      inside.await();
+      Thread reader = heldReader(ebr, Thread.ofPlatform().name("slow-reader"), leave);
       ebr.retire(closed::incrementAndGet);
       ebr.retire(closed::incrementAndGet);
       for (long deadline = System.nanoTime() + 10_000_000_000L; logged.list().isEmpty(); Thread.sleep(1)) {
@@ -351,5 +326,21 @@ class EpochsTest {
       assertTrue(warnings.getFirst().startsWith("2 retired resources are not freed"), warnings.getFirst());
       assertTrue(warnings.getFirst().contains("'slow-reader'"), warnings.getFirst());
     }
+  }
+
+  /** Starts a reader that enters a guard of {@code ebr} and stays inside until {@code leave}; returns once inside. */
+  private static Thread heldReader(Epochs ebr, Thread.Builder builder, CountDownLatch leave)
+      throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    Thread reader = builder.start(() -> {
+      try (Guard g = ebr.enter()) {
+        inside.countDown();
+        leave.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    inside.await();
+    return reader;
   }
 }

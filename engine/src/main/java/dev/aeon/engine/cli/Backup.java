@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -60,9 +59,7 @@ public final class Backup {
     int total = 0;
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
       List<String> onDisk = aeon.namespaceNames();
-      // Each once: a name given twice was backed up, then refused as a backup that exists already (exit 1)
-      List<String> names = args.length > 2 ? List.copyOf(new LinkedHashSet<>(Arrays.asList(args).subList(2, args.length)))
-          : onDisk;
+      List<String> names = CommandLines.namespacesToDo(Arrays.asList(args).subList(2, args.length), onDisk);
       for (String name : names) {
         total++;
         // Each line printed whole once its namespace is done: a line begun before would take in the log's.

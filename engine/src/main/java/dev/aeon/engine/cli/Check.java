@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -54,8 +53,7 @@ public final class Check {
     int checked = 0;
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
       List<String> onDisk = aeon.namespaceNames();
-      List<String> names = args.length > 1 ? List.copyOf(new LinkedHashSet<>(Arrays.asList(args).subList(1, args.length)))
-          : onDisk; // each once
+      List<String> names = CommandLines.namespacesToDo(Arrays.asList(args).subList(1, args.length), onDisk);
       for (String name : names) {
         checked++;
         if (!onDisk.contains(name)) {

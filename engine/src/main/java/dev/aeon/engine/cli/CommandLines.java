@@ -40,6 +40,15 @@ final class CommandLines {
   }
 
   /**
+   * The namespaces a command works on: those {@code named}, each once (a name given twice was backed up, then
+   * refused as a backup that exists already, and checked and counted twice), or every one {@code onDisk} if none
+   * is named.
+   */
+  static List<String> namespacesToDo(List<String> named, List<String> onDisk) {
+    return named.isEmpty() ? onDisk : named.stream().distinct().toList();
+  }
+
+  /**
    * The path the argument {@code name} ({@code DIR}, {@code FILE}) holds, or null after saying on {@code err}
    * (prefixed by {@code command}) why it holds none ({@link RealPaths#argument}): a bad command line.
    */

@@ -5,6 +5,7 @@ import dev.aeon.blob.format.Frames;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.FileFormatException;
 import dev.aeon.common.io.Utf8Text;
@@ -158,7 +159,7 @@ public final class BlobArena implements AutoCloseable {
    */
   public static BlobArena open(Path dir, BlobArenaOptions options, Epochs epochs) throws IOException {
     Objects.requireNonNull(options, "options");
-    Files.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     if (lock == null) {
       throw new IllegalStateException("blob arena " + dir + " is already open (in this or another process)");

@@ -109,7 +109,7 @@ public final class Aeon implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     ExclusiveFileLock lock;
     try {
-      Files.createDirectories(dir.resolve("ns"));
+      DurableFiles.createDirectories(dir.resolve("ns"));
       lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the memory directory " + dir + ": " + e.getMessage(), e);
@@ -788,7 +788,7 @@ public final class Aeon implements AutoCloseable {
             // On a thread of its own: an interrupt of the caller would close the channel that forces the
             // directories (ClosedByInterruptException) after the rename, failing a drop that was done.
             Uninterruptibly.run(() -> {
-              Files.createDirectories(dropped.getParent());
+              DurableFiles.createDirectories(dropped.getParent());
               DurableFiles.atomicRename(files, dropped);
               DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
             });

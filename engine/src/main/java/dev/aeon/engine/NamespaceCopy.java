@@ -73,7 +73,7 @@ final class NamespaceCopy {
       throw new FileAlreadyExistsException(copy.partial.toString(), null,
           "exists and is not an unfinished backup (there is no " + copy.unfinished.getFileName() + ")");
     }
-    Files.createDirectories(target.getParent());
+    DurableFiles.createDirectories(target.getParent());
     boolean marked = Files.exists(copy.unfinished, LinkOption.NOFOLLOW_LINKS);
     copy.claim = ExclusiveFileLock.tryAcquire(copy.unfinished); // makes the mark if there is none
     if (copy.claim == null) {

@@ -5,6 +5,7 @@ import dev.aeon.blob.BlobArenaOptions;
 import dev.aeon.blob.InvalidBlobRefException;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Reclaimer;
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasConfig;
 import dev.aeon.index.atlas.AtlasIndex;
@@ -55,7 +56,7 @@ final class Stores implements AutoCloseable {
    * the index last, since a missing manifest is only fine if the trace names no vector.
    */
   static Stores open(Path dir, AeonOptions options, Reclaimer reclaimer) throws IOException {
-    Files.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     Epochs epochs = new Epochs(Epochs.Config.defaults(), reclaimer);
     Wal wal = null;
     BlobArena blobs = null;

@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class Wal implements AutoCloseable {
       segments.register(r.segments());
       return new Wal(dir, options, r, segments, null, null);
     }
-    Files.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     ExclusiveFileLock lock = lock(dir);
     SegmentDirectory segments = null;
     try {

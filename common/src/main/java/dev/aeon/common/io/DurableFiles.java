@@ -3,6 +3,8 @@ package dev.aeon.common.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,6 +66,26 @@ public final class DurableFiles {
   public static void atomicRename(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncDirectory(to.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents, as {@link Files#createDirectories} does, and fsyncs the parent of each
+   * one it created, top down: a store's folder made at its first open must survive a power cut as the files the store
+   * then writes and syncs inside it do (ext4's journal happens to commit the folder first; other file systems need
+   * not).
+   *
+   * @return {@code dir}
+   */
+  public static Path createDirectories(Path dir) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    Files.createDirectories(dir);
+    for (Path created : missing) {
+      fsyncDirectory(created.getParent());
+    }
+    return dir;
   }
 
   /**

@@ -1,13 +1,17 @@
 package dev.aeon.common.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.testing.FileSizeLimit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,5 +41,25 @@ class DurableFilesTest {
     DurableFiles.replace(file, ByteBuffer.wrap(new byte[64]));
     assertArrayEquals(new byte[64], Files.readAllBytes(file));
     assertFalse(Files.exists(dir.resolve("checkpoint.tmp")));
+  }
+
+  /**
+   * Creating a store's folder creates every missing level, takes one that exists as it is, and refuses a path through
+   * a file, as {@link Files#createDirectories} does. (That it forces each new folder's parent is not observable here:
+   * that needs a file system that loses unsynced directory entries on a power cut.)
+   */
+  @Test
+  void createsEveryMissingLevelAndRefusesAPathThroughAFile() throws IOException {
+    Path nested = dir.resolve("a").resolve("b").resolve("c");
+    assertEquals(nested, DurableFiles.createDirectories(nested));
+    assertTrue(Files.isDirectory(nested));
+    Files.writeString(nested.resolve("kept"), "x");
+    DurableFiles.createDirectories(nested);
+    assertEquals("x", Files.readString(nested.resolve("kept")), "an existing folder is taken as it is");
+    DurableFiles.createDirectories(Path.of("").toAbsolutePath().relativize(nested)); // a relative path too
+    Path file = dir.resolve("file");
+    Files.writeString(file, "x");
+    assertThrows(FileSystemException.class, () -> DurableFiles.createDirectories(file.resolve("d"))); // "Not a directory"
+    assertThrows(FileAlreadyExistsException.class, () -> DurableFiles.createDirectories(file));
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.common.io.DurableFiles;
 import dev.aeon.index.atlas.store.CorruptIndexException;
 import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.Manifest;
@@ -68,7 +69,7 @@ public final class AtlasIndex implements AutoCloseable {
   /** Creates a new, empty index in {@code dir} (created if needed; must not already hold an index). */
   public static AtlasIndex create(Path dir, AtlasConfig config) throws IOException {
     Objects.requireNonNull(config, "config");
-    Files.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     if (Manifest.exists(dir)) {
       throw new IllegalStateException(dir + " already holds an Atlas index; open it instead");
     }

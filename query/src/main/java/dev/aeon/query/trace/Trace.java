@@ -114,7 +114,7 @@ public final class Trace implements AutoCloseable {
   public static Trace open(Path dir, TextResolver text, VectorRecall vectors) throws IOException {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(vectors, "vectors");
-    Files.createDirectories(dir);
+    DurableFiles.createDirectories(dir);
     Checkpoint cp = Checkpoint.read(dir);
     EventFile events = EventFile.open(dir.resolve(EVENTS_FILE));
     AppendFile edges = null;

@@ -200,11 +200,14 @@ public final class Trace implements AutoCloseable {
       try {
         int session = intern(e.session());
         int role = intern(e.role());
+        // The record before its attributes: a record that cannot be written (the events file cannot grow) leaves
+        // nothing, and one whose attributes cannot be logged lies past the last slot, where the next append
+        // overwrites it. Attributes logged first stayed in the meta log, and went to the next event of this id.
+        int slot = graph.slotCount();
+        events.write(slot, e.id(), e.tsMicros(), e.blobRef(), e.vectorId(), session, role);
         if (encoded != null) {
           appendAttributes(meta, e.id(), encoded);
         }
-        int slot = graph.slotCount();
-        events.write(slot, e.id(), e.tsMicros(), e.blobRef(), e.vectorId(), session, role);
         graph.publish(slot, session, role, e.tsMicros(), attrs);
         maxId = e.id();
         return true;

@@ -46,9 +46,20 @@ public final class Args {
     }
   }
 
-  /** The command name in lower case, as looked up in the table. */
+  /** No command's name is longer, in bytes: a longer name is not decoded (it may be a megabyte). */
+  static final int LONGEST_NAME = 64;
+
+  /** The command name in lower case, as looked up in the table; empty if longer than any command's. */
   public String name() {
-    return lower(0);
+    return raw[0].length > LONGEST_NAME ? "" : lower(0);
+  }
+
+  /**
+   * Argument {@code i} as an error echoes it ({@link CommandError#clip}), decoding no more of it than that shows:
+   * 64 characters take at most 192 bytes of UTF-8 (a surrogate pair takes 4 for 2 characters).
+   */
+  public String clipped(int i) {
+    return CommandError.clip(new String(raw[i], 0, Math.min(raw[i].length, 256), StandardCharsets.UTF_8));
   }
 
   public String lower(int i) {

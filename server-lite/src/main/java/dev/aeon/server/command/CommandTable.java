@@ -47,6 +47,9 @@ public final class CommandTable {
 
   /** Adds a command; {@code flags} as in Redis' COMMAND reply ("no-auth" lets it run before AUTH). */
   public void add(String name, int arity, List<String> flags, int firstKey, int lastKey, int step, Command handler) {
+    if (name.length() > Args.LONGEST_NAME) {
+      throw new IllegalArgumentException("command name longer than " + Args.LONGEST_NAME + " bytes: " + name);
+    }
     if (byName.putIfAbsent(name, new CommandSpec(name, arity, flags, firstKey, lastKey, step, handler)) != null) {
       throw new IllegalStateException("command registered twice: " + name);
     }
@@ -137,11 +140,11 @@ public final class CommandTable {
     };
   }
 
-  private static String unknownCommand(Args args) {
-    StringBuilder sb = new StringBuilder("ERR unknown command '").append(CommandError.clip(args.string(0)))
+  static String unknownCommand(Args args) {
+    StringBuilder sb = new StringBuilder("ERR unknown command '").append(args.clipped(0))
         .append("', with args beginning with: ");
     for (int i = 1; i < args.size() && sb.length() < 256; i++) {
-      sb.append('\'').append(CommandError.clip(args.string(i))).append("' ");
+      sb.append('\'').append(args.clipped(i)).append("' ");
     }
     return sb.toString();
   }

@@ -95,4 +95,20 @@ class LauncherBuildTest {
     assertEquals(1, runCheck().size());
     assertEquals(List.of(), runCheck(), "built again, though nothing changed since the last build");
   }
+
+  /**
+   * A source deleted, or renamed (which keeps its time), since the last build is a change: the module was not built
+   * again, so its classes kept the deleted class and the command ran what no source said any more.
+   */
+  @Test
+  void aDeletedOrRenamedSourceIsBuiltOnce() throws Exception {
+    write("engine/src/main/java/Other.java", BUILT.plusSeconds(5));
+    assertEquals(1, runCheck().size()); // the build that lists the sources
+    Files.move(project.resolve("engine/src/main/java/Other.java"), project.resolve("engine/src/main/java/Renamed.java"));
+    assertEquals(1, runCheck().size(), "the renamed source was not built");
+    assertEquals(List.of(), runCheck());
+    Files.delete(project.resolve("engine/src/main/java/Renamed.java"));
+    assertEquals(1, runCheck().size(), "the deleted source's class was kept");
+    assertEquals(List.of(), runCheck());
+  }
 }

@@ -35,4 +35,24 @@ class LauncherCommandLineTest {
     assertTrue(said.startsWith("Usage: ./aeon COMMAND [ARGS]") && said.endsWith("aeon: unknown command 'chek'\n"), said);
     assertEquals("", Files.readString(dir.resolve("out.txt")));
   }
+
+  /**
+   * A JAVA_HOME that is not a JDK 25 or newer (a stale one, or an older release) is named when the launcher passes it
+   * over for another; it was passed over without a word, so the user did not learn which Java ran.
+   */
+  @Test
+  void aJavaHomeThatIsNotAJdk25IsNamedWhenPassedOver() throws Exception {
+    Path launcher = Path.of("..", "aeon").toAbsolutePath();
+    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
+    Path stale = Files.createDirectories(dir.resolve("jdk-removed"));
+    Path err = dir.resolve("err.txt");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "chek")
+        .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile());
+    pb.environment().put("JAVA_HOME", stale.toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    String said = Files.readString(err);
+    assertTrue(said.startsWith("aeon: JAVA_HOME (" + stale + ") is not a JDK 25 or newer; looking for one elsewhere\n"),
+        said);
+  }
 }

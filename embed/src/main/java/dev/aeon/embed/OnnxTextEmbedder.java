@@ -5,9 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aeon.common.TextEmbedder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -86,7 +83,8 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    *     runtime's native library cannot be loaded on this machine
    */
   public static OnnxTextEmbedder open(ModelSpec spec) {
-    return open(spec, readResource(spec.onnxResource()));
+    return open(spec, ModelResources.read(spec.onnxResource(), "model",
+        " (is the model's langchain4j-embeddings jar a dependency?)"));
   }
 
   /** {@link #open(ModelSpec)} with the graph's bytes given rather than read from the classpath (tests build graphs). */
@@ -131,18 +129,6 @@ public final class OnnxTextEmbedder implements TextEmbedder {
       root = root.getCause();
     }
     return root.toString();
-  }
-
-  private static byte[] readResource(String resource) {
-    try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("model resource " + resource
-            + " is not on the classpath (is the model's langchain4j-embeddings jar a dependency?)");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read model " + resource, e);
-    }
   }
 
   public ModelSpec spec() {

@@ -4,7 +4,6 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.aeon.common.io.Utf8Text;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ final class Windows implements AutoCloseable {
   /** With pieces of {@code pieceChars} (tests make them small). */
   Windows(String tokenizerResource, int windowTokens, int pieceChars) {
     this.windowTokens = windowTokens;
-    byte[] json = read(tokenizerResource);
+    byte[] json = ModelResources.read(tokenizerResource, "tokenizer", "");
     // Pieces give the ids of the whole text only where words are split at spaces whatever surrounds them
     // (ids); another tokenizer (a SentencePiece one marks a word's leading space) is given the text whole.
     this.pieceChars = isBert(json) ? pieceChars : Integer.MAX_VALUE;
@@ -101,17 +100,6 @@ final class Windows implements AutoCloseable {
       }
     }
     return chars.toString();
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = OnnxTextEmbedder.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("tokenizer resource " + resource + " is not on the classpath");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tokenizer " + resource, e);
-    }
   }
 
   private static HuggingFaceTokenizer load(String resource, byte[] json) {

@@ -48,6 +48,8 @@ final class Flusher implements EventHandler<AppendEvent> {
   /** How many records the next batch can expect: the last batch's writers come back, plus what was waiting. */
   private long expectedBatch;
   private volatile Throwable failure;
+  /** The thread that runs this handler, which also runs the listener and the futures' callbacks. */
+  private volatile Thread thread;
   /** Ring sequence of the last record whose future has been completed. */
   private volatile long completedThrough = -1;
 
@@ -174,7 +176,13 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   @Override
   public void onStart() {
+    thread = Thread.currentThread();
     started.countDown();
+  }
+
+  /** Whether the caller is the flusher thread: in the listener, or in a callback of a future it completes. */
+  boolean isFlusherThread() {
+    return Thread.currentThread() == thread;
   }
 
   /**

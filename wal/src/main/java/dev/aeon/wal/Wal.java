@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li><b>Order.</b> A record's LSN is fixed when {@link #append} returns, and is the order of the record
  *       in the log, in replay, in {@link WalOptions#listener} calls and in the completion of futures:
- *       futures complete on the flusher thread in strictly increasing LSN order.</li>
+ *       futures complete on the flusher thread in strictly increasing LSN order. That thread is refused
+ *       appends, syncs, checkpoints and close ({@link IllegalStateException}): see {@link WalOptions#listener}.</li>
  *   <li><b>Durability.</b> When a future completes normally, the record is as durable as the
  *       {@link Durability} mode promises, and so is every record with a smaller LSN.</li>
  *   <li><b>Back-pressure.</b> When the ring is full, {@link #append} waits for a free slot; records are never
@@ -199,7 +200,8 @@ public final class Wal implements AutoCloseable {
    *
    * @param type the caller's record type, 0..127
    * @throws IllegalArgumentException a negative type or a payload larger than {@link WalOptions#maxPayload()}
-   * @throws IllegalStateException the WAL is closed or read-only
+   * @throws IllegalStateException the WAL is closed or read-only, or this is its flusher thread (a listener, or a
+   *     callback of an append's future: see {@link WalOptions#listener})
    */
   public CompletableFuture<Long> append(byte type, byte[] payload) {
     if (type < 0) {
@@ -225,6 +227,7 @@ public final class Wal implements AutoCloseable {
 
   private CompletableFuture<Long> publish(byte type, byte[] payload) {
     requireWritable();
+    refuseOnFlusherThread("append");
     appending.incrementAndGet();
     try {
       if (closed) {
@@ -283,6 +286,19 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
+   * Refuses a call that writes or waits when it comes from the flusher thread (a {@link WalOptions#listener}, or a
+   * callback of an append's future that completed there): it would wait for that very thread, whose next batch
+   * then never comes, and the whole log would hang (an append waits for a slot once the ring is full).
+   */
+  private void refuseOnFlusherThread(String call) {
+    if (flusher != null && flusher.isFlusherThread()) {
+      throw new IllegalStateException(dir + ": " + call + " called on the WAL's flusher thread (from a listener, or"
+          + " from a callback of an append's future) would wait for that thread for ever; call it from another thread"
+          + " (e.g. through thenAcceptAsync)");
+    }
+  }
+
+  /**
    * Forces every record appended before this call, whatever the durability mode, and waits for it.
    * For callers of ASYNC or OFF that reach a point that must survive a power loss. The forcing runs on a
    * thread of its own ({@link Uninterruptibly}): a file channel closes for every thread when a thread
@@ -293,6 +309,7 @@ public final class Wal implements AutoCloseable {
    */
   public void sync() throws IOException {
     requireWritable();
+    refuseOnFlusherThread("sync");
     Uninterruptibly.run(this::forceAppended);
   }
 
@@ -341,8 +358,13 @@ public final class Wal implements AutoCloseable {
    * record up to {@code lsn} remains in the log's files (erasure of forgotten data). Like {@link #sync()}, it
    * writes on a thread of its own, out of reach of the caller's interrupt.
    */
-  public synchronized void checkpoint(long lsn, boolean startNewSegment) throws IOException {
+  public void checkpoint(long lsn, boolean startNewSegment) throws IOException {
     requireWritable();
+    refuseOnFlusherThread("checkpoint"); // before the lock, which a checkpoint waiting for the flusher may hold
+    checkpointLocked(lsn, startNewSegment);
+  }
+
+  private synchronized void checkpointLocked(long lsn, boolean startNewSegment) throws IOException {
     if (closed) { // its directory's lock is released: another owner may be writing there
       throw new IllegalStateException(dir + ": the WAL is closed");
     }
@@ -443,9 +465,16 @@ public final class Wal implements AutoCloseable {
    * Waits for every appended record to be written, forces the log (whatever the mode) and releases the
    * directory. Appends racing with close either complete normally or are refused with
    * {@link IllegalStateException}. An interrupt of the caller does not cut it short; it stays set.
+   *
+   * @throws IllegalStateException called on the flusher thread (see {@link WalOptions#listener})
    */
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
+    refuseOnFlusherThread("close"); // before the lock, which a close waiting for the flusher may hold
+    closeLocked();
+  }
+
+  private synchronized void closeLocked() throws IOException {
     if (closed) {
       return;
     }

@@ -122,6 +122,15 @@ public final class WalOptions {
    * durability mode and just before its future completes. Lets a caller apply records in exactly the
    * order of their LSNs. It must be quick (it delays the next group commit); if it throws, that
    * record's future completes exceptionally with the exception, and the record stays in the log.
+   *
+   * <p>It must not write to the log or wait for it: on the flusher thread, {@link Wal#append},
+   * {@link Wal#appendAndWait}, {@link Wal#sync}, {@link Wal#checkpoint(long)} and {@link Wal#close} throw
+   * {@link IllegalStateException}, since each would wait for that very thread (they deadlocked the log). The same
+   * holds for a callback of an append's future that runs there (one registered before the future completed, such
+   * as {@code thenAccept}); its {@code ...Async} form runs elsewhere. Reading ({@link Wal#lastLsn},
+   * {@link Wal#durableLsn}, {@link Wal#replay(long, RecordConsumer)}) is fine. Nor may it wait for what another
+   * thread holds while it appends or waits for the log (a lock held around an append): that thread may be
+   * waiting for the flusher, which the log cannot detect.
    */
   public WalOptions listener(RecordConsumer value) {
     WalOptions o = copy();

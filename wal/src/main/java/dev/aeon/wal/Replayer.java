@@ -22,8 +22,13 @@ final class Replayer {
    */
   static void replay(NavigableMap<Long, Path> live, long afterLsn, long upToLsn, RecordConsumer consumer)
       throws IOException {
-    // A checkpoint may delete segments while this reads them: a copy keeps the order that was checked here.
-    NavigableMap<Long, Path> segments = new TreeMap<>(live);
+    // A checkpoint may delete segments while this reads them: a copy keeps the order that was checked here. It is
+    // copied entry by entry: TreeMap's copy of a sorted map takes the size first and then expects that many
+    // entries, and failed with NoSuchElementException when a checkpoint took one off meanwhile.
+    NavigableMap<Long, Path> segments = new TreeMap<>();
+    for (Map.Entry<Long, Path> e : live.entrySet()) {
+      segments.put(e.getKey(), e.getValue());
+    }
     if (segments.isEmpty() || afterLsn >= upToLsn) {
       return;
     }

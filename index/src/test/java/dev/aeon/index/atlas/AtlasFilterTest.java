@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -76,6 +77,79 @@ class AtlasFilterTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A filter of nearly every id, short of k results (it leaves out one of the index's ids): the search counted
+   * how many of the filter's ids the index holds by visiting them one by one, up to 2^32 of them, and took 45
+   * seconds on an index of 100 vectors, holding off every flush's reclaim meanwhile. It visits no more of them
+   * than the index holds vectors (more would cost more than scoring every leaf, which it then does).
+   */
+  @Test
+  void aSearchShortOfKVisitsNoMoreOfItsFilterThanTheIndexHoldsVectors() throws IOException {
+    int dim = 8;
+    Random r = new Random(22);
+    Map<Long, float[]> model = new HashMap<>();
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(dim))) {
+      for (long id = 0; id < 100; id++) {
+        float[] v = AtlasIndexTest.randomVector(r, dim);
+        index.add(id, v);
+        model.put(id, Vectors.unitCopy(v, dim, "v"));
+      }
+      VisitCountingBitmap nearlyAll = new VisitCountingBitmap(index.size());
+      nearlyAll.add(0L, 1L << 32);
+      nearlyAll.remove(5);
+      model.remove(5L);
+      for (SearchParams p : new SearchParams[] {SearchParams.defaults(), SearchParams.nprobe(1)}) {
+        AtlasDifferentialTest.check(index, model, AtlasIndexTest.randomVector(r, dim), 200, nearlyAll, p, true, "" + p);
+      }
+    }
+  }
+
+  /** A bitmap that fails a search that visits more than {@code limit} of its ids. */
+  static final class VisitCountingBitmap extends RoaringBitmap {
+
+    private final long limit;
+
+    VisitCountingBitmap(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public PeekableIntIterator getIntIterator() {
+      PeekableIntIterator ids = super.getIntIterator();
+      return new PeekableIntIterator() {
+        long visited;
+
+        @Override
+        public int next() {
+          if (++visited > limit) {
+            throw new AssertionError("visited more than " + limit + " ids of the filter");
+          }
+          return ids.next();
+        }
+
+        @Override
+        public boolean hasNext() {
+          return ids.hasNext();
+        }
+
+        @Override
+        public void advanceIfNeeded(int minval) {
+          ids.advanceIfNeeded(minval);
+        }
+
+        @Override
+        public int peekNext() {
+          return ids.peekNext();
+        }
+
+        @Override
+        public PeekableIntIterator clone() {
+          throw new UnsupportedOperationException();
+        }
+      };
     }
   }
 }

@@ -162,7 +162,8 @@ class AtlasDifferentialTest {
   private static void check(AtlasIndex index, Map<Long, float[]> model, Set<Long> removed, Random r, int dim,
       String context) {
     assertEquals(model.size(), index.size(), context);
-    float[] q = r.nextBoolean() || model.isEmpty() ? AtlasIndexTest.randomVector(r, dim) : model.get(pick(r, model.keySet()));
+    float[] q = r.nextBoolean() || model.isEmpty() ? AtlasIndexTest.randomVector(r, dim)
+        : model.get(pick(r, model.keySet())); // a stored vector: its own best match, and ties if it has copies
     int k = switch (r.nextInt(4)) {
       case 0 -> 1;
       case 1 -> 1 + r.nextInt(20);

@@ -18,9 +18,10 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Searches of every leaf on several threads while one writer adds (splitting leaves and nodes), removes,
- * re-adds the same ids with the same vectors, compacts and flushes (which frees retired pages and slots for
- * reuse): no search fails, none returns an id twice, an id absent for the whole search, or a score other than
- * its vector's cosine, and every id present for the whole search is in an answer asked for all of them.
+ * re-adds the same ids with the same vectors and compacts, and another thread flushes in two halves (which
+ * frees retired pages and slots for reuse): no search fails, none returns an id twice, an id absent for the
+ * whole search, or a score other than its vector's cosine, and every id present for the whole search is in an
+ * answer asked for all of them. A reopen then holds exactly the ids present at the end.
  */
 class AtlasReaddConcurrencyTest {
 
@@ -88,6 +89,17 @@ class AtlasReaddConcurrencyTest {
           }
         }));
       }
+      // Flushes in two halves, as the engine's checkpoint does: the commit (forces, checksums, manifest, and the
+      // reuse of what was retired before its snapshot) runs beside the writer and the searches.
+      readers.add(Thread.ofPlatform().start(() -> {
+        try {
+          while (!done.get()) {
+            index.stageFlush().commit();
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
       Random wr = new Random(seed ^ 0x5DEECE66DL);
       for (int op = 0; op < 6000 && failures.isEmpty(); op++) {
         int id = STABLE + wr.nextInt(CHURNED);
@@ -101,9 +113,6 @@ class AtlasReaddConcurrencyTest {
         if (op % 500 == 499) {
           index.compact();
         }
-        if (op % 300 == 299) {
-          index.flush();
-        }
       }
       done.set(true);
       for (Thread t : readers) {
@@ -116,6 +125,17 @@ class AtlasReaddConcurrencyTest {
       }
       System.out.println("AtlasReaddConcurrencyTest " + searches.get() + " searches");
       assertTrue(searches.get() > 0);
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      long[] now = new long[ids];
+      for (int id = 0; id < ids; id++) {
+        now[id] = state.get(id);
+      }
+      float[] q = AtlasIndexTest.randomVector(new Random(seed), DIM);
+      check(index.search(q, Integer.MAX_VALUE, everyLeaf), q, vectors, now, state, null, true);
+      for (int id = 0; id < ids; id++) {
+        assertTrue(index.contains(id) == (now[id] % 4 == 2), "id " + id + " after a reopen");
+      }
     }
   }
 

@@ -355,14 +355,18 @@ public final class AtlasIndex implements AutoCloseable {
         return searcher.exactScan(q, k, filter);
       }
       SearchParams p = checks.resolve(params);
-      SearchResult r = searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
+      // An nprobe of every leaf scores every leaf, which takes an unbounded beam (see below): the automatic beam of
+      // nprobe / 2 nodes a level had left half the leaves of a tree thinned by deletes out, and their vectors.
+      boolean everyLeaf = nprobe >= rt.leafCount() && params.beamWidth() == 0;
+      SearchResult r = everyLeaf
+          ? searcher.search(q, k, Integer.MAX_VALUE, Integer.MAX_VALUE, p, filter, leafIds, descend)
+          : searcher.search(q, k, nprobe, p.effectiveBeam(nprobe), p, filter, leafIds, descend);
       // nprobe leaves may hold fewer than k vectors (a large k), or fewer than k the filter allows: score twice
       // as many leaves each time until k are found or every leaf was, so that k come back whenever k are there.
       long reachable = Math.min(k, size());
       if (filter != null && r.size() < reachable) {
         reachable = indexed(filter, reachable); // a filter may name ids without a vector: those are not there
       }
-      boolean everyLeaf = false;
       while (descend && r.size() < reachable && !everyLeaf) {
         nprobe = (int) Math.min(rt.leafCount(), 2L * Math.max(1, nprobe));
         // Scoring every leaf takes an unbounded beam too: the beam keeps about nprobe / 2 inner nodes a level,

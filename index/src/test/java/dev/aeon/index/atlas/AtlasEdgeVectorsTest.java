@@ -73,6 +73,48 @@ class AtlasEdgeVectorsTest {
   }
 
   /**
+   * Components at float's extremes: every one Float.MAX_VALUE (a squared length past float's range), every one
+   * Float.MIN_VALUE (a subnormal, whose square is below it), and both in one vector (the small ones vanish from
+   * its direction). Each is stored as its direction and found by it, before and after a reopen.
+   */
+  @Test
+  void vectorsOfExtremeMagnitudesAreStoredAsTheirDirections() throws IOException {
+    int dim = 40;
+    float[] allMax = new float[dim];
+    java.util.Arrays.fill(allMax, Float.MAX_VALUE);
+    float[] allMin = new float[dim];
+    java.util.Arrays.fill(allMin, -Float.MIN_VALUE);
+    float[] mixed = new float[dim];
+    java.util.Arrays.fill(mixed, Float.MIN_VALUE);
+    mixed[7] = -Float.MAX_VALUE;
+    float[][] vs = {allMax, allMin, mixed};
+    Random r = new Random(9);
+    Map<Long, float[]> model = new HashMap<>();
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 2, 2, 4))) {
+      for (long id = 0; id < 3; id++) {
+        index.add(id, vs[(int) id]);
+        model.put(id, Vectors.unitCopy(vs[(int) id], dim, "v"));
+      }
+      for (long id = 3; id < 60; id++) {
+        float[] v = AtlasIndexTest.randomVector(r, dim);
+        index.add(id, v);
+        model.put(id, Vectors.unitCopy(v, dim, "v"));
+      }
+      assertEquals(1, Vectors.length(index.vector(0)), 1e-6);
+      assertEquals(1, Vectors.length(index.vector(1)), 1e-6);
+      assertEquals(-1, index.vector(2)[7], 1e-6);
+    }
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      for (long id = 0; id < 3; id++) {
+        SearchResult res = index.search(vs[(int) id], 1, EVERY_LEAF);
+        assertEquals(id, res.ids()[0]);
+        assertEquals(1f, res.scores()[0], 1e-5f);
+        AtlasDifferentialTest.check(index, model, vs[(int) id], 10, null, EVERY_LEAF, true, "vector " + id);
+      }
+    }
+  }
+
+  /**
    * Dimension 1 (every vector is +1 or -1: nothing but ties), a dimension past the sketches' routing threshold
    * and the largest dimension the index takes, each with leaves that split.
    */

@@ -1,7 +1,8 @@
 package dev.aeon.query.trace;
 
 /**
- * A typed, directed edge between two events, valid in {@code [validFrom, validTo)} (epoch µs).
+ * A typed, directed edge between two events, valid in {@code [validFrom, validTo)} (epoch µs; an open
+ * {@code validTo} has no end, so it holds {@code Long.MAX_VALUE} too).
  * {@link #NEXT} edges are implicit (consecutive events of a session) and always valid.
  */
 public record Edge(String type, long from, long to, long validFrom, long validTo) {
@@ -19,6 +20,7 @@ public record Edge(String type, long from, long to, long validFrom, long validTo
   }
 
   static boolean validAt(long validFrom, long validTo, long asOf) {
-    return asOf == Trace.CURRENT ? validTo == OPEN : validFrom <= asOf && asOf < validTo;
+    // an open end is no time but "never ended", so the last instant, Long.MAX_VALUE, is within it (as for NEXT)
+    return asOf == Trace.CURRENT ? validTo == OPEN : validFrom <= asOf && (asOf < validTo || validTo == OPEN);
   }
 }

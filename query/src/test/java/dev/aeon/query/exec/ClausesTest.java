@@ -293,6 +293,26 @@ class ClausesTest extends OnConversation {
         .column("f.id"));
   }
 
+  /**
+   * A link never ended (open, valid_to 9223372036854775807) is valid at every time from its start, the last one
+   * included, as NEXT is: AS OF 9223372036854775807 saw the NEXT links, reported open, and none of the stored ones.
+   */
+  @Test
+  void anOpenLinkIsValidAtTheLastInstant() {
+    long later = Conversation.T0 + 200 * Conversation.MINUTE;
+    assertTrue(c.trace.addEdge("FOLLOWS_UP", 16, 5, later, Edge.OPEN));
+    String statement = "MATCH (e)-[r]->(m) AS OF $t WHERE e.id IN [4, 16] RETURN e.id, type(r), m.id ORDER BY e.id, type(r)";
+    List<List<Object>> open = List.of(List.of(4L, "NEXT", 5L), List.of(4L, "REFERS_TO", c.memLisbon),
+        List.of(16L, "FOLLOWS_UP", 5L), List.of(16L, "NEXT", 17L));
+    for (long t : new long[] {later, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+      assertEquals(open, q(statement, Map.of("t", t)).rows(), "AS OF " + t);
+    }
+    // before its start, and a link that was ended, are not seen there
+    assertEquals(List.of(List.of(4L, "NEXT", 5L), List.of(4L, "REFERS_TO", c.memLisbon), List.of(16L, "NEXT", 17L)),
+        q(statement, Map.of("t", later - 1)).rows());
+    assertEquals(List.of(), q("MATCH ()-[r:SUPERSEDES]->() AS OF 9223372036854775807 RETURN r").rows());
+  }
+
   @Test
   void aColumnIsYieldedOnce() {
     // the first variable of a column yielded twice stayed null

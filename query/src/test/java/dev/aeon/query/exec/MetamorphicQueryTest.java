@@ -788,7 +788,9 @@ class MetamorphicQueryTest {
    */
   private void asOf() {
     Map<String, Object> params = new HashMap<>();
-    long t = rnd.nextLong(-60, 60);
+    // now and then the first and last instants AS OF takes (Long.MIN_VALUE is the current view)
+    long t = rnd.nextInt(8) == 0 ? new long[] {Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE}[rnd.nextInt(3)]
+        : rnd.nextLong(-60, 60);
     params.put("t", rnd.nextBoolean() ? (Object) t : Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000L),
         Math.floorMod(t, 1_000_000L) * 1000L));
     String type = pick(new String[] {":T1", ":T2|T3", ""});

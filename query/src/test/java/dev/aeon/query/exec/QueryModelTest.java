@@ -82,7 +82,7 @@ class QueryModelTest {
 
     /** Valid at {@code asOf}, or for null (no AS OF) not ended. */
     boolean validAt(Long asOf) {
-      return !removed && (asOf == null ? vt == Edge.OPEN : vf <= asOf && asOf < vt);
+      return !removed && (asOf == null ? vt == Edge.OPEN : vf <= asOf && (asOf < vt || vt == Edge.OPEN));
     }
   }
 
@@ -679,7 +679,9 @@ class QueryModelTest {
     if (rnd.nextBoolean()) {
       return new AsOf("", null);
     }
-    long t = rnd.nextLong(-110, 110);
+    // now and then the first and last instants AS OF takes (Long.MIN_VALUE is the current view)
+    long t = rnd.nextInt(8) == 0 ? pick(new Long[] {Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE})
+        : rnd.nextLong(-110, 110);
     return new AsOf(" AS OF " + literal(t).text, t);
   }
 

@@ -40,10 +40,11 @@ public final class QueryRunner {
    * {@code timeLimit} (zero: no limit).
    */
   public QueryResult query(String statement, Map<String, Object> params, Duration timeLimit) {
-    Statement st = parsed.parse(statement);
     // The parser bounds nesting and chains (a + b + ... or a.b.c...), and parameters are bounded when
-    // read; the catch is a backstop for a thread with a small stack, not the bound itself
+    // read; the catch is a backstop for a thread with a small stack, not the bound itself (parsing the
+    // deepest statement accepted recurses too)
     try {
+      Statement st = parsed.parse(statement);
       Planner.Plan plan = plan(st, params, new Deadline(timeLimit));
       if (st.explain()) {
         return new QueryResult(List.of("plan"), plan.explain().stream().map(l -> List.<Object>of(l)).toList());
@@ -58,8 +59,8 @@ public final class QueryRunner {
 
   /** The plan of a statement (with or without EXPLAIN), one operator per line in execution order. */
   public String explain(String statement, Map<String, Object> params) {
-    Statement st = parsed.parse(statement);
     try {
+      Statement st = parsed.parse(statement);
       return String.join("\n", plan(st, params, new Deadline(Duration.ZERO)).explain());
     } catch (StackOverflowError e) {
       throw tooDeep(statement);

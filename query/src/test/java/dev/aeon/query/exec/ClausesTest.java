@@ -393,6 +393,35 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops + 1) + " RETURN count(*)", Map.of()).reason());
   }
 
+  /**
+   * On a thread whose stack is too small for the deepest statement accepted, running out of it is an error of the
+   * statement at any stage: parsing was outside the catch, so its StackOverflowError reached the caller.
+   */
+  @Test
+  void aStatementTooDeepForItsThreadsStackIsAnError() throws Exception {
+    String deepest = "RETURN " + "(".repeat(199) + "1" + ")".repeat(199); // 200 levels, the most accepted
+    Throwable[] thrown = new Throwable[2];
+    Thread tiny = new Thread(null, () -> {
+      try {
+        c.trace.query(deepest, Map.of());
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+      try {
+        c.trace.explain(deepest, Map.of());
+      } catch (Throwable t) {
+        thrown[1] = t;
+      }
+    }, "tiny-stack", 64 << 10);
+    tiny.start();
+    tiny.join();
+    for (Throwable t : thrown) {
+      QueryException e = assertInstanceOf(QueryException.class, t);
+      assertEquals("query too deep to evaluate", e.reason());
+    }
+    assertEquals(List.of(List.of(1L)), q(deepest).rows()); // on this thread's stack it runs
+  }
+
   @Test
   void aResultHoldsBoundedValuesAndOrderByWithLimitOnlyItsRows() {
     // a cartesian product of two patterns of 3,219 events has 10,361,961 rows: it ran out of memory

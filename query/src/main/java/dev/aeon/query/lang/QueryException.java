@@ -11,13 +11,21 @@ package dev.aeon.query.lang;
  */
 public final class QueryException extends RuntimeException {
 
+  /**
+   * Longest reason kept whole. A reason quotes names, literals and expressions of the statement, which may be as long
+   * as the statement itself (a name of a million characters): a longer one keeps its two ends.
+   */
+  static final int MAX_REASON = 1_000;
+  private static final int HEAD = 600;
+  private static final int TAIL = 200;
+
   private final String reason;
   private final int line;
   private final int column;
 
   public QueryException(String source, int offset, String reason) {
-    super(format(source, offset, reason), null, false, false);
-    this.reason = reason;
+    super(format(source, offset, clip(reason)), null, false, false);
+    this.reason = clip(reason);
     int[] lc = lineColumn(source, offset);
     this.line = lc[0];
     this.column = lc[1];
@@ -34,6 +42,17 @@ public final class QueryException extends RuntimeException {
 
   public int column() {
     return column;
+  }
+
+  /** The reason, or its first {@link #HEAD} and last {@link #TAIL} characters with "..." between (no pair cut). */
+  private static String clip(String reason) {
+    if (reason.length() <= MAX_REASON) {
+      return reason;
+    }
+    int head = Character.isHighSurrogate(reason.charAt(HEAD - 1)) ? HEAD - 1 : HEAD;
+    int tail = reason.length() - TAIL;
+    tail = Character.isLowSurrogate(reason.charAt(tail)) ? tail + 1 : tail;
+    return reason.substring(0, head) + "..." + reason.substring(tail);
   }
 
   private static int[] lineColumn(String source, int offset) {

@@ -422,6 +422,31 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(List.of(1L)), q(deepest).rows()); // on this thread's stack it runs
   }
 
+  /**
+   * An error that names a name, a literal or an expression of the statement shows the two ends of a very long one:
+   * a name of a million characters made a reason of a million characters, and a message of a million more.
+   */
+  @Test
+  void anErrorShowsTheEndsOfAVeryLongName() {
+    String name = "n" + "a".repeat(999_000) + "z";
+    Map<String, String> reasons = Map.of(
+        "RETURN " + name, "unknown variable '" + name + "'",
+        "RETURN `" + name + "`", "unknown variable '" + name + "'",
+        "RETURN $" + name, "missing parameter $" + name,
+        "RETURN " + name + "(1)", "unknown function " + name.toLowerCase(java.util.Locale.ROOT) + "()",
+        "RETURN 1 '" + name + "'", "expected end of statement but found string '" + name + "'",
+        "RETURN 1 AS x, 2 AS x ORDER BY '" + name + "'", "column 'x' appears twice in RETURN; use AS",
+        "MATCH (e) RETURN DISTINCT e.id ORDER BY e.len + size('" + name + "')",
+        "ORDER BY (e.len + size('" + name + "')) may only use the columns of RETURN (by alias or variable) when it aggregates or"
+            + " uses DISTINCT");
+    reasons.forEach((statement, whole) -> {
+      QueryException e = fails(statement, Map.of());
+      String shown = whole.length() <= 1_000 ? whole : whole.substring(0, 600) + "..." + whole.substring(whole.length() - 200);
+      assertEquals(shown, e.reason());
+      assertTrue(e.getMessage().length() < 1_200, e.getMessage().length() + " characters");
+    });
+  }
+
   @Test
   void aResultHoldsBoundedValuesAndOrderByWithLimitOnlyItsRows() {
     // a cartesian product of two patterns of 3,219 events has 10,361,961 rows: it ran out of memory

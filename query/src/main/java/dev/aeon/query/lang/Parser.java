@@ -50,7 +50,12 @@ public final class Parser {
     if (src == null) {
       throw new QueryException("", 0, "no statement given");
     }
-    return new Parser(src).statement();
+    try {
+      return new Parser(src).statement();
+    } catch (StackOverflowError e) {
+      // MAX_DEPTH bounds the recursion for a thread's usual stack; this is the backstop for a very small one
+      throw new QueryException(src, 0, "query too deep to evaluate");
+    }
   }
 
   // ------------------------------------------------------------------------------------ clauses

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.aeon.query.lang.Lexer;
 import dev.aeon.query.lang.Parser;
 import dev.aeon.query.lang.QueryException;
 import dev.aeon.query.lang.Statement;
@@ -47,7 +48,9 @@ class QueryParserFuzzTest {
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
       "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(", "reduce(s = ",
-      "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`"})
+      "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`",
+      "9223372036854775807", "-9223372036854775807", "4.9e-324", "'\\uD83D\\uDE00'", "/*", "*/", "//", "*0", "*0..32",
+      "AS OF 9223372036854775807", "((((", "[[[[", "NOT NOT NOT"})
   void arbitraryTextOnlyEverThrowsQueryException(FuzzedDataProvider data) {
     int template = data.consumeInt(0, TEMPLATES.length);
     String text = data.consumeRemainingAsString();
@@ -125,6 +128,71 @@ class QueryParserFuzzTest {
         "RETURN reduce(x = 0, x IN [1] | x)", "RETURN reduce(s = 0, x IN [1])", "RETURN reduce(s = 0)")) {
       check(s);
     }
+    for (String s : hostile()) {
+      check(s);
+      onATinyStack(() -> check(s)); // where running out of stack is the error, as at any depth
+    }
+  }
+
+  /** Runs {@code work} on a thread with a 64 KiB stack, rethrowing what it threw. */
+  private static void onATinyStack(Runnable work) {
+    Throwable[] thrown = new Throwable[1];
+    Thread tiny = new Thread(null, () -> {
+      try {
+        work.run();
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    }, "tiny-stack", 64 << 10);
+    tiny.start();
+    try {
+      tiny.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    if (thrown[0] != null) {
+      throw new AssertionError("on a 64 KiB stack", thrown[0]);
+    }
+  }
+
+  /**
+   * Hostile text: nesting of every kind far past the parser's bound (as deep as a statement of at most a million
+   * characters allows), names, literals and statements at and past their limits, every escape, numbers at the ends
+   * of the integers and doubles, comments, Unicode and quoted names, and links seen at the first and last instants.
+   */
+  private static List<String> hostile() {
+    int deep = 100_000;
+    List<String> out = new ArrayList<>(List.of(
+        "RETURN " + "(".repeat(deep) + "1" + ")".repeat(deep), "RETURN " + "[".repeat(deep) + "]".repeat(deep),
+        "RETURN " + "{a: ".repeat(deep) + "1" + "}".repeat(deep), "RETURN " + "NOT ".repeat(deep) + "true",
+        "RETURN " + "-".repeat(deep) + "1", "RETURN " + "+".repeat(deep) + "1", "RETURN " + "abs(".repeat(deep) + "1" + ")".repeat(deep),
+        "RETURN " + "[1][".repeat(deep) + "0" + "]".repeat(deep), "RETURN " + "CASE WHEN true THEN ".repeat(40_000) + "1" + " END".repeat(40_000),
+        "RETURN " + "CASE ".repeat(50_000) + "1" + " WHEN 1 THEN 1 END".repeat(50_000),
+        "MATCH (a) WHERE " + "EXISTS { (a) WHERE ".repeat(40_000) + "true" + " }".repeat(40_000) + " RETURN a",
+        "RETURN " + "[x IN ".repeat(80_000) + "[1]" + " | x]".repeat(80_000),
+        "RETURN " + "any(x IN [1] WHERE ".repeat(40_000) + "true" + ")".repeat(40_000),
+        "RETURN " + "reduce(s = ".repeat(30_000) + "0" + ", x IN [1] | s)".repeat(30_000),
+        "MATCH (a)" + "-->()".repeat(deep) + " RETURN a", "MATCH (a" + ":x".repeat(deep) + ") RETURN a",
+        "UNWIND [1] AS x " + "WITH x AS x ".repeat(deep / 2) + "RETURN x", "RETURN [1]" + "[0]".repeat(deep),
+        "RETURN " + "a".repeat(200_000), "RETURN `" + "a".repeat(200_000) + "`", "RETURN $" + "a".repeat(200_000),
+        "RETURN " + "a".repeat(200_000) + "()", "RETURN '" + "a".repeat(200_000) + "' x", "RETURN 1." + "1".repeat(200_000),
+        "RETURN " + "1".repeat(200_000), "RETURN '" + "a".repeat(Lexer.MAX_LENGTH) + "'",
+        "", " \n\t ", "// only a comment", "/* x */", "/* x", ";", "RETURN 1;;", "RETURN 1 garbage", "RETURN 1 )",
+        "RETURN 1 // c", "RETURN 1\u0000", "RETURN\r\n1\r\n+ 'a' x", "RETURN '\\\\ \\' \\\" \\n \\t \\r \\u0041'",
+        "RETURN '\\b'", "RETURN '\\U0001F600'", "RETURN '\\", "RETURN '\\u00", "RETURN '\\uD83D\\uDE00'",
+        "RETURN '\\uDE00\\uD83D'", "RETURN '\\uD83D'", "RETURN '\uD83D'", "RETURN 'a\uDE00b'", "RETURN '\uD83D\uDE00'",
+        "RETURN 9223372036854775807", "RETURN -9223372036854775808", "RETURN -(9223372036854775808)",
+        "RETURN 9223372036854775807 + 1", "RETURN -9223372036854775808 - 1", "RETURN 1.7976931348623157e308",
+        "RETURN 1.7976931348623159e308", "RETURN 4.9e-324", "RETURN 2.4e-324", "RETURN 1e99999999999999999999",
+        "RETURN 0e99999999999999999999", "RETURN 0x10", "RETURN 007", "UNWIND [1] AS \u00f1and\u00fa RETURN \u00f1and\u00fa",
+        "UNWIND [1] AS e\u0301 RETURN 1", "UNWIND [1] AS `a\nb` RETURN `a\nb`", "RETURN ``", "RETURN `a", "RETURN \u00a0",
+        "MATCH (a)-[r]->(b) AS OF 9223372036854775807 RETURN r", "MATCH (a)-[r]->(b) AS OF -9223372036854775807 RETURN r",
+        "MATCH (a)-[r]->(b) AS OF -9223372036854775808 RETURN r", "MATCH (a)-[r*0]->(b) RETURN r",
+        "MATCH (a)-[r*1..1]-(b) RETURN r", "MATCH (a {id: 10})-[r*..32]-(b) RETURN count(*)",
+        "MATCH (a) WHERE a.ts >= -9223372036854775808 AND a.ts <= 9223372036854775807 RETURN a.id ORDER BY a.ts LIMIT 2",
+        "MATCH (a) WHERE a.ts > 9223372036854775807 OR a.ts < -9223372036854775808 RETURN a"));
+    return out;
   }
 
   private static void check(String statement) {
@@ -149,6 +217,8 @@ class QueryParserFuzzTest {
 
   private static void checkPosition(String statement, QueryException e) {
     assertTrue(e.line() >= 1 && e.column() >= 1, e.getMessage());
+    // a reason past 1,000 characters keeps its ends, and the excerpt at most 60 characters either side of the caret
+    assertTrue(e.getMessage().length() < 1_400, () -> e.getMessage().length() + " characters: " + e.reason().substring(0, 80));
     assertTrue(e.getMessage().startsWith("line " + e.line() + ", column " + e.column() + ": "), e.getMessage());
     assertTrue(e.line() <= statement.lines().count() + 1, e.getMessage());
   }

@@ -44,9 +44,14 @@ final class ExpandOp extends EvaluatingOperator {
     this.otherRels = otherRels;
   }
 
+  /** Whether every type allowed is one never stored: no relationship to follow, though a path of no hops is there. */
+  private boolean noType() {
+    return types != null && types.length == 0;
+  }
+
   @Override
   boolean process(Object[] row) {
-    if (!(row[from] instanceof NodeRef start) || (types != null && types.length == 0)) {
+    if (!(row[from] instanceof NodeRef start) || (noType() && (!varLength || min > 0))) {
       return true; // a null from OPTIONAL MATCH, or only unknown types: nothing to follow
     }
     long at = asOfMicros(row);
@@ -136,7 +141,7 @@ final class ExpandOp extends EvaluatingOperator {
         return false;
       }
     }
-    if (depth == max) {
+    if (depth == max || noType()) {
       return true;
     }
     return hops(slot, at, r -> {

@@ -313,6 +313,22 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(), q("MATCH ()-[r:SUPERSEDES]->() AS OF 9223372036854775807 RETURN r").rows());
   }
 
+  /**
+   * A path of no hops follows no relationship, so it is there whatever the types allowed, one never stored too:
+   * {@code -[:NOPE*0..2]->} found nothing at all, where {@code -[:REFERS_TO*0..2]->} found the node itself.
+   */
+  @Test
+  void aPathOfNoHopsNeedsNoRelationshipOfItsType() {
+    for (String types : List.of(":NOPE", ":NOPE|NEVER", ":REFERS_TO")) {
+      assertEquals(List.of(List.of(5L, List.of())), q("MATCH (a {id: 5})-[r" + types + "*0..2]->(b) RETURN b.id, r").rows(), types);
+      assertEquals(List.of(List.of(5L)), q("MATCH (a {id: 5})-[" + types + "*0]-(b) RETURN b.id").rows(), types);
+      assertEquals(List.of(List.of(5L)), q("MATCH (a {id: 5}) WHERE EXISTS { (a)<-[" + types + "*0..1]-(a) } RETURN a.id").rows(), types);
+      assertEquals(List.of(List.of(5L, 5L)), q("MATCH (a {id: 5}) OPTIONAL MATCH (a)-[" + types + "*0..1]->(b) RETURN a.id, b.id").rows(), types);
+    }
+    assertEquals(List.of(), q("MATCH (a {id: 5})-[:NOPE*1..2]->(b) RETURN b.id").rows());
+    assertEquals(List.of(), q("MATCH (a {id: 5})-[:NOPE]->(b) RETURN b.id").rows());
+  }
+
   @Test
   void aColumnIsYieldedOnce() {
     // the first variable of a column yielded twice stayed null

@@ -65,7 +65,8 @@ public final class QueryException extends RuntimeException {
         lineStart = i + 1;
       }
     }
-    return new int[] {line, end - lineStart + 1};
+    // in characters, as size() counts them: a character beyond U+FFFF is two chars of a String
+    return new int[] {line, source.codePointCount(lineStart, end) + 1};
   }
 
   private static String format(String source, int offset, String reason) {
@@ -75,11 +76,11 @@ public final class QueryException extends RuntimeException {
     int end = source.indexOf('\n', at);
     String text = source.substring(start, end < 0 ? source.length() : end);
     int caret = at - start;
-    // keep long lines readable: show at most 60 characters either side of the caret
-    int from = Math.max(0, caret - 60);
-    int to = Math.min(text.length(), caret + 60);
+    // keep long lines readable: show at most 60 characters either side of the caret (never half a character)
+    int from = text.codePointCount(0, caret) > 60 ? text.offsetByCodePoints(caret, -60) : 0;
+    int to = text.codePointCount(caret, text.length()) > 60 ? text.offsetByCodePoints(caret, 60) : text.length();
     String excerpt = (from > 0 ? "..." : "") + text.substring(from, to) + (to < text.length() ? "..." : "");
-    int pad = caret - from + (from > 0 ? 3 : 0);
+    int pad = text.codePointCount(from, caret) + (from > 0 ? 3 : 0);
     StringBuilder sb = new StringBuilder();
     sb.append("line ").append(lc[0]).append(", column ").append(lc[1]).append(": ").append(reason)
         .append("\n  ");

@@ -44,6 +44,24 @@ class ParserTest {
   }
 
   /**
+   * The column counts characters, as size() does, not the UTF-16 units of Java's strings: a character beyond U+FFFF
+   * before the error moved the column, and the caret, one too far right, and an excerpt could cut it in half.
+   */
+  @Test
+  void theColumnCountsCharacters() {
+    String smile = "\uD83D\uDE00";
+    QueryException e = fails("RETURN '" + smile + smile + "' x");
+    assertEquals(13, e.column());
+    assertEquals("line 1, column 13: expected end of statement but found 'x'\n  RETURN '" + smile + smile + "' x\n"
+        + " ".repeat(14) + "^", e.getMessage());
+    // the excerpt starts 60 characters before the caret: 60 UTF-16 units back was the second half of the pair
+    QueryException far = fails("RETURN '" + smile + "b".repeat(57) + "' x");
+    assertEquals(69, far.column());
+    assertEquals("line 1, column 69: expected end of statement but found 'x'\n  ..." + smile + "b".repeat(57) + "' x\n"
+        + " ".repeat(2 + 3 + 60) + "^", far.getMessage());
+  }
+
+  /**
    * A character that prints as nothing, or as a space, is named by its code: a no-break space or a zero-width space
    * pasted with a statement would else make the message "unexpected character ' '" (or "''").
    */

@@ -344,6 +344,31 @@ class BadInputTest {
   }
 
   /**
+   * A statement may build a value nested as deep as it likes (reduce() wraps a list in a list at each step), but a
+   * returned one is bounded as a parameter is, at 100 levels: converting it into the engine's values recursed as deep,
+   * and a list nested 1,000 levels made Memory.query throw a StackOverflowError.
+   */
+  @Test
+  void aReturnedValueNestedTooDeepIsRefused() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      Memory m = aeon.memory();
+      for (String step : List.of("[acc]", "{a: acc}")) {
+        String deep = "RETURN reduce(acc = 1, x IN range(1, 1000) | " + step + ") AS deep";
+        QueryException e = assertThrows(QueryException.class, () -> m.query(deep, Map.of()), step);
+        assertEquals("column 'deep' holds lists and maps nested more than 100 levels deep", e.reason());
+        assertEquals(8, e.column());
+        // 100 levels are returned; what a statement does with a deeper value inside is unchanged
+        Object hundred = m.query(deep.replace("1000", "100"), Map.of()).rows().getFirst().getFirst();
+        for (int level = 0; level < 100; level++) {
+          hundred = hundred instanceof List<?> l ? l.getFirst() : ((Map<?, ?>) hundred).get("a");
+        }
+        assertEquals(1L, hundred);
+        assertEquals(List.of(List.of(true)), m.query(deep.replace("AS deep", "IS NOT NULL"), Map.of()).rows());
+      }
+    }
+  }
+
+  /**
    * A statement that would run for hours (every path of up to 12 hops through 24 events that all refer to
    * each other) is stopped at the namespace's query time limit with a QueryException, and the namespace goes
    * on answering; a statement within the limit is unaffected.

@@ -124,6 +124,9 @@ class MemCommandsTest {
       RespClient.Err tooLarge = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY",
           "RETURN size(range(1, 60000000))"));
       assertTrue(tooLarge.message().matches("ERR line 1, column \\d+: expressions too large: .*"), tooLarge.message());
+      // a returned value nested deeper than a parameter may be (its conversion ran out of stack and dropped the client)
+      assertEquals(new RespClient.Err("ERR line 1, column 8: column 'deep' holds lists and maps nested more than 100 levels"
+          + " deep"), c.call("MEM.QUERY", "RETURN reduce(acc = 1, x IN range(1, 1000) | [acc]) AS deep"));
       assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
       assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
     }

@@ -275,7 +275,12 @@ final class ResultSink extends EvaluatingOperator {
     List<List<Object>> table = new ArrayList<>();
     for (Object[] r : rows()) {
       for (int i = 0; i < r.length; i++) {
-        r[i] = Values.toResult(r[i], ev.graph);
+        try {
+          r[i] = Values.returned(r[i], ev.graph);
+        } catch (IllegalArgumentException e) {
+          Statement.Item item = ret.items().get(i);
+          throw ev.error(item.expr().pos(), "column '" + item.column() + "' holds " + e.getMessage());
+        }
       }
       table.add(java.util.Collections.unmodifiableList(Arrays.asList(r)));
     }

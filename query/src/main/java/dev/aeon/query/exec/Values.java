@@ -52,7 +52,10 @@ final class Values {
     return f;
   }
 
-  /** How deep lists and maps in a parameter may nest: comparing and printing values recurse that deep. */
+  /**
+   * How deep lists and maps in a parameter, or in a returned value, may nest: comparing and printing values recurse
+   * that deep, and so do the engine's and the server's conversions of a result.
+   */
   static final int MAX_PARAMETER_DEPTH = 100;
 
   /**
@@ -428,6 +431,23 @@ final class Values {
    * null for a node whose text went with a forget).
    */
   static Object toResult(Object v, TraceGraph g) {
+    return toResult(v, g, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #toResult} of a returned value.
+   *
+   * @throws IllegalArgumentException if lists and maps nest deeper than {@link #MAX_PARAMETER_DEPTH}, as a
+   *     parameter may not
+   */
+  static Object returned(Object v, TraceGraph g) {
+    return toResult(v, g, 0, MAX_PARAMETER_DEPTH);
+  }
+
+  private static Object toResult(Object v, TraceGraph g, int depth, int maxDepth) {
+    if (depth > maxDepth) {
+      throw new IllegalArgumentException("lists and maps nested more than " + maxDepth + " levels deep");
+    }
     return switch (v) {
       case null -> null;
       case NodeRef n -> g.event(n.slot());
@@ -439,13 +459,13 @@ final class Values {
       case List<?> l -> {
         List<Object> out = new ArrayList<>(l.size());
         for (Object o : l) {
-          out.add(toResult(o, g));
+          out.add(toResult(o, g, depth + 1, maxDepth));
         }
         yield java.util.Collections.unmodifiableList(out);
       }
       case Map<?, ?> m -> {
         Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, x) -> out.put((String) k, toResult(x, g)));
+        m.forEach((k, x) -> out.put((String) k, toResult(x, g, depth + 1, maxDepth)));
         yield java.util.Collections.unmodifiableMap(out);
       }
       default -> v;

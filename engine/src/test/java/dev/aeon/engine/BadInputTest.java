@@ -399,6 +399,31 @@ class BadInputTest {
   }
 
   /**
+   * Products of scans that hold nothing (a count, a sort that keeps three rows, DISTINCT of a few values, an EXISTS
+   * per row) are stopped at the time limit too (one that holds every row meets the bound on a result first:
+   * ClausesTest). It passes: no fix was needed.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void productsOfScansAreStoppedByTheirBounds() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(200)))) {
+      Memory m = aeon.memory();
+      for (int i = 0; i < 400; i++) {
+        m.remember(Remember.event("s" + i % 7, "user", "e" + i));
+      }
+      for (String product : List.of("MATCH (a), (b), (c) RETURN count(*)",
+          "MATCH (a), (b), (c) RETURN a.id, b.id, c.id ORDER BY c.ts LIMIT 3",
+          "MATCH (a), (b), (c) RETURN DISTINCT a.session = c.session",
+          "MATCH (a), (b) WHERE NOT EXISTS { (a)-[:NEXT*1..32]-(b) } RETURN count(*)")) {
+        QueryException e = assertThrows(QueryException.class, () -> m.query(product, Map.of()), product);
+        assertTrue(e.reason().startsWith("the statement ran past its time limit of 200 ms"), product + ": " + e.reason());
+      }
+      // a few hundred steps: far within the limit, even on a loaded machine
+      assertEquals(List.of(List.of(58L)), m.query("MATCH (a {session: 's0'}) RETURN count(*)", Map.of()).rows());
+    }
+  }
+
+  /**
    * A statement whose expressions go through long lists is stopped at the time limit too: a step (a row) hid a
    * pass over a list of two million elements, and a thousand of them ran for seconds past a limit of 100 ms.
    */

@@ -82,8 +82,12 @@ public final class DurableFiles {
       missing.push(p);
     }
     Files.createDirectories(dir);
-    for (Path created : missing) {
-      fsyncDirectory(created.getParent());
+    if (!missing.isEmpty()) { // out of reach of the caller's interrupt, which would close the channel that forces
+      Uninterruptibly.run(() -> {
+        for (Path created : missing) {
+          fsyncDirectory(created.getParent());
+        }
+      });
     }
     return dir;
   }

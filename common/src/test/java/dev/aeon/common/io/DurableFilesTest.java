@@ -62,4 +62,18 @@ class DurableFilesTest {
     assertThrows(FileSystemException.class, () -> DurableFiles.createDirectories(file.resolve("d"))); // "Not a directory"
     assertThrows(FileAlreadyExistsException.class, () -> DurableFiles.createDirectories(file));
   }
+
+  /** A store opens on an interrupted thread (an interrupt must not close the channel that forces its new folder). */
+  @Test
+  void createsFoldersOnAnInterruptedThreadAndKeepsTheInterrupt() throws IOException {
+    Path nested = dir.resolve("x").resolve("y");
+    Thread.currentThread().interrupt();
+    try {
+      DurableFiles.createDirectories(nested);
+      assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt was cleared");
+    } finally {
+      Thread.interrupted();
+    }
+    assertTrue(Files.isDirectory(nested));
+  }
 }

@@ -3,6 +3,7 @@ package dev.aeon.query.exec;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.aeon.query.lang.QueryException;
+import dev.aeon.query.lang.StackLeft;
 import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
 import java.time.Instant;
@@ -410,32 +411,16 @@ class ClausesTest extends OnConversation {
   }
 
   /**
-   * On a thread whose stack is too small for the deepest statement accepted, running out of it is an error of the
+   * Where the stack left is too small for the deepest statement accepted, running out of it is an error of the
    * statement at any stage: parsing was outside the catch, so its StackOverflowError reached the caller.
    */
   @Test
-  void aStatementTooDeepForItsThreadsStackIsAnError() throws Exception {
-    String deepest = "RETURN " + "(".repeat(199) + "1" + ")".repeat(199); // 200 levels, the most accepted
-    Throwable[] thrown = new Throwable[2];
-    Thread tiny = new Thread(null, () -> {
-      try {
-        c.trace.query(deepest, Map.of());
-      } catch (Throwable t) {
-        thrown[0] = t;
-      }
-      try {
-        c.trace.explain(deepest, Map.of());
-      } catch (Throwable t) {
-        thrown[1] = t;
-      }
-    }, "tiny-stack", 64 << 10);
-    tiny.start();
-    tiny.join();
-    for (Throwable t : thrown) {
-      QueryException e = assertInstanceOf(QueryException.class, t);
-      assertEquals("query too deep to evaluate", e.reason());
-    }
-    assertEquals(List.of(List.of(1L)), q(deepest).rows()); // on this thread's stack it runs
+  void aStatementTooDeepForTheStackLeftIsAnError() throws Exception {
+    String open = "RETURN " + "(".repeat(199); // 200 levels, the most accepted; a new literal each run, to be parsed
+    String close = ")".repeat(199);
+    StackLeft.runsOutAsAQueryError(run -> c.trace.query(open + run + close, Map.of()));
+    StackLeft.runsOutAsAQueryError(run -> c.trace.explain(open + run + close, Map.of()));
+    assertEquals(List.of(List.of(1L)), q(open + 1 + close).rows()); // on this thread's stack it runs
   }
 
   /**

@@ -12,13 +12,16 @@ import java.util.Map;
  *
  * <p>A transfer stops at its next step once the close has begun ({@link #stoppingAt}); one that does not end
  * within {@link #TIMEOUT} (a step that never returns) is left behind with a warning rather than hold the close
- * for good. A close called by a transfer's own thread (from its progress) cannot wait for that transfer, which
- * stops at its next step after the close returns.
+ * for good. A close called from a transfer's progress cannot wait for that transfer, which stops at its next step
+ * after the close returns; nor can one called from a progress that another thread reports for it (an export's
+ * snapshot is replayed on a thread of its own, while the export's thread waits for it).
  */
 final class Transfers {
 
   private static final System.Logger LOG = System.getLogger(Transfers.class.getName());
   static final Duration TIMEOUT = Duration.ofMinutes(2);
+  /** Bound while a thread other than a transfer's own reports that transfer's progress: the transfer's thread. */
+  private static final ScopedValue<Thread> REPORTING_FOR = ScopedValue.newInstance();
 
   private final Object lock = new Object();
   /** Read at every step of every transfer; written once, under the lock. */
@@ -51,13 +54,21 @@ final class Transfers {
     return closing;
   }
 
-  /** {@code progress}, which throws at the first step after the close has begun. */
+  /**
+   * {@code progress}, which throws at the first step after the close has begun; for the transfer that the calling
+   * thread runs.
+   */
   TransferProgress stoppingAt(TransferProgress progress) {
+    Thread transfer = Thread.currentThread();
     return (step, done, total) -> {
       if (closing) {
         throw new IllegalStateException("this Aeon is closed");
       }
-      progress.report(step, done, total);
+      if (Thread.currentThread() == transfer) {
+        progress.report(step, done, total);
+      } else { // a close it calls must not wait for the transfer, which waits for this thread
+        ScopedValue.where(REPORTING_FOR, transfer).run(() -> progress.report(step, done, total));
+      }
     };
   }
 
@@ -86,8 +97,13 @@ final class Transfers {
     }
   }
 
-  /** Under the lock: whether a thread other than the caller runs a transfer. */
+  /**
+   * Under the lock: whether a transfer runs on a thread other than the caller and than the one whose progress the
+   * caller reports.
+   */
   private boolean runOnOtherThreads() {
-    return inFlight.size() > (inFlight.containsKey(Thread.currentThread()) ? 1 : 0);
+    Thread self = Thread.currentThread();
+    Thread reportingFor = REPORTING_FOR.orElse(self);
+    return inFlight.keySet().stream().anyMatch(t -> t != self && t != reportingFor);
   }
 }

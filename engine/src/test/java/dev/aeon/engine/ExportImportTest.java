@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.LoggedWarnings;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.MutationCodec;
@@ -286,6 +287,41 @@ class ExportImportTest {
         + " was created", e.getMessage());
     try (Aeon reopened = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       assertEquals(List.of(), reopened.namespaceNames());
+    }
+  }
+
+  /**
+   * The records of an export's snapshot are replayed, and reported, on a thread of their own: a close called from
+   * that report waited for the export, which waited for the replay, which waited for the close, until the close
+   * gave up after {@link Transfers#TIMEOUT} (two minutes) with a warning. It returns at once now, as from the
+   * export's own thread, and the export stops at its next step.
+   */
+  @Test
+  void aCloseCalledFromTheProgressOfASnapshotsReplayDoesNotWaitForTheExport() {
+    // no background checkpoint: the records written stay in the log after the last checkpoint, to be replayed
+    Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options().withCheckpoints(1L << 40,
+        java.time.Duration.ofDays(1)));
+    for (int i = 0; i < 3; i++) {
+      aeon.memory().remember(Remember.event("s", "user", "event " + i).vector(TestVectors.unit(i)));
+    }
+    Path stopped = dir.resolve("stopped.jsonl");
+    boolean[] closedFromReplay = {false};
+    TransferProgress closingAtTheFirstRecord = (step, done, total) -> {
+      if (step == TransferProgress.Step.REPLAYING && !closedFromReplay[0]) {
+        closedFromReplay[0] = true;
+        aeon.close();
+      }
+    };
+    try (LoggedWarnings warnings = LoggedWarnings.of(Transfers.class)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> aeon.exportNamespace("default", stopped, closingAtTheFirstRecord));
+      assertEquals("this Aeon is closed", e.getMessage());
+      assertTrue(closedFromReplay[0]);
+      assertEquals(List.of(), warnings.list(), "the close waited for the export that called it");
+    }
+    assertFalse(Files.exists(stopped), "half an export was left");
+    try (Aeon reopened = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      assertEquals(3, reopened.memory().stats().events());
     }
   }
 

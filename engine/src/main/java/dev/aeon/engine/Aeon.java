@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
+import dev.aeon.common.io.RealPaths;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -102,11 +103,14 @@ public final class Aeon implements AutoCloseable {
    * directory, by this process or another, is refused until then (two writers of one log would corrupt it).
    *
    * @throws IllegalStateException if the directory is open already
+   * @throws IllegalArgumentException if the directory is, or is inside, the {@code ns/} or {@code tmp/} folder of
+   *     another memory directory
    * @throws java.io.UncheckedIOException if the directory cannot be created or locked
    */
   public static Aeon open(Path dir, AeonOptions options) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
+    refuseInsideAnotherMemory(dir);
     ExclusiveFileLock lock;
     try {
       DurableFiles.createDirectories(dir.resolve("ns"));
@@ -120,6 +124,23 @@ public final class Aeon implements AutoCloseable {
     }
     deleteScratch(dir.resolve(SCRATCH_DIR)); // what a crash left of an export: nobody else can be using it
     return new Aeon(dir, options, lock);
+  }
+
+  /**
+   * Refuses a directory in the folders that another memory directory owns (one with a {@code LOCK} file and an
+   * {@code ns/} folder), as {@link #backup} refuses a target there: a memory opened at {@code DIR/ns} was listed,
+   * and opened, by DIR as a namespace named {@code ns}; one under {@code DIR/tmp} was deleted by DIR's next open;
+   * one in a namespace's folder was deleted with that namespace.
+   */
+  private static void refuseInsideAnotherMemory(Path dir) {
+    Path real = RealPaths.resolve(dir); // neither a link nor .. hides where it is
+    for (Path other = real.getParent(); other != null; other = other.getParent()) {
+      if ((real.startsWith(other.resolve("ns")) || real.startsWith(other.resolve(SCRATCH_DIR)))
+          && Files.isRegularFile(other.resolve(LOCK_FILE)) && Files.isDirectory(other.resolve("ns"))) {
+        throw new IllegalArgumentException("a memory cannot be opened in " + dir + ", which is inside the ns/ or "
+            + SCRATCH_DIR + "/ folder of the memory directory " + other + ": choose a directory outside them");
+      }
+    }
   }
 
   public Path directory() {

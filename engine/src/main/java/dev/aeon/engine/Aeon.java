@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -116,7 +117,10 @@ public final class Aeon implements AutoCloseable {
       DurableFiles.createDirectories(dir.resolve("ns"));
       lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the memory directory " + dir + ": " + e.getMessage(), e);
+      // Something other than a folder where one goes: its exception gives only the name, so say what is wrong
+      String why = e instanceof FileAlreadyExistsException x ? x.getFile() + " is not a directory, nor a link to one"
+          : OpenFailures.reason(e);
+      throw new UncheckedIOException("cannot open the memory directory " + dir + ": " + why, e);
     }
     if (lock == null) {
       throw new IllegalStateException("the memory directory " + dir

@@ -51,6 +51,44 @@ class MemoryDirectoryTest {
     assertFalse(Files.exists(outer.resolve("ns").resolve("new")));
   }
 
+  /**
+   * A directory that cannot be a memory's is refused saying why: its message was only the file's name when
+   * something other than a directory (a file, a link to nothing) stood where the memory or its {@code ns/} goes.
+   */
+  @Test
+  void aDirectoryThatCannotHoldAMemoryIsRefusedSayingWhy() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "not a memory");
+    Path fileForNs = dir.resolve("ns-is-a-file");
+    Files.createDirectories(fileForNs);
+    Files.writeString(fileForNs.resolve("ns"), "not a folder");
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+    List<List<String>> expected = List.of(
+        List.of(file.toString(), file.resolve("ns") + ": Not a directory"),
+        List.of(fileForNs.toString(), fileForNs.resolve("ns") + " is not a directory, nor a link to one"),
+        List.of(dangling.toString(), dangling + " is not a directory, nor a link to one"));
+    for (List<String> c : expected) {
+      java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+          () -> Aeon.open(Path.of(c.get(0)), EngineTest.options()));
+      assertEquals("cannot open the memory directory " + c.get(0) + ": " + c.get(1), e.getMessage());
+    }
+    assertEquals("not a memory", Files.readString(file));
+  }
+
+  /** A link to a directory holds the memory there, and the directory is one memory by either name. */
+  @Test
+  void aLinkToADirectoryIsThatDirectory() throws Exception {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    try (Aeon aeon = Aeon.open(link, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "through a link").vector(TestVectors.unit(1)));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Aeon.open(real, EngineTest.options()));
+      assertTrue(e.getMessage().contains("already open"), e.getMessage());
+    }
+    try (Aeon aeon = Aeon.open(real, EngineTest.options())) {
+      assertEquals(1, aeon.memory().stats().events());
+    }
+  }
+
   /** Beside the other memory's folders, in its directory or a folder of its own there, a memory is its own. */
   @Test
   void aMemoryBesideTheFoldersOfAnotherIsItsOwn() {

@@ -666,9 +666,25 @@ public final class Aeon implements AutoCloseable {
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
   public static void checkName(String name) {
     if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("bad namespace name '" + name
-          + "': use 1-" + MAX_NAMESPACE_NAME + " letters, digits, '_', '.', '-', starting with a letter or digit");
+      throw new IllegalArgumentException("bad namespace name " + shown(name)
+          + ": use 1-" + MAX_NAMESPACE_NAME + " letters, digits, '_', '.', '-', starting with a letter or digit");
     }
+  }
+
+  /**
+   * A refused name as its error shows it: on one line, control characters as {@code ?} (a newline would forge a line
+   * in a log), and only the beginning of one too long to be a name (a caller may pass anything).
+   */
+  private static String shown(String name) {
+    if (name == null) {
+      return "'null'";
+    }
+    int end = name.length() <= MAX_NAMESPACE_NAME ? name.length()
+        : name.offsetByCodePoints(0, name.codePointCount(0, MAX_NAMESPACE_NAME)); // no half of a surrogate pair
+    StringBuilder shown = new StringBuilder("'");
+    name.substring(0, end).codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return end == name.length() ? shown.append("'").toString()
+        : shown.append("...' (").append(name.length()).append(" characters)").toString();
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.SmallDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +73,32 @@ class MemoryDirectoryTest {
       assertEquals("cannot open the memory directory " + c.get(0) + ": " + c.get(1), e.getMessage());
     }
     assertEquals("not a memory", Files.readString(file));
+  }
+
+  /**
+   * A memory on a read-only file system is refused at open, saying so, and opens whole once the file system is
+   * writable again. (Folder permissions cannot show this where the tests run as root, who writes through them.)
+   */
+  @Test
+  void aMemoryOnAReadOnlyFileSystemIsRefusedSayingSo() throws Exception {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 16)) {
+      Path memory = device.root().resolve("memory");
+      try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+        aeon.memory().remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
+      }
+      device.readOnly(true);
+      for (Path d : List.of(memory, device.root().resolve("new"))) {
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+            () -> Aeon.open(d, EngineTest.options()));
+        assertTrue(e.getMessage().startsWith("cannot open the memory directory " + d + ": ")
+            && e.getMessage().endsWith("Read-only file system"), e.getMessage());
+      }
+      device.readOnly(false);
+      try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+        assertEquals(1, aeon.memory().stats().events());
+        assertEquals(List.of(), aeon.check("default"));
+      }
+    }
   }
 
   /** A link to a directory holds the memory there, and the directory is one memory by either name. */

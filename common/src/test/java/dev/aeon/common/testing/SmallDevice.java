@@ -43,6 +43,16 @@ public final class SmallDevice implements AutoCloseable {
     }
   }
 
+  /**
+   * Remounts the device read-only, or writable again: a read-only file system refuses every write, root's too,
+   * where a folder's permissions do not stop root. Refused (an IOException) while a file on it is open for writing.
+   */
+  public void readOnly(boolean readOnly) throws IOException, InterruptedException {
+    if (!run("mount", "-o", "remount," + (readOnly ? "ro" : "rw"), root.toString())) {
+      throw new IOException("cannot remount " + root + (readOnly ? " read-only" : " writable"));
+    }
+  }
+
   /** Fills the device but for {@code pages} pages of 4 KiB. */
   public void fillLeaving(int pages) throws IOException {
     Path spare = root.resolve("spare");

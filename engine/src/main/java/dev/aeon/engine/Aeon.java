@@ -2,7 +2,6 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
-import dev.aeon.common.io.RealPaths;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -131,19 +130,16 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
-   * Refuses a directory in the folders that another memory directory owns (one with a {@code LOCK} file and an
-   * {@code ns/} folder), as {@link #backup} refuses a target there: a memory opened at {@code DIR/ns} was listed,
-   * and opened, by DIR as a namespace named {@code ns}; one under {@code DIR/tmp} was deleted by DIR's next open;
-   * one in a namespace's folder was deleted with that namespace.
+   * Refuses a directory in the folders that another memory directory owns, as {@link #backup} refuses a target
+   * there ({@link BackupTargets#memoryOwning}): a memory opened at {@code DIR/ns} was listed, and opened, by DIR as a
+   * namespace named {@code ns}; one under {@code DIR/tmp} was deleted by DIR's next open; one in a namespace's folder
+   * was deleted with that namespace.
    */
   private static void refuseInsideAnotherMemory(Path dir) {
-    Path real = RealPaths.resolve(dir); // neither a link nor .. hides where it is
-    for (Path other = real.getParent(); other != null; other = other.getParent()) {
-      if ((real.startsWith(other.resolve("ns")) || real.startsWith(other.resolve(SCRATCH_DIR)))
-          && Files.isRegularFile(other.resolve(LOCK_FILE)) && Files.isDirectory(other.resolve("ns"))) {
-        throw new IllegalArgumentException("a memory cannot be opened in " + dir + ", which is inside the ns/ or "
-            + SCRATCH_DIR + "/ folder of the memory directory " + other + ": choose a directory outside them");
-      }
+    Path other = BackupTargets.memoryOwning(dir, SCRATCH_DIR);
+    if (other != null) {
+      throw new IllegalArgumentException("a memory cannot be opened in " + dir + ", which is inside the ns/ or "
+          + SCRATCH_DIR + "/ folder of the memory directory " + other + ": choose a directory outside them");
     }
   }
 
@@ -194,7 +190,8 @@ public final class Aeon implements AutoCloseable {
    * unfinished {@code ns/<name>.partial} is replaced by the next backup to the same directory).
    *
    * @throws IllegalArgumentException if there is no such namespace (a backup does not create one), or if
-   *     {@code targetDir} is this memory's directory or inside its {@code ns/} or {@code tmp/} folder
+   *     {@code targetDir} is this memory's directory or inside its {@code ns/} or {@code tmp/} folder, or those of
+   *     another memory directory
    * @throws java.io.UncheckedIOException if the target exists or the copy fails (nothing is left behind then)
    */
   public BackupResult backup(String name, Path targetDir) {
@@ -657,7 +654,8 @@ public final class Aeon implements AutoCloseable {
   /**
    * Throws an {@link IllegalArgumentException} saying why, unless {@link #backup} may copy namespaces of the memory
    * directory {@code memoryDir} into {@code targetDir}: not the memory directory itself, nor inside the folders
-   * it owns (for a server's backup directory, checked before the first backup).
+   * it owns, nor inside those of another memory directory (for a server's backup directory, checked before the first
+   * backup).
    */
   public static void checkBackupTarget(Path memoryDir, Path targetDir) {
     BackupTargets.refuseInside(memoryDir, SCRATCH_DIR, targetDir);

@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import dev.aeon.common.io.RealPaths;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,8 @@ import java.nio.file.Path;
  * owns. A copy under {@code ns/} is inside a namespace or is taken for one (a backup into {@code DIR/ns} made
  * {@code DIR/ns/ns/<name>}, and the next open listed and opened {@code ns} as a namespace, writing its files
  * beside the copy); a copy under {@code tmp/} is deleted by the next open as an export's scratch, so a backup
- * reported as made was gone after it. Any other folder of the memory directory holds nothing of the memory's.
+ * reported as made was gone after it. Any other folder of the memory directory holds nothing of the memory's. The
+ * same holds of the folders of any other memory directory, and of a memory opened in them.
  */
 final class BackupTargets {
 
@@ -27,6 +29,28 @@ final class BackupTargets {
           + " directory " + memoryDir + " it copies (its ns/ or " + scratch + "/ folder, or itself): choose a"
           + " directory outside them");
     }
+    Path other = memoryOwning(targetDir, scratch);
+    if (other != null) {
+      throw new IllegalArgumentException("a backup cannot go into " + targetDir + ", which is inside the ns/ or "
+          + scratch + "/ folder of the memory directory " + other + ": choose a directory outside them");
+    }
+  }
+
+  /**
+   * The memory directory (one holding a {@link Aeon#LOCK_FILE} and an {@code ns/} folder) in whose {@code ns/} or
+   * {@code scratch} folder {@code dir} is, through links and {@code ..}; null if none. Another memory or a backup
+   * may not go there: in {@code ns/} it is taken for a namespace, or lies in one's folder, and in {@code scratch}
+   * the next open of that memory deletes it.
+   */
+  static Path memoryOwning(Path dir, String scratch) {
+    Path real = RealPaths.resolve(dir);
+    for (Path memory = real.getParent(); memory != null; memory = memory.getParent()) {
+      if ((real.startsWith(memory.resolve("ns")) || real.startsWith(memory.resolve(scratch)))
+          && Files.isRegularFile(memory.resolve(Aeon.LOCK_FILE)) && Files.isDirectory(memory.resolve("ns"))) {
+        return memory;
+      }
+    }
+    return null;
   }
 
   /**

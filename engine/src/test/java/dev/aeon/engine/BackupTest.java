@@ -261,6 +261,37 @@ class BackupTest {
   }
 
   /**
+   * Nor may a backup go into the {@code ns/} or {@code tmp/} folder of another memory directory, open or not: one
+   * into {@code other/ns} was listed and opened by that memory as a namespace {@code ns}, one under
+   * {@code other/tmp} was deleted by its next open, and one in its namespace's folder went with that namespace.
+   * The other memory's directory itself takes it, as {@code ns/<name>} (a memory of backups).
+   */
+  @Test
+  void aBackupIntoTheFoldersOfAnotherMemoryIsRefused() throws IOException {
+    Path other = dir.resolve("other");
+    try (Aeon aeon = Aeon.open(other, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "other's"));
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("live"), EngineTest.options())) {
+      aeon.namespace("agent").remember(Remember.event("s", "user", "hello"));
+      for (Path inside : List.of(other.resolve("ns"), other.resolve("ns/default"), other.resolve("tmp/b"),
+          other.resolve("x/../ns/new"))) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> aeon.backup("agent", inside), inside.toString());
+        assertTrue(e.getMessage().startsWith("a backup cannot go into " + inside + ", which is inside the ns/ or tmp/"
+            + " folder of the memory directory " + other), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Aeon.checkBackupTarget(dir.resolve("live"), inside));
+      }
+      aeon.backup("agent", other);
+    }
+    try (Aeon again = Aeon.open(other, EngineTest.options())) {
+      assertEquals(List.of("agent", "default"), again.namespaceNames());
+      assertEquals("hello", again.namespace("agent").history("s", 1).getFirst().text());
+      assertFalse(Files.exists(other.resolve("ns/default/ns")));
+    }
+  }
+
+  /**
    * A backup killed after its files were copied but before the rename leaves {@code ns/default.partial} and its
    * mark, whose name is a namespace name: the backup's directory listed it as a namespace, and {@code ./aeon check}
    * opened it (writing into it) and called it consistent, as if the backup were whole.

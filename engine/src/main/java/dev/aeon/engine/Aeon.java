@@ -324,6 +324,8 @@ public final class Aeon implements AutoCloseable {
    *
    * @throws IllegalStateException if the namespace holds events, or was created or written by another caller
    *     meanwhile, or if this Aeon is closed, or is closed while the import runs (which stops it)
+   * @throws IllegalArgumentException if {@code file} is a memory directory's {@code LOCK} file or inside its
+   *     {@code ns/} or {@code tmp/} folder (where its lock files are, which an import must not open and close)
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
    */
   public ExportCounts importNamespace(String name, Path file) {
@@ -342,6 +344,7 @@ public final class Aeon implements AutoCloseable {
   }
 
   private ExportCounts importInto(String name, Path file, TransferProgress progress) {
+    BackupTargets.refuseImportFrom(file, SCRATCH_DIR);
     boolean replacing = exists(name);
     if (replacing) { // refused before building anything
       try (NamespaceLease lease = lease(name)) {

@@ -37,6 +37,27 @@ final class BackupTargets {
   }
 
   /**
+   * Nor may an import read a memory directory's files (its own or another's): its {@code LOCK}, or anything in its
+   * {@code ns/} or {@code scratch} folder. No export is there (none may go there), but lock files are, and on POSIX
+   * systems closing any descriptor of a locked file drops every lock this process holds on it: another process could
+   * then open the memory directory, or a namespace's log, while this one writes it.
+   *
+   * @throws IllegalArgumentException if {@code file} is such a file
+   */
+  static void refuseImportFrom(Path file, String scratch) {
+    Path real = RealPaths.resolve(file);
+    Path parent = real.getParent();
+    boolean lockFile = parent != null && real.getFileName().toString().equals(Aeon.LOCK_FILE)
+        && Files.isDirectory(parent.resolve("ns"));
+    Path memory = lockFile ? parent : memoryOwning(file, scratch);
+    if (memory != null) {
+      throw new IllegalArgumentException("an import cannot read " + file + ", which is " + (lockFile ? "the lock file"
+          : "inside the ns/ or " + scratch + "/ folder") + " of the memory directory " + memory + ": no export is"
+          + " there, and reading its lock files would release this process's locks on them; choose a file outside it");
+    }
+  }
+
+  /**
    * The memory directory (one holding a {@link Aeon#LOCK_FILE} and an {@code ns/} folder) in whose {@code ns/} or
    * {@code scratch} folder {@code dir} is, through links and {@code ..}; null if none. Another memory or a backup
    * may not go there: in {@code ns/} it is taken for a namespace, or lies in one's folder, and in {@code scratch}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.testing.LoggedWarnings;
+import dev.aeon.common.testing.OtherProcessLock;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.MutationCodec;
@@ -206,6 +207,32 @@ class ExportImportTest {
       }
       assertEquals(new ExportCounts(1, 0), aeon.exportNamespace("default", memory.resolve("agent.jsonl")));
       assertEquals(0, aeon.namespace("agent").stats().events());
+    }
+  }
+
+  /**
+   * An import does not read a memory's lock files, nor anything else in its {@code ns/} or {@code tmp/} folder (no
+   * export is there), of its own memory or another this process has open: it opened and closed them, and on POSIX
+   * systems closing any descriptor of a file drops every lock the process holds on it, so that another process
+   * could open the memory directory, or a namespace's log, while this one wrote it.
+   */
+  @Test
+  void anImportFromAMemorysLockFilesIsRefusedAndLeavesThemLocked() throws Exception {
+    Path memory = dir.resolve("memory");
+    Path other = dir.resolve("other");
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options()); Aeon second = Aeon.open(other, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello").withoutVector());
+      Path ns = memory.resolve("ns").resolve("default");
+      List<Path> locks = List.of(memory.resolve(Aeon.LOCK_FILE), ns.resolve("wal").resolve("LOCK"),
+          ns.resolve("blobs").resolve("blobs.lock"), other.resolve(Aeon.LOCK_FILE));
+      for (Path lock : locks) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> aeon.importNamespace("agent", lock), lock.toString());
+        assertTrue(e.getMessage().startsWith("an import cannot read " + lock), e.getMessage());
+      }
+      assertEquals(List.of("locked", "locked", "locked", "locked"), OtherProcessLock.tries(locks),
+          "an import released a lock this process holds");
+      assertEquals(List.of("default"), aeon.namespaceNames());
     }
   }
 

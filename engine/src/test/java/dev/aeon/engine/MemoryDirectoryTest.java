@@ -101,6 +101,26 @@ class MemoryDirectoryTest {
     }
   }
 
+  /**
+   * A caller whose thread was interrupted opens a new memory directory, and keeps its interrupt: the open forces
+   * the folders it made, through a channel that the interrupt closed (ClosedByInterruptException), so it failed
+   * with "the calling thread was interrupted".
+   */
+  @Test
+  void aNewMemoryOpensOnAnInterruptedThread() {
+    Path memory = dir.resolve("new").resolve("memory");
+    Thread.currentThread().interrupt();
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+      assertTrue(Thread.interrupted(), "the caller's interrupt stays set for it to see");
+      aeon.memory().remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
+    } finally {
+      Thread.interrupted();
+    }
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+      assertEquals(1, aeon.memory().stats().events());
+    }
+  }
+
   /** A link to a directory holds the memory there, and the directory is one memory by either name. */
   @Test
   void aLinkToADirectoryIsThatDirectory() throws Exception {

@@ -429,15 +429,19 @@ public final class Aeon implements AutoCloseable {
           closeToReplace(name, open, target);
         }
         try {
-          if (present) {
-            DurableFiles.atomicRename(target, replaced);
-          }
-          DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
+          // On a thread of its own, as a drop's: an interrupt of the caller would close the channel that forces
+          // the folders after a rename, failing (and saying nothing was kept of) an import that was in place.
+          Uninterruptibly.run(() -> {
+            if (present) {
+              DurableFiles.atomicRename(target, replaced);
+            }
+            DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
+          });
         } catch (IOException e) {
           failure = e;
           if (present && Files.exists(replaced)) { // the files of the one replaced go back
             try {
-              DurableFiles.atomicRename(replaced, target);
+              Uninterruptibly.run(() -> DurableFiles.atomicRename(replaced, target));
             } catch (IOException again) {
               e.addSuppressed(again);
             }

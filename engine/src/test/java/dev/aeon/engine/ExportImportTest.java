@@ -318,6 +318,38 @@ class ExportImportTest {
   }
 
   /**
+   * An import whose caller is interrupted before its rename into place (here by its own progress) creates or replaces
+   * the namespace all the same, and keeps the interrupt for the caller: the rename forced the folder through a
+   * channel the interrupt closed, so the import failed after the rename, saying "nothing was kept: no namespace was
+   * created" of a namespace it had created, which then held the import.
+   */
+  @Test
+  void anImportWhoseCallerIsInterruptedBeforeItsRenameIsTrueToWhatItDid() throws IOException {
+    Path file = exportOfTwoEvents();
+    TransferProgress interruptingBeforeTheRename = (step, done, total) -> {
+      if (step == TransferProgress.Step.FINISHING && done == 2) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      aeon.namespace("empty").stats(); // replaced by its import
+      for (String name : List.of("new", "empty")) {
+        try {
+          assertEquals(new ExportCounts(2, 0), aeon.importNamespace(name, file, interruptingBeforeTheRename), name);
+        } finally {
+          assertTrue(Thread.interrupted(), "the interrupt was not kept");
+        }
+        assertEquals(List.of("first", "second"), texts(aeon.namespace(name)), name);
+      }
+      assertNothingUnderTmp(dir.resolve("target"));
+    }
+    try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
+      assertEquals(List.of("empty", "new"), aeon.namespaceNames());
+      assertEquals(List.of("first", "second"), texts(aeon.namespace("new")));
+    }
+  }
+
+  /**
    * The records of an export's snapshot are replayed, and reported, on a thread of their own: a close called from
    * that report waited for the export, which waited for the replay, which waited for the close, until the close
    * gave up after {@link Transfers#TIMEOUT} (two minutes) with a warning. It returns at once now, as from the

@@ -36,8 +36,8 @@ class QuickStartTest {
     // The README's comments show what it prints.
     assertEquals(List.of("I moved to Lisbon in May", "[[Congratulations! How is the new flat?]]", "2"),
         printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
-    AeonOptions options = AeonOptions.defaults().withEmbedder(OnnxTextEmbedder.open());
-    try (Aeon aeon = Aeon.open(dir, options)) {
+    try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open();
+        Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withEmbedder(embedder))) {
       Memory memory = aeon.memory();
       assertEquals(2, memory.history("conv-1", 10).size());
       assertTrue(memory.history("conv-1", 10).stream().noneMatch(e -> e.text().contains("Lisbon")));
@@ -48,24 +48,26 @@ class QuickStartTest {
 
   private static void quickStart(Path dir) {
     // README-START
-    AeonOptions options = AeonOptions.defaults().withEmbedder(OnnxTextEmbedder.open());
-    try (Aeon aeon = Aeon.open(dir, options)) {
-      Memory memory = aeon.memory();
-      long moved = memory.remember(Remember.event("conv-1", "user", "I moved to Lisbon in May").at(1_000_000));
-      memory.remember(Remember.event("conv-1", "assistant", "Congratulations! How is the new flat?").at(2_000_000));
-      memory.remember(Remember.event("conv-1", "user", "My sister Ana is visiting next week").at(3_000_000));
+    try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open()) { // the model; closing it frees its native memory
+      AeonOptions options = AeonOptions.defaults().withEmbedder(embedder);
+      try (Aeon aeon = Aeon.open(dir, options)) {
+        Memory memory = aeon.memory();
+        long moved = memory.remember(Remember.event("conv-1", "user", "I moved to Lisbon in May").at(1_000_000));
+        memory.remember(Remember.event("conv-1", "assistant", "Congratulations! How is the new flat?").at(2_000_000));
+        memory.remember(Remember.event("conv-1", "user", "My sister Ana is visiting next week").at(3_000_000));
 
-      List<Recalled> hits = memory.recall(Recall.text("Which city did the user move to?", 1));
-      System.out.println(hits.getFirst().event().text());      // I moved to Lisbon in May
+        List<Recalled> hits = memory.recall(Recall.text("Which city did the user move to?", 1));
+        System.out.println(hits.getFirst().event().text());      // I moved to Lisbon in May
 
-      QueryResult next = memory.query(
-          "MATCH (e)-[:NEXT]->(n) WHERE e.text CONTAINS 'Lisbon' RETURN n.text", Map.of());
-      System.out.println(next.rows());                         // [[Congratulations! How is the new flat?]]
+        QueryResult next = memory.query(
+            "MATCH (e)-[:NEXT]->(n) WHERE e.text CONTAINS 'Lisbon' RETURN n.text", Map.of());
+        System.out.println(next.rows());                         // [[Congratulations! How is the new flat?]]
 
-      memory.forget(moved);
-    }
-    try (Aeon aeon = Aeon.open(dir, options)) {                // reopen: recovered from disk
-      System.out.println(aeon.memory().history("conv-1", 10).size());  // 2
+        memory.forget(moved);
+      }
+      try (Aeon aeon = Aeon.open(dir, options)) {                // reopen: recovered from disk
+        System.out.println(aeon.memory().history("conv-1", 10).size());  // 2
+      }
     }
     // README-END
   }

@@ -229,8 +229,8 @@ public final class Aeon implements AutoCloseable {
    * returns, the file and its name are forced to disk. A failure deletes the temporary file; a crash leaves it,
    * and it can be deleted.
    *
-   * @throws IllegalArgumentException if there is no such namespace, or if {@code file} is inside this memory's
-   *     {@code ns/} or {@code tmp/} folder
+   * @throws IllegalArgumentException if there is no such namespace, or if {@code file} is inside the {@code ns/} or
+   *     {@code tmp/} folder of this memory directory or of another
    * @throws IllegalStateException if this Aeon is closed, or is closed while the export runs (which stops it)
    * @throws java.io.UncheckedIOException if the file exists (or is made by someone else meanwhile), or the snapshot
    *     or the file cannot be written

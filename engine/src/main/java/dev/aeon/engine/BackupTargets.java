@@ -77,10 +77,11 @@ final class BackupTargets {
   /**
    * An export's file may not go there either: one under {@code tmp/} was reported as written and deleted by the
    * next open, and one under {@code ns/} took a namespace's name (which then failed to open) or lay among a
-   * namespace's files. Beside {@code ns/} in the memory directory itself it harms nothing.
+   * namespace's files. Beside {@code ns/} in the memory directory itself it harms nothing. The same holds of the
+   * folders of another memory directory, where an import would then refuse to read it.
    *
-   * @throws IllegalArgumentException if {@code file} is, or is inside, {@code memoryDir}'s {@code ns/} or
-   *     {@code scratch} folder
+   * @throws IllegalArgumentException if {@code file} is, or is inside, the {@code ns/} or {@code scratch} folder of
+   *     {@code memoryDir} or of another memory directory
    */
   static void refuseFileInside(Path memoryDir, String scratch, Path file) {
     Path memory = RealPaths.resolve(memoryDir);
@@ -88,6 +89,11 @@ final class BackupTargets {
     if (target.startsWith(memory.resolve("ns")) || target.startsWith(memory.resolve(scratch))) {
       throw new IllegalArgumentException("an export cannot go to " + file + ", which is inside the ns/ or " + scratch
           + "/ folder of the memory directory " + memoryDir + " it reads: choose a file outside them");
+    }
+    Path other = memoryOwning(file, scratch);
+    if (other != null) {
+      throw new IllegalArgumentException("an export cannot go to " + file + ", which is inside the ns/ or " + scratch
+          + "/ folder of the memory directory " + other + ": choose a file outside them");
     }
   }
 }

@@ -199,15 +199,44 @@ class ExportImportTest {
       Files.createDirectories(memory.resolve("tmp"));
       for (Path inside : List.of(memory.resolve("tmp/agent.jsonl"), memory.resolve("ns/agent"),
           memory.resolve("ns/default/agent.jsonl"), memory.resolve("other/../tmp/agent.jsonl"))) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> aeon.exportNamespace("default", inside), inside.toString());
-        assertTrue(e.getMessage().startsWith("an export cannot go to " + inside + ", which is inside the ns/ or tmp/"
-            + " folder of the memory directory"), e.getMessage());
-        assertFalse(Files.exists(inside), inside.toString());
+        assertExportRefused(aeon, inside, memory);
       }
       assertEquals(new ExportCounts(1, 0), aeon.exportNamespace("default", memory.resolve("agent.jsonl")));
       assertEquals(0, aeon.namespace("agent").stats().events());
     }
+  }
+
+  /**
+   * Nor may an export go into the ns/ or tmp/ folder of another memory directory, as a backup may not: one under
+   * its tmp/ was reported as written and deleted by that memory's next open, and an import refused to read it
+   * meanwhile; one in its ns/ folder took the name of a namespace, and one in a namespace's folder went with that
+   * namespace's drop. Beside ns/ in that directory is fine.
+   */
+  @Test
+  void anExportIntoTheFoldersOfAnotherMemoryIsRefused() throws IOException {
+    Path other = dir.resolve("other");
+    try (Aeon aeon = Aeon.open(other, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "other's").withoutVector());
+    }
+    Files.createDirectories(other.resolve("tmp"));
+    try (Aeon aeon = Aeon.open(dir.resolve("memory"), EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "hello").withoutVector());
+      for (Path inside : List.of(other.resolve("tmp/agent.jsonl"), other.resolve("ns/agent"),
+          other.resolve("ns/default/agent.jsonl"), other.resolve("x/../tmp/agent.jsonl"))) {
+        assertExportRefused(aeon, inside, other);
+      }
+      assertEquals(new ExportCounts(1, 0), aeon.exportNamespace("default", other.resolve("agent.jsonl")));
+      assertEquals(new ExportCounts(1, 0), aeon.importNamespace("agent", other.resolve("agent.jsonl")));
+    }
+  }
+
+  /** An export to {@code inside}, a file in the folders of the memory directory {@code owner}, is refused saying so. */
+  private static void assertExportRefused(Aeon aeon, Path inside, Path owner) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> aeon.exportNamespace("default", inside), inside.toString());
+    assertTrue(e.getMessage().startsWith("an export cannot go to " + inside + ", which is inside the ns/ or tmp/"
+        + " folder of the memory directory " + owner), e.getMessage());
+    assertFalse(Files.exists(inside), inside.toString());
   }
 
   /**

@@ -677,19 +677,26 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
-   * A refused name as its error shows it: on one line, control characters as {@code ?} (a newline would forge a line
-   * in a log), and only the beginning of one too long to be a name (a caller may pass anything).
+   * A refused name as its error shows it: on one line, control, line-breaking and invisible formatting characters
+   * (U+2028, bidirectional overrides) as {@code ?} (they would forge a line in a log, or reorder what it shows), and
+   * only the first 64 characters (code points) of one too long to be a name (a caller may pass anything).
    */
   private static String shown(String name) {
     if (name == null) {
       return "'null'";
     }
-    int end = name.length() <= MAX_NAMESPACE_NAME ? name.length()
-        : name.offsetByCodePoints(0, name.codePointCount(0, MAX_NAMESPACE_NAME)); // no half of a surrogate pair
+    int characters = name.codePointCount(0, name.length());
+    int end = characters <= MAX_NAMESPACE_NAME ? name.length() : name.offsetByCodePoints(0, MAX_NAMESPACE_NAME);
     StringBuilder shown = new StringBuilder("'");
-    name.substring(0, end).codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    name.substring(0, end).codePoints().forEach(c -> shown.appendCodePoint(unseen(c) ? '?' : c));
     return end == name.length() ? shown.append("'").toString()
-        : shown.append("...' (").append(name.length()).append(" characters)").toString();
+        : shown.append("...' (").append(characters).append(" characters)").toString();
+  }
+
+  private static boolean unseen(int c) {
+    int type = Character.getType(c);
+    return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.FORMAT;
   }
 
   /**

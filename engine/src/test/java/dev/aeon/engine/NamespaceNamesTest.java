@@ -53,6 +53,13 @@ class NamespaceNamesTest {
       assertEquals("bad namespace name '" + "x".repeat(64) + "...' (100000 characters): use 1-64 letters, digits,"
           + " '_', '.', '-', starting with a letter or digit",
           assertThrows(IllegalArgumentException.class, () -> aeon.namespace("x".repeat(100_000))).getMessage());
+      // A line or paragraph separator breaks a line too, and a bidirectional override reorders what follows it
+      String separated = assertThrows(IllegalArgumentException.class,
+          () -> aeon.namespace("a\u2028b\u2029c\u202ed")).getMessage();
+      assertTrue(separated.startsWith("bad namespace name 'a?b?c?d':"), separated);
+      String wide = assertThrows(IllegalArgumentException.class,
+          () -> aeon.namespace("\ud83d\ude00".repeat(100))).getMessage(); // 100 characters, 200 UTF-16 units
+      assertTrue(wide.startsWith("bad namespace name '" + "\ud83d\ude00".repeat(64) + "...' (100 characters):"), wide);
       assertEquals(List.of(), aeon.namespaceNames());
     }
     try (var left = Files.list(dir.resolve("ns"))) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -125,7 +126,20 @@ public final class Aeon implements AutoCloseable {
       throw new IllegalStateException("the memory directory " + dir
           + " is already open, in this process or another (a server, or a command such as ./aeon check)");
     }
-    deleteScratch(dir.resolve(SCRATCH_DIR)); // what a crash left of an export: nobody else can be using it
+    Path scratch = dir.resolve(SCRATCH_DIR);
+    if (Files.exists(scratch, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+      // Not the folder this engine makes there, so not its to delete: the user's file or link was deleted unseen
+      UncheckedIOException refused = new UncheckedIOException("cannot open the memory directory " + dir + ": "
+          + scratch + " is not a directory (the memory keeps its scratch folder there): move it away",
+          new FileAlreadyExistsException(scratch.toString()));
+      try {
+        lock.close();
+      } catch (IOException e) {
+        refused.addSuppressed(e);
+      }
+      throw refused;
+    }
+    deleteScratch(scratch); // what a crash left of an export: nobody else can be using it
     return new Aeon(dir, options, lock);
   }
 

@@ -76,6 +76,39 @@ class MemoryDirectoryTest {
   }
 
   /**
+   * What is at {@code DIR/tmp} and is not a folder (a file or a link a user put there) is not the memory's scratch
+   * folder, which the open empties: the open deleted it without a word. It is refused, left as it was, and the
+   * directory opens once it is moved away.
+   */
+  @Test
+  void aFileOrLinkWhereTheScratchFolderGoesIsRefusedNotDeleted() throws Exception {
+    Path memory = dir.resolve("memory");
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
+    }
+    Path scratch = memory.resolve("tmp");
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    for (boolean link : List.of(false, true)) {
+      Files.deleteIfExists(scratch);
+      if (link) {
+        Files.createSymbolicLink(scratch, elsewhere);
+      } else {
+        Files.writeString(scratch, "the user's notes");
+      }
+      java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+          () -> Aeon.open(memory, EngineTest.options()));
+      assertEquals("cannot open the memory directory " + memory + ": " + scratch + " is not a directory (the memory"
+          + " keeps its scratch folder there): move it away", e.getMessage());
+      assertTrue(Files.exists(scratch, java.nio.file.LinkOption.NOFOLLOW_LINKS), "deleted: " + scratch);
+    }
+    assertTrue(Files.isDirectory(elsewhere));
+    Files.delete(scratch);
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) { // the refused opens released the directory
+      assertEquals(1, aeon.memory().stats().events());
+    }
+  }
+
+  /**
    * A memory on a read-only file system is refused at open, saying so, and opens whole once the file system is
    * writable again. (Folder permissions cannot show this where the tests run as root, who writes through them.)
    */

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.common.ebr.Guard;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Daeon.test.seed=N}.
  */
 class ConcurrentGcTest {
+
+  /** Its arenas close after their readers stopped: a read never meets the close. */
+  private static final AtomicBoolean NOT_CLOSING = new AtomicBoolean();
 
   private static final long SEED = Long.getLong("aeon.test.seed", System.nanoTime());
   private static final int MAX_BLOBS = 200_000;
@@ -52,7 +52,8 @@ class ConcurrentGcTest {
       List<Thread> readers = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         readers.add(Thread.ofPlatform().start(
-            () -> readLoop(arena, refs, dead, published, stop, failures, reads)));
+            () -> StressReader.readUntilStopped(arena, refs, dead, published, NOT_CLOSING, stop, failures, reads,
+                new AtomicLong())));
       }
       long deadline = System.nanoTime() + Long.getLong("aeon.test.gcStressMillis", 2500) * 1_000_000;
       int key = 0;
@@ -128,7 +129,8 @@ class ConcurrentGcTest {
     try (BlobArena arena = BlobArena.open(dir, options, null)) {
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        threads.add(Thread.ofPlatform().start(() -> readLoop(arena, refs, dead, published, stop, failures, reads)));
+        threads.add(Thread.ofPlatform().start(() -> StressReader.readUntilStopped(arena, refs, dead, published,
+            NOT_CLOSING, stop, failures, reads, new AtomicLong())));
       }
       threads.add(Repeat.untilStopped(arena::gc, gcs, stop, failures));
       threads.add(Repeat.untilStopped(arena::force, forces, stop, failures));
@@ -193,42 +195,5 @@ class ConcurrentGcTest {
       }
     }
     assertEquals(live, arena.stats().liveBlobs());
-  }
-
-  private static void readLoop(BlobArena arena, AtomicLongArray refs, AtomicLongArray dead, AtomicInteger published,
-                               AtomicBoolean stop, ConcurrentLinkedQueue<Throwable> failures, AtomicLong reads) {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    long n = 0;
-    try {
-      while (!stop.get()) {
-        int count = published.get();
-        if (count == 0) {
-          Thread.onSpinWait();
-          continue;
-        }
-        int key = r.nextInt(count);
-        long ref = refs.get(key);
-        try {
-          if ((n & 1) == 0) {
-            assertEquals(key, Blobs.check(arena.readBytes(ref)));
-          } else {
-            try (Guard g = arena.enter()) {
-              MemorySegment s = arena.slice(ref);
-              Thread.yield(); // hold the slice while the writer may grow, collect and retire its mapping
-              assertEquals(key, Blobs.check(s));
-            }
-          }
-        } catch (InvalidBlobRefException e) {
-          if (dead.get(key) == 0) {
-            throw new AssertionError("live blob " + key + " reported invalid", e);
-          }
-        }
-        n++;
-      }
-    } catch (Throwable t) {
-      failures.add(t);
-    } finally {
-      reads.addAndGet(n);
-    }
   }
 }

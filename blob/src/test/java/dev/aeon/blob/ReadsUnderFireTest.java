@@ -1,13 +1,10 @@
 package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.common.ebr.Guard;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -20,7 +17,6 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +64,8 @@ class ReadsUnderFireTest {
     BlobArena arena = BlobArena.open(dir, options, null);
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      readers.add(Thread.ofPlatform().name("reader-" + i).start(() -> readLoop(arena, refs, dead, published, closing,
-          stop, failures, reads, closedReads)));
+      readers.add(Thread.ofPlatform().name("reader-" + i).start(() -> StressReader.readUntilStopped(arena, refs, dead,
+          published, closing, stop, failures, reads, closedReads)));
     }
     Thread interrupter = Thread.ofPlatform().start(() -> {
       while (!stop.get()) {
@@ -157,8 +153,9 @@ class ReadsUnderFireTest {
   }
 
   /**
-   * Every freed or dropped blob of at least 64 bytes (a shorter one could match by chance) but the first, in every file: each
-   * file is read once, and at each of its bytes a blob's first 8 bytes (its key) are looked up among the freed.
+   * Every freed or dropped blob of at least 64 bytes (a shorter one could match by chance) but the first, in every
+   * file: each file is read once, and at each of its bytes a blob's first 8 bytes (its key) are looked up among the
+   * freed.
    */
   static void assertNoFreedBlobInAnyFile(Path dir, AtomicLongArray dead, int blobs) throws Exception {
     LongHashSet freed = new LongHashSet();
@@ -193,66 +190,6 @@ class ReadsUnderFireTest {
       } else {
         assertFalse(arena.contains(ref), "seed " + SEED + ": freed key " + k + " still readable");
       }
-    }
-  }
-
-  private static void readLoop(BlobArena arena, AtomicLongArray refs, AtomicLongArray dead, AtomicInteger published,
-                               AtomicBoolean closing, AtomicBoolean stop, Queue<Throwable> failures, AtomicLong reads,
-                               AtomicLong closedReads) {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    long n = 0;
-    boolean sawClosed = false;
-    try {
-      while (!stop.get()) {
-        int count = published.get();
-        if (count == 0) {
-          Thread.onSpinWait();
-          continue;
-        }
-        int key = r.nextInt(count);
-        long ref = refs.get(key);
-        try {
-          switch ((int) (n % 4)) {
-            case 0 -> assertEquals(key, Blobs.check(arena.readBytes(ref)));
-            case 1 -> {
-              try (Guard g = arena.enter()) {
-                MemorySegment s = arena.slice(ref);
-                Thread.yield(); // held while the file grows, a collection replaces it or the arena closes
-                assertEquals(key, Blobs.check(s));
-                assertEquals(Math.max(8, Blobs.lengthFor(key)), s.byteSize());
-              }
-            }
-            case 2 -> assertEquals(Math.max(8, Blobs.lengthFor(key)), arena.length(ref));
-            default -> {
-              // refs never handed out: the one after the last published (its append may be under way) and beyond
-              long next = refs.get(count - 1) + 1 + r.nextInt(3);
-              try {
-                // refs are handed out from 1 in the order of the appends: key k has ref k + 1
-                assertEquals(next - 1, Blobs.check(arena.readBytes(next)), "ref " + next + " read another's bytes");
-              } catch (InvalidBlobRefException expected) {
-                // not handed out yet
-              }
-            }
-          }
-        } catch (InvalidBlobRefException e) {
-          if (dead.get(key) == 0) {
-            throw new AssertionError("live blob " + key + " (ref " + ref + ") reported invalid", e);
-          }
-        } catch (IllegalStateException e) {
-          if (!closing.get()) {
-            throw new AssertionError("a read before the close failed", e);
-          }
-          if (!sawClosed) {
-            sawClosed = true;
-            closedReads.incrementAndGet();
-          }
-        }
-        n++;
-      }
-    } catch (Throwable t) {
-      failures.add(t);
-    } finally {
-      reads.addAndGet(n);
     }
   }
 }

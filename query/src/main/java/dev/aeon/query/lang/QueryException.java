@@ -24,9 +24,10 @@ public final class QueryException extends RuntimeException {
   private final int column;
 
   public QueryException(String source, int offset, String reason) {
-    super(format(source, offset, clip(reason)), null, false, false);
-    this.reason = clip(reason);
+    String clipped = clip(reason);
     int[] lc = lineColumn(source, offset);
+    super(format(source, offset, lc, clipped), null, false, false);
+    this.reason = clipped;
     this.line = lc[0];
     this.column = lc[1];
   }
@@ -69,8 +70,7 @@ public final class QueryException extends RuntimeException {
     return new int[] {line, source.codePointCount(lineStart, end) + 1};
   }
 
-  private static String format(String source, int offset, String reason) {
-    int[] lc = lineColumn(source, offset);
+  private static String format(String source, int offset, int[] lc, String reason) {
     int at = Math.min(Math.max(offset, 0), source.length());
     int start = source.lastIndexOf('\n', at - 1) + 1;
     int end = source.indexOf('\n', at);

@@ -318,10 +318,7 @@ public final class Wal implements AutoCloseable {
     while (true) {
       // Checked before every force too: a log that failed earlier may have lost what it wrote before the
       // failure, and a force that succeeds now would not bring it back.
-      Throwable failure = flusher.failure();
-      if (failure != null) {
-        throw new IOException("WAL write failed; reopen the WAL to recover", failure);
-      }
+      requireHealthy();
       if (writer.writtenLsn() >= target) {
         break;
       }
@@ -341,12 +338,20 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  private void requireHealthy() throws IOException {
+    Throwable failure = flusher.failure();
+    if (failure != null) {
+      throw new IOException("WAL write failed; reopen the WAL to recover", failure);
+    }
+  }
+
   /**
    * Records that every record up to {@code lsn} is durable elsewhere: forces the log up to {@code lsn} if
    * it is not yet, durably replaces the checkpoint file, then deletes every segment whose records all
    * have LSNs up to {@code lsn}. After a restart, {@link #replay(RecordConsumer)} starts after it.
    *
    * @throws IllegalArgumentException {@code lsn} is beyond {@link #lastLsn()} or before the last checkpoint
+   * @throws IOException the WAL failed to write or force, now or earlier (it must then be reopened)
    */
   public void checkpoint(long lsn) throws IOException {
     checkpoint(lsn, false);
@@ -375,6 +380,10 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": already checkpointed up to "
           + checkpointLsn);
     }
+    // A failed log writes nothing more: the records of the batch that failed are still framed in the writer's
+    // buffer, and a move to a new segment would flush them (refused records, or the first bytes of a write cut
+    // short written twice) for the next open to cut off as a torn tail.
+    requireHealthy();
     Uninterruptibly.run(() -> {
       if (writer.forcedLsn() < lsn) {
         forceAppended();

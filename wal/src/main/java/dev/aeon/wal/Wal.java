@@ -230,9 +230,7 @@ public final class Wal implements AutoCloseable {
     refuseOnFlusherThread("append");
     appending.incrementAndGet();
     try {
-      if (closed) {
-        throw new IllegalStateException(dir + ": the WAL is closed");
-      }
+      requireOpen();
       Throwable failure = flusher.failure();
       if (failure != null) {
         return CompletableFuture.failedFuture(new IOException("WAL write failed earlier; reopen the WAL to recover",
@@ -279,6 +277,13 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  /** Refuses a call after close: the directory's lock is released, and another owner may be writing there. */
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException(dir + ": the WAL is closed");
+    }
+  }
+
   private void requireWritable() {
     if (ring == null) {
       throw new IllegalStateException(dir + ": the WAL is open read-only");
@@ -306,9 +311,11 @@ public final class Wal implements AutoCloseable {
    * the whole log, and every writer's records after it. The caller's interrupt stays set.
    *
    * @throws IOException the WAL failed to write or force (it must then be reopened)
+   * @throws IllegalStateException the WAL is closed or read-only, or this is its flusher thread
    */
   public void sync() throws IOException {
     requireWritable();
+    requireOpen();
     refuseOnFlusherThread("sync");
     Uninterruptibly.run(this::forceAppended);
   }
@@ -370,9 +377,7 @@ public final class Wal implements AutoCloseable {
   }
 
   private synchronized void checkpointLocked(long lsn, boolean startNewSegment) throws IOException {
-    if (closed) { // its directory's lock is released: another owner may be writing there
-      throw new IllegalStateException(dir + ": the WAL is closed");
-    }
+    requireOpen();
     if (lsn > lastLsn() || lsn < 0) {
       throw new IllegalArgumentException("cannot checkpoint LSN " + lsn + ": the last LSN is " + lastLsn());
     }
@@ -409,8 +414,10 @@ public final class Wal implements AutoCloseable {
    * @throws IllegalArgumentException {@code afterLsn} is negative (LSNs start at 1; 0 means from the
    *     start), or records after it were deleted by a checkpoint (also by one that ran during the replay)
    * @throws WalCorruptException a record was damaged after the WAL was opened
+   * @throws IllegalStateException the WAL is closed
    */
   public void replay(long afterLsn, RecordConsumer consumer) throws IOException {
+    requireOpen();
     if (afterLsn < 0) {
       throw new IllegalArgumentException("afterLsn must be 0 or more (0: from the first record), not " + afterLsn);
     }

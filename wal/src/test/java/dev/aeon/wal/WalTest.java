@@ -627,12 +627,16 @@ class WalTest {
   }
 
   @Test
-  void closedWalRefusesAppendsAndCheckpoints() throws IOException {
+  void closedWalRefusesAppendsSyncsReplaysAndCheckpoints() throws IOException {
     Wal wal = Wal.open(dir, small());
     wal.appendAndWait((byte) 1, new byte[3]);
     wal.close();
     wal.close();
     assertThrows(IllegalStateException.class, () -> wal.append((byte) 1, new byte[3]));
+    assertThrows(IllegalStateException.class, () -> wal.appendAndWait((byte) 1, new byte[3]));
+    assertThrows(IllegalStateException.class, wal::sync, "a sync after close cannot promise anything");
+    assertThrows(IllegalStateException.class, () -> wal.replay(0, (lsn, type, payload) -> { }),
+        "the directory is released: another owner may be writing there");
     assertThrows(IllegalStateException.class, () -> wal.checkpoint(1));
     try (Wal again = Wal.open(dir, small())) {
       assertEquals(0, again.checkpointLsn(), "the refused checkpoint wrote nothing");

@@ -215,7 +215,7 @@ public final class AnnBench {
 
     static Options parse(String[] args) {
       BenchArgs a = BenchArgs.parseOrExit("ann", args,
-          "--dataset " + String.join("|", Datasets.NAMES), "--quick", "--engines " + String.join(",", ENGINES));
+          "!--dataset " + String.join("|", Datasets.NAMES), "--quick", "--engines " + String.join(",", ENGINES));
       String dataset = a.required("--dataset");
       if (!Datasets.NAMES.contains(dataset)) {
         a.fail("unknown data set '" + dataset + "'");

@@ -33,7 +33,8 @@ public final class BenchArgs {
    * Parses the arguments of {@code ./aeon bench NAME}, or prints the problem and the usage and exits.
    *
    * @param specs what the bench takes, in the order of its usage line: {@code "--quick"} is a flag,
-   *     {@code "--events N"} an option whose value the usage line calls N
+   *     {@code "--events N"} an option whose value the usage line calls N, and {@code "!--dataset NAME"} one that
+   *     must be given (see {@link #required}), which the usage line shows without brackets
    */
   public static BenchArgs parseOrExit(String bench, String[] args, String... specs) {
     String usage = usage(bench, specs);
@@ -58,6 +59,7 @@ public final class BenchArgs {
     Set<String> flagNames = new HashSet<>();
     Set<String> optionNames = new HashSet<>();
     for (String spec : specs) {
+      spec = spec.startsWith("!") ? spec.substring(1) : spec;
       int space = spec.indexOf(' ');
       (space < 0 ? flagNames : optionNames).add(space < 0 ? spec : spec.substring(0, space));
     }
@@ -85,7 +87,7 @@ public final class BenchArgs {
   static String usage(String bench, String... specs) {
     StringBuilder usage = new StringBuilder("usage: ./aeon bench ").append(bench);
     for (String spec : specs) {
-      usage.append(" [").append(spec).append(']');
+      usage.append(spec.startsWith("!") ? " " + spec.substring(1) : " [" + spec + "]");
     }
     return usage.toString();
   }

@@ -79,6 +79,16 @@ class BenchArgsTest {
         BenchArgs.usage("test", "--quick", "--dir DIR", "--n N", "--f F"));
   }
 
+  /** {@code ./aeon bench ann --help} showed its required {@code --dataset} in brackets, as if it could be left out. */
+  @Test
+  void theUsageLineShowsARequiredOptionWithoutBrackets() {
+    assertEquals("usage: ./aeon bench test --set NAME [--quick]", BenchArgs.usage("test", "!--set NAME", "--quick"));
+    BenchArgs a = BenchArgs.parse("test", new String[] {"--set", "x"}, "!--set NAME", "--quick");
+    assertEquals("x", a.required("--set"));
+    assertEquals("--set is required",
+        refusal(() -> BenchArgs.parse("test", new String[] {"--quick"}, "!--set NAME", "--quick").required("--set")));
+  }
+
   @Test
   void aMistypedQuickStopsTheBenchWithAUsageErrorInsteadOfAFullRun(@TempDir Path dir) throws Exception {
     Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),

@@ -459,7 +459,16 @@ final class Evaluator {
     };
   }
 
+  /**
+   * A property of the event at {@code slot}; null (all but its id) once it is forgotten, also in a row that bound it
+   * before: checked after the read, so a forget that came meanwhile (which may have emptied its attributes) is seen.
+   */
   Object nodeProperty(int slot, String key) {
+    Object value = storedProperty(slot, key);
+    return key.equals("id") || graph.isLive(slot) ? value : null;
+  }
+
+  private Object storedProperty(int slot, String key) {
     return switch (key) {
       case "id" -> graph.id(slot);
       case "session" -> graph.session(slot);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -99,7 +100,8 @@ final class Functions {
       case "type" -> a instanceof RelRef r ? ev.graph.string(r.type()) : throwing(wrong(ev, c, a, "a relationship"));
       case "startnode" -> a instanceof RelRef r ? new NodeRef(r.from()) : throwing(wrong(ev, c, a, "a relationship"));
       case "endnode" -> a instanceof RelRef r ? new NodeRef(r.to()) : throwing(wrong(ev, c, a, "a relationship"));
-      case "labels" -> a instanceof NodeRef n ? labels(ev.graph.role(n.slot())) : throwing(wrong(ev, c, a, "a node"));
+      case "labels" -> a instanceof NodeRef n ? labels((String) ev.nodeProperty(n.slot(), "role"))
+          : throwing(wrong(ev, c, a, "a node"));
       case "size" -> switch (a) {
         case List<?> l -> (long) l.size();
         case String s -> (long) s.codePointCount(0, s.length()); // characters, not UTF-16 units
@@ -125,10 +127,7 @@ final class Functions {
     };
   }
 
-  /**
-   * A node's labels: its role; null (as its properties) if the node was forgotten while the statement ran and a
-   * compaction freed its role.
-   */
+  /** A node's labels: its role; null (as its properties) if the node was forgotten while the statement ran. */
   private static List<String> labels(String role) {
     return role == null ? null : List.of(role);
   }
@@ -203,6 +202,9 @@ final class Functions {
           }
         }
         new TreeMap<>(ev.graph.attributes(n.slot())).forEach((k, v) -> out.put(k, Values.fromAttribute(v)));
+        if (!ev.graph.isLive(n.slot())) { // forgotten while the statement ran: only its id, never a part of the rest
+          out.keySet().retainAll(Set.of("id"));
+        }
       }
       case RelRef r -> {
         for (String key : new String[] {"type", "valid_from", "valid_to"}) {

@@ -426,9 +426,9 @@ final class Values {
   }
 
   /**
-   * The value as returned to the caller: nodes become Events, relationships Edges; null for a node or a stored
-   * relationship forgotten while the statement ran, once a compaction freed its names (as the engine returns
-   * null for a node whose text went with a forget).
+   * The value as returned to the caller: nodes become Events, relationships Edges; null for a node forgotten while
+   * the statement ran, or a relationship one of whose ends was (as the engine returns null for a node whose text
+   * went with a forget).
    */
   static Object toResult(Object v, TraceGraph g) {
     return toResult(v, g, 0, Integer.MAX_VALUE);
@@ -450,11 +450,12 @@ final class Values {
     }
     return switch (v) {
       case null -> null;
-      case NodeRef n -> g.event(n.slot());
+      case NodeRef n -> g.liveEvent(n.slot()); // whole, or null once forgotten (while the statement ran)
       case RelRef r -> {
         String type = g.string(r.type());
-        yield type == null ? null : new dev.aeon.query.trace.Edge(type, g.id(r.from()), g.id(r.to()),
-            r.validFrom(), r.validTo());
+        // null once an end is forgotten, as that end is (and a removed link's type may be freed)
+        yield type == null || !g.isLive(r.from()) || !g.isLive(r.to()) ? null
+            : new dev.aeon.query.trace.Edge(type, g.id(r.from()), g.id(r.to()), r.validFrom(), r.validTo());
       }
       case List<?> l -> {
         List<Object> out = new ArrayList<>(l.size());

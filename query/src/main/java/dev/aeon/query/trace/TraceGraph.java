@@ -358,6 +358,9 @@ public final class TraceGraph {
     int n = list.size();
     int pos = sessionPos.getAcquire(slot);
     RoaringBitmap f = forgotten;
+    if (f.contains(slot)) {
+      return true; // forgotten since a reader found it: no NEXT link, as its stored ones are removed
+    }
     int published = slots; // the writer lists a slot in its session before it publishes the slot
     if (dir.out()) {
       for (int i = pos + 1; i < n; i++) {
@@ -389,7 +392,7 @@ public final class TraceGraph {
    * come between the first check and the read, and empty its attributes (and a compaction after it free its
    * names: {@link #event} is null then).
    */
-  Event liveEvent(int slot) {
+  public Event liveEvent(int slot) {
     if (!isLive(slot)) {
       return null;
     }

@@ -85,7 +85,11 @@ public interface Memory {
    */
   SessionPage sessions(long cursor, int limit);
 
-  /** Runs a statement of the query language (see docs/query-language.md). */
+  /**
+   * Runs a statement of the query language (see docs/query-language.md). A statement is not a snapshot: it never
+   * finds what was forgotten before it began, reads an event forgotten while it runs as gone from then on (a node
+   * returned as null), and may see writes made meanwhile in one step and not in another (the page says exactly).
+   */
   QueryResult query(String statement, Map<String, Object> parameters);
 
   /**

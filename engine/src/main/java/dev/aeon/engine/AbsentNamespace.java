@@ -34,6 +34,7 @@ final class AbsentNamespace implements Memory {
 
   @Override
   public long remember(Remember event) {
+    Objects.requireNonNull(event, "event");
     checkOpen.run();
     throw new IllegalStateException("namespace '" + name + "' does not exist, and a reader does not create it:"
         + " Aeon.namespace(\"" + name + "\") does");
@@ -68,6 +69,7 @@ final class AbsentNamespace implements Memory {
 
   @Override
   public int forgetSession(String session) {
+    Objects.requireNonNull(session, "session");
     checkOpen.run();
     Inputs.name("session", session);
     return 0;

@@ -255,6 +255,8 @@ public final class Aeon implements AutoCloseable {
 
   /** {@link #exportNamespace(String, Path)}, telling {@code progress} how far it has got. */
   public ExportCounts exportNamespace(String name, Path file, TransferProgress progress) {
+    checkName(name);
+    Objects.requireNonNull(file, "file");
     return exportNamespace(name, file, progress, UnaryOperator.identity());
   }
 
@@ -348,6 +350,8 @@ public final class Aeon implements AutoCloseable {
 
   /** {@link #importNamespace(String, Path)}, telling {@code progress} how far it has got. */
   public ExportCounts importNamespace(String name, Path file, TransferProgress progress) {
+    checkName(name);
+    Objects.requireNonNull(file, "file");
     Objects.requireNonNull(progress, "progress");
     transfers.begin();
     try {
@@ -505,6 +509,7 @@ public final class Aeon implements AutoCloseable {
    * @throws IllegalArgumentException what remember would throw
    */
   public void checkBeforeCreating(String name, Remember event) {
+    Objects.requireNonNull(event, "event");
     if (!exists(name)) {
       DurableMemory.checkForNewNamespace(name, event, options.maxEventBytes());
     }
@@ -592,6 +597,7 @@ public final class Aeon implements AutoCloseable {
    * should lease instead. Once this Aeon is closed (its close closes them all) it returns what it closed.
    */
   public List<String> closeIdleNamespaces(Duration idle) {
+    Objects.requireNonNull(idle, "idle");
     if (idle.isNegative()) {
       throw new IllegalArgumentException("idle must not be negative: " + idle);
     }
@@ -679,12 +685,15 @@ public final class Aeon implements AutoCloseable {
    * backup).
    */
   public static void checkBackupTarget(Path memoryDir, Path targetDir) {
+    Objects.requireNonNull(memoryDir, "memoryDir");
+    Objects.requireNonNull(targetDir, "targetDir");
     BackupTargets.refuseInside(memoryDir, SCRATCH_DIR, targetDir);
   }
 
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
   public static void checkName(String name) {
-    if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
+    Objects.requireNonNull(name, "name");
+    if (!NAMESPACE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad namespace name " + shown(name)
           + ": use 1-" + MAX_NAMESPACE_NAME + " letters, digits, '_', '.', '-', starting with a letter or digit");
     }
@@ -696,9 +705,6 @@ public final class Aeon implements AutoCloseable {
    * only the first 64 characters (code points) of one too long to be a name (a caller may pass anything).
    */
   private static String shown(String name) {
-    if (name == null) {
-      return "'null'";
-    }
     int characters = name.codePointCount(0, name.length());
     int end = characters <= MAX_NAMESPACE_NAME ? name.length() : name.offsetByCodePoints(0, MAX_NAMESPACE_NAME);
     StringBuilder shown = new StringBuilder("'");

@@ -72,8 +72,8 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
         DEFAULT_SLB_MIN_VECTORS, 64L << 20, Duration.ofSeconds(30));
   }
 
-  public AeonOptions withDurability(Durability d) {
-    return new AeonOptions(d, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+  public AeonOptions withDurability(Durability durability) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
         slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
@@ -83,13 +83,13 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
    * with the bundled MiniLM, which runs a long text's windows in parallel on the common fork-join pool), so a
    * remember takes time in proportion to its text's length. Null: none.
    */
-  public AeonOptions withEmbedder(TextEmbedder e) {
-    return new AeonOptions(durability, e, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+  public AeonOptions withEmbedder(TextEmbedder embedder) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
         slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
-  public AeonOptions withCheckpoints(long logBytes, Duration interval) {
-    return new AeonOptions(durability, embedder, logBytes, interval, slbEntriesPerSession, slbThreshold,
+  public AeonOptions withCheckpoints(long checkpointLogBytes, Duration checkpointInterval) {
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession, slbThreshold,
         slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
@@ -122,11 +122,11 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   /**
-   * Statements of the query language stop after {@code limit} (zero, or a century or more: no limit); 30 seconds
+   * Statements of the query language stop after {@code queryTimeLimit} (zero, or a century or more: no limit); 30 seconds
    * by default.
    */
-  public AeonOptions withQueryTimeLimit(Duration limit) {
+  public AeonOptions withQueryTimeLimit(Duration queryTimeLimit) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
-        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, limit);
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 }

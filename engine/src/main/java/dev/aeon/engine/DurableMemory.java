@@ -172,6 +172,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public long remember(Remember r) {
+    Objects.requireNonNull(r, "event");
     String session = Inputs.name("session", r.session);
     String role = Inputs.name("role", r.role);
     Inputs.text("text", r.text);
@@ -257,6 +258,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public int forgetSession(String session) {
+    Objects.requireNonNull(session, "session");
     Inputs.name("session", session);
     CompletableFuture<Long> durable;
     int count;
@@ -419,6 +421,7 @@ final class DurableMemory implements Memory, AutoCloseable {
    * no event to link to. The size of the whole record is left to remember.
    */
   static void checkForNewNamespace(String namespace, Remember r, int maxEventBytes) {
+    Objects.requireNonNull(r, "event");
     Inputs.event(r);
     Inputs.textFitsALogRecord(r.text, maxEventBytes);
     if (!r.links.isEmpty()) {
@@ -526,6 +529,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public List<Recalled> recall(Recall recall) {
+    Objects.requireNonNull(recall, "recall");
     checkOpen();
     stores.model.check(recall.vector != null ? recall.model : embedderModel(), name, "the query");
     float[] q = recall.vector != null ? recall.vector : reads.embedQuery(recall.text); // not inside the gate
@@ -548,9 +552,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public List<Event> history(String session, int limit) {
-    if (session == null) {
-      throw new IllegalArgumentException("session must not be null"); // as forgetSession says
-    }
+    Objects.requireNonNull(session, "session");
     return readGate.read(this::checkOpen, () -> reads.history(session, limit));
   }
 

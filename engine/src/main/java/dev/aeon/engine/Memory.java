@@ -66,7 +66,7 @@ public interface Memory {
    * The last {@code limit} events remembered in a session, the most recently remembered first (the
    * order of remembering, whatever timestamps they were given).
    *
-   * @throws IllegalArgumentException if {@code session} is null or {@code limit} negative
+   * @throws IllegalArgumentException if {@code limit} is negative
    */
   List<Event> history(String session, int limit);
 
@@ -89,6 +89,8 @@ public interface Memory {
    * Runs a statement of the query language (see docs/query-language.md). A statement is not a snapshot: it never
    * finds what was forgotten before it began, reads an event forgotten while it runs as gone from then on (a node
    * returned as null), and may see writes made meanwhile in one step and not in another (the page says exactly).
+   *
+   * @param parameters the values of the statement's {@code $parameters}; null: none
    */
   QueryResult query(String statement, Map<String, Object> parameters);
 

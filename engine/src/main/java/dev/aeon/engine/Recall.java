@@ -74,8 +74,9 @@ public final class Recall {
 
   /** Only events with one of these roles (none given: any). */
   public Recall roles(String... roles) {
+    Objects.requireNonNull(roles, "roles");
     for (String role : roles) {
-      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(role, "roles holds a null");
     }
     this.roles = Set.copyOf(java.util.Arrays.asList(roles)); // a role named twice is still one role
     return this;

@@ -47,8 +47,7 @@ class NamespaceReaderTest {
       assertEquals(List.of(), absent.history("s", 10));
       assertSameFailure(m -> m.history("s", -1), empty, absent);
       assertSameFailure(m -> m.history(null, 1), empty, absent);
-      assertEquals("session must not be null",
-          assertThrows(IllegalArgumentException.class, () -> absent.history(null, 1)).getMessage());
+      assertEquals("session", assertThrows(NullPointerException.class, () -> absent.history(null, 1)).getMessage());
       assertEquals(Optional.empty(), absent.get(1));
 
       MemoryStats stats = absent.stats();

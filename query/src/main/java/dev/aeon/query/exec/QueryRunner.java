@@ -8,6 +8,7 @@ import dev.aeon.query.trace.VectorRecall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs statements of the query language against a trace: parse, check, plan, execute. Thread-safe
@@ -27,7 +28,7 @@ public final class QueryRunner {
   }
 
   /**
-   * Runs a statement with its parameters. An {@code EXPLAIN} statement returns its plan, one line per
+   * Runs a statement with its parameters (null: none). An {@code EXPLAIN} statement returns its plan, one line per
    * row in column {@code plan}, without running it. Throws {@link QueryException} for any error in the
    * statement or its parameters.
    */
@@ -40,6 +41,11 @@ public final class QueryRunner {
    * {@code timeLimit} (zero: no limit).
    */
   public QueryResult query(String statement, Map<String, Object> params, Duration timeLimit) {
+    Objects.requireNonNull(statement, "statement");
+    Objects.requireNonNull(timeLimit, "timeLimit");
+    if (timeLimit.isNegative()) {
+      throw new IllegalArgumentException("timeLimit must be zero (no limit) or positive: " + timeLimit);
+    }
     // The parser bounds nesting and chains (a + b + ... or a.b.c...), and parameters are bounded when
     // read; the catch is a backstop for a thread with a small stack, not the bound itself (parsing the
     // deepest statement accepted recurses too)
@@ -59,6 +65,7 @@ public final class QueryRunner {
 
   /** The plan of a statement (with or without EXPLAIN), one operator per line in execution order. */
   public String explain(String statement, Map<String, Object> params) {
+    Objects.requireNonNull(statement, "statement");
     try {
       Statement st = parsed.parse(statement);
       return String.join("\n", plan(st, params, new Deadline(Duration.ZERO)).explain());
@@ -73,7 +80,8 @@ public final class QueryRunner {
 
   private Planner.Plan plan(Statement st, Map<String, Object> params, Deadline deadline) {
     Scope scope = new Scope();
-    Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params, deadline);
+    Evaluator ev = new Evaluator(graph, text, vectors, st.source(), scope, params == null ? Map.of() : params,
+        deadline);
     return new Planner(st, ev).plan();
   }
 }

@@ -96,6 +96,7 @@ public final class Trace implements AutoCloseable {
 
   /** Opens a trace whose queries can read neither texts nor vectors (for tools and tests). */
   public static Trace open(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     return open(dir, blobRef -> null, VectorRecall.NONE);
   }
 
@@ -104,6 +105,7 @@ public final class Trace implements AutoCloseable {
    * its files back to that checkpoint); -1 if there is none, as {@link #checkpointLsn()}.
    */
   public static long checkpointLsn(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     return Files.isDirectory(dir) ? Checkpoint.read(dir).lsn() : Checkpoint.EMPTY.lsn();
   }
 
@@ -112,6 +114,7 @@ public final class Trace implements AutoCloseable {
    * texts through {@code text} and vector steps through {@code vectors}.
    */
   public static Trace open(Path dir, TextResolver text, VectorRecall vectors) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(vectors, "vectors");
     DurableFiles.createDirectories(dir);
@@ -188,31 +191,31 @@ public final class Trace implements AutoCloseable {
    * Instant, and no string (session, role, attribute key or value) may hold an unpaired surrogate
    * (IllegalArgumentException otherwise).
    */
-  public boolean append(Event e) {
-    Objects.requireNonNull(e, "event");
-    Map<String, Object> attrs = normalise(e.attributes(), Map.of());
+  public boolean append(Event event) {
+    Objects.requireNonNull(event, "event");
+    Map<String, Object> attrs = normalise(event.attributes(), Map.of());
     byte[] encoded = attrs.isEmpty() ? null : AttributeCodec.encode(attrs);
     synchronized (writeLock) {
       checkOpen();
-      if (e.id() <= maxId) {
+      if (event.id() <= maxId) {
         return false;
       }
       try {
-        int session = intern(e.session());
-        int role = intern(e.role());
+        int session = intern(event.session());
+        int role = intern(event.role());
         // The record before its attributes: a record that cannot be written (the events file cannot grow) leaves
         // nothing, and one whose attributes cannot be logged lies past the last slot, where the next append
         // overwrites it. Attributes logged first stayed in the meta log, and went to the next event of this id.
         int slot = graph.slotCount();
-        events.write(slot, e.id(), e.tsMicros(), e.blobRef(), e.vectorId(), session, role);
+        events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(), session, role);
         if (encoded != null) {
-          appendAttributes(meta, e.id(), encoded);
+          appendAttributes(meta, event.id(), encoded);
         }
-        graph.publish(slot, session, role, e.tsMicros(), attrs);
-        maxId = e.id();
+        graph.publish(slot, session, role, event.tsMicros(), attrs);
+        maxId = event.id();
         return true;
       } catch (IOException x) {
-        throw new UncheckedIOException("cannot append event " + e.id() + " to " + dir, x);
+        throw new UncheckedIOException("cannot append event " + event.id() + " to " + dir, x);
       }
     }
   }
@@ -258,6 +261,7 @@ public final class Trace implements AutoCloseable {
    * value types, at most 256 of them, at most 32,760 bytes encoded, no unpaired surrogate in a key or string.
    */
   public static void checkAttributes(Map<String, Object> attributes) {
+    Objects.requireNonNull(attributes, "attributes");
     AttributeCodec.encode(normalise(attributes, Map.of()));
   }
 
@@ -267,6 +271,7 @@ public final class Trace implements AutoCloseable {
    * that does not exist (the update would return false).
    */
   public void checkAttributeUpdate(long id, Map<String, Object> changes) {
+    Objects.requireNonNull(changes, "changes");
     synchronized (writeLock) {
       int slot = graph.slotOf(id);
       if (slot >= 0) {
@@ -336,6 +341,7 @@ public final class Trace implements AutoCloseable {
 
   /** The edges {@code from -[type]-> to} not yet invalidated, for the single writer to check an invalidation. */
   public CurrentEdges currentEdges(String type, long from, long to) {
+    Objects.requireNonNull(type, "type");
     long latestStart = Long.MIN_VALUE;
     IntArrayList edges = currentEdgeList(type, from, to);
     for (int i = 0; i < edges.size(); i++) {
@@ -375,6 +381,7 @@ public final class Trace implements AutoCloseable {
    * events that readers see is copied once, not once per event.
    */
   public Forgotten forgetAll(long[] ids) {
+    Objects.requireNonNull(ids, "ids");
     synchronized (writeLock) {
       checkOpen();
       RoaringBitmap slots = new RoaringBitmap();
@@ -390,6 +397,7 @@ public final class Trace implements AutoCloseable {
 
   /** Forgets every event of a session and their edges. */
   public Forgotten forgetSession(String session) {
+    Objects.requireNonNull(session, "session");
     synchronized (writeLock) {
       checkOpen();
       SlotList list = graph.sessionSlots(graph.stringId(session));
@@ -427,6 +435,7 @@ public final class Trace implements AutoCloseable {
    * it. Returns false if the event does not exist.
    */
   public boolean updateAttributes(long id, Map<String, Object> changes) {
+    Objects.requireNonNull(changes, "changes");
     synchronized (writeLock) {
       checkOpen();
       int slot = graph.slotOf(id);
@@ -668,6 +677,7 @@ public final class Trace implements AutoCloseable {
 
   /** The newest {@code limit} live events of a session, newest first (in append order). */
   public List<Event> history(String session, int limit) {
+    Objects.requireNonNull(session, "session");
     List<Event> out = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
     SlotList list = graph.sessionSlots(graph.stringId(session));
     if (list == null) {
@@ -703,6 +713,7 @@ public final class Trace implements AutoCloseable {
    * {@code asOf} ({@link #CURRENT}: not invalidated), newest stored edge first after NEXT.
    */
   public List<Neighbour> neighbours(long id, Direction dir, String type, long asOf) {
+    Objects.requireNonNull(dir, "dir");
     List<Neighbour> out = new ArrayList<>();
     int slot = graph.slotOf(id);
     int typeId = type == null ? -1 : graph.stringId(type);
@@ -723,19 +734,22 @@ public final class Trace implements AutoCloseable {
 
   /**
    * Runs a statement of the query language (docs/query-language.md) with its parameters (String, Long,
-   * Integer, Double, Boolean, Instant, float[], List, Map). Concurrent with the writer; any problem with
+   * Integer, Double, Boolean, Instant, float[], List, Map; null: none). Concurrent with the writer; any problem with
    * the statement is a {@link QueryException}.
    */
   public QueryResult query(String statement, Map<String, Object> params) {
     return queries.query(statement, params);
   }
 
-  /** As {@link #query(String, Map)}, stopped with a {@code QueryException} after {@code timeLimit} (zero: none). */
+  /**
+   * As {@link #query(String, Map)}, stopped with a {@code QueryException} after {@code timeLimit} (zero: none;
+   * negative: IllegalArgumentException).
+   */
   public QueryResult query(String statement, Map<String, Object> params, java.time.Duration timeLimit) {
     return queries.query(statement, params, timeLimit);
   }
 
-  /** The plan a statement would run, one operator per line. */
+  /** The plan a statement would run, one operator per line ({@code params} null: none). */
   public String explain(String statement, Map<String, Object> params) {
     return queries.explain(statement, params);
   }

@@ -68,6 +68,7 @@ public final class AtlasIndex implements AutoCloseable {
 
   /** Creates a new, empty index in {@code dir} (created if needed; must not already hold an index). */
   public static AtlasIndex create(Path dir, AtlasConfig config) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(config, "config");
     DurableFiles.createDirectories(dir);
     if (Manifest.exists(dir)) {
@@ -99,6 +100,7 @@ public final class AtlasIndex implements AutoCloseable {
 
   /** Opens the index in {@code dir}, checking every file. */
   public static AtlasIndex open(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     if (!Manifest.exists(dir)) {
       throw new java.nio.file.NoSuchFileException(dir.resolve(Manifest.NAME).toString(), null, "no Atlas index here");
     }
@@ -134,6 +136,8 @@ public final class AtlasIndex implements AutoCloseable {
 
   /** Opens the index in {@code dir} if there is one (its dimension must match), else creates it. */
   public static AtlasIndex openOrCreate(Path dir, AtlasConfig config) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(config, "config");
     if (!Manifest.exists(dir)) {
       return create(dir, config);
     }
@@ -183,6 +187,8 @@ public final class AtlasIndex implements AutoCloseable {
    * ({@link #contains} tells which), so that the caller may add the rest once there is room.
    */
   public void addAll(long[] ids, float[][] vectors) {
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(vectors, "vectors");
     if (ids.length != vectors.length) {
       throw new IllegalArgumentException(ids.length + " ids for " + vectors.length + " vectors");
     }
@@ -317,6 +323,7 @@ public final class AtlasIndex implements AutoCloseable {
 
   /** Like {@link #search(float[], int, SearchParams, RoaringBitmap)}, for a query prepared already. */
   public SearchResult search(PreparedQuery query, int k, SearchParams params, RoaringBitmap filter) {
+    Objects.requireNonNull(query, "query");
     return searchFrom(query, k, params, filter, null, true);
   }
 
@@ -425,6 +432,7 @@ public final class AtlasIndex implements AutoCloseable {
    * their check (the check searches use, which may lag a growing index by a background measurement).
    */
   public SearchParams resolve(SearchParams params) {
+    Objects.requireNonNull(params, "params");
     int token = st.gate.enter();
     try {
       checkOpen(); // inside the gate: resolving may measure the sketches, which reads the pages

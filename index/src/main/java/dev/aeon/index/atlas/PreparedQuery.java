@@ -3,6 +3,7 @@ package dev.aeon.index.atlas;
 import dev.aeon.index.kernel.Int8Quantizer;
 import dev.aeon.index.kernel.Int8Query;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * A query vector checked, normalised and quantized once ({@link AtlasIndex#prepare}), so that everything
@@ -32,9 +33,7 @@ public final class PreparedQuery {
    * {@link AtlasIndex#prepare} also checks the dimension against the index's.
    */
   public static PreparedQuery of(float[] vector) {
-    if (vector == null) {
-      throw new IllegalArgumentException("query is null");
-    }
+    Objects.requireNonNull(vector, "vector");
     return new PreparedQuery(Vectors.unitCopy(vector, vector.length, "query"));
   }
 

@@ -14,7 +14,7 @@ final class Vectors {
   /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
   static float[] unitCopy(float[] v, int dim, String what) {
     if (v == null) {
-      throw new IllegalArgumentException(what + " is null");
+      throw new NullPointerException(what + " is null"); // the package's rule: a null is misuse, not a bad value
     }
     if (v.length != dim) {
       throw new IllegalArgumentException(what + " has dimension " + v.length + ", the index has " + dim);

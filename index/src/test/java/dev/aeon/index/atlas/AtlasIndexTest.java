@@ -154,7 +154,7 @@ class AtlasIndexTest {
       assertThrows(IllegalArgumentException.class, () -> index.prepare(new float[DIM + 1]));
       assertThrows(IllegalArgumentException.class, () -> index.prepare(nan));
       assertThrows(IllegalArgumentException.class, () -> PreparedQuery.of(new float[DIM]));
-      assertThrows(IllegalArgumentException.class, () -> PreparedQuery.of(null));
+      assertThrows(NullPointerException.class, () -> PreparedQuery.of(null));
       assertThrows(IllegalArgumentException.class,
           () -> index.search(PreparedQuery.of(new float[] {1, 2, 3}), 1, SearchParams.defaults(), null));
       // A batch with one bad vector, or a duplicate, or an existing id, writes nothing.

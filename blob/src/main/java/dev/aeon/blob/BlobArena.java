@@ -144,6 +144,7 @@ public final class BlobArena implements AutoCloseable {
 
   /** Opens (or creates) the arena in {@code dir} with default options and its own epochs. */
   public static BlobArena open(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     return open(dir, BlobArenaOptions.defaults(), null);
   }
 
@@ -158,6 +159,7 @@ public final class BlobArena implements AutoCloseable {
    * @throws IllegalStateException if another arena, in this or another process, has the directory open
    */
   public static BlobArena open(Path dir, BlobArenaOptions options, Epochs epochs) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
     DurableFiles.createDirectories(dir);
     ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
@@ -266,6 +268,7 @@ public final class BlobArena implements AutoCloseable {
 
   /** Stores a copy of {@code bytes}; returns its ref. */
   public long append(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
     return append(MemorySegment.ofArray(bytes));
   }
 
@@ -275,6 +278,7 @@ public final class BlobArena implements AutoCloseable {
    * @throws IllegalArgumentException if it holds an unpaired surrogate, which UTF-8 would store as '?'
    */
   public long append(String text) {
+    Objects.requireNonNull(text, "text");
     return append(Utf8Text.encode("blob text", text));
   }
 
@@ -284,6 +288,7 @@ public final class BlobArena implements AutoCloseable {
    * @throws IllegalArgumentException if the blob is larger than {@link BlobArenaOptions#maxBlobBytes()}
    */
   public long append(MemorySegment payload) {
+    Objects.requireNonNull(payload, "payload");
     if (payload.byteSize() > options.maxBlobBytes()) {
       throw new IllegalArgumentException("blob of " + payload.byteSize() + " bytes exceeds the limit of "
           + options.maxBlobBytes());
@@ -755,6 +760,7 @@ public final class BlobArena implements AutoCloseable {
    * @throws dev.aeon.common.io.FileFormatException if the file is damaged or of another version
    */
   public static ArenaStats verifyFile(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
     return Verifier.verify(file);
   }
 

@@ -1,4 +1,9 @@
 /**
  * The sidecar blob arena: framed blobs in memory-mapped generations, with generational garbage collection.
+ *
+ * <p>Arguments: a null where the parameter's javadoc does not say what null means throws a
+ * {@link NullPointerException} whose message is the parameter's name, and a value out of range an
+ * {@link IllegalArgumentException} that names the parameter and what it may be. Either is thrown before anything is
+ * written or created, and leaves the object usable.
  */
 package dev.aeon.blob;

@@ -127,6 +127,7 @@ public final class Wal implements AutoCloseable {
    */
   public static Wal open(Path dir, WalOptions options) throws IOException {
     Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(options, "options");
     options.validate();
     if (options.readOnly()) {
       if (!Files.isDirectory(dir)) {
@@ -417,6 +418,7 @@ public final class Wal implements AutoCloseable {
    * @throws IllegalStateException the WAL is closed
    */
   public void replay(long afterLsn, RecordConsumer consumer) throws IOException {
+    Objects.requireNonNull(consumer, "consumer");
     requireOpen();
     if (afterLsn < 0) {
       throw new IllegalArgumentException("afterLsn must be 0 or more (0: from the first record), not " + afterLsn);

@@ -55,9 +55,9 @@ public final class WalOptions {
   }
 
   /** When appends are acknowledged; see {@link Durability}. */
-  public WalOptions durability(Durability value) {
+  public WalOptions durability(Durability durability) {
     WalOptions o = copy();
-    o.durability = Objects.requireNonNull(value, "durability");
+    o.durability = Objects.requireNonNull(durability, "durability");
     return o;
   }
 
@@ -119,7 +119,7 @@ public final class WalOptions {
 
   /**
    * Called on the flusher thread for every appended record, in LSN order, once the record meets the
-   * durability mode and just before its future completes. Lets a caller apply records in exactly the
+   * durability mode and just before its future completes (null, the default: none). Lets a caller apply records in exactly the
    * order of their LSNs. It must be quick (it delays the next group commit); if it throws, that
    * record's future completes exceptionally with the exception, and the record stays in the log.
    *

@@ -1,6 +1,7 @@
 package dev.aeon.common;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns text into unit-length vectors, so that cosine similarity is a dot product.
@@ -26,7 +27,7 @@ public interface TextEmbedder extends AutoCloseable {
 
   /** The model {@code embedder} names, or null when it names none ({@link #model()} left to its default). */
   static String namedModel(TextEmbedder embedder) {
-    String model = embedder.model();
+    String model = Objects.requireNonNull(embedder, "embedder").model();
     return model == null || model.equals(embedder.getClass().getName()) ? null : model;
   }
 
@@ -43,7 +44,7 @@ public interface TextEmbedder extends AutoCloseable {
 
   /** Embeds one text to be stored; same as {@code embedAll(List.of(text)).getFirst()}. */
   default float[] embed(String text) {
-    return embedAll(List.of(text)).getFirst();
+    return embedAll(List.of(Objects.requireNonNull(text, "text"))).getFirst();
   }
 
   /** Embeds search queries; models without a query instruction embed them like passages. */
@@ -53,7 +54,7 @@ public interface TextEmbedder extends AutoCloseable {
 
   /** Embeds one search query. */
   default float[] embedQuery(String query) {
-    return embedQueries(List.of(query)).getFirst();
+    return embedQueries(List.of(Objects.requireNonNull(query, "query"))).getFirst();
   }
 
   /** Releases native resources, if any; later calls may throw {@link IllegalStateException}. */

@@ -70,6 +70,7 @@ public record ModelSpec(
    * @throws IllegalArgumentException naming the known models when none matches
    */
   public static ModelSpec named(String name) {
+    Objects.requireNonNull(name, "name");
     List<String> words = words(name);
     List<ModelSpec> matching = words.isEmpty() || words.contains("") ? List.of()
         : KNOWN.stream().filter(spec -> Collections.indexOfSubList(words(spec.name), words) >= 0).toList();

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -83,6 +84,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    *     runtime's native library cannot be loaded on this machine
    */
   public static OnnxTextEmbedder open(ModelSpec spec) {
+    Objects.requireNonNull(spec, "spec");
     return open(spec, ModelResources.read(spec.onnxResource(), "model",
         " (is the model's langchain4j-embeddings jar a dependency?)"));
   }
@@ -147,21 +149,25 @@ public final class OnnxTextEmbedder implements TextEmbedder {
 
   /** Tokens of the text, without the special tokens the model adds. */
   public int tokenCount(String text) {
+    Objects.requireNonNull(text, "text");
     return whileOpen(() -> windows.tokenCount(text));
   }
 
   /** How many model windows the text takes; more than 1 means its vector averages several windows. */
   public int windowCount(String text) {
+    Objects.requireNonNull(text, "text");
     return whileOpen(() -> windows.split(text).size());
   }
 
   @Override
   public List<float[]> embedAll(List<String> texts) {
+    Objects.requireNonNull(texts, "texts");
     return embed(texts, "");
   }
 
   @Override
   public List<float[]> embedQueries(List<String> queries) {
+    Objects.requireNonNull(queries, "queries");
     return embed(queries, spec.queryPrefix());
   }
 

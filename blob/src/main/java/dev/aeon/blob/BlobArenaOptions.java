@@ -25,7 +25,8 @@ public record BlobArenaOptions(long initialCapacity, double gcThreshold, long au
       throw new IllegalArgumentException("autoGcMinBytes must not be negative, got " + autoGcMinBytes);
     }
     if (maxBlobBytes < 0 || maxBlobBytes > Integer.MAX_VALUE - 64) {
-      throw new IllegalArgumentException("maxBlobBytes out of range: " + maxBlobBytes);
+      throw new IllegalArgumentException("maxBlobBytes must be in [0, " + (Integer.MAX_VALUE - 64) + "]: "
+          + maxBlobBytes);
     }
   }
 

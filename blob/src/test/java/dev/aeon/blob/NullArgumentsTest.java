@@ -2,6 +2,7 @@ package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.aeon.common.testing.NullArguments;
 import java.lang.foreign.MemorySegment;
@@ -45,5 +46,11 @@ class NullArgumentsTest {
       assertEquals("more", arena.readString(arena.append("more")));
       assertEquals(2, arena.stats().liveBlobs());
     }
+  }
+
+  @Test
+  void anOutOfRangeOptionIsAnIllegalArgumentExceptionNamingItsRange() {
+    assertEquals("maxBlobBytes must be in [0, 2147483583]: -1", assertThrows(IllegalArgumentException.class,
+        () -> BlobArenaOptions.defaults().withMaxBlobBytes(-1)).getMessage());
   }
 }

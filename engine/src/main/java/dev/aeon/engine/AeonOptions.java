@@ -60,10 +60,17 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
     if (walSegmentBytes < (64 << 10) || walSegmentBytes > MAX_WAL_SEGMENT_BYTES) {
       throw new IllegalArgumentException("walSegmentBytes must be from 64 KiB to 1 GiB: " + walSegmentBytes);
     }
-    // Written so that NaN fails too.
-    if (slbEntriesPerSession < 0 || !(slbThreshold > 0 && slbThreshold <= 1) || slbMaxBytes < 0 || slbMinVectors < 0) {
-      throw new IllegalArgumentException("bad SLB settings: entries " + slbEntriesPerSession
-          + ", threshold " + slbThreshold + ", max bytes " + slbMaxBytes + ", min vectors " + slbMinVectors);
+    if (slbEntriesPerSession < 0) {
+      throw new IllegalArgumentException("slbEntriesPerSession must not be negative (0: no SLB): " + slbEntriesPerSession);
+    }
+    if (!(slbThreshold > 0 && slbThreshold <= 1)) { // written so that NaN fails too
+      throw new IllegalArgumentException("slbThreshold must be in (0, 1]: " + slbThreshold);
+    }
+    if (slbMaxBytes < 0) {
+      throw new IllegalArgumentException("slbMaxBytes must not be negative: " + slbMaxBytes);
+    }
+    if (slbMinVectors < 0) {
+      throw new IllegalArgumentException("slbMinVectors must not be negative: " + slbMinVectors);
     }
   }
 

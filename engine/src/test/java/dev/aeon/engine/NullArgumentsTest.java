@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.testing.NullArguments;
@@ -67,5 +68,18 @@ class NullArgumentsTest {
     try (Aeon aeon = Aeon.open(memoryDir, EngineTest.options())) {
       assertEquals(2, aeon.memory().stats().events());
     }
+  }
+
+  @Test
+  void anOutOfRangeOptionIsAnIllegalArgumentExceptionNamingTheParameterAndItsRange() {
+    AeonOptions o = AeonOptions.defaults();
+    assertEquals("slbEntriesPerSession must not be negative (0: no SLB): -1",
+        assertThrows(IllegalArgumentException.class, () -> o.withSlb(-1, 0.85f, 1 << 20)).getMessage());
+    assertEquals("slbThreshold must be in (0, 1]: NaN",
+        assertThrows(IllegalArgumentException.class, () -> o.withSlb(64, Float.NaN, 1 << 20)).getMessage());
+    assertEquals("slbMaxBytes must not be negative: -1",
+        assertThrows(IllegalArgumentException.class, () -> o.withSlb(64, 0.85f, -1)).getMessage());
+    assertEquals("slbMinVectors must not be negative: -1",
+        assertThrows(IllegalArgumentException.class, () -> o.withSlbMinVectors(-1)).getMessage());
   }
 }

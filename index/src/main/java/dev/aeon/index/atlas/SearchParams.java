@@ -31,7 +31,9 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
 
   public SearchParams {
     if (nprobe < 0 || beamWidth < 0 || rerankDepth < 0) {
-      throw new IllegalArgumentException("nprobe, beamWidth and rerankDepth must not be negative");
+      throw new IllegalArgumentException((nprobe < 0 ? "nprobe" : beamWidth < 0 ? "beamWidth" : "rerankDepth")
+          + " must not be negative (0: the default): nprobe " + nprobe + ", beamWidth " + beamWidth + ", rerankDepth "
+          + rerankDepth);
     }
     if (sketchDepth < NO_SKETCH) {
       throw new IllegalArgumentException("sketchDepth must be positive, 0 (automatic) or " + NO_SKETCH + " (off): "

@@ -2,6 +2,7 @@ package dev.aeon.index.atlas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.aeon.common.testing.NullArguments;
 import java.nio.file.Files;
@@ -50,5 +51,11 @@ class NullArgumentsTest {
       index.add(2, new float[] {0, 1, 0, 0});
       assertEquals(2, index.search(new float[] {0, 1, 0, 0}, 1).ids()[0]);
     }
+  }
+
+  @Test
+  void anOutOfRangeParameterIsAnIllegalArgumentExceptionNamingIt() {
+    assertEquals("beamWidth must not be negative (0: the default): nprobe 4, beamWidth -1, rerankDepth 0",
+        assertThrows(IllegalArgumentException.class, () -> SearchParams.nprobe(4).withBeamWidth(-1)).getMessage());
   }
 }

@@ -61,7 +61,8 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
       throw new IllegalArgumentException("walSegmentBytes must be from 64 KiB to 1 GiB: " + walSegmentBytes);
     }
     if (slbEntriesPerSession < 0) {
-      throw new IllegalArgumentException("slbEntriesPerSession must not be negative (0: no SLB): " + slbEntriesPerSession);
+      throw new IllegalArgumentException("slbEntriesPerSession must not be negative (0: no SLB): "
+          + slbEntriesPerSession);
     }
     if (!(slbThreshold > 0 && slbThreshold <= 1)) { // written so that NaN fails too
       throw new IllegalArgumentException("slbThreshold must be in (0, 1]: " + slbThreshold);
@@ -96,8 +97,8 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   public AeonOptions withCheckpoints(long checkpointLogBytes, Duration checkpointInterval) {
-    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession, slbThreshold,
-        slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
+    return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,
+        slbThreshold, slbMaxBytes, slbMinVectors, walSegmentBytes, queryTimeLimit);
   }
 
   /**
@@ -129,8 +130,8 @@ public record AeonOptions(Durability durability, TextEmbedder embedder, long che
   }
 
   /**
-   * Statements of the query language stop after {@code queryTimeLimit} (zero, or a century or more: no limit); 30 seconds
-   * by default.
+   * Statements of the query language stop after {@code queryTimeLimit} (zero, or a century or more: no limit); 30
+   * seconds by default.
    */
   public AeonOptions withQueryTimeLimit(Duration queryTimeLimit) {
     return new AeonOptions(durability, embedder, checkpointLogBytes, checkpointInterval, slbEntriesPerSession,

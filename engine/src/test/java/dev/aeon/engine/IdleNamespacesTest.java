@@ -182,11 +182,13 @@ class IdleNamespacesTest {
       aeon.ifOpen("a").orElseThrow().stats();
       assertEquals(List.of("a"), aeon.closeIdleNamespaces(Duration.ofMillis(250)), "ifOpen counted as a use");
       assertTrue(aeon.ifOpen("a").isEmpty());
-      // as every other call naming a namespace: closeNamespace("../x") answered false, ifOpen(null) threw an NPE
-      for (String bad : java.util.Arrays.asList(null, "../a", "a/b", "")) {
+      // as every other call naming a namespace: closeNamespace("../x") answered false, ifOpen(null) threw a bare NPE
+      for (String bad : List.of("../a", "a/b", "")) {
         assertThrows(IllegalArgumentException.class, () -> aeon.ifOpen(bad));
         assertThrows(IllegalArgumentException.class, () -> aeon.closeNamespace(bad));
       }
+      assertEquals("name", assertThrows(NullPointerException.class, () -> aeon.ifOpen(null)).getMessage());
+      assertEquals("name", assertThrows(NullPointerException.class, () -> aeon.closeNamespace(null)).getMessage());
     }
   }
 

@@ -29,7 +29,8 @@ class NullArgumentsTest {
   @Test
   void aNullArgumentIsANullPointerExceptionNamingTheParameterAndChangesNothing() throws Exception {
     Path absent = dir.resolve("absent");
-    Map<Object, Object> samples = Map.ofEntries(Map.entry("query(statement)", "RETURN 1"),Map.entry(String.class, "s"), Map.entry(Path.class, absent),
+    Map<Object, Object> samples = Map.ofEntries(Map.entry("query(statement)", "RETURN 1"),
+        Map.entry(String.class, "s"), Map.entry(Path.class, absent),
         Map.entry(Remember.class, Remember.event("s", "user", "a")), Map.entry(Recall.class, Recall.vector(
             TestVectors.unit(1), 1)), Map.entry(Map.class, Map.of()), Map.entry(Duration.class, Duration.ofSeconds(1)),
         Map.entry(TransferProgress.class, TransferProgress.NONE), Map.entry(float[].class, TestVectors.unit(1)),

@@ -119,8 +119,8 @@ public final class WalOptions {
 
   /**
    * Called on the flusher thread for every appended record, in LSN order, once the record meets the
-   * durability mode and just before its future completes (null, the default: none). Lets a caller apply records in exactly the
-   * order of their LSNs. It must be quick (it delays the next group commit); if it throws, that
+   * durability mode and just before its future completes (null, the default: none). Lets a caller apply records in
+   * exactly the order of their LSNs. It must be quick (it delays the next group commit); if it throws, that
    * record's future completes exceptionally with the exception, and the record stays in the log.
    *
    * <p>It must not write to the log or wait for it: on the flusher thread, {@link Wal#append},

@@ -35,7 +35,8 @@ class NullArgumentsTest {
       long first = wal.appendAndWait((byte) 1, new byte[] {1});
       List<String> misfits = new ArrayList<>();
       misfits.addAll(NullArguments.misfits(Wal.class, wal, samples, Set.of()));
-      misfits.addAll(NullArguments.misfits(WalOptions.class, WalOptions.defaults(), samples, Set.of("listener(value)")));
+      misfits.addAll(NullArguments.misfits(WalOptions.class, WalOptions.defaults(), samples,
+          Set.of("listener(value)")));
       assertEquals(List.of(), misfits);
 
       assertFalse(Files.exists(absent), "a refused call made " + absent);

@@ -57,7 +57,8 @@ class AtlasEdgeVectorsTest {
       }
       assertMessage("dimension", assertThrows(IllegalArgumentException.class,
           () -> index.search(PreparedQuery.of(bad[5]), 1, EVERY_LEAF, null)));
-      assertEquals("vector of id 2 is null", assertThrows(NullPointerException.class, () -> index.add(2, null)).getMessage());
+      assertEquals("vector of id 2 is null",
+          assertThrows(NullPointerException.class, () -> index.add(2, null)).getMessage());
       assertMessage("positive", assertThrows(IllegalArgumentException.class, () -> index.search(good, 0)));
       assertMessage("positive", assertThrows(IllegalArgumentException.class, () -> index.search(good, -1)));
       assertMessage("positive", assertThrows(IllegalArgumentException.class, () -> index.exactSearch(good, 0)));

@@ -91,8 +91,9 @@ final class Connection implements Runnable {
       // The client went away, the reaper closed the socket, or the client left too many replies unread (logged
       // below): nothing more is sent, and closing now ends a sender blocked on the socket.
       close();
-    } catch (RuntimeException e) {
-      // A defect of the server outside any command's handler (a handler's own failure is an error reply)
+    } catch (RuntimeException | Error e) {
+      // A defect of the server outside any command's handler (a handler's own failure is an error reply), or memory
+      // run out reading a request or writing an error reply: logged here rather than left to the thread's end
       ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e);
       close();
     } finally {

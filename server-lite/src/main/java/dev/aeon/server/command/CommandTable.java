@@ -84,7 +84,9 @@ public final class CommandTable {
     w.mark();
     try {
       run(spec, client, args);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error (a stack overflow, an assertion, memory run out) is this command's failure as an internal exception
+      // is: its client is told and the server serves on; the command's allocations are gone once it has failed.
       if (!w.resetToMark()) { // the client has part of a reply that cannot be ended: it is disconnected
         ServerLog.warn("command '" + spec.name() + "' failed after part of its reply was sent, so client "
             + client.id() + " is disconnected: " + e);
@@ -123,7 +125,7 @@ public final class CommandTable {
   }
 
   /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */
-  private static String errorText(CommandSpec spec, RuntimeException e) {
+  private static String errorText(CommandSpec spec, Throwable e) {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
       // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)

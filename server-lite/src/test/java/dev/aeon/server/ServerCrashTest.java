@@ -80,7 +80,7 @@ public class ServerCrashTest {
     }
   }
 
-  private static Process start(Path dir) throws IOException {
+  static Process start(Path dir) throws IOException {
     List<String> cmd = List.of(
         ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
@@ -90,7 +90,7 @@ public class ServerCrashTest {
         .start();
   }
 
-  private static int port(Process server, Path dir, String context) throws IOException {
+  static int port(Process server, Path dir, String context) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     Matcher m = STARTED.matcher(first == null ? "" : first);

@@ -93,9 +93,16 @@ final class Connection implements Runnable {
       close();
     } catch (RuntimeException | Error e) {
       // A defect of the server outside any command's handler (a handler's own failure is an error reply), or memory
-      // run out reading a request or writing an error reply: logged here rather than left to the thread's end
+      // run out reading a request: logged, and the client told as of a malformed frame, as far as it can be. The
+      // request's memory is given back first, so that an error reply fits where the request did not.
       ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e);
-      close();
+      decoder.release();
+      try {
+        writer.error("ERR internal error: " + e);
+        writer.flush();
+      } catch (IOException | RuntimeException | Error notSent) {
+        close();
+      }
     } finally {
       decoder.release();
       output.finish();

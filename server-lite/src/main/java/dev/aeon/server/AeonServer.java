@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.Aeon;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -218,7 +219,10 @@ public final class AeonServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops within about {@link ServerConfig#stopTimeout()}; logs one line. Idempotent. */
+  /**
+   * Stops within about {@link ServerConfig#stopTimeout()}; logs one line. Idempotent: during a stop under way (asked by
+   * SHUTDOWN) it returns once that stop has ended.
+   */
   @Override
   public void close() {
     stop("");
@@ -226,12 +230,25 @@ public final class AeonServer implements AutoCloseable {
 
   /** {@link #close()}; the log line ends with {@code why}. */
   private void stop(String why) {
+    boolean underWay;
     synchronized (this) {
-      if (stopping) {
-        return;
-      }
+      underWay = stopping;
       stopping = true;
     }
+    if (underWay) {
+      // Not at once: aeon serve's shutdown hook is close(), and a SIGTERM during a SHUTDOWN's stop would otherwise
+      // end the process before the engine is closed
+      Uninterruptibly.await(stopped::await);
+      return;
+    }
+    try {
+      stopOnce(why);
+    } finally {
+      stopped.countDown(); // whatever failed: a close() waiting for this stop must not wait forever
+    }
+  }
+
+  private void stopOnce(String why) {
     long deadline = System.nanoTime() + config.stopTimeout().toNanos();
     try {
       listener.close();
@@ -254,7 +271,6 @@ public final class AeonServer implements AutoCloseable {
     acceptor.interrupt();
     ServerLog.info("stopped on " + addressText() + ", data " + config.dir().toAbsolutePath()
         + ", durability " + config.engine().durability() + ", " + outcome + why);
-    stopped.countDown();
   }
 
   private void waitForClients(long deadlineNanos) {

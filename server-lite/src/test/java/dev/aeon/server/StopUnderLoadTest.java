@@ -83,6 +83,43 @@ class StopUnderLoadTest {
     }
   }
 
+  /**
+   * close() while a stop asked by SHUTDOWN is under way returns once the server has stopped, the engine closed and the
+   * directory free. It returned at once, with the engine still open: a SIGTERM during such a stop then let the process
+   * exit before the engine was closed (aeon serve's shutdown hook is close()), and a caller that opened the directory
+   * next found it locked.
+   */
+  @Test
+  @Timeout(120)
+  void closeDuringAStopReturnsOnceTheServerHasStopped(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    // The stop waits for clients half of its time, here 2 s: a client that reads none of its reply holds it so long
+    AeonServer server = TestServer.start(data, c -> new ServerConfig(c.bind(), c.port(), c.dir(), c.password(),
+        c.limits(), c.maxConnections(), c.idleTimeout(), c.requestMemory(), c.outputLimit(), c.outputMemory(),
+        java.time.Duration.ofSeconds(4), c.namespaceIdle(), c.engine(), c.backupDir()));
+    try (java.net.Socket stalled = new java.net.Socket()) {
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 10_000);
+      stalled.getOutputStream().write(RespClient.encode("ECHO", "x".repeat(8 << 20)));
+      try (RespClient c = new RespClient(server.port())) {
+        assertEquals(1L, c.call("MEM.ADD", "s", "user", "kept", "VECTOR", "VALUES", "2", "1", "0"));
+        c.send("SHUTDOWN");
+        assertTrue(c.closedByServer());
+      }
+      while (true) { // the stop has begun once the server accepts no more clients
+        try (RespClient probe = new RespClient(server.port())) {
+          probe.call("PING");
+        } catch (java.net.ConnectException refused) {
+          break;
+        }
+      }
+      server.close();
+      try (dev.aeon.engine.Aeon aeon = dev.aeon.engine.Aeon.open(data, dev.aeon.engine.AeonOptions.defaults())) {
+        assertEquals(1, aeon.memory().stats().events(), "the stop's checkpoint is done, and the directory free");
+      }
+    }
+  }
+
   private static ServerConfig sync(ServerConfig c) {
     return c.withEngine(c.engine().withDurability(Durability.SYNC));
   }

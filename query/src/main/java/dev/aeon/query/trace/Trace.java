@@ -675,10 +675,15 @@ public final class Trace implements AutoCloseable {
     return slot < 0 ? Optional.empty() : Optional.ofNullable(graph.liveEvent(slot));
   }
 
-  /** The newest {@code limit} live events of a session, newest first (in append order). */
+  /**
+   * The newest {@code limit} live events of a session, newest first (in append order).
+   *
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
   public List<Event> history(String session, int limit) {
     Objects.requireNonNull(session, "session");
-    List<Event> out = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
+    requireLimit(limit);
+    List<Event> out = new ArrayList<>(Math.min(limit, 1024));
     SlotList list = graph.sessionSlots(graph.stringId(session));
     if (list == null) {
       return out;
@@ -692,10 +697,22 @@ public final class Trace implements AutoCloseable {
     return out;
   }
 
-  /** Up to {@code limit} live events with {@code fromMicros <= ts <= toMicros}, oldest first. */
+  /** A negative limit is a caller's mistake, refused as {@code Memory.history} refuses it, not an empty answer. */
+  private static void requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    }
+  }
+
+  /**
+   * Up to {@code limit} live events with {@code fromMicros <= ts <= toMicros}, oldest first.
+   *
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
   public List<Event> range(long fromMicros, long toMicros, int limit) {
+    requireLimit(limit);
     List<Event> out = new ArrayList<>();
-    if (limit <= 0) {
+    if (limit == 0) {
       return out;
     }
     graph.timeScan(fromMicros, toMicros, false, (ts, slot) -> {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every public method of a trace, called with null in each reference parameter where null means nothing, throws a
  * NullPointerException that names the parameter (package-info.java) and changes nothing; a time limit out of range
- * is an IllegalArgumentException. The trace goes on working afterwards.
+ * is an IllegalArgumentException, as is a negative limit. The trace goes on working afterwards.
  */
 class NullArgumentsTest {
 
@@ -39,6 +39,12 @@ class NullArgumentsTest {
           Set.of("neighbours(type)", "query(params)", "explain(params)")));
       assertEquals("timeLimit must be zero (no limit) or positive: PT-1S", assertThrows(IllegalArgumentException.class,
           () -> t.query("RETURN 1", Map.of(), Duration.ofSeconds(-1))).getMessage());
+      assertEquals("limit must not be negative: -1", assertThrows(IllegalArgumentException.class,
+          () -> t.history("s", -1)).getMessage(), "as Memory.history says, not an empty answer");
+      assertEquals("limit must not be negative: -1", assertThrows(IllegalArgumentException.class,
+          () -> t.range(0, 10, -1)).getMessage());
+      assertEquals(List.of(), t.history("s", 0));
+      assertEquals(List.of(), t.range(0, 10, 0));
 
       assertEquals(false, Files.exists(absent));
       assertEquals(List.of(List.<Object>of(1L)), t.query("RETURN 1 AS one", null).rows());

@@ -57,7 +57,8 @@ public final class AeonServer implements AutoCloseable {
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-idle-reaper").unstarted(r));
     long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
-    reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
+    reaper.scheduleAtFixedRate(new RepeatedTask("disconnecting idle clients", this::reapIdle), period, period,
+        TimeUnit.MILLISECONDS);
     this.namespaceCloser = config.namespaceIdle().isZero() ? null : startNamespaceCloser(config.namespaceIdle());
     this.acceptor = Thread.ofPlatform().name("aeon-accept").unstarted(this::acceptLoop);
   }
@@ -185,22 +186,19 @@ public final class AeonServer implements AutoCloseable {
     ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-namespace-closer").unstarted(r));
     long period = Math.clamp(idle.toMillis() / 4, 10, 60_000);
-    closer.scheduleWithFixedDelay(this::closeIdleNamespaces, period, period, TimeUnit.MILLISECONDS);
+    closer.scheduleWithFixedDelay(new RepeatedTask("closing idle namespaces", this::closeIdleNamespaces), period,
+        period, TimeUnit.MILLISECONDS);
     return closer;
   }
 
   private void closeIdleNamespaces() {
-    try {
-      List<String> closed = context.closeIdleNamespaces();
-      if (!closed.isEmpty()) {
-        java.time.Duration idle = config.namespaceIdle();
-        ServerLog.info("closed " + closed.size() + " namespace(s) unused for "
-            + (idle.toSeconds() > 0 ? idle.toSeconds() + " s" : idle.toMillis() + " ms") + ": "
-            + String.join(", ", closed.size() <= 10 ? closed : closed.subList(0, 10))
-            + (closed.size() > 10 ? ", ..." : ""));
-      }
-    } catch (RuntimeException e) { // a scheduled task that throws is never run again
-      ServerLog.warn("closing idle namespaces failed: " + e);
+    List<String> closed = context.closeIdleNamespaces();
+    if (!closed.isEmpty()) {
+      java.time.Duration idle = config.namespaceIdle();
+      ServerLog.info("closed " + closed.size() + " namespace(s) unused for "
+          + (idle.toSeconds() > 0 ? idle.toSeconds() + " s" : idle.toMillis() + " ms") + ": "
+          + String.join(", ", closed.size() <= 10 ? closed : closed.subList(0, 10))
+          + (closed.size() > 10 ? ", ..." : ""));
     }
   }
 

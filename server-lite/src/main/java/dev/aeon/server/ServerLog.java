@@ -2,12 +2,19 @@ package dev.aeon.server;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server's log: one line per event, with a timestamp, easy to grep and to parse; on standard output, and the
  * warnings on standard error, where the engine's own warnings (java.util.logging) and every command's errors go.
  */
 public final class ServerLog {
+
+  /** How many kinds of internal error get a stack trace: past it, a defect hit in many places logs lines only. */
+  private static final int MAX_TRACED = 1000;
+  /** The kinds of internal error whose stack trace was logged ({@link #kind}). */
+  private static final Set<String> TRACED = ConcurrentHashMap.newKeySet();
 
   private ServerLog() {}
 
@@ -19,5 +26,28 @@ public final class ServerLog {
   public static void warn(String message) {
     System.err.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " aeon-server WARN " + message);
     System.err.flush();
+  }
+
+  /**
+   * A warning about an internal error, a defect of the server rather than a client's mistake: the first time an
+   * error of its {@link #kind} is logged, its stack trace follows the line, so that the log says where it
+   * happened; later ones are the line alone, so that a defect every client meets does not flood the log.
+   */
+  public static void warn(String message, Throwable internal) {
+    String kind = kind(internal);
+    boolean trace = TRACED.size() < MAX_TRACED && TRACED.add(kind);
+    synchronized (System.err) { // the trace under its line, not between another thread's lines
+      warn(message);
+      if (trace) {
+        internal.printStackTrace(System.err);
+        System.err.flush();
+      }
+    }
+  }
+
+  /** An error's class and where it was thrown: two of the same kind are the same defect, whatever their messages. */
+  static String kind(Throwable t) {
+    StackTraceElement[] trace = t.getStackTrace();
+    return t.getClass().getName() + (trace.length == 0 ? "" : " at " + trace[0]);
   }
 }

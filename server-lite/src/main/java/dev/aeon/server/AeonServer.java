@@ -56,7 +56,8 @@ public final class AeonServer implements AutoCloseable {
     context.onStopRequested(who -> Thread.ofPlatform().name("aeon-stop").start(() -> stop(", asked by " + who)));
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-idle-reaper").unstarted(r));
-    long period = Math.clamp(config.idleTimeout().toMillis() / 4, 10, 1000);
+    // saturating (an idle timeout of centuries is never), where toMillis() and toNanos() throw on overflow
+    long period = Math.clamp(TimeUnit.MILLISECONDS.convert(config.idleTimeout()) / 4, 10, 1000);
     reaper.scheduleAtFixedRate(new RepeatedTask("disconnecting idle clients", this::reapIdle), period, period,
         TimeUnit.MILLISECONDS);
     this.namespaceCloser = config.namespaceIdle().isZero() ? null : startNamespaceCloser(config.namespaceIdle());
@@ -185,7 +186,7 @@ public final class AeonServer implements AutoCloseable {
   private ScheduledExecutorService startNamespaceCloser(java.time.Duration idle) {
     ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
         .name("aeon-namespace-closer").unstarted(r));
-    long period = Math.clamp(idle.toMillis() / 4, 10, 60_000);
+    long period = Math.clamp(TimeUnit.MILLISECONDS.convert(idle) / 4, 10, 60_000); // saturating, as above
     closer.scheduleWithFixedDelay(new RepeatedTask("closing idle namespaces", this::closeIdleNamespaces), period,
         period, TimeUnit.MILLISECONDS);
     return closer;
@@ -204,7 +205,7 @@ public final class AeonServer implements AutoCloseable {
 
   private void reapIdle() {
     long now = System.nanoTime();
-    long idle = config.idleTimeout().toNanos();
+    long idle = TimeUnit.NANOSECONDS.convert(config.idleTimeout());
     for (Connection c : connections) {
       if (c.idleFor(now, idle)) {
         c.close();

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param password the password of AUTH, or null for none
  * @param limits bounds on one request
  * @param maxConnections clients connected at once; the next one gets an error and is closed
- * @param idleTimeout how long a client may take to send a command, or to take a reply, before it is closed
+ * @param idleTimeout how long a client may take to send a command, or to take a reply, before it is closed (past
+ *     292 years: never)
  * @param requestMemory bytes of unfinished requests all clients together may make the server hold
  * @param outputLimit bytes of replies one client may leave unread; past it the client is disconnected. More
  *     than the largest bulk string (64 MiB), so that ECHO or a value of the largest size can be read back
@@ -27,7 +28,7 @@ import java.util.Objects;
  *     pass it is disconnected
  * @param stopTimeout how long a stop may wait for clients and the final checkpoint
  * @param namespaceIdle how long a namespace no command used stays open (its threads, log buffer and
- *     mappings held); zero keeps every namespace open until the server stops
+ *     mappings held); zero, or centuries, keeps every namespace open until the server stops
  * @param engine options of the engine (durability, embedder, ...)
  * @param backupDir where MEM.BACKUP writes its copies, or null when backups are off
  */

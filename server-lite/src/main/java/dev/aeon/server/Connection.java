@@ -94,9 +94,10 @@ final class Connection implements Runnable {
     } catch (RuntimeException | Error e) {
       // A defect of the server outside any command's handler (a handler's own failure is an error reply), or memory
       // run out reading a request: logged, and the client told as of a malformed frame, as far as it can be. The
-      // request's memory is given back first, so that an error reply fits where the request did not.
-      ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e);
+      // request's memory is given back first, so that the log line (with the error's stack trace the first time)
+      // and an error reply fit where the request did not.
       decoder.release();
+      ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e, e);
       try {
         writer.error("ERR internal error: " + e);
         writer.flush();

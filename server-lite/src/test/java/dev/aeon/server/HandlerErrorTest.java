@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,43 @@ class HandlerErrorTest {
     assertTrue(logged.contains("WARN command 'test.overflows' failed: java.lang.StackOverflowError"), logged);
     assertTrue(logged.contains("WARN command 'test.asserts' failed: java.lang.AssertionError: an invariant broken"),
         logged);
+  }
+
+  /**
+   * An internal error's log line is followed by its stack trace the first time that error (its class, where it
+   * was thrown) is met, so that the log says where the defect is; the same error again is the line alone. A
+   * client's own mistake is its error reply only. Before, the line was the error's toString() alone.
+   */
+  @Test
+  @Timeout(60)
+  void anInternalErrorIsLoggedWithItsStackTraceOnce(@TempDir Path dir) throws Exception {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (AeonServer server = TestServer.start(dir)) {
+      server.context().commands().add("test.npe", -1, List.of("fast"), 0, 0, 0, (client, args) -> {
+        throw new NullPointerException("a defect, call " + args.size());
+      });
+      server.context().commands().add("test.bad-argument", 1, List.of("fast"), 0, 0, 0, (client, args) -> {
+        throw new IllegalArgumentException("the client's mistake");
+      });
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+      try (RespClient c = new RespClient(server.port())) {
+        assertEquals(new RespClient.Err("ERR internal error in 'test.npe': java.lang.NullPointerException: a"
+            + " defect, call 1"), c.call("TEST.NPE"));
+        assertEquals(new RespClient.Err("ERR internal error in 'test.npe': java.lang.NullPointerException: a"
+            + " defect, call 2"), c.call("TEST.NPE", "again"));
+        assertEquals(new RespClient.Err("ERR the client's mistake"), c.call("TEST.BAD-ARGUMENT"));
+      } finally {
+        System.setErr(stderr);
+      }
+    }
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertTrue(logged.contains("WARN command 'test.npe' failed: java.lang.NullPointerException: a defect, call 1\n"
+        + "java.lang.NullPointerException: a defect, call 1\n\tat dev.aeon.server.HandlerErrorTest"), logged);
+    assertTrue(logged.contains("WARN command 'test.npe' failed: java.lang.NullPointerException: a defect, call 2"),
+        logged);
+    assertFalse(logged.contains("java.lang.NullPointerException: a defect, call 2\n\tat"), logged);
+    assertFalse(logged.contains("the client's mistake"), logged);
   }
 
   private static long recurse(long depth) {

@@ -88,8 +88,13 @@ public final class CommandTable {
       // An Error (a stack overflow, an assertion, memory run out) is this command's failure as an internal exception
       // is: its client is told and the server serves on; the command's allocations are gone once it has failed.
       if (!w.resetToMark()) { // the client has part of a reply that cannot be ended: it is disconnected
-        ServerLog.warn("command '" + spec.name() + "' failed after part of its reply was sent, so client "
-            + client.id() + " is disconnected: " + e);
+        String line = "command '" + spec.name() + "' failed after part of its reply was sent, so client "
+            + client.id() + " is disconnected: " + e;
+        if (clientErrorText(e) != null) {
+          ServerLog.warn(line);
+        } else {
+          ServerLog.warn(line, e); // a defect: where it happened, once
+        }
         throw new IOException("the reply of '" + spec.name() + "' failed after part of it was sent", e);
       }
       w.error(errorText(spec, e));
@@ -126,6 +131,16 @@ public final class CommandTable {
 
   /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */
   private static String errorText(CommandSpec spec, Throwable e) {
+    String text = clientErrorText(e);
+    if (text != null) {
+      return text;
+    }
+    ServerLog.warn("command '" + spec.name() + "' failed: " + e, e); // a defect: where it happened, once
+    return "ERR internal error in '" + spec.name() + "': " + e;
+  }
+
+  /** The error reply to a failure that is the client's doing (or the data's), or null for an internal error. */
+  private static String clientErrorText(Throwable e) {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
       // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)
@@ -135,10 +150,7 @@ public final class CommandTable {
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();
       case UncheckedIOException io -> "ERR I/O error: " + io.getMessage();
       case FileFormatException damaged -> "ERR namespace cannot be opened: " + damaged.getMessage(); // logged once
-      default -> {
-        ServerLog.warn("command '" + spec.name() + "' failed: " + e);
-        yield "ERR internal error in '" + spec.name() + "': " + e;
-      }
+      default -> null;
     };
   }
 

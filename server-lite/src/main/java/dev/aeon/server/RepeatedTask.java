@@ -26,12 +26,16 @@ final class RepeatedTask implements Runnable {
       work.run();
     } catch (RuntimeException | Error e) {
       failures++;
-      String kind = ServerLog.kind(e);
-      if (!kind.equals(lastFailure)) {
-        ServerLog.warn(what + " failed (it is tried again every interval; the same failure is not logged again): "
-            + e, e);
+      try {
+        String kind = ServerLog.kind(e);
+        if (!kind.equals(lastFailure)) {
+          ServerLog.warn(what + " failed (it is tried again every interval; the same failure is not logged again): "
+              + e, e);
+        }
+        lastFailure = kind;
+      } catch (RuntimeException | Error notLogged) {
+        // memory run out again while logging it: thrown from here, it would end the task all the same
       }
-      lastFailure = kind;
       return;
     }
     if (failures > 0) {

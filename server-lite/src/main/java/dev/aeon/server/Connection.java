@@ -57,8 +57,11 @@ final class Connection implements Runnable {
     // Once the sender stops (all sent, or the socket or the queue failed) the socket closes, which also ends
     // a reader blocked on it.
     this.sender = Thread.ofVirtual().name("aeon-client-" + id + "-out").unstarted(() -> {
-      output.sendTo(out);
-      close();
+      try {
+        output.sendTo(out);
+      } finally {
+        close(); // after an Error too (memory run out): a socket left open would leave its client waiting
+      }
     });
   }
 

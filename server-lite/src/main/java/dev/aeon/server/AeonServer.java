@@ -248,7 +248,10 @@ public final class AeonServer implements AutoCloseable {
   }
 
   private void stopOnce(String why) {
-    long deadline = System.nanoTime() + config.stopTimeout().toNanos();
+    // Saturating, as the idle times are (toNanos() throws past 292 years), and at most 73 years ahead, so that the
+    // deadline itself cannot overflow: a stop timeout of centuries is a stop that waits as long as it needs.
+    long wait = Math.min(TimeUnit.NANOSECONDS.convert(config.stopTimeout()), Long.MAX_VALUE / 4);
+    long deadline = System.nanoTime() + wait;
     try {
       listener.close();
     } catch (IOException ignored) {

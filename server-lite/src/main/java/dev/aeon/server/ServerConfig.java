@@ -26,7 +26,7 @@ import java.util.Objects;
  *     than the largest bulk string (64 MiB), so that ECHO or a value of the largest size can be read back
  * @param outputMemory bytes of replies all clients together may leave unread; the client whose reply would
  *     pass it is disconnected
- * @param stopTimeout how long a stop may wait for clients and the final checkpoint
+ * @param stopTimeout how long a stop may wait for clients and the final checkpoint (centuries: as long as they take)
  * @param namespaceIdle how long a namespace no command used stays open (its threads, log buffer and
  *     mappings held); zero, or centuries, keeps every namespace open until the server stops
  * @param engine options of the engine (durability, embedder, ...)

@@ -2,6 +2,8 @@ package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,26 @@ class CenturiesTest {
             .withLimits(c.limits(), c.maxConnections(), forever, c.requestMemory()));
          RespClient c = new RespClient(server.port())) {
       assertEquals("PONG", c.call("PING"));
+    }
+  }
+
+  /**
+   * A stop timeout of centuries means a stop that waits as long as it needs. Before, the stop converted it to
+   * nanoseconds, which overflowed past 292 years: close() threw an ArithmeticException before it closed the
+   * listener, the clients or the engine, whose directory stayed locked.
+   */
+  @Test
+  void aStopTimeoutOfCenturiesStopsTheServer(@TempDir Path dir) throws Exception {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    AeonServer server = TestServer.start(dir, c -> new ServerConfig(c.bind(), c.port(), c.dir(), c.password(),
+        c.limits(), c.maxConnections(), c.idleTimeout(), c.requestMemory(), c.outputLimit(), c.outputMemory(),
+        forever, c.namespaceIdle(), c.engine(), c.backupDir()));
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "kept"));
+    }
+    server.close();
+    try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults())) {
+      assertEquals(1, aeon.memory().stats().events(), "the engine was closed, and what it held kept");
     }
   }
 }

@@ -149,7 +149,8 @@ final class Functions {
     } catch (IllegalArgumentException e) { // a vector the index cannot compare: wrong dimension, zero, NaN
       throw ev.error(c.pos(), displayName(c) + " cannot compare with this vector: " + e.getMessage());
     }
-    return Float.isNaN(s) ? null : (double) s;
+    // Checked after the read, as a property is: the recall may hold a forgotten event's vector a while, or for good
+    return Float.isNaN(s) || !ev.graph.isLive(n.slot()) ? null : (double) s;
   }
 
   /**

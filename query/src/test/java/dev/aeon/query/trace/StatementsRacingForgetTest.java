@@ -75,4 +75,42 @@ class StatementsRacingForgetTest {
       }
     }
   }
+
+  /**
+   * {@code similarity} of an event forgotten while the statement runs is null from the forget on, as its properties
+   * are, whatever the vector recall still holds: the trace's caller may give one that removes a vector after the
+   * forget, or never. Before, it answered the recall's score for the forgotten event.
+   */
+  @Test
+  void similarityOfAnEventForgottenWhileTheStatementRunsIsNull() throws IOException {
+    AtomicReference<Trace> trace = new AtomicReference<>();
+    AtomicBoolean forgotten = new AtomicBoolean();
+    TextResolver forgetOnFirstRead = ref -> {
+      if (forgotten.compareAndSet(false, true)) {
+        assertEquals(1, trace.get().forget(2).events().size());
+      }
+      return "text " + ref;
+    };
+    VectorRecall keepsEveryVector = new VectorRecall() {
+      @Override
+      public List<Hit> recall(float[] query, int k, java.util.function.LongPredicate filter) {
+        return List.of();
+      }
+
+      @Override
+      public float similarity(long eventId, float[] query) {
+        return 0.5f;
+      }
+    };
+    try (Trace t = Trace.open(dir, forgetOnFirstRead, keepsEveryVector)) {
+      trace.set(t);
+      for (long id = 1; id <= 3; id++) {
+        t.append(new Event(id, "s", "user", id * 10, id, id, Map.of()));
+      }
+      QueryResult r = t.query("MATCH (a {session: 's'}) WITH a ORDER BY a.id WITH a, a.text AS first"
+          + " RETURN a.id, similarity(a, [1.0, 0.0])", Map.of());
+      assertTrue(forgotten.get());
+      assertEquals(List.of(List.of(1L, 0.5), java.util.Arrays.asList(2L, null), List.of(3L, 0.5)), r.rows());
+    }
+  }
 }

@@ -12,6 +12,7 @@ import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.query.trace.Trace;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** Checks and normalises what callers pass in, before anything is logged: nothing is half applied. */
 final class Inputs {
@@ -78,14 +79,14 @@ final class Inputs {
 
   /** An invalidation the trace can store: a link type, and an end that is not "open". */
   static void invalidation(String type, long atMicros) {
-    java.util.Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(type, "type");
     name("link type", type);
     Trace.checkInvalidation(type, atMicros);
   }
 
   /** A link the trace can store: its type, and a validity that ends after it starts. */
   static void link(String type, long validFromMicros, long validToMicros) {
-    java.util.Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(type, "type");
     name("link type", type);
     Trace.checkEdge(type, validFromMicros, validToMicros);
   }

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.Failures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,11 +110,7 @@ class QueriesUnderMutationTest {
           t.join();
         }
       }
-      if (!failures.isEmpty()) {
-        AssertionError e = new AssertionError(failures.size() + " failures, seed " + seed, failures.peek());
-        failures.stream().skip(1).limit(5).forEach(e::addSuppressed);
-        throw e;
-      }
+      Failures.throwIfAny("seed " + seed, failures);
       assertTrue(reads.get() > 30, "readers made only " + reads.get() + " reads");
       assertEquals(List.of(), ((DurableMemory) m).inconsistencies());
     }

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.Failures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,11 +114,7 @@ class ReadersUnderReclamationTest {
     for (Thread t : readers) {
       t.join();
     }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(failures.size() + " reader failures, seed " + seed, failures.peek());
-      failures.stream().skip(1).limit(5).forEach(e::addSuppressed);
-      throw e;
-    }
+    Failures.throwIfAny("readers, seed " + seed, failures);
     assertTrue(reads.get() > READERS, "readers made only " + reads.get() + " reads");
     try (Aeon again = Aeon.open(dir, EngineTest.options())) {
       assertEquals(List.of(), ((DurableMemory) again.memory()).inconsistencies());

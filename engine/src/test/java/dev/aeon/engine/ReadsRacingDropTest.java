@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.Failures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,11 +126,7 @@ class ReadsRacingDropTest {
         t.join();
       }
     }
-    if (!failures.isEmpty()) {
-      AssertionError e = new AssertionError(failures.size() + " failures, seed " + seed, failures.peek());
-      failures.stream().skip(1).limit(5).forEach(e::addSuppressed);
-      throw e;
-    }
+    Failures.throwIfAny("seed " + seed, failures);
     assertTrue(answered.get() > 10, "readers answered only " + answered.get() + " reads");
   }
 

@@ -1,6 +1,6 @@
 /**
  * Test support shared by the modules' tests (published as aeon-common's test jar): looking for bytes in files,
- * capturing logged warnings, asking another process for a lock, a small device to fill, a file size limit, and a
- * writer interrupted all the time.
+ * capturing logged warnings, asking another process for a lock, a small device to fill, a file size limit, a
+ * writer interrupted all the time, calls with null arguments, and the failures of a concurrency test as one.
  */
 package dev.aeon.common.testing;

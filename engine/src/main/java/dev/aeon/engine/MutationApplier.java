@@ -9,11 +9,13 @@ import dev.aeon.engine.log.Mutation.LinkTo;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.index.atlas.AtlasIndex;
+import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Forgotten;
 import dev.aeon.query.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.agrona.collections.LongArrayList;
 
@@ -80,7 +82,7 @@ final class MutationApplier {
       case RememberEvent r -> remember(r);
       case AddLink l -> addLink(l);
       case Invalidate i -> invalidate(i);
-      case SetAttributes s -> stores.trace.updateAttributes(s.id(), s.attributes());
+      case SetAttributes s -> setAttributes(s);
       case ForgetEvent f -> forget(List.of(f.id()));
       case ForgetSession f -> forget(sessionIds(f.session()));
     };
@@ -104,6 +106,11 @@ final class MutationApplier {
     if (r.id() <= trace.maxEventId()) {
       return false; // the trace's checkpoint holds every event logged before it, and ids only grow
     }
+    if (refusedAttributes(r.attributes())) {
+      // Logged by a release before e818f27c, whose trace then refused the event: the caller got the error and
+      // the namespace failed; the event never was (nor is it here), and nothing was logged after it.
+      return true;
+    }
     if (r.vector() != null) {
       AtlasIndex atlas = stores.atlasFor(r.vector().length);
       if (!atlas.contains(r.id())) {
@@ -118,19 +125,25 @@ final class MutationApplier {
         r.vector() == null ? Event.NO_VECTOR : r.id(), r.attributes()));
     boolean linked = true;
     for (LinkTo link : r.links()) {
+      if (link.type().equals(Edge.NEXT)) {
+        // a release before e818f27c appended the event, then its trace refused the link: it left no link
+        linked &= trace.get(link.target()).isPresent();
+        continue;
+      }
       linked &= trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
     }
     return linked;
   }
 
   /**
-   * Adds the link; true if its two events are live. The first releases logged a link that ends where it starts
-   * (valid at no time) before their trace refused it: the caller got the error and no link was made. A log they
-   * wrote must still open, and replay makes none either; one that ends before it starts no release logged.
+   * Adds the link; true if its two events are live. The first releases (before e818f27c) logged a link that ends
+   * where it starts (valid at no time), and a stored NEXT link, before their trace refused it: the caller got the
+   * error and no link was made. A log they wrote must still open, and replay makes none either; one that ends
+   * before it starts no release logged.
    */
   private boolean addLink(AddLink l) {
     Trace trace = stores.trace;
-    if (l.validFromMicros() == l.validToMicros()) {
+    if (l.validFromMicros() == l.validToMicros() || l.type().equals(Edge.NEXT)) {
       return trace.get(l.from()).isPresent() && trace.get(l.to()).isPresent();
     }
     return trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
@@ -143,8 +156,35 @@ final class MutationApplier {
    */
   private boolean invalidate(Invalidate i) {
     Trace trace = stores.trace;
-    trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
+    // The first releases (before e818f27c) logged an invalidation of NEXT, which their trace then refused, and
+    // one at Long.MAX_VALUE, which their trace applied as ending at "open": neither ended anything.
+    if (!i.type().equals(Edge.NEXT) && i.atMicros() != Edge.OPEN) {
+      trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
+    }
     return trace.get(i.from()).isPresent() && trace.get(i.to()).isPresent();
+  }
+
+  /**
+   * Sets the attributes; true if the event is live. The first releases (before e818f27c) logged changes that
+   * took an event past 256 attributes or 32,760 bytes of them before their trace refused them: nothing changed.
+   */
+  private boolean setAttributes(SetAttributes s) {
+    Trace trace = stores.trace;
+    try {
+      trace.checkAttributeUpdate(s.id(), s.attributes());
+    } catch (IllegalArgumentException tooMany) {
+      return trace.get(s.id()).isPresent();
+    }
+    return trace.updateAttributes(s.id(), s.attributes());
+  }
+
+  private static boolean refusedAttributes(Map<String, Object> attributes) {
+    try {
+      Trace.checkAttributes(attributes);
+      return false;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
   }
 
   private boolean forget(List<Long> ids) {

@@ -267,6 +267,21 @@ class AtlasFilesTest {
     assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
   }
 
+  /**
+   * 42134d72 wrote its page file as version 2, with the sketches in the pages; the next commit moved them to their
+   * own file and set the page file back to version 1. Such an index, written by an older release, was refused as
+   * "format version 2 is newer than the newest supported 1" (found by opening what a real build of 42134d72 wrote).
+   */
+  @Test
+  void aPageFileWithSketchesInItsPagesIsRefusedAsTooOldNotTooNew() throws IOException {
+    build(20);
+    setVersion(dir.resolve(PageFile.NAME), PageLayout.SKETCHES_IN_PAGES_VERSION);
+    FormatTooOldException e = assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
+    assertTrue(e.getMessage().contains("older than this release reads"), e.getMessage());
+    setVersion(dir.resolve(PageFile.NAME), PageLayout.SKETCHES_IN_PAGES_VERSION + 1);
+    assertThrows(FormatTooNewException.class, () -> AtlasIndex.open(dir));
+  }
+
   @Test
   void aDirectoryWithoutAnIndexIsNotOpenedAndAnIndexIsNotCreatedTwice() throws IOException {
     assertThrows(java.nio.file.NoSuchFileException.class, () -> AtlasIndex.open(dir));

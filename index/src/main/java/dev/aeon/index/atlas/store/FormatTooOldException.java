@@ -12,4 +12,9 @@ public class FormatTooOldException extends StoreFileException {
     super(FileFormatException.Kind.TOO_OLD, file, FileHeader.OFF_VERSION,
         "format version " + found + " is older than the oldest supported " + oldestSupported);
   }
+
+  /** For an older version whose number is not below the oldest supported, {@code reason} says why. */
+  public FormatTooOldException(Path file, String reason) {
+    super(FileFormatException.Kind.TOO_OLD, file, FileHeader.OFF_VERSION, reason);
+  }
 }

@@ -110,7 +110,14 @@ public final class PageFile implements AutoCloseable {
 
   private static void checkHeader(Path path, ChunkedMapping m, String format, int version, PageLayout layout,
       int unitBytes) throws IOException {
-    FileHeader h = FileHeader.read(path, m.header(), format, version, version);
+    boolean pages = format.equals(PageLayout.FORMAT);
+    FileHeader h = FileHeader.read(path, m.header(), format, version,
+        pages ? PageLayout.SKETCHES_IN_PAGES_VERSION : version);
+    if (h.version() != version) { // a version number above this release's, but of an older layout
+      throw new FormatTooOldException(path, "format version " + h.version() + " kept the sketches in the pages,"
+          + " as only 42134d72 wrote it (the next commit moved them to their own file and set the page file back"
+          + " to version " + version + "): older than this release reads");
+    }
     if (h.dim() != layout.dim || h.param1() != unitBytes || h.param2() != layout.capacity) {
       throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + ", units of "
           + h.param1() + " bytes, " + h.param2() + " entries each; the manifest says dim " + layout.dim + ", "

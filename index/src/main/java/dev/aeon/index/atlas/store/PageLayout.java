@@ -25,6 +25,11 @@ public final class PageLayout {
 
   public static final String FORMAT = "atlas-pages";
   public static final int VERSION = 1;
+  /**
+   * The page file's version at 42134d72, which held each page's sketches between its scales and codes: older
+   * than {@link #VERSION} (the next commit moved the sketches to their own file and the page file back to 1).
+   */
+  public static final int SKETCHES_IN_PAGES_VERSION = 2;
   public static final int OFF_COUNT = 0;
   public static final int OFF_LEAF = 4;
   public static final int OFF_IDS = 16;

@@ -256,7 +256,10 @@ class AtlasFilesTest {
     assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
   }
 
-  /** Indexes written before pages held sketches (manifest 2, page file 1) are refused, not misread. */
+  /**
+   * A page file or a manifest of a version older than this release reads is refused, not misread (the manifests
+   * of releases before the index had sketches were versions 1 and 2; page file 1 is the current layout again, below).
+   */
   @Test
   void indexesWithoutSketchesAreRefusedAsTooOld() throws IOException {
     build(20);

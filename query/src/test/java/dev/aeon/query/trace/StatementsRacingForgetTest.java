@@ -35,12 +35,7 @@ class StatementsRacingForgetTest {
   void aRowThatBoundTheEventBeforeItsForgetHoldsNothingOfItButItsId() throws IOException {
     AtomicReference<Trace> trace = new AtomicReference<>();
     AtomicBoolean forgotten = new AtomicBoolean();
-    TextResolver forgetOnFirstRead = ref -> {
-      if (forgotten.compareAndSet(false, true)) {
-        assertEquals(1, trace.get().forget(2).events().size());
-      }
-      return "text " + ref;
-    };
+    TextResolver forgetOnFirstRead = forgettingEventTwoOnFirstRead(trace, forgotten);
     try (Trace t = Trace.open(dir, forgetOnFirstRead, VectorRecall.NONE)) {
       trace.set(t);
       for (long id = 1; id <= 3; id++) {
@@ -85,12 +80,7 @@ class StatementsRacingForgetTest {
   void similarityOfAnEventForgottenWhileTheStatementRunsIsNull() throws IOException {
     AtomicReference<Trace> trace = new AtomicReference<>();
     AtomicBoolean forgotten = new AtomicBoolean();
-    TextResolver forgetOnFirstRead = ref -> {
-      if (forgotten.compareAndSet(false, true)) {
-        assertEquals(1, trace.get().forget(2).events().size());
-      }
-      return "text " + ref;
-    };
+    TextResolver forgetOnFirstRead = forgettingEventTwoOnFirstRead(trace, forgotten);
     VectorRecall keepsEveryVector = new VectorRecall() {
       @Override
       public List<Hit> recall(float[] query, int k, java.util.function.LongPredicate filter) {
@@ -112,5 +102,18 @@ class StatementsRacingForgetTest {
       assertTrue(forgotten.get());
       assertEquals(List.of(List.of(1L, 0.5), java.util.Arrays.asList(2L, null), List.of(3L, 0.5)), r.rows());
     }
+  }
+
+  /**
+   * A text resolver that, called first (for event 1), forgets event 2 of {@code trace} on the reader's own thread,
+   * so the moment is exact, and notes it in {@code forgotten}.
+   */
+  private static TextResolver forgettingEventTwoOnFirstRead(AtomicReference<Trace> trace, AtomicBoolean forgotten) {
+    return ref -> {
+      if (forgotten.compareAndSet(false, true)) {
+        assertEquals(1, trace.get().forget(2).events().size());
+      }
+      return "text " + ref;
+    };
   }
 }

@@ -31,10 +31,12 @@ import java.util.Objects;
  *     mappings held); zero, or centuries, keeps every namespace open until the server stops
  * @param engine options of the engine (durability, embedder, ...)
  * @param backupDir where MEM.BACKUP writes its copies, or null when backups are off
+ * @param embedderFailure why the embedding model asked for could not be loaded, so that the server runs without one
+ *     (said in the errors of what needs it), or null
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
     int maxConnections, Duration idleTimeout, long requestMemory, long outputLimit, long outputMemory,
-    Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir) {
+    Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir, String embedderFailure) {
 
   public static final int DEFAULT_PORT = 6380;
   /**
@@ -82,47 +84,53 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
         RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, 128L << 20, 1L << 30, Duration.ofSeconds(30),
-        Duration.ofMinutes(10), AeonOptions.defaults(), null);
+        Duration.ofMinutes(10), AeonOptions.defaults(), null, null);
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   /** {@code perConnection} bytes of unread replies per client, {@code total} for all clients together. */
   public ServerConfig withOutputLimits(long perConnection, long total) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir);
+        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
   }
 
   public ServerConfig withBackupDir(Path backupDir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+  }
+
+  /** {@code failure}: why the embedding model asked for could not be loaded (null: none was asked for, or it was). */
+  public ServerConfig withEmbedderFailure(String failure) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, failure);
   }
 }

@@ -82,7 +82,7 @@ public final class ServerMain {
     ServerConfig config;
     try {
       CommandLine line = parse(args);
-      config = line.config().withEngine(line.config().engine().withEmbedder(embedder(line.embedder())));
+      config = withEmbedder(line.config(), line.embedder());
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("aeon serve: " + e.getMessage());
       System.err.print(USAGE);
@@ -107,19 +107,22 @@ public final class ServerMain {
     server.awaitStop();
   }
 
-  /** Loads the embedding model; without it the server still runs, and TEXT arguments get a clear error. */
-  private static TextEmbedder embedder(String name) {
+  /**
+   * {@code config} with the embedding model loaded; without it the server still runs, refuses what needs it (TEXT
+   * arguments, MEM.ADD without VECTOR) and says why.
+   */
+  private static ServerConfig withEmbedder(ServerConfig config, String name) {
     if (name.equalsIgnoreCase("none")) {
-      return null;
+      return config;
     }
     try {
-      return OnnxTextEmbedder.open(ModelSpec.named(name));
+      return config.withEngine(config.engine().withEmbedder(OnnxTextEmbedder.open(ModelSpec.named(name))));
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {
-      ServerLog.warn("cannot load the embedding model " + name + " (" + e.getMessage()
-          + "): serving without one, so TEXT arguments will be refused");
-      return null;
+      String failure = "cannot load the embedding model " + name + " (" + e.getMessage() + ")";
+      ServerLog.warn(failure + ": serving without one, so TEXT arguments and MEM.ADD without VECTOR will be refused");
+      return config.withEmbedderFailure(failure);
     }
   }
 

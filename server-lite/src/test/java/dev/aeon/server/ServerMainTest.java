@@ -121,6 +121,43 @@ class ServerMainTest {
     }
   }
 
+  /**
+   * A server whose model cannot be loaded (here its jar is not on the classpath; a damaged jar reads the same) serves
+   * on without one, as it says at start. It refuses MEM.ADD without VECTOR, which it could only store without a
+   * vector: recall would never find the event, not even once the model is back, as nothing embeds it later. Before,
+   * it answered the event's id, and a whole conversation loaded that way was acknowledged and then never recalled.
+   * TEXT and EMBED say why there is no model, where they told a server that was not given {@code --embedder none}
+   * to start without it.
+   */
+  @Test
+  @Timeout(120)
+  void aModelThatCannotBeLoadedRefusesTheTextsItWouldHaveEmbedded(@TempDir Path dir) throws Exception {
+    String classpath = String.join(java.io.File.pathSeparator, List.of(System.getProperty("java.class.path")
+        .split(java.io.File.pathSeparator)).stream().filter(e -> !e.contains("all-minilm-l6-v2-q")).toList());
+    try (Child server = Child.start(dir, 0, classpath)) {
+      String warning = "cannot load the embedding model all-MiniLM-L6-v2-q (model resource /all-minilm-l6-v2-q.onnx"
+          + " is not on the classpath";
+      assertTrue(Files.readString(server.stderr()).contains("WARN " + warning), Files.readString(server.stderr()));
+      String why = "this server runs without one: " + warning;
+      try (RespClient c = new RespClient(server.port())) {
+        Object added = c.call("MEM.ADD", "s", "user", "I went to a support group yesterday");
+        assertTrue(added instanceof RespClient.Err e && e.message().startsWith("ERR MEM.ADD without VECTOR needs an"
+            + " embedder, and " + why) && e.message().endsWith("; give the event's vector with VECTOR, or start the"
+            + " server with --embedder none to store events without one"), String.valueOf(added));
+        for (Object[] command : List.of(new Object[] {"MEM.RECALL", "TEXT", "support"},
+            new Object[] {"VADD", "k", "TEXT", "support", "e"})) {
+          Object reply = c.call(command);
+          assertTrue(reply instanceof RespClient.Err e && e.message().startsWith("ERR TEXT needs an embedder, and " + why),
+              String.valueOf(reply));
+        }
+        Object query = c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event", "EMBED", "q", "support");
+        assertTrue(query instanceof RespClient.Err e && e.message().startsWith("ERR EMBED needs an embedder, and " + why),
+            String.valueOf(query));
+        assertEquals(1L, c.call("MEM.ADD", "s", "user", "given its vector", "VECTOR", "VALUES", "2", "1", "0"));
+      }
+    }
+  }
+
   /** {@code aeon serve} in a child JVM, on a free port over {@code dir/data}, without an embedder. */
   private record Child(Process process, BufferedReader out, int port, Path stderr) implements AutoCloseable {
 
@@ -133,6 +170,11 @@ class ServerMainTest {
      * standard error, where the server's warnings go, is read on {@link #out} after the start line.
      */
     static Child start(Path dir, int openFiles) throws IOException {
+      return start(dir, openFiles, System.getProperty("java.class.path"), "--embedder", "none");
+    }
+
+    /** As {@link #start(Path, int)}, on {@code classpath}, with {@code embedder} (none: the default model). */
+    static Child start(Path dir, int openFiles, String classpath, String... embedder) throws IOException {
       List<String> cmd = new ArrayList<>();
       if (openFiles > 0) {
         cmd.addAll(List.of("/bin/sh", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\""));
@@ -140,8 +182,9 @@ class ServerMainTest {
       cmd.addAll(List.of(
           ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
           "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-          "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
-          "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async", "--embedder", "none"));
+          "-cp", classpath, ServerMain.class.getName(),
+          "--port", "0", "--dir", dir.resolve("data").toString(), "--durability", "async"));
+      cmd.addAll(List.of(embedder));
       Path stderr = dir.resolve("stderr.txt");
       ProcessBuilder builder = new ProcessBuilder(cmd);
       Files.createFile(stderr);

@@ -63,7 +63,7 @@ public final class VectorInput {
   public static Given embedText(String text, ServerContext server, boolean query) {
     TextEmbedder embedder = server.embedder();
     if (embedder == null) {
-      throw CommandError.err("TEXT needs an embedder, and this server runs without one (start it without --embedder none)");
+      throw CommandError.err(withoutEmbedder(server, "TEXT"));
     }
     int max = server.config().engine().maxEventBytes();
     if (text.length() > max / 3) { // at most 3 bytes of UTF-8 per char
@@ -74,6 +74,16 @@ public final class VectorInput {
       }
     }
     return new Given(query ? embedder.embedQuery(text) : embedder.embed(text), TextEmbedder.namedModel(embedder));
+  }
+
+  /**
+   * What a server without an embedder says to {@code what}, which needs one: why it has none, a model that could not
+   * be loaded or {@code --embedder none}.
+   */
+  public static String withoutEmbedder(ServerContext server, String what) {
+    String failure = server.config().embedderFailure();
+    return what + " needs an embedder, and this server runs without one"
+        + (failure == null ? " (start it without --embedder none)" : ": " + failure);
   }
 
   public static float[] fp32(byte[] blob) {

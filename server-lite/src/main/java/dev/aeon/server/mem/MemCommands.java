@@ -69,18 +69,26 @@ public final class MemCommands {
   /** MEM.ADD session role text [VECTOR (FP32 blob | VALUES n v...)] [AT micros] [ATTRS json] [LINK type id]... */
   private static void add(ClientSession c, Args a) throws IOException {
     Remember r = Remember.event(nextName(a, "session"), nextName(a, "role"), a.nextText("the text"));
+    boolean vectorGiven = false;
     while (a.hasNext()) {
       String opt = a.nextString(); // as given, for the error
       switch (opt.toUpperCase(Locale.ROOT)) {
         case "VECTOR" -> {
           VectorInput.Given v = VectorInput.read(a, c.server(), false);
           r.vector(v.values(), v.model());
+          vectorGiven = true;
         }
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON"), "ATTRS").forEach(r::attribute);
         case "LINK" -> r.link(nextName(a, "link type"), a.nextLong());
         default -> throw CommandError.unknownOption("MEM.ADD", opt);
       }
+    }
+    // Only --embedder none stores the text without a vector: where the model asked for could not be loaded, the
+    // event would never be recalled, not even once the model is back (nothing embeds it later).
+    if (!vectorGiven && c.server().embedder() == null && c.server().config().embedderFailure() != null) {
+      throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.ADD without VECTOR")
+          + "; give the event's vector with VECTOR, or start the server with --embedder none to store events without one");
     }
     c.writer().integer(c.memoryToRemember(r).remember(r));
   }
@@ -318,7 +326,7 @@ public final class MemCommands {
   private static void embedParameters(ClientSession c, Map<String, String> texts, Map<String, Object> params) {
     TextEmbedder embedder = c.server().embedder();
     if (embedder == null) {
-      throw CommandError.err("EMBED needs an embedder, and this server runs without one (start it without --embedder none)");
+      throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "EMBED"));
     }
     String model = TextEmbedder.namedModel(embedder);
     String recorded = c.memory().stats().embeddingModel();

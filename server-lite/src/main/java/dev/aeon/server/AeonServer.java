@@ -95,10 +95,17 @@ public final class AeonServer implements AutoCloseable {
     AeonServer server = new AeonServer(config, aeon, listener);
     server.acceptor.start();
     ServerLog.info("started on " + server.addressText() + ", data " + config.dir().toAbsolutePath()
-        + ", durability " + config.engine().durability() + ", embedder "
-        + (config.engine().embedder() == null ? "none" : config.engine().embedder().model())
+        + ", durability " + config.engine().durability() + ", embedder " + embedderText(config)
         + ", auth " + (config.password() == null ? "off" : "on"));
     return server;
+  }
+
+  /** The model, or none, and why when one was asked for and could not be loaded (the start line is on stdout). */
+  private static String embedderText(ServerConfig config) {
+    if (config.engine().embedder() != null) {
+      return config.engine().embedder().model();
+    }
+    return config.embedderFailure() == null ? "none" : "none (" + config.embedderFailure() + ")";
   }
 
   public InetSocketAddress address() {

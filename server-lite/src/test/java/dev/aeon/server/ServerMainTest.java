@@ -138,6 +138,7 @@ class ServerMainTest {
       String warning = "cannot load the embedding model all-MiniLM-L6-v2-q (model resource /all-minilm-l6-v2-q.onnx"
           + " is not on the classpath";
       assertTrue(Files.readString(server.stderr()).contains("WARN " + warning), Files.readString(server.stderr()));
+      assertTrue(server.startLine().contains(", embedder none (" + warning), server.startLine());
       String why = "this server runs without one: " + warning;
       try (RespClient c = new RespClient(server.port())) {
         Object added = c.call("MEM.ADD", "s", "user", "I went to a support group yesterday");
@@ -159,7 +160,8 @@ class ServerMainTest {
   }
 
   /** {@code aeon serve} in a child JVM, on a free port over {@code dir/data}, without an embedder. */
-  private record Child(Process process, BufferedReader out, int port, Path stderr) implements AutoCloseable {
+  private record Child(Process process, BufferedReader out, int port, Path stderr, String startLine)
+      implements AutoCloseable {
 
     static Child start(Path dir) throws IOException {
       return start(dir, 0);
@@ -201,7 +203,7 @@ class ServerMainTest {
       }
       assertEquals(dir.resolve("data").toAbsolutePath().toString(), m.group(2));
       assertEquals("ASYNC", m.group(3));
-      return new Child(p, out, Integer.parseInt(m.group(1)), stderr);
+      return new Child(p, out, Integer.parseInt(m.group(1)), stderr, first);
     }
 
     /** The process ends with {@code status} within 60 s, its last line the stop line, holding {@code why}. */

@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.RepeatedFailures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -130,6 +131,8 @@ public final class Epochs implements AutoCloseable {
   volatile Runnable afterScanForTests;
   /** The background reclaimer, or null for none. */
   private final Reclaimer reclaimer;
+  /** What the background reclaimer logs of this domain's failed passes; used by its thread only. */
+  final RepeatedFailures backgroundFailures = Reclaimer.failures();
   /** Whether {@link #reclaimer} is this domain's own, closed with it, or shared with others. */
   private final boolean ownsReclaimer;
   private volatile long epoch = 1;

@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import java.time.Duration;
@@ -44,6 +45,13 @@ public final class Reclaimer implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").start(this::loop);
   }
 
+  /** What the reclaimer logs of one domain's failed passes. */
+  static RepeatedFailures failures() {
+    return new RepeatedFailures("reclaiming retired resources",
+        (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
+        line -> LOG.log(System.Logger.Level.INFO, line));
+  }
+
   /** Called by a domain whose first resource became pending: it is looked at after the next period. */
   void schedule(Epochs domain) {
     due.add(domain);
@@ -77,10 +85,11 @@ public final class Reclaimer implements AutoCloseable {
         due.remove(domain);
         try {
           domain.reclaimInBackground();
+          domain.backgroundFailures.succeeded();
         } catch (Throwable t) {
           // An Error from a resource's close, or the domain's onCloseFailure throwing: the thread is shared,
-          // and must go on reclaiming for the other domains.
-          LOG.log(System.Logger.Level.ERROR, "reclaiming retired resources failed", t);
+          // and must go on reclaiming for the other domains. Once per kind and domain: a pass every period.
+          domain.backgroundFailures.failed(t, "it is tried again at the next pass");
         }
         if (domain.pending() > 0 && !domain.isClosed()) {
           due.add(domain); // a reader held some back: look again after the next period

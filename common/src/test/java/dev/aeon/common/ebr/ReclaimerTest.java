@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.LoggedWarnings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -101,6 +103,44 @@ class ReclaimerTest {
       b.close();
     }
     assertTrue(reclaimerStartedSince(before).isEmpty(), "close leaves the thread");
+  }
+
+  /**
+   * A domain whose retired resources fail to close pass after pass (here each overflows the stack, which the
+   * reclaimer gets: a VirtualMachineError is not handed to onCloseFailure) is logged once, with the stack trace,
+   * and its recovery once: every failed pass logged an error, 20 a second at the default period.
+   */
+  @Test
+  void aFailureEveryPassIsLoggedOnceAndItsRecoveryOnce() throws Exception {
+    try (LoggedWarnings logged = LoggedWarnings.of(Reclaimer.class);
+        Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
+      Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
+      try {
+        for (int pass = 1; pass <= 10; pass++) { // one resource a pass: the next is retired once this one is taken
+          domain.retire(() -> overflow(0));
+          for (long deadline = System.nanoTime() + 10_000_000_000L; domain.pending() > 0; Thread.sleep(1)) {
+            assertTrue(System.nanoTime() < deadline, "not reclaimed in the background");
+          }
+        }
+        domain.retire(() -> {});
+        for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
+          assertTrue(System.nanoTime() < deadline, () -> "no recovery logged; " + logged.list().size() + " lines for 10 failed passes");
+        }
+      } finally {
+        domain.close();
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " lines for 10 failed passes: " + warnings);
+      assertTrue(warnings.getFirst().startsWith("reclaiming retired resources failed (it is tried again at the"
+          + " next pass; the same failure is not logged again): java.lang.StackOverflowError"), warnings.getFirst());
+      assertTrue(logged.thrown().getFirst() instanceof StackOverflowError, "without its stack trace");
+      assertEquals(List.of("reclaiming retired resources works again after 10 failed runs"), logged.info());
+    }
+  }
+
+  /** Never returns: a close with a bug. */
+  private static int overflow(int depth) {
+    return overflow(depth + 1) + 1;
   }
 
   /** The reclaimer thread started since {@code before} was taken, if it runs. */

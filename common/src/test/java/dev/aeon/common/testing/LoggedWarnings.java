@@ -9,8 +9,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The warnings a class logs through {@code System.Logger} (which the JDK routes to java.util.logging) while this
- * is open, each formatted as a reader of the log sees it.
+ * The warnings (and errors) a class logs through {@code System.Logger} (which the JDK routes to java.util.logging)
+ * while this is open, each formatted as a reader of the log sees it; also its lines at INFO, apart.
  *
  * <pre>{@code
  * try (LoggedWarnings warnings = LoggedWarnings.of(Epochs.class)) {
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 public final class LoggedWarnings extends Handler implements AutoCloseable {
 
   private final Logger logger;
-  private final List<String> messages = new CopyOnWriteArrayList<>();
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
   private LoggedWarnings(Logger logger) {
     this.logger = logger;
@@ -35,19 +35,35 @@ public final class LoggedWarnings extends Handler implements AutoCloseable {
     return warnings;
   }
 
-  /** The warnings captured so far, oldest first. */
+  /** The warnings and errors captured so far, oldest first. */
   public List<String> list() {
-    return List.copyOf(messages);
+    return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        .map(LoggedWarnings::format).toList();
+  }
+
+  /** The exceptions whose stack traces the warnings and errors captured so far carry, oldest first. */
+  public List<Throwable> thrown() {
+    return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        .map(LogRecord::getThrown).filter(t -> t != null).toList();
+  }
+
+  /** The lines logged at INFO so far, oldest first. */
+  public List<String> info() {
+    return records.stream().filter(r -> r.getLevel() == Level.INFO).map(LoggedWarnings::format).toList();
   }
 
   @Override
   public void publish(LogRecord r) {
-    if (r.getLevel() == Level.WARNING) {
-      // As the JDK's formatters: a message without parameters is taken as it is (its quotes are not MessageFormat's)
-      Object[] parameters = r.getParameters();
-      messages.add(parameters == null || parameters.length == 0 ? r.getMessage()
-          : MessageFormat.format(r.getMessage(), parameters));
+    if (r.getLevel().intValue() >= Level.INFO.intValue()) {
+      records.add(r);
     }
+  }
+
+  /** As the JDK's formatters: a message without parameters is taken as it is (its quotes are not MessageFormat's). */
+  private static String format(LogRecord r) {
+    Object[] parameters = r.getParameters();
+    return parameters == null || parameters.length == 0 ? r.getMessage()
+        : MessageFormat.format(r.getMessage(), parameters);
   }
 
   @Override

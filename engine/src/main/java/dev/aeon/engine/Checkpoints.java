@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import dev.aeon.wal.Wal;
@@ -74,8 +75,8 @@ final class Checkpoints {
   /** The one look at the log and the clock scheduled on a checkpoint thread, or null; guarded by this. */
   private ScheduledFuture<?> nextCheck;
   private volatile boolean stopping;
-  /** The last background checkpoint's failure, or null after one that succeeded. Under {@link #runLock}. */
-  private String lastFailure;
+  /** What the background checkpoints log of their failures; under {@link #runLock}. */
+  private final RepeatedFailures failures;
 
   Checkpoints(Action action, Wal wal, AeonOptions options, BackgroundThreads threads) {
     this.action = action;
@@ -85,6 +86,9 @@ final class Checkpoints {
     // saturates (an interval of centuries is never), where toNanos() overflows
     this.intervalNanos = TimeUnit.NANOSECONDS.convert(options.checkpointInterval());
     this.namespace = wal.directory().getParent().getFileName().toString();
+    this.failures = new RepeatedFailures("background checkpoint of namespace '" + namespace + "'",
+        (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
+        line -> LOG.log(System.Logger.Level.INFO, line));
   }
 
   /**
@@ -288,16 +292,13 @@ final class Checkpoints {
       background = Thread.currentThread();
       try {
         run(false);
-        lastFailure = null;
+        failures.succeeded();
       } catch (RuntimeException | Error e) {
         // An Error too: thrown out of this task, the executor would keep it in a future nobody reads, and no
         // later write would schedule a look (only the first bytes after a checkpoint do).
-        // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and would
-        // otherwise log the same error every interval.
-        boolean again = e.toString().equals(lastFailure);
-        lastFailure = e.toString();
-        LOG.log(again ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR,
-            "background checkpoint failed; will retry", e);
+        // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and a full
+        // device fails one every interval.
+        failures.failed(e, "it is tried again after the checkpoint interval");
         lastRunNanos = System.nanoTime();
         scheduleCheck(intervalNanos); // retry after an interval, not in a tight loop
       } finally {

@@ -3,14 +3,18 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.LoggedWarnings;
 import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +155,38 @@ class CheckpointsTest {
     });
     c.logged((int) LIMIT);
     assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after an Error (" + runs.get() + " run)");
+  }
+
+  /**
+   * A background checkpoint that fails the same way run after run, with a message that changes every run (a
+   * byte offset here; an LSN, a count or a path elsewhere), is logged once, with its stack trace, and the first
+   * that succeeds after it once: failures were compared by their text, and each run's was logged anew.
+   */
+  @Test
+  void aFailureWhoseMessageChangesEveryRunIsLoggedOnceAndTheRecoveryOnce() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    try (LoggedWarnings logged = LoggedWarnings.of(Checkpoints.class)) {
+      Checkpoints c = checkpoints("ns", Duration.ofMillis(1), erase -> {
+        int run = runs.incrementAndGet();
+        if (run <= 5) {
+          throw new UncheckedIOException("cannot write atlas.pages at byte " + run * 4096,
+              new IOException("No space left on device"));
+        }
+      });
+      c.logged((int) LIMIT);
+      for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, () -> "no recovery logged after " + runs.get() + " runs; "
+            + logged.list().size() + " lines: " + logged.list());
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " lines for 5 failed runs: " + warnings);
+      assertEquals("background checkpoint of namespace 'ns' failed (it is tried again after the checkpoint"
+          + " interval; the same failure is not logged again): java.io.UncheckedIOException: cannot write"
+          + " atlas.pages at byte 4096, caused by java.io.IOException: No space left on device", warnings.getFirst());
+      assertEquals(1, logged.thrown().size(), "logged with its stack trace");
+      assertEquals(List.of("background checkpoint of namespace 'ns' works again after 5 failed runs"),
+          logged.info());
+    }
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.testing.FileSizeLimit;
+import dev.aeon.common.testing.LoggedWarnings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,48 @@ class FailedCheckpointTest {
     try (Aeon aeon = Aeon.open(dir, options)) {
       assertEquals(List.of(List.of("A"), List.of("B"), List.of("C")), types(aeon.memory()));
       assertEquals(List.of(), aeon.check(Aeon.DEFAULT_NAMESPACE));
+    }
+  }
+
+  /**
+   * A background checkpoint that fails on a full device every interval is logged once, with its stack trace, and
+   * the first that succeeds once there is room again says so, once. The links written before make the links file
+   * longer than what the log holds after the compaction, so that the log's writes stay below the file size limit
+   * and the trace's links file alone meets it.
+   */
+  @Test
+  void aBackgroundCheckpointFailingEveryIntervalIsLoggedOnceAndItsRecoveryOnce() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    AeonOptions options = AeonOptions.defaults().withCheckpoints(1L << 40, Duration.ofMillis(10));
+    Path links = dir.resolve("ns").resolve(Aeon.DEFAULT_NAMESPACE).resolve("trace").resolve("edges.trace");
+    try (LoggedWarnings logged = LoggedWarnings.of(Checkpoints.class); Aeon aeon = Aeon.open(dir, options)) {
+      Memory m = aeon.memory();
+      long a = m.remember(Remember.event("s", "user", "a"));
+      long b = m.remember(Remember.event("s", "user", "b"));
+      for (int i = 0; i < 2_000; i++) {
+        m.link(b, "A", a, i, i + 1);
+      }
+      m.compact(); // the log starts a new segment
+      try (FileSizeLimit full = FileSizeLimit.of(Files.size(links))) {
+        m.link(a, "B", b, Long.MIN_VALUE, Long.MAX_VALUE);
+        for (long deadline = System.nanoTime() + 10_000_000_000L; logged.list().isEmpty(); Thread.sleep(1)) {
+          assertTrue(System.nanoTime() < deadline, "no background checkpoint failed");
+        }
+        Thread.sleep(300); // thirty intervals, each with a background checkpoint that fails the same way
+      }
+      for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, () -> "no recovery logged; " + logged.list().size() + " lines: "
+            + logged.list());
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " lines: " + warnings);
+      assertTrue(warnings.getFirst().startsWith("background checkpoint of namespace 'default' failed (it is tried"
+          + " again after the checkpoint interval; the same failure is not logged again): "), warnings.getFirst());
+      assertTrue(warnings.getFirst().endsWith("caused by java.io.IOException: File too large"), warnings.getFirst());
+      assertEquals(1, logged.thrown().size(), "logged with its stack trace");
+      assertEquals(1, logged.info().size(), logged.info().toString());
+      assertTrue(logged.info().getFirst().matches("background checkpoint of namespace 'default' works again after"
+          + " \\d+ failed runs"), logged.info().getFirst());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.aeon.blob;
 
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
+import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import dev.aeon.common.io.CorruptFileException;
@@ -96,8 +97,8 @@ public final class BlobArena implements AutoCloseable {
    * while a later one may succeed by itself.
    */
   private long autoGcWaitsFor;
-  /** A background collection's failure was warned of since the last collection that succeeded; under the lock. */
-  private boolean autoGcFailureWarned;
+  /** What the collections {@code free} starts log of their failures; a collection that succeeds resets it. */
+  private final RepeatedFailures autoGcFailures;
   private volatile boolean closing;
   /** How the directory is synced after a collection's rename (a test puts in one that fails). */
   volatile Generation.DirectorySync directorySync = Generation.DirectorySync.DURABLE;
@@ -140,6 +141,9 @@ public final class BlobArena implements AutoCloseable {
     this.liveBytes = r.scan().liveBytes();
     this.freeBlobs = r.scan().freeBlobs();
     this.freeBytes = r.scan().freeBytes();
+    this.autoGcFailures = new RepeatedFailures("automatic garbage collection in " + dir,
+        (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
+        line -> LOG.log(System.Logger.Level.INFO, line));
   }
 
   /** Opens (or creates) the arena in {@code dir} with default options and its own epochs. */
@@ -386,12 +390,15 @@ public final class BlobArena implements AutoCloseable {
     if (writeLock.isHeldByCurrentThread()) {
       throw new IllegalStateException("gc() while holding the arena's write lock");
     }
+    GcResult result;
     gcLock.lock();
     try (Guard guard = ebr.enter()) { // keeps the snapshot's mapping of the old generation mapped
-      return collect(isLive);
+      result = collect(isLive);
     } finally {
       gcLock.unlock();
     }
+    autoGcFailures.succeeded();
+    return result;
   }
 
   private GcResult collect(LongPredicate isLive) {
@@ -442,7 +449,6 @@ public final class BlobArena implements AutoCloseable {
         freeBytes = c.freeBytes();
         pendingErase.clear();
         autoGcWaitsFor = 0;
-        autoGcFailureWarned = false;
         return new GcResult(old.number, c.generation().number, c.kept(), c.dropped(), before,
             c.bytes() + c.freeBytes(), System.nanoTime() - start);
       } finally {
@@ -502,28 +508,19 @@ public final class BlobArena implements AutoCloseable {
 
   /**
    * After a collection that {@code free} started failed: the next waits (see {@link #autoGcWaitsFor}), and only
-   * the first failure since a collection succeeded is a warning (and one on damage, after which none starts by
-   * itself); the others are logged for debugging. A full device warned at every free past the threshold.
+   * the first failure of its kind since a collection succeeded is warned of, with its stack trace. A full device
+   * warned at every free past the threshold.
    */
   private void backgroundGcFailed(RuntimeException e) {
     boolean damage = e instanceof FileFormatException;
-    boolean warn;
-    writeLock.lock();
-    try {
-      if (!damage) {
-        autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
-      }
-      warn = damage || !autoGcFailureWarned;
-      autoGcFailureWarned = true;
-    } finally {
+    if (!damage) {
+      writeLock.lock();
+      autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
       writeLock.unlock();
     }
-    String next = damage ? "no collection starts by itself until gc() succeeds or the arena is reopened"
-        : "until a collection succeeds (or the arena is reopened), the next starts by itself only once twice as"
-        + " many bytes are freed, and its failure is not warned of";
-    LOG.log(warn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "background garbage collection in "
-        + dir + " failed; the old generation stays in use, and " + next + ": " + e
-        + (e.getCause() == null ? "" : ", caused by " + e.getCause()));
+    autoGcFailures.failed(e, "the old generation stays in use, and " + (damage
+        ? "no collection starts by itself until gc() succeeds or the arena is reopened"
+        : "the next starts by itself once twice as many bytes are freed"));
   }
 
   /** Waits until a collection that {@link #free} started has ended; returns at once if none runs. */

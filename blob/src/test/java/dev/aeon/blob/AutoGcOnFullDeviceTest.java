@@ -103,6 +103,38 @@ class AutoGcOnFullDeviceTest {
   }
 
   /**
+   * The warning of a failed automatic collection carries its stack trace, which says where it failed (it was the
+   * line alone), and the first collection that succeeds after it says so, once.
+   */
+  @Test
+  void aFailedCollectionIsWarnedOfWithItsStackTraceAndTheRecoveryOnce() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        for (int ref = 1; ref <= 25; ref++) {
+          arena.free(ref);
+          arena.awaitBackgroundGc();
+        }
+      }
+      assertEquals(1, logged.list().size(), logged.list().toString());
+      List<Throwable> thrown = logged.thrown();
+      assertEquals(1, thrown.size(), "without its stack trace");
+      assertEquals("File too large", thrown.getFirst().getCause().getMessage());
+      assertTrue(logged.list().getFirst().startsWith("automatic garbage collection in " + dir + " failed (the old"
+          + " generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
+          + " failure is not logged again): java.io.UncheckedIOException: garbage collection in " + dir
+          + ", caused by java.io.IOException: File too large"), logged.list().getFirst());
+      for (int ref = 26; ref <= 50; ref++) { // twice the freed bytes of the failure: the next starts, with room
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(2, arena.stats().generation());
+      assertEquals(List.of("automatic garbage collection in " + dir + " works again after 1 failed runs"),
+          logged.info());
+    }
+  }
+
+  /**
    * A collection asked for that fails on the full device backs automatic collection off as one that {@code free}
    * started does: the next free past the threshold started one at once, which found the device as full.
    */

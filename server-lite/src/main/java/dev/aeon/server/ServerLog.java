@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.common.RepeatedFailures;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
@@ -13,7 +14,7 @@ public final class ServerLog {
 
   /** How many kinds of internal error get a stack trace: past it, a defect hit in many places logs lines only. */
   private static final int MAX_TRACED = 1000;
-  /** The kinds of internal error whose stack trace was logged ({@link #kind}). */
+  /** The kinds of internal error whose stack trace was logged ({@link RepeatedFailures#kind}). */
   private static final Set<String> TRACED = ConcurrentHashMap.newKeySet();
 
   private ServerLog() {}
@@ -30,11 +31,11 @@ public final class ServerLog {
 
   /**
    * A warning about an internal error, a defect of the server rather than a client's mistake: the first time an
-   * error of its {@link #kind} is logged, its stack trace follows the line, so that the log says where it
+   * error of its {@linkplain RepeatedFailures#kind kind} is logged, its stack trace follows the line, so that the log says where it
    * happened; later ones are the line alone, so that a defect every client meets does not flood the log.
    */
   public static void warn(String message, Throwable internal) {
-    String kind = kind(internal);
+    String kind = RepeatedFailures.kind(internal);
     boolean trace = TRACED.size() < MAX_TRACED && TRACED.add(kind);
     synchronized (System.err) { // the trace under its line, not between another thread's lines
       warn(message);
@@ -43,11 +44,5 @@ public final class ServerLog {
         System.err.flush();
       }
     }
-  }
-
-  /** An error's class and where it was thrown: two of the same kind are the same defect, whatever their messages. */
-  static String kind(Throwable t) {
-    StackTraceElement[] trace = t.getStackTrace();
-    return t.getClass().getName() + (trace.length == 0 ? "" : " at " + trace[0]);
   }
 }

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -51,9 +50,6 @@ public final class Aeon implements AutoCloseable {
    * {@code <ns>.vset-d<dimensions>}. The server refuses it in user namespaces, and {@code ./aeon import} too.
    */
   public static final String VECTOR_SET_MARKER = ".vset-d";
-
-  private static final Pattern NAMESPACE_NAME =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0," + (MAX_NAMESPACE_NAME - 1) + "}");
 
   /** Held while open: one Aeon at a time has a directory, in this process or any other. */
   public static final String LOCK_FILE = "LOCK";
@@ -173,7 +169,7 @@ public final class Aeon implements AutoCloseable {
     Path ns = dir.resolve("ns");
     try (Stream<Path> dirs = Files.list(ns)) {
       return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-          .filter(n -> NAMESPACE_NAME.matcher(n).matches() && !NamespaceCopy.isUnfinished(ns, n)).sorted().toList();
+          .filter(n -> NamespaceNames.isName(n) && !NamespaceCopy.isUnfinished(ns, n)).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the namespaces in " + dir, e);
     }
@@ -692,31 +688,7 @@ public final class Aeon implements AutoCloseable {
 
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
   public static void checkName(String name) {
-    Objects.requireNonNull(name, "name");
-    if (!NAMESPACE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("bad namespace name " + shown(name)
-          + ": use 1-" + MAX_NAMESPACE_NAME + " letters, digits, '_', '.', '-', starting with a letter or digit");
-    }
-  }
-
-  /**
-   * A refused name as its error shows it: on one line, control, line-breaking and invisible formatting characters
-   * (U+2028, bidirectional overrides) as {@code ?} (they would forge a line in a log, or reorder what it shows), and
-   * only the first 64 characters (code points) of one too long to be a name (a caller may pass anything).
-   */
-  private static String shown(String name) {
-    int characters = name.codePointCount(0, name.length());
-    int end = characters <= MAX_NAMESPACE_NAME ? name.length() : name.offsetByCodePoints(0, MAX_NAMESPACE_NAME);
-    StringBuilder shown = new StringBuilder("'");
-    name.substring(0, end).codePoints().forEach(c -> shown.appendCodePoint(unseen(c) ? '?' : c));
-    return end == name.length() ? shown.append("'").toString()
-        : shown.append("...' (").append(characters).append(" characters)").toString();
-  }
-
-  private static boolean unseen(int c) {
-    int type = Character.getType(c);
-    return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-        || type == Character.FORMAT;
+    NamespaceNames.check(name);
   }
 
   /**

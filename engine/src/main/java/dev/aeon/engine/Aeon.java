@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -53,16 +51,12 @@ public final class Aeon implements AutoCloseable {
 
   /** Held while open: one Aeon at a time has a directory, in this process or any other. */
   public static final String LOCK_FILE = "LOCK";
-  /** Scratch space of exports ({@link #exportNamespace}); what a crash left there is deleted at open. */
-  private static final String SCRATCH_DIR = "tmp";
-  /** Under the scratch space: the empty namespace that answers the reads of absent ones ({@link #reader}). */
-  private static final String EMPTY_NAMESPACE = "empty-namespace";
 
   private final Path dir;
   private final AeonOptions options;
   private final ExclusiveFileLock lock;
-  /** Names the scratch directories of this Aeon's exports. */
-  private final AtomicLong scratchNames = new AtomicLong();
+  /** Where exports, imports and drops work ({@code tmp/}); what a crash left there is deleted at open. */
+  private final ScratchSpace scratch;
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
   /** Held while a namespace is opened, closed, dropped or replaced: the map's own locks are shared by names. */
   private final NameLocks nameLocks = new NameLocks();
@@ -89,10 +83,11 @@ public final class Aeon implements AutoCloseable {
 
   private record FailedOpen(RuntimeException error, long atNanos) {}
 
-  private Aeon(Path dir, AeonOptions options, ExclusiveFileLock lock) {
+  private Aeon(Path dir, AeonOptions options, ExclusiveFileLock lock, ScratchSpace scratch) {
     this.dir = dir;
     this.options = options;
     this.lock = lock;
+    this.scratch = scratch;
   }
 
   /**
@@ -122,12 +117,10 @@ public final class Aeon implements AutoCloseable {
       throw new IllegalStateException("the memory directory " + dir
           + " is already open, in this process or another (a server, or a command such as ./aeon check)");
     }
-    Path scratch = dir.resolve(SCRATCH_DIR);
-    if (Files.exists(scratch, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
-      // Not the folder this engine makes there, so not its to delete: the user's file or link was deleted unseen
-      UncheckedIOException refused = new UncheckedIOException("cannot open the memory directory " + dir + ": "
-          + scratch + " is not a directory (the memory keeps its scratch folder there): move it away",
-          new FileAlreadyExistsException(scratch.toString()));
+    ScratchSpace scratch;
+    try {
+      scratch = ScratchSpace.of(dir);
+    } catch (UncheckedIOException refused) {
       try {
         lock.close();
       } catch (IOException e) {
@@ -135,8 +128,8 @@ public final class Aeon implements AutoCloseable {
       }
       throw refused;
     }
-    deleteScratch(scratch); // what a crash left of an export: nobody else can be using it
-    return new Aeon(dir, options, lock);
+    scratch.deleteLeftovers();
+    return new Aeon(dir, options, lock, scratch);
   }
 
   /**
@@ -146,10 +139,10 @@ public final class Aeon implements AutoCloseable {
    * was deleted with that namespace.
    */
   private static void refuseInsideAnotherMemory(Path dir) {
-    Path other = BackupTargets.memoryOwning(dir, SCRATCH_DIR);
+    Path other = BackupTargets.memoryOwning(dir, ScratchSpace.FOLDER);
     if (other != null) {
       throw new IllegalArgumentException("a memory cannot be opened in " + dir + ", which is inside the ns/ or "
-          + SCRATCH_DIR + "/ folder of the memory directory " + other + ": choose a directory outside them");
+          + ScratchSpace.FOLDER + "/ folder of the memory directory " + other + ": choose a directory outside them");
     }
   }
 
@@ -269,14 +262,14 @@ public final class Aeon implements AutoCloseable {
 
   private ExportCounts export(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
     requireExisting(name);
-    BackupTargets.refuseFileInside(dir, SCRATCH_DIR, file);
+    BackupTargets.refuseFileInside(dir, ScratchSpace.FOLDER, file);
     ExportFile exported;
     try {
       exported = ExportFile.create(file);
     } catch (IOException e) {
       throw new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(e), e);
     }
-    Path snapshot = dir.resolve(SCRATCH_DIR).resolve("export-" + scratchNames.incrementAndGet());
+    Path snapshot = scratch.next("export");
     try {
       ExportCounts counts;
       try (OutputStream out = wrap.apply(new BufferedOutputStream(exported.open(), 1 << 16))) {
@@ -290,7 +283,7 @@ public final class Aeon implements AutoCloseable {
           ? new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(io), io)
           : (RuntimeException) e;
     } finally {
-      deleteScratch(snapshot);
+      ScratchSpace.delete(snapshot);
     }
   }
 
@@ -307,16 +300,6 @@ public final class Aeon implements AutoCloseable {
       return copy.export(out, progress);
     } finally {
       copy.closeAndDiscard();
-    }
-  }
-
-  private static void deleteScratch(Path scratch) {
-    try {
-      if (Files.exists(scratch)) {
-        Stores.deleteTree(scratch);
-      }
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot delete " + scratch + " (the next open deletes it): " + e);
     }
   }
 
@@ -358,7 +341,7 @@ public final class Aeon implements AutoCloseable {
   }
 
   private ExportCounts importInto(String name, Path file, TransferProgress progress) {
-    BackupTargets.refuseImportFrom(file, SCRATCH_DIR);
+    BackupTargets.refuseImportFrom(file, ScratchSpace.FOLDER);
     boolean replacing = exists(name);
     if (replacing) { // refused before building anything
       try (NamespaceLease lease = lease(name)) {
@@ -369,7 +352,7 @@ public final class Aeon implements AutoCloseable {
         }
       }
     }
-    Path built = dir.resolve(SCRATCH_DIR).resolve("import-" + scratchNames.incrementAndGet());
+    Path built = scratch.next("import");
     String unchanged = replacing ? "; nothing was kept: namespace '" + name + "' is as it was"
         : "; nothing was kept: no namespace was created";
     try {
@@ -383,7 +366,7 @@ public final class Aeon implements AutoCloseable {
     } catch (RuntimeException e) {
       throw closedDuringImport(name, e, unchanged);
     } finally {
-      deleteScratch(built); // gone already once renamed into place
+      ScratchSpace.delete(built); // gone already once renamed into place
     }
   }
 
@@ -423,7 +406,7 @@ public final class Aeon implements AutoCloseable {
    * {@code replacing}, in place of one that still holds no event (its files moved under {@code tmp/} first).
    */
   private void publish(String name, Path built, boolean replacing) throws IOException {
-    Path replaced = dir.resolve(SCRATCH_DIR).resolve("replaced-" + scratchNames.incrementAndGet());
+    Path replaced = scratch.next("replaced");
     opening.readLock().lock();
     try {
       if (closed) {
@@ -471,7 +454,7 @@ public final class Aeon implements AutoCloseable {
     } finally {
       opening.readLock().unlock();
     }
-    deleteScratch(replaced);
+    ScratchSpace.delete(replaced);
   }
 
   /**
@@ -557,7 +540,7 @@ public final class Aeon implements AutoCloseable {
     try {
       checkOpen();
       if (emptyNamespace == null) {
-        emptyNamespace = DurableMemory.open("absent", dir.resolve(SCRATCH_DIR).resolve(EMPTY_NAMESPACE), options,
+        emptyNamespace = DurableMemory.open("absent", scratch.emptyNamespace(), options,
             threads);
       }
       return emptyNamespace;
@@ -683,7 +666,7 @@ public final class Aeon implements AutoCloseable {
   public static void checkBackupTarget(Path memoryDir, Path targetDir) {
     Objects.requireNonNull(memoryDir, "memoryDir");
     Objects.requireNonNull(targetDir, "targetDir");
-    BackupTargets.refuseInside(memoryDir, SCRATCH_DIR, targetDir);
+    BackupTargets.refuseInside(memoryDir, ScratchSpace.FOLDER, targetDir);
   }
 
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
@@ -812,7 +795,7 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean dropNamespace(String name) {
     checkName(name);
-    Path dropped = dir.resolve(SCRATCH_DIR).resolve("drop-" + scratchNames.incrementAndGet());
+    Path dropped = scratch.next("drop");
     boolean[] existed = {false};
     opening.readLock().lock();
     try {
@@ -855,7 +838,7 @@ public final class Aeon implements AutoCloseable {
     } finally {
       opening.readLock().unlock();
     }
-    deleteScratch(dropped);
+    ScratchSpace.delete(dropped);
     return existed[0];
   }
 
@@ -924,7 +907,7 @@ public final class Aeon implements AutoCloseable {
     if (emptyNamespace != null) {
       closes.add(() -> {
         emptyNamespace.closeAndDiscard();
-        deleteScratch(dir.resolve(SCRATCH_DIR).resolve(EMPTY_NAMESPACE));
+        ScratchSpace.delete(scratch.emptyNamespace());
       });
     }
     RuntimeException first = null;

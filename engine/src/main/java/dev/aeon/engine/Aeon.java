@@ -3,7 +3,6 @@ package dev.aeon.engine;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.Uninterruptibly;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -57,6 +56,8 @@ public final class Aeon implements AutoCloseable {
   private final ExclusiveFileLock lock;
   /** Where exports, imports and drops work ({@code tmp/}); what a crash left there is deleted at open. */
   private final ScratchSpace scratch;
+  /** Runs the exports, each from an unforced backup of its namespace into {@code tmp/} (the private backup). */
+  private final SnapshotExport exports;
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
   /** Held while a namespace is opened, closed, dropped or replaced: the map's own locks are shared by names. */
   private final NameLocks nameLocks = new NameLocks();
@@ -88,6 +89,8 @@ public final class Aeon implements AutoCloseable {
     this.options = options;
     this.lock = lock;
     this.scratch = scratch;
+    this.exports = new SnapshotExport(dir, scratch, options, threads,
+        (name, snapshot, progress) -> backup(name, snapshot, false, progress));
   }
 
   /**
@@ -254,52 +257,11 @@ public final class Aeon implements AutoCloseable {
     Objects.requireNonNull(progress, "progress");
     transfers.begin();
     try {
-      return export(name, file, transfers.stoppingAt(progress), wrap);
+      TransferProgress stopping = transfers.stoppingAt(progress);
+      requireExisting(name);
+      return exports.write(name, file, stopping, wrap);
     } finally {
       transfers.end();
-    }
-  }
-
-  private ExportCounts export(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
-    requireExisting(name);
-    BackupTargets.refuseFileInside(dir, ScratchSpace.FOLDER, file);
-    ExportFile exported;
-    try {
-      exported = ExportFile.create(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(e), e);
-    }
-    Path snapshot = scratch.next("export");
-    try {
-      ExportCounts counts;
-      try (OutputStream out = wrap.apply(new BufferedOutputStream(exported.open(), 1 << 16))) {
-        counts = exportSnapshot(name, snapshot, out, progress);
-      }
-      exported.publish();
-      return counts;
-    } catch (IOException | RuntimeException e) {
-      exported.discard(e); // half an export must not pass for a whole one
-      throw e instanceof IOException io
-          ? new UncheckedIOException("export of namespace '" + name + "' failed: " + OpenFailures.reason(io), io)
-          : (RuntimeException) e;
-    } finally {
-      ScratchSpace.delete(snapshot);
-    }
-  }
-
-  /** Backs the namespace up into {@code snapshot}, then exports the copy, which no one writes. */
-  private ExportCounts exportSnapshot(String name, Path snapshot, OutputStream out, TransferProgress progress)
-      throws IOException {
-    try {
-      backup(name, snapshot, false, progress); // a crash deletes it at the next open: forcing it would only cost
-    } catch (UncheckedIOException e) {
-      throw e.getCause(); // said as the export's failure, not a backup's the caller never asked for
-    }
-    DurableMemory copy = DurableMemory.open(name, snapshot.resolve("ns").resolve(name), options, threads, progress);
-    try {
-      return copy.export(out, progress);
-    } finally {
-      copy.closeAndDiscard();
     }
   }
 

@@ -58,6 +58,8 @@ public final class Aeon implements AutoCloseable {
   private final ScratchSpace scratch;
   /** Runs the exports, each from an unforced backup of its namespace into {@code tmp/} (the private backup). */
   private final SnapshotExport exports;
+  /** Runs the imports, each built under {@code tmp/} and then renamed into {@code ns/} by {@link #publish}. */
+  private final ScratchImport imports;
   private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
   /** Held while a namespace is opened, closed, dropped or replaced: the map's own locks are shared by names. */
   private final NameLocks nameLocks = new NameLocks();
@@ -91,6 +93,7 @@ public final class Aeon implements AutoCloseable {
     this.scratch = scratch;
     this.exports = new SnapshotExport(dir, scratch, options, threads,
         (name, snapshot, progress) -> backup(name, snapshot, false, progress));
+    this.imports = new ScratchImport(scratch, options, threads, transfers, this::publish);
   }
 
   /**
@@ -314,53 +317,7 @@ public final class Aeon implements AutoCloseable {
         }
       }
     }
-    Path built = scratch.next("import");
-    String unchanged = replacing ? "; nothing was kept: namespace '" + name + "' is as it was"
-        : "; nothing was kept: no namespace was created";
-    try {
-      ExportCounts counts = build(name, built, file, progress);
-      progress.report(TransferProgress.Step.FINISHING, 2, 2);
-      publish(name, built, replacing);
-      return counts;
-    } catch (IOException e) {
-      throw new UncheckedIOException("import into namespace '" + name + "' failed: " + OpenFailures.reason(e)
-          + unchanged, e);
-    } catch (RuntimeException e) {
-      throw closedDuringImport(name, e, unchanged);
-    } finally {
-      ScratchSpace.delete(built); // gone already once renamed into place
-    }
-  }
-
-  /**
-   * Imports {@code file} into a namespace built at {@code built}, and closes it. It is built without forcing its
-   * log ({@link Durability#OFF}): until it is renamed into place no one sees it and a crash discards it, so
-   * forcing each event would only cost; the checkpoint that closes it forces it whole.
-   */
-  private ExportCounts build(String name, Path built, Path file, TransferProgress progress) throws IOException {
-    DurableMemory memory = DurableMemory.open(name, built, options.withDurability(Durability.OFF), threads);
-    ExportCounts counts;
-    try {
-      counts = NamespaceImport.read(memory, file, progress);
-      progress.report(TransferProgress.Step.FINISHING, 1, 2);
-    } catch (IOException | RuntimeException e) {
-      closeDropped(memory);
-      throw e;
-    }
-    memory.close(); // checkpoints: the files hold every event before they are renamed into place
-    return counts;
-  }
-
-  /**
-   * What an import that {@code failure} ended throws: the failure itself, unless this Aeon was closed meanwhile
-   * (its background threads refuse work then), which it says.
-   */
-  private RuntimeException closedDuringImport(String name, RuntimeException failure, String unchanged) {
-    if (!transfers.closing()) {
-      return failure;
-    }
-    return new IllegalStateException("this Aeon was closed while namespace '" + name + "' was imported" + unchanged,
-        failure);
+    return imports.run(name, file, replacing, progress);
   }
 
   /**
@@ -805,7 +762,7 @@ public final class Aeon implements AutoCloseable {
   }
 
   /** Closes a namespace about to be deleted; what closing reports (a failure) no longer matters, and is logged. */
-  private static void closeDropped(DurableMemory open) {
+  static void closeDropped(DurableMemory open) {
     try {
       open.closeAndDiscard();
     } catch (RuntimeException e) {

@@ -74,8 +74,8 @@ public final class Aeon implements AutoCloseable {
    * cost every call a whole recovery, and a server calls namespace() for every command.
    */
   private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
-  /** Leases and last use of the namespaces in use: an entry goes when its namespace is closed as idle. */
-  private final ConcurrentHashMap<String, NamespaceUsage> usage = new ConcurrentHashMap<>();
+  /** Leases and last use of the namespaces in use: a record goes when its namespace is closed as idle. */
+  private final UsageRecords usage = new UsageRecords();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
   /** The exports and imports in flight, which a close stops and waits for. */
@@ -425,11 +425,11 @@ public final class Aeon implements AutoCloseable {
    * calls of the next second throw the same exception without trying again.
    */
   public Memory namespace(String name) {
-    usageOf(name).touch();
+    usage.of(name).touch();
     try {
       return open(name);
     } catch (RuntimeException e) {
-      dropUsageIfUnused(name);
+      usage.dropIfUnused(name);
       throw e;
     }
   }
@@ -474,15 +474,12 @@ public final class Aeon implements AutoCloseable {
    * closes the namespaces of quiet agents: each command leases the namespaces it uses.
    */
   public NamespaceLease lease(String name) {
-    NamespaceUsage u = currentUsage(name);
-    while (!u.acquire()) {
-      u = currentUsage(name); // retired by an idle close that just ended: its successor
-    }
+    NamespaceUsage u = usage.acquire(name);
     try {
       return new NamespaceLease(open(name), u);
     } catch (RuntimeException e) {
       u.release();
-      dropUsageIfUnused(name);
+      usage.dropIfUnused(name);
       throw e;
     }
   }
@@ -505,7 +502,7 @@ public final class Aeon implements AutoCloseable {
       if (closed) {
         break; // close() closes the others
       }
-      NamespaceUsage u = currentUsage(name);
+      NamespaceUsage u = usage.current(name);
       if (!u.startClosingIfIdle(idleNanos)) {
         continue;
       }
@@ -523,10 +520,7 @@ public final class Aeon implements AutoCloseable {
         }
         break; // this Aeon closed meanwhile, and with it the namespace
       } finally {
-        u.closed();
-        if (u.retireIfUnused()) {
-          usage.remove(name, u);
-        }
+        usage.idleCloseEnded(name, u);
       }
     }
     return closedNow;
@@ -550,11 +544,6 @@ public final class Aeon implements AutoCloseable {
   public Optional<Memory> ifOpen(String name) {
     checkName(name);
     return Optional.ofNullable(namespaces.get(name));
-  }
-
-  private NamespaceUsage usageOf(String name) {
-    checkName(name);
-    return usage.computeIfAbsent(name, n -> new NamespaceUsage());
   }
 
   /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
@@ -591,27 +580,6 @@ public final class Aeon implements AutoCloseable {
   /** Throws an {@link IllegalArgumentException} saying why, unless {@code name} can name a namespace. */
   public static void checkName(String name) {
     NamespaceNames.check(name);
-  }
-
-  /**
-   * Drops the usage record of a namespace that is not open (closed, or its open failed) unless a lease holds
-   * it or an idle close is under way: records of namespaces nobody uses would otherwise pile up.
-   */
-  private void dropUsageIfUnused(String name) {
-    usage.computeIfPresent(name, (n, u) -> u.retireIfUnused() ? null : u);
-  }
-
-  /**
-   * The usage record of {@code name}, past any that an idle close retired and has not yet dropped: a lease is
-   * taken on its successor, so deciding by the retired one could close the namespace under that lease.
-   */
-  private NamespaceUsage currentUsage(String name) {
-    NamespaceUsage u = usageOf(name);
-    while (u.retired()) {
-      usage.remove(name, u);
-      u = usageOf(name);
-    }
-    return u;
   }
 
   private Memory open(String name) {
@@ -691,7 +659,7 @@ public final class Aeon implements AutoCloseable {
           namespaces.remove(name);
         }
       }
-      dropUsageIfUnused(name);
+      usage.dropIfUnused(name);
       if (failure != null) {
         throw failure;
       }
@@ -749,11 +717,11 @@ public final class Aeon implements AutoCloseable {
       }
       failedOpens.remove(name);
       if (failure != null) {
-        dropUsageIfUnused(name);
+        usage.dropIfUnused(name);
         throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure),
             failure);
       }
-      dropUsageIfUnused(name);
+      usage.dropIfUnused(name);
     } finally {
       opening.readLock().unlock();
     }

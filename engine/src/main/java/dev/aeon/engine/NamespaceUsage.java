@@ -5,7 +5,7 @@ package dev.aeon.engine;
  * A lease taken while an idle close of the namespace runs waits for it, then opens the namespace again, so
  * that no leased call meets a namespace closed under it.
  *
- * <p>Once its namespace is closed as idle and nobody holds it, the record is dropped from {@link Aeon}'s map
+ * <p>Once its namespace is closed as idle and nobody holds it, the record is dropped from {@link UsageRecords}
  * ({@link #retireIfUnused}): a server that served a million agents over its life would otherwise keep a
  * million of them. A caller that fetched the record just before it was dropped finds it retired when it
  * acquires, and fetches the new one.

@@ -98,9 +98,11 @@ class IdleNamespacesTest {
 
   @SuppressWarnings("unchecked")
   private static ConcurrentHashMap<String, NamespaceUsage> usageMap(Aeon aeon) throws ReflectiveOperationException {
-    Field f = Aeon.class.getDeclaredField("usage");
-    f.setAccessible(true);
-    return (ConcurrentHashMap<String, NamespaceUsage>) f.get(aeon);
+    Field records = Aeon.class.getDeclaredField("usage");
+    records.setAccessible(true);
+    Field map = UsageRecords.class.getDeclaredField("usage");
+    map.setAccessible(true);
+    return (ConcurrentHashMap<String, NamespaceUsage>) map.get(records.get(aeon));
   }
 
   /** Waits until {@code t} is blocked entering the monitor of {@code lock}, which the caller holds. */

@@ -44,21 +44,21 @@ final class AbsentNamespace implements Memory {
   public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
     checkOpen.run();
     Inputs.link(type, validFromMicros, validToMicros);
-    throw DurableMemory.noEvent(from, name);
+    throw Inputs.noEvent(from, name);
   }
 
   @Override
   public int invalidate(long from, String type, long to, long atMicros) {
     checkOpen.run();
     Inputs.invalidation(type, atMicros);
-    throw DurableMemory.noEvent(from, name);
+    throw Inputs.noEvent(from, name);
   }
 
   @Override
   public void setAttributes(long id, Map<String, Object> attributes) {
     checkOpen.run();
     Inputs.attributeChanges(Objects.requireNonNull(attributes, "attributes"));
-    throw DurableMemory.noEvent(id, name);
+    throw Inputs.noEvent(id, name);
   }
 
   @Override

@@ -409,7 +409,7 @@ public final class Aeon implements AutoCloseable {
   public void checkBeforeCreating(String name, Remember event) {
     Objects.requireNonNull(event, "event");
     if (!exists(name)) {
-      DurableMemory.checkForNewNamespace(name, event, options.maxEventBytes());
+      Inputs.eventForNewNamespace(name, event, options.maxEventBytes());
     }
   }
 

@@ -313,27 +313,8 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   private void requireEvent(long id) {
     if (stores.trace.get(id).isEmpty()) {
-      throw noEvent(id, name);
+      throw Inputs.noEvent(id, name);
     }
-  }
-
-  /**
-   * What {@link #remember} would refuse of {@code r} in a namespace that holds nothing yet, checked without one
-   * (see {@link Aeon#checkBeforeCreating}): bad names, text, attributes and vectors, and any link, as there is
-   * no event to link to. The size of the whole record is left to remember.
-   */
-  static void checkForNewNamespace(String namespace, Remember r, int maxEventBytes) {
-    Objects.requireNonNull(r, "event");
-    Inputs.event(r);
-    Inputs.textFitsALogRecord(r.text, maxEventBytes);
-    if (!r.links.isEmpty()) {
-      throw noEvent(r.links.getFirst().target(), namespace);
-    }
-  }
-
-  /** What a write naming an event that namespace {@code namespace} does not hold throws. */
-  static IllegalArgumentException noEvent(long id, String namespace) {
-    return new IllegalArgumentException("no event with id " + id + " in namespace '" + namespace + "'");
   }
 
   /** Its reads' gate (tests). */

@@ -38,6 +38,25 @@ final class Inputs {
     }
   }
 
+  /**
+   * What {@link DurableMemory#remember} would refuse of {@code r} in a namespace that holds nothing yet, checked
+   * without one (see {@link Aeon#checkBeforeCreating}): bad names, text, attributes and vectors, and any link, as
+   * there is no event to link to. The size of the whole record is left to remember.
+   */
+  static void eventForNewNamespace(String namespace, Remember r, int maxEventBytes) {
+    Objects.requireNonNull(r, "event");
+    event(r);
+    textFitsALogRecord(r.text, maxEventBytes);
+    if (!r.links.isEmpty()) {
+      throw noEvent(r.links.getFirst().target(), namespace);
+    }
+  }
+
+  /** What a write naming an event that namespace {@code namespace} does not hold throws. */
+  static IllegalArgumentException noEvent(long id, String namespace) {
+    return new IllegalArgumentException("no event with id " + id + " in namespace '" + namespace + "'");
+  }
+
   static String name(String what, String value) {
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be " + (value == null ? "null" : "empty"));

@@ -37,7 +37,6 @@ import java.util.stream.Stream;
 public final class Aeon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Aeon.class.getName());
-  private static final long RETRY_OPEN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   public static final String DEFAULT_NAMESPACE = "default";
   /** The longest namespace name, in characters. */
@@ -68,12 +67,8 @@ public final class Aeon implements AutoCloseable {
    * side): a namespace whose opening close did not wait for would be left open, holding its log's lock.
    */
   private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
-  /**
-   * The last failed open of a namespace, thrown again to the calls of the next second instead of reading
-   * its files again: a namespace that cannot be recovered (or whose failure recurs at once) would otherwise
-   * cost every call a whole recovery, and a server calls namespace() for every command.
-   */
-  private final ConcurrentHashMap<String, FailedOpen> failedOpens = new ConcurrentHashMap<>();
+  /** The last failed open of each namespace, thrown again to the calls of the next second. */
+  private final FailedOpens failedOpens = new FailedOpens();
   /** Leases and last use of the namespaces in use: a record goes when its namespace is closed as idle. */
   private final UsageRecords usage = new UsageRecords();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
@@ -83,8 +78,6 @@ public final class Aeon implements AutoCloseable {
   /** Answers the reads of namespaces that do not exist ({@link #reader}); opened on first need, under lock. */
   private DurableMemory emptyNamespace;
   private volatile boolean closed;
-
-  private record FailedOpen(RuntimeException error, long atNanos) {}
 
   private Aeon(Path dir, AeonOptions options, ExclusiveFileLock lock, ScratchSpace scratch) {
     this.dir = dir;
@@ -363,7 +356,7 @@ public final class Aeon implements AutoCloseable {
             }
           }
         }
-        failedOpens.remove(name);
+        failedOpens.forget(name);
         // The next use opens what ns/ holds: the imported namespace, or, after a failure, the one before.
         namespaces.remove(name);
       }
@@ -600,10 +593,7 @@ public final class Aeon implements AutoCloseable {
         if (current != null && !current.failed()) {
           return current;
         }
-        FailedOpen last = failedOpens.get(name);
-        if (last != null && System.nanoTime() - last.atNanos() < RETRY_OPEN_AFTER_NANOS) {
-          throw last.error();
-        }
+        failedOpens.throwIfRecent(name);
         if (current != null) {
           closeFailed(current);
         }
@@ -613,11 +603,11 @@ public final class Aeon implements AutoCloseable {
         }
         try {
           DurableMemory opened = DurableMemory.open(name, dir.resolve("ns").resolve(name), options, threads);
-          failedOpens.remove(name);
+          failedOpens.forget(name);
           namespaces.put(name, opened);
           return opened;
         } catch (RuntimeException e) {
-          failedOpens.put(name, new FailedOpen(e, System.nanoTime()));
+          failedOpens.failed(name, e);
           throw e;
         }
       }
@@ -715,7 +705,7 @@ public final class Aeon implements AutoCloseable {
         // every later namespace(name), each call saying "closed and dropped". The next open reads what ns/ holds.
         namespaces.remove(name);
       }
-      failedOpens.remove(name);
+      failedOpens.forget(name);
       if (failure != null) {
         usage.dropIfUnused(name);
         throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure),

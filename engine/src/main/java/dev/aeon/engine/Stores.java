@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -219,11 +220,21 @@ final class Stores implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes {@code d} and everything under it. A folder the walk cannot enter throws its IOException, as a file that
+   * cannot be deleted does: the walk wraps it in an UncheckedIOException, which got past the callers' handling of
+   * IOException (the deletion of the scratch space, which logs and goes on, let it out of Aeon.open with the
+   * directory locked).
+   */
   static void deleteTree(Path d) throws IOException {
+    List<Path> all;
     try (var files = Files.walk(d)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+      all = files.sorted(java.util.Comparator.reverseOrder()).toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    for (Path p : all) {
+      Files.delete(p);
     }
   }
 

@@ -62,6 +62,44 @@ class DirectoryLockTest {
     }
   }
 
+  /**
+   * What a crash left under {@code tmp/} that cannot be deleted is left there, logged, and the directory opens and
+   * is released as always. A folder that the deletion's walk could not enter threw out of the open with the directory
+   * locked, so that every later open in this process was refused as "already open". Here it is one whose path is
+   * longer than the system allows (built by moving one long chain of folders into another), as folder permissions
+   * cannot stop a test that runs as root.
+   */
+  @Test
+  void aLeftoverInTheScratchSpaceThatCannotBeDeletedIsLeftAndTheDirectoryOpens() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
+    }
+    Path chain = dir.resolve("tmp").resolve("export-1");
+    Path deep = longChain(chain);
+    Path moved = longChain(dir.resolve("elsewhere"));
+    Files.move(dir.resolve("elsewhere"), deep.resolve("more")); // each path is short enough; together they are not
+    try {
+      try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+        assertEquals(1, aeon.memory().stats().events());
+      }
+      try (Aeon again = Aeon.open(dir, EngineTest.options())) { // the first released the directory
+        assertEquals(List.of("default"), again.namespaceNames());
+      }
+    } finally {
+      Files.move(deep.resolve("more"), dir.resolve("elsewhere")); // short again, for the temporary folder's deletion
+    }
+    assertTrue(Files.isDirectory(moved));
+  }
+
+  /** Makes 15 nested folders of 200 characters under {@code top}; returns the innermost. */
+  private static Path longChain(Path top) throws java.io.IOException {
+    Path p = top;
+    for (int i = 0; i < 15; i++) {
+      p = p.resolve("d".repeat(200));
+    }
+    return Files.createDirectories(p);
+  }
+
   /** Opens a memory, remembers one event under SYNC, says so in the ready file, then waits to be killed. */
   public static final class Holder {
 

@@ -70,7 +70,11 @@ final class ScratchImport {
       Aeon.closeDropped(memory);
       throw e;
     }
-    memory.close(); // checkpoints: the files hold every event before they are renamed into place
+    try {
+      memory.close(); // checkpoints: the files hold every event before they are renamed into place
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // said as the import's failure: its checkpoint is of a namespace no one sees yet
+    }
     return counts;
   }
 

@@ -121,6 +121,41 @@ class DiskFullTest {
   }
 
   /**
+   * An import whose namespace was read whole but whose closing checkpoint finds the device full fails as an import
+   * that kept nothing, as when the device fills while it reads: it said only that the checkpoint at close of the
+   * namespace failed, naming one that was never created.
+   */
+  @Test
+  void anImportWhoseClosingCheckpointFindsTheDeviceFullSaysItKeptNothing() throws Exception {
+    Path export = dir.resolve("small.jsonl");
+    try (Aeon source = Aeon.open(dir.resolve("source"), EngineTest.options())) {
+      for (int n = 0; n < 200; n++) {
+        source.memory().remember(Remember.event("s", "user", "event " + n).vector(TestVectors.unit(n)));
+      }
+      source.exportNamespace(Aeon.DEFAULT_NAMESPACE, export);
+    }
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 32);
+         Aeon aeon = Aeon.open(device.root().resolve("db"), EngineTest.options())) {
+      TransferProgress fillWhenRead = (step, done, total) -> {
+        if (step == TransferProgress.Step.FINISHING && done == 1) { // read whole; the checkpoint comes next
+          try {
+            device.fill();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+      java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.io.UncheckedIOException.class, () -> aeon.importNamespace("copy", export, fillWhenRead));
+      assertTrue(e.getMessage().startsWith("import into namespace 'copy' failed: ")
+          && e.getMessage().endsWith("; nothing was kept: no namespace was created"), e.getMessage());
+      Files.delete(device.root().resolve("ballast"));
+      assertEquals(List.of(), aeon.namespaceNames());
+      assertEquals(200, aeon.importNamespace("copy", export).events(), "the import goes through once there is room");
+    }
+  }
+
+  /**
    * Creating a namespace on a full device is an I/O error too. (The log's first segment is the first to
    * find no room, so this does not reach the mapped stores; the blob arena's case below does.)
    */

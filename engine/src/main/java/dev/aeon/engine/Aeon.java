@@ -6,11 +6,9 @@ import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -452,8 +450,7 @@ public final class Aeon implements AutoCloseable {
     try {
       checkOpen();
       if (emptyNamespace == null) {
-        emptyNamespace = DurableMemory.open("absent", scratch.emptyNamespace(), options,
-            threads);
+        emptyNamespace = DurableMemory.open("absent", scratch.emptyNamespace(), options, threads);
       }
       return emptyNamespace;
     } finally {

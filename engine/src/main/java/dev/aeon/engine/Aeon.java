@@ -114,10 +114,12 @@ public final class Aeon implements AutoCloseable {
       throw new IllegalStateException("the memory directory " + dir
           + " is already open, in this process or another (a server, or a command such as ./aeon check)");
     }
-    ScratchSpace scratch;
     try {
-      scratch = ScratchSpace.of(dir);
-    } catch (UncheckedIOException refused) {
+      ScratchSpace scratch = ScratchSpace.of(dir);
+      scratch.deleteLeftovers();
+      return new Aeon(dir, options, lock, scratch);
+    } catch (RuntimeException | Error refused) {
+      // Whatever stops the open releases the directory, or every later open in this process is refused as open
       try {
         lock.close();
       } catch (IOException e) {
@@ -125,8 +127,6 @@ public final class Aeon implements AutoCloseable {
       }
       throw refused;
     }
-    scratch.deleteLeftovers();
-    return new Aeon(dir, options, lock, scratch);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,7 @@ class ReadersUnderReclamationTest {
     long seed = Long.getLong("aeon.test.seed", System.nanoTime());
     System.out.println("ReadersUnderReclamationTest seed " + seed);
     Map<Long, Integer> remembered = new ConcurrentHashMap<>();
+    Set<Long> forgotten = ConcurrentHashMap.newKeySet();
     AtomicLong highest = new AtomicLong();
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean closing = new AtomicBoolean();
@@ -60,7 +62,7 @@ class ReadersUnderReclamationTest {
         while (!stop.get()) {
           boolean closeBegan = closing.get();
           try {
-            read(m, random, remembered, highest.get());
+            read(m, random, remembered, forgotten, highest.get());
             reads.incrementAndGet();
           } catch (IllegalStateException e) {
             if (closeBegan || closing.get()) {
@@ -98,6 +100,7 @@ class ReadersUnderReclamationTest {
       live.add(id);
       if (random.nextInt(3) == 0) {
         long gone = live.remove(random.nextInt(live.size()));
+        forgotten.add(gone); // before: a statement may read it as gone before forget returns
         assertTrue(m.forget(gone));
       }
       if (i % 300 == 0) {
@@ -125,8 +128,12 @@ class ReadersUnderReclamationTest {
     return "event " + i + " " + "x".repeat(i % 50);
   }
 
-  /** One read of a kind chosen at random; every event it returns must carry the text remembered with it. */
-  private static void read(Memory m, Random random, Map<Long, Integer> remembered, long highest) {
+  /**
+   * One read of a kind chosen at random; every event it returns must carry the text remembered with it, but in a
+   * statement, where an event forgotten after the recall found it reads as gone: its text null (docs/query-language.md).
+   */
+  private static void read(Memory m, Random random, Map<Long, Integer> remembered, Set<Long> forgotten,
+      long highest) {
     switch (random.nextInt(4)) {
       case 0 -> {
         int i = random.nextInt((int) Math.min(Integer.MAX_VALUE, highest + 10));
@@ -149,7 +156,8 @@ class ReadersUnderReclamationTest {
         for (List<Object> row : rows) {
           long id = ((Number) row.get(0)).longValue();
           Integer i = remembered.get(id);
-          if (i == null || !text(i).equals(row.get(1))) {
+          boolean readAsGone = row.get(1) == null && forgotten.contains(id);
+          if (i == null || !(text(i).equals(row.get(1)) || readAsGone)) {
             throw new AssertionError("event " + id + " came back with the text " + row.get(1));
           }
         }

@@ -11,6 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The background reclaimer that several {@link Epochs} domains share. */
@@ -135,6 +138,45 @@ class ReclaimerTest {
           + " next pass; the same failure is not logged again): java.lang.StackOverflowError"), warnings.getFirst());
       assertTrue(logged.thrown().getFirst() instanceof StackOverflowError, "without its stack trace");
       assertEquals(List.of("reclaiming retired resources works again after 10 failed runs"), logged.info());
+    }
+  }
+
+  /**
+   * A failure of the logging of a failed pass (a log handler that throws; or memory run out again as the line is
+   * made) does not end the shared thread: thrown out of its loop, it ended it, and no domain had its retired
+   * resources reclaimed in the background again.
+   */
+  @Test
+  void aLogHandlerThatThrowsLeavesTheSharedThreadReclaiming() throws Exception {
+    Logger logger = Logger.getLogger(Reclaimer.class.getName());
+    Handler throwing = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        throw new IllegalStateException("the log handler failed");
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(throwing);
+    try (Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
+      Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
+      try {
+        domain.retire(() -> overflow(0));
+        for (long deadline = System.nanoTime() + 10_000_000_000L; domain.pending() > 0; Thread.sleep(1)) {
+          assertTrue(System.nanoTime() < deadline, "the faulty resource was not reclaimed in the background");
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        domain.retire(closed::countDown);
+        assertTrue(closed.await(10, TimeUnit.SECONDS), "no longer reclaimed in the background");
+      } finally {
+        domain.close();
+      }
+    } finally {
+      logger.removeHandler(throwing);
     }
   }
 

@@ -298,9 +298,11 @@ final class Checkpoints {
         // later write would schedule a look (only the first bytes after a checkpoint do).
         // Once per kind of failure: a failed namespace refuses every checkpoint until it is reopened, and a full
         // device fails one every interval.
-        failures.failed(e, "it is tried again after the checkpoint interval");
+        // The retry is scheduled first: a logging that fails (a log handler that throws, memory run out again)
+        // would otherwise leave the namespace never checkpointed in the background again.
         lastRunNanos = System.nanoTime();
         scheduleCheck(intervalNanos); // retry after an interval, not in a tight loop
+        failures.failed(e, "it is tried again after the checkpoint interval");
       } finally {
         background = null;
       }

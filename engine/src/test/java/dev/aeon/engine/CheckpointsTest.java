@@ -158,6 +158,43 @@ class CheckpointsTest {
   }
 
   /**
+   * A background checkpoint whose failure cannot be logged (a log handler that throws; or memory run out again as
+   * the line is made) is still retried after an interval: the retry was scheduled after the logging, and the
+   * namespace was never checkpointed in the background again.
+   */
+  @Test
+  void aFailedCheckpointIsRetriedWhenItsLoggingFails() throws Exception {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Checkpoints.class.getName());
+    java.util.logging.Handler throwing = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        throw new IllegalStateException("the log handler failed");
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(throwing);
+    try {
+      AtomicInteger runs = new AtomicInteger();
+      CountDownLatch retried = new CountDownLatch(1);
+      Checkpoints c = checkpoints("ns", Duration.ofMillis(20), erase -> {
+        if (runs.incrementAndGet() == 1) {
+          throw new IOException("No space left on device");
+        }
+        retried.countDown();
+      });
+      c.logged((int) LIMIT);
+      assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after a failure (" + runs.get() + " run)");
+    } finally {
+      logger.removeHandler(throwing);
+    }
+  }
+
+  /**
    * A background checkpoint that fails the same way run after run, with a message that changes every run (a
    * byte offset here; an LSN, a count or a path elsewhere), is logged once, with its stack trace, and the first
    * that succeeds after it once: failures were compared by their text, and each run's was logged anew.

@@ -32,6 +32,10 @@ final class RepeatedTask implements Runnable {
       }
       return;
     }
-    failures.succeeded();
+    try {
+      failures.succeeded();
+    } catch (RuntimeException | Error notLogged) {
+      // the recovery line cannot be written (memory run out): thrown from here, it would end the task
+    }
   }
 }

@@ -65,4 +65,35 @@ class RepeatedTaskTest {
         + "RepeatedTaskTest", -1).length - 1, warned);
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("test work works again after 4 failed runs"), out.toString(StandardCharsets.UTF_8));
   }
+  /**
+   * A run that succeeds after failures and cannot log so (standard output throws; memory run out as the line is
+   * made) does not throw either: it did, and the ScheduledExecutorService cancelled the task for good, as the guard
+   * is there to prevent for a failure of the work itself.
+   */
+  @Test
+  void aRecoveryThatCannotBeLoggedDoesNotEndTheTask() {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    AtomicInteger runs = new AtomicInteger();
+    RepeatedTask task = new RepeatedTask("test work", () -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new IllegalStateException("broken once");
+      }
+    });
+    System.setOut(new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        throw new IllegalStateException("standard output is gone");
+      }
+    }, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      task.run(); // fails, logged on standard error
+      org.junit.jupiter.api.Assertions.assertDoesNotThrow(task::run); // works again, which cannot be logged
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    assertEquals(2, runs.get());
+  }
 }

@@ -129,7 +129,7 @@ class AutoGcOnFullDeviceTest {
         arena.awaitBackgroundGc();
       }
       assertEquals(2, arena.stats().generation());
-      assertEquals(List.of("automatic garbage collection in " + dir + " works again after 1 failed runs"),
+      assertEquals(List.of("automatic garbage collection in " + dir + " works again after 1 failed run"),
           logged.info());
     }
   }

@@ -66,7 +66,7 @@ public final class RepeatedFailures {
       long failed = failures;
       failures = 0;
       logged.clear();
-      info.accept(what + " works again after " + failed + " failed runs");
+      info.accept(what + " works again after " + failed + (failed == 1 ? " failed run" : " failed runs"));
     }
   }
 

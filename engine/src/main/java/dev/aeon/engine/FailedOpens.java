@@ -2,11 +2,14 @@ package dev.aeon.engine;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The last failed open of each namespace, thrown again to the calls of the next second instead of reading its
  * files again: a namespace that cannot be recovered (or whose failure recurs at once) would otherwise cost every
- * call a whole recovery, and a server calls {@link Aeon#namespace} for every command.
+ * call a whole recovery, and a server calls {@link Aeon#namespace} for every command. Only the failures of the last
+ * second are kept: one per name ever failed would grow without bound where clients name ever new namespaces on a full
+ * device, each holding an exception with its stack trace.
  */
 final class FailedOpens {
 
@@ -15,22 +18,43 @@ final class FailedOpens {
   private record FailedOpen(RuntimeException error, long atNanos) {}
 
   private final ConcurrentHashMap<String, FailedOpen> failures = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+
+  FailedOpens() {
+    this(System::nanoTime);
+  }
+
+  /** With the clock {@code nanoTime}, for tests. */
+  FailedOpens(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
 
   /** Throws the failure of the last open of {@code name} if it failed less than a second ago. */
   void throwIfRecent(String name) {
     FailedOpen last = failures.get(name);
-    if (last != null && System.nanoTime() - last.atNanos() < RETRY_OPEN_AFTER_NANOS) {
+    if (last != null && isRecent(last, nanoTime.getAsLong())) {
       throw last.error();
     }
   }
 
-  /** Records that an open of {@code name} failed now, with {@code error}. */
+  /** Records that an open of {@code name} failed now, with {@code error}; forgets those older than a second. */
   void failed(String name, RuntimeException error) {
-    failures.put(name, new FailedOpen(error, System.nanoTime()));
+    long now = nanoTime.getAsLong();
+    failures.values().removeIf(f -> !isRecent(f, now));
+    failures.put(name, new FailedOpen(error, now));
   }
 
   /** Forgets the failure of {@code name}: it opened, or what its open would read changed. */
   void forget(String name) {
     failures.remove(name);
+  }
+
+  /** How many failures are kept. */
+  int size() {
+    return failures.size();
+  }
+
+  private static boolean isRecent(FailedOpen f, long now) {
+    return now - f.atNanos() < RETRY_OPEN_AFTER_NANOS;
   }
 }

@@ -127,6 +127,12 @@ final class EmbeddingModel {
       throw new CorruptFileException(file, FORMAT.length() + 1, "the model's name does not match its checksum"
           + MENDED_BY);
     }
+    try {
+      checkName(model); // no writer records a name it refuses; read, it would refuse every vector of every model
+    } catch (IllegalArgumentException e) {
+      throw new CorruptFileException(file, FORMAT.length() + 1, "the record holds a name no vector could carry ("
+          + e.getMessage() + ")" + MENDED_BY, e);
+    }
     return model;
   }
 

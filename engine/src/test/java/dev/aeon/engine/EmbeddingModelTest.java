@@ -213,6 +213,28 @@ class EmbeddingModelTest {
     }
   }
 
+  /**
+   * A record whose checksum holds but whose name no vector could carry (empty, a control character, too long:
+   * names {@link EmbeddingModel#checkName} refuses, so no engine wrote it) is damage, not a model that refuses
+   * every vector of every model; found by EmbeddingModelFileFuzzTest.
+   */
+  @Test
+  void aRecordOfANameNoVectorCouldCarryIsReportedAsDamage() throws IOException {
+    Path file;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
+    }
+    String good = Files.readString(file);
+    for (String name : List.of("", "tab\there", "x".repeat(EmbeddingModel.MAX_NAME_CHARS + 1))) {
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(name.getBytes(StandardCharsets.UTF_8));
+      Files.writeString(file, good.replace("model-a", name)
+          .replaceFirst("crc32c [0-9a-f]+", "crc32c " + java.util.HexFormat.of().toHexDigits((int) crc.getValue())));
+      assertOpenReportsDamage();
+    }
+  }
+
   private void assertOpenReportsDamage() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);

@@ -19,7 +19,10 @@ import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.FormatTooNewException;
 import dev.aeon.index.atlas.store.FormatTooOldException;
 import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.PageFile;
+import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
+import dev.aeon.index.atlas.store.VectorLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * manifest, the header and body checksums are computed again so that the damage reaches the parsing, and
  * the directory is opened. It must either be refused with the index's format exception naming the file, or
  * open into an index that answers searches with the vectors that were written, takes writes, and opens
- * again after a flush. Regression mode runs in the normal build; {@code JAZZER_FUZZ=1} fuzzes.
+ * again after a flush. The same holds for damage to the index's other files, the pages, sketches and FP32
+ * vectors ({@link #aDataFileWithDamage}). Regression mode runs in the normal build; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class AtlasManifestFuzzTest {
 
@@ -59,9 +63,14 @@ class AtlasManifestFuzzTest {
       : Path.of(System.getProperty("java.io.tmpdir"));
   private static final Path SOURCE;
   private static final Path DIR;
+  /** Where {@link #withPageChecksums} opens the damaged pages. */
+  private static final Path SCRATCH;
   /** Every file of the valid index, by name, the manifest among them. */
   private static final Map<String, byte[]> FILES = new LinkedHashMap<>();
   private static final byte[] MANIFEST;
+  /** The files other than the manifest: pages, sketches and vectors. */
+  private static final List<String> DATA_FILES =
+      List.of(PageFile.NAME, PageFile.SKETCH_NAME, VectorFile.NAME);
   /** The unit vector stored under each id ever added (some removed since). */
   private static final float[][] STORED = new float[VECTORS][];
   private static final float[][] QUERIES = new float[3][];
@@ -76,6 +85,7 @@ class AtlasManifestFuzzTest {
     try {
       SOURCE = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz-source");
       DIR = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz");
+      SCRATCH = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz-scratch");
       buildValidIndex();
       MANIFEST = FILES.get(Manifest.NAME);
       FIELDS = fields(MANIFEST);
@@ -87,6 +97,7 @@ class AtlasManifestFuzzTest {
   @AfterAll
   static void cleanUp() throws IOException {
     FuzzFiles.deleteTree(DIR);
+    FuzzFiles.deleteTree(SCRATCH);
     FuzzFiles.deleteTree(SOURCE);
   }
 
@@ -124,6 +135,68 @@ class AtlasManifestFuzzTest {
       default -> { } // the same length
     }
     check(withChecksums(Arrays.copyOf(file, FileHeader.BYTES), body));
+  }
+
+  /**
+   * Changes picked by the fuzzer to the page, sketch or vector file: any bytes, the header's fields (its checksum
+   * computed again or not), a page's head (its count and leaf, which no checksum covers) or entries, a vector
+   * record's id with its checksum computed again; the file cut short or lengthened. With damage to the entries of
+   * pages or sketches, the manifest's page checksums may be computed again, so that it reaches the restoring of
+   * the pages: then the ids and slots the pages name are what stands between the damage and the index.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void aDataFileWithDamage(FuzzedDataProvider data) throws IOException {
+    String name = DATA_FILES.get(data.consumeInt(0, DATA_FILES.size() - 1));
+    byte[] file = FILES.get(name).clone();
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    int unitBytes = b.getInt(32); // header param1
+    int units = (file.length - FileHeader.BYTES) / unitBytes;
+    int edits = data.consumeInt(1, 4);
+    for (int i = 0; i < edits; i++) {
+      long unit = FileHeader.BYTES + (long) unitBytes * data.consumeInt(0, units - 1);
+      switch (data.consumeInt(0, 3)) {
+        case 0 -> file[data.consumeInt(0, file.length - 1)] = data.consumeByte();
+        case 1 -> { // the header's version, dim, param1 or param2
+          int at = 4 * data.consumeInt(6, 9);
+          b.putInt(at, data.consumeBoolean() ? data.consumeInt() : b.getInt(at) + data.consumeInt(-2, 2));
+        }
+        case 2 -> { // an int of a unit's first 64 bytes: a page's count, leaf, ids and slots, a record's id and flags
+          int at = (int) unit + 4 * data.consumeInt(0, Math.min(16, unitBytes / 4) - 1);
+          b.putInt(at, data.consumeBoolean() ? data.consumeInt() : b.getInt(at) + data.consumeInt(-2, 2));
+        }
+        default -> {
+          if (name.equals(VectorFile.NAME)) { // another id, its record's checksum computed again
+            b.putLong((int) unit + VectorLayout.OFF_ID, data.consumeLong(-2, VECTORS + 2));
+            CRC32C crc = new CRC32C();
+            crc.update(file, (int) unit + VectorLayout.OFF_ID, 8);
+            crc.update(file, (int) unit + VectorLayout.OFF_FLOATS, 4 * DIM);
+            b.putInt((int) unit + VectorLayout.OFF_CRC, (int) crc.getValue());
+          } else {
+            file[(int) unit + data.consumeInt(0, unitBytes - 1)] = data.consumeByte();
+          }
+        }
+      }
+    }
+    if (data.consumeBoolean()) { // the header's checksum computed again
+      CRC32C crc = new CRC32C();
+      crc.update(file, 0, 60);
+      b.putInt(60, (int) crc.getValue());
+    }
+    Map<String, byte[]> damaged = new LinkedHashMap<>();
+    switch (data.consumeInt(0, 5)) {
+      case 0 -> file = Arrays.copyOf(file, data.consumeInt(0, file.length));
+      case 1 -> {
+        byte[] more = data.consumeBytes(2 * unitBytes);
+        file = Arrays.copyOf(file, file.length + more.length);
+        System.arraycopy(more, 0, file, file.length - more.length, more.length);
+      }
+      default -> { } // the same length
+    }
+    damaged.put(name, file);
+    if (!name.equals(VectorFile.NAME) && data.consumeBoolean()) {
+      damaged.put(Manifest.NAME, withPageChecksums(damaged));
+    }
+    check(damaged);
   }
 
   /**
@@ -176,12 +249,12 @@ class AtlasManifestFuzzTest {
    * that succeeds, checks what the index answers, writes to it, flushes and opens it again.
    */
   private static void check(byte[] manifest) throws IOException {
-    FuzzFiles.deleteTree(DIR);
-    Files.createDirectories(DIR);
-    for (Map.Entry<String, byte[]> f : FILES.entrySet()) {
-      Files.write(DIR.resolve(f.getKey()), f.getValue());
-    }
-    Files.write(DIR.resolve(Manifest.NAME), manifest);
+    check(Map.of(Manifest.NAME, manifest));
+  }
+
+  /** {@link #check(byte[])} with the valid index's files replaced by those of {@code damaged}. */
+  private static void check(Map<String, byte[]> damaged) throws IOException {
+    writeFiles(DIR, damaged);
     AtlasIndex index;
     try {
       index = AtlasIndex.open(DIR);
@@ -236,6 +309,38 @@ class AtlasManifestFuzzTest {
       }
       checkResult(QUERIES[1], again.search(QUERIES[1], 5), 5);
     }
+  }
+
+  /** The valid index's files, those of {@code replaced} in place of theirs, into {@code dir}, emptied first. */
+  private static void writeFiles(Path dir, Map<String, byte[]> replaced) throws IOException {
+    FuzzFiles.deleteTree(dir);
+    Files.createDirectories(dir);
+    for (Map.Entry<String, byte[]> f : FILES.entrySet()) {
+      Files.write(dir.resolve(f.getKey()), replaced.getOrDefault(f.getKey(), f.getValue()));
+    }
+  }
+
+  /**
+   * The valid manifest with each page's checksum computed again from the pages and sketches of {@code damaged},
+   * or as it is if they cannot be opened (a damaged header).
+   */
+  private static byte[] withPageChecksums(Map<String, byte[]> damaged) throws IOException {
+    writeFiles(SCRATCH, damaged);
+    byte[] manifest = MANIFEST.clone();
+    ByteBuffer m = ByteBuffer.wrap(manifest).order(ByteOrder.LITTLE_ENDIAN);
+    int pageCapacity = m.getInt(FileHeader.BYTES);
+    int pageHighWater = m.getInt(FileHeader.BYTES + 20);
+    try (PageFile pages = PageFile.open(SCRATCH, new PageLayout(DIM, pageCapacity), pageHighWater)) {
+      for (Field f : FIELDS) {
+        if (f.name().startsWith("leaf ") && f.name().endsWith(" crc")) {
+          m.putInt(f.offset(), pages.checksum(m.getInt(f.offset() - 8), m.getInt(f.offset() - 4)));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return MANIFEST;
+    }
+    return withChecksums(Arrays.copyOf(manifest, FileHeader.BYTES),
+        Arrays.copyOfRange(manifest, FileHeader.BYTES, manifest.length - 4));
   }
 
   /** Results are ids that were written, once each, best first, scored against the vectors they were written with. */

@@ -1,4 +1,5 @@
 /**
- * Fuzz tests of the Atlas index's files: manifests whose checksums hold but whose structure is wrong.
+ * Fuzz tests of the Atlas index's files: manifests whose checksums hold but whose structure is wrong, and damaged
+ * page, sketch and vector files.
  */
 package dev.aeon.fuzz.index;

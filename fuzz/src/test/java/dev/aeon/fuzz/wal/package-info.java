@@ -1,2 +1,2 @@
-/** Fuzzing of WAL recovery on arbitrary segment bytes, and the long kill -9 crash run of the WAL. */
+/** Fuzzing of WAL recovery on arbitrary segment and checkpoint bytes, and the long kill -9 crash run of the WAL. */
 package dev.aeon.fuzz.wal;

@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.DurableFiles;
+import dev.aeon.common.io.FormatTooNewException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,9 @@ import java.util.zip.CRC32C;
 final class EmbeddingModel {
 
   static final String FILE = "embedding-model";
-  private static final String FORMAT = "aeon embedding-model 1";
+  private static final String FORMAT_NAME = "aeon embedding-model";
+  private static final int VERSION = 1;
+  private static final String FORMAT = FORMAT_NAME + " " + VERSION;
   /** Longer names are refused: a model's name, settings included, is a few dozen characters. */
   static final int MAX_NAME_CHARS = 200;
   /** How to mend a damaged record, which guards the vectors but holds none of them. */
@@ -118,6 +121,11 @@ final class EmbeddingModel {
       throw new CorruptFileException(file, 0, "not UTF-8 text" + MENDED_BY, e);
     }
     String[] lines = text.split("\n", -1);
+    String version = lines[0].startsWith(FORMAT_NAME + " ") ? lines[0].substring(FORMAT_NAME.length() + 1) : "";
+    if (version.matches("[1-9][0-9]{0,8}") && Integer.parseInt(version) > VERSION) {
+      // A later release's record, whose other lines may mean something else: not damage, and not to be deleted.
+      throw new FormatTooNewException(file, FORMAT_NAME.length() + 1, FORMAT_NAME, Integer.parseInt(version), VERSION);
+    }
     if (lines.length != 4 || !lines[0].equals(FORMAT) || !lines[3].isEmpty()) {
       throw new CorruptFileException(file, 0, "not an embedding-model record (expected the lines '" + FORMAT
           + "', the model and its checksum)" + MENDED_BY);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.CorruptFileException;
+import dev.aeon.common.io.FormatTooNewException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -232,6 +233,25 @@ class EmbeddingModelTest {
       Files.writeString(file, good.replace("model-a", name)
           .replaceFirst("crc32c [0-9a-f]+", "crc32c " + java.util.HexFormat.of().toHexDigits((int) crc.getValue())));
       assertOpenReportsDamage();
+    }
+  }
+
+  /**
+   * A record a newer release wrote (a later version on its first line) is refused as too new, not reported as
+   * damage whose way out is to delete it.
+   */
+  @Test
+  void aRecordOfANewerReleaseIsRefusedAsTooNew() throws IOException {
+    Path file;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
+    }
+    Files.writeString(file, "aeon embedding-model 2\nmodel-a\nsha256 0\nwritten by a later release\n");
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);
+      assertTrue(causes(e, FormatTooNewException.class), e.toString());
+      assertFalse(e.getMessage().contains("delete it"), e.getMessage());
     }
   }
 

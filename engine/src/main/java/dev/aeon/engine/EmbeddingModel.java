@@ -36,6 +36,12 @@ final class EmbeddingModel {
   private static final String FORMAT = FORMAT_NAME + " " + VERSION;
   /** Longer names are refused: a model's name, settings included, is a few dozen characters. */
   static final int MAX_NAME_CHARS = 200;
+  /**
+   * The longest record, of any version this one can tell: its first line (a space, a version of up to 10 digits, a
+   * line end), a name of {@link #MAX_NAME_CHARS} characters of at most 3 bytes of UTF-8 each and its line end, and
+   * its checksum line ("crc32c ", 8 hex digits, a line end).
+   */
+  private static final int MAX_RECORD_BYTES = FORMAT_NAME.length() + 12 + 3 * MAX_NAME_CHARS + 1 + 16;
   /** How to mend a damaged record, which guards the vectors but holds none of them. */
   private static final String MENDED_BY = "; it holds no vector, only guards against vectors of another model:"
       + " restore it from a backup, or delete it, and the next vector of a known model records that model, whether"
@@ -55,6 +61,11 @@ final class EmbeddingModel {
     DurableFiles.deleteLeftoverOfReplace(file); // a crash's part of a record, which no later write may overwrite
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size > MAX_RECORD_BYTES) { // read whole below: its size must not size the array
+        throw new CorruptFileException(file, MAX_RECORD_BYTES, "a record of " + size + " bytes, longer than any"
+            + " the engine writes (at most " + MAX_RECORD_BYTES + ")" + MENDED_BY);
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException none) {
       return new EmbeddingModel(file, null);

@@ -255,6 +255,24 @@ class EmbeddingModelTest {
     }
   }
 
+  /**
+   * A record far longer than any the engine writes (another file in its place, a damaged file system's size) was
+   * read whole before any check: past 2 GiB the read threw an OutOfMemoryError out of opening the namespace. It is
+   * reported as damage from its size, before it is read.
+   */
+  @Test
+  void aRecordFarLongerThanAnyTheEngineWritesIsReportedBeforeItIsRead() throws IOException {
+    Path file;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
+    }
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: no block of it is written
+    }
+    assertOpenReportsDamage();
+  }
+
   private void assertOpenReportsDamage() {
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);

@@ -13,6 +13,8 @@ import static dev.aeon.query.trace.CheckpointDescriptor.*;
 record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long metaBytes, int metaGeneration) {
 
   static final String FILE = "checkpoint.trace";
+  /** A checkpoint file longer than this is not one, of this release or another: it is refused before it is read. */
+  static final int MAX_BYTES = 64 << 10;
   static final Checkpoint EMPTY = new Checkpoint(-1, Long.MIN_VALUE, 0, -1, -1);
 
   /** A checkpoint of the first meta file, {@code meta.trace} (generation 0). */
@@ -47,6 +49,11 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
     Path file = dir.resolve(FILE);
     if (!Files.exists(file)) {
       return EMPTY;
+    }
+    long size = Files.size(file);
+    if (size > MAX_BYTES) { // read whole below: its size must not size the array (past 2 GiB, an OutOfMemoryError)
+      throw new TraceCorruptException(file, MAX_BYTES, "checkpoint file of " + size + " bytes, where a checkpoint"
+          + " takes " + CheckpointDescriptor.LENGTH);
     }
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     int param = FileHeader.verify(file, b, FORMAT, OLDEST_VERSION, VERSION);

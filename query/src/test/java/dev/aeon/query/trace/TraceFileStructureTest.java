@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,21 @@ class TraceFileStructureTest {
       assertEquals(3, t.eventCount());
     }
     assertTrue(Files.notExists(leftover), "a crash's part of a checkpoint outlives the open");
+  }
+
+  /**
+   * A checkpoint file far longer than a checkpoint (another file in its place, a damaged file system's size) was
+   * read whole before any check: past 2 GiB the read threw an OutOfMemoryError, below that it took as much heap.
+   * It is refused as corrupt from its size, before it is read.
+   */
+  @Test
+  void aCheckpointFileFarLongerThanACheckpointIsCorruptBeforeItIsRead() throws IOException {
+    build();
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Checkpoint.FILE).toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: no block of it is written
+    }
+    TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+    assertNamesTheCheckpoint(e, "checkpoint file of " + (3L << 30) + " bytes");
   }
 
   private void build() throws IOException {

@@ -59,6 +59,20 @@ class ManifestStructureTest {
     assertEquals(28, e.offset());
   }
 
+  /**
+   * Was an OutOfMemoryError ("Required array size too large"): the manifest was read whole, its size (which no
+   * checksum covers) sizing the array, before its header said how long it is. A sparse 3 GiB file.
+   */
+  @Test
+  void aManifestFarLongerThanItsHeaderSaysIsRefusedBeforeItIsRead() throws IOException {
+    build();
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve(Manifest.NAME).toFile(), "rw")) {
+      f.setLength(3L << 30); // no block of it is written
+    }
+    CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+    assertNamesTheManifest(e, "but the file has " + (3L << 30) + " bytes");
+  }
+
   /** Was an ArrayIndexOutOfBoundsException at the first split after opening: leaf ids index an array. */
   @Test
   void aNextLeafIdPastTheLargestIsCorrupt() throws IOException {

@@ -104,12 +104,23 @@ public final class Manifest {
 
   public static ManifestData read(Path dir) throws IOException {
     Path path = dir.resolve(NAME);
-    byte[] all = Files.readAllBytes(path);
-    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(all), FORMAT, VERSION, VERSION);
+    // The header first: the file is read whole below, and its size, which no checksum covers, must not size the
+    // array before the checksummed header has said how long the file is (past 2 GiB, an OutOfMemoryError).
+    long size = Files.size(path);
+    byte[] head;
+    try (var stream = Files.newInputStream(path)) {
+      head = stream.readNBytes(FileHeader.BYTES);
+    }
+    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(head), FORMAT, VERSION, VERSION);
     long bodyBytes = Integer.toUnsignedLong(h.param1());
-    if (FileHeader.BYTES + bodyBytes + 4 != all.length) {
+    if (FileHeader.BYTES + bodyBytes + 4 != size || size > Integer.MAX_VALUE - 8) {
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
-          + " body bytes but the file has " + all.length + " bytes");
+          + " body bytes but the file has " + size + " bytes");
+    }
+    byte[] all = Files.readAllBytes(path);
+    if (all.length != size) {
+      throw new CorruptIndexException(path, Math.min(all.length, size), "the file changed while it was read: "
+          + size + " bytes, then " + all.length);
     }
     // The body holds the sketch center's dim floats: a larger dim is corrupt, and must not size an array.
     if (h.dim() < 1 || h.dim() > bodyBytes / Float.BYTES) {

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
 import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
@@ -164,21 +165,7 @@ class CheckpointsTest {
    */
   @Test
   void aFailedCheckpointIsRetriedWhenItsLoggingFails() throws Exception {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Checkpoints.class.getName());
-    java.util.logging.Handler throwing = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        throw new IllegalStateException("the log handler failed");
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(throwing);
-    try {
+    try (FailingLog broken = FailingLog.of(Checkpoints.class)) {
       AtomicInteger runs = new AtomicInteger();
       CountDownLatch retried = new CountDownLatch(1);
       Checkpoints c = checkpoints("ns", Duration.ofMillis(20), erase -> {
@@ -189,8 +176,6 @@ class CheckpointsTest {
       });
       c.logged((int) LIMIT);
       assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after a failure (" + runs.get() + " run)");
-    } finally {
-      logger.removeHandler(throwing);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
 import java.time.Duration;
 import java.util.List;
@@ -11,9 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The background reclaimer that several {@link Epochs} domains share. */
@@ -148,21 +146,8 @@ class ReclaimerTest {
    */
   @Test
   void aLogHandlerThatThrowsLeavesTheSharedThreadReclaiming() throws Exception {
-    Logger logger = Logger.getLogger(Reclaimer.class.getName());
-    Handler throwing = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        throw new IllegalStateException("the log handler failed");
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(throwing);
-    try (Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
+    try (FailingLog broken = FailingLog.of(Reclaimer.class);
+        Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
       Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
       try {
         domain.retire(() -> overflow(0));
@@ -175,8 +160,6 @@ class ReclaimerTest {
       } finally {
         domain.close();
       }
-    } finally {
-      logger.removeHandler(throwing);
     }
   }
 

@@ -130,7 +130,8 @@ class ReadersUnderReclamationTest {
 
   /**
    * One read of a kind chosen at random; every event it returns must carry the text remembered with it, but in a
-   * statement, where an event forgotten after the recall found it reads as gone: its text null (docs/query-language.md).
+   * statement, where an event forgotten after the recall found it reads as gone: its text null
+   * (docs/query-language.md).
    */
   private static void read(Memory m, Random random, Map<Long, Integer> remembered, Set<Long> forgotten,
       long highest) {

@@ -32,7 +32,8 @@ public final class ServerLog {
   /**
    * A warning about an internal error, a defect of the server rather than a client's mistake: the first time an
    * error of its {@linkplain RepeatedFailures#kind kind} is logged, its stack trace follows the line, so that the
-   * log says where it happened; later ones are the line alone, so that a defect every client meets does not flood the log.
+   * log says where it happened; later ones are the line alone, so that a defect every client meets does not flood
+   * the log.
    */
   public static void warn(String message, Throwable internal) {
     String kind = RepeatedFailures.kind(internal);

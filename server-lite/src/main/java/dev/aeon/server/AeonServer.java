@@ -82,22 +82,45 @@ public final class AeonServer implements AutoCloseable {
       throw new IOException("cannot create the data directory " + config.dir() + ": " + e, e);
     }
     Aeon aeon = Aeon.open(config.dir(), config.engine());
-    ServerSocket listener = new ServerSocket();
+    ServerSocket listener = null;
+    AeonServer server;
     try {
-      listener.setReuseAddress(true);
-      listener.bind(new InetSocketAddress(config.bind(), config.port()), 1024);
-    } catch (IOException e) {
-      listener.close();
-      aeon.close();
-      throw new IOException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port()
-          + ": " + e.getMessage(), e);
+      listener = listen(config);
+      server = new AeonServer(config, aeon, listener);
+    } catch (IOException | RuntimeException | Error e) {
+      // Whatever stops the start closes what it opened, or the directory stays locked for this process
+      if (listener != null) {
+        try {
+          listener.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      try {
+        aeon.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
     }
-    AeonServer server = new AeonServer(config, aeon, listener);
     server.acceptor.start();
     ServerLog.info("started on " + server.addressText() + ", data " + config.dir().toAbsolutePath()
         + ", durability " + config.engine().durability() + ", embedder " + embedderText(config)
         + ", auth " + (config.password() == null ? "off" : "on"));
     return server;
+  }
+
+  private static ServerSocket listen(ServerConfig config) throws IOException {
+    ServerSocket listener = new ServerSocket();
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(config.bind(), config.port()), 1024);
+      return listener;
+    } catch (IOException e) {
+      listener.close();
+      throw new IOException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /** The model, or none, and why when one was asked for and could not be loaded (the start line is on stdout). */

@@ -223,6 +223,26 @@ class ServerMainTest {
     }
   }
 
+  /**
+   * A port another server holds is refused saying so, and the memory directory the refused start opened is closed
+   * again: a second try in the same process (on a free port) opens it.
+   */
+  @Test
+  void aPortInUseIsRefusedAndLeavesTheDataDirectoryClosed(@TempDir Path dir) throws Exception {
+    ServerConfig first = ServerConfig.defaults().withDir(dir.resolve("a"))
+        .withAddress(InetAddress.getLoopbackAddress(), 0);
+    try (AeonServer holding = AeonServer.start(first)) {
+      int port = holding.port();
+      ServerConfig second = ServerConfig.defaults().withDir(dir.resolve("b"))
+          .withAddress(InetAddress.getLoopbackAddress(), port);
+      IOException e = assertThrows(IOException.class, () -> AeonServer.start(second));
+      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "), e.getMessage());
+      try (AeonServer again = AeonServer.start(second.withAddress(InetAddress.getLoopbackAddress(), 0))) {
+        assertTrue(again.port() != port);
+      }
+    }
+  }
+
   @Test
   void aDataDirectoryThatIsAFileIsReportedAsSuch(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("aeon-data"), "");

@@ -63,11 +63,18 @@ class ConcurrentReadersTest {
           // read newest first from the session's list while it grows, or sorted once one event came out of order
           QueryResult newest = t.query("MATCH (e {session: $s}) RETURN e.id, e.ts, e.session ORDER BY e.ts DESC"
               + " LIMIT 10", Map.of("s", s));
-          for (int i = 0; i < newest.size(); i++) {
-            List<Object> row = newest.rows().get(i);
+          Long before = null;
+          for (List<Object> row : newest.rows()) {
+            long id = (Long) row.get(0);
+            if (row.get(2) == null) {
+              // forgotten after the statement found it: it reads as gone, all but its id (docs/query-language.md)
+              assertTrue(id % 1000 == 500 && row.get(1) == null, "event " + id + " read in part: " + row);
+              continue;
+            }
             assertEquals(s, row.get(2));
-            assertEquals(event((Long) row.get(0)).tsMicros(), row.get(1));
-            assertTrue(i == 0 || (Long) newest.rows().get(i - 1).get(1) >= (Long) row.get(1));
+            assertEquals(event(id).tsMicros(), row.get(1));
+            assertTrue(before == null || before >= (Long) row.get(1));
+            before = (Long) row.get(1);
           }
           checks++;
         }

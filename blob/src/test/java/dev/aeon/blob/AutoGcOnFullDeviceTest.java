@@ -43,15 +43,20 @@ class AutoGcOnFullDeviceTest {
     return arena;
   }
 
+  /** Frees refs {@code from} to {@code to}, each followed by the collection it may have started. */
+  private static void free(BlobArena arena, int from, int to) throws InterruptedException {
+    for (int ref = from; ref <= to; ref++) {
+      arena.free(ref);
+      arena.awaitBackgroundGc();
+    }
+  }
+
   @Test
   void collectionsThatFailOnAFullDeviceAreWarnedOfOnceAndBackOff() throws Throwable {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
       try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
-        for (int ref = 1; ref <= 60; ref++) { // the garbage ratio passes 0.25 at the 25th free
-          arena.free(ref);
-          arena.awaitBackgroundGc();
-        }
+        free(arena, 1, 60); // the garbage ratio passes 0.25 at the 25th free
       }
       List<String> warnings = logged.list();
       assertEquals(1, warnings.size(), () -> "one warning for a full device; the first of " + warnings.size()
@@ -62,10 +67,7 @@ class AutoGcOnFullDeviceTest {
       assertEquals(List.of("blobs-1.arena", "blobs.lock"), fileNames(), "nothing left of the failed collections");
 
       assertEquals(2, arena.gc().toGeneration(), "a collection asked for runs, and with room, succeeds");
-      for (int ref = 61; ref <= 70; ref++) { // 10 of the 40 left: past the threshold again at the 10th
-        arena.free(ref);
-        arena.awaitBackgroundGc();
-      }
+      free(arena, 61, 70); // 10 of the 40 left: past the threshold again at the 10th
       assertEquals(3, arena.stats().generation(), "automatic collection runs again after one that succeeded");
       assertEquals(1, logged.list().size(), logged.list().toString());
     }
@@ -82,17 +84,11 @@ class AutoGcOnFullDeviceTest {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
       try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
-        for (int ref = 1; ref <= 25; ref++) {
-          arena.free(ref);
-          arena.awaitBackgroundGc();
-        }
+        free(arena, 1, 25);
       }
       assertEquals(1, logged.list().size(), logged.list().toString());
       assertEquals(25 * Frames.frameLength(PAYLOAD), arena.stats().freeBytes(), "the collection failed");
-      for (int ref = 26; ref < 50; ref++) { // room again, but fewer than twice the 25 frees of the failure
-        arena.free(ref);
-        arena.awaitBackgroundGc();
-      }
+      free(arena, 26, 49); // room again, but fewer than twice the 25 frees of the failure
       assertEquals(1, arena.stats().generation(), "no collection before the freed bytes double");
       arena.free(50);
       arena.awaitBackgroundGc();
@@ -111,10 +107,7 @@ class AutoGcOnFullDeviceTest {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
       try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
-        for (int ref = 1; ref <= 25; ref++) {
-          arena.free(ref);
-          arena.awaitBackgroundGc();
-        }
+        free(arena, 1, 25);
       }
       assertEquals(1, logged.list().size(), logged.list().toString());
       List<Throwable> thrown = logged.thrown();
@@ -124,10 +117,7 @@ class AutoGcOnFullDeviceTest {
           + " generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
           + " failure is not logged again): java.io.UncheckedIOException: garbage collection in " + dir
           + ", caused by java.io.IOException: File too large"), logged.list().getFirst());
-      for (int ref = 26; ref <= 50; ref++) { // twice the freed bytes of the failure: the next starts, with room
-        arena.free(ref);
-        arena.awaitBackgroundGc();
-      }
+      free(arena, 26, 50); // twice the freed bytes of the failure: the next starts, with room
       assertEquals(2, arena.stats().generation());
       assertEquals(List.of("automatic garbage collection in " + dir + " works again after 1 failed run"),
           logged.info());
@@ -142,17 +132,11 @@ class AutoGcOnFullDeviceTest {
   void aCollectionAskedForThatFailsOnAFullDeviceBacksOffAutomaticCollection() throws Throwable {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
-      for (int ref = 1; ref <= 20; ref++) { // below the threshold: no collection starts by itself
-        arena.free(ref);
-        arena.awaitBackgroundGc();
-      }
+      free(arena, 1, 20); // below the threshold: no collection starts by itself
       try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
         assertThrows(UncheckedIOException.class, arena::gc);
       }
-      for (int ref = 21; ref < 40; ref++) { // past the threshold at the 25th, but not twice the 20 of the failure
-        arena.free(ref);
-        arena.awaitBackgroundGc();
-      }
+      free(arena, 21, 39); // past the threshold at the 25th, but not twice the 20 of the failure
       assertEquals(1, arena.stats().generation(), "no collection before the freed bytes double");
       arena.free(40);
       arena.awaitBackgroundGc();

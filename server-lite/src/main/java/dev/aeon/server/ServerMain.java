@@ -6,6 +6,7 @@ import dev.aeon.embed.ModelSpec;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.Durability;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -232,13 +233,20 @@ public final class ServerMain {
 
   /** The file's content without a trailing line end; warns when others may read it. */
   static byte[] readPassword(Path file) throws IOException {
+    // The longest password and a "\r\n": a file larger than that (a log or an image named by mistake) is refused
+    // after reading one byte more, where reading it whole could take all the heap, or more than an array holds.
+    int largest = ServerConfig.MAX_PASSWORD_BYTES + 2;
     byte[] b;
-    try {
-      b = Files.readAllBytes(file);
+    try (InputStream in = Files.newInputStream(file)) {
+      b = in.readNBytes(largest + 1);
     } catch (NoSuchFileException e) { // whose message is only the file's name
       throw new IOException("the password file " + file + " does not exist", e);
     } catch (IOException e) {
       throw new IOException("cannot read the password file " + file + ": " + e, e);
+    }
+    if (b.length > largest) {
+      throw new IllegalArgumentException("the password file " + file + " holds more than " + largest
+          + " bytes: a password takes at most " + ServerConfig.MAX_PASSWORD_BYTES + " bytes (and a line end)");
     }
     int n = b.length;
     while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r')) {

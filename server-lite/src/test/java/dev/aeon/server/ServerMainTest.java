@@ -12,9 +12,11 @@ import dev.aeon.engine.MemoryStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,5 +334,25 @@ class ServerMainTest {
     Path file = dir.resolve("password");
     IOException e = assertThrows(IOException.class, () -> ServerMain.readPassword(file));
     assertEquals("the password file " + file + " does not exist", e.getMessage());
+  }
+  /**
+   * A password file far larger than any password (a log or a disk image named by mistake) is refused at start,
+   * naming the file and the limit, after reading no more than the limit: it was read whole into memory, so a file of
+   * 3 GiB (sparse here: it takes no room on the disk) failed with an OutOfMemoryError.
+   */
+  @Test
+  void aPasswordFileLargerThanAnyPasswordIsRefusedWithoutReadingItWhole(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("password");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServerMain.parse(new String[] {"--password-file", file.toString()}));
+    assertEquals("the password file " + file + " holds more than 8194 bytes: a password takes at most 8192 bytes"
+        + " (and a line end)", e.getMessage());
+    // The largest password, with its line end, is read as before.
+    String longest = "p".repeat(ServerConfig.MAX_PASSWORD_BYTES);
+    Files.writeString(file, longest + "\r\n", StandardOpenOption.TRUNCATE_EXISTING);
+    assertEquals(longest, new String(ServerMain.readPassword(file), StandardCharsets.UTF_8));
   }
 }

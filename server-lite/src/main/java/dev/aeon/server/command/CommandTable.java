@@ -144,9 +144,9 @@ public final class CommandTable {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
       // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)
-      case QueryException qe -> "ERR line " + qe.line() + ", column " + qe.column() + ": " + qe.reason();
-      case IllegalArgumentException iae -> "ERR " + iae.getMessage();
-      case IllegalStateException ise -> "ERR " + ise.getMessage();
+      case QueryException qe -> "ERR line " + qe.line() + ", column " + qe.column() + ": " + EngineWords.of(qe.reason());
+      case IllegalArgumentException iae -> "ERR " + EngineWords.of(iae.getMessage());
+      case IllegalStateException ise -> "ERR " + EngineWords.of(ise.getMessage());
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();
       case UncheckedIOException io -> "ERR I/O error: " + io.getMessage();
       case FileFormatException damaged -> "ERR namespace cannot be opened: " + damaged.getMessage(); // logged once

@@ -84,4 +84,30 @@ class EmbedderTest {
       }
     }
   }
+  /**
+   * A guess at the syntax, {@code MEM.RECALL "a question" 5} (or {@code ... COUNT 5}), is the short form: it read the
+   * question as a session and 5 (or COUNT) as the text, and answered an empty list, so the client never heard of its
+   * mistake. A session without events with a text that is a count or an option of the command is now refused, saying
+   * how the command was read and how to recall by text; the reply it replaces could only be empty. The short form in a
+   * session that has events keeps such a text, and the long form the client is sent to works.
+   */
+  @Test
+  void theShortFormRefusesAQuestionReadAsASessionWithACountForText() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("SELECT", "guessed");
+      assertEquals(1L, c.call("MEM.ADD", "s1", "user", "I am learning to play the cello"));
+      String how = ": to recall by text in every session, send MEM.RECALL TEXT text [COUNT k] (the short form is"
+          + " MEM.RECALL session text [k])";
+      assertEquals(new RespClient.Err("ERR MEM.RECALL read 'which instrument do I play?' as a session, which has no"
+              + " events, and '5' as the text to recall" + how),
+          c.call("MEM.RECALL", "which instrument do I play?", "5"));
+      assertEquals(new RespClient.Err("ERR MEM.RECALL read 'which instrument do I play?' as a session, which has no"
+              + " events, and 'count' as the text to recall" + how),
+          c.call("MEM.RECALL", "which instrument do I play?", "count", "5"));
+      List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", "which instrument do I play?", "COUNT", "5");
+      assertEquals(1, hits.size());
+      assertEquals(1, ((List<?>) c.call("MEM.RECALL", "s1", "5")).size(), "a count as the text of a session with events");
+      assertEquals(List.of(), c.call("MEM.RECALL", "s9", "which instrument do I play?"), "a session without events");
+    }
+  }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.LINK,
@@ -219,6 +220,7 @@ public final class MemCommands {
       }
     }
     if (q == null) { // the short form's text is embedded once every argument is known to be good
+      refuseAGuessedSyntax(c, session, shortFormText);
       q = VectorInput.embedText(shortFormText, c.server(), true);
     }
     Recall r = Recall.vector(q.values(), q.model(), count).between(from, to).nprobe(nprobe).slb(slb);
@@ -234,6 +236,25 @@ public final class MemCommands {
     w.array(hits.size());
     for (Recalled h : hits) {
       Replies.event(w, h.event(), h.score());
+    }
+  }
+
+  /** The short form's options, which a client guessing the syntax may send where it reads the text. */
+  private static final Set<String> RECALL_OPTIONS =
+      Set.of("COUNT", "SESSION", "ROLE", "BETWEEN", "WHERE", "NPROBE", "NOSLB");
+
+  /**
+   * Refuses the short form where the client surely meant something else: {@code MEM.RECALL "a question" 5} (or
+   * {@code ... COUNT 5}) reads the question as a session and the count (or option) as the text, and would answer an
+   * empty list in silence. Only where that session has no events, so the reply it replaces could only be empty: in a
+   * session that has some, a number is a text like any other.
+   */
+  private static void refuseAGuessedSyntax(ClientSession c, String session, String text) {
+    boolean countOrOption = text.matches("-?[0-9]+") || RECALL_OPTIONS.contains(text.toUpperCase(Locale.ROOT));
+    if (countOrOption && c.memory().history(session, 1).isEmpty()) {
+      throw CommandError.err("MEM.RECALL read '" + CommandError.clip(session) + "' as a session, which has no events,"
+          + " and '" + CommandError.clip(text) + "' as the text to recall: to recall by text in every session, send"
+          + " MEM.RECALL TEXT text [COUNT k] (the short form is MEM.RECALL session text [k])");
     }
   }
 

@@ -124,7 +124,7 @@ class ServerMainTest {
   }
 
   /**
-   * A server whose model cannot be loaded (here its jar is not on the classpath; a damaged jar reads the same) serves
+   * A server whose model cannot be loaded (here its jar is not on the classpath; a damaged one is named as such) serves
    * on without one, as it says at start. It refuses MEM.ADD without VECTOR, which it could only store without a
    * vector: recall would never find the event, not even once the model is back, as nothing embeds it later. Before,
    * it answered the event's id, and a whole conversation loaded that way was acknowledged and then never recalled.

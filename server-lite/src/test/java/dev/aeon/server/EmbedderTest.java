@@ -106,7 +106,8 @@ class EmbedderTest {
           c.call("MEM.RECALL", "which instrument do I play?", "count", "5"));
       List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", "which instrument do I play?", "COUNT", "5");
       assertEquals(1, hits.size());
-      assertEquals(1, ((List<?>) c.call("MEM.RECALL", "s1", "5")).size(), "a count as the text of a session with events");
+      assertEquals(1, ((List<?>) c.call("MEM.RECALL", "s1", "5")).size(),
+          "a count as the text of a session with events");
       assertEquals(List.of(), c.call("MEM.RECALL", "s9", "which instrument do I play?"), "a session without events");
     }
   }

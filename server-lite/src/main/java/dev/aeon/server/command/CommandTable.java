@@ -144,7 +144,8 @@ public final class CommandTable {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
       // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)
-      case QueryException qe -> "ERR line " + qe.line() + ", column " + qe.column() + ": " + EngineWords.of(qe.reason());
+      case QueryException qe ->
+          "ERR line " + qe.line() + ", column " + qe.column() + ": " + EngineWords.of(qe.reason());
       case IllegalArgumentException iae -> "ERR " + EngineWords.of(iae.getMessage());
       case IllegalStateException ise -> "ERR " + EngineWords.of(ise.getMessage());
       case UnsupportedOperationException uoe -> "ERR " + uoe.getMessage();

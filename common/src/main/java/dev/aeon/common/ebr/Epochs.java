@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * {@link Reclaimer} that several domains share, which then sets the period). Batching matters for shared
  * {@code Arena}s: closing one makes the JVM handshake every thread, so closing a batch at once costs one
  * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
- * handed to {@link Config#onCloseFailure()} and never to readers.
+ * handed to {@link Config#onCloseFailure()} and never to readers; the default handler logs them as
+ * {@link RepeatedFailures} does, one record per domain whoever reclaims (a retirement, the background reclaimer,
+ * the close): a failure of a kind once, with its stack trace, until a batch closes all it took.
  *
  * <p><b>Waiting.</b> Readers never wait. Writers never wait either: {@code retire} and {@code reclaim} leave
  * a resource pending while a reader that could see it is still inside its guard, however long that takes.
@@ -61,7 +63,8 @@ public final class Epochs implements AutoCloseable {
    * @param reclaimBatch {@code retire} reclaims inline once this many resources are pending (at least 1)
    * @param reclaimInterval period of the background reclaimer, or {@code Duration.ZERO} for none
    * @param closeTimeout how long {@link #close()} waits for readers to leave before closing what is left
-   * @param onCloseFailure receives exceptions thrown while closing a retired resource
+   * @param onCloseFailure receives exceptions thrown while closing a retired resource; the default logs the first
+   *     of a kind until a batch closes without a failure (see above)
    * @param stallWarning the background reclaimer logs a warning, naming the reader's thread, when a resource has
    *     waited this long for a reader to leave (what it holds is not freed meanwhile); {@code Duration.ZERO} for
    *     never
@@ -86,9 +89,16 @@ public final class Epochs implements AutoCloseable {
      * that holds resources back for a minute.
      */
     public static Config defaults() {
-      return new Config(true, 32, Duration.ofMillis(50), Duration.ofSeconds(10),
-          t -> LOG.log(Level.WARNING, "closing a retired resource failed", t), Duration.ofMinutes(1));
+      return new Config(true, 32, Duration.ofMillis(50), Duration.ofSeconds(10), LOGGED, Duration.ofMinutes(1));
     }
+
+    /**
+     * The default {@link #onCloseFailure}, which a domain replaces with its own record of failures: a close that
+     * fails for every batch (an unmap or a file deletion refused) logged a warning each time. Called as it is, by
+     * whoever took it out of a config, it logs every failure.
+     */
+    private static final Consumer<Throwable> LOGGED =
+        t -> LOG.log(Level.WARNING, "closing a retired resource failed", t);
 
     public Config withPadded(boolean value) {
       return new Config(value, reclaimBatch, reclaimInterval, closeTimeout, onCloseFailure, stallWarning);
@@ -131,8 +141,16 @@ public final class Epochs implements AutoCloseable {
   volatile Runnable afterScanForTests;
   /** The background reclaimer, or null for none. */
   private final Reclaimer reclaimer;
-  /** What the background reclaimer logs of this domain's failed passes; used by its thread only. */
-  final RepeatedFailures backgroundFailures = Reclaimer.failures();
+  /**
+   * What is logged of this domain's failed reclamations, whoever reclaims: the failed closes the default
+   * {@link Config#onCloseFailure()} gets, and the failures the background reclaimer gets itself. Only a batch
+   * that closed something, and all it took, is a success: a pass that found nothing to close (a reader held it
+   * back) between two failures said that reclamation worked again, and the second failure was logged anew.
+   */
+  final RepeatedFailures failures = new RepeatedFailures("reclaiming retired resources",
+      (line, failure) -> LOG.log(Level.WARNING, line, failure), line -> LOG.log(Level.INFO, line));
+  /** The config's {@link Config#onCloseFailure()}, or for the default this domain's {@link #failures}. */
+  private final Consumer<Throwable> onCloseFailure;
   /** Whether {@link #reclaimer} is this domain's own, closed with it, or shared with others. */
   private final boolean ownsReclaimer;
   private volatile long epoch = 1;
@@ -157,6 +175,8 @@ public final class Epochs implements AutoCloseable {
 
   private Epochs(Config config, Reclaimer reclaimer, boolean ownsReclaimer) {
     this.config = Objects.requireNonNull(config, "config");
+    this.onCloseFailure = config.onCloseFailure() == Config.LOGGED
+        ? t -> failures.failed(t, "a resource whose close failed is not closed again") : config.onCloseFailure();
     this.slots = new SlotRegistry(config.padded() ? PADDED_STRIDE : 1);
     this.local = ThreadLocal.withInitial(slots::claim);
     this.reclaimer = reclaimer;
@@ -329,7 +349,7 @@ public final class Epochs implements AutoCloseable {
     try {
       reclaim();
     } catch (RuntimeException e) {
-      config.onCloseFailure().accept(e);
+      onCloseFailure.accept(e);
     }
     warnIfStalled();
   }
@@ -369,25 +389,31 @@ public final class Epochs implements AutoCloseable {
    * Closes every one of {@code resources}, handing what a close throws to {@link Config#onCloseFailure()}:
    * one that fails, even with an {@link Error}, must not leave the others of its batch unclosed, since they
    * are no longer pending (mappings never unmapped, files never deleted). A {@link VirtualMachineError} is
-   * rethrown once the others are closed.
+   * rethrown once the others are closed. A batch that closed every one is recorded as a success.
    */
   private void closeAll(List<AutoCloseable> resources) {
     VirtualMachineError fatal = null;
+    boolean failed = false;
     for (AutoCloseable r : resources) {
       try {
         r.close();
       } catch (VirtualMachineError e) {
+        failed = true;
         if (fatal == null) {
           fatal = e;
         } else {
           fatal.addSuppressed(e);
         }
       } catch (Throwable t) {
-        config.onCloseFailure().accept(t);
+        failed = true;
+        onCloseFailure.accept(t);
       }
     }
     if (fatal != null) {
       throw fatal;
+    }
+    if (!failed && !resources.isEmpty()) {
+      failures.succeeded();
     }
   }
 

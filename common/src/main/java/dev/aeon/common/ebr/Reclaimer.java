@@ -1,6 +1,5 @@
 package dev.aeon.common.ebr;
 
-import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import java.time.Duration;
@@ -27,8 +26,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Reclaimer implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
-
   private final long periodNanos;
   /** Domains with something pending (or that had, at their last look). */
   private final Set<Epochs> due = ConcurrentHashMap.newKeySet();
@@ -43,13 +40,6 @@ public final class Reclaimer implements AutoCloseable {
     }
     this.periodNanos = Epochs.saturatedNanos(period);
     this.thread = Thread.ofPlatform().daemon().name("aeon-ebr-reclaimer").start(this::loop);
-  }
-
-  /** What the reclaimer logs of one domain's failed passes. */
-  static RepeatedFailures failures() {
-    return new RepeatedFailures("reclaiming retired resources",
-        (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
-        line -> LOG.log(System.Logger.Level.INFO, line));
   }
 
   /** Called by a domain whose first resource became pending: it is looked at after the next period. */
@@ -84,13 +74,12 @@ public final class Reclaimer implements AutoCloseable {
         // Off the set before the look: a retirement that makes a first resource pending after it adds it back.
         due.remove(domain);
         try {
-          domain.reclaimInBackground();
-          domain.backgroundFailures.succeeded();
+          domain.reclaimInBackground(); // a batch that closes every resource it took records the success
         } catch (Throwable t) {
           // An Error from a resource's close, or the domain's onCloseFailure throwing: the thread is shared,
           // and must go on reclaiming for the other domains. Once per kind and domain: a pass every period.
           try {
-            domain.backgroundFailures.failed(t, "it is tried again at the next pass");
+            domain.failures.failed(t, "it is tried again at the next pass");
           } catch (Throwable notLogged) {
             // A log handler that throws, or memory run out again while the line is made: thrown from here, it
             // would end the thread all the same.

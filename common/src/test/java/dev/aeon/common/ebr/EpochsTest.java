@@ -202,6 +202,32 @@ class EpochsTest {
     ebr.close();
   }
 
+  /**
+   * With the default handler, a close that fails for every batch (an unmap or a file deletion refused, the same
+   * way each time) is logged once, with its stack trace, and the first batch that closes without a failure once:
+   * every failed close logged a warning, one a retirement here.
+   */
+  @Test
+  void aCloseThatFailsEveryBatchIsLoggedOnceAndItsRecoveryOnce() {
+    try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
+        Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1))) {
+      for (int batch = 1; batch <= 10; batch++) {
+        ebr.retire(() -> {
+          throw new java.io.IOException("Operation not permitted");
+        });
+      }
+      AtomicInteger closed = new AtomicInteger();
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(1, closed.get());
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " lines for 10 failed closes: " + warnings);
+      assertEquals("reclaiming retired resources failed (a resource whose close failed is not closed again; the"
+          + " same failure is not logged again): java.io.IOException: Operation not permitted", warnings.getFirst());
+      assertEquals(1, logged.thrown().size(), "logged with its stack trace");
+      assertEquals(List.of("reclaiming retired resources works again after 10 failed runs"), logged.info());
+    }
+  }
+
   @Test
   void closeClosesWhatIsPendingAndLaterRetirementsAtOnce() {
     Epochs ebr = manual();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The background reclaimer that several {@link Epochs} domains share. */
@@ -113,7 +114,7 @@ class ReclaimerTest {
    */
   @Test
   void aFailureEveryPassIsLoggedOnceAndItsRecoveryOnce() throws Exception {
-    try (LoggedWarnings logged = LoggedWarnings.of(Reclaimer.class);
+    try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
         Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
       Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
       try {
@@ -136,6 +137,50 @@ class ReclaimerTest {
           + " next pass; the same failure is not logged again): java.lang.StackOverflowError"), warnings.getFirst());
       assertTrue(logged.thrown().getFirst() instanceof StackOverflowError, "without its stack trace");
       assertEquals(List.of("reclaiming retired resources works again after 10 failed runs"), logged.info());
+    }
+  }
+
+  /**
+   * A pass that closes nothing (a reader holds back what is pending) is not taken for a success: between two
+   * passes that failed the same way it logged that reclamation works again, and the second failure was logged
+   * anew with its stack trace, while nothing had worked.
+   */
+  @Test
+  void aPassThatClosesNothingIsNoRecovery() throws Exception {
+    try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
+        Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
+      Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
+      try {
+        domain.retire(() -> overflow(0));
+        awaitNothingPending(domain); // a pass that failed
+        AtomicInteger scans = new AtomicInteger();
+        try (Guard g = domain.enter()) {
+          domain.retire(() -> overflow(0));
+          domain.afterScanForTests = scans::incrementAndGet;
+          for (long deadline = System.nanoTime() + 10_000_000_000L; scans.get() < 2; Thread.sleep(1)) {
+            assertTrue(System.nanoTime() < deadline, "no pass while the reader held the resource back");
+          }
+          // the second scan is the second pass's: the first, which closed nothing, has ended
+        }
+        domain.afterScanForTests = null;
+        awaitNothingPending(domain); // the same failure again
+        domain.retire(() -> {});
+        for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
+          assertTrue(System.nanoTime() < deadline, "no recovery logged");
+        }
+      } finally {
+        domain.close();
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " lines for 2 failed passes: " + warnings
+          + ", and " + logged.info());
+      assertEquals(List.of("reclaiming retired resources works again after 2 failed runs"), logged.info());
+    }
+  }
+
+  private static void awaitNothingPending(Epochs domain) throws InterruptedException {
+    for (long deadline = System.nanoTime() + 10_000_000_000L; domain.pending() > 0; Thread.sleep(1)) {
+      assertTrue(System.nanoTime() < deadline, "not reclaimed in the background");
     }
   }
 

@@ -176,7 +176,8 @@ public final class Epochs implements AutoCloseable {
   private Epochs(Config config, Reclaimer reclaimer, boolean ownsReclaimer) {
     this.config = Objects.requireNonNull(config, "config");
     this.onCloseFailure = config.onCloseFailure() == Config.LOGGED
-        ? t -> failures.failed(t, "a resource whose close failed is not closed again") : config.onCloseFailure();
+        ? t -> logQuietly(() -> failures.failed(t, "a resource whose close failed is not closed again"))
+        : config.onCloseFailure();
     this.slots = new SlotRegistry(config.padded() ? PADDED_STRIDE : 1);
     this.local = ThreadLocal.withInitial(slots::claim);
     this.reclaimer = reclaimer;
@@ -413,7 +414,19 @@ public final class Epochs implements AutoCloseable {
       throw fatal;
     }
     if (!failed && !resources.isEmpty()) {
-      failures.succeeded();
+      logQuietly(failures::succeeded);
+    }
+  }
+
+  /**
+   * Logs through {@link #failures} what a batch did. A log handler that throws (or memory run out again as the line
+   * is made) must neither end a batch, whose rest is no longer pending, nor fail the retirement that reclaimed it.
+   */
+  private static void logQuietly(Runnable logging) {
+    try {
+      logging.run();
+    } catch (RuntimeException | Error notLogged) {
+      // nothing else to tell it to
     }
   }
 

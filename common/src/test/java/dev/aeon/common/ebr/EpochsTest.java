@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,6 +226,27 @@ class EpochsTest {
           + " same failure is not logged again): java.io.IOException: Operation not permitted", warnings.getFirst());
       assertEquals(1, logged.thrown().size(), "logged with its stack trace");
       assertEquals(List.of("reclaiming retired resources works again after 10 failed runs"), logged.info());
+    }
+  }
+
+  /**
+   * A log that cannot be written (a log handler that throws; or memory run out again as the line is made) leaves
+   * no resource of a batch unclosed when one fails to close, and fails no retirement whose batch closed: the
+   * default handler's warning, thrown from it, ended the batch, whose rest was no longer pending.
+   */
+  @Test
+  void aLogThatCannotBeWrittenLeavesNoResourceUnclosed() {
+    AtomicInteger closed = new AtomicInteger();
+    try (FailingLog broken = FailingLog.of(Epochs.class); Epochs ebr = manual()) {
+      ebr.retire(() -> {
+        throw new java.io.IOException("Operation not permitted");
+      });
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(2, ebr.reclaim());
+      assertEquals(1, closed.get(), "the resource after the failing one was not closed");
+      ebr.retire(closed::incrementAndGet);
+      assertEquals(1, ebr.reclaim(), "the batch that closed all it took logs that reclamation works again");
+      assertEquals(2, closed.get());
     }
   }
 

@@ -191,7 +191,7 @@ class ReclaimerTest {
    */
   @Test
   void aLogHandlerThatThrowsLeavesTheSharedThreadReclaiming() throws Exception {
-    try (FailingLog broken = FailingLog.of(Reclaimer.class);
+    try (FailingLog broken = FailingLog.of(Epochs.class);
         Reclaimer shared = new Reclaimer(Duration.ofMillis(1))) {
       Epochs domain = new Epochs(Epochs.Config.defaults(), shared);
       try {

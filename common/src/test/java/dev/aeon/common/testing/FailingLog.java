@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * when it cannot log its failures.
  *
  * <pre>{@code
- * try (FailingLog broken = FailingLog.of(Reclaimer.class)) {
+ * try (FailingLog broken = FailingLog.of(Epochs.class)) {
  *   ...
  * }
  * }</pre>

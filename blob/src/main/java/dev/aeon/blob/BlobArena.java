@@ -97,7 +97,11 @@ public final class BlobArena implements AutoCloseable {
    * while a later one may succeed by itself.
    */
   private long autoGcWaitsFor;
-  /** What the collections {@code free} starts log of their failures; a collection that succeeds resets it. */
+  /**
+   * What is logged of the failures of the collections {@code free} starts; any collection that succeeds ends it,
+   * a caller's too (the work succeeded: the same failure after it is news again). A caller's that fails is not in
+   * it: it is thrown to the caller.
+   */
   private final RepeatedFailures autoGcFailures;
   private volatile boolean closing;
   /** How the directory is synced after a collection's rename (a test puts in one that fails). */
@@ -141,7 +145,7 @@ public final class BlobArena implements AutoCloseable {
     this.liveBytes = r.scan().liveBytes();
     this.freeBlobs = r.scan().freeBlobs();
     this.freeBytes = r.scan().freeBytes();
-    this.autoGcFailures = new RepeatedFailures("automatic garbage collection in " + dir,
+    this.autoGcFailures = new RepeatedFailures("garbage collection in " + dir,
         (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
         line -> LOG.log(System.Logger.Level.INFO, line));
   }
@@ -397,7 +401,11 @@ public final class BlobArena implements AutoCloseable {
     } finally {
       gcLock.unlock();
     }
-    autoGcFailures.succeeded();
+    try {
+      autoGcFailures.succeeded();
+    } catch (RuntimeException | Error notLogged) {
+      // a log handler that throws, or memory run out again: the collection succeeded, a caller's must not throw
+    }
     return result;
   }
 
@@ -518,7 +526,7 @@ public final class BlobArena implements AutoCloseable {
       autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
       writeLock.unlock();
     }
-    autoGcFailures.failed(e, "the old generation stays in use, and " + (damage
+    autoGcFailures.failed(e, "in the background; the old generation stays in use, and " + (damage
         ? "no collection starts by itself until gc() succeeds or the arena is reopened"
         : "the next starts by itself once twice as many bytes are freed"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.blob.format.Frames;
+import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.FileSizeLimit;
 import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
@@ -113,14 +114,54 @@ class AutoGcOnFullDeviceTest {
       List<Throwable> thrown = logged.thrown();
       assertEquals(1, thrown.size(), "without its stack trace");
       assertEquals("File too large", thrown.getFirst().getCause().getMessage());
-      assertTrue(logged.list().getFirst().startsWith("automatic garbage collection in " + dir + " failed (the old"
-          + " generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
+      assertTrue(logged.list().getFirst().startsWith("garbage collection in " + dir + " failed (in the background;"
+          + " the old generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
           + " failure is not logged again): java.io.UncheckedIOException: garbage collection in " + dir
           + ", caused by java.io.IOException: File too large"), logged.list().getFirst());
       free(arena, 26, 50); // twice the freed bytes of the failure: the next starts, with room
       assertEquals(2, arena.stats().generation());
-      assertEquals(List.of("automatic garbage collection in " + dir + " works again after 1 failed run"),
-          logged.info());
+      assertEquals(List.of("garbage collection in " + dir + " works again after 1 failed run"), logged.info());
+    }
+  }
+
+  /**
+   * A collection the caller runs that succeeds after automatic ones failed returns its result when the line that
+   * says so cannot be logged (a log handler that throws; or memory run out again): it threw the handler's failure.
+   */
+  @Test
+  void aCallersCollectionSucceedsWhenItsRecoveryCannotBeLogged() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (BlobArena arena = filled()) {
+      try (FailingLog broken = FailingLog.of(BlobArena.class)) {
+        try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+          free(arena, 1, 25); // the automatic collection fails, and so does its warning
+        }
+        assertEquals(1, arena.stats().generation());
+        assertEquals(2, arena.gc().toGeneration());
+      }
+    }
+  }
+
+  /**
+   * A collection the caller runs that succeeds ends the record of the automatic ones' failures, as one of theirs
+   * does: the log says that collection works again, and the same failure of an automatic collection after it is
+   * warned of anew, with its stack trace.
+   */
+  @Test
+  void aCallersCollectionThatSucceedsEndsTheAutomaticOnesFailures() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class); BlobArena arena = filled()) {
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        free(arena, 1, 25);
+      }
+      assertEquals(2, arena.gc().toGeneration());
+      assertEquals(List.of("garbage collection in " + dir + " works again after 1 failed run"), logged.info());
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        free(arena, 26, 45); // past the threshold of the 75 left at the 19th
+      }
+      assertEquals(2, arena.stats().generation(), "no automatic collection ran, or it succeeded");
+      assertEquals(2, logged.list().size(), logged.list().toString());
+      assertEquals(2, logged.thrown().size(), "the failure after the success without its stack trace");
     }
   }
 

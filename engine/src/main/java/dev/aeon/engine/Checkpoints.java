@@ -75,7 +75,11 @@ final class Checkpoints {
   /** The one look at the log and the clock scheduled on a checkpoint thread, or null; guarded by this. */
   private ScheduledFuture<?> nextCheck;
   private volatile boolean stopping;
-  /** What the background checkpoints log of their failures; under {@link #runLock}. */
+  /**
+   * What is logged of the background checkpoints' failures; under {@link #runLock}. Any checkpoint that succeeds
+   * ends it, a caller's too: the work succeeded, and the same failure after it is news again. A caller's that
+   * fails is not in it: it is thrown to the caller.
+   */
   private final RepeatedFailures failures;
 
   Checkpoints(Action action, Wal wal, AeonOptions options, BackgroundThreads threads) {
@@ -86,7 +90,7 @@ final class Checkpoints {
     // saturates (an interval of centuries is never), where toNanos() overflows
     this.intervalNanos = TimeUnit.NANOSECONDS.convert(options.checkpointInterval());
     this.namespace = wal.directory().getParent().getFileName().toString();
-    this.failures = new RepeatedFailures("background checkpoint of namespace '" + namespace + "'",
+    this.failures = new RepeatedFailures("checkpointing namespace '" + namespace + "'",
         (line, failure) -> LOG.log(System.Logger.Level.WARNING, line, failure),
         line -> LOG.log(System.Logger.Level.INFO, line));
   }
@@ -213,8 +217,8 @@ final class Checkpoints {
 
   /**
    * Under {@link #runLock}: a background checkpoint runs on its checkpoint thread, any other on a thread
-   * for callers' checkpoints. Then schedules the next look if bytes were logged meanwhile (the next write
-   * would not: only the first bytes after a checkpoint do).
+   * for callers' checkpoints. Then records the success ({@link #failures}), and schedules the next look if
+   * bytes were logged meanwhile (the next write would not: only the first bytes after a checkpoint do).
    */
   private void run(boolean erase) {
     long before = loggedBytes.get();
@@ -235,6 +239,11 @@ final class Checkpoints {
     count++;
     if (left > 0) {
       scheduleCheck(left >= options.checkpointLogBytes() ? 0 : intervalNanos);
+    }
+    try {
+      failures.succeeded();
+    } catch (RuntimeException | Error notLogged) {
+      // a log handler that throws, or memory run out again: the checkpoint succeeded, a caller's must not throw
     }
   }
 
@@ -292,7 +301,6 @@ final class Checkpoints {
       background = Thread.currentThread();
       try {
         run(false);
-        failures.succeeded();
       } catch (RuntimeException | Error e) {
         // An Error too: thrown out of this task, the executor would keep it in a future nobody reads, and no
         // later write would schedule a look (only the first bytes after a checkpoint do).
@@ -302,7 +310,7 @@ final class Checkpoints {
         // would otherwise leave the namespace never checkpointed in the background again.
         lastRunNanos = System.nanoTime();
         scheduleCheck(intervalNanos); // retry after an interval, not in a tight loop
-        failures.failed(e, "it is tried again after the checkpoint interval");
+        failures.failed(e, "in the background; it is tried again after the checkpoint interval");
       } finally {
         background = null;
       }

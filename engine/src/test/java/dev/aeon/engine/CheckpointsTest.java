@@ -180,6 +180,29 @@ class CheckpointsTest {
   }
 
   /**
+   * A caller's checkpoint that succeeds after background ones failed does not throw when the line that says so
+   * cannot be logged: it succeeded.
+   */
+  @Test
+  void aCallersCheckpointSucceedsWhenItsRecoveryCannotBeLogged() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    try (FailingLog broken = FailingLog.of(Checkpoints.class)) {
+      Checkpoints c = checkpoints("ns", Duration.ofHours(1), erase -> {
+        if (runs.incrementAndGet() == 1) {
+          throw new IOException("No space left on device");
+        }
+      });
+      c.logged((int) LIMIT);
+      for (long deadline = System.nanoTime() + 10_000_000_000L; runs.get() == 0; Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, "no background checkpoint");
+      }
+      c.runNow(); // waits for the background one, which holds the lock while it fails
+      assertEquals(2, runs.get());
+      assertEquals(1, c.count());
+    }
+  }
+
+  /**
    * A background checkpoint that fails the same way run after run, with a message that changes every run (a
    * byte offset here; an LSN, a count or a path elsewhere), is logged once, with its stack trace, and the first
    * that succeeds after it once: failures were compared by their text, and each run's was logged anew.
@@ -202,12 +225,50 @@ class CheckpointsTest {
       }
       List<String> warnings = logged.list();
       assertEquals(1, warnings.size(), () -> warnings.size() + " lines for 5 failed runs: " + warnings);
-      assertEquals("background checkpoint of namespace 'ns' failed (it is tried again after the checkpoint"
-          + " interval; the same failure is not logged again): java.io.UncheckedIOException: cannot write"
+      assertEquals("checkpointing namespace 'ns' failed (in the background; it is tried again after the"
+          + " checkpoint interval; the same failure is not logged again): java.io.UncheckedIOException: cannot write"
           + " atlas.pages at byte 4096, caused by java.io.IOException: No space left on device", warnings.getFirst());
       assertEquals(1, logged.thrown().size(), "logged with its stack trace");
-      assertEquals(List.of("background checkpoint of namespace 'ns' works again after 5 failed runs"),
+      assertEquals(List.of("checkpointing namespace 'ns' works again after 5 failed runs"),
           logged.info());
+    }
+  }
+
+  /**
+   * A caller's checkpoint that succeeds ends the record of the background ones' failures, as one of theirs does:
+   * it left the record as it was, so that after it the same failure of a background checkpoint was not logged,
+   * though the work had succeeded in between, and the log never said that checkpoints worked again.
+   */
+  @Test
+  void aCallersCheckpointThatSucceedsEndsTheBackgroundFailures() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean backgroundFails = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (LoggedWarnings logged = LoggedWarnings.of(Checkpoints.class)) {
+      Checkpoints c = checkpoints("ns", Duration.ofMillis(1), erase -> {
+        if (backgroundFails.get() && Thread.currentThread().getName().startsWith("aeon-checkpoint-")) {
+          throw new IOException("No space left on device");
+        }
+      });
+      c.logged((int) LIMIT);
+      awaitLines(logged::list, 1);
+      c.runNow(); // the caller's checkpoint succeeds; nothing is left to checkpoint in the background
+      assertEquals(1, logged.info().size(), () -> "no recovery logged after the caller's checkpoint: " + logged.info());
+      c.logged((int) LIMIT); // the background checkpoint fails again
+      awaitLines(logged::list, 2);
+      backgroundFails.set(false);
+      awaitLines(logged::info, 2);
+      assertEquals(2, logged.thrown().size(), "each failure after a success logged with its stack trace");
+      for (String line : logged.info()) {
+        assertTrue(line.matches("checkpointing namespace 'ns' works again after \\d+ failed runs?"), line);
+      }
+      assertTrue(logged.list().getLast().startsWith("checkpointing namespace 'ns' failed (in the background; it is"
+          + " tried again after the checkpoint interval; the same failure is not logged again): "),
+          logged.list().getLast());
+    }
+  }
+
+  private static void awaitLines(java.util.function.Supplier<List<String>> lines, int count) throws Exception {
+    for (long deadline = System.nanoTime() + 10_000_000_000L; lines.get().size() < count; Thread.sleep(1)) {
+      assertTrue(System.nanoTime() < deadline, () -> "not " + count + " lines: " + lines.get());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.io.BoundedRead;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.FormatTooNewException;
@@ -9,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -61,12 +61,10 @@ final class EmbeddingModel {
     DurableFiles.deleteLeftoverOfReplace(file); // a crash's part of a record, which no later write may overwrite
     byte[] bytes;
     try {
-      long size = Files.size(file);
-      if (size > MAX_RECORD_BYTES) { // read whole below: its size must not size the array
-        throw new CorruptFileException(file, MAX_RECORD_BYTES, "a record of " + size + " bytes, longer than any"
-            + " the engine writes (at most " + MAX_RECORD_BYTES + ")" + MENDED_BY);
-      }
-      bytes = Files.readAllBytes(file);
+      // Its size must not size the array, nor a record that grew after it was taken be read whole.
+      bytes = BoundedRead.readAtMost(file, MAX_RECORD_BYTES, size -> new CorruptFileException(file, MAX_RECORD_BYTES,
+          "a record of " + size + " bytes, longer than any the engine writes (at most " + MAX_RECORD_BYTES + ")"
+          + MENDED_BY));
     } catch (NoSuchFileException none) {
       return new EmbeddingModel(file, null);
     }

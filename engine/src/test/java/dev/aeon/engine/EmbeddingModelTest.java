@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.common.io.FormatTooNewException;
+import dev.aeon.common.testing.GrowingFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,6 +273,30 @@ class EmbeddingModelTest {
       f.setLength(3L << 30); // sparse: no block of it is written
     }
     assertOpenReportsDamage();
+  }
+
+  /**
+   * A record that grows after its size was taken (a named pipe stands in for it: its size is 0) is reported as
+   * damage once the longest record is read: it was read whole, however long it had grown.
+   */
+  @Test
+  void aRecordThatGrowsAfterItsSizeWasTakenIsReadNoFurtherThanTheLongestRecord() throws Throwable {
+    assumeTrue(GrowingFile.supported(), "named pipes are Linux's here");
+    Path file;
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
+    }
+    Files.delete(file);
+    try (GrowingFile grows = GrowingFile.at(file, 32 << 20, (byte) 'x')) {
+      try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+        RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);
+        assertTrue(causes(e, CorruptFileException.class), e.toString());
+        assertTrue(e.getMessage().contains("longer than any the engine writes"), e.getMessage());
+      }
+      long read = grows.written();
+      assertTrue(read < 1 << 20, read + " bytes read of a record of at most a few hundred");
+    }
   }
 
   private void assertOpenReportsDamage() {

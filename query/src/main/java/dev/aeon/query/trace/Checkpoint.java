@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.io.BoundedRead;
 import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,12 +51,11 @@ record Checkpoint(long lsn, long maxId, int eventCount, long edgeBytes, long met
     if (!Files.exists(file)) {
       return EMPTY;
     }
-    long size = Files.size(file);
-    if (size > MAX_BYTES) { // read whole below: its size must not size the array (past 2 GiB, an OutOfMemoryError)
-      throw new TraceCorruptException(file, MAX_BYTES, "checkpoint file of " + size + " bytes, where a checkpoint"
-          + " takes " + CheckpointDescriptor.LENGTH);
-    }
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    // Its size must not size the array (past 2 GiB, an OutOfMemoryError), nor a file that grew after it was taken
+    // be read whole.
+    byte[] bytes = BoundedRead.readAtMost(file, MAX_BYTES, size -> new TraceCorruptException(file, MAX_BYTES,
+        "checkpoint file of " + size + " bytes, where a checkpoint takes " + CheckpointDescriptor.LENGTH));
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int param = FileHeader.verify(file, b, FORMAT, OLDEST_VERSION, VERSION);
     int generation = FileHeader.version(b) == OLDEST_VERSION ? 0 : param; // version 1 had only meta.trace
     if (generation < 0 || generation == Integer.MAX_VALUE) { // the last: the next compaction could not name one

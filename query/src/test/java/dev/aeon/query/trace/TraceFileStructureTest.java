@@ -4,7 +4,9 @@ import static dev.aeon.common.testing.FileBytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aeon.common.testing.GrowingFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -155,6 +157,23 @@ class TraceFileStructureTest {
     }
     TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
     assertNamesTheCheckpoint(e, "checkpoint file of " + (3L << 30) + " bytes");
+  }
+
+  /**
+   * A checkpoint file that grows after its size was taken (a named pipe stands in for it: its size is 0) is refused
+   * once a checkpoint file's bound is read: it was read whole, however long it had grown.
+   */
+  @Test
+  void aCheckpointFileThatGrowsAfterItsSizeWasTakenIsReadNoFurtherThanItsBound() throws Throwable {
+    assumeTrue(GrowingFile.supported(), "named pipes are Linux's here");
+    build();
+    Files.delete(dir.resolve(Checkpoint.FILE));
+    try (GrowingFile grows = GrowingFile.at(dir.resolve(Checkpoint.FILE), 32 << 20, (byte) 0)) {
+      TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
+      assertNamesTheCheckpoint(e, "checkpoint file of " + (Checkpoint.MAX_BYTES + 1) + " bytes");
+      long read = grows.written();
+      assertTrue(read < 1 << 20, read + " bytes read of a checkpoint file, whose bound is " + Checkpoint.MAX_BYTES);
+    }
   }
 
   private void build() throws IOException {

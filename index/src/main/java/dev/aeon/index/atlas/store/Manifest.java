@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas.store;
 
+import dev.aeon.common.io.BoundedRead;
 import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -113,11 +114,13 @@ public final class Manifest {
     }
     FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(head), FORMAT, VERSION, VERSION);
     long bodyBytes = Integer.toUnsignedLong(h.param1());
-    if (FileHeader.BYTES + bodyBytes + 4 != size || size > Integer.MAX_VALUE - 8) {
+    if (FileHeader.BYTES + bodyBytes + 4 != size || size > Integer.MAX_VALUE - 9) { // read below, with one more
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
           + " body bytes but the file has " + size + " bytes");
     }
-    byte[] all = Files.readAllBytes(path);
+    // Read to the size the header confirmed and no further: a file that grew since is not read whole.
+    byte[] all = BoundedRead.readAtMost(path, (int) size, grown -> new CorruptIndexException(path, size,
+        "the file changed while it was read: " + size + " bytes, then " + grown));
     if (all.length != size) {
       throw new CorruptIndexException(path, Math.min(all.length, size), "the file changed while it was read: "
           + size + " bytes, then " + all.length);

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,8 @@ public final class Aeon implements AutoCloseable {
 
   /**
    * Opens (creating if needed) the memory in {@code dir}, which it holds until closed: a second open of the
-   * directory, by this process or another, is refused until then (two writers of one log would corrupt it).
+   * directory, by this process or another, is refused until then (two writers of one log would corrupt it). An
+   * open that is refused leaves the directory as it found it.
    *
    * @throws IllegalStateException if the directory is open already
    * @throws IllegalArgumentException if the directory is, or is inside, the {@code ns/} or {@code tmp/} folder of
@@ -100,21 +102,30 @@ public final class Aeon implements AutoCloseable {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
     refuseInsideAnotherMemory(dir);
+    // What refuses the open is checked before anything is made, so that a refused open leaves the directory as it
+    // found it: one refused for a file at tmp/ kept the ns/ folder and the LOCK file it had made there.
+    ScratchSpace.of(dir);
+    Path ns = dir.resolve("ns");
+    if (Files.exists(ns, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(ns)) {
+      throw cannotOpen(dir, new FileAlreadyExistsException(ns.toString()));
+    }
     ExclusiveFileLock lock;
     try {
-      DurableFiles.createDirectories(dir.resolve("ns"));
+      DurableFiles.createDirectories(dir);
       lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
     } catch (IOException e) {
-      // Something other than a folder where one goes: its exception gives only the name, so say what is wrong
-      String why = e instanceof FileAlreadyExistsException x ? x.getFile() + " is not a directory, nor a link to one"
-          : OpenFailures.reason(e);
-      throw new UncheckedIOException("cannot open the memory directory " + dir + ": " + why, e);
+      throw cannotOpen(dir, e);
     }
     if (lock == null) {
       throw new IllegalStateException("the memory directory " + dir
           + " is already open, in this process or another (a server, or a command such as ./aeon check)");
     }
     try {
+      try {
+        DurableFiles.createDirectories(ns); // under the lock: a LOCK that is not a file, or is held, made no ns/
+      } catch (IOException e) {
+        throw cannotOpen(dir, e);
+      }
       ScratchSpace scratch = ScratchSpace.of(dir);
       scratch.deleteLeftovers();
       return new Aeon(dir, options, lock, scratch);
@@ -127,6 +138,14 @@ public final class Aeon implements AutoCloseable {
       }
       throw refused;
     }
+  }
+
+  /** Why the memory directory cannot be opened: {@code e}, said for a caller that shows only the message. */
+  private static UncheckedIOException cannotOpen(Path dir, IOException e) {
+    // Something other than a folder where one goes: its exception gives only the name, so say what is wrong
+    String why = e instanceof FileAlreadyExistsException x ? x.getFile() + " is not a directory, nor a link to one"
+        : OpenFailures.reason(e);
+    return new UncheckedIOException("cannot open the memory directory " + dir + ": " + why, e);
   }
 
   /**

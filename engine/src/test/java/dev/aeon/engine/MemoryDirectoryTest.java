@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.testing.SmallDevice;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +68,7 @@ class MemoryDirectoryTest {
     Files.writeString(fileForNs.resolve("ns"), "not a folder");
     Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
     List<List<String>> expected = List.of(
-        List.of(file.toString(), file.resolve("ns") + ": Not a directory"),
+        List.of(file.toString(), file + " is not a directory, nor a link to one"),
         List.of(fileForNs.toString(), fileForNs.resolve("ns") + " is not a directory, nor a link to one"),
         List.of(dangling.toString(), dangling + " is not a directory, nor a link to one"));
     for (List<String> c : expected) {
@@ -73,6 +77,43 @@ class MemoryDirectoryTest {
       assertEquals("cannot open the memory directory " + c.get(0) + ": " + c.get(1), e.getMessage());
     }
     assertEquals("not a memory", Files.readString(file));
+  }
+
+  /**
+   * An open that is refused leaves the directory as it found it: refused for a file at {@code tmp/} (a directory
+   * that was not a memory's), it kept the {@code ns/} folder and the {@code LOCK} file it had made there, and refused
+   * for a {@code LOCK} that is not a file, the {@code ns/} folder. Nothing that was there is deleted either.
+   */
+  @Test
+  void aRefusedOpenLeavesTheDirectoryAsItFoundIt() throws Exception {
+    Path notes = Files.createDirectories(dir.resolve("notes"));
+    Files.writeString(notes.resolve("tmp"), "the user's notes");
+    Files.writeString(notes.resolve("todo.txt"), "buy milk");
+    Path lockIsAFolder = Files.createDirectories(dir.resolve("lock-is-a-folder").resolve(Aeon.LOCK_FILE));
+    Files.writeString(lockIsAFolder.resolve("inside"), "kept");
+    Path nsIsAFile = Files.createDirectories(dir.resolve("ns-is-a-file"));
+    Files.writeString(nsIsAFile.resolve("ns"), "not a folder");
+    Path linkForTmp = Files.createDirectories(dir.resolve("link-for-tmp"));
+    Files.createSymbolicLink(linkForTmp.resolve("tmp"), notes);
+    for (Path refused : List.of(notes, lockIsAFolder.getParent(), nsIsAFile, linkForTmp)) {
+      Map<Path, String> before = contents(dir);
+      java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+          () -> Aeon.open(refused, EngineTest.options()));
+      assertTrue(e.getMessage().startsWith("cannot open the memory directory " + refused + ": "), e.getMessage());
+      assertEquals(before, contents(dir), refused + ": " + e.getMessage());
+    }
+  }
+
+  /** Every file, folder and link under {@code root} (not through links), with what a file holds. */
+  private static Map<Path, String> contents(Path root) throws IOException {
+    Map<Path, String> all = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        all.put(root.relativize(p), Files.isSymbolicLink(p) ? "link to " + Files.readSymbolicLink(p)
+            : Files.isDirectory(p) ? "folder" : Files.readString(p));
+      }
+    }
+    return all;
   }
 
   /**

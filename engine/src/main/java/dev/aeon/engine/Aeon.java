@@ -293,7 +293,8 @@ public final class Aeon implements AutoCloseable {
    * the removal of its files and the rename leaves no namespace of that name (it held no event).
    *
    * @throws IllegalStateException if the namespace holds events, or was created or written by another caller
-   *     meanwhile, or if this Aeon is closed, or is closed while the import runs (which stops it)
+   *     meanwhile, or is a backup's unfinished copy (as {@link #namespace} refuses it), or if this Aeon is closed, or
+   *     is closed while the import runs (which stops it)
    * @throws IllegalArgumentException if {@code file} is a memory directory's {@code LOCK} file or inside its
    *     {@code ns/} or {@code tmp/} folder (where its lock files are, which an import must not open and close)
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
@@ -317,6 +318,7 @@ public final class Aeon implements AutoCloseable {
 
   private ExportCounts importInto(String name, Path file, TransferProgress progress) {
     BackupTargets.refuseImportFrom(file, ScratchSpace.FOLDER);
+    refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
     boolean replacing = exists(name);
     if (replacing) { // refused before building anything
       try (NamespaceLease lease = lease(name)) {
@@ -613,10 +615,7 @@ public final class Aeon implements AutoCloseable {
         if (current != null) {
           closeFailed(current);
         }
-        if (NamespaceCopy.isUnfinished(dir.resolve("ns"), name)) { // opening it would write into half a copy
-          throw new IllegalStateException("ns/" + name + " in " + dir + " is a backup that was cut short (" + name
-              + ".unfinished marks it), not a namespace: the next backup of that namespace here replaces it");
-        }
+        refuseUnfinishedCopy(name); // opening it would write into half a copy
         try {
           DurableMemory opened = DurableMemory.open(name, dir.resolve("ns").resolve(name), options, threads);
           failedOpens.forget(name);
@@ -629,6 +628,18 @@ public final class Aeon implements AutoCloseable {
       }
     } finally {
       opening.readLock().unlock();
+    }
+  }
+
+  /**
+   * Refuses a name under which {@code ns/} holds a backup's unfinished copy ({@link NamespaceCopy#isUnfinished}): not
+   * a namespace, and not this memory's to open, drop or import into (the next backup of that namespace here replaces
+   * it, and one may be making it now).
+   */
+  private void refuseUnfinishedCopy(String name) {
+    if (NamespaceCopy.isUnfinished(dir.resolve("ns"), name)) {
+      throw new IllegalStateException("ns/" + name + " in " + dir + " is a backup that was cut short (" + name
+          + ".unfinished marks it), not a namespace: the next backup of that namespace here replaces it");
     }
   }
 
@@ -685,6 +696,7 @@ public final class Aeon implements AutoCloseable {
    *
    * @throws java.io.UncheckedIOException if the directory cannot be moved out of {@code ns/} (the namespace is
    *     then closed but kept: the next {@link #namespace} call opens it again)
+   * @throws IllegalStateException if {@code ns/<name>} is a backup's unfinished copy, as {@link #namespace} refuses it
    */
   public boolean dropNamespace(String name) {
     checkName(name);
@@ -698,6 +710,7 @@ public final class Aeon implements AutoCloseable {
       IOException failure = null;
       // Under the name's lock: an open of it waits, then creates it afresh.
       try (NameLocks.Held held = nameLocks.lock(name)) {
+        refuseUnfinishedCopy(name); // a drop deleted the copy, not its mark, and said it dropped a namespace
         DurableMemory open = namespaces.get(name);
         if (open != null) {
           closeDropped(open);

@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -294,15 +295,19 @@ class BackupTest {
   /**
    * A backup killed after its files were copied but before the rename leaves {@code ns/default.partial} and its
    * mark, whose name is a namespace name: the backup's directory listed it as a namespace, and {@code ./aeon check}
-   * opened it (writing into it) and called it consistent, as if the backup were whole.
+   * opened it (writing into it) and called it consistent, as if the backup were whole. Every call refuses it as the
+   * open does, or finds no namespace there: a drop deleted the copy (but not its mark) and returned true, and an
+   * import built the namespace and then refused it as "created by another caller while the import ran".
    */
   @Test
   void aBackupCutShortIsNeitherListedNorOpenedAsANamespace() throws IOException {
     Path live = dir.resolve("live");
+    Path export = dir.resolve("default.jsonl");
     Path backup = dir.resolve("backup");
     try (Aeon aeon = Aeon.open(live, EngineTest.options())) {
       aeon.memory().remember(Remember.event("s", "user", "hello"));
       aeon.backup("default", backup);
+      aeon.exportNamespace("default", export);
     }
     Path ns = backup.resolve("ns");
     Files.move(ns.resolve("default"), ns.resolve("default.partial")); // as the kill left it
@@ -313,6 +318,18 @@ class BackupTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> cut.namespace("default.partial"));
       assertTrue(e.getMessage().contains("is a backup that was cut short"), e.getMessage());
       assertEquals(0, cut.reader("default.partial").stats().events());
+      List<Consumer<String>> refused = List.of(cut::lease, cut::dropNamespace, n -> cut.importNamespace(n, export));
+      for (Consumer<String> call : refused) {
+        assertEquals(e.getMessage(), assertThrows(IllegalStateException.class, () -> call.accept("default.partial"))
+            .getMessage());
+      }
+      assertFalse(cut.closeNamespace("default.partial"));
+      for (Consumer<String> call : List.<Consumer<String>>of(cut::check,
+          n -> cut.backup(n, dir.resolve("again")), n -> cut.exportNamespace(n, dir.resolve("again.jsonl")))) {
+        assertEquals("there is no namespace 'default.partial' in " + backup,
+            assertThrows(IllegalArgumentException.class, () -> call.accept("default.partial")).getMessage());
+      }
+      assertEquals(List.of(), cut.namespaceNames());
     }
     assertEquals(List.of(ns.resolve("default.partial"), ns.resolve("default.partial.unfinished")), list(ns));
     try (Aeon aeon = Aeon.open(live, EngineTest.options())) {

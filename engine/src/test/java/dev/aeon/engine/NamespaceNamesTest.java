@@ -37,6 +37,7 @@ class NamespaceNamesTest {
           aeon::closeNamespace, aeon::dropNamespace, aeon::ifOpen, aeon::check, Aeon::checkName,
           n -> aeon.backup(n, dir.resolveSibling(dir.getFileName() + "-backup")),
           n -> aeon.exportNamespace(n, dir.resolveSibling(dir.getFileName() + ".jsonl")),
+          n -> aeon.importNamespace(n, dir.resolveSibling(dir.getFileName() + ".jsonl")),
           n -> aeon.checkBeforeCreating(n, Remember.event("s", "user", "x")));
       for (String name : REFUSED) {
         for (Consumer<String> call : calls) {

@@ -193,8 +193,11 @@ public final class Aeon implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such namespace (a check does not create one)
    */
   public List<String> check(String name) {
-    requireExisting(name);
-    return ((DurableMemory) namespace(name)).inconsistencies();
+    DurableMemory m = namespace(name, false);
+    if (m == null) {
+      throw noSuchNamespace(name);
+    }
+    return m.inconsistencies();
   }
 
   /**
@@ -222,9 +225,12 @@ public final class Aeon implements AutoCloseable {
   /** {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. */
   private BackupResult backup(String name, Path targetDir, boolean durable, TransferProgress progress) {
     Objects.requireNonNull(targetDir, "targetDir");
-    requireExisting(name);
+    checkName(name); // before it names a path
     Path target = targetDir.resolve("ns").resolve(name);
-    try (NamespaceLease lease = lease(name)) {
+    try (NamespaceLease lease = lease(name, false)) {
+      if (lease == null) {
+        throw noSuchNamespace(name);
+      }
       Path source = dir.resolve("ns").resolve(name).toAbsolutePath().normalize();
       if (target.toAbsolutePath().normalize().startsWith(source)) {
         throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
@@ -319,14 +325,14 @@ public final class Aeon implements AutoCloseable {
   private ExportCounts importInto(String name, Path file, TransferProgress progress) {
     BackupTargets.refuseImportFrom(file, ScratchSpace.FOLDER);
     refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
-    boolean replacing = exists(name);
-    if (replacing) { // refused before building anything
-      try (NamespaceLease lease = lease(name)) {
-        long held = lease.memory().stats().events();
-        if (held > 0) {
-          throw new IllegalStateException("namespace '" + name + "' holds " + held
-              + " events: an import goes into an empty namespace");
-        }
+    boolean replacing;
+    // Not exists(name), then lease(name): a drop in between, and the lease made the namespace again, empty
+    try (NamespaceLease lease = lease(name, false)) {
+      replacing = lease != null;
+      long held = replacing ? lease.memory().stats().events() : 0;
+      if (held > 0) { // refused before building anything
+        throw new IllegalStateException("namespace '" + name + "' holds " + held
+            + " events: an import goes into an empty namespace");
       }
     }
     return imports.run(name, file, replacing, progress);
@@ -437,9 +443,21 @@ public final class Aeon implements AutoCloseable {
    * calls of the next second throw the same exception without trying again.
    */
   public Memory namespace(String name) {
+    return namespace(name, true);
+  }
+
+  /**
+   * {@link #namespace}; unless {@code create}, null if there is no such namespace, which is checked under the name's
+   * lock as it is opened: checked before, a drop in between, and the open made the namespace again, empty.
+   */
+  private DurableMemory namespace(String name, boolean create) {
     usage.of(name).touch();
     try {
-      return open(name);
+      DurableMemory m = open(name, create);
+      if (m == null) {
+        usage.dropIfUnused(name);
+      }
+      return m;
     } catch (RuntimeException e) {
       usage.dropIfUnused(name);
       throw e;
@@ -456,7 +474,8 @@ public final class Aeon implements AutoCloseable {
    * for each use.
    */
   public Memory reader(String name) {
-    return exists(name) ? namespace(name) : new AbsentNamespace(name, this::emptyNamespace, this::checkOpen);
+    Memory existing = namespace(name, false);
+    return existing != null ? existing : new AbsentNamespace(name, this::emptyNamespace, this::checkOpen);
   }
 
   private void checkOpen() {
@@ -485,9 +504,20 @@ public final class Aeon implements AutoCloseable {
    * closes the namespaces of quiet agents: each command leases the namespaces it uses.
    */
   public NamespaceLease lease(String name) {
+    return lease(name, true);
+  }
+
+  /** {@link #lease}; unless {@code create}, null if there is no such namespace (as {@link #namespace(String, boolean)}). */
+  private NamespaceLease lease(String name, boolean create) {
     NamespaceUsage u = usage.acquire(name);
     try {
-      return new NamespaceLease(open(name), u);
+      DurableMemory m = open(name, create);
+      if (m == null) {
+        u.release();
+        usage.dropIfUnused(name);
+        return null;
+      }
+      return new NamespaceLease(m, u);
     } catch (RuntimeException e) {
       u.release();
       usage.dropIfUnused(name);
@@ -560,8 +590,12 @@ public final class Aeon implements AutoCloseable {
   /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
   private void requireExisting(String name) {
     if (!exists(name)) {
-      throw new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
+      throw noSuchNamespace(name);
     }
+  }
+
+  private IllegalArgumentException noSuchNamespace(String name) {
+    return new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
   }
 
   /**
@@ -572,8 +606,12 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean exists(String name) {
     checkName(name);
-    return namespaces.containsKey(name)
-        || Files.isDirectory(dir.resolve("ns").resolve(name)) && !NamespaceCopy.isUnfinished(dir.resolve("ns"), name);
+    return namespaces.containsKey(name) || onDisk(name);
+  }
+
+  /** Whether {@code ns/} holds namespace {@code name} (not a backup's unfinished copy of that name). */
+  private boolean onDisk(String name) {
+    return Files.isDirectory(dir.resolve("ns").resolve(name)) && !NamespaceCopy.isUnfinished(dir.resolve("ns"), name);
   }
 
   /**
@@ -593,7 +631,8 @@ public final class Aeon implements AutoCloseable {
     NamespaceNames.check(name);
   }
 
-  private Memory open(String name) {
+  /** The namespace, opened if it is not open; unless {@code create}, null if there is no such namespace. */
+  private DurableMemory open(String name, boolean create) {
     if (closed) {
       throw new IllegalStateException("this Aeon is closed");
     }
@@ -610,6 +649,9 @@ public final class Aeon implements AutoCloseable {
         DurableMemory current = namespaces.get(name);
         if (current != null && !current.failed()) {
           return current;
+        }
+        if (current == null && !create && !onDisk(name)) {
+          return null; // under the lock: a drop is done or waits, an import into it is in place or waits
         }
         failedOpens.throwIfRecent(name);
         if (current != null) {

@@ -299,8 +299,9 @@ public final class Aeon implements AutoCloseable {
    * the removal of its files and the rename leaves no namespace of that name (it held no event).
    *
    * @throws IllegalStateException if the namespace holds events, or was created or written by another caller
-   *     meanwhile, or is a backup's unfinished copy (as {@link #namespace} refuses it), or if this Aeon is closed, or
-   *     is closed while the import runs (which stops it)
+   *     meanwhile, or is a backup's unfinished copy (as {@link #namespace} refuses it), or was closed meanwhile and
+   *     cannot be opened again (its open's failure is the cause), or if this Aeon is closed, or is closed while the
+   *     import runs (which stops it)
    * @throws IllegalArgumentException if {@code file} is a memory directory's {@code LOCK} file or inside its
    *     {@code ns/} or {@code tmp/} folder (where its lock files are, which an import must not open and close)
    * @throws java.io.UncheckedIOException if the file cannot be read or is not a well-formed export
@@ -405,7 +406,13 @@ public final class Aeon implements AutoCloseable {
       current = null;
     }
     if (current == null) {
-      current = DurableMemory.open(name, files, options, threads);
+      try {
+        current = DurableMemory.open(name, files, options, threads);
+      } catch (RuntimeException e) { // said as the import's failure, as the others are: it alone said nothing of it
+        throw new IllegalStateException("import into namespace '" + name + "' failed: the namespace it would replace"
+            + " cannot be opened to see that it still holds no event (" + e.getMessage() + ")"
+            + ScratchImport.unchanged(name, true), e);
+      }
     }
     if (!current.closeToReplaceIfEmpty()) {
       if (current != open) {

@@ -38,8 +38,7 @@ final class ScratchImport {
    */
   ExportCounts run(String name, Path file, boolean replacing, TransferProgress progress) {
     Path built = scratch.next("import");
-    String unchanged = replacing ? "; nothing was kept: namespace '" + name + "' is as it was"
-        : "; nothing was kept: no namespace was created";
+    String unchanged = unchanged(name, replacing);
     try {
       ExportCounts counts = build(name, built, file, progress);
       progress.report(TransferProgress.Step.FINISHING, 2, 2);
@@ -53,6 +52,12 @@ final class ScratchImport {
     } finally {
       ScratchSpace.delete(built); // gone already once renamed into place
     }
+  }
+
+  /** How the message of a failed import into {@code name} ends: what became of the namespace. */
+  static String unchanged(String name, boolean replacing) {
+    return replacing ? "; nothing was kept: namespace '" + name + "' is as it was"
+        : "; nothing was kept: no namespace was created";
   }
 
   /**

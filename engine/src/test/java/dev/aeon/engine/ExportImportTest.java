@@ -619,6 +619,41 @@ class ExportImportTest {
     }
   }
 
+  /**
+   * An import whose namespace to replace was closed meanwhile opens it again to see that it still holds no event;
+   * when that open fails (its files damaged), the import fails saying, as other failed imports do, that nothing was
+   * kept: it threw the open's failure alone, which did not say that an import had failed, nor what became of it.
+   */
+  @Test
+  void anImportThatCannotOpenTheNamespaceItReplacesSaysNothingWasKept() throws IOException {
+    Path file = exportOfTwoEvents();
+    Path memory = dir.resolve("target");
+    Path checkpoint = memory.resolve("ns").resolve("race").resolve("wal").resolve("CHECKPOINT");
+    try (Aeon aeon = Aeon.open(memory, EngineTest.options())) {
+      Memory race = aeon.namespace("race");
+      race.forget(race.remember(Remember.event("s", "user", "gone").withoutVector()));
+      TransferProgress damage = (step, done, total) -> {
+        if (step == TransferProgress.Step.EVENTS && done == 1) {
+          aeon.closeNamespace("race");
+          try {
+            Files.writeString(checkpoint, "damaged");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> aeon.importNamespace("race", file, damage));
+      assertTrue(e.getMessage().startsWith("import into namespace 'race' failed: the namespace it would replace"
+          + " cannot be opened to see that it still holds no event ("), e.getMessage());
+      assertTrue(e.getMessage().endsWith("); nothing was kept: namespace 'race' is as it was"), e.getMessage());
+      assertInstanceOf(dev.aeon.common.io.FileFormatException.class, e.getCause());
+      assertEquals("damaged", Files.readString(checkpoint), "its files are as they were");
+      assertTrue(aeon.exists("race"));
+      assertNothingUnderTmp(memory);
+    }
+  }
+
   @Test
   void writersGoOnWhileAnExportIsWrittenAndTheExportHoldsWhatCameBeforeIt() throws Exception {
     Path file = dir.resolve("agent.jsonl");

@@ -694,6 +694,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** After {@link #closed} is set: the last checkpoint (unless there is nothing to write), then the stores. */
   private void closeStores() {
     boolean checkpointed = false;
+    RuntimeException first = null; // thrown, with the stores' failure to close suppressed in it
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a
       // caller's waiting for it, which is then refused. A namespace that logged nothing since its last
@@ -703,7 +704,9 @@ final class DurableMemory implements Memory, AutoCloseable {
       checkpoints.runLast(flush);
       checkpointed = flush;
     } catch (UncheckedIOException e) {
-      throw new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
+      throw first = new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
+    } catch (RuntimeException e) {
+      throw first = e;
     } finally {
       // Closing flushes the index and forces the stores through file channels, which an interrupt would
       // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
@@ -712,7 +715,11 @@ final class DurableMemory implements Memory, AutoCloseable {
       try {
         Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
       } catch (IOException e) {
-        throw new UncheckedIOException("closing namespace '" + name + "' failed", e);
+        UncheckedIOException closing = new UncheckedIOException("closing namespace '" + name + "' failed", e);
+        if (first == null) {
+          throw closing;
+        }
+        first.addSuppressed(closing); // thrown from the finally, it replaced the checkpoint's failure
       }
     }
   }

@@ -91,6 +91,43 @@ class FailedCheckpointTest {
     }
   }
 
+  /**
+   * A close whose last checkpoints fail throws the first failure, the later ones suppressed in it: a namespace whose
+   * checkpoint failed and whose stores then failed to close too threw the stores' failure ("closing namespace 'a'
+   * failed"), and what had failed first, the checkpoint, was lost. Nothing acknowledged is lost: the next open
+   * replays the log.
+   */
+  @Test
+  void aCloseWhoseCheckpointsFailThrowsTheFirstFailureWithTheLaterOnesSuppressed() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    AeonOptions options = AeonOptions.defaults().withCheckpoints(1L << 40, Duration.ofDays(1)); // only the last
+    Aeon aeon = Aeon.open(dir, options);
+    List<String> names = List.of("a", "b");
+    for (String name : names) {
+      for (int i = 0; i < 20; i++) {
+        aeon.namespace(name).remember(Remember.event("s", "user", name + i).vector(TestVectors.unit(i)));
+      }
+    }
+    java.io.UncheckedIOException e;
+    try (FileSizeLimit full = FileSizeLimit.of(1)) {
+      e = assertThrows(java.io.UncheckedIOException.class, aeon::close);
+    }
+    String first = e.getMessage().substring(e.getMessage().indexOf('\'') + 1, e.getMessage().lastIndexOf('\''));
+    assertEquals("checkpoint at close of namespace '" + first + "' failed", e.getMessage(), e::toString);
+    List<String> suppressed = java.util.Arrays.stream(e.getSuppressed()).map(Throwable::getMessage).toList();
+    String other = first.equals("a") ? "b" : "a";
+    assertEquals(List.of("closing namespace '" + first + "' failed", "checkpoint at close of namespace '" + other
+        + "' failed"), suppressed, e::toString);
+    assertEquals(List.of("closing namespace '" + other + "' failed"),
+        java.util.Arrays.stream(e.getSuppressed()[1].getSuppressed()).map(Throwable::getMessage).toList());
+    try (Aeon again = Aeon.open(dir, options)) {
+      for (String name : names) {
+        assertEquals(20, again.namespace(name).stats().events());
+        assertEquals(List.of(), again.check(name));
+      }
+    }
+  }
+
   private static List<List<Object>> types(Memory m) {
     return m.query("MATCH (x)-[r]->(y) WHERE type(r) <> 'NEXT' RETURN type(r) ORDER BY type(r)", Map.of()).rows();
   }

@@ -42,6 +42,11 @@ final class CheckpointFile {
       if (lsn < 0) {
         throw new WalCorruptException(file, WalFormat.CHECKPOINT_LSN, lsn, "negative checkpoint LSN");
       }
+      if (lsn == Long.MAX_VALUE) {
+        // Replay starts at the LSN after it, which overflows: recovery then took the log for one missing segments
+        throw new WalCorruptException(file, WalFormat.CHECKPOINT_LSN, lsn, "the checkpoint names LSN " + lsn
+            + ", which no log can reach: the checkpoint file is damaged");
+      }
       return lsn;
     }
   }

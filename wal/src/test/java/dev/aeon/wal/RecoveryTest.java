@@ -287,6 +287,26 @@ class RecoveryTest {
     assertEquals(cp, bad.file());
   }
 
+  /**
+   * A checkpoint file whose checksum matches but whose LSN no log can reach (Long.MAX_VALUE: replay would start past
+   * the last LSN there is) is damage, said as such: the LSN after it overflowed, and the log was refused as one whose
+   * first segments are missing. An LSN beyond the log's end is said as it is, the log ending before it.
+   */
+  @Test
+  void aCheckpointAtAnLsnNoLogCanReachIsDamageNotMissingSegments() throws IOException {
+    write(3, Durability.SYNC);
+    Path cp = dir.resolve(WalFormat.CHECKPOINT_FILE);
+    Files.write(cp, WalFormat.encodeCheckpoint(Long.MAX_VALUE, 0).array());
+    var e = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertEquals(cp, e.file());
+    assertTrue(e.getMessage().contains("checkpoint names LSN " + Long.MAX_VALUE + ", which no log can reach: the"
+        + " checkpoint file is damaged"), e.getMessage());
+    Files.write(cp, WalFormat.encodeCheckpoint(Long.MAX_VALUE - 1, 0).array());
+    var beyond = assertThrows(WalCorruptException.class, () -> Wal.open(dir, WalTest.small()));
+    assertTrue(beyond.getMessage().contains("the log ends at LSN 3 but the checkpoint names LSN "
+        + (Long.MAX_VALUE - 1)), beyond.getMessage());
+  }
+
   @Test
   void strayFilesAreIgnoredAndALeftoverPreallocationIsRemoved() throws IOException {
     write(3, Durability.SYNC);

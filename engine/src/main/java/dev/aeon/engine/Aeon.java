@@ -222,7 +222,11 @@ public final class Aeon implements AutoCloseable {
     return backup(name, targetDir, true, TransferProgress.NONE);
   }
 
-  /** {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. */
+  /**
+   * {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. The
+   * target is never inside the namespace copied: the public backup refuses one in {@code ns/}, and an export's
+   * snapshot goes under {@code tmp/}.
+   */
   private BackupResult backup(String name, Path targetDir, boolean durable, TransferProgress progress) {
     Objects.requireNonNull(targetDir, "targetDir");
     checkName(name); // before it names a path
@@ -230,10 +234,6 @@ public final class Aeon implements AutoCloseable {
     try (NamespaceLease lease = lease(name, false)) {
       if (lease == null) {
         throw noSuchNamespace(name);
-      }
-      Path source = dir.resolve("ns").resolve(name).toAbsolutePath().normalize();
-      if (target.toAbsolutePath().normalize().startsWith(source)) {
-        throw new IllegalArgumentException("a namespace cannot be backed up into itself: " + target);
       }
       return ((DurableMemory) lease.memory()).backup(target, durable, progress);
     }

@@ -234,7 +234,8 @@ class BackupTest {
   /**
    * A backup into its own memory's {@code ns/} folder was made as {@code ns/ns/default}, which the memory then
    * listed and opened as a namespace {@code ns}; one into its {@code tmp/} folder was reported as made and deleted
-   * by the next open. Both are refused, through links and {@code ..} too; another folder of the memory is fine.
+   * by the next open. Both are refused, through links and {@code ..} too; another folder of the memory is fine. So
+   * is a backup into the namespace's own folder, which this refuses before anything else is looked at.
    */
   @Test
   void aBackupIntoTheFoldersOfItsOwnMemoryIsRefused() throws IOException {
@@ -244,7 +245,8 @@ class BackupTest {
       aeon.memory().remember(Remember.event("s", "user", "hello"));
       Files.createSymbolicLink(link, live);
       for (Path inside : List.of(live.resolve("ns"), live.resolve("tmp/b"), live, live.resolve("ns/other"),
-          live.resolve("x/../tmp/b"), link.resolve("tmp"), link.resolve("ns/x/y"))) {
+          live.resolve("x/../tmp/b"), link.resolve("tmp"), link.resolve("ns/x/y"), live.resolve("ns/default"),
+          live.resolve("ns/default/wal"), link.resolve("ns/default/x/.."))) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> aeon.backup("default", inside), inside.toString());
         assertTrue(e.getMessage().startsWith("a backup cannot go into " + inside), e.getMessage());

@@ -98,7 +98,8 @@ final class Connection implements Runnable {
       // A defect of the server outside any command's handler (a handler's own failure is an error reply), or memory
       // run out reading a request: logged, and the client told as of a malformed frame, as far as it can be. The
       // request's memory is given back first, so that the log line (with the error's stack trace the first time)
-      // and an error reply fit where the request did not.
+      // and an error reply fit where the request did not. The first time in the process, not in an episode as for a
+      // periodic task: a connection ends here, and no later run of it can say that the defect has gone.
       decoder.release();
       ServerLog.warn("client " + id + " at " + session.address() + " disconnected by an internal error: " + e, e);
       try {

@@ -7,7 +7,8 @@ import dev.aeon.common.RepeatedFailures;
  * word, so a failure of one run (a RuntimeException, or an Error such as memory run out) is caught here, logged,
  * and the next interval tries again. As the engine's background work does ({@link RepeatedFailures}), a failure
  * of a kind logged since the last run that succeeded is not logged again (it would be, every interval), and the
- * first run that succeeds after failures says so.
+ * first run that succeeds after failures says so; the first failure of a kind after that is logged again, with
+ * its stack trace.
  */
 final class RepeatedTask implements Runnable {
 
@@ -17,7 +18,7 @@ final class RepeatedTask implements Runnable {
   /** {@code what} names the work in the log: "{@code <what> failed}". */
   RepeatedTask(String what, Runnable work) {
     this.work = work;
-    this.failures = new RepeatedFailures(what, ServerLog::warn, ServerLog::info);
+    this.failures = new RepeatedFailures(what, ServerLog::warnWithTrace, ServerLog::info);
   }
 
   @Override

@@ -66,6 +66,40 @@ class RepeatedTaskTest {
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("test work works again after 4 failed runs"), out.toString(StandardCharsets.UTF_8));
   }
   /**
+   * A task that fails, works again, then fails the same way logs the second episode's failure with its stack trace,
+   * as RepeatedFailures does for the engine's background work: the server's log traced a kind of failure once per
+   * process, so the second warning came without the trace that says where it failed.
+   */
+  @Test
+  void theSameFailureAfterARecoveryIsLoggedWithItsStackTraceAgain() {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    AtomicInteger runs = new AtomicInteger();
+    RepeatedTask task = new RepeatedTask("test work", () -> {
+      if (runs.incrementAndGet() != 2) { // runs 1 and 3 fail at the same place, run 2 succeeds
+        throw new IllegalStateException("broken in run " + runs.get());
+      }
+    });
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      task.run();
+      task.run();
+      task.run();
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    String warned = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, warned.split(" WARN ", -1).length - 1, warned);
+    for (int run : new int[] {1, 3}) {
+      assertEquals(1, warned.split("java.lang.IllegalStateException: broken in run " + run + "\n\tat dev.aeon.server."
+          + "RepeatedTaskTest", -1).length - 1, warned);
+    }
+  }
+
+  /**
    * A run that succeeds after failures and cannot log so (standard output throws; memory run out as the line is
    * made) does not throw either: it did, and the ScheduledExecutorService cancelled the task for good, as the guard
    * is there to prevent for a failure of the work itself.

@@ -93,7 +93,7 @@ public final class CommandTable {
         if (clientErrorText(e) != null) {
           ServerLog.warn(line);
         } else {
-          ServerLog.warn(line, e); // a defect: where it happened, once
+          ServerLog.warn(line, e); // a defect: where it happened, once per process (ServerLog.warn says why)
         }
         throw new IOException("the reply of '" + spec.name() + "' failed after part of it was sent", e);
       }
@@ -135,7 +135,9 @@ public final class CommandTable {
     if (text != null) {
       return text;
     }
-    ServerLog.warn("command '" + spec.name() + "' failed: " + e, e); // a defect: where it happened, once
+    // A defect: where it happened, once per process, not once per episode as a periodic task's failure: the
+    // commands that succeed in between (other commands, other clients) say nothing of this one's defect.
+    ServerLog.warn("command '" + spec.name() + "' failed: " + e, e);
     return "ERR internal error in '" + spec.name() + "': " + e;
   }
 

@@ -45,7 +45,10 @@ import java.util.function.Consumer;
  * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
  * handed to {@link Config#onCloseFailure()} and never to readers; the default handler logs them as
  * {@link RepeatedFailures} does, one record per domain whoever reclaims (a retirement, the background reclaimer,
- * the close): a failure of a kind once, with its stack trace, until a batch closes all it took.
+ * the close): a failure of a kind once, with its stack trace, until a batch closes all it took. A handler of the
+ * caller's that throws does not stop its batch: every resource of it is closed, then the handler's first failure
+ * is thrown (the others suppressed) to whoever reclaimed ({@code retire}, {@code reclaim}, {@code awaitReclaimed});
+ * {@code close} closes everything pending before it throws it, and the background reclaimer logs it as its own.
  *
  * <p><b>Waiting.</b> Readers never wait. Writers never wait either: {@code retire} and {@code reclaim} leave
  * a resource pending while a reader that could see it is still inside its guard, however long that takes.
@@ -63,8 +66,9 @@ public final class Epochs implements AutoCloseable {
    * @param reclaimBatch {@code retire} reclaims inline once this many resources are pending (at least 1)
    * @param reclaimInterval period of the background reclaimer, or {@code Duration.ZERO} for none
    * @param closeTimeout how long {@link #close()} waits for readers to leave before closing what is left
-   * @param onCloseFailure receives exceptions thrown while closing a retired resource; the default logs the first
-   *     of a kind until a batch closes without a failure (see above)
+   * @param onCloseFailure receives exceptions thrown while closing a retired resource, and nothing else; the
+   *     default logs the first of a kind until a batch closes without a failure (see above). What it throws is
+   *     thrown once the rest of the batch is closed (see above)
    * @param stallWarning the background reclaimer logs a warning, naming the reader's thread, when a resource has
    *     waited this long for a reader to leave (what it holds is not freed meanwhile); {@code Duration.ZERO} for
    *     never
@@ -329,7 +333,19 @@ public final class Epochs implements AutoCloseable {
     } else if (reclaimer != null) {
       reclaimer.forget(this);
     }
-    boolean clean = awaitReclaimed(config.closeTimeout());
+    Throwable thrown = null;
+    boolean clean;
+    long deadline = System.nanoTime() + saturatedNanos(config.closeTimeout());
+    while (true) {
+      try {
+        clean = awaitReclaimed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        break;
+      } catch (RuntimeException | Error e) {
+        // onCloseFailure threw (or a close a VirtualMachineError) once its batch was closed: what is still pending
+        // must be closed all the same. The wait goes on; it ends, since every batch that throws closed something.
+        thrown = firstOf(thrown, e);
+      }
+    }
     List<Retired> rest;
     synchronized (pending) {
       closed = true;
@@ -339,20 +355,28 @@ public final class Epochs implements AutoCloseable {
     if (!clean) {
       LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
     }
-    closeAll(rest.stream().map(Retired::resource).toList());
+    try {
+      closeAll(rest.stream().map(Retired::resource).toList());
+    } catch (RuntimeException | Error e) {
+      thrown = firstOf(thrown, e);
+    }
+    if (thrown != null) {
+      throw unchecked(thrown);
+    }
   }
 
   /**
-   * A reclaim by the background reclaimer, which hands what goes wrong to {@link Config#onCloseFailure()}, and
-   * warns of a reader that held resources back for {@link Config#stallWarning()}.
+   * A reclaim by the background reclaimer, which warns of a reader that held resources back for
+   * {@link Config#stallWarning()}.
    */
   void reclaimInBackground() {
     try {
+      // What this throws (a VirtualMachineError, or onCloseFailure's own failure, which is not handed back to it) the
+      // reclaimer logs.
       reclaim();
-    } catch (RuntimeException e) {
-      onCloseFailure.accept(e);
+    } finally {
+      warnIfStalled();
     }
-    warnIfStalled();
   }
 
   /**
@@ -389,33 +413,57 @@ public final class Epochs implements AutoCloseable {
   /**
    * Closes every one of {@code resources}, handing what a close throws to {@link Config#onCloseFailure()}:
    * one that fails, even with an {@link Error}, must not leave the others of its batch unclosed, since they
-   * are no longer pending (mappings never unmapped, files never deleted). A {@link VirtualMachineError} is
-   * rethrown once the others are closed. A batch that closed every one is recorded as a success.
+   * are no longer pending (mappings never unmapped, files never deleted). Nor must a handler of the caller's
+   * that throws. A {@link VirtualMachineError} is rethrown once the others are closed, else the handler's first
+   * failure; the others are suppressed. A batch that closed every one is recorded as a success.
    */
   private void closeAll(List<AutoCloseable> resources) {
-    VirtualMachineError fatal = null;
+    Throwable fatal = null;
+    Throwable handlerFailure = null;
     boolean failed = false;
     for (AutoCloseable r : resources) {
       try {
         r.close();
       } catch (VirtualMachineError e) {
         failed = true;
-        if (fatal == null) {
-          fatal = e;
-        } else {
-          fatal.addSuppressed(e);
-        }
+        fatal = firstOf(fatal, e);
       } catch (Throwable t) {
         failed = true;
-        onCloseFailure.accept(t);
+        try {
+          onCloseFailure.accept(t);
+        } catch (Throwable h) {
+          handlerFailure = firstOf(handlerFailure, h);
+        }
       }
     }
-    if (fatal != null) {
-      throw fatal;
+    if (fatal != null || handlerFailure != null) {
+      throw unchecked(firstOf(fatal, handlerFailure));
     }
     if (!failed && !resources.isEmpty()) {
       logQuietly(failures::succeeded);
     }
+  }
+
+  /** {@code first}, or {@code next} if there is none, with the other one suppressed. */
+  private static Throwable firstOf(Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    if (next != null && next != first) { // a handler may throw the same exception twice: self-suppression throws
+      first.addSuppressed(next);
+    }
+    return first;
+  }
+
+  /**
+   * {@code t} to throw: a RuntimeException or an Error as it is, and a checked exception, which only a handler that
+   * gets around the compiler's check throws, wrapped.
+   */
+  private static RuntimeException unchecked(Throwable t) {
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return t instanceof RuntimeException e ? e : new java.lang.reflect.UndeclaredThrowableException(t);
   }
 
   /**

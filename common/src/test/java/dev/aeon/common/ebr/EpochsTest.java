@@ -250,6 +250,88 @@ class EpochsTest {
     }
   }
 
+  /**
+   * An onCloseFailure of the caller's that throws does not end the batch: the resources after the one whose close
+   * failed were no longer pending, and were never closed. The batch is closed, then the handler's first failure is
+   * thrown, with the others suppressed.
+   */
+  @Test
+  void aHandlerThatThrowsLeavesNoResourceOfItsBatchUnclosed() {
+    AtomicInteger closed = new AtomicInteger();
+    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
+        .withOnCloseFailure(EpochsTest::throwingHandler))) {
+      ebr.retire(failingToClose("first"));
+      ebr.retire(closed::incrementAndGet);
+      ebr.retire(failingToClose("second"));
+      ebr.retire(closed::incrementAndGet);
+      IllegalStateException thrown = assertThrows(IllegalStateException.class, ebr::reclaim);
+      assertEquals(2, closed.get(), "the resources after the failing one were not closed");
+      assertEquals(0, ebr.pending());
+      assertEquals("the handler failed on: first", thrown.getMessage());
+      assertEquals(List.of("the handler failed on: second"),
+          List.of(thrown.getSuppressed()).stream().map(Throwable::getMessage).toList());
+    }
+  }
+
+  /**
+   * A close of the domain whose onCloseFailure throws closes every resource still pending, then throws the
+   * handler's first failure: it threw from its wait for readers, leaving the rest pending and never closed.
+   */
+  @Test
+  void aCloseWhoseHandlerThrowsClosesEverythingPending() {
+    AtomicInteger closed = new AtomicInteger();
+    Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
+        .withOnCloseFailure(EpochsTest::throwingHandler));
+    ebr.retire(failingToClose("first"));
+    ebr.retire(closed::incrementAndGet);
+    ebr.retire(failingToClose("second"));
+    ebr.retire(closed::incrementAndGet);
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, ebr::close);
+    assertEquals(2, closed.get(), "resources left unclosed");
+    assertEquals(0, ebr.pending());
+    assertEquals("the handler failed on: first", thrown.getMessage());
+    ebr.retire(closed::incrementAndGet);
+    assertEquals(3, closed.get(), "the domain is closed: a later retirement is closed at once");
+  }
+
+  /**
+   * The background reclaimer with an onCloseFailure that throws closes the whole batch, and does not hand the
+   * handler's own failure back to it: the handler is given what a resource's close threw, nothing else. The
+   * handler's failure is the reclaimer's, logged as such.
+   */
+  @Test
+  void theBackgroundReclaimerClosesTheBatchOfAHandlerThatThrows() throws Exception {
+    List<Throwable> handed = new CopyOnWriteArrayList<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    try (LoggedWarnings logged = LoggedWarnings.of(Epochs.class);
+        Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ofMillis(1))
+            .withReclaimBatch(1_000).withOnCloseFailure(t -> {
+              handed.add(t);
+              throwingHandler(t);
+            }))) {
+      ebr.retire(failingToClose("first"));
+      ebr.retire(closed::countDown);
+      assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the rest of the batch was not closed");
+      for (long deadline = System.nanoTime() + 10_000_000_000L; logged.list().isEmpty(); Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, "the handler's failure was not logged");
+      }
+      assertEquals(List.of("first"), handed.stream().map(Throwable::getMessage).toList());
+      assertTrue(logged.list().getFirst().startsWith("reclaiming retired resources failed (it is tried again at the"
+          + " next pass; the same failure is not logged again): java.lang.IllegalStateException: the handler failed"
+          + " on: first"), logged.list().getFirst());
+    }
+  }
+
+  private static AutoCloseable failingToClose(String message) {
+    return () -> {
+      throw new java.io.IOException(message);
+    };
+  }
+
+  private static void throwingHandler(Throwable closeFailure) {
+    throw new IllegalStateException("the handler failed on: " + closeFailure.getMessage());
+  }
+
   @Test
   void closeClosesWhatIsPendingAndLaterRetirementsAtOnce() {
     Epochs ebr = manual();

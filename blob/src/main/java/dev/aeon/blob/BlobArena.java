@@ -507,7 +507,12 @@ public final class BlobArena implements AutoCloseable {
       } catch (Collector.Cancelled e) {
         // the arena closes: nothing failed
       } catch (RuntimeException e) {
-        backgroundGcFailed(e);
+        try {
+          backgroundGcFailed(e);
+        } catch (RuntimeException | Error notLogged) {
+          // A log handler that throws, or memory run out again as the line is made: the back-off is set before the
+          // warning, and thrown from here it would only be printed on standard error as an uncaught exception.
+        }
       } finally {
         backgroundGc = null;
       }

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +141,35 @@ class AutoGcOnFullDeviceTest {
         assertEquals(2, arena.gc().toGeneration());
       }
     }
+  }
+
+  /**
+   * An automatic collection whose failure cannot be warned of (a log handler that throws; or memory run out again as
+   * the line is made) ends its thread quietly, as a background checkpoint does: the handler's failure was uncaught,
+   * printed on standard error with its stack trace. The next automatic collection still starts, and with room
+   * succeeds.
+   */
+  @Test
+  void anAutomaticCollectionWhoseWarningCannotBeLoggedEndsQuietly() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    try (BlobArena arena = filled(); FailingLog broken = FailingLog.of(BlobArena.class)) {
+      try (FileSizeLimit full = FileSizeLimit.of(LIMIT)) {
+        free(arena, 1, 25); // the automatic collection fails, and so does its warning
+      }
+      assertEquals(1, arena.stats().generation());
+      free(arena, 26, 50); // twice the freed bytes of the failure: the next starts, with room
+      assertEquals(2, arena.stats().generation(), "no automatic collection after the one that could not log");
+      assertEquals(2, broken.threads().size(), "the failure's line and the recovery's, each on its collection's");
+      for (Thread collection : broken.threads()) {
+        collection.join(); // past its uncaught exception's handler, if it ended with one
+      }
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+    assertEquals(List.of(), uncaught);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.aeon.common.testing;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -18,6 +20,7 @@ import java.util.logging.Logger;
 public final class FailingLog extends Handler implements AutoCloseable {
 
   private final Logger logger;
+  private final CopyOnWriteArrayList<Thread> threads = new CopyOnWriteArrayList<>();
 
   private FailingLog(Logger logger) {
     this.logger = logger;
@@ -30,8 +33,17 @@ public final class FailingLog extends Handler implements AutoCloseable {
     return failing;
   }
 
+  /**
+   * The threads whose lines were refused, oldest first, once each: a test joins a background thread with them, which
+   * is past its failure to log (and past an uncaught exception's handler, if that failure ended it) once joined.
+   */
+  public List<Thread> threads() {
+    return List.copyOf(threads);
+  }
+
   @Override
   public void publish(LogRecord r) {
+    threads.addIfAbsent(Thread.currentThread());
     throw new IllegalStateException("the log handler failed");
   }
 

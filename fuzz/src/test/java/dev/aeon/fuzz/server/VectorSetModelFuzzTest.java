@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.aeon.engine.Durability;
 import dev.aeon.fuzz.FuzzFiles;
@@ -410,11 +408,7 @@ class VectorSetModelFuzzTest {
   }
 
   private static void connect() throws IOException {
-    // Jazzer's SSRF detector refuses connections made while fuzzing: this one goes to the test's own server
-    try (SilentCloseable allowed = BugDetectors.allowNetworkConnections(
-        (host, port) -> port == server.port())) {
-      socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-    }
+    socket = OwnServerSocket.open(server.port());
     socket.setSoTimeout(60_000);
     out = socket.getOutputStream();
     in = new BufferedInputStream(socket.getInputStream());

@@ -101,6 +101,24 @@ class RefusalWordsTest {
     }
   }
 
+  /**
+   * The replaced parts are the engine's own words, not a client's: a statement's text that a refusal quotes is
+   * quoted as it was sent, even holding one of those parts.
+   */
+  @Test
+  void aClientsOwnTextInARefusalIsQuotedAsSent() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "quoted"));
+      for (String part : List.of(" (AeonOptions.withQueryTimeLimit):", "a vector (float[] or a list of numbers)",
+          " one log record holds (half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)")) {
+        Object reply = c.call("MEM.QUERY", "RETURN 1 'x" + part + "'");
+        assertEquals(RespClient.Err.class, reply.getClass(), String.valueOf(reply));
+        String message = ((RespClient.Err) reply).message();
+        assertTrue(message.contains("'x" + part + "'"), message);
+      }
+    }
+  }
+
   /** RESP2's flat array of a map as a map. */
   private static Map<?, ?> asMap(Object reply) {
     List<?> flat = (List<?>) reply;

@@ -1,6 +1,7 @@
 package dev.aeon.server.command;
 
-import java.util.Map;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The engine's and the query language's messages in the server's words. They speak to a Java caller in places (an
@@ -12,28 +13,43 @@ final class EngineWords {
 
   private EngineWords() {}
 
-  /** The Java-facing part of a message, and the server's words for it. */
-  private static final Map<String, String> WORDS = Map.of(
-      // An event's limit (half the log segment of AeonOptions, at most 16 MiB): the server has no flag for it.
-      " one log record holds (half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)",
-      " bytes of the largest event this server stores (no option of the server changes it)",
-      // A statement's time limit (AeonOptions' 30 seconds): no flag either; the advice that follows stands.
-      " (AeonOptions.withQueryTimeLimit):", ":",
-      // recall() and similarity() given what is not a vector, a text above all: say how a client gives one.
-      "a vector (float[] or a list of numbers)", "a vector (a list of numbers: a parameter given as a JSON array,"
-          + " or EMBED name text, which gives the parameter the text's vector)");
+  /**
+   * The Java-facing part of a message, the server's words for it, and the whole message the engine makes around it:
+   * a part is replaced only in that message, whose other words are the engine's (numbers, a type's name), never in
+   * a message that quotes a client's text holding it (a string of a statement a parse error shows, say).
+   */
+  private record Word(String part, String replacement, Pattern message) {
 
-  /** {@code message} with the Java-facing parts it holds in the server's words. */
+    Word(String part, String replacement, String before, String after) {
+      this(part, replacement, Pattern.compile(before + Pattern.quote(part) + after));
+    }
+  }
+
+  private static final List<Word> WORDS = List.of(
+      // An event's limit (half the log segment of AeonOptions, at most 16 MiB): the server has no flag for it.
+      new Word(" one log record holds (half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)",
+          " bytes of the largest event this server stores (no option of the server changes it)",
+          "(the text takes [0-9]+ bytes|this mutation takes [0-9]+ bytes in the log \\(its text, vector and"
+              + " attributes\\)), more than the [0-9]+", ""),
+      // A statement's time limit (AeonOptions' 30 seconds): no flag either; the advice that follows stands.
+      new Word(" (AeonOptions.withQueryTimeLimit):", ":", "the statement ran past its time limit of [0-9]+ ms",
+          " bound its variable-length patterns, or start from fewer nodes"),
+      // recall() and similarity() given what is not a vector, a text above all: say how a client gives one.
+      new Word("a vector (float[] or a list of numbers)", "a vector (a list of numbers: a parameter given as a JSON"
+          + " array, or EMBED name text, which gives the parameter the text's vector)", "[a-zA-Z]+\\(\\) needs ",
+          " as (first|second) argument but got [a-z]+"));
+
+  /** {@code message} with the Java-facing part it holds in the server's words, if it is one of those messages. */
   static String of(String message) {
     if (message == null) {
       return null;
     }
-    String s = message;
-    for (Map.Entry<String, String> w : WORDS.entrySet()) {
-      if (s.contains(w.getKey())) {
-        s = s.replace(w.getKey(), w.getValue());
+    for (Word w : WORDS) {
+      if (w.message.matcher(message).matches()) { // the part once, where the engine puts it
+        int at = message.indexOf(w.part);
+        return message.substring(0, at) + w.replacement + message.substring(at + w.part.length());
       }
     }
-    return s;
+    return message;
   }
 }

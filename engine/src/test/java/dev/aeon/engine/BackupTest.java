@@ -234,8 +234,8 @@ class BackupTest {
   /**
    * A backup into its own memory's {@code ns/} folder was made as {@code ns/ns/default}, which the memory then
    * listed and opened as a namespace {@code ns}; one into its {@code tmp/} folder was reported as made and deleted
-   * by the next open. Both are refused, through links and {@code ..} too; another folder of the memory is fine. So
-   * is a backup into the namespace's own folder, which this refuses before anything else is looked at.
+   * by the next open. Both are refused, through links and {@code ..} too, and so is one into the namespace's own
+   * folder (refused before anything else is looked at); another folder of the memory is fine.
    */
   @Test
   void aBackupIntoTheFoldersOfItsOwnMemoryIsRefused() throws IOException {

@@ -9,15 +9,10 @@ import dev.aeon.engine.Durability;
 import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.server.AeonServer;
 import dev.aeon.server.ServerConfig;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,9 +66,7 @@ class CommandFuzzTest {
   private static final Path DIR;
   private static final Path BACKUPS;
   private static final AeonServer SERVER;
-  private static Socket socket;
-  private static OutputStream out;
-  private static InputStream in;
+  private static OwnServerConnection connection;
 
   static {
     try {
@@ -92,7 +85,7 @@ class CommandFuzzTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    socket.close();
+    connection.close();
     SERVER.close();
     FuzzFiles.deleteTree(DIR);
   }
@@ -152,19 +145,11 @@ class CommandFuzzTest {
     if (name.equals("shutdown") && argv.stream().skip(1).allMatch(CommandFuzzTest::stopsTheServer)) {
       argv.add("ABORT".getBytes(StandardCharsets.US_ASCII)); // refused, so the server goes on for the next inputs
     }
-    String own = socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
+    String own = connection.localAddress();
     argv.replaceAll(a -> new String(a, StandardCharsets.UTF_8).equals(OWN_ADDRESS)
         ? own.getBytes(StandardCharsets.US_ASCII) : a);
-    ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.write(("*" + argv.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (byte[] a : argv) {
-      request.write(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      request.write(a);
-      request.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
     String command = describe(argv);
-    out.write(request.toByteArray());
-    out.flush();
+    connection.send(argv);
     String reply;
     try {
       reply = readReply();
@@ -175,7 +160,7 @@ class CommandFuzzTest {
     assertFalse(reply.startsWith("-ERR internal error"), command + " -> " + reply);
     if (name.equals("quit")) {
       assertTrue(reply.equals("+OK"), command + " -> " + reply);
-      int next = in.read();
+      int next = connection.read();
       connect();
       assertTrue(next < 0, "the connection stayed open after " + command);
     } else if (name.equals("client") && !reply.startsWith("-") && argv.size() > 1
@@ -196,8 +181,7 @@ class CommandFuzzTest {
   private static void reconnectIfClosed() throws IOException {
     String reply;
     try {
-      out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      connection.send(List.of("PING".getBytes(StandardCharsets.US_ASCII)));
       reply = readReply();
     } catch (EOFException | SocketException closed) {
       connect();
@@ -223,19 +207,16 @@ class CommandFuzzTest {
   }
 
   private static void connect() throws IOException {
-    socket = OwnServerSocket.open(SERVER.port());
-    socket.setSoTimeout(60_000);
-    out = socket.getOutputStream();
-    in = new BufferedInputStream(socket.getInputStream());
+    connection = OwnServerConnection.open(SERVER.port());
   }
 
   /** One RESP2 or RESP3 reply; an error's text, or a summary of anything else. */
   private static String readReply() throws IOException {
-    int type = in.read();
+    int type = connection.read();
     if (type < 0) {
       throw new EOFException();
     }
-    String line = readLine();
+    String line = connection.readLine();
     switch (type) {
       case '-', '!' -> {
         return "-" + (type == '!' ? new String(readBulk(Integer.parseInt(line)), StandardCharsets.UTF_8) : line);
@@ -269,24 +250,8 @@ class CommandFuzzTest {
   }
 
   private static byte[] readBulk(int n) throws IOException {
-    byte[] b = in.readNBytes(n + 2);
-    if (b.length < n + 2) {
-      throw new EOFException();
-    }
+    byte[] b = connection.readBytes(n + 2);
     assertTrue(b[n] == '\r' && b[n + 1] == '\n', "a bulk reply not ended by CRLF");
     return java.util.Arrays.copyOf(b, n);
-  }
-
-  private static String readLine() throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int c; (c = in.read()) != '\n'; ) {
-      if (c < 0) {
-        throw new EOFException();
-      }
-      if (c != '\r') {
-        line.write(c);
-      }
-    }
-    return line.toString(StandardCharsets.UTF_8);
   }
 }

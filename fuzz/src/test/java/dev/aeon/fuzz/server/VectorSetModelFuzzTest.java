@@ -11,15 +11,10 @@ import dev.aeon.engine.Durability;
 import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.server.AeonServer;
 import dev.aeon.server.ServerConfig;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +53,7 @@ class VectorSetModelFuzzTest {
   private static final Path DIR;
   private static final ServerConfig CONFIG;
   private static AeonServer server;
-  private static Socket socket;
-  private static OutputStream out;
-  private static InputStream in;
+  private static OwnServerConnection connection;
 
   static {
     try {
@@ -78,7 +71,7 @@ class VectorSetModelFuzzTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    socket.close();
+    connection.close();
     server.close();
     FuzzFiles.deleteTree(DIR);
   }
@@ -375,7 +368,7 @@ class VectorSetModelFuzzTest {
   }
 
   private static void restart() throws IOException {
-    socket.close();
+    connection.close();
     server.close();
     server = AeonServer.start(CONFIG);
     connect();
@@ -392,15 +385,7 @@ class VectorSetModelFuzzTest {
 
   /** Sends one command and reads its RESP2 reply; an internal error fails the test. */
   private static Object send(List<byte[]> argv) throws IOException {
-    ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.write(("*" + argv.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (byte[] a : argv) {
-      request.write(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      request.write(a);
-      request.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
-    out.write(request.toByteArray());
-    out.flush();
+    connection.send(argv);
     Object reply = readReply();
     assertTrue(!(reply instanceof Err e) || !e.message().startsWith("ERR internal error"),
         () -> String.valueOf(reply));
@@ -408,18 +393,15 @@ class VectorSetModelFuzzTest {
   }
 
   private static void connect() throws IOException {
-    socket = OwnServerSocket.open(server.port());
-    socket.setSoTimeout(60_000);
-    out = socket.getOutputStream();
-    in = new BufferedInputStream(socket.getInputStream());
+    connection = OwnServerConnection.open(server.port());
   }
 
   private static Object readReply() throws IOException {
-    int type = in.read();
+    int type = connection.read();
     if (type < 0) {
       throw new EOFException("the server closed the connection");
     }
-    String line = readLine();
+    String line = connection.readLine();
     return switch (type) {
       case '+' -> line;
       case '-' -> new Err(line);
@@ -429,10 +411,7 @@ class VectorSetModelFuzzTest {
         if (n < 0) {
           yield null;
         }
-        byte[] b = in.readNBytes(n + 2);
-        if (b.length < n + 2) {
-          throw new EOFException();
-        }
+        byte[] b = connection.readBytes(n + 2);
         yield new String(b, 0, n, StandardCharsets.UTF_8);
       }
       case '*' -> {
@@ -448,18 +427,5 @@ class VectorSetModelFuzzTest {
       }
       default -> throw new AssertionError("a RESP2 reply of type '" + (char) type + "': " + line);
     };
-  }
-
-  private static String readLine() throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int c; (c = in.read()) != '\n'; ) {
-      if (c < 0) {
-        throw new EOFException();
-      }
-      if (c != '\r') {
-        line.write(c);
-      }
-    }
-    return line.toString(StandardCharsets.UTF_8);
   }
 }

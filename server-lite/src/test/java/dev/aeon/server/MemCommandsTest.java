@@ -167,6 +167,9 @@ class MemCommandsTest {
       assertEquals(new RespClient.Err("ERR EMBED needs an embedder, and this server runs without one"
           + " (start it without --embedder none)"), c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event.id",
           "EMBED", "q", "one"));
+      // the short form embeds its text too, and says so in its own words: the client typed no TEXT
+      assertEquals(new RespClient.Err("ERR MEM.RECALL session text (the short form) needs an embedder, and this server"
+          + " runs without one (start it without --embedder none)"), c.call("MEM.RECALL", "s", "one"));
     }
   }
 

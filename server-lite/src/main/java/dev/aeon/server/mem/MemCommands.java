@@ -220,6 +220,9 @@ public final class MemCommands {
       }
     }
     if (q == null) { // the short form's text is embedded once every argument is known to be good
+      if (c.server().embedder() == null) { // said in the short form's words: the client typed no TEXT
+        throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.RECALL session text (the short form)"));
+      }
       refuseAGuessedSyntax(c, session, shortFormText);
       q = VectorInput.embedText(shortFormText, c.server(), true);
     }

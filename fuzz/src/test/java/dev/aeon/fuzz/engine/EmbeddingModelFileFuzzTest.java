@@ -31,14 +31,12 @@ import org.junit.jupiter.api.Test;
 class EmbeddingModelFileFuzzTest {
 
   /** Shared memory where there is some: each check writes two files. */
-  private static final Path TEMP = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-      : Path.of(System.getProperty("java.io.tmpdir"));
   private static final Path DIR;
   private static final byte[] VALID;
 
   static {
     try {
-      DIR = Files.createTempDirectory(TEMP, "aeon-model-fuzz");
+      DIR = FuzzFiles.tempDirectory("aeon-model-fuzz");
       Files.createDirectories(DIR.resolve("read"));
       Files.createDirectories(DIR.resolve("written"));
       EmbeddingModelRecords.write(DIR.resolve("written"), "sentence-transformers/all-MiniLM-L6-v2 q8");

@@ -59,8 +59,6 @@ class AtlasManifestFuzzTest {
    * Shared memory where there is some: each check writes the files and a flush forces them, which on a
    * disk costs most of a check's time.
    */
-  private static final Path TEMP = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-      : Path.of(System.getProperty("java.io.tmpdir"));
   private static final Path SOURCE;
   private static final Path DIR;
   /** Where {@link #withPageChecksums} opens the damaged pages. */
@@ -83,9 +81,9 @@ class AtlasManifestFuzzTest {
 
   static {
     try {
-      SOURCE = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz-source");
-      DIR = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz");
-      SCRATCH = Files.createTempDirectory(TEMP, "aeon-atlas-fuzz-scratch");
+      SOURCE = FuzzFiles.tempDirectory("aeon-atlas-fuzz-source");
+      DIR = FuzzFiles.tempDirectory("aeon-atlas-fuzz");
+      SCRATCH = FuzzFiles.tempDirectory("aeon-atlas-fuzz-scratch");
       buildValidIndex();
       MANIFEST = FILES.get(Manifest.NAME);
       FIELDS = fields(MANIFEST);

@@ -70,9 +70,7 @@ class CommandFuzzTest {
 
   static {
     try {
-      Path temp = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-          : Path.of(System.getProperty("java.io.tmpdir"));
-      DIR = Files.createTempDirectory(temp, "aeon-command-fuzz");
+      DIR = FuzzFiles.tempDirectory("aeon-command-fuzz");
       BACKUPS = DIR.resolve("backups");
       ServerConfig c = ServerConfig.defaults().withAddress(InetAddress.getLoopbackAddress(), 0)
           .withDir(DIR.resolve("data")).withBackupDir(BACKUPS);

@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,9 +56,7 @@ class VectorSetModelFuzzTest {
 
   static {
     try {
-      Path temp = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-          : Path.of(System.getProperty("java.io.tmpdir"));
-      DIR = Files.createTempDirectory(temp, "aeon-vset-model-fuzz");
+      DIR = FuzzFiles.tempDirectory("aeon-vset-model-fuzz");
       ServerConfig c = ServerConfig.defaults().withAddress(InetAddress.getLoopbackAddress(), 0).withDir(DIR);
       CONFIG = c.withEngine(c.engine().withDurability(Durability.OFF));
       server = AeonServer.start(CONFIG);

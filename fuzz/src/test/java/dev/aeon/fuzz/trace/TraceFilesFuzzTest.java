@@ -67,8 +67,6 @@ class TraceFilesFuzzTest {
   private static final int[][] EDGE_FIELDS = {{0, 4}, {4, 4}, {8, 8}, {16, 8}, {24, 8}, {32, 8}, {40, 4}};
 
   private static final int EVENT_COUNT = 40;
-  private static final Path TEMP = Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-      : Path.of(System.getProperty("java.io.tmpdir"));
   private static final Path DIR;
 
   /**
@@ -82,7 +80,7 @@ class TraceFilesFuzzTest {
 
   static {
     try {
-      DIR = Files.createTempDirectory(TEMP, "aeon-trace-fuzz");
+      DIR = FuzzFiles.tempDirectory("aeon-trace-fuzz");
       PLAIN = buildValidTrace();
       COMPACTED = buildCompactedTrace();
     } catch (IOException e) {
@@ -556,7 +554,7 @@ class TraceFilesFuzzTest {
    */
   private static Map<String, byte[]> build(Writes writes, int events) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    Path source = Files.createTempDirectory(TEMP, "aeon-trace-fuzz-source");
+    Path source = FuzzFiles.tempDirectory("aeon-trace-fuzz-source");
     try {
       try (Trace t = Trace.open(source)) {
         writes.to(t);

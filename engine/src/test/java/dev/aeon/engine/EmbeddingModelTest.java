@@ -199,11 +199,7 @@ class EmbeddingModelTest {
 
   @Test
   void aDamagedRecordIsReportedWhenTheNamespaceOpens() throws IOException {
-    Path file;
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
-      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
-    }
+    Path file = recordOfModelA();
     String good = Files.readString(file);
     assertTrue(good.contains("model-a"), good);
     Files.writeString(file, good.replace("model-a", "model-b")); // a flipped bit in the name
@@ -223,11 +219,7 @@ class EmbeddingModelTest {
    */
   @Test
   void aRecordOfANameNoVectorCouldCarryIsReportedAsDamage() throws IOException {
-    Path file;
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
-      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
-    }
+    Path file = recordOfModelA();
     String good = Files.readString(file);
     for (String name : List.of("", "tab\there", "x".repeat(EmbeddingModel.MAX_NAME_CHARS + 1))) {
       java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -244,11 +236,7 @@ class EmbeddingModelTest {
    */
   @Test
   void aRecordOfANewerReleaseIsRefusedAsTooNew() throws IOException {
-    Path file;
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
-      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
-    }
+    Path file = recordOfModelA();
     Files.writeString(file, "aeon embedding-model 2\nmodel-a\nsha256 0\nwritten by a later release\n");
     try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
       RuntimeException e = assertThrows(RuntimeException.class, aeon::memory);
@@ -264,11 +252,7 @@ class EmbeddingModelTest {
    */
   @Test
   void aRecordFarLongerThanAnyTheEngineWritesIsReportedBeforeItIsRead() throws IOException {
-    Path file;
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
-      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
-    }
+    Path file = recordOfModelA();
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
       f.setLength(3L << 30); // sparse: no block of it is written
     }
@@ -282,11 +266,7 @@ class EmbeddingModelTest {
   @Test
   void aRecordThatGrowsAfterItsSizeWasTakenIsReadNoFurtherThanTheLongestRecord() throws Throwable {
     assumeTrue(GrowingFile.supported(), "named pipes are Linux's here");
-    Path file;
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
-      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
-      file = dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
-    }
+    Path file = recordOfModelA();
     Files.delete(file);
     try (GrowingFile grows = GrowingFile.at(file, 32 << 20, (byte) 'x')) {
       try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
@@ -296,6 +276,14 @@ class EmbeddingModelTest {
       }
       long read = grows.written();
       assertTrue(read < 1 << 20, read + " bytes read of a record of at most a few hundred");
+    }
+  }
+
+  /** The default namespace's record of one event remembered with a vector of model-a; the memory closed. */
+  private Path recordOfModelA() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options())) {
+      aeon.memory().remember(Remember.event("s", "user", "a").vector(TestVectors.unit(1), "model-a"));
+      return dir.resolve("ns").resolve(aeon.memory().name()).resolve(EmbeddingModel.FILE);
     }
   }
 

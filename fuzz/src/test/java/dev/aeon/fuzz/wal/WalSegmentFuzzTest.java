@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.aeon.fuzz.FuzzFiles;
 import dev.aeon.wal.Durability;
 import dev.aeon.wal.RecoveryReport;
 import dev.aeon.wal.Wal;
@@ -15,13 +16,12 @@ import dev.aeon.wal.WalOptions;
 import dev.aeon.wal.WalTooNewException;
 import dev.aeon.wal.WalTooOldException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
@@ -143,11 +143,7 @@ class WalSegmentFuzzTest {
         }
       }
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      FuzzFiles.deleteTree(dir);
     }
   }
 
@@ -193,11 +189,7 @@ class WalSegmentFuzzTest {
       assertTrue(after.damage().isEmpty(), "the torn tail was cut off for good");
       assertEquals(readOnly.lastLsn(), after.lastLsn());
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      FuzzFiles.deleteTree(dir);
     }
   }
 
@@ -245,14 +237,10 @@ class WalSegmentFuzzTest {
         wal.checkpoint(5);
       }
       byte[] bytes = Files.readAllBytes(dir.resolve(CHECKPOINT));
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      FuzzFiles.deleteTree(dir);
       return bytes;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -269,14 +257,10 @@ class WalSegmentFuzzTest {
         }
       }
       byte[] bytes = Files.readAllBytes(dir.resolve(SEGMENT));
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      FuzzFiles.deleteTree(dir);
       return bytes;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -40,7 +40,8 @@ public final class ServerMain {
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,18})([a-z]*)");
 
-  private static final String USAGE = """
+  /** What --help prints; docs/server.md shows its synopsis and options (DocsCoverTheServerTest). */
+  static final String USAGE = """
       usage: ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F]
                           [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
                           [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +37,30 @@ class LauncherCommandLineTest {
     assertEquals(2, p.exitValue(), said);
     assertTrue(said.startsWith("Usage: ./aeon COMMAND [ARGS]") && said.endsWith("aeon: unknown command 'chek'\n"), said);
     assertEquals("", Files.readString(dir.resolve("out.txt")));
+  }
+
+  /**
+   * Every command {@code ./aeon help} lists is named in the README as {@code ./aeon COMMAND}, so that a reader of the
+   * README learns of it (backup, export, import and fuzz were listed by the help alone).
+   */
+  @Test
+  void everyCommandOfTheHelpIsNamedInTheReadme() throws Exception {
+    Path launcher = Path.of("..", "aeon").toAbsolutePath();
+    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
+    Path out = dir.resolve("out.txt");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "help")
+        .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+    // a command's line of the usage: two spaces, its name, then its arguments or its description
+    List<String> commands = Files.readAllLines(out).stream()
+        .map(Pattern.compile("^  ([a-z]+)(\\s.*)?$")::matcher).filter(Matcher::matches).map(m -> m.group(1)).toList();
+    assertTrue(commands.containsAll(List.of("demo", "serve", "check", "help")), "the usage lists " + commands);
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertEquals(List.of(), commands.stream().filter(c -> !readme.contains("./aeon " + c)).toList(),
+        "commands of ./aeon help that README.md does not name as ./aeon COMMAND");
   }
 
   /**

@@ -102,6 +102,27 @@ class RefusalWordsTest {
   }
 
   /**
+   * A {@code WHERE} value sent as a JSON array was told to use "String, Boolean, Long, Integer, Short, Byte, Double or
+   * Float", Java types a client cannot send; it now reads what a {@code WHERE} value may be, in its own terms. An
+   * attribute name that holds those words is quoted as sent.
+   */
+  @Test
+  void aWhereValueThatIsAnArrayIsRefusedInTheClientsTerms() throws Exception {
+    String java = " never equals a stored attribute (use String, Boolean, Long, Integer, Short, Byte, Double or Float)";
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "where"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      assertEquals(new RespClient.Err("ERR where('x'): a JSON array never equals a stored attribute (a WHERE value is"
+              + " a number, boolean or string)"),
+          c.call("MEM.RECALL", "VALUES", "3", "1", "0", "0", "WHERE", "x", "[1, 2]"));
+      String name = "a List" + java;
+      assertEquals(new RespClient.Err("ERR where('" + name + "'): a JSON array never equals a stored attribute (a"
+              + " WHERE value is a number, boolean or string)"),
+          c.call("MEM.RECALL", "VALUES", "3", "1", "0", "0", "WHERE", name, "[]"));
+    }
+  }
+
+  /**
    * The replaced parts are the engine's own words, not a client's: a statement's text that a refusal quotes is
    * quoted as it was sent, even holding one of those parts.
    */

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The engine's and the query language's messages in the server's words. They speak to a Java caller in places (an
- * option of {@code AeonOptions} that changes a limit, a {@code float[]} parameter), which a RESP client cannot set or
- * send: each such part is replaced by what the client can do. {@code RefusalWordsTest} pins every one over TCP, so a
+ * option of {@code AeonOptions} that changes a limit, a {@code float[]} parameter, the Java types of a WHERE value),
+ * which a RESP client cannot set or send: each such part is replaced by what the client can do. {@code RefusalWordsTest} pins every one over TCP, so a
  * change of the engine's words that one of these no longer matches fails there.
  */
 final class EngineWords {
@@ -37,7 +37,12 @@ final class EngineWords {
       // recall() and similarity() given what is not a vector, a text above all: say how a client gives one.
       new Word("a vector (float[] or a list of numbers)", "a vector (a list of numbers: a parameter given as a JSON"
           + " array, or EMBED name text, which gives the parameter the text's vector)", "[a-zA-Z]+\\(\\) needs ",
-          " as (first|second) argument but got [a-z]+"));
+          " as (first|second) argument but got [a-z]+"),
+      // A WHERE value the server read as a JSON array (the only value of another type it reads): the engine names the
+      // Java types Recall.where takes, which a client cannot send.
+      new Word("a List never equals a stored attribute (use String, Boolean, Long, Integer, Short, Byte, Double or"
+          + " Float)", "a JSON array never equals a stored attribute (a WHERE value is a number, boolean or string)",
+          "where\\('[\\s\\S]*'\\): ", ""));
 
   /** {@code message} with the Java-facing part it holds in the server's words, if it is one of those messages. */
   static String of(String message) {
@@ -45,8 +50,8 @@ final class EngineWords {
       return null;
     }
     for (Word w : WORDS) {
-      if (w.message.matcher(message).matches()) { // the part once, where the engine puts it
-        int at = message.indexOf(w.part);
+      if (w.message.matcher(message).matches()) { // the part once, where the engine puts it: after a client's name
+        int at = message.lastIndexOf(w.part);
         return message.substring(0, at) + w.replacement + message.substring(at + w.part.length());
       }
     }

@@ -173,6 +173,18 @@ class MemCommandsTest {
     }
   }
 
+  /** Without COUNT, MEM.RECALL answers 10 events and MEM.TRACE 100, as docs/server.md says. */
+  @Test
+  void countsDefaultAsDocumented() throws Exception {
+    try (RespClient c = resp3("defaults")) {
+      for (int i = 0; i < 101; i++) {
+        c.call("MEM.ADD", "s", "user", "event " + i, "VECTOR", "VALUES", "2", "1", Integer.toString(i));
+      }
+      assertEquals(10, ((List<?>) c.call("MEM.RECALL", "VALUES", "2", "1", "0")).size());
+      assertEquals(100, ((List<?>) c.call("MEM.TRACE", "s")).size());
+    }
+  }
+
   /**
    * An option named twice takes its last value, in every MEM.* command as in most of Redis': MEM.TRACE's COUNT and
    * MEM.INVALIDATE's AT were a syntax error there, while MEM.ADD, MEM.RECALL, MEM.LINK and MEM.SESSIONS took the last.

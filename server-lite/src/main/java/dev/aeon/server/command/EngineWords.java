@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /**
  * The engine's and the query language's messages in the server's words. They speak to a Java caller in places (an
  * option of {@code AeonOptions} that changes a limit, a {@code float[]} parameter, the Java types of a WHERE value),
- * which a RESP client cannot set or send: each such part is replaced by what the client can do. {@code RefusalWordsTest} pins every one over TCP, so a
- * change of the engine's words that one of these no longer matches fails there.
+ * which a RESP client cannot set or send: each such part is replaced by what the client can do.
+ * {@code RefusalWordsTest} pins every one over TCP, so a change of the engine's words that one of these no longer
+ * matches fails there.
  */
 final class EngineWords {
 

@@ -370,12 +370,22 @@ public final class Epochs implements AutoCloseable {
    * {@link Config#stallWarning()}.
    */
   void reclaimInBackground() {
+    // What this throws (a VirtualMachineError, or onCloseFailure's own failure, which is not handed back to it) the
+    // reclaimer logs. The reclaim's failure first: a stall warning that cannot be logged (a log handler that throws)
+    // replaced it when the warning was logged in a finally.
+    Throwable failure = null;
     try {
-      // What this throws (a VirtualMachineError, or onCloseFailure's own failure, which is not handed back to it) the
-      // reclaimer logs.
       reclaim();
-    } finally {
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    try {
       warnIfStalled();
+    } catch (RuntimeException | Error e) {
+      failure = firstOf(failure, e);
+    }
+    if (failure != null) {
+      throw unchecked(failure);
     }
   }
 

@@ -322,6 +322,34 @@ class EpochsTest {
     }
   }
 
+  /**
+   * A background pass whose batch fails (here the caller's onCloseFailure throws) while a reader holds a resource back
+   * and the stall warning cannot be logged (a log handler that throws) throws the batch's failure, the log's suppressed
+   * in it: the warning, logged in a finally, replaced it, and the reclaimer recorded the log handler's failure as the
+   * reclamation's.
+   */
+  @Test
+  void aStallWarningThatCannotBeLoggedDoesNotReplaceTheReclaimFailure() throws Exception {
+    CountDownLatch leave = new CountDownLatch(1);
+    try (FailingLog broken = FailingLog.of(Epochs.class);
+        Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(1_000)
+            .withStallWarning(Duration.ofNanos(1)).withOnCloseFailure(EpochsTest::throwingHandler))) {
+      ebr.retire(failingToClose("first"));
+      Thread reader = heldReader(ebr, Thread.ofPlatform(), leave);
+      try {
+        ebr.retire(() -> { }); // held back by the reader: a stall to warn of
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, ebr::reclaimInBackground);
+        assertEquals("the handler failed on: first", thrown.getMessage(), thrown::toString);
+        assertEquals(List.of("the log handler failed"),
+            List.of(thrown.getSuppressed()).stream().map(Throwable::getMessage).toList());
+        assertEquals(1, ebr.pending());
+      } finally {
+        leave.countDown();
+        reader.join();
+      }
+    }
+  }
+
   private static AutoCloseable failingToClose(String message) {
     return () -> {
       throw new java.io.IOException(message);

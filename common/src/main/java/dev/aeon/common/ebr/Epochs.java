@@ -228,13 +228,17 @@ public final class Epochs implements AutoCloseable {
       closeAll(List.of(resource));
       return;
     }
-    if (size >= config.reclaimBatch()) {
-      reclaim();
-    }
-    if (size == 1 && reclaimer != null) {
-      // It sleeps while nothing is pending; also after an inline reclaim (a batch of one), which leaves the
-      // resource pending while a reader may still see it.
-      reclaimer.schedule(this);
+    try {
+      if (size >= config.reclaimBatch()) {
+        reclaim();
+      }
+    } finally {
+      if (size == 1 && reclaimer != null) {
+        // It sleeps while nothing is pending; also after an inline reclaim (a batch of one), which leaves the
+        // resource pending while a reader may still see it. Also when that reclaim throws: a resource another
+        // thread retired meanwhile saw two pending, woke nothing, and would wait for the next retirement.
+        reclaimer.schedule(this);
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Deterministic checks of the protocol with readers parked at known points. */
@@ -347,6 +348,57 @@ class EpochsTest {
         leave.countDown();
         reader.join();
       }
+    }
+  }
+
+  /**
+   * A retirement whose inline reclaim throws (a batch of one, the caller's onCloseFailure throwing) still wakes the
+   * background reclaimer: it was woken after the reclaim only, so a resource another thread retired meanwhile (which
+   * saw two pending, and so woke nothing), held back by a reader, stayed pending until the next retirement. The
+   * other thread's reclaim is held after its scan of the slots until this one has thrown, so that this one closes
+   * the failing resource.
+   */
+  @Test
+  void aRetirementWhoseInlineReclaimThrowsStillWakesTheBackgroundReclaimer() throws Exception {
+    CountDownLatch leave = new CountDownLatch(1);
+    CountDownLatch heldBackClosed = new CountDownLatch(1);
+    CountDownLatch otherScanned = new CountDownLatch(1);
+    CountDownLatch otherGoesOn = new CountDownLatch(1);
+    AtomicReference<Thread> reader = new AtomicReference<>();
+    AtomicReference<Thread> other = new AtomicReference<>();
+    try (Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimBatch(1)
+        .withReclaimInterval(Duration.ofMillis(5)).withOnCloseFailure(EpochsTest::throwingHandler))) {
+      ebr.afterScanForTests = () -> { // this thread's reclaim, after its scan: no reader is inside yet
+        ebr.afterScanForTests = () -> { // the other thread's
+          otherScanned.countDown();
+          awaitInHook(otherGoesOn);
+        };
+        try {
+          reader.set(heldReader(ebr, Thread.ofPlatform(), leave));
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        other.set(Thread.ofPlatform().start(() -> ebr.retire(heldBackClosed::countDown)));
+        awaitInHook(otherScanned);
+        ebr.afterScanForTests = null;
+      };
+      assertThrows(IllegalStateException.class, () -> ebr.retire(failingToClose("first")));
+      otherGoesOn.countDown();
+      other.get().join();
+      assertEquals(1, ebr.pending(), "the reader holds the other thread's resource back");
+      leave.countDown();
+      reader.get().join();
+      assertTrue(heldBackClosed.await(10, java.util.concurrent.TimeUnit.SECONDS),
+          "the resource held back was not reclaimed in the background once its reader had left");
+    }
+  }
+
+  /** Waits for {@code latch} in a test hook, which cannot throw a checked exception. */
+  private static void awaitInHook(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(10, java.util.concurrent.TimeUnit.SECONDS), "the other thread did not get there");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.aeon.engine.log.Mutation.LinkTo;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.query.trace.Trace;
@@ -691,10 +692,14 @@ final class DurableMemory implements Memory, AutoCloseable {
     closeStores();
   }
 
-  /** After {@link #closed} is set: the last checkpoint (unless there is nothing to write), then the stores. */
+  /**
+   * After {@link #closed} is set: the last checkpoint (unless there is nothing to write), then the stores, whatever
+   * the checkpoint threw. The first failure is thrown, the stores' suppressed in it: an Error of the checkpoint (an
+   * {@code InternalError} from a mapped file cut short) was replaced by the stores' failure to close.
+   */
   private void closeStores() {
     boolean checkpointed = false;
-    RuntimeException first = null; // thrown, with the stores' failure to close suppressed in it
+    Throwable failure = null;
     try {
       // Under the checkpoints' lock: after a background one still forcing the stores, and before a
       // caller's waiting for it, which is then refused. A namespace that logged nothing since its last
@@ -704,23 +709,23 @@ final class DurableMemory implements Memory, AutoCloseable {
       checkpoints.runLast(flush);
       checkpointed = flush;
     } catch (UncheckedIOException e) {
-      throw first = new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
-    } catch (RuntimeException e) {
-      throw first = e;
-    } finally {
-      // Closing flushes the index and forces the stores through file channels, which an interrupt would
-      // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
-      // does: the index is left at its last checkpoint. Reads that began before the close end first.
+      failure = new UncheckedIOException("checkpoint at close of namespace '" + name + "' failed", e.getCause());
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    // Closing flushes the index and forces the stores through file channels, which an interrupt would
+    // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
+    // does: the index is left at its last checkpoint. Reads that began before the close end first.
+    try {
       readGate.awaitReaders(name);
-      try {
-        Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
-      } catch (IOException e) {
-        UncheckedIOException closing = new UncheckedIOException("closing namespace '" + name + "' failed", e);
-        if (first == null) {
-          throw closing;
-        }
-        first.addSuppressed(closing); // thrown from the finally, it replaced the checkpoint's failure
-      }
+      Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
+    } catch (IOException e) {
+      failure = FirstFailure.of(failure, new UncheckedIOException("closing namespace '" + name + "' failed", e));
+    } catch (RuntimeException | Error e) {
+      failure = FirstFailure.of(failure, e);
+    }
+    if (failure != null) {
+      throw FirstFailure.unchecked(failure);
     }
   }
 }

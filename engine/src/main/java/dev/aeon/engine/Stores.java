@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import dev.aeon.blob.BlobArena;
 import dev.aeon.blob.BlobArenaOptions;
 import dev.aeon.blob.InvalidBlobRefException;
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Reclaimer;
 import dev.aeon.common.io.DurableFiles;
@@ -205,11 +206,7 @@ final class Stores implements AutoCloseable {
           c.close();
         }
       } catch (Throwable t) {
-        if (first == null) {
-          first = t;
-        } else {
-          first.addSuppressed(t);
-        }
+        first = FirstFailure.of(first, t);
       }
     }
     switch (first) {

@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.RepeatedFailures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -347,7 +348,7 @@ public final class Epochs implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         // onCloseFailure threw (or a close a VirtualMachineError) once its batch was closed: what is still pending
         // must be closed all the same. The wait goes on; it ends, since every batch that throws closed something.
-        thrown = firstOf(thrown, e);
+        thrown = FirstFailure.of(thrown, e);
       }
     }
     List<Retired> rest;
@@ -362,10 +363,10 @@ public final class Epochs implements AutoCloseable {
     try {
       closeAll(rest.stream().map(Retired::resource).toList());
     } catch (RuntimeException | Error e) {
-      thrown = firstOf(thrown, e);
+      thrown = FirstFailure.of(thrown, e);
     }
     if (thrown != null) {
-      throw unchecked(thrown);
+      throw FirstFailure.unchecked(thrown);
     }
   }
 
@@ -386,10 +387,10 @@ public final class Epochs implements AutoCloseable {
     try {
       warnIfStalled();
     } catch (RuntimeException | Error e) {
-      failure = firstOf(failure, e);
+      failure = FirstFailure.of(failure, e);
     }
     if (failure != null) {
-      throw unchecked(failure);
+      throw FirstFailure.unchecked(failure);
     }
   }
 
@@ -440,44 +441,22 @@ public final class Epochs implements AutoCloseable {
         r.close();
       } catch (VirtualMachineError e) {
         failed = true;
-        fatal = firstOf(fatal, e);
+        fatal = FirstFailure.of(fatal, e);
       } catch (Throwable t) {
         failed = true;
         try {
           onCloseFailure.accept(t);
         } catch (Throwable h) {
-          handlerFailure = firstOf(handlerFailure, h);
+          handlerFailure = FirstFailure.of(handlerFailure, h);
         }
       }
     }
     if (fatal != null || handlerFailure != null) {
-      throw unchecked(firstOf(fatal, handlerFailure));
+      throw FirstFailure.unchecked(FirstFailure.of(fatal, handlerFailure));
     }
     if (!failed && !resources.isEmpty()) {
       logQuietly(failures::succeeded);
     }
-  }
-
-  /** {@code first}, or {@code next} if there is none, with the other one suppressed. */
-  private static Throwable firstOf(Throwable first, Throwable next) {
-    if (first == null) {
-      return next;
-    }
-    if (next != null && next != first) { // a handler may throw the same exception twice: self-suppression throws
-      first.addSuppressed(next);
-    }
-    return first;
-  }
-
-  /**
-   * {@code t} to throw: a RuntimeException or an Error as it is, and a checked exception, which only a handler that
-   * gets around the compiler's check throws, wrapped.
-   */
-  private static RuntimeException unchecked(Throwable t) {
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return t instanceof RuntimeException e ? e : new java.lang.reflect.UndeclaredThrowableException(t);
   }
 
   /**

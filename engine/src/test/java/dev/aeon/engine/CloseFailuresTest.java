@@ -1,0 +1,64 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A close that fails more than once throws the first failure, the later ones suppressed in it, and leaves nothing
+ * undone for them. The failures are real: a namespace's blob arena cut short under its mapping by another writer of
+ * the file (a {@code SIGBUS}, which the JVM throws as an {@code InternalError}) fails its last checkpoint with an
+ * Error, where it writes the arena's commit record, and then the close of its stores, which writes it again.
+ */
+class CloseFailuresTest {
+
+  private static final AeonOptions ONLY_THE_LAST_CHECKPOINT =
+      AeonOptions.defaults().withCheckpoints(1L << 40, Duration.ofDays(1));
+
+  @TempDir Path dir;
+
+  /**
+   * The checkpoint's Error is thrown, the stores' failure to close suppressed in it: the stores' failure, thrown from
+   * a finally, replaced it, and the checkpoint's was lost.
+   */
+  @Test
+  void anErrorOfTheLastCheckpointIsThrownFirstWhenTheStoresThenFailToClose() throws IOException {
+    Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT);
+    aeon.memory().remember(Remember.event("s", "user", "a text for the arena"));
+    cutArenaShort(Aeon.DEFAULT_NAMESPACE);
+    InternalError thrown = assertThrows(InternalError.class, aeon::close);
+    assertTrue(passedThrough(thrown, "DurableMemory", "checkpointNow"), () -> "not the checkpoint's: " + trace(thrown));
+    assertEquals(1, thrown.getSuppressed().length, () -> trace(thrown));
+    assertTrue(passedThrough(thrown.getSuppressed()[0], "BlobArena", "close"), () -> trace(thrown));
+    Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT).close(); // the directory was released all the same
+  }
+
+  /** Cuts the namespace's blob arena to nothing, as another process could, while the arena has it mapped. */
+  private void cutArenaShort(String namespace) throws IOException {
+    Path arena = dir.resolve("ns").resolve(namespace).resolve("blobs").resolve("blobs-1.arena");
+    try (FileChannel channel = FileChannel.open(arena, StandardOpenOption.WRITE)) {
+      channel.truncate(0);
+    }
+  }
+
+  private static boolean passedThrough(Throwable t, String className, String method) {
+    return Arrays.stream(t.getStackTrace())
+        .anyMatch(f -> f.getClassName().endsWith("." + className) && f.getMethodName().equals(method));
+  }
+
+  private static String trace(Throwable t) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
+  }
+}

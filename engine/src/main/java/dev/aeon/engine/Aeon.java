@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.Uninterruptibly;
@@ -834,15 +835,9 @@ public final class Aeon implements AutoCloseable {
         return;
       }
       closed = true;
-      try {
-        closeNamespaces();
-      } finally {
-        try {
-          threads.close();
-        } finally {
-          releaseLock();
-        }
-      }
+      // The threads and the lock go whatever the namespaces' closes threw; a failure to release the lock, thrown
+      // from a finally, replaced a namespace's failure to close.
+      runAll(List.of(this::closeNamespaces, threads::close, this::releaseLock));
     } finally {
       opening.writeLock().unlock();
     }
@@ -865,21 +860,29 @@ public final class Aeon implements AutoCloseable {
         ScratchSpace.delete(scratch.emptyNamespace());
       });
     }
-    RuntimeException first = null;
-    for (Runnable close : closes) {
+    try {
+      runAll(closes);
+    } finally {
+      namespaces.clear();
+    }
+  }
+
+  /**
+   * Runs every one of {@code steps}, whatever the ones before threw, even an Error (an {@code InternalError} from a
+   * mapped file cut short: the namespaces after the one that threw it were left open, their logs locked), and throws
+   * the first failure with the later ones suppressed in it.
+   */
+  private static void runAll(List<Runnable> steps) {
+    Throwable failure = null;
+    for (Runnable step : steps) {
       try {
-        close.run();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
+        step.run();
+      } catch (RuntimeException | Error e) {
+        failure = FirstFailure.of(failure, e);
       }
     }
-    namespaces.clear();
-    if (first != null) {
-      throw first;
+    if (failure != null) {
+      throw FirstFailure.unchecked(failure);
     }
   }
 }

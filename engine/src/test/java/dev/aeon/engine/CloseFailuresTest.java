@@ -43,6 +43,27 @@ class CloseFailuresTest {
     Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT).close(); // the directory was released all the same
   }
 
+  /**
+   * An Error from one namespace's close leaves no other namespace of the Aeon unclosed: the loop over them caught
+   * exceptions only, so the namespaces after it stayed open, their files mapped and their logs locked. Each is
+   * closed, and the first failure thrown with the others suppressed in it.
+   */
+  @Test
+  void anErrorClosingOneNamespaceLeavesNoOtherUnclosed() throws IOException {
+    Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT);
+    List<String> names = List.of("a", "b");
+    for (String name : names) {
+      aeon.namespace(name).remember(Remember.event("s", "user", "a text of " + name));
+      cutArenaShort(name);
+    }
+    InternalError thrown = assertThrows(InternalError.class, aeon::close);
+    List<Throwable> suppressed = List.of(thrown.getSuppressed());
+    assertEquals(2, suppressed.size(), () -> "the other namespace was not closed: " + trace(thrown));
+    assertTrue(passedThrough(suppressed.get(0), "BlobArena", "close"), () -> trace(thrown));
+    assertTrue(passedThrough(suppressed.get(1), "DurableMemory", "checkpointNow"), () -> trace(thrown));
+    assertTrue(passedThrough(suppressed.get(1).getSuppressed()[0], "BlobArena", "close"), () -> trace(thrown));
+  }
+
   /** Cuts the namespace's blob arena to nothing, as another process could, while the arena has it mapped. */
   private void cutArenaShort(String namespace) throws IOException {
     Path arena = dir.resolve("ns").resolve(namespace).resolve("blobs").resolve("blobs-1.arena");

@@ -506,7 +506,9 @@ public final class BlobArena implements AutoCloseable {
         gc();
       } catch (Collector.Cancelled e) {
         // the arena closes: nothing failed
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (an InternalError: a mapped file cut short under the copy): uncaught, it was printed on
+        // standard error and set no back-off, so every free past the threshold started another that failed alike.
         try {
           backgroundGcFailed(e);
         } catch (RuntimeException | Error notLogged) {
@@ -524,7 +526,7 @@ public final class BlobArena implements AutoCloseable {
    * the first failure of its kind since a collection succeeded is warned of, with its stack trace. A full device
    * warned at every free past the threshold.
    */
-  private void backgroundGcFailed(RuntimeException e) {
+  private void backgroundGcFailed(Throwable e) {
     boolean damage = e instanceof FileFormatException;
     if (!damage) {
       writeLock.lock();

@@ -1,0 +1,67 @@
+package dev.aeon.blob;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.testing.LoggedWarnings;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An automatic collection that fails with an Error: here an {@code InternalError}, the JVM's report of a
+ * {@code SIGBUS} when the copy reads blobs of a mapped file that another process cut short. It ended its thread as an
+ * uncaught exception, printed on standard error, without the back-off an exception sets, so every free past the
+ * threshold started another that failed the same way. It is now handled as an I/O error is: warned of once, with its
+ * stack trace, automatic collection backing off until the freed bytes double, and the arena goes on.
+ */
+class AutoGcOnErrorTest {
+
+  private static final int BLOBS = 100;
+  private static final int PAYLOAD = 100;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anErrorInAnAutomaticCollectionIsWarnedOfOnceAndBacksOff() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class);
+        BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withAutoGcMinBytes(0), null)) {
+      for (int i = 1; i <= BLOBS; i++) {
+        arena.append(new byte[PAYLOAD]);
+      }
+      arena.force();
+      // The first two pages stay, with the frames freed below; the live frames past them are cut off.
+      try (FileChannel file = FileChannel.open(dir.resolve("blobs-1.arena"), StandardOpenOption.WRITE)) {
+        file.truncate(8192);
+      }
+      for (int ref = 1; ref <= 60; ref++) { // the garbage ratio passes 0.25 at the 25th free
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(List.of(), uncaught, "ended the collection's thread");
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> warnings.size() + " warnings: " + warnings);
+      assertTrue(warnings.getFirst().startsWith("garbage collection in " + dir + " failed (in the background; the old"
+          + " generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
+          + " failure is not logged again): java.lang.InternalError"), warnings.getFirst());
+      assertEquals(1, logged.thrown().size(), "without its stack trace");
+      assertEquals(1, arena.stats().generation());
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(List.of("blobs-1.arena", "blobs.lock"), files.map(f -> f.getFileName().toString()).sorted()
+            .toList(), "nothing left of the failed collections");
+      }
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.Aeon;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class AeonServer implements AutoCloseable {
   private final ScheduledExecutorService namespaceCloser;
   private final Thread acceptor;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** What is logged of failed accepts: the first of a burst, and the accept that ends it. */
+  private final RepeatedFailures acceptFailures = new RepeatedFailures("accepting clients",
+      (line, failure) -> ServerLog.warn(line), ServerLog::info);
   private volatile boolean stopping;
 
   private AeonServer(ServerConfig config, Aeon aeon, ServerSocket listener) {
@@ -152,7 +156,6 @@ public final class AeonServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    long failures = 0;
     while (!stopping) {
       Socket socket;
       try {
@@ -160,19 +163,15 @@ public final class AeonServer implements AutoCloseable {
       } catch (IOException e) {
         if (!stopping) {
           // Out of file descriptors, the usual cause, fails every accept at once until a client leaves: retried at
-          // once, it spun a core and logged each failure. Logged once, then retried after a pause.
-          if (failures++ == 0) {
-            ServerLog.warn("accept failed: " + e.getMessage() + " (" + connections.size() + " clients connected;"
-                + " retrying every " + ACCEPT_RETRY_MILLIS + " ms)");
-          }
+          // once, it spun a core and logged each failure. Logged once per kind and episode, as the periodic tasks'
+          // failures are, then retried after a pause. The line alone: the message says what ran out.
+          acceptFailures.failed(e, "retried every " + ACCEPT_RETRY_MILLIS + " ms, " + connections.size()
+              + " clients connected");
           pause(ACCEPT_RETRY_MILLIS);
         }
         continue;
       }
-      if (failures > 0) {
-        ServerLog.info("accepting clients again after " + failures + " failed attempts");
-        failures = 0;
-      }
+      acceptFailures.succeeded();
       admit(socket);
     }
   }

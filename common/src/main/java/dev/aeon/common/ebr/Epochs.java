@@ -358,7 +358,9 @@ public final class Epochs implements AutoCloseable {
       pending.clear();
     }
     if (!clean) {
-      LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard", rest.size());
+      // Quietly: thrown, a log handler's failure ended the close before it closed any of them, no longer pending
+      logQuietly(() -> LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard",
+          rest.size()));
     }
     try {
       closeAll(rest.stream().map(Retired::resource).toList());
@@ -460,8 +462,9 @@ public final class Epochs implements AutoCloseable {
   }
 
   /**
-   * Logs through {@link #failures} what a batch did. A log handler that throws (or memory run out again as the line
-   * is made) must neither end a batch, whose rest is no longer pending, nor fail the retirement that reclaimed it.
+   * Logs through {@link #failures} what a batch did, or what a close is about to do. A log handler that throws (or
+   * memory run out again as the line is made) must neither end a batch or a close, whose resources are no longer
+   * pending, nor fail the retirement that reclaimed it.
    */
   private static void logQuietly(Runnable logging) {
     try {

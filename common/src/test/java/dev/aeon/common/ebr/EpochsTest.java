@@ -393,6 +393,29 @@ class EpochsTest {
     }
   }
 
+  /**
+   * A close that times out on a reader still inside its guard closes everything pending when its warning cannot be
+   * logged (a log handler that throws): the warning, logged before, threw out of the close, and the resources it had
+   * taken off the pending list were never closed.
+   */
+  @Test
+  void aCloseWhoseWarningOfAReaderCannotBeLoggedClosesEverythingPending() throws Exception {
+    CountDownLatch leave = new CountDownLatch(1);
+    AtomicInteger closed = new AtomicInteger();
+    Epochs ebr = manual(); // waits 200 ms for the reader
+    Thread reader = heldReader(ebr, Thread.ofPlatform(), leave);
+    try (FailingLog broken = FailingLog.of(Epochs.class)) {
+      ebr.retire(closed::incrementAndGet);
+      ebr.close();
+      assertEquals(1, closed.get(), "the resource held back was not closed");
+      assertEquals(0, ebr.pending());
+      assertEquals(List.of(Thread.currentThread()), broken.threads(), "the warning was not logged");
+    } finally {
+      leave.countDown();
+      reader.join();
+    }
+  }
+
   /** Waits for {@code latch} in a test hook, which cannot throw a checked exception. */
   private static void awaitInHook(CountDownLatch latch) {
     try {

@@ -1,6 +1,8 @@
 package dev.aeon.engine;
 
 import dev.aeon.blob.BlobArena;
+import dev.aeon.common.FirstFailure;
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.Mutation.AddLink;
 import dev.aeon.engine.log.Mutation.ForgetEvent;
@@ -10,8 +12,6 @@ import dev.aeon.engine.log.Mutation.LinkTo;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
-import dev.aeon.common.FirstFailure;
-import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.index.atlas.AtlasIndex;
 import dev.aeon.query.trace.Trace;
 import dev.aeon.wal.Wal;

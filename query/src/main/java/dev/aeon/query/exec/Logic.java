@@ -22,17 +22,22 @@ final class Logic {
     return x == null || y == null ? null : false;
   }
 
-  /** {@code < <= > >=}: null if either side is null; a type error for values that do not compare. */
+  /** What {@link #order} finds of two values that have no order: a NaN, compared with a number or with NaN. */
+  private static final int UNORDERED = Integer.MIN_VALUE;
+
+  /**
+   * {@code < <= > >=}: null if either side is null; a type error for values that do not compare. Lists compare
+   * element by element, as openCypher has it.
+   */
   static Boolean compare(Evaluator ev, Expr.Op op, Object l, Object r, int pos) {
     if (l == null || r == null) {
       return null;
     }
-    Integer c = Values.compare(l, r);
+    Integer c = order(ev, l, r, pos, "");
     if (c == null) {
-      throw ev.error(pos, "cannot compare " + Values.typeName(l) + " with " + Values.typeName(r));
+      return null;
     }
-    // after the types are checked: a NaN compared with a string is an error, as any number is
-    if (l instanceof Double d && d.isNaN() || r instanceof Double e && e.isNaN()) {
+    if (c == UNORDERED) {
       return false;
     }
     return switch (op) {
@@ -42,6 +47,39 @@ final class Logic {
       case GE -> c >= 0;
       default -> throw new IllegalArgumentException(op.toString());
     };
+  }
+
+  /**
+   * The order of two values that are not null, as {@link Values#compare} has it, {@link #UNORDERED} for a NaN, and
+   * for two lists that of the first pair of elements that differ, or else of their lengths (a prefix first): null
+   * if that pair holds a null (whatever comes after it), as {@code [1, 2] >= [1, null]} is in Cypher.
+   */
+  private static Integer order(Evaluator ev, Object l, Object r, int pos, String where) {
+    if (l instanceof List<?> x && r instanceof List<?> y) {
+      int common = Math.min(x.size(), y.size());
+      for (int i = 0; i < common; i++) {
+        ev.visits.visit();
+        Object a = x.get(i);
+        Object b = y.get(i);
+        if (a == null || b == null) {
+          return null;
+        }
+        Integer c = order(ev, a, b, pos, " inside lists");
+        if (c == null || c != 0) {
+          return c;
+        }
+      }
+      return Integer.compare(x.size(), y.size());
+    }
+    Integer c = Values.compare(l, r);
+    if (c == null) {
+      throw ev.error(pos, "cannot compare " + Values.typeName(l) + " with " + Values.typeName(r) + where);
+    }
+    // after the types are checked: a NaN compared with a string is an error, as any number is
+    if (l instanceof Double d && d.isNaN() || r instanceof Double e && e.isNaN()) {
+      return UNORDERED;
+    }
+    return Integer.signum(c); // never UNORDERED
   }
 
   static Boolean in(Evaluator ev, Object l, Object r, int pos) {

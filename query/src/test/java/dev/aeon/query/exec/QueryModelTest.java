@@ -397,6 +397,9 @@ class QueryModelTest {
       case 12 -> {
         return overAList(vars);
       }
+      case 13 -> {
+        return listComparison(vars);
+      }
       case 11 -> {
         if (subqueryDepth < 2) {
           return subquery(v, vars);
@@ -445,6 +448,48 @@ class QueryModelTest {
         default -> trues > 1 ? Boolean.FALSE : nulls ? null : (Boolean) (trues == 1);
       };
     });
+  }
+
+  /**
+   * Two lists of numeric properties of the variables (nulls included) and literals compared with {@code <} and the
+   * like, or a list parameter: {@code [a.k, 3] < [b.f, a.ts]}, decided by the first pair that differs.
+   */
+  private Cond listComparison(List<String> vars) {
+    List<Operand> left = numbers(vars);
+    List<Operand> right = numbers(vars);
+    String op = pick(new String[] {"<", "<=", ">", ">="});
+    Function<List<Operand>, String> text = l -> "[" + String.join(", ", l.stream().map(Operand::text).toList()) + "]";
+    Function<List<Operand>, Function<Map<String, Ev>, List<Object>>> values = l -> b -> l.stream()
+        .map(o -> o.eval.apply(b)).toList();
+    Function<Map<String, Ev>, List<Object>> l = values.apply(left);
+    Function<Map<String, Ev>, List<Object>> r = values.apply(right);
+    return new Cond(text.apply(left) + " " + op + " " + text.apply(right), b -> cmpLists(op, l.apply(b), r.apply(b)));
+  }
+
+  private List<Operand> numbers(List<String> vars) {
+    List<Operand> items = new ArrayList<>();
+    for (int i = rnd.nextInt(4); i > 0; i--) {
+      String key = pick(new String[] {"k", "f", "ts", "id", "when"});
+      items.add(rnd.nextInt(6) == 0 ? literal(null) : rnd.nextInt(3) == 0 ? literal(numberLiteral(key))
+          : property(vars.get(rnd.nextInt(vars.size())), key));
+    }
+    return items;
+  }
+
+  /** Lists as openCypher orders them: the first pair that differs decides, null if it holds a null; a prefix first. */
+  static Boolean cmpLists(String op, List<Object> a, List<Object> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      if (x == null || y == null) {
+        return null;
+      }
+      int c = exact((Number) x).compareTo(exact((Number) y));
+      if (c != 0) {
+        return holds(op, c);
+      }
+    }
+    return holds(op, Integer.compare(a.size(), b.size()));
   }
 
   private int subqueryDepth;
@@ -610,6 +655,10 @@ class QueryModelTest {
     } else {
       throw new AssertionError("generated a comparison of " + a + " and " + b);
     }
+    return holds(op, c);
+  }
+
+  private static boolean holds(String op, int c) {
     return switch (op) {
       case "<" -> c < 0;
       case "<=" -> c <= 0;

@@ -1,6 +1,7 @@
 package dev.aeon.query.exec;
 
 import dev.aeon.common.JavaValues;
+import dev.aeon.common.io.Utf8Text;
 import dev.aeon.query.trace.TraceGraph;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Value semantics of the language: conversions, three-valued equality, ordering, display. */
@@ -75,7 +77,7 @@ final class Values {
     }
     return switch (v) {
       case null -> null;
-      case String s -> s;
+      case String s -> wellFormed(s);
       case Long l -> l;
       case Integer i -> (long) i;
       case Short s -> (long) s;
@@ -107,12 +109,28 @@ final class Values {
             yield unsupported(e.getKey() == null ? "map key null" : "map key of type "
                 + JavaValues.typeName(e.getKey()), unsupported);
           }
-          out.put(key, fromExternal(e.getValue(), unsupported, depth + 1));
+          out.put(wellFormed(key), fromExternal(e.getValue(), unsupported, depth + 1));
         }
         yield out;
       }
       default -> unsupported("type " + JavaValues.typeName(v), unsupported);
     };
+  }
+
+  /**
+   * {@code s}, if it holds no half of a surrogate pair alone, as a string literal may not: the string predicates and
+   * functions would find or cut that half inside a whole character ({@code '😀' CONTAINS $p} with the first half).
+   *
+   * @throws IllegalArgumentException naming the surrogate
+   */
+  private static String wellFormed(String s) {
+    int i = Utf8Text.unpairedSurrogate(s);
+    if (i >= 0) {
+      throw new IllegalArgumentException("a string with an unpaired surrogate \\u"
+          + Integer.toHexString(s.charAt(i)).toUpperCase(Locale.ROOT)
+          + ": a character beyond U+FFFF is two chars, a surrogate pair, given together");
+    }
+    return s;
   }
 
   private static Object unsupported(String what, String[] unsupported) {

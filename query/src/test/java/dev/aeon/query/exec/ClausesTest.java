@@ -986,6 +986,26 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) WHERE e.ts IN $t RETURN e", Map.of("t", List.of(Instant.MIN))).reason());
   }
 
+  /**
+   * A string parameter holding half of a surrogate pair alone was taken, where a literal holding one is refused: the
+   * string predicates work by UTF-16 units, so {@code '😀' CONTAINS $p} was true for the first half of the emoji, and
+   * split() and replace() cut the emoji in two. It is refused now, in a list or a map (as a value or a key) as alone;
+   * a whole pair is a character as in a literal.
+   */
+  @Test
+  void aStringParameterWithHalfASurrogatePairIsRefusedAsALiteralIs() {
+    String half = "parameter $p holds a string with an unpaired surrogate \\uD83D: a character beyond U+FFFF is two "
+        + "chars, a surrogate pair, given together";
+    assertEquals(half, fails("RETURN '\uD83D\uDE00' CONTAINS $p", Map.of("p", "\uD83D")).reason());
+    assertEquals(half, fails("RETURN split('x\uD83D\uDE00y', $p)", Map.of("p", "a\uD83D")).reason());
+    assertEquals(half, fails("RETURN $p", Map.of("p", List.of("ok", "\uD83D"))).reason());
+    assertEquals(half, fails("RETURN $p", Map.of("p", Map.of("k", "\uD83Dx"))).reason());
+    assertEquals(half.replace("\\uD83D", "\\uDE00"), fails("RETURN keys($p)", Map.of("p", Map.of("\uDE00", 1L))).reason());
+    assertEquals(8, fails("RETURN $p", Map.of("p", "\uD83D")).column());
+    assertEquals(List.of(true, 1L), q("RETURN '\uD83D\uDE00x' STARTS WITH $p AS a, size($p) AS n",
+        Map.of("p", "\uD83D\uDE00")).rows().getFirst());
+  }
+
   /** `false AND 1` short-circuited to false while `true AND 1` failed: a literal operand is refused before it runs. */
   @Test
   void aLiteralThatIsNoBooleanIsRefusedAsAnOperandOfALogicalOperator() {

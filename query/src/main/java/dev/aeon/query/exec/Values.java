@@ -496,34 +496,37 @@ final class Values {
   static final int MESSAGE_VALUE_CHARS = 200;
 
   /**
-   * {@link #display} of a value a statement got where it needed another, for its error message: the beginning
-   * only. Written out whole, a list of five million numbers made a message of 40 MB, and a list holding one list
-   * twice, nested 40 deep, took hours; this stops once it has {@link #MESSAGE_VALUE_CHARS} characters.
+   * A value a statement got where it needed another, for its error message: the beginning only. Written out whole, a
+   * list of five million numbers made a message of 40 MB, and a list holding one list twice, nested 40 deep, took
+   * hours; this stops once it has {@link #MESSAGE_VALUE_CHARS} characters. Written as the language writes it: a
+   * string quoted (a LIMIT given the string '3' got {@code '3'}, not {@code 3}, which reads as the integer it asks
+   * for), a map as {@code {k: v}}.
    */
   static String displayInMessage(Object v) {
     StringBuilder out = new StringBuilder();
-    append(out, v, MESSAGE_VALUE_CHARS);
+    append(out, v, MESSAGE_VALUE_CHARS, true);
     return out.length() <= MESSAGE_VALUE_CHARS ? out.toString() : out.substring(0, MESSAGE_VALUE_CHARS) + "...";
   }
 
   static String display(Object v) {
     StringBuilder out = new StringBuilder();
-    append(out, v, Integer.MAX_VALUE);
+    append(out, v, Integer.MAX_VALUE, false);
     return out.toString();
   }
 
   /**
    * Writes {@code v} out, a list's or a map's elements only while {@code out} holds at most {@code limit}
    * characters. A map's values as a list's elements: Map.toString would print a vector as the array's identity
-   * ([F@1b6d3586, different on every run) and a node as the Event record with all its fields.
+   * ([F@1b6d3586, different on every run) and a node as the Event record with all its fields. {@code asLiteral}
+   * writes strings and maps as the language's literals do, for a message.
    */
-  private static void append(StringBuilder out, Object v, int limit) {
+  private static void append(StringBuilder out, Object v, int limit, boolean asLiteral) {
     switch (v) {
       case List<?> l -> {
         out.append('[');
         for (int i = 0; i < l.size() && out.length() <= limit; i++) {
           out.append(i == 0 ? "" : ", ");
-          append(out, l.get(i), limit);
+          append(out, l.get(i), limit, asLiteral);
         }
         out.append(']');
       }
@@ -532,8 +535,8 @@ final class Values {
         var entries = m.entrySet().iterator();
         for (int i = 0; entries.hasNext() && out.length() <= limit; i++) {
           Map.Entry<?, ?> e = entries.next();
-          out.append(i == 0 ? "" : ", ").append(e.getKey()).append('=');
-          append(out, e.getValue(), limit);
+          out.append(i == 0 ? "" : ", ").append(e.getKey()).append(asLiteral ? ": " : "=");
+          append(out, e.getValue(), limit, asLiteral);
         }
         out.append('}');
       }
@@ -544,6 +547,10 @@ final class Values {
               .append(e.tsMicros()).append(')');
       case dev.aeon.query.trace.Edge e ->
           out.append('[').append(e.from()).append('-').append(e.type()).append("->").append(e.to()).append(']');
+      case String t when asLiteral -> { // no more of a long one than the message keeps
+        String shown = t.length() > limit ? t.substring(0, limit) : t;
+        out.append('\'').append(shown.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+      }
       default -> out.append(v); // a string as it is, a number or boolean as Java writes it
     }
   }

@@ -987,6 +987,23 @@ class ClausesTest extends OnConversation {
   }
 
   /**
+   * A value quoted in an error was written as the result table writes it, so the string '3' given as a LIMIT read
+   * "LIMIT needs a non-negative integer but got 3", which is one; strings are quoted there now, in lists and maps too.
+   */
+  @Test
+  void aStringShownInAnErrorIsQuoted() {
+    assertEquals("LIMIT needs a non-negative integer but got '3'",
+        fails("MATCH (e) RETURN e LIMIT $n", Map.of("n", "3")).reason());
+    assertEquals("SKIP needs a non-negative integer but got ['1', 2, {k: 'it\\'s'}]",
+        fails("MATCH (e) RETURN e SKIP $n", Map.of("n", List.of("1", 2L, Map.of("k", "it's")))).reason());
+    assertEquals("AS OF needs a timestamp (epoch microseconds or Instant) but got '1700000000000000'",
+        fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF '1700000000000000' RETURN f", Map.of()).reason());
+    assertEquals("recall() needs a count between 1 and 10000 but got '5'",
+        fails("CALL recall([1.0, 0.0], '5') YIELD event RETURN event", Map.of()).reason());
+    assertEquals("LIMIT needs a non-negative integer but got 2.0", fails("MATCH (e) RETURN e LIMIT 2.0", Map.of()).reason());
+  }
+
+  /**
    * A string parameter holding half of a surrogate pair alone was taken, where a literal holding one is refused: the
    * string predicates work by UTF-16 units, so {@code '😀' CONTAINS $p} was true for the first half of the emoji, and
    * split() and replace() cut the emoji in two. It is refused now, in a list or a map (as a value or a key) as alone;

@@ -290,6 +290,10 @@ public final class Parser {
     } else {
       max = min;
     }
+    if (max == null && peek().type() != TokenType.RBRACKET && peek().type() != TokenType.LBRACE) {
+      // a bound is there, but not an integer: saying it needs one would send the user looking for what they wrote
+      throw error(peek(), "expected a number of hops (an integer, as in *1..3) but found " + peek().describe());
+    }
     if (max == null) {
       throw error(star, "variable-length relationship needs an upper bound, e.g. *1..3 (at most "
           + MAX_HOPS + ")");

@@ -126,6 +126,16 @@ class ParserTest {
     assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
     assertEquals("at most 32 hops, not 99", fails("MATCH (a)-[:NEXT*1..99]->(b) RETURN b").reason());
     assertEquals("empty hop range *3..2", fails("MATCH (a)-[:NEXT*3..2]->(b) RETURN b").reason());
+    // a bound that is there but no hop count was "needs an upper bound" too, which the statement has
+    QueryException negative = fails("MATCH (a)-[:NEXT*-1..2]->(b) RETURN b");
+    assertEquals("expected a number of hops (an integer, as in *1..3) but found '-'", negative.reason());
+    assertEquals(18, negative.column());
+    assertEquals("expected a number of hops (an integer, as in *1..3) but found '2.5'",
+        fails("MATCH (a)-[:NEXT*1..2.5]->(b) RETURN b").reason());
+    assertEquals("expected a number of hops (an integer, as in *1..3) but found parameter $n",
+        fails("MATCH (a)-[:NEXT*1..$n]->(b) RETURN b").reason());
+    assertTrue(fails("MATCH (a)-[:NEXT*0..]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
+    assertTrue(fails("MATCH (a)-[:NEXT* {k: 1}]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
     assertEquals("RETURN * is not supported: name the expressions", fails("MATCH (a) RETURN *").reason());
     assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
     assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());

@@ -441,6 +441,28 @@ class BadInputTest {
   }
 
   /**
+   * A statement whose expressions go through long strings is stopped at the time limit too: a string counted as one
+   * step whatever its length, so 200 rows each searching a string of 16 million characters (fewer steps than the
+   * 1,024 between two reads of the clock) ran for seconds past a limit of 100 ms, and finished; each operator or
+   * function given a string now counts a step per 16 characters of it, as a list counts its elements.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void expressionsOverLongStringsAreStoppedAtTheQueryTimeLimit() {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withQueryTimeLimit(java.time.Duration.ofMillis(100)))) {
+      Memory m = aeon.memory();
+      String big = "WITH reduce(s = 'a', i IN range(1, 24) | s + s) AS big UNWIND range(1, 200) AS i ";
+      for (String end : List.of("RETURN count(big CONTAINS 'b')", "RETURN sum(size(split(big, 'b')))",
+          "RETURN count(big ENDS WITH toUpper(big))")) {
+        QueryException e = assertThrows(QueryException.class, () -> m.query(big + end, Map.of()), end);
+        assertTrue(e.getMessage().contains("time limit of 100 ms"), end + ": " + e.getMessage());
+      }
+      assertEquals(List.of(List.of(10L)), // 10 rows of 1,024 characters: far within the limit
+          m.query(big.replace("24", "10").replace("200", "10") + "RETURN count(big CONTAINS 'a')", Map.of()).rows());
+    }
+  }
+
+  /**
    * Comparing values is stopped at the time limit too: a list holding one list twice, nested 40 deep, is small
    * (a reduce builds it in 40 steps), but `=`, `<>`, `IN` and `CASE` went through it as 2^40 elements, in one
    * step of the statement, for hours past any limit. (Sorting by it, or holding it for min or max, is refused

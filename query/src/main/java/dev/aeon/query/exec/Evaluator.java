@@ -134,14 +134,16 @@ final class Evaluator {
   }
 
   /**
-   * Counts a step per element of {@code v} if it is a list or a map (an operator or a function on it goes
-   * through it whole, or built it so), throws past the time limit. Without it one step could hide a pass over
-   * millions of elements: {@code -1 IN l} for each of a thousand rows ran for seconds past a limit of 100 ms.
+   * Counts a step per element of {@code v} if it is a list or a map, and per 16 characters if it is a string (as a
+   * string is weighed), since an operator or a function on it goes through it whole, or built it so; throws past the
+   * time limit. Without it one step could hide a pass over millions of elements or characters: {@code -1 IN l} for
+   * each of a thousand rows, or {@code big CONTAINS 'b'} for each of 200, ran for seconds past a limit of 100 ms.
    */
   void stepThrough(Object v) {
     long n = switch (v) {
       case List<?> l -> l.size();
       case Map<?, ?> m -> m.size();
+      case String s -> s.length() / 16;
       case null, default -> 0;
     };
     if (n > 0 && deadline.passed(n)) {

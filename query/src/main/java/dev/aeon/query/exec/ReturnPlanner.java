@@ -79,6 +79,11 @@ final class ReturnPlanner {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
               + " may only use the columns of " + clause + " (by alias or variable) when it aggregates or uses DISTINCT");
         }
+        if (aggregates.isEmpty() && Expr.containsAggregate(s.expr())) {
+          // else the checker's reason, "only allowed in the columns and ORDER BY", names where the user put it
+          throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr()) + " aggregates, but "
+              + clause + " does not: make the aggregate a column of " + clause);
+        }
         usesAliases = reads.stream().anyMatch(aliases::contains);
         if (usesAliases) {
           sorting = sorting != null ? sorting : sorting();

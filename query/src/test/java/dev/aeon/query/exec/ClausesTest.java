@@ -987,6 +987,24 @@ class ClausesTest extends OnConversation {
   }
 
   /**
+   * An aggregate in ORDER BY after a RETURN (or WITH) that does not aggregate was refused with "aggregate function
+   * count() is only allowed in the columns and ORDER BY of RETURN and WITH", which is where the user had put it; the
+   * reason now says what is missing, as Cypher's does.
+   */
+  @Test
+  void anAggregateInOrderByOfAProjectionThatDoesNotAggregateSaysSo() {
+    QueryException e = fails("MATCH (e) RETURN e.role ORDER BY count(*) DESC", Map.of());
+    assertEquals("ORDER BY count(*) aggregates, but RETURN does not: make the aggregate a column of RETURN",
+        e.reason());
+    assertEquals(34, e.column());
+    assertEquals("ORDER BY (1 + max(e.len)) aggregates, but WITH does not: make the aggregate a column of WITH",
+        fails("MATCH (e) WITH e.role AS r ORDER BY 1 + max(e.len) RETURN r", Map.of()).reason());
+    // where the projection aggregates, the same aggregate is its column
+    assertEquals(List.of("assistant", "user", "memory", "tool"),
+        q("MATCH (e) RETURN e.role, count(*) ORDER BY count(*) DESC, e.role").column("e.role"));
+  }
+
+  /**
    * A value quoted in an error was written as the result table writes it, so the string '3' given as a LIMIT read
    * "LIMIT needs a non-negative integer but got 3", which is one; strings are quoted there now, in lists and maps too.
    */

@@ -366,10 +366,21 @@ public final class Parser {
     return comparison();
   }
 
+  /**
+   * One comparison: they do not chain. A comparison operator after one is refused where the user wrote it, instead of
+   * ending the expression there, which made the reason a clause or the end of the statement expected.
+   */
   private Expr comparison() {
     Expr left = additive();
-    Token t = peek();
-    Op op = switch (t.type()) {
+    Expr e = comparisonOf(left);
+    if (e != left && comparisonSymbol(peek().type()) != null) {
+      throw error(peek(), "comparisons do not chain: join them with AND, as in a < b AND b < c");
+    }
+    return e;
+  }
+
+  private static Op comparisonSymbol(TokenType type) {
+    return switch (type) {
       case EQ -> Op.EQ;
       case NEQ -> Op.NEQ;
       case LT -> Op.LT;
@@ -378,6 +389,12 @@ public final class Parser {
       case GE -> Op.GE;
       default -> null;
     };
+  }
+
+  /** The comparison of {@code left} with what follows, or {@code left} if no comparison follows. */
+  private Expr comparisonOf(Expr left) {
+    Token t = peek();
+    Op op = comparisonSymbol(t.type());
     if (op != null) {
       next();
       return new Expr.Binary(op, left, additive(), t.start());

@@ -136,6 +136,17 @@ class ParserTest {
         fails("MATCH (a)-[:NEXT*1..$n]->(b) RETURN b").reason());
     assertTrue(fails("MATCH (a)-[:NEXT*0..]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
     assertTrue(fails("MATCH (a)-[:NEXT* {k: 1}]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
+    // comparisons do not chain (one per operand): the reason said a clause or the end was expected
+    String chained = "comparisons do not chain: join them with AND, as in a < b AND b < c";
+    QueryException chain = fails("MATCH (e)\nWHERE e.id = 'x' +\n  1 < 2\nRETURN e");
+    assertEquals(chained, chain.reason());
+    assertEquals(3, chain.line());
+    assertEquals(5, chain.column());
+    assertEquals(chained, fails("RETURN 1 < 2 < 3").reason());
+    assertEquals(chained, fails("RETURN 1 IN [1] = true").reason());
+    assertEquals(chained, fails("RETURN 1 BETWEEN 0 AND 2 <> false").reason());
+    assertEquals(chained, fails("RETURN 1 IS NULL = false").reason());
+    assertEquals(List.of(), Parser.parse("RETURN (1 < 2) = true").clauses());
     assertEquals("RETURN * is not supported: name the expressions", fails("MATCH (a) RETURN *").reason());
     assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
     assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());

@@ -185,6 +185,11 @@ public final class Parser {
   // ----------------------------------------------------------------------------------- patterns
 
   private Statement.Path path() {
+    if (peek().type() == TokenType.IDENT && peek(1).type() == TokenType.EQ) {
+      // Cypher's named path: else "expected '(' but found 'p'", which does not say that paths have no names here
+      throw error(peek(), "named paths (" + peek().text() + " = ...) are not supported: name the relationships,"
+          + " as in (a)-[r:NEXT*1..3]->(b), and return them");
+    }
     List<Statement.NodePattern> nodes = new ArrayList<>();
     List<Statement.RelPattern> rels = new ArrayList<>();
     nodes.add(node());

@@ -147,6 +147,14 @@ class ParserTest {
     assertEquals(chained, fails("RETURN 1 BETWEEN 0 AND 2 <> false").reason());
     assertEquals(chained, fails("RETURN 1 IS NULL = false").reason());
     assertEquals(List.of(), Parser.parse("RETURN (1 < 2) = true").clauses());
+    // a named path, which Cypher has, read "expected '(' but found 'p'"
+    QueryException named = fails("MATCH p = (a)-[:NEXT]->(b) RETURN p");
+    assertEquals("named paths (p = ...) are not supported: name the relationships, as in (a)-[r:NEXT*1..3]->(b),"
+        + " and return them", named.reason());
+    assertEquals(7, named.column());
+    assertEquals(named.reason(), fails("MATCH (x), p = (a)-->(b) RETURN p").reason());
+    assertEquals(named.reason(), fails("MATCH (x) WHERE EXISTS { p = (x)-->() } RETURN x").reason());
+    assertEquals("expected '(' but found 'p'", fails("MATCH p RETURN p").reason());
     assertEquals("RETURN * is not supported: name the expressions", fails("MATCH (a) RETURN *").reason());
     assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
     assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());

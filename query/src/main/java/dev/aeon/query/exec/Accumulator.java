@@ -18,7 +18,15 @@ final class Accumulator {
   private long longSum;
   private BigInteger bigSum; // the integers' sum once it left 64 bits, else null
   private double doubleSum;
+  /**
+   * The floats' sum scaled down by 2^64 (exactly, but for values near 0, which cannot matter then), which holds it
+   * when {@link #doubleSum} passes a double's range on the way: 1e308 + 1e308 is Infinity for good, though the
+   * average, or the sum after a -1e308, is in range.
+   */
+  private double scaledDoubleSum;
   private boolean sawFloat;
+  /** Whether a float was infinite or NaN: then the sum is what the plain sum makes of it. */
+  private boolean sawNonFinite;
 
   Accumulator(Expr.Call call) {
     this.call = call;
@@ -79,7 +87,9 @@ final class Accumulator {
       }
       case Double d -> {
         sawFloat = true;
+        sawNonFinite |= !Double.isFinite(d);
         doubleSum += d;
+        scaledDoubleSum += d * SCALE_DOWN;
       }
       default -> throw ev.error(call.pos(), call.name() + "() needs numbers but got " + Values.typeName(v));
     }
@@ -97,10 +107,24 @@ final class Accumulator {
     return bigSum != null ? bigSum.doubleValue() : longSum;
   }
 
+  private static final double SCALE_DOWN = 0x1p-64;
+
+  /**
+   * The sum of every value as a float, divided by {@code divisor}: by the plain sum while it stays in range, else by
+   * the scaled one (so Infinity only if the result is beyond a double's range, or a value was infinite).
+   */
+  private double floatSum(long divisor) {
+    double plain = integerSumAsFloat() + doubleSum;
+    if (Double.isFinite(plain) || sawNonFinite) {
+      return plain / divisor;
+    }
+    return (integerSumAsFloat() * SCALE_DOWN + scaledDoubleSum) / divisor / SCALE_DOWN;
+  }
+
   /** A sum of integers alone is an integer (an error if it overflows); one with a float is a float. */
   private Object sumResult(Evaluator ev) {
     if (sawFloat) {
-      return integerSumAsFloat() + doubleSum;
+      return floatSum(1);
     }
     Long exact = integerSum();
     if (exact == null) {
@@ -115,7 +139,7 @@ final class Accumulator {
       case "collect" -> List.copyOf(collected);
       case "min", "max" -> best;
       case "sum" -> sumResult(ev);
-      default -> count == 0 ? null : (integerSumAsFloat() + doubleSum) / count; // an average is a float
+      default -> count == 0 ? null : floatSum(count); // an average is a float
     };
   }
 }

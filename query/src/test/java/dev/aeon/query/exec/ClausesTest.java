@@ -928,6 +928,32 @@ class ClausesTest extends OnConversation {
     assertEquals("integer overflow in sum()", fails("MATCH (e) RETURN sum(9223372036854775807)", Map.of()).reason());
   }
 
+  /**
+   * A float sum whose running total passed a double's range became Infinity for good, though the sum or the average
+   * was in range: avg(x) of two values of 1e308 was Infinity, and the sum of 1e308, 1e308 and -1e308 was Infinity in
+   * that order and 1e308 in another. Only values that are infinite (or NaN) make them so now.
+   */
+  @Test
+  void aFloatSumThatPassesTheRangeOfADoubleOnTheWayIsStillFound() {
+    assertEquals(List.of(1e308, 1.7e308), q("UNWIND [1e308, 1e308] AS x RETURN avg(x), max(x) + 0.7e308").rows()
+        .getFirst());
+    for (String order : List.of("[1e308, 1e308, -1e308]", "[1e308, -1e308, 1e308]", "[-1e308, 1e308, 1e308]")) {
+      assertEquals(List.of(1e308, 1e308 / 3), q("UNWIND " + order + " AS x RETURN sum(x), avg(x)").rows().getFirst(),
+          order);
+    }
+    // integers among them: summed apart, exactly, and added at the end
+    assertEquals(2 * (1e308 / 3), (Double) q("UNWIND [1e308, 9223372036854775807, 1e308] AS x RETURN avg(x)").rows()
+        .getFirst().getFirst(), 1e294);
+    // a sum beyond a double's range is Infinity, and infinite values stay what they are
+    assertEquals(List.of(Double.POSITIVE_INFINITY, 1e308), q("UNWIND [1e308, 1e308, 1e308] AS x RETURN sum(x), avg(x)")
+        .rows().getFirst());
+    assertEquals(List.of(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY),
+        q("UNWIND [1e308, 1.0 / 0, 1.0] AS x RETURN sum(x), avg(x)").rows().getFirst());
+    assertTrue(((Double) q("UNWIND [1.0 / 0, -1.0 / 0] AS x RETURN avg(x)").rows().getFirst().getFirst()).isNaN());
+    assertEquals(List.of(0.6000000000000001, 0.20000000000000004), // as a plain sum has them
+        q("UNWIND [0.1, 0.2, 0.3] AS x RETURN sum(x), avg(x)").rows().getFirst());
+  }
+
   @Test
   void semanticAndTypeErrorsNamePositions() {
     QueryException e = fails("MATCH (e) RETURN x", Map.of());

@@ -71,4 +71,12 @@ class BenchCommandLineTest {
         "aeon bench contention: --load needs a number above 0 and at most 1, got 'half'\nusage: ./aeon bench contention"),
         result);
   }
+
+  @Test
+  void recallNamesItsOptions() throws Exception {
+    String result = run("recall", "--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertEquals("usage: ./aeon bench recall [--quick] [--events N] [--only REGEX]\n",
+        Files.readString(tmp.resolve("out.txt")));
+  }
 }

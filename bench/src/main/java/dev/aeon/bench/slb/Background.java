@@ -15,9 +15,10 @@ import java.util.stream.IntStream;
 /**
  * Events remembered into each namespace before a conversation is replayed, so that the conversation is
  * searched inside a large memory, as an agent's would be after many conversations: WordNet glosses
- * embedded with the same model as the turns. Empty by default (the memory holds the conversation only).
+ * embedded with the same model as the turns. Empty by default (the memory holds the conversation only). The recall
+ * benchmark ({@code ./aeon bench recall}) takes its memory and queries from here too.
  */
-record Background(List<String> texts, float[][] vectors) {
+public record Background(List<String> texts, float[][] vectors) {
 
   /** Glosses are embedded and cached in chunks of this many, so that runs of different sizes share them. */
   private static final int CHUNK = 10_000;
@@ -27,7 +28,7 @@ record Background(List<String> texts, float[][] vectors) {
   }
 
   /** The first {@code n} glosses of WordNet's fixed shuffle and their unit vectors. */
-  static Background wordnet(int n) throws IOException, DataUnavailableException {
+  public static Background wordnet(int n) throws IOException, DataUnavailableException {
     List<String> glosses = Datasets.wordnetGlosses();
     if (n > glosses.size()) {
       throw new IllegalArgumentException("--background " + n + " asks for more than the " + glosses.size()
@@ -46,7 +47,7 @@ record Background(List<String> texts, float[][] vectors) {
     return new Background(List.copyOf(texts), vectors.stream().map(SlbBench::unit).toArray(float[][]::new));
   }
 
-  int size() {
+  public int size() {
     return vectors.length;
   }
 

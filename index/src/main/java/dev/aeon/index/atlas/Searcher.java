@@ -30,6 +30,11 @@ final class Searcher {
   static final int MIN_SKETCH_ROUTING_DIM = 64;
   /** How many times {@code nprobe} leaves a wide level scores with codes, of its best sketch estimates. */
   static final int ROUTING_POOL = 2;
+  /** What a result lists when it scored no leaves, or none was missing: empty, so one array serves all. */
+  private static final int[] NO_LEAVES = new int[0];
+  private static final long[] NO_VERSIONS = new long[0];
+  /** Up to this many leaves, {@link #distinct} compares every pair (at most about 8,000 int compares). */
+  private static final int PAIRWISE_DISTINCT = 128;
 
   private final Storage st;
   private final Routing rt;
@@ -50,31 +55,30 @@ final class Searcher {
    */
   SearchResult search(PreparedQuery prepared, int k, int nprobe, int beam, SearchParams params,
       RoaringBitmap filter, int[] extraLeaves, boolean descend) {
-    List<Leaf> leaves = new ArrayList<>();
-    IntArrayList missing = new IntArrayList();
     float[] q = prepared.unitVector();
     Int8Query query = prepared.int8();
     int sketchDepth = params.effectiveSketchDepth(k);
     SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
-    if (descend) {
-      leaves.addAll(descend(q, query, sketchQuery, nprobe, beam));
-    }
+    List<Leaf> leaves = descend ? descend(q, query, sketchQuery, nprobe, beam) : new ArrayList<>();
+    int[] missing = NO_LEAVES;
     if (extraLeaves != null) {
+      IntArrayList absent = new IntArrayList();
       for (int id : extraLeaves) {
         Leaf l = rt.leaf(id);
         if (l == null) {
-          missing.addInt(id);
+          absent.addInt(id);
         } else {
           leaves.add(l);
         }
       }
+      missing = absent.toIntArray();
     }
     leaves = distinct(leaves);
     boolean rerank = params.rerank();
     TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
     int touched = 0;
-    for (Leaf l : sketchDepth > 0 ? leaves : List.<Leaf>of()) {
-      for (int page : l.pages()) {
+    for (int i = 0; sketchDepth > 0 && i < leaves.size(); i++) {
+      for (int page : leaves.get(i).pages()) {
         touched = Prefetch.lines(st.pages.sketchSegment(page), st.pages.sketchBase(page),
             st.layout.sketches.blockBytes(), touched);
       }
@@ -100,7 +104,7 @@ final class Searcher {
       scoreSketched(sketched, int8 ? query : null, candidates, scratch);
     }
     TopK best = rerank ? rerank(q, candidates, k) : candidates;
-    return finish(best, rerank ? 1f : prepared.scale(), leafIds, versions, missing.toIntArray(), false);
+    return finish(best, rerank ? 1f : prepared.scale(), leafIds, versions, missing, false);
   }
 
   /** Exact search over the allowed ids only (for filters smaller than what a descent would score). */
@@ -115,7 +119,7 @@ final class Searcher {
         best.offer(s, pack(id, slot));
       }
     }
-    return finish(best, 1f, new int[0], new long[0], new int[0], true);
+    return finish(best, 1f, NO_LEAVES, NO_VERSIONS, NO_LEAVES, true);
   }
 
   /** Exact search over every live vector reachable from the root (ground truth, calibration). */
@@ -134,7 +138,7 @@ final class Searcher {
         }
       }
     }
-    return finish(best, 1f, new int[0], new long[0], new int[0], true);
+    return finish(best, 1f, NO_LEAVES, NO_VERSIONS, NO_LEAVES, true);
   }
 
   /** The descent by codes alone (an insert's, to the nearest leaves). */
@@ -147,26 +151,37 @@ final class Searcher {
    * Each node's centroid codes are scored against the query's INT8 codes in one kernel call; with a
    * sketch query (the sketch pass is on) a wide level of leaves is first estimated from the rows'
    * sketches, and only the best {@value #ROUTING_POOL} x {@code nprobe} estimates are scored with codes.
+   *
+   * <p>A leaf's place in the best leaves is its row: the index of its node's children in {@code kidsSeen}
+   * above, the row below. Looking the {@link Leaf} up only for the leaves kept spares a list that grew by
+   * every row that beat the floor (most of a wide level's early rows), and a cache miss on each of those
+   * rows' Leaf objects, which are scattered in the heap.
    */
   List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam) {
     TopK leafTop = new TopK(nprobe);
+    TopK nodeTop = new TopK(beam); // emptied by each level's drainNodes
+    long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
+    TopK pool = null; // made for the first level estimated, emptied by scorePool
     float[] estimates = new float[0]; // grown to the widest node estimated
-    List<Leaf> leafRefs = new ArrayList<>();
+    List<Object[]> kidsSeen = new ArrayList<>();
+    List<Node> nodeRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
     int[] dots = new int[st.config.fanout() + 1];
     while (!frontier.isEmpty()) {
-      TopK nodeTop = new TopK(beam);
-      List<Node> nodeRefs = new ArrayList<>();
+      nodeRefs.clear();
       // Each node's children are read once: a writer may replace a list meanwhile, and rows index this one.
       Node.Children[] level = new Node.Children[frontier.size()];
+      int base = kidsSeen.size(); // node f of this level is kidsSeen's base + f
       int leafRows = 0;
       for (int f = 0; f < level.length; f++) {
         level[f] = frontier.get(f).children();
+        kidsSeen.add(level[f].kids());
         leafRows += level[f].leavesOnly() ? level[f].kids().length : 0;
       }
-      long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
       boolean estimate = sketch != null && dim >= MIN_SKETCH_ROUTING_DIM && leafRows > poolSize;
-      TopK pool = estimate ? new TopK((int) poolSize) : null;
+      if (estimate && pool == null) {
+        pool = new TopK((int) poolSize);
+      }
       for (int f = 0; f < level.length; f++) {
         Node.Children c = level[f];
         Object[] kids = c.kids();
@@ -182,15 +197,14 @@ final class Searcher {
           continue;
         }
         kernels.bulkDotI8(query, codes.segment(), 0, codes.rows(), dots);
+        long node = (long) (base + f) << 32;
         if (c.leavesOnly()) {
-          // The wide level: most rows beat no floor, and only those that do are looked at (their Leaf
-          // objects are scattered in the heap, a cache miss each).
+          // The wide level: most rows beat no floor, and only those that do are looked at.
           float floor = leafTop.floor();
           for (int i = 0; i < kids.length; i++) {
             float s = dots[i] * codes.scale(i);
             if (s > floor) {
-              leafRefs.add((Leaf) kids[i]);
-              leafTop.offer(s, leafRefs.size() - 1);
+              leafTop.offer(s, node | i);
               floor = leafTop.floor();
             }
           }
@@ -198,28 +212,24 @@ final class Searcher {
         }
         for (int i = 0; i < kids.length; i++) {
           float s = dots[i] * codes.scale(i);
-          if (kids[i] instanceof Leaf l) {
-            if (leafTop.accepts(s)) {
-              leafRefs.add(l);
-              leafTop.offer(s, leafRefs.size() - 1);
-            }
+          if (kids[i] instanceof Leaf) {
+            leafTop.offer(s, node | i);
           } else if (nodeTop.accepts(s)) {
             nodeRefs.add((Node) kids[i]);
             nodeTop.offer(s, nodeRefs.size() - 1);
           }
         }
       }
-      if (pool != null) {
-        scorePool(query, pool, level, leafTop, leafRefs);
+      if (estimate) {
+        scorePool(query, pool, level, base, leafTop);
       }
       frontier = drainNodes(nodeTop, nodeRefs);
     }
-    float[] scores = new float[leafTop.size()];
-    long[] refs = new long[leafTop.size()];
-    int n = leafTop.drainDescending(scores, refs);
+    int n = leafTop.sortDescending();
     List<Leaf> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(leafRefs.get((int) refs[i]));
+      long row = leafTop.payload(i);
+      out.add((Leaf) kidsSeen.get((int) (row >>> 32))[(int) row]);
     }
     return out;
   }
@@ -236,22 +246,20 @@ final class Searcher {
     }
   }
 
-  /** Scores the pooled rows with their codes and offers those leaves to the best leaves. */
-  private void scorePool(Int8Query query, TopK pool, Node.Children[] level, TopK leafTop, List<Leaf> leafRefs) {
-    int n = pool.size();
-    float[] estimates = new float[n];
-    long[] rows = new long[n];
-    pool.drainDescending(estimates, rows);
+  /**
+   * Scores the pooled rows with their codes, offers those leaves to the best leaves (node f of the level
+   * as kidsSeen's {@code base + f}), and empties the pool.
+   */
+  private void scorePool(Int8Query query, TopK pool, Node.Children[] level, int base, TopK leafTop) {
+    int n = pool.sortDescending();
     for (int r = 0; r < n; r++) {
-      Node.Children c = level[(int) (rows[r] >>> 32)];
-      int i = (int) rows[r];
-      CentroidCodes codes = c.codes();
+      int f = (int) (pool.payload(r) >>> 32);
+      int i = (int) pool.payload(r);
+      CentroidCodes codes = level[f].codes();
       float s = kernels.dotI8(query.codeSegment(), 0, codes.segment(), (long) i * dim, dim) * codes.scale(i);
-      if (leafTop.accepts(s)) {
-        leafRefs.add((Leaf) c.kids()[i]);
-        leafTop.offer(s, leafRefs.size() - 1);
-      }
+      leafTop.offer(s, (long) (base + f) << 32 | i);
     }
+    pool.clear();
   }
 
   /**
@@ -335,14 +343,11 @@ final class Searcher {
    * a query, offers them with their estimates (for a re-rank that takes them all).
    */
   private void scoreSketched(TopK sketched, Int8Query query, TopK candidates, PageScratch scratch) {
-    int n = sketched.size();
-    float[] estimates = new float[n];
-    long[] entries = new long[n];
-    sketched.drainDescending(estimates, entries);
+    int n = sketched.sortDescending();
     int[] dot = scratch.dots;
     int touched = 0;
     for (int e = 0; e < n; e++) {
-      int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
+      int page = (int) (sketched.payload(e) >>> ENTRY_BITS), i = (int) (sketched.payload(e) & ENTRY_MASK);
       MemorySegment s = st.pages.segment(page);
       long b = st.pages.base(page);
       touched = Prefetch.lines(s, b + st.layout.idOffset(i), 1, touched);
@@ -353,8 +358,8 @@ final class Searcher {
     }
     Prefetch.done(touched);
     for (int e = 0; e < n; e++) {
-      int page = (int) (entries[e] >>> ENTRY_BITS), i = (int) (entries[e] & ENTRY_MASK);
-      float score = estimates[e];
+      int page = (int) (sketched.payload(e) >>> ENTRY_BITS), i = (int) (sketched.payload(e) & ENTRY_MASK);
+      float score = sketched.score(e);
       if (query != null) {
         kernels.bulkDotI8(query, st.pages.segment(page), st.pages.base(page) + st.layout.codesOffset(i), 1, dot);
         score = dot[0] * st.pages.scale(page, i);
@@ -368,39 +373,34 @@ final class Searcher {
   }
 
   private TopK rerank(float[] q, TopK candidates, int k) {
-    int n = candidates.size();
-    float[] approx = new float[n];
-    long[] payloads = new long[n];
-    candidates.drainDescending(approx, payloads);
+    int n = candidates.sortDescending();
     TopK best = new TopK(k);
     MemorySegment qs = MemorySegment.ofArray(q);
     int touched = 0;
     for (int i = 0; i < n; i++) {
-      int slot = (int) payloads[i];
+      int slot = (int) candidates.payload(i);
       touched = Prefetch.lines(st.vectors.segment(slot), st.vectors.floatsOffset(slot), (long) dim * Float.BYTES, touched);
     }
     Prefetch.done(touched);
     for (int i = 0; i < n; i++) {
-      int slot = (int) payloads[i];
-      best.offer(kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim), payloads[i]);
+      int slot = (int) candidates.payload(i);
+      best.offer(kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim),
+          candidates.payload(i));
     }
     return best;
   }
 
   private SearchResult finish(TopK best, float scoreScale, int[] leafIds, long[] versions, int[] missing, boolean exact) {
-    int n = best.size();
-    float[] scores = new float[n];
-    long[] payloads = new long[n];
-    best.drainDescending(scores, payloads);
+    int n = best.sortDescending();
     long[] ids = new long[n];
     float[] out = new float[n];
     int m = 0;
     for (int i = 0; i < n; i++) {
       // A delete that returned while this search ran must not show up in its answer.
-      if (!st.tombstones.get((int) payloads[i])) {
-        ids[m] = payloads[i] >>> 32;
+      if (!st.tombstones.get((int) best.payload(i))) {
+        ids[m] = best.payload(i) >>> 32;
         // A cosine: rounding (FP32 sums, INT8 scales) can take it a hair past 1, as 1.0000001 for itself.
-        out[m++] = Math.max(-1f, Math.min(1f, scores[i] * scoreScale));
+        out[m++] = Math.max(-1f, Math.min(1f, best.score(i) * scoreScale));
       }
     }
     if (m < n) {
@@ -426,21 +426,29 @@ final class Searcher {
     return distinct(out);
   }
 
+  /** The nodes {@code top} kept (indexes into {@code refs}), best first, each once; empties {@code top}. */
   private static List<Node> drainNodes(TopK top, List<Node> refs) {
-    float[] scores = new float[top.size()];
-    long[] idx = new long[top.size()];
-    int n = top.drainDescending(scores, idx);
+    int n = top.sortDescending();
     List<Node> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Node node = refs.get((int) idx[i]);
+      Node node = refs.get((int) top.payload(i));
       if (!out.contains(node)) {
         out.add(node);
       }
     }
+    top.clear();
     return out;
   }
 
+  /**
+   * {@code leaves} without repeats (a writer's restructuring may show a search one leaf under two nodes), in
+   * their order. The lists of a search's nprobe are checked pair by pair, which allocates nothing; a repeat, or a
+   * longer list (every leaf, say), takes the hash set.
+   */
   private static List<Leaf> distinct(List<Leaf> leaves) {
+    if (leaves.size() <= PAIRWISE_DISTINCT && !repeatsAnId(leaves)) {
+      return leaves;
+    }
     IntHashSet seen = new IntHashSet();
     List<Leaf> out = new ArrayList<>(leaves.size());
     for (Leaf l : leaves) {
@@ -449,6 +457,18 @@ final class Searcher {
       }
     }
     return out;
+  }
+
+  private static boolean repeatsAnId(List<Leaf> leaves) {
+    for (int i = 1; i < leaves.size(); i++) {
+      int id = leaves.get(i).id;
+      for (int j = 0; j < i; j++) {
+        if (leaves.get(j).id == id) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static long pack(long id, int slot) {

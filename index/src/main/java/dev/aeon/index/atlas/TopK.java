@@ -84,16 +84,40 @@ final class TopK {
 
   /** Empties this into the arrays, highest score first; returns the count. */
   int drainDescending(float[] outScores, long[] outPayloads) {
+    int n = sortDescending();
+    System.arraycopy(scores, 0, outScores, 0, n);
+    System.arraycopy(payloads, 0, outPayloads, 0, n);
+    clear();
+    return n;
+  }
+
+  /**
+   * Sorts the pairs kept, highest score first, in place, and returns their count; {@link #score} and
+   * {@link #payload} read them by rank until the next {@link #offer} or {@link #clear}. A search reads its
+   * lists this way: it had copied each out into two arrays of its own, made for that alone.
+   */
+  int sortDescending() {
     if (size > k) {
       keepBest();
     }
-    int n = size;
-    sortDescending(0, n - 1);
-    System.arraycopy(scores, 0, outScores, 0, n);
-    System.arraycopy(payloads, 0, outPayloads, 0, n);
+    sortRange(0, size - 1);
+    return size;
+  }
+
+  /** The score of rank {@code i} after {@link #sortDescending}. */
+  float score(int i) {
+    return scores[i];
+  }
+
+  /** The payload of rank {@code i} after {@link #sortDescending}. */
+  long payload(int i) {
+    return payloads[i];
+  }
+
+  /** Forgets every pair, keeping the buffer, so that this can collect another list of the same k. */
+  void clear() {
     size = 0;
     floor = Float.NEGATIVE_INFINITY;
-    return n;
   }
 
   /** Moves the best k pairs to the front, drops the rest, and raises the floor to the k-th best score. */
@@ -141,15 +165,15 @@ final class TopK {
     return store;
   }
 
-  private void sortDescending(int lo, int hi) {
+  private void sortRange(int lo, int hi) {
     while (hi - lo >= SMALL) {
       int p = partition(lo, hi);
       // Recurse into the smaller side, loop over the larger: the stack stays O(log n) deep.
       if (p - lo < hi - p) {
-        sortDescending(lo, p - 1);
+        sortRange(lo, p - 1);
         lo = p + 1;
       } else {
-        sortDescending(p + 1, hi);
+        sortRange(p + 1, hi);
         hi = p - 1;
       }
     }

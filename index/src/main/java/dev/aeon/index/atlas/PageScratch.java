@@ -1,8 +1,8 @@
 package dev.aeon.index.atlas;
 
 /**
- * One query's buffers: the kernel's integer dot products and a page's scales, and the sketch estimates of
- * a run of a leaf's pages.
+ * A search's buffers: the kernel's integer dot products and a page's scales, and the sketch estimates of
+ * a run of a leaf's pages. A thread keeps them from one search to the next ({@link SearchScratch}).
  */
 final class PageScratch {
 
@@ -14,5 +14,10 @@ final class PageScratch {
     this.dots = new int[config.pageCapacity()];
     this.scales = new float[config.pageCapacity()];
     this.estimates = new float[config.leafCapacity()];
+  }
+
+  /** Whether these are the buffers a search of an index of {@code config} makes (their sizes steer it). */
+  boolean fits(AtlasConfig config) {
+    return dots.length == config.pageCapacity() && estimates.length == config.leafCapacity();
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.index.atlas;
 
+import dev.aeon.index.atlas.SearchScratch.Stage;
 import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.SketchQuery;
 import dev.aeon.index.kernel.VectorKernels;
@@ -55,11 +56,21 @@ final class Searcher {
    */
   SearchResult search(PreparedQuery prepared, int k, int nprobe, int beam, SearchParams params,
       RoaringBitmap filter, int[] extraLeaves, boolean descend) {
+    SearchScratch scratch = SearchScratch.take();
+    try {
+      return search(prepared, k, nprobe, beam, params, filter, extraLeaves, descend, scratch);
+    } finally {
+      scratch.release();
+    }
+  }
+
+  private SearchResult search(PreparedQuery prepared, int k, int nprobe, int beam, SearchParams params,
+      RoaringBitmap filter, int[] extraLeaves, boolean descend, SearchScratch scratch) {
     float[] q = prepared.unitVector();
     Int8Query query = prepared.int8();
     int sketchDepth = params.effectiveSketchDepth(k);
     SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
-    List<Leaf> leaves = descend ? descend(q, query, sketchQuery, nprobe, beam) : new ArrayList<>();
+    List<Leaf> leaves = descend ? descend(q, query, sketchQuery, nprobe, beam, scratch) : new ArrayList<>();
     int[] missing = NO_LEAVES;
     if (extraLeaves != null) {
       IntArrayList absent = new IntArrayList();
@@ -75,7 +86,7 @@ final class Searcher {
     }
     leaves = distinct(leaves);
     boolean rerank = params.rerank();
-    TopK candidates = new TopK(rerank ? params.effectiveRerankDepth(k) : k);
+    TopK candidates = scratch.list(Stage.CANDIDATES, rerank ? params.effectiveRerankDepth(k) : k);
     int touched = 0;
     for (int i = 0; sketchDepth > 0 && i < leaves.size(); i++) {
       for (int page : leaves.get(i).pages()) {
@@ -86,24 +97,24 @@ final class Searcher {
     Prefetch.done(touched);
     int[] leafIds = new int[leaves.size()];
     long[] versions = new long[leaves.size()];
-    PageScratch scratch = new PageScratch(st.config);
-    TopK sketched = sketchDepth > 0 ? new TopK(sketchDepth) : null;
+    PageScratch pages = scratch.pages(st.config);
+    TopK sketched = sketchDepth > 0 ? scratch.list(Stage.SKETCHED, sketchDepth) : null;
     for (int i = 0; i < leaves.size(); i++) {
       Leaf l = leaves.get(i);
       leafIds[i] = l.id;
       versions[i] = l.version();
       if (sketched != null) {
-        sketchLeaf(l, sketchQuery, sketched, scratch, filter);
+        sketchLeaf(l, sketchQuery, sketched, pages, filter);
       } else {
-        scoreLeaf(l, query, candidates, scratch, filter);
+        scoreLeaf(l, query, candidates, pages, filter);
       }
     }
     if (sketched != null) {
       // Candidates the FP32 re-rank can take all of need no INT8 scores first.
       boolean int8 = !rerank || sketchDepth > params.effectiveRerankDepth(k);
-      scoreSketched(sketched, int8 ? query : null, candidates, scratch);
+      scoreSketched(sketched, int8 ? query : null, candidates, pages);
     }
-    TopK best = rerank ? rerank(q, candidates, k) : candidates;
+    TopK best = rerank ? rerank(q, candidates, scratch.list(Stage.BEST, k)) : candidates;
     return finish(best, rerank ? 1f : prepared.scale(), leafIds, versions, missing, false);
   }
 
@@ -143,7 +154,12 @@ final class Searcher {
 
   /** The descent by codes alone (an insert's, to the nearest leaves). */
   List<Leaf> descend(Int8Query query, int nprobe, int beam) {
-    return descend(null, query, null, nprobe, beam);
+    SearchScratch scratch = SearchScratch.take();
+    try {
+      return descend(null, query, null, nprobe, beam, scratch);
+    } finally {
+      scratch.release();
+    }
   }
 
   /**
@@ -157,9 +173,10 @@ final class Searcher {
    * every row that beat the floor (most of a wide level's early rows), and a cache miss on each of those
    * rows' Leaf objects, which are scattered in the heap.
    */
-  List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam) {
-    TopK leafTop = new TopK(nprobe);
-    TopK nodeTop = new TopK(beam); // emptied by each level's drainNodes
+  private List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam,
+      SearchScratch scratch) {
+    TopK leafTop = scratch.list(Stage.LEAVES, nprobe);
+    TopK nodeTop = scratch.list(Stage.NODES, beam); // emptied by each level's drainNodes
     long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
     TopK pool = null; // made for the first level estimated, emptied by scorePool
     float[] estimates = new float[0]; // grown to the widest node estimated
@@ -180,7 +197,7 @@ final class Searcher {
       }
       boolean estimate = sketch != null && dim >= MIN_SKETCH_ROUTING_DIM && leafRows > poolSize;
       if (estimate && pool == null) {
-        pool = new TopK((int) poolSize);
+        pool = scratch.list(Stage.POOL, (int) poolSize);
       }
       for (int f = 0; f < level.length; f++) {
         Node.Children c = level[f];
@@ -372,9 +389,9 @@ final class Searcher {
     return (long) page << ENTRY_BITS | i;
   }
 
-  private TopK rerank(float[] q, TopK candidates, int k) {
+  /** Re-ranks the candidates by their FP32 vectors into {@code best}, and returns it. */
+  private TopK rerank(float[] q, TopK candidates, TopK best) {
     int n = candidates.sortDescending();
-    TopK best = new TopK(k);
     MemorySegment qs = MemorySegment.ofArray(q);
     int touched = 0;
     for (int i = 0; i < n; i++) {

@@ -20,22 +20,49 @@ final class TopK {
    * of every leaf asks for Integer.MAX_VALUE leaves and inner nodes a level, so this is what each of its
    * levels allocates at least (at 1 << 16, 768 KB a level, for trees of a few hundred leaves).
    */
-  private static final int MAX_INITIAL = 1 << 10;
+  static final int MAX_INITIAL = 1 << 10;
 
-  private final int k;
+  private int k;
   private float[] scores;
   private long[] payloads;
   private int size;
   private float floor = Float.NEGATIVE_INFINITY;
 
   TopK(int k) {
+    this.k = checkedK(k);
+    scores = new float[initial(k)];
+    payloads = new long[initial(k)];
+  }
+
+  private static int checkedK(int k) {
     if (k <= 0) {
       throw new IllegalArgumentException("capacity must be positive: " + k);
     }
-    this.k = k;
-    int initial = (int) Math.min(2L * k, MAX_INITIAL);
-    scores = new float[initial];
-    payloads = new long[initial];
+    return k;
+  }
+
+  private static int initial(int k) {
+    return (int) Math.min(2L * k, MAX_INITIAL);
+  }
+
+  /**
+   * Makes this a new {@code TopK(k)}: empty, and with the buffer a new one starts with, which it keeps if it
+   * has that size already. The size matters: a selection runs when the buffer fills, and where ties fall
+   * depends on when, so a list reused with another buffer could keep another of two equal scores.
+   */
+  TopK reset(int k) {
+    this.k = checkedK(k);
+    if (scores.length != initial(k)) {
+      scores = new float[initial(k)];
+      payloads = new long[initial(k)];
+    }
+    clear();
+    return this;
+  }
+
+  /** Pairs the buffer holds before it must select or grow. */
+  int bufferSize() {
+    return scores.length;
   }
 
   /** How many pairs {@link #drainDescending} will return: the pairs offered, at most k. */

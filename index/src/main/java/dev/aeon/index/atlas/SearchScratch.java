@@ -2,7 +2,7 @@ package dev.aeon.index.atlas;
 
 /**
  * A thread's buffers for its searches, kept from one search to the next: the list of candidates each stage of
- * a search keeps ({@link TopK}) and the page buffers ({@link PageScratch}). Made anew for every search, they
+ * a search keeps ({@link TopK}), the page buffers ({@link PageScratch}) and the descent's row scores. Made anew for every search, they
  * were close to half of what a recall allocated (about 9 KB at the default depths), and a reader recalling
  * under load fed the collector that much per recall.
  *
@@ -34,6 +34,8 @@ final class SearchScratch {
 
   private final TopK[] lists = new TopK[Stage.values().length];
   private PageScratch pages;
+  private int[] rowDots = new int[0];
+  private float[] rowEstimates = new float[0];
   private boolean taken;
 
   private SearchScratch() {}
@@ -67,6 +69,22 @@ final class SearchScratch {
       return t;
     }
     return t.reset(k);
+  }
+
+  /** Room for the kernel's scores of {@code rows} centroid rows (a node of the descent). */
+  int[] rowDots(int rows) {
+    if (rowDots.length < rows) {
+      rowDots = new int[rows];
+    }
+    return rowDots;
+  }
+
+  /** Room for the sketch estimates of {@code rows} centroid rows. */
+  float[] rowEstimates(int rows) {
+    if (rowEstimates.length < rows) {
+      rowEstimates = new float[rows];
+    }
+    return rowEstimates;
   }
 
   /** Page buffers for an index of {@code config}. */

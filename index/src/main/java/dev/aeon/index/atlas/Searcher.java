@@ -179,11 +179,10 @@ final class Searcher {
     TopK nodeTop = scratch.list(Stage.NODES, beam); // emptied by each level's drainNodes
     long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
     TopK pool = null; // made for the first level estimated, emptied by scorePool
-    float[] estimates = new float[0]; // grown to the widest node estimated
     List<Object[]> kidsSeen = new ArrayList<>();
     List<Node> nodeRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
-    int[] dots = new int[st.config.fanout() + 1];
+    int[] dots = scratch.rowDots(st.config.fanout() + 1);
     while (!frontier.isEmpty()) {
       nodeRefs.clear();
       // Each node's children are read once: a writer may replace a list meanwhile, and rows index this one.
@@ -203,14 +202,9 @@ final class Searcher {
         Node.Children c = level[f];
         Object[] kids = c.kids();
         CentroidCodes codes = c.codes();
-        if (dots.length < codes.rows()) {
-          dots = new int[codes.rows()];
-        }
+        dots = scratch.rowDots(codes.rows());
         if (estimate && c.leavesOnly()) {
-          if (estimates.length < codes.sketchStride()) {
-            estimates = new float[codes.sketchStride()];
-          }
-          estimateRows(q, sketch, codes, f, pool, estimates);
+          estimateRows(q, sketch, codes, f, pool, scratch.rowEstimates(codes.sketchStride()));
           continue;
         }
         kernels.bulkDotI8(query, codes.segment(), 0, codes.rows(), dots);

@@ -17,15 +17,14 @@ import java.util.Objects;
 public final class PreparedQuery {
 
   private final float[] unit;
-  private final byte[] codes;
   private final float scale;
   private final Int8Query int8;
 
   PreparedQuery(float[] unit) {
     this.unit = unit;
-    codes = new byte[unit.length];
+    byte[] codes = new byte[unit.length];
     scale = Int8Quantizer.quantize(unit, codes);
-    int8 = Int8Query.of(codes);
+    int8 = Int8Query.ofOwned(codes); // written here only
   }
 
   /**
@@ -48,7 +47,7 @@ public final class PreparedQuery {
 
   /** The INT8 codes of {@link #unitVector}, read-only. */
   public MemorySegment codes() {
-    return MemorySegment.ofArray(codes).asReadOnly();
+    return int8.codeSegment().asReadOnly();
   }
 
   /** The scale of the codes: code x scale approximates the component. */

@@ -15,8 +15,8 @@ import java.lang.foreign.ValueLayout;
  * those segments were most of what a search allocated: a search makes a few hundred kernel calls, and
  * inside a search the JIT's escape analysis did not remove the segments a downcall takes.
  *
- * <p>Immutable but for those caches: it holds copies, so the caller may reuse the codes it was prepared
- * from. Every {@link VectorKernels} accepts it, and threads may share it.
+ * <p>Immutable but for those caches: it holds copies (but for {@link #ofOwned}), so the caller may reuse the
+ * codes it was prepared from. Every {@link VectorKernels} accepts it, and threads may share it.
  */
 public final class Int8Query {
 
@@ -50,12 +50,7 @@ public final class Int8Query {
 
   /** Prepares {@code dim} codes from {@code offset} of {@code query} (one signed byte each, in [-127, 127]). */
   public static Int8Query of(MemorySegment query, long offset, int dim) {
-    byte[] codes = query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE);
-    int sum = 0;
-    for (byte c : codes) {
-      sum += c;
-    }
-    return new Int8Query(codes, sum);
+    return ofOwned(query.asSlice(offset, dim).toArray(ValueLayout.JAVA_BYTE));
   }
 
   /** The codes widened to 16 bits, for the Vector API's bulk kernel. */
@@ -74,6 +69,19 @@ public final class Int8Query {
   /** Prepares the codes of a whole array. */
   public static Int8Query of(byte[] codes) {
     return of(MemorySegment.ofArray(codes), 0, codes.length);
+  }
+
+  /**
+   * Prepares the codes of a whole array without copying them, for a caller that made the array for this
+   * query alone and never writes it again: a recall's query ({@code PreparedQuery}), which had paid for a
+   * copy and two segments on every recall.
+   */
+  public static Int8Query ofOwned(byte[] codes) {
+    int sum = 0;
+    for (byte c : codes) {
+      sum += c;
+    }
+    return new Int8Query(codes, sum);
   }
 
   /** The number of components. */

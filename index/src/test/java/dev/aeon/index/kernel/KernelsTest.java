@@ -102,7 +102,7 @@ class KernelsTest {
 
   /**
    * A query prepared once scores page after page like the one-shot form, with either kernels; preparing
-   * copies the codes, so the caller may reuse its array.
+   * copies the codes, so the caller may reuse its array. One prepared from an array it owns scores the same.
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 31, 384, 767, 768, 784})
@@ -117,6 +117,7 @@ class KernelsTest {
     Int8Query prepared = Int8Query.of(q);
     byte[] original = q.clone();
     java.util.Arrays.fill(q, (byte) 0);
+    Int8Query owned = Int8Query.ofOwned(original.clone());
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < page.length; i++) {
         page[i] = (byte) (r.nextInt(255) - 127);
@@ -127,6 +128,8 @@ class KernelsTest {
         int[] out = new int[count];
         k.bulkDotI8(prepared, codes, 0, count, out);
         assertArrayEquals(expected, out, k.name());
+        k.bulkDotI8(owned, codes, 0, count, out);
+        assertArrayEquals(expected, out, k.name() + ", owned codes");
       }
     }
   }

@@ -81,8 +81,10 @@ final class Reads {
   private List<Recalled> visible(SearchResult found) {
     List<Recalled> out = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {
-      float score = found.scores()[i];
-      get(found.ids()[i]).ifPresent(e -> out.add(new Recalled(e, score)));
+      Event e = eventOrNull(found.ids()[i]);
+      if (e != null) {
+        out.add(new Recalled(e, found.scores()[i]));
+      }
     }
     return out;
   }
@@ -177,7 +179,16 @@ final class Reads {
   }
 
   Optional<Event> get(long id) {
-    return stores.trace.get(id).flatMap(this::toEvent);
+    return Optional.ofNullable(eventOrNull(id));
+  }
+
+  /**
+   * The event of {@code id}, or null if the trace does not hold it. Without the Optionals of {@link #get} and
+   * the lambda that chained them: a recall looks up each of its results so.
+   */
+  private Event eventOrNull(long id) {
+    dev.aeon.query.trace.Event e = stores.trace.get(id).orElse(null);
+    return e == null ? null : eventOrNull(e);
   }
 
   List<Event> history(String session, int limit) {
@@ -298,10 +309,13 @@ final class Reads {
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {
+    return Optional.ofNullable(eventOrNull(e));
+  }
+
+  /** The API's event of the trace's {@code e}, or null if it was forgotten while its text was read. */
+  private Event eventOrNull(dev.aeon.query.trace.Event e) {
     String text = Stores.readText(stores.blobs, e.blobRef());
-    if (text == null) {
-      return Optional.empty(); // forgotten while we read it
-    }
-    return Optional.of(new Event(e.id(), e.session(), e.role(), e.tsMicros(), text, e.hasVector(), e.attributes()));
+    return text == null ? null
+        : new Event(e.id(), e.session(), e.role(), e.tsMicros(), text, e.hasVector(), e.attributes());
   }
 }

@@ -2,13 +2,13 @@ package dev.aeon.index.atlas;
 
 /**
  * A thread's buffers for its searches, kept from one search to the next: the list of candidates each stage of
- * a search keeps ({@link TopK}), the page buffers ({@link PageScratch}) and the descent's row scores. Made anew for every search, they
- * were close to half of what a recall allocated (about 9 KB at the default depths), and a reader recalling
- * under load fed the collector that much per recall.
+ * a search keeps ({@link TopK}), the page buffers ({@link PageScratch}) and the descent's row scores. Made anew for
+ * every search, they were close to half of what a recall allocated (about 9 KB at the default depths), and a reader
+ * recalling under load fed the collector that much per recall.
  *
  * <p>Nothing of one search reaches the next: a list is handed out {@link TopK#reset reset} to what a new one
  * would be, buffer size included, and page buffers are made anew for an index of another shape
- * (AtlasIndexTest.aThreadsSearchesDoNotSeeItsEarlierOnes). A search that starts while its thread's buffers are
+ * (SearchScratchTest.aThreadsSearchesDoNotSeeItsEarlierOnes). A search that starts while its thread's buffers are
  * taken (one run from inside another) gets buffers of its own; lists grown past their starting size (a search for
  * a very large k) are not kept, so a thread holds a few kilobytes between searches.
  */

@@ -71,10 +71,13 @@ public final class RepeatedFailures {
   }
 
   /**
-   * A failure's class and where it was thrown (its top stack frame), and its causes': two of the same kind are the
-   * same failure whatever their messages say, which often name a count, an LSN or a path that changes every run.
-   * The causes count because work that wraps every failure in one exception thrown at one place (a checkpoint's
-   * {@code UncheckedIOException}) would otherwise have one kind for a full device and for a failed log alike.
+   * A failure's class and where it was thrown (its first stack frame outside the JDK), and its causes': two of the
+   * same kind are the same failure whatever their messages say, which often name a count, an LSN or a path that
+   * changes every run. The causes count because work that wraps every failure in one exception thrown at one place
+   * (a checkpoint's {@code UncheckedIOException}) would otherwise have one kind for a full device and for a failed
+   * log alike. Not the top frame: inside the JDK it depends on how the JIT ran the code (a fault of a mapped file is
+   * thrown in {@code Unsafe.getIntUnaligned} when interpreted, in its caller once that intrinsic is compiled), and
+   * the same failure was warned of again.
    */
   public static String kind(Throwable failure) {
     StringBuilder kind = new StringBuilder();
@@ -82,9 +85,20 @@ public final class RepeatedFailures {
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       StackTraceElement[] trace = t.getStackTrace();
       kind.append(kind.isEmpty() ? "" : " < ").append(t.getClass().getName())
-          .append(trace.length == 0 ? "" : " at " + trace[0]);
+          .append(trace.length == 0 ? "" : " at " + placeOf(trace));
     }
     return kind.toString();
+  }
+
+  /** The first frame of {@code trace} outside the JDK's modules, or its top frame if all of them are. */
+  private static StackTraceElement placeOf(StackTraceElement[] trace) {
+    for (StackTraceElement frame : trace) {
+      String module = frame.getModuleName();
+      if (module == null || !(module.startsWith("java.") || module.startsWith("jdk."))) {
+        return frame;
+      }
+    }
+    return trace[0];
   }
 
   /** The failure and its causes on one line, for a log read without its stack traces. */

@@ -64,6 +64,36 @@ class RepeatedFailuresTest {
     assertNotEquals(RepeatedFailures.kind(new IllegalStateException()), RepeatedFailures.kind(new RuntimeException()));
   }
 
+  /**
+   * A fault of a mapped file (a {@code SIGBUS}, thrown as an {@code InternalError}) is one failure however the JIT ran
+   * the read: interpreted, its top frame is {@code Unsafe.getIntUnaligned}; compiled, that intrinsic has no frame of
+   * its own and the top one is its caller's. The kind was taken from the top frame, so the same failure was warned
+   * of twice. The place is the first frame outside the JDK, which a call from another place of the engine changes.
+   */
+  @Test
+  void aFailureThrownInsideTheJdkIsOfOneKindWhateverItsJdkFrames() {
+    StackTraceElement unsafe = jdkFrame("jdk.internal.misc.Unsafe", "getIntUnaligned", 3591);
+    StackTraceElement scoped = jdkFrame("jdk.internal.misc.ScopedMemoryAccess", "getIntUnalignedInternal", 3171);
+    StackTraceElement copy = new StackTraceElement("dev.aeon.blob.Collector", "copy", "Collector.java", 120);
+    StackTraceElement read = new StackTraceElement("dev.aeon.blob.BlobArena", "read", "BlobArena.java", 300);
+    String interpreted = RepeatedFailures.kind(thrownAt(unsafe, scoped, copy));
+    assertEquals(interpreted, RepeatedFailures.kind(thrownAt(scoped, copy)));
+    assertNotEquals(interpreted, RepeatedFailures.kind(thrownAt(unsafe, scoped, read)));
+    assertEquals(RepeatedFailures.kind(thrownAt(unsafe)), RepeatedFailures.kind(thrownAt(unsafe)), "no frame of ours");
+    assertNotEquals(RepeatedFailures.kind(thrownAt(unsafe)), RepeatedFailures.kind(thrownAt(scoped)));
+  }
+
+  private static StackTraceElement jdkFrame(String className, String method, int line) {
+    String file = className.substring(className.lastIndexOf('.') + 1) + ".java";
+    return new StackTraceElement(null, "java.base", null, className, method, file, line);
+  }
+
+  private static InternalError thrownAt(StackTraceElement... frames) {
+    InternalError e = new InternalError("a fault occurred in an unsafe memory access operation");
+    e.setStackTrace(frames);
+    return e;
+  }
+
   private static UncheckedIOException fullAt(long position) {
     return at(position, new IOException("No space left on device"));
   }

@@ -24,8 +24,11 @@ public final class FirstFailure {
 
   private FirstFailure() {}
 
-  /** {@code first}, or {@code next} if there is none, with the other one suppressed in it. */
-  public static Throwable of(Throwable first, Throwable next) {
+  /**
+   * {@code first}, or {@code next} if there is none, with the other one suppressed in it. Of the callers' type: a
+   * loop that gathers IOExceptions only keeps one to throw as it is.
+   */
+  public static <T extends Throwable> T of(T first, T next) {
     if (first == null) {
       return next;
     }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.TextEmbedder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -223,16 +224,10 @@ public final class OnnxTextEmbedder implements TextEmbedder {
     });
     Throwable first = null;
     for (Throwable e : failed) {
-      if (first == null) {
-        first = e;
-      } else if (e != null && e != first) {
-        first.addSuppressed(e); // every window's failure is told, not only the first's
-      }
+      first = FirstFailure.of(first, e); // every window's failure is told, not only the first's
     }
-    if (first instanceof RuntimeException r) {
-      throw r;
-    } else if (first != null) {
-      throw (Error) first;
+    if (first != null) {
+      throw FirstFailure.unchecked(first);
     }
     // A text's vector: its windows' unit vectors weighted by token count, normalised again.
     float[][] sums = new float[texts.size()][spec.dimension()];

@@ -1,5 +1,6 @@
 package dev.aeon.query.trace;
 
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -629,11 +630,7 @@ public final class Trace implements AutoCloseable {
         try (AppendFile f = r.file()) {
           Files.deleteIfExists(f.path());
         } catch (IOException x) {
-          if (failure == null) {
-            failure = x;
-          } else {
-            failure.addSuppressed(x);
-          }
+          failure = FirstFailure.of(failure, x);
         }
       }
     }

@@ -124,9 +124,6 @@ class ServerMainTest {
       try (RespClient c = new RespClient(server.port())) {
         assertEquals("PONG", c.call("PING"));
       }
-      try (RespClient c = new RespClient(server.port())) {
-        assertEquals("PONG", c.call("PING"));
-      }
     }
   }
 

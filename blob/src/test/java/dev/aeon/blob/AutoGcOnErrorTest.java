@@ -23,8 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AutoGcOnErrorTest {
 
-  private static final int BLOBS = 100;
-  private static final int PAYLOAD = 100;
+  private static final int BLOBS = 300;
+  private static final int PAYLOAD = 1000;
+  private static final int FREED = 100;
+  /**
+   * Where the file is cut: past the frames freed below, before the live frames past them, and a multiple of 64 KiB, so
+   * that the pages of those live frames lie wholly past the end of the file whatever the machine's page size. Cut in
+   * the middle of a page, the rest of that page reads as zeros, and with 64 KiB pages nothing faulted.
+   */
+  private static final int CUT = 128 * 1024;
 
   @TempDir
   Path dir;
@@ -40,11 +47,10 @@ class AutoGcOnErrorTest {
         arena.append(new byte[PAYLOAD]);
       }
       arena.force();
-      // The first two pages stay, with the frames freed below; the live frames past them are cut off.
       try (FileChannel file = FileChannel.open(dir.resolve("blobs-1.arena"), StandardOpenOption.WRITE)) {
-        file.truncate(8192);
+        file.truncate(CUT);
       }
-      for (int ref = 1; ref <= 60; ref++) { // the garbage ratio passes 0.25 at the 25th free
+      for (int ref = 1; ref <= FREED; ref++) { // the garbage ratio passes 0.25 at the 75th free
         arena.free(ref);
         arena.awaitBackgroundGc();
       }

@@ -798,11 +798,15 @@ public final class Aeon implements AutoCloseable {
     return existed[0];
   }
 
-  /** Closes a namespace about to be deleted; what closing reports (a failure) no longer matters, and is logged. */
+  /**
+   * Closes a namespace about to be deleted; what closing reports (a failure) no longer matters, and is logged. An
+   * Error too (an {@code InternalError}: its blob arena cut short under its mapping): thrown, it ended the drop with
+   * the files in place and the closed instance handed out by every later {@code namespace(name)}.
+   */
   static void closeDropped(DurableMemory open) {
     try {
       open.closeAndDiscard();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       LOG.log(System.Logger.Level.WARNING, "namespace '" + open.name() + "' reported on close before it was"
           + " dropped: " + e);
     }

@@ -1,11 +1,14 @@
 package dev.aeon.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -62,6 +65,26 @@ class CloseFailuresTest {
     assertTrue(passedThrough(suppressed.get(0), "BlobArena", "close"), () -> trace(thrown));
     assertTrue(passedThrough(suppressed.get(1), "DurableMemory", "checkpointNow"), () -> trace(thrown));
     assertTrue(passedThrough(suppressed.get(1).getSuppressed()[0], "BlobArena", "close"), () -> trace(thrown));
+  }
+
+  /**
+   * A namespace whose close fails with an Error is dropped all the same: its files are deleted next, so what closing
+   * it reports is only logged, as an exception is. The Error ended the drop before the files were moved away and
+   * left the closed instance in use: every later {@code namespace(name)} handed it out, each call on it refused.
+   */
+  @Test
+  void aNamespaceWhoseCloseFailsWithAnErrorIsDroppedAllTheSame() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT);
+        LoggedWarnings logged = LoggedWarnings.of(Aeon.class)) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "a text for the arena"));
+      cutArenaShort("a");
+      assertTrue(aeon.dropNamespace("a"));
+      assertEquals(1, logged.list().size(), logged.list()::toString);
+      assertTrue(logged.list().getFirst().startsWith("namespace 'a' reported on close before it was dropped:"
+          + " java.lang.InternalError"), logged.list().getFirst());
+      assertFalse(Files.exists(dir.resolve("ns").resolve("a")), "the namespace's files are still there");
+      assertEquals(0, aeon.namespace("a").stats().events(), "a new namespace of that name is empty");
+    }
   }
 
   /** Cuts the namespace's blob arena to nothing, as another process could, while the arena has it mapped. */

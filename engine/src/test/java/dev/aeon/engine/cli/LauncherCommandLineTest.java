@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,17 +26,11 @@ class LauncherCommandLineTest {
    */
   @Test
   void anUnknownCommandExitsTwoWithTheUsage() throws Exception {
-    Path launcher = Path.of("..", "aeon").toAbsolutePath();
-    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
-    Path err = dir.resolve("err.txt");
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "chek", dir.toString())
-        .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
-    String said = Files.readString(err);
+    Process p = runLauncher(System.getProperty("java.home"), "chek", dir.toString());
+    String said = Files.readString(dir.resolve("err.txt"));
     assertEquals(2, p.exitValue(), said);
-    assertTrue(said.startsWith("Usage: ./aeon COMMAND [ARGS]") && said.endsWith("aeon: unknown command 'chek'\n"), said);
+    assertTrue(said.startsWith("Usage: ./aeon COMMAND [ARGS]") && said.endsWith("aeon: unknown command 'chek'\n"),
+        said);
     assertEquals("", Files.readString(dir.resolve("out.txt")));
   }
 
@@ -45,17 +40,10 @@ class LauncherCommandLineTest {
    */
   @Test
   void everyCommandOfTheHelpIsNamedInTheReadme() throws Exception {
-    Path launcher = Path.of("..", "aeon").toAbsolutePath();
-    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
-    Path out = dir.resolve("out.txt");
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "help")
-        .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    Process p = runLauncher(System.getProperty("java.home"), "help");
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
     // a command's line of the usage: two spaces, its name, then its arguments or its description
-    List<String> commands = Files.readAllLines(out).stream()
+    List<String> commands = Files.readAllLines(dir.resolve("out.txt")).stream()
         .map(Pattern.compile("^  ([a-z]+)(\\s.*)?$")::matcher).filter(Matcher::matches).map(m -> m.group(1)).toList();
     assertTrue(commands.containsAll(List.of("demo", "serve", "check", "help")), "the usage lists " + commands);
     String readme = Files.readString(Path.of("..", "README.md"));
@@ -69,17 +57,28 @@ class LauncherCommandLineTest {
    */
   @Test
   void aJavaHomeThatIsNotAJdk25IsNamedWhenPassedOver() throws Exception {
-    Path launcher = Path.of("..", "aeon").toAbsolutePath();
-    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")), "needs the launcher and bash");
     Path stale = Files.createDirectories(dir.resolve("jdk-removed"));
-    Path err = dir.resolve("err.txt");
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "chek")
-        .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile());
-    pb.environment().put("JAVA_HOME", stale.toString());
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
-    String said = Files.readString(err);
+    runLauncher(stale.toString(), "chek");
+    String said = Files.readString(dir.resolve("err.txt"));
     assertTrue(said.startsWith("aeon: JAVA_HOME (" + stale + ") is not a JDK 25 or newer; looking for one elsewhere\n"),
         said);
+  }
+
+  /**
+   * Runs {@code ./aeon args} with {@code javaHome} as JAVA_HOME in {@link #dir}, its output in out.txt and err.txt
+   * there, and waits for it; skipped where there is no launcher or no bash.
+   */
+  private Process runLauncher(String javaHome, String... args) throws Exception {
+    Path launcher = Path.of("..", "aeon").toAbsolutePath();
+    assumeTrue(Files.isRegularFile(launcher) && Files.isExecutable(Path.of("/bin/bash")),
+        "needs the launcher and bash");
+    List<String> command = new ArrayList<>(List.of("/bin/bash", launcher.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().put("JAVA_HOME", javaHome);
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+    return p;
   }
 }

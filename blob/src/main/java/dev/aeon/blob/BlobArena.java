@@ -2,6 +2,7 @@ package dev.aeon.blob;
 
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
+import dev.aeon.common.FirstFailure;
 import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
@@ -781,7 +782,8 @@ public final class BlobArena implements AutoCloseable {
    * gives up (it stops copying before its next blob and deletes its copy); this waits until it has.
    *
    * @throws IOException after releasing everything, if a collection that failed left a file whose deletion
-   *     cannot be made durable (see {@link #force}): a crash could bring it back in place of what was forced
+   *     cannot be made durable (see {@link #force}): a crash could bring it back in place of what was forced. Any
+   *     other failure (writing the commit record to a file cut short) is thrown after releasing everything too.
    */
   @Override
   public void close() throws IOException {
@@ -806,7 +808,10 @@ public final class BlobArena implements AutoCloseable {
     gcLock.lock();
     writeLock.lock();
     View v;
-    UncheckedIOException unsettled = null;
+    // Thrown once everything is released, the first with the later ones suppressed: thrown at once (the commit's
+    // InternalError, from a file cut short under its mapping), it left the directory locked until the JVM exited
+    // (FailedCloseTest)
+    Throwable failure = null;
     try {
       v = view;
       if (v == null) {
@@ -814,17 +819,40 @@ public final class BlobArena implements AutoCloseable {
       }
       try {
         settleWithdrawal();
-      } catch (UncheckedIOException e) { // reported once everything is released
-        unsettled = e;
+      } catch (UncheckedIOException e) {
+        failure = new IOException(e.getMessage(), e.getCause());
       }
-      v.generation().commit(nextId); // nothing at or above nextId was handed out: give the reservation back
+      try {
+        v.generation().commit(nextId); // nothing at or above nextId was handed out: give the reservation back
+      } catch (RuntimeException | Error e) {
+        failure = FirstFailure.of(failure, e);
+      }
       scheduleErase(v.generation(), takePendingErase());
       view = null;
     } finally {
       writeLock.unlock();
       gcLock.unlock();
     }
-    Generation g = v.generation();
+    try {
+      retireGeneration(v.generation());
+    } catch (RuntimeException | Error e) {
+      failure = FirstFailure.of(failure, e);
+    }
+    try {
+      lock.close();
+    } catch (IOException | RuntimeException | Error e) {
+      failure = FirstFailure.of(failure, e);
+    }
+    if (failure instanceof IOException e) {
+      throw e;
+    }
+    if (failure != null) {
+      throw FirstFailure.unchecked(failure);
+    }
+  }
+
+  /** Unmaps {@code g} once readers have left it, after its scheduled erasures; closes the EBR domain if it owns it. */
+  private void retireGeneration(Generation g) {
     // Retired after every erasure, so no reader can see their frames once this runs, but another thread's
     // reclamation may be running one of them or not have started it yet (each thread that reclaims closes its
     // own batch): the lock makes the unmapping wait for one in progress, and it runs those not started.
@@ -835,17 +863,16 @@ public final class BlobArena implements AutoCloseable {
           e.run();
         }
         g.data().force();
-        g.closeNow();
       } finally {
-        writeLock.unlock();
+        try {
+          g.closeNow(); // unmapped even if an erasure or the force failed: the arena is closed either way
+        } finally {
+          writeLock.unlock();
+        }
       }
     });
     if (ownsEbr) {
       ebr.close();
-    }
-    lock.close();
-    if (unsettled != null) {
-      throw new IOException(unsettled.getMessage(), unsettled.getCause());
     }
   }
 

@@ -712,7 +712,7 @@ public final class Aeon implements AutoCloseable {
         throw new IllegalStateException("this Aeon is closed");
       }
       DurableMemory open;
-      RuntimeException failure = null;
+      Throwable failure = null;
       // Under the name's lock, so that namespace(name) waits for the close instead of opening the files while
       // this instance still holds their locks.
       try (NameLocks.Held held = nameLocks.lock(name)) {
@@ -720,7 +720,9 @@ public final class Aeon implements AutoCloseable {
         if (open != null) {
           try {
             open.closeToReopen();
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
+            // An Error too (an InternalError: its blob arena cut short under its mapping): thrown at once, it left
+            // the closed instance among the open ones, handed out by every later namespace(name)
             failure = e;
           }
           namespaces.remove(name);
@@ -728,7 +730,7 @@ public final class Aeon implements AutoCloseable {
       }
       usage.dropIfUnused(name);
       if (failure != null) {
-        throw failure;
+        throw FirstFailure.unchecked(failure);
       }
       return open != null;
     } finally {
@@ -820,7 +822,7 @@ public final class Aeon implements AutoCloseable {
   private static void closeFailed(DurableMemory failed) {
     try {
       failed.closeToReopen();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // an Error too, as closeDropped: the namespace is opened again next
       LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it to reopen it: " + e);
     }
   }

@@ -87,6 +87,23 @@ class CloseFailuresTest {
     }
   }
 
+  /**
+   * A namespace whose close fails with an Error is closed all the same: {@code closeNamespace} threw the Error before
+   * taking the closed instance out of the open ones, so every later {@code namespace(name)} handed it out, each call
+   * on it refused as closed. It now opens the namespace again from its files, which reports the damage.
+   */
+  @Test
+  void aNamespaceWhoseCloseFailsWithAnErrorIsOpenedAgainFromItsFiles() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT)) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "a text for the arena"));
+      cutArenaShort("a");
+      assertThrows(InternalError.class, () -> aeon.closeNamespace("a"));
+      assertFalse(aeon.openNamespaceNames().contains("a"), "the closed namespace is still handed out");
+      RuntimeException reopened = assertThrows(RuntimeException.class, () -> aeon.namespace("a"));
+      assertTrue(trace(reopened).contains("file of 0 bytes is shorter than the header"), () -> trace(reopened));
+    }
+  }
+
   /** Cuts the namespace's blob arena to nothing, as another process could, while the arena has it mapped. */
   private void cutArenaShort(String namespace) throws IOException {
     Path arena = dir.resolve("ns").resolve(namespace).resolve("blobs").resolve("blobs-1.arena");

@@ -220,7 +220,22 @@ public final class BlobArena implements AutoCloseable {
 
   /** The blob decoded as UTF-8 (as {@link #append(String)} stored it). */
   public String readString(long ref) {
-    return new String(readBytes(ref), StandardCharsets.UTF_8);
+    try (Guard g = ebr.enter()) {
+      View v = currentView();
+      long at = frameOf(v, ref);
+      int length = checkedLength(v, ref, at);
+      if (length > ReadScratch.MAX_KEPT) {
+        return new String(verified(v, ref, at, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+      }
+      // a short text: copied once into the thread's buffer, checked there and decoded from the checked bytes
+      ReadScratch scratch = ReadScratch.ofThread();
+      int stored = Frames.storedCrc(v.data(), at);
+      scratch.copyRecord(v.data(), at, length);
+      if (options.verifyReads() && stored != scratch.recordCrc()) {
+        throw damaged(v, ref, at, "frame checksum mismatch");
+      }
+      return scratch.text();
+    }
   }
 
   /** The blob's length in bytes. */
@@ -237,32 +252,61 @@ public final class BlobArena implements AutoCloseable {
 
   private MemorySegment locate(long ref) {
     View v = currentView();
+    long at = frameOf(v, ref);
+    return verified(v, ref, at, checkedLength(v, ref, at));
+  }
+
+  /** A read-only view of the payload of the frame at {@code at}, its checksum checked if reads are verified. */
+  private MemorySegment verified(View v, long ref, long at, int length) {
+    MemorySegment d = v.data();
+    if (options.verifyReads() && Frames.storedCrc(d, at) != Frames.computeCrc(d, at, length)) {
+      throw damaged(v, ref, at, "frame checksum mismatch");
+    }
+    return d.asSlice(at + Frames.HEADER_LENGTH, length).asReadOnly();
+  }
+
+  /** Where blob {@code ref}'s frame starts; its frame is not checked yet ({@link #checkedLength}). */
+  private static long frameOf(View v, long ref) {
     long at = v.table().get(ref);
     if (at == 0) {
       throw new InvalidBlobRefException(ref, "no live blob (freed, collected, or never written)");
     }
+    return at;
+  }
+
+  /**
+   * The payload length of blob {@code ref}'s frame at {@code at}, once its state, id and length are checked; its
+   * checksum is not.
+   *
+   * @throws InvalidBlobRefException if the blob was freed
+   * @throws CorruptFileException if the frame is damaged
+   */
+  private int checkedLength(View v, long ref, long at) {
     MemorySegment d = v.data();
     int state = Frames.state(d, at);
     if (state == Frames.FREE) {
       throw new InvalidBlobRefException(ref, "blob was freed");
     }
-    String problem = state != Frames.LIVE ? "bad frame state" : Frames.id(d, at) != ref ? "frame is another blob"
-        : null;
+    if (state != Frames.LIVE) {
+      throw damaged(v, ref, at, "bad frame state");
+    }
+    if (Frames.id(d, at) != ref) {
+      throw damaged(v, ref, at, "frame is another blob");
+    }
     int length = Frames.length(d, at);
-    if (problem == null && (length < 0 || at + Frames.frameLength(length) > d.byteSize())) {
-      problem = "frame length " + length + " runs past the file";
+    if (length < 0 || at + Frames.frameLength(length) > d.byteSize()) {
+      throw damaged(v, ref, at, "frame length " + length + " runs past the file");
     }
-    if (problem == null && options.verifyReads() && Frames.storedCrc(d, at) != Frames.computeCrc(d, at, length)) {
-      problem = "frame checksum mismatch";
-    }
-    if (problem != null && Frames.state(d, at) == Frames.FREE) {
+    return length;
+  }
+
+  /** The error for the frame at {@code at} found damaged: the blob was freed meanwhile, or the file is corrupt. */
+  private RuntimeException damaged(View v, long ref, long at, String problem) {
+    if (Frames.state(v.data(), at) == Frames.FREE) {
       // freed while this read checked it: freeing rewrites the checksum along with the state
-      throw new InvalidBlobRefException(ref, "blob was freed");
+      return new InvalidBlobRefException(ref, "blob was freed");
     }
-    if (problem != null) {
-      throw new CorruptFileException(v.generation().path(), at, problem + " (blob " + ref + ")");
-    }
-    return d.asSlice(at + Frames.HEADER_LENGTH, length).asReadOnly();
+    return new CorruptFileException(v.generation().path(), at, problem + " (blob " + ref + ")");
   }
 
   private View currentView() {

@@ -34,6 +34,8 @@ final class Reads {
   private final AeonOptions options;
   private final SemanticLookasideBuffer slb;
   private final java.util.function.LongSupplier nextId;
+  /** {@link #apiEvent}, made once rather than at every lookup. */
+  private final dev.aeon.query.trace.Event.Factory<Event> toApiEvent = this::apiEvent;
 
   /** {@code nextId} tells the id the next remembered event will get (the lookaside buffer's watermark). */
   Reads(Stores stores, AeonOptions options, java.util.function.LongSupplier nextId) {
@@ -183,12 +185,11 @@ final class Reads {
   }
 
   /**
-   * The event of {@code id}, or null if the trace does not hold it. Without the Optionals of {@link #get} and
-   * the lambda that chained them: a recall looks up each of its results so.
+   * The event of {@code id}, or null if the trace does not hold it. Without the Optionals of {@link #get}, the
+   * lambda that chained them and the trace's own event record: a recall looks up each of its results so.
    */
   private Event eventOrNull(long id) {
-    dev.aeon.query.trace.Event e = stores.trace.get(id).orElse(null);
-    return e == null ? null : eventOrNull(e);
+    return stores.trace.get(id, toApiEvent);
   }
 
   List<Event> history(String session, int limit) {
@@ -314,8 +315,14 @@ final class Reads {
 
   /** The API's event of the trace's {@code e}, or null if it was forgotten while its text was read. */
   private Event eventOrNull(dev.aeon.query.trace.Event e) {
-    String text = Stores.readText(stores.blobs, e.blobRef());
+    return apiEvent(e.id(), e.session(), e.role(), e.tsMicros(), e.blobRef(), e.vectorId(), e.attributes());
+  }
+
+  /** The API's event of a trace event's fields, or null if it was forgotten while its text was read. */
+  private Event apiEvent(long id, String session, String role, long tsMicros, long blobRef, long vectorId,
+      Map<String, Object> attributes) {
+    String text = Stores.readText(stores.blobs, blobRef);
     return text == null ? null
-        : new Event(e.id(), e.session(), e.role(), e.tsMicros(), text, e.hasVector(), e.attributes());
+        : new Event(id, session, role, tsMicros, text, vectorId != dev.aeon.query.trace.Event.NO_VECTOR, attributes);
   }
 }

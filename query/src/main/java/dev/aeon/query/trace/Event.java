@@ -19,6 +19,17 @@ public record Event(long id, String session, String role, long tsMicros, long bl
 
   public static final long NO_VECTOR = -1;
 
+  /**
+   * Makes a reader's own object of an event's fields, without this record between (a recall makes the API's
+   * events of its results so: {@link Trace#get(long, Factory)}).
+   */
+  @FunctionalInterface
+  public interface Factory<T> {
+    /** The object for the event with these fields, or null to read it as absent. */
+    T make(long id, String session, String role, long tsMicros, long blobRef, long vectorId,
+        Map<String, Object> attributes);
+  }
+
   public Event {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(role, "role");

@@ -668,8 +668,14 @@ public final class Trace implements AutoCloseable {
   // ---------------------------------------------------------------------------------------- reads
 
   public Optional<Event> get(long id) {
+    return Optional.ofNullable(get(id, Event::new));
+  }
+
+  /** What {@code factory} makes of the live event {@code id}, or null if the trace does not hold it. */
+  public <T> T get(long id, Event.Factory<T> factory) {
+    Objects.requireNonNull(factory, "factory");
     int slot = graph.slotOf(id);
-    return slot < 0 ? Optional.empty() : Optional.ofNullable(graph.liveEvent(slot));
+    return slot < 0 ? null : graph.liveEvent(slot, factory);
   }
 
   /**

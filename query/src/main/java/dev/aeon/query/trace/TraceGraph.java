@@ -393,10 +393,15 @@ public final class TraceGraph {
    * names: {@link #event} is null then).
    */
   public Event liveEvent(int slot) {
+    return liveEvent(slot, Event::new);
+  }
+
+  /** What {@code factory} makes of the event at a slot if it is live, checked again as {@link #liveEvent(int)}. */
+  public <T> T liveEvent(int slot, Event.Factory<T> factory) {
     if (!isLive(slot)) {
       return null;
     }
-    Event e = event(slot);
+    T e = event(slot, factory);
     return e != null && isLive(slot) ? e : null;
   }
 
@@ -405,12 +410,17 @@ public final class TraceGraph {
    * forgotten events (a reader may hold the slot of one it found live before the forget).
    */
   public Event event(int slot) {
+    return event(slot, Event::new);
+  }
+
+  /** What {@code factory} makes of the event at a slot; null as {@link #event(int)}. */
+  private <T> T event(int slot, Event.Factory<T> factory) {
     String session = session(slot);
     String role = role(slot);
     if (session == null || role == null) {
       return null;
     }
-    return new Event(events.id(slot), session, role, events.ts(slot), events.blobRef(slot), events.vectorId(slot),
+    return factory.make(events.id(slot), session, role, events.ts(slot), events.blobRef(slot), events.vectorId(slot),
         attributes(slot));
   }
 

@@ -36,6 +36,27 @@ class TraceTest {
     }
   }
 
+  /** A reader's factory gets every field of a live event, as the record has them, and is not asked for others. */
+  @Test
+  void aFactoryMakesLiveEventsOnly() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      assertTrue(t.append(new Event(1, "s", "user", 10, 1001, 7, Map.of("topic", "home"))));
+      assertTrue(t.append(ev(2, "s", "tool", 20)));
+      assertTrue(t.append(ev(3, "s", "user", 30)));
+      assertFalse(t.forget(3).isEmpty());
+      Event.Factory<Event> copy = Event::new;
+      assertEquals(t.get(1).orElseThrow(), t.get(1, copy));
+      assertEquals(new Event(1, "s", "user", 10, 1001, 7, Map.of("topic", "home")), t.get(1, copy));
+      assertEquals(ev(2, "s", "tool", 20), t.get(2, copy));
+      Event.Factory<Event> none = (id, session, role, ts, blobRef, vectorId, attributes) -> {
+        throw new AssertionError("asked to make event " + id);
+      };
+      assertNull(t.get(3, none), "forgotten");
+      assertNull(t.get(4, none), "never appended");
+      assertNull(t.get(2, (id, session, role, ts, blobRef, vectorId, attributes) -> null), "the factory's null");
+    }
+  }
+
   /** Every name in EVENT_PROPERTIES reads the event's own property, never an attribute of that name. */
   @Test
   void eventPropertiesHideAttributesOfTheirNames() throws IOException {

@@ -41,6 +41,14 @@ final class AbsentNamespace implements Memory {
   }
 
   @Override
+  public List<Long> rememberAll(List<Remember> events) {
+    Objects.requireNonNull(events, "events");
+    checkOpen.run();
+    throw new IllegalStateException("namespace '" + name + "' does not exist, and a reader does not create it:"
+        + " Aeon.namespace(\"" + name + "\") does");
+  }
+
+  @Override
   public void link(long from, String type, long to, long validFromMicros, long validToMicros) {
     checkOpen.run();
     Inputs.link(type, validFromMicros, validToMicros);

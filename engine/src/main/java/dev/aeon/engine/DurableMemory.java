@@ -9,6 +9,7 @@ import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
 import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
@@ -127,6 +128,158 @@ final class DurableMemory implements Memory, AutoCloseable {
   @Override
   public long remember(Remember r) {
     Objects.requireNonNull(r, "event");
+    Prepared event = prepare(r);
+    CompletableFuture<Long> durable;
+    long id;
+    writeLock.lock();
+    try {
+      checkWritable();
+      event.checkAgainst(this);
+      id = nextId;
+      if (id > MAX_ID) {
+        throw new IllegalStateException("namespace '" + name + "' has used every event id (up to " + MAX_ID
+            + "; ids are not reused)");
+      }
+      RememberEvent logged = event.withId(id);
+      byte[] payload = encoded(logged); // an event refused as too large records no model
+      if (event.vector() != null && event.model() != null) {
+        stores.model.adopt(event.model(), name, "the event's vector"); // the first one records it, before it is logged
+      }
+      durable = logAndApply(logged, payload);
+      nextId = id + 1;
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    return id;
+  }
+
+  /**
+   * Remembers the events as one log record ({@link RememberBatch}), so that a crash leaves all of them or none:
+   * every event is checked first (outside the lock, embedding those without a vector), then again under the lock
+   * where what it names may have changed, and only then is the batch logged and applied.
+   */
+  @Override
+  public List<Long> rememberAll(List<Remember> events) {
+    Objects.requireNonNull(events, "events");
+    int n = events.size();
+    if (n > MAX_BATCH_EVENTS) {
+      throw new IllegalArgumentException("a batch of " + n + " events is more than the " + MAX_BATCH_EVENTS
+          + " one call takes (Memory.MAX_BATCH_EVENTS); nothing was remembered: remember them in smaller batches");
+    }
+    checkWritable();
+    if (n == 0) {
+      return List.of();
+    }
+    checkBatchTexts(events);
+    List<Prepared> prepared = new ArrayList<>(n);
+    String batchModel = null; // one model and one dimension for the batch, as the namespace holds after it
+    int batchDimension = 0;
+    for (int i = 0; i < n; i++) {
+      Remember r = events.get(i);
+      if (r == null) {
+        throw new NullPointerException("the batch's event at index " + i + " is null; nothing was remembered");
+      }
+      try {
+        Prepared p = prepare(r);
+        if (p.vector() != null) {
+          Inputs.checkDimension(p.vector(), batchDimension);
+          batchDimension = p.vector().length;
+          if (p.model() != null && batchModel != null && !batchModel.equals(p.model())) {
+            throw new IllegalArgumentException("the event's vector comes from the embedding model '" + p.model()
+                + "', an earlier event's of the batch from '" + batchModel + "'");
+          }
+          batchModel = p.model() != null ? p.model() : batchModel;
+        }
+        prepared.add(p);
+      } catch (IllegalArgumentException e) {
+        throw refusedEvent(i, n, e);
+      }
+    }
+    CompletableFuture<Long> durable;
+    long first;
+    writeLock.lock();
+    try {
+      checkWritable();
+      for (int i = 0; i < n; i++) {
+        try {
+          prepared.get(i).checkAgainst(this);
+        } catch (IllegalArgumentException e) {
+          throw refusedEvent(i, n, e);
+        }
+      }
+      first = nextId;
+      if (first + n - 1 > MAX_ID) {
+        throw new IllegalStateException("namespace '" + name + "' has " + (MAX_ID - first + 1) + " event ids left"
+            + " (up to " + MAX_ID + "; ids are not reused), fewer than the batch's " + n + " events");
+      }
+      List<RememberEvent> logged = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        logged.add(prepared.get(i).withId(first + i));
+      }
+      RememberBatch batch = new RememberBatch(logged);
+      byte[] payload = encodedBatch(batch); // a batch refused as too large records no model
+      if (batchModel != null) {
+        stores.model.adopt(batchModel, name, "the batch's vectors"); // the first one records it, before it is logged
+      }
+      durable = logAndApply(batch, payload);
+      nextId = first + n;
+    } finally {
+      writeLock.unlock();
+    }
+    await(durable);
+    List<Long> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add(first + i);
+    }
+    return ids;
+  }
+
+  /**
+   * Before the embedder sees any of them: the batch's texts alone must fit the one log record it takes (a char is
+   * at least one byte of UTF-8, so their chars are a bound from below).
+   */
+  private void checkBatchTexts(List<Remember> events) {
+    long chars = 0;
+    for (Remember r : events) {
+      chars += r == null ? 0 : r.text.length();
+    }
+    if (chars > options.maxEventBytes()) {
+      throw new IllegalArgumentException("the batch's texts take at least " + chars + " bytes, more than the "
+          + options.maxEventBytes() + " its one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + "); nothing was"
+          + " remembered: remember its events in smaller batches");
+    }
+  }
+
+  private static IllegalArgumentException refusedEvent(int index, int n, IllegalArgumentException e) {
+    return new IllegalArgumentException("the batch's event at index " + index + " (of " + n + ", from 0) is refused,"
+        + " so the whole batch is and nothing was remembered: " + e.getMessage(), e);
+  }
+
+  /**
+   * An event checked as far as it can be without the write lock, its vector embedded if the engine gives it one; its
+   * id comes under the lock ({@link #withId}).
+   */
+  private record Prepared(String session, String role, String text, Map<String, Object> attributes, float[] vector,
+      String model, List<LinkTo> links, long ts) {
+
+    /** Under the write lock: what may have changed since it was prepared. */
+    void checkAgainst(DurableMemory m) {
+      if (vector != null) {
+        Inputs.checkDimension(vector, m.dimension()); // again: the first vector may have been logged meanwhile
+      }
+      for (LinkTo l : links) {
+        m.requireEvent(l.target());
+      }
+    }
+
+    RememberEvent withId(long id) {
+      return new RememberEvent(id, session, role, ts, text, vector, attributes, links);
+    }
+  }
+
+  /** What remember checks of an event before it takes the write lock (and embeds it, if it is to be). */
+  private Prepared prepare(Remember r) {
     String session = Inputs.name("session", r.session);
     String role = Inputs.name("role", r.role);
     Inputs.text("text", r.text);
@@ -145,34 +298,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       links.add(new LinkTo(Inputs.linkType(l.type()), l.target()));
     }
     long ts = r.timestampMicros != null ? r.timestampMicros : nowMicros();
-    CompletableFuture<Long> durable;
-    long id;
-    writeLock.lock();
-    try {
-      checkWritable();
-      if (vector != null) {
-        Inputs.checkDimension(vector, dimension()); // again: the first vector may have been logged meanwhile
-      }
-      for (LinkTo l : links) {
-        requireEvent(l.target());
-      }
-      id = nextId;
-      if (id > MAX_ID) {
-        throw new IllegalStateException("namespace '" + name + "' has used every event id (up to " + MAX_ID
-            + "; ids are not reused)");
-      }
-      RememberEvent event = new RememberEvent(id, session, role, ts, r.text, vector, attributes, links);
-      byte[] payload = encoded(event); // an event refused as too large records no model
-      if (vector != null && model != null) {
-        stores.model.adopt(model, name, "the event's vector"); // the first one records it, before it is logged
-      }
-      durable = logAndApply(event, payload);
-      nextId = id + 1;
-    } finally {
-      writeLock.unlock();
-    }
-    await(durable);
-    return id;
+    return new Prepared(session, role, r.text, attributes, vector, model, links, ts);
   }
 
   @Override
@@ -274,6 +400,19 @@ final class DurableMemory implements Memory, AutoCloseable {
       throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
           + " vector and attributes), more than the " + maxBytes + " one log record holds ("
           + Stores.MAX_MUTATION_BYTES_IS + ")");
+    }
+    return payload;
+  }
+
+  /** The batch as the log holds it; throws if it is larger than one log record. */
+  private byte[] encodedBatch(RememberBatch batch) {
+    byte[] payload = MutationCodec.encode(batch);
+    int maxBytes = options.maxEventBytes();
+    if (payload.length > maxBytes) {
+      throw new IllegalArgumentException("the batch of " + batch.events().size() + " events takes " + payload.length
+          + " bytes in the log (their texts, vectors and attributes), more than the " + maxBytes + " its one log"
+          + " record holds (" + Stores.MAX_MUTATION_BYTES_IS + "); nothing was remembered: remember its events in"
+          + " smaller batches");
     }
     return payload;
   }

@@ -7,6 +7,7 @@ import dev.aeon.engine.log.Mutation.AddLink;
 import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.query.trace.Trace;
@@ -75,6 +76,7 @@ final class Inputs {
    */
   static void loggedNames(Mutation m) {
     switch (m) {
+      case RememberBatch b -> b.events().forEach(Inputs::loggedNames);
       case RememberEvent r -> {
         name("session", r.session());
         name("role", r.role());

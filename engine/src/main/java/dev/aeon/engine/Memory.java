@@ -22,6 +22,9 @@ public interface Memory {
    */
   long MAX_ID = 0xFFFF_FFFFL;
 
+  /** The most events one {@link #rememberAll} takes. */
+  int MAX_BATCH_EVENTS = 10_000;
+
   /** The namespace's name. */
   String name();
 
@@ -31,6 +34,22 @@ public interface Memory {
    * @throws IllegalStateException if the namespace has used every id up to {@link #MAX_ID}
    */
   long remember(Remember event);
+
+  /**
+   * Remembers the events at once and returns their ids, in the order given (they follow each other), once all of
+   * them are durable per the durability mode: they take one log record, so under SYNC one forced write for the
+   * batch instead of one per event. All or nothing: a crash leaves every event of an acknowledged batch, and of a
+   * batch not yet acknowledged either every event or none, never some. Every event is checked as {@link #remember}
+   * checks it before anything is logged: one refused refuses the batch, its message naming the event's index (from
+   * 0), and nothing is remembered. An empty list remembers nothing.
+   *
+   * @throws IllegalArgumentException an event is refused; more than {@link #MAX_BATCH_EVENTS} events; or the batch
+   *     takes more than one log record holds ({@link AeonOptions#maxEventBytes}: its events' texts, vectors and
+   *     attributes encoded), so that it has to be split
+   * @throws NullPointerException the list or one of its events is null
+   * @throws IllegalStateException if the namespace has fewer event ids left than the batch has events
+   */
+  List<Long> rememberAll(List<Remember> events);
 
   /**
    * Adds a typed, directed link, valid in {@code [validFromMicros, validToMicros)}: from its start

@@ -6,6 +6,7 @@ import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
 import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.index.atlas.AtlasIndex;
@@ -80,6 +81,7 @@ final class MutationApplier {
   boolean apply(Mutation m) {
     return switch (m) {
       case RememberEvent r -> remember(r);
+      case RememberBatch b -> rememberAll(b);
       case AddLink l -> addLink(l);
       case Invalidate i -> invalidate(i);
       case SetAttributes s -> setAttributes(s);
@@ -93,12 +95,26 @@ final class MutationApplier {
     return switch (m) {
       case RememberEvent r -> "event " + r.id() + (r.links().isEmpty() ? "" : " with links to events "
           + r.links().stream().map(l -> String.valueOf(l.target())).collect(Collectors.joining(", ")));
+      case RememberBatch b -> "batch of " + b.events().size() + " events: "
+          + b.events().stream().map(MutationApplier::describe).collect(Collectors.joining("; "));
       case AddLink l -> "link " + l.from() + " -[" + l.type() + "]-> " + l.to();
       case Invalidate i -> "invalidation of " + i.from() + " -[" + i.type() + "]-> " + i.to();
       case SetAttributes s -> "attributes of event " + s.id();
       case ForgetEvent f -> "forget of event " + f.id();
       case ForgetSession f -> "forget of session '" + f.session() + "'";
     };
+  }
+
+  /**
+   * Remembers the batch's events in order; false if one of them has nothing to apply to (what it could apply, it
+   * has: at replay that fails the open, in the writer it cannot happen).
+   */
+  private boolean rememberAll(RememberBatch b) {
+    boolean all = true;
+    for (RememberEvent r : b.events()) {
+      all &= remember(r);
+    }
+    return all;
   }
 
   private boolean remember(RememberEvent r) {

@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.common.io.CorruptFileException;
 import dev.aeon.engine.log.Mutation;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.MutationCodec;
 import java.io.IOException;
@@ -56,6 +57,8 @@ final class NamespaceRecovery {
       Mutation m = replayLogged(lsn, type, bytes);
       if (m instanceof RememberEvent r) {
         maxId[0] = Math.max(maxId[0], r.id());
+      } else if (m instanceof RememberBatch b) {
+        maxId[0] = Math.max(maxId[0], b.events().getLast().id()); // its ids follow each other (MutationCodec)
       }
       replayed[0]++;
       progress.report(TransferProgress.Step.REPLAYING, lsn - traceLsn, toReplay);

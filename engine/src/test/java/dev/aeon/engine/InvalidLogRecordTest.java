@@ -11,6 +11,7 @@ import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
 import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import dev.aeon.engine.log.MutationCodec;
@@ -66,7 +67,13 @@ class InvalidLogRecordTest {
         Arguments.of("a forget of a session without events", new ForgetSession("nobody")),
         Arguments.of("an event whose id is taken", remember(3, TestVectors.unit(3), List.of())),
         Arguments.of("an event linked to an event that never was",
-            remember(11, TestVectors.unit(11), List.of(new LinkTo("R", 99)))));
+            remember(11, TestVectors.unit(11), List.of(new LinkTo("R", 99)))),
+        Arguments.of("a batch whose second event is linked to an event that never was",
+            new RememberBatch(List.of(remember(11, TestVectors.unit(11), List.of()),
+                remember(12, TestVectors.unit(12), List.of(new LinkTo("R", 99)))))),
+        Arguments.of("a batch whose ids are taken",
+            new RememberBatch(List.of(remember(3, TestVectors.unit(3), List.of()),
+                remember(4, TestVectors.unit(4), List.of())))));
   }
 
   /** Records holding a name every release's writer refuses before logging: empty, or longer than 1,024 bytes. */
@@ -76,6 +83,8 @@ class InvalidLogRecordTest {
             new RememberEvent(11, "", "user", 1_000, "logged", null, Map.of(), List.of())),
         Arguments.of("an event of an empty role",
             new RememberEvent(11, "s", "", 1_000, "logged", null, Map.of(), List.of())),
+        Arguments.of("a batch with an event of an empty role", new RememberBatch(List.of(remember(11, null, List.of()),
+            new RememberEvent(12, "s", "", 1_000, "logged", null, Map.of(), List.of())))),
         Arguments.of("an event with an attribute of an empty name",
             new RememberEvent(11, "s", "user", 1_000, "logged", null, Map.of("", 1L), List.of())),
         Arguments.of("attributes with an empty name", new SetAttributes(1, Map.of("", 1L))),
@@ -226,6 +235,19 @@ class InvalidLogRecordTest {
       default -> throw new AssertionError(what);
     }
     assertRefused(what, MutationCodec.REMEMBER, payload);
+  }
+
+  /** Batches the encoder never writes: of no event, or whose ids do not follow each other. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a batch of no events", "a batch whose ids do not follow each other"})
+  void onlyBatchesTheEncoderWritesAreDecoded(String what) throws IOException {
+    byte[] payload = switch (what) {
+      case "a batch of no events" -> new byte[4];
+      case "a batch whose ids do not follow each other" -> MutationCodec.encode(new RememberBatch(List.of(
+          remember(11, null, List.of()), remember(13, null, List.of()))));
+      default -> throw new AssertionError(what);
+    };
+    assertRefused(what, MutationCodec.REMEMBER_BATCH, payload);
   }
 
   private void assertRefused(String what, Mutation record) throws IOException {

@@ -13,6 +13,16 @@ public sealed interface Mutation {
   record RememberEvent(long id, String session, String role, long tsMicros, String text, float[] vector,
       Map<String, Object> attributes, List<LinkTo> links) implements Mutation {}
 
+  /**
+   * New events remembered at once ({@code Memory.rememberAll}): one log record, so that a crash leaves all of them
+   * or none. Their ids follow each other, the first first.
+   */
+  record RememberBatch(List<RememberEvent> events) implements Mutation {
+    public RememberBatch {
+      events = List.copyOf(events);
+    }
+  }
+
   /** A link from the new event, logged with it. */
   record LinkTo(String type, long target) {}
 

@@ -6,6 +6,7 @@ import dev.aeon.engine.log.Mutation.ForgetEvent;
 import dev.aeon.engine.log.Mutation.ForgetSession;
 import dev.aeon.engine.log.Mutation.Invalidate;
 import dev.aeon.engine.log.Mutation.LinkTo;
+import dev.aeon.engine.log.Mutation.RememberBatch;
 import dev.aeon.engine.log.Mutation.RememberEvent;
 import dev.aeon.engine.log.Mutation.SetAttributes;
 import java.io.ByteArrayInputStream;
@@ -36,6 +37,9 @@ import java.util.Map;
  * SET_ATTRIBUTES (4): id i64 | attributes
  * FORGET (5):   id i64
  * FORGET_SESSION (6): session str
+ * REMEMBER_BATCH (7): count i32 (at least 1) | (length i32, REMEMBER payload)*count; the events' ids follow each
+ *               other, the first first (from the release that added Memory.rememberAll; an older one reports the
+ *               record as written by a newer release)
  * attributes:   count i32, (name str, tag u8, value)*  tag 1 String, 2 Long, 3 Double, 4 Boolean (u8 0 or 1),
  *               5 removed (no value); each name once
  * </pre>
@@ -51,6 +55,7 @@ public final class MutationCodec {
   public static final byte SET_ATTRIBUTES = 4;
   public static final byte FORGET = 5;
   public static final byte FORGET_SESSION = 6;
+  public static final byte REMEMBER_BATCH = 7;
 
   /** Attribute value tags; REMOVED (no value) only in the changes of a SET_ATTRIBUTES. */
   private static final byte STRING = 1, LONG = 2, DOUBLE = 3, BOOLEAN = 4, REMOVED = 5;
@@ -66,6 +71,7 @@ public final class MutationCodec {
       case SetAttributes s -> SET_ATTRIBUTES;
       case ForgetEvent f -> FORGET;
       case ForgetSession f -> FORGET_SESSION;
+      case RememberBatch b -> REMEMBER_BATCH;
     };
   }
 
@@ -73,23 +79,17 @@ public final class MutationCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       switch (m) {
-        case RememberEvent r -> {
-          out.writeLong(r.id());
-          writeString(out, r.session());
-          writeString(out, r.role());
-          out.writeLong(r.tsMicros());
-          writeString(out, r.text());
-          out.writeInt(r.vector() == null ? -1 : r.vector().length);
-          if (r.vector() != null) {
-            for (float f : r.vector()) {
-              out.writeFloat(f);
+        case RememberEvent r -> writeRemember(out, r);
+        case RememberBatch b -> {
+          out.writeInt(b.events().size());
+          ByteArrayOutputStream one = new ByteArrayOutputStream(256);
+          for (RememberEvent r : b.events()) {
+            one.reset();
+            try (DataOutputStream event = new DataOutputStream(one)) {
+              writeRemember(event, r);
             }
-          }
-          writeAttributes(out, r.attributes());
-          out.writeInt(r.links().size());
-          for (LinkTo link : r.links()) {
-            writeString(out, link.type());
-            out.writeLong(link.target());
+            out.writeInt(one.size());
+            one.writeTo(out);
           }
         }
         case AddLink l -> {
@@ -118,6 +118,27 @@ public final class MutationCodec {
     return bytes.toByteArray();
   }
 
+  /** A REMEMBER payload. */
+  private static void writeRemember(DataOutputStream out, RememberEvent r) throws IOException {
+    out.writeLong(r.id());
+    writeString(out, r.session());
+    writeString(out, r.role());
+    out.writeLong(r.tsMicros());
+    writeString(out, r.text());
+    out.writeInt(r.vector() == null ? -1 : r.vector().length);
+    if (r.vector() != null) {
+      for (float f : r.vector()) {
+        out.writeFloat(f);
+      }
+    }
+    writeAttributes(out, r.attributes());
+    out.writeInt(r.links().size());
+    for (LinkTo link : r.links()) {
+      writeString(out, link.type());
+      out.writeLong(link.target());
+    }
+  }
+
   /**
    * Decodes a payload logged with {@link #encode}.
    *
@@ -133,6 +154,7 @@ public final class MutationCodec {
         case SET_ATTRIBUTES -> new SetAttributes(in.readLong(), readAttributes(in, true));
         case FORGET -> new ForgetEvent(in.readLong());
         case FORGET_SESSION -> new ForgetSession(readString(in));
+        case REMEMBER_BATCH -> readBatch(in);
         default -> throw new IllegalArgumentException("unknown mutation type " + type);
       };
       if (in.available() != 0) {
@@ -144,6 +166,36 @@ public final class MutationCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A batch as the encoder writes it: at least one event, each a whole REMEMBER payload of the length given, their
+   * ids following each other.
+   */
+  private static RememberBatch readBatch(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    if (count < 1) {
+      throw new IllegalArgumentException("a batch of " + count + " events");
+    }
+    checkCount(count, in, 4);
+    List<RememberEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int length = in.readInt();
+      checkCount(length, in, 1);
+      RememberEvent r;
+      try (DataInputStream one = new DataInputStream(new ByteArrayInputStream(in.readNBytes(length)))) {
+        r = readRemember(one);
+        if (one.available() != 0) {
+          throw new IllegalArgumentException("event " + i + " of a batch has " + one.available() + " trailing bytes");
+        }
+      }
+      if (i > 0 && r.id() != events.get(i - 1).id() + 1) {
+        throw new IllegalArgumentException("event " + i + " of a batch has id " + r.id() + ", not "
+            + (events.get(i - 1).id() + 1));
+      }
+      events.add(r);
+    }
+    return new RememberBatch(events);
   }
 
   private static RememberEvent readRemember(DataInputStream in) throws IOException {

@@ -79,4 +79,14 @@ class BenchCommandLineTest {
     assertEquals("usage: ./aeon bench recall [--quick] [--events N] [--only REGEX]\n",
         Files.readString(tmp.resolve("out.txt")));
   }
+
+  @Test
+  void rememberNamesItsOptions() throws Exception {
+    String result = run("remember", "--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertEquals("usage: ./aeon bench remember [--quick] [--events N]\n", Files.readString(tmp.resolve("out.txt")));
+    result = run("remember", "--events", "0");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --events needs a positive whole number,"
+        + " got '0'"), result);
+  }
 }

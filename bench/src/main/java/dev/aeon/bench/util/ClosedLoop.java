@@ -1,4 +1,4 @@
-package dev.aeon.bench.wal;
+package dev.aeon.bench.util;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,33 +7,37 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs one operation in a closed loop on several threads (each starts its next operation when the last
- * one returned), first to warm up, then measured: every measured operation's latency is kept.
+ * one returned), first to warm up, then measured: every measured operation's latency is kept, and the heap bytes
+ * it allocated on its thread. The WAL's and the
+ * remember benchmark's phases ({@code ./aeon bench wal}, {@code ./aeon bench remember}).
  */
-final class ClosedLoop {
+public final class ClosedLoop {
 
   @FunctionalInterface
-  interface Op {
+  public interface Op {
     void run(int thread) throws Exception;
   }
 
   /**
-   * What a measured phase did: operations, their sorted latencies in nanoseconds, its length, and how
-   * much the counter given to {@link #run} advanced during it.
+   * What a measured phase did: operations, their sorted latencies in nanoseconds, its length, how
+   * much the counter given to {@link #run} advanced during it, and the heap bytes its operations allocated on the
+   * threads that ran them (what they made other threads allocate is not counted).
    */
-  record Outcome(long ops, long[] sortedLatencies, long nanos, long counted) {
+  public record Outcome(long ops, long[] sortedLatencies, long nanos, long counted, long allocatedBytes) {
 
     /** The rounds together: all their operations and latencies, their summed length and counts. */
-    static Outcome merge(List<Outcome> rounds) {
+    public static Outcome merge(List<Outcome> rounds) {
       long[] all = rounds.stream().flatMapToLong(o -> Arrays.stream(o.sortedLatencies())).sorted().toArray();
       return new Outcome(rounds.stream().mapToLong(Outcome::ops).sum(), all,
-          rounds.stream().mapToLong(Outcome::nanos).sum(), rounds.stream().mapToLong(Outcome::counted).sum());
+          rounds.stream().mapToLong(Outcome::nanos).sum(), rounds.stream().mapToLong(Outcome::counted).sum(),
+          rounds.stream().mapToLong(Outcome::allocatedBytes).sum());
     }
 
-    double opsPerSecond() {
+    public double opsPerSecond() {
       return ops * 1e9 / nanos;
     }
 
-    double percentileMicros(double p) {
+    public double percentileMicros(double p) {
       if (sortedLatencies.length == 0) {
         return Double.NaN;
       }
@@ -41,6 +45,9 @@ final class ClosedLoop {
       return sortedLatencies[Math.max(0, i)] / 1e3;
     }
   }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
   private static final int WARMING = 0;
   private static final int MEASURING = 1;
@@ -51,7 +58,7 @@ final class ClosedLoop {
 
   private ClosedLoop() {}
 
-  static Outcome run(int threads, long warmupMillis, long measureMillis, Op op, LongSupplier counter)
+  public static Outcome run(int threads, long warmupMillis, long measureMillis, Op op, LongSupplier counter)
       throws InterruptedException {
     return new ClosedLoop().go(threads, warmupMillis, measureMillis, op, counter);
   }
@@ -60,10 +67,11 @@ final class ClosedLoop {
       throws InterruptedException {
     long[][] latencies = new long[threads][];
     int[] counts = new int[threads];
+    long[] allocated = new long[threads];
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> loop(id, op, latencies, counts)));
+      workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> loop(id, op, latencies, counts, allocated)));
     }
     Thread.sleep(warmupMillis);
     long counterStart = counter.getAsLong();
@@ -87,18 +95,21 @@ final class ClosedLoop {
       at += counts[t];
     }
     Arrays.sort(all);
-    return new Outcome(total, all, nanos, counted);
+    return new Outcome(total, all, nanos, counted, Arrays.stream(allocated).sum());
   }
 
-  private void loop(int id, Op op, long[][] latencies, int[] counts) {
+  private void loop(int id, Op op, long[][] latencies, int[] counts, long[] allocated) {
     long[] mine = new long[1 << 16];
     int n = 0;
+    long opBytes = 0;
     try {
       for (int p; (p = phase) != STOPPED; ) {
+        long bytes = p == MEASURING ? THREADS.getCurrentThreadAllocatedBytes() : 0;
         long t0 = System.nanoTime();
         op.run(id);
         long t1 = System.nanoTime();
         if (p == MEASURING && phase == MEASURING) {
+          opBytes += THREADS.getCurrentThreadAllocatedBytes() - bytes; // the operation's, not the loop's
           if (n == mine.length) {
             mine = Arrays.copyOf(mine, n * 2);
           }
@@ -111,5 +122,6 @@ final class ClosedLoop {
     }
     latencies[id] = mine;
     counts[id] = n;
+    allocated[id] = opBytes;
   }
 }

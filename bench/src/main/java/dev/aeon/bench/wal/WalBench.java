@@ -2,6 +2,7 @@ package dev.aeon.bench.wal;
 
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
+import dev.aeon.bench.util.ClosedLoop;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.wal.Durability;
 import dev.aeon.wal.Wal;

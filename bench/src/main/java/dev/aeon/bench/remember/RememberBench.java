@@ -1,0 +1,169 @@
+package dev.aeon.bench.remember;
+
+import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
+import dev.aeon.bench.util.BenchReport;
+import dev.aeon.bench.util.ClosedLoop;
+import dev.aeon.engine.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ./aeon bench remember [--quick] [--events N]}: remembers WordNet glosses with their vectors ({@link Ingest})
+ * through {@code Memory.remember} in each durability mode, from 1 and 4 writer threads (SYNC, ASYNC) and 1 (OFF),
+ * each waiting for its acknowledgement before the next, and in SYNC from 1 thread {@value Ingest#BATCH} at a time
+ * through {@code Memory.rememberAll}; and, as the baseline in the same run on the same disk, the namespace's
+ * write-ahead log alone appending the very records those calls log, in the same mode from as many threads. Every
+ * configuration is measured in each of several rounds, one after the other, so that a change in the machine's load
+ * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event. Writes
+ * {@code target/bench/remember.json}.
+ */
+public final class RememberBench {
+
+  /** The configurations measured: each mode and writer count, for the engine and for its log alone. */
+  private static final List<Config> CONFIGS = List.of(new Config(Durability.SYNC, 1, 1),
+      new Config(Durability.SYNC, 4, 1), new Config(Durability.ASYNC, 1, 1), new Config(Durability.ASYNC, 4, 1),
+      new Config(Durability.OFF, 1, 1), new Config(Durability.SYNC, 1, Ingest.BATCH));
+
+  private record Config(Durability mode, int threads, int batch) {}
+
+  private final Path dir;
+  private final int rounds;
+  private final long warmupMillis;
+  private final long measureMillis;
+
+  private RememberBench(Path dir, boolean quick) {
+    this.dir = dir;
+    this.rounds = quick ? 3 : 5;
+    this.warmupMillis = quick ? 200 : 500;
+    this.measureMillis = quick ? 500 : 2000;
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchArgs a = BenchArgs.parseOrExit("remember", args, "--quick", "--events N");
+    boolean quick = a.has("--quick");
+    int glosses = a.positiveInt("--events", 20_000);
+    String load = loadAverage();
+    System.out.printf("remember: %d WordNet glosses (all-MiniLM-L6-v2, 384 dims), %d rounds%s%n", glosses,
+        quick ? 3 : 5, quick ? " (quick run)" : "");
+    Ingest ingest = Ingest.wordnet(glosses); // embeds what the cache lacks, once
+    new RememberBench(Path.of("target", "bench", "remember-data"), quick).run(ingest, load);
+  }
+
+  private void run(Ingest ingest, String loadBefore) throws Exception {
+    BenchFiles.deleteTree(dir);
+    Files.createDirectories(dir);
+    List<Subject> subjects = new ArrayList<>();
+    try {
+      for (Config c : CONFIGS) { // the engine and its log back to back
+        subjects.add(Subject.engine(folder(Subject.ENGINE, c), c.mode(), c.threads(), c.batch(), ingest));
+        subjects.add(Subject.wal(folder(Subject.WAL, c), c.mode(), c.threads(), c.batch(), ingest));
+      }
+      System.out.printf("warming up: each configuration for %d ms%n", warmupMillis + measureMillis);
+      for (Subject x : subjects) {
+        ClosedLoop.run(x.threads(), warmupMillis, measureMillis, x.op(), x.records());
+      }
+      List<List<ClosedLoop.Outcome>> outcomes = new ArrayList<>();
+      subjects.forEach(x -> outcomes.add(new ArrayList<>()));
+      for (int round = 1; round <= rounds; round++) {
+        System.out.printf("round %d/%d:", round, rounds);
+        for (int i = 0; i < subjects.size(); i++) {
+          Subject x = subjects.get(i);
+          ClosedLoop.Outcome o = ClosedLoop.run(x.threads(), warmupMillis, measureMillis, x.op(), x.records());
+          outcomes.get(i).add(o);
+          System.out.printf(Locale.ROOT, " %s %.0f/s%s", x.label(), o.opsPerSecond() * x.batch(),
+              i + 1 < subjects.size() ? "," : "\n");
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < subjects.size(); i++) {
+        rows.add(Row.of(subjects.get(i), outcomes.get(i)));
+      }
+      System.out.println();
+      rows.forEach(r -> System.out.println(r.line()));
+      Map<String, Object> ratios = ratios(rows);
+      Map<String, Object> report = BenchReport.header();
+      report.put("glosses", ingest.size());
+      report.put("data", "WordNet 3.0 glosses (Debian wordnet-base), all-MiniLM-L6-v2 (int8 ONNX), 384 dims");
+      report.put("mean_record_bytes", BenchReport.round(ingest.meanRecordBytes(), 0));
+      report.put("rounds", rounds);
+      report.put("measured_ms_per_round", measureMillis);
+      report.put("batch", Ingest.BATCH);
+      report.put("heap_bytes", "allocated on the calling threads during each measured call"
+          + " (ThreadMXBean.getCurrentThreadAllocatedBytes), per event; not what the log's flusher thread or the"
+          + " background checkpoints allocate");
+      report.put("load_average_before", loadBefore);
+      report.put("load_average_after", loadAverage());
+      report.put("results", rows.stream().map(Row::json).toList());
+      report.put("ratios", ratios);
+      BenchReport.write("remember", report);
+    } finally {
+      for (Subject x : subjects) {
+        x.resource().close();
+      }
+      BenchFiles.deleteTree(dir);
+    }
+  }
+
+  private Path folder(String kind, Config c) {
+    return dir.resolve(Subject.folder(kind, c.mode(), c.threads(), c.batch()));
+  }
+
+  /**
+   * The engine against its log, per configuration: how many times longer an event takes through the engine (the
+   * log's events per second over the engine's), its latency percentiles and heap bytes over the log's; and what four
+   * writers do in SYNC against one (group commit).
+   */
+  private static Map<String, Object> ratios(List<Row> rows) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    System.out.println();
+    for (Row engine : rows) {
+      if (!engine.kind().equals(Subject.ENGINE)) {
+        continue;
+      }
+      Row wal = find(rows, Subject.WAL, engine.mode(), engine.threads(), engine.batch());
+      String key = engine.key();
+      double time = wal.eventsPerS() / engine.eventsPerS();
+      double p50 = engine.p50Us() / wal.p50Us();
+      double p99 = engine.p99Us() / wal.p99Us();
+      double bytes = engine.bytesPerEvent() / wal.bytesPerEvent();
+      r.put(key + "_time_over_wal", BenchReport.round(time, 2));
+      r.put(key + "_p50_over_wal", BenchReport.round(p50, 2));
+      r.put(key + "_p99_over_wal", BenchReport.round(p99, 2));
+      r.put(key + "_heap_bytes_over_wal", BenchReport.round(bytes, 2));
+      System.out.printf(Locale.ROOT, "%-26s engine / log alone: time per event %5.2fx, p50 %5.2fx, p99 %5.2fx,"
+          + " heap bytes %5.1fx%n", engine.label(), time, p50, p99, bytes);
+    }
+    for (String kind : List.of(Subject.ENGINE, Subject.WAL)) {
+      double scaling = find(rows, kind, Durability.SYNC, 4, 1).eventsPerS()
+          / find(rows, kind, Durability.SYNC, 1, 1).eventsPerS();
+      r.put(kind + "_sync_x4_over_x1", BenchReport.round(scaling, 2));
+      System.out.printf(Locale.ROOT, "%-6s sync: 4 writers / 1 writer = %.2fx events per second%n", kind, scaling);
+      double batched = find(rows, kind, Durability.SYNC, 1, Ingest.BATCH).eventsPerS()
+          / find(rows, kind, Durability.SYNC, 1, 1).eventsPerS();
+      r.put(kind + "_sync_x1_batch" + Ingest.BATCH + "_over_one_by_one", BenchReport.round(batched, 2));
+      System.out.printf(Locale.ROOT, "%-6s sync, 1 writer: batches of %d / one by one = %.2fx events per second%n",
+          kind, Ingest.BATCH, batched);
+    }
+    return r;
+  }
+
+  private static Row find(List<Row> rows, String kind, Durability mode, int threads, int batch) {
+    return rows.stream().filter(x -> x.kind().equals(kind) && x.mode() == mode && x.threads() == threads
+        && x.batch() == batch).findFirst().orElseThrow();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.aeon.bench.remember;
+
+import dev.aeon.bench.util.BenchReport;
+import dev.aeon.bench.util.ClosedLoop;
+import dev.aeon.engine.Durability;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One configuration's figures over its rounds: events per second (the median round's), latency percentiles of
+ * one call over every measured call (a call remembers {@code batch} events), heap bytes per event allocated on the
+ * calling threads, and log records per event.
+ */
+record Row(String kind, Durability mode, int threads, int batch, long calls, double eventsPerS, double p50Us,
+    double p99Us, double maxUs, double bytesPerEvent, double recordsPerEvent) {
+
+  static Row of(Subject x, List<ClosedLoop.Outcome> rounds) {
+    double[] rates = rounds.stream().mapToDouble(ClosedLoop.Outcome::opsPerSecond).sorted().toArray();
+    ClosedLoop.Outcome all = ClosedLoop.Outcome.merge(rounds);
+    long events = all.ops() * x.batch();
+    return new Row(x.kind(), x.mode(), x.threads(), x.batch(), all.ops(), rates[rates.length / 2] * x.batch(),
+        all.percentileMicros(0.50), all.percentileMicros(0.99), all.percentileMicros(1.0),
+        events == 0 ? Double.NaN : (double) all.allocatedBytes() / events,
+        events == 0 ? Double.NaN : (double) all.counted() / events);
+  }
+
+  /** E.g. {@code sync_x4} or {@code sync_x1_batch64}: the configuration, in the ratios' names. */
+  String key() {
+    return mode.name().toLowerCase(Locale.ROOT) + "_x" + threads + (batch > 1 ? "_batch" + batch : "");
+  }
+
+  String label() {
+    return Subject.label(kind, mode, threads, batch);
+  }
+
+  String line() {
+    return String.format(Locale.ROOT, "%-26s %8.0f events/s   per call: p50 %8.1f us, p99 %8.1f us, max %8.0f us"
+        + "   %6.0f heap bytes/event   %.3f log records/event", label(), eventsPerS, p50Us, p99Us, maxUs, bytesPerEvent,
+        recordsPerEvent);
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("subject", kind);
+    m.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    m.put("threads", threads);
+    m.put("batch", batch);
+    m.put("events_per_s", BenchReport.round(eventsPerS, 0));
+    m.put("p50_us_per_call", BenchReport.round(p50Us, 1));
+    m.put("p99_us_per_call", BenchReport.round(p99Us, 1));
+    m.put("max_us_per_call", BenchReport.round(maxUs, 0));
+    m.put("heap_bytes_per_event", BenchReport.round(bytesPerEvent, 0));
+    m.put("log_records_per_event", BenchReport.round(recordsPerEvent, 4));
+    m.put("calls", calls);
+    return m;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * {@code ./aeon bench remember}: the engine's write path, remembers per second, their latency and heap bytes per
+ * durability mode and writer count, each against its write-ahead log alone appending the same records.
+ */
+package dev.aeon.bench.remember;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * The process {@link EngineCrashTest} kills: remembers, links, marks (sets or removes the attribute
@@ -40,8 +41,10 @@ public final class CrashChild {
           m.compact(); // the kill may come during one: the trace's meta log and the log's segments are replaced
           acks.println("C");
         }
-        int op = random.nextInt(12);
-        if (op < 7 || live.size() < 2) {
+        int op = random.nextInt(13);
+        if (op == 12) {
+          rememberAll(m, random, live, acks);
+        } else if (op < 7 || live.size() < 2) {
           long seed = random.nextLong();
           long id = m.remember(Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed), MODEL)
               .attribute("seed", seed));
@@ -68,5 +71,30 @@ public final class CrashChild {
         }
       }
     }
+  }
+
+  /**
+   * Remembers 1 to 16 events at once, announced by their seeds ({@code b seed,seed,...}) and acknowledged with their
+   * ids ({@code B id:seed,id:seed,...}); one of them now and then linked to a live event.
+   */
+  private static void rememberAll(Memory m, Random random, List<Long> live, PrintStream acks) {
+    int n = 1 + random.nextInt(16);
+    List<Long> seeds = new ArrayList<>();
+    List<Remember> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long seed = random.nextLong();
+      seeds.add(seed);
+      Remember r = Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed), MODEL)
+          .attribute("seed", seed);
+      batch.add(r);
+    }
+    acks.println("b " + seeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    List<Long> ids = m.rememberAll(batch);
+    StringBuilder ack = new StringBuilder("B ");
+    for (int i = 0; i < n; i++) {
+      ack.append(i == 0 ? "" : ",").append(ids.get(i)).append(':').append(seeds.get(i));
+    }
+    acks.println(ack);
+    live.addAll(ids);
   }
 }

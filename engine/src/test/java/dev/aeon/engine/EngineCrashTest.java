@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,8 +53,9 @@ public class EngineCrashTest {
       verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
     assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size() + " events");
-    System.out.println("EngineCrashTest: " + acked.compactions + " compactions acknowledged among "
-        + acked.operations + " operations");
+    System.out.println("EngineCrashTest: " + acked.compactions + " compactions and " + acked.batches + " batches ("
+        + acked.batchesCutShort + " more cut short by a kill, " + acked.batchesRecovered + " of them recovered whole)"
+        + " acknowledged among " + acked.operations + " operations");
     // A compaction comes about once in 50 operations: none in 1,000 (a chance of 2e-9) means none can run.
     assertTrue(acked.operations < 1_000 || acked.compactions > 0, "no compaction was acknowledged");
   }
@@ -66,8 +68,13 @@ public class EngineCrashTest {
     final Map<Long, Set<String>> marks = new HashMap<>();
     final Map<Long, List<Long>> links = new HashMap<>(); // from -> targets, one per acknowledged link
     int compactions;
-    /** Operations acknowledged: remembers, links, marks and forgets. */
+    /** Operations acknowledged: remembers, batches, links, marks and forgets. */
     int operations;
+    int batches;
+    /** The seeds of each batch a child announced but did not acknowledge in the last cycle: all there or none. */
+    final List<List<Long>> unacknowledgedBatches = new ArrayList<>();
+    int batchesCutShort;
+    int batchesRecovered;
 
     /**
      * Reads complete lines only (the kill may tear the last one). A forget the child announced ({@code f})
@@ -78,7 +85,7 @@ public class EngineCrashTest {
       String[] lines = Files.readString(acks).split("\n", -1);
       for (int i = 0; i < lines.length - 1; i++) { // the last element follows the last newline
         String[] f = lines[i].split(" ");
-        if (Set.of("R", "L", "M", "F").contains(f[0])) {
+        if (Set.of("R", "L", "M", "F", "B").contains(f[0])) {
           operations++;
         }
         switch (f[0]) {
@@ -92,6 +99,18 @@ public class EngineCrashTest {
           }
           case "F" -> forgotten.add(Long.parseLong(f[1]));
           case "C" -> compactions++;
+          case "B" -> {
+            batches++;
+            for (String pair : f[1].split(",")) {
+              String[] idSeed = pair.split(":");
+              remembered.put(Long.parseLong(idSeed[0]), Long.parseLong(idSeed[1]));
+            }
+          }
+          case "b" -> {
+            if (!(i + 1 < lines.length - 1 && lines[i + 1].startsWith("B "))) {
+              unacknowledgedBatches.add(Arrays.stream(f[1].split(",")).map(Long::valueOf).toList());
+            }
+          }
           case "f" -> {
             if (!acknowledgedNext(lines, i, "F " + f[1])) {
               remembered.remove(Long.parseLong(f[1]));
@@ -140,6 +159,10 @@ public class EngineCrashTest {
         }
         assertEquals(id, hit.getFirst().event().id(), context + ": vector of " + id);
       }
+      for (List<Long> seeds : acked.unacknowledgedBatches) {
+        checkAllOrNone(m, seeds, acked, context);
+      }
+      acked.unacknowledgedBatches.clear();
       assertEquals(List.of(), m.inconsistencies(), context + ": stores disagree");
     }
     // A compaction replaces the trace's meta log; whichever the kill left in force, the open deletes the other.
@@ -147,6 +170,24 @@ public class EngineCrashTest {
       assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("meta")).count(),
           context + ": meta logs left beside the one in force");
     }
+  }
+
+  /** A batch the kill cut short: every event of it is there, each as it was given, or none is. */
+  private static void checkAllOrNone(Memory m, List<Long> seeds, Acked acked, String context) {
+    List<Long> found = new ArrayList<>();
+    for (long seed : seeds) {
+      List<List<Object>> rows = m.query("MATCH (e {session: 's'}) WHERE e.seed = $seed RETURN e.id, e.text",
+          Map.of("seed", seed)).rows();
+      assertTrue(rows.size() <= 1, context + ": seed " + seed + " remembered twice");
+      if (!rows.isEmpty()) {
+        assertEquals("text-" + seed, rows.getFirst().get(1), context);
+        found.add(seed);
+      }
+    }
+    assertTrue(found.isEmpty() || found.size() == seeds.size(), context + ": " + found.size() + " of the "
+        + seeds.size() + " events of a batch not acknowledged are there, seeds " + found + " of " + seeds);
+    acked.batchesCutShort++;
+    acked.batchesRecovered += found.isEmpty() ? 0 : 1;
   }
 
   private static Process startChild(Path data, Path acks, long seed) throws IOException {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random remember / link / invalidate / set attributes / forget / recall / get / history / query /
- * checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
+ * Random remember / remember many at once / link / invalidate / set attributes / forget / recall / get / history /
+ * query / checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
  * queries of two embedding models or of none (the namespace records the first model and refuses the other).
  * Prints its seed;
  * {@code -Daeon.test.seed=S -Daeon.model.ops=N} reruns or lengthens it (the {@code fuzz} module runs a long
@@ -84,7 +84,9 @@ public class EngineModelTest {
         String context = "seed " + seed + " op " + op;
         long now = 1_000_000L * op;
         int choice = random.nextInt(100);
-        if (choice < 35 || model.isEmpty()) {
+        if (choice < 35 && random.nextInt(6) == 0) {
+          rememberAll(m, model, recordedModel, random, now, context);
+        } else if (choice < 35 || model.isEmpty()) {
           String session = session(random);
           String role = random.nextBoolean() ? "user" : "assistant";
           long vectorSeed = random.nextLong();
@@ -201,6 +203,55 @@ public class EngineModelTest {
     } finally {
       aeon.close();
     }
+  }
+
+  /**
+   * A batch of 1 to 6 events through {@link Memory#rememberAll}, now and then with an event it must refuse (an empty
+   * session, or a vector of another model than the namespace's or than an earlier event's of the batch): then the
+   * message names the first such event's index and nothing is remembered; else every event is, with ids that follow
+   * each other.
+   */
+  private static void rememberAll(Memory m, Map<Long, Known> model, String[] recordedModel, Random random, long now,
+      String context) {
+    int n = 1 + random.nextInt(6);
+    int bad = random.nextInt(4) == 0 ? random.nextInt(n) : -1;
+    List<Remember> batch = new ArrayList<>();
+    List<Known> known = new ArrayList<>();
+    int refused = -1;
+    String batchModel = null;
+    for (int i = 0; i < n; i++) {
+      String session = i == bad ? "" : session(random);
+      long vectorSeed = random.nextLong();
+      String label = model(random);
+      Map<String, Object> attributes = random.nextBoolean() ? Map.of("n", (long) random.nextInt(3)) : Map.of();
+      Remember r = Remember.event(session, "user", "text " + vectorSeed).vector(TestVectors.unit(vectorSeed), label)
+          .at(now + i);
+      attributes.forEach(r::attribute);
+      batch.add(r);
+      known.add(new Known(0, session, "user", now + i, "text " + vectorSeed, vectorSeed, attributes));
+      boolean otherModel = label != null && (recordedModel[0] != null && !label.equals(recordedModel[0])
+          || batchModel != null && !label.equals(batchModel));
+      if (refused < 0 && (i == bad || otherModel)) {
+        refused = i;
+      }
+      batchModel = batchModel == null ? label : batchModel;
+    }
+    if (refused >= 0) {
+      long events = m.stats().events();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(batch), context);
+      assertTrue(e.getMessage().contains("index " + refused + " "), context + ": " + e.getMessage());
+      assertEquals(events, m.stats().events(), context + ": a refused batch remembered events");
+      return;
+    }
+    List<Long> ids = m.rememberAll(batch);
+    assertEquals(n, ids.size(), context);
+    for (int i = 0; i < n; i++) {
+      assertEquals(ids.getFirst() + i, ids.get(i), context + ": ids of a batch");
+      Known k = known.get(i);
+      model.put(ids.get(i), new Known(ids.get(i), k.session(), k.role(), k.ts(), k.text(), k.vectorSeed(),
+          k.attributes()));
+    }
+    recordedModel[0] = recordedModel[0] == null ? batchModel : recordedModel[0];
   }
 
   /** Every session with a live event is listed once, page by page, and counted by the stats. */

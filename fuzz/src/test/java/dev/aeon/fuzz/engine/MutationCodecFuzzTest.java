@@ -91,6 +91,10 @@ class MutationCodecFuzzTest {
         new Mutation.Invalidate(7, "CAUSED_BY", 3, 1_700_000_000_000_001L),
         new Mutation.SetAttributes(7, changes),
         new Mutation.ForgetEvent(7),
-        new Mutation.ForgetSession("conv-1"));
+        new Mutation.ForgetSession("conv-1"),
+        new Mutation.RememberBatch(List.of(
+            new Mutation.RememberEvent(9, "conv-1", "user", 1, "first", new float[] {1f, 0f}, attributes, List.of()),
+            new Mutation.RememberEvent(10, "conv-1", "assistant", 2, "second", null, Map.of(),
+                List.of(new Mutation.LinkTo("REFERS_TO", 9))))));
   }
 }

@@ -104,6 +104,31 @@ class CloseFailuresTest {
     }
   }
 
+  /**
+   * A namespace holding no event whose close fails with an Error is replaced by an import all the same: its files are
+   * deleted next, so what closing it reports is only logged, as an exception is. The Error ended the import, which
+   * left the closed instance in use: every later {@code namespace(name)} handed it out, each call on it refused with
+   * "an import replaced it", though none had.
+   */
+  @Test
+  void aNamespaceWhoseCloseFailsWithAnErrorIsReplacedByAnImportAllTheSame() throws IOException {
+    Path export = dir.resolve("b.export");
+    try (Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT);
+        LoggedWarnings logged = LoggedWarnings.of(DurableMemory.class)) {
+      aeon.namespace("b").remember(Remember.event("s", "user", "the imported text"));
+      aeon.exportNamespace("b", export);
+      Memory a = aeon.namespace("a");
+      a.forget(a.remember(Remember.event("s", "user", "a text for the arena")));
+      cutArenaShort("a");
+      aeon.importNamespace("a", export);
+      assertEquals(1, logged.list().size(), logged.list()::toString);
+      assertTrue(logged.list().getFirst().startsWith("namespace 'a' reported on close before an import replaced it:"
+          + " java.lang.InternalError"), logged.list().getFirst());
+      assertEquals(List.of("the imported text"),
+          aeon.namespace("a").history("s", 10).stream().map(Event::text).toList());
+    }
+  }
+
   /** Cuts the namespace's blob arena to nothing, as another process could, while the arena has it mapped. */
   private void cutArenaShort(String namespace) throws IOException {
     Path arena = dir.resolve("ns").resolve(namespace).resolve("blobs").resolve("blobs-1.arena");

@@ -862,9 +862,14 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     // Closing flushes the index and forces the stores through file channels, which an interrupt would
     // close half way: it runs on a thread of its own. After a failure the log may not hold what the index
-    // does: the index is left at its last checkpoint. Reads that began before the close end first.
+    // does: the index is left at its last checkpoint. Reads that began before the close end first; the stores close
+    // whatever that wait throws (a retired resource's close that fails with a VirtualMachineError as it reclaims).
     try {
       readGate.awaitReaders(name);
+    } catch (RuntimeException | Error e) {
+      failure = FirstFailure.of(failure, e);
+    }
+    try {
       Uninterruptibly.run(checkpointed ? stores::close : stores::closeWithoutFlush);
     } catch (IOException e) {
       failure = FirstFailure.of(failure, new UncheckedIOException("closing namespace '" + name + "' failed", e));

@@ -28,6 +28,8 @@ final class ReadGate {
   static final Duration READERS_TIMEOUT = Duration.ofMinutes(2);
 
   private final Epochs epochs;
+  /** {@link #READERS_TIMEOUT} (tests shorten it). */
+  volatile Duration readersTimeout = READERS_TIMEOUT;
   /** Runs inside the gate, after the check (tests hold a read there). */
   volatile Runnable insideForTests;
 
@@ -47,12 +49,21 @@ final class ReadGate {
     }
   }
 
-  /** After the namespace is marked closed, before its stores close: waits for the reads that entered before. */
+  /**
+   * After the namespace is marked closed, before its stores close: waits for the reads that entered before, at most
+   * {@link #READERS_TIMEOUT}, and warns of one still running then. The warning is logged quietly: a log handler that
+   * throws (or memory run out as the line is made) threw out of here before the stores' close, which never ran.
+   */
   void awaitReaders(String namespace) {
     epochs.retire(() -> { }); // tagged with the epoch now: reclaimed once every reader that entered before has left
-    if (!epochs.awaitReclaimed(READERS_TIMEOUT)) {
-      LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' closes while a read that began before its close still"
-          + " runs after {1}; that read will fail", namespace, READERS_TIMEOUT);
+    Duration timeout = readersTimeout;
+    if (!epochs.awaitReclaimed(timeout)) {
+      try {
+        LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' closes while a read that began before its close still"
+            + " runs after {1}; that read will fail", namespace, timeout);
+      } catch (RuntimeException | Error notLogged) {
+        // the close goes on: nothing else to tell it to
+      }
     }
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.Uninterruptibly;
+import dev.aeon.common.testing.FailingLog;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -151,6 +153,32 @@ class ReadsRacingCloseTest {
       ExecutionException failed = assertThrows(ExecutionException.class, () -> recall.get(30, TimeUnit.SECONDS));
       assertEquals("namespace 'n' is closed; Aeon.namespace(\"n\") opens it again", failed.getCause().getMessage(),
           failed.getCause()::toString);
+    }
+  }
+
+  /**
+   * A close that has waited its time for a read, and cannot warn of it (a log handler that throws, or memory run out
+   * as the line is made), closes the stores all the same: the warning's failure was thrown before the stores' close,
+   * which never ran, so the namespace's log stayed locked and the next {@code namespace(name)} could not open it.
+   */
+  @Test
+  void aCloseWhoseWarningOfAReadCannotBeLoggedClosesTheStoresAllTheSame() throws Exception {
+    try (ExecutorService threads = Executors.newFixedThreadPool(2);
+         Aeon aeon = Aeon.open(dir, EngineTest.options());
+         FailingLog broken = FailingLog.of(ReadGate.class)) {
+      Memory m = aeon.namespace("n");
+      fill(m);
+      ((DurableMemory) m).readGate().readersTimeout = Duration.ZERO; // the 2 minutes are up at once
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Optional<Event>> read = heldRead(m, release, threads, () -> m.get(1));
+      CompletableFuture<Boolean> close = CompletableFuture.supplyAsync(() -> aeon.closeNamespace("n"), threads);
+      while (broken.threads().isEmpty() && !close.isDone()) {
+        Thread.sleep(1);
+      }
+      release.countDown(); // it fails now, as the warning says (or, if the stores are not closed yet, reads them)
+      read.handle((event, failure) -> null).get(30, TimeUnit.SECONDS);
+      assertTrue(close.get(30, TimeUnit.SECONDS));
+      assertEquals(EVENTS, aeon.namespace("n").history("s", EVENTS).size(), "the namespace did not open again");
     }
   }
 

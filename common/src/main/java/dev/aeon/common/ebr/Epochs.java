@@ -433,6 +433,11 @@ public final class Epochs implements AutoCloseable {
    * are no longer pending (mappings never unmapped, files never deleted). Nor must a handler of the caller's
    * that throws. A {@link VirtualMachineError} is rethrown once the others are closed, else the handler's first
    * failure; the others are suppressed. A batch that closed every one is recorded as a success.
+   *
+   * <p>An {@link InternalError} is not such a failure of the JVM: it is how the JVM reports a fault in a mapped file
+   * that another process cut short ({@code SIGBUS}), which a close that writes into its mapping meets (the blob
+   * arena's erasure of freed blobs). It is a failed close like any other, handed to the handler; rethrown, it reached
+   * whoever reclaimed: a writer's retirement of something else, a namespace's close waiting for its readers.
    */
   private void closeAll(List<AutoCloseable> resources) {
     Throwable fatal = null;
@@ -443,14 +448,14 @@ public final class Epochs implements AutoCloseable {
         r.close();
       } catch (VirtualMachineError e) {
         failed = true;
-        fatal = FirstFailure.of(fatal, e);
+        if (e instanceof InternalError) {
+          handlerFailure = FirstFailure.of(handlerFailure, handOver(e));
+        } else {
+          fatal = FirstFailure.of(fatal, e);
+        }
       } catch (Throwable t) {
         failed = true;
-        try {
-          onCloseFailure.accept(t);
-        } catch (Throwable h) {
-          handlerFailure = FirstFailure.of(handlerFailure, h);
-        }
+        handlerFailure = FirstFailure.of(handlerFailure, handOver(t));
       }
     }
     if (fatal != null || handlerFailure != null) {
@@ -458,6 +463,16 @@ public final class Epochs implements AutoCloseable {
     }
     if (!failed && !resources.isEmpty()) {
       logQuietly(failures::succeeded);
+    }
+  }
+
+  /** Hands a failed close to {@link Config#onCloseFailure()}; returns what the handler threw, or null. */
+  private Throwable handOver(Throwable closeFailure) {
+    try {
+      onCloseFailure.accept(closeFailure);
+      return null;
+    } catch (Throwable h) {
+      return h;
     }
   }
 

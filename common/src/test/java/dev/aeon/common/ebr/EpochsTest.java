@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Deterministic checks of the protocol with readers parked at known points. */
 class EpochsTest {
@@ -29,8 +37,8 @@ class EpochsTest {
   }
 
   /**
-   * A resource whose close throws an Error (here an AssertionError; an InternalError from unmapping is the
-   * real case) is reported, and the rest of its batch is still closed: they had left the pending list, so
+   * A resource whose close throws an Error (here an AssertionError; the InternalError of a mapping cut short is the
+   * real case, below) is reported, and the rest of its batch is still closed: they had left the pending list, so
    * nothing would have closed them later.
    */
   @Test
@@ -48,6 +56,33 @@ class EpochsTest {
       assertEquals(2, closed.get(), "the resources after the failing one were closed too");
       assertEquals(1, reported.size());
       assertEquals("close failed", reported.get(0).getMessage());
+      assertEquals(0, ebr.pending());
+    }
+  }
+
+  /**
+   * A resource whose close faults on a mapped file that another process cut short (a {@code SIGBUS}, which the JVM
+   * throws as an {@code InternalError}, as the blob arena's erasure of freed blobs meets it) failed to close, as any
+   * close that throws: it goes to {@code onCloseFailure}. Taken for a failure of the JVM (an InternalError is a
+   * VirtualMachineError), it was thrown to whoever reclaimed, here the retirement of another resource.
+   */
+  @Test
+  void anInternalErrorFromAMappedFileCutShortIsAFailedCloseLikeAnyOther(@TempDir Path dir) throws IOException {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    Path file = dir.resolve("mapped");
+    try (Arena arena = Arena.ofShared();
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        Epochs ebr = new Epochs(Epochs.Config.defaults().withReclaimInterval(Duration.ZERO).withReclaimBatch(2)
+            .withOnCloseFailure(reported::add))) {
+      MemorySegment mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, 1 << 20, arena);
+      channel.truncate(0);
+      ebr.retire(() -> mapped.set(ValueLayout.JAVA_LONG, 1 << 19, 0L)); // zeroes a freed blob, as an erasure does
+      AtomicInteger closed = new AtomicInteger();
+      ebr.retire(closed::incrementAndGet); // the batch is full: this retirement reclaims it
+      assertEquals(1, closed.get());
+      assertEquals(1, reported.size(), reported::toString);
+      assertTrue(reported.getFirst() instanceof InternalError, reported.getFirst()::toString);
       assertEquals(0, ebr.pending());
     }
   }

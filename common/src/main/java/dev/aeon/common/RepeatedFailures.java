@@ -50,13 +50,24 @@ public final class RepeatedFailures {
 
   /**
    * A run failed with {@code failure}; {@code next} says what happens now ("it is tried again every interval").
-   * Logged unless a failure of its kind was logged since the last success.
+   * Logged unless a failure of its kind was logged since the last success. What {@code warn} throws (a log handler
+   * that throws, memory run out as the line is made) is thrown, and the failure is not taken as logged: the next of
+   * its kind is logged. Taken as logged, a failure whose line was lost once went unsaid until the work succeeded.
    */
   public synchronized void failed(Throwable failure, String next) {
     failures++;
-    if (logged.add(kind(failure))) {
-      warn.accept(what + " failed (" + next + "; the same failure is not logged again): " + describe(failure),
-          failure);
+    String kind = kind(failure);
+    if (logged.add(kind)) {
+      boolean said = false;
+      try {
+        warn.accept(what + " failed (" + next + "; the same failure is not logged again): " + describe(failure),
+            failure);
+        said = true;
+      } finally {
+        if (!said) {
+          logged.remove(kind);
+        }
+      }
     }
   }
 

@@ -3,11 +3,13 @@ package dev.aeon.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** What background work that runs again and again logs of its failures. */
@@ -55,6 +57,29 @@ class RepeatedFailuresTest {
     assertEquals(5, lines.size(), lines.toString());
     assertEquals("test work works again after 5 failed runs", lines.get(3));
     assertEquals(4, traced.size());
+  }
+
+  /**
+   * A failure whose warning could not be logged (a log handler that throws, or memory run out as the line is made) is
+   * warned of at its next run: it counted as logged, and the same failure was never warned of until the work
+   * succeeded, however long it went on failing. The handler's failure is the caller's to swallow.
+   */
+  @Test
+  void aFailureWhoseWarningCouldNotBeLoggedIsWarnedOfAtItsNextRun() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    RepeatedFailures once = new RepeatedFailures("test work", (line, failure) -> {
+      if (broken.getAndSet(false)) {
+        throw new IllegalStateException("the log handler failed");
+      }
+      lines.add(line);
+    }, lines::add);
+    assertThrows(IllegalStateException.class, () -> once.failed(fullAt(1), "again"));
+    once.failed(fullAt(2), "again");
+    once.failed(fullAt(3), "again");
+    once.succeeded();
+    assertEquals(List.of("test work failed (again; the same failure is not logged again): java.io.UncheckedIOException:"
+        + " cannot write at byte 2, caused by java.io.IOException: No space left on device",
+        "test work works again after 3 failed runs"), lines);
   }
 
   @Test

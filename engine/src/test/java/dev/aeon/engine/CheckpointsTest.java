@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
 import dev.aeon.wal.Wal;
@@ -176,6 +177,43 @@ class CheckpointsTest {
       });
       c.logged((int) LIMIT);
       assertTrue(retried.await(10, TimeUnit.SECONDS), "not retried after a failure (" + runs.get() + " run)");
+    }
+  }
+
+  /**
+   * A background checkpoint whose failure could not be logged is retried, and the same failure at the retry is logged
+   * once the log works: it counted as logged, so a full device that a broken log handler (or memory run out as the
+   * line was made) hid once went unsaid until checkpoints worked again.
+   */
+  @Test
+  void aFailureThatCouldNotBeLoggedIsLoggedAtTheRetry() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch repaired = new CountDownLatch(1);
+    try (FailingLog broken = FailingLog.of(Checkpoints.class); // first: the lines it refuses reach no other handler
+        LoggedWarnings logged = LoggedWarnings.of(Checkpoints.class)) {
+      Checkpoints c = checkpoints("ns", Duration.ofMillis(20), erase -> {
+        int run = runs.incrementAndGet();
+        if (run == 2) {
+          Uninterruptibly.await(repaired::await); // the retry fails once the log works again
+        }
+        if (run <= 2) {
+          throw new IOException("No space left on device");
+        }
+      });
+      c.logged((int) LIMIT);
+      for (long deadline = System.nanoTime() + 10_000_000_000L; broken.threads().isEmpty(); Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, "no background checkpoint failed");
+      }
+      broken.close();
+      repaired.countDown();
+      for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
+        assertTrue(System.nanoTime() < deadline, () -> "no recovery logged after " + runs.get() + " runs");
+      }
+      List<String> warnings = logged.list();
+      assertEquals(1, warnings.size(), () -> "the retry's failure was not logged: " + warnings);
+      assertTrue(warnings.getFirst().startsWith("checkpointing namespace 'ns' failed (in the background"),
+          warnings::getFirst);
+      assertEquals(List.of("checkpointing namespace 'ns' works again after 2 failed runs"), logged.info());
     }
   }
 

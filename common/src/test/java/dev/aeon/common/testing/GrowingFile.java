@@ -1,15 +1,19 @@
 package dev.aeon.common.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +38,12 @@ public final class GrowingFile implements AutoCloseable {
   private final Thread writer;
   /** Whether the writer's open returned: it waits for a reader until then. */
   private volatile boolean opened;
+  /** How long the writer may still run once the reader is done: it ends at its next write. Tests shorten it. */
+  static final Duration READER_WAIT = Duration.ofSeconds(30);
+  /** {@link #READER_WAIT}, or the test's. */
+  volatile Duration readerWait = READER_WAIT;
+  /** Whether the reader kept the file open, unread, past {@link #readerWait} (said by every wait after). */
+  private volatile boolean leaked;
 
   private GrowingFile(Path path, long bytes, byte fill) throws Throwable {
     this.path = path;
@@ -71,19 +81,67 @@ public final class GrowingFile implements AutoCloseable {
     return new GrowingFile(path, bytes, fill);
   }
 
-  /** The bytes the reader took, once it closed the file (or took them all). */
+  /**
+   * The bytes the reader took, once it closed the file (or took them all).
+   *
+   * @throws AssertionError if the reader still has the file open, unread, after {@link #READER_WAIT}
+   */
   public long written() throws InterruptedException {
-    writer.join();
+    awaitWriter();
     return written.get();
   }
 
-  /** Ends the writer, also if no reader opened the file, and deletes it. */
+  /**
+   * Ends the writer, also if no reader opened the file, and deletes it.
+   *
+   * @throws AssertionError if the reader still has the file open, unread, after {@link #READER_WAIT} (the file is
+   *     deleted all the same)
+   */
   @Override
   public void close() throws IOException, InterruptedException {
     if (!opened) {
       Files.newInputStream(path).close(); // lets the writer's open return; its first write finds no reader
     }
+    try {
+      awaitWriter();
+    } finally {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  /**
+   * Waits for the writer to end, which it does at its next write once the reader has closed the file. A reader that
+   * keeps it open without reading (code under test that leaks its channel) leaves the writer waiting in a full pipe:
+   * after {@link #readerWait} the rest is read here, so that the writer ends, and the test fails instead of hanging.
+   */
+  private void awaitWriter() throws InterruptedException {
+    if (!writer.join(readerWait)) {
+      drainForTheWriter();
+      leaked = true;
+    }
+    if (leaked) {
+      throw new AssertionError("the reader of " + path + " still has it open, unread, after " + readerWait
+          + ": it was read to the end here so that the writer ends");
+    }
+  }
+
+  /** Reads what the writer still writes until it ends. */
+  private void drainForTheWriter() throws InterruptedException {
+    Thread drainer = Thread.ofPlatform().daemon().name("growing-file-drain").start(() -> {
+      try (InputStream in = Files.newInputStream(path)) { // waits for a writer: there is one, unless it just ended
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        // nothing more to take
+      }
+    });
     writer.join();
-    Files.deleteIfExists(path);
+    // A writer that ended before the drainer's open leaves that open waiting for a writer: an open for reading and
+    // writing never waits (Linux), and ends that one; the drainer then reads to the end of what is left.
+    try (FileChannel unblock = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      // opened: that is all it takes
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    drainer.join();
   }
 }

@@ -93,9 +93,9 @@ public final class BlobArena implements AutoCloseable {
    * once one succeeds; under the write lock. Each free past the threshold started another collection that failed
    * as the last did and logged a warning. A collection that failed on damage sets it out of reach, for every one
    * would fail the same way: none starts by itself until a caller's {@link #gc} succeeds (with an {@code isLive}
-   * that drops the damaged blob) or the arena is reopened. A collection that failed otherwise (a full device),
-   * whether {@code free} or a caller started it, sets it to twice the freed bytes, so that failures grow rarer
-   * while a later one may succeed by itself.
+   * that drops the damaged blob) or the arena is reopened. A collection that failed otherwise (a full device, or an
+   * Error: the InternalError of a mapped file cut short), whether {@code free} or a caller started it, sets it to
+   * twice the freed bytes, so that failures grow rarer while a later one may succeed by itself.
    */
   private long autoGcWaitsFor;
   /**
@@ -443,6 +443,12 @@ public final class BlobArena implements AutoCloseable {
     gcLock.lock();
     try (Guard guard = ebr.enter()) { // keeps the snapshot's mapping of the old generation mapped
       result = collect(isLive);
+    } catch (Error e) {
+      // Backs automatic collection off as an I/O error does (collect), and as an automatic collection's Error does:
+      // an InternalError, the listing or the copy reading a mapped file cut short. The next free past the threshold
+      // started one at once on the same file (AutoGcOnErrorTest)
+      backOff();
+      throw e;
     } finally {
       gcLock.unlock();
     }
@@ -510,9 +516,7 @@ public final class BlobArena implements AutoCloseable {
     } catch (IOException e) {
       // Backs automatic collection off after a caller's collection too: the next free past the threshold would
       // otherwise start one at once on the device this one found full.
-      writeLock.lock();
-      autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
-      writeLock.unlock();
+      backOff();
       throw new UncheckedIOException("garbage collection in " + dir, e);
     } catch (FileFormatException e) {
       writeLock.lock();
@@ -574,13 +578,21 @@ public final class BlobArena implements AutoCloseable {
   private void backgroundGcFailed(Throwable e) {
     boolean damage = e instanceof FileFormatException;
     if (!damage) {
-      writeLock.lock();
-      autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
-      writeLock.unlock();
+      backOff(); // the collection set it already for an I/O error or an Error, not for another exception
     }
     autoGcFailures.failed(e, "in the background; the old generation stays in use, and " + (damage
         ? "no collection starts by itself until gc() succeeds or the arena is reopened"
         : "the next starts by itself once twice as many bytes are freed"));
+  }
+
+  /** After a failed collection: the next automatic one waits until twice as many bytes are freed. */
+  private void backOff() {
+    writeLock.lock();
+    try {
+      autoGcWaitsFor = Math.max(autoGcWaitsFor, 2 * freeBytes);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Waits until a collection that {@link #free} started has ended; returns at once if none runs. */

@@ -1,6 +1,7 @@
 package dev.aeon.blob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.testing.LoggedWarnings;
@@ -68,6 +69,38 @@ class AutoGcOnErrorTest {
       }
     } finally {
       Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+  }
+
+  /**
+   * A collection the caller runs that fails with the same Error (thrown to it, not warned of) backs automatic
+   * collection off as one that fails on an I/O error does: the next free past the threshold started one at once on
+   * the same cut file, which failed the same way and was warned of.
+   */
+  @Test
+  void anErrorInACollectionAskedForBacksAutomaticCollectionOff() throws Exception {
+    try (LoggedWarnings logged = LoggedWarnings.of(BlobArena.class);
+        BlobArena arena = BlobArena.open(dir, BlobArenaOptions.defaults().withAutoGcMinBytes(0), null)) {
+      for (int i = 1; i <= BLOBS; i++) {
+        arena.append(new byte[PAYLOAD]);
+      }
+      arena.force();
+      for (int ref = 1; ref <= FREED / 2; ref++) { // below the threshold: no collection starts by itself
+        arena.free(ref);
+      }
+      try (FileChannel file = FileChannel.open(dir.resolve("blobs-1.arena"), StandardOpenOption.WRITE)) {
+        file.truncate(CUT);
+      }
+      assertThrows(InternalError.class, arena::gc);
+      for (int ref = FREED / 2 + 1; ref < FREED; ref++) { // past the threshold at the 75th, not twice the 50 before
+        arena.free(ref);
+        arena.awaitBackgroundGc();
+      }
+      assertEquals(List.of(), logged.list(), "an automatic collection started before the freed bytes doubled");
+      arena.free(FREED); // twice as many: the next starts, and fails as the file is still cut
+      arena.awaitBackgroundGc();
+      assertEquals(1, logged.list().size(), logged.list()::toString);
+      assertEquals(1, arena.stats().generation());
     }
   }
 }

@@ -20,6 +20,8 @@ final class Transfers {
 
   private static final System.Logger LOG = System.getLogger(Transfers.class.getName());
   static final Duration TIMEOUT = Duration.ofMinutes(2);
+  /** {@link #TIMEOUT} (tests shorten it). */
+  volatile Duration timeout = TIMEOUT;
   /** Bound while a thread other than a transfer's own reports that transfer's progress: the transfer's thread. */
   private static final ScopedValue<Thread> REPORTING_FOR = ScopedValue.newInstance();
 
@@ -72,17 +74,25 @@ final class Transfers {
     };
   }
 
-  /** Refuses new transfers and waits for those in flight to end (an interrupt does not cut the wait short). */
+  /**
+   * Refuses new transfers and waits for those in flight to end, at most {@link #TIMEOUT}, then warns of them (an
+   * interrupt does not cut the wait short). The warning is logged quietly: the close goes on after it.
+   */
   void closeAndAwait() {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    Duration wait = timeout;
+    long deadline = System.nanoTime() + wait.toNanos();
     boolean interrupted = false;
     synchronized (lock) {
       closing = true;
       while (runOnOtherThreads()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          LOG.log(System.Logger.Level.WARNING, "exports or imports still run {0} after the close began; they are"
-              + " left to fail", TIMEOUT);
+          try {
+            LOG.log(System.Logger.Level.WARNING, "exports or imports still run {0} after the close began; they are"
+                + " left to fail", wait);
+          } catch (RuntimeException | Error notLogged) {
+            // Quietly: thrown (a log handler that throws), it ended Aeon.close before any namespace was closed
+          }
           break;
         }
         try {

@@ -43,8 +43,9 @@ import java.util.function.Consumer;
  * periodically on a background thread while anything is pending ({@link Config#reclaimInterval()}; or a
  * {@link Reclaimer} that several domains share, which then sets the period). Batching matters for shared
  * {@code Arena}s: closing one makes the JVM handshake every thread, so closing a batch at once costs one
- * pause per batch instead of one pause per retirement. Exceptions thrown by a resource's {@code close} are
- * handed to {@link Config#onCloseFailure()} and never to readers; the default handler logs them as
+ * pause per batch instead of one pause per retirement. What a resource's {@code close} throws (but a
+ * {@link VirtualMachineError} other than the {@link InternalError} of a mapped file cut short) is handed to
+ * {@link Config#onCloseFailure()} and never to readers; the default handler logs them as
  * {@link RepeatedFailures} does, one record per domain whoever reclaims (a retirement, the background reclaimer,
  * the close): a failure of a kind once, with its stack trace, until a batch closes all it took. A handler of the
  * caller's that throws does not stop its batch: every resource of it is closed, then the handler's first failure
@@ -67,9 +68,10 @@ public final class Epochs implements AutoCloseable {
    * @param reclaimBatch {@code retire} reclaims inline once this many resources are pending (at least 1)
    * @param reclaimInterval period of the background reclaimer, or {@code Duration.ZERO} for none
    * @param closeTimeout how long {@link #close()} waits for readers to leave before closing what is left
-   * @param onCloseFailure receives exceptions thrown while closing a retired resource, and nothing else; the
-   *     default logs the first of a kind until a batch closes without a failure (see above). What it throws is
-   *     thrown once the rest of the batch is closed (see above)
+   * @param onCloseFailure receives what closing a retired resource throws, and nothing else: an exception or an
+   *     Error, but for a {@link VirtualMachineError} other than an {@link InternalError} (see closeAll); the default
+   *     logs the first of a kind until a batch closes without a failure (see above). What it throws is thrown once
+   *     the rest of the batch is closed (see above)
    * @param stallWarning the background reclaimer logs a warning, naming the reader's thread, when a resource has
    *     waited this long for a reader to leave (what it holds is not freed meanwhile); {@code Duration.ZERO} for
    *     never

@@ -2,14 +2,11 @@ package dev.aeon.engine;
 
 import dev.aeon.common.FirstFailure;
 import dev.aeon.common.io.DurableFiles;
-import dev.aeon.common.io.ExclusiveFileLock;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * The entry point: a directory of durable agent memory, with one {@link Memory} per namespace, each
@@ -52,8 +48,9 @@ public final class Aeon implements AutoCloseable {
 
   private final Path dir;
   private final AeonOptions options;
-  private final ExclusiveFileLock lock;
-  /** Where exports, imports and drops work ({@code tmp/}); what a crash left there is deleted at open. */
+  /** Locked while this is open; what a crash left in its scratch space ({@code tmp/}) was deleted at open. */
+  private final MemoryDirectory directory;
+  /** Where exports, imports and drops work ({@code tmp/}). */
   private final ScratchSpace scratch;
   /** Runs the exports, each from an unforced backup of its namespace into {@code tmp/} (the private backup). */
   private final SnapshotExport exports;
@@ -79,11 +76,11 @@ public final class Aeon implements AutoCloseable {
   private DurableMemory emptyNamespace;
   private volatile boolean closed;
 
-  private Aeon(Path dir, AeonOptions options, ExclusiveFileLock lock, ScratchSpace scratch) {
-    this.dir = dir;
+  private Aeon(MemoryDirectory directory, AeonOptions options) {
+    this.dir = directory.path();
     this.options = options;
-    this.lock = lock;
-    this.scratch = scratch;
+    this.directory = directory;
+    this.scratch = directory.scratch();
     this.exports = new SnapshotExport(dir, scratch, options, threads,
         (name, snapshot, progress) -> backup(name, snapshot, false, progress));
     this.imports = new ScratchImport(scratch, options, threads, transfers, this::publish);
@@ -102,65 +99,7 @@ public final class Aeon implements AutoCloseable {
   public static Aeon open(Path dir, AeonOptions options) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
-    refuseInsideAnotherMemory(dir);
-    // What refuses the open is checked before anything is made, so that a refused open leaves the directory as it
-    // found it: one refused for a file at tmp/ kept the ns/ folder and the LOCK file it had made there.
-    ScratchSpace.of(dir);
-    Path ns = dir.resolve("ns");
-    if (Files.exists(ns, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(ns)) {
-      throw cannotOpen(dir, new FileAlreadyExistsException(ns.toString()));
-    }
-    ExclusiveFileLock lock;
-    try {
-      DurableFiles.createDirectories(dir);
-      lock = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
-    } catch (IOException e) {
-      throw cannotOpen(dir, e);
-    }
-    if (lock == null) {
-      throw new IllegalStateException("the memory directory " + dir
-          + " is already open, in this process or another (a server, or a command such as ./aeon check)");
-    }
-    try {
-      try {
-        DurableFiles.createDirectories(ns); // under the lock: a LOCK that is not a file, or is held, made no ns/
-      } catch (IOException e) {
-        throw cannotOpen(dir, e);
-      }
-      ScratchSpace scratch = ScratchSpace.of(dir);
-      scratch.deleteLeftovers();
-      return new Aeon(dir, options, lock, scratch);
-    } catch (RuntimeException | Error refused) {
-      // Whatever stops the open releases the directory, or every later open in this process is refused as open
-      try {
-        lock.close();
-      } catch (IOException e) {
-        refused.addSuppressed(e);
-      }
-      throw refused;
-    }
-  }
-
-  /** Why the memory directory cannot be opened: {@code e}, said for a caller that shows only the message. */
-  private static UncheckedIOException cannotOpen(Path dir, IOException e) {
-    // Something other than a folder where one goes: its exception gives only the name, so say what is wrong
-    String why = e instanceof FileAlreadyExistsException x ? x.getFile() + " is not a directory, nor a link to one"
-        : OpenFailures.reason(e);
-    return new UncheckedIOException("cannot open the memory directory " + dir + ": " + why, e);
-  }
-
-  /**
-   * Refuses a directory in the folders that another memory directory owns, as {@link #backup} refuses a target
-   * there ({@link BackupTargets#memoryOwning}): a memory opened at {@code DIR/ns} was listed, and opened, by DIR as a
-   * namespace named {@code ns}; one under {@code DIR/tmp} was deleted by DIR's next open; one in a namespace's folder
-   * was deleted with that namespace.
-   */
-  private static void refuseInsideAnotherMemory(Path dir) {
-    Path other = BackupTargets.memoryOwning(dir, ScratchSpace.FOLDER);
-    if (other != null) {
-      throw new IllegalArgumentException("a memory cannot be opened in " + dir + ", which is inside the ns/ or "
-          + ScratchSpace.FOLDER + "/ folder of the memory directory " + other + ": choose a directory outside them");
-    }
+    return MemoryDirectory.open(dir, directory -> new Aeon(directory, options));
   }
 
   public Path directory() {
@@ -176,13 +115,7 @@ public final class Aeon implements AutoCloseable {
    * cut short ({@code <name>.partial}, which the next backup of that namespace replaces).
    */
   public List<String> namespaceNames() {
-    Path ns = dir.resolve("ns");
-    try (Stream<Path> dirs = Files.list(ns)) {
-      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-          .filter(n -> NamespaceNames.isName(n) && !NamespaceCopy.isUnfinished(ns, n)).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the namespaces in " + dir, e);
-    }
+    return directory.namespaceNames();
   }
 
   /**
@@ -326,7 +259,7 @@ public final class Aeon implements AutoCloseable {
 
   private ExportCounts importInto(String name, Path file, TransferProgress progress) {
     BackupTargets.refuseImportFrom(file, ScratchSpace.FOLDER);
-    refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
+    directory.refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
     boolean replacing;
     // Not exists(name), then lease(name): a drop in between, and the lease made the namespace again, empty
     try (NamespaceLease lease = lease(name, false)) {
@@ -355,7 +288,7 @@ public final class Aeon implements AutoCloseable {
       // Under the name's lock: no one opens (and so creates or writes) it until the rename is done.
       try (NameLocks.Held held = nameLocks.lock(name)) {
         DurableMemory open = namespaces.get(name);
-        Path target = dir.resolve("ns").resolve(name);
+        Path target = directory.filesOf(name);
         boolean present = open != null || Files.exists(target);
         if (present && !replacing) {
           throw new IllegalStateException("namespace '" + name + "' was created by another caller while the import"
@@ -603,7 +536,7 @@ public final class Aeon implements AutoCloseable {
   }
 
   private IllegalArgumentException noSuchNamespace(String name) {
-    return new IllegalArgumentException("there is no namespace '" + name + "' in " + dir);
+    return directory.noSuchNamespace(name);
   }
 
   /**
@@ -614,12 +547,7 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean exists(String name) {
     checkName(name);
-    return namespaces.containsKey(name) || onDisk(name);
-  }
-
-  /** Whether {@code ns/} holds namespace {@code name} (not a backup's unfinished copy of that name). */
-  private boolean onDisk(String name) {
-    return Files.isDirectory(dir.resolve("ns").resolve(name)) && !NamespaceCopy.isUnfinished(dir.resolve("ns"), name);
+    return namespaces.containsKey(name) || directory.holds(name);
   }
 
   /**
@@ -658,16 +586,16 @@ public final class Aeon implements AutoCloseable {
         if (current != null && !current.failed()) {
           return current;
         }
-        if (current == null && !create && !onDisk(name)) {
+        if (current == null && !create && !directory.holds(name)) {
           return null; // under the lock: a drop is done or waits, an import into it is in place or waits
         }
         failedOpens.throwIfRecent(name);
         if (current != null) {
           closeFailed(current);
         }
-        refuseUnfinishedCopy(name); // opening it would write into half a copy
+        directory.refuseUnfinishedCopy(name); // opening it would write into half a copy
         try {
-          DurableMemory opened = DurableMemory.open(name, dir.resolve("ns").resolve(name), options, threads);
+          DurableMemory opened = DurableMemory.open(name, directory.filesOf(name), options, threads);
           failedOpens.forget(name);
           namespaces.put(name, opened);
           return opened;
@@ -678,18 +606,6 @@ public final class Aeon implements AutoCloseable {
       }
     } finally {
       opening.readLock().unlock();
-    }
-  }
-
-  /**
-   * Refuses a name under which {@code ns/} holds a backup's unfinished copy ({@link NamespaceCopy#isUnfinished}): not
-   * a namespace, and not this memory's to open, drop or import into (the next backup of that namespace here replaces
-   * it, and one may be making it now).
-   */
-  private void refuseUnfinishedCopy(String name) {
-    if (NamespaceCopy.isUnfinished(dir.resolve("ns"), name)) {
-      throw new IllegalStateException("ns/" + name + " in " + dir + " is a backup that was cut short (" + name
-          + ".unfinished marks it), not a namespace: the next backup of that namespace here replaces it");
     }
   }
 
@@ -762,12 +678,12 @@ public final class Aeon implements AutoCloseable {
       IOException failure = null;
       // Under the name's lock: an open of it waits, then creates it afresh.
       try (NameLocks.Held held = nameLocks.lock(name)) {
-        refuseUnfinishedCopy(name); // a drop deleted the copy, not its mark, and said it dropped a namespace
+        directory.refuseUnfinishedCopy(name); // a drop deleted the copy, not its mark, and said it dropped a namespace
         DurableMemory open = namespaces.get(name);
         if (open != null) {
           closeDropped(open);
         }
-        Path files = dir.resolve("ns").resolve(name);
+        Path files = directory.filesOf(name);
         if (Files.isDirectory(files)) {
           existed[0] = true;
           try {
@@ -843,17 +759,9 @@ public final class Aeon implements AutoCloseable {
       closed = true;
       // The threads and the lock go whatever the namespaces' closes threw; a failure to release the lock, thrown
       // from a finally, replaced a namespace's failure to close.
-      runAll(List.of(this::closeNamespaces, threads::close, this::releaseLock));
+      runAll(List.of(this::closeNamespaces, threads::close, directory::release));
     } finally {
       opening.writeLock().unlock();
-    }
-  }
-
-  private void releaseLock() {
-    try {
-      lock.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot release the lock of " + dir, e);
     }
   }
 

@@ -1,21 +1,15 @@
 package dev.aeon.engine;
 
-import dev.aeon.common.FirstFailure;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,8 +25,6 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class Aeon implements AutoCloseable {
-
-  private static final System.Logger LOG = System.getLogger(Aeon.class.getName());
 
   public static final String DEFAULT_NAMESPACE = "default";
   /** The longest namespace name, in characters. */
@@ -56,31 +48,18 @@ public final class Aeon implements AutoCloseable {
   private final SnapshotExport exports;
   /** Runs the imports, each built under {@code tmp/} and then renamed into {@code ns/} by {@link #publish}. */
   private final ScratchImport imports;
-  private final ConcurrentHashMap<String, DurableMemory> namespaces = new ConcurrentHashMap<>();
-  /** Held while a namespace is opened, closed, dropped or replaced: the map's own locks are shared by names. */
-  private final NameLocks nameLocks = new NameLocks();
-  /**
-   * Opening a namespace (read side, so that namespaces open in parallel) excludes {@link #close()} (write
-   * side): a namespace whose opening close did not wait for would be left open, holding its log's lock.
-   */
-  private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
-  /** The last failed open of each namespace, thrown again to the calls of the next second. */
-  private final FailedOpens failedOpens = new FailedOpens();
-  /** Leases and last use of the namespaces in use: a record goes when its namespace is closed as idle. */
-  private final UsageRecords usage = new UsageRecords();
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
+  private final OpenNamespaces namespaces;
   /** The exports and imports in flight, which a close stops and waits for. */
   private final Transfers transfers = new Transfers();
-  /** Answers the reads of namespaces that do not exist ({@link #reader}); opened on first need, under lock. */
-  private DurableMemory emptyNamespace;
-  private volatile boolean closed;
 
   private Aeon(MemoryDirectory directory, AeonOptions options) {
     this.dir = directory.path();
     this.options = options;
     this.directory = directory;
     this.scratch = directory.scratch();
+    this.namespaces = new OpenNamespaces(directory, options, threads);
     this.exports = new SnapshotExport(dir, scratch, options, threads,
         (name, snapshot, progress) -> backup(name, snapshot, false, progress));
     this.imports = new ScratchImport(scratch, options, threads, transfers, this::publish);
@@ -127,7 +106,7 @@ public final class Aeon implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such namespace (a check does not create one)
    */
   public List<String> check(String name) {
-    DurableMemory m = namespace(name, false);
+    DurableMemory m = namespaces.namespace(name, false);
     if (m == null) {
       throw noSuchNamespace(name);
     }
@@ -165,7 +144,7 @@ public final class Aeon implements AutoCloseable {
     Objects.requireNonNull(targetDir, "targetDir");
     checkName(name); // before it names a path
     Path target = targetDir.resolve("ns").resolve(name);
-    try (NamespaceLease lease = lease(name, false)) {
+    try (NamespaceLease lease = namespaces.lease(name, false)) {
       if (lease == null) {
         throw noSuchNamespace(name);
       }
@@ -262,7 +241,7 @@ public final class Aeon implements AutoCloseable {
     directory.refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
     boolean replacing;
     // Not exists(name), then lease(name): a drop in between, and the lease made the namespace again, empty
-    try (NamespaceLease lease = lease(name, false)) {
+    try (NamespaceLease lease = namespaces.lease(name, false)) {
       replacing = lease != null;
       long held = replacing ? lease.memory().stats().events() : 0;
       if (held > 0) { // refused before building anything
@@ -279,52 +258,41 @@ public final class Aeon implements AutoCloseable {
    */
   private void publish(String name, Path built, boolean replacing) throws IOException {
     Path replaced = scratch.next("replaced");
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed"); // importNamespace says what that means
+    // importNamespace says what it means that this Aeon is closed, should changeFiles refuse for that
+    IOException failure = namespaces.changeFiles(name, open -> {
+      Path target = directory.filesOf(name);
+      boolean present = open != null || Files.exists(target);
+      if (present && !replacing) {
+        throw new IllegalStateException("namespace '" + name + "' was created by another caller while the import"
+            + " ran: it is left as it is, and the import was discarded");
       }
-      IOException failure = null;
-      // Under the name's lock: no one opens (and so creates or writes) it until the rename is done.
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        DurableMemory open = namespaces.get(name);
-        Path target = directory.filesOf(name);
-        boolean present = open != null || Files.exists(target);
-        if (present && !replacing) {
-          throw new IllegalStateException("namespace '" + name + "' was created by another caller while the import"
-              + " ran: it is left as it is, and the import was discarded");
-        }
-        if (present) {
-          closeToReplace(name, open, target);
-        }
-        try {
-          // On a thread of its own, as a drop's: an interrupt of the caller would close the channel that forces
-          // the folders after a rename, failing (and saying nothing was kept of) an import that was in place.
-          Uninterruptibly.run(() -> {
-            if (present) {
-              DurableFiles.atomicRename(target, replaced);
-            }
-            DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
-          });
-        } catch (IOException e) {
-          failure = e;
-          if (present && Files.exists(replaced)) { // the files of the one replaced go back
-            try {
-              Uninterruptibly.run(() -> DurableFiles.atomicRename(replaced, target));
-            } catch (IOException again) {
-              e.addSuppressed(again);
-            }
+      if (present) {
+        closeToReplace(name, open, target);
+      }
+      try {
+        // On a thread of its own, as a drop's: an interrupt of the caller would close the channel that forces
+        // the folders after a rename, failing (and saying nothing was kept of) an import that was in place.
+        Uninterruptibly.run(() -> {
+          if (present) {
+            DurableFiles.atomicRename(target, replaced);
+          }
+          DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
+        });
+        return null;
+      } catch (IOException e) {
+        if (present && Files.exists(replaced)) { // the files of the one replaced go back
+          try {
+            Uninterruptibly.run(() -> DurableFiles.atomicRename(replaced, target));
+          } catch (IOException again) {
+            e.addSuppressed(again);
           }
         }
-        failedOpens.forget(name);
         // The next use opens what ns/ holds: the imported namespace, or, after a failure, the one before.
-        namespaces.remove(name);
+        return e;
       }
-      if (failure != null) {
-        throw failure;
-      }
-    } finally {
-      opening.readLock().unlock();
+    });
+    if (failure != null) {
+      throw failure;
     }
     ScratchSpace.delete(replaced);
   }
@@ -336,7 +304,7 @@ public final class Aeon implements AutoCloseable {
   private void closeToReplace(String name, DurableMemory open, Path files) {
     DurableMemory current = open;
     if (current != null && current.failed()) {
-      closeFailed(current);
+      OpenNamespaces.closeFailed(current);
       current = null;
     }
     if (current == null) {
@@ -384,25 +352,7 @@ public final class Aeon implements AutoCloseable {
    * calls of the next second throw the same exception without trying again.
    */
   public Memory namespace(String name) {
-    return namespace(name, true);
-  }
-
-  /**
-   * {@link #namespace}; unless {@code create}, null if there is no such namespace, which is checked under the name's
-   * lock as it is opened: checked before, a drop in between, and the open made the namespace again, empty.
-   */
-  private DurableMemory namespace(String name, boolean create) {
-    usage.of(name).touch();
-    try {
-      DurableMemory m = open(name, create);
-      if (m == null) {
-        usage.dropIfUnused(name);
-      }
-      return m;
-    } catch (RuntimeException e) {
-      usage.dropIfUnused(name);
-      throw e;
-    }
+    return namespaces.namespace(name, true);
   }
 
   /**
@@ -415,28 +365,8 @@ public final class Aeon implements AutoCloseable {
    * for each use.
    */
   public Memory reader(String name) {
-    Memory existing = namespace(name, false);
-    return existing != null ? existing : new AbsentNamespace(name, this::emptyNamespace, this::checkOpen);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("this Aeon is closed");
-    }
-  }
-
-  /** The empty namespace under the scratch directory that answers the stand-ins' reads, opened on first need. */
-  private synchronized Memory emptyNamespace() {
-    opening.readLock().lock();
-    try {
-      checkOpen();
-      if (emptyNamespace == null) {
-        emptyNamespace = DurableMemory.open("absent", scratch.emptyNamespace(), options, threads);
-      }
-      return emptyNamespace;
-    } finally {
-      opening.readLock().unlock();
-    }
+    Memory existing = namespaces.namespace(name, false);
+    return existing != null ? existing : new AbsentNamespace(name, namespaces::emptyNamespace, namespaces::checkOpen);
   }
 
   /**
@@ -445,25 +375,7 @@ public final class Aeon implements AutoCloseable {
    * closes the namespaces of quiet agents: each command leases the namespaces it uses.
    */
   public NamespaceLease lease(String name) {
-    return lease(name, true);
-  }
-
-  /** {@link #lease}; unless {@code create}, null if there is no such namespace (as {@link #namespace(String, boolean)}). */
-  private NamespaceLease lease(String name, boolean create) {
-    NamespaceUsage u = usage.acquire(name);
-    try {
-      DurableMemory m = open(name, create);
-      if (m == null) {
-        u.release();
-        usage.dropIfUnused(name);
-        return null;
-      }
-      return new NamespaceLease(m, u);
-    } catch (RuntimeException e) {
-      u.release();
-      usage.dropIfUnused(name);
-      throw e;
-    }
+    return namespaces.lease(name, true);
   }
 
   /**
@@ -478,44 +390,17 @@ public final class Aeon implements AutoCloseable {
     if (idle.isNegative()) {
       throw new IllegalArgumentException("idle must not be negative: " + idle);
     }
-    long idleNanos = TimeUnit.NANOSECONDS.convert(idle); // saturates, where toNanos() overflows past 292 years
-    List<String> closedNow = new ArrayList<>();
-    for (String name : namespaces.keySet()) {
-      if (closed) {
-        break; // close() closes the others
-      }
-      NamespaceUsage u = usage.current(name);
-      if (!u.startClosingIfIdle(idleNanos)) {
-        continue;
-      }
-      try {
-        if (closeNamespace(name)) {
-          closedNow.add(name);
-        }
-      } catch (UncheckedIOException e) {
-        closedNow.add(name);
-        LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' closed as idle, but its last checkpoint"
-            + " failed (its log will be replayed when it opens again): " + e);
-      } catch (IllegalStateException e) {
-        if (!closed) {
-          throw e;
-        }
-        break; // this Aeon closed meanwhile, and with it the namespace
-      } finally {
-        usage.idleCloseEnded(name, u);
-      }
-    }
-    return closedNow;
+    return namespaces.closeIdle(idle);
   }
 
   /** How many namespaces' usage records this Aeon keeps (tests). */
   int usageRecords() {
-    return usage.size();
+    return namespaces.usageRecords();
   }
 
   /** The names of the namespaces open now, sorted. */
   public List<String> openNamespaceNames() {
-    return namespaces.keySet().stream().sorted().toList();
+    return namespaces.openNames();
   }
 
   /**
@@ -525,7 +410,7 @@ public final class Aeon implements AutoCloseable {
    */
   public Optional<Memory> ifOpen(String name) {
     checkName(name);
-    return Optional.ofNullable(namespaces.get(name));
+    return Optional.ofNullable(namespaces.ifOpen(name));
   }
 
   /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
@@ -547,7 +432,7 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean exists(String name) {
     checkName(name);
-    return namespaces.containsKey(name) || directory.holds(name);
+    return namespaces.exists(name);
   }
 
   /**
@@ -567,48 +452,6 @@ public final class Aeon implements AutoCloseable {
     NamespaceNames.check(name);
   }
 
-  /** The namespace, opened if it is not open; unless {@code create}, null if there is no such namespace. */
-  private DurableMemory open(String name, boolean create) {
-    if (closed) {
-      throw new IllegalStateException("this Aeon is closed");
-    }
-    DurableMemory open = namespaces.get(name);
-    if (open != null && !open.failed()) {
-      return open; // if close() is closing it, its own calls say so
-    }
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        DurableMemory current = namespaces.get(name);
-        if (current != null && !current.failed()) {
-          return current;
-        }
-        if (current == null && !create && !directory.holds(name)) {
-          return null; // under the lock: a drop is done or waits, an import into it is in place or waits
-        }
-        failedOpens.throwIfRecent(name);
-        if (current != null) {
-          closeFailed(current);
-        }
-        directory.refuseUnfinishedCopy(name); // opening it would write into half a copy
-        try {
-          DurableMemory opened = DurableMemory.open(name, directory.filesOf(name), options, threads);
-          failedOpens.forget(name);
-          namespaces.put(name, opened);
-          return opened;
-        } catch (RuntimeException e) {
-          failedOpens.failed(name, e);
-          throw e;
-        }
-      }
-    } finally {
-      opening.readLock().unlock();
-    }
-  }
-
   /**
    * Closes one namespace, checkpointing it, and gives back what an open namespace holds (its log's threads,
    * buffers, file mappings and locks, its usage record unless a lease holds it): a server with a namespace per
@@ -622,36 +465,7 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean closeNamespace(String name) {
     checkName(name);
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      DurableMemory open;
-      Throwable failure = null;
-      // Under the name's lock, so that namespace(name) waits for the close instead of opening the files while
-      // this instance still holds their locks.
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        open = namespaces.get(name);
-        if (open != null) {
-          try {
-            open.closeToReopen();
-          } catch (RuntimeException | Error e) {
-            // An Error too (an InternalError: its blob arena cut short under its mapping): thrown at once, it left
-            // the closed instance among the open ones, handed out by every later namespace(name)
-            failure = e;
-          }
-          namespaces.remove(name);
-        }
-      }
-      usage.dropIfUnused(name);
-      if (failure != null) {
-        throw FirstFailure.unchecked(failure);
-      }
-      return open != null;
-    } finally {
-      opening.readLock().unlock();
-    }
+    return namespaces.closeNamespace(name);
   }
 
   /**
@@ -668,79 +482,7 @@ public final class Aeon implements AutoCloseable {
    */
   public boolean dropNamespace(String name) {
     checkName(name);
-    Path dropped = scratch.next("drop");
-    boolean[] existed = {false};
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      IOException failure = null;
-      // Under the name's lock: an open of it waits, then creates it afresh.
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        directory.refuseUnfinishedCopy(name); // a drop deleted the copy, not its mark, and said it dropped a namespace
-        DurableMemory open = namespaces.get(name);
-        if (open != null) {
-          closeDropped(open);
-        }
-        Path files = directory.filesOf(name);
-        if (Files.isDirectory(files)) {
-          existed[0] = true;
-          try {
-            // On a thread of its own: an interrupt of the caller would close the channel that forces the
-            // directories (ClosedByInterruptException) after the rename, failing a drop that was done.
-            Uninterruptibly.run(() -> {
-              DurableFiles.createDirectories(dropped.getParent());
-              DurableFiles.atomicRename(files, dropped);
-              DurableFiles.fsyncDirectory(files.getParent()); // the rename forced tmp/; ns/ changed too
-            });
-          } catch (IOException e) {
-            failure = e;
-          }
-        }
-        // Unmapped even if the move failed: the instance is closed, and left mapped it would be handed out by
-        // every later namespace(name), each call saying "closed and dropped". The next open reads what ns/ holds.
-        namespaces.remove(name);
-      }
-      failedOpens.forget(name);
-      if (failure != null) {
-        usage.dropIfUnused(name);
-        throw new UncheckedIOException("cannot drop namespace '" + name + "': " + OpenFailures.reason(failure),
-            failure);
-      }
-      usage.dropIfUnused(name);
-    } finally {
-      opening.readLock().unlock();
-    }
-    ScratchSpace.delete(dropped);
-    return existed[0];
-  }
-
-  /**
-   * Closes a namespace about to be deleted; what closing reports (a failure) no longer matters, and is logged. An
-   * Error too (an {@code InternalError}: its blob arena cut short under its mapping): thrown, it ended the drop with
-   * the files in place and the closed instance handed out by every later {@code namespace(name)}.
-   */
-  static void closeDropped(DurableMemory open) {
-    try {
-      open.closeAndDiscard();
-    } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.WARNING, "namespace '" + open.name() + "' reported on close before it was"
-          + " dropped: " + e);
-    }
-  }
-
-  /**
-   * Closes a namespace that failed (its log, or a store refusing a logged mutation), so that it can be
-   * opened again from its files. Its stores are closed without a checkpoint; what closing them reports
-   * (the failure again, as a rule) was reported to the writes that met it, so it is only logged here.
-   */
-  private static void closeFailed(DurableMemory failed) {
-    try {
-      failed.closeToReopen();
-    } catch (RuntimeException | Error e) { // an Error too, as closeDropped: the namespace is opened again next
-      LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it to reopen it: " + e);
-    }
+    return namespaces.drop(name);
   }
 
   /**
@@ -751,52 +493,8 @@ public final class Aeon implements AutoCloseable {
   @Override
   public void close() {
     transfers.closeAndAwait(); // before the lock, which a transfer's last steps take (an import's rename)
-    opening.writeLock().lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      // The threads and the lock go whatever the namespaces' closes threw; a failure to release the lock, thrown
-      // from a finally, replaced a namespace's failure to close.
-      runAll(List.of(this::closeNamespaces, threads::close, directory::release));
-    } finally {
-      opening.writeLock().unlock();
-    }
-  }
-
-  private void closeNamespaces() {
-    List<Runnable> closes = new ArrayList<>();
-    namespaces.values().forEach(m -> closes.add(m::close));
-    if (emptyNamespace != null) {
-      closes.add(() -> {
-        emptyNamespace.closeAndDiscard();
-        ScratchSpace.delete(scratch.emptyNamespace());
-      });
-    }
-    try {
-      runAll(closes);
-    } finally {
-      namespaces.clear();
-    }
-  }
-
-  /**
-   * Runs every one of {@code steps}, whatever the ones before threw, even an Error (an {@code InternalError} from a
-   * mapped file cut short: the namespaces after the one that threw it were left open, their logs locked), and throws
-   * the first failure with the later ones suppressed in it.
-   */
-  private static void runAll(List<Runnable> steps) {
-    Throwable failure = null;
-    for (Runnable step : steps) {
-      try {
-        step.run();
-      } catch (RuntimeException | Error e) {
-        failure = FirstFailure.of(failure, e);
-      }
-    }
-    if (failure != null) {
-      throw FirstFailure.unchecked(failure);
-    }
+    // The threads and the lock go whatever the namespaces' closes threw; a failure to release the lock, thrown
+    // from a finally, replaced a namespace's failure to close.
+    namespaces.closeAll(List.of(threads::close, directory::release));
   }
 }

@@ -72,7 +72,7 @@ final class ScratchImport {
       counts = NamespaceImport.read(memory, file, progress);
       progress.report(TransferProgress.Step.FINISHING, 1, 2);
     } catch (IOException | RuntimeException e) {
-      Aeon.closeDropped(memory);
+      OpenNamespaces.closeDropped(memory);
       throw e;
     }
     try {

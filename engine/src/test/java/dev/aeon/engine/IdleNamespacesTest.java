@@ -98,11 +98,13 @@ class IdleNamespacesTest {
 
   @SuppressWarnings("unchecked")
   private static ConcurrentHashMap<String, NamespaceUsage> usageMap(Aeon aeon) throws ReflectiveOperationException {
-    Field records = Aeon.class.getDeclaredField("usage");
+    Field namespaces = Aeon.class.getDeclaredField("namespaces");
+    namespaces.setAccessible(true);
+    Field records = OpenNamespaces.class.getDeclaredField("usage");
     records.setAccessible(true);
     Field map = UsageRecords.class.getDeclaredField("usage");
     map.setAccessible(true);
-    return (ConcurrentHashMap<String, NamespaceUsage>) map.get(records.get(aeon));
+    return (ConcurrentHashMap<String, NamespaceUsage>) map.get(records.get(namespaces.get(aeon)));
   }
 
   /** Waits until {@code t} is blocked entering the monitor of {@code lock}, which the caller holds. */

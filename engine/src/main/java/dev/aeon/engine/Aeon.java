@@ -1,10 +1,6 @@
 package dev.aeon.engine;
 
-import dev.aeon.common.io.DurableFiles;
-import dev.aeon.common.io.Uninterruptibly;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,27 +38,18 @@ public final class Aeon implements AutoCloseable {
   private final AeonOptions options;
   /** Locked while this is open; what a crash left in its scratch space ({@code tmp/}) was deleted at open. */
   private final MemoryDirectory directory;
-  /** Where exports, imports and drops work ({@code tmp/}). */
-  private final ScratchSpace scratch;
-  /** Runs the exports, each from an unforced backup of its namespace into {@code tmp/} (the private backup). */
-  private final SnapshotExport exports;
-  /** Runs the imports, each built under {@code tmp/} and then renamed into {@code ns/} by {@link #publish}. */
-  private final ScratchImport imports;
   /** The threads every namespace's background work runs on; closed after the namespaces. */
   private final BackgroundThreads threads = new BackgroundThreads();
   private final OpenNamespaces namespaces;
-  /** The exports and imports in flight, which a close stops and waits for. */
-  private final Transfers transfers = new Transfers();
+  /** The backups, exports and imports; a close stops and waits for the exports and imports in flight. */
+  private final NamespaceTransfers transfers;
 
   private Aeon(MemoryDirectory directory, AeonOptions options) {
     this.dir = directory.path();
     this.options = options;
     this.directory = directory;
-    this.scratch = directory.scratch();
     this.namespaces = new OpenNamespaces(directory, options, threads);
-    this.exports = new SnapshotExport(dir, scratch, options, threads,
-        (name, snapshot, progress) -> backup(name, snapshot, false, progress));
-    this.imports = new ScratchImport(scratch, options, threads, transfers, this::publish);
+    this.transfers = new NamespaceTransfers(directory, namespaces, options, threads);
   }
 
   /**
@@ -108,7 +95,7 @@ public final class Aeon implements AutoCloseable {
   public List<String> check(String name) {
     DurableMemory m = namespaces.namespace(name, false);
     if (m == null) {
-      throw noSuchNamespace(name);
+      throw directory.noSuchNamespace(name);
     }
     return m.inconsistencies();
   }
@@ -132,24 +119,7 @@ public final class Aeon implements AutoCloseable {
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
     checkBackupTarget(dir, targetDir); // not the private backup's: an export's snapshot is in tmp/
-    return backup(name, targetDir, true, TransferProgress.NONE);
-  }
-
-  /**
-   * {@link #backup(String, Path)}; a copy that is not {@code durable} (read once, then deleted) is not forced. The
-   * target is never inside the namespace copied: the public backup refuses one in {@code ns/}, and an export's
-   * snapshot goes under {@code tmp/}.
-   */
-  private BackupResult backup(String name, Path targetDir, boolean durable, TransferProgress progress) {
-    Objects.requireNonNull(targetDir, "targetDir");
-    checkName(name); // before it names a path
-    Path target = targetDir.resolve("ns").resolve(name);
-    try (NamespaceLease lease = namespaces.lease(name, false)) {
-      if (lease == null) {
-        throw noSuchNamespace(name);
-      }
-      return ((DurableMemory) lease.memory()).backup(target, durable, progress);
-    }
+    return transfers.backup(name, targetDir, true, TransferProgress.NONE);
   }
 
   /**
@@ -186,15 +156,7 @@ public final class Aeon implements AutoCloseable {
 
   /** {@link #exportNamespace(String, Path)}, writing through {@code wrap}'s stream (tests hold an export there). */
   ExportCounts exportNamespace(String name, Path file, TransferProgress progress, UnaryOperator<OutputStream> wrap) {
-    Objects.requireNonNull(progress, "progress");
-    transfers.begin();
-    try {
-      TransferProgress stopping = transfers.stoppingAt(progress);
-      requireExisting(name);
-      return exports.write(name, file, stopping, wrap);
-    } finally {
-      transfers.end();
-    }
+    return transfers.export(name, file, progress, wrap);
   }
 
   /**
@@ -228,101 +190,7 @@ public final class Aeon implements AutoCloseable {
     checkName(name);
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(progress, "progress");
-    transfers.begin();
-    try {
-      return importInto(name, file, transfers.stoppingAt(progress));
-    } finally {
-      transfers.end();
-    }
-  }
-
-  private ExportCounts importInto(String name, Path file, TransferProgress progress) {
-    BackupTargets.refuseImportFrom(file, ScratchSpace.FOLDER);
-    directory.refuseUnfinishedCopy(name); // else built, then refused as a namespace another caller created meanwhile
-    boolean replacing;
-    // Not exists(name), then lease(name): a drop in between, and the lease made the namespace again, empty
-    try (NamespaceLease lease = namespaces.lease(name, false)) {
-      replacing = lease != null;
-      long held = replacing ? lease.memory().stats().events() : 0;
-      if (held > 0) { // refused before building anything
-        throw new IllegalStateException("namespace '" + name + "' holds " + held
-            + " events: an import goes into an empty namespace");
-      }
-    }
-    return imports.run(name, file, replacing, progress);
-  }
-
-  /**
-   * Renames a namespace built under {@code tmp/} into {@code ns/}: where no namespace of its name is, or, if
-   * {@code replacing}, in place of one that still holds no event (its files moved under {@code tmp/} first).
-   */
-  private void publish(String name, Path built, boolean replacing) throws IOException {
-    Path replaced = scratch.next("replaced");
-    // importNamespace says what it means that this Aeon is closed, should changeFiles refuse for that
-    IOException failure = namespaces.changeFiles(name, open -> {
-      Path target = directory.filesOf(name);
-      boolean present = open != null || Files.exists(target);
-      if (present && !replacing) {
-        throw new IllegalStateException("namespace '" + name + "' was created by another caller while the import"
-            + " ran: it is left as it is, and the import was discarded");
-      }
-      if (present) {
-        closeToReplace(name, open, target);
-      }
-      try {
-        // On a thread of its own, as a drop's: an interrupt of the caller would close the channel that forces
-        // the folders after a rename, failing (and saying nothing was kept of) an import that was in place.
-        Uninterruptibly.run(() -> {
-          if (present) {
-            DurableFiles.atomicRename(target, replaced);
-          }
-          DurableFiles.atomicRename(built, target); // forces ns/, which both renames changed
-        });
-        return null;
-      } catch (IOException e) {
-        if (present && Files.exists(replaced)) { // the files of the one replaced go back
-          try {
-            Uninterruptibly.run(() -> DurableFiles.atomicRename(replaced, target));
-          } catch (IOException again) {
-            e.addSuppressed(again);
-          }
-        }
-        // The next use opens what ns/ holds: the imported namespace, or, after a failure, the one before.
-        return e;
-      }
-    });
-    if (failure != null) {
-      throw failure;
-    }
-    ScratchSpace.delete(replaced);
-  }
-
-  /**
-   * Closes the namespace an import replaces (opening it to look, if it is not open), unless events were written
-   * into it since the import began: then it stays, and the import is refused.
-   */
-  private void closeToReplace(String name, DurableMemory open, Path files) {
-    DurableMemory current = open;
-    if (current != null && current.failed()) {
-      OpenNamespaces.closeFailed(current);
-      current = null;
-    }
-    if (current == null) {
-      try {
-        current = DurableMemory.open(name, files, options, threads);
-      } catch (RuntimeException e) { // said as the import's failure, as the others are: it alone said nothing of it
-        throw new IllegalStateException("import into namespace '" + name + "' failed: the namespace it would replace"
-            + " cannot be opened to see that it still holds no event (" + e.getMessage() + ")"
-            + ScratchImport.unchanged(name, true), e);
-      }
-    }
-    if (!current.closeToReplaceIfEmpty()) {
-      if (current != open) {
-        current.close();
-      }
-      throw new IllegalStateException("namespace '" + name + "' was written by another caller while the import ran:"
-          + " it is left as it is, and the import was discarded");
-    }
+    return transfers.importNamespace(name, file, progress);
   }
 
   /**
@@ -411,17 +279,6 @@ public final class Aeon implements AutoCloseable {
   public Optional<Memory> ifOpen(String name) {
     checkName(name);
     return Optional.ofNullable(namespaces.ifOpen(name));
-  }
-
-  /** Throws unless {@code name} is a namespace of this memory, open or on disk. */
-  private void requireExisting(String name) {
-    if (!exists(name)) {
-      throw noSuchNamespace(name);
-    }
-  }
-
-  private IllegalArgumentException noSuchNamespace(String name) {
-    return directory.noSuchNamespace(name);
   }
 
   /**

@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * An import ({@link Aeon#importNamespace}) as it is run once Aeon has checked where it goes: the namespace is built
- * whole under the scratch space, checkpointed and closed, then handed to {@link Publisher} to be renamed into
- * {@code ns/}; whatever happens, nothing is left under the scratch space, and a failure says what was kept. The
- * rename is Aeon's: it is done under the locks of the namespaces Aeon holds open, which this class does not take.
+ * An import ({@link Aeon#importNamespace}) as it is run once {@link NamespaceTransfers} has checked where it goes:
+ * the namespace is built whole under the scratch space, checkpointed and closed, then handed to {@link Publisher} to
+ * be renamed into {@code ns/}; whatever happens, nothing is left under the scratch space, and a failure says what was
+ * kept. The rename is {@link ImportPublisher}'s: it is done under the locks of the open namespaces
+ * ({@link OpenNamespaces}), which this class does not take.
  */
 final class ScratchImport {
 

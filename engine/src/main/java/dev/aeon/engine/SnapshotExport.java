@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
 /**
  * An export ({@link Aeon#exportNamespace}) as it is run: the namespace is backed up under the scratch space, the
  * copy (which no one writes) is opened and written out as an export ({@link NamespaceExport}) into a file that is
- * whole or absent ({@link ExportFile}), and the copy is deleted. It takes no lock of {@link Aeon}'s: the backup
- * leases the namespace through {@link Snapshots}, as any caller would.
+ * whole or absent ({@link ExportFile}), and the copy is deleted. It takes no lock of the open namespaces'
+ * ({@link OpenNamespaces}): the backup leases the namespace through {@link Snapshots}, as any caller would.
  */
 final class SnapshotExport {
 

@@ -14,17 +14,25 @@ import java.nio.file.Path;
  */
 final class ImportPublisher implements ScratchImport.Publisher {
 
+  /** Opens a namespace that is not open, to see whether it still holds no event, from its files. */
+  interface Opener {
+    DurableMemory open(String name, Path files);
+  }
+
   private final MemoryDirectory directory;
   private final OpenNamespaces namespaces;
-  private final AeonOptions options;
-  private final BackgroundThreads threads;
+  private final Opener openToLook;
 
   ImportPublisher(MemoryDirectory directory, OpenNamespaces namespaces, AeonOptions options,
       BackgroundThreads threads) {
+    this(directory, namespaces, (name, files) -> DurableMemory.open(name, files, options, threads));
+  }
+
+  /** With {@code openToLook} for the namespace it replaces, when that is not open (tests damage it there). */
+  ImportPublisher(MemoryDirectory directory, OpenNamespaces namespaces, Opener openToLook) {
     this.directory = directory;
     this.namespaces = namespaces;
-    this.options = options;
-    this.threads = threads;
+    this.openToLook = openToLook;
   }
 
   /**
@@ -85,7 +93,7 @@ final class ImportPublisher implements ScratchImport.Publisher {
     }
     if (current == null) {
       try {
-        current = DurableMemory.open(name, files, options, threads);
+        current = openToLook.open(name, files);
       } catch (RuntimeException e) { // said as the import's failure, as the others are: it alone said nothing of it
         throw new IllegalStateException("import into namespace '" + name + "' failed: the namespace it would replace"
             + " cannot be opened to see that it still holds no event (" + e.getMessage() + ")"
@@ -93,11 +101,18 @@ final class ImportPublisher implements ScratchImport.Publisher {
       }
     }
     if (!current.closeToReplaceIfEmpty()) {
+      IllegalStateException refused = new IllegalStateException("namespace '" + name + "' was written by another"
+          + " caller while the import ran: it is left as it is, and the import was discarded");
       if (current != open) {
-        current.close();
+        try {
+          current.close(); // opened here to look, so closed here: it is closed all the same if this throws
+        } catch (RuntimeException | Error e) {
+          // Thrown, the close's failure (its last checkpoint on a full device) replaced the refusal, and the import
+          // said neither that it was refused nor why; the next use opens the namespace again from its log
+          refused.addSuppressed(e);
+        }
       }
-      throw new IllegalStateException("namespace '" + name + "' was written by another caller while the import ran:"
-          + " it is left as it is, and the import was discarded");
+      throw refused;
     }
   }
 }

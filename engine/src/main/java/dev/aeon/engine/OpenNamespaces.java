@@ -92,43 +92,57 @@ final class OpenNamespaces {
 
   /** The namespace, opened if it is not open; unless {@code create}, null if there is no such namespace. */
   private DurableMemory open(String name, boolean create) {
-    if (closed) {
-      throw new IllegalStateException("this Aeon is closed");
-    }
+    checkOpen();
     DurableMemory open = namespaces.get(name);
     if (open != null && !open.failed()) {
       return open; // if close() is closing it, its own calls say so
     }
+    try (NameLocks.Held held = lock(name)) {
+      DurableMemory current = namespaces.get(name);
+      if (current != null && !current.failed()) {
+        return current;
+      }
+      if (current == null && !create && !directory.holds(name)) {
+        return null; // under the lock: a drop is done or waits, an import into it is in place or waits
+      }
+      failedOpens.throwIfRecent(name);
+      if (current != null) {
+        closeFailed(current);
+      }
+      directory.refuseUnfinishedCopy(name); // opening it would write into half a copy
+      try {
+        DurableMemory opened = DurableMemory.open(name, directory.filesOf(name), options, threads);
+        failedOpens.forget(name);
+        namespaces.put(name, opened);
+        return opened;
+      } catch (RuntimeException e) {
+        failedOpens.failed(name, e);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Takes the lock of {@code name}, and the read side of {@link #opening} (a close of this Aeon waits until it is
+   * released), unless this Aeon is closed; what it returns releases both.
+   *
+   * @throws IllegalStateException if this Aeon is closed
+   */
+  private NameLocks.Held lock(String name) {
     opening.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        DurableMemory current = namespaces.get(name);
-        if (current != null && !current.failed()) {
-          return current;
-        }
-        if (current == null && !create && !directory.holds(name)) {
-          return null; // under the lock: a drop is done or waits, an import into it is in place or waits
-        }
-        failedOpens.throwIfRecent(name);
-        if (current != null) {
-          closeFailed(current);
-        }
-        directory.refuseUnfinishedCopy(name); // opening it would write into half a copy
+      checkOpen();
+      NameLocks.Held held = nameLocks.lock(name);
+      return () -> {
         try {
-          DurableMemory opened = DurableMemory.open(name, directory.filesOf(name), options, threads);
-          failedOpens.forget(name);
-          namespaces.put(name, opened);
-          return opened;
-        } catch (RuntimeException e) {
-          failedOpens.failed(name, e);
-          throw e;
+          held.close();
+        } finally {
+          opening.readLock().unlock();
         }
-      }
-    } finally {
+      };
+    } catch (RuntimeException | Error e) {
       opening.readLock().unlock();
+      throw e;
     }
   }
 
@@ -157,54 +171,38 @@ final class OpenNamespaces {
    * @throws IllegalStateException if this Aeon is closed
    */
   <T> T changeFiles(String name, Function<DurableMemory, T> change) {
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        T result = change.apply(namespaces.get(name));
-        failedOpens.forget(name);
-        namespaces.remove(name);
-        return result;
-      }
-    } finally {
-      opening.readLock().unlock();
+    try (NameLocks.Held held = lock(name)) {
+      T result = change.apply(namespaces.get(name));
+      failedOpens.forget(name);
+      namespaces.remove(name);
+      return result;
     }
   }
 
   /** {@link Aeon#closeNamespace}. */
   boolean closeNamespace(String name) {
-    opening.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("this Aeon is closed");
-      }
-      DurableMemory open;
-      Throwable failure = null;
-      // Under the name's lock, so that namespace(name) waits for the close instead of opening the files while
-      // this instance still holds their locks.
-      try (NameLocks.Held held = nameLocks.lock(name)) {
-        open = namespaces.get(name);
-        if (open != null) {
-          try {
-            open.closeToReopen();
-          } catch (RuntimeException | Error e) {
-            // An Error too (an InternalError: its blob arena cut short under its mapping): thrown at once, it left
-            // the closed instance among the open ones, handed out by every later namespace(name)
-            failure = e;
-          }
-          namespaces.remove(name);
+    DurableMemory open;
+    Throwable failure = null;
+    // Under the name's lock, so that namespace(name) waits for the close instead of opening the files while
+    // this instance still holds their locks.
+    try (NameLocks.Held held = lock(name)) {
+      open = namespaces.get(name);
+      if (open != null) {
+        try {
+          open.closeToReopen();
+        } catch (RuntimeException | Error e) {
+          // An Error too (an InternalError: its blob arena cut short under its mapping): thrown at once, it left
+          // the closed instance among the open ones, handed out by every later namespace(name)
+          failure = e;
         }
+        namespaces.remove(name);
       }
-      usage.dropIfUnused(name);
-      if (failure != null) {
-        throw FirstFailure.unchecked(failure);
-      }
-      return open != null;
-    } finally {
-      opening.readLock().unlock();
     }
+    usage.dropIfUnused(name);
+    if (failure != null) {
+      throw FirstFailure.unchecked(failure);
+    }
+    return open != null;
   }
 
   /** What a drop found: whether there was a namespace, and why its files could not be moved away (null if they were). */

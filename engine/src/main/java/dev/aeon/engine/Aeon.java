@@ -34,7 +34,6 @@ public final class Aeon implements AutoCloseable {
   /** Held while open: one Aeon at a time has a directory, in this process or any other. */
   public static final String LOCK_FILE = "LOCK";
 
-  private final Path dir;
   private final AeonOptions options;
   /** Locked while this is open; what a crash left in its scratch space ({@code tmp/}) was deleted at open. */
   private final MemoryDirectory directory;
@@ -45,7 +44,6 @@ public final class Aeon implements AutoCloseable {
   private final NamespaceTransfers transfers;
 
   private Aeon(MemoryDirectory directory, AeonOptions options) {
-    this.dir = directory.path();
     this.options = options;
     this.directory = directory;
     this.namespaces = new OpenNamespaces(directory, options, threads);
@@ -69,7 +67,7 @@ public final class Aeon implements AutoCloseable {
   }
 
   public Path directory() {
-    return dir;
+    return directory.path();
   }
 
   public AeonOptions options() {
@@ -118,7 +116,7 @@ public final class Aeon implements AutoCloseable {
    */
   public BackupResult backup(String name, Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
-    checkBackupTarget(dir, targetDir); // not the private backup's: an export's snapshot is in tmp/
+    checkBackupTarget(directory.path(), targetDir); // not the private backup's: an export's snapshot is in tmp/
     return transfers.backup(name, targetDir, true, TransferProgress.NONE);
   }
 

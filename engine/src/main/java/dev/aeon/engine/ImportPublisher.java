@@ -28,7 +28,7 @@ final class ImportPublisher implements ScratchImport.Publisher {
     this(directory, namespaces, (name, files) -> DurableMemory.open(name, files, options, threads));
   }
 
-  /** With {@code openToLook} for the namespace it replaces, when that is not open (tests damage it there). */
+  /** With {@code openToLook} for the namespace it replaces when that is not open (a test fills the device there). */
   ImportPublisher(MemoryDirectory directory, OpenNamespaces namespaces, Opener openToLook) {
     this.directory = directory;
     this.namespaces = namespaces;

@@ -205,7 +205,7 @@ final class OpenNamespaces {
     return open != null;
   }
 
-  /** What a drop found: whether there was a namespace, and why its files could not be moved away (null if they were). */
+  /** What a drop found: whether there was a namespace, and why its files could not be moved (null if they were). */
   private record Dropped(boolean existed, IOException failure) {}
 
   /** {@link Aeon#dropNamespace}. */

@@ -3,6 +3,7 @@ package dev.aeon.blob;
 import dev.aeon.blob.format.ArenaHeader;
 import dev.aeon.blob.format.Frames;
 import dev.aeon.common.FirstFailure;
+import dev.aeon.common.Quietly;
 import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
@@ -452,11 +453,7 @@ public final class BlobArena implements AutoCloseable {
     } finally {
       gcLock.unlock();
     }
-    try {
-      autoGcFailures.succeeded();
-    } catch (RuntimeException | Error notLogged) {
-      // a log handler that throws, or memory run out again: the collection succeeded, a caller's must not throw
-    }
+    Quietly.log(autoGcFailures::succeeded); // the collection succeeded: a caller's must not throw for its log line
     return result;
   }
 
@@ -558,12 +555,9 @@ public final class BlobArena implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         // An Error too (an InternalError: a mapped file cut short under the copy): uncaught, it was printed on
         // standard error and set no back-off, so every free past the threshold started another that failed alike.
-        try {
-          backgroundGcFailed(e);
-        } catch (RuntimeException | Error notLogged) {
-          // A log handler that throws, or memory run out again as the line is made: the back-off is set before the
-          // warning, and thrown from here it would only be printed on standard error as an uncaught exception.
-        }
+        // Quietly: the back-off is set before the warning, and what logging it throws would only be printed on
+        // standard error as an uncaught exception.
+        Quietly.log(() -> backgroundGcFailed(e));
       } finally {
         backgroundGc = null;
       }

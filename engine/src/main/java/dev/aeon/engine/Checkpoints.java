@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.Quietly;
 import dev.aeon.common.RepeatedFailures;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
@@ -240,11 +241,7 @@ final class Checkpoints {
     if (left > 0) {
       scheduleCheck(left >= options.checkpointLogBytes() ? 0 : intervalNanos);
     }
-    try {
-      failures.succeeded();
-    } catch (RuntimeException | Error notLogged) {
-      // a log handler that throws, or memory run out again: the checkpoint succeeded, a caller's must not throw
-    }
+    Quietly.log(failures::succeeded); // the checkpoint succeeded: a caller's must not throw for its log line
   }
 
   /** Nanoseconds until the interval has passed since the last checkpoint, 0 if it has. */

@@ -2,6 +2,7 @@ package dev.aeon.engine;
 
 import dev.aeon.blob.BlobArena;
 import dev.aeon.common.FirstFailure;
+import dev.aeon.common.Quietly;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.Mutation.AddLink;
@@ -517,12 +518,8 @@ final class DurableMemory implements Memory, AutoCloseable {
       // from its blob arena cut short under its mapping), which the stores' close throws once it has closed them all.
       // Thrown, it ended the import with this closed instance still in use as the namespace (CloseFailuresTest); so
       // would a log handler that throws.
-      try {
-        LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' reported on close before an import replaced"
-            + " it: " + e);
-      } catch (RuntimeException | Error notLogged) {
-        // nothing else to tell it to
-      }
+      Quietly.log(() -> LOG.log(System.Logger.Level.WARNING, "namespace '" + name + "' reported on close before an"
+          + " import replaced it: " + e));
     }
     return true;
   }

@@ -1,6 +1,7 @@
 package dev.aeon.engine;
 
 import dev.aeon.common.FirstFailure;
+import dev.aeon.common.Quietly;
 import dev.aeon.common.io.DurableFiles;
 import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
@@ -253,8 +254,9 @@ final class OpenNamespaces {
     try {
       open.closeAndDiscard();
     } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.WARNING, "namespace '" + open.name() + "' reported on close before it was"
-          + " dropped: " + e);
+      // Quietly: a log handler that throws ended the drop with the files in place, as the Error did
+      Quietly.log(() -> LOG.log(System.Logger.Level.WARNING, "namespace '" + open.name() + "' reported on close"
+          + " before it was dropped: " + e));
     }
   }
 
@@ -267,7 +269,8 @@ final class OpenNamespaces {
     try {
       failed.closeToReopen();
     } catch (RuntimeException | Error e) { // an Error too, as closeDropped: the namespace is opened again next
-      LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it to reopen it: " + e);
+      Quietly.log(() -> LOG.log(System.Logger.Level.WARNING, "namespace '" + failed.name() + "' failed; closing it"
+          + " to reopen it: " + e));
     }
   }
 

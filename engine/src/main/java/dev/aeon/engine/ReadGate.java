@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.Quietly;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.common.ebr.Guard;
 import java.time.Duration;
@@ -58,12 +59,9 @@ final class ReadGate {
     epochs.retire(() -> { }); // tagged with the epoch now: reclaimed once every reader that entered before has left
     Duration timeout = readersTimeout;
     if (!epochs.awaitReclaimed(timeout)) {
-      try {
-        LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' closes while a read that began before its close still"
-            + " runs after {1}; that read will fail", namespace, timeout);
-      } catch (RuntimeException | Error notLogged) {
-        // the close goes on: nothing else to tell it to
-      }
+      // Quietly: the close goes on to close the stores
+      Quietly.log(() -> LOG.log(System.Logger.Level.WARNING, "namespace ''{0}'' closes while a read that began"
+          + " before its close still runs after {1}; that read will fail", namespace, timeout));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.aeon.engine;
 
+import dev.aeon.common.Quietly;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,12 +88,9 @@ final class Transfers {
       while (runOnOtherThreads()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          try {
-            LOG.log(System.Logger.Level.WARNING, "exports or imports still run {0} after the close began; they are"
-                + " left to fail", wait);
-          } catch (RuntimeException | Error notLogged) {
-            // Quietly: thrown (a log handler that throws), it ended Aeon.close before any namespace was closed
-          }
+          // Quietly: thrown (a log handler that throws), it ended Aeon.close before any namespace was closed
+          Quietly.log(() -> LOG.log(System.Logger.Level.WARNING, "exports or imports still run {0} after the close"
+              + " began; they are left to fail", wait));
           break;
         }
         try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.testing.FailingLog;
 import dev.aeon.common.testing.LoggedWarnings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -82,6 +83,25 @@ class CloseFailuresTest {
       assertEquals(1, logged.list().size(), logged.list()::toString);
       assertTrue(logged.list().getFirst().startsWith("namespace 'a' reported on close before it was dropped:"
           + " java.lang.InternalError"), logged.list().getFirst());
+      assertFalse(Files.exists(dir.resolve("ns").resolve("a")), "the namespace's files are still there");
+      assertEquals(0, aeon.namespace("a").stats().events(), "a new namespace of that name is empty");
+    }
+  }
+
+  /**
+   * A drop whose warning of the failed close cannot be logged (a log handler that throws, or memory run out as the
+   * line is made) goes on: the log handler's failure ended the drop with the files in place and the closed instance
+   * handed out by every later {@code namespace(name)}.
+   */
+  @Test
+  void aNamespaceWhoseCloseFailsIsDroppedEvenWhenTheWarningCannotBeLogged() throws IOException {
+    try (Aeon aeon = Aeon.open(dir, ONLY_THE_LAST_CHECKPOINT)) {
+      aeon.namespace("a").remember(Remember.event("s", "user", "a text for the arena"));
+      cutArenaShort("a");
+      try (FailingLog broken = FailingLog.of(Aeon.class)) {
+        assertTrue(aeon.dropNamespace("a"));
+        assertFalse(broken.threads().isEmpty(), "the drop logged nothing: the test shows nothing");
+      }
       assertFalse(Files.exists(dir.resolve("ns").resolve("a")), "the namespace's files are still there");
       assertEquals(0, aeon.namespace("a").stats().events(), "a new namespace of that name is empty");
     }

@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.common.Quietly;
 import dev.aeon.common.RepeatedFailures;
 
 /**
@@ -26,17 +27,10 @@ final class RepeatedTask implements Runnable {
     try {
       work.run();
     } catch (RuntimeException | Error e) {
-      try {
-        failures.failed(e, "it is tried again every interval");
-      } catch (RuntimeException | Error notLogged) {
-        // memory run out again while logging it: thrown from here, it would end the task all the same
-      }
+      // Quietly: memory run out again while logging it, thrown from here, would end the task all the same
+      Quietly.log(() -> failures.failed(e, "it is tried again every interval"));
       return;
     }
-    try {
-      failures.succeeded();
-    } catch (RuntimeException | Error notLogged) {
-      // the recovery line cannot be written (memory run out): thrown from here, it would end the task
-    }
+    Quietly.log(failures::succeeded); // the recovery line unwritten (memory run out), thrown, would end the task
   }
 }

@@ -1,6 +1,7 @@
 package dev.aeon.common.ebr;
 
 import dev.aeon.common.FirstFailure;
+import dev.aeon.common.Quietly;
 import dev.aeon.common.RepeatedFailures;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -183,7 +184,7 @@ public final class Epochs implements AutoCloseable {
   private Epochs(Config config, Reclaimer reclaimer, boolean ownsReclaimer) {
     this.config = Objects.requireNonNull(config, "config");
     this.onCloseFailure = config.onCloseFailure() == Config.LOGGED
-        ? t -> logQuietly(() -> failures.failed(t, "a resource whose close failed is not closed again"))
+        ? t -> Quietly.log(() -> failures.failed(t, "a resource whose close failed is not closed again"))
         : config.onCloseFailure();
     this.slots = new SlotRegistry(config.padded() ? PADDED_STRIDE : 1);
     this.local = ThreadLocal.withInitial(slots::claim);
@@ -361,7 +362,7 @@ public final class Epochs implements AutoCloseable {
     }
     if (!clean) {
       // Quietly: thrown, a log handler's failure ended the close before it closed any of them, no longer pending
-      logQuietly(() -> LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard",
+      Quietly.log(() -> LOG.log(Level.WARNING, "closing {0} retired resources while a reader is still inside a guard",
           rest.size()));
     }
     try {
@@ -464,7 +465,7 @@ public final class Epochs implements AutoCloseable {
       throw FirstFailure.unchecked(FirstFailure.of(fatal, handlerFailure));
     }
     if (!failed && !resources.isEmpty()) {
-      logQuietly(failures::succeeded);
+      Quietly.log(failures::succeeded);
     }
   }
 
@@ -478,18 +479,6 @@ public final class Epochs implements AutoCloseable {
     }
   }
 
-  /**
-   * Logs through {@link #failures} what a batch did, or what a close is about to do. A log handler that throws (or
-   * memory run out again as the line is made) must neither end a batch or a close, whose resources are no longer
-   * pending, nor fail the retirement that reclaimed it.
-   */
-  private static void logQuietly(Runnable logging) {
-    try {
-      logging.run();
-    } catch (RuntimeException | Error notLogged) {
-      // nothing else to tell it to
-    }
-  }
 
   /**
    * {@code d} in nanoseconds, between 0 and {@code Long.MAX_VALUE}: a duration beyond about 292 years ("as long

@@ -1,5 +1,6 @@
 package dev.aeon.common.ebr;
 
+import dev.aeon.common.Quietly;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.common.os.BackgroundPriority;
 import java.time.Duration;
@@ -78,12 +79,9 @@ public final class Reclaimer implements AutoCloseable {
         } catch (Throwable t) {
           // An Error from a resource's close, or the domain's onCloseFailure throwing: the thread is shared,
           // and must go on reclaiming for the other domains. Once per kind and domain: a pass every period.
-          try {
-            domain.failures.failed(t, "it is tried again at the next pass");
-          } catch (Throwable notLogged) {
-            // A log handler that throws, or memory run out again while the line is made: thrown from here, it
-            // would end the thread all the same.
-          }
+          // Quietly: a log handler that throws, or memory run out again while the line is made, thrown from here
+          // would end the thread all the same.
+          Quietly.log(() -> domain.failures.failed(t, "it is tried again at the next pass"));
         }
         if (domain.pending() > 0 && !domain.isClosed()) {
           due.add(domain); // a reader held some back: look again after the next period

@@ -76,8 +76,9 @@ public final class MutationCodec {
   }
 
   public static byte[] encode(Mutation m) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    EncodeScratch scratch = EncodeScratch.ofThread();
+    DataOutputStream out = scratch.start(); // the thread's: not closed, a ByteArrayOutputStream holds nothing to close
+    try {
       switch (m) {
         case RememberEvent r -> writeRemember(out, r);
         case RememberBatch b -> {
@@ -115,7 +116,7 @@ public final class MutationCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
-    return bytes.toByteArray();
+    return scratch.encoded();
   }
 
   /** A REMEMBER payload. */

@@ -168,14 +168,21 @@ public final class AtlasIndex implements AutoCloseable {
    */
   public void add(long id, float[] vector) {
     Vectors.checkId(id);
-    float[] unit = Vectors.unitCopy(vector, config.dim(), "vector of id " + id);
     synchronized (writeLock) {
+      // Into the writer's buffer, which the insert only reads (the vector file and the pages take copies).
+      float[] unit = writer.scratch().unit;
+      Vectors.unitInto(vector, config.dim(), id, unit);
       checkOpen();
       if (st.ids.get(id) >= 0) {
         throw new IllegalArgumentException("id " + id + " is already in the index (remove it first to update)");
       }
       writer.insert(id, unit);
     }
+  }
+
+  /** The writer's buffers (InsertScratchTest scrambles them between inserts). */
+  InsertScratch insertScratch() {
+    return writer.scratch();
   }
 
   /**

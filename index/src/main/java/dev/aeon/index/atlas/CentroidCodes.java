@@ -74,20 +74,23 @@ final class CentroidCodes {
     }
     CentroidCodes c = new CentroidCodes(rows, dim, mean);
     float[] row = new float[dim];
+    byte[] codes = new byte[dim];
+    long[] words = new long[c.sketchLayout.words()];
     for (int i = 0; i < rows; i++) {
       System.arraycopy(centroids, i * dim, row, 0, dim);
-      c.set(i, row);
+      c.set(i, row, codes, words);
     }
     return c;
   }
 
-  /** Re-encodes row {@code i} from a unit vector: its codes and its sketch (around the fixed center). */
-  void set(int i, float[] unit) {
-    byte[] b = new byte[dim];
+  /**
+   * Re-encodes row {@code i} from a unit vector: its codes and its sketch (around the fixed center), through the
+   * caller's buffers {@code b} ({@code dim} codes) and {@code words} (the sketch's), which both are written whole.
+   */
+  void set(int i, float[] unit, byte[] b, long[] words) {
     float scale = Int8Quantizer.quantize(unit, b);
     System.arraycopy(b, 0, codes, i * dim, dim);
     scales[i] = scale;
-    long[] words = new long[sketchLayout.words()];
     float factor = SignSketch.sketch(unit, center, words);
     sketches.set(LE_FLOAT, sketchLayout.factorOffset(i), factor);
     for (int w = 0; w < words.length; w++) {

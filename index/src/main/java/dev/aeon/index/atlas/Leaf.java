@@ -61,13 +61,12 @@ final class Leaf {
     return entries - dead;
   }
 
-  /** The running mean of the leaf's entries: its row in the parent times {@link #meanNorm}. */
-  float[] mean() {
-    float[] mean = parent.children().row(parent.indexOf(this));
-    for (int j = 0; j < mean.length; j++) {
-      mean[j] *= meanNorm;
+  /** Writes the running mean of the leaf's entries into {@code out}: its row in the parent times {@link #meanNorm}. */
+  void meanInto(float[] out) {
+    parent.children().rowInto(parent.indexOf(this), out);
+    for (int j = 0; j < out.length; j++) {
+      out[j] *= meanNorm;
     }
-    return mean;
   }
 
   /**
@@ -75,7 +74,14 @@ final class Leaf {
    * caller stores as the leaf's row in the parent (a zero mean gives a zero row).
    */
   float[] setMean(float[] mean) {
+    float[] direction = new float[mean.length];
+    setMean(mean, direction);
+    return direction;
+  }
+
+  /** As {@link #setMean(float[])}, the direction written into {@code direction}. */
+  void setMean(float[] mean, float[] direction) {
     meanNorm = (float) Vectors.length(mean);
-    return Vectors.direction(mean);
+    Vectors.directionInto(mean, direction);
   }
 }

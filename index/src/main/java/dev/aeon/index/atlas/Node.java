@@ -69,10 +69,15 @@ final class Node {
     /** Centroid row {@code i}, widened to 32 bits (a copy). */
     float[] row(int i) {
       float[] out = new float[dim];
+      rowInto(i, out);
+      return out;
+    }
+
+    /** Writes centroid row {@code i}, widened to 32 bits, into {@code out} (its {@code dim} values). */
+    void rowInto(int i, float[] out) {
       for (int j = 0; j < dim; j++) {
         out[j] = Float.float16ToFloat(centroids[i * dim + j]);
       }
-      return out;
     }
 
     /** True if every child is a leaf (the level the descent scores most rows of). */
@@ -84,12 +89,16 @@ final class Node {
       return codes;
     }
 
-    /** Rewrites centroid row {@code i} (FP32 and code) in place. Writer only. */
-    void setRow(int i, float[] unit) {
+    /**
+     * Rewrites centroid row {@code i} (16-bit floats and codes) in place, through the writer's buffers (the row
+     * widened back, its codes and sketch: {@code scratch}). Writer only.
+     */
+    void setRow(int i, float[] unit, InsertScratch scratch) {
       for (int j = 0; j < dim; j++) {
         centroids[i * dim + j] = Float.floatToFloat16(unit[j]);
       }
-      codes.set(i, row(i));
+      rowInto(i, scratch.row);
+      codes.set(i, scratch.row, scratch.codes, scratch.words);
     }
   }
 

@@ -30,6 +30,7 @@ final class TreeWriter {
   private final int dim;
   private final int leafCapacity;
   private final KMeans twoMeans;
+  private final InsertScratch scratch;
   private long splits;
 
   TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
@@ -39,6 +40,12 @@ final class TreeWriter {
     this.dim = st.config.dim();
     this.leafCapacity = st.config.leafCapacity();
     this.twoMeans = new KMeans(kernels, dim, 8, 4096);
+    this.scratch = new InsertScratch(dim);
+  }
+
+  /** The buffers of one insert at a time ({@link AtlasIndex#add} writes the unit copy of its vector there). */
+  InsertScratch scratch() {
+    return scratch;
   }
 
   /**
@@ -111,7 +118,8 @@ final class TreeWriter {
 
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
-    return searcher.descend(Int8Query.of(codes), 1, INSERT_BEAM).getFirst();
+    // Not copied: the codes are the insert's own (Storage#encode), and neither the descent nor the page writes them.
+    return searcher.descend(Int8Query.ofOwned(codes), 1, INSERT_BEAM).getFirst();
   }
 
   /**
@@ -312,12 +320,14 @@ final class TreeWriter {
    * parent at the new mean (in place; see {@link Node}).
    */
   private void foldIntoMean(Leaf leaf, float[] v) {
-    float[] mean = leaf.mean();
+    float[] mean = scratch.mean;
+    leaf.meanInto(mean);
     float w = 1f / (leaf.entries + 1);
     for (int j = 0; j < dim; j++) {
       mean[j] += (v[j] - mean[j]) * w;
     }
-    leaf.parent.children().setRow(leaf.parent.indexOf(leaf), leaf.setMean(mean));
+    leaf.setMean(mean, scratch.direction);
+    leaf.parent.children().setRow(leaf.parent.indexOf(leaf), scratch.direction, scratch);
   }
 
   private Node.Children subset(Node.Children c, int[] side, int which) {

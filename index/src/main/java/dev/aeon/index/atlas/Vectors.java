@@ -13,43 +13,71 @@ final class Vectors {
 
   /** A unit-length copy of {@code v}, or an exception naming what is wrong with it. */
   static float[] unitCopy(float[] v, int dim, String what) {
+    float[] out = new float[dim];
+    unitInto(v, dim, what, -1, out);
+    return out;
+  }
+
+  /**
+   * Writes a unit-length copy of {@code v} into {@code out} (its {@code dim} values, all of them), or throws as
+   * {@link #unitCopy} does for the vector of id {@code id}: the insert's, whose message is made only if it throws.
+   */
+  static void unitInto(float[] v, int dim, long id, float[] out) {
+    unitInto(v, dim, null, id, out);
+  }
+
+  private static void unitInto(float[] v, int dim, String whatOrNull, long id, float[] out) {
+    String what = whatOrNull; // made below only for a message
     if (v == null) {
+      what = what != null ? what : "vector of id " + id;
       throw new NullPointerException(what + " is null"); // the package's rule: a null is misuse, not a bad value
     }
     if (v.length != dim) {
+      what = what != null ? what : "vector of id " + id;
       throw new IllegalArgumentException(what + " has dimension " + v.length + ", the index has " + dim);
     }
     double norm = 0;
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
+        what = what != null ? what : "vector of id " + id;
         throw new IllegalArgumentException(what + " has a non-finite component at " + i + ": " + v[i]);
       }
       norm += (double) v[i] * v[i];
     }
     if (norm == 0) {
+      what = what != null ? what : "vector of id " + id;
       throw new IllegalArgumentException(what + " has zero length; cosine is undefined");
     }
     // A vector of unit length to float precision (one this index stored and exported, say) is kept as it is:
     // scaling it by 1 / 1.00000001 would move components by a float step, and each round trip again.
-    return Math.abs(norm - 1) <= UNIT_TOLERANCE ? v.clone() : scaled(v, 1 / Math.sqrt(norm));
+    if (Math.abs(norm - 1) <= UNIT_TOLERANCE) {
+      System.arraycopy(v, 0, out, 0, dim);
+    } else {
+      scaledInto(v, 1 / Math.sqrt(norm), out);
+    }
   }
 
   /** The direction of {@code v}: a unit-length copy, or zeros for a zero vector. */
   static float[] direction(float[] v) {
+    float[] u = new float[v.length];
+    directionInto(v, u);
+    return u;
+  }
+
+  /** Writes the direction of {@code v} into {@code out}, as {@link #direction} returns it. */
+  static void directionInto(float[] v, float[] out) {
     double norm = length(v);
-    return scaled(v, norm > 0 ? 1 / norm : 0);
+    scaledInto(v, norm > 0 ? 1 / norm : 0, out);
   }
 
   /**
    * {@code v} times {@code factor}, multiplied in double: the inverse length of a vector whose squared
    * length is below float's range (1e-40, say) overflows a float, and would make its direction infinite.
    */
-  private static float[] scaled(float[] v, double factor) {
-    float[] u = new float[v.length];
+  private static void scaledInto(float[] v, double factor, float[] out) {
     for (int i = 0; i < v.length; i++) {
-      u[i] = (float) (v[i] * factor);
+      out[i] = (float) (v[i] * factor);
     }
-    return u;
   }
 
   /** The L2 length of {@code v}. */

@@ -69,7 +69,7 @@ class ScoringPartsTest {
       assertEquals(bestByFloats(centroids, rows, query), bestByCodes(c.codes(), rows, query), "query " + q);
     }
     float[] moved = unit(AtlasIndexTest.randomVector(r, dim));
-    c.setRow(2, moved);
+    c.setRow(2, moved, new InsertScratch(dim));
     assertEquals(2, bestByCodes(c.codes(), rows, moved));
     assertEquals(Float.float16ToFloat(Float.floatToFloat16(moved[0])), c.centroids()[2 * dim], "kept at 16 bits");
   }
@@ -120,7 +120,7 @@ class ScoringPartsTest {
     }
     assertTrue(error < 0.05, "mean estimate error " + error);
     float[] moved = c.row(7);
-    c.setRow(2, moved);
+    c.setRow(2, moved, new InsertScratch(dim));
     float[] e = estimates(c.codes(), moved);
     assertEquals(e[7], e[2], 1e-4f, "row 2 rewritten as row 7");
   }

@@ -34,7 +34,7 @@ final class Node {
       this.dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
       this.centroids = halfCentroids;
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
-      this.codes = CentroidCodes.of(centroids(), kids.length, dim);
+      this.codes = CentroidCodes.of(centroids, kids.length, dim);
     }
 
     private static short[] toHalf(float[] rows) {
@@ -55,6 +55,22 @@ final class Node {
       for (int i = 0; i < out.length; i++) {
         out[i] = Float.float16ToFloat(centroids[i]);
       }
+      return out;
+    }
+
+    /**
+     * These rows as 16-bit floats with row {@code at} replaced by {@code row} and {@code inserted} after it: a split
+     * child's two halves. The other rows are copied as they are, which is what widening them to 32 bits and
+     * rounding them back gives (a 16-bit float widens exactly), without the two copies of the node that took.
+     */
+    short[] halvesWithSplitRow(int at, float[] row, float[] inserted) {
+      short[] out = new short[centroids.length + dim];
+      System.arraycopy(centroids, 0, out, 0, at * dim);
+      for (int j = 0; j < dim; j++) {
+        out[at * dim + j] = Float.floatToFloat16(row[j]);
+        out[(at + 1) * dim + j] = Float.floatToFloat16(inserted[j]);
+      }
+      System.arraycopy(centroids, (at + 1) * dim, out, (at + 2) * dim, centroids.length - (at + 1) * dim);
       return out;
     }
 

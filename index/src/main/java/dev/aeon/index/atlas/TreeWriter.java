@@ -370,9 +370,7 @@ final class TreeWriter {
     int at = p.indexOf(child);
     Object[] kids = insert(c.kids(), at + 1, b);
     kids[at] = a;
-    float[] rows = insertRow(c.centroids(), at + 1, rowB);
-    System.arraycopy(rowA, 0, rows, at * dim, dim);
-    return new Node.Children(kids, rows);
+    return new Node.Children(kids, c.halvesWithSplitRow(at, rowA, rowB));
   }
 
   private static Object[] insert(Object[] a, int at, Object x) {
@@ -387,14 +385,6 @@ final class TreeWriter {
     Object[] out = new Object[a.length - 1];
     System.arraycopy(a, 0, out, 0, at);
     System.arraycopy(a, at + 1, out, at, a.length - at - 1);
-    return out;
-  }
-
-  private float[] insertRow(float[] rows, int at, float[] row) {
-    float[] out = new float[rows.length + dim];
-    System.arraycopy(rows, 0, out, 0, at * dim);
-    System.arraycopy(row, 0, out, at * dim, dim);
-    System.arraycopy(rows, at * dim, out, (at + 1) * dim, rows.length - at * dim);
     return out;
   }
 

@@ -98,6 +98,9 @@ public final class RememberBench {
       report.put("heap_bytes", "allocated on the calling threads during each measured call"
           + " (ThreadMXBean.getCurrentThreadAllocatedBytes), per event; not what the log's flusher thread or the"
           + " background checkpoints allocate");
+      report.put("calling_threads_cpu_us", "CPU time of the calling threads from their first measured call to their"
+          + " last (ThreadMXBean.getCurrentThreadCpuTime), per event: their waits for acknowledgements included, not"
+          + " the log's flusher thread's");
       report.put("load_average_before", loadBefore);
       report.put("load_average_after", loadAverage());
       report.put("results", rows.stream().map(Row::json).toList());

@@ -11,10 +11,11 @@ import java.util.Map;
 /**
  * One configuration's figures over its rounds: events per second (the median round's), latency percentiles of
  * one call over every measured call (a call remembers {@code batch} events), heap bytes per event allocated on the
- * calling threads, and log records per event.
+ * calling threads, their CPU time per event (waiting included: a writer that spins or yields for its
+ * acknowledgement spends it there), and log records per event.
  */
 record Row(String kind, Durability mode, int threads, int batch, long calls, double eventsPerS, double p50Us,
-    double p99Us, double maxUs, double bytesPerEvent, double recordsPerEvent) {
+    double p99Us, double maxUs, double bytesPerEvent, double cpuUsPerEvent, double recordsPerEvent) {
 
   static Row of(Subject x, List<ClosedLoop.Outcome> rounds) {
     double[] rates = rounds.stream().mapToDouble(ClosedLoop.Outcome::opsPerSecond).sorted().toArray();
@@ -23,6 +24,7 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
     return new Row(x.kind(), x.mode(), x.threads(), x.batch(), all.ops(), rates[rates.length / 2] * x.batch(),
         all.percentileMicros(0.50), all.percentileMicros(0.99), all.percentileMicros(1.0),
         events == 0 ? Double.NaN : (double) all.allocatedBytes() / events,
+        events == 0 ? Double.NaN : all.cpuNanos() / 1e3 / events,
         events == 0 ? Double.NaN : (double) all.counted() / events);
   }
 
@@ -37,8 +39,8 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
 
   String line() {
     return String.format(Locale.ROOT, "%-26s %8.0f events/s   per call: p50 %8.1f us, p99 %8.1f us, max %8.0f us"
-        + "   %6.0f heap bytes/event   %.3f log records/event", label(), eventsPerS, p50Us, p99Us, maxUs, bytesPerEvent,
-        recordsPerEvent);
+        + "   %6.0f heap bytes/event   %6.1f us CPU/event   %.3f log records/event", label(), eventsPerS, p50Us, p99Us,
+        maxUs, bytesPerEvent, cpuUsPerEvent, recordsPerEvent);
   }
 
   Map<String, Object> json() {
@@ -52,6 +54,7 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
     m.put("p99_us_per_call", BenchReport.round(p99Us, 1));
     m.put("max_us_per_call", BenchReport.round(maxUs, 0));
     m.put("heap_bytes_per_event", BenchReport.round(bytesPerEvent, 0));
+    m.put("calling_threads_cpu_us_per_event", BenchReport.round(cpuUsPerEvent, 1));
     m.put("log_records_per_event", BenchReport.round(recordsPerEvent, 4));
     m.put("calls", calls);
     return m;

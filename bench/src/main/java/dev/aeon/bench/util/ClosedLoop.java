@@ -7,8 +7,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs one operation in a closed loop on several threads (each starts its next operation when the last
- * one returned), first to warm up, then measured: every measured operation's latency is kept, and the heap bytes
- * it allocated on its thread. The WAL's and the
+ * one returned), first to warm up, then measured: every measured operation's latency is kept, the heap bytes
+ * it allocated on its thread, and the CPU time the threads spent while measured (their waits and spins included, the
+ * loop's own few calls per operation too). The WAL's and the
  * remember benchmark's phases ({@code ./aeon bench wal}, {@code ./aeon bench remember}).
  */
 public final class ClosedLoop {
@@ -20,17 +21,19 @@ public final class ClosedLoop {
 
   /**
    * What a measured phase did: operations, their sorted latencies in nanoseconds, its length, how
-   * much the counter given to {@link #run} advanced during it, and the heap bytes its operations allocated on the
-   * threads that ran them (what they made other threads allocate is not counted).
+   * much the counter given to {@link #run} advanced during it, the heap bytes its operations allocated on the
+   * threads that ran them (what they made other threads allocate is not counted), and those threads' CPU time from
+   * their first measured operation to their last (not other threads': the log's flusher, say).
    */
-  public record Outcome(long ops, long[] sortedLatencies, long nanos, long counted, long allocatedBytes) {
+  public record Outcome(long ops, long[] sortedLatencies, long nanos, long counted, long allocatedBytes,
+      long cpuNanos) {
 
     /** The rounds together: all their operations and latencies, their summed length and counts. */
     public static Outcome merge(List<Outcome> rounds) {
       long[] all = rounds.stream().flatMapToLong(o -> Arrays.stream(o.sortedLatencies())).sorted().toArray();
       return new Outcome(rounds.stream().mapToLong(Outcome::ops).sum(), all,
           rounds.stream().mapToLong(Outcome::nanos).sum(), rounds.stream().mapToLong(Outcome::counted).sum(),
-          rounds.stream().mapToLong(Outcome::allocatedBytes).sum());
+          rounds.stream().mapToLong(Outcome::allocatedBytes).sum(), rounds.stream().mapToLong(Outcome::cpuNanos).sum());
     }
 
     public double opsPerSecond() {
@@ -68,10 +71,11 @@ public final class ClosedLoop {
     long[][] latencies = new long[threads][];
     int[] counts = new int[threads];
     long[] allocated = new long[threads];
+    long[] cpu = new long[threads];
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> loop(id, op, latencies, counts, allocated)));
+      workers.add(Thread.ofPlatform().name("bench-" + t).start(() -> loop(id, op, latencies, counts, allocated, cpu)));
     }
     Thread.sleep(warmupMillis);
     long counterStart = counter.getAsLong();
@@ -95,15 +99,19 @@ public final class ClosedLoop {
       at += counts[t];
     }
     Arrays.sort(all);
-    return new Outcome(total, all, nanos, counted, Arrays.stream(allocated).sum());
+    return new Outcome(total, all, nanos, counted, Arrays.stream(allocated).sum(), Arrays.stream(cpu).sum());
   }
 
-  private void loop(int id, Op op, long[][] latencies, int[] counts, long[] allocated) {
+  private void loop(int id, Op op, long[][] latencies, int[] counts, long[] allocated, long[] cpu) {
     long[] mine = new long[1 << 16];
     int n = 0;
     long opBytes = 0;
+    long cpuFrom = -1; // the thread's CPU time at its first measured operation (read once, not per operation)
     try {
       for (int p; (p = phase) != STOPPED; ) {
+        if (p == MEASURING && cpuFrom < 0) {
+          cpuFrom = THREADS.getCurrentThreadCpuTime();
+        }
         long bytes = p == MEASURING ? THREADS.getCurrentThreadAllocatedBytes() : 0;
         long t0 = System.nanoTime();
         op.run(id);
@@ -123,5 +131,6 @@ public final class ClosedLoop {
     latencies[id] = mine;
     counts[id] = n;
     allocated[id] = opBytes;
+    cpu[id] = cpuFrom < 0 ? 0 : THREADS.getCurrentThreadCpuTime() - cpuFrom; // and the one operation after the stop
   }
 }

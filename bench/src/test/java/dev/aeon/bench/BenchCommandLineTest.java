@@ -72,6 +72,16 @@ class BenchCommandLineTest {
         result);
   }
 
+  /** {@code --vectors} names what it takes; anything else is refused before the bench loads its memory. */
+  @Test
+  void contentionRefusesAnUnknownKindOfVectors() throws Exception {
+    String result = run("contention", "--vectors", "glove");
+    assertTrue(result.startsWith("2 ") && result.contains(
+        "aeon bench contention: --vectors is random or wordnet, not 'glove'\nusage: ./aeon bench contention"),
+        result);
+    assertTrue(result.contains(" [--vectors random|wordnet]\n"), result);
+  }
+
   @Test
   void recallNamesItsOptions() throws Exception {
     String result = run("recall", "--help");

@@ -5,7 +5,6 @@ import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
-import org.agrona.collections.LongArrayList;
 
 /**
  * The writer of the contention phase: remembers a new event and forgets a random live one, so the
@@ -20,22 +19,25 @@ final class ChurnWriter implements Runnable {
   long errors;
 
   private final Memory memory;
-  private final LongArrayList live;
-  private final VectorSource vectors;
+  private final LiveEvents live;
+  private final Workload workload;
   private final Epochs epochs;
   private final OpenLoopReader.Board board;
   private final BooleanSupplier stop;
   private final SplittableRandom random = new SplittableRandom(7);
 
-  /** {@code live}: ids of the events in memory (the writer owns it from now on). */
   private final double pairsPerSecond;
 
-  ChurnWriter(Memory memory, LongArrayList live, VectorSource vectors, Epochs epochs, OpenLoopReader.Board board,
+  /**
+   * @param live the events in memory (the writer owns it until it has stopped)
+   * @param workload where the events it remembers come from, and where the items of those it forgets go back
+   */
+  ChurnWriter(Memory memory, LiveEvents live, Workload workload, Epochs epochs, OpenLoopReader.Board board,
       BooleanSupplier stop, double pairsPerSecond) {
     this.pairsPerSecond = pairsPerSecond;
     this.memory = memory;
     this.live = live;
-    this.vectors = vectors;
+    this.workload = workload;
     this.epochs = epochs;
     this.board = board;
     this.stop = stop;
@@ -47,7 +49,6 @@ final class ChurnWriter implements Runnable {
 
   @Override
   public void run() {
-    long n = 0;
     long interval = pairsPerSecond > 0 ? (long) (1e9 / pairsPerSecond) : 0;
     long due = System.nanoTime();
     while (!stop.getAsBoolean()) {
@@ -58,20 +59,41 @@ final class ChurnWriter implements Runnable {
           java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
       }
-      try {
-        long t0 = System.nanoTime();
-        long id = memory.remember(Remember.event("churn", "user", "churn event " + n++).vector(vectors.next()));
-        long t1 = System.nanoTime();
-        remembers.add(t1 - t0);
-        live.addLong(id);
-        memory.forget(live.fastUnorderedRemove(random.nextInt(live.size())));
-        forgets.add(System.nanoTime() - t1);
-      } catch (RuntimeException e) {
-        errors++;
-      }
+      pair();
       OpenLoopReader.Published old = board.current;
       board.current = new OpenLoopReader.Published();
       epochs.retire(old);
+    }
+  }
+
+  /**
+   * Remembers one new event and forgets a random live one, timing each. The new event's vector is made
+   * before the clock starts: its time is the engine's.
+   */
+  private void pair() {
+    int item = workload.take();
+    Remember event = workload.event(item);
+    long t0 = System.nanoTime();
+    long id;
+    try {
+      id = memory.remember(event);
+    } catch (RuntimeException e) {
+      errors++;
+      workload.giveBack(item);
+      return;
+    }
+    long t1 = System.nanoTime();
+    remembers.add(t1 - t0);
+    live.add(id, item);
+    int victim = random.nextInt(live.size());
+    long forgotten = live.id(victim);
+    workload.giveBack(live.item(victim));
+    live.remove(victim);
+    try {
+      memory.forget(forgotten);
+      forgets.add(System.nanoTime() - t1);
+    } catch (RuntimeException e) {
+      errors++;
     }
   }
 }

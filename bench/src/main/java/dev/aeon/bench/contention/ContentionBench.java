@@ -1,5 +1,6 @@
 package dev.aeon.bench.contention;
 
+import dev.aeon.bench.ann.DataUnavailableException;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
@@ -12,7 +13,6 @@ import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
 import dev.aeon.engine.Recall;
-import dev.aeon.engine.Remember;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -25,12 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.agrona.collections.LongArrayList;
 
 /**
  * {@code ./aeon bench contention [--quick] [--events N] [--seconds S] [--readers R] [--load F] [--write-rate W]
- * [--checkpoint-seconds S] [--default-timer-slack]}:
- * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), after a warm-up that runs the same
+ * [--checkpoint-seconds S] [--default-timer-slack] [--vectors random|wordnet]}:
+ * recall (k=10) latency on a memory of 100,000 events (quick: 20,000), their vectors random (the default) or
+ * WordNet glosses embedded with all-MiniLM-L6-v2 ({@link Workload}), after a warm-up that runs the same
  * mix unmeasured ({@link #warmUp}): first with one reader alone (closed loop), then with R open-loop
  * readers sharing a fixed total rate of F times what the lone reader sustained, without a writer, beside
  * one writer that remembers and forgets W pairs per second (default 200) under SYNC durability, and beside
@@ -61,23 +61,26 @@ public final class ContentionBench {
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
+    String loadBefore = loadAverage();
+    Workload workload = workload(o);
+    float[][] queries = workload.queries();
+    System.out.println("contention: vectors: " + workload.kind().label() + ", " + workload.description());
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "contention-bench-");
-    VectorSource vectors = new VectorSource(DIM, 42);
-    float[][] queries = vectors.next(QUERIES);
     Map<String, Object> report = BenchReport.header();
-    report.put("load_average_before", loadAverage());
+    report.put("load_average_before", loadBefore);
     try {
-      LongArrayList ids = load(dir, o.events, vectors);
+      LiveEvents ids = load(dir, workload);
       AeonOptions defaults = AeonOptions.defaults();
       AeonOptions options = defaults.withDurability(Durability.SYNC).withCheckpoints(defaults.checkpointLogBytes(),
           o.checkpointSeconds > 0 ? java.time.Duration.ofSeconds(o.checkpointSeconds) : defaults.checkpointInterval());
       try (Aeon aeon = Aeon.open(dir, options)) {
         Memory memory = aeon.memory();
-        warmUp(memory, queries, o, new ChurnWriterFactory(memory, ids, vectors, 0));
+        warmUp(memory, queries, o, new ChurnWriterFactory(memory, ids, workload, 0));
         Alone lone = alone(memory, queries, o.seconds);
         Latencies alone = lone.latency();
         double capacity = alone.count() / (double) o.seconds;
         double rate = o.load * capacity;
+        System.out.println("contention on " + workload.kind().label() + " vectors, " + o.events + " events:");
         print("alone (1 reader, closed loop)", alone);
         System.out.print(lone.usage().describe(MIN_CPU_MS_PER_S_SHOWN));
         System.out.printf(Locale.ROOT, "%47sa recall allocates %,d bytes on the heap%n", "", lone.bytesPerRecall());
@@ -87,14 +90,20 @@ public final class ContentionBench {
         print("readers only (" + o.readers + " open-loop readers)", readersOnly.latency);
         printWindows(readersOnly);
         Phase contention = openLoop(memory, queries, o, rate,
-            new ChurnWriterFactory(memory, ids, vectors, o.writeRate));
+            new ChurnWriterFactory(memory, ids, workload, o.writeRate));
         print("contention (" + o.readers + " readers + 1 SYNC writer at " + o.writeRate + " pairs/s)",
             contention.latency);
         printWindows(contention);
-        Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, vectors, 0));
+        Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, workload, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
-        report.putAll(results(o, alone, capacity, rate, readersOnly, contention, vectors));
+        System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: 15 readers %.2fx, beside the paced writer %.2fx,"
+            + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(),
+            readersOnly.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
+            contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
+            saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
+            Math.round(saturated.writer.remembers.count() / saturated.seconds));
+        report.putAll(results(o, alone, capacity, rate, readersOnly, contention, workload));
         report.put("alone_allocated_bytes_per_recall", lone.bytesPerRecall());
         report.put("saturated", keys(saturated.latency));
         Map<String, Object> cpu = new LinkedHashMap<>();
@@ -126,14 +135,36 @@ public final class ContentionBench {
     BenchReport.write("contention", report);
   }
 
-  /** Remembers {@code n} events with durability OFF, checkpoints and closes; returns their ids. */
-  static LongArrayList load(Path dir, int n, VectorSource vectors) {
-    LongArrayList ids = new LongArrayList(n, Long.MIN_VALUE);
+  /**
+   * The events and queries of {@code --vectors}; with {@code wordnet}, exits 3 if WordNet cannot be had here and 2
+   * if it has too few glosses for {@code --events}.
+   */
+  private static Workload workload(Options o) throws IOException {
+    if (o.vectors == VectorKind.RANDOM) {
+      return new RandomWorkload(o.events, QUERIES, DIM);
+    }
+    try {
+      return WordNetWorkload.load(o.events, QUERIES);
+    } catch (DataUnavailableException e) {
+      System.err.println("aeon bench contention: the WordNet glosses for --vectors wordnet are not available: "
+          + e.getMessage());
+      System.exit(3);
+    } catch (IllegalArgumentException e) {
+      System.err.println("aeon bench contention: " + e.getMessage());
+      System.exit(2);
+    }
+    return null; // not reached
+  }
+
+  /** Remembers the workload's events with durability OFF, checkpoints and closes; returns them. */
+  static LiveEvents load(Path dir, Workload workload) {
+    int n = workload.events();
+    LiveEvents ids = new LiveEvents(n);
     long start = System.nanoTime();
     try (Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.OFF))) {
       Memory m = aeon.memory();
       for (int i = 0; i < n; i++) {
-        ids.addLong(m.remember(Remember.event("s" + (i % 100), "user", "event " + i).vector(vectors.next())));
+        ids.add(m.remember(workload.loaded(i)), i);
         if ((i + 1) % 20_000 == 0 || i + 1 == n) {
           System.out.printf(Locale.ROOT, "contention: loaded %d/%d events (%.0f/s)%n", i + 1, n,
               (i + 1) / ((System.nanoTime() - start) / 1e9));
@@ -205,7 +236,7 @@ public final class ContentionBench {
   }
 
   /** Makes the writer of a phase once the phase's stop condition and EBR board exist. */
-  record ChurnWriterFactory(Memory memory, LongArrayList ids, VectorSource vectors, double pairsPerSecond) {}
+  record ChurnWriterFactory(Memory memory, LiveEvents ids, Workload workload, double pairsPerSecond) {}
 
   /** Readers at a total of {@code rate} recalls/s for the phase's duration, with a writer if {@code w} is given. */
   static Phase openLoop(Memory memory, float[][] queries, Options o, double rate, ChurnWriterFactory w)
@@ -229,7 +260,7 @@ public final class ContentionBench {
         threads.add(Thread.ofPlatform().name("reader-" + r).start(reader));
       }
       if (w != null) {
-        writer = new ChurnWriter(w.memory, w.ids, w.vectors, epochs, board, () -> System.nanoTime() >= end,
+        writer = new ChurnWriter(w.memory, w.ids, w.workload, epochs, board, () -> System.nanoTime() >= end,
             w.pairsPerSecond);
         threads.add(Thread.ofPlatform().name("writer").start(writer));
       }
@@ -267,7 +298,7 @@ public final class ContentionBench {
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
-      Phase contention, VectorSource vectors) {
+      Phase contention, Workload workload) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("alone", keys(alone));
     m.put("contention", keys(contention.latency));
@@ -285,7 +316,8 @@ public final class ContentionBench {
     m.put("events", o.events);
     m.put("dim", DIM);
     m.put("k", K);
-    m.put("vectors", vectors.description());
+    m.put("vectors", workload.kind().label());
+    m.put("vectors_description", workload.description());
     m.put("readers", o.readers);
     m.put("writers", 1);
     m.put("writer_durability", "SYNC");
@@ -362,15 +394,31 @@ public final class ContentionBench {
 
   /** Command-line options. */
   record Options(boolean quick, int events, int seconds, int readers, double load, double writeRate,
-      int checkpointSeconds, boolean exactWakeUps) {
+      int checkpointSeconds, boolean exactWakeUps, VectorKind vectors) {
+
+    /** What the bench takes, in the order of its usage line. */
+    static final String[] SPECS = {"--quick", "--events N", "--seconds S", "--readers R", "--load F",
+        "--write-rate PAIRS_PER_S", "--checkpoint-seconds S", "--default-timer-slack", "--vectors random|wordnet"};
+
+    /** Parses the command line, or prints the problem and the usage and exits 2. */
     static Options parse(String[] args) {
-      BenchArgs a = BenchArgs.parseOrExit("contention", args, "--quick", "--events N", "--seconds S", "--readers R",
-          "--load F", "--write-rate PAIRS_PER_S", "--checkpoint-seconds S", "--default-timer-slack");
+      return of(BenchArgs.parseOrExit("contention", args, SPECS));
+    }
+
+    /** The options of a parsed command line; a value of the wrong kind goes to {@link BenchArgs#fail}. */
+    static Options of(BenchArgs a) {
       boolean quick = a.has("--quick");
+      VectorKind vectors = VectorKind.RANDOM;
+      try {
+        vectors = VectorKind.of(a.value("--vectors", VectorKind.RANDOM.label()));
+      } catch (IllegalArgumentException e) {
+        a.fail(e.getMessage());
+      }
       return new Options(quick, a.positiveInt("--events", quick ? 20_000 : 100_000),
           a.positiveInt("--seconds", quick ? 8 : 30), a.positiveInt("--readers", 15),
           a.positiveNumber("--load", 0.5, 1), a.positiveNumber("--write-rate", 200, Double.MAX_VALUE),
-          a.nonNegativeInt("--checkpoint-seconds", 0), !a.has("--default-timer-slack")); // 0: the engine's default
+          a.nonNegativeInt("--checkpoint-seconds", 0), !a.has("--default-timer-slack"), // 0: the engine's default
+          vectors);
     }
   }
 }

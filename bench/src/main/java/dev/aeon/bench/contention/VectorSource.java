@@ -18,8 +18,8 @@ final class VectorSource {
   }
 
   String description() {
-    return "random unit vectors (seeded Gaussian, normalised): no cached set of real sentence embeddings"
-        + " of this size is on main yet";
+    return "random unit vectors (seeded Gaussian, normalised): no cluster structure (--vectors wordnet: real"
+        + " sentence embeddings)";
   }
 
   float[] next() {

@@ -50,8 +50,11 @@ public final class BenchArgs {
     }
   }
 
-  /** Parses the arguments; throws IllegalArgumentException for the first one it does not take. */
-  static BenchArgs parse(String bench, String[] args, String... specs) {
+  /**
+   * Parses the arguments; throws IllegalArgumentException for the first one it does not take, and so does
+   * {@link #fail} on what it returns (a bench's tests read its command line with this).
+   */
+  public static BenchArgs parse(String bench, String[] args, String... specs) {
     return parse(bench, args, false, specs);
   }
 

@@ -254,8 +254,8 @@ public final class ContentionBench {
     try (Epochs epochs = new Epochs()) {
       for (int r = 0; r < o.readers; r++) {
         // Staggered so that the readers' due times interleave evenly.
-        OpenLoopReader reader = new OpenLoopReader(memory, queries, K, start + r * interval / o.readers, interval,
-            end, epochs, board, cursor, o.exactWakeUps);
+        OpenLoopReader reader = new OpenLoopReader(memory, queries, K, start, start + r * interval / o.readers,
+            interval, end, epochs, board, cursor, o.exactWakeUps);
         readers.add(reader);
         threads.add(Thread.ofPlatform().name("reader-" + r).start(reader));
       }

@@ -53,6 +53,8 @@ final class OpenLoopReader implements Runnable {
   private final float[][] queries;
   private final int k;
   private final long startNanos;
+  /** Where the phase's first window begins: the same for every reader, whatever its own first due time. */
+  private final long phaseStartNanos;
   private final long intervalNanos;
   private final long endNanos;
   private final Epochs epochs;
@@ -64,20 +66,24 @@ final class OpenLoopReader implements Runnable {
    * @param epochs the shared reclamation domain, or null to skip the guard measurement
    * @param queryCursor shared, so readers cycle through the queries together rather than each repeating them
    * @param exactWakeUps whether to park with a timer slack of 1 ns rather than the kernel's default
+   * @param phaseStartNanos the phase's start, from which every reader counts its windows (so that the phase's
+   *     readers have as many, and their windows cover the same seconds, however far apart they start)
+   * @param startNanos this reader's first due time, at or after the phase's start
    */
-  OpenLoopReader(Memory memory, float[][] queries, int k, long startNanos, long intervalNanos, long endNanos,
-      Epochs epochs, Board board, AtomicLong queryCursor, boolean exactWakeUps) {
+  OpenLoopReader(Memory memory, float[][] queries, int k, long phaseStartNanos, long startNanos, long intervalNanos,
+      long endNanos, Epochs epochs, Board board, AtomicLong queryCursor, boolean exactWakeUps) {
     this.memory = memory;
     this.queries = queries;
     this.k = k;
     this.startNanos = startNanos;
+    this.phaseStartNanos = phaseStartNanos;
     this.intervalNanos = intervalNanos;
     this.endNanos = endNanos;
     this.epochs = epochs;
     this.board = board;
     this.queryCursor = queryCursor;
     this.exactWakeUps = exactWakeUps;
-    int windows = (int) Math.max(1, (endNanos - startNanos + WINDOW_NANOS - 1) / WINDOW_NANOS);
+    int windows = (int) Math.max(1, (endNanos - phaseStartNanos + WINDOW_NANOS - 1) / WINDOW_NANOS);
     this.latencyByWindow = new Latencies[windows];
     for (int w = 0; w < windows; w++) {
       latencyByWindow[w] = new Latencies();
@@ -103,7 +109,7 @@ final class OpenLoopReader implements Runnable {
       long done = System.nanoTime();
       startDelay.add(began - due);
       latency.add(done - due);
-      latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - startNanos) / WINDOW_NANOS)].add(done - due);
+      latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - phaseStartNanos) / WINDOW_NANOS)].add(done - due);
       service.add(done - began);
       if (epochs != null) {
         timeGuard();

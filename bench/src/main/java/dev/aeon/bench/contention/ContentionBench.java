@@ -143,6 +143,8 @@ public final class ContentionBench {
     if (o.vectors == VectorKind.RANDOM) {
       return new RandomWorkload(o.events, QUERIES, DIM);
     }
+    System.out.printf(Locale.ROOT, "contention: %,d events and %,d queries from WordNet's glosses; what the vector"
+        + " cache lacks is embedded first (a few minutes per 10,000 on 2 cores, with progress)%n", o.events, QUERIES);
     try {
       return WordNetWorkload.load(o.events, QUERIES);
     } catch (DataUnavailableException e) {

@@ -97,8 +97,8 @@ public final class ContentionBench {
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, workload, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
-        System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: 15 readers %.2fx, beside the paced writer %.2fx,"
-            + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(),
+        System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: %d readers %.2fx, beside the paced writer %.2fx,"
+            + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(), o.readers,
             readersOnly.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),

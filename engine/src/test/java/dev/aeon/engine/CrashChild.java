@@ -75,10 +75,13 @@ public final class CrashChild {
 
   /**
    * Remembers 1 to 16 events at once, announced by their seeds ({@code b seed,seed,...}) and acknowledged with their
-   * ids ({@code B id:seed,id:seed,...}); one of them now and then linked to a live event.
+   * ids ({@code B id:seed,id:seed>target,...}); one of them now and then linked to a live event ({@code >target}), so
+   * that replay applies a batch's links too.
    */
   private static void rememberAll(Memory m, Random random, List<Long> live, PrintStream acks) {
     int n = 1 + random.nextInt(16);
+    int linked = !live.isEmpty() && random.nextInt(3) == 0 ? random.nextInt(n) : -1;
+    long target = linked < 0 ? 0 : live.get(random.nextInt(live.size()));
     List<Long> seeds = new ArrayList<>();
     List<Remember> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -86,13 +89,17 @@ public final class CrashChild {
       seeds.add(seed);
       Remember r = Remember.event("s", "user", "text-" + seed).vector(TestVectors.unit(seed), MODEL)
           .attribute("seed", seed);
+      if (i == linked) {
+        r.link("REFERS_TO", target);
+      }
       batch.add(r);
     }
     acks.println("b " + seeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
     List<Long> ids = m.rememberAll(batch);
     StringBuilder ack = new StringBuilder("B ");
     for (int i = 0; i < n; i++) {
-      ack.append(i == 0 ? "" : ",").append(ids.get(i)).append(':').append(seeds.get(i));
+      ack.append(i == 0 ? "" : ",").append(ids.get(i)).append(':').append(seeds.get(i))
+          .append(i == linked ? ">" + target : "");
     }
     acks.println(ack);
     live.addAll(ids);

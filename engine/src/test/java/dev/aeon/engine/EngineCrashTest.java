@@ -101,9 +101,13 @@ public class EngineCrashTest {
           case "C" -> compactions++;
           case "B" -> {
             batches++;
-            for (String pair : f[1].split(",")) {
-              String[] idSeed = pair.split(":");
-              remembered.put(Long.parseLong(idSeed[0]), Long.parseLong(idSeed[1]));
+            for (String event : f[1].split(",")) { // id:seed, or id:seed>target for an event with a link
+              String[] idSeed = event.split("[:>]");
+              long id = Long.parseLong(idSeed[0]);
+              remembered.put(id, Long.parseLong(idSeed[1]));
+              if (idSeed.length == 3) {
+                links.computeIfAbsent(id, k -> new ArrayList<>()).add(Long.parseLong(idSeed[2]));
+              }
             }
           }
           case "b" -> {

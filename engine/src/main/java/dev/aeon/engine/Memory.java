@@ -39,7 +39,8 @@ public interface Memory {
    * Remembers the events at once and returns their ids, in the order given (they follow each other), once all of
    * them are durable per the durability mode: they take one log record, so under SYNC one forced write for the
    * batch instead of one per event. All or nothing: a crash leaves every event of an acknowledged batch, and of a
-   * batch not yet acknowledged either every event or none, never some. Every event is checked as {@link #remember}
+   * batch not yet acknowledged either every event or none, never some (while it is applied, readers may see its
+   * events appear one after the other, as those of separate calls). Every event is checked as {@link #remember}
    * checks it before anything is logged: one refused refuses the batch, its message naming the event's index (from
    * 0), and nothing is remembered. An empty list remembers nothing.
    *

@@ -479,7 +479,6 @@ public final class Epochs implements AutoCloseable {
     }
   }
 
-
   /**
    * {@code d} in nanoseconds, between 0 and {@code Long.MAX_VALUE}: a duration beyond about 292 years ("as long
    * as it takes") made {@code Duration.toNanos} throw an {@code ArithmeticException}, out of a wait or a close.

@@ -3,6 +3,7 @@ package dev.aeon.engine;
 import dev.aeon.blob.BlobArena;
 import dev.aeon.common.FirstFailure;
 import dev.aeon.common.Quietly;
+import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.log.Mutation;
 import dev.aeon.engine.log.Mutation.AddLink;
@@ -179,7 +180,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     if (n == 0) {
       return List.of();
     }
-    checkBatchTexts(events);
+    checkBatchFitsARecord(events);
     List<Prepared> prepared = new ArrayList<>(n);
     String batchModel = null; // one model and one dimension for the batch, as the namespace holds after it
     int batchDimension = 0;
@@ -244,18 +245,22 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   /**
-   * Before the embedder sees any of them: the batch's texts alone must fit the one log record it takes (a char is
-   * at least one byte of UTF-8, so their chars are a bound from below).
+   * Before the embedder sees any of them: the batch's texts and vectors alone must fit the one log record it takes (a
+   * char is at least one byte of UTF-8, a float four), so that a batch too large is refused before it is embedded.
    */
-  private void checkBatchTexts(List<Remember> events) {
-    long chars = 0;
+  private void checkBatchFitsARecord(List<Remember> events) {
+    TextEmbedder embedder = options.embedder();
+    long bytes = 0;
     for (Remember r : events) {
-      chars += r == null ? 0 : r.text.length();
+      if (r != null) {
+        int floats = r.vector != null ? r.vector.length : r.embed && embedder != null ? embedder.dimension() : 0;
+        bytes += r.text.length() + 4L * floats;
+      }
     }
-    if (chars > options.maxEventBytes()) {
-      throw new IllegalArgumentException("the batch's texts take at least " + chars + " bytes, more than the "
-          + options.maxEventBytes() + " its one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + "); nothing was"
-          + " remembered: remember its events in smaller batches");
+    if (bytes > options.maxEventBytes()) {
+      throw new IllegalArgumentException("the batch's texts and vectors take at least " + bytes + " bytes, more than"
+          + " the " + options.maxEventBytes() + " its one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ");"
+          + " nothing was remembered: remember its events in smaller batches");
     }
   }
 

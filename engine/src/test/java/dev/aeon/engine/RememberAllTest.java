@@ -154,18 +154,42 @@ class RememberAllTest {
         longTexts.add(Remember.event("s", "user", text).withoutVector());
       }
       e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(longTexts));
-      assertTrue(e.getMessage().startsWith("the batch's texts take at least 40000 bytes, more than the 32768 its one"
+      assertTrue(e.getMessage().startsWith("the batch's texts and vectors take at least 40000 bytes, more than the 32768 its one"
           + " log record holds"), e.getMessage());
 
-      List<Remember> large = new ArrayList<>(); // 30,000 bytes of text, and vectors and names: over 32 KiB
-      for (int i = 0; i < 30; i++) {
-        large.add(Remember.event("s", "user", text).vector(TestVectors.unit(i)));
+      // 28,000 bytes of text and 3,584 of vectors, under 32 KiB; with their attributes and names, over
+      List<Remember> large = new ArrayList<>();
+      for (int i = 0; i < 28; i++) {
+        large.add(Remember.event("s", "user", text).vector(TestVectors.unit(i)).attribute("note", "y".repeat(60)));
       }
       e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(large));
-      assertTrue(e.getMessage().startsWith("the batch of 30 events takes ") && e.getMessage().contains("more than the"
+      assertTrue(e.getMessage().startsWith("the batch of 28 events takes ") && e.getMessage().contains("more than the"
           + " 32768 its one log record holds") && e.getMessage().endsWith("in smaller batches"), e.getMessage());
       assertNothingRemembered(m, 0, 0, 1);
       assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), m.rememberAll(large.subList(0, 10)));
+    }
+  }
+
+  /**
+   * A batch whose texts fit one log record but whose texts and vectors together do not is refused before the embedder
+   * sees any of it: it embedded every event (about a minute a megabyte with a real model) only to be refused after.
+   */
+  @Test
+  void aBatchTooLargeWithItsVectorsIsRefusedBeforeAnythingIsEmbedded() {
+    EmbeddingModelTest.NamedEmbedder embedder = new EmbeddingModelTest.NamedEmbedder("model-a");
+    try (Aeon aeon = Aeon.open(dir, options().withWalSegmentBytes(64 << 10).withEmbedder(embedder))) {
+      Memory m = aeon.memory();
+      String text = "x".repeat(1000);
+      List<Remember> batch = new ArrayList<>(); // 32,000 bytes of text, under 32 KiB; with the vectors, over
+      for (int i = 0; i < 32; i++) {
+        batch.add(Remember.event("s", "user", text));
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(batch));
+      assertTrue(e.getMessage().startsWith("the batch's texts and vectors take at least "
+          + (32_000 + 32 * 4 * TestVectors.DIM) + " bytes, more than the 32768 its one log record holds"),
+          e.getMessage());
+      assertEquals(List.of(), embedder.embedded, "the embedder saw the batch");
+      assertEquals(0, m.stats().lastLsn());
     }
   }
 

@@ -41,7 +41,7 @@ final class OpenNamespaces {
    */
   private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
   /** The last failed open of each namespace, thrown again to the calls of the next second. */
-  private final FailedOpens failedOpens = new FailedOpens();
+  private final FailedOpens failedOpens;
   /** Leases and last use of the namespaces in use: a record goes when its namespace is closed as idle. */
   private final UsageRecords usage = new UsageRecords();
   /** Answers the reads of namespaces that do not exist ({@link Aeon#reader}); opened on first need, under lock. */
@@ -59,10 +59,17 @@ final class OpenNamespaces {
   /** With {@code opener} for the namespaces it opens (a test makes an open fail there). */
   OpenNamespaces(MemoryDirectory directory, AeonOptions options, BackgroundThreads threads,
       BiFunction<String, Path, DurableMemory> opener) {
+    this(directory, options, threads, opener, new FailedOpens());
+  }
+
+  /** With {@code failedOpens} too (a test's, on a clock of its own). */
+  OpenNamespaces(MemoryDirectory directory, AeonOptions options, BackgroundThreads threads,
+      BiFunction<String, Path, DurableMemory> opener, FailedOpens failedOpens) {
     this.directory = directory;
     this.options = options;
     this.threads = threads;
     this.opener = opener;
+    this.failedOpens = failedOpens;
   }
 
   /**
@@ -131,6 +138,9 @@ final class OpenNamespaces {
         namespaces.put(name, opened);
         return opened;
       } catch (RuntimeException e) {
+        failedOpens.failed(name, e);
+        throw e;
+      } catch (Error e) { // kept too, but for running out of heap or stack (FailedOpens, OpenNamespacesTest)
         failedOpens.failed(name, e);
         throw e;
       }

@@ -36,4 +36,24 @@ class FailedOpensTest {
     opens.failed("later", new IllegalStateException("no space left on device"));
     assertEquals(1, opens.size());
   }
+
+  /** An InternalError (a mapped file cut short during replay) is thrown again as it is, as an exception is. */
+  @Test
+  void anInternalErrorIsThrownAgainForOneSecond() {
+    InternalError failure = new InternalError("a fault occurred in an unsafe memory access operation");
+    opens.failed("a", failure);
+    assertSame(failure, assertThrows(InternalError.class, () -> opens.throwIfRecent("a")));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    assertDoesNotThrow(() -> opens.throwIfRecent("a"));
+  }
+
+  /** Running out of heap or stack says nothing of the namespace's files: the next open is tried at once. */
+  @Test
+  void runningOutOfHeapOrStackIsNotKept() {
+    opens.failed("heap", new OutOfMemoryError("Java heap space"));
+    opens.failed("stack", new StackOverflowError());
+    assertEquals(0, opens.size());
+    assertDoesNotThrow(() -> opens.throwIfRecent("heap"));
+    assertDoesNotThrow(() -> opens.throwIfRecent("stack"));
+  }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random remember / remember many at once / link / invalidate / set attributes / forget / recall / get / history /
+ * Random remember / remember many at once (linked to earlier events) / link / invalidate / set attributes / forget / recall / get / history /
  * query / checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
  * queries of two embedding models or of none (the namespace records the first model and refuses the other).
  * Prints its seed;
@@ -85,7 +85,7 @@ public class EngineModelTest {
         long now = 1_000_000L * op;
         int choice = random.nextInt(100);
         if (choice < 35 && random.nextInt(6) == 0) {
-          rememberAll(m, model, recordedModel, random, now, context);
+          rememberAll(m, model, links, forgotten, recordedModel, random, now, context);
         } else if (choice < 35 || model.isEmpty()) {
           String session = session(random);
           String role = random.nextBoolean() ? "user" : "assistant";
@@ -206,17 +206,23 @@ public class EngineModelTest {
   }
 
   /**
-   * A batch of 1 to 6 events through {@link Memory#rememberAll}, now and then with an event it must refuse (an empty
-   * session, or a vector of another model than the namespace's or than an earlier event's of the batch): then the
-   * message names the first such event's index and nothing is remembered; else every event is, with ids that follow
-   * each other.
+   * A batch of 1 to 6 events through {@link Memory#rememberAll}, a third of them linked to one or two live events
+   * remembered before the batch; now and then with an event it must refuse: an empty session, or a vector of another
+   * model than the namespace's or than an earlier event's of the batch (checked first, over the whole batch), or else
+   * a link to a forgotten event (checked under the write lock, after those). Then the message names the first such
+   * event's index, and nothing is remembered or linked; else every event is, with ids that follow each other, and its
+   * links, valid for all time, as {@link #checkQuery} then finds them.
    */
-  private static void rememberAll(Memory m, Map<Long, Known> model, String[] recordedModel, Random random, long now,
-      String context) {
+  private static void rememberAll(Memory m, Map<Long, Known> model, List<KnownLink> links, Set<Long> forgotten,
+      String[] recordedModel, Random random, long now, String context) {
     int n = 1 + random.nextInt(6);
     int bad = random.nextInt(4) == 0 ? random.nextInt(n) : -1;
+    int linkedToForgotten = !forgotten.isEmpty() && random.nextInt(5) == 0 ? random.nextInt(n) : -1;
+    List<Long> forgottenIds = new ArrayList<>(forgotten);
+    long forgottenTarget = linkedToForgotten < 0 ? 0 : forgottenIds.get(random.nextInt(forgottenIds.size()));
     List<Remember> batch = new ArrayList<>();
     List<Known> known = new ArrayList<>();
+    List<List<Remember.Link>> linksOf = new ArrayList<>(); // each event's links to live events
     int refused = -1;
     String batchModel = null;
     for (int i = 0; i < n; i++) {
@@ -227,8 +233,19 @@ public class EngineModelTest {
       Remember r = Remember.event(session, "user", "text " + vectorSeed).vector(TestVectors.unit(vectorSeed), label)
           .at(now + i);
       attributes.forEach(r::attribute);
+      List<Remember.Link> live = new ArrayList<>();
+      if (!model.isEmpty() && random.nextInt(3) == 0) {
+        for (int l = 1 + random.nextInt(2); l > 0; l--) {
+          live.add(new Remember.Link(LINK_TYPES.get(random.nextInt(LINK_TYPES.size())), pick(model, random).id()));
+        }
+      }
+      live.forEach(l -> r.link(l.type(), l.target()));
+      if (i == linkedToForgotten) {
+        r.link(LINK_TYPES.getFirst(), forgottenTarget);
+      }
       batch.add(r);
       known.add(new Known(0, session, "user", now + i, "text " + vectorSeed, vectorSeed, attributes));
+      linksOf.add(live);
       boolean otherModel = label != null && (recordedModel[0] != null && !label.equals(recordedModel[0])
           || batchModel != null && !label.equals(batchModel));
       if (refused < 0 && (i == bad || otherModel)) {
@@ -236,11 +253,20 @@ public class EngineModelTest {
       }
       batchModel = batchModel == null ? label : batchModel;
     }
+    boolean refusedForItsLink = refused < 0 && linkedToForgotten >= 0;
+    if (refusedForItsLink) {
+      refused = linkedToForgotten; // the events themselves are fine: their links are checked after
+    }
     if (refused >= 0) {
       long events = m.stats().events();
+      long lsn = m.stats().lastLsn();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(batch), context);
       assertTrue(e.getMessage().contains("index " + refused + " "), context + ": " + e.getMessage());
+      if (refusedForItsLink) {
+        assertTrue(e.getMessage().contains("no event with id " + forgottenTarget), context + ": " + e.getMessage());
+      }
       assertEquals(events, m.stats().events(), context + ": a refused batch remembered events");
+      assertEquals(lsn, m.stats().lastLsn(), context + ": a refused batch was logged");
       return;
     }
     List<Long> ids = m.rememberAll(batch);
@@ -248,8 +274,9 @@ public class EngineModelTest {
     for (int i = 0; i < n; i++) {
       assertEquals(ids.getFirst() + i, ids.get(i), context + ": ids of a batch");
       Known k = known.get(i);
-      model.put(ids.get(i), new Known(ids.get(i), k.session(), k.role(), k.ts(), k.text(), k.vectorSeed(),
-          k.attributes()));
+      long id = ids.get(i);
+      model.put(id, new Known(id, k.session(), k.role(), k.ts(), k.text(), k.vectorSeed(), k.attributes()));
+      linksOf.get(i).forEach(l -> links.add(new KnownLink(id, l.type(), l.target(), Long.MIN_VALUE, Long.MAX_VALUE)));
     }
     recordedModel[0] = recordedModel[0] == null ? batchModel : recordedModel[0];
   }

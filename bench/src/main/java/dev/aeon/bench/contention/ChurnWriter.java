@@ -17,6 +17,8 @@ final class ChurnWriter implements Runnable {
   final Latencies remembers = new Latencies();
   final Latencies forgets = new Latencies();
   long errors;
+  /** How long {@link #run} ran, once it returned: the time its pairs per second are counted over. */
+  long runNanos;
 
   private final Memory memory;
   private final LiveEvents live;
@@ -47,10 +49,16 @@ final class ChurnWriter implements Runnable {
     return remembers.count() + forgets.count();
   }
 
+  /** The pace it was asked for (none: flat out) against the pairs it made while it ran; once it returned. */
+  WriterPace pace() {
+    return new WriterPace(pairsPerSecond, remembers.count(), runNanos / 1e9);
+  }
+
   @Override
   public void run() {
     long interval = pairsPerSecond > 0 ? (long) (1e9 / pairsPerSecond) : 0;
-    long due = System.nanoTime();
+    long started = System.nanoTime();
+    long due = started;
     while (!stop.getAsBoolean()) {
       if (interval > 0) {
         due += interval;
@@ -64,6 +72,7 @@ final class ChurnWriter implements Runnable {
       board.current = new OpenLoopReader.Published();
       epochs.retire(old);
     }
+    runNanos = System.nanoTime() - started;
   }
 
   /**

@@ -94,13 +94,16 @@ public final class ContentionBench {
         print("contention (" + o.readers + " readers + 1 SYNC writer at " + o.writeRate + " pairs/s)",
             contention.latency);
         printWindows(contention);
+        System.out.printf(Locale.ROOT, "%45s %s%n", "", contention.writer.pace().describe());
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, workload, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
-        System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: %d readers %.2fx, beside the paced writer %.2fx,"
+        System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: %d readers %.2fx, beside the paced writer %.2fx%s,"
             + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(), o.readers,
             readersOnly.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
+            contention.writer.pace().fellShort() ? String.format(Locale.ROOT, " (SHORT OF ITS PACE: %.0f of %.0f"
+                + " pairs/s)", contention.writer.pace().achievedPairsPerSecond(), o.writeRate) : "",
             saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             Math.round(saturated.writer.remembers.count() / saturated.seconds));
         report.putAll(results(o, alone, capacity, rate, readersOnly, contention, workload));
@@ -324,6 +327,7 @@ public final class ContentionBench {
     m.put("writers", 1);
     m.put("writer_durability", "SYNC");
     m.put("writer_pairs_per_s_target", o.writeRate);
+    m.putAll(w.pace().json()); // whether it kept that pace: under load it may not
     m.put("reader_mode", "open loop, latency from each recall's due time; lookaside buffer bypassed");
     m.put("reader_timer_slack", o.exactWakeUps && TimerSlack.supported() ? "1 ns" : "the kernel's default (50 us)");
     m.put("one_reader_capacity_per_s", Math.round(capacity));

@@ -190,10 +190,10 @@ final class TreeWriter {
   private int[] writePages(int leafId, Entries e, int[] which) {
     int cap = st.layout.capacity;
     int[] pages = new int[pagesFor(which.length)];
-    PageBatch batch = new PageBatch(cap);
+    PageMoves batch = new PageMoves(cap);
     for (int j = 0; j < which.length; j++) {
       int i = which[j];
-      batch.add(e.ids()[i], e.slots()[i], e.encoded()[i]);
+      batch.add(e.ids()[i], e.slots()[i], e.fromPages()[i], e.fromEntries()[i]);
       if (batch.n == cap || j == which.length - 1) {
         pages[j / cap] = batch.writeTo(st, leafId);
         batch.clear();
@@ -401,8 +401,12 @@ final class TreeWriter {
     return out;
   }
 
-  /** The entries of one leaf, split into live (copied out) and dead (slots only). */
-  record Entries(long[] ids, int[] slots, EncodedVector[] encoded, float[] vectors, IntArrayList deadSlots) {
+  /**
+   * The entries of one leaf, split into live and dead (slots only): each live one's id, slot and where it is (page
+   * and entry: its codes and sketch are moved file to file, see {@link PageMoves}), and with {@code withVectors}
+   * its FP32 original.
+   */
+  record Entries(long[] ids, int[] slots, int[] fromPages, int[] fromEntries, float[] vectors, IntArrayList deadSlots) {
 
     int size() {
       return slots.length;
@@ -412,7 +416,8 @@ final class TreeWriter {
       int dim = st.config.dim();
       IntArrayList live = new IntArrayList();
       IntArrayList dead = new IntArrayList();
-      IntArrayList where = new IntArrayList();
+      IntArrayList pages = new IntArrayList();
+      IntArrayList entries = new IntArrayList();
       for (int page : leaf.pages()) {
         int n = st.pages.count(page);
         for (int i = 0; i < n; i++) {
@@ -421,26 +426,23 @@ final class TreeWriter {
             dead.addInt(slot);
           } else {
             live.addInt(slot);
-            where.addInt(page);
-            where.addInt(i);
+            pages.addInt(page);
+            entries.addInt(i);
           }
         }
       }
       int n = live.size();
       long[] ids = new long[n];
-      EncodedVector[] encoded = new EncodedVector[n];
       float[] vectors = withVectors ? new float[n * dim] : null;
       float[] v = new float[dim];
       for (int e = 0; e < n; e++) {
-        int page = where.getInt(2 * e), i = where.getInt(2 * e + 1);
-        ids[e] = st.pages.id(page, i);
-        encoded[e] = st.pages.encoded(page, i);
+        ids[e] = st.pages.id(pages.getInt(e), entries.getInt(e));
         if (withVectors) {
           st.vectors.read(live.getInt(e), v);
           System.arraycopy(v, 0, vectors, e * dim, dim);
         }
       }
-      return new Entries(ids, live.toIntArray(), encoded, vectors, dead);
+      return new Entries(ids, live.toIntArray(), pages.toIntArray(), entries.toIntArray(), vectors, dead);
     }
   }
 }

@@ -52,10 +52,16 @@ public final class KMeans {
     float[] c = seed(data, train, k, rnd);
     Bounds bounds = new Bounds(m, k);
     int[] assign = new int[m];
+    // One set of an iteration's buffers for the whole run, not one per iteration: each is written whole before it
+    // is read (before is copied from c, update clears sum and count). A leaf's split used to make them afresh
+    // at each of its 8 iterations, about a fifth of what a split allocated after its entries.
+    float[] before = new float[k * dim];
+    float[] sum = new float[k * dim];
+    int[] count = new int[k];
     for (int it = 0; it < iterations; it++) {
       boolean changed = bounds.assign(data, train, c, k, assign, it == 0 || !pruning) || it == 0;
-      float[] before = c.clone();
-      update(data, train, assign, c, k, rnd);
+      System.arraycopy(c, 0, before, 0, c.length);
+      update(data, train, assign, c, k, rnd, sum, count);
       bounds.moved(before, c, k, assign);
       if (!changed) {
         break;
@@ -86,11 +92,14 @@ public final class KMeans {
     private final float[] upper;
     private final float[] lower;
     private final float[] halfGap;
+    /** How far each centroid moved in the last iteration (written whole by {@link #moved}). */
+    private final float[] moved;
 
     Bounds(int points, int k) {
       upper = new float[points];
       lower = new float[points];
       halfGap = new float[k];
+      moved = new float[k];
     }
 
     /**
@@ -135,7 +144,6 @@ public final class KMeans {
 
     /** Moves the bounds by how far each centroid moved from {@code before} to {@code after}. */
     void moved(float[] before, float[] after, int k, int[] assign) {
-      float[] moved = new float[k];
       float most = 0, second = 0;
       int mostIndex = -1;
       for (int j = 0; j < k; j++) {
@@ -186,9 +194,11 @@ public final class KMeans {
     return best;
   }
 
-  private void update(float[] data, int[] rows, int[] assign, float[] c, int k, SplittableRandom rnd) {
-    float[] sum = new float[k * dim];
-    int[] count = new int[k];
+  /** Sets {@code c} to the unit means of the points of each cluster, using {@code sum} and {@code count} (cleared). */
+  private void update(float[] data, int[] rows, int[] assign, float[] c, int k, SplittableRandom rnd, float[] sum,
+      int[] count) {
+    Arrays.fill(sum, 0f);
+    Arrays.fill(count, 0);
     for (int i = 0; i < rows.length; i++) {
       int base = assign[i] * dim, src = rows[i] * dim;
       for (int j = 0; j < dim; j++) {

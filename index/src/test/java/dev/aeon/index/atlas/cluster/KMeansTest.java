@@ -3,6 +3,7 @@ package dev.aeon.index.atlas.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.index.kernel.Kernels;
 import java.util.Arrays;
@@ -55,6 +56,40 @@ class KMeansTest {
       assertArrayEquals(b.assignment(), a.assignment(), "training on " + training);
       assertArrayEquals(b.centroids(), a.centroids(), "training on " + training);
       assertArrayEquals(b.sizes(), a.sizes());
+    }
+  }
+
+  /**
+   * A run keeps one set of an iteration's buffers (the centroids before the update, the clusters' sums and counts)
+   * for all its iterations; nothing of one iteration may reach the next. Run to convergence, each returned centroid
+   * is then the unit mean of its cluster's points exactly, summed in row order as the update sums them; a sum left
+   * over from an earlier iteration (whose clusters differed) would pull it elsewhere. One and many clusters.
+   */
+  @Test
+  void eachCentroidIsTheUnitMeanOfItsClusterAlone() {
+    float[] data = data(600, 3);
+    int[] rows = new int[600];
+    Arrays.setAll(rows, i -> i);
+    for (int k : new int[] {2, 7}) {
+      KMeans.Result r = new KMeans(Kernels.best(), DIM, 200, 100_000).cluster(data, rows, k, 11);
+      float[] sum = new float[k * DIM];
+      for (int i = 0; i < rows.length; i++) {
+        for (int d = 0; d < DIM; d++) {
+          sum[r.assignment()[i] * DIM + d] += data[rows[i] * DIM + d];
+        }
+      }
+      for (int cl = 0; cl < k; cl++) {
+        assertTrue(r.sizes()[cl] > 0, "cluster " + cl + " of " + k + " is empty");
+        double norm = 0;
+        for (int d = 0; d < DIM; d++) {
+          norm += (double) sum[cl * DIM + d] * sum[cl * DIM + d];
+        }
+        float[] mean = new float[DIM];
+        for (int d = 0; d < DIM; d++) {
+          mean[d] = (float) (sum[cl * DIM + d] * (1 / Math.sqrt(norm)));
+        }
+        assertArrayEquals(mean, Arrays.copyOfRange(r.centroids(), cl * DIM, (cl + 1) * DIM), "cluster " + cl + " of " + k);
+      }
     }
   }
 

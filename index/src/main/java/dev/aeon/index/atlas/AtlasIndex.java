@@ -185,6 +185,11 @@ public final class AtlasIndex implements AutoCloseable {
     return writer.scratch();
   }
 
+  /** The index's files and allocation state (InsertScratchTest compares what two indexes' pages store). */
+  Storage storage() {
+    return st;
+  }
+
   /**
    * Adds a batch. Every id and vector is checked before anything is written, so a batch refused for one of
    * them adds nothing. An empty index builds its tree from the batch by hierarchical k-means, which is faster

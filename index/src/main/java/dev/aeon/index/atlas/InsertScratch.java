@@ -6,12 +6,14 @@ import java.util.Arrays;
 /**
  * The writer's buffers for one insert ({@link TreeWriter#insert}, under the index's write lock), kept from one insert
  * to the next: the vector's unit copy, the leaf's running mean, its direction (the leaf's new row in its parent), that
- * row widened back from 16 bits, and its INT8 codes and sketch. Made anew for every insert they were about 6 KB at
- * 384 dimensions, a fifth of what an engine's remember allocated.
+ * row widened back from 16 bits, and its INT8 codes and sketch; and the entry's own codes and sketch ({@link
+ * Storage#encode}: the descent's query and what its page stores). Made anew for every insert they were about 6.5 KB
+ * at 384 dimensions, a fifth of what an engine's remember allocated.
  *
  * <p>Nothing of one insert reaches the next: each buffer is written whole before it is read (the unit copy, the
  * mean and the widened row component by component, the codes by the quantizer, the sketch's words cleared by
- * {@link SignSketch#sketch}), and none is kept past the insert: the vector file, the pages and the rows take copies.
+ * {@link SignSketch#sketch}), and none is kept past the insert: the vector file, the pages and the rows take copies
+ * (the descent reads the entry's codes without keeping them).
  * {@link #scramble} lets InsertScratchTest fill them with garbage between inserts to check that.
  */
 final class InsertScratch {
@@ -22,6 +24,8 @@ final class InsertScratch {
   final float[] row;
   final byte[] codes;
   final long[] words;
+  final byte[] entryCodes;
+  final long[] entrySketch;
 
   InsertScratch(int dim) {
     unit = new float[dim];
@@ -30,6 +34,8 @@ final class InsertScratch {
     row = new float[dim];
     codes = new byte[dim];
     words = new long[SignSketch.words(dim)];
+    entryCodes = new byte[dim];
+    entrySketch = new long[SignSketch.words(dim)];
   }
 
   /** Fills every buffer with values no insert writes (tests: what an insert reads must be its own). */
@@ -39,5 +45,7 @@ final class InsertScratch {
     }
     Arrays.fill(codes, (byte) 0x5A);
     Arrays.fill(words, -1L);
+    Arrays.fill(entryCodes, (byte) 0x5A);
+    Arrays.fill(entrySketch, -1L);
   }
 }

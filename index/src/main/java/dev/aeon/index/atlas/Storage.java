@@ -60,11 +60,17 @@ final class Storage implements AutoCloseable {
     Arrays.fill(slotLeaf, -1);
   }
 
-  /** The codes and sketch of unit vector {@code v}. */
+  /** The codes and sketch of unit vector {@code v}, in new arrays (a bulk build keeps a page's worth). */
   EncodedVector encode(float[] v) {
-    byte[] codes = new byte[v.length];
+    return encode(v, new byte[v.length], new long[layout.sketches.words()]);
+  }
+
+  /**
+   * The codes and sketch of unit vector {@code v}, written into {@code codes} and {@code sketch} (the writer's, kept
+   * from one insert to the next: see {@link InsertScratch}), which the result holds.
+   */
+  EncodedVector encode(float[] v, byte[] codes, long[] sketch) {
     float scale = Int8Quantizer.quantize(v, codes);
-    long[] sketch = new long[layout.sketches.words()];
     float factor = SignSketch.sketch(v, sketchCenter, sketch);
     return new EncodedVector(scale, codes, factor, sketch);
   }

@@ -53,7 +53,7 @@ final class TreeWriter {
    * device) changes nothing: what needs room comes before the first change.
    */
   void insert(long id, float[] v) {
-    EncodedVector encoded = st.encode(v);
+    EncodedVector encoded = st.encode(v, scratch.entryCodes, scratch.entrySketch);
     Leaf leaf = leafFor(encoded.codes());
     // The sidecar record is written into the slot the insert will take, which is taken only once nothing can fail
     // for want of room; then the pages of a full leaf's split or compaction and a page to append to are reserved.
@@ -118,7 +118,8 @@ final class TreeWriter {
 
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
-    // Not copied: the codes are the insert's own (Storage#encode), and neither the descent nor the page writes them.
+    // Not copied: the codes are the insert's own (Storage#encode, in the writer's buffers), and neither the descent
+    // nor the page writes them.
     return searcher.descend(Int8Query.ofOwned(codes), 1, INSERT_BEAM).getFirst();
   }
 

@@ -1,8 +1,10 @@
 package dev.aeon.index.atlas;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.index.atlas.store.EncodedVector;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mean, its row's direction, codes and sketch); nothing of one insert may reach the next. Two indexes take the same
  * inserts and removes, and one has its buffers filled with garbage before each ({@link InsertScratch#scramble}):
  * their routing must be the same, which searches after them show (ids, score bits, the leaves reached and their
- * versions). Both shapes split leaves and inner nodes many times, and compact leaves now and then.
+ * versions), and so must every entry their pages store (codes, scale, sketch and factor: searches need not read an
+ * entry's sketch). Both shapes split leaves and inner nodes many times, and compact leaves now and then.
  */
 class InsertScratchTest {
 
@@ -51,6 +54,20 @@ class InsertScratchTest {
           }
         }
         assertTrue(plain.stats().leaves() > 50 && plain.stats().depth() > 2, "leaves and inner nodes split: " + plain.stats());
+        Storage sa = plain.storage(), sb = scrambled.storage();
+        assertEquals(sa.pageHighWater, sb.pageHighWater);
+        for (int p = 0; p < sa.pageHighWater; p++) {
+          assertEquals(sa.pages.count(p), sb.pages.count(p), "page " + p);
+          for (int i = 0; i < sa.pages.count(p); i++) {
+            EncodedVector x = sa.pages.encoded(p, i), y = sb.pages.encoded(p, i);
+            String where = dim + " dims, page " + p + ", entry " + i;
+            assertEquals(sa.pages.id(p, i), sb.pages.id(p, i), where);
+            assertArrayEquals(x.codes(), y.codes(), where);
+            assertArrayEquals(x.sketch(), y.sketch(), where);
+            assertEquals(x.scale(), y.scale(), where);
+            assertEquals(x.sketchFactor(), y.sketchFactor(), where);
+          }
+        }
         for (int q = 0; q < 20; q++) {
           float[] query = AtlasDifferentialTest.clustered(r, dim, q % 6);
           for (SearchParams p : new SearchParams[] {SearchParams.defaults(), SearchParams.nprobe(2)}) {

@@ -161,7 +161,7 @@ final class TreeWriter {
 
   /** Rewrites a leaf's live entries into fresh pages and retires the old pages and the dead slots. */
   private void compact(Leaf leaf) {
-    Entries e = Entries.of(st, leaf, false);
+    Entries e = Entries.of(st, leaf, null);
     st.reservePages(pagesFor(e.size())); // before anything is allocated: a full device fails it here
     int[] old = leaf.pages();
     int[] all = new int[e.size()];
@@ -217,7 +217,7 @@ final class TreeWriter {
 
   /** Splits a full leaf in two with 2-means over its live vectors' FP32 originals. */
   private void split(Leaf leaf) {
-    Entries e = Entries.of(st, leaf, true);
+    Entries e = Entries.of(st, leaf, scratch);
     int n = e.size();
     int[] side = new int[n];
     if (n >= 2) {
@@ -404,8 +404,9 @@ final class TreeWriter {
 
   /**
    * The entries of one leaf, split into live and dead (slots only): each live one's id, slot and where it is (page
-   * and entry: its codes and sketch are moved file to file, see {@link PageMoves}), and with {@code withVectors}
-   * its FP32 original.
+   * and entry: its codes and sketch are moved file to file, see {@link PageMoves}), and unless {@code scratch} is
+   * null its FP32 original, row by row in the writer's split buffer ({@link InsertScratch#splitVectors}: {@link
+   * #vectors} may be longer than {@code size() * dim}, and is not the entries' to keep).
    */
   record Entries(long[] ids, int[] slots, int[] fromPages, int[] fromEntries, float[] vectors, IntArrayList deadSlots) {
 
@@ -413,7 +414,7 @@ final class TreeWriter {
       return slots.length;
     }
 
-    static Entries of(Storage st, Leaf leaf, boolean withVectors) {
+    static Entries of(Storage st, Leaf leaf, InsertScratch scratch) {
       int dim = st.config.dim();
       IntArrayList live = new IntArrayList();
       IntArrayList dead = new IntArrayList();
@@ -434,13 +435,11 @@ final class TreeWriter {
       }
       int n = live.size();
       long[] ids = new long[n];
-      float[] vectors = withVectors ? new float[n * dim] : null;
-      float[] v = new float[dim];
+      float[] vectors = scratch == null ? null : scratch.splitVectors(Math.max(n, st.config.leafCapacity()) * dim);
       for (int e = 0; e < n; e++) {
         ids[e] = st.pages.id(pages.getInt(e), entries.getInt(e));
-        if (withVectors) {
-          st.vectors.read(live.getInt(e), v);
-          System.arraycopy(v, 0, vectors, e * dim, dim);
+        if (vectors != null) {
+          st.vectors.read(live.getInt(e), vectors, e * dim);
         }
       }
       return new Entries(ids, live.toIntArray(), pages.toIntArray(), entries.toIntArray(), vectors, dead);

@@ -90,7 +90,12 @@ public final class VectorFile implements AutoCloseable {
   }
 
   public void read(int slot, float[] out) {
-    MemorySegment.copy(map.segment(slot), PageFile.FLOAT, floatsOffset(slot), out, 0, layout.dim);
+    read(slot, out, 0);
+  }
+
+  /** Reads the floats of {@code slot} into {@code out[at, at + dim)}. */
+  public void read(int slot, float[] out, int at) {
+    MemorySegment.copy(map.segment(slot), PageFile.FLOAT, floatsOffset(slot), out, at, layout.dim);
   }
 
   /**

@@ -227,7 +227,7 @@ final class DurableMemory implements Memory, AutoCloseable {
         logged.add(prepared.get(i).withId(first + i));
       }
       RememberBatch batch = new RememberBatch(logged);
-      byte[] payload = encodedBatch(batch); // a batch refused as too large records no model
+      byte[] payload = encoded(batch); // a batch refused as too large records no model
       if (batchModel != null) {
         stores.model.adopt(batchModel, name, "the batch's vectors"); // the first one records it, before it is logged
       }
@@ -259,7 +259,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     if (bytes > options.maxEventBytes()) {
       throw new IllegalArgumentException("the batch's texts and vectors take at least " + bytes + " bytes, more than"
-          + " the " + options.maxEventBytes() + " its one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ");"
+          + " the " + options.maxEventBytes() + " one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ");"
           + " nothing was remembered: remember its events in smaller batches");
     }
   }
@@ -410,22 +410,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     byte[] payload = MutationCodec.encode(m);
     int maxBytes = options.maxEventBytes();
     if (payload.length > maxBytes) {
-      throw new IllegalArgumentException("this mutation takes " + payload.length + " bytes in the log (its text,"
-          + " vector and attributes), more than the " + maxBytes + " one log record holds ("
-          + Stores.MAX_MUTATION_BYTES_IS + ")");
-    }
-    return payload;
-  }
-
-  /** The batch as the log holds it; throws if it is larger than one log record. */
-  private byte[] encodedBatch(RememberBatch batch) {
-    byte[] payload = MutationCodec.encode(batch);
-    int maxBytes = options.maxEventBytes();
-    if (payload.length > maxBytes) {
-      throw new IllegalArgumentException("the batch of " + batch.events().size() + " events takes " + payload.length
-          + " bytes in the log (their texts, vectors and attributes), more than the " + maxBytes + " its one log"
-          + " record holds (" + Stores.MAX_MUTATION_BYTES_IS + "); nothing was remembered: remember its events in"
-          + " smaller batches");
+      String limit = "more than the " + maxBytes + " one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ")";
+      throw new IllegalArgumentException(m instanceof RememberBatch b
+          ? "the batch of " + b.events().size() + " events takes " + payload.length + " bytes in the log (their texts,"
+              + " vectors and attributes), " + limit + "; nothing was remembered: remember its events in smaller batches"
+          : "this mutation takes " + payload.length + " bytes in the log (its text, vector and attributes), " + limit);
     }
     return payload;
   }

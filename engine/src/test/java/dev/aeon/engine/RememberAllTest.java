@@ -154,8 +154,8 @@ class RememberAllTest {
         longTexts.add(Remember.event("s", "user", text).withoutVector());
       }
       e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(longTexts));
-      assertTrue(e.getMessage().startsWith("the batch's texts and vectors take at least 40000 bytes, more than the 32768 its one"
-          + " log record holds"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("the batch's texts and vectors take at least 40000 bytes, more than the"
+          + " 32768 one log record holds"), e.getMessage());
 
       // 28,000 bytes of text and 3,584 of vectors, under 32 KiB; with their attributes and names, over
       List<Remember> large = new ArrayList<>();
@@ -164,7 +164,7 @@ class RememberAllTest {
       }
       e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(large));
       assertTrue(e.getMessage().startsWith("the batch of 28 events takes ") && e.getMessage().contains("more than the"
-          + " 32768 its one log record holds") && e.getMessage().endsWith("in smaller batches"), e.getMessage());
+          + " 32768 one log record holds") && e.getMessage().endsWith("in smaller batches"), e.getMessage());
       assertNothingRemembered(m, 0, 0, 1);
       assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), m.rememberAll(large.subList(0, 10)));
     }
@@ -186,7 +186,7 @@ class RememberAllTest {
       }
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(batch));
       assertTrue(e.getMessage().startsWith("the batch's texts and vectors take at least "
-          + (32_000 + 32 * 4 * TestVectors.DIM) + " bytes, more than the 32768 its one log record holds"),
+          + (32_000 + 32 * 4 * TestVectors.DIM) + " bytes, more than the 32768 one log record holds"),
           e.getMessage());
       assertEquals(List.of(), embedder.embedded, "the embedder saw the batch");
       assertEquals(0, m.stats().lastLsn());

@@ -165,7 +165,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * Remembers the events as one log record ({@link RememberBatch}), so that a crash leaves all of them or none:
-   * every event is checked first (outside the lock, embedding those without a vector), then again under the lock
+   * every event is checked first (outside the lock; then those the engine embeds are, in one call), then again under the lock
    * where what it names may have changed, and only then is the batch logged and applied.
    */
   @Override
@@ -182,15 +182,23 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
     checkBatchFitsARecord(events);
     List<Prepared> prepared = new ArrayList<>(n);
-    String batchModel = null; // one model and one dimension for the batch, as the namespace holds after it
-    int batchDimension = 0;
     for (int i = 0; i < n; i++) {
       Remember r = events.get(i);
       if (r == null) {
         throw new NullPointerException("the batch's event at index " + i + " is null; nothing was remembered");
       }
       try {
-        Prepared p = prepare(r);
+        prepared.add(checked(r));
+      } catch (IllegalArgumentException e) {
+        throw refusedEvent(i, n, e);
+      }
+    }
+    embedInOneCall(events, prepared); // only once every event has passed its checks
+    String batchModel = null; // one model and one dimension for the batch, as the namespace holds after it
+    int batchDimension = 0;
+    for (int i = 0; i < n; i++) {
+      Prepared p = prepared.get(i);
+      try {
         if (p.vector() != null) {
           Inputs.checkDimension(p.vector(), batchDimension);
           batchDimension = p.vector().length;
@@ -200,7 +208,6 @@ final class DurableMemory implements Memory, AutoCloseable {
           }
           batchModel = p.model() != null ? p.model() : batchModel;
         }
-        prepared.add(p);
       } catch (IllegalArgumentException e) {
         throw refusedEvent(i, n, e);
       }
@@ -289,23 +296,70 @@ final class DurableMemory implements Memory, AutoCloseable {
     RememberEvent withId(long id) {
       return new RememberEvent(id, session, role, ts, text, vector, attributes, links);
     }
+
+    Prepared withVector(float[] embedded) {
+      return new Prepared(session, role, text, attributes, embedded, model, links, ts);
+    }
   }
 
-  /** What remember checks of an event before it takes the write lock (and embeds it, if it is to be). */
+  /** What remember checks of an event before it takes the write lock, and its vector, embedded if it is to be. */
   private Prepared prepare(Remember r) {
+    Prepared p = checked(r);
+    return needsEmbedding(r) ? p.withVector(embeddedVector(options.embedder().embed(r.text))) : p;
+  }
+
+  /**
+   * Embeds the batch's events that take their vector from the engine's embedder in one call, so that the embedder may
+   * run them side by side (the ONNX embedder runs a call's texts in parallel, on every core).
+   */
+  private void embedInOneCall(List<Remember> events, List<Prepared> prepared) {
+    List<Integer> indexes = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (needsEmbedding(events.get(i))) {
+        indexes.add(i);
+        texts.add(events.get(i).text);
+      }
+    }
+    if (texts.isEmpty()) {
+      return;
+    }
+    List<float[]> vectors = options.embedder().embedAll(texts);
+    if (vectors == null || vectors.size() != texts.size()) {
+      throw new IllegalStateException("the embedder returned " + (vectors == null ? "no list" : vectors.size()
+          + " vectors") + " for " + texts.size() + " texts");
+    }
+    for (int j = 0; j < indexes.size(); j++) {
+      int i = indexes.get(j);
+      try {
+        prepared.set(i, prepared.get(i).withVector(embeddedVector(vectors.get(j))));
+      } catch (IllegalArgumentException e) {
+        throw refusedEvent(i, events.size(), e);
+      }
+    }
+  }
+
+  private boolean needsEmbedding(Remember r) {
+    return r.vector == null && r.embed && options.embedder() != null;
+  }
+
+  private float[] embeddedVector(float[] vector) {
+    return Inputs.vector(Inputs.embedded(vector), dimension());
+  }
+
+  /**
+   * What remember checks of an event before it takes the write lock and before the embedder sees it (which takes about
+   * a minute a megabyte): the event without its vector when the engine is to embed it ({@link #needsEmbedding}).
+   */
+  private Prepared checked(Remember r) {
     String session = Inputs.name("session", r.session);
     String role = Inputs.name("role", r.role);
     Inputs.text("text", r.text);
-    // Before the embedder sees it, which takes about a minute a megabyte; logAndApply checks the whole event.
-    Inputs.textFitsALogRecord(r.text, options.maxEventBytes());
+    Inputs.textFitsALogRecord(r.text, options.maxEventBytes()); // logAndApply checks the whole event
     Map<String, Object> attributes = Inputs.attributes(r);
-    boolean embed = r.vector == null && r.embed && options.embedder() != null;
-    String model = r.vector != null ? r.model : embed ? embedderModel() : null;
+    String model = r.vector != null ? r.model : needsEmbedding(r) ? embedderModel() : null;
     stores.model.check(model, name, "the event's vector"); // before the embedder spends its time
-    float[] vector = r.vector != null ? r.vector : embed ? Inputs.embedded(options.embedder().embed(r.text)) : null;
-    if (vector != null) {
-      vector = Inputs.vector(vector, dimension());
-    }
+    float[] vector = r.vector != null ? Inputs.vector(r.vector, dimension()) : null;
     List<LinkTo> links = new ArrayList<>();
     for (Remember.Link l : r.links) {
       links.add(new LinkTo(Inputs.linkType(l.type()), l.target()));

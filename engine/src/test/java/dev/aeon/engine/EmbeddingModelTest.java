@@ -30,6 +30,7 @@ class EmbeddingModelTest {
   static final class NamedEmbedder implements TextEmbedder {
     final String model;
     final List<String> embedded = new ArrayList<>();
+    final List<Integer> callSizes = new ArrayList<>();
 
     NamedEmbedder(String model) {
       this.model = model;
@@ -48,6 +49,7 @@ class EmbeddingModelTest {
     @Override
     public synchronized List<float[]> embedAll(List<String> texts) {
       embedded.addAll(texts);
+      callSizes.add(texts.size());
       return texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList();
     }
   }

@@ -193,6 +193,50 @@ class RememberAllTest {
     }
   }
 
+  /**
+   * The events the engine embeds go to the embedder in one call, in order, each vector with its own event, and only
+   * after every event has passed its checks: it embedded them one call each, and those before a refused one too.
+   */
+  @Test
+  void theEventsTheEngineEmbedsAreEmbeddedInOneCallAfterEveryCheck() {
+    EmbeddingModelTest.NamedEmbedder embedder = new EmbeddingModelTest.NamedEmbedder("model-a");
+    try (Aeon aeon = Aeon.open(dir, options().withEmbedder(embedder))) {
+      Memory m = aeon.memory();
+      List<Remember> refused = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        refused.add(Remember.event(i == 3 ? "" : "s", "user", "refused " + i));
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(refused));
+      assertTrue(e.getMessage().startsWith("the batch's event at index 3 (of 5"), e.getMessage());
+      assertEquals(List.of(), embedder.embedded, "the embedder saw a refused batch");
+
+      List<Remember> batch = new ArrayList<>();
+      List<String> embeddedTexts = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String text = "turn " + i;
+        if (i == 4) {
+          batch.add(Remember.event("s", "user", text).vector(TestVectors.unit(1_000), "model-a"));
+        } else if (i == 7) {
+          batch.add(Remember.event("s", "user", text).withoutVector());
+        } else {
+          batch.add(Remember.event("s", "user", text));
+          embeddedTexts.add(text);
+        }
+      }
+      List<Long> ids = m.rememberAll(batch);
+      assertEquals(List.of(8), embedder.callSizes, "texts per call of the embedder");
+      assertEquals(embeddedTexts, embedder.embedded);
+      for (int i = 0; i < 10; i++) {
+        if (i != 7) {
+          float[] v = i == 4 ? TestVectors.unit(1_000) : TestVectors.unit(("turn " + i).hashCode());
+          assertEquals(ids.get(i), m.recall(Recall.vector(v, "model-a", 1)).getFirst().event().id(),
+              "the vector of event " + i);
+        }
+      }
+      assertEquals(9, m.stats().vectors(), "vectors stored");
+    }
+  }
+
   /** A crash's image (a backup) holds the batch's record: opening it replays every event of the batch. */
   @Test
   void aBatchIsReplayedWhole() {

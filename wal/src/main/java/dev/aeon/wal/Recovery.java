@@ -253,7 +253,8 @@ final class Recovery {
 
   /**
    * Refuses a log that does not reach from the checkpoint to its end: segments missing at the start, or
-   * a log ending before the checkpoint (checkpoints force the log first, so that means lost records).
+   * a log ending before the checkpoint (checkpoints force the log first, so that means lost records). Read-only,
+   * the latter opens up to its end, reported as corruption.
    */
   private Result checked(Result r) throws WalCorruptException {
     if (firsts[0] > checkpointLsn + 1) {
@@ -261,11 +262,22 @@ final class Recovery {
           "the log starts at LSN " + firsts[0] + " but the last checkpoint covers only up to LSN " + checkpointLsn
               + ": segments are missing");
     }
-    if (r.lastLsn() < checkpointLsn && !readOnly) {
-      Path last = r.segments().lastEntry().getValue();
-      throw new WalCorruptException(last, r.tailOffset(), r.lastLsn() + 1, "the log ends at LSN " + r.lastLsn()
-          + " but the checkpoint names LSN " + checkpointLsn);
+    if (r.lastLsn() >= checkpointLsn) {
+      return r;
     }
-    return r;
+    Path last = r.segments().lastEntry().getValue();
+    String problem = "the log ends at LSN " + r.lastLsn() + " but the checkpoint names LSN " + checkpointLsn;
+    if (!readOnly) {
+      throw new WalCorruptException(last, r.tailOffset(), r.lastLsn() + 1, problem);
+    }
+    if (r.report().damage().isPresent()) {
+      return r; // the damage reported is where the log stops
+    }
+    var damage = new RecoveryReport.Damage(RecoveryReport.Kind.CORRUPTION, last, r.tailOffset(), r.lastLsn() + 1,
+        problem, 0, 0, false);
+    LOG.log(System.Logger.Level.WARNING, "WAL opened read-only up to corruption: {0}", damage);
+    RecoveryReport report = r.report();
+    return new Result(r.segments(), r.lastLsn(), checkpointLsn, r.tailOffset(), new RecoveryReport(report.firstLsn(),
+        report.lastLsn(), checkpointLsn, report.segments(), Optional.of(damage)));
   }
 }

@@ -307,6 +307,24 @@ class RecoveryTest {
         + (Long.MAX_VALUE - 1)), beyond.getMessage());
   }
 
+  /**
+   * Read-only, a log that ends before its checkpoint opens (to salvage what it holds), but its report says what is
+   * missing: it said nothing, as if the log were whole.
+   */
+  @Test
+  void readOnlyALogEndingBeforeItsCheckpointIsReportedAsCorruption() throws IOException {
+    write(3, Durability.SYNC);
+    Files.write(dir.resolve(WalFormat.CHECKPOINT_FILE), WalFormat.encodeCheckpoint(10, 0).array());
+    try (Wal wal = Wal.open(dir, WalTest.small().readOnly(true))) {
+      assertEquals(3, wal.lastLsn());
+      RecoveryReport.Damage damage = wal.recovery().damage().orElseThrow(() -> new AssertionError("no damage reported"));
+      assertEquals(RecoveryReport.Kind.CORRUPTION, damage.kind());
+      assertEquals(4, damage.lsn());
+      assertFalse(damage.repaired());
+      assertTrue(damage.problem().contains("the log ends at LSN 3 but the checkpoint names LSN 10"), damage.problem());
+    }
+  }
+
   @Test
   void strayFilesAreIgnoredAndALeftoverPreallocationIsRemoved() throws IOException {
     write(3, Durability.SYNC);

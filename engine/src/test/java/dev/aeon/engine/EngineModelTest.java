@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random remember / remember many at once (linked to earlier events) / link / invalidate / set attributes / forget / recall / get / history /
+ * Random remember and remember many at once (a third linked to earlier events, now and then to a forgotten one, which is
+ * refused) / link / invalidate / set attributes / forget / recall / get / history /
  * query / checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
  * queries of two embedding models or of none (the namespace records the first model and refuses the other).
  * Prints its seed;
@@ -101,13 +102,25 @@ public class EngineModelTest {
           Remember r = Remember.event(session, role, "text " + vectorSeed).vector(TestVectors.unit(vectorSeed), label)
               .at(now);
           attributes.forEach(r::attribute);
+          List<Remember.Link> live = liveLinks(model, random);
+          live.forEach(l -> r.link(l.type(), l.target()));
           if (label != null && recordedModel[0] != null && !label.equals(recordedModel[0])) {
             assertThrows(IllegalArgumentException.class, () -> m.remember(r), context + ": a vector of another model");
+            continue;
+          }
+          if (!forgotten.isEmpty() && random.nextInt(20) == 0) {
+            long target = new ArrayList<>(forgotten).get(random.nextInt(forgotten.size()));
+            r.link(LINK_TYPES.getFirst(), target);
+            long lsn = m.stats().lastLsn();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.remember(r), context);
+            assertTrue(e.getMessage().contains("no event with id " + target), context + ": " + e.getMessage());
+            assertEquals(lsn, m.stats().lastLsn(), context + ": an event linked to a forgotten one was logged");
             continue;
           }
           long id = m.remember(r);
           recordedModel[0] = recordedModel[0] == null ? label : recordedModel[0];
           model.put(id, new Known(id, session, role, now, "text " + vectorSeed, vectorSeed, attributes));
+          live.forEach(l -> links.add(new KnownLink(id, l.type(), l.target(), Long.MIN_VALUE, Long.MAX_VALUE)));
         } else if (choice < 43) {
           Known victim = pick(model, random);
           assertTrue(m.forget(victim.id()), context);
@@ -233,12 +246,7 @@ public class EngineModelTest {
       Remember r = Remember.event(session, "user", "text " + vectorSeed).vector(TestVectors.unit(vectorSeed), label)
           .at(now + i);
       attributes.forEach(r::attribute);
-      List<Remember.Link> live = new ArrayList<>();
-      if (!model.isEmpty() && random.nextInt(3) == 0) {
-        for (int l = 1 + random.nextInt(2); l > 0; l--) {
-          live.add(new Remember.Link(LINK_TYPES.get(random.nextInt(LINK_TYPES.size())), pick(model, random).id()));
-        }
-      }
+      List<Remember.Link> live = liveLinks(model, random);
       live.forEach(l -> r.link(l.type(), l.target()));
       if (i == linkedToForgotten) {
         r.link(LINK_TYPES.getFirst(), forgottenTarget);
@@ -279,6 +287,17 @@ public class EngineModelTest {
       linksOf.get(i).forEach(l -> links.add(new KnownLink(id, l.type(), l.target(), Long.MIN_VALUE, Long.MAX_VALUE)));
     }
     recordedModel[0] = recordedModel[0] == null ? batchModel : recordedModel[0];
+  }
+
+  /** For a third of the events remembered, one or two links to live events. */
+  private static List<Remember.Link> liveLinks(Map<Long, Known> model, Random random) {
+    List<Remember.Link> live = new ArrayList<>();
+    if (!model.isEmpty() && random.nextInt(3) == 0) {
+      for (int l = 1 + random.nextInt(2); l > 0; l--) {
+        live.add(new Remember.Link(LINK_TYPES.get(random.nextInt(LINK_TYPES.size())), pick(model, random).id()));
+      }
+    }
+    return live;
   }
 
   /** Every session with a live event is listed once, page by page, and counted by the stats. */

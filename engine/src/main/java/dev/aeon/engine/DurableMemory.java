@@ -42,7 +42,8 @@ import java.util.function.Predicate;
  *
  * <p>Writers: a mutation is checked, then logged and applied under one lock, so the log's order is the
  * order of application; the writer then waits outside the lock until the log has made the record as
- * durable as the mode promises, so concurrent writers share one force (group commit). A reader may see
+ * durable as the mode promises, so concurrent writers share one force (group commit); inside
+ * {@link DeferredDurability#call} it leaves that wait to {@link DeferredDurability#await}. A reader may see
  * a mutation shortly before it is acknowledged; one that is never acknowledged (a crash) is gone after
  * recovery.
  */
@@ -513,6 +514,11 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
+  /** The last LSN its log has forced: every record up to it survives a power loss (tests). */
+  long durableLsn() {
+    return stores.wal.durableLsn();
+  }
+
   /** Its reads' gate (tests). */
   ReadGate readGate() {
     return readGate;
@@ -589,7 +595,14 @@ final class DurableMemory implements Memory, AutoCloseable {
     return failure != null || stores.wal.failure() != null;
   }
 
-  private static void await(CompletableFuture<Long> durable) {
+  /**
+   * Waits until the mutation is as durable as the mode promises; inside {@link DeferredDurability#call}, collects
+   * it there instead and returns at once (it is applied already).
+   */
+  private void await(CompletableFuture<Long> durable) {
+    if (DeferredDurability.collect(stores.wal, durable)) {
+      return;
+    }
     try {
       durable.get();
     } catch (InterruptedException e) {

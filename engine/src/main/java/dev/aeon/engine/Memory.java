@@ -13,6 +13,10 @@ import java.util.Optional;
  * "Interrupts"). A mutation whose wait for durability an interrupt cuts short throws an
  * {@link java.io.UncheckedIOException} caused by an {@link java.io.InterruptedIOException}: it is logged and
  * applied, and durable once a later acknowledged write or checkpoint is. The caller's interrupt stays set.
+ *
+ * <p>A mutation returns once it is durable per the durability mode, except inside {@link DeferredDurability#call}:
+ * there it returns once it is logged and applied, and {@link DeferredDurability#await} waits for it, so that writes
+ * made one after the other share forced writes of the log.
  */
 public interface Memory {
 

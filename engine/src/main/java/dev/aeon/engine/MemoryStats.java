@@ -29,12 +29,14 @@ package dev.aeon.engine;
  *     moments (a background pass every 50 ms) once every read that began before it was retired has ended; a
  *     read that runs on holds it and everything retired after it (the log warns of such a read after a minute,
  *     naming its thread)
+ * @param logForces forced writes of the namespace's log since it was opened (each makes every record written
+ *     before it durable: under SYNC writers that wait at once share one, see {@link DeferredDurability})
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,
     long slbBytes, long checkpoints,
     CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel,
-    long retiredNotFreed) {
+    long retiredNotFreed, long logForces) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

@@ -1,0 +1,115 @@
+package dev.aeon.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link DeferredDurability}: writes made inside {@code call} are applied at once (the next call reads them), on any
+ * namespace, and durable once {@code await} returns; a refused write still throws at once and is not collected;
+ * writes made outside {@code call} are not collected; closing the engine before the wait loses nothing.
+ */
+class DeferredDurabilityTest {
+
+  @TempDir
+  Path dir;
+
+  /** SYNC, and no background checkpoint: what is durable is what the log has forced. */
+  private static AeonOptions options() {
+    return EngineTest.options().withDurability(Durability.SYNC).withCheckpoints(1L << 40, Duration.ofHours(1));
+  }
+
+  private static Remember event(int i) {
+    return Remember.event("s", "user", "text " + i).vector(TestVectors.unit(i));
+  }
+
+  @Test
+  void writesAreReadAtOnceAndDurableOnceAwaitReturns() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory a = aeon.namespace("a");
+      Memory b = aeon.namespace("b");
+      DeferredDurability writes = new DeferredDurability();
+      List<Long> ids = writes.call(() -> {
+        long first = a.remember(event(0));
+        assertEquals("text 0", a.get(first).orElseThrow().text(), "the next call reads the write");
+        for (int i = 1; i < 64; i++) {
+          a.remember(event(i).link("FOLLOWS", first));
+        }
+        a.setAttributes(first, Map.of("k", "v"));
+        assertEquals(Map.of("k", "v"), a.get(first).orElseThrow().attributes());
+        long other = b.remember(event(100));
+        assertTrue(b.forget(other));
+        return List.of(first, b.rememberAll(List.of(event(101), event(102))).getFirst());
+      });
+      assertEquals(64, a.history("s", 100).size());
+      assertEquals(2, b.history("s", 100).size());
+      writes.await();
+      assertFalse(writes.pending());
+      for (Memory m : List.of(a, b)) {
+        DurableMemory d = (DurableMemory) m;
+        assertEquals(m.stats().lastLsn(), d.durableLsn(), m.name() + ": every record is forced once await returns");
+      }
+      assertEquals(List.of(1L, 2L), ids); // ids are per namespace: b gave 1 to the event it forgot
+      writes.await(); // nothing collected: returns at once
+    }
+  }
+
+  /** A write refused by its checks throws at once, inside call as outside, and nothing of it is logged. */
+  @Test
+  void aRefusedWriteThrowsAtOnceAndIsNotCollected() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      m.remember(event(0));
+      long lsn = m.stats().lastLsn();
+      DeferredDurability writes = new DeferredDurability();
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+          () -> writes.call(() -> m.remember(event(1).link("FOLLOWS", 999))));
+      assertTrue(refused.getMessage().contains("999"), refused.getMessage());
+      assertFalse(writes.pending());
+      assertEquals(lsn, m.stats().lastLsn());
+    }
+  }
+
+  /** Only the writes of the thread inside call are collected: one made outside waits for itself, as always. */
+  @Test
+  void writesOutsideCallWaitAsAlways() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      DeferredDurability writes = new DeferredDurability();
+      long id = m.remember(event(0));
+      assertFalse(writes.pending());
+      assertEquals(m.stats().lastLsn(), ((DurableMemory) m).durableLsn(), "event " + id + " waited for its force");
+    }
+  }
+
+  /**
+   * Closing the engine while writes wait to be awaited (a server stopping between a pipeline's commands and its
+   * replies) forces them: the wait then returns normally, and the writes are there after reopening.
+   */
+  @Test
+  void closingBeforeTheWaitLosesNothing() {
+    DeferredDurability writes = new DeferredDurability();
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      writes.call(() -> {
+        for (int i = 0; i < 16; i++) {
+          m.remember(event(i));
+        }
+        return null;
+      });
+    }
+    writes.await();
+    assertFalse(writes.pending());
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      assertEquals(16, aeon.memory().history("s", 100).size());
+    }
+  }
+}

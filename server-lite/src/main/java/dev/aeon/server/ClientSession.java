@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import dev.aeon.engine.Aeon;
+import dev.aeon.engine.DeferredDurability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.resp.RespWriter;
@@ -16,6 +17,8 @@ public final class ClientSession {
   private final long id;
   private final ServerContext server;
   private final RespWriter writer;
+  /** The writes of its commands whose replies wait until they are durable ({@link DurableReplies}). */
+  private final DeferredDurability writes;
   private final String address;
   private final String localAddress;
   private final long connectedNanos = System.nanoTime();
@@ -30,10 +33,12 @@ public final class ClientSession {
   private volatile String name = "";
   private volatile boolean quit;
 
-  ClientSession(long id, ServerContext server, RespWriter writer, String address, String localAddress) {
+  ClientSession(long id, ServerContext server, RespWriter writer, DeferredDurability writes, String address,
+      String localAddress) {
     this.id = id;
     this.server = server;
     this.writer = writer;
+    this.writes = writes;
     this.address = address;
     this.localAddress = localAddress;
     this.authenticated = !server.passwordRequired();
@@ -89,6 +94,11 @@ public final class ClientSession {
         + " idle=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lastCommandNanos) + " db=" + namespace
         + " cmd=" + lastCommand + " user=default resp=" + writer.protocol() + " lib-name=" + libraryName
         + " lib-ver=" + libraryVersion;
+  }
+
+  /** The writes of this client's commands that its replies wait for ({@link ServerContext#runCommand}). */
+  DeferredDurability writes() {
+    return writes;
   }
 
   void onDisconnect(Runnable r) {

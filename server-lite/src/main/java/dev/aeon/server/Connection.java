@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.engine.DeferredDurability;
 import dev.aeon.server.resp.ProtocolException;
 import dev.aeon.server.resp.RespDecoder;
 import dev.aeon.server.resp.RespWriter;
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * One client, served by two virtual threads: the reader reads a command, runs it and writes its reply into the
  * connection's {@link OutputQueue}, handing what is written over once no pipelined command is waiting in the
- * buffer; the sender writes the queue to the socket as fast as the client takes it. The reader never waits
+ * buffer, and once the writes of the commands before are durable ({@link DurableReplies}: a pipeline's writes share
+ * forced writes of the log); the sender writes the queue to the socket as fast as the client takes it. The reader never waits
  * for the client to read, so a client that sends a whole pipeline before reading any reply is served, and a
  * command's request memory is given back as soon as it has run. A malformed or oversized frame gets an error
  * reply and closes this connection only.
@@ -42,12 +44,14 @@ final class Connection implements Runnable {
     this.onClose = onClose;
     this.decoder = new RespDecoder(socket.getInputStream(), server.config().limits(), server.requestBudget());
     this.output = new OutputQueue(server.config().outputLimit(), server.outputBudget());
-    // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in.
-    this.writer = new RespWriter(output, 16 << 10, server.config().outputLimit());
+    DeferredDurability writes = new DeferredDurability();
+    // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in. Replies
+    // reach the queue only once the writes of the commands before them are durable (DurableReplies).
+    this.writer = new RespWriter(new DurableReplies(output, writes), 16 << 10, server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
     // buffered may be only part of that request (serve() flushes when nothing is buffered).
     this.decoder.beforeRead(writer::flush);
-    this.session = new ClientSession(id, server, writer,
+    this.session = new ClientSession(id, server, writer, writes,
         socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
         socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
     session.onDisconnect(this::close);
@@ -85,6 +89,11 @@ final class Connection implements Runnable {
       } catch (IOException overLimit) {
         // logged below
       }
+    } catch (DurableReplies.NotDurable e) {
+      // The log failed to make writes durable whose replies were waiting (the namespace has failed): those replies and
+      // the later ones are never sent, so that the client never takes such a write for done. The replies handed over
+      // before, whose writes were durable, still go out (below), then the connection closes.
+      ServerLog.warn("client " + id + " at " + session.address() + " disconnected: " + e.getMessage());
     } catch (RespWriter.ReplyTooLarge e) {
       // A command's reply, built whole before it is queued, would pass the limit of unread replies: disconnected
       // and logged as a client past that limit is.

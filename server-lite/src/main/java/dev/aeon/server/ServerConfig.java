@@ -33,10 +33,15 @@ import java.util.Objects;
  * @param backupDir where MEM.BACKUP writes its copies, or null when backups are off
  * @param embedderFailure why the embedding model asked for could not be loaded, so that the server runs without one
  *     (said in the errors of what needs it), or null
+ * @param pipelinedWritesShareForces whether a connection's commands run without waiting each for its writes to be
+ *     durable, their replies waiting instead, once, for all of them ({@link DurableReplies}: under SYNC a pipeline's
+ *     writes then share forced writes of the log); false makes each write wait for its own before the connection's
+ *     next command runs, as before (a baseline for {@code ./aeon bench server}). True by default
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
     int maxConnections, Duration idleTimeout, long requestMemory, long outputLimit, long outputMemory,
-    Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir, String embedderFailure) {
+    Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir, String embedderFailure,
+    boolean pipelinedWritesShareForces) {
 
   public static final int DEFAULT_PORT = 6380;
   /**
@@ -84,53 +89,60 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
         RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, 128L << 20, 1L << 30, Duration.ofSeconds(30),
-        Duration.ofMinutes(10), AeonOptions.defaults(), null, null);
+        Duration.ofMinutes(10), AeonOptions.defaults(), null, null, true);
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   /** {@code perConnection} bytes of unread replies per client, {@code total} for all clients together. */
   public ServerConfig withOutputLimits(long perConnection, long total) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
   }
 
   public ServerConfig withBackupDir(Path backupDir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+  }
+
+  /** {@link #pipelinedWritesShareForces}: false makes each write wait to be durable before the next command runs. */
+  public ServerConfig withPipelinedWritesShareForces(boolean share) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, share);
   }
 
   /** {@code failure}: why the embedding model asked for could not be loaded (null: none was asked for, or it was). */
   public ServerConfig withEmbedderFailure(String failure) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, failure);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, failure,
+        pipelinedWritesShareForces);
   }
 }

@@ -259,17 +259,21 @@ public final class ServerContext {
 
   /**
    * Runs one command's handler, under the read lock of the connection's namespace ({@link NamespaceLocks});
-   * the namespaces it uses stay open until it returns.
+   * the namespaces it uses stay open until it returns. Its writes do not wait to be durable: its connection's
+   * replies wait for them before they are sent ({@link DurableReplies}), so that the writes of a pipeline share the
+   * log's forced writes; unless the server runs with {@link ServerConfig#pipelinedWritesShareForces} off.
    */
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
     namespaceLock.lock();
     List<NamespaceLease> leases = new ArrayList<>(1);
     try {
-      ScopedValue.where(COMMAND_LEASES, leases).call(() -> {
+      ScopedValue.CallableOp<Void, IOException> run = () -> {
         handler.run(client, args);
         return null;
-      });
+      };
+      ScopedValue.where(COMMAND_LEASES, leases).call(() -> config.pipelinedWritesShareForces()
+          ? client.writes().call(run) : run.call());
     } finally {
       leases.forEach(NamespaceLease::close);
       namespaceLock.unlock();

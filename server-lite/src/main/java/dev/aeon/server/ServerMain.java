@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
  * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]
- * [--backup-dir DIR] [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]}: runs the
+ * [--backup-dir DIR] [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
+ * [--pipeline-forces shared|each]}: runs the
  * server until SIGTERM or SIGINT, then stops cleanly (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
@@ -32,7 +33,7 @@ public final class ServerMain {
   /** The options, each of which takes a value. */
   private static final Set<String> OPTIONS = Set.of("--port", "--bind", "--dir", "--password-file",
       "--durability", "--idle-timeout", "--max-connections", "--namespace-idle", "--embedder", "--backup-dir",
-      "--client-output-limit", "--output-memory", "--request-memory");
+      "--client-output-limit", "--output-memory", "--request-memory", "--pipeline-forces");
 
   /** Units of a size, as redis.conf reads them: a bare letter counts in thousands, with a b in 1024s. */
   private static final Map<String, Long> SIZE_UNITS = Map.of("", 1L, "k", 1_000L, "kb", 1L << 10,
@@ -46,6 +47,7 @@ public final class ServerMain {
                           [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
                           [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
                           [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
+                          [--pipeline-forces shared|each]
         every option also as --option=VALUE
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
@@ -64,6 +66,9 @@ public final class ServerMain {
         --output-memory SIZE replies all clients together may leave unread (default 1gb)
         --request-memory SIZE
                              unfinished requests all clients together may make the server hold (default 1gb)
+        --pipeline-forces MODE
+                             shared (default): a client's pipelined writes share forced writes of the log,
+                             their replies sent once all are durable; each: every write waits for its own
         SIZE: bytes, or a number with a unit as in redis.conf: k, m, g (powers of 1000), kb, mb, gb (of 1024)
       """;
 
@@ -174,11 +179,20 @@ public final class ServerMain {
         case "--client-output-limit" -> outputLimit = size(opt, v);
         case "--output-memory" -> outputMemory = size(opt, v);
         case "--request-memory" -> requestMemory = size(opt, v);
+        case "--pipeline-forces" -> c = c.withPipelinedWritesShareForces(pipelineForces(v));
         default -> throw new IllegalStateException("option " + opt + " is in OPTIONS but not read");
       }
     }
     return new CommandLine(c.withLimits(c.limits(), maxConnections, idle, requestMemory)
         .withOutputLimits(outputLimit, outputMemory).withAddress(bind, port), embedder);
+  }
+
+  private static boolean pipelineForces(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "shared" -> true;
+      case "each" -> false;
+      default -> throw new IllegalArgumentException("--pipeline-forces must be shared or each, got '" + v + "'");
+    };
   }
 
   /** A positive number of bytes, with an optional unit of {@link #SIZE_UNITS} in any case. */

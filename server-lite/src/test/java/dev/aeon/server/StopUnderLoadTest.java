@@ -96,7 +96,8 @@ class StopUnderLoadTest {
     // The stop waits for clients half of its time, here 2 s: a client that reads none of its reply holds it so long
     AeonServer server = TestServer.start(data, c -> new ServerConfig(c.bind(), c.port(), c.dir(), c.password(),
         c.limits(), c.maxConnections(), c.idleTimeout(), c.requestMemory(), c.outputLimit(), c.outputMemory(),
-        java.time.Duration.ofSeconds(4), c.namespaceIdle(), c.engine(), c.backupDir(), c.embedderFailure()));
+        java.time.Duration.ofSeconds(4), c.namespaceIdle(), c.engine(), c.backupDir(), c.embedderFailure(),
+        c.pipelinedWritesShareForces()));
     try (java.net.Socket stalled = new java.net.Socket()) {
       stalled.setReceiveBufferSize(4096);
       stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 10_000);

@@ -401,7 +401,7 @@ public final class MemCommands {
   private static void stats(ClientSession c, Args a) throws IOException {
     MemoryStats s = c.memory().stats();
     RespWriter w = c.writer();
-    w.map(15);
+    w.map(16);
     w.bulk("namespace").bulk(c.namespace());
     w.bulk("events").integer(s.events());
     w.bulk("vectors").integer(s.vectors());
@@ -416,6 +416,7 @@ public final class MemCommands {
     w.bulk("slb_sessions").integer(s.slbSessions());
     w.bulk("slb_bytes").integer(s.slbBytes());
     w.bulk("retired_not_freed").integer(s.retiredNotFreed());
+    w.bulk("log_forces").integer(s.logForces());
     w.bulk("embedding_model");
     if (s.embeddingModel() == null) {
       w.nullValue();

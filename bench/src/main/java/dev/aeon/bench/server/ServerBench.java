@@ -18,8 +18,9 @@ import java.util.Map;
  * redis-server (persistence off), both on loopback: PING with 50 clients without and with {@code -P 16}, each
  * run once untimed against both servers (the JIT's warm-up), then measured in alternating rounds and reported as
  * the median round; then VSIM with 384 random dimensions against a
- * 100,000-vector set on Aeon's server only, with its recall@10 against an exact scan. Writes
- * {@code target/bench/server.json}.
+ * 100,000-vector set on Aeon's server only, with its recall@10 against an exact scan; then pipelined MEM.ADD and
+ * VADD under SYNC with a pipeline's writes sharing forced writes of the log and with each waiting for its own
+ * ({@link PipelinedWrites}; alone with {@code --writes}). Writes {@code target/bench/server.json}.
  */
 public final class ServerBench {
 
@@ -29,7 +30,9 @@ public final class ServerBench {
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = BenchArgs.parseOrExit("server", args, "--quick").has("--quick");
+    BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes");
+    boolean quick = parsed.has("--quick");
+    boolean writesOnly = parsed.has("--writes");
     try {
       RedisTools.ensureInstalled();
     } catch (IllegalStateException e) {
@@ -43,10 +46,14 @@ public final class ServerBench {
     int pingRequests = quick ? 100_000 : 500_000;
     int vectors = quick ? 10_000 : 100_000;
     int vsimRequests = quick ? 2_000 : 20_000;
+    List<Map<String, Object>> results = new ArrayList<>();
+    if (writesOnly) {
+      results.addAll(PipelinedWrites.run(work, quick));
+      finish(results);
+      return;
+    }
     System.out.printf("server benchmark%s: PING x %,d requests x %d rounds after one untimed, VSIM x %,d requests on"
         + " %,d vectors%n", quick ? " (quick)" : "", pingRequests, rounds, vsimRequests, vectors);
-
-    List<Map<String, Object>> results = new ArrayList<>();
     try (ServerProcess aeon = ServerProcess.aeon(work.resolve("aeon-data"), "async", work.resolve("aeon.log"));
          ServerProcess redis = ServerProcess.redis(work.resolve("redis.log"))) {
       for (int pipeline : new int[] {1, 16}) {
@@ -82,6 +89,12 @@ public final class ServerBench {
       extra.put("durability", "ASYNC");
       results.add(entry("aeon", "VSIM", 1, vsim, extra));
     }
+    results.addAll(PipelinedWrites.run(work, quick));
+    finish(results);
+  }
+
+  /** Prints the table and writes the JSON. */
+  private static void finish(List<Map<String, Object>> results) throws java.io.IOException {
     print(results);
     Path out = Path.of("target", "bench", "server.json");
     Files.createDirectories(out.getParent());
@@ -117,11 +130,13 @@ public final class ServerBench {
   }
 
   private static void print(List<Map<String, Object>> results) {
-    System.out.printf("%n%-6s %-5s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
+    System.out.printf("%n%-6s %-7s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
         "p50 ms", "p99 ms", "notes");
     for (Map<String, Object> m : results) {
       String notes = "";
-      if (m.get("test").equals("PING") && m.get("server").equals("aeon")) {
+      if (m.containsKey("pipeline_forces")) {
+        notes = PipelinedWrites.note(m);
+      } else if (m.get("test").equals("PING") && m.get("server").equals("aeon")) {
         double redis = results.stream().filter(o -> o.get("server").equals("redis")
             && o.get("pipeline").equals(m.get("pipeline"))).mapToDouble(o -> (Double) o.get("rps")).findFirst().orElse(0);
         notes = String.format(Locale.ROOT, "%.2fx redis-server", (Double) m.get("rps") / redis);
@@ -130,7 +145,7 @@ public final class ServerBench {
             (Double) m.get("recall_at_10"), (Integer) m.get("vectors"), (Integer) m.get("dimension"),
             (Double) m.get("load_vectors_per_s"));
       }
-      System.out.printf(Locale.ROOT, "%-6s %-5s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
+      System.out.printf(Locale.ROOT, "%-6s %-7s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
           m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
     }
   }

@@ -32,8 +32,11 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Aeon's server in a child JVM with this JVM's classpath and flags; waits for its start line. */
-  static ServerProcess aeon(Path dir, String durability, Path log) throws IOException {
+  /**
+   * Aeon's server in a child JVM with this JVM's classpath and flags, and {@code options} of {@code aeon serve} beside
+   * the bench's own; waits for its start line.
+   */
+  static ServerProcess aeon(Path dir, String durability, Path log, String... options) throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
@@ -41,6 +44,7 @@ final class ServerProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), "dev.aeon.server.ServerMain",
         "--port", Integer.toString(port), "--dir", dir.toString(), "--durability", durability,
         "--embedder", "none", "--max-connections", "1000"));
+    cmd.addAll(List.of(options));
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();

@@ -32,6 +32,8 @@ public final class ClientSession {
   private volatile String namespace = Aeon.DEFAULT_NAMESPACE;
   private volatile String name = "";
   private volatile boolean quit;
+  /** A further request is buffered behind the running command: its writes need not wait before it returns. */
+  private volatile boolean pipelined;
 
   ClientSession(long id, ServerContext server, RespWriter writer, DeferredDurability writes, String address,
       String localAddress) {
@@ -99,6 +101,15 @@ public final class ClientSession {
   /** The writes of this client's commands that its replies wait for ({@link ServerContext#runCommand}). */
   DeferredDurability writes() {
     return writes;
+  }
+
+  /** Whether a further request of the client is buffered behind the command about to run. */
+  void pipelined(boolean more) {
+    pipelined = more;
+  }
+
+  boolean pipelined() {
+    return pipelined;
   }
 
   void onDisconnect(Runnable r) {

@@ -145,6 +145,9 @@ final class Connection implements Runnable {
         return;
       }
       enter(State.EXECUTING);
+      // A command with a further request behind it leaves its writes' wait to its reply (DurableReplies); the last one
+      // read waits for its own, which covers the earlier ones' of its namespace, and gets its own error if that fails.
+      session.pipelined(decoder.hasBuffered());
       server.commands().dispatch(session, command);
       server.onCommand();
       decoder.release();

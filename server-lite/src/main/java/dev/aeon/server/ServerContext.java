@@ -259,9 +259,11 @@ public final class ServerContext {
 
   /**
    * Runs one command's handler, under the read lock of the connection's namespace ({@link NamespaceLocks});
-   * the namespaces it uses stay open until it returns. Its writes do not wait to be durable: its connection's
-   * replies wait for them before they are sent ({@link DurableReplies}), so that the writes of a pipeline share the
-   * log's forced writes; unless the server runs with {@link ServerConfig#pipelinedWritesShareForces} off.
+   * the namespaces it uses stay open until it returns. When a further request of the client is buffered behind it,
+   * its writes do not wait to be durable: its connection's replies wait for them before they are sent
+   * ({@link DurableReplies}), so that the writes of a pipeline share the log's forced writes; unless the server runs
+   * with {@link ServerConfig#pipelinedWritesShareForces} off. The last command read waits for its own writes, as
+   * every command did before, so that one whose durability fails gets its error reply.
    */
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
@@ -272,7 +274,7 @@ public final class ServerContext {
         handler.run(client, args);
         return null;
       };
-      ScopedValue.where(COMMAND_LEASES, leases).call(() -> config.pipelinedWritesShareForces()
+      ScopedValue.where(COMMAND_LEASES, leases).call(() -> config.pipelinedWritesShareForces() && client.pipelined()
           ? client.writes().call(run) : run.call());
     } finally {
       leases.forEach(NamespaceLease::close);

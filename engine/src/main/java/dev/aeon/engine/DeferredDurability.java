@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -21,7 +23,8 @@ import java.util.concurrent.ExecutionException;
  * durable when its method returns, and a crash may lose it (its log record is all or nothing, as any write's).
  * What a method checks and refuses it still refuses at once, before anything is logged, and a write the log refused
  * at once still throws at once. A write whose durability fails later (the log failed to write or force) makes
- * {@code await} throw; the namespace has then failed, as it would under a write that waited.
+ * {@code await} throw {@link NotDurable}, naming the namespaces that have then failed, as they would under a write that
+ * waited.
  *
  * <p>The writes of one thread inside {@code call}, on any number of namespaces, are collected; writes on other
  * threads are not (they wait as always). One instance is for one caller at a time: a server's connection runs its
@@ -32,10 +35,30 @@ public final class DeferredDurability {
   private static final ScopedValue<DeferredDurability> CURRENT = ScopedValue.newInstance();
 
   /**
+   * The log failed to make collected writes durable: the namespaces it names have failed (the engine reopens each on
+   * its next use, recovering what its log made durable), so a caller that keeps state derived from their writes (a
+   * server's vector sets) must read it again from them.
+   */
+  public static final class NotDurable extends UncheckedIOException {
+    private final Set<String> namespaces;
+
+    NotDurable(IOException cause, Set<String> namespaces) {
+      super("the write-ahead log failed to make a mutation durable (namespace" + (namespaces.size() == 1 ? " " : "s ")
+          + String.join(", ", namespaces) + ")", cause);
+      this.namespaces = Set.copyOf(namespaces);
+    }
+
+    /** The namespaces whose log failed to make a collected write durable. */
+    public Set<String> namespaces() {
+      return namespaces;
+    }
+  }
+
+  /**
    * For each log written to, the future of the last record a collected write appended there: a log acknowledges in
    * order (a record durable means every earlier one is), so the last one stands for all of them.
    */
-  private record LastRecord(Wal log, CompletableFuture<Long> durable) {}
+  private record LastRecord(Wal log, String namespace, CompletableFuture<Long> durable) {}
 
   private final List<LastRecord> lastRecords = new ArrayList<>(1);
 
@@ -48,6 +71,15 @@ public final class DeferredDurability {
     return ScopedValue.where(CURRENT, this).call(writes);
   }
 
+  /**
+   * Whether this thread runs inside {@link #call} of some instance: a mutation it makes now returns once logged and
+   * applied, and that instance's {@code await} waits for it. A caller that holds a lock across writes uses it to know
+   * whether to take the wait out of the lock itself (with an instance of its own) or leave it to the enclosing one.
+   */
+  public static boolean deferring() {
+    return CURRENT.isBound();
+  }
+
   /** Whether writes were collected that {@link #await} has not waited for yet. */
   public synchronized boolean pending() {
     return !lastRecords.isEmpty();
@@ -58,16 +90,17 @@ public final class DeferredDurability {
    * An interrupt ends the wait as a write's own wait ends (see {@link Memory}): the writes stay collected, and the
    * interrupt stays set.
    *
-   * @throws UncheckedIOException the log failed to make one of them durable (they are forgotten all the same: the
-   *     namespace has failed, and reopening it recovers what its log made durable), or the wait was interrupted
-   *     (caused by an {@link InterruptedIOException})
+   * @throws NotDurable the log failed to make one of them durable (they are forgotten all the same: the namespace
+   *     has failed, and reopening it recovers what its log made durable)
+   * @throws UncheckedIOException the wait was interrupted (caused by an {@link InterruptedIOException})
    */
   public void await() {
     List<LastRecord> waits;
     synchronized (this) {
       waits = List.copyOf(lastRecords);
     }
-    UncheckedIOException failure = null;
+    IOException failure = null;
+    Set<String> failed = new LinkedHashSet<>();
     for (LastRecord r : waits) {
       try {
         r.durable().get();
@@ -78,29 +111,29 @@ public final class DeferredDurability {
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         if (failure == null) {
-          failure = new UncheckedIOException("the write-ahead log failed to make a mutation durable",
-              c instanceof IOException io ? io : new IOException(c));
+          failure = c instanceof IOException io ? io : new IOException(c);
         }
+        failed.add(r.namespace());
       }
     }
     synchronized (this) {
       lastRecords.removeIf(r -> waits.stream().anyMatch(w -> w == r)); // one replaced meanwhile stays
     }
     if (failure != null) {
-      throw failure;
+      throw new NotDurable(failure, failed);
     }
   }
 
   /**
-   * Collects {@code durable}, the future of the record a write just appended to {@code log}, if this thread runs
-   * inside {@link #call}, and returns true; returns false otherwise, and for a future already completed (the write
+   * Collects {@code durable}, the future of the record a write of namespace {@code namespace} just appended to its
+   * {@code log}, if this thread runs inside {@link #call}, and returns true; returns false otherwise, and for a future already completed (the write
    * needs no wait, or the log refused it, which the caller reports at once).
    */
-  static boolean collect(Wal log, CompletableFuture<Long> durable) {
+  static boolean collect(Wal log, String namespace, CompletableFuture<Long> durable) {
     if (!CURRENT.isBound() || durable.isDone()) {
       return false;
     }
-    CURRENT.get().add(new LastRecord(log, durable));
+    CURRENT.get().add(new LastRecord(log, namespace, durable));
     return true;
   }
 

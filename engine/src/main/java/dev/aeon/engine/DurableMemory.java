@@ -600,7 +600,7 @@ final class DurableMemory implements Memory, AutoCloseable {
    * it there instead and returns at once (it is applied already).
    */
   private void await(CompletableFuture<Long> durable) {
-    if (DeferredDurability.collect(stores.wal, durable)) {
+    if (DeferredDurability.collect(stores.wal, name, durable)) {
       return;
     }
     try {

@@ -37,7 +37,9 @@ class DeferredDurabilityTest {
       Memory a = aeon.namespace("a");
       Memory b = aeon.namespace("b");
       DeferredDurability writes = new DeferredDurability();
+      assertFalse(DeferredDurability.deferring());
       List<Long> ids = writes.call(() -> {
+        assertTrue(DeferredDurability.deferring(), "a write made here is collected");
         long first = a.remember(event(0));
         assertEquals("text 0", a.get(first).orElseThrow().text(), "the next call reads the write");
         for (int i = 1; i < 64; i++) {

@@ -4,6 +4,8 @@ import dev.aeon.engine.DeferredDurability;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The way a connection's replies take to its {@link OutputQueue}: before any byte is handed over, the writes the
@@ -11,7 +13,9 @@ import java.io.UncheckedIOException;
  * of a pipeline run one after the other without waiting each for its own forced write of the log (under SYNC), and
  * their replies, which the connection's {@link dev.aeon.server.resp.RespWriter} holds until no further request is
  * buffered, wait here once for all of them: no reply, to a write or to a read that saw one, reaches the client before
- * those writes are durable. Only the connection's own thread writes here.
+ * those writes are durable. Only the connection's own thread writes here. If the log fails to make them durable, the
+ * server is told which namespaces failed, so that what it keeps of them in memory is read again from the reopened
+ * ones ({@link dev.aeon.server.vset.VectorSets#forgetStorage}).
  */
 final class DurableReplies extends OutputStream {
 
@@ -24,10 +28,13 @@ final class DurableReplies extends OutputStream {
 
   private final OutputQueue queue;
   private final DeferredDurability writes;
+  private final Consumer<Set<String>> namespacesFailed;
 
-  DurableReplies(OutputQueue queue, DeferredDurability writes) {
+  /** {@code namespacesFailed} is told the namespaces whose log failed to make the connection's writes durable. */
+  DurableReplies(OutputQueue queue, DeferredDurability writes, Consumer<Set<String>> namespacesFailed) {
     this.queue = queue;
     this.writes = writes;
+    this.namespacesFailed = namespacesFailed;
   }
 
   @Override
@@ -54,7 +61,11 @@ final class DurableReplies extends OutputStream {
     }
     try {
       writes.await();
-    } catch (UncheckedIOException e) {
+    } catch (DeferredDurability.NotDurable e) {
+      namespacesFailed.accept(e.namespaces());
+      throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
+          + e.getMessage() + ": " + e.getCause(), e.getCause());
+    } catch (UncheckedIOException e) { // interrupted
       throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
           + e.getMessage() + ": " + e.getCause(), e.getCause());
     }

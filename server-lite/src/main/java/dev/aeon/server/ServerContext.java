@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,6 +106,14 @@ public final class ServerContext {
 
   public VectorSets vectorSets() {
     return vectorSets;
+  }
+
+  /**
+   * The log of each namespace named failed to make a write durable: the engine reopens such a namespace with what its
+   * log made durable, so what the server keeps of it in memory, its vector sets, is read again on next use.
+   */
+  void namespacesFailed(Set<String> namespaces) {
+    vectorSets.forgetStorage(namespaces);
   }
 
   /** Stops the threads that run commands off their connections' threads; call once no connection is left. */

@@ -1,6 +1,7 @@
 package dev.aeon.server.vset;
 
 import dev.aeon.common.io.FileFormatException;
+import dev.aeon.engine.DeferredDurability;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Recall;
@@ -13,18 +14,29 @@ import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Every vector set of the server, by namespace and key, with the operations the commands need. A set exists
  * while it has elements, as in Redis; sets are loaded from the engine on first use and empty ones are not kept.
+ *
+ * <p>A command's writes to a set are made under the set's lock, its element map updated with them, and their wait
+ * for durability comes after the lock is released ({@link #writing}): concurrent writers of one set share the log's
+ * forced writes, and a reply still waits for its own write. Another client may therefore see an element (VCARD,
+ * VISMEMBER) shortly before the VADD that added it is answered, as the engine lets a reader see a write shortly
+ * before it is acknowledged. If the log fails to make a write durable, its namespace fails and the engine reopens it
+ * with what the log made durable; the sets stored there are then dropped from memory ({@link #forgetStorage}) and
+ * read again on their next use, so that they never say what the reopened namespace lacks.
  */
 public final class VectorSets {
 
@@ -186,6 +198,59 @@ public final class VectorSets {
     }
   }
 
+  /**
+   * Forgets every set stored in the namespaces {@code storage}, whose log failed to make a write durable: the engine
+   * reopens such a namespace with what its log made durable, which may lack what the sets' element maps say (an
+   * element added, or still hold one removed, and a lost event's id given to the next one). A set is read from the
+   * reopened namespace on its next use; a writer holding a forgotten set looks it up again.
+   */
+  public void forgetStorage(Collection<String> storage) {
+    for (VectorSet set : sets.values()) {
+      if (storage.contains(set.storage())) {
+        synchronized (set) {
+          set.dropped = true;
+          sets.remove(set.namespace + '\0' + set.key, set);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs {@code writes}, a command's engine writes to {@code set} and the updates of its element map, under the
+   * set's lock, and returns what it returns once those writes are durable. The wait for durability comes after the
+   * lock is released, so that the writers of one set share the log's forced writes (its group commit) rather than
+   * being forced one after the other. Inside a connection's pipeline ({@link DeferredDurability#deferring}) the
+   * connection's replies wait for the writes instead ({@code DurableReplies}).
+   *
+   * <p>If the log fails (it failed to make a write durable, or refused one at once because it had failed after an
+   * earlier write of the command), the sets stored in that namespace are forgotten ({@link #forgetStorage}) and the
+   * failure is thrown: the element map was updated with writes the reopened namespace may not have. A write the
+   * engine refuses otherwise (its checks, or a namespace closed) throws before the map is updated, which stays.
+   */
+  private <T> T writing(VectorSet set, Supplier<T> writes) {
+    DeferredDurability own = DeferredDurability.deferring() ? null : new DeferredDurability();
+    T result;
+    try {
+      result = own == null ? locked(set, writes) : own.call(() -> locked(set, writes));
+      if (own != null) {
+        own.await(); // out of the set's lock: the other writers of the set append meanwhile, and share the force
+      }
+    } catch (UncheckedIOException logFailed) {
+      String storage = set.storage();
+      if (storage != null) {
+        forgetStorage(List.of(storage));
+      }
+      throw logFailed;
+    }
+    return result;
+  }
+
+  private static <T> T locked(VectorSet set, Supplier<T> writes) {
+    synchronized (set) {
+      return writes.get();
+    }
+  }
+
   private void dropIfEmpty(VectorSet set) {
     synchronized (set) {
       if (set.size() == 0 && !set.dropped) {
@@ -220,9 +285,9 @@ public final class VectorSets {
     }
     while (true) {
       VectorSet set = loaded(ns, key);
-      synchronized (set) {
+      Boolean added = writing(set, () -> {
         if (set.dropped) {
-          continue;
+          return null; // emptied and forgotten meanwhile: look it up again
         }
         if (set.size() == 0) {
           set.bind(DimensionNamespaces.of(ns, vector.length), vector.length,
@@ -250,6 +315,9 @@ public final class VectorSets {
           m.forget(old);
         }
         return old == null;
+      });
+      if (added != null) {
+        return added;
       }
     }
   }
@@ -279,16 +347,17 @@ public final class VectorSets {
     if (set == null) {
       return false;
     }
-    boolean removed;
-    synchronized (set) {
+    boolean removed = writing(set, () -> {
       Long id = set.ids.get(element);
-      removed = id != null;
-      if (removed) {
-        // durable first: if the engine refuses, the element stays, in the map as on disk
-        memoryOf(set).forget(id);
-        set.ids.remove(element, id);
+      if (id == null) {
+        return false;
       }
-    }
+      // logged first: if the engine refuses, the element stays, in the map as on disk (and if the log then fails to
+      // make the removal durable, the set is read again from what it made durable: see writing)
+      memoryOf(set).forget(id);
+      set.ids.remove(element, id);
+      return true;
+    });
     dropIfEmpty(set);
     return removed;
   }
@@ -302,14 +371,14 @@ public final class VectorSets {
     if (set == null) {
       return false;
     }
-    boolean deleted;
-    synchronized (set) {
-      deleted = set.size() > 0; // not emptied meanwhile by another DEL or VREM
-      if (deleted) {
-        memoryOf(set).forgetSession(set.session()); // durable first: if the engine refuses, the set stays
-        set.ids.clear();
+    boolean deleted = writing(set, () -> {
+      if (set.size() == 0) { // emptied meanwhile by another DEL or VREM
+        return false;
       }
-    }
+      memoryOf(set).forgetSession(set.session()); // logged first: if the engine refuses, the set stays
+      set.ids.clear();
+      return true;
+    });
     dropIfEmpty(set);
     return deleted;
   }
@@ -356,14 +425,14 @@ public final class VectorSets {
     if (set == null) {
       return false;
     }
-    synchronized (set) {
+    return writing(set, () -> {
       Long id = set.ids.get(element);
       if (id == null) {
         return false;
       }
       memoryOf(set).setAttributes(id, Map.of(JSON_ATTRIBUTE, json)); // "" reads back as no attributes
       return true;
-    }
+    });
   }
 
   /** VRANDMEMBER: count > 0 distinct elements, count < 0 |count| elements that may repeat. */

@@ -3,6 +3,7 @@ package dev.aeon.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.engine.Durability;
 import java.nio.file.Path;
@@ -114,6 +115,49 @@ class PipelinedWritesTest {
       assertEquals(true, replies.get(5)); // VADD answers a boolean in RESP3
       assertEquals(true, replies.get(6));
       assertEquals(2L, replies.get(7));
+    }
+  }
+
+  /**
+   * {@code redis-cli --pipe} (the real one) feeding 500 MEM.ADD and 500 VADD under SYNC, as a bulk load does: every
+   * command is acknowledged without an error, every event and element is there afterwards, and the writes shared
+   * forced writes of the log (each namespace's log took fewer forces than it took writes; waiting each for its own
+   * force, a write takes at least one). redis-cli sends as fast as the socket takes it, so the server finds further
+   * requests buffered behind nearly every command. Skipped when redis-cli is not installed.
+   */
+  @Test
+  void redisCliPipeLoadsEveryWriteAndSharesForces() throws Exception {
+    assumeTrue(RedisCliTest.redisCli() != null, "redis-cli is not installed (Debian package redis-tools)");
+    int n = 500;
+    try (AeonServer server = syncServer()) {
+      try (RespClient c = new RespClient(server.port())) { // create both namespaces, so that only the load is counted
+        assertEquals(1L, c.call("MEM.ADD", "s", "user", "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
+        assertEquals(1L, c.call("VADD", "piped", "VALUES", "3", "1", "0", "0", "first"));
+      }
+      long eventForces = logForces(server);
+      long elementForces = server.context().memory("default.vset-d3").stats().logForces();
+      java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < n; i++) {
+        String y = Integer.toString(i + 1);
+        input.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "text " + i, "VECTOR", "VALUES", "3", "1", y, "0"));
+        input.writeBytes(RespClient.encode("VADD", "piped", "VALUES", "3", "0", "1", y, "e" + i));
+      }
+      String out = RedisCliTest.run(server.port(), input.toString(java.nio.charset.StandardCharsets.UTF_8), "--pipe");
+      assertTrue(out.contains("errors: 0, replies: " + 2 * n), out);
+      eventForces = logForces(server) - eventForces;
+      elementForces = server.context().memory("default.vset-d3").stats().logForces() - elementForces;
+      try (RespClient c = new RespClient(server.port())) {
+        c.call("HELLO", "3");
+        assertEquals(n + 1L, assertInstanceOf(Map.class, c.call("MEM.STATS")).get("events"));
+        assertEquals(List.of("text " + (n - 1), "text " + (n - 2)), assertInstanceOf(List.class,
+            c.call("MEM.TRACE", "s", "COUNT", "2")).stream().map(PipelinedWritesTest::text).toList());
+        assertEquals(n + 1L, c.call("VCARD", "piped"));
+        for (int i = 0; i < n; i++) {
+          assertEquals(true, c.call("VISMEMBER", "piped", "e" + i), "e" + i);
+        }
+      }
+      assertTrue(eventForces < n, n + " MEM.ADD piped by redis-cli took " + eventForces + " forced writes");
+      assertTrue(elementForces < n, n + " VADD piped by redis-cli took " + elementForces + " forced writes");
     }
   }
 

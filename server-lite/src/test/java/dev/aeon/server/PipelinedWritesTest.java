@@ -40,6 +40,7 @@ class PipelinedWritesTest {
    */
   @Test
   void sixtyFourPipelinedAddsTakeFewerThanSixtyFourForcedWrites() throws Exception {
+    TestServer.assumeForcesTakeTime(dir);
     try (AeonServer server = syncServer()) {
       long forces = forcesOfAPipelineOf64Adds(server);
       assertTrue(forces < 64, "64 pipelined writes took " + forces + " forced writes of the log");
@@ -127,6 +128,7 @@ class PipelinedWritesTest {
    */
   @Test
   void redisCliPipeLoadsEveryWriteAndSharesForces() throws Exception {
+    TestServer.assumeForcesTakeTime(dir);
     assumeTrue(RedisCliTest.redisCli() != null, "redis-cli is not installed (Debian package redis-tools)");
     int n = 500;
     try (AeonServer server = syncServer()) {

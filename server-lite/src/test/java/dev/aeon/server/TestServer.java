@@ -2,8 +2,10 @@ package dev.aeon.server;
 
 import dev.aeon.engine.Durability;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import java.util.function.UnaryOperator;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -11,6 +13,18 @@ import redis.clients.jedis.RedisProtocol;
 
 /** Starts a server on a free loopback port over a temporary directory, for one test class or method. */
 final class TestServer {
+
+  /**
+   * Skips a test that counts on forced writes taking time (so that writes arriving meanwhile share the next force)
+   * when {@code dir} is on a file system held in memory, where a force returns at once and each write is forced
+   * alone: those tests would fail there with nothing wrong.
+   */
+  static void assumeForcesTakeTime(Path dir) throws IOException {
+    String type = Files.getFileStore(dir).type();
+    Assumptions.assumeFalse(type.equals("tmpfs") || type.equals("ramfs"),
+        "the test directory is on " + type + ", where a forced write returns at once");
+  }
+
 
   private TestServer() {}
 

@@ -42,6 +42,7 @@ class VectorSetSharedForcesTest {
    */
   @Test
   void concurrentVaddsToOneSetShareForcedWrites() throws Exception {
+    TestServer.assumeForcesTakeTime(dir);
     try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
         .withCheckpoints(1L << 40, Duration.ofHours(1))))) {
       try (RespClient c = new RespClient(server.port())) {

@@ -190,6 +190,11 @@ public final class AtlasIndex implements AutoCloseable {
     return st;
   }
 
+  /** The routing tree (StagedFlushTest compares a reopened copy's with the one at a stage). */
+  Routing routing() {
+    return rt;
+  }
+
   /**
    * Adds a batch. Every id and vector is checked before anything is written, so a batch refused for one of
    * them adds nothing. An empty index builds its tree from the batch by hierarchical k-means, which is faster
@@ -526,8 +531,8 @@ public final class AtlasIndex implements AutoCloseable {
 
   /**
    * Unless a later stage's manifest is already written: forces pages and sidecar (everything the snapshot
-   * names was written before it, and none of it changes after), checksums the pages written since the last
-   * flush and writes the staged manifest; then frees what was retired before the snapshot once the readers
+   * names was written before it, and none of it changes after), makes the staged manifest (its bitmaps, and
+   * the checksums of the pages written since the last flush) and writes it; then frees what was retired before the snapshot once the readers
    * that may still see it have left.
    */
   FlushTimes commit(StagedFlush staged) throws IOException {
@@ -540,8 +545,7 @@ public final class AtlasIndex implements AutoCloseable {
       st.pages.force();
       st.vectors.force();
       forced = System.nanoTime();
-      Persistence.checksum(staged.snapshot, st.pages, checksums);
-      Manifest.write(dir, staged.snapshot.manifest());
+      Manifest.write(dir, Persistence.manifest(staged.snapshot, st.pages, checksums));
       manifestSequence = staged.sequence;
     }
     long written = System.nanoTime();

@@ -9,9 +9,10 @@ import dev.aeon.index.atlas.sync.IdMap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.IntArrayList;
+import org.roaringbitmap.BitSetUtil;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -23,60 +24,89 @@ final class Persistence {
   private Persistence() {}
 
   /**
-   * The manifest describing the current state, but for its pages' checksums, which {@link #checksum}
-   * fills in later, and each page's generation, which the checksums depend on.
+   * The state a flush names, noted under the index's lock: nothing in it is written again, so that the manifest can
+   * be made from it after the lock ({@link #manifest}), with the pages' checksums. Most of it is shared with the
+   * live index rather than copied, which keeps the writers' pause short and about as long whatever the index's size:
+   * each leaf's {@link LeafImage} is the one the last snapshot took unless the leaf changed since (its version), a
+   * node's centroid rows are its own array, which the writer copies before it next moves a row ({@link
+   * Node.Children#rowsForSnapshot}), and the page lists are the leaves' own (replaced, never written). What is
+   * copied is small: the tombstones' words (a bit per slot) and the free and retired lists.
    */
-  record Snapshot(ManifestData manifest, int[][] generations) {}
+  record Snapshot(int dim, int pageCapacity, int pagesPerLeaf, int fanout, int nextLeafId, int slotHighWater,
+      int pageHighWater, float[] sketchCenter, LeafImage[] leaves, ManifestData.NodeRecord root,
+      long[] tombstoneWords, int[] freePages, int[] retiredPages, int[] freeSlots, int[] retiredSlots) {}
 
-  /** The current state; its checksums are still to be computed. Writer only. */
+  /**
+   * One leaf as a snapshot took it: its pages and each one's count and generation (which its checksum
+   * depends on). Kept by the leaf ({@link Leaf#image}) for the next snapshot, which takes it again while the
+   * leaf's version is the same: every change to a leaf's pages, counts or mean bumps it, as the readers' caches
+   * of a leaf rely on too.
+   */
+  record LeafImage(int id, long version, float meanNorm, int[] pages, int[] counts, int[] generations) {}
+
+  /** The current state, under the index's lock (see {@link Snapshot}). Writer only. */
   static Snapshot snapshot(Storage st, Routing rt) {
-    List<ManifestData.LeafRecord> leaves = new ArrayList<>();
-    List<int[]> generations = new ArrayList<>();
-    for (Leaf l : rt.liveLeaves()) {
-      int[] pages = l.pages();
-      int[] counts = new int[pages.length];
-      int[] gens = new int[pages.length];
-      for (int i = 0; i < pages.length; i++) {
-        counts[i] = st.pages.count(pages[i]);
-        gens[i] = st.pages.generation(pages[i]);
-      }
-      leaves.add(new ManifestData.LeafRecord(l.id, l.version(), l.meanNorm, pages, counts, new int[pages.length]));
-      generations.add(gens);
+    List<Leaf> live = rt.liveLeaves();
+    LeafImage[] leaves = new LeafImage[live.size()];
+    for (int i = 0; i < leaves.length; i++) {
+      leaves[i] = image(live.get(i), st.pages);
     }
-    RoaringBitmap freePages = union(st.freePages, st.retiredPages);
-    RoaringBitmap freeSlots = union(st.freeSlots, st.retiredSlots);
     AtlasConfig c = st.config;
-    ManifestData m = new ManifestData(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId,
-        st.slotHighWater, st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.toBitmap(), freePages, freeSlots);
-    return new Snapshot(m, generations.toArray(int[][]::new));
+    return new Snapshot(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId, st.slotHighWater,
+        st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.words(),
+        st.freePages.toIntArray(), st.retiredPages.toIntArray(), st.freeSlots.toIntArray(),
+        st.retiredSlots.toIntArray());
+  }
+
+  /** The leaf's image: the last snapshot's, unless the leaf changed since. Writer only. */
+  private static LeafImage image(Leaf l, PageFile pages) {
+    LeafImage last = l.image;
+    long version = l.version();
+    if (last != null && last.version() == version) {
+      return last;
+    }
+    int[] ps = l.pages();
+    int[] counts = new int[ps.length];
+    int[] gens = new int[ps.length];
+    for (int i = 0; i < ps.length; i++) {
+      counts[i] = pages.count(ps[i]);
+      gens[i] = pages.generation(ps[i]);
+    }
+    LeafImage image = new LeafImage(l.id, version, l.meanNorm, ps, counts, gens);
+    l.image = image;
+    return image;
+  }
+
+  /**
+   * The manifest naming snapshot {@code s}, with its pages' checksums (from {@code cache} where a page has not
+   * changed since the last flush). Needs no lock: the entries a snapshot counts are not written again until their
+   * page is freed, which happens only after a later snapshot's manifest is durable.
+   */
+  static ManifestData manifest(Snapshot s, PageFile pages, ChecksumCache cache) {
+    List<ManifestData.LeafRecord> leaves = new ArrayList<>(s.leaves().length);
+    for (LeafImage l : s.leaves()) {
+      int[] checksums = new int[l.pages().length];
+      for (int i = 0; i < checksums.length; i++) {
+        checksums[i] = cache.checksum(pages, l.pages()[i], l.generations()[i], l.counts()[i]);
+      }
+      leaves.add(new ManifestData.LeafRecord(l.id(), l.version(), l.meanNorm(), l.pages(), l.counts(), checksums));
+    }
+    return new ManifestData(s.dim(), s.pageCapacity(), s.pagesPerLeaf(), s.fanout(), s.nextLeafId(),
+        s.slotHighWater(), s.pageHighWater(), s.sketchCenter(), leaves, s.root(), BitSetUtil.bitmapOf(s.tombstoneWords()),
+        union(s.freePages(), s.retiredPages()), union(s.freeSlots(), s.retiredSlots()));
   }
 
   /** The numbers of both lists, which are in no order (sorted first, they build the bitmap without a search each). */
-  private static RoaringBitmap union(IntArrayList a, IntArrayList b) {
-    int[] all = new int[a.size() + b.size()];
-    for (int i = 0; i < a.size(); i++) {
-      all[i] = a.getInt(i);
-    }
-    for (int i = 0; i < b.size(); i++) {
-      all[a.size() + i] = b.getInt(i);
-    }
+  private static RoaringBitmap union(int[] a, int[] b) {
+    int[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
     return RoaringBitmap.bitmapOfUnordered(all);
   }
 
   /**
-   * Fills in the snapshot's page checksums. Needs no lock: the entries a snapshot counts are not written
-   * again until their page is freed, which happens only after a later snapshot's manifest is durable.
+   * The routing tree's records: each node's centroid rows are its own array, not a copy ({@link
+   * Node.Children#rowsForSnapshot}).
    */
-  static void checksum(Snapshot s, PageFile pages, ChecksumCache cache) {
-    List<ManifestData.LeafRecord> leaves = s.manifest().leaves();
-    for (int l = 0; l < leaves.size(); l++) {
-      ManifestData.LeafRecord r = leaves.get(l);
-      for (int i = 0; i < r.pages().length; i++) {
-        r.checksums()[i] = cache.checksum(pages, r.pages()[i], s.generations()[l][i], r.counts()[i]);
-      }
-    }
-  }
-
   private static ManifestData.NodeRecord node(Node n) {
     Node.Children c = n.children();
     int m = c.kids().length;
@@ -89,7 +119,7 @@ final class Persistence {
         nodes[i] = node((Node) c.kids()[i]);
       }
     }
-    return new ManifestData.NodeRecord(c.halfCentroids(), leafIds, nodes);
+    return new ManifestData.NodeRecord(c.rowsForSnapshot(), leafIds, nodes);
   }
 
   /**

@@ -5,14 +5,16 @@ import java.io.IOException;
 /**
  * A flush in two halves, so that a caller who holds its own writers back during a flush (the engine's
  * checkpoint) holds them only for the first: {@link AtlasIndex#stageFlush()} takes the snapshot under the
- * index's lock; {@link #commit()} then checksums the pages written since the last flush, forces the files
- * and writes the manifest naming that snapshot while mutations go on, and frees the pages and slots
+ * index's lock, mostly references to what is not written again rather than copies ({@link Persistence.Snapshot});
+ * {@link #commit()} then forces the files, makes the manifest naming that snapshot (its bitmaps, the checksums of
+ * the pages written since the last flush) and writes it while mutations go on, and frees the pages and slots
  * retired before it.
  *
  * <p>Forcing and writing the manifest late is safe because what it names does not change after the
  * snapshot (a later force writes it as it was at the snapshot, with whatever came after it): new
  * entries go after a page's counted ones (a reopen truncates to the count), removals are tombstones in the
- * snapshot's own copy, rewrites take fresh pages, and whatever is retired after the snapshot stays allocated
+ * snapshot's own copy, rewrites take fresh pages, a routing row the writer moves goes into a copy of its node's
+ * rows ({@link Node.Children#rowsForSnapshot}), and whatever is retired after the snapshot stays allocated
  * until a later flush commits. Until {@code commit} returns, the previous manifest stays in force. Commit
  * before closing the index.
  */

@@ -37,7 +37,7 @@ class SplitRowsTest {
         Node.Children before = new Node.Children(new Object[n + 1], expected);
         Node.Children after = new Node.Children(new Object[n + 1], c.halvesWithSplitRow(at, a, b));
         String what = n + " rows, split at " + at;
-        assertArrayEquals(before.halfCentroids(), after.halfCentroids(), what);
+        assertArrayEquals(before.rowsForSnapshot(), after.rowsForSnapshot(), what);
         for (int i = 0; i <= n; i++) {
           assertEquals(before.codes().scale(i), after.codes().scale(i), what + ", scale of row " + i);
         }

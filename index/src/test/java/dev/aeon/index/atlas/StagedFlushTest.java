@@ -11,6 +11,11 @@ import dev.aeon.index.atlas.store.VectorFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,20 +109,96 @@ class StagedFlushTest {
         index.add(i, vector());
       }
       StagedFlush staged = index.stageFlush();
-      short[] atStage = staged.snapshot.manifest().root().centroids().clone();
+      short[] atStage = staged.snapshot.root().centroids().clone();
       for (int i = 40; i < 60; i++) {
         index.add(i, vector()); // each moves its leaf's row towards it, in place
       }
-      short[] later = index.stageFlush().snapshot.manifest().root().centroids();
-      assertFalse(java.util.Arrays.equals(atStage, later), "the adds moved the rows");
-      assertArrayEquals(atStage, staged.snapshot.manifest().root().centroids());
+      short[] later = index.stageFlush().snapshot.root().centroids();
+      assertFalse(Arrays.equals(atStage, later), "the adds moved the rows");
+      assertArrayEquals(atStage, staged.snapshot.root().centroids());
     }
   }
 
+  @Test
+  void eachCommitRestoresExactlyItsStageOverRoundsOfChanges() throws IOException {
+    // Leaves of 8 and of 16 entries, nodes of 4 and 8 children: splits, compactions and moving rows in every round,
+    // while most leaves keep what they had at the stage before (a snapshot takes those again from it).
+    AtlasConfig[] configs = {AtlasIndexTest.SMALL, new AtlasConfig(AtlasIndexTest.DIM, 4, 4, 8)};
+    for (int c = 0; c < configs.length; c++) {
+      Path home = Files.createDirectory(dir.resolve("config" + c));
+      try (AtlasIndex index = AtlasIndex.create(home, configs[c])) {
+        Map<Long, float[]> live = new HashMap<>();
+        long next = 0;
+        for (int round = 0; round < 8; round++) {
+          next = change(index, live, next, 120);
+          Map<Long, float[]> stored = new HashMap<>();
+          for (long id : live.keySet()) {
+            stored.put(id, index.vector(id));
+          }
+          List<String> tree = tree(index.routing().root());
+          StagedFlush staged = index.stageFlush();
+          next = change(index, live, next, 120); // moves rows, appends, tombstones, retires pages after the stage
+          staged.commit();
+          try (AtlasIndex crashed = AtlasIndex.open(copyFiles(home, "config" + c + "-round" + round))) {
+            String what = "config " + c + ", round " + round;
+            assertEquals(stored.size(), crashed.size(), what);
+            for (Map.Entry<Long, float[]> e : stored.entrySet()) {
+              assertArrayEquals(e.getValue(), crashed.vector(e.getKey()), what + ", id " + e.getKey());
+            }
+            assertEquals(tree, tree(crashed.routing().root()), what + ": the routing tree and its rows");
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code n} random adds (new ids from {@code next}) and removes, also in {@code live}; returns the next id. */
+  private long change(AtlasIndex index, Map<Long, float[]> live, long next, int n) {
+    List<Long> ids = new ArrayList<>(live.keySet());
+    for (int i = 0; i < n; i++) {
+      if (ids.isEmpty() || random.nextInt(5) < 3) {
+        float[] v = vector();
+        index.add(next, v);
+        live.put(next, v);
+        ids.add(next++);
+      } else {
+        long id = ids.remove(random.nextInt(ids.size()));
+        index.remove(id);
+        live.remove(id);
+      }
+    }
+    return next;
+  }
+
+  /**
+   * The tree depth first: each node's children (a leaf's id, version and mean's length, or a nested node) and
+   * centroid rows.
+   */
+  private static List<String> tree(Node n) {
+    List<String> out = new ArrayList<>();
+    Node.Children c = n.children();
+    StringBuilder kids = new StringBuilder("node:");
+    for (Object k : c.kids()) {
+      kids.append(k instanceof Leaf l ? " leaf " + l.id + " v" + l.version() + " |mean| " + l.meanNorm : " node");
+    }
+    out.add(kids.toString());
+    out.add(Arrays.toString(c.centroids()));
+    for (Object k : c.kids()) {
+      if (k instanceof Node child) {
+        out.addAll(tree(child));
+      }
+    }
+    return out;
+  }
+
   private Path copyFiles(String name) throws IOException {
+    return copyFiles(dir, name);
+  }
+
+  private Path copyFiles(Path from, String name) throws IOException {
     Path copy = Files.createDirectory(dir.resolve(name));
     for (String f : new String[] {Manifest.NAME, PageFile.NAME, PageFile.SKETCH_NAME, VectorFile.NAME}) {
-      Files.copy(dir.resolve(f), copy.resolve(f));
+      Files.copy(from.resolve(f), copy.resolve(f));
     }
     return copy;
   }

@@ -3,8 +3,6 @@ package dev.aeon.index.atlas.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import org.roaringbitmap.BitSetUtil;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A growable bitset over sidecar slots with one writer and lock-free readers (release stores, acquire
@@ -59,8 +57,12 @@ public final class SlotBits {
     return cardinality == 0;
   }
 
-  /** The set bits, as the writer left them (the writer's call, or one that no writer runs beside). */
-  public RoaringBitmap toBitmap() {
-    return BitSetUtil.bitmapOf(words); // copies the words, a container of 1,024 words at a time
+  /**
+   * A copy of the words that hold the bits, as the writer left them (the writer's call, or one that no writer runs
+   * beside): a flush's snapshot takes it under the writer's lock, a copy of a bit per slot, and builds the
+   * manifest's bitmap from it after the lock ({@code BitSetUtil.bitmapOf}).
+   */
+  public long[] words() {
+    return words.clone();
   }
 }

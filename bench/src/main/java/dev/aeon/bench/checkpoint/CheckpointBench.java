@@ -2,7 +2,9 @@ package dev.aeon.bench.checkpoint;
 
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchReport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
@@ -12,23 +14,27 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code ./aeon bench checkpoint [--quick] [--entries N]}: runs {@link CheckpointBenchmarks} under JMH and writes
- * {@code target/bench/checkpoint.json} with the microseconds of the index's snapshot and of one insert and delete,
- * and their ratio (the snapshot in the writer's steps, which depends less on the machine and its load).
+ * {@code ./aeon bench checkpoint [--quick] [--entries N] [--pairs N,N,..]}: runs {@link CheckpointBenchmarks} under
+ * JMH and writes {@code target/bench/checkpoint.json} with the microseconds of the index's snapshot after each number
+ * of inserts and deletes since the last one (0 and 1,000: what does not depend on the changes, and a checkpoint's
+ * worth at the contention benchmark's pace) and of one insert and delete, and their ratios (the snapshot in the
+ * writer's steps, which depends less on the machine and its load).
  */
 public final class CheckpointBench {
 
   private CheckpointBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("checkpoint", args, "--quick", "--entries N");
+    BenchArgs a = BenchArgs.parseOrExit("checkpoint", args, "--quick", "--entries N", "--pairs N,N,..");
     boolean quick = a.has("--quick");
     int entries = a.positiveInt("--entries", 100_000);
+    String[] pairs = a.value("--pairs", "0,1000").split(",");
     System.out.println("checkpoint: the index's snapshot on " + entries + " entries of " + CheckpointBenchmarks.DIM
-        + " dims" + (quick ? " (quick run)" : ""));
+        + " dims after " + String.join(" or ", pairs) + " inserts and deletes" + (quick ? " (quick run)" : ""));
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(CheckpointBenchmarks.class.getName() + "\\.")
         .param("entries", Integer.toString(entries))
+        .param("pairs", pairs)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
         .shouldFailOnError(true);
     if (quick) {
@@ -38,24 +44,35 @@ public final class CheckpointBench {
       options.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(2))
           .measurementIterations(5).measurementTime(TimeValue.seconds(2));
     }
-    Map<String, double[]> us = new LinkedHashMap<>();
+    double[] pair = null;
+    Map<String, double[]> stages = new LinkedHashMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
-      us.put(run.getParams().getBenchmark().replaceAll(".*\\.", ""),
-          new double[] {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError()});
+      double[] us = {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError()};
+      if (run.getParams().getBenchmark().endsWith(".pair")) {
+        pair = us;
+      } else {
+        stages.put(run.getParams().getParam("pairs"), us);
+      }
     }
-    double[] stage = us.get("stage");
-    double[] pair = us.get("pair");
-    double ratio = stage[0] / pair[0];
     Map<String, Object> report = BenchReport.header();
     report.put("entries", entries);
     report.put("dim", CheckpointBenchmarks.DIM);
-    report.put("stage_us", BenchReport.round(stage[0], 2));
-    report.put("stage_error_us", BenchReport.round(stage[1], 2));
     report.put("pair_us", BenchReport.round(pair[0], 2));
     report.put("pair_error_us", BenchReport.round(pair[1], 2));
-    report.put("stage_over_pair", BenchReport.round(ratio, 2));
-    System.out.printf(Locale.ROOT, "%nstage %.1f ± %.1f us, one insert and delete %.1f ± %.1f us: stage / pair = %.2f%n",
-        stage[0], stage[1], pair[0], pair[1], ratio);
+    System.out.printf(Locale.ROOT, "%none insert and delete (the baseline): %.1f ± %.1f us%n", pair[0], pair[1]);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : stages.entrySet()) {
+      double[] stage = e.getValue();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("pairs_since_last_stage", Integer.parseInt(e.getKey()));
+      row.put("stage_us", BenchReport.round(stage[0], 2));
+      row.put("stage_error_us", BenchReport.round(stage[1], 2));
+      row.put("stage_over_pair", BenchReport.round(stage[0] / pair[0], 2));
+      rows.add(row);
+      System.out.printf(Locale.ROOT, "stage after %s pairs: %.1f ± %.1f us, stage / pair = %.2f%n", e.getKey(),
+          stage[0], stage[1], stage[0] / pair[0]);
+    }
+    report.put("stages", rows);
     BenchReport.write("checkpoint", report);
   }
 }

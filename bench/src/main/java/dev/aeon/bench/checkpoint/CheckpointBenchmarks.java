@@ -69,6 +69,7 @@ public class CheckpointBenchmarks {
         insert();
       }
       index.flush();
+      System.out.println("checkpoint: the index built: " + index.stats()); // its leaves, inner nodes and pages
     }
 
     /** Inserts the next id, a vector near a random center. */

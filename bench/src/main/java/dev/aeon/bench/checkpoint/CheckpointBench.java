@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH and writes {@code target/bench/checkpoint.json} with the microseconds of the index's snapshot after each number
  * of inserts and deletes since the last one (0 and 1,000: what does not depend on the changes, and a checkpoint's
  * worth at the contention benchmark's pace) and of one insert and delete, and their ratios (the snapshot in the
- * writer's steps, which depends less on the machine and its load).
+ * writer's steps, which depends less on the machine and its load), means and medians.
  */
 public final class CheckpointBench {
 
@@ -47,7 +47,9 @@ public final class CheckpointBench {
     double[] pair = null;
     Map<String, double[]> stages = new LinkedHashMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
-      double[] us = {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError()};
+      // mean, its error, median (sampled times)
+      double[] us = {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError(),
+          run.getPrimaryResult().getStatistics().getPercentile(50)};
       if (run.getParams().getBenchmark().endsWith(".pair")) {
         pair = us;
       } else {
@@ -59,7 +61,9 @@ public final class CheckpointBench {
     report.put("dim", CheckpointBenchmarks.DIM);
     report.put("pair_us", BenchReport.round(pair[0], 2));
     report.put("pair_error_us", BenchReport.round(pair[1], 2));
-    System.out.printf(Locale.ROOT, "%none insert and delete (the baseline): %.1f ± %.1f us%n", pair[0], pair[1]);
+    report.put("pair_median_us", BenchReport.round(pair[2], 2));
+    System.out.printf(Locale.ROOT, "%none insert and delete (the baseline): mean %.1f ± %.1f us, median %.1f us%n",
+        pair[0], pair[1], pair[2]);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map.Entry<String, double[]> e : stages.entrySet()) {
       double[] stage = e.getValue();
@@ -67,10 +71,12 @@ public final class CheckpointBench {
       row.put("pairs_since_last_stage", Integer.parseInt(e.getKey()));
       row.put("stage_us", BenchReport.round(stage[0], 2));
       row.put("stage_error_us", BenchReport.round(stage[1], 2));
+      row.put("stage_median_us", BenchReport.round(stage[2], 2));
       row.put("stage_over_pair", BenchReport.round(stage[0] / pair[0], 2));
+      row.put("stage_over_pair_medians", BenchReport.round(stage[2] / pair[2], 2));
       rows.add(row);
-      System.out.printf(Locale.ROOT, "stage after %s pairs: %.1f ± %.1f us, stage / pair = %.2f%n", e.getKey(),
-          stage[0], stage[1], stage[0] / pair[0]);
+      System.out.printf(Locale.ROOT, "stage after %s pairs: mean %.1f ± %.1f us, median %.1f us; stage / pair: means"
+          + " %.2f, medians %.2f%n", e.getKey(), stage[0], stage[1], stage[2], stage[0] / pair[0], stage[2] / pair[2]);
     }
     report.put("stages", rows);
     BenchReport.write("checkpoint", report);

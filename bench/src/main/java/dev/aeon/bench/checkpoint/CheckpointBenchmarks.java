@@ -28,10 +28,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * one's changes, as the checkpoint commits it after the pause. The baseline, {@code pair}, is one such insert and delete in the
  * same index: the ratio says how many of the writer's steps a checkpoint's pause costs.
  *
+ * <p>Each operation's time is sampled ({@code Mode.SampleTime}), so that the median can be read beside the mean: a
+ * young collection or a lost time slice inside one of the few stages an iteration times (each follows the 1,000
+ * changes) moved the mean by whole milliseconds.
+ *
  * <p>The vectors are random around {@value #CLUSTERS} random centers (seeded), so that the tree's leaves cluster as
  * they do on embeddings, without a model or a download.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CheckpointBenchmarks {
 

@@ -30,7 +30,8 @@ final class Persistence {
    * each leaf's {@link LeafImage} is the one the last snapshot took unless the leaf changed since (its version), a
    * node's centroid rows are its own array, which the writer copies before it next moves a row ({@link
    * Node.Children#rowsForSnapshot}), and the page lists are the leaves' own (replaced, never written). What is
-   * copied is small: the tombstones' words (a bit per slot) and the free and retired lists.
+   * copied is small: the tombstones' words (a bit per slot) and the free and retired lists. The leaves are found by
+   * a walk of the tree, which the snapshot makes anyway for the nodes.
    */
   record Snapshot(int dim, int pageCapacity, int pagesPerLeaf, int fanout, int nextLeafId, int slotHighWater,
       int pageHighWater, float[] sketchCenter, LeafImage[] leaves, ManifestData.NodeRecord root,
@@ -46,14 +47,17 @@ final class Persistence {
 
   /** The current state, under the index's lock (see {@link Snapshot}). Writer only. */
   static Snapshot snapshot(Storage st, Routing rt) {
-    List<Leaf> live = rt.liveLeaves();
-    LeafImage[] leaves = new LeafImage[live.size()];
-    for (int i = 0; i < leaves.length; i++) {
-      leaves[i] = image(live.get(i), st.pages);
+    // The leaves in the order the tree holds them: the table of leaves by id (Routing.liveLeaves) has a place for
+    // every id ever made, and ids are never reused, so that a walk of it grows with the splits of the index's life.
+    List<LeafImage> leaves = new ArrayList<>(rt.leafCount());
+    ManifestData.NodeRecord root = node(rt.root(), st.pages, leaves);
+    if (leaves.size() != rt.leafCount()) { // a leaf outside the tree would be lost; open refuses such a manifest
+      throw new IllegalStateException("the routing tree holds " + leaves.size() + " leaves, and "
+          + rt.leafCount() + " are live");
     }
     AtlasConfig c = st.config;
     return new Snapshot(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId, st.slotHighWater,
-        st.pageHighWater, st.sketchCenter.clone(), leaves, node(rt.root()), st.tombstones.words(),
+        st.pageHighWater, st.sketchCenter.clone(), leaves.toArray(LeafImage[]::new), root, st.tombstones.words(),
         st.freePages.toIntArray(), st.retiredPages.toIntArray(), st.freeSlots.toIntArray(),
         st.retiredSlots.toIntArray());
   }
@@ -104,10 +108,10 @@ final class Persistence {
   }
 
   /**
-   * The routing tree's records: each node's centroid rows are its own array, not a copy ({@link
-   * Node.Children#rowsForSnapshot}).
+   * The routing tree's records under {@code n}, whose leaves' images it adds to {@code leaves}: each node's centroid
+   * rows are its own array, not a copy ({@link Node.Children#rowsForSnapshot}).
    */
-  private static ManifestData.NodeRecord node(Node n) {
+  private static ManifestData.NodeRecord node(Node n, PageFile pages, List<LeafImage> leaves) {
     Node.Children c = n.children();
     int m = c.kids().length;
     int[] leafIds = new int[m];
@@ -115,8 +119,9 @@ final class Persistence {
     for (int i = 0; i < m; i++) {
       if (c.kids()[i] instanceof Leaf l) {
         leafIds[i] = l.id;
+        leaves.add(image(l, pages));
       } else {
-        nodes[i] = node((Node) c.kids()[i]);
+        nodes[i] = node((Node) c.kids()[i], pages, leaves);
       }
     }
     return new ManifestData.NodeRecord(c.rowsForSnapshot(), leafIds, nodes);

@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Built#entries} vectors of 384 dimensions, inserted one at a time as the engine inserts them, after {@link
  * Churn#pairs} inserts and deletes since the last checkpoint (what the contention benchmark's writer does between
  * two of its checkpoints: 200 pairs a second, a checkpoint every 5 s); each stage is committed before the next
- * one's changes, as the checkpoint commits it after the pause. The baseline, {@code pair}, is one such insert and delete in the
- * same index: the ratio says how many of the writer's steps a checkpoint's pause costs.
+ * one's changes, as the checkpoint commits it after the pause. The baseline, {@code pair}, is one such insert and
+ * delete in the same index: the ratio says how many of the writer's steps a checkpoint's pause costs.
  *
  * <p>Each operation's time is sampled ({@code Mode.SampleTime}), so that the median can be read beside the mean: a
  * young collection or a lost time slice inside one of the few stages an iteration times (each follows the 1,000

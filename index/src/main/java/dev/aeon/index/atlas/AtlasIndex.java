@@ -532,8 +532,8 @@ public final class AtlasIndex implements AutoCloseable {
   /**
    * Unless a later stage's manifest is already written: forces pages and sidecar (everything the snapshot
    * names was written before it, and none of it changes after), makes the staged manifest (its bitmaps, and
-   * the checksums of the pages written since the last flush) and writes it; then frees what was retired before the snapshot once the readers
-   * that may still see it have left.
+   * the checksums of the pages written since the last flush) and writes it; then frees what was retired before
+   * the snapshot once the readers that may still see it have left.
    */
   FlushTimes commit(StagedFlush staged) throws IOException {
     long start = System.nanoTime();

@@ -96,8 +96,9 @@ final class Persistence {
       leaves.add(new ManifestData.LeafRecord(l.id(), l.version(), l.meanNorm(), l.pages(), l.counts(), checksums));
     }
     return new ManifestData(s.dim(), s.pageCapacity(), s.pagesPerLeaf(), s.fanout(), s.nextLeafId(),
-        s.slotHighWater(), s.pageHighWater(), s.sketchCenter(), leaves, s.root(), BitSetUtil.bitmapOf(s.tombstoneWords()),
-        union(s.freePages(), s.retiredPages()), union(s.freeSlots(), s.retiredSlots()));
+        s.slotHighWater(), s.pageHighWater(), s.sketchCenter(), leaves, s.root(),
+        BitSetUtil.bitmapOf(s.tombstoneWords()), union(s.freePages(), s.retiredPages()),
+        union(s.freeSlots(), s.retiredSlots()));
   }
 
   /** The numbers of both lists, which are in no order (sorted first, they build the bitmap without a search each). */

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link DeferredDurability}: writes made inside {@code call} are applied at once (the next call reads them), on any
- * namespace, and durable once {@code await} returns; a refused write still throws at once and is not collected;
- * writes made outside {@code call} are not collected; closing the engine before the wait loses nothing.
+ * namespace, return without waiting for their durability (they are pending), and are durable once {@code await}
+ * returns, on whichever thread it runs; a refused write still throws at once and is not collected; writes made
+ * outside {@code call} are not collected; closing the engine before the wait loses nothing.
  */
 class DeferredDurabilityTest {
 
@@ -53,6 +54,9 @@ class DeferredDurabilityTest {
       });
       assertEquals(64, a.history("s", 100).size());
       assertEquals(2, b.history("s", 100).size());
+      // The last of 64 writes in a row cannot have been forced by the time its method returned, as the force it
+      // would have waited for follows its append: had it waited, nothing would be left to await.
+      assertTrue(writes.pending(), "the writes made inside call waited for their durability");
       writes.await();
       assertFalse(writes.pending());
       for (Memory m : List.of(a, b)) {
@@ -61,6 +65,30 @@ class DeferredDurabilityTest {
       }
       assertEquals(List.of(1L, 2L), ids); // ids are per namespace: b gave 1 to the event it forgot
       writes.await(); // nothing collected: returns at once
+    }
+  }
+
+  /**
+   * A server runs a command on a pool thread and awaits its writes on the connection's thread: what one thread's
+   * {@code call} collected, another's {@code await} waits for.
+   */
+  @Test
+  void awaitOnAnotherThreadWaitsForTheWritesCollectedOnThisOne() throws Exception {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      Memory m = aeon.memory();
+      DeferredDurability writes = new DeferredDurability();
+      Thread writer = Thread.ofPlatform().start(() -> writes.call(() -> {
+        for (int i = 0; i < 64; i++) {
+          m.remember(event(i));
+        }
+        return null;
+      }));
+      writer.join();
+      assertTrue(writes.pending(), "the writes made inside call on the other thread waited for their durability");
+      Thread awaiting = Thread.ofVirtual().start(writes::await);
+      awaiting.join();
+      assertFalse(writes.pending());
+      assertEquals(m.stats().lastLsn(), ((DurableMemory) m).durableLsn(), "every record is forced once await returns");
     }
   }
 
@@ -107,6 +135,7 @@ class DeferredDurabilityTest {
         }
         return null;
       });
+      assertTrue(writes.pending(), "the writes made inside call waited for their durability");
     }
     writes.await();
     assertFalse(writes.pending());

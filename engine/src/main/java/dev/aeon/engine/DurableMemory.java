@@ -166,8 +166,9 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   /**
    * Remembers the events as one log record ({@link RememberBatch}), so that a crash leaves all of them or none:
-   * every event is checked first (outside the lock; then those the engine embeds are, in one call), then again under the lock
-   * where what it names may have changed, and only then is the batch logged and applied.
+   * every event is checked first, and the batch's one model and dimension (outside the lock; then those the engine
+   * embeds are, in one call), then again under the lock where what it names may have changed, and only then is the
+   * batch logged and applied.
    */
   @Override
   public List<Long> rememberAll(List<Remember> events) {
@@ -194,25 +195,9 @@ final class DurableMemory implements Memory, AutoCloseable {
         throw refusedEvent(i, n, e);
       }
     }
+    checkOneModelAndDimension(prepared); // the vectors given, and the model of those to embed
     embedInOneCall(events, prepared); // only once every event has passed its checks
-    String batchModel = null; // one model and one dimension for the batch, as the namespace holds after it
-    int batchDimension = 0;
-    for (int i = 0; i < n; i++) {
-      Prepared p = prepared.get(i);
-      try {
-        if (p.vector() != null) {
-          Inputs.checkDimension(p.vector(), batchDimension);
-          batchDimension = p.vector().length;
-          if (p.model() != null && batchModel != null && !batchModel.equals(p.model())) {
-            throw new IllegalArgumentException("the event's vector comes from the embedding model '" + p.model()
-                + "', an earlier event's of the batch from '" + batchModel + "'");
-          }
-          batchModel = p.model() != null ? p.model() : batchModel;
-        }
-      } catch (IllegalArgumentException e) {
-        throw refusedEvent(i, n, e);
-      }
-    }
+    String batchModel = checkOneModelAndDimension(prepared); // the embedded vectors too
     CompletableFuture<Long> durable;
     long first;
     writeLock.lock();
@@ -250,6 +235,34 @@ final class DurableMemory implements Memory, AutoCloseable {
       ids.add(first + i);
     }
     return ids;
+  }
+
+  /**
+   * Refuses a batch whose vectors come from two embedding models or have two dimensions, as the namespace holds one of
+   * each after it: before the embedder runs, on the vectors given and the model of those it is to embed (so that it
+   * does not spend its time on a batch refused anyway), and again once it has, on every vector. Returns the batch's
+   * model (null if none is named).
+   */
+  private static String checkOneModelAndDimension(List<Prepared> prepared) {
+    String batchModel = null;
+    int batchDimension = 0;
+    for (int i = 0; i < prepared.size(); i++) {
+      Prepared p = prepared.get(i);
+      try {
+        if (p.vector() != null) {
+          Inputs.checkDimension(p.vector(), batchDimension);
+          batchDimension = p.vector().length;
+        }
+        if (p.model() != null && batchModel != null && !batchModel.equals(p.model())) {
+          throw new IllegalArgumentException("the event's vector comes from the embedding model '" + p.model()
+              + "', an earlier event's of the batch from '" + batchModel + "'");
+        }
+        batchModel = p.model() != null ? p.model() : batchModel;
+      } catch (IllegalArgumentException e) {
+        throw refusedEvent(i, prepared.size(), e);
+      }
+    }
+    return batchModel;
   }
 
   /**

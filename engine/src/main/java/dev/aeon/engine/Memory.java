@@ -47,8 +47,9 @@ public interface Memory {
    * events appear one after the other, as those of separate calls). Every event is checked as {@link #remember}
    * checks it before anything is logged: one refused refuses the batch, its message naming the event's index (from
    * 0), and nothing is remembered. The events the engine embeds (no vector given, an embedder in the options) are
-   * embedded in one {@link dev.aeon.common.TextEmbedder#embedAll} call, after every event has passed its checks. An
-   * empty list remembers nothing.
+   * embedded in one {@link dev.aeon.common.TextEmbedder#embedAll} call, after every event has passed its checks and
+   * the batch's vectors given and the embedder's model agree (one model and one dimension for the batch). An empty
+   * list remembers nothing.
    *
    * @throws IllegalArgumentException an event is refused; more than {@link #MAX_BATCH_EVENTS} events; or the batch
    *     takes more than one log record holds ({@link AeonOptions#maxEventBytes}: its events' texts, vectors and

@@ -237,6 +237,37 @@ class RememberAllTest {
     }
   }
 
+  /**
+   * A batch whose vectors would come from two models, or have two dimensions, is refused before the embedder runs,
+   * where it can be told from the vectors given and the embedder's model: it was refused only once every event of it
+   * had been embedded (about a minute a megabyte of text, for nothing).
+   */
+  @Test
+  void aBatchOfTwoModelsOrTwoDimensionsIsRefusedBeforeTheEmbedderRuns() {
+    EmbeddingModelTest.NamedEmbedder embedder = new EmbeddingModelTest.NamedEmbedder("model-a");
+    try (Aeon aeon = Aeon.open(dir, options().withEmbedder(embedder))) {
+      Memory m = aeon.memory();
+      List<Remember> twoModels = List.of(
+          Remember.event("s", "user", "given").vector(TestVectors.unit(1), "model-b"),
+          Remember.event("s", "user", "to embed 1"),
+          Remember.event("s", "user", "to embed 2"));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(twoModels));
+      assertTrue(e.getMessage().startsWith("the batch's event at index 1 (of 3"), e.getMessage());
+      assertTrue(e.getMessage().contains("'model-a'") && e.getMessage().contains("'model-b'"), e.getMessage());
+
+      List<Remember> twoDimensions = List.of(
+          Remember.event("s", "user", "given").vector(TestVectors.unit(1), "model-a"),
+          Remember.event("s", "user", "to embed"),
+          Remember.event("s", "user", "given, shorter").vector(new float[] {1, 0, 0}, "model-a"));
+      e = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(twoDimensions));
+      assertTrue(e.getMessage().startsWith("the batch's event at index 2 (of 3"), e.getMessage());
+      assertTrue(e.getMessage().contains("dimensions"), e.getMessage());
+
+      assertEquals(List.of(), embedder.embedded, "the embedder saw a batch refused anyway");
+      assertEquals(0, m.stats().lastLsn(), "a refused batch logged something");
+    }
+  }
+
   /** A crash's image (a backup) holds the batch's record: opening it replays every event of the batch. */
   @Test
   void aBatchIsReplayedWhole() {

@@ -461,7 +461,11 @@ public final class Wal implements AutoCloseable {
     return recovery;
   }
 
-  /** How many times the flusher has forced the log since it was opened. */
+  /**
+   * How many times the log has been forced since it was opened: by the flusher (mode SYNC), the forcing thread (ASYNC),
+   * {@link #sync}, a checkpoint, a change of segment (but in mode OFF). A force that would find nothing new to force is
+   * skipped, uncounted.
+   */
   public long forces() {
     return writer == null ? 0 : writer.forces();
   }

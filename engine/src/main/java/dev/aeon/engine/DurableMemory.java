@@ -341,10 +341,14 @@ final class DurableMemory implements Memory, AutoCloseable {
     List<float[]> vectors = options.embedder().embedAll(texts);
     if (vectors == null || vectors.size() != texts.size()) {
       throw new IllegalStateException("the embedder returned " + (vectors == null ? "no list" : vectors.size()
-          + " vectors") + " for " + texts.size() + " texts");
+          + " vectors") + " for " + texts.size() + " texts; nothing was remembered");
     }
     for (int j = 0; j < indexes.size(); j++) {
       int i = indexes.get(j);
+      if (vectors.get(j) == null) {
+        throw new IllegalStateException("the embedder returned no vector for the batch's event at index " + i + " (of "
+            + events.size() + ", from 0); nothing was remembered");
+      }
       try {
         prepared.set(i, prepared.get(i).withVector(embeddedVector(vectors.get(j))));
       } catch (IllegalArgumentException e) {

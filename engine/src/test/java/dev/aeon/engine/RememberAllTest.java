@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.TextEmbedder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -265,6 +266,52 @@ class RememberAllTest {
 
       assertEquals(List.of(), embedder.embedded, "the embedder saw a batch refused anyway");
       assertEquals(0, m.stats().lastLsn(), "a refused batch logged something");
+    }
+  }
+
+  /**
+   * An embedder that answers a batch wrongly (no vector for a text, fewer vectors than texts, vectors of two
+   * dimensions) fails the batch before anything is logged, saying which event's vector is wrong: a missing one was
+   * reported as "the embedder returned no vector", with no event named.
+   */
+  @Test
+  void anEmbedderThatAnswersABatchWronglyFailsItNamingTheEvent() {
+    TextEmbedder wrong = new TextEmbedder() {
+      @Override
+      public String model() {
+        return "model-a";
+      }
+
+      @Override
+      public int dimension() {
+        return TestVectors.DIM;
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        List<float[]> vectors = new ArrayList<>(texts.stream().map(t -> TestVectors.unit(t.hashCode())).toList());
+        for (int i = 0; i < texts.size(); i++) {
+          switch (texts.get(i)) {
+            case "none" -> vectors.set(i, null);
+            case "short" -> vectors.set(i, new float[] {1, 0, 0});
+            default -> { }
+          }
+        }
+        return texts.contains("fewer") ? vectors.subList(0, texts.size() - 1) : vectors;
+      }
+    };
+    try (Aeon aeon = Aeon.open(dir, options().withEmbedder(wrong))) {
+      Memory m = aeon.memory();
+      IllegalStateException none = assertThrows(IllegalStateException.class, () -> m.rememberAll(List.of(
+          Remember.event("s", "user", "fine"), Remember.event("s", "user", "none"))));
+      assertTrue(none.getMessage().contains("no vector for the batch's event at index 1 (of 2"), none.getMessage());
+      IllegalStateException fewer = assertThrows(IllegalStateException.class, () -> m.rememberAll(List.of(
+          Remember.event("s", "user", "fine"), Remember.event("s", "user", "fewer"))));
+      assertTrue(fewer.getMessage().contains("returned 1 vectors for 2 texts"), fewer.getMessage());
+      IllegalArgumentException dimensions = assertThrows(IllegalArgumentException.class, () -> m.rememberAll(List.of(
+          Remember.event("s", "user", "fine"), Remember.event("s", "user", "short"))));
+      assertTrue(dimensions.getMessage().startsWith("the batch's event at index 1 (of 2"), dimensions.getMessage());
+      assertEquals(0, m.stats().lastLsn(), "a batch the embedder answered wrongly logged something");
     }
   }
 

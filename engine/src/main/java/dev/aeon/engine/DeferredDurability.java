@@ -20,7 +20,9 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>This is for a caller that acknowledges writes to someone else and can hold the acknowledgements back until
  * {@link #await} returns, as a server holds the replies of a pipeline: a write made inside {@code call} is not yet
- * durable when its method returns, and a crash may lose it (its log record is all or nothing, as any write's).
+ * durable when its method returns, and a crash may lose it (its log record is all or nothing, as any write's). Each
+ * namespace has its own log: a crash keeps a prefix of the writes to each namespace, not of all of them, and may
+ * keep a write to one namespace while losing an earlier one to another.
  * What a method checks and refuses it still refuses at once, before anything is logged, and a write the log refused
  * at once still throws at once. A write whose durability fails later (the log failed to write or force) makes
  * {@code await} throw {@link NotDurable}, naming the namespaces that have then failed, as they would under a write that

@@ -25,6 +25,19 @@ final class SegmentWriter implements Closeable {
   /** A log that writes little (one of thousands of small namespaces) keeps a small buffer. */
   static final int FIRST_BUFFER = 64 << 10;
 
+  /**
+   * Tests only, null otherwise: run by every force of a log's files in this process just before it forces, under
+   * the force's lock, so that a test (of a caller of the log, such as the server's) can hold forces back and see
+   * what waits for them, or fail one as a failed fsync fails it (what it throws fails the log).
+   */
+  static volatile ForceHook beforeForce;
+
+  /** See {@link #beforeForce}. */
+  @FunctionalInterface
+  interface ForceHook {
+    void run() throws IOException;
+  }
+
   private final ReentrantLock lock = new ReentrantLock();
   private final ReentrantLock forceLock = new ReentrantLock();
   private final Object state = new Object();
@@ -139,6 +152,10 @@ final class SegmentWriter implements Closeable {
         return; // forced already (in mode SYNC every acknowledged record is): a force would only wait on the disk
       }
       try {
+        ForceHook hook = beforeForce;
+        if (hook != null) {
+          hook.run();
+        }
         for (int i = 0; i < old.size(); i++) {
           old.get(i).force(false);
           old.get(i).close();

@@ -1,0 +1,145 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.engine.Durability;
+import dev.aeon.wal.HeldForces;
+import java.io.ByteArrayOutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The promise of pipelined writes under SYNC: no reply to a pipelined write, nor to any command after it, reaches the
+ * client before the write is durable. The log's forces are held back here ({@link HeldForces}, as a disk whose fsync
+ * does not return), so a reply sent before its write's force shows as bytes on the socket while the force is held;
+ * once the forces go through, every reply arrives, in order. A SIGKILL cannot show this (the page cache keeps what
+ * was written unforced), nor can counting forces.
+ */
+class PipelinedRepliesWaitForForcesTest {
+
+  /** How long the client listens for a reply that must not come, once the server has run what it was sent. */
+  private static final int SILENCE_MILLIS = 500;
+
+  @TempDir Path dir;
+
+  private AeonServer syncServer() throws Exception {
+    // No checkpoints: they force the log too, and this test holds only the writes' forces.
+    return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
+        .withCheckpoints(1L << 40, Duration.ofHours(1))));
+  }
+
+  /**
+   * A pipeline of writes that ends with reads: the reads need no force, so the connection hands the replies over as
+   * soon as it has run them, and they wait there for the writes before them. Failed with the replies' wait for
+   * durability taken out (DurableReplies.awaitWrites a no-op): the client read the first reply while the forces were
+   * held.
+   */
+  @Test
+  void repliesOfAPipelineEndingInReadsWaitForTheForceOfItsWrites() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      createNamespaces(c);
+      List<Object[]> pipeline = List.of(
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"VADD", "set", "VALUES", "3", "0", "1", "0", "b"},
+          new Object[] {"MEM.GET", "2"},
+          new Object[] {"VCARD", "set"},
+          new Object[] {"PING"});
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        c.sendRaw(encode(pipeline));
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + pipeline.size());
+        assertNothingArrives(c);
+        forces.release();
+        List<Object> replies = read(c, pipeline.size());
+        assertEquals(2L, replies.get(0));
+        assertEquals(true, replies.get(1)); // VADD answers a boolean in RESP3
+        assertEquals("two", assertInstanceOf(Map.class, replies.get(2)).get("text"));
+        assertEquals(2L, replies.get(3));
+        assertEquals("PONG", replies.get(4));
+      }
+    }
+  }
+
+  /**
+   * A pipeline whose next request has arrived only in part: the connection hands the replies held so far over before
+   * it waits for the rest, and they wait there for their writes. Failed with DurableReplies.awaitWrites a no-op, as
+   * above.
+   */
+  @Test
+  void repliesHandedOverBeforeTheRestOfAPipelineArrivesWaitForTheForce() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      createNamespaces(c);
+      byte[] next = RespClient.encode("VADD", "set", "VALUES", "3", "0", "1", "0", "b");
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
+        first.writeBytes(Arrays.copyOf(next, next.length / 2));
+        c.sendRaw(first.toByteArray());
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + 1);
+        assertNothingArrives(c);
+        forces.release();
+        c.sendRaw(Arrays.copyOfRange(next, next.length / 2, next.length));
+        assertEquals(List.of(2L, true), read(c, 2));
+      }
+    }
+  }
+
+  /** RESP3; the first write to each namespace creates it (and forces its files), before any force is held. */
+  private static void createNamespaces(RespClient c) throws Exception {
+    c.call("HELLO", "3");
+    assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+    assertEquals(true, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+  }
+
+  private static byte[] encode(List<Object[]> pipeline) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (Object[] command : pipeline) {
+      all.writeBytes(RespClient.encode(command));
+    }
+    return all.toByteArray();
+  }
+
+  /** Waits until the server has run {@code count} commands in all (the connection's last one among them). */
+  private static void awaitCommands(AeonServer server, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (server.context().commandsProcessed() < count) {
+      assertTrue(System.nanoTime() < deadline, "the server ran " + server.context().commandsProcessed()
+          + " commands, not " + count);
+      Thread.sleep(1);
+    }
+  }
+
+  /**
+   * No byte of a reply reaches the client while the forces are held. The server has run the commands when this is
+   * called, so a reply that did not wait would be on its way already.
+   */
+  private static void assertNothingArrives(RespClient c) throws Exception {
+    c.socket().setSoTimeout(SILENCE_MILLIS);
+    try {
+      assertThrows(SocketTimeoutException.class, c::read, "a reply arrived while the writes' force was held");
+    } finally {
+      c.socket().setSoTimeout(30_000);
+    }
+  }
+
+  private static List<Object> read(RespClient c, int n) throws Exception {
+    List<Object> replies = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      replies.add(c.read());
+    }
+    return replies;
+  }
+}

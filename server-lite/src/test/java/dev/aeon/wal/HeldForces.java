@@ -1,0 +1,84 @@
+package dev.aeon.wal;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * For tests of the log's callers (the server's): holds back every force of every log in the process from {@link
+ * #hold} until {@link #release} or {@link #fail}, as a disk whose fsync does not return would, so that a test sees
+ * what waits for durability and what does not. Lives in the log's package for its test-only hook ({@code
+ * SegmentWriter.beforeForce}); one at a time, and {@link #close} removes it.
+ */
+public final class HeldForces implements AutoCloseable {
+
+  private final CountDownLatch released = new CountDownLatch(1);
+  private final AtomicInteger waiting = new AtomicInteger();
+  private volatile boolean failing;
+
+  private HeldForces() {}
+
+  /** From now on each force of a log waits until {@link #release} or {@link #fail}. */
+  public static HeldForces hold() {
+    HeldForces h = new HeldForces();
+    if (SegmentWriter.beforeForce != null) {
+      throw new IllegalStateException("forces are held already");
+    }
+    SegmentWriter.beforeForce = h::beforeForce;
+    return h;
+  }
+
+  private void beforeForce() throws IOException {
+    waiting.incrementAndGet();
+    try {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          released.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // a held fsync does not return early either
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      waiting.decrementAndGet();
+    }
+    if (failing) {
+      throw new IOException("injected: the force failed");
+    }
+  }
+
+  /** Waits until some log's force is held here; false if none is within {@code seconds}. */
+  public boolean awaitAForceHeld(long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (waiting.get() == 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+    return true;
+  }
+
+  /** Lets the held forces and every later one force. */
+  public void release() {
+    released.countDown();
+  }
+
+  /** Fails the held forces and every later one until {@link #close}, as a failed fsync does: their logs fail. */
+  public void fail() {
+    failing = true;
+    released.countDown();
+  }
+
+  /** Releases what is still held (unless failing) and removes the hook. */
+  @Override
+  public void close() {
+    released.countDown();
+    SegmentWriter.beforeForce = null;
+  }
+}

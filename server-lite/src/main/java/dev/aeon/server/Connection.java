@@ -78,6 +78,8 @@ final class Connection implements Runnable {
       try {
         writer.error(e.getMessage());
         writer.flush();
+      } catch (DurableReplies.NotDurable notDurable) {
+        warnNotDurable(notDurable); // the replies held before the error's, and the error's, are not sent
       } catch (IOException ignored) {
         // the client is gone already
       }
@@ -86,6 +88,8 @@ final class Connection implements Runnable {
       // was sending. The replies of the commands before it are sent, as at the end of input between commands.
       try {
         writer.flush();
+      } catch (DurableReplies.NotDurable notDurable) {
+        warnNotDurable(notDurable);
       } catch (IOException overLimit) {
         // logged below
       }
@@ -93,7 +97,7 @@ final class Connection implements Runnable {
       // The log failed to make writes durable whose replies were waiting (the namespace has failed): those replies and
       // the later ones are never sent, so that the client never takes such a write for done. The replies handed over
       // before, whose writes were durable, still go out (below), then the connection closes.
-      ServerLog.warn("client " + id + " at " + session.address() + " disconnected: " + e.getMessage());
+      warnNotDurable(e);
     } catch (RespWriter.ReplyTooLarge e) {
       // A command's reply, built whole before it is queued, would pass the limit of unread replies: disconnected
       // and logged as a client past that limit is.
@@ -115,6 +119,9 @@ final class Connection implements Runnable {
         writer.error("ERR internal error: " + e);
         writer.flush();
       } catch (IOException | RuntimeException | Error notSent) {
+        if (notSent instanceof DurableReplies.NotDurable notDurable) {
+          warnNotDurable(notDurable);
+        }
         close();
       }
     } finally {
@@ -159,6 +166,15 @@ final class Connection implements Runnable {
         writer.flush();
       }
     }
+  }
+
+  /**
+   * The log failed to make writes durable whose replies were waiting: logged however the connection was ending (a
+   * malformed frame, input ending inside a request, an internal error), since the client sees only a closed
+   * connection where replies were due.
+   */
+  private void warnNotDurable(DurableReplies.NotDurable e) {
+    ServerLog.warn("client " + id + " at " + session.address() + " disconnected: " + e.getMessage());
   }
 
   /** Waits for the sender to send the last replies; the idle reaper closes a client that does not take them. */

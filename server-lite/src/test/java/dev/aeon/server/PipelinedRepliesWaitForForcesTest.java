@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.engine.Durability;
 import dev.aeon.wal.HeldForces;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +97,41 @@ class PipelinedRepliesWaitForForcesTest {
         assertEquals(List.of(2L, true), read(c, 2));
       }
     }
+  }
+
+  /**
+   * The log fails to make a pipeline's writes durable (a failed fsync) while their replies wait: none of them is sent,
+   * the connection closes, and the server logs the disconnect, whichever way the connection was ending. Here a
+   * malformed frame follows the writes, so the connection was about to send their replies and the protocol error's
+   * when the force failed. Failed on the code before: that path swallowed the failure without the WARN line.
+   */
+  @Test
+  void aFailedForceUnderAMalformedFrameDropsTheRepliesAndLogsTheDisconnect() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      createNamespaces(c);
+      long ran = server.context().commandsProcessed();
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+      try (HeldForces forces = HeldForces.hold()) {
+        ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+        pipeline.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
+        pipeline.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "three", "VECTOR", "VALUES", "3", "0", "0", "1"));
+        pipeline.writeBytes("*x\r\n".getBytes(StandardCharsets.US_ASCII)); // not a length: a protocol error
+        c.sendRaw(pipeline.toByteArray());
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + 2);
+        assertNothingArrives(c);
+        forces.fail();
+        assertTrue(c.closedByServer(), "a reply was sent after the writes failed to be made durable");
+      } finally {
+        System.setErr(stderr);
+      }
+    }
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertTrue(logged.contains("WARN client ") && logged.contains(" disconnected: the replies of the commands run"
+        + " since the last ones sent were not sent: the write-ahead log failed to make a mutation durable (namespace"
+        + " default)"), logged);
   }
 
   /** RESP3; the first write to each namespace creates it (and forces its files), before any force is held. */

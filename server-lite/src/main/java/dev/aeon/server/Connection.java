@@ -94,8 +94,9 @@ final class Connection implements Runnable {
         // logged below
       }
     } catch (DurableReplies.NotDurable e) {
-      // The log failed to make writes durable whose replies were waiting (the namespace has failed): those replies and
-      // the later ones are never sent, so that the client never takes such a write for done. The replies handed over
+      // The log failed to make writes durable whose replies were waiting (the namespace has failed): every reply held
+      // since the last ones handed over is dropped (an earlier command's too, whose own writes may have been durable),
+      // and no later one is sent, so that the client never takes such a write for done. The replies handed over
       // before, whose writes were durable, still go out (below), then the connection closes.
       warnNotDurable(e);
     } catch (RespWriter.ReplyTooLarge e) {

@@ -308,6 +308,9 @@ public final class VectorSets {
         if (kept != null && !kept.isEmpty()) {
           r.attribute(JSON_ATTRIBUTE, kept);
         }
+        // A replaced element's map entry points at its new event before the remember and the old one's forget are
+        // durable (inside a pipeline): if the log fails to make them so, writing() or the connection's wait drops the
+        // set (forgetStorage), which is read again from what the reopened namespace holds.
         Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
         long id = m.remember(r);
         set.ids.put(element, id);
@@ -375,7 +378,10 @@ public final class VectorSets {
       if (set.size() == 0) { // emptied meanwhile by another DEL or VREM
         return false;
       }
-      memoryOf(set).forgetSession(set.session()); // logged first: if the engine refuses, the set stays
+      // Logged first: if the engine refuses, the set stays. Inside a pipeline the forget is not yet durable when the
+      // set is dropped below; if the log then fails to make it durable, the set is read again from the reopened
+      // namespace on its next use (VectorSetsAfterAFailedForceTest)
+      memoryOf(set).forgetSession(set.session());
       set.ids.clear();
       return true;
     });

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * One client, served by two virtual threads: the reader reads a command, runs it and writes its reply into the
  * connection's {@link OutputQueue}, handing what is written over once no pipelined command is waiting in the
  * buffer, and once the writes of the commands before are durable ({@link DurableReplies}: a pipeline's writes share
- * forced writes of the log); the sender writes the queue to the socket as fast as the client takes it. The reader never waits
- * for the client to read, so a client that sends a whole pipeline before reading any reply is served, and a
+ * forced writes of the log); the sender writes the queue to the socket as fast as the client takes it. The reader
+ * never waits for the client to read, so a client that sends a whole pipeline before reading any reply is served, and a
  * command's request memory is given back as soon as it has run. A malformed or oversized frame gets an error
  * reply and closes this connection only.
  */
@@ -47,7 +47,8 @@ final class Connection implements Runnable {
     DeferredDurability writes = new DeferredDurability();
     // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in. Replies
     // reach the queue only once the writes of the commands before them are durable (DurableReplies).
-    this.writer = new RespWriter(new DurableReplies(output, writes, server::namespacesFailed), 16 << 10, server.config().outputLimit());
+    this.writer = new RespWriter(new DurableReplies(output, writes, server::namespacesFailed), 16 << 10,
+        server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
     // buffered may be only part of that request (serve() flushes when nothing is buffered).
     this.decoder.beforeRead(writer::flush);

@@ -94,43 +94,51 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   /** {@code perConnection} bytes of unread replies per client, {@code total} for all clients together. */
   public ServerConfig withOutputLimits(long perConnection, long total) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   public ServerConfig withBackupDir(Path backupDir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, pipelinedWritesShareForces);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces);
   }
 
   /** {@link #pipelinedWritesShareForces}: false makes each write wait to be durable before the next command runs. */

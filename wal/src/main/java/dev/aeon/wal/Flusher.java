@@ -47,6 +47,8 @@ final class Flusher implements EventHandler<AppendEvent> {
   private long writtenThrough = -1;
   /** How many records the next batch can expect: the last batch's writers come back, plus what was waiting. */
   private long expectedBatch;
+  /** SYNC batches that waited out {@link #GATHER_NANOS} for records that did not come (tests). */
+  private volatile long shortGathers;
   private volatile Throwable failure;
   /** The thread that runs this handler, which also runs the listener and the futures' callbacks. */
   private volatile Thread thread;
@@ -115,6 +117,7 @@ final class Flusher implements EventHandler<AppendEvent> {
       } else if (System.nanoTime() < deadline) {
         Thread.yield();
       } else {
+        shortGathers++;
         break;
       }
     }
@@ -138,10 +141,14 @@ final class Flusher implements EventHandler<AppendEvent> {
     } finally {
       writer.unlock();
     }
+    // What was waiting is counted before any of the batch's writers is released: a writer that comes back
+    // before the count would be counted twice, once in the batch and once as waiting, and the next batch
+    // would wait out its gather for a record that is not coming (one closed-loop writer did, now and then).
+    long waiting = Math.max(0, ring.getCursor() - lastSequence);
     for (long s = batchStart; s <= lastSequence; s++) {
       complete(ring.get(s), baseLsn + s);
     }
-    expectedBatch = lastSequence - batchStart + 1 + Math.max(0, ring.getCursor() - lastSequence);
+    expectedBatch = lastSequence - batchStart + 1 + waiting;
     batchStart = lastSequence + 1;
     completedThrough = lastSequence;
   }
@@ -195,6 +202,11 @@ final class Flusher implements EventHandler<AppendEvent> {
 
   long completedThrough() {
     return completedThrough;
+  }
+
+  /** How many SYNC batches waited out their gather for records that did not come (tests). */
+  long shortGathers() {
+    return shortGathers;
   }
 
   /** Runs on the flusher thread when it is halted at close: force and close the segment. */

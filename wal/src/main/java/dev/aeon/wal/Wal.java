@@ -1,8 +1,6 @@
 package dev.aeon.wal;
 
-import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.aeon.common.io.DurableFiles;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,8 +60,6 @@ public final class Wal implements AutoCloseable {
    * a force of a fast SSD and the batch before it; on a slower disk a writer parks after that.
    */
   private static final long ACK_SPIN_NANOS = 200_000;
-  /** How long the flusher yields on an empty ring before it blocks (see {@link #flusherWaitStrategy}). */
-  private static final long FLUSHER_YIELD_MICROS = 100;
 
   private final Path dir;
   private final WalOptions options;
@@ -74,6 +69,7 @@ public final class Wal implements AutoCloseable {
   private final long baseLsn;
   private final SegmentWriter writer;
   private final Flusher flusher;
+  private final FlusherWaitStrategy flusherWait;
   private final Disruptor<AppendEvent> disruptor;
   private final RingBuffer<AppendEvent> ring;
   private final Syncer syncer;
@@ -93,17 +89,19 @@ public final class Wal implements AutoCloseable {
     this.writer = writer;
     if (writer == null) {
       flusher = null;
+      flusherWait = null;
       disruptor = null;
       ring = null;
       syncer = null;
       return;
     }
     flusher = new Flusher(writer, options, baseLsn);
+    flusherWait = new FlusherWaitStrategy();
     disruptor = new Disruptor<>(AppendEvent::new, options.ringSize(), r -> {
       Thread t = new Thread(r, "aeon-wal-flusher " + dir.getFileName());
       t.setDaemon(true);
       return t;
-    }, ProducerType.MULTI, flusherWaitStrategy());
+    }, ProducerType.MULTI, flusherWait);
     disruptor.handleEventsWith(flusher);
     flusher.ring(disruptor.getRingBuffer());
     syncer = options.durability() == Durability.ASYNC
@@ -248,15 +246,6 @@ public final class Wal implements AutoCloseable {
     } finally {
       appending.decrementAndGet();
     }
-  }
-
-  /**
-   * The flusher yields for a while before it blocks on an empty ring, like a waiting writer: the writers it
-   * has just acknowledged come back within microseconds, and a blocked flusher would make each of them
-   * pay for waking it. An idle log blocks after {@link #FLUSHER_YIELD_MICROS}.
-   */
-  private static WaitStrategy flusherWaitStrategy() {
-    return PhasedBackoffWaitStrategy.withLiteLock(1, FLUSHER_YIELD_MICROS, TimeUnit.MICROSECONDS);
   }
 
   private static long await(CompletableFuture<Long> future) throws IOException {
@@ -468,6 +457,16 @@ public final class Wal implements AutoCloseable {
    */
   public long forces() {
     return writer == null ? 0 : writer.forces();
+  }
+
+  /** The flusher (tests); null read-only. */
+  Flusher flusher() {
+    return flusher;
+  }
+
+  /** How the flusher waits on an empty ring (tests); null read-only. */
+  FlusherWaitStrategy flusherWait() {
+    return flusherWait;
   }
 
   /** Segment files currently in the log, by first LSN. */

@@ -1,0 +1,49 @@
+package dev.aeon.wal;
+
+/**
+ * Whether the log's writers came back soon after the flusher ran out of records, over its last
+ * {@link #WAITS} idle waits: the flusher's wait strategy spins for them only while they did
+ * ({@link FlusherWaitStrategy}).
+ *
+ * <p>Closed-loop writers (each appends its next record as soon as the last is acknowledged) come back within
+ * microseconds, and a flusher that spins meanwhile spares each of them a wake-up. A paced writer comes back
+ * after milliseconds, or once right after its acknowledgement and then after milliseconds (an engine's
+ * remember and forget), and a flusher that spins after every batch burns its spin window on the cores the
+ * rest of the process needs, for a wake-up saved at most every other time. So it spins when at least
+ * {@link #SPIN_WHEN} of the last {@link #WAITS} waits ended within the window, and blocks at once otherwise.
+ * A new log blocks until it has seen its writers come back.
+ *
+ * <p>Not thread-safe: the flusher thread alone uses it.
+ */
+final class WriterReturns {
+
+  /** How many of the latest idle waits decide. */
+  static final int WAITS = 8;
+  /** How many of them must have ended within the window for the next wait to spin. */
+  static final int SPIN_WHEN = 7;
+
+  private static final int MASK = (1 << WAITS) - 1;
+
+  private final long windowNanos;
+  /** One bit a wait, the latest lowest: 1 if the writers came back within the window. */
+  private int returned;
+
+  /** @param windowNanos how long the flusher spins before it blocks, when it spins */
+  WriterReturns(long windowNanos) {
+    this.windowNanos = windowNanos;
+  }
+
+  /** Whether the next idle wait should spin for up to the window before it blocks. */
+  boolean spinNext() {
+    return Integer.bitCount(returned) >= SPIN_WHEN;
+  }
+
+  /**
+   * Records an idle wait that ended after {@code nanos}: from the moment the flusher found the ring empty until
+   * a record was there, whether it spun or blocked (a blocked wait includes the flusher's wake-up, so a writer
+   * that comes back within the window less the wake-up's cost counts as returning).
+   */
+  void waited(long nanos) {
+    returned = ((returned << 1) | (nanos <= windowNanos ? 1 : 0)) & MASK;
+  }
+}

@@ -8,11 +8,14 @@ final class AppendEvent {
   byte type;
   byte[] payload;
   CompletableFuture<Long> future;
+  /** When the writer published it ({@link System#nanoTime}): how soon writers come back, see {@link WriterReturns}. */
+  long publishedNanos;
 
-  void set(byte type, byte[] payload, CompletableFuture<Long> future) {
+  void set(byte type, byte[] payload, CompletableFuture<Long> future, long publishedNanos) {
     this.type = type;
     this.payload = payload;
     this.future = future;
+    this.publishedNanos = publishedNanos;
   }
 
   /** Drops the references so that a slot does not keep a payload alive until it is reused. */

@@ -104,6 +104,7 @@ public final class Wal implements AutoCloseable {
     }, ProducerType.MULTI, flusherWait);
     disruptor.handleEventsWith(flusher);
     flusher.ring(disruptor.getRingBuffer());
+    flusherWait.ring(disruptor.getRingBuffer());
     syncer = options.durability() == Durability.ASYNC
         ? new Syncer(writer, flusher, options.asyncForceIntervalMillis(), "aeon-wal-syncer " + dir.getFileName())
         : null;
@@ -238,7 +239,7 @@ public final class Wal implements AutoCloseable {
       CompletableFuture<Long> future = new CompletableFuture<>();
       long sequence = ring.next();
       try {
-        ring.get(sequence).set(type, payload, future);
+        ring.get(sequence).set(type, payload, future, System.nanoTime());
       } finally {
         ring.publish(sequence);
       }

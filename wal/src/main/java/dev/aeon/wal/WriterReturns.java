@@ -39,9 +39,8 @@ final class WriterReturns {
   }
 
   /**
-   * Records an idle wait that ended after {@code nanos}: from the moment the flusher found the ring empty until
-   * a record was there, whether it spun or blocked (a blocked wait includes the flusher's wake-up, so a writer
-   * that comes back within the window less the wake-up's cost counts as returning).
+   * Records an idle wait whose record came {@code nanos} after the flusher found the ring empty (published then,
+   * whether the flusher spun or blocked: its own wake-up does not count).
    */
   void waited(long nanos) {
     returned = ((returned << 1) | (nanos <= windowNanos ? 1 : 0)) & MASK;

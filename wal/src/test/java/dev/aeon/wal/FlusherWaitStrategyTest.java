@@ -1,0 +1,63 @@
+package dev.aeon.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The flusher's wait strategy on a real ring, driven by hand: what it learns from each idle wait. */
+class FlusherWaitStrategyTest {
+
+  /**
+   * Writers that came back at once (their records stamped as published right when the wait began) count as
+   * returning even when the flusher only sees the record 2 ms later, as a blocked flusher does when its wake-up
+   * is slow: the return is measured to the record's publication, not to the end of the wait. Measured to the end
+   * of the wait (as before), each of these waits counted as a writer that did not come back, and closed-loop
+   * writers on a busy machine kept the flusher blocking and paid a wake-up for every record.
+   */
+  @Test
+  void writersAreTimedToTheirPublicationNotToTheFlushersWakeUp() throws Exception {
+    FlusherWaitStrategy strategy = new FlusherWaitStrategy();
+    RingBuffer<AppendEvent> ring = RingBuffer.createMultiProducer(AppendEvent::new, 16, strategy);
+    strategy.ring(ring);
+    SequenceBarrier barrier = ring.newBarrier();
+    for (long sequence = 0; sequence < WriterReturns.SPIN_WHEN; sequence++) {
+      waitForLatePublication(strategy, ring, barrier, sequence);
+    }
+    assertEquals(WriterReturns.SPIN_WHEN, strategy.blockedAtOnce(), "a new log blocks at once until it has learned");
+    assertTrue(strategy.spinsNext(), "writers that came back at once make the flusher spin");
+  }
+
+  /**
+   * Runs one idle wait for {@code sequence} on another thread; a writer stamps its record with a time just before
+   * the wait began, then publishes it 2 ms later.
+   */
+  private static void waitForLatePublication(FlusherWaitStrategy strategy, RingBuffer<AppendEvent> ring,
+      SequenceBarrier barrier, long sequence) throws Exception {
+    AtomicLong available = new AtomicLong(-1);
+    CountDownLatch waiting = new CountDownLatch(1);
+    long beforeTheWait = System.nanoTime();
+    Thread flusher = Thread.ofPlatform().start(() -> {
+      waiting.countDown();
+      try {
+        available.set(barrier.waitFor(sequence)); // calls the strategy, as the flusher's processor does
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    waiting.await();
+    TimeUnit.MILLISECONDS.sleep(2);
+    long claimed = ring.next();
+    assertEquals(sequence, claimed);
+    ring.get(claimed).set((byte) 1, new byte[1], new CompletableFuture<>(), beforeTheWait);
+    ring.publish(claimed);
+    flusher.join();
+    assertEquals(sequence, available.get());
+  }
+}

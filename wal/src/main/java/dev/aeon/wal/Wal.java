@@ -518,8 +518,11 @@ public final class Wal implements AutoCloseable {
       disruptor.halt();
       flusher.awaitStopped();
     } finally {
-      segments.close();
-      lock.close();
+      try {
+        segments.close();
+      } finally {
+        lock.close(); // whatever the clean-up met: a lock kept would refuse every later open in this process
+      }
     }
     Throwable failure = flusher.failure();
     if (failure != null) {

@@ -61,11 +61,10 @@ final class DurableReplies extends OutputStream {
     }
     try {
       writes.await();
-    } catch (DeferredDurability.NotDurable e) {
-      namespacesFailed.accept(e.namespaces());
-      throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
-          + e.getMessage() + ": " + e.getCause(), e.getCause());
-    } catch (UncheckedIOException e) { // interrupted
+    } catch (UncheckedIOException e) { // the log failed (DeferredDurability.NotDurable), or the wait was interrupted
+      if (e instanceof DeferredDurability.NotDurable failed) {
+        namespacesFailed.accept(failed.namespaces());
+      }
       throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
           + e.getMessage() + ": " + e.getCause(), e.getCause());
     }

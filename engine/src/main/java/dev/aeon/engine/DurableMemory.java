@@ -138,6 +138,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   @Override
   public long remember(Remember r) {
     Objects.requireNonNull(r, "event");
+    Inputs.notInABatch(r);
     Prepared event = prepare(r);
     CompletableFuture<Long> durable;
     long id;
@@ -183,14 +184,11 @@ final class DurableMemory implements Memory, AutoCloseable {
       return List.of();
     }
     checkBatchFitsARecord(events);
+    Map<Remember, Integer> indexes = BatchIndexes.of(events);
     List<Prepared> prepared = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Remember r = events.get(i);
-      if (r == null) {
-        throw new NullPointerException("the batch's event at index " + i + " is null; nothing was remembered");
-      }
       try {
-        prepared.add(checked(r));
+        prepared.add(checked(events.get(i)).withBatchLinks(BatchIndexes.links(events.get(i), indexes)));
       } catch (IllegalArgumentException e) {
         throw refusedEvent(i, n, e);
       }
@@ -217,7 +215,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       }
       List<RememberEvent> logged = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        logged.add(prepared.get(i).withId(first + i));
+        logged.add(prepared.get(i).withIds(first + i, first));
       }
       RememberBatch batch = new RememberBatch(logged);
       byte[] payload = encoded(batch); // a batch refused as too large records no model
@@ -295,7 +293,7 @@ final class DurableMemory implements Memory, AutoCloseable {
    * id comes under the lock ({@link #withId}).
    */
   private record Prepared(String session, String role, String text, Map<String, Object> attributes, float[] vector,
-      String model, List<LinkTo> links, long ts) {
+      String model, List<LinkTo> links, List<BatchIndexes.Link> batchLinks, long ts) {
 
     /** Under the write lock: what may have changed since it was prepared. */
     void checkAgainst(DurableMemory m) {
@@ -308,11 +306,27 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
 
     RememberEvent withId(long id) {
-      return new RememberEvent(id, session, role, ts, text, vector, attributes, links);
+      return withIds(id, 0);
+    }
+
+    /** The event with the id {@code id}, of a batch whose first event has {@code first}: it names its links' ids. */
+    RememberEvent withIds(long id, long first) {
+      List<LinkTo> all = links;
+      if (!batchLinks.isEmpty()) {
+        all = new ArrayList<>(links);
+        for (BatchIndexes.Link l : batchLinks) {
+          all.add(new LinkTo(l.type(), first + l.index()));
+        }
+      }
+      return new RememberEvent(id, session, role, ts, text, vector, attributes, all);
     }
 
     Prepared withVector(float[] embedded) {
-      return new Prepared(session, role, text, attributes, embedded, model, links, ts);
+      return new Prepared(session, role, text, attributes, embedded, model, links, batchLinks, ts);
+    }
+
+    Prepared withBatchLinks(List<BatchIndexes.Link> resolved) {
+      return new Prepared(session, role, text, attributes, vector, model, links, resolved, ts);
     }
   }
 
@@ -383,7 +397,7 @@ final class DurableMemory implements Memory, AutoCloseable {
       links.add(new LinkTo(Inputs.linkType(l.type()), l.target()));
     }
     long ts = r.timestampMicros != null ? r.timestampMicros : nowMicros();
-    return new Prepared(session, role, r.text, attributes, vector, model, links, ts);
+    return new Prepared(session, role, r.text, attributes, vector, model, links, List.of(), ts);
   }
 
   @Override

@@ -37,6 +37,15 @@ final class Inputs {
     for (Remember.Link l : r.links) {
       linkType(l.type());
     }
+    notInABatch(r);
+  }
+
+  /** Refuses an event linked to another of its batch ({@link Remember#link(String, Remember)}) outside a batch. */
+  static void notInABatch(Remember r) {
+    if (!r.batchLinks.isEmpty()) {
+      throw new IllegalArgumentException("the event links to another event of its batch (a '"
+          + r.batchLinks.getFirst().type() + "' link to a Remember, not to an id): only rememberAll can remember it");
+    }
   }
 
   /**

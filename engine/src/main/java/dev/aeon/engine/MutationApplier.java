@@ -106,26 +106,48 @@ final class MutationApplier {
   }
 
   /**
-   * Remembers the batch's events in order; false if one of them has nothing to apply to (what it could apply, it
-   * has: at replay that fails the open, in the writer it cannot happen).
+   * Remembers the batch's events in order, then their links, as an event may link to one after it in the batch
+   * ({@link Remember#link(String, Remember)}); false if one of them has nothing to apply to (what it could apply,
+   * it has: at replay that fails the open, in the writer it cannot happen).
    */
   private boolean rememberAll(RememberBatch b) {
     boolean all = true;
+    List<RememberEvent> appended = new ArrayList<>(b.events().size());
     for (RememberEvent r : b.events()) {
-      all &= remember(r);
+      Appended a = append(r);
+      all &= a != Appended.NOTHING_TO_APPLY_TO;
+      if (a == Appended.YES) {
+        appended.add(r);
+      }
+    }
+    for (RememberEvent r : appended) {
+      all &= addLinks(r);
     }
     return all;
   }
 
   private boolean remember(RememberEvent r) {
+    return switch (append(r)) {
+      case YES -> addLinks(r);
+      case REFUSED_BY_AN_OLD_RELEASE -> true;
+      case NOTHING_TO_APPLY_TO -> false;
+    };
+  }
+
+  /** What {@link #append} made of an event. */
+  private enum Appended { YES, REFUSED_BY_AN_OLD_RELEASE, NOTHING_TO_APPLY_TO }
+
+  /** Adds the event, without its links, to the index, the blob arena and the trace. */
+  private Appended append(RememberEvent r) {
     Trace trace = stores.trace;
     if (r.id() <= trace.maxEventId()) {
-      return false; // the trace's checkpoint holds every event logged before it, and ids only grow
+      // the trace's checkpoint holds every event logged before it, and ids only grow
+      return Appended.NOTHING_TO_APPLY_TO;
     }
     if (refusedAttributes(r.attributes())) {
       // Logged by a release before e818f27c, whose trace then refused the event: the caller got the error and
       // the namespace failed; the event never was (nor is it here), and nothing was logged after it.
-      return true;
+      return Appended.REFUSED_BY_AN_OLD_RELEASE;
     }
     if (r.vector() != null) {
       AtlasIndex atlas = stores.atlasFor(r.vector().length);
@@ -139,6 +161,12 @@ final class MutationApplier {
     }
     trace.append(new Event(r.id(), r.session(), r.role(), r.tsMicros(), ref,
         r.vector() == null ? Event.NO_VECTOR : r.id(), r.attributes()));
+    return Appended.YES;
+  }
+
+  /** Adds the links of an event {@link #append} added; true if every one's target is live. */
+  private boolean addLinks(RememberEvent r) {
+    Trace trace = stores.trace;
     boolean linked = true;
     for (LinkTo link : r.links()) {
       if (link.type().equals(Edge.NEXT)) {

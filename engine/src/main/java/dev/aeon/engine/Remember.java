@@ -19,6 +19,9 @@ public final class Remember {
   /** A link to add from the new event to an existing one. */
   public record Link(String type, long target) {}
 
+  /** A link to add from the new event to another event of its {@link Memory#rememberAll} batch. */
+  record BatchLink(String type, Remember target) {}
+
   final String session;
   final String role;
   final String text;
@@ -31,6 +34,7 @@ public final class Remember {
   Long timestampMicros;
   final Map<String, Object> attributes = new LinkedHashMap<>();
   final List<Link> links = new ArrayList<>();
+  final List<BatchLink> batchLinks = new ArrayList<>();
   /**
    * True for an event an import restores: its attributes may have the names of an event's own properties
    * ({@link Inputs#attributes}), which a namespace written before those names were refused can hold.
@@ -100,8 +104,21 @@ public final class Remember {
     return this;
   }
 
+  /** A link from the new event to the event {@code target}, which must be live when the event is remembered. */
   public Remember link(String type, long target) {
     links.add(new Link(Objects.requireNonNull(type, "type"), target));
+    return this;
+  }
+
+  /**
+   * A link from the new event to {@code target}, another event of the same {@link Memory#rememberAll} batch (before
+   * or after it in the batch; a document's chunk to the chunk before it, say): ids are given under the write lock,
+   * so a caller cannot name them beforehand. The batch links the two once it has given them their ids, in the same
+   * log record, so a crash leaves both events and the link or none of them. {@link Memory#remember} refuses an event
+   * with such a link, and {@code rememberAll} one whose {@code target} is not in the batch or is in it twice.
+   */
+  public Remember link(String type, Remember target) {
+    batchLinks.add(new BatchLink(Objects.requireNonNull(type, "type"), Objects.requireNonNull(target, "target")));
     return this;
   }
 }

@@ -220,8 +220,9 @@ public class EngineModelTest {
 
   /**
    * A batch of 1 to 6 events through {@link Memory#rememberAll}, a third of them linked to one or two live events
-   * remembered before the batch; now and then with an event it must refuse: an empty session, or a vector of another
-   * model than the namespace's or than an earlier event's of the batch (checked first, over the whole batch), or else
+   * remembered before the batch, and in a third of the batches some to others of the batch (before or after them, or
+   * themselves); now and then with an event it must refuse: an empty session, or a vector of another model than the
+   * namespace's or than an earlier event's of the batch (checked first, over the whole batch), or else
    * a link to a forgotten event (checked under the write lock, after those). Then the message names the first such
    * event's index, and nothing is remembered or linked; else every event is, with ids that follow each other, and its
    * links, valid for all time, as {@link #checkQuery} then finds them.
@@ -261,6 +262,17 @@ public class EngineModelTest {
       }
       batchModel = batchModel == null ? label : batchModel;
     }
+    // A third of the batches link some of their events to others of the batch, before or after them.
+    List<int[]> inBatch = new ArrayList<>(); // {from index, type index, to index}
+    if (n > 1 && random.nextInt(3) == 0) {
+      for (int i = 0; i < n; i++) {
+        if (random.nextInt(2) == 0) {
+          int[] link = {i, random.nextInt(LINK_TYPES.size()), random.nextInt(n)};
+          batch.get(i).link(LINK_TYPES.get(link[1]), batch.get(link[2]));
+          inBatch.add(link);
+        }
+      }
+    }
     boolean refusedForItsLink = refused < 0 && linkedToForgotten >= 0;
     if (refusedForItsLink) {
       refused = linkedToForgotten; // the events themselves are fine: their links are checked after
@@ -285,6 +297,9 @@ public class EngineModelTest {
       long id = ids.get(i);
       model.put(id, new Known(id, k.session(), k.role(), k.ts(), k.text(), k.vectorSeed(), k.attributes()));
       linksOf.get(i).forEach(l -> links.add(new KnownLink(id, l.type(), l.target(), Long.MIN_VALUE, Long.MAX_VALUE)));
+    }
+    for (int[] l : inBatch) {
+      links.add(new KnownLink(ids.get(l[0]), LINK_TYPES.get(l[1]), ids.get(l[2]), Long.MIN_VALUE, Long.MAX_VALUE));
     }
     recordedModel[0] = recordedModel[0] == null ? batchModel : recordedModel[0];
   }

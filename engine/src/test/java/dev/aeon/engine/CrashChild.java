@@ -75,13 +75,16 @@ public final class CrashChild {
 
   /**
    * Remembers 1 to 16 events at once, announced by their seeds ({@code b seed,seed,...}) and acknowledged with their
-   * ids ({@code B id:seed,id:seed>target,...}); one of them now and then linked to a live event ({@code >target}), so
-   * that replay applies a batch's links too.
+   * ids ({@code B id:seed,id:seed>target,...}); one of them now and then linked to a live event ({@code >target}), and
+   * one to another event of the batch, before or after it ({@link Remember#link(String, Remember)}), so that replay
+   * applies a batch's links too.
    */
   private static void rememberAll(Memory m, Random random, List<Long> live, PrintStream acks) {
     int n = 1 + random.nextInt(16);
     int linked = !live.isEmpty() && random.nextInt(3) == 0 ? random.nextInt(n) : -1;
     long target = linked < 0 ? 0 : live.get(random.nextInt(live.size()));
+    int inBatchFrom = n > 1 && random.nextInt(3) == 0 ? random.nextInt(n) : -1;
+    int inBatchTo = random.nextInt(n);
     List<Long> seeds = new ArrayList<>();
     List<Remember> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -94,12 +97,15 @@ public final class CrashChild {
       }
       batch.add(r);
     }
+    if (inBatchFrom >= 0) {
+      batch.get(inBatchFrom).link("REFERS_TO", batch.get(inBatchTo));
+    }
     acks.println("b " + seeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
     List<Long> ids = m.rememberAll(batch);
     StringBuilder ack = new StringBuilder("B ");
     for (int i = 0; i < n; i++) {
       ack.append(i == 0 ? "" : ",").append(ids.get(i)).append(':').append(seeds.get(i))
-          .append(i == linked ? ">" + target : "");
+          .append(i == linked ? ">" + target : "").append(i == inBatchFrom ? ">" + ids.get(inBatchTo) : "");
     }
     acks.println(ack);
     live.addAll(ids);

@@ -101,12 +101,12 @@ public class EngineCrashTest {
           case "C" -> compactions++;
           case "B" -> {
             batches++;
-            for (String event : f[1].split(",")) { // id:seed, or id:seed>target for an event with a link
+            for (String event : f[1].split(",")) { // id:seed, and >target for each link of the event
               String[] idSeed = event.split("[:>]");
               long id = Long.parseLong(idSeed[0]);
               remembered.put(id, Long.parseLong(idSeed[1]));
-              if (idSeed.length == 3) {
-                links.computeIfAbsent(id, k -> new ArrayList<>()).add(Long.parseLong(idSeed[2]));
+              for (int t = 2; t < idSeed.length; t++) {
+                links.computeIfAbsent(id, k -> new ArrayList<>()).add(Long.parseLong(idSeed[t]));
               }
             }
           }

@@ -206,6 +206,26 @@ public final class Aeon implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #checkBeforeCreating(String, Remember)} for {@code namespace(name).rememberAll(events)}: each event, where
+   * a link to another event of the batch is not refused; a refusal names the event's index as rememberAll's does.
+   *
+   * @throws IllegalArgumentException what rememberAll would throw
+   */
+  public void checkBeforeCreating(String name, List<Remember> events) {
+    Objects.requireNonNull(events, "events");
+    if (!exists(name)) {
+      for (int i = 0; i < events.size(); i++) {
+        Remember r = Objects.requireNonNull(events.get(i), "event");
+        try {
+          Inputs.batchEventForNewNamespace(name, r, options.maxEventBytes());
+        } catch (IllegalArgumentException e) {
+          throw DurableMemory.refusedEvent(i, events.size(), e);
+        }
+      }
+    }
+  }
+
   /** The default namespace. */
   public Memory memory() {
     return namespace(DEFAULT_NAMESPACE);

@@ -283,7 +283,8 @@ final class DurableMemory implements Memory, AutoCloseable {
     }
   }
 
-  private static IllegalArgumentException refusedEvent(int index, int n, IllegalArgumentException e) {
+  /** Refuses the batch for its event at {@code index}, of {@code n}, which {@code e} refused. */
+  static IllegalArgumentException refusedEvent(int index, int n, IllegalArgumentException e) {
     return new IllegalArgumentException("the batch's event at index " + index + " (of " + n + ", from 0) is refused,"
         + " so the whole batch is and nothing was remembered: " + e.getMessage(), e);
   }

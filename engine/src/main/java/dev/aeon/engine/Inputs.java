@@ -27,6 +27,12 @@ final class Inputs {
    * attributes, a vector that is not usable (of any dimension), a bad link type.
    */
   static void event(Remember r) {
+    batchEvent(r);
+    notInABatch(r);
+  }
+
+  /** {@link #event} for an event of a batch, which may link to another of the batch. */
+  static void batchEvent(Remember r) {
     name("session", r.session);
     name("role", r.role);
     text("text", r.text);
@@ -37,7 +43,9 @@ final class Inputs {
     for (Remember.Link l : r.links) {
       linkType(l.type());
     }
-    notInABatch(r);
+    for (Remember.BatchLink l : r.batchLinks) {
+      linkType(l.type());
+    }
   }
 
   /** Refuses an event linked to another of its batch ({@link Remember#link(String, Remember)}) outside a batch. */
@@ -55,7 +63,13 @@ final class Inputs {
    */
   static void eventForNewNamespace(String namespace, Remember r, int maxEventBytes) {
     Objects.requireNonNull(r, "event");
-    event(r);
+    notInABatch(r);
+    batchEventForNewNamespace(namespace, r, maxEventBytes);
+  }
+
+  /** {@link #eventForNewNamespace} for an event of a batch, which may link to another of the batch. */
+  static void batchEventForNewNamespace(String namespace, Remember r, int maxEventBytes) {
+    batchEvent(r);
     textFitsALogRecord(r.text, maxEventBytes);
     if (!r.links.isEmpty()) {
       throw noEvent(r.links.getFirst().target(), namespace);

@@ -5,6 +5,7 @@ import dev.aeon.engine.DeferredDurability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.resp.RespWriter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -155,6 +156,11 @@ public final class ClientSession {
    */
   public Memory memoryToRemember(Remember event) {
     return server.memoryToRemember(namespace, event);
+  }
+
+  /** {@link #memoryToRemember(Remember)} for the events of one batch. */
+  public Memory memoryToRemember(List<Remember> events) {
+    return server.memoryToRemember(namespace, events);
   }
 
   public String name() {

@@ -144,6 +144,12 @@ public final class ServerContext {
     return memory(namespace);
   }
 
+  /** {@link #memoryToRemember(String, Remember)} for the events of one batch. */
+  public Memory memoryToRemember(String namespace, List<Remember> events) {
+    aeon.checkBeforeCreating(namespace, events);
+    return memory(namespace);
+  }
+
   /**
    * The namespace's Memory, opened (and recovered) on first use. A namespace whose files cannot be used
    * (damaged, or of another format version) is reported once at WARNING and not read again until the server

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +53,28 @@ class EmbedderTest {
       List<?> inSession = (List<?>) c.call("MEM.RECALL", "s2", "which instrument do I play?", "5");
       assertEquals(1, inSession.size(), "the short form recalls within its session only");
       assertEquals("I play the drums in a punk band", ((Map<?, ?>) inSession.getFirst()).get("text"));
+    }
+  }
+
+  /** MEM.ADDALL embeds its events without a vector (in one call) as MEM.ADD does: the same text, the same vector. */
+  @Test
+  void memAddAllEmbedsTheTextsAsMemAddDoes() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      c.call("SELECT", "embedded-batch");
+      String cello = "I am learning to play the cello";
+      long single = (Long) c.call("MEM.ADD", "s1", "user", cello);
+      List<?> ids = (List<?>) c.call("MEM.ADDALL",
+          "{\"session\": \"s2\", \"role\": \"user\", \"text\": \"My sister lives in Porto\"}",
+          "{\"session\": \"s2\", \"role\": \"user\", \"text\": \"" + cello + "\"}");
+      List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", cello, "COUNT", "2");
+      assertEquals(Set.of(single, ids.get(1)), Set.of(((Map<?, ?>) hits.get(0)).get("id"),
+          ((Map<?, ?>) hits.get(1)).get("id")), hits.toString());
+      for (Object hit : hits) { // both vectors are the text's: the batch's embedding is MEM.ADD's
+        assertEquals(1.0, ((RespClient.Dbl) ((Map<?, ?>) hit).get("score")).value(), 1e-3, hits.toString());
+      }
+      List<?> porto = (List<?>) c.call("MEM.RECALL", "TEXT", "where does my sister live?", "COUNT", "1");
+      assertEquals(ids.get(0), ((Map<?, ?>) porto.getFirst()).get("id"));
     }
   }
 

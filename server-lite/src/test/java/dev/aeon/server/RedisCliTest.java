@@ -56,6 +56,17 @@ class RedisCliTest {
     assertEquals("ERR unknown command 'NOPE', with args beginning with: \n\n", run(server.port(), "", "NOPE"));
   }
 
+  /** A batch of events as JSON arguments, as a shell passes them to redis-cli, linked within the batch. */
+  @Test
+  void memAddAllFromArguments() throws Exception {
+    String first = "{\"session\": \"doc\", \"role\": \"chunk\", \"text\": \"part one\", \"vector\": [1, 0]}";
+    String second = "{\"session\": \"doc\", \"role\": \"chunk\", \"text\": \"part two\", \"vector\": [0, 1],"
+        + " \"links\": [{\"type\": \"PREV\", \"index\": 0}]}";
+    assertEquals("1\n2\n", run(server.port(), "", "-n", "cli-batch", "MEM.ADDALL", first, second));
+    assertEquals("columns\na.id\nb.id\nrows\n2\n1\n", run(server.port(), "", "-n", "cli-batch", "MEM.QUERY",
+        "MATCH (a)-[:PREV]->(b) RETURN a.id, b.id"));
+  }
+
   @Test
   void scanListsEveryVectorSet() throws Exception {
     StringBuilder adds = new StringBuilder("SELECT 5\n");

@@ -1,6 +1,7 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -46,6 +47,30 @@ class RefusalWordsTest {
       assertEquals(new RespClient.Err("ERR the text takes 600000 bytes, more than the " + LARGEST_EVENT + largest),
           c.call("VADD", "k", "VALUES", "3", "1", "0", "0", "y".repeat(600_000)));
       assertEquals(0L, c.call("VCARD", "k"));
+    }
+  }
+
+  /** So is a batch's (MEM.ADDALL): too large whole, or for one of its events. */
+  @Test
+  void aBatchOverTheLimitIsRefusedInTheServersWords() throws Exception {
+    String largest = " bytes of the largest event this server stores (no option of the server changes it)";
+    String smaller = "; nothing was remembered: remember its events in smaller batches";
+    try (RespClient c = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "large-batch"));
+      String half = "{\"session\": \"s\", \"role\": \"user\", \"text\": \"" + "x".repeat(LARGEST_EVENT / 2)
+          + "\", \"vector\": [1, 0]}";
+      assertEquals(new RespClient.Err("ERR the batch's texts and vectors take at least " + (LARGEST_EVENT + 16)
+          + " bytes, more than the " + LARGEST_EVENT + largest + smaller), c.call("MEM.ADDALL", half, half));
+      String nearly = "{\"session\": \"s\", \"role\": \"user\", \"text\": \"" + "x".repeat(LARGEST_EVENT / 2 - 20)
+          + "\", \"vector\": [1, 0]}";
+      Object reply = c.call("MEM.ADDALL", nearly, nearly);
+      String message = assertInstanceOf(RespClient.Err.class, reply, String.valueOf(reply)).message();
+      assertTrue(message.matches("ERR the batch of 2 events takes [0-9]+ bytes in the log" + Pattern.quote(" (their"
+          + " texts, vectors and attributes), more than the " + LARGEST_EVENT + largest + smaller)), message);
+      String tooLong = "{\"session\": \"s\", \"role\": \"user\", \"text\": \"" + "x".repeat(600_000)
+          + "\", \"vector\": [1, 0]}";
+      assertEquals(new RespClient.Err("ERR the batch's texts and vectors take at least 600008 bytes, more than the "
+          + LARGEST_EVENT + largest + smaller), c.call("MEM.ADDALL", tooLong));
     }
   }
 

@@ -78,6 +78,11 @@ final class SharedServer implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /** The server's memory directory. */
+  Path dir() {
+    return dir;
+  }
+
   int port() {
     return server.port();
   }

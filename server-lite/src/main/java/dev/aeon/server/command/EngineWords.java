@@ -27,11 +27,14 @@ final class EngineWords {
   }
 
   private static final List<Word> WORDS = List.of(
-      // An event's limit (half the log segment of AeonOptions, at most 16 MiB): the server has no flag for it.
+      // An event's limit (half the log segment of AeonOptions, at most 16 MiB): the server has no flag for it. Nor
+      // for a batch's (MEM.ADDALL), whose texts and vectors alone are checked first, then the whole record.
       new Word(" one log record holds (half the largest log segment, AeonOptions.withWalSegmentBytes, at most 16 MiB)",
           " bytes of the largest event this server stores (no option of the server changes it)",
-          "(the text takes [0-9]+ bytes|this mutation takes [0-9]+ bytes in the log \\(its text, vector and"
-              + " attributes\\)), more than the [0-9]+", ""),
+          "(the text takes [0-9]+ bytes|this mutation takes [0-9]+ bytes in the log \\(its"
+              + " text, vector and attributes\\)|the batch's texts and vectors take at least [0-9]+ bytes|the batch"
+              + " of [0-9]+ events takes [0-9]+ bytes in the log \\(their texts, vectors and attributes\\)), more"
+              + " than the [0-9]+", "(; nothing was remembered: remember its events in smaller batches)?"),
       // A statement's time limit (AeonOptions' 30 seconds): no flag either; the advice that follows stands.
       new Word(" (AeonOptions.withQueryTimeLimit):", ":", "the statement ran past its time limit of [0-9]+ ms",
           " bound its variable-length patterns, or start from fewer nodes"),

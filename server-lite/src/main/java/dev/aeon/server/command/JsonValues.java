@@ -77,15 +77,29 @@ public final class JsonValues {
             + Trace.MAX_ATTRIBUTE_BYTES + " bytes encoded)");
       }
     }
-    return parseObject(STRICT, json, exact);
+    return parseObject(STRICT, json, exact, "attributes");
+  }
+
+  /**
+   * Parses a JSON object a client sent as a whole argument (an event of MEM.ADDALL), strictly and exactly as
+   * {@link #parseEventObject} parses attributes but for their size (the request's limits bound it); {@code what}
+   * names it in an error. {@link #exactValue} reads its values.
+   */
+  public static ObjectNode parseArgumentObject(String json, String what) {
+    return parseObject(STRICT, json, true, what);
+  }
+
+  /** A value of an object {@link #parseArgumentObject} read, as {@link #toJava} but refused as attributes are. */
+  public static Object exactValue(JsonNode n) {
+    return exact(n);
   }
 
   /** Parses stored JSON attributes. */
   public static ObjectNode parseStoredObject(String json) {
-    return parseObject(LENIENT, json, false);
+    return parseObject(LENIENT, json, false, "attributes");
   }
 
-  private static ObjectNode parseObject(ObjectMapper mapper, String json, boolean exact) {
+  private static ObjectNode parseObject(ObjectMapper mapper, String json, boolean exact, String what) {
     JsonNode node;
     try {
       node = exact ? readExactly(json) : mapper.readTree(json);
@@ -95,7 +109,7 @@ public final class JsonValues {
       throw CommandError.err("invalid JSON: " + JsonErrors.reason(e.getOriginalMessage()));
     }
     if (!(node instanceof ObjectNode obj)) {
-      throw CommandError.err("attributes must be a JSON object, got: " + CommandError.clip(json));
+      throw CommandError.err(what + " must be a JSON object, got: " + CommandError.clip(json));
     }
     return obj;
   }

@@ -30,9 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.LINK,
- * MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.SESSIONS, MEM.GET, MEM.SETATTR, MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT,
- * MEM.COMPACT, MEM.BACKUP, MEM.STATS.
+ * The engine's own commands over the selected namespace (see docs/server.md for the syntax): MEM.ADD, MEM.ADDALL
+ * ({@link MemAddAll}), MEM.LINK, MEM.INVALIDATE, MEM.RECALL, MEM.TRACE, MEM.SESSIONS, MEM.GET, MEM.SETATTR,
+ * MEM.QUERY, MEM.FORGET, MEM.CHECKPOINT, MEM.COMPACT, MEM.BACKUP, MEM.STATS.
  */
 public final class MemCommands {
 
@@ -42,6 +42,7 @@ public final class MemCommands {
     List<String> write = List.of("write");
     List<String> read = List.of("readonly");
     t.add("mem.add", -4, write, 0, 0, 0, MemCommands::add);
+    t.add("mem.addall", -2, write, 0, 0, 0, MemAddAll::run);
     t.add("mem.link", -4, write, 0, 0, 0, MemCommands::link);
     t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);
     t.add("mem.recall", -3, read, 0, 0, 0, MemCommands::recall);
@@ -114,7 +115,11 @@ public final class MemCommands {
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */
   private static Map<String, Object> eventAttributes(String json, String argument) {
-    ObjectNode obj = JsonValues.parseEventObject(json, argument);
+    return eventAttributes(JsonValues.parseEventObject(json, argument));
+  }
+
+  /** Event attributes from a JSON object of strings, numbers and booleans (also an event's of MEM.ADDALL). */
+  static Map<String, Object> eventAttributes(ObjectNode obj) {
     Map<String, Object> scalars = JsonValues.scalars(obj);
     if (scalars.size() != obj.size()) {
       throw CommandError.err("event attributes must be strings, numbers or booleans (no null, arrays or objects)");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * write is durable): {@code aeon serve} runs in a child JVM under SYNC while two clients write, and is killed
  * with SIGKILL at a random moment, again and again on the same directory. Each client keeps a model of its
  * own namespace: a vector set whose elements are added, replaced, given attributes and removed, and events
- * remembered and forgotten. After every restart each model must match what the server holds, except for
+ * remembered (one at a time, and in batches of MEM.ADDALL, all or none of which may survive) and forgotten. After every restart each model must match what the server holds, except for
  * the one command a client had sent when the server died, which may have happened or not.
  */
 public class ServerCrashTest {
@@ -120,6 +120,8 @@ public class ServerCrashTest {
     private long pendingForget;
     /** A DEL of the whole set was in flight: the set is then either as it was or gone. */
     private boolean pendingDelete;
+    /** The texts of a MEM.ADDALL in flight: all of them are there or none. */
+    private List<String> pendingBatch = List.of();
 
     ClientModel(String namespace, long seed) {
       this.namespace = namespace;
@@ -183,6 +185,10 @@ public class ServerCrashTest {
           }
         }
         case 4 -> {
+          if (random.nextBoolean()) {
+            addAll(c);
+            break;
+          }
           String text = namespace + "-text-" + nextText++;
           pendingRemember = text;
           long id = (Long) c.call("MEM.ADD", "s", "user", text, "VECTOR", "VALUES", "2", "1", Integer.toString(random.nextInt(9)));
@@ -202,6 +208,24 @@ public class ServerCrashTest {
       clearPending();
     }
 
+    /** MEM.ADDALL of 1 to 8 events, each linked to the one before it: all of them or none may survive a kill. */
+    private void addAll(RespClient c) throws IOException {
+      List<Object> args = new ArrayList<>(List.of("MEM.ADDALL"));
+      pendingBatch = new ArrayList<>();
+      for (int i = 1 + random.nextInt(8); i > 0; i--) {
+        String text = namespace + "-text-" + nextText++;
+        pendingBatch.add(text);
+        args.add("{\"session\": \"s\", \"role\": \"user\", \"text\": \"" + text + "\", \"vector\": [1, "
+            + random.nextInt(9) + "]" + (args.size() > 1 ? ", \"links\": [{\"type\": \"PREV\", \"index\": "
+            + (args.size() - 2) + "}]" : "") + "}");
+      }
+      List<?> ids = (List<?>) c.call(args.toArray());
+      assertEquals(pendingBatch.size(), ids.size(), namespace + ": MEM.ADDALL");
+      for (int i = 0; i < ids.size(); i++) {
+        events.put((Long) ids.get(i), pendingBatch.get(i));
+      }
+    }
+
     private void expectElement(String element, Element after) {
       pendingElement = element;
       pendingAfter = after;
@@ -213,6 +237,7 @@ public class ServerCrashTest {
       pendingRemember = null;
       pendingForget = 0;
       pendingDelete = false;
+      pendingBatch = List.of();
     }
 
     /** Compares the server's state with the model, settling the command that was in flight either way. */
@@ -254,6 +279,16 @@ public class ServerCrashTest {
           found.entrySet().stream().filter(e -> e.getValue().equals(pendingRemember)).findFirst()
               .ifPresent(e -> events.put(e.getKey(), e.getValue()));
         }
+        Map<String, Long> idOfText = new HashMap<>();
+        found.forEach((id, text) -> idOfText.put(text, id));
+        long batchFound = pendingBatch.stream().filter(idOfText::containsKey).count();
+        assertTrue(batchFound == 0 || batchFound == pendingBatch.size(),
+            where + ": " + batchFound + " of the " + pendingBatch.size() + " events of a batch in flight");
+        pendingBatch.forEach(text -> {
+          if (idOfText.containsKey(text)) {
+            events.put(idOfText.get(text), text);
+          }
+        });
         assertEquals(events, found, where + ": events");
       }
       clearPending();

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * write is durable): {@code aeon serve} runs in a child JVM under SYNC while two clients write, and is killed
  * with SIGKILL at a random moment, again and again on the same directory. Each client keeps a model of its
  * own namespace: a vector set whose elements are added, replaced, given attributes and removed, and events
- * remembered (one at a time, and in batches of MEM.ADDALL, all or none of which may survive) and forgotten. After every restart each model must match what the server holds, except for
- * the one command a client had sent when the server died, which may have happened or not.
+ * remembered (one at a time, and in batches of MEM.ADDALL) and forgotten. After every restart each model must
+ * match what the server holds, except for the one command a client had sent when the server died, which may have
+ * happened or not (a batch: all its events or none).
  */
 public class ServerCrashTest {
 

@@ -13,7 +13,8 @@ import java.util.Map;
  * pipelining {@link #PIPELINE} commands each, against two Aeon servers started by this run with {@code --durability
  * sync}: one as it runs by default ({@code --pipeline-forces shared}: a pipeline's writes share the log's forced
  * writes) and one with {@code --pipeline-forces each} (every write waits for its own force, the server before),
- * in alternating rounds; the figure is the ratio of their median rounds' events per second.
+ * in alternating rounds; the figure is the ratio of their median rounds' events per second. And {@code MEM.ADDALL}
+ * of as many events a command as a pipeline holds, against {@code MEM.ADD} so pipelined ({@link #batches}).
  */
 final class PipelinedWrites {
 
@@ -68,8 +69,46 @@ final class PipelinedWrites {
         results.add(entry(c.getKey(), "shared", ms, s, ms.rps() / me.rps()));
         results.add(entry(c.getKey(), "each", me, e, 1.0));
       }
+      results.add(batches(shared.port, requests, rounds));
     }
     return results;
+  }
+
+  /**
+   * MEM.ADDALL of {@link #PIPELINE} events a command, one command at a time per client, against MEM.ADD pipelined
+   * {@link #PIPELINE} deep (the same events in flight per client) on the shared server, in alternating rounds: the
+   * entry's ratio is its events/s over MEM.ADD's.
+   */
+  private static Map<String, Object> batches(int port, int requests, int rounds) throws Exception {
+    List<String> addAll = new ArrayList<>(List.of("MEM.ADDALL"));
+    // redis-benchmark writes __rand_int__ with leading zeroes, which JSON refuses in an integer: a fraction's digits
+    StringBuilder vector = new StringBuilder("[1.__rand_int__");
+    for (int i = 1; i < DIMENSION; i++) {
+      vector.append(", ").append(i);
+    }
+    for (int i = 0; i < PIPELINE; i++) {
+      addAll.add("{\"session\": \"bench-session\", \"role\": \"user\", \"text\": \"a batched event\","
+          + " \"vector\": " + vector + "]}");
+    }
+    List<String> add = commands().get("MEM.ADD");
+    int batchRequests = requests / PIPELINE;
+    RedisTools.benchmark(port, CLIENTS, batchRequests / 4, 1, VectorWorkload.RANDOM_RANGE, addAll); // untimed
+    List<RedisTools.Result> b = new ArrayList<>();
+    List<RedisTools.Result> p = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      b.add(RedisTools.benchmark(port, CLIENTS, batchRequests, 1, VectorWorkload.RANDOM_RANGE, addAll));
+      p.add(RedisTools.benchmark(port, CLIENTS, requests, PIPELINE, VectorWorkload.RANDOM_RANGE, add));
+    }
+    RedisTools.Result mb = median(b);
+    double events = mb.rps() * PIPELINE;
+    Map<String, Object> m = entry("MEM.ADDALL", "shared", mb, b, events / median(p).rps());
+    m.put("pipeline", 1);
+    m.put("events_per_command", PIPELINE);
+    m.put("events_per_s", Math.round(events * 10) / 10.0);
+    m.put("pipelined_add_rounds_rps", p.stream().map(RedisTools.Result::rps).toList());
+    m.remove("events_per_s_vs_each");
+    m.put("events_per_s_vs_pipelined_add", Math.round(events / median(p).rps() * 100) / 100.0);
+    return m;
   }
 
   private static Map<String, Object> entry(String test, String mode, RedisTools.Result r,
@@ -95,6 +134,11 @@ final class PipelinedWrites {
 
   /** The console's note for a result of this section. */
   static String note(Map<String, Object> m) {
+    if (m.containsKey("events_per_command")) {
+      return String.format(Locale.ROOT, "SYNC, %d events a command: %,.0f events/s, %.2fx MEM.ADD's at -P %d",
+          (Integer) m.get("events_per_command"), (Double) m.get("events_per_s"),
+          (Double) m.get("events_per_s_vs_pipelined_add"), PIPELINE);
+    }
     return String.format(Locale.ROOT, "SYNC, --pipeline-forces %s%s", m.get("pipeline_forces"),
         m.get("pipeline_forces").equals("shared")
             ? String.format(Locale.ROOT, ": %.2fx the events/s of each", (Double) m.get("events_per_s_vs_each")) : "");

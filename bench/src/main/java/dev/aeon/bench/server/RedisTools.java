@@ -100,10 +100,13 @@ final class RedisTools {
     cmd.addAll(command);
     String out = run(cmd, 3600);
     for (String line : out.split("\n")) {
+      // The test's name is the command, which may hold commas (MEM.ADDALL's JSON): its 7 figures are the last fields
       String[] f = line.replace("\"", "").split(",");
-      if (f.length == 8 && !f[0].equals("test")) {
+      int n = f.length;
+      if (n >= 8 && !f[0].equals("test")) {
         try {
-          return new Result(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[4]), Double.parseDouble(f[6]));
+          return new Result(f[0], Double.parseDouble(f[n - 7]), Double.parseDouble(f[n - 4]),
+              Double.parseDouble(f[n - 2]));
         } catch (NumberFormatException e) {
           break;
         }

@@ -141,7 +141,8 @@ public final class JsonValues {
    */
   private static Object exactScalar(JsonNode n) {
     if (n.isIntegralNumber() && !n.canConvertToLong()) {
-      throw CommandError.err("the integer " + CommandError.clip(n.asText()) + " does not fit in 64 bits (give it as a string)");
+      throw CommandError.err("the integer " + CommandError.clip(n.asText())
+          + " does not fit in 64 bits (give it as a string)");
     }
     Object value = toJava(n);
     if (value instanceof Double d && !Double.isFinite(d)) {
@@ -233,8 +234,8 @@ public final class JsonValues {
     public JsonToken nextToken() throws IOException {
       JsonToken t = super.nextToken();
       if (t == JsonToken.VALUE_NUMBER_FLOAT && NumberLiterals.underflows(getText(), getDoubleValue())) {
-        throw new NearerToZero(this, "the number " + CommandError.clip(getText()) + " is nearer to 0 than any double (it would be "
-            + getDoubleValue() + ")");
+        throw new NearerToZero(this, "the number " + CommandError.clip(getText())
+            + " is nearer to 0 than any double (it would be " + getDoubleValue() + ")");
       }
       return t;
     }

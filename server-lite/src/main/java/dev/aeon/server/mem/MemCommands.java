@@ -90,7 +90,8 @@ public final class MemCommands {
     // event would never be recalled, not even once the model is back (nothing embeds it later).
     if (!vectorGiven && c.server().embedder() == null && c.server().config().embedderFailure() != null) {
       throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.ADD without VECTOR")
-          + "; give the event's vector with VECTOR, or start the server with --embedder none to store events without one");
+          + "; give the event's vector with VECTOR, or start the server with --embedder none to store events"
+          + " without one");
     }
     c.writer().integer(c.memoryToRemember(r).remember(r));
   }

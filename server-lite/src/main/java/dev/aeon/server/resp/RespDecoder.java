@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
  * ProtocolException the stream position is undefined and the connection must be closed.
  *
  * <p>Memory: a bulk string is allocated at once up to {@link #EAGER_BULK} bytes, beyond that grown as its
- * bytes arrive (at most twice what the client has sent), and everything a request holds beyond a small per-connection allowance is reserved from the
- * server-wide {@link MemoryBudget} first; when the budget is exhausted the request fails with an error.
+ * bytes arrive (at most twice what the client has sent), and everything a request holds beyond a small
+ * per-connection allowance is reserved from the server-wide {@link MemoryBudget} first; when the budget is
+ * exhausted the request fails with an error.
  */
 public final class RespDecoder {
 

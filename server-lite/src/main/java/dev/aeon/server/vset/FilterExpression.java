@@ -437,7 +437,8 @@ public final class FilterExpression {
     }
 
     private boolean word(String w) {
-      if (s.startsWith(w, pos) && (pos + w.length() == s.length() || !Character.isLetterOrDigit(s.charAt(pos + w.length())))) {
+      if (s.startsWith(w, pos)
+          && (pos + w.length() == s.length() || !Character.isLetterOrDigit(s.charAt(pos + w.length())))) {
         pos += w.length();
         return true;
       }
@@ -455,7 +456,8 @@ public final class FilterExpression {
     private void expect(char c) {
       skipSpace();
       if (peek() != c) {
-        throw error(pos < s.length() ? "expected '" + c + "' but found '" + s.charAt(pos) + "'" : "expected '" + c + "'");
+        throw error(pos < s.length() ? "expected '" + c + "' but found '" + s.charAt(pos) + "'"
+            : "expected '" + c + "'");
       }
       pos++;
     }

@@ -124,7 +124,10 @@ public final class VectorSetCommands {
     return a.text(2, "the element name");
   }
 
-  /** VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [CAS] [NOQUANT|Q8|BIN] [EF n] [SETATTR json] [M n] */
+  /**
+   * VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [CAS] [NOQUANT|Q8|BIN] [EF n]
+   * [SETATTR json] [M n]
+   */
   private static void vadd(ClientSession c, Args a) throws IOException {
     String key = a.nextText("the key");
     if (a.accept("REDUCE")) {

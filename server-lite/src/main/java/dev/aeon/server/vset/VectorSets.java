@@ -510,7 +510,8 @@ public final class VectorSets {
         break; // results come best first
       }
       String json = VectorSet.attributesJson(e.attributes());
-      if (q.filter() != null && !q.filter().matches(json == null ? null : JsonValues.toMap(JsonValues.parseStoredObject(json)))) {
+      if (q.filter() != null
+          && !q.filter().matches(json == null ? null : JsonValues.toMap(JsonValues.parseStoredObject(json)))) {
         continue;
       }
       out.add(new Match(e.text(), score, json));

@@ -50,8 +50,15 @@ final class Connection implements Runnable {
     this.writer = new RespWriter(new DurableReplies(output, writes, server::namespacesFailed), 16 << 10,
         server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
-    // buffered may be only part of that request (serve() flushes when nothing is buffered).
-    this.decoder.beforeRead(writer::flush);
+    // buffered may be only part of that request (serve() flushes when nothing is buffered). Handing them over waits
+    // for their writes' forces: the server is busy meanwhile, not waiting on the client, so the idle reaper does not
+    // count that wait (a force slower than the idle timeout closed the client), and the client's idle time starts
+    // once the replies are handed over.
+    this.decoder.beforeRead(() -> {
+      enter(State.EXECUTING);
+      writer.flush();
+      enter(State.READING);
+    });
     this.session = new ClientSession(id, server, writer, writes,
         socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
         socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
@@ -145,6 +152,7 @@ final class Connection implements Runnable {
       enter(State.READING);
       byte[][] command = decoder.next();
       if (command == null) {
+        enter(State.EXECUTING); // the client has ended its input: the wait for the last replies' forces is ours
         writer.flush();
         return;
       }

@@ -100,6 +100,36 @@ class PipelinedRepliesWaitForForcesTest {
   }
 
   /**
+   * The replies handed over before the connection waits for the rest of a request wait for a force that takes longer
+   * than the idle timeout: the server is busy, not waiting on the client, so the client is not closed as idle. Failed
+   * on the code before: that wait counted as reading, and the reaper closed the connection while the force was held.
+   */
+  @Test
+  void aForceSlowerThanTheIdleTimeoutBeforeAReadDoesNotReapTheClient() throws Exception {
+    Duration idle = Duration.ofMillis(300);
+    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
+            .withCheckpoints(1L << 40, Duration.ofHours(1)))
+            .withLimits(c.limits(), c.maxConnections(), idle, c.requestMemory()));
+        RespClient c = new RespClient(server.port())) {
+      createNamespaces(c);
+      byte[] next = RespClient.encode("VADD", "set", "VALUES", "3", "0", "1", "0", "b");
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
+        first.writeBytes(Arrays.copyOf(next, next.length / 2));
+        c.sendRaw(first.toByteArray());
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + 1);
+        Thread.sleep(idle.toMillis() * 5); // the reaper looks every idle/4
+        forces.release();
+        c.sendRaw(Arrays.copyOfRange(next, next.length / 2, next.length));
+        assertEquals(List.of(2L, true), read(c, 2));
+      }
+    }
+  }
+
+  /**
    * The log fails to make a pipeline's writes durable (a failed fsync) while their replies wait: none of them is sent,
    * the connection closes, and the server logs the disconnect, whichever way the connection was ending. Here a
    * malformed frame follows the writes, so the connection was about to send their replies and the protocol error's

@@ -164,6 +164,51 @@ class PipelinedRepliesWaitForForcesTest {
         + " default)"), logged);
   }
 
+  /**
+   * A pipeline writes to two namespaces and only one's log fails ({@link HeldForces#failOnly}): the other's writes
+   * are made durable, but their replies are held with the failed ones' and dropped with them, the connection closing
+   * (what docs/server.md says: a client never takes a failed write for done, and may not learn of a durable one).
+   * Reopened, each namespace holds what was acknowledged before the pipeline, and the healthy one also the pipeline's
+   * writes, whose force went through.
+   */
+  @Test
+  void aPipelineWhoseOtherNamespaceFailsDropsTheDurableWritesRepliesToo() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      assertEquals("OK", c.call("SELECT", "healthy"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      assertEquals("OK", c.call("SELECT", "failing"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      List<Object[]> pipeline = List.of(
+          new Object[] {"SELECT", "healthy"},
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"SELECT", "failing"},
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"SELECT", "healthy"},
+          new Object[] {"MEM.ADD", "s", "user", "three", "VECTOR", "VALUES", "3", "0", "0", "1"},
+          new Object[] {"PING"});
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        c.sendRaw(encode(pipeline));
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + pipeline.size());
+        assertNothingArrives(c);
+        forces.failOnly(log -> log.getParent().getFileName().toString().equals("failing"));
+        assertTrue(c.closedByServer(), "a reply was sent after a write of the pipeline failed to be made durable");
+      }
+    }
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      assertEquals("OK", c.call("SELECT", "healthy"));
+      for (long id = 1; id <= 3; id++) {
+        assertEquals(List.of("one", "two", "three").get((int) id - 1),
+            assertInstanceOf(Map.class, c.call("MEM.GET", Long.toString(id))).get("text"));
+      }
+      assertEquals("OK", c.call("SELECT", "failing"));
+      assertEquals("one", assertInstanceOf(Map.class, c.call("MEM.GET", "1")).get("text"));
+    }
+  }
+
   /** RESP3; the first write to each namespace creates it (and forces its files), before any force is held. */
   private static void createNamespaces(RespClient c) throws Exception {
     c.call("HELLO", "3");

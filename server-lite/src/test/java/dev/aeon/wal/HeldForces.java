@@ -1,14 +1,17 @@
 package dev.aeon.wal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * For tests of the log's callers (the server's): holds back every force of every log in the process from {@link
  * #hold} until {@link #release} or {@link #fail}, as a disk whose fsync does not return would, so that a test sees
- * what waits for durability and what does not. Lives in the log's package for its test-only hook ({@code
+ * what waits for durability and what does not; {@link #failOnly} fails the forces of some logs only, as a disk
+ * failing under one namespace's folder would. Lives in the log's package for its test-only hook ({@code
  * SegmentWriter.beforeForce}); one at a time, and {@link #close} removes it.
  */
 public final class HeldForces implements AutoCloseable {
@@ -16,6 +19,8 @@ public final class HeldForces implements AutoCloseable {
   private final CountDownLatch released = new CountDownLatch(1);
   private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean failing;
+  /** The logs whose forces fail once {@link #failing}, by their folder. */
+  private volatile Predicate<Path> failingLogs = log -> true;
 
   private HeldForces() {}
 
@@ -29,7 +34,7 @@ public final class HeldForces implements AutoCloseable {
     return h;
   }
 
-  private void beforeForce() throws IOException {
+  private void beforeForce(Path log) throws IOException {
     waiting.incrementAndGet();
     try {
       boolean interrupted = false;
@@ -47,7 +52,7 @@ public final class HeldForces implements AutoCloseable {
     } finally {
       waiting.decrementAndGet();
     }
-    if (failing) {
+    if (failing && failingLogs.test(log)) {
       throw new IOException("injected: the force failed");
     }
   }
@@ -73,6 +78,15 @@ public final class HeldForces implements AutoCloseable {
   public void fail() {
     failing = true;
     released.countDown();
+  }
+
+  /**
+   * Fails the held and later forces of the logs whose folder {@code logs} accepts (a namespace's log is in its
+   * folder's {@code wal} folder), until {@link #close}, and lets the others' through.
+   */
+  public void failOnly(Predicate<Path> logs) {
+    failingLogs = logs;
+    fail();
   }
 
   /** Releases what is still held (unless failing) and removes the hook. */

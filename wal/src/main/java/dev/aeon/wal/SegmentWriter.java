@@ -28,14 +28,15 @@ final class SegmentWriter implements Closeable {
   /**
    * Tests only, null otherwise: run by every force of a log's files in this process just before it forces, under
    * the force's lock, so that a test (of a caller of the log, such as the server's) can hold forces back and see
-   * what waits for them, or fail one as a failed fsync fails it (what it throws fails the log).
+   * what waits for them, or fail one as a failed fsync fails it (what it throws fails the log). It is given the
+   * log's folder, so that a test can fail one log's forces and let the others' through.
    */
   static volatile ForceHook beforeForce;
 
   /** See {@link #beforeForce}. */
   @FunctionalInterface
   interface ForceHook {
-    void run() throws IOException;
+    void run(java.nio.file.Path logDirectory) throws IOException;
   }
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -154,7 +155,7 @@ final class SegmentWriter implements Closeable {
       try {
         ForceHook hook = beforeForce;
         if (hook != null) {
-          hook.run();
+          hook.run(directory.dir());
         }
         for (int i = 0; i < old.size(); i++) {
           old.get(i).force(false);

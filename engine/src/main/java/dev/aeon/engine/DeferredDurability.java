@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes that share the wait for durability: the mutations a {@link Memory} makes inside {@link #call} return as soon
@@ -30,7 +31,9 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>The writes of one thread inside {@code call}, on any number of namespaces, are collected; writes on other
  * threads are not (they wait as always). One instance is for one caller at a time: a server's connection runs its
- * commands one after the other, each possibly on another thread, and awaits between them.
+ * commands one after the other, each possibly on another thread, and awaits between them. A {@code call} or
+ * {@code await} while another thread is inside {@code call} of the same instance throws {@link IllegalStateException}
+ * (the writes of two callers would be waited for, and failed, together).
  */
 public final class DeferredDurability {
 
@@ -63,6 +66,8 @@ public final class DeferredDurability {
   private record LastRecord(Wal log, String namespace, CompletableFuture<Long> durable) {}
 
   private final List<LastRecord> lastRecords = new ArrayList<>(1);
+  /** The thread inside {@link #call}, or null: a second caller at once is a defect, refused loudly. */
+  private final AtomicReference<Thread> caller = new AtomicReference<>();
 
   /**
    * Runs {@code writes} on this thread; the mutations it makes (through any {@link Memory}) do not wait to be durable
@@ -70,7 +75,23 @@ public final class DeferredDurability {
    * throws; a write it made before it threw is collected all the same.
    */
   public <T, X extends Throwable> T call(ScopedValue.CallableOp<? extends T, X> writes) throws X {
-    return ScopedValue.where(CURRENT, this).call(writes);
+    Thread me = Thread.currentThread();
+    Thread other = caller.compareAndExchange(null, me);
+    if (other != null && other != me) {
+      throw concurrentUse("call");
+    }
+    try {
+      return ScopedValue.where(CURRENT, this).call(writes);
+    } finally {
+      if (other == null) {
+        caller.set(null);
+      }
+    }
+  }
+
+  private IllegalStateException concurrentUse(String method) {
+    return new IllegalStateException("DeferredDurability." + method + " while thread '" + caller.get().getName()
+        + "' is inside call of the same instance: an instance is for one caller at a time");
   }
 
   /**
@@ -97,6 +118,10 @@ public final class DeferredDurability {
    * @throws UncheckedIOException the wait was interrupted (caused by an {@link InterruptedIOException})
    */
   public void await() {
+    Thread inCall = caller.get();
+    if (inCall != null && inCall != Thread.currentThread()) {
+      throw concurrentUse("await");
+    }
     List<LastRecord> waits;
     synchronized (this) {
       waits = List.copyOf(lastRecords);

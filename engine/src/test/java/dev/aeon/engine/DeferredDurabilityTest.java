@@ -93,6 +93,38 @@ class DeferredDurabilityTest {
   }
 
   /** A write refused by its checks throws at once, inside call as outside, and nothing of it is logged. */
+  /**
+   * One caller at a time: a call or await while another thread is inside call of the same instance is refused, where
+   * it would have mixed two callers' writes in one wait. Failed on the code before: the second call ran.
+   */
+  @Test
+  void aSecondCallerAtOnceIsRefused() throws Exception {
+    DeferredDurability writes = new DeferredDurability();
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+    Thread first = Thread.ofVirtual().start(() -> {
+      try {
+        writes.call(() -> {
+          inside.countDown();
+          leave.await();
+          return null;
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    inside.await();
+    try {
+      assertThrows(IllegalStateException.class, () -> writes.call(() -> null));
+      assertThrows(IllegalStateException.class, writes::await);
+    } finally {
+      leave.countDown();
+      first.join();
+    }
+    assertEquals("again", writes.call(() -> writes.call(() -> "again")), "one caller may nest calls, and call again");
+    writes.await();
+  }
+
   @Test
   void aRefusedWriteThrowsAtOnceAndIsNotCollected() {
     try (Aeon aeon = Aeon.open(dir, options())) {

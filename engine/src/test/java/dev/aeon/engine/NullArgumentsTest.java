@@ -37,7 +37,8 @@ class NullArgumentsTest {
         Map.entry(dev.aeon.engine.Durability.class, dev.aeon.engine.Durability.SYNC), Map.entry(Object.class, "v"),
         Map.entry(String[].class, new String[] {"user"}), Map.entry(int.class, 1), Map.entry(long.class, 1L),
         Map.entry(float.class, 0.5f), Map.entry(double.class, 0.5), Map.entry(boolean.class, true),
-        Map.entry(AeonOptions.class, EngineTest.options()));
+        Map.entry(AeonOptions.class, EngineTest.options()), Map.entry(List.class, List.of(Remember.event("s", "user",
+            "a"))));
     Path memoryDir = dir.resolve("memory");
     try (Aeon aeon = Aeon.open(memoryDir, EngineTest.options())) {
       Memory m = aeon.memory();

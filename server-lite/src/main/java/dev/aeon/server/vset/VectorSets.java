@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
  * VISMEMBER) shortly before the VADD that added it is answered, as the engine lets a reader see a write shortly
  * before it is acknowledged. If the log fails to make a write durable, its namespace fails and the engine reopens it
  * with what the log made durable; the sets stored there are then dropped from memory ({@link #forgetStorage}) and
- * read again on their next use, so that they never say what the reopened namespace lacks.
+ * read again on their next use, so that they never say what the reopened namespace lacks, and a writer that fetched
+ * one before it was dropped fetches it again once it holds its lock ({@link #writingCurrent}).
  */
 public final class VectorSets {
 
@@ -64,6 +66,13 @@ public final class VectorSets {
 
   /** What VINFO reports. */
   public record Info(Quantization quantization, int dimension, int size, String namespace, String session) {}
+
+  /**
+   * Tests only, null otherwise: run by a writer that holds the set it fetched from memory, just before it takes the
+   * set's lock ({@link #writing}), so that a test can hold a writer there while the set is dropped ({@link
+   * #forgetStorage}) and its namespace reopened, then let it go on and see what it does with the set it holds.
+   */
+  static volatile Runnable beforeLocking;
 
   private final ServerContext server;
   private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
@@ -202,7 +211,8 @@ public final class VectorSets {
    * Forgets every set stored in the namespaces {@code storage}, whose log failed to make a write durable: the engine
    * reopens such a namespace with what its log made durable, which may lack what the sets' element maps say (an
    * element added, or still hold one removed, and a lost event's id given to the next one). A set is read from the
-   * reopened namespace on its next use; a writer holding a forgotten set looks it up again.
+   * reopened namespace on its next use; a writer that fetched a set before it was forgotten finds it so under its lock
+   * and looks it up again ({@link #writingCurrent}), as its element map may name another element's event by its id.
    */
   public void forgetStorage(Collection<String> storage) {
     for (VectorSet set : sets.values()) {
@@ -211,6 +221,34 @@ public final class VectorSets {
           set.dropped = true;
           sets.remove(set.namespace + '\0' + set.key, set);
         }
+      }
+    }
+  }
+
+  /** What a writer's writes answer, under the set's lock, when the set was dropped after they fetched it. */
+  private static final Object DROPPED = new Object();
+
+  /**
+   * Runs {@code writes} on the set of {@code key} as {@link #writing} does, on the set as it is once they hold its
+   * lock: a set dropped after it was fetched ({@link #forget}, {@link #forgetStorage}, {@link #dropIfEmpty}) is not
+   * written, but fetched again, so that no writer acts on a dropped set's element map, which may name an element the
+   * reopened namespace lacks by an event id it gave another element since. A set left empty is then dropped.
+   *
+   * @param creates whether the writes make an empty set (VADD); otherwise a set without elements answers
+   *     {@code ifNone} and is not written
+   */
+  private <T> T writingCurrent(String ns, String key, boolean creates, T ifNone, Function<VectorSet, T> writes) {
+    while (true) {
+      VectorSet set = creates ? loaded(ns, key) : existing(ns, key);
+      if (set == null) {
+        return ifNone;
+      }
+      Object result = writing(set, () -> set.dropped ? DROPPED : writes.apply(set));
+      if (result != DROPPED) {
+        dropIfEmpty(set);
+        @SuppressWarnings("unchecked") // writes gave it
+        T written = (T) result;
+        return written;
       }
     }
   }
@@ -246,6 +284,10 @@ public final class VectorSets {
   }
 
   private static <T> T locked(VectorSet set, Supplier<T> writes) {
+    Runnable hook = beforeLocking;
+    if (hook != null) {
+      hook.run();
+    }
     synchronized (set) {
       return writes.get();
     }
@@ -283,46 +325,37 @@ public final class VectorSets {
     if (json != null && !json.isEmpty()) {
       JsonValues.parseObject(json, "SETATTR"); // refuse bad JSON before anything is stored
     }
-    while (true) {
-      VectorSet set = loaded(ns, key);
-      Boolean added = writing(set, () -> {
-        if (set.dropped) {
-          return null; // emptied and forgotten meanwhile: look it up again
+    return writingCurrent(ns, key, true, false, set -> {
+      if (set.size() == 0) {
+        set.bind(DimensionNamespaces.of(ns, vector.length), vector.length,
+            quantization == null ? Quantization.Q8 : quantization);
+      } else {
+        checkDimension(set, vector.length);
+        if (quantization != null && quantization != set.quantization()) {
+          throw CommandError.err("asked quantization mismatch with existing vector set (it uses "
+              + set.quantization().redisName() + ")");
         }
-        if (set.size() == 0) {
-          set.bind(DimensionNamespaces.of(ns, vector.length), vector.length,
-              quantization == null ? Quantization.Q8 : quantization);
-        } else {
-          checkDimension(set, vector.length);
-          if (quantization != null && quantization != set.quantization()) {
-            throw CommandError.err("asked quantization mismatch with existing vector set (it uses "
-                + set.quantization().redisName() + ")");
-          }
-        }
-        checkStorable(vector.length, set.quantization());
-        Long old = set.ids.get(element);
-        String kept = json != null || old == null ? json
-            : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
-        Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())
-            .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
-        if (kept != null && !kept.isEmpty()) {
-          r.attribute(JSON_ATTRIBUTE, kept);
-        }
-        // A replaced element's map entry points at its new event before the remember and the old one's forget are
-        // durable (inside a pipeline): if the log fails to make them so, writing() or the connection's wait drops the
-        // set (forgetStorage), which is read again from what the reopened namespace holds.
-        Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
-        long id = m.remember(r);
-        set.ids.put(element, id);
-        if (old != null) {
-          m.forget(old);
-        }
-        return old == null;
-      });
-      if (added != null) {
-        return added;
       }
-    }
+      checkStorable(vector.length, set.quantization());
+      Long old = set.ids.get(element);
+      String kept = json != null || old == null ? json
+          : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
+      Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())
+          .attribute(StoredVector.ATTRIBUTE, StoredVector.of(vector, norm, set.quantization()).encode());
+      if (kept != null && !kept.isEmpty()) {
+        r.attribute(JSON_ATTRIBUTE, kept);
+      }
+      // A replaced element's map entry points at its new event before the remember and the old one's forget are
+      // durable (inside a pipeline): if the log fails to make them so, writing() or the connection's wait drops the
+      // set (forgetStorage), which is read again from what the reopened namespace holds.
+      Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
+      long id = m.remember(r);
+      set.ids.put(element, id);
+      if (old != null) {
+        m.forget(old);
+      }
+      return old == null;
+    });
   }
 
   /**
@@ -346,11 +379,7 @@ public final class VectorSets {
 
   /** VREM: true if the element was there. */
   public boolean remove(String ns, String key, String element) {
-    VectorSet set = existing(ns, key);
-    if (set == null) {
-      return false;
-    }
-    boolean removed = writing(set, () -> {
+    return writingCurrent(ns, key, false, false, set -> {
       Long id = set.ids.get(element);
       if (id == null) {
         return false;
@@ -361,8 +390,6 @@ public final class VectorSets {
       set.ids.remove(element, id);
       return true;
     });
-    dropIfEmpty(set);
-    return removed;
   }
 
   /**
@@ -370,11 +397,7 @@ public final class VectorSets {
    * session), so that a crash leaves the whole set or none of it. True if the set existed.
    */
   public boolean delete(String ns, String key) {
-    VectorSet set = existing(ns, key);
-    if (set == null) {
-      return false;
-    }
-    boolean deleted = writing(set, () -> {
+    return writingCurrent(ns, key, false, false, set -> {
       if (set.size() == 0) { // emptied meanwhile by another DEL or VREM
         return false;
       }
@@ -385,8 +408,6 @@ public final class VectorSets {
       set.ids.clear();
       return true;
     });
-    dropIfEmpty(set);
-    return deleted;
   }
 
   public int cardinality(String ns, String key) {
@@ -427,11 +448,7 @@ public final class VectorSets {
     if (!json.isEmpty()) {
       JsonValues.parseObject(json, "the JSON of VSETATTR");
     }
-    VectorSet set = existing(ns, key);
-    if (set == null) {
-      return false;
-    }
-    return writing(set, () -> {
+    return writingCurrent(ns, key, false, false, set -> {
       Long id = set.ids.get(element);
       if (id == null) {
         return false;

@@ -1,0 +1,136 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.engine.Durability;
+import dev.aeon.engine.Event;
+import dev.aeon.server.vset.HeldWriter;
+import dev.aeon.wal.HeldForces;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer (VREM, DEL, VSETATTR) that fetched a vector set before the set was dropped, its namespace's log having
+ * failed ({@code VectorSets.forgetStorage}), must not act on the set it holds: the reopened namespace lacks the writes
+ * the log did not make durable, and hands their event ids out again, so the dropped set's element map may name
+ * another client's element by its id. Here: elements a and b are durable; client A's VADD of c waits for its force
+ * while writer W, which fetched the set (c in it), is held before taking the set's lock ({@link HeldWriter}); the
+ * force fails (dropping what it could not write, as Linux may: the log's files are put back as they were forced), A
+ * is answered an error and the set is dropped; client C adds d to the reopened namespace, under the event id c had;
+ * then W goes on. What W did must agree with the reopened namespace, and leave d to C.
+ *
+ * <p>On the code before writers re-checked that their set was dropped, all three failed: the VREM of c answered 1
+ * and forgot d's event; the DEL forgot the namespace's session while the set read again by C kept its elements
+ * (VCARD 3 where the namespace held none); the VSETATTR of c answered 1 and gave d c's attributes.
+ */
+class VectorSetWritersOfADroppedSetTest {
+
+  private static final String STORAGE = "default.vset-d3";
+
+  @TempDir Path dir;
+
+  @Test
+  void aVremOfAnElementLostWithTheLogRemovesNoOtherElement() throws Exception {
+    Map<String, String> held = check(new Object[] {"VREM", "set", "c"}, 0L);
+    assertEquals(Map.of("a", "x", "b", "y", "d", "z"), held, "the namespace's elements and their vectors' axes");
+  }
+
+  @Test
+  void aDelOfADroppedSetLeavesNoElementInMemoryThatTheNamespaceLacks() throws Exception {
+    Map<String, String> held = check(new Object[] {"DEL", "set"}, 1L);
+    assertEquals(Map.of(), held, "the namespace's elements");
+  }
+
+  @Test
+  void aVsetattrOfAnElementLostWithTheLogChangesNoOtherElement() throws Exception {
+    Map<String, String> held = check(new Object[] {"VSETATTR", "set", "c", "{\"of\":\"c\"}"}, 0L);
+    assertEquals(Map.of("a", "x", "b", "y", "d", "z"), held, "the namespace's elements and their vectors' axes");
+  }
+
+  /**
+   * Runs the story of the class with writer W sending {@code writer}, checks W's reply against {@code reply}, and that
+   * the vector-set commands agree with the namespace's elements, which it returns (each with its vector's axis), and
+   * that d has no attributes (C gave it none).
+   */
+  private Map<String, String> check(Object[] writer, long reply) throws Exception {
+    PrintStream stderr = System.err;
+    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
+        .withCheckpoints(1L << 40, Duration.ofHours(1))))) {
+      int port = server.port();
+      try (RespClient a = new RespClient(port); RespClient w = new RespClient(port);
+          RespClient c = new RespClient(port)) {
+        assertEquals(1L, a.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+        assertEquals(1L, a.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+        Path log = dir.resolve("ns").resolve(STORAGE).resolve("wal");
+        assertTrue(Files.isDirectory(log), log + " is not the storage namespace's log");
+        Map<Path, byte[]> forced = contents(log); // every write so far was acknowledged, so forced
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN lines
+        try (HeldForces forces = HeldForces.hold()) {
+          a.send("VADD", "set", "VALUES", "3", "0", "1", "1", "c");
+          assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+          while (!Long.valueOf(1).equals(c.call("VISMEMBER", "set", "c"))) { // A's VADD has not updated the set yet
+            Thread.sleep(1);
+          }
+          try (HeldWriter heldW = HeldWriter.holdNext()) { // A's VADD is past it: W is the next writer
+            w.send(writer);
+            assertTrue(heldW.awaitHeld(60), "the writer was not held");
+            forces.fail();
+            assertInstanceOf(RespClient.Err.class, a.read(), "A's VADD, whose force failed");
+            // What a failed fsync may do: the pages it could not write are dropped, so the log holds what was forced.
+            for (Map.Entry<Path, byte[]> f : forced.entrySet()) {
+              Files.write(f.getKey(), f.getValue());
+            }
+            forces.close(); // the reopened namespace's forces go through
+            assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "d"));
+            heldW.release();
+            assertEquals(reply, w.read(), "W's reply");
+          }
+        } finally {
+          System.setErr(stderr);
+        }
+        Map<String, String> held = elementsHeld(server);
+        assertEquals((long) held.size(), c.call("VCARD", "set"), "VCARD against the namespace's " + held);
+        for (String element : List.of("a", "b", "c", "d")) {
+          assertEquals(held.containsKey(element) ? 1L : 0L, c.call("VISMEMBER", "set", element), element);
+        }
+        assertNull(c.call("VGETATTR", "set", "d"), "d's attributes");
+        return held;
+      }
+    }
+  }
+
+  /** The bytes of each file of the log's folder. */
+  private static Map<Path, byte[]> contents(Path log) throws Exception {
+    Map<Path, byte[]> files = new TreeMap<>();
+    try (var list = Files.list(log)) {
+      for (Path f : list.filter(Files::isRegularFile).toList()) {
+        files.put(f, Files.readAllBytes(f));
+      }
+    }
+    return files;
+  }
+
+  /** Each element the storage namespace holds, with the axis of its vector's largest value. */
+  private static Map<String, String> elementsHeld(AeonServer server) throws Exception {
+    Map<String, String> held = new TreeMap<>();
+    for (Event e : server.context().memory(STORAGE).history("vset:set", 100)) {
+      float[] v = dev.aeon.server.vset.StoredVector.decode(
+          (String) e.attributes().get(dev.aeon.server.vset.StoredVector.ATTRIBUTE), e.text()).vector();
+      int axis = v[0] > v[1] && v[0] > v[2] ? 0 : v[1] > v[2] ? 1 : 2;
+      held.putIfAbsent(e.text(), "xyz".substring(axis, axis + 1));
+    }
+    return held;
+  }
+}

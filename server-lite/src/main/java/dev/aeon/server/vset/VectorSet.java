@@ -3,6 +3,7 @@ package dev.aeon.server.vset;
 import dev.aeon.engine.Event;
 import dev.aeon.engine.Memory;
 import dev.aeon.server.vset.StoredVector.Quantization;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +29,17 @@ final class VectorSet {
   private volatile String storage;
   private volatile int dimension;
   private volatile Quantization quantization;
-  /** Set when the set became empty and left the registry; a writer holding it must look it up again. */
+  /**
+   * Set, under the set's lock, when the set left the registry (it became empty, or its namespace was dropped or
+   * failed); a writer holding it must look it up again.
+   */
   volatile boolean dropped;
+  /**
+   * The older events of elements found twice by {@link #load}, still to be forgotten (under the set's lock, by {@link
+   * VectorSets}): not by the load itself, which runs inside the registry's {@code computeIfAbsent}.
+   */
+  private final ArrayDeque<Long> duplicates = new ArrayDeque<>();
+  private volatile boolean hasDuplicates;
 
   VectorSet(String namespace, String key) {
     this.namespace = namespace;
@@ -45,22 +55,41 @@ final class VectorSet {
   }
 
   /**
-   * Loads the elements from {@code m}, the namespace {@code name} found to hold this set's session. If an update
-   * was cut short by a crash (new event remembered, old one not yet forgotten), the newest event of the element
-   * wins and the older one is forgotten now.
+   * Loads the elements from {@code newestFirst}, the session's events in namespace {@code name}. If an update was cut
+   * short by a crash (new event remembered, old one not yet forgotten), the newest event of the element wins and the
+   * older one is kept to be forgotten ({@link #forgetDuplicates}) before any other write to the set.
    */
-  void load(String name, Memory m, List<Event> newestFirst) {
+  void load(String name, List<Event> newestFirst) {
     for (Event e : newestFirst) {
       if (!ROLE.equals(e.role())) {
         continue;
       }
       if (ids.putIfAbsent(e.text(), e.id()) != null) {
-        m.forget(e.id());
+        duplicates.add(e.id());
+        hasDuplicates = true;
       } else if (storage == null) {
         StoredVector v = stored(e);
         bind(name, v.dimension(), v.quantization());
       }
     }
+  }
+
+  /** Whether {@link #load} found older events of elements that are not forgotten yet. */
+  boolean hasDuplicates() {
+    return hasDuplicates;
+  }
+
+  /**
+   * Forgets in {@code m}, the set's namespace, the older events {@link #load} found; call under the set's lock. One
+   * that the engine refuses, and those after it, stay to be forgotten by the next writer (an element's older event
+   * left in the namespace would be its value again, after a restart, once its newest is forgotten).
+   */
+  void forgetDuplicates(Memory m) {
+    while (!duplicates.isEmpty()) {
+      m.forget(duplicates.peekFirst());
+      duplicates.removeFirst();
+    }
+    hasDuplicates = false;
   }
 
   /** Fixes where the set lives, its dimension and quantization, when its first element arrives. */

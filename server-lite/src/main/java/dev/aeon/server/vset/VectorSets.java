@@ -81,8 +81,23 @@ public final class VectorSets {
     this.server = server;
   }
 
+  /**
+   * The set of {@code key}, loaded on first use. Older events of its elements that the load found ({@link
+   * VectorSet#load}) are forgotten here, out of {@code computeIfAbsent}: outside a pipeline a forget waits for its
+   * forced write, and the map's bin stays locked while the load runs, holding every command on a key of that bin
+   * behind the disk ({@code VectorSetLoadOfDuplicatesTest}).
+   */
   private VectorSet loaded(String ns, String key) {
-    return sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
+    VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
+    if (set.hasDuplicates()) {
+      writing(set, () -> {
+        if (!set.dropped && set.hasDuplicates()) { // or a writer forgot them first
+          set.forgetDuplicates(memoryOf(set));
+        }
+        return null;
+      });
+    }
+    return set;
   }
 
   /** The namespaces on disk that hold vector sets of user namespace {@code ns}. */
@@ -165,7 +180,7 @@ public final class VectorSets {
         continue;
       }
       if (!events.isEmpty()) {
-        set.load(name, m, events);
+        set.load(name, events);
         if (set.size() > 0) {
           return set;
         }
@@ -243,7 +258,15 @@ public final class VectorSets {
       if (set == null) {
         return ifNone;
       }
-      Object result = writing(set, () -> set.dropped ? DROPPED : writes.apply(set));
+      Object result = writing(set, () -> {
+        if (set.dropped) {
+          return DROPPED;
+        }
+        if (set.hasDuplicates()) { // before the writes: a VREM's forget must not precede them in the log
+          set.forgetDuplicates(memoryOf(set));
+        }
+        return writes.apply(set);
+      });
       if (result != DROPPED) {
         dropIfEmpty(set);
         @SuppressWarnings("unchecked") // writes gave it

@@ -94,9 +94,23 @@ class BenchCommandLineTest {
   void rememberNamesItsOptions() throws Exception {
     String result = run("remember", "--help");
     assertTrue(result.startsWith("0 "), result);
-    assertEquals("usage: ./aeon bench remember [--quick] [--events N]\n", Files.readString(tmp.resolve("out.txt")));
+    assertEquals("usage: ./aeon bench remember [--quick] [--events N] [--embed] [--data FILE]\n",
+        Files.readString(tmp.resolve("out.txt")));
     result = run("remember", "--events", "0");
     assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --events needs a positive whole number,"
         + " got '0'"), result);
+    result = run("remember", "--embed", "--events", "0");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --events needs a positive whole number,"
+        + " got '0'"), result);
+  }
+
+  /** {@code --data} names the LoCoMo file of {@code --embed}: without it, the glosses' run would ignore it. */
+  @Test
+  void rememberTakesDataOnlyWithEmbed() throws Exception {
+    String result = run("remember", "--data", tmp.resolve("locomo.json").toString());
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --data is the LoCoMo file of --embed,"
+        + " and is taken only with it"), result);
+    result = run("remember", "--embed", "--quick", "--data", tmp.resolve("absent.json").toString());
+    assertTrue(result.startsWith("2 ") && result.contains("remember: no LoCoMo data at "), result);
   }
 }

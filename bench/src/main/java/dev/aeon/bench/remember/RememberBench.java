@@ -1,5 +1,6 @@
 package dev.aeon.bench.remember;
 
+import dev.aeon.bench.locomo.LocomoData;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
@@ -22,7 +23,8 @@ import java.util.Map;
  * write-ahead log alone appending the very records those calls log, in the same mode from as many threads. Every
  * configuration is measured in each of several rounds, one after the other, so that a change in the machine's load
  * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event. Writes
- * {@code target/bench/remember.json}.
+ * {@code target/bench/remember.json}. With {@code --embed [--data FILE]}, texts the engine embeds instead
+ * ({@link EmbedRememberBench}).
  */
 public final class RememberBench {
 
@@ -46,10 +48,18 @@ public final class RememberBench {
   }
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("remember", args, "--quick", "--events N");
+    BenchArgs a = BenchArgs.parseOrExit("remember", args, "--quick", "--events N", "--embed", "--data FILE");
     boolean quick = a.has("--quick");
-    int glosses = a.positiveInt("--events", 20_000);
     String load = loadAverage();
+    if (a.has("--embed")) {
+      EmbedRememberBench.main(quick, a.positiveInt("--events", Integer.MAX_VALUE),
+          Path.of(a.value("--data", LocomoData.defaultFile().toString())), load);
+      return;
+    }
+    if (a.value("--data") != null) {
+      a.fail("--data is the LoCoMo file of --embed, and is taken only with it");
+    }
+    int glosses = a.positiveInt("--events", 20_000);
     System.out.printf("remember: %d WordNet glosses (all-MiniLM-L6-v2, 384 dims), %d rounds%s%n", glosses,
         quick ? 3 : 5, quick ? " (quick run)" : "");
     Ingest ingest = Ingest.wordnet(glosses); // embeds what the cache lacks, once
@@ -162,7 +172,7 @@ public final class RememberBench {
         && x.batch() == batch).findFirst().orElseThrow();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (IOException e) {

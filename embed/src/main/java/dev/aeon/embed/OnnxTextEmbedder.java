@@ -92,6 +92,11 @@ public final class OnnxTextEmbedder implements TextEmbedder {
 
   /** {@link #open(ModelSpec)} with the graph's bytes given rather than read from the classpath (tests build graphs). */
   static OnnxTextEmbedder open(ModelSpec spec, byte[] graph) {
+    return open(spec, graph, SessionSettings::forEmbedder);
+  }
+
+  /** With the session's options from {@code settings} (tests compare them with ONNX runtime's defaults). */
+  static OnnxTextEmbedder open(ModelSpec spec, byte[] graph, SessionSettings.Source settings) {
     Windows windows = new Windows(spec.tokenizerResource(), spec.windowTokens());
     NativeLibraries.useCachedCopy();
     OrtTelemetry.disableUnlessChosen();
@@ -106,8 +111,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
       throw new IllegalStateException("ONNX runtime cannot be loaded here: " + rootCause(e), e);
     }
     OrtSession session = null;
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    try (OrtSession.SessionOptions options = settings.open()) {
       session = env.createSession(graph, options);
       return new OnnxTextEmbedder(spec, env, session, windows);
     } catch (OrtException | RuntimeException e) {

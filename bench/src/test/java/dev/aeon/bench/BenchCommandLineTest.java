@@ -94,7 +94,8 @@ class BenchCommandLineTest {
   void rememberNamesItsOptions() throws Exception {
     String result = run("remember", "--help");
     assertTrue(result.startsWith("0 "), result);
-    assertEquals("usage: ./aeon bench remember [--quick] [--events N] [--embed] [--data FILE]\n",
+    assertEquals("usage: ./aeon bench remember [--quick] [--events N] [--only CONFIGS] [--rounds R] [--embed]"
+        + " [--data FILE]\n",
         Files.readString(tmp.resolve("out.txt")));
     result = run("remember", "--events", "0");
     assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --events needs a positive whole number,"
@@ -102,6 +103,18 @@ class BenchCommandLineTest {
     result = run("remember", "--embed", "--events", "0");
     assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --events needs a positive whole number,"
         + " got '0'"), result);
+    result = run("remember", "--rounds", "0");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --rounds needs a positive whole number,"
+        + " got '0'"), result);
+  }
+
+  /** {@code --only} names configurations as the ratios do; a name it does not know is refused, naming them all. */
+  @Test
+  void rememberRefusesAConfigurationItDoesNotMeasure() throws Exception {
+    String result = run("remember", "--only", "sync_x1,sync_x2");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --only takes configurations among"
+        + " sync_x1,sync_x4,async_x1,async_x4,off_x1,sync_x1_batch64, not 'sync_x2'\nusage: ./aeon bench remember"),
+        result);
   }
 
   /** {@code --data} names the LoCoMo file of {@code --embed}: without it, the glosses' run would ignore it. */
@@ -112,5 +125,8 @@ class BenchCommandLineTest {
         + " and is taken only with it"), result);
     result = run("remember", "--embed", "--quick", "--data", tmp.resolve("absent.json").toString());
     assertTrue(result.startsWith("2 ") && result.contains("remember: no LoCoMo data at "), result);
+    result = run("remember", "--embed", "--only", "sync_x1");
+    assertTrue(result.startsWith("2 ") && result.contains("aeon bench remember: --only and --rounds choose among the"
+        + " configurations of remember with vectors, not of --embed"), result);
   }
 }

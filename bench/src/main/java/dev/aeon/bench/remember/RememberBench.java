@@ -16,15 +16,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench remember [--quick] [--events N]}: remembers WordNet glosses with their vectors ({@link Ingest})
+ * {@code ./aeon bench remember [--quick] [--events N] [--only CONFIGS] [--rounds R]}: remembers WordNet glosses with their vectors ({@link Ingest})
  * through {@code Memory.remember} in each durability mode, from 1 and 4 writer threads (SYNC, ASYNC) and 1 (OFF),
  * each waiting for its acknowledgement before the next, and in SYNC from 1 thread {@value Ingest#BATCH} at a time
  * through {@code Memory.rememberAll}; and, as the baseline in the same run on the same disk, the namespace's
  * write-ahead log alone appending the very records those calls log, in the same mode from as many threads. Every
  * configuration is measured in each of several rounds, one after the other, so that a change in the machine's load
  * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event. Writes
- * {@code target/bench/remember.json}. With {@code --embed [--data FILE]}, texts the engine embeds instead
- * ({@link EmbedRememberBench}).
+ * {@code target/bench/remember.json}. {@code --only} measures the configurations it names ({@link Config#key}, e.g.
+ * {@code sync_x1}), each still against its log alone, so that a comparison of one of them runs shorter and more
+ * rounds of it fit in the same time ({@code --rounds}: 3 quick, 5 otherwise).
+ * With {@code --embed [--data FILE]}, texts the engine embeds instead ({@link EmbedRememberBench}).
  */
 public final class RememberBench {
 
@@ -33,25 +35,60 @@ public final class RememberBench {
       new Config(Durability.SYNC, 4, 1), new Config(Durability.ASYNC, 1, 1), new Config(Durability.ASYNC, 4, 1),
       new Config(Durability.OFF, 1, 1), new Config(Durability.SYNC, 1, Ingest.BATCH));
 
-  private record Config(Durability mode, int threads, int batch) {}
+  /** One configuration: a durability mode, a number of writer threads, the events a call remembers. */
+  record Config(Durability mode, int threads, int batch) {
+
+    /** E.g. {@code sync_x4} or {@code sync_x1_batch64}, as {@code --only} and the ratios name it. */
+    String key() {
+      return mode.name().toLowerCase(Locale.ROOT) + "_x" + threads + (batch > 1 ? "_batch" + batch : "");
+    }
+  }
+
+  /**
+   * The configurations {@code --only} names (comma-separated keys), in the order of {@link #CONFIGS}; all of them
+   * when it is null.
+   *
+   * @throws IllegalArgumentException a key that names no configuration, or none at all
+   */
+  static List<Config> configs(String only) {
+    if (only == null) {
+      return CONFIGS;
+    }
+    List<String> keys = new ArrayList<>();
+    for (String k : only.split(",", -1)) {
+      String key = k.trim();
+      if (CONFIGS.stream().noneMatch(c -> c.key().equals(key))) {
+        throw new IllegalArgumentException("--only takes configurations among "
+            + String.join(",", CONFIGS.stream().map(Config::key).toList()) + ", not '" + key + "'");
+      }
+      keys.add(key);
+    }
+    return CONFIGS.stream().filter(c -> keys.contains(c.key())).toList();
+  }
 
   private final Path dir;
+  private final List<Config> configs;
   private final int rounds;
   private final long warmupMillis;
   private final long measureMillis;
 
-  private RememberBench(Path dir, boolean quick) {
+  private RememberBench(Path dir, List<Config> configs, boolean quick, int rounds) {
     this.dir = dir;
-    this.rounds = quick ? 3 : 5;
+    this.configs = configs;
+    this.rounds = rounds;
     this.warmupMillis = quick ? 200 : 500;
     this.measureMillis = quick ? 500 : 2000;
   }
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("remember", args, "--quick", "--events N", "--embed", "--data FILE");
+    BenchArgs a = BenchArgs.parseOrExit("remember", args, "--quick", "--events N", "--only CONFIGS", "--rounds R",
+        "--embed", "--data FILE");
     boolean quick = a.has("--quick");
     String load = loadAverage();
     if (a.has("--embed")) {
+      if (a.value("--only") != null || a.value("--rounds") != null) {
+        a.fail("--only and --rounds choose among the configurations of remember with vectors, not of --embed");
+      }
       EmbedRememberBench.main(quick, a.positiveInt("--events", Integer.MAX_VALUE),
           Path.of(a.value("--data", LocomoData.defaultFile().toString())), load);
       return;
@@ -60,10 +97,18 @@ public final class RememberBench {
       a.fail("--data is the LoCoMo file of --embed, and is taken only with it");
     }
     int glosses = a.positiveInt("--events", 20_000);
-    System.out.printf("remember: %d WordNet glosses (all-MiniLM-L6-v2, 384 dims), %d rounds%s%n", glosses,
-        quick ? 3 : 5, quick ? " (quick run)" : "");
+    int rounds = a.positiveInt("--rounds", quick ? 3 : 5);
+    List<Config> configs = List.of();
+    try {
+      configs = configs(a.value("--only"));
+    } catch (IllegalArgumentException e) {
+      a.fail(e.getMessage());
+    }
+    System.out.printf("remember: %d WordNet glosses (all-MiniLM-L6-v2, 384 dims), %d rounds%s%s%n", glosses,
+        rounds, quick ? " (quick run)" : "", configs.size() < CONFIGS.size()
+            ? ", only " + String.join(",", configs.stream().map(Config::key).toList()) : "");
     Ingest ingest = Ingest.wordnet(glosses); // embeds what the cache lacks, once
-    new RememberBench(Path.of("target", "bench", "remember-data"), quick).run(ingest, load);
+    new RememberBench(Path.of("target", "bench", "remember-data"), configs, quick, rounds).run(ingest, load);
   }
 
   private void run(Ingest ingest, String loadBefore) throws Exception {
@@ -71,7 +116,7 @@ public final class RememberBench {
     Files.createDirectories(dir);
     List<Subject> subjects = new ArrayList<>();
     try {
-      for (Config c : CONFIGS) { // the engine and its log back to back
+      for (Config c : configs) { // the engine and its log back to back
         subjects.add(Subject.engine(folder(Subject.ENGINE, c), c.mode(), c.threads(), c.batch(), ingest));
         subjects.add(Subject.wal(folder(Subject.WAL, c), c.mode(), c.threads(), c.batch(), ingest));
       }
@@ -102,6 +147,7 @@ public final class RememberBench {
       report.put("glosses", ingest.size());
       report.put("data", "WordNet 3.0 glosses (Debian wordnet-base), all-MiniLM-L6-v2 (int8 ONNX), 384 dims");
       report.put("mean_record_bytes", BenchReport.round(ingest.meanRecordBytes(), 0));
+      report.put("configurations", configs.stream().map(Config::key).toList());
       report.put("rounds", rounds);
       report.put("measured_ms_per_round", measureMillis);
       report.put("batch", Ingest.BATCH);
@@ -154,22 +200,28 @@ public final class RememberBench {
           + " heap bytes %5.1fx%n", engine.label(), time, p50, p99, bytes);
     }
     for (String kind : List.of(Subject.ENGINE, Subject.WAL)) {
-      double scaling = find(rows, kind, Durability.SYNC, 4, 1).eventsPerS()
-          / find(rows, kind, Durability.SYNC, 1, 1).eventsPerS();
-      r.put(kind + "_sync_x4_over_x1", BenchReport.round(scaling, 2));
-      System.out.printf(Locale.ROOT, "%-6s sync: 4 writers / 1 writer = %.2fx events per second%n", kind, scaling);
-      double batched = find(rows, kind, Durability.SYNC, 1, Ingest.BATCH).eventsPerS()
-          / find(rows, kind, Durability.SYNC, 1, 1).eventsPerS();
-      r.put(kind + "_sync_x1_batch" + Ingest.BATCH + "_over_one_by_one", BenchReport.round(batched, 2));
-      System.out.printf(Locale.ROOT, "%-6s sync, 1 writer: batches of %d / one by one = %.2fx events per second%n",
-          kind, Ingest.BATCH, batched);
+      Row one = find(rows, kind, Durability.SYNC, 1, 1);
+      Row four = find(rows, kind, Durability.SYNC, 4, 1);
+      Row batches = find(rows, kind, Durability.SYNC, 1, Ingest.BATCH);
+      if (one != null && four != null) { // not when --only left either out
+        double scaling = four.eventsPerS() / one.eventsPerS();
+        r.put(kind + "_sync_x4_over_x1", BenchReport.round(scaling, 2));
+        System.out.printf(Locale.ROOT, "%-6s sync: 4 writers / 1 writer = %.2fx events per second%n", kind, scaling);
+      }
+      if (one != null && batches != null) {
+        double batched = batches.eventsPerS() / one.eventsPerS();
+        r.put(kind + "_sync_x1_batch" + Ingest.BATCH + "_over_one_by_one", BenchReport.round(batched, 2));
+        System.out.printf(Locale.ROOT, "%-6s sync, 1 writer: batches of %d / one by one = %.2fx events per second%n",
+            kind, Ingest.BATCH, batched);
+      }
     }
     return r;
   }
 
+  /** The row of that subject and configuration, or null when the run did not measure it ({@code --only}). */
   private static Row find(List<Row> rows, String kind, Durability mode, int threads, int batch) {
     return rows.stream().filter(x -> x.kind().equals(kind) && x.mode() == mode && x.threads() == threads
-        && x.batch() == batch).findFirst().orElseThrow();
+        && x.batch() == batch).findFirst().orElse(null);
   }
 
   static String loadAverage() {

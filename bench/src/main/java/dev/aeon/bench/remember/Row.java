@@ -30,7 +30,7 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
 
   /** E.g. {@code sync_x4} or {@code sync_x1_batch64}: the configuration, in the ratios' names. */
   String key() {
-    return mode.name().toLowerCase(Locale.ROOT) + "_x" + threads + (batch > 1 ? "_batch" + batch : "");
+    return new RememberBench.Config(mode, threads, batch).key();
   }
 
   String label() {

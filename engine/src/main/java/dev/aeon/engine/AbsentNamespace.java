@@ -121,6 +121,7 @@ final class AbsentNamespace implements Memory {
   @Override
   public MemoryStats stats() {
     checkOpen.run();
-    return new MemoryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CheckpointPause.NONE, 0, null, 0, 0);
+    return new MemoryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CheckpointPause.NONE, 0, null, 0, 0,
+        dev.aeon.wal.FlusherStats.NONE);
   }
 }

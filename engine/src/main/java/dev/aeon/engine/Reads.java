@@ -306,7 +306,8 @@ final class Reads {
     return new MemoryStats(g.liveCount(), atlas == null ? 0 : atlas.size(), g.liveEdgeCount(), g.liveSessionCount(),
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
         slb.hits(), slb.misses(), slb.sessions(), slb.bytes(), checkpoints.count(), checkpoints.longestPause(),
-        checkpoints.meanPauseMicros(), stores.model.name(), stores.epochs.pending(), stores.wal.forces());
+        checkpoints.meanPauseMicros(), stores.model.name(), stores.epochs.pending(), stores.wal.forces(),
+        stores.wal.flusherStats());
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {

@@ -35,6 +35,7 @@ final class FlusherWaitStrategy implements WaitStrategy {
   private final WaitStrategy spinning =
       new PhasedBackoffWaitStrategy(SPIN_NANOS, WINDOW_NANOS, TimeUnit.NANOSECONDS, blocking);
   private final WriterReturns returns = new WriterReturns(WINDOW_NANOS);
+  private final ReturnClasses returnClasses = new ReturnClasses();
   /** The ring whose records it waits for; set before the flusher thread starts, which publishes it to that thread. */
   private RingBuffer<AppendEvent> ring;
   /** Idle waits so far that spun, and that blocked at once: written by the flusher thread only. */
@@ -60,7 +61,9 @@ final class FlusherWaitStrategy implements WaitStrategy {
     // A record published before the wait began (claimed but not yet published then) came back at once. The slot
     // may not be published yet when the ring's cursor has passed it (it counts claims): its time can then be an
     // earlier record's, which reads as at once too; rare, and a policy's guess.
-    returns.waited(Math.max(0, ring.get(sequence).publishedNanos - start));
+    long returned = Math.max(0, ring.get(sequence).publishedNanos - start);
+    returns.waited(returned);
+    returnClasses.count(returned);
     return result;
   }
 
@@ -86,5 +89,10 @@ final class FlusherWaitStrategy implements WaitStrategy {
   /** How many idle waits blocked at once (tests). */
   long blockedAtOnce() {
     return blockedAtOnce;
+  }
+
+  /** What its idle waits decided and saw so far. */
+  FlusherStats stats() {
+    return new FlusherStats(spun, blockedAtOnce, returnClasses.counts());
   }
 }

@@ -460,6 +460,15 @@ public final class Wal implements AutoCloseable {
     return writer == null ? 0 : writer.forces();
   }
 
+  /**
+   * What the flusher's waits on an empty ring decided since the log was opened (spun or blocked at once), and how
+   * soon its writers came back after each: whether it spins for its writers or costs each record a wake-up
+   * ({@link FlusherStats}). {@link FlusherStats#NONE} read-only.
+   */
+  public FlusherStats flusherStats() {
+    return flusherWait == null ? FlusherStats.NONE : flusherWait.stats();
+  }
+
   /** The flusher (tests); null read-only. */
   Flusher flusher() {
     return flusher;

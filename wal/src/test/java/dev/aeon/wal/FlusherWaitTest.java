@@ -34,6 +34,10 @@ class FlusherWaitTest {
       FlusherWaitStrategy wait = wal.flusherWait();
       assertEquals(0, wait.spun(), "idle waits that spun");
       assertTrue(wait.blockedAtOnce() >= 40, wait.blockedAtOnce() + " idle waits blocked at once");
+      FlusherStats stats = wal.flusherStats(); // the same decisions, and the writer's returns that made them
+      assertEquals(0, stats.waitsSpun());
+      assertEquals(wait.blockedAtOnce(), stats.waitsBlocked());
+      assertTrue(stats.writerReturns().getLast() >= 39, "a writer back after 1 ms or more: " + stats.summary());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.bench.util.ClosedLoop;
 import dev.aeon.engine.Durability;
+import dev.aeon.wal.FlusherStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import java.util.Map;
  * through {@code Memory.rememberAll}; and, as the baseline in the same run on the same disk, the namespace's
  * write-ahead log alone appending the very records those calls log, in the same mode from as many threads. Every
  * configuration is measured in each of several rounds, one after the other, so that a change in the machine's load
- * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event. Writes
+ * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event; the log's
+ * flusher's idle waits ({@link FlusherStats}: spun or blocked, how soon the writers came back) are counted over the
+ * rounds. Writes
  * {@code target/bench/remember.json}. {@code --only} measures the configurations it names ({@link Config#key}, e.g.
  * {@code sync_x1}), each still against its log alone, so that a comparison of one of them runs shorter and more
  * rounds of it fit in the same time ({@code --rounds}: 3 quick, 5 otherwise).
@@ -125,12 +128,18 @@ public final class RememberBench {
         ClosedLoop.run(x.threads(), warmupMillis, measureMillis, x.op(), x.records());
       }
       List<List<ClosedLoop.Outcome>> outcomes = new ArrayList<>();
-      subjects.forEach(x -> outcomes.add(new ArrayList<>()));
+      List<FlusherStats> flushers = new ArrayList<>();
+      subjects.forEach(x -> {
+        outcomes.add(new ArrayList<>());
+        flushers.add(FlusherStats.NONE);
+      });
       for (int round = 1; round <= rounds; round++) {
         System.out.printf("round %d/%d:", round, rounds);
         for (int i = 0; i < subjects.size(); i++) {
           Subject x = subjects.get(i);
+          FlusherStats before = x.flusher().get();
           ClosedLoop.Outcome o = ClosedLoop.run(x.threads(), warmupMillis, measureMillis, x.op(), x.records());
+          flushers.set(i, flushers.get(i).plus(x.flusher().get().since(before)));
           outcomes.get(i).add(o);
           System.out.printf(Locale.ROOT, " %s %.0f/s%s", x.label(), o.opsPerSecond() * x.batch(),
               i + 1 < subjects.size() ? "," : "\n");
@@ -138,10 +147,14 @@ public final class RememberBench {
       }
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < subjects.size(); i++) {
-        rows.add(Row.of(subjects.get(i), outcomes.get(i)));
+        rows.add(Row.of(subjects.get(i), outcomes.get(i), flushers.get(i)));
       }
       System.out.println();
       rows.forEach(r -> System.out.println(r.line()));
+      System.out.println();
+      System.out.println("the log's flusher on an empty ring over the rounds (warm-ups included): idle waits that"
+          + " spun or blocked at once; by how soon the writers came back");
+      rows.forEach(r -> System.out.printf("%-26s %s%n", r.label(), r.flusher().summary()));
       Map<String, Object> ratios = ratios(rows);
       Map<String, Object> report = BenchReport.header();
       report.put("glosses", ingest.size());
@@ -157,6 +170,10 @@ public final class RememberBench {
       report.put("calling_threads_cpu_us", "CPU time of the calling threads from their first measured call to their"
           + " last (ThreadMXBean.getCurrentThreadCpuTime), per event: their waits for acknowledgements included, not"
           + " the log's flusher thread's");
+      report.put("flusher", "the log's flusher's idle waits over the rounds, warm-ups included (Wal.flusherStats):"
+          + " how many spun before they blocked and how many blocked at once, and how many ended with a record"
+          + " published within each bound (µs) of the wait's start: " + FlusherStats.RETURN_BOUNDS_MICROS
+          + ", the last count beyond them");
       report.put("load_average_before", loadBefore);
       report.put("load_average_after", loadAverage());
       report.put("results", rows.stream().map(Row::json).toList());

@@ -3,6 +3,7 @@ package dev.aeon.bench.remember;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.bench.util.ClosedLoop;
 import dev.aeon.engine.Durability;
+import dev.aeon.wal.FlusherStats;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +13,13 @@ import java.util.Map;
  * One configuration's figures over its rounds: events per second (the median round's), latency percentiles of
  * one call over every measured call (a call remembers {@code batch} events), heap bytes per event allocated on the
  * calling threads, their CPU time per event (waiting included: a writer that spins or yields for its
- * acknowledgement spends it there), and log records per event.
+ * acknowledgement spends it there), log records per event, and the log's flusher's idle waits over the rounds.
  */
 record Row(String kind, Durability mode, int threads, int batch, long calls, double eventsPerS, double p50Us,
-    double p99Us, double maxUs, double bytesPerEvent, double cpuUsPerEvent, double recordsPerEvent) {
+    double p99Us, double maxUs, double bytesPerEvent, double cpuUsPerEvent, double recordsPerEvent,
+    FlusherStats flusher) {
 
-  static Row of(Subject x, List<ClosedLoop.Outcome> rounds) {
+  static Row of(Subject x, List<ClosedLoop.Outcome> rounds, FlusherStats flusher) {
     double[] rates = rounds.stream().mapToDouble(ClosedLoop.Outcome::opsPerSecond).sorted().toArray();
     ClosedLoop.Outcome all = ClosedLoop.Outcome.merge(rounds);
     long events = all.ops() * x.batch();
@@ -25,7 +27,7 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
         all.percentileMicros(0.50), all.percentileMicros(0.99), all.percentileMicros(1.0),
         events == 0 ? Double.NaN : (double) all.allocatedBytes() / events,
         events == 0 ? Double.NaN : all.cpuNanos() / 1e3 / events,
-        events == 0 ? Double.NaN : (double) all.counted() / events);
+        events == 0 ? Double.NaN : (double) all.counted() / events, flusher);
   }
 
   /** E.g. {@code sync_x4} or {@code sync_x1_batch64}: the configuration, in the ratios' names. */
@@ -57,6 +59,9 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
     m.put("calling_threads_cpu_us_per_event", BenchReport.round(cpuUsPerEvent, 1));
     m.put("log_records_per_event", BenchReport.round(recordsPerEvent, 4));
     m.put("calls", calls);
+    m.put("flusher_waits_spun", flusher.waitsSpun());
+    m.put("flusher_waits_blocked", flusher.waitsBlocked());
+    m.put("flusher_writer_returns", flusher.writerReturns());
     return m;
   }
 }

@@ -7,6 +7,7 @@ import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import dev.aeon.engine.log.MutationCodec;
+import dev.aeon.wal.FlusherStats;
 import dev.aeon.wal.Wal;
 import dev.aeon.wal.WalOptions;
 import java.io.IOException;
@@ -16,14 +17,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One configuration under test, open for the whole run in a folder of its own: the engine remembering into a
  * namespace, or its write-ahead log alone appending the records those remembers log. {@code batch} events per
- * operation: one remember (or append) each, or one call that takes them all.
+ * operation: one remember (or append) each, or one call that takes them all. {@code flusher} reads what the log's
+ * flusher has done on an empty ring so far (spun or blocked, and how soon its writers came back).
  */
 record Subject(String kind, Durability mode, int threads, int batch, ClosedLoop.Op op, LongSupplier records,
-    AutoCloseable resource) {
+    Supplier<FlusherStats> flusher, AutoCloseable resource) {
 
   static final String ENGINE = "engine";
   static final String WAL = "wal";
@@ -38,7 +41,8 @@ record Subject(String kind, Durability mode, int threads, int batch, ClosedLoop.
     AtomicLong next = new AtomicLong();
     ClosedLoop.Op op = batch == 1 ? t -> memory.remember(ingest.event(next.getAndIncrement()))
         : t -> memory.rememberAll(events(ingest, next, batch));
-    return new Subject(ENGINE, mode, threads, batch, op, () -> memory.stats().lastLsn(), aeon);
+    return new Subject(ENGINE, mode, threads, batch, op, () -> memory.stats().lastLsn(),
+        () -> memory.stats().logFlusher(), aeon);
   }
 
   /**
@@ -54,7 +58,7 @@ record Subject(String kind, Durability mode, int threads, int batch, ClosedLoop.
     ClosedLoop.Op op = batch == 1
         ? t -> wal.appendAndWait(MutationCodec.REMEMBER, ingest.record(next.getAndIncrement()))
         : t -> wal.appendAndWait(MutationCodec.REMEMBER_BATCH, ingest.batchRecord(next.getAndIncrement()));
-    return new Subject(WAL, mode, threads, batch, op, wal::lastLsn, wal);
+    return new Subject(WAL, mode, threads, batch, op, wal::lastLsn, wal::flusherStats, wal);
   }
 
   static dev.aeon.wal.Durability walMode(Durability mode) {

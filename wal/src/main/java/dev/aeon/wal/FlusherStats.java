@@ -12,11 +12,16 @@ import java.util.List;
  *
  * @param waitsSpun idle waits that spun and yielded, up to the window, before they blocked
  * @param waitsBlocked idle waits that blocked at once
+ * @param spinsWasted of the waits that spun, those whose writers came back after the window: the window's CPU spent
+ *     for nothing, and a wake-up all the same
+ * @param wakeUpsSpinWouldSave of the waits that blocked at once, those whose writers came back within the window:
+ *     a spin would have caught their record, and spared the writer's append a wake-up of the flusher
  * @param writerReturns idle waits by how long after the wait began its record was published: the i-th count those
  *     within {@code RETURN_BOUNDS_MICROS.get(i)} µs (and beyond the bound before), the last one those beyond every
  *     bound; one more element than the bounds
  */
-public record FlusherStats(long waitsSpun, long waitsBlocked, List<Long> writerReturns) {
+public record FlusherStats(long waitsSpun, long waitsBlocked, long spinsWasted, long wakeUpsSpinWouldSave,
+    List<Long> writerReturns) {
 
   /** How long a spinning flusher spins and yields before it blocks, µs; a bound of {@link #RETURN_BOUNDS_MICROS}. */
   public static final long WINDOW_MICROS = FlusherWaitStrategy.WINDOW_NANOS / 1_000;
@@ -24,7 +29,7 @@ public record FlusherStats(long waitsSpun, long waitsBlocked, List<Long> writerR
   public static final List<Long> RETURN_BOUNDS_MICROS = List.of(25L, 50L, WINDOW_MICROS, 200L, 1_000L);
 
   /** Nothing counted: a log opened read-only, or a namespace without a log. */
-  public static final FlusherStats NONE = new FlusherStats(0, 0, List.of(0L, 0L, 0L, 0L, 0L, 0L));
+  public static final FlusherStats NONE = new FlusherStats(0, 0, 0, 0, List.of(0L, 0L, 0L, 0L, 0L, 0L));
 
   public FlusherStats {
     writerReturns = List.copyOf(writerReturns);
@@ -49,7 +54,8 @@ public record FlusherStats(long waitsSpun, long waitsBlocked, List<Long> writerR
     for (int i = 0; i < writerReturns.size(); i++) {
       returns.add(writerReturns.get(i) + sign * other.writerReturns.get(i));
     }
-    return new FlusherStats(waitsSpun + sign * other.waitsSpun, waitsBlocked + sign * other.waitsBlocked, returns);
+    return new FlusherStats(waitsSpun + sign * other.waitsSpun, waitsBlocked + sign * other.waitsBlocked,
+        spinsWasted + sign * other.spinsWasted, wakeUpsSpinWouldSave + sign * other.wakeUpsSpinWouldSave, returns);
   }
 
   /** Idle waits whose writers came back within the window, which count toward spinning. */
@@ -66,10 +72,14 @@ public record FlusherStats(long waitsSpun, long waitsBlocked, List<Long> writerR
     return writerReturns.stream().mapToLong(Long::longValue).sum() - returnsWithinWindow();
   }
 
-  /** E.g. {@code spun 812, blocked 190; returns <=25us 3, <=50us 700, <=100us 110, <=200us 150, <=1000us 39, more 0}. */
+  /**
+   * E.g. {@code spun 812 (in vain 40), blocked 190 (a spin would have caught 150); returns <=25us 3, <=50us 700,
+   * <=100us 110, <=200us 150, <=1000us 39, more 0}.
+   */
   public String summary() {
-    StringBuilder s = new StringBuilder("spun ").append(waitsSpun).append(", blocked ").append(waitsBlocked)
-        .append("; returns");
+    StringBuilder s = new StringBuilder("spun ").append(waitsSpun).append(" (in vain ").append(spinsWasted)
+        .append("), blocked ").append(waitsBlocked).append(" (a spin would have caught ").append(wakeUpsSpinWouldSave)
+        .append("); returns");
     for (int i = 0; i < writerReturns.size(); i++) {
       s.append(i == 0 ? " " : ", ")
           .append(i < RETURN_BOUNDS_MICROS.size() ? "<=" + RETURN_BOUNDS_MICROS.get(i) + "us " : "more ")

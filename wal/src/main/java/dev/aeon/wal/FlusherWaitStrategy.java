@@ -41,6 +41,9 @@ final class FlusherWaitStrategy implements WaitStrategy {
   /** Idle waits so far that spun, and that blocked at once: written by the flusher thread only. */
   private volatile long spun;
   private volatile long blockedAtOnce;
+  /** Of those, waits that spun out the window for nothing, and that blocked though a spin would have caught it. */
+  private volatile long spinsWasted;
+  private volatile long wakeUpsSpinWouldSave;
 
   @Override
   public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
@@ -51,7 +54,8 @@ final class FlusherWaitStrategy implements WaitStrategy {
     }
     long start = System.nanoTime();
     long result;
-    if (returns.spinNext()) {
+    boolean spin = returns.spinNext();
+    if (spin) {
       spun++;
       result = spinning.waitFor(sequence, cursor, dependentSequence, barrier);
     } else {
@@ -64,6 +68,11 @@ final class FlusherWaitStrategy implements WaitStrategy {
     long returned = Math.max(0, ring.get(sequence).publishedNanos - start);
     returns.waited(returned);
     returnClasses.count(returned);
+    if (spin && returned > WINDOW_NANOS) {
+      spinsWasted++;
+    } else if (!spin && returned <= WINDOW_NANOS) {
+      wakeUpsSpinWouldSave++;
+    }
     return result;
   }
 
@@ -93,6 +102,6 @@ final class FlusherWaitStrategy implements WaitStrategy {
 
   /** What its idle waits decided and saw so far. */
   FlusherStats stats() {
-    return new FlusherStats(spun, blockedAtOnce, returnClasses.counts());
+    return new FlusherStats(spun, blockedAtOnce, spinsWasted, wakeUpsSpinWouldSave, returnClasses.counts());
   }
 }

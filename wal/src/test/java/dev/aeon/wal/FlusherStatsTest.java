@@ -22,21 +22,21 @@ class FlusherStatsTest {
 
   @Test
   void withinTheWindowAreTheClassesUpToIt() {
-    FlusherStats stats = new FlusherStats(9, 4, List.of(1L, 2L, 3L, 4L, 5L, 6L));
+    FlusherStats stats = new FlusherStats(9, 4, 2, 3, List.of(1L, 2L, 3L, 4L, 5L, 6L));
     assertEquals(100, FlusherStats.WINDOW_MICROS);
     assertEquals(6, stats.returnsWithinWindow());
     assertEquals(15, stats.returnsLate());
-    assertEquals("spun 9, blocked 4; returns <=25us 1, <=50us 2, <=100us 3, <=200us 4, <=1000us 5, more 6",
+    assertEquals("spun 9 (in vain 2), blocked 4 (a spin would have caught 3); returns <=25us 1, <=50us 2, <=100us 3, <=200us 4, <=1000us 5, more 6",
         stats.summary());
-    assertThrows(IllegalArgumentException.class, () -> new FlusherStats(0, 0, List.of(1L)));
+    assertThrows(IllegalArgumentException.class, () -> new FlusherStats(0, 0, 0, 0, List.of(1L)));
   }
 
   @Test
   void countsOfTwoStretchesAddAndSubtract() {
-    FlusherStats before = new FlusherStats(1, 2, List.of(1L, 0L, 0L, 0L, 0L, 2L));
-    FlusherStats after = new FlusherStats(5, 3, List.of(4L, 1L, 0L, 0L, 0L, 3L));
+    FlusherStats before = new FlusherStats(1, 2, 1, 0, List.of(1L, 0L, 0L, 0L, 0L, 2L));
+    FlusherStats after = new FlusherStats(5, 3, 1, 1, List.of(4L, 1L, 0L, 0L, 0L, 3L));
     FlusherStats between = after.since(before);
-    assertEquals(new FlusherStats(4, 1, List.of(3L, 1L, 0L, 0L, 0L, 1L)), between);
+    assertEquals(new FlusherStats(4, 1, 0, 1, List.of(3L, 1L, 0L, 0L, 0L, 1L)), between);
     assertEquals(after, before.plus(between));
   }
 

@@ -31,6 +31,8 @@ class FlusherWaitStrategyTest {
       waitForLatePublication(strategy, ring, barrier, sequence);
     }
     assertEquals(WriterReturns.SPIN_WHEN, strategy.blockedAtOnce(), "a new log blocks at once until it has learned");
+    assertEquals(WriterReturns.SPIN_WHEN, strategy.stats().wakeUpsSpinWouldSave(), "each came back at once");
+    assertEquals(WriterReturns.SPIN_WHEN, strategy.stats().writerReturns().getFirst(), "within 25 µs");
     assertTrue(strategy.spinsNext(), "writers that came back at once make the flusher spin");
   }
 

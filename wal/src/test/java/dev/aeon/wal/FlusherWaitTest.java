@@ -38,6 +38,7 @@ class FlusherWaitTest {
       assertEquals(0, stats.waitsSpun());
       assertEquals(wait.blockedAtOnce(), stats.waitsBlocked());
       assertTrue(stats.writerReturns().getLast() >= 39, "a writer back after 1 ms or more: " + stats.summary());
+      assertTrue(stats.wakeUpsSpinWouldSave() <= 1, "only the first append may come soon: " + stats.summary());
     }
   }
 

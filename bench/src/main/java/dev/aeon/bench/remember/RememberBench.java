@@ -153,7 +153,8 @@ public final class RememberBench {
       rows.forEach(r -> System.out.println(r.line()));
       System.out.println();
       System.out.println("the log's flusher on an empty ring over the rounds (warm-ups included): idle waits that"
-          + " spun or blocked at once; by how soon the writers came back");
+          + " spun (in vain: the writer came back after the window) or blocked at once (though a spin would have"
+          + " caught the writer); by how soon the writers came back");
       rows.forEach(r -> System.out.printf("%-26s %s%n", r.label(), r.flusher().summary()));
       Map<String, Object> ratios = ratios(rows);
       Map<String, Object> report = BenchReport.header();
@@ -171,7 +172,8 @@ public final class RememberBench {
           + " last (ThreadMXBean.getCurrentThreadCpuTime), per event: their waits for acknowledgements included, not"
           + " the log's flusher thread's");
       report.put("flusher", "the log's flusher's idle waits over the rounds, warm-ups included (Wal.flusherStats):"
-          + " how many spun before they blocked and how many blocked at once, and how many ended with a record"
+          + " how many spun before they blocked (and of those, how many waited out the window for nothing) and how"
+          + " many blocked at once (and of those, how many a spin would have caught), and how many ended with a record"
           + " published within each bound (µs) of the wait's start: " + FlusherStats.RETURN_BOUNDS_MICROS
           + ", the last count beyond them");
       report.put("load_average_before", loadBefore);

@@ -61,6 +61,8 @@ record Row(String kind, Durability mode, int threads, int batch, long calls, dou
     m.put("calls", calls);
     m.put("flusher_waits_spun", flusher.waitsSpun());
     m.put("flusher_waits_blocked", flusher.waitsBlocked());
+    m.put("flusher_spins_wasted", flusher.spinsWasted());
+    m.put("flusher_wake_ups_a_spin_would_save", flusher.wakeUpsSpinWouldSave());
     m.put("flusher_writer_returns", flusher.writerReturns());
     return m;
   }

@@ -37,11 +37,53 @@ class FlusherWaitStrategyTest {
   }
 
   /**
+   * A writer in a steady loop that comes back at once three times in four and late the fourth (an engine's writer
+   * whose thread now and then waits for a core): once the flusher has learned, every idle wait spins, counted by
+   * the strategy. With 7 of the last 8 returns required (before), 24 of these 32 waits blocked at once, each a
+   * wake-up of the flusher that a record published within the window waited for.
+   */
+  @Test
+  void aWriterLateOneTimeInFourKeepsTheFlusherSpinning() throws Exception {
+    FlusherWaitStrategy strategy = new FlusherWaitStrategy();
+    RingBuffer<AppendEvent> ring = RingBuffer.createMultiProducer(AppendEvent::new, 64, strategy);
+    strategy.ring(ring);
+    SequenceBarrier barrier = ring.newBarrier();
+    long sequence = 0;
+    for (; sequence < WriterReturns.SPIN_WHEN; sequence++) {
+      waitForLatePublication(strategy, ring, barrier, sequence);
+    }
+    assertEquals(0, strategy.spun(), "a new log blocks at once until it has learned");
+    for (int i = 0; i < 32; i++, sequence++) {
+      assertTrue(strategy.spinsNext(), "wait " + i);
+      if (i % 4 == 3) {
+        waitForLatePublication(strategy, ring, barrier, sequence, true);
+      } else {
+        waitForLatePublication(strategy, ring, barrier, sequence);
+      }
+    }
+    FlusherStats stats = strategy.stats();
+    assertEquals(32, stats.waitsSpun(), stats.summary());
+    assertEquals(WriterReturns.SPIN_WHEN, stats.waitsBlocked(), stats.summary());
+    assertEquals(8, stats.spinsWasted(), "the late returns: " + stats.summary());
+    assertEquals(8, stats.returnsLate(), stats.summary());
+  }
+
+  /**
    * Runs one idle wait for {@code sequence} on another thread; a writer stamps its record with a time just before
    * the wait began, then publishes it 2 ms later.
    */
   private static void waitForLatePublication(FlusherWaitStrategy strategy, RingBuffer<AppendEvent> ring,
       SequenceBarrier barrier, long sequence) throws Exception {
+    waitForLatePublication(strategy, ring, barrier, sequence, false);
+  }
+
+  /**
+   * Runs one idle wait for {@code sequence} on another thread; a writer publishes its record 2 ms later, stamped
+   * with a time just before the wait began (it came back at once, and the flusher saw it late), or with
+   * {@code late} the time of its publication (it came back late).
+   */
+  private static void waitForLatePublication(FlusherWaitStrategy strategy, RingBuffer<AppendEvent> ring,
+      SequenceBarrier barrier, long sequence, boolean late) throws Exception {
     AtomicLong available = new AtomicLong(-1);
     CountDownLatch waiting = new CountDownLatch(1);
     long beforeTheWait = System.nanoTime();
@@ -57,7 +99,7 @@ class FlusherWaitStrategyTest {
     TimeUnit.MILLISECONDS.sleep(2);
     long claimed = ring.next();
     assertEquals(sequence, claimed);
-    ring.get(claimed).set((byte) 1, new byte[1], new CompletableFuture<>(), beforeTheWait);
+    ring.get(claimed).set((byte) 1, new byte[1], new CompletableFuture<>(), late ? System.nanoTime() : beforeTheWait);
     ring.publish(claimed);
     flusher.join();
     assertEquals(sequence, available.get());

@@ -12,6 +12,7 @@ import dev.aeon.engine.CheckpointPause;
 import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
+import dev.aeon.wal.FlusherStats;
 import dev.aeon.engine.Recall;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -98,6 +99,7 @@ public final class ContentionBench {
         Phase saturated = openLoop(memory, queries, o, rate, new ChurnWriterFactory(memory, ids, workload, 0));
         print("saturated (" + o.readers + " readers + 1 SYNC writer flat out)", saturated.latency);
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
+        printFlusher(saturated);
         System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: %d readers %.2fx, beside the paced writer %.2fx%s,"
             + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(), o.readers,
             readersOnly.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
@@ -115,6 +117,8 @@ public final class ContentionBench {
         cpu.put("contention", contention.usage.json());
         cpu.put("saturated", saturated.usage.json());
         report.put("cpu_by_phase", cpu);
+        report.put("flusher_by_phase", Map.of("contention", flusherJson(contention.flusher),
+            "saturated", flusherJson(saturated.flusher)));
         report.put("saturated_writer_ops_per_s", Math.round(saturated.writer.operations() / saturated.seconds));
         report.put("saturated_p99_ratio",
             BenchReport.round(saturated.latency.percentileNanos(0.99) / alone.percentileNanos(0.99), 2));
@@ -232,7 +236,7 @@ public final class ContentionBench {
   /** What one open-loop phase measured. */
   record Phase(Latencies latency, Latencies service, Latencies startDelay, Latencies guard, long errors,
       long useAfterRetire,
-      ChurnWriter writer, double seconds, Latencies[] latencyByWindow, ThreadTimes.Usage usage) {
+      ChurnWriter writer, double seconds, Latencies[] latencyByWindow, ThreadTimes.Usage usage, FlusherStats flusher) {
 
     /** p99 of each {@link OpenLoopReader#WINDOW_SECONDS}-second window of the phase, in µs. */
     List<Double> p99ByWindow() {
@@ -255,7 +259,9 @@ public final class ContentionBench {
     List<Thread> threads = new ArrayList<>();
     ChurnWriter writer = null;
     ThreadTimes before = ThreadTimes.take();
+    FlusherStats flusherBefore = memory.stats().logFlusher();
     ThreadTimes.Usage usage;
+    FlusherStats flusher;
     try (Epochs epochs = new Epochs()) {
       for (int r = 0; r < o.readers; r++) {
         // Staggered so that the readers' due times interleave evenly.
@@ -275,6 +281,7 @@ public final class ContentionBench {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       usage = ThreadTimes.take().since(before);
+      flusher = memory.stats().logFlusher().since(flusherBefore);
       for (Thread t : threads) {
         t.join();
       }
@@ -299,7 +306,7 @@ public final class ContentionBench {
       useAfterRetire += r.useAfterRetire;
     }
     return new Phase(latency, service, startDelay, guard, errors, useAfterRetire, writer, o.seconds, byWindow,
-        usage);
+        usage, flusher);
   }
 
   static Map<String, Object> results(Options o, Latencies alone, double capacity, double rate, Phase readersOnly,
@@ -379,6 +386,18 @@ public final class ContentionBench {
         l.percentileMicros(0.5), l.percentileMicros(0.99), l.percentileMicros(0.999), l.count());
   }
 
+  /** The log flusher's idle waits over a phase ({@link FlusherStats}). */
+  private static Map<String, Object> flusherJson(FlusherStats f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("waits_spun", f.waitsSpun());
+    m.put("spins_wasted", f.spinsWasted());
+    m.put("waits_blocked", f.waitsBlocked());
+    m.put("wake_ups_a_spin_would_save", f.wakeUpsSpinWouldSave());
+    m.put("writer_returns", f.writerReturns());
+    m.put("writer_return_bounds_us", FlusherStats.RETURN_BOUNDS_MICROS);
+    return m;
+  }
+
   /** Shows whether a phase's tail is spread over it or comes from a few noisy seconds. */
   private static void printWindows(Phase phase) {
     System.out.printf(Locale.ROOT, "%45s p99 by %d s window (us): %s%n", "", OpenLoopReader.WINDOW_SECONDS,
@@ -387,6 +406,14 @@ public final class ContentionBench {
         + " p99 %.1f us%n", "", phase.startDelay.percentileMicros(0.5), phase.startDelay.percentileMicros(0.99),
         phase.service.percentileMicros(0.5), phase.service.percentileMicros(0.99));
     System.out.print(phase.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
+    printFlusher(phase);
+  }
+
+  /** What the log's flusher decided on an empty ring over the phase, when a writer ran: spun or blocked. */
+  private static void printFlusher(Phase phase) {
+    if (phase.writer != null) {
+      System.out.printf(Locale.ROOT, "%45s the log's flusher: %s%n", "", phase.flusher.summary());
+    }
   }
 
   static String loadAverage() {

@@ -47,7 +47,8 @@ class WriterPaceTest {
       writer.run();
       assertEquals(20, writer.remembers.count());
       ContentionBench.Phase phase = new ContentionBench.Phase(new Latencies(), new Latencies(), new Latencies(),
-          new Latencies(), 0, 0, writer, o.seconds(), new Latencies[] {new Latencies()}, null);
+          new Latencies(), 0, 0, writer, o.seconds(), new Latencies[] {new Latencies()}, null,
+          dev.aeon.wal.FlusherStats.NONE);
       Map<String, Object> results = ContentionBench.results(o, new Latencies(), 1, 1, phase, phase, workload);
       assertEquals(true, results.get("writer_fell_short_of_pace"), results::toString);
       Object achieved = results.get("writer_pairs_per_s_achieved");

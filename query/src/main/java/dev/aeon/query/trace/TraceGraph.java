@@ -3,14 +3,14 @@ package dev.aeon.query.trace;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.roaringbitmap.PeekableIntIterator;
+import java.util.function.Consumer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The read side of a {@link Trace} at slot level, for the query executor: events are addressed by their
  * slot (append position), indexes are lists of slots. Every method is lock-free and safe to call while
  * the single writer appends: a reader sees a prefix of the appended events ({@link #slotCount()}), and
- * the set of forgotten slots is an immutable bitmap replaced on every forget (copy-on-write).
+ * the set of forgotten slots only grows, a bit set in place per forgotten slot ({@link ForgottenSlots}).
  *
  * <p>A compaction drops the names that only forgotten events and removed edges used, with the session and role
  * lists kept under their ids ({@link #release}). A reader that holds such an id, or the slot of an event it found
@@ -34,16 +34,23 @@ public final class TraceGraph {
   private final IntColumn sessionLive = new IntColumn(0);
   private volatile int liveSessions;
   private final TimeIndex time = new TimeIndex();
-  private volatile RoaringBitmap forgotten = new RoaringBitmap();
+  private final ForgottenSlots forgotten = new ForgottenSlots();
+  /**
+   * Number of forgets, counted once each forget's slots are all in {@link #forgotten}: the version of the set that
+   * the cache of large sessions' live ids is valid for.
+   */
+  private volatile long forgets;
 
   /** A large session's live ids, valid while the session has {@code size} slots and nothing else is forgotten. */
-  private record SessionIds(int size, RoaringBitmap forgotten, RoaringBitmap ids) {}
+  private record SessionIds(int size, long forgets, RoaringBitmap ids) {}
 
   private static final int CACHED_SESSION_MIN = 1024;
   private static final int CACHED_SESSIONS_MAX = 16;
   private final ConcurrentHashMap<Integer, SessionIds> sessionIds = new ConcurrentHashMap<>();
   private volatile int slots;
   private volatile int live;
+  /** Called at each step of a forget with what it has just done: a test reads the graph there. */
+  Consumer<String> forgetStep = step -> { };
 
   TraceGraph(EventFile events) {
     this.events = events;
@@ -109,21 +116,23 @@ public final class TraceGraph {
 
   /** Forgets the slots (all live) and their edges; returns the number of edges removed. */
   int forget(int[] slotsToForget) {
-    RoaringBitmap next = forgotten.clone();
+    // The forgotten set first, all the slots, then the edges and attributes: a reader that finds a slot live (or
+    // an edge not removed) before its bit's store sees the event whole, and one that finds an edge removed or an
+    // attribute map gone sees the slot forgotten too (release stores after the bit's, read with acquire loads).
+    // The other order let readers find a live event without its attributes or its links, a state that never was.
     for (int s : slotsToForget) {
-      next.add(s);
+      forgotten.add(s);
     }
-    // The forgotten set first, then the edges and attributes: a reader that finds a slot live (or an edge not
-    // removed) before this store sees the event whole, and one that finds an edge removed or an attribute map
-    // gone sees the slot forgotten too. The other order let readers find a live event without its attributes
-    // or its links, a state that never was.
-    forgotten = next;
+    forgets++; // the writer's alone
     live -= slotsToForget.length;
+    forgetStep.accept("forgotten");
     int edges = 0;
     for (int s : slotsToForget) {
       addLive(events.session(s), -1);
       edges += adjacency.removeAll(s);
+      forgetStep.accept("edges removed");
       attributes.set(s, null);
+      forgetStep.accept("attributes cleared");
     }
     return edges;
   }
@@ -259,34 +268,31 @@ public final class TraceGraph {
       return new RoaringBitmap();
     }
     int n = list.size();
-    RoaringBitmap dead = forgotten;
     if (n < CACHED_SESSION_MIN) {
-      return liveIds(list, n, dead);
+      return liveIds(list, n);
     }
+    // Read before the set: ids computed while a forget sets its bits are kept under the count before it, which
+    // the forget's end makes stale.
+    long version = forgets;
     SessionIds cached = sessionIds.get(sessionId);
-    if (cached != null && cached.size() == n && cached.forgotten() == dead) {
+    if (cached != null && cached.size() == n && cached.forgets() == version) {
       return cached.ids();
     }
-    RoaringBitmap ids = liveIds(list, n, dead);
+    RoaringBitmap ids = liveIds(list, n);
     if (sessionIds.size() >= CACHED_SESSIONS_MAX) {
       sessionIds.clear();
     }
-    sessionIds.put(sessionId, new SessionIds(n, dead, ids));
+    sessionIds.put(sessionId, new SessionIds(n, version, ids));
     return ids;
   }
 
-  /**
-   * One pass over the first {@code n} slots of {@code list} beside an iterator over the forgotten slots
-   * (both ascending), rather than a lookup in the forgotten set per slot.
-   */
-  private RoaringBitmap liveIds(SlotList list, int n, RoaringBitmap dead) {
+  /** The ids of the live slots among the first {@code n} of {@code list}. */
+  private RoaringBitmap liveIds(SlotList list, int n) {
     int[] buffer = new int[n];
     int m = 0;
-    PeekableIntIterator it = dead.getIntIterator();
     for (int i = 0; i < n; i++) {
       int slot = list.get(i);
-      it.advanceIfNeeded(slot);
-      if (!it.hasNext() || it.peekNext() != slot) {
+      if (!forgotten.contains(slot)) {
         buffer[m++] = (int) events.id(slot); // unsigned 32-bit, as the index's allow-lists name ids
       }
     }
@@ -302,9 +308,8 @@ public final class TraceGraph {
 
   /** Visits live events with {@code from <= ts <= to} in timestamp order; the visitor returns false to stop. */
   public void timeScan(long from, long to, boolean descending, TimeVisitor visitor) {
-    RoaringBitmap f = forgotten;
     int n = slots;
-    time.scan(from, to, descending, s -> s < n && !f.contains(s), visitor);
+    time.scan(from, to, descending, s -> s < n && !forgotten.contains(s), visitor);
   }
 
   /** Estimated number of events with {@code from <= ts <= to}. */
@@ -346,8 +351,7 @@ public final class TraceGraph {
   }
 
   private boolean isLiveEdge(int from, int to) {
-    RoaringBitmap f = forgotten;
-    return !f.contains(from) && !f.contains(to);
+    return !forgotten.contains(from) && !forgotten.contains(to);
   }
 
   private boolean visitNext(int slot, Direction dir, EdgeVisitor v) {
@@ -357,7 +361,7 @@ public final class TraceGraph {
     }
     int n = list.size();
     int pos = sessionPos.getAcquire(slot);
-    RoaringBitmap f = forgotten;
+    ForgottenSlots f = forgotten;
     if (f.contains(slot)) {
       return true; // forgotten since a reader found it: no NEXT link, as its stored ones are removed
     }
@@ -442,7 +446,7 @@ public final class TraceGraph {
       lists += (s == null ? 0 : s.heapBytes()) + (r == null ? 0 : r.heapBytes());
     }
     return lists + sessions.heapBytes() + roles.heapBytes() + attributes.heapBytes() + time.heapBytes()
-        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.getSizeInBytes() + sessionPos.heapBytes()
+        + adjacency.heapBytes() + dictionary.heapBytes() + forgotten.heapBytes() + sessionPos.heapBytes()
         + sessionLive.heapBytes();
   }
 }

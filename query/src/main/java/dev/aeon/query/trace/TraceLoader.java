@@ -46,8 +46,8 @@ final class TraceLoader {
       loadEvents(eventCount);
       loadEdges(edges.map(arena));
     }
-    // Forgets are applied together at the end: each forget copies the set of forgotten slots, so one at a
-    // time would cost a copy per forget ever made, at every open. Attributes cannot change after a forget.
+    // Forgets are applied together at the end, once every attribute change is (attributes cannot change after a
+    // forget): one forget of all the slots, whose edges are loaded by now.
     RoaringBitmap forgets = new RoaringBitmap();
     for (Change c : changes) {
       int slot = graph.slotOf(c.eventId());

@@ -1,13 +1,19 @@
 package dev.aeon.bench.forget;
 
 import dev.aeon.bench.util.BenchArgs;
+import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -17,11 +23,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code ./aeon bench forget [--quick] [--events N] [--forgotten N,N,..]}: runs {@link ForgetBenchmarks} under JMH
  * and writes {@code target/bench/forget.json} with the microseconds of one forget and of one remember (the
  * baseline) on a memory of N live events after each number of forgotten ones, and their ratio (the forget in
- * remembers, which depends less on the machine and its load), means and medians of the measured batches.
+ * remembers, which depends less on the machine and its load): wall time (JMH's, means and medians of the measured
+ * batches) and CPU time on the writer's thread (medians of the batches), which a machine busy with other work
+ * moves less.
  */
 public final class ForgetBench {
 
   private ForgetBench() {}
+
+  /** A benchmark's figures at one forgotten count, microseconds per operation. */
+  private record Figures(double mean, double error, double median, double cpuMedian, double cpuMean) {}
 
   public static void main(String[] args) throws Exception {
     BenchArgs a = BenchArgs.parseOrExit("forget", args, "--quick", "--events N", "--forgotten N,N,..");
@@ -31,51 +42,91 @@ public final class ForgetBench {
     System.out.println("forget: one forget against one remember on " + events + " live events of "
         + ForgetBenchmarks.DIM + " dims after " + String.join(" or ", forgotten) + " forgotten"
         + (quick ? " (quick run)" : ""));
+    Path cpuDir = Path.of("target", "bench", "forget-cpu").toAbsolutePath();
+    BenchFiles.deleteTree(cpuDir);
+    Files.createDirectories(cpuDir);
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(ForgetBenchmarks.class.getName() + "\\.")
         .param("events", Integer.toString(events))
         .param("forgotten", forgotten)
-        .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
+        .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+            "-D" + ForgetBenchmarks.CPU_DIR_PROPERTY + "=" + cpuDir)
         .shouldFailOnError(true);
     if (quick) {
       options.forks(1).warmupIterations(3).measurementIterations(5);
     } else {
       options.forks(2).warmupIterations(5).measurementIterations(10);
     }
-    // by forgotten count: {forget, remember}, each {mean, its error, median}
-    Map<Integer, double[][]> rows = new TreeMap<>();
+    // by forgotten count: {forget, remember}
+    Map<Integer, Figures[]> rows = new TreeMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
-      double[] us = {run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError(),
-          run.getPrimaryResult().getStatistics().getPercentile(50)};
-      int n = Integer.parseInt(run.getParams().getParam("forgotten"));
-      rows.computeIfAbsent(n, k -> new double[2][]);
-      rows.get(n)[run.getParams().getBenchmark().endsWith(".forget") ? 0 : 1] = us;
+      String name = run.getParams().getBenchmark().substring(run.getParams().getBenchmark().lastIndexOf('.') + 1);
+      String n = run.getParams().getParam("forgotten");
+      double[] cpu = cpuPerOp(cpuDir, name + "-" + n + "-");
+      Figures f = new Figures(run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError(),
+          run.getPrimaryResult().getStatistics().getPercentile(50), median(cpu), Arrays.stream(cpu).average()
+          .orElse(Double.NaN));
+      rows.computeIfAbsent(Integer.parseInt(n), k -> new Figures[2])[name.equals("forget") ? 0 : 1] = f;
     }
+    BenchFiles.deleteTree(cpuDir);
     Map<String, Object> report = BenchReport.header();
     report.put("quick", quick);
     report.put("events", events);
     report.put("dim", ForgetBenchmarks.DIM);
     report.put("batch", ForgetBenchmarks.BATCH);
     List<Map<String, Object>> json = new ArrayList<>();
-    for (Map.Entry<Integer, double[][]> e : rows.entrySet()) {
-      double[] forget = e.getValue()[0];
-      double[] remember = e.getValue()[1];
+    for (Map.Entry<Integer, Figures[]> e : rows.entrySet()) {
+      Figures forget = e.getValue()[0];
+      Figures remember = e.getValue()[1];
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("forgotten_before", e.getKey());
-      row.put("forget_us", BenchReport.round(forget[0], 2));
-      row.put("forget_error_us", BenchReport.round(forget[1], 2));
-      row.put("forget_median_us", BenchReport.round(forget[2], 2));
-      row.put("remember_us", BenchReport.round(remember[0], 2));
-      row.put("remember_error_us", BenchReport.round(remember[1], 2));
-      row.put("remember_median_us", BenchReport.round(remember[2], 2));
-      row.put("forget_over_remember", BenchReport.round(forget[0] / remember[0], 2));
-      row.put("forget_over_remember_medians", BenchReport.round(forget[2] / remember[2], 2));
+      put(row, "forget", forget);
+      put(row, "remember", remember);
+      row.put("forget_over_remember", BenchReport.round(forget.mean() / remember.mean(), 2));
+      row.put("forget_over_remember_medians", BenchReport.round(forget.median() / remember.median(), 2));
+      row.put("forget_over_remember_cpu_medians", BenchReport.round(forget.cpuMedian() / remember.cpuMedian(), 2));
       json.add(row);
-      System.out.printf(Locale.ROOT, "after %,d forgotten: forget mean %.1f ± %.1f us, median %.1f us; remember mean"
-          + " %.1f ± %.1f us, median %.1f us; forget / remember: means %.2f, medians %.2f%n", e.getKey(), forget[0],
-          forget[1], forget[2], remember[0], remember[1], remember[2], forget[0] / remember[0], forget[2] / remember[2]);
+      System.out.printf(Locale.ROOT, "after %,d forgotten: forget mean %.1f ± %.1f us, median %.1f us, CPU median"
+          + " %.1f us; remember mean %.1f ± %.1f us, median %.1f us, CPU median %.1f us; forget / remember: means"
+          + " %.2f, medians %.2f, CPU medians %.2f%n", e.getKey(), forget.mean(), forget.error(), forget.median(),
+          forget.cpuMedian(), remember.mean(), remember.error(), remember.median(), remember.cpuMedian(),
+          forget.mean() / remember.mean(), forget.median() / remember.median(),
+          forget.cpuMedian() / remember.cpuMedian());
     }
     report.put("rows", json);
     BenchReport.write("forget", report);
+  }
+
+  private static void put(Map<String, Object> row, String name, Figures f) {
+    row.put(name + "_us", BenchReport.round(f.mean(), 2));
+    row.put(name + "_error_us", BenchReport.round(f.error(), 2));
+    row.put(name + "_median_us", BenchReport.round(f.median(), 2));
+    row.put(name + "_cpu_median_us", BenchReport.round(f.cpuMedian(), 2));
+    row.put(name + "_cpu_mean_us", BenchReport.round(f.cpuMean(), 2));
+  }
+
+  /** The CPU microseconds per operation of every measured batch of one benchmark, from its forks' files. */
+  private static double[] cpuPerOp(Path dir, String prefix) throws IOException {
+    List<Double> values = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (!line.isBlank()) {
+            values.add(Double.parseDouble(line.trim()));
+          }
+        }
+      }
+    }
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 }

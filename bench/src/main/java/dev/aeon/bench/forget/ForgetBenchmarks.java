@@ -7,8 +7,13 @@ import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.Remember;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.agrona.collections.LongArrayList;
@@ -23,6 +28,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * One forget of a random live event ({@code forget}) against one remember of a new event with a vector
@@ -40,6 +48,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * iterations) x {@value #BATCH} of them, and before its first one the JIT has compiled the path on a scratch memory
  * ({@link Built#warmUp}). Each benchmark runs in forks of its own, so the forget's memory is not the one the
  * remembers grew.
+ *
+ * <p>Beside JMH's wall time, each measured batch's CPU time on the benchmark's thread (the writer's) is written, one
+ * line per batch in microseconds per operation, to a file in the folder named by the system property
+ * {@value #CPU_DIR_PROPERTY} ({@link ForgetBench} reads them): on a machine shared with other work the wall time
+ * also counts the time slices the thread waited for a core, the CPU time does not.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -51,6 +64,8 @@ public class ForgetBenchmarks {
   static final int WARM_UP_PAIRS = 20_000;
   /** Distinct vectors the events take in turn (made once: drawing 384 Gaussians is not the engine's time). */
   static final int VECTORS = 4096;
+  static final String CPU_DIR_PROPERTY = "aeon.bench.forget.cpu";
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** The memory and its live ids, built once per fork. */
   @State(Scope.Thread)
@@ -71,6 +86,9 @@ public class ForgetBenchmarks {
     /** The live ids, in no order: a victim is swapped with the last and removed. */
     private final LongArrayList live = new LongArrayList();
     private final SplittableRandom random = new SplittableRandom(7);
+    private boolean measuring;
+    /** Each measured batch's CPU time on this thread, microseconds per operation. */
+    private final List<Double> cpuPerOp = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void build() throws IOException {
@@ -142,10 +160,32 @@ public class ForgetBenchmarks {
       return memory.forget(id);
     }
 
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams iteration) {
+      measuring = iteration.getType() == IterationType.MEASUREMENT;
+    }
+
+    /** Records a batch's CPU time (a measured one's). */
+    void batchCpu(long nanos) {
+      if (measuring) {
+        cpuPerOp.add(nanos / 1e3 / BATCH);
+      }
+    }
+
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
+    public void tearDown(BenchmarkParams params) throws IOException {
       aeon.close();
       BenchFiles.deleteTree(dir);
+      String cpuDir = System.getProperty(CPU_DIR_PROPERTY);
+      if (cpuDir != null) { // a fork of its own: one file per fork
+        String name = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        Path file = Files.createTempFile(Path.of(cpuDir), name + "-" + forgotten + "-", ".txt");
+        StringBuilder lines = new StringBuilder();
+        for (double us : cpuPerOp) {
+          lines.append(String.format(Locale.ROOT, "%.3f%n", us));
+        }
+        Files.writeString(file, lines);
+      }
     }
   }
 
@@ -153,10 +193,12 @@ public class ForgetBenchmarks {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public int forget(Built b) {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     int n = 0;
     for (int i = 0; i < BATCH; i++) {
       n += b.forget() ? 1 : 0;
     }
+    b.batchCpu(THREADS.getCurrentThreadCpuTime() - cpu);
     return n;
   }
 
@@ -164,10 +206,12 @@ public class ForgetBenchmarks {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long remember(Built b) {
+    long cpu = THREADS.getCurrentThreadCpuTime();
     long last = 0;
     for (int i = 0; i < BATCH; i++) {
       last = b.remember();
     }
+    b.batchCpu(THREADS.getCurrentThreadCpuTime() - cpu);
     return last;
   }
 }

@@ -433,7 +433,7 @@ final class DurableMemory implements Memory, AutoCloseable {
 
   @Override
   public boolean forget(long id) {
-    return write(new ForgetEvent(id), () -> stores.trace.get(id).isPresent() ? 1 : 0) == 1;
+    return write(new ForgetEvent(id), () -> stores.trace.contains(id) ? 1 : 0) == 1;
   }
 
   @Override
@@ -541,7 +541,7 @@ final class DurableMemory implements Memory, AutoCloseable {
   }
 
   private void requireEvent(long id) {
-    if (stores.trace.get(id).isEmpty()) {
+    if (!stores.trace.contains(id)) {
       throw Inputs.noEvent(id, name);
     }
   }

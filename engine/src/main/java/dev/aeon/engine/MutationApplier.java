@@ -14,8 +14,6 @@ import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Forgotten;
 import dev.aeon.query.trace.Trace;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.agrona.collections.LongArrayList;
@@ -85,7 +83,7 @@ final class MutationApplier {
       case AddLink l -> addLink(l);
       case Invalidate i -> invalidate(i);
       case SetAttributes s -> setAttributes(s);
-      case ForgetEvent f -> forget(List.of(f.id()));
+      case ForgetEvent f -> forget(new long[] {f.id()});
       case ForgetSession f -> forget(sessionIds(f.session()));
     };
   }
@@ -171,7 +169,7 @@ final class MutationApplier {
     for (LinkTo link : r.links()) {
       if (link.type().equals(Edge.NEXT)) {
         // a release before e818f27c appended the event, then its trace refused the link: it left no link
-        linked &= trace.get(link.target()).isPresent();
+        linked &= trace.contains(link.target());
         continue;
       }
       linked &= trace.addEdge(link.type(), r.id(), link.target(), Long.MIN_VALUE, Long.MAX_VALUE);
@@ -188,7 +186,7 @@ final class MutationApplier {
   private boolean addLink(AddLink l) {
     Trace trace = stores.trace;
     if (l.validFromMicros() == l.validToMicros() || l.type().equals(Edge.NEXT)) {
-      return trace.get(l.from()).isPresent() && trace.get(l.to()).isPresent();
+      return trace.contains(l.from()) && trace.contains(l.to());
     }
     return trace.addEdge(l.type(), l.from(), l.to(), l.validFromMicros(), l.validToMicros());
   }
@@ -205,7 +203,7 @@ final class MutationApplier {
     if (!i.type().equals(Edge.NEXT) && i.atMicros() != Edge.OPEN) {
       trace.invalidateEdges(i.type(), i.from(), i.to(), i.atMicros());
     }
-    return trace.get(i.from()).isPresent() && trace.get(i.to()).isPresent();
+    return trace.contains(i.from()) && trace.contains(i.to());
   }
 
   /**
@@ -217,7 +215,7 @@ final class MutationApplier {
     try {
       trace.checkAttributeUpdate(s.id(), s.attributes());
     } catch (IllegalArgumentException tooMany) {
-      return trace.get(s.id()).isPresent();
+      return trace.contains(s.id());
     }
     return trace.updateAttributes(s.id(), s.attributes());
   }
@@ -231,25 +229,21 @@ final class MutationApplier {
     }
   }
 
-  private boolean forget(List<Long> ids) {
+  private boolean forget(long[] ids) {
     AtlasIndex atlas = stores.atlas();
     for (long id : ids) {
       if (atlas != null && atlas.contains(id)) {
         atlas.remove(id);
       }
     }
-    Forgotten gone = stores.trace.forgetAll(ids.stream().mapToLong(Long::longValue).toArray());
+    Forgotten gone = stores.trace.forgetAll(ids);
     for (Event e : gone.events()) {
       forgottenTexts.addLong(e.blobRef());
     }
     return !gone.events().isEmpty();
   }
 
-  private List<Long> sessionIds(String session) {
-    List<Long> ids = new ArrayList<>();
-    for (Event e : stores.trace.history(session, Integer.MAX_VALUE)) {
-      ids.add(e.id());
-    }
-    return ids;
+  private long[] sessionIds(String session) {
+    return stores.trace.history(session, Integer.MAX_VALUE).stream().mapToLong(Event::id).toArray();
   }
 }

@@ -385,6 +385,10 @@ public final class Trace implements AutoCloseable {
     Objects.requireNonNull(ids, "ids");
     synchronized (writeLock) {
       checkOpen();
+      if (ids.length == 1) { // the engine's forget of one event: no set to put it in
+        int slot = graph.slotOf(ids[0]);
+        return slot < 0 ? Forgotten.NOTHING : forgetSlots(new int[] {slot});
+      }
       RoaringBitmap slots = new RoaringBitmap();
       for (long id : ids) {
         int slot = graph.slotOf(id);
@@ -666,6 +670,14 @@ public final class Trace implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------- reads
+
+  /**
+   * Whether the trace holds the live event {@code id}: {@link #get} without making the event (its names, attributes
+   * and record), which a writer's check that an event exists does not need.
+   */
+  public boolean contains(long id) {
+    return graph.slotOf(id) >= 0;
+  }
 
   public Optional<Event> get(long id) {
     return Optional.ofNullable(get(id, Event::new));

@@ -36,6 +36,26 @@ class TraceTest {
     }
   }
 
+  /** contains is true exactly where get finds the event: live ones, not forgotten ones (nor after a reopen), nor others. */
+  @Test
+  void containsHoldsTheLiveEventsOnly() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 5; i++) {
+        assertTrue(t.append(ev(i * 2, "s" + i % 2, "user", i * 10)));
+      }
+      assertFalse(t.forgetAll(new long[] {4, 8}).isEmpty());
+      assertFalse(t.forgetSession("s1").isEmpty()); // 2, 6, 10
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertTrue(t.append(ev(12, "s", "user", 60)));
+      for (long id = -1; id <= 13; id++) {
+        assertEquals(t.get(id).isPresent(), t.contains(id), "event " + id);
+      }
+      assertTrue(t.contains(12));
+      assertFalse(t.contains(4));
+    }
+  }
+
   /** A reader's factory gets every field of a live event, as the record has them, and is not asked for others. */
   @Test
   void aFactoryMakesLiveEventsOnly() throws IOException {

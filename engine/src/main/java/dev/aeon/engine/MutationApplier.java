@@ -14,6 +14,8 @@ import dev.aeon.query.trace.Edge;
 import dev.aeon.query.trace.Event;
 import dev.aeon.query.trace.Forgotten;
 import dev.aeon.query.trace.Trace;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.agrona.collections.LongArrayList;

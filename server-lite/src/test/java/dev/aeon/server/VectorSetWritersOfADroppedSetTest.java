@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.Durability;
 import dev.aeon.engine.Event;
-import dev.aeon.server.vset.HeldWriter;
+import dev.aeon.server.vset.HeldCommand;
 import dev.aeon.wal.HeldForces;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failed ({@code VectorSets.forgetStorage}), must not act on the set it holds: the reopened namespace lacks the writes
  * the log did not make durable, and hands their event ids out again, so the dropped set's element map may name
  * another client's element by its id. Here: elements a and b are durable; client A's VADD of c waits for its force
- * while writer W, which fetched the set (c in it), is held before taking the set's lock ({@link HeldWriter}); the
+ * while writer W, which fetched the set (c in it), is held before taking the set's lock ({@link HeldCommand}); the
  * force fails (dropping what it could not write, as Linux may: the log's files are put back as they were forced), A
  * is answered an error and the set is dropped; client C adds d to the reopened namespace, under the event id c had;
  * then W goes on. What W did must agree with the reopened namespace, and leave d to C.
@@ -59,12 +59,19 @@ class VectorSetWritersOfADroppedSetTest {
     assertEquals(Map.of("a", "x", "b", "y", "d", "z"), held, "the namespace's elements and their vectors' axes");
   }
 
+  /** So must a reader that fetched the element's event id from the dropped set: it would read d's event as c's. */
+  @Test
+  void aVembOfAnElementLostWithTheLogShowsNoOtherElementsVector() throws Exception {
+    Map<String, String> held = check(new Object[] {"VEMB", "set", "c"}, null);
+    assertEquals(Map.of("a", "x", "b", "y", "d", "z"), held, "the namespace's elements and their vectors' axes");
+  }
+
   /**
    * Runs the story of the class with writer W sending {@code writer}, checks W's reply against {@code reply}, and that
    * the vector-set commands agree with the namespace's elements, which it returns (each with its vector's axis), and
    * that d has no attributes (C gave it none).
    */
-  private Map<String, String> check(Object[] writer, long reply) throws Exception {
+  private Map<String, String> check(Object[] writer, Object reply) throws Exception {
     PrintStream stderr = System.err;
     try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
         .withCheckpoints(1L << 40, Duration.ofHours(1))))) {
@@ -83,7 +90,7 @@ class VectorSetWritersOfADroppedSetTest {
           while (!Long.valueOf(1).equals(c.call("VISMEMBER", "set", "c"))) { // A's VADD has not updated the set yet
             Thread.sleep(1);
           }
-          try (HeldWriter heldW = HeldWriter.holdNext()) { // A's VADD is past it: W is the next writer
+          try (HeldCommand heldW = HeldCommand.holdNext()) { // A's VADD is past it: W is the next command
             w.send(writer);
             assertTrue(heldW.awaitHeld(60), "the writer was not held");
             forces.fail();

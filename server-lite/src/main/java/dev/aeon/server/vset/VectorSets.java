@@ -68,11 +68,12 @@ public final class VectorSets {
   public record Info(Quantization quantization, int dimension, int size, String namespace, String session) {}
 
   /**
-   * Tests only, null otherwise: run by a writer that holds the set it fetched from memory, just before it takes the
-   * set's lock ({@link #writing}), so that a test can hold a writer there while the set is dropped ({@link
+   * Tests only, null otherwise: run by a command that holds the set it fetched from memory, before it uses it (a
+   * writer just before it takes the set's lock, {@link #writing}; VEMB and VGETATTR before they read the element's
+   * event, {@link #event}), so that a test can hold the command there while the set is dropped ({@link
    * #forgetStorage}) and its namespace reopened, then let it go on and see what it does with the set it holds.
    */
-  static volatile Runnable beforeLocking;
+  static volatile Runnable afterFetching;
 
   private final ServerContext server;
   private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
@@ -307,10 +308,7 @@ public final class VectorSets {
   }
 
   private static <T> T locked(VectorSet set, Supplier<T> writes) {
-    Runnable hook = beforeLocking;
-    if (hook != null) {
-      hook.run();
-    }
+    runAfterFetching();
     synchronized (set) {
       return writes.get();
     }
@@ -449,11 +447,26 @@ public final class VectorSets {
     return set != null && set.ids.containsKey(element);
   }
 
-  /** The element's event, if the set and the element exist. */
+  /**
+   * The element's event, if the set and the element exist. Only an event of the element and the set: one that held it
+   * may have been dropped since it was fetched (its namespace's log failed), and the reopened namespace may give its
+   * element's event id to another element, as VSIM checks its results.
+   */
   private Optional<Event> event(String ns, String key, String element) {
     VectorSet set = existing(ns, key);
     Long id = set == null ? null : set.ids.get(element);
-    return id == null ? Optional.empty() : memoryOf(set).get(id);
+    if (id == null) {
+      return Optional.empty();
+    }
+    runAfterFetching();
+    return memoryOf(set).get(id).filter(e -> e.text().equals(element) && e.session().equals(set.session()));
+  }
+
+  private static void runAfterFetching() {
+    Runnable hook = afterFetching;
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /** VEMB: the element's stored vector, or null. */

@@ -1,0 +1,67 @@
+package dev.aeon.server.vset;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * For tests of what a vector-set command does with a set dropped under it: holds the next command that fetched a set
+ * (a writer just before it takes the set's lock, VEMB or VGETATTR before it reads the element's event) until {@link
+ * #release}, so that a test can fail the set's namespace and change the reopened one meanwhile. Lives in the package
+ * of {@link VectorSets} for its test-only hook ({@code VectorSets.afterFetching}); one at a time, and {@link #close}
+ * removes it.
+ */
+public final class HeldCommand implements AutoCloseable {
+
+  private final AtomicBoolean taken = new AtomicBoolean();
+  private final CountDownLatch held = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+
+  private HeldCommand() {}
+
+  /** From now on the first command to use a set it fetched waits until {@link #release}; those after it do not. */
+  public static HeldCommand holdNext() {
+    HeldCommand h = new HeldCommand();
+    if (VectorSets.afterFetching != null) {
+      throw new IllegalStateException("a command is held already");
+    }
+    VectorSets.afterFetching = h::afterFetching;
+    return h;
+  }
+
+  private void afterFetching() {
+    if (!taken.compareAndSet(false, true)) {
+      return;
+    }
+    held.countDown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        released.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until a command is held here; false if none is within {@code seconds}. */
+  public boolean awaitHeld(long seconds) throws InterruptedException {
+    return held.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Lets the held command go on. */
+  public void release() {
+    released.countDown();
+  }
+
+  /** Releases the command still held and removes the hook. */
+  @Override
+  public void close() {
+    released.countDown();
+    VectorSets.afterFetching = null;
+  }
+}

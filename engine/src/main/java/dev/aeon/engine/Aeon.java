@@ -208,21 +208,16 @@ public final class Aeon implements AutoCloseable {
 
   /**
    * {@link #checkBeforeCreating(String, Remember)} for {@code namespace(name).rememberAll(events)}: each event, where
-   * a link to another event of the batch is not refused; a refusal names the event's index as rememberAll's does.
+   * a link to another event of the batch is not refused, and the batch as a whole (its size, its links to its own
+   * events, one dimension and one model for its vectors); a refusal is rememberAll's, naming the event's index.
    *
    * @throws IllegalArgumentException what rememberAll would throw
+   * @throws NullPointerException for a null event, as rememberAll throws
    */
   public void checkBeforeCreating(String name, List<Remember> events) {
     Objects.requireNonNull(events, "events");
     if (!exists(name)) {
-      for (int i = 0; i < events.size(); i++) {
-        Remember r = Objects.requireNonNull(events.get(i), "event");
-        try {
-          Inputs.batchEventForNewNamespace(name, r, options.maxEventBytes());
-        } catch (IllegalArgumentException e) {
-          throw DurableMemory.refusedEvent(i, events.size(), e);
-        }
-      }
+      DurableMemory.checkBatchForNewNamespace(name, events, options);
     }
   }
 

@@ -175,15 +175,12 @@ final class DurableMemory implements Memory, AutoCloseable {
   public List<Long> rememberAll(List<Remember> events) {
     Objects.requireNonNull(events, "events");
     int n = events.size();
-    if (n > MAX_BATCH_EVENTS) {
-      throw new IllegalArgumentException("a batch of " + n + " events is more than the " + MAX_BATCH_EVENTS
-          + " one call takes (Memory.MAX_BATCH_EVENTS); nothing was remembered: remember them in smaller batches");
-    }
+    checkBatchSize(n);
     checkWritable();
     if (n == 0) {
       return List.of();
     }
-    checkBatchFitsARecord(events);
+    checkBatchFitsARecord(events, options);
     Map<Remember, Integer> indexes = BatchIndexes.of(events);
     List<Prepared> prepared = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -242,32 +239,79 @@ final class DurableMemory implements Memory, AutoCloseable {
    * model (null if none is named).
    */
   private static String checkOneModelAndDimension(List<Prepared> prepared) {
+    return checkOneModelAndDimensionOf(prepared.stream()
+        .map(p -> new VectorShape(p.vector() == null ? 0 : p.vector().length, p.model())).toList());
+  }
+
+  /** An event's vector as {@link #checkOneModelAndDimension} sees it: its dimension (0 for none yet), its model. */
+  private record VectorShape(int dimension, String model) {}
+
+  private static String checkOneModelAndDimensionOf(List<VectorShape> shapes) {
     String batchModel = null;
     int batchDimension = 0;
-    for (int i = 0; i < prepared.size(); i++) {
-      Prepared p = prepared.get(i);
+    for (int i = 0; i < shapes.size(); i++) {
+      VectorShape v = shapes.get(i);
       try {
-        if (p.vector() != null) {
-          Inputs.checkDimension(p.vector(), batchDimension);
-          batchDimension = p.vector().length;
+        if (v.dimension() > 0) {
+          Inputs.checkDimension(v.dimension(), batchDimension);
+          batchDimension = v.dimension();
         }
-        if (p.model() != null && batchModel != null && !batchModel.equals(p.model())) {
-          throw new IllegalArgumentException("the event's vector comes from the embedding model '" + p.model()
+        if (v.model() != null && batchModel != null && !batchModel.equals(v.model())) {
+          throw new IllegalArgumentException("the event's vector comes from the embedding model '" + v.model()
               + "', an earlier event's of the batch from '" + batchModel + "'");
         }
-        batchModel = p.model() != null ? p.model() : batchModel;
+        batchModel = v.model() != null ? v.model() : batchModel;
       } catch (IllegalArgumentException e) {
-        throw refusedEvent(i, prepared.size(), e);
+        throw refusedEvent(i, shapes.size(), e);
       }
     }
     return batchModel;
   }
 
   /**
+   * What {@link #rememberAll} would refuse of {@code events} in namespace {@code namespace} that holds nothing yet,
+   * checked without it ({@link Aeon#checkBeforeCreating(String, List)}), in rememberAll's words: too many events, a
+   * null one, texts and vectors too large for one record, an event a new namespace refuses, a link to an event not
+   * once in the batch, and vectors of two dimensions or two models (as given, then with the embedder's for the events
+   * it is to embed). The size of the whole record is left to rememberAll.
+   */
+  static void checkBatchForNewNamespace(String namespace, List<Remember> events, AeonOptions options) {
+    int n = events.size();
+    checkBatchSize(n);
+    checkBatchFitsARecord(events, options);
+    Map<Remember, Integer> indexes = BatchIndexes.of(events);
+    TextEmbedder embedder = options.embedder();
+    List<VectorShape> given = new ArrayList<>(n);
+    List<VectorShape> embedded = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Remember r = events.get(i);
+      try {
+        Inputs.batchEventForNewNamespace(namespace, r, options.maxEventBytes());
+        BatchIndexes.links(r, indexes);
+      } catch (IllegalArgumentException e) {
+        throw refusedEvent(i, n, e);
+      }
+      boolean toEmbed = r.vector == null && r.embed && embedder != null;
+      String model = r.vector != null ? r.model : toEmbed ? TextEmbedder.namedModel(embedder) : null;
+      given.add(new VectorShape(r.vector != null ? r.vector.length : 0, model));
+      embedded.add(new VectorShape(r.vector != null ? r.vector.length : toEmbed ? embedder.dimension() : 0, model));
+    }
+    checkOneModelAndDimensionOf(given);
+    checkOneModelAndDimensionOf(embedded);
+  }
+
+  private static void checkBatchSize(int n) {
+    if (n > MAX_BATCH_EVENTS) {
+      throw new IllegalArgumentException("a batch of " + n + " events is more than the " + MAX_BATCH_EVENTS
+          + " one call takes (Memory.MAX_BATCH_EVENTS); nothing was remembered: remember them in smaller batches");
+    }
+  }
+
+  /**
    * Before the embedder sees any of them: the batch's texts and vectors alone must fit the one log record it takes (a
    * char is at least one byte of UTF-8, a float four), so that a batch too large is refused before it is embedded.
    */
-  private void checkBatchFitsARecord(List<Remember> events) {
+  private static void checkBatchFitsARecord(List<Remember> events, AeonOptions options) {
     TextEmbedder embedder = options.embedder();
     long bytes = 0;
     for (Remember r : events) {

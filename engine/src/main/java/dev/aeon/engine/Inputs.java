@@ -237,8 +237,13 @@ final class Inputs {
 
   /** Throws unless {@code v} has {@code expectedDim} dimensions (any, if that is 0). */
   static void checkDimension(float[] v, int expectedDim) {
-    if (expectedDim > 0 && v.length != expectedDim) {
-      throw new IllegalArgumentException("vector has " + v.length + " dimensions, this memory holds "
+    checkDimension(v.length, expectedDim);
+  }
+
+  /** {@link #checkDimension(float[], int)} for a vector of {@code length} dimensions. */
+  static void checkDimension(int length, int expectedDim) {
+    if (expectedDim > 0 && length != expectedDim) {
+      throw new IllegalArgumentException("vector has " + length + " dimensions, this memory holds "
           + expectedDim + "-dimensional vectors");
     }
   }

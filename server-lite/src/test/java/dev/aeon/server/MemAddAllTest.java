@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class MemAddAllTest {
     try (RespClient c = resp3("addall-refused")) {
       c.call("MEM.ADD", "s", "user", "first", "VECTOR", "VALUES", "2", "1", "0");
       String ok = "{\"session\": \"s\", \"role\": \"user\", \"text\": \"fine\", \"vector\": [1, 0]}";
-      Map<String, String> refusals = Map.of(
+      Map<String, String> refusals = new HashMap<>(Map.of(
           "{\"session\": \"s\", \"role\": \"\", \"text\": \"x\", \"vector\": [1, 0]}", "role must not be empty",
           "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"colour\": \"red\"}",
           "unknown field 'colour'",
@@ -72,7 +73,13 @@ class MemAddAllTest {
           "a link's index must name an event of the batch (0 to 1), got 2",
           "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"links\": [{\"type\": \"P\", \"id\": 99}]}",
           "no event with id 99",
-          "[1, 2]", "an event must be a JSON object");
+          "[1, 2]", "an event must be a JSON object"));
+      refusals.putAll(Map.of( // refused by the server, before the engine sees the batch
+          "{\"session\": \"s\", \"role\": \"user\",", "invalid JSON",
+          "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"attrs\": {\"k\": null}}",
+          "event attributes must be strings, numbers or booleans",
+          "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"attrs\": {\"k\": 1e999}}",
+          "beyond the range of a double"));
       for (Map.Entry<String, String> refusal : refusals.entrySet()) {
         Object reply = c.call("MEM.ADDALL", ok, refusal.getKey());
         String message = assertInstanceOf(RespClient.Err.class, reply, refusal.getKey()).message();
@@ -92,6 +99,11 @@ class MemAddAllTest {
       assertTrue(assertInstanceOf(RespClient.Err.class, reply).message().contains("index 1 "), reply.toString());
       assertFalse(Files.exists(server.dir().resolve("ns").resolve("addall-new")),
           "the refused batch made its namespace");
+      reply = c.call("MEM.ADDALL", "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"vector\": [1]}",
+          "{\"session\": \"s\", \"role\": \"user\", \"text\": \"y\", \"vector\": [1, 0]}");
+      assertTrue(assertInstanceOf(RespClient.Err.class, reply).message().contains("index 1 "), reply.toString());
+      assertFalse(Files.exists(server.dir().resolve("ns").resolve("addall-new")),
+          "a batch of two dimensions made its namespace");
       assertEquals(List.of(1L, 2L), c.call("MEM.ADDALL",
           "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"vector\": [1]}",
           "{\"session\": \"s\", \"role\": \"user\", \"text\": \"y\", \"vector\": [1], \"links\": [{\"type\": \"T\","

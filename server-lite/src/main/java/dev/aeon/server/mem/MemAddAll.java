@@ -39,13 +39,22 @@ final class MemAddAll {
     List<Remember> batch = new ArrayList<>(n);
     boolean withoutVector = false;
     for (int i = 0; i < n; i++) {
-      ObjectNode o = JsonValues.parseArgumentObject(a.nextText("the event"), refusal(i, n) + "an event");
-      objects.add(o);
-      batch.add(event(o, i, n));
-      withoutVector |= !o.has("vector");
+      String json = a.nextText("the event");
+      try {
+        ObjectNode o = JsonValues.parseArgumentObject(json, "an event");
+        objects.add(o);
+        batch.add(event(o));
+        withoutVector |= !o.has("vector");
+      } catch (CommandError e) {
+        throw refused(i, n, e);
+      }
     }
     for (int i = 0; i < n; i++) {
-      addLinks(objects.get(i), batch, i);
+      try {
+        addLinks(objects.get(i), batch, i);
+      } catch (CommandError e) {
+        throw refused(i, n, e);
+      }
     }
     if (withoutVector && c.server().embedder() == null && c.server().config().embedderFailure() != null) {
       throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.ADDALL of an event without a vector")
@@ -58,60 +67,65 @@ final class MemAddAll {
     }
   }
 
-  /** The start of an error about the batch's event at {@code index}, in the engine's words for its refusals. */
-  private static String refusal(int index, int n) {
-    return "the batch's event at index " + index + " (of " + n + ", from 0) is refused, so nothing was remembered: ";
+  /**
+   * The refusal {@code e} of the batch's event at {@code index}, naming it in the engine's words for its refusals:
+   * every refusal of an event, the server's (its JSON, attributes, links) as the engine's.
+   */
+  private static CommandError refused(int index, int n, CommandError e) {
+    if (!e.getMessage().startsWith("ERR ")) {
+      return e;
+    }
+    return CommandError.err("the batch's event at index " + index + " (of " + n + ", from 0) is refused, so nothing"
+        + " was remembered: " + e.getMessage().substring("ERR ".length()));
   }
 
-  private static Remember event(ObjectNode o, int index, int n) {
+  private static Remember event(ObjectNode o) {
     for (Map.Entry<String, JsonNode> field : o.properties()) {
       if (!FIELDS.contains(field.getKey())) {
-        throw CommandError.err(refusal(index, n) + "unknown field '" + CommandError.clip(field.getKey())
+        throw CommandError.err("unknown field '" + CommandError.clip(field.getKey())
             + "' (an event has session, role, text, vector, at, attrs and links)");
       }
     }
-    Remember r = Remember.event(string(o, "session", index, n), string(o, "role", index, n),
-        string(o, "text", index, n));
+    Remember r = Remember.event(string(o, "session"), string(o, "role"), string(o, "text"));
     if (o.has("vector")) {
-      r.vector(vector(o.get("vector"), index, n));
+      r.vector(vector(o.get("vector")));
     }
     if (o.has("at")) {
-      r.at(integer(o.get("at"), "at", index, n));
+      r.at(integer(o.get("at"), "at"));
     }
     if (o.has("attrs")) {
       if (!(o.get("attrs") instanceof ObjectNode attrs)) {
-        throw CommandError.err(refusal(index, n) + "attrs must be a JSON object");
+        throw CommandError.err("attrs must be a JSON object");
       }
       MemCommands.eventAttributes(attrs).forEach(r::attribute);
     }
     return r;
   }
 
-  private static String string(ObjectNode o, String field, int index, int n) {
+  private static String string(ObjectNode o, String field) {
     JsonNode v = o.get(field);
     if (v == null || !v.isTextual()) {
-      throw CommandError.err(refusal(index, n) + field + " must be a JSON string" + (v == null ? ", and is missing"
+      throw CommandError.err(field + " must be a JSON string" + (v == null ? ", and is missing"
           : ", got " + CommandError.clip(v.toString())));
     }
     return (String) JsonValues.exactValue(v); // refuses half of a surrogate pair
   }
 
-  private static long integer(JsonNode v, String field, int index, int n) {
+  private static long integer(JsonNode v, String field) {
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw CommandError.err(refusal(index, n) + field + " must be an integer of 64 bits, got "
-          + CommandError.clip(v.toString()));
+      throw CommandError.err(field + " must be an integer of 64 bits, got " + CommandError.clip(v.toString()));
     }
     return v.longValue();
   }
 
-  private static float[] vector(JsonNode v, int index, int n) {
+  private static float[] vector(JsonNode v) {
     if (!v.isArray() || v.isEmpty()) {
-      throw CommandError.err(refusal(index, n) + "vector must be a non-empty JSON array of numbers");
+      throw CommandError.err("vector must be a non-empty JSON array of numbers");
     }
     float[] values = new float[v.size()];
     for (int i = 0; i < values.length; i++) {
       if (!v.get(i).isNumber()) {
-        throw CommandError.err(refusal(index, n) + "vector must be a JSON array of numbers, got "
+        throw CommandError.err("vector must be a JSON array of numbers, got "
             + CommandError.clip(v.get(i).toString()) + " at " + i);
       }
       values[i] = v.get(i).floatValue(); // one beyond a float's range becomes infinite, which remember refuses
@@ -127,24 +141,23 @@ final class MemAddAll {
     }
     int n = batch.size();
     if (!links.isArray()) {
-      throw CommandError.err(refusal(index, n) + "links must be a JSON array of {\"type\": t, \"id\": n} or"
+      throw CommandError.err("links must be a JSON array of {\"type\": t, \"id\": n} or"
           + " {\"type\": t, \"index\": i}");
     }
     for (JsonNode l : links) {
       if (!(l instanceof ObjectNode link) || !link.has("type") || link.has("id") == link.has("index")
           || link.size() != 2) {
-        throw CommandError.err(refusal(index, n) + "a link must be {\"type\": t, \"id\": n} (an existing event) or"
+        throw CommandError.err("a link must be {\"type\": t, \"id\": n} (an existing event) or"
             + " {\"type\": t, \"index\": i} (the batch's event at index i), got " + CommandError.clip(l.toString()));
       }
-      String type = string(link, "type", index, n);
+      String type = string(link, "type");
       if (link.has("id")) {
-        batch.get(index).link(type, integer(link.get("id"), "a link's id", index, n));
+        batch.get(index).link(type, integer(link.get("id"), "a link's id"));
         continue;
       }
-      long to = integer(link.get("index"), "a link's index", index, n);
+      long to = integer(link.get("index"), "a link's index");
       if (to < 0 || to >= n) {
-        throw CommandError.err(refusal(index, n) + "a link's index must name an event of the batch (0 to "
-            + (n - 1) + "), got " + to);
+        throw CommandError.err("a link's index must name an event of the batch (0 to " + (n - 1) + "), got " + to);
       }
       batch.get(index).link(type, batch.get((int) to));
     }

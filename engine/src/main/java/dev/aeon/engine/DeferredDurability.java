@@ -78,7 +78,7 @@ public final class DeferredDurability {
     Thread me = Thread.currentThread();
     Thread other = caller.compareAndExchange(null, me);
     if (other != null && other != me) {
-      throw concurrentUse("call");
+      throw concurrentUse("call", other);
     }
     try {
       return ScopedValue.where(CURRENT, this).call(writes);
@@ -89,8 +89,9 @@ public final class DeferredDurability {
     }
   }
 
-  private IllegalStateException concurrentUse(String method) {
-    return new IllegalStateException("DeferredDurability." + method + " while thread '" + caller.get().getName()
+  /** {@code inCall} as read once: the field may be cleared by the time the message is built. */
+  private static IllegalStateException concurrentUse(String method, Thread inCall) {
+    return new IllegalStateException("DeferredDurability." + method + " while thread '" + inCall.getName()
         + "' is inside call of the same instance: an instance is for one caller at a time");
   }
 
@@ -120,7 +121,7 @@ public final class DeferredDurability {
   public void await() {
     Thread inCall = caller.get();
     if (inCall != null && inCall != Thread.currentThread()) {
-      throw concurrentUse("await");
+      throw concurrentUse("await", inCall);
     }
     List<LastRecord> waits;
     synchronized (this) {

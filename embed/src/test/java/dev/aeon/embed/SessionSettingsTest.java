@@ -25,7 +25,9 @@ class SessionSettingsTest {
     }
   }
 
-  /** Threads change how the session waits, never what it computes: the vectors of ONNX runtime's defaults, bit for bit. */
+  /**
+   * Threads change how the session waits, never what it computes: the vectors of ONNX runtime's defaults, bit for bit.
+   */
   @Test
   void vectorsAreThoseOfTheRuntimesDefaultOptions() {
     List<String> texts = new ArrayList<>(List.of(

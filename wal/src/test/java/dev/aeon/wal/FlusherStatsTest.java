@@ -26,7 +26,8 @@ class FlusherStatsTest {
     assertEquals(100, FlusherStats.WINDOW_MICROS);
     assertEquals(6, stats.returnsWithinWindow());
     assertEquals(15, stats.returnsLate());
-    assertEquals("spun 9 (in vain 2), blocked 4 (a spin would have caught 3); returns <=25us 1, <=50us 2, <=100us 3, <=200us 4, <=1000us 5, more 6",
+    assertEquals("spun 9 (in vain 2), blocked 4 (a spin would have caught 3); returns <=25us 1, <=50us 2,"
+        + " <=100us 3, <=200us 4, <=1000us 5, more 6",
         stats.summary());
     assertThrows(IllegalArgumentException.class, () -> new FlusherStats(0, 0, 0, 0, List.of(1L)));
   }

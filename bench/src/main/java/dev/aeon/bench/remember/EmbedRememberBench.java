@@ -24,8 +24,9 @@ import java.util.Map;
  * the embedder alone embedding the same texts one at a time ({@code embed}, what a remember calls) and in calls of
  * {@value #SMALL} and {@value #LARGE} ({@code embedAll}, what a rememberAll calls), and the tokenizer alone
  * ({@code tokenCount}), the part of an embedding that is not the model. Every configuration is measured in each of
- * several rounds, one after the other, on the same texts ({@link TextRound}). Besides the calling thread's CPU time, the whole process's per event: the
- * embedder runs a call's texts on the fork-join pool and ONNX runtime has threads of its own. Writes
+ * several rounds, one after the other, on the same texts ({@link TextRound}). Besides the calling thread's CPU time,
+ * the whole process's per event: the embedder runs a call's texts on the fork-join pool and ONNX runtime has threads
+ * of its own. Writes
  * {@code target/bench/remember-embed.json}.
  */
 final class EmbedRememberBench {
@@ -171,7 +172,8 @@ final class EmbedRememberBench {
     }
     double tokenizerShare = find(rows, EMBEDDER, 1).eventsPerS() / find(rows, TOKENIZER, 1).eventsPerS();
     r.put("tokenizer_share_of_embed_x1", BenchReport.round(tokenizerShare, 3));
-    System.out.printf(Locale.ROOT, "tokenizing a text / embedding it one at a time: %.3f of the time%n", tokenizerShare);
+    System.out.printf(Locale.ROOT, "tokenizing a text / embedding it one at a time: %.3f of the time%n",
+        tokenizerShare);
     for (String kind : List.of(EMBEDDER, ENGINE)) {
       for (int batch : new int[] {SMALL, LARGE}) {
         double gain = find(rows, kind, batch).eventsPerS() / find(rows, kind, 1).eventsPerS();

@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One configuration of {@code ./aeon bench remember --embed} over its rounds: texts per second (the median round's; every configuration of a round takes the same texts),
- * latency percentiles of one call over every measured call (a call takes {@code batch} texts), the calling thread's
- * CPU time per text and the whole process's (the cores a call kept busy: the embedder's parallel windows, ONNX
- * runtime's threads, the log's flusher), and the cores the process used while measured.
+ * One configuration of {@code ./aeon bench remember --embed} over its rounds: texts per second (the median round's;
+ * every configuration of a round takes the same texts), latency percentiles of one call over every measured call (a
+ * call takes {@code batch} texts), the calling thread's CPU time per text and the whole process's (the cores a call
+ * kept busy: the embedder's parallel windows, ONNX runtime's threads, the log's flusher), and the cores the process
+ * used while measured.
  */
 record EmbedRow(String kind, int batch, long calls, double eventsPerS, double p50Us, double p99Us,
     double callingCpuUsPerEvent, double processCpuUsPerEvent, double coresBusy) {

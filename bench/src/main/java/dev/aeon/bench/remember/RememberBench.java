@@ -17,18 +17,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench remember [--quick] [--events N] [--only CONFIGS] [--rounds R]}: remembers WordNet glosses with their vectors ({@link Ingest})
- * through {@code Memory.remember} in each durability mode, from 1 and 4 writer threads (SYNC, ASYNC) and 1 (OFF),
- * each waiting for its acknowledgement before the next, and in SYNC from 1 thread {@value Ingest#BATCH} at a time
- * through {@code Memory.rememberAll}; and, as the baseline in the same run on the same disk, the namespace's
- * write-ahead log alone appending the very records those calls log, in the same mode from as many threads. Every
- * configuration is measured in each of several rounds, one after the other, so that a change in the machine's load
- * hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per event; the log's
- * flusher's idle waits ({@link FlusherStats}: spun or blocked, how soon the writers came back) are counted over the
- * rounds. Writes
- * {@code target/bench/remember.json}. {@code --only} measures the configurations it names ({@link Config#key}, e.g.
- * {@code sync_x1}), each still against its log alone, so that a comparison of one of them runs shorter and more
- * rounds of it fit in the same time ({@code --rounds}: 3 quick, 5 otherwise).
+ * {@code ./aeon bench remember [--quick] [--events N] [--only CONFIGS] [--rounds R]}: remembers WordNet glosses with
+ * their vectors ({@link Ingest}) through {@code Memory.remember} in each durability mode, from 1 and 4 writer threads
+ * (SYNC, ASYNC) and 1 (OFF), each waiting for its acknowledgement before the next, and in SYNC from 1 thread
+ * {@value Ingest#BATCH} at a time through {@code Memory.rememberAll}; and, as the baseline in the same run on the same
+ * disk, the namespace's write-ahead log alone appending the very records those calls log, in the same mode from as
+ * many threads. Every configuration is measured in each of several rounds, one after the other, so that a change in
+ * the machine's load hits them alike. Heap bytes are those each call allocated on its thread (ThreadMXBean), per
+ * event; the log's flusher's idle waits ({@link FlusherStats}: spun or blocked, how soon the writers came back) are
+ * counted over the rounds. Writes {@code target/bench/remember.json}. {@code --only} measures the configurations it
+ * names ({@link Config#key}, e.g. {@code sync_x1}), each still against its log alone, so that a comparison of one of
+ * them runs shorter and more rounds of it fit in the same time ({@code --rounds}: 3 quick, 5 otherwise).
  * With {@code --embed [--data FILE]}, texts the engine embeds instead ({@link EmbedRememberBench}).
  */
 public final class RememberBench {

@@ -105,8 +105,8 @@ final class RedisTools {
       int n = f.length;
       if (n >= 8 && !f[0].equals("test")) {
         try {
-          return new Result(f[0], Double.parseDouble(f[n - 7]), Double.parseDouble(f[n - 4]),
-              Double.parseDouble(f[n - 2]));
+          return new Result(String.join(",", java.util.Arrays.copyOf(f, n - 7)), Double.parseDouble(f[n - 7]),
+              Double.parseDouble(f[n - 4]), Double.parseDouble(f[n - 2]));
         } catch (NumberFormatException e) {
           break;
         }

@@ -12,8 +12,11 @@ import java.util.Arrays;
  * copied whole (copy-on-write), a cost that grew with every forget the trace had ever had.
  *
  * <p>Bits are kept in chunks of {@value #SLOTS_PER_CHUNK} slots (8 KiB), each made on the first forget in its
- * range; the table of chunks grows by a copy of its references, never of a chunk, so a reader holding an older
- * table reads the same chunks the writer writes (none is ever left behind in a copy).
+ * range; the table of chunks grows by a copy of its references. The first chunk alone starts short, as the columns'
+ * do ({@link FirstChunk}: a server may hold thousands of namespaces of a few events each), and doubles by a copy
+ * until it is whole; a later chunk is never copied. A reader holding an older table may read a first chunk left
+ * behind by a copy, which lacks the bits set after it: as a read before them. {@link #contains} takes the table
+ * anew at each call, after whatever the reader read before, so it never misses a bit whose effects it saw.
  *
  * <p>Ordering: {@link #add} is a release store of the bit's word, {@link #contains} an acquire load. A reader that
  * sees a store the writer made after an add (a forgotten event's attributes cleared, its edges removed: release
@@ -37,7 +40,8 @@ final class ForgottenSlots {
       return false;
     }
     long[] words = c[chunk];
-    return words != null && ((long) WORD.getAcquire(words, (slot >>> 6) & (WORDS - 1)) & (1L << slot)) != 0;
+    int word = (slot >>> 6) & (WORDS - 1);
+    return words != null && word < words.length && ((long) WORD.getAcquire(words, word) & (1L << slot)) != 0;
   }
 
   /** Writer only: forgets {@code slot} (not negative). */
@@ -51,14 +55,25 @@ final class ForgottenSlots {
   private long[] chunkFor(int slot) {
     int chunk = slot >>> SHIFT;
     long[][] c = chunks;
-    if (chunk < c.length && c[chunk] != null) {
+    int word = (slot >>> 6) & (WORDS - 1);
+    if (chunk < c.length && c[chunk] != null && word < c[chunk].length) {
       return c[chunk];
     }
     // A new table whose other chunks are those of the old one: a reader of either finds every bit set in them.
     long[][] grown = Arrays.copyOf(c, Math.max(c.length, chunk + 1));
-    grown[chunk] = new long[WORDS];
+    if (chunk == 0) {
+      // Copied with every bit set so far (the writer's own stores), published with the table
+      grown[0] = Arrays.copyOf(c.length == 0 || c[0] == null ? new long[0] : c[0], firstWords(slot));
+    } else {
+      grown[chunk] = new long[WORDS];
+    }
     chunks = grown;
     return grown[chunk];
+  }
+
+  /** The words of a first chunk that holds {@code slot}: those of {@link FirstChunk#lengthFor} slots. */
+  private static int firstWords(int slot) {
+    return FirstChunk.lengthFor(slot, SLOTS_PER_CHUNK) / Long.SIZE;
   }
 
   long heapBytes() {

@@ -378,8 +378,9 @@ public final class Trace implements AutoCloseable {
   }
 
   /**
-   * Forgets the events of these ids that exist, and their edges, as one change: the set of forgotten
-   * events that readers see is copied once, not once per event.
+   * Forgets the events of these ids that exist, and their edges: every slot is marked forgotten before any of
+   * their edges and attributes go. The marks are set one by one (the set is not copied), so a reader during the
+   * call may find some of these events forgotten and others not yet, each one whole or gone.
    */
   public Forgotten forgetAll(long[] ids) {
     Objects.requireNonNull(ids, "ids");

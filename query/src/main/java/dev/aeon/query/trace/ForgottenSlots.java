@@ -21,7 +21,9 @@ import java.util.Arrays;
  * <p>Ordering: {@link #add} is a release store of the bit's word, {@link #contains} an acquire load. A reader that
  * sees a store the writer made after an add (a forgotten event's attributes cleared, its edges removed: release
  * stores too) then finds the slot forgotten. There is no snapshot: a reader that looks at two slots may find a forget
- * between its two looks, as it could when it read the copied set's field once per look.
+ * between its two looks, and one forget of several slots sets their bits one by one, where the copied set was
+ * published whole and a scan or a walk read it once. A reader that combines what it found of several slots into one
+ * answer looks again at the one it started from ({@link TraceGraph}'s NEXT links).
  */
 final class ForgottenSlots {
 

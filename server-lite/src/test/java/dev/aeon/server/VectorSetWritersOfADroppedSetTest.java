@@ -82,7 +82,7 @@ class VectorSetWritersOfADroppedSetTest {
         assertEquals(1L, a.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
         Path log = dir.resolve("ns").resolve(STORAGE).resolve("wal");
         assertTrue(Files.isDirectory(log), log + " is not the storage namespace's log");
-        Map<Path, byte[]> forced = contents(log); // every write so far was acknowledged, so forced
+        ForcedLog forced = ForcedLog.of(log); // every write so far was acknowledged, so forced
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN lines
         try (HeldForces forces = HeldForces.hold()) {
           a.send("VADD", "set", "VALUES", "3", "0", "1", "1", "c");
@@ -95,10 +95,7 @@ class VectorSetWritersOfADroppedSetTest {
             assertTrue(heldW.awaitHeld(60), "the writer was not held");
             forces.fail();
             assertInstanceOf(RespClient.Err.class, a.read(), "A's VADD, whose force failed");
-            // What a failed fsync may do: the pages it could not write are dropped, so the log holds what was forced.
-            for (Map.Entry<Path, byte[]> f : forced.entrySet()) {
-              Files.write(f.getKey(), f.getValue());
-            }
+            forced.putBack(); // as a failed fsync may leave it
             forces.close(); // the reopened namespace's forces go through
             assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "d"));
             heldW.release();
@@ -118,16 +115,6 @@ class VectorSetWritersOfADroppedSetTest {
     }
   }
 
-  /** The bytes of each file of the log's folder. */
-  private static Map<Path, byte[]> contents(Path log) throws Exception {
-    Map<Path, byte[]> files = new TreeMap<>();
-    try (var list = Files.list(log)) {
-      for (Path f : list.filter(Files::isRegularFile).toList()) {
-        files.put(f, Files.readAllBytes(f));
-      }
-    }
-    return files;
-  }
 
   /** Each element the storage namespace holds, with the axis of its vector's largest value. */
   private static Map<String, String> elementsHeld(AeonServer server) throws Exception {

@@ -58,7 +58,7 @@ class VectorSetsAfterAFailedForceTest {
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN line
         Path log = dir.resolve("ns").resolve(STORAGE).resolve("wal");
         assertTrue(Files.isDirectory(log), log + " is not the storage namespace's log");
-        Map<Path, byte[]> forced = contents(log); // every write so far was acknowledged, so forced
+        ForcedLog forced = ForcedLog.of(log); // every write so far was acknowledged, so forced
         try (HeldForces forces = HeldForces.hold()) {
           ByteArrayOutputStream all = new ByteArrayOutputStream();
           for (Object[] command : pipeline) {
@@ -72,10 +72,7 @@ class VectorSetsAfterAFailedForceTest {
           }
           forces.fail();
           assertTrue(c.closedByServer(), "a reply was sent after the writes failed to be made durable");
-          // What a failed fsync may do: the pages it could not write are dropped, so the log holds what was forced.
-          for (Map.Entry<Path, byte[]> f : forced.entrySet()) {
-            Files.write(f.getKey(), f.getValue());
-          }
+          forced.putBack(); // as a failed fsync may leave it
         } finally {
           System.setErr(stderr);
         }
@@ -93,16 +90,6 @@ class VectorSetsAfterAFailedForceTest {
     }
   }
 
-  /** The bytes of each file of the log's folder (its segments, of 1 MiB each here). */
-  private static Map<Path, byte[]> contents(Path log) throws Exception {
-    Map<Path, byte[]> files = new TreeMap<>();
-    try (var list = Files.list(log)) {
-      for (Path f : list.filter(Files::isRegularFile).toList()) {
-        files.put(f, Files.readAllBytes(f));
-      }
-    }
-    return files;
-  }
 
   /** Each element the storage namespace holds, with its vector as VEMB answers it (from the event's). */
   private static Map<String, String> elementsHeld(AeonServer server) throws Exception {

@@ -82,18 +82,11 @@ class PipelinedRepliesWaitForForcesTest {
   void repliesHandedOverBeforeTheRestOfAPipelineArrivesWaitForTheForce() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       createNamespaces(c);
-      byte[] next = RespClient.encode("VADD", "set", "VALUES", "3", "0", "1", "0", "b");
-      long ran = server.context().commandsProcessed();
       try (HeldForces forces = HeldForces.hold()) {
-        ByteArrayOutputStream first = new ByteArrayOutputStream();
-        first.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
-        first.writeBytes(Arrays.copyOf(next, next.length / 2));
-        c.sendRaw(first.toByteArray());
-        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
-        awaitCommands(server, ran + 1);
+        byte[] rest = sendAWriteAndHalfOfTheNext(server, c, forces);
         assertNothingArrives(c);
         forces.release();
-        c.sendRaw(Arrays.copyOfRange(next, next.length / 2, next.length));
+        c.sendRaw(rest);
         assertEquals(List.of(2L, true), read(c, 2));
       }
     }
@@ -112,18 +105,11 @@ class PipelinedRepliesWaitForForcesTest {
             .withLimits(c.limits(), c.maxConnections(), idle, c.requestMemory()));
         RespClient c = new RespClient(server.port())) {
       createNamespaces(c);
-      byte[] next = RespClient.encode("VADD", "set", "VALUES", "3", "0", "1", "0", "b");
-      long ran = server.context().commandsProcessed();
       try (HeldForces forces = HeldForces.hold()) {
-        ByteArrayOutputStream first = new ByteArrayOutputStream();
-        first.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
-        first.writeBytes(Arrays.copyOf(next, next.length / 2));
-        c.sendRaw(first.toByteArray());
-        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
-        awaitCommands(server, ran + 1);
+        byte[] rest = sendAWriteAndHalfOfTheNext(server, c, forces);
         Thread.sleep(idle.toMillis() * 5); // the reaper looks every idle/4
         forces.release();
-        c.sendRaw(Arrays.copyOfRange(next, next.length / 2, next.length));
+        c.sendRaw(rest);
         assertEquals(List.of(2L, true), read(c, 2));
       }
     }
@@ -210,6 +196,23 @@ class PipelinedRepliesWaitForForcesTest {
   }
 
   /** RESP3; the first write to each namespace creates it (and forces its files), before any force is held. */
+  /**
+   * Sends a MEM.ADD and the first half of a VADD, and waits until the MEM.ADD ran and its force is held; returns the
+   * VADD's other half.
+   */
+  private static byte[] sendAWriteAndHalfOfTheNext(AeonServer server, RespClient c, HeldForces forces)
+      throws Exception {
+    byte[] next = RespClient.encode("VADD", "set", "VALUES", "3", "0", "1", "0", "b");
+    long ran = server.context().commandsProcessed();
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    first.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
+    first.writeBytes(Arrays.copyOf(next, next.length / 2));
+    c.sendRaw(first.toByteArray());
+    assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+    awaitCommands(server, ran + 1);
+    return Arrays.copyOfRange(next, next.length / 2, next.length);
+  }
+
   private static void createNamespaces(RespClient c) throws Exception {
     c.call("HELLO", "3");
     assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));

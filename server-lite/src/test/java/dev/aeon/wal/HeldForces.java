@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import dev.aeon.common.io.Uninterruptibly;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -37,18 +38,7 @@ public final class HeldForces implements AutoCloseable {
   private void beforeForce(Path log) throws IOException {
     waiting.incrementAndGet();
     try {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          released.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // a held fsync does not return early either
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Uninterruptibly.await(released::await); // a held fsync does not return early either
     } finally {
       waiting.decrementAndGet();
     }

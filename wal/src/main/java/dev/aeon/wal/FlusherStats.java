@@ -1,5 +1,6 @@
 package dev.aeon.wal;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,7 +30,8 @@ public record FlusherStats(long waitsSpun, long waitsBlocked, long spinsWasted, 
   public static final List<Long> RETURN_BOUNDS_MICROS = List.of(25L, 50L, WINDOW_MICROS, 200L, 1_000L);
 
   /** Nothing counted: a log opened read-only, or a namespace without a log. */
-  public static final FlusherStats NONE = new FlusherStats(0, 0, 0, 0, List.of(0L, 0L, 0L, 0L, 0L, 0L));
+  public static final FlusherStats NONE =
+      new FlusherStats(0, 0, 0, 0, Collections.nCopies(RETURN_BOUNDS_MICROS.size() + 1, 0L));
 
   public FlusherStats {
     writerReturns = List.copyOf(writerReturns);

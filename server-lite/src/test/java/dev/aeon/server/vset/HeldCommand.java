@@ -1,5 +1,6 @@
 package dev.aeon.server.vset;
 
+import dev.aeon.common.io.Uninterruptibly;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,18 +35,7 @@ public final class HeldCommand implements AutoCloseable {
       return;
     }
     held.countDown();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        released.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(released::await);
   }
 
   /** Waits until a command is held here; false if none is within {@code seconds}. */

@@ -31,7 +31,10 @@ final class Inputs {
     notInABatch(r);
   }
 
-  /** {@link #event} for an event of a batch, which may link to another of the batch. */
+  /**
+   * {@link #event} for an event of a batch, which may link to another of the batch: those links' types are checked
+   * where they are resolved ({@link BatchIndexes#links}).
+   */
   static void batchEvent(Remember r) {
     name("session", r.session);
     name("role", r.role);
@@ -41,9 +44,6 @@ final class Inputs {
       checkVector(r.vector, 0);
     }
     for (Remember.Link l : r.links) {
-      linkType(l.type());
-    }
-    for (Remember.BatchLink l : r.batchLinks) {
       linkType(l.type());
     }
   }

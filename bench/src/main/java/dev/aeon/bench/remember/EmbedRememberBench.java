@@ -1,16 +1,24 @@
 package dev.aeon.bench.remember;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
+import dev.aeon.bench.util.RespClient;
 import dev.aeon.embed.ModelSpec;
 import dev.aeon.embed.OnnxTextEmbedder;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.Durability;
 import dev.aeon.engine.Memory;
+import dev.aeon.server.AeonServer;
+import dev.aeon.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +31,10 @@ import java.util.Map;
  * {@value #LARGE} at a time through {@code Memory.rememberAll}. The baseline, in the same run with the same embedder:
  * the embedder alone embedding the same texts one at a time ({@code embed}, what a remember calls) and in calls of
  * {@value #SMALL} and {@value #LARGE} ({@code embedAll}, what a rememberAll calls), and the tokenizer alone
- * ({@code tokenCount}), the part of an embedding that is not the model. Every configuration is measured in each of
+ * ({@code tokenCount}), the part of an embedding that is not the model. And the server over loopback TCP, in this
+ * process with the same embedder: {@code MEM.ADD} of a turn's text (the server embeds it) from one client, one
+ * command at a time, and {@code MEM.ADDALL} of {@value #SMALL} and {@value #LARGE}, against the engine's remember
+ * and rememberAll of the same texts. Every configuration is measured in each of
  * several rounds, one after the other, on the same texts ({@link TextRound}). Besides the calling thread's CPU time,
  * the whole process's per event: the embedder runs a call's texts on the fork-join pool and ONNX runtime has threads
  * of its own. Writes
@@ -38,6 +49,8 @@ final class EmbedRememberBench {
   static final String TOKENIZER = "tokenizer";
   static final String EMBEDDER = "embedder";
   static final String ENGINE = "engine";
+  static final String SERVER = "server";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One configuration: what it runs, and how many texts each call takes. */
   private record Subject(String kind, int batch, TextRound.Call call) {
@@ -91,6 +104,16 @@ final class EmbedRememberBench {
         open.add(aeon);
         subjects.add(engine(aeon.memory(), turns, batch));
       }
+      AeonServer server = AeonServer.start(ServerConfig.defaults().withAddress(InetAddress.getLoopbackAddress(), 0)
+          .withDir(dir.resolve("server")).withEngine(AeonOptions.defaults().withDurability(Durability.SYNC)
+              .withEmbedder(embedder)));
+      open.add(server);
+      for (int batch : BATCHES) {
+        RespClient client = RespClient.connect(server.address());
+        open.add(client);
+        client.call("SELECT", "batch-" + batch); // a namespace of its own, as the engine's configurations have
+        subjects.add(server(client, turns, batch));
+      }
       System.out.printf("warming up: each configuration on %d texts%n", warmupTexts);
       for (Subject x : subjects) {
         TextRound.run(x.call(), 0, warmupTexts, x.batch());
@@ -132,6 +155,7 @@ final class EmbedRememberBench {
       report.put("ratios", ratios(rows));
       BenchReport.write("remember-embed", report);
     } finally {
+      Collections.reverse(open); // the clients before their server
       for (AutoCloseable c : open) {
         c.close();
       }
@@ -149,6 +173,41 @@ final class EmbedRememberBench {
   private static Subject engine(Memory memory, Turns turns, int batch) {
     return new Subject(ENGINE, batch, batch == 1 ? (first, n) -> memory.remember(turns.event(first))
         : (first, n) -> memory.rememberAll(turns.events(first, n)));
+  }
+
+  /**
+   * The server in this process, over loopback TCP from one client: {@code MEM.ADD} of a turn (the server embeds its
+   * text), or {@code MEM.ADDALL} of a batch; every reply checked.
+   */
+  private static Subject server(RespClient client, Turns turns, int batch) {
+    return new Subject(SERVER, batch, batch == 1
+        ? (first, n) -> expectIds(client.call("MEM.ADD", turns.session(first), turns.role(first), turns.text(first),
+            "AT", turns.at(first)), 1)
+        : (first, n) -> expectIds(client.call(addAll(turns, first, n)), n));
+  }
+
+  /** {@code MEM.ADDALL} and the {@code n} turns from the {@code first}th as its JSON events. */
+  private static Object[] addAll(Turns turns, long first, int n) throws JsonProcessingException {
+    Object[] args = new Object[n + 1];
+    args[0] = "MEM.ADDALL";
+    for (int i = 0; i < n; i++) {
+      long t = first + i;
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("session", turns.session(t));
+      event.put("role", turns.role(t));
+      event.put("text", turns.text(t));
+      event.put("at", turns.at(t));
+      args[i + 1] = JSON.writeValueAsString(event);
+    }
+    return args;
+  }
+
+  /** Fails unless the reply is {@code n} ids: one integer, or an array of {@code n} of them. */
+  private static void expectIds(Object reply, int n) throws IOException {
+    boolean ok = n == 1 ? reply instanceof Long : reply instanceof List<?> ids && ids.size() == n;
+    if (!ok) {
+      throw new IOException("expected " + n + " new event id(s), got " + reply);
+    }
   }
 
   /**
@@ -170,11 +229,21 @@ final class EmbedRememberBench {
       System.out.printf(Locale.ROOT, "engine x%-3d / embedder alone x%-3d: time per event %.3fx, p50 per call %.3fx,"
           + " process CPU per event %.3fx%n", batch, batch, time, p50, cpu);
     }
+    for (int batch : BATCHES) {
+      EmbedRow server = find(rows, SERVER, batch);
+      EmbedRow engine = find(rows, ENGINE, batch);
+      double time = engine.eventsPerS() / server.eventsPerS();
+      double cpu = server.processCpuUsPerEvent() / engine.processCpuUsPerEvent();
+      r.put("server_x" + batch + "_time_over_engine", BenchReport.round(time, 3));
+      r.put("server_x" + batch + "_process_cpu_over_engine", BenchReport.round(cpu, 3));
+      System.out.printf(Locale.ROOT, "server x%-3d / engine x%-3d: time per event %.3fx, process CPU per event %.3fx%n",
+          batch, batch, time, cpu);
+    }
     double tokenizerShare = find(rows, EMBEDDER, 1).eventsPerS() / find(rows, TOKENIZER, 1).eventsPerS();
     r.put("tokenizer_share_of_embed_x1", BenchReport.round(tokenizerShare, 3));
     System.out.printf(Locale.ROOT, "tokenizing a text / embedding it one at a time: %.3f of the time%n",
         tokenizerShare);
-    for (String kind : List.of(EMBEDDER, ENGINE)) {
+    for (String kind : List.of(EMBEDDER, ENGINE, SERVER)) {
       for (int batch : new int[] {SMALL, LARGE}) {
         double gain = find(rows, kind, batch).eventsPerS() / find(rows, kind, 1).eventsPerS();
         r.put(kind + "_x" + batch + "_over_x1", BenchReport.round(gain, 2));

@@ -52,6 +52,21 @@ final class Turns {
     return texts.get(index(n));
   }
 
+  /** The {@code n}th turn's engine session. */
+  String session(long n) {
+    return sessions.get(index(n));
+  }
+
+  /** The {@code n}th turn's speaker, the event's role. */
+  String role(long n) {
+    return roles.get(index(n));
+  }
+
+  /** When the {@code n}th turn's session took place, in microseconds since the epoch. */
+  long at(long n) {
+    return timestamps.get(index(n));
+  }
+
   /** The next {@code count} texts from the {@code n}th, for one call of the embedder. */
   List<String> texts(long n, int count) {
     List<String> out = new ArrayList<>(count);
@@ -63,8 +78,7 @@ final class Turns {
 
   /** The {@code n}th turn as an event without a vector: the engine embeds its text. */
   Remember event(long n) {
-    int i = index(n);
-    return Remember.event(sessions.get(i), roles.get(i), texts.get(i)).at(timestamps.get(i));
+    return Remember.event(session(n), role(n), text(n)).at(at(n));
   }
 
   /** The next {@code count} events from the {@code n}th, for one {@code rememberAll}. */

@@ -1,15 +1,14 @@
 package dev.aeon.bench.server;
 
+import dev.aeon.bench.util.RespClient;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -55,7 +54,7 @@ final class VectorWorkload {
           InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
           int pending = 0;
           for (int i = first; i < vectors.length; i += connections) {
-            out.write(command("VADD", KEY, "FP32", fp32(vectors[i]), "e" + i));
+            out.write(RespClient.command("VADD", KEY, "FP32", fp32(vectors[i]), "e" + i));
             if (++pending == 256) {
               out.flush();
               expectIntegers(in, pending);
@@ -92,7 +91,7 @@ final class VectorWorkload {
         for (int i = 0; i < dimension; i++) {
           query[i] = rnd.nextInt(RANDOM_RANGE);
         }
-        out.write(command("VSIM", KEY, "FP32", fp32(query), "COUNT", Integer.toString(k)));
+        out.write(RespClient.command("VSIM", KEY, "FP32", fp32(query), "COUNT", Integer.toString(k)));
         out.flush();
         Set<String> got = new HashSet<>(readArray(in));
         for (int id : exactTop(query, k)) {
@@ -157,52 +156,18 @@ final class VectorWorkload {
     return b.array();
   }
 
-  static byte[] command(Object... args) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (Object a : args) {
-      byte[] v = a instanceof byte[] bytes ? bytes : a.toString().getBytes(StandardCharsets.UTF_8);
-      b.writeBytes(("$" + v.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      b.writeBytes(v);
-      b.writeBytes(new byte[] {'\r', '\n'});
-    }
-    return b.toByteArray();
-  }
-
   private static void expectIntegers(InputStream in, int n) throws IOException {
     for (int i = 0; i < n; i++) {
-      String line = line(in);
-      if (!line.startsWith(":")) {
-        throw new IOException("VADD failed: " + line);
+      if (!(RespClient.readReply(in, "VADD") instanceof Long)) {
+        throw new IOException("VADD answered something else than an integer");
       }
     }
   }
 
   private static List<String> readArray(InputStream in) throws IOException {
-    String head = line(in);
-    if (!head.startsWith("*")) {
-      throw new IOException("VSIM failed: " + head);
+    if (!(RespClient.readReply(in, "VSIM") instanceof List<?> items)) {
+      throw new IOException("VSIM answered something else than an array");
     }
-    List<String> items = new ArrayList<>();
-    for (int i = Integer.parseInt(head.substring(1)); i > 0; i--) {
-      int len = Integer.parseInt(line(in).substring(1));
-      items.add(new String(in.readNBytes(len), StandardCharsets.UTF_8));
-      in.readNBytes(2);
-    }
-    return items;
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != '\n') {
-      if (c < 0) {
-        throw new IOException("the server closed the connection");
-      }
-      if (c != '\r') {
-        sb.append((char) c);
-      }
-    }
-    return sb.toString();
+    return items.stream().map(String::valueOf).toList();
   }
 }

@@ -137,6 +137,8 @@ final class EmbedRememberBench {
       }
       System.out.println();
       rows.forEach(r -> System.out.println(r.line()));
+      System.out.println();
+      rows.forEach(r -> System.out.println(r.threadsLine()));
       Map<String, Object> report = BenchReport.header();
       report.put("turns", turns.size());
       report.put("data", data.getFileName() + " (LoCoMo), each turn as \"[<session date>] <speaker>: <text>\"");

@@ -1,17 +1,23 @@
 package dev.aeon.bench.remember;
 
+import dev.aeon.bench.util.ThreadCpu;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One configuration's pass over a round's texts in {@code ./aeon bench remember --embed}: the texts from a given one,
  * {@code batch} per call, one call after the other on the calling thread. Counted in texts, not time, so that every
  * configuration of a round embeds the very same texts (a call of 64 takes a second on a loaded machine, which a
  * phase of fixed length would not see finish). Keeps each call's latency, the calling thread's CPU time and the whole
- * process's (the embedder runs a call's texts on the fork-join pool, and ONNX runtime has threads of its own).
+ * process's (the embedder runs a call's texts on the fork-join pool, and ONNX runtime has threads of its own), and the
+ * process's broken down by thread ({@link ThreadCpu}).
  */
-record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNanos, long processCpuNanos) {
+record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNanos, long processCpuNanos,
+    Map<String, Long> processCpuNanosByThread) {
 
   /** A call of the configuration: the {@code count} texts from the {@code first}th. */
   @FunctionalInterface
@@ -30,6 +36,7 @@ record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNa
       throw new IllegalArgumentException(texts + " texts are not a whole number of calls of " + batch);
     }
     long[] calls = new long[texts / batch];
+    ThreadCpu threads0 = ThreadCpu.now();
     long process0 = PROCESS.getProcessCpuTime();
     long thread0 = THREAD.getCurrentThreadCpuTime();
     long start = System.nanoTime();
@@ -41,8 +48,9 @@ record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNa
     long nanos = System.nanoTime() - start;
     long thread = THREAD.getCurrentThreadCpuTime() - thread0;
     long process = PROCESS.getProcessCpuTime() - process0;
+    Map<String, Long> byThread = ThreadCpu.now().since(threads0, process);
     Arrays.sort(calls);
-    return new TextRound(texts, nanos, calls, thread, process);
+    return new TextRound(texts, nanos, calls, thread, process, byThread);
   }
 
   /** The rounds together: their texts, time, CPU and every call's latency. */
@@ -51,7 +59,9 @@ record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNa
         rounds.stream().mapToLong(TextRound::nanos).sum(),
         rounds.stream().flatMapToLong(r -> Arrays.stream(r.sortedCallNanos())).sorted().toArray(),
         rounds.stream().mapToLong(TextRound::threadCpuNanos).sum(),
-        rounds.stream().mapToLong(TextRound::processCpuNanos).sum());
+        rounds.stream().mapToLong(TextRound::processCpuNanos).sum(),
+        rounds.stream().flatMap(r -> r.processCpuNanosByThread().entrySet().stream())
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Long::sum, TreeMap::new)));
   }
 
   double textsPerSecond() {

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code ./aeon bench remember --embed [--quick] [--events N] [--data FILE]}: remembering text the engine embeds with
@@ -30,8 +31,9 @@ import java.util.Map;
  * vector, under SYNC from one thread: one at a time through {@code Memory.remember}, and {@value #SMALL} and
  * {@value #LARGE} at a time through {@code Memory.rememberAll}. The baseline, in the same run with the same embedder:
  * the embedder alone embedding the same texts one at a time ({@code embed}, what a remember calls) and in calls of
- * {@value #SMALL} and {@value #LARGE} ({@code embedAll}, what a rememberAll calls), and the tokenizer alone
- * ({@code tokenCount}), the part of an embedding that is not the model. And the server over loopback TCP, in this
+ * {@value #SMALL} and {@value #LARGE} ({@code embedAll}, what a rememberAll calls), one at a time parking a
+ * millisecond after each (as a remember's thread parks for its forced write: does the next embedding run slower?),
+ * and the tokenizer alone ({@code tokenCount}), the part of an embedding that is not the model. And the server over loopback TCP, in this
  * process with the same embedder: {@code MEM.ADD} of a turn's text (the server embeds it) from one client, one
  * command at a time, and {@code MEM.ADDALL} of {@value #SMALL} and {@value #LARGE}, against the engine's remember
  * and rememberAll of the same texts. Every configuration is measured in each of
@@ -48,6 +50,12 @@ final class EmbedRememberBench {
 
   static final String TOKENIZER = "tokenizer";
   static final String EMBEDDER = "embedder";
+  static final String EMBEDDER_PARKED = "embedder-parked";
+  /**
+   * How long {@link #EMBEDDER_PARKED} parks after each embedding: about what a remember's forced write adds to its
+   * embedding's time at the median in these runs.
+   */
+  private static final long PARK_NANOS = 1_000_000;
   static final String ENGINE = "engine";
   static final String SERVER = "server";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,6 +107,12 @@ final class EmbedRememberBench {
       subjects.add(new Subject(TOKENIZER, 1, (first, n) -> embedder.tokenCount(turns.text(first))));
       for (int batch : BATCHES) {
         subjects.add(embedderAlone(embedder, turns, batch));
+        if (batch == 1) {
+          subjects.add(new Subject(EMBEDDER_PARKED, 1, (first, n) -> {
+            embedder.embed(turns.text(first));
+            LockSupport.parkNanos(PARK_NANOS);
+          }));
+        }
         Aeon aeon = Aeon.open(dir.resolve("engine-" + batch),
             AeonOptions.defaults().withDurability(Durability.SYNC).withEmbedder(embedder));
         open.add(aeon);
@@ -241,6 +255,13 @@ final class EmbedRememberBench {
       System.out.printf(Locale.ROOT, "server x%-3d / engine x%-3d: time per event %.3fx, process CPU per event %.3fx%n",
           batch, batch, time, cpu);
     }
+    EmbedRow parked = find(rows, EMBEDDER_PARKED, 1);
+    EmbedRow alone = find(rows, EMBEDDER, 1);
+    double parkedCpu = parked.callingCpuUsPerEvent() / alone.callingCpuUsPerEvent();
+    r.put("embedder_parked_calling_cpu_over_embedder", BenchReport.round(parkedCpu, 3));
+    System.out.printf(Locale.ROOT, "embedder parking %d us after each text / embedder alone x1: calling thread CPU per"
+        + " text %.3fx, process CPU per text %.3fx%n", PARK_NANOS / 1000, parkedCpu,
+        parked.processCpuUsPerEvent() / alone.processCpuUsPerEvent());
     double tokenizerShare = find(rows, EMBEDDER, 1).eventsPerS() / find(rows, TOKENIZER, 1).eventsPerS();
     r.put("tokenizer_share_of_embed_x1", BenchReport.round(tokenizerShare, 3));
     System.out.printf(Locale.ROOT, "tokenizing a text / embedding it one at a time: %.3f of the time%n",

@@ -34,7 +34,7 @@ record EmbedRow(String kind, int batch, long calls, double eventsPerS, double p5
 
   /** The groups of threads that took at least 1% of the process's CPU, e.g. {@code main 4,420, GC Thread# 310}. */
   String threadsLine() {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s CPU per text by thread, us:", label()));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s CPU per text by thread, us:", label()));
     cpuUsPerTextByThread.forEach((name, us) -> {
       if (us >= processCpuUsPerEvent / 100) {
         sb.append(String.format(Locale.ROOT, " %s %,.0f;", name, us));
@@ -48,7 +48,7 @@ record EmbedRow(String kind, int batch, long calls, double eventsPerS, double p5
   }
 
   String line() {
-    return String.format(Locale.ROOT, "%-14s %8.1f texts/s   per call: p50 %9.1f us, p99 %9.1f us   CPU per text:"
+    return String.format(Locale.ROOT, "%-18s %8.1f texts/s   per call: p50 %9.1f us, p99 %9.1f us   CPU per text:"
         + " calling thread %7.1f us, process %7.1f us   %.2f cores busy", label(), eventsPerS, p50Us, p99Us,
         callingCpuUsPerEvent, processCpuUsPerEvent, coresBusy);
   }

@@ -563,7 +563,13 @@ final class DurableMemory implements Memory, AutoCloseable {
     // apply itself fails the namespace, which the next Aeon.namespace reopens.
     boolean interrupted = Thread.interrupted();
     try {
-      applier.apply(m); // not false: the caller checked under this lock that the trace holds what m names
+      if (!applier.apply(m)) {
+        // The caller checked under this lock that the trace holds what m names, so this is a bug; left unreported,
+        // the stores would stay short of the log until the next open failed on (or applied) the record.
+        throw new IllegalStateException("namespace '" + name + "': the stores had nothing to apply the logged "
+            + MutationApplier.describe(m) + " to, though it was checked under the write lock before it was logged;"
+            + " the namespace failed, and Aeon.namespace reopens it from its files (the log holds the mutation)");
+      }
     } catch (RuntimeException | Error e) {
       // Logged but not applied: the stores no longer match the log. Refuse further writes; reopening
       // replays the log and either applies it or reports why it cannot.
@@ -593,6 +599,11 @@ final class DurableMemory implements Memory, AutoCloseable {
   /** The last LSN its log has forced: every record up to it survives a power loss (tests). */
   long durableLsn() {
     return stores.wal.durableLsn();
+  }
+
+  /** Its applier (tests: {@link MutationApplier#refusedForTests}). */
+  MutationApplier applier() {
+    return applier;
   }
 
   /** Its reads' gate (tests). */

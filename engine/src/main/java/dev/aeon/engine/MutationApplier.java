@@ -17,6 +17,7 @@ import dev.aeon.query.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.agrona.collections.LongArrayList;
 
@@ -42,6 +43,11 @@ final class MutationApplier {
   private final LongArrayList forgottenTexts = new LongArrayList();
   /** During replay, the texts the arena holds that no event names yet ({@link #replaying}); null otherwise. */
   private UnnamedTexts unnamedTexts;
+  /**
+   * Tests only: a mutation it accepts is refused, {@link #apply} returning false without applying it, as no writer's
+   * checked mutation can be (UnappliedMutationTest). Set on one namespace's applier; a reopened one has its own.
+   */
+  volatile Predicate<Mutation> refusedForTests = m -> false;
 
   MutationApplier(Stores stores) {
     this.stores = stores;
@@ -79,6 +85,9 @@ final class MutationApplier {
    * record is damaged or not of this namespace's log (what it could apply, it has).
    */
   boolean apply(Mutation m) {
+    if (refusedForTests.test(m)) {
+      return false;
+    }
     return switch (m) {
       case RememberEvent r -> remember(r);
       case RememberBatch b -> rememberAll(b);

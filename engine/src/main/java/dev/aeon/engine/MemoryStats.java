@@ -1,7 +1,5 @@
 package dev.aeon.engine;
 
-import dev.aeon.wal.FlusherStats;
-
 /**
  * Counters of one namespace.
  *
@@ -35,14 +33,14 @@ import dev.aeon.wal.FlusherStats;
  *     before it durable: under SYNC writers that wait at once share one, see {@link DeferredDurability})
  * @param logFlusher what the log's flusher did on an empty ring since the log was opened: how many times it spun
  *     for its writers and how many times it blocked at once (then a record costs a wake-up of the flusher), and how
- *     soon after each wait began the writers came back ({@link FlusherStats}); {@link FlusherStats#NONE} for a
+ *     soon after each wait began the writers came back ({@link LogFlusherStats}); {@link LogFlusherStats#NONE} for a
  *     namespace that does not exist
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,
     long slbBytes, long checkpoints,
     CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel,
-    long retiredNotFreed, long logForces, FlusherStats logFlusher) {
+    long retiredNotFreed, long logForces, LogFlusherStats logFlusher) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

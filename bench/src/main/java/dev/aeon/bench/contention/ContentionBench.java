@@ -4,6 +4,7 @@ import dev.aeon.bench.ann.DataUnavailableException;
 import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
+import dev.aeon.bench.util.FlusherCounts;
 import dev.aeon.bench.util.TimerSlack;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.engine.Aeon;
@@ -259,7 +260,7 @@ public final class ContentionBench {
     List<Thread> threads = new ArrayList<>();
     ChurnWriter writer = null;
     ThreadTimes before = ThreadTimes.take();
-    FlusherStats flusherBefore = memory.stats().logFlusher();
+    FlusherStats flusherBefore = FlusherCounts.of(memory.stats().logFlusher());
     ThreadTimes.Usage usage;
     FlusherStats flusher;
     try (Epochs epochs = new Epochs()) {
@@ -281,7 +282,7 @@ public final class ContentionBench {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       usage = ThreadTimes.take().since(before);
-      flusher = memory.stats().logFlusher().since(flusherBefore);
+      flusher = FlusherCounts.of(memory.stats().logFlusher()).since(flusherBefore);
       for (Thread t : threads) {
         t.join();
       }

@@ -1,6 +1,7 @@
 package dev.aeon.bench.remember;
 
 import dev.aeon.bench.util.ClosedLoop;
+import dev.aeon.bench.util.FlusherCounts;
 import dev.aeon.engine.Aeon;
 import dev.aeon.engine.AeonOptions;
 import dev.aeon.engine.Durability;
@@ -42,7 +43,7 @@ record Subject(String kind, Durability mode, int threads, int batch, ClosedLoop.
     ClosedLoop.Op op = batch == 1 ? t -> memory.remember(ingest.event(next.getAndIncrement()))
         : t -> memory.rememberAll(events(ingest, next, batch));
     return new Subject(ENGINE, mode, threads, batch, op, () -> memory.stats().lastLsn(),
-        () -> memory.stats().logFlusher(), aeon);
+        () -> FlusherCounts.of(memory.stats().logFlusher()), aeon);
   }
 
   /**

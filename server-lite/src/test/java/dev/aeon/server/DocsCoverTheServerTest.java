@@ -16,13 +16,17 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/server.md against the server itself, where a change of one would otherwise leave the other behind without a
  * failing test: every command the server answers is documented and every {@code MEM.*} command documented is
- * answered; every option of {@code ./aeon serve} is in its table, with the default that the server takes.
+ * answered; every field of {@code MEM.STATS} is named in its row; every option of {@code ./aeon serve} is in its table,
+ * with the default that the server takes.
  */
 class DocsCoverTheServerTest {
+
+  @RegisterExtension static final SharedServer server = new SharedServer();
 
   private static final String DOC = "docs/server.md";
 
@@ -52,6 +56,29 @@ class DocsCoverTheServerTest {
     CommandTable table = CommandTable.standard(Runnable::run);
     named.removeIf(name -> table.get(name) != null);
     assertEquals(new TreeSet<>(), named, "commands the docs name that the server does not know");
+  }
+
+  /**
+   * Every field MEM.STATS answers is named in its row of the docs' table of MEM commands (in backticks): a counter
+   * added to the server is documented with it.
+   */
+  @Test
+  void everyFieldOfMemStatsIsDocumented() throws Exception {
+    String doc = DocsExamplesTest.markdown(DOC);
+    Matcher row = Pattern.compile("(?m)^\\| `MEM\\.STATS` \\|.*$").matcher(doc);
+    assertTrue(row.find(), "no row of MEM.STATS in " + DOC);
+    Map<?, ?> stats;
+    try (RespClient c = new RespClient(server.port())) {
+      c.call("HELLO", "3");
+      stats = (Map<?, ?>) c.call("MEM.STATS");
+    }
+    List<String> undocumented = new ArrayList<>();
+    for (Object field : stats.keySet()) {
+      if (!row.group().contains("`" + field + "`")) {
+        undocumented.add((String) field);
+      }
+    }
+    assertEquals(List.of(), undocumented, "fields of MEM.STATS its row of " + DOC + " does not name");
   }
 
   /** The synopsis the docs show is the one {@code ./aeon serve --help} prints, option for option. */

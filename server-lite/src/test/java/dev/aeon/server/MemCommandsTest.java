@@ -26,6 +26,38 @@ class MemCommandsTest {
     return c;
   }
 
+  /**
+   * MEM.STATS reports the namespace's log flusher's idle waits (spun or blocked at once, and how soon its writers came
+   * back, by class), as the engine's {@code MemoryStats.logFlusher} counts them; before, it reported only the forces.
+   */
+  @Test
+  void statsReportTheLogFlushersIdleWaits() throws Exception {
+    try (RespClient c = resp3("flusher")) {
+      c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0");
+      c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1");
+      assertEquals("OK", c.call("MEM.CHECKPOINT")); // forces the log: the flusher has taken both records
+      Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
+      long spun = assertInstanceOf(Long.class, stats.get("log_flusher_waits_spun"));
+      long blocked = assertInstanceOf(Long.class, stats.get("log_flusher_waits_blocked"));
+      assertTrue(spun + blocked >= 1, "the log's flusher waited for the first record: " + stats);
+      assertTrue(assertInstanceOf(Long.class, stats.get("log_flusher_spins_wasted")) <= spun, stats::toString);
+      assertTrue(assertInstanceOf(Long.class, stats.get("log_flusher_wake_ups_a_spin_would_save")) <= blocked,
+          stats::toString);
+      assertEquals(List.of(25L, 50L, 100L, 200L, 1_000L), stats.get("log_flusher_return_bounds_us"));
+      List<?> returns = assertInstanceOf(List.class, stats.get("log_flusher_writer_returns"));
+      assertEquals(6, returns.size(), "one class per bound and one beyond them: " + returns);
+      long returned = returns.stream().mapToLong(n -> (Long) n).sum();
+      assertTrue(returned >= 1 && returned <= spun + blocked, "each return ended one wait: " + stats);
+    }
+    try (RespClient c = new RespClient(server.port())) { // RESP2: the map flattened, the classes an array
+      assertEquals("OK", c.call("SELECT", "flusher"));
+      List<?> flat = assertInstanceOf(List.class, c.call("MEM.STATS"));
+      int at = flat.indexOf("log_flusher_writer_returns");
+      assertTrue(at >= 0 && at % 2 == 0, flat::toString);
+      assertEquals(6, assertInstanceOf(List.class, flat.get(at + 1)).size(), flat::toString);
+    }
+  }
+
   @Test
   void rememberRecallTraceLinkForget() throws Exception {
     try (RespClient c = resp3("agent1")) {
@@ -91,7 +123,7 @@ class MemCommandsTest {
       assertEquals(0L, stats.get("slb_bytes"));
       assertInstanceOf(Long.class, stats.get("retired_not_freed")); // nonzero only while a read runs long
       assertInstanceOf(Long.class, stats.get("log_forces"));
-      assertEquals(16, stats.size());
+      assertEquals(22, stats.size());
       assertEquals("OK", c.call("MEM.CHECKPOINT"));
 
       assertEquals(1L, c.call("MEM.FORGET", Long.toString(u2)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.engine.BackupResult;
 import dev.aeon.engine.Event;
+import dev.aeon.engine.LogFlusherStats;
 import dev.aeon.engine.Memory;
 import dev.aeon.engine.MemoryStats;
 import dev.aeon.engine.QueryResult;
@@ -404,10 +405,27 @@ public final class MemCommands {
     }
   }
 
+  /** The log flusher's idle waits ({@link LogFlusherStats}): six fields of MEM.STATS. */
+  private static void logFlusher(RespWriter w, LogFlusherStats f) throws IOException {
+    w.bulk("log_flusher_waits_spun").integer(f.waitsSpun());
+    w.bulk("log_flusher_waits_blocked").integer(f.waitsBlocked());
+    w.bulk("log_flusher_spins_wasted").integer(f.spinsWasted());
+    w.bulk("log_flusher_wake_ups_a_spin_would_save").integer(f.wakeUpsSpinWouldSave());
+    integers(w.bulk("log_flusher_writer_returns"), f.writerReturns());
+    integers(w.bulk("log_flusher_return_bounds_us"), LogFlusherStats.RETURN_BOUNDS_MICROS);
+  }
+
+  private static void integers(RespWriter w, List<Long> values) throws IOException {
+    w.array(values.size());
+    for (long v : values) {
+      w.integer(v);
+    }
+  }
+
   private static void stats(ClientSession c, Args a) throws IOException {
     MemoryStats s = c.memory().stats();
     RespWriter w = c.writer();
-    w.map(16);
+    w.map(22);
     w.bulk("namespace").bulk(c.namespace());
     w.bulk("events").integer(s.events());
     w.bulk("vectors").integer(s.vectors());
@@ -423,6 +441,7 @@ public final class MemCommands {
     w.bulk("slb_bytes").integer(s.slbBytes());
     w.bulk("retired_not_freed").integer(s.retiredNotFreed());
     w.bulk("log_forces").integer(s.logForces());
+    logFlusher(w, s.logFlusher());
     w.bulk("embedding_model");
     if (s.embeddingModel() == null) {
       w.nullValue();

@@ -92,17 +92,18 @@ class DeferredDurabilityTest {
     }
   }
 
-  /** A write refused by its checks throws at once, inside call as outside, and nothing of it is logged. */
   /**
    * One caller at a time: a call or await while another thread is inside call of the same instance is refused, where
-   * it would have mixed two callers' writes in one wait. Failed on the code before: the second call ran.
+   * it would have mixed two callers' writes in one wait. Failed on the code before: the second call ran. The race of
+   * the refusal's message with the first caller leaving (bb05dca2) has no test: the window is between two reads on the
+   * refused thread, with no call out in between that a latch could hold, so only a hook in the class would open it.
    */
   @Test
   void aSecondCallerAtOnceIsRefused() throws Exception {
     DeferredDurability writes = new DeferredDurability();
     java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
-    Thread first = Thread.ofVirtual().start(() -> {
+    Thread first = Thread.ofVirtual().name("first-caller").start(() -> {
       try {
         writes.call(() -> {
           inside.countDown();
@@ -115,8 +116,13 @@ class DeferredDurabilityTest {
     });
     inside.await();
     try {
-      assertThrows(IllegalStateException.class, () -> writes.call(() -> null));
-      assertThrows(IllegalStateException.class, writes::await);
+      // Each refusal names the thread inside call, and which method was refused.
+      assertEquals("DeferredDurability.call while thread 'first-caller' is inside call of the same instance: an"
+          + " instance is for one caller at a time",
+          assertThrows(IllegalStateException.class, () -> writes.call(() -> null)).getMessage());
+      assertEquals("DeferredDurability.await while thread 'first-caller' is inside call of the same instance: an"
+          + " instance is for one caller at a time",
+          assertThrows(IllegalStateException.class, writes::await).getMessage());
     } finally {
       leave.countDown();
       first.join();
@@ -125,6 +131,7 @@ class DeferredDurabilityTest {
     writes.await();
   }
 
+  /** A write refused by its checks throws at once, inside call as outside, and nothing of it is logged. */
   @Test
   void aRefusedWriteThrowsAtOnceAndIsNotCollected() {
     try (Aeon aeon = Aeon.open(dir, options())) {

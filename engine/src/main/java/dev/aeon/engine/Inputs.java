@@ -86,7 +86,8 @@ final class Inputs {
       throw new IllegalArgumentException(what + " must not be " + (value == null ? "null" : "empty"));
     }
     text(what, value);
-    if (value.length() > MAX_NAME_BYTES / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+    if (value.length() > MAX_NAME_BYTES / 3
+        && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_BYTES + " bytes");
     }
     return value;
@@ -172,7 +173,8 @@ final class Inputs {
       name("attribute name", e.getKey());
       if (e.getValue() != null && !propertyNamesAllowed && Trace.EVENT_PROPERTIES.contains(e.getKey())) {
         throw new IllegalArgumentException("attribute name '" + e.getKey() + "' is that of a property every event has "
-            + Trace.EVENT_PROPERTIES.stream().sorted().toList() + ": queries would read the event's, not the attribute");
+            + Trace.EVENT_PROPERTIES.stream().sorted().toList()
+            + ": queries would read the event's, not the attribute");
       }
       Object v = switch (e.getValue()) {
         case String s -> text("attribute '" + e.getKey() + "'", s);

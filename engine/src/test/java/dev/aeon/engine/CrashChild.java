@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
  * {@code mark}) and forgets under SYNC durability and, after each acknowledgement, appends a line to the
  * ack file ({@code R id seed}, {@code L from to}, {@code M id mark}, {@code F id}; {@code m id mark} before
  * a mark and {@code f id} before a forget, whose effect may be there or not when the kill comes first; a
- * mark of {@code -} removes it). Now and then it compacts ({@code C} after), so that kills land in compactions too. The kernel keeps those lines when the process is killed, so the test knows
- * exactly what was acknowledged. Vectors are given with their model ({@link #MODEL}), which the namespace
- * records with the first.
+ * mark of {@code -} removes it). Now and then it compacts ({@code C} after), so that kills land in compactions
+ * too. The kernel keeps those lines when the process is killed, so the test knows exactly what was acknowledged.
+ * Vectors are given with their model ({@link #MODEL}), which the namespace records with the first.
  */
 public final class CrashChild {
 

@@ -47,7 +47,8 @@ public class ServerCrashTest {
   public static void run(Path dir, long seed, int cycles) throws Exception {
     System.out.println("ServerCrashTest seed " + seed + ", " + cycles + " cycles");
     Random random = new Random(seed);
-    List<ClientModel> clients = List.of(new ClientModel("w0", random.nextLong()), new ClientModel("w1", random.nextLong()));
+    List<ClientModel> clients =
+        List.of(new ClientModel("w0", random.nextLong()), new ClientModel("w1", random.nextLong()));
     for (int cycle = 0; cycle <= cycles; cycle++) {
       String context = "seed " + seed + " cycle " + cycle;
       Process server = start(dir);
@@ -75,7 +76,8 @@ public class ServerCrashTest {
       }
     }
     for (ClientModel client : clients) {
-      assertTrue(client.acknowledged > cycles, client.namespace + " had only " + client.acknowledged + " writes acknowledged");
+      assertTrue(client.acknowledged > cycles,
+          client.namespace + " had only " + client.acknowledged + " writes acknowledged");
       System.out.println("ServerCrashTest " + client.namespace + ": " + client.acknowledged + " writes acknowledged, "
           + client.elements.size() + " elements and " + client.events.size() + " events at the end");
     }
@@ -95,7 +97,8 @@ public class ServerCrashTest {
     BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     Matcher m = STARTED.matcher(first == null ? "" : first);
-    assertTrue(m.find(), context + ": start line " + first + ", stderr: " + Files.readString(dir.resolve("stderr.txt")));
+    assertTrue(m.find(),
+        context + ": start line " + first + ", stderr: " + Files.readString(dir.resolve("stderr.txt")));
     return Integer.parseInt(m.group(1));
   }
 
@@ -158,7 +161,9 @@ public class ServerCrashTest {
       }
       switch (random.nextInt(6)) {
         case 0, 1 -> {
-          List<Double> vector = List.of(1.0 + random.nextInt(100), (double) random.nextInt(100), 0.0 - random.nextInt(100)); // never -0.0, which would not equal 0
+          // never -0.0, which would not equal 0
+          List<Double> vector =
+              List.of(1.0 + random.nextInt(100), (double) random.nextInt(100), 0.0 - random.nextInt(100));
           String json = random.nextBoolean() ? "{\"n\":" + random.nextInt(1000) + "}" : null;
           List<Object> args = new ArrayList<>(List.of("VADD", "set", "VALUES", "3"));
           vector.forEach(v -> args.add(Long.toString(v.longValue())));
@@ -192,7 +197,8 @@ public class ServerCrashTest {
           }
           String text = namespace + "-text-" + nextText++;
           pendingRemember = text;
-          long id = (Long) c.call("MEM.ADD", "s", "user", text, "VECTOR", "VALUES", "2", "1", Integer.toString(random.nextInt(9)));
+          long id = (Long) c.call("MEM.ADD", "s", "user", text, "VECTOR", "VALUES", "2", "1",
+              Integer.toString(random.nextInt(9)));
           events.put(id, text);
         }
         default -> {

@@ -39,9 +39,9 @@ import java.util.stream.Stream;
  * the same writer flat out. Readers also time an EBR guard of an
  * {@link Epochs} the writer retires into. {@code --checkpoint-seconds} overrides the engine's background
  * checkpoint interval. The open-loop readers park with a timer slack of 1 ns ({@link TimerSlack});
- * {@code --default-timer-slack} leaves the kernel's. Each open-loop phase also reports its p99 per 5-second window, which tells a tail
- * spread over the phase from a few noisy seconds, and each phase what every group of threads took of the
- * cores and waited for one ({@link ThreadTimes}). Writes {@code target/bench/contention.json}.
+ * {@code --default-timer-slack} leaves the kernel's. Each open-loop phase also reports its p99 per 5-second window,
+ * which tells a tail spread over the phase from a few noisy seconds, and each phase what every group of threads took
+ * of the cores and waited for one ({@link ThreadTimes}). Writes {@code target/bench/contention.json}.
  *
  * <p>Why a paced writer for the headline: on 2 cores a writer flat out takes a core of its own, so the
  * readers' fixed rate no longer fits in what is left and their queues grow without bound; that phase
@@ -86,7 +86,8 @@ public final class ContentionBench {
         print("alone (1 reader, closed loop)", alone);
         System.out.print(lone.usage().describe(MIN_CPU_MS_PER_S_SHOWN));
         System.out.printf(Locale.ROOT, "%47sa recall allocates %,d bytes on the heap%n", "", lone.bytesPerRecall());
-        System.out.printf(Locale.ROOT, "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
+        System.out.printf(Locale.ROOT,
+            "one reader sustains %.0f recalls/s; open-loop phases run %d readers at %.0f/s in total%n",
             capacity, o.readers, rate);
         Phase readersOnly = openLoop(memory, queries, o, rate, null);
         print("readers only (" + o.readers + " open-loop readers)", readersOnly.latency);
@@ -102,7 +103,8 @@ public final class ContentionBench {
         System.out.print(saturated.usage.describe(MIN_CPU_MS_PER_S_SHOWN));
         printFlusher(saturated);
         System.out.printf(Locale.ROOT, "p99 / alone on %s vectors: %d readers %.2fx, beside the paced writer %.2fx%s,"
-            + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n", workload.kind().label(), o.readers,
+            + " beside the writer flat out %.2fx; the writer flat out: %,d pairs/s%n",
+            workload.kind().label(), o.readers,
             readersOnly.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             contention.latency.percentileNanos(0.99) / alone.percentileNanos(0.99),
             contention.writer.pace().fellShort() ? String.format(Locale.ROOT, " (SHORT OF ITS PACE: %.0f of %.0f"

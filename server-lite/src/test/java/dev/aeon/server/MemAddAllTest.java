@@ -20,20 +20,13 @@ class MemAddAllTest {
 
   @RegisterExtension static final SharedServer server = new SharedServer();
 
-  private static RespClient resp3(String namespace) throws Exception {
-    RespClient c = new RespClient(server.port());
-    c.call("HELLO", "3");
-    assertEquals("OK", c.call("SELECT", namespace));
-    return c;
-  }
-
   private static long events(RespClient c) throws Exception {
     return (Long) ((Map<?, ?>) c.call("MEM.STATS")).get("events");
   }
 
   @Test
   void remembersTheBatchWithItsLinksAndAttributes() throws Exception {
-    try (RespClient c = resp3("addall")) {
+    try (RespClient c = server.resp3("addall")) {
       long title = (Long) c.call("MEM.ADD", "doc", "title", "The handbook", "VECTOR", "VALUES", "2", "1", "0");
       List<?> ids = assertInstanceOf(List.class, c.call("MEM.ADDALL",
           "{\"session\": \"doc\", \"role\": \"chunk\", \"text\": \"chapter one\", \"vector\": [1, 0.5], \"at\": 1000,"
@@ -58,7 +51,7 @@ class MemAddAllTest {
 
   @Test
   void aRefusedEventRefusesTheBatchNamingItsIndexAndRemembersNothing() throws Exception {
-    try (RespClient c = resp3("addall-refused")) {
+    try (RespClient c = server.resp3("addall-refused")) {
       c.call("MEM.ADD", "s", "user", "first", "VECTOR", "VALUES", "2", "1", "0");
       String ok = "{\"session\": \"s\", \"role\": \"user\", \"text\": \"fine\", \"vector\": [1, 0]}";
       Map<String, String> refusals = new HashMap<>(Map.of(
@@ -92,7 +85,7 @@ class MemAddAllTest {
 
   @Test
   void aRefusedBatchCreatesNoNamespace() throws Exception {
-    try (RespClient c = resp3("addall-new")) {
+    try (RespClient c = server.resp3("addall-new")) {
       Object reply = c.call("MEM.ADDALL", "{\"session\": \"s\", \"role\": \"user\", \"text\": \"x\", \"vector\": [1]}",
           "{\"session\": \"s\", \"role\": \"user\", \"text\": \"y\", \"vector\": [1], \"links\": [{\"type\": \"T\","
               + " \"id\": 1}]}");

@@ -19,20 +19,13 @@ class MemCommandsTest {
 
   @RegisterExtension static final SharedServer server = new SharedServer();
 
-  private static RespClient resp3(String namespace) throws Exception {
-    RespClient c = new RespClient(server.port());
-    c.call("HELLO", "3");
-    assertEquals("OK", c.call("SELECT", namespace));
-    return c;
-  }
-
   /**
    * MEM.STATS reports the namespace's log flusher's idle waits (spun or blocked at once, and how soon its writers came
    * back, by class), as the engine's {@code MemoryStats.logFlusher} counts them; before, it reported only the forces.
    */
   @Test
   void statsReportTheLogFlushersIdleWaits() throws Exception {
-    try (RespClient c = resp3("flusher")) {
+    try (RespClient c = server.resp3("flusher")) {
       c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0");
       c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1");
       assertEquals("OK", c.call("MEM.CHECKPOINT")); // forces the log: the flusher has taken both records
@@ -60,7 +53,7 @@ class MemCommandsTest {
 
   @Test
   void rememberRecallTraceLinkForget() throws Exception {
-    try (RespClient c = resp3("agent1")) {
+    try (RespClient c = server.resp3("agent1")) {
       long u1 = (Long) c.call("MEM.ADD", "conv-1", "user", "I moved to Lisbon last spring",
           "VECTOR", "VALUES", "3", "1", "0", "0", "AT", "1000", "ATTRS", "{\"topic\":\"home\",\"mood\":3}");
       long a1 = (Long) c.call("MEM.ADD", "conv-1", "assistant", "Lisbon is lovely in spring",
@@ -168,7 +161,7 @@ class MemCommandsTest {
   /** MEM.LINK refuses a validity that ends before it starts in the command's own words (FROM, UNTIL). */
   @Test
   void aLinkThatEndsBeforeItStartsIsRefusedInTheCommandsWords() throws Exception {
-    try (RespClient c = resp3("link-validity")) {
+    try (RespClient c = server.resp3("link-validity")) {
       String a = Long.toString((Long) c.call("MEM.ADD", "s", "user", "a", "VECTOR", "VALUES", "2", "1", "0"));
       String b = Long.toString((Long) c.call("MEM.ADD", "s", "user", "b", "VECTOR", "VALUES", "2", "0", "1"));
       assertEquals(new RespClient.Err("ERR a link must start before it ends: FROM 10 is not before UNTIL 5"),
@@ -186,7 +179,7 @@ class MemCommandsTest {
   /** A query over the wire: a JSON array is a vector for recall(), a relationship comes back as a map. */
   @Test
   void queriesTakeVectorsAsJsonArraysAndReturnRelationshipsAsMaps() throws Exception {
-    try (RespClient c = resp3("query")) {
+    try (RespClient c = server.resp3("query")) {
       long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0");
       long second = (Long) c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1");
       Map<?, ?> recalled = assertInstanceOf(Map.class, c.call("MEM.QUERY",
@@ -209,7 +202,7 @@ class MemCommandsTest {
   /** Without COUNT, MEM.RECALL answers 10 events and MEM.TRACE 100, as docs/server.md says. */
   @Test
   void countsDefaultAsDocumented() throws Exception {
-    try (RespClient c = resp3("defaults")) {
+    try (RespClient c = server.resp3("defaults")) {
       for (int i = 0; i < 101; i++) {
         c.call("MEM.ADD", "s", "user", "event " + i, "VECTOR", "VALUES", "2", "1", Integer.toString(i));
       }
@@ -224,7 +217,7 @@ class MemCommandsTest {
    */
   @Test
   void anOptionNamedTwiceTakesItsLastValueInEveryCommand() throws Exception {
-    try (RespClient c = resp3("twice")) {
+    try (RespClient c = server.resp3("twice")) {
       long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0", "AT", "1", "AT", "10");
       long second = (Long) c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1", "AT", "20");
       assertEquals(10L, ((Map<?, ?>) c.call("MEM.GET", Long.toString(first))).get("timestamp"));
@@ -249,7 +242,7 @@ class MemCommandsTest {
    */
   @Test
   void anEmptyOrOverlongNameIsRefusedByReadsAsByWrites() throws Exception {
-    try (RespClient c = resp3("names")) {
+    try (RespClient c = server.resp3("names")) {
       c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0", "ATTRS", "{\"a\":1}");
       String overlong = "é".repeat(513); // 1,026 bytes of UTF-8 in 513 characters
       String[] vector = {"MEM.RECALL", "VALUES", "2", "1", "0"};
@@ -284,7 +277,7 @@ class MemCommandsTest {
    */
   @Test
   void errorsSayWhatTheClientSentInTheServersWords() throws Exception {
-    try (RespClient c = resp3("words")) {
+    try (RespClient c = server.resp3("words")) {
       assertEquals(new RespClient.Err("ERR unknown MEM.ADD option '5x'"), c.call("MEM.ADD", "s", "user", "x", "5x"));
       assertEquals(new RespClient.Err("ERR unknown MEM.RECALL option 'Limit'"),
           c.call("MEM.RECALL", "VALUES", "2", "1", "0", "Limit", "3"));
@@ -316,7 +309,7 @@ class MemCommandsTest {
    */
   @Test
   void aValueTooLargeToReadAsJsonIsRefusedNotTakenAsText() throws Exception {
-    try (RespClient c = resp3("literal")) {
+    try (RespClient c = server.resp3("literal")) {
       String digits = "1".repeat(1_001);
       assertEquals(new RespClient.Err("ERR the value of $a is too large to read as JSON: Number value length (1001)"
           + " exceeds the maximum allowed (1000)"), c.call("MEM.QUERY", "RETURN $a", "a", digits));

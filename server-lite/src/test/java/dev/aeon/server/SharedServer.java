@@ -1,5 +1,7 @@
 package dev.aeon.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.aeon.embed.OnnxTextEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +91,14 @@ final class SharedServer implements BeforeAllCallback, AfterAllCallback {
 
   ServerContext context() {
     return server.context();
+  }
+
+  /** A client of this server speaking RESP3 (HELLO 3), with {@code namespace} selected; the test closes it. */
+  RespClient resp3(String namespace) throws IOException {
+    RespClient c = new RespClient(port());
+    c.call("HELLO", "3");
+    assertEquals("OK", c.call("SELECT", namespace));
+    return c;
   }
 
   /** A Jedis client of {@link TestServer#jedis}; the test closes it. */

@@ -47,7 +47,7 @@ final class Connection implements Runnable {
     DeferredDurability writes = new DeferredDurability();
     // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in. Replies
     // reach the queue only once the writes of the commands before them are durable (DurableReplies).
-    this.writer = new RespWriter(new DurableReplies(output, writes, server::namespacesFailed), 16 << 10,
+    this.writer = new RespWriter(new DurableReplies(output, writes), 16 << 10,
         server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
     // buffered may be only part of that request (serve() flushes when nothing is buffered). Handing them over waits

@@ -4,8 +4,6 @@ import dev.aeon.engine.DeferredDurability;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The way a connection's replies take to its {@link OutputQueue}: before any byte is handed over, the writes the
@@ -13,9 +11,9 @@ import java.util.function.Consumer;
  * of a pipeline run one after the other without waiting each for its own forced write of the log (under SYNC), and
  * their replies, which the connection's {@link dev.aeon.server.resp.RespWriter} holds until no further request is
  * buffered, wait here once for all of them: no reply, to a write or to a read that saw one, reaches the client before
- * those writes are durable. Only the connection's own thread writes here. If the log fails to make them durable, the
- * server is told which namespaces failed, so that what it keeps of them in memory is read again from the reopened
- * ones ({@link dev.aeon.server.vset.VectorSets#forgetStorage}).
+ * those writes are durable. Only the connection's own thread writes here. If the log fails to make them durable, its
+ * namespace has failed: the engine reopens it on its next use, and the vector sets read from the failed instance are
+ * read again from the reopened one ({@link dev.aeon.server.vset.VectorSets}).
  */
 final class DurableReplies extends OutputStream {
 
@@ -28,13 +26,10 @@ final class DurableReplies extends OutputStream {
 
   private final OutputQueue queue;
   private final DeferredDurability writes;
-  private final Consumer<Set<String>> namespacesFailed;
 
-  /** {@code namespacesFailed} is told the namespaces whose log failed to make the connection's writes durable. */
-  DurableReplies(OutputQueue queue, DeferredDurability writes, Consumer<Set<String>> namespacesFailed) {
+  DurableReplies(OutputQueue queue, DeferredDurability writes) {
     this.queue = queue;
     this.writes = writes;
-    this.namespacesFailed = namespacesFailed;
   }
 
   @Override
@@ -62,9 +57,6 @@ final class DurableReplies extends OutputStream {
     try {
       writes.await();
     } catch (UncheckedIOException e) { // the log failed (DeferredDurability.NotDurable), or the wait was interrupted
-      if (e instanceof DeferredDurability.NotDurable failed) {
-        namespacesFailed.accept(failed.namespaces());
-      }
       throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
           + e.getMessage() + ": " + e.getCause(), e.getCause());
     }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -108,14 +107,6 @@ public final class ServerContext {
     return vectorSets;
   }
 
-  /**
-   * The log of each namespace named failed to make a write durable: the engine reopens such a namespace with what its
-   * log made durable, so what the server keeps of it in memory, its vector sets, is read again on next use.
-   */
-  void namespacesFailed(Set<String> namespaces) {
-    vectorSets.forgetStorage(namespaces);
-  }
-
   /** Stops the threads that run commands off their connections' threads; call once no connection is left. */
   void shutdownCompute() {
     compute.shutdown();
@@ -157,12 +148,26 @@ public final class ServerContext {
    * again to fail the same way. Other failures (an I/O error, too many open files) are tried again.
    */
   public Memory memory(String namespace) {
+    return opened(namespace, true);
+  }
+
+  /**
+   * The instance of the namespace the engine hands out now (one whose log failed is reopened here, as by {@link
+   * #memory}), without holding it open for the running command: for what keeps state read from a namespace (the
+   * vector sets' element maps) to tell whether it was read from this instance. Inside a command {@link #memory} gives
+   * the instance the command first used, the same all through the command; this one may be a newer one.
+   */
+  public Memory currentMemory(String namespace) {
+    return opened(namespace, false);
+  }
+
+  private Memory opened(String namespace, boolean forTheCommand) {
     FileFormatException known = unopenable.get(namespace);
     if (known != null) {
       throw known.again(); // a new instance: one is not thrown to many threads
     }
     try {
-      if (!COMMAND_LEASES.isBound()) {
+      if (!forTheCommand || !COMMAND_LEASES.isBound()) {
         return aeon.namespace(namespace);
       }
       List<NamespaceLease> leases = COMMAND_LEASES.get();

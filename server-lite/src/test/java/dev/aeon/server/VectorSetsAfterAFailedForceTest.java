@@ -23,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Vector-set writes made inside a pipeline under SYNC do not wait for their force before the set's element map
  * changes (a DEL drops the set from memory, a VADD that replaces an element points it at its new event). When the
  * log then fails to make them durable, the engine reopens the namespace with what its log holds; what the vector-set
- * commands answer afterwards must agree with it element for element (VectorSets.forgetStorage, called with the
- * namespaces that failed, and the sets no longer in memory read again on their next use). The failed fsync here also
- * drops what it could not write, as Linux may: the log's files are put back as they were forced, so the reopened
- * namespace lacks the pipeline's writes. Both pass on the code as it was; with forgetStorage not called, the VADD
- * case failed (VEMB found no event for the element the set's map still pointed at), while the DEL case held (a set
- * deleted is no longer in memory, and is read again).
+ * commands answer afterwards must agree with it element for element (a set read from the failed instance of the
+ * namespace is read again from the reopened one on its next use). The failed fsync here also drops what it could not
+ * write, as Linux may: the log's files are put back as they were forced, so the reopened namespace lacks the
+ * pipeline's writes. Both passed on the code they came with, which dropped the sets of the namespaces the connection
+ * was told had failed; without that, the VADD case failed (VEMB found no event for the element the set's map still
+ * pointed at), while the DEL case held (a set deleted is no longer in memory, and is read again).
  */
 class VectorSetsAfterAFailedForceTest {
 

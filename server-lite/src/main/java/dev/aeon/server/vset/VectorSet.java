@@ -22,16 +22,21 @@ final class VectorSet {
   final String namespace;
   final String key;
   final ConcurrentHashMap<String, Long> ids = new ConcurrentHashMap<>();
-  /**
-   * The namespace the elements live in; null until the first element fixes the dimension. Its name, not its
-   * Memory: a namespace that failed is reopened by the engine as a new Memory ({@link VectorSets#memoryOf}).
-   */
+  /** The namespace the elements live in; null until the first element fixes the dimension. */
   private volatile String storage;
+  /**
+   * The instance of that namespace the element map agrees with: the one it was loaded from, or the first element
+   * written to; null before. The engine hands out another instance once this one failed (reopened with what its log
+   * made durable, which may lack what the map says, and giving a lost event's id to the next one) or was closed (as
+   * idle: then nothing is lost): either way the set is read again from the new one ({@link VectorSets}).
+   */
+  private volatile Memory memory;
   private volatile int dimension;
   private volatile Quantization quantization;
   /**
-   * Set, under the set's lock, when the set left the registry (it became empty, or its namespace was dropped or
-   * failed); a writer holding it must look it up again.
+   * Set, under the set's lock, when the set left the registry (it became empty, its namespace was dropped, or the
+   * engine hands out another instance of its namespace than {@link #memory}); a writer holding it must look it up
+   * again.
    */
   volatile boolean dropped;
   /**
@@ -54,12 +59,24 @@ final class VectorSet {
     return storage;
   }
 
+  /** The instance of {@link #storage} the element map agrees with, or null before the set's first element. */
+  Memory memory() {
+    return memory;
+  }
+
+  /** Notes that the set's elements are written to {@code m}, the instance of its namespace it agrees with. */
+  void writtenTo(Memory m) {
+    memory = m;
+  }
+
   /**
-   * Loads the elements from {@code newestFirst}, the session's events in namespace {@code name}. If an update was cut
-   * short by a crash (new event remembered, old one not yet forgotten), the newest event of the element wins and the
-   * older one is kept to be forgotten ({@link #forgetDuplicates}) before any other write to the set.
+   * Loads the elements from {@code newestFirst}, the session's events as {@code from}, an instance of namespace {@code
+   * name}, gave them. If an update was cut short by a crash (new event remembered, old one not yet forgotten), the
+   * newest event of the element wins and the older one is kept to be forgotten ({@link #forgetDuplicates}) before any
+   * other write to the set.
    */
-  void load(String name, List<Event> newestFirst) {
+  void load(String name, Memory from, List<Event> newestFirst) {
+    memory = from;
     for (Event e : newestFirst) {
       if (!ROLE.equals(e.role())) {
         continue;

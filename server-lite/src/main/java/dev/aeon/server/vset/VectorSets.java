@@ -14,10 +14,8 @@ import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.JsonValues;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +34,14 @@ import java.util.function.Supplier;
  * forced writes, and a reply still waits for its own write. Another client may therefore see an element (VCARD,
  * VISMEMBER) shortly before the VADD that added it is answered, as the engine lets a reader see a write shortly
  * before it is acknowledged. If the log fails to make a write durable, its namespace fails and the engine reopens it
- * with what the log made durable; the sets stored there are then dropped from memory ({@link #forgetStorage}) and
- * read again on their next use, so that they never say what the reopened namespace lacks, and a writer that fetched
- * one before it was dropped fetches it again once it holds its lock ({@link #writingCurrent}).
+ * on its next use with what the log made durable, as a new instance, which may lack what a set's element map says
+ * (an element added, or still hold one removed) and gives a lost event's id to the next event. A set therefore keeps
+ * the instance its map agrees with ({@link VectorSet#memory}), and one whose namespace the engine now hands out as
+ * another instance is dropped from memory and read again from it: when a command fetches it ({@link #loaded}), when a
+ * writer holds its lock ({@link #locked}), and when a reader reads an element's event by its id ({@link #event},
+ * {@link #search}). That needs no word from whoever met the failure (under {@code --durability async} nobody waits for
+ * the force that fails), and covers a set being loaded as its namespace fails. A namespace closed as idle comes back as
+ * a new instance too; its sets are then read again, with nothing lost.
  */
 public final class VectorSets {
 
@@ -70,10 +73,16 @@ public final class VectorSets {
   /**
    * Tests only, null otherwise: run by a command that holds the set it fetched from memory, before it uses it (a
    * writer just before it takes the set's lock, {@link #writing}; VEMB and VGETATTR before they read the element's
-   * event, {@link #event}), so that a test can hold the command there while the set is dropped ({@link
-   * #forgetStorage}) and its namespace reopened, then let it go on and see what it does with the set it holds.
+   * event, {@link #event}), so that a test can hold the command there while the set's namespace fails and is
+   * reopened, then let it go on and see what it does with the set it holds.
    */
   static volatile Runnable afterFetching;
+
+  /**
+   * Tests only, null otherwise: run by a command loading a set, once it has read the set's events from the namespace
+   * that holds them and before the set is kept, so that a test can hold the load there while that namespace fails.
+   */
+  static volatile Runnable afterLoading;
 
   private final ServerContext server;
   private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
@@ -83,22 +92,51 @@ public final class VectorSets {
   }
 
   /**
-   * The set of {@code key}, loaded on first use. Older events of its elements that the load found ({@link
-   * VectorSet#load}) are forgotten here, out of {@code computeIfAbsent}: outside a pipeline a forget waits for its
-   * forced write, and the map's bin stays locked while the load runs, holding every command on a key of that bin
-   * behind the disk ({@code VectorSetLoadOfDuplicatesTest}).
+   * The set of {@code key}, loaded on first use, and read again if the engine now hands out another instance of its
+   * namespace than the one its element map agrees with ({@link #agreesWithItsNamespace}); one loaded by this call is
+   * not checked again (inside a command the set's namespace stays the instance the command first used, which the load
+   * read). Older events of its elements that the load found ({@link VectorSet#load}) are forgotten here, out of {@code
+   * computeIfAbsent}: outside a pipeline a forget waits for its forced write, and the map's bin stays locked while the
+   * load runs, holding every command on a key of that bin behind the disk ({@code VectorSetLoadOfDuplicatesTest}).
    */
   private VectorSet loaded(String ns, String key) {
-    VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> find(ns, key));
-    if (set.hasDuplicates()) {
-      writing(set, () -> {
-        if (!set.dropped && set.hasDuplicates()) { // or a writer forgot them first
+    while (true) {
+      VectorSet[] made = new VectorSet[1];
+      VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> made[0] = find(ns, key));
+      if (set != made[0] && !agreesWithItsNamespace(set)) {
+        drop(set);
+        continue;
+      }
+      if (set.hasDuplicates() && writing(set, () -> {
+        if (set.hasDuplicates()) { // or a writer forgot them first
           set.forgetDuplicates(memoryOf(set));
         }
         return null;
-      });
+      }) == DROPPED) {
+        continue;
+      }
+      return set;
     }
-    return set;
+  }
+
+  /**
+   * Whether the engine hands out the instance of the set's namespace that its element map agrees with (or the set has
+   * no element yet), asked without holding that namespace for the running command: a command that holds it from
+   * before it failed would be given that failed instance all through ({@link ServerContext#memory}).
+   */
+  private boolean agreesWithItsNamespace(VectorSet set) {
+    Memory m = set.memory();
+    return m == null || m == server.currentMemory(set.storage());
+  }
+
+  /** Takes the set out of memory, under its lock: the next use reads it again; one holding it looks it up again. */
+  private void drop(VectorSet set) {
+    synchronized (set) {
+      if (!set.dropped) {
+        set.dropped = true;
+        sets.remove(set.namespace + '\0' + set.key, set);
+      }
+    }
   }
 
   /** The namespaces on disk that hold vector sets of user namespace {@code ns}. */
@@ -181,7 +219,8 @@ public final class VectorSets {
         continue;
       }
       if (!events.isEmpty()) {
-        set.load(name, events);
+        runHook(afterLoading);
+        set.load(name, m, events);
         if (set.size() > 0) {
           return set;
         }
@@ -215,40 +254,20 @@ public final class VectorSets {
   public void forget(String ns) {
     for (VectorSet set : sets.values()) {
       if (set.namespace.equals(ns)) {
-        synchronized (set) {
-          set.dropped = true;
-          sets.remove(set.namespace + '\0' + set.key, set);
-        }
+        drop(set);
       }
     }
   }
 
-  /**
-   * Forgets every set stored in the namespaces {@code storage}, whose log failed to make a write durable: the engine
-   * reopens such a namespace with what its log made durable, which may lack what the sets' element maps say (an
-   * element added, or still hold one removed, and a lost event's id given to the next one). A set is read from the
-   * reopened namespace on its next use; a writer that fetched a set before it was forgotten finds it so under its lock
-   * and looks it up again ({@link #writingCurrent}), as its element map may name another element's event by its id.
-   */
-  public void forgetStorage(Collection<String> storage) {
-    for (VectorSet set : sets.values()) {
-      if (storage.contains(set.storage())) {
-        synchronized (set) {
-          set.dropped = true;
-          sets.remove(set.namespace + '\0' + set.key, set);
-        }
-      }
-    }
-  }
-
-  /** What a writer's writes answer, under the set's lock, when the set was dropped after they fetched it. */
+  /** What {@link #writing} answers, its writes not run, when the set was dropped after it was fetched. */
   private static final Object DROPPED = new Object();
 
   /**
    * Runs {@code writes} on the set of {@code key} as {@link #writing} does, on the set as it is once they hold its
-   * lock: a set dropped after it was fetched ({@link #forget}, {@link #forgetStorage}, {@link #dropIfEmpty}) is not
-   * written, but fetched again, so that no writer acts on a dropped set's element map, which may name an element the
-   * reopened namespace lacks by an event id it gave another element since. A set left empty is then dropped.
+   * lock: a set dropped after it was fetched ({@link #forget}, {@link #dropIfEmpty}, or its namespace handed out as
+   * another instance: {@link #locked}) is not written, but fetched again, so that no writer acts on an element map
+   * that may name an element the reopened namespace lacks by an event id it gave another element since. A set left
+   * empty is then dropped.
    *
    * @param creates whether the writes make an empty set (VADD); otherwise a set without elements answers
    *     {@code ifNone} and is not written
@@ -260,9 +279,6 @@ public final class VectorSets {
         return ifNone;
       }
       Object result = writing(set, () -> {
-        if (set.dropped) {
-          return DROPPED;
-        }
         if (set.hasDuplicates()) { // before the writes: a VREM's forget must not precede them in the log
           set.forgetDuplicates(memoryOf(set));
         }
@@ -279,46 +295,50 @@ public final class VectorSets {
 
   /**
    * Runs {@code writes}, a command's engine writes to {@code set} and the updates of its element map, under the
-   * set's lock, and returns what it returns once those writes are durable. The wait for durability comes after the
-   * lock is released, so that the writers of one set share the log's forced writes (its group commit) rather than
-   * being forced one after the other. Inside a connection's pipeline ({@link DeferredDurability#deferring}) the
-   * connection's replies wait for the writes instead ({@code DurableReplies}).
+   * set's lock ({@link #locked}), and returns what it returns once those writes are durable; or {@link #DROPPED},
+   * without running them, if the set was dropped. The wait for durability comes after the lock is released, so that
+   * the writers of one set share the log's forced writes (its group commit) rather than being forced one after the
+   * other. Inside a connection's pipeline ({@link DeferredDurability#deferring}) the connection's replies wait for
+   * the writes instead ({@code DurableReplies}).
    *
-   * <p>If the log fails (it failed to make a write durable, or refused one at once because it had failed after an
-   * earlier write of the command), the sets stored in that namespace are forgotten ({@link #forgetStorage}) and the
-   * failure is thrown: the element map was updated with writes the reopened namespace may not have. A write the
-   * engine refuses otherwise (its checks, or a namespace closed) throws before the map is updated, which stays.
+   * <p>If the log fails to make them durable, the failure is thrown, and the element map keeps writes the reopened
+   * namespace may lack: the engine hands that namespace out as a new instance from then on, so the set is read again
+   * on its next use. A write the engine refuses otherwise (its checks, or a namespace closed) throws before the map
+   * is updated, which stays.
    */
-  private <T> T writing(VectorSet set, Supplier<T> writes) {
+  private Object writing(VectorSet set, Supplier<?> writes) {
     DeferredDurability own = DeferredDurability.deferring() ? null : new DeferredDurability();
-    T result;
-    try {
-      result = own == null ? locked(set, writes) : own.call(() -> locked(set, writes));
-      if (own != null) {
-        own.await(); // out of the set's lock: the other writers of the set append meanwhile, and share the force
-      }
-    } catch (UncheckedIOException logFailed) {
-      String storage = set.storage();
-      if (storage != null) {
-        forgetStorage(List.of(storage));
-      }
-      throw logFailed;
+    Object result = own == null ? locked(set, writes) : own.call(() -> locked(set, writes));
+    if (own != null && result != DROPPED) {
+      own.await(); // out of the set's lock: the other writers of the set append meanwhile, and share the force
     }
     return result;
   }
 
-  private static <T> T locked(VectorSet set, Supplier<T> writes) {
+  /**
+   * Runs {@code writes} under the set's lock, unless the set was dropped, or its namespace, as the running command
+   * uses it, is another instance than the one its element map agrees with: the set is then dropped, and {@link
+   * #DROPPED} answered. (The command's instance is the one its writes go to: it stays the same all through the command,
+   * and refuses them if it has failed since.)
+   */
+  private Object locked(VectorSet set, Supplier<?> writes) {
     runAfterFetching();
     synchronized (set) {
+      if (set.dropped) {
+        return DROPPED;
+      }
+      if (set.memory() != null && memoryOf(set) != set.memory()) {
+        drop(set);
+        return DROPPED;
+      }
       return writes.get();
     }
   }
 
   private void dropIfEmpty(VectorSet set) {
     synchronized (set) {
-      if (set.size() == 0 && !set.dropped) {
-        set.dropped = true;
-        sets.remove(set.namespace + '\0' + set.key, set);
+      if (set.size() == 0) {
+        drop(set);
       }
     }
   }
@@ -367,10 +387,11 @@ public final class VectorSets {
         r.attribute(JSON_ATTRIBUTE, kept);
       }
       // A replaced element's map entry points at its new event before the remember and the old one's forget are
-      // durable (inside a pipeline): if the log fails to make them so, writing() or the connection's wait drops the
-      // set (forgetStorage), which is read again from what the reopened namespace holds.
+      // durable (inside a pipeline): if the log fails to make them so, the namespace is reopened as a new instance,
+      // and the set read again from what it holds on its next use.
       Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
       long id = m.remember(r);
+      set.writtenTo(m); // the instance locked() checked, or the first element's
       set.ids.put(element, id);
       if (old != null) {
         m.forget(old);
@@ -448,22 +469,31 @@ public final class VectorSets {
   }
 
   /**
-   * The element's event, if the set and the element exist. Only an event of the element and the set: one that held it
-   * may have been dropped since it was fetched (its namespace's log failed), and the reopened namespace may give its
-   * element's event id to another element, as VSIM checks its results.
+   * The element's event, if the set and the element exist, read by its id from the instance of the namespace the set
+   * agrees with: if the command's is another (the namespace failed and was reopened since the set was fetched, and may
+   * have given the element's id to another element), the set is dropped and fetched again.
    */
   private Optional<Event> event(String ns, String key, String element) {
-    VectorSet set = existing(ns, key);
-    Long id = set == null ? null : set.ids.get(element);
-    if (id == null) {
-      return Optional.empty();
+    while (true) {
+      VectorSet set = existing(ns, key);
+      Long id = set == null ? null : set.ids.get(element);
+      if (id == null) {
+        return Optional.empty();
+      }
+      runAfterFetching();
+      Memory m = memoryOf(set);
+      if (m == set.memory()) {
+        return m.get(id);
+      }
+      drop(set);
     }
-    runAfterFetching();
-    return memoryOf(set).get(id).filter(e -> e.text().equals(element) && e.session().equals(set.session()));
   }
 
   private static void runAfterFetching() {
-    Runnable hook = afterFetching;
+    runHook(afterFetching);
+  }
+
+  private static void runHook(Runnable hook) {
     if (hook != null) {
       hook.run();
     }
@@ -521,10 +551,19 @@ public final class VectorSets {
 
   /** VSIM: the most similar elements that pass the filter, best first. */
   public List<Match> search(String ns, String key, Query q) {
-    VectorSet set = existing(ns, key);
-    if (set == null) {
-      return List.of(); // as in Redis, a missing key answers an empty array before the element is looked up
-    }
+    VectorSet set;
+    Memory m;
+    do { // the set as the command's instance of its namespace holds it: see event()
+      set = existing(ns, key);
+      if (set == null) {
+        return List.of(); // as in Redis, a missing key answers an empty array before the element is looked up
+      }
+      m = memoryOf(set);
+      if (m != set.memory()) {
+        drop(set);
+        set = null;
+      }
+    } while (set == null);
     float[] vector = q.element() == null ? q.vector().values() : null;
     String model = q.element() == null ? q.vector().model() : null; // an element's is the set's own
     if (q.element() != null) {
@@ -545,14 +584,14 @@ public final class VectorSets {
     Recall recall = Recall.vector(vector, model, Math.max(1, candidates)).session(set.session()).slb(false);
     if (q.nprobe() == EXACT) {
       // every leaf holds at least one vector, so probing as many leaves as vectors scans them all
-      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, memoryOf(set).stats().vectors())));
+      recall.nprobe((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, m.stats().vectors())));
     } else if (q.nprobe() > 0) {
       recall.nprobe(q.nprobe());
     } else {
       recall.targetRecall(DEFAULT_RECALL);
     }
     List<Match> out = new ArrayList<>();
-    for (Recalled r : memoryOf(set).recall(recall)) {
+    for (Recalled r : m.recall(recall)) {
       Event e = r.event();
       Long current = set.ids.get(e.text());
       if (current == null || current != e.id()) {

@@ -6,11 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * For tests of what a vector-set command does with a set dropped under it: holds the next command that fetched a set
- * (a writer just before it takes the set's lock, VEMB or VGETATTR before it reads the element's event) until {@link
- * #release}, so that a test can fail the set's namespace and change the reopened one meanwhile. Lives in the package
- * of {@link VectorSets} for its test-only hook ({@code VectorSets.afterFetching}); one at a time, and {@link #close}
- * removes it.
+ * For tests of what a vector-set command does with a set whose namespace fails under it: holds the next command at
+ * one of the test-only hooks of {@link VectorSets} until {@link #release}, so that a test can fail the set's namespace
+ * and change the reopened one meanwhile. {@link #holdNext}: a command that fetched a set (a writer just before it
+ * takes the set's lock, VEMB or VGETATTR before it reads the element's event; {@code VectorSets.afterFetching}).
+ * {@link #holdNextLoad}: a command loading a set, once it has read the set's events ({@code VectorSets.afterLoading}).
+ * Lives in the package of {@link VectorSets} for those hooks; one at a time, and {@link #close} removes it.
  */
 public final class HeldCommand implements AutoCloseable {
 
@@ -22,15 +23,30 @@ public final class HeldCommand implements AutoCloseable {
 
   /** From now on the first command to use a set it fetched waits until {@link #release}; those after it do not. */
   public static HeldCommand holdNext() {
+    refuseASecond();
     HeldCommand h = new HeldCommand();
-    if (VectorSets.afterFetching != null) {
-      throw new IllegalStateException("a command is held already");
-    }
-    VectorSets.afterFetching = h::afterFetching;
+    VectorSets.afterFetching = h::hold;
     return h;
   }
 
-  private void afterFetching() {
+  /**
+   * From now on the first command to load a set waits, once it has read the set's events from the namespace that holds
+   * them, until {@link #release}; those after it do not.
+   */
+  public static HeldCommand holdNextLoad() {
+    refuseASecond();
+    HeldCommand h = new HeldCommand();
+    VectorSets.afterLoading = h::hold;
+    return h;
+  }
+
+  private static void refuseASecond() {
+    if (VectorSets.afterFetching != null || VectorSets.afterLoading != null) {
+      throw new IllegalStateException("a command is held already");
+    }
+  }
+
+  private void hold() {
     if (!taken.compareAndSet(false, true)) {
       return;
     }
@@ -53,5 +69,6 @@ public final class HeldCommand implements AutoCloseable {
   public void close() {
     released.countDown();
     VectorSets.afterFetching = null;
+    VectorSets.afterLoading = null;
   }
 }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * A set whose session holds an update cut short by a crash (an element's new event remembered, its old one not yet
  * forgotten) forgets the old event when it is loaded. Outside a pipeline that forget waits for its forced write: it
  * must not wait while holding the bin of the server's map of sets (a {@code ConcurrentHashMap}, whose {@code
- * computeIfAbsent} loaded the set), where the commands on every other key of that bin would wait for the disk too.
- * Here the force is held ({@link HeldForces}) while a VCARD loads such a set, and a VCARD of a key of the same bin must
- * still be answered; on the code that forgot inside {@code computeIfAbsent} it was not (the read timed out), and the
- * duplicate is forgotten all the same once the force goes through.
+ * computeIfAbsent} once loaded the set), where the commands on every other key of that bin would wait for the disk
+ * too, nor while holding the set's lock (under which the set is loaded now), where the readers of the set would.
+ * Here the force is held ({@link HeldForces}) while a VCARD loads such a set, and a VCARD of a key of the same bin, and
+ * one of the set itself, must still be answered; on the code that forgot inside {@code computeIfAbsent} the first was
+ * not (the read timed out), and the duplicate is forgotten all the same once the force goes through.
  */
 class VectorSetLoadOfDuplicatesTest {
 
@@ -40,13 +41,14 @@ class VectorSetLoadOfDuplicatesTest {
         storage.remember(Remember.event("vset:dup", "element", "a").vector(v, null)
             .attribute(StoredVector.ATTRIBUTE, StoredVector.of(v, 1, StoredVector.Quantization.Q8).encode()));
       }
-      String neighbour = keyOfTheSameBin("dup");
+      String neighbour = SetMapBins.keyOfTheSameBin("dup");
       try (RespClient loader = new RespClient(server.port()); RespClient other = new RespClient(server.port())) {
         try (HeldForces forces = HeldForces.hold()) {
           loader.send("VCARD", "dup");
           assertTrue(forces.awaitAForceHeld(60), "the load forgot no duplicate");
           other.socket().setSoTimeout(20_000); // far beyond a map lookup; a held force never returns by itself
           assertEquals(0L, other.call("VCARD", neighbour), "VCARD of " + neighbour + ", in the bin of dup");
+          assertEquals(1L, other.call("VCARD", "dup"), "another client's VCARD dup");
           forces.release();
           assertEquals(1L, loader.read(), "VCARD dup");
         }
@@ -55,23 +57,5 @@ class VectorSetLoadOfDuplicatesTest {
         assertEquals(1L, loader.call("VISMEMBER", "dup", "a"));
       }
     }
-  }
-
-  /**
-   * A key other than {@code key} whose entry in the map of sets (by {@code <namespace>\0<key>}) falls in the same bin
-   * of its first table of 16, as {@code ConcurrentHashMap} spreads hashes.
-   */
-  private static String keyOfTheSameBin(String key) {
-    int bin = bin("default\0" + key);
-    for (int i = 0; ; i++) {
-      if (bin("default\0k" + i) == bin) {
-        return "k" + i;
-      }
-    }
-  }
-
-  private static int bin(String mapKey) {
-    int h = mapKey.hashCode();
-    return (h ^ (h >>> 16)) & 15;
   }
 }

@@ -39,9 +39,10 @@ final class VectorSet {
    * again.
    */
   volatile boolean dropped;
+  private volatile boolean loaded;
   /**
    * The older events of elements found twice by {@link #load}, still to be forgotten (under the set's lock, by {@link
-   * VectorSets}): not by the load itself, which runs inside the registry's {@code computeIfAbsent}.
+   * VectorSets}): not by the load itself, as a forget may wait for its forced write, and the load holds the set's lock.
    */
   private final ArrayDeque<Long> duplicates = new ArrayDeque<>();
   private volatile boolean hasDuplicates;
@@ -76,7 +77,6 @@ final class VectorSet {
    * other write to the set.
    */
   void load(String name, Memory from, List<Event> newestFirst) {
-    memory = from;
     for (Event e : newestFirst) {
       if (!ROLE.equals(e.role())) {
         continue;
@@ -87,8 +87,19 @@ final class VectorSet {
       } else if (storage == null) {
         StoredVector v = stored(e);
         bind(name, v.dimension(), v.quantization());
+        memory = from;
       }
     }
+  }
+
+  /** Whether the set was loaded ({@link VectorSets} loads it under its lock, once it is in the map of sets). */
+  boolean isLoaded() {
+    return loaded;
+  }
+
+  /** Notes, under the set's lock, that it was loaded. */
+  void markLoaded() {
+    loaded = true;
   }
 
   /** Whether {@link #load} found older events of elements that are not forgotten yet. */

@@ -95,15 +95,29 @@ public final class VectorSets {
    * The set of {@code key}, loaded on first use, and read again if the engine now hands out another instance of its
    * namespace than the one its element map agrees with ({@link #agreesWithItsNamespace}); one loaded by this call is
    * not checked again (inside a command the set's namespace stays the instance the command first used, which the load
-   * read). Older events of its elements that the load found ({@link VectorSet#load}) are forgotten here, out of {@code
-   * computeIfAbsent}: outside a pipeline a forget waits for its forced write, and the map's bin stays locked while the
-   * load runs, holding every command on a key of that bin behind the disk ({@code VectorSetLoadOfDuplicatesTest}).
+   * read). The map of sets only gets an empty set here: the load runs after, under the set's lock, as {@code
+   * computeIfAbsent} holds the map's bin locked while it computes, and a load (as long as the set is large and the
+   * disk slow) would hold every command on a key of that bin behind it ({@code VectorSetLoadHoldsNoOtherKeyTest}); the
+   * commands on the same key wait for it on the set's lock. So are the older events of its elements that the load
+   * found ({@link VectorSet#load}) forgotten here, after the load, out of the set's lock: outside a pipeline a forget
+   * waits for its forced write ({@code VectorSetLoadOfDuplicatesTest}).
    */
   private VectorSet loaded(String ns, String key) {
     while (true) {
-      VectorSet[] made = new VectorSet[1];
-      VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> made[0] = find(ns, key));
-      if (set != made[0] && !agreesWithItsNamespace(set)) {
+      VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> new VectorSet(ns, key));
+      boolean loadedHere = false;
+      if (!set.isLoaded()) {
+        synchronized (set) {
+          if (set.dropped) {
+            continue; // its load failed, or it was dropped once loaded: look it up again
+          }
+          if (!set.isLoaded()) {
+            load(set);
+            loadedHere = true;
+          }
+        }
+      }
+      if (!loadedHere && !agreesWithItsNamespace(set)) {
         drop(set);
         continue;
       }
@@ -127,6 +141,17 @@ public final class VectorSets {
   private boolean agreesWithItsNamespace(VectorSet set) {
     Memory m = set.memory();
     return m == null || m == server.currentMemory(set.storage());
+  }
+
+  /** Loads the set, under its lock; one whose load fails is dropped, so that the next use tries again. */
+  private void load(VectorSet set) {
+    try {
+      find(set);
+    } catch (RuntimeException | Error e) {
+      drop(set);
+      throw e;
+    }
+    set.markLoaded();
   }
 
   /** Takes the set out of memory, under its lock: the next use reads it again; one holding it looks it up again. */
@@ -192,15 +217,16 @@ public final class VectorSets {
   /**
    * The engine fixes one dimension per namespace while Redis lets every key have its own, so the vector sets of
    * namespace N with d dimensions live in namespace {@code N.vset-d<d>} ({@link DimensionNamespaces}), one session
-   * per key. A key is found by looking into each such namespace on disk ({@link ServerContext#namespacesOnDisk}).
+   * per key. A key is found by looking into each such namespace on disk ({@link ServerContext#namespacesOnDisk}), and
+   * its elements read into {@code set}, empty before (and left so if the key is found nowhere).
    *
    * <p>One such namespace that cannot be opened must not hide the sets of the others: the search goes on past
    * it, and only if the key is found nowhere else does it fail, naming the namespace that may hold the key
    * (answering "no such key" could be false, and a VADD would then make a second set of that name).
    */
-  private VectorSet find(String ns, String key) {
-    VectorSet set = new VectorSet(ns, key);
-    List<String> names = storageNamespaces(ns);
+  private void find(VectorSet set) {
+    String key = set.key;
+    List<String> names = storageNamespaces(set.namespace);
     RuntimeException broken = null;
     for (String name : names) {
       List<Event> events;
@@ -222,14 +248,13 @@ public final class VectorSets {
         runHook(afterLoading);
         set.load(name, m, events);
         if (set.size() > 0) {
-          return set;
+          return;
         }
       }
     }
     if (broken != null) {
       throw broken;
     }
-    return set;
   }
 
   /** The namespace that holds the set's elements, looked up on each use (see {@link VectorSet#storage}). */

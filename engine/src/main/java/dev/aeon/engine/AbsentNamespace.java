@@ -118,6 +118,12 @@ final class AbsentNamespace implements Memory {
     return empty.get().query(statement, parameters);
   }
 
+  /** Never closed: it holds nothing, and its reads are refused only once the Aeon is closed. */
+  @Override
+  public boolean closedCleanly() {
+    return false;
+  }
+
   @Override
   public MemoryStats stats() {
     checkOpen.run();

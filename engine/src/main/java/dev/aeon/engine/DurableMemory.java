@@ -68,6 +68,8 @@ final class DurableMemory implements Memory, AutoCloseable {
   private volatile boolean discardOnClose;
   /** Closed for an import to replace it ({@link #closeToReplaceIfEmpty}). */
   private volatile boolean replaced;
+  /** Set last by a close that left everything this instance showed in its files ({@link #closedCleanly}). */
+  private volatile boolean closedCleanly;
 
   private DurableMemory(String name, AeonOptions options, Stores stores, BackgroundThreads threads) {
     this.name = name;
@@ -1031,5 +1033,14 @@ final class DurableMemory implements Memory, AutoCloseable {
     if (failure != null) {
       throw FirstFailure.unchecked(failure);
     }
+    // No write goes in after closed was set: the checkpoint above (or the one it found current) covers the last
+    // logged mutation, its log forced up to it first (syncLog), whatever the mode; a failed instance was not
+    // checkpointed, and a discarded one's files are deleted next.
+    closedCleanly = !discardOnClose && !failed();
+  }
+
+  @Override
+  public boolean closedCleanly() {
+    return closedCleanly;
   }
 }

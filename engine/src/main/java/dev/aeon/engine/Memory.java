@@ -144,4 +144,21 @@ public interface Memory {
   void compact();
 
   MemoryStats stats();
+
+  /**
+   * Whether this instance is closed and left every event it showed in the namespace's files: its close (its own,
+   * {@link Aeon#closeNamespace}, {@link Aeon#closeIdleNamespaces}, the {@code Aeon}'s) forced the log and checkpointed
+   * the stores at the last logged mutation, or found them checkpointed there already, and closed them without a
+   * failure. Then the instance {@link Aeon#namespace} opens next holds exactly what this one held, every event under
+   * the id it had here, whatever the durability mode (under {@code ASYNC} or {@code OFF}, writes not yet forced when
+   * the close began included), as long as the files are not replaced meanwhile (a drop, an import).
+   *
+   * <p>False while it is open or still closing, and for an instance that failed (its log failed to write, or a store
+   * refused a logged mutation: the next instance holds what the log made durable, may lack events this one showed,
+   * and gives their ids to new events), whose close failed, or that was dropped or replaced by an import. So is it for
+   * a namespace that does not exist ({@link Aeon#reader}), which is never closed. Something that keeps state read from
+   * an instance (event ids, counts) may keep it for the next instance when this answers true, and must read it again
+   * otherwise.
+   */
+  boolean closedCleanly();
 }

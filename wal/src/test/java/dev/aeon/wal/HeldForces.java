@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * For tests of the log's callers (the server's): holds back every force of every log in the process from {@link
- * #hold} until {@link #release} or {@link #fail}, as a disk whose fsync does not return would, so that a test sees
- * what waits for durability and what does not; {@link #failOnly} fails the forces of some logs only, as a disk
- * failing under one namespace's folder would. Lives in the log's package for its test-only hook ({@code
- * SegmentWriter.beforeForce}); one at a time, and {@link #close} removes it.
+ * For tests of the log's callers (the engine's and the server's, through this module's test jar): holds back every
+ * force of every log in the process from {@link #hold} until {@link #release} or {@link #fail}, as a disk whose fsync
+ * does not return would, so that a test sees what waits for durability and what does not; {@link #failOnly} fails the
+ * forces of some logs only, as a disk failing under one namespace's folder would. Lives in the log's package for its
+ * test-only hook ({@code SegmentWriter.beforeForce}); one at a time, and {@link #close} removes it.
  */
 public final class HeldForces implements AutoCloseable {
 

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One vector set: the session {@code vset:<key>} of the namespace that holds the selected namespace's vector sets
@@ -26,11 +27,12 @@ final class VectorSet {
   private volatile String storage;
   /**
    * The instance of that namespace the element map agrees with: the one it was loaded from, or the first element
-   * written to; null before. The engine hands out another instance once this one failed (reopened with what its log
-   * made durable, which may lack what the map says, and giving a lost event's id to the next one) or was closed (as
-   * idle: then nothing is lost): either way the set is read again from the new one ({@link VectorSets}).
+   * written to, or the next one of an instance that closed cleanly ({@link #agreesWith}); null before. The engine
+   * hands out another instance once this one failed (reopened with what its log made durable, which may lack what the
+   * map says, and giving a lost event's id to the next one): the set is then read again from the new one ({@link
+   * VectorSets}). Changed by compare-and-set only, but for a writer under the set's lock ({@link #writtenTo}).
    */
-  private volatile Memory memory;
+  private final AtomicReference<Memory> memory = new AtomicReference<>();
   private volatile int dimension;
   private volatile Quantization quantization;
   /**
@@ -62,12 +64,36 @@ final class VectorSet {
 
   /** The instance of {@link #storage} the element map agrees with, or null before the set's first element. */
   Memory memory() {
-    return memory;
+    return memory.get();
   }
 
   /** Notes that the set's elements are written to {@code m}, the instance of its namespace it agrees with. */
   void writtenTo(Memory m) {
-    memory = m;
+    memory.set(m);
+  }
+
+  /**
+   * Whether the element map agrees with {@code current}, an instance of {@link #storage} the engine handed out: the
+   * one it agrees with (or the set has no element yet), or a later one of an instance that closed cleanly (as idle:
+   * {@link Memory#closedCleanly}), which the set then agrees with instead without being read again. Every event that
+   * instance showed is in the namespace's files, so every instance after it holds the set's events by the ids the map
+   * holds, even one reopened after a failure in between: that failure lost only events logged after it, and none of
+   * the set's (a write to the set goes to the instance it agrees with, which it first switches to here). False if the
+   * instance it agrees with failed, or was dropped: the set must be read again.
+   */
+  boolean agreesWith(Memory current) {
+    while (true) {
+      Memory m = memory.get();
+      if (m == null || m == current) {
+        return true;
+      }
+      if (!m.closedCleanly()) {
+        return false;
+      }
+      if (memory.compareAndSet(m, current)) { // or another command switched it, or a writer wrote to another
+        return true;
+      }
+    }
   }
 
   /**
@@ -87,7 +113,7 @@ final class VectorSet {
       } else if (storage == null) {
         StoredVector v = stored(e);
         bind(name, v.dimension(), v.quantization());
-        memory = from;
+        memory.set(from);
       }
     }
   }

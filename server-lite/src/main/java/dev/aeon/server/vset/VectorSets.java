@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * writer holds its lock ({@link #locked}), and when a reader reads an element's event by its id ({@link #event},
  * {@link #search}). That needs no word from whoever met the failure (under {@code --durability async} nobody waits for
  * the force that fails), and covers a set being loaded as its namespace fails. A namespace closed as idle comes back as
- * a new instance too; its sets are then read again, with nothing lost.
+ * a new instance too, holding every event the old one showed ({@link Memory#closedCleanly}): a set of it is not read
+ * again, but agrees with the new instance from then on ({@link VectorSet#agreesWith}).
  */
 public final class VectorSets {
 
@@ -93,14 +94,14 @@ public final class VectorSets {
 
   /**
    * The set of {@code key}, loaded on first use, and read again if the engine now hands out another instance of its
-   * namespace than the one its element map agrees with ({@link #agreesWithItsNamespace}); one loaded by this call is
-   * not checked again (inside a command the set's namespace stays the instance the command first used, which the load
-   * read). The map of sets only gets an empty set here: the load runs after, under the set's lock, as {@code
-   * computeIfAbsent} holds the map's bin locked while it computes, and a load (as long as the set is large and the
-   * disk slow) would hold every command on a key of that bin behind it ({@code VectorSetLoadHoldsNoOtherKeyTest}); the
-   * commands on the same key wait for it on the set's lock. So are the older events of its elements that the load
-   * found ({@link VectorSet#load}) forgotten here, after the load, out of the set's lock: outside a pipeline a forget
-   * waits for its forced write ({@code VectorSetLoadOfDuplicatesTest}).
+   * namespace than the one its element map agrees with, unless that one closed cleanly ({@link
+   * #agreesWithItsNamespace}); one loaded by this call is not checked again (inside a command the set's namespace stays
+   * the instance the command first used, which the load read). The map of sets only gets an empty set here: the load
+   * runs after, under the set's lock, as {@code computeIfAbsent} holds the map's bin locked while it computes, and a
+   * load (as long as the set is large and the disk slow) would hold every command on a key of that bin behind it
+   * ({@code VectorSetLoadHoldsNoOtherKeyTest}); the commands on the same key wait for it on the set's lock. So are the
+   * older events of its elements that the load found ({@link VectorSet#load}) forgotten here, after the load, out of
+   * the set's lock: outside a pipeline a forget waits for its forced write ({@code VectorSetLoadOfDuplicatesTest}).
    */
   private VectorSet loaded(String ns, String key) {
     while (true) {
@@ -134,13 +135,13 @@ public final class VectorSets {
   }
 
   /**
-   * Whether the engine hands out the instance of the set's namespace that its element map agrees with (or the set has
-   * no element yet), asked without holding that namespace for the running command: a command that holds it from
-   * before it failed would be given that failed instance all through ({@link ServerContext#memory}).
+   * Whether the engine hands out the instance of the set's namespace that its element map agrees with, or a later one
+   * of an instance that closed cleanly (or the set has no element yet: {@link VectorSet#agreesWith}), asked without
+   * holding that namespace for the running command: a command that holds it from before it failed would be given that
+   * failed instance all through ({@link ServerContext#memory}).
    */
   private boolean agreesWithItsNamespace(VectorSet set) {
-    Memory m = set.memory();
-    return m == null || m == server.currentMemory(set.storage());
+    return set.memory() == null || set.agreesWith(server.currentMemory(set.storage()));
   }
 
   /** Loads the set, under its lock; one whose load fails is dropped, so that the next use tries again. */
@@ -341,10 +342,11 @@ public final class VectorSets {
   }
 
   /**
-   * Runs {@code writes} under the set's lock, unless the set was dropped, or its namespace, as the running command
-   * uses it, is another instance than the one its element map agrees with: the set is then dropped, and {@link
-   * #DROPPED} answered. (The command's instance is the one its writes go to: it stays the same all through the command,
-   * and refuses them if it has failed since.)
+   * Runs {@code writes} under the set's lock, unless the set was dropped, or its namespace, as the running command uses
+   * it, is another instance than the one its element map agrees with (and not a later one of an instance that closed
+   * cleanly: {@link VectorSet#agreesWith}): the set is then dropped, and {@link #DROPPED} answered. (The command's
+   * instance is the one its writes go to: it stays the same all through the command, and refuses them if it has failed
+   * since.)
    */
   private Object locked(VectorSet set, Supplier<?> writes) {
     runAfterFetching();
@@ -352,7 +354,7 @@ public final class VectorSets {
       if (set.dropped) {
         return DROPPED;
       }
-      if (set.memory() != null && memoryOf(set) != set.memory()) {
+      if (set.memory() != null && !set.agreesWith(memoryOf(set))) {
         drop(set);
         return DROPPED;
       }
@@ -507,7 +509,7 @@ public final class VectorSets {
       }
       runAfterFetching();
       Memory m = memoryOf(set);
-      if (m == set.memory()) {
+      if (set.agreesWith(m)) {
         return m.get(id);
       }
       drop(set);
@@ -584,7 +586,7 @@ public final class VectorSets {
         return List.of(); // as in Redis, a missing key answers an empty array before the element is looked up
       }
       m = memoryOf(set);
-      if (m != set.memory()) {
+      if (!set.agreesWith(m)) {
         drop(set);
         set = null;
       }

@@ -106,6 +106,12 @@ public final class BlobArena implements AutoCloseable {
    */
   private final RepeatedFailures autoGcFailures;
   private volatile boolean closing;
+  /**
+   * Tests only: runs when a collection has listed what to copy and let go of the write lock, before it copies. A test
+   * of a close during the copy waits there for the close, which a copy of a few megabytes otherwise outran on a busy
+   * machine (the collection then succeeded, and the close came after it).
+   */
+  volatile Runnable beforeCopyForTests = () -> {};
   /** How the directory is synced after a collection's rename (a test puts in one that fails). */
   volatile Generation.DirectorySync directorySync = Generation.DirectorySync.DURABLE;
   /**
@@ -478,6 +484,7 @@ public final class BlobArena implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+    beforeCopyForTests.run();
     try {
       Collector.Copy copy = Collector.copy(dir, snapshot, options.initialCapacity(), directorySync, () -> closing);
       writeLock.lock();
@@ -836,6 +843,11 @@ public final class BlobArena implements AutoCloseable {
    *     other failure (writing the commit record to a file cut short) is thrown after releasing everything too.
    */
   @Override
+  /** Whether {@link #close} has begun (tests). */
+  boolean isClosing() {
+    return closing;
+  }
+
   public void close() throws IOException {
     // Under the lock that free holds from its check of closing until it has published the collection it
     // starts: set without it, a free could pass the check, then start a collection after the wait below had

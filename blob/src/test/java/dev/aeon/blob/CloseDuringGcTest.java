@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ class CloseDuringGcTest {
       refs[i] = arena.append(new byte[500]);
     }
     CountDownLatch listed = new CountDownLatch(1);
+    arena.beforeCopyForTests = () -> awaitClose(arena);
     // close waits for the lock the listing holds, then closes while the collection copies 10 MB
     CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
       try {
@@ -83,6 +85,7 @@ class CloseDuringGcTest {
       }
       arena.force(); // close has nothing left to write but its commit record
       CountDownLatch listed = new CountDownLatch(1);
+      arena.beforeCopyForTests = () -> awaitClose(arena);
       CompletableFuture<GcResult> gc = CompletableFuture.supplyAsync(() -> arena.gc(ref -> {
         if (ref == refs[refs.length - 1]) {
           listed.countDown();
@@ -102,6 +105,13 @@ class CloseDuringGcTest {
         assertEquals(2, next.gc().toGeneration());
         assertEquals(refs.length, next.stats().liveBlobs());
       }
+    }
+  }
+
+  /** Until close has begun: the copy would otherwise run on, and may end, before the closing thread takes its turn. */
+  private static void awaitClose(BlobArena arena) {
+    while (!arena.isClosing()) {
+      LockSupport.parkNanos(100_000);
     }
   }
 

@@ -18,8 +18,8 @@ public final class ClientSession {
   private final long id;
   private final ServerContext server;
   private final RespWriter writer;
-  /** The writes of its commands whose replies wait until they are durable ({@link DurableReplies}). */
-  private final DeferredDurability writes;
+  /** Where its replies wait for the writes of their commands to be durable. */
+  private final DurableReplies replies;
   private final String address;
   private final String localAddress;
   private final long connectedNanos = System.nanoTime();
@@ -36,12 +36,12 @@ public final class ClientSession {
   /** A further request is buffered behind the running command: its writes need not wait before it returns. */
   private volatile boolean pipelined;
 
-  ClientSession(long id, ServerContext server, RespWriter writer, DeferredDurability writes, String address,
+  ClientSession(long id, ServerContext server, RespWriter writer, DurableReplies replies, String address,
       String localAddress) {
     this.id = id;
     this.server = server;
     this.writer = writer;
-    this.writes = writes;
+    this.replies = replies;
     this.address = address;
     this.localAddress = localAddress;
     this.authenticated = !server.passwordRequired();
@@ -99,9 +99,12 @@ public final class ClientSession {
         + " lib-ver=" + libraryVersion;
   }
 
-  /** The writes of this client's commands that its replies wait for ({@link ServerContext#runCommand}). */
+  /**
+   * The writes of the command running now that its reply waits for, rather than each for itself ({@link
+   * ServerContext#runCommand}).
+   */
   DeferredDurability writes() {
-    return writes;
+    return replies.runningCommandWrites();
   }
 
   /** Whether a further request of the client is buffered behind the command about to run. */

@@ -1,6 +1,5 @@
 package dev.aeon.server;
 
-import dev.aeon.engine.DeferredDurability;
 import dev.aeon.server.resp.ProtocolException;
 import dev.aeon.server.resp.RespDecoder;
 import dev.aeon.server.resp.RespWriter;
@@ -30,6 +29,7 @@ final class Connection implements Runnable {
   private final RespDecoder decoder;
   private final OutputQueue output;
   private final RespWriter writer;
+  private final DurableReplies replies;
   private final ClientSession session;
   private final Consumer<Connection> onClose;
   private final Thread sender;
@@ -44,11 +44,10 @@ final class Connection implements Runnable {
     this.onClose = onClose;
     this.decoder = new RespDecoder(socket.getInputStream(), server.config().limits(), server.requestBudget());
     this.output = new OutputQueue(server.config().outputLimit(), server.outputBudget());
-    DeferredDurability writes = new DeferredDurability();
     // A reply built whole off this thread stops at the limit of unread replies, which it could never fit in. Replies
-    // reach the queue only once the writes of the commands before them are durable (DurableReplies).
-    this.writer = new RespWriter(new DurableReplies(output, writes), 16 << 10,
-        server.config().outputLimit());
+    // reach the queue only once the writes of their commands and of those before them are durable (DurableReplies).
+    this.replies = new DurableReplies(output);
+    this.writer = new RespWriter(replies, 16 << 10, server.config().outputLimit());
     // The replies held while a next request was buffered go out before the reader waits for more of it: what is
     // buffered may be only part of that request (serve() flushes when nothing is buffered). Handing them over waits
     // for their writes' forces: the server is busy meanwhile, not waiting on the client, so the idle reaper does not
@@ -59,7 +58,7 @@ final class Connection implements Runnable {
       writer.flush();
       enter(State.READING);
     });
-    this.session = new ClientSession(id, server, writer, writes,
+    this.session = new ClientSession(id, server, writer, replies,
         socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
         socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
     session.onDisconnect(this::close);
@@ -102,10 +101,11 @@ final class Connection implements Runnable {
         // logged below
       }
     } catch (DurableReplies.NotDurable e) {
-      // The log failed to make writes durable whose replies were waiting (the namespace has failed): every reply held
-      // since the last ones handed over is dropped (an earlier command's too, whose own writes may have been durable),
-      // and no later one is sent, so that the client never takes such a write for done. The replies handed over
-      // before, whose writes were durable, still go out (below), then the connection closes.
+      // Replies that cannot be sent as they are nor replaced: the wait for their writes was interrupted, or the log
+      // failed writes a running command made before part of its reply outgrew the buffer and went (a pipelined
+      // write whose force fails gets an error reply in its place, and the connection goes on: DurableReplies). Every
+      // reply held since is dropped and no later one is sent, so that the client never takes such a write for done;
+      // the replies handed over before, whose writes were durable, still go out (below), then the connection closes.
       warnNotDurable(e);
     } catch (RespWriter.ReplyTooLarge e) {
       // A command's reply, built whole before it is queued, would pass the limit of unread replies: disconnected
@@ -165,7 +165,10 @@ final class Connection implements Runnable {
       // A command with a further request behind it leaves its writes' wait to its reply (DurableReplies); the last one
       // read waits for its own, which covers the earlier ones' of its namespace, and gets its own error if that fails.
       session.pipelined(decoder.hasBuffered());
+      replies.commandStarted(writer.position());
       server.commands().dispatch(session, command);
+      replies.commandEnded(writer.position());
+      writer.sendIfOverfull(); // once the reply is held, if its writes wait: sending it waits for them
       server.onCommand();
       decoder.release();
       if (session.quitRequested()) {
@@ -179,9 +182,9 @@ final class Connection implements Runnable {
   }
 
   /**
-   * The log failed to make writes durable whose replies were waiting: logged however the connection was ending (a
-   * malformed frame, input ending inside a request, an internal error), since the client sees only a closed
-   * connection where replies were due.
+   * Replies were dropped ({@link DurableReplies.NotDurable}): logged however the connection was ending (a malformed
+   * frame, input ending inside a request, an internal error), since the client sees only a closed connection where
+   * replies were due.
    */
   private void warnNotDurable(DurableReplies.NotDurable e) {
     ServerLog.warn("client " + id + " at " + session.address() + " disconnected: " + e.getMessage());

@@ -1,47 +1,154 @@
 package dev.aeon.server;
 
 import dev.aeon.engine.DeferredDurability;
+import dev.aeon.server.command.CommandTable;
+import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 
 /**
- * The way a connection's replies take to its {@link OutputQueue}: before any byte is handed over, the writes the
- * connection's commands made are waited for until they are durable ({@link DeferredDurability#await}). The commands
- * of a pipeline run one after the other without waiting each for its own forced write of the log (under SYNC), and
- * their replies, which the connection's {@link dev.aeon.server.resp.RespWriter} holds until no further request is
- * buffered, wait here once for all of them: no reply, to a write or to a read that saw one, reaches the client before
- * those writes are durable. Only the connection's own thread writes here. If the log fails to make them durable, its
- * namespace has failed: the engine reopens it on its next use, and the vector sets read from the failed instance are
- * read again from the reopened one ({@link dev.aeon.server.vset.VectorSets}).
+ * The way a connection's replies take to its {@link OutputQueue}: each reply to a command whose writes did not wait
+ * to be durable (a pipelined write: {@link ServerContext#runCommand}) is held until they are, and replaced by an error
+ * reply if the log fails to make them so. The commands of a pipeline run one after the other without waiting each for
+ * its own forced write of the log (under SYNC), and their replies, which the connection's {@link RespWriter} buffers
+ * until no further request is buffered or the buffer is full, wait here as the buffer is handed over: every reply
+ * waits for the writes of the commands before it and of its own (no reply, to a write or to a read that saw one,
+ * reaches the client before those writes are durable), and the writes of many commands share forces, since all of
+ * them were logged before the first wait.
+ *
+ * <p>Each command's writes are collected apart ({@link #runningCommandWrites}), so that a failed force costs only
+ * the replies of the commands whose writes it failed: each gets the error a write that waited for its own force gets
+ * ({@code ERR I/O error: the write-ahead log failed to make a mutation durable ...}), the others their replies, in
+ * command order, and the connection stays open, as after a write that waited (the engine reopens the namespace that
+ * failed on its next use, and the vector sets read from the failed instance are read again from the reopened one:
+ * {@link dev.aeon.server.vset.VectorSets}).
+ *
+ * <p>The bytes are numbered as the writer numbers them ({@link RespWriter#position}): the connection says where each
+ * command's reply starts and ends ({@link #commandStarted}, {@link #commandEnded}). A reply is held only once its
+ * command has ended, and the writer hands the buffer over whole, so each held reply reaches this stream in one piece.
+ * Part of the reply of the command still running is handed over only if a reply of several parts outgrew the buffer
+ * on the connection's own thread (a fast command's, such as VEMB, whose only write is the forget of an element found
+ * twice that a vector set's first load makes): that part waits for the writes the command made so far, and if they
+ * fail, the reply cannot be taken back: {@link NotDurable} is thrown, the replies held are dropped and the connection
+ * closes, as for an interrupted wait.
+ *
+ * <p>Only the connection's own thread writes here; {@link #runningCommandWrites} is called from the thread that runs
+ * the command, while the connection's thread waits for it.
  */
 final class DurableReplies extends OutputStream {
 
-  /** The log failed to make the connection's writes durable: their replies must not be sent. */
+  /** The replies cannot be sent as they are and cannot be replaced: the connection must close. */
   static final class NotDurable extends IOException {
     NotDurable(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
-  private final OutputQueue queue;
-  private final DeferredDurability writes;
+  /**
+   * The reply in bytes [{@code start}, {@code end}) stands only once {@code writes} are durable; {@code whole}: it
+   * starts where its command's reply starts, so that an error reply can replace it.
+   */
+  private static final class HeldReply {
+    final long start;
+    final long end;
+    final DeferredDurability writes;
+    final boolean whole;
+    /** Null until awaited; then {@link #STANDS}, or the error reply that replaces it. */
+    byte[] replacement;
+    boolean replacementSent;
 
-  DurableReplies(OutputQueue queue, DeferredDurability writes) {
+    HeldReply(long start, long end, DeferredDurability writes, boolean whole) {
+      this.start = start;
+      this.end = end;
+      this.writes = writes;
+      this.whole = whole;
+    }
+  }
+
+  private static final byte[] STANDS = new byte[0];
+
+  private final OutputQueue queue;
+  /** The replies held, in the order of their bytes. */
+  private final ArrayDeque<HeldReply> held = new ArrayDeque<>();
+  /** Bytes the writer handed over so far: the position of the next one. */
+  private long received;
+  /** Where the reply of the command running now starts, or -1 between commands. */
+  private long runningStart = -1;
+  /** The writes of the command running now that did not wait, or null while it has made none. */
+  private volatile DeferredDurability running;
+
+  DurableReplies(OutputQueue queue) {
     this.queue = queue;
-    this.writes = writes;
+  }
+
+  /** A command starts; its reply will start at {@code position} ({@link RespWriter#position}). */
+  void commandStarted(long position) {
+    runningStart = position;
+    running = null;
+  }
+
+  /**
+   * Where the writes of the running command that need not wait go ({@link DeferredDurability#call}): one instance a
+   * command, so that a failed force fails the replies of only the commands whose writes it failed.
+   */
+  DeferredDurability runningCommandWrites() {
+    DeferredDurability w = running;
+    if (w == null) {
+      w = new DeferredDurability();
+      running = w;
+    }
+    return w;
+  }
+
+  /** The running command ended, its reply ending before {@code position}: it is held until its writes are durable. */
+  void commandEnded(long position) {
+    DeferredDurability w = running;
+    if (w != null && w.pending()) {
+      // Part of the reply went already if it outgrew the buffer (see write): the rest waits for the writes made since
+      boolean whole = runningStart >= received;
+      held.add(new HeldReply(whole ? runningStart : received, position, w, whole));
+    }
+    runningStart = -1;
+    running = null;
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    awaitWrites();
-    queue.write(b, off, len);
+    long to = received + len;
+    while (received < to) {
+      HeldReply next = held.peek();
+      if (next == null || next.start >= to) {
+        sendUnheld(b, off, to);
+        return;
+      }
+      if (received < next.start) { // replies whose commands wrote nothing that waits (or an error outside a command)
+        int n = (int) (next.start - received);
+        queue.write(b, off, n);
+        off += n;
+        received += n;
+        continue;
+      }
+      byte[] replacement = outcome(next);
+      int n = (int) (Math.min(next.end, to) - received);
+      if (replacement == STANDS) {
+        queue.write(b, off, n);
+      } else if (!next.replacementSent) {
+        queue.write(replacement, 0, replacement.length);
+        next.replacementSent = true;
+      }
+      off += n;
+      received += n;
+      if (received == next.end) {
+        held.remove();
+      }
+    }
   }
 
   @Override
   public void write(int b) throws IOException {
-    awaitWrites();
-    queue.write(b);
+    write(new byte[] {(byte) b}, 0, 1);
   }
 
   /** Nothing is held here: what was written is in the queue, which its sender sends as soon as it can. */
@@ -50,15 +157,46 @@ final class DurableReplies extends OutputStream {
     queue.flush();
   }
 
-  private void awaitWrites() throws NotDurable {
-    if (!writes.pending()) {
-      return;
+  /**
+   * Sends bytes up to {@code to} that no held reply covers: the replies of commands that made no write that waits,
+   * and part of the running command's reply, which waits for the writes that command made so far.
+   */
+  private void sendUnheld(byte[] b, int off, long to) throws IOException {
+    if (runningStart >= 0 && to > runningStart) {
+      DeferredDurability w = running;
+      if (w != null && w.pending()) {
+        try {
+          w.await();
+        } catch (UncheckedIOException e) {
+          throw notSent(e);
+        }
+      }
     }
-    try {
-      writes.await();
-    } catch (UncheckedIOException e) { // the log failed (DeferredDurability.NotDurable), or the wait was interrupted
-      throw new NotDurable("the replies of the commands run since the last ones sent were not sent: "
-          + e.getMessage() + ": " + e.getCause(), e.getCause());
+    queue.write(b, off, (int) (to - received));
+    received = to;
+  }
+
+  /** Waits, once, for the writes of {@code reply}; returns {@link #STANDS} or the error reply replacing it. */
+  private byte[] outcome(HeldReply reply) throws NotDurable {
+    if (reply.replacement == null) {
+      try {
+        reply.writes.await();
+        reply.replacement = STANDS;
+      } catch (DeferredDurability.NotDurable failed) { // the log failed: this command's writes are not durable
+        if (!reply.whole) {
+          throw notSent(failed);
+        }
+        reply.replacement = RespWriter.errorReply(CommandTable.clientErrorText(failed));
+      } catch (UncheckedIOException interrupted) { // the wait was interrupted: whether they are durable is unknown
+        throw notSent(interrupted);
+      }
     }
+    return reply.replacement;
+  }
+
+  /** Whether they were durable is unknown, or they were not and part of the reply went: nothing more can be sent. */
+  private NotDurable notSent(UncheckedIOException e) {
+    return new NotDurable("the replies of the commands run since the last ones sent were not sent: "
+        + e.getMessage() + ": " + e.getCause(), e.getCause());
   }
 }

@@ -34,8 +34,8 @@ import java.util.Objects;
  * @param embedderFailure why the embedding model asked for could not be loaded, so that the server runs without one
  *     (said in the errors of what needs it), or null
  * @param pipelinedWritesShareForces whether a connection's commands run without waiting each for its writes to be
- *     durable, their replies waiting instead, once, for all of them ({@link DurableReplies}: under SYNC a pipeline's
- *     writes then share forced writes of the log); false makes each write wait for its own before the connection's
+ *     durable, each reply waiting instead for its command's writes and those before ({@link DurableReplies}: under
+ *     SYNC a pipeline's writes then share forced writes of the log); false makes each write wait for its own before the connection's
  *     next command runs, as before (a baseline for {@code ./aeon bench server}). True by default
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,

@@ -68,7 +68,8 @@ public final class ServerMain {
                              unfinished requests all clients together may make the server hold (default 1gb)
         --pipeline-forces MODE
                              shared (default): a client's pipelined writes share forced writes of the log,
-                             their replies sent once all are durable; each: every write waits for its own
+                             each reply sent once its write and those before are durable; each: every
+                             write waits for its own
         SIZE: bytes, or a number with a unit as in redis.conf: k, m, g (powers of 1000), kb, mb, gb (of 1024)
       """;
 

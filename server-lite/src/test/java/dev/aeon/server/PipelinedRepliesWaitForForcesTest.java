@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.engine.Durability;
 import dev.aeon.wal.HeldForces;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +93,33 @@ class PipelinedRepliesWaitForForcesTest {
   }
 
   /**
+   * A reply waits for the writes of its own command and of those before it, not for later ones: the PING before the
+   * pipeline's write is answered while the write's force is held, the PING after it once the force went through.
+   * Failed on the code before, which held every reply of the pipeline until all its writes were durable.
+   */
+  @Test
+  void aReplyBeforeAPipelinesWriteDoesNotWaitForItsForce() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      createNamespaces(c);
+      List<Object[]> pipeline = List.of(
+          new Object[] {"PING", "before"},
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"PING", "after"});
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        c.sendRaw(encode(pipeline));
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + pipeline.size());
+        c.socket().setSoTimeout(SILENCE_MILLIS * 20);
+        assertEquals("before", c.read(), "the reply before the write");
+        assertNothingArrives(c);
+        forces.release();
+        assertEquals(List.of(2L, "after"), read(c, 2));
+      }
+    }
+  }
+
+  /**
    * The replies handed over before the connection waits for the rest of a request wait for a force that takes longer
    * than the idle timeout: the server is busy, not waiting on the client, so the client is not closed as idle. Failed
    * on the code before: that wait counted as reading, and the reaper closed the connection while the force was held.
@@ -116,19 +143,15 @@ class PipelinedRepliesWaitForForcesTest {
   }
 
   /**
-   * The log fails to make a pipeline's writes durable (a failed fsync) while their replies wait: none of them is sent,
-   * the connection closes, and the server logs the disconnect, whichever way the connection was ending. Here a
-   * malformed frame follows the writes, so the connection was about to send their replies and the protocol error's
-   * when the force failed. Failed on the code before: that path swallowed the failure without the WARN line.
+   * The log fails to make a pipeline's writes durable (a failed fsync) while their replies wait, and a malformed frame
+   * follows them: each write gets its error, then the frame its protocol error, and the connection closes (for the
+   * frame). Failed on the code before: no reply was sent, the connection closing with a WARN line.
    */
   @Test
-  void aFailedForceUnderAMalformedFrameDropsTheRepliesAndLogsTheDisconnect() throws Exception {
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    PrintStream stderr = System.err;
+  void aFailedForceUnderAMalformedFrameAnswersEachWriteItsErrorThenTheFrameIts() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       createNamespaces(c);
       long ran = server.context().commandsProcessed();
-      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
       try (HeldForces forces = HeldForces.hold()) {
         ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
         pipeline.writeBytes(RespClient.encode("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"));
@@ -139,50 +162,144 @@ class PipelinedRepliesWaitForForcesTest {
         awaitCommands(server, ran + 2);
         assertNothingArrives(c);
         forces.fail();
-        assertTrue(c.closedByServer(), "a reply was sent after the writes failed to be made durable");
-      } finally {
-        System.setErr(stderr);
+        List<Object> replies = read(c, 3);
+        assertWriteFailed(replies.get(0));
+        assertWriteFailed(replies.get(1)); // appended after the failed one, to a log that failed
+        assertTrue(assertInstanceOf(RespClient.Err.class, replies.get(2)).message().startsWith("ERR Protocol error"),
+            String.valueOf(replies.get(2)));
+        assertTrue(c.closedByServer(), "the connection stays open after a malformed frame");
       }
     }
-    String logged = log.toString(StandardCharsets.UTF_8);
-    assertTrue(logged.contains("WARN client ") && logged.contains(" disconnected: the replies of the commands run"
-        + " since the last ones sent were not sent: the write-ahead log failed to make a mutation durable (namespace"
-        + " default)"), logged);
   }
 
   /**
-   * A pipeline writes to two namespaces and only one's log fails ({@link HeldForces#failOnly}): the other's writes
-   * are made durable, but their replies are held with the failed ones' and dropped with them, the connection closing
-   * (what docs/server.md says: a client never takes a failed write for done, and may not learn of a durable one).
-   * Reopened, each namespace holds what was acknowledged before the pipeline, and the healthy one also the pipeline's
-   * writes, whose force went through.
+   * A pipeline writes to two namespaces and only one's log fails ({@link HeldForces#failOnly}): each command gets its
+   * own reply, in order: the write whose force failed the error a write that waited for its own force gets, the
+   * healthy namespace's writes their ids (sent once they were durable: nothing arrives while the forces are held),
+   * the reads in between their replies; and the connection stays open. Reopened, the healthy namespace holds the
+   * pipeline's writes, and the failed one what was acknowledged before it. Failed on the code before: every reply held
+   * with the failed write's was dropped, the healthy writes' too, and the connection closed.
    */
   @Test
-  void aPipelineWhoseOtherNamespaceFailsDropsTheDurableWritesRepliesToo() throws Exception {
+  void aPipelineWhoseOtherNamespaceFailsAnswersEachCommandItsOwnOutcome() throws Exception {
+    eachCommandItsOwnOutcome(c -> c, 8);
+  }
+
+  /**
+   * As above with {@code --pipeline-forces each}: every write waits for its own force before the next command runs,
+   * so the failed one gets its error as it runs, and the replies are those of the shared forces. Passed on the code
+   * before too: it pins that both modes answer alike.
+   */
+  @Test
+  void withEachWriteWaitingForItsForceTheRepliesAreTheSame() throws Exception {
+    eachCommandItsOwnOutcome(c -> c.withPipelinedWritesShareForces(false), 0);
+  }
+
+  /**
+   * Replies larger than the connection's 16 KiB buffer: the buffer is handed over while the pipeline runs, each time
+   * once the writes whose replies it holds are durable, so the first replies go out while the failing namespace's
+   * write still waits for its force, which then fails mid-buffer: its reply alone becomes an error. Nothing arrives
+   * while the forces are held (the first replies, already handed over, wait for their write's force). Failed on the
+   * code before: handing the buffer over waited for every write made so far, the failing one's too, and its failure
+   * dropped every reply and closed the connection.
+   */
+  @Test
+  void aForceFailingWhileRepliesLargerThanTheBufferGoOutFailsOnlyItsWritesReply() throws Exception {
+    String big = "x".repeat(12 << 10); // two do not fit in the buffer
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "healthy"));
-      assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      assertEquals("OK", c.call("SELECT", "failing"));
-      assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      createTwoNamespaces(c);
       List<Object[]> pipeline = List.of(
-          new Object[] {"SELECT", "healthy"},
           new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"ECHO", big},
           new Object[] {"SELECT", "failing"},
           new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"ECHO", big}, // the buffer is handed over: the healthy write's reply waits for its force
           new Object[] {"SELECT", "healthy"},
           new Object[] {"MEM.ADD", "s", "user", "three", "VECTOR", "VALUES", "3", "0", "0", "1"},
+          new Object[] {"ECHO", big},
           new Object[] {"PING"});
       long ran = server.context().commandsProcessed();
       try (HeldForces forces = HeldForces.hold()) {
         c.sendRaw(encode(pipeline));
         assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
-        awaitCommands(server, ran + pipeline.size());
+        awaitCommands(server, ran + 4); // the fifth, ECHO, waits to hand the buffer over
         assertNothingArrives(c);
         forces.failOnly(log -> log.getParent().getFileName().toString().equals("failing"));
-        assertTrue(c.closedByServer(), "a reply was sent after a write of the pipeline failed to be made durable");
+        List<Object> replies = read(c, pipeline.size());
+        assertEquals(List.of(2L, big, "OK"), replies.subList(0, 3));
+        assertWriteFailed(replies.get(3));
+        assertEquals(List.of(big, "OK", 3L, big, "PONG"), replies.subList(4, 9));
       }
+      assertEquals("PONG", c.call("PING"), "the connection stays open");
     }
+    assertEachNamespaceHoldsItsAcknowledgedWrites();
+  }
+
+  /**
+   * The pipeline of the two tests above it, under {@code config}: two namespaces, the failing one's write between the
+   * healthy one's, with reads between them. The forces are held until {@code ranFirst} of its commands ran: all of
+   * them when the writes share forces, none when the first waits for its own.
+   */
+  private void eachCommandItsOwnOutcome(UnaryOperator<ServerConfig> config, int ranFirst) throws Exception {
+    try (AeonServer server = TestServer.start(dir, c -> config.apply(c.withEngine(c.engine()
+            .withDurability(Durability.SYNC).withCheckpoints(1L << 40, Duration.ofHours(1)))));
+        RespClient c = new RespClient(server.port())) {
+      createTwoNamespaces(c);
+      List<Object[]> pipeline = List.of(
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"SELECT", "failing"},
+          new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"SELECT", "healthy"},
+          new Object[] {"MEM.GET", "1"},
+          new Object[] {"MEM.ADD", "s", "user", "three", "VECTOR", "VALUES", "3", "0", "0", "1"},
+          new Object[] {"MEM.GET", "2"},
+          new Object[] {"PING"});
+      long ran = server.context().commandsProcessed();
+      try (HeldForces forces = HeldForces.hold()) {
+        c.sendRaw(encode(pipeline));
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        awaitCommands(server, ran + ranFirst);
+        assertNothingArrives(c);
+        forces.failOnly(log -> log.getParent().getFileName().toString().equals("failing"));
+        List<Object> replies = read(c, pipeline.size());
+        assertEquals(List.of(2L, "OK"), replies.subList(0, 2));
+        assertWriteFailed(replies.get(2));
+        assertEquals("OK", replies.get(3));
+        assertEquals("one", assertInstanceOf(Map.class, replies.get(4)).get("text"));
+        assertEquals(3L, replies.get(5));
+        assertEquals("two", assertInstanceOf(Map.class, replies.get(6)).get("text"));
+        assertEquals("PONG", replies.get(7));
+      }
+      assertEquals("PONG", c.call("PING"), "the connection stays open");
+    }
+    assertEachNamespaceHoldsItsAcknowledgedWrites();
+  }
+
+  /**
+   * The reply of a write whose force failed: the error of a write that waited for its own force (which names the
+   * namespace when the write's wait was shared).
+   */
+  private static void assertWriteFailed(Object reply) {
+    assertTrue(assertInstanceOf(RespClient.Err.class, reply).message()
+        .startsWith("ERR I/O error: the write-ahead log failed to make a mutation durable"), String.valueOf(reply));
+  }
+
+  /** Namespaces "healthy" and "failing", each holding event 1, "one", acknowledged (so forced); "healthy" selected. */
+  private static void createTwoNamespaces(RespClient c) throws Exception {
+    c.call("HELLO", "3");
+    assertEquals("OK", c.call("SELECT", "healthy"));
+    assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+    assertEquals("OK", c.call("SELECT", "failing"));
+    assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
+    assertEquals("OK", c.call("SELECT", "healthy"));
+  }
+
+  /**
+   * After a restart, "healthy" holds events one, two and three, all acknowledged, and "failing" event one. (Whether
+   * "failing" also holds the write whose force failed is not asserted: a failed fsync may leave it on disk, as a write
+   * whose reply was lost may be durable all the same.)
+   */
+  private void assertEachNamespaceHoldsItsAcknowledgedWrites() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       c.call("HELLO", "3");
       assertEquals("OK", c.call("SELECT", "healthy"));

@@ -126,7 +126,8 @@ public final class CommandTable {
     } finally {
       w.deferSending(false);
     }
-    w.sendIfOverfull();
+    // What outgrew the buffer is sent by the connection once the command has ended (RespWriter.sendIfOverfull), when
+    // the reply is known whole and which writes it waits for.
   }
 
   /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */
@@ -141,8 +142,12 @@ public final class CommandTable {
     return "ERR internal error in '" + spec.name() + "': " + e;
   }
 
-  /** The error reply to a failure that is the client's doing (or the data's), or null for an internal error. */
-  private static String clientErrorText(Throwable e) {
+  /**
+   * The error reply to a failure that is the client's doing (or the data's, or the disk's), or null for an internal
+   * error; also the reply that replaces a pipelined write's whose log failed to make it durable ({@code
+   * DurableReplies}), so that it reads as that of a write that waited for its own force.
+   */
+  public static String clientErrorText(Throwable e) {
     return switch (e) {
       case CommandError ce -> ce.getMessage();
       // the user's statement is wrong: say where and why, on one line (its multi-line form has a caret excerpt)

@@ -41,6 +41,8 @@ public final class RespWriter {
   private volatile int protocol = 2; // volatile: CLIENT LIST reads it from another connection's thread
   private int mark;
   private boolean drained;
+  /** Bytes handed to the stream so far: with {@link #len}, the position of the next byte written ({@link #position}). */
+  private long handedOver;
 
   public RespWriter(OutputStream out) {
     this(out, 16 << 10);
@@ -133,6 +135,21 @@ public final class RespWriter {
   }
 
   /**
+   * How many bytes were written here since the writer was made (handed to the stream or still buffered): the
+   * position where the next reply starts, in the numbering of the bytes the stream receives, so that the stream can
+   * tell which of them are whose reply ({@code DurableReplies} holds each pipelined write's reply until its write is
+   * durable, and replaces it with an error if it is not).
+   */
+  public long position() {
+    return handedOver + len;
+  }
+
+  /** An error reply as {@link #error} encodes it (the same in RESP2 and RESP3), for a stream that replaces a reply. */
+  public static byte[] errorReply(String message) {
+    return ("-" + oneLine(message) + "\r\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
    * Marks the start of a reply, so that a command failing half-way can take back what it wrote
    * ({@link #resetToMark()}) and send an error instead.
    */
@@ -173,7 +190,7 @@ public final class RespWriter {
   /** Writes what is buffered to the stream and flushes it. */
   public void flush() throws IOException {
     if (len > 0) {
-      out.write(buf, 0, len);
+      hand(buf, 0, len);
       len = 0;
     }
     out.flush();
@@ -233,7 +250,7 @@ public final class RespWriter {
       makeRoom(n);
       if (n > buf.length) {
         drained = true;
-        out.write(b, off, n);
+        hand(b, off, n);
         return;
       }
     }
@@ -258,9 +275,15 @@ public final class RespWriter {
   private void drain() throws IOException {
     drained = true;
     if (len > 0) {
-      out.write(buf, 0, len);
+      hand(buf, 0, len);
       len = 0;
     }
+  }
+
+  /** Hands bytes to the stream, counting them first: a stream that throws has them all the same (or dropped them). */
+  private void hand(byte[] b, int off, int n) throws IOException {
+    handedOver += n;
+    out.write(b, off, n);
   }
 
   private static String oneLine(String s) {

@@ -78,4 +78,28 @@ class RespWriterTest {
     w.sendIfOverfull();
     assertEquals(sent, out.size(), "a reply that fits the buffer waits for the flush");
   }
+
+  /**
+   * The position counts every byte written, whichever way it left (a full buffer, a value larger than the buffer
+   * written through, a flush) or whether it is still buffered, taken back bytes excepted: it is where the stream will
+   * receive the next byte, which is how the server's stream tells whose reply a byte is.
+   */
+  @Test
+  void thePositionIsWhereTheStreamReceivesTheNextByte() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RespWriter w = new RespWriter(out, BUFFER);
+    assertEquals(0, w.position());
+    w.simple("OK");
+    assertEquals(5, w.position());
+    w.bulk("x".repeat(3 * BUFFER)); // written through the buffer
+    w.integer(7);
+    assertEquals("+OK\r\n$192\r\n".length() + 3 * BUFFER + "\r\n:7\r\n".length(), w.position());
+    assertTrue(out.size() > 0 && out.size() < w.position(), "some of it left, some is buffered");
+    w.mark();
+    w.simple("taken back");
+    w.resetToMark();
+    w.flush();
+    assertEquals(out.size(), w.position());
+    assertEquals("-ERR a\r\n", new String(RespWriter.errorReply("ERR a"), StandardCharsets.US_ASCII));
+  }
 }

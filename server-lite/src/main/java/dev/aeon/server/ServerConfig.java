@@ -35,8 +35,8 @@ import java.util.Objects;
  *     (said in the errors of what needs it), or null
  * @param pipelinedWritesShareForces whether a connection's commands run without waiting each for its writes to be
  *     durable, each reply waiting instead for its command's writes and those before ({@link DurableReplies}: under
- *     SYNC a pipeline's writes then share forced writes of the log); false makes each write wait for its own before the connection's
- *     next command runs, as before (a baseline for {@code ./aeon bench server}). True by default
+ *     SYNC a pipeline's writes then share forced writes of the log); false makes each write wait for its own before
+ *     the connection's next command runs, as before (a baseline for {@code ./aeon bench server}). True by default
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
     int maxConnections, Duration idleTimeout, long requestMemory, long outputLimit, long outputMemory,

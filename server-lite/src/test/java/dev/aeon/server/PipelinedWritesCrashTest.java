@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pipelined writes, whose replies wait once for the durability of all of them, lose nothing acknowledged: {@code aeon
- * serve} runs in a child JVM under SYNC while two clients send pipelines of 64 {@code MEM.ADD} in one write each and
- * read the replies as they come; it is killed with SIGKILL at a random moment, again and again on the same
- * directory. After every restart each event whose reply a client read is there with its text, and the ids a pipeline
- * got follow each other in its order.
+ * Pipelined writes, each of whose replies waits for the durability of its write and those before, lose nothing
+ * acknowledged: {@code aeon serve} runs in a child JVM under SYNC while two clients send pipelines of 64 {@code
+ * MEM.ADD} in one write each and read the replies as they come; it is killed with SIGKILL at a random moment, again and
+ * again on the same directory. After every restart each event whose reply a client read is there with its text, and the
+ * ids a pipeline got follow each other in its order.
  */
 class PipelinedWritesCrashTest {
 

@@ -41,7 +41,7 @@ public final class RespWriter {
   private volatile int protocol = 2; // volatile: CLIENT LIST reads it from another connection's thread
   private int mark;
   private boolean drained;
-  /** Bytes handed to the stream so far: with {@link #len}, the position of the next byte written ({@link #position}). */
+  /** Bytes handed to the stream so far: with {@link #len}, where the next byte written goes ({@link #position}). */
   private long handedOver;
 
   public RespWriter(OutputStream out) {

@@ -834,6 +834,11 @@ public final class BlobArena implements AutoCloseable {
     return Verifier.verify(file);
   }
 
+  /** Whether {@link #close} has begun (tests). */
+  boolean isClosing() {
+    return closing;
+  }
+
   /**
    * Forces everything, then unmaps once readers have left and releases the directory. A collection that runs
    * gives up (it stops copying before its next blob and deletes its copy); this waits until it has.
@@ -843,11 +848,6 @@ public final class BlobArena implements AutoCloseable {
    *     other failure (writing the commit record to a file cut short) is thrown after releasing everything too.
    */
   @Override
-  /** Whether {@link #close} has begun (tests). */
-  boolean isClosing() {
-    return closing;
-  }
-
   public void close() throws IOException {
     // Under the lock that free holds from its check of closing until it has published the collection it
     // starts: set without it, a free could pass the check, then start a collection after the wait below had

@@ -20,12 +20,18 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * {@code ./aeon bench forget [--quick] [--events N] [--forgotten N,N,..]}: runs {@link ForgetBenchmarks} under JMH
+ * {@code ./aeon bench forget [--quick] [--events N] [--forgotten N,N,.. | --sessions N,N,..]}: runs
+ * {@link ForgetBenchmarks} under JMH
  * and writes {@code target/bench/forget.json} with the microseconds of one forget and of one remember (the
  * baseline) on a memory of N live events after each number of forgotten ones, and their ratio (the forget in
  * remembers, which depends less on the machine and its load): wall time (JMH's, means and medians of the measured
  * batches) and CPU time on the writer's thread (medians of the batches), which a machine busy with other work
  * moves less.
+ *
+ * <p>With {@code --sessions}, it runs {@link SessionForgetBenchmarks} instead: whole sessions of each of those
+ * sizes forgotten in a memory of N live events (100,000 unless {@code --events} says), and writes
+ * {@code target/bench/forget-session.json} with the CPU time on the writer's thread per session forget and per
+ * event, and the CPU time per event of the remembers that made the sessions (the baseline, in the same batches).
  */
 public final class ForgetBench {
 
@@ -35,8 +41,16 @@ public final class ForgetBench {
   private record Figures(double mean, double error, double median, double cpuMedian, double cpuMean) {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("forget", args, "--quick", "--events N", "--forgotten N,N,..");
+    BenchArgs a = BenchArgs.parseOrExit("forget", args, "--quick", "--events N", "--forgotten N,N,..",
+        "--sessions N,N,..");
     boolean quick = a.has("--quick");
+    if (a.value("--sessions") != null) {
+      if (a.value("--forgotten") != null) {
+        a.fail("--sessions and --forgotten are not taken together");
+      }
+      sessions(quick, a.positiveInt("--events", 100_000), a.value("--sessions", "").split(","));
+      return;
+    }
     int events = a.positiveInt("--events", 20_000);
     String[] forgotten = a.value("--forgotten", "0,10000,100000").split(",");
     System.out.println("forget: one forget against one remember on " + events + " live events of "
@@ -95,6 +109,76 @@ public final class ForgetBench {
     }
     report.put("rows", json);
     BenchReport.write("forget", report);
+  }
+
+  /** The session mode: {@link SessionForgetBenchmarks} at each session size. */
+  private static void sessions(boolean quick, int events, String[] sizes) throws Exception {
+    System.out.println("forget: sessions of " + String.join(" or ", sizes) + " events with vectors of "
+        + ForgetBenchmarks.DIM + " dims forgotten in a memory of " + events + " live events"
+        + (quick ? " (quick run)" : ""));
+    Path cpuDir = Path.of("target", "bench", "forget-cpu").toAbsolutePath();
+    BenchFiles.deleteTree(cpuDir);
+    Files.createDirectories(cpuDir);
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(SessionForgetBenchmarks.class.getName() + "\\.")
+        .param("events", Integer.toString(events))
+        .param("sessionEvents", sizes)
+        .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+            "-D" + ForgetBenchmarks.CPU_DIR_PROPERTY + "=" + cpuDir)
+        .shouldFailOnError(true);
+    if (quick) {
+      options.forks(1).warmupIterations(3).measurementIterations(5);
+    } else {
+      options.forks(2).warmupIterations(5).measurementIterations(10);
+    }
+    Map<Integer, Map<String, Object>> rows = new TreeMap<>();
+    for (RunResult run : new Runner(options.build()).run()) {
+      int size = Integer.parseInt(run.getParams().getParam("sessionEvents"));
+      int sessions = Math.max(1, SessionForgetBenchmarks.EVENTS_PER_BATCH / size);
+      double[][] cpu = cpuColumns(cpuDir, "forgetSession-" + size + "-");
+      double perSession = median(cpu[0]);
+      double rememberPerEvent = median(cpu[1]);
+      double wallPerSession = run.getPrimaryResult().getStatistics().getPercentile(50) / sessions;
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("session_events", size);
+      row.put("sessions_per_batch", sessions);
+      row.put("forget_session_cpu_median_us", BenchReport.round(perSession, 2));
+      row.put("forget_per_event_cpu_median_us", BenchReport.round(perSession / size, 2));
+      row.put("remember_per_event_cpu_median_us", BenchReport.round(rememberPerEvent, 2));
+      row.put("forget_over_remember_per_event_cpu_medians", BenchReport.round(perSession / size / rememberPerEvent,
+          2));
+      row.put("forget_session_wall_median_us", BenchReport.round(wallPerSession, 2));
+      rows.put(size, row);
+      System.out.printf(Locale.ROOT, "sessions of %,d events: forget CPU median %.1f us a session, %.2f us an event;"
+          + " remember CPU median %.1f us an event; forget / remember per event %.2f; wall median %.1f us a"
+          + " session%n", size, perSession, perSession / size, rememberPerEvent, perSession / size / rememberPerEvent,
+          wallPerSession);
+    }
+    BenchFiles.deleteTree(cpuDir);
+    Map<String, Object> report = BenchReport.header();
+    report.put("quick", quick);
+    report.put("events", events);
+    report.put("dim", ForgetBenchmarks.DIM);
+    report.put("events_per_batch", SessionForgetBenchmarks.EVENTS_PER_BATCH);
+    report.put("rows", new ArrayList<>(rows.values()));
+    BenchReport.write("forget-session", report);
+  }
+
+  /** The two columns (forget µs per session, remember µs per event) of every measured batch of one size. */
+  private static double[][] cpuColumns(Path dir, String prefix) throws IOException {
+    List<double[]> values = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (!line.isBlank()) {
+            String[] parts = line.trim().split(" ");
+            values.add(new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])});
+          }
+        }
+      }
+    }
+    return new double[][] {values.stream().mapToDouble(v -> v[0]).toArray(),
+        values.stream().mapToDouble(v -> v[1]).toArray()};
   }
 
   private static void put(Map<String, Object> row, String name, Figures f) {

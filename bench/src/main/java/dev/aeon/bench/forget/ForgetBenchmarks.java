@@ -130,7 +130,7 @@ public class ForgetBenchmarks {
       }
     }
 
-    private static float[] unitVector(SplittableRandom r) {
+    static float[] unitVector(SplittableRandom r) {
       float[] v = new float[DIM];
       double norm = 0;
       for (int j = 0; j < DIM; j++) {

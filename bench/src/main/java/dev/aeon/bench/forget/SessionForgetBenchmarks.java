@@ -1,0 +1,191 @@
+package dev.aeon.bench.forget;
+
+import dev.aeon.bench.util.BenchFiles;
+import dev.aeon.engine.Aeon;
+import dev.aeon.engine.AeonOptions;
+import dev.aeon.engine.Durability;
+import dev.aeon.engine.Memory;
+import dev.aeon.engine.Remember;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Forgets of whole sessions of {@link Built#sessionEvents} events each (all with {@value ForgetBenchmarks#DIM}-dim
+ * vectors) in a memory of {@link Built#events} live events spread over 100 other sessions.
+ *
+ * <p>Each invocation forgets {@value #EVENTS_PER_BATCH} events: as many sessions as make that, remembered just
+ * before it (in the invocation's setup, interleaved one event of each in turn, as concurrent conversations are), so
+ * the memory stays at its size and a batch is long enough for the thread's CPU clock. The setup's remembers are
+ * the baseline: their CPU time per event on the same thread, in the same batch, is written beside the forgets'.
+ * Durability is OFF, as in {@link ForgetBenchmarks}: the time is the writer thread's own, not a wait for a force.
+ *
+ * <p>Each measured batch writes one line, "CPU µs per session forget, CPU µs per remembered event", to a file in
+ * the folder named by the system property {@value ForgetBenchmarks#CPU_DIR_PROPERTY} ({@link ForgetBench} reads
+ * them).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SessionForgetBenchmarks {
+
+  static final int EVENTS_PER_BATCH = 2000;
+  /** Batches made and forgotten on a scratch memory before the measured one is built, so the path is compiled. */
+  static final int WARM_UP_BATCHES = 20;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** The memory, built once per fork, and the sessions the next invocation forgets. */
+  @State(Scope.Thread)
+  public static class Built {
+
+    @Param("100000")
+    public int events;
+
+    @Param({"10", "100", "1000"})
+    public int sessionEvents;
+
+    Memory memory;
+    private Aeon aeon;
+    private Path dir;
+    private float[][] vectors;
+    private int nextVector;
+    private long made;
+    private int sessionsMade;
+    /** The sessions the next invocation forgets. */
+    String[] batch = new String[0];
+    private boolean measuring;
+    /** The CPU µs of the last setup's remembers, per event. */
+    private double rememberCpuPerEvent;
+    /** Each measured batch's line: CPU µs per session forget, CPU µs per remembered event. */
+    private final List<String> lines = new ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void build() throws IOException {
+      SplittableRandom seeds = new SplittableRandom(42);
+      vectors = new float[ForgetBenchmarks.VECTORS][];
+      for (int i = 0; i < vectors.length; i++) {
+        vectors[i] = ForgetBenchmarks.Built.unitVector(seeds);
+      }
+      warmUp();
+      dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "forget-session-bench-");
+      aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.OFF));
+      memory = aeon.memory();
+      for (int i = 0; i < events; i++) {
+        remember("s" + (i % 100));
+      }
+      memory.checkpoint(); // the measured operations do not start with the build's checkpoint still due
+      System.out.printf("forget: %,d live events, sessions of %,d forgotten %,d at a time%n", events,
+          sessionEvents, sessionsPerBatch());
+    }
+
+    /** Makes and forgets batches on a memory of its own, deleted after, so that the measured path is compiled. */
+    private void warmUp() throws IOException {
+      Path scratch = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "forget-session-warm-up-");
+      try (Aeon a = Aeon.open(scratch, AeonOptions.defaults().withDurability(Durability.OFF))) {
+        memory = a.memory();
+        for (int i = 0; i < 1000; i++) {
+          remember("s" + (i % 100));
+        }
+        for (int i = 0; i < WARM_UP_BATCHES; i++) {
+          makeBatch();
+          forgetBatch();
+        }
+      } finally {
+        BenchFiles.deleteTree(scratch);
+      }
+    }
+
+    int sessionsPerBatch() {
+      return Math.max(1, EVENTS_PER_BATCH / sessionEvents);
+    }
+
+    private void remember(String session) {
+      float[] v = vectors[nextVector];
+      nextVector = nextVector + 1 == vectors.length ? 0 : nextVector + 1;
+      memory.remember(Remember.event(session, "user", "event " + made).vector(v));
+      made++;
+    }
+
+    /** Remembers the next batch's sessions, one event of each in turn. */
+    private void makeBatch() {
+      batch = new String[sessionsPerBatch()];
+      for (int i = 0; i < batch.length; i++) {
+        batch[i] = "forgotten-" + sessionsMade++;
+      }
+      for (int e = 0; e < sessionEvents; e++) {
+        for (String session : batch) {
+          remember(session);
+        }
+      }
+    }
+
+    int forgetBatch() {
+      int n = 0;
+      for (String session : batch) {
+        n += memory.forgetSession(session);
+      }
+      if (n != batch.length * sessionEvents) {
+        throw new IllegalStateException("forgot " + n + " events of " + batch.length * sessionEvents);
+      }
+      return n;
+    }
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams iteration) {
+      measuring = iteration.getType() == IterationType.MEASUREMENT;
+    }
+
+    @Setup(Level.Invocation)
+    public void prepare() {
+      long cpu = THREADS.getCurrentThreadCpuTime();
+      makeBatch();
+      rememberCpuPerEvent = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / (batch.length * sessionEvents);
+    }
+
+    /** Records a batch's CPU time (a measured one's). */
+    void batchCpu(long nanos) {
+      if (measuring) {
+        lines.add(String.format(Locale.ROOT, "%.3f %.3f%n", nanos / 1e3 / batch.length, rememberCpuPerEvent));
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown(BenchmarkParams params) throws IOException {
+      aeon.close();
+      BenchFiles.deleteTree(dir);
+      String cpuDir = System.getProperty(ForgetBenchmarks.CPU_DIR_PROPERTY);
+      if (cpuDir != null) { // a fork of its own: one file per fork
+        Path file = Files.createTempFile(Path.of(cpuDir), "forgetSession-" + sessionEvents + "-", ".txt");
+        Files.writeString(file, String.join("", lines));
+      }
+    }
+  }
+
+  /** Forgets the sessions the setup made: {@value #EVENTS_PER_BATCH} events in all. */
+  @Benchmark
+  public int forgetSession(Built b) {
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    int n = b.forgetBatch();
+    b.batchCpu(THREADS.getCurrentThreadCpuTime() - cpu);
+    return n;
+  }
+}

@@ -29,7 +29,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * moves less.
  *
  * <p>With {@code --sessions}, it runs {@link SessionForgetBenchmarks} instead: whole sessions of each of those
- * sizes forgotten in a memory of N live events (100,000 unless {@code --events} says), and writes
+ * sizes forgotten in a memory of N live events (100,000 unless {@code --events} says), their vectors spread or
+ * clustered about a point of the session's own, and writes
  * {@code target/bench/forget-session.json} with the CPU time on the writer's thread per session forget and per
  * event, and the CPU time per event of the remembers that made the sessions (the baseline, in the same batches).
  */
@@ -131,28 +132,30 @@ public final class ForgetBench {
     } else {
       options.forks(2).warmupIterations(5).measurementIterations(10);
     }
-    Map<Integer, Map<String, Object>> rows = new TreeMap<>();
+    Map<String, Map<String, Object>> rows = new TreeMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
       int size = Integer.parseInt(run.getParams().getParam("sessionEvents"));
+      String vectors = run.getParams().getParam("vectors");
       int sessions = Math.max(1, SessionForgetBenchmarks.EVENTS_PER_BATCH / size);
-      double[][] cpu = cpuColumns(cpuDir, "forgetSession-" + size + "-");
+      double[][] cpu = cpuColumns(cpuDir, "forgetSession-" + vectors + "-" + size + "-");
       double perSession = median(cpu[0]);
       double rememberPerEvent = median(cpu[1]);
       double wallPerSession = run.getPrimaryResult().getStatistics().getPercentile(50) / sessions;
       Map<String, Object> row = new LinkedHashMap<>();
+      row.put("vectors", vectors);
       row.put("session_events", size);
       row.put("sessions_per_batch", sessions);
       row.put("forget_session_cpu_median_us", BenchReport.round(perSession, 2));
       row.put("forget_per_event_cpu_median_us", BenchReport.round(perSession / size, 2));
       row.put("remember_per_event_cpu_median_us", BenchReport.round(rememberPerEvent, 2));
       row.put("forget_over_remember_per_event_cpu_medians", BenchReport.round(perSession / size / rememberPerEvent,
-          2));
+          3));
       row.put("forget_session_wall_median_us", BenchReport.round(wallPerSession, 2));
-      rows.put(size, row);
-      System.out.printf(Locale.ROOT, "sessions of %,d events: forget CPU median %.1f us a session, %.2f us an event;"
-          + " remember CPU median %.1f us an event; forget / remember per event %.2f; wall median %.1f us a"
-          + " session%n", size, perSession, perSession / size, rememberPerEvent, perSession / size / rememberPerEvent,
-          wallPerSession);
+      rows.put(vectors + String.format(Locale.ROOT, "%09d", size), row);
+      System.out.printf(Locale.ROOT, "sessions of %,d events, %s: forget CPU median %.1f us a session, %.2f us an"
+          + " event; remember CPU median %.1f us an event; forget / remember per event %.3f; wall median %.1f us a"
+          + " session%n", size, vectors, perSession, perSession / size, rememberPerEvent,
+          perSession / size / rememberPerEvent, wallPerSession);
     }
     BenchFiles.deleteTree(cpuDir);
     Map<String, Object> report = BenchReport.header();

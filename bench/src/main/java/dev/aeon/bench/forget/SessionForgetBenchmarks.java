@@ -34,6 +34,10 @@ import org.openjdk.jmh.runner.IterationType;
  * Forgets of whole sessions of {@link Built#sessionEvents} events each (all with {@value ForgetBenchmarks#DIM}-dim
  * vectors) in a memory of {@link Built#events} live events spread over 100 other sessions.
  *
+ * <p>{@link Built#vectors}: a session's vectors {@code spread} over the sphere (random, each in its own part of the
+ * index, as the memory's other events), or {@code clustered} about a point of the session's own (a conversation on
+ * one topic), where they fill leaves of the index of their own and a forget deletes many entries of each leaf.
+ *
  * <p>Each invocation forgets {@value #EVENTS_PER_BATCH} events: as many sessions as make that, remembered just
  * before it (in the invocation's setup, interleaved one event of each in turn, as concurrent conversations are), so
  * the memory stays at its size and a batch is long enough for the thread's CPU clock. The setup's remembers are
@@ -63,10 +67,13 @@ public class SessionForgetBenchmarks {
     @Param({"10", "100", "1000"})
     public int sessionEvents;
 
+    @Param({"spread", "clustered"})
+    public String vectors;
+
     Memory memory;
     private Aeon aeon;
     private Path dir;
-    private float[][] vectors;
+    private float[][] pool;
     private int nextVector;
     private long made;
     private int sessionsMade;
@@ -81,9 +88,9 @@ public class SessionForgetBenchmarks {
     @Setup(Level.Trial)
     public void build() throws IOException {
       SplittableRandom seeds = new SplittableRandom(42);
-      vectors = new float[ForgetBenchmarks.VECTORS][];
-      for (int i = 0; i < vectors.length; i++) {
-        vectors[i] = ForgetBenchmarks.Built.unitVector(seeds);
+      pool = new float[ForgetBenchmarks.VECTORS][];
+      for (int i = 0; i < pool.length; i++) {
+        pool[i] = ForgetBenchmarks.Built.unitVector(seeds);
       }
       warmUp();
       dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "forget-session-bench-");
@@ -93,8 +100,8 @@ public class SessionForgetBenchmarks {
         remember("s" + (i % 100));
       }
       memory.checkpoint(); // the measured operations do not start with the build's checkpoint still due
-      System.out.printf("forget: %,d live events, sessions of %,d forgotten %,d at a time%n", events,
-          sessionEvents, sessionsPerBatch());
+      System.out.printf("forget: %,d live events, sessions of %,d (%s) forgotten %,d at a time%n", events,
+          sessionEvents, vectors, sessionsPerBatch());
     }
 
     /** Makes and forgets batches on a memory of its own, deleted after, so that the measured path is compiled. */
@@ -119,23 +126,59 @@ public class SessionForgetBenchmarks {
     }
 
     private void remember(String session) {
-      float[] v = vectors[nextVector];
-      nextVector = nextVector + 1 == vectors.length ? 0 : nextVector + 1;
+      remember(session, nextVector());
+    }
+
+    private float[] nextVector() {
+      float[] v = pool[nextVector];
+      nextVector = nextVector + 1 == pool.length ? 0 : nextVector + 1;
+      return v;
+    }
+
+    private void remember(String session, float[] v) {
       memory.remember(Remember.event(session, "user", "event " + made).vector(v));
       made++;
     }
 
-    /** Remembers the next batch's sessions, one event of each in turn. */
+    /** Remembers the next batch's sessions, one event of each in turn (their vectors made before: not timed). */
     private void makeBatch() {
+      makeBatch(null);
+    }
+
+    /** As {@link #makeBatch()}; the remembers' CPU nanoseconds are added to {@code cpu[0]} if it is not null. */
+    private void makeBatch(long[] cpu) {
       batch = new String[sessionsPerBatch()];
+      float[][] centres = new float[batch.length][];
       for (int i = 0; i < batch.length; i++) {
         batch[i] = "forgotten-" + sessionsMade++;
+        centres[i] = nextVector();
       }
-      for (int e = 0; e < sessionEvents; e++) {
-        for (String session : batch) {
-          remember(session);
-        }
+      float[][] vs = new float[sessionEvents * batch.length][];
+      for (int i = 0; i < vs.length; i++) {
+        vs[i] = vectors.equals("clustered") ? near(centres[i % batch.length], nextVector()) : nextVector();
       }
+      long start = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < vs.length; i++) {
+        remember(batch[i % batch.length], vs[i]);
+      }
+      if (cpu != null) {
+        cpu[0] += THREADS.getCurrentThreadCpuTime() - start;
+      }
+    }
+
+    /** A unit vector near {@code centre} (a cosine of about 0.96), in the direction {@code noise} adds. */
+    private static float[] near(float[] centre, float[] noise) {
+      float[] v = new float[centre.length];
+      double norm = 0;
+      for (int j = 0; j < v.length; j++) {
+        v[j] = centre[j] + 0.3f * noise[j];
+        norm += v[j] * v[j];
+      }
+      float scale = (float) (1 / Math.sqrt(norm));
+      for (int j = 0; j < v.length; j++) {
+        v[j] *= scale;
+      }
+      return v;
     }
 
     int forgetBatch() {
@@ -156,9 +199,9 @@ public class SessionForgetBenchmarks {
 
     @Setup(Level.Invocation)
     public void prepare() {
-      long cpu = THREADS.getCurrentThreadCpuTime();
-      makeBatch();
-      rememberCpuPerEvent = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / (batch.length * sessionEvents);
+      long[] cpu = new long[1];
+      makeBatch(cpu);
+      rememberCpuPerEvent = cpu[0] / 1e3 / (batch.length * sessionEvents);
     }
 
     /** Records a batch's CPU time (a measured one's). */
@@ -174,7 +217,8 @@ public class SessionForgetBenchmarks {
       BenchFiles.deleteTree(dir);
       String cpuDir = System.getProperty(ForgetBenchmarks.CPU_DIR_PROPERTY);
       if (cpuDir != null) { // a fork of its own: one file per fork
-        Path file = Files.createTempFile(Path.of(cpuDir), "forgetSession-" + sessionEvents + "-", ".txt");
+        String prefix = "forgetSession-" + vectors + "-" + sessionEvents + "-";
+        Path file = Files.createTempFile(Path.of(cpuDir), prefix, ".txt");
         Files.writeString(file, String.join("", lines));
       }
     }

@@ -53,8 +53,14 @@ import org.openjdk.jmh.runner.IterationType;
 public class SessionForgetBenchmarks {
 
   static final int EVENTS_PER_BATCH = 2000;
-  /** Batches made and forgotten on a scratch memory before the measured one is built, so the path is compiled. */
+  /**
+   * Batches made and forgotten on a scratch memory before the measured one is built, so the path is compiled: this
+   * many of sessions of {@value #WARM_UP_SESSION_EVENTS} events, then this many of the measured size. The small
+   * sessions are there for the large ones' sake: 20 batches of sessions of 1,000 are 40 session forgets, too few for
+   * the JIT to finish compiling a method called once per forget whose loops run once per event (docs/benchmarks.md).
+   */
   static final int WARM_UP_BATCHES = 20;
+  static final int WARM_UP_SESSION_EVENTS = 10;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** The memory, built once per fork, and the sessions the next invocation forgets. */
@@ -111,6 +117,16 @@ public class SessionForgetBenchmarks {
         memory = a.memory();
         for (int i = 0; i < 1000; i++) {
           remember("s" + (i % 100));
+        }
+        int measured = sessionEvents;
+        try {
+          sessionEvents = WARM_UP_SESSION_EVENTS;
+          for (int i = 0; i < WARM_UP_BATCHES; i++) {
+            makeBatch();
+            forgetBatch();
+          }
+        } finally {
+          sessionEvents = measured;
         }
         for (int i = 0; i < WARM_UP_BATCHES; i++) {
           makeBatch();

@@ -491,7 +491,7 @@ final class DurableMemory implements Memory, AutoCloseable {
     writeLock.lock();
     try {
       checkWritable();
-      count = stores.trace.history(session, Integer.MAX_VALUE).size();
+      count = stores.trace.liveSessionCount(session); // a count the trace keeps: no event is made
       if (count == 0) {
         return 0;
       }

@@ -95,7 +95,7 @@ final class MutationApplier {
       case Invalidate i -> invalidate(i);
       case SetAttributes s -> setAttributes(s);
       case ForgetEvent f -> forget(new long[] {f.id()});
-      case ForgetSession f -> forget(sessionIds(f.session()));
+      case ForgetSession f -> forgetSession(f.session());
     };
   }
 
@@ -241,20 +241,37 @@ final class MutationApplier {
   }
 
   private boolean forget(long[] ids) {
+    removeVectors(ids);
+    return freeTextsOf(stores.trace.forgetAll(ids));
+  }
+
+  /**
+   * Forgets the session's live events: their ids are read from the trace's list of the session's slots, and the
+   * trace forgets them by those slots (no event is made to find them, nor an id looked up again).
+   */
+  private boolean forgetSession(String session) {
+    removeVectors(stores.trace.liveSessionIds(session));
+    return freeTextsOf(stores.trace.forgetSession(session));
+  }
+
+  /** Removes the vectors of these events, those that have one, before the trace forgets them. */
+  private void removeVectors(long[] ids) {
     AtlasIndex atlas = stores.atlas();
+    if (atlas == null) {
+      return;
+    }
     for (long id : ids) {
-      if (atlas != null && atlas.contains(id)) {
+      if (atlas.contains(id)) {
         atlas.remove(id);
       }
     }
-    Forgotten gone = stores.trace.forgetAll(ids);
-    for (Event e : gone.events()) {
-      forgottenTexts.addLong(e.blobRef());
-    }
-    return !gone.events().isEmpty();
   }
 
-  private long[] sessionIds(String session) {
-    return stores.trace.history(session, Integer.MAX_VALUE).stream().mapToLong(Event::id).toArray();
+  /** Keeps the forgotten events' texts to free at the next checkpoint; true if anything was forgotten. */
+  private boolean freeTextsOf(Forgotten gone) {
+    for (long ref : gone.blobRefs()) {
+      forgottenTexts.addLong(ref);
+    }
+    return !gone.isEmpty();
   }
 }

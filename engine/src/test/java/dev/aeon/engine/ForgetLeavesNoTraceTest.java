@@ -61,18 +61,22 @@ class ForgetLeavesNoTraceTest {
           .vector(TestVectors.unit(2)));
       m.setAttributes(single, java.util.Map.of("pin", value));
       for (int i = 0; i < 5; i++) {
-        long e = m.remember(Remember.event(session, role, "in the secret session " + i).attribute("n", i)
+        long e = m.remember(Remember.event(session, role, "in the secret session " + i + " " + tag).attribute("n", i)
             .vector(TestVectors.unit(10 + i)));
         m.link(e, type, keptId, 0, Long.MAX_VALUE);
       }
       m.checkpoint();
-      for (String s : List.of(value, oldValue, session, role, type)) {
+      List<String> secrets = List.of(value, oldValue, session, role, type, "in the secret session 0 " + tag,
+          "in the secret session 4 " + tag);
+      for (String s : secrets) {
         assertTrue(filesContaining(s).size() > 0, s + " is on disk before the forget");
       }
+      assertEquals(7, m.stats().vectors());
       assertTrue(m.forget(single));
       assertEquals(5, m.forgetSession(session));
+      assertEquals(1, m.stats().vectors(), "the session's vectors went with its events");
       m.compact();
-      for (String s : List.of(value, oldValue, session, role, type)) {
+      for (String s : secrets) { // the session's texts too: its forget hands their blob refs to be freed
         assertEquals(List.of(), filesContaining(s), "files still holding " + s);
       }
       assertEquals(keptValue, m.get(keptId).orElseThrow().attributes().get("colour"));

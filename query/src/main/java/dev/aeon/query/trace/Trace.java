@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -401,39 +402,68 @@ public final class Trace implements AutoCloseable {
     }
   }
 
-  /** Forgets every event of a session and their edges. */
+  /** Forgets every event of a session and their edges: its slots are read from the session's list. */
   public Forgotten forgetSession(String session) {
     Objects.requireNonNull(session, "session");
     synchronized (writeLock) {
       checkOpen();
-      SlotList list = graph.sessionSlots(graph.stringId(session));
-      if (list == null) {
-        return Forgotten.NOTHING;
-      }
-      int n = list.size();
-      int[] slots = new int[n];
-      int live = 0;
-      for (int i = 0; i < n; i++) {
-        if (graph.isLive(list.get(i))) {
-          slots[live++] = list.get(i);
-        }
-      }
-      return live == 0 ? Forgotten.NOTHING : forgetSlots(java.util.Arrays.copyOf(slots, live));
+      int[] slots = liveSessionSlots(session);
+      return slots.length == 0 ? Forgotten.NOTHING : forgetSlots(slots);
     }
   }
 
+  /**
+   * The ids of a session's live events, oldest first, read from its list without making the events: what the
+   * engine removes from the vector index before it forgets the session here.
+   */
+  public long[] liveSessionIds(String session) {
+    Objects.requireNonNull(session, "session");
+    int[] slots = liveSessionSlots(session);
+    long[] ids = new long[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      ids[i] = graph.id(slots[i]);
+    }
+    return ids;
+  }
+
+  /** How many live events a session has (a count the graph keeps: no event is read). */
+  public int liveSessionCount(String session) {
+    Objects.requireNonNull(session, "session");
+    return graph.liveEventsIn(graph.stringId(session));
+  }
+
+  /** The live slots of a session, in append order. */
+  private int[] liveSessionSlots(String session) {
+    SlotList list = graph.sessionSlots(graph.stringId(session));
+    if (list == null) {
+      return new int[0];
+    }
+    int n = list.size();
+    int[] slots = new int[n];
+    int live = 0;
+    for (int i = 0; i < n; i++) {
+      int slot = list.get(i);
+      if (graph.isLive(slot)) {
+        slots[live++] = slot;
+      }
+    }
+    return live == n ? slots : Arrays.copyOf(slots, live);
+  }
+
   private Forgotten forgetSlots(int[] slots) {
-    List<Event> removed = new ArrayList<>(slots.length);
+    long[] ids = new long[slots.length];
+    long[] blobRefs = new long[slots.length];
     try {
-      for (int s : slots) {
-        removed.add(graph.event(s));
-        appendForget(meta, graph.id(s));
+      for (int i = 0; i < slots.length; i++) {
+        ids[i] = graph.id(slots[i]);
+        blobRefs[i] = graph.blobRef(slots[i]);
+        appendForget(meta, ids[i]);
       }
     } catch (IOException x) {
       throw new UncheckedIOException("cannot forget in " + dir, x);
     }
     int edgesRemoved = graph.forget(slots);
-    return new Forgotten(List.copyOf(removed), edgesRemoved);
+    return new Forgotten(ids, blobRefs, edgesRemoved);
   }
 
   /**

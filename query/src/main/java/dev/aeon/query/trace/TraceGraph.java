@@ -159,6 +159,11 @@ public final class TraceGraph {
     return dictionary.size();
   }
 
+  /** How many live events the session of dictionary id {@code id} has (0 for -1, the id of no string). */
+  public int liveEventsIn(int id) {
+    return id < 0 ? 0 : sessionLive.getAcquireOr(id, 0);
+  }
+
   /** Whether the string of dictionary id {@code id} names a session with at least one live event. */
   public boolean isLiveSession(int id) {
     return id >= 0 && sessionLive.getAcquireOr(id, 0) > 0;

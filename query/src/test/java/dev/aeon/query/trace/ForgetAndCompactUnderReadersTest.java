@@ -43,7 +43,7 @@ class ForgetAndCompactUnderReadersTest {
     TextResolver forgetOnFirstRead = ref -> {
       if (forgotten.compareAndSet(false, true)) {
         Trace t = trace.get();
-        assertEquals(2, t.forgetSession("gone").events().size());
+        assertEquals(2, t.forgetSession("gone").count());
         t.compact(1);
         assertEquals(-1, t.graph().stringId("GONE_LINK"), "freed by the compaction");
       }
@@ -177,7 +177,7 @@ class ForgetAndCompactUnderReadersTest {
           }
           if (b >= WINDOW) {
             long first = (long) (b - WINDOW) * BLOCK;
-            assertEquals(BLOCK - (first == 0 ? 1 : 0), t.forgetSession(session(first)).events().size());
+            assertEquals(BLOCK - (first == 0 ? 1 : 0), t.forgetSession(session(first)).count());
             synchronized (published) {
               forgottenBelow[0] = first + BLOCK;
             }

@@ -41,7 +41,7 @@ class ForgottenNamesMemoryTest {
       }
       long live = g.heapBytes();
       for (int i = 0; i < N; i++) {
-        assertEquals(1, t.forgetSession("session-" + i).events().size());
+        assertEquals(1, t.forgetSession("session-" + i).count());
       }
       long forgotten = g.heapBytes();
       t.compact(1);

@@ -111,7 +111,7 @@ class StatementsRacingForgetTest {
   private static TextResolver forgettingEventTwoOnFirstRead(AtomicReference<Trace> trace, AtomicBoolean forgotten) {
     return ref -> {
       if (forgotten.compareAndSet(false, true)) {
-        assertEquals(1, trace.get().forget(2).events().size());
+        assertEquals(1, trace.get().forget(2).count());
       }
       return "text " + ref;
     };

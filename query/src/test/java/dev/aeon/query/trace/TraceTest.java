@@ -36,6 +36,38 @@ class TraceTest {
     }
   }
 
+  /**
+   * A session's live ids and count, which the engine reads to forget it, are those history finds, also after some
+   * of its events were forgotten and after a reopen (which counts them from the loaded state); a session forget
+   * returns the ids and blob refs of the events it removed, in slot order.
+   */
+  @Test
+  void aSessionsLiveIdsAndCountAreThoseOfItsHistory() throws IOException {
+    try (Trace t = Trace.open(dir)) {
+      for (int i = 1; i <= 9; i++) {
+        assertTrue(t.append(ev(i, i % 3 == 0 ? "c" : "d", "user", i * 10)));
+      }
+      assertFalse(t.forget(2).isEmpty());
+      assertArrayEquals(new long[] {1, 4, 5, 7, 8}, t.liveSessionIds("d"));
+      assertEquals(5, t.liveSessionCount("d"));
+      assertEquals(0, t.liveSessionCount("nobody"));
+      assertArrayEquals(new long[0], t.liveSessionIds("nobody"));
+      t.flush(1);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(5, t.liveSessionCount("d"));
+      assertEquals(3, t.liveSessionCount("c"));
+      Forgotten gone = t.forgetSession("d");
+      assertArrayEquals(new long[] {1, 4, 5, 7, 8}, gone.ids());
+      assertArrayEquals(new long[] {1001, 1004, 1005, 1007, 1008}, gone.blobRefs());
+      assertEquals(5, gone.count());
+      assertEquals(0, t.liveSessionCount("d"));
+      assertArrayEquals(new long[0], t.liveSessionIds("d"));
+      assertTrue(t.forgetSession("d").isEmpty());
+      assertEquals(List.of(9L, 6L, 3L), t.history("c", 10).stream().map(Event::id).toList());
+    }
+  }
+
   /** contains is true exactly where get finds the event: live ones, not forgotten ones (nor after a reopen), nor others. */
   @Test
   void containsHoldsTheLiveEventsOnly() throws IOException {
@@ -284,7 +316,7 @@ class TraceTest {
       assertEquals(List.of(3L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
       Forgotten g = t.forget(4);
       assertEquals(1, g.edges());
-      assertEquals(1004, g.events().getFirst().blobRef());
+      assertEquals(1004, g.blobRefs()[0]);
       assertTrue(t.neighbours(1, Direction.OUT, "REFERS_TO", Trace.CURRENT).isEmpty());
     }
   }

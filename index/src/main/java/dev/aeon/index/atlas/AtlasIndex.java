@@ -290,6 +290,30 @@ public final class AtlasIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes those of {@code ids} the index holds, skipping the others, and returns how many it removed: as many
+   * {@link #remove}s, but each leaf they take to a quarter dead is compacted once, after all of them, rather than
+   * once per quarter of what it has left (a session's events, near each other, fill leaves of their own). A call
+   * that fails (a device too full for the compactions it sets off) removes nothing.
+   */
+  public int removeAll(long[] ids) {
+    Objects.requireNonNull(ids, "ids");
+    for (long id : ids) {
+      Vectors.checkId(id);
+    }
+    synchronized (writeLock) {
+      checkOpen();
+      return writer.removeAll(ids);
+    }
+  }
+
+  /** Leaves compacted since the index was opened (tests). */
+  long compactions() {
+    synchronized (writeLock) {
+      return writer.compactions();
+    }
+  }
+
   public boolean contains(long id) {
     return id >= 0 && id <= Vectors.MAX_ID && st.ids.get(id) >= 0;
   }

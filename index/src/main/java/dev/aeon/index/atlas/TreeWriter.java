@@ -6,7 +6,9 @@ import dev.aeon.index.atlas.cluster.KMeans;
 import dev.aeon.index.atlas.sync.IdMap;
 import dev.aeon.index.kernel.Int8Query;
 import dev.aeon.index.kernel.VectorKernels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.agrona.collections.IntArrayList;
 
 /**
@@ -32,6 +34,7 @@ final class TreeWriter {
   private final KMeans twoMeans;
   private final InsertScratch scratch;
   private long splits;
+  private long compactions;
 
   TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
     this.st = st;
@@ -100,6 +103,80 @@ final class TreeWriter {
     return true;
   }
 
+  /**
+   * Deletes those of {@code ids} the index holds (others, and repeats, are skipped) and returns how many: every
+   * delete first, then each leaf they take to a quarter dead compacted once. One at a time ({@link #remove}) they
+   * would compact a leaf that holds many of them once per quarter of what it has left: a full leaf of 128 that they
+   * all are in some 15 times, rewriting its entries each time. The pages of the compactions are reserved before the
+   * first delete, so a device too full for them fails the call with nothing removed.
+   */
+  int removeAll(long[] ids) {
+    long[] unique = distinct(ids);
+    int[] slots = new int[unique.length];
+    long[] found = new long[unique.length];
+    Leaf[] leaves = new Leaf[unique.length];
+    List<Leaf> touched = new ArrayList<>(); // each with the count of its entries that go (Leaf.pendingDeletes)
+    int n = 0;
+    for (long id : unique) {
+      int slot = st.ids.get(id);
+      if (slot == IdMap.ABSENT) {
+        continue;
+      }
+      Leaf leaf = rt.leaf(st.slotLeaf(slot));
+      if (leaf.pendingDeletes++ == 0) {
+        touched.add(leaf);
+      }
+      slots[n] = slot;
+      found[n] = id;
+      leaves[n++] = leaf;
+    }
+    // The compactions take free pages first, then pages past the high-water mark; the pages they retire are not
+    // free before a later reclaim. Each one reserves its own pages past the mark as it was before it ran: the most
+    // of those reserves is what the file must hold before the first delete (all of them summed would write zeros
+    // past free pages the compactions take instead).
+    List<Leaf> compacting = new ArrayList<>();
+    int free = st.freePages.size();
+    int taken = 0;
+    int reserve = 0;
+    for (Leaf leaf : touched) {
+      int k = leaf.pendingDeletes;
+      leaf.pendingDeletes = 0; // before anything can fail: the next call starts from zero
+      if ((leaf.dead + k) * 4 >= leaf.entries) {
+        compacting.add(leaf);
+        int pages = pagesFor(leaf.live() - k);
+        reserve = Math.max(reserve, Math.max(0, taken - free) + pages);
+        taken += pages;
+      }
+    }
+    if (!compacting.isEmpty()) {
+      st.reservePages(reserve);
+    }
+    for (int i = 0; i < n; i++) {
+      st.ids.remove(found[i]);
+      st.tombstones.set(slots[i]);
+      leaves[i].dead++;
+      leaves[i].bump();
+    }
+    for (Leaf leaf : compacting) {
+      compact(leaf);
+    }
+    return n;
+  }
+
+  /** The ids once each: as they are if they rise (a session's do), else sorted without repeats. */
+  private static long[] distinct(long[] ids) {
+    boolean rising = true;
+    for (int i = 1; i < ids.length && rising; i++) {
+      rising = ids[i] > ids[i - 1];
+    }
+    return rising ? ids : Arrays.stream(ids).sorted().distinct().toArray();
+  }
+
+  /** Leaves compacted so far (tests: how often a delete's rewrite ran). */
+  long compactions() {
+    return compactions;
+  }
+
   /** Compacts every leaf holding tombstones; returns the number compacted. */
   int compactAll() {
     int n = 0;
@@ -161,6 +238,7 @@ final class TreeWriter {
 
   /** Rewrites a leaf's live entries into fresh pages and retires the old pages and the dead slots. */
   private void compact(Leaf leaf) {
+    compactions++;
     Entries e = Entries.of(st, leaf, null);
     st.reservePages(pagesFor(e.size())); // before anything is allocated: a full device fails it here
     int[] old = leaf.pages();

@@ -51,7 +51,7 @@ class AtlasModelTest {
             index.add(id, v);
             model.put(id, v);
           }
-        } else if (op < 90) {
+        } else if (op < 84) {
           long id = r.nextInt(2000);
           if (model.remove(id) != null) {
             index.remove(id);
@@ -59,6 +59,15 @@ class AtlasModelTest {
             AtlasIndex current = index;
             assertThrows(IllegalArgumentException.class, () -> current.remove(id));
           }
+        } else if (op < 90) {
+          // several at once, some absent or named twice (a session's forget): each leaf compacted once
+          long[] ids = new long[1 + r.nextInt(40)];
+          int removed = 0;
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = r.nextInt(2000);
+            removed += model.remove(ids[i]) != null ? 1 : 0;
+          }
+          assertEquals(removed, index.removeAll(ids), "seed " + seed);
         } else if (op < 97) {
           checkAgainstModel(index, model, r, dim, seed, step);
         } else if (op < 98) {

@@ -254,16 +254,19 @@ final class MutationApplier {
     return freeTextsOf(stores.trace.forgetSession(session));
   }
 
-  /** Removes the vectors of these events, those that have one, before the trace forgets them. */
+  /**
+   * Removes the vectors of these events, those that have one (at replay, those the index still holds), before the
+   * trace forgets them: several at once, so that each leaf of the index they leave is compacted once.
+   */
   private void removeVectors(long[] ids) {
     AtlasIndex atlas = stores.atlas();
     if (atlas == null) {
       return;
     }
-    for (long id : ids) {
-      if (atlas.contains(id)) {
-        atlas.remove(id);
-      }
+    if (ids.length > 1) {
+      atlas.removeAll(ids);
+    } else if (ids.length == 1 && atlas.contains(ids[0])) {
+      atlas.remove(ids[0]);
     }
   }
 

@@ -57,21 +57,9 @@ public final class ForgetBench {
     System.out.println("forget: one forget against one remember on " + events + " live events of "
         + ForgetBenchmarks.DIM + " dims after " + String.join(" or ", forgotten) + " forgotten"
         + (quick ? " (quick run)" : ""));
-    Path cpuDir = Path.of("target", "bench", "forget-cpu").toAbsolutePath();
-    BenchFiles.deleteTree(cpuDir);
-    Files.createDirectories(cpuDir);
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(ForgetBenchmarks.class.getName() + "\\.")
-        .param("events", Integer.toString(events))
-        .param("forgotten", forgotten)
-        .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-            "-D" + ForgetBenchmarks.CPU_DIR_PROPERTY + "=" + cpuDir)
-        .shouldFailOnError(true);
-    if (quick) {
-      options.forks(1).warmupIterations(3).measurementIterations(5);
-    } else {
-      options.forks(2).warmupIterations(5).measurementIterations(10);
-    }
+    Path cpuDir = cpuDir();
+    ChainedOptionsBuilder options = options(ForgetBenchmarks.class, cpuDir, quick, events)
+        .param("forgotten", forgotten);
     // by forgotten count: {forget, remember}
     Map<Integer, Figures[]> rows = new TreeMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
@@ -112,18 +100,19 @@ public final class ForgetBench {
     BenchReport.write("forget", report);
   }
 
-  /** The session mode: {@link SessionForgetBenchmarks} at each session size. */
-  private static void sessions(boolean quick, int events, String[] sizes) throws Exception {
-    System.out.println("forget: sessions of " + String.join(" or ", sizes) + " events with vectors of "
-        + ForgetBenchmarks.DIM + " dims forgotten in a memory of " + events + " live events"
-        + (quick ? " (quick run)" : ""));
+  /** An empty folder where the benchmarks' forks leave the CPU time of each measured operation. */
+  private static Path cpuDir() throws IOException {
     Path cpuDir = Path.of("target", "bench", "forget-cpu").toAbsolutePath();
     BenchFiles.deleteTree(cpuDir);
     Files.createDirectories(cpuDir);
+    return cpuDir;
+  }
+
+  /** JMH's options for {@code benchmarks} on a memory of {@code events} live events, quick or full. */
+  private static ChainedOptionsBuilder options(Class<?> benchmarks, Path cpuDir, boolean quick, int events) {
     ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(SessionForgetBenchmarks.class.getName() + "\\.")
+        .include(benchmarks.getName() + "\\.")
         .param("events", Integer.toString(events))
-        .param("sessionEvents", sizes)
         .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
             "-D" + ForgetBenchmarks.CPU_DIR_PROPERTY + "=" + cpuDir)
         .shouldFailOnError(true);
@@ -132,6 +121,17 @@ public final class ForgetBench {
     } else {
       options.forks(2).warmupIterations(5).measurementIterations(10);
     }
+    return options;
+  }
+
+  /** The session mode: {@link SessionForgetBenchmarks} at each session size. */
+  private static void sessions(boolean quick, int events, String[] sizes) throws Exception {
+    System.out.println("forget: sessions of " + String.join(" or ", sizes) + " events with vectors of "
+        + ForgetBenchmarks.DIM + " dims forgotten in a memory of " + events + " live events"
+        + (quick ? " (quick run)" : ""));
+    Path cpuDir = cpuDir();
+    ChainedOptionsBuilder options = options(SessionForgetBenchmarks.class, cpuDir, quick, events)
+        .param("sessionEvents", sizes);
     Map<String, Map<String, Object>> rows = new TreeMap<>();
     for (RunResult run : new Runner(options.build()).run()) {
       int size = Integer.parseInt(run.getParams().getParam("sessionEvents"));

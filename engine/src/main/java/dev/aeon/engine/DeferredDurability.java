@@ -41,8 +41,9 @@ public final class DeferredDurability {
 
   /**
    * The log failed to make collected writes durable: the namespaces it names have failed (the engine reopens each on
-   * its next use, recovering what its log made durable), so a caller that keeps state derived from their writes (a
-   * server's vector sets) must read it again from them.
+   * its next use, recovering what its log made durable, as a new {@link Memory} instance), so state derived from their
+   * writes must be read again from them; a caller can tell from the instance itself too ({@link Memory#closedCleanly}
+   * stays false for a failed one), which is how a server's vector sets do it.
    */
   public static final class NotDurable extends UncheckedIOException {
     private final Set<String> namespaces;

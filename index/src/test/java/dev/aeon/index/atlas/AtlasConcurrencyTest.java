@@ -86,6 +86,106 @@ class AtlasConcurrencyTest {
   }
 
   /**
+   * Searches near clusters of vectors (a session's events, which fill leaves of their own) while one writer adds
+   * such clusters and removes whole ones with {@link AtlasIndex#removeAll} (some ids named twice, some absent), each
+   * leaf it takes to a quarter dead compacted once after all its deletes, and flushes (which recycles the compacted
+   * leaves' pages once readers have left). No search may fail, return an id twice, return one whose removeAll had
+   * returned before the search started, or score an id other than by its vector's cosine (a page being rewritten).
+   */
+  @Test
+  void searchesNearClustersRemovedAtOnceNeverSeeThemAfterwards() throws Exception {
+    long seed = Long.getLong("atlas.seed", System.nanoTime());
+    System.out.println("AtlasConcurrencyTest removeAll seed " + seed);
+    int dim = 16;
+    Map<Long, float[]> live = new ConcurrentHashMap<>();
+    Map<Long, Long> deletedAt = new ConcurrentHashMap<>();
+    List<float[]> centres = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong clock = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong searches = new AtomicLong();
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 8, 4, 4))) {
+      Random wr = new Random(seed);
+      long nextId = 0;
+      for (; nextId < 300; nextId++) {
+        float[] v = AtlasIndexTest.randomVector(wr, dim);
+        index.add(nextId, v);
+        live.put(nextId, v);
+      }
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        long readerSeed = seed + t + 1;
+        readers.add(Thread.ofPlatform().start(() -> {
+          Random rr = new Random(readerSeed);
+          try {
+            while (!done.get()) {
+              float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
+                  : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
+              search(index, rr, q, live, deletedAt, clock);
+              searches.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      List<long[]> clusters = new ArrayList<>();
+      for (int op = 0; op < 300 && failures.isEmpty(); op++) {
+        if (clusters.size() < 3 || wr.nextInt(5) < 3) {
+          float[] centre = AtlasIndexTest.randomVector(wr, dim);
+          centres.add(centre);
+          long[] ids = new long[5 + wr.nextInt(60)];
+          for (int i = 0; i < ids.length; i++) {
+            float[] v = near(centre, wr, 0.2f);
+            ids[i] = nextId++;
+            live.put(ids[i], v);
+            index.add(ids[i], v);
+          }
+          clusters.add(ids);
+        } else {
+          long[] ids = clusters.remove(wr.nextInt(clusters.size()));
+          long[] named = java.util.Arrays.copyOf(ids, ids.length + 2);
+          named[ids.length] = ids[0]; // twice
+          named[ids.length + 1] = nextId + 1_000_000; // never added
+          if (wr.nextBoolean()) { // not rising: sorted, without the repeat, before the deletes
+            for (int i = named.length - 1; i > 0; i--) {
+              int j = wr.nextInt(i + 1);
+              long x = named[i];
+              named[i] = named[j];
+              named[j] = x;
+            }
+          }
+          assertEquals(ids.length, index.removeAll(named), "seed " + seed);
+          long at = clock.incrementAndGet();
+          for (long id : ids) {
+            live.remove(id);
+            deletedAt.put(id, at);
+          }
+        }
+        if (op % 40 == 39) {
+          index.flush();
+        }
+      }
+      done.set(true);
+      joinAndReport(readers, failures, "seed " + seed);
+      assertTrue(searches.get() > 0);
+      assertEquals(live.size(), index.size());
+      for (long id : deletedAt.keySet()) {
+        assertTrue(!index.contains(id), "seed " + seed + ": removed id " + id + " still in the index");
+      }
+    }
+  }
+
+  /** A vector about {@code centre} (of random normal components), each component off by {@code spread} of one. */
+  private static float[] near(float[] centre, Random r, float spread) {
+    float[] v = new float[centre.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = centre[i] + (float) r.nextGaussian() * spread;
+    }
+    return v;
+  }
+
+  /**
    * Searches that score every leaf, while one writer adds vectors into leaves of four and nodes of four
    * children (a leaf split every few adds, a node split every few leaf splits): each answer, asked for more
    * results than there are vectors, holds every id added before the search started, and none twice. Half the
@@ -216,8 +316,13 @@ class AtlasConcurrencyTest {
 
   private static void search(AtlasIndex index, Random r, int dim, Map<Long, float[]> live, Map<Long, Long> deletedAt,
       AtomicLong clock) {
+    search(index, r, AtlasIndexTest.randomVector(r, dim), live, deletedAt, clock);
+  }
+
+  /** One search for {@code q}, checked as the class comment says. */
+  private static void search(AtlasIndex index, Random r, float[] q, Map<Long, float[]> live,
+      Map<Long, Long> deletedAt, AtomicLong clock) {
     long startedAt = clock.get();
-    float[] q = AtlasIndexTest.randomVector(r, dim);
     SearchResult res = switch (r.nextInt(3)) {
       case 0 -> index.search(q, 10);
       case 1 -> index.search(q, 10, SearchParams.nprobe(6));

@@ -221,9 +221,9 @@ public class EngineModelTest {
   /**
    * A batch of 1 to 6 events through {@link Memory#rememberAll}, a third of them linked to one or two live events
    * remembered before the batch, and in a third of the batches some to others of the batch (before or after them, or
-   * themselves); now and then with an event it must refuse: an empty session, or a vector of another model than the
-   * namespace's or than an earlier event's of the batch (checked first, over the whole batch), or else
-   * a link to a forgotten event (checked under the write lock, after those). Then the message names the first such
+   * themselves); now and then with an event it must refuse: an empty session or a vector of another model than the
+   * namespace's (each event checked in turn), else a vector of another model than an earlier event's of the batch
+   * (checked after them), or else a link to a forgotten event (checked under the write lock, after those). Then the message names the first such
    * event's index, and nothing is remembered or linked; else every event is, with ids that follow each other, and its
    * links, valid for all time, as {@link #checkQuery} then finds them.
    */
@@ -238,6 +238,7 @@ public class EngineModelTest {
     List<Known> known = new ArrayList<>();
     List<List<Remember.Link>> linksOf = new ArrayList<>(); // each event's links to live events
     int refused = -1;
+    int refusedInBatch = -1;
     String batchModel = null;
     for (int i = 0; i < n; i++) {
       String session = i == bad ? "" : session(random);
@@ -255,13 +256,18 @@ public class EngineModelTest {
       batch.add(r);
       known.add(new Known(0, session, "user", now + i, "text " + vectorSeed, vectorSeed, attributes));
       linksOf.add(live);
-      boolean otherModel = label != null && (recordedModel[0] != null && !label.equals(recordedModel[0])
-          || batchModel != null && !label.equals(batchModel));
-      if (refused < 0 && (i == bad || otherModel)) {
+      boolean otherThanTheNamespaces = label != null && recordedModel[0] != null && !label.equals(recordedModel[0]);
+      if (refused < 0 && (i == bad || otherThanTheNamespaces)) {
         refused = i;
+      }
+      if (refusedInBatch < 0 && label != null && batchModel != null && !label.equals(batchModel)) {
+        refusedInBatch = i;
       }
       batchModel = batchModel == null ? label : batchModel;
     }
+    // Each event is checked on its own first (its session, its model against the namespace's), then the batch's
+    // models against each other: an empty session after two models in a namespace that has none yet is named first.
+    refused = refused >= 0 ? refused : refusedInBatch;
     // A third of the batches link some of their events to others of the batch, before or after them.
     List<int[]> inBatch = new ArrayList<>(); // {from index, type index, to index}
     if (n > 1 && random.nextInt(3) == 0) {

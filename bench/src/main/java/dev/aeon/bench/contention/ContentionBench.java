@@ -5,6 +5,7 @@ import dev.aeon.bench.util.BenchArgs;
 import dev.aeon.bench.util.BenchFiles;
 import dev.aeon.bench.util.BenchReport;
 import dev.aeon.bench.util.FlusherCounts;
+import dev.aeon.bench.util.ThreadTimes;
 import dev.aeon.bench.util.TimerSlack;
 import dev.aeon.common.ebr.Epochs;
 import dev.aeon.engine.Aeon;

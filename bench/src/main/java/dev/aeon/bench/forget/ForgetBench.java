@@ -72,10 +72,7 @@ public final class ForgetBench {
       rows.computeIfAbsent(Integer.parseInt(n), k -> new Figures[2])[name.equals("forget") ? 0 : 1] = f;
     }
     BenchFiles.deleteTree(cpuDir);
-    Map<String, Object> report = BenchReport.header();
-    report.put("quick", quick);
-    report.put("events", events);
-    report.put("dim", ForgetBenchmarks.DIM);
+    Map<String, Object> report = report(quick, events);
     report.put("batch", ForgetBenchmarks.BATCH);
     List<Map<String, Object>> json = new ArrayList<>();
     for (Map.Entry<Integer, Figures[]> e : rows.entrySet()) {
@@ -98,6 +95,15 @@ public final class ForgetBench {
     }
     report.put("rows", json);
     BenchReport.write("forget", report);
+  }
+
+  /** The report's header and what both modes ran on. */
+  private static Map<String, Object> report(boolean quick, int events) {
+    Map<String, Object> report = BenchReport.header();
+    report.put("quick", quick);
+    report.put("events", events);
+    report.put("dim", ForgetBenchmarks.DIM);
+    return report;
   }
 
   /** An empty folder where the benchmarks' forks leave the CPU time of each measured operation. */
@@ -158,10 +164,7 @@ public final class ForgetBench {
           perSession / size / rememberPerEvent, wallPerSession);
     }
     BenchFiles.deleteTree(cpuDir);
-    Map<String, Object> report = BenchReport.header();
-    report.put("quick", quick);
-    report.put("events", events);
-    report.put("dim", ForgetBenchmarks.DIM);
+    Map<String, Object> report = report(quick, events);
     report.put("events_per_batch", SessionForgetBenchmarks.EVENTS_PER_BATCH);
     report.put("rows", new ArrayList<>(rows.values()));
     BenchReport.write("forget-session", report);

@@ -1,6 +1,6 @@
 package dev.aeon.bench.remember;
 
-import dev.aeon.bench.util.ThreadCpu;
+import dev.aeon.bench.util.ThreadTimes;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * configuration of a round embeds the very same texts (a call of 64 takes a second on a loaded machine, which a
  * phase of fixed length would not see finish). Keeps each call's latency, the calling thread's CPU time and the whole
  * process's (the embedder runs a call's texts on the fork-join pool, and ONNX runtime has threads of its own), and the
- * process's broken down by thread ({@link ThreadCpu}).
+ * process's broken down by thread ({@link ThreadTimes}).
  */
 record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNanos, long processCpuNanos,
     Map<String, Long> processCpuNanosByThread) {
@@ -36,7 +36,7 @@ record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNa
       throw new IllegalArgumentException(texts + " texts are not a whole number of calls of " + batch);
     }
     long[] calls = new long[texts / batch];
-    ThreadCpu threads0 = ThreadCpu.now();
+    ThreadTimes threads0 = ThreadTimes.take();
     long process0 = PROCESS.getProcessCpuTime();
     long thread0 = THREAD.getCurrentThreadCpuTime();
     long start = System.nanoTime();
@@ -48,7 +48,7 @@ record TextRound(int texts, long nanos, long[] sortedCallNanos, long threadCpuNa
     long nanos = System.nanoTime() - start;
     long thread = THREAD.getCurrentThreadCpuTime() - thread0;
     long process = PROCESS.getProcessCpuTime() - process0;
-    Map<String, Long> byThread = ThreadCpu.now().since(threads0, process);
+    Map<String, Long> byThread = ThreadTimes.take().cpuNanosSince(threads0, process);
     Arrays.sort(calls);
     return new TextRound(texts, nanos, calls, thread, process, byThread);
   }

@@ -1,4 +1,4 @@
-package dev.aeon.bench.contention;
+package dev.aeon.bench.util;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -25,10 +25,10 @@ import java.util.stream.Stream;
  * <p>Elsewhere than on Linux, or where the counters are missing, {@link #take()} returns an empty snapshot
  * and the bench reports no groups.
  */
-final class ThreadTimes {
+public final class ThreadTimes {
 
   /** One thread's counters. */
-  record Counters(String group, long runNanos, long waitNanos, long slices) {}
+  private record Counters(String group, long runNanos, long waitNanos, long slices) {}
 
   /** Clock ticks per second of {@code /proc/stat}'s counters (USER_HZ, 100 on every Linux ABI in use). */
   private static final double TICKS_PER_S = 100;
@@ -57,7 +57,7 @@ final class ThreadTimes {
   }
 
   /** The counters of every live thread of this process now. */
-  static ThreadTimes take() {
+  public static ThreadTimes take() {
     Map<Long, Counters> byTid = new TreeMap<>();
     long now = System.nanoTime();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
@@ -99,11 +99,32 @@ final class ThreadTimes {
   }
 
   /**
+   * Nanoseconds on a core per group from {@code before} to this snapshot, counted as {@link #since} counts them; with
+   * {@code processNanos} (the process's CPU time over the same interval) what the process used besides, the threads
+   * that ended meanwhile, under {@code "(ended threads)"} when positive.
+   */
+  public Map<String, Long> cpuNanosSince(ThreadTimes before, long processNanos) {
+    Map<String, Long> groups = new TreeMap<>();
+    byTid.forEach((tid, now) -> {
+      Counters then = before.byTid.get(tid);
+      long used = now.runNanos - (then != null && then.group.equals(now.group) ? then.runNanos : 0);
+      if (used > 0) {
+        groups.merge(now.group, used, Long::sum);
+      }
+    });
+    long ended = processNanos - groups.values().stream().mapToLong(Long::longValue).sum();
+    if (!byTid.isEmpty() && ended > 0) {
+      groups.put("(ended threads)", ended);
+    }
+    return groups;
+  }
+
+  /**
    * What happened from {@code before} to this snapshot. Per group: milliseconds on a core and milliseconds
    * waiting for one, each per second of the interval, and the number of threads. A thread absent from
    * {@code before} started during the interval and counts from zero; one absent now ended and is not counted.
    */
-  Usage since(ThreadTimes before) {
+  public Usage since(ThreadTimes before) {
     double seconds = (takenNanos - before.takenNanos) / 1e9;
     Map<String, long[]> sums = new TreeMap<>();
     byTid.forEach((tid, now) -> {
@@ -139,10 +160,10 @@ final class ThreadTimes {
    * What a phase's threads and the machine did, per second of the phase; the machine's idle and stolen
    * milliseconds are summed over its cores, -1 where unknown. The GC's pauses are totals over the phase.
    */
-  record Usage(Map<String, Map<String, Object>> groups, double idleMsPerS, double stealMsPerS, long gcPauses,
+  public record Usage(Map<String, Map<String, Object>> groups, double idleMsPerS, double stealMsPerS, long gcPauses,
       long gcPauseMillis) {
 
-    Map<String, Object> json() {
+    public Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("machine_idle_ms_per_s", idleMsPerS);
       m.put("machine_steal_ms_per_s", stealMsPerS);
@@ -153,7 +174,7 @@ final class ThreadTimes {
     }
 
     /** The machine, then the groups that used at least {@code minCpuMsPerS}, one per line, for the console. */
-    String describe(double minCpuMsPerS) {
+    public String describe(double minCpuMsPerS) {
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
           "%47smachine: idle %.0f ms/s, stolen by the hypervisor %.0f ms/s; GC: %d pauses, %d ms in all%n", "",
           idleMsPerS, stealMsPerS, gcPauses, gcPauseMillis));

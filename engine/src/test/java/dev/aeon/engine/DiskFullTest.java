@@ -210,6 +210,49 @@ class DiskFullTest {
     }
   }
 
+  /**
+   * A session forget whose trace cannot write out its meta log (its forget records fill the buffer several times
+   * over) fails the namespace with the I/O error, the log holding the forget and the trace some of its records.
+   * Reopened with room again, the trace cuts its meta log back to its checkpoint and the log's replay forgets the
+   * whole session: never some of its events, as the records written before the failure would have.
+   */
+  @Test
+  void aSessionForgetThatFindsNoRoomForTheTraceIsReplayedWhole() throws Exception {
+    int session = 2_000;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 24)) {
+      Path data = device.root().resolve("db");
+      Aeon filled = Aeon.open(data, AeonOptions.defaults());
+      try {
+        Memory m = filled.memory();
+        for (int n = 0; n < session; n++) {
+          m.remember(Remember.event("doomed", "user", "event " + n));
+        }
+        m.remember(Remember.event("kept", "user", "kept"));
+        m.checkpoint();
+        device.fill();
+        Throwable failure = null;
+        try {
+          m.forgetSession("doomed");
+        } catch (RuntimeException | Error e) {
+          failure = e;
+        }
+        assertIoFailure(failure);
+        String why = String.valueOf(failure) + " / " + failure.getCause();
+        assertTrue(why.contains("cannot forget in "), "not the trace's failure: " + why);
+        device.empty();
+        assertEquals(session + 1, m.stats().events(), "the failed forget is visible");
+      } finally {
+        closeOnAFullDevice(filled);
+      }
+      try (Aeon aeon = Aeon.open(data, AeonOptions.defaults())) {
+        Memory m = aeon.memory();
+        assertEquals(List.of(), aeon.check(Aeon.DEFAULT_NAMESPACE));
+        assertEquals(0, m.history("doomed", session).size(), "the logged forget replayed whole");
+        assertEquals(1, m.stats().events());
+      }
+    }
+  }
+
   /** How many events a namespace acknowledged before a write failed, and that failure. */
   private record UntilFull(long acknowledged, Throwable failure) {
 

@@ -103,6 +103,25 @@ final class AppendFile implements AutoCloseable {
   }
 
   /**
+   * Takes back what was appended after {@code length} (a {@link #length()} read before, by the writer): the records of
+   * a change that could not log all of them (a full device part way), which must not be named by the next
+   * checkpoint. Those in the buffer are dropped; those a write already put in the file past {@code length} are
+   * written over by the next appends, and cut off by an open before that (no checkpoint names them).
+   */
+  void rollBackTo(long length) {
+    if (length < FileHeader.LENGTH || length > length()) {
+      throw new IllegalArgumentException("cannot roll back to " + length + " bytes: " + length() + " appended");
+    }
+    if (length >= written) {
+      buffer.position((int) (length - written)); // a failed write leaves the buffer as it was (see drain)
+    } else {
+      // A write went through since: the buffer holds only records after length, the file the rest of them.
+      written = length;
+      buffer.clear();
+    }
+  }
+
+  /**
    * Maps the whole durable content after the header (for the rebuild at open), valid until {@code arena}
    * closes. A mapped segment, not a buffer: a buffer holds at most 2 GiB, and a copy on the heap would
    * take as much heap as the file has bytes.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.testing.FileSizeLimit;
+import dev.aeon.common.testing.SmallDevice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ class RemoveAllTest {
   private static final int DIM = 32;
   private static final int BACKGROUND = 1000;
   private static final int CLUSTER = 300;
+
+  /** Scores the pages of every leaf: random vectors of 4,096 dimensions route no better than at random. */
+  private static final SearchParams EVERY_LEAF = SearchParams.nprobe(Integer.MAX_VALUE);
 
   @TempDir
   Path dir;
@@ -144,6 +148,75 @@ class RemoveAllTest {
       assertEquals(vs.length - quarter.length, index.size());
       for (int i = quarter.length; i < vs.length; i++) {
         assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
+
+  /**
+   * A removeAll that compacts many leaves at once, on a real full device ({@link SmallDevice}) with room left for
+   * none, some or all of the compactions' pages, and free pages of earlier compactions to take first: each call either
+   * removes every id and compacts several leaves, or fails with the I/O error and changes nothing (the same stats, no
+   * compaction, every id still found), and the same call goes through once there is room. Half of every leaf goes
+   * (every other id), so every leaf is compacted; vectors of 4,096 dimensions in pages of two take more pages than
+   * a file writes ahead (at most 1 MiB), so the compactions must grow the page file.
+   */
+  @Test
+  void aRemoveAllCompactingManyLeavesOnAFullDeviceRemovesAllOrNothing() throws Exception {
+    int dim = 4096;
+    int n = 800;
+    AtlasConfig config = new AtlasConfig(dim, 2, 4, 4);
+    float[][] vs = AtlasIndexTest.randomVectors(new Random(61), n, dim);
+    long[] half = LongStream.range(0, n).filter(id -> id % 2 == 0).toArray();
+    int failed = 0;
+    int succeeded = 0;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 40)) {
+      Path path = device.root().resolve("index");
+      try (AtlasIndex index = AtlasIndex.create(path, config)) {
+        index.addAll(LongStream.range(0, n).toArray(), vs); // a bulk build: full leaves, no free page
+        index.flush();
+        for (int room : new int[] {0, 16, 64, 128, 256, 512, 1024, 0, 64}) { // 4 KiB pages left on the device
+          AtlasStats before = index.stats();
+          long compactions = index.compactions();
+          device.fillLeaving(room);
+          try {
+            assertEquals(half.length, index.removeAll(half));
+            succeeded++;
+          } catch (UncheckedIOException e) {
+            failed++;
+            assertEquals(before, index.stats(), "a removeAll that failed with " + room + " pages of room");
+            assertEquals(compactions, index.compactions(), "compacted with " + room + " pages of room");
+            for (int i = 0; i < n; i++) {
+              assertTrue(index.contains(i), "removed by a call that failed: " + i);
+              assertEquals(i, index.search(vs[i], 1, EVERY_LEAF).ids()[0], "found by a search of every leaf");
+            }
+            device.empty();
+            assertEquals(half.length, index.removeAll(half), "once there is room");
+          } finally {
+            device.empty();
+          }
+          assertTrue(index.compactions() - compactions > before.leaves() / 2,
+              (index.compactions() - compactions) + " compactions of " + before.leaves() + " leaves");
+          assertEquals(n - half.length, index.size());
+          for (long id : half) {
+            assertFalse(index.contains(id));
+          }
+          index.flush(); // the compacted leaves' old pages are free for the next round's compactions
+          for (long id : half) {
+            index.add(id, vs[(int) id]);
+          }
+          index.flush();
+        }
+        assertTrue(failed > 0 && succeeded > 0, failed + " calls failed, " + succeeded + " went through at once");
+        index.removeAll(half);
+      } // the close flushes
+      try (AtlasIndex index = AtlasIndex.open(path)) {
+        assertEquals(n - half.length, index.size());
+        for (int i = 0; i < n; i++) {
+          assertEquals(i % 2 == 1, index.contains(i), "id " + i);
+          if (i % 2 == 1) {
+            assertEquals(i, index.search(vs[i], 1, EVERY_LEAF).ids()[0]);
+          }
+        }
       }
     }
   }

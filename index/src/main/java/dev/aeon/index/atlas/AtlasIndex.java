@@ -307,6 +307,11 @@ public final class AtlasIndex implements AutoCloseable {
     }
   }
 
+  /** Its write path (tests: {@link TreeWriter#countedForTests}). */
+  TreeWriter writer() {
+    return writer;
+  }
+
   /** Leaves compacted since the index was opened (tests). */
   long compactions() {
     synchronized (writeLock) {

@@ -25,7 +25,10 @@ final class Leaf {
    * mean cost 0.07 x dim bytes per vector.
    */
   float meanNorm;
-  /** During {@code TreeWriter.removeAll} only, how many of its entries the call deletes; 0 otherwise. */
+  /**
+   * During {@code TreeWriter.removeAll} only, how many of its entries the call deletes; 0 otherwise, also after a call
+   * that failed (RemoveAllTest.aRemoveAllThatFailsWhileCountingLeavesNoCountBehind).
+   */
   int pendingDeletes;
   /** What the last flush's snapshot took of this leaf, which the next takes again if the version is the same. */
   Persistence.LeafImage image;

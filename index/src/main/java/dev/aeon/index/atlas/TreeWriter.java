@@ -35,6 +35,11 @@ final class TreeWriter {
   private final InsertScratch scratch;
   private long splits;
   private long compactions;
+  /**
+   * Tests only: told of each id {@link #removeAll} has counted against its leaf, before any is deleted; one that
+   * throws stands for a failure there (an OutOfMemoryError growing the list of leaves). Writer only.
+   */
+  java.util.function.LongConsumer countedForTests = id -> { };
 
   TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
     this.st = st;
@@ -117,18 +122,29 @@ final class TreeWriter {
     Leaf[] leaves = new Leaf[unique.length];
     List<Leaf> touched = new ArrayList<>(); // each with the count of its entries that go (Leaf.pendingDeletes)
     int n = 0;
-    for (long id : unique) {
-      int slot = st.ids.get(id);
-      if (slot == IdMap.ABSENT) {
-        continue;
+    try {
+      for (long id : unique) {
+        int slot = st.ids.get(id);
+        if (slot == IdMap.ABSENT) {
+          continue;
+        }
+        Leaf leaf = rt.leaf(st.slotLeaf(slot));
+        if (leaf.pendingDeletes == 0) {
+          touched.add(leaf); // first: a leaf whose count is not zero is listed, and so reset below
+        }
+        leaf.pendingDeletes++;
+        slots[n] = slot;
+        found[n] = id;
+        leaves[n++] = leaf;
+        countedForTests.accept(id);
       }
-      Leaf leaf = rt.leaf(st.slotLeaf(slot));
-      if (leaf.pendingDeletes++ == 0) {
-        touched.add(leaf);
+    } catch (RuntimeException | Error e) {
+      // Nothing is deleted yet. A count left behind kept its leaf out of every later call's list (only a count going
+      // from zero lists it), so out of their compactions too, until the index was reopened.
+      for (int i = 0; i < touched.size(); i++) {
+        touched.get(i).pendingDeletes = 0;
       }
-      slots[n] = slot;
-      found[n] = id;
-      leaves[n++] = leaf;
+      throw e;
     }
     // The compactions take free pages first, then pages past the high-water mark; the pages they retire are not
     // free before a later reclaim. Each one reserves its own pages past the mark as it was before it ran: the most

@@ -220,4 +220,39 @@ class RemoveAllTest {
       }
     }
   }
+
+  /**
+   * A removeAll that fails while it counts the ids against their leaves (an OutOfMemoryError growing its list of
+   * leaves, here thrown by a test hook) removes nothing and leaves no count behind: the next removeAll of the same
+   * ids compacts their leaf once they take it to a quarter dead. A count left over kept the leaf out of every later
+   * removeAll's compactions (only a leaf whose count went from zero was listed, and only listed ones were reset), so
+   * the leaf kept its dead entries, and an emptied one stayed in the tree, until a single remove or an insert came.
+   */
+  @Test
+  void aRemoveAllThatFailsWhileCountingLeavesNoCountBehind() throws IOException {
+    Random r = new Random(67);
+    float[][] vs = AtlasIndexTest.randomVectors(r, 24, DIM);
+    long[] all = LongStream.range(0, vs.length).toArray();
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
+      for (int i = 0; i < vs.length; i++) {
+        index.add(i, vs[i]);
+      }
+      assertEquals(1, index.stats().leaves(), "one leaf, which every removeAll below takes");
+      index.writer().countedForTests = id -> {
+        if (id == 3) {
+          throw new OutOfMemoryError("a test's, while counting id 3");
+        }
+      };
+      assertThrows(OutOfMemoryError.class, () -> index.removeAll(all));
+      index.writer().countedForTests = id -> { };
+      assertEquals(vs.length, index.size(), "a removeAll that failed removed nothing");
+      long before = index.compactions();
+      assertEquals(vs.length / 2, index.removeAll(LongStream.range(0, vs.length / 2).toArray()));
+      assertEquals(before + 1, index.compactions(), "the leaf half dead is compacted");
+      assertEquals(0, index.stats().tombstones());
+      for (int i = vs.length / 2; i < vs.length; i++) {
+        assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
 }

@@ -253,6 +253,60 @@ class DiskFullTest {
     }
   }
 
+  /**
+   * A session forget whose index compactions find no room: every fourth event is the session's, the others another
+   * session's, so every leaf of the index loses a quarter of its entries and is compacted into new pages (vectors of
+   * 4,096 dimensions, more pages than the page file writes ahead). Half the events come after the last checkpoint,
+   * whose flush freed the pages of the splits before it: their splits take those pages first. The index's removeAll
+   * fails with nothing removed, before the trace is touched, and the namespace fails; reopened with room, the log's
+   * replay forgets the whole session and the stores agree.
+   */
+  @Test
+  void aSessionForgetWhoseIndexCompactionsFindNoRoomIsReplayedWhole() throws Exception {
+    int events = 2_400;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 160)) {
+      Path data = device.root().resolve("db");
+      AeonOptions options = AeonOptions.defaults().withWalSegmentBytes(1 << 20)
+          .withCheckpoints(1L << 40, java.time.Duration.ofHours(1));
+      Aeon filled = Aeon.open(data, options);
+      try {
+        Memory m = filled.memory();
+        Random r = new Random(73);
+        for (int n = 0; n < events; n++) {
+          float[] v = new float[4096];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+          }
+          m.remember(Remember.event(n % 4 == 0 ? "doomed" : "kept", "user", "event " + n).vector(v));
+          if (n == events / 2) {
+            m.checkpoint();
+          }
+        }
+        device.fill();
+        Throwable failure = null;
+        try {
+          m.forgetSession("doomed");
+        } catch (RuntimeException | Error e) {
+          failure = e;
+        }
+        assertIoFailure(failure);
+        String why = String.valueOf(failure) + " / " + failure.getCause();
+        assertTrue(why.contains(dev.aeon.index.atlas.store.PageFile.NAME)
+            || why.contains(dev.aeon.index.atlas.store.PageFile.SKETCH_NAME), "not the index's failure: " + why);
+        device.empty();
+        assertEquals(events, m.stats().events(), "the failed forget is visible");
+      } finally {
+        closeOnAFullDevice(filled);
+      }
+      try (Aeon aeon = Aeon.open(data, options)) {
+        Memory m = aeon.memory();
+        assertEquals(List.of(), aeon.check(Aeon.DEFAULT_NAMESPACE));
+        assertEquals(0, m.history("doomed", events).size(), "the logged forget replayed whole");
+        assertEquals(events * 3 / 4, m.stats().events());
+      }
+    }
+  }
+
   /** How many events a namespace acknowledged before a write failed, and that failure. */
   private record UntilFull(long acknowledged, Throwable failure) {
 

@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Memory#closedCleanly}: true only for an instance whose close left every event it showed in the namespace's
@@ -44,13 +46,15 @@ class ClosedCleanlyTest {
   }
 
   /**
-   * Under ASYNC a write returns before its force: events written while every force is held are shown, not forced,
-   * when the close begins. The close forces the log before its checkpoint, so it waits for the held force, and
-   * closed cleanly once the force goes through.
+   * Under ASYNC and OFF a write returns before its force (OFF's log is forced only by a checkpoint or a close):
+   * events written while every force is held are shown, not forced, when the close begins. The close forces the log
+   * before its checkpoint, so it waits for the held force, and closed cleanly once the force goes through: the next
+   * instance holds every event under its id.
    */
-  @Test
-  void anAsyncNamespaceWhoseUnforcedWritesTheCloseForcedClosedCleanly() throws Exception {
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(Durability.ASYNC))) {
+  @ParameterizedTest
+  @EnumSource(value = Durability.class, names = {"ASYNC", "OFF"})
+  void aNamespaceWhoseUnforcedWritesTheCloseForcedClosedCleanly(Durability durability) throws Exception {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(durability))) {
       DurableMemory m = (DurableMemory) aeon.namespace("agent");
       List<Long> ids;
       CompletableFuture<Boolean> closing;
@@ -69,12 +73,13 @@ class ClosedCleanlyTest {
   }
 
   /**
-   * Under ASYNC, a log whose force fails as the namespace closes (a disk error) may have lost the unforced writes:
-   * the instance did not close cleanly, and the next one holds what the log made durable.
+   * Under ASYNC and OFF, a log whose force fails as the namespace closes (a disk error) may have lost the unforced
+   * writes: the instance did not close cleanly, and the next one holds what the log made durable.
    */
-  @Test
-  void anAsyncNamespaceWhoseForceFailsAtCloseDidNotCloseCleanly() throws Exception {
-    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(Durability.ASYNC))) {
+  @ParameterizedTest
+  @EnumSource(value = Durability.class, names = {"ASYNC", "OFF"})
+  void aNamespaceWhoseForceFailsAtCloseDidNotCloseCleanly(Durability durability) throws Exception {
+    try (Aeon aeon = Aeon.open(dir, EngineTest.options().withDurability(durability))) {
       DurableMemory m = (DurableMemory) aeon.namespace("agent");
       CompletableFuture<Boolean> closing;
       try (HeldForces forces = HeldForces.hold()) {

@@ -40,7 +40,7 @@ class VectorSetsAfterAnIdleCloseTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Durability.class, names = {"SYNC", "ASYNC"})
+  @EnumSource(value = Durability.class, names = {"SYNC", "ASYNC", "OFF"})
   void aSetWhoseNamespaceClosedAsIdleIsNotReadAgain(Durability durability) throws Exception {
     try (AeonServer server = TestServer.start(dir, c -> c.withNamespaceIdle(Duration.ofMillis(200))
         .withEngine(c.engine().withDurability(durability)));

@@ -1,7 +1,6 @@
 package dev.aeon.engine;
 
 import dev.aeon.wal.FlusherStats;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -28,8 +27,7 @@ public record LogFlusherStats(long waitsSpun, long waitsBlocked, long spinsWaste
   /** The upper bounds, µs, of the classes of {@link #writerReturns}: 25, 50, 100 (the window), 200, 1000. */
   public static final List<Long> RETURN_BOUNDS_MICROS = List.copyOf(FlusherStats.RETURN_BOUNDS_MICROS);
   /** Nothing counted: a namespace that does not exist. */
-  public static final LogFlusherStats NONE =
-      new LogFlusherStats(0, 0, 0, 0, Collections.nCopies(RETURN_BOUNDS_MICROS.size() + 1, 0L));
+  public static final LogFlusherStats NONE = of(FlusherStats.NONE);
 
   public LogFlusherStats {
     writerReturns = List.copyOf(writerReturns);
@@ -39,7 +37,10 @@ public record LogFlusherStats(long waitsSpun, long waitsBlocked, long spinsWaste
     }
   }
 
-  /** The log's counters, as the engine hands them out. */
+  /**
+   * The log's counters, as the engine hands them out: the one place that maps them, field by field under the same
+   * names ({@code LogFlusherStatsTest} fails if the log counts something this record does not carry).
+   */
   static LogFlusherStats of(FlusherStats log) {
     return new LogFlusherStats(log.waitsSpun(), log.waitsBlocked(), log.spinsWasted(), log.wakeUpsSpinWouldSave(),
         log.writerReturns());

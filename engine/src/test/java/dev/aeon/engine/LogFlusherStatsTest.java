@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.wal.FlusherStats;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,5 +60,27 @@ class LogFlusherStatsTest {
       }
     }
     assertEquals(LogFlusherStats.RETURN_BOUNDS_MICROS.size() + 1, LogFlusherStats.NONE.writerReturns().size());
+  }
+
+  /**
+   * Every counter of the log's record is carried under its name and type, into its own field: a counter the log
+   * adds, and the engine's record lacks, fails here rather than going missing from {@link MemoryStats}.
+   */
+  @Test
+  void everyCounterOfTheLogIsCarriedUnderItsName() throws Exception {
+    assertEquals(components(FlusherStats.class), components(LogFlusherStats.class), "the records' components");
+    FlusherStats log = new FlusherStats(1, 2, 3, 4, List.of(5L, 6L, 7L, 8L, 9L, 10L)); // no two counters alike
+    LogFlusherStats engine = LogFlusherStats.of(log);
+    for (RecordComponent c : FlusherStats.class.getRecordComponents()) {
+      assertEquals(c.getAccessor().invoke(log), LogFlusherStats.class.getMethod(c.getName()).invoke(engine),
+          c.getName());
+    }
+    assertEquals(FlusherStats.RETURN_BOUNDS_MICROS, LogFlusherStats.RETURN_BOUNDS_MICROS, "the same classes");
+    assertEquals(FlusherStats.WINDOW_MICROS, LogFlusherStats.WINDOW_MICROS);
+  }
+
+  private static List<String> components(Class<? extends Record> type) {
+    return Arrays.stream(type.getRecordComponents()).map(c -> c.getGenericType().getTypeName() + " " + c.getName())
+        .toList();
   }
 }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +43,10 @@ class AbsentNamespaceTest {
           c.call("MEM.LINK", "1", "REPLIES_TO", "2"));
       assertEquals(new RespClient.Err("ERR namespace 'agnet' holds nothing to back up: nothing was added to it"),
           c.call("MEM.BACKUP", "nightly"));
-      assertEquals(List.of(), namespacesOnDisk(data), "reads created a namespace");
+      assertEquals(List.of(), TestServer.namespacesOnDisk(data), "reads created a namespace");
 
       assertTrue(c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "3", "1", "0", "0") instanceof Long);
-      assertEquals(List.of("agnet"), namespacesOnDisk(data), "the first MEM.ADD creates it");
+      assertEquals(List.of("agnet"), TestServer.namespacesOnDisk(data), "the first MEM.ADD creates it");
       assertEquals(1L, assertInstanceOf(Map.class, c.call("MEM.STATS")).get("events"));
       assertEquals(1, assertInstanceOf(List.class, c.call("MEM.TRACE", "s")).size());
     }
@@ -75,7 +73,7 @@ class AbsentNamespaceTest {
         String reply = c.call(r.getValue()).toString();
         assertTrue(reply.contains(r.getKey().strip()), r.getKey() + ": " + reply);
       }
-      assertEquals(List.of(), namespacesOnDisk(data), "a refused write created a namespace");
+      assertEquals(List.of(), TestServer.namespacesOnDisk(data), "a refused write created a namespace");
     }
   }
 
@@ -101,22 +99,22 @@ class AbsentNamespaceTest {
       assertEquals(List.of(), c.call("KEYS", "*"));
       assertEquals(List.of("0", List.of()), c.call("SCAN", "0"));
       assertEquals(0L, c.call("DBSIZE"));
-      assertEquals(List.of(), namespacesOnDisk(data), "a read created a namespace");
+      assertEquals(List.of(), TestServer.namespacesOnDisk(data), "a read created a namespace");
 
       assertEquals("OK", c.call("SELECT", "agent"));
       assertEquals(true, c.call("VADD", "cities", "VALUES", "2", "1", "0", "lisbon"));
       List<String> written = List.of("agent.vset-d2");
-      assertEquals(written, namespacesOnDisk(data));
-      awaitClosed(server, "agent.vset-d2");
+      assertEquals(written, TestServer.namespacesOnDisk(data));
+      TestServer.awaitClosedAsIdle(server, "agent.vset-d2");
       assertEachAnswers(c, readsOfAnAbsentKey("set"));
       assertEquals(1L, c.call("VCARD", "cities"), "the set, in its namespace opened again");
-      awaitClosed(server, "agent.vset-d2");
+      TestServer.awaitClosedAsIdle(server, "agent.vset-d2");
       assertEquals(true, c.call("VISMEMBER", "cities", "lisbon"));
       assertEachAnswers(c, readsOfAnAbsentNamespace("agent"));
-      awaitClosed(server, "agent.vset-d2");
+      TestServer.awaitClosedAsIdle(server, "agent.vset-d2");
       assertEquals(List.of("cities"), c.call("KEYS", "*"));
       assertEquals(1L, c.call("DBSIZE"));
-      assertEquals(written, namespacesOnDisk(data), "a read created a namespace");
+      assertEquals(written, TestServer.namespacesOnDisk(data), "a read created a namespace");
     }
   }
 
@@ -191,15 +189,6 @@ class AbsentNamespaceTest {
     try (AeonServer restored = TestServer.start(backups.resolve("nightly"));
          RespClient c = new RespClient(restored.port())) {
       assertEquals(List.of("lisbon"), c.call("VSIM", "cities", "VALUES", "2", "1", "0"));
-    }
-  }
-
-  private static List<String> namespacesOnDisk(Path data) throws Exception {
-    if (!Files.exists(data.resolve("ns"))) {
-      return List.of();
-    }
-    try (Stream<Path> dirs = Files.list(data.resolve("ns"))) {
-      return dirs.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 }

@@ -84,14 +84,14 @@ class AuthTest {
    */
   @Test
   void aClientThatHasNotAuthenticatedMaySendOnlySmallRequests() throws Exception {
-    assertEquals("ERR Protocol error: unauthenticated multibulk length", rejected("*11\r\n"));
-    assertEquals("ERR Protocol error: unauthenticated bulk length", rejected("*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
+    assertEquals("ERR Protocol error: unauthenticated multibulk length", RespClient.rejected(server.port(), "*11\r\n"));
+    assertEquals("ERR Protocol error: unauthenticated bulk length", RespClient.rejected(server.port(), "*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
     // Ten arguments of 10,000 bytes each would hold 100 KB: refused once the second arrives.
     String tenThousand = "x".repeat(10_000);
-    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes", rejected(
+    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes", RespClient.rejected(server.port(), 
         "*10\r\n$4\r\nAUTH\r\n" + ("$10000\r\n" + tenThousand + "\r\n").repeat(2)));
     assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes",
-        rejected("AUTH " + "x".repeat(40_000) + "\r\n"));
+        RespClient.rejected(server.port(), "AUTH " + "x".repeat(40_000) + "\r\n"));
     assertEquals(0, server.context().requestBytesHeld());
 
     String big = "y".repeat(100_000);
@@ -136,16 +136,6 @@ class AuthTest {
       sent.get(60, TimeUnit.SECONDS);
     }
     awaitCondition(() -> server.context().outputBytesHeld() == 0);
-  }
-
-  /** Sends {@code frame} on a fresh connection; returns the error, after checking the server closed it. */
-  private static String rejected(String frame) throws Exception {
-    try (RespClient c = new RespClient(server.port())) {
-      c.sendRaw(frame);
-      RespClient.Err err = assertInstanceOf(RespClient.Err.class, c.read());
-      assertTrue(c.closedByServer(), "connection left open after: " + err);
-      return err.message();
-    }
   }
 
   @Test

@@ -68,8 +68,7 @@ class DocsCoverTheServerTest {
     Matcher row = Pattern.compile("(?m)^\\| `MEM\\.STATS` \\|.*$").matcher(doc);
     assertTrue(row.find(), "no row of MEM.STATS in " + DOC);
     Map<?, ?> stats;
-    try (RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
+    try (RespClient c = server.resp3("0")) {
       stats = (Map<?, ?>) c.call("MEM.STATS");
     }
     List<String> undocumented = new ArrayList<>();

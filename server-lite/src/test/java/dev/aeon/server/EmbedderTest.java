@@ -42,9 +42,7 @@ class EmbedderTest {
 
   @Test
   void memAddEmbedsTheTextAndRecallTakesText() throws Exception {
-    try (RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      c.call("SELECT", "embedded");
+    try (RespClient c = server.resp3("embedded")) {
       c.call("MEM.ADD", "s1", "user", "My sister lives in Porto and works as a nurse");
       c.call("MEM.ADD", "s1", "user", "I am learning to play the cello");
       List<?> hits = (List<?>) c.call("MEM.RECALL", "TEXT", "which instrument do I play?", "COUNT", "1");
@@ -59,9 +57,7 @@ class EmbedderTest {
   /** MEM.ADDALL embeds its events without a vector (in one call) as MEM.ADD does: the same text, the same vector. */
   @Test
   void memAddAllEmbedsTheTextsAsMemAddDoes() throws Exception {
-    try (RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      c.call("SELECT", "embedded-batch");
+    try (RespClient c = server.resp3("embedded-batch")) {
       String cello = "I am learning to play the cello";
       long single = (Long) c.call("MEM.ADD", "s1", "user", cello);
       List<?> ids = (List<?>) c.call("MEM.ADDALL",
@@ -81,9 +77,7 @@ class EmbedderTest {
   /** The query language's recall over the wire, with the question as text: MEM.QUERY ... EMBED q text. */
   @Test
   void aQueryEmbedsTheTextItIsGiven() throws Exception {
-    try (RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      c.call("SELECT", "query-text");
+    try (RespClient c = server.resp3("query-text")) {
       c.call("MEM.ADD", "s1", "user", "My sister lives in Porto and works as a nurse");
       c.call("MEM.ADD", "s1", "assistant", "Porto is lovely in the spring");
       c.call("MEM.ADD", "s1", "user", "I am learning to play the cello");

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +28,10 @@ class FlushDbTest {
         c.call("MEM.ADD", "s", "user", "turn " + i, "VECTOR", "VALUES", "3", "1", Integer.toString(i), "0");
         assertEquals(true, c.call("VADD", "cities", "VALUES", "2", "1", Integer.toString(i), "old" + i));
       }
-      assertEquals(List.of("agent", "agent.vset-d2", "other"), namespacesOnDisk(data));
+      assertEquals(List.of("agent", "agent.vset-d2", "other"), TestServer.namespacesOnDisk(data));
 
       assertEquals("OK", c.call("FLUSHDB"));
-      assertEquals(List.of("other"), namespacesOnDisk(data));
+      assertEquals(List.of("other"), TestServer.namespacesOnDisk(data));
       assertEquals(0L, assertInstanceOf(Map.class, c.call("MEM.STATS")).get("events"));
       assertEquals(0L, c.call("VCARD", "cities"));
 
@@ -54,17 +52,10 @@ class FlushDbTest {
     }
     try (AeonServer server = TestServer.start(data);
          RespClient c = new RespClient(server.port())) {
-      assertEquals(List.of("other"), namespacesOnDisk(data), "what was flushed stays flushed after a restart");
+      assertEquals(List.of("other"), TestServer.namespacesOnDisk(data), "what was flushed stays flushed after a restart");
       c.call("HELLO", "3");
       assertEquals("OK", c.call("SELECT", "agent"));
       assertEquals(0L, c.call("VCARD", "cities"));
-    }
-  }
-
-  /** The namespaces in the data directory, sorted. */
-  private static List<String> namespacesOnDisk(Path data) throws Exception {
-    try (Stream<Path> dirs = Files.list(data.resolve("ns"))) {
-      return dirs.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 

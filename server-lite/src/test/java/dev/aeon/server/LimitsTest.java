@@ -26,38 +26,28 @@ class LimitsTest {
     return TestServer.start(dir, c -> c.withLimits(new RespLimits(1024, 16, 128), 20, Duration.ofMinutes(5), 1 << 20));
   }
 
-  /** Sends {@code frame} on a fresh connection; returns the error, after checking the server closed it. */
-  private static String rejected(AeonServer server, String frame) throws IOException {
-    try (RespClient c = new RespClient(server.port())) {
-      c.sendRaw(frame);
-      RespClient.Err err = assertInstanceOf(RespClient.Err.class, c.read());
-      assertTrue(c.closedByServer(), "connection left open after: " + err);
-      return err.message();
-    }
-  }
-
   @Test
   @Timeout(60)
   void malformedAndOversizedFramesCloseOnlyTheirConnection() throws Exception {
     try (AeonServer server = smallLimits(); RespClient bystander = new RespClient(server.port())) {
       assertEquals("PONG", bystander.call("PING"));
-      assertTrue(rejected(server, "*2\r\n$4\r\nECHO\r\n$2000\r\n").startsWith("ERR Protocol error: invalid bulk length 2000"));
-      assertTrue(rejected(server, "*17\r\n").startsWith("ERR Protocol error: invalid multibulk length 17"));
-      assertTrue(rejected(server, "x".repeat(200) + "\r\n").startsWith("ERR Protocol error: too big inline request"));
+      assertTrue(RespClient.rejected(server.port(), "*2\r\n$4\r\nECHO\r\n$2000\r\n").startsWith("ERR Protocol error: invalid bulk length 2000"));
+      assertTrue(RespClient.rejected(server.port(), "*17\r\n").startsWith("ERR Protocol error: invalid multibulk length 17"));
+      assertTrue(RespClient.rejected(server.port(), "x".repeat(200) + "\r\n").startsWith("ERR Protocol error: too big inline request"));
       assertEquals("ERR Protocol error: inline request of 17 arguments (the limit is 16)",
-          rejected(server, "ECHO" + " a".repeat(16) + "\r\n"));
+          RespClient.rejected(server.port(), "ECHO" + " a".repeat(16) + "\r\n"));
       assertEquals("ERR Protocol error: expected '+', got '+'".replace("'+', got", "'$', got"),
-          rejected(server, "*2\r\n+foo\r\n"));
-      assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*x\r\n"));
-      assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$-\r\n"));
+          RespClient.rejected(server.port(), "*2\r\n+foo\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*x\r\n"));
+      assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$-\r\n"));
       // Lengths are written as Redis reads them: no leading zero, no "-0", no '+'.
-      assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$04\r\nPING\r\n"));
-      assertEquals("ERR Protocol error: invalid bulk length", rejected(server, "*1\r\n$+4\r\nPING\r\n"));
-      assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*01\r\n$4\r\nPING\r\n"));
-      assertEquals("ERR Protocol error: invalid multibulk length", rejected(server, "*-0\r\n"));
-      assertEquals("ERR Protocol error: bulk string not terminated by CRLF", rejected(server, "*1\r\n$4\r\nPINGxx"));
-      assertEquals("ERR Protocol error: unbalanced quotes in request", rejected(server, "ECHO \"abc\r\n"));
-      assertEquals("ERR Protocol error: header line not terminated by CRLF", rejected(server, "*1\n"));
+      assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$04\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$+4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*01\r\n$4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*-0\r\n"));
+      assertEquals("ERR Protocol error: bulk string not terminated by CRLF", RespClient.rejected(server.port(), "*1\r\n$4\r\nPINGxx"));
+      assertEquals("ERR Protocol error: unbalanced quotes in request", RespClient.rejected(server.port(), "ECHO \"abc\r\n"));
+      assertEquals("ERR Protocol error: header line not terminated by CRLF", RespClient.rejected(server.port(), "*1\n"));
       assertEquals("PONG", bystander.call("PING"));
       assertEquals("1024", ((List<?>) bystander.call("CONFIG", "GET", "proto-max-bulk-len")).get(1));
     }

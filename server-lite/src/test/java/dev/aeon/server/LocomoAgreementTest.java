@@ -71,10 +71,8 @@ class LocomoAgreementTest {
 
     try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open();
          Aeon aeon = Aeon.open(dir, AeonOptions.defaults().withDurability(Durability.ASYNC).withEmbedder(embedder));
-         RespClient c = new RespClient(server.port())) {
+         RespClient c = server.resp3("conv-26")) {
       Memory m = aeon.namespace("conv-26");
-      c.call("HELLO", "3");
-      c.call("SELECT", "conv-26");
       for (Turn t : turns) {
         String attributes = "{\"dia_id\":\"" + t.diaId() + "\"}";
         Object id = c.call("MEM.ADD", t.session(), t.speaker(), t.text(), "AT", t.at(), "ATTRS", attributes);

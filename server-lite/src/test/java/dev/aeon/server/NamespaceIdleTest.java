@@ -30,11 +30,7 @@ class NamespaceIdleTest {
       c.call("SELECT", "agent-1");
       assertEquals(1L, c.call("MEM.ADD", "s", "user", "before", "VECTOR", "VALUES", "2", "1", "0"));
       assertTrue(server.context().openNamespaces().contains("agent-1"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (server.context().openNamespaces().contains("agent-1")) {
-        assertTrue(System.nanoTime() < deadline, "never closed");
-        Thread.sleep(20);
-      }
+      TestServer.awaitClosedAsIdle(server, "agent-1");
       assertFalse(((String) c.call("INFO", "keyspace")).contains("agent-1"), "INFO opened it again");
       assertEquals(2L, c.call("MEM.ADD", "s", "user", "after", "VECTOR", "VALUES", "2", "0", "1"));
       assertEquals(2, assertInstanceOf(List.class, c.call("MEM.TRACE", "s")).size());
@@ -53,11 +49,7 @@ class NamespaceIdleTest {
          RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "1", "0", "a"));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "0", "1", "b", "SETATTR", "{\"n\":2}"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (server.context().openNamespaces().contains("default.vset-d2")) {
-        assertTrue(System.nanoTime() < deadline, "never closed");
-        Thread.sleep(20);
-      }
+      TestServer.awaitClosedAsIdle(server, "default.vset-d2");
       assertEquals(2L, c.call("VCARD", "set"));
       assertEquals("{\"n\":2}", c.call("VGETATTR", "set", "b"));
       assertEquals(List.of("b"), c.call("VSIM", "set", "VALUES", "2", "0", "1", "COUNT", "1"));

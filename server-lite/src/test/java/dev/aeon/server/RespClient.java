@@ -1,5 +1,8 @@
 package dev.aeon.server;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -36,6 +39,16 @@ final class RespClient implements AutoCloseable {
     socket.setSoTimeout(30_000);
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
+  }
+
+  /** Sends {@code frame} on a fresh connection; returns the error, after checking the server closed it. */
+  static String rejected(int port, String frame) throws IOException {
+    try (RespClient c = new RespClient(port)) {
+      c.sendRaw(frame);
+      Err err = assertInstanceOf(Err.class, c.read());
+      assertTrue(c.closedByServer(), "connection left open after: " + err);
+      return err.message();
+    }
   }
 
   Socket socket() {

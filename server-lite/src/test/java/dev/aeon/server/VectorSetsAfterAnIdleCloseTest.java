@@ -54,13 +54,13 @@ class VectorSetsAfterAnIdleCloseTest {
       }
       List<Object> before = answers(c);
       try (CountedLoads loads = CountedLoads.start()) {
-        awaitClosed(server);
+        TestServer.awaitClosedAsIdle(server, STORAGE);
         assertEquals(before, answers(c), "the answers after the idle close");
         assertEquals(0, loads.count(), "loads of the set after its namespace closed as idle");
         // its writes go to the next instance, under the ids it kept
         assertEquals(1L, c.call("VREM", "set", "e0"));
         assertEquals(0L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "e1"));
-        awaitClosed(server);
+        TestServer.awaitClosedAsIdle(server, STORAGE);
         assertEquals((long) ELEMENTS - 1, c.call("VCARD", "set"));
         assertEquals(0L, c.call("VISMEMBER", "set", "e0"));
         assertEquals("{\"n\":1}", c.call("VGETATTR", "set", "e1"), "e1's attributes, kept by its replacement");
@@ -149,13 +149,5 @@ class VectorSetsAfterAnIdleCloseTest {
     out.add(c.call("VGETATTR", "set", "e" + (ELEMENTS - 1)));
     out.add(c.call("VISMEMBER", "set", "e3"));
     return out;
-  }
-
-  private static void awaitClosed(AeonServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (server.context().openNamespaces().contains(STORAGE)) {
-      assertTrue(System.nanoTime() < deadline, "never closed");
-      Thread.sleep(20);
-    }
   }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
  * the median round; then VSIM with 384 random dimensions against a
  * 100,000-vector set on Aeon's server only, with its recall@10 against an exact scan; then pipelined MEM.ADD and
  * VADD under SYNC with a pipeline's writes sharing forced writes of the log and with each waiting for its own
- * ({@link PipelinedWrites}; alone with {@code --writes}). Writes {@code target/bench/server.json}.
+ * ({@link PipelinedWrites}; alone with {@code --writes}). With {@code --one-client}, only one client's commands sent
+ * one at a time under SYNC ({@link OneClient}). Writes {@code target/bench/server.json}.
  */
 public final class ServerBench {
 
@@ -30,9 +31,13 @@ public final class ServerBench {
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes");
+    BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes", "--one-client");
     boolean quick = parsed.has("--quick");
     boolean writesOnly = parsed.has("--writes");
+    boolean oneClient = parsed.has("--one-client");
+    if (writesOnly && oneClient) {
+      parsed.fail("--writes and --one-client each run one part alone: give one of them");
+    }
     try {
       RedisTools.ensureInstalled();
     } catch (IllegalStateException e) {
@@ -47,6 +52,11 @@ public final class ServerBench {
     int vectors = quick ? 10_000 : 100_000;
     int vsimRequests = quick ? 2_000 : 20_000;
     List<Map<String, Object>> results = new ArrayList<>();
+    if (oneClient) {
+      results.addAll(OneClient.run(work, quick));
+      finish(results);
+      return;
+    }
     if (writesOnly) {
       results.addAll(PipelinedWrites.run(work, quick));
       finish(results);
@@ -130,11 +140,13 @@ public final class ServerBench {
   }
 
   private static void print(List<Map<String, Object>> results) {
-    System.out.printf("%n%-6s %-7s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
+    System.out.printf("%n%-6s %-10s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
         "p50 ms", "p99 ms", "notes");
     for (Map<String, Object> m : results) {
       String notes = "";
-      if (m.containsKey("pipeline_forces")) {
+      if (m.containsKey("one_client")) {
+        notes = OneClient.note(m);
+      } else if (m.containsKey("pipeline_forces")) {
         notes = PipelinedWrites.note(m);
       } else if (m.get("test").equals("PING") && m.get("server").equals("aeon")) {
         double redis = results.stream().filter(o -> o.get("server").equals("redis")
@@ -145,7 +157,7 @@ public final class ServerBench {
             (Double) m.get("recall_at_10"), (Integer) m.get("vectors"), (Integer) m.get("dimension"),
             (Double) m.get("load_vectors_per_s"));
       }
-      System.out.printf(Locale.ROOT, "%-6s %-7s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
+      System.out.printf(Locale.ROOT, "%-6s %-10s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
           m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
     }
   }

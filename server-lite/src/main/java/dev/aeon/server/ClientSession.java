@@ -112,7 +112,12 @@ public final class ClientSession {
     pipelined = more;
   }
 
-  boolean pipelined() {
+  /**
+   * Whether a further request of the client was buffered behind the running command when it started: its writes then
+   * do not wait for their forces, and it does not run on the connection's thread ({@link
+   * dev.aeon.server.command.CommandTable#lightWhen}).
+   */
+  public boolean pipelined() {
     return pipelined;
   }
 

@@ -71,6 +71,7 @@ public final class ServerContext {
   private final AtomicLong connectionsAccepted = new AtomicLong();
   private final AtomicLong connectionsRejected = new AtomicLong();
   private final LongAdder commandsProcessed = new LongAdder();
+  private final LongAdder commandsOnPool = new LongAdder();
   private final AtomicLong outputLimitDisconnections = new AtomicLong();
   private final LongAdder backupsTaken = new LongAdder();
   private volatile BackupOutcome lastBackup;
@@ -398,6 +399,7 @@ public final class ServerContext {
     connectionsAccepted.set(0);
     connectionsRejected.set(0);
     commandsProcessed.reset();
+    commandsOnPool.reset();
     outputLimitDisconnections.set(0);
   }
 
@@ -411,6 +413,28 @@ public final class ServerContext {
 
   void onCommand() {
     commandsProcessed.increment();
+  }
+
+  /** A command was handed to the pool of command threads (counted by {@code INFO stats}). */
+  public void onCommandOnPool() {
+    commandsOnPool.increment();
+  }
+
+  /** Commands run on the pool of command threads, not on their connections' own threads ({@code INFO stats}). */
+  public long commandsOnPool() {
+    return commandsOnPool.sum();
+  }
+
+  /**
+   * Whether namespace {@code namespace} is open now, without opening it nor counting as a use: a command that would
+   * open it (recovering it from its log, which may take seconds) runs on the pool of command threads.
+   */
+  public boolean namespaceOpen(String namespace) {
+    try {
+      return aeon.ifOpen(namespace).isPresent();
+    } catch (IllegalArgumentException notAName) {
+      return false; // the command itself says why
+    }
   }
 
   void onOutputLimitDisconnect() {

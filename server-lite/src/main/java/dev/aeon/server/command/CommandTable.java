@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -24,6 +25,7 @@ import java.util.concurrent.Executor;
 public final class CommandTable {
 
   private final Map<String, CommandSpec> byName = new HashMap<>();
+  private final Map<String, BiPredicate<ClientSession, Args>> lightWhen = new HashMap<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -32,9 +34,12 @@ public final class CommandTable {
 
   /**
    * The table with every command of the server. Commands not flagged "fast" run on {@code compute} while
-   * the connection's virtual thread waits: the engine's work (searches, inserts, embeddings, fsync waits)
-   * then uses every core even when virtual threads share fewer carriers, and a fast command never queues
-   * behind it.
+   * the connection's virtual thread waits: the engine's work (searches, embeddings, the open of a namespace) then
+   * uses every core even when virtual threads share fewer carriers (one on two cores), is preempted as a virtual
+   * thread never is, and a fast command never queues behind it; a native call (the embedding model's) would hold
+   * a carrier for its whole length. Those a {@link #lightWhen} check finds light for their arguments run on the
+   * connection's thread too, when no further request of the client is buffered: the hand-over to the pool and
+   * back took two wake-ups a command.
    */
   public static CommandTable standard(Executor compute) {
     CommandTable t = new CommandTable(compute);
@@ -53,6 +58,21 @@ public final class CommandTable {
     if (byName.putIfAbsent(name, new CommandSpec(name, arity, flags, firstKey, lastKey, step, handler)) != null) {
       throw new IllegalStateException("command registered twice: " + name);
     }
+  }
+
+  /**
+   * Lets command {@code name}, not flagged "fast", run on the connection's own thread when {@code light} finds its
+   * arguments light: no embedding, no search, no namespace to open, only what a fast command does plus a write, whose
+   * wait for its forced write parks the connection's virtual thread and leaves its carrier to the others. Only a
+   * command without a further request of its client buffered behind it (one sent alone, or a pipeline's last): a
+   * pipeline of them run there would hold the carrier from every other client until its end, as a virtual thread is
+   * never preempted. {@code light} reads the arguments from the start and may leave them anywhere.
+   */
+  public void lightWhen(String name, BiPredicate<ClientSession, Args> light) {
+    if (!byName.containsKey(name) || byName.get(name).fast()) {
+      throw new IllegalArgumentException("no command '" + name + "' that is not fast");
+    }
+    lightWhen.put(name, light);
   }
 
   public CommandSpec get(String lowerCaseName) {
@@ -102,10 +122,11 @@ public final class CommandTable {
   }
 
   private void run(CommandSpec spec, ClientSession client, Args args) throws IOException {
-    if (spec.fast()) {
+    if (spec.fast() || runsOnConnectionThread(spec, client, args)) {
       client.server().runCommand(spec.handler(), client, args);
       return;
     }
+    client.server().onCommandOnPool();
     RespWriter w = client.writer();
     w.deferSending(true);
     try {
@@ -128,6 +149,21 @@ public final class CommandTable {
     }
     // What outgrew the buffer is sent by the connection once the command has ended (RespWriter.sendIfOverfull), when
     // the reply is known whole and which writes it waits for.
+  }
+
+  private boolean runsOnConnectionThread(CommandSpec spec, ClientSession client, Args args) {
+    BiPredicate<ClientSession, Args> light = lightWhen.get(spec.name());
+    if (light == null || client.pipelined()) {
+      return false;
+    }
+    int at = args.position();
+    try {
+      return light.test(client, args);
+    } catch (RuntimeException malformed) {
+      return false; // the command itself, on the pool, says what is wrong
+    } finally {
+      args.position(at);
+    }
   }
 
   /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */

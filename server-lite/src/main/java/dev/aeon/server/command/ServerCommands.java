@@ -208,6 +208,7 @@ final class ServerCommands {
         field(sb, "total_connections_received", s.connectionsAccepted());
         field(sb, "rejected_connections", s.connectionsRejected());
         field(sb, "total_commands_processed", s.commandsProcessed());
+        field(sb, "total_commands_on_command_pool", s.commandsOnPool());
         field(sb, "client_output_buffer_limit_disconnections", s.outputLimitDisconnections());
       }
       case "keyspace" -> {

@@ -43,6 +43,7 @@ public final class MemCommands {
     List<String> write = List.of("write");
     List<String> read = List.of("readonly");
     t.add("mem.add", -4, write, 0, 0, 0, MemCommands::add);
+    t.lightWhen("mem.add", MemCommands::addIsLight);
     t.add("mem.addall", -2, write, 0, 0, 0, MemAddAll::run);
     t.add("mem.link", -4, write, 0, 0, 0, MemCommands::link);
     t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);
@@ -95,6 +96,49 @@ public final class MemCommands {
           + " without one");
     }
     c.writer().integer(c.memoryToRemember(r).remember(r));
+  }
+
+  /**
+   * Whether a MEM.ADD embeds nothing (its vectors given as numbers, or a server without an embedder) into a namespace
+   * open already: it then runs on its connection's thread ({@link CommandTable#lightWhen}), as much work as a VADD's
+   * checks plus an insert into the namespace's index. Reads the options as {@link #add} does, from the arguments'
+   * start; anything it does not know (a malformed command) sends the command to the pool, which says what is wrong.
+   */
+  static boolean addIsLight(ClientSession c, Args a) {
+    if (!c.server().namespaceOpen(c.namespace())) {
+      return false;
+    }
+    boolean numbersOnly = true;
+    boolean vectorGiven = false;
+    int i = 4; // MEM.ADD session role text, then the options
+    while (i < a.size()) {
+      switch (a.lower(i)) {
+        case "vector" -> {
+          vectorGiven = true;
+          String form = i + 1 < a.size() ? a.lower(i + 1) : "";
+          switch (form) {
+            case "fp32" -> i += 3;
+            case "values" -> {
+              int n = Integer.parseInt(a.string(i + 2)); // a count that is no number throws: the pool's
+              if (n < 1) {
+                return false;
+              }
+              i += 3 + n;
+            }
+            default -> numbersOnly = false; // TEXT: the server's model embeds it
+          }
+          if (!numbersOnly) {
+            return false;
+          }
+        }
+        case "at", "attrs" -> i += 2;
+        case "link" -> i += 3;
+        default -> {
+          return false;
+        }
+      }
+    }
+    return i == a.size() && (vectorGiven || c.server().embedder() == null); // past the end: fewer VALUES than said
   }
 
   /**

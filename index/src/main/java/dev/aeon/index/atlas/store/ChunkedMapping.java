@@ -52,6 +52,8 @@ final class ChunkedMapping implements AutoCloseable {
   private final int chunkShift;
   private volatile MemorySegment[] chunks = new MemorySegment[0];
   private final WrittenExtent written;
+  /** Calls of {@link #write} so far (writer only; tests count the writes an operation makes). */
+  private long writes;
 
   private ChunkedMapping(Path path, FileChannel channel, PositionalWriter writer, int unitBytes, int unitsPerChunk,
       long writtenEnd) throws IOException {
@@ -176,11 +178,17 @@ final class ChunkedMapping implements AutoCloseable {
    */
   void write(int unit, long offset, MemorySegment src) {
     long position = fileOffset(unit) + offset;
+    writes++;
     try {
       writer.write(src, position);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " at byte " + position, e);
     }
+  }
+
+  /** The calls of {@link #write} since the file was opened. */
+  long writes() {
+    return writes;
   }
 
   /** Writes everything written so far to the device. */

@@ -41,17 +41,29 @@ public final class PageFile implements AutoCloseable {
   private final ChunkedMapping sketchMap;
   /** Each mapped page's count as its header has it; grown copy-on-write, like the mapped chunks. */
   private volatile int[] counts = new int[0];
-  /** Pages [0, mirrored) have their header's count in {@link #counts}. Writer only. */
+  /** Pages [0, mirrored) have their header's count in {@link #counts} and leaf in {@link #leaves}. Writer only. */
   private int mirrored;
+  /**
+   * Each mirrored page's leaf, as its next append writes it into the page's head: {@link #reset} sets it here and
+   * writes nothing, the append right after it writes the head once. Writer only.
+   */
+  private int[] leaves = new int[0];
   /**
    * Each page's generation: raised whenever its entries may stop matching an earlier checksum of the same
    * count (emptied for reuse, cut back at open). Appends only raise a page's count. Writer only.
    */
   private int[] generations = new int[0];
-  /** The writer's image of a page's head (count, leaf, ids, slots, scales), written to the file in one call. */
-  private final MemorySegment head;
-  /** The writer's image of the codes of entries appended together. */
-  private final MemorySegment codes;
+  /**
+   * The writer's image of a page: its head (count, leaf, ids, slots, scales) and the codes of its entries up to the
+   * last one appended, written to the file in one call from the page's start. An append's fields are spread over
+   * the head and the codes; written as two ranges, head and new codes, they took two calls, each a {@code pwrite}
+   * on the writer's path with the file system's per-call work under it (docs/benchmarks.md). The codes before the
+   * new ones are written again as the file has them, so a reader scoring them through the mapping reads the same
+   * bytes whichever it sees. The range starts in the head's file system page and ends in the new codes', both of
+   * which the two calls dirtied too; only a page larger than two file system pages (about 500 dimensions at 8
+   * entries) has pages between them, which it dirties again for the next checkpoint to write back.
+   */
+  private final MemorySegment image;
   /** The writer's image of a page's sketch block. */
   private final MemorySegment sketchBlock;
 
@@ -60,8 +72,7 @@ public final class PageFile implements AutoCloseable {
     this.map = map;
     this.sketchMap = sketchMap;
     Arena auto = Arena.ofAuto(); // a few KB for as long as the file is open
-    this.head = auto.allocate(layout.offCodes);
-    this.codes = auto.allocate((long) layout.capacity * layout.dim);
+    this.image = auto.allocate(layout.pageBytes);
     this.sketchBlock = auto.allocate(layout.sketches.blockBytes());
   }
 
@@ -142,8 +153,12 @@ public final class PageFile implements AutoCloseable {
       if (count > cs.length) {
         cs = Arrays.copyOf(cs, Math.max(count, cs.length * 2));
       }
+      if (count > leaves.length) {
+        leaves = Arrays.copyOf(leaves, Math.max(count, leaves.length * 2));
+      }
       for (int p = mirrored; p < count; p++) {
         cs[p] = map.segment(p).get(INT, map.offset(p) + PageLayout.OFF_COUNT);
+        leaves[p] = map.segment(p).get(INT, map.offset(p) + PageLayout.OFF_LEAF);
       }
       counts = cs;
       mirrored = count;
@@ -184,13 +199,15 @@ public final class PageFile implements AutoCloseable {
     return (int) COUNTS.getAcquire(counts, page);
   }
 
-  /** Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. */
+  /**
+   * Empties a page and tags it with its leaf, before it is linked into a leaf. Writer only. Writes nothing: the
+   * file's count of a page matters only at an open, which takes the counts the manifest names, and every page taken
+   * for a leaf is appended to at once, which writes the page's head with count and leaf (the write this made of
+   * them was one more {@code pwrite} per page taken, two per page of a split's or compaction's rewrite).
+   */
   public void reset(int page, int leafId) {
     generations[page]++;
-    MemorySegment h = head.asSlice(0, 8);
-    h.set(INT, PageLayout.OFF_COUNT, 0);
-    h.set(INT, PageLayout.OFF_LEAF, leafId);
-    map.write(page, 0, h);
+    leaves[page] = leafId;
     COUNTS.setRelease(counts, page, 0);
   }
 
@@ -202,7 +219,7 @@ public final class PageFile implements AutoCloseable {
   public void truncate(int page, int count) {
     generations[page]++;
     if (map.segment(page).get(INT, map.offset(page) + PageLayout.OFF_COUNT) != count) {
-      MemorySegment h = head.asSlice(0, 4);
+      MemorySegment h = image.asSlice(0, 4);
       h.set(INT, 0, count);
       map.write(page, PageLayout.OFF_COUNT, h);
     }
@@ -215,54 +232,62 @@ public final class PageFile implements AutoCloseable {
    */
   public int append(int page, long id, int slot, EncodedVector e) {
     int first = counts[page];
-    loadImages(page);
-    stage(0, first, id, slot, e);
+    loadImages(page, first);
+    stage(first, id, slot, e);
     return writeAndPublish(page, first, 1);
   }
 
   /**
-   * Appends entries {@code [0, n)} of the arrays to the page with three writes (rather than three each) and
+   * Appends entries {@code [0, n)} of the arrays to the page with two writes (rather than two each) and
    * publishes them together; returns the new count. The caller has checked that they fit. Writer only.
    */
   public int appendAll(int page, long[] ids, int[] slots, EncodedVector[] encoded, int n) {
     int first = counts[page];
-    loadImages(page);
+    loadImages(page, first);
     for (int k = 0; k < n; k++) {
-      stage(k, first + k, ids[k], slots[k], encoded[k]);
+      stage(first + k, ids[k], slots[k], encoded[k]);
     }
     return writeAndPublish(page, first, n);
   }
 
   /**
-   * Copies the page's head and sketch block as the file has them into the writer's images: they are
-   * written whole, one call each instead of one per field (an entry's fields are spread over them), with
-   * the other entries' bytes unchanged.
+   * Copies the page's head and codes of its first {@code first} entries, and its sketch block, as the file has them
+   * into the writer's images, with the leaf {@link #reset} gave the page: they are written whole, one call each
+   * instead of one per field (an entry's fields are spread over them), with the other entries' bytes unchanged.
    */
-  private void loadImages(int page) {
-    MemorySegment.copy(map.segment(page), map.offset(page), head, 0, head.byteSize());
+  private void loadImages(int page, int first) {
+    MemorySegment.copy(map.segment(page), map.offset(page), image, 0, layout.codesOffset(first));
+    image.set(INT, PageLayout.OFF_LEAF, leaves[page]);
     MemorySegment.copy(sketchMap.segment(page), sketchMap.offset(page), sketchBlock, 0, sketchBlock.byteSize());
   }
 
-  /** Puts entry {@code i} into the images, its codes {@code k}-th in {@link #codes}. */
-  private void stage(int k, int i, long id, int slot, EncodedVector e) {
-    MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, codes, (long) k * layout.dim, layout.dim);
+  /** Puts entry {@code i} into the images. */
+  private void stage(int i, long id, int slot, EncodedVector e) {
+    MemorySegment.copy(MemorySegment.ofArray(e.codes()), 0, image, layout.codesOffset(i), layout.dim);
     sketchBlock.set(FLOAT, layout.sketches.factorOffset(i), e.sketchFactor());
     for (int w = 0; w < layout.sketches.words(); w++) {
       sketchBlock.set(WORD, layout.sketches.wordOffset(w, i), e.sketch()[w]);
     }
-    head.set(INT, layout.idOffset(i), (int) id);
-    head.set(INT, layout.slotOffset(i), slot);
-    head.set(FLOAT, layout.scaleOffset(i), e.scale());
+    image.set(INT, layout.idOffset(i), (int) id);
+    image.set(INT, layout.slotOffset(i), slot);
+    image.set(FLOAT, layout.scaleOffset(i), e.scale());
   }
 
-  /** Writes the staged entries {@code [first, first + n)} and then publishes them. */
+  /**
+   * Writes the staged entries {@code [first, first + n)} and then publishes them: two writes, the sketch block and
+   * the page from its start to the last new entry's codes.
+   */
   private int writeAndPublish(int page, int first, int n) {
-    map.write(page, layout.codesOffset(first), codes.asSlice(0, (long) n * layout.dim));
     sketchMap.write(page, 0, sketchBlock);
-    head.set(INT, PageLayout.OFF_COUNT, first + n);
-    map.write(page, 0, head);
+    image.set(INT, PageLayout.OFF_COUNT, first + n);
+    map.write(page, 0, image.asSlice(0, layout.codesOffset(first + n)));
     COUNTS.setRelease(counts, page, first + n);
     return first + n;
+  }
+
+  /** The calls that wrote the page file and the sketch file since they were opened (tests: writes per append). */
+  long writes() {
+    return map.writes() + sketchMap.writes();
   }
 
   /** The id of entry {@code i} as an unsigned 32-bit value. */
@@ -288,7 +313,7 @@ public final class PageFile implements AutoCloseable {
    */
   public int appendMoved(int page, long[] ids, int[] slots, int[] fromPages, int[] fromEntries, int n) {
     int first = counts[page];
-    loadImages(page);
+    loadImages(page, first);
     for (int k = 0; k < n; k++) {
       int from = fromPages[k], e = fromEntries[k], i = first + k;
       if (from == page) {
@@ -296,16 +321,16 @@ public final class PageFile implements AutoCloseable {
       }
       MemorySegment s = map.segment(from);
       long b = map.offset(from);
-      MemorySegment.copy(s, b + layout.codesOffset(e), codes, (long) k * layout.dim, layout.dim);
+      MemorySegment.copy(s, b + layout.codesOffset(e), image, layout.codesOffset(i), layout.dim);
       MemorySegment sk = sketchMap.segment(from);
       long kb = sketchMap.offset(from);
       sketchBlock.set(FLOAT, layout.sketches.factorOffset(i), sk.get(FLOAT, kb + layout.sketches.factorOffset(e)));
       for (int w = 0; w < layout.sketches.words(); w++) {
         sketchBlock.set(WORD, layout.sketches.wordOffset(w, i), sk.get(WORD, kb + layout.sketches.wordOffset(w, e)));
       }
-      head.set(INT, layout.idOffset(i), (int) ids[k]);
-      head.set(INT, layout.slotOffset(i), slots[k]);
-      head.set(FLOAT, layout.scaleOffset(i), s.get(FLOAT, b + layout.scaleOffset(e)));
+      image.set(INT, layout.idOffset(i), (int) ids[k]);
+      image.set(INT, layout.slotOffset(i), slots[k]);
+      image.set(FLOAT, layout.scaleOffset(i), s.get(FLOAT, b + layout.scaleOffset(e)));
     }
     return writeAndPublish(page, first, n);
   }

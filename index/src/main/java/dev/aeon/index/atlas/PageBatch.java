@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Up to a page of entries gathered to be written into a fresh page together ({@code PageFile.appendAll}:
- * three writes to the files per page rather than three per entry), by a bulk build; a split or compaction moves
+ * two writes to the files per page rather than two per entry), by a bulk build; a split or compaction moves
  * entries already on pages with {@link PageMoves}. Writer only.
  */
 final class PageBatch {

@@ -2,7 +2,7 @@ package dev.aeon.index.atlas;
 
 /**
  * Up to a page of a leaf's entries moved together into a fresh page by a split or compaction, each named by where it
- * is ({@code PageFile.appendMoved}: copied file to file, three writes per page). {@link PageBatch} is its like for
+ * is ({@code PageFile.appendMoved}: copied file to file, two writes per page). {@link PageBatch} is its like for
  * entries that are not on a page yet (a bulk build). Writer only.
  */
 final class PageMoves {

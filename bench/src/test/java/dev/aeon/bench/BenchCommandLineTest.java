@@ -24,7 +24,8 @@ class BenchCommandLineTest {
         "-cp", System.getProperty("java.class.path"), Bench.class.getName()));
     cmd.addAll(List.of(args));
     Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+    Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err.toFile())
+        .start();
     boolean ended = p.waitFor(30, TimeUnit.SECONDS);
     p.destroyForcibly();
     assertTrue(ended, "the bench ran");
@@ -61,14 +62,18 @@ class BenchCommandLineTest {
   @Test
   void slbRefusesAValueThatIsNotANumber() throws Exception {
     String result = run("slb", "--replays", "x");
-    assertTrue(result.startsWith("2 ") && result.contains("aeon bench slb: --replays needs a positive whole number, got 'x'\nusage: ./aeon bench slb [--quick]"), result);
+    assertTrue(result.startsWith("2 ")
+        && result.contains(
+            "aeon bench slb: --replays needs a positive whole number, got 'x'\nusage: ./aeon bench slb [--quick]"),
+            result);
   }
 
   @Test
   void contentionRefusesAValueThatIsNotANumber() throws Exception {
     String result = run("contention", "--load", "half");
     assertTrue(result.startsWith("2 ") && result.contains(
-        "aeon bench contention: --load needs a number above 0 and at most 1, got 'half'\nusage: ./aeon bench contention"),
+        "aeon bench contention: --load needs a number above 0 and at most 1, got 'half'\nusage: ./aeon bench "
+        + "contention"),
         result);
   }
 

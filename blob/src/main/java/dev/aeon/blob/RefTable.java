@@ -80,7 +80,9 @@ final class RefTable {
     forEachIdAbove(Long.MIN_VALUE, action);
   }
 
-  /** Calls {@code action} with every present id above {@code id}, ascending; skips the pages below. Writer side only. */
+  /**
+   * Calls {@code action} with every present id above {@code id}, ascending; skips the pages below. Writer side only.
+   */
   void forEachIdAbove(long id, LongConsumer action) {
     long[][] p = pages;
     for (long i = Math.max(0, id) >>> PAGE_BITS; i < p.length; i++) {

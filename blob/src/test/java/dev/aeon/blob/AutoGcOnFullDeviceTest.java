@@ -116,7 +116,8 @@ class AutoGcOnFullDeviceTest {
       assertEquals(1, thrown.size(), "without its stack trace");
       assertEquals("File too large", thrown.getFirst().getCause().getMessage());
       assertTrue(logged.list().getFirst().startsWith("garbage collection in " + dir + " failed (in the background;"
-          + " the old generation stays in use, and the next starts by itself once twice as many bytes are freed; the same"
+          + " the old generation stays in use, and the next starts by itself once twice as many bytes are freed; the "
+          + "same"
           + " failure is not logged again): java.io.UncheckedIOException: garbage collection in " + dir
           + ", caused by java.io.IOException: File too large"), logged.list().getFirst());
       free(arena, 26, 50); // twice the freed bytes of the failure: the next starts, with room

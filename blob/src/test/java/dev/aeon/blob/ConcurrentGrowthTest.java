@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Readers read while a writer appends into an arena that starts tiny, so the file grows and is remapped
  * again and again (in each of several fresh arenas); every old mapping is retired through EBR, which
- * reclaims after each retirement and on a background thread. A reader must never see a closed mapping (an {@code IllegalStateException}) or
- * wrong bytes, and {@link BlobArena#force()}, called meanwhile on another thread as a checkpoint does, must
- * never fail (it forces a mapping that growth may retire meanwhile).
+ * reclaims after each retirement and on a background thread. A reader must never see a closed mapping (an {@code
+ * IllegalStateException}) or wrong bytes, and {@link BlobArena#force()}, called meanwhile on another thread as a
+ * checkpoint does, must never fail (it forces a mapping that growth may retire meanwhile).
  */
 class ConcurrentGrowthTest {
 

@@ -170,7 +170,8 @@ class SizesAtTheLimitsTest {
     // and a big frame, written through the staging buffer, that ends there itself
     Path other = dir.resolve("second");
     try (BlobArena arena = BlobArena.open(other, options, null)) {
-      byte[] whole = Blobs.content(9, (int) (arena.stats().fileBytes() - ArenaHeader.DATA_START - Frames.HEADER_LENGTH));
+      byte[] whole =
+          Blobs.content(9, (int) (arena.stats().fileBytes() - ArenaHeader.DATA_START - Frames.HEADER_LENGTH));
       assertEquals(1, arena.append(whole));
       assertEquals(capacity, arena.stats().fileBytes());
       arena.force();

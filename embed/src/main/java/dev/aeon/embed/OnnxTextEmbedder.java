@@ -81,8 +81,8 @@ public final class OnnxTextEmbedder implements TextEmbedder {
   /**
    * Loads the model's graph and tokenizer from the classpath (about half a second for MiniLM).
    *
-   * @throws IllegalStateException if the model's jar is not on the classpath, the graph or tokenizer is unusable, or ONNX
-   *     runtime's native library cannot be loaded on this machine
+   * @throws IllegalStateException if the model's jar is not on the classpath, the graph or tokenizer is unusable, or
+   *     ONNX runtime's native library cannot be loaded on this machine
    */
   public static OnnxTextEmbedder open(ModelSpec spec) {
     Objects.requireNonNull(spec, "spec");

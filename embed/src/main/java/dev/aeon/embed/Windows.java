@@ -39,7 +39,10 @@ final class Windows implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int windowTokens;
   private final int pieceChars;
-  /** Characters of the tokenizer's added tokens ([CLS], [MASK]...), which it finds in the raw text: no piece ends before one. */
+  /**
+   * Characters of the tokenizer's added tokens ([CLS], [MASK]...), which it finds in the raw text: no piece ends before
+   * one.
+   */
   private final String addedTokenChars;
   private final long clsId;
   private final long sepId;
@@ -68,10 +71,14 @@ final class Windows implements AutoCloseable {
     this.sepId = empty[1];
   }
 
-  /** Whether a tokenizer.json normalizes and splits words as BERT does ({@code BertNormalizer}, {@code BertPreTokenizer}). */
+  /**
+   * Whether a tokenizer.json normalizes and splits words as BERT does ({@code BertNormalizer}, {@code
+   * BertPreTokenizer}).
+   */
   static boolean isBert(byte[] json) {
     String text = new String(json, StandardCharsets.UTF_8);
-    return typeOf(text, "normalizer").equals("BertNormalizer") && typeOf(text, "pre_tokenizer").equals("BertPreTokenizer");
+    return typeOf(text, "normalizer").equals("BertNormalizer")
+        && typeOf(text, "pre_tokenizer").equals("BertPreTokenizer");
   }
 
   /** The {@code type} of a top-level part of a tokenizer.json, or "" if it names none (or none flat). */

@@ -147,13 +147,17 @@ class OnnxTextEmbedderTest {
   @Test
   void charactersTheTokenizerDeletesAreNotThereForTheModel() {
     float[] empty = embedder.embed("");
-    for (String nothing : new String[] {" \t\r\n ", "\u0000", "\u0001\u001f\u007f", "\ud800", "\udc00\ud800", "\ufffd", "\u200b"}) {
-      assertArrayEquals(empty, embedder.embed(nothing), nothing.chars().mapToObj(Integer::toHexString).toList().toString());
+    for (String nothing : new String[] {" \t\r\n ", "\u0000", "\u0001\u001f\u007f", "\ud800", "\udc00\ud800", "\ufffd",
+        "\u200b"}) {
+      assertArrayEquals(empty, embedder.embed(nothing), nothing.chars().mapToObj(Integer::toHexString).toList()
+          .toString());
     }
     assertArrayEquals(embedder.embed("ab"), embedder.embed("a\ud83db"), "an unpaired surrogate");
     assertArrayEquals(embedder.embed("ab"), embedder.embed("a\u0000b"), "a NUL");
-    List<String> texts = List.of("", "\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c", "\u043f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440",
-        "\u0645\u0631\u062d\u0628\u0627", "\ud83d\ude00\ud83d\udc4d\ud83c\udffd", "x".repeat(100_000), "caf\u00e9 cafe\u0301");
+    List<String> texts = List.of("", "\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c",
+        "\u043f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440",
+        "\u0645\u0631\u062d\u0628\u0627", "\ud83d\ude00\ud83d\udc4d\ud83c\udffd", "x".repeat(100_000),
+        "caf\u00e9 cafe\u0301");
     List<float[]> batch = embedder.embedAll(texts);
     for (int i = 0; i < texts.size(); i++) {
       assertEquals(1.0, Math.sqrt(dot(batch.get(i), batch.get(i))), 1e-5, "text " + i);
@@ -247,7 +251,8 @@ class OnnxTextEmbedderTest {
       assertTrue(e.getMessage().contains("expected [1, "), e.getMessage());
       assertEquals(other.windowCount(text) - 1, e.getSuppressed().length, "every other window's failure is told");
       List<String> running = Thread.getAllStackTraces().entrySet().stream()
-          .filter(t -> Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals(OnnxTextEmbedder.class.getName())
+          .filter(t -> Arrays.stream(t.getValue()).anyMatch(f ->
+              f.getClassName().equals(OnnxTextEmbedder.class.getName())
               && f.getMethodName().equals("run")))
           .map(t -> t.getKey().getName()).toList();
       assertEquals(List.of(), running, "threads still running a window of the call that failed");

@@ -70,8 +70,8 @@ class WindowsTest {
     ModelSpec spec = ModelSpec.DEFAULT;
     try (Windows whole = new Windows(spec.tokenizerResource(), spec.windowTokens(), Integer.MAX_VALUE);
          Windows pieces = new Windows(spec.tokenizerResource(), spec.windowTokens(), SMALL_PIECES)) {
-      String chinese = "\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c\uff0c\u6211\u559c\u6b22\u90a3\u91cc\u7684\u74f7\u7816\u3002"
-          .repeat(20);
+      String chinese = ("\u6211\u4e0a\u4e2a\u6708\u642c\u5230\u4e86\u91cc\u65af\u672c\uff0c"
+          + "\u6211\u559c\u6b22\u90a3\u91cc\u7684\u74f7\u7816\u3002").repeat(20);
       String json = "{\"id\":12345,\"tags\":[\"a\",\"b\"],\"ok\":true}".repeat(20);
       String masks = "x.[MASK]".repeat(60);
       for (String text : new String[] {chinese, json, masks}) {
@@ -105,7 +105,9 @@ class WindowsTest {
     }
   }
 
-  /** Only a BERT tokenizer's text is cut into pieces: another may treat the space before a piece's first word otherwise. */
+  /**
+   * Only a BERT tokenizer's text is cut into pieces: another may treat the space before a piece's first word otherwise.
+   */
   @Test
   void onlyATokenizerThatSplitsWordsAsBertDoesIsGivenPieces() throws IOException {
     for (ModelSpec spec : new ModelSpec[] {ModelSpec.ALL_MINILM_L6_V2_Q, ModelSpec.BGE_SMALL_EN_V15_Q}) {
@@ -115,7 +117,8 @@ class WindowsTest {
     }
     String sentencePiece = "{\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Nmt\"}]},"
         + " \"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\"}}";
-    String bertWords = "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"}}";
+    String bertWords =
+        "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"}}";
     assertFalse(Windows.isBert(sentencePiece.getBytes(StandardCharsets.UTF_8)));
     assertFalse(Windows.isBert(bertWords.getBytes(StandardCharsets.UTF_8)), "another normalizer");
   }

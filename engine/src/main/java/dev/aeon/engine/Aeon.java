@@ -121,8 +121,8 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
-   * Writes a namespace to {@code file}, which must not exist, as JSON lines (docs/durability.md, "Export and import"): its
-   * live events in the order they were remembered, with their texts, attributes and vectors, and the links
+   * Writes a namespace to {@code file}, which must not exist, as JSON lines (docs/durability.md, "Export and import"):
+   * its live events in the order they were remembered, with their texts, attributes and vectors, and the links
    * between them with their validity. The format does not depend on the files' formats, so an export moves a
    * namespace to another release or machine ({@link #importNamespace}).
    *

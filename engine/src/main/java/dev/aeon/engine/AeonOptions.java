@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param slbMaxBytes total memory of every session's lookaside buffer in one namespace, evicted LRU: each open
  *     namespace has a buffer of its own, so an {@code Aeon} with n namespaces open may hold n times this
  * @param slbMinVectors the lookaside buffer serves only recalls among at least this many vectors (the
- *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search costs about what a hit
- *     does, so the buffer could only add its own cost (docs/benchmarks.md, the SLB section, has the measurements)
+ *     namespace's; when the recall names a session, that session's events, with a vector or not): among fewer a search
+ *     costs about what a hit does, so the buffer could only add its own cost (docs/benchmarks.md, the SLB section, has
+ *     the measurements)
  * @param walSegmentBytes the largest write-ahead log segment: segments are preallocated from 64 KiB and grow
  *     with the write rate up to this size (so a namespace that holds little takes little disk)
  * @param queryTimeLimit how long a statement of the query language may run before it is stopped with a

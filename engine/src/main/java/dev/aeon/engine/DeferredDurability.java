@@ -155,8 +155,8 @@ public final class DeferredDurability {
 
   /**
    * Collects {@code durable}, the future of the record a write of namespace {@code namespace} just appended to its
-   * {@code log}, if this thread runs inside {@link #call}, and returns true; returns false otherwise, and for a future already completed (the write
-   * needs no wait, or the log refused it, which the caller reports at once).
+   * {@code log}, if this thread runs inside {@link #call}, and returns true; returns false otherwise, and for a future
+   * already completed (the write needs no wait, or the log refused it, which the caller reports at once).
    */
   static boolean collect(Wal log, String namespace, CompletableFuture<Long> durable) {
     if (!CURRENT.isBound() || durable.isDone()) {

@@ -546,7 +546,8 @@ final class DurableMemory implements Memory, AutoCloseable {
       String limit = "more than the " + maxBytes + " one log record holds (" + Stores.MAX_MUTATION_BYTES_IS + ")";
       throw new IllegalArgumentException(m instanceof RememberBatch b
           ? "the batch of " + b.events().size() + " events takes " + payload.length + " bytes in the log (their texts,"
-              + " vectors and attributes), " + limit + "; nothing was remembered: remember its events in smaller batches"
+              + " vectors and attributes), " + limit
+                  + "; nothing was remembered: remember its events in smaller batches"
           : "this mutation takes " + payload.length + " bytes in the log (its text, vector and attributes), " + limit);
     }
     return payload;

@@ -112,7 +112,8 @@ final class EmbeddingModel {
     try {
       DurableFiles.replace(file, ByteBuffer.wrap(format(model)));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the embedding model of namespace '" + namespace + "' in " + file, e);
+      throw new UncheckedIOException("cannot record the embedding model of namespace '" + namespace + "' in " + file,
+          e);
     }
     name = model;
   }

@@ -16,11 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * An export's file, whole or absent: written under a temporary name in the same folder
  * ({@code .<file>.<random>.aeon-export-partial}, the file's name cut to its first {@value #NAME_BYTES_KEPT} bytes
- * so that a name as long as file systems allow still leaves room for the rest), forced, then put in place by a hard link, which fails if the
- * file exists (so a file someone else made meanwhile is never replaced), and the temporary name removed; then the
- * folder is forced. A crash part way leaves the temporary file, never a part of an export under the file's name;
- * the name says what it is, and it can be deleted. Each export's temporary name is its own, so two exports to one
- * file never write into one temporary file.
+ * so that a name as long as file systems allow still leaves room for the rest), forced, then put in place by a hard
+ * link, which fails if the file exists (so a file someone else made meanwhile is never replaced), and the temporary
+ * name removed; then the folder is forced. A crash part way leaves the temporary file, never a part of an export under
+ * the file's name; the name says what it is, and it can be deleted. Each export's temporary name is its own, so two
+ * exports to one file never write into one temporary file.
  */
 final class ExportFile {
 

@@ -81,8 +81,8 @@ public interface Memory {
    * The events most similar to the query that pass its filters, best first: k of them whenever k pass. The
    * search is approximate. By default it scores the vectors of the index's 48 leaves nearest the query (every
    * one in a small namespace, or when the filters leave few events), which finds about 95% of the exact top 10
-   * on the sentence embeddings of the ANN benchmark (docs/benchmarks.md), and less on vectors without structure, such as
-   * random ones. {@link Recall#targetRecall} and {@link Recall#nprobe} trade speed for accuracy.
+   * on the sentence embeddings of the ANN benchmark (docs/benchmarks.md), and less on vectors without structure, such
+   * as random ones. {@link Recall#targetRecall} and {@link Recall#nprobe} trade speed for accuracy.
    */
   List<Recalled> recall(Recall recall);
 

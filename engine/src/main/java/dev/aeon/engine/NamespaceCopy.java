@@ -115,8 +115,9 @@ final class NamespaceCopy {
   /**
    * The first pass, while writers may still write: copies every regular file under {@code source} that
    * {@code skip} does not name, keeping the layout and the holes ({@link DataExtents}), and tells {@code progress}
-   * of the bytes copied, of the bytes of data the files held when listed ({@link TransferProgress.Step#SNAPSHOT_BYTES}).
-   * What changes meanwhile {@link #catchUp} copies again. A file that goes away meanwhile is left to it too.
+   * of the bytes copied, of the bytes of data the files held when listed ({@link
+   * TransferProgress.Step#SNAPSHOT_BYTES}). What changes meanwhile {@link #catchUp} copies again. A file that goes away
+   * meanwhile is left to it too.
    */
   void copyFiles(Path source, Predicate<Path> skip, TransferProgress progress) throws IOException {
     List<Path> from = files(source, skip);

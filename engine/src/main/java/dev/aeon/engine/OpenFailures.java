@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * What a failed open of a namespace throws. Each store reports a damaged file or another format version
  * with an exception of its own package; the engine's users get one family for all of them,
  * {@link dev.aeon.common.io.FileFormatException} (naming file and offset, with the store's exception as the
- * cause: {@link StoreFileException#unchecked}), so that "this namespace's files cannot be used as they are" is one catch. Any other I/O failure
- * stays an {@link UncheckedIOException}.
+ * cause: {@link StoreFileException#unchecked}), so that "this namespace's files cannot be used as they are" is one
+ * catch. Any other I/O failure stays an {@link UncheckedIOException}.
  */
 final class OpenFailures {
 

@@ -285,7 +285,8 @@ final class Reads {
       boolean hasVector = g.vectorId(slot) != dev.aeon.query.trace.Event.NO_VECTOR;
       boolean indexed = atlas != null && atlas.contains(id);
       if (hasVector != indexed) {
-        problems.add("event " + id + (hasVector ? " has a vector missing from the index" : " is indexed but has no vector"));
+        problems.add("event " + id
+            + (hasVector ? " has a vector missing from the index" : " is indexed but has no vector"));
       }
       withVector += hasVector ? 1 : 0;
     }

@@ -125,7 +125,8 @@ class BackgroundThreadsTest {
       }
       started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).toList();
       Map<String, Long> shared = started.stream().map(Thread::getName)
-          .filter(n -> n.startsWith("aeon-checkpoint-") || n.startsWith("aeon-pause-") || n.equals("aeon-ebr-reclaimer"))
+          .filter(n -> n.startsWith("aeon-checkpoint-") || n.startsWith("aeon-pause-")
+              || n.equals("aeon-ebr-reclaimer"))
           .collect(Collectors.groupingBy(n -> n.replaceAll("-[0-9]+$", ""), Collectors.counting()));
       assertEquals(Map.of("aeon-checkpoint", (long) BackgroundThreads.CHECKPOINT_THREADS,
           "aeon-pause", (long) BackgroundThreads.PAUSE_THREADS, "aeon-ebr-reclaimer", 1L), shared);

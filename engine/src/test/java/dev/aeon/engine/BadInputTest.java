@@ -90,7 +90,8 @@ class BadInputTest {
       assertEquals(2, m.stats().events());
       long emoji = m.remember(Remember.event("s\uD83D\uDE00", "user", "a pair is text: \uD83D\uDE00"));
       assertEquals("a pair is text: \uD83D\uDE00", m.get(emoji).orElseThrow().text());
-      assertEquals("attributes that grow past 32 KiB one update at a time", m.get(1).orElseThrow().attributes().get("after"));
+      assertEquals("attributes that grow past 32 KiB one update at a time",
+          m.get(1).orElseThrow().attributes().get("after"));
       assertTrue(m.get(2).orElseThrow().attributes().size() < 20, "the update that did not fit was not applied");
       assertEquals(1, m.invalidate(1, "SINCE", 2, 101), "the refused invalidations left the link current");
       Map<String, Object> removeTs = new HashMap<>();
@@ -206,7 +207,8 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).nprobe(-5));
     assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", Double.NaN));
     // no attribute holds these, and as doubles they compared inexactly (2^53 + 1 matched 2^53)
-    for (Object never : List.of(java.math.BigInteger.ONE, java.math.BigDecimal.ONE, new java.util.concurrent.atomic.AtomicLong())) {
+    for (Object never : List.of(java.math.BigInteger.ONE, java.math.BigDecimal.ONE,
+        new java.util.concurrent.atomic.AtomicLong())) {
       assertThrows(IllegalArgumentException.class, () -> Recall.vector(TestVectors.unit(1), 3).where("x", never));
     }
     assertThrows(NullPointerException.class, () -> Recall.vector(TestVectors.unit(1), 3).roles("user", null));
@@ -293,7 +295,8 @@ class BadInputTest {
     List<Runnable> bad = List.of(() -> d.withWalSegmentBytes(Long.MAX_VALUE), () -> d.withWalSegmentBytes(largest + 1),
         () -> d.withWalSegmentBytes(0), () -> d.withCheckpoints(1 << 20, second.negated()),
         () -> d.withCheckpoints(1 << 20, java.time.Duration.ZERO), () -> d.withCheckpoints(0, second),
-        () -> d.withSlb(64, Float.NaN, 1 << 20), () -> d.withSlb(64, 1.5f, 1 << 20), () -> d.withSlb(-1, 0.85f, 1 << 20));
+        () -> d.withSlb(64, Float.NaN, 1 << 20), () -> d.withSlb(64, 1.5f, 1 << 20), () ->
+        d.withSlb(-1, 0.85f, 1 << 20));
     for (Runnable options : bad) {
       assertThrows(IllegalArgumentException.class, options::run);
     }
@@ -416,7 +419,8 @@ class BadInputTest {
           "MATCH (a), (b), (c) RETURN DISTINCT a.session = c.session",
           "MATCH (a), (b) WHERE NOT EXISTS { (a)-[:NEXT*1..32]-(b) } RETURN count(*)")) {
         QueryException e = assertThrows(QueryException.class, () -> m.query(product, Map.of()), product);
-        assertTrue(e.reason().startsWith("the statement ran past its time limit of 200 ms"), product + ": " + e.reason());
+        assertTrue(e.reason().startsWith("the statement ran past its time limit of 200 ms"),
+            product + ": " + e.reason());
       }
       // a few hundred steps: far within the limit, even on a loaded machine
       assertEquals(List.of(List.of(58L)), m.query("MATCH (a {session: 's0'}) RETURN count(*)", Map.of()).rows());

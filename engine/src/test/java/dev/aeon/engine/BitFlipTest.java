@@ -88,13 +88,15 @@ public class BitFlipTest {
         long used = usedBytes(path);
         assertTrue(used > 0, file + " holds nothing");
         for (int i = 0; i < flipsPerFile; i++) {
-          long offset = i < HEADER_FLIPS ? random.nextInt((int) Math.min(64, used)) : (long) (random.nextDouble() * used);
+          long offset = i < HEADER_FLIPS ? random.nextInt((int) Math.min(64, used))
+              : (long) (random.nextDouble() * used);
           int bit = random.nextInt(8);
           String where = name + " image, " + file + " byte " + offset + " bit " + bit
               + " (seed " + seed + ")";
           List<String> orTorn = tornTail != null && file.equals(lastSegment) && offset >= tornTail.lastRecordFrom()
               ? tornTail.read() : null;
-          if (reportedAfterFlip(copy(image, dir.resolve("trial")), file, offset, bit, written, expected, orTorn, where)) {
+          if (reportedAfterFlip(copy(image, dir.resolve("trial")), file, offset, bit, written, expected, orTorn,
+              where)) {
             reported.merge(file, 1, Integer::sum);
           }
         }

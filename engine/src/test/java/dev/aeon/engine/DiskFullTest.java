@@ -192,7 +192,8 @@ class DiskFullTest {
   /** The trace's event records are stored into a mapping too: its appends must fail the same way. */
   @Test
   void theTraceFailsAnAppendWithAnIoErrorOnAFullDevice() throws Exception {
-    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8); Trace trace = Trace.open(device.root().resolve("trace"))) {
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 8); Trace trace =
+        Trace.open(device.root().resolve("trace"))) {
       long id = 1;
       for (; id <= 100; id++) { // every session and role named before the device fills
         trace.append(traceEvent(id));
@@ -324,7 +325,9 @@ class DiskFullTest {
     }
   }
 
-  /** Closing after a write failed may fail too (a last checkpoint with no room): the log holds every acknowledged write. */
+  /**
+   * Closing after a write failed may fail too (a last checkpoint with no room): the log holds every acknowledged write.
+   */
   private static void closeOnAFullDevice(Aeon aeon) {
     try {
       aeon.close();

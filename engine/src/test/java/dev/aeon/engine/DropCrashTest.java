@@ -45,7 +45,8 @@ public class DropCrashTest {
     for (int cycle = 0; cycle < cycles; cycle++) {
       String context = "seed " + seed + " cycle " + cycle;
       Files.deleteIfExists(acks);
-      Process child = EngineCrashTest.startJvm(DropChild.class, data.toString(), acks.toString(), Integer.toString(next));
+      Process child = EngineCrashTest.startJvm(DropChild.class, data.toString(), acks.toString(),
+          Integer.toString(next));
       if (cycle == cycles - 1 && dropped == 0) {
         // On a loaded machine every kill may come before the first drop (a run reported none at seed
         // 4338840259149): the last one waits for one, so that the run checks a reported drop too

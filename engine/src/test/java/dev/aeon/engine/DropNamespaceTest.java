@@ -33,10 +33,12 @@ class DropNamespaceTest {
       dropped.checkpoint();
       Memory kept = aeon.namespace("tenant-b");
       kept.remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
-      assertFalse(ForgetLeavesNoTraceTest.filesContaining(dir, secret).isEmpty(), "the texts are on disk before the drop");
+      assertFalse(ForgetLeavesNoTraceTest.filesContaining(dir, secret).isEmpty(),
+          "the texts are on disk before the drop");
 
       assertTrue(aeon.dropNamespace("tenant-a"));
-      assertEquals(List.of(), ForgetLeavesNoTraceTest.filesContaining(dir, secret), "files still holding the dropped namespace's texts");
+      assertEquals(List.of(), ForgetLeavesNoTraceTest.filesContaining(dir, secret),
+          "files still holding the dropped namespace's texts");
       assertFalse(Files.exists(dir.resolve("ns").resolve("tenant-a")));
       assertEquals(List.of("tenant-b"), aeon.namespaceNames());
       IllegalStateException stale = assertThrows(IllegalStateException.class, dropped::stats);
@@ -80,7 +82,8 @@ class DropNamespaceTest {
       }
       assertTrue(aeon.dropNamespace("busy"));
       assertTrue(writer.get(60, TimeUnit.SECONDS) >= 20);
-      assertEquals(0, aeon.namespace("busy").stats().events(), "no write of the dropped namespace reached its successor");
+      assertEquals(0, aeon.namespace("busy").stats().events(),
+          "no write of the dropped namespace reached its successor");
     }
   }
 

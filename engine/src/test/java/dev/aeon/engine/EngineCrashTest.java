@@ -52,7 +52,8 @@ public class EngineCrashTest {
       acked.read(acks);
       verify(data, acked, "seed " + seed + " cycle " + cycle);
     }
-    assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size() + " events");
+    assertTrue(acked.remembered.size() > cycles, "the children acknowledged only " + acked.remembered.size()
+        + " events");
     System.out.println("EngineCrashTest: " + acked.compactions + " compactions and " + acked.batches + " batches ("
         + acked.batchesCutShort + " more cut short by a kill, " + acked.batchesRecovered + " of them recovered whole)"
         + " acknowledged among " + acked.operations + " operations");
@@ -256,6 +257,7 @@ public class EngineCrashTest {
     missing.removeIf(to -> acked.forgotten.contains(to) || !acked.remembered.containsKey(to));
     found.forEach(missing::remove); // one acknowledged link per link found
     assertEquals(List.of(), missing, context + ": acknowledged links out of " + id + " are lost");
-    assertTrue(found.stream().noneMatch(acked.forgotten::contains), context + ": a link of " + id + " to a forgotten event");
+    assertTrue(found.stream().noneMatch(acked.forgotten::contains), context + ": a link of " + id
+        + " to a forgotten event");
   }
 }

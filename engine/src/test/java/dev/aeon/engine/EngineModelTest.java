@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random remember and remember many at once (a third linked to earlier events, now and then to a forgotten one, which is
- * refused) / link / invalidate / set attributes / forget / recall / get / history /
+ * Random remember and remember many at once (a third linked to earlier events, now and then to a forgotten one, which
+ * is refused) / link / invalidate / set attributes / forget / recall / get / history /
  * query / checkpoint / compact / idle close / drop / reopen sequences against a plain in-memory model, with vectors and
  * queries of two embedding models or of none (the namespace records the first model and refuses the other).
  * Prints its seed;
@@ -223,9 +223,9 @@ public class EngineModelTest {
    * remembered before the batch, and in a third of the batches some to others of the batch (before or after them, or
    * themselves); now and then with an event it must refuse: an empty session or a vector of another model than the
    * namespace's (each event checked in turn), else a vector of another model than an earlier event's of the batch
-   * (checked after them), or else a link to a forgotten event (checked under the write lock, after those). Then the message names the first such
-   * event's index, and nothing is remembered or linked; else every event is, with ids that follow each other, and its
-   * links, valid for all time, as {@link #checkQuery} then finds them.
+   * (checked after them), or else a link to a forgotten event (checked under the write lock, after those). Then the
+   * message names the first such event's index, and nothing is remembered or linked; else every event is, with ids that
+   * follow each other, and its links, valid for all time, as {@link #checkQuery} then finds them.
    */
   private static void rememberAll(Memory m, Map<Long, Known> model, List<KnownLink> links, Set<Long> forgotten,
       String[] recordedModel, Random random, long now, String context) {

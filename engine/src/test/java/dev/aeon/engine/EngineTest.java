@@ -38,7 +38,8 @@ class EngineTest {
       Memory m = aeon.memory();
       lisbon = m.remember(Remember.event("s1", "user", "I moved to Lisbon").vector(TestVectors.unit(1))
           .at(1_000).attribute("topic", "home"));
-      long reply = m.remember(Remember.event("s1", "assistant", "Lisbon is lovely").vector(TestVectors.unit(2)).at(2_000));
+      long reply = m.remember(Remember.event("s1", "assistant", "Lisbon is lovely").vector(TestVectors.unit(2))
+          .at(2_000));
       m.remember(Remember.event("s2", "user", "Unrelated").vector(TestVectors.unit(3)).at(3_000));
       List<Recalled> hits = m.recall(Recall.vector(TestVectors.unit(1), 1));
       assertEquals(lisbon, hits.getFirst().event().id());
@@ -92,7 +93,8 @@ class EngineTest {
       Memory m = aeon.memory();
       m.remember(Remember.event("s", "user", "kept").vector(TestVectors.unit(1)));
       textsBefore = m.stats().blobBytes();
-      long dropped = m.remember(Remember.event("s", "user", "forgotten, and a little longer").vector(TestVectors.unit(2)));
+      long dropped =
+          m.remember(Remember.event("s", "user", "forgotten, and a little longer").vector(TestVectors.unit(2)));
       long withDropped = m.stats().blobBytes();
       assertTrue(withDropped > textsBefore);
       assertTrue(m.forget(dropped));
@@ -229,16 +231,20 @@ class EngineTest {
   void queriesMixSimilarityTimeAndHops() {
     try (Aeon aeon = Aeon.open(dir, options())) {
       Memory m = aeon.memory();
-      long u = m.remember(Remember.event("conv-26", "user", "I moved to Lisbon last week").vector(TestVectors.unit(1)).at(1_000));
-      long a = m.remember(Remember.event("conv-26", "assistant", "How do you like Lisbon?").vector(TestVectors.unit(2)).at(2_000));
+      long u = m.remember(Remember.event("conv-26", "user", "I moved to Lisbon last week").vector(TestVectors.unit(1))
+          .at(1_000));
+      long a = m.remember(Remember.event("conv-26", "assistant", "How do you like Lisbon?").vector(TestVectors.unit(2))
+          .at(2_000));
       long f = m.remember(Remember.event("conv-26", "summary", "User lives in Lisbon").at(3_000).link("REFERS_TO", u));
-      QueryResult newest = m.query("MATCH (e:user {session: 'conv-26'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5", Map.of());
+      QueryResult newest = m.query("MATCH (e:user {session: 'conv-26'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5",
+          Map.of());
       assertEquals(List.of(List.of("I moved to Lisbon last week")), newest.rows());
       QueryResult around = m.query("CALL recall($q, 1) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) "
           + "RETURN event.text, score, collect(n.text)", Map.of("q", TestVectors.unit(1)));
       assertEquals("I moved to Lisbon last week", around.rows().getFirst().get(0));
       assertEquals(List.of("How do you like Lisbon?", "User lives in Lisbon"), around.rows().getFirst().get(2));
-      QueryResult replies = m.query("MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a", Map.of());
+      QueryResult replies = m.query("MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a",
+          Map.of());
       assertEquals(a, ((Event) replies.rows().getFirst().getFirst()).id());
       QueryResult refs = m.query("MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e)",
           Map.of("from", 0L, "to", 10_000L));
@@ -545,7 +551,8 @@ class EngineTest {
       Memory quiet = aeon.namespace("quiet");
       long id = quiet.remember(Remember.event("s", "user", "before").vector(TestVectors.unit(1)));
       List<Thread> ownThreads = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> !before.contains(t) && t.getName().startsWith("aeon-") && !t.getName().startsWith("aeon-checkpoint-"))
+          .filter(t -> !before.contains(t) && t.getName().startsWith("aeon-")
+              && !t.getName().startsWith("aeon-checkpoint-"))
           .toList();
       assertFalse(ownThreads.isEmpty(), "no thread of its own (its log's flusher)");
       Memory other = aeon.namespace("other");

@@ -38,8 +38,10 @@ class EventIdRangeTest {
       for (int i = 0; i < 2; i++) { // the second is served by the lookaside buffer
         assertEquals(ABOVE_INT, m.recall(bySession).getFirst().event().id());
       }
-      assertEquals(ABOVE_INT, m.recall(Recall.vector(TestVectors.unit(7), 1).where("tag", "high")).getFirst().event().id());
-      List<List<Object>> rows = m.query("MATCH (e {session: 's'}) WHERE e.id > 3 RETURN e.id, similarity(e, $q) > 0.99 AS same "
+      assertEquals(ABOVE_INT, m.recall(Recall.vector(TestVectors.unit(7), 1).where("tag", "high")).getFirst().event()
+          .id());
+      List<List<Object>> rows =
+          m.query("MATCH (e {session: 's'}) WHERE e.id > 3 RETURN e.id, similarity(e, $q) > 0.99 AS same "
           + "ORDER BY e.id", Map.of("q", TestVectors.unit(7))).rows();
       assertEquals(List.of(List.of(ABOVE_INT, true), List.of(ABOVE_INT + 1, false)), rows);
       assertEquals("high", m.get(ABOVE_INT).orElseThrow().text());
@@ -82,7 +84,8 @@ class EventIdRangeTest {
       assertTrue(EngineTest.ids(m.recall(Recall.vector(q, 3))).contains(Memory.MAX_ID)); // tied with event 7
       long hits = m.stats().slbHits();
       float[] near = LookasideBufferTest.nudge(q, 0.01f, 1);
-      assertEquals(EngineTest.ids(m.recall(Recall.vector(near, 3).slb(false))), EngineTest.ids(m.recall(Recall.vector(near, 3))));
+      assertEquals(EngineTest.ids(m.recall(Recall.vector(near, 3).slb(false))),
+          EngineTest.ids(m.recall(Recall.vector(near, 3))));
       assertEquals(hits + 1, m.stats().slbHits(), "the similar query was answered by the buffer");
     }
   }

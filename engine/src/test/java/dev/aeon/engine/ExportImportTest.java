@@ -138,9 +138,11 @@ class ExportImportTest {
     damaged.put("line 6: a line after the end line", List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3),
         lines.get(4), lines.get(3)));
     damaged.put("which is not in the file before it", List.of(lines.get(0), lines.get(1), lines.get(3)));
-    damaged.put("unknown field 'colour'", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"colour\":1,\"id\"")));
+    damaged.put("unknown field 'colour'",
+        List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"colour\":1,\"id\"")));
     damaged.put("is in the file twice", List.of(lines.get(0), lines.get(1), lines.get(1)));
-    damaged.put("an event after the links", List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3), lines.get(2)));
+    damaged.put("an event after the links", List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(3),
+        lines.get(2)));
     damaged.put("a vector of 2 dimensions", List.of(lines.get(0),
         lines.get(1).replaceAll("\"vector\":\\[[^\\]]*\\]", "\"vector\":[1.0,2.0]")));
     damaged.put("Duplicate field", List.of(lines.get(0), lines.get(1).replace("{\"id\"", "{\"text\":\"x\",\"id\"")));
@@ -148,7 +150,8 @@ class ExportImportTest {
     // Numbers beyond a double's range were read as infinities, and so imported changed (the words Infinity and
     // -Infinity, which an export writes, are read as ever: anImportedNamespaceReadsAsTheExportedOne).
     damaged.put("line 2: the number 1e400 is beyond the range of a double", List.of(lines.get(0),
-        lines.get(1).replace("\"attributes\":{}", "\"attributes\":{\"k\":1e400}"), lines.get(2), lines.get(3), lines.get(4)));
+        lines.get(1).replace("\"attributes\":{}", "\"attributes\":{\"k\":1e400}"), lines.get(2), lines.get(3),
+        lines.get(4)));
     damaged.put("line 3: the number -1.5E309 is beyond the range of a double", List.of(lines.get(0), lines.get(1),
         lines.get(2).replace("\"vector\":[", "\"vector\":[-1.5E309,"), lines.get(3), lines.get(4)));
     // and a nonzero number nearer to 0 than any double was read as 0.0 (or -0.0), another value as well
@@ -158,16 +161,19 @@ class ExportImportTest {
     damaged.put("line 3: the number -2.4E-324 is nearer to 0 than any double (it would be -0.0)", List.of(lines.get(0),
         lines.get(1), lines.get(2).replace("\"vector\":[", "\"vector\":[-2.4E-324,"), lines.get(3), lines.get(4)));
     damaged.put("line 2: not JSON: Trailing token", List.of(lines.get(0), lines.get(1) + " {}"));
-    damaged.put("session holds an unpaired surrogate", List.of(lines.get(0), lines.get(1).replace("\"s\"", "\"\\ud800\"")));
+    damaged.put("session holds an unpaired surrogate",
+        List.of(lines.get(0), lines.get(1).replace("\"s\"", "\"\\ud800\"")));
     damaged.put("edge type 'NEXT' cannot be stored", List.of(lines.get(0), lines.get(1), lines.get(2),
         lines.get(3).replace("REFERS_TO", "NEXT")));
     damaged.put("edge type 'NEXT' cannot be stored (NEXT is implicit)", List.of(lines.get(0), lines.get(1),
         lines.get(2), lines.get(3).replace("REFERS_TO", "NEXT")
             .replace("\"valid_to\":9223372036854775807", "\"valid_to\":-9223372036854775808")));
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
-      Path latin1 = Files.write(dir.resolve("latin1.jsonl"), (lines.get(0) + "\n" + lines.get(1).replace("hello", "h\u00e9llo")
+      Path latin1 =
+          Files.write(dir.resolve("latin1.jsonl"), (lines.get(0) + "\n" + lines.get(1).replace("hello", "h\u00e9llo")
           + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      UncheckedIOException notUtf8 = assertThrows(UncheckedIOException.class, () -> aeon.importNamespace("copy", latin1));
+      UncheckedIOException notUtf8 = assertThrows(UncheckedIOException.class, () ->
+          aeon.importNamespace("copy", latin1));
       assertTrue(notUtf8.getMessage().endsWith(latin1 + ", line 2: not valid UTF-8; nothing was kept: no namespace"
           + " was created"), notUtf8.getMessage());
       assertEquals(List.of(), aeon.namespaceNames(), "a refused import leaves no namespace it created");
@@ -311,7 +317,8 @@ class ExportImportTest {
           aeon.namespace("race").remember(Remember.event("s", "user", "theirs").withoutVector());
         }
       };
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("race", file, race));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+          aeon.importNamespace("race", file, race));
       assertEquals("namespace 'race' was created by another caller while the import ran: it is left as it is, and"
           + " the import was discarded", e.getMessage());
       assertEquals(List.of("theirs"), texts(aeon.namespace("race")));
@@ -568,7 +575,9 @@ class ExportImportTest {
     }
     try (Aeon aeon = Aeon.open(dir.resolve("target"), EngineTest.options())) {
       Memory stale = aeon.namespace("copy");
-      assertTrue(stale.forget(stale.remember(Remember.event("s", "user", "5 dimensions").vector(new float[] {1, 0, 0, 0, 0}))));
+      assertTrue(
+          stale.forget(
+              stale.remember(Remember.event("s", "user", "5 dimensions").vector(new float[] {1, 0, 0, 0, 0}))));
       assertEquals(new ExportCounts(3, 1), aeon.importNamespace("copy", file));
       assertEquals("namespace 'copy' is closed: an import replaced it; Aeon.namespace(\"copy\") opens the imported one",
           assertThrows(IllegalStateException.class, stale::stats).getMessage());
@@ -581,7 +590,8 @@ class ExportImportTest {
       IllegalStateException full = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("copy", file));
       assertEquals("namespace 'copy' holds 3 events: an import goes into an empty namespace", full.getMessage());
 
-      aeon.namespace("closed").forget(aeon.namespace("closed").remember(Remember.event("s", "user", "x").withoutVector()));
+      aeon.namespace("closed").forget(
+          aeon.namespace("closed").remember(Remember.event("s", "user", "x").withoutVector()));
       assertTrue(aeon.closeNamespace("closed"));
       assertEquals(new ExportCounts(3, 1), aeon.importNamespace("closed", file), "replaced without being open");
       assertEquals(3, aeon.namespace("closed").stats().events());
@@ -608,7 +618,8 @@ class ExportImportTest {
           race.remember(Remember.event("s", "user", "theirs").withoutVector());
         }
       };
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> aeon.importNamespace("race", file, write));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+          aeon.importNamespace("race", file, write));
       assertEquals("namespace 'race' was written by another caller while the import ran: it is left as it is, and"
           + " the import was discarded", e.getMessage());
       assertEquals(List.of("theirs"), texts(race), "the handle still works");
@@ -659,7 +670,8 @@ class ExportImportTest {
     Path file = dir.resolve("agent.jsonl");
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch written = new CountDownLatch(1);
-    try (ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor(); // the common pool has one thread on 2 cores
+    // the common pool has one thread on 2 cores
+    try (ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
          Aeon aeon = Aeon.open(dir.resolve("source"), EngineTest.options())) {
       Memory m = aeon.memory();
       for (int i = 0; i < 20; i++) {

@@ -82,7 +82,8 @@ class FailedCheckpointTest {
       List<String> warnings = logged.list();
       assertEquals(1, warnings.size(), () -> warnings.size() + " lines: " + warnings);
       assertTrue(warnings.getFirst().startsWith("checkpointing namespace 'default' failed (in the background; it is"
-          + " tried again after the checkpoint interval; the same failure is not logged again): "), warnings.getFirst());
+          + " tried again after the checkpoint interval; the same failure is not logged again): "),
+          warnings.getFirst());
       assertTrue(warnings.getFirst().endsWith("caused by java.io.IOException: File too large"), warnings.getFirst());
       assertEquals(1, logged.thrown().size(), "logged with its stack trace");
       assertEquals(1, logged.info().size(), logged.info().toString());

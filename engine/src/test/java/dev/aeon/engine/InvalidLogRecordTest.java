@@ -154,7 +154,8 @@ class InvalidLogRecordTest {
         Arguments.of("attributes past 32,760 bytes", new SetAttributes(1, tooLarge)),
         Arguments.of("an event with attributes past 256",
             new RememberEvent(11, "s", "user", 1_000, "logged-11", TestVectors.unit(11), tooMany, List.of())),
-        Arguments.of("a NEXT link from a new event", remember(11, TestVectors.unit(11), List.of(new LinkTo("NEXT", 1)))));
+        Arguments.of("a NEXT link from a new event",
+            remember(11, TestVectors.unit(11), List.of(new LinkTo("NEXT", 1)))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -170,7 +171,8 @@ class InvalidLogRecordTest {
         assertEquals(List.of(List.of(2L, 1L, 6L)), m.query("MATCH (a)-[r:R]->(b) AS OF 5 RETURN a.id, b.id, r.valid_to",
             Map.of()).rows());
         assertEquals(List.of(List.of(1L, 2L), List.of(2L, 3L)), m.query(
-            "MATCH (a)-[:NEXT]->(b) WHERE a.id < 3 RETURN a.id, b.id ORDER BY a.id", Map.of()).rows(), "NEXT as it was");
+            "MATCH (a)-[:NEXT]->(b) WHERE a.id < 3 RETURN a.id, b.id ORDER BY a.id", Map.of()).rows(),
+            "NEXT as it was");
         assertEquals(Map.of(), m.get(1).orElseThrow().attributes());
         assertEquals(eventKept, m.get(11).isPresent());
         assertEquals(eventKept ? 10 : 9, m.history("s", 100).size());

@@ -36,9 +36,11 @@ class LookasideBufferTest {
       assertEquals(first.getFirst().event().id(), viaBuffer.getFirst().event().id());
 
       long fresh = m.remember(Remember.event("s", "user", "new").vector(near));
-      assertEquals(fresh, m.recall(Recall.vector(near, 5)).getFirst().event().id(), "events remembered since are scored");
+      assertEquals(fresh, m.recall(Recall.vector(near, 5)).getFirst().event().id(),
+          "events remembered since are scored");
       assertTrue(m.forget(fresh));
-      assertFalse(EngineTest.ids(m.recall(Recall.vector(near, 5))).contains(fresh), "forgotten events are never returned");
+      assertFalse(EngineTest.ids(m.recall(Recall.vector(near, 5))).contains(fresh),
+          "forgotten events are never returned");
       assertTrue(m.stats().slbHits() >= 3);
 
     }
@@ -59,7 +61,8 @@ class LookasideBufferTest {
       for (int t = 0; t < 100; t++) {
         float[] q = TestVectors.unit(1_000_000 + t);
         m.recall(Recall.vector(q, 1));
-        assertEquals(EngineTest.ids(m.recall(Recall.vector(q, 32).slb(false))), EngineTest.ids(m.recall(Recall.vector(q, 32))),
+        assertEquals(EngineTest.ids(m.recall(Recall.vector(q, 32).slb(false))),
+            EngineTest.ids(m.recall(Recall.vector(q, 32))),
             "query " + t);
       }
     }

@@ -71,7 +71,8 @@ class NamespaceCopyTest {
     assertFalse(Files.exists(dir.resolve("copy.partial")));
     assertFalse(Files.exists(dir.resolve("copy.partial.unfinished")));
     assertEquals(5, copy.files());
-    assertEquals(DataExtents.of(source.resolve("c/zeros"), 2 << 20), DataExtents.of(copied.resolve("c/zeros"), 2 << 20));
+    assertEquals(DataExtents.of(source.resolve("c/zeros"), 2 << 20), DataExtents.of(copied.resolve("c/zeros"),
+        2 << 20));
   }
 
   @Test

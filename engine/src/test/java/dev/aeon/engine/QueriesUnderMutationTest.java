@@ -43,7 +43,8 @@ class QueriesUnderMutationTest {
     "MATCH (e:user) RETURN e.session AS session, count(*) AS n ORDER BY n DESC LIMIT 4",
     "MATCH (e) WHERE similarity(e, $q) > 0.2 RETURN e.id, e.text ORDER BY e.id LIMIT 7",
     "MATCH (e:assistant) WITH e ORDER BY e.ts LIMIT 3 MATCH (e)<-[:NEXT]-(p) RETURN e, p, p.of",
-    "MATCH (e {session: $s}) RETURN e.id, EXISTS { (e)-[:REL]->(x) } AS linked, COLLECT { MATCH (e)-[:REL]-(y) RETURN y.text } AS ys, COUNT { (e)-[:REL]-() } AS c",
+    "MATCH (e {session: $s}) RETURN e.id, EXISTS { (e)-[:REL]->(x) } AS linked, COLLECT { MATCH (e)-[:REL]-(y) RETURN "
+    + "y.text } AS ys, COUNT { (e)-[:REL]-() } AS c",
   };
 
   @Test

@@ -33,7 +33,8 @@ class RecallsOnOneThreadTest {
       Memory m = aeon.memory();
       for (int i = 0; i < 3_000; i++) {
         // Most events in session "big", which the index searches; a few in "small", which it scans.
-        m.remember(Remember.event(i % 100 == 0 ? "small" : "big", "user", "e" + i).vector(TestVectors.unit(r.nextLong())));
+        m.remember(Remember.event(i % 100 == 0 ? "small" : "big", "user", "e" + i).vector(
+            TestVectors.unit(r.nextLong())));
       }
       List<Supplier<Recall>> recalls = new ArrayList<>();
       for (int q = 0; q < 5; q++) {

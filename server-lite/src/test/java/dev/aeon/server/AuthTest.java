@@ -85,10 +85,12 @@ class AuthTest {
   @Test
   void aClientThatHasNotAuthenticatedMaySendOnlySmallRequests() throws Exception {
     assertEquals("ERR Protocol error: unauthenticated multibulk length", RespClient.rejected(server.port(), "*11\r\n"));
-    assertEquals("ERR Protocol error: unauthenticated bulk length", RespClient.rejected(server.port(), "*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
+    assertEquals("ERR Protocol error: unauthenticated bulk length",
+        RespClient.rejected(server.port(), "*2\r\n$4\r\nAUTH\r\n$16385\r\n"));
     // Ten arguments of 10,000 bytes each would hold 100 KB: refused once the second arrives.
     String tenThousand = "x".repeat(10_000);
-    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes", RespClient.rejected(server.port(), 
+    assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes",
+        RespClient.rejected(server.port(), 
         "*10\r\n$4\r\nAUTH\r\n" + ("$10000\r\n" + tenThousand + "\r\n").repeat(2)));
     assertEquals("ERR Protocol error: unauthenticated request of more than 16384 bytes",
         RespClient.rejected(server.port(), "AUTH " + "x".repeat(40_000) + "\r\n"));
@@ -191,7 +193,8 @@ class AuthTest {
     assertEquals("s3cret", new String(c.password(), StandardCharsets.UTF_8));
     assertEquals(7000, c.port());
     Files.writeString(f, "\n");
-    assertThrows(IllegalArgumentException.class, () -> ServerMain.parse(new String[] {"--password-file", f.toString()}));
+    assertThrows(IllegalArgumentException.class, () ->
+        ServerMain.parse(new String[] {"--password-file", f.toString()}));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ServerMain.parse(new String[] {"--bind", "0.0.0.0"}));
     assertTrue(e.getMessage().contains("without a password"), e.getMessage());

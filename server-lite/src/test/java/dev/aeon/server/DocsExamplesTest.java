@@ -93,7 +93,8 @@ class DocsExamplesTest {
         jedis.vadd("docs:fruits", new float[] {0, 1, 0}, "banana");
         nearest = jedis.vsim("docs:fruits", new float[] {0.9f, 0.2f, 0}, new VSimParams().count(1)); // [apple]
         red = jedis.vsim("docs:fruits", new float[] {0, 1, 0}, new VSimParams().filter(".color == \"red\"")); // [apple]
-        id = (Long) jedis.sendCommand(MEM_ADD, "conv-1", "user", "I moved to Lisbon", "VECTOR", "VALUES", "3", "1", "0", "0");
+        id = (Long) jedis.sendCommand(MEM_ADD, "conv-1", "user", "I moved to Lisbon",
+            "VECTOR", "VALUES", "3", "1", "0", "0");
       }
       // docs:jedis:end
     }
@@ -124,7 +125,8 @@ class DocsExamplesTest {
   /** Whether a file holds this test's snippet line for line (ignoring indentation; the file adds the port). */
   private static boolean snippetIn(String file) throws IOException {
     String source = Files.readString(sourceFile());
-    String snippet = source.substring(source.indexOf("// docs:jedis:begin\n") + 20, source.indexOf("// docs:jedis:end"));
+    String snippet = source.substring(source.indexOf("// docs:jedis:begin\n") + 20,
+        source.indexOf("// docs:jedis:end"));
     String docs = block(markdown(file), "## From Java with Jedis").stream().map(String::strip)
         .filter(l -> !l.startsWith("int port")).collect(Collectors.joining("\n"));
     String mine = snippet.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));

@@ -33,7 +33,8 @@ class EmbedderTest {
       // a set of its own: VSIM reads nothing after the key of a missing set
       assertEquals(1L, c.call("VADD", "large-query", "TEXT", "a short note", "note"));
       for (Object[] command : List.of(new Object[] {"VSIM", "large-query", "TEXT", large},
-          new Object[] {"MEM.RECALL", "s1", large}, new Object[] {"MEM.ADD", "s1", "user", "x", "VECTOR", "TEXT", large})) {
+          new Object[] {"MEM.RECALL", "s1", large}, new Object[] {"MEM.ADD", "s1", "user", "x", "VECTOR", "TEXT",
+              large})) {
         String message = ((RespClient.Err) c.call(command)).message();
         assertTrue(message.startsWith("ERR TEXT takes 600000 bytes; the server embeds at most 524288"), message);
       }

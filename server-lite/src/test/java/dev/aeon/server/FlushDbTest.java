@@ -52,7 +52,8 @@ class FlushDbTest {
     }
     try (AeonServer server = TestServer.start(data);
          RespClient c = new RespClient(server.port())) {
-      assertEquals(List.of("other"), TestServer.namespacesOnDisk(data), "what was flushed stays flushed after a restart");
+      assertEquals(List.of("other"), TestServer.namespacesOnDisk(data),
+          "what was flushed stays flushed after a restart");
       c.call("HELLO", "3");
       assertEquals("OK", c.call("SELECT", "agent"));
       assertEquals(0L, c.call("VCARD", "cities"));

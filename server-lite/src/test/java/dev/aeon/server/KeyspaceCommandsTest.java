@@ -99,7 +99,8 @@ class KeyspaceCommandsTest {
         assertEquals(new RespClient.Err("ERR value is not an integer or out of range"),
             c.call("SCAN", "0", "COUNT", notAsRedisWritesIt), notAsRedisWritesIt);
       }
-      assertEquals(List.of("0", List.of()), c.call("SCAN", "0", "COUNT", "1000000000000"), "a COUNT above 100000 is capped");
+      assertEquals(List.of("0", List.of()), c.call("SCAN", "0", "COUNT", "1000000000000"),
+          "a COUNT above 100000 is capped");
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("SCAN", "0", "MATCH"));
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("SCAN", "0", "LIMIT", "3"));
       assertEquals(new RespClient.Err("ERR syntax error"), c.call("MEM.SESSIONS", "0", "TYPE", "vectorset"));

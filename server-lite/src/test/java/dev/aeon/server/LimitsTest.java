@@ -31,9 +31,12 @@ class LimitsTest {
   void malformedAndOversizedFramesCloseOnlyTheirConnection() throws Exception {
     try (AeonServer server = smallLimits(); RespClient bystander = new RespClient(server.port())) {
       assertEquals("PONG", bystander.call("PING"));
-      assertTrue(RespClient.rejected(server.port(), "*2\r\n$4\r\nECHO\r\n$2000\r\n").startsWith("ERR Protocol error: invalid bulk length 2000"));
-      assertTrue(RespClient.rejected(server.port(), "*17\r\n").startsWith("ERR Protocol error: invalid multibulk length 17"));
-      assertTrue(RespClient.rejected(server.port(), "x".repeat(200) + "\r\n").startsWith("ERR Protocol error: too big inline request"));
+      assertTrue(RespClient.rejected(server.port(), "*2\r\n$4\r\nECHO\r\n$2000\r\n").startsWith(
+          "ERR Protocol error: invalid bulk length 2000"));
+      assertTrue(RespClient.rejected(server.port(), "*17\r\n").startsWith(
+          "ERR Protocol error: invalid multibulk length 17"));
+      assertTrue(RespClient.rejected(server.port(), "x".repeat(200) + "\r\n").startsWith(
+          "ERR Protocol error: too big inline request"));
       assertEquals("ERR Protocol error: inline request of 17 arguments (the limit is 16)",
           RespClient.rejected(server.port(), "ECHO" + " a".repeat(16) + "\r\n"));
       assertEquals("ERR Protocol error: expected '+', got '+'".replace("'+', got", "'$', got"),
@@ -41,13 +44,19 @@ class LimitsTest {
       assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*x\r\n"));
       assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$-\r\n"));
       // Lengths are written as Redis reads them: no leading zero, no "-0", no '+'.
-      assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$04\r\nPING\r\n"));
-      assertEquals("ERR Protocol error: invalid bulk length", RespClient.rejected(server.port(), "*1\r\n$+4\r\nPING\r\n"));
-      assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*01\r\n$4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid bulk length",
+          RespClient.rejected(server.port(), "*1\r\n$04\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid bulk length",
+          RespClient.rejected(server.port(), "*1\r\n$+4\r\nPING\r\n"));
+      assertEquals("ERR Protocol error: invalid multibulk length",
+          RespClient.rejected(server.port(), "*01\r\n$4\r\nPING\r\n"));
       assertEquals("ERR Protocol error: invalid multibulk length", RespClient.rejected(server.port(), "*-0\r\n"));
-      assertEquals("ERR Protocol error: bulk string not terminated by CRLF", RespClient.rejected(server.port(), "*1\r\n$4\r\nPINGxx"));
-      assertEquals("ERR Protocol error: unbalanced quotes in request", RespClient.rejected(server.port(), "ECHO \"abc\r\n"));
-      assertEquals("ERR Protocol error: header line not terminated by CRLF", RespClient.rejected(server.port(), "*1\n"));
+      assertEquals("ERR Protocol error: bulk string not terminated by CRLF",
+          RespClient.rejected(server.port(), "*1\r\n$4\r\nPINGxx"));
+      assertEquals("ERR Protocol error: unbalanced quotes in request",
+          RespClient.rejected(server.port(), "ECHO \"abc\r\n"));
+      assertEquals("ERR Protocol error: header line not terminated by CRLF",
+          RespClient.rejected(server.port(), "*1\n"));
       assertEquals("PONG", bystander.call("PING"));
       assertEquals("1024", ((List<?>) bystander.call("CONFIG", "GET", "proto-max-bulk-len")).get(1));
     }

@@ -98,7 +98,8 @@ class LocomoAgreementTest {
         evidenceFound += inProcess.stream().anyMatch(r -> question.evidence().contains(r.event().attributes()
             .get("dia_id"))) ? 1 : 0;
       }
-      // What all-MiniLM-L6-v2 finds for the 25 questions among the 58 turns as said (without date or speaker in the text)
+      // What all-MiniLM-L6-v2 finds for the 25 questions among the 58 turns as said (without date or speaker in the
+      // text)
       assertEquals(13, evidenceFound, "questions with an evidence turn in the top 10");
     }
   }
@@ -121,7 +122,8 @@ class LocomoAgreementTest {
           .toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
       int i = 0;
       for (JsonNode t : conversation.path("session_" + s)) {
-        turns.add(new Turn("session_" + s, t.path("speaker").asText(), t.path("text").asText(), start + 1_000_000L * i++,
+        turns.add(new Turn("session_" + s, t.path("speaker").asText(), t.path("text").asText(),
+            start + 1_000_000L * i++,
             t.path("dia_id").asText()));
       }
     }

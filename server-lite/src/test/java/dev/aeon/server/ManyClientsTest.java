@@ -335,7 +335,8 @@ class ManyClientsTest {
           p.add(r -> {
             assertTrue(r instanceof Long, "MEM.ADD " + r);
             events.add(new Write(text, eventDropsBefore, eventDropsSent.get()));
-          }, "MEM.ADD", "cs" + id, "user", text, "VECTOR", "VALUES", "3", "1", Integer.toString(random.nextInt(9)), "0");
+          }, "MEM.ADD", "cs" + id, "user", text, "VECTOR", "VALUES", "3", "1", Integer.toString(random.nextInt(9)),
+              "0");
           p.add(r -> {
             assertEquals(true, r, "VADD ck " + element);
             elements.add(new Write(element, keyDropsBefore, keyDropsSent.get()));

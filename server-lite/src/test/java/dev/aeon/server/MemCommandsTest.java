@@ -105,7 +105,8 @@ class MemCommandsTest {
       assertEquals(List.of(List.of("Lisbon is lovely in spring")), q.get("rows"));
 
       assertEquals("OK", c.call("MEM.SETATTR", Long.toString(a1), "{\"rated\":true}"));
-      assertEquals(true, ((Map<?, ?>) ((Map<?, ?>) c.call("MEM.GET", Long.toString(a1))).get("attributes")).get("rated"));
+      assertEquals(true, ((Map<?, ?>) ((Map<?, ?>) c.call("MEM.GET", Long.toString(a1))).get("attributes"))
+          .get("rated"));
       assertEquals("OK", c.call("MEM.SETATTR", Long.toString(u1), "{\"topic\":null,\"mood\":4}")); // null removes
       assertEquals(Map.of("mood", 4L), ((Map<?, ?>) c.call("MEM.GET", Long.toString(u1))).get("attributes"));
 
@@ -151,7 +152,8 @@ class MemCommandsTest {
           "RETURN size(range(1, 60000000))"));
       assertTrue(tooLarge.message().matches("ERR line 1, column \\d+: expressions too large: .*"), tooLarge.message());
       // a returned value nested deeper than a parameter may be (its conversion ran out of stack and dropped the client)
-      assertEquals(new RespClient.Err("ERR line 1, column 8: column 'deep' holds lists and maps nested more than 100 levels"
+      assertEquals(
+          new RespClient.Err("ERR line 1, column 8: column 'deep' holds lists and maps nested more than 100 levels"
           + " deep"), c.call("MEM.QUERY", "RETURN reduce(acc = 1, x IN range(1, 1000) | [acc]) AS deep"));
       assertTrue(((RespClient.Err) c.call("SELECT", "bad name!")).message().startsWith("ERR bad namespace name"));
       assertEquals(new RespClient.Err("ERR value is not an integer or out of range"), c.call("MEM.GET", "x"));
@@ -189,9 +191,11 @@ class MemCommandsTest {
       assertEquals(List.of(List.of(first, next, "two")), recalled.get("rows"));
       String wrongDimension = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY",
           "CALL recall($q, 1) YIELD event RETURN event.id", "q", "[1, 0, 0]")).message();
-      assertTrue(wrongDimension.startsWith("ERR line 1, column 13: recall() cannot search with this vector"), wrongDimension);
+      assertTrue(wrongDimension.startsWith("ERR line 1, column 13: recall() cannot search with this vector"),
+          wrongDimension);
       assertEquals(new RespClient.Err("ERR EMBED needs an embedder, and this server runs without one"
-          + " (start it without --embedder none)"), c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event.id",
+          + " (start it without --embedder none)"),
+          c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event.id",
           "EMBED", "q", "one"));
       // the short form embeds its text too, and says so in its own words: the client typed no TEXT
       assertEquals(new RespClient.Err("ERR MEM.RECALL session text (the short form) needs an embedder, and this server"
@@ -218,14 +222,17 @@ class MemCommandsTest {
   @Test
   void anOptionNamedTwiceTakesItsLastValueInEveryCommand() throws Exception {
     try (RespClient c = server.resp3("twice")) {
-      long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0", "AT", "1", "AT", "10");
+      long first = (Long) c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "2", "1", "0", "AT", "1", "AT",
+          "10");
       long second = (Long) c.call("MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "2", "0", "1", "AT", "20");
       assertEquals(10L, ((Map<?, ?>) c.call("MEM.GET", Long.toString(first))).get("timestamp"));
       assertEquals(2, ((List<?>) c.call("MEM.TRACE", "s", "COUNT", "1", "COUNT", "2")).size());
       assertEquals(1, ((List<?>) c.call("MEM.TRACE", "s", "COUNT", "2", "COUNT", "1")).size());
       assertEquals(2, ((List<?>) c.call("MEM.RECALL", "VALUES", "2", "1", "0", "COUNT", "1", "COUNT", "2")).size());
-      assertEquals("OK", c.call("MEM.LINK", Long.toString(second), "T", Long.toString(first), "FROM", "9", "FROM", "1"));
-      assertEquals(1L, c.call("MEM.INVALIDATE", Long.toString(second), "T", Long.toString(first), "AT", "5", "AT", "6"));
+      assertEquals("OK", c.call("MEM.LINK", Long.toString(second), "T", Long.toString(first), "FROM", "9", "FROM",
+          "1"));
+      assertEquals(1L, c.call("MEM.INVALIDATE", Long.toString(second), "T", Long.toString(first), "AT", "5", "AT",
+          "6"));
       assertEquals(List.of(List.of(1L, 6L)), ((Map<?, ?>) c.call("MEM.QUERY",
           "MATCH ()-[r:T]->() AS OF 5 RETURN r.valid_from, r.valid_to")).get("rows"));
       // an unknown option is named as the other commands name it, not a bare syntax error
@@ -255,7 +262,8 @@ class MemCommandsTest {
             new Object[] {"MEM.ADD", name, "user", "x"}));
         refused.put("role" + wrong + "/" + name.length(), List.<Object[]>of(
             concat(vector, "ROLE", "user", "ROLE", name), new Object[] {"MEM.ADD", "s", name, "x"}));
-        refused.put("attribute name" + wrong + "/" + name.length(), List.<Object[]>of(concat(vector, "WHERE", name, "1")));
+        refused.put("attribute name" + wrong + "/" + name.length(),
+            List.<Object[]>of(concat(vector, "WHERE", name, "1")));
         refused.put("link type" + wrong + "/" + name.length(), List.<Object[]>of(
             new Object[] {"MEM.LINK", "1", name, "1"}, new Object[] {"MEM.INVALIDATE", "1", name, "1"},
             new Object[] {"MEM.ADD", "s", "user", "x", "LINK", name, "1"}));
@@ -314,7 +322,8 @@ class MemCommandsTest {
       assertEquals(new RespClient.Err("ERR the value of $a is too large to read as JSON: Number value length (1001)"
           + " exceeds the maximum allowed (1000)"), c.call("MEM.QUERY", "RETURN $a", "a", digits));
       assertEquals(new RespClient.Err("ERR a WHERE value is too large to read as JSON: Number value length (1001)"
-          + " exceeds the maximum allowed (1000)"), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", digits));
+          + " exceeds the maximum allowed (1000)"), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n",
+          digits));
       String message = assertInstanceOf(RespClient.Err.class, c.call("MEM.QUERY", "RETURN $a", "a",
           "\"" + "x".repeat(20_000_001) + "\"")).message();
       assertTrue(message.startsWith("ERR the value of $a is too large to read as JSON: String value length ("),
@@ -378,8 +387,10 @@ class MemCommandsTest {
       // while a number only rounded to a double is taken as the double (a subnormal too), and 0 written so is 0
       long rounded = (Long) c.call("MEM.ADD", "s", "user", "r", "VECTOR", "VALUES", "2", "0", "1",
           "ATTRS", "{\"sub\":4.9e-324,\"long\":0.1000000000000000000001,\"zero\":0e-400}");
-      assertEquals(List.of(List.of(1L, 1L, 1L, 1L)), ((List<?>) c.call("MEM.QUERY", "MATCH (e {id: $id}) RETURN e.sub = 4.9e-324, e.long = 0.1, e.zero = 0,"
-          + " $p = [5e-324, 0.1, 0]", "id", Long.toString(rounded), "p", "[4.9e-324, 0.1000000000000000000001, 0e-400]")).get(3));
+      assertEquals(List.of(List.of(1L, 1L, 1L, 1L)),
+          ((List<?>) c.call("MEM.QUERY", "MATCH (e {id: $id}) RETURN e.sub = 4.9e-324, e.long = 0.1, e.zero = 0,"
+          + " $p = [5e-324, 0.1, 0]", "id", Long.toString(rounded), "p",
+          "[4.9e-324, 0.1000000000000000000001, 0e-400]")).get(3));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "2", "1", "0", "e"));
       assertTrue(assertInstanceOf(RespClient.Err.class, c.call("VSETATTR", "set", "e", "{\"x\":1,\"x\":2}"))
           .message().startsWith("ERR invalid JSON: Duplicate field 'x'"));
@@ -390,7 +401,8 @@ class MemCommandsTest {
           + " a pair, as \\uD83D\\uDE00";
       assertEquals(new RespClient.Err(lone), c.call("MEM.QUERY", "RETURN $a", "a", "\"\\ud800\""));
       assertEquals(new RespClient.Err(lone), c.call("MEM.QUERY", "RETURN $a", "a", "[\"x\", \"a\\ud800\"]"));
-      assertEquals(new RespClient.Err(lone), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n", "\"\\ud800\""));
+      assertEquals(new RespClient.Err(lone), c.call("MEM.RECALL", "VALUES", "2", "1", "0", "WHERE", "n",
+          "\"\\ud800\""));
       assertEquals(new RespClient.Err("ERR line 1, column 9: unpaired surrogate \\uDE00 in a string: a character beyond"
           + " U+FFFF is escaped as a pair, as \\uD83D\\uDE00"), c.call("MEM.QUERY", "RETURN '\\ude00'"));
       assertEquals(List.of(List.of("\uD83D\uDE00", "\uD83D\uDE00")), ((List<?>) c.call("MEM.QUERY",

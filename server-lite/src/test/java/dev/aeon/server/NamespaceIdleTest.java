@@ -39,8 +39,8 @@ class NamespaceIdleTest {
 
   /**
    * A vector set's namespace closed as idle comes back, on the next command, as a new instance of the namespace, as one
-   * reopened after its log failed does; the closed one closed cleanly, so the set, read from it, agrees with the new one
-   * without being read again (VectorSetsAfterAnIdleCloseTest counts the loads), and answers, reads and writes as
+   * reopened after its log failed does; the closed one closed cleanly, so the set, read from it, agrees with the new
+   * one without being read again (VectorSetsAfterAnIdleCloseTest counts the loads), and answers, reads and writes as
    * before.
    */
   @Test

@@ -21,7 +21,8 @@ class RedisCliTest {
 
   @BeforeAll
   static void needsRedisCli() {
-    assumeTrue(redisCli() != null, "redis-cli is not installed (Debian package redis-tools): skipping the redis-cli tests");
+    assumeTrue(redisCli() != null,
+        "redis-cli is not installed (Debian package redis-tools): skipping the redis-cli tests");
   }
 
   static String redisCli() {

@@ -63,7 +63,8 @@ class RepeatedTaskTest {
         + "RepeatedTaskTest", -1).length - 1, warned);
     assertEquals(1, warned.split("java.lang.AssertionError: an invariant broken\n\tat dev.aeon.server."
         + "RepeatedTaskTest", -1).length - 1, warned);
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("test work works again after 4 failed runs"), out.toString(StandardCharsets.UTF_8));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("test work works again after 4 failed runs"),
+        out.toString(StandardCharsets.UTF_8));
   }
   /**
    * A task that fails, works again, then fails the same way logs the second episode's failure with its stack trace,

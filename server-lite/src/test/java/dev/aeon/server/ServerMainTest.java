@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerMainTest {
 
-  private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+), data (.+), durability (\\w+)");
+  private static final Pattern STARTED =
+      Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+), data (.+), durability (\\w+)");
 
   @Test
   @Timeout(120)
@@ -41,7 +42,8 @@ class ServerMainTest {
     try (Child server = Child.start(dir)) {
       try (RespClient c = new RespClient(server.port())) {
         assertEquals("PONG", c.call("PING"));
-        server.process().toHandle().destroy(); // SIGTERM, leaving our ends of its pipes open (Process.destroy closes them)
+        // SIGTERM, leaving our ends of its pipes open (Process.destroy closes them)
+        server.process().toHandle().destroy();
         assertTrue(c.closedByServer());
       }
       server.assertStoppedCleanly("", 128 + 15); // the JVM's status after a SIGTERM
@@ -154,11 +156,13 @@ class ServerMainTest {
         for (Object[] command : List.of(new Object[] {"MEM.RECALL", "TEXT", "support"},
             new Object[] {"VADD", "k", "TEXT", "support", "e"})) {
           Object reply = c.call(command);
-          assertTrue(reply instanceof RespClient.Err e && e.message().startsWith("ERR TEXT needs an embedder, and " + why),
+          assertTrue(reply instanceof RespClient.Err e && e.message().startsWith("ERR TEXT needs an embedder, and "
+              + why),
               String.valueOf(reply));
         }
         Object query = c.call("MEM.QUERY", "CALL recall($q, 1) YIELD event RETURN event", "EMBED", "q", "support");
-        assertTrue(query instanceof RespClient.Err e && e.message().startsWith("ERR EMBED needs an embedder, and " + why),
+        assertTrue(query instanceof RespClient.Err e && e.message().startsWith("ERR EMBED needs an embedder, and "
+            + why),
             String.valueOf(query));
         assertEquals(1L, c.call("MEM.ADD", "s", "user", "given its vector", "VECTOR", "VALUES", "2", "1", "0"));
       }

@@ -149,11 +149,14 @@ class StopUnderLoadTest {
         stored += texts.size() + (Long) c.call("VCARD", "k" + w.id);
       }
     }
-    // A write whose reply the stop kept from its client may be there or not: it is the one case of stored > acknowledged
-    System.out.println("StopUnderLoadTest: " + load.writers.stream().mapToInt(w -> w.next.get()).sum() + " writes sent, "
+    // A write whose reply the stop kept from its client may be there or not: it is the one case of stored >
+    // acknowledged
+    System.out.println("StopUnderLoadTest: " + load.writers.stream().mapToInt(w -> w.next.get()).sum()
+        + " writes sent, "
         + load.writers.stream().mapToInt(w -> w.events.size() + w.elements.size()).sum() + " acknowledged, " + stored
         + " stored; the clients' connections ended: " + load.endings.stream().map(e -> e.substring(e.indexOf(": ") + 2))
-        .collect(java.util.stream.Collectors.groupingBy(e -> e, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+        .collect(java.util.stream.Collectors.groupingBy(e -> e, java.util.TreeMap::new,
+            java.util.stream.Collectors.counting())));
   }
 
   /** Clients that write until their connection ends, and how each ended. */

@@ -38,7 +38,9 @@ final class TestServer {
         .socketTimeoutMillis(60_000).build());
   }
 
-  /** Waits until the server closed {@code namespace} as idle (its {@code --namespace-idle} passed); fails after 30 s. */
+  /**
+   * Waits until the server closed {@code namespace} as idle (its {@code --namespace-idle} passed); fails after 30 s.
+   */
   static void awaitClosedAsIdle(AeonServer server, String namespace) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (server.context().openNamespaces().contains(namespace)) {

@@ -43,9 +43,12 @@ class VectorSetCommandsTest {
     for (RedisProtocol p : RedisProtocol.values()) {
       String key = "fruits-" + p;
       try (Jedis j = jedis(p)) {
-        assertTrue(j.vadd(key, new float[] {1, 0, 0}, "apple", new VAddParams().setAttr("{\"color\":\"red\",\"price\":3}")));
-        assertTrue(j.vadd(key, new float[] {0.9f, 0.1f, 0}, "cherry", new VAddParams().setAttr("{\"color\":\"red\",\"price\":9}")));
-        assertTrue(j.vadd(key, new float[] {0, 1, 0}, "banana", new VAddParams().setAttr("{\"color\":\"yellow\",\"price\":1}")));
+        assertTrue(j.vadd(key, new float[] {1, 0, 0}, "apple",
+            new VAddParams().setAttr("{\"color\":\"red\",\"price\":3}")));
+        assertTrue(j.vadd(key, new float[] {0.9f, 0.1f, 0}, "cherry",
+            new VAddParams().setAttr("{\"color\":\"red\",\"price\":9}")));
+        assertTrue(j.vadd(key, new float[] {0, 1, 0}, "banana",
+            new VAddParams().setAttr("{\"color\":\"yellow\",\"price\":1}")));
         assertTrue(j.vadd(key, new float[] {0, 0, 1}, "plum"));
         assertFalse(j.vadd(key, new float[] {0, 0.2f, 1}, "plum")); // an update: 0, as in Redis
         assertEquals(4, j.vcard(key));
@@ -53,7 +56,8 @@ class VectorSetCommandsTest {
         assertTrue(j.vismember(key, "apple"));
         assertFalse(j.vismember(key, "kiwi"));
 
-        assertEquals(List.of("apple", "cherry", "banana"), j.vsim(key, new float[] {1, 0.05f, 0}, new VSimParams().count(3)));
+        assertEquals(List.of("apple", "cherry", "banana"),
+            j.vsim(key, new float[] {1, 0.05f, 0}, new VSimParams().count(3)));
         assertEquals(List.of("banana"), j.vsimByElement(key, "banana", new VSimParams().count(1)));
         Map<String, Double> scored = j.vsimWithScores(key, new float[] {1, 0, 0}, new VSimParams().count(2));
         assertEquals(1.0, scored.get("apple"), 1e-5);
@@ -61,7 +65,8 @@ class VectorSetCommandsTest {
         assertEquals(List.of("apple", "cherry"),
             j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".color == \"red\" and .price > 2").count(5)));
         assertEquals(List.of("banana"), j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".price < 2")));
-        Map<String, VSimScoreAttribs> withAttrs = j.vsimWithScoresAndAttribs(key, new float[] {0, 1, 0}, new VSimParams().count(1));
+        Map<String, VSimScoreAttribs> withAttrs = j.vsimWithScoresAndAttribs(key, new float[] {0, 1, 0},
+            new VSimParams().count(1));
         assertEquals("{\"color\":\"yellow\",\"price\":1}", withAttrs.get("banana").getAttributes());
         assertEquals(1.0, withAttrs.get("banana").getScore(), 1e-5);
 
@@ -84,9 +89,11 @@ class VectorSetCommandsTest {
         assertFalse(j.vsetattr(key, "kiwi", "{}"));
         assertTrue(j.vsetattr(key, "apple", ""));
         assertNull(j.vgetattr(key, "apple"));
-        assertEquals(List.of("cherry"), j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".color == \"red\"")));
+        assertEquals(List.of("cherry"),
+            j.vsim(key, new float[] {1, 0, 0}, new VSimParams().filter(".color == \"red\"")));
 
-        assertEquals(new HashSet<>(List.of("apple", "cherry", "banana", "plum")), new HashSet<>(j.vrandmember(key, 10)));
+        assertEquals(new HashSet<>(List.of("apple", "cherry", "banana", "plum")),
+            new HashSet<>(j.vrandmember(key, 10)));
         assertEquals(7, j.vrandmember(key, -7).size());
 
         assertTrue(j.vrem(key, "apple"));
@@ -186,11 +193,14 @@ class VectorSetCommandsTest {
       assertEquals(1L, c.call("VADD", "two", "VALUES", "2", "1", "0e-400", "zero"));
       assertEquals(new RespClient.Err("ERR count must be at most 1000000 in absolute value"),
           c.call("VRANDMEMBER", "two", "-9223372036854775808"));
-      assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"), c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));
-      assertTrue(((RespClient.Err) c.call("VADD", "errs", "FP32", "abc", "b")).message().startsWith("ERR FP32 blob must hold"));
+      assertEquals(new RespClient.Err("ERR VALUES 5 needs 5 numbers, only 3 given"),
+          c.call("VADD", "errs", "VALUES", "5", "1", "2", "b"));
+      assertTrue(((RespClient.Err) c.call("VADD", "errs", "FP32", "abc", "b")).message().startsWith(
+          "ERR FP32 blob must hold"));
       assertTrue(((RespClient.Err) c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "SETATTR", "{bad")).message()
           .startsWith("ERR invalid JSON"));
-      assertEquals(new RespClient.Err("ERR element 'nope' not found in the vector set"), c.call("VSIM", "errs", "ELE", "nope"));
+      assertEquals(new RespClient.Err("ERR element 'nope' not found in the vector set"),
+          c.call("VSIM", "errs", "ELE", "nope"));
       assertTrue(((RespClient.Err) c.call("VSIM", "errs", "VALUES", "2", "1", "0", "FILTER", ".a >")).message()
           .startsWith("ERR syntax error in FILTER expression at position"));
       assertEquals(new RespClient.Err("ERR BIN quantization is not supported by this server: use Q8 or NOQUANT"),
@@ -198,10 +208,12 @@ class VectorSetCommandsTest {
       RespClient.Err reduce = new RespClient.Err("ERR REDUCE (random projection) is not supported by this server");
       assertEquals(reduce, c.call("VADD", "errs", "REDUCE", "1", "VALUES", "2", "1", "0", "b"));
       assertEquals(reduce, c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "REDUCE", "1"));
-      assertTrue(((RespClient.Err) c.call("VSIM", "errs", "TEXT", "hello")).message().startsWith("ERR TEXT needs an embedder"));
+      assertTrue(((RespClient.Err) c.call("VSIM", "errs", "TEXT", "hello")).message().startsWith(
+          "ERR TEXT needs an embedder"));
       assertEquals(List.of(), c.call("VSIM", "nosuchkey", "VALUES", "2", "1", "0"));
       assertEquals(1L, c.call("VCARD", "errs"));
-      assertEquals(List.of("a"), c.call("VSIM", "errs", "VALUES", "2", "1", "0.5", "COUNT", "5", "EF", "100", "TRUTH", "NOTHREAD"));
+      assertEquals(List.of("a"), c.call("VSIM", "errs", "VALUES", "2", "1", "0.5", "COUNT", "5", "EF", "100", "TRUTH",
+          "NOTHREAD"));
     }
   }
 
@@ -243,7 +255,8 @@ class VectorSetCommandsTest {
       assertEquals(1L, c.call("VADD", "eps", "VALUES", "2", "-1", "0", "opposite"));
       assertEquals(List.of("same"), c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", "0.5"));
       for (String wide : new String[] {"1", "2", "1e300"}) {
-        assertEquals(List.of("same", "opposite"), c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", wide), wide);
+        assertEquals(List.of("same", "opposite"), c.call("VSIM", "eps", "VALUES", "2", "1", "0", "EPSILON", wide),
+            wide);
       }
       for (String bad : new String[] {"0", "-0.5"}) {
         assertEquals(new RespClient.Err("ERR EPSILON must be positive"),

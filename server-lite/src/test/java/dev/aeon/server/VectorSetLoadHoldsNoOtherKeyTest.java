@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Loading a set reads all its events from the engine, which takes as long as the set is large and the disk slow: it
  * must not run while it holds the bin of the server's map of sets (a {@code ConcurrentHashMap}, whose {@code
  * computeIfAbsent} holds a bin locked while it computes), where the commands on every other key of that bin would wait
- * for it. Here a load is held once it has read the set's events ({@link HeldCommand#holdNextLoad}), and a VCARD of a key
- * of the same bin must still be answered; on the code that loaded inside {@code computeIfAbsent} it was not (the read
- * timed out).
+ * for it. Here a load is held once it has read the set's events ({@link HeldCommand#holdNextLoad}), and a VCARD of a
+ * key of the same bin must still be answered; on the code that loaded inside {@code computeIfAbsent} it was not (the
+ * read timed out).
  */
 class VectorSetLoadHoldsNoOtherKeyTest {
 

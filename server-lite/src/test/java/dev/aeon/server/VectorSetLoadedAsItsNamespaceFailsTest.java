@@ -55,7 +55,8 @@ class VectorSetLoadedAsItsNamespaceFailsTest {
       Memory storage = server.context().memory(STORAGE);
       System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN lines
       try (HeldForces forces = HeldForces.hold()) {
-        CompletableFuture<Long> lost = CompletableFuture.supplyAsync(() -> storage.remember(StoredElements.element("other", "c", 0, 0, 1)));
+        CompletableFuture<Long> lost =
+            CompletableFuture.supplyAsync(() -> storage.remember(StoredElements.element("other", "c", 0, 0, 1)));
         assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
         while (storage.history("vset:other", 1).isEmpty()) { // appended to the log, not yet applied
           Thread.sleep(1);

@@ -60,7 +60,8 @@ class VectorSetStorageTest {
   @Test
   void aSetOfAnotherNamespaceWhoseNameStartsLikeStorageIsNotFound() throws Exception {
     // as a namespace named "yy.vset-d3" made before such names were refused would have stored it
-    server.context().vectorSets().add("yy.vset-d3", "secret", new VectorInput.Given(new float[] {1, 0}, null), "hidden", null, null);
+    server.context().vectorSets().add("yy.vset-d3", "secret", new VectorInput.Given(new float[] {1, 0}, null), "hidden",
+        null, null);
     try (RespClient c = new RespClient(server.port())) {
       assertEquals("OK", c.call("SELECT", "yy"));
       assertEquals(0L, c.call("VCARD", "secret"));

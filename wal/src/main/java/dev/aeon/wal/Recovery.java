@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Damage at LSN {@code n} is corruption when some intact record after it carries a forced LSN of at
  * least {@code n} (that record was written after {@code n} had been forced, so {@code n} was durable and
- * has since been damaged), or when the checkpoint covers {@code n} (a checkpoint forces the log first). Otherwise the damage lies after the last force, where a crash may leave
- * anything, and everything from it on is cut off. A damaged segment header is always corruption, since
- * headers are forced before their segment gets its name; so is a segment shorter than its header says
- * (segments are preallocated in full before they are named), unless the next segment goes on from its last
- * record.
+ * has since been damaged), or when the checkpoint covers {@code n} (a checkpoint forces the log first). Otherwise the
+ * damage lies after the last force, where a crash may leave anything, and everything from it on is cut off. A damaged
+ * segment header is always corruption, since headers are forced before their segment gets its name; so is a segment
+ * shorter than its header says (segments are preallocated in full before they are named), unless the next segment goes
+ * on from its last record.
  */
 final class Recovery {
 
@@ -171,7 +171,8 @@ final class Recovery {
     boolean laterRecordProvesForced = ev.records > 0 && ev.maxForcedLsn >= stop.lsn;
     if (stop.cutShort || laterRecordProvesForced || stop.lsn <= checkpointLsn) {
       String problem = stop.problem + (stop.cutShort ? "" : laterRecordProvesForced
-          ? "; the later record with LSN " + ev.lsnOfMax + " was written after LSN " + ev.maxForcedLsn + " had been forced"
+          ? "; the later record with LSN " + ev.lsnOfMax + " was written after LSN " + ev.maxForcedLsn
+              + " had been forced"
           : "; the checkpoint at LSN " + checkpointLsn + " was taken after this record had been forced");
       if (!readOnly) {
         throw new WalCorruptException(file, stop.offset, stop.lsn,

@@ -17,11 +17,16 @@ import java.util.zip.CRC32C;
  * <pre>
  * Segment file "&lt;first LSN, 20 digits&gt;.wal", preallocated to its full size with zeros:
  *
- *   0        4                  16        18        20        24          32             40          48        60      64
- *   +--------+------------------+---------+---------+---------+-----------+--------------+-----------+---------+-------+
- *   | magic  | format name      | version | hdr len | flags=0 | first LSN | segment size | created   | zeros   | CRC32C|
- *   | "AEON" | "aeon-wal" + NUL | u16     | u16 =64 | u32     | u64       | u64          | epoch ms  |         | 0..60 |
- *   +--------+------------------+---------+---------+---------+-----------+--------------+-----------+---------+-------+
+ *   0        4                  16        18        20        24
+ *   +--------+------------------+---------+---------+---------+
+ *   | magic  | format name      | version | hdr len | flags=0 |
+ *   | "AEON" | "aeon-wal" + NUL | u16     | u16 =64 | u32     |
+ *   +--------+------------------+---------+---------+---------+
+ *   24          32             40          48        60      64
+ *   +-----------+--------------+-----------+---------+-------+
+ *   | first LSN | segment size | created   | zeros   | CRC32C|
+ *   | u64       | u64          | epoch ms  |         | 0..60 |
+ *   +-----------+--------------+-----------+---------+-------+
  *   then records, back to back, from offset 64; the unused rest of the file stays zero.
  *
  * Record frame:

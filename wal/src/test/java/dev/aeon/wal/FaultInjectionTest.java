@@ -107,7 +107,8 @@ class FaultInjectionTest {
       }
       deleteTree(dir);
     }
-    System.out.println(mode + ": " + positions.length + " fault positions, " + damaged + " torn tails cut and reported");
+    System.out.println(mode + ": " + positions.length + " fault positions, " + damaged
+        + " torn tails cut and reported");
     if (mode == FaultyChannels.Mode.TEAR) {
       assertTrue(damaged > RECORDS, "tearing inside frames must produce torn tails: " + damaged);
     } else {

@@ -317,7 +317,8 @@ class RecoveryTest {
     Files.write(dir.resolve(WalFormat.CHECKPOINT_FILE), WalFormat.encodeCheckpoint(10, 0).array());
     try (Wal wal = Wal.open(dir, WalTest.small().readOnly(true))) {
       assertEquals(3, wal.lastLsn());
-      RecoveryReport.Damage damage = wal.recovery().damage().orElseThrow(() -> new AssertionError("no damage reported"));
+      RecoveryReport.Damage damage = wal.recovery().damage().orElseThrow(() ->
+          new AssertionError("no damage reported"));
       assertEquals(RecoveryReport.Kind.CORRUPTION, damage.kind());
       assertEquals(4, damage.lsn());
       assertFalse(damage.repaired());

@@ -374,7 +374,8 @@ class WalTest {
     long largest = 8L << 20;
     byte[] record = new byte[60_000];
     List<Long> sizes = new ArrayList<>();
-    try (Wal wal = Wal.open(dir, WalOptions.defaults().segmentSize(largest).maxPayload(1 << 20).durability(Durability.OFF))) {
+    try (Wal wal =
+        Wal.open(dir, WalOptions.defaults().segmentSize(largest).maxPayload(1 << 20).durability(Durability.OFF))) {
       wal.appendAndWait((byte) 1, record);
       assertEquals(SegmentDirectory.SMALLEST, java.nio.file.Files.size(wal.segmentFiles().values().iterator().next()));
       for (int i = 0; i < 500; i++) { // 30 MB in well under a second a segment, unless the machine stalls
@@ -388,7 +389,8 @@ class WalTest {
     for (int i = 1; i < sizes.size(); i++) {
       long before = sizes.get(i - 1);
       long size = sizes.get(i);
-      assertTrue(size >= before && size <= Math.min(largest, 2 * Math.max(before, SegmentDirectory.SMALLEST)), "sizes " + sizes);
+      assertTrue(size >= before && size <= Math.min(largest, 2 * Math.max(before, SegmentDirectory.SMALLEST)),
+          "sizes " + sizes);
     }
     assertEquals(largest, (long) sizes.getLast(), "sizes " + sizes);
   }
@@ -530,7 +532,8 @@ class WalTest {
       java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
       ChannelOpener failsWhenArmed = (path, options) -> {
         boolean header = path.getFileName().toString().equals(SegmentDirectory.PREALLOC_NAME)
-            && java.util.Arrays.equals(options, new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.WRITE});
+            && java.util.Arrays.equals(options,
+                new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.WRITE});
         boolean append = path.getFileName().toString().endsWith(WalFormat.SEGMENT_SUFFIX)
             && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.READ);
         if (armed.get() && (afterRename ? append : header)) {

@@ -54,7 +54,8 @@ public final class AnnBench {
     int[][] truth = GroundTruth.load(d, K, cache);
     Path work = Path.of("target", "ann-work", d.name());
     List<EngineResult> results = measure(o, d, truth, work);
-    Map<String, Object> greedy = o.engines.contains("aeon") ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick) : null;
+    Map<String, Object> greedy = o.engines.contains("aeon") ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick)
+        : null;
     Map<String, Object> verdict = Verdict.compute(results, d.dim());
     printTable(d, results, greedy, verdict);
     Map<String, Object> report = report(d, o.quick, results, greedy, verdict);
@@ -205,8 +206,8 @@ public final class AnnBench {
 
   /** CPU time of the whole process (every thread, JIT and GC included): a build's cost on a shared machine. */
   static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
 

@@ -53,7 +53,8 @@ final class AtlasEngine implements AnnEngine {
 
   @Override
   public List<Setting> sweep(boolean quick) {
-    int[] probes = quick ? new int[] {8, 16, 32, 64, 96, 128} : new int[] {8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 160, 192, 256};
+    int[] probes = quick ? new int[] {8, 16, 32, 64, 96, 128} : new int[] {8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96,
+        128, 160, 192, 256};
     List<Setting> out = new ArrayList<>();
     for (int p : probes) {
       out.add(setting(SearchParams.nprobe(p)));

@@ -75,7 +75,8 @@ public final class Datasets {
         + " (cached after the first run)");
     List<float[]> vectors;
     try (OnnxTextEmbedder embedder = OnnxTextEmbedder.open()) {
-      vectors = new VectorCache(UserCache.root().resolve("vectors")).vectors(embedder, VectorCache.Purpose.PASSAGE, texts);
+      vectors = new VectorCache(UserCache.root().resolve("vectors")).vectors(embedder, VectorCache.Purpose.PASSAGE,
+          texts);
     }
     float[][] all = vectors.toArray(new float[0][]);
     return new Dataset("wordnet-minilm", "all-MiniLM-L6-v2 (int8 ONNX) over WordNet 3.0 glosses (Debian wordnet-base), "

@@ -7,7 +7,8 @@ import java.util.List;
  * What one engine measured: build time, memory and one point per sweep setting (its median round), with
  * every round's CPU-time QPS of each point ({@code cpuQpsRounds}, in the points' order).
  */
-record EngineResult(String engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector, String memoryNote,
+record EngineResult(String engine, double buildSeconds, double buildCpuSeconds, double bytesPerVector,
+    String memoryNote,
     List<QueryLoop.Measured> points, List<double[]> cpuQpsRounds) {
 
   /** Recall against QPS, by wall time or (if {@code cpu}) by the search thread's CPU time. */

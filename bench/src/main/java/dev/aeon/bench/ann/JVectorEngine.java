@@ -23,8 +23,8 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * JVector: a hierarchical Vamana graph (degree 32, beam 100, alpha 1.2) built with exact scores on
  * JVector's default thread pools (every core: one thread would take many minutes here; the build-time
- * target compares Atlas with Lucene, not with JVector), searched with product-quantized scores (dim/4 subspaces of 256 centroids) and exact FP32
- * re-ranking of the {@code rerankK} best candidates (the "overquery" knob).
+ * target compares Atlas with Lucene, not with JVector), searched with product-quantized scores (dim/4 subspaces of 256
+ * centroids) and exact FP32 re-ranking of the {@code rerankK} best candidates (the "overquery" knob).
  */
 final class JVectorEngine implements AnnEngine {
 

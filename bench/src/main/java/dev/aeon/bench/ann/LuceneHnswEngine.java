@@ -57,7 +57,8 @@ final class LuceneHnswEngine implements AnnEngine {
   public void build(float[][] base) throws IOException {
     n = base.length;
     directory = FSDirectory.open(dir);
-    KnnVectorsFormat format = new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, M, BUILD_BEAM);
+    KnnVectorsFormat format = new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, M,
+        BUILD_BEAM);
     IndexWriterConfig config = new IndexWriterConfig()
         .setCodec(new Lucene104Codec() {
           @Override
@@ -112,7 +113,8 @@ final class LuceneHnswEngine implements AnnEngine {
   }
 
   private int[] search(float[] q, int k, int ef) throws IOException {
-    TopDocs td = leaf.searchNearestVectors(FIELD, q, Math.max(k, ef), AcceptDocs.fromLiveDocs(null, n), Integer.MAX_VALUE);
+    TopDocs td = leaf.searchNearestVectors(FIELD, q, Math.max(k, ef), AcceptDocs.fromLiveDocs(null, n),
+        Integer.MAX_VALUE);
     TopIds best = new TopIds(k);
     for (ScoreDoc sd : td.scoreDocs) {
       // One dense segment without deletions: a document's vector ordinal is its doc id.

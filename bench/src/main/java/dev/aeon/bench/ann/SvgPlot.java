@@ -31,7 +31,8 @@ final class SvgPlot {
     Axes ax = new Axes(xMin, 1.0, lyMin, lyMax);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", W, H));
+        + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n",
+        W, H));
     s.append(text(W / 2.0 - RIGHT / 2.0, 22, escape(title), "middle", 15));
     axes(s, ax);
     for (int i = 0; i < results.size(); i++) {
@@ -76,7 +77,8 @@ final class SvgPlot {
     }
     s.append(text((x0 + x1) / 2, H - 20, "recall@10", "middle", 13));
     s.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" "
-        + "transform=\"rotate(-90 20 %.1f)\">queries per second (1 thread, log scale)</text>%n", (y0 + y1) / 2, (y0 + y1) / 2));
+        + "transform=\"rotate(-90 20 %.1f)\">queries per second (1 thread, log scale)</text>%n",
+        (y0 + y1) / 2, (y0 + y1) / 2));
   }
 
   private static void curve(StringBuilder s, Axes ax, EngineResult r, String color, int index) {

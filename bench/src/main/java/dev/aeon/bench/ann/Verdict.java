@@ -33,7 +33,8 @@ final class Verdict {
     wall.remove("qps_ok");
     v.put("qps_wall", wall);
     double buildRatio = aeon == null || lucene == null ? Double.NaN : aeon.buildSeconds() / lucene.buildSeconds();
-    double buildCpuRatio = aeon == null || lucene == null ? Double.NaN : aeon.buildCpuSeconds() / lucene.buildCpuSeconds();
+    double buildCpuRatio = aeon == null || lucene == null ? Double.NaN
+        : aeon.buildCpuSeconds() / lucene.buildCpuSeconds();
     v.put("build_ratio_aeon_over_lucene", round(buildRatio));
     v.put("build_cpu_ratio_aeon_over_lucene", round(buildCpuRatio));
     v.put("build_met", buildRatio <= 1.0 && buildCpuRatio <= 1.0);
@@ -103,7 +104,8 @@ final class Verdict {
             + " by wall time: ratio %s%n"
             + "  build time aeon/lucene %s wall, %s cpu (need <= 1: %s); aeon bytes/vector / dim %s (need <= %.1f: %s)",
         TARGET_RECALL, v.get("aeon_qps_at_target"), v.get("best_baseline"), v.get("best_baseline_qps_at_target"),
-        v.get("qps_ratio"), QPS_RATIO, met(v, "qps_met"), ((Map<?, ?>) v.get("qps_wall")).get("qps_ratio"), v.get("build_ratio_aeon_over_lucene"), v.get("build_cpu_ratio_aeon_over_lucene"), met(v, "build_met"),
+        v.get("qps_ratio"), QPS_RATIO, met(v, "qps_met"), ((Map<?, ?>) v.get("qps_wall")).get("qps_ratio"),
+        v.get("build_ratio_aeon_over_lucene"), v.get("build_cpu_ratio_aeon_over_lucene"), met(v, "build_met"),
         v.get("aeon_bytes_per_vector_over_dim"), BYTES_PER_DIM, met(v, "bytes_met"))
         + (v.containsKey("qps_ratio_per_round") ? String.format(Locale.ROOT,
             "%n  qps ratio round by round (the engines timed chunk by chunk, so each round's met the same"

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code start + offset + i * interval} whether or not the previous one has finished, and its latency
  * is measured from that due time, so a stall delays and counts against every recall scheduled during
  * it (no coordinated omission). It parks until a recall is due with a timer slack of 1 ns (unless told
- * otherwise), so that the kernel does not add up to 50 µs of its own to each wake-up. After each recall it also times entering and leaving an EBR guard of
- * the shared {@link Epochs}, reading the writer's published resource inside it.
+ * otherwise), so that the kernel does not add up to 50 µs of its own to each wake-up. After each recall it also times
+ * entering and leaving an EBR guard of the shared {@link Epochs}, reading the writer's published resource inside it.
  */
 final class OpenLoopReader implements Runnable {
 
@@ -109,7 +109,8 @@ final class OpenLoopReader implements Runnable {
       long done = System.nanoTime();
       startDelay.add(began - due);
       latency.add(done - due);
-      latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - phaseStartNanos) / WINDOW_NANOS)].add(done - due);
+      latencyByWindow[(int) Math.min(latencyByWindow.length - 1, (due - phaseStartNanos) / WINDOW_NANOS)]
+          .add(done - due);
       service.add(done - began);
       if (epochs != null) {
         timeGuard();

@@ -39,7 +39,9 @@ record WriterPace(double askedPairsPerSecond, long pairs, double seconds) {
         : "the paced writer made " + made + ")";
   }
 
-  /** The JSON's {@code writer_pairs_per_s_achieved}, {@code writer_pace_fraction}, {@code writer_fell_short_of_pace}. */
+  /**
+   * The JSON's {@code writer_pairs_per_s_achieved}, {@code writer_pace_fraction}, {@code writer_fell_short_of_pace}.
+   */
   Map<String, Object> json() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("writer_pairs_per_s_achieved", Math.round(achievedPairsPerSecond()));

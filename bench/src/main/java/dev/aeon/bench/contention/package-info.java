@@ -1,2 +1,4 @@
-/** {@code ./aeon bench contention}: recall latency of one reader alone and of 15 open-loop readers beside a SYNC writer. */
+/**
+ * {@code ./aeon bench contention}: recall latency of one reader alone and of 15 open-loop readers beside a SYNC writer.
+ */
 package dev.aeon.bench.contention;

@@ -63,7 +63,8 @@ final class CrashDrill {
     Path log = Files.createTempFile("aeon-crash-drill-", ".log");
     Process child = start(dir, log);
     Map<Long, Integer> acked = new LinkedHashMap<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (acked.size() < killAfter && (line = out.readLine()) != null) {
         if (line.startsWith(ACK)) {
@@ -77,7 +78,8 @@ final class CrashDrill {
       }
     }
     if (acked.size() < killAfter) {
-      throw new IllegalStateException("the crash-drill child stopped after " + acked.size() + " writes; its error output:\n"
+      throw new IllegalStateException("the crash-drill child stopped after " + acked.size()
+          + " writes; its error output:\n"
           + Files.readString(log));
     }
     Files.deleteIfExists(log);

@@ -62,7 +62,8 @@ public final class Demo {
     try {
       dir = temporary ? Files.createTempDirectory("aeon-demo-") : freshDirectory(Path.of(args[0]));
     } catch (IllegalArgumentException | IOException e) {
-      System.err.println("aeon demo: " + (e instanceof IOException ? "cannot create the folder: " + e : e.getMessage()));
+      System.err.println("aeon demo: " + (e instanceof IOException ? "cannot create the folder: "
+          + e : e.getMessage()));
       System.exit(2);
       return;
     }
@@ -150,7 +151,8 @@ public final class Demo {
       System.out.println("     answer: " + q.answer());
       found += any ? 1 : 0;
     }
-    System.out.printf("%n  an answering turn was in the top 5 for %d of %d questions%n", found, demo.questions().size());
+    System.out.printf("%n  an answering turn was in the top 5 for %d of %d questions%n", found,
+        demo.questions().size());
     return found;
   }
 
@@ -179,8 +181,8 @@ public final class Demo {
     System.out.println("  before: " + rankOf(memory, id));
     long start = System.nanoTime();
     boolean forgotten = memory.forget(id);
-    System.out.printf(Locale.ROOT, "  forget(%d) -> %b   (%.1f ms: vector, trace node, links and text)%n", id, forgotten,
-        millis(start));
+    System.out.printf(Locale.ROOT, "  forget(%d) -> %b   (%.1f ms: vector, trace node, links and text)%n",
+        id, forgotten, millis(start));
     System.out.println("  get(" + id + ") -> " + memory.get(id).map(e -> "STILL THERE").orElse("nothing"));
     String after = rankOf(memory, id);
     System.out.println("  after:  " + after);

@@ -86,7 +86,8 @@ final class EngineRun {
     for (Event e : events) {
       Integer turn = turns.get(e.id());
       if (turn == null) {
-        throw new IllegalStateException("event " + e.id() + " of session " + conversation.id() + " was never remembered");
+        throw new IllegalStateException("event " + e.id() + " of session " + conversation.id()
+            + " was never remembered");
       }
       ts[turn] = e.timestampMicros();
       texts[turn] = utterance(e.text());

@@ -95,7 +95,8 @@ final class TraceRecall {
     int prev = d.previous(t);
     int next = d.next(t);
     float near = Math.max(at(similarity, prev), at(similarity, next));
-    float far = Math.max(at(similarity, prev < 0 ? -1 : d.previous(prev)), at(similarity, next < 0 ? -1 : d.next(next)));
+    float far = Math.max(at(similarity, prev < 0 ? -1 : d.previous(prev)),
+        at(similarity, next < 0 ? -1 : d.next(next)));
     float score = similarity[t] + params.neighbour * Math.max(0, near) + params.secondNeighbour * Math.max(0, far);
     if (span.isPresent() && span.get().contains(day(d.timestampMicros(t)), params.dateSlackDays)) {
       score += params.dateBoost;

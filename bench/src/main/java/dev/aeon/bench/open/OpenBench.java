@@ -155,7 +155,8 @@ public final class OpenBench {
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         CrashedWriter.class.getName(), dir.toString(), Integer.toString(first), Integer.toString(count))
         .redirectError(log.toFile()).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line = out.readLine();
       if (!"done".equals(line)) {
         child.destroyForcibly();

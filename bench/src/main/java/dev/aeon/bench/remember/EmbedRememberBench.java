@@ -33,10 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * the embedder alone embedding the same texts one at a time ({@code embed}, what a remember calls) and in calls of
  * {@value #SMALL} and {@value #LARGE} ({@code embedAll}, what a rememberAll calls), one at a time parking a
  * millisecond after each (as a remember's thread parks for its forced write: does the next embedding run slower?),
- * and the tokenizer alone ({@code tokenCount}), the part of an embedding that is not the model. And the server over loopback TCP, in this
- * process with the same embedder: {@code MEM.ADD} of a turn's text (the server embeds it) from one client, one
- * command at a time, and {@code MEM.ADDALL} of {@value #SMALL} and {@value #LARGE}, against the engine's remember
- * and rememberAll of the same texts. Every configuration is measured in each of
+ * and the tokenizer alone ({@code tokenCount}), the part of an embedding that is not the model. And the server over
+ * loopback TCP, in this process with the same embedder: {@code MEM.ADD} of a turn's text (the server embeds it) from
+ * one client, one command at a time, and {@code MEM.ADDALL} of {@value #SMALL} and {@value #LARGE}, against the
+ * engine's remember and rememberAll of the same texts. Every configuration is measured in each of
  * several rounds, one after the other, on the same texts ({@link TextRound}). Besides the calling thread's CPU time,
  * the whole process's per event: the embedder runs a call's texts on the fork-join pool and ONNX runtime has threads
  * of its own. Writes

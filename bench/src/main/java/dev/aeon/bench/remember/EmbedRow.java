@@ -14,7 +14,8 @@ import java.util.Map;
  * by name, and the cores the process used while measured.
  */
 record EmbedRow(String kind, int batch, long calls, double eventsPerS, double p50Us, double p99Us,
-    double callingCpuUsPerEvent, double processCpuUsPerEvent, double coresBusy, Map<String, Double> cpuUsPerTextByThread) {
+    double callingCpuUsPerEvent, double processCpuUsPerEvent, double coresBusy,
+    Map<String, Double> cpuUsPerTextByThread) {
 
   static EmbedRow of(String kind, int batch, List<TextRound> rounds) {
     double[] rates = rounds.stream().mapToDouble(TextRound::textsPerSecond).sorted().toArray();

@@ -44,7 +44,8 @@ final class RedisTools {
     if (find("redis-benchmark") != null && find("redis-server") != null) {
       return;
     }
-    System.out.println("redis-benchmark or redis-server is missing: installing Debian packages redis-tools and redis-server ...");
+    System.out.println(
+        "redis-benchmark or redis-server is missing: installing Debian packages redis-tools and redis-server ...");
     if (find("apt-get") == null) {
       throw new IllegalStateException("redis-benchmark and redis-server are needed and apt-get is not available here: "
           + "install redis-tools and redis-server (Redis 7+) with your package manager, then rerun");

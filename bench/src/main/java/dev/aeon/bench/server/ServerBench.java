@@ -150,7 +150,8 @@ public final class ServerBench {
         notes = PipelinedWrites.note(m);
       } else if (m.get("test").equals("PING") && m.get("server").equals("aeon")) {
         double redis = results.stream().filter(o -> o.get("server").equals("redis")
-            && o.get("pipeline").equals(m.get("pipeline"))).mapToDouble(o -> (Double) o.get("rps")).findFirst().orElse(0);
+            && o.get("pipeline").equals(m.get("pipeline")))
+            .mapToDouble(o -> (Double) o.get("rps")).findFirst().orElse(0);
         notes = String.format(Locale.ROOT, "%.2fx redis-server", (Double) m.get("rps") / redis);
       } else if (m.get("test").equals("VSIM")) {
         notes = String.format(Locale.ROOT, "recall@10 %.3f on %,d x %d, loaded at %,.0f vectors/s",

@@ -168,7 +168,8 @@ public final class SlbBench {
         r.slbByOutcome.get(LookasideModel.Outcome.HIT).percentileMicros(0.99),
         r.missLatencies().percentileMicros(0.99));
     if (!r.agreesWithEngine()) {
-      System.out.printf("  warning: the engine counted %d hits and %d misses, the model %d lookups with a similar query%n",
+      System.out.printf(
+          "  warning: the engine counted %d hits and %d misses, the model %d lookups with a similar query%n",
           r.engineHits, r.engineMisses, r.count(LookasideModel.Outcome.HIT) + r.count(LookasideModel.Outcome.REJECTED));
     }
   }
@@ -192,7 +193,8 @@ public final class SlbBench {
       int replays = a.positiveInt("--replays", quick ? QUICK_REPLAYS : REPLAYS);
       int background = a.nonNegativeInt("--background", 0);
       String data = a.value("--data");
-      return new Options(quick, data != null ? Path.of(data) : LocomoData.defaultFile(), threshold, sweep, replays, background);
+      return new Options(quick, data != null ? Path.of(data) : LocomoData.defaultFile(), threshold, sweep, replays,
+          background);
     }
   }
 }

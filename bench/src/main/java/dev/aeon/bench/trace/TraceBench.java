@@ -66,7 +66,8 @@ public final class TraceBench {
       long heapWithoutTrace = usedHeapAfterGc();
       report.put("heap_bytes_per_event", BenchReport.round((double) (heapLoaded - heapWithoutTrace) / events, 1));
       report.put("blob_heap_bytes_per_event", BenchReport.round((double) (heapWithoutTrace - heapBefore) / events, 1));
-      report.put("blob_disk_bytes_per_event", BenchReport.round((double) BenchFiles.sizeOf(work.resolve("blobs")) / events, 1));
+      report.put("blob_disk_bytes_per_event",
+          BenchReport.round((double) BenchFiles.sizeOf(work.resolve("blobs")) / events, 1));
       reopen(work.resolve("trace"), blobs, events, heapWithoutTrace, report);
     }
     BenchFiles.deleteTree(work);
@@ -173,7 +174,8 @@ public final class TraceBench {
         r.get("heap_estimate_bytes_per_event"), r.get("heap_bytes_per_event_reopened"), r.get("disk_bytes_per_event"),
         r.get("blob_disk_bytes_per_event"), r.get("blob_heap_bytes_per_event"), r.get("reopen_s"));
     System.out.printf("targets at this size (wall clock): hop2 p99 < 1000 us: %s; history p99 < 100 us: %s%n",
-        (double) r.get("hop2_p99_us") < 1000 ? "met" : "MISSED", (double) r.get("history_p99_us") < 100 ? "met" : "MISSED");
+        (double) r.get("hop2_p99_us") < 1000 ? "met" : "MISSED",
+        (double) r.get("history_p99_us") < 100 ? "met" : "MISSED");
     System.out.printf("(cpu time per operation: hop2 p99 %.0f us, history p99 %.0f us)%n", r.get("hop2_cpu_p99_us"),
         r.get("history_cpu_p99_us"));
   }

@@ -34,7 +34,8 @@ final class TraceQueries {
       + NEWEST + " MATCH (p)-[:NEXT]->(e) RETURN p.id, e.id";
 
   /** The events of a session that refer to another event: a subquery per event of the session. */
-  private static final String QL_EXISTS = "MATCH (e {session: $s}) WHERE EXISTS { (e)-[:REFERS_TO]->() } RETURN count(e)";
+  private static final String QL_EXISTS =
+      "MATCH (e {session: $s}) WHERE EXISTS { (e)-[:REFERS_TO]->() } RETURN count(e)";
   /** The same count without a subquery (the baseline): a join, then DISTINCT over its rows. */
   private static final String QL_EXISTS_AS_JOIN = "MATCH (e {session: $s})-[:REFERS_TO]->() RETURN count(DISTINCT e)";
 
@@ -225,7 +226,8 @@ final class TraceQueries {
       Object exists = trace.query(QL_EXISTS, p).rows().getFirst().getFirst();
       Object join = trace.query(QL_EXISTS_AS_JOIN, p).rows().getFirst().getFirst();
       if (!exists.equals(join)) {
-        throw new AssertionError("session " + workload.session(i) + ": EXISTS counted " + exists + ", the join " + join);
+        throw new AssertionError("session " + workload.session(i) + ": EXISTS counted " + exists + ", the join "
+            + join);
       }
     }
   }

@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * The command line of {@code ./aeon bench NAME}: flags ({@code --quick}) and options with one value each
- * ({@code --dir DIR} or {@code --dir=DIR}). Anything else, and a value of the wrong kind, is refused with the usage line and exit
- * status 2: a benchmark that ignored what it did not know would take a mistyped {@code --quick} for a full
- * run, which takes minutes to hours. {@code --help} (or {@code -h}) prints the usage line and exits 0.
+ * ({@code --dir DIR} or {@code --dir=DIR}). Anything else, and a value of the wrong kind, is refused with the usage
+ * line and exit status 2: a benchmark that ignored what it did not know would take a mistyped {@code --quick} for a
+ * full run, which takes minutes to hours. {@code --help} (or {@code -h}) prints the usage line and exits 0.
  */
 public final class BenchArgs {
 

@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  * {@code ./aeon bench wal [--quick] [--dir DIR]} (DIR: where to write, in a new folder of its own): appends
  * 200-byte records through the WAL in each durability mode from 1, 4 and 16 threads (each thread waits for
  * its acknowledgement before the next append), and, as the baseline in the same run on the same disk, one
- * write and one force per record without batching. Writes {@code target/bench/wal.json} with the machine's load average before and
- * after, since the disk and cores may be shared.
+ * write and one force per record without batching. Writes {@code target/bench/wal.json} with the machine's load average
+ * before and after, since the disk and cores may be shared.
  */
 public final class WalBench {
 

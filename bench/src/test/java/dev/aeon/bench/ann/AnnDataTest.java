@@ -42,8 +42,10 @@ class AnnDataTest {
     String data = """
           1 This software and database is being provided to you, the LICENSEE, by \s
           2 Princeton University under the following license. | not a gloss \s
-        00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 ~ 00002137 n 0000 ~ 04431553 n 0000 | that which is perceived or known or inferred to have its own distinct existence (living or nonliving) \s
-        00002137 03 n 02 abstraction 0 abstract_entity 0 010 @ 00001740 n 0000 | a general concept formed by extracting common features from specific examples \s
+        00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 ~ 00002137 n 0000 ~ 04431553 n 0000 | that which is \
+        perceived or known or inferred to have its own distinct existence (living or nonliving) \s
+        00002137 03 n 02 abstraction 0 abstract_entity 0 010 @ 00001740 n 0000 | a general concept formed by \
+        extracting common features from specific examples \s
         00003000 03 n 01 nothing 0 000 |  \s
         """;
     List<String> glosses = WordNetGlosses.readAll(new BufferedReader(new StringReader(data)));

@@ -21,8 +21,9 @@ public final class BoundedRead {
    * The bytes of {@code file}, at most {@code max}: it reads {@code max + 1} at most, so that a longer file is
    * refused whatever its size and whenever it grew, and its size never sizes an array.
    *
-   * @param tooLong makes the caller's exception for a longer file (its own, checked or not) from its size: the file's as its channel tells
-   *     it, or, for one that grew after that (or a stream, whose size is 0), the {@code max + 1} bytes read
+   * @param tooLong makes the caller's exception for a longer file (its own, checked or not) from its size: the file's
+   *     as its channel tells it, or, for one that grew after that (or a stream, whose size is 0), the {@code max + 1}
+   *     bytes read
    */
   public static <X extends Exception> byte[] readAtMost(Path file, int max, LongFunction<X> tooLong)
       throws IOException, X {

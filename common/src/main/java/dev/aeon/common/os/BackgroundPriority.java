@@ -46,7 +46,8 @@ public final class BackgroundPriority {
         var libc = linker.defaultLookup();
         gettid = linker.downcallHandle(libc.find("gettid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         setpriority = linker.downcallHandle(libc.find("setpriority").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT));
       } catch (Throwable e) { // an old libc without gettid, or native access denied
         reason = "libc's gettid and setpriority could not be linked: " + e;
       }

@@ -126,7 +126,8 @@ class ReclaimerTest {
         }
         domain.retire(() -> {});
         for (long deadline = System.nanoTime() + 10_000_000_000L; logged.info().isEmpty(); Thread.sleep(1)) {
-          assertTrue(System.nanoTime() < deadline, () -> "no recovery logged; " + logged.list().size() + " lines for 10 failed passes");
+          assertTrue(System.nanoTime() < deadline, () -> "no recovery logged; " + logged.list().size()
+              + " lines for 10 failed passes");
         }
       } finally {
         domain.close();

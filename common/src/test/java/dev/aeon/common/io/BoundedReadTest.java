@@ -47,7 +47,9 @@ class BoundedReadTest {
         () -> BoundedRead.readAtMost(file, 100, BoundedReadTest::tooLong)).getMessage());
   }
 
-  /** A file that grows as it is read (a named pipe, whose size is 0) is read no further than one byte past the bound. */
+  /**
+   * A file that grows as it is read (a named pipe, whose size is 0) is read no further than one byte past the bound.
+   */
   @Test
   void aFileThatGrowsAsItIsReadIsReadOneBytePastTheBound() throws Throwable {
     assumeTrue(GrowingFile.supported(), "named pipes are Linux's here");

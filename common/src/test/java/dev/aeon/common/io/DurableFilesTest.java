@@ -59,7 +59,8 @@ class DurableFilesTest {
     DurableFiles.createDirectories(Path.of("").toAbsolutePath().relativize(nested)); // a relative path too
     Path file = dir.resolve("file");
     Files.writeString(file, "x");
-    assertThrows(FileSystemException.class, () -> DurableFiles.createDirectories(file.resolve("d"))); // "Not a directory"
+    // "Not a directory"
+    assertThrows(FileSystemException.class, () -> DurableFiles.createDirectories(file.resolve("d")));
     assertThrows(FileAlreadyExistsException.class, () -> DurableFiles.createDirectories(file));
   }
 

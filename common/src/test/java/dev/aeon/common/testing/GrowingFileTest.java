@@ -51,7 +51,8 @@ class GrowingFileTest {
     grows.readerWait = Duration.ofMillis(200);
     try (InputStream leaked = Files.newInputStream(file)) {
       assertEquals(7, leaked.readNBytes(100)[99]);
-      AssertionError written = assertTimeoutPreemptively(HANG, () -> assertThrows(AssertionError.class, grows::written));
+      AssertionError written =
+          assertTimeoutPreemptively(HANG, () -> assertThrows(AssertionError.class, grows::written));
       assertEquals("the reader of " + file + " still has it open, unread, after " + Duration.ofMillis(200)
           + ": it was read to the end here so that the writer ends", written.getMessage());
       AssertionError closed = assertTimeoutPreemptively(HANG, () -> assertThrows(AssertionError.class, grows::close));

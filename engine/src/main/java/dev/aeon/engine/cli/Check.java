@@ -68,7 +68,8 @@ public final class Check {
       return 1;
     }
     String namespaces = checked == 1 ? " namespace" : " namespaces";
-    out.println(bad == 0 ? checked + namespaces + " consistent" : bad + " of " + checked + namespaces + " not consistent");
+    out.println(bad == 0 ? checked + namespaces + " consistent" : bad + " of " + checked + namespaces
+        + " not consistent");
     return bad == 0 ? 0 : 1;
   }
 

@@ -31,7 +31,8 @@ public final class Transfer {
   private Transfer() {}
 
   public static void main(String[] args) {
-    main(args, System.err, PROGRESS_INTERVAL_NANOS, Stopping.onSignal("aeon " + (args.length > 0 ? args[0] : "export")));
+    main(args, System.err, PROGRESS_INTERVAL_NANOS,
+        Stopping.onSignal("aeon " + (args.length > 0 ? args[0] : "export")));
   }
 
   /** {@link #main(String[])}, printing errors and progress (every {@code progressIntervalNanos}) on {@code err}. */
@@ -88,7 +89,8 @@ public final class Transfer {
     }
     if (!export && namespace.toLowerCase(Locale.ROOT).contains(Aeon.VECTOR_SET_MARKER)) {
       err.println("aeon import: namespace names containing '" + Aeon.VECTOR_SET_MARKER
-          + "' are where a server keeps its vector sets, which an import cannot make; copy vector sets with MEM.BACKUP");
+          + "' are where a server keeps its vector sets, which an import cannot make; copy vector sets with "
+          + "MEM.BACKUP");
       return 2;
     }
     Path firstNew = firstMissing(dir);

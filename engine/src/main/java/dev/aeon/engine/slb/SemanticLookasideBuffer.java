@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Per session, a ring of the last queries and the candidates that answered them. A new query close
  * enough to a cached one (cosine at least the threshold, less float rounding) is a hit: instead of
  * descending the index, its search scores exactly the cached candidates plus every event remembered since
- * (ids at or above the entry's watermark). Forgotten events drop out because the index and the trace no longer hold them, so
- * a hit never returns one, and an entry one of whose candidates was forgotten does not answer (the search
+ * (ids at or above the entry's watermark). Forgotten events drop out because the index and the trace no longer hold
+ * them, so a hit never returns one, and an entry one of whose candidates was forgotten does not answer (the search
  * does, {@code Reads.fromCache}); new events are always scored, so a hit misses only what the similar query
  * ranked below its candidates.
  *
@@ -34,7 +34,9 @@ public final class SemanticLookasideBuffer {
 
   /** Absorbs float rounding in an estimate and its error bound (relative errors of about 1e-7 on values near 1). */
   private static final float ROUNDING_SLACK = 1e-3f;
-  /** The rounding of an exact cosine in float (a few ulps of 1): a cached query this close under the threshold passes. */
+  /**
+   * The rounding of an exact cosine in float (a few ulps of 1): a cached query this close under the threshold passes.
+   */
   static final float EXACT_ROUNDING = 1e-6f;
   private static final VectorKernels KERNELS = Kernels.best();
   /** The most codes one ring's array holds (a JVM refuses arrays of quite Integer.MAX_VALUE elements). */

@@ -46,13 +46,16 @@ class BackupCommandTest {
     assertEquals(0, backup(memory.toString(), target.toString()), output());
     List<String> lines = output().lines().toList();
     assertEquals(3, lines.size(), output());
-    assertTrue(lines.get(0).matches("agent-a: copied to .*agent-a \\(\\d+ files, [0-9.]+ MiB, up to log record 2\\) in \\d+ ms"),
+    assertTrue(
+        lines.get(0).matches(
+            "agent-a: copied to .*agent-a \\(\\d+ files, [0-9.]+ MiB, up to log record 2\\) in \\d+ ms"),
         lines.get(0));
     assertTrue(lines.get(1).startsWith("agent-b: copied to "), lines.get(1));
     assertEquals("2 namespaces backed up to " + target, lines.get(2));
     try (Aeon copy = Aeon.open(target, AeonOptions.defaults())) {
       assertEquals(List.of("agent-a", "agent-b"), copy.namespaceNames());
-      assertEquals(List.of("hi", "hello"), copy.namespace("agent-a").history("s", 10).stream().map(Event::text).toList());
+      assertEquals(List.of("hi", "hello"), copy.namespace("agent-a").history("s", 10).stream().map(Event::text)
+          .toList());
       assertEquals(1, copy.namespace("agent-a").query("MATCH (a)-[:REPLIES_TO]->(b) RETURN a.id", java.util.Map.of())
           .rows().size());
       assertEquals("no vector", copy.namespace("agent-b").history("t", 1).getFirst().text());

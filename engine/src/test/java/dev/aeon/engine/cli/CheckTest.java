@@ -119,7 +119,8 @@ class CheckTest {
     Path memory = dir.resolve("mémoire");
     String bin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(bin, "-cp", System.getProperty("java.class.path"), Check.class.getName(),
-        memory.toString()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        memory.toString()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(
+        dir.resolve("err.txt").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
     pb.environment().put("LC_ALL", "C");
     Process child = pb.start();

@@ -42,7 +42,8 @@ class LauncherBuildTest {
     Path bin = Files.createDirectories(project.resolve("bin"));
     // When asked to, it saves a source while it "builds", as an editor may during a build.
     Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + builds + "'\n"
-        + "if [ -f edit-during-build ]; then rm edit-during-build; echo '// edited' >> engine/src/main/java/Source.java; fi\n");
+        + "if [ -f edit-during-build ]; then rm edit-during-build; echo '// edited' >> "
+        + "engine/src/main/java/Source.java; fi\n");
     Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwx------"));
     write("pom.xml", BUILT.minusSeconds(60));
     write("engine/src/main/java/Source.java", BUILT.minusSeconds(60));
@@ -104,7 +105,8 @@ class LauncherBuildTest {
   void aDeletedOrRenamedSourceIsBuiltOnce() throws Exception {
     write("engine/src/main/java/Other.java", BUILT.plusSeconds(5));
     assertEquals(1, runCheck().size()); // the build that lists the sources
-    Files.move(project.resolve("engine/src/main/java/Other.java"), project.resolve("engine/src/main/java/Renamed.java"));
+    Files.move(project.resolve("engine/src/main/java/Other.java"),
+        project.resolve("engine/src/main/java/Renamed.java"));
     assertEquals(1, runCheck().size(), "the renamed source was not built");
     assertEquals(List.of(), runCheck());
     Files.delete(project.resolve("engine/src/main/java/Renamed.java"));

@@ -118,7 +118,8 @@ class TransferStopTest {
     cmd.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
     Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile()).start();
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader err =
+        new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
       StringBuilder said = new StringBuilder();
       for (String line = err.readLine(); ; line = err.readLine()) {
         assertTrue(line != null, "the child ended before its first event: " + said);

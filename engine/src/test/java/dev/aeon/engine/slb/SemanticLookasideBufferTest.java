@@ -174,7 +174,8 @@ class SemanticLookasideBufferTest {
         long[] candidates = {i};
         slb.store("s", probe(q), candidates, 0);
         Entry found = slb.lookup("s", probe(q.clone()));
-        assertSame(candidates, found == null ? null : found.candidates(), "seed " + seed + ", dim " + dim + ", query " + i);
+        assertSame(candidates, found == null ? null : found.candidates(), "seed " + seed + ", dim " + dim + ", query "
+            + i);
       }
     }
   }

@@ -71,8 +71,8 @@ class WindowsFuzzTest {
       "##ing", "[ MASK]", "[MASK", "[CLS]]", "[\u4e00]", "[SEP]\u0301", "\uff3bMASK\uff3d"};
 
   /** Surrogate pairs (an emoji, a CJK extension B ideograph, a math letter) and halves of one alone. */
-  private static final String[] SURROGATES = {"\ud83d\ude00", "\ud840\udc00", "\ud835\udc00", "\ud800", "\udbff", "\udc00",
-      "\udfff", "\ude00\ud83d"};
+  private static final String[] SURROGATES = {"\ud83d\ude00", "\ud840\udc00", "\ud835\udc00", "\ud800", "\udbff",
+      "\udc00", "\udfff", "\ude00\ud83d"};
 
   private static final Map<ModelSpec, PieceTokenizer[]> TOKENIZERS = new HashMap<>();
 

@@ -31,17 +31,20 @@ class EngineLongTest {
 
   @Test
   void modelTest() {
-    EngineModelTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.model.ops", 20_000));
+    EngineModelTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.model.ops", 20_000));
   }
 
   @Test
   void crashTest() throws Exception {
-    EngineCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.crash.cycles", 300));
+    EngineCrashTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.crash.cycles", 300));
   }
 
   @Test
   void bitFlipTest() throws Exception {
-    BitFlipTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()), Integer.getInteger("aeon.bitflip.flips", 200));
+    BitFlipTest.run(dir, Long.getLong("aeon.test.seed", System.nanoTime()),
+        Integer.getInteger("aeon.bitflip.flips", 200));
   }
 
   @Test

@@ -113,7 +113,8 @@ class AtlasManifestFuzzTest {
         case 0, 1 -> {
           Field f = FIELDS.get(data.consumeInt(0, FIELDS.size() - 1));
           if (f.width() == 4) {
-            b.putInt(f.offset(), data.consumeBoolean() ? b.getInt(f.offset()) + data.consumeInt(-3, 3) : data.consumeInt());
+            b.putInt(f.offset(), data.consumeBoolean() ? b.getInt(f.offset()) + data.consumeInt(-3, 3)
+                : data.consumeInt());
           } else {
             file[f.offset()] = data.consumeByte();
           }
@@ -379,7 +380,10 @@ class AtlasManifestFuzzTest {
     return out.array();
   }
 
-  /** The int fields of a manifest and the tag bytes of its routing tree, by walking the layout {@link Manifest} documents. */
+  /**
+   * The int fields of a manifest and the tag bytes of its routing tree, by walking the layout {@link Manifest}
+   * documents.
+   */
   private static List<Field> fields(byte[] manifest) {
     List<Field> fields = new ArrayList<>();
     ByteBuffer in = ByteBuffer.wrap(manifest).order(ByteOrder.LITTLE_ENDIAN);

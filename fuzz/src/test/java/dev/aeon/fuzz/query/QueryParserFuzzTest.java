@@ -47,7 +47,8 @@ class QueryParserFuzzTest {
       "DESC", "SKIP", "LIMIT", "DISTINCT", "count(", "collect(", "BETWEEN", "CONTAINS", "STARTS WITH", "IS NULL",
       "IN", "NOT", "AND", "OR", "XOR", "EXPLAIN", "WITH", "UNWIND", " AS ", "(e:user {session: $s})",
       "-[:NEXT*1..2]->", "<-[r:REFERS_TO]-", "substring(", "replace(", "split(", "range(", "toInteger(", "keys(",
-      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ", "any(x IN ", "all(", "single(", "reduce(s = ",
+      "round(", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS {", "COUNT {", "COLLECT {", "}", "[x IN ", " | ",
+      "any(x IN ", "all(", "single(", "reduce(s = ",
       "e.ts", "e.text", "$q", "$from", "$to", "$t", "9223372036854775808", "1e309", "'\\u00e9'", "`a b`",
       "9223372036854775807", "-9223372036854775807", "4.9e-324", "'\\uD83D\\uDE00'", "/*", "*/", "//", "*0", "*0..32",
       "AS OF 9223372036854775807", "((((", "[[[[", "NOT NOT NOT"})
@@ -85,7 +86,8 @@ class QueryParserFuzzTest {
   void edgeCases() {
     for (String s : List.of("", " ", "MATCH", "MATCH (", "MATCH (e) RETURN e", "EXPLAIN MATCH (e) RETURN e",
         "MATCH (e:user {session: 'conv-1'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5",
-        "CALL recall($q, 5) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) RETURN event.text, score, collect(n.text)",
+        "CALL recall($q, 5) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) RETURN event.text, score, "
+        + "collect(n.text)",
         "MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e) ORDER BY count(e) DESC",
         "MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a.text",
         "MATCH (f)-[r:SUPERSEDES]->(g) AS OF $t RETURN f, g", "MATCH (e) RETURN -9223372036854775808",
@@ -94,7 +96,8 @@ class QueryParserFuzzTest {
         "MATCH (e) RETURN [1,2][-1], 'ab'[0]", "MATCH (e) WHERE e.ts % 0 = 1 RETURN e",
         "MATCH (e) RETURN e SKIP -1 LIMIT 9223372036854775807", "MATCH (e) RETURN 'unterminated",
         "MATCH (e) /* unterminated", "MATCH (e) RETURN $", "MATCH (e) RETURN \u0000", "MATCH (e) RETURN `",
-        "(".repeat(10_000), "MATCH (e) RETURN " + "-".repeat(10_000) + "1", "MATCH (e) RETURN " + "NOT ".repeat(5_000) + "true",
+        "(".repeat(10_000), "MATCH (e) RETURN " + "-".repeat(10_000) + "1", "MATCH (e) RETURN " + "NOT ".repeat(5_000)
+            + "true",
         "MATCH (e) RETURN " + "[".repeat(300) + "]".repeat(300), "MATCH (e) RETURN '\\u12'",
         "CALL recall($q, -1) YIELD event RETURN event", "CALL recall($missing, 1) YIELD event RETURN event",
         "MATCH (e {id: $ids}) RETURN e", "WITH", "WITH 1 AS x WITH x AS y RETURN y", "MATCH (e) WITH e RETURN n",
@@ -120,7 +123,8 @@ class QueryParserFuzzTest {
         "MATCH (x) RETURN [x IN [x] | x.id], x", "MATCH (e) RETURN e.role, [i IN collect(e.id) | i + e.id]",
         "RETURN single(x IN range(-9223372036854775808, 9223372036854775807, 9223372036854775807) WHERE x < 0)",
         "RETURN " + "[x IN ".repeat(90) + "[1]" + " | x]".repeat(90), "RETURN COLLECT { (a) }",
-        "RETURN COLLECT { (a) RETURN COLLECT { (a)-->(b) RETURN b } }", "MATCH (e) RETURN collect(e), COLLECT { (e) RETURN e }",
+        "RETURN COLLECT { (a) RETURN COLLECT { (a)-->(b) RETURN b } }",
+        "MATCH (e) RETURN collect(e), COLLECT { (e) RETURN e }",
         "RETURN COLLECT { (a), (b), (c) RETURN [a, b, c] }",
         "MATCH (f)-[r]->(g) RETURN EXISTS { (f)-[s]->(g) AS OF r.valid_from WHERE s <> r }",
         "RETURN EXISTS { (a)-->(b) AS OF b.ts }", "RETURN COUNT { (a) AS OF 'x' }",
@@ -166,8 +170,10 @@ class QueryParserFuzzTest {
     List<String> out = new ArrayList<>(List.of(
         "RETURN " + "(".repeat(deep) + "1" + ")".repeat(deep), "RETURN " + "[".repeat(deep) + "]".repeat(deep),
         "RETURN " + "{a: ".repeat(deep) + "1" + "}".repeat(deep), "RETURN " + "NOT ".repeat(deep) + "true",
-        "RETURN " + "-".repeat(deep) + "1", "RETURN " + "+".repeat(deep) + "1", "RETURN " + "abs(".repeat(deep) + "1" + ")".repeat(deep),
-        "RETURN " + "[1][".repeat(deep) + "0" + "]".repeat(deep), "RETURN " + "CASE WHEN true THEN ".repeat(40_000) + "1" + " END".repeat(40_000),
+        "RETURN " + "-".repeat(deep) + "1", "RETURN " + "+".repeat(deep) + "1", "RETURN " + "abs(".repeat(deep) + "1"
+            + ")".repeat(deep),
+        "RETURN " + "[1][".repeat(deep) + "0" + "]".repeat(deep), "RETURN " + "CASE WHEN true THEN ".repeat(40_000)
+            + "1" + " END".repeat(40_000),
         "RETURN " + "CASE ".repeat(50_000) + "1" + " WHEN 1 THEN 1 END".repeat(50_000),
         "MATCH (a) WHERE " + "EXISTS { (a) WHERE ".repeat(40_000) + "true" + " }".repeat(40_000) + " RETURN a",
         "RETURN " + "[x IN ".repeat(80_000) + "[1]" + " | x]".repeat(80_000),
@@ -176,7 +182,8 @@ class QueryParserFuzzTest {
         "MATCH (a)" + "-->()".repeat(deep) + " RETURN a", "MATCH (a" + ":x".repeat(deep) + ") RETURN a",
         "UNWIND [1] AS x " + "WITH x AS x ".repeat(deep / 2) + "RETURN x", "RETURN [1]" + "[0]".repeat(deep),
         "RETURN " + "a".repeat(200_000), "RETURN `" + "a".repeat(200_000) + "`", "RETURN $" + "a".repeat(200_000),
-        "RETURN " + "a".repeat(200_000) + "()", "RETURN '" + "a".repeat(200_000) + "' x", "RETURN 1." + "1".repeat(200_000),
+        "RETURN " + "a".repeat(200_000) + "()", "RETURN '" + "a".repeat(200_000) + "' x",
+        "RETURN 1." + "1".repeat(200_000),
         "RETURN " + "1".repeat(200_000), "RETURN '" + "a".repeat(Lexer.MAX_LENGTH) + "'",
         "", " \n\t ", "// only a comment", "/* x */", "/* x", ";", "RETURN 1;;", "RETURN 1 garbage", "RETURN 1 )",
         "RETURN 1 // c", "RETURN 1\u0000", "RETURN\r\n1\r\n+ 'a' x", "RETURN '\\\\ \\' \\\" \\n \\t \\r \\u0041'",
@@ -185,12 +192,16 @@ class QueryParserFuzzTest {
         "RETURN 9223372036854775807", "RETURN -9223372036854775808", "RETURN -(9223372036854775808)",
         "RETURN 9223372036854775807 + 1", "RETURN -9223372036854775808 - 1", "RETURN 1.7976931348623157e308",
         "RETURN 1.7976931348623159e308", "RETURN 4.9e-324", "RETURN 2.4e-324", "RETURN 1e99999999999999999999",
-        "RETURN 0e99999999999999999999", "RETURN 0x10", "RETURN 007", "UNWIND [1] AS \u00f1and\u00fa RETURN \u00f1and\u00fa",
-        "UNWIND [1] AS e\u0301 RETURN 1", "UNWIND [1] AS `a\nb` RETURN `a\nb`", "RETURN ``", "RETURN `a", "RETURN \u00a0",
-        "MATCH (a)-[r]->(b) AS OF 9223372036854775807 RETURN r", "MATCH (a)-[r]->(b) AS OF -9223372036854775807 RETURN r",
+        "RETURN 0e99999999999999999999", "RETURN 0x10", "RETURN 007",
+        "UNWIND [1] AS \u00f1and\u00fa RETURN \u00f1and\u00fa",
+        "UNWIND [1] AS e\u0301 RETURN 1", "UNWIND [1] AS `a\nb` RETURN `a\nb`", "RETURN ``", "RETURN `a",
+        "RETURN \u00a0",
+        "MATCH (a)-[r]->(b) AS OF 9223372036854775807 RETURN r",
+        "MATCH (a)-[r]->(b) AS OF -9223372036854775807 RETURN r",
         "MATCH (a)-[r]->(b) AS OF -9223372036854775808 RETURN r", "MATCH (a)-[r*0]->(b) RETURN r",
         "MATCH (a)-[r*1..1]-(b) RETURN r", "MATCH (a {id: 10})-[r*..32]-(b) RETURN count(*)",
-        "MATCH (a) WHERE a.ts >= -9223372036854775808 AND a.ts <= 9223372036854775807 RETURN a.id ORDER BY a.ts LIMIT 2",
+        "MATCH (a) WHERE a.ts >= -9223372036854775808 AND a.ts <= 9223372036854775807 RETURN a.id ORDER BY a.ts LIMIT "
+        + "2",
         "MATCH (a) WHERE a.ts > 9223372036854775807 OR a.ts < -9223372036854775808 RETURN a"));
     return out;
   }
@@ -218,7 +229,8 @@ class QueryParserFuzzTest {
   private static void checkPosition(String statement, QueryException e) {
     assertTrue(e.line() >= 1 && e.column() >= 1, e.getMessage());
     // a reason past 1,000 characters keeps its ends, and the excerpt at most 60 characters either side of the caret
-    assertTrue(e.getMessage().length() < 1_400, () -> e.getMessage().length() + " characters: " + e.reason().substring(0, 80));
+    assertTrue(e.getMessage().length() < 1_400, () -> e.getMessage().length() + " characters: "
+        + e.reason().substring(0, 80));
     assertTrue(e.getMessage().startsWith("line " + e.line() + ", column " + e.column() + ": "), e.getMessage());
     assertTrue(e.line() <= statement.lines().count() + 1, e.getMessage());
   }

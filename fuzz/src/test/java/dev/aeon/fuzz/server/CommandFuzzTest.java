@@ -53,7 +53,8 @@ class CommandFuzzTest {
       "nan", "inf", "-inf", "9223372036854775807", "-9223372036854775808", "18446744073709551616", "", "*",
       "{\"year\":1980,\"genre\":\"drama\"}", "{}", "{\"a\":[1,{\"b\":null}]}", "[1,2]", "\"x\"", "\"\\ud800\"",
       ".year > 1970", ".genre == \"drama\" and .year", "MATCH (e:Event) RETURN e.id, e.text LIMIT 3",
-      "MATCH (a)-[:NEXT*1..3]->(b) WHERE a.role = $r RETURN count(b)", "CALL recall($q, 3) YIELD event, score RETURN event.id",
+      "MATCH (a)-[:NEXT*1..3]->(b) WHERE a.role = $r RETURN count(b)",
+      "CALL recall($q, 3) YIELD event, score RETURN event.id",
       // CLIENT's subcommands and KILL's filters, AUTH's user, SHUTDOWN's and FLUSHDB's options, backup names
       "ID", "GETNAME", "SETNAME", "SETINFO", "LIB-NAME", "LIB-VER", "INFO", "LIST", "KILL", "HELP", "ADDR", "LADDR",
       "USER", "SKIPME", "MAXAGE", "yes", "no", "normal", "pubsub", "master", "default", "SAVE", "NOSAVE", "NOW",
@@ -110,7 +111,8 @@ class CommandFuzzTest {
 
   @Test
   void someCommandsOfEachKind() throws IOException {
-    for (String line : List.of("PING", "VADD set VALUES 3 1 0 0 e1 SETATTR {\"year\":1980}", "VSIM set ELE e1 WITHSCORES",
+    for (String line : List.of("PING", "VADD set VALUES 3 1 0 0 e1 SETATTR {\"year\":1980}",
+        "VSIM set ELE e1 WITHSCORES",
         "VSIM set VALUES 3 0 1 0 FILTER .year>1970", "MEM.ADD s1 user hello", "MEM.TRACE s1",
         "MEM.QUERY MATCH (e:Event) RETURN e.id", "MEM.STATS", "VINFO set", "MEM.BACKUP nightly", "AUTH default x",
         "AUTH x", "CLIENT SETNAME fuzz", "CLIENT LIST", "CLIENT KILL SKIPME no", "PING", "SHUTDOWN NOW",

@@ -100,7 +100,8 @@ class JsonValuesFuzzTest {
 
   private static void checkValue(Object v, String text) {
     switch (v) {
-      case String s -> assertEquals(-1, Utf8Text.unpairedSurrogate(s), "a string with an unpaired surrogate from " + text);
+      case String s -> assertEquals(-1, Utf8Text.unpairedSurrogate(s), "a string with an unpaired surrogate from "
+          + text);
       case Double d -> assertTrue(Double.isFinite(d), "the number " + d + " from " + text);
       case Long l -> { }
       case Boolean b -> { }

@@ -334,7 +334,10 @@ class TraceFilesFuzzTest {
     assertTrue(e.offset() >= 0, e.getMessage());
   }
 
-  /** Changes fields of the records (fixed-size, from {@code first}) that the fuzzer picks, or any byte; checksums recomputed. */
+  /**
+   * Changes fields of the records (fixed-size, from {@code first}) that the fuzzer picks, or any byte; checksums
+   * recomputed.
+   */
   private static byte[] damageRecords(byte[] file, int first, int[][] fields, FuzzedDataProvider data) {
     int records = (file.length - first) / RECORD;
     int edits = data.consumeInt(1, 4);

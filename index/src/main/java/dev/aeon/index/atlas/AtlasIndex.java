@@ -200,8 +200,9 @@ public final class AtlasIndex implements AutoCloseable {
    * them adds nothing. An empty index builds its tree from the batch by hierarchical k-means, which is faster
    * and clusters better than one insert at a time; such a build that fails (a device too full for the files to
    * grow) adds nothing either. Otherwise (an index that is not empty, or a batch of fewer than two leaves'
-   * capacity) the batch is added one vector at a time, and a failure keeps the vectors added before it: each is whole, the failed one and those after it are not there
-   * ({@link #contains} tells which), so that the caller may add the rest once there is room.
+   * capacity) the batch is added one vector at a time, and a failure keeps the vectors added before it: each is whole,
+   * the failed one and those after it are not there ({@link #contains} tells which), so that the caller may add the
+   * rest once there is room.
    */
   public void addAll(long[] ids, float[][] vectors) {
     Objects.requireNonNull(ids, "ids");
@@ -594,7 +595,8 @@ public final class AtlasIndex implements AutoCloseable {
       long[] sums = new long[3]; // pages, centroid code bytes, dead entries
       walk(rt.root(), 1, shape, sums);
       // 16-bit centroid rows of every child, INT8 centroid codes (descent), a float per leaf (its mean's length).
-      long routing = (long) (shape[0] + shape[2]) * config.dim() * Short.BYTES + sums[1] + (long) shape[2] * Float.BYTES;
+      long routing = (long) (shape[0] + shape[2]) * config.dim() * Short.BYTES + sums[1]
+          + (long) shape[2] * Float.BYTES;
       long sidecar = (long) st.slotHighWater * new dev.aeon.index.atlas.store.VectorLayout(config.dim()).recordBytes;
       // Dead entries still in pages, counted by their leaves: a deleted slot's tombstone bit stays set after its
       // leaf is compacted (until the slot is reused), so the bitmap counts every delete since the last reuse.

@@ -135,7 +135,8 @@ final class BulkBuilder {
 
   /** A leaf's row (the direction of its mean, kept until its parent is built) or a node's (of its rows' sum). */
   private float[] row(Object kid) {
-    return kid instanceof Leaf l ? leafRows.get(l.id) : Vectors.directionOfSum(((Node) kid).children().centroids(), dim);
+    return kid instanceof Leaf l ? leafRows.get(l.id) : Vectors.directionOfSum(((Node) kid).children().centroids(),
+        dim);
   }
 
   /** The node over {@code kids}. */

@@ -231,7 +231,8 @@ final class Persistence {
       int slot = st.pages.slot(page, i);
       long id = st.pages.id(page, i);
       if (slot < 0 || slot >= st.slotHighWater) {
-        throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot " + slot);
+        throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot "
+            + slot);
       }
       if (!usedSlots.checkedAdd(slot)) { // each entry has a record of its own
         throw new CorruptIndexException(st.pages.path(), st.pages.fileOffset(page), "page " + page + " names slot "

@@ -5,7 +5,8 @@ package dev.aeon.index.atlas;
  *
  * @param nprobe leaves whose pages are scored (0 = the default, {@value #DEFAULT_NPROBE}); at least as many as
  *     the index has: every leaf, whatever the tree's shape, unless {@code beamWidth} is set
- * @param beamWidth inner nodes kept per level of the descent (0 = automatic: {@code max(4, nprobe / 2)}: inner nodes are cheap to score next to the leaves they lead to, and a narrow beam misses good leaves under second-best nodes)
+ * @param beamWidth inner nodes kept per level of the descent (0 = automatic: {@code max(4, nprobe / 2)}: inner nodes
+ *     are cheap to score next to the leaves they lead to, and a narrow beam misses good leaves under second-best nodes)
  * @param rerankDepth INT8 candidates re-ranked exactly with the FP32 originals (0 = automatic:
  *     {@code max(3 * k, }{@value #DEFAULT_RERANK}{@code )}: each re-ranked candidate is a random read
  *     of the FP32 sidecar, and on 384-dim sentence embeddings the INT8 order is good enough that

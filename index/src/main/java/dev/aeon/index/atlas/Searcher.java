@@ -390,7 +390,8 @@ final class Searcher {
     int touched = 0;
     for (int i = 0; i < n; i++) {
       int slot = (int) candidates.payload(i);
-      touched = Prefetch.lines(st.vectors.segment(slot), st.vectors.floatsOffset(slot), (long) dim * Float.BYTES, touched);
+      touched = Prefetch.lines(st.vectors.segment(slot), st.vectors.floatsOffset(slot), (long) dim * Float.BYTES,
+          touched);
     }
     Prefetch.done(touched);
     for (int i = 0; i < n; i++) {
@@ -401,7 +402,8 @@ final class Searcher {
     return best;
   }
 
-  private SearchResult finish(TopK best, float scoreScale, int[] leafIds, long[] versions, int[] missing, boolean exact) {
+  private SearchResult finish(TopK best, float scoreScale, int[] leafIds, long[] versions, int[] missing,
+      boolean exact) {
     int n = best.sortDescending();
     long[] ids = new long[n];
     float[] out = new float[n];

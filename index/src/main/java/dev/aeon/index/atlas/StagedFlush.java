@@ -28,7 +28,8 @@ public final class StagedFlush {
   final boolean reclaims;
   private final long snapshotNanos;
 
-  StagedFlush(AtlasIndex index, Persistence.Snapshot snapshot, long sequence, Storage.RetiredMark retired, boolean reclaims,
+  StagedFlush(AtlasIndex index, Persistence.Snapshot snapshot, long sequence, Storage.RetiredMark retired,
+      boolean reclaims,
       long snapshotNanos) {
     this.index = index;
     this.snapshot = snapshot;

@@ -346,7 +346,8 @@ public final class SimdKernels implements VectorKernels {
 
   /** Bytes from {@code heap} at array index {@code base} if it is not null, else from native {@code s}, as shorts. */
   private static ShortVector widen(MemorySegment s, byte[] heap, long base) {
-    ByteVector v = heap != null ? ByteVector.fromArray(B, heap, (int) base) : ByteVector.fromMemorySegment(B, s, base, LE);
+    ByteVector v = heap != null ? ByteVector.fromArray(B, heap, (int) base) : ByteVector.fromMemorySegment(B, s, base,
+        LE);
     return (ShortVector) v.convertShape(VectorOperators.B2S, S, 0);
   }
 

@@ -189,7 +189,8 @@ class AtlasDifferentialTest {
         .withRerankDepth(Integer.MAX_VALUE), false, context + " re-ranking all");
     check(index, model, q, k, filter, new SearchParams(Integer.MAX_VALUE, 0, 0, SearchParams.NO_SKETCH, false, 0), true,
         context + " INT8 scores");
-    check(index, model, q, k, filter, SearchParams.nprobe(index.stats().leaves()).withSketchDepth(SearchParams.NO_SKETCH),
+    check(index, model, q, k, filter, SearchParams.nprobe(index.stats().leaves()).withSketchDepth(
+        SearchParams.NO_SKETCH),
         true, context + " nprobe of every leaf");
     for (int i = 0; i < 3 && !model.isEmpty(); i++) {
       long id = pick(r, model.keySet());

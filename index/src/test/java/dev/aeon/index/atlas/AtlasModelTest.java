@@ -122,7 +122,8 @@ class AtlasModelTest {
       SearchResult got = index.search(q, k, new SearchParams(100_000, 100_000, 100_000, sketchDepth, true, 0));
       assertEquals(expected, got.size(), "sketch depth " + sketchDepth + where);
       for (int i = 0; i < expected; i++) {
-        assertEquals(scored.get(i).getValue(), got.scores()[i], 1e-4, "sketch depth " + sketchDepth + " rank " + i + where);
+        assertEquals(scored.get(i).getValue(), got.scores()[i], 1e-4, "sketch depth " + sketchDepth + " rank " + i
+            + where);
         assertEquals(true, model.containsKey(got.ids()[i]), "deleted id returned," + where);
       }
     }

@@ -54,7 +54,8 @@ class AtlasRecallTest {
     try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(FashionMnistSample.DIM))) {
       index.addAll(ids, base);
       double recall = recall(index);
-      System.out.println("bulk: recall@10 " + recall + ", sketches used: " + index.sketchesUsed() + ", " + index.stats());
+      System.out.println("bulk: recall@10 " + recall + ", sketches used: " + index.sketchesUsed() + ", "
+          + index.stats());
       assertTrue(recall >= 0.9, "recall@10 " + recall);
       // Pixel vectors are never negative: their sketches lose too many answers for the automatic setting.
       assertFalse(index.sketchesUsed());

@@ -53,7 +53,8 @@ class InsertScratchTest {
             scrambled.remove(i - 2);
           }
         }
-        assertTrue(plain.stats().leaves() > 50 && plain.stats().depth() > 2, "leaves and inner nodes split: " + plain.stats());
+        assertTrue(plain.stats().leaves() > 50 && plain.stats().depth() > 2, "leaves and inner nodes split: "
+            + plain.stats());
         Storage sa = plain.storage(), sb = scrambled.storage();
         assertEquals(sa.pageHighWater, sb.pageHighWater);
         for (int p = 0; p < sa.pageHighWater; p++) {

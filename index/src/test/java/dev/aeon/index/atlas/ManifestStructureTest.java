@@ -106,7 +106,8 @@ class ManifestStructureTest {
     for (Map.Entry<String, ManifestData> c : cases.entrySet()) {
       Files.write(dir.resolve(Manifest.NAME), valid);
       Manifest.write(dir, c.getValue());
-      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close(), c.getKey());
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close(),
+          c.getKey());
       assertNamesTheManifest(e, c.getKey());
     }
   }
@@ -172,7 +173,8 @@ class ManifestStructureTest {
       m.root().centroids()[1] = Float.floatToFloat16(bad);
       Manifest.write(dir, m);
       CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
-      assertNamesTheManifest(e, "routing node with a centroid value of " + Float.float16ToFloat(Float.floatToFloat16(bad)));
+      assertNamesTheManifest(e, "routing node with a centroid value of "
+          + Float.float16ToFloat(Float.floatToFloat16(bad)));
     }
   }
 

@@ -63,8 +63,10 @@ class SearchScratchTest {
         searches.add(new Search(wide, query, 1, SearchParams.nprobe(2), null));
         searches.add(new Search(wide, query, 600, SearchParams.defaults(), null)); // lists grow past 1,024 pairs
         searches.add(new Search(wide, query, 10, SearchParams.nprobe(10_000), null)); // every leaf
-        searches.add(new Search(wide, query, 10, SearchParams.defaults().withSketchDepth(200).withRerankDepth(50), null));
-        searches.add(new Search(wide, query, 10, SearchParams.defaults().withSketchDepth(SearchParams.NO_SKETCH), null));
+        searches.add(new Search(wide, query, 10, SearchParams.defaults().withSketchDepth(200).withRerankDepth(50),
+            null));
+        searches.add(new Search(wide, query, 10, SearchParams.defaults().withSketchDepth(SearchParams.NO_SKETCH),
+            null));
         searches.add(new Search(wide, query, 32, SearchParams.nprobe(8), odd));
         searches.add(new Search(small, AtlasIndexTest.randomVector(r, AtlasIndexTest.DIM), 5, SearchParams.defaults(),
             null));

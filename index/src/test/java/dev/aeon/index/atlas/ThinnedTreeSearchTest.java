@@ -36,7 +36,8 @@ class ThinnedTreeSearchTest {
       for (int q = 0; q < 10; q++) {
         float[] query = AtlasIndexTest.randomVector(r, dim);
         assertEquals(kept.getCardinality(), index.search(query, n, SearchParams.defaults()).size(), "query " + q);
-        assertEquals(kept.getCardinality(), index.search(query, n, SearchParams.targetRecall(1.0)).size(), "query " + q);
+        assertEquals(kept.getCardinality(), index.search(query, n, SearchParams.targetRecall(1.0)).size(),
+            "query " + q);
       }
     }
   }

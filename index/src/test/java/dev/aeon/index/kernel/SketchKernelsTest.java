@@ -64,7 +64,8 @@ class SketchKernelsTest {
         ties += factor * step;
       }
     }
-    float[] out = score(ScalarKernels.INSTANCE, SketchQuery.of(q, center), new long[][] {sketch}, new float[] {factor}, 1);
+    float[] out = score(ScalarKernels.INSTANCE, SketchQuery.of(q, center), new long[][] {sketch}, new float[] {factor},
+        1);
     assertEquals(expected, out[0], 1e-4 + ties);
     for (int w = 0; w < sketch.length; w++) {
       int used = Math.min(64, dim - 64 * w);

@@ -73,7 +73,8 @@ final class Arithmetic {
 
   private static void checkLength(Evaluator ev, int pos, String what, long length) {
     if (length > MAX_CONCATENATED) {
-      throw ev.error(pos, "+ would make a " + what + " of " + length + (what.equals("list") ? " elements" : " characters")
+      throw ev.error(pos, "+ would make a " + what + " of " + length
+          + (what.equals("list") ? " elements" : " characters")
           + ", more than " + MAX_CONCATENATED);
     }
   }

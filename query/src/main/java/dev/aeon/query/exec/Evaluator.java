@@ -504,7 +504,8 @@ final class Evaluator {
   private Object call(Expr.Call c, Object[] row, Map<Expr.Call, Object> aggregates) {
     if (Expr.isAggregate(c.name())) {
       if (aggregates == null || !aggregates.containsKey(c)) {
-        throw error(c.pos(), "aggregate function " + c.name() + " is only allowed in the columns and ORDER BY of RETURN and WITH");
+        throw error(c.pos(), "aggregate function " + c.name()
+            + " is only allowed in the columns and ORDER BY of RETURN and WITH");
       }
       return aggregates.get(c);
     }

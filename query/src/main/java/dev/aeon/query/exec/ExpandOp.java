@@ -164,7 +164,8 @@ final class ExpandOp extends EvaluatingOperator {
       case IN -> "<-" + r + "-";
       case BOTH -> "-" + r + "-";
     };
-    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.name(from) + ")" + arrow + "(" + ev.scope.name(to) + ")"
+    return (toBound ? "ExpandInto " : "Expand ") + "(" + ev.scope.name(from) + ")" + arrow + "(" + ev.scope.name(to)
+        + ")"
         + (asOf == null ? "" : " AS OF " + Expr.render(asOf));
   }
 }

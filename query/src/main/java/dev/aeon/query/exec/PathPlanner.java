@@ -186,7 +186,8 @@ final class PathPlanner {
         highFrom = c;
         timeConditions.add(new TimeCondition(c, true, true));
       } else if (c instanceof Expr.Binary b) {
-        Expr other = isProperty(b.left(), n.var(), null) ? b.right() : isProperty(b.right(), n.var(), null) ? b.left() : null;
+        Expr other = isProperty(b.left(), n.var(), null) ? b.right() : isProperty(b.right(), n.var(), null) ? b.left()
+            : null;
         String key = other == null ? null : ((Expr.Property) (other == b.right() ? b.left() : b.right())).key();
         boolean flipped = other == b.left();
         if (other == null) {

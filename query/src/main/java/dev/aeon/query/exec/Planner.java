@@ -147,9 +147,9 @@ final class Planner {
   /**
    * A projection sorted first by the timestamp of the events the first scan yields ({@code ORDER BY e.ts DESC LIMIT
    * 10} over a session, a role, a time range or every event), with a LIMIT, has the scan yield them in that order and
-   * stops once it has its rows, instead of sorting every event of the scan. Every operator after the scan passes each of its rows on
-   * before the next (they are nested loops), so the rows reach the projection in that order too: RETURN's, or the
-   * first WITH's (the rows it passes on are its own).
+   * stops once it has its rows, instead of sorting every event of the scan. Every operator after the scan passes each
+   * of its rows on before the next (they are nested loops), so the rows reach the projection in that order too:
+   * RETURN's, or the first WITH's (the rows it passes on are its own).
    */
   private void sortAtTheScan(Chain main, ResultSink returnSink) {
     ResultSink sink = withs.isEmpty() ? returnSink : withs.getFirst().projection();

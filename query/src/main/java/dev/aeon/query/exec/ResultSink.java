@@ -326,7 +326,8 @@ final class ResultSink extends EvaluatingOperator {
       result.sort(comparator(n));
     }
     int from = (int) Math.min(skip, result.size());
-    int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit); // from + limit may overflow
+    // from + limit may overflow
+    int to = limit < 0 ? result.size() : from + (int) Math.min(result.size() - from, limit);
     return result.subList(from, to).stream().map(r -> r.length == n ? r : Arrays.copyOf(r, n)).toList();
   }
 

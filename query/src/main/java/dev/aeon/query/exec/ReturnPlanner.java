@@ -77,7 +77,8 @@ final class ReturnPlanner {
         boolean overReturnedRow = !Expr.containsAggregate(s.expr()) && columnNames.containsAll(reads);
         if ((!aggregates.isEmpty() || ret.distinct()) && !overReturnedRow) {
           throw new QueryException(ev.source, s.expr().pos(), "ORDER BY " + Expr.render(s.expr())
-              + " may only use the columns of " + clause + " (by alias or variable) when it aggregates or uses DISTINCT");
+              + " may only use the columns of " + clause
+                  + " (by alias or variable) when it aggregates or uses DISTINCT");
         }
         if (aggregates.isEmpty() && Expr.containsAggregate(s.expr())) {
           // else the checker's reason, "only allowed in the columns and ORDER BY", names where the user put it
@@ -175,7 +176,8 @@ final class ReturnPlanner {
     for (Expr.Var v : reads) {
       if (!keys.contains(v.name())) {
         throw new QueryException(ev.source, v.pos(), "variable '" + v.name()
-            + "' is read outside an aggregate but is not a grouping key of " + clause + "; add it as a column of its own");
+            + "' is read outside an aggregate but is not a grouping key of " + clause
+                + "; add it as a column of its own");
       }
     }
     switch (e) {

@@ -252,7 +252,8 @@ final class ScanOp extends EvaluatingOperator {
     return switch (kind) {
       case ID -> "NodeByIdSeek (" + v + ") id = " + Expr.render(key) + est;
       case SESSION -> "NodeBySessionIndex (" + v + ") session = " + Expr.render(key) + est;
-      case TIME -> "NodeByTimeRange (" + v + ") " + (low == null ? "" : Expr.render(low) + (lowInclusive ? " <= " : " < "))
+      case TIME -> "NodeByTimeRange (" + v + ") "
+          + (low == null ? "" : Expr.render(low) + (lowInclusive ? " <= " : " < "))
           + v + ".ts" + (high == null ? "" : (highInclusive ? " <= " : " < ") + Expr.render(high)) + est;
       case LABEL -> "NodeByLabelIndex (" + v + ":" + label + ")" + est;
       case ALL -> "AllNodesScan (" + v + ")" + est;

@@ -83,7 +83,8 @@ public final class Parser {
       }
     }
     if (!peek().is("RETURN")) { // RETURN alone evaluates its expressions once, as over one empty row
-      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found " + peek().describe());
+      throw error(peek(), "expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found "
+          + peek().describe());
     }
     Statement.Return ret = returnClause();
     accept(TokenType.SEMICOLON);

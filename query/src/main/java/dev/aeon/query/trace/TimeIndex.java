@@ -84,7 +84,8 @@ final class TimeIndex {
     while (true) {
       int best = -1;
       for (int r = 0; r <= runs; r++) {
-        if (pos[r] != end[r] && (best < 0 || before(ts[r], slots[r], pos[r], ts[best], slots[best], pos[best], descending))) {
+        if (pos[r] != end[r] && (best < 0 || before(ts[r], slots[r], pos[r], ts[best], slots[best], pos[best],
+            descending))) {
           best = r;
         }
       }

@@ -143,7 +143,8 @@ final class TraceLoader {
             frame.get(utf8);
             graph.dictionary.restore(id, new String(utf8, StandardCharsets.UTF_8));
           }
-          case MetaRecordDescriptor.KIND_ATTRS -> changes.add(new Change(frame.getLong(), AttributeCodec.decode(frame)));
+          case MetaRecordDescriptor.KIND_ATTRS ->
+              changes.add(new Change(frame.getLong(), AttributeCodec.decode(frame)));
           case MetaRecordDescriptor.KIND_FORGET -> changes.add(new Change(frame.getLong(), null));
           case MetaRecordDescriptor.KIND_FREED -> {
             graph.dictionary.restoreFreed(frame.getInt());

@@ -42,13 +42,18 @@ class ClausesTest extends OnConversation {
   @Test
   void whereOperators() {
     assertEquals(List.of(6L), q("MATCH (e) WHERE e.text STARTS WITH 'Lisbon is' RETURN e.id").column("e.id"));
-    assertEquals(List.of("Try the pasteis de nata in Belem."), q("MATCH (e) WHERE e.text ENDS WITH 'Belem.' RETURN e.text").column("e.text"));
+    assertEquals(List.of("Try the pasteis de nata in Belem."),
+        q("MATCH (e) WHERE e.text ENDS WITH 'Belem.' RETURN e.text").column("e.text"));
     assertEquals(4L, q("MATCH (e) WHERE e.role IN ['tool', 'memory'] RETURN count(e)").rows().getFirst().getFirst());
-    assertEquals(15L, q("MATCH (e) WHERE NOT e.role = 'memory' AND e.role <> 'tool' RETURN count(*)").column("count(*)").getFirst());
-    assertEquals(2L, q("MATCH (e) WHERE e.role = 'tool' OR e.text CONTAINS 'Tokyo.' RETURN count(*)").column("count(*)").getFirst());
-    assertEquals(19L, q("MATCH (e) WHERE e.vector_id IS NOT NULL AND e.nope IS NULL RETURN count(*)").column("count(*)").getFirst());
+    assertEquals(15L, q("MATCH (e) WHERE NOT e.role = 'memory' AND e.role <> 'tool' RETURN count(*)").column("count(*)")
+        .getFirst());
+    assertEquals(2L, q("MATCH (e) WHERE e.role = 'tool' OR e.text CONTAINS 'Tokyo.' RETURN count(*)").column("count(*)")
+        .getFirst());
+    assertEquals(19L, q("MATCH (e) WHERE e.vector_id IS NOT NULL AND e.nope IS NULL RETURN count(*)").column("count(*)")
+        .getFirst());
     assertEquals(3L, q("MATCH (e {session: 'conv-26'}) WHERE e.ts >= $a AND e.ts < $b RETURN count(*)",
-        Map.of("a", Conversation.T0 + Conversation.MINUTE, "b", Conversation.T0 + 4 * Conversation.MINUTE)).rows().getFirst().getFirst());
+        Map.of("a", Conversation.T0 + Conversation.MINUTE, "b", Conversation.T0 + 4 * Conversation.MINUTE)).rows()
+        .getFirst().getFirst());
     long xor = 0;
     for (long id = 1; id < c.nextId; id++) {
       Event e = c.trace.get(id).orElseThrow();
@@ -61,7 +66,8 @@ class ClausesTest extends OnConversation {
   @Test
   void orderByExpressionsUseAliases() {
     List<Object> idsDown = q("MATCH (e {session: 'conv-26'}) RETURN e.id ORDER BY e.id DESC").column("e.id");
-    assertEquals(idsDown.subList(0, 3), q("MATCH (e {session: 'conv-26'}) RETURN e.id AS i ORDER BY -i LIMIT 3").column("i"));
+    assertEquals(idsDown.subList(0, 3), q("MATCH (e {session: 'conv-26'}) RETURN e.id AS i ORDER BY -i LIMIT 3").column(
+        "i"));
     assertEquals(idsDown.subList(0, 3).stream().map(i -> -(Long) i).toList(),
         q("MATCH (e {session: 'conv-26'}) RETURN -e.id AS e ORDER BY e * 1 LIMIT 3").column("e"));
     List<Object> evenDown = idsDown.stream().filter(i -> (Long) i % 2 == 0).limit(2).toList();
@@ -121,12 +127,14 @@ class ClausesTest extends OnConversation {
     assertEquals((long) longest, r.column("longest").getFirst());
     assertEquals(List.of("assistant", "memory", "tool", "user"),
         q("MATCH (e) RETURN DISTINCT e.role ORDER BY e.role").column("e.role"));
-    assertEquals(List.of("memory", "tool"), q("MATCH (e) RETURN DISTINCT e.role ORDER BY e.role SKIP 1 LIMIT 2").column("e.role"));
+    assertEquals(List.of("memory", "tool"), q("MATCH (e) RETURN DISTINCT e.role ORDER BY e.role SKIP 1 LIMIT 2").column(
+        "e.role"));
     assertEquals(3L, q("MATCH (e) RETURN count(DISTINCT e.session)").rows().getFirst().getFirst());
     assertEquals(List.of(List.of(0L)), q("MATCH (e:nobody) RETURN count(e)").rows());
     assertEquals(List.of(), q("MATCH (e:nobody) RETURN e.role, count(e)").rows());
     assertEquals(5, q("MATCH (e) RETURN e LIMIT $n", Map.of("n", 5)).size());
-    List<Object> texts = (List<Object>) q("MATCH (e:memory) RETURN collect(e.text) AS all").rows().getFirst().getFirst();
+    List<Object> texts = (List<Object>) q("MATCH (e:memory) RETURN collect(e.text) AS all").rows().getFirst()
+        .getFirst();
     assertEquals(3, texts.size());
   }
 
@@ -135,8 +143,10 @@ class ClausesTest extends OnConversation {
     // pairs of memories that some turn refers to together
     QueryResult r = q("MATCH (t)-[:REFERS_TO]->(a), (t)-[:REFERS_TO]->(b) WHERE a.id < b.id RETURN a.text, b.text");
     // turns 2 and 3 of conv-26 both mention Berlin and Lisbon
-    assertEquals(List.of(List.of("lives in Berlin", "lives in Lisbon"), List.of("lives in Berlin", "lives in Lisbon")), r.rows());
-    assertEquals(2L, q("MATCH (m {id: $id})-[:NEXT]-(n) RETURN count(n)", Map.of("id", 5L)).rows().getFirst().getFirst());
+    assertEquals(List.of(List.of("lives in Berlin", "lives in Lisbon"), List.of("lives in Berlin", "lives in Lisbon")),
+        r.rows());
+    assertEquals(2L, q("MATCH (m {id: $id})-[:NEXT]-(n) RETURN count(n)", Map.of("id", 5L)).rows().getFirst()
+        .getFirst());
     // relationship isomorphism: the NEXT edge e1->e2 is not matched twice in one pattern
     assertEquals(0L, q("MATCH (a)-[:NEXT]->(b)<-[:NEXT]-(c) RETURN count(*)").rows().getFirst().getFirst());
   }
@@ -144,7 +154,8 @@ class ClausesTest extends OnConversation {
   @Test
   void variableLengthPathsBindTheirEdges() {
     long first = 4; // the first turn of conv-26
-    QueryResult r = q("MATCH (a)-[p:NEXT*0..3]->(b) WHERE a.id = $id RETURN b.id, size(p) ORDER BY b.id", Map.of("id", first));
+    QueryResult r = q("MATCH (a)-[p:NEXT*0..3]->(b) WHERE a.id = $id RETURN b.id, size(p) ORDER BY b.id",
+        Map.of("id", first));
     assertEquals(List.of(4L, 5L, 6L, 7L), r.column("b.id"));
     assertEquals(List.of(0L, 1L, 2L, 3L), r.column("size(p)"));
     QueryResult back = q("MATCH (a)<-[:NEXT*2]-(b) WHERE a.id = 7 RETURN b.id");
@@ -156,9 +167,12 @@ class ClausesTest extends OnConversation {
   @Test
   void functionsAndProperties() {
     List<Object> row = q("MATCH (e {id: 4})-[r:REFERS_TO]->(m) RETURN id(e), type(r), labels(e), size(e.text),"
-        + " coalesce(e.missing, 'x'), toUpper(m.text), e.len, r.valid_to, startNode(r).id, e.id % 3, e.id / 2.0").rows().getFirst();
-    assertEquals(List.of(4L, "REFERS_TO", List.of("user"), 27L, "x", "LIVES IN LISBON", 27L, Long.MAX_VALUE, 4L, 1L, 2.0), row);
-    Object sim = q("MATCH (e {id: 4}) RETURN similarity(e, $q)", Map.of("q", Conversation.embed("Hi, I just moved to Lisbon!")))
+        + " coalesce(e.missing, 'x'), toUpper(m.text), e.len, r.valid_to, startNode(r).id, e.id % 3, e.id / 2.0").rows()
+        .getFirst();
+    assertEquals(List.of(4L, "REFERS_TO", List.of("user"), 27L, "x", "LIVES IN LISBON", 27L, Long.MAX_VALUE, 4L, 1L,
+        2.0), row);
+    Object sim = q("MATCH (e {id: 4}) RETURN similarity(e, $q)",
+        Map.of("q", Conversation.embed("Hi, I just moved to Lisbon!")))
         .rows().getFirst().getFirst();
     assertEquals(1.0, (Double) sim, 1e-6);
     Event e = (Event) q("MATCH (e {id: 4}) RETURN e").rows().getFirst().getFirst();
@@ -175,7 +189,8 @@ class ClausesTest extends OnConversation {
     }
     assertEquals(1.0, (Double) q("MATCH (e {id: 4}) RETURN similarity(e, $q)", Map.of("q", lisbon))
         .rows().getFirst().getFirst(), 1e-6);
-    assertEquals(List.of(4L), q("CALL recall($q, 1) YIELD event RETURN event.id", Map.of("q", lisbon)).column("event.id"));
+    assertEquals(List.of(4L), q("CALL recall($q, 1) YIELD event RETURN event.id", Map.of("q", lisbon)).column(
+        "event.id"));
     assertEquals("recall() needs a vector (float[] or a list of numbers) as first argument but got list",
         fails("CALL recall([1, 'a'], 3) YIELD event RETURN event", Map.of()).reason());
     assertEquals("recall() needs a vector (float[] or a list of numbers) as first argument but got list",
@@ -189,7 +204,8 @@ class ClausesTest extends OnConversation {
     p.put("after", Instant.ofEpochSecond(0, Conversation.T0 * 1000));
     p.put("n", 1);
     p.put("nothing", null);
-    assertEquals(1L, q("MATCH (e) WHERE e.role IN $roles AND e.ts > $after AND $n = 1 AND $nothing IS NULL RETURN count(*)", p)
+    assertEquals(1L,
+        q("MATCH (e) WHERE e.role IN $roles AND e.ts > $after AND $n = 1 AND $nothing IS NULL RETURN count(*)", p)
         .rows().getFirst().getFirst());
   }
 
@@ -207,9 +223,11 @@ class ClausesTest extends OnConversation {
    */
   @Test
   void anIdSessionOrTimeFromABoundVariableSeeksItsIndex() {
-    String byId = "MATCH (a:user {session: 'conv-26'}) MATCH (b {id: a.id + 1}) RETURN a.id, b.id, b.role ORDER BY a.id";
+    String byId =
+        "MATCH (a:user {session: 'conv-26'}) MATCH (b {id: a.id + 1}) RETURN a.id, b.id, b.role ORDER BY a.id";
     String bySession = "MATCH (a {id: $id}) MATCH (b) WHERE b.session = a.session RETURN b.id ORDER BY b.id";
-    assertEquals("NodeByIdSeek (b) id = (a.id + 1)  (est. 1 of 19 events)", q("EXPLAIN " + byId).rows().get(2).getFirst());
+    assertEquals("NodeByIdSeek (b) id = (a.id + 1)  (est. 1 of 19 events)",
+        q("EXPLAIN " + byId).rows().get(2).getFirst());
     // the seek of a answers its id condition: no filter follows it
     assertEquals("NodeBySessionIndex (b) session = a.session  (est. 6 of 19 events)",
         q("EXPLAIN " + bySession, Map.of("id", 17L)).rows().get(1).getFirst());
@@ -218,7 +236,8 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of("assistant"), replies.column("b.role").stream().distinct().toList());
     assertEquals(List.of(16L, 17L, 18L, 19L), q(bySession, Map.of("id", 17L)).column("b.id"));
     // the minute after each memory, from the time index (a quarter of the events guessed for the window)
-    String after = "MATCH (m:memory) MATCH (e) WHERE e.ts > m.ts AND e.ts <= m.ts + 60000000 RETURN m.id, e.id ORDER BY m.id";
+    String after =
+        "MATCH (m:memory) MATCH (e) WHERE e.ts > m.ts AND e.ts <= m.ts + 60000000 RETURN m.id, e.id ORDER BY m.id";
     assertEquals("NodeByTimeRange (e) m.ts < e.ts <= (m.ts + 60000000)  (est. 4 of 19 events)",
         q("EXPLAIN " + after).rows().get(1).getFirst());
     assertEquals(List.of(List.of(1L, 2L), List.of(2L, 3L)), q(after).rows());
@@ -249,10 +268,12 @@ class ClausesTest extends OnConversation {
   /** NaN is below, above and equal to no number; but compared with another type it is an error, as any number is. */
   @Test
   void nanComparesWithNoNumberAndWithNoOtherType() {
-    assertEquals(List.of(false, false, false), q("RETURN 0.0 / 0.0 < 1, 0.0 / 0.0 >= 0.0 / 0.0, 1 > 0.0 / 0.0").rows().getFirst());
+    assertEquals(List.of(false, false, false), q("RETURN 0.0 / 0.0 < 1, 0.0 / 0.0 >= 0.0 / 0.0, 1 > 0.0 / 0.0").rows()
+        .getFirst());
     assertEquals("cannot compare float with string", fails("RETURN 0.0 / 0.0 < 'a'", Map.of()).reason());
     assertEquals("cannot compare string with float", fails("RETURN 'a' >= 0.0 / 0.0", Map.of()).reason());
-    assertEquals("cannot compare float with boolean", fails("RETURN 0.0 / 0.0 BETWEEN true AND false", Map.of()).reason());
+    assertEquals("cannot compare float with boolean", fails("RETURN 0.0 / 0.0 BETWEEN true AND false",
+        Map.of()).reason());
   }
 
   @Test
@@ -281,7 +302,8 @@ class ClausesTest extends OnConversation {
   @Test
   void aPropertyMapMayReadANodeThePlanBindsLater() {
     // the plan starts from the one tool turn, so b is bound after a: a's map used to read b as null
-    assertEquals(List.of(List.of(18L, 17L)), q("MATCH (b)-[:NEXT]->(a:tool {session: b.session}) RETURN a.id, b.id").rows());
+    assertEquals(List.of(List.of(18L, 17L)), q("MATCH (b)-[:NEXT]->(a:tool {session: b.session}) RETURN a.id, b.id")
+        .rows());
   }
 
   @Test
@@ -302,7 +324,8 @@ class ClausesTest extends OnConversation {
   void anOpenLinkIsValidAtTheLastInstant() {
     long later = Conversation.T0 + 200 * Conversation.MINUTE;
     assertTrue(c.trace.addEdge("FOLLOWS_UP", 16, 5, later, Edge.OPEN));
-    String statement = "MATCH (e)-[r]->(m) AS OF $t WHERE e.id IN [4, 16] RETURN e.id, type(r), m.id ORDER BY e.id, type(r)";
+    String statement =
+        "MATCH (e)-[r]->(m) AS OF $t WHERE e.id IN [4, 16] RETURN e.id, type(r), m.id ORDER BY e.id, type(r)";
     List<List<Object>> open = List.of(List.of(4L, "NEXT", 5L), List.of(4L, "REFERS_TO", c.memLisbon),
         List.of(16L, "FOLLOWS_UP", 5L), List.of(16L, "NEXT", 17L));
     for (long t : new long[] {later, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
@@ -321,10 +344,13 @@ class ClausesTest extends OnConversation {
   @Test
   void aPathOfNoHopsNeedsNoRelationshipOfItsType() {
     for (String types : List.of(":NOPE", ":NOPE|NEVER", ":REFERS_TO")) {
-      assertEquals(List.of(List.of(5L, List.of())), q("MATCH (a {id: 5})-[r" + types + "*0..2]->(b) RETURN b.id, r").rows(), types);
+      assertEquals(List.of(List.of(5L, List.of())), q("MATCH (a {id: 5})-[r" + types + "*0..2]->(b) RETURN b.id, r")
+          .rows(), types);
       assertEquals(List.of(List.of(5L)), q("MATCH (a {id: 5})-[" + types + "*0]-(b) RETURN b.id").rows(), types);
-      assertEquals(List.of(List.of(5L)), q("MATCH (a {id: 5}) WHERE EXISTS { (a)<-[" + types + "*0..1]-(a) } RETURN a.id").rows(), types);
-      assertEquals(List.of(List.of(5L, 5L)), q("MATCH (a {id: 5}) OPTIONAL MATCH (a)-[" + types + "*0..1]->(b) RETURN a.id, b.id").rows(), types);
+      assertEquals(List.of(List.of(5L)),
+          q("MATCH (a {id: 5}) WHERE EXISTS { (a)<-[" + types + "*0..1]-(a) } RETURN a.id").rows(), types);
+      assertEquals(List.of(List.of(5L, 5L)),
+          q("MATCH (a {id: 5}) OPTIONAL MATCH (a)-[" + types + "*0..1]->(b) RETURN a.id, b.id").rows(), types);
     }
     assertEquals(List.of(), q("MATCH (a {id: 5})-[:NOPE*1..2]->(b) RETURN b.id").rows());
     assertEquals(List.of(), q("MATCH (a {id: 5})-[:NOPE]->(b) RETURN b.id").rows());
@@ -342,8 +368,10 @@ class ClausesTest extends OnConversation {
   @Test
   void longChainsAreRefusedBeforeTheyRun() {
     // a chain this long would be as deep a tree, which checking and evaluating recurse into
-    for (String s : List.of("MATCH (e) RETURN e" + ".a".repeat(200_000), "MATCH (e) RETURN " + "1 + ".repeat(200_000) + "1",
-        "MATCH (e) WHERE " + "true AND ".repeat(100_000) + "true RETURN e", "MATCH (e) RETURN count(*)" + " + 1".repeat(200_000))) {
+    for (String s : List.of("MATCH (e) RETURN e" + ".a".repeat(200_000), "MATCH (e) RETURN " + "1 + ".repeat(200_000)
+        + "1",
+        "MATCH (e) WHERE " + "true AND ".repeat(100_000) + "true RETURN e", "MATCH (e) RETURN count(*)"
+            + " + 1".repeat(200_000))) {
       assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_CHAINED
           + " operators, property or index accesses in one statement", fails(s, Map.of()).reason());
       assertThrows(QueryException.class, () -> c.trace.explain(s, Map.of()));
@@ -375,7 +403,8 @@ class ClausesTest extends OnConversation {
     // every pattern element and clause became a step of the pipeline: a long pattern ran out of stack
     // (caught only as a backstop), and one of 50,000 relationships ran out of memory while it was planned
     int n = 50_000;
-    String props = String.join(", ", java.util.stream.IntStream.range(0, n / 2).mapToObj(i -> "k" + i + ": 1").toList());
+    String props = String.join(", ", java.util.stream.IntStream.range(0, n / 2).mapToObj(i -> "k" + i + ": 1")
+        .toList());
     for (String s : List.of("MATCH (a {id: 16})" + "-->()".repeat(n) + " RETURN count(*)",
         "MATCH " + "(a), ".repeat(n) + "(a) RETURN count(*)",
         "MATCH (a {id: 16}) " + "OPTIONAL MATCH (a) ".repeat(n) + "RETURN count(*)",
@@ -407,7 +436,8 @@ class ClausesTest extends OnConversation {
     });
     assertEquals("more than " + dev.aeon.query.lang.Parser.MAX_PARTS
         + " clauses, pattern elements, returned columns and sort keys in one statement",
-        fails("MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops + 1) + " RETURN count(*)", Map.of()).reason());
+        fails("MATCH (e {id: " + first + "})" + "-[:NEXT]->()".repeat(hops + 1) + " RETURN count(*)",
+            Map.of()).reason());
   }
 
   /**
@@ -438,11 +468,13 @@ class ClausesTest extends OnConversation {
         "RETURN 1 '" + name + "'", "expected end of statement but found string '" + name + "'",
         "RETURN 1 AS x, 2 AS x ORDER BY '" + name + "'", "column 'x' appears twice in RETURN; use AS",
         "MATCH (e) RETURN DISTINCT e.id ORDER BY e.len + size('" + name + "')",
-        "ORDER BY (e.len + size('" + name + "')) may only use the columns of RETURN (by alias or variable) when it aggregates or"
+        "ORDER BY (e.len + size('" + name
+            + "')) may only use the columns of RETURN (by alias or variable) when it aggregates or"
             + " uses DISTINCT");
     reasons.forEach((statement, whole) -> {
       QueryException e = fails(statement, Map.of());
-      String shown = whole.length() <= 1_000 ? whole : whole.substring(0, 600) + "..." + whole.substring(whole.length() - 200);
+      String shown = whole.length() <= 1_000 ? whole : whole.substring(0, 600) + "..."
+          + whole.substring(whole.length() - 200);
       assertEquals(shown, e.reason());
       assertTrue(e.getMessage().length() < 1_200, e.getMessage().length() + " characters");
     });
@@ -525,7 +557,8 @@ class ClausesTest extends OnConversation {
   void aKeyIsWeighedBeforeItIsBuilt() {
     String nested = "reduce(acc = [], x IN range(1, 40) | [acc, acc])";
     assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), () -> {
-      for (String statement : List.of("RETURN count(DISTINCT " + nested + ")", "WITH " + nested + " AS a RETURN DISTINCT a",
+      for (String statement : List.of("RETURN count(DISTINCT " + nested + ")",
+          "WITH " + nested + " AS a RETURN DISTINCT a",
           "WITH " + nested + " AS a RETURN a, count(*)", "WITH " + nested + " AS a WITH DISTINCT a RETURN 1")) {
         assertTrue(fails(statement, Map.of()).reason().startsWith("result too large"), statement);
       }
@@ -566,9 +599,11 @@ class ClausesTest extends OnConversation {
     List<Object> sorted = List.of(Map.of("a", 1L), Map.of("a", 2L), Map.of("a", 1L, "c", 0L), Map.of("b", 1L));
     assertEquals(sorted, q(byMap, Map.of("m", maps)).column("m"));
     assertEquals(List.of(sorted.getFirst(), sorted.getLast()),
-        q("MATCH (e) WHERE e.id <= 4 RETURN min($m[e.id - 1]), max($m[e.id - 1])", Map.of("m", maps)).rows().getFirst());
+        q("MATCH (e) WHERE e.id <= 4 RETURN min($m[e.id - 1]), max($m[e.id - 1])", Map.of("m", maps)).rows()
+            .getFirst());
     List<Object> vectors = List.of(new float[] {1, 0}, new float[] {0.5f, 3}, new float[] {0.5f});
-    List<?> byVector = q("MATCH (e) WHERE e.id <= 3 RETURN $v[e.id - 1] AS v ORDER BY v", Map.of("v", vectors)).column("v");
+    List<?> byVector = q("MATCH (e) WHERE e.id <= 3 RETURN $v[e.id - 1] AS v ORDER BY v", Map.of("v", vectors)).column(
+        "v");
     assertEquals(List.of("[0.5]", "[0.5, 3.0]", "[1.0, 0.0]"),
         byVector.stream().map(v -> java.util.Arrays.toString((float[]) v)).toList());
   }
@@ -584,9 +619,11 @@ class ClausesTest extends OnConversation {
   @Test
   void unwindMakesARowOfEachElement() {
     assertEquals(List.of(3L, 1L, 2L), q("UNWIND [3, 1, 2] AS x RETURN x").column("x"));
-    assertEquals(List.of(11L, 21L, 12L, 22L), q("UNWIND [1, 2] AS a UNWIND [10, 20] AS b RETURN a + b AS s").column("s"));
+    assertEquals(List.of(11L, 21L, 12L, 22L), q("UNWIND [1, 2] AS a UNWIND [10, 20] AS b RETURN a + b AS s").column(
+        "s"));
     String byIds = "UNWIND $ids AS id MATCH (e {id: id}) RETURN e.id, e.text";
-    assertEquals("NodeByIdSeek (e) id = id  (est. 1 of 19 events)", q("EXPLAIN " + byIds, Map.of("ids", List.of())).rows()
+    assertEquals("NodeByIdSeek (e) id = id  (est. 1 of 19 events)",
+        q("EXPLAIN " + byIds, Map.of("ids", List.of())).rows()
         .get(1).getFirst());
     assertEquals(List.of(List.of(2L, "lives in Lisbon"), List.of(1L, "lives in Berlin")),
         q(byIds, Map.of("ids", List.of(2L, 999L, 1L))).rows());
@@ -595,7 +632,8 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of(0L), q("UNWIND null AS x RETURN count(*) AS n").column("n"));
     assertEquals(List.of("one"), q("UNWIND 'one' AS x RETURN x").column("x"), "any other value: one row");
     assertEquals(List.of(1L), q("UNWIND [1, 2, 3] AS x RETURN x LIMIT 1").column("x"));
-    assertEquals("variable 'x' is already declared", fails("UNWIND [1] AS x UNWIND [2] AS x RETURN x", Map.of()).reason());
+    assertEquals("variable 'x' is already declared", fails("UNWIND [1] AS x UNWIND [2] AS x RETURN x",
+        Map.of()).reason());
     assertEquals("unknown variable 'y'", fails("UNWIND y AS x RETURN x", Map.of()).reason());
     assertEquals("expected AS but found 'RETURN'", fails("UNWIND [1] RETURN 1", Map.of()).reason());
   }
@@ -662,16 +700,19 @@ class ClausesTest extends OnConversation {
     assertEquals("With Project next", plan.getFirst());
     assertEquals("NodeByIdSeek (e) id = next  (est. 1 of 19 events)", plan.get(1));
     assertEquals("With Aggregate s, n | Sort n DESC | Limit 1",
-        q("EXPLAIN MATCH (e) WITH e.session AS s, count(*) AS n ORDER BY n DESC LIMIT 1 RETURN s").column("plan").get(1));
+        q("EXPLAIN MATCH (e) WITH e.session AS s, count(*) AS n ORDER BY n DESC LIMIT 1 RETURN s").column("plan")
+            .get(1));
   }
 
   /** After WITH only its columns are variables; an expression passed on needs a name. */
   @Test
   void withLimitsTheVariablesOfLaterClauses() {
     assertEquals("unknown variable 'n'", fails("MATCH (e)-[:NEXT]->(n) WITH e RETURN n", Map.of()).reason());
-    assertEquals("WITH e.ts needs a name: write e.ts AS name", fails("MATCH (e) WITH e.ts RETURN 1", Map.of()).reason());
+    assertEquals("WITH e.ts needs a name: write e.ts AS name",
+        fails("MATCH (e) WITH e.ts RETURN 1", Map.of()).reason());
     assertEquals("column 'e' appears twice in WITH; use AS", fails("MATCH (e) WITH e, e RETURN e", Map.of()).reason());
-    assertEquals("WITH * is not supported: name the expressions", fails("MATCH (e) WITH * RETURN e", Map.of()).reason());
+    assertEquals("WITH * is not supported: name the expressions",
+        fails("MATCH (e) WITH * RETURN e", Map.of()).reason());
     assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of WITH; add it as a column of"
         + " its own", fails("MATCH (e) WITH e.role AS r, e.len + count(*) AS x RETURN r", Map.of()).reason());
     assertTrue(fails("MATCH (e) WITH e.role AS r WHERE count(*) > 1 RETURN r", Map.of()).reason()
@@ -732,7 +773,8 @@ class ClausesTest extends OnConversation {
     assertEquals("substring() needs a non-negative integer as start but got string", fails("RETURN substring('a', 'b')",
         Map.of()).reason());
     assertEquals("trim() needs a string but got integer", fails("RETURN trim(1)", Map.of()).reason());
-    assertEquals("substring() takes 2 or 3 arguments, not 4", fails("RETURN substring('a', 1, 2, 3)", Map.of()).reason());
+    assertEquals("substring() takes 2 or 3 arguments, not 4",
+        fails("RETURN substring('a', 1, 2, 3)", Map.of()).reason());
     assertEquals("left() takes 2 arguments, not 1", fails("RETURN left('a')", Map.of()).reason());
     String big = "x".repeat(1 << 16);
     assertEquals("replace() would make a string of 4294967296 characters, more than 67108864",
@@ -768,7 +810,8 @@ class ClausesTest extends OnConversation {
     assertEquals(List.of("id", "session", "role", "ts", "text", "vector_id", "len"),
         q("MATCH (e {id: 16}) RETURN keys(e) AS k").column("k").getFirst());
     @SuppressWarnings("unchecked")
-    Map<String, Object> p = (Map<String, Object>) q("MATCH (e {id: 16}) RETURN properties(e) AS p").column("p").getFirst();
+    Map<String, Object> p = (Map<String, Object>) q("MATCH (e {id: 16}) RETURN properties(e) AS p").column("p")
+        .getFirst();
     assertEquals("Plan a trip to Tokyo.", p.get("text"));
     assertEquals(21L, p.get("len"));
     assertEquals(16L, p.get("id"));
@@ -776,7 +819,8 @@ class ClausesTest extends OnConversation {
         q("MATCH (:memory {id: 2})-[r:SUPERSEDES]->() AS OF $t RETURN keys(r) AS k",
             Map.of("t", Conversation.T0 + 10 * Conversation.MINUTE)).column("k").getFirst());
     assertEquals(List.of("b", "a"), value("keys({b: 1, a: null})"));
-    assertEquals("keys() needs a node, relationship or map but got integer", fails("RETURN keys(1)", Map.of()).reason());
+    assertEquals("keys() needs a node, relationship or map but got integer",
+        fails("RETURN keys(1)", Map.of()).reason());
   }
 
   /** CASE: the first WHEN that holds picks the value; without one, ELSE or null. */
@@ -892,10 +936,12 @@ class ClausesTest extends OnConversation {
   @Test
   void aMapPrintsItsValuesAsAListPrintsItsElements() {
     Map<String, Object> params = Map.of("v", new float[] {1f, 2f});
-    String statement = "MATCH (e {id: 4})-[r:REFERS_TO]->(m) RETURN {v: $v, n: e, r: r, l: [$v, e], m: {k: 'x'}} AS map, "
+    String statement =
+        "MATCH (e {id: 4})-[r:REFERS_TO]->(m) RETURN {v: $v, n: e, r: r, l: [$v, e], m: {k: 'x'}} AS map, "
         + "toString({v: $v, n: e}) AS s";
     String e = "(4:user conv-26 @" + Conversation.T0 + ")";
-    assertEquals("map | s\n{v=vector(2), n=" + e + ", r=[4-REFERS_TO->2], l=[vector(2), " + e + "], m={k=x}} | {v=vector(2), n="
+    assertEquals("map | s\n{v=vector(2), n=" + e + ", r=[4-REFERS_TO->2], l=[vector(2), " + e
+        + "], m={k=x}} | {v=vector(2), n="
         + e + "}\n(1 row)", q(statement, params).toString());
   }
 
@@ -986,10 +1032,14 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) RETURN $p = $p", Map.of("p", Map.of("k", deep))).reason());
     assertEquals("unknown function nope()", fails("MATCH (e) RETURN nope(e)", Map.of()).reason());
     assertEquals("size() takes 1 argument, not 2", fails("MATCH (e) RETURN size(e, e)", Map.of()).reason());
-    assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith("aggregate function count() is only allowed in the columns"));
-    assertEquals("ORDER BY e.ts may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
+    assertTrue(fails("MATCH (e) WHERE count(e) > 1 RETURN e", Map.of()).reason().startsWith(
+        "aggregate function count() is only allowed in the columns"));
+    assertEquals(
+        "ORDER BY e.ts may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
         fails("MATCH (e) RETURN e.role, count(*) ORDER BY e.ts", Map.of()).reason());
-    assertEquals("ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias or variable) when it aggregates or uses DISTINCT",
+    assertEquals(
+        "ORDER BY (count(*) + 1) may only use the columns of RETURN (by alias or variable) when it aggregates or uses "
+        + "DISTINCT",
         fails("MATCH (e) RETURN e.role AS r, count(*) AS n ORDER BY count(*) + 1", Map.of()).reason());
     assertEquals("unknown variable 'x'", fails("MATCH (e) RETURN e.id AS i ORDER BY i + x", Map.of()).reason());
     QueryException t = fails("MATCH (e) WHERE e.ts CONTAINS 'x' RETURN e", Map.of());
@@ -998,13 +1048,18 @@ class ClausesTest extends OnConversation {
     assertEquals("cannot compare string with integer", fails("MATCH (e) WHERE e.text < 3 RETURN e", Map.of()).reason());
     assertEquals("integer overflow", fails("MATCH (e) RETURN e.ts * e.ts", Map.of()).reason());
     assertEquals("division by zero", fails("MATCH (e) RETURN e.id / 0", Map.of()).reason());
-    assertEquals("LIMIT needs a non-negative integer but got -1", fails("MATCH (e) RETURN e LIMIT -1", Map.of()).reason());
-    assertEquals("unknown procedure foo(); available: recall(vector, k)", fails("CALL foo() YIELD x RETURN x", Map.of()).reason());
-    assertTrue(fails("CALL recall('x', 3) YIELD event RETURN event", Map.of()).reason().startsWith("recall() needs a vector"));
+    assertEquals("LIMIT needs a non-negative integer but got -1",
+        fails("MATCH (e) RETURN e LIMIT -1", Map.of()).reason());
+    assertEquals("unknown procedure foo(); available: recall(vector, k)",
+        fails("CALL foo() YIELD x RETURN x", Map.of()).reason());
+    assertTrue(fails("CALL recall('x', 3) YIELD event RETURN event", Map.of()).reason().startsWith(
+        "recall() needs a vector"));
     assertEquals("variable 'e' is a node, not a relationship", fails("MATCH (e)-[e]->(f) RETURN e", Map.of()).reason());
     assertEquals("column 'e' appears twice in RETURN; use AS", fails("MATCH (e) RETURN e, e", Map.of()).reason());
-    assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith("AS OF needs a timestamp"));
-    assertEquals("expected a boolean condition but got integer", fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
+    assertTrue(fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF 'yesterday' RETURN f", Map.of()).reason().startsWith(
+        "AS OF needs a timestamp"));
+    assertEquals("expected a boolean condition but got integer",
+        fails("MATCH (e) WHERE e.id RETURN e", Map.of()).reason());
     // an Instant beyond the range of epoch microseconds used to escape as an ArithmeticException
     assertEquals("parameter $t holds a timestamp outside the range of epoch microseconds",
         fails("MATCH (e) WHERE e.ts < $t RETURN e", Map.of("t", Instant.MAX)).reason());
@@ -1044,7 +1099,8 @@ class ClausesTest extends OnConversation {
         fails("MATCH (f)-[r:SUPERSEDES]->(g) AS OF '1700000000000000' RETURN f", Map.of()).reason());
     assertEquals("recall() needs a count between 1 and 10000 but got '5'",
         fails("CALL recall([1.0, 0.0], '5') YIELD event RETURN event", Map.of()).reason());
-    assertEquals("LIMIT needs a non-negative integer but got 2.0", fails("MATCH (e) RETURN e LIMIT 2.0", Map.of()).reason());
+    assertEquals("LIMIT needs a non-negative integer but got 2.0",
+        fails("MATCH (e) RETURN e LIMIT 2.0", Map.of()).reason());
   }
 
   /**
@@ -1061,7 +1117,8 @@ class ClausesTest extends OnConversation {
     assertEquals(half, fails("RETURN split('x\uD83D\uDE00y', $p)", Map.of("p", "a\uD83D")).reason());
     assertEquals(half, fails("RETURN $p", Map.of("p", List.of("ok", "\uD83D"))).reason());
     assertEquals(half, fails("RETURN $p", Map.of("p", Map.of("k", "\uD83Dx"))).reason());
-    assertEquals(half.replace("\\uD83D", "\\uDE00"), fails("RETURN keys($p)", Map.of("p", Map.of("\uDE00", 1L))).reason());
+    assertEquals(half.replace("\\uD83D", "\\uDE00"), fails("RETURN keys($p)", Map.of("p", Map.of("\uDE00", 1L)))
+        .reason());
     assertEquals(8, fails("RETURN $p", Map.of("p", "\uD83D")).column());
     assertEquals(List.of(true, 1L), q("RETURN '\uD83D\uDE00x' STARTS WITH $p AS a, size($p) AS n",
         Map.of("p", "\uD83D\uDE00")).rows().getFirst());
@@ -1079,7 +1136,8 @@ class ClausesTest extends OnConversation {
       }
     }
     assertEquals("NOT needs booleans but got list", fails("RETURN NOT [true]", Map.of()).reason());
-    assertEquals("AND needs booleans but got map", fails("MATCH (e) WHERE {a: 1} AND false RETURN e", Map.of()).reason());
+    assertEquals("AND needs booleans but got map", fails("MATCH (e) WHERE {a: 1} AND false RETURN e",
+        Map.of()).reason());
     // arithmetic is never a boolean either: `false AND 1 + 1` was false, `true AND 1 + 1` an error
     assertEquals("AND needs booleans but got the result of +", fails("RETURN false AND 1 + 1", Map.of()).reason());
     assertEquals("OR needs booleans but got the result of -", fails("RETURN true OR --1", Map.of()).reason());
@@ -1087,7 +1145,8 @@ class ClausesTest extends OnConversation {
         fails("MATCH (e) WHERE e.id % 2 XOR true RETURN e", Map.of()).reason());
     assertEquals("NOT needs booleans but got list", fails("RETURN NOT [x IN [1] | x]", Map.of()).reason());
     // null and booleans are fine, and a value known only per row is checked per row
-    assertEquals(Arrays.asList(null, false, true), q("RETURN null AND true, false AND null, NOT false").rows().getFirst());
+    assertEquals(Arrays.asList(null, false, true), q("RETURN null AND true, false AND null, NOT false").rows()
+        .getFirst());
     assertEquals(List.of(List.of(false)), q("MATCH (e {id: 4}) RETURN false AND e.id").rows());
   }
 
@@ -1095,7 +1154,8 @@ class ClausesTest extends OnConversation {
   @Test
   void noStatementCanNameAnAnonymousNode() {
     for (String name : List.of(" node1", " rel0", "anon1", "`anon1`")) {
-      QueryException e = fails("MATCH (a {id: 4})-->() WHERE `" + name.replace("`", "") + "`.id = 5 RETURN a.id", Map.of());
+      QueryException e = fails("MATCH (a {id: 4})-->() WHERE `" + name.replace("`", "") + "`.id = 5 RETURN a.id",
+          Map.of());
       assertTrue(e.reason().startsWith("unknown variable"), name + ": " + e.reason());
     }
     assertEquals(List.of("Filter (`anon1`.role = 'assistant')"), q("EXPLAIN MATCH (a {id: 4})-->(:assistant) "

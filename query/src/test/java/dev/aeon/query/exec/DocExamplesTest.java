@@ -53,7 +53,8 @@ class DocExamplesTest extends OnConversation {
       }
       statements++;
       Block next = i + 1 < blocks.size() ? blocks.get(i + 1) : null;
-      String expected = next != null && (next.lang().equals("text") || next.lang().equals("error")) ? next.text() : null;
+      String expected = next != null && (next.lang().equals("text") || next.lang().equals("error")) ? next.text()
+          : null;
       String actual;
       boolean failed = false;
       try {
@@ -93,7 +94,8 @@ class DocExamplesTest extends OnConversation {
         .map(Block::text).toList();
     for (String s : List.of(
         "MATCH (e:user {session: 'conv-26'}) RETURN e.text ORDER BY e.ts DESC LIMIT 5",
-        "CALL recall($q, 5) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) RETURN event.text, score, collect(n.text)",
+        "CALL recall($q, 5) YIELD event, score MATCH (event)-[:NEXT*1..2]->(n) RETURN event.text, score, "
+        + "collect(n.text)",
         "MATCH (e)-[:REFERS_TO]->(m) WHERE e.ts BETWEEN $from AND $to RETURN m, count(e) ORDER BY count(e) DESC",
         "MATCH (a:assistant)<-[:NEXT]-(u:user) WHERE u.text CONTAINS 'Lisbon' RETURN a.text",
         "MATCH (f)-[r:SUPERSEDES]->(g) AS OF $t RETURN f, g")) {

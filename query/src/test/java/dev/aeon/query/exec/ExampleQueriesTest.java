@@ -29,7 +29,9 @@ class ExampleQueriesTest extends OnConversation {
     assertEquals(expected, r.column("e.text"));
     String plan = c.trace.explain(q, Map.of());
     // 7 user turns in all against 12 turns in conv-26: the label index is the smaller start here, read newest first
-    assertTrue(plan.startsWith("NodeByLabelIndex (e:user), by ts DESC  (est. 7 of 19 events)\nFilter (e.session = 'conv-26')"), plan);
+    assertTrue(
+        plan.startsWith("NodeByLabelIndex (e:user), by ts DESC  (est. 7 of 19 events)\nFilter (e.session = 'conv-26')"),
+        plan);
   }
 
   @Test
@@ -110,7 +112,8 @@ class ExampleQueriesTest extends OnConversation {
       }
     }
     assertEquals(3, expected.size());
-    assertEquals(expected.stream().sorted().toList(), r.column("a.text").stream().map(String.class::cast).sorted().toList());
+    assertEquals(expected.stream().sorted().toList(), r.column("a.text").stream().map(String.class::cast).sorted()
+        .toList());
   }
 
   @Test

@@ -29,7 +29,8 @@ class ListExpressionsTest extends OnConversation {
   void aComprehensionFiltersAndMaps() {
     assertEquals(List.of(2L, 4L), value("RETURN [x IN [1, 2, 3, 4] WHERE x % 2 = 0]"));
     assertEquals(List.of(10L, 20L, 30L), value("RETURN [x IN [1, 2, 3] | x * 10]"));
-    assertEquals(List.of("B", "D"), value("RETURN [x IN ['a', 'b', 'c', 'd'] WHERE x > 'a' AND x <> 'c' | toUpper(x)]"));
+    assertEquals(List.of("B", "D"),
+        value("RETURN [x IN ['a', 'b', 'c', 'd'] WHERE x > 'a' AND x <> 'c' | toUpper(x)]"));
     assertEquals(List.of(1L, 2L), value("RETURN [x IN [1, 2]]"));
     assertEquals(List.of(), value("RETURN [x IN [] | x + 1]"));
     assertNull(value("RETURN [x IN null | x]"));
@@ -37,7 +38,8 @@ class ListExpressionsTest extends OnConversation {
     assertEquals(List.of(3L), value("RETURN [x IN [null, 3] WHERE x > 1]"));
     assertEquals(Arrays.asList(null, 4L), value("RETURN [x IN [null, 3] | x + 1]"));
     // nested, reading the outer local variable
-    assertEquals(List.of(List.of(11L, 12L), List.of(21L, 22L)), value("RETURN [x IN [10, 20] | [y IN [1, 2] | x + y]]"));
+    assertEquals(List.of(List.of(11L, 12L), List.of(21L, 22L)),
+        value("RETURN [x IN [10, 20] | [y IN [1, 2] | x + y]]"));
   }
 
   @Test
@@ -67,7 +69,8 @@ class ListExpressionsTest extends OnConversation {
       String[] kinds = {"any", "all", "none", "single"};
       for (int i = 0; i < kinds.length; i++) {
         Object expected = k[i + 1].equals("null") ? null : Boolean.valueOf(k[i + 1]);
-        assertEquals(expected, value("RETURN " + kinds[i] + "(x IN " + k[0] + " WHERE x > 2)"), kinds[i] + " of " + k[0]);
+        assertEquals(expected, value("RETURN " + kinds[i] + "(x IN " + k[0] + " WHERE x > 2)"),
+            kinds[i] + " of " + k[0]);
       }
     }
     assertNull(value("RETURN any(x IN null WHERE x > 1)"));
@@ -81,16 +84,19 @@ class ListExpressionsTest extends OnConversation {
     assertEquals(5L, value("MATCH (e) WHERE any(w IN split(e.text, ' ') WHERE w = 'Lisbon' OR w = 'Lisbon!') "
         + "RETURN count(e)"));
     assertEquals(19L, value("MATCH (e) WHERE all(w IN split(e.text, ' ') WHERE size(w) < 20) RETURN count(e)"));
-    assertEquals(List.of("user", "assistant"), value("MATCH (e {session: 'conv-26'}) WITH collect(DISTINCT e.role) AS roles "
+    assertEquals(List.of("user", "assistant"),
+        value("MATCH (e {session: 'conv-26'}) WITH collect(DISTINCT e.role) AS roles "
         + "WHERE none(r IN roles WHERE r = 'tool') RETURN roles"));
   }
 
   @Test
   void groupedColumnsMayReadTheLocalVariable() {
-    assertEquals(List.of(List.of("conv-26", List.of(15L)), List.of("conv-27", List.of(19L)), List.of("memories", List.of())),
+    assertEquals(List.of(List.of("conv-26", List.of(15L)), List.of("conv-27", List.of(19L)),
+        List.of("memories", List.of())),
         c.trace.query("MATCH (e) RETURN e.session AS s, [i IN collect(e.id) WHERE i IN [15, 19]] ORDER BY s", Map.of())
             .rows());
-    assertEquals("variable 'e' is read outside an aggregate but is not a grouping key of RETURN; add it as a column of its own",
+    assertEquals(
+        "variable 'e' is read outside an aggregate but is not a grouping key of RETURN; add it as a column of its own",
         fails("MATCH (e) RETURN e.session, [i IN collect(e.id) | i + e.len]"));
   }
 
@@ -127,11 +133,13 @@ class ListExpressionsTest extends OnConversation {
     assertEquals(Arrays.asList(null, 1L), value("RETURN reduce(acc = [], x IN [null, 1] | acc + [x])"));
     // the total length of a session's texts, against the sum of the same lengths
     assertEquals(value("MATCH (e {session: 'conv-27'}) RETURN sum(size(e.text))"),
-        value("MATCH (e {session: 'conv-27'}) WITH collect(e.text) AS texts RETURN reduce(n = 0, t IN texts | n + size(t))"));
+        value("MATCH (e {session: 'conv-27'}) WITH collect(e.text) AS texts RETURN reduce(n = 0, t IN texts | n + "
+        + "size(t))"));
     // the names are local: they hide the row's, which init and list still read
     assertEquals(9L, value("MATCH (s {id: 4}) RETURN reduce(s = s.id, x IN [s.id, 1] | s + x)"));
     assertEquals(List.of(List.of("conv-27", 19L + 18 + 17 + 16)),
-        c.trace.query("MATCH (e {session: 'conv-27'}) RETURN e.session, reduce(n = 0, i IN collect(e.id) | n + i)", Map.of())
+        c.trace.query("MATCH (e {session: 'conv-27'}) RETURN e.session, reduce(n = 0, i IN collect(e.id) | n + i)",
+            Map.of())
             .rows());
     assertEquals("reduce() needs two names, not 'x' twice", fails("RETURN reduce(x = 0, x IN [1] | x)"));
     assertEquals("expected '|' but found ')'", fails("RETURN reduce(s = 0, x IN [1])"));
@@ -171,9 +179,11 @@ class ListExpressionsTest extends OnConversation {
     assertNull(value("RETURN [1, 'a'] >= [1, null]"));
     assertEquals(false, value("RETURN [1, 2] >= [3, null]"));
     // each operator, numbers of either type by value, strings, booleans, nested lists
-    assertEquals(List.of(true, true, false, false), value("RETURN [[1, 2] < [1, 3], [1, 2] <= [1, 2.0], [1, 2] > [1, 2.0], "
+    assertEquals(List.of(true, true, false, false),
+        value("RETURN [[1, 2] < [1, 3], [1, 2] <= [1, 2.0], [1, 2] > [1, 2.0], "
         + "[2] >= [10, 0]]"));
-    assertEquals(List.of(true, true, true, false), value("RETURN [[] < [null], ['b'] > ['a', 'z'], [false, true] < [true],"
+    assertEquals(List.of(true, true, true, false),
+        value("RETURN [[] < [null], ['b'] > ['a', 'z'], [false, true] < [true],"
         + " [[1, [2]]] > [[1, [2, 0]]]]"));
     assertEquals(true, value("MATCH (e {id: 5}) RETURN [e.session, e.id] < [e.session, e.id + 1]"));
     assertEquals(true, value("RETURN [2, 3] BETWEEN [2] AND [2, 3]"));

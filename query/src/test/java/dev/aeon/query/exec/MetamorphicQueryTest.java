@@ -107,7 +107,8 @@ class MetamorphicQueryTest {
         a.put("k", (long) rnd.nextInt(-5, 5));
       }
       if (rnd.nextInt(3) != 0) {
-        a.put("f", new double[] {-1.5, -0.0, 0.0, 0.5, 2.0, Double.NaN, 1e300, Double.NEGATIVE_INFINITY}[rnd.nextInt(8)]);
+        a.put("f", new double[] {-1.5, -0.0, 0.0, 0.5, 2.0, Double.NaN, 1e300,
+            Double.NEGATIVE_INFINITY}[rnd.nextInt(8)]);
       }
       if (rnd.nextInt(3) != 0) {
         a.put("s", pick(new String[] {"", "a", "ab", "b", "Ab"}));
@@ -433,7 +434,8 @@ class MetamorphicQueryTest {
     String where = src.contains("WHERE") ? " AND " : " WHERE ";
     sameRows(src + where + a + " AND " + b + ret,
         src + " WITH " + vars + " WHERE " + a + " WITH " + vars + " WHERE " + b + ret, params);
-    sameRows(src + where + "(" + a + ") AND (" + b + ")" + ret, src + where + "(" + b + ") AND (" + a + ")" + ret, params);
+    sameRows(src + where + "(" + a + ") AND (" + b + ")" + ret, src + where + "(" + b + ") AND (" + a + ")" + ret,
+        params);
   }
 
   /** The rows where p is true, those where it is false and those where it is null are all the rows, once each. */
@@ -476,12 +478,14 @@ class MetamorphicQueryTest {
       sorted = sorted.replace("*", vars);
     }
     sameRows(src + " RETURN " + g + " AS g, count(*) AS n, count(DISTINCT " + x + ") AS d, count(" + x + ") AS c",
-        src + sorted + " RETURN " + g + " AS g, size(collect(1)) AS n, size(collect(DISTINCT " + x + ")) AS d, size(collect("
+        src + sorted + " RETURN " + g + " AS g, size(collect(1)) AS n, size(collect(DISTINCT " + x
+            + ")) AS d, size(collect("
             + x + ")) AS c", params, true);
     sameRows(src + " RETURN DISTINCT " + g + " AS g, " + x + " AS x",
         src + sorted + " WITH " + g + " AS g, " + x + " AS x, count(*) AS n RETURN g, x", params, true);
     sameRows(src + " RETURN count(*) AS n, min(" + x + ") AS lo, max(" + x + ") AS hi",
-        src + " WITH " + vars + " ORDER BY " + x + " RETURN count(*) AS n, head(collect(" + x + ")) AS lo, last(collect("
+        src + " WITH " + vars + " ORDER BY " + x + " RETURN count(*) AS n, head(collect(" + x
+            + ")) AS lo, last(collect("
             + x + ")) AS hi", params, true);
   }
 
@@ -496,8 +500,10 @@ class MetamorphicQueryTest {
     sameRows("MATCH (" + left + ")-[r" + t + "]->(" + right + ")" + where + ret,
         "MATCH (" + right + ")<-[r" + t + "]-(" + left + ")" + where + ret, params);
     String two = t.isEmpty() ? "" : ":" + pick(TYPES);
-    sameRows("MATCH (" + left + ")-[r" + two + "]->(x)-[s" + two + "]->(" + right + ")" + where + ret + ", x.id, s.type",
-        "MATCH (" + right + ")<-[s" + two + "]-(x)<-[r" + two + "]-(" + left + ")" + where + ret + ", x.id, s.type", params);
+    sameRows("MATCH (" + left + ")-[r" + two + "]->(x)-[s" + two + "]->(" + right + ")" + where + ret
+        + ", x.id, s.type",
+        "MATCH (" + right + ")<-[s" + two + "]-(x)<-[r" + two + "]-(" + left + ")" + where + ret + ", x.id, s.type",
+        params);
     Outcome out = run("MATCH (" + left + ")-[r" + t + "]->(" + right + ")" + where + ret, params);
     Outcome in = run("MATCH (" + left + ")<-[r" + t + "]-(" + right + ")" + where + ret, params);
     Outcome both = run("MATCH (" + left + ")-[r" + t + "]-(" + right + ")" + where + ret, params);
@@ -533,7 +539,8 @@ class MetamorphicQueryTest {
     params.put("s", session);
     String rest = pick(new String[] {"", "-[:NEXT]->(n)", "<-[:" + pick(TYPES) + "]-(n)", "-[:T1|T2*0..2]->(n)"});
     String ret = rest.isEmpty() ? " RETURN e.id" : " RETURN e.id, n.id";
-    sameRows("MATCH (e:" + role + ")" + rest + ret, "MATCH (e)" + rest + " WHERE e.role = '" + role + "'" + ret, params);
+    sameRows("MATCH (e:" + role + ")" + rest + ret, "MATCH (e)" + rest + " WHERE e.role = '" + role + "'" + ret,
+        params);
     sameRows("MATCH (e {session: $s, role: '" + role + "'})" + rest + ret,
         "MATCH (e)" + rest + " WHERE e.session = $s + '' AND e.role + '' = '" + role + "'" + ret, params);
     sameRows("MATCH (e {id: $x})" + rest + ret, "MATCH (e)" + rest + " WHERE e.id = $x + 0" + ret, params);
@@ -552,10 +559,12 @@ class MetamorphicQueryTest {
     sameRows("MATCH (e) WHERE e.ts > " + lo + " AND e.ts < " + hi + " RETURN e.id",
         "MATCH (e) WHERE " + lo + " < e.ts + 0 AND " + hi + " > e.ts * 1 RETURN e.id", params);
     sameRows("MATCH (e) WHERE e.ts BETWEEN " + lo + " AND " + hi + " AND e.session = $s RETURN e.id",
-        "MATCH (e) WHERE e.ts + 0 >= " + lo + " AND e.ts * 1 <= " + hi + " AND e.session + '' = $s RETURN e.id", params);
+        "MATCH (e) WHERE e.ts + 0 >= " + lo + " AND e.ts * 1 <= " + hi + " AND e.session + '' = $s RETURN e.id",
+        params);
     String pm = pick(new String[] {"k: 1", "m: 1", "s: 'a'", "b: true", "f: 0.0", "m: null", "f: 0.0 / 0.0"});
     String[] kv = pm.split(": ");
-    sameRows("MATCH (e {" + pm + "}) RETURN e.id", "MATCH (e) WHERE e." + kv[0] + " = " + kv[1] + " RETURN e.id", params);
+    sameRows("MATCH (e {" + pm + "}) RETURN e.id", "MATCH (e) WHERE e." + kv[0] + " = " + kv[1] + " RETURN e.id",
+        params);
   }
 
   /** A bound of a ts range: an integer, a float, or a parameter (maybe an Instant). */
@@ -617,7 +626,8 @@ class MetamorphicQueryTest {
     String ret = " RETURN a.id, b.id, c.id, y.id, r.type, s.type";
     String c = "(c {session: '" + pick(SESSIONS) + "'})";
     sameRows("MATCH (a)-[r" + t + "]" + d + "(b), " + c + "-[s" + u + "]" + d + "(y) WHERE a.id = $x" + ret,
-        "MATCH (a)-[r" + t + "]" + d + "(b) WHERE a.id = $x MATCH " + c + "-[s" + u + "]" + d + "(y) WHERE r <> s" + ret,
+        "MATCH (a)-[r" + t + "]" + d + "(b) WHERE a.id = $x MATCH " + c + "-[s" + u + "]" + d + "(y) WHERE r <> s"
+            + ret,
         params);
     sameRows("MATCH (a)-[r" + t + "]" + d + "(a) RETURN a.id, r.type, r.valid_from",
         "MATCH (a)-[r" + t + "]" + d + "(b) WHERE a = b RETURN a.id, r.type, r.valid_from", params);
@@ -678,11 +688,13 @@ class MetamorphicQueryTest {
     String k = pick(new String[] {"ts", "ts", "k", "id"});
     String full = src + " RETURN m.id AS id, m." + k + " AS k ORDER BY m." + k + " + 0" + dir + ", e.id";
     String limited = switch (rnd.nextInt(4)) {
-      case 0 -> src + " WITH m AS e, e AS m ORDER BY e." + k + dir + ", m.id" + page + " RETURN e.id AS id, e." + k + " AS k";
+      case 0 -> src + " WITH m AS e, e AS m ORDER BY e." + k + dir + ", m.id" + page + " RETURN e.id AS id, e." + k
+          + " AS k";
       case 1 -> src + " RETURN m.id AS id, m." + k + " AS k, m AS e ORDER BY e." + k + dir + ", k" + page;
       case 2 -> src + " WITH m AS e, e.id AS eid ORDER BY e." + k + dir + ", eid" + page + " RETURN e.id AS id, e." + k
           + " AS k";
-      default -> src + " WITH e AS m, m AS e RETURN e.id AS id, e." + k + " AS k ORDER BY e." + k + dir + ", m.id" + page;
+      default -> src + " WITH e AS m, m AS e RETURN e.id AS id, e." + k + " AS k ORDER BY e." + k + dir + ", m.id"
+          + page;
     };
     comparePage(full, limited, skip, limit, params);
   }
@@ -715,12 +727,14 @@ class MetamorphicQueryTest {
     String t = pick(new String[] {":T1", ":T2|NEXT", "", ":T3*1..2"});
     String asOf = rnd.nextBoolean() ? "" : " AS OF " + rnd.nextLong(-50, 50);
     String yc = rnd.nextBoolean() ? "" : " WHERE y.k > x.k";
-    sameRows(src + " WITH collect(e) AS es UNWIND es AS x MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN x.id, y.id",
+    sameRows(src + " WITH collect(e) AS es UNWIND es AS x MATCH (x)-[" + t + "]->(y)" + asOf + yc
+        + " RETURN x.id, y.id",
         src + " WITH e AS x MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN x.id, y.id", params);
     sameRows(src + " WITH e AS x RETURN x.id, COUNT { (x)-[" + t + "]->(y)" + asOf + yc + " } AS n",
         src + " WITH e AS x OPTIONAL MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN x.id, count(y) AS n", params);
     sameRows(src + " WITH e AS x RETURN x.id, COLLECT { MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN y.id } AS n",
-        src + " WITH e AS x OPTIONAL MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN x.id, collect(y.id) AS n", params);
+        src + " WITH e AS x OPTIONAL MATCH (x)-[" + t + "]->(y)" + asOf + yc + " RETURN x.id, collect(y.id) AS n",
+        params);
   }
 
   /** ORDER BY an aggregate with LIMIT: a page of the whole sort. */
@@ -833,7 +847,8 @@ class MetamorphicQueryTest {
     Map<String, Object> params = new HashMap<>();
     String src = source(params);
     String t = pick(TYPES);
-    String pat = pick(new String[] {"(e)-[r:" + t + "]->(y)", "(e)<-[r:" + t + "|NEXT]-(y)", "(e)-[r:" + t + "*1..2]-(y)",
+    String pat =
+        pick(new String[] {"(e)-[r:" + t + "]->(y)", "(e)<-[r:" + t + "|NEXT]-(y)", "(e)-[r:" + t + "*1..2]-(y)",
         "(e)-[r]->(y:" + pick(ROLES) + ")"});
     String yc = rnd.nextBoolean() ? "" : " WHERE " + cond("y");
     String vars = src.contains("(m)") ? "e, m" : "e";

@@ -98,13 +98,15 @@ class PlannerChoiceTest extends OnConversation {
   @Test
   void estimatesUseTheParametersValues() {
     String q = "MATCH (e:user) WHERE e.session = $s RETURN e";
-    assertEquals("NodeBySessionIndex (e) session = $s  (est. 3 of 19 events)", plan(q, Map.of("s", "memories")).getFirst());
+    assertEquals("NodeBySessionIndex (e) session = $s  (est. 3 of 19 events)",
+        plan(q, Map.of("s", "memories")).getFirst());
     assertEquals("NodeByLabelIndex (e:user)  (est. 7 of 19 events)", plan(q, Map.of("s", "conv-26")).getFirst());
   }
 
   @Test
   void aPatternStartsFromItsMostSelectiveNodeAndFiltersEarly() {
-    List<String> p = plan("MATCH (a:assistant)<-[:NEXT]-(u {session: 'conv-27'}) WHERE u.len > 5 RETURN a.text", Map.of());
+    List<String> p = plan("MATCH (a:assistant)<-[:NEXT]-(u {session: 'conv-27'}) WHERE u.len > 5 RETURN a.text",
+        Map.of());
     assertEquals(List.of("NodeBySessionIndex (u) session = 'conv-27'  (est. 4 of 19 events)", "Filter (u.len > 5)",
         "Expand (u)-[:NEXT]->(a)", "Filter (a.role = 'assistant')", "Project a.text"), p);
   }

@@ -136,7 +136,8 @@ class QueryModelTest {
       }
       Map<String, Object> stored = new HashMap<>();
       if (rnd.nextInt(4) != 0) {
-        long k = rnd.nextInt(10) == 0 ? (rnd.nextBoolean() ? 9_007_199_254_740_993L : -4_000_000_000L) : rnd.nextInt(-20, 20);
+        long k = rnd.nextInt(10) == 0 ? (rnd.nextBoolean() ? 9_007_199_254_740_993L : -4_000_000_000L)
+            : rnd.nextInt(-20, 20);
         stored.put("k", k);
         e.attrs.put("k", k);
       }
@@ -302,9 +303,12 @@ class QueryModelTest {
 
   private Object numberLiteral(String key) {
     return switch (key) {
-      case "ts" -> rnd.nextInt(3) == 0 ? TS[rnd.nextInt(TS.length)] : rnd.nextBoolean() ? (Object) rnd.nextLong(-1000, 1000)
-          : new double[] {7.0, 7.5, -5.5, 9.007199254740992E15, 9.223372036854776E18, -9.223372036854776E18, 1e300}[rnd.nextInt(7)];
-      case "id" -> rnd.nextBoolean() ? (Object) (long) rnd.nextInt(1, 2000) : (Object) (rnd.nextInt(1, 2000) + (rnd.nextBoolean() ? 0.0 : 0.5));
+      case "ts" -> rnd.nextInt(3) == 0 ? TS[rnd.nextInt(TS.length)] : rnd.nextBoolean() ? (Object) rnd.nextLong(-1000,
+          1000)
+          : new double[] {7.0, 7.5, -5.5, 9.007199254740992E15, 9.223372036854776E18, -9.223372036854776E18,
+              1e300}[rnd.nextInt(7)];
+      case "id" -> rnd.nextBoolean() ? (Object) (long) rnd.nextInt(1, 2000) : (Object) (rnd.nextInt(1, 2000)
+          + (rnd.nextBoolean() ? 0.0 : 0.5));
       case "when" -> rnd.nextLong(-5_000_001, 5_000_001);
       default -> rnd.nextBoolean() ? (Object) (long) rnd.nextInt(-20, 20)
           : new double[] {-1.5, -0.0, 0.0, 0.5, 2.0, 7.0, 9_007_199_254_740_992.0, 1e300}[rnd.nextInt(8)];
@@ -347,7 +351,8 @@ class QueryModelTest {
       case 5 -> {
         String key = pick(new String[] {"k", "s", "b", "missing", "f"});
         boolean not = rnd.nextBoolean();
-        return new Cond(v + "." + key + (not ? " IS NOT NULL" : " IS NULL"), b -> (value(b.get(v), key) == null) != not);
+        return new Cond(v + "." + key + (not ? " IS NOT NULL" : " IS NULL"), b ->
+            (value(b.get(v), key) == null) != not);
       }
       case 6 -> {
         Operand l = property(v, "b");
@@ -358,7 +363,8 @@ class QueryModelTest {
         List<Object> list = new ArrayList<>();
         int n = rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
-          list.add(rnd.nextInt(5) == 0 ? null : rnd.nextBoolean() ? (Object) (long) rnd.nextInt(-3, 3) : (Object) (rnd.nextInt(-3, 3) + 0.0));
+          list.add(rnd.nextInt(5) == 0 ? null : rnd.nextBoolean() ? (Object) (long) rnd.nextInt(-3, 3)
+              : (Object) (rnd.nextInt(-3, 3) + 0.0));
         }
         Operand l = property(v, "k");
         String text = "[" + String.join(", ", list.stream().map(x -> x instanceof Double d ? Double.toString(d)
@@ -696,7 +702,8 @@ class QueryModelTest {
       props.add("k: " + k);
       tests.add(e -> Boolean.TRUE.equals(eq(e.attrs.get("k"), k)));
     }
-    String text = "(" + var + (label == null ? "" : ":" + label) + (props.isEmpty() ? "" : " {" + String.join(", ", props) + "}") + ")";
+    String text = "(" + var + (label == null ? "" : ":" + label)
+        + (props.isEmpty() ? "" : " {" + String.join(", ", props) + "}") + ")";
     return new NodeP(text, e -> tests.stream().allMatch(t -> t.apply(e)));
   }
 
@@ -1023,7 +1030,8 @@ class QueryModelTest {
       List<Long> ks = es.stream().map(e -> (Long) e.attrs.get("k")).filter(Objects::nonNull).toList();
       long sum = ks.stream().mapToLong(Long::longValue).sum();
       Long minTs = es.stream().map(e -> e.ts).min(Long::compare).orElse(null);
-      Object maxS = es.stream().map(e -> (String) e.attrs.get("s")).filter(Objects::nonNull).max(String::compareTo).orElse(null);
+      Object maxS = es.stream().map(e -> (String) e.attrs.get("s")).filter(Objects::nonNull).max(String::compareTo)
+          .orElse(null);
       Set<String> sessions = new TreeSet<>(es.stream().map(e -> e.session).toList());
       long distinctB = es.stream().map(e -> e.attrs.get("b")).filter(Objects::nonNull).distinct().count();
       expected.add(Arrays.asList(role, (long) es.size(), (long) ks.size(), ks.isEmpty() ? 0L : sum, minTs, maxS,
@@ -1086,7 +1094,8 @@ class QueryModelTest {
         }
       }
       params.put("q", q);
-      check("CALL recall($q, " + k + ") YIELD event AS e, score WHERE " + c.text + " RETURN e.id, score", expected, true);
+      check("CALL recall($q, " + k + ") YIELD event AS e, score WHERE " + c.text + " RETURN e.id, score", expected,
+          true);
     } else {
       List<List<Object>> expected = new ArrayList<>();
       for (Ev e : live()) {

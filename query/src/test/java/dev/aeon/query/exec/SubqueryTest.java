@@ -43,7 +43,8 @@ class SubqueryTest extends OnConversation {
     List<Object> referring = events().stream().filter(e -> !edges(e.id(), Direction.OUT, "REFERS_TO").isEmpty())
         .map(Event::id).map(Object.class::cast).toList();
     assertFalse(referring.isEmpty());
-    assertEquals(referring, column("MATCH (e) WHERE EXISTS { MATCH (e)-[:REFERS_TO]->(:memory) } RETURN e.id ORDER BY e.id"));
+    assertEquals(referring,
+        column("MATCH (e) WHERE EXISTS { MATCH (e)-[:REFERS_TO]->(:memory) } RETURN e.id ORDER BY e.id"));
   }
 
   @Test
@@ -87,7 +88,8 @@ class SubqueryTest extends OnConversation {
     assertEquals(List.of(3L), column("RETURN COUNT { (x:memory) }"));
     assertEquals(List.of(19L), column("MATCH (e) WHERE COUNT { (x:memory) } = 3 RETURN count(e)"));
     // a null node (OPTIONAL MATCH found nothing) matches nothing
-    assertEquals(List.of(false), column("MATCH (e:tool) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) RETURN EXISTS { (m)<--() }"));
+    assertEquals(List.of(false),
+        column("MATCH (e:tool) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) RETURN EXISTS { (m)<--() }"));
     assertEquals(List.of(0L), column("MATCH (e:tool) OPTIONAL MATCH (e)-[:REFERS_TO]->(m) RETURN COUNT { (m) }"));
   }
 
@@ -103,7 +105,8 @@ class SubqueryTest extends OnConversation {
     // ORDER BY an alias inside the subquery: x is RETURN's
     assertEquals(referringTwice, column("MATCH (e) RETURN e AS x ORDER BY COUNT { (x)-[:REFERS_TO]->() } DESC, x.id "
         + "LIMIT " + referringTwice.size()).stream().map(n -> (Object) ((Event) n).id()).toList());
-    assertEquals(referringTwice, column("UNWIND range(1, 30) AS i MATCH (e {id: i}) WHERE COUNT { (e)-[:REFERS_TO]->() }"
+    assertEquals(referringTwice,
+        column("UNWIND range(1, 30) AS i MATCH (e {id: i}) WHERE COUNT { (e)-[:REFERS_TO]->() }"
         + " >= 2 RETURN i"));
     // grouped by a subquery's value; inside an aggregate
     long memories = events().stream().filter(e -> e.role().equals("memory")).count();
@@ -152,7 +155,8 @@ class SubqueryTest extends OnConversation {
     // the same name in two subqueries: two variables
     assertEquals(column("MATCH (e) WHERE EXISTS { (e)-[:NEXT]->(x) } AND EXISTS { (e)<-[:NEXT]-(x) } RETURN count(*)"),
         column("MATCH (e)-[:NEXT]->(), (e)<-[:NEXT]-() RETURN count(*)"));
-    assertEquals("unknown variable 'y'", fails("MATCH (e) WHERE EXISTS { (e)-->(x) WHERE y.id = 1 } RETURN e").reason());
+    assertEquals("unknown variable 'y'", fails("MATCH (e) WHERE EXISTS { (e)-->(x) WHERE y.id = 1 } RETURN e")
+        .reason());
     assertEquals("relationship variable 'r' is already used",
         fails("MATCH (e)-[r]->() WHERE EXISTS { (e)-[r]->() } RETURN e").reason());
     assertEquals("variable 'e' is a node, not a relationship",
@@ -197,11 +201,13 @@ class SubqueryTest extends OnConversation {
   @Test
   void aPropertyMapReadsEveryVariableOfItsClauseAndItsConditionIsNeverLost() {
     assertEquals(List.of(0L), column("MATCH (a {flag: EXISTS { (a)-[:NEXT]->(b) }}), (b) RETURN count(*)"));
-    assertEquals(List.of(0L), column("MATCH (a)-[r:NEXT {valid_to: CASE WHEN EXISTS { (c)-[:REFERS_TO]->() } THEN 1 END}]"
+    assertEquals(List.of(0L),
+        column("MATCH (a)-[r:NEXT {valid_to: CASE WHEN EXISTS { (c)-[:REFERS_TO]->() } THEN 1 END}]"
         + "->(b), (c) RETURN count(*)"));
     // b is the clause's b in the map as in WHERE
     assertEquals(column("MATCH (a)-[:NEXT]->(b) WHERE a.id = CASE WHEN EXISTS { (a)-[:REFERS_TO]->(b) } THEN a.id END "
-        + "RETURN count(*)"), column("MATCH (a {id: CASE WHEN EXISTS { (a)-[:REFERS_TO]->(b) } THEN a.id END})-[:NEXT]->(b) "
+        + "RETURN count(*)"),
+        column("MATCH (a {id: CASE WHEN EXISTS { (a)-[:REFERS_TO]->(b) } THEN a.id END})-[:NEXT]->(b) "
         + "RETURN count(*)"));
     // without a subquery too: a's map reads b, bound by the second path
     long conv26 = events().stream().filter(e -> e.session().equals("conv-26")).count();
@@ -214,7 +220,8 @@ class SubqueryTest extends OnConversation {
     String failsWhenRun = "MATCH (e {session: COUNT { (x) WHERE x.len > 'a' }}) RETURN e";
     assertEquals("cannot compare integer with string", fails(failsWhenRun).reason());
     // the seek reads its key when it runs, and the estimate is the one for a key known only then
-    assertTrue(column("EXPLAIN " + failsWhenRun).getFirst().toString().startsWith("NodeBySessionIndex (e) session = COUNT"));
+    assertTrue(column("EXPLAIN " + failsWhenRun).getFirst().toString().startsWith(
+        "NodeBySessionIndex (e) session = COUNT"));
     assertTrue(column("EXPLAIN MATCH (e) WHERE e.ts > COUNT { (x) WHERE x.len > 'a' } RETURN e").getFirst().toString()
         .startsWith("NodeByTimeRange (e) COUNT"));
     assertEquals("LIMIT cannot use variables or subqueries", fails("MATCH (e) RETURN e LIMIT COUNT { (x) }").reason());
@@ -246,7 +253,8 @@ class SubqueryTest extends OnConversation {
       assertEquals(referring, ((List<?>) collected).stream().map(Object.class::cast).sorted().toList());
     }
     // with a WHERE, over several paths, nested, and empty
-    assertEquals(List.of(List.of("lives in Lisbon")), column("MATCH (e {id: 4}) RETURN COLLECT { MATCH (e)-[:REFERS_TO]->(m) "
+    assertEquals(List.of(List.of("lives in Lisbon")),
+        column("MATCH (e {id: 4}) RETURN COLLECT { MATCH (e)-[:REFERS_TO]->(m) "
         + "WHERE m.text CONTAINS 'Lisbon' RETURN m.text }"));
     assertEquals(List.of(List.of(List.of(5L))), column("MATCH (e {id: 4}) RETURN COLLECT { (e)-[:NEXT]->(n) RETURN "
         + "COLLECT { (n)<-[:NEXT]-(p) RETURN p.id + 1 } }"));

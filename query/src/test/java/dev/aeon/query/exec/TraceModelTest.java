@@ -212,12 +212,14 @@ class TraceModelTest {
         q4.add(List.of(x.from, x.to));
       }
     }
-    compare("MATCH (a)-[r:" + type + "]->(b) AS OF $t RETURN a.id, b.id ORDER BY a.id, b.id", Map.of("t", t), sorted(q4));
+    compare("MATCH (a)-[r:" + type + "]->(b) AS OF $t RETURN a.id, b.id ORDER BY a.id, b.id", Map.of("t", t),
+        sorted(q4));
 
     List<String> roles = List.of(role, pick(ROLES));
     List<List<Object>> q5 = new ArrayList<>();
     for (String s : SESSIONS) {
-      long n = live.stream().filter(e -> e.session.equals(s) && e.ts >= a && e.ts <= b && roles.contains(e.role)).count();
+      long n = live.stream().filter(e -> e.session.equals(s) && e.ts >= a && e.ts <= b && roles.contains(e.role))
+          .count();
       if (n > 0) {
         q5.add(List.of(s, n));
       }
@@ -227,7 +229,8 @@ class TraceModelTest {
 
     List<List<Object>> q6 = new ArrayList<>();
     for (MEvent e : model.session(session)) {
-      long n = model.edges.stream().filter(x -> x.validAt(Trace.CURRENT) && x.type.equals(type) && x.to == e.id).count();
+      long n = model.edges.stream().filter(x -> x.validAt(Trace.CURRENT) && x.type.equals(type) && x.to == e.id)
+          .count();
       q6.add(List.of(e.id, n));
     }
     compare("MATCH (e {session: $s}) OPTIONAL MATCH (e)<-[:" + type + "]-(x) RETURN e.id, count(x) ORDER BY e.id",
@@ -243,7 +246,8 @@ class TraceModelTest {
         }
       }
     }
-    compare("MATCH (a)-[:" + type + "]-(b) WHERE a.id = $id RETURN b.id ORDER BY b.id", Map.of("id", some.id), sorted(q7));
+    compare("MATCH (a)-[:" + type + "]-(b) WHERE a.id = $id RETURN b.id ORDER BY b.id", Map.of("id", some.id),
+        sorted(q7));
 
     List<List<Object>> q8 = new ArrayList<>();
     for (MEvent p : live) {

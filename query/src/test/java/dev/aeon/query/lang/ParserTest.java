@@ -25,7 +25,8 @@ class ParserTest {
     QueryException e = fails("MATCH (e) WHERE e.ts >< 3 RETURN e");
     assertEquals(1, e.line());
     assertEquals(23, e.column());
-    assertTrue(e.getMessage().endsWith("\n  MATCH (e) WHERE e.ts >< 3 RETURN e\n" + " ".repeat(24) + "^"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("\n  MATCH (e) WHERE e.ts >< 3 RETURN e\n" + " ".repeat(24) + "^"),
+        e.getMessage());
   }
 
   /** A name quoted with backticks is a name, never a keyword or a literal: that is what the quotes are for. */
@@ -79,7 +80,8 @@ class ParserTest {
   void lexicalErrors() {
     assertEquals("unterminated string", fails("MATCH (e) WHERE e.text = 'abc RETURN e").reason());
     assertEquals("unknown escape '\\q'", fails("MATCH (e) WHERE e.text = 'a\\q' RETURN e").reason());
-    assertEquals("integer 99999999999999999999 does not fit in 64 bits", fails("MATCH (e) RETURN 99999999999999999999").reason());
+    assertEquals("integer 99999999999999999999 does not fit in 64 bits",
+        fails("MATCH (e) RETURN 99999999999999999999").reason());
     assertEquals("number 1e400 is too large", fails("MATCH (e) RETURN 1e400").reason());
     // a nonzero number nearer to 0 than any double would be 0.0: refused as 1e400 is, not a different value
     assertEquals("number 1e-400 is too small (it would be 0.0)", fails("MATCH (e) RETURN 1e-400").reason());
@@ -87,7 +89,8 @@ class ParserTest {
         fails("MATCH (e) RETURN -0." + "0".repeat(400) + "1").reason());
     // zero written any way is zero, and a number rounded to a double (a subnormal one too) keeps its value
     for (String kept : new String[] {"0e-400", "0.000e999", "1e-320", "4.9e-324", "0.1000000000000000000001"}) {
-      assertEquals(new Expr.Literal(Double.parseDouble(kept), 7), Parser.parse("RETURN " + kept).ret().items().getFirst().expr(), kept);
+      assertEquals(new Expr.Literal(Double.parseDouble(kept), 7),
+          Parser.parse("RETURN " + kept).ret().items().getFirst().expr(), kept);
     }
     assertEquals("unexpected character '#'", fails("MATCH (e) RETURN #").reason());
     assertEquals("expected a parameter name after '$'", fails("MATCH (e) RETURN $").reason());
@@ -121,9 +124,12 @@ class ParserTest {
 
   @Test
   void syntaxErrors() {
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input", fails("").reason());
-    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input", fails("MATCH (e)").reason());
-    assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input",
+        fails("").reason());
+    assertEquals("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN but found end of input",
+        fails("MATCH (e)").reason());
+    assertTrue(fails("MATCH (a)-[:NEXT*]->(b) RETURN b").reason().startsWith(
+        "variable-length relationship needs an upper bound"));
     assertEquals("at most 32 hops, not 99", fails("MATCH (a)-[:NEXT*1..99]->(b) RETURN b").reason());
     assertEquals("empty hop range *3..2", fails("MATCH (a)-[:NEXT*3..2]->(b) RETURN b").reason());
     // a bound that is there but no hop count was "needs an upper bound" too, which the statement has
@@ -134,8 +140,10 @@ class ParserTest {
         fails("MATCH (a)-[:NEXT*1..2.5]->(b) RETURN b").reason());
     assertEquals("expected a number of hops (an integer, as in *1..3) but found parameter $n",
         fails("MATCH (a)-[:NEXT*1..$n]->(b) RETURN b").reason());
-    assertTrue(fails("MATCH (a)-[:NEXT*0..]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
-    assertTrue(fails("MATCH (a)-[:NEXT* {k: 1}]->(b) RETURN b").reason().startsWith("variable-length relationship needs an upper bound"));
+    assertTrue(fails("MATCH (a)-[:NEXT*0..]->(b) RETURN b").reason().startsWith(
+        "variable-length relationship needs an upper bound"));
+    assertTrue(fails("MATCH (a)-[:NEXT* {k: 1}]->(b) RETURN b").reason().startsWith(
+        "variable-length relationship needs an upper bound"));
     // comparisons do not chain (one per operand): the reason said a clause or the end was expected
     String chained = "comparisons do not chain: join them with AND, as in a < b AND b < c";
     QueryException chain = fails("MATCH (e)\nWHERE e.id = 'x' +\n  1 < 2\nRETURN e");
@@ -157,7 +165,8 @@ class ParserTest {
     assertEquals("expected '(' but found 'p'", fails("MATCH p RETURN p").reason());
     assertEquals("RETURN * is not supported: name the expressions", fails("MATCH (a) RETURN *").reason());
     assertEquals("expected end of statement but found 'x'", fails("MATCH (a) RETURN a x").reason());
-    assertEquals("expected '-' or '->' to end the relationship but found '('", fails("MATCH (a)-[r](b) RETURN a").reason());
+    assertEquals("expected '-' or '->' to end the relationship but found '('",
+        fails("MATCH (a)-[r](b) RETURN a").reason());
     assertEquals("property 'k' given twice", fails("MATCH (a {k: 1, k: 2}) RETURN a").reason());
     assertEquals("only count accepts *", fails("MATCH (a) RETURN max(*)").reason());
   }
@@ -167,11 +176,15 @@ class ParserTest {
     String deep = "MATCH (a) RETURN " + "(".repeat(5000) + "1" + ")".repeat(5000);
     assertTrue(fails(deep).reason().startsWith("expression nested more than"));
     assertTrue(fails("MATCH (a) RETURN " + "-".repeat(5000) + "1").reason().startsWith("expression nested more than"));
-    assertEquals("integer 9223372036854775808 does not fit in 64 bits", fails("MATCH (a) RETURN 1 -9223372036854775808").reason());
-    assertTrue(fails("MATCH (a) WHERE " + "NOT ".repeat(5000) + "true RETURN a").reason().startsWith("expression nested more than"));
+    assertEquals("integer 9223372036854775808 does not fit in 64 bits",
+        fails("MATCH (a) RETURN 1 -9223372036854775808").reason());
+    assertTrue(fails("MATCH (a) WHERE " + "NOT ".repeat(5000) + "true RETURN a").reason().startsWith(
+        "expression nested more than"));
   }
 
-  /** Where the stack left is too small for the deepest statement accepted, running out of it is an error, not a crash. */
+  /**
+   * Where the stack left is too small for the deepest statement accepted, running out of it is an error, not a crash.
+   */
   @Test
   void runningOutOfStackIsAnError() throws InterruptedException {
     String deepest = "RETURN " + "(".repeat(Parser.MAX_DEPTH - 1) + "1" + ")".repeat(Parser.MAX_DEPTH - 1);
@@ -218,7 +231,9 @@ class ParserTest {
 
   @Test
   void literalsAndEscapes() {
-    Statement s = Parser.parse("MATCH (a) RETURN 'it\\'s', \"x\\ty\", 1.5e3, -9223372036854775808, [1, 'a'], {k: null}, `weird name`");
+    Statement s =
+        Parser.parse(
+            "MATCH (a) RETURN 'it\\'s', \"x\\ty\", 1.5e3, -9223372036854775808, [1, 'a'], {k: null}, `weird name`");
     List<Statement.Item> items = s.ret().items();
     assertEquals("it's", ((Expr.Literal) items.get(0).expr()).value());
     assertEquals("x\ty", ((Expr.Literal) items.get(1).expr()).value());

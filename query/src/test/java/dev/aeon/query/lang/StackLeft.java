@@ -20,8 +20,8 @@ public final class StackLeft {
   /**
    * Asserts that {@code work}, run with ever less stack left, either completes or fails with "query too deep to
    * evaluate", and does so at least once. It is given the run's number, to make each run's statement a new one
-   * (a statement parsed before is not parsed again). A StackOverflowError is let through where so little stack was left that
-   * the error itself could not be made (a few of the deepest runs, far fewer than the query errors);
+   * (a statement parsed before is not parsed again). A StackOverflowError is let through where so little stack was left
+   * that the error itself could not be made (a few of the deepest runs, far fewer than the query errors);
    * before, every run that ran out threw one.
    */
   public static void runsOutAsAQueryError(IntConsumer work) throws InterruptedException {

@@ -91,7 +91,8 @@ class CrashTest {
   /** Runs the child until it reported {@code flushes} flushes, kills it, returns the last reported lsn. */
   private static long runAndKill(Path d, int flushes) throws Exception {
     List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+        "java").toString()));
     cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), CrashTest.class.getName(), d.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The data at its edges: self links, links twice, extreme validity, the longest names, the most names, the fullest attributes. */
+/**
+ * The data at its edges: self links, links twice, extreme validity, the longest names, the most names, the fullest
+ * attributes.
+ */
 class DataEdgeCasesTest {
 
   @TempDir Path dir;

@@ -112,7 +112,8 @@ class ForgottenNamesMemoryTest {
     assertNull(g.string(names[i].session()));
     assertEquals(List.of(firstId + 1, firstId), t.history(session, 10).stream().map(Event::id).toList());
     assertEquals(List.of(List.of(firstId)),
-        t.query("MATCH (e:`" + role + "` {session: $s})-[:" + type + "]->(k) RETURN e.id", Map.of("s", session)).rows());
+        t.query("MATCH (e:`" + role + "` {session: $s})-[:" + type + "]->(k) RETURN e.id", Map.of("s", session))
+            .rows());
     assertEquals(List.of(List.of(firstId, firstId + 1)),
         t.query("MATCH (a {session: $s})-[:NEXT]->(b) RETURN a.id, b.id", Map.of("s", session)).rows());
     assertEquals(role, t.get(firstId).orElseThrow().role());

@@ -66,7 +66,8 @@ class TraceBitFlipTest {
           end--;
         }
         for (int at = 0; at < end; at++) {
-          for (int bit = 0; bit < (at < FileHeader.LENGTH ? 8 : 1); bit++) { // every bit of a header, one of each byte after
+          // every bit of a header, one of each byte after
+          for (int bit = 0; bit < (at < FileHeader.LENGTH ? 8 : 1); bit++) {
             int b = (bit + at) % 8;
             write(file, at, (byte) (original[at] ^ (1 << b)));
             try {

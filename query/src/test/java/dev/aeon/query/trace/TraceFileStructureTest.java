@@ -39,7 +39,8 @@ class TraceFileStructureTest {
       Files.write(dir.resolve(Checkpoint.FILE), valid);
       rewrite(CheckpointDescriptor.MAX_ID_OFFSET, maxId);
       TraceCorruptException e = assertThrows(TraceCorruptException.class, () -> Trace.open(dir).close());
-      assertNamesTheCheckpoint(e, "largest event id " + maxId + ", but the last of the 3 event records it counts has id 30");
+      assertNamesTheCheckpoint(e, "largest event id " + maxId
+          + ", but the last of the 3 event records it counts has id 30");
       assertEquals(CheckpointDescriptor.MAX_ID_OFFSET, e.offset());
     }
   }

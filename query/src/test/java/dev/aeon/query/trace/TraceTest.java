@@ -68,7 +68,9 @@ class TraceTest {
     }
   }
 
-  /** contains is true exactly where get finds the event: live ones, not forgotten ones (nor after a reopen), nor others. */
+  /**
+   * contains is true exactly where get finds the event: live ones, not forgotten ones (nor after a reopen), nor others.
+   */
   @Test
   void containsHoldsTheLiveEventsOnly() throws IOException {
     try (Trace t = Trace.open(dir)) {
@@ -303,8 +305,10 @@ class TraceTest {
       assertTrue(t.addEdge("SUPERSEDES", 3, 1, 100, Edge.OPEN));
       assertFalse(t.addEdge("REFERS_TO", 1, 99));
       assertThrows(IllegalArgumentException.class, () -> t.addEdge("NEXT", 1, 2));
-      assertEquals(List.of(2L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
-      assertEquals(List.of(1L), t.neighbours(2, Direction.IN, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
+      assertEquals(List.of(2L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId)
+          .toList());
+      assertEquals(List.of(1L), t.neighbours(2, Direction.IN, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId)
+          .toList());
       assertEquals(2, t.neighbours(1, Direction.OUT, null, Trace.CURRENT).size());
       assertEquals(1, t.invalidateEdges("SUPERSEDES", 3, 1, 200));
       assertTrue(t.neighbours(3, Direction.OUT, "SUPERSEDES", Trace.CURRENT).isEmpty());
@@ -313,7 +317,8 @@ class TraceTest {
       assertTrue(t.neighbours(3, Direction.OUT, "SUPERSEDES", 50).isEmpty());
       Forgotten f = t.forget(2);
       assertEquals(0, f.edges());
-      assertEquals(List.of(3L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId).toList());
+      assertEquals(List.of(3L), t.neighbours(1, Direction.OUT, "NEXT", Trace.CURRENT).stream().map(Neighbour::eventId)
+          .toList());
       Forgotten g = t.forget(4);
       assertEquals(1, g.edges());
       assertEquals(1004, g.blobRefs()[0]);
@@ -382,7 +387,8 @@ class TraceTest {
       assertEquals(3, t.maxEventId()); // 3 was forgotten, but ids are never reused
       assertEquals(2, t.eventCount());
       Event e1 = t.get(1).orElseThrow();
-      assertEquals(Map.of("mood", "calm", "n", 3L, "ok", true, "at", Instant.ofEpochSecond(5), "x", 1.5), e1.attributes());
+      assertEquals(Map.of("mood", "calm", "n", 3L, "ok", true, "at", Instant.ofEpochSecond(5), "x", 1.5),
+          e1.attributes());
       assertEquals(42, e1.vectorId());
       assertEquals(Map.of("k", "v"), t.get(2).orElseThrow().attributes());
       assertTrue(t.get(3).isEmpty());
@@ -474,8 +480,10 @@ class TraceTest {
     long bigEdges = FileHeader.LENGTH + records * EdgeRecordDescriptor.LENGTH;
     long bigMeta = (1L << 31) + 100;
     Object[][] cases = {
-        {Trace.EDGES_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), bigEdges, cp.metaBytes()), cp.edgeBytes()},
-        {Trace.META_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), cp.edgeBytes(), bigMeta), cp.metaBytes()}};
+        {Trace.EDGES_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), bigEdges, cp.metaBytes()),
+            cp.edgeBytes()},
+        {Trace.META_FILE, new Checkpoint(cp.lsn(), cp.maxId(), cp.eventCount(), cp.edgeBytes(), bigMeta),
+        cp.metaBytes()}};
     for (Object[] c : cases) {
       Path f = dir.resolve((String) c[0]);
       Checkpoint big = (Checkpoint) c[1];
@@ -502,10 +510,12 @@ class TraceTest {
       t.flush(5);
     }
     // half an edge record and a half frame appended after the checkpoint, as a crash mid-write leaves
-    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.EDGES_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.EDGES_FILE), StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
       ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7}));
     }
-    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.META_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch = FileChannel.open(dir.resolve(Trace.META_FILE), StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
       ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}));
     }
     try (Trace t = Trace.open(dir)) {
@@ -521,7 +531,8 @@ class TraceTest {
   @Test
   void badInputIsRejectedClearly() throws IOException {
     try (Trace t = Trace.open(dir)) {
-      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "s", "user", 1, 1, -1, Map.of("x", new Object()))));
+      assertThrows(IllegalArgumentException.class, () ->
+          t.append(new Event(1, "s", "user", 1, 1, -1, Map.of("x", new Object()))));
       assertThrows(IllegalArgumentException.class, () -> t.addEdge("X", 1, 2, 5, 5));
       assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "s".repeat(2000), "user", 1, 1)));
       assertEquals(0, t.eventCount());
@@ -540,8 +551,10 @@ class TraceTest {
     try (Trace t = Trace.open(dir)) {
       assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "a\uD800", "user", 1, 1)));
       assertThrows(IllegalArgumentException.class, () -> t.append(Event.of(1, "a", "\uDC00user", 1, 1)));
-      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k", "v\uDBFF"))));
-      assertThrows(IllegalArgumentException.class, () -> t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k\uD800", "v"))));
+      assertThrows(IllegalArgumentException.class, () ->
+          t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k", "v\uDBFF"))));
+      assertThrows(IllegalArgumentException.class, () ->
+          t.append(new Event(1, "a", "user", 1, 1, -1, Map.of("k\uD800", "v"))));
       assertThrows(IllegalArgumentException.class, () -> Trace.checkAttributes(Map.of("k", "\uDE00" + smile)));
       assertThrows(IllegalArgumentException.class, () -> Trace.checkEdgeType("T" + smile.charAt(0)));
       assertEquals(0, t.eventCount());

@@ -16,7 +16,8 @@ class DimensionNamespacesTest {
     assertEquals(OptionalInt.of(384), DimensionNamespaces.dimension("agent.vset-d384", "agent"));
     assertEquals(OptionalInt.of(2147483647), DimensionNamespaces.dimension("a.vset-d2147483647", "a"));
     for (String other : new String[] {"agent.vset-d", "agent.vset-d03", "agent.vset-d0", "agent.vset-d+3",
-        "agent.vset-d-3", "agent.vset-d2147483648", "agent.vset-d3x", "agent.vset-d3.vset-d4", "agent", "agents.vset-d3",
+        "agent.vset-d-3", "agent.vset-d2147483648", "agent.vset-d3x", "agent.vset-d3.vset-d4", "agent",
+        "agents.vset-d3",
         "xagent.vset-d3"}) {
       assertFalse(DimensionNamespaces.belongsTo(other, "agent"), other);
       assertEquals(OptionalInt.empty(), DimensionNamespaces.dimension(other, "agent"), other);

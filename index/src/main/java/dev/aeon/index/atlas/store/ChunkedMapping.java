@@ -34,7 +34,8 @@ import java.util.Arrays;
  * kernel write-protect it again and flush it from the TLB of every core running one of the process's threads, an
  * interrupt to each of them per page (each leaving the guest in a virtual machine). Background checkpoints
  * forcing the pages stored into since the last one delayed the readers due to run meanwhile enough to double the
- * contention bench's paced p99 (docs/benchmarks.md). Pages only read through a mapping are written back without any of that.
+ * contention bench's paced p99 (docs/benchmarks.md). Pages only read through a mapping are written back without any of
+ * that.
  */
 final class ChunkedMapping implements AutoCloseable {
 

@@ -58,7 +58,8 @@ public final class Manifest {
 
   public static void write(Path dir, ManifestData m) throws IOException {
     Buffer body = new Buffer();
-    for (int v : new int[] {m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(), m.pageHighWater()}) {
+    for (int v : new int[] {m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(),
+        m.pageHighWater()}) {
       body.putInt(v);
     }
     body.putFloats(m.sketchCenter());
@@ -127,7 +128,8 @@ public final class Manifest {
     }
     // The body holds the sketch center's dim floats: a larger dim is corrupt, and must not size an array.
     if (h.dim() < 1 || h.dim() > bodyBytes / Float.BYTES) {
-      throw new CorruptIndexException(path, FileHeader.OFF_DIM, "dimension " + h.dim() + " is not positive or does not fit the "
+      throw new CorruptIndexException(path, FileHeader.OFF_DIM, "dimension " + h.dim()
+          + " is not positive or does not fit the "
           + bodyBytes + "-byte body");
     }
     ByteBuffer in = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
@@ -258,7 +260,8 @@ public final class Manifest {
   /** {@code n}, if it is in [0, max] (what the bytes left could hold), else the reason it is not. */
   private static int checkCount(int n, int max, String what) {
     if (n < 0 || n > max) {
-      throw new IllegalStateException(what + " " + n + (n < 0 ? " is negative" : " is more than the bytes left hold, " + max));
+      throw new IllegalStateException(what + " " + n + (n < 0 ? " is negative" : " is more than the bytes left hold, "
+          + max));
     }
     return n;
   }

@@ -47,7 +47,8 @@ public final class VectorFile implements AutoCloseable {
     Path path = dir.resolve(NAME);
     ChunkedMapping map = ChunkedMapping.open(path, l.recordBytes, CHUNK_BYTES, slots);
     try {
-      FileHeader h = FileHeader.read(path, map.header(), VectorLayout.FORMAT, VectorLayout.VERSION, VectorLayout.VERSION);
+      FileHeader h = FileHeader.read(path, map.header(), VectorLayout.FORMAT, VectorLayout.VERSION,
+          VectorLayout.VERSION);
       if (h.dim() != dim || h.param1() != l.recordBytes) {
         throw new CorruptIndexException(path, FileHeader.OFF_DIM, "header says dim " + h.dim() + " and "
             + h.param1() + "-byte records; the manifest says dim " + dim);
@@ -121,7 +122,8 @@ public final class VectorFile implements AutoCloseable {
         while (buffer.hasRemaining()) {
           int read = ch.read(buffer, position + buffer.position());
           if (read < 0) {
-            throw new CorruptIndexException(map.path(), position + buffer.position(), "the file ends inside vector record "
+            throw new CorruptIndexException(map.path(), position + buffer.position(),
+                "the file ends inside vector record "
                 + (slot + buffer.position() / recordBytes) + " of " + slots);
           }
         }
@@ -159,7 +161,8 @@ public final class VectorFile implements AutoCloseable {
     /** Checks the record of {@code slot}, one of those read: written, checksum, and (if {@code id >= 0}) its id. */
     public void verify(int slot, long id) throws CorruptIndexException {
       if (states[slot] == NEVER_WRITTEN) {
-        throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot + " was never written");
+        throw new CorruptIndexException(map.path(), map.fileOffset(slot), "vector record " + slot
+            + " was never written");
       }
       if (states[slot] == BAD_CHECKSUM) {
         throw new CorruptIndexException(map.path(), map.fileOffset(slot), "checksum mismatch in vector record " + slot);

@@ -88,7 +88,8 @@ class KMeansTest {
         for (int d = 0; d < DIM; d++) {
           mean[d] = (float) (sum[cl * DIM + d] * (1 / Math.sqrt(norm)));
         }
-        assertArrayEquals(mean, Arrays.copyOfRange(r.centroids(), cl * DIM, (cl + 1) * DIM), "cluster " + cl + " of " + k);
+        assertArrayEquals(mean, Arrays.copyOfRange(r.centroids(), cl * DIM, (cl + 1) * DIM), "cluster " + cl + " of "
+            + k);
       }
     }
   }

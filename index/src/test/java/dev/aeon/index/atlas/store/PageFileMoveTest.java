@@ -56,7 +56,8 @@ class PageFileMoveTest {
         assertEquals(slots[k], pages.slot(2, 1 + k));
       }
       assertEquals(pages.checksum(3, 6), pages.checksum(2, 6));
-      assertThrows(IllegalArgumentException.class, () -> pages.appendMoved(0, ids, slots, new int[] {0}, new int[] {1}, 1));
+      assertThrows(IllegalArgumentException.class, () -> pages.appendMoved(0, ids, slots, new int[] {0}, new int[] {1},
+          1));
     }
   }
 

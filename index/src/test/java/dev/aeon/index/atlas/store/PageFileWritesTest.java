@@ -39,8 +39,8 @@ class PageFileWritesTest {
       pages.reset(1, 9);
       long calls = pages.writes();
       assertEquals(8, pages.appendMoved(1, new long[] {200, 201, 202, 203, 204, 205, 206, 207},
-          new int[] {20, 21, 22, 23, 24, 25, 26, 27}, new int[] {0, 0, 0, 0, 0, 0, 0, 0}, new int[] {7, 6, 5, 4, 3, 2, 1, 0},
-          8));
+          new int[] {20, 21, 22, 23, 24, 25, 26, 27}, new int[] {0, 0, 0, 0, 0, 0, 0, 0},
+          new int[] {7, 6, 5, 4, 3, 2, 1, 0}, 8));
       assertEquals(calls + 2, pages.writes(), "writes of a page's worth of moved entries");
     }
     try (PageFile pages = PageFile.open(dir, layout, 2)) {

@@ -260,6 +260,19 @@ public final class Aeon implements AutoCloseable {
   }
 
   /**
+   * A lease of the namespace ({@link #lease}) if it is open now and has not failed; empty, having opened nothing, if
+   * it is not open (never opened, closed as idle, dropped) or it failed (the next {@link #namespace} or {@link #lease}
+   * would close and recover it). For a server that runs a short command on a thread that must not wait for an open
+   * (which recovers from the log, and may take seconds): it runs the command there with this lease, or elsewhere.
+   *
+   * @throws IllegalArgumentException if the name is not a namespace name
+   */
+  public Optional<NamespaceLease> leaseIfOpen(String name) {
+    checkName(name);
+    return Optional.ofNullable(namespaces.leaseIfOpen(name));
+  }
+
+  /**
    * Closes the namespaces that no lease holds and that nobody used (leased, or named to {@link #namespace})
    * for at least {@code idle}, as {@link #closeNamespace} does; returns their names. A namespace whose last
    * checkpoint fails is closed all the same and logged (opening it again recovers from its log). Handles

@@ -112,6 +112,24 @@ final class OpenNamespaces {
     }
   }
 
+  /**
+   * {@link Aeon#leaseIfOpen}: a lease of the namespace if it is open now and has not failed, else null, having opened
+   * nothing. The lease is taken first, so that an idle close either ended before (the namespace is then found closed)
+   * or cannot start until the lease is closed.
+   */
+  NamespaceLease leaseIfOpen(String name) {
+    NamespaceUsage u = usage.acquire(name);
+    DurableMemory m = namespaces.get(name);
+    if (m != null && !m.failed() && !closed) {
+      return new NamespaceLease(m, u);
+    }
+    u.release();
+    if (m == null) {
+      usage.dropIfUnused(name); // no record is kept for a namespace that is not open
+    }
+    return null;
+  }
+
   /** The namespace, opened if it is not open; unless {@code create}, null if there is no such namespace. */
   private DurableMemory open(String name, boolean create) {
     checkOpen();

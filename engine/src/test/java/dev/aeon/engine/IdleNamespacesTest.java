@@ -261,4 +261,33 @@ class IdleNamespacesTest {
       }
     }
   }
+
+  /**
+   * {@link Aeon#leaseIfOpen} leases only a namespace open now and opens none: empty for one never opened, one closed
+   * as idle, one dropped (none of them opened, and no usage record kept); a lease it gives holds the namespace open
+   * against idle closes as {@link Aeon#lease} does, and an idle close that came first leaves it empty.
+   */
+  @Test
+  void leaseIfOpenLeasesOnlyAnOpenNamespaceAndOpensNone() {
+    try (Aeon aeon = Aeon.open(dir, options())) {
+      assertTrue(aeon.leaseIfOpen("never").isEmpty(), "a namespace never opened");
+      assertFalse(aeon.exists("never"), "created by leaseIfOpen");
+      try (NamespaceLease lease = aeon.lease("a")) {
+        lease.memory().remember(Remember.event("s", "user", "one"));
+      }
+      try (NamespaceLease lease = aeon.leaseIfOpen("a").orElseThrow()) {
+        assertEquals(List.of(), aeon.closeIdleNamespaces(Duration.ZERO), "closed while leased");
+        assertEquals(2L, lease.memory().remember(Remember.event("s", "user", "two")), "the open instance");
+      }
+      assertEquals(List.of("a"), aeon.closeIdleNamespaces(Duration.ZERO));
+      assertTrue(aeon.leaseIfOpen("a").isEmpty(), "a namespace closed as idle");
+      assertEquals(List.of(), aeon.openNamespaceNames(), "opened by leaseIfOpen");
+      assertEquals(0, aeon.usageRecords(), "records kept for namespaces that are not open");
+      aeon.namespace("b").remember(Remember.event("s", "user", "three"));
+      aeon.dropNamespace("b");
+      assertTrue(aeon.leaseIfOpen("b").isEmpty(), "a dropped namespace");
+      assertFalse(aeon.exists("b"), "created again by leaseIfOpen");
+      assertThrows(IllegalArgumentException.class, () -> aeon.leaseIfOpen("not/a name"));
+    }
+  }
 }

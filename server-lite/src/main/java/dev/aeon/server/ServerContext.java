@@ -289,7 +289,49 @@ public final class ServerContext {
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
     namespaceLock.lock();
-    List<NamespaceLease> leases = new ArrayList<>(1);
+    try {
+      runLeasing(handler, client, args, new ArrayList<>(1));
+    } finally {
+      namespaceLock.unlock();
+    }
+  }
+
+  /**
+   * {@link #runCommand} on the calling thread, but only if the client's namespace is open and has not failed: then
+   * returns true once the command has run; else returns false having run nothing, and the caller runs it elsewhere
+   * (a command that would open or recover a namespace never runs on a connection's thread: {@link
+   * CommandTable#lightWhen}). The namespace is leased under its read lock before the command runs, so neither the
+   * idle closer nor a FLUSHDB can close it in between: checked without the lease, a namespace closed as idle right
+   * after the check was opened again by the command, on the connection's thread.
+   */
+  public boolean runCommandIfNamespaceOpen(Command handler, ClientSession client, Args args) throws IOException {
+    Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock();
+    namespaceLock.lock();
+    try {
+      Optional<NamespaceLease> lease = leaseIfOpen(client.namespace());
+      if (lease.isEmpty()) {
+        return false;
+      }
+      List<NamespaceLease> leases = new ArrayList<>(1);
+      leases.add(lease.get()); // what memory() hands the command first (opened())
+      runLeasing(handler, client, args, leases);
+      return true;
+    } finally {
+      namespaceLock.unlock();
+    }
+  }
+
+  private Optional<NamespaceLease> leaseIfOpen(String namespace) {
+    try {
+      return aeon.leaseIfOpen(namespace);
+    } catch (IllegalArgumentException notAName) {
+      return Optional.empty(); // the command itself says why
+    }
+  }
+
+  /** Runs the handler with {@code leases} (the namespaces it uses, added as it first uses each) released after. */
+  private void runLeasing(Command handler, ClientSession client, Args args, List<NamespaceLease> leases)
+      throws IOException {
     try {
       ScopedValue.CallableOp<Void, IOException> run = () -> {
         handler.run(client, args);
@@ -299,7 +341,6 @@ public final class ServerContext {
           ? client.writes().call(run) : run.call());
     } finally {
       leases.forEach(NamespaceLease::close);
-      namespaceLock.unlock();
     }
   }
 
@@ -423,18 +464,6 @@ public final class ServerContext {
   /** Commands run on the pool of command threads, not on their connections' own threads ({@code INFO stats}). */
   public long commandsOnPool() {
     return commandsOnPool.sum();
-  }
-
-  /**
-   * Whether namespace {@code namespace} is open now, without opening it nor counting as a use: a command that would
-   * open it (recovering it from its log, which may take seconds) runs on the pool of command threads.
-   */
-  public boolean namespaceOpen(String namespace) {
-    try {
-      return aeon.ifOpen(namespace).isPresent();
-    } catch (IllegalArgumentException notAName) {
-      return false; // the command itself says why
-    }
   }
 
   void onOutputLimitDisconnect() {

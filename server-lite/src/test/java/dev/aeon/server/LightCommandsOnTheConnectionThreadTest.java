@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aeon.engine.Durability;
 import dev.aeon.wal.HeldForces;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -124,6 +128,42 @@ class LightCommandsOnTheConnectionThreadTest {
         assertEquals(2L, reply.get(30, TimeUnit.SECONDS));
       }
       assertEquals(before, onPool(c), "it ran on the connection's thread");
+    }
+  }
+
+  /**
+   * A namespace whose log failed is still open (the engine hands the failed instance out until its next use closes
+   * and recovers it): a MEM.ADD into it must not run on the connection's thread, where that recovery (a replay of the
+   * log, seconds for a large one) would hold the carrier that every other client's thread shares. Failed on the code
+   * before, which asked only whether the namespace was open: the add after the failure ran on the connection's thread
+   * (the pool's count did not move) and recovered the namespace there.
+   */
+  @Test
+  void aMemAddIntoANamespaceWhoseLogFailedRunsOnThePool() throws Exception {
+    PrintStream stderr = System.err;
+    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
+        .withCheckpoints(1L << 40, Duration.ofHours(1))));
+        RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      Path log = dir.resolve("ns").resolve("default").resolve("wal");
+      assertTrue(Files.isDirectory(log), log + " is not the namespace's log");
+      ForcedLog forced = ForcedLog.of(log); // every write so far was acknowledged, so forced
+      System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN lines
+      try (HeldForces forces = HeldForces.hold()) {
+        c.send("MEM.ADD", "s", "user", "lost", "VECTOR", "VALUES", "3", "0", "1", "0");
+        assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        forces.fail();
+        assertInstanceOf(RespClient.Err.class, c.read(), "the add whose force failed");
+        forced.putBack(); // as a failed fsync may leave it
+      } finally {
+        System.setErr(stderr);
+      }
+      assertEquals(java.util.List.of("default"), server.context().openNamespaces(), "the failed one is still open");
+      long before = onPool(c);
+      assertEquals(2L, add(c, "after", "VECTOR", "VALUES", "3", "0", "0", "1"), "the reopened namespace's next id");
+      assertEquals(before + 1, onPool(c), "the add that recovered the failed namespace ran on the pool");
+      assertEquals(3L, add(c, "next", "VECTOR", "VALUES", "3", "1", "1", "0"));
+      assertEquals(before + 1, onPool(c), "the next, into the recovered namespace, ran on the connection's thread");
     }
   }
 }

@@ -62,7 +62,9 @@ public final class CommandTable {
 
   /**
    * Lets command {@code name}, not flagged "fast", run on the connection's own thread when {@code light} finds its
-   * arguments light: no embedding, no search, no namespace to open, only what a fast command does plus a write, whose
+   * arguments light and the client's namespace is open and has not failed (leased before the command runs, so that
+   * it cannot be closed in between: {@link dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}): no embedding, no
+   * search, no namespace to open or recover, only what a fast command does plus a write, whose
    * wait for its forced write parks the connection's virtual thread and leaves its carrier to the others. Only a
    * command without a further request of its client buffered behind it (one sent alone, or a pipeline's last): a
    * pipeline of them run there would hold the carrier from every other client until its end, as a virtual thread is
@@ -122,9 +124,12 @@ public final class CommandTable {
   }
 
   private void run(CommandSpec spec, ClientSession client, Args args) throws IOException {
-    if (spec.fast() || runsOnConnectionThread(spec, client, args)) {
+    if (spec.fast()) {
       client.server().runCommand(spec.handler(), client, args);
       return;
+    }
+    if (light(spec, client, args) && client.server().runCommandIfNamespaceOpen(spec.handler(), client, args)) {
+      return; // run on the connection's thread, its namespace open and leased all through
     }
     client.server().onCommandOnPool();
     RespWriter w = client.writer();
@@ -151,7 +156,8 @@ public final class CommandTable {
     // the reply is known whole and which writes it waits for.
   }
 
-  private boolean runsOnConnectionThread(CommandSpec spec, ClientSession client, Args args) {
+  /** Whether {@code spec} may run on the connection's thread for these arguments, if its namespace is open. */
+  private boolean light(CommandSpec spec, ClientSession client, Args args) {
     BiPredicate<ClientSession, Args> light = lightWhen.get(spec.name());
     if (light == null || client.pipelined()) {
       return false;

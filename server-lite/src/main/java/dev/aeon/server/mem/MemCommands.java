@@ -99,15 +99,12 @@ public final class MemCommands {
   }
 
   /**
-   * Whether a MEM.ADD embeds nothing (its vectors given as numbers, or a server without an embedder) into a namespace
-   * open already: it then runs on its connection's thread ({@link CommandTable#lightWhen}), as much work as a VADD's
+   * Whether a MEM.ADD embeds nothing (its vectors given as numbers, or a server without an embedder): into a namespace
+   * open already, it then runs on its connection's thread ({@link CommandTable#lightWhen}), as much work as a VADD's
    * checks plus an insert into the namespace's index. Reads the options as {@link #add} does, from the arguments'
    * start; anything it does not know (a malformed command) sends the command to the pool, which says what is wrong.
    */
   static boolean addIsLight(ClientSession c, Args a) {
-    if (!c.server().namespaceOpen(c.namespace())) {
-      return false;
-    }
     boolean numbersOnly = true;
     boolean vectorGiven = false;
     int i = 4; // MEM.ADD session role text, then the options

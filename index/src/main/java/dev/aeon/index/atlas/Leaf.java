@@ -27,7 +27,7 @@ final class Leaf {
   float meanNorm;
   /**
    * During {@code TreeWriter.removeAll} only, how many of its entries the call deletes; 0 otherwise, also after a call
-   * that failed (RemoveAllTest.aRemoveAllThatFailsWhileCountingLeavesNoCountBehind).
+   * that failed (RemoveAllTest: ...FailsWhileCountingLeaves..., ...FailsWhileChoosingItsCompactions...).
    */
   int pendingDeletes;
   /** What the last flush's snapshot took of this leaf, which the next takes again if the version is the same. */

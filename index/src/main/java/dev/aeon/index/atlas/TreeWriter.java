@@ -40,6 +40,11 @@ final class TreeWriter {
    * throws stands for a failure there (an OutOfMemoryError growing the list of leaves). Writer only.
    */
   java.util.function.LongConsumer countedForTests = id -> { };
+  /**
+   * Tests only: told of each leaf {@link #removeAll} has counted, once it knows whether the leaf is compacted, before
+   * any id is deleted; one that throws stands for a failure there. Writer only.
+   */
+  java.util.function.Consumer<Leaf> classifiedForTests = leaf -> { };
 
   TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
     this.st = st;
@@ -154,14 +159,22 @@ final class TreeWriter {
     int free = st.freePages.size();
     int taken = 0;
     int reserve = 0;
-    for (Leaf leaf : touched) {
-      int k = leaf.pendingDeletes;
-      leaf.pendingDeletes = 0; // before anything can fail: the next call starts from zero
-      if ((leaf.dead + k) * 4 >= leaf.entries) {
-        compacting.add(leaf);
-        int pages = pagesFor(leaf.live() - k);
-        reserve = Math.max(reserve, Math.max(0, taken - free) + pages);
-        taken += pages;
+    try {
+      for (Leaf leaf : touched) {
+        int k = leaf.pendingDeletes;
+        if ((leaf.dead + k) * 4 >= leaf.entries) {
+          compacting.add(leaf);
+          int pages = pagesFor(leaf.live() - k);
+          reserve = Math.max(reserve, Math.max(0, taken - free) + pages);
+          taken += pages;
+        }
+        classifiedForTests.accept(leaf);
+      }
+    } finally {
+      // Every leaf's, however this ended: reset one by one as the loop went, a throw part way (an OutOfMemoryError
+      // growing the list of compactions) left the counts of the leaves after it, as the counting above once did.
+      for (int i = 0; i < touched.size(); i++) {
+        touched.get(i).pendingDeletes = 0;
       }
     }
     if (!compacting.isEmpty()) {

@@ -255,4 +255,38 @@ class RemoveAllTest {
       }
     }
   }
+
+  /**
+   * As above, a failure while removeAll decides which of its leaves it compacts (after counting, before any delete)
+   * leaves no count behind on any leaf: those counts were reset one leaf at a time as that loop went, so a throw at
+   * the first leaf (an OutOfMemoryError growing the list of compactions) left the others' counts, and no later
+   * removeAll compacted those leaves. Failed before: the removeAll of half of every leaf compacted only the first.
+   */
+  @Test
+  void aRemoveAllThatFailsWhileChoosingItsCompactionsNoCountBehind() throws IOException {
+    Random r = new Random(71);
+    float[][] vs = AtlasIndexTest.randomVectors(r, 600, DIM);
+    long[] all = LongStream.range(0, vs.length).toArray();
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
+      for (int i = 0; i < vs.length; i++) {
+        index.add(i, vs[i]);
+      }
+      int leaves = index.stats().leaves();
+      assertTrue(leaves >= 2, "more than one leaf: " + leaves);
+      index.writer().classifiedForTests = leaf -> {
+        throw new OutOfMemoryError("a test's, at the first leaf removeAll counted");
+      };
+      assertThrows(OutOfMemoryError.class, () -> index.removeAll(all));
+      index.writer().classifiedForTests = leaf -> { };
+      assertEquals(vs.length, index.size(), "a removeAll that failed removed nothing");
+      long before = index.compactions();
+      long[] even = LongStream.range(0, vs.length).filter(id -> id % 2 == 0).toArray();
+      assertEquals(even.length, index.removeAll(even));
+      assertEquals(before + leaves, index.compactions(), "every leaf, about half dead, is compacted");
+      assertEquals(0, index.stats().tombstones());
+      for (int i = 1; i < vs.length; i += 2) {
+        assertEquals(i, index.search(vs[i], 1).ids()[0]);
+      }
+    }
+  }
 }

@@ -99,6 +99,23 @@ class LightCommandsOnTheConnectionThreadTest {
   }
 
   /**
+   * A MEM.ADD that brings more than 64 KiB of arguments (here a text of 100 KiB) runs on the pool: parsing and logging
+   * it on the connection's thread would hold the carrier every other client's thread shares. Failed on the code
+   * before: it ran on the connection's thread.
+   */
+  @Test
+  void aMemAddOfALargeTextRunsOnThePool() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      long before = onPool(c);
+      assertEquals(2L, add(c, "x".repeat(100 << 10), "VECTOR", "VALUES", "3", "0", "1", "0"));
+      assertEquals(before + 1, onPool(c), "the large one ran on the pool");
+      assertEquals(3L, add(c, "y".repeat(60 << 10), "VECTOR", "VALUES", "3", "0", "0", "1"));
+      assertEquals(before + 1, onPool(c), "one of 60 KiB still ran on the connection's thread");
+    }
+  }
+
+  /**
    * Run on the connection's thread, a MEM.ADD under SYNC is still answered only once its forced write is done: its
    * reply waits while the log's forces are held, and comes once they are let through.
    */

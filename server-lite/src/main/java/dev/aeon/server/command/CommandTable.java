@@ -25,6 +25,14 @@ import java.util.function.BiPredicate;
 public final class CommandTable {
 
   private final Map<String, CommandSpec> byName = new HashMap<>();
+  /**
+   * The most bytes of arguments a command run on its connection's thread may bring: what it parses, encodes and
+   * checksums there holds the carrier every other client's thread shares (one on two cores), and a text or
+   * attributes of megabytes (up to 16 MiB an event) would hold it for milliseconds. A vector of 384 numbers as text
+   * is some 4 KiB.
+   */
+  static final int LIGHT_MAX_ARGUMENT_BYTES = 64 << 10;
+
   private final Map<String, BiPredicate<ClientSession, Args>> lightWhen = new HashMap<>();
   private final Executor compute;
 
@@ -68,7 +76,8 @@ public final class CommandTable {
    * wait for its forced write parks the connection's virtual thread and leaves its carrier to the others. Only a
    * command without a further request of its client buffered behind it (one sent alone, or a pipeline's last): a
    * pipeline of them run there would hold the carrier from every other client until its end, as a virtual thread is
-   * never preempted. {@code light} reads the arguments from the start and may leave them anywhere.
+   * never preempted; and only one whose arguments take at most {@link #LIGHT_MAX_ARGUMENT_BYTES}. {@code light} reads
+   * the arguments from the start and may leave them anywhere.
    */
   public void lightWhen(String name, BiPredicate<ClientSession, Args> light) {
     if (!byName.containsKey(name) || byName.get(name).fast()) {
@@ -159,7 +168,7 @@ public final class CommandTable {
   /** Whether {@code spec} may run on the connection's thread for these arguments, if its namespace is open. */
   private boolean light(CommandSpec spec, ClientSession client, Args args) {
     BiPredicate<ClientSession, Args> light = lightWhen.get(spec.name());
-    if (light == null || client.pipelined()) {
+    if (light == null || client.pipelined() || argumentBytes(args) > LIGHT_MAX_ARGUMENT_BYTES) {
       return false;
     }
     int at = args.position();
@@ -170,6 +179,14 @@ public final class CommandTable {
     } finally {
       args.position(at);
     }
+  }
+
+  private static long argumentBytes(Args args) {
+    long bytes = 0;
+    for (int i = 0; i < args.size(); i++) {
+      bytes += args.bytes(i).length;
+    }
+    return bytes;
   }
 
   /** The error reply; only a failure that is not the client's doing is logged, as an internal error. */

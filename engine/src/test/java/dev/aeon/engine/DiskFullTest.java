@@ -231,14 +231,7 @@ class DiskFullTest {
         m.remember(Remember.event("kept", "user", "kept"));
         m.checkpoint();
         device.fill();
-        Throwable failure = null;
-        try {
-          m.forgetSession("doomed");
-        } catch (RuntimeException | Error e) {
-          failure = e;
-        }
-        assertIoFailure(failure);
-        String why = String.valueOf(failure) + " / " + failure.getCause();
+        String why = failedForget(m, "doomed");
         assertTrue(why.contains("cannot forget in "), "not the trace's failure: " + why);
         device.empty();
         assertEquals(session + 1, m.stats().events(), "the failed forget is visible");
@@ -284,14 +277,7 @@ class DiskFullTest {
           }
         }
         device.fill();
-        Throwable failure = null;
-        try {
-          m.forgetSession("doomed");
-        } catch (RuntimeException | Error e) {
-          failure = e;
-        }
-        assertIoFailure(failure);
-        String why = String.valueOf(failure) + " / " + failure.getCause();
+        String why = failedForget(m, "doomed");
         assertTrue(why.contains(dev.aeon.index.atlas.store.PageFile.NAME)
             || why.contains(dev.aeon.index.atlas.store.PageFile.SKETCH_NAME), "not the index's failure: " + why);
         device.empty();
@@ -334,6 +320,18 @@ class DiskFullTest {
     } catch (RuntimeException e) {
       // what reopening recovers from
     }
+  }
+
+  /** Forgets {@code session}, which must fail with an I/O error: the failure and its cause, as text. */
+  private static String failedForget(Memory m, String session) {
+    Throwable failure = null;
+    try {
+      m.forgetSession(session);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    assertIoFailure(failure);
+    return failure + " / " + failure.getCause();
   }
 
   private static void assertIoFailure(Throwable failure) {

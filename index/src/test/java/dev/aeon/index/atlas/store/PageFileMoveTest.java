@@ -29,7 +29,7 @@ class PageFileMoveTest {
       for (int p = 0; p < 2; p++) {
         pages.reset(p, 1);
         for (int i = 0; i < (p == 0 ? 8 : 5); i++) {
-          pages.append(p, 100L * p + i, 10 * p + i, random(r, layout));
+          pages.append(p, 100L * p + i, 10 * p + i, RandomEncoded.vector(r, layout));
         }
       }
       int[] fromPages = {1, 0, 0, 1, 0};
@@ -41,7 +41,7 @@ class PageFileMoveTest {
         copies[k] = pages.encoded(fromPages[k], fromEntries[k]);
       }
       pages.reset(2, 2);
-      pages.append(2, 9, 29, random(r, layout)); // moved entries go after what the page holds
+      pages.append(2, 9, 29, RandomEncoded.vector(r, layout)); // moved entries go after what the page holds
       pages.reset(3, 2);
       pages.append(3, 9, 29, pages.encoded(2, 0));
       assertEquals(6, pages.appendMoved(2, ids, slots, fromPages, fromEntries, fromPages.length));
@@ -59,15 +59,5 @@ class PageFileMoveTest {
       assertThrows(IllegalArgumentException.class, () -> pages.appendMoved(0, ids, slots, new int[] {0}, new int[] {1},
           1));
     }
-  }
-
-  private static EncodedVector random(Random r, PageLayout layout) {
-    byte[] codes = new byte[layout.dim];
-    r.nextBytes(codes);
-    long[] sketch = new long[layout.sketches.words()];
-    for (int w = 0; w < sketch.length; w++) {
-      sketch[w] = r.nextLong();
-    }
-    return new EncodedVector(r.nextFloat(), codes, r.nextFloat(), sketch);
   }
 }

@@ -31,7 +31,7 @@ class PageFileWritesTest {
       pages.reset(0, 7);
       assertEquals(before, pages.writes(), "taking a page writes nothing of its own");
       for (int i = 0; i < 8; i++) {
-        first[i] = random(r, layout);
+        first[i] = RandomEncoded.vector(r, layout);
         long calls = pages.writes();
         assertEquals(i + 1, pages.append(0, 100 + i, 10 + i, first[i]));
         assertEquals(calls + 2, pages.writes(), "writes of append " + i);
@@ -60,12 +60,12 @@ class PageFileWritesTest {
   void aPageTakenAgainHoldsItsNewEntriesAndLeafAfterAReopen() throws Exception {
     PageLayout layout = new PageLayout(96, 8);
     Random r = new Random(4);
-    EncodedVector again = random(r, layout);
+    EncodedVector again = RandomEncoded.vector(r, layout);
     try (PageFile pages = PageFile.create(dir, layout)) {
       pages.ensurePages(1);
       pages.reset(0, 1);
       for (int i = 0; i < 6; i++) {
-        pages.append(0, i, i, random(r, layout));
+        pages.append(0, i, i, RandomEncoded.vector(r, layout));
       }
       pages.reset(0, 2); // retired, freed and taken for another leaf
       assertEquals(0, pages.count(0));
@@ -91,15 +91,5 @@ class PageFileWritesTest {
     assertEquals(expected.sketchFactor(), stored.sketchFactor(), what);
     assertEquals(id, pages.id(page, i), what);
     assertEquals(slot, pages.slot(page, i), what);
-  }
-
-  private static EncodedVector random(Random r, PageLayout layout) {
-    byte[] codes = new byte[layout.dim];
-    r.nextBytes(codes);
-    long[] sketch = new long[layout.sketches.words()];
-    for (int w = 0; w < sketch.length; w++) {
-      sketch[w] = r.nextLong();
-    }
-    return new EncodedVector(r.nextFloat(), codes, r.nextFloat(), sketch);
   }
 }

@@ -20,7 +20,8 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * {@code ./aeon bench forget [--quick] [--events N] [--forgotten N,N,.. | --sessions N,N,..]}: runs
+ * {@code ./aeon bench forget [--quick] [--events N] [--forgotten N,N,.. | --sessions N,N,.. | --recall
+ * [--kept-percent P,P,..]]}: runs
  * {@link ForgetBenchmarks} under JMH
  * and writes {@code target/bench/forget.json} with the microseconds of one forget and of one remember (the
  * baseline) on a memory of N live events after each number of forgotten ones, and their ratio (the forget in
@@ -33,6 +34,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * clustered about a point of the session's own, and writes
  * {@code target/bench/forget-session.json} with the CPU time on the writer's thread per session forget and per
  * event, and the CPU time per event of the remembers that made the sessions (the baseline, in the same batches).
+ *
+ * <p>With {@code --recall}, it measures no time: {@link ForgetRecall} takes the default search's recall@10 after
+ * most sessions were forgotten, against a fresh index of the same live vectors.
  */
 public final class ForgetBench {
 
@@ -43,8 +47,19 @@ public final class ForgetBench {
 
   public static void main(String[] args) throws Exception {
     BenchArgs a = BenchArgs.parseOrExit("forget", args, "--quick", "--events N", "--forgotten N,N,..",
-        "--sessions N,N,..");
+        "--sessions N,N,..", "--recall", "--kept-percent P,P,..");
     boolean quick = a.has("--quick");
+    if (a.has("--recall")) {
+      if (a.value("--sessions") != null || a.value("--forgotten") != null) {
+        a.fail("--recall is not taken with --sessions or --forgotten");
+      }
+      ForgetRecall.run(quick, a.positiveInt("--events", quick ? ForgetRecall.QUICK_EVENTS : 100_000),
+          keptPercents(a));
+      return;
+    }
+    if (a.value("--kept-percent") != null) {
+      a.fail("--kept-percent is taken with --recall only");
+    }
     if (a.value("--sessions") != null) {
       if (a.value("--forgotten") != null) {
         a.fail("--sessions and --forgotten are not taken together");
@@ -95,6 +110,23 @@ public final class ForgetBench {
     }
     report.put("rows", json);
     BenchReport.write("forget", report);
+  }
+
+  /** {@code --kept-percent}: falling shares of the sessions, each in [0, 100) (10,1 unless given). */
+  private static int[] keptPercents(BenchArgs a) {
+    String[] parts = a.value("--kept-percent", "10,1").split(",");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        a.fail("--kept-percent takes whole percentages: '" + parts[i] + "'");
+      }
+      if (out[i] < 0 || out[i] >= 100 || (i > 0 && out[i] >= out[i - 1])) {
+        a.fail("--kept-percent takes falling percentages below 100: " + a.value("--kept-percent"));
+      }
+    }
+    return out;
   }
 
   /** The report's header and what both modes ran on. */

@@ -261,7 +261,8 @@ class RemoveAllTest {
    * As above, a failure while removeAll decides which of its leaves it compacts (after counting, before any delete)
    * leaves no count behind on any leaf: those counts were reset one leaf at a time as that loop went, so a throw at
    * the first leaf (an OutOfMemoryError growing the list of compactions) left the others' counts, and no later
-   * removeAll compacted those leaves. Failed before: the removeAll of half of every leaf compacted only the first.
+   * removeAll compacted those leaves. Failed before: the removeAll of half of every leaf compacted only the first
+   * (since leaves a compaction leaves under half full merge into a sibling, the test reads the counts).
    */
   @Test
   void aRemoveAllThatFailsWhileChoosingItsCompactionsNoCountBehind() throws IOException {
@@ -280,10 +281,13 @@ class RemoveAllTest {
       assertThrows(OutOfMemoryError.class, () -> index.removeAll(all));
       index.writer().classifiedForTests = leaf -> { };
       assertEquals(vs.length, index.size(), "a removeAll that failed removed nothing");
+      for (Leaf leaf : index.routing().liveLeaves()) {
+        assertEquals(0, leaf.pendingDeletes, "a count left on a leaf keeps it out of later removeAlls' compactions");
+      }
       long before = index.compactions();
       long[] even = LongStream.range(0, vs.length).filter(id -> id % 2 == 0).toArray();
       assertEquals(even.length, index.removeAll(even));
-      assertEquals(before + leaves, index.compactions(), "every leaf, about half dead, is compacted");
+      assertTrue(index.compactions() > before, "the leaves, about half dead, are compacted (or merged)");
       assertEquals(0, index.stats().tombstones());
       for (int i = 1; i < vs.length; i += 2) {
         assertEquals(i, index.search(vs[i], 1).ids()[0]);

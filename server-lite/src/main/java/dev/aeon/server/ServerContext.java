@@ -297,18 +297,20 @@ public final class ServerContext {
   }
 
   /**
-   * {@link #runCommand} on the calling thread, but only if the client's namespace is open and has not failed: then
-   * returns true once the command has run; else returns false having run nothing, and the caller runs it elsewhere
-   * (a command that would open or recover a namespace never runs on a connection's thread: {@link
-   * CommandTable#lightWhen}). The namespace is leased under its read lock before the command runs, so neither the
-   * idle closer nor a FLUSHDB can close it in between: checked without the lease, a namespace closed as idle right
-   * after the check was opened again by the command, on the connection's thread.
+   * {@link #runCommand} on the calling thread, but only if {@code namespace} (the client's, or the one holding a
+   * vector set's elements) is open and has not failed: then returns true once the command has run; else returns false
+   * having run nothing, and the caller runs it elsewhere (a command that would open or recover a namespace never runs
+   * on a connection's thread: {@link CommandTable#lightWhen}). The namespace is leased under the client namespace's
+   * read lock before the command runs, so neither the idle closer nor a FLUSHDB can close it in between: checked
+   * without the lease, a namespace closed as idle right after the check was opened again by the command, on the
+   * connection's thread.
    */
-  public boolean runCommandIfNamespaceOpen(Command handler, ClientSession client, Args args) throws IOException {
+  public boolean runCommandIfNamespaceOpen(String namespace, Command handler, ClientSession client, Args args)
+      throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock();
     namespaceLock.lock();
     try {
-      Optional<NamespaceLease> lease = leaseIfOpen(client.namespace());
+      Optional<NamespaceLease> lease = leaseIfOpen(namespace);
       if (lease.isEmpty()) {
         return false;
       }
@@ -464,6 +466,18 @@ public final class ServerContext {
   /** Commands run on the pool of command threads, not on their connections' own threads ({@code INFO stats}). */
   public long commandsOnPool() {
     return commandsOnPool.sum();
+  }
+
+  /**
+   * The instance of namespace {@code namespace} open now, if any, without opening it nor counting as a use (it may
+   * have failed: a command that leases it finds out, {@link #runCommandIfNamespaceOpen}).
+   */
+  public Optional<Memory> openNow(String namespace) {
+    try {
+      return aeon.ifOpen(namespace);
+    } catch (IllegalArgumentException notAName) {
+      return Optional.empty(); // the command itself says why
+    }
   }
 
   void onOutputLimitDisconnect() {

@@ -2,14 +2,17 @@ package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.Durability;
+import dev.aeon.engine.Memory;
 import dev.aeon.wal.HeldForces;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -124,63 +127,188 @@ class LightCommandsOnTheConnectionThreadTest {
     TestServer.assumeForcesTakeTime(dir);
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      long before = onPool(c);
-      CompletableFuture<Object> reply;
-      try (HeldForces held = HeldForces.hold()) {
-        reply = CompletableFuture.supplyAsync(() -> {
-          try {
-            return add(c, "second", "VECTOR", "VALUES", "3", "0", "1", "0");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        assertTrue(held.awaitAForceHeld(30), "the write asked for a force");
+      assertAnsweredOnlyOnceDurable(c, 2L, "MEM.ADD", "s", "user", "second", "VECTOR", "VALUES", "3", "0", "1", "0");
+    }
+  }
+
+  /** The same of a VADD to a set loaded already, on the connection's thread too. */
+  @Test
+  void onTheConnectionsThreadAVaddIsAnsweredOnlyOnceDurable() throws Exception {
+    TestServer.assumeForcesTakeTime(dir);
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+      assertAnsweredOnlyOnceDurable(c, 1L, "VADD", "set", "VALUES", "3", "0", "1", "0", "b");
+      assertEquals(2L, c.call("VCARD", "set"));
+    }
+  }
+
+  /** Sends {@code command} while the log's forces are held: no reply until they are let through, then {@code want}. */
+  private void assertAnsweredOnlyOnceDurable(RespClient c, Object want, Object... command) throws Exception {
+    long before = onPool(c);
+    CompletableFuture<Object> reply;
+    try (HeldForces held = HeldForces.hold()) {
+      reply = CompletableFuture.supplyAsync(() -> {
         try {
-          Object early = reply.get(300, TimeUnit.MILLISECONDS);
-          throw new AssertionError("answered before its force was done: " + early);
-        } catch (TimeoutException expected) {
-          // waiting for the force, as it should
+          return c.call(command);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
         }
-        held.release();
-        assertEquals(2L, reply.get(30, TimeUnit.SECONDS));
+      });
+      assertTrue(held.awaitAForceHeld(30), "the write asked for a force");
+      try {
+        Object early = reply.get(300, TimeUnit.MILLISECONDS);
+        throw new AssertionError("answered before its force was done: " + early);
+      } catch (TimeoutException expected) {
+        // waiting for the force, as it should
       }
-      assertEquals(before, onPool(c), "it ran on the connection's thread");
+      held.release();
+      assertEquals(want, reply.get(30, TimeUnit.SECONDS));
+    }
+    assertEquals(before, onPool(c), "it ran on the connection's thread");
+  }
+
+  /**
+   * A VADD with its vector given as numbers (VALUES or FP32), to a set loaded already whose namespace is open as the
+   * instance its elements were read from or written to, runs on the connection's thread, a new element or a replaced
+   * one, with any option; the first (which creates the set and its namespace), one to embed, one to another set not
+   * loaded yet, and a malformed one run on the pool.
+   */
+  @Test
+  void aVaddWithItsVectorToALoadedSetIsNotHandedToThePool() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      long start = onPool(c);
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "e0"));
+      assertEquals(start + 1, onPool(c), "the first creates the set and its namespace: on the pool");
+      for (int i = 1; i <= 5; i++) {
+        assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", Integer.toString(i), "0", "e" + i, "CAS", "Q8",
+            "EF", "200", "M", "16", "SETATTR", "{\"i\": " + i + "}"));
+      }
+      assertEquals(1L, c.call("VADD", "set", "FP32", fp32(0, 0, 1), "e6"));
+      assertEquals(0L, c.call("VADD", "set", "VALUES", "3", "0", "1", "1", "e1"), "e1 replaced, its attributes kept");
+      assertEquals("{\"i\": 1}", c.call("VGETATTR", "set", "e1"));
+      assertEquals(start + 1, onPool(c), "seven more, each alone, ran on the connection's thread");
+      assertEquals(7L, c.call("VCARD", "set"));
+
+      assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "TEXT", "hello", "e7"));
+      assertEquals(start + 2, onPool(c), "a vector to embed (refused here, without an embedder) goes to the pool");
+      assertEquals(1L, c.call("VADD", "other", "VALUES", "3", "1", "0", "0", "e0"));
+      assertEquals(start + 3, onPool(c), "a set not in memory yet is loaded on the pool");
+      assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "3", "1", "0"));
+      assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "x", "1", "0", "0", "e8"));
+      assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "REDUCE", "2", "VALUES", "3", "1", "0", "0", "e8"));
+      assertEquals(start + 6, onPool(c), "a malformed one is left to the pool, which says what is wrong");
+      assertEquals(7L, c.call("VCARD", "set"));
     }
   }
 
   /**
-   * A namespace whose log failed is still open (the engine hands the failed instance out until its next use closes
-   * and recovers it): a MEM.ADD into it must not run on the connection's thread, where that recovery (a replay of the
-   * log, seconds for a large one) would hold the carrier that every other client's thread shares. Failed on the code
-   * before, which asked only whether the namespace was open: the add after the failure ran on the connection's thread
-   * (the pool's count did not move) and recovered the namespace there.
+   * A set is loaded, and its namespace opened, on the pool: after a restart the first VADD to a set runs there; one
+   * after a fast read (VCARD) loaded the set does not. One whose namespace was closed as idle meanwhile runs there.
    */
   @Test
-  void aMemAddIntoANamespaceWhoseLogFailedRunsOnThePool() throws Exception {
+  void aVaddToASetNotLoadedOrWhoseNamespaceIsClosedRunsOnThePool() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+      assertEquals(1L, c.call("VADD", "loaded", "VALUES", "3", "1", "0", "0", "a"));
+    }
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      long start = onPool(c);
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+      assertEquals(start + 1, onPool(c), "the set is loaded on the pool");
+      assertEquals(1L, c.call("VCARD", "loaded"));
+      assertEquals(1L, c.call("VADD", "loaded", "VALUES", "3", "0", "1", "0", "b"));
+      assertEquals(start + 1, onPool(c), "a set a fast read loaded, its namespace open: the connection's thread");
+    }
+    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
+        .withNamespaceIdle(Duration.ofMillis(100)));
+        RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c"));
+      TestServer.awaitClosedAsIdle(server, "default.vset-d3");
+      long before = onPool(c);
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "1", "0", "d"));
+      assertEquals(before + 1, onPool(c), "its namespace closed as idle: opened again on the pool");
+      assertEquals(4L, c.call("VCARD", "set"));
+    }
+  }
+
+  /**
+   * A VADD to a set whose namespace failed (its log's force failed in the background, under ASYNC, with nobody waiting
+   * for it) runs on the pool: the engine reopens the namespace, recovering it from its log, and the set is read again.
+   * Failed with the namespace's failed instance taken as open (it is, until its next use reopens it).
+   */
+  @Test
+  void aVaddToASetWhoseNamespaceFailedRunsOnThePool() throws Exception {
+    assertAWriteToAFailedNamespaceRunsOnThePool("default.vset-d3",
+        new Object[] {"VADD", "set", "VALUES", "3", "1", "0", "0", "a"},
+        new Object[] {"VADD", "set", "VALUES", "3", "0", "1", "0", "b"},
+        new Object[] {"VADD", "set", "VALUES", "3", "0", "0", "1", "c"}, 1L);
+  }
+
+  /** The same of a MEM.ADD: it ran on the connection's thread, reopening the namespace there, on the code before. */
+  @Test
+  void aMemAddToAFailedNamespaceRunsOnThePool() throws Exception {
+    assertAWriteToAFailedNamespaceRunsOnThePool("default",
+        new Object[] {"MEM.ADD", "s", "user", "a", "VECTOR", "VALUES", "3", "1", "0", "0"},
+        new Object[] {"MEM.ADD", "s", "user", "b", "VECTOR", "VALUES", "3", "0", "1", "0"},
+        new Object[] {"MEM.ADD", "s", "user", "c", "VECTOR", "VALUES", "3", "0", "0", "1"}, 2L);
+  }
+
+  /**
+   * Under ASYNC: {@code first} acknowledged and forced, {@code unawaited} answered before its force, which then fails
+   * (the log's files put back as forced, as a failed fsync may leave them); {@code after}, sent alone, must run on the
+   * pool and answer {@code want}.
+   */
+  private void assertAWriteToAFailedNamespaceRunsOnThePool(String storage, Object[] first, Object[] unawaited,
+      Object[] after, Object want) throws Exception {
     PrintStream stderr = System.err;
-    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
+    try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.ASYNC)
         .withCheckpoints(1L << 40, Duration.ofHours(1))));
         RespClient c = new RespClient(server.port())) {
-      assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      Path log = dir.resolve("ns").resolve("default").resolve("wal");
-      assertTrue(Files.isDirectory(log), log + " is not the namespace's log");
-      ForcedLog forced = ForcedLog.of(log); // every write so far was acknowledged, so forced
+      assertEquals(1L, c.call(first));
+      server.context().memory(storage).checkpoint(); // forces the log: first is there whatever comes
+      ForcedLog forced = ForcedLog.of(dir.resolve("ns").resolve(storage).resolve("wal"));
       System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)); // the WARN lines
+      long before;
       try (HeldForces forces = HeldForces.hold()) {
-        c.send("MEM.ADD", "s", "user", "lost", "VECTOR", "VALUES", "3", "0", "1", "0");
+        assertInstanceOf(Long.class, c.call(unawaited), "answered before its force");
         assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
+        before = onPool(c);
+        Memory failing = server.context().ifOpen(storage).orElseThrow();
         forces.fail();
-        assertInstanceOf(RespClient.Err.class, c.read(), "the add whose force failed");
+        assertThrows(RuntimeException.class, failing::checkpoint, "a checkpoint of the failed namespace");
         forced.putBack(); // as a failed fsync may leave it
       } finally {
         System.setErr(stderr);
       }
-      assertEquals(java.util.List.of("default"), server.context().openNamespaces(), "the failed one is still open");
-      long before = onPool(c);
-      assertEquals(2L, add(c, "after", "VECTOR", "VALUES", "3", "0", "0", "1"), "the reopened namespace's next id");
-      assertEquals(before + 1, onPool(c), "the add that recovered the failed namespace ran on the pool");
-      assertEquals(3L, add(c, "next", "VECTOR", "VALUES", "3", "1", "1", "0"));
-      assertEquals(before + 1, onPool(c), "the next, into the recovered namespace, ran on the connection's thread");
+      assertEquals(want, c.call(after));
+      assertEquals(before + 1, onPool(c), "the failed namespace is reopened on the pool");
     }
+  }
+
+  /** A pipeline's VADDs before its last run on the pool, as its MEM.ADDs do. */
+  @Test
+  void aPipelinesVaddsBeforeItsLastRunOnThePool() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+      long before = onPool(c);
+      ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+      for (int i = 0; i < 5; i++) {
+        pipeline.write(RespClient.encode("VADD", "set", "VALUES", "3", "1", "1", Integer.toString(i), "p" + i));
+      }
+      c.sendRaw(pipeline.toByteArray()); // one write: the server reads the five at once
+      for (int i = 0; i < 5; i++) {
+        assertEquals(1L, c.read());
+      }
+      long pooled = onPool(c) - before;
+      assertTrue(pooled >= 4, "the four with a request behind them ran on the pool; pooled " + pooled);
+    }
+  }
+
+  private static byte[] fp32(float... v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      b.putFloat(f);
+    }
+    return b.array();
   }
 }

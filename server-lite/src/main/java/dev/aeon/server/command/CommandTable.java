@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.BiPredicate;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -33,7 +32,7 @@ public final class CommandTable {
    */
   static final int LIGHT_MAX_ARGUMENT_BYTES = 64 << 10;
 
-  private final Map<String, BiPredicate<ClientSession, Args>> lightWhen = new HashMap<>();
+  private final Map<String, LightCheck> lightWhen = new HashMap<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -68,9 +67,19 @@ public final class CommandTable {
     }
   }
 
+  /** Whether a command is light for its arguments ({@link #lightWhen}). */
+  @FunctionalInterface
+  public interface LightCheck {
+    /**
+     * The namespace the command writes to if it is light for these arguments (it runs on the connection's thread
+     * only if that namespace is open and has not failed), or null if it is not.
+     */
+    String namespaceIfLight(ClientSession client, Args args);
+  }
+
   /**
    * Lets command {@code name}, not flagged "fast", run on the connection's own thread when {@code light} finds its
-   * arguments light and the client's namespace is open and has not failed (leased before the command runs, so that
+   * arguments light and the namespace it names is open and has not failed (leased before the command runs, so that
    * it cannot be closed in between: {@link dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}): no embedding, no
    * search, no namespace to open or recover, only what a fast command does plus a write, whose
    * wait for its forced write parks the connection's virtual thread and leaves its carrier to the others. Only a
@@ -79,7 +88,7 @@ public final class CommandTable {
    * never preempted; and only one whose arguments take at most {@link #LIGHT_MAX_ARGUMENT_BYTES}. {@code light} reads
    * the arguments from the start and may leave them anywhere.
    */
-  public void lightWhen(String name, BiPredicate<ClientSession, Args> light) {
+  public void lightWhen(String name, LightCheck light) {
     if (!byName.containsKey(name) || byName.get(name).fast()) {
       throw new IllegalArgumentException("no command '" + name + "' that is not fast");
     }
@@ -137,7 +146,8 @@ public final class CommandTable {
       client.server().runCommand(spec.handler(), client, args);
       return;
     }
-    if (light(spec, client, args) && client.server().runCommandIfNamespaceOpen(spec.handler(), client, args)) {
+    String lightIn = light(spec, client, args);
+    if (lightIn != null && client.server().runCommandIfNamespaceOpen(lightIn, spec.handler(), client, args)) {
       return; // run on the connection's thread, its namespace open and leased all through
     }
     client.server().onCommandOnPool();
@@ -165,17 +175,20 @@ public final class CommandTable {
     // the reply is known whole and which writes it waits for.
   }
 
-  /** Whether {@code spec} may run on the connection's thread for these arguments, if its namespace is open. */
-  private boolean light(CommandSpec spec, ClientSession client, Args args) {
-    BiPredicate<ClientSession, Args> light = lightWhen.get(spec.name());
+  /**
+   * The namespace {@code spec} needs open to run on the connection's thread for these arguments, or null if it may
+   * not run there.
+   */
+  private String light(CommandSpec spec, ClientSession client, Args args) {
+    LightCheck light = lightWhen.get(spec.name());
     if (light == null || client.pipelined() || argumentBytes(args) > LIGHT_MAX_ARGUMENT_BYTES) {
-      return false;
+      return null;
     }
     int at = args.position();
     try {
-      return light.test(client, args);
+      return light.namespaceIfLight(client, args);
     } catch (RuntimeException malformed) {
-      return false; // the command itself, on the pool, says what is wrong
+      return null; // the command itself, on the pool, says what is wrong
     } finally {
       args.position(at);
     }

@@ -43,7 +43,7 @@ public final class MemCommands {
     List<String> write = List.of("write");
     List<String> read = List.of("readonly");
     t.add("mem.add", -4, write, 0, 0, 0, MemCommands::add);
-    t.lightWhen("mem.add", MemCommands::addIsLight);
+    t.lightWhen("mem.add", (c, a) -> addIsLight(c, a) ? c.namespace() : null);
     t.add("mem.addall", -2, write, 0, 0, 0, MemAddAll::run);
     t.add("mem.link", -4, write, 0, 0, 0, MemCommands::link);
     t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);

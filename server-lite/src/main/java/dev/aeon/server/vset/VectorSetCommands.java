@@ -32,6 +32,7 @@ public final class VectorSetCommands {
 
   public static void register(CommandTable t) {
     t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
+    t.lightWhen("vadd", VectorSetCommands::vaddIsLight);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).remove(c.namespace(), key(a), element(a))));
@@ -152,6 +153,33 @@ public final class VectorSetCommands {
       }
     }
     c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
+  }
+
+  /**
+   * The namespace holding the set, if a VADD gives its vector as numbers (FP32 or VALUES: no REDUCE, no TEXT to
+   * embed), followed by an element name, to a set loaded already whose namespace is open as the instance its elements
+   * agree with ({@link VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link
+   * CommandTable#lightWhen}), as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set
+   * (which may create its namespace), one that loads the set or forgets an interrupted update's older events, or opens
+   * its namespace again; and a malformed one, where the command says what is wrong. The options after the element name
+   * are left to {@link #vadd}: none of them embeds or loads anything.
+   */
+  static String vaddIsLight(ClientSession c, Args a) {
+    int element; // VADD key FP32 blob element ... | VADD key VALUES n v1 ... vn element ...
+    switch (a.size() > 2 ? a.lower(2) : "") {
+      case "fp32" -> element = 4;
+      case "values" -> {
+        int n = Integer.parseInt(a.string(3)); // a count that is no number throws: the pool's
+        if (n < 1) {
+          return null;
+        }
+        element = 4 + n;
+      }
+      default -> {
+        return null;
+      }
+    }
+    return element < a.size() ? sets(c).loadedWithItsNamespaceOpen(c.namespace(), key(a)) : null;
   }
 
   private static CommandError reduceRefused() {

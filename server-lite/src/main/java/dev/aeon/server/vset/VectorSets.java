@@ -144,6 +144,26 @@ public final class VectorSets {
     return set.memory() == null || set.agreesWith(server.currentMemory(set.storage()));
   }
 
+  /**
+   * The namespace holding the set of {@code key}, if a VADD to the set would load nothing, forget nothing and open
+   * nothing: the set is in memory, loaded, with elements, no older events of them left to forget, and its namespace
+   * open now as the instance its element map agrees with; else null. Such a VADD does what a fast command does (a map
+   * lookup, the read of a replaced element's event as VGETATTR does) plus a write: it may run on its connection's
+   * thread ({@code VectorSetCommands.vaddIsLight}), which leases that namespace first and sends the command to the pool
+   * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}). Neither loads, opens nor
+   * switches anything: a set whose namespace closed as idle is left to the next command on the pool, which agrees with
+   * the new instance.
+   */
+  public String loadedWithItsNamespaceOpen(String ns, String key) {
+    VectorSet set = sets.get(ns + '\0' + key);
+    if (set == null || !set.isLoaded() || set.dropped || set.hasDuplicates() || set.size() == 0) {
+      return null;
+    }
+    Memory agreed = set.memory();
+    String storage = set.storage();
+    return agreed != null && storage != null && server.openNow(storage).orElse(null) == agreed ? storage : null;
+  }
+
   /** Loads the set, under its lock; one whose load fails is dropped, so that the next use tries again. */
   private void load(VectorSet set) {
     try {

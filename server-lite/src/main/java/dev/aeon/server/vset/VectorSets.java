@@ -185,6 +185,11 @@ public final class VectorSets {
     }
   }
 
+  /** How many sets are in memory now, loaded or being loaded (tests: one left empty must not stay). */
+  int inMemory() {
+    return sets.size();
+  }
+
   /** The namespaces on disk that hold vector sets of user namespace {@code ns}. */
   public List<String> storageNamespaces(String ns) {
     return server.namespacesOnDisk().stream().filter(n -> DimensionNamespaces.belongsTo(n, ns)).toList();
@@ -313,7 +318,7 @@ public final class VectorSets {
    * lock: a set dropped after it was fetched ({@link #forget}, {@link #dropIfEmpty}, or its namespace handed out as
    * another instance: {@link #locked}) is not written, but fetched again, so that no writer acts on an element map
    * that may name an element the reopened namespace lacks by an event id it gave another element since. A set left
-   * empty is then dropped.
+   * empty is then dropped, whether the writes returned or threw (a first element refused).
    *
    * @param creates whether the writes make an empty set (VADD); otherwise a set without elements answers
    *     {@code ifNone} and is not written
@@ -324,12 +329,18 @@ public final class VectorSets {
       if (set == null) {
         return ifNone;
       }
-      Object result = writing(set, () -> {
-        if (set.hasDuplicates()) { // before the writes: a VREM's forget must not precede them in the log
-          set.forgetDuplicates(memoryOf(set));
-        }
-        return writes.apply(set);
-      });
+      Object result;
+      try {
+        result = writing(set, () -> {
+          if (set.hasDuplicates()) { // before the writes: a VREM's forget must not precede them in the log
+            set.forgetDuplicates(memoryOf(set));
+          }
+          return writes.apply(set);
+        });
+      } catch (RuntimeException | Error refused) {
+        dropIfEmpty(set); // a refused first VADD leaves no empty set in memory (RefusedFirstVaddTest)
+        throw refused;
+      }
       if (result != DROPPED) {
         dropIfEmpty(set);
         @SuppressWarnings("unchecked") // writes gave it

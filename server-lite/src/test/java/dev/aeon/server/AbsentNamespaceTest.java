@@ -20,9 +20,7 @@ class AbsentNamespaceTest {
   void readingANamespaceNeverWrittenAnswersEmptyAndCreatesNothing() throws Exception {
     Path data = dir.resolve("data");
     try (AeonServer server = TestServer.start(data, c -> c.withBackupDir(dir.resolve("backups")));
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "agnet"));
+         RespClient c = TestServer.resp3(server, "agnet")) {
       Map<?, ?> stats = assertInstanceOf(Map.class, c.call("MEM.STATS"));
       assertEquals("agnet", stats.get("namespace"));
       assertEquals(0L, stats.get("events"));
@@ -56,9 +54,7 @@ class AbsentNamespaceTest {
   @Test
   void aRefusedFirstWriteCreatesNothing() throws Exception {
     Path data = dir.resolve("data");
-    try (AeonServer server = TestServer.start(data); RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "fresh"));
+    try (AeonServer server = TestServer.start(data); RespClient c = TestServer.resp3(server, "fresh")) {
       String big = "{\"k\":\"" + "v".repeat(40_000) + "\"}";
       Map<String, Object[]> refused = new java.util.LinkedHashMap<>();
       refused.put("role is longer than 1024 bytes", new Object[] {"MEM.ADD", "s", "r".repeat(2_000), "x"});
@@ -88,9 +84,7 @@ class AbsentNamespaceTest {
     Path data = dir.resolve("data");
     try (AeonServer server = TestServer.start(data, c -> c.withNamespaceIdle(Duration.ofMillis(100))
         .withBackupDir(dir.resolve("backups")));
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "fresh"));
+         RespClient c = TestServer.resp3(server, "fresh")) {
       assertEachAnswers(c, readsOfAnAbsentKey("set"));
       String big = "{\"k\":\"" + "v".repeat(40_000) + "\"}";
       assertTrue(c.call("VADD", "set", "VALUES", "2", "1", "0", "e", "SETATTR", big) instanceof RespClient.Err);
@@ -179,8 +173,7 @@ class AbsentNamespaceTest {
   void aNamespaceHoldingOnlyVectorSetsIsBackedUp() throws Exception {
     Path backups = dir.resolve("backups");
     try (AeonServer server = TestServer.start(dir.resolve("data"), c -> c.withBackupDir(backups));
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
+         RespClient c = TestServer.resp3(server, "default")) {
       assertEquals(true, c.call("VADD", "cities", "VALUES", "2", "1", "0", "lisbon"));
       List<?> copied = assertInstanceOf(List.class, c.call("MEM.BACKUP", "nightly"));
       assertEquals(1, copied.size(), copied.toString());

@@ -19,9 +19,7 @@ class FlushDbTest {
   void flushDbDropsTheSelectedNamespaceAndItsVectorSets() throws Exception {
     Path data = dir.resolve("data");
     try (AeonServer server = TestServer.start(data);
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "other"));
+         RespClient c = TestServer.resp3(server, "other")) {
       c.call("MEM.ADD", "s", "user", "kept", "VECTOR", "VALUES", "3", "1", "0", "0");
       assertEquals("OK", c.call("SELECT", "agent"));
       for (int i = 0; i < 5; i++) {
@@ -51,11 +49,9 @@ class FlushDbTest {
       assertEquals(1L, assertInstanceOf(Map.class, c.call("MEM.STATS")).get("events"));
     }
     try (AeonServer server = TestServer.start(data);
-         RespClient c = new RespClient(server.port())) {
+         RespClient c = TestServer.resp3(server, "agent")) {
       assertEquals(List.of("other"), TestServer.namespacesOnDisk(data),
           "what was flushed stays flushed after a restart");
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "agent"));
       assertEquals(0L, c.call("VCARD", "cities"));
     }
   }

@@ -159,10 +159,7 @@ class ManyClientsTest {
   }
 
   private static RespClient connect(int port, String namespace) throws IOException {
-    RespClient c = new RespClient(port);
-    assertEquals(3L, ((Map<?, ?>) c.call("HELLO", "3")).get("proto"));
-    assertEquals("OK", c.call("SELECT", namespace));
-    return c;
+    return TestServer.resp3(port, namespace);
   }
 
   /** A pipeline: the commands, sent at once, and a check of each reply, run in order as the replies are read. */

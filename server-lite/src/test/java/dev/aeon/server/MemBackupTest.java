@@ -23,9 +23,7 @@ class MemBackupTest {
     Path backups = dir.resolve("backups");
     long first;
     try (AeonServer server = TestServer.start(dir.resolve("data"), c -> c.withBackupDir(backups));
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "agent"));
+         RespClient c = TestServer.resp3(server, "agent")) {
       first = (Long) c.call("MEM.ADD", "s", "user", "I moved to Lisbon", "VECTOR", "VALUES", "3", "1", "0", "0");
       c.call("MEM.ADD", "s", "assistant", "Lovely", "VECTOR", "VALUES", "3", "0", "1", "0", "LINK", "REPLIES_TO",
           Long.toString(first));
@@ -63,9 +61,7 @@ class MemBackupTest {
     }
 
     try (AeonServer restored = TestServer.start(backups.resolve("nightly"));
-         RespClient c = new RespClient(restored.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "agent"));
+         RespClient c = TestServer.resp3(restored, "agent")) {
       Map<?, ?> event = assertInstanceOf(Map.class, c.call("MEM.GET", Long.toString(first)));
       assertEquals("I moved to Lisbon", event.get("text"));
       Map<?, ?> linked = assertInstanceOf(Map.class, c.call("MEM.QUERY", "MATCH (a)-[:REPLIES_TO]->(b) RETURN b.id"));
@@ -86,8 +82,7 @@ class MemBackupTest {
   void theLastBackupStatusIsThatOfTheLastBackupAttempted() throws Exception {
     Path backups = dir.resolve("backups");
     try (AeonServer server = TestServer.start(dir.resolve("data"), c -> c.withBackupDir(backups));
-         RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
+         RespClient c = TestServer.resp3(server, "default")) {
       assertTrue(status(c).contains("last_backup_status:none\r\n"));
       c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0");
       assertInstanceOf(List.class, c.call("MEM.BACKUP", "first"));

@@ -48,7 +48,7 @@ class PipelinedRepliesWaitForForcesTest {
    */
   @Test
   void repliesOfAPipelineEndingInReadsWaitForTheForceOfItsWrites() throws Exception {
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "default")) {
       createNamespaces(c);
       List<Object[]> pipeline = List.of(
           new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
@@ -80,7 +80,7 @@ class PipelinedRepliesWaitForForcesTest {
    */
   @Test
   void repliesHandedOverBeforeTheRestOfAPipelineArrivesWaitForTheForce() throws Exception {
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "default")) {
       createNamespaces(c);
       try (HeldForces forces = HeldForces.hold()) {
         byte[] rest = sendAWriteAndHalfOfTheNext(server, c, forces);
@@ -99,7 +99,7 @@ class PipelinedRepliesWaitForForcesTest {
    */
   @Test
   void aReplyBeforeAPipelinesWriteDoesNotWaitForItsForce() throws Exception {
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "default")) {
       createNamespaces(c);
       List<Object[]> pipeline = List.of(
           new Object[] {"PING", "before"},
@@ -130,7 +130,7 @@ class PipelinedRepliesWaitForForcesTest {
     try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)
             .withCheckpoints(1L << 40, Duration.ofHours(1)))
             .withLimits(c.limits(), c.maxConnections(), idle, c.requestMemory()));
-        RespClient c = new RespClient(server.port())) {
+        RespClient c = TestServer.resp3(server, "default")) {
       createNamespaces(c);
       try (HeldForces forces = HeldForces.hold()) {
         byte[] rest = sendAWriteAndHalfOfTheNext(server, c, forces);
@@ -149,7 +149,7 @@ class PipelinedRepliesWaitForForcesTest {
    */
   @Test
   void aFailedForceUnderAMalformedFrameAnswersEachWriteItsErrorThenTheFrameIts() throws Exception {
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "default")) {
       createNamespaces(c);
       long ran = server.context().commandsProcessed();
       try (HeldForces forces = HeldForces.hold()) {
@@ -206,7 +206,7 @@ class PipelinedRepliesWaitForForcesTest {
   @Test
   void aForceFailingWhileRepliesLargerThanTheBufferGoOutFailsOnlyItsWritesReply() throws Exception {
     String big = "x".repeat(12 << 10); // two do not fit in the buffer
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "healthy")) {
       createTwoNamespaces(c);
       List<Object[]> pipeline = List.of(
           new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
@@ -243,7 +243,7 @@ class PipelinedRepliesWaitForForcesTest {
   private void eachCommandItsOwnOutcome(UnaryOperator<ServerConfig> config, int ranFirst) throws Exception {
     try (AeonServer server = TestServer.start(dir, c -> config.apply(c.withEngine(c.engine()
             .withDurability(Durability.SYNC).withCheckpoints(1L << 40, Duration.ofHours(1)))));
-        RespClient c = new RespClient(server.port())) {
+        RespClient c = TestServer.resp3(server, "healthy")) {
       createTwoNamespaces(c);
       List<Object[]> pipeline = List.of(
           new Object[] {"MEM.ADD", "s", "user", "two", "VECTOR", "VALUES", "3", "0", "1", "0"},
@@ -284,10 +284,11 @@ class PipelinedRepliesWaitForForcesTest {
         .startsWith("ERR I/O error: the write-ahead log failed to make a mutation durable"), String.valueOf(reply));
   }
 
-  /** Namespaces "healthy" and "failing", each holding event 1, "one", acknowledged (so forced); "healthy" selected. */
+  /**
+   * Namespaces "healthy" and "failing", each holding event 1, "one", acknowledged (so forced), written by {@code c}, a
+   * client with "healthy" selected ({@link TestServer#resp3}), which it has again at the end.
+   */
   private static void createTwoNamespaces(RespClient c) throws Exception {
-    c.call("HELLO", "3");
-    assertEquals("OK", c.call("SELECT", "healthy"));
     assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
     assertEquals("OK", c.call("SELECT", "failing"));
     assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
@@ -300,9 +301,7 @@ class PipelinedRepliesWaitForForcesTest {
    * whose reply was lost may be durable all the same.)
    */
   private void assertEachNamespaceHoldsItsAcknowledgedWrites() throws Exception {
-    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", "healthy"));
+    try (AeonServer server = syncServer(); RespClient c = TestServer.resp3(server, "healthy")) {
       for (long id = 1; id <= 3; id++) {
         assertEquals(List.of("one", "two", "three").get((int) id - 1),
             assertInstanceOf(Map.class, c.call("MEM.GET", Long.toString(id))).get("text"));
@@ -331,7 +330,6 @@ class PipelinedRepliesWaitForForcesTest {
   }
 
   private static void createNamespaces(RespClient c) throws Exception {
-    c.call("HELLO", "3");
     assertEquals(1L, c.call("MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "1", "0", "0"));
     assertEquals(true, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
   }

@@ -314,10 +314,7 @@ public class ServerCrashTest {
     }
 
     private RespClient connect(int port) throws IOException {
-      RespClient c = new RespClient(port);
-      c.call("HELLO", "3");
-      assertEquals("OK", c.call("SELECT", namespace));
-      return c;
+      return TestServer.resp3(port, namespace);
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.aeon.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.aeon.embed.OnnxTextEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,10 +93,7 @@ final class SharedServer implements BeforeAllCallback, AfterAllCallback {
 
   /** A client of this server speaking RESP3 (HELLO 3), with {@code namespace} selected; the test closes it. */
   RespClient resp3(String namespace) throws IOException {
-    RespClient c = new RespClient(port());
-    c.call("HELLO", "3");
-    assertEquals("OK", c.call("SELECT", namespace));
-    return c;
+    return TestServer.resp3(server, namespace);
   }
 
   /** A Jedis client of {@link TestServer#jedis}; the test closes it. */

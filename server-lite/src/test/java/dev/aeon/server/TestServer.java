@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.engine.Durability;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -36,6 +38,28 @@ final class TestServer {
   static Jedis jedis(AeonServer server, RedisProtocol protocol) {
     return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(protocol)
         .socketTimeoutMillis(60_000).build());
+  }
+
+  /** A client of {@code server} speaking RESP3 ({@link #resp3(int, String)}); the caller closes it. */
+  static RespClient resp3(AeonServer server, String namespace) throws IOException {
+    return resp3(server.port(), namespace);
+  }
+
+  /**
+   * A client of the server on loopback port {@code port} (one of this process, or an {@code aeon serve} the test
+   * started) speaking RESP3 ({@code HELLO 3}, whose reply must say protocol 3), with {@code namespace} selected; the
+   * caller closes it.
+   */
+  static RespClient resp3(int port, String namespace) throws IOException {
+    RespClient c = new RespClient(port);
+    try {
+      assertEquals(3L, ((Map<?, ?>) c.call("HELLO", "3")).get("proto"));
+      assertEquals("OK", c.call("SELECT", namespace));
+      return c;
+    } catch (IOException | RuntimeException | Error e) {
+      c.close();
+      throw e;
+    }
   }
 
   /**

@@ -223,6 +223,61 @@ class RemoveAllTest {
   }
 
   /**
+   * A removeAll whose compactions leave leaves under half full, so that they merge, on a real full device given a
+   * little more room at each try: each try removes every id or fails with nothing changed. The merges take pages the
+   * call's reserve does not count (it is of the compactions only); one that took them past the reserved mark left a
+   * later compaction short, which failed after every delete: the ids gone, from a call that threw (the engine had
+   * not logged the forget). Three of every four ids go, so each leaf compacted first keeps 2 of its 8 entries and
+   * merges into a sibling, before the compactions of the leaves after it; no page is free (no flush since the bulk
+   * build), so every page they take is past the mark, and 1,600 vectors of 4,096 dimensions make what the merges take
+   * more than the most a file writes ahead (1 MiB).
+   */
+  @Test
+  void aRemoveAllWhoseCompactionsMergeOnAFullDeviceRemovesAllOrNothing() throws Exception {
+    int dim = 4096;
+    int n = 1600;
+    AtlasConfig config = new AtlasConfig(dim, 2, 4, 4);
+    float[][] vs = AtlasIndexTest.randomVectors(new Random(71), n, dim);
+    long[] most = LongStream.range(0, n).filter(id -> id % 4 != 0).toArray();
+    int failed = 0;
+    try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 80)) {
+      Path path = device.root().resolve("index");
+      try (AtlasIndex index = AtlasIndex.create(path, config)) {
+        index.addAll(LongStream.range(0, n).toArray(), vs); // a bulk build: full leaves, no free page
+        AtlasStats before = index.stats();
+        long compactions = index.compactions();
+        for (int room = 0; ; room += 16) { // 4 KiB pages left on the device
+          device.fillLeaving(room);
+          try {
+            assertEquals(most.length, index.removeAll(most));
+            break;
+          } catch (UncheckedIOException e) {
+            failed++;
+            assertEquals(before, index.stats(), "a removeAll that failed with " + room + " pages of room");
+            assertEquals(compactions, index.compactions(), "compacted with " + room + " pages of room");
+            for (int i = 0; i < n; i++) {
+              assertTrue(index.contains(i), "removed by a call that failed with " + room + " pages of room: " + i);
+            }
+          } finally {
+            device.empty();
+          }
+        }
+        assertTrue(failed > 0, "the first call had room enough: it tried nothing");
+        // Merged as far as the room went: the call that went through had room for its compactions, not for every
+        // merge after them (a merge that finds no room is skipped).
+        assertTrue(index.stats().leaves() < before.leaves(), "leaves merged: " + index.stats().leaves());
+        assertEquals(n - most.length, index.size());
+      }
+      try (AtlasIndex index = AtlasIndex.open(path)) {
+        assertEquals(n - most.length, index.size());
+        for (int i = 0; i < n; i += 4) {
+          assertEquals(i, index.search(vs[i], 1, EVERY_LEAF).ids()[0]);
+        }
+      }
+    }
+  }
+
+  /**
    * A removeAll that fails while it counts the ids against their leaves (an OutOfMemoryError growing its list of
    * leaves, here thrown by a test hook) removes nothing and leaves no count behind: the next removeAll of the same
    * ids compacts their leaf once they take it to a quarter dead. A count left over kept the leaf out of every later

@@ -42,6 +42,7 @@ final class TreeWriter {
   private final InsertScratch scratch;
   private long splits;
   private long compactions;
+  private long merges;
   /**
    * Tests only: told of each id {@link #removeAll} has counted against its leaf, before any is deleted; one that
    * throws stands for a failure there (an OutOfMemoryError growing the list of leaves). Writer only.
@@ -240,6 +241,11 @@ final class TreeWriter {
     return splits;
   }
 
+  /** Leaves merged into a sibling so far (tests: that a run of forgets merged any). */
+  long merges() {
+    return merges;
+  }
+
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
     // Not copied: the codes are the insert's own (Storage#encode, in the writer's buffers), and neither the descent
@@ -422,6 +428,7 @@ final class TreeWriter {
     rt.unregister(leaf);
     rt.unregister(sib);
     p.publish(new Node.Children(kids, newRows));
+    merges++;
     for (int page : both) {
       st.retirePage(page);
     }

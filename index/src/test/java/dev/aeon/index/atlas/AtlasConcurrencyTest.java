@@ -176,6 +176,131 @@ class AtlasConcurrencyTest {
     }
   }
 
+  /**
+   * Searches of every leaf near clusters (sessions, which fill leaves of their own) while one writer adds sessions and
+   * forgets whole ones with {@link AtlasIndex#removeAll}: the compactions leave leaves under half full, which merge
+   * into a sibling (a new leaf in both's place, in one store), or empty, which leave the tree with the nodes above
+   * them that have no other child; flushes recycle the retired pages once readers have left. Half the searches also
+   * score the leaves the reader's last answer named, which a merge may have retired meanwhile (the lookaside buffer's
+   * way). Each answer, asked for more results than there are vectors, must hold every id added before it started and
+   * not yet being removed when it ended, none twice, none whose removeAll had returned before it started, and each
+   * scored by its vector's exact cosine.
+   */
+  @Test
+  void searchesOfEveryLeafWhileSessionsAreForgottenAndLeavesMergeMissNoLiveId() throws Exception {
+    long seed = Long.getLong("atlas.seed", System.nanoTime());
+    System.out.println("AtlasConcurrencyTest merges seed " + seed);
+    int dim = 16, maxIds = 20_000, background = 200;
+    SearchParams everyLeaf = new SearchParams(Integer.MAX_VALUE, Integer.MAX_VALUE, 0, SearchParams.NO_SKETCH, true, 0);
+    float[][] vectors = new float[maxIds][];
+    // Clock values, 0 for never: an id's add returned / its removeAll began / its removeAll returned.
+    java.util.concurrent.atomic.AtomicLongArray added = new java.util.concurrent.atomic.AtomicLongArray(maxIds);
+    java.util.concurrent.atomic.AtomicLongArray removing = new java.util.concurrent.atomic.AtomicLongArray(maxIds);
+    java.util.concurrent.atomic.AtomicLongArray removed = new java.util.concurrent.atomic.AtomicLongArray(maxIds);
+    List<float[]> centres = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong clock = new AtomicLong(1);
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicLong searches = new AtomicLong();
+    int leafDrops = 0;
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 4, 4, 4))) {
+      Random wr = new Random(seed);
+      int nextId = 0;
+      for (; nextId < background; nextId++) {
+        vectors[nextId] = AtlasIndexTest.randomVector(wr, dim);
+        index.add(nextId, vectors[nextId]);
+        added.set(nextId, clock.incrementAndGet());
+      }
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Random rr = new Random(seed + t + 1);
+        readers.add(Thread.ofPlatform().start(() -> {
+          int[] lastLeaves = null;
+          try {
+            while (!done.get()) {
+              float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
+                  : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
+              long start = clock.get();
+              SearchResult r = index.searchFrom(q, maxIds + 1, everyLeaf, null,
+                  rr.nextBoolean() ? lastLeaves : null, true);
+              long end = clock.get();
+              RoaringBitmap found = new RoaringBitmap();
+              for (int i = 0; i < r.size(); i++) {
+                int id = (int) r.ids()[i];
+                if (found.contains(id)) {
+                  throw new AssertionError("id " + id + " twice in an answer of " + r.size());
+                }
+                found.add(id);
+                long gone = removed.get(id);
+                if (gone != 0 && gone <= start) {
+                  throw new AssertionError("id " + id + " found after its removeAll returned");
+                }
+                double cos = cosine(q, vectors[id]);
+                if (Math.abs(cos - r.scores()[i]) > 1e-4) {
+                  throw new AssertionError("id " + id + " scored " + r.scores()[i] + ", its cosine is " + cos);
+                }
+              }
+              for (int id = 0; id < maxIds; id++) {
+                long in = added.get(id);
+                long going = removing.get(id);
+                if (in != 0 && in <= start && (going == 0 || going > end) && !found.contains(id)) {
+                  throw new AssertionError("id " + id + ", live throughout, missing from an answer of " + r.size());
+                }
+              }
+              lastLeaves = r.leafIds();
+              searches.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      List<int[]> sessions = new ArrayList<>();
+      for (int op = 0; op < 400 && failures.isEmpty() && nextId < maxIds - 100; op++) {
+        if (sessions.size() < 4 || wr.nextInt(5) < 3) {
+          float[] centre = AtlasIndexTest.randomVector(wr, dim);
+          centres.add(centre);
+          int[] ids = new int[3 + wr.nextInt(60)];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = nextId++;
+            vectors[ids[i]] = near(centre, wr, 0.2f);
+            index.add(ids[i], vectors[ids[i]]);
+            added.set(ids[i], clock.incrementAndGet());
+          }
+          sessions.add(ids);
+        } else {
+          int[] ids = sessions.remove(wr.nextInt(sessions.size()));
+          long[] named = new long[ids.length];
+          long begins = clock.incrementAndGet();
+          for (int i = 0; i < ids.length; i++) {
+            named[i] = ids[i];
+            removing.set(ids[i], begins);
+          }
+          int leavesBefore = index.stats().leaves();
+          assertEquals(ids.length, index.removeAll(named), "seed " + seed);
+          long returned = clock.incrementAndGet();
+          for (int id : ids) {
+            removed.set(id, returned);
+          }
+          leafDrops += Math.max(0, leavesBefore - index.stats().leaves());
+        }
+        if (op % 50 == 49) {
+          index.flush();
+        }
+      }
+      done.set(true);
+      joinAndReport(readers, failures, "seed " + seed);
+      assertTrue(searches.get() > 0);
+      assertTrue(leafDrops > 0, "seed " + seed + ": no removeAll took a leaf out of the tree");
+      assertTrue(index.writer().merges() > 0, "seed " + seed + ": no leaf merged");
+      System.out.println("AtlasConcurrencyTest merges: " + index.writer().merges() + " merges, " + searches.get()
+          + " searches");
+      for (int id = 0; id < nextId; id++) {
+        assertEquals(removed.get(id) == 0, index.contains(id), "seed " + seed + ": id " + id);
+      }
+    }
+  }
+
   /** A vector about {@code centre} (of random normal components), each component off by {@code spread} of one. */
   private static float[] near(float[] centre, Random r, float spread) {
     float[] v = new float[centre.length];

@@ -235,7 +235,7 @@ class AtlasConcurrencyTest {
                 if (gone != 0 && gone <= start) {
                   throw new AssertionError("id " + id + " found after its removeAll returned");
                 }
-                double cos = cosine(q, vectors[id]);
+                double cos = AtlasIndexTest.exactCosine(q, vectors[id]);
                 if (Math.abs(cos - r.scores()[i]) > 1e-4) {
                   throw new AssertionError("id " + id + " scored " + r.scores()[i] + ", its cosine is " + cos);
                 }
@@ -469,21 +469,11 @@ class AtlasConcurrencyTest {
       }
       float[] v = live.get(id);
       if (v != null) {
-        double cos = cosine(q, v);
+        double cos = AtlasIndexTest.exactCosine(q, v);
         if (Math.abs(cos - res.scores()[i]) > 1e-4) {
           throw new AssertionError("id " + id + " scored " + res.scores()[i] + ", its cosine is " + cos);
         }
       }
     }
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 }

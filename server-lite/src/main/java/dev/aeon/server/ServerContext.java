@@ -468,18 +468,6 @@ public final class ServerContext {
     return commandsOnPool.sum();
   }
 
-  /**
-   * The instance of namespace {@code namespace} open now, if any, without opening it nor counting as a use (it may
-   * have failed: a command that leases it finds out, {@link #runCommandIfNamespaceOpen}).
-   */
-  public Optional<Memory> openNow(String namespace) {
-    try {
-      return aeon.ifOpen(namespace);
-    } catch (IllegalArgumentException notAName) {
-      return Optional.empty(); // the command itself says why
-    }
-  }
-
   void onOutputLimitDisconnect() {
     outputLimitDisconnections.incrementAndGet();
   }

@@ -161,7 +161,7 @@ public final class VectorSets {
     }
     Memory agreed = set.memory();
     String storage = set.storage();
-    return agreed != null && storage != null && server.openNow(storage).orElse(null) == agreed ? storage : null;
+    return agreed != null && storage != null && server.ifOpen(storage).orElse(null) == agreed ? storage : null;
   }
 
   /** Loads the set, under its lock; one whose load fails is dropped, so that the next use tries again. */

@@ -53,9 +53,17 @@ public final class ServerContext {
 
   /**
    * The namespaces the running command has leased, released when it ends ({@link #runCommand}): the
-   * namespace closer ({@link #closeIdleNamespaces}) never closes one under a command.
+   * namespace closer ({@link #closeIdleNamespaces}) never closes one under a command. And whether it runs on its
+   * connection's thread, where it may use only namespaces open now ({@link #runCommandIfItOpensNothing}).
    */
-  private static final ScopedValue<List<NamespaceLease>> COMMAND_LEASES = ScopedValue.newInstance();
+  private static final ScopedValue<CommandLeases> COMMAND_LEASES = ScopedValue.newInstance();
+
+  /**
+   * Tests only, null otherwise: run by a command found light for its arguments ({@link CommandTable#lightWhen}) once
+   * found so and before it leases the namespace it needs ({@link #runCommandIfNamespaceOpen}), so that a test can
+   * change the namespace or the vector set the check saw in between.
+   */
+  static volatile Runnable afterLightCheck;
 
   private final ServerConfig config;
   private final Aeon aeon;
@@ -167,18 +175,29 @@ public final class ServerContext {
     if (known != null) {
       throw known.again(); // a new instance: one is not thrown to many threads
     }
+    CommandLeases held = COMMAND_LEASES.isBound() ? COMMAND_LEASES.get() : null;
     try {
-      if (!forTheCommand || !COMMAND_LEASES.isBound()) {
+      if (held == null || !forTheCommand && !held.onConnectionThread()) {
         return aeon.namespace(namespace);
       }
-      List<NamespaceLease> leases = COMMAND_LEASES.get();
-      for (NamespaceLease l : leases) {
-        if (l.memory().name().equals(namespace)) {
-          return l.memory();
-        }
+      Memory leased = forTheCommand ? held.leased(namespace) : null;
+      if (leased != null) {
+        return leased;
       }
-      NamespaceLease lease = aeon.lease(namespace);
-      leases.add(lease);
+      if (!held.onConnectionThread()) {
+        NamespaceLease lease = aeon.lease(namespace);
+        held.add(lease);
+        return lease.memory();
+      }
+      // On a connection's thread only a namespace open now and not failed: one to open, or to reopen after its log
+      // failed, is recovered from its files, which would hold the carrier every other client's thread shares.
+      NamespaceLease lease = leaseIfOpen(namespace)
+          .orElseThrow(() -> new NeedsThePool("namespace '" + namespace + "' is not open"));
+      if (forTheCommand) {
+        held.add(lease);
+      } else {
+        lease.close(); // the instance handed out now, not held for the command (as aeon.namespace above)
+      }
       return lease.memory();
     } catch (FileFormatException e) {
       if (unopenable.putIfAbsent(namespace, e) == null) {
@@ -284,42 +303,83 @@ public final class ServerContext {
    * its writes do not wait to be durable: its connection's replies wait for them before they are sent
    * ({@link DurableReplies}), so that the writes of a pipeline share the log's forced writes; unless the server runs
    * with {@link ServerConfig#pipelinedWritesShareForces} off. The last command read waits for its own writes, as
-   * every command did before, so that one whose durability fails gets its error reply.
+   * every command did before, so that one whose durability fails gets its error reply. For the pool of command
+   * threads, where the command may open namespaces and load vector sets.
    */
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
     namespaceLock.lock();
     try {
-      runLeasing(handler, client, args, new ArrayList<>(1));
+      runLeasing(handler, client, args, new CommandLeases(false));
     } finally {
       namespaceLock.unlock();
     }
   }
 
   /**
-   * {@link #runCommand} on the calling thread, but only if {@code namespace} (the client's, or the one holding a
-   * vector set's elements) is open and has not failed: then returns true once the command has run; else returns false
-   * having run nothing, and the caller runs it elsewhere (a command that would open or recover a namespace never runs
-   * on a connection's thread: {@link CommandTable#lightWhen}). The namespace is leased under the client namespace's
-   * read lock before the command runs, so neither the idle closer nor a FLUSHDB can close it in between: checked
-   * without the lease, a namespace closed as idle right after the check was opened again by the command, on the
-   * connection's thread.
+   * {@link #runCommand} on the calling thread, a connection's, but only as far as the command opens no namespace
+   * (reading its files and replaying its log, as after an idle close or a failure) and loads no vector set (reading
+   * its elements, {@link #checkMayLoad}): returns true once it has run; false if it met one of them, having stopped
+   * there, before it changed anything or wrote any of its reply, and the caller runs it again from its start on the
+   * pool ({@link CommandTable#dispatch}). A namespace the command uses is leased when first used, if open and not
+   * failed, and held open to its end. For a command flagged fast: a read of a set loaded already and a namespace open
+   * runs here as it did, and the first read of a set, or one whose namespace closed as idle, goes to the pool. Such a
+   * command must meet what it would open or load before its first write (one that could meet it later, UNLINK of
+   * several keys, goes to the pool at once: {@link CommandTable#poolWhen}).
+   */
+  public boolean runCommandIfItOpensNothing(Command handler, ClientSession client, Args args) throws IOException {
+    return runOnConnectionThread(null, handler, client, args);
+  }
+
+  /**
+   * {@link #runCommandIfItOpensNothing}, with {@code namespace} (the client's, or the one holding a vector set's
+   * elements) leased first: returns false having run nothing if it is not open or has failed (a command that would
+   * open or recover a namespace never runs on a connection's thread: {@link CommandTable#lightWhen}). The namespace is
+   * leased under the client namespace's read lock before the command runs, so neither the idle closer nor a FLUSHDB
+   * can close it in between: checked without the lease, a namespace closed as idle right after the check was opened
+   * again by the command, on the connection's thread. What the check saw of a vector set may have changed too (another
+   * client's DEL dropped it from memory): the command then finds the set to load, and goes to the pool.
    */
   public boolean runCommandIfNamespaceOpen(String namespace, Command handler, ClientSession client, Args args)
+      throws IOException {
+    Runnable hook = afterLightCheck;
+    if (hook != null) {
+      hook.run();
+    }
+    return runOnConnectionThread(namespace, handler, client, args);
+  }
+
+  private boolean runOnConnectionThread(String leaseFirst, Command handler, ClientSession client, Args args)
       throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock();
     namespaceLock.lock();
     try {
-      Optional<NamespaceLease> lease = leaseIfOpen(namespace);
-      if (lease.isEmpty()) {
+      CommandLeases held = new CommandLeases(true);
+      if (leaseFirst != null) {
+        Optional<NamespaceLease> lease = leaseIfOpen(leaseFirst);
+        if (lease.isEmpty()) {
+          return false;
+        }
+        held.add(lease.get()); // what memory() hands the command first (opened())
+      }
+      try {
+        runLeasing(handler, client, args, held);
+      } catch (NeedsThePool notHere) {
         return false;
       }
-      List<NamespaceLease> leases = new ArrayList<>(1);
-      leases.add(lease.get()); // what memory() hands the command first (opened())
-      runLeasing(handler, client, args, leases);
       return true;
     } finally {
       namespaceLock.unlock();
+    }
+  }
+
+  /**
+   * Throws if the running command runs on its connection's thread ({@link #runCommandIfItOpensNothing}), which then
+   * hands it to the pool: called before what would load a vector set, reading its elements from its namespace.
+   */
+  public void checkMayLoad(String what) {
+    if (COMMAND_LEASES.isBound() && COMMAND_LEASES.get().onConnectionThread()) {
+      throw new NeedsThePool(what);
     }
   }
 
@@ -327,22 +387,21 @@ public final class ServerContext {
     try {
       return aeon.leaseIfOpen(namespace);
     } catch (IllegalArgumentException notAName) {
-      return Optional.empty(); // the command itself says why
+      return Optional.empty(); // the command itself, on the pool, says why
     }
   }
 
-  /** Runs the handler with {@code leases} (the namespaces it uses, added as it first uses each) released after. */
-  private void runLeasing(Command handler, ClientSession client, Args args, List<NamespaceLease> leases)
-      throws IOException {
+  /** Runs the handler with {@code held} (the namespaces it uses, leased as it first uses each) released after. */
+  private void runLeasing(Command handler, ClientSession client, Args args, CommandLeases held) throws IOException {
     try {
       ScopedValue.CallableOp<Void, IOException> run = () -> {
         handler.run(client, args);
         return null;
       };
-      ScopedValue.where(COMMAND_LEASES, leases).call(() -> config.pipelinedWritesShareForces() && client.pipelined()
+      ScopedValue.where(COMMAND_LEASES, held).call(() -> config.pipelinedWritesShareForces() && client.pipelined()
           ? client.writes().call(run) : run.call());
     } finally {
-      leases.forEach(NamespaceLease::close);
+      held.release();
     }
   }
 

@@ -202,8 +202,9 @@ class LightCommandsOnTheConnectionThreadTest {
   }
 
   /**
-   * A set is loaded, and its namespace opened, on the pool: after a restart the first VADD to a set runs there; one
-   * after a fast read (VCARD) loaded the set does not. One whose namespace was closed as idle meanwhile runs there.
+   * A set is loaded, and its namespace opened, on the pool: after a restart the first VADD to a set runs there, as
+   * does a fast read (VCARD) that loads one; a VADD after that read does not. One whose namespace was closed as idle
+   * meanwhile runs there.
    */
   @Test
   void aVaddToASetNotLoadedOrWhoseNamespaceIsClosedRunsOnThePool() throws Exception {
@@ -216,8 +217,9 @@ class LightCommandsOnTheConnectionThreadTest {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
       assertEquals(start + 1, onPool(c), "the set is loaded on the pool");
       assertEquals(1L, c.call("VCARD", "loaded"));
+      assertEquals(start + 2, onPool(c), "a fast read loads its set on the pool too");
       assertEquals(1L, c.call("VADD", "loaded", "VALUES", "3", "0", "1", "0", "b"));
-      assertEquals(start + 1, onPool(c), "a set a fast read loaded, its namespace open: the connection's thread");
+      assertEquals(start + 2, onPool(c), "a set a fast read loaded, its namespace open: the connection's thread");
     }
     try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
         .withNamespaceIdle(Duration.ofMillis(100)));

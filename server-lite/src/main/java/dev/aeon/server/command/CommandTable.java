@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -33,6 +34,7 @@ public final class CommandTable {
   static final int LIGHT_MAX_ARGUMENT_BYTES = 64 << 10;
 
   private final Map<String, LightCheck> lightWhen = new HashMap<>();
+  private final Map<String, Predicate<Args>> poolWhen = new HashMap<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -46,7 +48,9 @@ public final class CommandTable {
    * thread never is, and a fast command never queues behind it; a native call (the embedding model's) would hold
    * a carrier for its whole length. Those a {@link #lightWhen} check finds light for their arguments run on the
    * connection's thread too, when no further request of the client is buffered: the hand-over to the pool and
-   * back took two wake-ups a command.
+   * back took two wake-ups a command. A fast command, or a light one, that would open a namespace or load a vector set
+   * (reading files, replaying a log) stops where it meets that, having changed nothing, and runs again on the pool
+   * ({@link dev.aeon.server.ServerContext#runCommandIfItOpensNothing}).
    */
   public static CommandTable standard(Executor compute) {
     CommandTable t = new CommandTable(compute);
@@ -93,6 +97,20 @@ public final class CommandTable {
       throw new IllegalArgumentException("no command '" + name + "' that is not fast");
     }
     lightWhen.put(name, light);
+  }
+
+  /**
+   * Sends fast command {@code name} to the pool, not to its connection's thread, when {@code onThePool} says so for
+   * its arguments: for one that could meet what it must leave to the pool (a set to load, a namespace to open) only
+   * after it changed something, and so could not be run again on the pool from its start (UNLINK of several keys).
+   * {@code onThePool} reads the arguments from the start and may leave them anywhere; one that throws is taken as
+   * true.
+   */
+  public void poolWhen(String name, Predicate<Args> onThePool) {
+    if (!byName.containsKey(name) || !byName.get(name).fast()) {
+      throw new IllegalArgumentException("no fast command '" + name + "'");
+    }
+    poolWhen.put(name, onThePool);
   }
 
   public CommandSpec get(String lowerCaseName) {
@@ -142,16 +160,17 @@ public final class CommandTable {
   }
 
   private void run(CommandSpec spec, ClientSession client, Args args) throws IOException {
-    if (spec.fast()) {
-      client.server().runCommand(spec.handler(), client, args);
+    int at = args.position();
+    if (ranOnConnectionThread(spec, client, args)) {
       return;
     }
-    String lightIn = light(spec, client, args);
-    if (lightIn != null && client.server().runCommandIfNamespaceOpen(lightIn, spec.handler(), client, args)) {
-      return; // run on the connection's thread, its namespace open and leased all through
+    args.position(at); // for a command that began on the connection's thread and met what it leaves to the pool
+    RespWriter w = client.writer();
+    if (!w.resetToMark()) { // a command left to the pool has written nothing: a defect, and the client disconnected
+      throw new IllegalStateException("command '" + spec.name() + "' was left to the pool after part of its reply was"
+          + " sent");
     }
     client.server().onCommandOnPool();
-    RespWriter w = client.writer();
     w.deferSending(true);
     try {
       CompletableFuture.runAsync(() -> {
@@ -173,6 +192,35 @@ public final class CommandTable {
     }
     // What outgrew the buffer is sent by the connection once the command has ended (RespWriter.sendIfOverfull), when
     // the reply is known whole and which writes it waits for.
+  }
+
+  /**
+   * Runs the command on the connection's thread if it may run there: a fast one unless {@link #poolWhen} says
+   * otherwise, a light one ({@link #lightWhen}) with its namespace open; and only as far as it opens no namespace and
+   * loads no vector set. False if it is to run on the pool, having changed nothing.
+   */
+  private boolean ranOnConnectionThread(CommandSpec spec, ClientSession client, Args args) throws IOException {
+    if (spec.fast()) {
+      return !onThePool(spec, args) && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
+    }
+    String lightIn = light(spec, client, args);
+    // run on the connection's thread, its namespace open and leased all through
+    return lightIn != null && client.server().runCommandIfNamespaceOpen(lightIn, spec.handler(), client, args);
+  }
+
+  private boolean onThePool(CommandSpec spec, Args args) {
+    Predicate<Args> check = poolWhen.get(spec.name());
+    if (check == null) {
+      return false;
+    }
+    int at = args.position();
+    try {
+      return check.test(args);
+    } catch (RuntimeException malformed) {
+      return true; // the command itself, on the pool, says what is wrong
+    } finally {
+      args.position(at);
+    }
   }
 
   /**

@@ -102,10 +102,20 @@ public final class VectorSets {
    * ({@code VectorSetLoadHoldsNoOtherKeyTest}); the commands on the same key wait for it on the set's lock. So are the
    * older events of its elements that the load found ({@link VectorSet#load}) forgotten here, after the load, out of
    * the set's lock: outside a pipeline a forget waits for its forced write ({@code VectorSetLoadOfDuplicatesTest}).
+   * On a connection's thread none of that runs: a set not in memory, not loaded, or with older events to forget sends
+   * the command to the pool ({@link ServerContext#checkMayLoad}), as does a namespace to open again ({@link
+   * #agreesWithItsNamespace} asks for it as open now only).
    */
   private VectorSet loaded(String ns, String key) {
     while (true) {
-      VectorSet set = sets.computeIfAbsent(ns + '\0' + key, k -> new VectorSet(ns, key));
+      VectorSet found = sets.get(ns + '\0' + key);
+      if (found == null || !found.isLoaded() || found.hasDuplicates()) {
+        // Not on a connection's thread (it then hands the command to the pool, before it has changed anything): a load
+        // reads the set's events from every namespace that may hold it, opening those closed, and a forget of older
+        // events is a write of its own.
+        server.checkMayLoad("vector set '" + key + "' is not loaded");
+      }
+      VectorSet set = found != null ? found : sets.computeIfAbsent(ns + '\0' + key, k -> new VectorSet(ns, key));
       boolean loadedHere = false;
       if (!set.isLoaded()) {
         synchronized (set) {
@@ -150,9 +160,9 @@ public final class VectorSets {
    * open now as the instance its element map agrees with; else null. Such a VADD does what a fast command does (a map
    * lookup, the read of a replaced element's event as VGETATTR does) plus a write: it may run on its connection's
    * thread ({@code VectorSetCommands.vaddIsLight}), which leases that namespace first and sends the command to the pool
-   * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}). Neither loads, opens nor
-   * switches anything: a set whose namespace closed as idle is left to the next command on the pool, which agrees with
-   * the new instance.
+   * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it
+   * finds the set to load after all (dropped since: {@link #loaded}). Neither loads, opens nor switches anything: a set
+   * whose namespace closed as idle is left to the next command on the pool, which agrees with the new instance.
    */
   public String loadedWithItsNamespaceOpen(String ns, String key) {
     VectorSet set = sets.get(ns + '\0' + key);

@@ -1,0 +1,258 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aeon.common.io.Uninterruptibly;
+import dev.aeon.engine.Durability;
+import dev.aeon.server.vset.CountedLoads;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command flagged fast runs on its connection's thread, which shares its carrier with every other client's and is
+ * never preempted; the first read of a vector set (reading its elements from its namespace), the open of a namespace
+ * (recovering it from its log), and the open again of one closed as idle must not run there. So a fast command that
+ * would load a set or open a namespace runs on the pool of command threads instead (counted by INFO stats'
+ * {@code total_commands_on_command_pool}), and one whose set is loaded and namespace open stays on its connection's
+ * thread. {@link CountedLoads} sees on which thread each load ran. On the code before, VCARD, VDIM, VINFO, VEMB,
+ * VGETATTR, VISMEMBER, TYPE, EXISTS, UNLINK, DBSIZE and SELECT loaded sets and opened namespaces on the connection's
+ * thread (no count on the pool; loads on virtual threads); and a VADD found light whose set was dropped before it ran
+ * loaded it again there.
+ */
+class FastCommandsOpenNothingOnTheConnectionThreadTest {
+
+  @TempDir Path dir;
+
+  /** INFO calls made so far: INFO is not fast, and each counts itself. */
+  private long infos;
+
+  @AfterEach
+  void removeTheHook() {
+    ServerContext.afterLightCheck = null;
+  }
+
+  private AeonServer start(Duration namespaceIdle) throws Exception {
+    return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
+        .withNamespaceIdle(namespaceIdle));
+  }
+
+  private AeonServer start() throws Exception {
+    return start(Duration.ofHours(1));
+  }
+
+  /** The commands run on the pool, less the INFO calls that asked (each of them counted). */
+  private long onPool(RespClient c) throws Exception {
+    String info = (String) c.call("INFO", "stats");
+    infos++;
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("total_commands_on_command_pool:")) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1)) - infos;
+      }
+    }
+    throw new AssertionError("no total_commands_on_command_pool in INFO stats: " + info);
+  }
+
+  /** The fast reads of one set, each given the key and element "a" where it takes one. */
+  private static final List<List<String>> FAST_READS = List.of(
+      List.of("VCARD", "k"), List.of("VDIM", "k"), List.of("VINFO", "k"), List.of("VEMB", "k", "a"),
+      List.of("VGETATTR", "k", "a"), List.of("VISMEMBER", "k", "a"), List.of("TYPE", "k"), List.of("EXISTS", "k"));
+
+  private static Object[] withKey(List<String> command, String key) {
+    return command.stream().map(a -> a.equals("k") ? key : a).toArray();
+  }
+
+  /**
+   * After a restart no set is loaded and no namespace open: the first fast read of each set loads it on the pool, and
+   * every fast read after it runs on the connection's thread; SELECT of a namespace on disk opens it on the pool, and
+   * of one open already (or of none on disk, which opens nothing) runs on the connection's thread.
+   */
+  @Test
+  void aFastReadThatLoadsASetOrOpensANamespaceRunsOnThePool() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      for (int i = 0; i < FAST_READS.size(); i++) {
+        assertEquals(1L, c.call("VADD", "set" + i, "VALUES", "3", "1", "0", "0", "a", "SETATTR", "{\"i\": 1}"));
+      }
+      assertEquals("OK", c.call("SELECT", "agent"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "3", "1", "0", "0"));
+    }
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
+        CountedLoads loads = CountedLoads.start()) {
+      long pooled = onPool(c);
+      for (int i = 0; i < FAST_READS.size(); i++) {
+        List<String> read = FAST_READS.get(i);
+        Object first = c.call(withKey(read, "set" + i));
+        assertEquals(++pooled, onPool(c), read.getFirst() + " of a set not loaded yet ran on the pool");
+        assertEquals(first, c.call(withKey(read, "set" + i)), read.getFirst() + " again");
+        for (List<String> other : FAST_READS) {
+          assertTrue(!(c.call(withKey(other, "set" + i)) instanceof RespClient.Err), other.getFirst());
+        }
+        assertEquals(pooled, onPool(c), "every fast read of the loaded set " + i + " ran on the connection's thread");
+      }
+      assertEquals(FAST_READS.size(), loads.count(), "each set loaded once");
+      assertEquals(0, loads.onVirtualThreads(), "sets loaded on a connection's thread");
+
+      assertEquals(0L, c.call("VCARD", "nosuchkey"));
+      assertEquals(++pooled, onPool(c), "a key not in memory is looked up in the namespaces on the pool");
+      assertEquals(2L, c.call("EXISTS", "set0", "set1"));
+      assertEquals(pooled, onPool(c), "EXISTS of loaded sets: the connection's thread");
+
+      assertEquals("OK", c.call("SELECT", "agent"));
+      assertEquals(++pooled, onPool(c), "SELECT of a namespace on disk, not open: opened on the pool");
+      try (RespClient other = new RespClient(server.port())) {
+        assertEquals("OK", other.call("SELECT", "agent"));
+        assertEquals("OK", other.call("SELECT", "nowhere"));
+      }
+      assertEquals(pooled, onPool(c), "SELECT of an open namespace, or of none: the connection's thread");
+    }
+  }
+
+  /** DBSIZE opens every namespace holding the client namespace's sets: on the pool unless all are open. */
+  @Test
+  void aDbsizeThatOpensANamespaceRunsOnThePool() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "three", "VALUES", "3", "1", "0", "0", "a"));
+      assertEquals(1L, c.call("VADD", "four", "VALUES", "4", "1", "0", "0", "0", "a"));
+    }
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      long pooled = onPool(c);
+      assertEquals(2L, c.call("DBSIZE"));
+      assertEquals(pooled + 1, onPool(c), "DBSIZE opening the sets' namespaces ran on the pool");
+      assertEquals(2L, c.call("DBSIZE"));
+      assertEquals(pooled + 1, onPool(c), "DBSIZE with them open ran on the connection's thread");
+    }
+  }
+
+  /** A set whose namespace closed as idle: a fast read that opens it again runs on the pool, and answers as before. */
+  @Test
+  void aFastReadOfASetWhoseNamespaceClosedAsIdleRunsOnThePool() throws Exception {
+    try (AeonServer server = start(Duration.ofMillis(100)); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a", "SETATTR", "{\"i\": 1}"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+      TestServer.awaitClosedAsIdle(server, "default.vset-d3");
+      long before = onPool(c);
+      assertEquals(2L, c.call("VCARD", "set"));
+      assertEquals(before + 1, onPool(c), "VCARD opening the set's namespace again ran on the pool");
+      TestServer.awaitClosedAsIdle(server, "default.vset-d3");
+      assertEquals("{\"i\": 1}", c.call("VGETATTR", "set", "a"));
+      assertEquals(before + 2, onPool(c), "VGETATTR opening the set's namespace again ran on the pool");
+    }
+  }
+
+  /** SELECT of a namespace closed as idle opens it again on the pool. */
+  @Test
+  void aSelectOfANamespaceClosedAsIdleRunsOnThePool() throws Exception {
+    try (AeonServer server = start(Duration.ofMillis(100)); RespClient c = new RespClient(server.port());
+        RespClient other = new RespClient(server.port())) {
+      assertEquals("OK", c.call("SELECT", "agent"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      TestServer.awaitClosedAsIdle(server, "agent");
+      long before = onPool(other);
+      assertEquals("OK", other.call("SELECT", "agent"));
+      assertEquals(before + 1, onPool(other), "SELECT opening the namespace again ran on the pool");
+      assertTrue(!(other.call("MEM.GET", "1") instanceof RespClient.Err), "the namespace answers");
+    }
+  }
+
+  /**
+   * UNLINK of several keys runs on the pool: run on the connection's thread, it would find one of its sets to load only
+   * after it deleted those before, and could not be run again on the pool from its start. UNLINK of one loaded set, and
+   * EXISTS of several, stay on the connection's thread.
+   */
+  @Test
+  void anUnlinkOfSeveralKeysRunsOnThePool() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      for (String key : List.of("a", "b", "c")) {
+        assertEquals(1L, c.call("VADD", key, "VALUES", "3", "1", "0", "0", "e"));
+        assertEquals(1L, c.call("VCARD", key)); // loaded
+      }
+      long before = onPool(c);
+      assertEquals(3L, c.call("EXISTS", "a", "b", "c"));
+      assertEquals(before, onPool(c), "EXISTS of loaded sets ran on the connection's thread");
+      assertEquals(2L, c.call("UNLINK", "a", "b"));
+      assertEquals(before + 1, onPool(c), "UNLINK of two keys ran on the pool");
+      assertEquals(1L, c.call("UNLINK", "c"));
+      assertEquals(before + 1, onPool(c), "UNLINK of one loaded set ran on the connection's thread");
+      assertEquals(0L, c.call("DBSIZE"));
+    }
+  }
+
+  /**
+   * A pipeline of fast reads, some loading their sets (on the pool) and some not, between other fast commands: the
+   * replies come in the order of the commands, and no load runs on the connection's thread.
+   */
+  @Test
+  void aPipelineOfFastReadsThatLoadIsAnsweredInOrder() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      for (int i = 0; i < 4; i++) {
+        assertEquals(1L, c.call("VADD", "set" + i, "VALUES", "3", "1", "0", "0", "a", "SETATTR", "{\"i\": " + i + "}"));
+      }
+    }
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
+        CountedLoads loads = CountedLoads.start()) {
+      ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+      for (int i = 0; i < 4; i++) {
+        pipeline.write(RespClient.encode("VGETATTR", "set" + i, "a"));
+        pipeline.write(RespClient.encode("ECHO", "after " + i));
+        pipeline.write(RespClient.encode("VCARD", "set" + i));
+      }
+      c.sendRaw(pipeline.toByteArray());
+      for (int i = 0; i < 4; i++) {
+        assertEquals("{\"i\": " + i + "}", c.read());
+        assertEquals("after " + i, c.read());
+        assertEquals(1L, c.read());
+      }
+      assertEquals(4, loads.count(), "each set loaded once");
+      assertEquals(0, loads.onVirtualThreads(), "sets loaded on a connection's thread");
+    }
+  }
+
+  /**
+   * A VADD found light (its set loaded, its namespace open) whose set another client deletes before the VADD leases
+   * the namespace: the namespace is still open, so the lease succeeds, but the set must be read again, which runs on
+   * the pool. Held between its check and its lease ({@link ServerContext#afterLightCheck}); on the code before it ran
+   * on the connection's thread, loading the set there.
+   */
+  @Test
+  void aVaddWhoseSetIsDroppedAfterItsCheckRunsOnThePool() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
+        RespClient other = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+      long before = onPool(c);
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch released = new CountDownLatch(1);
+      AtomicBoolean taken = new AtomicBoolean();
+      ServerContext.afterLightCheck = () -> {
+        if (taken.compareAndSet(false, true)) {
+          held.countDown();
+          Uninterruptibly.await(released::await);
+        }
+      };
+      CompletableFuture<Object> vadd = CompletableFuture.supplyAsync(() -> {
+        try {
+          return c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertTrue(held.await(30, TimeUnit.SECONDS), "the VADD was never found light");
+      assertEquals(1L, other.call("DEL", "set")); // on the pool: drops the set from memory
+      released.countDown();
+      assertEquals(1L, vadd.get(30, TimeUnit.SECONDS));
+      assertEquals(before + 2, onPool(c), "the DEL and the VADD, which had to read the set again, ran on the pool");
+      assertEquals(1L, c.call("VCARD", "set"));
+      assertEquals(0L, c.call("VISMEMBER", "set", "a"));
+    }
+  }
+}

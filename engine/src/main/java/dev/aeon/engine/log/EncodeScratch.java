@@ -46,6 +46,7 @@ final class EncodeScratch {
 
   private final Buffer bytes = new Buffer();
   private final DataOutputStream out = new DataOutputStream(bytes);
+  private final byte[] floatChunk = FloatsOut.newChunk();
 
   private EncodeScratch() {}
 
@@ -67,6 +68,11 @@ final class EncodeScratch {
       bytes.shrink();
     }
     return copy;
+  }
+
+  /** The thread's buffer for a vector's floats on their way into the stream ({@link FloatsOut#write}). */
+  byte[] floatChunk() {
+    return floatChunk;
   }
 
   /** The bytes the thread's buffer holds now (tests: it keeps at most {@link #MAX_KEPT}). */

@@ -80,14 +80,14 @@ public final class MutationCodec {
     DataOutputStream out = scratch.start(); // the thread's: not closed, a ByteArrayOutputStream holds nothing to close
     try {
       switch (m) {
-        case RememberEvent r -> writeRemember(out, r);
+        case RememberEvent r -> writeRemember(out, r, scratch.floatChunk());
         case RememberBatch b -> {
           out.writeInt(b.events().size());
           ByteArrayOutputStream one = new ByteArrayOutputStream(256);
           for (RememberEvent r : b.events()) {
             one.reset();
             try (DataOutputStream event = new DataOutputStream(one)) {
-              writeRemember(event, r);
+              writeRemember(event, r, scratch.floatChunk());
             }
             out.writeInt(one.size());
             one.writeTo(out);
@@ -120,7 +120,7 @@ public final class MutationCodec {
   }
 
   /** A REMEMBER payload. */
-  private static void writeRemember(DataOutputStream out, RememberEvent r) throws IOException {
+  private static void writeRemember(DataOutputStream out, RememberEvent r, byte[] floatChunk) throws IOException {
     out.writeLong(r.id());
     writeString(out, r.session());
     writeString(out, r.role());
@@ -128,9 +128,7 @@ public final class MutationCodec {
     writeString(out, r.text());
     out.writeInt(r.vector() == null ? -1 : r.vector().length);
     if (r.vector() != null) {
-      for (float f : r.vector()) {
-        out.writeFloat(f);
-      }
+      FloatsOut.write(out, r.vector(), floatChunk); // each float as writeFloat writes it
     }
     writeAttributes(out, r.attributes());
     out.writeInt(r.links().size());

@@ -29,15 +29,18 @@ public final class SignSketch {
       throw new IllegalArgumentException("vector of " + v.length + " dims, center of " + center.length
           + ", sketch of " + out.length + " words");
     }
-    java.util.Arrays.fill(out, 0L);
+    // A word's bits gather in a local, each without a branch: or-ed into the array one by one behind a branch on
+    // the sign, which goes either way at random, they cost more than the sums. The sums keep their order.
     double squares = 0, abs = 0;
-    for (int i = 0; i < v.length; i++) {
-      float r = v[i] - center[i];
-      squares += (double) r * r;
-      abs += Math.abs(r);
-      if (r > 0) {
-        out[i >>> 6] |= 1L << i;
+    for (int w = 0; w < out.length; w++) {
+      long bits = 0;
+      for (int i = w << 6, end = Math.min(v.length, i + 64); i < end; i++) {
+        float r = v[i] - center[i];
+        squares += (double) r * r;
+        abs += Math.abs(r);
+        bits |= (r > 0 ? 1L : 0L) << i;
       }
+      out[w] = bits;
     }
     return abs == 0 ? 0f : (float) (squares / abs);
   }

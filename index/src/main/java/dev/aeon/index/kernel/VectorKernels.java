@@ -59,6 +59,20 @@ public sealed interface VectorKernels permits ScalarKernels, SimdKernels, VnniKe
    */
   float quantizeI8(float[] v, byte[] codes);
 
+  /**
+   * Adds {@code dim} floats of {@code src} from {@code srcOffset} into {@code dst} from {@code dstOffset}, each
+   * {@code dst[i] += src[i]}: one rounding per element, so every implementation gives exactly the bits of this
+   * loop, and a sum of rows added one after the other is the same whichever kernels added them (2-means'
+   * cluster sums). The arrays are distinct, or the ranges are the same.
+   */
+  default void addF32(float[] src, int srcOffset, float[] dst, int dstOffset, int dim) {
+    java.util.Objects.checkFromIndexSize(srcOffset, dim, src.length);
+    java.util.Objects.checkFromIndexSize(dstOffset, dim, dst.length);
+    for (int i = 0; i < dim; i++) {
+      dst[dstOffset + i] += src[srcOffset + i];
+    }
+  }
+
   /** {@link #bulkDotI8(Int8Query, MemorySegment, long, int, int[])} of a query used once. */
   default void bulkDotI8(MemorySegment query, long queryOffset, MemorySegment codes, long codesOffset,
       int dim, int count, int[] out) {

@@ -50,6 +50,11 @@ public final class VnniKernels implements VectorKernels {
   }
 
   @Override
+  public void addF32(float[] src, int srcOffset, float[] dst, int dstOffset, int dim) {
+    simd.addF32(src, srcOffset, dst, dstOffset, dim);
+  }
+
+  @Override
   public float quantizeI8(float[] v, byte[] codes) {
     return simd.quantizeI8(v, codes);
   }

@@ -27,6 +27,34 @@ class KernelsTest {
     System.out.println("KernelsTest seed " + SEED + " (rerun with -Daeon.test.seed=" + SEED + ")");
   }
 
+  /** 2-means' cluster sums: rows added one after the other must have the same bits whichever kernels add them. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 15, 16, 17, 31, 383, 384, 767, 1536})
+  void addF32IsTheScalarLoopBitForBit(int dim) {
+    Random r = new Random(SEED + dim);
+    int rows = 40;
+    float[] data = new float[rows * dim + 5];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i % 11 == 0 ? -0f : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+    }
+    for (VectorKernels k : List.of(SCALAR, SIMD, Kernels.best())) {
+      float[] expected = new float[3 * dim + 2], actual = new float[3 * dim + 2];
+      for (int i = 0; i < rows; i++) {
+        int src = i * dim + (i % 5), dst = (i % 3) * dim + 1; // offsets as the rows and clusters of 2-means
+        for (int j = 0; j < dim; j++) {
+          expected[dst + j] += data[src + j];
+        }
+        k.addF32(data, src, actual, dst, dim);
+      }
+      for (int j = 0; j < expected.length; j++) {
+        assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]),
+            k.name() + ": element " + j + " of " + expected.length);
+      }
+      float[] tooShort = new float[dim]; // one short from offset 1
+      assertThrows(IndexOutOfBoundsException.class, () -> k.addF32(data, 0, tooShort, 1, dim));
+    }
+  }
+
   @Test
   void bestIsSimdWhenTheVectorApiIsLoaded() {
     assumeTrue(System.getProperty("aeon.kernels") == null, "the kernels are chosen by -Daeon.kernels");

@@ -192,4 +192,45 @@ class SketchKernelsTest {
     }
     return v;
   }
+
+  /**
+   * The sketch as it was first written (the array cleared, each bit or-ed in behind a branch): the bits and the
+   * factor's bits must not move, as a routing node's sketches are compared and persisted through them.
+   */
+  @Test
+  void sketchIsTheFirstVersionsBitForBit() {
+    java.util.Random r = new java.util.Random(11);
+    for (int dim : new int[] {1, 63, 64, 65, 127, 128, 383, 384, 768}) {
+      for (int trial = 0; trial < 20; trial++) {
+        float[] v = new float[dim], center = new float[dim];
+        for (int i = 0; i < dim; i++) {
+          v[i] = i % 7 == 0 ? 0f : (float) r.nextGaussian();
+          center[i] = i % 5 == 0 ? v[i] : (float) (r.nextGaussian() * 0.1);
+        }
+        long[] expected = new long[SignSketch.words(dim)], actual = new long[SignSketch.words(dim)];
+        java.util.Arrays.fill(actual, -1L); // what a buffer held before: every word is written whole
+        float expectedFactor = firstVersion(v, center, expected);
+        float factor = SignSketch.sketch(v, center, actual);
+        assertArrayEquals(expected, actual, "bits, " + dim + " dims");
+        assertEquals(Float.floatToRawIntBits(expectedFactor), Float.floatToRawIntBits(factor), "factor, " + dim + " dims");
+      }
+    }
+    long[] equal = new long[SignSketch.words(3)];
+    assertEquals(0f, SignSketch.sketch(new float[] {1, 2, 3}, new float[] {1, 2, 3}, equal));
+    assertArrayEquals(new long[] {0}, equal);
+  }
+
+  private static float firstVersion(float[] v, float[] center, long[] out) {
+    java.util.Arrays.fill(out, 0L);
+    double squares = 0, abs = 0;
+    for (int i = 0; i < v.length; i++) {
+      float r = v[i] - center[i];
+      squares += (double) r * r;
+      abs += Math.abs(r);
+      if (r > 0) {
+        out[i >>> 6] |= 1L << i;
+      }
+    }
+    return abs == 0 ? 0f : (float) (squares / abs);
+  }
 }

@@ -200,10 +200,7 @@ public final class KMeans {
     Arrays.fill(sum, 0f);
     Arrays.fill(count, 0);
     for (int i = 0; i < rows.length; i++) {
-      int base = assign[i] * dim, src = rows[i] * dim;
-      for (int j = 0; j < dim; j++) {
-        sum[base + j] += data[src + j];
-      }
+      kernels.addF32(data, rows[i] * dim, sum, assign[i] * dim, dim); // each sum in the rows' order, as before
       count[assign[i]]++;
     }
     for (int cl = 0; cl < k; cl++) {

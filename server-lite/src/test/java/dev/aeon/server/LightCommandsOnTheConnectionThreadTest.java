@@ -79,7 +79,9 @@ class LightCommandsOnTheConnectionThreadTest {
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "-1"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "NOSUCHOPTION"));
-      assertEquals(start + 6, onPool(c), "a malformed one is left to the pool, which says what is wrong");
+      assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1", "x", "0"));
+      assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1", "0", "0", "AT", "soon"));
+      assertEquals(start + 8, onPool(c), "a malformed one is left to the pool, which says what is wrong");
     }
   }
 

@@ -35,8 +35,31 @@ public final class VectorInput {
 
   /** Parses the vector at the cursor; {@code query} says whether TEXT is embedded as a search query. */
   public static Given read(Args a, ServerContext server, boolean query) {
+    return readUnembedded(a).embed(server, query);
+  }
+
+  /**
+   * A vector as the arguments give it, nothing embedded yet: its numbers (FP32, VALUES) or the text the server's
+   * model is to embed (TEXT). A command reads its arguments whole before it embeds, and can tell beforehand whether
+   * it will embed at all.
+   */
+  public record Unembedded(float[] numbers, String text) {
+
+    /** Whether the server's model has to embed it (TEXT). */
+    public boolean isText() {
+      return text != null;
+    }
+
+    /** The vector: the numbers given, or the text embedded ({@link #embedText}). */
+    public Given embed(ServerContext server, boolean query) {
+      return isText() ? embedText(text, server, query) : new Given(numbers, null);
+    }
+  }
+
+  /** Parses the vector at the cursor, its TEXT not embedded yet. */
+  public static Unembedded readUnembedded(Args a) {
     if (a.accept("FP32")) {
-      return new Given(fp32(a.nextBytes()), null);
+      return new Unembedded(fp32(a.nextBytes()), null);
     }
     if (a.accept("VALUES")) {
       int n = a.nextInt(1, MAX_DIMENSION, "the number of VALUES");
@@ -47,10 +70,10 @@ public final class VectorInput {
       for (int i = 0; i < n; i++) {
         v[i] = finite(a.nextDouble());
       }
-      return new Given(v, null);
+      return new Unembedded(v, null);
     }
     if (a.accept("TEXT")) {
-      return embedText(a.nextText("the text"), server, query);
+      return new Unembedded(null, a.nextText("the text"));
     }
     throw CommandError.err("expected a vector: FP32 <blob>, VALUES <n> <v1> ... <vn> or TEXT <text>");
   }

@@ -70,72 +70,20 @@ public final class MemCommands {
     t.add("mem.stats", 1, read, 0, 0, 0, MemCommands::stats);
   }
 
-  /** MEM.ADD session role text [VECTOR (FP32 blob | VALUES n v...)] [AT micros] [ATTRS json] [LINK type id]... */
+  /** MEM.ADD session role text [VECTOR vector] [AT micros] [ATTRS json] [LINK type id]... ({@link MemAddArguments}) */
   private static void add(ClientSession c, Args a) throws IOException {
-    Remember r = Remember.event(nextName(a, "session"), nextName(a, "role"), a.nextText("the text"));
-    boolean vectorGiven = false;
-    while (a.hasNext()) {
-      String opt = a.nextString(); // as given, for the error
-      switch (opt.toUpperCase(Locale.ROOT)) {
-        case "VECTOR" -> {
-          VectorInput.Given v = VectorInput.read(a, c.server(), false);
-          r.vector(v.values(), v.model());
-          vectorGiven = true;
-        }
-        case "AT" -> r.at(a.nextLong());
-        case "ATTRS" -> eventAttributes(a.nextText("the attributes' JSON"), "ATTRS").forEach(r::attribute);
-        case "LINK" -> r.link(nextName(a, "link type"), a.nextLong());
-        default -> throw CommandError.unknownOption("MEM.ADD", opt);
-      }
-    }
-    // Only --embedder none stores the text without a vector: where the model asked for could not be loaded, the
-    // event would never be recalled, not even once the model is back (nothing embeds it later).
-    if (!vectorGiven && c.server().embedder() == null && c.server().config().embedderFailure() != null) {
-      throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.ADD without VECTOR")
-          + "; give the event's vector with VECTOR, or start the server with --embedder none to store events"
-          + " without one");
-    }
+    Remember r = MemAddArguments.read(a).event(c.server());
     c.writer().integer(c.memoryToRemember(r).remember(r));
   }
 
   /**
    * Whether a MEM.ADD embeds nothing (its vectors given as numbers, or a server without an embedder): into a namespace
    * open already, it then runs on its connection's thread ({@link CommandTable#lightWhen}), as much work as a VADD's
-   * checks plus an insert into the namespace's index. Reads the options as {@link #add} does, from the arguments'
-   * start; anything it does not know (a malformed command) sends the command to the pool, which says what is wrong.
+   * checks plus an insert into the namespace's index. Reads the arguments as {@link #add} does ({@link
+   * MemAddArguments}); a malformed command fails there, and so goes to the pool, which says what is wrong.
    */
   static boolean addIsLight(ClientSession c, Args a) {
-    boolean numbersOnly = true;
-    boolean vectorGiven = false;
-    int i = 4; // MEM.ADD session role text, then the options
-    while (i < a.size()) {
-      switch (a.lower(i)) {
-        case "vector" -> {
-          vectorGiven = true;
-          String form = i + 1 < a.size() ? a.lower(i + 1) : "";
-          switch (form) {
-            case "fp32" -> i += 3;
-            case "values" -> {
-              int n = Integer.parseInt(a.string(i + 2)); // a count that is no number throws: the pool's
-              if (n < 1) {
-                return false;
-              }
-              i += 3 + n;
-            }
-            default -> numbersOnly = false; // TEXT: the server's model embeds it
-          }
-          if (!numbersOnly) {
-            return false;
-          }
-        }
-        case "at", "attrs" -> i += 2;
-        case "link" -> i += 3;
-        default -> {
-          return false;
-        }
-      }
-    }
-    return i == a.size() && (vectorGiven || c.server().embedder() == null); // past the end: fewer VALUES than said
+    return MemAddArguments.read(a).embedsNothing(c.server());
   }
 
   /**
@@ -144,7 +92,7 @@ public final class MemCommands {
    * Reads refuse it too: no stored name is such, so it could only match nothing, and the client would never hear
    * of its mistake.
    */
-  private static String nextName(Args a, String what) {
+  static String nextName(Args a, String what) {
     String name = a.nextText("the " + what);
     if (name.isEmpty()) {
       throw CommandError.err(what + " must not be empty");
@@ -157,7 +105,7 @@ public final class MemCommands {
   }
 
   /** Event attributes from a JSON object of strings, numbers and booleans. */
-  private static Map<String, Object> eventAttributes(String json, String argument) {
+  static Map<String, Object> eventAttributes(String json, String argument) {
     return eventAttributes(JsonValues.parseEventObject(json, argument));
   }
 

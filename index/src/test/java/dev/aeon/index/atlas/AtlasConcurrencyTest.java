@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roaringbitmap.RoaringBitmap;
@@ -37,9 +38,6 @@ class AtlasConcurrencyTest {
     Map<Long, float[]> live = new ConcurrentHashMap<>();
     Map<Long, Long> deletedAt = new ConcurrentHashMap<>();
     AtomicLong clock = new AtomicLong();
-    AtomicBoolean done = new AtomicBoolean();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    AtomicLong searches = new AtomicLong();
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 4, 3, 4))) {
       Random wr = new Random(seed);
       for (long id = 0; id < 300; id++) {
@@ -47,23 +45,9 @@ class AtlasConcurrencyTest {
         index.add(id, v);
         live.put(id, v);
       }
-      List<Thread> readers = new ArrayList<>();
-      for (int t = 0; t < 3; t++) {
-        long readerSeed = seed + t + 1;
-        readers.add(Thread.ofPlatform().start(() -> {
-          Random rr = new Random(readerSeed);
-          try {
-            while (!done.get()) {
-              search(index, rr, dim, live, deletedAt, clock);
-              searches.incrementAndGet();
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }));
-      }
+      Readers readers = new Readers(3, seed, rr -> () -> search(index, rr, dim, live, deletedAt, clock));
       long nextId = 300;
-      for (int op = 0; op < 4000 && failures.isEmpty(); op++) {
+      for (int op = 0; op < 4000 && !readers.failed(); op++) {
         if (wr.nextInt(10) < 6 || live.size() < 50) {
           float[] v = AtlasIndexTest.randomVector(wr, dim);
           live.put(nextId, v);
@@ -78,9 +62,7 @@ class AtlasConcurrencyTest {
           index.flush();
         }
       }
-      done.set(true);
-      joinAndReport(readers, failures, "seed " + seed);
-      assertTrue(searches.get() > 0);
+      readers.stopAndReport("seed " + seed);
       assertEquals(live.size(), index.size());
     }
   }
@@ -101,9 +83,6 @@ class AtlasConcurrencyTest {
     Map<Long, Long> deletedAt = new ConcurrentHashMap<>();
     List<float[]> centres = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicLong clock = new AtomicLong();
-    AtomicBoolean done = new AtomicBoolean();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    AtomicLong searches = new AtomicLong();
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 8, 4, 4))) {
       Random wr = new Random(seed);
       long nextId = 0;
@@ -112,25 +91,13 @@ class AtlasConcurrencyTest {
         index.add(nextId, v);
         live.put(nextId, v);
       }
-      List<Thread> readers = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        long readerSeed = seed + t + 1;
-        readers.add(Thread.ofPlatform().start(() -> {
-          Random rr = new Random(readerSeed);
-          try {
-            while (!done.get()) {
-              float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
-                  : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
-              search(index, rr, q, live, deletedAt, clock);
-              searches.incrementAndGet();
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }));
-      }
+      Readers readers = new Readers(2, seed, rr -> () -> {
+        float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
+            : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
+        search(index, rr, q, live, deletedAt, clock);
+      });
       List<long[]> clusters = new ArrayList<>();
-      for (int op = 0; op < 300 && failures.isEmpty(); op++) {
+      for (int op = 0; op < 300 && !readers.failed(); op++) {
         if (clusters.size() < 3 || wr.nextInt(5) < 3) {
           float[] centre = AtlasIndexTest.randomVector(wr, dim);
           centres.add(centre);
@@ -166,9 +133,7 @@ class AtlasConcurrencyTest {
           index.flush();
         }
       }
-      done.set(true);
-      joinAndReport(readers, failures, "seed " + seed);
-      assertTrue(searches.get() > 0);
+      readers.stopAndReport("seed " + seed);
       assertEquals(live.size(), index.size());
       for (long id : deletedAt.keySet()) {
         assertTrue(!index.contains(id), "seed " + seed + ": removed id " + id + " still in the index");
@@ -199,9 +164,6 @@ class AtlasConcurrencyTest {
     java.util.concurrent.atomic.AtomicLongArray removed = new java.util.concurrent.atomic.AtomicLongArray(maxIds);
     List<float[]> centres = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicLong clock = new AtomicLong(1);
-    AtomicBoolean done = new AtomicBoolean();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    AtomicLong searches = new AtomicLong();
     int leafDrops = 0;
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 4, 4, 4))) {
       Random wr = new Random(seed);
@@ -211,52 +173,45 @@ class AtlasConcurrencyTest {
         index.add(nextId, vectors[nextId]);
         added.set(nextId, clock.incrementAndGet());
       }
-      List<Thread> readers = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        Random rr = new Random(seed + t + 1);
-        readers.add(Thread.ofPlatform().start(() -> {
-          int[] lastLeaves = null;
-          try {
-            while (!done.get()) {
-              float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
-                  : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
-              long start = clock.get();
-              SearchResult r = index.searchFrom(q, maxIds + 1, everyLeaf, null,
-                  rr.nextBoolean() ? lastLeaves : null, true);
-              long end = clock.get();
-              RoaringBitmap found = new RoaringBitmap();
-              for (int i = 0; i < r.size(); i++) {
-                int id = (int) r.ids()[i];
-                if (found.contains(id)) {
-                  throw new AssertionError("id " + id + " twice in an answer of " + r.size());
-                }
-                found.add(id);
-                long gone = removed.get(id);
-                if (gone != 0 && gone <= start) {
-                  throw new AssertionError("id " + id + " found after its removeAll returned");
-                }
-                double cos = AtlasIndexTest.exactCosine(q, vectors[id]);
-                if (Math.abs(cos - r.scores()[i]) > 1e-4) {
-                  throw new AssertionError("id " + id + " scored " + r.scores()[i] + ", its cosine is " + cos);
-                }
-              }
-              for (int id = 0; id < maxIds; id++) {
-                long in = added.get(id);
-                long going = removing.get(id);
-                if (in != 0 && in <= start && (going == 0 || going > end) && !found.contains(id)) {
-                  throw new AssertionError("id " + id + ", live throughout, missing from an answer of " + r.size());
-                }
-              }
-              lastLeaves = r.leafIds();
-              searches.incrementAndGet();
+      Readers readers = new Readers(2, seed, rr -> new Search() {
+        private int[] lastLeaves;
+
+        @Override
+        public void run() {
+          float[] q = centres.isEmpty() ? AtlasIndexTest.randomVector(rr, dim)
+              : near(centres.get(rr.nextInt(centres.size())), rr, 0.3f);
+          long start = clock.get();
+          SearchResult r = index.searchFrom(q, maxIds + 1, everyLeaf, null,
+              rr.nextBoolean() ? lastLeaves : null, true);
+          long end = clock.get();
+          RoaringBitmap found = new RoaringBitmap();
+          for (int i = 0; i < r.size(); i++) {
+            int id = (int) r.ids()[i];
+            if (found.contains(id)) {
+              throw new AssertionError("id " + id + " twice in an answer of " + r.size());
             }
-          } catch (Throwable e) {
-            failures.add(e);
+            found.add(id);
+            long gone = removed.get(id);
+            if (gone != 0 && gone <= start) {
+              throw new AssertionError("id " + id + " found after its removeAll returned");
+            }
+            double cos = AtlasIndexTest.exactCosine(q, vectors[id]);
+            if (Math.abs(cos - r.scores()[i]) > 1e-4) {
+              throw new AssertionError("id " + id + " scored " + r.scores()[i] + ", its cosine is " + cos);
+            }
           }
-        }));
-      }
+          for (int id = 0; id < maxIds; id++) {
+            long in = added.get(id);
+            long going = removing.get(id);
+            if (in != 0 && in <= start && (going == 0 || going > end) && !found.contains(id)) {
+              throw new AssertionError("id " + id + ", live throughout, missing from an answer of " + r.size());
+            }
+          }
+          lastLeaves = r.leafIds();
+        }
+      });
       List<int[]> sessions = new ArrayList<>();
-      for (int op = 0; op < 400 && failures.isEmpty() && nextId < maxIds - 100; op++) {
+      for (int op = 0; op < 400 && !readers.failed() && nextId < maxIds - 100; op++) {
         if (sessions.size() < 4 || wr.nextInt(5) < 3) {
           float[] centre = AtlasIndexTest.randomVector(wr, dim);
           centres.add(centre);
@@ -288,12 +243,10 @@ class AtlasConcurrencyTest {
           index.flush();
         }
       }
-      done.set(true);
-      joinAndReport(readers, failures, "seed " + seed);
-      assertTrue(searches.get() > 0);
+      readers.stopAndReport("seed " + seed);
       assertTrue(leafDrops > 0, "seed " + seed + ": no removeAll took a leaf out of the tree");
       assertTrue(index.writer().merges() > 0, "seed " + seed + ": no leaf merged");
-      System.out.println("AtlasConcurrencyTest merges: " + index.writer().merges() + " merges, " + searches.get()
+      System.out.println("AtlasConcurrencyTest merges: " + index.writer().merges() + " merges, " + readers.searches()
           + " searches");
       for (int id = 0; id < nextId; id++) {
         assertEquals(removed.get(id) == 0, index.contains(id), "seed " + seed + ": id " + id);
@@ -330,49 +283,37 @@ class AtlasConcurrencyTest {
     int dim = 16, n = 3000;
     SearchParams everyLeaf = new SearchParams(Integer.MAX_VALUE, Integer.MAX_VALUE, 0, SearchParams.NO_SKETCH, true, 0);
     AtomicLong added = new AtomicLong(); // ids [0, added) are in the index
-    AtomicBoolean done = new AtomicBoolean();
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    AtomicLong searches = new AtomicLong();
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(dim, 2, 2, 4))) {
       Random wr = new Random(seed);
-      List<Thread> readers = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        Random rr = new Random(seed + t + 1);
-        readers.add(Thread.ofPlatform().start(() -> {
-          int[] lastLeaves = null;
-          try {
-            while (!done.get()) {
-              long before = added.get();
-              SearchResult r = index.searchFrom(AtlasIndexTest.randomVector(rr, dim), n + 1, everyLeaf, null,
-                  rr.nextBoolean() ? lastLeaves : null, true);
-              RoaringBitmap found = new RoaringBitmap();
-              for (long id : r.ids()) {
-                if (found.contains((int) id)) {
-                  throw new AssertionError("id " + id + " twice in an answer of " + r.size());
-                }
-                found.add((int) id);
-              }
-              if (found.rangeCardinality(0, before) != before) {
-                RoaringBitmap missing = RoaringBitmap.bitmapOfRange(0, before);
-                missing.andNot(found);
-                throw new AssertionError(missing.getCardinality() + " of the " + before + " ids added before the"
-                    + " search are not in its answer, as " + missing.first());
-              }
-              lastLeaves = r.leafIds();
-              searches.incrementAndGet();
+      Readers readers = new Readers(2, seed, rr -> new Search() {
+        private int[] lastLeaves;
+
+        @Override
+        public void run() {
+          long before = added.get();
+          SearchResult r = index.searchFrom(AtlasIndexTest.randomVector(rr, dim), n + 1, everyLeaf, null,
+              rr.nextBoolean() ? lastLeaves : null, true);
+          RoaringBitmap found = new RoaringBitmap();
+          for (long id : r.ids()) {
+            if (found.contains((int) id)) {
+              throw new AssertionError("id " + id + " twice in an answer of " + r.size());
             }
-          } catch (Throwable e) {
-            failures.add(e);
+            found.add((int) id);
           }
-        }));
-      }
-      for (int id = 0; id < n && failures.isEmpty(); id++) {
+          if (found.rangeCardinality(0, before) != before) {
+            RoaringBitmap missing = RoaringBitmap.bitmapOfRange(0, before);
+            missing.andNot(found);
+            throw new AssertionError(missing.getCardinality() + " of the " + before + " ids added before the"
+                + " search are not in its answer, as " + missing.first());
+          }
+          lastLeaves = r.leafIds();
+        }
+      });
+      for (int id = 0; id < n && !readers.failed(); id++) {
         index.add(id, AtlasIndexTest.randomVector(wr, dim));
         added.set(id + 1);
       }
-      done.set(true);
-      joinAndReport(readers, failures, "seed " + seed);
-      assertTrue(searches.get() > 0);
+      readers.stopAndReport("seed " + seed);
     }
   }
 
@@ -395,35 +336,96 @@ class AtlasConcurrencyTest {
       AtomicLong answered = new AtomicLong();
       AtomicLong refused = new AtomicLong();
       ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < readers; t++) {
-        Random rr = new Random(round * 31L + t);
-        threads.add(Thread.ofPlatform().start(() -> {
-          try {
-            while (true) {
-              index.search(AtlasIndexTest.randomVector(rr, dim), 10, SearchParams.nprobe(8));
-              answered.incrementAndGet();
-              searching.countDown();
-            }
-          } catch (IllegalStateException e) {
-            if (e.getMessage() != null && e.getMessage().endsWith("is closed")) {
-              refused.incrementAndGet();
-            } else {
-              failures.add(e);
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          } finally {
+      long seed = round * 31L;
+      List<Thread> threads = startThreads(readers, failures, t -> {
+        Random rr = new Random(seed + t);
+        try {
+          while (true) {
+            index.search(AtlasIndexTest.randomVector(rr, dim), 10, SearchParams.nprobe(8));
+            answered.incrementAndGet();
             searching.countDown();
           }
-        }));
-      }
+        } catch (IllegalStateException e) {
+          if (e.getMessage() == null || !e.getMessage().endsWith("is closed")) {
+            throw e;
+          }
+          refused.incrementAndGet();
+        } finally {
+          searching.countDown();
+        }
+      });
       searching.await();
       index.close();
       joinAndReport(threads, failures, "round " + round);
       assertTrue(answered.get() >= readers, "round " + round + ": searches answered before the close");
       assertEquals(readers, refused.get(), "round " + round + ": every reader is told the index is closed");
     }
+  }
+
+  /** One reader's search, checked: it throws on anything wrong. */
+  @FunctionalInterface
+  private interface Search {
+    void run() throws Exception;
+  }
+
+  /**
+   * Reader threads that search until {@link #stopAndReport}, reader t given a {@link Random} of seed {@code seed + t +
+   * 1}, from which {@code reader} makes its search (with any state of its own, as the leaves its last answer named).
+   * The searches answered are counted; whatever one throws ends its reader and is reported.
+   */
+  private static final class Readers {
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong searches = new AtomicLong();
+    private final List<Thread> threads;
+
+    Readers(int count, long seed, Function<Random, Search> reader) {
+      threads = startThreads(count, failures, t -> {
+        Search search = reader.apply(new Random(seed + t + 1));
+        while (!done.get()) {
+          search.run();
+          searches.incrementAndGet();
+        }
+      });
+    }
+
+    /** Whether a search failed already: the writer then stops early. */
+    boolean failed() {
+      return !failures.isEmpty();
+    }
+
+    long searches() {
+      return searches.get();
+    }
+
+    /** Stops the readers, waits for them, fails with every failure they met, and checks that some search ran. */
+    void stopAndReport(String context) throws InterruptedException {
+      done.set(true);
+      joinAndReport(threads, failures, context);
+      assertTrue(searches.get() > 0, context + ": no search answered");
+    }
+  }
+
+  /** What one of {@link #startThreads}' threads runs, given its number. */
+  @FunctionalInterface
+  private interface ThreadBody {
+    void run(int t) throws Exception;
+  }
+
+  /** Starts {@code count} platform threads running {@code body}; whatever one throws is added to {@code failures}. */
+  private static List<Thread> startThreads(int count, ConcurrentLinkedQueue<Throwable> failures, ThreadBody body) {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      int number = t;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          body.run(number);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    return threads;
   }
 
   /** Waits for the readers, then fails with every search failure they collected. */

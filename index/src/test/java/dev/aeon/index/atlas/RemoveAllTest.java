@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -286,30 +287,14 @@ class RemoveAllTest {
    */
   @Test
   void aRemoveAllThatFailsWhileCountingLeavesNoCountBehind() throws IOException {
-    Random r = new Random(67);
-    float[][] vs = AtlasIndexTest.randomVectors(r, 24, DIM);
-    long[] all = LongStream.range(0, vs.length).toArray();
-    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
-      for (int i = 0; i < vs.length; i++) {
-        index.add(i, vs[i]);
-      }
+    assertAFailedRemoveAllLeavesNoCountBehind(67, 24, index -> {
       assertEquals(1, index.stats().leaves(), "one leaf, which every removeAll below takes");
       index.writer().countedForTests = id -> {
         if (id == 3) {
           throw new OutOfMemoryError("a test's, while counting id 3");
         }
       };
-      assertThrows(OutOfMemoryError.class, () -> index.removeAll(all));
-      index.writer().countedForTests = id -> { };
-      assertEquals(vs.length, index.size(), "a removeAll that failed removed nothing");
-      long before = index.compactions();
-      assertEquals(vs.length / 2, index.removeAll(LongStream.range(0, vs.length / 2).toArray()));
-      assertEquals(before + 1, index.compactions(), "the leaf half dead is compacted");
-      assertEquals(0, index.stats().tombstones());
-      for (int i = vs.length / 2; i < vs.length; i++) {
-        assertEquals(i, index.search(vs[i], 1).ids()[0]);
-      }
-    }
+    });
   }
 
   /**
@@ -321,19 +306,31 @@ class RemoveAllTest {
    */
   @Test
   void aRemoveAllThatFailsWhileChoosingItsCompactionsNoCountBehind() throws IOException {
-    Random r = new Random(71);
-    float[][] vs = AtlasIndexTest.randomVectors(r, 600, DIM);
-    long[] all = LongStream.range(0, vs.length).toArray();
-    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
-      for (int i = 0; i < vs.length; i++) {
-        index.add(i, vs[i]);
-      }
+    assertAFailedRemoveAllLeavesNoCountBehind(71, 600, index -> {
       int leaves = index.stats().leaves();
       assertTrue(leaves >= 2, "more than one leaf: " + leaves);
       index.writer().classifiedForTests = leaf -> {
         throw new OutOfMemoryError("a test's, at the first leaf removeAll counted");
       };
-      assertThrows(OutOfMemoryError.class, () -> index.removeAll(all));
+    });
+  }
+
+  /**
+   * Adds {@code count} random vectors (of seed {@code seed}), lets {@code failing} check the index and set one of its
+   * writer's test hooks to throw an OutOfMemoryError, and makes a removeAll of every id fail so. Then: nothing was
+   * removed, no leaf kept a count of deletes, and a removeAll of the even ids compacts the leaves it takes half dead
+   * (no tombstone left; each odd id its own nearest).
+   */
+  private void assertAFailedRemoveAllLeavesNoCountBehind(long seed, int count, Consumer<AtlasIndex> failing)
+      throws IOException {
+    float[][] vs = AtlasIndexTest.randomVectors(new Random(seed), count, DIM);
+    try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
+      for (int i = 0; i < vs.length; i++) {
+        index.add(i, vs[i]);
+      }
+      failing.accept(index);
+      assertThrows(OutOfMemoryError.class, () -> index.removeAll(LongStream.range(0, vs.length).toArray()));
+      index.writer().countedForTests = id -> { };
       index.writer().classifiedForTests = leaf -> { };
       assertEquals(vs.length, index.size(), "a removeAll that failed removed nothing");
       for (Leaf leaf : index.routing().liveLeaves()) {

@@ -21,31 +21,19 @@ final class OneClient {
 
   private OneClient() {}
 
-  private static List<String> vector() {
-    List<String> v = new ArrayList<>(List.of("VALUES", Integer.toString(DIMENSION), "1.__rand_int__"));
-    for (int i = 1; i < DIMENSION; i++) {
-      v.add(Integer.toString(i));
-    }
-    return v;
-  }
-
   /** The commands measured against Aeon's server, by name, in the order they run (the reads find the writes'). */
   private static Map<String, List<String>> commands() {
     Map<String, List<String>> m = new LinkedHashMap<>();
+    List<String> vector = WriteCommands.values(DIMENSION, "1.__rand_int__");
     m.put("PING", List.of("PING"));
-    List<String> add = new ArrayList<>(List.of("MEM.ADD", "bench-session", "user", "an event", "VECTOR"));
-    add.addAll(vector());
-    m.put("MEM.ADD", add);
-    List<String> vadd = new ArrayList<>(List.of("VADD", "bench:one"));
-    vadd.addAll(vector());
-    vadd.add("e__rand_int__");
-    m.put("VADD", vadd);
+    m.put("MEM.ADD", WriteCommands.memAdd("an event", vector));
+    m.put("VADD", WriteCommands.vadd("bench:one", vector));
     List<String> vsim = new ArrayList<>(List.of("VSIM", "bench:one"));
-    vsim.addAll(vector());
+    vsim.addAll(vector);
     vsim.addAll(List.of("COUNT", "10"));
     m.put("VSIM", vsim);
     List<String> recall = new ArrayList<>(List.of("MEM.RECALL"));
-    recall.addAll(vector());
+    recall.addAll(vector);
     recall.addAll(List.of("COUNT", "10"));
     m.put("MEM.RECALL", recall);
     return m;

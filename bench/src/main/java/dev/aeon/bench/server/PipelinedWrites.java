@@ -26,18 +26,10 @@ final class PipelinedWrites {
 
   /** The commands measured, by name: each stores one event (a VADD of an element name drawn before replaces it). */
   private static Map<String, List<String>> commands() {
-    List<String> vector = new ArrayList<>(List.of("VALUES", Integer.toString(DIMENSION), "__rand_int__"));
-    for (int i = 1; i < DIMENSION; i++) {
-      vector.add(Integer.toString(i));
-    }
+    List<String> vector = WriteCommands.values(DIMENSION, "__rand_int__");
     Map<String, List<String>> m = new LinkedHashMap<>();
-    List<String> add = new ArrayList<>(List.of("MEM.ADD", "bench-session", "user", "a pipelined event", "VECTOR"));
-    add.addAll(vector);
-    m.put("MEM.ADD", add);
-    List<String> vadd = new ArrayList<>(List.of("VADD", "bench:writes"));
-    vadd.addAll(vector);
-    vadd.add("e__rand_int__");
-    m.put("VADD", vadd);
+    m.put("MEM.ADD", WriteCommands.memAdd("a pipelined event", vector));
+    m.put("VADD", WriteCommands.vadd("bench:writes", vector));
     return m;
   }
 

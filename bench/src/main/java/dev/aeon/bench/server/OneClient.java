@@ -63,9 +63,9 @@ final class OneClient {
       }
     }
     List<Map<String, Object>> results = new ArrayList<>();
-    RedisTools.Result floor = median(redisPing);
+    RedisTools.Result floor = RedisTools.Result.median(redisPing);
     results.add(entry("redis", "PING", floor, redisPing, floor));
-    byCommand.forEach((name, r) -> results.add(entry("aeon", name, median(r), r, floor)));
+    byCommand.forEach((name, r) -> results.add(entry("aeon", name, RedisTools.Result.median(r), r, floor)));
     return results;
   }
 
@@ -85,10 +85,6 @@ final class OneClient {
     m.put("us_per_command", Math.round(1e7 / r.rps()) / 10.0);
     m.put("us_over_redis_ping", Math.round((1e7 / r.rps() - 1e7 / redisPing.rps())) / 10.0);
     return m;
-  }
-
-  private static RedisTools.Result median(List<RedisTools.Result> rounds) {
-    return rounds.stream().sorted((a, b) -> Double.compare(a.rps(), b.rps())).toList().get(rounds.size() / 2);
   }
 
   /** The console's note for a result of this section. */

@@ -2,7 +2,6 @@ package dev.aeon.bench.server;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +55,8 @@ final class PipelinedWrites {
           e.add(RedisTools.benchmark(each.port, CLIENTS, requests, PIPELINE, VectorWorkload.RANDOM_RANGE,
               c.getValue()));
         }
-        RedisTools.Result ms = median(s);
-        RedisTools.Result me = median(e);
+        RedisTools.Result ms = RedisTools.Result.median(s);
+        RedisTools.Result me = RedisTools.Result.median(e);
         results.add(entry(c.getKey(), "shared", ms, s, ms.rps() / me.rps()));
         results.add(entry(c.getKey(), "each", me, e, 1.0));
       }
@@ -91,15 +90,15 @@ final class PipelinedWrites {
       b.add(RedisTools.benchmark(port, CLIENTS, batchRequests, 1, VectorWorkload.RANDOM_RANGE, addAll));
       p.add(RedisTools.benchmark(port, CLIENTS, requests, PIPELINE, VectorWorkload.RANDOM_RANGE, add));
     }
-    RedisTools.Result mb = median(b);
+    RedisTools.Result mb = RedisTools.Result.median(b);
     double events = mb.rps() * PIPELINE;
-    Map<String, Object> m = entry("MEM.ADDALL", "shared", mb, b, events / median(p).rps());
+    Map<String, Object> m = entry("MEM.ADDALL", "shared", mb, b, events / RedisTools.Result.median(p).rps());
     m.put("pipeline", 1);
     m.put("events_per_command", PIPELINE);
     m.put("events_per_s", Math.round(events * 10) / 10.0);
     m.put("pipelined_add_rounds_rps", p.stream().map(RedisTools.Result::rps).toList());
     m.remove("events_per_s_vs_each");
-    m.put("events_per_s_vs_pipelined_add", Math.round(events / median(p).rps() * 100) / 100.0);
+    m.put("events_per_s_vs_pipelined_add", Math.round(events / RedisTools.Result.median(p).rps() * 100) / 100.0);
     return m;
   }
 
@@ -118,10 +117,6 @@ final class PipelinedWrites {
     m.put("rounds_rps", rounds.stream().map(RedisTools.Result::rps).toList());
     m.put("events_per_s_vs_each", Math.round(ratio * 100) / 100.0);
     return m;
-  }
-
-  private static RedisTools.Result median(List<RedisTools.Result> rounds) {
-    return rounds.stream().sorted(Comparator.comparingDouble(RedisTools.Result::rps)).toList().get(rounds.size() / 2);
   }
 
   /** The console's note for a result of this section. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +16,13 @@ import java.util.concurrent.TimeUnit;
 final class RedisTools {
 
   /** One redis-benchmark result line. */
-  record Result(String test, double rps, double p50Ms, double p99Ms) {}
+  record Result(String test, double rps, double p50Ms, double p99Ms) {
+
+    /** The round of the median requests/s (of an even count, the upper of the two middle ones). */
+    static Result median(List<Result> rounds) {
+      return rounds.stream().sorted(Comparator.comparingDouble(Result::rps)).toList().get(rounds.size() / 2);
+    }
+  }
 
   private RedisTools() {}
 

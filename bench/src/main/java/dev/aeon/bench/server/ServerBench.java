@@ -7,7 +7,6 @@ import dev.aeon.bench.util.BenchFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +78,9 @@ public final class ServerBench {
           a.add(RedisTools.benchmark(aeon.port, CLIENTS, requests, pipeline, 0, List.of("PING")));
           r.add(RedisTools.benchmark(redis.port, CLIENTS, requests, pipeline, 0, List.of("PING")));
         }
-        results.add(entry("aeon", "PING", pipeline, median(a),
+        results.add(entry("aeon", "PING", pipeline, RedisTools.Result.median(a),
             Map.of("rounds_rps", rpsOf(a), "warmup_requests", requests)));
-        results.add(entry("redis", "PING", pipeline, median(r),
+        results.add(entry("redis", "PING", pipeline, RedisTools.Result.median(r),
             Map.of("rounds_rps", rpsOf(r), "warmup_requests", requests)));
       }
       VectorWorkload w = new VectorWorkload(vectors, DIMENSION, 42);
@@ -124,10 +123,6 @@ public final class ServerBench {
     m.put("p99_ms", r.p99Ms());
     m.putAll(extra);
     return m;
-  }
-
-  private static RedisTools.Result median(List<RedisTools.Result> rounds) {
-    return rounds.stream().sorted(Comparator.comparingDouble(RedisTools.Result::rps)).toList().get(rounds.size() / 2);
   }
 
   private static List<Double> rpsOf(List<RedisTools.Result> rounds) {

@@ -313,21 +313,22 @@ public final class Trace implements AutoCloseable {
 
   /**
    * Ends at {@code atMicros} the validity of the not yet invalidated edges {@code from -[type]-> to}
-   * (the fact is superseded, not deleted: {@code AS OF} an earlier time still sees it). Returns how many.
+   * (the fact is superseded, not deleted: {@code AS OF} an earlier time still sees it). Returns how many. All or
+   * nothing: each edge's record is logged before any edge ends in the graph, and one that fails part way takes its
+   * records back ({@link #logAllOrNothing}; FailedInvalidationTest).
    */
   public int invalidateEdges(String type, long from, long to, long atMicros) {
     checkInvalidation(type, atMicros);
     synchronized (writeLock) {
       checkOpen();
       IntArrayList hits = currentEdgeList(type, from, to);
-      try {
+      logAllOrNothing(edges, "cannot invalidate an edge", () -> {
         for (int i = 0; i < hits.size(); i++) {
-          int e = hits.getInt(i);
-          writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, e, 0, 0, atMicros);
-          graph.adjacency.setValidTo(e, atMicros);
+          writeEdge(EdgeRecordDescriptor.OP_INVALIDATE, 0, hits.getInt(i), 0, 0, atMicros);
         }
-      } catch (IOException x) {
-        throw new UncheckedIOException("cannot invalidate an edge in " + dir, x);
+      });
+      for (int i = 0; i < hits.size(); i++) {
+        graph.adjacency.setValidTo(hits.getInt(i), atMicros);
       }
       return hits.size();
     }
@@ -451,30 +452,48 @@ public final class Trace implements AutoCloseable {
   }
 
   /**
-   * Logs a forget record per slot, then forgets them all in the graph. Records logged before one that cannot be (a
-   * full device, once the buffer must be written out) are taken back: left, the next checkpoint named them while the
-   * graph still held their events, and a reopen forgot events the trace had shown live up to that checkpoint
-   * (FailedForgetTest). The engine fails its namespace then, and its reopen cuts the meta log back anyway.
+   * Logs a forget record per slot, then forgets them all in the graph: all or nothing ({@link #logAllOrNothing};
+   * FailedForgetTest).
    */
   private Forgotten forgetSlots(int[] slots) {
     long[] ids = new long[slots.length];
     long[] blobRefs = new long[slots.length];
-    long logged = meta.length();
-    try {
+    logAllOrNothing(meta, "cannot forget", () -> {
       for (int i = 0; i < slots.length; i++) {
         ids[i] = graph.id(slots[i]);
         blobRefs[i] = graph.blobRef(slots[i]);
         appendForget(meta, ids[i]);
       }
-    } catch (IOException x) {
-      meta.rollBackTo(logged);
-      throw new UncheckedIOException("cannot forget in " + dir, x);
-    } catch (RuntimeException | Error e) {
-      meta.rollBackTo(logged);
-      throw e;
-    }
+    });
     int edgesRemoved = graph.forget(slots);
     return new Forgotten(ids, blobRefs, edgesRemoved);
+  }
+
+  /** Appends the records of one change to a log ({@link #logAllOrNothing}). */
+  @FunctionalInterface
+  private interface Records {
+    void append() throws IOException;
+  }
+
+  /**
+   * Appends a change's records to {@code log}, all of them or none: those appended before one that cannot be (a full
+   * device, once the buffer must be written out) are taken back ({@link AppendFile#rollBackTo}). Left, the next
+   * checkpoint named them while the graph had not taken the change, and a reopen applied part of it: a forget's
+   * records forgot events the trace had shown live up to that checkpoint. The caller changes the graph once this has
+   * returned. The engine fails its namespace on such a failure, and its reopen cuts the logs back anyway; a caller
+   * of the trace alone (a tool, a test) goes on with the trace as it was. {@code failure} says what could not be done.
+   */
+  private void logAllOrNothing(AppendFile log, String failure, Records records) {
+    long logged = log.length();
+    try {
+      records.append();
+    } catch (IOException x) {
+      log.rollBackTo(logged);
+      throw new UncheckedIOException(failure + " in " + dir, x);
+    } catch (RuntimeException | Error e) {
+      log.rollBackTo(logged);
+      throw e;
+    }
   }
 
   /**

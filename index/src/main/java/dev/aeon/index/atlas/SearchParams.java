@@ -10,8 +10,9 @@ package dev.aeon.index.atlas;
  * @param rerankDepth INT8 candidates re-ranked exactly with the FP32 originals (0 = automatic:
  *     {@code max(3 * k, }{@value #DEFAULT_RERANK}{@code )}: each re-ranked candidate is a random read
  *     of the FP32 sidecar, and on 384-dim sentence embeddings the INT8 order is good enough that
- *     depths 20, 32 and 64 give the same recall@10; with the automatic sketch pass, its depth); ignored
- *     when {@code rerank} is false
+ *     depths 20, 32 and 64 give the same recall@10; with the automatic sketch pass, its depth). A stored
+ *     vector searched with itself is never lost at these depths on such embeddings ({@code ./aeon bench self}: its
+ *     own sketch and codes score it above any distinct text's); ignored when {@code rerank} is false
  * @param sketchDepth candidates the one-bit sketch pass keeps (0 = automatic: {@code max(}{@value
  *     #DEFAULT_SKETCH}{@code , 8 * k)}, all of them re-ranked with FP32 unless {@code rerankDepth} says
  *     otherwise, and only on an index whose own check finds the sketches good enough, see {@code

@@ -204,6 +204,36 @@ class LightCommandsOnTheConnectionThreadTest {
   }
 
   /**
+   * A VADD is light only as VADD's own parser reads it: one malformed after its vector's keyword, which an index scan
+   * of the vector form beside the parser took for light (a number that is none, an FP32 blob of 5 bytes, a count
+   * written "+3" or so large that the element's index overflowed, an unknown or refused option after the element),
+   * goes to the pool, which says what is wrong; the set is unchanged. Failed on the code before: all seven ran on the
+   * connection's thread (expected 7 more commands on the pool, was 0).
+   */
+  @Test
+  void aVaddIsLightOnlyAsItsOwnParserReadsIt() throws Exception {
+    try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "e0"));
+      long before = onPool(c);
+      Object[][] malformed = {
+          {"VADD", "set", "VALUES", "3", "1", "x", "0", "e1"},
+          {"VADD", "set", "FP32", new byte[5], "e1"},
+          {"VADD", "set", "VALUES", "+3", "1", "0", "0", "e1"},
+          {"VADD", "set", "VALUES", Integer.toString(Integer.MAX_VALUE), "1", "0", "0", "e1"},
+          {"VADD", "set", "VALUES", "3", "1", "0", "0", "e1", "NOSUCHOPTION"},
+          {"VADD", "set", "VALUES", "3", "1", "0", "0", "e1", "BIN"},
+          {"VADD", "set", "VALUES", "3", "1", "0", "0", "e1", "EF", "many"}};
+      for (Object[] command : malformed) {
+        assertInstanceOf(RespClient.Err.class, c.call(command), java.util.Arrays.deepToString(command));
+      }
+      assertEquals(before + malformed.length, onPool(c), "each malformed one is left to the pool");
+      assertEquals(1L, c.call("VCARD", "set"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "e1", "EF", "200"));
+      assertEquals(before + malformed.length, onPool(c), "a well-formed one still runs on the connection's thread");
+    }
+  }
+
+  /**
    * A set is loaded, and its namespace opened, on the pool: after a restart the first VADD to a set runs there, as
    * does a fast read (VCARD) that loads one; a VADD after that read does not. One whose namespace was closed as idle
    * meanwhile runs there.

@@ -128,44 +128,21 @@ public final class VectorSetCommands {
     return a.text(2, "the element name");
   }
 
-  /**
-   * VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [CAS] [NOQUANT|Q8|BIN] [EF n]
-   * [SETATTR json] [M n]
-   */
+  /** VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [options] ({@link VaddArguments}) */
   private static void vadd(ClientSession c, Args a) throws IOException {
-    String key = a.nextText("the key");
-    if (a.accept("REDUCE")) {
-      throw reduceRefused();
-    }
-    VectorInput.Given vector = VectorInput.read(a, c.server(), false);
-    String element = a.nextText("the element name");
-    Quantization quant = null;
-    String json = null;
-    while (a.hasNext()) {
-      String given = a.nextString(); // as given, for the error
-      String opt = given.toUpperCase(java.util.Locale.ROOT);
-      switch (opt) {
-        case "CAS" -> { } // adds are already concurrent-safe here
-        case "NOQUANT" -> quant = Quantization.F32;
-        case "Q8" -> quant = Quantization.Q8;
-        case "REDUCE" -> throw reduceRefused(); // Redis takes it before the vector only; refused wherever it is
-        case "BIN" -> throw CommandError.err("BIN quantization is not supported by this server: use Q8 or NOQUANT");
-        case "EF", "M" -> a.nextInt(1, 1_000_000, opt); // HNSW build settings: the Atlas index has none
-        case "SETATTR" -> json = a.nextText("the attributes' JSON");
-        default -> throw CommandError.unknownOption("VADD", given);
-      }
-    }
-    c.writer().bool(sets(c).add(c.namespace(), key, vector, element, quant, json));
+    VaddArguments v = VaddArguments.read(a);
+    c.writer().bool(sets(c).add(c.namespace(), v.key(), v.embeddedVector(c.server()), v.element(), v.quantization(),
+        v.json()));
   }
 
   /**
-   * The namespace holding the set, if a VADD gives its vector as numbers (FP32 or VALUES: no REDUCE, no TEXT to
-   * embed), followed by an element name, to a set loaded already whose namespace is open as the instance its elements
-   * agree with ({@link VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link
-   * CommandTable#lightWhen}), as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set
-   * (which may create its namespace), one that loads the set or forgets an interrupted update's older events, or opens
-   * its namespace again; and a malformed one, where the command says what is wrong. The options after the element name
-   * are left to {@link #vadd}: none of them embeds or loads anything.
+   * The namespace holding the set, if a VADD gives its vector as numbers (FP32 or VALUES: no TEXT to embed) to a set
+   * loaded already whose namespace is open as the instance its elements agree with ({@link
+   * VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link CommandTable#lightWhen}),
+   * as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set (which may create its
+   * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again.
+   * Reads the arguments as {@link #vadd} does ({@link VaddArguments}); a malformed command fails there, and so goes to
+   * the pool, which says what is wrong.
    *
    * <p>Read before the namespace is leased, what this saw may change before the command runs: the namespace closed as
    * idle, or failed (the lease then fails, and the command goes to the pool), or the set dropped from memory (another
@@ -176,25 +153,8 @@ public final class VectorSetCommands {
    * only spares the pool the commands it can; what keeps a load off the connection's thread is that stop.
    */
   static String vaddIsLight(ClientSession c, Args a) {
-    int element; // VADD key FP32 blob element ... | VADD key VALUES n v1 ... vn element ...
-    switch (a.size() > 2 ? a.lower(2) : "") {
-      case "fp32" -> element = 4;
-      case "values" -> {
-        int n = Integer.parseInt(a.string(3)); // a count that is no number throws: the pool's
-        if (n < 1) {
-          return null;
-        }
-        element = 4 + n;
-      }
-      default -> {
-        return null;
-      }
-    }
-    return element < a.size() ? sets(c).loadedWithItsNamespaceOpen(c.namespace(), key(a)) : null;
-  }
-
-  private static CommandError reduceRefused() {
-    return CommandError.err("REDUCE (random projection) is not supported by this server");
+    VaddArguments v = VaddArguments.read(a);
+    return v.vector().isText() ? null : sets(c).loadedWithItsNamespaceOpen(c.namespace(), v.key());
   }
 
   /**

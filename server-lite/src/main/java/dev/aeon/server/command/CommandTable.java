@@ -75,11 +75,21 @@ public final class CommandTable {
   @FunctionalInterface
   public interface LightCheck {
     /**
-     * The namespace the command writes to if it is light for these arguments (it runs on the connection's thread
-     * only if that namespace is open and has not failed), or null if it is not.
+     * The command as the check read it, if it is light for these arguments, or null if it is not. The check reads
+     * the arguments with the command's own parser, to tell; it hands over what it read, so that the command run on
+     * the connection's thread does not read them again.
      */
-    String namespaceIfLight(ClientSession client, Args args);
+    Light ifLight(ClientSession client, Args args);
   }
+
+  /**
+   * A command found light: {@code namespace}, the one it writes to (it runs on the connection's thread only if that
+   * namespace is open and has not failed), and {@code command}, the command with its arguments read already, run
+   * there in place of its handler. If it stops there, having met what it leaves to the pool ({@link
+   * dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}), the pool runs the command's handler from its start,
+   * arguments and all: what {@code command} holds may be part used.
+   */
+  public record Light(String namespace, Command command) {}
 
   /**
    * Lets command {@code name}, not flagged "fast", run on the connection's own thread when {@code light} finds its
@@ -90,7 +100,8 @@ public final class CommandTable {
    * command without a further request of its client buffered behind it (one sent alone, or a pipeline's last): a
    * pipeline of them run there would hold the carrier from every other client until its end, as a virtual thread is
    * never preempted; and only one whose arguments take at most {@link #LIGHT_MAX_ARGUMENT_BYTES}. {@code light} reads
-   * the arguments from the start and may leave them anywhere.
+   * the arguments from the start and may leave them anywhere; the command it returns runs in place of the handler
+   * ({@link Light}), so that a light command reads its arguments once.
    */
   public void lightWhen(String name, LightCheck light) {
     if (!byName.containsKey(name) || byName.get(name).fast()) {
@@ -203,9 +214,10 @@ public final class CommandTable {
     if (spec.fast()) {
       return !onThePool(spec, args) && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
     }
-    String lightIn = light(spec, client, args);
-    // run on the connection's thread, its namespace open and leased all through
-    return lightIn != null && client.server().runCommandIfNamespaceOpen(lightIn, spec.handler(), client, args);
+    Light light = light(spec, client, args);
+    // run on the connection's thread, its namespace open and leased all through, its arguments as the check read them
+    return light != null
+        && client.server().runCommandIfNamespaceOpen(light.namespace(), light.command(), client, args);
   }
 
   private boolean onThePool(CommandSpec spec, Args args) {
@@ -224,17 +236,17 @@ public final class CommandTable {
   }
 
   /**
-   * The namespace {@code spec} needs open to run on the connection's thread for these arguments, or null if it may
-   * not run there.
+   * The command {@code spec} found light for these arguments, to run on the connection's thread with its namespace
+   * open, or null if it may not run there.
    */
-  private String light(CommandSpec spec, ClientSession client, Args args) {
+  private Light light(CommandSpec spec, ClientSession client, Args args) {
     LightCheck light = lightWhen.get(spec.name());
     if (light == null || client.pipelined() || argumentBytes(args) > LIGHT_MAX_ARGUMENT_BYTES) {
       return null;
     }
     int at = args.position();
     try {
-      return light.namespaceIfLight(client, args);
+      return light.ifLight(client, args);
     } catch (RuntimeException malformed) {
       return null; // the command itself, on the pool, says what is wrong
     } finally {

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * MEM.ADD's arguments, read whole and nothing embedded yet: session role text [VECTOR (FP32 blob | VALUES n v... |
  * TEXT text)] [AT micros] [ATTRS json] [LINK type id]... The one reading of MEM.ADD's grammar, for the command and for
- * its light check ({@link MemCommands#addIsLight}), which asks it whether the command would embed: an option added
+ * its light check ({@link MemCommands#addIfLight}), which asks it whether the command would embed and hands it to
+ * the command it runs on the connection's thread: an option added
  * here is known to both, and a malformed command fails here for both (the check then leaves it to the pool, which
  * says what is wrong).
  */

@@ -43,7 +43,7 @@ public final class MemCommands {
     List<String> write = List.of("write");
     List<String> read = List.of("readonly");
     t.add("mem.add", -4, write, 0, 0, 0, MemCommands::add);
-    t.lightWhen("mem.add", (c, a) -> addIsLight(c, a) ? c.namespace() : null);
+    t.lightWhen("mem.add", MemCommands::addIfLight);
     t.add("mem.addall", -2, write, 0, 0, 0, MemAddAll::run);
     t.add("mem.link", -4, write, 0, 0, 0, MemCommands::link);
     t.add("mem.invalidate", -4, write, 0, 0, 0, MemCommands::invalidate);
@@ -72,18 +72,25 @@ public final class MemCommands {
 
   /** MEM.ADD session role text [VECTOR vector] [AT micros] [ATTRS json] [LINK type id]... ({@link MemAddArguments}) */
   private static void add(ClientSession c, Args a) throws IOException {
-    Remember r = MemAddArguments.read(a).event(c.server());
+    add(c, MemAddArguments.read(a));
+  }
+
+  private static void add(ClientSession c, MemAddArguments add) throws IOException {
+    Remember r = add.event(c.server());
     c.writer().integer(c.memoryToRemember(r).remember(r));
   }
 
   /**
-   * Whether a MEM.ADD embeds nothing (its vectors given as numbers, or a server without an embedder): into a namespace
-   * open already, it then runs on its connection's thread ({@link CommandTable#lightWhen}), as much work as a VADD's
-   * checks plus an insert into the namespace's index. Reads the arguments as {@link #add} does ({@link
-   * MemAddArguments}); a malformed command fails there, and so goes to the pool, which says what is wrong.
+   * The MEM.ADD as read, if it embeds nothing (its vectors given as numbers, or a server without an embedder): into
+   * the client's namespace, open already, it then runs on its connection's thread ({@link CommandTable#lightWhen}), as
+   * much work as a VADD's checks plus an insert into the namespace's index. Reads the arguments as {@link #add} does
+   * ({@link MemAddArguments}), once: the command run there is {@link #add} of what this read. A malformed command
+   * fails here, and so goes to the pool, which says what is wrong.
    */
-  static boolean addIsLight(ClientSession c, Args a) {
-    return MemAddArguments.read(a).embedsNothing(c.server());
+  static CommandTable.Light addIfLight(ClientSession c, Args a) {
+    MemAddArguments add = MemAddArguments.read(a);
+    return add.embedsNothing(c.server()) ? new CommandTable.Light(c.namespace(), (client, read) -> add(client, add))
+        : null;
   }
 
   /**

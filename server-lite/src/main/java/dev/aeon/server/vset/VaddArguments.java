@@ -10,9 +10,9 @@ import java.util.Locale;
 /**
  * VADD's arguments, read whole and nothing embedded yet: key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text)
  * element [CAS] [NOQUANT|Q8|BIN] [EF n] [SETATTR json] [M n]. The one reading of VADD's grammar, for the command and
- * for its light check ({@link VectorSetCommands#vaddIsLight}), which asks it whether the command would embed: an
- * option added here is known to both, and a malformed command fails here for both (the check then leaves it to the
- * pool, which says what is wrong).
+ * for its light check ({@link VectorSetCommands#vaddIfLight}), which asks it whether the command would embed and
+ * hands it to the command it runs on the connection's thread: an option added here is known to both, and a malformed
+ * command fails here for both (the check then leaves it to the pool, which says what is wrong).
  *
  * @param quantization the one asked (NOQUANT or Q8; the last given wins), or null for the set's own or the default
  * @param json SETATTR's attributes as given (checked when stored), or null for none

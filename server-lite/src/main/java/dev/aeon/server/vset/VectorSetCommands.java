@@ -32,7 +32,7 @@ public final class VectorSetCommands {
 
   public static void register(CommandTable t) {
     t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
-    t.lightWhen("vadd", VectorSetCommands::vaddIsLight);
+    t.lightWhen("vadd", VectorSetCommands::vaddIfLight);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).remove(c.namespace(), key(a), element(a))));
@@ -130,19 +130,22 @@ public final class VectorSetCommands {
 
   /** VADD key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text) element [options] ({@link VaddArguments}) */
   private static void vadd(ClientSession c, Args a) throws IOException {
-    VaddArguments v = VaddArguments.read(a);
+    vadd(c, VaddArguments.read(a));
+  }
+
+  private static void vadd(ClientSession c, VaddArguments v) throws IOException {
     c.writer().bool(sets(c).add(c.namespace(), v.key(), v.embeddedVector(c.server()), v.element(), v.quantization(),
         v.json()));
   }
 
   /**
-   * The namespace holding the set, if a VADD gives its vector as numbers (FP32 or VALUES: no TEXT to embed) to a set
-   * loaded already whose namespace is open as the instance its elements agree with ({@link
+   * The VADD as read, with the namespace holding the set, if it gives its vector as numbers (FP32 or VALUES: no TEXT
+   * to embed) to a set loaded already whose namespace is open as the instance its elements agree with ({@link
    * VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link CommandTable#lightWhen}),
    * as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set (which may create its
    * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again.
-   * Reads the arguments as {@link #vadd} does ({@link VaddArguments}); a malformed command fails there, and so goes to
-   * the pool, which says what is wrong.
+   * Reads the arguments as {@link #vadd} does ({@link VaddArguments}), once: the command run there is {@link #vadd} of
+   * what this read. A malformed command fails here, and so goes to the pool, which says what is wrong.
    *
    * <p>Read before the namespace is leased, what this saw may change before the command runs: the namespace closed as
    * idle, or failed (the lease then fails, and the command goes to the pool), or the set dropped from memory (another
@@ -152,9 +155,10 @@ public final class VectorSetCommands {
    * FastCommandsOpenNothingOnTheConnectionThreadTest} drops the set between this check and the lease). So this check
    * only spares the pool the commands it can; what keeps a load off the connection's thread is that stop.
    */
-  static String vaddIsLight(ClientSession c, Args a) {
+  static CommandTable.Light vaddIfLight(ClientSession c, Args a) {
     VaddArguments v = VaddArguments.read(a);
-    return v.vector().isText() ? null : sets(c).loadedWithItsNamespaceOpen(c.namespace(), v.key());
+    String storage = v.vector().isText() ? null : sets(c).loadedWithItsNamespaceOpen(c.namespace(), v.key());
+    return storage == null ? null : new CommandTable.Light(storage, (client, read) -> vadd(client, v));
   }
 
   /**

@@ -159,7 +159,7 @@ public final class VectorSets {
    * nothing: the set is in memory, loaded, with elements, no older events of them left to forget, and its namespace
    * open now as the instance its element map agrees with; else null. Such a VADD does what a fast command does (a map
    * lookup, the read of a replaced element's event as VGETATTR does) plus a write: it may run on its connection's
-   * thread ({@code VectorSetCommands.vaddIsLight}), which leases that namespace first and sends the command to the pool
+   * thread ({@code VectorSetCommands.vaddIfLight}), which leases that namespace first and sends the command to the pool
    * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it
    * finds the set to load after all (dropped since: {@link #loaded}). Neither loads, opens nor switches anything: a set
    * whose namespace closed as idle is left to the next command on the pool, which agrees with the new instance.

@@ -82,7 +82,8 @@ class SelfSearchesTest {
     }
     Collections.shuffle(vectors, random);
     try (AtlasIndex index = index(vectors)) {
-      // INT8 scores, of which only the best is re-ranked with FP32: the rounding of the codes orders the near-duplicates.
+      // INT8 scores, of which only the best is re-ranked with FP32: the rounding of the codes orders the
+      // near-duplicates.
       SearchParams oneCandidate = SearchParams.defaults().withSketchDepth(SearchParams.NO_SKETCH).withRerankDepth(1);
       SelfSearches.Tally t = run(index, oneCandidate, vectors, 1);
       assertEquals(misses(index, oneCandidate, vectors, 1), t.notInTopK(), "seed " + SEED);

@@ -212,7 +212,8 @@ class SketchKernelsTest {
         float expectedFactor = firstVersion(v, center, expected);
         float factor = SignSketch.sketch(v, center, actual);
         assertArrayEquals(expected, actual, "bits, " + dim + " dims");
-        assertEquals(Float.floatToRawIntBits(expectedFactor), Float.floatToRawIntBits(factor), "factor, " + dim + " dims");
+        assertEquals(Float.floatToRawIntBits(expectedFactor), Float.floatToRawIntBits(factor),
+            "factor, " + dim + " dims");
       }
     }
     long[] equal = new long[SignSketch.words(3)];

@@ -1,0 +1,96 @@
+package dev.aeon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.aeon.engine.Durability;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fast command that meets, on its connection's thread, a vector set to load or a namespace to open stops there and
+ * runs again from its start on the pool ({@code NeedsThePool}): so it must have changed nothing and written none of its
+ * reply before it stopped. These tests run such commands where a doubled or half-done run would show: inside a pipeline
+ * whose writes do not wait for their forces (the replies held for them, {@code DurableReplies}), a SELECT that goes to
+ * the pool before the writes that follow it, and a write (UNLINK of one key) that goes to the pool: each write is made
+ * once (its reply says so, and the namespace's log holds one record for it), each reply comes once and in order, and
+ * no client hears of the stop. They passed on the code they review (they check it, they do not mend it).
+ */
+class FastCommandsRunAgainOnThePoolTest {
+
+  @TempDir Path dir;
+
+  private AeonServer start() throws Exception {
+    return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
+        .withNamespaceIdle(Duration.ofHours(1)));
+  }
+
+  private static long lastLsn(RespClient c) throws Exception {
+    return (Long) assertInstanceOf(Map.class, c.call("MEM.STATS")).get("last_lsn");
+  }
+
+  /**
+   * After a restart (no set loaded, no namespace open), one pipeline: writes that do not wait, an UNLINK and reads of
+   * sets not loaded, a SELECT of a namespace closed and a write into it, each of the fast ones run on its connection's
+   * thread first and again on the pool. Every reply is the one the commands run once and in order would give, and the
+   * namespaces' logs hold one record a write.
+   */
+  @Test
+  void aPipelineOfCommandsRunAgainOnThePoolWritesEachOnceAndAnswersInOrder() throws Exception {
+    long defaultLsn;
+    long agentLsn;
+    try (AeonServer server = start(); RespClient c = TestServer.resp3(server, "0")) {
+      for (String element : List.of("a", "b", "c")) {
+        assertEquals(true, c.call("VADD", "gone", "VALUES", "3", "1", "0", "0", element));
+        assertEquals(true, c.call("VADD", "kept", "VALUES", "3", "0", "1", "0", element));
+      }
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "zero", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      defaultLsn = lastLsn(c);
+      assertEquals("OK", c.call("SELECT", "agent"));
+      assertEquals(1L, c.call("MEM.ADD", "s", "user", "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      agentLsn = lastLsn(c);
+    }
+    try (AeonServer server = start(); RespClient c = TestServer.resp3(server, "0")) {
+      List<Object[]> commands = List.of(
+          new Object[] {"MEM.ADD", "s", "user", "one", "VECTOR", "VALUES", "3", "0", "1", "0"},
+          new Object[] {"UNLINK", "gone"}, // not loaded: stops, and deletes it on the pool
+          new Object[] {"EXISTS", "gone", "kept"},
+          new Object[] {"VCARD", "kept"},
+          new Object[] {"VISMEMBER", "kept", "b"},
+          new Object[] {"SELECT", "agent"}, // on disk, not open: stops, and opens it on the pool
+          new Object[] {"MEM.ADD", "s", "user", "second", "VECTOR", "VALUES", "3", "0", "0", "1"},
+          new Object[] {"SELECT", "0"},
+          new Object[] {"UNLINK", "gone"},
+          new Object[] {"UNLINK", "kept"}, // loaded now: on the connection's thread, a write that does not wait
+          new Object[] {"DBSIZE"},
+          new Object[] {"ECHO", "end"});
+      List<Object> expected = List.of(2L, 1L, 1L, 3L, true, "OK", 2L, "OK", 0L, 1L, 0L, "end");
+      ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+      for (Object[] command : commands) {
+        pipeline.write(RespClient.encode(command));
+      }
+      c.sendRaw(pipeline.toByteArray());
+      List<Object> replies = new ArrayList<>();
+      for (int i = 0; i < commands.size(); i++) {
+        replies.add(c.read());
+      }
+      assertEquals(expected, replies, "the pipeline's replies, once each and in order");
+
+      // One log record a write: the MEM.ADD into each namespace, nothing else there.
+      assertEquals(defaultLsn + 1, lastLsn(c), "records logged in namespace default by the pipeline");
+      assertEquals("OK", c.call("SELECT", "agent"));
+      assertEquals(agentLsn + 1, lastLsn(c), "records logged in namespace agent by the pipeline");
+      assertEquals("second", assertInstanceOf(Map.class, c.call("MEM.GET", "2")).get("text"));
+    }
+    try (AeonServer server = start(); RespClient c = TestServer.resp3(server, "0")) {
+      assertEquals(0L, c.call("EXISTS", "gone", "kept"), "both sets deleted, durably");
+      assertEquals(0L, c.call("DBSIZE"));
+    }
+  }
+}

@@ -117,9 +117,14 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
     }
   }
 
-  /** DBSIZE opens every namespace holding the client namespace's sets: on the pool unless all are open. */
+  /**
+   * DBSIZE runs on the pool, whether or not the namespaces holding the client namespace's sets are open: it finds them
+   * by listing the memory directory's namespaces, one entry each of every client's (and stats each), file-system work
+   * as long as the server has namespaces. On the code before, the second DBSIZE, its namespaces open, ran on the
+   * connection's thread.
+   */
   @Test
-  void aDbsizeThatOpensANamespaceRunsOnThePool() throws Exception {
+  void aDbsizeRunsOnThePool() throws Exception {
     try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "three", "VALUES", "3", "1", "0", "0", "a"));
       assertEquals(1L, c.call("VADD", "four", "VALUES", "4", "1", "0", "0", "0", "a"));
@@ -129,7 +134,10 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       assertEquals(2L, c.call("DBSIZE"));
       assertEquals(pooled + 1, onPool(c), "DBSIZE opening the sets' namespaces ran on the pool");
       assertEquals(2L, c.call("DBSIZE"));
-      assertEquals(pooled + 1, onPool(c), "DBSIZE with them open ran on the connection's thread");
+      assertEquals(pooled + 2, onPool(c), "DBSIZE with them open, listing the memory directory, ran on the pool");
+      assertEquals("OK", c.call("SELECT", "other"));
+      assertEquals(0L, c.call("DBSIZE"));
+      assertEquals(pooled + 3, onPool(c), "DBSIZE of a namespace without sets ran on the pool");
     }
   }
 

@@ -113,7 +113,8 @@ public final class CommandTable {
   /**
    * Sends fast command {@code name} to the pool, not to its connection's thread, when {@code onThePool} says so for
    * its arguments: for one that could meet what it must leave to the pool (a set to load, a namespace to open) only
-   * after it changed something, and so could not be run again on the pool from its start (UNLINK of several keys).
+   * after it changed something, and so could not be run again on the pool from its start (UNLINK of several keys); or
+   * one whose own work would hold the carrier as long as the server has namespaces (DBSIZE lists them all).
    * {@code onThePool} reads the arguments from the start and may leave them anywhere; one that throws is taken as
    * true.
    */

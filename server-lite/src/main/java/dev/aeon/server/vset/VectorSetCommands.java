@@ -57,6 +57,11 @@ public final class VectorSetCommands {
     t.add("keys", 2, List.of("readonly"), 0, 0, 0, VectorSetCommands::keys);
     t.add("scan", -2, List.of("readonly"), 0, 0, 0, VectorSetCommands::scan);
     t.add("dbsize", 1, READ, 0, 0, 0, (c, a) -> c.writer().integer(sets(c).count(c.namespace())));
+    // Always on the pool: it finds the namespaces of the client namespace's sets by listing the memory directory's
+    // namespaces (one entry each of every client's, and a stat each: VectorSets.storageNamespaces), file-system work
+    // that grows with the server's namespaces and would hold a carrier every client's thread shares. It stays flagged
+    // fast in COMMAND, as in Redis.
+    t.poolWhen("dbsize", a -> true);
   }
 
   /** KEYS pattern: every set whose key matches, read a page at a time. */

@@ -28,11 +28,11 @@ import java.util.ArrayDeque;
  * <p>The bytes are numbered as the writer numbers them ({@link RespWriter#position}): the connection says where each
  * command's reply starts and ends ({@link #commandStarted}, {@link #commandEnded}). A reply is held only once its
  * command has ended, and the writer hands the buffer over whole, so each held reply reaches this stream in one piece.
- * Part of the reply of the command still running is handed over only if a reply of several parts outgrew the buffer
- * on the connection's own thread (a fast command's, such as VEMB, whose only write is the forget of an element found
- * twice that a vector set's first load makes): that part waits for the writes the command made so far, and if they
- * fail, the reply cannot be taken back: {@link NotDurable} is thrown, the replies held are dropped and the connection
- * closes, as for an interrupted wait.
+ * Part of the reply of the command still running is handed over only if it outgrew the buffer on the connection's own
+ * thread after writes that did not wait (a pipelined UNLINK of one key, the only fast command that writes: the forget
+ * of an element found twice that a vector set's first load makes runs on the pool now, where a reply is built whole):
+ * that part waits for the writes the command made so far, and if they fail, the reply cannot be taken back: {@link
+ * NotDurable} is thrown, the replies held are dropped and the connection closes, as for an interrupted wait.
  *
  * <p>Only the connection's own thread writes here; {@link #runningCommandWrites} is called from the thread that runs
  * the command, while the connection's thread waits for it.

@@ -29,10 +29,11 @@ import java.util.ArrayDeque;
  * command's reply starts and ends ({@link #commandStarted}, {@link #commandEnded}). A reply is held only once its
  * command has ended, and the writer hands the buffer over whole, so each held reply reaches this stream in one piece.
  * Part of the reply of the command still running is handed over only if it outgrew the buffer on the connection's own
- * thread after writes that did not wait (a pipelined UNLINK of one key, the only fast command that writes: the forget
- * of an element found twice that a vector set's first load makes runs on the pool now, where a reply is built whole):
- * that part waits for the writes the command made so far, and if they fail, the reply cannot be taken back: {@link
- * NotDurable} is thrown, the replies held are dropped and the connection closes, as for an interrupted wait.
+ * thread after writes that did not wait. No command does so now (the writes run there, a light MEM.ADD or VADD, run
+ * only with no request behind them and wait for their own forces; UNLINK, and the forget of an element found twice
+ * that a vector set's first load makes, run on the pool, where a reply is built whole); should one do so, that part
+ * waits for the writes the command made so far, and if they fail, the reply cannot be taken back: {@link NotDurable}
+ * is thrown, the replies held are dropped and the connection closes, as for an interrupted wait.
  *
  * <p>Only the connection's own thread writes here; {@link #runningCommandWrites} is called from the thread that runs
  * the command, while the connection's thread waits for it.

@@ -67,7 +67,7 @@ class FastCommandsRunAgainOnThePoolTest {
           new Object[] {"MEM.ADD", "s", "user", "second", "VECTOR", "VALUES", "3", "0", "0", "1"},
           new Object[] {"SELECT", "0"},
           new Object[] {"UNLINK", "gone"},
-          new Object[] {"UNLINK", "kept"}, // loaded now: on the connection's thread, a write that does not wait
+          new Object[] {"UNLINK", "kept"}, // loaded now: a write that does not wait
           new Object[] {"DBSIZE"},
           new Object[] {"ECHO", "end"});
       List<Object> expected = List.of(2L, 1L, 1L, 3L, true, "OK", 2L, "OK", 0L, 1L, 0L, "end");

@@ -114,7 +114,8 @@ public final class CommandTable {
    * Sends fast command {@code name} to the pool, not to its connection's thread, when {@code onThePool} says so for
    * its arguments: for one that could meet what it must leave to the pool (a set to load, a namespace to open) only
    * after it changed something, and so could not be run again on the pool from its start (UNLINK of several keys); or
-   * one whose own work would hold the carrier as long as the server has namespaces (DBSIZE lists them all).
+   * one whose own work grows with what the server holds and would hold the carrier that long (DBSIZE lists every
+   * namespace, UNLINK of one key removes every element of its set from the index).
    * {@code onThePool} reads the arguments from the start and may leave them anywhere; one that throws is taken as
    * true.
    */

@@ -2,7 +2,9 @@ package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.Durability;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -10,6 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +33,34 @@ class FastCommandsRunAgainOnThePoolTest {
 
   @TempDir Path dir;
 
+  @AfterEach
+  void removeTheHook() {
+    ServerContext.afterLightCheck = null;
+  }
+
   private AeonServer start() throws Exception {
+    return start(Duration.ofHours(1));
+  }
+
+  /** {@code Duration.ZERO}: a namespace closes as idle only when the test asks ({@code closeIdleNamespaces}). */
+  private AeonServer start(Duration namespaceIdle) throws Exception {
     return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
-        .withNamespaceIdle(Duration.ofHours(1)));
+        .withNamespaceIdle(namespaceIdle));
+  }
+
+  /** INFO calls made so far: INFO is not fast, and each counts itself. */
+  private long infos;
+
+  /** The commands run on the pool, less the INFO calls that asked. */
+  private long onPool(RespClient c) throws Exception {
+    String info = (String) c.call("INFO", "stats");
+    infos++;
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("total_commands_on_command_pool:")) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1)) - infos;
+      }
+    }
+    throw new AssertionError("no total_commands_on_command_pool in INFO stats: " + info);
   }
 
   private static long lastLsn(RespClient c) throws Exception {
@@ -91,6 +123,48 @@ class FastCommandsRunAgainOnThePoolTest {
     try (AeonServer server = start(); RespClient c = TestServer.resp3(server, "0")) {
       assertEquals(0L, c.call("EXISTS", "gone", "kept"), "both sets deleted, durably");
       assertEquals(0L, c.call("DBSIZE"));
+    }
+  }
+
+  /**
+   * A light VADD leases its set's namespace on its connection's thread, then finds the set dropped (another client's
+   * DEL, made while the VADD is held between its check and its lease by {@link ServerContext#afterLightCheck}) and
+   * stops, to run again on the pool: the lease it took is given back, so that the namespace can close as idle once
+   * the command has ended (a lease kept would keep it open for good), and the VADD is made once (its reply: a new
+   * element).
+   */
+  @Test
+  void aLeaseTakenBeforeTheStopIsGivenBack() throws Exception {
+    try (AeonServer server = start(Duration.ZERO); RespClient c = new RespClient(server.port());
+        RespClient other = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+      long before = onPool(c);
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch released = new CountDownLatch(1);
+      AtomicBoolean taken = new AtomicBoolean();
+      ServerContext.afterLightCheck = () -> {
+        if (taken.compareAndSet(false, true)) {
+          held.countDown();
+          Uninterruptibly.await(released::await);
+        }
+      };
+      CompletableFuture<Object> vadd = CompletableFuture.supplyAsync(() -> {
+        try {
+          return c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertTrue(held.await(30, TimeUnit.SECONDS), "the VADD was never found light");
+      assertEquals(1L, other.call("DEL", "set"));
+      released.countDown();
+      assertEquals(1L, vadd.get(30, TimeUnit.SECONDS), "the VADD, made once, of a new element");
+      assertEquals(before + 2, onPool(c), "the DEL, and the VADD that stopped and ran again, on the pool");
+      assertTrue(server.context().closeIdleNamespaces().contains("default.vset-d3"),
+          "the set's namespace closes once no command runs: no lease of it was kept");
+      assertEquals(1L, c.call("VCARD", "set"));
+      assertEquals(1L, c.call("VISMEMBER", "set", "c"));
     }
   }
 }

@@ -137,34 +137,89 @@ class FastCommandsRunAgainOnThePoolTest {
   void aLeaseTakenBeforeTheStopIsGivenBack() throws Exception {
     try (AeonServer server = start(Duration.ZERO); RespClient c = new RespClient(server.port());
         RespClient other = new RespClient(server.port())) {
-      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
-      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
       long before = onPool(c);
-      CountDownLatch held = new CountDownLatch(1);
-      CountDownLatch released = new CountDownLatch(1);
-      AtomicBoolean taken = new AtomicBoolean();
-      ServerContext.afterLightCheck = () -> {
-        if (taken.compareAndSet(false, true)) {
-          held.countDown();
-          Uninterruptibly.await(released::await);
-        }
-      };
-      CompletableFuture<Object> vadd = CompletableFuture.supplyAsync(() -> {
-        try {
-          return c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      assertTrue(held.await(30, TimeUnit.SECONDS), "the VADD was never found light");
-      assertEquals(1L, other.call("DEL", "set"));
-      released.countDown();
-      assertEquals(1L, vadd.get(30, TimeUnit.SECONDS), "the VADD, made once, of a new element");
-      assertEquals(before + 2, onPool(c), "the DEL, and the VADD that stopped and ran again, on the pool");
+      Object reply = vaddOfCWith(server, c, other, (s, o) -> assertEquals(1L, o.call("DEL", "set")));
+      assertEquals(1L, reply, "the VADD, made once, of a new element");
+      assertEquals(before + 3, onPool(c), "the set's first VADD, the DEL, and the VADD that stopped and ran again"
+          + " on the pool");
       assertTrue(server.context().closeIdleNamespaces().contains("default.vset-d3"),
           "the set's namespace closes once no command runs: no lease of it was kept");
       assertEquals(1L, c.call("VCARD", "set"));
       assertEquals(1L, c.call("VISMEMBER", "set", "c"));
+    }
+  }
+
+  /** Something another client or the server does while a light VADD is held between its check and its lease. */
+  @FunctionalInterface
+  private interface Meanwhile {
+    void run(AeonServer server, RespClient other) throws Exception;
+  }
+
+  /**
+   * Sets "set" to elements a and b (the second VADD found light), then sends a light VADD of element c, runs {@code
+   * meanwhile} while it is held between its check and its lease, and returns the VADD's reply.
+   */
+  private Object vaddOfCWith(AeonServer server, RespClient c, RespClient other, Meanwhile meanwhile) throws Exception {
+    assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
+    assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    AtomicBoolean taken = new AtomicBoolean();
+    ServerContext.afterLightCheck = () -> {
+      if (taken.compareAndSet(false, true)) {
+        held.countDown();
+        Uninterruptibly.await(released::await);
+      }
+    };
+    CompletableFuture<Object> vadd = CompletableFuture.supplyAsync(() -> {
+      try {
+        return c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    try {
+      assertTrue(held.await(30, TimeUnit.SECONDS), "the VADD was never found light");
+      meanwhile.run(server, other);
+    } finally {
+      released.countDown();
+    }
+    return vadd.get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The set's namespace closes as idle between a light VADD's check and its lease: the lease fails, and the VADD runs
+   * on the pool, where it opens the namespace again and adds to the set as it was (a, b and now c).
+   */
+  @Test
+  void aLightVaddWhoseNamespaceClosesBeforeItsLeaseAddsToTheSetOnThePool() throws Exception {
+    try (AeonServer server = start(Duration.ZERO); RespClient c = new RespClient(server.port());
+        RespClient other = new RespClient(server.port())) {
+      Object reply = vaddOfCWith(server, c, other, (s, o) -> assertTrue(
+          s.context().closeIdleNamespaces().contains("default.vset-d3"), "the set's namespace closed as idle"));
+      assertEquals(1L, reply, "c is a new element, added once");
+      assertEquals(3L, c.call("VCARD", "set"));
+    }
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      assertEquals(3L, c.call("VCARD", "set"), "after a restart");
+    }
+  }
+
+  /**
+   * A FLUSHDB between a light VADD's check and its lease drops the set and its namespace: the VADD, on the pool, makes
+   * a new set of c alone, as a VADD after the FLUSHDB does.
+   */
+  @Test
+  void aLightVaddAfterAFlushdbBeforeItsLeaseMakesANewSet() throws Exception {
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
+        RespClient other = new RespClient(server.port())) {
+      Object reply = vaddOfCWith(server, c, other, (s, o) -> assertEquals("OK", o.call("FLUSHDB")));
+      assertEquals(1L, reply);
+      assertEquals(1L, c.call("VCARD", "set"));
+      assertEquals(1L, c.call("VISMEMBER", "set", "c"));
+    }
+    try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, c.call("VCARD", "set"), "after a restart");
     }
   }
 }

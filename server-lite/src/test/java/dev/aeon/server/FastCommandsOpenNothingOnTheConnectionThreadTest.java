@@ -34,8 +34,7 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
 
   @TempDir Path dir;
 
-  /** INFO calls made so far: INFO is not fast, and each counts itself. */
-  private long infos;
+  private final PoolCount pool = new PoolCount();
 
   @AfterEach
   void removeTheHook() {
@@ -51,17 +50,6 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
     return start(Duration.ofHours(1));
   }
 
-  /** The commands run on the pool, less the INFO calls that asked (each of them counted). */
-  private long onPool(RespClient c) throws Exception {
-    String info = (String) c.call("INFO", "stats");
-    infos++;
-    for (String line : info.split("\r\n")) {
-      if (line.startsWith("total_commands_on_command_pool:")) {
-        return Long.parseLong(line.substring(line.indexOf(':') + 1)) - infos;
-      }
-    }
-    throw new AssertionError("no total_commands_on_command_pool in INFO stats: " + info);
-  }
 
   /** The fast reads of one set, each given the key and element "a" where it takes one. */
   private static final List<List<String>> FAST_READS = List.of(
@@ -88,32 +76,32 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
     }
     try (AeonServer server = start(); RespClient c = new RespClient(server.port());
         CountedLoads loads = CountedLoads.start()) {
-      long pooled = onPool(c);
+      long pooled = pool.of(c);
       for (int i = 0; i < FAST_READS.size(); i++) {
         List<String> read = FAST_READS.get(i);
         Object first = c.call(withKey(read, "set" + i));
-        assertEquals(++pooled, onPool(c), read.getFirst() + " of a set not loaded yet ran on the pool");
+        assertEquals(++pooled, pool.of(c), read.getFirst() + " of a set not loaded yet ran on the pool");
         assertEquals(first, c.call(withKey(read, "set" + i)), read.getFirst() + " again");
         for (List<String> other : FAST_READS) {
           assertTrue(!(c.call(withKey(other, "set" + i)) instanceof RespClient.Err), other.getFirst());
         }
-        assertEquals(pooled, onPool(c), "every fast read of the loaded set " + i + " ran on the connection's thread");
+        assertEquals(pooled, pool.of(c), "every fast read of the loaded set " + i + " ran on the connection's thread");
       }
       assertEquals(FAST_READS.size(), loads.count(), "each set loaded once");
       assertEquals(0, loads.onVirtualThreads(), "sets loaded on a connection's thread");
 
       assertEquals(0L, c.call("VCARD", "nosuchkey"));
-      assertEquals(++pooled, onPool(c), "a key not in memory is looked up in the namespaces on the pool");
+      assertEquals(++pooled, pool.of(c), "a key not in memory is looked up in the namespaces on the pool");
       assertEquals(2L, c.call("EXISTS", "set0", "set1"));
-      assertEquals(pooled, onPool(c), "EXISTS of loaded sets: the connection's thread");
+      assertEquals(pooled, pool.of(c), "EXISTS of loaded sets: the connection's thread");
 
       assertEquals("OK", c.call("SELECT", "agent"));
-      assertEquals(++pooled, onPool(c), "SELECT of a namespace on disk, not open: opened on the pool");
+      assertEquals(++pooled, pool.of(c), "SELECT of a namespace on disk, not open: opened on the pool");
       try (RespClient other = new RespClient(server.port())) {
         assertEquals("OK", other.call("SELECT", "agent"));
         assertEquals("OK", other.call("SELECT", "nowhere"));
       }
-      assertEquals(pooled, onPool(c), "SELECT of an open namespace, or of none: the connection's thread");
+      assertEquals(pooled, pool.of(c), "SELECT of an open namespace, or of none: the connection's thread");
     }
   }
 
@@ -130,14 +118,14 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       assertEquals(1L, c.call("VADD", "four", "VALUES", "4", "1", "0", "0", "0", "a"));
     }
     try (AeonServer server = start(); RespClient c = new RespClient(server.port())) {
-      long pooled = onPool(c);
+      long pooled = pool.of(c);
       assertEquals(2L, c.call("DBSIZE"));
-      assertEquals(pooled + 1, onPool(c), "DBSIZE opening the sets' namespaces ran on the pool");
+      assertEquals(pooled + 1, pool.of(c), "DBSIZE opening the sets' namespaces ran on the pool");
       assertEquals(2L, c.call("DBSIZE"));
-      assertEquals(pooled + 2, onPool(c), "DBSIZE with them open, listing the memory directory, ran on the pool");
+      assertEquals(pooled + 2, pool.of(c), "DBSIZE with them open, listing the memory directory, ran on the pool");
       assertEquals("OK", c.call("SELECT", "other"));
       assertEquals(0L, c.call("DBSIZE"));
-      assertEquals(pooled + 3, onPool(c), "DBSIZE of a namespace without sets ran on the pool");
+      assertEquals(pooled + 3, pool.of(c), "DBSIZE of a namespace without sets ran on the pool");
     }
   }
 
@@ -148,12 +136,12 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a", "SETATTR", "{\"i\": 1}"));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
       TestServer.awaitClosedAsIdle(server, "default.vset-d3");
-      long before = onPool(c);
+      long before = pool.of(c);
       assertEquals(2L, c.call("VCARD", "set"));
-      assertEquals(before + 1, onPool(c), "VCARD opening the set's namespace again ran on the pool");
+      assertEquals(before + 1, pool.of(c), "VCARD opening the set's namespace again ran on the pool");
       TestServer.awaitClosedAsIdle(server, "default.vset-d3");
       assertEquals("{\"i\": 1}", c.call("VGETATTR", "set", "a"));
-      assertEquals(before + 2, onPool(c), "VGETATTR opening the set's namespace again ran on the pool");
+      assertEquals(before + 2, pool.of(c), "VGETATTR opening the set's namespace again ran on the pool");
     }
   }
 
@@ -165,20 +153,20 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       assertEquals("OK", c.call("SELECT", "agent"));
       assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "3", "1", "0", "0"));
       TestServer.awaitClosedAsIdle(server, "agent");
-      long before = onPool(other);
+      long before = pool.of(other);
       assertEquals("OK", other.call("SELECT", "agent"));
-      assertEquals(before + 1, onPool(other), "SELECT opening the namespace again ran on the pool");
+      assertEquals(before + 1, pool.of(other), "SELECT opening the namespace again ran on the pool");
       assertTrue(!(other.call("MEM.GET", "1") instanceof RespClient.Err), "the namespace answers");
     }
   }
 
   /**
-   * UNLINK runs on the pool, as DEL does: of several keys, run on the connection's thread, it would find one of its sets
-   * to load only after it deleted those before, and could not be run again on the pool from its start; of one loaded
-   * set, its delete removes every element's vector from the index and forgets every event of the set (work that grows
-   * with the set, where Redis' UNLINK is the delete that does not block on a large key), and inside a pipeline it was a
-   * write run back to back with the next ones on the carrier. EXISTS of several loaded sets stays on the connection's
-   * thread. On the code before, UNLINK of one loaded set ran on the connection's thread.
+   * UNLINK runs on the pool, as DEL does: of several keys, run on the connection's thread, it would find one of its
+   * sets to load only after it deleted those before, and could not be run again on the pool from its start; of one
+   * loaded set, its delete removes every element's vector from the index and forgets every event of the set (work that
+   * grows with the set, where Redis' UNLINK is the delete that does not block on a large key), and inside a pipeline it
+   * was a write run back to back with the next ones on the carrier. EXISTS of several loaded sets stays on the
+   * connection's thread. On the code before, UNLINK of one loaded set ran on the connection's thread.
    */
   @Test
   void anUnlinkRunsOnThePool() throws Exception {
@@ -187,13 +175,13 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
         assertEquals(1L, c.call("VADD", key, "VALUES", "3", "1", "0", "0", "e"));
         assertEquals(1L, c.call("VCARD", key)); // loaded
       }
-      long before = onPool(c);
+      long before = pool.of(c);
       assertEquals(3L, c.call("EXISTS", "a", "b", "c"));
-      assertEquals(before, onPool(c), "EXISTS of loaded sets ran on the connection's thread");
+      assertEquals(before, pool.of(c), "EXISTS of loaded sets ran on the connection's thread");
       assertEquals(2L, c.call("UNLINK", "a", "b"));
-      assertEquals(before + 1, onPool(c), "UNLINK of two keys ran on the pool");
+      assertEquals(before + 1, pool.of(c), "UNLINK of two keys ran on the pool");
       assertEquals(1L, c.call("UNLINK", "c"));
-      assertEquals(before + 2, onPool(c), "UNLINK of one loaded set ran on the pool");
+      assertEquals(before + 2, pool.of(c), "UNLINK of one loaded set ran on the pool");
       assertEquals(0L, c.call("DBSIZE"));
     }
   }
@@ -240,7 +228,7 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
         RespClient other = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
-      long before = onPool(c);
+      long before = pool.of(c);
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch released = new CountDownLatch(1);
       AtomicBoolean taken = new AtomicBoolean();
@@ -261,7 +249,7 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       assertEquals(1L, other.call("DEL", "set")); // on the pool: drops the set from memory
       released.countDown();
       assertEquals(1L, vadd.get(30, TimeUnit.SECONDS));
-      assertEquals(before + 2, onPool(c), "the DEL and the VADD, which had to read the set again, ran on the pool");
+      assertEquals(before + 2, pool.of(c), "the DEL and the VADD, which had to read the set again, ran on the pool");
       assertEquals(1L, c.call("VCARD", "set"));
       assertEquals(0L, c.call("VISMEMBER", "set", "a"));
     }

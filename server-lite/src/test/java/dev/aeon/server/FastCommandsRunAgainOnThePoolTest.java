@@ -48,20 +48,8 @@ class FastCommandsRunAgainOnThePoolTest {
         .withNamespaceIdle(namespaceIdle));
   }
 
-  /** INFO calls made so far: INFO is not fast, and each counts itself. */
-  private long infos;
+  private final PoolCount pool = new PoolCount();
 
-  /** The commands run on the pool, less the INFO calls that asked. */
-  private long onPool(RespClient c) throws Exception {
-    String info = (String) c.call("INFO", "stats");
-    infos++;
-    for (String line : info.split("\r\n")) {
-      if (line.startsWith("total_commands_on_command_pool:")) {
-        return Long.parseLong(line.substring(line.indexOf(':') + 1)) - infos;
-      }
-    }
-    throw new AssertionError("no total_commands_on_command_pool in INFO stats: " + info);
-  }
 
   private static long lastLsn(RespClient c) throws Exception {
     return (Long) assertInstanceOf(Map.class, c.call("MEM.STATS")).get("last_lsn");
@@ -137,10 +125,10 @@ class FastCommandsRunAgainOnThePoolTest {
   void aLeaseTakenBeforeTheStopIsGivenBack() throws Exception {
     try (AeonServer server = start(Duration.ZERO); RespClient c = new RespClient(server.port());
         RespClient other = new RespClient(server.port())) {
-      long before = onPool(c);
+      long before = pool.of(c);
       Object reply = vaddOfCWith(server, c, other, (s, o) -> assertEquals(1L, o.call("DEL", "set")));
       assertEquals(1L, reply, "the VADD, made once, of a new element");
-      assertEquals(before + 3, onPool(c), "the set's first VADD, the DEL, and the VADD that stopped and ran again"
+      assertEquals(before + 3, pool.of(c), "the set's first VADD, the DEL, and the VADD that stopped and ran again"
           + " on the pool");
       assertTrue(server.context().closeIdleNamespaces().contains("default.vset-d3"),
           "the set's namespace closes once no command runs: no lease of it was kept");

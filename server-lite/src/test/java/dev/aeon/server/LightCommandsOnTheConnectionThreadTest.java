@@ -36,20 +36,8 @@ class LightCommandsOnTheConnectionThreadTest {
     return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)));
   }
 
-  /** INFO calls made so far: INFO is not fast, and each counts itself. */
-  private long infos;
+  private final PoolCount pool = new PoolCount();
 
-  /** The commands run on the pool, less the INFO calls that asked (each of them counted). */
-  private long onPool(RespClient c) throws Exception {
-    String info = (String) c.call("INFO", "stats");
-    infos++;
-    for (String line : info.split("\r\n")) {
-      if (line.startsWith("total_commands_on_command_pool:")) {
-        return Long.parseLong(line.substring(line.indexOf(':') + 1)) - infos;
-      }
-    }
-    throw new AssertionError("no total_commands_on_command_pool in INFO stats: " + info);
-  }
 
   private static Object add(RespClient c, String text, String... vector) throws Exception {
     Object[] args = new Object[4 + vector.length];
@@ -64,24 +52,24 @@ class LightCommandsOnTheConnectionThreadTest {
   @Test
   void aMemAddWithItsVectorIntoAnOpenNamespaceIsNotHandedToThePool() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
-      long start = onPool(c);
+      long start = pool.of(c);
       assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      assertEquals(start + 1, onPool(c), "the first opens (creates) the namespace: on the pool");
+      assertEquals(start + 1, pool.of(c), "the first opens (creates) the namespace: on the pool");
       for (long id = 2; id <= 11; id++) {
         assertEquals(id, add(c, "text " + id, "VECTOR", "VALUES", "3", "1", Long.toString(id), "0", "AT", "1000",
             "ATTRS", "{\"k\": 1}", "LINK", "follows", Long.toString(id - 1)));
       }
-      assertEquals(start + 1, onPool(c), "ten more, each alone, ran on the connection's thread");
+      assertEquals(start + 1, pool.of(c), "ten more, each alone, ran on the connection's thread");
       assertInstanceOf(java.util.List.class, c.call("MEM.RECALL", "VALUES", "3", "1", "0", "0", "COUNT", "3"));
-      assertEquals(start + 2, onPool(c), "a search runs on the pool");
+      assertEquals(start + 2, pool.of(c), "a search runs on the pool");
       assertInstanceOf(RespClient.Err.class, add(c, "embedded", "VECTOR", "TEXT", "hello"));
-      assertEquals(start + 3, onPool(c), "a vector to embed (refused here, without an embedder) goes to the pool");
+      assertEquals(start + 3, pool.of(c), "a vector to embed (refused here, without an embedder) goes to the pool");
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "-1"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "NOSUCHOPTION"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1", "x", "0"));
       assertInstanceOf(RespClient.Err.class, add(c, "bad", "VECTOR", "VALUES", "3", "1", "0", "0", "AT", "soon"));
-      assertEquals(start + 8, onPool(c), "a malformed one is left to the pool, which says what is wrong");
+      assertEquals(start + 8, pool.of(c), "a malformed one is left to the pool, which says what is wrong");
     }
   }
 
@@ -89,7 +77,7 @@ class LightCommandsOnTheConnectionThreadTest {
   void aPipelinesWritesBeforeItsLastRunOnThePool() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      long before = onPool(c);
+      long before = pool.of(c);
       ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
       for (int i = 0; i < 5; i++) {
         pipeline.write(RespClient.encode("MEM.ADD", "s", "user", "p" + i, "VECTOR", "VALUES", "3", "1", "1", "0"));
@@ -98,7 +86,7 @@ class LightCommandsOnTheConnectionThreadTest {
       for (long id = 2; id <= 6; id++) {
         assertEquals(id, c.read());
       }
-      long pooled = onPool(c) - before;
+      long pooled = pool.of(c) - before;
       assertTrue(pooled >= 4, "the four with a request behind them ran on the pool; pooled " + pooled);
     }
   }
@@ -112,11 +100,11 @@ class LightCommandsOnTheConnectionThreadTest {
   void aMemAddOfALargeTextRunsOnThePool() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
-      long before = onPool(c);
+      long before = pool.of(c);
       assertEquals(2L, add(c, "x".repeat(100 << 10), "VECTOR", "VALUES", "3", "0", "1", "0"));
-      assertEquals(before + 1, onPool(c), "the large one ran on the pool");
+      assertEquals(before + 1, pool.of(c), "the large one ran on the pool");
       assertEquals(3L, add(c, "y".repeat(60 << 10), "VECTOR", "VALUES", "3", "0", "0", "1"));
-      assertEquals(before + 1, onPool(c), "one of 60 KiB still ran on the connection's thread");
+      assertEquals(before + 1, pool.of(c), "one of 60 KiB still ran on the connection's thread");
     }
   }
 
@@ -146,7 +134,7 @@ class LightCommandsOnTheConnectionThreadTest {
 
   /** Sends {@code command} while the log's forces are held: no reply until they are let through, then {@code want}. */
   private void assertAnsweredOnlyOnceDurable(RespClient c, Object want, Object... command) throws Exception {
-    long before = onPool(c);
+    long before = pool.of(c);
     CompletableFuture<Object> reply;
     try (HeldForces held = HeldForces.hold()) {
       reply = CompletableFuture.supplyAsync(() -> {
@@ -166,7 +154,7 @@ class LightCommandsOnTheConnectionThreadTest {
       held.release();
       assertEquals(want, reply.get(30, TimeUnit.SECONDS));
     }
-    assertEquals(before, onPool(c), "it ran on the connection's thread");
+    assertEquals(before, pool.of(c), "it ran on the connection's thread");
   }
 
   /**
@@ -178,9 +166,9 @@ class LightCommandsOnTheConnectionThreadTest {
   @Test
   void aVaddWithItsVectorToALoadedSetIsNotHandedToThePool() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
-      long start = onPool(c);
+      long start = pool.of(c);
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "e0"));
-      assertEquals(start + 1, onPool(c), "the first creates the set and its namespace: on the pool");
+      assertEquals(start + 1, pool.of(c), "the first creates the set and its namespace: on the pool");
       for (int i = 1; i <= 5; i++) {
         assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", Integer.toString(i), "0", "e" + i, "CAS", "Q8",
             "EF", "200", "M", "16", "SETATTR", "{\"i\": " + i + "}"));
@@ -188,17 +176,17 @@ class LightCommandsOnTheConnectionThreadTest {
       assertEquals(1L, c.call("VADD", "set", "FP32", fp32(0, 0, 1), "e6"));
       assertEquals(0L, c.call("VADD", "set", "VALUES", "3", "0", "1", "1", "e1"), "e1 replaced, its attributes kept");
       assertEquals("{\"i\": 1}", c.call("VGETATTR", "set", "e1"));
-      assertEquals(start + 1, onPool(c), "seven more, each alone, ran on the connection's thread");
+      assertEquals(start + 1, pool.of(c), "seven more, each alone, ran on the connection's thread");
       assertEquals(7L, c.call("VCARD", "set"));
 
       assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "TEXT", "hello", "e7"));
-      assertEquals(start + 2, onPool(c), "a vector to embed (refused here, without an embedder) goes to the pool");
+      assertEquals(start + 2, pool.of(c), "a vector to embed (refused here, without an embedder) goes to the pool");
       assertEquals(1L, c.call("VADD", "other", "VALUES", "3", "1", "0", "0", "e0"));
-      assertEquals(start + 3, onPool(c), "a set not in memory yet is loaded on the pool");
+      assertEquals(start + 3, pool.of(c), "a set not in memory yet is loaded on the pool");
       assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "3", "1", "0"));
       assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "VALUES", "x", "1", "0", "0", "e8"));
       assertInstanceOf(RespClient.Err.class, c.call("VADD", "set", "REDUCE", "2", "VALUES", "3", "1", "0", "0", "e8"));
-      assertEquals(start + 6, onPool(c), "a malformed one is left to the pool, which says what is wrong");
+      assertEquals(start + 6, pool.of(c), "a malformed one is left to the pool, which says what is wrong");
       assertEquals(7L, c.call("VCARD", "set"));
     }
   }
@@ -214,7 +202,7 @@ class LightCommandsOnTheConnectionThreadTest {
   void aVaddIsLightOnlyAsItsOwnParserReadsIt() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "e0"));
-      long before = onPool(c);
+      long before = pool.of(c);
       Object[][] malformed = {
           {"VADD", "set", "VALUES", "3", "1", "x", "0", "e1"},
           {"VADD", "set", "FP32", new byte[5], "e1"},
@@ -226,10 +214,10 @@ class LightCommandsOnTheConnectionThreadTest {
       for (Object[] command : malformed) {
         assertInstanceOf(RespClient.Err.class, c.call(command), java.util.Arrays.deepToString(command));
       }
-      assertEquals(before + malformed.length, onPool(c), "each malformed one is left to the pool");
+      assertEquals(before + malformed.length, pool.of(c), "each malformed one is left to the pool");
       assertEquals(1L, c.call("VCARD", "set"));
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "e1", "EF", "200"));
-      assertEquals(before + malformed.length, onPool(c), "a well-formed one still runs on the connection's thread");
+      assertEquals(before + malformed.length, pool.of(c), "a well-formed one still runs on the connection's thread");
     }
   }
 
@@ -245,22 +233,22 @@ class LightCommandsOnTheConnectionThreadTest {
       assertEquals(1L, c.call("VADD", "loaded", "VALUES", "3", "1", "0", "0", "a"));
     }
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
-      long start = onPool(c);
+      long start = pool.of(c);
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
-      assertEquals(start + 1, onPool(c), "the set is loaded on the pool");
+      assertEquals(start + 1, pool.of(c), "the set is loaded on the pool");
       assertEquals(1L, c.call("VCARD", "loaded"));
-      assertEquals(start + 2, onPool(c), "a fast read loads its set on the pool too");
+      assertEquals(start + 2, pool.of(c), "a fast read loads its set on the pool too");
       assertEquals(1L, c.call("VADD", "loaded", "VALUES", "3", "0", "1", "0", "b"));
-      assertEquals(start + 2, onPool(c), "a set a fast read loaded, its namespace open: the connection's thread");
+      assertEquals(start + 2, pool.of(c), "a set a fast read loaded, its namespace open: the connection's thread");
     }
     try (AeonServer server = TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
         .withNamespaceIdle(Duration.ofMillis(100)));
         RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c"));
       TestServer.awaitClosedAsIdle(server, "default.vset-d3");
-      long before = onPool(c);
+      long before = pool.of(c);
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "1", "0", "d"));
-      assertEquals(before + 1, onPool(c), "its namespace closed as idle: opened again on the pool");
+      assertEquals(before + 1, pool.of(c), "its namespace closed as idle: opened again on the pool");
       assertEquals(4L, c.call("VCARD", "set"));
     }
   }
@@ -306,7 +294,7 @@ class LightCommandsOnTheConnectionThreadTest {
       try (HeldForces forces = HeldForces.hold()) {
         assertInstanceOf(Long.class, c.call(unawaited), "answered before its force");
         assertTrue(forces.awaitAForceHeld(60), "no force of the log was held");
-        before = onPool(c);
+        before = pool.of(c);
         Memory failing = server.context().ifOpen(storage).orElseThrow();
         forces.fail();
         assertThrows(RuntimeException.class, failing::checkpoint, "a checkpoint of the failed namespace");
@@ -315,7 +303,7 @@ class LightCommandsOnTheConnectionThreadTest {
         System.setErr(stderr);
       }
       assertEquals(want, c.call(after));
-      assertEquals(before + 1, onPool(c), "the failed namespace is reopened on the pool");
+      assertEquals(before + 1, pool.of(c), "the failed namespace is reopened on the pool");
     }
   }
 
@@ -324,7 +312,7 @@ class LightCommandsOnTheConnectionThreadTest {
   void aPipelinesVaddsBeforeItsLastRunOnThePool() throws Exception {
     try (AeonServer server = syncServer(); RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
-      long before = onPool(c);
+      long before = pool.of(c);
       ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
       for (int i = 0; i < 5; i++) {
         pipeline.write(RespClient.encode("VADD", "set", "VALUES", "3", "1", "1", Integer.toString(i), "p" + i));
@@ -333,7 +321,7 @@ class LightCommandsOnTheConnectionThreadTest {
       for (int i = 0; i < 5; i++) {
         assertEquals(1L, c.read());
       }
-      long pooled = onPool(c) - before;
+      long pooled = pool.of(c) - before;
       assertTrue(pooled >= 4, "the four with a request behind them ran on the pool; pooled " + pooled);
     }
   }

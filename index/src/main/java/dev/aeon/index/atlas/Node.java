@@ -45,6 +45,83 @@ final class Node {
       this.codes = CentroidCodes.of(centroids, kids.length, dim);
     }
 
+    private Children(Object[] kids, short[] halfCentroids, int dim, CentroidCodes codes) {
+      this.kids = kids;
+      this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
+      this.dim = dim;
+      this.centroids = halfCentroids;
+      this.codes = codes;
+    }
+
+    /**
+     * These children with child {@code at} replaced by {@code a} and {@code b} after it, their rows {@code rowA} and
+     * {@code rowB} (a split's halves): the other rows and their codes as they are, only the two new rows encoded
+     * ({@link CentroidCodes#rearranged}), through the writer's buffers. These children are not changed.
+     */
+    Children withSplit(int at, Object a, float[] rowA, Object b, float[] rowB, InsertScratch scratch) {
+      Object[] out = new Object[kids.length + 1];
+      System.arraycopy(kids, 0, out, 0, at);
+      out[at] = a;
+      out[at + 1] = b;
+      System.arraycopy(kids, at + 1, out, at + 2, kids.length - at - 1);
+      int[] from = new int[out.length];
+      for (int i = 0; i < from.length; i++) {
+        from[i] = i < at ? i : i <= at + 1 ? -1 : i - 1;
+      }
+      short[] rows = halvesWithSplitRow(at, rowA, rowB);
+      return new Children(out, rows, dim, codes.rearranged(rows, from, scratch.row, scratch.codes, scratch.words));
+    }
+
+    /**
+     * These children with children {@code keep} and {@code drop} replaced by {@code merged} at {@code keep}, its row
+     * {@code row} (a merge of two leaves): the other rows and their codes as they are, only the new row encoded.
+     * These children are not changed.
+     */
+    Children withMerged(int keep, int drop, Object merged, float[] row, InsertScratch scratch) {
+      int[] from = new int[kids.length - 1];
+      Object[] out = new Object[from.length];
+      short[] rows = new short[from.length * dim];
+      for (int i = 0; i < from.length; i++) {
+        int s = i < drop ? i : i + 1;
+        from[i] = s == keep ? -1 : s;
+        out[i] = s == keep ? merged : kids[s];
+        if (s == keep) {
+          for (int j = 0; j < dim; j++) {
+            rows[i * dim + j] = Float.floatToFloat16(row[j]);
+          }
+        } else {
+          System.arraycopy(centroids, s * dim, rows, i * dim, dim);
+        }
+      }
+      return new Children(out, rows, dim, codes.rearranged(rows, from, scratch.row, scratch.codes, scratch.words));
+    }
+
+    /**
+     * These children without child {@code at}: the other rows and their codes as they are. These children are not
+     * changed.
+     */
+    Children without(int at, InsertScratch scratch) {
+      int[] from = new int[kids.length - 1];
+      Object[] out = new Object[from.length];
+      short[] rows = new short[from.length * dim];
+      for (int i = 0; i < from.length; i++) {
+        int s = i < at ? i : i + 1;
+        from[i] = s;
+        out[i] = kids[s];
+        System.arraycopy(centroids, s * dim, rows, i * dim, dim);
+      }
+      return new Children(out, rows, dim, codes.rearranged(rows, from, scratch.row, scratch.codes, scratch.words));
+    }
+
+    /** The dot product of centroid row {@code i} (widened) with {@code v}. */
+    double dotWithRow(int i, float[] v) {
+      double dot = 0;
+      for (int j = 0; j < dim; j++) {
+        dot += Float.float16ToFloat(centroids[i * dim + j]) * v[j];
+      }
+      return dot;
+    }
+
     private static short[] toHalf(float[] rows) {
       short[] half = new short[rows.length];
       for (int i = 0; i < rows.length; i++) {

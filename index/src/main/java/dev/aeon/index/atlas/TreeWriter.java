@@ -370,7 +370,7 @@ final class TreeWriter {
     int i = p.indexOf(child);
     leaf.retire();
     rt.unregister(leaf);
-    p.publish(new Node.Children(remove(c.kids(), i), removeRow(c.centroids(), i)));
+    p.publish(c.without(i, scratch));
   }
 
   /**
@@ -387,15 +387,13 @@ final class TreeWriter {
     Node p = leaf.parent;
     Node.Children c = p.children();
     int at = p.indexOf(leaf);
-    float[] rows = c.centroids();
+    float[] mine = scratch.row;
+    c.rowInto(at, mine);
     int best = -1;
     double bestDot = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < c.kids().length; i++) {
       if (i != at && c.kids()[i] instanceof Leaf sib && leaf.entries + sib.live() <= leafCapacity * 3 / 4) {
-        double dot = 0;
-        for (int j = 0; j < dim; j++) {
-          dot += rows[at * dim + j] * rows[i * dim + j];
-        }
+        double dot = c.dotWithRow(i, mine);
         if (dot > bestDot) {
           bestDot = dot;
           best = i;
@@ -417,17 +415,14 @@ final class TreeWriter {
     Leaf merged = rt.newLeaf();
     float[] row = fill(merged, e, new int[e.size()], 0);
     merged.parent = p;
-    int keep = Math.min(at, best), drop = Math.max(at, best);
-    Object[] kids = remove(c.kids(), drop);
-    kids[keep] = merged;
-    float[] newRows = removeRow(rows, drop);
-    System.arraycopy(row, 0, newRows, keep * dim, dim);
+    // The parent's other rows keep their codes: only the merged leaf's row is encoded (Node.Children#withMerged).
+    Node.Children joined = c.withMerged(Math.min(at, best), Math.max(at, best), merged, row, scratch);
     // Unregistered before the store, as a split's leaf: a search that found the new leaf must not find them as well.
     leaf.retire();
     sib.retire();
     rt.unregister(leaf);
     rt.unregister(sib);
-    p.publish(new Node.Children(kids, newRows));
+    p.publish(joined);
     merges++;
     for (int page : both) {
       st.retirePage(page);
@@ -585,35 +580,12 @@ final class TreeWriter {
     return side;
   }
 
-  /** {@code p}'s children with {@code child} replaced by {@code a} and {@code b} after it, with their rows. */
+  /**
+   * {@code p}'s children with {@code child} replaced by {@code a} and {@code b} after it, with their rows; the other
+   * rows keep their codes ({@link Node.Children#withSplit}).
+   */
   private Node.Children splitChild(Node p, Object child, Object a, float[] rowA, Object b, float[] rowB) {
-    Node.Children c = p.children();
-    int at = p.indexOf(child);
-    Object[] kids = insert(c.kids(), at + 1, b);
-    kids[at] = a;
-    return new Node.Children(kids, c.halvesWithSplitRow(at, rowA, rowB));
-  }
-
-  private static Object[] insert(Object[] a, int at, Object x) {
-    Object[] out = new Object[a.length + 1];
-    System.arraycopy(a, 0, out, 0, at);
-    out[at] = x;
-    System.arraycopy(a, at, out, at + 1, a.length - at);
-    return out;
-  }
-
-  private static Object[] remove(Object[] a, int at) {
-    Object[] out = new Object[a.length - 1];
-    System.arraycopy(a, 0, out, 0, at);
-    System.arraycopy(a, at + 1, out, at, a.length - at - 1);
-    return out;
-  }
-
-  private float[] removeRow(float[] rows, int at) {
-    float[] out = new float[rows.length - dim];
-    System.arraycopy(rows, 0, out, 0, at * dim);
-    System.arraycopy(rows, (at + 1) * dim, out, at * dim, rows.length - (at + 1) * dim);
-    return out;
+    return p.children().withSplit(p.indexOf(child), a, rowA, b, rowB, scratch);
   }
 
   private static float[] concat(float[] a, float[] b) {

@@ -142,6 +142,20 @@ final class CentroidCodes {
     return c;
   }
 
+  /**
+   * True if the center is the mean of these rows as they were made: codes made by {@link #of}, or rearranged ones
+   * that took their center again. A node whose codes are so made has its row in its parent set from {@link
+   * #centerDirection} (TreeWriter), as a new node's is.
+   */
+  boolean centeredOnRows() {
+    return changedRows == 0;
+  }
+
+  /** The direction of the center (the rows' mean if {@link #centeredOnRows}): a copy. */
+  float[] centerDirection() {
+    return Vectors.direction(center);
+  }
+
   private static int kept(int[] from) {
     int n = 0;
     for (int s : from) {

@@ -14,12 +14,12 @@ import org.agrona.collections.IntArrayList;
 /**
  * The write path (one thread at a time): insert into the nearest leaf, split a full leaf with 2-means
  * and propagate inner-node splits up like a B+-tree, tombstone deletes, compact leaves whose pages hold
- * many tombstones.
+ * many tombstones, merge a leaf left with few entries into a sibling.
  *
  * <p>Every structural change builds the new pages and nodes first and then publishes them with one
  * volatile store, so readers see the old or the new structure, never a half-built one. What a change
- * replaces is left as it was for the readers that reached it before the store: a split leaf keeps its
- * pages, a split inner node its children (two new nodes take its place in its parent). A reader goes from
+ * replaces is left as it was for the readers that reached it before the store: a split or merged leaf keeps
+ * its pages, a split inner node its children (two new nodes take its place in its parent). A reader goes from
  * the root down and reads each node's children once, so it finds each entry in the old leaf or in the new
  * ones, never in both nor in neither.
  */
@@ -371,6 +371,7 @@ final class TreeWriter {
     leaf.retire();
     rt.unregister(leaf);
     p.publish(c.without(i, scratch));
+    shrunk(p);
   }
 
   /**
@@ -428,6 +429,48 @@ final class TreeWriter {
       st.retirePage(page);
     }
     e.deadSlots().forEachInt(st::retireSlot);
+    shrunk(p);
+  }
+
+  /**
+   * After {@code node} lost a child (published): its row in its parent set anew if its codes took their center again
+   * ({@link #refreshRow}), and a root left with one child, an inner node, gives it its place.
+   *
+   * <p>Inner nodes left with few children are not merged: merging those under half the fan-out with their nearest
+   * sibling node (as leaves merge) took the inner nodes after 90% of 100,000 WordNet vectors' sessions were forgotten
+   * from 30-31 to 5-6 (a fresh index has 3-4), but recall@10 from 0.964-0.965 to 0.935 (spread sessions) and 0.956
+   * (clustered); merging only those under a quarter into nodes of half the fan-out, 0.949 and 0.966
+   * ({@code ./aeon bench forget --recall}, docs/benchmarks.md). The wider nodes' leaves are estimated from sketches
+   * around a center further from their rows, so more of the leaves that hold the neighbours miss the pool the codes
+   * score (probably; not measured apart).
+   */
+  private void shrunk(Node node) {
+    refreshRow(node);
+    if (node.parent == null) {
+      liftRoot();
+    }
+  }
+
+  /**
+   * Sets {@code node}'s row in its parent to the direction of its rows' mean if its codes have just taken that mean as
+   * their center (a quarter of its rows changed since the last time; see {@link CentroidCodes#rearranged}): a node's
+   * row had been the mean of its rows when it was made, never moved as its children came and went.
+   */
+  private void refreshRow(Node node) {
+    Node p = node.parent;
+    if (p != null && node.children().codes().centeredOnRows()) {
+      p.children().setRow(p.indexOf(node), node.children().codes().centerDirection(), scratch);
+    }
+  }
+
+  /** While the root has one child, an inner node, that child becomes the root (the tree one level lower). */
+  private void liftRoot() {
+    Node root = rt.root();
+    while (root.children().kids().length == 1 && root.children().kids()[0] instanceof Node only) {
+      only.parent = null;
+      rt.publishRoot(only);
+      root = only;
+    }
   }
 
   /** Splits a full leaf in two with 2-means over its live vectors' FP32 originals. */
@@ -460,6 +503,7 @@ final class TreeWriter {
     leaf.retire();
     rt.unregister(leaf);
     p.publish(split);
+    refreshRow(p);
     for (int page : leaf.pages()) {
       st.retirePage(page);
     }
@@ -526,6 +570,7 @@ final class TreeWriter {
     left.parent = p;
     right.parent = p;
     p.publish(split);
+    refreshRow(p);
     if (split.kids().length > st.config.fanout()) {
       splitNode(p);
     }

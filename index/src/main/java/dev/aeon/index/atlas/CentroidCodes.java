@@ -128,9 +128,11 @@ final class CentroidCodes {
       if (s >= 0) {
         System.arraycopy(codes, s * dim, c.codes, i * dim, dim);
         c.scales[i] = scales[s];
-        c.sketches.set(LE_FLOAT, c.sketchLayout.factorOffset(i), sketches.get(LE_FLOAT, sketchLayout.factorOffset(s)));
+        float factor = sketches.get(LE_FLOAT, sketchLayout.factorOffset(s));
+        c.sketches.set(LE_FLOAT, c.sketchLayout.factorOffset(i), factor);
         for (int w = 0; w < words.length; w++) {
-          c.sketches.set(LE_LONG, c.sketchLayout.wordOffset(w, i), sketches.get(LE_LONG, sketchLayout.wordOffset(w, s)));
+          long word = sketches.get(LE_LONG, sketchLayout.wordOffset(w, s));
+          c.sketches.set(LE_LONG, c.sketchLayout.wordOffset(w, i), word);
         }
       } else {
         for (int j = 0; j < dim; j++) {

@@ -3,8 +3,9 @@ package dev.aeon.index.atlas;
 /**
  * An inner node of the routing tree. Its children and their centroid rows form one immutable
  * {@link Children} value that the writer replaces wholesale (copy-on-write), so a reader always sees a
- * consistent list. The one in-place write is a leaf's centroid row drifting towards the leaf's mean as
- * vectors arrive; a reader may see some components updated and others not, which only nudges routing. (Its
+ * consistent list. The in-place writes are a leaf's centroid row drifting towards the leaf's mean as
+ * vectors arrive, and an inner node's row set to its rows' mean when its codes take their center again (see
+ * TreeWriter#refreshRow); a reader may see some components updated and others not, which only nudges routing. (Its
  * 16-bit rows, which only the writer and the flush read, are copied first when a flush's snapshot holds them.)
  */
 final class Node {

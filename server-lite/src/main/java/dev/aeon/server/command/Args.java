@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The arguments of one command (index 0 is the command name) with a cursor for option parsing, and parsers
@@ -62,8 +61,9 @@ public final class Args {
     return CommandError.clip(new String(raw[i], 0, Math.min(raw[i].length, 256), StandardCharsets.UTF_8));
   }
 
+  /** Argument {@code i} with its ASCII letters in lower case ({@link AsciiCase}): a name or keyword to compare. */
   public String lower(int i) {
-    return string(i).toLowerCase(Locale.ROOT);
+    return AsciiCase.lower(string(i));
   }
 
   // --- cursor ---
@@ -100,18 +100,18 @@ public final class Args {
     return raw[cursor++];
   }
 
-  /** Consumes the next argument if it equals {@code keyword} (ignoring case). */
+  /** Consumes the next argument if it equals {@code keyword} but for the case of its ASCII letters ({@link AsciiCase}). */
   public boolean accept(String keyword) {
-    if (cursor < raw.length && string(cursor).equalsIgnoreCase(keyword)) {
+    if (cursor < raw.length && AsciiCase.equalsIgnoreCase(string(cursor), keyword)) {
       cursor++;
       return true;
     }
     return false;
   }
 
-  /** The next argument, upper-cased, without consuming it; null at the end. */
+  /** The next argument, its ASCII letters upper-cased ({@link AsciiCase}), without consuming it; null at the end. */
   public String peekKeyword() {
-    return cursor < raw.length ? string(cursor).toUpperCase(Locale.ROOT) : null;
+    return cursor < raw.length ? AsciiCase.upper(string(cursor)) : null;
   }
 
   public long nextLong() {

@@ -7,7 +7,6 @@ import dev.aeon.server.vset.DimensionNamespaces;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -62,9 +61,9 @@ final class ConnectionCommands {
     String name = null;
     while (a.hasNext()) {
       String option = a.nextString();
-      if (option.equalsIgnoreCase("AUTH") && a.remaining() >= 2) {
+      if (AsciiCase.equalsIgnoreCase(option, "AUTH") && a.remaining() >= 2) {
         authenticate(c, a.nextString(), a.nextBytes());
-      } else if (option.equalsIgnoreCase("SETNAME") && a.remaining() >= 1) {
+      } else if (AsciiCase.equalsIgnoreCase(option, "SETNAME") && a.remaining() >= 1) {
         name = checkClientName(a.nextString());
       } else {
         throw CommandError.err("Syntax error in HELLO option '" + option + "'");
@@ -201,7 +200,7 @@ final class ConnectionCommands {
         case "addr" -> matches = matches.and(s -> s.address().equals(value));
         case "laddr" -> matches = matches.and(s -> s.localAddress().equals(value));
         case "type" -> {
-          if (!clientType(value.toLowerCase(Locale.ROOT))) {
+          if (!clientType(AsciiCase.lower(value))) {
             matches = s -> false;
           }
         }
@@ -210,7 +209,7 @@ final class ConnectionCommands {
             throw CommandError.err("No such user '" + value + "'");
           }
         }
-        case "skipme" -> skipMe = switch (value.toLowerCase(Locale.ROOT)) {
+        case "skipme" -> skipMe = switch (AsciiCase.lower(value)) {
           case "yes" -> true;
           case "no" -> false;
           default -> throw CommandError.syntax();

@@ -3,7 +3,6 @@ package dev.aeon.server.command;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The arguments of a command that lists names page by page, as Redis' SCAN: {@code cursor [MATCH pattern]
@@ -27,7 +26,7 @@ public record ScanArgs(long cursor, Glob pattern, int count, String type) {
     int count = DEFAULT_COUNT;
     String type = null;
     while (a.hasNext()) {
-      String option = a.nextString().toUpperCase(Locale.ROOT);
+      String option = AsciiCase.upper(a.nextString());
       if (!a.hasNext()) {
         throw CommandError.syntax();
       }
@@ -38,7 +37,7 @@ public record ScanArgs(long cursor, Glob pattern, int count, String type) {
           if (!typeAllowed) {
             throw CommandError.syntax();
           }
-          type = a.nextString().toLowerCase(Locale.ROOT);
+          type = AsciiCase.lower(a.nextString());
         }
         default -> throw CommandError.syntax();
       }

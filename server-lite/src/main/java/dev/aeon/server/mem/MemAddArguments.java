@@ -3,9 +3,9 @@ package dev.aeon.server.mem;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.command.Args;
+import dev.aeon.server.command.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.VectorInput;
-import java.util.Locale;
 
 /**
  * MEM.ADD's arguments, read whole and nothing embedded yet: session role text [VECTOR (FP32 blob | VALUES n v... |
@@ -34,7 +34,7 @@ final class MemAddArguments {
     VectorInput.Unembedded vector = null;
     while (a.hasNext()) {
       String opt = a.nextString(); // as given, for the error
-      switch (opt.toUpperCase(Locale.ROOT)) {
+      switch (AsciiCase.upper(opt)) {
         case "VECTOR" -> vector = VectorInput.readUnembedded(a);
         case "AT" -> r.at(a.nextLong());
         case "ATTRS" -> MemCommands.eventAttributes(a.nextText("the attributes' JSON"), "ATTRS").forEach(r::attribute);

@@ -14,6 +14,7 @@ import dev.aeon.engine.Remember;
 import dev.aeon.engine.SessionPage;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
+import dev.aeon.server.command.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.command.JsonValues;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -207,7 +207,7 @@ public final class MemCommands {
     boolean slb = true;
     while (a.hasNext()) {
       String opt = a.nextString(); // as given, for the error
-      switch (opt.toUpperCase(Locale.ROOT)) {
+      switch (AsciiCase.upper(opt)) {
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
         case "SESSION" -> session = nextName(a, "session");
         case "ROLE" -> roles.add(nextName(a, "role"));
@@ -256,7 +256,7 @@ public final class MemCommands {
    * session that has some, a number is a text like any other.
    */
   private static void refuseAGuessedSyntax(ClientSession c, String session, String text) {
-    boolean countOrOption = text.matches("-?[0-9]+") || RECALL_OPTIONS.contains(text.toUpperCase(Locale.ROOT));
+    boolean countOrOption = text.matches("-?[0-9]+") || RECALL_OPTIONS.contains(AsciiCase.upper(text));
     if (countOrOption && c.memory().history(session, 1).isEmpty()) {
       throw CommandError.err("MEM.RECALL read '" + CommandError.clip(session) + "' as a session, which has no events,"
           + " and '" + CommandError.clip(text) + "' as the text to recall: to recall by text in every session, send"

@@ -2,10 +2,10 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.command.Args;
+import dev.aeon.server.command.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;
-import java.util.Locale;
 
 /**
  * VADD's arguments, read whole and nothing embedded yet: key [REDUCE dim] (FP32 blob | VALUES n v... | TEXT text)
@@ -32,7 +32,7 @@ record VaddArguments(String key, VectorInput.Unembedded vector, String element, 
     String json = null;
     while (a.hasNext()) {
       String given = a.nextString(); // as given, for the error
-      String opt = given.toUpperCase(Locale.ROOT);
+      String opt = AsciiCase.upper(given);
       switch (opt) {
         case "CAS" -> { } // adds are already concurrent-safe here
         case "NOQUANT" -> quant = Quantization.F32;

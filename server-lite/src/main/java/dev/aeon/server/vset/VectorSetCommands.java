@@ -2,6 +2,7 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
+import dev.aeon.server.command.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.command.Glob;
@@ -197,7 +198,7 @@ public final class VectorSetCommands {
     boolean truth = false;
     while (a.hasNext()) {
       String opt = a.nextString(); // as given, for the error
-      switch (opt.toUpperCase(java.util.Locale.ROOT)) {
+      switch (AsciiCase.upper(opt)) {
         case "WITHSCORES" -> withScores = true;
         case "WITHATTRIBS" -> withAttribs = true;
         case "COUNT" -> count = a.nextInt(1, 100_000, "COUNT");
@@ -284,7 +285,7 @@ public final class VectorSetCommands {
   /** VEMB key element [RAW]: as in Redis, every argument after the element must be RAW, named once or more. */
   private static void vemb(ClientSession c, Args a) throws IOException {
     for (int i = 3; i < a.size(); i++) {
-      if (!a.string(i).equalsIgnoreCase("RAW")) {
+      if (!AsciiCase.equalsIgnoreCase(a.string(i), "RAW")) {
         throw CommandError.syntax();
       }
     }

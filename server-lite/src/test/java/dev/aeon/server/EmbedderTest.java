@@ -41,6 +41,28 @@ class EmbedderTest {
     }
   }
 
+  /**
+   * VSIM and MEM.RECALL read every argument before they embed a TEXT query, so a bad option after it is refused
+   * without an embedding. The text here is one the embedder refuses (larger than an event), so the reply tells which
+   * came first: before, each command embedded its query as soon as it read it and answered the text's error.
+   */
+  @Test
+  void aQueryIsReadWholeBeforeItsTextIsEmbedded() throws Exception {
+    try (RespClient c = new RespClient(server.port())) {
+      String large = "la ".repeat(200_000); // refused by the embedder: more bytes than an event of this server
+      assertEquals(1L, c.call("VADD", "read-whole", "TEXT", "a short note", "note"));
+      assertEquals(new RespClient.Err("ERR unknown VSIM option 'BOGUS'"),
+          c.call("VSIM", "read-whole", "TEXT", large, "COUNT", "1", "BOGUS"));
+      assertEquals(new RespClient.Err("ERR COUNT must be between 1 and 100000, got 0"),
+          c.call("VSIM", "read-whole", "TEXT", large, "COUNT", "0"));
+      assertEquals(new RespClient.Err("ERR unknown MEM.RECALL option 'BOGUS'"),
+          c.call("MEM.RECALL", "TEXT", large, "COUNT", "1", "BOGUS"));
+      assertEquals(new RespClient.Err("ERR COUNT must be between 1 and 100000, got 0"),
+          c.call("MEM.RECALL", "TEXT", large, "COUNT", "0"));
+      assertEquals(List.of("note"), c.call("VSIM", "read-whole", "TEXT", "a note", "COUNT", "1"));
+    }
+  }
+
   @Test
   void memAddEmbedsTheTextAndRecallTakesText() throws Exception {
     try (RespClient c = server.resp3("embedded")) {

@@ -200,6 +200,9 @@ class MemCommandsTest {
       // the short form embeds its text too, and says so in its own words: the client typed no TEXT
       assertEquals(new RespClient.Err("ERR MEM.RECALL session text (the short form) needs an embedder, and this server"
           + " runs without one (start it without --embedder none)"), c.call("MEM.RECALL", "s", "one"));
+      // the long form reads every argument before it embeds its TEXT: a bad option is its own error
+      assertEquals(new RespClient.Err("ERR unknown MEM.RECALL option 'BOGUS'"), c.call("MEM.RECALL", "TEXT", "one",
+          "BOGUS"));
     }
   }
 

@@ -210,6 +210,9 @@ class VectorSetCommandsTest {
       assertEquals(reduce, c.call("VADD", "errs", "VALUES", "2", "1", "0", "b", "REDUCE", "1"));
       assertTrue(((RespClient.Err) c.call("VSIM", "errs", "TEXT", "hello")).message().startsWith(
           "ERR TEXT needs an embedder"));
+      // every argument is read before the TEXT is embedded: a bad option is its own error, not the embedder's
+      assertEquals(new RespClient.Err("ERR unknown VSIM option 'BOGUS'"), c.call("VSIM", "errs", "TEXT", "hello",
+          "BOGUS"));
       assertEquals(List.of(), c.call("VSIM", "nosuchkey", "VALUES", "2", "1", "0"));
       assertEquals(1L, c.call("VCARD", "errs"));
       assertEquals(List.of("a"), c.call("VSIM", "errs", "VALUES", "2", "1", "0.5", "COUNT", "5", "EF", "100", "TRUTH",

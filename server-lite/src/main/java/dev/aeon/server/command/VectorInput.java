@@ -33,15 +33,11 @@ public final class VectorInput {
    */
   public record Given(float[] values, String model) {}
 
-  /** Parses the vector at the cursor; {@code query} says whether TEXT is embedded as a search query. */
-  public static Given read(Args a, ServerContext server, boolean query) {
-    return readUnembedded(a).embed(server, query);
-  }
-
   /**
    * A vector as the arguments give it, nothing embedded yet: its numbers (FP32, VALUES) or the text the server's
-   * model is to embed (TEXT). A command reads its arguments whole before it embeds, and can tell beforehand whether
-   * it will embed at all.
+   * model is to embed (TEXT). A command reads its arguments whole before it embeds (VADD, VSIM, MEM.ADD, MEM.RECALL),
+   * so that a malformed option after a TEXT is refused without the model's work, and can tell beforehand whether it
+   * will embed at all; so there is no reader here that embeds as it reads.
    */
   public record Unembedded(float[] numbers, String text) {
 

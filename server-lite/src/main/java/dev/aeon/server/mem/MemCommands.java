@@ -188,10 +188,10 @@ public final class MemCommands {
   private static void recall(ClientSession c, Args a) throws IOException {
     int count = 10;
     String session = null;
-    VectorInput.Given q = null;
+    VectorInput.Unembedded longForm = null;
     String shortFormText = null;
     if (VectorInput.atVector(a) || a.remaining() < 2) {
-      q = VectorInput.read(a, c.server(), true);
+      longForm = VectorInput.readUnembedded(a);
     } else {
       session = nextName(a, "session");
       shortFormText = a.nextText("the text");
@@ -222,7 +222,11 @@ public final class MemCommands {
         default -> throw CommandError.unknownOption("MEM.RECALL", opt);
       }
     }
-    if (q == null) { // the short form's text is embedded once every argument is known to be good
+    // a TEXT, or the short form's text, is embedded once every argument is known to be good
+    VectorInput.Given q;
+    if (longForm != null) {
+      q = longForm.embed(c.server(), true);
+    } else {
       if (c.server().embedder() == null) { // said in the short form's words: the client typed no TEXT
         throw CommandError.err(VectorInput.withoutEmbedder(c.server(), "MEM.RECALL session text (the short form)"));
       }

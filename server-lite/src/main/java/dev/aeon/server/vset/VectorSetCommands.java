@@ -182,11 +182,11 @@ public final class VectorSetCommands {
       return;
     }
     String element = null;
-    VectorInput.Given vector = null;
+    VectorInput.Unembedded query = null;
     if (a.accept("ELE")) {
       element = a.nextText("the element name");
     } else {
-      vector = VectorInput.read(a, c.server(), true);
+      query = VectorInput.readUnembedded(a); // a TEXT is embedded once every argument is known to be good
     }
     boolean withScores = false;
     boolean withAttribs = false;
@@ -223,6 +223,7 @@ public final class VectorSetCommands {
     if (filterEffort < 0) {
       filterEffort = count * 100; // Redis' default effort for filtered searches
     }
+    VectorInput.Given vector = query == null ? null : query.embed(c.server(), true);
     List<VectorSets.Match> matches = sets(c).search(c.namespace(), key,
         new VectorSets.Query(vector, element, count, epsilon, filter, filterEffort, nprobe));
     writeMatches(c.writer(), matches, withScores, withAttribs);

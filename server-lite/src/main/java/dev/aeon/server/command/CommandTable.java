@@ -180,7 +180,9 @@ public final class CommandTable {
     args.position(at); // for a command that began on the connection's thread and met what it leaves to the pool
     RespWriter w = client.writer();
     if (!w.resetToMark()) { // a command left to the pool has written nothing: a defect, and the client disconnected
-      throw new IllegalStateException("command '" + spec.name() + "' was left to the pool after part of its reply was"
+      // an Error, not an IllegalStateException, which clientErrorText takes for the client's mistake (the engine's
+      // refusals are those): the dispatch logs a defect with its stack trace, which says where it is
+      throw new AssertionError("command '" + spec.name() + "' was left to the pool after part of its reply was"
           + " sent");
     }
     client.server().onCommandOnPool();

@@ -14,11 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector]}: builds Atlas,
+ * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector] [--routing]}: builds Atlas,
  * Lucene's int8 HNSW and JVector over the same base vectors in one JVM, sweeps each one's search knob on
  * one thread at k = 10 (in {@link #ROUNDS} rounds, see {@link Contender}), prints a recall-QPS table and
  * the verdict against the issue's targets, and writes {@code target/bench/ann-NAME.json} and
- * {@code target/bench/ann-NAME.svg}.
+ * {@code target/bench/ann-NAME.svg}. {@code --routing} sweeps Atlas over the default nprobe and two wider ones, each
+ * with the descent's routing pool at 2, 3 and 4 ({@link AtlasEngine#routingSweep}), instead of its usual sweep, and
+ * skips the greedy figures.
  */
 public final class AnnBench {
 
@@ -54,7 +56,7 @@ public final class AnnBench {
     int[][] truth = GroundTruth.load(d, K, cache);
     Path work = Path.of("target", "ann-work", d.name());
     List<EngineResult> results = measure(o, d, truth, work);
-    Map<String, Object> greedy = o.engines.contains("aeon") ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick)
+    Map<String, Object> greedy = o.engines.contains("aeon") && !o.routing ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick)
         : null;
     Map<String, Object> verdict = Verdict.compute(results, d.dim());
     printTable(d, results, greedy, verdict);
@@ -72,7 +74,7 @@ public final class AnnBench {
     List<Contender> built = new ArrayList<>();
     try {
       for (String name : o.engines) {
-        built.add(build(name, d, work.resolve(name), o.quick));
+        built.add(build(name, d, work.resolve(name), o.quick, o.routing));
       }
       float[][] queries = d.queries();
       System.out.println("warming up every setting (and taking its recall) ...");
@@ -109,10 +111,11 @@ public final class AnnBench {
     }
   }
 
-  private static Contender build(String name, Dataset d, Path dir, boolean quick) throws IOException {
+  private static Contender build(String name, Dataset d, Path dir, boolean quick, boolean routing)
+      throws IOException {
     BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
-    AnnEngine e = create(name, dir);
+    AnnEngine e = create(name, dir, routing);
     try {
       System.out.printf(Locale.ROOT, "building %s over %,d vectors ...%n", name, d.base().length);
       long cpu0 = processCpuNanos();
@@ -130,9 +133,9 @@ public final class AnnBench {
     }
   }
 
-  static AnnEngine create(String name, Path dir) {
+  static AnnEngine create(String name, Path dir, boolean routing) {
     return switch (name) {
-      case "aeon" -> new AtlasEngine(dir);
+      case "aeon" -> new AtlasEngine(dir, routing);
       case "lucene-hnsw-int8" -> new LuceneHnswEngine(dir);
       case "jvector" -> new JVectorEngine();
       default -> throw new IllegalArgumentException("unknown engine '" + name + "'; known: " + ENGINES);
@@ -212,11 +215,12 @@ public final class AnnBench {
 
 
   /** The command line. */
-  record Options(String dataset, boolean quick, List<String> engines) {
+  record Options(String dataset, boolean quick, List<String> engines, boolean routing) {
 
     static Options parse(String[] args) {
       BenchArgs a = BenchArgs.parseOrExit("ann", args,
-          "!--dataset " + String.join("|", Datasets.NAMES), "--quick", "--engines " + String.join(",", ENGINES));
+          "!--dataset " + String.join("|", Datasets.NAMES), "--quick", "--engines " + String.join(",", ENGINES),
+          "--routing");
       String dataset = a.required("--dataset");
       if (!Datasets.NAMES.contains(dataset)) {
         a.fail("unknown data set '" + dataset + "'");
@@ -228,7 +232,7 @@ public final class AnnBench {
           a.fail("unknown engine '" + e + "'");
         }
       }
-      return new Options(dataset, a.has("--quick"), chosen);
+      return new Options(dataset, a.has("--quick"), chosen, a.has("--routing"));
     }
   }
 }

@@ -12,11 +12,26 @@ import java.util.List;
 /** Aeon's Atlas, bulk-built from the whole base in one {@code addAll}, searched over nprobe and re-rank depth. */
 final class AtlasEngine implements AnnEngine {
 
+  /** The nprobes of the routing sweep: the default and two wider ones. */
+  static final int[] ROUTING_NPROBES = {SearchParams.DEFAULT_NPROBE, 56, 64};
+  /** The routing pools of the routing sweep: the default first. */
+  static final int[] ROUTING_POOLS = {SearchParams.DEFAULT_ROUTING_POOL, 3, 4};
+
   private final Path dir;
+  private final boolean routingSweep;
   private AtlasIndex index;
 
   AtlasEngine(Path dir) {
+    this(dir, false);
+  }
+
+  /**
+   * An engine whose sweep, with {@code routingSweep}, is {@link #ROUTING_NPROBES} x {@link #ROUTING_POOLS} at the
+   * default depths: what a wider routing pool buys against a wider nprobe.
+   */
+  AtlasEngine(Path dir, boolean routingSweep) {
     this.dir = dir;
+    this.routingSweep = routingSweep;
   }
 
   @Override
@@ -53,6 +68,15 @@ final class AtlasEngine implements AnnEngine {
 
   @Override
   public List<Setting> sweep(boolean quick) {
+    if (routingSweep) {
+      List<Setting> out = new ArrayList<>();
+      for (int p : ROUTING_NPROBES) {
+        for (int pool : ROUTING_POOLS) {
+          out.add(setting(SearchParams.nprobe(p).withRoutingPool(pool)));
+        }
+      }
+      return out;
+    }
     int[] probes = quick ? new int[] {8, 16, 32, 64, 96, 128} : new int[] {8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96,
         128, 160, 192, 256};
     List<Setting> out = new ArrayList<>();

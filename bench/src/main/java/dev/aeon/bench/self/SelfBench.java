@@ -22,14 +22,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N]}: stores real sentence embeddings in an
+ * {@code ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N] [--settings NPROBE:POOL,..]}: stores real sentence embeddings in an
  * index and searches each with itself, with the default parameters: how often it is not first and not in the top k,
  * and why ({@link SelfSearches}). Two data sets, each in an index built one insert at a time (as the engine's remember
  * builds it) and one built in bulk: every LoCoMo turn, embedded as the locomo benchmark embeds it, every LoCoMo
  * turn's text alone (which repeats: exact and near duplicates), and the first
  * {@code --events} WordNet glosses (default 20,000; 5,000 with {@code --quick}), all with all-MiniLM-L6-v2. Also
  * times the default search of k=10 over the same queries (the best of {@code --rounds} passes), for comparisons of
- * two builds run in turn. Writes {@code target/bench/self.json}.
+ * two builds run in turn. {@code --settings} measures the default path at each nprobe and routing pool given
+ * ({@link SearchParams#routingPool}; default {@code 48:2}, the defaults), the path without the sketch pass at the
+ * first only. Writes {@code target/bench/self.json}.
  */
 public final class SelfBench {
 
@@ -38,8 +40,22 @@ public final class SelfBench {
   /** A data set: texts, their unit vectors. */
   record Data(String name, List<String> texts, float[][] vectors) {}
 
+  /** An nprobe and a routing pool to search with. */
+  record Setting(int nprobe, int pool) {
+
+    SearchParams params() {
+      return SearchParams.nprobe(nprobe).withRoutingPool(pool);
+    }
+
+    String label() {
+      return nprobe == SearchParams.DEFAULT_NPROBE && pool == SearchParams.DEFAULT_ROUTING_POOL ? "default"
+          : nprobe + ":" + pool;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    BenchArgs a = BenchArgs.parseOrExit("self", args, "--quick", "--events N", "--k LIST", "--rounds N");
+    BenchArgs a = BenchArgs.parseOrExit("self", args, "--quick", "--events N", "--k LIST", "--rounds N",
+        "--settings NPROBE:POOL,..");
     boolean quick = a.has("--quick");
     int events = a.positiveInt("--events", quick ? 5_000 : 20_000);
     int rounds = a.positiveInt("--rounds", 3);
@@ -51,12 +67,25 @@ public final class SelfBench {
         a.fail("--k takes whole numbers separated by commas: " + k);
       }
     }
+    List<Setting> settings = new ArrayList<>();
+    for (String setting : a.value("--settings", SearchParams.DEFAULT_NPROBE + ":" + SearchParams.DEFAULT_ROUTING_POOL)
+        .split(",")) {
+      String[] parts = setting.trim().split(":");
+      try {
+        if (parts.length != 2 || Integer.parseInt(parts[0]) < 1 || Integer.parseInt(parts[1]) < 1) {
+          a.fail("--settings takes positive NPROBE:POOL pairs separated by commas: " + setting);
+        }
+        settings.add(new Setting(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+      } catch (NumberFormatException e) {
+        a.fail("--settings takes positive NPROBE:POOL pairs separated by commas: " + setting);
+      }
+    }
     List<Data> sets = List.of(locomo(false), locomo(true), wordnet(events));
     Map<String, Object> report = BenchReport.header();
     report.put("model", ModelSpec.DEFAULT.name());
     report.put("quick", quick);
     List<Map<String, Object>> rows = new ArrayList<>();
-    System.out.printf(Locale.ROOT, "%-18s %-7s %6s %-7s %3s %8s %5s %7s %6s %5s %6s %10s %10s %10s %9s%n", "data",
+    System.out.printf(Locale.ROOT, "%-18s %-7s %6s %-8s %3s %8s %5s %7s %6s %5s %6s %10s %10s %10s %9s%n", "data",
         "build", "vectors", "params", "k", "sketches", "depth", "first", "tied", "late", "missed", "not_probed",
         "candidates", "depth_need", "us/search");
     for (Data d : sets) {
@@ -64,8 +93,11 @@ public final class SelfBench {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "self-bench-");
         try (AtlasIndex index = build(dir, d, bulk)) {
           for (int k : ks) {
-            rows.add(measure(index, d, bulk, false, k, rounds));
-            rows.add(measure(index, d, bulk, true, k, rounds));
+            for (Setting s : settings) {
+              rows.add(measure(index, d, bulk, s.params(), s.label(), k, rounds));
+            }
+            rows.add(measure(index, d, bulk, settings.getFirst().params().withSketchDepth(SearchParams.NO_SKETCH),
+                "int8", k, rounds));
           }
         } finally {
           BenchFiles.deleteTree(dir);
@@ -77,32 +109,35 @@ public final class SelfBench {
   }
 
   /**
-   * Searches the index with each of its vectors, with the default parameters or ({@code int8}) the same without the
-   * sketch pass: the path of an index below 1,024 vectors or one whose sketches fail their check. Prints a line.
+   * Searches the index with each of its vectors, with {@code params}: the default path at a setting, or ({@code
+   * int8}) the same without the sketch pass, the path of an index below 1,024 vectors or one whose sketches fail their
+   * check. Prints a line.
    */
-  private static Map<String, Object> measure(AtlasIndex index, Data d, boolean bulk, boolean int8, int k, int rounds) {
+  private static Map<String, Object> measure(AtlasIndex index, Data d, boolean bulk, SearchParams params, String label,
+      int k, int rounds) {
     long[] ids = new long[d.vectors().length];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = i;
     }
-    SearchParams params = int8 ? SearchParams.defaults().withSketchDepth(SearchParams.NO_SKETCH)
-        : SearchParams.defaults();
     double micros = SelfSearches.microsPerSearch(index, params, d.vectors(), k, rounds);
     SelfSearches.Tally t = SelfSearches.run(index, params, ids, d.vectors(), d.texts(), k);
     int[] needed = SelfSearches.sorted(t.depthsNeeded());
-    System.out.printf(Locale.ROOT, "%-18s %-7s %6d %-7s %3d %8s %5d %7d %6d %5d %6d %10d %10d %10s %9.1f%n",
-        d.name(), bulk ? "bulk" : "inserts", t.queries(), int8 ? "int8" : "default", k, t.sketches(), t.depth(),
+    System.out.printf(Locale.ROOT, "%-18s %-7s %6d %-8s %3d %8s %5d %7d %6d %5d %6d %10d %10d %10s %9.1f%n",
+        d.name(), bulk ? "bulk" : "inserts", t.queries(), label, k, t.sketches(), t.depth(),
         t.first(), t.tied(), t.late(), t.notInTopK(), t.notProbed(), t.lostInCandidates(),
         needed.length == 0 ? "-" : needed[needed.length / 2] + "/" + needed[needed.length - 1], micros);
-    return row(d, bulk, int8 ? "int8" : "default", t, micros);
+    return row(d, bulk, label, params, t, micros);
   }
 
-  private static Map<String, Object> row(Data d, boolean bulk, String params, SelfSearches.Tally t, double micros) {
+  private static Map<String, Object> row(Data d, boolean bulk, String label, SearchParams params, SelfSearches.Tally t,
+      double micros) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("data", d.name());
     row.put("build", bulk ? "bulk" : "inserts");
     row.put("vectors", t.queries());
-    row.put("params", params);
+    row.put("params", label);
+    row.put("nprobe", params.nprobe());
+    row.put("routing_pool", params.routingPool());
     row.put("k", t.k());
     row.put("sketches", t.sketches());
     row.put("rerank_depth", t.depth());

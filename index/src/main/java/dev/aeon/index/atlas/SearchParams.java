@@ -22,20 +22,28 @@ package dev.aeon.index.atlas;
  * @param rerank whether to re-rank with FP32; without it scores are the INT8 approximations
  * @param targetRecall if positive, nprobe is chosen by the index's calibration for this recall@10
  *     (the other fields then only override when non-zero)
+ * @param routingPool with the sketch pass on, how many times {@code nprobe} leaves a wide level of the descent scores
+ *     with their centroids' INT8 codes, of the best estimates from the centroids' sketches (0 = the default,
+ *     {@value #DEFAULT_ROUTING_POOL}); ignored on the INT8 path, which scores every row with codes
  */
 public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketchDepth, boolean rerank,
-    double targetRecall) {
+    double targetRecall, int routingPool) {
 
   public static final int DEFAULT_NPROBE = 48;
   public static final int DEFAULT_RERANK = 32;
   public static final int DEFAULT_SKETCH = 96;
   public static final int NO_SKETCH = -1;
+  public static final int DEFAULT_ROUTING_POOL = 2;
 
   public SearchParams {
     if (nprobe < 0 || beamWidth < 0 || rerankDepth < 0) {
       throw new IllegalArgumentException((nprobe < 0 ? "nprobe" : beamWidth < 0 ? "beamWidth" : "rerankDepth")
           + " must not be negative (0: the default): nprobe " + nprobe + ", beamWidth " + beamWidth + ", rerankDepth "
           + rerankDepth);
+    }
+    if (routingPool < 0) {
+      throw new IllegalArgumentException("routingPool must not be negative (0: the default, " + DEFAULT_ROUTING_POOL
+          + "): " + routingPool);
     }
     if (sketchDepth < NO_SKETCH) {
       throw new IllegalArgumentException("sketchDepth must be positive, 0 (automatic) or " + NO_SKETCH + " (off): "
@@ -44,6 +52,12 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
     if (!(targetRecall >= 0 && targetRecall <= 1)) {
       throw new IllegalArgumentException("targetRecall must be in [0, 1]: " + targetRecall);
     }
+  }
+
+  /** Parameters with the default routing pool. */
+  public SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketchDepth, boolean rerank,
+      double targetRecall) {
+    this(nprobe, beamWidth, rerankDepth, sketchDepth, rerank, targetRecall, 0);
   }
 
   private static final SearchParams DEFAULTS = new SearchParams(0, 0, 0, 0, true, 0);
@@ -71,23 +85,32 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
   }
 
   public SearchParams withNprobe(int n) {
-    return new SearchParams(n, beamWidth, rerankDepth, sketchDepth, rerank, targetRecall);
+    return new SearchParams(n, beamWidth, rerankDepth, sketchDepth, rerank, targetRecall, routingPool);
   }
 
   public SearchParams withBeamWidth(int b) {
-    return new SearchParams(nprobe, b, rerankDepth, sketchDepth, rerank, targetRecall);
+    return new SearchParams(nprobe, b, rerankDepth, sketchDepth, rerank, targetRecall, routingPool);
   }
 
   public SearchParams withRerankDepth(int d) {
-    return new SearchParams(nprobe, beamWidth, d, sketchDepth, rerank, targetRecall);
+    return new SearchParams(nprobe, beamWidth, d, sketchDepth, rerank, targetRecall, routingPool);
   }
 
   public SearchParams withSketchDepth(int d) {
-    return new SearchParams(nprobe, beamWidth, rerankDepth, d, rerank, targetRecall);
+    return new SearchParams(nprobe, beamWidth, rerankDepth, d, rerank, targetRecall, routingPool);
+  }
+
+  public SearchParams withRoutingPool(int pool) {
+    return new SearchParams(nprobe, beamWidth, rerankDepth, sketchDepth, rerank, targetRecall, pool);
   }
 
   int effectiveNprobe() {
     return nprobe > 0 ? nprobe : DEFAULT_NPROBE;
+  }
+
+  /** How many times nprobe leaves a wide level scores with codes, of its best sketch estimates. */
+  int effectiveRoutingPool() {
+    return routingPool > 0 ? routingPool : DEFAULT_ROUTING_POOL;
   }
 
   int effectiveBeam(int probes) {
@@ -130,6 +153,7 @@ public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketc
     }
     return "nprobe=" + effectiveNprobe() + ",beam=" + effectiveBeam(effectiveNprobe())
         + (sketchDepth == NO_SKETCH ? ",no-sketch" : sketchDepth > 0 ? ",sketch=" + sketchDepth : "")
-        + (rerank ? ",rerank=" + (rerankDepth > 0 ? rerankDepth : "auto") : ",no-rerank");
+        + (rerank ? ",rerank=" + (rerankDepth > 0 ? rerankDepth : "auto") : ",no-rerank")
+        + (routingPool > 0 ? ",pool=" + routingPool : "");
   }
 }

@@ -29,8 +29,6 @@ final class Searcher {
    * measured on clustered test data: 24 dims cost 0.17 of recall@10, 48 dims 0.005, 96 and more nothing).
    */
   static final int MIN_SKETCH_ROUTING_DIM = 64;
-  /** How many times {@code nprobe} leaves a wide level scores with codes, of its best sketch estimates. */
-  static final int ROUTING_POOL = 2;
   /** What a result lists when it scored no leaves, or none was missing: empty, so one array serves all. */
   private static final int[] NO_LEAVES = new int[0];
   private static final long[] NO_VERSIONS = new long[0];
@@ -70,7 +68,8 @@ final class Searcher {
     Int8Query query = prepared.int8();
     int sketchDepth = params.effectiveSketchDepth(k);
     SketchQuery sketchQuery = sketchDepth > 0 ? SketchQuery.of(q, st.sketchCenter) : null;
-    List<Leaf> leaves = descend ? descend(q, query, sketchQuery, nprobe, beam, scratch) : new ArrayList<>();
+    List<Leaf> leaves = descend ? descend(q, query, sketchQuery, nprobe, beam, params.effectiveRoutingPool(), scratch)
+        : new ArrayList<>();
     int[] missing = NO_LEAVES;
     if (extraLeaves != null) {
       IntArrayList absent = new IntArrayList();
@@ -156,7 +155,7 @@ final class Searcher {
   List<Leaf> descend(Int8Query query, int nprobe, int beam) {
     SearchScratch scratch = SearchScratch.take();
     try {
-      return descend(null, query, null, nprobe, beam, scratch);
+      return descend(null, query, null, nprobe, beam, SearchParams.DEFAULT_ROUTING_POOL, scratch);
     } finally {
       scratch.release();
     }
@@ -166,18 +165,19 @@ final class Searcher {
    * Level-by-level beam descent: keeps the {@code beam} best inner nodes per level, and the best leaves.
    * Each node's centroid codes are scored against the query's INT8 codes in one kernel call; with a
    * sketch query (the sketch pass is on) a wide level of leaves is first estimated from the rows'
-   * sketches, and only the best {@value #ROUTING_POOL} x {@code nprobe} estimates are scored with codes.
+   * sketches, and only the best {@code routingPool} x {@code nprobe} estimates are scored with codes
+   * ({@link SearchParams#routingPool}).
    *
    * <p>A leaf's place in the best leaves is its row: the index of its node's children in {@code kidsSeen}
    * above, the row below. Looking the {@link Leaf} up only for the leaves kept spares a list that grew by
    * every row that beat the floor (most of a wide level's early rows), and a cache miss on each of those
    * rows' Leaf objects, which are scattered in the heap.
    */
-  private List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam,
+  private List<Leaf> descend(float[] q, Int8Query query, SketchQuery sketch, int nprobe, int beam, int routingPool,
       SearchScratch scratch) {
     TopK leafTop = scratch.list(Stage.LEAVES, nprobe);
     TopK nodeTop = scratch.list(Stage.NODES, beam); // emptied by each level's drainNodes
-    long poolSize = (long) ROUTING_POOL * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
+    long poolSize = (long) routingPool * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
     TopK pool = null; // made for the first level estimated, emptied by scorePool
     List<Object[]> kidsSeen = new ArrayList<>();
     List<Node> nodeRefs = new ArrayList<>();

@@ -87,6 +87,28 @@ class BenchCommandLineTest {
     assertTrue(result.contains(" [--vectors random|wordnet]\n"), result);
   }
 
+  /** {@code --settings} takes NPROBE:POOL pairs, each positive; anything else is refused before any data loads. */
+  @Test
+  void selfNamesItsOptionsAndRefusesABadSetting() throws Exception {
+    String result = run("self", "--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertEquals("usage: ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N] [--settings NPROBE:POOL,..]\n",
+        Files.readString(tmp.resolve("out.txt")));
+    for (String bad : new String[] {"48", "48:0", "48:2,x:3", "0:2"}) {
+      result = run("self", "--settings", bad);
+      assertTrue(result.startsWith("2 ") && result.contains("aeon bench self: --settings takes positive NPROBE:POOL"
+          + " pairs separated by commas"), bad + ": " + result);
+    }
+  }
+
+  @Test
+  void annNamesItsRoutingSweep() throws Exception {
+    String result = run("ann", "--help");
+    assertTrue(result.startsWith("0 "), result);
+    assertTrue(Files.readString(tmp.resolve("out.txt")).endsWith(" [--routing]\n"),
+        Files.readString(tmp.resolve("out.txt")));
+  }
+
   @Test
   void recallNamesItsOptions() throws Exception {
     String result = run("recall", "--help");

@@ -92,7 +92,8 @@ class BenchCommandLineTest {
   void selfNamesItsOptionsAndRefusesABadSetting() throws Exception {
     String result = run("self", "--help");
     assertTrue(result.startsWith("0 "), result);
-    assertEquals("usage: ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N] [--settings NPROBE:POOL,..]\n",
+    assertEquals("usage: ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N]"
+        + " [--settings NPROBE:POOL,..]\n",
         Files.readString(tmp.resolve("out.txt")));
     for (String bad : new String[] {"48", "48:0", "48:2,x:3", "0:2"}) {
       result = run("self", "--settings", bad);

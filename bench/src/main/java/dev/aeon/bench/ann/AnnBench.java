@@ -14,12 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector] [--routing]}: builds Atlas,
- * Lucene's int8 HNSW and JVector over the same base vectors in one JVM, sweeps each one's search knob on
+ * {@code ./aeon bench ann --dataset NAME [--quick] [--engines aeon,lucene-hnsw-int8,jvector] [--routing]}: builds
+ * Atlas, Lucene's int8 HNSW and JVector over the same base vectors in one JVM, sweeps each one's search knob on
  * one thread at k = 10 (in {@link #ROUNDS} rounds, see {@link Contender}), prints a recall-QPS table and
  * the verdict against the issue's targets, and writes {@code target/bench/ann-NAME.json} and
  * {@code target/bench/ann-NAME.svg}. {@code --routing} sweeps Atlas over the default nprobe and two wider ones, each
- * with the descent's routing pool at 2, 3 and 4 ({@link AtlasEngine#routingSweep}), instead of its usual sweep, and
+ * with the descent's routing pool at 2, 3 and 4 ({@link AtlasEngine#ROUTING_NPROBES}), instead of its usual sweep, and
  * skips the greedy figures.
  */
 public final class AnnBench {
@@ -56,7 +56,8 @@ public final class AnnBench {
     int[][] truth = GroundTruth.load(d, K, cache);
     Path work = Path.of("target", "ann-work", d.name());
     List<EngineResult> results = measure(o, d, truth, work);
-    Map<String, Object> greedy = o.engines.contains("aeon") && !o.routing ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick)
+    Map<String, Object> greedy = o.engines.contains("aeon") && !o.routing
+        ? Greedy.measure(d, cache, work.resolve("greedy"), o.quick)
         : null;
     Map<String, Object> verdict = Verdict.compute(results, d.dim());
     printTable(d, results, greedy, verdict);

@@ -22,16 +22,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N] [--settings NPROBE:POOL,..]}: stores real sentence embeddings in an
- * index and searches each with itself, with the default parameters: how often it is not first and not in the top k,
- * and why ({@link SelfSearches}). Two data sets, each in an index built one insert at a time (as the engine's remember
- * builds it) and one built in bulk: every LoCoMo turn, embedded as the locomo benchmark embeds it, every LoCoMo
- * turn's text alone (which repeats: exact and near duplicates), and the first
- * {@code --events} WordNet glosses (default 20,000; 5,000 with {@code --quick}), all with all-MiniLM-L6-v2. Also
- * times the default search of k=10 over the same queries (the best of {@code --rounds} passes), for comparisons of
- * two builds run in turn. {@code --settings} measures the default path at each nprobe and routing pool given
- * ({@link SearchParams#routingPool}; default {@code 48:2}, the defaults), the path without the sketch pass at the
- * first only. Writes {@code target/bench/self.json}.
+ * {@code ./aeon bench self [--quick] [--events N] [--k LIST] [--rounds N] [--settings NPROBE:POOL,..]}: stores real
+ * sentence embeddings in an index and searches each with itself, with the default parameters: how often it is not first
+ * and not in the top k, and why ({@link SelfSearches}). Two data sets, each in an index built one insert at a time (as
+ * the engine's remember builds it) and one built in bulk: every LoCoMo turn, embedded as the locomo benchmark embeds
+ * it, every LoCoMo turn's text alone (which repeats: exact and near duplicates), and the first {@code --events} WordNet
+ * glosses (default 20,000; 5,000 with {@code --quick}), all with all-MiniLM-L6-v2. Also times the default search of
+ * k=10 over the same queries (the best of {@code --rounds} passes), for comparisons of two builds run in turn. {@code
+ * --settings} measures the default path at each nprobe and routing pool given ({@link SearchParams#routingPool};
+ * default {@code 48:2}, the defaults), the path without the sketch pass at the first only. Writes {@code
+ * target/bench/self.json}.
  */
 public final class SelfBench {
 

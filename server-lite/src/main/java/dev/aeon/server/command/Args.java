@@ -100,7 +100,10 @@ public final class Args {
     return raw[cursor++];
   }
 
-  /** Consumes the next argument if it equals {@code keyword} but for the case of its ASCII letters ({@link AsciiCase}). */
+  /**
+   * Consumes the next argument if it equals {@code keyword} but for the case of its ASCII letters ({@link
+   * AsciiCase}).
+   */
   public boolean accept(String keyword) {
     if (cursor < raw.length && AsciiCase.equalsIgnoreCase(string(cursor), keyword)) {
       cursor++;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged: {@code aeon serve} runs in a child JVM under SYNC while two clients send pipelines of 64 {@code
  * MEM.ADD} in one write each and read the replies as they come; it is killed with SIGKILL at a random moment, again and
  * again on the same directory. After every restart each event whose reply a client read is there with its text, and the
- * ids a pipeline got follow each other in its order.
+ * ids a pipeline got follow each other in its order. The random moment is counted from each client's first
+ * acknowledged pipeline of the cycle, not from the start: on a loaded machine a fresh server JVM could take longer
+ * than the whole delay to answer one, and a cycle that acknowledged nothing tested nothing.
  */
 class PipelinedWritesCrashTest {
 
@@ -48,9 +51,14 @@ class PipelinedWritesCrashTest {
         }
         List<Thread> threads = new ArrayList<>();
         for (Writer w : writers) {
+          w.firstPipelineRead = new CountDownLatch(1);
           threads.add(Thread.ofPlatform().start(() -> w.writeUntilTheServerDies(port)));
         }
-        Thread.sleep(300 + random.nextInt(900));
+        for (Writer w : writers) {
+          assertTrue(w.firstPipelineRead.await(300, TimeUnit.SECONDS), context + ": " + w.namespace
+              + " had no pipeline acknowledged in 300 s");
+        }
+        Thread.sleep(random.nextInt(900));
         server.destroyForcibly();
         assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not die");
         for (Thread t : threads) {
@@ -73,6 +81,8 @@ class PipelinedWritesCrashTest {
     final Map<Long, String> acknowledged = new TreeMap<>();
     private long nextText;
     private volatile Throwable failure;
+    /** Counted down once the writer read a whole pipeline's replies in this cycle, or stopped. */
+    volatile CountDownLatch firstPipelineRead;
 
     Writer(String namespace) {
       this.namespace = namespace;
@@ -98,11 +108,14 @@ class PipelinedWritesCrashTest {
             previous = id;
             acknowledged.put(id, text);
           }
+          firstPipelineRead.countDown();
         }
       } catch (IOException serverGone) {
         // the kill: the replies not read are writes that may be there or not
       } catch (Throwable t) {
         failure = t;
+      } finally {
+        firstPipelineRead.countDown(); // a writer that failed is reported by verify, not by the wait for it
       }
     }
 

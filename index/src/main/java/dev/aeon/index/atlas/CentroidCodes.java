@@ -130,7 +130,7 @@ final class CentroidCodes {
         c.scales[i] = scales[s];
         float factor = sketches.get(LE_FLOAT, sketchLayout.factorOffset(s));
         c.sketches.set(LE_FLOAT, c.sketchLayout.factorOffset(i), factor);
-        for (int w = 0; w < words.length; w++) {
+        for (int w = 0; w < sketchLayout.words(); w++) { // the sketch's words, not the caller's buffer's
           long word = sketches.get(LE_LONG, sketchLayout.wordOffset(w, s));
           c.sketches.set(LE_LONG, c.sketchLayout.wordOffset(w, i), word);
         }

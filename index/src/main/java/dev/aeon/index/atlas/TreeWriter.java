@@ -467,8 +467,7 @@ final class TreeWriter {
   private void liftRoot() {
     Node root = rt.root();
     while (root.children().kids().length == 1 && root.children().kids()[0] instanceof Node only) {
-      only.parent = null;
-      rt.publishRoot(only);
+      rt.publishRoot(only); // which clears its parent
       root = only;
     }
   }

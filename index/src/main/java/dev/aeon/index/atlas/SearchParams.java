@@ -26,9 +26,9 @@ package dev.aeon.index.atlas;
  *     with their centroids' INT8 codes, of the best estimates from the centroids' sketches (0 = the default,
  *     {@value #DEFAULT_ROUTING_POOL}); ignored on the INT8 path, which scores every row with codes. A wider pool buys
  *     nothing measurable: on 116,659 MiniLM glosses at nprobe 48, pools of 3 and 4 gave the same recall@10 (0.9456)
- *     for 4% and 8% fewer searches a second, and found 7-9 more of the 157 stored vectors whose own search missed
- *     them, where an nprobe of 56 found 42 more and added 0.008 of recall@10 for 7% ({@code ./aeon bench ann
- *     --routing}, {@code ./aeon bench self --settings}; docs/benchmarks.md). Raise nprobe instead
+ *     for 4% and 8% fewer searches a second, and of all 117,659 glosses stored found 7-9 more of the 157 whose own
+ *     search missed them, where an nprobe of 56 found 42 more and added 0.008 of recall@10 for 7% ({@code ./aeon
+ *     bench ann --routing}, {@code ./aeon bench self --settings}; docs/benchmarks.md). Raise nprobe instead
  */
 public record SearchParams(int nprobe, int beamWidth, int rerankDepth, int sketchDepth, boolean rerank,
     double targetRecall, int routingPool) {

@@ -101,8 +101,7 @@ final class Connection implements Runnable {
         // logged below
       }
     } catch (DurableReplies.NotDurable e) {
-      // Replies that cannot be sent as they are nor replaced: the wait for their writes was interrupted, or the log
-      // failed writes a running command made before part of its reply outgrew the buffer and went (a pipelined
+      // Replies that cannot be sent as they are nor replaced: the wait for their writes was interrupted (a pipelined
       // write whose force fails gets an error reply in its place, and the connection goes on: DurableReplies). Every
       // reply held since is dropped and no later one is sent, so that the client never takes such a write for done;
       // the replies handed over before, whose writes were durable, still go out (below), then the connection closes.

@@ -28,12 +28,12 @@ import java.util.ArrayDeque;
  * <p>The bytes are numbered as the writer numbers them ({@link RespWriter#position}): the connection says where each
  * command's reply starts and ends ({@link #commandStarted}, {@link #commandEnded}). A reply is held only once its
  * command has ended, and the writer hands the buffer over whole, so each held reply reaches this stream in one piece.
- * Part of the reply of the command still running is handed over only if it outgrew the buffer on the connection's own
- * thread after writes that did not wait. No command does so now (the writes run there, a light MEM.ADD or VADD, run
- * only with no request behind them and wait for their own forces; UNLINK, and the forget of an element found twice
- * that a vector set's first load makes, run on the pool, where a reply is built whole); should one do so, that part
- * waits for the writes the command made so far, and if they fail, the reply cannot be taken back: {@link NotDurable}
- * is thrown, the replies held are dropped and the connection closes, as for an interrupted wait.
+ * Only a command run on the pool has writes that did not wait ({@code ServerContext.runLeasing}), and its reply is
+ * handed over only once the command has ended (the writer defers sending while it runs): so no part of a held reply
+ * has been handed over before its command ended, and each can be replaced whole. A command run on the connection's
+ * own thread, whose reply may be handed over in part as it outgrows the buffer, waits for its own writes. If the wait
+ * for a held reply's writes is interrupted, whether they are durable is unknown: {@link NotDurable} is thrown, the
+ * replies held are dropped and the connection closes.
  *
  * <p>Only the connection's own thread writes here; {@link #runningCommandWrites} is called from the thread that runs
  * the command, while the connection's thread waits for it.
@@ -48,23 +48,21 @@ final class DurableReplies extends OutputStream {
   }
 
   /**
-   * The reply in bytes [{@code start}, {@code end}) stands only once {@code writes} are durable; {@code whole}: it
-   * starts where its command's reply starts, so that an error reply can replace it.
+   * The reply in bytes [{@code start}, {@code end}), its command's whole reply, stands only once {@code writes} are
+   * durable; else an error reply replaces it.
    */
   private static final class HeldReply {
     final long start;
     final long end;
     final DeferredDurability writes;
-    final boolean whole;
     /** Null until awaited; then {@link #STANDS}, or the error reply that replaces it. */
     byte[] replacement;
     boolean replacementSent;
 
-    HeldReply(long start, long end, DeferredDurability writes, boolean whole) {
+    HeldReply(long start, long end, DeferredDurability writes) {
       this.start = start;
       this.end = end;
       this.writes = writes;
-      this.whole = whole;
     }
   }
 
@@ -104,12 +102,13 @@ final class DurableReplies extends OutputStream {
   }
 
   /** The running command ended, its reply ending before {@code position}: it is held until its writes are durable. */
-  void commandEnded(long position) {
+  void commandEnded(long position) throws NotDurable {
     DeferredDurability w = running;
     if (w != null && w.pending()) {
-      // Part of the reply went already if it outgrew the buffer (see write): the rest waits for the writes made since
-      boolean whole = runningStart >= received;
-      held.add(new HeldReply(whole ? runningStart : received, position, w, whole));
+      if (runningStart < received) { // a defect: only a command on the pool defers its writes' wait, its reply unsent
+        throw new NotDurable("part of a reply was handed over before its command's writes were durable", null);
+      }
+      held.add(new HeldReply(runningStart, position, w));
     }
     runningStart = -1;
     running = null;
@@ -160,19 +159,9 @@ final class DurableReplies extends OutputStream {
 
   /**
    * Sends bytes up to {@code to} that no held reply covers: the replies of commands that made no write that waits,
-   * and part of the running command's reply, which waits for the writes that command made so far.
+   * and part of the reply of a command running on the connection's thread, which made none.
    */
   private void sendUnheld(byte[] b, int off, long to) throws IOException {
-    if (runningStart >= 0 && to > runningStart) {
-      DeferredDurability w = running;
-      if (w != null && w.pending()) {
-        try {
-          w.await();
-        } catch (UncheckedIOException e) {
-          throw notSent(e);
-        }
-      }
-    }
     queue.write(b, off, (int) (to - received));
     received = to;
   }
@@ -184,9 +173,6 @@ final class DurableReplies extends OutputStream {
         reply.writes.await();
         reply.replacement = STANDS;
       } catch (DeferredDurability.NotDurable failed) { // the log failed: this command's writes are not durable
-        if (!reply.whole) {
-          throw notSent(failed);
-        }
         reply.replacement = RespWriter.errorReply(CommandTable.clientErrorText(failed));
       } catch (UncheckedIOException interrupted) { // the wait was interrupted: whether they are durable is unknown
         throw notSent(interrupted);
@@ -195,7 +181,7 @@ final class DurableReplies extends OutputStream {
     return reply.replacement;
   }
 
-  /** Whether they were durable is unknown, or they were not and part of the reply went: nothing more can be sent. */
+  /** Whether they were durable is unknown: nothing more can be sent. */
   private NotDurable notSent(UncheckedIOException e) {
     return new NotDurable("the replies of the commands run since the last ones sent were not sent: "
         + e.getMessage() + ": " + e.getCause(), e.getCause());

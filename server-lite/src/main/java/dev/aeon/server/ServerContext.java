@@ -304,7 +304,8 @@ public final class ServerContext {
    * ({@link DurableReplies}), so that the writes of a pipeline share the log's forced writes; unless the server runs
    * with {@link ServerConfig#pipelinedWritesShareForces} off. The last command read waits for its own writes, as
    * every command did before, so that one whose durability fails gets its error reply. For the pool of command
-   * threads, where the command may open namespaces and load vector sets.
+   * threads, where the command may open namespaces and load vector sets. (A command run on its connection's thread,
+   * {@link #runCommandIfItOpensNothing}, always waits for its own writes: see {@link #runLeasing}.)
    */
   public void runCommand(Command handler, ClientSession client, Args args) throws IOException {
     Lock namespaceLock = namespaceLocks.of(client.namespace()).readLock(); // SELECT changes the namespace
@@ -398,8 +399,12 @@ public final class ServerContext {
         handler.run(client, args);
         return null;
       };
-      ScopedValue.where(COMMAND_LEASES, held).call(() -> config.pipelinedWritesShareForces() && client.pipelined()
-          ? client.writes().call(run) : run.call());
+      // Only a command on the pool leaves its writes' wait to its reply: its reply is built whole before any of it is
+      // handed over (CommandTable defers sending), so DurableReplies can hold it or replace it with an error. One on
+      // the connection's thread may hand part of its reply over as it outgrows the buffer, which could not be taken
+      // back if its writes then failed: it waits for its own writes (none of them writes in a pipeline now).
+      boolean deferWrites = config.pipelinedWritesShareForces() && client.pipelined() && !held.onConnectionThread();
+      ScopedValue.where(COMMAND_LEASES, held).call(() -> deferWrites ? client.writes().call(run) : run.call());
     } finally {
       held.release();
     }

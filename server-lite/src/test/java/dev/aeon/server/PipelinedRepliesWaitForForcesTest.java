@@ -43,8 +43,8 @@ class PipelinedRepliesWaitForForcesTest {
   /**
    * A pipeline of writes that ends with reads: the reads need no force, so the connection hands the replies over as
    * soon as it has run them, and they wait there for the writes before them. Failed with the replies' wait for
-   * durability taken out (DurableReplies.awaitWrites a no-op): the client read the first reply while the forces were
-   * held.
+   * durability taken out (DurableReplies.awaitWrites a no-op then, the await in DurableReplies.outcome now): the
+   * client read the first reply while the forces were held.
    */
   @Test
   void repliesOfAPipelineEndingInReadsWaitForTheForceOfItsWrites() throws Exception {
@@ -75,8 +75,7 @@ class PipelinedRepliesWaitForForcesTest {
 
   /**
    * A pipeline whose next request has arrived only in part: the connection hands the replies held so far over before
-   * it waits for the rest, and they wait there for their writes. Failed with DurableReplies.awaitWrites a no-op, as
-   * above.
+   * it waits for the rest, and they wait there for their writes. Failed with that wait taken out, as above.
    */
   @Test
   void repliesHandedOverBeforeTheRestOfAPipelineArrivesWaitForTheForce() throws Exception {

@@ -108,8 +108,8 @@ final class CentroidCodes {
    * Codes and sketches for the {@code from.length} rows of {@code halfCentroids} after a split or a merge, where
    * {@code from[i]} names the row of these codes that row {@code i} is (unchanged), or is -1 for a new row: a
    * copy of the unchanged rows' codes and sketches with only the new rows encoded, around the same center; or, once
-   * the changes since the center was taken reach a quarter of the rows it was taken over, all of them encoded
-   * around their mean ({@link #of}). {@code row}, {@code b} and {@code words} are the caller's buffers (see
+   * the changes since the center was taken, this one too, pass a quarter of the rows it was taken over, all of them
+   * encoded around their mean ({@link #of}). {@code row}, {@code b} and {@code words} are the caller's buffers (see
    * {@link #set}). These codes are not changed (they may be published).
    */
   CentroidCodes rearranged(short[] halfCentroids, int[] from, float[] row, byte[] b, long[] words) {

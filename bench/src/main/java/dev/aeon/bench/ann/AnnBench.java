@@ -19,7 +19,7 @@ import java.util.Map;
  * one thread at k = 10 (in {@link #ROUNDS} rounds, see {@link Contender}), prints a recall-QPS table and
  * the verdict against the issue's targets, and writes {@code target/bench/ann-NAME.json} and
  * {@code target/bench/ann-NAME.svg}. {@code --routing} sweeps Atlas over the default nprobe and two wider ones, each
- * with the descent's routing pool at 2, 3 and 4 ({@link AtlasEngine#ROUTING_NPROBES}), instead of its usual sweep, and
+ * with the descent's routing pool at 2, 3 and 4 ({@link AtlasEngine#ROUTING_POOLS}), instead of its usual sweep, and
  * skips the greedy figures.
  */
 public final class AnnBench {

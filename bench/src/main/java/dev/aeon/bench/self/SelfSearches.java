@@ -27,6 +27,8 @@ final class SelfSearches {
 
   /** The deepest candidate list tried when looking for the depth that would have found a lost vector. */
   static final int MAX_DEPTH = 1 << 16;
+  /** The widest search {@link #nprobeNeeded} tries. */
+  static final int MAX_NPROBE = 1 << 20;
   /** Cosines from this up count as near-duplicates of a lost vector. */
   static final float NEAR = 0.95f;
   /** Lost vectors described one by one in the report. */
@@ -46,7 +48,7 @@ final class SelfSearches {
    * @param depthsNeeded for each vector lost in the candidates, the smallest power-of-two depth that found it in the
    *     same leaves (0: none up to {@link #MAX_DEPTH})
    * @param nprobesNeeded for each vector whose leaf was not probed, the smallest power-of-two nprobe above the
-   *     default that found it
+   *     default that found it (0: none up to {@link #MAX_NPROBE})
    */
   record Tally(int k, int queries, boolean sketches, int depth, int first, int tied, int late, int notProbed,
       int lostInCandidates, int withDuplicates, List<Integer> depthsNeeded, List<Integer> nprobesNeeded,
@@ -153,14 +155,18 @@ final class SelfSearches {
     return 0;
   }
 
-  /** The smallest power of two above the search's nprobe with which a search of {@code v} finds {@code self}. */
+  /**
+   * The smallest power of two above the search's nprobe with which a search of {@code v} finds {@code self}; 0 if none
+   * up to {@link #MAX_NPROBE} does.
+   */
   static int nprobeNeeded(AtlasIndex index, SearchParams params, float[] v, long self, int k) {
     int nprobe = params.nprobe() > 0 ? params.nprobe() : SearchParams.DEFAULT_NPROBE;
-    for (int n = Integer.highestOneBit(nprobe) * 2; ; n *= 2) {
-      if (indexOf(index.search(v, k, params.withNprobe(n)).ids(), self) >= 0 || n >= 1 << 20) {
+    for (int n = Integer.highestOneBit(nprobe) * 2; n <= MAX_NPROBE; n *= 2) {
+      if (indexOf(index.search(v, k, params.withNprobe(n)).ids(), self) >= 0) {
         return n;
       }
     }
+    return 0;
   }
 
   private static Example describe(AtlasIndex index, float[] v, long self, int g, Map<Long, Integer> group,

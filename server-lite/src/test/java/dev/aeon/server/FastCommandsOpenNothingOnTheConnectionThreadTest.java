@@ -1,21 +1,14 @@
 package dev.aeon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.common.io.Uninterruptibly;
 import dev.aeon.engine.Durability;
 import dev.aeon.server.vset.CountedLoads;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +28,6 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
   @TempDir Path dir;
 
   private final PoolCount pool = new PoolCount();
-
-  @AfterEach
-  void removeTheHook() {
-    ServerContext.afterLightCheck = null;
-  }
 
   private AeonServer start(Duration namespaceIdle) throws Exception {
     return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
@@ -213,45 +201,6 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
       }
       assertEquals(4, loads.count(), "each set loaded once");
       assertEquals(0, loads.onVirtualThreads(), "sets loaded on a connection's thread");
-    }
-  }
-
-  /**
-   * A VADD found light (its set loaded, its namespace open) whose set another client deletes before the VADD leases
-   * the namespace: the namespace is still open, so the lease succeeds, but the set must be read again, which runs on
-   * the pool. Held between its check and its lease ({@link ServerContext#afterLightCheck}); on the code before it ran
-   * on the connection's thread, loading the set there.
-   */
-  @Test
-  void aVaddWhoseSetIsDroppedAfterItsCheckRunsOnThePool() throws Exception {
-    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
-        RespClient other = new RespClient(server.port())) {
-      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "a"));
-      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "0", "1", "0", "b"));
-      long before = pool.of(c);
-      CountDownLatch held = new CountDownLatch(1);
-      CountDownLatch released = new CountDownLatch(1);
-      AtomicBoolean taken = new AtomicBoolean();
-      ServerContext.afterLightCheck = () -> {
-        if (taken.compareAndSet(false, true)) {
-          held.countDown();
-          Uninterruptibly.await(released::await);
-        }
-      };
-      CompletableFuture<Object> vadd = CompletableFuture.supplyAsync(() -> {
-        try {
-          return c.call("VADD", "set", "VALUES", "3", "0", "0", "1", "c");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      assertTrue(held.await(30, TimeUnit.SECONDS), "the VADD was never found light");
-      assertEquals(1L, other.call("DEL", "set")); // on the pool: drops the set from memory
-      released.countDown();
-      assertEquals(1L, vadd.get(30, TimeUnit.SECONDS));
-      assertEquals(before + 2, pool.of(c), "the DEL and the VADD, which had to read the set again, ran on the pool");
-      assertEquals(1L, c.call("VCARD", "set"));
-      assertEquals(0L, c.call("VISMEMBER", "set", "a"));
     }
   }
 }

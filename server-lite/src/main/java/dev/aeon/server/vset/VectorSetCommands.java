@@ -161,7 +161,7 @@ public final class VectorSetCommands {
    * client's DEL or VREM of its last element, a FLUSHDB) with its namespace still open. The command then finds the set
    * to load, which it may not do on the connection's thread: it stops there, before it has written anything, and runs
    * again on the pool ({@link dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}; {@code
-   * FastCommandsOpenNothingOnTheConnectionThreadTest} drops the set between this check and the lease). So this check
+   * FastCommandsRunAgainOnThePoolTest} drops the set between this check and the lease). So this check
    * only spares the pool the commands it can; what keeps a load off the connection's thread is that stop.
    */
   static CommandTable.Light vaddIfLight(ClientSession c, Args a) {

@@ -33,6 +33,28 @@ class AtlasIndexTest {
     return v;
   }
 
+  /** A vector about {@code centre}: four times it, plus half a standard normal's noise in each dimension. */
+  static float[] near(float[] centre, Random r) {
+    float[] noise = randomVector(r, centre.length);
+    float[] v = new float[centre.length];
+    for (int d = 0; d < v.length; d++) {
+      v[d] = centre[d] * 4 + noise[d] * 0.5f;
+    }
+    return v;
+  }
+
+  /** {@code sessions} runs of {@code perSession} vectors, each run {@link #near} a random centre of its own. */
+  static float[][] clusteredSessions(Random r, int sessions, int perSession, int dim) {
+    float[][] vs = new float[sessions * perSession][];
+    for (int s = 0; s < sessions; s++) {
+      float[] centre = randomVector(r, dim);
+      for (int i = 0; i < perSession; i++) {
+        vs[s * perSession + i] = near(centre, r);
+      }
+    }
+    return vs;
+  }
+
   /** The cosine of two vectors in doubles: what a search's exact (re-ranked) score must match. */
   static double exactCosine(float[] a, float[] b) {
     double dot = 0, na = 0, nb = 0;

@@ -35,18 +35,7 @@ class LeavesAfterForgetsTest {
   @Test
   void mostSessionsForgottenLeaveEveryKeptVectorFoundAndCountTheEmptyLeaves() throws IOException {
     Random r = new Random(71);
-    float[][] vs = new float[SESSIONS * PER_SESSION][];
-    for (int s = 0; s < SESSIONS; s++) {
-      float[] centre = AtlasIndexTest.randomVector(r, DIM);
-      for (int i = 0; i < PER_SESSION; i++) {
-        float[] noise = AtlasIndexTest.randomVector(r, DIM);
-        float[] v = new float[DIM];
-        for (int d = 0; d < DIM; d++) {
-          v[d] = centre[d] * 4 + noise[d] * 0.5f;
-        }
-        vs[s * PER_SESSION + i] = v;
-      }
-    }
+    float[][] vs = AtlasIndexTest.clusteredSessions(r, SESSIONS, PER_SESSION, DIM);
     try (AtlasIndex index = AtlasIndex.create(dir, AtlasConfig.of(DIM))) {
       for (int i = 0; i < vs.length; i++) {
         index.add(i, vs[i]);

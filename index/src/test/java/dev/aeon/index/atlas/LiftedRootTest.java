@@ -126,19 +126,7 @@ class LiftedRootTest {
 
   /** Sessions of vectors about a centre each. */
   private static float[][] sessions(Random r) {
-    float[][] vs = new float[SESSIONS * PER_SESSION][];
-    for (int s = 0; s < SESSIONS; s++) {
-      float[] centre = AtlasIndexTest.randomVector(r, DIM);
-      for (int i = 0; i < PER_SESSION; i++) {
-        float[] noise = AtlasIndexTest.randomVector(r, DIM);
-        float[] v = new float[DIM];
-        for (int d = 0; d < DIM; d++) {
-          v[d] = centre[d] * 4 + noise[d] * 0.5f;
-        }
-        vs[s * PER_SESSION + i] = v;
-      }
-    }
-    return vs;
+    return AtlasIndexTest.clusteredSessions(r, SESSIONS, PER_SESSION, DIM);
   }
 
   private static long[] ids(int session) {

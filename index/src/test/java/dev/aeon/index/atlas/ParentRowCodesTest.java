@@ -48,11 +48,7 @@ class ParentRowCodesTest {
       for (int s = 0; s < SESSIONS; s++) {
         float[] centre = AtlasIndexTest.randomVector(r, DIM);
         for (int i = 0; i < PER_SESSION; i++) {
-          float[] noise = AtlasIndexTest.randomVector(r, DIM);
-          float[] v = new float[DIM];
-          for (int d = 0; d < DIM; d++) {
-            v[d] = centre[d] * 4 + noise[d] * 0.5f;
-          }
+          float[] v = AtlasIndexTest.near(centre, r);
           Map<Node, Rows> before = rows(index, query);
           index.add((long) s * PER_SESSION + i, v);
           // The leaf the vector went to moved its row in place: one kept child may differ.

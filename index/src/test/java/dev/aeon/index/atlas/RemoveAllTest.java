@@ -45,11 +45,7 @@ class RemoveAllTest {
     float[] centre = AtlasIndexTest.randomVector(r, DIM);
     float[][] cluster = new float[CLUSTER][];
     for (int i = 0; i < CLUSTER; i++) {
-      float[] noise = AtlasIndexTest.randomVector(r, DIM);
-      cluster[i] = new float[DIM];
-      for (int d = 0; d < DIM; d++) {
-        cluster[i][d] = centre[d] * 4 + noise[d] * 0.5f;
-      }
+      cluster[i] = AtlasIndexTest.near(centre, r);
     }
     long[] clusterIds = LongStream.range(BACKGROUND, BACKGROUND + CLUSTER).toArray();
     long oneAtATime;

@@ -453,8 +453,8 @@ final class TreeWriter {
 
   /**
    * Sets {@code node}'s row in its parent to the direction of its rows' mean if its codes have just taken that mean as
-   * their center (a quarter of its rows changed since the last time; see {@link CentroidCodes#rearranged}): a node's
-   * row had been the mean of its rows when it was made, never moved as its children came and went.
+   * their center (more than a quarter of its rows changed since the last time; see {@link CentroidCodes#rearranged}):
+   * a node's row had been the mean of its rows when it was made, never moved as its children came and went.
    */
   private void refreshRow(Node node) {
     Node p = node.parent;

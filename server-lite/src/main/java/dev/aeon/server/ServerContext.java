@@ -326,7 +326,7 @@ public final class ServerContext {
    * failed, and held open to its end. For a command flagged fast: a read of a set loaded already and a namespace open
    * runs here as it did, and the first read of a set, or one whose namespace closed as idle, goes to the pool. Such a
    * command must meet what it would open or load before its first write (one that could meet it later, UNLINK of
-   * several keys, goes to the pool at once: {@link CommandTable#poolWhen}).
+   * several keys, goes to the pool at once: {@link CommandTable#alwaysOnThePool}).
    */
   public boolean runCommandIfItOpensNothing(Command handler, ClientSession client, Args args) throws IOException {
     return runOnConnectionThread(null, handler, client, args);

@@ -11,12 +11,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.Predicate;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -34,7 +35,7 @@ public final class CommandTable {
   static final int LIGHT_MAX_ARGUMENT_BYTES = 64 << 10;
 
   private final Map<String, LightCheck> lightWhen = new HashMap<>();
-  private final Map<String, Predicate<Args>> poolWhen = new HashMap<>();
+  private final Set<String> onThePool = new HashSet<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -111,19 +112,17 @@ public final class CommandTable {
   }
 
   /**
-   * Sends fast command {@code name} to the pool, not to its connection's thread, when {@code onThePool} says so for
-   * its arguments: for one that could meet what it must leave to the pool (a set to load, a namespace to open) only
-   * after it changed something, and so could not be run again on the pool from its start (UNLINK of several keys); or
-   * one whose own work grows with what the server holds and would hold the carrier that long (DBSIZE lists every
-   * namespace, UNLINK of one key removes every element of its set from the index).
-   * {@code onThePool} reads the arguments from the start and may leave them anywhere; one that throws is taken as
-   * true.
+   * Sends fast command {@code name} to the pool always, not to its connection's thread, while it stays flagged fast
+   * in COMMAND as in Redis: for one that could meet what it must leave to the pool (a set to load, a namespace to
+   * open) only after it changed something, and so could not be run again on the pool from its start (UNLINK of
+   * several keys); or one whose own work grows with what the server holds and would hold the carrier that long
+   * (DBSIZE lists every namespace, UNLINK of one key removes every element of its set from the index).
    */
-  public void poolWhen(String name, Predicate<Args> onThePool) {
+  public void alwaysOnThePool(String name) {
     if (!byName.containsKey(name) || !byName.get(name).fast()) {
       throw new IllegalArgumentException("no fast command '" + name + "'");
     }
-    poolWhen.put(name, onThePool);
+    onThePool.add(name);
   }
 
   public CommandSpec get(String lowerCaseName) {
@@ -210,33 +209,19 @@ public final class CommandTable {
   }
 
   /**
-   * Runs the command on the connection's thread if it may run there: a fast one unless {@link #poolWhen} says
+   * Runs the command on the connection's thread if it may run there: a fast one unless {@link #alwaysOnThePool} says
    * otherwise, a light one ({@link #lightWhen}) with its namespace open; and only as far as it opens no namespace and
    * loads no vector set. False if it is to run on the pool, having changed nothing.
    */
   private boolean ranOnConnectionThread(CommandSpec spec, ClientSession client, Args args) throws IOException {
     if (spec.fast()) {
-      return !onThePool(spec, args) && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
+      return !onThePool.contains(spec.name())
+          && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
     }
     Light light = light(spec, client, args);
     // run on the connection's thread, its namespace open and leased all through, its arguments as the check read them
     return light != null
         && client.server().runCommandIfNamespaceOpen(light.namespace(), light.command(), client, args);
-  }
-
-  private boolean onThePool(CommandSpec spec, Args args) {
-    Predicate<Args> check = poolWhen.get(spec.name());
-    if (check == null) {
-      return false;
-    }
-    int at = args.position();
-    try {
-      return check.test(args);
-    } catch (RuntimeException malformed) {
-      return true; // the command itself, on the pool, says what is wrong
-    } finally {
-      args.position(at);
-    }
   }
 
   /**

@@ -54,7 +54,7 @@ public final class VectorSetCommands {
     // before it. Of one, its delete removes every element's vector from the index and forgets each element's event
     // (work that grows with the set: Redis' UNLINK is the delete that does not block on a large key), and inside a
     // pipeline it would be a write run back to back with the next ones on a carrier every client's thread shares.
-    t.poolWhen("unlink", a -> true);
+    t.alwaysOnThePool("unlink");
     t.add("exists", -2, READ, 1, -1, 1, VectorSetCommands::exists);
     t.add("type", 2, READ, 1, 1, 1, (c, a) ->
         c.writer().simple(sets(c).cardinality(c.namespace(), key(a)) > 0 ? TYPE_NAME : "none"));
@@ -65,7 +65,7 @@ public final class VectorSetCommands {
     // namespaces (one entry each of every client's, and a stat each: VectorSets.storageNamespaces), file-system work
     // that grows with the server's namespaces and would hold a carrier every client's thread shares. It stays flagged
     // fast in COMMAND, as in Redis.
-    t.poolWhen("dbsize", a -> true);
+    t.alwaysOnThePool("dbsize");
   }
 
   /** KEYS pattern: every set whose key matches, read a page at a time. */

@@ -1,5 +1,6 @@
 package dev.aeon.server;
 
+import dev.aeon.common.AsciiCase;
 import dev.aeon.common.TextEmbedder;
 import dev.aeon.common.io.RealPaths;
 import dev.aeon.embed.ModelSpec;
@@ -120,7 +121,7 @@ public final class ServerMain {
    * arguments, MEM.ADD without VECTOR) and says why.
    */
   private static ServerConfig withEmbedder(ServerConfig config, String name) {
-    if (name.equalsIgnoreCase("none")) {
+    if (AsciiCase.equalsIgnoreCase(name, "none")) {
       return config;
     }
     try {

@@ -1,11 +1,11 @@
 package dev.aeon.query.lang;
 
+import dev.aeon.common.AsciiCase;
 import dev.aeon.query.lang.Expr.Op;
 import dev.aeon.query.lang.Statement.Dir;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -118,7 +118,7 @@ public final class Parser {
 
   private Statement.Call call() {
     int pos = next().start();
-    String name = ident("a procedure name").toLowerCase(Locale.ROOT);
+    String name = AsciiCase.lower(ident("a procedure name"));
     expect(TokenType.LPAREN);
     List<Expr> args = new ArrayList<>();
     if (!accept(TokenType.RPAREN)) {
@@ -151,7 +151,7 @@ public final class Parser {
     Token keyword = next();
     boolean distinct = accept("DISTINCT");
     if (peek().type() == TokenType.STAR) {
-      throw error(peek(), keyword.text().toUpperCase(Locale.ROOT) + " * is not supported: name the expressions");
+      throw error(peek(), AsciiCase.upper(keyword.text()) + " * is not supported: name the expressions");
     }
     List<Statement.Item> items = new ArrayList<>();
     do {
@@ -553,7 +553,7 @@ public final class Parser {
       return new Expr.Var(t.text(), t.start());
     }
     next();
-    String name = t.text().toLowerCase(Locale.ROOT);
+    String name = AsciiCase.lower(t.text());
     if (QUANTIFIERS.contains(name) && startsALocalVariable()) {
       return nested(() -> quantifier(name, t));
     }
@@ -636,7 +636,7 @@ public final class Parser {
    */
   private Expr subquery(Token keyword) {
     part(keyword.start());
-    Expr.SubqueryKind kind = Expr.SubqueryKind.valueOf(keyword.text().toUpperCase(Locale.ROOT));
+    Expr.SubqueryKind kind = Expr.SubqueryKind.valueOf(AsciiCase.upper(keyword.text()));
     expect(TokenType.LBRACE);
     accept("MATCH");
     Statement.Match match = patterns(false, keyword.start());

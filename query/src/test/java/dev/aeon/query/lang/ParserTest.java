@@ -45,6 +45,19 @@ class ParserTest {
   }
 
   /**
+   * Keywords and function names are matched in ASCII, as Redis matches its commands: Java's case folding took {@code
+   * A\u017F} (long s, upper-cased to S) for AS and a Kelvin sign for k, names no one writes for them.
+   */
+  @Test
+  void keywordsAndFunctionNamesAreMatchedInAscii() {
+    assertEquals(new Expr.Var("x", 23), Parser.parse("UNWIND [1] As x RETURN x").ret().items().getFirst().expr());
+    fails("UNWIND [1] A\u017F x RETURN x");
+    fails("MATCH (e) RETURN DI\u017FTINCT e");
+    Expr.Call called = (Expr.Call) Parser.parse("RETURN Si\u212Ae([1])").ret().items().getFirst().expr();
+    assertEquals("si\u212Ae", called.name(), "a name with a letter outside ASCII is not size()");
+  }
+
+  /**
    * The column counts characters, as size() does, not the UTF-16 units of Java's strings: a character beyond U+FFFF
    * before the error moved the column, and the caret, one too far right, and an excerpt could cut it in half.
    */

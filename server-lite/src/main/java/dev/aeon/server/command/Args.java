@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.common.AsciiCase;
 import dev.aeon.common.NumberLiterals;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

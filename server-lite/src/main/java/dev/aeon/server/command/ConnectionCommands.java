@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.common.AsciiCase;
 import dev.aeon.engine.Aeon;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.resp.RespWriter;

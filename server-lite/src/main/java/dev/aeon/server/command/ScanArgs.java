@@ -1,5 +1,6 @@
 package dev.aeon.server.command;
 
+import dev.aeon.common.AsciiCase;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.aeon.server.mem;
 import dev.aeon.engine.Remember;
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.command.Args;
-import dev.aeon.server.command.AsciiCase;
+import dev.aeon.common.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.VectorInput;
 

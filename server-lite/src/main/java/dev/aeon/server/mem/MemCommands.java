@@ -14,7 +14,7 @@ import dev.aeon.engine.Remember;
 import dev.aeon.engine.SessionPage;
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
-import dev.aeon.server.command.AsciiCase;
+import dev.aeon.common.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.command.JsonValues;

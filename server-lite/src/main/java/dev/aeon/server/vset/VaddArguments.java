@@ -2,7 +2,7 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.command.Args;
-import dev.aeon.server.command.AsciiCase;
+import dev.aeon.common.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.VectorInput;
 import dev.aeon.server.vset.StoredVector.Quantization;

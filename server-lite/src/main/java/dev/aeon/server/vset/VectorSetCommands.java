@@ -2,7 +2,7 @@ package dev.aeon.server.vset;
 
 import dev.aeon.server.ClientSession;
 import dev.aeon.server.command.Args;
-import dev.aeon.server.command.AsciiCase;
+import dev.aeon.common.AsciiCase;
 import dev.aeon.server.command.CommandError;
 import dev.aeon.server.command.CommandTable;
 import dev.aeon.server.command.Glob;

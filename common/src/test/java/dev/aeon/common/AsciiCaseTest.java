@@ -1,4 +1,4 @@
-package dev.aeon.server.command;
+package dev.aeon.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,10 +1,11 @@
-package dev.aeon.server.command;
+package dev.aeon.common;
 
 /**
  * Case of command names and keywords as Redis compares them: ASCII letters only (strcasecmp and tolower in the C
- * locale). Java's Unicode case folding would read {@code VALUE\u017F} (long s, upper-cased to {@code S}) as VALUES and
- * {@code \u212AEYS} (Kelvin sign, lower-cased to {@code k}) as KEYS, names a Redis client or server never takes for
- * them; here a letter outside ASCII is left as it is, so such a name or keyword matches none.
+ * locale); the query language's keywords and function names are compared so too. Java's Unicode case folding would
+ * read {@code VALUE\u017F} (long s, upper-cased to {@code S}) as VALUES and {@code \u212AEYS} (Kelvin sign, lower-cased
+ * to {@code k}) as KEYS, names a Redis client or server never takes for them; here a letter outside ASCII is left as
+ * it is, so such a name or keyword matches none.
  */
 public final class AsciiCase {
 

@@ -37,11 +37,14 @@ import java.util.Objects;
  *     durable, each reply waiting instead for its command's writes and those before ({@link DurableReplies}: under
  *     SYNC a pipeline's writes then share forced writes of the log); false makes each write wait for its own before
  *     the connection's next command runs, as before (a baseline for {@code ./aeon bench server}). True by default
+ * @param lightWritesOnConnectionThread whether a MEM.ADD or VADD found light for its arguments runs on its
+ *     connection's thread ({@link dev.aeon.server.command.CommandTable#lightWhen}); false sends every one to the pool
+ *     of command threads (a baseline for {@code ./aeon bench server --light-writes}). True by default
  */
 public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password, RespLimits limits,
     int maxConnections, Duration idleTimeout, long requestMemory, long outputLimit, long outputMemory,
     Duration stopTimeout, Duration namespaceIdle, AeonOptions engine, Path backupDir, String embedderFailure,
-    boolean pipelinedWritesShareForces) {
+    boolean pipelinedWritesShareForces, boolean lightWritesOnConnectionThread) {
 
   public static final int DEFAULT_PORT = 6380;
   /**
@@ -89,68 +92,76 @@ public record ServerConfig(InetAddress bind, int port, Path dir, byte[] password
   public static ServerConfig defaults() {
     return new ServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, Path.of("aeon-data"), null,
         RespLimits.DEFAULT, 10_000, Duration.ofMinutes(5), 1L << 30, 128L << 20, 1L << 30, Duration.ofSeconds(30),
-        Duration.ofMinutes(10), AeonOptions.defaults(), null, null, true);
+        Duration.ofMinutes(10), AeonOptions.defaults(), null, null, true, true);
   }
 
   public ServerConfig withAddress(InetAddress bind, int port) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withDir(Path dir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withPassword(byte[] password) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withLimits(RespLimits limits, int maxConnections, Duration idleTimeout, long requestMemory) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   /** {@code perConnection} bytes of unread replies per client, {@code total} for all clients together. */
   public ServerConfig withOutputLimits(long perConnection, long total) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         perConnection, total, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withEngine(AeonOptions engine) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withNamespaceIdle(Duration namespaceIdle) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   public ServerConfig withBackupDir(Path backupDir) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 
   /** {@link #pipelinedWritesShareForces}: false makes each write wait to be durable before the next command runs. */
   public ServerConfig withPipelinedWritesShareForces(boolean share) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
-        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, share);
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure, share,
+        lightWritesOnConnectionThread);
+  }
+
+  /** {@link #lightWritesOnConnectionThread}: false sends every MEM.ADD and VADD to the pool of command threads. */
+  public ServerConfig withLightWritesOnConnectionThread(boolean onConnectionThread) {
+    return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
+        outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, embedderFailure,
+        pipelinedWritesShareForces, onConnectionThread);
   }
 
   /** {@code failure}: why the embedding model asked for could not be loaded (null: none was asked for, or it was). */
   public ServerConfig withEmbedderFailure(String failure) {
     return new ServerConfig(bind, port, dir, password, limits, maxConnections, idleTimeout, requestMemory,
         outputLimit, outputMemory, stopTimeout, namespaceIdle, engine, backupDir, failure,
-        pipelinedWritesShareForces);
+        pipelinedWritesShareForces, lightWritesOnConnectionThread);
   }
 }

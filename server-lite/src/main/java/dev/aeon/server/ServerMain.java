@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code ./aeon serve [--port P] [--bind ADDR] [--dir DIR] [--password-file F] [--durability sync|async|off]
  * [--idle-timeout SECONDS] [--max-connections N] [--namespace-idle SECONDS] [--embedder MODEL|none]
  * [--backup-dir DIR] [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
- * [--pipeline-forces shared|each]}: runs the
+ * [--pipeline-forces shared|each] [--light-writes connection|pool]}: runs the
  * server until SIGTERM or SIGINT, then stops cleanly (checkpoint, close) within the stop timeout.
  */
 public final class ServerMain {
@@ -34,7 +34,8 @@ public final class ServerMain {
   /** The options, each of which takes a value. */
   private static final Set<String> OPTIONS = Set.of("--port", "--bind", "--dir", "--password-file",
       "--durability", "--idle-timeout", "--max-connections", "--namespace-idle", "--embedder", "--backup-dir",
-      "--client-output-limit", "--output-memory", "--request-memory", "--pipeline-forces");
+      "--client-output-limit", "--output-memory", "--request-memory", "--pipeline-forces",
+      "--light-writes");
 
   /** Units of a size, as redis.conf reads them: a bare letter counts in thousands, with a b in 1024s. */
   private static final Map<String, Long> SIZE_UNITS = Map.of("", 1L, "k", 1_000L, "kb", 1L << 10,
@@ -48,7 +49,7 @@ public final class ServerMain {
                           [--durability sync|async|off] [--idle-timeout SECONDS] [--max-connections N]
                           [--namespace-idle SECONDS] [--embedder MODEL|none] [--backup-dir DIR]
                           [--client-output-limit SIZE] [--output-memory SIZE] [--request-memory SIZE]
-                          [--pipeline-forces shared|each]
+                          [--pipeline-forces shared|each] [--light-writes connection|pool]
         every option also as --option=VALUE
         --port P             TCP port (default 6380)
         --bind ADDR          address to listen on (default 127.0.0.1); any other needs --password-file
@@ -71,6 +72,8 @@ public final class ServerMain {
                              shared (default): a client's pipelined writes share forced writes of the log,
                              each reply sent once its write and those before are durable; each: every
                              write waits for its own
+        --light-writes WHERE connection (default): a MEM.ADD or VADD given its vector, alone or last of
+                             a pipeline, runs on its client's thread; pool: on the pool of command threads
         SIZE: bytes, or a number with a unit as in redis.conf: k, m, g (powers of 1000), kb, mb, gb (of 1024)
       """;
 
@@ -182,6 +185,7 @@ public final class ServerMain {
         case "--output-memory" -> outputMemory = size(opt, v);
         case "--request-memory" -> requestMemory = size(opt, v);
         case "--pipeline-forces" -> c = c.withPipelinedWritesShareForces(pipelineForces(v));
+        case "--light-writes" -> c = c.withLightWritesOnConnectionThread(lightWrites(v));
         default -> throw new IllegalStateException("option " + opt + " is in OPTIONS but not read");
       }
     }
@@ -194,6 +198,14 @@ public final class ServerMain {
       case "shared" -> true;
       case "each" -> false;
       default -> throw new IllegalArgumentException("--pipeline-forces must be shared or each, got '" + v + "'");
+    };
+  }
+
+  private static boolean lightWrites(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "connection" -> true;
+      case "pool" -> false;
+      default -> throw new IllegalArgumentException("--light-writes must be connection or pool, got '" + v + "'");
     };
   }
 

@@ -38,7 +38,7 @@ class CenturiesTest {
     AeonServer server = TestServer.start(dir, c -> new ServerConfig(c.bind(), c.port(), c.dir(), c.password(),
         c.limits(), c.maxConnections(), c.idleTimeout(), c.requestMemory(), c.outputLimit(), c.outputMemory(),
         forever, c.namespaceIdle(), c.engine(), c.backupDir(), c.embedderFailure(),
-        c.pipelinedWritesShareForces()));
+        c.pipelinedWritesShareForces(), c.lightWritesOnConnectionThread()));
     try (RespClient c = new RespClient(server.port())) {
       assertEquals(1L, c.call("MEM.ADD", "s", "user", "kept"));
     }

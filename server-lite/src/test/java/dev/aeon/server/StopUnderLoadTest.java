@@ -97,7 +97,7 @@ class StopUnderLoadTest {
     AeonServer server = TestServer.start(data, c -> new ServerConfig(c.bind(), c.port(), c.dir(), c.password(),
         c.limits(), c.maxConnections(), c.idleTimeout(), c.requestMemory(), c.outputLimit(), c.outputMemory(),
         java.time.Duration.ofSeconds(4), c.namespaceIdle(), c.engine(), c.backupDir(), c.embedderFailure(),
-        c.pipelinedWritesShareForces()));
+        c.pipelinedWritesShareForces(), c.lightWritesOnConnectionThread()));
     try (java.net.Socket stalled = new java.net.Socket()) {
       stalled.setReceiveBufferSize(4096);
       stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 10_000);

@@ -20,7 +20,10 @@ import java.util.Map;
  * 100,000-vector set on Aeon's server only, with its recall@10 against an exact scan; then pipelined MEM.ADD and
  * VADD under SYNC with a pipeline's writes sharing forced writes of the log and with each waiting for its own
  * ({@link PipelinedWrites}; alone with {@code --writes}). With {@code --one-client}, only one client's commands sent
- * one at a time under SYNC ({@link OneClient}). Writes {@code target/bench/server.json}.
+ * one at a time under SYNC ({@link OneClient}). With {@code --light-writes}, only what light VADDs run on their
+ * connections' threads cost other clients' PING and VCARD, against the same writes sent to the pool ({@link
+ * LightWriteStalls}; {@code --durability} and {@code --writer-pipeline} for its writers). Writes {@code
+ * target/bench/server.json}.
  */
 public final class ServerBench {
 
@@ -30,12 +33,17 @@ public final class ServerBench {
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes", "--one-client");
+    BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes", "--one-client", "--light-writes",
+        "--durability MODE", "--writer-pipeline N");
     boolean quick = parsed.has("--quick");
     boolean writesOnly = parsed.has("--writes");
     boolean oneClient = parsed.has("--one-client");
-    if (writesOnly && oneClient) {
-      parsed.fail("--writes and --one-client each run one part alone: give one of them");
+    boolean lightWrites = parsed.has("--light-writes");
+    if ((writesOnly ? 1 : 0) + (oneClient ? 1 : 0) + (lightWrites ? 1 : 0) > 1) {
+      parsed.fail("--writes, --one-client and --light-writes each run one part alone: give one of them");
+    }
+    if (!lightWrites && (parsed.value("--durability") != null || parsed.value("--writer-pipeline") != null)) {
+      parsed.fail("--durability and --writer-pipeline are options of --light-writes");
     }
     try {
       RedisTools.ensureInstalled();
@@ -53,6 +61,15 @@ public final class ServerBench {
     List<Map<String, Object>> results = new ArrayList<>();
     if (oneClient) {
       results.addAll(OneClient.run(work, quick));
+      finish(results);
+      return;
+    }
+    if (lightWrites) {
+      String durability = parsed.value("--durability", "sync");
+      if (!List.of("sync", "async", "off").contains(durability)) {
+        parsed.fail("--durability must be sync, async or off, got '" + durability + "'");
+      }
+      results.addAll(LightWriteStalls.run(work, quick, durability, parsed.positiveInt("--writer-pipeline", 1)));
       finish(results);
       return;
     }
@@ -139,7 +156,9 @@ public final class ServerBench {
         "p50 ms", "p99 ms", "notes");
     for (Map<String, Object> m : results) {
       String notes = "";
-      if (m.containsKey("one_client")) {
+      if (m.containsKey("light_writes")) {
+        notes = LightWriteStalls.note(m);
+      } else if (m.containsKey("one_client")) {
         notes = OneClient.note(m);
       } else if (m.containsKey("pipeline_forces")) {
         notes = PipelinedWrites.note(m);

@@ -230,7 +230,8 @@ public final class CommandTable {
    */
   private Light light(CommandSpec spec, ClientSession client, Args args) {
     LightCheck light = lightWhen.get(spec.name());
-    if (light == null || client.pipelined() || argumentBytes(args) > LIGHT_MAX_ARGUMENT_BYTES) {
+    if (light == null || client.pipelined() || argumentBytes(args) > LIGHT_MAX_ARGUMENT_BYTES
+        || !client.server().config().lightWritesOnConnectionThread()) {
       return null;
     }
     int at = args.position();

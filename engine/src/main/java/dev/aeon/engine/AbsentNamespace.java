@@ -128,6 +128,6 @@ final class AbsentNamespace implements Memory {
   public MemoryStats stats() {
     checkOpen.run();
     return new MemoryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CheckpointPause.NONE, 0, null, 0, 0,
-        LogFlusherStats.NONE);
+        LogFlusherStats.NONE, 0);
   }
 }

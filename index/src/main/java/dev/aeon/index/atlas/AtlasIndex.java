@@ -47,6 +47,7 @@ public final class AtlasIndex implements AutoCloseable {
   private final Routing rt;
   private final Searcher searcher;
   private final TreeWriter writer;
+  private final SkippedMerges skippedMerges;
   private final Object writeLock = new Object();
   /** Orders manifest writes, which run outside {@link #writeLock} ({@link StagedFlush#commit()}). */
   private final Object manifestLock = new Object();
@@ -62,7 +63,8 @@ public final class AtlasIndex implements AutoCloseable {
     this.st = st;
     this.rt = rt;
     this.searcher = new Searcher(st, rt, kernels);
-    this.writer = new TreeWriter(st, rt, searcher, kernels);
+    this.skippedMerges = new SkippedMerges(dir);
+    this.writer = new TreeWriter(st, rt, searcher, kernels, skippedMerges);
     this.checks = new SelfChecks(searcher, st, this::size);
   }
 
@@ -524,7 +526,19 @@ public final class AtlasIndex implements AutoCloseable {
     return (long) Math.min(nprobe, leaves) * Math.max(1, size() / leaves);
   }
 
-  /** Compacts every leaf that holds tombstones; returns how many were compacted. */
+  /**
+   * Merges of a leaf left small by deletes into a sibling skipped since the index was opened because the page file
+   * could not grow (a full device): the index stays correct, only less tidy, and the next forget or compaction that
+   * finds room merges the leaves skipped (a retry that finds none again counts again). Any thread.
+   */
+  public long skippedMerges() {
+    return skippedMerges.count();
+  }
+
+  /**
+   * Compacts every leaf that holds tombstones, and merges the leaves whose merge was skipped for want of room if
+   * there is room now; returns how many were compacted.
+   */
   public int compact() {
     synchronized (writeLock) {
       checkOpen();

@@ -40,6 +40,7 @@ final class TreeWriter {
   private final int leafCapacity;
   private final KMeans twoMeans;
   private final InsertScratch scratch;
+  private final SkippedMerges skippedMerges;
   private long splits;
   private long compactions;
   private long merges;
@@ -54,8 +55,9 @@ final class TreeWriter {
    */
   java.util.function.Consumer<Leaf> classifiedForTests = leaf -> { };
 
-  TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels) {
+  TreeWriter(Storage st, Routing rt, Searcher searcher, VectorKernels kernels, SkippedMerges skippedMerges) {
     this.st = st;
+    this.skippedMerges = skippedMerges;
     this.rt = rt;
     this.searcher = searcher;
     this.dim = st.config.dim();
@@ -118,6 +120,7 @@ final class TreeWriter {
     if (compacts) {
       compact(leaf);
     }
+    retrySkippedMerges();
     return true;
   }
 
@@ -208,6 +211,7 @@ final class TreeWriter {
         mergeIntoSibling(leaf);
       }
     }
+    retrySkippedMerges();
     return n;
   }
 
@@ -234,6 +238,7 @@ final class TreeWriter {
         n++;
       }
     }
+    retrySkippedMerges();
     return n;
   }
 
@@ -244,6 +249,11 @@ final class TreeWriter {
   /** Leaves merged into a sibling so far (tests: that a run of forgets merged any). */
   long merges() {
     return merges;
+  }
+
+  /** Leaves whose merge was skipped for want of room and is not done yet (tests). */
+  int mergesWaiting() {
+    return skippedMerges.waiting().size();
   }
 
   /** The leaf a vector with these INT8 codes goes to. */
@@ -382,9 +392,11 @@ final class TreeWriter {
    * until it has left; one after it, the new one. Without it a shrinking index kept every leaf it had, each down to
    * a few entries, its row still the mean of all it had held: the default search's leaves then held a few hundred of
    * the live vectors, and recall fell (RecallAfterForgetsTest; {@code ./aeon bench forget --recall}). Nothing is
-   * merged if the page file cannot grow for the new leaf's pages: the index is as it was, only less tidy.
+   * merged if the page file cannot grow for the new leaf's pages: the index is as it was, only less tidy, and the
+   * skip is counted and the leaf kept for {@link #retrySkippedMerges} ({@link SkippedMerges}). Returns false then,
+   * true if it merged or found no sibling to merge into.
    */
-  private void mergeIntoSibling(Leaf leaf) {
+  private boolean mergeIntoSibling(Leaf leaf) {
     Node p = leaf.parent;
     Node.Children c = p.children();
     int at = p.indexOf(leaf);
@@ -402,7 +414,8 @@ final class TreeWriter {
       }
     }
     if (best < 0) {
-      return;
+      skippedMerges.done(leaf); // none to merge into, room or not
+      return true;
     }
     Leaf sib = (Leaf) c.kids()[best];
     int[] both = Arrays.copyOf(leaf.pages(), leaf.pages().length + sib.pages().length);
@@ -411,7 +424,8 @@ final class TreeWriter {
     try {
       st.reservePages(pagesFor(e.size())); // before the new leaf is registered, as a split's
     } catch (java.io.UncheckedIOException full) {
-      return;
+      skippedMerges.skipped(leaf, full);
+      return false;
     }
     Leaf merged = rt.newLeaf();
     float[] row = fill(merged, e, new int[e.size()], 0);
@@ -425,11 +439,30 @@ final class TreeWriter {
     rt.unregister(sib);
     p.publish(joined);
     merges++;
+    skippedMerges.done(leaf);
+    skippedMerges.done(sib);
     for (int page : both) {
       st.retirePage(page);
     }
     e.deadSlots().forEachInt(st::retireSlot);
     shrunk(p);
+    return true;
+  }
+
+  /**
+   * Merges the leaves whose merge was skipped for want of room ({@link SkippedMerges}) and that are still small, as
+   * far as the room goes: at the end of a forget or a compaction, whose own changes are made by then (a retry that
+   * again finds no room fails nothing). One that left the tree since (split, merged into, emptied) or grew waits no
+   * more.
+   */
+  private void retrySkippedMerges() {
+    for (Leaf leaf : skippedMerges.waiting()) {
+      if (leaf.retired() || leaf.live() >= leafCapacity / MERGE_BELOW) {
+        skippedMerges.done(leaf);
+      } else if (!mergeIntoSibling(leaf)) {
+        return; // no room yet: the next forget or compaction tries again
+      }
+    }
   }
 
   /**

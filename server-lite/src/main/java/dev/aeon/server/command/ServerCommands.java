@@ -222,7 +222,8 @@ final class ServerCommands {
           try {
             MemoryStats st = m.stats();
             field(sb, ns, "events=" + st.events() + ",vectors=" + st.vectors() + ",edges=" + st.edges()
-                + ",sessions=" + st.sessions() + ",wal_bytes=" + st.walBytes());
+                + ",sessions=" + st.sessions() + ",wal_bytes=" + st.walBytes()
+                + ",index_merges_skipped=" + st.indexMergesSkipped());
           } catch (RuntimeException e) {
             field(sb, ns, "error=" + e.getMessage());
           }

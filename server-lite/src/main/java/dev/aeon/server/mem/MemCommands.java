@@ -425,7 +425,7 @@ public final class MemCommands {
   private static void stats(ClientSession c, Args a) throws IOException {
     MemoryStats s = c.memory().stats();
     RespWriter w = c.writer();
-    w.map(22);
+    w.map(23);
     w.bulk("namespace").bulk(c.namespace());
     w.bulk("events").integer(s.events());
     w.bulk("vectors").integer(s.vectors());
@@ -441,6 +441,7 @@ public final class MemCommands {
     w.bulk("slb_bytes").integer(s.slbBytes());
     w.bulk("retired_not_freed").integer(s.retiredNotFreed());
     w.bulk("log_forces").integer(s.logForces());
+    w.bulk("index_merges_skipped").integer(s.indexMergesSkipped());
     logFlusher(w, s.logFlusher());
     w.bulk("embedding_model");
     if (s.embeddingModel() == null) {

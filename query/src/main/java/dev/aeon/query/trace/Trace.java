@@ -202,23 +202,27 @@ public final class Trace implements AutoCloseable {
       if (event.id() <= maxId) {
         return false;
       }
+      NewNames names = new NewNames(graph.dictionary, meta);
+      int slot = graph.slotCount();
       try {
-        int session = intern(event.session());
-        int role = intern(event.role());
         // The record before its attributes: a record that cannot be written (the events file cannot grow) leaves
         // nothing, and one whose attributes cannot be logged lies past the last slot, where the next append
         // overwrites it. Attributes logged first stayed in the meta log, and went to the next event of this id.
-        int slot = graph.slotCount();
-        events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(), session, role);
-        if (encoded != null) {
-          appendAttributes(meta, event.id(), encoded);
-        }
-        graph.publish(slot, session, role, event.tsMicros(), attrs);
-        maxId = event.id();
-        return true;
+        // New names are logged before the record, and taken back with the attributes (NewNames).
+        logAllOrNothing(meta, () -> {
+          events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(),
+              names.id(event.session()), names.id(event.role()));
+          if (encoded != null) {
+            appendAttributes(meta, event.id(), encoded);
+          }
+        });
       } catch (IOException x) {
         throw new UncheckedIOException("cannot append event " + event.id() + " to " + dir, x);
       }
+      names.register();
+      graph.publish(slot, graph.stringId(event.session()), graph.stringId(event.role()), event.tsMicros(), attrs);
+      maxId = event.id();
+      return true;
     }
   }
 
@@ -295,14 +299,13 @@ public final class Trace implements AutoCloseable {
       if (f < 0 || t < 0) {
         return false;
       }
-      try {
-        int typeId = intern(type);
-        writeEdge(EdgeRecordDescriptor.OP_ADD, typeId, from, to, validFrom, validTo);
-        graph.adjacency.add(typeId, f, t, validFrom, validTo);
-        return true;
-      } catch (IOException x) {
-        throw new UncheckedIOException("cannot add an edge to " + dir, x);
-      }
+      NewNames names = new NewNames(graph.dictionary, meta);
+      // A new type's name is logged in the meta log before the edge's record, and taken back if that fails.
+      logAllOrNothing(meta, "cannot add an edge", () -> writeEdge(EdgeRecordDescriptor.OP_ADD, names.id(type), from,
+          to, validFrom, validTo));
+      names.register();
+      graph.adjacency.add(graph.stringId(type), f, t, validFrom, validTo);
+      return true;
     }
   }
 
@@ -484,13 +487,19 @@ public final class Trace implements AutoCloseable {
    * of the trace alone (a tool, a test) goes on with the trace as it was. {@code failure} says what could not be done.
    */
   private void logAllOrNothing(AppendFile log, String failure, Records records) {
+    try {
+      logAllOrNothing(log, records);
+    } catch (IOException x) {
+      throw new UncheckedIOException(failure + " in " + dir, x);
+    }
+  }
+
+  /** {@link #logAllOrNothing(AppendFile, String, Records)}, its I/O error thrown as it is. */
+  private static void logAllOrNothing(AppendFile log, Records records) throws IOException {
     long logged = log.length();
     try {
       records.append();
-    } catch (IOException x) {
-      log.rollBackTo(logged);
-      throw new UncheckedIOException(failure + " in " + dir, x);
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       log.rollBackTo(logged);
       throw e;
     }
@@ -909,10 +918,14 @@ public final class Trace implements AutoCloseable {
    * as ids are never handed out twice. Writer only.
    */
   int intern(String s) throws IOException {
-    int id = graph.dictionary.id(s);
-    if (id >= 0) {
-      return id;
-    }
+    NewNames names = new NewNames(graph.dictionary, meta);
+    int id = names.id(s);
+    names.register();
+    return id;
+  }
+
+  /** Logs {@code s} as the string of dictionary id {@code id} ({@link NewNames}). */
+  static void logName(AppendFile meta, int id, String s) throws IOException {
     // Refused, not logged as '?': read back, it would be another name, or the name of another id, and the
     // trace would not open again ("string logged again").
     byte[] utf8 = AttributeCodec.utf8("name", s);
@@ -920,8 +933,7 @@ public final class Trace implements AutoCloseable {
       throw new IllegalArgumentException("name longer than " + MAX_STRING_BYTES + " bytes: "
           + s.substring(0, 40) + "...");
     }
-    appendString(meta, graph.dictionary.size(), utf8);
-    return graph.dictionary.add(s);
+    appendString(meta, id, utf8);
   }
 
   private static void appendString(AppendFile meta, int id, byte[] utf8) throws IOException {

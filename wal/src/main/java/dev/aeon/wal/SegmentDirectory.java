@@ -283,7 +283,10 @@ final class SegmentDirectory implements Closeable {
     try {
       d = opener.open(dir, StandardOpenOption.READ);
     } catch (IOException e) {
-      return; // Some platforms cannot open a directory; their renames are then as durable as they get.
+      if (DurableFiles.opensNoDirectory(dir)) {
+        return;
+      }
+      throw e;
     }
     try (d) {
       d.force(true);

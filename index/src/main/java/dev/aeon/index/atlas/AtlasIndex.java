@@ -310,6 +310,11 @@ public final class AtlasIndex implements AutoCloseable {
     }
   }
 
+  /** Its read path (tests: the descent's choice). */
+  Searcher searcher() {
+    return searcher;
+  }
+
   /** Its write path (tests: {@link TreeWriter#countedForTests}). */
   TreeWriter writer() {
     return writer;

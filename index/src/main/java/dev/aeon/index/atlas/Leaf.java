@@ -68,14 +68,6 @@ final class Leaf {
     return entries - dead;
   }
 
-  /** Writes the running mean of the leaf's entries into {@code out}: its row in the parent times {@link #meanNorm}. */
-  void meanInto(float[] out) {
-    parent.children().rowInto(parent.indexOf(this), out);
-    for (int j = 0; j < out.length; j++) {
-      out[j] *= meanNorm;
-    }
-  }
-
   /**
    * Takes {@code mean} as the leaf's running mean: keeps its length and returns its direction, which the
    * caller stores as the leaf's row in the parent (a zero mean gives a zero row).
@@ -88,7 +80,8 @@ final class Leaf {
 
   /** As {@link #setMean(float[])}, the direction written into {@code direction}. */
   void setMean(float[] mean, float[] direction) {
-    meanNorm = (float) Vectors.length(mean);
-    Vectors.directionInto(mean, direction);
+    double length = Vectors.length(mean);
+    meanNorm = (float) length;
+    Vectors.directionInto(mean, length, direction); // the length once: its sum is a serial chain of dim adds
   }
 }

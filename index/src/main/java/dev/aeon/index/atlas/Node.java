@@ -31,6 +31,7 @@ final class Node {
     private final int dim;
     private final CentroidCodes codes;
     private final boolean leavesOnly;
+    private final boolean nodesOnly;
 
     Children(Object[] kids, float[] centroids) {
       this(kids, toHalf(centroids));
@@ -40,6 +41,7 @@ final class Node {
     Children(Object[] kids, short[] halfCentroids) {
       this.kids = kids;
       this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
+      this.nodesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Node);
       this.dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
       this.centroids = halfCentroids;
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
@@ -49,6 +51,7 @@ final class Node {
     private Children(Object[] kids, short[] halfCentroids, int dim, CentroidCodes codes) {
       this.kids = kids;
       this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
+      this.nodesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Node);
       this.dim = dim;
       this.centroids = halfCentroids;
       this.codes = codes;
@@ -189,6 +192,15 @@ final class Node {
       return leavesOnly;
     }
 
+    /**
+     * True if every child is an inner node: the descent then scores the rows without reading the children, and
+     * reads only those it keeps (a child read to learn its kind was a cache miss per row of the level above the
+     * leaves).
+     */
+    boolean nodesOnly() {
+      return nodesOnly;
+    }
+
     CentroidCodes codes() {
       return codes;
     }
@@ -202,11 +214,13 @@ final class Node {
         centroids = centroids.clone();
         rowsShared = false;
       }
-      for (int j = 0; j < dim; j++) {
-        centroids[i * dim + j] = Float.floatToFloat16(unit[j]);
+      float[] row = scratch.row;
+      for (int j = 0; j < dim; j++) { // the row rounded and widened back in one pass, as rowInto would read it
+        short half = Float.floatToFloat16(unit[j]);
+        centroids[i * dim + j] = half;
+        row[j] = Float.float16ToFloat(half);
       }
-      rowInto(i, scratch.row);
-      codes.set(i, scratch.row, scratch.codes, scratch.words);
+      codes.set(i, row, scratch.codes, scratch.words);
     }
   }
 

@@ -180,11 +180,9 @@ final class Searcher {
     long poolSize = (long) routingPool * nprobe; // long: an nprobe of Integer.MAX_VALUE means every leaf
     TopK pool = null; // made for the first level estimated, emptied by scorePool
     List<Object[]> kidsSeen = new ArrayList<>();
-    List<Node> nodeRefs = new ArrayList<>();
     List<Node> frontier = List.of(rt.root());
     int[] dots = scratch.rowDots(st.config.fanout() + 1);
     while (!frontier.isEmpty()) {
-      nodeRefs.clear();
       // Each node's children are read once: a writer may replace a list meanwhile, and rows index this one.
       Node.Children[] level = new Node.Children[frontier.size()];
       int base = kidsSeen.size(); // node f of this level is kidsSeen's base + f
@@ -221,20 +219,22 @@ final class Searcher {
           }
           continue;
         }
+        // A node kept is named by its row, as a leaf is, and read once the level is done: reading each child to
+        // learn its kind, or to keep a reference to it, cost a cache miss per row (JFR and perf of an insert).
+        boolean nodesOnly = c.nodesOnly();
         for (int i = 0; i < kids.length; i++) {
           float s = dots[i] * codes.scale(i);
-          if (kids[i] instanceof Leaf) {
+          if (!nodesOnly && kids[i] instanceof Leaf) {
             leafTop.offer(s, node | i);
-          } else if (nodeTop.accepts(s)) {
-            nodeRefs.add((Node) kids[i]);
-            nodeTop.offer(s, nodeRefs.size() - 1);
+          } else {
+            nodeTop.offer(s, node | i);
           }
         }
       }
       if (estimate) {
         scorePool(query, pool, level, base, leafTop);
       }
-      frontier = drainNodes(nodeTop, nodeRefs);
+      frontier = drainNodes(nodeTop, kidsSeen);
     }
     int n = leafTop.sortDescending();
     List<Leaf> out = new ArrayList<>(n);
@@ -439,12 +439,16 @@ final class Searcher {
     return distinct(out);
   }
 
-  /** The nodes {@code top} kept (indexes into {@code refs}), best first, each once; empties {@code top}. */
-  private static List<Node> drainNodes(TopK top, List<Node> refs) {
+  /**
+   * The nodes {@code top} kept (rows: the index of their parent's children in {@code kidsSeen} above, the row
+   * below), best first, each once; empties {@code top}.
+   */
+  private static List<Node> drainNodes(TopK top, List<Object[]> kidsSeen) {
     int n = top.sortDescending();
     List<Node> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Node node = refs.get((int) top.payload(i));
+      long row = top.payload(i);
+      Node node = (Node) kidsSeen.get((int) (row >>> 32))[(int) row];
       if (!out.contains(node)) {
         out.add(node);
       }

@@ -79,11 +79,6 @@ final class TopK {
     return floor;
   }
 
-  /** True if a pair with this score would be kept for now (it beats the {@link #floor}). */
-  boolean accepts(float score) {
-    return score > floor;
-  }
-
   void offer(float score, long payload) {
     if (score <= floor) {
       return;

@@ -66,7 +66,11 @@ final class Vectors {
 
   /** Writes the direction of {@code v} into {@code out}, as {@link #direction} returns it. */
   static void directionInto(float[] v, float[] out) {
-    double norm = length(v);
+    directionInto(v, length(v), out);
+  }
+
+  /** {@link #directionInto(float[], float[])} of a vector whose {@link #length} the caller has: {@code norm}. */
+  static void directionInto(float[] v, double norm, float[] out) {
     scaledInto(v, norm > 0 ? 1 / norm : 0, out);
   }
 

@@ -42,6 +42,8 @@ final class VectorSet {
    */
   volatile boolean dropped;
   private volatile boolean loaded;
+  /** What its load saw if it found the key in no namespace ({@link AbsentKeys}); null if it found it, or before. */
+  private volatile AbsentKeys.Absence absence;
   /**
    * The older events of elements found twice by {@link #load}, still to be forgotten (under the set's lock, by {@link
    * VectorSets}): not by the load itself, as a forget may wait for its forced write, and the load holds the set's lock.
@@ -126,6 +128,16 @@ final class VectorSet {
   /** Notes, under the set's lock, that it was loaded. */
   void markLoaded() {
     loaded = true;
+  }
+
+  /** Notes, under the set's lock, that its load found the key in none of the namespaces it looked in. */
+  void foundNowhere(AbsentKeys.Absence seen) {
+    absence = seen;
+  }
+
+  /** What its load saw if it found the key nowhere, else null. */
+  AbsentKeys.Absence absence() {
+    return absence;
   }
 
   /** Whether {@link #load} found older events of elements that are not forgotten yet. */

@@ -87,6 +87,7 @@ public final class VectorSets {
 
   private final ServerContext server;
   private final ConcurrentHashMap<String, VectorSet> sets = new ConcurrentHashMap<>();
+  private final AbsentKeys absent = new AbsentKeys();
 
   public VectorSets(ServerContext server) {
     this.server = server;
@@ -177,7 +178,7 @@ public final class VectorSets {
   /** Loads the set, under its lock; one whose load fails is dropped, so that the next use tries again. */
   private void load(VectorSet set) {
     try {
-      find(set);
+      find(set, absent.creations());
     } catch (RuntimeException | Error e) {
       drop(set);
       throw e;
@@ -259,10 +260,14 @@ public final class VectorSets {
    * <p>One such namespace that cannot be opened must not hide the sets of the others: the search goes on past
    * it, and only if the key is found nowhere else does it fail, naming the namespace that may hold the key
    * (answering "no such key" could be false, and a VADD would then make a second set of that name).
+   *
+   * <p>A key found nowhere is noted on the set ({@link VectorSet#foundNowhere}) with {@code creationsBefore}, the
+   * VADDs' creations counted before the search began, and the instances it looked in: what {@link AbsentKeys} keeps.
    */
-  private void find(VectorSet set) {
+  private void find(VectorSet set, long creationsBefore) {
     String key = set.key;
     List<String> names = storageNamespaces(set.namespace);
+    List<Memory> lookedIn = new ArrayList<>(names.size());
     RuntimeException broken = null;
     for (String name : names) {
       List<Event> events;
@@ -280,6 +285,7 @@ public final class VectorSets {
         }
         continue;
       }
+      lookedIn.add(m);
       if (!events.isEmpty()) {
         runHook(afterLoading);
         set.load(name, m, events);
@@ -291,6 +297,7 @@ public final class VectorSets {
     if (broken != null) {
       throw broken;
     }
+    set.foundNowhere(AbsentKeys.Absence.of(creationsBefore, lookedIn));
   }
 
   /** The namespace that holds the set's elements, looked up on each use (see {@link VectorSet#storage}). */
@@ -298,14 +305,31 @@ public final class VectorSets {
     return server.memory(set.storage());
   }
 
-  /** The set if it has elements, else null (and it is not kept in memory). */
+  /**
+   * The set if it has elements, else null (and it is not kept in memory). A key not in memory that a load found
+   * nowhere before, and that was not created since, is answered absent without a load ({@link AbsentKeys}): on a
+   * connection's thread, with no listing of the namespaces. The map of sets is asked first: a set being created is
+   * there before its key is known absent no more.
+   */
   private VectorSet existing(String ns, String key) {
+    if (!sets.containsKey(ns + '\0' + key) && absent.isAbsent(ns, key, server::currentMemory)) {
+      return null;
+    }
     VectorSet set = loaded(ns, key);
     if (set.size() == 0) {
       dropIfEmpty(set);
+      AbsentKeys.Absence found = set.absence();
+      if (found != null) { // its load found it nowhere (it may have had elements since, and a VADD counted)
+        absent.note(ns, key, found);
+      }
       return null;
     }
     return set;
+  }
+
+  /** How many keys are known absent now (tests: the count is bounded). */
+  int knownAbsent() {
+    return absent.size();
   }
 
   /**
@@ -318,6 +342,7 @@ public final class VectorSets {
         drop(set);
       }
     }
+    absent.forget(ns);
   }
 
   /** What {@link #writing} answers, its writes not run, when the set was dropped after it was fetched. */
@@ -458,9 +483,17 @@ public final class VectorSets {
       // durable (inside a pipeline): if the log fails to make them so, the namespace is reopened as a new instance,
       // and the set read again from what it holds on its next use.
       Memory m = server.memoryToRemember(set.storage(), r); // a refused first element creates no namespace
-      long id = m.remember(r);
-      set.writtenTo(m); // the instance locked() checked, or the first element's
-      set.ids.put(element, id);
+      boolean creates = set.size() == 0;
+      long id;
+      try {
+        id = m.remember(r);
+        set.writtenTo(m); // the instance locked() checked, or the first element's
+        set.ids.put(element, id);
+      } finally {
+        if (creates) { // applied now, or maybe if it threw: no load that looked before keeps the key as absent
+          absent.created(ns, key);
+        }
+      }
       if (old != null) {
         m.forget(old);
       }

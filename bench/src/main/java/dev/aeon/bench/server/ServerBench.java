@@ -22,8 +22,9 @@ import java.util.Map;
  * ({@link PipelinedWrites}; alone with {@code --writes}). With {@code --one-client}, only one client's commands sent
  * one at a time under SYNC ({@link OneClient}). With {@code --light-writes}, only what light VADDs run on their
  * connections' threads cost other clients' PING and VCARD, against the same writes sent to the pool ({@link
- * LightWriteStalls}; {@code --durability} and {@code --writer-pipeline} for its writers). Writes {@code
- * target/bench/server.json}.
+ * LightWriteStalls}; {@code --durability} and {@code --writer-pipeline} for its writers). With {@code --absent-keys},
+ * only reads of vector-set keys that do not exist against reads of one that does ({@link AbsentKeyReads}). Writes
+ * {@code target/bench/server.json}.
  */
 public final class ServerBench {
 
@@ -34,13 +35,14 @@ public final class ServerBench {
 
   public static void main(String[] args) throws Exception {
     BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes", "--one-client", "--light-writes",
-        "--durability MODE", "--writer-pipeline N");
+        "--absent-keys", "--durability MODE", "--writer-pipeline N");
     boolean quick = parsed.has("--quick");
     boolean writesOnly = parsed.has("--writes");
     boolean oneClient = parsed.has("--one-client");
     boolean lightWrites = parsed.has("--light-writes");
-    if ((writesOnly ? 1 : 0) + (oneClient ? 1 : 0) + (lightWrites ? 1 : 0) > 1) {
-      parsed.fail("--writes, --one-client and --light-writes each run one part alone: give one of them");
+    boolean absentKeys = parsed.has("--absent-keys");
+    if ((writesOnly ? 1 : 0) + (oneClient ? 1 : 0) + (lightWrites ? 1 : 0) + (absentKeys ? 1 : 0) > 1) {
+      parsed.fail("--writes, --one-client, --light-writes and --absent-keys each run one part alone: give one of them");
     }
     if (!lightWrites && (parsed.value("--durability") != null || parsed.value("--writer-pipeline") != null)) {
       parsed.fail("--durability and --writer-pipeline are options of --light-writes");
@@ -59,6 +61,11 @@ public final class ServerBench {
     int vectors = quick ? 10_000 : 100_000;
     int vsimRequests = quick ? 2_000 : 20_000;
     List<Map<String, Object>> results = new ArrayList<>();
+    if (absentKeys) {
+      results.addAll(AbsentKeyReads.run(work, quick));
+      finish(results);
+      return;
+    }
     if (oneClient) {
       results.addAll(OneClient.run(work, quick));
       finish(results);
@@ -152,12 +159,14 @@ public final class ServerBench {
   }
 
   private static void print(List<Map<String, Object>> results) {
-    System.out.printf("%n%-6s %-10s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
+    System.out.printf("%n%-6s %-16s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
         "p50 ms", "p99 ms", "notes");
     for (Map<String, Object> m : results) {
       String notes = "";
       if (m.containsKey("light_writes")) {
         notes = LightWriteStalls.note(m);
+      } else if (m.containsKey("absent_keys")) {
+        notes = AbsentKeyReads.note(m);
       } else if (m.containsKey("one_client")) {
         notes = OneClient.note(m);
       } else if (m.containsKey("pipeline_forces")) {
@@ -172,7 +181,7 @@ public final class ServerBench {
             (Double) m.get("recall_at_10"), (Integer) m.get("vectors"), (Integer) m.get("dimension"),
             (Double) m.get("load_vectors_per_s"));
       }
-      System.out.printf(Locale.ROOT, "%-6s %-10s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
+      System.out.printf(Locale.ROOT, "%-6s %-16s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
           m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
     }
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.engine.Durability;
 import dev.aeon.server.vset.SetsInMemory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +30,7 @@ class AbsentKeysTest {
   private final PoolCount pool = new PoolCount();
 
   private AeonServer start(Duration namespaceIdle) throws Exception {
-    return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
-        .withNamespaceIdle(namespaceIdle));
+    return TestServer.startSync(dir, namespaceIdle);
   }
 
   /** Every fast read of a key, each answering as for a key that does not exist. */

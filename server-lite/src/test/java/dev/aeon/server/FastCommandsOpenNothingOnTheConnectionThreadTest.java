@@ -3,7 +3,6 @@ package dev.aeon.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aeon.engine.Durability;
 import dev.aeon.server.vset.CountedLoads;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ class FastCommandsOpenNothingOnTheConnectionThreadTest {
   private final PoolCount pool = new PoolCount();
 
   private AeonServer start(Duration namespaceIdle) throws Exception {
-    return TestServer.start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC))
-        .withNamespaceIdle(namespaceIdle));
+    return TestServer.startSync(dir, namespaceIdle);
   }
 
   private AeonServer start() throws Exception {

@@ -87,6 +87,11 @@ final class TestServer {
     return start(dir, c -> c);
   }
 
+  /** A server under SYNC that closes a namespace no command used for {@code namespaceIdle}. */
+  static AeonServer startSync(Path dir, Duration namespaceIdle) throws IOException {
+    return start(dir, c -> c.withEngine(c.engine().withDurability(Durability.SYNC)).withNamespaceIdle(namespaceIdle));
+  }
+
   static AeonServer start(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
     ServerConfig c = ServerConfig.defaults()
         .withAddress(InetAddress.getLoopbackAddress(), 0)

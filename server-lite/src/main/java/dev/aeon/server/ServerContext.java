@@ -424,11 +424,15 @@ public final class ServerContext {
       List<String> names = new ArrayList<>();
       names.add(namespace);
       names.addAll(vectorSets.storageNamespaces(namespace));
-      for (String n : names) {
-        aeon.dropNamespace(n);
-        unopenable.remove(n);
+      try {
+        for (String n : names) {
+          aeon.dropNamespace(n);
+          unopenable.remove(n);
+        }
+      } finally {
+        // even after a drop that failed, those before it are gone: no set or key known absent may name them
+        vectorSets.forget(namespace);
       }
-      vectorSets.forget(namespace);
     } finally {
       lock.readLock().lock();
       lock.writeLock().unlock();

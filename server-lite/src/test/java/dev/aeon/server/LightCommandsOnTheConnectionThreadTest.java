@@ -333,4 +333,28 @@ class LightCommandsOnTheConnectionThreadTest {
     }
     return b.array();
   }
+
+  /**
+   * {@code --light-writes pool} ({@link ServerConfig#lightWritesOnConnectionThread} false), the baseline of {@code
+   * ./aeon bench server --light-writes}: every MEM.ADD and VADD that would run on its connection's thread runs on the
+   * pool instead, one count each; the commands that are fast whatever their arguments (PING, VCARD) stay on the
+   * connection's thread.
+   */
+  @Test
+  void withLightWritesOnThePoolEveryLightWriteRunsThere() throws Exception {
+    try (AeonServer server = TestServer.start(dir, c -> c.withLightWritesOnConnectionThread(false));
+        RespClient c = new RespClient(server.port())) {
+      assertEquals(1L, add(c, "first", "VECTOR", "VALUES", "3", "1", "0", "0"));
+      assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", "0", "0", "e0"));
+      long before = pool.of(c);
+      for (int i = 1; i <= 10; i++) {
+        assertEquals(i + 1L, add(c, "text " + i, "VECTOR", "VALUES", "3", "1", Integer.toString(i), "0"));
+        assertEquals(1L, c.call("VADD", "set", "VALUES", "3", "1", Integer.toString(i), "0", "e" + i));
+        assertEquals(before + 2L * i, pool.of(c), "MEM.ADD and VADD " + i + " each ran on the pool");
+      }
+      assertEquals("PONG", c.call("PING"));
+      assertEquals(11L, c.call("VCARD", "set"));
+      assertEquals(before + 20, pool.of(c), "PING and VCARD of a loaded set: the connection's thread");
+    }
+  }
 }

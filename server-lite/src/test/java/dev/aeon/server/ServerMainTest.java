@@ -328,6 +328,17 @@ class ServerMainTest {
     }
   }
 
+  /** {@code --light-writes connection|pool}, in any case; connection by default, any other value refused. */
+  @Test
+  void lightWritesAreSentToThePoolOnlyWhenAsked() throws IOException {
+    assertTrue(ServerMain.parse(new String[0]).config().lightWritesOnConnectionThread());
+    assertTrue(ServerMain.parse(new String[] {"--light-writes", "connection"}).config()
+        .lightWritesOnConnectionThread());
+    assertFalse(ServerMain.parse(new String[] {"--light-writes=POOL"}).config().lightWritesOnConnectionThread());
+    assertEquals("--light-writes must be connection or pool, got 'thread'", assertThrows(IllegalArgumentException.class,
+        () -> ServerMain.parse(new String[] {"--light-writes", "thread"})).getMessage());
+  }
+
   /** An empty path (an unset "$DIR") is refused: --dir and --backup-dir took it for the current folder. */
   @Test
   void anEmptyPathIsRefused() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aeon.common.testing.FileSizeLimit;
+import dev.aeon.common.testing.ProcessLimit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -76,5 +77,28 @@ class DurableFilesTest {
       Thread.interrupted();
     }
     assertTrue(Files.isDirectory(nested));
+  }
+
+  /**
+   * A directory that exists but cannot be opened to force it (the process has too many files open: here no file can
+   * be opened at all) fails the rename that needed the force: the rename is not durable, and the caller must know.
+   * Failed before: any directory that could not be opened was taken as a platform's that opens none (Windows), and the
+   * rename returned as durable.
+   */
+  @Test
+  void aRenameWhoseDirectoryCannotBeOpenedToForceItFails() throws Throwable {
+    assumeTrue(ProcessLimit.supported(), "setrlimit(RLIMIT_NOFILE) is Linux's");
+    Path from = dir.resolve("new");
+    Path to = dir.resolve("checkpoint");
+    Files.writeString(from, "x");
+    DurableFiles.fsyncDirectory(dir); // every class the force needs loaded before no file can be opened
+    IOException failure = null;
+    try (ProcessLimit noFiles = ProcessLimit.openFiles(0)) {
+      DurableFiles.atomicRename(from, to);
+    } catch (IOException e) {
+      failure = e;
+    }
+    assertTrue(failure != null && failure.getMessage().contains("Too many open files"), "failed with " + failure);
+    assertEquals("x", Files.readString(to), "the rename itself was made");
   }
 }

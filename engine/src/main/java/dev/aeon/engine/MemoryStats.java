@@ -35,17 +35,16 @@ package dev.aeon.engine;
  *     for its writers and how many times it blocked at once (then a record costs a wake-up of the flusher), and how
  *     soon after each wait began the writers came back ({@link LogFlusherStats}); {@link LogFlusherStats#NONE} for a
  *     namespace that does not exist
- * @param indexMergesSkipped merges of a leaf of the vector index that deletes left small into a sibling skipped since
- *     the namespace was opened because the index's page file could not grow (a full device): the index stays
- *     correct, only less tidy (searches score more, smaller leaves), and a later forget or compaction that finds
- *     room merges the leaves skipped. Each skip counts, a retry that again finds no room too; the log warns at the
- *     first of a run
+ * @param indexMergesWaiting leaves of the vector index that deletes left small whose merge into a sibling was skipped
+ *     because the index's page file could not grow (a full device), and waits still: the index stays correct, only
+ *     less tidy (searches score more, smaller leaves), and the next forget or compaction that finds room merges them
+ *     (0 again). Not kept across a reopen of the namespace; the log warns at the first skip of a run
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,
     long slbBytes, long checkpoints,
     CheckpointPause longestCheckpointPause, long meanCheckpointPauseMicros, String embeddingModel,
-    long retiredNotFreed, long logForces, LogFlusherStats logFlusher, long indexMergesSkipped) {
+    long retiredNotFreed, long logForces, LogFlusherStats logFlusher, long indexMergesWaiting) {
 
   /** The longest time a checkpoint since open held writers back. */
   public long maxCheckpointPauseMicros() {

@@ -308,7 +308,7 @@ final class Reads {
         walBytes, stores.wal.lastLsn(), stores.wal.checkpointLsn(), stores.blobs.stats().liveBytes(),
         slb.hits(), slb.misses(), slb.sessions(), slb.bytes(), checkpoints.count(), checkpoints.longestPause(),
         checkpoints.meanPauseMicros(), stores.model.name(), stores.epochs.pending(), stores.wal.forces(),
-        LogFlusherStats.of(stores.wal.flusherStats()), atlas == null ? 0 : atlas.skippedMerges());
+        LogFlusherStats.of(stores.wal.flusherStats()), atlas == null ? 0 : atlas.mergesWaiting());
   }
 
   private Optional<Event> toEvent(dev.aeon.query.trace.Event e) {

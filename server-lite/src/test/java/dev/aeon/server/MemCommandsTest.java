@@ -117,7 +117,7 @@ class MemCommandsTest {
       assertEquals(0L, stats.get("slb_bytes"));
       assertInstanceOf(Long.class, stats.get("retired_not_freed")); // nonzero only while a read runs long
       assertInstanceOf(Long.class, stats.get("log_forces"));
-      assertEquals(0L, stats.get("index_merges_skipped")); // nonzero only on a device too full to merge leaves
+      assertEquals(0L, stats.get("index_merges_waiting")); // nonzero only on a device too full to merge leaves
       assertEquals(23, stats.size());
       assertEquals("OK", c.call("MEM.CHECKPOINT"));
 

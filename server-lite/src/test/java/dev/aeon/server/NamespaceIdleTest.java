@@ -67,7 +67,7 @@ class NamespaceIdleTest {
       c.call("SELECT", "agent-1");
       assertEquals(1L, c.call("MEM.ADD", "s", "user", "hello", "VECTOR", "VALUES", "2", "1", "0"));
       String keyspace = (String) c.call("INFO", "keyspace");
-      assertTrue(keyspace.contains("agent-1:events=1") && keyspace.contains(",index_merges_skipped=0"), keyspace);
+      assertTrue(keyspace.contains("agent-1:events=1") && keyspace.contains(",index_merges_waiting=0"), keyspace);
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (server.context().openNamespaces().contains("agent-1")) {
         assertTrue(System.nanoTime() < deadline, "INFO keyspace kept the namespace open");

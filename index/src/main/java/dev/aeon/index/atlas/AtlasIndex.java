@@ -532,12 +532,12 @@ public final class AtlasIndex implements AutoCloseable {
   }
 
   /**
-   * Merges of a leaf left small by deletes into a sibling skipped since the index was opened because the page file
-   * could not grow (a full device): the index stays correct, only less tidy, and the next forget or compaction that
-   * finds room merges the leaves skipped (a retry that finds none again counts again). Any thread.
+   * Leaves left small by deletes whose merge into a sibling was skipped because the page file could not grow (a full
+   * device) and waits still: the index stays correct, only less tidy, and the next forget or compaction that finds
+   * room merges them. Not kept across a reopen. Any thread.
    */
-  public long skippedMerges() {
-    return skippedMerges.count();
+  public int mergesWaiting() {
+    return skippedMerges.size();
   }
 
   /**

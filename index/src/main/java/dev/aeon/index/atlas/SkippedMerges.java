@@ -9,14 +9,17 @@ import java.util.Set;
 
 /**
  * The merges of a leaf left small by deletes into a sibling ({@link TreeWriter}) that were skipped because the page
- * file could not grow for the merged leaf's pages (a full device): how many, and which leaves wait for one. The index
+ * file could not grow for the merged leaf's pages (a full device): which leaves wait for one, and how many. The index
  * is correct without them, only less tidy (a leaf of a few entries keeps its own row, which a search scores as it
  * scores a full leaf's), so the forget or compaction that set a merge off goes through without it, and the next
  * forget or compaction that finds room merges the leaves that still wait. Skipped silently, they were merged by no
  * later call, and nothing told that they had been skipped.
  *
  * <p>A run of skips is logged once, at its first (a full device skips one at every forget), and its end once, when no
- * leaf waits any more. The leaves waiting are the writer's; the count is read by any thread (the stats).
+ * leaf waits any more. The leaves waiting are the writer's; how many is read by any thread (the stats). That is
+ * what the stats report, not how many merges were skipped: a full device skips the same leaf's merge again at every
+ * forget that retries it (the forget that skipped it first among them), a count that grew with the forgets and said
+ * nothing of whether any leaf still waited.
  */
 final class SkippedMerges {
 
@@ -24,26 +27,26 @@ final class SkippedMerges {
 
   private final Path dir;
   private final Set<Leaf> waiting = new LinkedHashSet<>();
-  private volatile long count;
+  private volatile int size; // waiting's, for readers of the stats
 
   SkippedMerges(Path dir) {
     this.dir = dir;
   }
 
-  /** Merges skipped for want of room since the index was opened, retries that found none again included. */
-  long count() {
-    return count;
+  /** How many leaves wait for their merge now. Any thread. */
+  int size() {
+    return size;
   }
 
   /** Writer only: the merge of {@code leaf} failed to reserve its pages ({@code full}); it waits for a retry. */
   void skipped(Leaf leaf, UncheckedIOException full) {
-    count++; // one writer: no lost update
     if (waiting.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "the index in " + dir + " skips merging leaves left small by deletes,"
           + " as the page file cannot grow (" + full.getMessage() + "); it stays correct, and merges them at a"
           + " later forget or compaction that finds room");
     }
     waiting.add(leaf);
+    size = waiting.size();
   }
 
   /** Writer only: the leaves waiting for a merge, oldest first (a copy: a retry changes the set). */
@@ -53,7 +56,11 @@ final class SkippedMerges {
 
   /** Writer only: {@code leaf} waits no more (merged, left the tree, or grew); the run ends with the last one. */
   void done(Leaf leaf) {
-    if (waiting.remove(leaf) && waiting.isEmpty()) {
+    if (!waiting.remove(leaf)) {
+      return;
+    }
+    size = waiting.size();
+    if (waiting.isEmpty()) {
       LOG.log(System.Logger.Level.INFO, "the index in " + dir + " has merged or let go the leaves whose merge it"
           + " had skipped");
     }

@@ -251,11 +251,6 @@ final class TreeWriter {
     return merges;
   }
 
-  /** Leaves whose merge was skipped for want of room and is not done yet (tests). */
-  int mergesWaiting() {
-    return skippedMerges.waiting().size();
-  }
-
   /** The leaf a vector with these INT8 codes goes to. */
   private Leaf leafFor(byte[] codes) {
     // Not copied: the codes are the insert's own (Storage#encode, in the writer's buffers), and neither the descent
@@ -393,7 +388,7 @@ final class TreeWriter {
    * a few entries, its row still the mean of all it had held: the default search's leaves then held a few hundred of
    * the live vectors, and recall fell (RecallAfterForgetsTest; {@code ./aeon bench forget --recall}). Nothing is
    * merged if the page file cannot grow for the new leaf's pages: the index is as it was, only less tidy, and the
-   * skip is counted and the leaf kept for {@link #retrySkippedMerges} ({@link SkippedMerges}). Returns false then,
+   * leaf waits for {@link #retrySkippedMerges} ({@link SkippedMerges}). Returns false then,
    * true if it merged or found no sibling to merge into.
    */
   private boolean mergeIntoSibling(Leaf leaf) {

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A forget whose compactions leave leaves small, on a real full device ({@link SmallDevice}) with room for the
  * compactions but not for every merge after them, skips those merges: the index stays correct, only less tidy. The
- * skips are counted ({@link AtlasIndex#skippedMerges}) and logged once, and the next forget or compaction that finds
- * room merges the leaves skipped. Before, a skipped merge said nothing, and no later call merged the leaf: a forget
- * merged only leaves its own compactions had left small, a compaction only leaves it compacted.
+ * leaves waiting are reported ({@link AtlasIndex#mergesWaiting}), the run of skips logged once, and the next forget or
+ * compaction that finds room merges them. Before, a skipped merge said nothing, and no later call merged the leaf: a
+ * forget merged only leaves its own compactions had left small, a compaction only leaves it compacted. A call that
+ * retries them on a device still full leaves the report as it was: counted as skips, the forget that skipped 169
+ * merges reported 170 (its retry of the first one at its end counted again), and every later call one more.
  */
 class SkippedMergeTest {
 
@@ -61,9 +63,12 @@ class SkippedMergeTest {
             device.empty();
           }
         }
-        long skipped = index.skippedMerges();
-        int waiting = index.writer().mergesWaiting();
-        assertTrue(waiting > 0 && skipped >= waiting, skipped + " merges skipped, " + waiting + " leaves waiting");
+        int waiting = index.mergesWaiting();
+        assertTrue(waiting > 0, "no merge skipped");
+        device.fillLeaving(0);
+        assertEquals(0, index.removeAll(new long[] {N})); // an id not held: only the retries, which find no room
+        device.empty();
+        assertEquals(waiting, index.mergesWaiting(), "the leaves waiting after a retry that found no room");
         assertEquals(1, log.list().size(), "one warning for the run of skips: " + log.list());
         assertTrue(log.list().getFirst().contains("page file cannot grow"), log.list().getFirst());
         long merges = index.writer().merges();
@@ -71,8 +76,7 @@ class SkippedMergeTest {
 
         later.accept(index); // the device has room again
 
-        assertEquals(0, index.writer().mergesWaiting(), "leaves still waiting for their merge");
-        assertEquals(skipped, index.skippedMerges(), "skipped again with room");
+        assertEquals(0, index.mergesWaiting(), "leaves still waiting for their merge");
         assertTrue(index.writer().merges() - merges >= waiting / 2,
             (index.writer().merges() - merges) + " merges for " + waiting + " leaves waiting");
         assertTrue(index.stats().leaves() < leaves - waiting / 4, index.stats().leaves() + " leaves, " + leaves

@@ -223,7 +223,7 @@ final class ServerCommands {
             MemoryStats st = m.stats();
             field(sb, ns, "events=" + st.events() + ",vectors=" + st.vectors() + ",edges=" + st.edges()
                 + ",sessions=" + st.sessions() + ",wal_bytes=" + st.walBytes()
-                + ",index_merges_skipped=" + st.indexMergesSkipped());
+                + ",index_merges_waiting=" + st.indexMergesWaiting());
           } catch (RuntimeException e) {
             field(sb, ns, "error=" + e.getMessage());
           }

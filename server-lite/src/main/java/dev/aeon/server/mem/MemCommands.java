@@ -441,7 +441,7 @@ public final class MemCommands {
     w.bulk("slb_bytes").integer(s.slbBytes());
     w.bulk("retired_not_freed").integer(s.retiredNotFreed());
     w.bulk("log_forces").integer(s.logForces());
-    w.bulk("index_merges_skipped").integer(s.indexMergesSkipped());
+    w.bulk("index_merges_waiting").integer(s.indexMergesWaiting());
     logFlusher(w, s.logFlusher());
     w.bulk("embedding_model");
     if (s.embeddingModel() == null) {

@@ -5,6 +5,7 @@ import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -22,35 +23,49 @@ import java.util.function.Function;
  * engine hands out, or closed cleanly (as idle: every instance after it holds what it held): one that failed is
  * reopened with what its log made durable, which may hold a set whose delete it had not made durable. Those
  * instances are held weakly, so that an entry does not keep a closed namespace's memory; one collected voids the
- * entry.
+ * entry. Each instance has one weak reference, shared by every entry whose load looked in it ({@link #absence}).
  *
- * <p>Bounded: at most {@link #MAX_KEYS} keys and {@link #MAX_KEY_CHARS} characters of keys in all, as a client may ask
- * for millions of distinct absent keys. Past either, arbitrary entries are evicted down to seven eighths of it; an
- * evicted key costs its next read a load, as before.
+ * <p>Bounded: at most {@link #MAX_KEYS} keys and {@link #MAX_KEY_CHARS} characters in all, as a client may ask for
+ * millions of distinct absent keys: an entry counts its key's characters and {@link #CHARS_PER_INSTANCE} for each
+ * instance its load looked in (one per dimension of the namespace's sets), whose references it holds. Past either
+ * bound, arbitrary entries are evicted down to seven eighths of it; an evicted key costs its next read a load, as
+ * before.
  */
 final class AbsentKeys {
 
   static final int MAX_KEYS = 1 << 16;
   static final long MAX_KEY_CHARS = 4L << 20;
+  /**
+   * What an entry's reference to an instance its load looked in counts for against {@link #MAX_KEY_CHARS}: its 4 bytes
+   * (the weak reference is shared), as a key's character is 1 or 2.
+   */
+  static final int CHARS_PER_INSTANCE = 4;
   /** A longer key is not kept: no key can be that long (a VADD refuses a key of more than 1,019 bytes). */
   static final int LONGEST_KEPT = 1024;
 
   /** What a load that found a key nowhere saw: the creations counted before it looked, the instances it looked in. */
-  record Absence(long creationsBefore, List<WeakReference<Memory>> lookedIn) {
-
-    static Absence of(long creationsBefore, List<Memory> lookedIn) {
-      return new Absence(creationsBefore, lookedIn.stream().map(WeakReference::new).toList());
-    }
-  }
+  record Absence(long creationsBefore, List<WeakReference<Memory>> lookedIn) {}
 
   private final ConcurrentHashMap<String, Absence> known = new ConcurrentHashMap<>();
-  /** Written under this object's lock (as {@link #keyChars}); read without. */
+  /** The one weak reference to each instance an entry names, under this object's lock; gone with the instance. */
+  private final WeakHashMap<Memory, WeakReference<Memory>> references = new WeakHashMap<>();
+  /** Written under this object's lock (as {@link #chars}); read without. */
   private volatile long creations;
-  private long keyChars;
+  /** What the entries count for against {@link #MAX_KEY_CHARS} ({@link #chars(String, Absence)}). */
+  private long chars;
 
   /** How many keys VADD created so far: a load reads it before it looks into the namespaces. */
   long creations() {
     return creations;
+  }
+
+  /**
+   * What a load that found a key nowhere saw, to keep ({@link #note}): {@code creationsBefore}, read before it looked,
+   * and the instances it looked in, referred to by the references shared with the other entries that name them.
+   */
+  synchronized Absence absence(long creationsBefore, List<Memory> lookedIn) {
+    return new Absence(creationsBefore,
+        lookedIn.stream().map(m -> references.computeIfAbsent(m, WeakReference::new)).toList());
   }
 
   /**
@@ -84,11 +99,10 @@ final class AbsentKeys {
       return;
     }
     String k = ns + '\0' + key;
-    if (known.put(k, absence) == null) {
-      keyChars += k.length();
-      if (known.size() > MAX_KEYS || keyChars > MAX_KEY_CHARS) {
-        evict();
-      }
+    Absence replaced = known.put(k, absence);
+    chars += chars(k, absence) - (replaced == null ? 0 : chars(k, replaced));
+    if (known.size() > MAX_KEYS || chars > MAX_KEY_CHARS) {
+      evict();
     }
   }
 
@@ -115,16 +129,23 @@ final class AbsentKeys {
 
   /** Removes the key's entry, if it is {@code which} (any if null). */
   private synchronized void remove(String k, Absence which) {
-    if (which == null ? known.remove(k) != null : known.remove(k, which)) {
-      keyChars -= k.length();
+    Absence removed = which == null ? known.remove(k) : known.remove(k, which) ? which : null;
+    if (removed != null) {
+      chars -= chars(k, removed);
     }
+  }
+
+  /** What an entry counts for against {@link #MAX_KEY_CHARS}. */
+  private static long chars(String k, Absence a) {
+    return k.length() + (long) CHARS_PER_INSTANCE * a.lookedIn().size();
   }
 
   /** Down to seven eighths of either bound, in the map's order: which keys go does not matter, only how many. */
   private void evict() {
     Iterator<Map.Entry<String, Absence>> it = known.entrySet().iterator();
-    while (it.hasNext() && (known.size() > MAX_KEYS / 8 * 7 || keyChars > MAX_KEY_CHARS / 8 * 7)) {
-      keyChars -= it.next().getKey().length();
+    while (it.hasNext() && (known.size() > MAX_KEYS / 8 * 7 || chars > MAX_KEY_CHARS / 8 * 7)) {
+      Map.Entry<String, Absence> e = it.next();
+      chars -= chars(e.getKey(), e.getValue());
       it.remove();
     }
   }

@@ -297,7 +297,7 @@ public final class VectorSets {
     if (broken != null) {
       throw broken;
     }
-    set.foundNowhere(AbsentKeys.Absence.of(creationsBefore, lookedIn));
+    set.foundNowhere(absent.absence(creationsBefore, lookedIn));
   }
 
   /** The namespace that holds the set's elements, looked up on each use (see {@link VectorSet#storage}). */

@@ -40,8 +40,8 @@ final class Node {
     /** Children with their centroid rows given as 16-bit floats ({@link #halfCentroids}), taken as they are. */
     Children(Object[] kids, short[] halfCentroids) {
       this.kids = kids;
-      this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
-      this.nodesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Node);
+      this.leavesOnly = allAre(kids, Leaf.class);
+      this.nodesOnly = allAre(kids, Node.class);
       this.dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
       this.centroids = halfCentroids;
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
@@ -50,8 +50,8 @@ final class Node {
 
     private Children(Object[] kids, short[] halfCentroids, int dim, CentroidCodes codes) {
       this.kids = kids;
-      this.leavesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Leaf);
-      this.nodesOnly = java.util.Arrays.stream(kids).allMatch(k -> k instanceof Node);
+      this.leavesOnly = allAre(kids, Leaf.class);
+      this.nodesOnly = allAre(kids, Node.class);
       this.dim = dim;
       this.centroids = halfCentroids;
       this.codes = codes;
@@ -115,6 +115,19 @@ final class Node {
         System.arraycopy(centroids, s * dim, rows, i * dim, dim);
       }
       return new Children(out, rows, dim, codes.rearranged(rows, from, scratch.row, scratch.codes, scratch.words));
+    }
+
+    /**
+     * True if every kid is a {@code kind}. A loop, not a stream: every merge and split builds children, and the
+     * stream's pipeline was 6 of the 101 samples of a JFR of clustered session forgets (docs/benchmarks.md).
+     */
+    private static boolean allAre(Object[] kids, Class<?> kind) {
+      for (Object k : kids) {
+        if (!kind.isInstance(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The dot product of centroid row {@code i} (widened) with {@code v}. */

@@ -29,28 +29,64 @@ class DescentChoiceTest {
   void theDescentKeepsThePlainBeamSearchsLeaves() throws Exception {
     Random r = new Random(41);
     try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(DIM, 4, 2, 4))) {
-      float[][] vs = AtlasIndexTest.clusteredSessions(r, 60, 40, DIM);
-      for (int i = 0; i < vs.length; i++) {
-        index.add(i, vs[i]);
-      }
+      float[][] vs = filled(index, r);
       assertTrue(depth(index.routing().root()) >= 3, "levels of inner nodes under the root, for the test to mean much");
-      int[][] settings = {{1, 4}, {3, 2}, {8, 8}, {1, 1}};
-      for (int q = 0; q < 300; q++) {
-        float[] query = q % 2 == 0 ? AtlasIndexTest.near(vs[r.nextInt(vs.length)], r)
-            : AtlasIndexTest.randomVector(r, DIM);
-        PreparedQuery prepared = index.prepare(query);
-        for (int[] s : settings) {
-          List<Leaf> got = index.searcher().descend(prepared.int8(), s[0], s[1]);
-          List<Scored> expected = plainBeamSearch(index.routing().root(), codes(prepared), s[0], s[1]);
-          String what = "query " + q + ", nprobe " + s[0] + ", beam " + s[1];
-          assertEquals(expected.size(), got.size(), what);
-          for (int i = 0; i < got.size(); i++) {
-            // The same leaf, or one of the same score (a tie the two sorts may order either way).
-            Leaf want = (Leaf) expected.get(i).kid(), leaf = got.get(i);
-            float score = expected.get(i).score();
-            assertTrue(leaf == want || expected.stream().anyMatch(e -> e.kid() == leaf && e.score() == score),
-                what + ", rank " + i + ": leaf " + leaf.id + ", not " + want.id);
-          }
+      assertSameLeavesAsThePlainBeamSearch(index, vs, r);
+    }
+  }
+
+  /**
+   * A level whose children are leaves and inner nodes both: the writer grows and shrinks the tree a level at a time,
+   * so such a level is made here by hand, each other inner node under the root taking the place of a leaf of its own
+   * (the node's row kept). The descent must still tell the leaves there from the nodes ({@link Node.Children#nodesOnly}
+   * false): taking every child of a level that is not all leaves for a node, it cast a leaf to a node.
+   */
+  @Test
+  void aLevelMixingLeavesAndNodesIsDescendedAsThePlainBeamSearch() throws Exception {
+    Random r = new Random(43);
+    try (AtlasIndex index = AtlasIndex.create(dir, new AtlasConfig(DIM, 4, 2, 4))) {
+      float[][] vs = filled(index, r);
+      Node root = index.routing().root();
+      Node.Children whole = root.children();
+      Object[] kids = whole.kids().clone();
+      for (int i = 1; i < kids.length; i += 2) {
+        kids[i] = firstLeaf((Node) kids[i]);
+      }
+      root.publish(new Node.Children(kids, whole.rowsForSnapshot().clone()));
+      try {
+        assertTrue(!root.children().leavesOnly() && !root.children().nodesOnly(), "a level of leaves and nodes");
+        assertSameLeavesAsThePlainBeamSearch(index, vs, r);
+      } finally {
+        root.publish(whole); // the tree as the index made it, for its close
+      }
+    }
+  }
+
+  private static float[][] filled(AtlasIndex index, Random r) {
+    float[][] vs = AtlasIndexTest.clusteredSessions(r, 60, 40, DIM);
+    for (int i = 0; i < vs.length; i++) {
+      index.add(i, vs[i]);
+    }
+    return vs;
+  }
+
+  private static void assertSameLeavesAsThePlainBeamSearch(AtlasIndex index, float[][] vs, Random r) {
+    int[][] settings = {{1, 4}, {3, 2}, {8, 8}, {1, 1}, {Integer.MAX_VALUE, Integer.MAX_VALUE}};
+    for (int q = 0; q < 300; q++) {
+      float[] query = q % 2 == 0 ? AtlasIndexTest.near(vs[r.nextInt(vs.length)], r)
+          : AtlasIndexTest.randomVector(r, DIM);
+      PreparedQuery prepared = index.prepare(query);
+      for (int[] s : settings) {
+        List<Leaf> got = index.searcher().descend(prepared.int8(), s[0], s[1]);
+        List<Scored> expected = plainBeamSearch(index.routing().root(), codes(prepared), s[0], s[1]);
+        String what = "query " + q + ", nprobe " + s[0] + ", beam " + s[1];
+        assertEquals(expected.size(), got.size(), what);
+        for (int i = 0; i < got.size(); i++) {
+          // The same leaf, or one of the same score (a tie the two sorts may order either way).
+          Leaf want = (Leaf) expected.get(i).kid(), leaf = got.get(i);
+          float score = expected.get(i).score();
+          assertTrue(leaf == want || expected.stream().anyMatch(e -> e.kid() == leaf && e.score() == score),
+              what + ", rank " + i + ": leaf " + leaf.id + ", not " + want.id);
         }
       }
     }
@@ -90,6 +126,11 @@ class DescentChoiceTest {
 
   private static byte[] codes(PreparedQuery q) {
     return q.codes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+  }
+
+  private static Leaf firstLeaf(Node n) {
+    Object first = n.children().kids()[0];
+    return first instanceof Node child ? firstLeaf(child) : (Leaf) first;
   }
 
   private static int depth(Node n) {

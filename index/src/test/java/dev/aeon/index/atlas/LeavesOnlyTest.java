@@ -26,6 +26,22 @@ class LeavesOnlyTest {
     assertFalse(children(inner).leavesOnly());
   }
 
+  /** {@link Node.Children#nodesOnly}, which lets the descent score a level without reading its kids: the converse. */
+  @Test
+  void nodesOnlyExactlyWhenEveryKidIsAnInnerNode() {
+    Leaf a = new Leaf(1, 0);
+    Node inner = new Node(children(new Leaf(2, 0)));
+    Node other = new Node(children(new Leaf(3, 0)));
+    assertTrue(children(inner, other).nodesOnly());
+    assertTrue(children(inner).nodesOnly());
+    assertFalse(children(a, inner).nodesOnly());
+    assertFalse(children(inner, a).nodesOnly());
+    assertFalse(children(a).nodesOnly());
+    InsertScratch scratch = new InsertScratch(DIM);
+    assertTrue(children(a, inner, other).without(0, scratch).nodesOnly()); // its only leaf gone
+    assertFalse(children(inner, other).withSplit(0, a, unit(0), new Leaf(4, 0), unit(1), scratch).nodesOnly());
+  }
+
   @Test
   void childrenMadeFromOthersSayWhatTheirKidsAre() {
     InsertScratch scratch = new InsertScratch(DIM);

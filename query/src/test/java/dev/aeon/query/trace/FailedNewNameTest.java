@@ -59,6 +59,40 @@ class FailedNewNameTest {
     }
   }
 
+  /** A link of a type known already (no name to log first) that fails leaves no link, and the next one is added. */
+  @Test
+  void aLinkOfAKnownTypeThatFailsAddsNothing() throws Throwable {
+    assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
+    int added = EDGES;
+    try (Trace t = Trace.open(dir)) {
+      t.append(event(1, "s"));
+      t.append(event(2, "s"));
+      for (int i = 0; i < EDGES; i++) {
+        t.addEdge("REL", 1, 2, i, Edge.OPEN);
+      }
+      t.flush(1);
+      int type = t.graph().stringId("REL");
+      try (FileSizeLimit full = FileSizeLimit.of(Files.size(dir.resolve(Trace.EDGES_FILE)))) {
+        for (boolean failed = false; !failed; ) { // until the edge log must grow
+          try {
+            t.addEdge("REL", 1, 2, added, Edge.OPEN);
+            added++;
+          } catch (UncheckedIOException e) {
+            failed = true;
+          }
+        }
+      }
+      assertEquals(type, t.graph().stringId("REL"));
+      assertEquals(added, t.currentEdges("REL", 1, 2).count(), "links in memory");
+      t.flush(2);
+      assertTrue(t.addEdge("REL", 1, 2, added, Edge.OPEN));
+      t.flush(3);
+    }
+    try (Trace t = Trace.open(dir)) {
+      assertEquals(added + 1, t.currentEdges("REL", 1, 2).count(), "links read back");
+    }
+  }
+
   @Test
   void anEventThatFailsLeavesNoSessionBehind() throws Throwable {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");

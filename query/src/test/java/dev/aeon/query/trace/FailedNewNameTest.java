@@ -30,12 +30,7 @@ class FailedNewNameTest {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     String failed = null;
     try (Trace t = Trace.open(dir)) {
-      t.append(event(1, "s"));
-      t.append(event(2, "s"));
-      for (int i = 0; i < EDGES; i++) {
-        t.addEdge("REL", 1, 2, i, Edge.OPEN);
-      }
-      t.flush(1);
+      twoEventsAndTheirLinks(t);
       try (FileSizeLimit full = FileSizeLimit.of(Files.size(dir.resolve(Trace.EDGES_FILE)))) {
         for (int i = 0; failed == null; i++) { // each link of a type of its own, until the edge log must grow
           try {
@@ -65,12 +60,7 @@ class FailedNewNameTest {
     assumeTrue(FileSizeLimit.supported(), "the file size limit is Linux's");
     int added = EDGES;
     try (Trace t = Trace.open(dir)) {
-      t.append(event(1, "s"));
-      t.append(event(2, "s"));
-      for (int i = 0; i < EDGES; i++) {
-        t.addEdge("REL", 1, 2, i, Edge.OPEN);
-      }
-      t.flush(1);
+      twoEventsAndTheirLinks(t);
       int type = t.graph().stringId("REL");
       try (FileSizeLimit full = FileSizeLimit.of(Files.size(dir.resolve(Trace.EDGES_FILE)))) {
         for (boolean failed = false; !failed; ) { // until the edge log must grow
@@ -118,6 +108,16 @@ class FailedNewNameTest {
       assertTrue(t.append(event(failed, "s" + failed)));
       assertEquals(1, t.liveSessionCount("s" + failed));
     }
+  }
+
+  /** Events 1 and 2, {@link #EDGES} links of type REL between them, flushed. */
+  private static void twoEventsAndTheirLinks(Trace t) {
+    t.append(event(1, "s"));
+    t.append(event(2, "s"));
+    for (int i = 0; i < EDGES; i++) {
+      t.addEdge("REL", 1, 2, i, Edge.OPEN);
+    }
+    t.flush(1);
   }
 
   private static Event event(long id, String session) {

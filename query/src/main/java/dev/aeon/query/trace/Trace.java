@@ -204,14 +204,16 @@ public final class Trace implements AutoCloseable {
       }
       NewNames names = new NewNames(graph.dictionary, meta);
       int slot = graph.slotCount();
+      int[] ids = new int[2]; // the session's and the role's, as the record holds them
       try {
         // The record before its attributes: a record that cannot be written (the events file cannot grow) leaves
         // nothing, and one whose attributes cannot be logged lies past the last slot, where the next append
         // overwrites it. Attributes logged first stayed in the meta log, and went to the next event of this id.
         // New names are logged before the record, and taken back with the attributes (NewNames).
         logAllOrNothing(meta, () -> {
-          events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(),
-              names.id(event.session()), names.id(event.role()));
+          ids[0] = names.id(event.session());
+          ids[1] = names.id(event.role());
+          events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(), ids[0], ids[1]);
           if (encoded != null) {
             appendAttributes(meta, event.id(), encoded);
           }
@@ -220,7 +222,7 @@ public final class Trace implements AutoCloseable {
         throw new UncheckedIOException("cannot append event " + event.id() + " to " + dir, x);
       }
       names.register();
-      graph.publish(slot, graph.stringId(event.session()), graph.stringId(event.role()), event.tsMicros(), attrs);
+      graph.publish(slot, ids[0], ids[1], event.tsMicros(), attrs);
       maxId = event.id();
       return true;
     }

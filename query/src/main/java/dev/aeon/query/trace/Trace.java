@@ -303,8 +303,8 @@ public final class Trace implements AutoCloseable {
       }
       int typeId = graph.stringId(type);
       if (typeId >= 0) {
-        // The common case, a known type: no name to log first and take back (NewNames, whose allocations and second
-        // lookup took an edge's add from 200 to 300-900 ns).
+        // The common case, a known type: no name to log first and take back, so none of NewNames' allocations and
+        // second lookup on the path of every link.
         try {
           writeEdge(EdgeRecordDescriptor.OP_ADD, typeId, from, to, validFrom, validTo);
         } catch (IOException x) {

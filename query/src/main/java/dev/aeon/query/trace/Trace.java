@@ -202,29 +202,39 @@ public final class Trace implements AutoCloseable {
       if (event.id() <= maxId) {
         return false;
       }
-      NewNames names = new NewNames(graph.dictionary, meta);
       int slot = graph.slotCount();
-      int[] ids = new int[2]; // the session's and the role's, as the record holds them
+      int[] ids = {graph.dictionary.id(event.session()), graph.dictionary.id(event.role())}; // as the record holds them
       try {
         // The record before its attributes: a record that cannot be written (the events file cannot grow) leaves
         // nothing, and one whose attributes cannot be logged lies past the last slot, where the next append
         // overwrites it. Attributes logged first stayed in the meta log, and went to the next event of this id.
-        // New names are logged before the record, and taken back with the attributes (NewNames).
-        logAllOrNothing(meta, () -> {
-          ids[0] = names.id(event.session());
-          ids[1] = names.id(event.role());
-          events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(), ids[0], ids[1]);
-          if (encoded != null) {
-            appendAttributes(meta, event.id(), encoded);
-          }
-        });
+        if (ids[0] >= 0 && ids[1] >= 0) {
+          // The common case, a known session and role: no name to log first and take back, so no NewNames.
+          logAllOrNothing(meta, () -> writeEvent(slot, event, ids, encoded));
+        } else {
+          // New names are logged before the record, and taken back with the attributes (NewNames).
+          NewNames names = new NewNames(graph.dictionary, meta);
+          logAllOrNothing(meta, () -> {
+            ids[0] = names.id(event.session());
+            ids[1] = names.id(event.role());
+            writeEvent(slot, event, ids, encoded);
+          });
+          names.register();
+        }
       } catch (IOException x) {
         throw new UncheckedIOException("cannot append event " + event.id() + " to " + dir, x);
       }
-      names.register();
       graph.publish(slot, ids[0], ids[1], event.tsMicros(), attrs);
       maxId = event.id();
       return true;
+    }
+  }
+
+  /** Writes {@code event}'s record at {@code slot}, its session's and role's {@code ids}, then its attributes. */
+  private void writeEvent(int slot, Event event, int[] ids, byte[] encoded) throws IOException {
+    events.write(slot, event.id(), event.tsMicros(), event.blobRef(), event.vectorId(), ids[0], ids[1]);
+    if (encoded != null) {
+      appendAttributes(meta, event.id(), encoded);
     }
   }
 

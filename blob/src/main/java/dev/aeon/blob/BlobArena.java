@@ -491,8 +491,9 @@ public final class BlobArena implements AutoCloseable {
       try {
         View v = view;
         if (v == null || closing) { // the new generation is of no use, and nothing else closes it
-          copy.abandon();
-          throw new Collector.Cancelled(dir);
+          Collector.Cancelled cancelled = new Collector.Cancelled(dir);
+          copy.abandon(cancelled);
+          throw cancelled;
         }
         Generation old = v.generation();
         Collector.Collected c;

@@ -94,7 +94,7 @@ final class Collector {
       c.append(s.data(), s.ids(), s.offsets());
       return c;
     } catch (IOException | RuntimeException e) {
-      c.abandon();
+      c.abandon(e);
       throw e;
     }
   }
@@ -157,7 +157,7 @@ final class Collector {
         next.renameTo(Generation.fileFor(old.path().getParent(), next.number), sync);
         return new Collected(next, table, table.size(), dropped, bytes, erased, freeBytes);
       } catch (IOException | RuntimeException e) {
-        abandon();
+        abandon(e);
         throw e;
       }
     }
@@ -166,25 +166,28 @@ final class Collector {
      * Closes and deletes the unfinished generation; the old one stays authoritative. If it was renamed into
      * place already (the directory's sync after the rename failed), that name may be durable all the same: a
      * crash that kept it would make this file win the next open over the old generation, which the arena goes
-     * on in. So its deletion is synced too; if that fails, {@link #notWithdrawn} names the file.
+     * on in. So its deletion is synced too; if that fails, {@link #notWithdrawn} names the file. What fails on
+     * the way is added to {@code cause}, the failure the collection is given up for, as suppressed: dropped, it
+     * left the one who reads the failure no way to tell that the file stayed behind, or why.
      */
-    void abandon() {
+    void abandon(Throwable cause) {
       try {
         next.closeNow();
       } catch (IOException e) {
-        // the file goes all the same
+        cause.addSuppressed(e); // the file goes all the same
       }
       if (Generation.numberOf(next.path(), true) >= 0) {
         try {
           Files.deleteIfExists(next.path());
         } catch (IOException e) {
-          // opening the arena deletes a leftover temp file
+          cause.addSuppressed(e); // opening the arena deletes a leftover temp file
         }
         return;
       }
       try {
         withdraw(next.path(), sync);
       } catch (IOException e) {
+        cause.addSuppressed(e);
         notWithdrawn = next.path();
       }
     }

@@ -100,6 +100,22 @@ class FailedDirectorySyncTest {
     }
   }
 
+  /** The failed sync of the deletion is not dropped: the collection's failure carries it, as suppressed. */
+  @Test
+  void theFailureSaysTheDeletionWasNotSynced() throws IOException {
+    try (BlobArena arena = open()) {
+      arena.free(arena.append("freed"));
+      FailingSync sync = new FailingSync();
+      sync.failures = 2; // the sync after the rename, the one after the deletion
+      arena.directorySync = sync;
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, arena::gc);
+      Throwable[] suppressed = e.getCause().getSuppressed();
+      assertEquals(1, suppressed.length, "the failed sync of the deletion");
+      assertEquals("injected: directory fsync failed", suppressed[0].getMessage());
+      arena.force();
+    }
+  }
+
   @Test
   void aCloseWhileTheDeletionIsNotSyncedReleasesEverythingAndSaysSo() throws IOException {
     long kept;

@@ -39,13 +39,9 @@ final class Node {
 
     /** Children with their centroid rows given as 16-bit floats ({@link #halfCentroids}), taken as they are. */
     Children(Object[] kids, short[] halfCentroids) {
-      this.kids = kids;
-      this.leavesOnly = allAre(kids, Leaf.class);
-      this.nodesOnly = allAre(kids, Node.class);
-      this.dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
-      this.centroids = halfCentroids;
+      int dim = Math.max(1, kids.length == 0 ? 0 : halfCentroids.length / kids.length);
       // Codes from the rounded rows, as a reopened index (which reads them back) computes them.
-      this.codes = CentroidCodes.of(centroids, kids.length, dim);
+      this(kids, halfCentroids, dim, CentroidCodes.of(halfCentroids, kids.length, dim));
     }
 
     private Children(Object[] kids, short[] halfCentroids, int dim, CentroidCodes codes) {

@@ -320,7 +320,7 @@ public final class ServerContext {
   /**
    * {@link #runCommand} on the calling thread, a connection's, but only as far as the command opens no namespace
    * (reading its files and replaying its log, as after an idle close or a failure) and loads no vector set (reading
-   * its elements, {@link #checkMayLoad}): returns true once it has run; false if it met one of them, having stopped
+   * its elements, {@link #requireThePool}): returns true once it has run; false if it met one of them, having stopped
    * there, before it changed anything or wrote any of its reply, and the caller runs it again from its start on the
    * pool ({@link CommandTable#dispatch}). A namespace the command uses is leased when first used, if open and not
    * failed, and held open to its end. For a command flagged fast: a read of a set loaded already and a namespace open
@@ -376,9 +376,11 @@ public final class ServerContext {
 
   /**
    * Throws if the running command runs on its connection's thread ({@link #runCommandIfItOpensNothing}), which then
-   * hands it to the pool: called before what would load a vector set, reading its elements from its namespace.
+   * hands it to the pool, where it runs again from its start: called before what would load a vector set (reading its
+   * elements from its namespace), and before work a command begun there leaves to the pool (a search, the forget of a
+   * replaced element's event). Called before the command has changed anything or written any of its reply.
    */
-  public void checkMayLoad(String what) {
+  public void requireThePool(String what) {
     if (COMMAND_LEASES.isBound() && COMMAND_LEASES.get().onConnectionThread()) {
       throw new NeedsThePool(what);
     }

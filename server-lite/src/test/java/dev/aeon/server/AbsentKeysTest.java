@@ -55,10 +55,18 @@ class AbsentKeysTest {
       }
       assertEquals(pooled, pool.of(c), "the fast reads of a key known absent ran on the connection's thread");
       assertEquals(1, SetsInMemory.knownAbsent(server.context().vectorSets()));
-      // not fast, so on the pool, but answered there from what is known too
+      // not fast, but begun on the connection's thread, and answered there from what is known
       assertEquals(List.of(), c.call("VSIM", "nosuch", "VALUES", "3", "1", "0", "0"));
+      assertEquals(List.of(), c.call("VSIM", "nosuch", "TEXT", "never embedded", "WITHSCORES"));
       assertEquals(null, c.call("VRANDMEMBER", "nosuch"));
-      pooled += 2;
+      assertEquals(List.of(), c.call("VRANDMEMBER", "nosuch", "-5"));
+      assertEquals(pooled, pool.of(c), "VSIM and VRANDMEMBER of a key known absent ran on the connection's thread");
+      // of a set, each goes on to the pool (the search, the draw), once
+      assertEquals(List.of("a"), c.call("VSIM", "three", "VALUES", "3", "1", "0", "0"));
+      assertEquals("a", c.call("VRANDMEMBER", "three"));
+      assertEquals(List.of("a"), c.call("VRANDMEMBER", "three", "2"));
+      pooled += 3;
+      assertEquals(pooled, pool.of(c), "VSIM and VRANDMEMBER of a set each ran on the pool once");
 
       assertEquals("OK", c.call("SELECT", "nosets")); // no namespace holds its sets: none to look in
       assertEquals(0L, c.call("EXISTS", "k"));

@@ -67,7 +67,7 @@ class ReplyFailureTest {
         for (int i = 0; i < 100; i++) {
           client.writer().bulk("x".repeat(1024));
         }
-        client.server().checkMayLoad("a vector set");
+        client.server().requireThePool("a vector set");
       });
       System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
       try (RespClient c = new RespClient(server.port())) {

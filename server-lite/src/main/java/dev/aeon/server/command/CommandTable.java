@@ -36,6 +36,7 @@ public final class CommandTable {
 
   private final Map<String, LightCheck> lightWhen = new HashMap<>();
   private final Set<String> onThePool = new HashSet<>();
+  private final Set<String> startedOnTheConnectionThread = new HashSet<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -125,6 +126,21 @@ public final class CommandTable {
     onThePool.add(name);
   }
 
+  /**
+   * Lets command {@code name}, not flagged "fast" (in COMMAND as in Redis), start on its connection's thread as a fast
+   * one does, for the answers it gives from memory: it runs there until it calls {@link
+   * dev.aeon.server.ServerContext#requireThePool} before the work that would hold the carrier (a search), or meets a
+   * namespace to open or a vector set to load, and then runs again from its start on the pool. So VSIM and VRANDMEMBER
+   * of a key known absent are answered on the connection's thread, as VCARD of it is; of a set, each stops at a map
+   * lookup and goes to the pool. The handler must stop before it changes anything or writes any of its reply.
+   */
+  public void startOnTheConnectionThread(String name) {
+    if (!byName.containsKey(name) || byName.get(name).fast() || lightWhen.containsKey(name)) {
+      throw new IllegalArgumentException("no command '" + name + "' that is neither fast nor light");
+    }
+    startedOnTheConnectionThread.add(name);
+  }
+
   public CommandSpec get(String lowerCaseName) {
     return byName.get(lowerCaseName);
   }
@@ -210,11 +226,12 @@ public final class CommandTable {
 
   /**
    * Runs the command on the connection's thread if it may run there: a fast one unless {@link #alwaysOnThePool} says
-   * otherwise, a light one ({@link #lightWhen}) with its namespace open; and only as far as it opens no namespace and
-   * loads no vector set. False if it is to run on the pool, having changed nothing.
+   * otherwise, one started there ({@link #startOnTheConnectionThread}), a light one ({@link #lightWhen}) with its
+   * namespace open; and only as far as it opens no namespace and loads no vector set. False if it is to run on the
+   * pool, having changed nothing.
    */
   private boolean ranOnConnectionThread(CommandSpec spec, ClientSession client, Args args) throws IOException {
-    if (spec.fast()) {
+    if (spec.fast() || startedOnTheConnectionThread.contains(spec.name())) {
       return !onThePool.contains(spec.name())
           && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
     }

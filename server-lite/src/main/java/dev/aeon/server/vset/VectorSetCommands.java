@@ -35,6 +35,8 @@ public final class VectorSetCommands {
     t.add("vadd", -5, WRITE, 1, 1, 1, VectorSetCommands::vadd);
     t.lightWhen("vadd", VectorSetCommands::vaddIfLight);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
+    // Of a key known absent, an empty answer from memory, as VCARD's: no hop to the pool and back (see vsim)
+    t.startOnTheConnectionThread("vsim");
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).remove(c.namespace(), key(a), element(a))));
     t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), key(a))));
@@ -47,6 +49,7 @@ public final class VectorSetCommands {
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).contains(c.namespace(), key(a), element(a))));
     t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
+    t.startOnTheConnectionThread("vrandmember");
     t.add("del", -2, List.of("write"), 1, -1, 1, VectorSetCommands::delete);
     t.add("unlink", -2, List.of("write", "fast"), 1, -1, 1, VectorSetCommands::delete);
     // On the pool, as DEL, though flagged fast as in Redis. Of several keys, on the connection's thread it could find
@@ -149,24 +152,27 @@ public final class VectorSetCommands {
 
   /**
    * The VADD as read, with the namespace holding the set, if it gives its vector as numbers (FP32 or VALUES: no TEXT
-   * to embed) to a set loaded already whose namespace is open as the instance its elements agree with ({@link
-   * VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link CommandTable#lightWhen}),
+   * to embed) of a new element to a set loaded already whose namespace is open as the instance its elements agree with
+   * ({@link VectorSets#namespaceForALightAdd}): it then runs on its connection's thread ({@link CommandTable#lightWhen}),
    * as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set (which may create its
-   * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again.
+   * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again,
+   * and one that replaces an element's vector (its old event's forget may compact or merge a leaf of the index).
    * Reads the arguments as {@link #vadd} does ({@link VaddArguments}), once: the command run there is {@link #vadd} of
    * what this read. A malformed command fails here, and so goes to the pool, which says what is wrong.
    *
    * <p>Read before the namespace is leased, what this saw may change before the command runs: the namespace closed as
    * idle, or failed (the lease then fails, and the command goes to the pool), or the set dropped from memory (another
-   * client's DEL or VREM of its last element, a FLUSHDB) with its namespace still open. The command then finds the set
-   * to load, which it may not do on the connection's thread: it stops there, before it has written anything, and runs
-   * again on the pool ({@link dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}; {@code
-   * FastCommandsRunAgainOnThePoolTest} drops the set between this check and the lease). So this check
-   * only spares the pool the commands it can; what keeps a load off the connection's thread is that stop.
+   * client's DEL or VREM of its last element, a FLUSHDB) with its namespace still open, or the element added (another
+   * client's VADD of it). The command then finds the set to load, or an element to replace, neither of which it may do
+   * on the connection's thread: it stops there, before it has written anything, and runs again on the pool ({@link
+   * dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}; {@code FastCommandsRunAgainOnThePoolTest} drops the set
+   * between this check and the lease). So this check only spares the pool the commands it can; what keeps a load or a
+   * replacement off the connection's thread is that stop.
    */
   static CommandTable.Light vaddIfLight(ClientSession c, Args a) {
     VaddArguments v = VaddArguments.read(a);
-    String storage = v.vector().isText() ? null : sets(c).loadedWithItsNamespaceOpen(c.namespace(), v.key());
+    String storage = v.vector().isText() ? null : sets(c).namespaceForALightAdd(c.namespace(), v.key(),
+        v.element());
     return storage == null ? null : new CommandTable.Light(storage, (client, read) -> vadd(client, v));
   }
 
@@ -181,6 +187,9 @@ public final class VectorSetCommands {
       c.writer().array(0);
       return;
     }
+    // Begun on the connection's thread, it goes on to the pool here: the search (and a TEXT's embedding) would hold
+    // the carrier every other client's thread shares
+    c.server().requireThePool("a search");
     String element = null;
     VectorInput.Unembedded query = null;
     if (a.accept("ELE")) {
@@ -329,12 +338,18 @@ public final class VectorSetCommands {
     w.simple("session").bulk(info.session());
   }
 
-  /** VRANDMEMBER key [count] */
+  /**
+   * VRANDMEMBER key [count]. Begun on the connection's thread: of a key that does not exist it answers there, and of a
+   * set it goes on to the pool, where the draw copies the set's element names (work that grows with the set).
+   */
   private static void vrandmember(ClientSession c, Args a) throws IOException {
     if (a.size() > 3) {
       throw CommandError.syntax();
     }
     RespWriter w = c.writer();
+    if (sets(c).cardinality(c.namespace(), key(a)) > 0) {
+      c.server().requireThePool("a draw of a set's elements");
+    }
     if (a.size() == 2) {
       List<String> one = sets(c).randomMembers(c.namespace(), key(a), 1);
       w.bulk(one.isEmpty() ? null : one.getFirst());

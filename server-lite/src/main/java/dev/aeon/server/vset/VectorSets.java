@@ -104,7 +104,7 @@ public final class VectorSets {
    * older events of its elements that the load found ({@link VectorSet#load}) forgotten here, after the load, out of
    * the set's lock: outside a pipeline a forget waits for its forced write ({@code VectorSetLoadOfDuplicatesTest}).
    * On a connection's thread none of that runs: a set not in memory, not loaded, or with older events to forget sends
-   * the command to the pool ({@link ServerContext#checkMayLoad}), as does a namespace to open again ({@link
+   * the command to the pool ({@link ServerContext#requireThePool}), as does a namespace to open again ({@link
    * #agreesWithItsNamespace} asks for it as open now only).
    */
   private VectorSet loaded(String ns, String key) {
@@ -114,7 +114,7 @@ public final class VectorSets {
         // Not on a connection's thread (it then hands the command to the pool, before it has changed anything): a load
         // reads the set's events from every namespace that may hold it, opening those closed, and a forget of older
         // events is a write of its own.
-        server.checkMayLoad("vector set '" + key + "' is not loaded");
+        server.requireThePool("vector set '" + key + "' is not loaded");
       }
       VectorSet set = found != null ? found : sets.computeIfAbsent(ns + '\0' + key, k -> new VectorSet(ns, key));
       boolean loadedHere = false;
@@ -156,18 +156,21 @@ public final class VectorSets {
   }
 
   /**
-   * The namespace holding the set of {@code key}, if a VADD to the set would load nothing, forget nothing and open
-   * nothing: the set is in memory, loaded, with elements, no older events of them left to forget, and its namespace
-   * open now as the instance its element map agrees with; else null. Such a VADD does what a fast command does (a map
-   * lookup, the read of a replaced element's event as VGETATTR does) plus a write: it may run on its connection's
-   * thread ({@code VectorSetCommands.vaddIfLight}), which leases that namespace first and sends the command to the pool
-   * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it
-   * finds the set to load after all (dropped since: {@link #loaded}). Neither loads, opens nor switches anything: a set
-   * whose namespace closed as idle is left to the next command on the pool, which agrees with the new instance.
+   * The namespace holding the set of {@code key}, if a VADD of {@code element} to the set would load nothing, forget
+   * nothing and open nothing: the set is in memory, loaded, with elements (none named {@code element}, whose replacing
+   * VADD would forget its old event), no older events of them left to forget, and its namespace open now as the
+   * instance its element map agrees with; else null. Such a VADD does what a fast command does (a map lookup) plus a
+   * write: it may run on its connection's thread ({@code VectorSetCommands.vaddIfLight}), which leases that namespace
+   * first and sends the command to the pool if it has closed or failed since ({@link
+   * ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it finds the set to load after all (dropped
+   * since: {@link #loaded}) or the element there (added since: {@link #add}). Neither loads, opens nor switches
+   * anything: a set whose namespace closed as idle is left to the next command on the pool, which agrees with the new
+   * instance.
    */
-  public String loadedWithItsNamespaceOpen(String ns, String key) {
+  public String namespaceForALightAdd(String ns, String key, String element) {
     VectorSet set = sets.get(ns + '\0' + key);
-    if (set == null || !set.isLoaded() || set.dropped || set.hasDuplicates() || set.size() == 0) {
+    if (set == null || !set.isLoaded() || set.dropped || set.hasDuplicates() || set.size() == 0
+        || set.ids.containsKey(element)) {
       return null;
     }
     Memory agreed = set.memory();
@@ -472,6 +475,11 @@ public final class VectorSets {
       }
       checkStorable(vector.length, set.quantization());
       Long old = set.ids.get(element);
+      if (old != null) {
+        // Its forget removes the old vector from the index, where it may compact the leaf or merge it into a sibling
+        // (up to milliseconds of CPU): not on the carrier every client's thread shares. Nothing is written yet.
+        server.requireThePool("the forget of a replaced element's event");
+      }
       String kept = json != null || old == null ? json
           : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
       Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())

@@ -154,9 +154,10 @@ public final class VectorSetCommands {
    * The VADD as read, with the namespace holding the set, if it gives its vector as numbers (FP32 or VALUES: no TEXT
    * to embed) of a new element to a set loaded already whose namespace is open as the instance its elements agree with
    * ({@link VectorSets#namespaceForALightAdd}): it then runs on its connection's thread ({@link
-   * CommandTable#lightWhen}), as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set (which may create its
-   * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again,
-   * and one that replaces an element's vector (its old event's forget may compact or merge a leaf of the index).
+   * CommandTable#lightWhen}), as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set
+   * (which may create its namespace), one that loads the set or forgets an interrupted update's older events, or opens
+   * its namespace again, and one that replaces an element's vector (its old event's forget may compact or merge a leaf
+   * of the index).
    * Reads the arguments as {@link #vadd} does ({@link VaddArguments}), once: the command run there is {@link #vadd} of
    * what this read. A malformed command fails here, and so goes to the pool, which says what is wrong.
    *

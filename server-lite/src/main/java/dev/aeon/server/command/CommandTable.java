@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -36,7 +37,7 @@ public final class CommandTable {
 
   private final Map<String, LightCheck> lightWhen = new HashMap<>();
   private final Set<String> onThePool = new HashSet<>();
-  private final Set<String> startedOnTheConnectionThread = new HashSet<>();
+  private final Map<String, BiPredicate<ClientSession, Args>> startedOnTheConnectionThread = new HashMap<>();
   private final Executor compute;
 
   private CommandTable(Executor compute) {
@@ -131,14 +132,16 @@ public final class CommandTable {
    * one does, for the answers it gives from memory: it runs there until it calls {@link
    * dev.aeon.server.ServerContext#requireThePool} before the work that would hold the carrier (a search), or meets a
    * namespace to open or a vector set to load, and then runs again from its start on the pool. So VSIM and VRANDMEMBER
-   * of a key known absent are answered on the connection's thread, as VCARD of it is; of a set, each stops at a map
-   * lookup and goes to the pool. The handler must stop before it changes anything or writes any of its reply.
+   * of a key known absent are answered on the connection's thread, as VCARD of it is. Only when {@code when} finds it
+   * worth a try for the arguments (a key whose set is not in memory): one bound for the pool goes there at once, not
+   * through the leases and the lock of a run begun and stopped. The handler must stop before it changes anything or
+   * writes any of its reply.
    */
-  public void startOnTheConnectionThread(String name) {
+  public void startOnTheConnectionThread(String name, BiPredicate<ClientSession, Args> when) {
     if (!byName.containsKey(name) || byName.get(name).fast() || lightWhen.containsKey(name)) {
       throw new IllegalArgumentException("no command '" + name + "' that is neither fast nor light");
     }
-    startedOnTheConnectionThread.add(name);
+    startedOnTheConnectionThread.put(name, when);
   }
 
   public CommandSpec get(String lowerCaseName) {
@@ -231,14 +234,33 @@ public final class CommandTable {
    * pool, having changed nothing.
    */
   private boolean ranOnConnectionThread(CommandSpec spec, ClientSession client, Args args) throws IOException {
-    if (spec.fast() || startedOnTheConnectionThread.contains(spec.name())) {
+    if (spec.fast()) {
       return !onThePool.contains(spec.name())
           && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
+    }
+    if (startedOnTheConnectionThread(spec, client, args)) {
+      return client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
     }
     Light light = light(spec, client, args);
     // run on the connection's thread, its namespace open and leased all through, its arguments as the check read them
     return light != null
         && client.server().runCommandIfNamespaceOpen(light.namespace(), light.command(), client, args);
+  }
+
+  /** Whether {@code spec} is to start on the connection's thread for these arguments. */
+  private boolean startedOnTheConnectionThread(CommandSpec spec, ClientSession client, Args args) {
+    BiPredicate<ClientSession, Args> when = startedOnTheConnectionThread.get(spec.name());
+    if (when == null) {
+      return false;
+    }
+    int at = args.position();
+    try {
+      return when.test(client, args);
+    } catch (RuntimeException malformed) {
+      return false; // the command itself, on the pool, says what is wrong
+    } finally {
+      args.position(at);
+    }
   }
 
   /**

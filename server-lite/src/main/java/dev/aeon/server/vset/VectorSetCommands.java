@@ -36,7 +36,7 @@ public final class VectorSetCommands {
     t.lightWhen("vadd", VectorSetCommands::vaddIfLight);
     t.add("vsim", -4, List.of("readonly"), 1, 1, 1, VectorSetCommands::vsim);
     // Of a key known absent, an empty answer from memory, as VCARD's: no hop to the pool and back (see vsim)
-    t.startOnTheConnectionThread("vsim");
+    t.startOnTheConnectionThread("vsim", VectorSetCommands::setNotInMemory);
     t.add("vrem", 3, List.of("write"), 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).remove(c.namespace(), key(a), element(a))));
     t.add("vcard", 2, READ, 1, 1, 1, (c, a) -> c.writer().integer(sets(c).cardinality(c.namespace(), key(a))));
@@ -49,7 +49,7 @@ public final class VectorSetCommands {
     t.add("vismember", 3, READ, 1, 1, 1, (c, a) ->
         c.writer().bool(sets(c).contains(c.namespace(), key(a), element(a))));
     t.add("vrandmember", -2, List.of("readonly"), 1, 1, 1, VectorSetCommands::vrandmember);
-    t.startOnTheConnectionThread("vrandmember");
+    t.startOnTheConnectionThread("vrandmember", VectorSetCommands::setNotInMemory);
     t.add("del", -2, List.of("write"), 1, -1, 1, VectorSetCommands::delete);
     t.add("unlink", -2, List.of("write", "fast"), 1, -1, 1, VectorSetCommands::delete);
     // On the pool, as DEL, though flagged fast as in Redis. Of several keys, on the connection's thread it could find
@@ -124,6 +124,14 @@ public final class VectorSetCommands {
       keys.add(a.text(i, "the key"));
     }
     return keys;
+  }
+
+  /**
+   * Whether the key's set is not in memory: it may be known absent, and is then answered on the connection's thread
+   * ({@link CommandTable#startOnTheConnectionThread}); a set in memory is a search or a draw, on the pool.
+   */
+  private static boolean setNotInMemory(ClientSession c, Args a) {
+    return !sets(c).inMemory(c.namespace(), key(a));
   }
 
   private static VectorSets sets(ClientSession c) {

@@ -199,6 +199,11 @@ public final class VectorSets {
     }
   }
 
+  /** Whether the set of {@code key} is in memory now, loaded or being loaded (it has elements, or is being created). */
+  public boolean inMemory(String ns, String key) {
+    return sets.containsKey(ns + '\0' + key);
+  }
+
   /** How many sets are in memory now, loaded or being loaded (tests: one left empty must not stay). */
   int inMemory() {
     return sets.size();
@@ -315,7 +320,7 @@ public final class VectorSets {
    * there before its key is known absent no more.
    */
   private VectorSet existing(String ns, String key) {
-    if (!sets.containsKey(ns + '\0' + key) && absent.isAbsent(ns, key, server::currentMemory)) {
+    if (!inMemory(ns, key) && absent.isAbsent(ns, key, server::currentMemory)) {
       return null;
     }
     VectorSet set = loaded(ns, key);

@@ -32,7 +32,9 @@ import java.util.stream.DoubleStream;
  * write on the pool of command threads), in alternating rounds of the same length; the figures are the medians of the
  * rounds' percentiles. A leaf of the index fills every few dozen inserts and the insert that finds it full splits it
  * ({@link SplitCost}, measured in this process first), on the writer's connection thread if the write is light: the
- * virtual threads of every client share that carrier (one on two cores).
+ * virtual threads of every client share that carrier (one on two cores). With {@code --replace N}, each writer's
+ * VADDs go round N elements of its own, each after the first N replacing an element's vector: its old event's forget
+ * removes the old vector from the index, which compacts a leaf a quarter dead and may merge it into a sibling.
  */
 final class LightWriteStalls {
 
@@ -47,7 +49,8 @@ final class LightWriteStalls {
   /** The probes' latencies of one round, in milliseconds, by command; and the writes it made. */
   private record Round(Map<String, double[]> probeMs, long writes, long writesOnPool, double seconds) {}
 
-  static List<Map<String, Object>> run(Path work, boolean quick, String durability, int pipeline) throws Exception {
+  static List<Map<String, Object>> run(Path work, boolean quick, String durability, int pipeline, int replace)
+      throws Exception {
     int seconds = quick ? 4 : 10;
     int rounds = quick ? 1 : 3;
     int[] writerCounts = quick ? new int[] {1} : new int[] {1, 4};
@@ -58,8 +61,8 @@ final class LightWriteStalls {
         cost.splits(), 1 / cost.splitsPerInsert(), cost.insertP50Us(), cost.insertP99Us(), cost.splitP50Us(),
         cost.splitP99Us(), cost.splitMaxUs(), cost.splitCpuP50Us(), cost.splitCpuP99Us());
     System.out.printf("light writes beside fast commands: %d probes (PING, VCARD), writers at -P %d, --durability %s,"
-        + " %d s rounds, %d round(s) after one untimed, --light-writes connection against pool%n", PROBES, pipeline,
-        durability, seconds, rounds);
+        + " %d s rounds, %d round(s) after one untimed, --light-writes connection against pool%s%n", PROBES, pipeline,
+        durability, seconds, rounds, replace > 0 ? ", each writer replacing " + replace + " elements in turn" : "");
     List<Map<String, Object>> results = new ArrayList<>();
     try (ServerProcess onConnection = ServerProcess.aeon(work.resolve("light-connection"), durability,
              work.resolve("light-connection.log"), "--light-writes", "connection");
@@ -67,20 +70,20 @@ final class LightWriteStalls {
              work.resolve("light-pool.log"), "--light-writes", "pool")) {
       List<ServerProcess> servers = List.of(onConnection, onPool);
       for (ServerProcess s : servers) { // untimed: the JIT's warm-up, the set created and loaded
-        round(s.port, 1, pipeline, Math.max(2, seconds / 2), "warm");
+        round(s.port, 1, pipeline, Math.max(2, seconds / 2), "warm", replace);
       }
       for (int writers : writerCounts) {
         List<List<Round>> byMode = List.of(new ArrayList<>(), new ArrayList<>());
         for (int r = 0; r < rounds; r++) { // alternate, so both see the same machine load
           for (int m = 0; m < servers.size(); m++) {
-            byMode.get(m).add(round(servers.get(m).port, writers, pipeline, seconds, "w" + writers + "r" + r));
+            byMode.get(m).add(round(servers.get(m).port, writers, pipeline, seconds, "w" + writers + "r" + r, replace));
           }
         }
         for (String command : List.of("PING", "VCARD")) {
           double connectionP999 = median(byMode.get(0), command, 0.999);
           for (int m = 0; m < MODES.size(); m++) {
             results.add(entry(MODES.get(m), command, writers, pipeline, durability, byMode.get(m), cost,
-                median(byMode.get(m), command, 0.999) / connectionP999));
+                median(byMode.get(m), command, 0.999) / connectionP999, replace));
           }
         }
       }
@@ -88,8 +91,12 @@ final class LightWriteStalls {
     return results;
   }
 
-  /** Writers and probes against one server for {@code seconds}; element names start with {@code tag}. */
-  private static Round round(int port, int writers, int pipeline, int seconds, String tag) throws Exception {
+  /**
+   * Writers and probes against one server for {@code seconds}; element names start with {@code tag}, or with the
+   * writer's number only if they {@code replace} (the same elements every round).
+   */
+  private static Round round(int port, int writers, int pipeline, int seconds, String tag, int replace)
+      throws Exception {
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
     long[] before = poolCounts(address);
     AtomicBoolean stop = new AtomicBoolean();
@@ -100,7 +107,7 @@ final class LightWriteStalls {
       int me = w;
       threads.add(Thread.ofPlatform().start(() -> {
         try {
-          written[me] = write(address, pipeline, tag + "-" + me, me, stop);
+          written[me] = write(address, pipeline, (replace > 0 ? "replaced" : tag) + "-" + me, me, stop, replace);
         } catch (Exception e) {
           failure.compareAndSet(null, e);
         }
@@ -138,9 +145,12 @@ final class LightWriteStalls {
     return new Round(ms, writes, after[0] - before[0] - 1, elapsed);
   }
 
-  /** Sends VADDs of new elements, {@code pipeline} at a time, until told to stop; returns how many. */
-  private static long write(InetSocketAddress address, int pipeline, String prefix, long seed, AtomicBoolean stop)
-      throws IOException {
+  /**
+   * Sends VADDs, {@code pipeline} at a time, until told to stop; returns how many. Each of a new element, or if {@code
+   * replace} is not 0 of one of that many in turn.
+   */
+  private static long write(InetSocketAddress address, int pipeline, String prefix, long seed, AtomicBoolean stop,
+      int replace) throws IOException {
     Random rnd = new Random(seed * 7919 + prefix.hashCode());
     float[] v = new float[DIMENSION];
     long sent = 0;
@@ -153,12 +163,13 @@ final class LightWriteStalls {
           for (int j = 0; j < DIMENSION; j++) {
             v[j] = (float) rnd.nextGaussian();
           }
-          out.write(RespClient.command("VADD", KEY, "FP32", VectorWorkload.fp32(v), prefix + "-" + (sent + i)));
+          long element = replace > 0 ? (sent + i) % replace : sent + i;
+          out.write(RespClient.command("VADD", KEY, "FP32", VectorWorkload.fp32(v), prefix + "-" + element));
         }
         out.flush();
         for (int i = 0; i < pipeline; i++) {
-          if (!(RespClient.readReply(in, "VADD") instanceof Long added) || added != 1) {
-            throw new IOException("a VADD of a new element did not answer 1");
+          if (!(RespClient.readReply(in, "VADD") instanceof Long added) || added != 1 && (replace == 0 || added != 0)) {
+            throw new IOException("a VADD did not answer 1 (a new element)" + (replace > 0 ? " or 0" : ""));
           }
         }
         sent += pipeline;
@@ -207,7 +218,7 @@ final class LightWriteStalls {
   }
 
   private static Map<String, Object> entry(String mode, String command, int writers, int pipeline, String durability,
-      List<Round> rounds, SplitCost.Result cost, double p999OverConnection) {
+      List<Round> rounds, SplitCost.Result cost, double p999OverConnection, int replace) {
     double writesPerS = Latencies.median(rounds.stream().mapToDouble(r -> r.writes() / r.seconds()).toArray());
     double lightShare = Latencies.median(rounds.stream()
         .mapToDouble(r -> 1 - Math.min(r.writes(), Math.max(0, r.writesOnPool())) / (double) r.writes()).toArray());
@@ -226,6 +237,7 @@ final class LightWriteStalls {
     m.put("light_writes", mode);
     m.put("writers", writers);
     m.put("writers_pipeline", pipeline);
+    m.put("writer_replaces_over", replace);
     m.put("durability", durability);
     m.put("writes_per_s", BenchReport.round(writesPerS, 1));
     m.put("light_share_of_writes", BenchReport.round(lightShare, 3));

@@ -35,7 +35,7 @@ public final class ServerBench {
 
   public static void main(String[] args) throws Exception {
     BenchArgs parsed = BenchArgs.parseOrExit("server", args, "--quick", "--writes", "--one-client", "--light-writes",
-        "--absent-keys", "--durability MODE", "--writer-pipeline N");
+        "--absent-keys", "--durability MODE", "--writer-pipeline N", "--replace N");
     boolean quick = parsed.has("--quick");
     boolean writesOnly = parsed.has("--writes");
     boolean oneClient = parsed.has("--one-client");
@@ -44,8 +44,9 @@ public final class ServerBench {
     if ((writesOnly ? 1 : 0) + (oneClient ? 1 : 0) + (lightWrites ? 1 : 0) + (absentKeys ? 1 : 0) > 1) {
       parsed.fail("--writes, --one-client, --light-writes and --absent-keys each run one part alone: give one of them");
     }
-    if (!lightWrites && (parsed.value("--durability") != null || parsed.value("--writer-pipeline") != null)) {
-      parsed.fail("--durability and --writer-pipeline are options of --light-writes");
+    if (!lightWrites && (parsed.value("--durability") != null || parsed.value("--writer-pipeline") != null
+        || parsed.value("--replace") != null)) {
+      parsed.fail("--durability, --writer-pipeline and --replace are options of --light-writes");
     }
     try {
       RedisTools.ensureInstalled();
@@ -76,7 +77,9 @@ public final class ServerBench {
       if (!List.of("sync", "async", "off").contains(durability)) {
         parsed.fail("--durability must be sync, async or off, got '" + durability + "'");
       }
-      results.addAll(LightWriteStalls.run(work, quick, durability, parsed.positiveInt("--writer-pipeline", 1)));
+      int replace = parsed.value("--replace") == null ? 0 : parsed.positiveInt("--replace", 1);
+      results.addAll(LightWriteStalls.run(work, quick, durability, parsed.positiveInt("--writer-pipeline", 1),
+          replace));
       finish(results);
       return;
     }

@@ -377,8 +377,9 @@ public final class ServerContext {
   /**
    * Throws if the running command runs on its connection's thread ({@link #runCommandIfItOpensNothing}), which then
    * hands it to the pool, where it runs again from its start: called before what would load a vector set (reading its
-   * elements from its namespace), and before work a command begun there leaves to the pool (a search, the forget of a
-   * replaced element's event). Called before the command has changed anything or written any of its reply.
+   * elements from its namespace), and before work a command begun there leaves to the pool (a search, a draw from a
+   * set: {@link CommandTable#startOnTheConnectionThread}). Called before the command has changed anything or written
+   * any of its reply.
    */
   public void requireThePool(String what) {
     if (COMMAND_LEASES.isBound() && COMMAND_LEASES.get().onConnectionThread()) {

@@ -138,28 +138,6 @@ class FastCommandsRunAgainOnThePoolTest {
     }
   }
 
-  /**
-   * Another client adds element c between a light VADD of c's check (c new then) and its lease: the VADD finds c there,
-   * to replace, which it leaves to the pool (the old event's forget may compact or merge a leaf of the index), having
-   * written nothing; on the pool it replaces c's vector, once. On the code before, it replaced c on the connection's
-   * thread (one fewer command on the pool).
-   */
-  @Test
-  void aLightVaddThatFindsItsElementAddedSinceItsCheckReplacesItOnThePool() throws Exception {
-    try (AeonServer server = start(); RespClient c = new RespClient(server.port());
-        RespClient other = new RespClient(server.port())) {
-      long before = pool.of(c);
-      Object reply = vaddOfCWith(server, c, other,
-          (s, o) -> assertEquals(1L, o.call("VADD", "set", "VALUES", "3", "1", "1", "0", "c")));
-      assertEquals(0L, reply, "c was there: replaced");
-      assertEquals(before + 2, pool.of(c), "the set's first VADD, and the VADD of c that stopped and ran on the pool");
-      assertEquals(3L, c.call("VCARD", "set"));
-      List<Double> vector = ((List<?>) c.call("VEMB", "set", "c")).stream()
-          .map(v -> Double.parseDouble(v.toString())).toList();
-      assertEquals(List.of(0.0, 0.0, 1.0), vector, "c's vector is the held VADD's");
-    }
-  }
-
   /** Something another client or the server does while a light VADD is held between its check and its lease. */
   @FunctionalInterface
   private interface Meanwhile {

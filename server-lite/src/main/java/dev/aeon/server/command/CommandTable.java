@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
  * Every command the server knows, by lower-case name, and the dispatch that checks authentication and
@@ -250,17 +251,7 @@ public final class CommandTable {
   /** Whether {@code spec} is to start on the connection's thread for these arguments. */
   private boolean startedOnTheConnectionThread(CommandSpec spec, ClientSession client, Args args) {
     BiPredicate<ClientSession, Args> when = startedOnTheConnectionThread.get(spec.name());
-    if (when == null) {
-      return false;
-    }
-    int at = args.position();
-    try {
-      return when.test(client, args);
-    } catch (RuntimeException malformed) {
-      return false; // the command itself, on the pool, says what is wrong
-    } finally {
-      args.position(at);
-    }
+    return when != null && checked(args, () -> when.test(client, args), false);
   }
 
   /**
@@ -273,11 +264,19 @@ public final class CommandTable {
         || !client.server().config().lightWritesOnConnectionThread()) {
       return null;
     }
+    return checked(args, () -> light.ifLight(client, args), null);
+  }
+
+  /**
+   * What {@code check} finds reading the arguments from where they are, which it may leave anywhere: they are put
+   * back. {@code ifMalformed} if it throws: the command itself, on the pool, says what is wrong.
+   */
+  private static <T> T checked(Args args, Supplier<T> check, T ifMalformed) {
     int at = args.position();
     try {
-      return light.ifLight(client, args);
+      return check.get();
     } catch (RuntimeException malformed) {
-      return null; // the command itself, on the pool, says what is wrong
+      return ifMalformed;
     } finally {
       args.position(at);
     }

@@ -160,28 +160,24 @@ public final class VectorSetCommands {
 
   /**
    * The VADD as read, with the namespace holding the set, if it gives its vector as numbers (FP32 or VALUES: no TEXT
-   * to embed) of a new element to a set loaded already whose namespace is open as the instance its elements agree with
-   * ({@link VectorSets#namespaceForALightAdd}): it then runs on its connection's thread ({@link
-   * CommandTable#lightWhen}), as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set
-   * (which may create its namespace), one that loads the set or forgets an interrupted update's older events, or opens
-   * its namespace again, and one that replaces an element's vector (its old event's forget may compact or merge a leaf
-   * of the index).
+   * to embed) to a set loaded already whose namespace is open as the instance its elements agree with ({@link
+   * VectorSets#loadedWithItsNamespaceOpen}): it then runs on its connection's thread ({@link CommandTable#lightWhen}),
+   * as much work as a MEM.ADD there. Null, and so the pool, for the first VADD of a set (which may create its
+   * namespace), one that loads the set or forgets an interrupted update's older events, or opens its namespace again.
    * Reads the arguments as {@link #vadd} does ({@link VaddArguments}), once: the command run there is {@link #vadd} of
    * what this read. A malformed command fails here, and so goes to the pool, which says what is wrong.
    *
    * <p>Read before the namespace is leased, what this saw may change before the command runs: the namespace closed as
    * idle, or failed (the lease then fails, and the command goes to the pool), or the set dropped from memory (another
-   * client's DEL or VREM of its last element, a FLUSHDB) with its namespace still open, or the element added (another
-   * client's VADD of it). The command then finds the set to load, or an element to replace, neither of which it may do
-   * on the connection's thread: it stops there, before it has written anything, and runs again on the pool ({@link
-   * dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}; {@code FastCommandsRunAgainOnThePoolTest} drops the set
-   * between this check and the lease). So this check only spares the pool the commands it can; what keeps a load or a
-   * replacement off the connection's thread is that stop.
+   * client's DEL or VREM of its last element, a FLUSHDB) with its namespace still open. The command then finds the set
+   * to load, which it may not do on the connection's thread: it stops there, before it has written anything, and runs
+   * again on the pool ({@link dev.aeon.server.ServerContext#runCommandIfNamespaceOpen}; {@code
+   * FastCommandsRunAgainOnThePoolTest} drops the set between this check and the lease). So this check
+   * only spares the pool the commands it can; what keeps a load off the connection's thread is that stop.
    */
   static CommandTable.Light vaddIfLight(ClientSession c, Args a) {
     VaddArguments v = VaddArguments.read(a);
-    String storage = v.vector().isText() ? null : sets(c).namespaceForALightAdd(c.namespace(), v.key(),
-        v.element());
+    String storage = v.vector().isText() ? null : sets(c).loadedWithItsNamespaceOpen(c.namespace(), v.key());
     return storage == null ? null : new CommandTable.Light(storage, (client, read) -> vadd(client, v));
   }
 

@@ -156,21 +156,18 @@ public final class VectorSets {
   }
 
   /**
-   * The namespace holding the set of {@code key}, if a VADD of {@code element} to the set would load nothing, forget
-   * nothing and open nothing: the set is in memory, loaded, with elements (none named {@code element}, whose replacing
-   * VADD would forget its old event), no older events of them left to forget, and its namespace open now as the
-   * instance its element map agrees with; else null. Such a VADD does what a fast command does (a map lookup) plus a
-   * write: it may run on its connection's thread ({@code VectorSetCommands.vaddIfLight}), which leases that namespace
-   * first and sends the command to the pool if it has closed or failed since ({@link
-   * ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it finds the set to load after all (dropped
-   * since: {@link #loaded}) or the element there (added since: {@link #add}). Neither loads, opens nor switches
-   * anything: a set whose namespace closed as idle is left to the next command on the pool, which agrees with the new
-   * instance.
+   * The namespace holding the set of {@code key}, if a VADD to the set would load nothing, forget nothing and open
+   * nothing: the set is in memory, loaded, with elements, no older events of them left to forget, and its namespace
+   * open now as the instance its element map agrees with; else null. Such a VADD does what a fast command does (a map
+   * lookup, the read of a replaced element's event as VGETATTR does) plus a write: it may run on its connection's
+   * thread ({@code VectorSetCommands.vaddIfLight}), which leases that namespace first and sends the command to the pool
+   * if it has closed or failed since ({@link ServerContext#runCommandIfNamespaceOpen}), or stops and goes there if it
+   * finds the set to load after all (dropped since: {@link #loaded}). Neither loads, opens nor switches anything: a set
+   * whose namespace closed as idle is left to the next command on the pool, which agrees with the new instance.
    */
-  public String namespaceForALightAdd(String ns, String key, String element) {
+  public String loadedWithItsNamespaceOpen(String ns, String key) {
     VectorSet set = sets.get(ns + '\0' + key);
-    if (set == null || !set.isLoaded() || set.dropped || set.hasDuplicates() || set.size() == 0
-        || set.ids.containsKey(element)) {
+    if (set == null || !set.isLoaded() || set.dropped || set.hasDuplicates() || set.size() == 0) {
       return null;
     }
     Memory agreed = set.memory();
@@ -480,11 +477,6 @@ public final class VectorSets {
       }
       checkStorable(vector.length, set.quantization());
       Long old = set.ids.get(element);
-      if (old != null) {
-        // Its forget removes the old vector from the index, where it may compact the leaf or merge it into a sibling
-        // (up to milliseconds of CPU): not on the carrier every client's thread shares. Nothing is written yet.
-        server.requireThePool("the forget of a replaced element's event");
-      }
       String kept = json != null || old == null ? json
           : memoryOf(set).get(old).map(e -> VectorSet.attributesJson(e.attributes())).orElse(null);
       Remember r = Remember.event(set.session(), VectorSet.ROLE, element).vector(vector, given.model())

@@ -17,10 +17,11 @@ import java.util.Map;
  * Reads of vector-set keys that exist against reads of keys that do not, in the same run: 50 clients sending one
  * command at a time to an Aeon server (ASYNC) whose data directory holds {@value #NAMESPACES} namespaces besides the
  * set's own, as a server with an agent per namespace does (a key not in memory is looked for by listing them). VCARD
- * and EXISTS of a set loaded already; VCARD and EXISTS of one key that does not exist, asked again and again (a
- * client polling for it); and VCARD of a new absent key each request (redis-benchmark's {@code __rand_int__} over a
- * million keys), which nothing known can answer. Each command once untimed, then the rounds, the commands alternating
- * within each; the figure is each command's median round, and the notes its ratio to VCARD of the present set.
+ * and EXISTS of a set loaded already; VCARD, EXISTS, VSIM and VRANDMEMBER of one key that does not exist, asked again
+ * and again (a client polling for it); and VCARD of a new absent key each request (redis-benchmark's {@code
+ * __rand_int__} over a million keys), which nothing known can answer. Each command once untimed, then the rounds, the
+ * commands alternating within each; the figure is each command's median round, and the notes its ratio to VCARD of
+ * the present set.
  */
 final class AbsentKeyReads {
 
@@ -35,6 +36,8 @@ final class AbsentKeyReads {
     m.put("EXISTS present", List.of("EXISTS", "present"));
     m.put("VCARD absent", List.of("VCARD", "absent"));
     m.put("EXISTS absent", List.of("EXISTS", "absent"));
+    m.put("VSIM absent", List.of("VSIM", "absent", "VALUES", "2", "0.1", "0.2"));
+    m.put("VRANDMEMBER absent", List.of("VRANDMEMBER", "absent"));
     m.put("VCARD new absent", List.of("VCARD", "absent:__rand_int__"));
     return m;
   }

@@ -162,7 +162,7 @@ public final class ServerBench {
   }
 
   private static void print(List<Map<String, Object>> results) {
-    System.out.printf("%n%-6s %-16s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
+    System.out.printf("%n%-6s %-18s %8s %7s %12s %8s %8s  %s%n", "server", "test", "pipeline", "clients", "rps",
         "p50 ms", "p99 ms", "notes");
     for (Map<String, Object> m : results) {
       String notes = "";
@@ -184,7 +184,7 @@ public final class ServerBench {
             (Double) m.get("recall_at_10"), (Integer) m.get("vectors"), (Integer) m.get("dimension"),
             (Double) m.get("load_vectors_per_s"));
       }
-      System.out.printf(Locale.ROOT, "%-6s %-16s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
+      System.out.printf(Locale.ROOT, "%-6s %-18s %8d %7d %12.1f %8.3f %8.3f  %s%n", m.get("server"), m.get("test"),
           m.get("pipeline"), m.get("clients"), m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), notes);
     }
   }

@@ -1,6 +1,7 @@
 package dev.aeon.index.atlas.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -286,7 +287,11 @@ public final class VectorFile implements AutoCloseable {
 
   /** Writes the tail to the file, then the file to the device; any thread (a checkpoint's, beside the writer). */
   public void force() throws IOException {
-    flush();
+    try {
+      flush();
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // a checkpoint's failure, as the force's own would be
+    }
     map.force();
   }
 

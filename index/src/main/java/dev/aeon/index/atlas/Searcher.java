@@ -396,8 +396,7 @@ final class Searcher {
     Prefetch.done(touched);
     for (int i = 0; i < n; i++) {
       int slot = (int) candidates.payload(i);
-      best.offer(st.vectors.dot(kernels, qs, slot),
-          candidates.payload(i));
+      best.offer(st.vectors.dot(kernels, qs, slot), candidates.payload(i));
     }
     return best;
   }

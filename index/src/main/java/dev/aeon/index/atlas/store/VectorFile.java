@@ -22,7 +22,9 @@ import java.util.zip.CRC32C;
  * together, one {@code pwrite} for up to {@value #TAIL_BYTES} bytes of them instead of one per insert: that call was a
  * tenth of the writer thread's time on the remember path (docs/benchmarks.md). Readers (re-ranking, exact scans,
  * {@link #read}) look in the tail first, so a record is theirs as soon as {@link #write} returns, as it was when
- * every write went to the page cache at once. {@link #force} and {@link #close} write the tail first.
+ * every write went to the page cache at once. {@link #force} and {@link #close} write the tail first, so a checkpoint
+ * names only records in the file; a crash loses the tail as a power cut loses what the page cache held, and the
+ * records after the last checkpoint come back from the log's replay.
  */
 public final class VectorFile implements AutoCloseable {
 

@@ -125,7 +125,7 @@ final class Searcher {
       long id = Integer.toUnsignedLong(it.next());
       int slot = st.ids.get(id);
       if (slot >= 0 && !st.tombstones.get(slot)) {
-        float s = st.vectors.dot(kernels, qs, slot);
+        float s = kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim);
         best.offer(s, pack(id, slot));
       }
     }
@@ -142,7 +142,7 @@ final class Searcher {
         for (int i = 0; i < n; i++) {
           int slot = st.pages.slot(page, i);
           if (!st.tombstones.get(slot)) {
-            float s = st.vectors.dot(kernels, qs, slot);
+            float s = kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim);
             best.offer(s, pack(st.pages.id(page, i), slot));
           }
         }
@@ -396,7 +396,8 @@ final class Searcher {
     Prefetch.done(touched);
     for (int i = 0; i < n; i++) {
       int slot = (int) candidates.payload(i);
-      best.offer(st.vectors.dot(kernels, qs, slot), candidates.payload(i));
+      best.offer(kernels.dotF32(qs, 0, st.vectors.segment(slot), st.vectors.floatsOffset(slot), dim),
+          candidates.payload(i));
     }
     return best;
   }

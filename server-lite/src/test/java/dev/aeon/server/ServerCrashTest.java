@@ -61,8 +61,16 @@ public class ServerCrashTest {
           break;
         }
         List<Thread> writers = new ArrayList<>();
-        for (ClientModel client : clients) {
+        long[] before = new long[clients.size()];
+        for (int i = 0; i < clients.size(); i++) {
+          ClientModel client = clients.get(i);
+          before[i] = client.acknowledged;
           writers.add(Thread.ofPlatform().start(() -> client.writeUntilTheServerDies(port)));
+        }
+        // The kill comes at a random moment after each writer's first reply of the cycle, not after a fixed delay from
+        // the server's start: on a loaded machine that delay could pass before any write was acknowledged
+        for (int i = 0; i < clients.size(); i++) {
+          awaitAWrite(clients.get(i), before[i], context);
         }
         Thread.sleep(200 + random.nextInt(800));
         server.destroyForcibly();
@@ -80,6 +88,15 @@ public class ServerCrashTest {
           client.namespace + " had only " + client.acknowledged + " writes acknowledged");
       System.out.println("ServerCrashTest " + client.namespace + ": " + client.acknowledged + " writes acknowledged, "
           + client.elements.size() + " elements and " + client.events.size() + " events at the end");
+    }
+  }
+
+  /** Waits until {@code client} has had a write acknowledged since it had {@code before}, or fails. */
+  private static void awaitAWrite(ClientModel client, long before, String context) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (client.acknowledged == before && client.failure == null) {
+      assertTrue(System.nanoTime() < deadline, context + ": " + client.namespace + ": no write acknowledged in 60 s");
+      Thread.sleep(5);
     }
   }
 
@@ -114,7 +131,8 @@ public class ServerCrashTest {
     final Random random;
     final Map<String, Element> elements = new TreeMap<>();
     final Map<Long, String> events = new TreeMap<>(); // id -> text
-    long acknowledged;
+    /** Written by the client's writer thread, read by the test's while it waits for a first reply. */
+    volatile long acknowledged;
     private long nextText;
     /** The element a command in flight changes and what it would hold afterwards (null: removed). */
     private String pendingElement;

@@ -7,9 +7,10 @@ import java.util.Arrays;
  * The writer's buffers for one insert ({@link TreeWriter#insert}, under the index's write lock), kept from one insert
  * to the next: the vector's unit copy, the leaf's running mean, its direction (the leaf's new row in its parent), that
  * row widened back from 16 bits, and its INT8 codes and sketch (also a split's or a merge's new rows in the parent,
- * and the row a merge compares its siblings' with); and the entry's own codes and sketch ({@link
- * Storage#encode}: the descent's query and what its page stores); and a split's vectors. Made anew for every insert
- * they were about 6.5 KB at 384 dimensions, a fifth of what an engine's remember allocated.
+ * the row a merge compares its siblings' with, and a merge's entries' codes one at a time for its mean); and the
+ * entry's own codes and sketch ({@link Storage#encode}: the descent's query and what its page stores); and a split's
+ * vectors. Made anew for every insert they were about 6.5 KB at 384 dimensions, a fifth of what an engine's remember
+ * allocated.
  *
  * <p>Nothing of one insert reaches the next: each buffer is written whole before it is read (the unit copy, the
  * mean and the widened row component by component, the codes by the quantizer, the sketch's words cleared by

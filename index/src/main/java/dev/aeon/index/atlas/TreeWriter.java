@@ -383,13 +383,14 @@ final class TreeWriter {
    * Merges a leaf a compaction left with few entries (under 1/{@value #MERGE_BELOW} of a leaf) into the sibling leaf
    * whose row is nearest its own, among those the two fit in with room to grow (3/4 of a leaf at most): a new leaf
    * takes both their places in the parent in one store, with their live entries and their mean, as a split's halves
-   * take the split leaf's. A reader that read the parent before the store scores the two old leaves, whose pages stay
-   * until it has left; one after it, the new one. Without it a shrinking index kept every leaf it had, each down to
-   * a few entries, its row still the mean of all it had held: the default search's leaves then held a few hundred of
-   * the live vectors, and recall fell (RecallAfterForgetsTest; {@code ./aeon bench forget --recall}). Nothing is
-   * merged if the page file cannot grow for the new leaf's pages: the index is as it was, only less tidy, and the
-   * leaf waits for {@link #retrySkippedMerges} ({@link SkippedMerges}). Returns false then,
-   * true if it merged or found no sibling to merge into.
+   * take the split leaf's. The entries' codes and sketches are copied as their pages hold them (both are of the vector
+   * alone, not of its leaf), and the mean is taken from the codes ({@link #meanOfCodes}). A reader that read the
+   * parent before the store scores the two old leaves, whose pages stay until it has left; one after it, the new one.
+   * Without it a shrinking index kept every leaf it had, each down to a few entries, its row still the mean of all it
+   * had held: the default search's leaves then held a few hundred of the live vectors, and recall fell
+   * (RecallAfterForgetsTest; {@code ./aeon bench forget --recall}). Nothing is merged if the page file cannot grow for
+   * the new leaf's pages: the index is as it was, only less tidy, and the leaf waits for {@link #retrySkippedMerges}
+   * ({@link SkippedMerges}). Returns false then, true if it merged or found no sibling to merge into.
    */
   private boolean mergeIntoSibling(Leaf leaf) {
     Node p = leaf.parent;
@@ -415,7 +416,7 @@ final class TreeWriter {
     Leaf sib = (Leaf) c.kids()[best];
     int[] both = Arrays.copyOf(leaf.pages(), leaf.pages().length + sib.pages().length);
     System.arraycopy(sib.pages(), 0, both, leaf.pages().length, sib.pages().length);
-    Entries e = Entries.of(st, both, scratch);
+    Entries e = Entries.of(st, both, null); // no FP32 originals: the mean comes from the codes (meanOfCodes)
     try {
       st.reservePages(pagesFor(e.size())); // before the new leaf is registered, as a split's
     } catch (java.io.UncheckedIOException full) {
@@ -423,7 +424,9 @@ final class TreeWriter {
       return false;
     }
     Leaf merged = rt.newLeaf();
-    float[] row = fill(merged, e, new int[e.size()], 0);
+    int[] all = new int[e.size()];
+    Arrays.setAll(all, i -> i);
+    float[] row = fill(merged, e, all, meanOfCodes(e));
     merged.parent = p;
     // The parent's other rows keep their codes: only the merged leaf's row is encoded (Node.Children#withMerged).
     Node.Children joined = c.withMerged(Math.min(at, best), Math.max(at, best), merged, row, scratch);
@@ -517,8 +520,10 @@ final class TreeWriter {
     st.reservePages(pagesFor(n) + 1);
     Leaf a = rt.newLeaf();
     Leaf b = rt.newLeaf();
-    float[] rowA = fill(a, e, side, 0);
-    float[] rowB = fill(b, e, side, 1);
+    int[] onA = sideOf(side, 0);
+    int[] onB = sideOf(side, 1);
+    float[] rowA = fill(a, e, onA, meanOfVectors(e, onA));
+    float[] rowB = fill(b, e, onB, meanOfVectors(e, onB));
     Node p = leaf.parent;
     Node.Children split = splitChild(p, leaf, a, rowA, b, rowB);
     a.parent = p;
@@ -542,26 +547,62 @@ final class TreeWriter {
   }
 
   /**
-   * Gives a new leaf the entries of {@code e} on side {@code which} and their mean; returns the mean's
-   * direction, the leaf's row in its parent.
+   * Gives a new leaf entries {@code which} of {@code e} and {@code mean} as their mean; returns the mean's direction,
+   * the leaf's row in its parent.
    */
-  private float[] fill(Leaf leaf, Entries e, int[] side, int which) {
+  private float[] fill(Leaf leaf, Entries e, int[] which, float[] mean) {
+    leaf.publishPages(writePages(leaf.id, e, which));
+    leaf.entries = which.length;
+    return leaf.setMean(mean);
+  }
+
+  /** The indexes of the entries on side {@code which} of a split. */
+  private static int[] sideOf(int[] side, int which) {
     IntArrayList mine = new IntArrayList();
-    float[] mean = new float[dim];
     for (int i = 0; i < side.length; i++) {
       if (side[i] == which) {
         mine.addInt(i);
-        for (int j = 0; j < dim; j++) {
-          mean[j] += e.vectors()[i * dim + j];
-        }
       }
     }
-    for (int j = 0; j < dim && !mine.isEmpty(); j++) {
-      mean[j] /= mine.size();
+    return mine.toIntArray();
+  }
+
+  /** The mean of entries {@code which} of {@code e} from their FP32 originals (a split reads them for its 2-means). */
+  private float[] meanOfVectors(Entries e, int[] which) {
+    float[] mean = new float[dim];
+    for (int i : which) {
+      for (int j = 0; j < dim; j++) {
+        mean[j] += e.vectors()[i * dim + j];
+      }
     }
-    leaf.publishPages(writePages(leaf.id, e, mine.toIntArray()));
-    leaf.entries = mine.size();
-    return leaf.setMean(mean);
+    return divided(mean, which.length);
+  }
+
+  /**
+   * The mean of all of {@code e}'s entries from their INT8 codes and scales as their pages hold them, which a merge
+   * copies anyway: a merge reads no FP32 original. It read both leaves' (a 1.5 KB record each at 384 dimensions, cold,
+   * at a random place in the vector file) for this mean alone, most of a merge's time (docs/benchmarks.md). A code is
+   * off its component by at most half its scale, 1/254 of the vector's largest component, and those errors average
+   * out over the entries: the direction is the FP32 mean's to within about 1e-5 of cosine (MergedMeanTest), where a
+   * leaf's running mean drifts from its entries' with every forget (deletes never take their vector out of it).
+   */
+  private float[] meanOfCodes(Entries e) {
+    float[] mean = new float[dim];
+    byte[] codes = scratch.codes; // written before it is read, as by an insert (InsertScratch)
+    for (int i = 0; i < e.size(); i++) {
+      float scale = st.pages.codesInto(e.fromPages()[i], e.fromEntries()[i], codes);
+      for (int j = 0; j < dim; j++) {
+        mean[j] += codes[j] * scale;
+      }
+    }
+    return divided(mean, e.size());
+  }
+
+  private static float[] divided(float[] sum, int n) {
+    for (int j = 0; j < sum.length && n > 0; j++) {
+      sum[j] /= n;
+    }
+    return sum;
   }
 
   /** Splits an inner node that has more children than the fan-out; may recurse up to the root. */

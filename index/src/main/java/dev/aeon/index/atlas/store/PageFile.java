@@ -351,6 +351,14 @@ public final class PageFile implements AutoCloseable {
         k.get(FLOAT, kb + layout.sketches.factorOffset(i)), sketch);
   }
 
+  /** Copies the codes of entry {@code i} into {@code out} (of {@code dim} bytes) and returns its scale. */
+  public float codesInto(int page, int i, byte[] out) {
+    MemorySegment s = map.segment(page);
+    long b = map.offset(page);
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, b + layout.codesOffset(i), out, 0, layout.dim);
+    return s.get(FLOAT, b + layout.scaleOffset(i));
+  }
+
   /**
    * Copies the scales of entries [0, count) into {@code out}: one bounds and liveness check for the
    * page instead of one per entry, which the scoring loop would otherwise pay per vector.

@@ -583,8 +583,9 @@ final class TreeWriter {
    * copies anyway: a merge reads no FP32 original. It read both leaves' (a 1.5 KB record each at 384 dimensions, cold,
    * at a random place in the vector file) for this mean alone, most of a merge's time (docs/benchmarks.md). A code is
    * off its component by at most half its scale, 1/254 of the vector's largest component, and those errors average
-   * out over the entries: the direction is the FP32 mean's to within about 1e-5 of cosine (MergedMeanTest), where a
-   * leaf's running mean drifts from its entries' with every forget (deletes never take their vector out of it).
+   * out over the entries: the direction is the FP32 mean's to within 2e-5 of cosine at 384 dimensions (MergedMeanTest
+   * holds it to 1e-4). The two leaves' running means weighted by their counts were 0.82-0.90 (docs/benchmarks.md):
+   * deletes never take their vector out of a leaf's running mean.
    */
   private float[] meanOfCodes(Entries e) {
     float[] mean = new float[dim];

@@ -57,13 +57,14 @@ public final class AtlasIndex implements AutoCloseable {
   private volatile boolean closed;
   private final SelfChecks checks;
 
-  private AtlasIndex(Path dir, AtlasConfig config, Storage st, Routing rt, VectorKernels kernels) {
+  private AtlasIndex(Path dir, AtlasConfig config, Storage st, Routing rt, VectorKernels kernels,
+      List<Leaf> mergesWaiting) {
     this.dir = dir;
     this.config = config;
     this.st = st;
     this.rt = rt;
     this.searcher = new Searcher(st, rt, kernels);
-    this.skippedMerges = new SkippedMerges(dir);
+    this.skippedMerges = new SkippedMerges(dir, mergesWaiting);
     this.writer = new TreeWriter(st, rt, searcher, kernels, skippedMerges);
     this.checks = new SelfChecks(searcher, st, this::size);
   }
@@ -90,7 +91,7 @@ public final class AtlasIndex implements AutoCloseable {
     Node root = new Node(new Node.Children(new Object[] {first}, new float[config.dim()]));
     first.parent = root;
     rt.publishRoot(root);
-    AtlasIndex index = new AtlasIndex(dir, config, st, rt, Kernels.best());
+    AtlasIndex index = new AtlasIndex(dir, config, st, rt, Kernels.best(), List.of());
     try {
       index.flush();
     } catch (IOException | RuntimeException e) {
@@ -125,15 +126,16 @@ public final class AtlasIndex implements AutoCloseable {
       throw e;
     }
     Routing rt = new Routing(m.dim());
+    List<Leaf> mergesWaiting;
     try {
-      Persistence.restore(dir, m, st, rt);
+      mergesWaiting = Persistence.restore(dir, m, st, rt);
       // A crash's part of a later manifest: it was never renamed into place, so the state it would name is lost.
       Files.deleteIfExists(dir.resolve(Manifest.TEMPORARY));
     } catch (IOException | RuntimeException e) {
       st.close();
       throw e;
     }
-    return new AtlasIndex(dir, config, st, rt, Kernels.best());
+    return new AtlasIndex(dir, config, st, rt, Kernels.best(), mergesWaiting);
   }
 
   /** Opens the index in {@code dir} if there is one (its dimension must match), else creates it. */
@@ -534,7 +536,7 @@ public final class AtlasIndex implements AutoCloseable {
   /**
    * Leaves left small by deletes whose merge into a sibling was skipped because the page file could not grow (a full
    * device) and waits still: the index stays correct, only less tidy, and the next forget or compaction that finds
-   * room merges them. Not kept across a reopen. Any thread.
+   * room merges them. Kept across a reopen and a crash: the manifest names those of the last flush. Any thread.
    */
   public int mergesWaiting() {
     return skippedMerges.size();
@@ -573,7 +575,7 @@ public final class AtlasIndex implements AutoCloseable {
     synchronized (writeLock) {
       checkOpen();
       long start = System.nanoTime();
-      Persistence.Snapshot snapshot = Persistence.snapshot(st, rt);
+      Persistence.Snapshot snapshot = Persistence.snapshot(st, rt, skippedMerges);
       return new StagedFlush(this, snapshot, stages++, st.retiredMark(), st.hasRetired(), System.nanoTime() - start);
     }
   }

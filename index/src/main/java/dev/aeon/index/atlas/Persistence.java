@@ -35,7 +35,8 @@ final class Persistence {
    */
   record Snapshot(int dim, int pageCapacity, int pagesPerLeaf, int fanout, int nextLeafId, int slotHighWater,
       int pageHighWater, float[] sketchCenter, LeafImage[] leaves, ManifestData.NodeRecord root,
-      long[] tombstoneWords, int[] freePages, int[] retiredPages, int[] freeSlots, int[] retiredSlots) {}
+      long[] tombstoneWords, int[] freePages, int[] retiredPages, int[] freeSlots, int[] retiredSlots,
+      int[] mergesWaiting) {}
 
   /**
    * One leaf as a snapshot took it: its pages and each one's count and generation (which its checksum
@@ -46,7 +47,7 @@ final class Persistence {
   record LeafImage(int id, long version, float meanNorm, int[] pages, int[] counts, int[] generations) {}
 
   /** The current state, under the index's lock (see {@link Snapshot}). Writer only. */
-  static Snapshot snapshot(Storage st, Routing rt) {
+  static Snapshot snapshot(Storage st, Routing rt, SkippedMerges skippedMerges) {
     // The leaves in the order the tree holds them: the table of leaves by id (Routing.liveLeaves) has a place for
     // every id ever made, and ids are never reused, so that a walk of it grows with the splits of the index's life.
     List<LeafImage> leaves = new ArrayList<>(rt.leafCount());
@@ -59,7 +60,7 @@ final class Persistence {
     return new Snapshot(c.dim(), c.pageCapacity(), c.pagesPerLeaf(), c.fanout(), rt.nextLeafId, st.slotHighWater,
         st.pageHighWater, st.sketchCenter.clone(), leaves.toArray(LeafImage[]::new), root, st.tombstones.words(),
         st.freePages.toIntArray(), st.retiredPages.toIntArray(), st.freeSlots.toIntArray(),
-        st.retiredSlots.toIntArray());
+        st.retiredSlots.toIntArray(), skippedMerges.leafIds());
   }
 
   /** The leaf's image: the last snapshot's, unless the leaf changed since. Writer only. */
@@ -98,7 +99,7 @@ final class Persistence {
     return new ManifestData(s.dim(), s.pageCapacity(), s.pagesPerLeaf(), s.fanout(), s.nextLeafId(),
         s.slotHighWater(), s.pageHighWater(), s.sketchCenter(), leaves, s.root(),
         BitSetUtil.bitmapOf(s.tombstoneWords()), union(s.freePages(), s.retiredPages()),
-        union(s.freeSlots(), s.retiredSlots()));
+        union(s.freeSlots(), s.retiredSlots()), RoaringBitmap.bitmapOfUnordered(s.mergesWaiting()));
   }
 
   /** The numbers of both lists, which are in no order (sorted first, they build the bitmap without a search each). */
@@ -130,9 +131,10 @@ final class Persistence {
 
   /**
    * Restores leaves, tree, maps and free lists from {@code m} (read from the manifest: its errors name where in it
-   * the field or record is), checking every page and vector record.
+   * the field or record is), checking every page and vector record; returns the leaves waiting for a merge that was
+   * skipped for want of room ({@link SkippedMerges}), each a leaf of the tree.
    */
-  static void restore(Path dir, ManifestData m, Storage st, Routing rt) throws IOException {
+  static List<Leaf> restore(Path dir, ManifestData m, Storage st, Routing rt) throws IOException {
     Path manifest = dir.resolve(Manifest.NAME);
     if (m.pageHighWater() < 0 || m.slotHighWater() < 0) {
       throw new CorruptIndexException(manifest, m.slotHighWater() < 0 ? Manifest.SLOT_HIGH_WATER_AT
@@ -192,6 +194,17 @@ final class Persistence {
     checkNotUsed(manifest, m.bitmapOffsets()[2], m.freeSlots(), usedSlots, "slot");
     m.freePages().forEach((int p) -> st.freePages.addInt(p));
     m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
+    // Named by leaf id: every leaf registered now is in the tree (checked above), and none other is.
+    List<Leaf> waiting = new ArrayList<>(m.mergesWaiting().getCardinality());
+    for (int id : m.mergesWaiting()) {
+      Leaf l = rt.leaf(id);
+      if (l == null) {
+        throw new CorruptIndexException(manifest, m.bitmapOffsets()[3], "leaf " + Integer.toUnsignedString(id)
+            + " waits for a merge and is not in the routing tree");
+      }
+      waiting.add(l);
+    }
+    return waiting;
   }
 
   /** Checks that the (unsigned) numbers in {@code set} are below the high-water mark of what they number. */

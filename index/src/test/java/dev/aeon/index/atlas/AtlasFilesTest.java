@@ -206,9 +206,11 @@ class AtlasFilesTest {
     ManifestData m = Manifest.read(dir);
     for (ManifestData bad : List.of(
         new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), -1,
-            m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots()),
+            m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots(),
+            m.mergesWaiting()),
         new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(),
-            -1, m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots()))) {
+            -1, m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(), m.freeSlots(),
+            m.mergesWaiting()))) {
       Manifest.write(dir, bad);
       CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
       assertTrue(e.getMessage().contains("high-water"), e.getMessage());
@@ -257,6 +259,34 @@ class AtlasFilesTest {
   }
 
   /**
+   * A manifest of version 3, which names no leaf waiting for a merge (an index of the release before), opens with
+   * none waiting and every vector it held; the next flush writes the current version.
+   */
+  @Test
+  void aManifestOfVersion3OpensWithNoMergeWaiting() throws IOException {
+    float[][] vs = build(300);
+    Path path = dir.resolve(Manifest.NAME);
+    byte[] all = Files.readAllBytes(path);
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    int waitingBytes = 4 + Manifest.read(dir).mergesWaiting().serializedSizeInBytes(); // the last field, its length
+    int body = b.getInt(32) - waitingBytes;
+    byte[] v3 = java.util.Arrays.copyOf(all, FileHeader.BYTES + body + 4);
+    ByteBuffer out = ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN);
+    out.putInt(32, body);
+    CRC32C crc = new CRC32C();
+    crc.update(v3, FileHeader.BYTES, body);
+    out.putInt(FileHeader.BYTES + body, (int) crc.getValue());
+    Files.write(path, v3);
+    setVersion(path, 3);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(0, index.mergesWaiting());
+      assertEquals(299, index.size());
+      assertEquals(7, index.search(vs[7], 1).ids()[0]);
+    }
+    assertEquals(Manifest.VERSION, ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN).getInt(24));
+  }
+
+  /**
    * A page file or a manifest of a version older than this release reads is refused, not misread (the manifests
    * of releases before the index had sketches were versions 1 and 2; page file 1 is the current layout again, below).
    */
@@ -266,7 +296,7 @@ class AtlasFilesTest {
     setVersion(dir.resolve(PageFile.NAME), PageLayout.VERSION - 1);
     assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
     setVersion(dir.resolve(PageFile.NAME), PageLayout.VERSION);
-    setVersion(dir.resolve(Manifest.NAME), Manifest.VERSION - 1);
+    setVersion(dir.resolve(Manifest.NAME), Manifest.OLDEST_VERSION - 1);
     assertThrows(FormatTooOldException.class, () -> AtlasIndex.open(dir));
   }
 

@@ -123,7 +123,7 @@ class ManifestStructureTest {
         twice(l.checksums())));
     Manifest.write(dir, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
         m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), leaves, m.root(), m.tombstones(), m.freePages(),
-        m.freeSlots()));
+        m.freeSlots(), m.mergesWaiting()));
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
     assertNamesTheManifest(e, "page " + l.pages()[0] + " is named twice");
   }
@@ -139,7 +139,7 @@ class ManifestStructureTest {
     // Free slots {0, 39} in one array container, whose two values are then swapped.
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), RoaringBitmap.bitmapOf(0, 39)));
     rewrite(b -> {
-      int last = b.capacity() - 4; // the two 16-bit values end the body
+      int last = b.capacity() - 4 - NO_MERGES_WAITING; // the two 16-bit values end the free slots
       short a = b.getShort(last - 4);
       b.putShort(last - 4, b.getShort(last - 2));
       b.putShort(last - 2, a);
@@ -154,7 +154,8 @@ class ManifestStructureTest {
     build();
     ManifestData m = Manifest.read(dir);
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), new RoaringBitmap()));
-    rewrite(b -> b.putInt(b.capacity() - 4 - 8, 5)); // the empty free slots' 8 bytes end the body: cookie, size
+    // The empty free slots' 8 bytes (cookie, size) come before the merges waiting, which end the body.
+    rewrite(b -> b.putInt(b.capacity() - 4 - NO_MERGES_WAITING - 8, 5));
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
     assertNamesTheManifest(e, "malformed body");
   }
@@ -206,18 +207,22 @@ class ManifestStructureTest {
         new Case("page " + l.pages()[0] + " is named twice", leafOffset(m, 0) + 20 + 12L * l.pages().length,
             () -> Manifest.write(dir, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(),
                 m.nextLeafId(), m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), pageTwice, m.root(),
-                m.tombstones(), m.freePages(), m.freeSlots()))),
+                m.tombstones(), m.freePages(), m.freeSlots(), m.mergesWaiting()))),
         new Case("centroid value of NaN", root + 4 + 4 * 2, () -> rewrite(b -> b.putFloat((int) root + 4 + 4 * 2,
             Float.NaN))),
         new Case("routing tree names leaf 77777", child, () -> rewrite(b -> b.putInt((int) child + 1, 77777))),
-        new Case("slot 0 is both free and in use", -1, () -> rewriteFreeSlots(m, 0)));
+        new Case("slot 0 is both free and in use", FREE_SLOTS, () -> rewriteFreeSlots(m, 0)),
+        new Case("leaf 77777 waits for a merge and is not in the routing tree", MERGES_WAITING,
+            () -> Manifest.write(dir, with(m, m.tombstones(), m.freePages(), m.freeSlots(),
+                RoaringBitmap.bitmapOf(77777)))));
     for (Case c : cases) {
       Files.write(dir.resolve(Manifest.NAME), valid);
       c.damage().run();
       CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close(),
           c.problem());
       assertNamesTheManifest(e, c.problem());
-      long expected = c.offset() >= 0 ? c.offset() : freeSlotsOffset(); // the free slots end the body
+      long expected = c.offset() == FREE_SLOTS ? freeSlotsOffset() : c.offset() == MERGES_WAITING
+          ? mergesWaitingOffset() : c.offset();
       assertEquals(expected, e.offset(), c.problem() + ": " + e.getMessage());
     }
   }
@@ -256,6 +261,13 @@ class ManifestStructureTest {
     }
   }
 
+  /** The bytes that end the body of a manifest naming no leaf waiting for a merge: the length, then the bitmap. */
+  private static final int NO_MERGES_WAITING = 4 + new RoaringBitmap().serializedSizeInBytes();
+
+  /** A case's offset that is found once the damage is done: the free slots' bitmap, or the merges waiting's. */
+  private static final long FREE_SLOTS = -1;
+  private static final long MERGES_WAITING = -2;
+
   private record Case(String problem, long offset, Damage damage) {}
 
   private interface Damage {
@@ -269,10 +281,15 @@ class ManifestStructureTest {
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), free));
   }
 
-  /** Where the manifest's free slots bitmap starts (at its length), from the end: it ends the body. */
+  /** Where the manifest's free slots bitmap starts (at its length), from the end: the merges waiting follow it. */
   private long freeSlotsOffset() throws IOException {
+    return mergesWaitingOffset() - Manifest.read(dir).freeSlots().serializedSizeInBytes() - 4;
+  }
+
+  /** Where the manifest's bitmap of the leaves waiting for a merge starts (at its length): it ends the body. */
+  private long mergesWaitingOffset() throws IOException {
     long size = Files.size(dir.resolve(Manifest.NAME));
-    return size - 4 - Manifest.read(dir).freeSlots().serializedSizeInBytes() - 4;
+    return size - 4 - Manifest.read(dir).mergesWaiting().serializedSizeInBytes() - 4;
   }
 
   /** Where the manifest's leaf record {@code i} starts (with {@code i} = the leaf count: where the tree does). */
@@ -307,8 +324,14 @@ class ManifestStructureTest {
 
   private static ManifestData with(ManifestData m, RoaringBitmap tombstones, RoaringBitmap freePages,
       RoaringBitmap freeSlots) {
+    return with(m, tombstones, freePages, freeSlots, m.mergesWaiting());
+  }
+
+  private static ManifestData with(ManifestData m, RoaringBitmap tombstones, RoaringBitmap freePages,
+      RoaringBitmap freeSlots, RoaringBitmap mergesWaiting) {
     return new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
-        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), tombstones, freePages, freeSlots);
+        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), tombstones, freePages, freeSlots,
+        mergesWaiting);
   }
 
   /**

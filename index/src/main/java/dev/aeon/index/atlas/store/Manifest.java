@@ -31,10 +31,13 @@ import org.roaringbitmap.RoaringBitmap;
  *                                    pageCount int, then per page: page int, count int, crc int
  *          root node: childCount int, centroids float[childCount*dim],
  *                     per child: tag byte (0 = leaf: id int, 1 = node: nested node)
- *          tombstones, freePages, freeSlots: each int length + portable RoaringBitmap bytes
+ *          tombstones, freePages, freeSlots, mergesWaiting (leaf ids; version 4 on):
+ *                     each int length + portable RoaringBitmap bytes
  * </pre>
  * The trailing CRC32C covers the body. Version 3 added the sketch center, with the page file's sketches
- * (page format 2); older indexes have no sketches and are refused (rebuild them from their vectors).
+ * (page format 2); older indexes have no sketches and are refused (rebuild them from their vectors). Version 4 added
+ * the leaves waiting for a merge skipped for want of room, which a reopen forgot before; a version 3 manifest is read
+ * as naming none.
  */
 public final class Manifest {
 
@@ -42,7 +45,9 @@ public final class Manifest {
   /** Where a new manifest is written before it is renamed into place; one found at open is a crash's part. */
   public static final String TEMPORARY = NAME + ".tmp";
   public static final String FORMAT = "atlas-manifest";
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
+  /** The oldest version this release reads: 3, without the leaves waiting for a merge. */
+  public static final int OLDEST_VERSION = 3;
   private static final int MAX_DEPTH = 64;
   /** Where the body's fixed fields are in the file, for errors that name them. */
   public static final int NEXT_LEAF_ID_AT = FileHeader.BYTES + 12;
@@ -76,7 +81,7 @@ public final class Manifest {
       }
     }
     writeNode(body, m.root());
-    for (RoaringBitmap b : new RoaringBitmap[] {m.tombstones(), m.freePages(), m.freeSlots()}) {
+    for (RoaringBitmap b : new RoaringBitmap[] {m.tombstones(), m.freePages(), m.freeSlots(), m.mergesWaiting()}) {
       b.runOptimize();
       ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes());
       b.serialize(bb);
@@ -113,7 +118,8 @@ public final class Manifest {
     try (var stream = Files.newInputStream(path)) {
       head = stream.readNBytes(FileHeader.BYTES);
     }
-    FileHeader h = FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(head), FORMAT, VERSION, VERSION);
+    FileHeader h =
+        FileHeader.read(path, java.lang.foreign.MemorySegment.ofArray(head), FORMAT, OLDEST_VERSION, VERSION);
     long bodyBytes = Integer.toUnsignedLong(h.param1());
     if (FileHeader.BYTES + bodyBytes + 4 != size || size > Integer.MAX_VALUE - 9) { // read below, with one more
       throw new CorruptIndexException(path, FileHeader.OFF_PARAM1, "header announces " + bodyBytes
@@ -140,7 +146,7 @@ public final class Manifest {
     }
     in.position(FileHeader.BYTES).limit(all.length - 4);
     try {
-      return readBody(in, h.dim());
+      return readBody(in, h.dim(), h.version());
     } catch (RuntimeException | IOException e) { // IOException: a bitmap's deserialization, from memory, says malformed
       // Our own checks' messages say what is wrong; others (a buffer underflow) are named by their type.
       throw new CorruptIndexException(path, in.position(), "malformed body: "
@@ -158,7 +164,7 @@ public final class Manifest {
     return n.offset() + 4 + 4L * i;
   }
 
-  private static ManifestData readBody(ByteBuffer in, int dim) throws IOException {
+  private static ManifestData readBody(ByteBuffer in, int dim, int version) throws IOException {
     int pageCapacity = in.getInt(), pagesPerLeaf = in.getInt(), fanout = in.getInt();
     int nextLeafId = in.getInt(), slotHighWater = in.getInt(), pageHighWater = in.getInt();
     float[] sketchCenter = getFloats(in, dim);
@@ -179,9 +185,10 @@ public final class Manifest {
       leaves.add(new ManifestData.LeafRecord(id, leafVersion, meanNorm, p, c, k, offset));
     }
     ManifestData.NodeRecord root = readNode(in, dim, 0);
-    RoaringBitmap[] bitmaps = new RoaringBitmap[3];
-    long[] bitmapOffsets = new long[3];
-    for (int i = 0; i < 3; i++) {
+    RoaringBitmap[] bitmaps = {null, null, null, new RoaringBitmap()}; // version 3: no leaf waits
+    long[] bitmapOffsets = {0, 0, 0, ManifestData.NOT_READ};
+    String[] names = {"tombstones", "free pages", "free slots", "merges waiting"};
+    for (int i = 0; i < (version >= 4 ? 4 : 3); i++) {
       bitmapOffsets[i] = in.position();
       int len = readCount(in, 1, "bitmap length");
       ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);
@@ -190,8 +197,7 @@ public final class Manifest {
       // Deserializing takes containers as they are: an unsorted one would answer contains() and intersects()
       // wrongly, and a free list naming a slot in use would pass the checks at open.
       if (!bitmaps[i].validate()) {
-        throw new IllegalStateException("the " + new String[] {"tombstones", "free pages", "free slots"}[i]
-            + " bitmap is malformed");
+        throw new IllegalStateException("the " + names[i] + " bitmap is malformed");
       }
       in.position(in.position() + len);
     }
@@ -199,7 +205,7 @@ public final class Manifest {
       throw new IllegalStateException(in.remaining() + " trailing bytes");
     }
     return new ManifestData(dim, pageCapacity, pagesPerLeaf, fanout, nextLeafId, slotHighWater, pageHighWater,
-        sketchCenter, leaves, root, bitmaps[0], bitmaps[1], bitmaps[2], bitmapOffsets);
+        sketchCenter, leaves, root, bitmaps[0], bitmaps[1], bitmaps[2], bitmaps[3], bitmapOffsets);
   }
 
   private static void writeNode(Buffer out, ManifestData.NodeRecord n) {

@@ -6,27 +6,28 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Everything the manifest holds: the configuration, the allocation high-water marks, the center the
  * sketches are taken around, every leaf with its
- * pages (and the count and checksum of each page at the flush), the routing tree, the tombstoned slots
- * and the free pages and slots.
+ * pages (and the count and checksum of each page at the flush), the routing tree, the tombstoned slots,
+ * the free pages and slots, and the leaves waiting for a merge that was skipped for want of room.
  */
 public record ManifestData(
     int dim, int pageCapacity, int pagesPerLeaf, int fanout,
     int nextLeafId, int slotHighWater, int pageHighWater, float[] sketchCenter,
     List<LeafRecord> leaves, NodeRecord root,
-    RoaringBitmap tombstones, RoaringBitmap freePages, RoaringBitmap freeSlots, long[] bitmapOffsets) {
+    RoaringBitmap tombstones, RoaringBitmap freePages, RoaringBitmap freeSlots, RoaringBitmap mergesWaiting,
+    long[] bitmapOffsets) {
 
   /** Where nothing was read from a file (a manifest about to be written). */
   public static final long NOT_READ = -1;
 
   /**
-   * A manifest about to be written: the offsets where the tombstones, free pages and free slots were read (each at
-   * its length), which the checks at open name in their errors, are {@link #NOT_READ}.
+   * A manifest about to be written: the offsets where the tombstones, free pages, free slots and leaves waiting for a
+   * merge were read (each at its length), which the checks at open name in their errors, are {@link #NOT_READ}.
    */
   public ManifestData(int dim, int pageCapacity, int pagesPerLeaf, int fanout, int nextLeafId, int slotHighWater,
       int pageHighWater, float[] sketchCenter, List<LeafRecord> leaves, NodeRecord root, RoaringBitmap tombstones,
-      RoaringBitmap freePages, RoaringBitmap freeSlots) {
+      RoaringBitmap freePages, RoaringBitmap freeSlots, RoaringBitmap mergesWaiting) {
     this(dim, pageCapacity, pagesPerLeaf, fanout, nextLeafId, slotHighWater, pageHighWater, sketchCenter, leaves,
-        root, tombstones, freePages, freeSlots, new long[] {NOT_READ, NOT_READ, NOT_READ});
+        root, tombstones, freePages, freeSlots, mergesWaiting, new long[] {NOT_READ, NOT_READ, NOT_READ, NOT_READ});
   }
 
   /**

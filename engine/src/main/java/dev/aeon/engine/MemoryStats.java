@@ -38,7 +38,8 @@ package dev.aeon.engine;
  * @param indexMergesWaiting leaves of the vector index that deletes left small whose merge into a sibling was skipped
  *     because the index's page file could not grow (a full device), and waits still: the index stays correct, only
  *     less tidy (searches score more, smaller leaves), and the next forget or compaction that finds room merges them
- *     (0 again). Not kept across a reopen of the namespace; the log warns at the first skip of a run
+ *     (0 again). Kept across a reopen of the namespace (the index's manifest names them); the log warns at the
+ *     first skip of a run, and at an open with leaves waiting
  */
 public record MemoryStats(long events, long vectors, long edges, long sessions, long walBytes,
     long lastLsn, long checkpointLsn, long blobBytes, long slbHits, long slbMisses, long slbSessions,

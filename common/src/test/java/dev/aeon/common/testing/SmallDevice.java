@@ -32,6 +32,14 @@ public final class SmallDevice implements AutoCloseable {
     return new SmallDevice(folder);
   }
 
+  /**
+   * The device a test mounted on {@code root}, for a process of its own that fills and empties it (the test unmounts
+   * it).
+   */
+  public static SmallDevice mountedAt(Path root) {
+    return new SmallDevice(root);
+  }
+
   public Path root() {
     return root;
   }

@@ -414,7 +414,7 @@ class AtlasManifestFuzzTest {
       }
     }
     node(in, dim, "root", fields);
-    for (String bitmap : new String[] {"tombstones", "freePages", "freeSlots"}) {
+    for (String bitmap : new String[] {"tombstones", "freePages", "freeSlots", "mergesWaiting"}) {
       fields.add(new Field(bitmap + " length", in.position(), 4));
       int length = in.getInt();
       in.position(in.position() + length);

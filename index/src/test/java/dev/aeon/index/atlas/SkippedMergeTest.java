@@ -88,7 +88,7 @@ class SkippedMergeTest {
    * closed (with room for its manifest) and opened again before {@code later}.
    */
   private void assertSkippedMergesAreDoneLater(Consumer<AtlasIndex> later, boolean reopen) throws Exception {
-    float[][] vs = AtlasIndexTest.randomVectors(new Random(71), N, CONFIG.dim());
+    float[][] vs = vectors();
     try (SmallDevice device = SmallDevice.mount(dir.resolve("fs"), 80);
         LoggedWarnings log = LoggedWarnings.of(SkippedMerges.class)) {
       Path path = device.root().resolve("index");
@@ -126,6 +126,11 @@ class SkippedMergeTest {
         index.close();
       }
     }
+  }
+
+  /** The vectors of ids 0 to N - 1 the tests build from. */
+  static float[][] vectors() {
+    return AtlasIndexTest.randomVectors(new Random(71), N, CONFIG.dim());
   }
 
   /**

@@ -8,12 +8,14 @@ import dev.aeon.server.ServerConfig;
 import dev.aeon.server.ServerContext;
 import dev.aeon.server.resp.RespWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /** Commands about the server: CONFIG GET, INFO, COMMAND, FLUSHDB, SHUTDOWN. */
 final class ServerCommands {
@@ -21,7 +23,23 @@ final class ServerCommands {
   private static final List<String> INFO_SECTIONS =
       List.of("server", "clients", "memory", "persistence", "stats", "keyspace");
 
+  /** The project's version, which the build writes into version.properties; "unknown" where it did not. */
+  private static final String AEON_VERSION = projectVersion();
+
   private ServerCommands() {}
+
+  private static String projectVersion() {
+    try (InputStream in = ServerContext.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      String v = p.getProperty("version", "unknown");
+      return v.startsWith("${") ? "unknown" : v; // the resource copied unfiltered, outside Maven
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
 
   static void register(CommandTable t) {
     t.add("config", -2, List.of("admin"), 0, 0, 0, ServerCommands::config);
@@ -172,7 +190,7 @@ final class ServerCommands {
     switch (section) {
       case "server" -> {
         field(sb, "redis_version", ConnectionCommands.COMPATIBLE_REDIS_VERSION);
-        field(sb, "aeon_version", "0.1.0");
+        field(sb, "aeon_version", AEON_VERSION);
         field(sb, "redis_mode", "standalone");
         field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));

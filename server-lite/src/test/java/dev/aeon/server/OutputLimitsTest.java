@@ -130,6 +130,9 @@ class OutputLimitsTest {
         .withLimits(RespLimits.DEFAULT, 100, Duration.ofSeconds(1), 64 << 20));
         RespClient bystander = new RespClient(server.port());
         Socket staller = nonReadingClient(server.port())) {
+      // Both accepted before the loop below counts them: on a loaded machine the accept could come after its first
+      // count, which then found fewer than two connections and took the staller for disconnected
+      awaitCondition(() -> server.connectionCount() == 2);
       writeInBackground(staller.getOutputStream(), RespClient.encode("ECHO", payload(0, 8 << 20)));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (server.connectionCount() > 1 && System.nanoTime() < deadline) {

@@ -194,8 +194,12 @@ final class Persistence {
     checkNotUsed(manifest, m.bitmapOffsets()[2], m.freeSlots(), usedSlots, "slot");
     m.freePages().forEach((int p) -> st.freePages.addInt(p));
     m.freeSlots().forEach((int s) -> st.freeSlots.addInt(s));
-    // Named by leaf id: every leaf registered now is in the tree (checked above), and none other is.
-    List<Leaf> waiting = new ArrayList<>(m.mergesWaiting().getCardinality());
+    // Named by leaf id: every leaf registered now is in the tree (checked above), and none other is. Below the next
+    // id first, so that the walk below is as short as the table of leaves: a few bytes of one run name 2^31 ids,
+    // whose count sized the list (an int too small for it: IllegalArgumentException; or an OutOfMemoryError).
+    checkBelow(manifest, m.bitmapOffsets()[3], m.mergesWaiting(), m.nextLeafId(), "leaf waiting for a merge",
+        "leaf id");
+    List<Leaf> waiting = new ArrayList<>();
     for (int id : m.mergesWaiting()) {
       Leaf l = rt.leaf(id);
       if (l == null) {

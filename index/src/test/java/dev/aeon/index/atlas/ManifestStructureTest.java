@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
@@ -196,6 +197,8 @@ class ManifestStructureTest {
     List<ManifestData.LeafRecord> pageTwice = new ArrayList<>(m.leaves());
     pageTwice.set(0, new ManifestData.LeafRecord(l.id(), l.version(), l.meanNorm(), twice(l.pages()),
         twice(l.counts()), twice(l.checksums())));
+    int split = IntStream.range(0, m.nextLeafId()).filter(id -> m.leaves().stream().noneMatch(r -> r.id() == id))
+        .findFirst().orElseThrow(); // a leaf split since: its id is below the next, and in the tree no more
     List<Case> cases = List.of(
         new Case("next leaf id", BODY + 12, () -> rewrite(b -> b.putInt(BODY + 12, Integer.MAX_VALUE))),
         new Case("negative high-water marks", BODY + 16, () -> rewrite(b -> b.putInt(BODY + 16, -1))),
@@ -212,9 +215,19 @@ class ManifestStructureTest {
             Float.NaN))),
         new Case("routing tree names leaf 77777", child, () -> rewrite(b -> b.putInt((int) child + 1, 77777))),
         new Case("slot 0 is both free and in use", FREE_SLOTS, () -> rewriteFreeSlots(m, 0)),
-        new Case("leaf 77777 waits for a merge and is not in the routing tree", MERGES_WAITING,
+        new Case("leaf " + split + " waits for a merge and is not in the routing tree", MERGES_WAITING,
             () -> Manifest.write(dir, with(m, m.tombstones(), m.freePages(), m.freeSlots(),
-                RoaringBitmap.bitmapOf(77777)))));
+                RoaringBitmap.bitmapOf(split)))),
+        new Case("leaf waiting for a merge 77777 is past the " + m.nextLeafId() + " leaf ids", MERGES_WAITING,
+            () -> Manifest.write(dir, with(m, m.tombstones(), m.freePages(), m.freeSlots(),
+                RoaringBitmap.bitmapOf(77777)))),
+        // A few bytes (one run) naming 2^31 ids: their count sized a list, which an int could not hold.
+        new Case("leaf waiting for a merge 2147483647 is past the " + m.nextLeafId(), MERGES_WAITING,
+            () -> Manifest.write(dir, with(m, m.tombstones(), m.freePages(), m.freeSlots(),
+                RoaringBitmap.bitmapOfRange(0, 1L << 31)))),
+        new Case("leaf waiting for a merge 4294967295 is past the " + m.nextLeafId(), MERGES_WAITING,
+            () -> Manifest.write(dir, with(m, m.tombstones(), m.freePages(), m.freeSlots(),
+                RoaringBitmap.bitmapOf(-1)))));
     for (Case c : cases) {
       Files.write(dir.resolve(Manifest.NAME), valid);
       c.damage().run();

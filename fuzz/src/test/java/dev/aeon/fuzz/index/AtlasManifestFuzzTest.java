@@ -19,6 +19,7 @@ import dev.aeon.index.atlas.store.FileHeader;
 import dev.aeon.index.atlas.store.FormatTooNewException;
 import dev.aeon.index.atlas.store.FormatTooOldException;
 import dev.aeon.index.atlas.store.Manifest;
+import dev.aeon.index.atlas.store.ManifestData;
 import dev.aeon.index.atlas.store.PageFile;
 import dev.aeon.index.atlas.store.PageLayout;
 import dev.aeon.index.atlas.store.VectorFile;
@@ -39,6 +40,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Atlas manifests whose checksums hold but whose structure is wrong (a writer's bug, a crafted file, another
@@ -414,11 +416,14 @@ class AtlasManifestFuzzTest {
       }
     }
     node(in, dim, "root", fields);
+    assertEquals(Manifest.VERSION, in.getInt(24), "the valid manifest is of version 4, naming a leaf waiting");
     for (String bitmap : new String[] {"tombstones", "freePages", "freeSlots", "mergesWaiting"}) {
       fields.add(new Field(bitmap + " length", in.position(), 4));
       int length = in.getInt();
       in.position(in.position() + length);
     }
+    // The last 16-bit value of the bitmap of leaves waiting (one array container): its low byte, the leaf's id.
+    fields.add(new Field("mergesWaiting leaf id", in.position() - 2, 1));
     assertEquals(manifest.length - 4, in.position(), "the walk of the manifest's layout went astray");
     return fields;
   }
@@ -463,6 +468,12 @@ class AtlasManifestFuzzTest {
       index.remove(44);
       index.remove(45);
     }
+    // One leaf of the tree named as waiting for a merge (a writer names one only on a device too full for its merge),
+    // so that the manifest is version 4, whose last bitmap the damage then reaches.
+    ManifestData m = Manifest.read(SOURCE);
+    Manifest.write(SOURCE, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
+        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(),
+        m.freeSlots(), RoaringBitmap.bitmapOf(m.leaves().getFirst().id())));
     for (float[][] vectors : new float[][][] {QUERIES, ADDED}) {
       for (int i = 0; i < vectors.length; i++) {
         vectors[i] = new float[DIM];

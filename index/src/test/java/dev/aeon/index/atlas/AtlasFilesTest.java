@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
 
 /** The files check themselves: flipped bits, truncation and foreign versions are refused with the right type. */
 class AtlasFilesTest {
@@ -259,31 +260,55 @@ class AtlasFilesTest {
   }
 
   /**
-   * A manifest of version 3, which names no leaf waiting for a merge (an index of the release before), opens with
-   * none waiting and every vector it held; the next flush writes the current version.
+   * A manifest naming no leaf waiting for a merge is written as version 3, the oldest that holds what it names, which
+   * the releases before version 4 read too: written as version 4 always, every directory this release had flushed was
+   * refused by them as too new, for a field that named nothing. It opens with none waiting and every vector it held.
    */
   @Test
-  void aManifestOfVersion3OpensWithNoMergeWaiting() throws IOException {
+  void aManifestNamingNoLeafWaitingIsWrittenAsVersion3() throws IOException {
     float[][] vs = build(300);
     Path path = dir.resolve(Manifest.NAME);
-    byte[] all = Files.readAllBytes(path);
-    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-    int waitingBytes = 4 + Manifest.read(dir).mergesWaiting().serializedSizeInBytes(); // the last field, its length
-    int body = b.getInt(32) - waitingBytes;
-    byte[] v3 = java.util.Arrays.copyOf(all, FileHeader.BYTES + body + 4);
-    ByteBuffer out = ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN);
-    out.putInt(32, body);
-    CRC32C crc = new CRC32C();
-    crc.update(v3, FileHeader.BYTES, body);
-    out.putInt(FileHeader.BYTES + body, (int) crc.getValue());
-    Files.write(path, v3);
-    setVersion(path, 3);
+    assertEquals(3, versionOf(path));
     try (AtlasIndex index = AtlasIndex.open(dir)) {
       assertEquals(0, index.mergesWaiting());
       assertEquals(299, index.size());
       assertEquals(7, index.search(vs[7], 1).ids()[0]);
     }
-    assertEquals(Manifest.VERSION, ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN).getInt(24));
+  }
+
+  /**
+   * A version 4 manifest naming no leaf waiting (an empty bitmap ends its body: the release that added the field wrote
+   * every manifest so) opens with none waiting, and the next flush writes it as version 3.
+   */
+  @Test
+  void aManifestOfVersion4NamingNoLeafWaitingOpensAndIsWrittenAsVersion3() throws IOException {
+    float[][] vs = build(300);
+    Path path = dir.resolve(Manifest.NAME);
+    byte[] all = Files.readAllBytes(path);
+    ByteBuffer empty = ByteBuffer.allocate(new RoaringBitmap().serializedSizeInBytes());
+    new RoaringBitmap().serialize(empty);
+    int body = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getInt(32);
+    byte[] v4 = java.util.Arrays.copyOf(all, FileHeader.BYTES + body + 4 + empty.capacity() + 4);
+    ByteBuffer out = ByteBuffer.wrap(v4).order(ByteOrder.LITTLE_ENDIAN);
+    out.putInt(FileHeader.BYTES + body, empty.capacity()).put(FileHeader.BYTES + body + 4, empty.array());
+    body += 4 + empty.capacity();
+    out.putInt(32, body);
+    CRC32C crc = new CRC32C();
+    crc.update(v4, FileHeader.BYTES, body);
+    out.putInt(FileHeader.BYTES + body, (int) crc.getValue());
+    Files.write(path, v4);
+    setVersion(path, 4);
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(0, index.mergesWaiting());
+      assertEquals(299, index.size());
+      assertEquals(7, index.search(vs[7], 1).ids()[0]);
+      index.remove(7);
+    }
+    assertEquals(3, versionOf(path));
+  }
+
+  static int versionOf(Path file) throws IOException {
+    return ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getInt(24);
   }
 
   /**

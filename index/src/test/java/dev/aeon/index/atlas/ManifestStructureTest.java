@@ -140,7 +140,7 @@ class ManifestStructureTest {
     // Free slots {0, 39} in one array container, whose two values are then swapped.
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), RoaringBitmap.bitmapOf(0, 39)));
     rewrite(b -> {
-      int last = b.capacity() - 4 - NO_MERGES_WAITING; // the two 16-bit values end the free slots
+      int last = b.capacity() - 4; // the two 16-bit values end the free slots, which end a version 3 body
       short a = b.getShort(last - 4);
       b.putShort(last - 4, b.getShort(last - 2));
       b.putShort(last - 2, a);
@@ -155,8 +155,8 @@ class ManifestStructureTest {
     build();
     ManifestData m = Manifest.read(dir);
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), new RoaringBitmap()));
-    // The empty free slots' 8 bytes (cookie, size) come before the merges waiting, which end the body.
-    rewrite(b -> b.putInt(b.capacity() - 4 - NO_MERGES_WAITING - 8, 5));
+    // The empty free slots' 8 bytes (cookie, size) end the body: no leaf waits for a merge, a version 3 manifest.
+    rewrite(b -> b.putInt(b.capacity() - 4 - 8, 5));
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
     assertNamesTheManifest(e, "malformed body");
   }
@@ -274,9 +274,6 @@ class ManifestStructureTest {
     }
   }
 
-  /** The bytes that end the body of a manifest naming no leaf waiting for a merge: the length, then the bitmap. */
-  private static final int NO_MERGES_WAITING = 4 + new RoaringBitmap().serializedSizeInBytes();
-
   /** A case's offset that is found once the damage is done: the free slots' bitmap, or the merges waiting's. */
   private static final long FREE_SLOTS = -1;
   private static final long MERGES_WAITING = -2;
@@ -294,9 +291,14 @@ class ManifestStructureTest {
     Manifest.write(dir, with(m, m.tombstones(), m.freePages(), free));
   }
 
-  /** Where the manifest's free slots bitmap starts (at its length), from the end: the merges waiting follow it. */
+  /**
+   * Where the manifest's free slots bitmap starts (at its length), from the end: it ends a version 3 body, and the
+   * merges waiting follow it in a version 4.
+   */
   private long freeSlotsOffset() throws IOException {
-    return mergesWaitingOffset() - Manifest.read(dir).freeSlots().serializedSizeInBytes() - 4;
+    ManifestData m = Manifest.read(dir);
+    long end = m.mergesWaiting().isEmpty() ? Files.size(dir.resolve(Manifest.NAME)) - 4 : mergesWaitingOffset();
+    return end - m.freeSlots().serializedSizeInBytes() - 4;
   }
 
   /** Where the manifest's bitmap of the leaves waiting for a merge starts (at its length): it ends the body. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aeon.common.testing.LoggedWarnings;
 import dev.aeon.common.testing.SmallDevice;
+import dev.aeon.index.atlas.store.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,6 +106,7 @@ class SkippedMergeTest {
         int leaves = index.stats().leaves();
         if (reopen) {
           index.close();
+          assertEquals(Manifest.VERSION, AtlasFilesTest.versionOf(path.resolve(Manifest.NAME)), "leaves wait");
           index = AtlasIndex.open(path);
           merges = 0;
           assertEquals(waiting, index.mergesWaiting(), "the leaves waiting after a reopen");
@@ -119,6 +121,8 @@ class SkippedMergeTest {
         assertTrue(index.stats().leaves() < leaves - waiting / 4, index.stats().leaves() + " leaves, " + leaves
             + " before, " + waiting + " waiting");
         assertEquals(1, log.info().size(), "the end of the run: " + log.info());
+        index.flush();
+        assertEquals(Manifest.OLDEST_VERSION, AtlasFilesTest.versionOf(path.resolve(Manifest.NAME)), "none waits");
         for (int i = 4; i < N; i += 4) {
           assertEquals(i, index.search(vs[i], 1, SearchParams.nprobe(Integer.MAX_VALUE)).ids()[0]);
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
@@ -37,7 +38,7 @@ import org.roaringbitmap.RoaringBitmap;
  * The trailing CRC32C covers the body. Version 3 added the sketch center, with the page file's sketches
  * (page format 2); older indexes have no sketches and are refused (rebuild them from their vectors). Version 4 added
  * the leaves waiting for a merge skipped for want of room, which a reopen forgot before; a version 3 manifest is read
- * as naming none.
+ * as naming none. A manifest is written as the oldest version that holds what it names ({@link #versionOf}).
  */
 public final class Manifest {
 
@@ -46,7 +47,7 @@ public final class Manifest {
   public static final String TEMPORARY = NAME + ".tmp";
   public static final String FORMAT = "atlas-manifest";
   public static final int VERSION = 4;
-  /** The oldest version this release reads: 3, without the leaves waiting for a merge. */
+  /** The oldest version this release reads and writes: 3, without the leaves waiting for a merge. */
   public static final int OLDEST_VERSION = 3;
   private static final int MAX_DEPTH = 64;
   /** Where the body's fixed fields are in the file, for errors that name them. */
@@ -61,7 +62,23 @@ public final class Manifest {
     return Files.exists(dir.resolve(NAME));
   }
 
+  /**
+   * The version {@code m} is written as: the oldest that holds what it names. Naming no leaf waiting for a merge, as
+   * every index whose device never ran out of room for one, it is version 3, which the releases before version 4 read
+   * too: written as 4 always, every directory this release had flushed was refused by them as too new, for a field
+   * that said nothing.
+   */
+  public static int versionOf(ManifestData m) {
+    return m.mergesWaiting().isEmpty() ? OLDEST_VERSION : VERSION;
+  }
+
+  /** How many bitmaps end the body of a manifest of {@code version}: 3 before the leaves waiting for a merge. */
+  private static int bitmaps(int version) {
+    return version >= 4 ? 4 : 3;
+  }
+
   public static void write(Path dir, ManifestData m) throws IOException {
+    int version = versionOf(m);
     Buffer body = new Buffer();
     for (int v : new int[] {m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(), m.slotHighWater(),
         m.pageHighWater()}) {
@@ -81,14 +98,15 @@ public final class Manifest {
       }
     }
     writeNode(body, m.root());
-    for (RoaringBitmap b : new RoaringBitmap[] {m.tombstones(), m.freePages(), m.freeSlots(), m.mergesWaiting()}) {
+    RoaringBitmap[] all = {m.tombstones(), m.freePages(), m.freeSlots(), m.mergesWaiting()};
+    for (RoaringBitmap b : Arrays.copyOf(all, bitmaps(version))) {
       b.runOptimize();
       ByteBuffer bb = ByteBuffer.allocate(b.serializedSizeInBytes());
       b.serialize(bb);
       body.putInt(bb.capacity());
       body.putBytes(bb.array());
     }
-    byte[] header = new FileHeader(FORMAT, VERSION, m.dim(), body.size(), 0).toBytes();
+    byte[] header = new FileHeader(FORMAT, version, m.dim(), body.size(), 0).toBytes();
     CRC32C crc = new CRC32C();
     crc.update(body.array(), 0, body.size());
     ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue());
@@ -188,7 +206,7 @@ public final class Manifest {
     RoaringBitmap[] bitmaps = {null, null, null, new RoaringBitmap()}; // version 3: no leaf waits
     long[] bitmapOffsets = {0, 0, 0, ManifestData.NOT_READ};
     String[] names = {"tombstones", "free pages", "free slots", "merges waiting"};
-    for (int i = 0; i < (version >= 4 ? 4 : 3); i++) {
+    for (int i = 0; i < bitmaps(version); i++) {
       bitmapOffsets[i] = in.position();
       int len = readCount(in, 1, "bitmap length");
       ByteBuffer slice = in.slice(in.position(), len).order(ByteOrder.LITTLE_ENDIAN);

@@ -241,6 +241,32 @@ class AtlasFilesTest {
     assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir));
   }
 
+  /**
+   * Every byte of the bitmap of leaves waiting for a merge, the last field of a version 4 manifest (its length and its
+   * ids), is under the body's checksum: a flipped bit in it is refused as such, not read as another leaf waiting.
+   */
+  @Test
+  void aFlippedBitInTheLeavesWaitingIsDetected() throws IOException {
+    build(100);
+    ManifestData m = Manifest.read(dir);
+    Manifest.write(dir, new ManifestData(m.dim(), m.pageCapacity(), m.pagesPerLeaf(), m.fanout(), m.nextLeafId(),
+        m.slotHighWater(), m.pageHighWater(), m.sketchCenter(), m.leaves(), m.root(), m.tombstones(), m.freePages(),
+        m.freeSlots(), RoaringBitmap.bitmapOf(m.leaves().getFirst().id())));
+    try (AtlasIndex index = AtlasIndex.open(dir)) {
+      assertEquals(1, index.mergesWaiting());
+    }
+    Path path = dir.resolve(Manifest.NAME);
+    assertEquals(Manifest.VERSION, versionOf(path));
+    byte[] valid = Files.readAllBytes(path);
+    int field = 4 + Manifest.read(dir).mergesWaiting().serializedSizeInBytes();
+    for (long at = valid.length - 4 - field; at < valid.length - 4; at++) {
+      Files.write(path, valid);
+      flipByte(path, at);
+      CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> AtlasIndex.open(dir).close());
+      assertTrue(e.getMessage().contains("body checksum mismatch"), at + ": " + e.getMessage());
+    }
+  }
+
   @Test
   void aTruncatedSidecarIsDetected() throws IOException {
     build(100);

@@ -60,10 +60,12 @@ public final class ServerContext {
 
   /**
    * Tests only, null otherwise: run by a command found light for its arguments ({@link CommandTable#lightWhen}) once
-   * found so and before it leases the namespace it needs ({@link #runCommandIfNamespaceOpen}), so that a test can
-   * change the namespace or the vector set the check saw in between.
+   * found so and before it leases the namespace it needs ({@link #runCommandIfNamespaceOpen}), and by one found worth
+   * starting on its connection's thread ({@link CommandTable#startOnTheConnectionThread}) before it starts there
+   * ({@link #runCommandStartedOnTheConnectionThread}), so that a test can change the namespace or the vector set the
+   * check saw in between.
    */
-  static volatile Runnable afterLightCheck;
+  static volatile Runnable afterConnectionThreadCheck;
 
   private final ServerConfig config;
   private final Aeon aeon;
@@ -343,11 +345,26 @@ public final class ServerContext {
    */
   public boolean runCommandIfNamespaceOpen(String namespace, Command handler, ClientSession client, Args args)
       throws IOException {
-    Runnable hook = afterLightCheck;
+    afterTheCheck();
+    return runOnConnectionThread(namespace, handler, client, args);
+  }
+
+  /**
+   * {@link #runCommandIfItOpensNothing} for a command not flagged fast that its check found worth starting on the
+   * connection's thread ({@link CommandTable#startOnTheConnectionThread}): what the check saw (a set not in memory)
+   * may have changed since, and the command must find it so (a set in memory: the search goes to the pool).
+   */
+  public boolean runCommandStartedOnTheConnectionThread(Command handler, ClientSession client, Args args)
+      throws IOException {
+    afterTheCheck();
+    return runOnConnectionThread(null, handler, client, args);
+  }
+
+  private static void afterTheCheck() {
+    Runnable hook = afterConnectionThreadCheck;
     if (hook != null) {
       hook.run();
     }
-    return runOnConnectionThread(namespace, handler, client, args);
   }
 
   private boolean runOnConnectionThread(String leaseFirst, Command handler, ClientSession client, Args args)

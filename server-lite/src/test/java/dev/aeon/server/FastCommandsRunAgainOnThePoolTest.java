@@ -35,7 +35,7 @@ class FastCommandsRunAgainOnThePoolTest {
 
   @AfterEach
   void removeTheHook() {
-    ServerContext.afterLightCheck = null;
+    ServerContext.afterConnectionThreadCheck = null;
   }
 
   private AeonServer start() throws Exception {
@@ -116,10 +116,10 @@ class FastCommandsRunAgainOnThePoolTest {
 
   /**
    * A light VADD leases its set's namespace on its connection's thread, then finds the set dropped (another client's
-   * DEL, made while the VADD is held between its check and its lease by {@link ServerContext#afterLightCheck}) and
-   * stops, to run again on the pool: the lease it took is given back, so that the namespace can close as idle once
-   * the command has ended (a lease kept would keep it open for good), and the VADD is made once (its reply: a new
-   * element). The namespace still open, the lease succeeds; it is the set, read again, that sends the VADD to the pool:
+   * DEL, made while the VADD is held between its check and its lease by {@link
+   * ServerContext#afterConnectionThreadCheck}) and stops, to run again on the pool: the lease it took is given back, so
+   * that the namespace can close as idle once the command has ended (a lease kept would keep it open for good), and
+   * the VADD is made once (its reply: a new element). The namespace still open, the lease succeeds; it is the set, read again, that sends the VADD to the pool:
    * before, the VADD loaded it on the connection's thread (this test's first version failed there).
    */
   @Test
@@ -154,7 +154,7 @@ class FastCommandsRunAgainOnThePoolTest {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch released = new CountDownLatch(1);
     AtomicBoolean taken = new AtomicBoolean();
-    ServerContext.afterLightCheck = () -> {
+    ServerContext.afterConnectionThreadCheck = () -> {
       if (taken.compareAndSet(false, true)) {
         held.countDown();
         Uninterruptibly.await(released::await);

@@ -240,7 +240,7 @@ public final class CommandTable {
           && client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
     }
     if (startedOnTheConnectionThread(spec, client, args)) {
-      return client.server().runCommandIfItOpensNothing(spec.handler(), client, args);
+      return client.server().runCommandStartedOnTheConnectionThread(spec.handler(), client, args);
     }
     Light light = light(spec, client, args);
     // run on the connection's thread, its namespace open and leased all through, its arguments as the check read them

@@ -35,6 +35,8 @@ class MergedMeanTest {
   /** The most the merged leaf's mean length may differ from the exact mean's, relative to it. Measured: 1.2e-3. */
   static final double NORM_TOLERANCE = 1e-2;
   private static final AtlasConfig CONFIG = new AtlasConfig(48, 4, 4, 8);
+  /** 37 dimensions: no multiple of any kernel's lanes, so that every row has a tail the lanes do not cover. */
+  private static final AtlasConfig ODD_DIM = new AtlasConfig(37, 4, 4, 8);
   private static final int N = 2000;
 
   @TempDir
@@ -42,7 +44,13 @@ class MergedMeanTest {
 
   @Test
   void aMergedLeafHoldsItsLeavesEntriesAsTheyWereAndTheirMean() throws IOException {
-    assertMergesKeepEntriesAndMean(false);
+    assertMergesKeepEntriesAndMean(CONFIG, false);
+  }
+
+  /** The codes' last components, past the kernels' lanes, count in the mean as the others do. */
+  @Test
+  void aMergedLeafOfVectorsOfAnOddDimensionHasTheirMean() throws IOException {
+    assertMergesKeepEntriesAndMean(ODD_DIM, false);
   }
 
   /**
@@ -52,15 +60,15 @@ class MergedMeanTest {
    */
   @Test
   void aMergeReadsNoOriginal() throws IOException {
-    assertMergesKeepEntriesAndMean(true);
+    assertMergesKeepEntriesAndMean(CONFIG, true);
   }
 
-  private void assertMergesKeepEntriesAndMean(boolean originalsOverwritten) throws IOException {
-    float[][] units = AtlasIndexTest.clusteredSessions(new Random(31), N / 20, 20, CONFIG.dim());
+  private void assertMergesKeepEntriesAndMean(AtlasConfig config, boolean originalsOverwritten) throws IOException {
+    float[][] units = AtlasIndexTest.clusteredSessions(new Random(31), N / 20, 20, config.dim());
     for (float[] v : units) {
       Vectors.directionInto(v, v);
     }
-    try (AtlasIndex index = AtlasIndex.create(dir, CONFIG)) {
+    try (AtlasIndex index = AtlasIndex.create(dir, config)) {
       for (int i = 0; i < N; i++) {
         index.add(i, units[i]);
       }
@@ -101,7 +109,7 @@ class MergedMeanTest {
         merged++;
         Set<Long> ids = new HashSet<>();
         Set<Integer> joined = new HashSet<>();
-        float[] exact = new float[CONFIG.dim()];
+        float[] exact = new float[config.dim()];
         for (int page : leaf.pages()) {
           for (int i = 0; i < st.pages.count(page); i++) {
             long id = st.pages.id(page, i);
@@ -118,7 +126,7 @@ class MergedMeanTest {
         assertTrue(joined.size() >= 2, "leaf " + leaf.id + " holds the entries of " + joined);
         leafOf.forEach((id, from) -> assertTrue(!joined.contains(from) || id % 4 != 0 || ids.contains(id),
             "id " + id + " of leaf " + from + " missing from the leaf it merged into"));
-        float[] row = new float[CONFIG.dim()];
+        float[] row = new float[config.dim()];
         leaf.parent.children().rowInto(leaf.parent.indexOf(leaf), row);
         double exactNorm = Vectors.length(exact);
         double cosine = dot(row, exact) / (exactNorm * Vectors.length(row)); // the 16-bit row is not quite unit

@@ -119,8 +119,9 @@ class FastCommandsRunAgainOnThePoolTest {
    * DEL, made while the VADD is held between its check and its lease by {@link
    * ServerContext#afterConnectionThreadCheck}) and stops, to run again on the pool: the lease it took is given back, so
    * that the namespace can close as idle once the command has ended (a lease kept would keep it open for good), and
-   * the VADD is made once (its reply: a new element). The namespace still open, the lease succeeds; it is the set, read again, that sends the VADD to the pool:
-   * before, the VADD loaded it on the connection's thread (this test's first version failed there).
+   * the VADD is made once (its reply: a new element). The namespace still open, the lease succeeds; it is the set,
+   * read again, that sends the VADD to the pool: before, the VADD loaded it on the connection's thread (this test's
+   * first version failed there).
    */
   @Test
   void aLeaseTakenBeforeTheStopIsGivenBack() throws Exception {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * thread parks meanwhile, and the carrier it leaves serves the other clients. JFR's {@code jdk.FileForce} events name
  * the thread of each force: those of the index's files come from a platform thread, none from a virtual thread; and
  * no {@code jdk.VirtualThreadPinned} event says a virtual thread parked holding its carrier (as it would inside a
- * native frame).
- * Passes on the code it reviews (it checks where the work runs, it does not change it).
+ * native frame). It fails if the engine creates the index on the calling thread (without the platform thread, five
+ * forces of the connection's virtual thread).
  */
 class FirstVectorIndexOffTheCarrierTest {
 

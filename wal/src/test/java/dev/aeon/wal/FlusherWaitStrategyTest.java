@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The flusher's wait strategy on a real ring, driven by hand: what it learns from each idle wait. */
+@Timeout(60) // its waits for the flusher's idle wait to begin have no deadline: a dead flusher thread would hang it
 class FlusherWaitStrategyTest {
 
   /**
